@@ -1,0 +1,58 @@
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace dftriage::cli {
+
+enum class OutputFormat { text, json, ndjson, md };
+
+std::string_view to_string(OutputFormat format);
+
+// Returns the format named `name` when it is one of `allowed`; throws UsageError
+// ("unknown output format "x"; expected one of text, json, ndjson") otherwise.
+OutputFormat parse_output_format(std::string_view name, const std::vector<OutputFormat>& allowed);
+
+// The format to use when -o is not given: text on a terminal, else `piped`.
+OutputFormat default_output_format(std::FILE* stream, OutputFormat piped);
+
+// Buffered writer to a stdio stream; results only (diagnostics go to stderr).
+class Writer
+{
+public:
+  explicit Writer(std::FILE* stream) : m_stream(stream) {}
+  ~Writer();
+  Writer(const Writer&) = delete;
+  Writer& operator=(const Writer&) = delete;
+
+  void write(std::string_view s);
+  // Writes what is buffered; throws Error when the stream fails (disk full, ...).
+  void flush();
+
+private:
+  std::FILE* m_stream;
+  std::string m_buffer;
+};
+
+// Streams JSON values as one JSON array (`json`) or one value per line (`ndjson`),
+// so that memory does not grow with the number of values.
+class JsonStream
+{
+public:
+  JsonStream(Writer& writer, OutputFormat format) : m_writer(writer), m_format(format) {}
+  void add(const nlohmann::ordered_json& value);
+  // Closes the array (`json`); writes "[]" when nothing was added.
+  void finish();
+
+private:
+  Writer& m_writer;
+  OutputFormat m_format;
+  bool m_first = true;
+  std::string m_scratch;
+};
+
+} // namespace dftriage::cli

@@ -1,0 +1,25 @@
+#pragma once
+
+#include <string>
+
+namespace dftriage {
+
+// Every exit status dftriage returns. The numbers are an interface for scripts:
+// never renumber, only add. Documented in the README and in `dftriage --help`.
+enum class ExitStatus : int {
+  success = 0,         // everything asked for was done
+  failure = 1,         // an unexpected internal error
+  usage = 2,           // the command line was wrong
+  input_rejected = 3,  // some input was rejected (the rest was still processed)
+  azure_failure = 4,   // a call to Azure (or the network) failed
+  needs_human = 5,     // a question had no answer and no one could be asked
+  interrupted = 130,   // stopped by Ctrl-C (SIGINT) or SIGTERM
+};
+
+// Returns the numeric value to hand to exit().
+constexpr int to_int(ExitStatus status) { return static_cast<int>(status); }
+
+// Returns the table of exit statuses as shown at the end of `dftriage --help`.
+std::string exit_status_help();
+
+} // namespace dftriage

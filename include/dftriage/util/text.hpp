@@ -1,0 +1,38 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace dftriage::text {
+
+// Returns `s` with ASCII letters lower-cased; other bytes unchanged.
+std::string to_lower(std::string_view s);
+
+// True when `a` and `b` are equal ignoring ASCII case.
+bool iequals(std::string_view a, std::string_view b);
+
+// True when `s` starts with `prefix`, ignoring ASCII case.
+bool istarts_with(std::string_view s, std::string_view prefix);
+
+// Returns the key used to compare property names across export shapes: ASCII
+// lower-case, runs of white space and '_' folded into one space, trimmed.
+// "Attacker IP Address", "attacker IP  Address" and "attacker_ip_address" agree.
+std::string fold_key(std::string_view key);
+
+// Returns `s` without leading and trailing ASCII white space.
+std::string_view trim(std::string_view s);
+
+// Splits `s` at '\n' (a preceding '\r' is dropped); empty lines are dropped.
+std::vector<std::string> split_lines(std::string_view s);
+
+// Returns `s` as a JSON string literal in ASCII (quotes included, control and
+// non-ASCII characters escaped, invalid UTF-8 replaced), cut after `limit` bytes
+// with "..." appended. For quoting input inside messages.
+std::string quote(std::string_view s, std::size_t limit = 120);
+
+// Returns the closest candidate to `word` within a small edit distance, or "".
+// For "did you mean" hints.
+std::string closest(std::string_view word, const std::vector<std::string>& candidates);
+
+} // namespace dftriage::text

@@ -1,0 +1,16 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace dftriage::time {
+
+// Parses an ISO-8601 date-time ("2022-11-17T09:17:49.5137586Z", with or without
+// fraction, 'Z' or a "+hh:mm" offset; no zone means UTC) or the US form Defender
+// uses inside extended properties ("11/17/2022 09:17:49", UTC), and returns it in
+// UTC as "YYYY-MM-DDThh:mm:ss[.fraction]Z", keeping the fraction's digits as given.
+// Returns nullopt when `s` is not such a time or names an impossible date.
+std::optional<std::string> normalise_utc(std::string_view s);
+
+} // namespace dftriage::time

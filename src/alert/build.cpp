@@ -1,0 +1,257 @@
+// Validation and normalisation shared by every shape: from RawAlert to Alert.
+
+#include "dftriage/alert/resource_id.hpp"
+#include "dftriage/util/ip.hpp"
+#include "dftriage/util/text.hpp"
+#include "dftriage/util/time.hpp"
+#include "normalise.hpp"
+
+#include <algorithm>
+
+namespace dftriage::alert::detail {
+
+namespace {
+
+constexpr std::string_view k_simulated_prefix = "SIMULATED_";
+
+Severity parse_severity(const std::string& raw, std::vector<std::string>& warnings)
+{
+  static const std::pair<std::string_view, Severity> names[] = {
+    {"High", Severity::high},
+    {"Medium", Severity::medium},
+    {"Low", Severity::low},
+    {"Informational", Severity::informational},
+    {"Information", Severity::informational},
+  };
+  for (const auto& [name, severity] : names) {
+    if (text::iequals(raw, name)) {
+      return severity;
+    }
+  }
+  warnings.push_back(raw.empty() ? std::string("no severity given")
+                                 : "severity " + text::quote(raw)
+                                     + " is not one of High, Medium, Low, Informational");
+  return Severity::unknown;
+}
+
+// Maps the status spellings of the shapes onto the Microsoft.Security 2022-01-01 enum.
+std::string normalise_status(const std::string& raw)
+{
+  static const std::pair<std::string_view, std::string_view> names[] = {
+    {"Active", "Active"},         {"New", "Active"},           {"newAlert", "Active"},
+    {"InProgress", "InProgress"}, {"Resolved", "Resolved"},    {"Dismissed", "Dismissed"},
+  };
+  for (const auto& [name, status] : names) {
+    if (text::iequals(raw, name)) {
+      return std::string(status);
+    }
+  }
+  return raw;
+}
+
+std::string normalise_time(const std::string& raw, std::string_view field,
+                           std::vector<std::string>& warnings)
+{
+  if (raw.empty()) {
+    return {};
+  }
+  if (auto t = time::normalise_utc(text::trim(raw))) {
+    return *t;
+  }
+  warnings.push_back(std::string(field) + " " + text::quote(raw) + " is not an ISO-8601 time; dropped");
+  return {};
+}
+
+template <typename T, typename Same> void dedupe(std::vector<T>& items, Same same)
+{
+  std::vector<T> kept;
+  for (auto& item : items) {
+    if (std::none_of(kept.begin(), kept.end(), [&](const T& k) { return same(k, item); })) {
+      kept.push_back(std::move(item));
+    }
+  }
+  items = std::move(kept);
+}
+
+bool same_nonempty(const std::string& a, const std::string& b)
+{
+  return !a.empty() && text::iequals(a, b);
+}
+
+void merge_accounts(std::vector<AccountEntity>& accounts)
+{
+  std::vector<AccountEntity> kept;
+  for (auto& account : accounts) {
+    auto match = std::find_if(kept.begin(), kept.end(), [&](const AccountEntity& k) {
+      return same_nonempty(k.object_id, account.object_id) || same_nonempty(k.upn, account.upn)
+             || (k.object_id.empty() && k.upn.empty() && same_nonempty(k.name, account.name));
+    });
+    if (match == kept.end()) {
+      kept.push_back(std::move(account));
+      continue;
+    }
+    for (auto [field, other] : {std::pair{&match->upn, &account.upn},
+                                {&match->object_id, &account.object_id},
+                                {&match->app_id, &account.app_id},
+                                {&match->name, &account.name}}) {
+      if (field->empty()) {
+        *field = std::move(*other);
+      }
+    }
+  }
+  accounts = std::move(kept);
+}
+
+// Canonical form of a resource ID, or "" (with a warning) when it is not one.
+std::string canonical_id(const std::string& raw, std::vector<std::string>& warnings)
+{
+  if (raw.empty()) {
+    return {};
+  }
+  if (const auto id = parse_resource_id(text::trim(raw))) {
+    return id->canonical;
+  }
+  warnings.push_back("resource ID " + text::quote(raw) + " is not a valid Azure resource ID; ignored");
+  return {};
+}
+
+void finish_entities(Entities& e, std::vector<std::string>& warnings)
+{
+  for (auto& ip : e.ips) {
+    ip.address = std::string(text::trim(ip.address));
+    ip.valid = ip::is_valid(ip.address);
+  }
+  dedupe(e.ips, [](const IpEntity& a, const IpEntity& b) { return text::iequals(a.address, b.address); });
+  for (const auto& ip : e.ips) {
+    if (!ip.valid) {
+      warnings.push_back("IP address " + text::quote(ip.address) + " is not a valid IPv4 or IPv6 address");
+    }
+  }
+  merge_accounts(e.accounts);
+  for (auto& host : e.hosts) {
+    host.resource_id = canonical_id(host.resource_id, warnings);
+  }
+  dedupe(e.hosts, [](const HostEntity& a, const HostEntity& b) {
+    return text::iequals(a.name, b.name) && text::iequals(a.resource_id, b.resource_id);
+  });
+  std::vector<std::string> resources;
+  for (const auto& id : e.resources) {
+    std::string canonical = canonical_id(id, warnings);
+    if (!canonical.empty()) {
+      resources.push_back(std::move(canonical));
+    }
+  }
+  e.resources = std::move(resources);
+  dedupe(e.resources, [](const std::string& a, const std::string& b) { return text::iequals(a, b); });
+  for (auto& domain : e.domains) {
+    domain = std::string(text::trim(domain));
+  }
+  dedupe(e.domains, [](const std::string& a, const std::string& b) { return text::iequals(a, b); });
+}
+
+// The Defender location of the alert: from its ARM ID
+// (…/providers/Microsoft.Security/locations/{loc}/alerts/{name}) or its portal link
+// (…/location/{loc}).
+std::string alert_location(const std::optional<ResourceId>& alert_id, std::string_view uri)
+{
+  if (alert_id && text::iequals(alert_id->provider, "Microsoft.Security")
+      && alert_id->types.size() == 2 && text::iequals(alert_id->types[0], "locations")) {
+    return alert_id->names[0];
+  }
+  const std::string_view marker = "/location/";
+  const std::size_t at = uri.rfind(marker);
+  if (at == std::string_view::npos) {
+    return {};
+  }
+  std::string_view loc = uri.substr(at + marker.size());
+  loc = loc.substr(0, loc.find_first_of("/?#"));
+  const bool plain = !loc.empty() && std::all_of(loc.begin(), loc.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+  });
+  return plain ? std::string(loc) : std::string();
+}
+
+} // namespace
+
+void finish(RawAlert&& raw, Alert& out)
+{
+  auto& warnings = raw.warnings;
+  out.alert_type = std::string(text::trim(raw.alert_type));
+  out.simulated = text::istarts_with(out.alert_type, k_simulated_prefix);
+  out.base_alert_type =
+    out.simulated ? out.alert_type.substr(k_simulated_prefix.size()) : out.alert_type;
+  out.id = std::move(raw.id);
+  if (out.id.empty()) {
+    warnings.emplace_back("no systemAlertId or name: the alert has no ID");
+  }
+  out.display_name = std::move(raw.display_name);
+  out.description = std::move(raw.description);
+  out.severity = parse_severity(raw.severity, warnings);
+  out.status = normalise_status(raw.status);
+  out.start_time = normalise_time(raw.start_time, "start time", warnings);
+  out.end_time = normalise_time(raw.end_time, "end time", warnings);
+  out.compromised_entity = std::move(raw.compromised_entity);
+  out.intent = std::move(raw.intent);
+  out.product_component = std::move(raw.product_component);
+  out.alert_uri = std::move(raw.alert_uri);
+  out.extended_properties = std::move(raw.extended_properties);
+  out.remediation_steps = std::move(raw.remediation_steps);
+
+  entities_from_extended_properties(out.extended_properties, raw.entities);
+  finish_entities(raw.entities, warnings);
+  out.entities = std::move(raw.entities);
+
+  // The attacked resource: the first candidate that is a valid resource ID, then the
+  // resources and hosts among the entities.
+  std::optional<ResourceId> resource;
+  for (const auto& candidate : raw.resource_ids) {
+    if (candidate.empty()) {
+      continue;
+    }
+    resource = parse_resource_id(text::trim(candidate));
+    if (resource) {
+      break;
+    }
+    warnings.push_back("resource ID " + text::quote(candidate) + " is not a valid Azure resource ID; ignored");
+  }
+  if (!resource && !out.entities.resources.empty()) {
+    resource = parse_resource_id(out.entities.resources.front());
+  }
+  if (!resource) {
+    for (const auto& host : out.entities.hosts) {
+      if (!host.resource_id.empty()) {
+        resource = parse_resource_id(host.resource_id);
+        break;
+      }
+    }
+  }
+
+  const auto alert_id = parse_resource_id(raw.alert_resource_id);
+  if (alert_id) {
+    out.alert_resource_id = alert_id->canonical;
+  }
+  out.alert_location = alert_location(alert_id, out.alert_uri);
+
+  if (resource) {
+    out.resource_id = resource->canonical;
+    out.subscription_id = resource->subscription_id;
+    out.resource_group = resource->resource_group;
+  } else if (!raw.subscription_hint.empty()) {
+    out.subscription_id = std::string(text::trim(raw.subscription_hint));
+  } else if (alert_id) {
+    out.subscription_id = alert_id->subscription_id;
+  }
+
+  std::string component = out.product_component;
+  if (component.empty()) {
+    for (const auto& [key, value] : out.extended_properties.items()) {
+      if (value.is_string() && text::fold_key(key) == "resourcetype") {
+        component = value.get<std::string>();
+      }
+    }
+  }
+  out.family = family_of(out.base_alert_type, component, resource ? resource->type() : "");
+  out.warnings = std::move(warnings);
+}
+
+} // namespace dftriage::alert::detail

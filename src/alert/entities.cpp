@@ -1,0 +1,147 @@
+#include "dftriage/util/text.hpp"
+#include "normalise.hpp"
+
+namespace dftriage::alert::detail {
+
+namespace {
+
+constexpr int k_max_entity_depth = 8;
+
+void visit(element e, Entities& out, int depth);
+
+void visit_entity(object obj, Entities& out)
+{
+  const std::string type = text::to_lower(text_ci(obj, "type"));
+  if (type == "ip") {
+    std::string address = text_ci(obj, "address");
+    if (!address.empty()) {
+      out.ips.push_back(IpEntity{std::move(address), false});
+    }
+  } else if (type == "account") {
+    AccountEntity account;
+    account.object_id = text_ci(obj, "aadUserId");
+    account.app_id = text_ci(obj, "applicationId");
+    const std::string name = text_ci(obj, "name");
+    const std::string suffix = text_ci(obj, "upnSuffix");
+    if (!name.empty() && !suffix.empty()) {
+      account.upn = name + "@" + suffix;
+    } else if (name.find('@') != std::string::npos) {
+      account.upn = name;
+    } else {
+      account.name = name;
+    }
+    if (!account.object_id.empty() || !account.upn.empty() || !account.name.empty()
+        || !account.app_id.empty()) {
+      out.accounts.push_back(std::move(account));
+    }
+  } else if (type == "host") {
+    HostEntity host{text_ci(obj, "hostName"), text_ci(obj, "azureID")};
+    if (!host.name.empty() || !host.resource_id.empty()) {
+      out.hosts.push_back(std::move(host));
+    }
+  } else if (type == "azure-resource") {
+    std::string id = text_ci(obj, "resourceId");
+    if (!id.empty()) {
+      out.resources.push_back(std::move(id));
+    }
+  } else if (type == "dns") {
+    std::string domain = text_ci(obj, "domainName");
+    if (!domain.empty()) {
+      out.domains.push_back(std::move(domain));
+    }
+  }
+}
+
+void visit(element e, Entities& out, int depth)
+{
+  if (depth > k_max_entity_depth) {
+    return;
+  }
+  if (e.is_array()) {
+    for (const auto item : as_array(e)) {
+      visit(item, out, depth + 1);
+    }
+    return;
+  }
+  if (!e.is_object()) {
+    return;
+  }
+  const auto obj = as_object(e);
+  visit_entity(obj, out);
+  // Entities nest other entities inline (a host inside a process, an IP inside a
+  // DNS record); `$ref`s point at ones listed elsewhere and are skipped.
+  for (const auto field : obj) {
+    if (field.value.is_object() || field.value.is_array()) {
+      visit(field.value, out, depth + 1);
+    }
+  }
+}
+
+// Returns the value of the first extended property whose folded key is in `keys`.
+std::string property(const nlohmann::ordered_json& properties,
+                     std::initializer_list<std::string_view> keys)
+{
+  for (const auto& [key, value] : properties.items()) {
+    if (!value.is_string()) {
+      continue;
+    }
+    const std::string folded = text::fold_key(key);
+    for (const auto wanted : keys) {
+      if (folded == wanted) {
+        const auto& s = value.get_ref<const std::string&>();
+        if (!text::trim(s).empty()) {
+          return std::string(text::trim(s));
+        }
+      }
+    }
+  }
+  return {};
+}
+
+} // namespace
+
+void collect_entities(element entities, Entities& out) { visit(entities, out, 0); }
+
+void entities_from_extended_properties(const nlohmann::ordered_json& properties, Entities& out)
+{
+  if (!properties.is_object()) {
+    return;
+  }
+  const std::string ips = property(properties, {"attacker ip address", "attacker ip",
+                                                "client ip address", "ip address",
+                                                "source ip address", "caller ip address"});
+  std::string_view rest = ips;
+  while (!rest.empty()) {
+    const std::size_t end = rest.find_first_of(",;");
+    const std::string_view one = text::trim(rest.substr(0, end));
+    if (!one.empty()) {
+      out.ips.push_back(IpEntity{std::string(one), false});
+    }
+    if (end == std::string_view::npos) {
+      break;
+    }
+    rest.remove_prefix(end + 1);
+  }
+
+  AccountEntity account;
+  account.object_id =
+    property(properties, {"attacker object id", "principaloid", "principal object id"});
+  account.app_id = property(properties, {"application id", "attacker application id"});
+  const std::string name = property(
+    properties, {"principal name", "username", "user name", "client principal name", "attacker upn"});
+  if (name.find('@') != std::string::npos) {
+    account.upn = name;
+  } else {
+    account.name = name;
+  }
+  if (!account.object_id.empty() || !account.app_id.empty() || !name.empty()) {
+    out.accounts.push_back(std::move(account));
+  }
+
+  std::string domain = property(properties, {"domainname", "domain name"});
+  if (!domain.empty()) {
+    out.domains.push_back(std::move(domain));
+  }
+}
+
+} // namespace dftriage::alert::detail

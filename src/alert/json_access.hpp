@@ -1,0 +1,76 @@
+#pragma once
+
+// Internal to src/alert: reading simdjson DOM values the way Defender exports need,
+// with keys matched case-insensitively and JSON that arrives encoded inside strings.
+
+#include <nlohmann/json.hpp>
+#include <simdjson.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace dftriage::alert::detail {
+
+using simdjson::dom::element;
+using simdjson::dom::object;
+
+// Return `e` as an array, object or string; `e` must be of that type (check first).
+inline simdjson::dom::array as_array(element e)
+{
+  simdjson::dom::array out;
+  if (e.get(out) != simdjson::SUCCESS) {
+    return {};
+  }
+  return out;
+}
+inline object as_object(element e)
+{
+  object out;
+  if (e.get(out) != simdjson::SUCCESS) {
+    return {};
+  }
+  return out;
+}
+inline std::string_view as_string(element e)
+{
+  std::string_view out;
+  if (e.get(out) != simdjson::SUCCESS) {
+    return {};
+  }
+  return out;
+}
+
+// Returns the member of `obj` whose key equals `key` ignoring ASCII case.
+std::optional<element> get_ci(object obj, std::string_view key);
+
+// Returns the member of `obj` whose key matches `key` exactly (case-sensitive).
+std::optional<element> get_exact(object obj, std::string_view key);
+
+// Returns `e` as text: strings as they are, numbers and booleans in JSON form,
+// "" for null, arrays and objects.
+std::string to_text(element e);
+
+// Returns to_text() of the member `key` (case-insensitive) or "".
+std::string text_ci(object obj, std::string_view key);
+
+// Returns `e` as an nlohmann value, member order kept.
+nlohmann::ordered_json to_nlohmann(element e);
+
+// Parses JSON text that arrived inside a string (SecurityAlert Entities, Graph
+// CustomProperties, ...). Each call uses a fresh parser from the pool, so earlier
+// results stay valid until reset(). Returns nullopt when the text is not JSON.
+class NestedParsers
+{
+public:
+  std::optional<element> parse(std::string_view text);
+  void reset() { m_used = 0; }
+
+private:
+  std::vector<std::unique_ptr<simdjson::dom::parser>> m_parsers;
+  std::size_t m_used = 0;
+};
+
+} // namespace dftriage::alert::detail

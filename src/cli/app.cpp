@@ -1,0 +1,91 @@
+#include "dftriage/cli/app.hpp"
+
+#include "command.hpp"
+#include "dftriage/util/signals.hpp"
+#include "dftriage/util/terminal.hpp"
+#include "dftriage/version.hpp"
+
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <iostream>
+
+namespace dftriage::cli {
+
+const std::vector<CommandSpec>& commands()
+{
+  static const std::vector<CommandSpec> table = {
+    {"show", "Parse alerts from any Defender export and print them normalised",
+     "dftriage show alerts.json -o ndjson", Needs::nothing, add_show},
+  };
+  return table;
+}
+
+namespace {
+
+std::string footer()
+{
+  std::string out = "Examples:\n";
+  for (const auto& command : commands()) {
+    out += "  " + std::string(command.example) + "\n";
+  }
+  out += "  az security alert list -o json | dftriage show - -o ndjson | jq .alertType\n\n";
+  out += exit_status_help();
+  out += "\nEnvironment:\n  NO_COLOR  set to anything to turn colour off\n";
+  return out;
+}
+
+void configure_logging(const GlobalOptions& global)
+{
+  // Diagnostics go to stderr; stdout carries only results.
+  auto logger = spdlog::stderr_logger_st("dftriage");
+  logger->set_pattern("dftriage: %l: %v");
+  if (global.quiet) {
+    logger->set_level(spdlog::level::err);
+  } else if (global.verbosity >= 2) {
+    logger->set_level(spdlog::level::trace);
+  } else if (global.verbosity == 1) {
+    logger->set_level(spdlog::level::debug);
+  } else {
+    logger->set_level(spdlog::level::warn);
+  }
+  spdlog::set_default_logger(logger);
+}
+
+} // namespace
+
+int run(int argc, char** argv)
+{
+  Invocation invocation;
+  CLI::App app{"dftriage: triage Microsoft Defender for Cloud alerts (Key Vault, DNS, "
+               "Resource Manager)",
+               "dftriage"};
+  app.set_version_flag("--version", std::string("dftriage ") + k_version);
+  app.add_flag("-v,--verbose", invocation.global.verbosity,
+               "More detail on stderr (repeat for more)");
+  app.add_flag("-q,--quiet", invocation.global.quiet, "Only errors on stderr");
+  app.fallthrough();
+  app.require_subcommand(1);
+  app.footer(footer());
+  for (const auto& command : commands()) {
+    command.add(app, invocation);
+  }
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) {
+      return app.exit(e);  // --help, --version
+    }
+    std::cerr << "dftriage: error: " << terminal::sanitize(e.what()) << "\n"
+              << "Run 'dftriage --help' for usage.\n";
+    return to_int(ExitStatus::usage);
+  }
+
+  configure_logging(invocation.global);
+  signals::install_interrupt_handlers();
+  return to_int(invocation.action());
+}
+
+} // namespace dftriage::cli

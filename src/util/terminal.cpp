@@ -1,0 +1,148 @@
+#include "dftriage/util/terminal.hpp"
+
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <unistd.h>
+
+namespace dftriage::terminal {
+
+namespace {
+
+const char k_hex[] = "0123456789abcdef";
+
+void append_byte_escape(std::string& out, unsigned char byte)
+{
+  out += "\\x";
+  out.push_back(k_hex[byte >> 4]);
+  out.push_back(k_hex[byte & 0xF]);
+}
+
+void append_code_point_escape(std::string& out, std::uint32_t cp)
+{
+  out += "\\u";
+  for (int shift = 12; shift >= 0; shift -= 4) {
+    out.push_back(k_hex[(cp >> shift) & 0xF]);
+  }
+}
+
+// Decodes one UTF-8 sequence at s[i]; returns its length, 0 when invalid.
+std::size_t decode_utf8(std::string_view s, std::size_t i, std::uint32_t& cp)
+{
+  const auto b0 = static_cast<unsigned char>(s[i]);
+  std::size_t len = 0;
+  std::uint32_t min = 0;
+  if (b0 < 0x80) {
+    cp = b0;
+    return 1;
+  }
+  if ((b0 & 0xE0) == 0xC0) {
+    len = 2;
+    cp = b0 & 0x1F;
+    min = 0x80;
+  } else if ((b0 & 0xF0) == 0xE0) {
+    len = 3;
+    cp = b0 & 0x0F;
+    min = 0x800;
+  } else if ((b0 & 0xF8) == 0xF0) {
+    len = 4;
+    cp = b0 & 0x07;
+    min = 0x10000;
+  } else {
+    return 0;
+  }
+  if (i + len > s.size()) {
+    return 0;
+  }
+  for (std::size_t k = 1; k < len; ++k) {
+    const auto b = static_cast<unsigned char>(s[i + k]);
+    if ((b & 0xC0) != 0x80) {
+      return 0;
+    }
+    cp = (cp << 6) | (b & 0x3F);
+  }
+  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+    return 0;
+  }
+  return len;
+}
+
+bool is_unsafe_code_point(std::uint32_t cp)
+{
+  return cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F)  // C0, DEL, C1
+         || (cp >= 0x202A && cp <= 0x202E)                      // bidi embeddings/overrides
+         || (cp >= 0x2066 && cp <= 0x2069)                      // bidi isolates
+         || cp == 0x200E || cp == 0x200F || cp == 0x061C        // direction marks
+         || cp == 0x2028 || cp == 0x2029;                       // line/paragraph separators
+}
+
+} // namespace
+
+std::string sanitize(std::string_view s)
+{
+  std::string out;
+  out.reserve(s.size());
+  std::size_t i = 0;
+  while (i < s.size()) {
+    std::uint32_t cp = 0;
+    const std::size_t len = decode_utf8(s, i, cp);
+    if (len == 0) {
+      append_byte_escape(out, static_cast<unsigned char>(s[i]));
+      ++i;
+      continue;
+    }
+    if (is_unsafe_code_point(cp)) {
+      if (cp == '\t') {
+        out += "\\t";
+      } else if (cp == '\n') {
+        out += "\\n";
+      } else if (cp == '\r') {
+        out += "\\r";
+      } else if (cp < 0x80) {
+        append_byte_escape(out, static_cast<unsigned char>(cp));
+      } else {
+        append_code_point_escape(out, cp);
+      }
+    } else {
+      out.append(s.substr(i, len));
+    }
+    i += len;
+  }
+  return out;
+}
+
+bool is_tty(std::FILE* stream) { return ::isatty(::fileno(stream)) == 1; }
+
+bool use_colour(std::FILE* stream)
+{
+  const char* no_colour = std::getenv("NO_COLOR");
+  if (no_colour != nullptr && no_colour[0] != '\0') {
+    return false;
+  }
+  const char* term = std::getenv("TERM");
+  if (term != nullptr && std::strcmp(term, "dumb") == 0) {
+    return false;
+  }
+  return is_tty(stream);
+}
+
+std::string paint(std::string_view s, Colour colour, bool enabled)
+{
+  if (!enabled || colour == Colour::none) {
+    return std::string(s);
+  }
+  const char* code = "";
+  switch (colour) {
+  case Colour::bold: code = "1"; break;
+  case Colour::dim: code = "2"; break;
+  case Colour::red: code = "31"; break;
+  case Colour::green: code = "32"; break;
+  case Colour::yellow: code = "33"; break;
+  case Colour::magenta: code = "35"; break;
+  case Colour::cyan: code = "36"; break;
+  case Colour::none: break;
+  }
+  return std::string("\x1b[") + code + "m" + std::string(s) + "\x1b[0m";
+}
+
+} // namespace dftriage::terminal

@@ -1,0 +1,139 @@
+#include "dftriage/util/text.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+
+namespace dftriage::text {
+
+namespace {
+
+char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+std::size_t edit_distance(std::string_view a, std::string_view b)
+{
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) {
+    row[j] = j;
+  }
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t above = row[j];
+      const std::size_t cost = lower(a[i - 1]) == lower(b[j - 1]) ? 0 : 1;
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + cost});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+} // namespace
+
+std::string to_lower(std::string_view s)
+{
+  std::string out(s);
+  for (char& c : out) {
+    c = lower(c);
+  }
+  return out;
+}
+
+bool iequals(std::string_view a, std::string_view b)
+{
+  if (a.size() != b.size()) {
+    return false;
+  }
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (lower(a[i]) != lower(b[i])) {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool istarts_with(std::string_view s, std::string_view prefix)
+{
+  return s.size() >= prefix.size() && iequals(s.substr(0, prefix.size()), prefix);
+}
+
+std::string fold_key(std::string_view key)
+{
+  std::string out;
+  out.reserve(key.size());
+  bool pending_space = false;
+  for (const char c : key) {
+    if (is_space(c) || c == '_') {
+      pending_space = !out.empty();
+      continue;
+    }
+    if (pending_space) {
+      out.push_back(' ');
+      pending_space = false;
+    }
+    out.push_back(lower(c));
+  }
+  return out;
+}
+
+std::string_view trim(std::string_view s)
+{
+  while (!s.empty() && is_space(s.front())) {
+    s.remove_prefix(1);
+  }
+  while (!s.empty() && is_space(s.back())) {
+    s.remove_suffix(1);
+  }
+  return s;
+}
+
+std::vector<std::string> split_lines(std::string_view s)
+{
+  std::vector<std::string> lines;
+  while (!s.empty()) {
+    const std::size_t end = s.find('\n');
+    std::string_view line = s.substr(0, end);
+    if (!line.empty() && line.back() == '\r') {
+      line.remove_suffix(1);
+    }
+    if (!trim(line).empty()) {
+      lines.emplace_back(line);
+    }
+    if (end == std::string_view::npos) {
+      break;
+    }
+    s.remove_prefix(end + 1);
+  }
+  return lines;
+}
+
+std::string quote(std::string_view s, std::size_t limit)
+{
+  const bool cut = s.size() > limit;
+  std::string out = nlohmann::json(std::string(s.substr(0, limit)))
+                      .dump(-1, ' ', true, nlohmann::json::error_handler_t::replace);
+  if (cut) {
+    out += "...";
+  }
+  return out;
+}
+
+std::string closest(std::string_view word, const std::vector<std::string>& candidates)
+{
+  const std::size_t limit = std::max<std::size_t>(2, word.size() / 3);
+  std::string best;
+  std::size_t best_distance = limit + 1;
+  for (const auto& candidate : candidates) {
+    const std::size_t d = edit_distance(word, candidate);
+    if (d < best_distance) {
+      best_distance = d;
+      best = candidate;
+    }
+  }
+  return best;
+}
+
+} // namespace dftriage::text
