@@ -171,6 +171,39 @@ std::string alert_location(const std::optional<ResourceId>& alert_id, std::strin
   return plain ? std::string(loc) : std::string();
 }
 
+std::size_t lower_case_letters(std::string_view s)
+{
+  return static_cast<std::size_t>(
+    std::count_if(s.begin(), s.end(), [](char c) { return c >= 'a' && c <= 'z'; }));
+}
+
+// Exports repeat the attacked resource's ID in several places, some upper-cased
+// (/SUBSCRIPTIONS/…/RESOURCEGROUPS/SAMPLE-RG); IDs compare case-insensitively, so
+// show the spelling that kept its case.
+ResourceId best_spelling(const ResourceId& chosen, const std::vector<std::string>& candidates,
+                         const Entities& entities)
+{
+  ResourceId best = chosen;
+  auto consider = [&](const std::string& spelling) {
+    if (text::iequals(spelling, best.canonical)
+        && lower_case_letters(spelling) > lower_case_letters(best.canonical)) {
+      if (auto parsed = parse_resource_id(spelling)) {
+        best = std::move(*parsed);
+      }
+    }
+  };
+  for (const auto& candidate : candidates) {
+    consider(std::string(text::trim(candidate)));
+  }
+  for (const auto& resource : entities.resources) {
+    consider(resource);
+  }
+  for (const auto& host : entities.hosts) {
+    consider(host.resource_id);
+  }
+  return best;
+}
+
 } // namespace
 
 void finish(RawAlert&& raw, Alert& out)
@@ -224,6 +257,10 @@ void finish(RawAlert&& raw, Alert& out)
         break;
       }
     }
+  }
+
+  if (resource) {
+    resource = best_spelling(*resource, raw.resource_ids, out.entities);
   }
 
   const auto alert_id = parse_resource_id(raw.alert_resource_id);

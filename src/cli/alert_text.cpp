@@ -1,6 +1,7 @@
 #include "dftriage/cli/alert_text.hpp"
 
 #include "dftriage/util/terminal.hpp"
+#include "dftriage/util/text.hpp"
 
 namespace dftriage::cli {
 
@@ -116,7 +117,7 @@ std::string render_alert_text(const Alert& a, bool colour)
                          + (host.resource_id.empty() ? "" : " (" + sanitize(host.resource_id) + ")"));
   }
   for (const auto& resource : a.entities.resources) {
-    if (resource != a.resource_id) {
+    if (!text::iequals(resource, a.resource_id)) {
       block.field("also", resource);
     }
   }
