@@ -1,5 +1,221 @@
 #include "dftriage/util/document_reader.hpp"
+#include "dftriage/util/error.hpp"
 
 #include <catch2/catch.hpp>
 
-TEST_CASE("placeholder") { REQUIRE(true); }
+#include <cstring>
+
+using dftriage::Document;
+using dftriage::DocumentReader;
+
+namespace {
+
+struct Cut
+{
+  std::string text;
+  std::uint64_t line;
+  std::uint64_t column;
+  bool truncated;
+};
+
+struct Result
+{
+  std::vector<Cut> docs;
+  std::vector<std::string> problems;
+};
+
+// A source that hands out at most `chunk` bytes per read, to cross buffer edges.
+class ChunkedSource : public dftriage::ByteSource
+{
+public:
+  ChunkedSource(std::string text, std::size_t chunk) : m_text(std::move(text)), m_chunk(chunk) {}
+  std::size_t read(char* buffer, std::size_t size) override
+  {
+    const std::size_t n = std::min({size, m_chunk, m_text.size() - m_offset});
+    std::memcpy(buffer, m_text.data() + m_offset, n);
+    m_offset += n;
+    return n;
+  }
+
+private:
+  std::string m_text;
+  std::size_t m_chunk;
+  std::size_t m_offset = 0;
+};
+
+Result cut(const std::string& input, std::size_t chunk = 1 << 20,
+           std::size_t max_document = DocumentReader::k_default_max_document)
+{
+  ChunkedSource source(input, chunk);
+  DocumentReader reader(source, max_document);
+  Result result;
+  Document doc;
+  for (;;) {
+    const bool more = reader.next(doc);
+    DocumentReader::Problem problem;
+    if (reader.take_problem(problem)) {
+      result.problems.push_back(std::to_string(problem.line) + ":" + std::to_string(problem.column)
+                                + ": " + problem.message);
+    }
+    if (!more) {
+      break;
+    }
+    result.docs.push_back(Cut{std::string(doc.text), doc.line, doc.column, doc.truncated});
+  }
+  return result;
+}
+
+std::vector<std::string> texts(const Result& r)
+{
+  std::vector<std::string> out;
+  for (const auto& d : r.docs) {
+    out.push_back(d.text);
+  }
+  return out;
+}
+
+} // namespace
+
+TEST_CASE("document reader cuts NDJSON, concatenated JSON and single objects")
+{
+  SECTION("NDJSON with CRLF and blank lines")
+  {
+    const auto r = cut("{\"a\":1}\r\n\r\n{\"b\":[1,2]}\r\n");
+    CHECK(texts(r) == std::vector<std::string>{"{\"a\":1}", "{\"b\":[1,2]}"});
+    CHECK(r.docs[1].line == 3);
+    CHECK(r.problems.empty());
+  }
+  SECTION("pretty-printed documents one after another")
+  {
+    const auto r = cut("{\n  \"a\": 1\n}\n{\n  \"b\": \"}{\"\n}\n");
+    CHECK(texts(r) == std::vector<std::string>{"{\n  \"a\": 1\n}", "{\n  \"b\": \"}{\"\n}"});
+    CHECK(r.docs[1].line == 4);
+  }
+  SECTION("brackets and escaped quotes inside strings do not count")
+  {
+    const auto r = cut(R"({"a":"x\"]}{[","b":"\\"}{"c":2})");
+    CHECK(texts(r) == std::vector<std::string>{R"({"a":"x\"]}{[","b":"\\"})", R"({"c":2})"});
+  }
+  SECTION("a UTF-8 byte order mark is skipped")
+  {
+    const auto r = cut("\xEF\xBB\xBF{\"a\":1}");
+    CHECK(texts(r) == std::vector<std::string>{"{\"a\":1}"});
+    CHECK(r.docs[0].column == 1);
+  }
+  SECTION("scalars are documents too")
+  {
+    CHECK(texts(cut("42 \"x\" true")) == std::vector<std::string>{"42", "\"x\"", "true"});
+  }
+}
+
+TEST_CASE("document reader streams the elements of arrays and envelopes")
+{
+  SECTION("top-level array")
+  {
+    const auto r = cut("[\n {\"a\":1},\n {\"b\":2}\n]\n");
+    CHECK(texts(r) == std::vector<std::string>{"{\"a\":1}", "{\"b\":2}"});
+    CHECK(r.docs[1].line == 3);
+    CHECK(r.docs[1].column == 2);
+  }
+  SECTION("REST list with nextLink after the array")
+  {
+    const auto r = cut(R"({"value":[{"a":1},{"b":2}],"nextLink":"https://x/?a=[1]"})");
+    CHECK(texts(r) == std::vector<std::string>{"{\"a\":1}", "{\"b\":2}"});
+    CHECK(r.problems.empty());
+  }
+  SECTION("Event Hub records and Resource Graph data, with members before the array")
+  {
+    CHECK(texts(cut(R"({"records": [ {"a":1} ]})")) == std::vector<std::string>{"{\"a\":1}"});
+    CHECK(texts(cut(R"({"totalRecords":1,"count":1,"data":[{"a":1}],"facets":[]})"))
+          == std::vector<std::string>{"{\"a\":1}"});
+  }
+  SECTION("an object whose value is not an array stays one document")
+  {
+    CHECK(texts(cut(R"({"data":{"value":[1]}})")) == std::vector<std::string>{R"({"data":{"value":[1]}})"});
+    CHECK(texts(cut(R"({"id":"x","properties":{"value":[1]}})"))
+          == std::vector<std::string>{R"({"id":"x","properties":{"value":[1]}})"});
+  }
+  SECTION("an empty array yields nothing")
+  {
+    const auto r = cut("[ ]");
+    CHECK(r.docs.empty());
+    CHECK(r.problems.empty());
+  }
+}
+
+TEST_CASE("document reader works across buffer edges")
+{
+  std::string input = "[";
+  for (int i = 0; i < 200; ++i) {
+    input += std::string(i ? "," : "") + "{\"n\":" + std::to_string(i) + ",\"s\":\"a\\\"b}\"}";
+  }
+  input += "]";
+  for (const std::size_t chunk : {1u, 3u, 7u, 64u}) {
+    const auto r = cut(input, chunk);
+    REQUIRE(r.docs.size() == 200);
+    CHECK(r.docs[199].text == "{\"n\":199,\"s\":\"a\\\"b}\"}");
+  }
+}
+
+TEST_CASE("document reader reports structural problems and carries on")
+{
+  SECTION("a mismatched bracket")
+  {
+    const auto r = cut("{\"a\":[1}\n{\"b\":2}\n");
+    CHECK(r.problems == std::vector<std::string>{"1:8: unexpected '}': expected ']'"});
+    CHECK(texts(r) == std::vector<std::string>{"{\"b\":2}"});
+  }
+  SECTION("a stray closing bracket at top level")
+  {
+    const auto r = cut("}\n{\"b\":2}");
+    CHECK(r.problems == std::vector<std::string>{"1:1: unexpected '}' outside any JSON value"});
+    CHECK(texts(r) == std::vector<std::string>{"{\"b\":2}"});
+  }
+  SECTION("a missing comma between array elements")
+  {
+    const auto r = cut("[{\"a\":1} {\"b\":2}]");
+    CHECK(r.problems == std::vector<std::string>{"1:10: unexpected '{' in array: expected ',' or ']'"});
+  }
+  SECTION("an unclosed document at the end is cut and marked truncated")
+  {
+    const auto r = cut("{\n  \"a\": [1,\n");
+    REQUIRE(r.docs.size() == 1);
+    CHECK(r.docs[0].truncated);
+  }
+  SECTION("an unclosed top-level array")
+  {
+    const auto r = cut("[{\"a\":1},");
+    CHECK(texts(r) == std::vector<std::string>{"{\"a\":1}"});
+    CHECK(r.problems == std::vector<std::string>{"1:10: unexpected end of input: the top-level array is not closed"});
+  }
+}
+
+TEST_CASE("in NDJSON a broken line does not swallow the lines after it")
+{
+  const auto r = cut("{\"a\":1}\n{\"b\":[2,\n{\"c\":3}\n{\"d\":\"x\n{\"e\":5}\n");
+  CHECK(texts(r) == std::vector<std::string>{"{\"a\":1}", "{\"b\":[2,", "{\"c\":3}", "{\"d\":\"x", "{\"e\":5}"});
+  CHECK_FALSE(r.docs[0].truncated);
+  CHECK(r.docs[1].truncated);
+  CHECK(r.docs[3].truncated);
+  CHECK(r.docs[4].line == 5);
+}
+
+TEST_CASE("document reader refuses a document over the size limit")
+{
+  const std::string big = "{\"a\":\"" + std::string(5000, 'x') + "\"}";
+  CHECK_THROWS_AS(cut(big, 512, 4096), dftriage::InputError);
+  CHECK(cut(big, 512, 8192).docs.size() == 1);
+}
+
+TEST_CASE("position_in translates an offset inside a document")
+{
+  const auto r = cut("\n  {\"a\":\n 1}");
+  REQUIRE(r.docs.size() == 1);
+  Document doc;
+  doc.text = r.docs[0].text;
+  doc.line = r.docs[0].line;
+  doc.column = r.docs[0].column;
+  const auto pos = dftriage::position_in(doc, 7);  // the 1
+  CHECK(pos.line == 3);
+  CHECK(pos.column == 2);
+}
