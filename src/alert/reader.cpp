@@ -39,7 +39,8 @@ struct ErrorFinder : nlohmann::json_sax<nlohmann::json>
   bool end_object() override { return true; }
   bool start_array(std::size_t) override { return true; }
   bool end_array() override { return true; }
-  bool parse_error(std::size_t pos, const std::string&, const nlohmann::detail::exception& e) override
+  bool parse_error(std::size_t pos, const std::string&,
+                   const nlohmann::detail::exception& e) override
   {
     position = pos;
     message = e.what();
@@ -68,6 +69,12 @@ std::string describe_parse_error(std::string what)
     what.erase(last_read, end == std::string::npos ? std::string::npos : end + 1 - last_read);
   }
   return what;
+}
+
+bool is_word_char(char c)
+{
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.'
+         || c == '+' || c == '-' || c == '_';
 }
 
 bool is_defender_product(std::string_view product)
@@ -128,8 +135,15 @@ struct AlertReader::Impl
     if (!finder.failed) {
       return diagnostic_at(doc.line, doc.column, "invalid JSON: " + std::string(fallback));
     }
-    // `position` counts the bytes read, the offending one included.
-    const auto pos = position_in(doc, finder.position > 0 ? finder.position - 1 : 0);
+    // `position` counts the bytes read, the offending one included. A bad bare word
+    // ("tru}", "0x") is reported where the word starts.
+    std::size_t offset = std::min(finder.position > 0 ? finder.position - 1 : 0, doc.text.size());
+    const bool word = finder.message.find("invalid literal") != std::string::npos
+                      || finder.message.find("invalid number") != std::string::npos;
+    while (word && offset > 0 && is_word_char(doc.text[offset - 1])) {
+      --offset;
+    }
+    const auto pos = position_in(doc, offset);
     return diagnostic_at(pos.line, pos.column, describe_parse_error(finder.message));
   }
 
