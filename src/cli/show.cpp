@@ -64,14 +64,13 @@ ExitStatus run_show(const ShowOptions& options)
   if (!options.format.empty()) {
     read_options.shape = alert::shape_from_string(options.format);
     if (!read_options.shape) {
+      std::string all;
+      for (const auto& name : alert::shape_names()) {
+        all += (all.empty() ? "" : ", ") + name;
+      }
+      const std::string near = text::closest(options.format, alert::shape_names());
       throw UsageError("unknown alert format " + text::quote(options.format) + "; expected one of "
-                       + [] {
-                           std::string all;
-                           for (const auto& name : alert::shape_names()) {
-                             all += (all.empty() ? "" : ", ") + name;
-                           }
-                           return all;
-                         }());
+                       + all + (near.empty() ? "" : "; did you mean \"" + near + "\"?"));
     }
   }
 

@@ -1,1 +1,155 @@
+// End-to-end: the built dftriage binary run as a user would, with arguments and
+// standard input, checking standard output, standard error and the exit status.
+
+#include "support/process.hpp"
+
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+
+using dftriage::test::run_process;
+
+namespace {
+
+const std::string k_bin = DFTRIAGE_BINARY;
+const std::string k_examples = std::string(DFTRIAGE_SOURCE_DIR) + "/examples/alerts/";
+
+std::string read_file(const std::string& path)
+{
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+dftriage::test::ProcessResult show(std::vector<std::string> args, const std::string& input = {},
+                                   std::map<std::string, std::string> env = {})
+{
+  args.insert(args.begin(), {k_bin, "show"});
+  env.emplace("NO_COLOR", "");
+  return run_process(args, input, env);
+}
+
+} // namespace
+
+TEST_CASE("show -o json prints one array of normalised alerts")
+{
+  const auto r = show({k_examples + "keyvault-tor.json", k_examples + "dns-darkweb.json", "-o", "json"});
+  CHECK(r.exit_code == 0);
+  CHECK(r.err.empty());
+  const auto alerts = nlohmann::json::parse(r.out);
+  REQUIRE(alerts.size() == 2);
+  CHECK(alerts[0]["alertType"] == "KV_TORAccess");
+  CHECK(alerts[0]["family"] == "keyvault");
+  CHECK(alerts[0]["resourceId"] == "/subscriptions/4c1a2f07-3d5e-4b8a-9f61-2e7d8c0b5a13/resourceGroups/"
+                                   "rg-payments-prod/providers/Microsoft.KeyVault/vaults/kv-payments-prod");
+  CHECK(alerts[0]["entities"]["ips"][0] == nlohmann::json{{"address", "185.220.101.47"}, {"valid", true}});
+  CHECK(alerts[1]["family"] == "dns");
+  CHECK(alerts[1]["entities"]["domains"][0] == "exampleonionrelay.net");
+}
+
+TEST_CASE("show reads standard input and streams NDJSON")
+{
+  const auto r = show({"-", "-o", "ndjson"}, read_file(k_examples + "mixed.ndjson"));
+  CHECK(r.exit_code == 0);
+  std::vector<std::string> types;
+  std::size_t start = 0;
+  while (start < r.out.size()) {
+    const std::size_t end = r.out.find('\n', start);
+    REQUIRE(end != std::string::npos);
+    const auto alert = nlohmann::json::parse(r.out.substr(start, end - start));
+    types.push_back(alert["alertType"]);
+    CHECK(alert["source"]["file"] == "-");
+    start = end + 1;
+  }
+  CHECK(types == std::vector<std::string>{"KV_TORAccess", "AzureDNS_DarkWeb", "ARM_MicroBurst.AzDomainInfo"});
+}
+
+TEST_CASE("show prints a readable block per alert off a terminal with -o text")
+{
+  const auto r = show({k_examples + "arm-microburst-export.json", "-o", "text"});
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.rfind("[Low] ARM_MicroBurst.AzDomainInfo\n", 0) == 0);
+  CHECK(r.out.find("  family         resourcemanager\n") != std::string::npos);
+  CHECK(r.out.find("  resource       /subscriptions/4C1A2F07-3D5E-4B8A-9F61-2E7D8C0B5A13\n") != std::string::npos);
+  CHECK(r.out.find("  account        upn ops-automation@contoso.example, objectId 6c2f8a1e-4b3d-4f5a-9e7c-1d2b3a4c5e6f\n")
+        != std::string::npos);
+  CHECK(r.out.find('\x1b') == std::string::npos);  // no colour off a terminal
+}
+
+TEST_CASE("show defaults to JSON when stdout is not a terminal")
+{
+  const auto r = show({k_examples + "keyvault-tor.json"});
+  CHECK(r.exit_code == 0);
+  CHECK(nlohmann::json::parse(r.out).is_array());
+}
+
+TEST_CASE("show neutralises hostile alert text on the terminal")
+{
+  const std::string hostile = R"({"AlertType": "KV_TORAccess\u001b]0;pwned\u0007", "SystemAlertId": "h1", "Severity": "High",
+    "AlertDisplayName": "Totally benign \u001b[2J\u001b[31mCLEARED\u202e", "CompromisedEntity": "kv\r\nfake-line",
+    "Entities": [{"Address": "1.2.3.4\u001b[8m", "Type": "ip"}]})";
+  const auto text = show({"-", "-o", "text"}, hostile);
+  CHECK(text.exit_code == 0);
+  CHECK(text.out.find('\x1b') == std::string::npos);
+  CHECK(text.out.find('\x07') == std::string::npos);
+  CHECK(text.out.find("\xe2\x80\xae") == std::string::npos);
+  CHECK(text.out.find("KV_TORAccess\\x1b]0;pwned\\x07") != std::string::npos);
+  CHECK(text.out.find("kv\\r\\nfake-line") != std::string::npos);
+  CHECK(text.out.find("1.2.3.4\\x1b[8m (invalid)") != std::string::npos);
+
+  const auto json = show({"-", "-o", "json"}, hostile);
+  CHECK(json.out.find('\x1b') == std::string::npos);  // JSON escapes it as \u001b
+  CHECK(nlohmann::json::parse(json.out)[0]["displayName"] == "Totally benign \x1b[2J\x1b[31mCLEARED\u202e");
+}
+
+TEST_CASE("show reports bad documents, keeps the good ones and exits 3")
+{
+  const std::string input = std::string(R"({"AlertType":"KV_UserAnomaly","SystemAlertId":"a","Severity":"Low"})") + "\n"
+                            + "{\"AlertType\": nope}\n" + R"({"kind":"not an alert"})" + "\n"
+                            + R"({"AlertType":"KV_AppAnomaly","SystemAlertId":"b","Severity":"Low"})" + "\n";
+  const auto r = show({"-", "-o", "ndjson"}, input);
+  CHECK(r.exit_code == 3);
+  CHECK(r.err == "-:2:15: syntax error while parsing value: invalid literal\n"
+                 "-: document 3: not a Defender alert (no alertType/AlertType)\n");
+  CHECK(std::count(r.out.begin(), r.out.end(), '\n') == 2);
+}
+
+TEST_CASE("show carries on past a file it cannot open")
+{
+  const auto r = show({"/nonexistent/alerts.json", k_examples + "keyvault-tor.json", "-o", "ndjson"});
+  CHECK(r.exit_code == 3);
+  CHECK(r.err == "/nonexistent/alerts.json: cannot open: No such file or directory\n");
+  CHECK(nlohmann::json::parse(r.out)["alertType"] == "KV_TORAccess");
+}
+
+TEST_CASE("usage errors exit 2 with a clear message")
+{
+  auto r = run_process({k_bin, "show", k_examples + "keyvault-tor.json", "-o", "yaml"});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err == "dftriage: error: unknown output format \"yaml\"; expected one of text, json, ndjson\n");
+  CHECK(r.out.empty());
+
+  r = run_process({k_bin, "show", k_examples + "keyvault-tor.json", "--format", "exprot"});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err == "dftriage: error: unknown alert format \"exprot\"; expected one of arm, azcli, export, "
+                 "sentinel, graph, arg; did you mean \"export\"?\n");
+
+  r = run_process({k_bin, "frobnicate"});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("dftriage: error: ") == 0);
+
+  r = run_process({k_bin});
+  CHECK(r.exit_code == 2);
+}
+
+TEST_CASE("--help and --version")
+{
+  const auto help = run_process({k_bin, "--help"});
+  CHECK(help.exit_code == 0);
+  CHECK(help.out.find("dftriage show alerts.json -o ndjson") != std::string::npos);
+  CHECK(help.out.find("  3    some input was rejected") != std::string::npos);
+  CHECK(help.out.find("  130  interrupted") != std::string::npos);
+  const auto version = run_process({k_bin, "--version"});
+  CHECK(version.exit_code == 0);
+  CHECK(version.out.rfind("dftriage ", 0) == 0);
+}
