@@ -14,6 +14,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace dftriage::cli {
@@ -86,6 +87,9 @@ ExitStatus run_show(const ShowOptions& options)
       continue;
     }
     spdlog::debug("reading {}", terminal::sanitize(path));
+    // Alerts that trickle in through a pipe are passed on as they come.
+    struct stat info = {};
+    const bool live = ::fstat(fd, &info) == 0 && !S_ISREG(info.st_mode);
     auto source = make_fd_source(fd, path);
     alert::AlertReader reader(*source, path, read_options);
     alert::Alert alert;
@@ -102,6 +106,9 @@ ExitStatus run_show(const ShowOptions& options)
           json.add(alert::to_json(alert));
         }
         ++count;
+        if (live) {
+          writer.flush();
+        }
       }
       print_diagnostics(diagnostics, errors);
     } catch (const InputError& e) {

@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <poll.h>
 #include <unistd.h>
 
 namespace dftriage {
@@ -22,6 +23,7 @@ public:
   std::size_t read(char* buffer, std::size_t size) override
   {
     for (;;) {
+      wait_readable();
       const ssize_t n = ::read(m_fd, buffer, size);
       if (n >= 0) {
         return static_cast<std::size_t>(n);
@@ -36,6 +38,25 @@ public:
   }
 
 private:
+  // Waits for input or an interrupt, whichever comes first, so that Ctrl-C stops a
+  // read from a quiet pipe even when the signal lands just before the read.
+  void wait_readable() const
+  {
+    const int wake = signals::interrupt_fd();
+    if (wake < 0) {
+      return;
+    }
+    pollfd fds[2] = {{m_fd, POLLIN, 0}, {wake, POLLIN, 0}};
+    while (::poll(fds, 2, -1) < 0 && errno == EINTR) {
+      if (signals::interrupted()) {
+        break;
+      }
+    }
+    if (signals::interrupted()) {
+      throw Interrupted();
+    }
+  }
+
   int m_fd;
   std::string m_name;
 };

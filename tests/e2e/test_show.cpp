@@ -6,7 +6,10 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <csignal>
 #include <fstream>
+#include <sys/wait.h>
+#include <unistd.h>
 
 using dftriage::test::run_process;
 
@@ -152,4 +155,51 @@ TEST_CASE("--help and --version")
   const auto version = run_process({k_bin, "--version"});
   CHECK(version.exit_code == 0);
   CHECK(version.out.rfind("dftriage ", 0) == 0);
+}
+
+TEST_CASE("on a terminal show defaults to coloured text, and NO_COLOR turns colour off")
+{
+  const std::vector<std::string> args{k_bin, "show", k_examples + "keyvault-tor.json"};
+  const auto coloured = dftriage::test::run_in_pty(args, {{"NO_COLOR", ""}, {"TERM", "xterm"}});
+  CHECK(coloured.exit_code == 0);
+  CHECK(coloured.out.find("\x1b[33m[Medium]\x1b[0m \x1b[1mKV_TORAccess\x1b[0m") != std::string::npos);
+
+  const auto plain = dftriage::test::run_in_pty(args, {{"NO_COLOR", "1"}, {"TERM", "xterm"}});
+  CHECK(plain.exit_code == 0);
+  CHECK(plain.out.find("[Medium] KV_TORAccess") != std::string::npos);
+  CHECK(plain.out.find('\x1b') == std::string::npos);
+}
+
+TEST_CASE("Ctrl-C while reading a pipe stops show with exit status 130")
+{
+  int in[2];
+  int out[2];
+  REQUIRE(::pipe(in) == 0);
+  REQUIRE(::pipe(out) == 0);
+  const pid_t pid = ::fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    ::dup2(in[0], STDIN_FILENO);
+    ::dup2(out[1], STDOUT_FILENO);
+    for (int fd : {in[0], in[1], out[0], out[1]}) {
+      ::close(fd);
+    }
+    ::execl(k_bin.c_str(), k_bin.c_str(), "-q", "show", "-", "-o", "ndjson", static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  ::close(in[0]);
+  ::close(out[1]);
+  // One alert in; once it comes out, dftriage is blocked reading the open pipe.
+  const std::string line = R"({"AlertType":"KV_UserAnomaly","SystemAlertId":"a","Severity":"Low"})" "\n";
+  REQUIRE(::write(in[1], line.data(), line.size()) == static_cast<ssize_t>(line.size()));
+  char buffer[4096];
+  const ssize_t n = ::read(out[0], buffer, sizeof buffer);
+  CHECK(n > 0);
+  ::kill(pid, SIGINT);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  ::close(in[1]);
+  ::close(out[0]);
+  REQUIRE(WIFEXITED(status));  // handled, not killed by the signal
+  CHECK(WEXITSTATUS(status) == 130);
 }

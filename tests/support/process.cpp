@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <poll.h>
+#include <pty.h>
 #include <signal.h>
 #include <stdexcept>
 #include <sys/wait.h>
@@ -12,6 +13,33 @@
 namespace dftriage::test {
 
 namespace {
+
+[[noreturn]] void exec_child(const std::vector<std::string>& argv,
+                             const std::map<std::string, std::string>& env)
+{
+  for (const auto& [name, value] : env) {
+    if (value.empty()) {
+      ::unsetenv(name.c_str());
+    } else {
+      ::setenv(name.c_str(), value.c_str(), 1);
+    }
+  }
+  std::vector<char*> args;
+  for (const auto& arg : argv) {
+    args.push_back(const_cast<char*>(arg.c_str()));
+  }
+  args.push_back(nullptr);
+  ::execv(args[0], args.data());
+  ::_exit(127);
+}
+
+int wait_for(pid_t pid)
+{
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
 
 void make_pipe(int fds[2])
 {
@@ -40,20 +68,7 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::strin
     for (int fd : {in[0], in[1], out[0], out[1], err[0], err[1]}) {
       ::close(fd);
     }
-    for (const auto& [name, value] : env) {
-      if (value.empty()) {
-        ::unsetenv(name.c_str());
-      } else {
-        ::setenv(name.c_str(), value.c_str(), 1);
-      }
-    }
-    std::vector<char*> args;
-    for (const auto& arg : argv) {
-      args.push_back(const_cast<char*>(arg.c_str()));
-    }
-    args.push_back(nullptr);
-    ::execv(args[0], args.data());
-    ::_exit(127);
+    exec_child(argv, env);
   }
   ::close(in[0]);
   ::close(out[1]);
@@ -104,10 +119,35 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::strin
   }
   ::close(out[0]);
   ::close(err[0]);
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  result.exit_code = wait_for(pid);
+  return result;
+}
+
+ProcessResult run_in_pty(const std::vector<std::string>& argv,
+                         const std::map<std::string, std::string>& env)
+{
+  int master = -1;
+  const pid_t pid = ::forkpty(&master, nullptr, nullptr, nullptr);
+  if (pid < 0) {
+    throw std::runtime_error(std::string("forkpty: ") + std::strerror(errno));
   }
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  if (pid == 0) {
+    exec_child(argv, env);
+  }
+  ProcessResult result;
+  char buffer[65536];
+  for (;;) {
+    const ssize_t n = ::read(master, buffer, sizeof buffer);
+    if (n > 0) {
+      result.out.append(buffer, static_cast<std::size_t>(n));
+    } else if (n < 0 && errno == EINTR) {
+      continue;
+    } else {
+      break;  // EIO once the child has closed the terminal
+    }
+  }
+  ::close(master);
+  result.exit_code = wait_for(pid);
   return result;
 }
 

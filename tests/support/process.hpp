@@ -22,4 +22,9 @@ struct ProcessResult
 ProcessResult run_process(const std::vector<std::string>& argv, const std::string& input = {},
                           const std::map<std::string, std::string>& env = {});
 
+// Runs `argv` on a new pseudo-terminal (so the program sees a TTY on stdin, stdout
+// and stderr) and returns everything it wrote there, with its exit status.
+ProcessResult run_in_pty(const std::vector<std::string>& argv,
+                         const std::map<std::string, std::string>& env = {});
+
 } // namespace dftriage::test
