@@ -1,0 +1,110 @@
+#pragma once
+
+#include "dftriage/alert/resource_id.hpp"
+#include "dftriage/azure/cloud.hpp"
+#include "dftriage/azure/request.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace dftriage::azure {
+
+// The type of an action parameter; values are checked against it before any request
+// is built, so an alert's text can only ever be the value itself.
+enum class ParamType {
+  string,       // free text (sent only inside JSON bodies or encoded query values)
+  name,         // one Azure resource name: no '/', no control characters
+  guid,         // 8-4-4-4-12 hex
+  resource_id,  // a checked Azure resource ID, optionally of a given type
+  ip_list,      // IPv4/IPv6 addresses
+  cidr_list,    // IPv4/IPv6 addresses or CIDR ranges
+  boolean,
+  integer,
+  choice,       // one of ParamSpec::choices
+  string_list,
+};
+std::string_view to_string(ParamType type);
+
+struct ParamSpec
+{
+  std::string name;
+  ParamType type = ParamType::string;
+  bool required = true;
+  std::string resource_type;         // for resource_id: e.g. "microsoft.keyvault/vaults"
+  std::vector<std::string> choices;  // for choice
+  std::string description;
+};
+
+// Checked parameter values of one action call.
+class ActionArgs
+{
+public:
+  // Returns the value of `name` (a string parameter); "" when optional and absent.
+  const std::string& text(std::string_view name) const;
+  // Returns the parsed resource ID of `name`.
+  const alert::ResourceId& resource(std::string_view name) const;
+  // Returns the list value of `name` (ip_list, cidr_list, string_list); empty when absent.
+  const std::vector<std::string>& list(std::string_view name) const;
+  bool flag(std::string_view name) const;
+  long long number(std::string_view name) const;
+  bool has(std::string_view name) const;
+
+  // Returns the checked values as JSON (for plans and journals).
+  const nlohmann::ordered_json& json() const { return m_json; }
+
+private:
+  friend struct ArgsBuilder;
+  std::map<std::string, std::string, std::less<>> m_text;
+  std::map<std::string, alert::ResourceId, std::less<>> m_resources;
+  std::map<std::string, std::vector<std::string>, std::less<>> m_lists;
+  std::map<std::string, bool, std::less<>> m_flags;
+  std::map<std::string, long long, std::less<>> m_numbers;
+  nlohmann::ordered_json m_json = nlohmann::ordered_json::object();
+};
+
+// What an action call resolves to: the reads taken before it (its pre-image, for undo
+// and idempotence) and the requests that carry it out.
+struct ActionRequests
+{
+  std::vector<Request> pre_image;
+  std::vector<Request> requests;
+};
+
+struct ActionSpec
+{
+  std::string name;     // "keyvault.firewall.enable"
+  std::string summary;  // one line, for listings
+  std::vector<ParamSpec> params;
+  bool mutating = false;
+  Reversibility reversibility = Reversibility::read_only;
+  std::string undo;        // how it is undone, in words ("" when read-only)
+  std::string permission;  // the main RBAC action it needs
+  std::function<ActionRequests(const ActionArgs&, const Cloud&)> build;
+};
+
+// Returns every action, sorted by name.
+const std::vector<ActionSpec>& action_catalogue();
+
+// Returns the action named `name`, or nullptr.
+const ActionSpec* find_action(std::string_view name);
+
+// Returns the names of every action, for "did you mean" hints.
+std::vector<std::string> action_names();
+
+// Checks `values` (an object of parameter name → JSON value) against `spec`.
+// Returns the checked arguments, or throws ActionError naming the parameter, the
+// expected type and the offending value (quoted and escaped).
+ActionArgs check_args(const ActionSpec& spec, const nlohmann::ordered_json& values);
+
+class ActionError : public std::runtime_error
+{
+public:
+  using std::runtime_error::runtime_error;
+};
+
+} // namespace dftriage::azure

@@ -1,0 +1,89 @@
+#include "dftriage/util/text.hpp"
+#include "families.hpp"
+
+#include <algorithm>
+
+namespace dftriage::azure {
+
+namespace actions {
+
+std::string from_pre_image(std::size_t index, std::string_view pointer)
+{
+  return "$(pre-image " + std::to_string(index) + " " + std::string(pointer) + ")";
+}
+
+Request arm(std::string method, const alert::ResourceId& id,
+            std::initializer_list<std::string_view> suffix, const char* api_version,
+            const Cloud& cloud)
+{
+  UrlBuilder url(cloud.resource_manager);
+  url.resource(id);
+  for (const auto segment : suffix) {
+    url.segment(segment);
+  }
+  url.query("api-version", api_version);
+  Request r;
+  r.method = std::move(method);
+  r.url = url.str();
+  r.audience = "arm";
+  return r;
+}
+
+Request& as_action(Request& r, const ActionSpec& spec)
+{
+  r.purpose = "action";
+  r.mutating = spec.mutating;
+  r.reversibility = spec.reversibility;
+  r.permission = spec.permission;
+  return r;
+}
+
+Request& as_pre_image(Request& r, std::string permission)
+{
+  r.purpose = "pre-image";
+  r.mutating = false;
+  r.reversibility = Reversibility::read_only;
+  r.permission = std::move(permission);
+  return r;
+}
+
+} // namespace actions
+
+const std::vector<ActionSpec>& action_catalogue()
+{
+  static const std::vector<ActionSpec> catalogue = [] {
+    std::vector<ActionSpec> all;
+    actions::add_keyvault(all);
+    actions::add_network(all);
+    actions::add_compute(all);
+    actions::add_authorization(all);
+    actions::add_monitor(all);
+    actions::add_security(all);
+    actions::add_automation(all);
+    actions::add_resources(all);
+    actions::add_graph(all);
+    std::sort(all.begin(), all.end(),
+              [](const ActionSpec& a, const ActionSpec& b) { return a.name < b.name; });
+    return all;
+  }();
+  return catalogue;
+}
+
+const ActionSpec* find_action(std::string_view name)
+{
+  const auto& all = action_catalogue();
+  const auto it = std::lower_bound(all.begin(), all.end(), name,
+                                   [](const ActionSpec& a, std::string_view n) { return a.name < n; });
+  return it != all.end() && it->name == name ? &*it : nullptr;
+}
+
+std::vector<std::string> action_names()
+{
+  std::vector<std::string> names;
+  for (const auto& action : action_catalogue()) {
+    names.push_back(action.name);
+  }
+  return names;
+}
+
+} // namespace dftriage::azure

@@ -1,0 +1,38 @@
+#pragma once
+
+// Internal to src/azure/actions: each family file adds its actions to the catalogue,
+// using the helpers below so that every request is built the same way.
+
+#include "dftriage/azure/actions.hpp"
+#include "dftriage/azure/api_versions.hpp"
+
+#include <vector>
+
+namespace dftriage::azure::actions {
+
+void add_keyvault(std::vector<ActionSpec>& out);
+void add_network(std::vector<ActionSpec>& out);
+void add_compute(std::vector<ActionSpec>& out);
+void add_authorization(std::vector<ActionSpec>& out);
+void add_monitor(std::vector<ActionSpec>& out);
+void add_security(std::vector<ActionSpec>& out);
+void add_automation(std::vector<ActionSpec>& out);
+void add_resources(std::vector<ActionSpec>& out);
+void add_graph(std::vector<ActionSpec>& out);
+
+// A value that is only known once the pre-image has been read, written where it goes
+// in a planned body: "$(pre-image <n> <json-pointer>)", n the index of the pre-image
+// request. The execution engine substitutes it; plans show it as is.
+std::string from_pre_image(std::size_t index, std::string_view pointer);
+
+// Returns an ARM request to `id` (+ `suffix` segments) with `api_version`.
+Request arm(std::string method, const alert::ResourceId& id,
+            std::initializer_list<std::string_view> suffix, const char* api_version,
+            const Cloud& cloud);
+
+// Marks `r` as the action's own request with the action's permission and effect.
+Request& as_action(Request& r, const ActionSpec& spec);
+// Marks `r` as a read taken before the change.
+Request& as_pre_image(Request& r, std::string permission);
+
+} // namespace dftriage::azure::actions
