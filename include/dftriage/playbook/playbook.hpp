@@ -1,0 +1,162 @@
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <array>
+#include <functional>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace dftriage::playbook {
+
+enum class Lang { en, zh_cn };
+// Returns the Lang named "en" or "zh-CN", or nullopt.
+std::optional<Lang> lang_from_string(std::string_view name);
+
+// Guidance text in English and, optionally, Chinese (zh-CN falls back to English).
+struct Text
+{
+  std::string en;
+  std::string zh_cn;
+  const std::string& in(Lang lang) const { return lang == Lang::zh_cn && !zh_cn.empty() ? zh_cn : en; }
+};
+
+enum class Phase { contact, mitigate, assess, act };
+inline constexpr std::array<Phase, 4> k_phases = {Phase::contact, Phase::mitigate, Phase::assess,
+                                                  Phase::act};
+std::string_view to_string(Phase phase);
+std::optional<Phase> phase_from_string(std::string_view name);
+
+enum class InputType { yes_no, choice, text, cidr_list, principal };
+std::string_view to_string(InputType type);
+
+// A value in a playbook: a JSON literal, or a whole-value reference to the alert or an
+// answer written "{{alert.entities.ips[*].address}}" / "{{answers.allowed_ranges}}".
+// References are never spliced into text: they are typed values.
+struct Value
+{
+  nlohmann::ordered_json literal;  // when reference is empty
+  std::string reference;           // "alert.resourceId", "answers.x"; "" for a literal
+};
+
+// A question the playbook asks, with its default.
+struct Input
+{
+  std::string id;
+  InputType type = InputType::text;
+  std::vector<std::string> choices;  // for choice
+  std::optional<Value> default_value;
+  Text prompt;
+  Text help;
+};
+
+// A condition on the alert and the answers.
+struct Condition
+{
+  enum class Kind { all, any, negate, answer_equals, answer_in, alert_exists, alert_equals, alert_matches };
+  Kind kind = Kind::all;
+  std::vector<Condition> children;  // all, any, negate (one child)
+  std::string subject;              // input id or alert path
+  nlohmann::ordered_json operand;   // value, list of values, or glob pattern
+};
+
+struct ActionCall
+{
+  std::string name;  // an action of the catalogue
+  std::vector<std::pair<std::string, Value>> params;
+};
+
+struct Step
+{
+  std::string id;
+  Text title;
+  Text guidance;
+  std::optional<Condition> when;  // the step applies only when this holds
+  std::vector<std::string> ask;   // input ids asked at this step
+  std::optional<ActionCall> action;
+  std::string go_to;  // after the step: "<phase>" or "<phase>/<step id>"; "" to go on
+  bool stop = false;  // after the step: the walk ends here
+  Text stop_reason;
+};
+
+struct Requirement
+{
+  std::string field;          // an alert path that must be present and non-empty
+  std::string resource_type;  // when set, the field must be a resource ID of this type
+  Text message;               // why it is needed
+};
+
+struct MatchRule
+{
+  std::vector<std::string> alert_types;     // glob patterns on baseAlertType, "KV_*"
+  std::vector<std::string> families;        // alert families
+  std::vector<std::string> resource_types;  // resource types of the attacked resource
+};
+
+struct Playbook
+{
+  std::string id;
+  Text title;
+  std::string version;
+  std::string last_reviewed;
+  MatchRule match;
+  std::vector<Requirement> requires;
+  std::vector<Input> inputs;
+  std::array<std::vector<Step>, 4> phases;  // indexed by Phase
+  std::string source;                       // where it was loaded from
+
+  const Input* find_input(std::string_view input_id) const;
+  const std::vector<Step>& steps(Phase phase) const { return phases[static_cast<int>(phase)]; }
+};
+
+// A problem found while loading a playbook, as data.
+struct Issue
+{
+  enum class Level { error, warning };
+  Level level = Level::error;
+  std::string source;   // file name
+  std::string pointer;  // JSON pointer into the playbook, "" for the whole file
+  std::uint64_t line = 0;    // for syntax errors: 1-based line and column
+  std::uint64_t column = 0;
+  std::string message;
+
+  // Returns "SOURCE: /pointer: message", "SOURCE:LINE:COL: message" or "SOURCE: message".
+  std::string to_string() const;
+  nlohmann::ordered_json to_json() const;
+};
+
+struct LoadResult
+{
+  std::optional<Playbook> playbook;  // set when there is no error
+  std::vector<Issue> issues;
+};
+
+// What the loader needs to know of the action catalogue (injected, so that this layer
+// depends on no Azure code): the parameters of an action, or nullopt when unknown.
+struct ActionInfo
+{
+  std::vector<std::string> params;
+  std::vector<std::string> required;
+};
+struct ActionDirectory
+{
+  std::function<std::optional<ActionInfo>(std::string_view name)> find;
+  std::vector<std::string> names;  // for "did you mean"
+};
+
+// Loads a playbook from its JSON text, in three stages: read (reject unknown keys and
+// wrong types), resolve (inputs, steps, forward goto targets and actions must exist;
+// action parameters must be known and the required ones given), compile (the
+// Playbook). Never throws for bad content: every problem is an Issue.
+LoadResult load_playbook(std::string_view text, std::string_view source,
+                         const ActionDirectory& actions);
+
+// Returns true when `name` matches the glob `pattern` ('*' any run, '?' one character),
+// ignoring ASCII case.
+bool glob_match(std::string_view pattern, std::string_view name);
+
+} // namespace dftriage::playbook
