@@ -18,6 +18,12 @@ const std::vector<CommandSpec>& commands()
   static const std::vector<CommandSpec> table = {
     {"show", "Parse alerts from any Defender export and print them normalised",
      "dftriage show alerts.json -o ndjson", Needs::nothing, add_show},
+    {"match", "Show which playbook each alert gets, and why", "dftriage match alerts.json -o text",
+     Needs::playbooks, add_match},
+    {"plan", "Resolve each alert's playbook into steps and exact REST requests (sends nothing)",
+     "dftriage plan alert.json --set origin_verified=no -o json > plan.json", Needs::playbooks, add_plan},
+    {"playbooks", "List, show, validate playbooks and check their coverage",
+     "dftriage playbooks validate my-playbook.json", Needs::playbooks, add_playbooks},
   };
   return table;
 }

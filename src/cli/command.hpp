@@ -45,5 +45,8 @@ const std::vector<CommandSpec>& commands();
 
 // The subcommands' registration functions, one file each.
 void add_show(CLI::App& app, Invocation& invocation);
+void add_match(CLI::App& app, Invocation& invocation);
+void add_plan(CLI::App& app, Invocation& invocation);
+void add_playbooks(CLI::App& app, Invocation& invocation);
 
 } // namespace dftriage::cli

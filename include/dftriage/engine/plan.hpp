@@ -1,0 +1,74 @@
+#pragma once
+
+#include "dftriage/alert/alert.hpp"
+#include "dftriage/azure/actions.hpp"
+#include "dftriage/azure/cloud.hpp"
+#include "dftriage/engine/match.hpp"
+#include "dftriage/playbook/playbook.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace dftriage::engine {
+
+// Answers given for a playbook's questions (from --answers FILE and --set k=v).
+using Answers = std::map<std::string, nlohmann::ordered_json>;
+
+// Parses an answers file: a JSON object of input id → value. Throws InputError with
+// the file, line and column when it is not one.
+Answers parse_answers(std::string_view text, std::string_view source);
+
+// Adds "k=v" to `answers` (v parsed as JSON when it is JSON, else as a string; a
+// comma-separated string for list inputs is split later). Throws UsageError.
+void add_answer(Answers& answers, std::string_view assignment);
+
+struct PlannedAnswer
+{
+  std::string id;
+  nlohmann::ordered_json value;  // null when there is none
+  std::string source;            // "given", "default" or "none"
+};
+
+struct PlannedStep
+{
+  playbook::Phase phase = playbook::Phase::contact;
+  const playbook::Step* step = nullptr;
+  std::string status;  // "planned", "skipped", "refused", "not-reached"
+  std::string note;    // why skipped or refused
+  const azure::ActionSpec* action = nullptr;
+  nlohmann::ordered_json params;  // the checked values
+  azure::ActionRequests requests;
+};
+
+// The resolved walk of one alert through its playbook, without sending anything.
+struct Plan
+{
+  Plan() = default;
+  Plan(const Plan&) = delete;  // steps point into `playbook`
+  Plan& operator=(const Plan&) = delete;
+  Plan(Plan&&) = default;
+  Plan& operator=(Plan&&) = default;
+
+  const alert::Alert* alert = nullptr;
+  MatchResult match;
+  playbook::Playbook playbook;  // a copy: the generic one is built per alert
+  std::vector<PlannedAnswer> answers;
+  std::vector<std::string> missing;  // requirements the alert does not meet
+  std::vector<PlannedStep> steps;
+
+  bool refused() const { return !missing.empty(); }
+  // Returns the plan as JSON, guidance in `lang`. Deterministic: same input, same bytes.
+  nlohmann::ordered_json to_json(playbook::Lang lang) const;
+};
+
+// Resolves `playbook` for `alert` with `answers`: checks its requirements, settles
+// each question (given, else its default), walks the phases (conditions, gotos,
+// stops) and builds each action's requests for `cloud`. An action whose parameters
+// fail their checks is refused with the reason; nothing is ever sent.
+Plan build_plan(const alert::Alert& alert, const MatchResult& match, const playbook::Playbook& playbook,
+                const Answers& answers, const azure::Cloud& cloud);
+
+} // namespace dftriage::engine

@@ -1,0 +1,104 @@
+#include "inputs.hpp"
+
+#include "dftriage/util/error.hpp"
+#include "dftriage/util/signals.hpp"
+#include "dftriage/util/terminal.hpp"
+#include "dftriage/util/text.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace dftriage::cli {
+
+namespace {
+
+void print_diagnostics(std::vector<Diagnostic>& diagnostics, std::size_t& errors)
+{
+  for (const auto& d : diagnostics) {
+    if (d.level == Diagnostic::Level::error) {
+      ++errors;
+    }
+    std::fprintf(stderr, "%s\n", terminal::sanitize(d.to_string()).c_str());
+  }
+  diagnostics.clear();
+}
+
+// Opens `path` ("-" is standard input); returns -1 after reporting when it cannot.
+int open_input(const std::string& path, std::size_t& errors)
+{
+  if (path == "-") {
+    return STDIN_FILENO;
+  }
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    std::fprintf(stderr, "%s: cannot open: %s\n", terminal::sanitize(path).c_str(), std::strerror(errno));
+    ++errors;
+  }
+  return fd;
+}
+
+} // namespace
+
+alert::ReadOptions read_options_for(const std::string& format)
+{
+  alert::ReadOptions options;
+  if (format.empty()) {
+    return options;
+  }
+  options.shape = alert::shape_from_string(format);
+  if (!options.shape) {
+    std::string all;
+    for (const auto& name : alert::shape_names()) {
+      all += (all.empty() ? "" : ", ") + name;
+    }
+    const std::string near = text::closest(format, alert::shape_names());
+    throw UsageError("unknown alert format " + text::quote(format) + "; expected one of " + all
+                     + (near.empty() ? "" : "; did you mean \"" + near + "\"?"));
+  }
+  return options;
+}
+
+std::size_t for_each_alert(const std::vector<std::string>& files, const alert::ReadOptions& options,
+                           const std::function<void(alert::Alert&, bool live)>& on_alert)
+{
+  std::size_t errors = 0;
+  std::vector<Diagnostic> diagnostics;
+  for (const auto& path : files) {
+    const int fd = open_input(path, errors);
+    if (fd < 0) {
+      continue;
+    }
+    spdlog::debug("reading {}", terminal::sanitize(path));
+    // Alerts that trickle in through a pipe are passed on as they come.
+    struct stat info = {};
+    const bool live = ::fstat(fd, &info) == 0 && !S_ISREG(info.st_mode);
+    auto source = make_fd_source(fd, path);
+    alert::AlertReader reader(*source, path, options);
+    alert::Alert alert;
+    try {
+      while (reader.next(alert, diagnostics)) {
+        print_diagnostics(diagnostics, errors);
+        if (signals::interrupted()) {
+          throw Interrupted();
+        }
+        on_alert(alert, live);
+      }
+      print_diagnostics(diagnostics, errors);
+    } catch (const InputError& e) {
+      print_diagnostics(diagnostics, errors);
+      std::fprintf(stderr, "%s\n", terminal::sanitize(e.what()).c_str());
+      ++errors;
+    }
+    if (fd != STDIN_FILENO) {
+      ::close(fd);
+    }
+  }
+  return errors;
+}
+
+} // namespace dftriage::cli

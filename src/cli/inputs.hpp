@@ -1,0 +1,24 @@
+#pragma once
+
+// Internal to src/cli: reading alerts from the files named on the command line.
+
+#include "dftriage/alert/reader.hpp"
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace dftriage::cli {
+
+// Returns the ReadOptions for `--format NAME` ("" for detection); throws UsageError
+// naming the shapes (and the nearest one) when NAME is unknown.
+alert::ReadOptions read_options_for(const std::string& format);
+
+// Reads every alert of `files` ("-" is stdin) in order and calls `on_alert` for each;
+// diagnostics are printed to stderr as they come. `on_alert` returning false stops.
+// Returns the number of problems (unreadable files, rejected documents). Throws
+// Interrupted on Ctrl-C.
+std::size_t for_each_alert(const std::vector<std::string>& files, const alert::ReadOptions& options,
+                           const std::function<void(alert::Alert&, bool live)>& on_alert);
+
+} // namespace dftriage::cli

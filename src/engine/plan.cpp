@@ -1,0 +1,393 @@
+#include "dftriage/engine/plan.hpp"
+
+#include "dftriage/alert/resource_id.hpp"
+#include "dftriage/util/error.hpp"
+#include "dftriage/util/json_path.hpp"
+#include "dftriage/util/text.hpp"
+
+namespace dftriage::engine {
+
+namespace {
+
+using json = nlohmann::ordered_json;
+using playbook::Condition;
+using playbook::Phase;
+
+bool is_empty(const json& v)
+{
+  return v.is_null() || (v.is_string() && v.get_ref<const std::string&>().empty())
+         || (v.is_array() && v.empty()) || (v.is_object() && v.empty());
+}
+
+// Everything a playbook can refer to: the alert's JSON form and the answers.
+class Scope
+{
+public:
+  Scope(json alert, json answers) : m_alert(std::move(alert)), m_answers(std::move(answers)) {}
+
+  json lookup(const std::string& reference) const
+  {
+    const bool is_alert = reference.rfind("alert.", 0) == 0;
+    const auto path = json_path::parse(reference.substr(is_alert ? 6 : 8));
+    if (!path) {
+      return nullptr;
+    }
+    return json_path::evaluate(is_alert ? m_alert : m_answers, *path);
+  }
+
+  json value(const playbook::Value& v) const { return v.reference.empty() ? v.literal : lookup(v.reference); }
+  json answer(const std::string& id) const { return m_answers.contains(id) ? m_answers.at(id) : json(nullptr); }
+  json alert_field(const std::string& path) const { return lookup("alert." + path); }
+  void set_answers(json answers) { m_answers = std::move(answers); }
+
+private:
+  json m_alert;
+  json m_answers;
+};
+
+bool holds(const Condition& c, const Scope& scope)
+{
+  switch (c.kind) {
+  case Condition::Kind::all:
+    for (const auto& sub : c.children) {
+      if (!holds(sub, scope)) {
+        return false;
+      }
+    }
+    return true;
+  case Condition::Kind::any:
+    for (const auto& sub : c.children) {
+      if (holds(sub, scope)) {
+        return true;
+      }
+    }
+    return false;
+  case Condition::Kind::negate: return !holds(c.children.at(0), scope);
+  case Condition::Kind::answer_equals: return scope.answer(c.subject) == c.operand;
+  case Condition::Kind::answer_in: {
+    const json a = scope.answer(c.subject);
+    for (const auto& option : c.operand) {
+      if (a == option) {
+        return true;
+      }
+    }
+    return false;
+  }
+  case Condition::Kind::alert_exists: return !is_empty(scope.alert_field(c.subject)) == c.operand.get<bool>();
+  case Condition::Kind::alert_equals: return scope.alert_field(c.subject) == c.operand;
+  case Condition::Kind::alert_matches: {
+    const json v = scope.alert_field(c.subject);
+    return v.is_string() && playbook::glob_match(c.operand.get<std::string>(), v.get<std::string>());
+  }
+  }
+  return false;
+}
+
+// Coerces an answer to its input's type; throws UsageError saying what was expected.
+json coerce(const playbook::Input& input, const json& value)
+{
+  const std::string what = "answer " + input.id + ": ";
+  switch (input.type) {
+  case playbook::InputType::yes_no:
+    if (value.is_boolean()) {
+      return value;
+    }
+    if (value.is_string()) {
+      const std::string s = text::to_lower(value.get<std::string>());
+      if (s == "yes" || s == "y" || s == "true") {
+        return true;
+      }
+      if (s == "no" || s == "n" || s == "false") {
+        return false;
+      }
+    }
+    throw UsageError(what + "expected yes or no, got " + text::quote(value.dump()));
+  case playbook::InputType::choice: {
+    if (value.is_string()) {
+      for (const auto& c : input.choices) {
+        if (c == value.get<std::string>()) {
+          return value;
+        }
+      }
+    }
+    std::string expected;
+    for (const auto& c : input.choices) {
+      expected += (expected.empty() ? "" : ", ") + c;
+    }
+    throw UsageError(what + "expected one of " + expected + ", got " + text::quote(value.is_string() ? value.get<std::string>() : value.dump()));
+  }
+  case playbook::InputType::cidr_list: {
+    if (value.is_array()) {
+      return value;
+    }
+    if (value.is_string()) {
+      json list = json::array();
+      std::string_view rest = value.get_ref<const std::string&>();
+      while (!rest.empty()) {
+        const std::size_t comma = rest.find(',');
+        const auto item = text::trim(rest.substr(0, comma));
+        if (!item.empty()) {
+          list.push_back(std::string(item));
+        }
+        if (comma == std::string_view::npos) {
+          break;
+        }
+        rest.remove_prefix(comma + 1);
+      }
+      return list;
+    }
+    throw UsageError(what + "expected a list of IP ranges, got " + text::quote(value.dump()));
+  }
+  case playbook::InputType::text:
+  case playbook::InputType::principal:
+    if (value.is_string()) {
+      return value;
+    }
+    throw UsageError(what + "expected text, got " + text::quote(value.dump()));
+  }
+  return value;
+}
+
+void check_requirements(const playbook::Playbook& p, const Scope& scope, std::vector<std::string>& missing)
+{
+  for (const auto& r : p.requires) {
+    const json v = scope.alert_field(r.field);
+    std::string problem;
+    if (is_empty(v)) {
+      problem = "the alert has no " + r.field;
+    } else if (!r.resource_type.empty()) {
+      const auto id = v.is_string() ? alert::parse_resource_id(v.get<std::string>()) : std::nullopt;
+      if (!id || !playbook::glob_match(r.resource_type, id->type())) {
+        problem = r.field + " is not a " + r.resource_type + " resource (got "
+                  + text::quote(v.is_string() ? v.get<std::string>() : v.dump()) + ")";
+      }
+    }
+    if (!problem.empty()) {
+      missing.push_back(problem + (r.message.en.empty() ? "" : ": " + r.message.en));
+    }
+  }
+}
+
+void resolve_action(PlannedStep& planned, const Scope& scope, const azure::Cloud& cloud)
+{
+  const auto& call = *planned.step->action;
+  planned.action = azure::find_action(call.name);
+  if (planned.action == nullptr) {
+    planned.status = "refused";
+    planned.note = "unknown action " + call.name;
+    return;
+  }
+  json params = json::object();
+  for (const auto& [name, value] : call.params) {
+    json v = scope.value(value);
+    if (!v.is_null()) {
+      params[name] = std::move(v);
+    }
+  }
+  planned.params = params;
+  try {
+    const auto args = azure::check_args(*planned.action, params);
+    planned.requests = planned.action->build(args, cloud);
+  } catch (const azure::ActionError& e) {
+    planned.status = "refused";
+    planned.note = e.what();
+  }
+}
+
+bool is_goto_target(const std::string& target, Phase phase, const playbook::Step& step)
+{
+  const std::string name(playbook::to_string(phase));
+  return target == name || target == name + "/" + step.id;
+}
+
+json text_json(const playbook::Text& t, playbook::Lang lang) { return t.in(lang); }
+
+} // namespace
+
+Answers parse_answers(std::string_view text, std::string_view source)
+{
+  json doc;
+  try {
+    doc = json::parse(text);
+  } catch (const json::parse_error& e) {
+    std::size_t line = 1, column = 1;
+    for (std::size_t i = 0; i + 1 < e.byte && i < text.size(); ++i) {
+      if (text[i] == '\n') {
+        ++line;
+        column = 1;
+      } else {
+        ++column;
+      }
+    }
+    throw InputError(std::string(source) + ":" + std::to_string(line) + ":" + std::to_string(column)
+                     + ": answers must be a JSON object of question id to answer");
+  }
+  if (!doc.is_object()) {
+    throw InputError(std::string(source) + ": answers must be a JSON object of question id to answer");
+  }
+  Answers answers;
+  for (const auto& [key, value] : doc.items()) {
+    answers[key] = value;
+  }
+  return answers;
+}
+
+void add_answer(Answers& answers, std::string_view assignment)
+{
+  const std::size_t eq = assignment.find('=');
+  if (eq == std::string_view::npos || eq == 0) {
+    throw UsageError("--set expects KEY=VALUE, got " + text::quote(assignment));
+  }
+  const std::string value(assignment.substr(eq + 1));
+  json parsed = json::parse(value, nullptr, false);
+  answers[std::string(assignment.substr(0, eq))] = parsed.is_discarded() ? json(value) : parsed;
+}
+
+Plan build_plan(const alert::Alert& a, const MatchResult& match, const playbook::Playbook& p,
+                const Answers& given, const azure::Cloud& cloud)
+{
+  Plan plan;
+  plan.alert = &a;
+  plan.match = match;
+  plan.playbook = p;
+  Scope scope(alert::to_json(a), json::object());
+  for (const auto& [id, value] : given) {
+    if (plan.playbook.find_input(id) == nullptr) {
+      throw UsageError("answer " + text::quote(id) + " is not a question of playbook " + p.id);
+    }
+  }
+  json answers = json::object();
+  for (const auto& input : plan.playbook.inputs) {
+    PlannedAnswer answer{input.id, nullptr, "none"};
+    if (const auto it = given.find(input.id); it != given.end()) {
+      answer.value = coerce(input, it->second);
+      answer.source = "given";
+    } else if (input.default_value) {
+      json v = scope.value(*input.default_value);
+      if (!v.is_null()) {
+        answer.value = coerce(input, v);
+        answer.source = "default";
+      }
+    }
+    answers[input.id] = answer.value;
+    plan.answers.push_back(std::move(answer));
+  }
+  scope.set_answers(answers);
+  check_requirements(plan.playbook, scope, plan.missing);
+
+  std::string skip_to;
+  std::string skip_from;
+  bool stopped = false;
+  for (const Phase phase : playbook::k_phases) {
+    for (const auto& step : plan.playbook.steps(phase)) {
+      PlannedStep planned;
+      planned.phase = phase;
+      planned.step = &step;
+      if (plan.refused()) {
+        planned.status = "not-reached";
+        planned.note = "the alert does not meet the playbook's requirements";
+      } else if (stopped) {
+        planned.status = "not-reached";
+        planned.note = "the walk stopped at step " + skip_from;
+      } else if (!skip_to.empty() && !is_goto_target(skip_to, phase, step)) {
+        planned.status = "skipped";
+        planned.note = "step " + skip_from + " goes to " + skip_to;
+      } else {
+        skip_to.clear();  // reached the goto target, if there was one
+        if (step.when && !holds(*step.when, scope)) {
+          planned.status = "skipped";
+          planned.note = "its condition does not hold";
+        } else {
+          planned.status = "planned";
+          if (step.action) {
+            resolve_action(planned, scope, cloud);
+          }
+          if (!step.go_to.empty()) {
+            skip_to = step.go_to;
+            skip_from = step.id;
+          }
+          if (step.stop) {
+            stopped = true;
+            skip_from = step.id;
+          }
+        }
+      }
+      plan.steps.push_back(std::move(planned));
+    }
+  }
+  return plan;
+}
+
+nlohmann::ordered_json Plan::to_json(playbook::Lang lang) const
+{
+  json out;
+  out["alertId"] = alert->id;
+  out["alertType"] = alert->alert_type;
+  out["family"] = alert::to_string(alert->family);
+  out["resourceId"] = alert->resource_id;
+  out["playbook"] = match.playbook_id();
+  out["playbookVersion"] = playbook.version;
+  out["reason"] = match.reason;
+  out["status"] = refused() ? "refused" : "planned";
+  out["missing"] = missing;
+  json answers_json = json::array();
+  for (const auto& a : answers) {
+    const auto* input = playbook.find_input(a.id);
+    answers_json.push_back({{"id", a.id},
+                            {"question", input ? input->prompt.in(lang) : ""},
+                            {"value", a.value},
+                            {"source", a.source}});
+  }
+  out["answers"] = std::move(answers_json);
+  json phases = json::array();
+  for (const Phase phase : playbook::k_phases) {
+    json phase_steps = json::array();
+    std::size_t index = 0;
+    const std::size_t total = playbook.steps(phase).size();
+    for (const auto& s : this->steps) {
+      if (s.phase != phase) {
+        continue;
+      }
+      ++index;
+      json step;
+      step["id"] = s.step->id;
+      step["position"] = std::to_string(index) + "/" + std::to_string(total);
+      step["title"] = text_json(s.step->title, lang);
+      step["guidance"] = text_json(s.step->guidance, lang);
+      step["status"] = s.status;
+      step["note"] = s.note.empty() ? json(nullptr) : json(s.note);
+      step["asks"] = s.step->ask;
+      if (s.step->action) {
+        json action;
+        action["name"] = s.step->action->name;
+        action["params"] = s.params;
+        if (s.action != nullptr) {
+          action["summary"] = s.action->summary;
+          action["mutating"] = s.action->mutating;
+          action["reversibility"] = azure::to_string(s.action->reversibility);
+          action["undo"] = s.action->undo.empty() ? json(nullptr) : json(s.action->undo);
+          action["permission"] = s.action->permission;
+        }
+        json pre = json::array();
+        for (const auto& r : s.requests.pre_image) {
+          pre.push_back(r.to_json());
+        }
+        json requests = json::array();
+        for (const auto& r : s.requests.requests) {
+          requests.push_back(r.to_json());
+        }
+        action["preImage"] = std::move(pre);
+        action["requests"] = std::move(requests);
+        step["action"] = std::move(action);
+      } else {
+        step["action"] = nullptr;
+      }
+      phase_steps.push_back(std::move(step));
+    }
+    phases.push_back({{"phase", playbook::to_string(phase)}, {"steps", std::move(phase_steps)}});
+  }
+  out["phases"] = std::move(phases);
+  return out;
+}
+
+} // namespace dftriage::engine
