@@ -30,10 +30,16 @@ ExitStatus run_show(const ShowOptions& options)
   JsonStream json(writer, format);
   const bool colour = format == OutputFormat::text && terminal::use_colour(stdout);
   std::size_t count = 0;
+  std::string line;
   const std::size_t errors = for_each_alert(options.files, read_options, [&](alert::Alert& alert, bool live) {
     if (format == OutputFormat::text) {
       writer.write(count == 0 ? "" : "\n");
       writer.write(render_alert_text(alert, colour));
+    } else if (format == OutputFormat::ndjson) {
+      line.clear();
+      alert::append_json(alert, line);  // the hot path: no JSON tree per alert
+      line += '\n';
+      writer.write(line);
     } else {
       json.add(alert::to_json(alert));
     }

@@ -279,7 +279,7 @@ Input Reader::input(const json& j, const std::string& ptr)
   if (j.contains("default")) {
     out.default_value = value(j.at("default"), child(ptr, "default"));
   }
-  out.prompt = text_at(j, "prompt", ptr, true);
+  out.prompt = text_at(j, "prompt", ptr, false);
   out.help = text_at(j, "help", ptr, false);
   return out;
 }
@@ -291,8 +291,8 @@ Step Reader::step(const json& j, const std::string& ptr)
     return out;
   }
   out.id = string_at(j, "id", ptr);
-  out.title = text_at(j, "title", ptr, true);
-  out.guidance = text_at(j, "guidance", ptr, true);
+  out.title = text_at(j, "title", ptr, false);
+  out.guidance = text_at(j, "guidance", ptr, false);
   if (j.contains("when")) {
     out.when = condition(j.at("when"), child(ptr, "when"), 0);
   }
@@ -350,7 +350,7 @@ void Reader::read(const json& doc, Playbook& out)
     return;
   }
   out.id = string_at(doc, "id", "");
-  out.title = text_at(doc, "title", "", true);
+  out.title = text_at(doc, "title", "", false);
   out.version = string_at(doc, "version", "");
   out.last_reviewed = string_at(doc, "lastReviewed", "");
   if (doc.contains("match")) {

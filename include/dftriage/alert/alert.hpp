@@ -110,4 +110,8 @@ struct Alert
 // pipelines: see README "The normalised alert".
 nlohmann::ordered_json to_json(const Alert& alert);
 
+// Appends the alert's JSON form to `out` on one line, byte for byte what
+// to_json(alert).dump() gives, without building the JSON tree: the NDJSON hot path.
+void append_json(const Alert& alert, std::string& out);
+
 } // namespace dftriage::alert

@@ -332,3 +332,21 @@ TEST_CASE("a forced shape overrides detection")
   CHECK(r.alerts.empty());
   CHECK(messages(r) == std::vector<std::string>{"f: document 1: not a Defender alert (no alertType/AlertType in the export shape)"});
 }
+
+TEST_CASE("append_json writes exactly what to_json dumps")
+{
+  const std::string hostile = R"({"AlertType": "KV_TORAccess", "SystemAlertId": "q\"\\\u0001\u001f\u007f", "Severity": "Low",
+    "AlertDisplayName": "Zürich 北京 \u2028 tab\there", "Status": "Weird",
+    "AzureResourceId": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv",
+    "Entities": [{"Address": "1.2.3.4", "Type": "ip"}, {"Name": "bob", "UPNSuffix": "x.example", "Type": "account"},
+                 {"HostName": "h", "Type": "host"}, {"DomainName": "d.example", "Type": "dns"}],
+    "ExtendedProperties": {"b": "2", "a": {"nested": [1, 2.5, null, true]}},
+    "RemediationSteps": ["one", "two\nlines"]})";
+  for (const auto& text : {hostile, std::string(k_arm)}) {
+    const auto r = parse_alerts(text, "f\"ile.json");
+    REQUIRE(r.alerts.size() == 1);
+    std::string line;
+    append_json(r.alerts[0], line);
+    CHECK(line == to_json(r.alerts[0]).dump());
+  }
+}

@@ -1,0 +1,118 @@
+#include "dftriage/alert/reader.hpp"
+#include "dftriage/engine/plan.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace dftriage;
+using namespace dftriage::engine;
+
+namespace {
+
+alert::Alert kv_alert(const std::string& resource_id = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv1")
+{
+  const auto r = alert::parse_alerts(R"({"AlertType": "SIMULATED_KV_TORAccess", "SystemAlertId": "a1", "Severity": "Medium",
+    "AzureResourceId": )" + nlohmann::json(resource_id).dump() + R"(,
+    "ExtendedProperties": {"Attacker IP Address": "203.0.113.5", "Attacker Object ID": "6c2f8a1e-4b3d-4f5a-9e7c-1d2b3a4c5e6f"}})",
+                                     "a.json");
+  REQUIRE(r.alerts.size() == 1);
+  return r.alerts.front();
+}
+
+playbook::Playbook demo_playbook()
+{
+  const auto result = playbook::load_playbook(R"({
+  "id": "demo", "title": "Demo", "version": "1.0.0", "lastReviewed": "2026-11-28",
+  "match": {"alertTypes": ["KV_*"]},
+  "requires": [{"field": "resourceId", "resourceType": "microsoft.keyvault/vaults", "message": "the firewall is set on the vault"}],
+  "inputs": [{"id": "verified", "type": "yes-no", "default": false, "prompt": "Verified?"},
+             {"id": "ranges", "type": "cidr-list", "default": [], "prompt": "Ranges"},
+             {"id": "expected", "type": "yes-no", "default": false, "prompt": "Expected?"}],
+  "phases": {
+    "contact": [{"id": "unverified", "title": "Origin unknown", "guidance": "Go to mitigation.",
+                 "when": {"answer": "verified", "equals": false}, "goto": "mitigate"},
+                {"id": "ask-owner", "title": "Ask the owner", "guidance": "Ask."},
+                {"id": "dismiss", "title": "Expected", "guidance": "Dismiss.", "when": {"answer": "expected", "equals": true}, "stop": true}],
+    "mitigate": [{"id": "firewall", "title": "Firewall", "guidance": "Turn it on.",
+                  "action": {"name": "keyvault.firewall.enable", "params": {"vault": "{{alert.resourceId}}", "allowedIps": "{{answers.ranges}}"}}}],
+    "act": [{"id": "done", "title": "Done", "guidance": "Close."}]
+  }})", "demo.json", action_directory());
+  INFO((result.issues.empty() ? std::string() : result.issues.front().to_string()));
+  REQUIRE(result.playbook);
+  return *result.playbook;
+}
+
+std::vector<std::string> statuses(const Plan& plan)
+{
+  std::vector<std::string> out;
+  for (const auto& s : plan.steps) {
+    out.push_back(s.step->id + ":" + s.status);
+  }
+  return out;
+}
+
+} // namespace
+
+TEST_CASE("plan: an unverified origin goes straight to mitigation")
+{
+  const auto alert = kv_alert();
+  const auto plan = build_plan(alert, {}, demo_playbook(), {{"ranges", "198.51.100.0/24"}}, azure::public_cloud());
+  CHECK(statuses(plan) == std::vector<std::string>{"unverified:planned", "ask-owner:skipped", "dismiss:skipped",
+                                                   "firewall:planned", "done:planned"});
+  const auto& firewall = plan.steps[3];
+  REQUIRE(firewall.requests.requests.size() == 1);
+  CHECK(firewall.requests.requests[0].body->dump()
+        == R"({"properties":{"networkAcls":{"defaultAction":"Deny","bypass":"AzureServices","ipRules":[{"value":"198.51.100.0/24"}],"virtualNetworkRules":[]}}})");
+  CHECK(plan.answers[1].source == "given");
+  CHECK(plan.answers[0].source == "default");
+}
+
+TEST_CASE("plan: expected activity stops the walk")
+{
+  const auto alert = kv_alert();
+  const auto plan = build_plan(alert, {}, demo_playbook(), {{"verified", true}, {"expected", "yes"}}, azure::public_cloud());
+  CHECK(statuses(plan) == std::vector<std::string>{"unverified:skipped", "ask-owner:planned", "dismiss:planned",
+                                                   "firewall:not-reached", "done:not-reached"});
+}
+
+TEST_CASE("plan: requirements are checked before anything")
+{
+  const auto alert = kv_alert("/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm");
+  const auto plan = build_plan(alert, {}, demo_playbook(), {}, azure::public_cloud());
+  CHECK(plan.refused());
+  CHECK(plan.missing == std::vector<std::string>{
+                          R"(resourceId is not a microsoft.keyvault/vaults resource (got "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm"): the firewall is set on the vault)"});
+  CHECK(plan.steps.front().status == "not-reached");
+}
+
+TEST_CASE("plan: bad answers are refused with what was expected")
+{
+  const auto alert = kv_alert();
+  CHECK_THROWS_WITH(build_plan(alert, {}, demo_playbook(), {{"verified", "maybe"}}, azure::public_cloud()),
+                    R"(answer verified: expected yes or no, got "\"maybe\"")");
+  CHECK_THROWS_WITH(build_plan(alert, {}, demo_playbook(), {{"nosuch", true}}, azure::public_cloud()),
+                    R"(answer "nosuch" is not a question of playbook demo)");
+  const auto plan = build_plan(alert, {}, demo_playbook(), {{"ranges", "1.2.3.4/40"}}, azure::public_cloud());
+  CHECK(plan.steps[3].status == "refused");
+  CHECK(plan.steps[3].note == R"(parameter allowedIps: expected a list of IP addresses or CIDR ranges, got "1.2.3.4/40")");
+}
+
+TEST_CASE("plan JSON is deterministic and names every request field")
+{
+  const auto alert = kv_alert();
+  const auto a = build_plan(alert, {}, demo_playbook(), {}, azure::public_cloud()).to_json(playbook::Lang::en).dump();
+  const auto b = build_plan(alert, {}, demo_playbook(), {}, azure::public_cloud()).to_json(playbook::Lang::en).dump();
+  CHECK(a == b);
+  const auto j = nlohmann::json::parse(a);
+  const auto& request = j["phases"][1]["steps"][0]["action"]["requests"][0];
+  for (const auto* key : {"method", "url", "body", "mutating", "reversible", "permission"}) {
+    CHECK(request.contains(key));
+  }
+  CHECK(request["url"].get<std::string>().find("api-version=") != std::string::npos);
+}
+
+TEST_CASE("hostile alert values cannot retarget a request")
+{
+  const auto alert = kv_alert("/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv1/../../other");
+  const auto plan = build_plan(alert, {}, demo_playbook(), {}, azure::public_cloud());
+  CHECK(plan.refused());  // the ID did not parse, so there is no resourceId at all
+}
