@@ -19,7 +19,7 @@ public:
   // Starts a stream for alert `index` of the data set generated with `seed`, so that
   // each alert is independent of how many came before it.
   Rng(std::uint64_t seed, std::uint64_t index)
-    : m_state(seed * 0x9E3779B97F4A7C15ULL + index * 0xD1B54A32D192ED03ULL + 1)
+      : m_state(seed * 0x9E3779B97F4A7C15ULL + index * 0xD1B54A32D192ED03ULL + 1)
   {
     next();
   }
@@ -68,7 +68,18 @@ public:
   // Returns a random version-4 style GUID in its usual lower-case text form.
   std::string guid()
   {
-    return hex(8) + "-" + hex(4) + "-4" + hex(3) + "-" + "89ab"[below(4)] + hex(3) + "-" + hex(12);
+    // Built step by step: the operands of `+` are evaluated in no fixed order.
+    std::string out = hex(8);
+    out += "-";
+    out += hex(4);
+    out += "-4";
+    out += hex(3);
+    out += "-";
+    out += "89ab"[below(4)];
+    out += hex(3);
+    out += "-";
+    out += hex(12);
+    return out;
   }
 
   // Returns `count` decimal digits, the first one not zero.
@@ -88,8 +99,11 @@ public:
     do {
       first = between(11, 223);
     } while (first == 127 || first == 172 || first == 192 || first == 169 || first == 100);
-    return std::to_string(first) + "." + std::to_string(below(256)) + "."
-           + std::to_string(below(256)) + "." + std::to_string(between(1, 254));
+    std::string out = std::to_string(first);
+    for (int i = 0; i < 2; ++i) {
+      out += "." + std::to_string(below(256));
+    }
+    return out + "." + std::to_string(between(1, 254));
   }
 
 private:

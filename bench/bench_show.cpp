@@ -1,0 +1,246 @@
+// dftriage_bench_show: throughput and peak memory of `dftriage show -o ndjson`,
+// compared with jq running a similar projection over the same files.
+//
+//   dftriage_bench_show --dftriage PATH --gen PATH [--alerts N] [--runs R]
+//                       [--workdir DIR] [--large-factor F] [--strict]
+//
+// Generates N alerts as NDJSON and as one JSON array, runs each tool R times per file
+// with stdout to /dev/null, then runs dftriage once on files F times bigger to show
+// that its peak RSS does not grow with the input. Only local files and processes.
+
+#include "bench_process.hpp"
+#include "bench_report.hpp"
+
+#include <cstdio>
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace {
+
+using namespace dftriage::bench;
+namespace fs = std::filesystem;
+
+// jq's nearest equivalent of `show`: pick the fields dftriage normalises from any of
+// the five shapes, and decode the JSON-in-a-string members as dftriage does.
+constexpr std::string_view k_jq_projection =
+    "def parsed: if type == \"string\" then (try fromjson catch .) else . end; "
+    "(.properties // .) as $p | "
+    "{id: ($p.systemAlertId // .SystemAlertId // .id), "
+    "alertType: ($p.alertType // .AlertType // .category), "
+    "displayName: ($p.alertDisplayName // .AlertDisplayName // .AlertName // .title), "
+    "severity: ($p.severity // .Severity // .AlertSeverity), "
+    "status: ($p.status // .Status), "
+    "startTime: ($p.startTimeUtc // .StartTimeUtc // .StartTime // .eventDateTime), "
+    "endTime: ($p.endTimeUtc // .EndTimeUtc // .EndTime // .lastEventDateTime), "
+    "resourceId: ($p.resourceIdentifiers[0].azureResourceId // .AzureResourceId // .ResourceId "
+    "// .securityResources[0].resource), "
+    "compromisedEntity: ($p.compromisedEntity // .CompromisedEntity), "
+    "description: ($p.description // .Description), "
+    "entities: (($p.entities // .Entities // .userStates) | parsed), "
+    "extendedProperties: (($p.extendedProperties // .ExtendedProperties // .CustomProperties) "
+    "| parsed), "
+    "remediation: (($p.remediationSteps // .RemediationSteps // .recommendedActions) | parsed)}";
+
+struct Options
+{
+  std::string dftriage;
+  std::string gen;
+  std::string workdir = "dftriage-bench";
+  std::uint64_t alerts = 200000;
+  unsigned runs = 3;
+  unsigned large_factor = 4;
+  bool strict = false;
+};
+
+// Prints how to call the program to stderr.
+void print_usage()
+{
+  std::fputs("usage: dftriage_bench_show --dftriage PATH --gen PATH [--alerts N] [--runs R]\n"
+             "                           [--workdir DIR] [--large-factor F] [--strict]\n",
+             stderr);
+}
+
+// Parses a positive whole number for option `name`; throws when it is not one.
+std::uint64_t positive(const std::string& name, const std::string& text)
+{
+  std::size_t used = 0;
+  unsigned long long value = 0;
+  try {
+    value = std::stoull(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used != text.size() || text.empty() || text[0] == '-') {
+    throw std::invalid_argument(name + " must be a whole number");
+  }
+  return value;
+}
+
+// Reads the command line into `options`; throws std::invalid_argument when it is wrong.
+void parse_arguments(int argc, char** argv, Options& options)
+{
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "-h" || arg == "--help") {
+      throw std::invalid_argument("");
+    }
+    if (arg == "--strict") {
+      options.strict = true;
+      continue;
+    }
+    if (i + 1 >= argc) {
+      throw std::invalid_argument(arg + " needs a value");
+    }
+    const std::string value = argv[++i];
+    if (arg == "--dftriage") {
+      options.dftriage = value;
+    } else if (arg == "--gen") {
+      options.gen = value;
+    } else if (arg == "--workdir") {
+      options.workdir = value;
+    } else if (arg == "--alerts") {
+      options.alerts = positive(arg, value);
+    } else if (arg == "--runs") {
+      options.runs = static_cast<unsigned>(positive(arg, value));
+    } else if (arg == "--large-factor") {
+      options.large_factor = static_cast<unsigned>(positive(arg, value));
+    } else {
+      throw std::invalid_argument("unknown option " + arg);
+    }
+  }
+  if (options.dftriage.empty() || options.gen.empty() || options.alerts == 0 || options.runs == 0) {
+    throw std::invalid_argument("--dftriage and --gen are required; N and R must be > 0");
+  }
+}
+
+// Runs `spec` and throws when it does not exit 0.
+RunResult run_checked(const RunSpec& spec, const std::string& what)
+{
+  const RunResult result = run_measured(spec);
+  if (result.exit_code != 0) {
+    throw std::runtime_error(what + " failed with status " + std::to_string(result.exit_code) +
+                             " (see " + spec.stderr_path + ")");
+  }
+  return result;
+}
+
+// Writes `count` alerts in `format` to `path` with the generator.
+void generate(const Options& options, std::uint64_t count, const std::string& format,
+              const std::string& path, std::uint64_t seed)
+{
+  std::fprintf(stderr, "generating %s ...\n", path.c_str());
+  RunSpec spec;
+  spec.argv = {options.gen, std::to_string(count), path, "--seed", std::to_string(seed), "--format",
+               format};
+  spec.stderr_path = options.workdir + "/gen.stderr";
+  const RunResult result = run_checked(spec, "generator");
+  const double mb = static_cast<double>(fs::file_size(path)) / 1e6;
+  std::fprintf(stderr, "  %.1f MB in %.2f s\n", mb, result.seconds);
+}
+
+// Runs dftriage once through a pipe and checks it printed one line per alert, no errors.
+void validate(const Options& options, const std::string& path, std::uint64_t expected)
+{
+  RunSpec spec;
+  spec.argv = {options.dftriage, "show", path, "-o", "ndjson"};
+  spec.stderr_path = options.workdir + "/show.stderr";
+  spec.count_lines = true;
+  const RunResult result = run_checked(spec, "dftriage show");
+  if (result.lines != expected || fs::file_size(spec.stderr_path) != 0) {
+    throw std::runtime_error("dftriage show " + path + " printed " + std::to_string(result.lines) +
+                             " lines for " + std::to_string(expected) + " alerts (stderr in " +
+                             spec.stderr_path + ")");
+  }
+  std::fprintf(stderr, "  validated: %llu alerts in, %llu lines out, no diagnostics\n",
+               static_cast<unsigned long long>(expected),
+               static_cast<unsigned long long>(result.lines));
+}
+
+// Runs `argv` `runs` times with stdout to /dev/null and returns the measurement.
+Measurement measure(const Options& options, const std::string& input, const std::string& tool,
+                    const std::vector<std::string>& argv, const std::string& path,
+                    std::uint64_t alerts, unsigned runs)
+{
+  Measurement m;
+  m.input = input;
+  m.tool = tool;
+  m.bytes = fs::file_size(path);
+  m.alerts = alerts;
+  RunSpec spec;
+  spec.argv = argv;
+  spec.stderr_path = options.workdir + "/" + tool + ".stderr";
+  for (unsigned r = 0; r < runs; ++r) {
+    m.runs.push_back(run_checked(spec, tool + " on " + path));
+    std::fprintf(stderr, "  %s %s run %u: %.2f s, %.1f MB peak RSS\n", tool.c_str(), input.c_str(),
+                 r + 1, m.runs.back().seconds,
+                 static_cast<double>(m.runs.back().peak_rss_kib) * 1024 / 1e6);
+  }
+  return m;
+}
+
+// The whole benchmark; returns the process exit status.
+int run(const Options& options)
+{
+  fs::create_directories(options.workdir);
+  const auto jq = find_on_path("jq");
+  Report report;
+  report.alerts = options.alerts;
+  report.runs = options.runs;
+  report.large_factor = options.large_factor;
+  report.have_jq = jq.has_value();
+  report.load_before = load_average();
+
+  for (const std::string format : {"ndjson", "array"}) {
+    const std::string path = options.workdir + "/alerts." + format + ".json";
+    generate(options, options.alerts, format, path, 42);
+    validate(options, path, options.alerts);
+    report.rows.push_back(measure(options, format, "dftriage",
+                                  {options.dftriage, "show", path, "-o", "ndjson"}, path,
+                                  options.alerts, options.runs));
+    if (jq) {
+      const std::string filter = format == "array" ? ".[] | " + std::string(k_jq_projection)
+                                                   : std::string(k_jq_projection);
+      report.rows.push_back(measure(options, format, "jq", {*jq, "-c", filter, path}, path,
+                                    options.alerts, options.runs));
+    }
+  }
+  if (options.large_factor > 1) {
+    for (const std::string format : {"ndjson", "array"}) {
+      const std::string path = options.workdir + "/large." + format + ".json";
+      const std::uint64_t count = options.alerts * options.large_factor;
+      generate(options, count, format, path, 43);
+      report.large.push_back(measure(options, format, "dftriage",
+                                     {options.dftriage, "show", path, "-o", "ndjson"}, path, count,
+                                     1));
+      fs::remove(path);
+    }
+  }
+  report.load_after = load_average();
+  print_report(report, stdout);
+  return options.strict && !report_meets_targets(report) ? 3 : 0;
+}
+
+} // namespace
+
+// Parses the command line and runs the benchmark.
+int main(int argc, char** argv)
+{
+  Options options;
+  try {
+    parse_arguments(argc, argv, options);
+  } catch (const std::invalid_argument& e) {
+    if (*e.what() != '\0') {
+      std::fprintf(stderr, "dftriage_bench_show: %s\n", e.what());
+    }
+    print_usage();
+    return 2;
+  }
+  try {
+    return run(options);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "dftriage_bench_show: %s\n", e.what());
+    return 1;
+  }
+}

@@ -1,0 +1,168 @@
+// dftriage_gen_alerts: writes synthetic Defender for Cloud alerts for benchmarks.
+//
+//   dftriage_gen_alerts N OUT_FILE [--seed S] [--format ndjson|array]
+//
+// N alerts of mixed shapes (REST resource, az CLI, continuous export, SecurityAlert row,
+// legacy Graph alert) and plans (Key Vault, DNS, Resource Manager), the same bytes for
+// the same N and seed. OUT_FILE may be "-" for standard output. NDJSON writes one alert
+// per line; "array" writes one JSON array with one alert per line.
+
+#include "gen_model.hpp"
+#include "gen_shapes.hpp"
+
+#include <array>
+#include <cerrno>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace {
+
+using namespace dftriage::bench;
+
+constexpr std::uint64_t k_default_seed = 42;
+constexpr std::size_t k_write_buffer = 1 << 20;
+
+struct Options
+{
+  std::uint64_t count = 0;
+  std::string output;
+  std::uint64_t seed = k_default_seed;
+  bool array = false;
+};
+
+// Prints how to call the program to stderr.
+void print_usage()
+{
+  std::fputs("usage: dftriage_gen_alerts N OUT_FILE [--seed S] [--format ndjson|array]\n", stderr);
+}
+
+// Parses a whole decimal number; nullopt for anything else.
+std::optional<std::uint64_t> parse_number(std::string_view text)
+{
+  if (text.empty() || text.size() > 19) {
+    return std::nullopt;
+  }
+  std::uint64_t value = 0;
+  for (const char c : text) {
+    if (c < '0' || c > '9') {
+      return std::nullopt;
+    }
+    value = value * 10 + static_cast<std::uint64_t>(c - '0');
+  }
+  return value;
+}
+
+// Reads the command line into `options`; false (after a message) when it is wrong.
+bool parse_arguments(int argc, char** argv, Options& options)
+{
+  int positional = 0;
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if ((arg == "--seed" || arg == "--format") && i + 1 >= argc) {
+      std::fprintf(stderr, "dftriage_gen_alerts: %s needs a value\n", argv[i]);
+      return false;
+    }
+    if (arg == "--seed") {
+      const auto seed = parse_number(argv[++i]);
+      if (!seed) {
+        std::fputs("dftriage_gen_alerts: --seed must be a whole number\n", stderr);
+        return false;
+      }
+      options.seed = *seed;
+    } else if (arg == "--format") {
+      const std::string_view format = argv[++i];
+      if (format != "ndjson" && format != "array") {
+        std::fputs("dftriage_gen_alerts: --format must be ndjson or array\n", stderr);
+        return false;
+      }
+      options.array = format == "array";
+    } else if (arg == "-h" || arg == "--help") {
+      return false;
+    } else if (positional == 0) {
+      const auto count = parse_number(arg);
+      if (!count) {
+        std::fputs("dftriage_gen_alerts: N must be a whole number\n", stderr);
+        return false;
+      }
+      options.count = *count;
+      ++positional;
+    } else if (positional == 1) {
+      options.output = std::string(arg);
+      ++positional;
+    } else {
+      std::fprintf(stderr, "dftriage_gen_alerts: unexpected argument %s\n", argv[i]);
+      return false;
+    }
+  }
+  if (positional != 2) {
+    return false;
+  }
+  return true;
+}
+
+// Writes the alerts to `out`; returns false when a write fails.
+bool write_alerts(const Options& options, std::FILE* out)
+{
+  std::array<std::size_t, 5> per_shape{};
+  if (options.array && std::fputs("[\n", out) == EOF) {
+    return false;
+  }
+  std::string line;
+  for (std::uint64_t i = 0; i < options.count; ++i) {
+    const OutputShape shape = choose_shape(options.seed, i);
+    ++per_shape[static_cast<std::size_t>(shape)];
+    line = render_alert(make_alert(options.seed, i), shape).dump();
+    if (options.array && i + 1 < options.count) {
+      line += ',';
+    }
+    line += '\n';
+    if (std::fwrite(line.data(), 1, line.size(), out) != line.size()) {
+      return false;
+    }
+  }
+  if (options.array && std::fputs("]\n", out) == EOF) {
+    return false;
+  }
+  std::fprintf(stderr, "dftriage_gen_alerts: %llu alerts (",
+               static_cast<unsigned long long>(options.count));
+  for (std::size_t s = 0; s < per_shape.size(); ++s) {
+    std::fprintf(stderr, "%s%.*s %zu", s == 0 ? "" : ", ",
+                 static_cast<int>(shape_name(static_cast<OutputShape>(s)).size()),
+                 shape_name(static_cast<OutputShape>(s)).data(), per_shape[s]);
+  }
+  std::fputs(")\n", stderr);
+  return true;
+}
+
+} // namespace
+
+// Parses the command line, opens the output and writes the alerts.
+int main(int argc, char** argv)
+{
+  Options options;
+  if (!parse_arguments(argc, argv, options)) {
+    print_usage();
+    return 2;
+  }
+  const bool to_stdout = options.output == "-";
+  std::FILE* out = to_stdout ? stdout : std::fopen(options.output.c_str(), "wb");
+  if (out == nullptr) {
+    std::fprintf(stderr, "dftriage_gen_alerts: cannot open %s: %s\n", options.output.c_str(),
+                 std::strerror(errno));
+    return 1;
+  }
+  static char buffer[k_write_buffer];
+  std::setvbuf(out, buffer, _IOFBF, sizeof buffer);
+  bool ok = write_alerts(options, out);
+  ok = (to_stdout ? std::fflush(out) : std::fclose(out)) == 0 && ok;
+  if (!ok) {
+    std::fprintf(stderr, "dftriage_gen_alerts: cannot write %s: %s\n", options.output.c_str(),
+                 std::strerror(errno));
+    return 1;
+  }
+  return 0;
+}
