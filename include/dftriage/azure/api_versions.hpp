@@ -14,6 +14,8 @@ inline constexpr const char* k_monitor_activity_log = "2015-04-01";
 inline constexpr const char* k_security_alerts = "2022-01-01";    // Microsoft.Security alerts
 inline constexpr const char* k_security_assessments = "2020-01-01";
 inline constexpr const char* k_automation = "2024-10-23";         // runbooks
-inline constexpr const char* k_resources = "2025-04-01";          // resources, resource groups
+inline constexpr const char* k_resources = "2025-04-01";          // resources, resource groups, tags
+inline constexpr const char* k_graph = "v1.0";                    // Microsoft Graph (path segment)
+inline constexpr const char* k_log_analytics = "v1";              // Log Analytics query (path segment)
 
 } // namespace dftriage::azure::api_version

@@ -1,7 +1,98 @@
+// Azure RBAC (Microsoft.Authorization) role-assignment actions.
+
+#include "dftriage/util/text.hpp"
 #include "families.hpp"
 
 namespace dftriage::azure::actions {
 
-void add_authorization(std::vector<ActionSpec>& /*out*/) {}
+// Returns a GET of the role assignments at `scope`: those of `principal_id` at, above
+// or below it when given, else those at or above it (`at_scope_only`) or all of them.
+// Also used by keyvault.cpp.
+Request role_assignments_list(const alert::ResourceId& scope, const std::string& principal_id,
+                              bool at_scope_only, const Cloud& cloud)
+{
+  const std::initializer_list<std::string_view> suffix = {"providers", "Microsoft.Authorization", "roleAssignments"};
+  if (!principal_id.empty()) {
+    return arm_query("GET", scope, suffix, api_version::k_authorization,
+                     {{"$filter", "principalId eq " + odata_string(principal_id)}}, cloud);
+  }
+  if (at_scope_only) {
+    return arm_query("GET", scope, suffix, api_version::k_authorization, {{"$filter", "atScope()"}}, cloud);
+  }
+  return arm("GET", scope, suffix, api_version::k_authorization, cloud);
+}
+
+namespace {
+
+const char* k_read = "Microsoft.Authorization/roleAssignments/read";
+
+// True when `id` ends in /providers/Microsoft.Authorization/roleAssignments/{name}.
+bool is_role_assignment(const alert::ResourceId& id)
+{
+  std::string_view s = id.canonical;
+  std::string_view parts[4];
+  for (int i = 3; i >= 0; --i) {
+    const std::size_t slash = s.rfind('/');
+    if (slash == std::string_view::npos) {
+      return false;
+    }
+    parts[i] = s.substr(slash + 1);
+    s = s.substr(0, slash);
+  }
+  return text::iequals(parts[0], "providers") && text::iequals(parts[1], "Microsoft.Authorization")
+         && text::iequals(parts[2], "roleAssignments");
+}
+
+ActionSpec list_role_assignments()
+{
+  ActionSpec spec{"authorization.role_assignments.list",
+                  "List role assignments at a scope (subscription, resource group or resource) and below it, "
+                  "or only one principal's assignments at, above and below it",
+                  {{"scope", ParamType::resource_id, true, {}, {}, "A subscription, resource group or resource ID"},
+                   {"principalId", ParamType::guid, false, {}, {}, "Only this principal's assignments"}},
+                  false, Reversibility::read_only, "", k_read, {}};
+  spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
+    ActionRequests out;
+    auto r = role_assignments_list(args.resource("scope"), args.text("principalId"), false, cloud);
+    out.requests.push_back(as_action(r, spec));
+    return out;
+  };
+  return spec;
+}
+
+ActionSpec delete_role_assignment()
+{
+  ActionSpec spec{"authorization.role_assignment.delete",
+                  "Delete one role assignment by its ID (inherited ones must be deleted at their own scope)",
+                  {{"roleAssignmentId", ParamType::resource_id, true, {}, {},
+                    "{scope}/providers/Microsoft.Authorization/roleAssignments/{name}"}},
+                  true, Reversibility::reversible,
+                  "PUT the assignment back at the same ID with roleDefinitionId, principalId, principalType, "
+                  "description, condition and conditionVersion from the pre-image",
+                  "Microsoft.Authorization/roleAssignments/delete", {}};
+  spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
+    const auto& id = args.resource("roleAssignmentId");
+    if (!is_role_assignment(id)) {
+      throw ActionError("parameter roleAssignmentId: expected "
+                        "{scope}/providers/Microsoft.Authorization/roleAssignments/{name}, got "
+                        + text::quote(id.canonical));
+    }
+    ActionRequests out;
+    auto before = arm("GET", id, {}, api_version::k_authorization, cloud);
+    out.pre_image.push_back(as_pre_image(before, k_read));
+    auto r = arm("DELETE", id, {}, api_version::k_authorization, cloud);
+    out.requests.push_back(as_action(r, spec));
+    return out;
+  };
+  return spec;
+}
+
+} // namespace
+
+void add_authorization(std::vector<ActionSpec>& out)
+{
+  out.push_back(list_role_assignments());
+  out.push_back(delete_role_assignment());
+}
 
 } // namespace dftriage::azure::actions

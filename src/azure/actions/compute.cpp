@@ -1,7 +1,205 @@
+// Compute (Microsoft.Compute) actions on virtual machines: read, run command, VMAccess, reimage.
+
+#include "dftriage/util/text.hpp"
 #include "families.hpp"
 
 namespace dftriage::azure::actions {
 
-void add_compute(std::vector<ActionSpec>& /*out*/) {}
+namespace {
+
+const char* k_vm_read = "Microsoft.Compute/virtualMachines/read";
+const char* k_run_command = "Microsoft.Compute/virtualMachines/runCommand/action";
+// Stands in a planned body for a secret made at run time; never stored anywhere.
+const char* k_generated_secret = "$(generated secret)";
+
+ParamSpec vm_param()
+{
+  return ParamSpec{"vm", ParamType::resource_id, true, "microsoft.compute/virtualmachines", {}, "The virtual machine"};
+}
+
+ParamSpec os_param()
+{
+  return ParamSpec{"os", ParamType::choice, true, {}, {"Windows", "Linux"}, "The VM's operating system"};
+}
+
+// Returns a run-command POST (an LRO, final state via Location) of `script` on `vm`.
+Request run_command(const alert::ResourceId& vm, const std::string& command_id,
+                    const std::vector<std::string>& script, const Cloud& cloud)
+{
+  auto r = arm("POST", vm, {"runCommand"}, api_version::k_compute, cloud);
+  r.body = nlohmann::ordered_json{{"commandId", command_id}, {"script", script}};
+  return r;
+}
+
+// True for a user name both Windows and Linux accept: letters, digits, '.', '-', '_'.
+bool is_user_name(std::string_view s)
+{
+  if (s.empty() || s.size() > 64) {
+    return false;
+  }
+  for (const char c : s) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.'
+                    || c == '-' || c == '_';
+    if (!ok) {
+      return false;
+    }
+  }
+  return true;
+}
+
+ActionSpec get_vm()
+{
+  ActionSpec spec{"compute.vm.get", "Read a VM: OS, size, NICs (networkProfile), identity, extensions",
+                  {vm_param()}, false, Reversibility::read_only, "", k_vm_read, {}};
+  spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
+    ActionRequests out;
+    auto r = arm("GET", args.resource("vm"), {}, api_version::k_compute, cloud);
+    out.requests.push_back(as_action(r, spec));
+    return out;
+  };
+  return spec;
+}
+
+ActionSpec run_script()
+{
+  ActionSpec spec{"compute.vm.run_command",
+                  "Run a script on a VM as SYSTEM/root through the VM agent (one run command at a time per VM)",
+                  {vm_param(),
+                   {"commandId", ParamType::choice, true, {}, {"RunPowerShellScript", "RunShellScript"},
+                    "Windows or Linux script"},
+                   {"script", ParamType::string_list, true, {}, {}, "The script, one line per item"}},
+                  true, Reversibility::irreversible, "", k_run_command, {}};
+  spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
+    if (args.list("script").empty()) {
+      throw ActionError("parameter script: expected at least one line");
+    }
+    ActionRequests out;
+    auto r = run_command(args.resource("vm"), args.text("commandId"), args.list("script"), cloud);
+    out.requests.push_back(as_action(r, spec));
+    return out;
+  };
+  return spec;
+}
+
+ActionSpec antimalware_scan()
+{
+  ActionSpec spec{"compute.vm.antimalware_scan",
+                  "Start a full Microsoft Defender Antivirus scan on a Windows VM "
+                  "(run command Start-MpScan -ScanType FullScan); "
+                  "it may quarantine files, and a scan longer than the run command's time limit is cut off",
+                  {vm_param()}, true, Reversibility::irreversible, "", k_run_command, {}};
+  spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
+    ActionRequests out;
+    auto r = run_command(args.resource("vm"), "RunPowerShellScript", {"Start-MpScan -ScanType FullScan"}, cloud);
+    out.requests.push_back(as_action(r, spec));
+    return out;
+  };
+  return spec;
+}
+
+ActionSpec list_software()
+{
+  // Marked mutating: though it only reads, it executes code as SYSTEM/root on the VM,
+  // takes the VM's one run-command slot and leaves run-command logs there.
+  ActionSpec spec{"compute.vm.list_software",
+                  "List installed software (name, version) with a fixed read-only run-command script; marked mutating "
+                  "because it executes code on the VM; the service keeps only the last 4 KB of output",
+                  {vm_param(), os_param()}, true, Reversibility::irreversible, "", k_run_command, {}};
+  spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
+    const bool windows = args.text("os") == "Windows";
+    // One script line per item; the Windows pipeline continues after each trailing '|'.
+    const std::vector<std::string> script =
+      windows ? std::vector<std::string>{
+                  R"ps($keys = 'HKLM:\Software\Microsoft\Windows\CurrentVersion\Uninstall\*',)ps",
+                  R"ps(  'HKLM:\Software\Wow6432Node\Microsoft\Windows\CurrentVersion\Uninstall\*')ps",
+                  R"ps(Get-ItemProperty -Path $keys -ErrorAction SilentlyContinue |)ps",
+                  R"ps(  Where-Object { $_.DisplayName } |)ps",
+                  R"ps(  Sort-Object DisplayName -Unique |)ps",
+                  R"ps(  ForEach-Object { "$($_.DisplayName)`t$($_.DisplayVersion)" })ps"}
+              : std::vector<std::string>{
+                  "if command -v dpkg-query >/dev/null 2>&1; then",
+                  R"sh(  dpkg-query -W -f='${Package}\t${Version}\n')sh",
+                  "elif command -v rpm >/dev/null 2>&1; then",
+                  R"sh(  rpm -qa --qf '%{NAME}\t%{VERSION}-%{RELEASE}\n')sh",
+                  "fi | sort"};
+    ActionRequests out;
+    auto r = run_command(args.resource("vm"), windows ? "RunPowerShellScript" : "RunShellScript", script, cloud);
+    out.requests.push_back(as_action(r, spec));
+    return out;
+  };
+  return spec;
+}
+
+ActionSpec reset_password()
+{
+  ActionSpec spec{"compute.vm.reset_password",
+                  "Reset a local account's password with the VMAccess extension; the password is generated at run time "
+                  "and never written to the plan or the journal",
+                  {vm_param(), {"username", ParamType::name, true, {}, {}, "The existing local account"}, os_param()},
+                  true, Reversibility::irreversible, "", "Microsoft.Compute/virtualMachines/extensions/write", {}};
+  spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
+    const std::string& user = args.text("username");
+    if (!is_user_name(user)) {
+      throw ActionError("parameter username: expected 1-64 letters, digits, '.', '-' or '_', got " + text::quote(user));
+    }
+    const auto& vm = args.resource("vm");
+    ActionRequests out;
+    auto before = arm("GET", vm, {}, api_version::k_compute, cloud);
+    out.pre_image.push_back(as_pre_image(before, k_vm_read));
+    nlohmann::ordered_json properties;
+    if (args.text("os") == "Windows") {
+      properties = {{"publisher", "Microsoft.Compute"},
+                    {"type", "VMAccessAgent"},
+                    {"typeHandlerVersion", "2.4"},
+                    {"autoUpgradeMinorVersion", true},
+                    {"settings", {{"UserName", user}}},
+                    {"protectedSettings", {{"Password", k_generated_secret}}}};
+    } else {
+      properties = {{"publisher", "Microsoft.OSTCExtensions"},
+                    {"type", "VMAccessForLinux"},
+                    {"typeHandlerVersion", "1.5"},
+                    {"autoUpgradeMinorVersion", true},
+                    {"protectedSettings", {{"username", user}, {"password", k_generated_secret}}}};
+    }
+    // The extension name az uses; a VMAccess extension under another name makes the PUT fail.
+    auto r = arm("PUT", vm, {"extensions", "enablevmaccess"}, api_version::k_compute, cloud);
+    r.body = nlohmann::ordered_json{{"location", from_pre_image(0, "/location")},
+                                    {"properties", std::move(properties)}};
+    out.requests.push_back(as_action(r, spec));
+    return out;
+  };
+  return spec;
+}
+
+ActionSpec reimage()
+{
+  ActionSpec spec{"compute.vm.reimage",
+                  "Reimage a VM's OS disk to its image (LRO): everything on the OS disk is lost, so snapshot it first; "
+                  "the pre-image records the VM's storage profile",
+                  {vm_param()}, true, Reversibility::irreversible, "",
+                  "Microsoft.Compute/virtualMachines/reimage/action", {}};
+  spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
+    const auto& vm = args.resource("vm");
+    ActionRequests out;
+    auto before = arm("GET", vm, {}, api_version::k_compute, cloud);
+    out.pre_image.push_back(as_pre_image(before, k_vm_read));
+    auto r = arm("POST", vm, {"reimage"}, api_version::k_compute, cloud);
+    out.requests.push_back(as_action(r, spec));
+    return out;
+  };
+  return spec;
+}
+
+} // namespace
+
+void add_compute(std::vector<ActionSpec>& out)
+{
+  out.push_back(get_vm());
+  out.push_back(run_script());
+  out.push_back(antimalware_scan());
+  out.push_back(list_software());
+  out.push_back(reset_password());
+  out.push_back(reimage());
+}
 
 } // namespace dftriage::azure::actions

@@ -6,6 +6,9 @@
 #include "dftriage/azure/actions.hpp"
 #include "dftriage/azure/api_versions.hpp"
 
+#include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 namespace dftriage::azure::actions {
@@ -34,5 +37,27 @@ Request arm(std::string method, const alert::ResourceId& id,
 Request& as_action(Request& r, const ActionSpec& spec);
 // Marks `r` as a read taken before the change.
 Request& as_pre_image(Request& r, std::string permission);
+
+// Returns an ARM request like arm(), with `queries` (each value encoded) after api-version.
+Request arm_query(std::string method, const alert::ResourceId& id,
+                  std::initializer_list<std::string_view> suffix, const char* api_version,
+                  std::initializer_list<std::pair<std::string_view, std::string_view>> queries,
+                  const Cloud& cloud);
+
+// Returns `value` as an OData string literal ('…', quotes doubled) for $filter.
+std::string odata_string(std::string_view value);
+
+// Returns `value` as a KQL string literal; throws ActionError for control characters,
+// invalid UTF-8 or more than 1024 bytes.
+std::string kql_string(std::string_view value);
+
+// The subscription parameter shared by subscription-scoped actions, and its checked value.
+ParamSpec subscription_param();
+const alert::ResourceId& subscription_arg(const ActionArgs& args, std::string_view name);
+
+// Returns a GET of the role assignments at `scope`: those of `principal_id` at, above or
+// below it when given, else those at or above it (`at_scope_only`) or all of them.
+Request role_assignments_list(const alert::ResourceId& scope, const std::string& principal_id,
+                              bool at_scope_only, const Cloud& cloud);
 
 } // namespace dftriage::azure::actions

@@ -1,12 +1,34 @@
 // Key Vault management plane (Microsoft.KeyVault) and data plane actions.
 
+#include "dftriage/util/text.hpp"
 #include "families.hpp"
+
+#include <algorithm>
 
 namespace dftriage::azure::actions {
 
 namespace {
 
 const char* k_vault_type = "microsoft.keyvault/vaults";
+const char* k_vault_read = "Microsoft.KeyVault/vaults/read";
+// Stands in a planned body for a secret made at run time; never stored anywhere.
+const char* k_generated_secret = "$(generated secret)";
+
+// One kind of data-plane object and the RBAC data actions that read and update it.
+struct ObjectKind
+{
+  const char* collection;  // URL segment: "secrets"
+  const char* singular;    // "secret"
+  const char* read;
+  const char* update;
+};
+
+const ObjectKind k_secrets{"secrets", "secret", "Microsoft.KeyVault/vaults/secrets/readMetadata/action",
+                           "Microsoft.KeyVault/vaults/secrets/update/action"};
+const ObjectKind k_keys{"keys", "key", "Microsoft.KeyVault/vaults/keys/read",
+                        "Microsoft.KeyVault/vaults/keys/update/action"};
+const ObjectKind k_certificates{"certificates", "certificate", "Microsoft.KeyVault/vaults/certificates/read",
+                                "Microsoft.KeyVault/vaults/certificates/update/action"};
 
 ParamSpec vault_param()
 {
@@ -104,6 +126,246 @@ ActionSpec remove_access_policy()
   return spec;
 }
 
+
+// Returns https://{vault}{suffix}. The vault's name becomes a host name, where
+// percent-encoding cannot protect it, so it must be a valid vault name.
+std::string vault_base(const alert::ResourceId& vault, const Cloud& cloud)
+{
+  const std::string name = text::to_lower(vault.name());
+  bool ok = name.size() >= 3 && name.size() <= 24 && name.front() >= 'a' && name.front() <= 'z' && name.back() != '-'
+            && name.find("--") == std::string::npos;
+  for (const char c : name) {
+    ok = ok && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-');
+  }
+  if (!ok) {
+    throw ActionError("parameter vault: " + text::quote(vault.name())
+                      + " is not a key vault name (3-24 letters, digits and single '-', starting with a letter)");
+  }
+  return "https://" + name + cloud.keyvault_suffix;
+}
+
+// Returns a data-plane request to the vault's `segments` (each encoded) with api-version.
+Request data_plane(std::string method, const ActionArgs& args, std::initializer_list<std::string_view> segments,
+                   const Cloud& cloud)
+{
+  UrlBuilder url(vault_base(args.resource("vault"), cloud));
+  for (const auto segment : segments) {
+    url.segment(segment);
+  }
+  url.query("api-version", api_version::k_keyvault_data);
+  Request r;
+  r.method = std::move(method);
+  r.url = url.str();
+  r.audience = "keyvault";
+  return r;
+}
+
+// Returns the checked object name (letters, digits, '-') or version (letters, digits).
+const std::string& object_arg(const ActionArgs& args, const char* param, bool version)
+{
+  const std::string& s = args.text(param);
+  const bool ok = !s.empty() && s.size() <= (version ? 64u : 127u)
+                  && std::all_of(s.begin(), s.end(), [&](char c) {
+                       return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                              || (!version && c == '-');
+                     });
+  if (!ok) {
+    throw ActionError(std::string("parameter ") + param + ": expected "
+                      + (version ? "an object version (letters and digits)"
+                                 : "a Key Vault object name (1-127 letters, digits and '-')")
+                      + ", got " + text::quote(s));
+  }
+  return s;
+}
+
+ParamSpec object_param(const ObjectKind& kind)
+{
+  return ParamSpec{"name", ParamType::name, true, {}, {}, std::string("The ") + kind.singular + "'s name"};
+}
+
+// Returns the pre-image read of an object's versions: metadata only, never a value.
+Request versions_pre_image(const ActionArgs& args, const ObjectKind& kind, const Cloud& cloud)
+{
+  auto r = data_plane("GET", args, {kind.collection, object_arg(args, "name", false), "versions"}, cloud);
+  return as_pre_image(r, kind.read);
+}
+
+// Returns the access-policy permissions of list `param`, spelt as the API does. Throws
+// for unknown ones and for "all": restrict means a reduced set.
+nlohmann::ordered_json permissions_arg(const ActionArgs& args, const char* param,
+                                       std::initializer_list<const char*> known)
+{
+  nlohmann::ordered_json out = nlohmann::ordered_json::array();
+  for (const auto& value : args.list(param)) {
+    const auto* it = std::find_if(known.begin(), known.end(), [&](const char* k) { return text::iequals(value, k); });
+    if (it == known.end() || text::iequals(value, "all")) {
+      throw ActionError(std::string("parameter ") + param + ": " + text::quote(value)
+                        + " is not a permission restrict can grant (\"all\" is refused)");
+    }
+    out.push_back(*it);
+  }
+  return out;
+}
+
+ActionSpec restrict_access_policy()
+{
+  ActionSpec spec{"keyvault.access_policy.restrict",
+                  "Replace a principal's access-policy permissions with a reduced set (accessPolicies/replace); "
+                  "no effect on RBAC-mode vaults",
+                  {vault_param(),
+                   {"objectId", ParamType::guid, true, {}, {}, "The principal's Entra object ID"},
+                   {"secrets", ParamType::string_list, false, {}, {}, "Secret permissions kept, e.g. [\"get\"]"},
+                   {"keys", ParamType::string_list, false, {}, {}, "Key permissions kept"},
+                   {"certificates", ParamType::string_list, false, {}, {}, "Certificate permissions kept"}},
+                  true, Reversibility::reversible,
+                  "Replace the entry's permissions with those captured in the pre-image (accessPolicies/replace)",
+                  "Microsoft.KeyVault/vaults/accessPolicies/write", {}};
+  spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
+    nlohmann::ordered_json permissions{
+      {"keys", permissions_arg(args, "keys",
+                               {"all", "encrypt", "decrypt", "wrapKey", "unwrapKey", "sign", "verify", "get", "list",
+                                "create", "update", "import", "delete", "backup", "restore", "recover", "purge",
+                                "release", "rotate", "getrotationpolicy", "setrotationpolicy"})},
+      {"secrets", permissions_arg(args, "secrets",
+                                  {"all", "get", "list", "set", "delete", "backup", "restore", "recover", "purge"})},
+      {"certificates", permissions_arg(args, "certificates",
+                                       {"all", "get", "list", "delete", "create", "import", "update", "managecontacts",
+                                        "getissuers", "listissuers", "setissuers", "deleteissuers", "manageissuers",
+                                        "recover", "purge", "backup", "restore"})}};
+    const auto& vault = args.resource("vault");
+    ActionRequests out;
+    auto before = arm("GET", vault, {}, api_version::k_keyvault, cloud);
+    out.pre_image.push_back(as_pre_image(before, k_vault_read));
+    auto r = arm("PUT", vault, {"accessPolicies", "replace"}, api_version::k_keyvault, cloud);
+    r.body = nlohmann::ordered_json{
+      {"properties",
+       {{"accessPolicies",
+         {{{"tenantId", from_pre_image(0, "/properties/tenantId")},
+           {"objectId", args.text("objectId")},
+           {"permissions", std::move(permissions)}}}}}}};
+    out.requests.push_back(as_action(r, spec));
+    return out;
+  };
+  return spec;
+}
+
+ActionSpec list_vault_role_assignments()
+{
+  ActionSpec spec{"keyvault.role_assignments.list",
+                  "List the RBAC role assignments that apply at the vault (atScope()), or one principal's "
+                  "at, above and below it",
+                  {vault_param(), {"principalId", ParamType::guid, false, {}, {}, "Only this principal's assignments"}},
+                  false, Reversibility::read_only, "", "Microsoft.Authorization/roleAssignments/read", {}};
+  spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
+    ActionRequests out;
+    auto r = role_assignments_list(args.resource("vault"), args.text("principalId"), true, cloud);
+    out.requests.push_back(as_action(r, spec));
+    return out;
+  };
+  return spec;
+}
+
+ActionSpec list_objects(const ObjectKind& kind)
+{
+  ActionSpec spec{std::string("keyvault.") + kind.collection + ".list",
+                  std::string("List the vault's ") + kind.collection
+                    + " (data plane; metadata only: names, enabled, dates)",
+                  {vault_param()}, false, Reversibility::read_only, "", kind.read, {}};
+  spec.build = [spec, &kind](const ActionArgs& args, const Cloud& cloud) {
+    ActionRequests out;
+    auto r = data_plane("GET", args, {kind.collection}, cloud);
+    out.requests.push_back(as_action(r, spec));
+    return out;
+  };
+  return spec;
+}
+
+ActionSpec list_secret_versions()
+{
+  ActionSpec spec{"keyvault.secret.versions.list",
+                  "List a secret's versions with their attributes (metadata only, never values)",
+                  {vault_param(), object_param(k_secrets)}, false, Reversibility::read_only, "", k_secrets.read, {}};
+  spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
+    ActionRequests out;
+    auto r = data_plane("GET", args, {"secrets", object_arg(args, "name", false), "versions"}, cloud);
+    out.requests.push_back(as_action(r, spec));
+    return out;
+  };
+  return spec;
+}
+
+ActionSpec disable_object(const ObjectKind& kind)
+{
+  ActionSpec spec{std::string("keyvault.") + kind.singular + ".disable",
+                  std::string("Disable one version of a ") + kind.singular
+                    + " (data plane); other versions stay usable, so disable each enabled one",
+                  {vault_param(), object_param(kind),
+                   {"version", ParamType::name, true, {}, {}, "The version to disable"}},
+                  true, Reversibility::reversible,
+                  "PATCH attributes.enabled of the version back to its value in the pre-image (the versions list)",
+                  kind.update, {}};
+  spec.build = [spec, &kind](const ActionArgs& args, const Cloud& cloud) {
+    ActionRequests out;
+    out.pre_image.push_back(versions_pre_image(args, kind, cloud));
+    const std::string& name = object_arg(args, "name", false);
+    auto r = data_plane("PATCH", args, {kind.collection, name, object_arg(args, "version", true)}, cloud);
+    r.body = nlohmann::ordered_json{{"attributes", {{"enabled", false}}}};
+    out.requests.push_back(as_action(r, spec));
+    return out;
+  };
+  return spec;
+}
+
+ActionSpec delete_secret()
+{
+  ActionSpec spec{"keyvault.secret.delete",
+                  "Delete a secret and all its versions (a soft delete when the vault has it on)",
+                  {vault_param(), object_param(k_secrets)}, true, Reversibility::reversible,
+                  "keyvault.secret.recover, only while soft delete keeps it: attributes.recoveryLevel in the pre-image "
+                  "starts with Recoverable, and before it is purged or its retention ends",
+                  "Microsoft.KeyVault/vaults/secrets/delete", {}};
+  spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
+    ActionRequests out;
+    out.pre_image.push_back(versions_pre_image(args, k_secrets, cloud));
+    auto r = data_plane("DELETE", args, {"secrets", object_arg(args, "name", false)}, cloud);
+    out.requests.push_back(as_action(r, spec));
+    return out;
+  };
+  return spec;
+}
+
+ActionSpec recover_secret()
+{
+  ActionSpec spec{"keyvault.secret.recover", "Recover a soft-deleted secret with all its versions",
+                  {vault_param(), object_param(k_secrets)}, true, Reversibility::reversible,
+                  "Delete it again (keyvault.secret.delete)", "Microsoft.KeyVault/vaults/secrets/recover/action", {}};
+  spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
+    ActionRequests out;
+    auto r = data_plane("POST", args, {"deletedsecrets", object_arg(args, "name", false), "recover"}, cloud);
+    out.requests.push_back(as_action(r, spec));
+    return out;
+  };
+  return spec;
+}
+
+ActionSpec rotate_secret()
+{
+  ActionSpec spec{"keyvault.secret.rotate",
+                  "Set a new secret version whose value is generated at run time and never written to the plan or the "
+                  "journal; the credential it stands for (database, storage key...) must be rotated at its source too",
+                  {vault_param(), object_param(k_secrets)}, true, Reversibility::irreversible, "",
+                  "Microsoft.KeyVault/vaults/secrets/setSecret/action", {}};
+  spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
+    ActionRequests out;
+    out.pre_image.push_back(versions_pre_image(args, k_secrets, cloud));
+    auto r = data_plane("PUT", args, {"secrets", object_arg(args, "name", false)}, cloud);
+    r.body = nlohmann::ordered_json{{"value", k_generated_secret}};
+    out.requests.push_back(as_action(r, spec));
+    return out;
+  };
+  return spec;
+}
+
 } // namespace
 
 void add_keyvault(std::vector<ActionSpec>& out)
@@ -111,6 +373,16 @@ void add_keyvault(std::vector<ActionSpec>& out)
   out.push_back(get_vault());
   out.push_back(enable_firewall());
   out.push_back(remove_access_policy());
+  out.push_back(restrict_access_policy());
+  out.push_back(list_vault_role_assignments());
+  for (const ObjectKind* kind : {&k_secrets, &k_keys, &k_certificates}) {
+    out.push_back(list_objects(*kind));
+    out.push_back(disable_object(*kind));
+  }
+  out.push_back(list_secret_versions());
+  out.push_back(delete_secret());
+  out.push_back(recover_secret());
+  out.push_back(rotate_secret());
 }
 
 } // namespace dftriage::azure::actions

@@ -1,7 +1,202 @@
+// Network (Microsoft.Network) actions: isolate a VM's NIC behind a deny-all NSG.
+
+#include "dftriage/util/text.hpp"
 #include "families.hpp"
 
 namespace dftriage::azure::actions {
 
-void add_network(std::vector<ActionSpec>& /*out*/) {}
+namespace {
+
+const char* k_nic_type = "microsoft.network/networkinterfaces";
+const char* k_nsg_type = "microsoft.network/networksecuritygroups";
+const char* k_nic_read = "Microsoft.Network/networkInterfaces/read";
+const char* k_nsg_read = "Microsoft.Network/networkSecurityGroups/read";
+
+ParamSpec nic_param()
+{
+  return ParamSpec{"nic", ParamType::resource_id, true, k_nic_type, {}, "The network interface"};
+}
+
+ParamSpec optional_subscription()
+{
+  auto p = subscription_param();
+  p.required = false;
+  p.description += " (with resourceGroup and name)";
+  return p;
+}
+
+ParamSpec nsg_param(bool required)
+{
+  return ParamSpec{"nsg", ParamType::resource_id, required, k_nsg_type, {}, "The network security group"};
+}
+
+// True for an Azure region name such as "westeurope" or "eastus2euap".
+bool is_location(std::string_view s)
+{
+  if (s.empty() || s.size() > 40) {
+    return false;
+  }
+  for (const char c : s) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// Returns the NSG's ID from `nsg` or from subscription, resourceGroup and name.
+alert::ResourceId nsg_id(const ActionArgs& args)
+{
+  const bool parts = args.has("subscription") || args.has("resourceGroup") || args.has("name");
+  if (args.has("nsg") == parts) {
+    throw ActionError("give either nsg (the NSG's ID) or subscription, resourceGroup and name");
+  }
+  if (args.has("nsg")) {
+    return args.resource("nsg");
+  }
+  if (!args.has("subscription") || !args.has("resourceGroup") || !args.has("name")) {
+    throw ActionError("parameters subscription, resourceGroup and name are all required when nsg is not given");
+  }
+  // Names are checked to hold no '/', so each lands in its own segment.
+  const std::string id = subscription_arg(args, "subscription").canonical + "/resourceGroups/"
+                         + args.text("resourceGroup") + "/providers/Microsoft.Network/networkSecurityGroups/"
+                         + args.text("name");
+  auto parsed = alert::parse_resource_id(id);
+  if (!parsed) {
+    throw ActionError("cannot form an NSG ID from " + text::quote(id));
+  }
+  return *parsed;
+}
+
+// Returns one NSG rule matching every address and port in `direction`.
+nlohmann::ordered_json rule(const char* name, int priority, const char* direction, const char* access,
+                            const nlohmann::ordered_json& sources)
+{
+  nlohmann::ordered_json properties{{"priority", priority},
+                                    {"direction", direction},
+                                    {"access", access},
+                                    {"protocol", "*"}};
+  if (sources.is_array()) {
+    properties["sourceAddressPrefixes"] = sources;
+  } else {
+    properties["sourceAddressPrefix"] = "*";
+  }
+  properties["sourcePortRange"] = "*";
+  properties["destinationAddressPrefix"] = "*";
+  properties["destinationPortRange"] = "*";
+  return {{"name", name}, {"properties", std::move(properties)}};
+}
+
+ActionSpec get_nic()
+{
+  ActionSpec spec{"network.nic.get", "Read a network interface: IP configurations, attached NSG, VM",
+                  {nic_param()}, false, Reversibility::read_only, "", k_nic_read, {}};
+  spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
+    ActionRequests out;
+    auto r = arm("GET", args.resource("nic"), {}, api_version::k_network, cloud);
+    out.requests.push_back(as_action(r, spec));
+    return out;
+  };
+  return spec;
+}
+
+ActionSpec create_isolation_nsg()
+{
+  ActionSpec spec{"network.nsg.create_isolation",
+                  "Create an NSG that denies all inbound and outbound traffic (priority 100), optionally letting "
+                  "analyst sources in first (priority 90); refused by the engine if the NSG already exists",
+                  {nsg_param(false), optional_subscription(),
+                   {"resourceGroup", ParamType::name, false, {}, {},
+                    "The NSG's resource group (with subscription and name)"},
+                   {"name", ParamType::name, false, {}, {}, "The NSG's name (with subscription and resourceGroup)"},
+                   {"location", ParamType::name, true, {}, {}, "The region, the same as the NIC's (e.g. westeurope)"},
+                   {"allowFrom", ParamType::cidr_list, false, {}, {}, "Analyst or Bastion sources still allowed in"}},
+                  true, Reversibility::reversible,
+                  "DELETE the NSG once it is detached from every NIC (network.nsg.delete); the pre-image must be a 404",
+                  "Microsoft.Network/networkSecurityGroups/write", {}};
+  spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
+    const auto id = nsg_id(args);
+    const std::string location = text::to_lower(args.text("location"));
+    if (!is_location(location)) {
+      throw ActionError("parameter location: expected a region name like westeurope, got "
+                        + text::quote(args.text("location")));
+    }
+    nlohmann::ordered_json rules = nlohmann::ordered_json::array();
+    if (args.has("allowFrom")) {
+      rules.push_back(rule("triage-allow-analyst-in", 90, "Inbound", "Allow", args.list("allowFrom")));
+    }
+    rules.push_back(rule("triage-deny-all-in", 100, "Inbound", "Deny", nullptr));
+    rules.push_back(rule("triage-deny-all-out", 100, "Outbound", "Deny", nullptr));
+    ActionRequests out;
+    auto before = arm("GET", id, {}, api_version::k_network, cloud);
+    out.pre_image.push_back(as_pre_image(before, k_nsg_read));
+    auto r = arm("PUT", id, {}, api_version::k_network, cloud);
+    r.body = nlohmann::ordered_json{{"location", location},
+                                    {"properties", {{"securityRules", std::move(rules)}}}};
+    out.requests.push_back(as_action(r, spec));
+    return out;
+  };
+  return spec;
+}
+
+ActionSpec attach_nsg()
+{
+  ActionSpec spec{"network.nic.attach_nsg",
+                  "Attach an NSG to a NIC (GET, then PUT the whole NIC with networkSecurityGroup set); "
+                  "also needs Microsoft.Network/networkSecurityGroups/join/action on the NSG",
+                  {nic_param(), nsg_param(true)}, true, Reversibility::reversible,
+                  "PUT the NIC again with properties.networkSecurityGroup from the pre-image (absent: no NSG)",
+                  "Microsoft.Network/networkInterfaces/write", {}};
+  spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
+    const auto& nic = args.resource("nic");
+    ActionRequests out;
+    auto before = arm("GET", nic, {}, api_version::k_network, cloud);
+    out.pre_image.push_back(as_pre_image(before, k_nic_read));
+    // A PUT replaces the NIC: send back every writable property the GET returned
+    // (a pointer absent from the pre-image leaves its key out), with the new NSG.
+    nlohmann::ordered_json properties = nlohmann::ordered_json::object();
+    for (const char* key : {"ipConfigurations", "dnsSettings", "enableAcceleratedNetworking", "enableIPForwarding",
+                            "disableTcpStateTracking", "nicType", "auxiliaryMode", "auxiliarySku", "workloadType"}) {
+      properties[key] = from_pre_image(0, std::string("/properties/") + key);
+    }
+    properties["networkSecurityGroup"] = {{"id", args.resource("nsg").canonical}};
+    auto r = arm("PUT", nic, {}, api_version::k_network, cloud);
+    r.body = nlohmann::ordered_json{{"location", from_pre_image(0, "/location")},
+                                    {"extendedLocation", from_pre_image(0, "/extendedLocation")},
+                                    {"tags", from_pre_image(0, "/tags")},
+                                    {"properties", std::move(properties)}};
+    out.requests.push_back(as_action(r, spec));
+    return out;
+  };
+  return spec;
+}
+
+ActionSpec delete_nsg()
+{
+  ActionSpec spec{"network.nsg.delete", "Delete an NSG (Azure refuses while a NIC or subnet still uses it)",
+                  {nsg_param(true)}, true, Reversibility::reversible,
+                  "PUT the NSG back with location, tags and securityRules from the pre-image",
+                  "Microsoft.Network/networkSecurityGroups/delete", {}};
+  spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
+    const auto& nsg = args.resource("nsg");
+    ActionRequests out;
+    auto before = arm("GET", nsg, {}, api_version::k_network, cloud);
+    out.pre_image.push_back(as_pre_image(before, k_nsg_read));
+    auto r = arm("DELETE", nsg, {}, api_version::k_network, cloud);
+    out.requests.push_back(as_action(r, spec));
+    return out;
+  };
+  return spec;
+}
+
+} // namespace
+
+void add_network(std::vector<ActionSpec>& out)
+{
+  out.push_back(get_nic());
+  out.push_back(create_isolation_nsg());
+  out.push_back(attach_nsg());
+  out.push_back(delete_nsg());
+}
 
 } // namespace dftriage::azure::actions
