@@ -204,6 +204,25 @@ ResourceId best_spelling(const ResourceId& chosen, const std::vector<std::string
   return best;
 }
 
+// Exports without the alert's ARM ID still say where it lives: its subscription, its
+// location and resource group in the portal link, and its name. Status changes need it.
+std::string derived_alert_id(const Alert& a)
+{
+  if (a.subscription_id.empty() || a.alert_location.empty() || a.id.empty()) {
+    return {};
+  }
+  std::string group = a.resource_group;
+  const std::string_view marker = "/resourceGroup/";
+  if (const std::size_t at = a.alert_uri.find(marker); at != std::string::npos) {
+    const std::size_t start = at + marker.size();
+    group = a.alert_uri.substr(start, a.alert_uri.find('/', start) - start);
+  }
+  const std::string id = "/subscriptions/" + a.subscription_id + (group.empty() ? "" : "/resourceGroups/" + group)
+                         + "/providers/Microsoft.Security/locations/" + a.alert_location + "/alerts/" + a.id;
+  const auto parsed = parse_resource_id(id);
+  return parsed ? parsed->canonical : std::string();
+}
+
 } // namespace
 
 void finish(RawAlert&& raw, Alert& out)
@@ -277,6 +296,10 @@ void finish(RawAlert&& raw, Alert& out)
     out.subscription_id = std::string(text::trim(raw.subscription_hint));
   } else if (alert_id) {
     out.subscription_id = alert_id->subscription_id;
+  }
+
+  if (out.alert_resource_id.empty()) {
+    out.alert_resource_id = derived_alert_id(out);
   }
 
   std::string component = out.product_component;

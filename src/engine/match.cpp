@@ -72,6 +72,16 @@ playbook::Playbook generic_playbook(const alert::Alert& a)
     s.guidance.en = step_text;  // the alert's own text; rendered escaped like all alert text
     p.phases[static_cast<int>(Phase::mitigate)].push_back(s);
   }
+  playbook::Step resolve;
+  resolve.id = "resolve-alert";
+  resolve.title = {"Resolve the alert", "将告警标记为已解决"};
+  resolve.guidance = {"Once the steps above are done and recorded, mark the alert Resolved in Defender for "
+                      "Cloud so the queue reflects the work.",
+                      "完成并记录上述步骤后，在 Defender for Cloud 中将该告警标记为“已解决”，以便告警队列反映处理进度。"};
+  resolve.action = playbook::ActionCall{
+    "security.alert.set_status",
+    {{"alert", playbook::Value{nullptr, "alert.alertResourceId"}}, {"status", playbook::Value{"Resolved", ""}}}};
+  p.phases[static_cast<int>(Phase::act)].push_back(resolve);
   return p;
 }
 
