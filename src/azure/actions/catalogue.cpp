@@ -12,9 +12,10 @@ std::string from_pre_image(std::size_t index, std::string_view pointer)
   return "$(pre-image " + std::to_string(index) + " " + std::string(pointer) + ")";
 }
 
-Request arm(std::string method, const alert::ResourceId& id,
-            std::initializer_list<std::string_view> suffix, const char* api_version,
-            const Cloud& cloud)
+Request arm_query(std::string method, const alert::ResourceId& id,
+                  std::initializer_list<std::string_view> suffix, const char* api_version,
+                  std::initializer_list<std::pair<std::string_view, std::string_view>> queries,
+                  const Cloud& cloud)
 {
   UrlBuilder url(cloud.resource_manager);
   url.resource(id);
@@ -22,11 +23,21 @@ Request arm(std::string method, const alert::ResourceId& id,
     url.segment(segment);
   }
   url.query("api-version", api_version);
+  for (const auto& [name, value] : queries) {
+    url.query(name, value);
+  }
   Request r;
   r.method = std::move(method);
   r.url = url.str();
   r.audience = "arm";
   return r;
+}
+
+Request arm(std::string method, const alert::ResourceId& id,
+            std::initializer_list<std::string_view> suffix, const char* api_version,
+            const Cloud& cloud)
+{
+  return arm_query(std::move(method), id, suffix, api_version, {}, cloud);
 }
 
 Request& as_action(Request& r, const ActionSpec& spec)

@@ -9,28 +9,6 @@
 
 namespace dftriage::azure::actions {
 
-// Returns an ARM request like arm(), with `queries` (each value encoded) after api-version.
-Request arm_query(std::string method, const alert::ResourceId& id,
-                  std::initializer_list<std::string_view> suffix, const char* api_version,
-                  std::initializer_list<std::pair<std::string_view, std::string_view>> queries,
-                  const Cloud& cloud)
-{
-  UrlBuilder url(cloud.resource_manager);
-  url.resource(id);
-  for (const auto segment : suffix) {
-    url.segment(segment);
-  }
-  url.query("api-version", api_version);
-  for (const auto& [name, value] : queries) {
-    url.query(name, value);
-  }
-  Request r;
-  r.method = std::move(method);
-  r.url = url.str();
-  r.audience = "arm";
-  return r;
-}
-
 // Returns `value` as an OData string literal ('…' with ' doubled). Throws ActionError for
 // control characters or more than 1024 bytes: no alert value of ours is like that.
 std::string odata_string(std::string_view value)
