@@ -350,3 +350,12 @@ TEST_CASE("append_json writes exactly what to_json dumps")
     CHECK(line == to_json(r.alerts[0]).dump());
   }
 }
+
+TEST_CASE("an export without the alert's ARM ID gets one from subscription, location and name")
+{
+  const auto a = only_alert(parse_alerts(R"({"AlertType": "KV_TORAccess", "SystemAlertId": "abc", "Severity": "Low",
+    "AzureResourceId": "/subscriptions/s1/resourceGroups/rg1/providers/Microsoft.KeyVault/vaults/kv",
+    "AlertUri": "https://portal.azure.com/#blade/x/AlertBlade/alertId/abc/subscriptionId/s1/resourceGroup/rg-alerts/referencedFrom/alertDeepLink/location/westeurope"})",
+                                         "e.json"));
+  CHECK(a.alert_resource_id == "/subscriptions/s1/resourceGroups/rg-alerts/providers/Microsoft.Security/locations/westeurope/alerts/abc");
+}

@@ -116,3 +116,13 @@ TEST_CASE("hostile alert values cannot retarget a request")
   const auto plan = build_plan(alert, {}, demo_playbook(), {}, azure::public_cloud());
   CHECK(plan.refused());  // the ID did not parse, so there is no resourceId at all
 }
+
+TEST_CASE("hostile names are encoded into one URL segment each")
+{
+  const auto alert = kv_alert("/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv%2F..%2Fx\"{}");
+  const auto plan = build_plan(alert, {}, demo_playbook(), {}, azure::public_cloud());
+  REQUIRE_FALSE(plan.refused());
+  const auto& url = plan.steps[3].requests.requests.at(0).url;
+  CHECK(url == "https://management.azure.com/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/"
+               "kv%252F..%252Fx%22%7B%7D?api-version=2026-02-01");
+}
