@@ -1,0 +1,140 @@
+// End-to-end: dftriage match, plan and playbooks, run as a user would.
+
+#include "support/process.hpp"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <fstream>
+#include <unistd.h>
+
+using dftriage::test::run_process;
+
+namespace {
+
+const std::string k_bin = DFTRIAGE_BINARY;
+const std::string k_examples = std::string(DFTRIAGE_SOURCE_DIR) + "/examples/alerts/";
+const std::string k_playbooks = std::string(DFTRIAGE_SOURCE_DIR) + "/playbooks/";
+
+std::string temp_file(const std::string& name, const std::string& content)
+{
+  const std::string path = std::string(P_tmpdir) + "/dftriage-test-" + std::to_string(::getpid()) + "-" + name;
+  std::ofstream(path, std::ios::binary) << content;
+  return path;
+}
+
+} // namespace
+
+TEST_CASE("match names the playbook and the reason for each family")
+{
+  const auto r = run_process({k_bin, "match", k_examples + "mixed.ndjson", "-o", "json"});
+  CHECK(r.exit_code == 0);
+  const auto results = nlohmann::json::parse(r.out);
+  REQUIRE(results.size() == 3);
+  CHECK(results[0]["playbook"] == "keyvault");
+  CHECK(results[0]["reason"] == "alertType KV_TORAccess matches KV_*");
+  CHECK(results[1]["playbook"] == "dns");
+  CHECK(results[2]["playbook"] == "resource-manager");
+  for (const auto& m : results) {
+    for (const auto* key : {"alertId", "alertType", "family", "playbook", "reason"}) {
+      CHECK(m.contains(key));
+    }
+  }
+}
+
+TEST_CASE("match falls back to the generic playbook and says why")
+{
+  const auto r = run_process({k_bin, "match", "-", "-o", "ndjson"},
+                             R"({"AlertType":"VM_EICAR","SystemAlertId":"e","Severity":"Low","RemediationSteps":["Nothing to do."]})");
+  CHECK(r.exit_code == 0);
+  const auto m = nlohmann::json::parse(r.out);
+  CHECK(m["playbook"] == "generic");
+  CHECK(m["reason"] == "no playbook matches alertType VM_EICAR (family other); the alert's own remediation steps are used");
+}
+
+TEST_CASE("plan is deterministic and every request is complete")
+{
+  const std::vector<std::string> args{k_bin, "plan", k_examples + "keyvault-tor.json", "-o", "json"};
+  const auto a = run_process(args);
+  const auto b = run_process(args);
+  CHECK(a.exit_code == 0);
+  CHECK(a.out == b.out);
+  const auto plans = nlohmann::json::parse(a.out);
+  REQUIRE(plans.size() == 1);
+  CHECK(plans[0]["playbook"] == "keyvault");
+  std::size_t requests = 0;
+  for (const auto& phase : plans[0]["phases"]) {
+    for (const auto& step : phase["steps"]) {
+      if (step["action"].is_null()) {
+        continue;
+      }
+      for (const auto& r : step["action"]["requests"]) {
+        ++requests;
+        CHECK(r["url"].get<std::string>().rfind("https://", 0) == 0);
+        for (const auto* key : {"method", "url", "body", "mutating", "reversible", "permission"}) {
+          CHECK(r.contains(key));
+        }
+      }
+    }
+  }
+  CHECK(requests > 0);
+}
+
+TEST_CASE("plan takes answers from a file and --set, and says which were defaults")
+{
+  const std::string answers = temp_file("answers.json", R"({"origin_verified": false})");
+  const auto r = run_process({k_bin, "plan", k_examples + "keyvault-tor.json", "--answers", answers, "-o", "json"});
+  std::remove(answers.c_str());
+  CHECK(r.exit_code == 0);
+  const auto plan = nlohmann::json::parse(r.out)[0];
+  bool given = false;
+  bool defaulted = false;
+  for (const auto& a : plan["answers"]) {
+    given = given || (a["id"] == "origin_verified" && a["source"] == "given");
+    defaulted = defaulted || a["source"] == "default";
+  }
+  CHECK(given);
+  CHECK(defaulted);
+
+  const auto bad = run_process({k_bin, "plan", k_examples + "keyvault-tor.json", "--set", "origin_verified=perhaps"});
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.err.find("answer origin_verified: expected yes or no") != std::string::npos);
+}
+
+TEST_CASE("plan --lang zh-CN gives the Chinese guidance")
+{
+  const auto en = run_process({k_bin, "plan", k_examples + "keyvault-tor.json", "-o", "json"});
+  const auto zh = run_process({k_bin, "plan", k_examples + "keyvault-tor.json", "-o", "json", "--lang", "zh-CN"});
+  CHECK(zh.exit_code == 0);
+  const auto g_en = nlohmann::json::parse(en.out)[0]["phases"][0]["steps"][0]["guidance"].get<std::string>();
+  const auto g_zh = nlohmann::json::parse(zh.out)[0]["phases"][0]["steps"][0]["guidance"].get<std::string>();
+  CHECK(g_en != g_zh);
+  CHECK(g_zh.find("\xe7") != std::string::npos);  // CJK text (UTF-8 lead byte of U+7000–U+7FFF, U+5000–U+5FFF…)
+}
+
+TEST_CASE("playbooks validate: the shipped playbooks are valid, a broken one is not")
+{
+  const auto ok = run_process({k_bin, "playbooks", "validate", "-o", "text"});
+  CHECK(ok.exit_code == 0);
+  CHECK(ok.out.find("0 error(s)") != std::string::npos);
+
+  const std::string broken = temp_file("broken.json", R"({"id": "x", "title": "X", "version": "1", "lastReviewed": "2026-01-01",
+    "match": {"alertTypes": ["X_*"]}, "phases": {"contact": [{"id": "a", "title": "A", "guidance": "G",
+    "action": {"name": "keyvault.firewal.enable", "params": {}}}]}})");
+  const auto bad = run_process({k_bin, "playbooks", "validate", broken, "-o", "text"});
+  std::remove(broken.c_str());
+  CHECK(bad.exit_code == 3);
+  CHECK(bad.out.find("/phases/contact/0/action/name: unknown action \"keyvault.firewal.enable\"; did you mean \"keyvault.firewall.enable\"?")
+        != std::string::npos);
+}
+
+TEST_CASE("playbooks coverage: every shipped alert type has a playbook")
+{
+  const auto r = run_process({k_bin, "playbooks", "coverage", "-o", "text"});
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("no playbook:") == std::string::npos);
+  const auto list = run_process({k_bin, "playbooks", "list", "-o", "json"});
+  const auto playbooks = nlohmann::json::parse(list.out);
+  CHECK(playbooks.size() == 3);
+}
