@@ -83,6 +83,12 @@ bool holds(const Condition& c, const Scope& scope)
   return false;
 }
 
+// Returns `value` quoted for a message: a string as itself, anything else as JSON.
+std::string shown(const json& value)
+{
+  return text::quote(value.is_string() ? value.get<std::string>() : value.dump());
+}
+
 // Coerces an answer to its input's type; throws UsageError saying what was expected.
 json coerce(const playbook::Input& input, const json& value)
 {
@@ -101,7 +107,7 @@ json coerce(const playbook::Input& input, const json& value)
         return false;
       }
     }
-    throw UsageError(what + "expected yes or no, got " + text::quote(value.dump()));
+    throw UsageError(what + "expected yes or no, got " + shown(value));
   case playbook::InputType::choice: {
     if (value.is_string()) {
       for (const auto& c : input.choices) {
@@ -114,7 +120,7 @@ json coerce(const playbook::Input& input, const json& value)
     for (const auto& c : input.choices) {
       expected += (expected.empty() ? "" : ", ") + c;
     }
-    throw UsageError(what + "expected one of " + expected + ", got " + text::quote(value.is_string() ? value.get<std::string>() : value.dump()));
+    throw UsageError(what + "expected one of " + expected + ", got " + shown(value));
   }
   case playbook::InputType::cidr_list: {
     if (value.is_array()) {
@@ -136,14 +142,14 @@ json coerce(const playbook::Input& input, const json& value)
       }
       return list;
     }
-    throw UsageError(what + "expected a list of IP ranges, got " + text::quote(value.dump()));
+    throw UsageError(what + "expected a list of IP ranges, got " + shown(value));
   }
   case playbook::InputType::text:
   case playbook::InputType::principal:
     if (value.is_string()) {
       return value;
     }
-    throw UsageError(what + "expected text, got " + text::quote(value.dump()));
+    throw UsageError(what + "expected text, got " + shown(value));
   }
   return value;
 }
@@ -158,8 +164,7 @@ void check_requirements(const playbook::Playbook& p, const Scope& scope, std::ve
     } else if (!r.resource_type.empty()) {
       const auto id = v.is_string() ? alert::parse_resource_id(v.get<std::string>()) : std::nullopt;
       if (!id || !playbook::glob_match(r.resource_type, id->type())) {
-        problem = r.field + " is not a " + r.resource_type + " resource (got "
-                  + text::quote(v.is_string() ? v.get<std::string>() : v.dump()) + ")";
+        problem = r.field + " is not a " + r.resource_type + " resource (got " + shown(v) + ")";
       }
     }
     if (!problem.empty()) {

@@ -56,8 +56,7 @@ bool is_cidr(std::string_view s)
 
 [[noreturn]] void fail(const ParamSpec& p, std::string_view expected, const nlohmann::ordered_json& v)
 {
-  const std::string shown = v.is_string() ? text::quote(v.get<std::string>())
-                                          : text::quote(v.dump(), 120).substr(0);
+  const std::string shown = text::quote(v.is_string() ? v.get<std::string>() : v.dump());
   throw ActionError("parameter " + p.name + ": expected " + std::string(expected) + ", got "
                     + shown);
 }

@@ -88,7 +88,7 @@ TEST_CASE("plan: bad answers are refused with what was expected")
 {
   const auto alert = kv_alert();
   CHECK_THROWS_WITH(build_plan(alert, {}, demo_playbook(), {{"verified", "maybe"}}, azure::public_cloud()),
-                    R"(answer verified: expected yes or no, got "\"maybe\"")");
+                    R"(answer verified: expected yes or no, got "maybe")");
   CHECK_THROWS_WITH(build_plan(alert, {}, demo_playbook(), {{"nosuch", true}}, azure::public_cloud()),
                     R"(answer "nosuch" is not a question of playbook demo)");
   const auto plan = build_plan(alert, {}, demo_playbook(), {{"ranges", "1.2.3.4/40"}}, azure::public_cloud());
