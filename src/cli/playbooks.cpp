@@ -84,6 +84,11 @@ ExitStatus run_validate(const PlaybooksOptions& o)
     checked = engine::builtin_playbooks().size();
   } else {
     for (const auto& path : o.files) {
+      const std::string_view suffix = ".schema.json";
+      if (path.size() > suffix.size() && path.compare(path.size() - suffix.size(), suffix.size(), suffix) == 0) {
+        std::fprintf(stderr, "%s: skipped: a JSON Schema, not a playbook\n", terminal::sanitize(path).c_str());
+        continue;
+      }
       auto result = engine::load_playbook_file(path);
       issues.insert(issues.end(), result.issues.begin(), result.issues.end());
       ++checked;
