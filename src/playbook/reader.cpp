@@ -239,6 +239,10 @@ Condition Reader::condition(const json& j, const std::string& ptr, int depth)
     if (j.contains("exists")) {
       out.kind = Condition::Kind::alert_exists;
       out.operand = j.at("exists");
+      if (!out.operand.is_boolean()) {
+        error(child(ptr, "exists"), "expected a boolean, got " + type_name(out.operand));
+        out.operand = true;
+      }
     } else if (j.contains("equals")) {
       out.kind = Condition::Kind::alert_equals;
       out.operand = j.at("equals");

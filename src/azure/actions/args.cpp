@@ -101,6 +101,19 @@ struct ArgsBuilder
     return args;
   }
 
+  // A subscription is given as its ID (a GUID, as alerts carry it), as
+  // /subscriptions/{id}, or as any resource ID inside it; it is kept as /subscriptions/{id}.
+  static void add_subscription(ActionArgs& args, const ParamSpec& p, const nlohmann::ordered_json& v)
+  {
+    const std::string what = "a subscription ID or a resource ID inside a subscription";
+    const std::string s = string_value(p, v, what);
+    const auto id = alert::parse_resource_id(is_guid(s) ? "/subscriptions/" + s : s);
+    if (!id) {
+      fail(p, what, v);
+    }
+    args.m_resources.emplace(p.name, *alert::parse_resource_id("/subscriptions/" + id->subscription_id));
+  }
+
   static void add(ActionArgs& args, const ParamSpec& p, const nlohmann::ordered_json& v)
   {
     switch (p.type) {
@@ -122,11 +135,16 @@ struct ArgsBuilder
       return;
     }
     case ParamType::resource_id: {
+      if (p.resource_type == "subscription") {
+        add_subscription(args, p, v);
+        return;
+      }
       const std::string what = p.resource_type.empty()
                                  ? std::string("an Azure resource ID")
                                  : "an Azure resource ID of type " + p.resource_type;
       const std::string s = string_value(p, v, what);
-      auto id = alert::parse_resource_id(s);
+      // Where any scope will do, a bare GUID is a subscription, as alerts carry it.
+      auto id = alert::parse_resource_id(p.resource_type.empty() && is_guid(s) ? "/subscriptions/" + s : s);
       if (!id || (!p.resource_type.empty() && id->type() != p.resource_type)) {
         fail(p, what, v);
       }

@@ -122,7 +122,7 @@ ActionSpec create_isolation_nsg()
                         + text::quote(args.text("location")));
     }
     nlohmann::ordered_json rules = nlohmann::ordered_json::array();
-    if (args.has("allowFrom")) {
+    if (!args.list("allowFrom").empty()) {
       rules.push_back(rule("triage-allow-analyst-in", 90, "Inbound", "Allow", args.list("allowFrom")));
     }
     rules.push_back(rule("triage-deny-all-in", 100, "Inbound", "Deny", nullptr));

@@ -47,7 +47,8 @@ const alert::ResourceId& subscription_arg(const ActionArgs& args, std::string_vi
 
 ParamSpec subscription_param()
 {
-  return ParamSpec{"subscription", ParamType::resource_id, true, {}, {}, "The subscription, as /subscriptions/{id}"};
+  return ParamSpec{"subscription", ParamType::resource_id, true, "subscription", {},
+                   "The subscription: its ID, /subscriptions/{id}, or any resource ID inside it"};
 }
 
 namespace {
