@@ -78,6 +78,10 @@ int run(int argc, char** argv)
     command.add(app, invocation);
   }
 
+  if (argc <= 1) {
+    std::cerr << app.help();  // no command at all: show what there is
+    return to_int(ExitStatus::usage);
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
