@@ -21,10 +21,7 @@ struct MatchOptions
 
 ExitStatus run_match(const MatchOptions& options)
 {
-  const auto format = options.output.empty()
-                        ? default_output_format(stdout, OutputFormat::json)
-                        : parse_output_format(options.output, {OutputFormat::text, OutputFormat::json,
-                                                               OutputFormat::ndjson});
+  const auto format = choose_output_format(options.output, {OutputFormat::text, OutputFormat::json, OutputFormat::ndjson});
   const auto library = load_library_or_throw(options.playbook_dirs);
   Writer writer(stdout);
   JsonStream json(writer, format);

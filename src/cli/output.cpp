@@ -41,6 +41,12 @@ OutputFormat default_output_format(std::FILE* stream, OutputFormat piped)
   return terminal::is_tty(stream) ? OutputFormat::text : piped;
 }
 
+OutputFormat choose_output_format(const std::string& requested, const std::vector<OutputFormat>& allowed)
+{
+  return requested.empty() ? default_output_format(stdout, OutputFormat::json)
+                           : parse_output_format(requested, allowed);
+}
+
 Writer::~Writer()
 {
   if (!m_buffer.empty()) {

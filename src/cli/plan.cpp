@@ -93,10 +93,7 @@ engine::Answers collect_answers(const PlanOptions& options)
 
 ExitStatus run_plan(const PlanOptions& options)
 {
-  const auto format = options.output.empty()
-                        ? default_output_format(stdout, OutputFormat::json)
-                        : parse_output_format(options.output, {OutputFormat::text, OutputFormat::json,
-                                                               OutputFormat::ndjson});
+  const auto format = choose_output_format(options.output, {OutputFormat::text, OutputFormat::json, OutputFormat::ndjson});
   const auto lang = playbook::lang_from_string(options.lang);
   if (!lang) {
     throw UsageError("unknown language " + text::quote(options.lang) + "; expected en or zh-CN");

@@ -27,8 +27,7 @@ struct PlaybooksOptions
 
 OutputFormat format_of(const PlaybooksOptions& o)
 {
-  return o.output.empty() ? default_output_format(stdout, OutputFormat::json)
-                          : parse_output_format(o.output, {OutputFormat::text, OutputFormat::json});
+  return choose_output_format(o.output, {OutputFormat::text, OutputFormat::json});
 }
 
 ExitStatus run_list(const PlaybooksOptions& o)

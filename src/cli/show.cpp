@@ -21,10 +21,7 @@ struct ShowOptions
 
 ExitStatus run_show(const ShowOptions& options)
 {
-  const auto format = options.output.empty()
-                        ? default_output_format(stdout, OutputFormat::json)
-                        : parse_output_format(options.output, {OutputFormat::text, OutputFormat::json,
-                                                               OutputFormat::ndjson});
+  const auto format = choose_output_format(options.output, {OutputFormat::text, OutputFormat::json, OutputFormat::ndjson});
   const auto read_options = read_options_for(options.format);
   Writer writer(stdout);
   JsonStream json(writer, format);

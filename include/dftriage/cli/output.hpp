@@ -20,6 +20,11 @@ OutputFormat parse_output_format(std::string_view name, const std::vector<Output
 // The format to use when -o is not given: text on a terminal, else `piped`.
 OutputFormat default_output_format(std::FILE* stream, OutputFormat piped);
 
+// Returns the format of `-o requested` (one of `allowed`), or when it is empty the
+// default for stdout: text on a terminal, else json. Throws UsageError like
+// parse_output_format.
+OutputFormat choose_output_format(const std::string& requested, const std::vector<OutputFormat>& allowed);
+
 // Buffered writer to a stdio stream; results only (diagnostics go to stderr).
 class Writer
 {
