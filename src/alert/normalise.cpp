@@ -146,11 +146,9 @@ bool read_asc(Shape shape, object envelope, object fields, NestedParsers& nested
   read_resource_identifiers(fields, out);
 
   read_extended_properties(get_ci(fields, "extendedProperties"), nested, out);
-  for (const auto key : {"EffectiveAzureResourceId"}) {
-    if (const auto it = out.extended_properties.find(key);
-        it != out.extended_properties.end() && it->is_string()) {
-      out.resource_ids.push_back(it->get<std::string>());
-    }
+  if (const auto it = out.extended_properties.find("EffectiveAzureResourceId");
+      it != out.extended_properties.end() && it->is_string()) {
+    out.resource_ids.push_back(it->get<std::string>());
   }
   out.subscription_hint = first_text(fields, {"subscriptionId", "AzureResourceSubscriptionId"});
   if (out.subscription_hint.empty()) {

@@ -271,7 +271,6 @@ bool DocumentReader::finish(Document& doc)
     if (m_pos > m_start) {
       // A scalar ends at the end of input; anything else is cut short.
       const bool truncated = !m_scalar;
-      m_phase = Phase::top;
       emit(doc, m_pos, truncated);
       m_phase = Phase::top;
       m_base_depth = 0;
