@@ -22,6 +22,8 @@ const std::vector<CommandSpec>& commands()
      Needs::playbooks, add_match},
     {"plan", "Resolve each alert's playbook into steps and exact REST requests (sends nothing)",
      "dftriage plan alert.json --set origin_verified=no -o json > plan.json", Needs::playbooks, add_plan},
+    {"run", "Walk through each alert's playbook step by step (--dry-run: sends nothing)",
+     "dftriage run alert.json --dry-run --answers answers.json", Needs::playbooks, add_run},
     {"playbooks", "List, show, validate playbooks and check their coverage",
      "dftriage playbooks validate my-playbook.json", Needs::playbooks, add_playbooks},
   };

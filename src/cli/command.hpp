@@ -47,6 +47,7 @@ const std::vector<CommandSpec>& commands();
 void add_show(CLI::App& app, Invocation& invocation);
 void add_match(CLI::App& app, Invocation& invocation);
 void add_plan(CLI::App& app, Invocation& invocation);
+void add_run(CLI::App& app, Invocation& invocation);
 void add_playbooks(CLI::App& app, Invocation& invocation);
 
 } // namespace dftriage::cli

@@ -1,5 +1,6 @@
 // `dftriage plan FILE…`: the resolved walk and the exact REST requests, sending nothing.
 
+#include "answers.hpp"
 #include "command.hpp"
 #include "dftriage/cli/output.hpp"
 #include "dftriage/engine/plan.hpp"
@@ -9,8 +10,6 @@
 #include "inputs.hpp"
 #include "library_options.hpp"
 
-#include <fstream>
-#include <sstream>
 
 namespace dftriage::cli {
 
@@ -44,7 +43,10 @@ std::string plan_text(const nlohmann::ordered_json& plan, bool colour)
   for (const auto& phase : plan["phases"]) {
     for (const auto& step : phase["steps"]) {
       const std::string status = str(step["status"]);
-      const Colour c = status == "planned" ? Colour::green : status == "refused" ? Colour::red : Colour::dim;
+      const Colour c = status == "planned"        ? Colour::green
+                       : status == "refused"      ? Colour::red
+                       : status == "needs-answer" ? Colour::yellow
+                                                  : Colour::dim;
       out += "\n" + paint("[" + str(phase["phase"]) + " " + str(step["position"]) + "] ", Colour::cyan, colour)
              + sanitize(str(step["title"])) + "  " + paint(status, c, colour) + "\n";
       if (!step["note"].is_null()) {
@@ -73,24 +75,6 @@ std::string plan_text(const nlohmann::ordered_json& plan, bool colour)
   return out;
 }
 
-engine::Answers collect_answers(const PlanOptions& options)
-{
-  engine::Answers answers;
-  if (!options.answers_file.empty()) {
-    std::ifstream in(options.answers_file, std::ios::binary);
-    if (!in) {
-      throw InputError(options.answers_file + ": cannot open");
-    }
-    std::ostringstream text;
-    text << in.rdbuf();
-    answers = engine::parse_answers(text.str(), options.answers_file);
-  }
-  for (const auto& s : options.sets) {
-    engine::add_answer(answers, s);
-  }
-  return answers;
-}
-
 ExitStatus run_plan(const PlanOptions& options)
 {
   const auto format = choose_output_format(options.output, {OutputFormat::text, OutputFormat::json, OutputFormat::ndjson});
@@ -99,7 +83,7 @@ ExitStatus run_plan(const PlanOptions& options)
     throw UsageError("unknown language " + text::quote(options.lang) + "; expected en or zh-CN");
   }
   const auto library = load_library_or_throw(options.playbook_dirs);
-  const auto answers = collect_answers(options);
+  const auto answers = collect_answers(options.answers_file, options.sets);
   Writer writer(stdout);
   JsonStream json(writer, format);
   const bool colour = format == OutputFormat::text && terminal::use_colour(stdout);
@@ -109,14 +93,8 @@ ExitStatus run_plan(const PlanOptions& options)
     for_each_alert(options.files, read_options_for(options.format), [&](alert::Alert& alert, bool live) {
       const auto match = engine::match_alert(alert, library);
       const auto playbook = match.playbook ? *match.playbook : engine::generic_playbook(alert);
-      // Answers are per playbook: only those of this playbook's questions apply.
-      engine::Answers mine;
-      for (const auto& [id, value] : answers) {
-        if (playbook.find_input(id) != nullptr) {
-          mine.emplace(id, value);
-        }
-      }
-      const auto plan = engine::build_plan(alert, match, playbook, mine, azure::public_cloud());
+      const auto plan =
+        engine::build_plan(alert, match, playbook, answers_for(answers, playbook), azure::public_cloud());
       const auto plan_json = plan.to_json(*lang);
       bool bad = plan.refused();
       for (const auto& s : plan.steps) {

@@ -1,5 +1,7 @@
 #include "dftriage/engine/plan.hpp"
 
+#include "dftriage/engine/walk.hpp"
+
 #include "dftriage/alert/resource_id.hpp"
 #include "dftriage/util/error.hpp"
 #include "dftriage/util/json_path.hpp"
@@ -207,6 +209,25 @@ bool is_goto_target(const std::string& target, Phase phase, const playbook::Step
 
 json text_json(const playbook::Text& t, playbook::Lang lang) { return t.in(lang); }
 
+// Returns the questions asked at `step` for its action that need an answer and have
+// none, comma-separated.
+std::string unanswered_here(const Plan& plan, const playbook::Step& step)
+{
+  std::string out;
+  for (const auto& id : step.ask) {
+    const auto* input = plan.playbook.find_input(id);
+    if (input == nullptr || input->optional || !action_uses(step, id)) {
+      continue;
+    }
+    for (const auto& a : plan.answers) {
+      if (a.id == id && a.value.is_null()) {
+        out += (out.empty() ? "" : ", ") + id;
+      }
+    }
+  }
+  return out;
+}
+
 } // namespace
 
 Answers parse_answers(std::string_view text, std::string_view source)
@@ -304,7 +325,12 @@ Plan build_plan(const alert::Alert& a, const MatchResult& match, const playbook:
           planned.note = "its condition does not hold";
         } else {
           planned.status = "planned";
-          if (step.action) {
+          const std::string unanswered = unanswered_here(plan, step);
+          if (!unanswered.empty() && step.action) {
+            // Not refused: the step is fine, a person has yet to answer.
+            planned.status = "needs-answer";
+            planned.note = "needs an answer to " + unanswered;
+          } else if (step.action) {
             resolve_action(planned, scope, cloud);
           }
           if (!step.go_to.empty()) {

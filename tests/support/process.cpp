@@ -1,6 +1,7 @@
 #include "support/process.hpp"
 
 #include <cerrno>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <poll.h>
@@ -149,6 +150,79 @@ ProcessResult run_in_pty(const std::vector<std::string>& argv,
   ::close(master);
   result.exit_code = wait_for(pid);
   return result;
+}
+
+PtySession::PtySession(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env)
+{
+  const pid_t pid = ::forkpty(&m_master, nullptr, nullptr, nullptr);
+  if (pid < 0) {
+    throw std::runtime_error(std::string("forkpty: ") + std::strerror(errno));
+  }
+  if (pid == 0) {
+    exec_child(argv, env);
+  }
+  m_pid = pid;
+}
+
+PtySession::~PtySession()
+{
+  if (m_pid > 0) {
+    ::kill(m_pid, SIGKILL);
+    wait_for(m_pid);
+  }
+  if (m_master >= 0) {
+    ::close(m_master);
+  }
+}
+
+bool PtySession::expect(const std::string& text)
+{
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (true) {
+    if (const auto at = m_out.find(text, m_consumed); at != std::string::npos) {
+      m_consumed = at + text.size();
+      return true;
+    }
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      return false;
+    }
+    pollfd fd{m_master, POLLIN, 0};
+    if (::poll(&fd, 1, static_cast<int>(left.count())) <= 0) {
+      continue;
+    }
+    char buffer[4096];
+    const ssize_t n = ::read(m_master, buffer, sizeof buffer);
+    if (n > 0) {
+      m_out.append(buffer, static_cast<std::size_t>(n));
+    } else if (!(n < 0 && errno == EINTR)) {
+      return false;  // the program closed the terminal
+    }
+  }
+}
+
+void PtySession::send_line(const std::string& line)
+{
+  const std::string typed = line + "\r";
+  if (::write(m_master, typed.data(), typed.size()) != static_cast<ssize_t>(typed.size())) {
+    throw std::runtime_error("cannot write to the pseudo-terminal");
+  }
+}
+
+int PtySession::finish()
+{
+  char buffer[4096];
+  for (;;) {
+    const ssize_t n = ::read(m_master, buffer, sizeof buffer);
+    if (n > 0) {
+      m_out.append(buffer, static_cast<std::size_t>(n));
+    } else if (!(n < 0 && errno == EINTR)) {
+      break;
+    }
+  }
+  const int status = wait_for(m_pid);
+  m_pid = -1;
+  return status;
 }
 
 } // namespace dftriage::test

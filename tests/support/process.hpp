@@ -27,4 +27,32 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::strin
 ProcessResult run_in_pty(const std::vector<std::string>& argv,
                          const std::map<std::string, std::string>& env = {});
 
+// A program on a pseudo-terminal driven like a person at the keyboard: wait until it
+// prints something, type a line, and so on (the idea of `expect`).
+class PtySession
+{
+public:
+  // Starts `argv` on a new pseudo-terminal with `env` applied as in run_process.
+  PtySession(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env = {});
+  ~PtySession();
+  PtySession(const PtySession&) = delete;
+  PtySession& operator=(const PtySession&) = delete;
+
+  // Reads until `text` appears in the output after what earlier expects consumed;
+  // returns false if the program ends or 20 s pass first (a hang, not a timing test).
+  bool expect(const std::string& text);
+  // Types `line` and Enter.
+  void send_line(const std::string& line);
+  // Reads to the end and returns the exit status (128 + signal when killed).
+  int finish();
+  // Everything the program printed so far (including echoed input).
+  const std::string& transcript() const { return m_out; }
+
+private:
+  int m_master = -1;
+  int m_pid = -1;
+  std::string m_out;
+  std::size_t m_consumed = 0;
+};
+
 } // namespace dftriage::test

@@ -36,7 +36,10 @@ struct PlannedStep
 {
   playbook::Phase phase = playbook::Phase::contact;
   const playbook::Step* step = nullptr;
-  std::string status;  // "planned", "skipped", "refused", "not-reached"
+  // "planned"; "needs-answer" (reached, but a question asked here that is neither
+  // optional nor defaulted has no answer: no requests are built); "skipped";
+  // "refused" (its action cannot be built from these values); "not-reached".
+  std::string status;
   std::string note;    // why skipped or refused
   const azure::ActionSpec* action = nullptr;
   nlohmann::ordered_json params;  // the checked values

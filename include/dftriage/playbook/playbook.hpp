@@ -50,6 +50,9 @@ struct Input
   InputType type = InputType::text;
   std::vector<std::string> choices;  // for choice
   std::optional<Value> default_value;
+  // May be left without an answer: the steps that need it are then skipped. A question
+  // that is neither optional nor defaulted stops a non-interactive walk (needs-human).
+  bool optional = false;
   Text prompt;
   Text help;
 };

@@ -1,5 +1,6 @@
 #include "dftriage/alert/reader.hpp"
 #include "dftriage/engine/plan.hpp"
+#include "dftriage/engine/walk.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -125,4 +126,54 @@ TEST_CASE("hostile names are encoded into one URL segment each")
   const auto& url = plan.steps[3].requests.requests.at(0).url;
   CHECK(url == "https://management.azure.com/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/"
                "kv%252F..%252Fx%22%7B%7D?api-version=2026-02-01");
+}
+
+namespace {
+
+playbook::Playbook asking_playbook(bool optional)
+{
+  const auto result = playbook::load_playbook(R"({
+  "id": "ask", "title": "Ask", "version": "1.0.0", "lastReviewed": "2026-11-28",
+  "match": {"alertTypes": ["KV_*"]},
+  "inputs": [{"id": "ranges", "type": "cidr-list", "optional": )" + std::string(optional ? "true" : "false") + R"(, "prompt": "Ranges"},
+             {"id": "note", "type": "text", "prompt": "What did the owner say?"}],
+  "phases": {
+    "contact": [{"id": "ask-owner", "title": "Ask the owner", "guidance": "Ask.", "ask": ["note"],
+                 "action": {"name": "keyvault.get", "params": {"vault": "{{alert.resourceId}}"}}}],
+    "mitigate": [{"id": "firewall", "title": "Firewall", "guidance": "Turn it on.", "ask": ["ranges"],
+                  "action": {"name": "keyvault.firewall.enable", "params": {"vault": "{{alert.resourceId}}", "allowedIps": "{{answers.ranges}}"}}}]
+  }})", "ask.json", action_directory());
+  INFO((result.issues.empty() ? std::string() : result.issues.front().to_string()));
+  REQUIRE(result.playbook);
+  return *result.playbook;
+}
+
+} // namespace
+
+TEST_CASE("plan: a step waits for an answer its action needs, not for one it informs")
+{
+  const auto alert = kv_alert();
+  const auto plan = build_plan(alert, {}, asking_playbook(false), {}, azure::public_cloud());
+  // "note" is asked after the vault is read: the read does not wait for it.
+  CHECK(statuses(plan) == std::vector<std::string>{"ask-owner:planned", "firewall:needs-answer"});
+  CHECK(plan.steps[1].note == "needs an answer to ranges");
+  CHECK(plan.steps[1].requests.requests.empty());
+  const auto open = open_questions(plan);
+  REQUIRE(open.size() == 2);
+  CHECK(open[0].input->id == "note");
+  CHECK(open[1].input->id == "ranges");
+  CHECK(open_questions_json(plan, open, playbook::Lang::en)[1]["step"] == "firewall");
+
+  SECTION("an optional question left empty does not hold the step up")
+  {
+    const auto relaxed = build_plan(alert, {}, asking_playbook(true), {{"note", "not theirs"}}, azure::public_cloud());
+    CHECK(statuses(relaxed) == std::vector<std::string>{"ask-owner:planned", "firewall:planned"});
+    CHECK(open_questions(relaxed).empty());
+  }
+  SECTION("positions count the visited steps of the phase")
+  {
+    CHECK(position_of(plan, 1).index == 1);
+    CHECK(position_of(plan, 1).total == 1);
+    CHECK(visited_steps(plan) == std::vector<std::size_t>{0, 1});
+  }
 }

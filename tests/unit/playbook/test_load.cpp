@@ -80,6 +80,12 @@ TEST_CASE("the loader reports each class of mistake at its JSON pointer")
     CHECK(errors(playbook_with(R"(, "ask": "verified")")).front()
           == R"(p.json: /phases/contact/0/ask: expected an array of strings, got a string)");
   }
+  SECTION("optional must be a boolean")
+  {
+    auto text = playbook_with();
+    text.replace(text.find("\"default\": false, \"prompt\": \"Verified?\""), 16, "\"optional\": \"yes\"");
+    CHECK(errors(text) == std::vector<std::string>{R"(p.json: /inputs/0/optional: expected a boolean, got a string)"});
+  }
   SECTION("unknown action with a suggestion")
   {
     auto text = playbook_with();

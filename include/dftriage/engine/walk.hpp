@@ -1,0 +1,50 @@
+#pragma once
+
+// What `run` needs on top of a Plan: which steps a responder is walked through, where
+// each sits in its phase, and which questions still need a human.
+
+#include "dftriage/engine/plan.hpp"
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+namespace dftriage::engine {
+
+// Returns whether the walk stops at this step: it was reached and applies (planned,
+// needs-answer, or refused because its action cannot be built).
+bool is_visited(const PlannedStep& step);
+
+// Returns whether the step's action takes the answer to `input_id` as a parameter.
+// Such questions are asked before the action; the others asked at a step are asked
+// after it, informed by what it read.
+bool action_uses(const playbook::Step& step, const std::string& input_id);
+
+// Returns the indices into plan.steps of the visited steps, in walk order.
+std::vector<std::size_t> visited_steps(const Plan& plan);
+
+// Where a visited step sits among the visited steps of its phase: "2/5".
+struct Position
+{
+  std::size_t index = 0;  // 1-based
+  std::size_t total = 0;
+};
+Position position_of(const Plan& plan, std::size_t step_index);
+
+// A question that must be answered before the walk can go on.
+struct OpenQuestion
+{
+  const playbook::Input* input = nullptr;
+  const PlannedStep* step = nullptr;  // the visited step that asks it
+};
+
+// Returns the questions asked at visited steps that have neither an answer nor a
+// default and are not optional, in walk order, each once.
+std::vector<OpenQuestion> open_questions(const Plan& plan);
+
+// Returns the JSON form of open questions: [{alertId, id, type, choices, prompt, help,
+// phase, step}], guidance in `lang`.
+nlohmann::ordered_json open_questions_json(const Plan& plan, const std::vector<OpenQuestion>& questions,
+                                           playbook::Lang lang);
+
+} // namespace dftriage::engine

@@ -1,0 +1,195 @@
+// `dftriage run FILE --dry-run`: the guided walk through each alert's playbook.
+
+#include "answers.hpp"
+#include "command.hpp"
+#include "dftriage/cli/output.hpp"
+#include "dftriage/engine/walk.hpp"
+#include "dftriage/util/error.hpp"
+#include "dftriage/util/terminal.hpp"
+#include "dftriage/util/text.hpp"
+#include "inputs.hpp"
+#include "library_options.hpp"
+#include "prompt.hpp"
+#include "walk_session.hpp"
+
+#include <unistd.h>
+
+#include <memory>
+
+namespace dftriage::cli {
+
+namespace {
+
+struct RunOptions
+{
+  std::vector<std::string> files;
+  std::string output;
+  std::string format;
+  std::vector<std::string> playbook_dirs;
+  std::string answers_file;
+  std::vector<std::string> sets;
+  std::string lang = "en";
+  bool dry_run = false;
+  bool yes = false;
+  bool non_interactive = false;
+};
+
+// One alert with the playbook it walks (the generic one is built per alert).
+struct Case
+{
+  std::unique_ptr<alert::Alert> alert;
+  engine::MatchResult match;
+  std::unique_ptr<playbook::Playbook> playbook;
+  engine::Answers answers;
+};
+
+// Walks without asking anything: answers and defaults decide, mutating steps are
+// confirmed only by --yes and otherwise wait for a human.
+std::vector<StepOutcome> walk_unattended(const engine::Plan& plan, bool yes)
+{
+  std::vector<StepOutcome> outcomes;
+  for (const auto index : engine::visited_steps(plan)) {
+    const auto& step = plan.steps[index];
+    std::string outcome = "done";
+    if (step.status == "refused") {
+      outcome = "refused";
+    } else if (is_mutating(step)) {
+      outcome = yes ? "confirmed" : "awaiting-confirmation";
+    }
+    outcomes.push_back({index, outcome});
+  }
+  return outcomes;
+}
+
+std::string unattended_text(const engine::Plan& plan, const std::vector<StepOutcome>& outcomes,
+                            playbook::Lang lang, bool colour, bool dry_run)
+{
+  std::string out;
+  for (const auto& o : outcomes) {
+    out += "\n" + step_heading(plan, o.step_index, lang, colour);
+    out += step_details(plan.steps[o.step_index], lang, colour, dry_run);
+    if (o.outcome == "awaiting-confirmation") {
+      out += terminal::paint("  Awaiting confirmation: not carried out (use --yes to confirm).", terminal::Colour::yellow,
+                             colour)
+             + "\n";
+    }
+  }
+  return out;
+}
+
+ExitStatus run_run(const RunOptions& options)
+{
+  if (!options.dry_run) {
+    throw UsageError("run needs --dry-run: sending requests to Azure is not built yet");
+  }
+  const auto lang = playbook::lang_from_string(options.lang);
+  if (!lang) {
+    throw UsageError("unknown language " + text::quote(options.lang) + "; expected en or zh-CN");
+  }
+  const bool reads_stdin =
+    std::find(options.files.begin(), options.files.end(), std::string("-")) != options.files.end();
+  const bool interactive =
+    !options.non_interactive && !reads_stdin && ::isatty(STDIN_FILENO) != 0 && ::isatty(STDOUT_FILENO) != 0;
+  const auto format = interactive ? OutputFormat::text
+                                  : choose_output_format(options.output, {OutputFormat::text, OutputFormat::json,
+                                                                          OutputFormat::ndjson});
+  if (interactive && !options.output.empty() && options.output != "text") {
+    throw UsageError("-o " + options.output + " needs --non-interactive (the interactive walk is text)");
+  }
+  const auto library = load_library_or_throw(options.playbook_dirs);
+  const auto answers = collect_answers(options.answers_file, options.sets);
+  const auto& cloud = azure::public_cloud();
+
+  std::vector<Case> cases;
+  const std::size_t errors =
+    for_each_alert(options.files, read_options_for(options.format), [&](alert::Alert& a, bool) {
+      Case c;
+      c.alert = std::make_unique<alert::Alert>(std::move(a));
+      c.match = engine::match_alert(*c.alert, library);
+      c.playbook = std::make_unique<playbook::Playbook>(c.match.playbook ? *c.match.playbook
+                                                                         : engine::generic_playbook(*c.alert));
+      c.answers = answers_for(answers, *c.playbook);
+      cases.push_back(std::move(c));
+    });
+  if (errors > 0 && cases.empty()) {
+    return ExitStatus::input_rejected;
+  }
+  const bool colour = format == OutputFormat::text && terminal::use_colour(stdout);
+  Writer writer(stdout);
+
+  if (interactive) {
+    Prompter prompter(STDIN_FILENO, stdout);
+    bool refused = false;
+    for (const auto& c : cases) {
+      WalkSession session(*c.alert, c.match, *c.playbook, c.answers, cloud, prompter,
+                          {*lang, options.dry_run, colour, options.yes});
+      const std::string status = session.run();
+      prompter.say("\nSummary:\n" + run_summary(session.plan(), session.outcomes(), *lang, colour));
+      refused = refused || status == "refused";
+      if (status == "stopped") {
+        break;
+      }
+    }
+    return errors > 0 || refused ? ExitStatus::input_rejected : ExitStatus::success;
+  }
+
+  // Unattended: every question must have an answer before anything is walked.
+  std::vector<engine::Plan> plans;
+  auto open = nlohmann::ordered_json::array();
+  for (const auto& c : cases) {
+    plans.push_back(engine::build_plan(*c.alert, c.match, *c.playbook, c.answers, cloud));
+    for (auto& q : engine::open_questions_json(plans.back(), engine::open_questions(plans.back()), *lang)) {
+      open.push_back(std::move(q));
+    }
+  }
+  if (!open.empty()) {
+    writer.write(open.dump(2) + "\n");
+    writer.flush();
+    std::fprintf(stderr, "dftriage: %zu question(s) need an answer: give them with --answers FILE or --set id=value\n",
+                 open.size());
+    return ExitStatus::needs_human;
+  }
+  JsonStream json(writer, format);
+  bool refused = false;
+  for (const auto& plan : plans) {
+    const auto outcomes = walk_unattended(plan, options.yes);
+    const std::string status = plan.refused() ? "refused" : "completed";
+    refused = refused || plan.refused();
+    if (format == OutputFormat::text) {
+      writer.write(terminal::paint(terminal::sanitize(plan.alert->alert_type), terminal::Colour::bold, colour) + "  ->  playbook "
+                   + plan.match.playbook_id() + (options.dry_run ? " (dry run: nothing is sent)" : "") + "\n");
+      for (const auto& m : plan.missing) {
+        writer.write(terminal::paint("  refused: " + terminal::sanitize(m), terminal::Colour::red, colour) + "\n");
+      }
+      writer.write(unattended_text(plan, outcomes, *lang, colour, options.dry_run));
+      writer.write("\nSummary:\n" + run_summary(plan, outcomes, *lang, colour) + "\n");
+    } else {
+      json.add(run_record(plan, outcomes, status, options.dry_run, *lang));
+    }
+  }
+  json.finish();
+  writer.flush();
+  return errors > 0 || refused ? ExitStatus::input_rejected : ExitStatus::success;
+}
+
+} // namespace
+
+void add_run(CLI::App& app, Invocation& invocation)
+{
+  auto options = std::make_shared<RunOptions>();
+  auto* sub = app.add_subcommand("run", "Walk through each alert's playbook step by step (--dry-run: sends nothing)");
+  sub->add_option("FILE", options->files, "Alert files; - for standard input (implies --non-interactive)")->required();
+  sub->add_flag("--dry-run", options->dry_run, "Show the requests each step would send; send nothing");
+  sub->add_flag("-y,--yes", options->yes, "Confirm every change without asking");
+  sub->add_flag("--non-interactive", options->non_interactive,
+                "Never prompt: answers or defaults decide; unanswered questions exit 5 with a JSON list");
+  sub->add_option("--answers", options->answers_file, "JSON file of answers: {\"question id\": value}");
+  sub->add_option("--set", options->sets, "Answer one question: --set id=value (repeatable)");
+  sub->add_option("--lang", options->lang, "Guidance language: en or zh-CN");
+  sub->add_option("-o,--output", options->output, "Output when not interactive: text, json, ndjson");
+  sub->add_option("--format", options->format, "Force the alert shape (see show --help)");
+  sub->add_option("--playbooks", options->playbook_dirs, "Also load the playbooks of this directory");
+  sub->callback([options, &invocation] { invocation.action = [options] { return run_run(*options); }; });
+}
+
+} // namespace dftriage::cli

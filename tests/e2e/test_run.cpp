@@ -1,0 +1,175 @@
+// End-to-end: dftriage run --dry-run, unattended and on a pseudo-terminal.
+
+#include "support/process.hpp"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+using dftriage::test::PtySession;
+using dftriage::test::run_process;
+
+namespace {
+
+const std::string k_bin = DFTRIAGE_BINARY;
+const std::string k_examples = std::string(DFTRIAGE_SOURCE_DIR) + "/examples/alerts/";
+
+std::vector<std::string> outcomes_of(const nlohmann::json& record)
+{
+  std::vector<std::string> out;
+  for (const auto& s : record["steps"]) {
+    out.push_back(s["id"].get<std::string>() + ":" + s["outcome"].get<std::string>());
+  }
+  return out;
+}
+
+bool contains(const std::vector<std::string>& list, const std::string& item)
+{
+  return std::find(list.begin(), list.end(), item) != list.end();
+}
+
+} // namespace
+
+TEST_CASE("run --non-interactive leaves mutating steps awaiting confirmation")
+{
+  const auto r = run_process({k_bin, "run", k_examples + "keyvault-tor.json", "--dry-run", "--non-interactive", "-o", "json"});
+  REQUIRE(r.exit_code == 0);
+  const auto record = nlohmann::json::parse(r.out).at(0);
+  CHECK(record["dryRun"] == true);
+  CHECK(record["status"] == "completed");
+  CHECK(record["awaitingConfirmation"]
+        == nlohmann::json::array({"mitigate/enable-firewall", "mitigate/remove-access-policy", "act/resolve-alert"}));
+  const auto outcomes = outcomes_of(record);
+  CHECK(contains(outcomes, "read-vault:done"));
+  CHECK(contains(outcomes, "enable-firewall:awaiting-confirmation"));
+  CHECK_FALSE(contains(outcomes, "restrict-access-policy:done"));  // its condition does not hold
+}
+
+TEST_CASE("run --yes confirms the mutating steps")
+{
+  const auto r = run_process(
+    {k_bin, "run", k_examples + "keyvault-tor.json", "--dry-run", "--non-interactive", "--yes", "-o", "json"});
+  REQUIRE(r.exit_code == 0);
+  const auto record = nlohmann::json::parse(r.out).at(0);
+  CHECK(record["awaitingConfirmation"].empty());
+  CHECK(contains(outcomes_of(record), "enable-firewall:confirmed"));
+}
+
+TEST_CASE("run off a terminal never prompts, even without --non-interactive")
+{
+  // stdin and stdout are pipes here: the walk must not wait for input.
+  const auto r = run_process({k_bin, "run", k_examples + "keyvault-tor.json", "--dry-run", "-o", "text"}, "y\ny\n");
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("[mitigate 2/7] Turn on the Key Vault firewall") != std::string::npos);
+  CHECK(r.out.find("Awaiting confirmation") != std::string::npos);
+  CHECK(r.out.find("Carry out this change?") == std::string::npos);
+}
+
+TEST_CASE("run exits needs-human with the unanswered questions as JSON")
+{
+  const auto r = run_process({k_bin, "run", k_examples + "dns-darkweb.json", "--dry-run", "--non-interactive"});
+  CHECK(r.exit_code == 5);
+  const auto open = nlohmann::json::parse(r.out);
+  std::vector<std::string> ids;
+  for (const auto& q : open) {
+    ids.push_back(q["id"]);
+    CHECK(q.contains("prompt"));
+    CHECK(q.contains("step"));
+  }
+  CHECK(ids == std::vector<std::string>{"vm_os", "region", "isolation_nsg_id", "nic_id"});
+  CHECK(r.err.find("4 question(s) need an answer") != std::string::npos);
+
+  SECTION("answering them lets the walk run")
+  {
+    const auto answered = run_process(
+      {k_bin, "run", k_examples + "dns-darkweb.json", "--dry-run", "--non-interactive", "-o", "json", "--set",
+       "vm_os=Linux", "--set", "region=westeurope", "--set",
+       "isolation_nsg_id=/subscriptions/7e0c5d3a-1f2b-4c6d-8e9f-0a1b2c3d4e5f/resourceGroups/rg/providers/"
+       "Microsoft.Network/networkSecurityGroups/vm-isolation",
+       "--set", "nic_id=/subscriptions/7e0c5d3a-1f2b-4c6d-8e9f-0a1b2c3d4e5f/resourceGroups/rg/providers/"
+                "Microsoft.Network/networkInterfaces/vm-nic"});
+    CHECK(answered.exit_code == 0);
+    CHECK(contains(outcomes_of(nlohmann::json::parse(answered.out).at(0)), "create-isolation-nsg:awaiting-confirmation"));
+  }
+  SECTION("declining isolation makes the network questions moot")
+  {
+    const auto declined = run_process({k_bin, "run", k_examples + "dns-darkweb.json", "--dry-run", "--non-interactive",
+                                       "--set", "isolate=no", "--set", "vm_os=Linux"});
+    CHECK(declined.exit_code == 0);
+  }
+}
+
+TEST_CASE("run without --dry-run is refused until execution exists")
+{
+  const auto r = run_process({k_bin, "run", k_examples + "keyvault-tor.json", "--non-interactive"});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("--dry-run") != std::string::npos);
+}
+
+TEST_CASE("run --lang zh-CN shows the Chinese guidance")
+{
+  const auto r =
+    run_process({k_bin, "run", k_examples + "keyvault-tor.json", "--dry-run", "--lang", "zh-CN", "-o", "text"});
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("防火墙") != std::string::npos);
+}
+
+TEST_CASE("the interactive walk asks, goes back, and honours a refused change")
+{
+  PtySession pty({k_bin, "run", k_examples + "keyvault-tor.json", "--dry-run"}, {{"NO_COLOR", "1"}, {"TERM", "xterm"}});
+  REQUIRE(pty.expect("[contact 1/4] Read the vault's configuration"));
+  REQUIRE(pty.expect("curl -X GET 'https://management.azure.com/subscriptions/"));
+  REQUIRE(pty.expect("Enter: next step"));
+  pty.send_line("");
+  REQUIRE(pty.expect("[contact 2/4] Find the vault's owner"));
+  REQUIRE(pty.expect("Enter: next step"));
+  pty.send_line("");
+  REQUIRE(pty.expect("[contact 3/4] Work out where the traffic came from"));
+  REQUIRE(pty.expect("(default: d3b07384-d9a0-4c1e-8f4b-2a6e5c7d8e9f) > "));
+  pty.send_line("");
+  REQUIRE(pty.expect("[y/n] (default: no) > "));
+  pty.send_line("?");  // help, then the same question again
+  REQUIRE(pty.expect("[y/n] (default: no) > "));
+  pty.send_line("");
+  REQUIRE(pty.expect("Enter: next step"));
+  pty.send_line("b");  // back to the owner step
+  REQUIRE(pty.expect("[contact 2/4] Find the vault's owner"));
+  REQUIRE(pty.expect("Enter: next step"));
+  pty.send_line("");
+  REQUIRE(pty.expect("[contact 3/4] Work out where the traffic came from"));
+  REQUIRE(pty.expect(" > "));
+  pty.send_line("");
+  REQUIRE(pty.expect("[y/n] (default: no) > "));
+  pty.send_line("maybe");  // a bad answer says what is expected
+  REQUIRE(pty.expect("expected yes or no"));
+  pty.send_line("n");
+  REQUIRE(pty.expect("Enter: next step"));
+  pty.send_line("");
+  REQUIRE(pty.expect("[contact 4/4] Origin not verified: mitigate now"));
+  REQUIRE(pty.expect("Enter: next step"));
+  pty.send_line("");
+  REQUIRE(pty.expect("[mitigate 1/7]"));
+  REQUIRE(pty.expect("[y/n] (default: no) > "));
+  pty.send_line("");
+  REQUIRE(pty.expect("Enter: next step"));
+  pty.send_line("");
+  REQUIRE(pty.expect("[mitigate 2/7] Turn on the Key Vault firewall"));
+  REQUIRE(pty.expect(" > "));
+  pty.send_line("198.51.100.0/24");  // allowed ranges
+  REQUIRE(pty.expect("(default: yes) > "));
+  pty.send_line("");
+  REQUIRE(pty.expect("curl -X PATCH"));
+  REQUIRE(pty.expect("-H \"Authorization: Bearer $TOKEN\""));
+  REQUIRE(pty.expect("198.51.100.0/24"));
+  REQUIRE(pty.expect("Carry out this change? (dry run: nothing is sent) [y]es / [n]o, skip it / b / q > "));
+  pty.send_line("n");
+  REQUIRE(pty.expect("Declined: the change is not made."));
+  REQUIRE(pty.expect("[mitigate 3/7]"));
+  REQUIRE(pty.expect("Enter: next step"));
+  pty.send_line("q");
+  REQUIRE(pty.expect("Stopped."));
+  REQUIRE(pty.expect("declined"));
+  CHECK(pty.finish() == 0);
+  const auto& transcript = pty.transcript();
+  CHECK(transcript.find("mitigate/enable-firewall") != std::string::npos);
+  CHECK(transcript.find("\x1b[") == std::string::npos);  // NO_COLOR
+}
