@@ -16,7 +16,7 @@ constexpr int k_max_condition_depth = 8;
 const std::vector<std::string> k_top_keys = {"$schema", "id", "title", "version", "lastReviewed", "match",
                                              "requires", "inputs", "phases", "description"};
 const std::vector<std::string> k_step_keys = {"id", "title", "guidance", "when", "ask", "action", "goto", "stop", "stopReason"};
-const std::vector<std::string> k_input_keys = {"id", "type", "choices", "default", "prompt", "help"};
+const std::vector<std::string> k_input_keys = {"id", "type", "choices", "default", "optional", "prompt", "help"};
 const std::vector<std::string> k_condition_keys = {"all", "any", "not", "answer", "alert", "equals", "in", "exists", "matches"};
 
 // Alert fields a playbook may name: the normalised alert of README "The normalised alert".
@@ -282,6 +282,13 @@ Input Reader::input(const json& j, const std::string& ptr)
   }
   if (j.contains("default")) {
     out.default_value = value(j.at("default"), child(ptr, "default"));
+  }
+  if (j.contains("optional")) {
+    if (j.at("optional").is_boolean()) {
+      out.optional = j.at("optional").get<bool>();
+    } else {
+      error(child(ptr, "optional"), "expected a boolean, got " + type_name(j.at("optional")));
+    }
   }
   out.prompt = text_at(j, "prompt", ptr, false);
   out.help = text_at(j, "help", ptr, false);
