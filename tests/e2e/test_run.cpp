@@ -173,3 +173,18 @@ TEST_CASE("the interactive walk asks, goes back, and honours a refused change")
   CHECK(transcript.find("mitigate/enable-firewall") != std::string::npos);
   CHECK(transcript.find("\x1b[") == std::string::npos);  // NO_COLOR
 }
+
+TEST_CASE("run shows a hostile alert's values escaped, never raw")
+{
+  const std::string hostile = R"({"AlertType": "KV_TORAccess\u001b[2J", "SystemAlertId": "x'; rm -rf ~; '", "Severity": "High",
+    "AzureResourceId": "/subscriptions/4c1a2f07-3d5e-4b8a-9f61-2e7d8c0b5a13/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv1", "AlertDisplayName": "Access \u001b]0;pwned\u0007",
+    "RemediationSteps": ["Call \u001b[31mthe owner\u202e"],
+    "ExtendedProperties": {"Attacker IP Address": "203.0.113.9\u001b[0m", "Attacker Object ID": "6c2f8a1e-4b3d-4f5a-9e7c-1d2b3a4c5e6f"}})";
+  const auto r = run_process({k_bin, "run", "-", "--dry-run", "-o", "text", "--yes"}, hostile);
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("KV_TORAccess\\x1b[2J  ->  playbook keyvault") != std::string::npos);
+  CHECK(r.out.find("[mitigate 2/7] Turn on the Key Vault firewall") != std::string::npos);
+  CHECK(r.out.find('\x1b') == std::string::npos);
+  CHECK(r.err.find('\x1b') == std::string::npos);
+  CHECK(r.out.find("\u202e") == std::string::npos);
+}
