@@ -24,6 +24,8 @@ const std::vector<CommandSpec>& commands()
      "dftriage plan alert.json --set origin_verified=no -o json > plan.json", Needs::playbooks, add_plan},
     {"run", "Walk through each alert's playbook step by step (--dry-run: sends nothing)",
      "dftriage run alert.json --dry-run --answers answers.json", Needs::playbooks, add_run},
+    {"case", "Inspect case folders: verify a journal's hash chain", "dftriage case verify cases/<alert>-<time>",
+     Needs::nothing, add_case},
     {"playbooks", "List, show, validate playbooks and check their coverage",
      "dftriage playbooks validate my-playbook.json", Needs::playbooks, add_playbooks},
   };

@@ -48,6 +48,7 @@ void add_show(CLI::App& app, Invocation& invocation);
 void add_match(CLI::App& app, Invocation& invocation);
 void add_plan(CLI::App& app, Invocation& invocation);
 void add_run(CLI::App& app, Invocation& invocation);
+void add_case(CLI::App& app, Invocation& invocation);
 void add_playbooks(CLI::App& app, Invocation& invocation);
 
 } // namespace dftriage::cli

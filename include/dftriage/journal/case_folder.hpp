@@ -1,0 +1,52 @@
+#pragma once
+
+// A case folder: everything dftriage keeps about one alert's response.
+//   alert.json     the alert as given
+//   plan.json      the plan walked
+//   evidence/      responses of the read-only steps and pre-images, one file each
+//   journal.jsonl  the hash-chained journal (journal.hpp)
+// Folders are created 0700 and files 0600; files are written whole (temporary file,
+// fsync, rename), so a crash never leaves half a file.
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <string>
+#include <string_view>
+
+namespace dftriage::journal {
+
+// Returns `id` reduced to characters safe in a file name ([A-Za-z0-9._-], others
+// become '_'), at most 64 characters, never empty and never starting with '.'.
+std::string safe_name(std::string_view id);
+
+// Returns "cases/<safe alert id>-<YYYYMMDDTHHMMSSZ>".
+std::string default_case_dir(std::string_view alert_id, std::chrono::system_clock::time_point now);
+
+class CaseFolder
+{
+public:
+  // Creates the folder (and missing parents) 0700; throws Error if it exists and
+  // already holds a journal (resume with open_existing instead).
+  static CaseFolder create(const std::string& dir);
+  // Opens an existing case folder; throws Error when it has no journal.jsonl.
+  static CaseFolder open_existing(const std::string& dir);
+
+  const std::string& dir() const { return m_dir; }
+  std::string journal_path() const { return m_dir + "/journal.jsonl"; }
+
+  // Writes `content` to `relative` (inside the folder) atomically, mode 0600.
+  void write_file(const std::string& relative, std::string_view content) const;
+  // Reads `relative`; throws Error when it cannot.
+  std::string read_file(const std::string& relative) const;
+  // Writes `value` (secrets redacted) as evidence/<NNN>-<safe name>.json and returns
+  // the relative path.
+  std::string write_evidence(std::string_view name, const nlohmann::ordered_json& value);
+
+private:
+  explicit CaseFolder(std::string dir);
+  std::string m_dir;
+  int m_evidence_count = 0;
+};
+
+} // namespace dftriage::journal

@@ -1,0 +1,89 @@
+#pragma once
+
+// The case journal: an append-only JSON Lines file, one event per line, each line
+// chained to the one before by the SHA-256 of its bytes, written with fsync.
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace dftriage::journal {
+
+// Who acted: "$USER@host" and, once a credential answered, its principal.
+struct Operator
+{
+  std::string user;       // "alice@soc-ws-12"
+  std::string principal;  // "client 0b1c… in tenant 72f9…", or "" before authentication
+};
+
+// Returns the operator of this process ($USER or the login name, and the host name).
+Operator current_operator();
+
+// Returns the lower-case hex SHA-256 of `bytes`.
+std::string sha256_hex(std::string_view bytes);
+
+// The hash a first entry chains to.
+inline constexpr std::string_view k_genesis = "0000000000000000000000000000000000000000000000000000000000000000";
+
+class Journal
+{
+public:
+  using Clock = std::function<std::string()>;  // returns an RFC 3339 UTC time
+
+  // Opens `path` for appending, creating it (mode 0600) when absent. An existing
+  // journal is verified first; throws Error naming the line where its chain breaks
+  // rather than appending to a damaged record.
+  explicit Journal(std::string path, Operator who = current_operator(), Clock clock = {});
+  ~Journal();
+  Journal(const Journal&) = delete;
+  Journal& operator=(const Journal&) = delete;
+
+  // Appends one event: `entry` (an object with at least "event") gains "seq",
+  // "time", "operator" and "prev" (the SHA-256 of the previous line), is written as
+  // one line and fsync'ed before this returns. Values that look like secrets are
+  // redacted first (see redact_secrets). Returns the entry as written.
+  nlohmann::ordered_json append(nlohmann::ordered_json entry);
+
+  // Sets the credential principal recorded from now on.
+  void set_principal(std::string principal) { m_operator.principal = std::move(principal); }
+
+  // The entries read when the journal was opened plus those appended since.
+  const std::vector<nlohmann::ordered_json>& entries() const { return m_entries; }
+  const std::string& path() const { return m_path; }
+
+private:
+  std::string m_path;
+  Operator m_operator;
+  Clock m_clock;
+  int m_fd = -1;
+  std::uint64_t m_seq = 0;
+  std::string m_prev;
+  std::vector<nlohmann::ordered_json> m_entries;
+};
+
+// The result of checking a journal's chain.
+struct Verification
+{
+  bool ok = true;
+  std::size_t entries = 0;  // entries that verified
+  std::size_t line = 0;     // 1-based line where the chain breaks (when !ok)
+  std::string problem;      // what is wrong there
+  std::string last_hash;    // SHA-256 of the last good line
+};
+
+// Checks every line of a journal's text: valid JSON, seq counting from 1, prev equal
+// to the SHA-256 of the line before (k_genesis for the first). A final line without
+// a newline (a write cut short by a crash) is reported as such.
+Verification verify(std::string_view text);
+
+// Returns `value` with secret material replaced by "***": object members whose name
+// says secret (password, clientSecret, client_secret, secret, access_token,
+// refresh_token, protectedSettings, authorization, token) and the "value" of
+// Key Vault secret bundles ({"id": ".../secrets/...", "value": ...}).
+nlohmann::ordered_json redact_secrets(const nlohmann::ordered_json& value);
+
+} // namespace dftriage::journal

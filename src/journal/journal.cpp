@@ -1,0 +1,230 @@
+#include "dftriage/journal/journal.hpp"
+
+#include "dftriage/util/error.hpp"
+#include "dftriage/util/text.hpp"
+#include "dftriage/util/time.hpp"
+
+#include <openssl/evp.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace dftriage::journal {
+
+namespace {
+
+using json = nlohmann::ordered_json;
+
+std::string now_utc()
+{
+  const auto now = std::chrono::system_clock::now();
+  const auto seconds = std::chrono::system_clock::to_time_t(now);
+  const auto millis =
+    std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(millis));
+  return buffer;
+}
+
+std::string read_all(int fd)
+{
+  std::string text;
+  char buffer[65536];
+  while (true) {
+    const ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n > 0) {
+      text.append(buffer, static_cast<std::size_t>(n));
+    } else if (n == 0) {
+      return text;
+    } else if (errno != EINTR) {
+      throw Error(std::string("cannot read the journal: ") + std::strerror(errno));
+    }
+  }
+}
+
+void write_all(int fd, std::string_view bytes, const std::string& path)
+{
+  while (!bytes.empty()) {
+    const ssize_t n = ::write(fd, bytes.data(), bytes.size());
+    if (n < 0) {
+      if (errno == EINTR) {
+        continue;
+      }
+      throw Error(path + ": cannot write: " + std::strerror(errno));
+    }
+    bytes.remove_prefix(static_cast<std::size_t>(n));
+  }
+}
+
+bool is_secret_name(const std::string& name)
+{
+  static const std::vector<std::string> names = {"password",     "adminpassword", "clientsecret", "client_secret",
+                                                 "secret",       "access_token",  "accesstoken",  "refresh_token",
+                                                 "protectedsettings", "authorization", "token", "client_assertion"};
+  const std::string lower = text::to_lower(name);
+  return std::find(names.begin(), names.end(), lower) != names.end();
+}
+
+} // namespace
+
+Operator current_operator()
+{
+  Operator who;
+  const char* user = std::getenv("USER");
+  std::string name = user != nullptr && *user != '\0' ? user : "";
+  if (name.empty()) {
+    const char* login = ::getlogin();
+    name = login != nullptr ? login : "uid" + std::to_string(::getuid());
+  }
+  char host[256] = {};
+  if (::gethostname(host, sizeof host - 1) != 0) {
+    std::strcpy(host, "unknown-host");
+  }
+  who.user = name + "@" + host;
+  return who;
+}
+
+std::string sha256_hex(std::string_view bytes)
+{
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  if (EVP_Digest(bytes.data(), bytes.size(), digest, &size, EVP_sha256(), nullptr) != 1) {
+    throw Error("SHA-256 failed");
+  }
+  static const char hex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned int i = 0; i < size; ++i) {
+    out += hex[digest[i] >> 4];
+    out += hex[digest[i] & 0xF];
+  }
+  return out;
+}
+
+Verification verify(std::string_view text)
+{
+  Verification result;
+  std::string prev(k_genesis);
+  std::size_t line_no = 0;
+  while (!text.empty()) {
+    ++line_no;
+    const std::size_t end = text.find('\n');
+    if (end == std::string_view::npos) {
+      result.ok = false;
+      result.line = line_no;
+      result.problem = "the last entry is incomplete (no end of line): a write was cut short";
+      break;
+    }
+    const std::string_view line = text.substr(0, end);
+    text.remove_prefix(end + 1);
+    const json entry = json::parse(line, nullptr, false);
+    std::string problem;
+    if (entry.is_discarded() || !entry.is_object()) {
+      problem = "not a JSON object";
+    } else if (!entry.contains("seq") || entry["seq"] != line_no) {
+      problem = "sequence number " + (entry.contains("seq") ? entry["seq"].dump() : std::string("missing"))
+                + ", expected " + std::to_string(line_no);
+    } else if (!entry.contains("prev") || entry["prev"] != prev) {
+      problem = "prev does not match the SHA-256 of the entry before: the record was altered, removed or reordered";
+    }
+    if (!problem.empty()) {
+      result.ok = false;
+      result.line = line_no;
+      result.problem = problem;
+      break;
+    }
+    prev = sha256_hex(line);
+    result.entries = line_no;
+  }
+  result.last_hash = prev;
+  return result;
+}
+
+json redact_secrets(const json& value)
+{
+  if (value.is_array()) {
+    json out = json::array();
+    for (const auto& item : value) {
+      out.push_back(redact_secrets(item));
+    }
+    return out;
+  }
+  if (!value.is_object()) {
+    return value;
+  }
+  const bool secret_bundle = value.contains("id") && value["id"].is_string()
+                             && value["id"].get_ref<const std::string&>().find("/secrets/") != std::string::npos;
+  json out = json::object();
+  for (const auto& [key, item] : value.items()) {
+    if (is_secret_name(key) || (secret_bundle && key == "value")) {
+      out[key] = item.is_null() ? json(nullptr) : json("***");
+    } else {
+      out[key] = redact_secrets(item);
+    }
+  }
+  return out;
+}
+
+Journal::Journal(std::string path, Operator who, Clock clock)
+  : m_path(std::move(path)),
+    m_operator(std::move(who)),
+    m_clock(clock ? std::move(clock) : Clock(now_utc))
+{
+  m_fd = ::open(m_path.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+  if (m_fd < 0) {
+    throw Error(m_path + ": cannot open the journal: " + std::strerror(errno));
+  }
+  const std::string text = read_all(m_fd);
+  const auto check = verify(text);
+  if (!check.ok) {
+    ::close(m_fd);
+    m_fd = -1;
+    throw Error(m_path + ":" + std::to_string(check.line) + ": the journal's chain breaks: " + check.problem
+                + "; not appending to it (dftriage case verify says more)");
+  }
+  std::string_view rest = text;
+  while (!rest.empty()) {
+    const std::size_t end = rest.find('\n');
+    m_entries.push_back(json::parse(rest.substr(0, end)));
+    rest.remove_prefix(end + 1);
+  }
+  m_seq = check.entries;
+  m_prev = check.last_hash;
+}
+
+Journal::~Journal()
+{
+  if (m_fd >= 0) {
+    ::close(m_fd);
+  }
+}
+
+json Journal::append(json entry)
+{
+  json line;
+  line["seq"] = m_seq + 1;
+  line["time"] = m_clock();
+  line["operator"] = {{"user", m_operator.user}, {"principal", m_operator.principal}};
+  const json redacted = redact_secrets(entry);
+  for (const auto& [key, value] : redacted.items()) {
+    line[key] = value;
+  }
+  line["prev"] = m_prev;
+  const std::string bytes = line.dump(-1, ' ', false, json::error_handler_t::replace);
+  write_all(m_fd, bytes + "\n", m_path);
+  if (::fsync(m_fd) != 0) {
+    throw Error(m_path + ": cannot sync the journal: " + std::strerror(errno));
+  }
+  ++m_seq;
+  m_prev = sha256_hex(bytes);
+  m_entries.push_back(line);
+  return line;
+}
+
+} // namespace dftriage::journal
