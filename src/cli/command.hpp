@@ -48,5 +48,6 @@ void add_show(CLI::App& app, Invocation& invocation);
 void add_match(CLI::App& app, Invocation& invocation);
 void add_plan(CLI::App& app, Invocation& invocation);
 void add_playbooks(CLI::App& app, Invocation& invocation);
+void add_lab(CLI::App& app, Invocation& invocation);  // src/cli/lab.cpp, in dftriage_lab
 
 } // namespace dftriage::cli
