@@ -28,6 +28,8 @@ const std::vector<CommandSpec>& commands()
      Needs::nothing, add_case},
     {"playbooks", "List, show, validate playbooks and check their coverage",
      "dftriage playbooks validate my-playbook.json", Needs::playbooks, add_playbooks},
+    {"lab", "Serve a fake Azure tenant on 127.0.0.1 (seeded from alerts) to rehearse against",
+     "dftriage lab serve --seed alert.json --https", Needs::nothing, add_lab},
   };
   return table;
 }

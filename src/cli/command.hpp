@@ -50,5 +50,6 @@ void add_plan(CLI::App& app, Invocation& invocation);
 void add_run(CLI::App& app, Invocation& invocation);
 void add_case(CLI::App& app, Invocation& invocation);
 void add_playbooks(CLI::App& app, Invocation& invocation);
+void add_lab(CLI::App& app, Invocation& invocation);  // src/cli/lab.cpp, in dftriage_lab
 
 } // namespace dftriage::cli

@@ -1,0 +1,56 @@
+#pragma once
+
+// The lab: a loopback fake Azure tenant (ARM, Entra token endpoint, Key Vault data
+// plane, Graph, Log Analytics) on one port of 127.0.0.1, for `dftriage lab serve`,
+// `dftriage run --lab` and integration tests. See src/lab/README.md.
+
+#include <nlohmann/json.hpp>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace dftriage::lab {
+
+struct LabOptions
+{
+  std::string bind = "127.0.0.1";  // only 127.0.0.1 (or "localhost") is accepted
+  int port = 0;                    // 0: an ephemeral port
+  bool https = false;              // serve TLS with a generated CA (in state_dir)
+  std::string state_dir;           // where the CA and certificate go; "" = $XDG_STATE_HOME or ~/.local/state/dftriage/lab
+  std::vector<std::string> seed_files;   // alert exports or scenario JSON files (src/lab/README.md)
+  std::string record_file;               // NDJSON {liveRequest, liveResponse} pairs; "" = none
+  int latency_ms = 0;                    // added to every response
+  std::vector<std::string> fault_rules;  // --fault rules (src/lab/README.md)
+  int token_lifetime_s = 3600;           // expires_in of issued tokens
+  std::size_t page_size = 2;             // items per page of lists that grow
+  int retry_after_s = 1;                 // Retry-After of 202s
+};
+
+class Lab
+{
+public:
+  // Checks the options and reads the seed files; throws UsageError for a bind address
+  // other than loopback or a bad fault rule, InputError for an unreadable seed file.
+  explicit Lab(LabOptions options);
+  ~Lab();
+  Lab(const Lab&) = delete;
+  Lab& operator=(const Lab&) = delete;
+
+  // Binds, seeds, and serves on a background thread until stop(). Throws Error when
+  // the port cannot be bound or the certificate cannot be made.
+  void start();
+  // Stops serving and joins the thread; idempotent.
+  void stop();
+  // Returns the bound port (valid after start()).
+  int port() const;
+  // Returns what `dftriage lab serve` prints first: {"cloud": {...az cloud show
+  // fields...}, "tenantId", "clientId", "clientSecret", "subscriptionId"[, "caCertificate"]}.
+  nlohmann::ordered_json connection() const;
+
+private:
+  struct Impl;
+  std::unique_ptr<Impl> m_impl;
+};
+
+} // namespace dftriage::lab

@@ -1,0 +1,140 @@
+// Microsoft.Authorization role assignments at any scope, and built-in role definitions.
+
+#include "arm.hpp"
+#include "modules.hpp"
+#include "resources.hpp"
+
+namespace dftriage::lab {
+
+namespace {
+
+const std::vector<std::string> k_versions = {"2022-04-01", "2022-01-01-preview", "2020-10-01-preview",
+                                             "2020-08-01-preview", "2020-04-01-preview", "2018-09-01-preview",
+                                             "2018-01-01-preview", "2015-07-01"};
+const std::string k_assignments = "(.*)/providers/Microsoft\\.Authorization/roleAssignments";
+
+std::string trim_scope(std::string scope)
+{
+  while (!scope.empty() && scope.back() == '/') {
+    scope.pop_back();
+  }
+  return lower(scope);
+}
+
+// True when `ancestor` is `scope` or one of the scopes above it.
+bool covers(const std::string& ancestor, const std::string& scope)
+{
+  return ancestor.empty() || scope == ancestor || scope.rfind(ancestor + "/", 0) == 0;
+}
+
+// The quoted argument after `marker` in `filter` ("principalId eq '" or "assignedTo('").
+std::string quoted_after(const std::string& filter, const std::string& marker)
+{
+  const auto at = lower(filter).find(lower(marker));
+  if (at == std::string::npos) {
+    return {};
+  }
+  const auto start = at + marker.size();
+  const auto end = filter.find('\'', start);
+  return end == std::string::npos ? std::string() : filter.substr(start, end - start);
+}
+
+LabResponse list_assignments(State& state, const LabRequest& request, const std::string& raw_scope)
+{
+  const std::string scope = trim_scope(raw_scope);
+  const std::string filter = request.query_value("$filter").value_or("");
+  const bool at_scope = lower(filter).find("atscope()") != std::string::npos;
+  std::string principal = quoted_after(filter, "principalId eq '");
+  if (principal.empty()) {
+    principal = quoted_after(filter, "assignedTo('");
+  }
+  if (!filter.empty() && !at_scope && principal.empty()) {
+    throw ArmFault{400, "UnsupportedQuery", "The filter '" + filter + "' is not supported. Supported filters are "
+                                              "atScope(), principalId eq '{id}' and assignedTo('{id}').",
+                   std::nullopt, {}};
+  }
+  std::vector<Json> items;
+  for (const auto& [key, resource] : state.resources) {
+    if (lower(resource.value("type", "")) != "microsoft.authorization/roleassignments") {
+      continue;
+    }
+    const std::string where = trim_scope(resource["properties"].value("scope", ""));
+    const bool above = covers(where, scope);
+    const bool below = covers(scope, where);
+    if ((at_scope && !above) || (!at_scope && !above && !below)
+        || (!principal.empty() && lower(resource["properties"].value("principalId", "")) != lower(principal))) {
+      continue;
+    }
+    items.push_back(resource);
+  }
+  return page(state, request, items);
+}
+
+std::string assignment_id(const Captures& c)
+{
+  return c[1] + "/providers/Microsoft.Authorization/roleAssignments/" + c[2];
+}
+
+} // namespace
+
+void add_authorization_routes(Router& router, State& state)
+{
+  const RouteOptions options{k_versions, "arm", ""};
+  router.add("GET", k_assignments, options,
+             [&state](const LabRequest& request, const Captures& c) { return list_assignments(state, request, c[1]); });
+  router.add("GET", k_assignments + "/([^/]+)", options, [&state](const LabRequest&, const Captures& c) {
+    const Json* found = find_resource(state, assignment_id(c));
+    if (!found) {
+      throw ArmFault{404, "RoleAssignmentNotFound", "The role assignment '" + c[2] + "' is not found.",
+                     std::nullopt, {}};
+    }
+    return LabResponse::json(200, *found);
+  });
+  router.add("PUT", k_assignments + "/([^/]+)", options, [&state](const LabRequest& request, const Captures& c) {
+    const Json body = request.json_body();
+    const Json properties = body.value("properties", Json::object());
+    if (!properties.contains("roleDefinitionId") || !properties.contains("principalId")) {
+      throw ArmFault{400, "InvalidRequestContent", "properties.roleDefinitionId and properties.principalId are required.",
+                     std::nullopt, {}};
+    }
+    if (const Json* found = find_resource(state, assignment_id(c))) {
+      if (lower((*found)["properties"].value("principalId", "")) == lower(properties.value("principalId", ""))) {
+        throw ArmFault{409, "RoleAssignmentExists", "The role assignment already exists.", std::nullopt, {}};
+      }
+    }
+    const std::string role = properties["roleDefinitionId"].get<std::string>();
+    Json assignment = make_role_assignment(state, c[1], c[2], role.substr(role.rfind('/') + 1),
+                                           properties["principalId"].get<std::string>(),
+                                           properties.value("principalType", "User"));
+    for (const char* key : {"description", "condition", "conditionVersion"}) {
+      if (properties.contains(key)) {
+        assignment["properties"][key] = properties[key];
+      }
+    }
+    assignment["properties"]["roleDefinitionId"] = role;
+    return LabResponse::json(201, put_resource(state, std::move(assignment)));
+  });
+  router.add("DELETE", k_assignments + "/([^/]+)", options, [&state](const LabRequest&, const Captures& c) {
+    auto it = state.resources.find(lower(assignment_id(c)));
+    if (it == state.resources.end()) {
+      return LabResponse::empty(204);
+    }
+    Json deleted = it->second;
+    state.resources.erase(it);
+    return LabResponse::json(200, deleted);
+  });
+  router.add("GET", "(.*)/providers/Microsoft\\.Authorization/roleDefinitions/([^/]+)", options,
+             [](const LabRequest&, const Captures& c) {
+               const std::string name = role_name(c[2]);
+               if (name.empty()) {
+                 throw ArmFault{404, "RoleDefinitionDoesNotExist", "The specified role definition with ID '" + c[2]
+                                                                     + "' does not exist.", std::nullopt, {}};
+               }
+               return LabResponse::json(200, Json{{"id", c[0]}, {"name", lower(c[2])},
+                                                  {"type", "Microsoft.Authorization/roleDefinitions"},
+                                                  {"properties", {{"roleName", name}, {"type", "BuiltInRole"},
+                                                                  {"assignableScopes", {"/"}}}}});
+             });
+}
+
+} // namespace dftriage::lab

@@ -1,0 +1,243 @@
+#include "identity.hpp"
+
+#include "dftriage/util/text.hpp"
+
+namespace dftriage::lab {
+
+namespace {
+
+// An Entra error: {error, error_description, error_codes, timestamp, trace_id, correlation_id}.
+ArmFault entra_error(const State& state, int status, const std::string& error, int code, const std::string& text)
+{
+  const std::string trace = random_guid();
+  const std::string correlation = random_guid();
+  const std::string now = state.now_iso();
+  const std::string description = "AADSTS" + std::to_string(code) + ": " + text + "\r\nTrace ID: " + trace
+                                   + "\r\nCorrelation ID: " + correlation + "\r\nTimestamp: " + now.substr(0, 19)
+                                   + "Z";
+  Json body{{"error", error},
+            {"error_description", description},
+            {"error_codes", Json::array({code})},
+            {"timestamp", now.substr(0, 19) + "Z"},
+            {"trace_id", trace},
+            {"correlation_id", correlation},
+            {"error_uri", state.config.base_url() + "/error?code=" + std::to_string(code)}};
+  return ArmFault{status, error, description, body, {}};
+}
+
+std::string strip_trailing_slashes(std::string s)
+{
+  while (!s.empty() && s.back() == '/') {
+    s.pop_back();
+  }
+  return s;
+}
+
+// The JWT's payload claims, or null when `jwt` is no JWT.
+Json jwt_claims(const std::string& jwt)
+{
+  const auto first = jwt.find('.');
+  const auto second = first == std::string::npos ? first : jwt.find('.', first + 1);
+  if (second == std::string::npos) {
+    return nullptr;
+  }
+  const Json claims = Json::parse(base64url_decode(jwt.substr(first + 1, second - first - 1)), nullptr, false);
+  return claims.is_object() ? claims : Json(nullptr);
+}
+
+LabResponse issue_token(State& state, const LabRequest& request, const Captures& c)
+{
+  const auto form = parse_form(request.body);
+  if (lower(c[1]) != lower(state.config.tenant_id) && c[1] != "organizations") {
+    throw entra_error(state, 400, "invalid_tenant", 90002,
+                      "Tenant '" + c[1] + "' not found. Check to make sure you have the correct tenant ID and are "
+                                         "signing into the correct cloud.");
+  }
+  const std::string grant = form_value(form, "grant_type");
+  if (grant != "client_credentials") {
+    throw entra_error(state, 400, "unsupported_grant_type", 70003,
+                      "The app requested an unsupported grant type '" + grant + "'.");
+  }
+  const std::string client = form_value(form, "client_id");
+  if (client.empty()) {
+    throw entra_error(state, 400, "invalid_request", 900144,
+                      "The request body must contain the following parameter: 'client_id'.");
+  }
+  if (lower(client) != lower(state.config.client_id)) {
+    throw entra_error(state, 400, "unauthorized_client", 700016,
+                      "Application with identifier '" + client + "' was not found in the directory '"
+                        + state.config.tenant_id + "'.");
+  }
+  const std::string assertion = form_value(form, "client_assertion");
+  if (!assertion.empty()) {
+    const Json claims = jwt_claims(assertion);
+    if (claims.is_null()) {
+      throw entra_error(state, 401, "invalid_client", 50027, "JWT token is invalid or malformed.");
+    }
+    if (claims.value("iss", "") != client || claims.value("sub", "") != client) {
+      throw entra_error(state, 401, "invalid_client", 700021,
+                        "Client assertion application identifier doesn't match 'client_id' parameter.");
+    }
+  } else if (form_value(form, "client_secret") != state.config.client_secret) {
+    throw entra_error(state, 401, "invalid_client", 7000215,
+                      "Invalid client secret provided. Ensure the secret being sent in the request is the client "
+                      "secret value, not the client secret ID, for a secret added to app '" + client + "'.");
+  }
+  const std::string scope = form_value(form, "scope");
+  if (scope.empty()) {
+    throw entra_error(state, 400, "invalid_request", 900144,
+                      "The request body must contain the following parameter: 'scope'.");
+  }
+  // Client credentials take one resource's /.default scope.
+  const auto audiences = audiences_for_scope(state, scope.substr(0, scope.find(' ')));
+  if (audiences.empty()) {
+    throw entra_error(state, 400, "invalid_scope", 1002012,
+                      "The provided value for scope " + scope + " is not valid. Client credential flows must "
+                                                               "have a scope value with /.default suffixed to the "
+                                                               "resource identifier (application ID URI).");
+  }
+  const std::string token = random_hex(32);
+  const int lifetime = state.config.token_lifetime_s;
+  state.tokens[token] = TokenInfo{client, audiences, state.config.clock() + std::chrono::seconds(lifetime)};
+  return LabResponse::json(200, Json{{"token_type", "Bearer"},
+                                     {"expires_in", lifetime},
+                                     {"ext_expires_in", lifetime},
+                                     {"access_token", token}});
+}
+
+Json openid_configuration(const State& state, const std::string& tenant, bool v2)
+{
+  const std::string base = state.config.base_url() + "/" + tenant;
+  const std::string version = v2 ? "/v2.0" : "";
+  return Json{{"token_endpoint", base + "/oauth2" + version + "/token"},
+              {"token_endpoint_auth_methods_supported", {"client_secret_post", "private_key_jwt", "client_secret_basic"}},
+              {"jwks_uri", base + "/discovery" + version + "/keys"},
+              {"response_modes_supported", {"query", "fragment", "form_post"}},
+              {"subject_types_supported", {"pairwise"}},
+              {"id_token_signing_alg_values_supported", {"RS256"}},
+              {"response_types_supported", {"code", "id_token", "code id_token", "id_token token"}},
+              {"scopes_supported", {"openid", "profile", "email", "offline_access"}},
+              {"issuer", v2 ? base + "/v2.0" : base + "/"},
+              {"request_uri_parameter_supported", false},
+              {"authorization_endpoint", base + "/oauth2" + version + "/authorize"},
+              {"device_authorization_endpoint", base + "/oauth2" + version + "/devicecode"},
+              {"end_session_endpoint", base + "/oauth2" + version + "/logout"},
+              {"tenant_region_scope", "EU"},
+              {"cloud_instance_name", "127.0.0.1:" + std::to_string(state.config.port)},
+              {"cloud_graph_host_name", "127.0.0.1:" + std::to_string(state.config.port)},
+              {"msgraph_host", "127.0.0.1:" + std::to_string(state.config.port)}};
+}
+
+LabResponse instance_discovery(const State& state, const std::string& tenant)
+{
+  const std::string host = "127.0.0.1:" + std::to_string(state.config.port);
+  return LabResponse::json(
+    200, Json{{"tenant_discovery_endpoint", state.config.base_url() + "/" + tenant + "/v2.0/.well-known/openid-configuration"},
+              {"api-version", "1.1"},
+              {"metadata", Json::array({{{"preferred_network", host}, {"preferred_cache", host}, {"aliases", {host}}}})}});
+}
+
+} // namespace
+
+std::vector<std::string> audiences_for_scope(const State& state, std::string_view scope)
+{
+  std::string s(scope);
+  const std::string suffix = "/.default";
+  if (s.size() > suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0) {
+    s.resize(s.size() - suffix.size());
+  }
+  s = lower(strip_trailing_slashes(s));
+  const std::string port = ":" + std::to_string(state.config.port);
+  if (s == lower(state.config.base_url()) || s == "https://127.0.0.1" + port || s == "http://127.0.0.1" + port) {
+    // The lab's cloud gives ARM, Graph and Log Analytics one resource ID (its own URL).
+    return {"arm", "graph", "loganalytics"};
+  }
+  if (s == "https://management.core.windows.net" || s == "https://management.azure.com") {
+    return {"arm"};
+  }
+  if (s == "https://vault.azure.net" || s == "https://vault.localhost" || s == "http://vault.localhost"
+      || s == "https://vault.localhost" + port || s == "http://vault.localhost" + port) {
+    return {"keyvault"};
+  }
+  if (s == "https://graph.microsoft.com") {
+    return {"graph"};
+  }
+  if (s == "https://api.loganalytics.io") {
+    return {"loganalytics"};
+  }
+  return {};
+}
+
+AuthResult authorize(State& state, const LabRequest& request, std::string_view audience)
+{
+  const std::string header = request.header("Authorization").value_or("");
+  const bool has_bearer = text::istarts_with(header, "Bearer ");
+  const std::string token = has_bearer ? std::string(text::trim(header.substr(7))) : std::string();
+  const auto it = state.tokens.find(token);
+  std::string code = "InvalidAuthenticationToken";
+  std::string message = "The access token is invalid.";
+  if (!has_bearer || token.empty()) {
+    code = "AuthenticationFailed";
+    message = "Authentication failed. The 'Authorization' header is missing.";
+  } else if (it != state.tokens.end()) {
+    const auto& audiences = it->second.audiences;
+    if (it->second.expires <= state.config.clock()) {
+      code = "ExpiredAuthenticationToken";
+      message = "The access token expiry UTC time '" + iso_time(it->second.expires)
+                + "' is earlier than current UTC time '" + state.now_iso() + "'.";
+    } else if (std::find(audiences.begin(), audiences.end(), audience) == audiences.end()) {
+      code = "InvalidAuthenticationTokenAudience";
+      message = "The access token has been obtained for wrong audience or resource.";
+    } else {
+      return AuthResult{it->second.client_id, {}};
+    }
+  }
+  const std::string authority = state.config.base_url() + "/" + state.config.tenant_id;
+  LabResponse failure;
+  if (audience == "keyvault") {
+    failure = LabResponse::json(401, Json{{"error", {{"code", "Unauthorized"}, {"message", "AKV10000: " + message}}}});
+    failure.with_header("WWW-Authenticate",
+                        "Bearer authorization=\"" + authority + "\", resource=\"https://vault.azure.net\"");
+    return AuthResult{std::nullopt, failure};
+  }
+  if (audience == "graph") {
+    failure = LabResponse::json(401, Json{{"error", {{"code", "InvalidAuthenticationToken"}, {"message", message},
+                                                     {"innerError", {{"date", state.now_iso().substr(0, 19)},
+                                                                     {"request-id", random_guid()}}}}}});
+  } else {
+    failure = LabResponse::arm_error(401, code, message);
+  }
+  failure.with_header("WWW-Authenticate", "Bearer authorization_uri=\"" + authority
+                                            + "\", error=\"invalid_token\", error_description=\"" + message + "\"");
+  return AuthResult{std::nullopt, failure};
+}
+
+void add_identity_routes(Router& router, State& state)
+{
+  const RouteOptions anonymous{{}, "", ""};
+  router.add("POST", "/([^/]+)/oauth2/v2\\.0/token", anonymous,
+             [&state](const LabRequest& request, const Captures& c) { return issue_token(state, request, c); });
+  router.add("GET", "/common/discovery/instance", anonymous, [&state](const LabRequest& request, const Captures&) {
+    return instance_discovery(state, request.query_value("tenant").value_or("common"));
+  });
+  router.add("GET", "/([^/]+)/discovery/instance", anonymous,
+             [&state](const LabRequest&, const Captures& c) { return instance_discovery(state, c[1]); });
+  router.add("GET", "/([^/]+)/v2\\.0/\\.well-known/openid-configuration", anonymous,
+             [&state](const LabRequest&, const Captures& c) {
+               return LabResponse::json(200, openid_configuration(state, c[1], true));
+             });
+  router.add("GET", "/([^/]+)/\\.well-known/openid-configuration", anonymous,
+             [&state](const LabRequest&, const Captures& c) {
+               return LabResponse::json(200, openid_configuration(state, c[1], false));
+             });
+  router.add("GET", "/metadata/endpoints", RouteOptions{{"2015-01-01", "2019-05-01", "2022-09-01"}, "", ""},
+             [&state](const LabRequest&, const Captures&) {
+               const std::string base = state.config.base_url();
+               return LabResponse::json(
+                 200, Json{{"galleryEndpoint", base + "/"}, {"graphEndpoint", base + "/"},
+                           {"portalEndpoint", base + "/"},
+                           {"authentication", {{"loginEndpoint", base}, {"audiences", {base + "/"}}}}});
+             });
+}
+
+} // namespace dftriage::lab

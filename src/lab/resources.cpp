@@ -1,0 +1,134 @@
+#include "resources.hpp"
+
+#include "arm.hpp"
+
+namespace dftriage::lab {
+
+namespace {
+
+struct BuiltInRole
+{
+  const char* name;
+  const char* guid;
+};
+
+const BuiltInRole k_roles[] = {
+  {"Owner", "8e3af657-a8ff-443c-a75c-2fe8c4bcb635"},
+  {"Contributor", "b24988ac-6180-42a0-ab88-20f7382dd24c"},
+  {"Reader", "acdd72a7-3385-48ef-bd42-f606fba81ae7"},
+  {"User Access Administrator", "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9"},
+  {"Key Vault Administrator", "00482a5a-887f-4fb3-b363-3b7fe8e74483"},
+  {"Key Vault Secrets Officer", "b86a8fe4-44ce-4948-aee5-eccb2c155cd7"},
+  {"Key Vault Secrets User", "4633458b-17de-408a-b874-0445c86b69e6"},
+  {"Virtual Machine Contributor", "9980e02c-c2be-4d73-94e8-173b1dc7cf3c"},
+};
+
+} // namespace
+
+Json& ensure_subscription(State& state, const std::string& subscription)
+{
+  const std::string id = "/subscriptions/" + subscription;
+  if (Json* found = find_resource(state, id)) {
+    return *found;
+  }
+  return put_resource(state, Json{{"id", id},
+                                  {"type", "Microsoft.Resources/subscriptions"},
+                                  {"authorizationSource", "RoleBased"},
+                                  {"subscriptionId", subscription},
+                                  {"tenantId", state.config.tenant_id},
+                                  {"displayName", "Lab subscription"},
+                                  {"state", "Enabled"},
+                                  {"subscriptionPolicies", {{"locationPlacementId", "Public_2014-09-01"},
+                                                            {"quotaId", "PayAsYouGo_2014-09-01"},
+                                                            {"spendingLimit", "Off"}}}});
+}
+
+Json& ensure_group(State& state, const std::string& subscription, const std::string& group,
+                   const std::string& location)
+{
+  ensure_subscription(state, subscription);
+  const std::string id = group_id(subscription, group);
+  if (Json* found = find_resource(state, id)) {
+    return *found;
+  }
+  return put_resource(state, Json{{"id", id},
+                                  {"name", group},
+                                  {"type", "Microsoft.Resources/resourceGroups"},
+                                  {"location", location},
+                                  {"tags", Json::object()},
+                                  {"properties", {{"provisioningState", "Succeeded"}}}});
+}
+
+Json make_vault(State& state, const std::string& subscription, const std::string& group, const std::string& name,
+                const std::string& location)
+{
+  const std::string uri = state.config.scheme + "://" + lower(name) + ".vault.localhost:"
+                          + std::to_string(state.config.port) + "/";
+  return Json{{"id", group_id(subscription, group) + "/providers/Microsoft.KeyVault/vaults/" + name},
+              {"name", name},
+              {"type", "Microsoft.KeyVault/vaults"},
+              {"location", location},
+              {"tags", Json::object()},
+              {"properties",
+               {{"sku", {{"family", "A"}, {"name", "standard"}}},
+                {"tenantId", state.config.tenant_id},
+                {"accessPolicies", Json::array()},
+                {"enabledForDeployment", false},
+                {"enabledForDiskEncryption", false},
+                {"enabledForTemplateDeployment", false},
+                {"enableSoftDelete", true},
+                {"softDeleteRetentionInDays", 90},
+                {"enableRbacAuthorization", false},
+                {"vaultUri", uri},
+                {"provisioningState", "Succeeded"},
+                {"publicNetworkAccess", "Enabled"},
+                {"networkAcls", {{"bypass", "AzureServices"}, {"defaultAction", "Allow"},
+                                 {"ipRules", Json::array()}, {"virtualNetworkRules", Json::array()}}}}}};
+}
+
+std::string role_definition_id(const std::string& subscription, const std::string& role)
+{
+  std::string guid = role;
+  for (const auto& r : k_roles) {
+    if (lower(r.name) == lower(role)) {
+      guid = r.guid;
+    }
+  }
+  return "/subscriptions/" + subscription + "/providers/Microsoft.Authorization/roleDefinitions/" + guid;
+}
+
+std::string role_name(const std::string& guid)
+{
+  for (const auto& r : k_roles) {
+    if (lower(guid) == r.guid) {
+      return r.name;
+    }
+  }
+  return {};
+}
+
+Json make_role_assignment(State& state, const std::string& scope, const std::string& name, const std::string& role,
+                          const std::string& principal, const std::string& principal_type)
+{
+  const std::string subscription = scope.substr(15, scope.find('/', 15) == std::string::npos
+                                                      ? std::string::npos : scope.find('/', 15) - 15);
+  const std::string now = state.now_iso();
+  return Json{{"id", scope + "/providers/Microsoft.Authorization/roleAssignments/" + name},
+              {"name", name},
+              {"type", "Microsoft.Authorization/roleAssignments"},
+              {"properties",
+               {{"roleDefinitionId", role_definition_id(subscription, role)},
+                {"principalId", principal},
+                {"principalType", principal_type},
+                {"scope", scope},
+                {"condition", nullptr},
+                {"conditionVersion", nullptr},
+                {"createdOn", now},
+                {"updatedOn", now},
+                {"createdBy", state.config.client_id},
+                {"updatedBy", state.config.client_id},
+                {"delegatedManagedIdentityResourceId", nullptr},
+                {"description", nullptr}}}};
+}
+
+} // namespace dftriage::lab

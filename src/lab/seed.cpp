@@ -1,0 +1,230 @@
+#include "seed.hpp"
+
+#include "arm.hpp"
+#include "dftriage/alert/reader.hpp"
+#include "dftriage/alert/resource_id.hpp"
+#include "dftriage/util/error.hpp"
+#include "resources.hpp"
+
+namespace dftriage::lab {
+
+namespace {
+
+bool is_scenario(const Json& doc)
+{
+  return doc.is_object() && doc.contains("scenario");
+}
+
+// Returns `start` moved by `seconds`, as ISO 8601 ("" stays "").
+std::string shifted(const std::string& start, int seconds)
+{
+  Clock::time_point t;
+  return parse_iso_time(start, t) ? iso_time(t + std::chrono::seconds(seconds)) : start;
+}
+
+void seed_secret(State& state, const std::string& vault, const std::string& name, const std::string& when)
+{
+  auto& versions = state.vaults[lower(vault)].secrets[lower(name)];
+  Clock::time_point t;
+  const long long unix_time = parse_iso_time(when, t) ? Clock::to_time_t(t) : 1767225600;
+  versions.push_back(SecretVersion{stable_guid(vault + "/" + name).substr(0, 8) + stable_guid(name).substr(24),
+                                   "lab-value-of-" + name, "text/plain",
+                                   Json{{"enabled", true}, {"created", unix_time}, {"updated", unix_time},
+                                        {"recoveryLevel", "Recoverable+Purgeable"}, {"recoverableDays", 90}},
+                                   Json::object()});
+}
+
+void seed_keyvault_incident(State& state, const alert::Alert& a, const alert::ResourceId& vault,
+                            const std::string& attacker, const std::string& ip, const std::string& location)
+{
+  Json resource = make_vault(state, vault.subscription_id, vault.resource_group, vault.name(), location);
+  if (const Json* existing = find_resource(state, resource["id"])) {
+    resource = *existing;
+  }
+  resource["properties"]["accessPolicies"].push_back(
+    {{"tenantId", state.config.tenant_id},
+     {"objectId", attacker},
+     {"permissions", {{"keys", {"get", "list"}}, {"secrets", {"get", "list", "set", "delete", "backup", "restore", "recover", "purge"}},
+                      {"certificates", {"get", "list"}}}}});
+  put_resource(state, resource);
+  put_resource(state, make_role_assignment(state, resource["id"], stable_guid(resource["id"].get<std::string>() + attacker),
+                                           "Key Vault Secrets Officer", attacker, "User"));
+  std::string target = a.extended_properties.value("target", "");
+  const auto slash = target.rfind("/secrets/");
+  const std::string stolen = slash == std::string::npos ? "db-password" : target.substr(slash + 9);
+  std::vector<std::string> names = {stolen, "storage-connection-string", "api-signing-key"};
+  for (const auto& name : names) {
+    seed_secret(state, vault.name(), name, shifted(a.start_time, -30 * 86400));
+  }
+  seed_secret(state, vault.name(), stolen, shifted(a.start_time, -7 * 86400));  // a second version
+  const std::string workspace = stable_guid("workspace/" + lower(vault.name()));
+  state.workspaces[workspace] = lower(vault.name());
+  int offset = 0;
+  const auto log = [&](const std::string& operation, const std::string& uri) {
+    state.diagnostics.push_back(Json{{"TimeGenerated", shifted(a.start_time, offset += 20)},
+                                     {"Resource", vault.name()},
+                                     {"ResourceProvider", "MICROSOFT.KEYVAULT"},
+                                     {"OperationName", operation},
+                                     {"CallerIPAddress", ip},
+                                     {"identity_claim_oid_g", attacker},
+                                     {"identity_claim_upn_s", a.entities.accounts.empty() ? "" : a.entities.accounts[0].upn},
+                                     {"identity_claim_appid_g", a.extended_properties.value("application ID", "")},
+                                     {"requestUri_s", uri},
+                                     {"ResultSignature", "OK"},
+                                     {"httpStatusCode_d", 200},
+                                     {"clientInfo_s", a.extended_properties.value("client Information", "")}});
+  };
+  const std::string base = "https://" + lower(vault.name()) + ".vault.azure.net/secrets";
+  log("SecretList", base + "?api-version=7.4");
+  for (const auto& name : names) {
+    log("SecretGet", base + "/" + name + "?api-version=7.4");
+  }
+}
+
+void seed_alert(State& state, const alert::Alert& a)
+{
+  const std::string subscription = a.subscription_id.empty() ? state.config.subscription_id : a.subscription_id;
+  const std::string group = a.resource_group.empty() ? "rg-lab" : a.resource_group;
+  const std::string location = a.alert_location.empty() ? "westeurope" : a.alert_location;
+  ensure_group(state, subscription, group, location);
+  const std::string attacker = !a.entities.accounts.empty() && !a.entities.accounts[0].object_id.empty()
+                                 ? a.entities.accounts[0].object_id
+                                 : stable_guid("attacker/" + a.id);
+  const std::string ip = a.entities.ips.empty() ? "203.0.113.66" : a.entities.ips[0].address;
+  const std::string upn = !a.entities.accounts.empty() && !a.entities.accounts[0].upn.empty()
+                            ? a.entities.accounts[0].upn : "svc-" + attacker.substr(0, 8) + "@lab.localhost";
+  state.users[lower(attacker)] = Json{{"id", attacker}, {"displayName", upn.substr(0, upn.find('@'))},
+                                      {"userPrincipalName", upn}, {"mail", nullptr}, {"accountEnabled", true},
+                                      {"userType", "Member"}, {"createdDateTime", shifted(a.start_time, -90 * 86400)},
+                                      {"lastPasswordChangeDateTime", shifted(a.start_time, -3 * 86400)},
+                                      {"onPremisesSyncEnabled", nullptr}};
+  std::string alert_id = a.alert_resource_id;
+  if (alert_id.empty()) {
+    alert_id = group_id(subscription, group) + "/providers/Microsoft.Security/locations/" + location + "/alerts/" + a.id;
+  }
+  Json properties{{"status", a.status.empty() ? "Active" : a.status}, {"alertType", a.alert_type},
+                  {"systemAlertId", a.id}, {"alertDisplayName", a.display_name}, {"description", a.description},
+                  {"severity", std::string(alert::to_string(a.severity))}, {"intent", a.intent},
+                  {"startTimeUtc", a.start_time}, {"endTimeUtc", a.end_time}, {"timeGeneratedUtc", a.end_time},
+                  {"compromisedEntity", a.compromised_entity}, {"productComponentName", a.product_component},
+                  {"remediationSteps", a.remediation_steps}, {"extendedProperties", a.extended_properties},
+                  {"alertUri", a.alert_uri},
+                  {"resourceIdentifiers", Json::array({{{"type", "AzureResource"}, {"azureResourceId", a.resource_id}}})},
+                  {"entities", Json::array({{{"type", "ip"}, {"address", ip}}, {{"type", "account"}, {"aadUserId", attacker}}})}};
+  if (!properties["severity"].get<std::string>().empty()) {
+    auto& s = properties["severity"];
+    std::string v = s.get<std::string>();
+    v[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(v[0])));
+    s = v;
+  }
+  const auto vault = alert::parse_resource_id(a.resource_id);
+  if (vault && vault->type() == "microsoft.keyvault/vaults") {
+    ensure_group(state, vault->subscription_id, vault->resource_group, location);
+    seed_keyvault_incident(state, a, *vault, attacker, ip, location);
+    properties["resourceIdentifiers"].push_back(
+      {{"type", "LogAnalytics"}, {"workspaceId", stable_guid("workspace/" + lower(vault->name()))}});
+  }
+  const auto alert_parsed = alert::parse_resource_id(alert_id);
+  put_resource(state, Json{{"id", alert_id}, {"name", alert_parsed ? alert_parsed->name() : a.id},
+                           {"type", "Microsoft.Security/Locations/alerts"}, {"properties", properties}});
+  state.activity_log.push_back(
+    Json{{"caller", upn}, {"eventTimestamp", shifted(a.start_time, -3600)},
+         {"submissionTimestamp", shifted(a.start_time, -3590)}, {"subscriptionId", subscription},
+         {"resourceGroupName", vault ? vault->resource_group : group}, {"resourceId", a.resource_id},
+         {"correlationId", stable_guid("event/" + a.id)}, {"eventDataId", stable_guid("event-data/" + a.id)},
+         {"level", "Informational"},
+         {"operationName", {{"value", "Microsoft.KeyVault/vaults/accessPolicies/write"},
+                            {"localizedValue", "Update Access Policy"}}},
+         {"status", {{"value", "Succeeded"}, {"localizedValue", "Succeeded"}}},
+         {"httpRequest", {{"clientIpAddress", ip}, {"method", "PUT"}}},
+         {"claims", {{"http://schemas.microsoft.com/identity/claims/objectidentifier", attacker}, {"ipaddr", ip}}}});
+}
+
+// Returns doc[key] when it is an array (or object), else an empty one.
+Json member(const Json& doc, const char* key, bool object = false)
+{
+  const Json empty = object ? Json::object() : Json::array();
+  return doc.contains(key) && doc[key].type() == empty.type() ? doc[key] : empty;
+}
+
+void apply_scenario(State& state, const Json& doc)
+{
+  const Json resources = member(doc, "resources");
+  const Json events = member(doc, "activityLog");
+  const Json users = member(doc, "users");
+  const Json principals = member(doc, "servicePrincipals");
+  const Json rows = member(doc, "diagnostics");
+  const Json secrets = member(doc, "secrets");
+  const Json workspaces = member(doc, "workspaces", true);
+  for (const auto& resource : resources) {
+    const auto id = alert::parse_resource_id(resource.value("id", ""));
+    if (id && !id->resource_group.empty()) {
+      ensure_group(state, id->subscription_id, id->resource_group, resource.value("location", "westeurope"));
+    } else if (id) {
+      ensure_subscription(state, id->subscription_id);
+    }
+    put_resource(state, resource);
+  }
+  for (const auto& event : events) {
+    state.activity_log.push_back(event);
+  }
+  for (const auto& user : users) {
+    state.users[lower(user.value("id", ""))] = user;
+  }
+  for (const auto& sp : principals) {
+    state.service_principals[lower(sp.value("id", ""))] = sp;
+  }
+  for (const auto& row : rows) {
+    state.diagnostics.push_back(row);
+  }
+  for (const auto& secret : secrets) {
+    seed_secret(state, secret.value("vault", ""), secret.value("name", ""), state.now_iso());
+    if (secret.contains("value")) {
+      state.vaults[lower(secret.value("vault", ""))].secrets[lower(secret.value("name", ""))].back().value =
+        secret["value"].get<std::string>();
+    }
+  }
+  for (const auto& [workspace, vault] : workspaces.items()) {
+    state.workspaces[lower(workspace)] = lower(vault.get<std::string>());
+  }
+}
+
+} // namespace
+
+std::string seed_subscription(std::string_view text, const std::string& source)
+{
+  const Json doc = Json::parse(text, nullptr, false);
+  if (is_scenario(doc)) {
+    return doc.value("subscriptionId", "");
+  }
+  for (const auto& a : alert::parse_alerts(text, source).alerts) {
+    if (!a.subscription_id.empty()) {
+      return a.subscription_id;
+    }
+  }
+  return {};
+}
+
+void apply_seed(State& state, std::string_view text, const std::string& source)
+{
+  const Json doc = Json::parse(text, nullptr, false);
+  if (is_scenario(doc)) {
+    apply_scenario(state, doc);
+    return;
+  }
+  const auto parsed = alert::parse_alerts(text, source);
+  if (parsed.alerts.empty()) {
+    throw InputError(source + ": neither a lab scenario nor an alert export"
+                     + (parsed.diagnostics.empty() ? std::string() : " (" + parsed.diagnostics[0].message + ")"));
+  }
+  for (const auto& a : parsed.alerts) {
+    seed_alert(state, a);
+  }
+}
+
+void seed_defaults(State& state)
+{
+  ensure_group(state, state.config.subscription_id, "rg-lab", "westeurope");
+}
+
+} // namespace dftriage::lab

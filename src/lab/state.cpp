@@ -1,0 +1,26 @@
+#include "state.hpp"
+
+namespace dftriage::lab {
+
+std::string LabConfig::base_url() const
+{
+  return scheme + "://127.0.0.1:" + std::to_string(port);
+}
+
+std::string LabConfig::origin(const LabRequest& request) const
+{
+  return scheme + "://" + (request.host.empty() ? "127.0.0.1" : request.host) + ":" + std::to_string(port);
+}
+
+std::string State::now_iso() const
+{
+  return iso_time(config.clock());
+}
+
+std::string State::next_guid(std::string_view kind)
+{
+  ++sequence;
+  return stable_guid(config.tenant_id + "/" + std::string(kind) + "/" + std::to_string(sequence));
+}
+
+} // namespace dftriage::lab

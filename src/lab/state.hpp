@@ -1,0 +1,96 @@
+#pragma once
+
+// The lab tenant's state: configuration, ARM resources, tokens, logs and the data
+// planes. Plain data guarded by Tenant's mutex; handlers get it by reference.
+
+#include "router.hpp"
+#include "util.hpp"
+
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace dftriage::lab {
+
+struct LabConfig
+{
+  std::string tenant_id;
+  std::string client_id;
+  std::string client_secret;
+  std::string subscription_id;
+  std::string scheme = "http";  // "https" with --https
+  int port = 0;                 // the served port, for absolute URLs
+  std::size_t page_size = 2;    // ARM and Key Vault lists that grow
+  int token_lifetime_s = 3600;  // expires_in of issued tokens
+  int retry_after_s = 1;        // Retry-After of 202s and LRO polls
+  int lro_polls = 1;            // polls that see InProgress before Succeeded
+  std::function<Clock::time_point()> clock = [] { return Clock::now(); };
+
+  // Returns scheme://127.0.0.1:port (no trailing '/').
+  std::string base_url() const;
+  // Returns scheme://host:port: the origin `request` was sent to.
+  std::string origin(const LabRequest& request) const;
+};
+
+struct TokenInfo
+{
+  std::string client_id;
+  std::vector<std::string> audiences;  // "arm", "graph", "keyvault", "loganalytics"
+  Clock::time_point expires;
+};
+
+// One long-running operation, polled through Azure-AsyncOperation and Location.
+struct Operation
+{
+  int polls_left = 0;
+  Json result;       // the Location's final body; null: 200 without body
+  std::string started;
+};
+
+struct SecretVersion
+{
+  std::string version;
+  std::string value;
+  std::string content_type;
+  Json attributes;  // enabled, created, updated, recoveryLevel, recoverableDays
+  Json tags = Json::object();
+};
+
+struct DeletedSecret
+{
+  std::vector<SecretVersion> versions;
+  std::string deleted_date;
+};
+
+// One vault's data plane.
+struct VaultData
+{
+  std::map<std::string, std::vector<SecretVersion>> secrets;  // key: lower-case name; versions oldest first
+  std::map<std::string, DeletedSecret> deleted_secrets;
+  std::map<std::string, Json> keys;          // key: lower-case name; KeyItem
+  std::map<std::string, Json> certificates;  // CertificateItem
+};
+
+struct State
+{
+  LabConfig config;
+  std::map<std::string, Json> resources;  // key: lower-case ARM ID (subscriptions and groups included)
+  std::map<std::string, TokenInfo> tokens;
+  std::vector<Json> activity_log;         // EventData, oldest first
+  std::map<std::string, Operation> operations;
+  std::map<std::string, VaultData> vaults;  // key: lower-case vault name
+  std::map<std::string, Json> users;        // key: lower-case object ID; Graph user
+  std::map<std::string, Json> service_principals;
+  std::vector<Json> directory_role_assignments;  // Graph unifiedRoleAssignment
+  std::vector<Json> diagnostics;          // AzureDiagnostics rows as objects, oldest first
+  std::map<std::string, std::string> workspaces;  // workspace customer ID -> vault names it logs ("" any)
+  std::uint64_t sequence = 0;             // makes lab-made names unique and deterministic
+
+  // Returns the current time as ISO 8601.
+  std::string now_iso() const;
+  // Returns a deterministic GUID for the next lab-made object.
+  std::string next_guid(std::string_view kind);
+};
+
+} // namespace dftriage::lab

@@ -1,0 +1,41 @@
+#include "tenant.hpp"
+
+#include "arm.hpp"
+#include "identity.hpp"
+#include "modules.hpp"
+
+namespace dftriage::lab {
+
+Tenant::Tenant(LabConfig config)
+{
+  m_state.config = std::move(config);
+  add_identity_routes(m_router, m_state);
+  add_operation_routes(m_router, m_state);
+  add_keyvault_routes(m_router, m_state);
+  add_authorization_routes(m_router, m_state);
+  add_security_routes(m_router, m_state);
+  add_resource_routes(m_router, m_state);
+}
+
+LabResponse Tenant::handle(const LabRequest& request)
+{
+  std::lock_guard<std::mutex> lock(m_mutex);
+  std::string caller;
+  LabResponse response = m_router.dispatch(
+    request, [this](const LabRequest& r, std::string_view audience) { return authorize(m_state, r, audience); },
+    &caller);
+  response.with_header("x-ms-request-id", random_guid());
+  response.with_header("x-ms-correlation-request-id",
+                       request.header("x-ms-correlation-request-id").value_or(random_guid()));
+  if (const auto client = request.header("x-ms-client-request-id")) {
+    response.with_header("x-ms-client-request-id", *client);
+  }
+  if (!caller.empty()) {
+    LabRequest served = request;
+    served.caller = caller;
+    record_activity(m_state, served, response);
+  }
+  return response;
+}
+
+} // namespace dftriage::lab

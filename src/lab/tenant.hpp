@@ -1,0 +1,44 @@
+#pragma once
+
+// The whole imitated tenant without HTTP: state, every service's routes, and what
+// Azure adds to every response. Thread-safe: one request at a time changes the state.
+
+#include "router.hpp"
+#include "state.hpp"
+
+#include <mutex>
+
+namespace dftriage::lab {
+
+class Tenant
+{
+public:
+  // Builds the route table over a state made from `config`.
+  explicit Tenant(LabConfig config);
+  Tenant(const Tenant&) = delete;
+  Tenant& operator=(const Tenant&) = delete;
+
+  // Answers `request` as Azure would: routes it, adds x-ms-request-id,
+  // x-ms-correlation-request-id and the echoed x-ms-client-request-id, and logs
+  // mutating ARM requests in the activity log. Never throws for bad requests.
+  LabResponse handle(const LabRequest& request);
+
+  // Returns the state, for seeding and tests; not to be used while serving (no lock).
+  State& state() { return m_state; }
+  // Runs `change` on the state under the lock.
+  template <class F>
+  void with_state(F&& change)
+  {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    change(m_state);
+  }
+  // Returns the route table.
+  const Router& router() const { return m_router; }
+
+private:
+  std::mutex m_mutex;
+  State m_state;
+  Router m_router;
+};
+
+} // namespace dftriage::lab
