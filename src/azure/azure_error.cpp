@@ -6,8 +6,8 @@ namespace dftriage::azure {
 
 namespace {
 
-constexpr std::size_t k_max_text_body = 200;  // characters of a non-JSON body kept
-constexpr int k_max_inner_depth = 8;          // levels of innererror followed
+constexpr std::size_t k_max_text_body = 200; // characters of a non-JSON body kept
+constexpr int k_max_inner_depth = 8;         // levels of innererror followed
 
 std::string string_at(const nlohmann::json& object, const char* key)
 {
@@ -44,7 +44,7 @@ void read_error_object(const nlohmann::json& error, AzureErrorInfo& info)
   }
   const nlohmann::json* inner = inner_of(error);
   if (inner != nullptr && info.request_id.empty()) {
-    info.request_id = string_at(*inner, "request-id");  // Graph
+    info.request_id = string_at(*inner, "request-id"); // Graph
   }
   for (int depth = 0; inner != nullptr && depth < k_max_inner_depth; ++depth) {
     ErrorDetail detail{string_at(*inner, "code"), string_at(*inner, "message")};
@@ -73,33 +73,52 @@ std::string describe(const AzureErrorInfo& info)
 } // namespace
 
 AzureError::AzureError(AzureErrorInfo info)
-  : Error(describe(info), ExitStatus::azure_failure)
-  , m_info(std::move(info))
+    : Error(describe(info), ExitStatus::azure_failure)
+    , m_info(std::move(info))
 {
 }
 
 std::string_view reason_phrase(int status)
 {
   switch (status) {
-  case 400: return "Bad Request";
-  case 401: return "Unauthorized";
-  case 403: return "Forbidden";
-  case 404: return "Not Found";
-  case 405: return "Method Not Allowed";
-  case 408: return "Request Timeout";
-  case 409: return "Conflict";
-  case 410: return "Gone";
-  case 412: return "Precondition Failed";
-  case 413: return "Payload Too Large";
-  case 415: return "Unsupported Media Type";
-  case 422: return "Unprocessable Entity";
-  case 429: return "Too Many Requests";
-  case 500: return "Internal Server Error";
-  case 501: return "Not Implemented";
-  case 502: return "Bad Gateway";
-  case 503: return "Service Unavailable";
-  case 504: return "Gateway Timeout";
-  default: return "";
+  case 400:
+    return "Bad Request";
+  case 401:
+    return "Unauthorized";
+  case 403:
+    return "Forbidden";
+  case 404:
+    return "Not Found";
+  case 405:
+    return "Method Not Allowed";
+  case 408:
+    return "Request Timeout";
+  case 409:
+    return "Conflict";
+  case 410:
+    return "Gone";
+  case 412:
+    return "Precondition Failed";
+  case 413:
+    return "Payload Too Large";
+  case 415:
+    return "Unsupported Media Type";
+  case 422:
+    return "Unprocessable Entity";
+  case 429:
+    return "Too Many Requests";
+  case 500:
+    return "Internal Server Error";
+  case 501:
+    return "Not Implemented";
+  case 502:
+    return "Bad Gateway";
+  case 503:
+    return "Service Unavailable";
+  case 504:
+    return "Gateway Timeout";
+  default:
+    return "";
   }
 }
 
@@ -117,10 +136,10 @@ void parse_error_body(std::string_view body, AzureErrorInfo& info)
   if (error != json.end() && error->is_object()) {
     read_error_object(*error, info);
   } else if (error != json.end() && error->is_string()) {
-    info.code = error->get<std::string>();  // OAuth: {error, error_description}
+    info.code = error->get<std::string>(); // OAuth: {error, error_description}
     info.message = string_at(json, "error_description");
   } else {
-    read_error_object(json, info);  // flat {code, message}
+    read_error_object(json, info); // flat {code, message}
   }
 }
 
@@ -136,8 +155,8 @@ AzureErrorInfo read_error_response(std::string_view method, std::string_view url
   if (!reason.empty()) {
     info.summary += " " + std::string(reason);
   }
-  info.request_id = response.header("x-ms-request-id").value_or(
-    response.header("request-id").value_or(std::string()));
+  info.request_id = response.header("x-ms-request-id")
+                        .value_or(response.header("request-id").value_or(std::string()));
   parse_error_body(response.body, info);
   return info;
 }

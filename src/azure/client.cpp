@@ -1,13 +1,13 @@
 #include "dftriage/azure/client.hpp"
 
 #include "azure/follow_url.hpp"
+#include "azure/headers.hpp"
 #include "dftriage/azure/azure_error.hpp"
 #include "dftriage/util/error.hpp"
 #include "dftriage/util/text.hpp"
 
-#include <spdlog/spdlog.h>
-
 #include <algorithm>
+#include <spdlog/spdlog.h>
 
 namespace dftriage::azure {
 
@@ -15,25 +15,15 @@ namespace {
 
 using std::chrono::milliseconds;
 
-std::string header_or_empty(const std::vector<Header>& headers, std::string_view name)
-{
-  for (const auto& h : headers) {
-    if (text::iequals(h.name, name)) {
-      return h.value;
-    }
-  }
-  return {};
-}
-
 Response to_response(HttpResponse http, std::string client_request_id)
 {
   Response out;
   out.status = http.status;
-  out.request_id = header_or_empty(http.headers, "x-ms-request-id");
+  out.request_id = header_value(http.headers, "x-ms-request-id");
   if (out.request_id.empty()) {
-    out.request_id = header_or_empty(http.headers, "request-id");
+    out.request_id = header_value(http.headers, "request-id");
   }
-  out.correlation_id = header_or_empty(http.headers, "x-ms-correlation-request-id");
+  out.correlation_id = header_value(http.headers, "x-ms-correlation-request-id");
   out.client_request_id = std::move(client_request_id);
   out.body = nlohmann::ordered_json::parse(http.body, nullptr, false);
   if (out.body.is_discarded()) {
@@ -48,20 +38,16 @@ Response to_response(HttpResponse http, std::string client_request_id)
 
 std::optional<std::string> Response::header(std::string_view name) const
 {
-  for (const auto& h : headers) {
-    if (text::iequals(h.name, name)) {
-      return h.value;
-    }
-  }
-  return std::nullopt;
+  const Header* found = find_header(headers, name);
+  return found != nullptr ? std::optional<std::string>(found->value) : std::nullopt;
 }
 
 Client::Client(const Cloud& cloud, TokenCredential* credential, HttpTransport& transport,
                ClientOptions options)
-  : m_cloud(cloud)
-  , m_credential(credential)
-  , m_transport(transport)
-  , m_options(std::move(options))
+    : m_cloud(cloud)
+    , m_credential(credential)
+    , m_transport(transport)
+    , m_options(std::move(options))
 {
   if (m_credential == nullptr && m_options.mode == ClientMode::live) {
     throw Error("the Azure client needs a credential to send requests");
@@ -126,7 +112,7 @@ Response Client::transmit(const Call& call)
   bool refreshed = false;
   for (int attempt = 1;; ++attempt) {
     const HttpRequest http = build(call, client_request_id);
-    const int counted = refreshed ? attempt - 1 : attempt;  // the 401 resend is free
+    const int counted = refreshed ? attempt - 1 : attempt; // the 401 resend is free
     const bool last = counted >= m_options.retry.max_attempts;
     const auto started = std::chrono::steady_clock::now();
     HttpResponse response;

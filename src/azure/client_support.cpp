@@ -1,15 +1,13 @@
 // The Azure client's plumbing: the observer and the log, waiting, clocks, randomness.
 
+#include "azure/headers.hpp"
 #include "dftriage/azure/client.hpp"
-
 #include "dftriage/util/error.hpp"
 #include "dftriage/util/signals.hpp"
 #include "dftriage/util/text.hpp"
 
-#include <spdlog/spdlog.h>
-
 #include <poll.h>
-
+#include <spdlog/spdlog.h>
 #include <thread>
 
 namespace dftriage::azure {
@@ -21,22 +19,12 @@ using std::chrono::milliseconds;
 // How often a sleep without the interrupt pipe looks at the interrupt flag.
 constexpr milliseconds k_interrupt_check{100};
 
-std::string header_value(const std::vector<Header>& headers, std::string_view name)
-{
-  for (const auto& h : headers) {
-    if (text::iequals(h.name, name)) {
-      return h.value;
-    }
-  }
-  return {};
-}
-
 void interruptible_sleep(milliseconds duration)
 {
   const auto until = std::chrono::steady_clock::now() + duration;
   while (!signals::interrupted()) {
     const auto left =
-      std::chrono::duration_cast<milliseconds>(until - std::chrono::steady_clock::now());
+        std::chrono::duration_cast<milliseconds>(until - std::chrono::steady_clock::now());
     if (left.count() <= 0) {
       return;
     }
@@ -59,15 +47,15 @@ void Client::observe(const HttpRequest& sent, const HttpResponse* received,
   const std::string client_request_id = header_value(sent.headers, "x-ms-client-request-id");
   const auto ms = std::chrono::duration_cast<milliseconds>(elapsed);
   if (received == nullptr) {
-    spdlog::debug("{} {}: {} (attempt {}, x-ms-client-request-id {}, {} ms)", sent.method,
-                  sent.url, error, attempt, client_request_id, ms.count());
+    spdlog::debug("{} {}: {} (attempt {}, x-ms-client-request-id {}, {} ms)", sent.method, sent.url,
+                  error, attempt, client_request_id, ms.count());
   } else {
     spdlog::debug("{} {} -> {} (attempt {}, x-ms-request-id {}, x-ms-correlation-request-id {}, "
                   "x-ms-client-request-id {}, {} ms)",
                   sent.method, sent.url, received->status, attempt,
                   header_value(received->headers, "x-ms-request-id"),
-                  header_value(received->headers, "x-ms-correlation-request-id"),
-                  client_request_id, ms.count());
+                  header_value(received->headers, "x-ms-correlation-request-id"), client_request_id,
+                  ms.count());
   }
   if (!m_options.observer) {
     return;

@@ -9,7 +9,6 @@
 #include "dftriage/version.hpp"
 
 #include <curl/curl.h>
-
 #include <fstream>
 #include <sstream>
 
@@ -61,7 +60,10 @@ private:
   curl_slist* m_list = nullptr;
 };
 
-bool has_line_break(const std::string& s) { return s.find_first_of("\r\n") != std::string::npos; }
+bool has_line_break(const std::string& s)
+{
+  return s.find_first_of("\r\n") != std::string::npos;
+}
 
 bool never_reached_server(CURLcode code)
 {
@@ -83,7 +85,8 @@ bool never_reached_server(CURLcode code)
 class CurlTransport : public HttpTransport
 {
 public:
-  explicit CurlTransport(const TransportOptions& options) : m_options(options)
+  explicit CurlTransport(const TransportOptions& options)
+      : m_options(options)
   {
     global_init();
     m_handle = curl_easy_init();
@@ -111,9 +114,9 @@ private:
 
   TransportOptions m_options;
   CURL* m_handle = nullptr;
-  std::string m_ca_blob;  // the system's CAs followed by the extra bundle
+  std::string m_ca_blob; // the system's CAs followed by the extra bundle
   char m_error[CURL_ERROR_SIZE] = {};
-  HttpResponse m_response;  // being received
+  HttpResponse m_response; // being received
   bool m_too_large = false;
 };
 
@@ -126,8 +129,8 @@ void CurlTransport::load_ca_bundle()
   // A CA blob replaces libcurl's default CA file, so the system's CAs go in first to keep
   // trusting them beside the lab's CA.
   const char* system_file = nullptr;
-  if (curl_easy_getinfo(m_handle, CURLINFO_CAINFO, &system_file) == CURLE_OK
-      && system_file != nullptr) {
+  if (curl_easy_getinfo(m_handle, CURLINFO_CAINFO, &system_file) == CURLE_OK &&
+      system_file != nullptr) {
     m_ca_blob = read_file(system_file);
   }
   if (!m_ca_blob.empty() && m_ca_blob.back() != '\n') {
@@ -153,7 +156,8 @@ void CurlTransport::set_options(const HttpRequest& request, HeaderList& headers)
   curl_easy_setopt(m_handle, CURLOPT_USERAGENT, (std::string("dftriage/") + k_version).c_str());
   curl_easy_setopt(m_handle, CURLOPT_CONNECTTIMEOUT_MS,
                    static_cast<long>(m_options.connect_timeout.count()));
-  curl_easy_setopt(m_handle, CURLOPT_TIMEOUT_MS, static_cast<long>(m_options.total_timeout.count()));
+  curl_easy_setopt(m_handle, CURLOPT_TIMEOUT_MS,
+                   static_cast<long>(m_options.total_timeout.count()));
   curl_easy_setopt(m_handle, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(m_handle, CURLOPT_TCP_KEEPALIVE, 1L);
   curl_easy_setopt(m_handle, CURLOPT_ERRORBUFFER, m_error);
@@ -167,14 +171,14 @@ void CurlTransport::set_options(const HttpRequest& request, HeaderList& headers)
   bool has_content_type = false;
   for (const auto& h : request.headers) {
     if (has_line_break(h.name) || has_line_break(h.value)) {
-      throw Error("refusing to send the header " + terminal::sanitize(h.name)
-                  + ": it contains a line break");
+      throw Error("refusing to send the header " + terminal::sanitize(h.name) +
+                  ": it contains a line break");
     }
     has_content_type = has_content_type || curl_strequal(h.name.c_str(), "Content-Type") != 0;
     // "Name;" is libcurl's way of sending a header with an empty value.
     headers.add(h.value.empty() ? h.name + ";" : h.name + ": " + h.value);
   }
-  headers.add("Expect:");  // no 100-continue round trip for larger bodies
+  headers.add("Expect:"); // no 100-continue round trip for larger bodies
 
   if (request.method == "GET") {
     curl_easy_setopt(m_handle, CURLOPT_HTTPGET, 1L);
@@ -187,7 +191,7 @@ void CurlTransport::set_options(const HttpRequest& request, HeaderList& headers)
       curl_easy_setopt(m_handle, CURLOPT_POSTFIELDSIZE_LARGE,
                        static_cast<curl_off_t>(request.body.size()));
       if (!has_content_type) {
-        headers.add("Content-Type:");  // not libcurl's form-urlencoded default
+        headers.add("Content-Type:"); // not libcurl's form-urlencoded default
       }
     }
   }
@@ -221,8 +225,8 @@ void CurlTransport::fail(const HttpRequest& request, CURLcode code) const
   }
   std::string message = request.method + " " + request.url + ": ";
   if (m_too_large) {
-    message += "the response is larger than " + std::to_string(m_options.max_response_bytes)
-               + " bytes";
+    message +=
+        "the response is larger than " + std::to_string(m_options.max_response_bytes) + " bytes";
   } else {
     message += curl_easy_strerror(code);
     if (m_error[0] != '\0') {
@@ -238,7 +242,7 @@ std::size_t CurlTransport::on_body(char* data, std::size_t size, std::size_t cou
   const std::size_t n = size * count;
   if (transport.m_response.body.size() + n > transport.m_options.max_response_bytes) {
     transport.m_too_large = true;
-    return 0;  // makes libcurl stop with CURLE_WRITE_ERROR
+    return 0; // makes libcurl stop with CURLE_WRITE_ERROR
   }
   transport.m_response.body.append(data, n);
   return n;
@@ -253,7 +257,7 @@ std::size_t CurlTransport::on_header(char* data, std::size_t size, std::size_t c
     line.remove_suffix(1);
   }
   if (line.rfind("HTTP/", 0) == 0) {
-    response.headers.clear();  // a new response begins (after 100 Continue or a proxy's 200)
+    response.headers.clear(); // a new response begins (after 100 Continue or a proxy's 200)
     return n;
   }
   const std::size_t colon = line.find(':');

@@ -42,9 +42,9 @@ std::string url_origin(std::string_view url)
   }
   const std::string lower_scheme = text::to_lower(scheme);
   const std::string default_port = lower_scheme == "https" ? ":443" : ":80";
-  if (authority.size() > default_port.size()
-      && authority.compare(authority.size() - default_port.size(), default_port.size(),
-                           default_port) == 0) {
+  if (authority.size() > default_port.size() &&
+      authority.compare(authority.size() - default_port.size(), default_port.size(),
+                        default_port) == 0) {
     authority.resize(authority.size() - default_port.size());
   }
   return lower_scheme + "://" + authority;
@@ -55,9 +55,9 @@ bool is_loopback_url(std::string_view url)
   std::string_view scheme;
   const std::string host = text::to_lower(host_of(authority_of(url, scheme)));
   const std::string_view suffix = ".localhost";
-  return host == "localhost" || host == "[::1]" || host.rfind("127.", 0) == 0
-         || (host.size() > suffix.size()
-             && host.compare(host.size() - suffix.size(), suffix.size(), suffix) == 0);
+  return host == "localhost" || host == "[::1]" || host.rfind("127.", 0) == 0 ||
+         (host.size() > suffix.size() &&
+          host.compare(host.size() - suffix.size(), suffix.size(), suffix) == 0);
 }
 
 std::string resolve_follow_up(std::string_view base, std::string_view link)
@@ -67,8 +67,7 @@ std::string resolve_follow_up(std::string_view base, std::string_view link)
     return origin + std::string(link);
   }
   if (url_origin(link) != origin || origin.empty()) {
-    throw Error("refusing to follow " + text::quote(link) + ": it leaves "
-                  + origin,
+    throw Error("refusing to follow " + text::quote(link) + ": it leaves " + origin,
                 ExitStatus::azure_failure);
   }
   return std::string(link);

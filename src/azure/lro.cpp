@@ -5,9 +5,8 @@
 #include "dftriage/azure/client.hpp"
 #include "dftriage/util/text.hpp"
 
-#include <spdlog/spdlog.h>
-
 #include <algorithm>
+#include <spdlog/spdlog.h>
 
 namespace dftriage::azure {
 
@@ -19,12 +18,15 @@ using std::chrono::milliseconds;
 // "Retry-After: 0" for ever).
 constexpr int k_max_polls = 2000;
 
-bool is_success(int status) { return status >= 200 && status <= 299; }
+bool is_success(int status)
+{
+  return status >= 200 && status <= 299;
+}
 
 bool is_terminal(std::string_view state)
 {
-  return text::iequals(state, "Succeeded") || text::iequals(state, "Failed")
-         || text::iequals(state, "Canceled") || text::iequals(state, "Cancelled");
+  return text::iequals(state, "Succeeded") || text::iequals(state, "Failed") ||
+         text::iequals(state, "Canceled") || text::iequals(state, "Cancelled");
 }
 
 std::string provisioning_state(const Response& response)
@@ -51,7 +53,10 @@ std::string operation_status(const Response& response)
   return {};
 }
 
-HttpResponse raw(const Response& r) { return {r.status, r.headers, r.raw_body}; }
+HttpResponse raw(const Response& r)
+{
+  return {r.status, r.headers, r.raw_body};
+}
 
 // The error of an operation that ended Failed or Canceled, named after the request that
 // started it.
@@ -63,7 +68,10 @@ HttpResponse raw(const Response& r) { return {r.status, r.headers, r.raw_body}; 
   throw AzureError(std::move(info));
 }
 
-bool changes_resource(const std::string& method) { return method == "PUT" || method == "PATCH"; }
+bool changes_resource(const std::string& method)
+{
+  return method == "PUT" || method == "PATCH";
+}
 
 } // namespace
 
@@ -71,9 +79,9 @@ Response Client::finish_operation(const Call& original, Response first, const Re
 {
   const bool accepted = first.status == 201 || first.status == 202;
   const std::string state = provisioning_state(first);
-  const bool provisioning = (first.status == 200 || first.status == 201)
-                            && request.purpose == "action" && changes_resource(original.method)
-                            && !state.empty() && !is_terminal(state);
+  const bool provisioning = (first.status == 200 || first.status == 201) &&
+                            request.purpose == "action" && changes_resource(original.method) &&
+                            !state.empty() && !is_terminal(state);
   const auto operation = first.header("Azure-AsyncOperation");
   const auto location = first.header("Location");
   if (operation && (accepted || provisioning)) {
@@ -104,8 +112,7 @@ Response Client::transmit_ok(const Call& call)
   return response;
 }
 
-void Client::poll_wait(const Call& original, const Response& last, int poll,
-                       milliseconds& waited)
+void Client::poll_wait(const Call& original, const Response& last, int poll, milliseconds& waited)
 {
   const PollPolicy& policy = m_options.poll;
   milliseconds delay = policy.first_delay;
@@ -118,8 +125,8 @@ void Client::poll_wait(const Call& original, const Response& last, int poll,
   }
   delay = std::min(delay, policy.max_delay);
   if (poll > k_max_polls || waited + delay > policy.max_total_wait) {
-    throw Error(original.method + " " + original.url + ": the operation did not finish within "
-                  + std::to_string(waited.count() / 1000) + " s",
+    throw Error(original.method + " " + original.url + ": the operation did not finish within " +
+                    std::to_string(waited.count() / 1000) + " s",
                 ExitStatus::azure_failure);
   }
   spdlog::debug("{} {}: operation running; polling in {} ms", original.method, original.url,
@@ -128,63 +135,63 @@ void Client::poll_wait(const Call& original, const Response& last, int poll,
   wait(delay);
 }
 
-Response Client::poll_async_operation(const Call& original, const Response& first,
-                                      const std::string& operation_url)
+Response Client::poll_until(const Call& original, const Response& first, const Call& poll,
+                            const std::function<bool(const Response&)>& finished)
 {
-  const Call poll = follow_up(original, operation_url);
-  milliseconds waited{0};
-  Response last = first;
-  for (int n = 1;; ++n) {
-    poll_wait(original, last, n, waited);
-    last = transmit_ok(poll);
-    const std::string state = operation_status(last);
-    if (text::iequals(state, "Succeeded")) {
-      return last;
-    }
-    if (is_terminal(state)) {
-      operation_failed(original.method, original.url, last, "operation " + state);
-    }
-  }
-}
-
-Response Client::poll_location(const Call& original, const Response& first,
-                               const std::string& location)
-{
-  const Call poll = follow_up(original, location);
   milliseconds waited{0};
   Response last = first;
   for (int n = 1;; ++n) {
     poll_wait(original, last, n, waited);
     last = transmit(poll);
-    if (last.status == 202) {
-      continue;
-    }
-    if (is_success(last.status)) {
+    if (finished(last)) {
       return last;
     }
-    // The operation's own failure: name the request that started it.
-    AzureErrorInfo info = read_error_response(original.method, original.url, raw(last));
-    info.summary = "operation failed: " + info.summary;
-    throw AzureError(std::move(info));
   }
+}
+
+Response Client::poll_async_operation(const Call& original, const Response& first,
+                                      const std::string& operation_url)
+{
+  const Call poll = follow_up(original, operation_url);
+  return poll_until(original, first, poll, [&](const Response& last) {
+    if (!is_success(last.status)) {
+      throw make_azure_error(poll.method, poll.url, raw(last));
+    }
+    const std::string state = operation_status(last);
+    if (is_terminal(state) && !text::iequals(state, "Succeeded")) {
+      operation_failed(original.method, original.url, last, "operation " + state);
+    }
+    return text::iequals(state, "Succeeded");
+  });
+}
+
+Response Client::poll_location(const Call& original, const Response& first,
+                               const std::string& location)
+{
+  return poll_until(original, first, follow_up(original, location), [&](const Response& last) {
+    if (last.status != 202 && !is_success(last.status)) {
+      // The operation's own failure: name the request that started it.
+      AzureErrorInfo info = read_error_response(original.method, original.url, raw(last));
+      info.summary = "operation failed: " + info.summary;
+      throw AzureError(std::move(info));
+    }
+    return last.status != 202;
+  });
 }
 
 Response Client::poll_provisioning(const Call& original, const Response& first)
 {
   const Call poll = follow_up(original, original.url);
-  milliseconds waited{0};
-  Response last = first;
-  for (int n = 1;; ++n) {
-    poll_wait(original, last, n, waited);
-    last = transmit_ok(poll);
-    const std::string state = provisioning_state(last);
-    if (state.empty() || text::iequals(state, "Succeeded")) {
-      return last;
+  return poll_until(original, first, poll, [&](const Response& last) {
+    if (!is_success(last.status)) {
+      throw make_azure_error(poll.method, poll.url, raw(last));
     }
-    if (is_terminal(state)) {
+    const std::string state = provisioning_state(last);
+    if (is_terminal(state) && !text::iequals(state, "Succeeded")) {
       operation_failed(original.method, original.url, last, "provisioningState " + state);
     }
-  }
+    return state.empty() || text::iequals(state, "Succeeded");
+  });
 }
 
 } // namespace dftriage::azure

@@ -35,7 +35,8 @@ std::vector<nlohmann::ordered_json> Client::list(const Request& request)
     auto& body = response.body;
     const auto value = body.is_object() ? body.find("value") : body.end();
     if (!body.is_object() || value == body.end() || !value->is_array()) {
-      throw Error(call.method + " " + call.url + ": the response is not a list (no \"value\" array)",
+      throw Error(call.method + " " + call.url +
+                      ": the response is not a list (no \"value\" array)",
                   ExitStatus::azure_failure);
     }
     for (auto& item : *value) {
@@ -47,8 +48,8 @@ std::vector<nlohmann::ordered_json> Client::list(const Request& request)
       return items;
     }
     if (page >= m_options.max_pages) {
-      throw Error(request.method + " " + request.url + ": more than "
-                    + std::to_string(m_options.max_pages) + " pages",
+      throw Error(request.method + " " + request.url + ": more than " +
+                      std::to_string(m_options.max_pages) + " pages",
                   ExitStatus::azure_failure);
     }
     call = follow_up(call, next);

@@ -60,10 +60,10 @@ std::optional<std::chrono::system_clock::time_point> parse_http_date(std::string
 {
   // "Sun, 06 Nov 1994 08:49:37 GMT": fixed width, 29 characters.
   static constexpr std::array<std::string_view, 12> k_months = {
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+      "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
   s = text::trim(s);
-  if (s.size() != 29 || s.substr(3, 2) != ", " || s[7] != ' ' || s[11] != ' ' || s[16] != ' '
-      || s[19] != ':' || s[22] != ':' || s.substr(25) != " GMT") {
+  if (s.size() != 29 || s.substr(3, 2) != ", " || s[7] != ' ' || s[11] != ' ' || s[16] != ' ' ||
+      s[19] != ':' || s[22] != ':' || s.substr(25) != " GMT") {
     return std::nullopt;
   }
   const auto month = std::find(k_months.begin(), k_months.end(), s.substr(8, 3));
@@ -72,8 +72,8 @@ std::optional<std::chrono::system_clock::time_point> parse_http_date(std::string
   const auto hour = parse_int(s.substr(17, 2));
   const auto minute = parse_int(s.substr(20, 2));
   const auto second = parse_int(s.substr(23, 2));
-  if (month == k_months.end() || !day || !year || !hour || !minute || !second || *day < 1
-      || *day > 31 || *hour > 23 || *minute > 59 || *second > 60) {
+  if (month == k_months.end() || !day || !year || !hour || !minute || !second || *day < 1 ||
+      *day > 31 || *hour > 23 || *minute > 59 || *second > 60) {
     return std::nullopt;
   }
   const auto m = static_cast<unsigned>(month - k_months.begin() + 1);
@@ -106,14 +106,14 @@ std::optional<milliseconds> server_wait(const HttpResponse& response,
 
 bool is_transient_status(int status)
 {
-  return status == 408 || status == 429 || status == 500 || status == 502 || status == 503
-         || status == 504;
+  return status == 408 || status == 429 || status == 500 || status == 502 || status == 503 ||
+         status == 504;
 }
 
 bool is_idempotent(std::string_view method)
 {
-  return method == "GET" || method == "HEAD" || method == "PUT" || method == "DELETE"
-         || method == "OPTIONS";
+  return method == "GET" || method == "HEAD" || method == "PUT" || method == "DELETE" ||
+         method == "OPTIONS";
 }
 
 bool may_retry_status(std::string_view method, bool retry_safe, int status)
@@ -137,7 +137,8 @@ milliseconds backoff_delay(const RetryPolicy& policy, int retry, double unit_ran
   }
   ceiling = std::min(ceiling, policy.max_delay);
   const double fraction = std::clamp(unit_random, 0.0, 1.0);
-  return milliseconds(static_cast<milliseconds::rep>(static_cast<double>(ceiling.count()) * fraction));
+  return milliseconds(
+      static_cast<milliseconds::rep>(static_cast<double>(ceiling.count()) * fraction));
 }
 
 } // namespace dftriage::azure

@@ -3,9 +3,8 @@
 // Test support: an Azure client wired to a FakeTransport and a FakeCredential, whose
 // waits are recorded instead of slept and whose clock and jitter are fixed.
 
-#include "support/fake_transport.hpp"
-
 #include "dftriage/azure/client.hpp"
+#include "support/fake_transport.hpp"
 
 #include <chrono>
 #include <vector>
@@ -16,16 +15,16 @@ namespace dftriage::test {
 inline const std::chrono::system_clock::time_point k_fixed_now{std::chrono::seconds(784111777)};
 
 inline const std::string k_vault_url =
-  "https://management.azure.com/subscriptions/s/resourceGroups/rg/providers/"
-  "Microsoft.KeyVault/vaults/kv1?api-version=2026-02-01";
+    "https://management.azure.com/subscriptions/s/resourceGroups/rg/providers/"
+    "Microsoft.KeyVault/vaults/kv1?api-version=2026-02-01";
 
 struct ClientHarness
 {
   FakeTransport transport;
   FakeCredential credential;
-  std::vector<std::chrono::milliseconds> waits;  // every wait the client asked for
-  std::vector<azure::Exchange> exchanges;        // everything the observer saw
-  double jitter = 1.0;                           // the "random" number for backoff
+  std::vector<std::chrono::milliseconds> waits; // every wait the client asked for
+  std::vector<azure::Exchange> exchanges;       // everything the observer saw
+  double jitter = 1.0;                          // the "random" number for backoff
 
   // Returns options recording waits and exchanges, with a fixed clock and jitter.
   azure::ClientOptions options()
@@ -39,7 +38,10 @@ struct ClientHarness
   }
 
   // Returns a live client on the public cloud over the fake transport and credential.
-  azure::Client client() { return azure::Client(azure::public_cloud(), &credential, transport, options()); }
+  azure::Client client()
+  {
+    return azure::Client(azure::public_cloud(), &credential, transport, options());
+  }
 };
 
 // Returns a request of `method` to `url` with the "arm" audience.

@@ -46,8 +46,8 @@ public:
   {
     m_sent.push_back(request);
     if (m_script.empty()) {
-      throw std::logic_error("FakeTransport: unexpected request " + request.method + " "
-                             + request.url);
+      throw std::logic_error("FakeTransport: unexpected request " + request.method + " " +
+                             request.url);
     }
     auto next = std::move(m_script.front());
     m_script.pop_front();
@@ -94,11 +94,11 @@ private:
 inline std::string header_of(const azure::HttpRequest& request, const std::string& name)
 {
   for (const auto& h : request.headers) {
-    if (h.name.size() == name.size()
-        && std::equal(h.name.begin(), h.name.end(), name.begin(), [](char a, char b) {
-             return std::tolower(static_cast<unsigned char>(a))
-                    == std::tolower(static_cast<unsigned char>(b));
-           })) {
+    if (h.name.size() == name.size() &&
+        std::equal(h.name.begin(), h.name.end(), name.begin(), [](char a, char b) {
+          return std::tolower(static_cast<unsigned char>(a)) ==
+                 std::tolower(static_cast<unsigned char>(b));
+        })) {
       return h.value;
     }
   }

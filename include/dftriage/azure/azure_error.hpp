@@ -4,7 +4,6 @@
 #include "dftriage/util/error.hpp"
 
 #include <nlohmann/json.hpp>
-
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,15 +21,15 @@ struct ErrorDetail
 // What an Azure error response (or a failed long-running operation) said.
 struct AzureErrorInfo
 {
-  std::string method;      // of the request that failed
+  std::string method; // of the request that failed
   std::string url;
-  int status = 0;          // HTTP status (of the poll that reported a failed operation)
-  std::string summary;     // "409 Conflict", "operation Failed"
-  std::string code;        // "ConflictError"; empty when the body had none
-  std::string message;     // the server's message, or the start of a non-JSON body
+  int status = 0;      // HTTP status (of the poll that reported a failed operation)
+  std::string summary; // "409 Conflict", "operation Failed"
+  std::string code;    // "ConflictError"; empty when the body had none
+  std::string message; // the server's message, or the start of a non-JSON body
   std::string target;
   std::vector<ErrorDetail> details;
-  std::string request_id;  // x-ms-request-id, request-id, or Graph's innerError.request-id
+  std::string request_id; // x-ms-request-id, request-id, or Graph's innerError.request-id
 };
 
 // An Azure call answered with an error (exit status azure_failure). what() reads

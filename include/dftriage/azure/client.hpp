@@ -6,11 +6,10 @@
 #include "dftriage/azure/request.hpp"
 #include "dftriage/azure/retry.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <chrono>
 #include <cstddef>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <random>
 #include <string>
@@ -31,14 +30,14 @@ struct Exchange
   std::string url;
   std::vector<Header> request_headers;
   std::string request_body;
-  int status = 0;                  // 0: no response (see transport_error)
-  std::string transport_error;     // TransportError::what() when no response arrived
+  int status = 0;              // 0: no response (see transport_error)
+  std::string transport_error; // TransportError::what() when no response arrived
   std::vector<Header> response_headers;
   std::string response_body;
-  std::string request_id;          // x-ms-request-id
-  std::string correlation_id;      // x-ms-correlation-request-id
-  std::string client_request_id;   // ours, x-ms-client-request-id
-  int attempt = 1;                 // 1 for the first send of this request
+  std::string request_id;        // x-ms-request-id
+  std::string correlation_id;    // x-ms-correlation-request-id
+  std::string client_request_id; // ours, x-ms-client-request-id
+  int attempt = 1;               // 1 for the first send of this request
   std::chrono::milliseconds elapsed{0};
 };
 
@@ -65,13 +64,13 @@ struct ClientOptions
 // What Azure answered (the last response, for an operation that was polled).
 struct Response
 {
-  int status = 0;                 // 0 in dry-run
-  nlohmann::ordered_json body;    // parsed; null when the body is empty or not JSON
+  int status = 0;              // 0 in dry-run
+  nlohmann::ordered_json body; // parsed; null when the body is empty or not JSON
   std::string raw_body;
   std::vector<Header> headers;
-  std::string request_id;         // x-ms-request-id (or Graph's request-id)
-  std::string correlation_id;     // x-ms-correlation-request-id
-  std::string client_request_id;  // the x-ms-client-request-id we sent
+  std::string request_id;        // x-ms-request-id (or Graph's request-id)
+  std::string correlation_id;    // x-ms-correlation-request-id
+  std::string client_request_id; // the x-ms-client-request-id we sent
   bool dry_run = false;
 
   // Returns the first header of that name (case-insensitive), or nullopt.
@@ -126,7 +125,7 @@ private:
   Call make_call(const Request& request) const;
   Call follow_up(const Call& original, const std::string& url) const;
   Response transmit(const Call& call);
-  Response transmit_ok(const Call& call);  // throws AzureError unless 2xx
+  Response transmit_ok(const Call& call); // throws AzureError unless 2xx
   HttpRequest build(const Call& call, const std::string& client_request_id);
   void observe(const HttpRequest& sent, const HttpResponse* received, const std::string& error,
                int attempt, std::chrono::steady_clock::duration elapsed) const;
@@ -138,9 +137,11 @@ private:
   Response finish_operation(const Call& original, Response first, const Request& request);
   Response poll_async_operation(const Call& original, const Response& first,
                                 const std::string& operation_url);
-  Response poll_location(const Call& original, const Response& first,
-                         const std::string& location);
+  Response poll_location(const Call& original, const Response& first, const std::string& location);
   Response poll_provisioning(const Call& original, const Response& first);
+  // Waits and GETs `poll` until `finished` (which may throw) says the operation is over.
+  Response poll_until(const Call& original, const Response& first, const Call& poll,
+                      const std::function<bool(const Response&)>& finished);
   void poll_wait(const Call& original, const Response& last, int poll,
                  std::chrono::milliseconds& waited);
 

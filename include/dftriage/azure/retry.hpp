@@ -16,7 +16,7 @@ struct RetryPolicy
   static constexpr std::chrono::milliseconds k_default_max_delay{30'000};
   static constexpr std::chrono::milliseconds k_default_max_server_wait{60'000};
 
-  int max_attempts = k_default_max_attempts;  // sends in all, the first included
+  int max_attempts = k_default_max_attempts; // sends in all, the first included
   std::chrono::milliseconds base_delay = k_default_base_delay;
   std::chrono::milliseconds max_delay = k_default_max_delay;
   // A Retry-After / x-ms-retry-after-ms longer than this is shortened to it.

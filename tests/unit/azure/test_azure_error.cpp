@@ -29,14 +29,15 @@ TEST_CASE("ARM errors give code, message, target and details")
   CHECK(e.info().details[0].code == "InvalidIp");
   CHECK(e.info().details[0].message == "1.2.3.999");
   CHECK(e.request_id() == "arm-1");
-  CHECK(std::string(e.what())
-        == "GET " + k_url + ": 400 Bad Request: InvalidParameter: Bad ipRules (request ID arm-1)");
+  CHECK(std::string(e.what()) ==
+        "GET " + k_url + ": 400 Bad Request: InvalidParameter: Bad ipRules (request ID arm-1)");
   CHECK(e.status() == ExitStatus::azure_failure);
 }
 
 TEST_CASE("Key Vault data-plane errors keep the innererror chain")
 {
-  const auto e = error_for(403, R"({"error":{"code":"Forbidden","message":"Caller is not authorized",
+  const auto e =
+      error_for(403, R"({"error":{"code":"Forbidden","message":"Caller is not authorized",
     "innererror":{"code":"ForbiddenByPolicy","innererror":{"code":"AccessDenied"}}}})");
   CHECK(e.code() == "Forbidden");
   REQUIRE(e.info().details.size() == 2);
@@ -62,7 +63,9 @@ TEST_CASE("Graph errors give the request ID from innerError")
 
 TEST_CASE("Log Analytics errors give details and the innererror")
 {
-  const auto e = error_for(400, R"({"error":{"code":"BadArgumentError","message":"The request had some invalid properties",
+  const auto e = error_for(
+      400,
+      R"({"error":{"code":"BadArgumentError","message":"The request had some invalid properties",
     "details":[{"code":"SyntaxError","message":"A recognition error occurred.","target":"query","value":"take x"}],
     "innererror":{"code":"SyntaxError","message":"Query could not be parsed"}}})");
   CHECK(e.code() == "BadArgumentError");
@@ -76,7 +79,8 @@ TEST_CASE("flat and OAuth error shapes are read too")
   const auto flat = error_for(400, R"({"code":"BadRequest","message":"filter is invalid"})");
   CHECK(flat.code() == "BadRequest");
   CHECK(flat.info().message == "filter is invalid");
-  const auto oauth = error_for(401, R"({"error":"invalid_client","error_description":"AADSTS7000215"})");
+  const auto oauth =
+      error_for(401, R"({"error":"invalid_client","error_description":"AADSTS7000215"})");
   CHECK(oauth.code() == "invalid_client");
   CHECK(oauth.info().message == "AADSTS7000215");
 }

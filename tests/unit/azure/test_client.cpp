@@ -1,14 +1,11 @@
+#include "dftriage/azure/azure_error.hpp"
 #include "support/client_harness.hpp"
 
-#include "dftriage/azure/azure_error.hpp"
-
 #include <catch2/catch.hpp>
-
-#include <spdlog/sinks/ostream_sink.h>
-#include <spdlog/spdlog.h>
-
 #include <regex>
 #include <set>
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
 #include <sstream>
 
 using namespace dftriage;
@@ -25,7 +22,7 @@ class CapturedLog
 {
 public:
   CapturedLog()
-    : m_previous(spdlog::default_logger())
+      : m_previous(spdlog::default_logger())
   {
     auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(m_out);
     auto logger = std::make_shared<spdlog::logger>("captured", sink);
@@ -48,8 +45,8 @@ private:
 TEST_CASE("send adds the bearer token, the client request ID and the JSON headers")
 {
   ClientHarness h;
-  h.transport.reply(200, R"({"name":"kv1"})", {{"x-ms-request-id", "req-1"},
-                                                {"x-ms-correlation-request-id", "corr-1"}});
+  h.transport.reply(200, R"({"name":"kv1"})",
+                    {{"x-ms-request-id", "req-1"}, {"x-ms-correlation-request-id", "corr-1"}});
   auto request = make_request("PATCH");
   request.body = nlohmann::ordered_json{{"properties", {{"enableSoftDelete", true}}}};
   request.headers.push_back({"If-Match", "\"etag-1\""});
@@ -67,7 +64,8 @@ TEST_CASE("send adds the bearer token, the client request ID and the JSON header
   CHECK(header_of(sent, "If-Match") == "\"etag-1\"");
   const std::regex uuid_v4("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
   CHECK(std::regex_match(header_of(sent, "x-ms-client-request-id"), uuid_v4));
-  CHECK(h.credential.audiences() == std::vector<std::string>{"https://management.core.windows.net/"});
+  CHECK(h.credential.audiences() ==
+        std::vector<std::string>{"https://management.core.windows.net/"});
 
   CHECK(response.status == 200);
   CHECK(response.body["name"] == "kv1");
@@ -104,8 +102,8 @@ TEST_CASE("the token audience follows the request's audience name")
   auto vault = make_request("GET", "https://kv1.vault.azure.net/secrets?api-version=2025-07-01");
   vault.audience = "keyvault";
   client.send(vault);
-  CHECK(h.credential.audiences()
-        == std::vector<std::string>{"https://graph.microsoft.com/", "https://vault.azure.net"});
+  CHECK(h.credential.audiences() ==
+        std::vector<std::string>{"https://graph.microsoft.com/", "https://vault.azure.net"});
 }
 
 TEST_CASE("the observer sees every exchange with the token redacted")
@@ -143,14 +141,14 @@ TEST_CASE("a 401 asks the credential once more and resends once")
     auto client = h.client();
     CHECK(client.send(make_request("POST")).status == 200);
     CHECK(h.credential.audiences().size() == 2);
-    CHECK(header_of(h.transport.sent()[1], "Authorization")
-          == "Bearer " + test::k_canary_token + "2");
+    CHECK(header_of(h.transport.sent()[1], "Authorization") ==
+          "Bearer " + test::k_canary_token + "2");
     CHECK(h.waits.empty());
   }
   SECTION("a second 401 is an error")
   {
     h.transport.reply(401, R"({"error":{"code":"InvalidAuthenticationToken","message":"bad"}})")
-      .reply(401, R"({"error":{"code":"InvalidAuthenticationToken","message":"bad"}})");
+        .reply(401, R"({"error":{"code":"InvalidAuthenticationToken","message":"bad"}})");
     auto client = h.client();
     CHECK_THROWS_AS(client.send(make_request("GET")), AzureError);
     CHECK(h.transport.sent().size() == 2);
@@ -198,9 +196,9 @@ TEST_CASE("the token never appears in the log or in error messages")
   CapturedLog log;
   ClientHarness h;
   h.transport.reply(429, "", {{"Retry-After", "1"}})
-    .fail("connection reset", true)
-    .reply(401)
-    .reply(409, R"({"error":{"code":"Conflict","message":"busy"}})");
+      .fail("connection reset", true)
+      .reply(401)
+      .reply(409, R"({"error":{"code":"Conflict","message":"busy"}})");
   auto client = h.client();
   auto request = make_request("GET");
   std::string message;
@@ -212,7 +210,7 @@ TEST_CASE("the token never appears in the log or in error messages")
   CHECK(message.find("409 Conflict") != std::string::npos);
   CHECK(message.find(test::k_canary_token) == std::string::npos);
   const std::string logged = log.text();
-  CHECK(logged.find("x-ms-client-request-id") != std::string::npos);  // something was logged
+  CHECK(logged.find("x-ms-client-request-id") != std::string::npos); // something was logged
   CHECK(logged.find(test::k_canary_token) == std::string::npos);
   CHECK(logged.find("CANARY") == std::string::npos);
   for (const auto& e : h.exchanges) {
@@ -225,7 +223,8 @@ TEST_CASE("the token never appears in the log or in error messages")
 TEST_CASE("an error's message names the request and never holds its body")
 {
   ClientHarness h;
-  h.transport.reply(409, R"({"error":{"code":"ConflictError","message":"The vault is being updated"}})",
+  h.transport.reply(409,
+                    R"({"error":{"code":"ConflictError","message":"The vault is being updated"}})",
                     {{"x-ms-request-id", "1234"}});
   auto client = h.client();
   auto request = make_request("PATCH");
@@ -234,9 +233,9 @@ TEST_CASE("an error's message names the request and never holds its body")
     client.send(request);
     FAIL("no error");
   } catch (const AzureError& e) {
-    CHECK(std::string(e.what())
-          == "PATCH " + k_vault_url + ": 409 Conflict: ConflictError: The vault is being updated "
-                                      "(request ID 1234)");
+    CHECK(std::string(e.what()) == "PATCH " + k_vault_url +
+                                       ": 409 Conflict: ConflictError: The vault is being updated "
+                                       "(request ID 1234)");
     CHECK(e.http_status() == 409);
     CHECK(e.status() == ExitStatus::azure_failure);
   }

@@ -4,22 +4,20 @@
 #include "dftriage/azure/curl_transport.hpp"
 #include "dftriage/version.hpp"
 
-#include <catch2/catch.hpp>
-
 #include <arpa/inet.h>
+#include <catch2/catch.hpp>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
-#include <unistd.h>
-
 #include <thread>
+#include <unistd.h>
 
 using namespace dftriage;
 using namespace dftriage::azure;
 
 namespace {
 
-constexpr int k_wait_ms = 5000;  // a stuck test fails instead of hanging
+constexpr int k_wait_ms = 5000; // a stuck test fails instead of hanging
 
 // Returns a TCP socket bound to 127.0.0.1 on a free port.
 int bound_socket(int& port)
@@ -40,7 +38,8 @@ int bound_socket(int& port)
 class OneShotServer
 {
 public:
-  explicit OneShotServer(std::string reply) : m_reply(std::move(reply))
+  explicit OneShotServer(std::string reply)
+      : m_reply(std::move(reply))
   {
     m_fd = bound_socket(m_port);
     REQUIRE(::listen(m_fd, 1) == 0);
@@ -130,16 +129,19 @@ TEST_CASE("the curl transport sends the request and reads status, headers and bo
                        "x-ms-request-id: abc\r\nContent-Length: 11\r\nConnection: close\r\n\r\n"
                        "{\"ok\":true}");
   auto transport = make_curl_transport(quick());
-  const HttpResponse response = transport->send(
-    {"PATCH", server.url("/vaults/kv1?api-version=1"),
-     {{"Content-Type", "application/json"}, {"If-Match", "\"e1\""}}, R"({"a":1})"});
+  const HttpResponse response =
+      transport->send({"PATCH",
+                       server.url("/vaults/kv1?api-version=1"),
+                       {{"Content-Type", "application/json"}, {"If-Match", "\"e1\""}},
+                       R"({"a":1})"});
   CHECK(response.status == 201);
   CHECK(response.body == R"({"ok":true})");
   CHECK(response.header("X-MS-Request-Id") == std::optional<std::string>("abc"));
 
   const std::string request = server.request();
   CHECK(request.rfind("PATCH /vaults/kv1?api-version=1 HTTP/1.1\r\n", 0) == 0);
-  CHECK(request.find(std::string("User-Agent: dftriage/") + k_version + "\r\n") != std::string::npos);
+  CHECK(request.find(std::string("User-Agent: dftriage/") + k_version + "\r\n") !=
+        std::string::npos);
   CHECK(request.find("Accept-Encoding: ") != std::string::npos);
   CHECK(request.find("If-Match: \"e1\"\r\n") != std::string::npos);
   CHECK(request.find("Content-Length: 7\r\n") != std::string::npos);
@@ -163,7 +165,7 @@ TEST_CASE("a refused connection never reached the server, a dropped one may have
   SECTION("refused")
   {
     int port = 0;
-    const int fd = bound_socket(port);  // bound, never listening: connections are refused
+    const int fd = bound_socket(port); // bound, never listening: connections are refused
     try {
       transport->send({"POST", "http://127.0.0.1:" + std::to_string(port) + "/x", {}, {}});
       FAIL("no error");
@@ -188,8 +190,9 @@ TEST_CASE("a refused connection never reached the server, a dropped one may have
 TEST_CASE("the curl transport refuses a header with a line break")
 {
   auto transport = make_curl_transport(quick());
-  CHECK_THROWS_WITH(transport->send({"GET", "http://127.0.0.1:1/", {{"If-Match", "a\r\nX-Evil: 1"}}, {}}),
-                    "refusing to send the header If-Match: it contains a line break");
+  CHECK_THROWS_WITH(
+      transport->send({"GET", "http://127.0.0.1:1/", {{"If-Match", "a\r\nX-Evil: 1"}}, {}}),
+      "refusing to send the header If-Match: it contains a line break");
 }
 
 TEST_CASE("an unreadable CA bundle is an error")

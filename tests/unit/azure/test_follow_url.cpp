@@ -1,5 +1,4 @@
 #include "azure/follow_url.hpp"
-
 #include "dftriage/azure/request.hpp"
 #include "dftriage/util/error.hpp"
 
@@ -11,7 +10,8 @@ using namespace dftriage::azure;
 TEST_CASE("origins are compared without case or default ports")
 {
   CHECK(url_origin("https://KV1.vault.azure.net:443/secrets?x=1") == "https://kv1.vault.azure.net");
-  CHECK(url_origin("https://kv1.vault.localhost:8443/secrets") == "https://kv1.vault.localhost:8443");
+  CHECK(url_origin("https://kv1.vault.localhost:8443/secrets") ==
+        "https://kv1.vault.localhost:8443");
   CHECK(url_origin("http://127.0.0.1:80") == "http://127.0.0.1");
   CHECK(url_origin("/relative").empty());
 }
@@ -30,9 +30,10 @@ TEST_CASE("loopback hosts are recognised")
 TEST_CASE("follow-up links stay on the request's origin")
 {
   const std::string base = "https://management.azure.com/subscriptions/s?api-version=1";
-  CHECK(resolve_follow_up(base, "/subscriptions/s/op?api-version=2")
-        == "https://management.azure.com/subscriptions/s/op?api-version=2");
-  CHECK(resolve_follow_up(base, "https://MANAGEMENT.azure.com:443/x") == "https://MANAGEMENT.azure.com:443/x");
+  CHECK(resolve_follow_up(base, "/subscriptions/s/op?api-version=2") ==
+        "https://management.azure.com/subscriptions/s/op?api-version=2");
+  CHECK(resolve_follow_up(base, "https://MANAGEMENT.azure.com:443/x") ==
+        "https://MANAGEMENT.azure.com:443/x");
   CHECK_THROWS_AS(resolve_follow_up(base, "https://management.azure.com.evil.com/x"), Error);
   CHECK_THROWS_AS(resolve_follow_up(base, "//evil.com/x"), Error);
   CHECK_THROWS_AS(resolve_follow_up(base, "http://management.azure.com/x"), Error);

@@ -1,7 +1,6 @@
-#include "support/client_harness.hpp"
-
 #include "dftriage/azure/azure_error.hpp"
 #include "dftriage/azure/retry.hpp"
+#include "support/client_harness.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -14,7 +13,10 @@ using std::chrono::milliseconds;
 
 namespace {
 
-HttpResponse with_headers(std::vector<Header> headers) { return {429, std::move(headers), {}}; }
+HttpResponse with_headers(std::vector<Header> headers)
+{
+  return {429, std::move(headers), {}};
+}
 
 } // namespace
 
@@ -22,17 +24,18 @@ TEST_CASE("Retry-After is read as seconds, an HTTP-date or x-ms-retry-after-ms")
 {
   CHECK(server_wait(with_headers({{"Retry-After", "7"}}), k_fixed_now) == milliseconds(7000));
   CHECK(server_wait(with_headers({{"retry-after", " 0 "}}), k_fixed_now) == milliseconds(0));
-  CHECK(server_wait(with_headers({{"Retry-After", "Sun, 06 Nov 1994 08:50:07 GMT"}}), k_fixed_now)
-        == milliseconds(30'000));
-  CHECK(server_wait(with_headers({{"Retry-After", "Sun, 06 Nov 1994 08:00:00 GMT"}}), k_fixed_now)
-        == milliseconds(0));
-  CHECK(server_wait(with_headers({{"x-ms-retry-after-ms", "250"}}), k_fixed_now) == milliseconds(250));
-  CHECK(server_wait(with_headers({{"x-ms-retry-after-ms", "250"}, {"Retry-After", "9"}}), k_fixed_now)
-        == milliseconds(250));
-  CHECK(server_wait(with_headers({{"x-ms-retry-after-ms", "soon"}, {"Retry-After", "9"}}), k_fixed_now)
-        == milliseconds(9000));
-  CHECK(server_wait(with_headers({{"Retry-After", "99999999999999999999999"}}), k_fixed_now)
-        == milliseconds(1'000'000'000'000));
+  CHECK(server_wait(with_headers({{"Retry-After", "Sun, 06 Nov 1994 08:50:07 GMT"}}),
+                    k_fixed_now) == milliseconds(30'000));
+  CHECK(server_wait(with_headers({{"Retry-After", "Sun, 06 Nov 1994 08:00:00 GMT"}}),
+                    k_fixed_now) == milliseconds(0));
+  CHECK(server_wait(with_headers({{"x-ms-retry-after-ms", "250"}}), k_fixed_now) ==
+        milliseconds(250));
+  CHECK(server_wait(with_headers({{"x-ms-retry-after-ms", "250"}, {"Retry-After", "9"}}),
+                    k_fixed_now) == milliseconds(250));
+  CHECK(server_wait(with_headers({{"x-ms-retry-after-ms", "soon"}, {"Retry-After", "9"}}),
+                    k_fixed_now) == milliseconds(9000));
+  CHECK(server_wait(with_headers({{"Retry-After", "99999999999999999999999"}}), k_fixed_now) ==
+        milliseconds(1'000'000'000'000));
 
   SECTION("garbage is no answer")
   {
@@ -50,8 +53,8 @@ TEST_CASE("HTTP-dates convert to the right instant")
   CHECK(parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT") == k_fixed_now);
   const auto leap = parse_http_date("Thu, 29 Feb 2024 00:00:00 GMT");
   REQUIRE(leap);
-  CHECK(std::chrono::duration_cast<std::chrono::seconds>(leap->time_since_epoch()).count()
-        == 1709164800);
+  CHECK(std::chrono::duration_cast<std::chrono::seconds>(leap->time_since_epoch()).count() ==
+        1709164800);
 }
 
 TEST_CASE("backoff doubles from the base delay up to the maximum, scaled by the jitter")
@@ -72,7 +75,7 @@ TEST_CASE("real jitter stays within the backoff bounds")
 {
   ClientHarness h;
   auto options = h.options();
-  options.random = nullptr;  // the client's own generator
+  options.random = nullptr; // the client's own generator
   options.retry.max_attempts = 4;
   Client client(public_cloud(), &h.credential, h.transport, options);
   h.transport.reply(503).reply(503).reply(503).reply(200, "{}");
@@ -170,7 +173,8 @@ TEST_CASE("retries stop after max_attempts sends")
     }
     auto c = t.client();
     CHECK_THROWS_AS(c.send(make_request("GET")), TransportError);
-    CHECK(t.transport.sent().size() == static_cast<std::size_t>(RetryPolicy::k_default_max_attempts));
+    CHECK(t.transport.sent().size() ==
+          static_cast<std::size_t>(RetryPolicy::k_default_max_attempts));
   }
 }
 
@@ -179,9 +183,9 @@ TEST_CASE("waits follow Retry-After, capped, and backoff when there is none")
   ClientHarness h;
   h.jitter = 1.0;
   h.transport.reply(429, "", {{"Retry-After", "5"}})
-    .reply(503, "", {{"x-ms-retry-after-ms", "1500"}})
-    .reply(429, "", {{"Retry-After", "3600"}})
-    .reply(200, "{}");
+      .reply(503, "", {{"x-ms-retry-after-ms", "1500"}})
+      .reply(429, "", {{"Retry-After", "3600"}})
+      .reply(200, "{}");
   auto client = h.client();
   client.send(make_request("GET"));
   CHECK(h.waits == std::vector<milliseconds>{milliseconds(5000), milliseconds(1500),
