@@ -4,6 +4,7 @@
 #include "azure/headers.hpp"
 #include "dftriage/azure/azure_error.hpp"
 #include "dftriage/util/error.hpp"
+#include "dftriage/util/terminal.hpp"
 #include "dftriage/util/text.hpp"
 
 #include <algorithm>
@@ -124,8 +125,8 @@ Response Client::transmit(const Call& call)
         throw;
       }
       const milliseconds delay = backoff_delay(m_options.retry, counted, random_unit());
-      spdlog::debug("{} {}: no response (attempt {}); retrying in {} ms", call.method, call.url,
-                    attempt, delay.count());
+      spdlog::debug("{} {}: no response (attempt {}); retrying in {} ms", call.method,
+                    terminal::sanitize(call.url), attempt, delay.count());
       wait(delay);
       continue;
     }
@@ -133,15 +134,16 @@ Response Client::transmit(const Call& call)
     if (response.status == 401 && !refreshed) {
       // The token may have been revoked or rotated: ask the credential once more.
       refreshed = true;
-      spdlog::debug("{} {}: 401, asking for a token again", call.method, call.url);
+      spdlog::debug("{} {}: 401, asking for a token again", call.method,
+                    terminal::sanitize(call.url));
       continue;
     }
     if (!last && may_retry_status(call.method, call.retry_safe, response.status)) {
       const auto asked = server_wait(response, now());
       const milliseconds delay = asked ? std::min(*asked, m_options.retry.max_server_wait)
                                        : backoff_delay(m_options.retry, counted, random_unit());
-      spdlog::debug("{} {}: {} (attempt {}); retrying in {} ms", call.method, call.url,
-                    response.status, attempt, delay.count());
+      spdlog::debug("{} {}: {} (attempt {}); retrying in {} ms", call.method,
+                    terminal::sanitize(call.url), response.status, attempt, delay.count());
       wait(delay);
       continue;
     }

@@ -4,6 +4,7 @@
 #include "dftriage/azure/client.hpp"
 #include "dftriage/util/error.hpp"
 #include "dftriage/util/signals.hpp"
+#include "dftriage/util/terminal.hpp"
 #include "dftriage/util/text.hpp"
 
 #include <poll.h>
@@ -47,15 +48,23 @@ void Client::observe(const HttpRequest& sent, const HttpResponse* received,
   const std::string client_request_id = header_value(sent.headers, "x-ms-client-request-id");
   const auto ms = std::chrono::duration_cast<milliseconds>(elapsed);
   if (received == nullptr) {
-    spdlog::debug("{} {}: {} (attempt {}, x-ms-client-request-id {}, {} ms)", sent.method, sent.url,
-                  error, attempt, client_request_id, ms.count());
+    spdlog::debug("{} {}: {} (attempt {}, x-ms-client-request-id {}, {} ms)", sent.method,
+                  terminal::sanitize(sent.url), error, attempt, client_request_id, ms.count());
   } else {
-    spdlog::debug("{} {} -> {} (attempt {}, x-ms-request-id {}, x-ms-correlation-request-id {}, "
-                  "x-ms-client-request-id {}, {} ms)",
-                  sent.method, sent.url, received->status, attempt,
-                  header_value(received->headers, "x-ms-request-id"),
-                  header_value(received->headers, "x-ms-correlation-request-id"), client_request_id,
-                  ms.count());
+    spdlog::debug(
+        "{} {} -> {} (attempt {}, x-ms-request-id {}, x-ms-correlation-request-id {}, "
+        "x-ms-client-request-id {}, {} ms)",
+        sent.method, terminal::sanitize(sent.url), received->status, attempt,
+        terminal::sanitize(header_value(received->headers, "x-ms-request-id")),
+        terminal::sanitize(header_value(received->headers, "x-ms-correlation-request-id")),
+        client_request_id, ms.count());
+    for (const auto& h : received->headers) {
+      // The remaining ARM request budget (CONTRACTS.md §1.3), to see throttling coming.
+      if (text::istarts_with(h.name, "x-ms-ratelimit-remaining-")) {
+        spdlog::debug("{} {}: {}: {}", sent.method, terminal::sanitize(sent.url), h.name,
+                      terminal::sanitize(h.value));
+      }
+    }
   }
   if (!m_options.observer) {
     return;

@@ -240,3 +240,20 @@ TEST_CASE("an error's message names the request and never holds its body")
     CHECK(e.status() == ExitStatus::azure_failure);
   }
 }
+
+TEST_CASE("the debug log shows request IDs and the remaining request budget")
+{
+  CapturedLog log;
+  ClientHarness h;
+  h.transport.reply(200, "{}",
+                    {{"x-ms-request-id", "req-7"},
+                     {"x-ms-ratelimit-remaining-subscription-writes", "1199\x1b[2J"}});
+  auto client = h.client();
+  client.send(make_request("PATCH"));
+  const std::string logged = log.text();
+  CHECK(logged.find("PATCH " + k_vault_url + " -> 200 (attempt 1, x-ms-request-id req-7") !=
+        std::string::npos);
+  CHECK(logged.find("x-ms-ratelimit-remaining-subscription-writes: 1199\\x1b[2J") !=
+        std::string::npos);
+  CHECK(logged.find('\x1b') == std::string::npos);
+}
