@@ -94,7 +94,12 @@ public:
       throw Error("cannot create a libcurl handle", ExitStatus::azure_failure);
     }
     if (!m_options.ca_bundle.empty()) {
-      load_ca_bundle();
+      try {
+        load_ca_bundle();
+      } catch (...) {
+        curl_easy_cleanup(m_handle); // the destructor does not run for a throwing constructor
+        throw;
+      }
     }
   }
   CurlTransport(const CurlTransport&) = delete;

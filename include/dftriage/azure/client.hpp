@@ -93,10 +93,11 @@ public:
   // Azure-AsyncOperation or Location to the end. Retries 408/429/5xx and transport
   // failures with backoff and jitter, honouring Retry-After; never repeats a POST/PATCH
   // that may have reached the server (unless request.retry_safe), except after 429.
-  // After a 401 asks the credential for a token once more and resends once. Throws
-  // AzureError for an error status or a failed operation, TransportError when no
-  // response came, Error when a token cannot be had or a poll/next URL leaves the
-  // request's host, Interrupted on Ctrl-C. In dry-run: records the request, sends
+  // After a 401 asks the credential for a token once more and resends once (a caching
+  // credential helps only if it hands out a fresh token then). Throws AzureError for an
+  // error status or a failed operation, TransportError when no response came, Error when
+  // a token cannot be had, would go over plain HTTP to a non-loopback host, or a
+  // poll/next URL leaves the request's origin, Interrupted on Ctrl-C. In dry-run: records the request, sends
   // nothing, and returns {dry_run: true, status 0, body {"dryRun": true}}.
   Response send(const Request& request);
 
