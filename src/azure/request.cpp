@@ -133,6 +133,13 @@ nlohmann::ordered_json Request::to_json() const
   out["permission"] = permission;
   out["audience"] = audience;
   out["purpose"] = purpose;
+  if (!headers.empty()) {
+    auto& named = out["headers"];
+    named = nlohmann::ordered_json::object();
+    for (const auto& h : headers) {
+      named[h.name] = h.value;
+    }
+  }
   return out;
 }
 

@@ -24,6 +24,9 @@ std::string as_curl(const azure::Request& request, std::string_view indent)
   // The URL is built from encoded segments, so it is ASCII; sanitize is a second guard.
   std::string out = in + "curl -X " + request.method + " " + shell_quote(terminal::sanitize(request.url));
   out += " \\\n" + in + "  -H \"Authorization: Bearer $TOKEN\"";
+  for (const auto& header : request.headers) {
+    out += " \\\n" + in + "  -H " + shell_quote(terminal::sanitize(header.name + ": " + header.value));
+  }
   if (request.body) {
     out += " \\\n" + in + "  -H 'Content-Type: application/json'";
     out += " \\\n" + in + "  --data-binary "

@@ -1,12 +1,14 @@
 #pragma once
 
 #include "dftriage/alert/resource_id.hpp"
+#include "dftriage/azure/http.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace dftriage::azure {
 
@@ -52,8 +54,15 @@ struct Request
   bool mutating = false;
   Reversibility reversibility = Reversibility::read_only;
   std::string permission;  // the RBAC action it needs, e.g. "Microsoft.KeyVault/vaults/write"
+  // Extra headers sent as given (If-Match, If-None-Match); the client adds the standard ones.
+  std::vector<Header> headers;
+  // True when repeating the request is harmless even though the method is POST or PATCH
+  // (the action is idempotent by design), so the client may retry it after a 5xx or a
+  // connection lost mid-request.
+  bool retry_safe = false;
 
-  // Returns {method, url, body, mutating, reversible, permission, audience, purpose}.
+  // Returns {method, url, body, mutating, reversible, permission, audience, purpose},
+  // plus {headers: {name: value}} when `headers` is not empty.
   nlohmann::ordered_json to_json() const;
 };
 
