@@ -75,6 +75,15 @@ struct ActionRequests
   std::vector<Request> requests;
 };
 
+// What one pre-image read found: its HTTP status (404: the target does not exist) and
+// its body (null for a 404).
+struct Observed
+{
+  int status = 0;
+  nlohmann::ordered_json body;
+};
+using PreImage = std::vector<Observed>;
+
 struct ActionSpec
 {
   std::string name;     // "keyvault.firewall.enable"
@@ -85,6 +94,15 @@ struct ActionSpec
   std::string undo;        // how it is undone, in words ("" when read-only)
   std::string permission;  // the main RBAC action it needs
   std::function<ActionRequests(const ActionArgs&, const Cloud&)> build;
+  // Mutating actions: true when the pre-image shows the effect already in place, so the
+  // action is recorded as a no-op instead of being sent again. Empty: never.
+  std::function<bool(const ActionArgs&, const PreImage&)> satisfied;
+  // Mutating actions: a reason not to go ahead that the pre-image shows (a name taken by
+  // something else), or "" to go ahead. Empty: none.
+  std::function<std::string(const ActionArgs&, const PreImage&)> refuse;
+  // Reversible actions: the requests that put back what the pre-image shows, in order
+  // (empty when there is nothing to put back). Empty function: cannot be undone.
+  std::function<std::vector<Request>(const ActionArgs&, const PreImage&, const Cloud&)> revert;
 };
 
 // Returns every action, sorted by name.
@@ -100,6 +118,16 @@ std::vector<std::string> action_names();
 // Returns the checked arguments, or throws ActionError naming the parameter, the
 // expected type and the offending value (quoted and escaped).
 ActionArgs check_args(const ActionSpec& spec, const nlohmann::ordered_json& values);
+
+// Returns `body` with each "$(pre-image N POINTER)" value replaced by what POINTER
+// selects in pre-image N's body. A POINTER segment "[key=value]" selects the first array
+// element whose `key` equals `value` (case-insensitive). A key whose pointer selects
+// nothing is left out. Throws ActionError when pre-image N was not read.
+nlohmann::ordered_json resolve_pre_image(const nlohmann::ordered_json& body, const PreImage& pre);
+
+// Returns what `pointer` (with the "[key=value]" segments above) selects in `doc`, or
+// nullptr when it selects nothing.
+const nlohmann::ordered_json* select(const nlohmann::ordered_json& doc, std::string_view pointer);
 
 class ActionError : public std::runtime_error
 {

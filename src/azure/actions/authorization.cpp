@@ -50,7 +50,7 @@ ActionSpec list_role_assignments()
                   "or only one principal's assignments at, above and below it",
                   {{"scope", ParamType::resource_id, true, {}, {}, "A subscription, resource group or resource ID"},
                    {"principalId", ParamType::guid, false, {}, {}, "Only this principal's assignments"}},
-                  false, Reversibility::read_only, "", k_read, {}};
+                  false, Reversibility::read_only, "", k_read, {}, {}, {}, {}};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     ActionRequests out;
     auto r = role_assignments_list(args.resource("scope"), args.text("principalId"), false, cloud);
@@ -69,7 +69,7 @@ ActionSpec delete_role_assignment()
                   true, Reversibility::reversible,
                   "PUT the assignment back at the same ID with roleDefinitionId, principalId, principalType, "
                   "description, condition and conditionVersion from the pre-image",
-                  "Microsoft.Authorization/roleAssignments/delete", {}};
+                  "Microsoft.Authorization/roleAssignments/delete", {}, {}, {}, {}};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     const auto& id = args.resource("roleAssignmentId");
     if (!is_role_assignment(id)) {
@@ -82,6 +82,28 @@ ActionSpec delete_role_assignment()
     out.pre_image.push_back(as_pre_image(before, k_read));
     auto r = arm("DELETE", id, {}, api_version::k_authorization, cloud);
     out.requests.push_back(as_action(r, spec));
+    return out;
+  };
+  spec.satisfied = [](const ActionArgs&, const PreImage& pre) { return absent(pre); };
+  spec.revert = [spec](const ActionArgs& args, const PreImage& pre, const Cloud& cloud) {
+    std::vector<Request> out;
+    const auto& before = pre_body(pre);
+    if (absent(pre) || !before.is_object()) {
+      return out;
+    }
+    nlohmann::ordered_json properties = nlohmann::ordered_json::object();
+    for (const char* key : {"roleDefinitionId", "principalId", "principalType", "description", "condition",
+                            "conditionVersion"}) {
+      const auto* value = select(before, std::string("/properties/") + key);
+      if (value != nullptr && !value->is_null()) {
+        properties[key] = *value;
+      }
+    }
+    auto r = arm("PUT", args.resource("roleAssignmentId"), {}, api_version::k_authorization, cloud);
+    r.body = nlohmann::ordered_json{{"properties", std::move(properties)}};
+    r.permission = "Microsoft.Authorization/roleAssignments/write";
+    out.push_back(as_undo(r, spec));
+    out.back().permission = "Microsoft.Authorization/roleAssignments/write";
     return out;
   };
   return spec;

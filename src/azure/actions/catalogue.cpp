@@ -49,6 +49,32 @@ Request& as_action(Request& r, const ActionSpec& spec)
   return r;
 }
 
+Request& as_undo(Request& r, const ActionSpec& spec)
+{
+  r.purpose = "undo";
+  r.mutating = true;
+  r.reversibility = Reversibility::reversible;
+  r.permission = spec.permission;
+  return r;
+}
+
+bool absent(const PreImage& pre, std::size_t index)
+{
+  return index < pre.size() && pre[index].status == 404;
+}
+
+const nlohmann::ordered_json& pre_body(const PreImage& pre, std::size_t index)
+{
+  static const nlohmann::ordered_json null_json;
+  return index < pre.size() ? pre[index].body : null_json;
+}
+
+std::string text_at(const nlohmann::ordered_json& doc, std::string_view pointer)
+{
+  const auto* node = select(doc, pointer);
+  return node != nullptr && node->is_string() ? node->get<std::string>() : std::string();
+}
+
 Request& as_pre_image(Request& r, std::string permission)
 {
   r.purpose = "pre-image";

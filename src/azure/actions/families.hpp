@@ -38,6 +38,16 @@ Request& as_action(Request& r, const ActionSpec& spec);
 // Marks `r` as a read taken before the change.
 Request& as_pre_image(Request& r, std::string permission);
 
+// Marks `r` as a request of the action's undo (mutating, with the action's permission).
+Request& as_undo(Request& r, const ActionSpec& spec);
+
+// True when pre-image `index` was read and the target did not exist (404).
+bool absent(const PreImage& pre, std::size_t index = 0);
+// Returns pre-image `index`'s body (null when it was not read or was a 404).
+const nlohmann::ordered_json& pre_body(const PreImage& pre, std::size_t index = 0);
+// Returns the string at `pointer` in `doc`, or "" when there is none.
+std::string text_at(const nlohmann::ordered_json& doc, std::string_view pointer);
+
 // Returns an ARM request like arm(), with `queries` (each value encoded) after api-version.
 Request arm_query(std::string method, const alert::ResourceId& id,
                   std::initializer_list<std::string_view> suffix, const char* api_version,

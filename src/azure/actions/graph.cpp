@@ -90,7 +90,7 @@ Request user_pre_image(const std::string& user, const Cloud& cloud)
 ActionSpec get_user()
 {
   ActionSpec spec{"graph.user.get", "Read an Entra ID user: UPN, enabled, type, creation and last password change",
-                  {user_param()}, false, Reversibility::read_only, "", k_user_read, {}};
+                  {user_param()}, false, Reversibility::read_only, "", k_user_read, {}, {}, {}, {}};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     ActionRequests out;
     auto r = graph_request("GET", graph_url(cloud).segment("users").segment(user_arg(args)).query(
@@ -108,7 +108,7 @@ ActionSpec disable_user()
                   "Block an Entra ID user's sign-in (accountEnabled false); existing tokens stay valid until "
                   "they expire",
                   {user_param()}, true, Reversibility::reversible,
-                  "PATCH accountEnabled back to its pre-image value", "User.EnableDisableAccount.All", {}};
+                  "PATCH accountEnabled back to its pre-image value", "User.EnableDisableAccount.All", {}, {}, {}, {}};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     const std::string& user = user_arg(args);
     ActionRequests out;
@@ -118,6 +118,20 @@ ActionSpec disable_user()
     out.requests.push_back(as_action(r, spec));
     return out;
   };
+  spec.satisfied = [](const ActionArgs&, const PreImage& pre) {
+    const auto* enabled = select(pre_body(pre), "/accountEnabled");
+    return enabled != nullptr && *enabled == false;
+  };
+  spec.revert = [spec](const ActionArgs& args, const PreImage& pre, const Cloud& cloud) {
+    std::vector<Request> out;
+    const auto* enabled = select(pre_body(pre), "/accountEnabled");
+    if (enabled != nullptr && *enabled == true) {
+      auto r = graph_request("PATCH", graph_url(cloud).segment("users").segment(user_arg(args)));
+      r.body = nlohmann::ordered_json{{"accountEnabled", true}};
+      out.push_back(as_undo(r, spec));
+    }
+    return out;
+  };
   return spec;
 }
 
@@ -125,7 +139,7 @@ ActionSpec revoke_sessions()
 {
   ActionSpec spec{"graph.user.revoke_sessions",
                   "Revoke an Entra ID user's refresh tokens and session cookies (takes a few minutes to apply)",
-                  {user_param()}, true, Reversibility::irreversible, "", "User.ReadWrite.All", {}};
+                  {user_param()}, true, Reversibility::irreversible, "", "User.ReadWrite.All", {}, {}, {}, {}};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     ActionRequests out;
     auto r = graph_request(
@@ -141,13 +155,23 @@ ActionSpec delete_user()
   ActionSpec spec{"graph.user.delete", "Delete an Entra ID user (soft delete: restorable for 30 days)",
                   {user_param()}, true, Reversibility::reversible,
                   "Within 30 days: POST /directory/deletedItems/{id}/restore with the id from the pre-image",
-                  "User.ReadWrite.All", {}};
+                  "User.ReadWrite.All", {}, {}, {}, {}};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     const std::string& user = user_arg(args);
     ActionRequests out;
     out.pre_image.push_back(user_pre_image(user, cloud));
     auto r = graph_request("DELETE", graph_url(cloud).segment("users").segment(user));
     out.requests.push_back(as_action(r, spec));
+    return out;
+  };
+  spec.satisfied = [](const ActionArgs&, const PreImage& pre) { return absent(pre); };
+  spec.revert = [spec](const ActionArgs&, const PreImage& pre, const Cloud& cloud) {
+    std::vector<Request> out;
+    const std::string id = text_at(pre_body(pre), "/id");
+    if (!absent(pre) && !id.empty()) {
+      auto r = graph_request("POST", graph_url(cloud).segment("directory").segment("deletedItems").segment(id).segment("restore"));
+      out.push_back(as_undo(r, spec));
+    }
     return out;
   };
   return spec;
@@ -160,7 +184,7 @@ ActionSpec directory_roles()
                   "definitions) and transitive memberships (groups, roles)",
                   {{"principalId", ParamType::guid, true, {}, {}, "The principal's object ID"},
                    {"principalType", ParamType::choice, false, {}, {"User", "ServicePrincipal"}, "Default User"}},
-                  false, Reversibility::read_only, "", "RoleManagement.Read.Directory", {}};
+                  false, Reversibility::read_only, "", "RoleManagement.Read.Directory", {}, {}, {}, {}};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     const std::string& id = args.text("principalId");
     ActionRequests out;

@@ -35,6 +35,64 @@ ParamSpec vault_param()
   return ParamSpec{"vault", ParamType::resource_id, true, k_vault_type, {}, "The attacked key vault"};
 }
 
+// Returns "1.2.3.4" for "1.2.3.4/32" (Key Vault may store either form), lower case.
+std::string ip_key(std::string_view ip)
+{
+  std::string out = text::to_lower(ip);
+  for (const char* host : {"/32", "/128"}) {
+    const std::string_view suffix(host);
+    if (out.size() > suffix.size() && out.compare(out.size() - suffix.size(), suffix.size(), suffix) == 0) {
+      out.resize(out.size() - suffix.size());
+    }
+  }
+  return out;
+}
+
+// Returns the sorted keys of `field` of each element of `rules`.
+std::vector<std::string> rule_keys(const nlohmann::ordered_json* rules, const char* field, bool ip)
+{
+  std::vector<std::string> out;
+  if (rules != nullptr && rules->is_array()) {
+    for (const auto& rule : *rules) {
+      const std::string value = text_at(rule, std::string("/") + field);
+      out.push_back(ip ? ip_key(value) : text::to_lower(value));
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// Returns the access-policy entry of `object_id` in a vault body, or nullptr.
+const nlohmann::ordered_json* policy_of(const nlohmann::ordered_json& vault, const std::string& object_id)
+{
+  return select(vault, "/properties/accessPolicies/[objectId=" + object_id + "]");
+}
+
+// Returns the sorted, lower-case permission names of `category` in a permissions object.
+std::vector<std::string> permission_names(const nlohmann::ordered_json& permissions, const char* category)
+{
+  std::vector<std::string> out;
+  const auto* list = select(permissions, std::string("/") + category);
+  if (list != nullptr && list->is_array()) {
+    for (const auto& p : *list) {
+      out.push_back(p.is_string() ? text::to_lower(p.get<std::string>()) : p.dump());
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// True when the permission lists of `a` and `b` hold the same names per category.
+bool same_permissions(const nlohmann::ordered_json& a, const nlohmann::ordered_json& b)
+{
+  for (const char* category : {"keys", "secrets", "certificates", "storage"}) {
+    if (permission_names(a, category) != permission_names(b, category)) {
+      return false;
+    }
+  }
+  return true;
+}
+
 ActionSpec get_vault()
 {
   ActionSpec spec;
@@ -95,6 +153,39 @@ ActionSpec enable_firewall()
     out.requests.push_back(as_action(r, spec));
     return out;
   };
+  spec.satisfied = [](const ActionArgs& args, const PreImage& pre) {
+    const auto* acls = select(pre_body(pre), "/properties/networkAcls");
+    if (acls == nullptr || !text::iequals(text_at(*acls, "/defaultAction"), "Deny")) {
+      return false;
+    }
+    const bool bypass = !args.has("bypassAzureServices") || args.flag("bypassAzureServices");
+    std::vector<std::string> ips;
+    for (const auto& ip : args.list("allowedIps")) {
+      ips.push_back(ip_key(ip));
+    }
+    std::sort(ips.begin(), ips.end());
+    std::vector<std::string> subnets;
+    for (const auto& subnet : args.list("allowedSubnets")) {
+      subnets.push_back(text::to_lower(subnet));
+    }
+    std::sort(subnets.begin(), subnets.end());
+    return text::iequals(text_at(*acls, "/bypass"), bypass ? "AzureServices" : "None")
+           && rule_keys(select(*acls, "/ipRules"), "value", true) == ips
+           && rule_keys(select(*acls, "/virtualNetworkRules"), "id", false) == subnets;
+  };
+  spec.revert = [spec](const ActionArgs& args, const PreImage& pre, const Cloud& cloud) {
+    const auto* acls = select(pre_body(pre), "/properties/networkAcls");
+    // A vault that never had networkAcls behaves as Allow with no rules.
+    const nlohmann::ordered_json before =
+      acls != nullptr ? *acls
+                      : nlohmann::ordered_json{{"defaultAction", "Allow"},
+                                               {"bypass", "AzureServices"},
+                                               {"ipRules", nlohmann::ordered_json::array()},
+                                               {"virtualNetworkRules", nlohmann::ordered_json::array()}};
+    auto r = arm("PATCH", args.resource("vault"), {}, api_version::k_keyvault, cloud);
+    r.body = nlohmann::ordered_json{{"properties", {{"networkAcls", before}}}};
+    return std::vector<Request>{as_undo(r, spec)};
+  };
   return spec;
 }
 
@@ -121,6 +212,18 @@ ActionSpec remove_access_policy()
            {"objectId", args.text("objectId")},
            {"permissions", from_pre_image(0, "/properties/accessPolicies/[objectId=" + args.text("objectId") + "]/permissions")}}}}}}};
     out.requests.push_back(as_action(r, spec));
+    return out;
+  };
+  spec.satisfied = [](const ActionArgs& args, const PreImage& pre) {
+    return policy_of(pre_body(pre), args.text("objectId")) == nullptr;
+  };
+  spec.revert = [spec](const ActionArgs& args, const PreImage& pre, const Cloud& cloud) {
+    std::vector<Request> out;
+    if (const auto* entry = policy_of(pre_body(pre), args.text("objectId"))) {
+      auto r = arm("PUT", args.resource("vault"), {"accessPolicies", "add"}, api_version::k_keyvault, cloud);
+      r.body = nlohmann::ordered_json{{"properties", {{"accessPolicies", nlohmann::ordered_json::array({*entry})}}}};
+      out.push_back(as_undo(r, spec));
+    }
     return out;
   };
   return spec;
@@ -178,6 +281,23 @@ const std::string& object_arg(const ActionArgs& args, const char* param, bool ve
   return s;
 }
 
+// Returns the item of a versions list whose id ends in "/<version>", or nullptr.
+const nlohmann::ordered_json* version_in(const nlohmann::ordered_json& list, const std::string& version)
+{
+  const auto* items = select(list, "/value");
+  if (items == nullptr || !items->is_array()) {
+    return nullptr;
+  }
+  for (const auto& item : *items) {
+    const std::string id = text_at(item, "/id");
+    if (id.size() > version.size() && id.compare(id.size() - version.size(), version.size(), version) == 0
+        && id[id.size() - version.size() - 1] == '/') {
+      return &item;
+    }
+  }
+  return nullptr;
+}
+
 ParamSpec object_param(const ObjectKind& kind)
 {
   return ParamSpec{"name", ParamType::name, true, {}, {}, std::string("The ") + kind.singular + "'s name"};
@@ -219,7 +339,7 @@ ActionSpec restrict_access_policy()
                    {"certificates", ParamType::string_list, false, {}, {}, "Certificate permissions kept"}},
                   true, Reversibility::reversible,
                   "Replace the entry's permissions with those captured in the pre-image (accessPolicies/replace)",
-                  "Microsoft.KeyVault/vaults/accessPolicies/write", {}};
+                  "Microsoft.KeyVault/vaults/accessPolicies/write", {}, {}, {}, {}};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     nlohmann::ordered_json permissions{
       {"keys", permissions_arg(args, "keys",
@@ -246,6 +366,31 @@ ActionSpec restrict_access_policy()
     out.requests.push_back(as_action(r, spec));
     return out;
   };
+  spec.refuse = [](const ActionArgs& args, const PreImage& pre) {
+    // accessPolicies/replace adds an entry that does not exist: that would grant access.
+    return policy_of(pre_body(pre), args.text("objectId")) == nullptr
+             ? std::string("the principal holds no access policy on this vault: nothing to restrict (replace would grant one)")
+             : std::string();
+  };
+  spec.satisfied = [spec](const ActionArgs& args, const PreImage& pre) {
+    const auto* entry = policy_of(pre_body(pre), args.text("objectId"));
+    if (entry == nullptr) {
+      return false;
+    }
+    const auto planned = spec.build(args, Cloud{}).requests.front().body;
+    const auto* wanted = select(*planned, "/properties/accessPolicies/0/permissions");
+    const auto* have = select(*entry, "/permissions");
+    return wanted != nullptr && have != nullptr && same_permissions(*wanted, *have);
+  };
+  spec.revert = [spec](const ActionArgs& args, const PreImage& pre, const Cloud& cloud) {
+    std::vector<Request> out;
+    if (const auto* entry = policy_of(pre_body(pre), args.text("objectId"))) {
+      auto r = arm("PUT", args.resource("vault"), {"accessPolicies", "replace"}, api_version::k_keyvault, cloud);
+      r.body = nlohmann::ordered_json{{"properties", {{"accessPolicies", nlohmann::ordered_json::array({*entry})}}}};
+      out.push_back(as_undo(r, spec));
+    }
+    return out;
+  };
   return spec;
 }
 
@@ -255,7 +400,7 @@ ActionSpec list_vault_role_assignments()
                   "List the RBAC role assignments that apply at the vault (atScope()), or one principal's "
                   "at, above and below it",
                   {vault_param(), {"principalId", ParamType::guid, false, {}, {}, "Only this principal's assignments"}},
-                  false, Reversibility::read_only, "", "Microsoft.Authorization/roleAssignments/read", {}};
+                  false, Reversibility::read_only, "", "Microsoft.Authorization/roleAssignments/read", {}, {}, {}, {}};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     ActionRequests out;
     auto r = role_assignments_list(args.resource("vault"), args.text("principalId"), true, cloud);
@@ -270,7 +415,7 @@ ActionSpec list_objects(const ObjectKind& kind)
   ActionSpec spec{std::string("keyvault.") + kind.collection + ".list",
                   std::string("List the vault's ") + kind.collection
                     + " (data plane; metadata only: names, enabled, dates)",
-                  {vault_param()}, false, Reversibility::read_only, "", kind.read, {}};
+                  {vault_param()}, false, Reversibility::read_only, "", kind.read, {}, {}, {}, {}};
   spec.build = [spec, &kind](const ActionArgs& args, const Cloud& cloud) {
     ActionRequests out;
     auto r = data_plane("GET", args, {kind.collection}, cloud);
@@ -284,7 +429,7 @@ ActionSpec list_secret_versions()
 {
   ActionSpec spec{"keyvault.secret.versions.list",
                   "List a secret's versions with their attributes (metadata only, never values)",
-                  {vault_param(), object_param(k_secrets)}, false, Reversibility::read_only, "", k_secrets.read, {}};
+                  {vault_param(), object_param(k_secrets)}, false, Reversibility::read_only, "", k_secrets.read, {}, {}, {}, {}};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     ActionRequests out;
     auto r = data_plane("GET", args, {"secrets", object_arg(args, "name", false), "versions"}, cloud);
@@ -303,7 +448,7 @@ ActionSpec disable_object(const ObjectKind& kind)
                    {"version", ParamType::name, true, {}, {}, "The version to disable"}},
                   true, Reversibility::reversible,
                   "PATCH attributes.enabled of the version back to its value in the pre-image (the versions list)",
-                  kind.update, {}};
+                  kind.update, {}, {}, {}, {}};
   spec.build = [spec, &kind](const ActionArgs& args, const Cloud& cloud) {
     ActionRequests out;
     out.pre_image.push_back(versions_pre_image(args, kind, cloud));
@@ -311,6 +456,23 @@ ActionSpec disable_object(const ObjectKind& kind)
     auto r = data_plane("PATCH", args, {kind.collection, name, object_arg(args, "version", true)}, cloud);
     r.body = nlohmann::ordered_json{{"attributes", {{"enabled", false}}}};
     out.requests.push_back(as_action(r, spec));
+    return out;
+  };
+  spec.satisfied = [](const ActionArgs& args, const PreImage& pre) {
+    const auto* version = version_in(pre_body(pre), args.text("version"));
+    return version != nullptr && select(*version, "/attributes/enabled") != nullptr
+           && *select(*version, "/attributes/enabled") == false;
+  };
+  spec.revert = [spec, &kind](const ActionArgs& args, const PreImage& pre, const Cloud& cloud) {
+    std::vector<Request> out;
+    const auto* version = version_in(pre_body(pre), args.text("version"));
+    const auto* enabled = version != nullptr ? select(*version, "/attributes/enabled") : nullptr;
+    if (enabled != nullptr && *enabled == true) {
+      auto r = data_plane("PATCH", args, {kind.collection, object_arg(args, "name", false), object_arg(args, "version", true)},
+                          cloud);
+      r.body = nlohmann::ordered_json{{"attributes", {{"enabled", true}}}};
+      out.push_back(as_undo(r, spec));
+    }
     return out;
   };
   return spec;
@@ -323,12 +485,21 @@ ActionSpec delete_secret()
                   {vault_param(), object_param(k_secrets)}, true, Reversibility::reversible,
                   "keyvault.secret.recover, only while soft delete keeps it: attributes.recoveryLevel in the pre-image "
                   "starts with Recoverable, and before it is purged or its retention ends",
-                  "Microsoft.KeyVault/vaults/secrets/delete", {}};
+                  "Microsoft.KeyVault/vaults/secrets/delete", {}, {}, {}, {}};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     ActionRequests out;
     out.pre_image.push_back(versions_pre_image(args, k_secrets, cloud));
     auto r = data_plane("DELETE", args, {"secrets", object_arg(args, "name", false)}, cloud);
     out.requests.push_back(as_action(r, spec));
+    return out;
+  };
+  spec.satisfied = [](const ActionArgs&, const PreImage& pre) { return absent(pre); };
+  spec.revert = [spec](const ActionArgs& args, const PreImage& pre, const Cloud& cloud) {
+    std::vector<Request> out;
+    if (!absent(pre)) {
+      auto r = data_plane("POST", args, {"deletedsecrets", object_arg(args, "name", false), "recover"}, cloud);
+      out.push_back(as_undo(r, spec));
+    }
     return out;
   };
   return spec;
@@ -338,7 +509,7 @@ ActionSpec recover_secret()
 {
   ActionSpec spec{"keyvault.secret.recover", "Recover a soft-deleted secret with all its versions",
                   {vault_param(), object_param(k_secrets)}, true, Reversibility::reversible,
-                  "Delete it again (keyvault.secret.delete)", "Microsoft.KeyVault/vaults/secrets/recover/action", {}};
+                  "Delete it again (keyvault.secret.delete)", "Microsoft.KeyVault/vaults/secrets/recover/action", {}, {}, {}, {}};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     ActionRequests out;
     auto r = data_plane("POST", args, {"deletedsecrets", object_arg(args, "name", false), "recover"}, cloud);
@@ -354,7 +525,7 @@ ActionSpec rotate_secret()
                   "Set a new secret version whose value is generated at run time and never written to the plan or the "
                   "journal; the credential it stands for (database, storage key...) must be rotated at its source too",
                   {vault_param(), object_param(k_secrets)}, true, Reversibility::irreversible, "",
-                  "Microsoft.KeyVault/vaults/secrets/setSecret/action", {}};
+                  "Microsoft.KeyVault/vaults/secrets/setSecret/action", {}, {}, {}, {}};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     ActionRequests out;
     out.pre_image.push_back(versions_pre_image(args, k_secrets, cloud));

@@ -11,6 +11,11 @@ const char* k_nic_type = "microsoft.network/networkinterfaces";
 const char* k_nsg_type = "microsoft.network/networksecuritygroups";
 const char* k_nic_read = "Microsoft.Network/networkInterfaces/read";
 const char* k_nsg_read = "Microsoft.Network/networkSecurityGroups/read";
+const char* k_alert_tag = "dftriageAlert";
+// The NIC properties a PUT sends back (everything writable the GET returns).
+const char* const k_nic_writable[] = {"ipConfigurations", "dnsSettings", "enableAcceleratedNetworking",
+                                      "enableIPForwarding", "disableTcpStateTracking", "nicType",
+                                      "auxiliaryMode", "auxiliarySku", "workloadType"};
 
 ParamSpec nic_param()
 {
@@ -90,7 +95,7 @@ nlohmann::ordered_json rule(const char* name, int priority, const char* directio
 ActionSpec get_nic()
 {
   ActionSpec spec{"network.nic.get", "Read a network interface: IP configurations, attached NSG, VM",
-                  {nic_param()}, false, Reversibility::read_only, "", k_nic_read, {}};
+                  {nic_param()}, false, Reversibility::read_only, "", k_nic_read, {}, {}, {}, {}};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     ActionRequests out;
     auto r = arm("GET", args.resource("nic"), {}, api_version::k_network, cloud);
@@ -110,10 +115,11 @@ ActionSpec create_isolation_nsg()
                     "The NSG's resource group (with subscription and name)"},
                    {"name", ParamType::name, false, {}, {}, "The NSG's name (with subscription and resourceGroup)"},
                    {"location", ParamType::name, true, {}, {}, "The region, the same as the NIC's (e.g. westeurope)"},
-                   {"allowFrom", ParamType::cidr_list, false, {}, {}, "Analyst or Bastion sources still allowed in"}},
+                   {"allowFrom", ParamType::cidr_list, false, {}, {}, "Analyst or Bastion sources still allowed in"},
+                  {"alertId", ParamType::string, false, {}, {}, "The alert it isolates for (tag dftriageAlert)"}},
                   true, Reversibility::reversible,
                   "DELETE the NSG once it is detached from every NIC (network.nsg.delete); the pre-image must be a 404",
-                  "Microsoft.Network/networkSecurityGroups/write", {}};
+                  "Microsoft.Network/networkSecurityGroups/write", {}, {}, {}, {}};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     const auto id = nsg_id(args);
     const std::string location = text::to_lower(args.text("location"));
@@ -131,9 +137,31 @@ ActionSpec create_isolation_nsg()
     auto before = arm("GET", id, {}, api_version::k_network, cloud);
     out.pre_image.push_back(as_pre_image(before, k_nsg_read));
     auto r = arm("PUT", id, {}, api_version::k_network, cloud);
-    r.body = nlohmann::ordered_json{{"location", location},
-                                    {"properties", {{"securityRules", std::move(rules)}}}};
+    r.body = nlohmann::ordered_json{{"location", location}};
+    if (args.has("alertId")) {
+      // Tagged with the alert it isolates, so a rerun recognises its own NSG.
+      r.body->emplace("tags", nlohmann::ordered_json{{k_alert_tag, args.text("alertId")}, {"createdBy", "dftriage"}});
+    }
+    r.body->emplace("properties", nlohmann::ordered_json{{"securityRules", std::move(rules)}});
     out.requests.push_back(as_action(r, spec));
+    return out;
+  };
+  spec.satisfied = [](const ActionArgs& args, const PreImage& pre) {
+    return !absent(pre) && args.has("alertId") && text_at(pre_body(pre), std::string("/tags/") + k_alert_tag) == args.text("alertId");
+  };
+  spec.refuse = [](const ActionArgs& args, const PreImage& pre) {
+    if (absent(pre) || (args.has("alertId") && text_at(pre_body(pre), std::string("/tags/") + k_alert_tag) == args.text("alertId"))) {
+      return std::string();
+    }
+    return std::string("an NSG of that name already exists and was not made for this alert; pick another name");
+  };
+  spec.revert = [spec](const ActionArgs& args, const PreImage& pre, const Cloud& cloud) {
+    std::vector<Request> out;
+    if (absent(pre)) {
+      auto r = arm("DELETE", nsg_id(args), {}, api_version::k_network, cloud);
+      out.push_back(as_undo(r, spec));
+      out.back().permission = "Microsoft.Network/networkSecurityGroups/delete";
+    }
     return out;
   };
   return spec;
@@ -146,7 +174,7 @@ ActionSpec attach_nsg()
                   "also needs Microsoft.Network/networkSecurityGroups/join/action on the NSG",
                   {nic_param(), nsg_param(true)}, true, Reversibility::reversible,
                   "PUT the NIC again with properties.networkSecurityGroup from the pre-image (absent: no NSG)",
-                  "Microsoft.Network/networkInterfaces/write", {}};
+                  "Microsoft.Network/networkInterfaces/write", {}, {}, {}, {}};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     const auto& nic = args.resource("nic");
     ActionRequests out;
@@ -155,8 +183,7 @@ ActionSpec attach_nsg()
     // A PUT replaces the NIC: send back every writable property the GET returned
     // (a pointer absent from the pre-image leaves its key out), with the new NSG.
     nlohmann::ordered_json properties = nlohmann::ordered_json::object();
-    for (const char* key : {"ipConfigurations", "dnsSettings", "enableAcceleratedNetworking", "enableIPForwarding",
-                            "disableTcpStateTracking", "nicType", "auxiliaryMode", "auxiliarySku", "workloadType"}) {
+    for (const char* key : k_nic_writable) {
       properties[key] = from_pre_image(0, std::string("/properties/") + key);
     }
     properties["networkSecurityGroup"] = {{"id", args.resource("nsg").canonical}};
@@ -168,6 +195,32 @@ ActionSpec attach_nsg()
     out.requests.push_back(as_action(r, spec));
     return out;
   };
+  spec.satisfied = [](const ActionArgs& args, const PreImage& pre) {
+    return text::iequals(text_at(pre_body(pre), "/properties/networkSecurityGroup/id"), args.resource("nsg").canonical);
+  };
+  spec.revert = [spec](const ActionArgs& args, const PreImage& pre, const Cloud& cloud) {
+    const auto& before = pre_body(pre);
+    nlohmann::ordered_json body = nlohmann::ordered_json::object();
+    for (const char* key : {"location", "extendedLocation", "tags"}) {
+      if (const auto* v = select(before, std::string("/") + key)) {
+        body[key] = *v;
+      }
+    }
+    nlohmann::ordered_json properties = nlohmann::ordered_json::object();
+    for (const char* key : k_nic_writable) {
+      if (const auto* v = select(before, std::string("/properties/") + key)) {
+        properties[key] = *v;
+      }
+    }
+    // Absent in the pre-image: the NIC had no NSG, and leaving the key out detaches it.
+    if (const auto* nsg = select(before, "/properties/networkSecurityGroup")) {
+      properties["networkSecurityGroup"] = *nsg;
+    }
+    body["properties"] = std::move(properties);
+    auto r = arm("PUT", args.resource("nic"), {}, api_version::k_network, cloud);
+    r.body = std::move(body);
+    return std::vector<Request>{as_undo(r, spec)};
+  };
   return spec;
 }
 
@@ -176,7 +229,7 @@ ActionSpec delete_nsg()
   ActionSpec spec{"network.nsg.delete", "Delete an NSG (Azure refuses while a NIC or subnet still uses it)",
                   {nsg_param(true)}, true, Reversibility::reversible,
                   "PUT the NSG back with location, tags and securityRules from the pre-image",
-                  "Microsoft.Network/networkSecurityGroups/delete", {}};
+                  "Microsoft.Network/networkSecurityGroups/delete", {}, {}, {}, {}};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     const auto& nsg = args.resource("nsg");
     ActionRequests out;
@@ -184,6 +237,33 @@ ActionSpec delete_nsg()
     out.pre_image.push_back(as_pre_image(before, k_nsg_read));
     auto r = arm("DELETE", nsg, {}, api_version::k_network, cloud);
     out.requests.push_back(as_action(r, spec));
+    return out;
+  };
+  spec.satisfied = [](const ActionArgs&, const PreImage& pre) { return absent(pre); };
+  spec.revert = [spec](const ActionArgs& args, const PreImage& pre, const Cloud& cloud) {
+    std::vector<Request> out;
+    const auto& before = pre_body(pre);
+    if (absent(pre) || !before.is_object()) {
+      return out;
+    }
+    nlohmann::ordered_json body = nlohmann::ordered_json::object();
+    for (const char* key : {"location", "tags"}) {
+      if (const auto* v = select(before, std::string("/") + key)) {
+        body[key] = *v;
+      }
+    }
+    nlohmann::ordered_json rules = nlohmann::ordered_json::array();
+    if (const auto* list = select(before, "/properties/securityRules"); list != nullptr && list->is_array()) {
+      for (const auto& rule : *list) {
+        rules.push_back({{"name", text_at(rule, "/name")}, {"properties", rule.value("properties", nlohmann::ordered_json::object())}});
+        rules.back()["properties"].erase("provisioningState");
+      }
+    }
+    body["properties"] = {{"securityRules", std::move(rules)}};
+    auto r = arm("PUT", args.resource("nsg"), {}, api_version::k_network, cloud);
+    r.body = std::move(body);
+    out.push_back(as_undo(r, spec));
+    out.back().permission = "Microsoft.Network/networkSecurityGroups/write";
     return out;
   };
   return spec;

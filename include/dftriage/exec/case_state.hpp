@@ -1,0 +1,69 @@
+#pragma once
+
+// What a case has done so far, replayed from its journal: the answers given, each
+// step's last state, the pre-images captured, the changes made and undone. Resume,
+// undo and report all read a case through this.
+
+#include <nlohmann/json.hpp>
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace dftriage::exec {
+
+struct StepRecord
+{
+  std::string id;
+  std::string action;              // "" for a manual step
+  nlohmann::ordered_json params;   // the checked parameters
+  bool mutating = false;
+  std::string reversibility;       // "read-only", "reversible", "irreversible"
+  // The last thing that happened: "entered", "done", "no-op", "declined", "refused",
+  // "failed".
+  std::string status;
+  std::string message;             // why it failed, was refused, or was a no-op
+  std::string pre_image;           // evidence path of the first pre-image captured
+  std::string pre_image_sha256;
+  bool changed = false;            // a mutating request of it completed
+  bool request_pending = false;    // a mutating request was sent and no answer recorded
+  std::string undo_status;         // "", "started", "done", "failed", "irreversible"
+  std::vector<std::string> request_ids;  // x-ms-request-id of its requests
+  std::vector<std::string> evidence;
+  std::string reason;              // the responder's reason for the change
+};
+
+class CaseState
+{
+public:
+  // Replays `entries` (a journal, oldest first).
+  static CaseState replay(const std::vector<nlohmann::ordered_json>& entries);
+
+  // Takes one more entry into account.
+  void apply(const nlohmann::ordered_json& entry);
+
+  // Returns the record of `step_id`, or nullptr when the case never entered it.
+  const StepRecord* step(const std::string& step_id) const;
+
+  // Answers given in this case (question id → value), the latest of each.
+  const std::map<std::string, nlohmann::ordered_json>& answers() const { return m_answers; }
+  // Steps in the order they were first entered.
+  const std::vector<std::string>& order() const { return m_order; }
+  // Steps whose change completed, in the order they completed.
+  const std::vector<std::string>& changes() const { return m_changes; }
+  // The case.opened entry (null before one).
+  const nlohmann::ordered_json& opened() const { return m_opened; }
+  bool closed() const { return m_closed; }
+
+private:
+  StepRecord& record(const std::string& step_id);
+
+  std::map<std::string, StepRecord> m_steps;
+  std::vector<std::string> m_order;
+  std::vector<std::string> m_changes;
+  std::map<std::string, nlohmann::ordered_json> m_answers;
+  nlohmann::ordered_json m_opened;
+  bool m_closed = false;
+};
+
+} // namespace dftriage::exec

@@ -1,0 +1,106 @@
+#pragma once
+
+// Carrying out a plan's steps against Azure (or the lab): reads first, then each change
+// with its pre-image, a no-op check, the responder's confirmation and reason, and a
+// journal entry for everything, so a case can be resumed, reported and undone.
+
+#include "dftriage/azure/client.hpp"
+#include "dftriage/engine/plan.hpp"
+#include "dftriage/exec/case_state.hpp"
+#include "dftriage/journal/case_folder.hpp"
+#include "dftriage/journal/journal.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace dftriage::exec {
+
+// What to do after a mutating step failed.
+enum class FailureChoice { retry, skip, rollback, stop };
+
+// The person (or the flags standing in for one) who decides.
+class Responder
+{
+public:
+  virtual ~Responder() = default;
+
+  // Shows what a mutating step is about to change (`change`: the requests and what the
+  // pre-image shows now). Returns the responder's reason to go ahead, or nullopt to
+  // decline.
+  virtual std::optional<std::string> confirm(const engine::PlannedStep& step, const std::string& change) = 0;
+  // A mutating step failed (`error` says how); what now?
+  virtual FailureChoice on_failure(const engine::PlannedStep& step, const std::string& error) = 0;
+  // Shows a line of progress or a read-only result (already safe for a terminal).
+  virtual void show(const std::string& text) = 0;
+  // Shows a value generated at run time (a VM's new password) once; never stored.
+  virtual void show_secret_once(const std::string& label, const std::string& value) = 0;
+};
+
+struct ExecSettings
+{
+  // Subscriptions the case may touch (lower case); empty: any (tests only).
+  std::vector<std::string> subscriptions;
+};
+
+// The result of one step.
+struct StepResult
+{
+  // "done" (carried out), "no-op" (already in place), "done-earlier" (this case did it
+  // before a resume), "declined", "refused" (out of scope, or the pre-image forbids it),
+  // "failed", "rolled-back", "skipped-after-failure", "stopped"
+  std::string outcome;
+  std::string message;
+  nlohmann::ordered_json result;  // a read-only step's answer (the first request's body)
+};
+
+class Executor
+{
+public:
+  // All references must outlive the executor. The journal must be the case's.
+  Executor(journal::CaseFolder& folder, journal::Journal& journal, azure::Client& client, const azure::Cloud& cloud,
+           Responder& responder, ExecSettings settings);
+
+  // Carries out step `index` of `plan` (a visited step). Read-only requests are sent and
+  // saved as evidence; a mutating action reads its pre-image, is recorded as a no-op
+  // when the effect is already in place, else is confirmed and sent. Never throws for an
+  // Azure failure (the outcome says "failed" after the responder chose); throws
+  // Interrupted on Ctrl-C.
+  StepResult run_step(const engine::Plan& plan, std::size_t index);
+
+  // The state replayed from the journal (what this case already did).
+  const CaseState& state() const { return m_state; }
+
+  // Undoes what this case changed, newest first (only `step_id` when not empty).
+  // Returns false when something could not be undone.
+  bool undo(const std::string& step_id);
+
+private:
+  StepResult run_read_only(const engine::PlannedStep& step);
+  StepResult run_mutating(const engine::PlannedStep& step);
+  // Sends one request with journal entries around it; returns the response or throws.
+  azure::Response send_journaled(const azure::Request& request, const std::string& step_id, const char* kind);
+  // Reads the pre-image requests of `step`; 404s are answers, not failures.
+  azure::PreImage read_pre_image(const engine::PlannedStep& step, std::vector<std::string>& evidence);
+  std::string scope_problem(const engine::PlannedStep& step) const;
+  bool rollback();
+
+  journal::CaseFolder& m_folder;
+  journal::Journal& m_journal;
+  azure::Client& m_client;
+  const azure::Cloud& m_cloud;
+  Responder& m_responder;
+  ExecSettings m_settings;
+  CaseState m_state;
+};
+
+// Returns a random password of `length` characters with upper, lower, digit and symbol.
+std::string generate_password(std::size_t length = 24);
+
+// Returns a one-line description of an exception thrown by the client (status, ARM code,
+// message, request ID), safe for a terminal and the journal.
+std::string describe_failure(const std::exception& e);
+
+} // namespace dftriage::exec

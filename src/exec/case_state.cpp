@@ -1,0 +1,117 @@
+#include "dftriage/exec/case_state.hpp"
+
+#include <algorithm>
+
+namespace dftriage::exec {
+
+namespace {
+
+std::string text_of(const nlohmann::ordered_json& entry, const char* key)
+{
+  const auto it = entry.find(key);
+  return it != entry.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+} // namespace
+
+CaseState CaseState::replay(const std::vector<nlohmann::ordered_json>& entries)
+{
+  CaseState state;
+  for (const auto& entry : entries) {
+    state.apply(entry);
+  }
+  return state;
+}
+
+StepRecord& CaseState::record(const std::string& step_id)
+{
+  auto [it, inserted] = m_steps.try_emplace(step_id);
+  if (inserted) {
+    it->second.id = step_id;
+    m_order.push_back(step_id);
+  }
+  return it->second;
+}
+
+const StepRecord* CaseState::step(const std::string& step_id) const
+{
+  const auto it = m_steps.find(step_id);
+  return it == m_steps.end() ? nullptr : &it->second;
+}
+
+void CaseState::apply(const nlohmann::ordered_json& entry)
+{
+  const std::string event = text_of(entry, "event");
+  if (event == "case.opened") {
+    m_opened = entry;
+    m_closed = false;
+    return;
+  }
+  if (event == "case.closed") {
+    m_closed = true;
+    return;
+  }
+  if (event == "question.answered") {
+    m_answers[text_of(entry, "question")] = entry.value("value", nlohmann::ordered_json());
+    return;
+  }
+  const std::string id = text_of(entry, "step");
+  if (id.empty()) {
+    return;
+  }
+  auto& r = record(id);
+  const std::string kind = text_of(entry, "kind");
+  if (event == "step.entered") {
+    r.action = text_of(entry, "action");
+    r.params = entry.value("params", nlohmann::ordered_json());
+    r.mutating = entry.value("mutating", false);
+    r.reversibility = text_of(entry, "reversibility");
+    if (r.status != "done" && r.status != "no-op") {
+      r.status = "entered";
+    }
+  } else if (event == "request.sent" && kind == "action" && entry.value("mutating", false)) {
+    r.request_pending = true;
+  } else if (event == "response.received" || event == "request.failed") {
+    if (kind == "action" && event == "response.received") {
+      r.request_pending = false;
+    }
+    if (event == "request.failed" && kind == "action" && !entry.value("mayHaveReachedServer", true)) {
+      r.request_pending = false;
+    }
+    const std::string request_id = text_of(entry, "requestId");
+    if (!request_id.empty()) {
+      r.request_ids.push_back(request_id);
+    }
+  } else if (event == "pre-image.captured") {
+    if (r.pre_image.empty()) {
+      r.pre_image = text_of(entry, "evidence");
+      r.pre_image_sha256 = text_of(entry, "sha256");
+    }
+  } else if (event == "evidence.saved") {
+    r.evidence.push_back(text_of(entry, "evidence"));
+  } else if (event == "confirmation") {
+    r.reason = text_of(entry, "reason");
+  } else if (event == "step.done") {
+    r.status = "done";
+    r.message.clear();
+    if (r.mutating && !r.changed) {
+      r.changed = true;
+      m_changes.push_back(id);
+    }
+  } else if (event == "step.no-op" || event == "step.declined" || event == "step.refused"
+             || event == "step.failed") {
+    r.status = event.substr(5);
+    r.message = text_of(entry, "why");
+  } else if (event == "undo.started") {
+    r.undo_status = "started";
+  } else if (event == "undo.done" || event == "undo.no-op") {
+    r.undo_status = "done";
+  } else if (event == "undo.failed") {
+    r.undo_status = "failed";
+    r.message = text_of(entry, "why");
+  } else if (event == "undo.irreversible") {
+    r.undo_status = "irreversible";
+  }
+}
+
+} // namespace dftriage::exec

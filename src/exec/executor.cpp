@@ -1,0 +1,514 @@
+#include "dftriage/exec/executor.hpp"
+
+#include "dftriage/azure/azure_error.hpp"
+#include "dftriage/util/error.hpp"
+#include "dftriage/util/terminal.hpp"
+#include "dftriage/util/text.hpp"
+
+#include <openssl/rand.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <unistd.h>
+
+namespace dftriage::exec {
+
+namespace {
+
+constexpr std::string_view k_generated = "$(generated secret)";
+constexpr const char* k_not_recorded = "(generated at run time; not recorded)";
+
+const char* next_link_of(const nlohmann::ordered_json& body)
+{
+  if (!body.is_object()) {
+    return nullptr;
+  }
+  for (const char* key : {"nextLink", "@odata.nextLink"}) {
+    const auto it = body.find(key);
+    if (it != body.end() && it->is_string() && !it->get_ref<const std::string&>().empty()) {
+      return key;
+    }
+  }
+  return nullptr;
+}
+
+// Replaces every "$(generated secret)" in `node` with `secret` (made on first need).
+bool fill_generated(nlohmann::ordered_json& node, std::string& secret)
+{
+  bool used = false;
+  if (node.is_string() && node.get_ref<const std::string&>() == k_generated) {
+    if (secret.empty()) {
+      secret = generate_password();
+    }
+    node = secret;
+    return true;
+  }
+  if (node.is_structured()) {
+    for (auto& child : node) {
+      used = fill_generated(child, secret) || used;
+    }
+  }
+  return used;
+}
+
+// Returns `node` with every occurrence of `secret` replaced by a marker.
+nlohmann::ordered_json scrub(const nlohmann::ordered_json& node, const std::string& secret)
+{
+  if (secret.empty()) {
+    return node;
+  }
+  if (node.is_string()) {
+    return node.get_ref<const std::string&>() == secret ? nlohmann::ordered_json(k_not_recorded) : node;
+  }
+  auto out = node;
+  if (out.is_structured()) {
+    for (auto& child : out) {
+      child = scrub(child, secret);
+    }
+  }
+  return out;
+}
+
+// Test hook for the crash-safety tests: DFTRIAGE_TEST_KILL_AFTER_CHANGE=N ends the process
+// abruptly (like kill -9) once the N-th change of this process was answered by Azure and
+// before the answer is journaled: the worst moment for a resume.
+void maybe_die_after_change()
+{
+  static int count = 0;
+  static const char* limit = std::getenv("DFTRIAGE_TEST_KILL_AFTER_CHANGE");
+  if (limit != nullptr && ++count == std::atoi(limit)) {
+    ::_exit(137);
+  }
+}
+
+std::string joined(const std::vector<std::string>& items)
+{
+  std::string out;
+  for (const auto& item : items) {
+    out += (out.empty() ? "" : ", ") + item;
+  }
+  return out;
+}
+
+std::string subscription_in(std::string_view text)
+{
+  const auto pos = text::to_lower(text).find("/subscriptions/");
+  if (pos == std::string::npos) {
+    return {};
+  }
+  const auto start = pos + std::string_view("/subscriptions/").size();
+  const auto end = text.find_first_of("/?#", start);
+  return text::to_lower(text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
+}
+
+// Returns a read's answer as evidence: where it went and what came back.
+nlohmann::ordered_json evidence_of(const azure::Request& request, const azure::Response& response)
+{
+  return {{"method", request.method},
+          {"url", request.url},
+          {"status", response.status},
+          {"requestId", response.request_id},
+          {"body", response.body.is_null() && !response.raw_body.empty() ? nlohmann::ordered_json(response.raw_body)
+                                                                          : response.body}};
+}
+
+} // namespace
+
+std::string generate_password(std::size_t length)
+{
+  static constexpr std::string_view k_upper = "ABCDEFGHJKLMNPQRSTUVWXYZ";
+  static constexpr std::string_view k_lower = "abcdefghijkmnopqrstuvwxyz";
+  static constexpr std::string_view k_digit = "23456789";
+  static constexpr std::string_view k_symbol = "!#%+-.:=?@_~";
+  const std::string_view sets[] = {k_upper, k_lower, k_digit, k_symbol};
+  std::string all;
+  for (const auto set : sets) {
+    all += set;
+  }
+  std::vector<unsigned char> random(length * 2);
+  if (RAND_bytes(random.data(), static_cast<int>(random.size())) != 1) {
+    throw Error("cannot generate a password: no randomness from OpenSSL");
+  }
+  std::string out;
+  for (std::size_t i = 0; i < length; ++i) {
+    // The first four characters take one of each class; the rest any.
+    const auto set = i < 4 ? sets[i] : std::string_view(all);
+    out += set[random[i] % set.size()];
+  }
+  // Shuffle so the classes are not in fixed places.
+  for (std::size_t i = out.size() - 1; i > 0; --i) {
+    std::swap(out[i], out[random[length + i] % (i + 1)]);
+  }
+  return out;
+}
+
+std::string describe_failure(const std::exception& e)
+{
+  return terminal::sanitize(e.what());
+}
+
+Executor::Executor(journal::CaseFolder& folder, journal::Journal& journal, azure::Client& client,
+                   const azure::Cloud& cloud, Responder& responder, ExecSettings settings)
+  : m_folder(folder),
+    m_journal(journal),
+    m_client(client),
+    m_cloud(cloud),
+    m_responder(responder),
+    m_settings(std::move(settings)),
+    m_state(CaseState::replay(journal.entries()))
+{
+}
+
+azure::Response Executor::send_journaled(const azure::Request& request, const std::string& step_id,
+                                         const char* kind)
+{
+  nlohmann::ordered_json sent{{"event", "request.sent"}, {"step", step_id}, {"kind", kind},
+                              {"method", request.method}, {"url", request.url},
+                              {"body", request.body ? *request.body : nlohmann::ordered_json()},
+                              {"mutating", request.mutating}};
+  m_state.apply(m_journal.append(std::move(sent)));
+  try {
+    azure::Response response;
+    const bool mutating = request.mutating;
+    response = m_client.send(request);
+    if (const char* key = next_link_of(response.body); key != nullptr && request.method == "GET") {
+      auto items = m_client.list(request);
+      response.body["value"] = std::move(items);
+      response.body.erase(key);
+    }
+    if (mutating) {
+      maybe_die_after_change();
+    }
+    m_state.apply(m_journal.append({{"event", "response.received"}, {"step", step_id}, {"kind", kind},
+                                    {"method", request.method}, {"url", request.url}, {"status", response.status},
+                                    {"requestId", response.request_id},
+                                    {"correlationId", response.correlation_id},
+                                    {"clientRequestId", response.client_request_id}}));
+    return response;
+  } catch (const azure::AzureError& e) {
+    m_state.apply(m_journal.append({{"event", "request.failed"}, {"step", step_id}, {"kind", kind},
+                                    {"method", request.method}, {"url", request.url},
+                                    {"status", e.http_status()}, {"code", e.code()},
+                                    {"message", terminal::sanitize(e.info().message)},
+                                    {"requestId", e.request_id()}, {"mayHaveReachedServer", true}}));
+    throw;
+  } catch (const azure::TransportError& e) {
+    m_state.apply(m_journal.append({{"event", "request.failed"}, {"step", step_id}, {"kind", kind},
+                                    {"method", request.method}, {"url", request.url}, {"status", 0},
+                                    {"message", terminal::sanitize(e.what())},
+                                    {"mayHaveReachedServer", e.may_have_reached_server()}}));
+    throw;
+  }
+}
+
+std::string Executor::scope_problem(const engine::PlannedStep& step) const
+{
+  if (m_settings.subscriptions.empty()) {
+    return {};
+  }
+  auto outside = [&](const std::string& sub) {
+    return !sub.empty()
+           && std::find(m_settings.subscriptions.begin(), m_settings.subscriptions.end(), sub)
+                == m_settings.subscriptions.end();
+  };
+  std::vector<const azure::Request*> all;
+  for (const auto& r : step.requests.pre_image) {
+    all.push_back(&r);
+  }
+  for (const auto& r : step.requests.requests) {
+    all.push_back(&r);
+  }
+  for (const auto* r : all) {
+    const auto sub = subscription_in(r->url);
+    if (outside(sub)) {
+      return "it would touch subscription " + sub + ", outside this case's scope ("
+             + joined(m_settings.subscriptions) + "); widen it with --subscription if that is intended";
+    }
+  }
+  for (const auto& [name, value] : step.params.items()) {
+    if (value.is_string()) {
+      const auto sub = subscription_in(value.get<std::string>());
+      if (outside(sub)) {
+        return "parameter " + name + " names subscription " + sub + ", outside this case's scope ("
+               + joined(m_settings.subscriptions) + "); widen it with --subscription if that is intended";
+      }
+    }
+  }
+  return {};
+}
+
+StepResult Executor::run_step(const engine::Plan& plan, std::size_t index)
+{
+  const auto& step = plan.steps.at(index);
+  const std::string& id = step.step->id;
+  if (const auto* done = m_state.step(id); done != nullptr && (done->status == "done" || done->status == "no-op")) {
+    return {"done-earlier", "already " + done->status + " in this case", {}};
+  }
+  nlohmann::ordered_json entered{{"event", "step.entered"}, {"step", id},
+                                 {"phase", std::string(playbook::to_string(step.phase))}};
+  if (step.action != nullptr) {
+    entered["action"] = step.action->name;
+    entered["params"] = step.params;
+    entered["mutating"] = step.action->mutating;
+    entered["reversibility"] = std::string(azure::to_string(step.action->reversibility));
+  }
+  m_state.apply(m_journal.append(std::move(entered)));
+
+  if (step.status == "refused" || step.status == "needs-answer") {
+    const std::string why = step.status == "refused" ? step.note : "a question it needs has no answer";
+    m_state.apply(m_journal.append({{"event", "step.refused"}, {"step", id}, {"why", why}}));
+    return {"refused", why, {}};
+  }
+  if (step.action == nullptr) {
+    m_state.apply(m_journal.append({{"event", "step.done"}, {"step", id}, {"manual", true}}));
+    return {"done", {}, {}};
+  }
+  if (const auto problem = scope_problem(step); !problem.empty()) {
+    m_state.apply(m_journal.append({{"event", "step.refused"}, {"step", id}, {"why", problem}}));
+    return {"refused", problem, {}};
+  }
+  return step.action->mutating ? run_mutating(step) : run_read_only(step);
+}
+
+StepResult Executor::run_read_only(const engine::PlannedStep& step)
+{
+  const std::string& id = step.step->id;
+  StepResult result{"done", {}, {}};
+  try {
+    std::size_t n = 0;
+    for (const auto& request : step.requests.requests) {
+      const auto response = send_journaled(request, id, "read");
+      const auto path = m_folder.write_evidence(id + (n > 0 ? "-" + std::to_string(n) : ""),
+                                                evidence_of(request, response));
+      m_state.apply(m_journal.append({{"event", "evidence.saved"}, {"step", id}, {"evidence", path}}));
+      if (n == 0) {
+        result.result = response.body;
+      }
+      ++n;
+    }
+  } catch (const Interrupted&) {
+    throw;
+  } catch (const Error& e) {
+    const std::string why = describe_failure(e);
+    m_state.apply(m_journal.append({{"event", "step.failed"}, {"step", id}, {"why", why}}));
+    return {"failed", why, {}};
+  }
+  m_state.apply(m_journal.append({{"event", "step.done"}, {"step", id}}));
+  return result;
+}
+
+azure::PreImage Executor::read_pre_image(const engine::PlannedStep& step, std::vector<std::string>& evidence)
+{
+  const std::string& id = step.step->id;
+  azure::PreImage pre;
+  auto saved = nlohmann::ordered_json::array();
+  for (const auto& request : step.requests.pre_image) {
+    azure::Observed seen;
+    try {
+      const auto response = send_journaled(request, id, "pre-image");
+      seen.status = response.status;
+      seen.body = response.body.is_null() && !response.raw_body.empty() ? nlohmann::ordered_json(response.raw_body)
+                                                                        : response.body;
+    } catch (const azure::AzureError& e) {
+      if (e.http_status() != 404) {
+        throw;
+      }
+      seen.status = 404;
+    }
+    saved.push_back({{"method", request.method}, {"url", request.url}, {"status", seen.status}, {"body", seen.body}});
+    pre.push_back(std::move(seen));
+  }
+  if (!saved.empty()) {
+    const auto path = m_folder.write_evidence(id + "-pre-image", saved);
+    evidence.push_back(path);
+    m_state.apply(m_journal.append({{"event", "pre-image.captured"}, {"step", id}, {"evidence", path},
+                                    {"sha256", journal::sha256_hex(m_folder.read_file(path))}}));
+  }
+  return pre;
+}
+
+StepResult Executor::run_mutating(const engine::PlannedStep& step)
+{
+  const std::string& id = step.step->id;
+  const auto& spec = *step.action;
+  const bool was_pending = m_state.step(id) != nullptr && m_state.step(id)->request_pending;
+  for (;;) {
+    std::string failure;
+    try {
+      std::vector<std::string> evidence;
+      const auto pre = read_pre_image(step, evidence);
+      const auto args = azure::check_args(spec, step.params);
+      if (spec.refuse) {
+        if (const auto why = spec.refuse(args, pre); !why.empty()) {
+          m_state.apply(m_journal.append({{"event", "step.refused"}, {"step", id}, {"why", why}}));
+          return {"refused", why, {}};
+        }
+      }
+      if (spec.satisfied && spec.satisfied(args, pre)) {
+        const std::string why = was_pending ? "found in place when re-checked after an interrupted run"
+                                            : "already in place: nothing to change";
+        m_state.apply(m_journal.append({{"event", "step.no-op"}, {"step", id}, {"why", why}}));
+        return {"no-op", why, {}};
+      }
+      if (was_pending && !spec.satisfied) {
+        const std::string why = "sent before the run was interrupted and its outcome cannot be read back; "
+                                "check by hand, then run the step again (interactive retry)";
+        m_state.apply(m_journal.append({{"event", "step.failed"}, {"step", id}, {"why", why}}));
+        failure = why;
+        throw Error(why, ExitStatus::azure_failure);
+      }
+      // The requests with their run-time values.
+      std::string secret;
+      std::vector<azure::Request> requests;
+      std::string change;
+      for (auto request : step.requests.requests) {
+        if (request.body) {
+          auto body = azure::resolve_pre_image(*request.body, pre);
+          fill_generated(body, secret);
+          request.body = std::move(body);
+        }
+        change += request.method + " " + terminal::sanitize(request.url) + "\n";
+        if (request.body) {
+          change += "  " + scrub(*request.body, secret).dump(-1, ' ', true, nlohmann::ordered_json::error_handler_t::replace)
+                    + "\n";
+        }
+        requests.push_back(std::move(request));
+      }
+      const auto reason = m_responder.confirm(step, change);
+      if (!reason) {
+        m_state.apply(m_journal.append({{"event", "step.declined"}, {"step", id}}));
+        return {"declined", {}, {}};
+      }
+      m_state.apply(m_journal.append({{"event", "confirmation"}, {"step", id}, {"reason", *reason}}));
+      for (const auto& request : requests) {
+        auto journaled = request;
+        if (journaled.body) {
+          journaled.body = scrub(*journaled.body, secret);
+        }
+        // Journal the scrubbed body, send the real one.
+        nlohmann::ordered_json sent{{"event", "request.sent"}, {"step", id}, {"kind", "action"},
+                                    {"method", request.method}, {"url", request.url},
+                                    {"body", journaled.body ? *journaled.body : nlohmann::ordered_json()},
+                                    {"mutating", true}};
+        m_state.apply(m_journal.append(std::move(sent)));
+        try {
+          const auto response = m_client.send(request);
+          maybe_die_after_change();
+          m_state.apply(m_journal.append({{"event", "response.received"}, {"step", id}, {"kind", "action"},
+                                          {"method", request.method}, {"url", request.url},
+                                          {"status", response.status}, {"requestId", response.request_id},
+                                          {"correlationId", response.correlation_id},
+                                          {"clientRequestId", response.client_request_id}}));
+        } catch (const azure::AzureError& e) {
+          m_state.apply(m_journal.append({{"event", "request.failed"}, {"step", id}, {"kind", "action"},
+                                          {"method", request.method}, {"url", request.url},
+                                          {"status", e.http_status()}, {"code", e.code()},
+                                          {"message", terminal::sanitize(e.info().message)},
+                                          {"requestId", e.request_id()}, {"mayHaveReachedServer", true}}));
+          throw;
+        } catch (const azure::TransportError& e) {
+          m_state.apply(m_journal.append({{"event", "request.failed"}, {"step", id}, {"kind", "action"},
+                                          {"method", request.method}, {"url", request.url}, {"status", 0},
+                                          {"message", terminal::sanitize(e.what())},
+                                          {"mayHaveReachedServer", e.may_have_reached_server()}}));
+          throw;
+        }
+      }
+      m_state.apply(m_journal.append({{"event", "step.done"}, {"step", id}}));
+      if (!secret.empty()) {
+        m_responder.show_secret_once(spec.name, secret);
+      }
+      return {"done", {}, {}};
+    } catch (const Interrupted&) {
+      throw;
+    } catch (const Error& e) {
+      if (failure.empty()) {
+        failure = describe_failure(e);
+        m_state.apply(m_journal.append({{"event", "step.failed"}, {"step", id}, {"why", failure}}));
+      }
+    } catch (const azure::ActionError& e) {
+      failure = describe_failure(e);
+      m_state.apply(m_journal.append({{"event", "step.failed"}, {"step", id}, {"why", failure}}));
+    }
+    switch (m_responder.on_failure(step, failure)) {
+    case FailureChoice::retry:
+      continue;
+    case FailureChoice::skip:
+      return {"skipped-after-failure", failure, {}};
+    case FailureChoice::rollback:
+      return {rollback() ? "rolled-back" : "failed", failure, {}};
+    case FailureChoice::stop:
+      return {"failed", failure, {}};
+    }
+  }
+}
+
+bool Executor::rollback()
+{
+  return undo("");
+}
+
+bool Executor::undo(const std::string& step_id)
+{
+  bool ok = true;
+  const auto changes = m_state.changes();
+  for (auto it = changes.rbegin(); it != changes.rend(); ++it) {
+    const auto* record = m_state.step(*it);
+    if (record == nullptr || (!step_id.empty() && record->id != step_id) || record->undo_status == "done"
+        || record->undo_status == "irreversible") {
+      continue;
+    }
+    const std::string id = record->id;
+    const auto* spec = azure::find_action(record->action);
+    if (spec == nullptr || !spec->revert) {
+      m_state.apply(m_journal.append({{"event", "undo.irreversible"}, {"step", id},
+                                      {"why", spec == nullptr ? "unknown action " + record->action
+                                                              : record->action + " cannot be undone"}}));
+      m_responder.show("  " + id + ": cannot be undone (" + record->action + ")");
+      continue;
+    }
+    m_state.apply(m_journal.append({{"event", "undo.started"}, {"step", id}}));
+    try {
+      // The pre-image as captured before this case changed anything, checked against
+      // the hash the journal recorded.
+      if (record->pre_image.empty()) {
+        throw Error("no pre-image was captured for " + id);
+      }
+      const std::string saved = m_folder.read_file(record->pre_image);
+      if (journal::sha256_hex(saved) != record->pre_image_sha256) {
+        throw Error("the pre-image " + record->pre_image + " was altered after it was captured");
+      }
+      azure::PreImage pre;
+      for (const auto& item : nlohmann::ordered_json::parse(saved)) {
+        pre.push_back({item.value("status", 0), item.value("body", nlohmann::ordered_json())});
+      }
+      const auto args = azure::check_args(*spec, record->params);
+      const auto requests = spec->revert(args, pre, m_cloud);
+      for (const auto& request : requests) {
+        try {
+          send_journaled(request, id, "undo");
+        } catch (const azure::AzureError& e) {
+          // Already put back: the thing to delete is gone, the thing to re-create exists.
+          const bool gone = request.method == "DELETE" && e.http_status() == 404;
+          const bool exists = request.method == "PUT" && e.http_status() == 409
+                              && text::to_lower(e.code()).find("exist") != std::string::npos;
+          if (!gone && !exists) {
+            throw;
+          }
+        }
+      }
+      m_state.apply(m_journal.append({{"event", requests.empty() ? "undo.no-op" : "undo.done"}, {"step", id}}));
+      m_responder.show("  " + id + ": " + (requests.empty() ? "nothing to put back" : "undone"));
+    } catch (const Interrupted&) {
+      throw;
+    } catch (const std::exception& e) {
+      ok = false;
+      const std::string why = describe_failure(e);
+      m_state.apply(m_journal.append({{"event", "undo.failed"}, {"step", id}, {"why", why}}));
+      m_responder.show("  " + id + ": undo failed: " + why);
+    }
+  }
+  return ok;
+}
+
+} // namespace dftriage::exec
