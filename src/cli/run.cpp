@@ -10,6 +10,7 @@
 #include "inputs.hpp"
 #include "library_options.hpp"
 #include "prompt.hpp"
+#include "run_options.hpp"
 #include "walk_session.hpp"
 
 #include <unistd.h>
@@ -19,20 +20,6 @@
 namespace dftriage::cli {
 
 namespace {
-
-struct RunOptions
-{
-  std::vector<std::string> files;
-  std::string output;
-  std::string format;
-  std::vector<std::string> playbook_dirs;
-  std::string answers_file;
-  std::vector<std::string> sets;
-  std::string lang = "en";
-  bool dry_run = false;
-  bool yes = false;
-  bool non_interactive = false;
-};
 
 // One alert with the playbook it walks (the generic one is built per alert).
 struct Case
@@ -56,7 +43,7 @@ std::vector<StepOutcome> walk_unattended(const engine::Plan& plan, bool yes)
     } else if (is_mutating(step)) {
       outcome = yes ? "confirmed" : "awaiting-confirmation";
     }
-    outcomes.push_back({index, outcome});
+    outcomes.push_back({index, outcome, {}});
   }
   return outcomes;
 }
@@ -79,8 +66,11 @@ std::string unattended_text(const engine::Plan& plan, const std::vector<StepOutc
 
 ExitStatus run_run(const RunOptions& options)
 {
-  if (!options.dry_run) {
-    throw UsageError("run needs --dry-run: sending requests to Azure is not built yet");
+  if (options.dry_run && (options.lab || !options.case_dir.empty())) {
+    throw UsageError("--dry-run sends nothing and keeps no case: drop --lab and --case, or drop --dry-run");
+  }
+  if (options.files.empty() && (options.dry_run || options.case_dir.empty())) {
+    throw UsageError("run needs an alert FILE (or --case DIR to resume a case)");
   }
   const auto lang = playbook::lang_from_string(options.lang);
   if (!lang) {
@@ -95,6 +85,9 @@ ExitStatus run_run(const RunOptions& options)
                                                                           OutputFormat::ndjson});
   if (interactive && !options.output.empty() && options.output != "text") {
     throw UsageError("-o " + options.output + " needs --non-interactive (the interactive walk is text)");
+  }
+  if (!options.dry_run) {
+    return run_live(options, *lang, interactive, format);
   }
   const auto library = load_library_or_throw(options.playbook_dirs);
   const auto answers = collect_answers(options.answers_file, options.sets);
@@ -122,7 +115,7 @@ ExitStatus run_run(const RunOptions& options)
     bool refused = false;
     for (const auto& c : cases) {
       WalkSession session(*c.alert, c.match, *c.playbook, c.answers, cloud, prompter,
-                          {*lang, options.dry_run, colour, options.yes});
+                          {*lang, options.dry_run, colour, options.yes, {}, {}});
       const std::string status = session.run();
       prompter.say("\nSummary:\n" + run_summary(session.plan(), session.outcomes(), *lang, colour));
       refused = refused || status == "refused";
@@ -177,9 +170,17 @@ ExitStatus run_run(const RunOptions& options)
 void add_run(CLI::App& app, Invocation& invocation)
 {
   auto options = std::make_shared<RunOptions>();
-  auto* sub = app.add_subcommand("run", "Walk through each alert's playbook step by step (--dry-run: sends nothing)");
-  sub->add_option("FILE", options->files, "Alert files; - for standard input (implies --non-interactive)")->required();
-  sub->add_flag("--dry-run", options->dry_run, "Show the requests each step would send; send nothing");
+  auto* sub = app.add_subcommand(
+    "run", "Walk through an alert's playbook and carry it out (--lab: on a simulated tenant; --dry-run: send nothing)");
+  sub->add_option("FILE", options->files, "Alert file; - for standard input (implies --non-interactive)");
+  sub->add_flag("--dry-run", options->dry_run, "Show the requests each step would send; send nothing, keep no case");
+  sub->add_flag("--lab", options->lab,
+                "Start a simulated tenant seeded from the alert on 127.0.0.1 and act on it (training)");
+  sub->add_option("--case", options->case_dir,
+                  "Case folder (default cases/<alert>-<time>); an existing one is resumed");
+  sub->add_option("--subscription", options->subscriptions,
+                  "Also allow changes in this subscription (the alert's is always allowed; repeatable)");
+  sub->add_option("--reason", options->reason, "The reason journaled for changes confirmed with --yes");
   sub->add_flag("-y,--yes", options->yes, "Confirm every change without asking");
   sub->add_flag("--non-interactive", options->non_interactive,
                 "Never prompt: answers or defaults decide; unanswered questions exit 5 with a JSON list");

@@ -109,7 +109,7 @@ std::string WalkSession::run()
       m_plan = replan();
       if (!engine::is_visited(m_plan.steps[*next])) {
         m_prompter.say(paint("  With these answers this step does not apply.", Colour::dim, colour) + "\n");
-        m_outcomes.push_back({*next, "skipped"});
+        m_outcomes.push_back({*next, "skipped", {}});
         continue;
       }
       command = finish_step(*next);
@@ -190,6 +190,13 @@ WalkSession::Command WalkSession::ask_one(const playbook::Input& input)
     m_asked[input.id] = value;
     try {
       m_plan = replan();
+      if (m_settings.answered) {
+        for (const auto& a : m_plan.answers) {
+          if (a.id == input.id) {
+            m_settings.answered(a.id, a.value);
+          }
+        }
+      }
       return Command::next;
     } catch (const UsageError& e) {
       m_prompter.say("    " + sanitize(e.what()) + "\n");
@@ -212,11 +219,29 @@ WalkSession::Command WalkSession::finish_step(std::size_t step_index)
   }
   m_plan = replan();
   const auto& step = m_plan.steps[step_index];
+  if (m_settings.execute) {
+    // The executor reads, checks, asks for confirmation and a reason, and acts.
+    auto outcome = m_settings.execute(m_plan, step_index);
+    m_outcomes.push_back(outcome);
+    if (outcome.outcome == "failed" && is_mutating(step)) {
+      m_prompter.say(paint("  The walk stops here: a change failed (undo, or resume with --case later).", Colour::red,
+                           colour)
+                     + "\n");
+      return Command::quit;
+    }
+    if (!is_mutating(step)) {
+      const auto line = m_prompter.ask(paint("  Enter: next step, q: stop > ", Colour::dim, colour));
+      if (!line || *line == "q") {
+        return Command::quit;
+      }
+    }
+    return Command::next;
+  }
   std::string outcome = step.status == "refused" ? "refused" : "done";
   if (step.status != "refused" && is_mutating(step)) {
     if (m_settings.yes) {
       m_prompter.say("  Confirmed by --yes.\n");
-      m_outcomes.push_back({step_index, "confirmed"});
+      m_outcomes.push_back({step_index, "confirmed", {}});
       return Command::next;
     }
     const std::string question = m_settings.dry_run ? "  Carry out this change? (dry run: nothing is sent) "
@@ -249,7 +274,7 @@ WalkSession::Command WalkSession::finish_step(std::size_t step_index)
       return Command::back;
     }
   }
-  m_outcomes.push_back({step_index, outcome});
+  m_outcomes.push_back({step_index, outcome, {}});
   return Command::next;
 }
 

@@ -7,6 +7,7 @@
 #include "prompt.hpp"
 #include "walk_text.hpp"
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,11 @@ struct WalkSettings
   bool dry_run = true;
   bool colour = false;
   bool yes = false;  // confirm mutating steps without asking
+  // When set (run --lab / live), each step is carried out through this once the
+  // responder has read it; mutating steps are confirmed by the executor's responder.
+  std::function<StepOutcome(const engine::Plan&, std::size_t)> execute;
+  // When set, told each answer typed at the prompts.
+  std::function<void(const std::string& id, const nlohmann::ordered_json& value)> answered;
 };
 
 // Walks one alert through its playbook with a responder at a terminal: each step's

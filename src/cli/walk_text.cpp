@@ -112,6 +112,9 @@ nlohmann::ordered_json run_record(const engine::Plan& plan, const std::vector<St
     step["title"] = s->step->title.in(lang);
     step["outcome"] = o.outcome;
     step["note"] = s->note.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(s->note);
+    if (!o.message.empty()) {
+      step["message"] = o.message;
+    }
     step["mutating"] = is_mutating(*s);
     auto requests = nlohmann::ordered_json::array();
     for (const auto* list : {&s->requests.pre_image, &s->requests.requests}) {
@@ -139,7 +142,9 @@ std::string run_summary(const engine::Plan& plan, const std::vector<StepOutcome>
     if (s == nullptr) {
       continue;
     }
-    const Colour c = o.outcome == "confirmed"               ? Colour::green
+    const Colour c = o.outcome == "confirmed" || o.outcome == "done" || o.outcome == "no-op"
+                         ? Colour::green
+                     : o.outcome == "failed"                ? Colour::red
                      : o.outcome == "declined"              ? Colour::yellow
                      : o.outcome == "awaiting-confirmation" ? Colour::yellow
                      : o.outcome == "refused"               ? Colour::red
@@ -148,6 +153,9 @@ std::string run_summary(const engine::Plan& plan, const std::vector<StepOutcome>
     outcome.resize(std::max<std::size_t>(outcome.size(), 22), ' ');
     out += "  " + paint(outcome, c, colour) + " " + std::string(playbook::to_string(s->phase)) + "/"
            + s->step->id + "  " + sanitize(s->step->title.in(lang)) + "\n";
+    if (!o.message.empty()) {
+      out += "      " + sanitize(o.message) + "\n";
+    }
   }
   return out;
 }

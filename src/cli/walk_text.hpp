@@ -15,7 +15,9 @@ namespace dftriage::cli {
 struct StepOutcome
 {
   std::size_t step_index = 0;  // into Plan::steps
-  std::string outcome;  // done, confirmed, declined, awaiting-confirmation, refused, skipped
+  std::string outcome;  // done, confirmed, declined, awaiting-confirmation, refused, skipped,
+                        // and when executing: no-op, done-earlier, failed, rolled-back, ...
+  std::string message;  // why it failed, was refused or was a no-op
 };
 
 // Returns "[mitigate 2/5] Title" (coloured when `colour`).

@@ -1,0 +1,36 @@
+#pragma once
+
+// Internal to src/cli: the options of `run`, shared by the dry run (run.cpp) and the
+// live/lab run (run_live.cpp).
+
+#include "dftriage/cli/output.hpp"
+#include "dftriage/playbook/playbook.hpp"
+#include "dftriage/util/exit_status.hpp"
+
+#include <string>
+#include <vector>
+
+namespace dftriage::cli {
+
+struct RunOptions
+{
+  std::vector<std::string> files;
+  std::string output;
+  std::string format;
+  std::vector<std::string> playbook_dirs;
+  std::string answers_file;
+  std::vector<std::string> sets;
+  std::string lang = "en";
+  bool dry_run = false;
+  bool yes = false;
+  bool non_interactive = false;
+  bool lab = false;
+  std::string case_dir;
+  std::vector<std::string> subscriptions;
+  std::string reason;
+};
+
+// Carries out the walk against the lab (--lab) or Azure, in a case folder (run_live.cpp).
+ExitStatus run_live(const RunOptions& options, playbook::Lang lang, bool interactive, OutputFormat format);
+
+} // namespace dftriage::cli
