@@ -49,6 +49,9 @@ void add_match(CLI::App& app, Invocation& invocation);
 void add_plan(CLI::App& app, Invocation& invocation);
 void add_run(CLI::App& app, Invocation& invocation);
 void add_case(CLI::App& app, Invocation& invocation);
+void add_undo(CLI::App& app, Invocation& invocation);
+void add_report(CLI::App& app, Invocation& invocation);
+void add_apply(CLI::App& app, Invocation& invocation);
 void add_playbooks(CLI::App& app, Invocation& invocation);
 void add_lab(CLI::App& app, Invocation& invocation);  // src/cli/lab.cpp, in dftriage_lab
 

@@ -6,7 +6,9 @@
 
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <map>
 
 namespace dftriage::cli {
@@ -133,8 +135,37 @@ std::unique_ptr<Connection> connect_lab(const std::vector<std::string>& seed_fil
 
 std::unique_ptr<Connection> connect_cloud()
 {
-  throw UsageError("acting on Azure itself needs the credential chain, which is not built yet; "
-                   "use --lab to act on the simulated tenant, or --dry-run");
+  const char* file = std::getenv("DFTRIAGE_CLOUD");
+  if (file == nullptr || *file == '\0') {
+    throw UsageError("acting on Azure itself needs the credential chain, which is not built yet; "
+                     "use --lab, a lab's connection file in DFTRIAGE_CLOUD, or --dry-run");
+  }
+  std::ifstream in(file, std::ios::binary);
+  std::string first_line;
+  if (!in || !std::getline(in, first_line)) {
+    throw InputError(std::string(file) + ": cannot read the cloud file");
+  }
+  nlohmann::ordered_json c;
+  try {
+    c = nlohmann::ordered_json::parse(first_line);
+  } catch (const nlohmann::json::parse_error& e) {
+    throw InputError(std::string(file) + ":1: not JSON: " + e.what());
+  }
+  if (!c.contains("cloud") || !c.contains("clientSecret")) {
+    throw UsageError(std::string(file) + ": only a lab's connection line is understood until the credential chain lands");
+  }
+  auto owner = std::make_unique<Connection>();
+  Connection& conn = *owner;
+  conn.mode = "lab";
+  conn.cloud = lab_cloud(c);
+  conn.subscription = c.value("subscriptionId", "");
+  azure::TransportOptions transport;
+  transport.ca_bundle = conn.cloud.ca_bundle;
+  conn.transport = azure::make_curl_transport(transport);
+  conn.credential = std::make_unique<LabPrincipal>(conn.cloud, *conn.transport, c.at("tenantId"), c.at("clientId"),
+                                                   c.at("clientSecret"));
+  conn.client = std::make_unique<azure::Client>(conn.cloud, conn.credential.get(), *conn.transport);
+  return owner;
 }
 
 } // namespace dftriage::cli

@@ -1,6 +1,8 @@
 // `dftriage plan FILE…`: the resolved walk and the exact REST requests, sending nothing.
 
 #include "answers.hpp"
+#include "connection.hpp"
+#include "dftriage/exec/plan_file.hpp"
 #include "command.hpp"
 #include "dftriage/cli/output.hpp"
 #include "dftriage/engine/plan.hpp"
@@ -24,6 +26,7 @@ struct PlanOptions
   std::string answers_file;
   std::vector<std::string> sets;
   std::string lang = "en";
+  bool capture = false;
 };
 
 std::string plan_text(const nlohmann::ordered_json& plan, bool colour)
@@ -84,6 +87,8 @@ ExitStatus run_plan(const PlanOptions& options)
   }
   const auto library = load_library_or_throw(options.playbook_dirs);
   const auto answers = collect_answers(options.answers_file, options.sets);
+  // --capture: record each target's current state so that apply can see drift.
+  const auto connection = options.capture ? connect_cloud() : nullptr;
   Writer writer(stdout);
   JsonStream json(writer, format);
   const bool colour = format == OutputFormat::text && terminal::use_colour(stdout);
@@ -94,8 +99,13 @@ ExitStatus run_plan(const PlanOptions& options)
       const auto match = engine::match_alert(alert, library);
       const auto playbook = match.playbook ? *match.playbook : engine::generic_playbook(alert);
       const auto plan =
-        engine::build_plan(alert, match, playbook, answers_for(answers, playbook), azure::public_cloud());
-      const auto plan_json = plan.to_json(*lang);
+        engine::build_plan(alert, match, playbook, answers_for(answers, playbook),
+                           connection ? connection->cloud : azure::public_cloud());
+      auto plan_json = plan.to_json(*lang);
+      if (connection) {
+        exec::capture_targets(plan_json, *connection->client);
+      }
+      plan_json = exec::seal(std::move(plan_json));
       bool bad = plan.refused();
       for (const auto& s : plan.steps) {
         bad = bad || s.status == "refused";
@@ -129,6 +139,8 @@ void add_plan(CLI::App& app, Invocation& invocation)
   sub->add_option("--answers", options->answers_file, "JSON file of answers: {\"question id\": value}");
   sub->add_option("--set", options->sets, "Answer one question: --set id=value (repeatable)");
   sub->add_option("--lang", options->lang, "Guidance language: en or zh-CN");
+  sub->add_flag("--capture", options->capture,
+                "Read each change's target now (GETs only) and record its state, so apply can refuse drift");
   sub->callback([options, &invocation] { invocation.action = [options] { return run_plan(*options); }; });
 }
 

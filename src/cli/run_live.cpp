@@ -316,7 +316,7 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang, bool interac
   if (interactive) {
     Prompter prompter(STDIN_FILENO, stdout);
     TerminalResponder responder(prompter, options.yes, reason, colour);
-    exec::Executor executor(*folder, journal, *connection.client, connection.cloud, responder, {subscriptions});
+    exec::Executor executor(*folder, journal, *connection.client, connection.cloud, responder, {subscriptions, {}});
     prompter.say(paint("Case " + folder->dir(), Colour::bold, colour) + " (" + connection.mode + ": "
                  + sanitize(connection.cloud.resource_manager) + ")\n");
     WalkSettings settings{lang, false, colour, options.yes, {}, {}};
@@ -343,7 +343,7 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang, bool interac
     prompter.say("\nSummary:\n" + run_summary(session.plan(), outcomes, lang, colour));
   } else {
     UnattendedResponder responder(options.yes, reason, nullptr);
-    exec::Executor executor(*folder, journal, *connection.client, connection.cloud, responder, {subscriptions});
+    exec::Executor executor(*folder, journal, *connection.client, connection.cloud, responder, {subscriptions, {}});
     record_answers(plan);
     for (const auto index : engine::visited_steps(plan)) {
       auto result = executor.run_step(plan, index);

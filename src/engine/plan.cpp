@@ -355,6 +355,8 @@ nlohmann::ordered_json Plan::to_json(playbook::Lang lang) const
   out["alertId"] = alert->id;
   out["alertType"] = alert->alert_type;
   out["family"] = alert::to_string(alert->family);
+  out["subscription"] = alert->subscription_id;
+  out["resource"] = alert->resource_id;
   out["resourceId"] = alert->resource_id;
   out["playbook"] = match.playbook_id();
   out["playbookVersion"] = playbook.version;

@@ -71,6 +71,8 @@ void CaseState::apply(const nlohmann::ordered_json& entry)
     }
   } else if (event == "request.sent" && kind == "action" && entry.value("mutating", false)) {
     r.request_pending = true;
+  } else if (event == "request.sent" && kind == "pre-image") {
+    r.pre_image_urls.insert(text_of(entry, "url"));
   } else if (event == "response.received" || event == "request.failed") {
     if (kind == "action" && event == "response.received") {
       r.request_pending = false;

@@ -1,6 +1,7 @@
 #include "dftriage/exec/executor.hpp"
 
 #include "dftriage/azure/azure_error.hpp"
+#include "dftriage/exec/plan_file.hpp"
 #include "dftriage/util/error.hpp"
 #include "dftriage/util/terminal.hpp"
 #include "dftriage/util/text.hpp"
@@ -297,6 +298,41 @@ StepResult Executor::run_read_only(const engine::PlannedStep& step)
   return result;
 }
 
+std::string Executor::drifted(const std::string& id, const engine::PlannedStep& step, const azure::PreImage& pre) const
+{
+  const auto it = m_settings.captured.find(id);
+  if (it == m_settings.captured.end()) {
+    return {};
+  }
+  const auto& captured = it->second;
+  for (std::size_t i = 0; i < pre.size() && i < step.requests.pre_image.size(); ++i) {
+    // A target this case already changed cannot match the plan's capture; that change
+    // was itself checked against it.
+    bool changed_here = false;
+    for (const auto& done : m_state.changes()) {
+      const auto* r = m_state.step(done);
+      changed_here = changed_here || (r != nullptr && r->pre_image_urls.count(step.requests.pre_image[i].url) > 0);
+    }
+    if (changed_here) {
+      continue;
+    }
+    const auto now = fingerprint(step.requests.pre_image[i].url, pre[i].status, pre[i].body);
+    const auto then = i < captured.size() ? captured[i] : nlohmann::ordered_json();
+    if (then.is_null() || then.value("sha256", "") != now["sha256"] || then.value("status", 0) != now["status"]) {
+      std::string what = "its target changed since the plan was made: " + terminal::sanitize(step.requests.pre_image[i].url);
+      if (!then.is_null() && then.value("status", 0) != now["status"].get<int>()) {
+        what += " (HTTP " + std::to_string(then.value("status", 0)) + " then, " + now["status"].dump() + " now)";
+      } else if (!then.is_null() && !then.value("etag", "").empty() && then.value("etag", "") != now["etag"]) {
+        what += " (ETag " + then.value("etag", "") + " then, " + now["etag"].get<std::string>() + " now)";
+      } else {
+        what += " (its content differs)";
+      }
+      return what + "; plan again and review the new plan";
+    }
+  }
+  return {};
+}
+
 azure::PreImage Executor::read_pre_image(const engine::PlannedStep& step, std::vector<std::string>& evidence)
 {
   const std::string& id = step.step->id;
@@ -338,6 +374,10 @@ StepResult Executor::run_mutating(const engine::PlannedStep& step)
       std::vector<std::string> evidence;
       const auto pre = read_pre_image(step, evidence);
       const auto args = azure::check_args(spec, step.params);
+      if (const auto drift = drifted(id, step, pre); !drift.empty()) {
+        m_state.apply(m_journal.append({{"event", "step.refused"}, {"step", id}, {"why", drift}}));
+        return {"refused", drift, {}};
+      }
       if (spec.refuse) {
         if (const auto why = spec.refuse(args, pre); !why.empty()) {
           m_state.apply(m_journal.append({{"event", "step.refused"}, {"step", id}, {"why", why}}));

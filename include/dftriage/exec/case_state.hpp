@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,7 @@ struct StepRecord
   std::string message;             // why it failed, was refused, or was a no-op
   std::string pre_image;           // evidence path of the first pre-image captured
   std::string pre_image_sha256;
+  std::set<std::string> pre_image_urls;  // what its pre-image read (its targets)
   bool changed = false;            // a mutating request of it completed
   bool request_pending = false;    // a mutating request was sent and no answer recorded
   std::string undo_status;         // "", "started", "done", "failed", "irreversible"

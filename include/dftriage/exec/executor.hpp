@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -43,6 +44,9 @@ struct ExecSettings
 {
   // Subscriptions the case may touch (lower case); empty: any (tests only).
   std::vector<std::string> subscriptions;
+  // apply: the targets' state when the plan was made, per step ID (plan_file.hpp); a
+  // change whose target differs now is refused.
+  std::map<std::string, nlohmann::ordered_json> captured;
 };
 
 // The result of one step.
@@ -85,6 +89,8 @@ private:
   // Reads the pre-image requests of `step`; 404s are answers, not failures.
   azure::PreImage read_pre_image(const engine::PlannedStep& step, std::vector<std::string>& evidence);
   std::string scope_problem(const engine::PlannedStep& step) const;
+  // Returns why the target no longer matches the plan's capture, or "".
+  std::string drifted(const std::string& id, const engine::PlannedStep& step, const azure::PreImage& pre) const;
   bool rollback();
 
   journal::CaseFolder& m_folder;

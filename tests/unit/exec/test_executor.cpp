@@ -114,7 +114,7 @@ TEST_CASE("executor carries out the Key Vault playbook on the lab, no-ops a reru
     auto folder = journal::CaseFolder::create(dir);
     journal::Journal journal(folder.journal_path());
     AutoResponder responder(true);
-    exec::Executor executor(folder, journal, *lab.client, lab.cloud, responder, {{"4c1a2f07-3d5e-4b8a-9f61-2e7d8c0b5a13"}});
+    exec::Executor executor(folder, journal, *lab.client, lab.cloud, responder, {{"4c1a2f07-3d5e-4b8a-9f61-2e7d8c0b5a13"}, {}});
     const auto outcomes = run_all(executor, walk.plan);
     CHECK(outcomes.at("enable-firewall") == "done");
     CHECK(outcomes.at("remove-access-policy") == "done");
@@ -178,7 +178,7 @@ TEST_CASE("executor refuses a step outside the case's subscriptions and records 
   auto folder = journal::CaseFolder::create(dir);
   journal::Journal journal(folder.journal_path());
   AutoResponder responder(false);
-  exec::Executor executor(folder, journal, *lab.client, lab.cloud, responder, {{"11111111-2222-3333-4444-555555555555"}});
+  exec::Executor executor(folder, journal, *lab.client, lab.cloud, responder, {{"11111111-2222-3333-4444-555555555555"}, {}});
   for (const auto index : engine::visited_steps(walk.plan)) {
     const auto& step = walk.plan.steps[index];
     const auto result = executor.run_step(walk.plan, index);

@@ -1,0 +1,234 @@
+// `dftriage apply plan.json [--yes]`: carries out exactly a reviewed plan. Refuses a plan
+// that was edited after it was made (its digest), one whose requests are not what the
+// catalogue builds for it today (another cloud, a changed catalogue), and any change
+// whose target differs from the state captured with `plan --capture`.
+
+#include "command.hpp"
+#include "connection.hpp"
+#include "dftriage/azure/actions.hpp"
+#include "dftriage/exec/executor.hpp"
+#include "dftriage/exec/plan_file.hpp"
+#include "dftriage/util/error.hpp"
+#include "dftriage/util/terminal.hpp"
+#include "dftriage/util/text.hpp"
+
+#include <unistd.h>
+
+#include <fstream>
+#include <memory>
+#include <sstream>
+
+namespace dftriage::cli {
+
+namespace {
+
+struct ApplyOptions
+{
+  std::string file;
+  bool yes = false;
+  std::string case_dir;
+  std::vector<std::string> subscriptions;
+  std::string reason;
+  bool allow_uncaptured = false;
+};
+
+class ApplyResponder : public exec::Responder
+{
+public:
+  ApplyResponder(bool yes, std::string reason) : m_yes(yes), m_reason(std::move(reason)) {}
+  std::optional<std::string> confirm(const engine::PlannedStep&, const std::string&) override
+  {
+    return m_yes ? std::optional<std::string>(m_reason) : std::nullopt;
+  }
+  exec::FailureChoice on_failure(const engine::PlannedStep&, const std::string&) override
+  {
+    return exec::FailureChoice::stop;
+  }
+  void show(const std::string& text) override { std::printf("%s\n", terminal::sanitize(text).c_str()); }
+  void show_secret_once(const std::string& label, const std::string&) override
+  {
+    std::fprintf(stderr, "dftriage: %s set a generated value; apply does not show it\n", label.c_str());
+  }
+
+private:
+  bool m_yes;
+  std::string m_reason;
+};
+
+// The requests of a plan step's action as the plan file shows them (what was reviewed).
+nlohmann::ordered_json reviewed_requests(const nlohmann::ordered_json& action)
+{
+  auto out = nlohmann::ordered_json::array();
+  for (const char* list : {"preImage", "requests"}) {
+    for (const auto& r : action.value(list, nlohmann::ordered_json::array())) {
+      out.push_back({{"method", r.value("method", "")}, {"url", r.value("url", "")},
+                     {"body", r.value("body", nlohmann::ordered_json())}});
+    }
+  }
+  return out;
+}
+
+nlohmann::ordered_json built_requests(const azure::ActionRequests& built)
+{
+  auto out = nlohmann::ordered_json::array();
+  for (const auto* list : {&built.pre_image, &built.requests}) {
+    for (const auto& r : *list) {
+      out.push_back({{"method", r.method}, {"url", r.url},
+                     {"body", r.body ? *r.body : nlohmann::ordered_json()}});
+    }
+  }
+  return out;
+}
+
+ExitStatus run_apply(const ApplyOptions& options)
+{
+  std::ifstream in(options.file, std::ios::binary);
+  if (!in) {
+    throw InputError(options.file + ": cannot read the file");
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  nlohmann::ordered_json doc;
+  try {
+    doc = nlohmann::ordered_json::parse(text.str());
+  } catch (const nlohmann::json::parse_error& e) {
+    throw InputError(options.file + ": not a plan file: " + e.what());
+  }
+  if (doc.is_array() && doc.size() == 1) {
+    doc = doc[0];
+  }
+  if (!doc.is_object()) {
+    throw InputError(options.file + ": apply takes one plan (one alert); split the file with jq '.[N]'");
+  }
+  if (const auto problem = exec::check_seal(doc); !problem.empty()) {
+    std::fprintf(stderr, "dftriage: %s: refused: %s\n", options.file.c_str(), problem.c_str());
+    return ExitStatus::input_rejected;
+  }
+  if (!doc.value("missing", nlohmann::ordered_json::array()).empty()) {
+    throw InputError(options.file + ": the plan was refused when it was made (the alert lacks what it needs)");
+  }
+
+  const auto connection = connect_cloud();
+  // Rebuild each step from its action and checked parameters: the requests must be
+  // exactly those reviewed.
+  std::vector<std::unique_ptr<playbook::Step>> steps_owned;
+  engine::Plan plan;
+  std::map<std::string, nlohmann::ordered_json> captured;
+  bool uncaptured = false;
+  for (const auto& phase : doc.value("phases", nlohmann::ordered_json::array())) {
+    for (const auto& s : phase.value("steps", nlohmann::ordered_json::array())) {
+      const auto& action = s.value("action", nlohmann::ordered_json());
+      const std::string id = s.value("id", "");
+      const std::string status = s.value("status", "");
+      if (status == "needs-answer") {
+        throw InputError(options.file + ": step " + id + " has an unanswered question; plan again with the answer");
+      }
+      if (status != "planned" || !action.is_object()) {
+        continue;
+      }
+      const auto* spec = azure::find_action(action.value("name", ""));
+      if (spec == nullptr) {
+        throw InputError(options.file + ": step " + id + ": unknown action " + text::quote(action.value("name", "")));
+      }
+      auto step = std::make_unique<playbook::Step>();
+      step->id = id;
+      step->title.en = s.value("title", "");
+      engine::PlannedStep planned;
+      planned.phase = playbook::phase_from_string(phase.value("phase", "")).value_or(playbook::Phase::act);
+      planned.step = step.get();
+      planned.status = "planned";
+      planned.action = spec;
+      planned.params = action.value("params", nlohmann::ordered_json::object());
+      planned.requests = spec->build(azure::check_args(*spec, planned.params), connection->cloud);
+      if (built_requests(planned.requests) != reviewed_requests(action)) {
+        std::fprintf(stderr,
+                     "dftriage: %s: refused: step %s does not build the requests the plan shows (planned for "
+                     "another cloud, or the action changed since); plan again\n",
+                     options.file.c_str(), id.c_str());
+        return ExitStatus::input_rejected;
+      }
+      if (spec->mutating) {
+        if (action.contains("captured")) {
+          captured[id] = action["captured"];
+        } else {
+          uncaptured = true;
+        }
+      }
+      plan.steps.push_back(std::move(planned));
+      steps_owned.push_back(std::move(step));
+    }
+  }
+  if (uncaptured && !options.allow_uncaptured) {
+    std::fprintf(stderr,
+                 "dftriage: %s: refused: the plan did not capture its targets' state, so drift cannot be checked; "
+                 "make it with plan --capture (or pass --allow-uncaptured)\n",
+                 options.file.c_str());
+    return ExitStatus::input_rejected;
+  }
+
+  std::vector<std::string> subscriptions;
+  if (!doc.value("subscription", "").empty()) {
+    subscriptions.push_back(text::to_lower(doc.value("subscription", "")));
+  }
+  for (const auto& s : options.subscriptions) {
+    subscriptions.push_back(text::to_lower(s.rfind("/subscriptions/", 0) == 0 ? s.substr(15) : s));
+  }
+  const std::string dir = options.case_dir.empty()
+                            ? journal::default_case_dir(doc.value("alertId", "plan"), std::chrono::system_clock::now())
+                            : options.case_dir;
+  auto folder = journal::CaseFolder::create(dir);
+  folder.write_file("plan.json", text.str());
+  folder.write_file("alert.json", nlohmann::ordered_json{{"alertId", doc.value("alertId", "")},
+                                                         {"alertType", doc.value("alertType", "")},
+                                                         {"note", "applied from a plan; the alert itself was not given"}}
+                                    .dump(2) + "\n");
+  journal::Journal journal(folder.journal_path());
+  journal.set_principal(connection->principal());
+  journal.append({{"event", "case.opened"}, {"alertId", doc.value("alertId", "")},
+                  {"alertType", doc.value("alertType", "")}, {"playbook", doc.value("playbook", "")},
+                  {"playbookVersion", doc.value("playbookVersion", "")}, {"mode", connection->mode},
+                  {"cloud", connection->cloud.name}, {"subscriptions", subscriptions},
+                  {"plan", doc.value("digest", "")}});
+  const std::string reason = options.reason.empty() ? "applied reviewed plan " + doc.value("digest", "") : options.reason;
+  ApplyResponder responder(options.yes, reason);
+  exec::Executor executor(folder, journal, *connection->client, connection->cloud, responder,
+                          {subscriptions, captured});
+  bool failed = false;
+  bool awaiting = false;
+  for (std::size_t i = 0; i < plan.steps.size(); ++i) {
+    const auto result = executor.run_step(plan, i);
+    std::printf("  %-22s %s%s\n", result.outcome == "declined" ? "awaiting-confirmation" : result.outcome.c_str(),
+                plan.steps[i].step->id.c_str(),
+                result.message.empty() ? "" : ("  " + terminal::sanitize(result.message)).c_str());
+    awaiting = awaiting || result.outcome == "declined";
+    if (plan.steps[i].action->mutating && (result.outcome == "failed" || result.outcome == "refused")) {
+      failed = true;  // fail closed
+      break;
+    }
+  }
+  if (!failed && !awaiting) {
+    journal.append({{"event", "case.closed"}, {"outcome", "completed"}});
+  }
+  std::fprintf(stderr, "dftriage: case %s: %s%s\n", folder.dir().c_str(),
+               failed ? "stopped" : awaiting ? "changes await --yes" : "completed",
+               failed ? " (nothing after the refused or failed change was done)" : "");
+  return failed ? ExitStatus::azure_failure : ExitStatus::success;
+}
+
+} // namespace
+
+void add_apply(CLI::App& app, Invocation& invocation)
+{
+  auto options = std::make_shared<ApplyOptions>();
+  auto* sub = app.add_subcommand("apply", "Carry out exactly a reviewed plan (refuses edited plans and drifted targets)");
+  sub->add_option("PLAN", options->file, "A plan written by dftriage plan -o json (one alert)")->required();
+  sub->add_flag("-y,--yes", options->yes, "Carry out the changes (without it they are listed as awaiting)");
+  sub->add_option("--case", options->case_dir, "Case folder (default cases/<alert>-<time>)");
+  sub->add_option("--subscription", options->subscriptions, "Also allow changes in this subscription");
+  sub->add_option("--reason", options->reason, "The reason journaled for the changes");
+  sub->add_flag("--allow-uncaptured", options->allow_uncaptured,
+                "Apply a plan made without --capture (no drift check)");
+  sub->callback([options, &invocation] { invocation.action = [options] { return run_apply(*options); }; });
+}
+
+} // namespace dftriage::cli

@@ -1,0 +1,50 @@
+// `dftriage report DIR`: the incident record of a case, for a ticket.
+
+#include "command.hpp"
+#include "dftriage/cli/output.hpp"
+#include "dftriage/exec/report.hpp"
+#include "dftriage/util/error.hpp"
+#include "dftriage/util/text.hpp"
+
+#include <memory>
+
+namespace dftriage::cli {
+
+namespace {
+
+struct ReportOptions
+{
+  std::string dir;
+  std::string output;
+  std::string lang = "en";
+};
+
+ExitStatus run_report(const ReportOptions& options)
+{
+  const auto format = choose_output_format(options.output.empty() ? "md" : options.output,
+                                           {OutputFormat::md, OutputFormat::json});
+  const auto lang = playbook::lang_from_string(options.lang);
+  if (!lang) {
+    throw UsageError("unknown language " + text::quote(options.lang) + "; expected en or zh-CN");
+  }
+  const auto folder = journal::CaseFolder::open_existing(options.dir);
+  const auto report = exec::case_report(folder);
+  Writer writer(stdout);
+  writer.write(format == OutputFormat::json ? report.dump(2) + "\n" : exec::report_markdown(report, *lang));
+  writer.flush();
+  return report["journal"].value("chainIntact", false) ? ExitStatus::success : ExitStatus::input_rejected;
+}
+
+} // namespace
+
+void add_report(CLI::App& app, Invocation& invocation)
+{
+  auto options = std::make_shared<ReportOptions>();
+  auto* sub = app.add_subcommand("report", "Write a case's incident record: timeline, decisions, actions, evidence");
+  sub->add_option("DIR", options->dir, "The case folder")->required();
+  sub->add_option("-o,--output", options->output, "md (default) or json");
+  sub->add_option("--lang", options->lang, "Headings language: en or zh-CN");
+  sub->callback([options, &invocation] { invocation.action = [options] { return run_report(*options); }; });
+}
+
+} // namespace dftriage::cli

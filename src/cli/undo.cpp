@@ -1,0 +1,99 @@
+// `dftriage undo DIR [--step ID] [--yes]`: reverts a case's changes, newest first, from
+// the pre-images its journal recorded. Journaled and idempotent.
+
+#include "command.hpp"
+#include "connection.hpp"
+#include "dftriage/exec/executor.hpp"
+#include "dftriage/util/error.hpp"
+#include "dftriage/util/terminal.hpp"
+#include "prompt.hpp"
+
+#include <unistd.h>
+
+#include <memory>
+
+namespace dftriage::cli {
+
+namespace {
+
+struct UndoOptions
+{
+  std::string dir;
+  std::string step;
+  bool yes = false;
+};
+
+// Undo asks its one question up front; the executor only reports progress.
+class UndoResponder : public exec::Responder
+{
+public:
+  std::optional<std::string> confirm(const engine::PlannedStep&, const std::string&) override { return std::nullopt; }
+  exec::FailureChoice on_failure(const engine::PlannedStep&, const std::string&) override
+  {
+    return exec::FailureChoice::stop;
+  }
+  void show(const std::string& text) override { std::printf("%s\n", terminal::sanitize(text).c_str()); }
+  void show_secret_once(const std::string&, const std::string&) override {}
+};
+
+ExitStatus run_undo(const UndoOptions& options)
+{
+  auto folder = journal::CaseFolder::open_existing(options.dir);
+  journal::Journal journal(folder.journal_path());
+  const auto state = exec::CaseState::replay(journal.entries());
+  std::vector<std::string> pending;
+  for (auto it = state.changes().rbegin(); it != state.changes().rend(); ++it) {
+    const auto* r = state.step(*it);
+    if ((options.step.empty() || r->id == options.step) && r->undo_status != "done"
+        && r->undo_status != "irreversible") {
+      pending.push_back(r->id + " (" + r->action + (r->reversibility == "irreversible" ? ", cannot be undone" : "")
+                        + ")");
+    }
+  }
+  if (!options.step.empty() && state.step(options.step) == nullptr) {
+    throw UsageError("the case has no step " + options.step);
+  }
+  if (pending.empty()) {
+    std::printf("Nothing to undo in %s.\n", terminal::sanitize(folder.dir()).c_str());
+    return ExitStatus::success;
+  }
+  std::printf("To undo in %s, newest first:\n", terminal::sanitize(folder.dir()).c_str());
+  for (const auto& p : pending) {
+    std::printf("  %s\n", terminal::sanitize(p).c_str());
+  }
+  if (!options.yes) {
+    if (::isatty(STDIN_FILENO) == 0 || ::isatty(STDOUT_FILENO) == 0) {
+      std::fprintf(stderr, "dftriage: nothing was undone: confirm with --yes (no terminal to ask at)\n");
+      return ExitStatus::needs_human;
+    }
+    Prompter prompter(STDIN_FILENO, stdout);
+    const auto line = prompter.ask("Undo these changes? [y/N] > ");
+    if (!line || (*line != "y" && *line != "yes")) {
+      std::printf("Nothing was undone.\n");
+      return ExitStatus::success;
+    }
+  }
+  if (state.opened().value("mode", "") == "lab" && std::getenv("DFTRIAGE_CLOUD") == nullptr) {
+    std::fprintf(stderr, "dftriage: note: this case ran on an in-process lab; undo acts on the cloud chosen now\n");
+  }
+  const auto connection = connect_cloud();
+  journal.set_principal(connection->principal());
+  UndoResponder responder;
+  exec::Executor executor(folder, journal, *connection->client, connection->cloud, responder, {});
+  const bool ok = executor.undo(options.step);
+  return ok ? ExitStatus::success : ExitStatus::azure_failure;
+}
+
+} // namespace
+
+void add_undo(CLI::App& app, Invocation& invocation)
+{
+  auto options = std::make_shared<UndoOptions>();
+  auto* sub = app.add_subcommand("undo", "Revert a case's changes, newest first, from the pre-images it recorded");
+  sub->add_option("DIR", options->dir, "The case folder")->required();
+  sub->add_option("--step", options->step, "Only this step's change");
+  sub->add_flag("-y,--yes", options->yes, "Do not ask for confirmation");
+  sub->callback([options, &invocation] { invocation.action = [options] { return run_undo(*options); }; });
+}
+
+} // namespace dftriage::cli
