@@ -226,3 +226,55 @@ int PtySession::finish()
 }
 
 } // namespace dftriage::test
+
+namespace dftriage::test {
+
+Server::Server(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env)
+{
+  int out[2];
+  make_pipe(out);
+  m_pid = ::fork();
+  if (m_pid == 0) {
+    ::dup2(out[1], STDOUT_FILENO);
+    ::close(out[0]);
+    ::close(out[1]);
+    exec_child(argv, env);
+  }
+  ::close(out[1]);
+  m_out = out[0];
+  // The first line, within 20 s (a hang, not a timing test).
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  std::string buffer;
+  while (buffer.find('\n') == std::string::npos) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    pollfd fd{m_out, POLLIN, 0};
+    if (left.count() <= 0 || ::poll(&fd, 1, static_cast<int>(left.count())) <= 0) {
+      break;
+    }
+    char c[256];
+    const auto n = ::read(m_out, c, sizeof c);
+    if (n <= 0) {
+      break;
+    }
+    buffer.append(c, static_cast<std::size_t>(n));
+  }
+  m_first_line = buffer.substr(0, buffer.find('\n'));
+}
+
+Server::~Server()
+{
+  stop();
+}
+
+int Server::stop()
+{
+  if (m_pid > 0) {
+    ::kill(m_pid, SIGTERM);
+    m_status = wait_for(m_pid);
+    m_pid = -1;
+    ::close(m_out);
+  }
+  return m_status;
+}
+
+} // namespace dftriage::test

@@ -55,4 +55,26 @@ private:
   std::size_t m_consumed = 0;
 };
 
+// A long-running program (such as `dftriage lab serve`) started in the background;
+// its first line of standard output is read at start, and it is stopped with SIGTERM.
+class Server
+{
+public:
+  Server(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env = {});
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // The first line it printed ("" when it printed none within 20 s).
+  const std::string& first_line() const { return m_first_line; }
+  // Stops it (SIGTERM) and returns its exit status; idempotent.
+  int stop();
+
+private:
+  int m_pid = -1;
+  int m_out = -1;
+  int m_status = -1;
+  std::string m_first_line;
+};
+
 } // namespace dftriage::test

@@ -1,0 +1,291 @@
+// End-to-end: run, apply, undo and report against `dftriage lab serve`, as a responder
+// would use them; crash safety and faults during changes.
+
+#include "support/lab_session.hpp"
+#include "support/process.hpp"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+using dftriage::test::run_process;
+using dftriage::test::Server;
+
+namespace {
+
+const std::string k_bin = DFTRIAGE_BINARY;
+const std::string k_kv_alert = std::string(DFTRIAGE_SOURCE_DIR) + "/examples/alerts/keyvault-tor.json";
+const std::string k_vault = "/subscriptions/4c1a2f07-3d5e-4b8a-9f61-2e7d8c0b5a13/resourceGroups/rg-payments-prod/"
+                            "providers/Microsoft.KeyVault/vaults/kv-payments-prod";
+const std::string k_alert_id = "/subscriptions/4c1a2f07-3d5e-4b8a-9f61-2e7d8c0b5a13/resourceGroups/rg-payments-prod/"
+                               "providers/Microsoft.Security/locations/westeurope/alerts/"
+                               "2517138462710000000_5f0c1a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b";
+
+std::string slurp(const std::string& path)
+{
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// A lab served by `dftriage lab serve` in the background, with its connection file.
+struct ServedLab
+{
+  explicit ServedLab(const std::string& name, std::vector<std::string> faults = {})
+    : dir(std::filesystem::temp_directory_path() / ("dftriage-e2e-" + std::to_string(::getpid()) + "-" + name))
+  {
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    std::vector<std::string> argv{k_bin,         "lab", "serve", "--seed", k_kv_alert, "--https", "--state-dir",
+                                  (dir / "lab").string(), "--record", (dir / "record.ndjson").string()};
+    for (const auto& f : faults) {
+      argv.push_back("--fault");
+      argv.push_back(f);
+    }
+    server = std::make_unique<Server>(argv);
+    REQUIRE(!server->first_line().empty());
+    connection = nlohmann::ordered_json::parse(server->first_line());
+    cloud_file = (dir / "lab.json").string();
+    std::ofstream(cloud_file) << server->first_line() << "\n";
+    cloud = dftriage::test::cloud_of(connection);
+    const auto rm = connection["cloud"]["endpoints"]["resourceManager"].get<std::string>();
+    port = std::stoi(rm.substr(rm.rfind(':') + 1));
+    credential = std::make_unique<dftriage::test::LabTestCredential>(connection, port);
+  }
+  ~ServedLab()
+  {
+    server->stop();
+    std::error_code ignored;
+    std::filesystem::remove_all(dir, ignored);
+  }
+
+  // Runs dftriage with this lab as the cloud.
+  dftriage::test::ProcessResult run(std::vector<std::string> args, std::map<std::string, std::string> env = {}) const
+  {
+    args.insert(args.begin(), k_bin);
+    env["DFTRIAGE_CLOUD"] = cloud_file;
+    return run_process(args, {}, env);
+  }
+
+  // GETs an ARM path from the lab.
+  nlohmann::ordered_json get(const std::string& path, const std::string& api_version)
+  {
+    httplib::SSLClient http("127.0.0.1", port);
+    http.set_ca_cert_path(connection["caCertificate"].get<std::string>().c_str());
+    http.enable_server_certificate_verification(true);
+    const auto token = credential->get_token(cloud.arm_audience).token;
+    auto r = http.Get((path + "?api-version=" + api_version).c_str(), {{"Authorization", "Bearer " + token}});
+    REQUIRE(r);
+    return nlohmann::ordered_json::parse(r->body);
+  }
+  nlohmann::ordered_json vault() { return get(k_vault, "2026-02-01"); }
+  std::string alert_status() { return get(k_alert_id, "2022-01-01")["properties"]["status"]; }
+
+  // Counts the changes the lab received per "METHOD path" (token requests aside).
+  std::map<std::string, int> changes_received() const
+  {
+    std::map<std::string, int> out;
+    std::istringstream lines(slurp((dir / "record.ndjson").string()));
+    for (std::string line; std::getline(lines, line);) {
+      const auto pair = nlohmann::json::parse(line);
+      const std::string method = pair["liveRequest"]["method"];
+      const std::string url = pair["liveRequest"]["url"];
+      if (method != "GET" && url.find("/oauth2/") == std::string::npos) {
+        ++out[method + " " + url.substr(0, url.find('?'))];
+      }
+    }
+    return out;
+  }
+
+  std::filesystem::path dir;
+  std::unique_ptr<Server> server;
+  nlohmann::ordered_json connection;
+  std::string cloud_file;
+  dftriage::azure::Cloud cloud;
+  int port = 0;
+  std::unique_ptr<dftriage::test::LabTestCredential> credential;
+};
+
+nlohmann::ordered_json outcomes_of(const std::string& out)
+{
+  nlohmann::ordered_json by_step = nlohmann::ordered_json::object();
+  const auto record = nlohmann::ordered_json::parse(out);
+  for (const auto& s : record[0]["steps"]) {
+    by_step[s["id"].get<std::string>()] = s["outcome"];
+  }
+  return by_step;
+}
+
+} // namespace
+
+TEST_CASE("run carries out the Key Vault playbook on a served lab; undo restores the vault and the alert",
+          "[e2e][exec]")
+{
+  ServedLab lab("run-undo");
+  const auto before = lab.vault();
+  const std::string case_dir = (lab.dir / "case").string();
+  const auto r = lab.run({"run", k_kv_alert, "--case", case_dir, "--set", "allowed_ranges=203.0.113.0/24", "--yes",
+                          "--reason", "TOR access confirmed malicious", "-o", "json"});
+  INFO(r.err);
+  const auto outcomes = outcomes_of(r.out);
+  CHECK(outcomes["enable-firewall"] == "done");
+  CHECK(outcomes["remove-access-policy"] == "done");
+  CHECK(outcomes["resolve-alert"] == "done");
+
+  const auto after = lab.vault();
+  CHECK(after["properties"]["networkAcls"]["defaultAction"] == "Deny");
+  CHECK(after["properties"]["networkAcls"]["ipRules"].dump().find("203.0.113.0/24") != std::string::npos);
+  CHECK(after["properties"]["accessPolicies"].dump().find("d3b07384-d9a0-4c1e-8f4b-2a6e5c7d8e9f") == std::string::npos);
+  CHECK(lab.alert_status() == "Resolved");
+
+  // The case folder: private, complete, chained, free of secrets.
+  struct stat st{};
+  REQUIRE(::stat(case_dir.c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0700);
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(case_dir)) {
+    REQUIRE(::stat(entry.path().c_str(), &st) == 0);
+    CHECK((st.st_mode & 0777) == (entry.is_directory() ? 0700u : 0600u));
+    const auto content = slurp(entry.path().string());
+    CHECK(content.find(lab.connection["clientSecret"].get<std::string>()) == std::string::npos);
+    CHECK(content.find("Bearer ey") == std::string::npos);
+  }
+  for (const char* file : {"alert.json", "plan.json", "journal.jsonl"}) {
+    CHECK(std::filesystem::exists(std::filesystem::path(case_dir) / file));
+  }
+  const auto verify = run_process({k_bin, "case", "verify", case_dir});
+  CHECK(verify.exit_code == 0);
+  const auto journal = slurp(case_dir + "/journal.jsonl");
+  CHECK(journal.find("\"reason\":\"TOR access confirmed malicious\"") != std::string::npos);
+  CHECK(journal.find("\"event\":\"pre-image.captured\"") != std::string::npos);
+
+  const auto report = run_process({k_bin, "report", case_dir, "-o", "json"});
+  REQUIRE(report.exit_code == 0);
+  const auto rep = nlohmann::json::parse(report.out);
+  CHECK(rep["journal"]["chainIntact"] == true);
+  bool firewall_listed = false;
+  for (const auto& a : rep["actions"]) {
+    if (a["step"] == "enable-firewall") {
+      firewall_listed = true;
+      CHECK(a["status"] == "done");
+      CHECK(!a["requestIds"].empty());
+      CHECK(a["reason"] == "TOR access confirmed malicious");
+    }
+  }
+  CHECK(firewall_listed);
+  const auto md = run_process({k_bin, "report", case_dir, "--lang", "zh-CN"});
+  CHECK(md.out.find("# 事件记录") != std::string::npos);
+  CHECK(md.out.find(lab.connection["clientSecret"].get<std::string>()) == std::string::npos);
+
+  // Undo without --yes off a terminal changes nothing; with it, everything comes back.
+  CHECK(lab.run({"undo", case_dir}).exit_code == 5);
+  CHECK(lab.alert_status() == "Resolved");
+  const auto undo = lab.run({"undo", case_dir, "--yes"});
+  INFO(undo.out + undo.err);
+  CHECK(undo.exit_code == 0);
+  const auto restored = lab.vault();
+  CHECK(restored["properties"]["networkAcls"] == before["properties"]["networkAcls"]);
+  CHECK(restored["properties"]["accessPolicies"] == before["properties"]["accessPolicies"]);
+  CHECK(lab.alert_status() == "Active");
+  // Undo is idempotent.
+  const auto again = lab.run({"undo", case_dir, "--yes"});
+  CHECK(again.exit_code == 0);
+  CHECK_THAT(again.out, Catch::Contains("Nothing to undo"));
+  CHECK(run_process({k_bin, "case", "verify", case_dir}).exit_code == 0);
+}
+
+TEST_CASE("a run killed after each change resumes without sending any change twice", "[e2e][exec]")
+{
+  for (int kill_at = 1; kill_at <= 3; ++kill_at) {
+    DYNAMIC_SECTION("killed after change " << kill_at)
+    {
+      ServedLab lab("crash-" + std::to_string(kill_at));
+      const std::string case_dir = (lab.dir / "case").string();
+      const std::vector<std::string> args{"run", k_kv_alert, "--case", case_dir, "--set",
+                                          "allowed_ranges=203.0.113.0/24", "--yes", "-o", "json"};
+      const auto killed = lab.run(args, {{"DFTRIAGE_TEST_KILL_AFTER_CHANGE", std::to_string(kill_at)}});
+      CHECK(killed.exit_code == 137);
+      CHECK(run_process({k_bin, "case", "verify", case_dir}).exit_code == 0);
+
+      const auto resumed = lab.run({"run", "--case", case_dir, "--yes", "-o", "json"});
+      INFO(resumed.err);
+      const auto outcomes = outcomes_of(resumed.out);
+      CHECK(outcomes["resolve-alert"] != "failed");
+      for (const auto& [change, count] : lab.changes_received()) {
+        INFO(change);
+        CHECK(count == 1);
+      }
+      CHECK(lab.changes_received().size() == 3);
+      CHECK(lab.vault()["properties"]["networkAcls"]["defaultAction"] == "Deny");
+      CHECK(lab.alert_status() == "Resolved");
+      CHECK(run_process({k_bin, "case", "verify", case_dir}).exit_code == 0);
+    }
+  }
+}
+
+TEST_CASE("a change that fails stops the walk; the case resumes once Azure recovers", "[e2e][exec]")
+{
+  // The lab answers the first PATCH (the firewall) with 503: a PATCH is never resent
+  // blindly, so the step fails and nothing after it runs.
+  ServedLab lab("fault", {"503:PATCH:1"});
+  const std::string case_dir = (lab.dir / "case").string();
+  const auto failed = lab.run({"run", k_kv_alert, "--case", case_dir, "--yes", "-o", "json"});
+  CHECK(failed.exit_code == 4);
+  const auto outcomes = outcomes_of(failed.out);
+  CHECK(outcomes["enable-firewall"] == "failed");
+  CHECK(!outcomes.contains("remove-access-policy"));
+  CHECK(lab.vault()["properties"]["accessPolicies"].dump().find("d3b07384") != std::string::npos);
+  const auto journal = slurp(case_dir + "/journal.jsonl");
+  CHECK(journal.find("\"event\":\"step.failed\"") != std::string::npos);
+  CHECK(journal.find("\"status\":503") != std::string::npos);
+
+  const auto resumed = lab.run({"run", "--case", case_dir, "--yes", "-o", "json"});
+  const auto after = outcomes_of(resumed.out);
+  CHECK(after["enable-firewall"] == "done");
+  CHECK(after["remove-access-policy"] == "done");
+  CHECK(lab.alert_status() == "Resolved");
+  CHECK(run_process({k_bin, "case", "verify", case_dir}).exit_code == 0);
+}
+
+TEST_CASE("throttling during a change is waited out", "[e2e][exec]")
+{
+  ServedLab lab("throttle", {"429:PATCH:1:retry-after=1"});
+  const std::string case_dir = (lab.dir / "case").string();
+  const auto r = lab.run({"run", k_kv_alert, "--case", case_dir, "--yes", "-o", "json"});
+  CHECK(outcomes_of(r.out)["enable-firewall"] == "done");
+  CHECK(lab.vault()["properties"]["networkAcls"]["defaultAction"] == "Deny");
+}
+
+TEST_CASE("apply carries out a captured plan and refuses a tampered or drifted one", "[e2e][exec]")
+{
+  ServedLab lab("apply");
+  const auto plan = lab.run({"plan", k_kv_alert, "--capture", "--set", "allowed_ranges=203.0.113.0/24", "-o", "json"});
+  REQUIRE(plan.exit_code == 0);
+  const std::string plan_file = (lab.dir / "plan.json").string();
+  std::ofstream(plan_file) << plan.out;
+
+  auto tampered = nlohmann::ordered_json::parse(plan.out);
+  tampered[0]["phases"][1]["steps"][1]["action"]["params"]["allowedIps"] = {"0.0.0.0/0"};
+  const std::string tampered_file = (lab.dir / "tampered.json").string();
+  std::ofstream(tampered_file) << tampered.dump();
+  const auto refused = lab.run({"apply", tampered_file, "--yes", "--case", (lab.dir / "t").string()});
+  CHECK(refused.exit_code == 3);
+  CHECK_THAT(refused.err, Catch::Contains("altered after it was made"));
+  CHECK(lab.changes_received().empty());
+
+  const auto applied = lab.run({"apply", plan_file, "--yes", "--case", (lab.dir / "a").string()});
+  INFO(applied.out + applied.err);
+  CHECK(applied.exit_code == 0);
+  CHECK(lab.vault()["properties"]["networkAcls"]["defaultAction"] == "Deny");
+
+  // The vault changed since the plan was made (this apply changed it): a second apply
+  // of the same plan is refused at the first change.
+  const auto drifted = lab.run({"apply", plan_file, "--yes", "--case", (lab.dir / "d").string()});
+  CHECK(drifted.exit_code == 4);
+  CHECK_THAT(drifted.out, Catch::Contains("changed since the plan was made"));
+}
