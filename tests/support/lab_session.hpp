@@ -83,7 +83,7 @@ private:
 // A started lab with everything needed to talk to it.
 struct LabSession
 {
-  explicit LabSession(std::vector<std::string> seeds, std::vector<std::string> faults = {})
+  explicit LabSession(std::vector<std::string> seeds, std::vector<std::string> faults = {}, int token_lifetime_s = 3600)
   {
     state_dir = std::filesystem::temp_directory_path()
                 / ("dftriage-labsession-" + std::to_string(::getpid()) + "-" + std::to_string(++counter()));
@@ -92,6 +92,7 @@ struct LabSession
     options.state_dir = state_dir.string();
     options.seed_files = std::move(seeds);
     options.fault_rules = std::move(faults);
+    options.token_lifetime_s = token_lifetime_s;
     lab = std::make_unique<lab::Lab>(options);
     lab->start();
     connection = lab->connection();
