@@ -149,6 +149,13 @@ void CurlTransport::set_options(const HttpRequest& request, HeaderList& headers)
   // reset() keeps the connection cache, DNS cache and TLS sessions: connections are reused.
   curl_easy_reset(m_handle);
   curl_easy_setopt(m_handle, CURLOPT_URL, request.url.c_str());
+  if (request.method == "POST" || request.method == "PATCH") {
+    // libcurl resends a request by itself when a reused connection closes before any
+    // byte of the answer; the server may have acted on it already. A request that is
+    // not idempotent therefore always goes over a new connection (found by the lab's
+    // drop fault: the PATCH arrived twice).
+    curl_easy_setopt(m_handle, CURLOPT_FRESH_CONNECT, 1L);
+  }
   curl_easy_setopt(m_handle, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(m_handle, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
   curl_easy_setopt(m_handle, CURLOPT_SSL_VERIFYPEER, 1L);
