@@ -1,9 +1,12 @@
 #include "seed.hpp"
 
+#include <algorithm>
+
 #include "arm.hpp"
 #include "dftriage/alert/reader.hpp"
 #include "dftriage/alert/resource_id.hpp"
 #include "dftriage/util/error.hpp"
+#include "modules.hpp"
 #include "resources.hpp"
 
 namespace dftriage::lab {
@@ -27,7 +30,10 @@ void seed_secret(State& state, const std::string& vault, const std::string& name
   auto& versions = state.vaults[lower(vault)].secrets[lower(name)];
   Clock::time_point t;
   const long long unix_time = parse_iso_time(when, t) ? Clock::to_time_t(t) : 1767225600;
-  versions.push_back(SecretVersion{stable_guid(vault + "/" + name).substr(0, 8) + stable_guid(name).substr(24),
+  // A 32-hex-digit version, like Key Vault's, distinct per version.
+  std::string version = stable_guid(lower(vault) + "/" + lower(name) + "/" + when);
+  version.erase(std::remove(version.begin(), version.end(), '-'), version.end());
+  versions.push_back(SecretVersion{version,
                                    "lab-value-of-" + name, "text/plain",
                                    Json{{"enabled", true}, {"created", unix_time}, {"updated", unix_time},
                                         {"recoveryLevel", "Recoverable+Purgeable"}, {"recoverableDays", 90}},
@@ -57,6 +63,13 @@ void seed_keyvault_incident(State& state, const alert::Alert& a, const alert::Re
     seed_secret(state, vault.name(), name, shifted(a.start_time, -30 * 86400));
   }
   seed_secret(state, vault.name(), stolen, shifted(a.start_time, -7 * 86400));  // a second version
+  // Keys, a certificate, a retired secret, and a directory role for the caller.
+  {
+    Clock::time_point t;
+    seed_vault_objects(state, vault.name(),
+                       parse_iso_time(shifted(a.start_time, -30 * 86400), t) ? Clock::to_time_t(t) : 1767225600);
+    seed_directory_role(state, attacker, "Application Developer");
+  }
   const std::string workspace = stable_guid("workspace/" + lower(vault.name()));
   state.workspaces[workspace] = lower(vault.name());
   int offset = 0;

@@ -81,6 +81,7 @@ struct State
   std::map<std::string, Operation> operations;
   std::map<std::string, VaultData> vaults;  // key: lower-case vault name
   std::map<std::string, Json> users;        // key: lower-case object ID; Graph user
+  std::map<std::string, Json> deleted_users;  // Graph's deleted items (restorable)
   std::map<std::string, Json> service_principals;
   std::vector<Json> directory_role_assignments;  // Graph unifiedRoleAssignment
   std::vector<Json> diagnostics;          // AzureDiagnostics rows as objects, oldest first

@@ -20,6 +20,7 @@ namespace {
 
 const std::string k_bin = DFTRIAGE_BINARY;
 const std::string k_kv_alert = std::string(DFTRIAGE_SOURCE_DIR) + "/examples/alerts/keyvault-tor.json";
+const std::string k_answers = std::string(DFTRIAGE_SOURCE_DIR) + "/examples/answers/keyvault-tor.json";
 const std::string k_vault = "/subscriptions/4c1a2f07-3d5e-4b8a-9f61-2e7d8c0b5a13/resourceGroups/rg-payments-prod/"
                             "providers/Microsoft.KeyVault/vaults/kv-payments-prod";
 const std::string k_alert_id = "/subscriptions/4c1a2f07-3d5e-4b8a-9f61-2e7d8c0b5a13/resourceGroups/rg-payments-prod/"
@@ -86,6 +87,26 @@ struct ServedLab
   }
   nlohmann::ordered_json vault() { return get(k_vault, "2026-02-01"); }
   std::string alert_status() { return get(k_alert_id, "2022-01-01")["properties"]["status"]; }
+  // Whether the demo's secret version is enabled, from the Key Vault data plane.
+  bool secret_enabled()
+  {
+    httplib::SSLClient http("kv-payments-prod.vault.localhost", port);
+    http.set_ca_cert_path(connection["caCertificate"].get<std::string>().c_str());
+    http.enable_server_certificate_verification(true);
+    http.set_hostname_addr_map({{"kv-payments-prod.vault.localhost", "127.0.0.1"}});
+    const auto token = credential->get_token("https://vault.azure.net").token;
+    auto r = http.Get("/secrets/payments-db-password/versions?api-version=2025-07-01",
+                      {{"Authorization", "Bearer " + token}});
+    REQUIRE(r);
+    const auto versions = nlohmann::json::parse(r->body);
+    for (const auto& v : versions["value"]) {
+      if (v["id"].get<std::string>().find("0b60c051883744c9bab55a7f326ec619") != std::string::npos) {
+        return v["attributes"]["enabled"];
+      }
+    }
+    FAIL("the demo secret version is missing");
+    return false;
+  }
 
   // Counts the changes the lab received per "METHOD path" (token requests aside).
   std::map<std::string, int> changes_received() const
@@ -130,13 +151,16 @@ TEST_CASE("run carries out the Key Vault playbook on a served lab; undo restores
   ServedLab lab("run-undo");
   const auto before = lab.vault();
   const std::string case_dir = (lab.dir / "case").string();
-  const auto r = lab.run({"run", k_kv_alert, "--case", case_dir, "--set", "allowed_ranges=203.0.113.0/24", "--yes",
-                          "--reason", "TOR access confirmed malicious", "-o", "json"});
+  const auto r = lab.run({"run", k_kv_alert, "--case", case_dir, "--answers", k_answers, "--yes", "--reason",
+                          "TOR access confirmed malicious", "-o", "json"});
   INFO(r.err);
   const auto outcomes = outcomes_of(r.out);
   CHECK(outcomes["enable-firewall"] == "done");
   CHECK(outcomes["remove-access-policy"] == "done");
   CHECK(outcomes["resolve-alert"] == "done");
+  CHECK(outcomes["disable-secret-version"] == "done");
+  CHECK(outcomes["log-by-ip"] == "done");
+  CHECK(lab.secret_enabled() == false);
 
   const auto after = lab.vault();
   CHECK(after["properties"]["networkAcls"]["defaultAction"] == "Deny");
@@ -192,6 +216,7 @@ TEST_CASE("run carries out the Key Vault playbook on a served lab; undo restores
   CHECK(restored["properties"]["networkAcls"] == before["properties"]["networkAcls"]);
   CHECK(restored["properties"]["accessPolicies"] == before["properties"]["accessPolicies"]);
   CHECK(lab.alert_status() == "Active");
+  CHECK(lab.secret_enabled() == true);
   // Undo is idempotent.
   const auto again = lab.run({"undo", case_dir, "--yes"});
   CHECK(again.exit_code == 0);
