@@ -221,6 +221,9 @@ void Lab::start()
   } else {
     impl.server = std::make_unique<httplib::Server>();
   }
+  // Headers and body go out in separate writes: without TCP_NODELAY (set before the
+  // socket is made) the second waits for the client's delayed ACK, ~40 ms a response.
+  impl.server->set_tcp_nodelay(true);
   if (!impl.server->is_valid()) {
     throw Error("lab: cannot set up the server (certificate " + impl.tls.server_certificate + ")");
   }
