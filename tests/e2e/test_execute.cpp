@@ -14,6 +14,7 @@
 #include <sstream>
 
 using dftriage::test::run_process;
+using dftriage::test::PtySession;
 using dftriage::test::Server;
 
 namespace {
@@ -313,4 +314,81 @@ TEST_CASE("apply carries out a captured plan and refuses a tampered or drifted o
   const auto drifted = lab.run({"apply", plan_file, "--yes", "--case", (lab.dir / "d").string()});
   CHECK(drifted.exit_code == 4);
   CHECK_THAT(drifted.out, Catch::Contains("changed since the plan was made"));
+}
+
+TEST_CASE("no secret or token reaches the output, the case or the lab's recording, at any verbosity", "[e2e][exec]")
+{
+  ServedLab lab("canary");
+  const std::string secret = lab.connection["clientSecret"];
+  const std::string case_dir = (lab.dir / "case").string();
+  const auto r = lab.run({"-vvv", "run", k_kv_alert, "--case", case_dir, "--answers", k_answers, "--yes", "-o", "json"});
+  CHECK(r.out.find(secret) == std::string::npos);
+  CHECK(r.err.find(secret) == std::string::npos);
+  CHECK(r.err.find("Bearer ey") == std::string::npos);
+  const auto report = run_process({k_bin, "-vvv", "report", case_dir});
+  CHECK(report.out.find(secret) == std::string::npos);
+  lab.server->stop();
+  const auto record = slurp((lab.dir / "record.ndjson").string());
+  REQUIRE(!record.empty());
+  CHECK(record.find(secret) == std::string::npos);
+  // Every Authorization header in the recording is redacted.
+  std::istringstream lines(record);
+  for (std::string line; std::getline(lines, line);) {
+    const auto pair = nlohmann::json::parse(line);
+    const auto& headers = pair["liveRequest"]["headers"];
+    if (headers.contains("authorization")) {
+      CHECK(headers["authorization"].get<std::string>().find("redacted") != std::string::npos);
+    }
+    if (pair["liveResponse"]["body"].contains("access_token")) {
+      CHECK(pair["liveResponse"]["body"]["access_token"].get<std::string>().find("redacted") != std::string::npos);
+    }
+  }
+  // The lab's own secret values (the seeded secrets) never leave the lab through dftriage.
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(case_dir)) {
+    CHECK(slurp(entry.path().string()).find("lab-value-of-") == std::string::npos);
+  }
+}
+
+TEST_CASE("run at a terminal on the lab confirms with reasons and declines one change", "[e2e][exec]")
+{
+  ServedLab lab("pty");
+  const std::string case_dir = (lab.dir / "case").string();
+  PtySession pty({k_bin, "run", k_kv_alert, "--case", case_dir, "--answers", k_answers},
+                 {{"NO_COLOR", "1"}, {"TERM", "xterm"}, {"DFTRIAGE_CLOUD", lab.cloud_file}});
+  // Answer whatever the walk asks: defaults for questions, Enter between steps, y with
+  // a reason for every change but the access-policy removal, which is declined.
+  int changes = 0;
+  while (true) {
+    const int prompt = pty.expect_any({"Carry out this change?", "Enter: next step", " > ", "Summary:"});
+    INFO(pty.transcript().substr(pty.transcript().size() > 600 ? pty.transcript().size() - 600 : 0));
+    REQUIRE(prompt >= 0);
+    if (prompt == 3) {
+      break;
+    }
+    if (prompt == 0) {
+      ++changes;
+      // The change shown last is the access-policy removal when its URL says so.
+      const auto& t = pty.transcript();
+      if (t.find("accessPolicies/remove", t.rfind("About to change Azure")) != std::string::npos) {
+        pty.send_line("n");
+        continue;
+      }
+      pty.send_line("y");
+      REQUIRE(pty.expect("Reason, for the case record"));
+      pty.send_line("");  // a reason is required
+      REQUIRE(pty.expect("A reason is needed"));
+      pty.send_line("analyst confirms change " + std::to_string(changes));
+    } else {
+      pty.send_line("");
+    }
+  }
+  CHECK(changes >= 3);
+  // 4 while the lab lacks the owner-tags read (lab tags are on their way).
+  const int code = pty.finish();
+  CHECK((code == 0 || code == 4));
+  CHECK(lab.vault()["properties"]["networkAcls"]["defaultAction"] == "Deny");
+  CHECK(lab.vault()["properties"]["accessPolicies"].dump().find("d3b07384") != std::string::npos);  // declined
+  const auto journal = slurp(case_dir + "/journal.jsonl");
+  CHECK(journal.find("\"reason\":\"analyst confirms change 1\"") != std::string::npos);
+  CHECK(journal.find("\"event\":\"step.declined\",\"step\":\"remove-access-policy\"") != std::string::npos);
 }

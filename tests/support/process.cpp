@@ -177,15 +177,28 @@ PtySession::~PtySession()
 
 bool PtySession::expect(const std::string& text)
 {
+  return expect_any({text}) == 0;
+}
+
+int PtySession::expect_any(const std::vector<std::string>& texts)
+{
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
   while (true) {
-    if (const auto at = m_out.find(text, m_consumed); at != std::string::npos) {
-      m_consumed = at + text.size();
-      return true;
+    std::size_t best = std::string::npos;
+    int which = -1;
+    for (std::size_t i = 0; i < texts.size(); ++i) {
+      if (const auto at = m_out.find(texts[i], m_consumed); at < best) {
+        best = at;
+        which = static_cast<int>(i);
+      }
+    }
+    if (which >= 0) {
+      m_consumed = best + texts[static_cast<std::size_t>(which)].size();
+      return which;
     }
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) {
-      return false;
+      return -1;
     }
     pollfd fd{m_master, POLLIN, 0};
     if (::poll(&fd, 1, static_cast<int>(left.count())) <= 0) {
@@ -196,7 +209,7 @@ bool PtySession::expect(const std::string& text)
     if (n > 0) {
       m_out.append(buffer, static_cast<std::size_t>(n));
     } else if (!(n < 0 && errno == EINTR)) {
-      return false;  // the program closed the terminal
+      return -1;  // the program closed the terminal
     }
   }
 }

@@ -41,6 +41,9 @@ public:
   // Reads until `text` appears in the output after what earlier expects consumed;
   // returns false if the program ends or 20 s pass first (a hang, not a timing test).
   bool expect(const std::string& text);
+  // Reads until one of `texts` appears (the earliest wins); returns its index, or -1
+  // when the program ends or 20 s pass first.
+  int expect_any(const std::vector<std::string>& texts);
   // Types `line` and Enter.
   void send_line(const std::string& line);
   // Reads to the end and returns the exit status (128 + signal when killed).
