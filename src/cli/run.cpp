@@ -115,7 +115,7 @@ ExitStatus run_run(const RunOptions& options)
     bool refused = false;
     for (const auto& c : cases) {
       WalkSession session(*c.alert, c.match, *c.playbook, c.answers, cloud, prompter,
-                          {*lang, options.dry_run, colour, options.yes, {}, {}});
+                          {*lang, options.dry_run, colour, options.yes, {}, nullptr, {}});
       const std::string status = session.run();
       prompter.say("\nSummary:\n" + run_summary(session.plan(), session.outcomes(), *lang, colour));
       refused = refused || status == "refused";

@@ -311,6 +311,7 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang, bool interac
   const std::string reason = options.reason.empty() ? "confirmed with --yes by " + journal::current_operator().user
                                                     : options.reason;
   std::vector<StepOutcome> outcomes;
+  nlohmann::ordered_json results = nlohmann::ordered_json::object();
   bool failed = false;
   bool stopped = false;
   if (interactive) {
@@ -319,10 +320,13 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang, bool interac
     exec::Executor executor(*folder, journal, *connection.client, connection.cloud, responder, {subscriptions, {}});
     prompter.say(paint("Case " + folder->dir(), Colour::bold, colour) + " (" + connection.mode + ": "
                  + sanitize(connection.cloud.resource_manager) + ")\n");
-    WalkSettings settings{lang, false, colour, options.yes, {}, {}};
+    WalkSettings settings{lang, false, colour, options.yes, {}, &results, {}};
     settings.execute = [&](const engine::Plan& p, std::size_t index) {
       record_answers(p);
       const auto result = executor.run_step(p, index);
+      if (!result.result.is_null()) {
+        results[p.steps[index].step->id] = result.result;
+      }
       if (result.outcome == "no-op" || result.outcome == "done-earlier" || result.outcome == "refused"
           || result.outcome == "failed") {
         prompter.say("  " + paint(result.outcome + (result.message.empty() ? "" : ": " + sanitize(result.message)),
@@ -344,9 +348,23 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang, bool interac
   } else {
     UnattendedResponder responder(options.yes, reason, nullptr);
     exec::Executor executor(*folder, journal, *connection.client, connection.cloud, responder, {subscriptions, {}});
-    record_answers(plan);
-    for (const auto index : engine::visited_steps(plan)) {
+    // Walk the visited steps in order, planning again after each read so that later
+    // defaults can use what it found ({{results...}}).
+    std::size_t next = 0;
+    while (true) {
+      record_answers(plan);
+      const auto visited = engine::visited_steps(plan);
+      const auto it = std::find_if(visited.begin(), visited.end(), [&](std::size_t i) { return i >= next; });
+      if (it == visited.end()) {
+        break;
+      }
+      const std::size_t index = *it;
+      next = index + 1;
       auto result = executor.run_step(plan, index);
+      if (!result.result.is_null()) {
+        results[plan.steps[index].step->id] = result.result;
+        plan = engine::build_plan(the_alert, match, playbook, answers, connection.cloud, results);
+      }
       if (result.outcome == "declined") {
         result.outcome = "awaiting-confirmation";
         result.message = "not carried out: confirm with --yes";

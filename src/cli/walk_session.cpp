@@ -68,7 +68,8 @@ engine::Plan WalkSession::replan()
   for (const auto& [id, value] : m_asked) {
     answers[id] = value;
   }
-  return engine::build_plan(m_alert, m_match, m_playbook, answers, m_cloud);
+  return engine::build_plan(m_alert, m_match, m_playbook, answers, m_cloud,
+                            m_settings.results != nullptr ? *m_settings.results : nlohmann::ordered_json::object());
 }
 
 std::string WalkSession::run()

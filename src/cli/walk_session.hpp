@@ -22,6 +22,8 @@ struct WalkSettings
   // When set (run --lab / live), each step is carried out through this once the
   // responder has read it; mutating steps are confirmed by the executor's responder.
   std::function<StepOutcome(const engine::Plan&, std::size_t)> execute;
+  // What carried-out read-only steps answered, by step ID, for {{results...}} defaults.
+  const nlohmann::ordered_json* results = nullptr;
   // When set, told each answer typed at the prompts.
   std::function<void(const std::string& id, const nlohmann::ordered_json& value)> answered;
 };

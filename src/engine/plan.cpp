@@ -25,16 +25,20 @@ bool is_empty(const json& v)
 class Scope
 {
 public:
-  Scope(json alert, json answers) : m_alert(std::move(alert)), m_answers(std::move(answers)) {}
+  Scope(json alert, json answers, json results = json::object())
+    : m_alert(std::move(alert)), m_answers(std::move(answers)), m_results(std::move(results))
+  {
+  }
 
   json lookup(const std::string& reference) const
   {
     const bool is_alert = reference.rfind("alert.", 0) == 0;
+    const bool is_result = reference.rfind("results.", 0) == 0;
     const auto path = json_path::parse(reference.substr(is_alert ? 6 : 8));
     if (!path) {
       return nullptr;
     }
-    return json_path::evaluate(is_alert ? m_alert : m_answers, *path);
+    return json_path::evaluate(is_alert ? m_alert : is_result ? m_results : m_answers, *path);
   }
 
   json value(const playbook::Value& v) const { return v.reference.empty() ? v.literal : lookup(v.reference); }
@@ -45,6 +49,7 @@ public:
 private:
   json m_alert;
   json m_answers;
+  json m_results;  // what read-only steps answered, by step ID (empty when planning offline)
 };
 
 bool holds(const Condition& c, const Scope& scope)
@@ -270,13 +275,13 @@ void add_answer(Answers& answers, std::string_view assignment)
 }
 
 Plan build_plan(const alert::Alert& a, const MatchResult& match, const playbook::Playbook& p,
-                const Answers& given, const azure::Cloud& cloud)
+                const Answers& given, const azure::Cloud& cloud, const nlohmann::ordered_json& results)
 {
   Plan plan;
   plan.alert = &a;
   plan.match = match;
   plan.playbook = p;
-  Scope scope(alert::to_json(a), json::object());
+  Scope scope(alert::to_json(a), json::object(), results.is_object() ? results : json::object());
   for (const auto& [id, value] : given) {
     if (plan.playbook.find_input(id) == nullptr) {
       throw UsageError("answer " + text::quote(id) + " is not a question of playbook " + p.id);

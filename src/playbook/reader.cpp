@@ -180,8 +180,13 @@ Value Reader::value(const json& j, const std::string& ptr)
           error(ptr, "unknown alert field in " + text::quote(expr));
           return out;
         }
+      } else if (expr.rfind("results.", 0) == 0) {
+        if (!json_path::parse(expr.substr(8))) {
+          error(ptr, "a results reference reads {{results.<step id>.<path>}}, got " + text::quote(expr));
+          return out;
+        }
       } else if (expr.rfind("answers.", 0) != 0 || !json_path::parse(expr.substr(8))) {
-        error(ptr, "a reference starts with \"alert.\" or \"answers.\", got " + text::quote(expr));
+        error(ptr, "a reference starts with \"alert.\", \"answers.\" or \"results.\", got " + text::quote(expr));
         return out;
       }
       out.reference = std::move(expr);

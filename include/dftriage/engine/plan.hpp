@@ -70,8 +70,11 @@ struct Plan
 // Resolves `playbook` for `alert` with `answers`: checks its requirements, settles
 // each question (given, else its default), walks the phases (conditions, gotos,
 // stops) and builds each action's requests for `cloud`. An action whose parameters
-// fail their checks is refused with the reason; nothing is ever sent.
+// fail their checks is refused with the reason; nothing is ever sent. `results` holds
+// what read-only steps already answered ({step id: body}) when the walk is carried out,
+// for defaults written {{results.<step id>.<path>}}; offline they resolve to null.
 Plan build_plan(const alert::Alert& alert, const MatchResult& match, const playbook::Playbook& playbook,
-                const Answers& answers, const azure::Cloud& cloud);
+                const Answers& answers, const azure::Cloud& cloud,
+                const nlohmann::ordered_json& results = nlohmann::ordered_json::object());
 
 } // namespace dftriage::engine
