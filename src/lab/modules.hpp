@@ -28,6 +28,9 @@ void add_graph_routes(Router& router, State& state);
 // Log Analytics query under /v1/workspaces (log_analytics.cpp).
 void add_log_analytics_routes(Router& router, State& state);
 
+// Tags at a resource's scope (tags.cpp).
+void add_tags_routes(Router& router, State& state);
+
 // Seeds a vault's keys and certificates and a retired (disabled) secret (keyvault_data.cpp).
 void seed_vault_objects(State& state, const std::string& vault_name, long long created);
 // Gives `principal` a directory role (graph.cpp).

@@ -52,6 +52,10 @@ void seed_keyvault_incident(State& state, const alert::Alert& a, const alert::Re
      {"objectId", attacker},
      {"permissions", {{"keys", {"get", "list"}}, {"secrets", {"get", "list", "set", "delete", "backup", "restore", "recover", "purge"}},
                       {"certificates", {"get", "list"}}}}});
+  // Someone to contact: the owner tag the contact phase looks up.
+  if (!resource["tags"].contains("owner")) {
+    resource["tags"]["owner"] = "payments-platform@lab.localhost";
+  }
   put_resource(state, resource);
   put_resource(state, make_role_assignment(state, resource["id"], stable_guid(resource["id"].get<std::string>() + attacker),
                                            "Key Vault Secrets Officer", attacker, "User"));

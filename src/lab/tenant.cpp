@@ -15,6 +15,7 @@ Tenant::Tenant(LabConfig config)
   add_authorization_routes(m_router, m_state);
   add_security_routes(m_router, m_state);
   add_resource_routes(m_router, m_state);
+  add_tags_routes(m_router, m_state);
   // The data planes (keyvault_data.cpp, graph.cpp, log_analytics.cpp).
   add_keyvault_data_routes(m_router, m_state);
   add_graph_routes(m_router, m_state);

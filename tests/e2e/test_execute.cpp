@@ -155,7 +155,9 @@ TEST_CASE("run carries out the Key Vault playbook on a served lab; undo restores
   const auto r = lab.run({"run", k_kv_alert, "--case", case_dir, "--answers", k_answers, "--yes", "--reason",
                           "TOR access confirmed malicious", "-o", "json"});
   INFO(r.err);
+  CHECK(r.exit_code == 0);
   const auto outcomes = outcomes_of(r.out);
+  CHECK(outcomes["owner-tags"] == "done");
   CHECK(outcomes["enable-firewall"] == "done");
   CHECK(outcomes["remove-access-policy"] == "done");
   CHECK(outcomes["resolve-alert"] == "done");
@@ -388,9 +390,7 @@ TEST_CASE("run at a terminal on the lab confirms with reasons and declines one c
     }
   }
   CHECK(changes >= 3);
-  // 4 while the lab lacks the owner-tags read (lab tags are on their way).
-  const int code = pty.finish();
-  CHECK((code == 0 || code == 4));
+  CHECK(pty.finish() == 0);
   CHECK(lab.vault()["properties"]["networkAcls"]["defaultAction"] == "Deny");
   CHECK(lab.vault()["properties"]["accessPolicies"].dump().find("d3b07384") != std::string::npos);  // declined
   const auto journal = slurp(case_dir + "/journal.jsonl");

@@ -80,13 +80,7 @@ std::map<std::string, std::string> run_all(exec::Executor& executor, const engin
     const auto result = executor.run_step(plan, index);
     outcomes[plan.steps[index].step->id] = result.outcome;
     if (result.outcome == "failed") {
-      // The lab serves every read of this walk but the owner tags (coming with the
-      // lab's Microsoft.Resources tags).
-      if (plan.steps[index].step->id == "owner-tags") {
-        WARN(result.message);
-      } else {
-        FAIL_CHECK(plan.steps[index].step->id + ": " + result.message);
-      }
+      FAIL_CHECK(plan.steps[index].step->id + ": " + result.message);
     }
   }
   return outcomes;
