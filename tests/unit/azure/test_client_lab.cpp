@@ -104,7 +104,7 @@ TEST_CASE("client never resends a change whose connection dropped after it was s
                              "2026-02-01");
   patch.method = "PATCH";
   patch.mutating = true;
-  patch.body = nlohmann::ordered_json{{"tags", {{"owner", "soc"}}}};
+  patch.body = nlohmann::ordered_json{{"tags", {{"incident", "soc"}}}};
   // A read first, so the PATCH goes over a reused connection: libcurl would resend a
   // request on its own when a reused connection dies before any answer.
   CHECK(lab.client->send(get(lab, "/subscriptions/" + k_sub, "2022-09-01")).status == 200);
@@ -119,7 +119,7 @@ TEST_CASE("client never resends a change whose connection dropped after it was s
                                                  + "/resourceGroups/rg-payments-prod/providers/Microsoft.KeyVault/"
                                                    "vaults/kv-payments-prod",
                                           "2026-02-01"));
-  CHECK(!vault.body["tags"].contains("owner"));
+  CHECK(!vault.body["tags"].contains("incident"));
 }
 
 TEST_CASE("client reports the lab's ARM error with code, message and request ID", "[azure][lab]")
