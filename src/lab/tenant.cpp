@@ -15,6 +15,12 @@ Tenant::Tenant(LabConfig config)
   add_authorization_routes(m_router, m_state);
   add_security_routes(m_router, m_state);
   add_resource_routes(m_router, m_state);
+  // --- compute, network, automation, tags ---
+  add_tag_routes(m_router, m_state);
+  add_network_routes(m_router, m_state);
+  add_compute_routes(m_router, m_state);
+  add_automation_routes(m_router, m_state);
+  // --- end compute, network, automation, tags ---
 }
 
 LabResponse Tenant::handle(const LabRequest& request)
