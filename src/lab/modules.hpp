@@ -17,10 +17,14 @@ void add_keyvault_routes(Router& router, State& state);
 void add_authorization_routes(Router& router, State& state);
 // Microsoft.Security alerts (arm_security.cpp).
 void add_security_routes(Router& router, State& state);
-// Microsoft.Network NSGs and NICs, Microsoft.Compute VMs (arm_compute.cpp).
+// Microsoft.Compute VMs, run command, reimage, extensions (arm_compute.cpp).
 void add_compute_routes(Router& router, State& state);
 // Microsoft.Automation accounts and runbooks (arm_automation.cpp).
 void add_automation_routes(Router& router, State& state);
+// Microsoft.Network NSGs and NICs (arm_network.cpp).
+void add_network_routes(Router& router, State& state);
+// Microsoft.Resources tags at any scope (arm_tags.cpp).
+void add_tag_routes(Router& router, State& state);
 // The Key Vault data plane on <vault>.vault.localhost (keyvault_data.cpp).
 void add_keyvault_data_routes(Router& router, State& state);
 // Microsoft Graph under /v1.0 (graph.cpp).
@@ -28,8 +32,6 @@ void add_graph_routes(Router& router, State& state);
 // Log Analytics query under /v1/workspaces (log_analytics.cpp).
 void add_log_analytics_routes(Router& router, State& state);
 
-// Tags at a resource's scope (tags.cpp).
-void add_tags_routes(Router& router, State& state);
 
 // Seeds a vault's keys and certificates and a retired (disabled) secret (keyvault_data.cpp).
 void seed_vault_objects(State& state, const std::string& vault_name, long long created);

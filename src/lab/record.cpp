@@ -9,6 +9,30 @@ namespace {
 
 const char* k_redacted = "<redacted>";
 
+// Replaces write-only secrets anywhere in `value`: VM extensions' protectedSettings
+// (VMAccess passwords, SSH keys) and password fields (reimage's osProfile.adminPassword).
+void redact_nested(Json& value)
+{
+  if (value.is_array()) {
+    for (auto& item : value) {
+      redact_nested(item);
+    }
+    return;
+  }
+  if (!value.is_object()) {
+    return;
+  }
+  for (auto& [key, item] : value.items()) {
+    const std::string k = lower(key);
+    if (k == "protectedsettings" || k == "protectedsettingsfromkeyvault"
+        || (item.is_string() && (k == "password" || k == "adminpassword"))) {
+      item = k_redacted;
+    } else {
+      redact_nested(item);
+    }
+  }
+}
+
 // A body as a JSON value: parsed JSON, else a form with secrets redacted (as an object),
 // else the text; null when empty.
 Json body_value(const std::string& body, const std::string& content_type)
@@ -23,6 +47,7 @@ Json body_value(const std::string& body, const std::string& content_type)
         parsed[key] = k_redacted;
       }
     }
+    redact_nested(parsed);
     return parsed;
   }
   if (content_type.find("x-www-form-urlencoded") != std::string::npos) {

@@ -72,6 +72,22 @@ struct VaultData
   std::map<std::string, Json> certificates;  // CertificateItem
 };
 
+// --- Compute and automation (arm_compute.cpp, arm_network.cpp, arm_automation.cpp) ---
+
+// What the lab knows of a VM beyond its ARM resource: what ran on it. Never holds a
+// password: VMAccess resets keep the user name and time only.
+struct VmRuntime
+{
+  std::string os = "Windows";          // "Windows" or "Linux"
+  std::string power_state = "running";  // PowerState/<this> in the instance view
+  std::string run_command_operation;    // the operation of the run command in flight, "" none
+  std::vector<Json> run_commands;       // {commandId, script, time}, oldest first
+  std::vector<Json> password_resets;    // {username, extension, time}, oldest first
+  int reimages = 0;
+  std::string last_reimage;             // ISO 8601, "" never
+};
+// --- end compute and automation ---
+
 struct State
 {
   LabConfig config;
@@ -86,6 +102,10 @@ struct State
   std::vector<Json> directory_role_assignments;  // Graph unifiedRoleAssignment
   std::vector<Json> diagnostics;          // AzureDiagnostics rows as objects, oldest first
   std::map<std::string, std::string> workspaces;  // workspace customer ID -> vault names it logs ("" any)
+  // --- compute and automation ---
+  std::map<std::string, VmRuntime> vms;               // key: lower-case VM ID
+  std::map<std::string, std::string> runbook_contents;  // key: lower-case runbook ID; published script
+  // --- end compute and automation ---
   std::uint64_t sequence = 0;             // makes lab-made names unique and deterministic
 
   // Returns the current time as ISO 8601.

@@ -15,7 +15,11 @@ Tenant::Tenant(LabConfig config)
   add_authorization_routes(m_router, m_state);
   add_security_routes(m_router, m_state);
   add_resource_routes(m_router, m_state);
-  add_tags_routes(m_router, m_state);
+  // Tags at any scope, Microsoft.Network, Microsoft.Compute, Microsoft.Automation.
+  add_tag_routes(m_router, m_state);
+  add_network_routes(m_router, m_state);
+  add_compute_routes(m_router, m_state);
+  add_automation_routes(m_router, m_state);
   // The data planes (keyvault_data.cpp, graph.cpp, log_analytics.cpp).
   add_keyvault_data_routes(m_router, m_state);
   add_graph_routes(m_router, m_state);

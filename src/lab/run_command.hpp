@@ -1,0 +1,22 @@
+#pragma once
+
+// What a lab VM "prints" for a run command: plausible output for the scripts the action
+// catalogue and the playbooks send (antimalware scan, installed software, processes,
+// echo), in the RunCommandResult shape of each OS.
+
+#include "router.hpp"
+#include "util.hpp"
+
+#include <string>
+#include <vector>
+
+namespace dftriage::lab {
+
+// Returns the RunCommandResult {value: [{code, level, displayStatus, message}]} of
+// `script` run by `command_id` on a VM of `os` ("Windows": StdOut and StdErr entries;
+// "Linux": one entry with [stdout]/[stderr] sections). Output keeps its last 4096 bytes,
+// as the service does. `now` dates the processes listed.
+Json run_command_result(const std::string& os, const std::string& command_id, const std::vector<std::string>& script,
+                        Clock::time_point now);
+
+} // namespace dftriage::lab
