@@ -47,6 +47,8 @@ void add_lab(CLI::App& app, Invocation& invocation)
                     "Fault rule, e.g. 429:PATCH:2:retry-after=1, 503:once, drop:path=/secrets, slow-body:GET (repeatable)");
   serve->add_option("--token-lifetime", options->token_lifetime_s, "Lifetime of issued tokens in seconds (default 3600)");
   serve->add_option("--page-size", options->page_size, "Items per page of growing lists (default 2)");
+  serve->add_option("--retry-after", options->retry_after_s, "Retry-After seconds of long-running operations (default 1)")
+    ->check(CLI::Range(0, 60));
   serve->callback([options, &invocation] { invocation.action = [options] { return run_lab_serve(*options); }; });
 }
 

@@ -273,7 +273,16 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang, bool interac
     return ExitStatus::input_rejected;
   }
   if (!interactive) {
-    const auto open = engine::open_questions_json(plan, engine::open_questions(plan), lang);
+    // Questions whose default comes from a read's result ({{results...}}) are settled
+    // when that read has run; the rest must be answered before anything is sent.
+    auto questions = engine::open_questions(plan);
+    questions.erase(std::remove_if(questions.begin(), questions.end(),
+                                   [](const engine::OpenQuestion& q) {
+                                     return q.input->default_value
+                                            && q.input->default_value->reference.rfind("results.", 0) == 0;
+                                   }),
+                    questions.end());
+    const auto open = engine::open_questions_json(plan, questions, lang);
     if (!open.empty()) {
       std::printf("%s\n", open.dump(2).c_str());
       std::fprintf(stderr,
@@ -360,6 +369,16 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang, bool interac
       }
       const std::size_t index = *it;
       next = index + 1;
+      if (plan.steps[index].status == "needs-answer") {
+        // A read did not settle a question (its result lacked the field): ask for it.
+        const auto open = engine::open_questions_json(plan, engine::open_questions(plan), lang);
+        std::printf("%s\n", open.dump(2).c_str());
+        std::fprintf(stderr,
+                     "dftriage: case %s: %zu question(s) need an answer before step %s: resume with --case %s "
+                     "--answers FILE or --set id=value\n",
+                     folder->dir().c_str(), open.size(), plan.steps[index].step->id.c_str(), folder->dir().c_str());
+        return ExitStatus::needs_human;
+      }
       auto result = executor.run_step(plan, index);
       if (!result.result.is_null()) {
         results[plan.steps[index].step->id] = result.result;

@@ -214,23 +214,24 @@ WalkSession::Command WalkSession::finish_step(std::size_t step_index)
 {
   const bool colour = m_settings.colour;
   m_prompter.say(step_details(m_plan.steps[step_index], m_settings.lang, colour, m_settings.dry_run));
-  // Questions about what the step showed come after it.
-  if (const Command command = ask_questions(step_index, false); command != Command::next) {
-    return command;
-  }
-  m_plan = replan();
-  const auto& step = m_plan.steps[step_index];
   if (m_settings.execute) {
-    // The executor reads, checks, asks for confirmation and a reason, and acts.
+    // The executor reads, checks, asks for confirmation and a reason, and acts. The
+    // questions about what the step found come after it, with defaults from its result.
     auto outcome = m_settings.execute(m_plan, step_index);
     m_outcomes.push_back(outcome);
-    if (outcome.outcome == "failed" && is_mutating(step)) {
+    const bool mutating = is_mutating(m_plan.steps[step_index]);
+    if (outcome.outcome == "failed" && mutating) {
       m_prompter.say(paint("  The walk stops here: a change failed (undo, or resume with --case later).", Colour::red,
                            colour)
                      + "\n");
       return Command::quit;
     }
-    if (!is_mutating(step)) {
+    m_plan = replan();
+    if (const Command command = ask_questions(step_index, false); command != Command::next) {
+      return command;  // back: the step is shown again; a change made is found done earlier
+    }
+    m_plan = replan();
+    if (!mutating) {
       const auto line = m_prompter.ask(paint("  Enter: next step, q: stop > ", Colour::dim, colour));
       if (!line || *line == "q") {
         return Command::quit;
@@ -238,6 +239,12 @@ WalkSession::Command WalkSession::finish_step(std::size_t step_index)
     }
     return Command::next;
   }
+  // Questions about what the step showed come after it.
+  if (const Command command = ask_questions(step_index, false); command != Command::next) {
+    return command;
+  }
+  m_plan = replan();
+  const auto& step = m_plan.steps[step_index];
   std::string outcome = step.status == "refused" ? "refused" : "done";
   if (step.status != "refused" && is_mutating(step)) {
     if (m_settings.yes) {

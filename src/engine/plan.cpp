@@ -2,7 +2,10 @@
 
 #include "dftriage/engine/walk.hpp"
 
+#include <cctype>
+
 #include "dftriage/alert/resource_id.hpp"
+#include "dftriage/journal/journal.hpp"
 #include "dftriage/util/error.hpp"
 #include "dftriage/util/json_path.hpp"
 #include "dftriage/util/text.hpp"
@@ -19,6 +22,30 @@ bool is_empty(const json& v)
 {
   return v.is_null() || (v.is_string() && v.get_ref<const std::string&>().empty())
          || (v.is_array() && v.empty()) || (v.is_object() && v.empty());
+}
+
+// Names dftriage gives what it creates for an alert, deterministic from the alert's ID so
+// that a resumed or repeated run finds what an earlier one made: alert.names.<name>.
+// isolationNsgId: an NSG beside the alert's VM, "<vm>-isolation-<8 hex of SHA-256(alert ID)>"
+// (Azure allows 80 characters of [A-Za-z0-9._-] in an NSG name; the alert is attacker-
+// written, so anything else in the VM's name is dropped).
+json derived_names(const alert::Alert& a)
+{
+  json names = json::object();
+  const auto vm = alert::parse_resource_id(a.resource_id);
+  if (vm && vm->type() == "microsoft.compute/virtualmachines" && !vm->resource_group.empty() && !a.id.empty()) {
+    std::string base;
+    for (const char c : vm->name()) {
+      if (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.') {
+        base += c;
+      }
+    }
+    base = base.substr(0, 50);
+    names["isolationNsgId"] = "/subscriptions/" + vm->subscription_id + "/resourceGroups/" + vm->resource_group
+                              + "/providers/Microsoft.Network/networkSecurityGroups/" + (base.empty() ? "vm" : base)
+                              + "-isolation-" + journal::sha256_hex(a.id).substr(0, 8);
+  }
+  return names;
 }
 
 // Everything a playbook can refer to: the alert's JSON form and the answers.
@@ -281,7 +308,9 @@ Plan build_plan(const alert::Alert& a, const MatchResult& match, const playbook:
   plan.alert = &a;
   plan.match = match;
   plan.playbook = p;
-  Scope scope(alert::to_json(a), json::object(), results.is_object() ? results : json::object());
+  json alert_form = alert::to_json(a);
+  alert_form["names"] = derived_names(a);
+  Scope scope(std::move(alert_form), json::object(), results.is_object() ? results : json::object());
   for (const auto& [id, value] : given) {
     if (plan.playbook.find_input(id) == nullptr) {
       throw UsageError("answer " + text::quote(id) + " is not a question of playbook " + p.id);

@@ -136,8 +136,9 @@ void add_operation_routes(Router& router, State& state)
     Json body{{"id", c[0]}, {"name", c[4]}, {"status", done ? "Succeeded" : "InProgress"}, {"startTime", op.started}};
     if (done) {
       body["endTime"] = state.now_iso();
+      return LabResponse::json(200, body);
     }
-    return LabResponse::json(200, body);
+    return LabResponse::json(200, body).with_header("Retry-After", std::to_string(state.config.retry_after_s));
   });
   router.add("GET", prefix + "operationResults/([^/]+)", {}, [&state](const LabRequest& request, const Captures& c) {
     Operation& op = require_operation(state, c[4]);

@@ -1,6 +1,8 @@
-// Microsoft.Security alerts (2022-01-01): lists, GET, and the status POSTs.
+// Microsoft.Security alerts (2022-01-01): lists, GET, and the status POSTs; assessments
+// (recommendations) of the lab's VMs at any scope, worked out from their current state.
 
 #include "arm.hpp"
+#include "dftriage/alert/resource_id.hpp"
 #include "modules.hpp"
 
 namespace dftriage::lab {
@@ -27,6 +29,85 @@ std::vector<Json> alerts_under(State& state, const std::string& scope, const std
   return out;
 }
 
+const std::vector<std::string> k_assessment_versions = {"2021-06-01", "2020-01-01", "2019-01-01-preview"};
+
+bool open_to_internet(const Json& rule)
+{
+  const Json& p = rule.value("properties", Json::object());
+  if (p.value("direction", "") != "Inbound" || p.value("access", "") != "Allow") {
+    return false;
+  }
+  const std::string source = p.value("sourceAddressPrefix", "");
+  if (source != "*" && source != "Internet" && source != "0.0.0.0/0") {
+    return false;
+  }
+  const std::string ports = p.value("destinationPortRange", "");
+  return ports == "*" || ports == "22" || ports == "3389";
+}
+
+// Returns whether an NSG on one of `vm`'s NICs lets the internet reach its management
+// ports (22, 3389): the finding Defender reports on most compromised VMs.
+bool management_ports_open(State& state, const Json& vm)
+{
+  const Json& profile = vm["properties"].value("networkProfile", Json::object());
+  for (const auto& ref : profile.value("networkInterfaces", Json::array())) {
+    const Json* nic = find_resource(state, ref.value("id", ""));
+    if (nic == nullptr || !nic->contains("properties")) {
+      continue;
+    }
+    const Json& nsg_ref = (*nic)["properties"].value("networkSecurityGroup", Json::object());
+    const Json* nsg = find_resource(state, nsg_ref.value("id", ""));
+    if (nsg == nullptr || !nsg->contains("properties")) {
+      continue;
+    }
+    for (const auto& rule : (*nsg)["properties"].value("securityRules", Json::array())) {
+      if (open_to_internet(rule)) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+Json assessment(const std::string& resource_id, const std::string& key, const std::string& display, bool healthy,
+                const std::string& cause, const std::string& description)
+{
+  const std::string name = stable_guid("assessment/" + key);
+  Json status{{"code", healthy ? "Healthy" : "Unhealthy"}};
+  if (!healthy) {
+    status["cause"] = cause;
+    status["description"] = description;
+  }
+  return Json{{"id", resource_id + "/providers/Microsoft.Security/assessments/" + name},
+              {"name", name},
+              {"type", "Microsoft.Security/assessments"},
+              {"properties",
+               {{"resourceDetails", {{"Source", "Azure"}, {"Id", resource_id}}},
+                {"displayName", display},
+                {"status", status}}}};
+}
+
+// The assessments of every VM at or under `scope`.
+std::vector<Json> assessments_under(State& state, const std::string& scope)
+{
+  std::vector<Json> out;
+  std::vector<Json> vms = resources_under(state, scope + "/", "Microsoft.Compute/virtualMachines");
+  if (Json* self = find_resource(state, scope); self != nullptr && lower(self->value("type", "")) == "microsoft.compute/virtualmachines") {
+    vms = {*self};
+  }
+  for (const auto& vm : vms) {
+    const std::string id = vm.value("id", "");
+    out.push_back(assessment(id, "management-ports", "Management ports should be closed on your virtual machines",
+                             !management_ports_open(state, vm), "OffByPolicy",
+                             "A network security group lets the internet reach port 22 or 3389."));
+    out.push_back(assessment(id, "system-updates", "System updates should be installed on your machines", false,
+                             "", "Security and critical updates are missing."));
+    out.push_back(assessment(id, "endpoint-protection", "Endpoint protection should be installed on your machines",
+                             true, "", ""));
+  }
+  return out;
+}
+
 } // namespace
 
 void add_security_routes(Router& router, State& state)
@@ -44,6 +125,22 @@ void add_security_routes(Router& router, State& state)
     require_scope(state, c[1], c[2]);
     return LabResponse::json(200, require_resource(state, c[0]));
   });
+  const RouteOptions assessment_options{k_assessment_versions, "arm", ""};
+  router.add("GET", "(/subscriptions/[^/]+(?:/.+?)?)/providers/Microsoft\\.Security/assessments", assessment_options,
+             [&state](const LabRequest& request, const Captures& c) {
+               const auto scope = alert::parse_resource_id(c[1]);
+               if (!scope) {
+                 throw ArmFault{400, "InvalidResourceId", "The scope is not a resource ID.", std::nullopt, {}};
+               }
+               if (scope->resource_group.empty() && scope->types.empty()) {
+                 require_scope(state, scope->subscription_id, "");
+               } else if (scope->types.empty()) {
+                 require_scope(state, scope->subscription_id, scope->resource_group);
+               } else {
+                 require_resource(state, c[1]);
+               }
+               return page(state, request, assessments_under(state, c[1]));
+             });
   router.add("POST", k_scope + "/locations/([^/]+)/alerts/([^/]+)/(dismiss|resolve|activate|inProgress)", options,
              [&state](const LabRequest&, const Captures& c) {
                require_scope(state, c[1], c[2]);

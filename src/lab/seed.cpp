@@ -141,9 +141,13 @@ void seed_alert(State& state, const alert::Alert& a)
     properties["resourceIdentifiers"].push_back(
       {{"type", "LogAnalytics"}, {"workspaceId", stable_guid("workspace/" + lower(vault->name()))}});
   }
+  seed_compute_incident(state, a, attacker, upn, ip);  // VM, NIC, NSG; RM foothold (seed_compute.cpp)
   const auto alert_parsed = alert::parse_resource_id(alert_id);
   put_resource(state, Json{{"id", alert_id}, {"name", alert_parsed ? alert_parsed->name() : a.id},
                            {"type", "Microsoft.Security/Locations/alerts"}, {"properties", properties}});
+  if (!vault || vault->type() != "microsoft.keyvault/vaults") {
+    return;
+  }
   state.activity_log.push_back(
     Json{{"caller", upn}, {"eventTimestamp", shifted(a.start_time, -3600)},
          {"submissionTimestamp", shifted(a.start_time, -3590)}, {"subscriptionId", subscription},
@@ -181,6 +185,7 @@ void apply_scenario(State& state, const Json& doc)
       ensure_subscription(state, id->subscription_id);
     }
     put_resource(state, resource);
+    adopt_compute_resource(state, resource);
   }
   for (const auto& event : events) {
     state.activity_log.push_back(event);

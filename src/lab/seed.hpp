@@ -3,6 +3,7 @@
 // Seeding the lab: from any alert export dftriage reads (a coherent incident around each
 // alert), or from a scenario file that states resources directly (src/lab/README.md).
 
+#include "dftriage/alert/alert.hpp"
 #include "state.hpp"
 
 #include <string>
@@ -20,5 +21,15 @@ void apply_seed(State& state, std::string_view text, const std::string& source);
 
 // Adds the lab's own subscription and a resource group "rg-lab" when absent.
 void seed_defaults(State& state);
+
+// The machine side of an incident (seed_compute.cpp): the VM an alert names (its
+// resource, else a host entity's) with a NIC and that NIC's NSG; for Resource Manager
+// alerts the attacker's foothold in the subscription (an Owner role assignment, a planted
+// runbook, an unordered VM), each with its activity-log event.
+void seed_compute_incident(State& state, const alert::Alert& a, const std::string& attacker, const std::string& upn,
+                           const std::string& ip);
+// Registers a scenario's VM resource with the lab's compute runtime (its OS from
+// storageProfile.osDisk.osType); anything else is left alone.
+void adopt_compute_resource(State& state, const Json& resource);
 
 } // namespace dftriage::lab

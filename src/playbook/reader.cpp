@@ -24,7 +24,7 @@ const std::vector<std::string> k_alert_fields = {
   "id", "alertType", "baseAlertType", "simulated", "displayName", "description", "severity", "status",
   "startTime", "endTime", "family", "resourceId", "subscriptionId", "resourceGroup", "compromisedEntity",
   "intent", "productComponent", "entities", "extendedProperties", "remediationSteps", "alertUri",
-  "alertResourceId", "alertLocation", "warnings", "source"};
+  "alertResourceId", "alertLocation", "warnings", "source", "names"};
 const std::vector<std::string> k_entity_lists = {"ips", "accounts", "hosts", "resources", "domains"};
 
 std::string type_name(const json& j)
