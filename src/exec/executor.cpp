@@ -420,6 +420,8 @@ StepResult Executor::run_mutating(const engine::PlannedStep& step)
         return {"declined", {}, {}};
       }
       m_state.apply(m_journal.append({{"event", "confirmation"}, {"step", id}, {"reason", *reason}}));
+      azure::Response last;
+      const azure::Request* last_request = nullptr;
       for (const auto& request : requests) {
         auto journaled = request;
         if (journaled.body) {
@@ -434,6 +436,8 @@ StepResult Executor::run_mutating(const engine::PlannedStep& step)
         try {
           const auto response = m_client.send(request);
           maybe_die_after_change();
+          last = response;
+          last_request = &request;
           m_state.apply(m_journal.append({{"event", "response.received"}, {"step", id}, {"kind", "action"},
                                           {"method", request.method}, {"url", request.url},
                                           {"status", response.status}, {"requestId", response.request_id},
@@ -454,11 +458,26 @@ StepResult Executor::run_mutating(const engine::PlannedStep& step)
           throw;
         }
       }
+      // What the change answered is evidence too: a run command's output, the resource as
+      // it now is. Never a secret value: the generated one is scrubbed, and a top-level
+      // string "value" (a Key Vault secret bundle's) is not kept.
+      nlohmann::ordered_json answer = scrub(last.body, secret);
+      if (answer.is_object() && answer.contains("value") && answer["value"].is_string()) {
+        answer["value"] = "(secret value; not recorded)";
+      }
+      if (last_request != nullptr && (answer.is_object() || answer.is_array()) && !answer.empty()) {
+        auto saved = evidence_of(*last_request, last);
+        saved["body"] = answer;
+        const auto path = m_folder.write_evidence(id + "-result", saved);
+        m_state.apply(m_journal.append({{"event", "evidence.saved"}, {"step", id}, {"evidence", path}}));
+      } else {
+        answer = nullptr;
+      }
       m_state.apply(m_journal.append({{"event", "step.done"}, {"step", id}}));
       if (!secret.empty()) {
         m_responder.show_secret_once(spec.name, secret);
       }
-      return {"done", {}, {}};
+      return {"done", {}, answer};
     } catch (const Interrupted&) {
       throw;
     } catch (const Error& e) {

@@ -39,13 +39,16 @@ std::string slurp(const std::string& path)
 // A lab served by `dftriage lab serve` in the background, with its connection file.
 struct ServedLab
 {
-  explicit ServedLab(const std::string& name, std::vector<std::string> faults = {})
+  explicit ServedLab(const std::string& name, std::vector<std::string> faults = {},
+                     const std::string& seed = k_kv_alert)
     : dir(std::filesystem::temp_directory_path() / ("dftriage-e2e-" + std::to_string(::getpid()) + "-" + name))
   {
     std::filesystem::remove_all(dir);
     std::filesystem::create_directories(dir);
-    std::vector<std::string> argv{k_bin,         "lab", "serve", "--seed", k_kv_alert, "--https", "--state-dir",
-                                  (dir / "lab").string(), "--record", (dir / "record.ndjson").string()};
+    // Long-running operations answer with Retry-After: 0 so that the walks stay quick.
+    std::vector<std::string> argv{k_bin, "lab", "serve", "--seed", seed, "--https", "--state-dir",
+                                  (dir / "lab").string(), "--record", (dir / "record.ndjson").string(),
+                                  "--retry-after", "0"};
     for (const auto& f : faults) {
       argv.push_back("--fault");
       argv.push_back(f);
@@ -78,13 +81,19 @@ struct ServedLab
   // GETs an ARM path from the lab.
   nlohmann::ordered_json get(const std::string& path, const std::string& api_version)
   {
+    return get_status(path + "?api-version=" + api_version, cloud.arm_audience).second;
+  }
+  // GETs `path_and_query` with a token for `audience`; returns the status and the body
+  // (null when empty).
+  std::pair<int, nlohmann::ordered_json> get_status(const std::string& path_and_query, const std::string& audience)
+  {
     httplib::SSLClient http("127.0.0.1", port);
     http.set_ca_cert_path(connection["caCertificate"].get<std::string>().c_str());
     http.enable_server_certificate_verification(true);
-    const auto token = credential->get_token(cloud.arm_audience).token;
-    auto r = http.Get((path + "?api-version=" + api_version).c_str(), {{"Authorization", "Bearer " + token}});
+    const auto token = credential->get_token(audience).token;
+    auto r = http.Get(path_and_query.c_str(), {{"Authorization", "Bearer " + token}});
     REQUIRE(r);
-    return nlohmann::ordered_json::parse(r->body);
+    return {r->status, r->body.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json::parse(r->body)};
   }
   nlohmann::ordered_json vault() { return get(k_vault, "2026-02-01"); }
   std::string alert_status() { return get(k_alert_id, "2022-01-01")["properties"]["status"]; }
@@ -396,4 +405,160 @@ TEST_CASE("run at a terminal on the lab confirms with reasons and declines one c
   const auto journal = slurp(case_dir + "/journal.jsonl");
   CHECK(journal.find("\"reason\":\"analyst confirms change 1\"") != std::string::npos);
   CHECK(journal.find("\"event\":\"step.declined\",\"step\":\"remove-access-policy\"") != std::string::npos);
+}
+
+namespace {
+
+const std::string k_sub = "/subscriptions/4c1a2f07-3d5e-4b8a-9f61-2e7d8c0b5a13";
+const std::string k_dns_alert = std::string(DFTRIAGE_SOURCE_DIR) + "/examples/alerts/dns-darkweb.json";
+const std::string k_rm_alert = std::string(DFTRIAGE_SOURCE_DIR) + "/examples/alerts/arm-microburst-export.json";
+const std::string k_rm_answers = std::string(DFTRIAGE_SOURCE_DIR) + "/examples/answers/arm-microburst-export.json";
+const std::string k_web = k_sub + "/resourceGroups/rg-web/providers/";
+const std::string k_nic = k_web + "Microsoft.Network/networkInterfaces/vm-web-01-nic";
+const std::string k_dns_alert_id = k_web + "Microsoft.Security/locations/westeurope/alerts/"
+                                   "2517138462720000000_7a8b9c0d-1e2f-4a3b-9c4d-5e6f7a8b9c0d";
+
+std::string nsg_of(ServedLab& lab)
+{
+  const auto nic = lab.get(k_nic, "2024-05-01");
+  return nic["properties"]["networkSecurityGroup"]["id"];
+}
+
+// The Resource Manager alert as the lab holds it (the export names no alert resource ID).
+nlohmann::ordered_json rm_alert(ServedLab& lab)
+{
+  const auto list = lab.get(k_sub + "/providers/Microsoft.Security/alerts", "2022-01-01");
+  for (const auto& a : list["value"]) {
+    if (a["properties"]["systemAlertId"] == "8f14e45f-ceea-467e-a8a2-6c1d7b9e0a31") {
+      return a;
+    }
+  }
+  FAIL("the lab holds no Resource Manager alert");
+  return {};
+}
+
+} // namespace
+
+TEST_CASE("run carries out the DNS playbook on a served lab: the VM is isolated and scanned; undo reconnects it",
+          "[e2e][exec]")
+{
+  ServedLab lab("dns", {}, k_dns_alert);
+  const std::string original_nsg = nsg_of(lab);
+  CHECK_THAT(original_nsg, Catch::EndsWith("/networkSecurityGroups/vm-web-01-nsg"));
+  const std::string case_dir = (lab.dir / "case").string();
+  const auto r = lab.run({"run", k_dns_alert, "--case", case_dir, "--yes", "--reason", "tor lookups from the web VM",
+                          "-o", "json"});
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+  const auto outcomes = outcomes_of(r.out);
+  for (const char* step : {"vm-details", "create-isolation-nsg", "attach-isolation-nsg", "antimalware-scan",
+                           "installed-software", "running-processes-windows", "fix-recommendations", "resolve-alert"}) {
+    INFO(step);
+    CHECK(outcomes[step] == "done");
+  }
+
+  // The NIC now sits behind an NSG named from the alert, tagged with it, denying all.
+  const std::string isolation = nsg_of(lab);
+  CHECK_THAT(isolation, Catch::Contains("/networkSecurityGroups/vm-web-01-isolation-"));
+  const auto nsg = lab.get(isolation, "2024-05-01");
+  CHECK(nsg["tags"]["dftriageAlert"] == "2517138462720000000_7a8b9c0d-1e2f-4a3b-9c4d-5e6f7a8b9c0d");
+  int denies = 0;
+  for (const auto& rule : nsg["properties"]["securityRules"]) {
+    if (rule["properties"]["access"] == "Deny" && rule["properties"]["sourceAddressPrefix"] == "*") {
+      ++denies;
+    }
+  }
+  CHECK(denies == 2);  // inbound and outbound
+  CHECK(lab.get(k_dns_alert_id, "2022-01-01")["properties"]["status"] == "Resolved");
+  // What the VM reported is kept as evidence.
+  bool software_kept = false;
+  for (const auto& entry : std::filesystem::directory_iterator(case_dir + "/evidence")) {
+    software_kept = software_kept || entry.path().filename().string().find("installed-software") != std::string::npos;
+  }
+  CHECK(software_kept);
+  // Every change reached the lab once; three run commands (scan, software, processes).
+  for (const auto& [change, count] : lab.changes_received()) {
+    INFO(change);
+    CHECK(count == (change.find("/runCommand") != std::string::npos ? 3 : 1));
+  }
+
+  const auto undo = lab.run({"undo", case_dir, "--yes"});
+  INFO(undo.out + undo.err);
+  CHECK(undo.exit_code == 0);
+  CHECK(nsg_of(lab) == original_nsg);
+  CHECK(lab.get_status(isolation + "?api-version=2024-05-01", lab.cloud.arm_audience).first == 404);
+  CHECK(lab.get(k_dns_alert_id, "2022-01-01")["properties"]["status"] == "Active");
+  CHECK_THAT(undo.out, Catch::Contains("cannot be undone"));  // the run commands
+  CHECK(run_process({k_bin, "case", "verify", case_dir}).exit_code == 0);
+}
+
+TEST_CASE("a DNS run killed after creating the isolation NSG resumes without creating it twice", "[e2e][exec]")
+{
+  ServedLab lab("dns-crash", {}, k_dns_alert);
+  const std::string case_dir = (lab.dir / "case").string();
+  const auto killed = lab.run({"run", k_dns_alert, "--case", case_dir, "--yes", "-o", "json"},
+                              {{"DFTRIAGE_TEST_KILL_AFTER_CHANGE", "1"}});
+  CHECK(killed.exit_code == 137);
+  const auto resumed = lab.run({"run", "--case", case_dir, "--yes", "-o", "json"});
+  INFO(resumed.err);
+  CHECK(resumed.exit_code == 0);
+  const auto outcomes = outcomes_of(resumed.out);
+  CHECK(outcomes["attach-isolation-nsg"] == "done");
+  int nsg_puts = 0;
+  for (const auto& [change, count] : lab.changes_received()) {
+    INFO(change);
+    CHECK(count == (change.find("/runCommand") != std::string::npos ? 3 : 1));
+    nsg_puts += change.rfind("PUT ", 0) == 0 && change.find("-isolation-") != std::string::npos ? count : 0;
+  }
+  CHECK(nsg_puts == 1);
+  CHECK_THAT(nsg_of(lab), Catch::Contains("-isolation-"));
+  CHECK(run_process({k_bin, "case", "verify", case_dir}).exit_code == 0);
+}
+
+TEST_CASE("run carries out the Resource Manager playbook on a served lab; undo restores what can be restored",
+          "[e2e][exec]")
+{
+  ServedLab lab("rm", {}, k_rm_alert);
+  const std::string user = "/v1.0/users/6c2f8a1e-4b3d-4f5a-9e7c-1d2b3a4c5e6f?$select=accountEnabled";
+  const std::string graph = lab.cloud.graph_audience;
+  nlohmann::ordered_json answers = nlohmann::ordered_json::parse(slurp(k_rm_answers));
+  const std::string assignment = answers["role_assignment_id"];
+  const std::string runbooks = answers["automation_account"].get<std::string>() + "/runbooks";
+  const auto assignment_before = lab.get(assignment, "2022-04-01");
+  REQUIRE(assignment_before.contains("properties"));
+  CHECK(lab.get_status(user, graph).second["accountEnabled"] == true);
+
+  const std::string case_dir = (lab.dir / "case").string();
+  const auto r = lab.run({"run", k_rm_alert, "--case", case_dir, "--answers", k_rm_answers, "--yes", "--reason",
+                          "MicroBurst run by an unknown automation account", "-o", "json"});
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+  const auto outcomes = outcomes_of(r.out);
+  for (const char* step : {"account-details", "block-unfamiliar-account", "revoke-sessions", "account-activity",
+                           "subscription-resources", "subscription-iam", "remove-role-assignment", "runbooks",
+                           "delete-runbook", "resolve-alert"}) {
+    INFO(step);
+    CHECK(outcomes[step] == "done");
+  }
+  CHECK(lab.get_status(user, graph).second["accountEnabled"] == false);
+  CHECK(lab.get_status(assignment + "?api-version=2022-04-01", lab.cloud.arm_audience).first == 404);
+  CHECK(lab.get_status(runbooks + "/Update-ModuleCache?api-version=2023-11-01", lab.cloud.arm_audience).first == 404);
+  CHECK(lab.get_status(runbooks + "/Stop-DevVMs?api-version=2023-11-01", lab.cloud.arm_audience).first == 200);
+  CHECK(rm_alert(lab)["properties"]["status"] == "Resolved");
+  // The account's activity in the alert's window was read and kept.
+  const auto journal = slurp(case_dir + "/journal.jsonl");
+  CHECK(journal.find("MicroBurst run by an unknown automation account") != std::string::npos);
+
+  const auto undo = lab.run({"undo", case_dir, "--yes"});
+  INFO(undo.out + undo.err);
+  CHECK(undo.exit_code == 0);
+  CHECK(lab.get_status(user, graph).second["accountEnabled"] == true);
+  const auto assignment_after = lab.get(assignment, "2022-04-01");
+  CHECK(assignment_after["properties"]["principalId"] == assignment_before["properties"]["principalId"]);
+  CHECK(assignment_after["properties"]["roleDefinitionId"] == assignment_before["properties"]["roleDefinitionId"]);
+  CHECK(rm_alert(lab)["properties"]["status"] == "Active");
+  // A deleted runbook cannot come back; undo says so rather than pretending.
+  CHECK(lab.get_status(runbooks + "/Update-ModuleCache?api-version=2023-11-01", lab.cloud.arm_audience).first == 404);
+  CHECK_THAT(undo.out, Catch::Contains("cannot be undone"));
+  CHECK(run_process({k_bin, "case", "verify", case_dir}).exit_code == 0);
 }
