@@ -104,7 +104,7 @@ LabResponse start_operation(State& state, LabResponse response, const std::strin
                             const std::string& api_version)
 {
   const std::string id = state.next_guid("operation");
-  state.operations[id] = Operation{state.config.lro_polls, std::move(result), state.now_iso()};
+  state.operations[id] = Operation{state.config.lro_polls, std::move(result), state.now_iso(), Json()};
   const std::string base = state.config.base_url() + "/subscriptions/" + subscription + "/providers/" + provider
                            + "/locations/" + location;
   response.with_header("Azure-AsyncOperation", base + "/operations/" + id + "?api-version=" + api_version);
@@ -136,6 +136,10 @@ void add_operation_routes(Router& router, State& state)
     Json body{{"id", c[0]}, {"name", c[4]}, {"status", done ? "Succeeded" : "InProgress"}, {"startTime", op.started}};
     if (done) {
       body["endTime"] = state.now_iso();
+      if (!op.error.is_null()) {
+        body["status"] = "Failed";
+        body["error"] = op.error;
+      }
       return LabResponse::json(200, body);
     }
     return LabResponse::json(200, body).with_header("Retry-After", std::to_string(state.config.retry_after_s));
@@ -148,6 +152,9 @@ void add_operation_routes(Router& router, State& state)
         .with_header("Location", state.config.origin(request) + c[0] + "?api-version="
                                    + request.query_ci("api-version").value_or(""))
         .with_header("Retry-After", std::to_string(state.config.retry_after_s));
+    }
+    if (!op.error.is_null()) {
+      return LabResponse::json(500, Json{{"error", op.error}});
     }
     return op.result.is_null() ? LabResponse::empty(200) : LabResponse::json(200, op.result);
   });

@@ -132,7 +132,9 @@ void Lab::Impl::serve(const httplib::Request& req, httplib::Response& res)
   if (options.latency_ms > 0) {
     std::this_thread::sleep_for(std::chrono::milliseconds(options.latency_ms));
   }
-  LabResponse response = fault && fault->kind == FaultRule::Kind::status ? fault->response : tenant->handle(request);
+  LabResponse response = fault && fault->kind == FaultRule::Kind::status             ? fault->response
+                         : fault && fault->kind == FaultRule::Kind::operation_failed ? tenant->handle_failing_operation(request)
+                                                                                     : tenant->handle(request);
   if (fault && fault->kind == FaultRule::Kind::slow_body) {
     for (const auto& header : fault->response.headers) {
       response.headers.push_back(header);

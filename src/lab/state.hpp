@@ -46,6 +46,7 @@ struct Operation
   int polls_left = 0;
   Json result;       // the Location's final body; null: 200 without body
   std::string started;
+  Json error;        // {code, message} when the operation ends Failed; null: it succeeds
 };
 
 struct SecretVersion

@@ -26,9 +26,41 @@ Tenant::Tenant(LabConfig config)
   add_log_analytics_routes(m_router, m_state);
 }
 
+LabResponse Tenant::handle_failing_operation(const LabRequest& request)
+{
+  std::lock_guard<std::mutex> lock(m_mutex);
+  const State before = m_state;
+  LabResponse response = handle_locked(request);
+  std::string operation;
+  for (const auto& [name, value] : response.headers) {
+    if (lower(name) == "azure-asyncoperation") {
+      const auto end = value.find('?');
+      const auto start = value.rfind('/', end);
+      operation = lower(value.substr(start + 1, end == std::string::npos ? std::string::npos : end - start - 1));
+    }
+  }
+  const auto it = m_state.operations.find(operation);
+  if (it == m_state.operations.end()) {
+    return response;
+  }
+  Operation failed = it->second;
+  const auto sequence = m_state.sequence;
+  m_state = before;  // nothing changed
+  m_state.sequence = sequence;
+  failed.error = Json{{"code", "InternalOperationError"},
+                      {"message", "The operation failed in the lab (an lro-failed fault rule)."}};
+  m_state.operations[operation] = failed;
+  return response;
+}
+
 LabResponse Tenant::handle(const LabRequest& request)
 {
   std::lock_guard<std::mutex> lock(m_mutex);
+  return handle_locked(request);
+}
+
+LabResponse Tenant::handle_locked(const LabRequest& request)
+{
   std::string caller;
   LabResponse response = m_router.dispatch(
     request, [this](const LabRequest& r, std::string_view audience) { return authorize(m_state, r, audience); },

@@ -22,6 +22,10 @@ public:
   // x-ms-correlation-request-id and the echoed x-ms-client-request-id, and logs
   // mutating ARM requests in the activity log. Never throws for bad requests.
   LabResponse handle(const LabRequest& request);
+  // Answers `request` as handle() does when it starts a long-running operation, but the
+  // operation ends Failed and the state is left as it was (the lro-failed fault). A
+  // request that starts no operation is answered as handle() answers it.
+  LabResponse handle_failing_operation(const LabRequest& request);
 
   // Returns the state, for seeding and tests; not to be used while serving (no lock).
   State& state() { return m_state; }
@@ -36,6 +40,8 @@ public:
   const Router& router() const { return m_router; }
 
 private:
+  LabResponse handle_locked(const LabRequest& request);
+
   std::mutex m_mutex;
   State m_state;
   Router m_router;

@@ -194,3 +194,67 @@ TEST_CASE("client refuses the lab's certificate without the lab's CA", "[azure][
   azure::Client client(lab.cloud, lab.credential.get(), *plain, options);
   CHECK_THROWS_AS(client.send(get(lab, "/subscriptions/" + k_sub, "2022-09-01")), azure::TransportError);
 }
+
+namespace {
+
+const std::string k_dns_alert_file = std::string(DFTRIAGE_SOURCE_DIR) + "/examples/alerts/dns-darkweb.json";
+const std::string k_web_nsg = "/subscriptions/" + k_sub
+                              + "/resourceGroups/rg-web/providers/Microsoft.Network/networkSecurityGroups/"
+                                "soc-quarantine";
+
+azure::Request put_nsg(const test::LabSession& lab)
+{
+  azure::Request put = get(lab, k_web_nsg, "2024-05-01");
+  put.method = "PUT";
+  put.mutating = true;
+  put.body = nlohmann::ordered_json{{"location", "westeurope"}, {"properties", {{"securityRules", nlohmann::ordered_json::array()}}}};
+  return put;
+}
+
+} // namespace
+
+TEST_CASE("client polls a long-running operation of the lab to success", "[azure][lab]")
+{
+  test::LabSession lab({k_dns_alert_file});
+  Waits waits;
+  waits.install(lab);
+  const auto response = lab.client->send(put_nsg(lab));
+  // The PUT answered 201 with Azure-AsyncOperation; the client polled it (waiting the
+  // lab's Retry-After each time) and then read the resource back.
+  CHECK(response.status == 200);
+  CHECK(response.body["properties"]["provisioningState"] == "Succeeded");
+  CHECK(response.body["name"] == "soc-quarantine");
+  REQUIRE(!waits.seen.empty());
+  CHECK(waits.seen.front() == std::chrono::milliseconds(1000));
+}
+
+TEST_CASE("client reports a long-running operation of the lab that ends Failed", "[azure][lab]")
+{
+  test::LabSession lab({k_dns_alert_file}, {"lro-failed:PUT:1"});
+  try {
+    lab.client->send(put_nsg(lab));
+    FAIL("the operation should have failed");
+  } catch (const azure::AzureError& e) {
+    CHECK(e.code() == "InternalOperationError");
+    CHECK_THAT(e.info().message, Catch::Contains("lro-failed"));
+  }
+  // The failed operation changed nothing; the next PUT (the rule fired once) goes through.
+  CHECK_THROWS_AS(lab.client->send(get(lab, k_web_nsg, "2024-05-01")), azure::AzureError);
+  CHECK(lab.client->send(put_nsg(lab)).status == 200);
+}
+
+TEST_CASE("client gives up on a body that stalls and retries the read", "[azure][lab]")
+{
+  test::LabSession lab({k_alert_file}, {"slow-body:GET:1"});
+  azure::TransportOptions quick;
+  quick.ca_bundle = lab.cloud.ca_bundle;
+  quick.total_timeout = std::chrono::milliseconds(1500);
+  auto transport = azure::make_curl_transport(quick);
+  Waits waits;
+  azure::ClientOptions options;
+  options.sleep = [&waits](std::chrono::milliseconds d) { waits.seen.push_back(d); };
+  azure::Client client(lab.cloud, lab.credential.get(), *transport, options);
+  const auto response = client.send(get(lab, "/subscriptions/" + k_sub, "2022-09-01"));
+  CHECK(response.status == 200);
+  CHECK(waits.seen.size() == 1);  // one timed-out attempt, then the answer
+}
