@@ -48,7 +48,10 @@ Json jwt_claims(const std::string& jwt)
 LabResponse issue_token(State& state, const LabRequest& request, const Captures& c)
 {
   const auto form = parse_form(request.body);
-  if (lower(c[1]) != lower(state.config.tenant_id) && c[1] != "organizations") {
+  // "adfs": the lab also answers as a single-tenant AD FS authority (Azure Stack Hub's
+  // kind), which MSAL trusts without asking login.microsoftonline.com for instance
+  // discovery: how az 2.45 signs in to the lab (README).
+  if (lower(c[1]) != lower(state.config.tenant_id) && c[1] != "organizations" && c[1] != "adfs") {
     throw entra_error(state, 400, "invalid_tenant", 90002,
                       "Tenant '" + c[1] + "' not found. Check to make sure you have the correct tenant ID and are "
                                          "signing into the correct cloud.");
@@ -216,6 +219,8 @@ void add_identity_routes(Router& router, State& state)
 {
   const RouteOptions anonymous{{}, "", ""};
   router.add("POST", "/([^/]+)/oauth2/v2\\.0/token", anonymous,
+             [&state](const LabRequest& request, const Captures& c) { return issue_token(state, request, c); });
+  router.add("POST", "/([^/]+)/oauth2/token", anonymous,
              [&state](const LabRequest& request, const Captures& c) { return issue_token(state, request, c); });
   router.add("GET", "/common/discovery/instance", anonymous, [&state](const LabRequest& request, const Captures&) {
     return instance_discovery(state, request.query_value("tenant").value_or("common"));
