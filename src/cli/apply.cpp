@@ -26,6 +26,7 @@ struct ApplyOptions
 {
   std::string file;
   bool yes = false;
+  bool yes_irreversible = false;
   std::string case_dir;
   std::vector<std::string> subscriptions;
   std::string reason;
@@ -35,10 +36,14 @@ struct ApplyOptions
 class ApplyResponder : public exec::Responder
 {
 public:
-  ApplyResponder(bool yes, std::string reason) : m_yes(yes), m_reason(std::move(reason)) {}
-  std::optional<std::string> confirm(const engine::PlannedStep&, const std::string&) override
+  ApplyResponder(bool yes, bool yes_irreversible, std::string reason)
+    : m_yes(yes), m_yes_irreversible(yes_irreversible), m_reason(std::move(reason))
   {
-    return m_yes ? std::optional<std::string>(m_reason) : std::nullopt;
+  }
+  std::optional<std::string> confirm(const engine::PlannedStep& step, const std::string&) override
+  {
+    const bool allowed = exec::is_irreversible(step) ? m_yes && m_yes_irreversible : m_yes;
+    return allowed ? std::optional<std::string>(m_reason) : std::nullopt;
   }
   exec::FailureChoice on_failure(const engine::PlannedStep&, const std::string&) override
   {
@@ -52,6 +57,7 @@ public:
 
 private:
   bool m_yes;
+  bool m_yes_irreversible;
   std::string m_reason;
 };
 
@@ -190,7 +196,7 @@ ExitStatus run_apply(const ApplyOptions& options)
                   {"cloud", connection->cloud.name}, {"subscriptions", subscriptions},
                   {"plan", doc.value("digest", "")}});
   const std::string reason = options.reason.empty() ? "applied reviewed plan " + doc.value("digest", "") : options.reason;
-  ApplyResponder responder(options.yes, reason);
+  ApplyResponder responder(options.yes, options.yes_irreversible, reason);
   exec::Executor executor(folder, journal, *connection->client, connection->cloud, responder,
                           {subscriptions, captured});
   bool failed = false;
@@ -222,7 +228,8 @@ void add_apply(CLI::App& app, Invocation& invocation)
   auto options = std::make_shared<ApplyOptions>();
   auto* sub = app.add_subcommand("apply", "Carry out exactly a reviewed plan (refuses edited plans and drifted targets)");
   sub->add_option("PLAN", options->file, "A plan written by dftriage plan -o json (one alert)")->required();
-  sub->add_flag("-y,--yes", options->yes, "Carry out the changes (without it they are listed as awaiting)");
+  sub->add_flag("-y,--yes", options->yes, "Carry out the changes that can be undone (without it they are listed as awaiting)");
+  sub->add_flag("--yes-irreversible", options->yes_irreversible, "With --yes, also the changes that cannot be undone");
   sub->add_option("--case", options->case_dir, "Case folder (default cases/<alert>-<time>)");
   sub->add_option("--subscription", options->subscriptions, "Also allow changes in this subscription");
   sub->add_option("--reason", options->reason, "The reason journaled for the changes");

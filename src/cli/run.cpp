@@ -181,7 +181,10 @@ void add_run(CLI::App& app, Invocation& invocation)
   sub->add_option("--subscription", options->subscriptions,
                   "Also allow changes in this subscription (the alert's is always allowed; repeatable)");
   sub->add_option("--reason", options->reason, "The reason journaled for changes confirmed with --yes");
-  sub->add_flag("-y,--yes", options->yes, "Confirm every change without asking");
+  sub->add_flag("-y,--yes", options->yes, "Confirm every change that can be undone without asking");
+  sub->add_flag("--yes-irreversible", options->yes_irreversible,
+                "Also confirm changes that cannot be undone (deletes, reimage, password reset, run commands); "
+                "without it they wait for a person");
   sub->add_flag("--non-interactive", options->non_interactive,
                 "Never prompt: answers or defaults decide; unanswered questions exit 5 with a JSON list");
   sub->add_option("--answers", options->answers_file, "JSON file of answers: {\"question id\": value}");

@@ -38,11 +38,15 @@ using terminal::sanitize;
 class UnattendedResponder : public exec::Responder
 {
 public:
-  UnattendedResponder(bool yes, std::string reason, std::FILE* out) : m_yes(yes), m_reason(std::move(reason)), m_out(out) {}
-
-  std::optional<std::string> confirm(const engine::PlannedStep&, const std::string&) override
+  UnattendedResponder(bool yes, bool yes_irreversible, std::string reason, std::FILE* out)
+    : m_yes(yes), m_yes_irreversible(yes_irreversible), m_reason(std::move(reason)), m_out(out)
   {
-    return m_yes ? std::optional<std::string>(m_reason) : std::nullopt;
+  }
+
+  std::optional<std::string> confirm(const engine::PlannedStep& step, const std::string&) override
+  {
+    const bool allowed = exec::is_irreversible(step) ? m_yes && m_yes_irreversible : m_yes;
+    return allowed ? std::optional<std::string>(m_reason) : std::nullopt;
   }
   exec::FailureChoice on_failure(const engine::PlannedStep&, const std::string&) override
   {
@@ -65,6 +69,7 @@ public:
 
 private:
   bool m_yes;
+  bool m_yes_irreversible;
   std::string m_reason;
   std::FILE* m_out;
 };
@@ -74,23 +79,31 @@ private:
 class TerminalResponder : public exec::Responder
 {
 public:
-  TerminalResponder(Prompter& prompter, bool yes, std::string reason, bool colour)
-    : m_prompter(prompter), m_yes(yes), m_reason(std::move(reason)), m_colour(colour)
+  TerminalResponder(Prompter& prompter, bool yes, bool yes_irreversible, std::string reason, bool colour)
+    : m_prompter(prompter), m_yes(yes), m_yes_irreversible(yes_irreversible), m_reason(std::move(reason)),
+      m_colour(colour)
   {
   }
 
-  std::optional<std::string> confirm(const engine::PlannedStep&, const std::string& change) override
+  std::optional<std::string> confirm(const engine::PlannedStep& step, const std::string& change) override
   {
+    const bool irreversible = exec::is_irreversible(step);
     m_prompter.say("  " + paint("About to change Azure:", Colour::bold, m_colour) + "\n");
     for (const auto& line : text::split_lines(change)) {
       m_prompter.say("    " + sanitize(line) + "\n");
     }
-    if (m_yes) {
-      m_prompter.say("  Confirmed by --yes.\n");
+    if (m_yes && (!irreversible || m_yes_irreversible)) {
+      m_prompter.say(irreversible ? "  Confirmed by --yes-irreversible.\n" : "  Confirmed by --yes.\n");
       return m_reason;
     }
+    if (irreversible) {
+      // Asked for explicitly: the whole word, after saying what is at stake.
+      m_prompter.say("  " + paint("This cannot be undone: dftriage undo will not bring it back.", Colour::red, m_colour)
+                     + "\n");
+    }
     while (true) {
-      const auto line = m_prompter.ask("  Carry out this change? [y]es / [n]o > ");
+      const auto line = m_prompter.ask(irreversible ? "  Type yes to carry it out, or no > "
+                                                    : "  Carry out this change? [y]es / [n]o > ");
       if (!line) {
         throw Interrupted();
       }
@@ -98,10 +111,10 @@ public:
         m_prompter.say(paint("  Declined: the change is not made.", Colour::yellow, m_colour) + "\n");
         return std::nullopt;
       }
-      if (*line == "y" || *line == "yes") {
+      if (*line == "yes" || (*line == "y" && !irreversible)) {
         break;
       }
-      m_prompter.say("    Type y or n.\n");
+      m_prompter.say(irreversible ? "    Type yes or no.\n" : "    Type y or n.\n");
     }
     while (true) {
       const auto reason = m_prompter.ask("  Reason, for the case record > ");
@@ -148,6 +161,7 @@ public:
 private:
   Prompter& m_prompter;
   bool m_yes;
+  bool m_yes_irreversible;
   std::string m_reason;
   bool m_colour;
 };
@@ -325,7 +339,7 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang, bool interac
   bool stopped = false;
   if (interactive) {
     Prompter prompter(STDIN_FILENO, stdout);
-    TerminalResponder responder(prompter, options.yes, reason, colour);
+    TerminalResponder responder(prompter, options.yes, options.yes_irreversible, reason, colour);
     exec::Executor executor(*folder, journal, *connection.client, connection.cloud, responder, {subscriptions, {}});
     prompter.say(paint("Case " + folder->dir(), Colour::bold, colour) + " (" + connection.mode + ": "
                  + sanitize(connection.cloud.resource_manager) + ")\n");
@@ -355,7 +369,7 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang, bool interac
     stopped = status != "completed";
     prompter.say("\nSummary:\n" + run_summary(session.plan(), outcomes, lang, colour));
   } else {
-    UnattendedResponder responder(options.yes, reason, nullptr);
+    UnattendedResponder responder(options.yes, options.yes_irreversible, reason, nullptr);
     exec::Executor executor(*folder, journal, *connection.client, connection.cloud, responder, {subscriptions, {}});
     // Walk the visited steps in order, planning again after each read so that later
     // defaults can use what it found ({{results...}}).
@@ -386,7 +400,9 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang, bool interac
       }
       if (result.outcome == "declined") {
         result.outcome = "awaiting-confirmation";
-        result.message = "not carried out: confirm with --yes";
+        result.message = exec::is_irreversible(plan.steps[index])
+                           ? "not carried out: it cannot be undone; confirm with --yes --yes-irreversible"
+                           : "not carried out: confirm with --yes";
       }
       outcomes.push_back(outcome_of(index, result));
       if (result.outcome == "failed" && plan.steps[index].action != nullptr && plan.steps[index].action->mutating) {

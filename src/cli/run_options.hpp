@@ -23,6 +23,7 @@ struct RunOptions
   std::string lang = "en";
   bool dry_run = false;
   bool yes = false;
+  bool yes_irreversible = false;  // --yes-irreversible: --yes covers changes that cannot be undone too
   bool non_interactive = false;
   bool lab = false;
   std::string case_dir;

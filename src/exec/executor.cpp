@@ -115,6 +115,12 @@ nlohmann::ordered_json evidence_of(const azure::Request& request, const azure::R
 
 } // namespace
 
+bool is_irreversible(const engine::PlannedStep& step)
+{
+  return step.action != nullptr && step.action->mutating
+         && step.action->reversibility == azure::Reversibility::irreversible;
+}
+
 std::string generate_password(std::size_t length)
 {
   static constexpr std::string_view k_upper = "ABCDEFGHJKLMNPQRSTUVWXYZ";

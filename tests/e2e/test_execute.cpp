@@ -446,8 +446,15 @@ TEST_CASE("run carries out the DNS playbook on a served lab: the VM is isolated 
   const std::string original_nsg = nsg_of(lab);
   CHECK_THAT(original_nsg, Catch::EndsWith("/networkSecurityGroups/vm-web-01-nsg"));
   const std::string case_dir = (lab.dir / "case").string();
-  const auto r = lab.run({"run", k_dns_alert, "--case", case_dir, "--yes", "--reason", "tor lookups from the web VM",
-                          "-o", "json"});
+  // Without --yes-irreversible, the scripts run on the VM wait for a person.
+  const auto cautious = lab.run({"run", k_dns_alert, "--case", (lab.dir / "cautious").string(), "--yes", "-o", "json"});
+  CHECK(cautious.exit_code == 0);
+  CHECK(outcomes_of(cautious.out)["antimalware-scan"] == "awaiting-confirmation");
+  CHECK(lab.run({"undo", (lab.dir / "cautious").string(), "--yes"}).exit_code == 0);
+  CHECK(nsg_of(lab) == original_nsg);
+
+  const auto r = lab.run({"run", k_dns_alert, "--case", case_dir, "--yes", "--yes-irreversible", "--reason",
+                          "tor lookups from the web VM", "-o", "json"});
   INFO(r.err);
   CHECK(r.exit_code == 0);
   const auto outcomes = outcomes_of(r.out);
@@ -496,10 +503,10 @@ TEST_CASE("a DNS run killed after creating the isolation NSG resumes without cre
 {
   ServedLab lab("dns-crash", {}, k_dns_alert);
   const std::string case_dir = (lab.dir / "case").string();
-  const auto killed = lab.run({"run", k_dns_alert, "--case", case_dir, "--yes", "-o", "json"},
+  const auto killed = lab.run({"run", k_dns_alert, "--case", case_dir, "--yes", "--yes-irreversible", "-o", "json"},
                               {{"DFTRIAGE_TEST_KILL_AFTER_CHANGE", "1"}});
   CHECK(killed.exit_code == 137);
-  const auto resumed = lab.run({"run", "--case", case_dir, "--yes", "-o", "json"});
+  const auto resumed = lab.run({"run", "--case", case_dir, "--yes", "--yes-irreversible", "-o", "json"});
   INFO(resumed.err);
   CHECK(resumed.exit_code == 0);
   const auto outcomes = outcomes_of(resumed.out);
@@ -529,7 +536,8 @@ TEST_CASE("run carries out the Resource Manager playbook on a served lab; undo r
   CHECK(lab.get_status(user, graph).second["accountEnabled"] == true);
 
   const std::string case_dir = (lab.dir / "case").string();
-  const auto r = lab.run({"run", k_rm_alert, "--case", case_dir, "--answers", k_rm_answers, "--yes", "--reason",
+  const auto r = lab.run({"run", k_rm_alert, "--case", case_dir, "--answers", k_rm_answers, "--yes",
+                          "--yes-irreversible", "--reason",
                           "MicroBurst run by an unknown automation account", "-o", "json"});
   INFO(r.err);
   CHECK(r.exit_code == 0);

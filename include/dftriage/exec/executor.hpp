@@ -22,6 +22,11 @@ namespace dftriage::exec {
 // What to do after a mutating step failed.
 enum class FailureChoice { retry, skip, rollback, stop };
 
+// Returns whether `step` makes a change dftriage cannot undo (a delete, a reimage, a
+// password reset, a script run on a VM): such changes are confirmed explicitly, never by
+// a plain --yes.
+bool is_irreversible(const engine::PlannedStep& step);
+
 // The person (or the flags standing in for one) who decides.
 class Responder
 {
