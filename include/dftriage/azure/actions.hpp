@@ -125,6 +125,11 @@ ActionArgs check_args(const ActionSpec& spec, const nlohmann::ordered_json& valu
 // nothing is left out. Throws ActionError when pre-image N was not read.
 nlohmann::ordered_json resolve_pre_image(const nlohmann::ordered_json& body, const PreImage& pre);
 
+// Returns `value` without the members ARM reports but never accepts in a request (etag,
+// provisioningState, resourceGuid, appliedDnsServers, ...), at any depth. A marker
+// "$(pre-image N POINTER writable)" resolves to this of what POINTER selects.
+nlohmann::ordered_json without_read_only(const nlohmann::ordered_json& value);
+
 // Returns what `pointer` (with the "[key=value]" segments above) selects in `doc`, or
 // nullptr when it selects nothing.
 const nlohmann::ordered_json* select(const nlohmann::ordered_json& doc, std::string_view pointer);

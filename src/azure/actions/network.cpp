@@ -184,7 +184,9 @@ ActionSpec attach_nsg()
     // (a pointer absent from the pre-image leaves its key out), with the new NSG.
     nlohmann::ordered_json properties = nlohmann::ordered_json::object();
     for (const char* key : k_nic_writable) {
-      properties[key] = from_pre_image(0, std::string("/properties/") + key);
+      // The nested objects carry read-only members (etags, provisioningState) to leave out.
+      const bool nested = std::string_view(key) == "ipConfigurations" || std::string_view(key) == "dnsSettings";
+      properties[key] = from_pre_image(0, std::string("/properties/") + key + (nested ? " writable" : ""));
     }
     properties["networkSecurityGroup"] = {{"id", args.resource("nsg").canonical}};
     auto r = arm("PUT", nic, {}, api_version::k_network, cloud);
@@ -209,7 +211,7 @@ ActionSpec attach_nsg()
     nlohmann::ordered_json properties = nlohmann::ordered_json::object();
     for (const char* key : k_nic_writable) {
       if (const auto* v = select(before, std::string("/properties/") + key)) {
-        properties[key] = *v;
+        properties[key] = without_read_only(*v);
       }
     }
     // Absent in the pre-image: the NIC had no NSG, and leaving the key out detaches it.

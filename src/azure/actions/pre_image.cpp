@@ -3,6 +3,7 @@
 #include "dftriage/azure/actions.hpp"
 #include "dftriage/util/text.hpp"
 
+#include <algorithm>
 #include <string>
 
 namespace dftriage::azure {
@@ -10,6 +11,7 @@ namespace dftriage::azure {
 namespace {
 
 constexpr std::string_view k_marker = "$(pre-image ";
+constexpr std::string_view k_writable_suffix = " writable";
 
 // Undoes JSON Pointer escaping of one segment: ~1 is '/', ~0 is '~'.
 std::string unescape(std::string_view segment)
@@ -94,11 +96,16 @@ bool resolve(nlohmann::ordered_json& node, const PreImage& pre)
     if (index >= pre.size()) {
       throw ActionError("the request needs pre-image " + std::to_string(index) + ", which was not read");
     }
+    const bool writable_only = pointer.size() > k_writable_suffix.size()
+                               && pointer.substr(pointer.size() - k_writable_suffix.size()) == k_writable_suffix;
+    if (writable_only) {
+      pointer.remove_suffix(k_writable_suffix.size());
+    }
     const auto* found = select(pre[index].body, pointer);
     if (found == nullptr) {
       return false;
     }
-    node = *found;
+    node = writable_only ? without_read_only(*found) : *found;
     return true;
   }
   if (node.is_object()) {
@@ -122,6 +129,32 @@ bool resolve(nlohmann::ordered_json& node, const PreImage& pre)
 }
 
 } // namespace
+
+nlohmann::ordered_json without_read_only(const nlohmann::ordered_json& value)
+{
+  // Members ARM resources report but never accept back (readOnly in Microsoft's specs),
+  // at any depth: a GET's body sent back in a PUT is cleaned of them.
+  static constexpr std::string_view k_read_only[] = {
+    "etag", "provisioningState", "resourceGuid", "appliedDnsServers", "internalDomainNameSuffix", "internalFqdn",
+    "privateLinkConnectionProperties", "macAddress", "virtualMachine", "hostedWorkloads", "vnetEncryptionSupported"};
+  auto out = value;
+  if (out.is_object()) {
+    for (auto it = out.begin(); it != out.end();) {
+      const std::string_view key = it.key();
+      if (std::find(std::begin(k_read_only), std::end(k_read_only), key) != std::end(k_read_only)) {
+        it = out.erase(it);
+      } else {
+        it.value() = without_read_only(it.value());
+        ++it;
+      }
+    }
+  } else if (out.is_array()) {
+    for (auto& element : out) {
+      element = without_read_only(element);
+    }
+  }
+  return out;
+}
 
 const nlohmann::ordered_json* select(const nlohmann::ordered_json& doc, std::string_view pointer)
 {

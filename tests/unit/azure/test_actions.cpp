@@ -181,8 +181,8 @@ const Expected k_expected[] = {
    "{arm}{nsg}?api-version=2025-09-01", Reversibility::reversible, "Microsoft.Network/networkSecurityGroups/write"},
   {"network.nic.attach_nsg", R"({"nic":"{nic}","nsg":"{nsg}"})", "PUT", "{arm}{nic}?api-version=2025-09-01",
    R"j({"location":"$(pre-image 0 /location)","extendedLocation":"$(pre-image 0 /extendedLocation)","tags":"$(pre-image 0 /tags)",
-       "properties":{"ipConfigurations":"$(pre-image 0 /properties/ipConfigurations)",
-         "dnsSettings":"$(pre-image 0 /properties/dnsSettings)",
+       "properties":{"ipConfigurations":"$(pre-image 0 /properties/ipConfigurations writable)",
+         "dnsSettings":"$(pre-image 0 /properties/dnsSettings writable)",
          "enableAcceleratedNetworking":"$(pre-image 0 /properties/enableAcceleratedNetworking)",
          "enableIPForwarding":"$(pre-image 0 /properties/enableIPForwarding)",
          "disableTcpStateTracking":"$(pre-image 0 /properties/disableTcpStateTracking)",
@@ -583,4 +583,43 @@ TEST_CASE("deletes refuse what they cannot delete safely")
     CHECK_THROWS_WITH(build("automation.runbook.delete", Json{{"account", expand("{aa}")}, {"name", bad}}),
                       Catch::StartsWith("parameter name: expected a runbook name"));
   }
+}
+
+TEST_CASE("a NIC sent back in a PUT leaves out what ARM only reports")
+{
+  const nlohmann::ordered_json nic = nlohmann::ordered_json::parse(R"({
+    "location": "westeurope", "etag": "W/\"1\"",
+    "properties": {"provisioningState": "Succeeded", "resourceGuid": "g", "macAddress": "00-0D-3A-00-00-01",
+      "virtualMachine": {"id": "/subscriptions/s/resourceGroups/g/providers/Microsoft.Compute/virtualMachines/vm"},
+      "ipConfigurations": [{"name": "ipconfig1", "etag": "W/\"1\"",
+        "properties": {"provisioningState": "Succeeded", "privateIPAddress": "10.0.0.4",
+                       "subnet": {"id": "/subscriptions/s/resourceGroups/g/providers/Microsoft.Network/virtualNetworks/v/subnets/default"}}}],
+      "dnsSettings": {"dnsServers": ["10.0.0.10"], "appliedDnsServers": ["10.0.0.10"], "internalDomainNameSuffix": "x.internal"},
+      "networkSecurityGroup": {"id": "/subscriptions/s/resourceGroups/g/providers/Microsoft.Network/networkSecurityGroups/old"}}})");
+  const auto plan = find_action("network.nic.attach_nsg")
+                      ->build(check_args(*find_action("network.nic.attach_nsg"),
+                                                {{"nic", "/subscriptions/s/resourceGroups/g/providers/Microsoft.Network/networkInterfaces/n"},
+                                                 {"nsg", "/subscriptions/s/resourceGroups/g/providers/Microsoft.Network/networkSecurityGroups/iso"}}),
+                              public_cloud());
+  const PreImage pre{{200, nic}};
+  const auto body = resolve_pre_image(*plan.requests.at(0).body, pre);
+  const auto& properties = body["properties"];
+  CHECK(properties["ipConfigurations"][0]["name"] == "ipconfig1");
+  CHECK(properties["ipConfigurations"][0]["properties"]["privateIPAddress"] == "10.0.0.4");
+  CHECK_FALSE(properties["ipConfigurations"][0].contains("etag"));
+  CHECK_FALSE(properties["ipConfigurations"][0]["properties"].contains("provisioningState"));
+  CHECK(properties["dnsSettings"] == nlohmann::ordered_json{{"dnsServers", {"10.0.0.10"}}});
+  CHECK_FALSE(properties.contains("macAddress"));
+  CHECK_FALSE(properties.contains("virtualMachine"));
+  CHECK(properties["networkSecurityGroup"]["id"]
+        == "/subscriptions/s/resourceGroups/g/providers/Microsoft.Network/networkSecurityGroups/iso");
+  // Undo puts back the old NSG, cleaned the same way.
+  const auto undo = find_action("network.nic.attach_nsg")
+                      ->revert(check_args(*find_action("network.nic.attach_nsg"),
+                                                 {{"nic", "/subscriptions/s/resourceGroups/g/providers/Microsoft.Network/networkInterfaces/n"},
+                                                  {"nsg", "/subscriptions/s/resourceGroups/g/providers/Microsoft.Network/networkSecurityGroups/iso"}}),
+                               pre, public_cloud());
+  REQUIRE(undo.size() == 1);
+  CHECK_FALSE((*undo[0].body)["properties"]["ipConfigurations"][0].contains("etag"));
+  CHECK_THAT((*undo[0].body)["properties"]["networkSecurityGroup"]["id"].get<std::string>(), Catch::EndsWith("/old"));
 }
