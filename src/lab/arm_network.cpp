@@ -84,6 +84,8 @@ Json nsg_view(const State& state, Json nsg)
   for (const auto& id : nics_using(state, nsg.value("id", ""))) {
     nics.push_back({{"id", id}});
   }
+  // Worked out from the NICs each time, never from what the NSG stores.
+  nsg["properties"].erase("networkInterfaces");
   if (!nics.empty()) {
     nsg["properties"]["networkInterfaces"] = std::move(nics);
   }
@@ -152,7 +154,7 @@ LabResponse put_nsg(State& state, const LabRequest& request, const Captures& c)
   const std::string stored_id = nsg.value("id", id);
   nsg["properties"]["securityRules"] = security_rules(state, stored_id, request_properties(body).value("securityRules", Json()));
   nsg["tags"] = body.contains("tags") && body["tags"].is_object() ? body["tags"] : Json::object();
-  nsg["etag"] = new_etag(state);
+  stamp_etag(nsg, new_etag(state));
   nsg["properties"]["provisioningState"] = "Succeeded";
   const bool created = existing == nullptr;
   const Json view = nsg_view(state, put_resource(state, std::move(nsg)));
@@ -235,7 +237,7 @@ LabResponse put_nic(State& state, const LabRequest& request, const Captures& c)
   if (body.contains("extendedLocation") && body["extendedLocation"].is_object()) {
     nic["extendedLocation"] = body["extendedLocation"];
   }
-  nic["etag"] = new_etag(state);
+  stamp_etag(nic, new_etag(state));
   nic["properties"]["provisioningState"] = "Succeeded";
   const bool created = existing == nullptr;
   const Json view = put_resource(state, std::move(nic));
@@ -252,7 +254,7 @@ LabResponse patch_tags(State& state, const LabRequest& request, const std::strin
                    std::nullopt, {}};
   }
   resource["tags"] = body["tags"];
-  resource["etag"] = new_etag(state);
+  stamp_etag(resource, new_etag(state));
   return with_etag(LabResponse::json(200, nsg ? nsg_view(state, resource) : resource), resource);
 }
 

@@ -46,7 +46,7 @@ LabResponse store(State& state, Json& resource, const std::string& scope, Json t
 {
   resource["tags"] = std::move(tags);
   if (resource.contains("etag") && resource["etag"].get<std::string>().rfind("W/", 0) == 0) {
-    resource["etag"] = new_etag(state);
+    stamp_etag(resource, new_etag(state));
   }
   return LabResponse::json(200, tags_resource(scope, resource["tags"]));
 }
@@ -66,7 +66,10 @@ void add_tag_routes(Router& router, State& state)
   });
   router.add("PATCH", k_tags, options, [&state](const LabRequest& request, const Captures& c) {
     Json& resource = require_resource(state, c[1]);
-    const std::string operation = request.json_body().value("operation", "");
+    const Json body = request.json_body();
+    const std::string operation = body.is_object() && body.contains("operation") && body["operation"].is_string()
+                                    ? body["operation"].get<std::string>()
+                                    : "";
     const Json change = requested_tags(request);
     Json tags = resource.value("tags", Json::object());
     if (!tags.is_object()) {

@@ -57,6 +57,25 @@ std::string new_etag(State& state)
   return "W/\"" + state.next_guid("etag") + "\"";
 }
 
+void stamp_etag(Json& resource, const std::string& etag)
+{
+  resource["etag"] = etag;
+  if (!resource.contains("properties") || !resource["properties"].is_object()) {
+    return;
+  }
+  Json& properties = resource["properties"];
+  for (const char* key : {"securityRules", "defaultSecurityRules", "ipConfigurations"}) {
+    if (!properties.contains(key) || !properties[key].is_array()) {
+      continue;
+    }
+    for (auto& child : properties[key]) {
+      if (child.is_object()) {
+        child["etag"] = etag;
+      }
+    }
+  }
+}
+
 Json security_rules(State& state, const std::string& nsg_id, const Json& rules)
 {
   Json out = Json::array();
@@ -120,9 +139,9 @@ Json make_nsg(State& state, const std::string& id, const std::string& location, 
                               {"direction", d.direction},
                               {"provisioningState", "Succeeded"}}}});
   }
-  return Json{{"name", name_of(id)},
+  Json nsg{{"name", name_of(id)},
               {"id", id},
-              {"etag", new_etag(state)},
+              {"etag", ""},
               {"type", "Microsoft.Network/networkSecurityGroups"},
               {"location", location},
               {"tags", Json::object()},
@@ -131,6 +150,8 @@ Json make_nsg(State& state, const std::string& id, const std::string& location, 
                 {"securityRules", security_rules(state, id, rules)},
                 {"defaultSecurityRules", std::move(defaults)},
                 {"provisioningState", "Succeeded"}}}};
+  stamp_etag(nsg, new_etag(state));
+  return nsg;
 }
 
 Json make_nic(State& state, const std::string& id, const std::string& location, const std::string& private_ip)
@@ -145,9 +166,9 @@ Json make_nic(State& state, const std::string& id, const std::string& location, 
     mac += std::string(i ? "-" : "") + static_cast<char>(std::toupper(guid[i * 2])) +
            static_cast<char>(std::toupper(guid[i * 2 + 1]));
   }
-  return Json{{"name", name_of(id)},
+  Json nic{{"name", name_of(id)},
               {"id", id},
-              {"etag", new_etag(state)},
+              {"etag", ""},
               {"type", "Microsoft.Network/networkInterfaces"},
               {"location", location},
               {"tags", Json::object()},
@@ -182,6 +203,8 @@ Json make_nic(State& state, const std::string& id, const std::string& location, 
                 {"nicType", "Standard"},
                 {"auxiliaryMode", "None"},
                 {"auxiliarySku", "None"}}}};
+  stamp_etag(nic, new_etag(state));
+  return nic;
 }
 
 Json make_vm(State& state, const std::string& id, const std::string& location, const std::string& os,
@@ -278,7 +301,7 @@ Json make_runbook(State& state, const std::string& account_id, const std::string
                {"type", "Microsoft.Automation/AutomationAccounts/Runbooks"},
                {"location", location},
                {"tags", Json::object()},
-               {"etag", "\"" + std::to_string(state.sequence + 638000000000000000ULL) + "\""},
+               {"etag", "\"" + std::to_string(++state.sequence + 638000000000000000ULL) + "\""},
                {"properties",
                 {{"description", ""},
                  {"logVerbose", false},

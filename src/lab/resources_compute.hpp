@@ -13,6 +13,10 @@ namespace dftriage::lab {
 // Returns a new ETag in the Network provider's form: W/"<guid>".
 std::string new_etag(State& state);
 
+// Sets `etag` on `resource` and on the sub-resources Network nests in it (security rules,
+// default rules, IP configurations), which carry their parent's ETag as Azure's do.
+void stamp_etag(Json& resource, const std::string& etag);
+
 // Returns `rules` (request form: [{name, properties}]) as the NSG at `nsg_id` stores
 // them: each with id, etag, type and provisioningState. Throws ArmFault 400 for a rule
 // without a name or with a priority outside 100..4096, and for two rules of one
@@ -34,8 +38,8 @@ Json make_vm(State& state, const std::string& id, const std::string& location, c
 // Returns a new Automation account (not stored).
 Json make_automation_account(State& state, const std::string& id, const std::string& location);
 
-// Returns a new runbook (not stored) of `account_id`; `properties` overrides the
-// defaults (runbookType PowerShell, state Published, times now).
+// Returns a new runbook (not stored) of `account_id`, with an ETag no other runbook has;
+// `properties` overrides the defaults (runbookType PowerShell, state Published, times now).
 Json make_runbook(State& state, const std::string& account_id, const std::string& name,
                   const std::string& location, const Json& properties);
 

@@ -75,7 +75,6 @@ void seed_vm(State& state, const alert::ResourceId& parsed, const std::string& l
   const std::string nic_id = group + "/providers/Microsoft.Network/networkInterfaces/" + name + "-nic";
   Json nic = make_nic(state, nic_id, location, "10.0.0.4");
   nic["properties"]["networkSecurityGroup"] = {{"id", nsg_id}};
-  nsg["properties"]["networkInterfaces"] = Json::array({{{"id", nic_id}}});
   put_resource(state, std::move(nsg));
   put_resource(state, std::move(nic));
   Json vm = make_vm(state, vm_id, location, linux_vm ? "Linux" : "Windows", {nic_id});
@@ -126,9 +125,17 @@ void seed_foothold(State& state, const alert::Alert& a, const std::string& subsc
   if (find_resource(state, scope + "/providers/Microsoft.Authorization/roleAssignments/" + assignment_name)) {
     return;
   }
-  const Json& assignment =
-    put_resource(state, make_role_assignment(state, scope, assignment_name, "Owner", attacker, "User"));
-  state.activity_log.push_back(event(state, upn, attacker, ip, shifted(a.start_time, 2 * 60), assignment["id"],
+  // Made by the attacker at the time its activity-log event says.
+  const std::string granted = shifted(a.start_time, 2 * 60);
+  Json owner = make_role_assignment(state, scope, assignment_name, "Owner", attacker, "User");
+  for (const char* key : {"createdOn", "updatedOn"}) {
+    owner["properties"][key] = granted;
+  }
+  for (const char* key : {"createdBy", "updatedBy"}) {
+    owner["properties"][key] = attacker;
+  }
+  const Json& assignment = put_resource(state, std::move(owner));
+  state.activity_log.push_back(event(state, upn, attacker, ip, granted, assignment["id"],
                                      "Microsoft.Authorization/roleAssignments/write", "Create role assignment"));
 
   const std::string account_id =

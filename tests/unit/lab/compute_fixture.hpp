@@ -1,0 +1,61 @@
+#pragma once
+
+// Test support for the lab's Network, Compute and Automation providers: a small scenario
+// built with the lab's own builders (vm1 Windows behind vm1-nic and vm1-nsg with RDP open
+// to the internet, vm2 Linux behind vm2-nic without an NSG, Automation account aa1 with
+// one runbook), requests with extra headers, and long-running-operation polling.
+
+#include "lab_fixture.hpp"
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace dftriage::test {
+
+using Query = std::vector<std::pair<std::string, std::string>>;
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+inline const std::string k_rg1 = std::string("/subscriptions/") + k_sub + "/resourceGroups/rg1";
+inline const std::string k_vm1 = k_rg1 + "/providers/Microsoft.Compute/virtualMachines/vm1";
+inline const std::string k_vm2 = k_rg1 + "/providers/Microsoft.Compute/virtualMachines/vm2";
+inline const std::string k_nic1 = k_rg1 + "/providers/Microsoft.Network/networkInterfaces/vm1-nic";
+inline const std::string k_nic2 = k_rg1 + "/providers/Microsoft.Network/networkInterfaces/vm2-nic";
+inline const std::string k_nsg1 =
+    k_rg1 + "/providers/Microsoft.Network/networkSecurityGroups/vm1-nsg";
+inline const std::string k_account =
+    k_rg1 + "/providers/Microsoft.Automation/automationAccounts/aa1";
+inline const std::string k_runbook = k_account + "/runbooks/Update-ModuleCache";
+inline const std::string k_runbook_script = "Invoke-Expression $payload\n";
+inline const Query k_network_version{{"api-version", "2025-09-01"}};
+inline const Query k_compute_version{{"api-version", "2025-04-01"}};
+inline const Query k_automation_version{{"api-version", "2024-10-23"}};
+inline const Query k_tags_version{{"api-version", "2025-04-01"}};
+inline const Query k_assessments_version{{"api-version", "2020-01-01"}};
+
+// Adds the scenario above to `lab`'s state.
+void seed_compute(LabFixture& lab);
+
+// Sends an ARM request with `headers` added (If-Match, If-None-Match, ...).
+lab::LabResponse send_with_headers(LabFixture& lab, const std::string& method,
+                                   const std::string& path, const Query& query,
+                                   const std::string& body, const Headers& headers);
+
+// Sends `method` to an absolute `url` (as an Azure-AsyncOperation or Location gives it).
+lab::LabResponse send_url(LabFixture& lab, const std::string& method, const std::string& url);
+
+// Polls the Azure-AsyncOperation of `started` until a terminal status (at most 10
+// polls); returns every status seen, in order (empty: no such header).
+std::vector<std::string> poll_async(LabFixture& lab, const lab::LabResponse& started);
+
+// Polls the Location of `started` until it answers other than 202 (at most 10 polls);
+// returns that answer (`started` itself when it has no Location).
+lab::LabResponse poll_location(LabFixture& lab, const lab::LabResponse& started);
+
+// Returns the text of examples/alerts/<name>.
+std::string example_alert(const std::string& name);
+
+// Returns the names of the items of a list answer's "value".
+std::vector<std::string> names_of(const nlohmann::ordered_json& list);
+
+} // namespace dftriage::test

@@ -1,0 +1,306 @@
+// The action catalogue against the lab over HTTPS: each Network, Compute, Automation and
+// assessment action is built for the resources the example alerts seed, its pre-image
+// read and its placeholders filled as the engine does, sent through the real
+// azure::Client (which polls long-running operations to the end), and the lab's state
+// is read back to see that the action did what it promises.
+
+#include "dftriage/azure/actions.hpp"
+#include "dftriage/azure/azure_error.hpp"
+#include "support/lab_session.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace dftriage;
+using Json = nlohmann::ordered_json;
+
+namespace {
+
+const std::string k_dns_alert =
+    std::string(DFTRIAGE_SOURCE_DIR) + "/examples/alerts/dns-darkweb.json";
+const std::string k_arm_alert =
+    std::string(DFTRIAGE_SOURCE_DIR) + "/examples/alerts/arm-microburst-export.json";
+const std::string k_subscription = "/subscriptions/4c1a2f07-3d5e-4b8a-9f61-2e7d8c0b5a13";
+const std::string k_web = k_subscription + "/resourceGroups/rg-web";
+const std::string k_vm = k_web + "/providers/Microsoft.Compute/virtualMachines/vm-web-01";
+const std::string k_nic = k_web + "/providers/Microsoft.Network/networkInterfaces/vm-web-01-nic";
+const std::string k_nsg =
+    k_web + "/providers/Microsoft.Network/networkSecurityGroups/vm-web-01-nsg";
+const std::string k_isolation =
+    k_web + "/providers/Microsoft.Network/networkSecurityGroups/nsg-isolate-vm-web-01";
+const std::string k_miner = k_subscription +
+                            "/resourceGroups/rg-batch-tmp/providers/Microsoft.Compute/"
+                            "virtualMachines/gpu-node-7";
+const std::string k_account = k_subscription +
+                              "/resourceGroups/rg-automation/providers/Microsoft.Automation/"
+                              "automationAccounts/aa-operations";
+const std::string k_canary = "Generated-Canary-5ecret-91c2";
+
+// A lab seeded with both example alerts, whose client records every exchange.
+struct CatalogueLab
+{
+  CatalogueLab()
+      : lab({k_dns_alert, k_arm_alert})
+  {
+    azure::ClientOptions options;
+    options.sleep = [](std::chrono::milliseconds) {};
+    options.observer = [this](const azure::Exchange& e) { exchanges.push_back(e); };
+    lab.client =
+        std::make_unique<azure::Client>(lab.cloud, lab.credential.get(), *lab.transport, options);
+  }
+
+  azure::Request get(const std::string& path, const std::string& api_version) const
+  {
+    azure::Request r;
+    r.method = "GET";
+    r.url = lab.cloud.resource_manager + path + "?api-version=" + api_version;
+    r.audience = "arm";
+    return r;
+  }
+  Json read(const std::string& path, const std::string& api_version)
+  {
+    return lab.client->send(get(path, api_version)).body;
+  }
+  int status(const std::string& path, const std::string& api_version)
+  {
+    try {
+      return lab.client->send(get(path, api_version)).status;
+    } catch (const azure::AzureError& e) {
+      return e.http_status();
+    }
+  }
+
+  test::LabSession lab;
+  std::vector<azure::Exchange> exchanges;
+};
+
+// What running one action gave.
+struct Ran
+{
+  azure::PreImage pre;
+  std::vector<azure::Response> responses;
+  std::vector<Json> items; // a list action's items, every page
+};
+
+// Replaces every "$(generated secret)" in `node` with the canary, as the executor does
+// with the secret it makes.
+void fill_secret(Json& node)
+{
+  if (node.is_string() && node.get<std::string>() == "$(generated secret)") {
+    node = k_canary;
+  } else if (node.is_structured()) {
+    for (auto& child : node) {
+      fill_secret(child);
+    }
+  }
+}
+
+// Builds `action` with `args`, reads its pre-image (a 404 is a finding, not an error),
+// fills its bodies and sends its requests; a GET action is listed when `list`.
+Ran run(CatalogueLab& lab, const std::string& action, const Json& args, bool list = false)
+{
+  const auto* spec = azure::find_action(action);
+  REQUIRE(spec != nullptr);
+  const auto checked = azure::check_args(*spec, args);
+  const auto requests = spec->build(checked, lab.lab.cloud);
+  Ran out;
+  for (const auto& r : requests.pre_image) {
+    try {
+      const auto response = lab.lab.client->send(r);
+      out.pre.push_back({response.status, response.body});
+    } catch (const azure::AzureError& e) {
+      REQUIRE(e.http_status() == 404);
+      out.pre.push_back({404, nullptr});
+    }
+  }
+  if (spec->refuse) {
+    CHECK(spec->refuse(checked, out.pre).empty());
+  }
+  if (spec->satisfied) {
+    CHECK_FALSE(spec->satisfied(checked, out.pre));
+  }
+  for (auto r : requests.requests) {
+    if (r.body) {
+      r.body = azure::resolve_pre_image(*r.body, out.pre);
+      fill_secret(*r.body);
+    }
+    INFO(action << ": " << r.method << " " << r.url);
+    if (list) {
+      out.items = lab.lab.client->list(r);
+    } else {
+      out.responses.push_back(lab.lab.client->send(r));
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> rule_names(const Json& nsg)
+{
+  std::vector<std::string> out;
+  for (const auto& rule : nsg["properties"]["securityRules"]) {
+    out.push_back(rule["name"]);
+  }
+  return out;
+}
+
+// The management-ports assessment's status code of `vm`, through security.assessments.list.
+std::string management_ports(CatalogueLab& lab, const std::string& vm)
+{
+  const auto listed = run(lab, "security.assessments.list", {{"resource", vm}}, true);
+  for (const auto& a : listed.items) {
+    if (a["properties"]["displayName"] ==
+        "Management ports should be closed on your virtual machines") {
+      return a["properties"]["status"]["code"];
+    }
+  }
+  return "";
+}
+
+} // namespace
+
+TEST_CASE(
+    "catalogue isolates the DNS alert's VM in the lab: NSG created, attached, finding healthy",
+    "[lab][catalogue]")
+{
+  CatalogueLab lab;
+  CHECK(management_ports(lab, k_vm) == "Unhealthy");
+
+  const auto vm = run(lab, "compute.vm.get", {{"vm", k_vm}});
+  REQUIRE(vm.responses.size() == 1);
+  CHECK(vm.responses[0].body["properties"]["networkProfile"]["networkInterfaces"][0]["id"] ==
+        k_nic);
+
+  // Without allowFrom: the analyst rule it adds has priority 90, under the 100 Azure (and
+  // the lab) accept.
+  const auto created =
+      run(lab, "network.nsg.create_isolation",
+          {{"nsg", k_isolation},
+           {"location", "westeurope"},
+           {"alertId", "2517138462720000000_7a8b9c0d-1e2f-4a3b-9c4d-5e6f7a8b9c0d"}});
+  REQUIRE(created.pre.size() == 1);
+  CHECK(created.pre[0].status == 404);
+  REQUIRE(created.responses.size() == 1);
+  // The client polled the operation and read the NSG back.
+  CHECK(created.responses[0].status == 200);
+  CHECK(created.responses[0].body["properties"]["provisioningState"] == "Succeeded");
+  const auto nsg = lab.read(k_isolation, "2025-09-01");
+  CHECK(rule_names(nsg) == std::vector<std::string>{"triage-deny-all-in", "triage-deny-all-out"});
+  CHECK(nsg["tags"]["dftriageAlert"] == "2517138462720000000_7a8b9c0d-1e2f-4a3b-9c4d-5e6f7a8b9c0d");
+
+  const auto attached = run(lab, "network.nic.attach_nsg", {{"nic", k_nic}, {"nsg", k_isolation}});
+  REQUIRE(attached.responses.size() == 1);
+  CHECK(attached.responses[0].body["properties"]["networkSecurityGroup"]["id"] == k_isolation);
+  const auto nic = lab.read(k_nic, "2025-09-01");
+  CHECK(nic["properties"]["networkSecurityGroup"]["id"] == k_isolation);
+  CHECK(nic["properties"]["virtualMachine"]["id"] == k_vm);
+  CHECK(nic["properties"]["ipConfigurations"].size() == 1);
+  CHECK(
+      nic["properties"]["ipConfigurations"][0]["properties"]["privateIPAddress"] ==
+      attached.pre[0].body["properties"]["ipConfigurations"][0]["properties"]["privateIPAddress"]);
+  CHECK(lab.read(k_isolation, "2025-09-01")["properties"]["networkInterfaces"] ==
+        Json::array({{{"id", k_nic}}}));
+  CHECK(!lab.read(k_nsg, "2025-09-01")["properties"].contains("networkInterfaces"));
+
+  // A second run sees its effect in place.
+  const auto* spec = azure::find_action("network.nic.attach_nsg");
+  CHECK(spec->satisfied(azure::check_args(*spec, {{"nic", k_nic}, {"nsg", k_isolation}}),
+                        {{200, nic}}));
+
+  CHECK(management_ports(lab, k_vm) == "Healthy");
+}
+
+TEST_CASE("catalogue runs commands on the lab's VMs and gets their output", "[lab][catalogue]")
+{
+  CatalogueLab lab;
+  const auto echo = run(
+      lab, "compute.vm.run_command",
+      {{"vm", k_vm}, {"commandId", "RunPowerShellScript"}, {"script", {"Write-Output 'triage'"}}});
+  REQUIRE(echo.responses.size() == 1);
+  CHECK(echo.responses[0].status == 200);
+  CHECK(echo.responses[0].body["value"][0]["code"] == "ComponentStatus/StdOut/succeeded");
+  CHECK(echo.responses[0].body["value"][0]["message"] == "triage\n");
+
+  const auto scan = run(lab, "compute.vm.antimalware_scan", {{"vm", k_vm}});
+  CHECK(scan.responses[0].body["value"][0]["code"] == "ComponentStatus/StdOut/succeeded");
+  CHECK(scan.responses[0].body["value"][0]["message"] == "");
+
+  const auto windows = run(lab, "compute.vm.list_software", {{"vm", k_vm}, {"os", "Windows"}});
+  CHECK(windows.responses[0].body["value"][0]["message"].get<std::string>().find("Tor Browser\t") !=
+        std::string::npos);
+  const auto linux_vm = run(lab, "compute.vm.list_software", {{"vm", k_miner}, {"os", "Linux"}});
+  const std::string message = linux_vm.responses[0].body["value"][0]["message"];
+  CHECK(message.rfind("Enable succeeded: \n[stdout]\n", 0) == 0);
+  CHECK(message.find("openssh-server\t") != std::string::npos);
+
+  // Each was one POST to runCommand that the client polled: four in all.
+  int posts = 0;
+  for (const auto& e : lab.exchanges) {
+    posts += e.method == "POST" && e.url.find("/runCommand?") != std::string::npos;
+  }
+  CHECK(posts == 4);
+}
+
+TEST_CASE("catalogue resets a VM password and reimages a VM in the lab", "[lab][catalogue]")
+{
+  CatalogueLab lab;
+  const auto reset = run(lab, "compute.vm.reset_password",
+                         {{"vm", k_vm}, {"username", "azureadmin"}, {"os", "Windows"}});
+  REQUIRE(reset.responses.size() == 1);
+  CHECK(reset.responses[0].body["properties"]["provisioningState"] == "Succeeded");
+  const auto extension = lab.read(k_vm + "/extensions/enablevmaccess", "2025-04-01");
+  CHECK(extension["properties"]["type"] == "VMAccessAgent");
+  CHECK(extension["properties"]["settings"]["UserName"] == "azureadmin");
+  CHECK(lab.read(k_vm, "2025-04-01")["resources"][0]["name"] == "enablevmaccess");
+  // The password went out once, in the PUT, and never came back.
+  int sent = 0;
+  for (const auto& e : lab.exchanges) {
+    sent += e.request_body.find(k_canary) != std::string::npos;
+    CHECK(e.response_body.find(k_canary) == std::string::npos);
+  }
+  CHECK(sent == 1);
+
+  const auto before = lab.read(k_miner + "/instanceView", "2025-04-01");
+  const std::string created = lab.read(k_miner, "2025-04-01")["properties"]["timeCreated"];
+  CHECK(before["statuses"][0]["time"] == created);
+  const auto reimaged = run(lab, "compute.vm.reimage", {{"vm", k_miner}});
+  REQUIRE(reimaged.pre.size() == 1);
+  CHECK(reimaged.pre[0].body["properties"]["storageProfile"]["osDisk"]["osType"] == "Linux");
+  CHECK(reimaged.responses[0].status == 200);
+  const auto after = lab.read(k_miner + "/instanceView", "2025-04-01");
+  CHECK(after["statuses"][0]["time"] != created);
+  CHECK(after["disks"][0]["statuses"][0]["time"] == after["statuses"][0]["time"]);
+}
+
+TEST_CASE("catalogue lists and deletes the planted runbook in the lab", "[lab][catalogue]")
+{
+  CatalogueLab lab;
+  const auto listed = run(lab, "automation.runbooks.list", {{"account", k_account}}, true);
+  std::vector<std::string> names;
+  for (const auto& item : listed.items) {
+    names.push_back(item["name"]);
+  }
+  CHECK(names == std::vector<std::string>{"Stop-DevVMs", "Update-ModuleCache"});
+
+  const auto deleted = run(lab, "automation.runbook.delete",
+                           {{"account", k_account}, {"name", "Update-ModuleCache"}});
+  REQUIRE(deleted.pre.size() == 2);
+  CHECK(deleted.pre[0].status == 200);
+  CHECK(deleted.pre[0].body["name"] == "Update-ModuleCache");
+  CHECK(deleted.pre[1].status == 200); // the content, kept as evidence
+  REQUIRE(deleted.responses.size() == 1);
+  CHECK(deleted.responses[0].status == 200);
+  bool content_read = false;
+  for (const auto& e : lab.exchanges) {
+    content_read =
+        content_read || (e.url.find("/runbooks/Update-ModuleCache/content?") != std::string::npos &&
+                         e.response_body.find("New-AzRoleAssignment") != std::string::npos);
+  }
+  CHECK(content_read);
+  CHECK(lab.status(k_account + "/runbooks/Update-ModuleCache", "2024-10-23") == 404);
+  CHECK(lab.status(k_account + "/runbooks/Stop-DevVMs", "2024-10-23") == 200);
+
+  // Run again, the pre-image shows the runbook gone: the action is satisfied.
+  const auto* spec = azure::find_action("automation.runbook.delete");
+  const auto args =
+      azure::check_args(*spec, {{"account", k_account}, {"name", "Update-ModuleCache"}});
+  CHECK(spec->satisfied(args, {{404, nullptr}, {404, nullptr}}));
+}

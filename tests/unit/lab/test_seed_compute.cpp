@@ -1,0 +1,176 @@
+// Seeding the machine side of an incident: the VM a DNS alert names with its NIC and NSG
+// linked both ways, and what a Resource Manager foothold leaves (an Owner assignment, an
+// Automation account with a planted runbook, an unordered VM) with activity-log events
+// inside the alert's time window.
+
+#include "compute_fixture.hpp"
+#include "lab/seed.hpp"
+#include "lab/util.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace dftriage::test;
+using Json = nlohmann::ordered_json;
+
+namespace {
+
+const std::string k_sub_id = "4c1a2f07-3d5e-4b8a-9f61-2e7d8c0b5a13";
+const std::string k_subscription = "/subscriptions/" + k_sub_id;
+const std::string k_web = k_subscription + "/resourceGroups/rg-web";
+const std::string k_rm_attacker = "6c2f8a1e-4b3d-4f5a-9e7c-1d2b3a4c5e6f";
+const std::string k_aa = k_subscription +
+                         "/resourceGroups/rg-automation/providers/Microsoft.Automation/"
+                         "automationAccounts/aa-operations";
+
+void seed(LabFixture& lab, const std::string& file)
+{
+  lab.tenant.state().config.page_size = 50;
+  dftriage::lab::apply_seed(lab.tenant.state(), example_alert(file), file);
+}
+
+} // namespace
+
+TEST_CASE("lab seeds a DNS alert's VM with its NIC and NSG linked both ways", "[lab][seed]")
+{
+  LabFixture lab;
+  seed(lab, "dns-darkweb.json");
+  const std::string vm_id = k_web + "/providers/Microsoft.Compute/virtualMachines/vm-web-01";
+  const std::string nic_id = k_web + "/providers/Microsoft.Network/networkInterfaces/vm-web-01-nic";
+  const std::string nsg_id =
+      k_web + "/providers/Microsoft.Network/networkSecurityGroups/vm-web-01-nsg";
+  auto vm_r = lab.send("GET", vm_id, k_compute_version);
+  REQUIRE(vm_r.status == 200);
+  const auto vm = body_of(vm_r);
+  CHECK(vm["properties"]["storageProfile"]["osDisk"]["osType"] == "Windows");
+  CHECK(vm["properties"]["networkProfile"]["networkInterfaces"] ==
+        Json::array({{{"id", nic_id}, {"properties", {{"primary", true}}}}}));
+  CHECK(vm["properties"]["timeCreated"].get<std::string>() <
+        "2026-11-26T21:03:00Z"); // long before the alert
+  CHECK(lab.tenant.state().vms.at(dftriage::lab::lower(vm_id)).os == "Windows");
+
+  const auto nic = body_of(lab.send("GET", nic_id, k_network_version));
+  CHECK(nic["properties"]["virtualMachine"]["id"] == vm_id);
+  CHECK(nic["properties"]["networkSecurityGroup"]["id"] == nsg_id);
+  const auto nsg = body_of(lab.send("GET", nsg_id, k_network_version));
+  CHECK(nsg["properties"]["networkInterfaces"] == Json::array({{{"id", nic_id}}}));
+  REQUIRE(nsg["properties"]["securityRules"].size() == 1);
+  CHECK(nsg["properties"]["securityRules"][0]["properties"]["destinationPortRange"] == "3389");
+  CHECK(nsg["properties"]["securityRules"][0]["properties"]["sourceAddressPrefix"] == "*");
+
+  // The VM answers run commands, and a DNS alert plants no foothold.
+  CHECK(lab.send("POST", vm_id + "/runCommand", k_compute_version,
+                 R"({"commandId":"RunPowerShellScript","script":["Write-Output hi"]})")
+            .status == 202);
+  CHECK(lab.send("GET", k_aa, k_automation_version).status == 404);
+  // Seeding twice adds nothing twice.
+  seed(lab, "dns-darkweb.json");
+  CHECK(
+      names_of(body_of(lab.send("GET", k_web + "/providers/Microsoft.Network/networkSecurityGroups",
+                                k_network_version))) == std::vector<std::string>{"vm-web-01-nsg"});
+}
+
+TEST_CASE("lab seeds a Resource Manager alert's foothold", "[lab][seed]")
+{
+  LabFixture lab;
+  seed(lab, "arm-microburst-export.json");
+
+  SECTION("an Owner role assignment of the attacker at the subscription")
+  {
+    const auto list = body_of(lab.send(
+        "GET", k_subscription + "/providers/Microsoft.Authorization/roleAssignments",
+        {{"api-version", "2022-04-01"}, {"$filter", "principalId eq '" + k_rm_attacker + "'"}}));
+    std::vector<Json> owners;
+    for (const auto& a : list["value"]) {
+      const std::string role = a["properties"]["roleDefinitionId"];
+      if (role.size() > 36 &&
+          role.substr(role.size() - 36) == "8e3af657-a8ff-443c-a75c-2fe8c4bcb635") {
+        owners.push_back(a);
+      }
+    }
+    REQUIRE(owners.size() == 1);
+    CHECK(owners[0]["properties"]["scope"] == k_subscription);
+    CHECK(owners[0]["properties"]["principalType"] == "User");
+    CHECK(owners[0]["properties"]["createdOn"] ==
+          "2026-11-25T10:42:00.0000000Z"); // as the activity log says
+  }
+  SECTION("an Automation account with a nightly runbook and a planted one, each readable")
+  {
+    auto account = lab.send("GET", k_aa, k_automation_version);
+    REQUIRE(account.status == 200);
+    const auto runbooks = body_of(lab.send("GET", k_aa + "/runbooks", k_automation_version));
+    CHECK(names_of(runbooks) == std::vector<std::string>{"Stop-DevVMs", "Update-ModuleCache"});
+    REQUIRE(runbooks["value"].size() == 2);
+    CHECK(runbooks["value"][0]["etag"] != runbooks["value"][1]["etag"]);
+    CHECK(runbooks["value"][0]["properties"]["lastModifiedBy"] == "ops-admin@lab.localhost");
+    CHECK(runbooks["value"][1]["properties"]["lastModifiedBy"] == "ops-automation@contoso.example");
+    CHECK(runbooks["value"][1]["properties"]["creationTime"] == "2026-11-25T10:45:00.0000000Z");
+    CHECK(runbooks["value"][0]["properties"]["creationTime"].get<std::string>() < "2026-11-25");
+
+    auto nightly = lab.send("GET", k_aa + "/runbooks/Stop-DevVMs/content", k_automation_version);
+    REQUIRE(nightly.status == 200);
+    CHECK(nightly.content_type == "text/powershell");
+    CHECK(nightly.body.find("Stop-AzVM") != std::string::npos);
+    auto planted =
+        lab.send("GET", k_aa + "/runbooks/Update-ModuleCache/content", k_automation_version);
+    REQUIRE(planted.status == 200);
+    CHECK(planted.body.find("New-AzRoleAssignment -ObjectId '" + k_rm_attacker + "'") !=
+          std::string::npos);
+    CHECK(planted.body.find("http://203.0.113.77/m.ps1") != std::string::npos);
+  }
+  SECTION("an unordered GPU VM in its own group")
+  {
+    const std::string miner = k_subscription +
+                              "/resourceGroups/rg-batch-tmp/providers/Microsoft.Compute/"
+                              "virtualMachines/gpu-node-7";
+    auto r = lab.send("GET", miner, k_compute_version);
+    REQUIRE(r.status == 200);
+    const auto vm = body_of(r);
+    CHECK(vm["properties"]["storageProfile"]["osDisk"]["osType"] == "Linux");
+    CHECK(vm["properties"]["hardwareProfile"]["vmSize"] == "Standard_NC24ads_A100_v4");
+    CHECK(vm["properties"]["timeCreated"] == "2026-11-25T10:48:00.0000000Z");
+    const std::string nic = vm["properties"]["networkProfile"]["networkInterfaces"][0]["id"];
+    CHECK(body_of(lab.send("GET", nic, k_network_version))["properties"]["virtualMachine"]["id"] ==
+          miner);
+    CHECK(lab.tenant.state().vms.at(dftriage::lab::lower(miner)).os == "Linux");
+  }
+  SECTION("the attacker's activity-log events lie inside the alert's window")
+  {
+    const auto events = body_of(lab.send(
+        "GET", k_subscription + "/providers/Microsoft.Insights/eventtypes/management/values",
+        {{"api-version", "2015-04-01"},
+         {"$filter", "eventTimestamp ge '2026-11-25T10:40:00Z' and eventTimestamp le "
+                     "'2026-11-25T10:52:00Z' and caller eq "
+                     "'ops-automation@contoso.example'"}}))["value"];
+    std::vector<std::string> operations;
+    for (const auto& e : events) {
+      operations.push_back(e["operationName"]["value"]);
+      CHECK(e["claims"]["http://schemas.microsoft.com/identity/claims/objectidentifier"] ==
+            k_rm_attacker);
+      CHECK(e["httpRequest"]["clientIpAddress"] == "203.0.113.77");
+    }
+    for (const char* op : {"Microsoft.Authorization/roleAssignments/write",
+                           "Microsoft.Automation/automationAccounts/runbooks/write",
+                           "Microsoft.Compute/virtualMachines/write"}) {
+      INFO(op);
+      CHECK(std::find(operations.begin(), operations.end(), op) != operations.end());
+    }
+  }
+  SECTION("seeding twice plants nothing twice")
+  {
+    const auto foothold_events = [&] {
+      int n = 0;
+      for (const auto& e : lab.tenant.state().activity_log) {
+        const std::string op = e["operationName"]["value"];
+        n += op == "Microsoft.Automation/automationAccounts/runbooks/write" ||
+             op == "Microsoft.Compute/virtualMachines/write";
+      }
+      return n;
+    };
+    const int events = foothold_events();
+    CHECK(events == 2);
+    seed(lab, "arm-microburst-export.json");
+    CHECK(foothold_events() == events);
+    CHECK(names_of(body_of(lab.send("GET", k_aa + "/runbooks", k_automation_version))) ==
+          std::vector<std::string>{"Stop-DevVMs", "Update-ModuleCache"});
+  }
+}
