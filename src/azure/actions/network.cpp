@@ -108,8 +108,9 @@ ActionSpec get_nic()
 ActionSpec create_isolation_nsg()
 {
   ActionSpec spec{"network.nsg.create_isolation",
-                  "Create an NSG that denies all inbound and outbound traffic (priority 100), optionally letting "
-                  "analyst sources in first (priority 90); refused by the engine if the NSG already exists",
+                  "Create an NSG that denies all inbound and outbound traffic, optionally letting analyst sources in "
+                  "first (allow at priority 100, deny inbound at 110; Azure accepts 100-4096); refused by the engine "
+                  "if the NSG already exists",
                   {nsg_param(false), optional_subscription(),
                    {"resourceGroup", ParamType::name, false, {}, {},
                     "The NSG's resource group (with subscription and name)"},
@@ -129,9 +130,9 @@ ActionSpec create_isolation_nsg()
     }
     nlohmann::ordered_json rules = nlohmann::ordered_json::array();
     if (!args.list("allowFrom").empty()) {
-      rules.push_back(rule("triage-allow-analyst-in", 90, "Inbound", "Allow", args.list("allowFrom")));
+      rules.push_back(rule("triage-allow-analyst-in", 100, "Inbound", "Allow", args.list("allowFrom")));
     }
-    rules.push_back(rule("triage-deny-all-in", 100, "Inbound", "Deny", nullptr));
+    rules.push_back(rule("triage-deny-all-in", 110, "Inbound", "Deny", nullptr));
     rules.push_back(rule("triage-deny-all-out", 100, "Outbound", "Deny", nullptr));
     ActionRequests out;
     auto before = arm("GET", id, {}, api_version::k_network, cloud);

@@ -172,9 +172,9 @@ const Expected k_expected[] = {
   {"network.nsg.create_isolation", R"({"nsg":"{nsg}","location":"WestEurope","allowFrom":["198.51.100.0/24"]})", "PUT",
    "{arm}{nsg}?api-version=2025-09-01",
    R"({"location":"westeurope","properties":{"securityRules":[
-     {"name":"triage-allow-analyst-in","properties":{"priority":90,"direction":"Inbound","access":"Allow","protocol":"*",
+     {"name":"triage-allow-analyst-in","properties":{"priority":100,"direction":"Inbound","access":"Allow","protocol":"*",
       "sourceAddressPrefixes":["198.51.100.0/24"],"sourcePortRange":"*","destinationAddressPrefix":"*","destinationPortRange":"*"}},
-     {"name":"triage-deny-all-in","properties":{"priority":100,"direction":"Inbound","access":"Deny","protocol":"*",
+     {"name":"triage-deny-all-in","properties":{"priority":110,"direction":"Inbound","access":"Deny","protocol":"*",
       "sourceAddressPrefix":"*","sourcePortRange":"*","destinationAddressPrefix":"*","destinationPortRange":"*"}},
      {"name":"triage-deny-all-out","properties":{"priority":100,"direction":"Outbound","access":"Deny","protocol":"*",
       "sourceAddressPrefix":"*","sourcePortRange":"*","destinationAddressPrefix":"*","destinationPortRange":"*"}}]}})",

@@ -169,12 +169,12 @@ TEST_CASE(
   CHECK(vm.responses[0].body["properties"]["networkProfile"]["networkInterfaces"][0]["id"] ==
         k_nic);
 
-  // Without allowFrom: the analyst rule it adds has priority 90, under the 100 Azure (and
-  // the lab) accept.
+  // With an analyst range let in first: every priority is one Azure (and the lab) accept.
   const auto created =
       run(lab, "network.nsg.create_isolation",
           {{"nsg", k_isolation},
            {"location", "westeurope"},
+           {"allowFrom", {"10.0.250.0/26"}},
            {"alertId", "2517138462720000000_7a8b9c0d-1e2f-4a3b-9c4d-5e6f7a8b9c0d"}});
   REQUIRE(created.pre.size() == 1);
   CHECK(created.pre[0].status == 404);
@@ -183,7 +183,8 @@ TEST_CASE(
   CHECK(created.responses[0].status == 200);
   CHECK(created.responses[0].body["properties"]["provisioningState"] == "Succeeded");
   const auto nsg = lab.read(k_isolation, "2025-09-01");
-  CHECK(rule_names(nsg) == std::vector<std::string>{"triage-deny-all-in", "triage-deny-all-out"});
+  CHECK(rule_names(nsg)
+        == std::vector<std::string>{"triage-allow-analyst-in", "triage-deny-all-in", "triage-deny-all-out"});
   CHECK(nsg["tags"]["dftriageAlert"] == "2517138462720000000_7a8b9c0d-1e2f-4a3b-9c4d-5e6f7a8b9c0d");
 
   const auto attached = run(lab, "network.nic.attach_nsg", {{"nic", k_nic}, {"nsg", k_isolation}});
