@@ -112,9 +112,9 @@ TEST_CASE("auth status against lab serve names the credential, tenant and client
   }
   SECTION("--cloud after the subcommand, text; the canary: nothing secret at -vvv")
   {
-    const auto r = run_process(
-        {k_bin, "-vvv", "auth", "status", "--cloud", lab.file, "--audience", "keyvault"}, "",
-        clean_env());
+    const auto r = run_process({k_bin, "-vvv", "auth", "status", "--cloud", lab.file, "--audience",
+                                "keyvault", "-o", "text"},
+                               "", clean_env());
     REQUIRE(r.exit_code == 0);
     CHECK(r.out.find("credential  client secret (cloud file " + lab.file + ")\n") !=
           std::string::npos);

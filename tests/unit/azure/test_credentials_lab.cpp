@@ -336,7 +336,7 @@ TEST_CASE("managed identity against the lab's IMDS and App Service imitations",
     options.identity_header = lab.connection["clientSecret"];
     ManagedIdentityCredential credential(options, lab.context());
     CHECK(lab.arm_get(credential) == 200);
-    options.identity_header = "wrong";
+    options.identity_header = "not-the-identity-header";
     ManagedIdentityCredential wrong(options, lab.context());
     CHECK(error_of(wrong, lab.config.cloud.arm_audience) ==
           "managed identity (App Service): the App Service identity endpoint answered 401: The "
