@@ -4,6 +4,7 @@
 #include "support/process.hpp"
 
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -203,6 +204,50 @@ TEST_CASE("auth status with no working credential lists each one and exits 4", "
             "); Azure CLI: az is not on the PATH (install the Azure CLI and run az login)\n") !=
         std::string::npos);
   CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+}
+
+TEST_CASE(
+    "auth status through a fake az on the PATH: the Azure CLI answers, its token's claims shown",
+    "[auth][e2e]")
+{
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("dftriage-e2e-az-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  // {"alg":"none"} . {"tid":"t-az","oid":"o-az","appid":"a-az","upn":"analyst@contoso.test"} . sig
+  const std::string jwt = "eyJhbGciOiJub25lIn0."
+                          "eyJ0aWQiOiJ0LWF6Iiwib2lkIjoiby1heiIsImFwcGlkIjoiYS1heiIsInVwbiI6ImFuYWx5"
+                          "c3RAY29udG9zby50ZXN0In0."
+                          "Q0FOQVJZLXNpZw";
+  const auto expires =
+      std::chrono::duration_cast<std::chrono::seconds>(
+          (std::chrono::system_clock::now() + std::chrono::hours(1)).time_since_epoch())
+          .count();
+  std::ofstream(dir / "az")
+      << "#!/bin/sh\n"
+         "printf '%s\\n' \"$@\" > \"${0%/*}/args\"\n" // no dirname: PATH holds only this folder
+         "echo '{\"accessToken\": \""
+      << jwt << "\", \"expires_on\": " << expires
+      << ", \"tenant\": \"t-az\", \"tokenType\": \"Bearer\"}'\n";
+  std::filesystem::permissions(dir / "az", std::filesystem::perms::owner_all);
+  auto env = clean_env();
+  env["PATH"] = dir.string();
+  const auto r = run_process({k_bin, "-vvv", "auth", "status", "-o", "json"}, "", env);
+  REQUIRE(r.exit_code == 0);
+  const auto s = nlohmann::json::parse(r.out);
+  CHECK(s["credential"] == "Azure CLI");
+  CHECK(s["cloud"] == "AzureCloud");
+  CHECK(s["tenantId"] == "t-az");
+  CHECK(s["clientId"] == "a-az");
+  CHECK(s["objectId"] == "o-az");
+  CHECK(s["userPrincipalName"] == "analyst@contoso.test");
+  CHECK(s["tokenFormat"] == "jwt");
+  std::ifstream args(dir / "args");
+  const std::string argv((std::istreambuf_iterator<char>(args)), {});
+  CHECK(argv ==
+        "account\nget-access-token\n--resource\nhttps://management.core.windows.net/\n-o\njson\n");
+  CHECK((r.out + r.err).find("Q0FOQVJZLXNpZw") == std::string::npos);
+  CHECK((r.out + r.err).find(jwt.substr(0, 40)) == std::string::npos);
+  std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("--cloud errors: an unknown name, a malformed file", "[auth][e2e]")
