@@ -250,7 +250,7 @@ TEST_CASE(
   std::filesystem::remove_all(dir);
 }
 
-TEST_CASE("--cloud errors: an unknown name, a malformed file", "[auth][e2e]")
+TEST_CASE("bad --cloud values: an unknown name, a malformed file", "[auth][e2e]")
 {
   const auto unknown =
       run_process({k_bin, "--cloud", "AzureCloudd", "auth", "status"}, "", clean_env());

@@ -120,6 +120,7 @@ struct LabSession
   }
   ~LabSession()
   {
+    transport.reset(); // close keep-alive connections first: the server waits for them
     server->stop();
     std::remove(scenario.c_str());
   }
