@@ -1,8 +1,5 @@
 #include "dftriage/azure/request.hpp"
 
-#include "dftriage/azure/cloud.hpp"
-#include "dftriage/util/error.hpp"
-
 namespace dftriage::azure {
 
 namespace {
@@ -33,39 +30,6 @@ std::string encode(std::string_view s)
 }
 
 } // namespace
-
-const Cloud& public_cloud()
-{
-  static const Cloud cloud{"AzureCloud",
-                           "https://management.azure.com",
-                           ".vault.azure.net",
-                           "https://graph.microsoft.com",
-                           "https://api.loganalytics.io",
-                           "https://login.microsoftonline.com",
-                           "https://management.core.windows.net/",
-                           "https://vault.azure.net",
-                           "https://graph.microsoft.com/",
-                           "https://api.loganalytics.io",
-                           ""};
-  return cloud;
-}
-
-const std::string& Cloud::audience(std::string_view which) const
-{
-  if (which == "arm") {
-    return arm_audience;
-  }
-  if (which == "keyvault") {
-    return keyvault_audience;
-  }
-  if (which == "graph") {
-    return graph_audience;
-  }
-  if (which == "loganalytics") {
-    return log_analytics_audience;
-  }
-  throw Error("unknown token audience \"" + std::string(which) + "\"; expected arm, keyvault, graph or loganalytics");
-}
 
 std::string encode_segment(std::string_view s)
 {

@@ -9,6 +9,7 @@
 #include <spdlog/spdlog.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 
 namespace dftriage::cli {
@@ -36,6 +37,8 @@ const std::vector<CommandSpec>& commands()
      "dftriage playbooks validate my-playbook.json", Needs::playbooks, add_playbooks},
     {"lab", "Serve a fake Azure tenant on 127.0.0.1 (seeded from alerts) to rehearse against",
      "dftriage lab serve --seed alert.json --https", Needs::nothing, add_lab},
+    {"auth", "Show which credential answers, for which tenant and principal, until when (never the token)",
+     "dftriage --cloud AzureUSGovernment auth status -o json", Needs::azure, add_auth},
   };
   return table;
 }
@@ -50,7 +53,13 @@ std::string footer()
   }
   out += "  az security alert list -o json | dftriage show - -o ndjson | jq .alertType\n\n";
   out += exit_status_help();
-  out += "\nEnvironment:\n  NO_COLOR  set to anything to turn colour off\n";
+  out += "\nEnvironment:\n"
+         "  NO_COLOR        set to anything to turn colour off\n"
+         "  DFTRIAGE_CLOUD  the cloud when --cloud is not given (a name or a cloud file)\n"
+         "  AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET, AZURE_CLIENT_CERTIFICATE_PATH,\n"
+         "  AZURE_CLIENT_CERTIFICATE_PASSWORD, AZURE_FEDERATED_TOKEN_FILE, IDENTITY_ENDPOINT,\n"
+         "  IDENTITY_HEADER, AZURE_AUTHORITY_HOST\n"
+         "                  credentials, as for the Azure SDKs' DefaultAzureCredential\n";
   return out;
 }
 
@@ -83,6 +92,9 @@ int run(int argc, char** argv)
   app.add_flag("-v,--verbose", invocation.global.verbosity,
                "More detail on stderr (repeat for more)");
   app.add_flag("-q,--quiet", invocation.global.quiet, "Only errors on stderr");
+  app.add_option("--cloud", invocation.global.cloud,
+                 "AzureCloud, AzureChinaCloud, AzureUSGovernment, or a cloud JSON file (az cloud show -o json, "
+                 "or the first line of lab serve); default $DFTRIAGE_CLOUD, else AzureCloud");
   app.fallthrough();
   app.require_subcommand(1);
   app.footer(footer());
@@ -106,6 +118,11 @@ int run(int argc, char** argv)
   }
 
   configure_logging(invocation.global);
+  if (!invocation.global.cloud.empty()) {
+    // One channel for the choice: the commands read it through connect_cloud(), which
+    // reads DFTRIAGE_CLOUD; set once here, before any command runs or any thread starts.
+    ::setenv("DFTRIAGE_CLOUD", invocation.global.cloud.c_str(), 1);
+  }
   signals::install_interrupt_handlers();
   return to_int(invocation.action());
 }

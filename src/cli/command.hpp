@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 
 #include <functional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -17,6 +18,7 @@ struct GlobalOptions
 {
   int verbosity = 0;  // -v repeated
   bool quiet = false;
+  std::string cloud;  // --cloud NAME|FILE; app.cpp hands it on as DFTRIAGE_CLOUD (connection.hpp)
 };
 
 // What a command needs before it can run; `playbooks validate` must never build an
@@ -54,5 +56,6 @@ void add_report(CLI::App& app, Invocation& invocation);
 void add_apply(CLI::App& app, Invocation& invocation);
 void add_playbooks(CLI::App& app, Invocation& invocation);
 void add_lab(CLI::App& app, Invocation& invocation);  // src/cli/lab.cpp, in dftriage_lab
+void add_auth(CLI::App& app, Invocation& invocation);
 
 } // namespace dftriage::cli

@@ -5,6 +5,7 @@
 // the credential chain) or at a lab started in this process.
 
 #include "dftriage/azure/client.hpp"
+#include "dftriage/azure/cloud_config.hpp"
 #include "dftriage/lab/lab.hpp"
 
 #include <memory>
@@ -16,12 +17,13 @@ namespace dftriage::cli {
 struct Connection
 {
   azure::Cloud cloud;
+  std::string cloud_source;  // "built-in", the cloud file's path, or "lab" (--lab)
   std::unique_ptr<lab::Lab> lab;  // set by --lab
   std::unique_ptr<azure::TokenCredential> credential;
   std::unique_ptr<azure::HttpTransport> transport;
   std::unique_ptr<azure::Client> client;
   std::string subscription;  // the lab's subscription, or the cloud file's, when it names one
-  std::string mode;          // "lab" or "live"
+  std::string mode;          // "lab" (--lab, or a lab's connection line) or "live"
   std::string lab_dir;       // the lab's CA folder (removed with the connection)
 
   Connection() = default;
@@ -29,7 +31,9 @@ struct Connection
   Connection& operator=(const Connection&) = delete;
   ~Connection();
 
-  // Describes who acts: "client <id> in tenant <id> (client secret)", never a secret.
+  // Describes who acts, as far as the credential that answered knows it: "client <id> in
+  // tenant <id> (client secret (environment))", or the credential alone before any token
+  // was asked for. Never a secret.
   std::string principal() const;
 };
 
@@ -37,8 +41,18 @@ struct Connection
 // and connects to it with its own service principal.
 std::unique_ptr<Connection> connect_lab(const std::vector<std::string>& seed_files);
 
-// Connects to the cloud chosen by --cloud / DFTRIAGE_CLOUD (AzureCloud by default)
-// with the credential chain.
+// Returns the cloud chosen by --cloud, else $DFTRIAGE_CLOUD, else AzureCloud (app.cpp
+// passes --cloud on through DFTRIAGE_CLOUD, so every command sees one choice). Throws
+// UsageError for an unknown cloud name, InputError for an unreadable or invalid file.
+azure::CloudConfig selected_cloud();
+
+// Connects to selected_cloud() with the credential chain (token_credentials.hpp): a
+// lab's connection line brings its own client secret and CA certificate and then is
+// the only credential; otherwise DefaultAzureCredential's order and environment
+// variables. Asks for an ARM token at once, so that a missing or refused credential
+// stops the command before it starts and principal() names who acts. Throws as
+// selected_cloud, Error when the HTTP transport cannot be made, and Error
+// (azure_failure) listing what each credential tried when none gives a token.
 std::unique_ptr<Connection> connect_cloud();
 
 } // namespace dftriage::cli

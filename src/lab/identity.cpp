@@ -1,10 +1,13 @@
 #include "identity.hpp"
 
+#include "client_assertion.hpp"
 #include "dftriage/util/text.hpp"
 
 namespace dftriage::lab {
 
 namespace {
+
+constexpr const char* k_jwt_bearer = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 
 // An Entra error: {error, error_description, error_codes, timestamp, trace_id, correlation_id}.
 ArmFault entra_error(const State& state, int status, const std::string& error, int code, const std::string& text)
@@ -33,16 +36,15 @@ std::string strip_trailing_slashes(std::string s)
   return s;
 }
 
-// The JWT's payload claims, or null when `jwt` is no JWT.
-Json jwt_claims(const std::string& jwt)
+// The seeded service principal whose appId is `client`, or null.
+const Json* find_principal(const State& state, const std::string& client)
 {
-  const auto first = jwt.find('.');
-  const auto second = first == std::string::npos ? first : jwt.find('.', first + 1);
-  if (second == std::string::npos) {
-    return nullptr;
+  for (const auto& [id, sp] : state.service_principals) {
+    if (lower(sp.value("appId", "")) == lower(client)) {
+      return &sp;
+    }
   }
-  const Json claims = Json::parse(base64url_decode(jwt.substr(first + 1, second - first - 1)), nullptr, false);
-  return claims.is_object() ? claims : Json(nullptr);
+  return nullptr;
 }
 
 LabResponse issue_token(State& state, const LabRequest& request, const Captures& c)
@@ -66,22 +68,26 @@ LabResponse issue_token(State& state, const LabRequest& request, const Captures&
     throw entra_error(state, 400, "invalid_request", 900144,
                       "The request body must contain the following parameter: 'client_id'.");
   }
-  if (lower(client) != lower(state.config.client_id)) {
+  // The lab's own application (secret) and any seeded service principal (assertions).
+  const Json* principal = find_principal(state, client);
+  const bool lab_client = lower(client) == lower(state.config.client_id);
+  if (!lab_client && principal == nullptr) {
     throw entra_error(state, 400, "unauthorized_client", 700016,
                       "Application with identifier '" + client + "' was not found in the directory '"
                         + state.config.tenant_id + "'.");
   }
   const std::string assertion = form_value(form, "client_assertion");
   if (!assertion.empty()) {
-    const Json claims = jwt_claims(assertion);
-    if (claims.is_null()) {
-      throw entra_error(state, 401, "invalid_client", 50027, "JWT token is invalid or malformed.");
+    if (form_value(form, "client_assertion_type") != k_jwt_bearer) {
+      throw entra_error(state, 400, "invalid_request", 900144,
+                        "The request body must contain the following parameter: 'client_assertion_type'.");
     }
-    if (claims.value("iss", "") != client || claims.value("sub", "") != client) {
-      throw entra_error(state, 401, "invalid_client", 700021,
-                        "Client assertion application identifier doesn't match 'client_id' parameter.");
+    const std::string token_url = state.config.origin(request) + "/" + c[1] + "/oauth2/v2.0/token";
+    const AssertionVerdict verdict = check_client_assertion(state, principal, client, assertion, token_url);
+    if (verdict.code != 0) {
+      throw entra_error(state, 401, "invalid_client", verdict.code, verdict.message);
     }
-  } else if (form_value(form, "client_secret") != state.config.client_secret) {
+  } else if (!lab_client || form_value(form, "client_secret") != state.config.client_secret) {
     throw entra_error(state, 401, "invalid_client", 7000215,
                       "Invalid client secret provided. Ensure the secret being sent in the request is the client "
                       "secret value, not the client secret ID, for a secret added to app '" + client + "'.");
@@ -106,6 +112,72 @@ LabResponse issue_token(State& state, const LabRequest& request, const Captures&
                                      {"expires_in", lifetime},
                                      {"ext_expires_in", lifetime},
                                      {"access_token", token}});
+}
+
+// A managed identity endpoint's error: {"error", "error_description"}.
+LabResponse identity_error(int status, const std::string& error, const std::string& description)
+{
+  return LabResponse::json(status, Json{{"error", error}, {"error_description", description}});
+}
+
+// IMDS (`GET /metadata/identity/oauth2/token`, "Metadata: true") and App Service
+// (`GET /msi/token`, X-IDENTITY-HEADER = the lab's client secret). The system-assigned
+// identity is the lab's own application; client_id may name it or a seeded principal.
+LabResponse managed_identity_token(State& state, const LabRequest& request, bool app_service)
+{
+  const std::string version = request.query_value("api-version").value_or("");
+  if (app_service) {
+    if (request.header("X-IDENTITY-HEADER").value_or("") != state.config.client_secret) {
+      return identity_error(401, "invalid_request", "The X-IDENTITY-HEADER header is missing or wrong.");
+    }
+    if (version != "2019-08-01") {
+      return identity_error(400, "invalid_request", "api-version must be 2019-08-01.");
+    }
+  } else {
+    if (lower(request.header("Metadata").value_or("")) != "true") {
+      return identity_error(400, "invalid_request", "Required metadata header not specified");
+    }
+    if (version.empty()) {
+      return identity_error(400, "invalid_request", "Required query variable 'api-version' is missing");
+    }
+    if (version != "2018-02-01" && version != "2019-08-01") {
+      return identity_error(400, "invalid_request", "Invalid api-version '" + version + "'");
+    }
+  }
+  const std::string resource = request.query_value("resource").value_or("");
+  if (resource.empty()) {
+    return identity_error(400, "invalid_request", "Required query variable 'resource' is missing");
+  }
+  std::string client = state.config.client_id;
+  if (const auto asked = request.query_value("client_id")) {
+    if (lower(*asked) != lower(client) && find_principal(state, *asked) == nullptr) {
+      return identity_error(400, "invalid_request", "Identity not found");
+    }
+    client = *asked;
+  }
+  if (request.query_value("object_id") || request.query_value("msi_res_id") || request.query_value("mi_res_id")) {
+    return identity_error(400, "invalid_request", "Identity not found");
+  }
+  const auto audiences = audiences_for_scope(state, resource);
+  if (audiences.empty()) {
+    return identity_error(400, "invalid_resource",
+                          "AADSTS500011: The resource principal named " + resource + " was not found in the tenant.");
+  }
+  const std::string token = random_hex(32);
+  const int lifetime = state.config.token_lifetime_s;
+  const auto now = state.config.clock();
+  state.tokens[token] = TokenInfo{client, audiences, now + std::chrono::seconds(lifetime)};
+  const std::string expires_on = std::to_string(Clock::to_time_t(now) + lifetime);
+  Json body{{"access_token", token}, {"client_id", client}};
+  if (!app_service) {
+    body["expires_in"] = std::to_string(lifetime);
+    body["ext_expires_in"] = std::to_string(lifetime);
+    body["not_before"] = std::to_string(Clock::to_time_t(now));
+  }
+  body["expires_on"] = expires_on;
+  body["resource"] = resource;
+  body["token_type"] = "Bearer";
+  return LabResponse::json(200, body);
 }
 
 Json openid_configuration(const State& state, const std::string& tenant, bool v2)
@@ -222,6 +294,13 @@ void add_identity_routes(Router& router, State& state)
              [&state](const LabRequest& request, const Captures& c) { return issue_token(state, request, c); });
   router.add("POST", "/([^/]+)/oauth2/token", anonymous,
              [&state](const LabRequest& request, const Captures& c) { return issue_token(state, request, c); });
+  router.add("GET", "/metadata/identity/oauth2/token", anonymous,
+             [&state](const LabRequest& request, const Captures&) {
+               return managed_identity_token(state, request, false);
+             });
+  router.add("GET", "/msi/token", anonymous, [&state](const LabRequest& request, const Captures&) {
+    return managed_identity_token(state, request, true);
+  });
   router.add("GET", "/common/discovery/instance", anonymous, [&state](const LabRequest& request, const Captures&) {
     return instance_discovery(state, request.query_value("tenant").value_or("common"));
   });

@@ -1,14 +1,19 @@
 #pragma once
 
-// The imitated Microsoft Entra ID: the token endpoint (client credentials with a secret
-// or a client assertion), what MSAL discovers first, and bearer-token checks.
+// The imitated Microsoft Entra ID: the token endpoint (client credentials with a secret,
+// or a client assertion checked as client_assertion.hpp says), what MSAL discovers first,
+// the managed identity endpoints (IMDS's /metadata/identity/oauth2/token and App
+// Service's /msi/token, on the lab's own port), and bearer-token checks.
 
 #include "router.hpp"
 #include "state.hpp"
 
 namespace dftriage::lab {
 
-// Adds the token, instance-discovery, OpenID-configuration and ARM metadata routes.
+// Adds the token, managed identity, instance-discovery, OpenID-configuration and ARM
+// metadata routes. Clients: the lab's application (client secret; the system-assigned
+// managed identity) and every seeded service principal by appId (client assertions per
+// its keyCredentials / federatedIdentityCredentials; a user-assigned managed identity).
 void add_identity_routes(Router& router, State& state);
 
 // Checks the request's bearer token for `audience`: returns its client ID, or the 401

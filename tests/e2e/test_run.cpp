@@ -3,7 +3,10 @@
 #include "support/process.hpp"
 
 #include <catch2/catch.hpp>
+#include <filesystem>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <unistd.h>
 
 using dftriage::test::PtySession;
 using dftriage::test::run_process;
@@ -100,11 +103,23 @@ TEST_CASE("run exits needs-human with the unanswered questions as JSON")
   }
 }
 
-TEST_CASE("run without --dry-run is refused until execution exists")
+TEST_CASE("run without --dry-run and without a credential stops before it acts (exit 4)")
 {
-  const auto r = run_process({k_bin, "run", k_examples + "keyvault-tor.json", "--non-interactive"});
-  CHECK(r.exit_code == 2);
-  CHECK(r.err.find("--dry-run") != std::string::npos);
+  // No credential from the test's environment; IMDS on a loopback port where nothing
+  // listens (never 169.254.169.254); no az.
+  std::map<std::string, std::string> env{{"DFTRIAGE_IMDS_ENDPOINT", "http://127.0.0.1:1"}, {"PATH", "/nonexistent"}};
+  for (const char* name : {"AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET", "AZURE_CLIENT_CERTIFICATE_PATH",
+                           "AZURE_FEDERATED_TOKEN_FILE", "IDENTITY_ENDPOINT", "IDENTITY_HEADER", "DFTRIAGE_CLOUD"}) {
+    env[name] = "";
+  }
+  const auto cases = std::filesystem::temp_directory_path() / ("dftriage-e2e-nocred-" + std::to_string(::getpid()));
+  const auto r = run_process(
+    {k_bin, "run", k_examples + "keyvault-tor.json", "--non-interactive", "--case", (cases / "c").string()}, "", env);
+  CHECK(r.exit_code == 4);
+  CHECK(r.err.find("no credential could get a token for https://management.core.windows.net/. Tried: environment: "
+                   "not configured")
+        != std::string::npos);
+  std::filesystem::remove_all(cases);
 }
 
 TEST_CASE("run --lang zh-CN shows the Chinese guidance")

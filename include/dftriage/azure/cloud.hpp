@@ -2,6 +2,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace dftriage::azure {
 
@@ -29,11 +30,19 @@ struct Cloud
   std::string ca_bundle;
 
   // Returns the audience for a Request::audience name ("arm", "keyvault", "graph",
-  // "loganalytics"); throws Error for any other name.
+  // "loganalytics"); throws Error for any other name, and for a service this cloud
+  // defines no endpoint for (a custom cloud without Graph or Log Analytics).
   const std::string& audience(std::string_view name) const;
 };
 
 // Returns the public Azure cloud (AzureCloud).
 const Cloud& public_cloud();
+
+// Returns the built-in cloud of that name (AzureCloud, AzureChinaCloud,
+// AzureUSGovernment; case-insensitive), or nullptr.
+const Cloud* builtin_cloud(std::string_view name);
+
+// Returns the names of the built-in clouds, AzureCloud first.
+std::vector<std::string> builtin_cloud_names();
 
 } // namespace dftriage::azure

@@ -70,19 +70,127 @@ TEST_CASE("lab token endpoint issues client-credential tokens and Entra errors",
     CHECK(r.status == 400);
     CHECK(body_of(r)["error"] == "invalid_scope");
   }
-  SECTION("a client assertion is accepted when iss and sub are the client")
+}
+
+TEST_CASE("lab token endpoint checks client assertions", "[lab]")
+{
+  LabFixture lab;
+  auto& state = lab.tenant.state();
+  const auto& c = state.config;
+  const std::string path = "/" + c.tenant_id + "/oauth2/v2.0/token";
+  const std::string url = "http://127.0.0.1:8443" + path;
+  const long long now = dftriage::lab::Clock::to_time_t(c.clock());
+  state.service_principals["sp-w"] = {{"id", "sp-w"}, {"appId", "app-w"},
+                                      {"federatedIdentityCredentials",
+                                       {{{"issuer", "https://oidc.test/"}, {"subject", "system:serviceaccount:a:b"}}}}};
+  const auto jwt = [](const std::string& header, const nlohmann::ordered_json& claims) {
+    return base64url(header) + "." + base64url(claims.dump()) + ".c2ln";
+  };
+  const auto form = [&](const std::string& client, const std::string& assertion) {
+    return "grant_type=client_credentials&client_id=" + client
+           + "&client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer"
+             "&scope=https%3A%2F%2Fvault.azure.net%2F.default&client_assertion="
+           + assertion;
+  };
+  const auto code = [&](const std::string& client, const std::string& assertion) {
+    auto r = lab.send("POST", path, {}, form(client, assertion), "");
+    return r.status == 200 ? 0 : body_of(r)["error_codes"][0].get<int>();
+  };
+  const nlohmann::ordered_json good{{"iss", c.client_id}, {"sub", c.client_id}, {"aud", url}, {"exp", now + 600},
+                                    {"nbf", now}};
+  const std::string rs256 = R"({"alg":"RS256","x5t":"AAAA"})";
+
+  SECTION("a malformed, expired or misaddressed assertion")
   {
-    const auto jwt = [](const std::string& iss) {
-      return base64url(R"({"alg":"RS256"})") + "." + base64url(R"({"iss":")" + iss + R"(","sub":")" + iss + R"("})")
-             + ".c2ln";
-    };
-    const std::string form = "grant_type=client_credentials&client_id=" + c.client_id
-                             + "&client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer"
-                             + scope + "&client_assertion=";
-    CHECK(lab.send("POST", path, {}, form + jwt(c.client_id), "").status == 200);
-    auto bad = lab.send("POST", path, {}, form + jwt("someone-else"), "");
-    CHECK(bad.status == 401);
-    CHECK(body_of(bad)["error_codes"][0] == 700021);
+    CHECK(code(c.client_id, "not-a-jwt") == 50027);
+    auto expired = good;
+    expired["exp"] = now - 600;
+    CHECK(code(c.client_id, jwt(rs256, expired)) == 700024);
+    auto stranger = good;
+    stranger["iss"] = "someone-else";
+    CHECK(code(c.client_id, jwt(rs256, stranger)) == 700021);
+    auto elsewhere = good;
+    elsewhere["aud"] = "https://login.microsoftonline.com/x/oauth2/v2.0/token";
+    CHECK(code(c.client_id, jwt(rs256, elsewhere)) == 700023);
+    CHECK(code(c.client_id, jwt(R"({"alg":"HS256"})", good)) == 5002738);
+  }
+  SECTION("a certificate assertion needs a certificate registered on the client")
+  {
+    CHECK(code(c.client_id, jwt(rs256, good)) == 700027);
+  }
+  SECTION("a federated token must match a federated identity credential")
+  {
+    nlohmann::ordered_json federated{{"iss", "https://oidc.test/"}, {"sub", "system:serviceaccount:a:b"},
+                                     {"aud", "api://AzureADTokenExchange"}, {"exp", now + 600}};
+    CHECK(code("app-w", jwt(R"({"alg":"RS256","kid":"k"})", federated)) == 0);
+    federated["sub"] = "system:serviceaccount:a:c";
+    CHECK(code("app-w", jwt(R"({"alg":"RS256","kid":"k"})", federated)) == 70021);
+    CHECK(code("unknown-app", jwt(R"({"alg":"RS256"})", federated)) == 700016);
+  }
+  SECTION("a seeded principal cannot use the lab's client secret")
+  {
+    auto r = lab.send("POST", path, {}, "grant_type=client_credentials&client_id=app-w&client_secret=s3cret"
+                                          "&scope=https%3A%2F%2Fvault.azure.net%2F.default", "");
+    CHECK(body_of(r)["error_codes"][0] == 7000215);
+  }
+}
+
+TEST_CASE("lab imitates IMDS and App Service managed identity endpoints", "[lab]")
+{
+  LabFixture lab;
+  auto& state = lab.tenant.state();
+  state.service_principals["sp-u"] = {{"id", "sp-u"}, {"appId", "uami-1"}};
+  const std::string imds = "/metadata/identity/oauth2/token";
+  const auto get = [&](const std::string& path, std::vector<std::pair<std::string, std::string>> query,
+                       std::vector<std::pair<std::string, std::string>> headers) {
+    dftriage::lab::LabRequest r;
+    r.method = "GET";
+    r.host = "127.0.0.1";
+    r.path = path;
+    r.query = std::move(query);
+    r.headers = std::move(headers);
+    return lab.tenant.handle(r);
+  };
+  const std::vector<std::pair<std::string, std::string>> metadata{{"Metadata", "true"}};
+  const std::pair<std::string, std::string> version{"api-version", "2018-02-01"};
+  const std::pair<std::string, std::string> arm{"resource", "https://management.azure.com/"};
+
+  SECTION("a token for the system-assigned identity, good for ARM")
+  {
+    auto r = get(imds, {version, arm}, metadata);
+    REQUIRE(r.status == 200);
+    const auto body = body_of(r);
+    CHECK(body["token_type"] == "Bearer");
+    CHECK(body["client_id"] == state.config.client_id);
+    CHECK(body["expires_in"] == "3600");
+    CHECK(body["expires_on"] == std::to_string(dftriage::lab::Clock::to_time_t(state.config.clock()) + 3600));
+    CHECK(body["resource"] == "https://management.azure.com/");
+    const std::string token = body["access_token"];
+    CHECK(lab.send("GET", dftriage::test::k_vault_id, {{"api-version", "2026-02-01"}}, "", token).status == 200);
+  }
+  SECTION("user-assigned identities by client ID")
+  {
+    CHECK(body_of(get(imds, {version, arm, {"client_id", "uami-1"}}, metadata))["client_id"] == "uami-1");
+    auto r = get(imds, {version, arm, {"client_id", "nope"}}, metadata);
+    CHECK(r.status == 400);
+    CHECK(body_of(r)["error_description"] == "Identity not found");
+  }
+  SECTION("IMDS's own errors")
+  {
+    CHECK(body_of(get(imds, {version, arm}, {}))["error_description"] == "Required metadata header not specified");
+    CHECK(body_of(get(imds, {arm}, metadata))["error_description"] == "Required query variable 'api-version' is missing");
+    CHECK(body_of(get(imds, {version}, metadata))["error_description"] == "Required query variable 'resource' is missing");
+    CHECK(body_of(get(imds, {version, {"resource", "https://example.com"}}, metadata))["error"] == "invalid_resource");
+  }
+  SECTION("App Service: the identity header is the lab's client secret")
+  {
+    const std::vector<std::pair<std::string, std::string>> query{{"api-version", "2019-08-01"},
+                                                                 {"resource", "https://vault.azure.net"}};
+    auto r = get("/msi/token", query, {{"X-IDENTITY-HEADER", "s3cret"}});
+    REQUIRE(r.status == 200);
+    CHECK(body_of(r)["client_id"] == state.config.client_id);
+    CHECK_FALSE(body_of(r).contains("expires_in"));
+    CHECK(get("/msi/token", query, {{"X-IDENTITY-HEADER", "wrong"}}).status == 401);
   }
 }
 

@@ -1,0 +1,270 @@
+// End-to-end: `dftriage lab serve --https` in the background, its first line saved to a
+// file, and `dftriage --cloud FILE auth status` run as a user would.
+
+#include "support/process.hpp"
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <unistd.h>
+
+using dftriage::test::ProcessResult;
+using dftriage::test::run_process;
+using dftriage::test::Server;
+
+namespace {
+
+const std::string k_bin = DFTRIAGE_BINARY;
+const std::string k_canary = "CANARY-env-secret-4b7e";
+
+// `dftriage lab serve --https` on an ephemeral port, its connection line in lab.json and
+// the same line without the lab's principal in bare.json (a cloud file with endpoints
+// and CA only, so that the credential chain runs).
+struct ServedLab
+{
+  std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("dftriage-e2e-auth-" + std::to_string(::getpid()));
+  std::unique_ptr<Server> server;
+  nlohmann::json connection;
+  std::string file;
+  std::string bare_file;
+
+  ServedLab()
+  {
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    server = std::make_unique<Server>(std::vector<std::string>{
+        k_bin, "lab", "serve", "--https", "--state-dir", (dir / "lab").string()});
+    REQUIRE(!server->first_line().empty());
+    connection = nlohmann::json::parse(server->first_line());
+    file = (dir / "lab.json").string();
+    std::ofstream(file) << server->first_line() << "\n";
+    auto bare = connection;
+    bare.erase("clientSecret");
+    bare.erase("clientId");
+    bare_file = (dir / "bare.json").string();
+    std::ofstream(bare_file) << bare.dump() << "\n";
+  }
+  ~ServedLab()
+  {
+    server->stop();
+    std::error_code ignored;
+    std::filesystem::remove_all(dir, ignored);
+  }
+  std::string secret() const { return connection["clientSecret"]; }
+  std::string arm_resource() const
+  {
+    return connection["cloud"]["endpoints"]["activeDirectoryResourceId"];
+  }
+};
+
+// No credential from the test's own environment may leak in; no az, and IMDS on a
+// loopback port where nothing listens (never 169.254.169.254).
+std::map<std::string, std::string> clean_env()
+{
+  std::map<std::string, std::string> env;
+  for (const char* name : {"AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET",
+                           "AZURE_CLIENT_CERTIFICATE_PATH", "AZURE_CLIENT_CERTIFICATE_PASSWORD",
+                           "AZURE_FEDERATED_TOKEN_FILE", "IDENTITY_ENDPOINT", "IDENTITY_HEADER",
+                           "AZURE_AUTHORITY_HOST", "DFTRIAGE_CLOUD"}) {
+    env[name] = "";
+  }
+  env["PATH"] = "/nonexistent";
+  env["DFTRIAGE_IMDS_ENDPOINT"] = "http://127.0.0.1:1";
+  return env;
+}
+
+// True when `s` holds a lab token (64 hex digits) or `secret`.
+bool leaks(const std::string& s, const std::string& secret)
+{
+  static const std::regex token("[0-9a-f]{64}");
+  return s.find(secret) != std::string::npos || std::regex_search(s, token);
+}
+
+} // namespace
+
+TEST_CASE("auth status against lab serve names the credential, tenant and client, never the token",
+          "[auth][e2e]")
+{
+  ServedLab lab;
+  const auto& c = lab.connection;
+
+  SECTION("--cloud FILE before the subcommand, JSON")
+  {
+    const auto r =
+        run_process({k_bin, "--cloud", lab.file, "auth", "status", "-o", "json"}, "", clean_env());
+    REQUIRE(r.exit_code == 0);
+    const auto s = nlohmann::json::parse(r.out);
+    CHECK(s["credential"] == "client secret (cloud file " + lab.file + ")");
+    CHECK(s["cloud"] == "DftriageLab");
+    CHECK(s["cloudSource"] == lab.file);
+    CHECK(s["tenantId"] == c["tenantId"]);
+    CHECK(s["clientId"] == c["clientId"]);
+    CHECK(s["audience"] == "arm");
+    CHECK(s["resource"] == lab.arm_resource());
+    CHECK(s["tokenFormat"] == "opaque");
+    CHECK(s["expiresInSeconds"].get<long long>() > 3000);
+    CHECK(std::regex_match(s["expiresOn"].get<std::string>(),
+                           std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)")));
+    CHECK_FALSE(leaks(r.out + r.err, lab.secret()));
+  }
+  SECTION("--cloud after the subcommand, text; the canary: nothing secret at -vvv")
+  {
+    const auto r = run_process({k_bin, "-vvv", "auth", "status", "--cloud", lab.file, "--audience",
+                                "keyvault", "-o", "text"},
+                               "", clean_env());
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.out.find("credential  client secret (cloud file " + lab.file + ")\n") !=
+          std::string::npos);
+    CHECK(r.out.find("tenant      " + c["tenantId"].get<std::string>() + "\n") !=
+          std::string::npos);
+    CHECK(r.out.find("client      " + c["clientId"].get<std::string>() + "\n") !=
+          std::string::npos);
+    CHECK(r.out.find("audience    keyvault (https://vault.localhost:") != std::string::npos);
+    CHECK(r.err.find("got a token for") != std::string::npos); // the debug log ran
+    CHECK(r.out.find("token") == std::string::npos);
+    CHECK_FALSE(leaks(r.out + r.err, lab.secret()));
+  }
+  SECTION("DFTRIAGE_CLOUD names the file when --cloud is absent")
+  {
+    auto env = clean_env();
+    env["DFTRIAGE_CLOUD"] = lab.file;
+    const auto r = run_process({k_bin, "auth", "status", "-o", "json"}, "", env);
+    REQUIRE(r.exit_code == 0);
+    CHECK(nlohmann::json::parse(r.out)["tenantId"] == c["tenantId"]);
+  }
+  SECTION("--cloud wins over DFTRIAGE_CLOUD")
+  {
+    auto env = clean_env();
+    env["DFTRIAGE_CLOUD"] = "AzureChinaCloud";
+    const auto r =
+        run_process({k_bin, "--cloud", lab.file, "auth", "status", "-o", "json"}, "", env);
+    REQUIRE(r.exit_code == 0);
+    CHECK(nlohmann::json::parse(r.out)["cloud"] == "DftriageLab");
+  }
+  SECTION("environment variables do not replace the lab's own principal")
+  {
+    auto env = clean_env();
+    env["AZURE_TENANT_ID"] = c["tenantId"];
+    env["AZURE_CLIENT_ID"] = "someone-else";
+    env["AZURE_CLIENT_SECRET"] = k_canary;
+    const auto r =
+        run_process({k_bin, "--cloud", lab.file, "auth", "status", "-o", "json"}, "", env);
+    REQUIRE(r.exit_code == 0);
+    CHECK(nlohmann::json::parse(r.out)["clientId"] == c["clientId"]);
+  }
+  SECTION("a cloud file without a principal: the environment's client secret, and a wrong one is "
+          "exit 4")
+  {
+    auto env = clean_env();
+    env["AZURE_TENANT_ID"] = c["tenantId"];
+    env["AZURE_CLIENT_ID"] = c["clientId"];
+    env["AZURE_CLIENT_SECRET"] = lab.secret();
+    const auto good = run_process(
+        {k_bin, "--cloud", lab.bare_file, "-vvv", "auth", "status", "-o", "json"}, "", env);
+    REQUIRE(good.exit_code == 0);
+    CHECK(nlohmann::json::parse(good.out)["credential"] == "client secret (environment)");
+    CHECK_FALSE(leaks(good.out + good.err, lab.secret()));
+
+    env["AZURE_CLIENT_SECRET"] = k_canary;
+    const auto r =
+        run_process({k_bin, "--cloud", lab.bare_file, "-vvv", "auth", "status"}, "", env);
+    CHECK(r.exit_code == 4);
+    CHECK(r.out.empty());
+    CHECK(
+        r.err.find(
+            "dftriage: error: no credential could get a token for " + lab.arm_resource() +
+            ". Tried: client secret (environment): the token endpoint answered 401 invalid_client: "
+            "AADSTS7000215: Invalid client secret provided.") != std::string::npos);
+    CHECK(r.err.find("The chain stops at client secret (environment)") != std::string::npos);
+    CHECK(r.err.find(k_canary) == std::string::npos);
+    CHECK_FALSE(leaks(r.out + r.err, lab.secret()));
+  }
+}
+
+TEST_CASE("auth status with no working credential lists each one and exits 4", "[auth][e2e]")
+{
+  const auto r = run_process({k_bin, "auth", "status"}, "", clean_env());
+  CHECK(r.exit_code == 4);
+  CHECK(r.out.empty());
+  INFO(r.err);
+  CHECK(
+      r.err.rfind("dftriage: error: no credential could get a token for "
+                  "https://management.core.windows.net/. "
+                  "Tried: environment: not configured (AZURE_CLIENT_SECRET and "
+                  "AZURE_CLIENT_CERTIFICATE_PATH are "
+                  "not set); workload identity: not configured (AZURE_FEDERATED_TOKEN_FILE is not "
+                  "set); managed "
+                  "identity (IMDS): no managed identity endpoint answered at http://127.0.0.1:1 (",
+                  0) == 0);
+  CHECK(r.err.find(
+            "); Azure CLI: az is not on the PATH (install the Azure CLI and run az login)\n") !=
+        std::string::npos);
+  CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+}
+
+TEST_CASE(
+    "auth status through a fake az on the PATH: the Azure CLI answers, its token's claims shown",
+    "[auth][e2e]")
+{
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("dftriage-e2e-az-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  // {"alg":"none"} . {"tid":"t-az","oid":"o-az","appid":"a-az","upn":"analyst@contoso.test"} . sig
+  const std::string jwt = "eyJhbGciOiJub25lIn0."
+                          "eyJ0aWQiOiJ0LWF6Iiwib2lkIjoiby1heiIsImFwcGlkIjoiYS1heiIsInVwbiI6ImFuYWx5"
+                          "c3RAY29udG9zby50ZXN0In0."
+                          "Q0FOQVJZLXNpZw";
+  const auto expires =
+      std::chrono::duration_cast<std::chrono::seconds>(
+          (std::chrono::system_clock::now() + std::chrono::hours(1)).time_since_epoch())
+          .count();
+  std::ofstream(dir / "az")
+      << "#!/bin/sh\n"
+         "printf '%s\\n' \"$@\" > \"${0%/*}/args\"\n" // no dirname: PATH holds only this folder
+         "echo '{\"accessToken\": \""
+      << jwt << "\", \"expires_on\": " << expires
+      << ", \"tenant\": \"t-az\", \"tokenType\": \"Bearer\"}'\n";
+  std::filesystem::permissions(dir / "az", std::filesystem::perms::owner_all);
+  auto env = clean_env();
+  env["PATH"] = dir.string();
+  const auto r = run_process({k_bin, "-vvv", "auth", "status", "-o", "json"}, "", env);
+  REQUIRE(r.exit_code == 0);
+  const auto s = nlohmann::json::parse(r.out);
+  CHECK(s["credential"] == "Azure CLI");
+  CHECK(s["cloud"] == "AzureCloud");
+  CHECK(s["tenantId"] == "t-az");
+  CHECK(s["clientId"] == "a-az");
+  CHECK(s["objectId"] == "o-az");
+  CHECK(s["userPrincipalName"] == "analyst@contoso.test");
+  CHECK(s["tokenFormat"] == "jwt");
+  std::ifstream args(dir / "args");
+  const std::string argv((std::istreambuf_iterator<char>(args)), {});
+  CHECK(argv ==
+        "account\nget-access-token\n--resource\nhttps://management.core.windows.net/\n-o\njson\n");
+  CHECK((r.out + r.err).find("Q0FOQVJZLXNpZw") == std::string::npos);
+  CHECK((r.out + r.err).find(jwt.substr(0, 40)) == std::string::npos);
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("bad --cloud values: an unknown name, a malformed file", "[auth][e2e]")
+{
+  const auto unknown =
+      run_process({k_bin, "--cloud", "AzureCloudd", "auth", "status"}, "", clean_env());
+  CHECK(unknown.exit_code == 2);
+  CHECK(unknown.err ==
+        "dftriage: error: unknown cloud \"AzureCloudd\"; expected one of AzureCloud, "
+        "AzureChinaCloud, "
+        "AzureUSGovernment or the path of a cloud JSON file (did you mean \"AzureCloud\"?)\n");
+  const std::string path = (std::filesystem::temp_directory_path() /
+                            ("dftriage-test-badcloud-" + std::to_string(::getpid()) + ".json"))
+                               .string();
+  std::ofstream(path) << "{\"endpoints\": {\n  \"resourceManager\": }\n";
+  const auto bad = run_process({k_bin, "auth", "status", "--cloud", path}, "", clean_env());
+  CHECK(bad.exit_code == 3);
+  CHECK(bad.err.rfind("dftriage: error: " + path + ":2:22: syntax error", 0) == 0);
+  std::filesystem::remove(path);
+}
