@@ -89,6 +89,8 @@ ExitStatus run_plan(const PlanOptions& options)
   const auto answers = collect_answers(options.answers_file, options.sets);
   // --capture: record each target's current state so that apply can see drift.
   const auto connection = options.capture ? connect_cloud() : nullptr;
+  // Without --capture nothing is sent; the URLs are still those of the chosen cloud.
+  const azure::Cloud cloud = connection ? connection->cloud : selected_cloud().cloud;
   Writer writer(stdout);
   JsonStream json(writer, format);
   const bool colour = format == OutputFormat::text && terminal::use_colour(stdout);
@@ -100,7 +102,7 @@ ExitStatus run_plan(const PlanOptions& options)
       const auto playbook = match.playbook ? *match.playbook : engine::generic_playbook(alert);
       const auto plan =
         engine::build_plan(alert, match, playbook, answers_for(answers, playbook),
-                           connection ? connection->cloud : azure::public_cloud());
+                           connection ? connection->cloud : cloud);
       auto plan_json = plan.to_json(*lang);
       if (connection) {
         exec::capture_targets(plan_json, *connection->client);

@@ -2,6 +2,7 @@
 
 #include "answers.hpp"
 #include "command.hpp"
+#include "connection.hpp"
 #include "dftriage/cli/output.hpp"
 #include "dftriage/engine/walk.hpp"
 #include "dftriage/util/error.hpp"
@@ -91,7 +92,7 @@ ExitStatus run_run(const RunOptions& options)
   }
   const auto library = load_library_or_throw(options.playbook_dirs);
   const auto answers = collect_answers(options.answers_file, options.sets);
-  const auto& cloud = azure::public_cloud();
+  const azure::Cloud cloud = selected_cloud().cloud;  // the URLs of the chosen cloud; nothing is sent
 
   std::vector<Case> cases;
   const std::size_t errors =

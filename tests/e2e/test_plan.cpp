@@ -151,3 +151,14 @@ TEST_CASE("golden plans: one alert of each family with a fixed set of answers")
     CHECK(r.out == expected);
   }
 }
+
+TEST_CASE("plan builds the requests for the cloud chosen with --cloud")
+{
+  const auto r = run_process({k_bin, "--cloud", "AzureChinaCloud", "plan", k_examples + "keyvault-tor.json", "--set",
+                              "allowed_ranges=203.0.113.0/24", "-o", "json"});
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("https://management.chinacloudapi.cn/subscriptions/") != std::string::npos);
+  CHECK(r.out.find("https://management.azure.com/") == std::string::npos);
+  const auto bad = run_process({k_bin, "--cloud", "NoSuchCloud", "plan", k_examples + "keyvault-tor.json"});
+  CHECK(bad.exit_code == 2);
+}
