@@ -1,6 +1,8 @@
 // Microsoft.Security alerts (2022-01-01): lists, GET, and the status POSTs; assessments
 // (recommendations) of the lab's VMs at any scope, worked out from their current state.
 
+#include <algorithm>
+
 #include "arm.hpp"
 #include "dftriage/alert/resource_id.hpp"
 #include "modules.hpp"
@@ -31,18 +33,50 @@ std::vector<Json> alerts_under(State& state, const std::string& scope, const std
 
 const std::vector<std::string> k_assessment_versions = {"2021-06-01", "2020-01-01", "2019-01-01-preview"};
 
+// Returns the strings of `p`'s `single` member and of its `plural` list.
+std::vector<std::string> one_or_many(const Json& p, const char* single, const char* plural)
+{
+  std::vector<std::string> out;
+  if (p.contains(single) && p[single].is_string()) {
+    out.push_back(p[single].get<std::string>());
+  }
+  if (p.contains(plural) && p[plural].is_array()) {
+    for (const auto& v : p[plural]) {
+      if (v.is_string()) {
+        out.push_back(v.get<std::string>());
+      }
+    }
+  }
+  return out;
+}
+
+// Whether a destination port range ("*", "22", "3380-3390") holds 22 or 3389.
+bool holds_management_port(const std::string& range)
+{
+  if (range == "*") {
+    return true;
+  }
+  const auto dash = range.find('-');
+  const auto number = [](const std::string& s) {
+    return !s.empty() && s.size() < 6 && s.find_first_not_of("0123456789") == std::string::npos ? std::stoi(s) : -1;
+  };
+  const int low = number(range.substr(0, dash));
+  const int high = dash == std::string::npos ? low : number(range.substr(dash + 1));
+  return low >= 0 && ((low <= 22 && 22 <= high) || (low <= 3389 && 3389 <= high));
+}
+
 bool open_to_internet(const Json& rule)
 {
   const Json& p = rule.value("properties", Json::object());
   if (p.value("direction", "") != "Inbound" || p.value("access", "") != "Allow") {
     return false;
   }
-  const std::string source = p.value("sourceAddressPrefix", "");
-  if (source != "*" && source != "Internet" && source != "0.0.0.0/0") {
-    return false;
-  }
-  const std::string ports = p.value("destinationPortRange", "");
-  return ports == "*" || ports == "22" || ports == "3389";
+  const auto sources = one_or_many(p, "sourceAddressPrefix", "sourceAddressPrefixes");
+  const bool from_internet = std::any_of(sources.begin(), sources.end(), [](const std::string& s) {
+    return s == "*" || s == "Internet" || s == "0.0.0.0/0";
+  });
+  const auto ports = one_or_many(p, "destinationPortRange", "destinationPortRanges");
+  return from_internet && std::any_of(ports.begin(), ports.end(), holds_management_port);
 }
 
 // Returns whether an NSG on one of `vm`'s NICs lets the internet reach its management

@@ -108,6 +108,20 @@ TEST_CASE("lab management-ports finding follows the NSG on the VM's NIC", "[lab]
     REQUIRE(lab.send("PUT", k_nsg1, k_network_version, nsg_put("Internet", "22")).status == 200);
     CHECK(status_of(lab, k_vm1, k_management_ports) == "Unhealthy");
   }
+  SECTION("list forms and port ranges count too")
+  {
+    auto rules = Json::parse(nsg_put("10.0.0.0/8", "443"));
+    auto& p = rules["properties"]["securityRules"][0]["properties"];
+    p.erase("sourceAddressPrefix");
+    p.erase("destinationPortRange");
+    p["sourceAddressPrefixes"] = {"10.0.0.0/8", "Internet"};
+    p["destinationPortRanges"] = {"443", "3380-3390"};
+    REQUIRE(lab.send("PUT", k_nsg1, k_network_version, rules.dump()).status == 200);
+    CHECK(status_of(lab, k_vm1, k_management_ports) == "Unhealthy");
+    p["destinationPortRanges"] = {"443", "8000-9000"};
+    REQUIRE(lab.send("PUT", k_nsg1, k_network_version, rules.dump()).status == 200);
+    CHECK(status_of(lab, k_vm1, k_management_ports) == "Healthy");
+  }
   SECTION("an unrelated port open to the internet is no finding")
   {
     REQUIRE(lab.send("PUT", k_nsg1, k_network_version, nsg_put("*", "443")).status == 200);
