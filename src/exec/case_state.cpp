@@ -96,12 +96,14 @@ void CaseState::apply(const nlohmann::ordered_json& entry)
   } else if (event == "step.done") {
     r.status = "done";
     r.message.clear();
+    r.checked = text_of(entry, "checked");
+    r.note = text_of(entry, "note");
     if (r.mutating && !r.changed) {
       r.changed = true;
       m_changes.push_back(id);
     }
   } else if (event == "step.no-op" || event == "step.declined" || event == "step.refused"
-             || event == "step.failed") {
+             || event == "step.failed" || event == "step.open") {
     r.status = event.substr(5);
     r.message = text_of(entry, "why");
   } else if (event == "undo.started") {

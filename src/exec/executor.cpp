@@ -287,7 +287,8 @@ StepResult Executor::run_read_only(const engine::PlannedStep& step)
       const auto response = send_journaled(request, id, "read");
       const auto path = m_folder.write_evidence(id + (n > 0 ? "-" + std::to_string(n) : ""),
                                                 evidence_of(request, response));
-      m_state.apply(m_journal.append({{"event", "evidence.saved"}, {"step", id}, {"evidence", path}}));
+      m_state.apply(m_journal.append({{"event", "evidence.saved"}, {"step", id}, {"evidence", path},
+                                      {"sha256", journal::sha256_hex(m_folder.read_file(path))}}));
       if (n == 0) {
         result.result = response.body;
       }
@@ -475,7 +476,8 @@ StepResult Executor::run_mutating(const engine::PlannedStep& step)
         auto saved = evidence_of(*last_request, last);
         saved["body"] = answer;
         const auto path = m_folder.write_evidence(id + "-result", saved);
-        m_state.apply(m_journal.append({{"event", "evidence.saved"}, {"step", id}, {"evidence", path}}));
+        m_state.apply(m_journal.append({{"event", "evidence.saved"}, {"step", id}, {"evidence", path},
+                                        {"sha256", journal::sha256_hex(m_folder.read_file(path))}}));
       } else {
         answer = nullptr;
       }

@@ -21,8 +21,10 @@ struct StepRecord
   bool mutating = false;
   std::string reversibility;       // "read-only", "reversible", "irreversible"
   // The last thing that happened: "entered", "done", "no-op", "declined", "refused",
-  // "failed".
+  // "failed", "open" (a manual step a person has not checked off).
   std::string status;
+  std::string checked;             // a manual step's check: "done", "not-applicable" ("" otherwise)
+  std::string note;                // the person's note on a manual step
   std::string message;             // why it failed, was refused, or was a no-op
   std::string pre_image;           // evidence path of the first pre-image captured
   std::string pre_image_sha256;
