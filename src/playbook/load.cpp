@@ -106,14 +106,16 @@ private:
     }
   }
 
-  void check_action(const ActionCall& call, const std::string& ptr)
+  // Returns what the directory knows of the step's action, or nullopt (reported) when
+  // the action is unknown.
+  std::optional<ActionInfo> check_action(const ActionCall& call, const std::string& ptr)
   {
-    const auto info = m_actions.find ? m_actions.find(call.name) : std::nullopt;
+    auto info = m_actions.find ? m_actions.find(call.name) : std::nullopt;
     if (!info) {
       const std::string near = text::closest(call.name, m_actions.names);
       m_reader.error(child(ptr, "name"), "unknown action " + text::quote(call.name)
                                            + (near.empty() ? "" : "; did you mean \"" + near + "\"?"));
-      return;
+      return std::nullopt;
     }
     for (const auto& [name, value] : call.params) {
       const std::string at = child(child(ptr, "params"), name);
@@ -131,6 +133,7 @@ private:
         m_reader.error(child(ptr, "params"), "action " + call.name + " needs parameter \"" + required + "\"");
       }
     }
+    return info;
   }
 
   void check_step(Phase phase, std::size_t index, const std::string& ptr)
@@ -142,8 +145,12 @@ private:
     for (std::size_t i = 0; i < step.ask.size(); ++i) {
       check_input(step.ask[i], child(child(ptr, "ask"), i));
     }
-    if (step.action) {
-      check_action(*step.action, child(ptr, "action"));
+    const auto info = step.action ? check_action(*step.action, child(ptr, "action")) : std::nullopt;
+    if (!step.shows.empty() && !step.action) {
+      m_reader.error(child(ptr, "shows"), "\"shows\" needs an action whose result it shows");
+    } else if (!step.shows.empty() && info && info->changes) {
+      m_reader.error(child(ptr, "shows"), "\"shows\" goes with an action that reads; " + step.action->name
+                                            + " changes something");
     }
     if (!step.go_to.empty()) {
       check_goto(step, child(ptr, "goto"));

@@ -28,6 +28,9 @@ private:
   Condition condition(const nlohmann::ordered_json& j, const std::string& ptr, int depth);
   Input input(const nlohmann::ordered_json& j, const std::string& ptr);
   Step step(const nlohmann::ordered_json& j, const std::string& ptr);
+  std::vector<Show> shows(const nlohmann::ordered_json& j, const std::string& ptr);
+  Show show(const nlohmann::ordered_json& j, const std::string& ptr);
+  std::string result_path(const nlohmann::ordered_json& j, const std::string& ptr);
   void match(const nlohmann::ordered_json& j, const std::string& ptr, MatchRule& out);
 
   std::string m_source;

@@ -4,6 +4,7 @@
 
 #include <array>
 #include <functional>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -73,6 +74,25 @@ struct ActionCall
   std::vector<std::pair<std::string, Value>> params;
 };
 
+// Something a step shows from its action's result when the walk has run it, so that the
+// responder sees what the guidance asks them to note or judge. Paths are result paths as
+// in {{results.<step>.<path>}}: "properties.tags.Owner", "value[0].id", "value[*].name".
+struct Show
+{
+  enum class Kind {
+    value,  // the value at `path`
+    list,   // the first `max` items of the array at `path`, each by its `fields`, and the count
+    table,  // the first `max` rows of the Log Analytics table at `path`, its `fields` columns
+    lines,  // the first `max` lines of the text (or texts) at `path`
+  };
+  Kind kind = Kind::value;
+  std::string path;
+  // list: paths into each item (none: the item itself); table: column names (none: all).
+  std::vector<std::string> fields;
+  std::size_t max = 0;  // list, table, lines: at least 1 (the reader fills in the default)
+  Text label;
+};
+
 struct Step
 {
   std::string id;
@@ -84,6 +104,7 @@ struct Step
   std::string go_to;  // after the step: "<phase>" or "<phase>/<step id>"; "" to go on
   bool stop = false;  // after the step: the walk ends here
   Text stop_reason;
+  std::vector<Show> shows;  // what the walk shows of the action's result
 };
 
 struct Requirement
@@ -144,6 +165,9 @@ struct ActionInfo
 {
   std::vector<std::string> params;
   std::vector<std::string> required;
+  // True for an action that changes something (reversible or irreversible): a step that
+  // takes it may not declare "shows", which are for reads and inspections.
+  bool changes = false;
 };
 struct ActionDirectory
 {
@@ -153,8 +177,9 @@ struct ActionDirectory
 
 // Loads a playbook from its JSON text, in three stages: read (reject unknown keys and
 // wrong types), resolve (inputs, steps, forward goto targets and actions must exist;
-// action parameters must be known and the required ones given), compile (the
-// Playbook). Never throws for bad content: every problem is an Issue.
+// action parameters must be known and the required ones given; "shows" only on a step
+// whose action reads), compile (the Playbook). Never throws for bad content: every
+// problem is an Issue.
 LoadResult load_playbook(std::string_view text, std::string_view source,
                          const ActionDirectory& actions);
 

@@ -153,3 +153,150 @@ TEST_CASE("glob_match")
   CHECK(glob_match("K?_*", "KV_x"));
   CHECK_FALSE(glob_match("KV_*", "SIMULATED_KV_TORAccess"));
 }
+
+namespace {
+
+// demo.read reads; demo.change changes something (a step showing its result is refused).
+ActionDirectory show_actions()
+{
+  ActionDirectory d;
+  d.names = {"demo.read", "demo.change"};
+  d.find = [](std::string_view name) -> std::optional<ActionInfo> {
+    if (name == "demo.read" || name == "demo.change") {
+      return ActionInfo{{"vault"}, {"vault"}, name == "demo.change"};
+    }
+    return std::nullopt;
+  };
+  return d;
+}
+
+// A playbook whose one step reads with `action` and declares `shows` (a JSON array).
+std::string playbook_showing(const std::string& shows, const std::string& action = "demo.read")
+{
+  return R"({
+  "id": "demo", "title": "Demo", "version": "1.0.0", "lastReviewed": "2026-11-28",
+  "match": {"alertTypes": ["KV_*"]},
+  "phases": {
+    "contact": [{"id": "read-tags", "title": "Tags", "guidance": "Note the owner.",
+                 "action": {"name": ")" + action + R"(", "params": {"vault": "{{alert.resourceId}}"}},
+                 "shows": )" + shows + R"(}]
+  }})";
+}
+
+std::vector<std::string> show_errors(const std::string& text)
+{
+  std::vector<std::string> out;
+  for (const auto& issue : load_playbook(text, "p.json", show_actions()).issues) {
+    out.push_back(issue.to_string());
+  }
+  return out;
+}
+
+} // namespace
+
+TEST_CASE("a step declares what it shows of its result")
+{
+  const auto result = load_playbook(playbook_showing(R"json([
+    {"path": "properties.tags.Owner", "label": {"en": "Owner (tag)", "zh-CN": "负责人（标签）"}},
+    {"list": "value", "item": ["name", "properties.attributes.enabled"], "max": 3, "label": "Versions"},
+    {"list": "value[*].name", "label": "Names"},
+    {"table": "tables[0]", "columns": ["OperationName", "requestUri_s"], "label": "Audit log"},
+    {"lines": "value[*].message", "max": 20, "label": "Output"}
+  ])json"),
+                                    "p.json", show_actions());
+  INFO((result.issues.empty() ? "" : result.issues.front().to_string()));
+  REQUIRE(result.playbook);
+  const auto& shows = result.playbook->steps(Phase::contact).at(0).shows;
+  REQUIRE(shows.size() == 5);
+  CHECK(shows[0].kind == Show::Kind::value);
+  CHECK(shows[0].path == "properties.tags.Owner");
+  CHECK(shows[0].label.in(Lang::zh_cn) == "负责人（标签）");
+  CHECK(shows[0].max == 0);
+  CHECK(shows[1].kind == Show::Kind::list);
+  CHECK(shows[1].path == "value");
+  CHECK(shows[1].fields == std::vector<std::string>{"name", "properties.attributes.enabled"});
+  CHECK(shows[1].max == 3);
+  CHECK(shows[2].fields.empty());
+  CHECK(shows[2].max == 5);  // the default for a list
+  CHECK(shows[3].kind == Show::Kind::table);
+  CHECK(shows[3].fields == std::vector<std::string>{"OperationName", "requestUri_s"});
+  CHECK(shows[3].max == 10);
+  CHECK(shows[4].kind == Show::Kind::lines);
+  CHECK(shows[4].label.in(Lang::en) == "Output");
+  CHECK(shows[4].max == 20);
+}
+
+TEST_CASE("the loader reports each mistake in a show at its JSON pointer")
+{
+  SECTION("unknown key with a suggestion")
+  {
+    CHECK(show_errors(playbook_showing(R"([{"path": "name", "label": "Name"},
+                                           {"list": "value", "items": ["name"], "label": "Items"}])"))
+          == std::vector<std::string>{
+            R"(p.json: /phases/contact/0/shows/1/items: unknown key "items"; did you mean "item"?)"});
+    CHECK(show_errors(playbook_showing(R"([{"path": "name", "labl": "Name"}])"))
+          == std::vector<std::string>{
+            R"(p.json: /phases/contact/0/shows/0/labl: unknown key "labl"; did you mean "label"?)",
+            R"(p.json: /phases/contact/0/shows/0: missing required key "label")"});
+    auto text = playbook_showing(R"([{"path": "name", "label": "Name"}])");
+    text.replace(text.find(R"("shows")"), 7, R"("show")");
+    CHECK(show_errors(text) == std::vector<std::string>{
+            R"(p.json: /phases/contact/0/show: unknown key "show"; did you mean "shows"?)"});
+  }
+  SECTION("wrong types")
+  {
+    CHECK(show_errors(playbook_showing(R"({"path": "name", "label": "Name"})"))
+          == std::vector<std::string>{R"(p.json: /phases/contact/0/shows: expected an array, got an object)"});
+    CHECK(show_errors(playbook_showing(R"(["name"])"))
+          == std::vector<std::string>{R"(p.json: /phases/contact/0/shows/0: expected an object, got a string)"});
+    CHECK(show_errors(playbook_showing(R"([{"path": 3, "label": "Name"}])"))
+          == std::vector<std::string>{R"(p.json: /phases/contact/0/shows/0/path: expected a string, got a number)"});
+    CHECK(show_errors(playbook_showing(R"([{"list": "value", "item": "name", "label": "Items"}])"))
+          == std::vector<std::string>{
+            R"(p.json: /phases/contact/0/shows/0/item: expected an array of result paths, got a string)"});
+    CHECK(show_errors(playbook_showing(R"([{"list": "value", "max": 0, "label": "Items"},
+                                           {"lines": "value", "max": "5", "label": "Lines"}])"))
+          == std::vector<std::string>{
+            R"(p.json: /phases/contact/0/shows/0/max: expected an integer from 1 to 100, got 0)",
+            R"(p.json: /phases/contact/0/shows/1/max: expected an integer from 1 to 100, got a string)"});
+    CHECK(show_errors(playbook_showing(R"([{"path": "name", "label": {"en": "Name", "zh-cn": "名称"}}])"))
+          == std::vector<std::string>{
+            R"(p.json: /phases/contact/0/shows/0/label/zh-cn: unknown key "zh-cn"; did you mean "zh-CN"?)"});
+  }
+  SECTION("paths are result paths")
+  {
+    CHECK(show_errors(playbook_showing(R"([{"path": "/properties/tags", "label": "Tags"},
+                                           {"list": "value", "item": ["name", "a..b"], "label": "Items"}])"))
+          == std::vector<std::string>{
+            R"(p.json: /phases/contact/0/shows/0/path: expected a result path such as "properties.tags" or "value[0].name", got "/properties/tags")",
+            R"(p.json: /phases/contact/0/shows/1/item/1: expected a result path such as "properties.tags" or "value[0].name", got "a..b")"});
+  }
+  SECTION("one kind per show, and the keys that go with it")
+  {
+    CHECK(show_errors(playbook_showing(R"([{"label": "Nothing"}])"))
+          == std::vector<std::string>{
+            R"(p.json: /phases/contact/0/shows/0: a show needs one of "path", "list", "table" or "lines")"});
+    CHECK(show_errors(playbook_showing(R"([{"path": "name", "list": "value", "label": "Both"}])"))
+          == std::vector<std::string>{
+            R"(p.json: /phases/contact/0/shows/0: a show has one of "path", "list", "table" or "lines", got "path" and "list")"});
+    CHECK(show_errors(playbook_showing(R"([{"path": "name", "item": ["id"], "max": 3, "label": "Name"},
+                                           {"table": "tables[0]", "item": ["id"], "label": "Log"},
+                                           {"list": "value", "columns": ["id"], "label": "List"}])"))
+          == std::vector<std::string>{
+            R"(p.json: /phases/contact/0/shows/0/item: "item" goes with "list", not "path")",
+            R"(p.json: /phases/contact/0/shows/0/max: "max" goes with "list", "table" or "lines", not "path")",
+            R"(p.json: /phases/contact/0/shows/1/item: "item" goes with "list", not "table")",
+            R"(p.json: /phases/contact/0/shows/2/columns: "columns" goes with "table", not "list")"});
+  }
+  SECTION("only a step whose action reads shows its result")
+  {
+    CHECK(show_errors(playbook_showing(R"([{"path": "name", "label": "Name"}])", "demo.change"))
+          == std::vector<std::string>{
+            R"(p.json: /phases/contact/0/shows: "shows" goes with an action that reads; demo.change changes something)"});
+    auto text = playbook_showing(R"([{"path": "name", "label": "Name"}])");
+    const auto start = text.find(R"("action")");
+    text.erase(start, text.find("\"shows\"") - start);
+    CHECK(show_errors(text)
+          == std::vector<std::string>{R"(p.json: /phases/contact/0/shows: "shows" needs an action whose result it shows)"});
+  }
+}
