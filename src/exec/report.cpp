@@ -1,12 +1,19 @@
 #include "dftriage/exec/report.hpp"
 
 #include "dftriage/alert/reader.hpp"
+#include "dftriage/engine/library.hpp"
+#include "dftriage/engine/walk.hpp"
 #include "dftriage/exec/case_state.hpp"
 #include "dftriage/journal/journal.hpp"
-#include "dftriage/util/terminal.hpp"
+#include "dftriage/util/error.hpp"
 #include "dftriage/util/text.hpp"
+#include "dftriage/util/time.hpp"
+#include "report_detail.hpp"
 
-#include <map>
+#include <algorithm>
+#include <cctype>
+#include <optional>
+#include <set>
 
 namespace dftriage::exec {
 
@@ -16,64 +23,176 @@ using json = nlohmann::ordered_json;
 
 std::string str(const json& j, const char* key)
 {
+  if (!j.is_object()) {
+    return {};
+  }
   const auto it = j.find(key);
   return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
-// One line of the timeline for a journal entry, or "" for entries that only detail
-// another (requests, answers: they appear under actions and decisions).
-std::string timeline_text(const json& e)
+json or_null(const std::string& s) { return s.empty() ? json(nullptr) : json(s); }
+
+// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+long long days_from_civil(long long y, unsigned m, unsigned d)
 {
-  const std::string event = str(e, "event");
-  const std::string step = str(e, "step");
-  if (event == "case.opened") {
-    return "Case opened (" + str(e, "mode") + ", playbook " + str(e, "playbook") + " " + str(e, "playbookVersion") + ")";
-  }
-  if (event == "case.resumed") {
-    return "Case resumed";
-  }
-  if (event == "case.closed") {
-    return "Case closed: " + str(e, "outcome");
-  }
-  if (event == "step.done") {
-    return step + ": done";
-  }
-  if (event == "step.no-op" || event == "step.refused" || event == "step.failed") {
-    return step + ": " + event.substr(5) + (str(e, "why").empty() ? "" : " (" + str(e, "why") + ")");
-  }
-  if (event == "step.declined") {
-    return step + ": declined";
-  }
-  if (event == "confirmation") {
-    return step + ": confirmed by " + str(e["operator"], "user") + ": " + str(e, "reason");
-  }
-  if (event == "undo.done" || event == "undo.no-op" || event == "undo.failed" || event == "undo.irreversible") {
-    return step + ": " + event + (str(e, "why").empty() ? "" : " (" + str(e, "why") + ")");
-  }
-  return {};
+  y -= m <= 2 ? 1 : 0;
+  const long long era = (y >= 0 ? y : y - 399) / 400;
+  const auto yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<long long>(doe) - 719468;
 }
 
-json alert_summary(const std::string& text)
+// Milliseconds since the epoch of an ISO-8601 time.
+std::optional<long long> epoch_ms(std::string_view s)
 {
-  const auto parsed = alert::parse_alerts(text, "alert.json");
-  if (parsed.alerts.empty()) {
-    return json::object();
+  const auto utc = time::normalise_utc(s);
+  if (!utc || utc->size() < 20) {
+    return std::nullopt;
   }
-  const auto& a = parsed.alerts.front();
-  return {{"id", a.id},
-          {"type", a.alert_type},
-          {"displayName", a.display_name},
-          {"severity", std::string(alert::to_string(a.severity))},
-          {"status", a.status},
-          {"resource", a.resource_id},
-          {"subscription", a.subscription_id},
-          {"compromisedEntity", a.compromised_entity},
-          {"startTime", a.start_time},
-          {"endTime", a.end_time},
-          {"description", a.description}};
+  const std::string& t = *utc;  // YYYY-MM-DDThh:mm:ss[.fraction]Z
+  const auto num = [&](std::size_t at, std::size_t n) { return std::stoll(t.substr(at, n)); };
+  long long ms = 0;
+  if (t[19] == '.') {
+    const std::string fraction = (t.substr(20, t.size() - 21) + "000").substr(0, 3);
+    ms = std::stoll(fraction);
+  }
+  const long long days = days_from_civil(num(0, 4), static_cast<unsigned>(num(5, 2)), static_cast<unsigned>(num(8, 2)));
+  return ((days * 24 + num(11, 2)) * 60 + num(14, 2)) * 60000 + num(17, 2) * 1000 + ms;
+}
+
+json by_of(const json& e)
+{
+  const json& op = e.contains("operator") ? e["operator"] : json::object();
+  return {{"user", str(op, "user")}, {"principal", str(op, "principal")}};
+}
+
+json alert_summary(const alert::Alert* a, const json& opened)
+{
+  if (a == nullptr) {
+    // A case applied from a plan keeps no alert: the journal names it.
+    return {{"id", str(opened, "alertId")}, {"type", str(opened, "alertType")}, {"resource", str(opened, "resource")}};
+  }
+  return {{"id", a->id},
+          {"type", a->alert_type},
+          {"displayName", a->display_name},
+          {"severity", std::string(alert::to_string(a->severity))},
+          {"status", a->status},
+          {"resource", a->resource_id},
+          {"subscription", a->subscription_id},
+          {"compromisedEntity", a->compromised_entity},
+          {"startTime", a->start_time},
+          {"endTime", a->end_time},
+          {"uri", a->alert_uri},
+          {"description", a->description}};
+}
+
+// Members of a journal entry the timeline keeps beside time, event, step and operator.
+constexpr const char* k_timeline_details[] = {"mode", "playbook", "playbookVersion", "outcome", "checked",
+                                              "note", "why", "reason", "to", "steps"};
+
+bool on_timeline(const std::string& event)
+{
+  static const std::set<std::string> k_events = {
+    "case.opened", "case.resumed", "case.closed", "step.done", "step.no-op", "step.refused", "step.failed",
+    "step.declined", "step.open", "step.left", "confirmation", "undo.requested", "undo.done", "undo.no-op",
+    "undo.failed", "undo.irreversible"};
+  return k_events.count(event) != 0;
+}
+
+// The steps of the plan a person does by hand (no action, no question), by id, with
+// their title, in plan order. A notice that only routes the walk is left out when the
+// built-in playbook says so (plan.json does not carry gotos).
+std::vector<std::pair<std::string, std::string>> manual_plan_steps(const json& plan)
+{
+  const playbook::Playbook* playbook = nullptr;
+  const auto library = engine::load_library();
+  if (const auto* p = library.find(str(plan, "playbook")); p != nullptr && p->version == str(plan, "playbookVersion")) {
+    playbook = p;
+  }
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& phase : plan.value("phases", json::array())) {
+    for (const auto& step : phase.value("steps", json::array())) {
+      if (!step.value("action", json()).is_null() || !step.value("asks", json::array()).empty()
+          || str(step, "status") != "planned") {
+        continue;
+      }
+      bool checklist = true;
+      if (playbook != nullptr) {
+        for (const auto ph : playbook::k_phases) {
+          for (const auto& s : playbook->steps(ph)) {
+            if (s.id == str(step, "id")) {
+              checklist = engine::is_checklist(s);
+            }
+          }
+        }
+      }
+      if (checklist) {
+        out.emplace_back(str(step, "id"), str(step, "title"));
+      }
+    }
+  }
+  return out;
+}
+
+json follow_up(const char* kind, const StepRecord* r, const std::string& detail)
+{
+  return {{"kind", kind},
+          {"step", r != nullptr ? json(r->id) : json(nullptr)},
+          {"action", r != nullptr ? or_null(r->action) : json(nullptr)},
+          {"detail", or_null(detail)}};
+}
+
+// Returns `s` quoted for a POSIX shell when it needs it, so a command copies whole.
+std::string shell_quote(const std::string& s)
+{
+  const bool plain = !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || std::string_view("-_./:@%+=,").find(c) != std::string_view::npos;
+  });
+  if (plain) {
+    return s;
+  }
+  std::string out = "'";
+  for (const char c : s) {
+    out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  }
+  return out + "'";
+}
+
+std::vector<detail::EvidenceFile> read_evidence(const journal::CaseFolder& folder, const CaseState& state)
+{
+  std::vector<detail::EvidenceFile> out;
+  for (const auto& id : state.order()) {
+    const auto& r = *state.step(id);
+    auto paths = r.evidence;
+    if (!r.pre_image.empty()) {
+      paths.push_back(r.pre_image);
+    }
+    for (const auto& path : paths) {
+      try {
+        auto content = json::parse(folder.read_file(path), nullptr, false);
+        if (!content.is_discarded()) {
+          out.push_back({id, path, std::move(content)});
+        }
+      } catch (const Error&) {
+        // A missing evidence file is the verifier's finding; the report goes on.
+      }
+    }
+  }
+  return out;
 }
 
 } // namespace
+
+std::optional<long long> milliseconds_between(std::string_view from, std::string_view to)
+{
+  const auto a = epoch_ms(from);
+  const auto b = epoch_ms(to);
+  if (!a || !b) {
+    return std::nullopt;
+  }
+  return *b - *a;
+}
 
 json case_report(const journal::CaseFolder& folder)
 {
@@ -87,68 +206,208 @@ json case_report(const journal::CaseFolder& folder)
     }
   }
   const auto state = CaseState::replay(entries);
+  const auto& opened = state.opened();
+
+  std::string alert_text;
+  try {
+    alert_text = folder.read_file("alert.json");
+  } catch (const Error&) {
+    alert_text.clear();
+  }
+  const auto parsed = alert::parse_alerts(alert_text, "alert.json");
+  const alert::Alert* the_alert = parsed.alerts.empty() ? nullptr : &parsed.alerts.front();
 
   json report;
   report["case"] = folder.dir();
-  report["alert"] = alert_summary(folder.read_file("alert.json"));
-  const auto& opened = state.opened();
-  report["playbook"] = str(opened, "playbook");
-  report["playbookVersion"] = str(opened, "playbookVersion");
-  report["mode"] = str(opened, "mode");
-  report["opened"] = str(opened, "time");
+  report["alert"] = alert_summary(the_alert, opened);
+  report["playbook"] = or_null(str(opened, "playbook"));
+  report["playbookVersion"] = or_null(str(opened, "playbookVersion"));
+  report["mode"] = or_null(str(opened, "mode"));
+  report["cloud"] = or_null(str(opened, "cloud"));
+  report["opened"] = or_null(str(opened, "time"));
+  report["lastEntry"] = entries.empty() ? json(nullptr) : or_null(str(entries.back(), "time"));
   report["closed"] = state.closed();
+  report["resumeCommand"] = "dftriage run --case " + shell_quote(folder.dir());
+  report["undoCommand"] = "dftriage undo " + shell_quote(folder.dir());
   report["journal"] = {{"entries", entries.size()}, {"chainIntact", check.ok}, {"lastHash", check.last_hash}};
   if (!check.ok) {
     report["journal"]["breaksAt"] = check.line;
     report["journal"]["problem"] = check.problem;
   }
-  std::map<std::string, std::string> operators;
+
+  std::vector<std::pair<std::string, std::string>> operators;
+  std::map<std::string, std::pair<std::string, bool>> phase_of;  // step → (phase, mutating)
+  json first_containment;
+  std::string outcome;
+  json undo_request;  // the latest undo.requested
+  std::map<std::string, json> undo_of;
+  std::vector<std::string> undo_order;
   auto timeline = json::array();
+  auto answers = json::array();
   auto decisions = json::array();
+  auto declined = json::array();
+  std::map<std::string, std::string> declined_reason;
+  auto checklist = json::array();
   for (const auto& e : entries) {
-    const auto& op = e.value("operator", json::object());
-    operators[str(op, "user")] = str(op, "principal");
-    if (const auto text = timeline_text(e); !text.empty()) {
-      timeline.push_back({{"time", str(e, "time")}, {"event", str(e, "event")}, {"text", text}});
+    const std::string event = str(e, "event");
+    const std::string step = str(e, "step");
+    const json by = by_of(e);
+    const std::pair<std::string, std::string> who{str(by, "user"), str(by, "principal")};
+    if (!who.first.empty() && std::find(operators.begin(), operators.end(), who) == operators.end()) {
+      operators.push_back(who);
     }
-    if (str(e, "event") == "question.answered") {
+    if (on_timeline(event)) {
+      json t{{"time", str(e, "time")}, {"event", event}, {"step", or_null(step)}};
+      for (const char* key : k_timeline_details) {
+        if (e.contains(key) && !(e[key].is_string() && e[key].get<std::string>().empty())) {
+          t[key] = e[key];
+        }
+      }
+      t["by"] = by;
+      timeline.push_back(std::move(t));
+    }
+    if (event == "case.closed") {
+      outcome = str(e, "outcome");
+    } else if (event == "step.entered" && e.contains("phase")) {
+      phase_of[step] = {str(e, "phase"), e.value("mutating", false)};
+    } else if (event == "step.done" && first_containment.is_null() && phase_of[step].first == "mitigate"
+               && phase_of[step].second) {
+      first_containment = {{"step", step}, {"at", str(e, "time")}};
+    } else if (event == "question.answered") {
+      answers.push_back({{"time", str(e, "time")},
+                         {"question", str(e, "question")},
+                         {"value", e.value("value", json())},
+                         {"source", or_null(str(e, "source"))},
+                         {"by", by}});
+    } else if (event == "confirmation") {
+      const auto* r = state.step(step);
       decisions.push_back({{"time", str(e, "time")},
-                           {"question", str(e, "question")},
-                           {"answer", e.value("value", json())},
-                           {"source", str(e, "source")},
-                           {"by", str(op, "user")}});
-    } else if (str(e, "event") == "confirmation") {
-      decisions.push_back({{"time", str(e, "time")},
-                           {"step", str(e, "step")},
+                           {"step", step},
+                           {"action", r != nullptr ? r->action : ""},
                            {"decision", "carry out the change"},
                            {"reason", str(e, "reason")},
-                           {"by", str(op, "user")}});
+                           {"by", by}});
+    } else if (event == "step.declined") {
+      declined_reason[step] = str(e, "reason");
+      const auto* r = state.step(step);
+      declined.push_back({{"time", str(e, "time")},
+                          {"step", step},
+                          {"action", r != nullptr ? r->action : ""},
+                          {"reason", or_null(str(e, "reason"))},
+                          {"by", by}});
+    } else if (event == "undo.requested") {
+      undo_request = e;
+    } else if (event.rfind("undo.", 0) == 0 && !step.empty()) {
+      // One line per step undone: its latest undo event, and why the undo was asked for.
+      const auto& listed = undo_request.value("steps", json::array());
+      std::string reason = str(e, "reason");
+      if (reason.empty() && (listed.empty() || std::find(listed.begin(), listed.end(), json(step)) != listed.end())) {
+        reason = str(undo_request, "reason");
+      }
+      if (undo_of.count(step) == 0) {
+        undo_order.push_back(step);
+      }
+      auto& u = undo_of[step];
+      if (reason.empty()) {
+        reason = str(u, "reason");  // the undo.started before this one said why
+      }
+      const auto* r = state.step(step);
+      u = {{"step", step},
+           {"action", r != nullptr ? r->action : ""},
+           {"status", event.substr(5)},
+           {"time", str(e, "time")},
+           {"why", or_null(str(e, "why"))},
+           {"reason", or_null(reason)},
+           {"by", undo_request.is_null() ? by : by_of(undo_request)}};
+    }
+    if ((event == "step.done" && e.value("manual", false) && !str(e, "checked").empty()
+         && str(e, "checked") != "notice" && str(e, "checked") != "answered")
+        || (event == "step.open" && e.value("manual", false))) {
+      json item{{"time", str(e, "time")},
+                {"step", step},
+                {"status", event == "step.done" ? str(e, "checked") : "open"},
+                {"note", or_null(str(e, "note"))},
+                {"by", by}};
+      const auto it = std::find_if(checklist.begin(), checklist.end(), [&](const json& c) { return c["step"] == step; });
+      if (it != checklist.end()) {
+        *it = std::move(item);
+      } else {
+        checklist.push_back(std::move(item));
+      }
     }
   }
+  report["outcome"] = or_null(outcome);
+
+  json durations = {{"toFirstContainment", nullptr}, {"total", nullptr}};
+  if (!first_containment.is_null()) {
+    if (const auto ms = milliseconds_between(str(opened, "time"), str(first_containment, "at"))) {
+      first_containment["seconds"] = *ms / 1000;
+      durations["toFirstContainment"] = first_containment;
+    }
+  }
+  if (!entries.empty()) {
+    if (const auto ms = milliseconds_between(str(opened, "time"), str(entries.back(), "time"))) {
+      durations["total"] = {{"seconds", *ms / 1000}, {"until", str(entries.back(), "time")}};
+    }
+  }
+  report["durations"] = std::move(durations);
   report["operators"] = json::array();
   for (const auto& [user, principal] : operators) {
     report["operators"].push_back({{"user", user}, {"principal", principal}});
   }
+
+  const auto evidence_files = read_evidence(folder, state);
+  report["owner"] = detail::find_owner(the_alert != nullptr ? the_alert->resource_id : str(opened, "resource"),
+                                       evidence_files);
+  report["indicators"] = detail::find_indicators(the_alert, json::parse(alert_text, nullptr, false), evidence_files);
   report["timeline"] = std::move(timeline);
+  report["answers"] = std::move(answers);
   report["decisions"] = std::move(decisions);
 
   auto actions = json::array();
   auto evidence = json::array();
-  auto undone = json::array();
   auto follow_ups = json::array();
   for (const auto& id : state.order()) {
     const auto& r = *state.step(id);
+    if (!r.pre_image.empty()) {
+      evidence.push_back({{"step", id}, {"file", r.pre_image}, {"kind", "pre-image"}, {"sha256", r.pre_image_sha256}});
+    }
     for (const auto& path : r.evidence) {
       evidence.push_back({{"step", id}, {"file", path}, {"kind", "result"}});
     }
-    if (!r.pre_image.empty()) {
-      evidence.push_back({{"step", id}, {"file", r.pre_image}, {"kind", "pre-image"}, {"sha256", r.pre_image_sha256}});
+    if (r.status == "failed") {
+      follow_ups.push_back(follow_up("failed", &r, r.message));
+    } else if (r.status == "declined") {
+      follow_ups.push_back(follow_up("declined", &r, declined_reason[id]));
+    } else if (r.status == "refused") {
+      follow_ups.push_back(follow_up("refused", &r, r.message));
+    } else if (r.status == "open") {
+      const auto it = std::find_if(checklist.begin(), checklist.end(), [&](const json& c) { return c["step"] == id; });
+      const std::string note = it != checklist.end() ? str(*it, "note") : "";
+      follow_ups.push_back(follow_up("open", &r, note));
+    } else if (r.status == "entered") {
+      follow_ups.push_back(follow_up("awaiting", &r, r.message));
+    }
+    if (r.request_pending) {
+      follow_ups.push_back(follow_up("unanswered", &r, ""));
+    }
+    if (r.changed && r.reversibility == "irreversible") {
+      follow_ups.push_back(follow_up("irreversible", &r, ""));
+    }
+    if (r.undo_status == "failed") {
+      follow_ups.push_back(follow_up("undo-failed", &r, r.message));
+    } else if (r.undo_status == "started") {
+      follow_ups.push_back(follow_up("undo-unfinished", &r, ""));
     }
     if (r.action.empty()) {
       continue;
     }
-    json action{{"step", id},         {"action", r.action},       {"mutating", r.mutating},
-                {"reversibility", r.reversibility}, {"status", r.status}, {"requestIds", r.request_ids}};
+    json action{{"step", id},
+                {"action", r.action},
+                {"mutating", r.mutating},
+                {"reversibility", r.reversibility},
+                {"status", r.status},
+                {"requestIds", r.request_ids}};
     if (!r.message.empty()) {
       action["message"] = r.message;
     }
@@ -159,145 +418,37 @@ json case_report(const journal::CaseFolder& folder)
       action["undo"] = r.undo_status;
     }
     actions.push_back(std::move(action));
-    if (r.undo_status == "done") {
-      undone.push_back(id);
-    }
-    if (r.status == "failed") {
-      follow_ups.push_back(id + " failed: " + r.message + ". Retry with dftriage run --case, or undo the case.");
-    } else if (r.status == "declined" || r.status == "entered") {
-      follow_ups.push_back(id + " (" + r.action + ") was not carried out: decide on it, then resume the case.");
-    } else if (r.status == "refused") {
-      follow_ups.push_back(id + " was refused: " + r.message);
-    }
-    if (r.changed && r.reversibility == "irreversible") {
-      follow_ups.push_back(id + " (" + r.action + ") cannot be undone by dftriage; record it in the ticket.");
-    }
-    if (r.undo_status == "failed") {
-      follow_ups.push_back(id + ": undo failed: " + r.message);
-    }
   }
   if (!state.closed()) {
-    follow_ups.push_back("The walk did not reach its end: resume with dftriage run --case " + folder.dir() + ".");
+    // The plan's manual tasks the walk never came to are still to be done.
+    json plan;
+    try {
+      plan = json::parse(folder.read_file("plan.json"), nullptr, false);
+    } catch (const Error&) {
+      plan = json();
+    }
+    if (plan.is_object()) {
+      for (const auto& [id, title] : manual_plan_steps(plan)) {
+        if (state.step(id) == nullptr) {
+          auto f = follow_up("not-reached", nullptr, title);
+          f["step"] = id;
+          follow_ups.push_back(std::move(f));
+        }
+      }
+    }
+    follow_ups.push_back(follow_up("unfinished", nullptr, ""));
   }
   report["actions"] = std::move(actions);
-  report["evidence"] = std::move(evidence);
+  report["checklist"] = std::move(checklist);
+  report["declined"] = std::move(declined);
+  auto undone = json::array();
+  for (const auto& id : undo_order) {
+    undone.push_back(std::move(undo_of[id]));
+  }
   report["undone"] = std::move(undone);
+  report["evidence"] = std::move(evidence);
   report["followUps"] = std::move(follow_ups);
   return report;
-}
-
-namespace {
-
-// Escapes text for a Markdown table cell or paragraph: control characters removed,
-// newlines flattened, and the characters Markdown gives meaning escaped.
-std::string md(const std::string& raw)
-{
-  std::string out;
-  for (const char c : terminal::sanitize(raw)) {
-    if (c == '\n' || c == '\r' || c == '\t') {
-      out += ' ';
-    } else if (std::string_view("\\`*_{}[]<>()#+!|~").find(c) != std::string_view::npos) {
-      out += '\\';
-      out += c;
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
-std::string md_value(const json& v)
-{
-  return md(v.is_string() ? v.get<std::string>() : v.dump());
-}
-
-struct Headings
-{
-  const char* title;
-  const char* alert;
-  const char* timeline;
-  const char* decisions;
-  const char* actions;
-  const char* evidence;
-  const char* undone;
-  const char* follow_ups;
-  const char* none;
-  const char* journal_ok;
-  const char* journal_broken;
-};
-
-const Headings k_en{"Incident record",    "Alert",     "Timeline", "Decisions", "Actions", "Evidence",
-                    "Undone",             "Open follow-ups", "None.", "Journal chain intact",
-                    "JOURNAL CHAIN BROKEN"};
-const Headings k_zh{"事件记录", "警报", "时间线", "决定", "操作", "证据", "已撤销", "待跟进事项", "无。",
-                    "日志哈希链完整", "日志哈希链已损坏"};
-
-} // namespace
-
-std::string report_markdown(const json& report, playbook::Lang lang)
-{
-  const Headings& h = lang == playbook::Lang::zh_cn ? k_zh : k_en;
-  const auto& a = report["alert"];
-  std::string out = "# " + std::string(h.title) + ": " + md(str(a, "type")) + "\n\n";
-  out += "- Case: " + md(str(report, "case")) + "\n";
-  out += "- Playbook: " + md(str(report, "playbook")) + " " + md(str(report, "playbookVersion")) + " (" +
-         md(str(report, "mode")) + ")\n";
-  const auto& j = report["journal"];
-  out += "- " + std::string(j.value("chainIntact", false) ? h.journal_ok : h.journal_broken) + ": "
-         + std::to_string(j.value("entries", 0)) + " entries, last " + md(str(j, "lastHash")) + "\n";
-  for (const auto& op : report["operators"]) {
-    out += "- Operator: " + md(str(op, "user")) + (str(op, "principal").empty() ? "" : " as " + md(str(op, "principal")))
-           + "\n";
-  }
-  out += "\n## " + std::string(h.alert) + "\n\n| | |\n|---|---|\n";
-  for (const char* key : {"id", "type", "displayName", "severity", "status", "resource", "compromisedEntity",
-                          "startTime", "endTime"}) {
-    out += "| " + std::string(key) + " | " + md(str(a, key)) + " |\n";
-  }
-  out += "\n## " + std::string(h.timeline) + "\n\n";
-  for (const auto& t : report["timeline"]) {
-    out += "- " + md(str(t, "time")) + " " + md(str(t, "text")) + "\n";
-  }
-  out += "\n## " + std::string(h.decisions) + "\n\n";
-  if (report["decisions"].empty()) {
-    out += std::string(h.none) + "\n";
-  }
-  for (const auto& d : report["decisions"]) {
-    if (d.contains("question")) {
-      out += "- " + md(str(d, "question")) + " = " + md_value(d["answer"]) + " (" + md(str(d, "source")) + ")\n";
-    } else {
-      out += "- " + md(str(d, "step")) + ": " + md(str(d, "decision")) + ", by " + md(str(d, "by")) + ": "
-             + md(str(d, "reason")) + "\n";
-    }
-  }
-  out += "\n## " + std::string(h.actions) + "\n\n| Step | Action | Status | Undo | Request IDs |\n|---|---|---|---|---|\n";
-  for (const auto& act : report["actions"]) {
-    std::string ids;
-    for (const auto& id : act["requestIds"]) {
-      ids += (ids.empty() ? "" : " ") + md_value(id);
-    }
-    out += "| " + md(str(act, "step")) + " | " + md(str(act, "action")) + (act.value("mutating", false) ? " (change)" : "")
-           + " | " + md(str(act, "status")) + " | " + md(str(act, "undo")) + " | " + ids + " |\n";
-  }
-  out += "\n## " + std::string(h.evidence) + "\n\n";
-  for (const auto& e : report["evidence"]) {
-    out += "- " + md(str(e, "file")) + " (" + md(str(e, "step")) + ", " + md(str(e, "kind")) + ")\n";
-  }
-  out += "\n## " + std::string(h.undone) + "\n\n";
-  if (report["undone"].empty()) {
-    out += std::string(h.none) + "\n";
-  }
-  for (const auto& u : report["undone"]) {
-    out += "- " + md_value(u) + "\n";
-  }
-  out += "\n## " + std::string(h.follow_ups) + "\n\n";
-  if (report["followUps"].empty()) {
-    out += std::string(h.none) + "\n";
-  }
-  for (const auto& f : report["followUps"]) {
-    out += "- " + md_value(f) + "\n";
-  }
-  return out;
 }
 
 } // namespace dftriage::exec
