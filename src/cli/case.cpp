@@ -1,9 +1,10 @@
-// `dftriage case verify DIR`: checks a case journal's hash chain.
+// `dftriage case verify DIR`: checks a case folder against its journal (the hash chain
+// and every file the journal vouches for) and renders what journal::verify_case found.
 
 #include "command.hpp"
 #include "dftriage/cli/output.hpp"
 #include "dftriage/journal/case_folder.hpp"
-#include "dftriage/journal/journal.hpp"
+#include "dftriage/journal/verify_case.hpp"
 #include "dftriage/util/error.hpp"
 #include "dftriage/util/terminal.hpp"
 
@@ -13,35 +14,112 @@ namespace dftriage::cli {
 
 namespace {
 
+using journal::FileStatus;
+
 struct CaseOptions
 {
   std::string dir;
   std::string output;
 };
 
+std::string line_note(const journal::FileCheck& file) { return " (line " + std::to_string(file.line) + ")"; }
+
+// Returns the text line for a file that needs one, or "" for a file that matches.
+std::string file_text(const journal::FileCheck& file)
+{
+  const std::string path = terminal::sanitize(file.path) + ": ";
+  const std::string detail = terminal::sanitize(file.detail);
+  switch (file.status) {
+  case FileStatus::ok:
+    return "";
+  case FileStatus::altered:
+    return path + (detail.empty() ? "SHA-256 differs from the journal" : "cannot be checked: " + detail)
+           + line_note(file) + "\n";
+  case FileStatus::missing:
+    return path + "missing" + (detail.empty() ? "" : ": " + detail) + line_note(file) + "\n";
+  case FileStatus::extra:
+    return path + "not in the journal\n";
+  case FileStatus::unhashed:
+    return path + "not hashed (older case)" + line_note(file) + "\n";
+  }
+  return "";
+}
+
+std::string verdict_text(const journal::CaseCheck& check)
+{
+  const std::size_t vouched = check.files.size() - check.count(FileStatus::extra);
+  if (check.ok()) {
+    const std::size_t unhashed = check.count(FileStatus::unhashed);
+    return "case intact: the chain holds and the " + std::to_string(vouched) + " file(s) the journal vouches for "
+           + (unhashed == 0 ? "match it" : "are there (" + std::to_string(unhashed) + " not hashed: older case)")
+           + "\n";
+  }
+  std::string problems;
+  auto add = [&problems](const std::string& part) { problems += (problems.empty() ? "" : ", ") + part; };
+  if (!check.chain.ok) {
+    add("the chain breaks at line " + std::to_string(check.chain.line));
+  }
+  const std::pair<FileStatus, const char*> kinds[] = {
+    {FileStatus::altered, " altered"}, {FileStatus::missing, " missing"}, {FileStatus::extra, " not in the journal"}};
+  for (const auto& [status, words] : kinds) {
+    if (const std::size_t n = check.count(status); n > 0) {
+      add(std::to_string(n) + " file(s)" + words);
+    }
+  }
+  return "case damaged: " + problems + "\n";
+}
+
+nlohmann::ordered_json check_json(const journal::CaseFolder& folder, const journal::CaseCheck& check)
+{
+  nlohmann::ordered_json chain{
+    {"journal", folder.journal_path()}, {"ok", check.chain.ok}, {"entries", check.chain.entries}};
+  if (!check.chain.ok) {
+    chain["line"] = check.chain.line;
+    chain["problem"] = check.chain.problem;
+  }
+  chain["lastHash"] = check.chain.last_hash;
+  auto files = nlohmann::ordered_json::array();
+  for (const auto& file : check.files) {
+    nlohmann::ordered_json item{{"path", file.path}, {"status", journal::to_string(file.status)}};
+    item["line"] = file.line == 0 ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(file.line);
+    if (file.status == FileStatus::altered && !file.actual.empty()) {
+      item["sha256"] = file.recorded;
+      item["actualSha256"] = file.actual;
+    }
+    if (!file.detail.empty()) {
+      item["detail"] = file.detail;
+    }
+    files.push_back(std::move(item));
+  }
+  return {{"chain", std::move(chain)}, {"files", std::move(files)}, {"ok", check.ok()}};
+}
+
 ExitStatus run_verify(const CaseOptions& options)
 {
   const auto format = choose_output_format(options.output, {OutputFormat::text, OutputFormat::json});
   const auto folder = journal::CaseFolder::open_existing(options.dir);
-  const auto check = journal::verify(folder.read_file("journal.jsonl"));
+  const auto check = journal::verify_case(folder);
   Writer writer(stdout);
   if (format == OutputFormat::json) {
-    nlohmann::ordered_json out{{"journal", folder.journal_path()}, {"ok", check.ok}, {"entries", check.entries}};
-    if (!check.ok) {
-      out["line"] = check.line;
-      out["problem"] = check.problem;
-    }
-    out["lastHash"] = check.last_hash;
-    writer.write(out.dump(2) + "\n");
-  } else if (check.ok) {
-    writer.write(terminal::sanitize(folder.journal_path()) + ": " + std::to_string(check.entries)
-                 + " entries, chain intact (last " + check.last_hash + ")\n");
+    writer.write(check_json(folder, check).dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace)
+                 + "\n");
   } else {
-    writer.write(terminal::sanitize(folder.journal_path()) + ":" + std::to_string(check.line) + ": chain breaks: "
-                 + check.problem + " (" + std::to_string(check.entries) + " entries before it verify)\n");
+    const auto& chain = check.chain;
+    if (chain.ok) {
+      writer.write(terminal::sanitize(folder.journal_path()) + ": " + std::to_string(chain.entries)
+                   + " entries, chain intact (last " + chain.last_hash + ")\n");
+    } else {
+      writer.write(terminal::sanitize(folder.journal_path()) + ":" + std::to_string(chain.line)
+                   + ": chain breaks: " + chain.problem + " (" + std::to_string(chain.entries)
+                   + " entries before it verify)\n");
+    }
+    for (const auto& file : check.files) {
+      writer.write(file_text(file));
+    }
+    writer.write(verdict_text(check));
   }
   writer.flush();
-  return check.ok ? ExitStatus::success : ExitStatus::input_rejected;
+  return check.ok() ? ExitStatus::success : ExitStatus::input_rejected;
 }
 
 } // namespace
@@ -51,7 +129,9 @@ void add_case(CLI::App& app, Invocation& invocation)
   auto options = std::make_shared<CaseOptions>();
   auto* sub = app.add_subcommand("case", "Inspect case folders");
   sub->require_subcommand(1);
-  auto* verify = sub->add_subcommand("verify", "Check a case journal's hash chain and say where it breaks");
+  auto* verify = sub->add_subcommand(
+    "verify", "Check a case folder against its journal: the hash chain, every file it vouches for "
+              "(alert.json, pre-images, evidence) and no evidence it never named; exits 3 when damaged");
   verify->add_option("DIR", options->dir, "The case folder")->required();
   verify->add_option("-o,--output", options->output, "Output format: text, json");
   verify->callback([options, &invocation] { invocation.action = [options] { return run_verify(*options); }; });

@@ -11,6 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+
 namespace dftriage::journal {
 
 namespace {
@@ -161,6 +163,28 @@ std::string CaseFolder::read_file(const std::string& relative) const
   }
   ::close(fd);
   return text;
+}
+
+bool CaseFolder::has_file(const std::string& relative) const
+{
+  struct stat st{};
+  return ::stat((m_dir + "/" + relative).c_str(), &st) == 0;
+}
+
+std::vector<std::string> CaseFolder::evidence_files() const
+{
+  std::vector<std::string> names;
+  if (DIR* d = ::opendir((m_dir + "/evidence").c_str())) {
+    while (const dirent* e = ::readdir(d)) {
+      const std::string name = e->d_name;
+      if (name != "." && name != "..") {
+        names.push_back("evidence/" + name);
+      }
+    }
+    ::closedir(d);
+  }
+  std::sort(names.begin(), names.end());
+  return names;
 }
 
 std::string CaseFolder::write_evidence(std::string_view name, const nlohmann::ordered_json& value)

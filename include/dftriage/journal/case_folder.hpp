@@ -13,6 +13,7 @@
 #include <chrono>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace dftriage::journal {
 
@@ -39,6 +40,11 @@ public:
   void write_file(const std::string& relative, std::string_view content) const;
   // Reads `relative`; throws Error when it cannot.
   std::string read_file(const std::string& relative) const;
+  // Returns true when `relative` exists in the folder (a symbolic link: when its target does).
+  bool has_file(const std::string& relative) const;
+  // Returns every entry of the evidence folder but "." and ".." (hidden and temporary
+  // files too) as "evidence/<name>", sorted by name; empty when there is no evidence folder.
+  std::vector<std::string> evidence_files() const;
   // Writes `value` (secrets redacted) as evidence/<NNN>-<safe name>.json and returns
   // the relative path.
   std::string write_evidence(std::string_view name, const nlohmann::ordered_json& value);

@@ -1,5 +1,6 @@
 #include "dftriage/journal/case_folder.hpp"
 #include "dftriage/journal/journal.hpp"
+#include "dftriage/journal/verify_case.hpp"
 #include "dftriage/util/error.hpp"
 
 #include <catch2/catch.hpp>
@@ -10,6 +11,7 @@
 #include <sstream>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <vector>
 
 using namespace dftriage::journal;
 using Json = nlohmann::ordered_json;
@@ -172,4 +174,161 @@ TEST_CASE("case folder names cannot be steered by the alert ID")
   CHECK(safe_name(std::string(300, 'a')).size() == 64);
   CHECK(default_case_dir("2517_5f0c", std::chrono::system_clock::from_time_t(1795867200))
         == "cases/2517_5f0c-20261128T120000Z");
+}
+
+namespace {
+
+// A case as a run leaves it: alert.json (hashed in case.opened), plan.json, a pre-image
+// on line 2, a read's evidence on line 3 and an older case's unhashed evidence on line 4.
+struct SampleCase
+{
+  TempDir temp;
+  std::string dir = temp.path + "/case";
+  CaseFolder folder = CaseFolder::create(dir);
+  std::string pre_image;
+  std::string evidence;
+  std::string older;
+
+  SampleCase()
+  {
+    const std::string alert = R"({"alertId": "a1"})" "\n";
+    folder.write_file("alert.json", alert);
+    folder.write_file("plan.json", "{}\n");
+    pre_image = folder.write_evidence("enable-firewall-pre-image", Json{{"status", 200}});
+    evidence = folder.write_evidence("read-vault", Json{{"status", 200}, {"body", {{"name", "kv1"}}}});
+    older = folder.write_evidence("read-logs", Json::array());
+    Journal j(folder.journal_path(), {"alice@ws", ""}, fixed_clock());
+    j.append({{"event", "case.opened"}, {"alertId", "a1"}, {"alertSha256", sha256_hex(alert)}});
+    j.append({{"event", "pre-image.captured"}, {"step", "enable-firewall"}, {"evidence", pre_image},
+              {"sha256", sha256_hex(folder.read_file(pre_image))}});
+    j.append({{"event", "evidence.saved"}, {"step", "read-vault"}, {"evidence", evidence},
+              {"sha256", sha256_hex(folder.read_file(evidence))}});
+    j.append({{"event", "evidence.saved"}, {"step", "read-logs"}, {"evidence", older}});
+  }
+
+  void edit(const std::string& relative, const std::string& from, const std::string& to) const
+  {
+    std::string text = slurp(dir + "/" + relative);
+    REQUIRE(text.find(from) != std::string::npos);
+    text.replace(text.find(from), from.size(), to);
+    spit(dir + "/" + relative, text);
+  }
+};
+
+// Returns "path status line" for each file the check lists.
+std::vector<std::string> listing(const CaseCheck& check)
+{
+  std::vector<std::string> out;
+  for (const auto& f : check.files) {
+    out.push_back(f.path + " " + std::string(to_string(f.status)) + " " + std::to_string(f.line));
+  }
+  return out;
+}
+
+} // namespace
+
+TEST_CASE("verify_case checks every file the journal vouches for", "[journal][verify_case]")
+{
+  SampleCase c;
+  const std::vector<std::string> intact = {"alert.json ok 1", "evidence/001-enable-firewall-pre-image.json ok 2",
+                                           "evidence/002-read-vault.json ok 3", "evidence/003-read-logs.json unhashed 4"};
+
+  SECTION("an intact case, plan.json rewritten, is ok; older unhashed evidence only has to exist")
+  {
+    c.folder.write_file("plan.json", R"({"rewritten": true})" "\n");
+    const auto check = verify_case(c.folder);
+    CHECK(check.chain.ok);
+    CHECK(check.chain.entries == 4);
+    CHECK(listing(check) == intact);
+    CHECK(check.files[1].recorded == check.files[1].actual);
+    CHECK(check.ok());
+  }
+  SECTION("an altered pre-image")
+  {
+    c.edit(c.pre_image, "200", "404");
+    const auto check = verify_case(c.folder);
+    CHECK(check.chain.ok);
+    CHECK(listing(check)[1] == "evidence/001-enable-firewall-pre-image.json altered 2");
+    CHECK(check.files[1].actual == sha256_hex(slurp(c.dir + "/" + c.pre_image)));
+    CHECK(check.files[1].recorded != check.files[1].actual);
+    CHECK(check.count(FileStatus::altered) == 1);
+    CHECK_FALSE(check.ok());
+  }
+  SECTION("altered evidence")
+  {
+    c.edit(c.evidence, "kv1", "kv2");
+    const auto check = verify_case(c.folder);
+    CHECK(listing(check)[2] == "evidence/002-read-vault.json altered 3");
+    CHECK(check.count(FileStatus::altered) == 1);
+    CHECK_FALSE(check.ok());
+  }
+  SECTION("an altered alert.json")
+  {
+    c.edit("alert.json", "a1", "a2");
+    const auto check = verify_case(c.folder);
+    CHECK(listing(check)[0] == "alert.json altered 1");
+    CHECK_FALSE(check.ok());
+  }
+  SECTION("missing files, hashed or not")
+  {
+    std::filesystem::remove(c.dir + "/" + c.evidence);
+    std::filesystem::remove(c.dir + "/" + c.older);
+    const auto check = verify_case(c.folder);
+    CHECK(listing(check)
+          == std::vector<std::string>{"alert.json ok 1", "evidence/001-enable-firewall-pre-image.json ok 2",
+                                      "evidence/002-read-vault.json missing 3", "evidence/003-read-logs.json missing 4"});
+    CHECK(check.files[2].actual.empty());
+    CHECK_FALSE(check.ok());
+  }
+  SECTION("a file in the evidence folder that no entry names")
+  {
+    c.folder.write_file("evidence/004-planted.json", "{}\n");
+    spit(c.dir + "/evidence/.hidden", "x");
+    const auto check = verify_case(c.folder);
+    auto expected = intact;
+    expected.push_back("evidence/.hidden extra 0");
+    expected.push_back("evidence/004-planted.json extra 0");
+    CHECK(listing(check) == expected);
+    CHECK(check.count(FileStatus::extra) == 2);
+    CHECK_FALSE(check.ok());
+  }
+}
+
+TEST_CASE("verify_case on older and damaged journals", "[journal][verify_case]")
+{
+  TempDir temp;
+  auto folder = CaseFolder::create(temp.path + "/case");
+  Journal j(folder.journal_path(), {"alice@ws", ""}, fixed_clock());
+
+  SECTION("without alertSha256 alert.json is not hashed but must exist")
+  {
+    j.append({{"event", "case.opened"}, {"alertId", "a1"}});
+    CHECK(listing(verify_case(folder)) == std::vector<std::string>{"alert.json missing 1"});
+    folder.write_file("alert.json", "{}\n");
+    const auto check = verify_case(folder);
+    CHECK(listing(check) == std::vector<std::string>{"alert.json unhashed 1"});
+    CHECK(check.ok());
+  }
+  SECTION("a path outside the case folder is never opened")
+  {
+    j.append({{"event", "evidence.saved"}, {"evidence", "../../etc/hostname"}, {"sha256", sha256_hex("")}});
+    const auto check = verify_case(folder);
+    CHECK(listing(check) == std::vector<std::string>{"../../etc/hostname missing 1"});
+    CHECK(check.files[0].detail == "the journal names a path outside the case folder");
+    CHECK_FALSE(check.ok());
+  }
+  SECTION("a broken chain fails the case even when every file matches")
+  {
+    folder.write_file("alert.json", "{}\n");
+    j.append({{"event", "case.opened"}, {"alertId", "a1"}, {"alertSha256", sha256_hex("{}\n")}});
+    j.append({{"event", "case.closed"}});
+    std::string text = slurp(folder.journal_path());
+    text.replace(text.find("a1"), 2, "a2");
+    spit(folder.journal_path(), text);
+    const auto check = verify_case(folder);
+    CHECK_FALSE(check.chain.ok);
+    CHECK(check.chain.line == 2);
+    CHECK(listing(check) == std::vector<std::string>{"alert.json ok 1"});
+    CHECK_FALSE(check.ok());
+  }
 }

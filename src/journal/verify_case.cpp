@@ -1,0 +1,139 @@
+#include "dftriage/journal/verify_case.hpp"
+
+#include "dftriage/util/error.hpp"
+#include "dftriage/util/text.hpp"
+
+#include <algorithm>
+#include <set>
+
+namespace dftriage::journal {
+
+namespace {
+
+using json = nlohmann::ordered_json;
+
+std::string text_of(const json& entry, const char* key)
+{
+  const auto it = entry.find(key);
+  return it != entry.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+// A journal could name any path; only one that stays inside the case folder is opened.
+bool inside_folder(const std::string& relative)
+{
+  if (relative.empty() || relative.front() == '/') {
+    return false;
+  }
+  std::size_t start = 0;
+  while (start <= relative.size()) {
+    const std::size_t slash = relative.find('/', start);
+    const std::size_t end = slash == std::string::npos ? relative.size() : slash;
+    if (relative.compare(start, end - start, "..") == 0) {
+      return false;
+    }
+    start = end + 1;
+  }
+  return true;
+}
+
+// Checks one file the entry on `line` vouches for with `recorded` ("" when it records
+// no SHA-256).
+FileCheck check_file(const CaseFolder& folder, const std::string& path, const std::string& recorded,
+                     std::size_t line)
+{
+  FileCheck file{path, FileStatus::ok, line, recorded, {}, {}};
+  if (!inside_folder(path)) {
+    file.status = FileStatus::missing;
+    file.detail = "the journal names a path outside the case folder";
+    return file;
+  }
+  if (!folder.has_file(path)) {
+    file.status = FileStatus::missing;
+    return file;
+  }
+  try {
+    file.actual = sha256_hex(folder.read_file(path));
+  } catch (const Error& e) {
+    file.status = FileStatus::altered;
+    file.detail = e.what();
+    return file;
+  }
+  if (recorded.empty()) {
+    file.status = FileStatus::unhashed;
+  } else if (text::to_lower(recorded) != file.actual) {
+    file.status = FileStatus::altered;
+  }
+  return file;
+}
+
+} // namespace
+
+std::string_view to_string(FileStatus status)
+{
+  switch (status) {
+  case FileStatus::ok:
+    return "ok";
+  case FileStatus::altered:
+    return "altered";
+  case FileStatus::missing:
+    return "missing";
+  case FileStatus::extra:
+    return "extra";
+  case FileStatus::unhashed:
+    return "unhashed";
+  }
+  return "ok";
+}
+
+bool CaseCheck::ok() const
+{
+  return chain.ok && count(FileStatus::altered) == 0 && count(FileStatus::missing) == 0
+         && count(FileStatus::extra) == 0;
+}
+
+std::size_t CaseCheck::count(FileStatus status) const
+{
+  return static_cast<std::size_t>(
+    std::count_if(files.begin(), files.end(), [status](const FileCheck& f) { return f.status == status; }));
+}
+
+CaseCheck verify_case(const CaseFolder& folder)
+{
+  const std::string text = folder.read_file("journal.jsonl");
+  CaseCheck result;
+  result.chain = verify(text);
+
+  std::set<std::string> named;
+  bool opened = false;
+  std::size_t line_no = 0;
+  std::string_view rest = text;
+  // A last line without its newline is a write cut short; the chain reports it.
+  for (std::size_t end = rest.find('\n'); end != std::string_view::npos; end = rest.find('\n')) {
+    ++line_no;
+    const json entry = json::parse(rest.substr(0, end), nullptr, false);
+    rest.remove_prefix(end + 1);
+    if (entry.is_discarded() || !entry.is_object()) {
+      continue;
+    }
+    const std::string event = text_of(entry, "event");
+    if (event == "case.opened" && !opened) {
+      opened = true;
+      named.insert("alert.json");
+      result.files.push_back(check_file(folder, "alert.json", text_of(entry, "alertSha256"), line_no));
+    } else if (event == "pre-image.captured" || event == "evidence.saved") {
+      const std::string path = text_of(entry, "evidence");
+      if (!path.empty()) {
+        named.insert(path);
+        result.files.push_back(check_file(folder, path, text_of(entry, "sha256"), line_no));
+      }
+    }
+  }
+  for (const auto& path : folder.evidence_files()) {
+    if (named.count(path) == 0) {
+      result.files.push_back({path, FileStatus::extra, 0, {}, {}, {}});
+    }
+  }
+  return result;
+}
+
+} // namespace dftriage::journal
