@@ -8,6 +8,8 @@
 #include "dftriage/util/text.hpp"
 
 #include <algorithm>
+#include <cctype>
+#include <ctime>
 #include <optional>
 
 namespace dftriage::cli {
@@ -22,6 +24,8 @@ using terminal::Colour;
 constexpr std::size_t k_value_width = 100;  // code points of one value
 constexpr std::size_t k_line_width = 160;   // code points of one line of output
 constexpr std::size_t k_cell_width = 48;    // code points of a table cell in the generic view
+constexpr std::size_t k_field_width = 72;   // code points of one field of a list item with several
+constexpr std::size_t k_id_head = 20;       // code points kept before the "…" in a long ID
 constexpr std::size_t k_generic_items = 5;
 constexpr std::size_t k_generic_rows = 5;
 constexpr std::size_t k_generic_columns = 6;
@@ -31,19 +35,29 @@ const std::string k_separator = " · ";
 
 std::string tr(Lang lang, const char* en, const char* zh_cn) { return lang == Lang::zh_cn ? zh_cn : en; }
 
-// Returns `s` (valid UTF-8) cut to `width` code points, the last one "…" when cut.
+// Returns `s` (valid UTF-8) within `width` code points: prose cut at the end with "…";
+// a value without spaces (an ID, a URL) cut in the middle, since its end names the thing.
 std::string cut(const std::string& s, std::size_t width)
 {
   const auto starts_point = [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; };
-  if (static_cast<std::size_t>(std::count_if(s.begin(), s.end(), starts_point)) <= width) {
+  const auto points = static_cast<std::size_t>(std::count_if(s.begin(), s.end(), starts_point));
+  if (points <= width) {
     return s;
   }
-  std::size_t points = 0;
-  std::size_t end = 0;
-  while (end < s.size() && (!starts_point(s[end]) || points++ < width - 1)) {
-    ++end;
+  // The byte offset where code point `n` starts.
+  const auto offset = [&](std::size_t n) {
+    std::size_t seen = 0;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+      if (starts_point(s[i]) && seen++ == n) {
+        return i;
+      }
+    }
+    return s.size();
+  };
+  if (s.find(' ') == std::string::npos && width > k_id_head + 1) {
+    return s.substr(0, offset(k_id_head)) + "…" + s.substr(offset(points - (width - k_id_head - 1)));
   }
-  return s.substr(0, end) + "…";
+  return s.substr(0, offset(width - 1)) + "…";
 }
 
 // Returns an untrusted text made safe and short: tabs as spaces, sanitized, cut.
@@ -78,31 +92,158 @@ std::string value_text(const json& v, std::size_t width)
   return safe(scalar_text(v), width);
 }
 
-// Returns the value at result path `path` in `root`, or nullopt when it is missing. A
-// JSON null that is there is a value ("null"); after "[*]" the missing ones are skipped.
+// Key Vault's attributes give times in Unix seconds; shown as UTC they can be compared
+// with the alert's window.
+const std::vector<std::string> k_unix_time_keys = {"created", "updated", "nbf", "exp"};
+
+std::optional<std::string> unix_time(const json& v, std::string_view key)
+{
+  if (!v.is_number_integer() || std::find(k_unix_time_keys.begin(), k_unix_time_keys.end(), key)
+                                    == k_unix_time_keys.end()) {
+    return std::nullopt;
+  }
+  const auto seconds = v.get<long long>();
+  if (seconds < 946684800LL || seconds > 32503680000LL) {  // from 2000 to 3000: a time, not a count
+    return std::nullopt;
+  }
+  const auto t = static_cast<std::time_t>(seconds);
+  std::tm utc{};
+  gmtime_r(&t, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return std::string(text);
+}
+
+// Returns the last key of a result path ("updated" for "attributes.updated"), or "".
+std::string last_key(const std::string& path)
+{
+  const auto tokens = json_path::parse(path);
+  return tokens && tokens->back().kind == json_path::Token::Kind::key ? tokens->back().key : std::string();
+}
+
+// Built-in Azure roles people must recognise in a role assignment (the broad ones and
+// Key Vault's); their IDs are the same in every tenant.
+const std::vector<std::pair<std::string, std::string>> k_builtin_roles = {
+  {"8e3af657-a8ff-443c-a75c-2fe8c4bcb635", "Owner"},
+  {"b24988ac-6180-42a0-ab88-20f7382dd24c", "Contributor"},
+  {"acdd72a7-3385-485e-bd4e-d3f5e5c9a9d3", "Reader"},
+  {"18d7d88d-d35e-4fb5-a5c3-7773c20a72d9", "User Access Administrator"},
+  {"f58310d9-a9f6-439a-9e8d-f62e7b41a168", "Role Based Access Control Administrator"},
+  {"00482a5a-887f-4fb3-b363-3b7fe8e74483", "Key Vault Administrator"},
+  {"f25e0fa2-a7c8-4377-a976-54943a77a395", "Key Vault Contributor"},
+  {"21090545-7ca7-4776-b22c-e363652d74d2", "Key Vault Reader"},
+  {"b86a8fe4-44ce-4948-aee5-eccb2c155cd7", "Key Vault Secrets Officer"},
+  {"4633458b-17de-408a-b874-0445c86b69e6", "Key Vault Secrets User"},
+  {"14b46e9e-c2b7-41b4-b07b-48a6ebf60603", "Key Vault Crypto Officer"},
+  {"a4417e6f-fecd-4de8-b567-7b0420556985", "Key Vault Certificates Officer"},
+};
+
+// A role definition ID ("/subscriptions/<id>/providers/Microsoft.Authorization/
+// roleDefinitions/<guid>") as "<role name> (<guid>)", or "role <guid>" when it is not a
+// built-in role listed above; nullopt for any other text.
+std::optional<std::string> role_definition(const std::string& s)
+{
+  static const std::string marker = "/providers/microsoft.authorization/roledefinitions/";
+  const std::string lower = text::to_lower(s);
+  const std::size_t at = lower.find(marker);
+  const std::string guid = at == std::string::npos ? std::string() : lower.substr(at + marker.size());
+  const bool prefix_ok = at == 0 || (lower.rfind("/subscriptions/", 0) == 0 && lower.find('/', 15) == at);
+  if (!prefix_ok || guid.size() != 36 || guid.find_first_not_of("0123456789abcdef-") != std::string::npos) {
+    return std::nullopt;
+  }
+  for (const auto& [id, name] : k_builtin_roles) {
+    if (id == guid) {
+      return name + " (" + guid + ")";
+    }
+  }
+  return "role " + guid;
+}
+
+// True for "YYYY-MM-DDThh:mm:ss.fffffffZ", as ARM and Log Analytics write times.
+bool fractional_time(const std::string& s)
+{
+  const std::string shape = "dddd-dd-ddTdd:dd:dd.";
+  if (s.size() < shape.size() + 2 || s.back() != 'Z') {
+    return false;
+  }
+  for (std::size_t i = 0; i < s.size() - 1; ++i) {
+    const char want = i < shape.size() ? shape[i] : 'd';
+    if (want == 'd' ? !std::isdigit(static_cast<unsigned char>(s[i])) : s[i] != want) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// Returns the value at `key` shown on one line: a Unix time as UTC, a time to the second,
+// a role definition by name, else value_text.
+std::string display(const json& v, std::string_view key, std::size_t width)
+{
+  if (const auto time = unix_time(v, key)) {
+    return *time;
+  }
+  if (v.is_string()) {
+    const auto& s = v.get_ref<const std::string&>();
+    if (fractional_time(s)) {
+      return s.substr(0, s.find('.')) + "Z";
+    }
+    if (const auto role = role_definition(s)) {
+      return *role;
+    }
+  }
+  return value_text(v, width);
+}
+
+const json* member(const json& object, const std::string& key)
+{
+  const auto it = object.find(key);
+  if (it != object.end()) {
+    return &*it;
+  }
+  // Else ignoring case: Azure treats tag names so ("Owner", "owner").
+  for (auto m = object.begin(); m != object.end(); ++m) {
+    if (text::iequals(m.key(), key)) {
+      return &*m;
+    }
+  }
+  return nullptr;
+}
+
+std::optional<json> find_from(const json& node, const std::vector<json_path::Token>& path, std::size_t at)
+{
+  if (at == path.size()) {
+    return node;
+  }
+  const auto& t = path[at];
+  switch (t.kind) {
+  case json_path::Token::Kind::key: {
+    const json* next = node.is_object() ? member(node, t.key) : nullptr;
+    return next != nullptr ? find_from(*next, path, at + 1) : std::nullopt;
+  }
+  case json_path::Token::Kind::index:
+    return node.is_array() && t.index < node.size() ? find_from(node[t.index], path, at + 1) : std::nullopt;
+  case json_path::Token::Kind::each:
+    break;
+  }
+  if (!node.is_array()) {
+    return std::nullopt;
+  }
+  json out = json::array();
+  for (const auto& item : node) {
+    if (auto v = find_from(item, path, at + 1)) {
+      out.push_back(std::move(*v));
+    }
+  }
+  return out;
+}
+
+// Returns the value at result path `path` in `root`, or nullopt when it is missing: a
+// JSON null that is there is a value ("null"). A key matches exactly, else ignoring
+// case; after "[*]" the items that lack the rest are left out.
 std::optional<json> find(const json& root, const std::string& path)
 {
   const auto tokens = json_path::parse(path);
-  if (!tokens) {
-    return std::nullopt;
-  }
-  const bool each = std::any_of(tokens->begin(), tokens->end(),
-                                [](const json_path::Token& t) { return t.kind == json_path::Token::Kind::each; });
-  if (each) {
-    auto v = json_path::evaluate(root, *tokens);
-    return v.is_null() ? std::nullopt : std::optional<json>(std::move(v));
-  }
-  const json* node = &root;
-  for (const auto& t : *tokens) {
-    if (t.kind == json_path::Token::Kind::key && node->is_object() && node->contains(t.key)) {
-      node = &(*node)[t.key];
-    } else if (t.kind == json_path::Token::Kind::index && node->is_array() && t.index < node->size()) {
-      node = &(*node)[t.index];
-    } else {
-      return std::nullopt;
-    }
-  }
-  return *node;
+  return tokens ? find_from(root, *tokens, 0) : std::nullopt;
 }
 
 class Renderer
@@ -121,20 +262,24 @@ public:
   std::string value(const Show& show, const json& result) const
   {
     const auto v = find(result, show.path);
-    return label(show) + ": " + (v ? value_text(*v, k_value_width) : not_found()) + "\n";
+    return label(show) + ": " + (v ? display(*v, last_key(show.path), k_value_width) : not_found()) + "\n";
   }
 
   // A list: "Label (N):" and the first items, each its fields joined on one line.
   std::string list(const Show& show, const json& result) const
   {
     const auto v = find(result, show.path);
-    if (!v || !v->is_array()) {
+    if (!v || !v->is_structured()) {
       return label(show) + ": " + (v ? value_text(*v, k_value_width) : not_found()) + "\n";
     }
     std::string out = label(show) + " (" + std::to_string(v->size()) + ")"
                       + (v->empty() ? ": " + dim(tr(m_lang, "none", "无")) : std::string(":")) + "\n";
-    for (std::size_t i = 0; i < v->size() && i < show.max; ++i) {
-      out += "    - " + item_text((*v)[i], show.fields) + "\n";
+    std::size_t n = 0;
+    for (auto it = v->begin(); it != v->end() && n < show.max; ++it, ++n) {
+      // An object's members are listed as "key: value".
+      const std::string key = v->is_object() ? it.key() : last_key(show.path);
+      out += "    - " + (v->is_object() ? safe(key, k_value_width) + ": " : std::string())
+             + item_text(*it, show.fields, key) + "\n";
     }
     if (v->size() > show.max) {
       out += more(v->size() - show.max, " more", " 项");
@@ -142,15 +287,18 @@ public:
     return out;
   }
 
-  std::string item_text(const json& item, const std::vector<std::string>& fields) const
+  // One item: its `fields` joined, "-" for each it lacks; the item itself (whose key is
+  // `key`) when there are none.
+  std::string item_text(const json& item, const std::vector<std::string>& fields, const std::string& key) const
   {
     if (fields.empty()) {
-      return value_text(item, k_value_width);
+      return display(item, key, k_value_width);
     }
     std::string out;
     for (const auto& field : fields) {
       const auto v = find(item, field);
-      out += (out.empty() ? "" : k_separator) + (v ? value_text(*v, k_value_width) : std::string("-"));
+      const std::size_t width = fields.size() > 1 ? k_field_width : k_value_width;
+      out += (out.empty() ? "" : k_separator) + (v ? display(*v, last_key(field), width) : std::string("-"));
     }
     return out;
   }
@@ -198,7 +346,7 @@ public:
         const auto at = std::find(names.begin(), names.end(), name);
         const auto column = static_cast<std::size_t>(at - names.begin());
         const bool has = at != names.end() && rows[r].is_array() && column < rows[r].size();
-        line += (line.empty() ? "" : k_separator) + (has ? value_text(rows[r][column], width) : std::string("-"));
+        line += (line.empty() ? "" : k_separator) + (has ? display(rows[r][column], name, width) : std::string("-"));
       }
       out += "    - " + line + "\n";
     }
@@ -304,10 +452,10 @@ public:
   static std::string item_name(const json& item)
   {
     for (const char* path : {"properties.displayName", "properties.alertDisplayName", "displayName", "name",
-                             "operationName.localizedValue", "operationName.value", "id"}) {
+                             "operationName.localizedValue", "operationName.value", "id", "kid"}) {
       const auto v = find(item, path);
       if (v && v->is_primitive() && !v->is_null()) {
-        return value_text(*v, k_value_width);
+        return display(*v, last_key(path), k_value_width);
       }
     }
     return value_text(item, k_value_width);
@@ -334,7 +482,7 @@ public:
     }
     std::string out;
     for (const auto& [key, v] : shown) {
-      out += "  " + dim(safe(key, k_value_width) + ":") + " " + value_text(*v, k_value_width) + "\n";
+      out += "  " + dim(safe(key, k_value_width) + ":") + " " + display(*v, last_key(key), k_value_width) + "\n";
     }
     return out;
   }
@@ -360,6 +508,54 @@ std::string read_summary(const playbook::Step& step, const nlohmann::ordered_jso
     case Show::Kind::list: out += renderer.list(show, result); break;
     case Show::Kind::table: out += renderer.table(show, result); break;
     case Show::Kind::lines: out += renderer.lines(show, result); break;
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> unresolved_shows(const playbook::Step& step, const nlohmann::ordered_json& result)
+{
+  std::vector<std::string> out;
+  for (const auto& show : step.shows) {
+    const auto v = find(result, show.path);
+    if (!v) {
+      out.push_back(show.path + ": not in the result");
+      continue;
+    }
+    switch (show.kind) {
+    case Show::Kind::value: break;
+    case Show::Kind::list:
+      if (!v->is_structured()) {
+        out.push_back(show.path + ": not a list");
+        break;
+      }
+      for (const auto& field : show.fields) {
+        if (!v->empty() && std::none_of(v->begin(), v->end(), [&](const json& item) { return find(item, field); })) {
+          out.push_back(show.path + ": no item has " + field);
+        }
+      }
+      break;
+    case Show::Kind::table: {
+      if (!v->is_object() || !v->contains("columns") || !(*v)["columns"].is_array() || !v->contains("rows")) {
+        out.push_back(show.path + ": not a Log Analytics table");
+        break;
+      }
+      const auto& columns = (*v)["columns"];
+      for (const auto& name : show.fields) {
+        if (std::none_of(columns.begin(), columns.end(),
+                         [&](const json& c) { return c.is_object() && c.contains("name") && c["name"] == name; })) {
+          out.push_back(show.path + ": no column " + name);
+        }
+      }
+      break;
+    }
+    case Show::Kind::lines:
+      if (!v->is_string() && !(v->is_array() && std::all_of(v->begin(), v->end(), [](const json& t) {
+                                 return t.is_string();
+                               }))) {
+        out.push_back(show.path + ": not text");
+      }
+      break;
     }
   }
   return out;
