@@ -80,6 +80,7 @@ std::string_view to_string(Reversibility r)
   switch (r) {
   case Reversibility::reversible: return "reversible";
   case Reversibility::irreversible: return "irreversible";
+  case Reversibility::inspection: return "inspection";
   case Reversibility::read_only: break;
   }
   return "read-only";

@@ -108,7 +108,7 @@ ExitStatus run_apply(const ApplyOptions& options)
   }
   if (const auto problem = exec::check_seal(doc); !problem.empty()) {
     std::fprintf(stderr, "dftriage: %s: refused: %s\n", options.file.c_str(), problem.c_str());
-    return ExitStatus::input_rejected;
+    return ExitStatus::refused;
   }
   if (!doc.value("missing", nlohmann::ordered_json::array()).empty()) {
     throw InputError(options.file + ": the plan was refused when it was made (the alert lacks what it needs)");
@@ -151,7 +151,7 @@ ExitStatus run_apply(const ApplyOptions& options)
                      "dftriage: %s: refused: step %s does not build the requests the plan shows (planned for "
                      "another cloud, or the action changed since); plan again\n",
                      options.file.c_str(), id.c_str());
-        return ExitStatus::input_rejected;
+        return ExitStatus::refused;
       }
       if (spec->mutating) {
         if (action.contains("captured")) {
@@ -169,7 +169,7 @@ ExitStatus run_apply(const ApplyOptions& options)
                  "dftriage: %s: refused: the plan did not capture its targets' state, so drift cannot be checked; "
                  "make it with plan --capture (or pass --allow-uncaptured)\n",
                  options.file.c_str());
-    return ExitStatus::input_rejected;
+    return ExitStatus::refused;
   }
 
   std::vector<std::string> subscriptions;
@@ -200,6 +200,7 @@ ExitStatus run_apply(const ApplyOptions& options)
   exec::Executor executor(folder, journal, *connection->client, connection->cloud, responder,
                           {subscriptions, captured});
   bool failed = false;
+  bool refused = false;
   bool awaiting = false;
   for (std::size_t i = 0; i < plan.steps.size(); ++i) {
     const auto result = executor.run_step(plan, i);
@@ -207,18 +208,26 @@ ExitStatus run_apply(const ApplyOptions& options)
                 plan.steps[i].step->id.c_str(),
                 result.message.empty() ? "" : ("  " + terminal::sanitize(result.message)).c_str());
     awaiting = awaiting || result.outcome == "declined";
+    failed = failed || result.outcome == "failed";
+    refused = refused || result.outcome == "refused";
     if (plan.steps[i].action->mutating && (result.outcome == "failed" || result.outcome == "refused")) {
-      failed = true;  // fail closed
-      break;
+      break;  // fail closed: nothing after a refused or failed change
     }
   }
-  if (!failed && !awaiting) {
+  // The case's status and the exit status say the same: failed (4), refused (6: drift or
+  // scope), needs-human (5: changes await --yes), completed (0).
+  const std::string status = failed ? "failed" : refused ? "refused" : awaiting ? "needs-human" : "completed";
+  if (status == "completed") {
     journal.append({{"event", "case.closed"}, {"outcome", "completed"}});
   }
-  std::fprintf(stderr, "dftriage: case %s: %s%s\n", folder.dir().c_str(),
-               failed ? "stopped" : awaiting ? "changes await --yes" : "completed",
-               failed ? " (nothing after the refused or failed change was done)" : "");
-  return failed ? ExitStatus::azure_failure : ExitStatus::success;
+  std::fprintf(stderr, "dftriage: case %s: %s%s\n", folder.dir().c_str(), status.c_str(),
+               failed || refused ? " (nothing after the refused or failed change was done)"
+               : awaiting        ? " (changes await --yes)"
+                                 : "");
+  return failed    ? ExitStatus::azure_failure
+         : refused ? ExitStatus::refused
+         : awaiting ? ExitStatus::needs_human
+                    : ExitStatus::success;
 }
 
 } // namespace

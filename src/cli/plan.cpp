@@ -86,7 +86,9 @@ ExitStatus run_plan(const PlanOptions& options)
     throw UsageError("unknown language " + text::quote(options.lang) + "; expected en or zh-CN");
   }
   const auto library = load_library_or_throw(options.playbook_dirs);
-  const auto answers = collect_answers(options.answers_file, options.sets);
+  const auto given = collect_given(options.answers_file, options.sets);
+  check_answer_ids(given, library, options.answers_file);
+  const auto& answers = given.answers;
   // --capture: record each target's current state so that apply can see drift.
   const auto connection = options.capture ? connect_cloud() : nullptr;
   // Without --capture nothing is sent; the URLs are still those of the chosen cloud.

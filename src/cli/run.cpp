@@ -16,6 +16,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <memory>
 
 namespace dftriage::cli {
@@ -38,13 +39,18 @@ std::vector<StepOutcome> walk_unattended(const engine::Plan& plan, bool yes)
   std::vector<StepOutcome> outcomes;
   for (const auto index : engine::visited_steps(plan)) {
     const auto& step = plan.steps[index];
-    std::string outcome = "done";
+    std::string outcome = "shown";
+    std::string message;
     if (step.status == "refused") {
       outcome = "refused";
+      message = step.note;
     } else if (is_mutating(step)) {
       outcome = yes ? "confirmed" : "awaiting-confirmation";
+    } else if (engine::is_checklist(*step.step)) {
+      outcome = "open";  // a manual step: only a person checks it off, in a real run
+      message = "a person checks this off at a terminal";
     }
-    outcomes.push_back({index, outcome, {}});
+    outcomes.push_back({index, outcome, message});
   }
   return outcomes;
 }
@@ -57,8 +63,9 @@ std::string unattended_text(const engine::Plan& plan, const std::vector<StepOutc
     out += "\n" + step_heading(plan, o.step_index, lang, colour);
     out += step_details(plan.steps[o.step_index], lang, colour, dry_run);
     if (o.outcome == "awaiting-confirmation") {
-      out += terminal::paint("  Awaiting confirmation: not carried out (use --yes to confirm).", terminal::Colour::yellow,
-                             colour)
+      out += terminal::paint(tr(lang, "  Awaiting confirmation: not carried out (use --yes to confirm).",
+                                "  待确认：未执行（用 --yes 确认）。"),
+                             terminal::Colour::yellow, colour)
              + "\n";
     }
   }
@@ -91,7 +98,9 @@ ExitStatus run_run(const RunOptions& options)
     return run_live(options, *lang, interactive, format);
   }
   const auto library = load_library_or_throw(options.playbook_dirs);
-  const auto answers = collect_answers(options.answers_file, options.sets);
+  const auto given = collect_given(options.answers_file, options.sets);
+  check_answer_ids(given, library, options.answers_file);
+  const auto& answers = given.answers;
   const azure::Cloud cloud = selected_cloud().cloud;  // the URLs of the chosen cloud; nothing is sent
 
   std::vector<Case> cases;
@@ -114,17 +123,26 @@ ExitStatus run_run(const RunOptions& options)
   if (interactive) {
     Prompter prompter(STDIN_FILENO, stdout);
     bool refused = false;
+    bool stopped = false;
     for (const auto& c : cases) {
-      WalkSession session(*c.alert, c.match, *c.playbook, c.answers, cloud, prompter,
-                          {*lang, options.dry_run, colour, options.yes, {}, nullptr, {}});
+      WalkSettings settings;
+      settings.lang = *lang;
+      settings.dry_run = true;
+      settings.colour = colour;
+      settings.yes = options.yes;
+      WalkSession session(*c.alert, c.match, *c.playbook, c.answers, cloud, prompter, settings);
       const std::string status = session.run();
-      prompter.say("\nSummary:\n" + run_summary(session.plan(), session.outcomes(), *lang, colour));
+      prompter.say("\n" + tr(*lang, "Summary:", "小结：") + "\n"
+                   + run_summary(session.plan(), session.outcomes(), *lang, colour));
       refused = refused || status == "refused";
       if (status == "stopped") {
+        stopped = true;
         break;
       }
     }
-    return errors > 0 || refused ? ExitStatus::input_rejected : ExitStatus::success;
+    return errors > 0 || refused ? ExitStatus::input_rejected
+           : stopped             ? ExitStatus::needs_human
+                                 : ExitStatus::success;
   }
 
   // Unattended: every question must have an answer before anything is walked.
@@ -132,6 +150,15 @@ ExitStatus run_run(const RunOptions& options)
   auto open = nlohmann::ordered_json::array();
   for (const auto& c : cases) {
     plans.push_back(engine::build_plan(*c.alert, c.match, *c.playbook, c.answers, cloud));
+    // A given answer that a step's checks refuse is an error before anything else.
+    for (const auto& [id, value] : c.answers) {
+      if (const auto why = engine::refusal_for_answer(plans.back(), id); !why.empty()) {
+        const auto origin = given.origin.find(id);
+        throw UsageError((origin != given.origin.end() && origin->second == "file" ? options.answers_file + ": "
+                                                                                   : std::string("--set "))
+                         + id + ": " + why);
+      }
+    }
     for (auto& q : engine::open_questions_json(plans.back(), engine::open_questions(plans.back()), *lang)) {
       open.push_back(std::move(q));
     }
@@ -147,8 +174,11 @@ ExitStatus run_run(const RunOptions& options)
   bool refused = false;
   for (const auto& plan : plans) {
     const auto outcomes = walk_unattended(plan, options.yes);
-    const std::string status = plan.refused() ? "refused" : "completed";
-    refused = refused || plan.refused();
+    const bool step_refused = std::any_of(outcomes.begin(), outcomes.end(),
+                                          [](const StepOutcome& o) { return o.outcome == "refused"; });
+    // A dry run completes once every step was shown; a refused step is refused.
+    const std::string status = plan.refused() || step_refused ? "refused" : "completed";
+    refused = refused || plan.refused() || step_refused;
     if (format == OutputFormat::text) {
       writer.write(terminal::paint(terminal::sanitize(plan.alert->alert_type), terminal::Colour::bold, colour) + "  ->  playbook "
                    + plan.match.playbook_id() + (options.dry_run ? " (dry run: nothing is sent)" : "") + "\n");
@@ -156,14 +186,14 @@ ExitStatus run_run(const RunOptions& options)
         writer.write(terminal::paint("  refused: " + terminal::sanitize(m), terminal::Colour::red, colour) + "\n");
       }
       writer.write(unattended_text(plan, outcomes, *lang, colour, options.dry_run));
-      writer.write("\nSummary:\n" + run_summary(plan, outcomes, *lang, colour) + "\n");
+      writer.write("\n" + tr(*lang, "Summary:", "小结：") + "\n" + run_summary(plan, outcomes, *lang, colour) + "\n");
     } else {
       json.add(run_record(plan, outcomes, status, options.dry_run, *lang));
     }
   }
   json.finish();
   writer.flush();
-  return errors > 0 || refused ? ExitStatus::input_rejected : ExitStatus::success;
+  return errors > 0 ? ExitStatus::input_rejected : refused ? ExitStatus::refused : ExitStatus::success;
 }
 
 } // namespace
@@ -181,6 +211,8 @@ void add_run(CLI::App& app, Invocation& invocation)
                   "Case folder (default cases/<alert>-<time>); an existing one is resumed");
   sub->add_option("--subscription", options->subscriptions,
                   "Also allow changes in this subscription (the alert's is always allowed; repeatable)");
+  sub->add_flag("--switch-cloud", options->switch_cloud,
+                "Resume a case on the cloud chosen now (--cloud, DFTRIAGE_CLOUD) although it was opened on another");
   sub->add_option("--reason", options->reason, "The reason journaled for changes confirmed with --yes");
   sub->add_flag("-y,--yes", options->yes, "Confirm every change that can be undone without asking");
   sub->add_flag("--yes-irreversible", options->yes_irreversible,

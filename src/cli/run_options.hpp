@@ -27,6 +27,7 @@ struct RunOptions
   bool non_interactive = false;
   bool lab = false;
   std::string case_dir;
+  bool switch_cloud = false;  // --switch-cloud: resume a case on the cloud chosen now, not its own
   std::vector<std::string> subscriptions;
   std::string reason;
 };

@@ -1,8 +1,11 @@
 #include "walk_session.hpp"
 
 #include "dftriage/engine/walk.hpp"
+#include "dftriage/exec/executor.hpp"
 #include "dftriage/util/error.hpp"
 #include "dftriage/util/terminal.hpp"
+#include "dftriage/util/text.hpp"
+#include "read_summary.hpp"
 
 #include <algorithm>
 
@@ -14,25 +17,25 @@ using terminal::Colour;
 using terminal::paint;
 using terminal::sanitize;
 
-std::string shown(const nlohmann::ordered_json& value)
+std::string shown(const nlohmann::ordered_json& value, playbook::Lang lang)
 {
   if (value.is_boolean()) {
-    return value.get<bool>() ? "yes" : "no";
+    return value.get<bool>() ? tr(lang, "yes", "是") : tr(lang, "no", "否");
   }
   if (value.is_array()) {
     std::string out;
     for (const auto& item : value) {
       out += (out.empty() ? "" : ", ") + (item.is_string() ? item.get<std::string>() : item.dump());
     }
-    return out.empty() ? "none" : out;
+    return sanitize(out.empty() ? tr(lang, "none", "无") : out);
   }
   return sanitize(value.is_string() ? value.get<std::string>() : value.dump());
 }
 
-std::string hint(const playbook::Input& input)
+std::string hint(const playbook::Input& input, playbook::Lang lang)
 {
   switch (input.type) {
-  case playbook::InputType::yes_no: return " [y/n]";
+  case playbook::InputType::yes_no: return tr(lang, " [y/n]", " [是/否]");
   case playbook::InputType::choice: {
     std::string out;
     for (const auto& c : input.choices) {
@@ -40,11 +43,17 @@ std::string hint(const playbook::Input& input)
     }
     return " [" + out + "]";
   }
-  case playbook::InputType::cidr_list: return " [IPs or CIDR ranges, comma-separated]";
-  case playbook::InputType::principal: return " [object ID]";
+  case playbook::InputType::cidr_list:
+    return tr(lang, " [IPs or CIDR ranges, comma-separated]", " [IP 地址或 CIDR 网段，用逗号分隔]");
+  case playbook::InputType::principal: return tr(lang, " [object ID, a GUID]", " [对象 ID（GUID）]");
   case playbook::InputType::text: return "";
   }
   return "";
+}
+
+bool is_one_of(const std::string& line, std::initializer_list<const char*> words)
+{
+  return std::any_of(words.begin(), words.end(), [&](const char* w) { return line == w; });
 }
 
 } // namespace
@@ -56,9 +65,10 @@ WalkSession::WalkSession(const alert::Alert& alert, const engine::MatchResult& m
     m_match(match),
     m_playbook(playbook),
     m_given(std::move(given)),
+    m_asked(settings.typed_before),
     m_cloud(cloud),
     m_prompter(prompter),
-    m_settings(settings)
+    m_settings(std::move(settings))
 {
 }
 
@@ -75,20 +85,38 @@ engine::Plan WalkSession::replan()
 std::string WalkSession::run()
 {
   const bool colour = m_settings.colour;
-  m_plan = replan();
-  m_prompter.say(paint(sanitize(m_alert.alert_type), Colour::bold, colour) + " on "
-                 + sanitize(m_alert.resource_id.empty() ? "(no resource)" : m_alert.resource_id) + "\nPlaybook "
-                 + m_match.playbook_id() + " (" + sanitize(m_match.reason) + ")"
-                 + (m_settings.dry_run ? "; dry run: nothing is sent" : "") + "\n"
-                 + paint("Keys: Enter accepts the default, ? explains a question, b goes back a step, q stops.",
+  m_prompter.say(paint(sanitize(m_alert.alert_type), Colour::bold, colour) + tr(" on ", " 位于 ")
+                 + sanitize(m_alert.resource_id.empty() ? tr("(no resource)", "（无资源）") : m_alert.resource_id) + "\n"
+                 + tr("Playbook ", "剧本 ") + m_match.playbook_id() + " (" + sanitize(m_match.reason) + ")"
+                 + (m_settings.dry_run ? tr("; dry run: nothing is sent", "；演练：不发送任何请求") : "") + "\n"
+                 + paint(tr("Keys at every prompt: Enter accepts the default or goes on · b back one step (sends and "
+                            "reverts nothing) · q stop (resume later) · ? help",
+                            "每个提示都可以用：回车 接受默认值或继续 · b 返回上一步（不发送、不撤销任何东西） · "
+                            "q 停止（之后可继续） · ? 帮助"),
                          Colour::dim, colour)
                  + "\n");
+  m_plan = replan();
   if (m_plan.refused()) {
     for (const auto& m : m_plan.missing) {
-      m_prompter.say(paint("refused: " + sanitize(m), Colour::red, colour) + "\n");
+      m_prompter.say(paint(tr("refused: ", "拒绝执行：") + sanitize(m), Colour::red, colour) + "\n");
     }
     return "refused";
   }
+  // An answer kept from an earlier run that a step now refuses is asked again.
+  for (auto it = m_asked.begin(); it != m_asked.end();) {
+    const std::string why = engine::refusal_for_answer(m_plan, it->first);
+    if (why.empty()) {
+      ++it;
+      continue;
+    }
+    m_prompter.say(paint(tr("The answer kept for ", "之前保存的答案 ") + it->first + tr(" is refused (", " 被拒绝（")
+                           + sanitize(why) + tr("): it will be asked again.", "）：将重新询问。"),
+                         Colour::yellow, colour)
+                   + "\n");
+    it = m_asked.erase(it);
+    m_plan = replan();
+  }
+  summarise_earlier();
   while (true) {
     m_plan = replan();
     std::optional<std::size_t> next;
@@ -101,26 +129,293 @@ std::string WalkSession::run()
       }
     }
     if (!next) {
-      m_prompter.say("\n" + paint("End of the playbook.", Colour::bold, colour) + "\n");
+      m_prompter.say("\n" + paint(tr("End of the playbook.", "剧本已走完。"), Colour::bold, colour) + "\n");
       return "completed";
     }
     m_prompter.say("\n" + step_heading(m_plan, *next, m_settings.lang, colour));
-    Command command = ask_questions(*next, true);
-    if (command == Command::next) {
-      m_plan = replan();
-      if (!engine::is_visited(m_plan.steps[*next])) {
-        m_prompter.say(paint("  With these answers this step does not apply.", Colour::dim, colour) + "\n");
-        m_outcomes.push_back({*next, "skipped", {}});
-        continue;
-      }
-      command = finish_step(*next);
-    }
+    const Command command = visit(*next);
     if (command == Command::back) {
+      // Back from any prompt of this step goes to the step before it, whether or not
+      // this one has an outcome yet.
+      if (!m_outcomes.empty() && m_outcomes.back().step_index == *next) {
+        m_outcomes.pop_back();
+      }
       go_back();
     } else if (command == Command::quit) {
-      m_prompter.say(paint("Stopped.", Colour::yellow, colour) + "\n");
+      m_prompter.say(paint(tr("Stopped.", "已停止。"), Colour::yellow, colour) + "\n");
       return "stopped";
     }
+  }
+}
+
+void WalkSession::summarise_earlier()
+{
+  if (!m_settings.earlier) {
+    return;
+  }
+  // A resumed case: the steps done before are one summary; the walk starts at the first
+  // open step (b still goes back into them).
+  std::string lines;
+  std::size_t count = 0;
+  for (const auto index : engine::visited_steps(m_plan)) {
+    const std::string earlier = m_settings.earlier(m_plan.steps[index].step->id);
+    if (earlier.empty()) {
+      break;
+    }
+    m_outcomes.push_back({index, "done-earlier", earlier});
+    lines += "  " + paint(outcome_word(earlier, m_settings.lang), Colour::green, m_settings.colour) + "  "
+             + step_heading(m_plan, index, m_settings.lang, false);
+    ++count;
+  }
+  if (count > 0) {
+    m_prompter.say("\n" + paint(tr("Already done in this case:", "本案例中已完成："), Colour::bold, m_settings.colour)
+                   + "\n" + lines);
+  }
+}
+
+WalkSession::Command WalkSession::visit(std::size_t step_index)
+{
+  const bool colour = m_settings.colour;
+  const std::string id = m_plan.steps[step_index].step->id;
+  if (m_settings.earlier) {
+    if (const std::string earlier = m_settings.earlier(id); !earlier.empty()) {
+      return visit_done(step_index, earlier);
+    }
+  }
+  if (const Command command = ask_questions(step_index, true); command != Command::next) {
+    return command;
+  }
+  m_plan = replan();
+  if (!engine::is_visited(m_plan.steps[step_index])) {
+    m_prompter.say(paint(tr("  With these answers this step does not apply.", "  按这些答案，这一步不适用。"),
+                         Colour::dim, colour)
+                   + "\n");
+    m_outcomes.push_back({step_index, "skipped", {}});
+    return Command::next;
+  }
+  const auto& step = m_plan.steps[step_index];
+  m_prompter.say(step_details(step, m_settings.lang, colour, m_settings.dry_run));
+  if (engine::is_checklist(*step.step)) {
+    return check_manual(step_index);
+  }
+  const bool mutating = is_mutating(step);
+  const bool decision = !step.step->action;  // a decision or a notice: its answers settle it
+  if (m_settings.execute) {
+    if (decision) {
+      if (const Command command = ask_questions(step_index, false); command != Command::next) {
+        return command;
+      }
+      m_plan = replan();
+    }
+    StepOutcome outcome;
+    try {
+      outcome = m_settings.execute(m_plan, step_index);
+    } catch (const exec::StepLeft& left) {
+      return left.back() ? Command::back : Command::quit;
+    }
+    m_outcomes.push_back(outcome);
+    if (outcome.outcome == "rolled-back") {
+      return Command::quit;
+    }
+    if (outcome.outcome == "failed" && mutating) {
+      m_prompter.say(paint(tr("  The walk stops here: a change failed. Resume with dftriage run --case ",
+                              "  流程在此停止：一项更改失败。之后可用 dftriage run --case ")
+                             + m_settings.case_dir + tr(", or undo the case's changes with dftriage undo.",
+                                                        " 继续，或用 dftriage undo 撤销本案例的更改。"),
+                           Colour::red, colour)
+                     + "\n");
+      return Command::quit;
+    }
+    show_result(step_index);
+    m_plan = replan();
+    if (!decision) {
+      if (const Command command = ask_questions(step_index, false); command != Command::next) {
+        return command;  // the step stays as it went; going back past it never reverts it
+      }
+      m_plan = replan();
+    }
+    return after_step(step_index);
+  }
+  // Dry run: questions about what the step showed come after it.
+  if (const Command command = ask_questions(step_index, false); command != Command::next) {
+    return command;
+  }
+  m_plan = replan();
+  if (m_plan.steps[step_index].status == "refused") {
+    m_outcomes.push_back({step_index, "refused", m_plan.steps[step_index].note});
+    return after_step(step_index);
+  }
+  if (mutating) {
+    return confirm_dry_run(step_index);
+  }
+  m_outcomes.push_back({step_index, "shown", {}});
+  return after_step(step_index);
+}
+
+WalkSession::Command WalkSession::visit_done(std::size_t step_index, const std::string& earlier)
+{
+  const auto& step = m_plan.steps[step_index];
+  m_prompter.say(paint(tr("  Already ", "  本案例中此前已") + outcome_word(earlier, m_settings.lang)
+                         + tr(" in this case; it stays as it is", "，保持不变")
+                         + (is_mutating(step) ? tr(" (to revert it: dftriage undo ", "（如需撤销：dftriage undo ")
+                                                  + m_settings.case_dir + " --step " + step.step->id + tr(")", "）")
+                                              : "")
+                         + tr(".", "。"),
+                       Colour::green, m_settings.colour)
+                 + "\n");
+  m_outcomes.push_back({step_index, "done-earlier", earlier});
+  show_result(step_index);
+  if (const Command command = ask_questions(step_index, false); command != Command::next) {
+    return command;
+  }
+  m_plan = replan();
+  return after_step(step_index);
+}
+
+void WalkSession::show_result(std::size_t step_index)
+{
+  const auto& step = *m_plan.steps[step_index].step;
+  if (m_settings.results == nullptr || !m_settings.results->contains(step.id)) {
+    return;
+  }
+  m_prompter.say(read_summary(step, (*m_settings.results)[step.id], m_settings.lang, m_settings.colour));
+}
+
+WalkSession::Command WalkSession::after_step(std::size_t step_index)
+{
+  const std::string& id = m_plan.steps[step_index].step->id;
+  const bool has_result = m_settings.results != nullptr && m_settings.results->contains(id);
+  const std::string keys = has_result ? tr("  Enter: next step · b: back · v: view the whole result · q: stop · ? > ",
+                                           "  回车：下一步 · b：返回 · v：查看完整结果 · q：停止 · ? > ")
+                                      : tr("  Enter: next step · b: back · q: stop · ? > ",
+                                           "  回车：下一步 · b：返回 · q：停止 · ? > ");
+  while (true) {
+    const auto line = m_prompter.ask(paint(keys, Colour::dim, m_settings.colour));
+    if (!line || *line == "q") {
+      return Command::quit;
+    }
+    if (line->empty()) {
+      return Command::next;
+    }
+    if (*line == "b") {
+      return Command::back;
+    }
+    if (*line == "v" && has_result) {
+      m_prompter.say(full_result((*m_settings.results)[id]));
+      continue;
+    }
+    if (*line == "?") {
+      m_prompter.say(tr("    Enter: go on to the next step.\n"
+                        "    b: go back one step; nothing is sent and nothing done is reverted.\n",
+                        "    回车：进入下一步。\n"
+                        "    b：返回上一步；不发送任何请求，也不撤销已做的事。\n")
+                     + (has_result ? tr("    v: show everything this step read.\n", "    v：显示这一步读取到的全部内容。\n")
+                                   : "")
+                     + tr("    q: stop here; the case can be resumed later.\n", "    q：在此停止；之后可以继续本案例。\n"));
+      continue;
+    }
+    m_prompter.say(tr("    Not a key here: ", "    这里不能用 ") + text::quote(sanitize(*line))
+                   + tr(" (Enter, b, q, ?).\n", "（可用：回车、b、q、?）。\n"));
+  }
+}
+
+WalkSession::Command WalkSession::check_manual(std::size_t step_index)
+{
+  // Only a person can check a manual step off; no flag answers for them.
+  ManualCheck check;
+  while (true) {
+    const auto line = m_prompter.ask(tr("  Checked off? [d]one / [n]ot done / not [a]pplicable / b / q / ? > ",
+                                        "  完成情况？ [d]已完成 / [n]未完成 / [a]不适用 / b / q / ? > "));
+    if (!line || *line == "q") {
+      return Command::quit;
+    }
+    if (*line == "b") {
+      return Command::back;
+    }
+    if (*line == "?") {
+      m_prompter.say(tr("    This step is done by a person, outside dftriage. Say how it stands:\n"
+                        "    d: done · n: not done yet (stays an open follow-up) · a: does not apply here\n"
+                        "    b: back one step · q: stop (the case can be resumed)\n",
+                        "    这一步由人在 dftriage 之外完成。请说明进展：\n"
+                        "    d：已完成 · n：尚未完成（保留为待办事项） · a：此处不适用\n"
+                        "    b：返回上一步 · q：停止（之后可继续本案例）\n"));
+      continue;
+    }
+    if (is_one_of(*line, {"d", "done", "已完成", "完成"})) {
+      check.checked = "done";
+    } else if (is_one_of(*line, {"n", "not done", "未完成"})) {
+      check.checked = "not-done";
+    } else if (is_one_of(*line, {"a", "n/a", "不适用"})) {
+      check.checked = "not-applicable";
+    } else {
+      m_prompter.say(tr("    Type d, n or a (b back, q stop, ? help).\n", "    请输入 d、n 或 a（b 返回，q 停止，? 帮助）。\n"));
+      continue;
+    }
+    break;
+  }
+  const bool note_needed = check.checked == "not-applicable";
+  while (true) {
+    const auto note = m_prompter.ask(note_needed ? tr("  Why does it not apply? > ", "  为什么不适用？ > ")
+                                                 : tr("  Note for the case record (Enter: none) > ",
+                                                      "  给案例记录的备注（回车：无） > "));
+    if (!note) {
+      return Command::quit;
+    }
+    if (note->empty() && note_needed) {
+      m_prompter.say(tr("    Say why, for the case record.\n", "    请说明原因，以便记入案例。\n"));
+      continue;
+    }
+    check.note = *note;
+    break;
+  }
+  StepOutcome outcome{step_index,
+                      check.checked == "done"             ? "done"
+                      : check.checked == "not-applicable" ? "not-applicable"
+                                                          : "open",
+                      check.note};
+  if (m_settings.check_manual) {
+    outcome = m_settings.check_manual(m_plan, step_index, check);
+    if (check.checked == "not-applicable") {
+      outcome.outcome = "not-applicable";
+    }
+  }
+  m_outcomes.push_back(outcome);
+  return Command::next;
+}
+
+WalkSession::Command WalkSession::confirm_dry_run(std::size_t step_index)
+{
+  const bool colour = m_settings.colour;
+  if (m_settings.yes) {
+    m_prompter.say(tr("  Confirmed by --yes.\n", "  已由 --yes 确认。\n"));
+    m_outcomes.push_back({step_index, "confirmed", {}});
+    return Command::next;
+  }
+  while (true) {
+    const auto line = m_prompter.ask(tr("  Carry out this change? (dry run: nothing is sent) [y]es / [n]o / b / q / ? > ",
+                                        "  执行这项更改吗？（演练：不发送任何请求） [y]是 / [n]否 / b / q / ? > "));
+    if (!line || *line == "q") {
+      return Command::quit;
+    }
+    if (*line == "b") {
+      return Command::back;
+    }
+    if (*line == "?") {
+      m_prompter.say(tr("    y: carry it out · n: do not (the walk goes on) · b: back one step · q: stop\n",
+                        "    y：执行 · n：不执行（流程继续） · b：返回上一步 · q：停止\n"));
+      continue;
+    }
+    if (is_one_of(*line, {"y", "yes", "是"})) {
+      m_outcomes.push_back({step_index, "confirmed", {}});
+      return Command::next;
+    }
+    if (is_one_of(*line, {"n", "no", "否"})) {
+      m_prompter.say(paint(tr("  Declined: the change is not made.", "  已否决：不做这项更改。"), Colour::yellow, colour)
+                     + "\n");
+      m_outcomes.push_back({step_index, "declined", {}});
+      return Command::next;
+    }
+    m_prompter.say(tr("    Type y or n (b back, q stop, ? help).\n", "    请输入 y 或 n（b 返回，q 停止，? 帮助）。\n"));
   }
 }
 
@@ -134,7 +429,8 @@ WalkSession::Command WalkSession::ask_questions(std::size_t step_index, bool bef
       continue;
     }
     if (const auto it = m_given.find(id); it != m_given.end()) {
-      m_prompter.say("  " + sanitize(input->prompt.in(m_settings.lang)) + ": " + shown(it->second) + " (given)\n");
+      m_prompter.say("  " + sanitize(input->prompt.in(m_settings.lang)) + ": " + shown(it->second, m_settings.lang)
+                     + tr(" (given)", "（已给定）") + "\n");
       continue;
     }
     const Command command = ask_one(*input);
@@ -158,11 +454,13 @@ WalkSession::Command WalkSession::ask_one(const playbook::Input& input)
     }
     std::string state;
     if (!current.is_null()) {
-      state = " (" + std::string(source == "default" ? "default" : "now") + ": " + shown(current) + ")";
+      state = tr(" (", "（") + (m_asked.count(input.id) > 0 ? tr("now", "当前") : tr("default", "默认")) + tr(": ", "：")
+              + shown(current, m_settings.lang) + tr(")", "）");
     } else if (input.optional) {
-      state = " (optional: Enter leaves it empty)";
+      state = tr(" (optional: Enter leaves it empty)", "（可选：回车留空）");
     }
-    const auto line = m_prompter.ask("  ? " + sanitize(input.prompt.in(m_settings.lang)) + hint(input) + state + " > ");
+    const auto line = m_prompter.ask("  ? " + sanitize(input.prompt.in(m_settings.lang)) + hint(input, m_settings.lang)
+                                     + state + tr(" · b · q · ? > ", " · b · q · ? > "));
     if (!line || *line == "q") {
       return Command::quit;
     }
@@ -170,12 +468,17 @@ WalkSession::Command WalkSession::ask_one(const playbook::Input& input)
       return Command::back;
     }
     if (*line == "?") {
-      m_prompter.say("    " + sanitize(input.help.in(m_settings.lang)) + "\n");
+      const std::string help = sanitize(input.help.in(m_settings.lang));
+      m_prompter.say((help.empty() ? "" : wrap(help, 88, "    "))
+                     + tr("    Type the answer, or Enter to keep the one shown. b: back one step · q: stop.\n"
+                          "    To answer with the letter b, q or ?, type it after a backslash (\\b).\n",
+                          "    输入答案，或按回车保留显示的答案。b：返回上一步 · q：停止。\n"
+                          "    如果答案本身就是 b、q 或 ?，请在前面加反斜杠（\\b）。\n"));
       continue;
     }
     if (line->empty()) {
       if (current.is_null() && !input.optional) {
-        m_prompter.say("    This question needs an answer (? explains it).\n");
+        m_prompter.say(tr("    This question needs an answer (? explains it).\n", "    这个问题需要回答（? 查看说明）。\n"));
         continue;
       }
       return Command::next;
@@ -189,8 +492,15 @@ WalkSession::Command WalkSession::ask_one(const playbook::Input& input)
     const std::string value = (*line)[0] == '\\' ? line->substr(1) : *line;
     const auto previous = m_asked.find(input.id) != m_asked.end() ? std::optional(m_asked[input.id]) : std::nullopt;
     m_asked[input.id] = value;
+    std::string problem;
     try {
       m_plan = replan();
+      // Checked where it is typed: an answer a step's action would refuse is never kept.
+      problem = engine::refusal_for_answer(m_plan, input.id);
+    } catch (const UsageError& e) {
+      problem = e.what();
+    }
+    if (problem.empty()) {
       if (m_settings.answered) {
         for (const auto& a : m_plan.answers) {
           if (a.id == input.id) {
@@ -199,91 +509,16 @@ WalkSession::Command WalkSession::ask_one(const playbook::Input& input)
         }
       }
       return Command::next;
-    } catch (const UsageError& e) {
-      m_prompter.say("    " + sanitize(e.what()) + "\n");
-      if (previous) {
-        m_asked[input.id] = *previous;
-      } else {
-        m_asked.erase(input.id);
-      }
     }
-  }
-}
-
-WalkSession::Command WalkSession::finish_step(std::size_t step_index)
-{
-  const bool colour = m_settings.colour;
-  m_prompter.say(step_details(m_plan.steps[step_index], m_settings.lang, colour, m_settings.dry_run));
-  if (m_settings.execute) {
-    // The executor reads, checks, asks for confirmation and a reason, and acts. The
-    // questions about what the step found come after it, with defaults from its result.
-    auto outcome = m_settings.execute(m_plan, step_index);
-    m_outcomes.push_back(outcome);
-    const bool mutating = is_mutating(m_plan.steps[step_index]);
-    if (outcome.outcome == "failed" && mutating) {
-      m_prompter.say(paint("  The walk stops here: a change failed (undo, or resume with --case later).", Colour::red,
-                           colour)
-                     + "\n");
-      return Command::quit;
+    m_prompter.say(paint(tr("    Not accepted: ", "    未接受：") + sanitize(problem), Colour::red, m_settings.colour)
+                   + tr("\n    Try again (? explains the question).\n", "\n    请重新输入（? 查看说明）。\n"));
+    if (previous) {
+      m_asked[input.id] = *previous;
+    } else {
+      m_asked.erase(input.id);
     }
     m_plan = replan();
-    if (const Command command = ask_questions(step_index, false); command != Command::next) {
-      return command;  // back: the step is shown again; a change made is found done earlier
-    }
-    m_plan = replan();
-    if (!mutating) {
-      const auto line = m_prompter.ask(paint("  Enter: next step, q: stop > ", Colour::dim, colour));
-      if (!line || *line == "q") {
-        return Command::quit;
-      }
-    }
-    return Command::next;
   }
-  // Questions about what the step showed come after it.
-  if (const Command command = ask_questions(step_index, false); command != Command::next) {
-    return command;
-  }
-  m_plan = replan();
-  const auto& step = m_plan.steps[step_index];
-  std::string outcome = step.status == "refused" ? "refused" : "done";
-  if (step.status != "refused" && is_mutating(step)) {
-    if (m_settings.yes) {
-      m_prompter.say("  Confirmed by --yes.\n");
-      m_outcomes.push_back({step_index, "confirmed", {}});
-      return Command::next;
-    }
-    const std::string question = m_settings.dry_run ? "  Carry out this change? (dry run: nothing is sent) "
-                                                    : "  Carry out this change? ";
-    while (true) {
-      const auto line = m_prompter.ask(question + "[y]es / [n]o, skip it / b / q > ");
-      if (!line || *line == "q") {
-        return Command::quit;
-      }
-      if (*line == "b") {
-        return Command::back;
-      }
-      if (*line == "y" || *line == "yes") {
-        outcome = "confirmed";
-        break;
-      }
-      if (*line == "n" || *line == "no") {
-        outcome = "declined";
-        m_prompter.say(paint("  Declined: the change is not made.", Colour::yellow, colour) + "\n");
-        break;
-      }
-      m_prompter.say("    Type y or n (b back, q stop).\n");
-    }
-  } else {
-    const auto line = m_prompter.ask(paint("  Enter: next step, b: back, q: stop > ", Colour::dim, colour));
-    if (!line || *line == "q") {
-      return Command::quit;
-    }
-    if (*line == "b") {
-      return Command::back;
-    }
-  }
-  m_outcomes.push_back({step_index, outcome, {}});
-  return Command::next;
 }
 
 void WalkSession::go_back()
@@ -292,7 +527,7 @@ void WalkSession::go_back()
     m_outcomes.pop_back();
   }
   if (m_outcomes.empty()) {
-    m_prompter.say("  This is the first step.\n");
+    m_prompter.say(tr("  This is the first step.\n", "  这已经是第一步。\n"));
     return;
   }
   m_outcomes.pop_back();

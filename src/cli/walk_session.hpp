@@ -8,38 +8,65 @@
 #include "walk_text.hpp"
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace dftriage::cli {
+
+// A person's check of a manual step: "done", "not-done" or "not-applicable", and a note.
+struct ManualCheck
+{
+  std::string checked;
+  std::string note;
+};
 
 struct WalkSettings
 {
   playbook::Lang lang = playbook::Lang::en;
   bool dry_run = true;
   bool colour = false;
-  bool yes = false;  // confirm mutating steps without asking
-  // When set (run --lab / live), each step is carried out through this once the
-  // responder has read it; mutating steps are confirmed by the executor's responder.
+  bool yes = false;  // dry run: confirm mutating steps without asking
+  // When set (run --lab / live), each step with an action is carried out through this
+  // once the responder has read it; changes are confirmed by the executor's responder,
+  // which may throw exec::StepLeft (b or q at its prompts).
   std::function<StepOutcome(const engine::Plan&, std::size_t)> execute;
-  // What carried-out read-only steps answered, by step ID, for {{results...}} defaults.
+  // When set (run --lab / live), a manual step's check is recorded through this.
+  std::function<StepOutcome(const engine::Plan&, std::size_t, const ManualCheck&)> check_manual;
+  // When set (a resumed case), returns what the case did at a step earlier ("done",
+  // "no-op", a manual step's "not-applicable"), or "" when it is still open.
+  std::function<std::string(const std::string& step_id)> earlier;
+  // What carried-out read-only steps answered, by step ID, for {{results...}} defaults
+  // and for showing what a read found.
   const nlohmann::ordered_json* results = nullptr;
   // When set, told each answer typed at the prompts.
   std::function<void(const std::string& id, const nlohmann::ordered_json& value)> answered;
+  // Answers typed in an earlier run of this case: shown as the current answer, and
+  // asked again when a step now refuses them.
+  engine::Answers typed_before;
+  // The case folder, for messages that name it ("" in a dry run).
+  std::string case_dir;
 };
 
 // Walks one alert through its playbook with a responder at a terminal: each step's
-// heading, guidance and questions (asked where the playbook asks them, defaults
-// shown, re-planned after every answer), the requests as curl commands, and a
-// confirmation before anything that changes Azure. `b` goes back a step, `q` stops.
+// heading, guidance and questions (asked where the playbook asks them, checked where
+// they are typed, defaults shown, re-planned after every answer), the requests as curl
+// commands, what each read found, a confirmation before anything that changes Azure,
+// and a checklist answer for each manual step.
+//
+// Every prompt accepts the same keys: Enter goes on (accepting a shown default), b goes
+// back one step and never sends or reverts anything, q stops (a case stays resumable),
+// ? explains the prompt's keys. A step done in this case stays done when the walk goes
+// back past it.
 class WalkSession
 {
 public:
   WalkSession(const alert::Alert& alert, const engine::MatchResult& match, const playbook::Playbook& playbook,
               engine::Answers given, const azure::Cloud& cloud, Prompter& prompter, WalkSettings settings);
 
-  // Runs the walk; returns "completed", "stopped" (q or end of input) or "refused"
-  // (the alert does not meet the playbook's requirements).
+  // Runs the walk; returns "completed" (the end of the playbook was reached), "stopped"
+  // (q, or end of input) or "refused" (the alert does not meet the playbook's
+  // requirements).
   std::string run();
 
   // The outcome of each step walked, in order (valid after run()).
@@ -54,13 +81,21 @@ private:
   // Asks the step's questions that its action uses (`before`) or the others.
   Command ask_questions(std::size_t step_index, bool before);
   Command ask_one(const playbook::Input& input);
-  Command finish_step(std::size_t step_index);
+  Command visit(std::size_t step_index);
+  Command visit_done(std::size_t step_index, const std::string& earlier);
+  Command check_manual(std::size_t step_index);
+  Command confirm_dry_run(std::size_t step_index);
+  // After a step: Enter goes on, b back, v shows the whole result, q stops.
+  Command after_step(std::size_t step_index);
+  void show_result(std::size_t step_index);
   void go_back();
+  void summarise_earlier();
+  std::string tr(std::string_view en, std::string_view zh) const { return cli::tr(m_settings.lang, en, zh); }
 
   const alert::Alert& m_alert;
   engine::MatchResult m_match;
   const playbook::Playbook& m_playbook;
-  engine::Answers m_given;  // from --answers / --set: never asked
+  engine::Answers m_given;  // from --answers / --set / an earlier run of the case: not asked again
   engine::Answers m_asked;  // typed at the prompts
   const azure::Cloud& m_cloud;
   Prompter& m_prompter;

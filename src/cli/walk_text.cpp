@@ -3,6 +3,10 @@
 #include "dftriage/util/terminal.hpp"
 #include "request_text.hpp"
 
+#include <algorithm>
+#include <iterator>
+#include <vector>
+
 namespace dftriage::cli {
 
 namespace {
@@ -11,31 +15,106 @@ using terminal::Colour;
 using terminal::paint;
 using terminal::sanitize;
 
-// Returns `text` wrapped at `width` columns (counting bytes; guidance is short prose),
-// each line starting with `indent`.
+// Decodes the UTF-8 character at `i` (advancing it); a bad byte counts as one character.
+char32_t next_char(const std::string& text, std::size_t& i)
+{
+  const auto c = static_cast<unsigned char>(text[i]);
+  const int length = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 1;
+  if (length == 1 || i + static_cast<std::size_t>(length) > text.size()) {
+    ++i;
+    return c;
+  }
+  char32_t code = c & (0x7f >> length);
+  for (int k = 1; k < length; ++k) {
+    code = (code << 6) | (static_cast<unsigned char>(text[i + static_cast<std::size_t>(k)]) & 0x3f);
+  }
+  i += static_cast<std::size_t>(length);
+  return code;
+}
+
+// East Asian wide and full-width characters take two columns.
+bool is_wide(char32_t c)
+{
+  return (c >= 0x1100 && c <= 0x115f) || (c >= 0x2e80 && c <= 0xa4cf) || (c >= 0xac00 && c <= 0xd7a3)
+         || (c >= 0xf900 && c <= 0xfaff) || (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff00 && c <= 0xff60)
+         || (c >= 0xffe0 && c <= 0xffe6) || (c >= 0x20000 && c <= 0x3fffd);
+}
+
+// Punctuation that must not start a line (it stays with the character before it).
+bool is_closing(char32_t c)
+{
+  static constexpr char32_t k_closing[] = {0x3001, 0x3002, 0xff0c, 0xff0e, 0xff1a, 0xff1b, 0xff1f, 0xff01,
+                                           0xff09, 0x300d, 0x300f, 0x3011, 0x201d, 0x2019, 0x300b};
+  return std::find(std::begin(k_closing), std::end(k_closing), c) != std::end(k_closing);
+}
+
+} // namespace
+
+std::size_t display_width(const std::string& text)
+{
+  std::size_t width = 0;
+  for (std::size_t i = 0; i < text.size();) {
+    width += is_wide(next_char(text, i)) ? 2 : 1;
+  }
+  return width;
+}
+
 std::string wrap(const std::string& text, std::size_t width, const std::string& indent)
 {
+  // Units that may not be split: a word of narrow characters, or one wide character
+  // with the closing punctuation after it; a line may break between any two units,
+  // dropping the spaces there.
+  struct Unit
+  {
+    std::string text;
+    std::size_t width = 0;
+    bool space_before = false;
+    bool wide_end = false;  // ends with a wide character: the next one starts a new unit
+  };
+  std::vector<Unit> units;
+  bool space = false;
+  for (std::size_t i = 0; i < text.size();) {
+    const std::size_t start = i;
+    const char32_t c = next_char(text, i);
+    if (c == ' ' || c == '\n') {
+      space = true;
+      continue;
+    }
+    const bool wide = is_wide(c);
+    const bool joins = !units.empty() && !space && (is_closing(c) || (!wide && !units.back().wide_end));
+    if (joins) {
+      units.back().text.append(text, start, i - start);
+      units.back().width += wide ? 2 : 1;
+      units.back().wide_end = false;
+    } else {
+      units.push_back({text.substr(start, i - start), wide ? 2U : 1U, space, wide});
+    }
+    space = false;
+  }
   std::string out;
   std::string line;
-  std::size_t start = 0;
-  while (start <= text.size()) {
-    std::size_t end = text.find(' ', start);
-    if (end == std::string::npos) {
-      end = text.size();
-    }
-    const std::string word = text.substr(start, end - start);
-    if (!line.empty() && line.size() + 1 + word.size() > width) {
+  std::size_t line_width = 0;
+  for (const auto& u : units) {
+    const std::size_t gap = u.space_before && !line.empty() ? 1 : 0;
+    if (!line.empty() && line_width + gap + u.width > width) {
       out += indent + line + "\n";
       line.clear();
+      line_width = 0;
     }
-    line += (line.empty() ? "" : " ") + word;
-    start = end + 1;
+    if (!line.empty() && u.space_before) {
+      line += ' ';
+      ++line_width;
+    }
+    line += u.text;
+    line_width += u.width;
   }
   if (!line.empty()) {
     out += indent + line + "\n";
   }
   return out;
 }
+
+namespace {
 
 const engine::PlannedStep* find_step(const engine::Plan& plan, std::size_t index)
 {
@@ -46,11 +125,55 @@ const engine::PlannedStep* find_step(const engine::Plan& plan, std::size_t index
 
 bool is_mutating(const engine::PlannedStep& step) { return step.action != nullptr && step.action->mutating; }
 
+std::string outcome_word(const std::string& outcome, playbook::Lang lang)
+{
+  if (lang != playbook::Lang::zh_cn) {
+    return outcome;
+  }
+  static const std::pair<const char*, const char*> k_words[] = {
+    {"done", "已完成"},
+    {"confirmed", "已确认"},
+    {"declined", "已否决"},
+    {"awaiting-confirmation", "待确认"},
+    {"refused", "拒绝执行"},
+    {"skipped", "已跳过"},
+    {"no-op", "无需更改"},
+    {"done-earlier", "此前已完成"},
+    {"failed", "失败"},
+    {"rolled-back", "已回滚"},
+    {"undone", "已撤销"},
+    {"skipped-after-failure", "失败后跳过"},
+    {"open", "待人工完成"},
+    {"not-applicable", "不适用"},
+    {"shown", "已展示"},
+  };
+  for (const auto& [en, zh] : k_words) {
+    if (outcome == en) {
+      return zh;
+    }
+  }
+  return outcome;
+}
+
+std::string phase_word(playbook::Phase phase, playbook::Lang lang)
+{
+  if (lang != playbook::Lang::zh_cn) {
+    return std::string(playbook::to_string(phase));
+  }
+  switch (phase) {
+  case playbook::Phase::contact: return "联系";
+  case playbook::Phase::mitigate: return "缓解";
+  case playbook::Phase::assess: return "评估";
+  case playbook::Phase::act: return "行动";
+  }
+  return {};
+}
+
 std::string step_heading(const engine::Plan& plan, std::size_t step_index, playbook::Lang lang, bool colour)
 {
   const auto& step = plan.steps.at(step_index);
   const auto position = engine::position_of(plan, step_index);
-  const std::string where = "[" + std::string(playbook::to_string(step.phase)) + " "
+  const std::string where = "[" + phase_word(step.phase, lang) + " "
                             + std::to_string(position.index) + "/" + std::to_string(position.total) + "]";
   return paint(where, Colour::cyan, colour) + " " + paint(sanitize(step.step->title.in(lang)), Colour::bold, colour)
          + "\n";
@@ -60,7 +183,7 @@ std::string step_details(const engine::PlannedStep& step, playbook::Lang lang, b
 {
   std::string out = wrap(sanitize(step.step->guidance.in(lang)), 88, "  ");
   if (step.status == "refused") {
-    out += paint("  cannot be carried out: " + sanitize(step.note), Colour::red, colour) + "\n";
+    out += paint(tr(lang, "  cannot be carried out: ", "  无法执行：") + sanitize(step.note), Colour::red, colour) + "\n";
     return out;
   }
   if (step.status == "needs-answer") {
@@ -71,18 +194,32 @@ std::string step_details(const engine::PlannedStep& step, playbook::Lang lang, b
     return out;
   }
   const auto& a = *step.action;
-  std::string kind = a.mutating ? "changes Azure, " + std::string(azure::to_string(a.reversibility)) : "read-only";
-  out += "  " + paint("Action " + a.name, Colour::bold, colour) + " (" + kind + "; needs " + a.permission + ")\n";
-  if (a.mutating && !a.undo.empty()) {
-    out += "  Undo: " + a.undo + "\n";
+  std::string kind;
+  if (!a.mutating) {
+    kind = tr(lang, "read-only", "只读");
+  } else if (a.reversibility == azure::Reversibility::inspection) {
+    kind = tr(lang, "runs a read-only script on the VM; changes nothing", "在虚拟机上运行只读脚本；不做任何更改");
+  } else if (a.reversibility == azure::Reversibility::irreversible) {
+    kind = tr(lang, "changes Azure, irreversible", "更改 Azure，无法撤销");
+  } else {
+    kind = tr(lang, "changes Azure, reversible", "更改 Azure，可以撤销");
   }
-  const std::string verb = dry_run ? "would send" : "sends";
+  out += "  " + paint(tr(lang, "Action ", "操作 ") + a.name, Colour::bold, colour) + " (" + kind
+         + tr(lang, "; needs ", "；需要权限 ") + a.permission + ")\n";
+  if (a.mutating && !a.undo.empty()) {
+    out += tr(lang, "  Undo: ", "  撤销方式：") + a.undo + "\n";
+  }
+  const std::string first = dry_run ? tr(lang, "would send first, to keep the current state for undo:",
+                                         "将先发送（保存当前状态，以便撤销）：")
+                                    : tr(lang, "sends first, to keep the current state for undo:",
+                                         "先发送（保存当前状态，以便撤销）：");
+  const std::string then = dry_run ? tr(lang, "would send:", "将发送：") : tr(lang, "sends:", "发送：");
   for (const auto& r : step.requests.pre_image) {
-    out += "  " + paint(verb + " first, to keep the current state for undo:", Colour::dim, colour) + "\n";
+    out += "  " + paint(first, Colour::dim, colour) + "\n";
     out += as_curl(r, "    ");
   }
   for (const auto& r : step.requests.requests) {
-    out += "  " + paint(verb + ":", Colour::dim, colour) + "\n";
+    out += "  " + paint(then, Colour::dim, colour) + "\n";
     out += as_curl(r, "    ");
   }
   return out;
@@ -149,8 +286,8 @@ std::string run_summary(const engine::Plan& plan, const std::vector<StepOutcome>
                      : o.outcome == "awaiting-confirmation" ? Colour::yellow
                      : o.outcome == "refused"               ? Colour::red
                                                             : Colour::none;
-    std::string outcome = o.outcome;
-    outcome.resize(std::max<std::size_t>(outcome.size(), 22), ' ');
+    std::string outcome = outcome_word(o.outcome, lang);
+    outcome += std::string(display_width(outcome) < 22 ? 22 - display_width(outcome) : 0, ' ');
     out += "  " + paint(outcome, c, colour) + " " + std::string(playbook::to_string(s->phase)) + "/"
            + s->step->id + "  " + sanitize(s->step->title.in(lang)) + "\n";
     if (!o.message.empty()) {

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace dftriage::cli {
@@ -19,6 +20,28 @@ struct StepOutcome
                         // and when executing: no-op, done-earlier, failed, rolled-back, ...
   std::string message;  // why it failed, was refused or was a no-op
 };
+
+// Returns `en` or `zh` for the walk's language: every word the walk shows goes through
+// this, so that --lang zh-CN shows no English of ours.
+inline std::string tr(playbook::Lang lang, std::string_view en, std::string_view zh)
+{
+  return std::string(lang == playbook::Lang::zh_cn ? zh : en);
+}
+
+// Returns the columns `text` (UTF-8) takes on a terminal: East Asian wide characters
+// count two.
+std::size_t display_width(const std::string& text);
+
+// Returns `text` wrapped at `width` display columns, each line starting with `indent`:
+// lines break at spaces and between wide (CJK) characters, never inside a word and
+// never before closing punctuation.
+std::string wrap(const std::string& text, std::size_t width, const std::string& indent);
+
+// Returns an outcome word ("done", "awaiting-confirmation", ...) in `lang`.
+std::string outcome_word(const std::string& outcome, playbook::Lang lang);
+
+// Returns the phase's name in `lang`.
+std::string phase_word(playbook::Phase phase, playbook::Lang lang);
 
 // Returns "[mitigate 2/5] Title" (coloured when `colour`).
 std::string step_heading(const engine::Plan& plan, std::size_t step_index, playbook::Lang lang, bool colour);

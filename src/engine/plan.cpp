@@ -2,11 +2,13 @@
 
 #include "dftriage/engine/walk.hpp"
 
+#include <algorithm>
 #include <cctype>
 
 #include "dftriage/alert/resource_id.hpp"
 #include "dftriage/journal/journal.hpp"
 #include "dftriage/util/error.hpp"
+#include "dftriage/util/ip.hpp"
 #include "dftriage/util/json_path.hpp"
 #include "dftriage/util/text.hpp"
 
@@ -123,6 +125,41 @@ std::string shown(const json& value)
   return text::quote(value.is_string() ? value.get<std::string>() : value.dump());
 }
 
+bool is_guid(std::string_view s)
+{
+  static constexpr std::size_t k_dashes[] = {8, 13, 18, 23};
+  if (s.size() != 36) {
+    return false;
+  }
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const bool dash = std::find(std::begin(k_dashes), std::end(k_dashes), i) != std::end(k_dashes);
+    if (dash ? s[i] != '-' : std::isxdigit(static_cast<unsigned char>(s[i])) == 0) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// An address, or an address with a prefix length that fits its family (/0-32, /0-128).
+bool is_ip_or_cidr(std::string_view s)
+{
+  const auto slash = s.find('/');
+  const auto address = s.substr(0, slash);
+  if (!ip::is_valid(address)) {
+    return false;
+  }
+  if (slash == std::string_view::npos) {
+    return true;
+  }
+  const auto prefix = s.substr(slash + 1);
+  if (prefix.empty() || prefix.size() > 3
+      || !std::all_of(prefix.begin(), prefix.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return false;
+  }
+  const int bits = std::stoi(std::string(prefix));
+  return bits <= (address.find(':') == std::string_view::npos ? 32 : 128);
+}
+
 // Coerces an answer to its input's type; throws UsageError saying what was expected.
 json coerce(const playbook::Input& input, const json& value)
 {
@@ -133,15 +170,16 @@ json coerce(const playbook::Input& input, const json& value)
       return value;
     }
     if (value.is_string()) {
-      const std::string s = text::to_lower(value.get<std::string>());
-      if (s == "yes" || s == "y" || s == "true") {
+      // English and Chinese words for yes and no (the walk speaks both).
+      const std::string s = text::to_lower(text::trim(value.get<std::string>()));
+      if (s == "yes" || s == "y" || s == "true" || s == "是" || s == "是的" || s == "对") {
         return true;
       }
-      if (s == "no" || s == "n" || s == "false") {
+      if (s == "no" || s == "n" || s == "false" || s == "否" || s == "不" || s == "不是") {
         return false;
       }
     }
-    throw UsageError(what + "expected yes or no, got " + shown(value));
+    throw UsageError(what + "expected yes or no (是 or 否), got " + shown(value));
   case playbook::InputType::choice: {
     if (value.is_string()) {
       for (const auto& c : input.choices) {
@@ -157,11 +195,10 @@ json coerce(const playbook::Input& input, const json& value)
     throw UsageError(what + "expected one of " + expected + ", got " + shown(value));
   }
   case playbook::InputType::cidr_list: {
+    json list = json::array();
     if (value.is_array()) {
-      return value;
-    }
-    if (value.is_string()) {
-      json list = json::array();
+      list = value;
+    } else if (value.is_string()) {
       std::string_view rest = value.get_ref<const std::string&>();
       while (!rest.empty()) {
         const std::size_t comma = rest.find(',');
@@ -174,12 +211,23 @@ json coerce(const playbook::Input& input, const json& value)
         }
         rest.remove_prefix(comma + 1);
       }
-      return list;
+    } else {
+      throw UsageError(what + "expected a list of IP addresses or CIDR ranges, got " + shown(value));
     }
-    throw UsageError(what + "expected a list of IP ranges, got " + shown(value));
+    for (const auto& item : list) {
+      if (!item.is_string() || !is_ip_or_cidr(item.get<std::string>())) {
+        throw UsageError(what + shown(item) + " is not an IP address or CIDR range (e.g. 203.0.113.7 or 203.0.113.0/24)");
+      }
+    }
+    return list;
   }
-  case playbook::InputType::text:
   case playbook::InputType::principal:
+    if (value.is_string() && is_guid(text::trim(value.get<std::string>()))) {
+      return std::string(text::trim(value.get<std::string>()));
+    }
+    throw UsageError(what + "expected an object ID (a GUID such as 00000000-0000-0000-0000-000000000000), got "
+                     + shown(value));
+  case playbook::InputType::text:
     if (value.is_string()) {
       return value;
     }
@@ -325,8 +373,14 @@ Plan build_plan(const alert::Alert& a, const MatchResult& match, const playbook:
     } else if (input.default_value) {
       json v = scope.value(*input.default_value);
       if (!v.is_null()) {
-        answer.value = coerce(input, v);
-        answer.source = "default";
+        // A default taken from the alert or a read is data, not a person's answer: one
+        // that does not fit the question leaves it to be asked.
+        try {
+          answer.value = coerce(input, v);
+          answer.source = input.default_value->reference.rfind("results.", 0) == 0 ? "read" : "default";
+        } catch (const UsageError&) {
+          answer.value = nullptr;
+        }
       }
     }
     answers[input.id] = answer.value;

@@ -97,4 +97,26 @@ nlohmann::ordered_json open_questions_json(const Plan& plan, const std::vector<O
   return out;
 }
 
+bool is_checklist(const playbook::Step& step)
+{
+  return !step.action && step.ask.empty() && step.go_to.empty() && !step.stop;
+}
+
+std::string refusal_for_answer(const Plan& plan, std::string_view input_id)
+{
+  const std::string reference = "answers." + std::string(input_id);
+  for (const auto index : visited_steps(plan)) {
+    const auto& planned = plan.steps[index];
+    if (planned.status != "refused" || !planned.step->action) {
+      continue;
+    }
+    for (const auto& [name, value] : planned.step->action->params) {
+      if (value.reference == reference && planned.note.find("parameter " + name) != std::string::npos) {
+        return "step " + planned.step->id + ": " + planned.note;
+      }
+    }
+  }
+  return {};
+}
+
 } // namespace dftriage::engine

@@ -1,6 +1,7 @@
 #include "dftriage/exec/executor.hpp"
 
 #include "dftriage/azure/azure_error.hpp"
+#include "dftriage/engine/walk.hpp"
 #include "dftriage/exec/plan_file.hpp"
 #include "dftriage/util/error.hpp"
 #include "dftriage/util/terminal.hpp"
@@ -170,7 +171,7 @@ azure::Response Executor::send_journaled(const azure::Request& request, const st
                                          const char* kind)
 {
   nlohmann::ordered_json sent{{"event", "request.sent"}, {"step", step_id}, {"kind", kind},
-                              {"method", request.method}, {"url", request.url},
+                              {"method", request.method}, {"url", request.url}, {"audience", request.audience},
                               {"body", request.body ? *request.body : nlohmann::ordered_json()},
                               {"mutating", request.mutating}};
   m_state.apply(m_journal.append(std::move(sent)));
@@ -266,15 +267,40 @@ StepResult Executor::run_step(const engine::Plan& plan, std::size_t index)
     m_state.apply(m_journal.append({{"event", "step.refused"}, {"step", id}, {"why", why}}));
     return {"refused", why, {}};
   }
-  if (step.action == nullptr) {
-    m_state.apply(m_journal.append({{"event", "step.done"}, {"step", id}, {"manual", true}}));
+  if (step.action == nullptr && !engine::is_checklist(*step.step)) {
+    // A decision (settled by its answers) or a notice that routes the walk.
+    m_state.apply(m_journal.append({{"event", "step.done"}, {"step", id}, {"manual", true},
+                                    {"checked", step.step->ask.empty() ? "notice" : "answered"}}));
     return {"done", {}, {}};
+  }
+  if (step.action == nullptr) {
+    // Only a person can check a task off (check_manual); it stays open.
+    const std::string why = "a manual step: a person checks it off at a terminal (dftriage run --case DIR)";
+    m_state.apply(m_journal.append({{"event", "step.open"}, {"step", id}, {"manual", true}, {"why", why}}));
+    return {"open", why, {}};
   }
   if (const auto problem = scope_problem(step); !problem.empty()) {
     m_state.apply(m_journal.append({{"event", "step.refused"}, {"step", id}, {"why", problem}}));
     return {"refused", problem, {}};
   }
   return step.action->mutating ? run_mutating(step) : run_read_only(step);
+}
+
+StepResult Executor::check_manual(const engine::Plan& plan, std::size_t index, const std::string& checked,
+                                  const std::string& note)
+{
+  const auto& step = plan.steps.at(index);
+  const std::string& id = step.step->id;
+  m_state.apply(m_journal.append({{"event", "step.entered"}, {"step", id},
+                                  {"phase", std::string(playbook::to_string(step.phase))}}));
+  if (checked == "done" || checked == "not-applicable") {
+    m_state.apply(m_journal.append(
+      {{"event", "step.done"}, {"step", id}, {"manual", true}, {"checked", checked}, {"note", note}}));
+    return {"done", checked == "done" ? "" : "not applicable", {}};
+  }
+  m_state.apply(m_journal.append({{"event", "step.open"}, {"step", id}, {"manual", true}, {"why", "not done yet"},
+                                  {"note", note}}));
+  return {"open", "not done yet" + (note.empty() ? std::string() : ": " + note), {}};
 }
 
 StepResult Executor::run_read_only(const engine::PlannedStep& step)
@@ -436,7 +462,7 @@ StepResult Executor::run_mutating(const engine::PlannedStep& step)
         }
         // Journal the scrubbed body, send the real one.
         nlohmann::ordered_json sent{{"event", "request.sent"}, {"step", id}, {"kind", "action"},
-                                    {"method", request.method}, {"url", request.url},
+                                    {"method", request.method}, {"url", request.url}, {"audience", request.audience},
                                     {"body", journaled.body ? *journaled.body : nlohmann::ordered_json()},
                                     {"mutating", true}};
         m_state.apply(m_journal.append(std::move(sent)));
@@ -488,6 +514,9 @@ StepResult Executor::run_mutating(const engine::PlannedStep& step)
       return {"done", {}, answer};
     } catch (const Interrupted&) {
       throw;
+    } catch (const StepLeft& left) {
+      m_state.apply(m_journal.append({{"event", "step.left"}, {"step", id}, {"to", left.back() ? "back" : "stop"}}));
+      throw;
     } catch (const Error& e) {
       if (failure.empty()) {
         failure = describe_failure(e);
@@ -527,6 +556,11 @@ bool Executor::undo(const std::string& step_id)
     }
     const std::string id = record->id;
     const auto* spec = azure::find_action(record->action);
+    if (spec != nullptr && spec->reversibility == azure::Reversibility::inspection) {
+      // It only read the VM: there is nothing to put back.
+      m_state.apply(m_journal.append({{"event", "undo.no-op"}, {"step", id}, {"why", "an inspection changes nothing"}}));
+      continue;
+    }
     if (spec == nullptr || !spec->revert) {
       m_state.apply(m_journal.append({{"event", "undo.irreversible"}, {"step", id},
                                       {"why", spec == nullptr ? "unknown action " + record->action

@@ -42,7 +42,8 @@ TEST_CASE("run --non-interactive leaves mutating steps awaiting confirmation")
   CHECK(record["awaitingConfirmation"]
         == nlohmann::json::array({"mitigate/enable-firewall", "mitigate/remove-access-policy", "act/resolve-alert"}));
   const auto outcomes = outcomes_of(record);
-  CHECK(contains(outcomes, "read-vault:done"));
+  CHECK(contains(outcomes, "read-vault:shown"));
+  CHECK(contains(outcomes, "trusted-networks:open"));  // a task: a person checks it off
   CHECK(contains(outcomes, "enable-firewall:awaiting-confirmation"));
   CHECK_FALSE(contains(outcomes, "restrict-access-policy:done"));  // its condition does not hold
 }
@@ -141,11 +142,11 @@ TEST_CASE("the interactive walk asks, goes back, and honours a refused change")
   REQUIRE(pty.expect("Enter: next step"));
   pty.send_line("");
   REQUIRE(pty.expect("[contact 3/4] Work out where the traffic came from"));
-  REQUIRE(pty.expect("(default: d3b07384-d9a0-4c1e-8f4b-2a6e5c7d8e9f) > "));
+  REQUIRE(pty.expect("(default: d3b07384-d9a0-4c1e-8f4b-2a6e5c7d8e9f) · b · q · ? > "));
   pty.send_line("");
-  REQUIRE(pty.expect("[y/n] (default: no) > "));
+  REQUIRE(pty.expect("[y/n] (default: no) · b · q · ? > "));
   pty.send_line("?");  // help, then the same question again
-  REQUIRE(pty.expect("[y/n] (default: no) > "));
+  REQUIRE(pty.expect("[y/n] (default: no) · b · q · ? > "));
   pty.send_line("");
   REQUIRE(pty.expect("Enter: next step"));
   pty.send_line("b");  // back to the owner step
@@ -155,7 +156,7 @@ TEST_CASE("the interactive walk asks, goes back, and honours a refused change")
   REQUIRE(pty.expect("[contact 3/4] Work out where the traffic came from"));
   REQUIRE(pty.expect(" > "));
   pty.send_line("");
-  REQUIRE(pty.expect("[y/n] (default: no) > "));
+  REQUIRE(pty.expect("[y/n] (default: no) · b · q · ? > "));
   pty.send_line("maybe");  // a bad answer says what is expected
   REQUIRE(pty.expect("expected yes or no"));
   pty.send_line("n");
@@ -165,27 +166,27 @@ TEST_CASE("the interactive walk asks, goes back, and honours a refused change")
   REQUIRE(pty.expect("Enter: next step"));
   pty.send_line("");
   REQUIRE(pty.expect("[mitigate 1/7]"));
-  REQUIRE(pty.expect("[y/n] (default: no) > "));
+  REQUIRE(pty.expect("[y/n] (default: no) · b · q · ? > "));
   pty.send_line("");
   REQUIRE(pty.expect("Enter: next step"));
   pty.send_line("");
   REQUIRE(pty.expect("[mitigate 2/7] Turn on the Key Vault firewall"));
   REQUIRE(pty.expect(" > "));
   pty.send_line("198.51.100.0/24");  // allowed ranges
-  REQUIRE(pty.expect("(default: yes) > "));
+  REQUIRE(pty.expect("(default: yes) · b · q · ? > "));
   pty.send_line("");
   REQUIRE(pty.expect("curl -X PATCH"));
   REQUIRE(pty.expect("-H \"Authorization: Bearer $TOKEN\""));
   REQUIRE(pty.expect("198.51.100.0/24"));
-  REQUIRE(pty.expect("Carry out this change? (dry run: nothing is sent) [y]es / [n]o, skip it / b / q > "));
+  REQUIRE(pty.expect("Carry out this change? (dry run: nothing is sent) [y]es / [n]o / b / q / ? > "));
   pty.send_line("n");
   REQUIRE(pty.expect("Declined: the change is not made."));
   REQUIRE(pty.expect("[mitigate 3/7]"));
-  REQUIRE(pty.expect("Enter: next step"));
+  REQUIRE(pty.expect("Checked off? [d]one / [n]ot done / not [a]pplicable / b / q / ? > "));  // a task
   pty.send_line("q");
   REQUIRE(pty.expect("Stopped."));
   REQUIRE(pty.expect("declined"));
-  CHECK(pty.finish() == 0);
+  CHECK(pty.finish() == 5);  // stopped before the end: a person has more to do
   const auto& transcript = pty.transcript();
   CHECK(transcript.find("mitigate/enable-firewall") != std::string::npos);
   CHECK(transcript.find("\x1b[") == std::string::npos);  // NO_COLOR

@@ -1,1 +1,451 @@
+// End-to-end: the walk at a terminal as a responder drives it (one set of keys at every
+// prompt, answers checked where they are typed, manual steps, q / Ctrl-C and resume,
+// zh-CN), and the outcome of a run in its exit status.
+
+#include "support/process.hpp"
+
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+using dftriage::test::PtySession;
+using dftriage::test::run_process;
+using dftriage::test::Server;
+
+namespace {
+
+const std::string k_bin = DFTRIAGE_BINARY;
+const std::string k_examples = std::string(DFTRIAGE_SOURCE_DIR) + "/examples/alerts/";
+const std::string k_kv_alert = k_examples + "keyvault-tor.json";
+const std::map<std::string, std::string> k_terminal{{"NO_COLOR", "1"}, {"TERM", "xterm"}, {"DFTRIAGE_CLOUD", ""}};
+
+// A fresh folder for one test's cases, removed afterwards.
+struct TempDir
+{
+  explicit TempDir(const std::string& name)
+    : path(std::filesystem::temp_directory_path() / ("dftriage-walk-" + std::to_string(::getpid()) + "-" + name))
+  {
+    std::filesystem::remove_all(path);
+    std::filesystem::create_directories(path);
+  }
+  ~TempDir()
+  {
+    std::error_code ignored;
+    std::filesystem::remove_all(path, ignored);
+  }
+  std::string operator/(const std::string& name) const { return (path / name).string(); }
+  std::filesystem::path path;
+};
+
+std::vector<nlohmann::json> journal_of(const std::string& case_dir)
+{
+  std::vector<nlohmann::json> out;
+  std::ifstream in(case_dir + "/journal.jsonl");
+  for (std::string line; std::getline(in, line);) {
+    out.push_back(nlohmann::json::parse(line));
+  }
+  return out;
+}
+
+// Counts the journal's entries of `event` for `step` (and `kind`, when given).
+std::size_t count_of(const std::vector<nlohmann::json>& journal, const std::string& event, const std::string& step,
+                     const std::string& kind = "")
+{
+  return static_cast<std::size_t>(std::count_if(journal.begin(), journal.end(), [&](const nlohmann::json& e) {
+    return e.value("event", "") == event && e.value("step", "") == step && (kind.empty() || e.value("kind", "") == kind);
+  }));
+}
+
+// A lab served in the background (for faults), with its connection file.
+struct Served
+{
+  Served(const TempDir& dir, const std::vector<std::string>& faults)
+  {
+    std::vector<std::string> argv{k_bin, "lab", "serve", "--seed", k_kv_alert, "--https", "--state-dir",
+                                  dir / "lab", "--retry-after", "0"};
+    for (const auto& f : faults) {
+      argv.push_back("--fault");
+      argv.push_back(f);
+    }
+    server = std::make_unique<Server>(argv);
+    REQUIRE(!server->first_line().empty());
+    cloud_file = dir / "lab.json";
+    std::ofstream(cloud_file) << server->first_line() << "\n";
+  }
+  std::unique_ptr<Server> server;
+  std::string cloud_file;
+};
+
+} // namespace
+
+TEST_CASE("the Key Vault walk at a terminal: keys, checked answers, a manual step, a declined change, q and resume",
+          "[e2e][walk]")
+{
+  TempDir dir("kv");
+  const std::string case_dir = dir / "case";
+  {
+    PtySession pty({k_bin, "run", k_kv_alert, "--lab", "--case", case_dir}, k_terminal);
+    REQUIRE(pty.expect("Case " + case_dir));  // the header comes before any request
+    REQUIRE(pty.expect("Keys at every prompt: Enter accepts the default or goes on · b back one step"));
+    REQUIRE(pty.expect("Read the vault's configuration"));
+    REQUIRE(pty.expect("v: view the whole result · q: stop · ? > "));
+    pty.send_line("v");  // the whole result
+    REQUIRE(pty.expect("\"properties\""));
+    REQUIRE(pty.expect("q: stop · ? > "));
+    pty.send_line("x");  // not a key here: said so, asked again
+    REQUIRE(pty.expect("Not a key here: \"x\""));
+    pty.send_line("");
+    REQUIRE(pty.expect("Find the vault's owner"));
+    REQUIRE(pty.expect("q: stop · ? > "));
+    pty.send_line("b");  // back: the vault read is shown as done, nothing is sent again
+    REQUIRE(pty.expect("Read the vault's configuration"));
+    REQUIRE(pty.expect("Already done in this case; it stays as it is."));
+    REQUIRE(pty.expect("q: stop · ? > "));
+    pty.send_line("");
+    REQUIRE(pty.expect("Find the vault's owner"));
+    REQUIRE(pty.expect("q: stop · ? > "));
+    pty.send_line("");
+    REQUIRE(pty.expect("[object ID, a GUID]"));
+    pty.send_line("not-a-guid");  // refused where it is typed, asked again
+    REQUIRE(pty.expect("Not accepted: answer principal: expected an object ID"));
+    REQUIRE(pty.expect("[object ID, a GUID]"));
+    pty.send_line("");
+    REQUIRE(pty.expect("[y/n] (default: no) · b · q · ? > "));
+    pty.send_line("");
+    REQUIRE(pty.expect("q: stop · ? > "));
+    pty.send_line("");
+    REQUIRE(pty.expect("q: stop · ? > "));  // the notice that sends the walk to mitigation
+    pty.send_line("");
+    REQUIRE(pty.expect("[y/n] (default: no) · b · q · ? > "));
+    pty.send_line("否");  // no, in Chinese, is understood in either language
+    REQUIRE(pty.expect("q: stop · ? > "));
+    pty.send_line("");
+    REQUIRE(pty.expect("Turn on the Key Vault firewall"));
+    REQUIRE(pty.expect("comma-separated]"));
+    pty.send_line("203.0.113.0/33, 10.1.2.3");
+    REQUIRE(pty.expect("Not accepted: answer allowed_ranges: \"203.0.113.0/33\" is not an IP address or CIDR range"));
+    REQUIRE(pty.expect("comma-separated]"));
+    pty.send_line("198.51.100.0/24");
+    REQUIRE(pty.expect("(default: yes) · b · q · ? > "));
+    pty.send_line("");
+    REQUIRE(pty.expect("Carry out this change? [y]es / [n]o / b / q / ? > "));
+    pty.send_line("b");  // back from the confirmation: nothing is sent
+    REQUIRE(pty.expect("Judge the caller's IP address"));
+    REQUIRE(pty.expect("Already done in this case; it stays as it is."));
+    REQUIRE(pty.expect("[y/n] (now: no) · b · q · ? > "));  // a decision can be changed
+    pty.send_line("");
+    REQUIRE(pty.expect("q: stop · ? > "));
+    pty.send_line("");
+    REQUIRE(pty.expect("Turn on the Key Vault firewall"));
+    REQUIRE(pty.expect("(now: 198.51.100.0/24) · b · q · ? > "));
+    pty.send_line("");
+    REQUIRE(pty.expect("(default: yes) · b · q · ? > "));
+    pty.send_line("");
+    REQUIRE(pty.expect("Carry out this change? [y]es / [n]o / b / q / ? > "));
+    pty.send_line("y");
+    REQUIRE(pty.expect("Reason, for the case record > "));
+    pty.send_line("unknown Tor exit node read the vault");
+    REQUIRE(pty.expect("q: stop · ? > "));
+    pty.send_line("");
+    // A task for a person: checked off by a person only.
+    REQUIRE(pty.expect("Checked off? [d]one / [n]ot done / not [a]pplicable / b / q / ? > "));
+    pty.send_line("y");
+    REQUIRE(pty.expect("Type d, n or a"));
+    pty.send_line("n");
+    REQUIRE(pty.expect("Note for the case record (Enter: none) > "));
+    pty.send_line("network team on it");
+    REQUIRE(pty.expect("q: stop · ? > "));  // the caller's access, read
+    pty.send_line("q");
+    REQUIRE(pty.expect("Stopped."));
+    REQUIRE(pty.expect("Status: needs-human"));
+    CHECK(pty.finish() == 5);
+  }
+  const auto journal = journal_of(case_dir);
+  // The firewall change went out once, after the b at its first confirmation.
+  CHECK(count_of(journal, "request.sent", "enable-firewall", "action") == 1);
+  CHECK(count_of(journal, "step.left", "enable-firewall") == 1);
+  // The vault was read once, though the walk went back over it.
+  CHECK(count_of(journal, "request.sent", "read-vault", "read") == 1);
+  CHECK(count_of(journal, "step.open", "trusted-networks") == 1);
+  CHECK(count_of(journal, "step.done", "trusted-networks") == 0);
+  const auto answered = std::find_if(journal.begin(), journal.end(), [](const nlohmann::json& e) {
+    return e.value("event", "") == "question.answered" && e.value("question", "") == "allowed_ranges";
+  });
+  REQUIRE(answered != journal.end());
+  CHECK((*answered)["source"] == "typed");
+  CHECK((*answered)["value"] == nlohmann::json::array({"198.51.100.0/24"}));
+
+  // Resume without --lab: the case knows it ran on a lab. Done steps are one summary;
+  // the walk starts at the first open step (the manual one). Ctrl-C says how to resume.
+  {
+    PtySession pty({k_bin, "run", "--case", case_dir}, k_terminal);
+    REQUIRE(pty.expect("Resuming case " + case_dir));
+    REQUIRE(pty.expect("Already done in this case:"));
+    REQUIRE(pty.expect("Turn on the Key Vault firewall"));
+    REQUIRE(pty.expect("Checked off? [d]one / [n]ot done / not [a]pplicable / b / q / ? > "));
+    pty.send_line("b");  // back into the done steps: shown, not repeated
+    REQUIRE(pty.expect("Already done in this case; it stays as it is (to revert it: dftriage undo " + case_dir
+                       + " --step enable-firewall)."));
+    REQUIRE(pty.expect("q: stop · ? > "));
+    pty.send_line("");
+    REQUIRE(pty.expect("Checked off? [d]one / [n]ot done / not [a]pplicable / b / q / ? > "));
+    pty.send_line("d");
+    REQUIRE(pty.expect("Note for the case record (Enter: none) > "));
+    pty.send_line("");
+    REQUIRE(pty.expect("q: stop · ? > "));
+    pty.send("\x03");
+    REQUIRE(pty.expect("stopped by Ctrl-C. The case is kept in " + case_dir + "; resume with:"));
+    REQUIRE(pty.expect("dftriage run --case " + case_dir));
+    CHECK(pty.finish() == 130);
+  }
+  const auto after = journal_of(case_dir);
+  CHECK(count_of(after, "request.sent", "enable-firewall", "action") == 1);
+  CHECK(count_of(after, "step.done", "trusted-networks") == 1);
+}
+
+TEST_CASE("at a failure prompt u shows what it would revert and asks again; b and q never revert", "[e2e][walk]")
+{
+  TempDir dir("fail");
+  Served lab(dir, {"500:DELETE:path=roleAssignments"});
+  const std::string case_dir = dir / "case";
+  auto env = k_terminal;
+  env["DFTRIAGE_CLOUD"] = lab.cloud_file;
+  const std::string answers = dir / "answers.json";
+  std::ofstream(answers) << R"({"origin_verified": false, "ip_recognised": false, "allowed_ranges": ["198.51.100.0/24"],
+                              "response": "remove"})";
+  PtySession pty({k_bin, "run", k_kv_alert, "--case", case_dir, "--answers", answers, "--yes", "--reason", "training"},
+                 env);
+  // Everything up to the failing DELETE is confirmed by --yes; the walk's other prompts stay.
+  while (true) {
+    const int seen = pty.expect_any({"Checked off? [d]one", "q: stop · ? > ", "[u]ndo this case's changes / b / q / ? > ",
+                                     "· b · q · ? > "});
+    REQUIRE(seen >= 0);
+    if (seen == 0) {
+      pty.send_line("a");
+      REQUIRE(pty.expect("Why does it not apply? > "));
+      pty.send_line("lab exercise");
+    } else if (seen == 2) {
+      break;
+    } else {
+      pty.send_line("");
+    }
+  }
+  pty.send_line("u");
+  REQUIRE(pty.expect("These changes of this case would be reverted, newest first:"));
+  REQUIRE(pty.expect("remove-access-policy (keyvault.access_policy.remove)"));
+  REQUIRE(pty.expect("enable-firewall (keyvault.firewall.enable)"));
+  REQUIRE(pty.expect("Type yes to revert them, or n > "));
+  pty.send_line("n");
+  REQUIRE(pty.expect("Nothing was reverted."));
+  REQUIRE(pty.expect("[u]ndo this case's changes / b / q / ? > "));
+  {
+    const auto journal = journal_of(case_dir);
+    CHECK(count_of(journal, "undo.started", "enable-firewall") == 0);
+  }
+  pty.send_line("u");
+  REQUIRE(pty.expect("Type yes to revert them, or n > "));
+  pty.send_line("yes");
+  REQUIRE(pty.expect("enable-firewall: undone"));
+  REQUIRE(pty.expect("Summary:"));
+  REQUIRE(pty.expect("Status: failed"));
+  CHECK(pty.finish() == 4);
+  const auto transcript = pty.transcript();
+  const auto summary = transcript.substr(transcript.rfind("Summary:"));
+  CHECK(summary.find("undone") != std::string::npos);
+  CHECK(summary.find("rolled-back") != std::string::npos);
+}
+
+TEST_CASE("the walk in zh-CN: every word of ours in Chinese, 是 and 否 accepted", "[e2e][walk]")
+{
+  TempDir dir("zh");
+  PtySession pty({k_bin, "run", k_kv_alert, "--lab", "--case", dir / "case", "--lang", "zh-CN"}, k_terminal);
+  REQUIRE(pty.expect("案例 "));
+  REQUIRE(pty.expect("每个提示都可以用"));
+  REQUIRE(pty.expect("[联系 1/"));
+  REQUIRE(pty.expect("回车：下一步 · b：返回 · v：查看完整结果 · q：停止 · ? > "));
+  pty.send_line("");
+  REQUIRE(pty.expect("q：停止 · ? > "));
+  pty.send_line("");
+  REQUIRE(pty.expect("[对象 ID（GUID）]"));
+  pty.send_line("");
+  REQUIRE(pty.expect("[是/否]（默认：否）"));
+  pty.send_line("是");  // yes: the origin is verified, so the walk asks about the caller
+  REQUIRE(pty.expect("q：停止 · ? > "));
+  pty.send_line("");
+  REQUIRE(pty.expect("[是/否]"));
+  pty.send_line("也许");
+  REQUIRE(pty.expect("未接受"));
+  pty.send_line("q");
+  REQUIRE(pty.expect("已停止。"));
+  REQUIRE(pty.expect("小结："));
+  CHECK(pty.finish() == 5);
+  const auto& transcript = pty.transcript();
+  for (const char* english : {"Enter: next step", "Keys at every prompt", "Stopped.", "Summary:"}) {
+    CHECK(transcript.find(english) == std::string::npos);
+  }
+}
+
+TEST_CASE("a typo in a question ID is a usage error with did-you-mean, before anything is sent", "[e2e][walk]")
+{
+  TempDir dir("typo");
+  SECTION("--set")
+  {
+    for (const std::vector<std::string>& mode : {std::vector<std::string>{"--dry-run", "--non-interactive"},
+                                                std::vector<std::string>{"--lab", "--yes", "--case", dir / "case"}}) {
+      std::vector<std::string> argv{k_bin, "run", k_kv_alert, "--set", "origin_verifed=yes"};
+      argv.insert(argv.end(), mode.begin(), mode.end());
+      const auto r = run_process(argv);
+      CHECK(r.exit_code == 2);
+      CHECK(r.err.find(R"(--set "origin_verifed": no playbook asks a question with this ID; did you mean "origin_verified"?)")
+            != std::string::npos);
+      CHECK_FALSE(std::filesystem::exists(dir / "case"));
+    }
+    const auto plan = run_process({k_bin, "plan", k_kv_alert, "--set", "origin_verifed=yes"});
+    CHECK(plan.exit_code == 2);
+    CHECK(plan.err.find("did you mean \"origin_verified\"?") != std::string::npos);
+  }
+  SECTION("--answers")
+  {
+    const std::string answers = dir / "answers.json";
+    std::ofstream(answers) << R"({"orgin_verified": true})";
+    const auto r = run_process({k_bin, "run", k_kv_alert, "--dry-run", "--non-interactive", "--answers", answers});
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find(answers + R"(: "orgin_verified": no playbook asks a question with this ID; did you mean "origin_verified"?)")
+          != std::string::npos);
+  }
+}
+
+TEST_CASE("a bad given value names the question and why, before a case is opened", "[e2e][walk]")
+{
+  TempDir dir("bad");
+  const auto ranges = run_process(
+    {k_bin, "run", k_kv_alert, "--lab", "--yes", "--case", dir / "case", "--set", "allowed_ranges=203.0.113.0/33, 10.1.2.3"});
+  CHECK(ranges.exit_code == 2);
+  CHECK(ranges.err.find(R"(answer allowed_ranges: "203.0.113.0/33" is not an IP address or CIDR range)") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(dir / "case"));
+  const std::string answers = dir / "answers.json";
+  std::ofstream(answers) << R"({"principal": "not-a-guid"})";
+  const auto principal = run_process({k_bin, "run", k_kv_alert, "--dry-run", "--non-interactive", "--answers", answers});
+  CHECK(principal.exit_code == 2);
+  CHECK(principal.err.find("answer principal: expected an object ID (a GUID") != std::string::npos);
+  const auto role = run_process({k_bin, "run", k_kv_alert, "--dry-run", "--non-interactive", "--set",
+                                 "role_assignment_id=not-an-id"});
+  CHECK(role.exit_code == 2);
+  CHECK(role.err.find("--set role_assignment_id: step delete-role-assignment: parameter roleAssignmentId") != std::string::npos);
+}
+
+TEST_CASE("tasks for a person stay open under --yes; the case is not completed", "[e2e][walk]")
+{
+  TempDir dir("tasks");
+  const std::string case_dir = dir / "case";
+  const auto r = run_process({k_bin, "run", k_kv_alert, "--lab", "--yes", "--yes-irreversible", "--case", case_dir,
+                              "--answers", std::string(DFTRIAGE_SOURCE_DIR) + "/examples/answers/keyvault-tor.json",
+                              "-o", "json"});
+  CHECK(r.exit_code == 5);
+  const auto record = nlohmann::json::parse(r.out).at(0);
+  CHECK(record["status"] == "needs-human");
+  std::map<std::string, std::string> outcome;
+  for (const auto& s : record["steps"]) {
+    outcome[s["id"]] = s["outcome"];
+  }
+  CHECK(outcome["trusted-networks"] == "open");
+  CHECK(outcome["app-owner-audit"] == "open");
+  CHECK(outcome["enable-firewall"] == "done");
+  CHECK(outcome["verify-origin"] == "done");  // a decision, settled by its answers
+  const auto journal = journal_of(case_dir);
+  CHECK(count_of(journal, "step.done", "trusted-networks") == 0);
+  CHECK(count_of(journal, "step.open", "app-owner-audit") == 1);
+  CHECK(std::none_of(journal.begin(), journal.end(),
+                     [](const nlohmann::json& e) { return e.value("event", "") == "case.closed"; }));
+  CHECK(r.err.find("needs-human") != std::string::npos);
+}
+
+namespace {
+
+// A playbook of one read and one reversible change, so that an unattended run can be
+// completed (the shipped ones hold tasks only a person can check off).
+const char* k_small_playbook = R"({
+  "id": "keyvault", "title": {"en": "Small"}, "version": "9.0.0", "lastReviewed": "2026-12-01",
+  "match": {"alertTypes": ["KV_*"]},
+  "inputs": [{"id": "vault", "type": "text", "default": "{{alert.resourceId}}", "prompt": {"en": "Vault"}},
+             {"id": "ranges", "type": "cidr-list", "default": ["198.51.100.0/24"], "prompt": {"en": "Ranges"}}],
+  "phases": {
+    "contact": [{"id": "read-vault", "title": {"en": "Read"}, "guidance": {"en": "Read it."},
+                 "action": {"name": "keyvault.get", "params": {"vault": "{{alert.resourceId}}"}}}],
+    "mitigate": [{"id": "firewall", "title": {"en": "Firewall"}, "guidance": {"en": "On."}, "ask": ["vault", "ranges"],
+                  "action": {"name": "keyvault.firewall.enable",
+                             "params": {"vault": "{{answers.vault}}", "allowedIps": "{{answers.ranges}}"}}}]
+  }})";
+
+} // namespace
+
+TEST_CASE("the exit status tells the outcome: completed 0, needs-human 5, refused 6, failed 4", "[e2e][walk]")
+{
+  TempDir dir("exit");
+  const std::string playbooks = dir / "playbooks";
+  std::filesystem::create_directories(playbooks);
+  std::ofstream(playbooks + "/keyvault.json") << k_small_playbook;
+  auto run = [&](const std::string& name, std::vector<std::string> extra, std::map<std::string, std::string> env = {}) {
+    std::vector<std::string> argv{k_bin, "run", k_kv_alert, "--playbooks", playbooks, "--case", dir / name, "-o", "json"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    env.emplace("DFTRIAGE_CLOUD", "");
+    return run_process(argv, {}, env);
+  };
+  auto status_of = [](const dftriage::test::ProcessResult& r) {
+    return r.out.empty() ? std::string() : nlohmann::json::parse(r.out).at(0).value("status", "");
+  };
+
+  const auto completed = run("completed", {"--lab", "--yes"});
+  CHECK(completed.exit_code == 0);
+  CHECK(status_of(completed) == "completed");
+
+  const auto awaiting = run("awaiting", {"--lab"});
+  CHECK(awaiting.exit_code == 5);
+  CHECK(status_of(awaiting) == "needs-human");
+
+  // A change aimed outside the case's subscription is refused before it is sent.
+  const auto refused = run("refused", {"--lab", "--yes", "--set",
+                                       "vault=/subscriptions/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d/resourceGroups/rg/"
+                                       "providers/Microsoft.KeyVault/vaults/elsewhere"});
+  CHECK(refused.exit_code == 6);
+  CHECK(status_of(refused) == "refused");
+
+  Served lab(dir, {"500:PATCH"});
+  const auto failed = run("failed", {"--yes"}, {{"DFTRIAGE_CLOUD", lab.cloud_file}});
+  CHECK(failed.exit_code == 4);
+  CHECK(status_of(failed) == "failed");
+}
+
+TEST_CASE("a case acts only on the cloud it was opened on", "[e2e][walk]")
+{
+  TempDir dir("cloud");
+  const std::string playbooks = dir / "playbooks";
+  std::filesystem::create_directories(playbooks);
+  std::ofstream(playbooks + "/keyvault.json") << k_small_playbook;
+  const std::string case_dir = dir / "case";
+  // Opened on an in-process lab, left awaiting confirmation.
+  const auto first = run_process({k_bin, "run", k_kv_alert, "--playbooks", playbooks, "--lab", "--case", case_dir},
+                                 {}, {{"DFTRIAGE_CLOUD", ""}});
+  REQUIRE(first.exit_code == 5);
+  // Another cloud chosen now: refused, nothing sent.
+  const auto other = run_process({k_bin, "run", "--case", case_dir, "--playbooks", playbooks, "--yes"}, {},
+                                 {{"DFTRIAGE_CLOUD", "AzureChinaCloud"}});
+  CHECK(other.exit_code == 6);
+  CHECK(other.err.find("this case ran on an in-process lab") != std::string::npos);
+  // Without --lab, the case resumes on a lab rebuilt from itself, never on a real tenant.
+  const auto resumed = run_process({k_bin, "run", "--case", case_dir, "--playbooks", playbooks, "--yes", "-o", "json"},
+                                   {}, {{"DFTRIAGE_CLOUD", ""}});
+  CHECK(resumed.exit_code == 0);
+  CHECK(nlohmann::json::parse(resumed.out).at(0)["mode"] == "lab");
+  // Resumed once more, the firewall the rebuilt lab holds is found in place, not sent again.
+  const auto again = run_process({k_bin, "run", "--case", case_dir, "--playbooks", playbooks, "--yes", "-o", "json"},
+                                 {}, {{"DFTRIAGE_CLOUD", ""}});
+  CHECK(again.exit_code == 0);
+  const auto journal = journal_of(case_dir);
+  CHECK(count_of(journal, "request.sent", "firewall", "action") == 1);
+}

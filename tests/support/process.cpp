@@ -214,10 +214,11 @@ int PtySession::expect_any(const std::vector<std::string>& texts)
   }
 }
 
-void PtySession::send_line(const std::string& line)
+void PtySession::send_line(const std::string& line) { send(line + "\r"); }
+
+void PtySession::send(const std::string& keys)
 {
-  const std::string typed = line + "\r";
-  if (::write(m_master, typed.data(), typed.size()) != static_cast<ssize_t>(typed.size())) {
+  if (::write(m_master, keys.data(), keys.size()) != static_cast<ssize_t>(keys.size())) {
     throw std::runtime_error("cannot write to the pseudo-terminal");
   }
 }

@@ -46,6 +46,8 @@ public:
   int expect_any(const std::vector<std::string>& texts);
   // Types `line` and Enter.
   void send_line(const std::string& line);
+  // Types `keys` as they are (e.g. "\x03" for Ctrl-C).
+  void send(const std::string& keys);
   // Reads to the end and returns the exit status (128 + signal when killed).
   int finish();
   // Everything the program printed so far (including echoed input).

@@ -40,7 +40,9 @@ private:
 };
 
 // Whether a request changes anything, and if so whether dftriage can undo it.
-enum class Reversibility { read_only, reversible, irreversible };
+// `inspection`: runs a fixed read-only script on a VM (an inventory, a process list):
+// it executes code there, so it is confirmed, but it changes nothing to undo.
+enum class Reversibility { read_only, reversible, irreversible, inspection };
 std::string_view to_string(Reversibility r);
 
 // One REST request as it would be sent (the token is added by the transport).

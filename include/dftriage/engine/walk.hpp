@@ -20,6 +20,12 @@ bool is_visited(const PlannedStep& step);
 // after it, informed by what it read.
 bool action_uses(const playbook::Step& step, const std::string& input_id);
 
+// Returns whether `step` is a task a person does outside dftriage (no action, no
+// question, no goto or stop): only a person can check it off. A step without an action
+// that asks questions is a decision, settled by its answers; one that only routes the
+// walk (goto, stop) is a notice.
+bool is_checklist(const playbook::Step& step);
+
 // Returns the indices into plan.steps of the visited steps, in walk order.
 std::vector<std::size_t> visited_steps(const Plan& plan);
 
@@ -30,6 +36,12 @@ struct Position
   std::size_t total = 0;
 };
 Position position_of(const Plan& plan, std::size_t step_index);
+
+// Returns why a visited step refuses the answer to `input_id` ("step block-ip: parameter
+// allowedIps: expected ..."), when a step's action takes that answer as a parameter and
+// its checks fail; "" when no step refuses it. A value that fails here must never be
+// stored: the step would be lost later.
+std::string refusal_for_answer(const Plan& plan, std::string_view input_id);
 
 // A question that must be answered before the walk can go on.
 struct OpenQuestion

@@ -27,6 +27,20 @@ enum class FailureChoice { retry, skip, rollback, stop };
 // a plain --yes.
 bool is_irreversible(const engine::PlannedStep& step);
 
+// Thrown by a Responder when the person leaves a step unfinished at one of its prompts:
+// back to the step before (`back()`), or stop the walk. Nothing more of the step is
+// sent; the executor journals step.left and lets it through.
+class StepLeft : public std::exception
+{
+public:
+  explicit StepLeft(bool back) : m_back(back) {}
+  bool back() const { return m_back; }
+  const char* what() const noexcept override { return m_back ? "back" : "stopped"; }
+
+private:
+  bool m_back;
+};
+
 // The person (or the flags standing in for one) who decides.
 class Responder
 {
@@ -59,7 +73,8 @@ struct StepResult
 {
   // "done" (carried out), "no-op" (already in place), "done-earlier" (this case did it
   // before a resume), "declined", "refused" (out of scope, or the pre-image forbids it),
-  // "failed", "rolled-back", "skipped-after-failure", "stopped"
+  // "failed", "rolled-back", "skipped-after-failure", "open" (a manual step no person
+  // has checked off)
   std::string outcome;
   std::string message;
   nlohmann::ordered_json result;  // a read-only step's answer (the first request's body)
@@ -78,6 +93,12 @@ public:
   // Azure failure (the outcome says "failed" after the responder chose); throws
   // Interrupted on Ctrl-C.
   StepResult run_step(const engine::Plan& plan, std::size_t index);
+
+  // Records a person's check of a manual step (one without an action): `checked` is
+  // "done" or "not-applicable" (journaled as step.done) or "not-done" (step.open), with
+  // their `note`. run_step never marks a manual step done: off a terminal it stays open.
+  StepResult check_manual(const engine::Plan& plan, std::size_t index, const std::string& checked,
+                          const std::string& note);
 
   // The state replayed from the journal (what this case already did).
   const CaseState& state() const { return m_state; }

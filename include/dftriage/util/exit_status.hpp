@@ -12,7 +12,10 @@ enum class ExitStatus : int {
   usage = 2,           // the command line was wrong
   input_rejected = 3,  // some input was rejected (the rest was still processed)
   azure_failure = 4,   // a call to Azure (or the network) failed
-  needs_human = 5,     // a question had no answer and no one could be asked
+  needs_human = 5,     // a person must act: a question unanswered, a change awaiting
+                       // confirmation, a manual step not checked off, a walk stopped
+  refused = 6,         // dftriage refused to act: out of the case's scope, a plan edited
+                       // or drifted, a step whose checks fail, a case on another cloud
   interrupted = 130,   // stopped by Ctrl-C (SIGINT) or SIGTERM
 };
 

@@ -99,12 +99,13 @@ ActionSpec antimalware_scan()
 
 ActionSpec list_software()
 {
-  // Marked mutating: though it only reads, it executes code as SYSTEM/root on the VM,
-  // takes the VM's one run-command slot and leaves run-command logs there.
+  // An inspection: though it only reads, it executes code as SYSTEM/root on the VM, takes
+  // the VM's one run-command slot and leaves run-command logs there, so it is confirmed;
+  // it changes nothing, so it is not an irreversible change.
   ActionSpec spec{"compute.vm.list_software",
-                  "List installed software (name, version) with a fixed read-only run-command script; marked mutating "
+                  "List installed software (name, version) with a fixed read-only run-command script; confirmed "
                   "because it executes code on the VM; the service keeps only the last 4 KB of output",
-                  {vm_param(), os_param()}, true, Reversibility::irreversible, "", k_run_command, {}, {}, {}, {}};
+                  {vm_param(), os_param()}, true, Reversibility::inspection, "", k_run_command, {}, {}, {}, {}};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     const bool windows = args.text("os") == "Windows";
     // One script line per item; the Windows pipeline continues after each trailing '|'.
@@ -122,6 +123,28 @@ ActionSpec list_software()
                   "elif command -v rpm >/dev/null 2>&1; then",
                   R"sh(  rpm -qa --qf '%{NAME}\t%{VERSION}-%{RELEASE}\n')sh",
                   "fi | sort"};
+    ActionRequests out;
+    auto r = run_command(args.resource("vm"), windows ? "RunPowerShellScript" : "RunShellScript", script, cloud);
+    out.requests.push_back(as_action(r, spec));
+    return out;
+  };
+  return spec;
+}
+
+ActionSpec list_processes()
+{
+  // An inspection like list_software: a fixed script that only reads.
+  ActionSpec spec{"compute.vm.list_processes",
+                  "List the 40 most recently started processes (ID, user, start time, path or command line) with a "
+                  "fixed read-only run-command script; confirmed because it executes code on the VM",
+                  {vm_param(), os_param()}, true, Reversibility::inspection, "", k_run_command, {}, {}, {}, {}};
+  spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
+    const bool windows = args.text("os") == "Windows";
+    const std::vector<std::string> script =
+      windows ? std::vector<std::string>{R"ps(Get-Process -IncludeUserName | Sort-Object StartTime |)ps",
+                                         R"ps(  Select-Object -Last 40 Id, ProcessName, UserName, StartTime, Path |)ps",
+                                         R"ps(  Format-Table -AutoSize | Out-String -Width 300)ps"}
+              : std::vector<std::string>{"ps -eo pid,ppid,user,lstart,args --sort=start_time | tail -n 40"};
     ActionRequests out;
     auto r = run_command(args.resource("vm"), windows ? "RunPowerShellScript" : "RunShellScript", script, cloud);
     out.requests.push_back(as_action(r, spec));
@@ -198,6 +221,7 @@ void add_compute(std::vector<ActionSpec>& out)
   out.push_back(run_script());
   out.push_back(antimalware_scan());
   out.push_back(list_software());
+  out.push_back(list_processes());
   out.push_back(reset_password());
   out.push_back(reimage());
 }

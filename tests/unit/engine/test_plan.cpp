@@ -89,12 +89,11 @@ TEST_CASE("plan: bad answers are refused with what was expected")
 {
   const auto alert = kv_alert();
   CHECK_THROWS_WITH(build_plan(alert, {}, demo_playbook(), {{"verified", "maybe"}}, azure::public_cloud()),
-                    R"(answer verified: expected yes or no, got "maybe")");
+                    R"(answer verified: expected yes or no (是 or 否), got "maybe")");
   CHECK_THROWS_WITH(build_plan(alert, {}, demo_playbook(), {{"nosuch", true}}, azure::public_cloud()),
                     R"(answer "nosuch" is not a question of playbook demo)");
-  const auto plan = build_plan(alert, {}, demo_playbook(), {{"ranges", "1.2.3.4/40"}}, azure::public_cloud());
-  CHECK(plan.steps[3].status == "refused");
-  CHECK(plan.steps[3].note == R"(parameter allowedIps: expected a list of IP addresses or CIDR ranges, got "1.2.3.4/40")");
+  CHECK_THROWS_WITH(build_plan(alert, {}, demo_playbook(), {{"ranges", "1.2.3.4/40"}}, azure::public_cloud()),
+                    R"(answer ranges: "1.2.3.4/40" is not an IP address or CIDR range (e.g. 203.0.113.7 or 203.0.113.0/24))");
 }
 
 TEST_CASE("plan JSON is deterministic and names every request field")
@@ -176,4 +175,64 @@ TEST_CASE("plan: a step waits for an answer its action needs, not for one it inf
     CHECK(position_of(plan, 1).total == 1);
     CHECK(visited_steps(plan) == std::vector<std::size_t>{0, 1});
   }
+}
+
+TEST_CASE("plan: answers are checked by their type where they are given")
+{
+  const auto a = kv_alert();
+  const auto p = demo_playbook();
+  SECTION("an IP range with an impossible prefix names the bad item")
+  {
+    CHECK_THROWS_WITH(build_plan(a, match_alert(a, {}), p, {{"ranges", "203.0.113.0/33, 10.1.2.3"}}, azure::public_cloud()),
+                      Catch::Contains("\"203.0.113.0/33\" is not an IP address or CIDR range"));
+    CHECK_THROWS_WITH(build_plan(a, match_alert(a, {}), p, {{"ranges", "10.1.2.3, not-an-ip"}}, azure::public_cloud()),
+                      Catch::Contains("\"not-an-ip\" is not an IP address or CIDR range"));
+  }
+  SECTION("good addresses and ranges of both families are taken")
+  {
+    const auto plan = build_plan(a, match_alert(a, {}), p, {{"ranges", "203.0.113.0/24, 10.1.2.3, 2001:db8::/32"}},
+                                 azure::public_cloud());
+    CHECK(plan.answers[1].value == nlohmann::ordered_json({"203.0.113.0/24", "10.1.2.3", "2001:db8::/32"}));
+  }
+  SECTION("yes and no in Chinese")
+  {
+    CHECK(build_plan(a, match_alert(a, {}), p, {{"verified", "是"}}, azure::public_cloud()).answers[0].value == true);
+    CHECK(build_plan(a, match_alert(a, {}), p, {{"verified", "否"}}, azure::public_cloud()).answers[0].value == false);
+    CHECK_THROWS_WITH(build_plan(a, match_alert(a, {}), p, {{"verified", "也许"}}, azure::public_cloud()),
+                      Catch::Contains("expected yes or no (是 or 否)"));
+  }
+}
+
+TEST_CASE("refusal_for_answer names the step whose action refuses an answer")
+{
+  const auto a = kv_alert();
+  // A text answer that feeds a resource-ID parameter: the type lets any text through,
+  // the action's check does not.
+  const auto loaded = playbook::load_playbook(R"({
+  "id": "ids", "title": "IDs", "version": "1.0.0", "lastReviewed": "2026-12-01",
+  "match": {"alertTypes": ["KV_*"]},
+  "inputs": [{"id": "assignment", "type": "text", "prompt": "Role assignment ID"}],
+  "phases": {"mitigate": [{"id": "delete-assignment", "title": "Delete it", "guidance": "Delete.", "ask": ["assignment"],
+    "action": {"name": "authorization.role_assignment.delete", "params": {"roleAssignmentId": "{{answers.assignment}}"}}}]}
+  })", "ids.json", action_directory());
+  REQUIRE(loaded.playbook);
+  const auto bad = build_plan(a, {}, *loaded.playbook, {{"assignment", "not-an-id"}}, azure::public_cloud());
+  CHECK_THAT(refusal_for_answer(bad, "assignment"),
+             Catch::StartsWith("step delete-assignment: parameter roleAssignmentId"));
+  const auto good = build_plan(a, {}, *loaded.playbook,
+                               {{"assignment", "/subscriptions/4c1a2f07-3d5e-4b8a-9f61-2e7d8c0b5a13/providers/"
+                                               "Microsoft.Authorization/roleAssignments/"
+                                               "0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b"}},
+                               azure::public_cloud());
+  CHECK(refusal_for_answer(good, "assignment").empty());
+}
+
+TEST_CASE("is_checklist tells a person's task from a decision and a notice")
+{
+  const auto p = demo_playbook();
+  const auto& contact = p.steps(playbook::Phase::contact);
+  CHECK_FALSE(is_checklist(contact[0]));  // a goto: a notice
+  CHECK(is_checklist(contact[1]));        // ask the owner: a task
+  CHECK_FALSE(is_checklist(contact[2]));  // a stop: a notice
+  CHECK_FALSE(is_checklist(p.steps(playbook::Phase::mitigate)[0]));  // an action
 }

@@ -1,0 +1,174 @@
+#include "case_connection.hpp"
+
+#include "dftriage/azure/cloud_config.hpp"
+#include "dftriage/util/error.hpp"
+#include "dftriage/util/terminal.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <cstdlib>
+
+namespace dftriage::cli {
+
+namespace {
+
+using json = nlohmann::ordered_json;
+
+std::string str(const json& j, const char* key)
+{
+  const auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+// Returns "host:port" of an https URL ("" when it has no port).
+std::string authority_of(const std::string& url)
+{
+  const auto start = url.find("://");
+  if (start == std::string::npos) {
+    return {};
+  }
+  const auto end = url.find('/', start + 3);
+  return url.substr(start + 3, end == std::string::npos ? std::string::npos : end - start - 3);
+}
+
+std::string port_of(const std::string& url)
+{
+  const auto authority = authority_of(url);
+  const auto colon = authority.rfind(':');
+  return colon == std::string::npos ? std::string() : authority.substr(colon + 1);
+}
+
+// Moves a URL of the old lab (any host, the old port) to the new lab's port.
+std::string moved(const std::string& url, const std::string& old_port, const std::string& new_port)
+{
+  const auto authority = authority_of(url);
+  if (old_port.empty() || authority.size() <= old_port.size() + 1
+      || authority.compare(authority.size() - old_port.size() - 1, std::string::npos, ":" + old_port) != 0) {
+    return url;
+  }
+  const auto at = url.find(authority);
+  return url.substr(0, at) + authority.substr(0, authority.size() - old_port.size()) + new_port
+         + url.substr(at + authority.size());
+}
+
+std::string audience_for(const azure::Cloud& cloud, const std::string& url)
+{
+  const auto host = authority_of(url);
+  if (!cloud.keyvault_suffix.empty() && host.size() > cloud.keyvault_suffix.size()
+      && host.compare(host.size() - cloud.keyvault_suffix.size(), std::string::npos, cloud.keyvault_suffix) == 0) {
+    return "keyvault";
+  }
+  if (!cloud.graph.empty() && url.rfind(cloud.graph, 0) == 0) {
+    return "graph";
+  }
+  if (!cloud.log_analytics.empty() && url.rfind(cloud.log_analytics, 0) == 0) {
+    return "loganalytics";
+  }
+  return "arm";
+}
+
+// Sends again, in order, every change (and undo) the journal records as answered, so a
+// new lab is as the case left the old one.
+void replay_changes(Connection& c, const std::vector<json>& entries, const std::string& old_rm)
+{
+  const std::string old_port = port_of(old_rm);
+  const std::string new_port = port_of(c.cloud.resource_manager);
+  std::size_t replayed = 0;
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    const auto& sent = entries[i];
+    const std::string kind = str(sent, "kind");
+    if (str(sent, "event") != "request.sent" || (kind != "action" && kind != "undo") || str(sent, "method") == "GET") {
+      continue;
+    }
+    // Answered: the next entry of the same step is its response.
+    const bool answered = i + 1 < entries.size() && str(entries[i + 1], "event") == "response.received"
+                          && str(entries[i + 1], "step") == str(sent, "step");
+    if (!answered) {
+      continue;
+    }
+    azure::Request request;
+    request.method = str(sent, "method");
+    request.url = moved(str(sent, "url"), old_port, new_port);
+    if (sent.contains("body") && !sent["body"].is_null()) {
+      request.body = sent["body"];
+    }
+    request.audience = str(sent, "audience").empty() ? audience_for(c.cloud, request.url) : str(sent, "audience");
+    request.mutating = true;
+    request.purpose = "action";
+    try {
+      c.client->send(request);
+      ++replayed;
+    } catch (const std::exception& e) {
+      // The lab may answer differently to a body it cannot take twice; the case's own
+      // record stays the authority, so the run goes on and says so.
+      spdlog::warn("rebuilding the lab: {} {} was refused: {}", request.method, terminal::sanitize(request.url),
+                   terminal::sanitize(e.what()));
+    }
+  }
+  spdlog::debug("rebuilt the lab from the case: {} change(s) replayed", replayed);
+}
+
+} // namespace
+
+json connection_record(const Connection& connection)
+{
+  json out{{"mode", connection.mode},
+           {"cloud", connection.cloud.name},
+           {"cloudSource", connection.cloud_source},
+           {"resourceManager", connection.cloud.resource_manager}};
+  if (connection.lab) {
+    out["lab"] = {{"inProcess", true}, {"seed", "alert.json"}};
+  }
+  return out;
+}
+
+std::unique_ptr<Connection> connect_for_case(const std::string& case_dir, const std::vector<json>& entries,
+                                             const CaseCloudOptions& options)
+{
+  const json opened = !entries.empty() && str(entries.front(), "event") == "case.opened" ? entries.front() : json();
+  const std::string chosen_env = std::getenv(azure::k_cloud_env) != nullptr ? std::getenv(azure::k_cloud_env) : "";
+  // Older cases did not record where they ran: a lab case with no cloud chosen now was
+  // an in-process one.
+  const bool in_process_lab = opened.contains("lab") || str(opened, "cloudSource") == "lab"
+                              || (str(opened, "mode") == "lab" && str(opened, "cloudSource").empty()
+                                  && chosen_env.empty());
+  if (in_process_lab) {
+    if (!chosen_env.empty() && !options.lab && !options.switch_cloud) {
+      throw Error("this case ran on an in-process lab (run --lab); it resumes on a lab rebuilt from the case, not on "
+                    + terminal::sanitize(chosen_env) + ": drop --cloud, or add --switch-cloud to act there",
+                  ExitStatus::refused);
+    }
+    if (options.lab || !options.switch_cloud) {
+      auto c = connect_lab({case_dir + "/alert.json"});
+      replay_changes(*c, entries, str(opened, "resourceManager"));
+      return c;
+    }
+    return connect_cloud();
+  }
+  if (options.lab && !options.switch_cloud) {
+    throw Error("this case was opened on " + terminal::sanitize(str(opened, "cloud"))
+                  + ", not on a lab: drop --lab (a lab never stands in for a real tenant's case)",
+                ExitStatus::refused);
+  }
+  const std::string case_rm = str(opened, "resourceManager");
+  if (case_rm.empty() || options.switch_cloud) {
+    return connect_cloud();  // an older case that did not record its cloud, or asked for
+  }
+  if (chosen_env.empty()) {
+    // Nothing chosen now: the case's own cloud (a built-in name, or its file).
+    const std::string source = str(opened, "cloudSource");
+    const std::string name = source.empty() || source == "built-in" ? str(opened, "cloud") : source;
+    ::setenv(azure::k_cloud_env, name.c_str(), 1);
+  }
+  const auto chosen = selected_cloud();
+  if (chosen.cloud.resource_manager != case_rm) {
+    throw Error("this case was opened on " + terminal::sanitize(str(opened, "cloud")) + " ("
+                  + terminal::sanitize(case_rm) + ") and the cloud chosen now is "
+                  + terminal::sanitize(chosen.cloud.name) + " (" + terminal::sanitize(chosen.cloud.resource_manager)
+                  + "): choose the case's cloud, or add --switch-cloud to act on this one",
+                ExitStatus::refused);
+  }
+  return connect_cloud();
+}
+
+} // namespace dftriage::cli

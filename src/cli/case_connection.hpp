@@ -1,0 +1,41 @@
+#pragma once
+
+// Internal to src/cli: a case acts on the cloud it was opened on. `run --case` and
+// `undo` connect through here, so that a lab case never reaches a real tenant and a
+// live case never silently acts on another cloud.
+
+#include "connection.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace dftriage::cli {
+
+struct CaseCloudOptions
+{
+  bool lab = false;           // --lab was given
+  bool switch_cloud = false;  // --switch-cloud: act on the cloud chosen now, not the case's
+};
+
+// Returns what case.opened records of `connection`: {mode, cloud, cloudSource,
+// resourceManager[, lab: {inProcess, seed}]}.
+nlohmann::ordered_json connection_record(const Connection& connection);
+
+// Connects for a case whose journal holds `entries` (its first entry case.opened) in
+// folder `case_dir`:
+// - a case opened on an in-process lab (run --lab) gets a new lab seeded from the case's
+//   alert.json with every change the journal records as answered replayed onto it, so
+//   it is as the case left it;
+// - any other case gets the cloud it was opened on: the one chosen now (--cloud,
+//   DFTRIAGE_CLOUD) when its Resource Manager endpoint is the case's, else the case's
+//   own cloud name or file.
+// Throws Error (refused) when --lab is asked for a live case, or when the cloud chosen
+// now is another than the case's and `switch_cloud` is not set.
+std::unique_ptr<Connection> connect_for_case(const std::string& case_dir,
+                                             const std::vector<nlohmann::ordered_json>& entries,
+                                             const CaseCloudOptions& options);
+
+} // namespace dftriage::cli
