@@ -1,11 +1,14 @@
-// `dftriage undo DIR [--step ID] [--yes]`: reverts a case's changes, newest first, from
-// the pre-images its journal recorded. Journaled and idempotent.
+// `dftriage undo DIR [--step ID] [--yes] [--reason TEXT]`: reverts a case's changes,
+// newest first, from the pre-images its journal recorded. Journaled (with who asked and
+// why, as `undo.requested`) and idempotent.
 
 #include "command.hpp"
 #include "connection.hpp"
 #include "dftriage/exec/executor.hpp"
+#include "dftriage/journal/journal.hpp"
 #include "dftriage/util/error.hpp"
 #include "dftriage/util/terminal.hpp"
+#include "dftriage/util/text.hpp"
 #include "prompt.hpp"
 
 #include <unistd.h>
@@ -20,6 +23,7 @@ struct UndoOptions
 {
   std::string dir;
   std::string step;
+  std::string reason;
   bool yes = false;
 };
 
@@ -42,10 +46,12 @@ ExitStatus run_undo(const UndoOptions& options)
   journal::Journal journal(folder.journal_path());
   const auto state = exec::CaseState::replay(journal.entries());
   std::vector<std::string> pending;
+  std::vector<std::string> pending_ids;
   for (auto it = state.changes().rbegin(); it != state.changes().rend(); ++it) {
     const auto* r = state.step(*it);
     if ((options.step.empty() || r->id == options.step) && r->undo_status != "done"
         && r->undo_status != "irreversible") {
+      pending_ids.push_back(r->id);
       pending.push_back(r->id + " (" + r->action + (r->reversibility == "irreversible" ? ", cannot be undone" : "")
                         + ")");
     }
@@ -61,6 +67,7 @@ ExitStatus run_undo(const UndoOptions& options)
   for (const auto& p : pending) {
     std::printf("  %s\n", terminal::sanitize(p).c_str());
   }
+  std::string reason(text::trim(options.reason));
   if (!options.yes) {
     if (::isatty(STDIN_FILENO) == 0 || ::isatty(STDOUT_FILENO) == 0) {
       std::fprintf(stderr, "dftriage: nothing was undone: confirm with --yes (no terminal to ask at)\n");
@@ -72,12 +79,24 @@ ExitStatus run_undo(const UndoOptions& options)
       std::printf("Nothing was undone.\n");
       return ExitStatus::success;
     }
+    // The case record says why its changes were taken back, as it says why they were made.
+    while (reason.empty()) {
+      const auto typed = prompter.ask("Reason, for the case record > ");
+      if (!typed) {
+        std::printf("Nothing was undone.\n");
+        return ExitStatus::success;
+      }
+      reason = *typed;
+    }
+  } else if (reason.empty()) {
+    reason = "undo confirmed with --yes by " + journal::current_operator().user;
   }
   if (state.opened().value("mode", "") == "lab" && std::getenv("DFTRIAGE_CLOUD") == nullptr) {
     std::fprintf(stderr, "dftriage: note: this case ran on an in-process lab; undo acts on the cloud chosen now\n");
   }
   const auto connection = connect_cloud();
   journal.set_principal(connection->principal());
+  journal.append({{"event", "undo.requested"}, {"steps", pending_ids}, {"reason", reason}});
   UndoResponder responder;
   exec::Executor executor(folder, journal, *connection->client, connection->cloud, responder, {});
   const bool ok = executor.undo(options.step);
@@ -93,6 +112,8 @@ void add_undo(CLI::App& app, Invocation& invocation)
   sub->add_option("DIR", options->dir, "The case folder")->required();
   sub->add_option("--step", options->step, "Only this step's change");
   sub->add_flag("-y,--yes", options->yes, "Do not ask for confirmation");
+  sub->add_option("--reason", options->reason,
+                  "Why the changes are taken back, for the case record (asked at a terminal when not given)");
   sub->callback([options, &invocation] { invocation.action = [options] { return run_undo(*options); }; });
 }
 

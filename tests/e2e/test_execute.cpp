@@ -591,3 +591,139 @@ TEST_CASE("run carries out the Resource Manager playbook on a served lab; undo r
   CHECK_THAT(undo.out, Catch::Contains("cannot be undone"));
   CHECK(run_process({k_bin, "case", "verify", case_dir}).exit_code == 0);
 }
+
+namespace {
+
+bool has_report_line(const std::string& text, const std::string& line)
+{
+  std::istringstream in(text);
+  for (std::string l; std::getline(in, l);) {
+    if (l == line) {
+      return true;
+    }
+  }
+  return false;
+}
+
+} // namespace
+
+TEST_CASE("report on a case run with --lab --yes is a record to paste into a ticket", "[e2e][exec][report]")
+{
+  const auto dir = std::filesystem::temp_directory_path() / ("dftriage-e2e-report-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  const std::string case_dir = (dir / "case").string();
+  const auto run = run_process({k_bin, "run", k_kv_alert, "--lab", "--case", case_dir, "--answers", k_answers,
+                                "--yes", "--reason", "TOR access confirmed malicious", "-o", "json"});
+  INFO(run.err);
+  REQUIRE(std::filesystem::exists(case_dir + "/journal.jsonl"));
+
+  const auto md = run_process({k_bin, "report", case_dir});
+  INFO(md.out + md.err);
+  CHECK(md.exit_code == 0);
+  CHECK_THAT(md.out, Catch::StartsWith("# Incident record: `KV_TORAccess`\n"));
+  CHECK_THAT(md.out, Catch::Contains("\n- **Playbook**: `keyvault` "));
+  CHECK(has_report_line(md.out, "- **Owner**: `payments-platform@lab.localhost` (tag `owner`, read by `owner-tags`)"));
+  CHECK_THAT(md.out, Catch::Contains(" (`enable-firewall`)\n- **Total time**: "));
+  CHECK(has_report_line(md.out, "| IP address | `185.220.101.47` | Germany, DE | alert |"));
+  CHECK(has_report_line(md.out, "| Resource | `" + k_vault + "` | attacked resource | alert |"));
+  CHECK_THAT(md.out, Catch::Contains("\n| `origin_verified` | `false` | answers file (--answers) | `"));
+  CHECK_THAT(md.out, Catch::Contains("\n| `enable-firewall` | `keyvault.firewall.enable` | TOR access confirmed malicious | `"));
+  CHECK(has_report_line(md.out, "- [ ] `trusted-networks`: manual step still open: check it off with `dftriage run "
+                                "--case " + case_dir + "`."));
+  CHECK(md.out.find("\\_") == std::string::npos);
+  CHECK(md.out.find("\\[") == std::string::npos);
+
+  const auto js = run_process({k_bin, "report", case_dir, "-o", "json"});
+  REQUIRE(js.exit_code == 0);
+  const auto rep = nlohmann::json::parse(js.out);
+  CHECK(rep["playbook"] == "keyvault");
+  CHECK(rep["durations"]["toFirstContainment"]["step"] == "enable-firewall");
+  CHECK(rep["durations"]["total"]["seconds"].get<long long>() >= rep["durations"]["toFirstContainment"]["seconds"].get<long long>());
+  CHECK(rep["owner"]["found"] == true);
+  CHECK(rep["owner"]["step"] == "owner-tags");
+  CHECK(rep["indicators"]["ips"][0]["address"] == "185.220.101.47");
+  CHECK(rep["indicators"]["principals"][0]["objectId"] == "d3b07384-d9a0-4c1e-8f4b-2a6e5c7d8e9f");
+  bool from_file = false;
+  for (const auto& a : rep["answers"]) {
+    from_file = from_file || (a["question"] == "origin_verified" && a["source"] == "file" && !a["by"]["user"].empty());
+  }
+  CHECK(from_file);
+  bool open_listed = false;
+  for (const auto& f : rep["followUps"]) {
+    open_listed = open_listed || (f["kind"] == "open" && f["step"] == "trusted-networks");
+  }
+  CHECK(open_listed);
+
+  const auto zh = run_process({k_bin, "report", case_dir, "--lang", "zh-CN"});
+  CHECK(zh.exit_code == 0);
+  CHECK_THAT(zh.out, Catch::StartsWith("# 事件记录：`KV_TORAccess`\n"));
+  CHECK(has_report_line(zh.out, "## 威胁指标"));
+  CHECK(has_report_line(zh.out, "## 待跟进事项"));
+  CHECK(has_report_line(zh.out, "| IP 地址 | `185.220.101.47` | Germany，DE | 告警 |"));
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("undo journals who asked for it and why; the report shows it", "[e2e][exec][report]")
+{
+  ServedLab lab("undo-reason");
+  const std::string case_dir = (lab.dir / "case").string();
+  const auto r = lab.run({"run", k_kv_alert, "--case", case_dir, "--answers", k_answers, "--yes", "--reason",
+                          "TOR access confirmed malicious", "-o", "json"});
+  INFO(r.err);
+  REQUIRE(std::filesystem::exists(case_dir + "/journal.jsonl"));
+
+  // Off a terminal, --yes without --reason says so in the record.
+  const auto one = lab.run({"undo", case_dir, "--step", "resolve-alert", "--yes"});
+  INFO(one.out + one.err);
+  CHECK(one.exit_code == 0);
+  CHECK(lab.alert_status() == "Active");
+  // At a terminal the reason is asked for after the y, and an empty one is not taken.
+  PtySession pty({k_bin, "undo", case_dir, "--step", "enable-firewall"},
+                 {{"NO_COLOR", "1"}, {"TERM", "xterm"}, {"DFTRIAGE_CLOUD", lab.cloud_file}});
+  REQUIRE(pty.expect("Undo these changes? [y/N] > "));
+  pty.send_line("y");
+  REQUIRE(pty.expect("Reason, for the case record > "));
+  pty.send_line("");
+  REQUIRE(pty.expect("Reason, for the case record > "));
+  pty.send_line("owner vouches | for the app");
+  CHECK(pty.finish() == 0);
+  CHECK(lab.vault()["properties"]["networkAcls"]["defaultAction"] != "Deny");
+  // With --reason, as given.
+  const auto rest = lab.run({"undo", case_dir, "--yes", "--reason", "false positive: our own scanner"});
+  INFO(rest.out + rest.err);
+  CHECK(rest.exit_code == 0);
+
+  std::vector<nlohmann::json> requested;
+  std::istringstream lines(slurp(case_dir + "/journal.jsonl"));
+  for (std::string line; std::getline(lines, line);) {
+    auto e = nlohmann::json::parse(line);
+    if (e["event"] == "undo.requested") {
+      requested.push_back(std::move(e));
+    }
+  }
+  REQUIRE(requested.size() == 3);
+  const std::string user = requested[0]["operator"]["user"];
+  CHECK(requested[0]["steps"] == nlohmann::json::array({"resolve-alert"}));
+  CHECK(requested[0]["reason"] == "undo confirmed with --yes by " + user);
+  CHECK(requested[1]["steps"] == nlohmann::json::array({"enable-firewall"}));
+  CHECK(requested[1]["reason"] == "owner vouches | for the app");
+  CHECK(requested[2]["reason"] == "false positive: our own scanner");
+  CHECK(!requested[2]["operator"]["principal"].get<std::string>().empty());
+
+  const auto js = run_process({k_bin, "report", case_dir, "-o", "json"});
+  REQUIRE(js.exit_code == 0);
+  const auto rep = nlohmann::json::parse(js.out);
+  std::map<std::string, nlohmann::json> undone;
+  for (const auto& u : rep["undone"]) {
+    undone[u["step"].get<std::string>()] = u;
+  }
+  CHECK(undone["resolve-alert"]["status"] == "done");
+  CHECK(undone["resolve-alert"]["reason"] == "undo confirmed with --yes by " + user);
+  CHECK(undone["enable-firewall"]["reason"] == "owner vouches | for the app");
+  CHECK(undone["enable-firewall"]["by"]["user"] == user);
+  CHECK(undone["remove-access-policy"]["reason"] == "false positive: our own scanner");
+  const auto md = run_process({k_bin, "report", case_dir});
+  CHECK(has_report_line(md.out, "| `enable-firewall` | `keyvault.firewall.enable` | done | owner vouches \\| for the app | `"
+                                + user + "` | " + undone["enable-firewall"]["time"].get<std::string>() + " |"));
+  CHECK(run_process({k_bin, "case", "verify", case_dir}).exit_code == 0);
+}
