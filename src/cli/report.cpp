@@ -1,4 +1,5 @@
-// `dftriage report DIR`: the incident record of a case, for a ticket.
+// `dftriage report DIR [-o md|json] [--lang en|zh-CN]`: the incident record of a case,
+// to paste into a ticket (Markdown) or hand to a pipeline (JSON, the same model).
 
 #include "command.hpp"
 #include "dftriage/cli/output.hpp"
@@ -40,10 +41,11 @@ ExitStatus run_report(const ReportOptions& options)
 void add_report(CLI::App& app, Invocation& invocation)
 {
   auto options = std::make_shared<ReportOptions>();
-  auto* sub = app.add_subcommand("report", "Write a case's incident record: timeline, decisions, actions, evidence");
+  auto* sub = app.add_subcommand("report", "Write a case's incident record for a ticket: indicators, owner, durations, timeline, answers, "
+                                                "decisions, actions, undos, evidence, open follow-ups");
   sub->add_option("DIR", options->dir, "The case folder")->required();
   sub->add_option("-o,--output", options->output, "md (default) or json");
-  sub->add_option("--lang", options->lang, "Headings language: en or zh-CN");
+  sub->add_option("--lang", options->lang, "Language of the record's labels: en or zh-CN");
   sub->callback([options, &invocation] { invocation.action = [options] { return run_report(*options); }; });
 }
 
