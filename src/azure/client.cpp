@@ -127,7 +127,7 @@ Response Client::transmit(const Call& call)
       const milliseconds delay = backoff_delay(m_options.retry, counted, random_unit());
       spdlog::debug("{} {}: no response (attempt {}); retrying in {} ms", call.method,
                     terminal::sanitize(call.url), attempt, delay.count());
-      wait(delay);
+      wait(retry_wait(call, delay, counted, nullptr, e.what()));
       continue;
     }
     observe(http, &response, {}, attempt, std::chrono::steady_clock::now() - started);
@@ -144,7 +144,7 @@ Response Client::transmit(const Call& call)
                                        : backoff_delay(m_options.retry, counted, random_unit());
       spdlog::debug("{} {}: {} (attempt {}); retrying in {} ms", call.method,
                     terminal::sanitize(call.url), response.status, attempt, delay.count());
-      wait(delay);
+      wait(retry_wait(call, delay, counted, &response, {}));
       continue;
     }
     return to_response(std::move(response), client_request_id);

@@ -1,6 +1,7 @@
-// The Azure client's plumbing: the observer and the log, waiting, clocks, randomness.
+// The Azure client's plumbing: the observers and the log, waiting, clocks, randomness.
 
 #include "azure/headers.hpp"
+#include "dftriage/azure/azure_error.hpp"
 #include "dftriage/azure/client.hpp"
 #include "dftriage/util/error.hpp"
 #include "dftriage/util/signals.hpp"
@@ -39,7 +40,97 @@ void interruptible_sleep(milliseconds duration)
   }
 }
 
+// Longest error code a Wait carries (a server could send a page of text as one).
+constexpr std::size_t k_max_code_length = 80;
+
+std::vector<std::string_view> path_segments(std::string_view url)
+{
+  if (const auto scheme = url.find("://"); scheme != std::string_view::npos) {
+    const auto path = url.find('/', scheme + 3);
+    url = path == std::string_view::npos ? std::string_view() : url.substr(path);
+  }
+  url = url.substr(0, url.find_first_of("?#"));
+  std::vector<std::string_view> segments;
+  while (!url.empty()) {
+    const auto slash = url.find('/');
+    if (slash != 0) {
+      segments.push_back(url.substr(0, slash));
+    }
+    url = slash == std::string_view::npos ? std::string_view() : url.substr(slash + 1);
+  }
+  return segments;
+}
+
+// How many trailing segments name the resource: its type and name, and the action when
+// an ARM path ends with one (".../virtualMachines/vm-1/runCommand").
+std::size_t named_segments(const std::vector<std::string_view>& segments)
+{
+  for (std::size_t i = segments.size(); i-- > 0;) {
+    if (text::iequals(segments[i], "providers")) {
+      const std::size_t after_namespace = segments.size() - std::min(segments.size(), i + 2);
+      return after_namespace % 2 == 1 && after_namespace >= 3 ? 3 : 2;
+    }
+  }
+  return 2;
+}
+
+// The reason in a TransportError's message, which starts with "METHOD URL: ".
+std::string transport_reason(const std::string& method, const std::string& url,
+                             const std::string& message)
+{
+  const std::string prefix = method + " " + url + ": ";
+  if (message.size() > prefix.size() && message.compare(0, prefix.size(), prefix) == 0) {
+    return terminal::sanitize(message.substr(prefix.size()));
+  }
+  return "no response";
+}
+
 } // namespace
+
+std::string_view to_string(WaitKind kind)
+{
+  switch (kind) {
+  case WaitKind::operation:
+    return "long-running operation";
+  case WaitKind::throttled:
+    return "throttled";
+  case WaitKind::retry:
+    break;
+  }
+  return "retry";
+}
+
+std::string wait_target(std::string_view method, std::string_view url)
+{
+  const auto segments = path_segments(url);
+  const std::size_t shown = std::min(segments.size(), named_segments(segments));
+  std::string path = shown < segments.size() ? "\u2026" : "";
+  for (std::size_t i = segments.size() - shown; i < segments.size(); ++i) {
+    path += "/";
+    path += segments[i];
+  }
+  return terminal::sanitize(method) + " " + terminal::sanitize(path.empty() ? "/" : path);
+}
+
+Wait Client::retry_wait(const Call& call, milliseconds delay, int attempt,
+                        const HttpResponse* response, const std::string& transport_error) const
+{
+  Wait out;
+  out.kind = response != nullptr && response->status == 429 ? WaitKind::throttled : WaitKind::retry;
+  out.what = wait_target(call.method, call.url);
+  out.duration = delay;
+  out.attempt = attempt + 1;
+  out.max_attempts = m_options.retry.max_attempts;
+  if (response != nullptr) {
+    out.status = response->status;
+    AzureErrorInfo info;
+    parse_error_body(response->body, info);
+    out.error_code = terminal::sanitize(info.code.substr(0, k_max_code_length));
+  } else {
+    out.transport_error = transport_reason(call.method, call.url, transport_error);
+  }
+  return out;
+}
 
 void Client::observe(const HttpRequest& sent, const HttpResponse* received,
                      const std::string& error, int attempt,
@@ -93,12 +184,28 @@ void Client::observe(const HttpRequest& sent, const HttpResponse* received,
   m_options.observer(exchange);
 }
 
-void Client::wait(milliseconds duration)
+void Client::wait(Wait waiting)
 {
-  if (m_options.sleep) {
-    m_options.sleep(duration);
-  } else {
-    interruptible_sleep(duration);
+  const bool told = m_options.wait_observer && waiting.duration >= m_options.wait_threshold;
+  if (told) {
+    m_options.wait_observer(waiting);
+  }
+  try {
+    if (m_options.sleep) {
+      m_options.sleep(waiting.duration);
+    } else {
+      interruptible_sleep(waiting.duration);
+    }
+  } catch (...) {
+    if (told) {
+      waiting.ended = true;
+      m_options.wait_observer(waiting);
+    }
+    throw;
+  }
+  if (told) {
+    waiting.ended = true;
+    m_options.wait_observer(waiting);
   }
   if (signals::interrupted()) {
     throw Interrupted();

@@ -3,6 +3,7 @@
 
 #include "dftriage/azure/azure_error.hpp"
 #include "dftriage/azure/client.hpp"
+#include "dftriage/util/terminal.hpp"
 #include "dftriage/util/text.hpp"
 
 #include <algorithm>
@@ -129,10 +130,16 @@ void Client::poll_wait(const Call& original, const Response& last, int poll, mil
                     std::to_string(waited.count() / 1000) + " s",
                 ExitStatus::azure_failure);
   }
-  spdlog::debug("{} {}: operation running; polling in {} ms", original.method, original.url,
-                delay.count());
+  spdlog::debug("{} {}: operation running; polling in {} ms", original.method,
+                terminal::sanitize(original.url), delay.count());
   waited += delay;
-  wait(delay);
+  Wait what;
+  what.kind = WaitKind::operation;
+  what.what = wait_target(original.method, original.url);
+  what.duration = delay;
+  what.attempt = poll;
+  what.status = last.status;
+  wait(std::move(what));
 }
 
 Response Client::poll_until(const Call& original, const Response& first, const Call& poll,

@@ -13,6 +13,7 @@
 #include <optional>
 #include <random>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace dftriage::azure {
@@ -41,8 +42,41 @@ struct Exchange
   std::chrono::milliseconds elapsed{0};
 };
 
+// Why the client waits: polling a long-running operation, retrying after a 408/5xx or
+// a transport failure, or retrying after Azure throttled it (429).
+enum class WaitKind { operation, retry, throttled };
+
+// Returns "long-running operation", "retry" or "throttled".
+std::string_view to_string(WaitKind kind);
+
+// A wait the client is about to start (ended false) or has just finished (ended true),
+// told to ClientOptions::wait_observer. Every string is sanitised for a terminal and
+// never holds a token, a query string or a body.
+struct Wait
+{
+  WaitKind kind = WaitKind::retry;
+  std::string what; // the request waited on: "PUT …/networkSecurityGroups/nsg-1"
+  std::chrono::milliseconds duration{0};
+  // What comes after the wait: the poll number (1 = the first poll) for an operation,
+  // the send number (2 = the first retry) for a retry.
+  int attempt = 1;
+  int max_attempts = 0;   // sends allowed in all (retries); 0 for an operation
+  int status = 0;         // the status that caused a retry; the last poll's for an operation
+  std::string error_code; // the error code of the response that caused a retry, if any
+  std::string transport_error; // why no response came ("Timeout was reached"), if so
+  bool ended = false;
+};
+
+// Returns `method` and the last segments of `url`'s path, enough to name a resource or
+// an action on it ("PUT …/networkSecurityGroups/nsg-1", "POST …/vm-1/runCommand"),
+// without scheme, host, query or fragment, sanitised for a terminal.
+std::string wait_target(std::string_view method, std::string_view url);
+
 struct ClientOptions
 {
+  // Waits at least this long are told to wait_observer; shorter ones pass silently.
+  static constexpr std::chrono::milliseconds k_default_wait_threshold{1000};
+
   // Pages list() follows before it gives up (a server looping on nextLink).
   static constexpr std::size_t k_default_max_pages = 1000;
 
@@ -59,6 +93,10 @@ struct ClientOptions
   std::function<double()> random;
   // Called once per exchange (every attempt, poll and page), after it ended.
   std::function<void(const Exchange&)> observer;
+  // Called before and after every wait of at least wait_threshold (a poll interval, a
+  // backoff, a Retry-After), also when the wait ends with Interrupted; must not throw.
+  std::function<void(const Wait&)> wait_observer;
+  std::chrono::milliseconds wait_threshold = k_default_wait_threshold;
 };
 
 // What Azure answered (the last response, for an operation that was polled).
@@ -130,7 +168,12 @@ private:
   HttpRequest build(const Call& call, const std::string& client_request_id);
   void observe(const HttpRequest& sent, const HttpResponse* received, const std::string& error,
                int attempt, std::chrono::steady_clock::duration elapsed) const;
-  void wait(std::chrono::milliseconds duration);
+  // Sleeps `waiting.duration`, telling wait_observer before and after when it is long
+  // enough. Throws Interrupted on Ctrl-C.
+  void wait(Wait waiting);
+  // Returns a retry Wait of `delay` after `attempt` failed: throttled for a 429.
+  Wait retry_wait(const Call& call, std::chrono::milliseconds delay, int attempt,
+                  const HttpResponse* response, const std::string& transport_error) const;
   std::chrono::system_clock::time_point now() const;
   double random_unit();
   std::string new_request_id();

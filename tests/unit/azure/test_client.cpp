@@ -257,3 +257,45 @@ TEST_CASE("the debug log shows request IDs and the remaining request budget")
         std::string::npos);
   CHECK(logged.find('\x1b') == std::string::npos);
 }
+
+TEST_CASE("wait_target names the resource by its last segments, without host or query")
+{
+  const std::string arm = "https://management.azure.com/subscriptions/s/resourceGroups/rg/providers/";
+  CHECK(wait_target("PUT", arm + "Microsoft.Network/networkSecurityGroups/nsg-1?api-version=1") ==
+        "PUT …/networkSecurityGroups/nsg-1");
+  CHECK(wait_target("POST", arm + "Microsoft.Compute/virtualMachines/vm-1/runCommand?api-version=1") ==
+        "POST …/virtualMachines/vm-1/runCommand");
+  CHECK(wait_target("GET", arm + "Microsoft.Network/networkInterfaces/nic-1/ipConfigurations/ip1") ==
+        "GET …/ipConfigurations/ip1");
+  CHECK(wait_target("GET", "https://kv1.vault.azure.net/secrets/db?api-version=7.5#frag") ==
+        "GET /secrets/db");
+  CHECK(wait_target("GET", "https://graph.microsoft.com/v1.0/users/u1/memberOf") ==
+        "GET …/u1/memberOf");
+  CHECK(wait_target("GET", "https://user:secret@example.com") == "GET /");
+  CHECK(wait_target("GET", arm + "Microsoft.KeyVault/vaults/kv\x1b[2J") ==
+        "GET …/vaults/kv\\x1b[2J");
+}
+
+TEST_CASE("a wait under the threshold is not told, and an interrupted wait still ends")
+{
+  ClientHarness h;
+  h.transport.reply(429, "", {{"Retry-After", "2"}}).reply(429, "", {{"Retry-After", "5"}});
+  std::vector<Wait> told;
+  auto options = h.options();
+  options.wait_threshold = std::chrono::milliseconds(3000);
+  options.wait_observer = [&](const Wait& w) { told.push_back(w); };
+  options.sleep = [&](std::chrono::milliseconds d) {
+    h.waits.push_back(d);
+    if (d == std::chrono::milliseconds(5000)) {
+      throw Interrupted();
+    }
+  };
+  Client client(public_cloud(), &h.credential, h.transport, options);
+  CHECK_THROWS_AS(client.send(make_request("GET")), Interrupted);
+
+  CHECK(h.waits.size() == 2);
+  REQUIRE(told.size() == 2); // the 2 s wait passed silently
+  CHECK(told[0].duration == std::chrono::milliseconds(5000));
+  CHECK_FALSE(told[0].ended);
+  CHECK(told[1].ended);
+}

@@ -195,3 +195,41 @@ TEST_CASE("list refuses a next link to another host, endless pages and non-lists
     CHECK_THROWS_WITH(client.list(make_request("GET")), Catch::Contains("no \"value\" array"));
   }
 }
+
+TEST_CASE("the wait observer hears each poll of a long-running operation")
+{
+  const std::string nsg =
+      "https://management.azure.com/subscriptions/s/resourceGroups/rg/providers/"
+      "Microsoft.Network/networkSecurityGroups/nsg-isolation-1?api-version=2024-05-01";
+  ClientHarness h;
+  h.transport
+      .reply(201, R"({"properties":{"provisioningState":"Updating"}})",
+             {{"Azure-AsyncOperation", k_operation}, {"Retry-After", "8"}})
+      .reply(200, R"({"status":"InProgress"})", {{"Retry-After", "8"}})
+      .reply(200, R"({"status":"Succeeded"})")
+      .reply(200, R"({"name":"nsg-isolation-1","properties":{"provisioningState":"Succeeded"}})");
+  std::vector<Wait> told;
+  auto options = h.options();
+  options.wait_observer = [&](const Wait& w) {
+    // Told before the client sleeps, and after.
+    CHECK(h.waits.size() == (w.ended ? 1u : 0u) + static_cast<std::size_t>(w.attempt - 1));
+    told.push_back(w);
+  };
+  Client client(public_cloud(), &h.credential, h.transport, options);
+  client.send(make_request("PUT", nsg));
+
+  CHECK(h.waits == std::vector<milliseconds>{milliseconds(8000), milliseconds(8000)});
+  REQUIRE(told.size() == 4);
+  for (std::size_t i = 0; i < told.size(); ++i) {
+    INFO(i);
+    CHECK(told[i].kind == WaitKind::operation);
+    CHECK(told[i].what == "PUT …/networkSecurityGroups/nsg-isolation-1");
+    CHECK(told[i].duration == milliseconds(8000));
+    CHECK(told[i].attempt == static_cast<int>(i / 2) + 1);
+    CHECK(told[i].ended == (i % 2 == 1));
+  }
+  CHECK(told[0].status == 201); // the answer that said to wait
+  CHECK(told[2].status == 200);
+  CHECK(told[0].max_attempts == 0);
+  CHECK(to_string(told[0].kind) == "long-running operation");
+}

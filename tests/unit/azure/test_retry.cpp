@@ -201,3 +201,94 @@ TEST_CASE("waits follow Retry-After, capped, and backoff when there is none")
                                                RetryPolicy::k_default_base_delay * 2});
   }
 }
+
+namespace {
+
+const std::string k_nsg_url =
+    "https://management.azure.com/subscriptions/s/resourceGroups/rg/providers/"
+    "Microsoft.Network/networkSecurityGroups/nsg-isolation-1?api-version=2024-05-01";
+
+// Returns a client over `h` whose wait observer appends to `told`.
+Client observed_client(ClientHarness& h, std::vector<Wait>& told, RetryPolicy retry = {})
+{
+  auto options = h.options();
+  options.retry = retry;
+  options.wait_observer = [&told](const Wait& w) { told.push_back(w); };
+  return Client(public_cloud(), &h.credential, h.transport, options);
+}
+
+} // namespace
+
+TEST_CASE("a throttled request tells the wait observer how long, for what and why")
+{
+  ClientHarness h;
+  std::vector<Wait> told;
+  h.transport
+      .reply(429, R"({"error":{"code":"TooManyRequests","message":"slow down"}})",
+             {{"Retry-After", "2"}})
+      .reply(200, "{}");
+  auto client = observed_client(h, told);
+  client.send(make_request("PUT", k_nsg_url));
+
+  CHECK(h.waits == std::vector<milliseconds>{milliseconds(2000)}); // still the injected sleep
+  REQUIRE(told.size() == 2);
+  CHECK(told[0].kind == WaitKind::throttled);
+  CHECK(told[0].what == "PUT …/networkSecurityGroups/nsg-isolation-1");
+  CHECK(told[0].duration == milliseconds(2000));
+  CHECK(told[0].attempt == 2);
+  CHECK(told[0].max_attempts == RetryPolicy::k_default_max_attempts);
+  CHECK(told[0].status == 429);
+  CHECK(told[0].error_code == "TooManyRequests");
+  CHECK_FALSE(told[0].ended);
+  CHECK(told[1].ended);
+  CHECK(told[1].what == told[0].what);
+  CHECK(told[1].duration == told[0].duration);
+  CHECK(to_string(told[0].kind) == "throttled");
+}
+
+TEST_CASE("a retried 500 is told with its status and code; a backoff under a second is not")
+{
+  ClientHarness h;
+  h.jitter = 1.0;
+  std::vector<Wait> told;
+  h.transport.reply(500, R"({"error":{"code":"InternalServerError","message":"oops"}})")
+      .reply(500, R"({"error":{"code":"InternalServerError","message":"oops"}})")
+      .reply(200, "{}");
+  auto client = observed_client(h, told);
+  client.send(make_request("GET"));
+
+  // 800 ms, then 1600 ms: only the second is long enough to tell.
+  CHECK(h.waits == std::vector<milliseconds>{milliseconds(800), milliseconds(1600)});
+  REQUIRE(told.size() == 2);
+  CHECK(told[0].kind == WaitKind::retry);
+  CHECK(told[0].what == "GET …/vaults/kv1");
+  CHECK(told[0].duration == milliseconds(1600));
+  CHECK(told[0].attempt == 3);
+  CHECK(told[0].status == 500);
+  CHECK(told[0].error_code == "InternalServerError");
+  CHECK(told[1].ended);
+}
+
+TEST_CASE("a retry after no response tells the transport's reason without the URL")
+{
+  ClientHarness h;
+  h.jitter = 1.0;
+  std::vector<Wait> told;
+  h.transport.fail("GET " + test::k_vault_url + ": Timeout was reached", false).reply(200, "{}");
+  RetryPolicy retry;
+  retry.base_delay = milliseconds(3000);
+  auto client = observed_client(h, told, retry);
+  client.send(make_request("GET"));
+
+  REQUIRE(told.size() == 2);
+  CHECK(told[0].kind == WaitKind::retry);
+  CHECK(told[0].duration == milliseconds(3000));
+  CHECK(told[0].status == 0);
+  CHECK(told[0].transport_error == "Timeout was reached");
+  CHECK(told[0].error_code.empty());
+  for (const auto& w : told) {
+    CHECK(w.what.find("api-version") == std::string::npos);
+    CHECK(w.what.find("management.azure.com") == std::string::npos);
+    CHECK(w.what.find("CANARY") == std::string::npos);
+  }
+}
