@@ -1,5 +1,7 @@
 #include "connection.hpp"
 
+#include "progress.hpp"
+
 #include "dftriage/azure/curl_transport.hpp"
 #include "dftriage/azure/token_credentials.hpp"
 #include "dftriage/util/terminal.hpp"
@@ -18,6 +20,14 @@ std::unique_ptr<azure::HttpTransport> transport_for(const azure::Cloud& cloud)
   azure::TransportOptions options;
   options.ca_bundle = cloud.ca_bundle;
   return azure::make_curl_transport(options);
+}
+
+// Every command that talks to Azure shows the client's long waits (progress.hpp).
+azure::ClientOptions client_options()
+{
+  azure::ClientOptions options;
+  options.wait_observer = make_wait_observer();
+  return options;
 }
 
 } // namespace
@@ -81,7 +91,8 @@ std::unique_ptr<Connection> connect_lab(const std::vector<std::string>& seed_fil
   context.transport = c.transport.get();
   c.credential = std::make_unique<azure::ClientSecretCredential>(
       c.cloud.authority, *config.credentials, context, "lab");
-  c.client = std::make_unique<azure::Client>(c.cloud, c.credential.get(), *c.transport);
+  c.client = std::make_unique<azure::Client>(c.cloud, c.credential.get(), *c.transport,
+                                            client_options());
   return owner;
 }
 
@@ -100,7 +111,8 @@ std::unique_ptr<Connection> connect_cloud()
   c.credential = azure::make_default_credential(config, options);
   c.credential->get_token(c.cloud.audience("arm"));  // cached for the client's first request
   spdlog::info("signed in as {}", terminal::sanitize(c.principal()));
-  c.client = std::make_unique<azure::Client>(c.cloud, c.credential.get(), *c.transport);
+  c.client = std::make_unique<azure::Client>(c.cloud, c.credential.get(), *c.transport,
+                                            client_options());
   return owner;
 }
 

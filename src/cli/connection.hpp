@@ -2,7 +2,8 @@
 
 // Internal to src/cli: what a command that talks to Azure needs — the cloud, a
 // credential, the transport and the client — pointed at Azure (the selected cloud and
-// the credential chain) or at a lab started in this process.
+// the credential chain) or at a lab started in this process. The client tells the user
+// on stderr when it waits a second or more (progress.hpp); never on stdout.
 
 #include "dftriage/azure/client.hpp"
 #include "dftriage/azure/cloud_config.hpp"

@@ -1,1 +1,314 @@
+// The progress line of src/cli/progress.cpp, and end-to-end: what `run` says on stderr
+// (and never on stdout) while the client waits for a served lab.
+
+#include "cli/progress.hpp"
+#include "support/lab_session.hpp"
+#include "support/process.hpp"
+
 #include <catch2/catch.hpp>
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <sstream>
+#include <thread>
+
+using namespace dftriage;
+using dftriage::cli::describe_wait;
+using dftriage::cli::Progress;
+using dftriage::cli::ProgressOptions;
+using std::chrono::milliseconds;
+
+namespace {
+
+// Installs an info-level (-v) logger writing into a string for the test's lifetime.
+class CapturedLog
+{
+public:
+  CapturedLog()
+      : m_previous(spdlog::default_logger())
+  {
+    auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(m_out);
+    auto logger = std::make_shared<spdlog::logger>("captured", sink);
+    logger->set_pattern("dftriage: %l: %v");
+    logger->set_level(spdlog::level::debug);
+    spdlog::set_default_logger(logger);
+  }
+  CapturedLog(const CapturedLog&) = delete;
+  CapturedLog& operator=(const CapturedLog&) = delete;
+  ~CapturedLog() { spdlog::set_default_logger(m_previous); }
+
+  std::string text() const { return m_out.str(); }
+
+private:
+  std::ostringstream m_out;
+  std::shared_ptr<spdlog::logger> m_previous;
+};
+
+azure::Wait operation_wait()
+{
+  azure::Wait w;
+  w.kind = azure::WaitKind::operation;
+  w.what = "PUT …/networkSecurityGroups/nsg-isolation-1";
+  w.duration = milliseconds(8000);
+  w.attempt = 2;
+  w.status = 200;
+  return w;
+}
+
+azure::Wait ended(azure::Wait w)
+{
+  w.ended = true;
+  return w;
+}
+
+// A Progress on a pretend terminal writing into `out`, on a clock the test moves.
+struct FakeTerminal
+{
+  std::string out;
+  std::chrono::steady_clock::time_point clock{std::chrono::seconds(1000)};
+
+  ProgressOptions options(bool tty = true)
+  {
+    ProgressOptions o;
+    o.tty = tty;
+    o.columns = 120;
+    o.animate = false;
+    o.write = [this](std::string_view s) { out += s; };
+    o.now = [this] { return clock; };
+    return o;
+  }
+};
+
+} // namespace
+
+TEST_CASE("describe_wait says what the client waits for, how long and why")
+{
+  auto w = operation_wait();
+  CHECK(describe_wait(w, milliseconds(8000)) ==
+        "Waiting 8 s for the long-running operation PUT …/networkSecurityGroups/nsg-isolation-1 (poll 2)");
+  CHECK(describe_wait(w, milliseconds(2001)) ==
+        "Waiting 3 s for the long-running operation PUT …/networkSecurityGroups/nsg-isolation-1 (poll 2)");
+  CHECK(describe_wait(w, milliseconds(-5)).find("Waiting 0 s") == 0);
+
+  w.kind = azure::WaitKind::retry;
+  w.what = "GET …/vaults/kv1";
+  w.attempt = 2;
+  w.max_attempts = 4;
+  w.status = 500;
+  w.error_code = "InternalServerError";
+  CHECK(describe_wait(w, milliseconds(1600)) ==
+        "Waiting 2 s to retry GET …/vaults/kv1 after 500 InternalServerError (attempt 2 of 4)");
+  w.error_code.clear();
+  w.status = 503;
+  CHECK(describe_wait(w, milliseconds(1600)) ==
+        "Waiting 2 s to retry GET …/vaults/kv1 after 503 Service Unavailable (attempt 2 of 4)");
+  w.status = 0;
+  w.transport_error = "Timeout was reached";
+  CHECK(describe_wait(w, milliseconds(1600)) ==
+        "Waiting 2 s to retry GET …/vaults/kv1 after no response: Timeout was reached (attempt 2 of 4)");
+
+  w.kind = azure::WaitKind::throttled;
+  w.status = 429;
+  w.error_code = "TooManyRequests";
+  CHECK(describe_wait(w, milliseconds(8000)) ==
+        "Throttled (429 TooManyRequests): waiting 8 s to retry GET …/vaults/kv1 (attempt 2 of 4)");
+}
+
+TEST_CASE("on a terminal the wait is one line, counted down in place and erased at its end")
+{
+  CapturedLog log;
+  FakeTerminal term;
+  Progress progress(term.options());
+  const auto w = operation_wait();
+  const std::string sentence = " for the long-running operation PUT …/networkSecurityGroups/nsg-isolation-1 (poll 2)…";
+
+  progress.on_wait(w);
+  CHECK(term.out == "\r⠋ Waiting 8 s" + sentence + "\x1b[K");
+
+  term.out.clear();
+  term.clock += milliseconds(3200);
+  progress.tick();
+  CHECK(term.out == "\r⠙ Waiting 5 s" + sentence + "\x1b[K");
+
+  term.out.clear();
+  progress.on_wait(ended(w));
+  CHECK(term.out == "\r\x1b[K");
+
+  term.out.clear();
+  progress.tick();  // no wait: nothing to draw
+  progress.on_wait(ended(w));  // an end without a beginning erases nothing
+  CHECK(term.out.empty());
+
+  SECTION("colour only when asked for (NO_COLOR unset)")
+  {
+    FakeTerminal coloured;
+    auto options = coloured.options();
+    options.colour = true;
+    Progress p(options);
+    p.on_wait(w);
+    CHECK(coloured.out.find("\x1b[36m⠋\x1b[0m Waiting 8 s") != std::string::npos);
+  }
+  SECTION("ASCII outside a UTF-8 locale")
+  {
+    FakeTerminal plain;
+    auto options = plain.options();
+    options.unicode = false;
+    Progress p(options);
+    p.on_wait(w);
+    CHECK(plain.out == "\r| Waiting 8 s for the long-running operation PUT .../networkSecurityGroups/"
+                       "nsg-isolation-1 (poll 2)...\x1b[K");
+  }
+  SECTION("shortened to the terminal's width so that it never wraps")
+  {
+    FakeTerminal narrow;
+    auto options = narrow.options();
+    options.columns = 80;  // the resource type goes
+    Progress p80(options);
+    p80.on_wait(w);
+    CHECK(narrow.out == "\r⠋ Waiting 8 s for the long-running operation PUT …/nsg-isolation-1 (poll 2)…\x1b[K");
+    p80.on_wait(ended(w));
+
+    narrow.out.clear();
+    options.columns = 40;  // and then the end
+    Progress p40(options);
+    p40.on_wait(w);
+    CHECK(narrow.out == "\r⠋ Waiting 8 s for the long-running ope…\x1b[K");  // 39 columns
+  }
+}
+
+TEST_CASE("off a terminal a wait prints nothing but a log line at -v")
+{
+  CapturedLog log;
+  FakeTerminal term;
+  Progress progress(term.options(false));
+  auto w = operation_wait();
+  progress.on_wait(w);
+  progress.tick();
+  progress.on_wait(ended(w));
+  CHECK(term.out.empty());
+  CHECK(log.text() == "dftriage: info: waiting 8 s for the long-running operation "
+                      "PUT …/networkSecurityGroups/nsg-isolation-1 (poll 2)\n");
+
+  SECTION("and nothing without -v")
+  {
+    const std::size_t before = log.text().size();
+    spdlog::default_logger()->set_level(spdlog::level::warn);
+    progress.on_wait(w);
+    progress.on_wait(ended(w));
+    CHECK(log.text().size() == before);
+  }
+}
+
+TEST_CASE("the spinner turns by itself while the client sleeps, and stops at the end")
+{
+  CapturedLog log;
+  std::mutex mutex;
+  std::string out;
+  ProgressOptions options;
+  options.tty = true;
+  options.write = [&](std::string_view s) {
+    std::lock_guard<std::mutex> lock(mutex);
+    out += s;
+  };
+  Progress progress(options);
+  const auto w = operation_wait();
+  progress.on_wait(w);
+  std::this_thread::sleep_for(milliseconds(350));
+  progress.on_wait(ended(w));
+  const std::string done = out;
+  std::this_thread::sleep_for(milliseconds(150));
+
+  std::lock_guard<std::mutex> lock(mutex);
+  CHECK(out == done);  // nothing drawn after the end
+  CHECK(out.find("⠙") != std::string::npos);  // a frame after the first
+  CHECK(out.size() >= 5);
+  CHECK(out.substr(out.size() - 4) == "\r\x1b[K");
+}
+
+namespace {
+
+const std::string k_bin = DFTRIAGE_BINARY;
+const std::string k_alerts = std::string(DFTRIAGE_SOURCE_DIR) + "/examples/alerts/";
+
+// `dftriage lab serve` in the background with `extra` arguments, and a cloud file for it.
+struct ServedLab
+{
+  ServedLab(const std::string& name, const std::string& seed, const std::vector<std::string>& extra)
+      : dir(std::filesystem::temp_directory_path() /
+            ("dftriage-progress-" + std::to_string(::getpid()) + "-" + name))
+  {
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    std::vector<std::string> argv{k_bin, "lab", "serve", "--seed", seed, "--https", "--state-dir",
+                                  (dir / "lab").string()};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    server = std::make_unique<test::Server>(argv);
+    REQUIRE(!server->first_line().empty());
+    cloud_file = (dir / "lab.json").string();
+    std::ofstream(cloud_file) << server->first_line() << "\n";
+  }
+  ~ServedLab()
+  {
+    server->stop();
+    std::error_code ignored;
+    std::filesystem::remove_all(dir, ignored);
+  }
+  ServedLab(const ServedLab&) = delete;
+  ServedLab& operator=(const ServedLab&) = delete;
+
+  std::filesystem::path dir;
+  std::unique_ptr<test::Server> server;
+  std::string cloud_file;
+};
+
+} // namespace
+
+TEST_CASE("run -v on a slow served lab logs every wait on stderr and keeps stdout JSON", "[e2e][exec]")
+{
+  // Operations ask for 1 s between polls; the first PUT is throttled, its retry fails once.
+  ServedLab lab("verbose", k_alerts + "dns-darkweb.json",
+                {"--retry-after", "1", "--fault", "429:PUT:1:retry-after=1", "--fault", "500:PUT:2:retry-after=1"});
+  const auto r = test::run_process({k_bin, "run", k_alerts + "dns-darkweb.json", "--case", (lab.dir / "case").string(),
+                                    "-v", "--non-interactive", "--yes", "-o", "json"},
+                                   {}, {{"DFTRIAGE_CLOUD", lab.cloud_file}});
+  INFO(r.err);
+  // Done, or stopped where a person must confirm (the scripts run on the VM).
+  CHECK((r.exit_code == 0 || r.exit_code == 5));
+  const std::string nsg = "PUT …/networkSecurityGroups/vm-web-01-isolation-";
+  CHECK_THAT(r.err, Catch::Contains("dftriage: info: throttled (429 TooManyRequests): waiting 1 s to retry " + nsg));
+  CHECK_THAT(r.err, Catch::Contains(" (attempt 2 of 4)\n"));
+  CHECK_THAT(r.err, Catch::Contains("dftriage: info: waiting 1 s to retry " + nsg));
+  CHECK_THAT(r.err, Catch::Contains(" after 500 InternalServerError (attempt 3 of 4)\n"));
+  CHECK_THAT(r.err, Catch::Contains("dftriage: info: waiting 1 s for the long-running operation " + nsg));
+  CHECK_THAT(r.err, Catch::Contains("(poll 2)\n"));
+  CHECK_THAT(r.err, Catch::Contains("waiting 1 s for the long-running operation PUT …/networkInterfaces/vm-web-01-nic"));
+  // Off a terminal: no progress line, and nothing of it on stdout, which stays JSON.
+  CHECK(r.err.find('\r') == std::string::npos);
+  CHECK(r.err.find("\x1b[K") == std::string::npos);
+  for (const char* said : {"Waiting 1 s", "waiting 1 s", "to retry", "long-running operation", "Throttled"}) {
+    INFO(said);
+    CHECK(r.out.find(said) == std::string::npos);
+  }
+  CHECK_NOTHROW(nlohmann::json::parse(r.out));
+}
+
+TEST_CASE("a command on a terminal shows a throttled wait in place and erases it", "[e2e][exec]")
+{
+  ServedLab lab("tty", k_alerts + "keyvault-tor.json", {"--fault", "429:GET:1:retry-after=1"});
+  const auto r = test::run_in_pty({k_bin, "plan", k_alerts + "keyvault-tor.json", "--capture", "--set",
+                                   "allowed_ranges=203.0.113.0/24"},
+                                  {{"DFTRIAGE_CLOUD", lab.cloud_file}, {"NO_COLOR", "1"}, {"LANG", "C.UTF-8"},
+                                   {"LC_ALL", ""}, {"LC_CTYPE", ""}});
+  INFO(r.out);
+  CHECK(r.exit_code == 0);
+  // A terminal of unknown width counts as 80 columns: the line loses the resource type,
+  // then its end, to fit.
+  CHECK_THAT(r.out, Catch::Contains("\r⠋ Throttled (429 TooManyRequests): waiting 1 s to retry GET "
+                                    "…/kv-payments-prod…\x1b[K"));
+  CHECK_THAT(r.out, Catch::Contains("\x1b[K\r\x1b[K"));  // drawn, then erased
+  CHECK(r.out.find("\x1b[36m") == std::string::npos);    // NO_COLOR
+  CHECK(r.out.find("dftriage: info:") == std::string::npos);  // no log lines without -v
+}
