@@ -462,13 +462,15 @@ public:
   }
 
   // A resource or object: its name first, then a few scalar fields, its properties' next.
+  // Never a top-level "value" text: in a Key Vault secret bundle that is the secret.
   std::string fields(const json& result) const
   {
     std::vector<std::pair<std::string, const json*>> shown;
     const auto add_scalars = [&](const json& object, const std::string& prefix) {
       for (auto it = object.begin(); it != object.end() && shown.size() < k_generic_fields; ++it) {
-        if (it->is_primitive() && !it->is_null() && it.key() != "id" && it.key() != "etag"
-            && (prefix.empty() ? it.key() != "name" : true)) {
+        const bool skipped = it.key() == "id" || it.key() == "etag"
+                             || (prefix.empty() && (it.key() == "name" || it.key() == "value"));
+        if (it->is_primitive() && !it->is_null() && !skipped) {
           shown.emplace_back(prefix + it.key(), &*it);
         }
       }

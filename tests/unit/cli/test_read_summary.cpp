@@ -340,6 +340,12 @@ TEST_CASE("read_summary without declared shows gives a short generic view, never
              "  properties.enableRbacAuthorization: false\n"
              "  properties.enableSoftDelete: true\n");
   }
+  SECTION("never a secret bundle's value")
+  {
+    const Json bundle = {{"value", "hunter2"}, {"id", "https://kv.vault.azure.net/secrets/db/v1"},
+                         {"attributes", {{"enabled", true}}}, {"contentType", "text/plain"}};
+    CHECK(cli::read_summary(playbook::Step{}, bundle, Lang::en, false) == "  contentType: text/plain\n");
+  }
   SECTION("nothing read, a bare value")
   {
     CHECK(cli::read_summary(playbook::Step{}, nullptr, Lang::en, false).empty());
