@@ -24,9 +24,10 @@ struct EvidenceFile
 };
 
 // Returns {ips[], principals[], domains[], resources[]}: what the alert names (its
-// model, and the reputation its raw entities carry for an IP) and the principals the
-// evidence's directory reads describe. Each item says where it came from ("from":
-// "alert" or an evidence path).
+// model, and the reputation its raw entities carry for an IP), the principals the
+// evidence's directory reads describe, and the addresses and principals in its
+// audit-log rows. Each item says where it came from ("from": "alert" and/or evidence
+// paths).
 nlohmann::ordered_json find_indicators(const alert::Alert* alert, const nlohmann::ordered_json& raw_alert,
                                        const std::vector<EvidenceFile>& evidence);
 

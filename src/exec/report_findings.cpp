@@ -1,7 +1,9 @@
 #include "report_detail.hpp"
 
+#include "dftriage/util/ip.hpp"
 #include "dftriage/util/text.hpp"
 
+#include <algorithm>
 #include <functional>
 
 namespace dftriage::exec::detail {
@@ -137,17 +139,26 @@ json principal_json(const alert::AccountEntity& a)
   return p;
 }
 
-// Adds `p` to `principals`, merged into one that shares an object ID, UPN or app ID.
+// Adds `p` to `principals`, merged into one that shares its object ID or UPN (its app
+// ID only when it has neither: many people sign in through one public client).
 void merge_principal(json& principals, const json& p, const std::string& from)
 {
+  const bool anonymous = str(p, "objectId").empty() && str(p, "upn").empty();
   for (auto& known : principals) {
     for (const char* key : {"objectId", "upn", "appId"}) {
+      if (std::string_view(key) == "appId" && !anonymous) {
+        continue;
+      }
       if (!str(p, key).empty() && text::iequals(str(known, key), str(p, key))) {
+        // What it adds goes before "from", which stays last.
+        json sources = known["from"];
+        known.erase("from");
         for (const auto& [k, v] : p.items()) {
           if (!known.contains(k)) {
             known[k] = v;
           }
         }
+        known["from"] = std::move(sources);
         add_from(known, from);
         return;
       }
@@ -195,6 +206,51 @@ json tags_in(const std::string& resource_id, const EvidenceFile& file)
     }
   }
   return nullptr;
+}
+
+// Adds the addresses and principals in the rows of a Log Analytics answer ({tables:
+// [{columns, rows}]}), as the audit-log reads return them (CallerIPAddress,
+// identity_claim_oid_g, identity_claim_upn_s, identity_claim_appid_g).
+void from_log_tables(const json& body, const std::string& from, json& ips, json& principals)
+{
+  const json& tables = member_ci(body, "tables");
+  for (const auto& table : tables.is_array() ? tables : json::array()) {
+    const json& columns = member_ci(table, "columns");
+    const json& rows = member_ci(table, "rows");
+    if (!columns.is_array() || !rows.is_array()) {
+      continue;
+    }
+    std::vector<std::string> names;
+    for (const auto& c : columns) {
+      names.push_back(text::to_lower(str(c, "name")));
+    }
+    for (const auto& row : rows) {
+      json p = json::object();
+      for (std::size_t i = 0; row.is_array() && i < std::min(names.size(), row.size()); ++i) {
+        const std::string v = row[i].is_string() ? row[i].get<std::string>() : std::string();
+        const std::string& n = names[i];
+        if (v.empty()) {
+          continue;
+        }
+        if ((n.find("ipaddress") != std::string::npos || n == "callerip" || n == "clientip") && ip::is_valid(v)) {
+          auto& item = find_or_add(ips, "address", v);
+          if (!item.contains("valid")) {
+            item["valid"] = true;
+          }
+          add_from(item, from);
+        } else if (n.find("claim_oid") != std::string::npos) {
+          p["objectId"] = v;
+        } else if (n.find("claim_upn") != std::string::npos) {
+          p["upn"] = v;
+        } else if (n.find("claim_appid") != std::string::npos) {
+          p["appId"] = v;
+        }
+      }
+      if (!p.empty()) {
+        merge_principal(principals, p, from);
+      }
+    }
+  }
 }
 
 } // namespace
@@ -271,8 +327,10 @@ json find_indicators(const alert::Alert* alert, const json& raw_alert, const std
     }
   }
   // Directory reads (Microsoft Graph users and service principals) name the principal
-  // the walk looked up: its UPN, display name, application.
+  // the walk looked up: its UPN, display name, application; audit-log reads, the
+  // addresses and principals seen with the caller.
   for (const auto& file : evidence) {
+    from_log_tables(member_ci(file.content, "body"), file.path, ips, principals);
     each_object(member_ci(file.content, "body"), [&](const json& obj) {
       json p = json::object();
       if (!str(obj, "userPrincipalName").empty()) {

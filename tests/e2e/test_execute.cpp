@@ -624,7 +624,7 @@ TEST_CASE("report on a case run with --lab --yes is a record to paste into a tic
   CHECK_THAT(md.out, Catch::Contains("\n- **Playbook**: `keyvault` "));
   CHECK(has_report_line(md.out, "- **Owner**: `payments-platform@lab.localhost` (tag `owner`, read by `owner-tags`)"));
   CHECK_THAT(md.out, Catch::Contains(" (`enable-firewall`)\n- **Total time**: "));
-  CHECK(has_report_line(md.out, "| IP address | `185.220.101.47` | Germany, DE | alert |"));
+  CHECK_THAT(md.out, Catch::Contains("\n| IP address | `185.220.101.47` | Germany, DE | alert, `evidence/"));
   CHECK(has_report_line(md.out, "| Resource | `" + k_vault + "` | attacked resource | alert |"));
   CHECK_THAT(md.out, Catch::Contains("\n| `origin_verified` | `false` | answers file (--answers) | `"));
   CHECK_THAT(md.out, Catch::Contains("\n| `enable-firewall` | `keyvault.firewall.enable` | TOR access confirmed malicious | `"));
@@ -659,7 +659,7 @@ TEST_CASE("report on a case run with --lab --yes is a record to paste into a tic
   CHECK_THAT(zh.out, Catch::StartsWith("# 事件记录：`KV_TORAccess`\n"));
   CHECK(has_report_line(zh.out, "## 威胁指标"));
   CHECK(has_report_line(zh.out, "## 待跟进事项"));
-  CHECK(has_report_line(zh.out, "| IP 地址 | `185.220.101.47` | Germany，DE | 告警 |"));
+  CHECK_THAT(zh.out, Catch::Contains("\n| IP 地址 | `185.220.101.47` | Germany，DE | 告警，`evidence/"));
   std::filesystem::remove_all(dir);
 }
 

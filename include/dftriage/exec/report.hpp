@@ -19,13 +19,17 @@ namespace dftriage::exec {
 
 // Returns the report as JSON:
 //   {case, alert{...}, playbook, playbookVersion (null when none was chosen), mode,
-//    opened, lastEntry, closed, outcome, durations{toFirstContainment, total},
-//    journal{entries, chainIntact, lastHash, ...}, operators[...], owner{found, ...},
-//    indicators{ips, principals, domains, resources}, timeline[...], answers[...],
-//    decisions[...], actions[...], declined[...], undone[...], evidence[...],
-//    followUps[{kind, step, text}]}
-// (README "The incident record" lists every member). Throws Error when the folder is
-// not a case (no journal).
+//    cloud, opened, lastEntry, closed, resumeCommand, undoCommand, journal{entries,
+//    chainIntact, lastHash, ...}, outcome, durations{toFirstContainment{step, at,
+//    seconds}, total{seconds, until}} (null members when not known), operators[{user,
+//    principal}], owner{found, value, tag, step, evidence | tagsRead},
+//    indicators{ips, principals, domains, resources}, timeline[...], answers[{time,
+//    question, value, source, by}], decisions[...] (changes confirmed), actions[...],
+//    checklist[...] (manual steps checked or open), declined[...], undone[...],
+//    evidence[...], followUps[{kind, step, action, detail}]}
+// where every `by` is {user, principal}. Never empty-handed: a step left open,
+// awaiting, declined, failed or refused, and a manual step of the plan never reached,
+// is a follow-up. Throws Error when the folder is not a case (no journal).
 nlohmann::ordered_json case_report(const journal::CaseFolder& folder);
 
 // Renders `report` (from case_report) as Markdown for a ticket, every label in `lang`.

@@ -317,6 +317,35 @@ TEST_CASE("the report lists indicators from the alert and from directory reads",
               "Microsoft.Compute/virtualMachines/vm-web-01` | host, `vm-web-01` | alert |\n");
 }
 
+TEST_CASE("audit-log reads add the addresses and principals seen with the caller", "[report]")
+{
+  TestCase c(arm_alert({{"entities", Json::array({{{"type", "ip"}, {"address", "185.220.101.47"}},
+                                                  {{"type", "account"}, {"aadUserId", "oid-mallory"}}})}}));
+  c.opened();
+  const Json columns = Json::array({{{"name", "TimeGenerated"}}, {{"name", "CallerIPAddress"}},
+                                    {{"name", "identity_claim_oid_g"}}, {{"name", "identity_claim_upn_s"}},
+                                    {{"name", "identity_claim_appid_g"}}});
+  c.read_step("log-by-principal", "keyvault.diagnostics.query", "https://api.loganalytics.io/v1/workspaces/w/query",
+              {{"tables", Json::array({{{"name", "PrimaryResult"},
+                                        {"columns", columns},
+                                        {"rows", Json::array({
+                                                   {"t1", "185.220.101.47", "oid-mallory", "", "app-cli"},
+                                                   {"t2", "198.51.100.23", "oid-mallory", "", "app-cli"},
+                                                   {"t3", "not an address", "oid-bob", "bob@contoso.example",
+                                                    "app-cli"},
+                                                 })}}})}});
+  const auto ind = c.report()["indicators"];
+  CHECK(ind["ips"] == Json::array({{{"address", "185.220.101.47"}, {"valid", true},
+                                    {"from", {"alert", "evidence/001-log-by-principal.json"}}},
+                                   {{"address", "198.51.100.23"}, {"valid", true},
+                                    {"from", {"evidence/001-log-by-principal.json"}}}}));
+  // The same public client (app-cli) is not the same person.
+  CHECK(ind["principals"] == Json::array({{{"objectId", "oid-mallory"}, {"appId", "app-cli"},
+                                           {"from", {"alert", "evidence/001-log-by-principal.json"}}},
+                                          {{"objectId", "oid-bob"}, {"upn", "bob@contoso.example"}, {"appId", "app-cli"},
+                                           {"from", {"evidence/001-log-by-principal.json"}}}}));
+}
+
 TEST_CASE("the report names the owner a read found on the attacked resource, or says it was not found", "[report]")
 {
   SECTION("from the Tags API")
