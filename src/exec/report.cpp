@@ -148,7 +148,8 @@ json follow_up(const char* kind, const StepRecord* r, const std::string& detail)
 std::string shell_quote(const std::string& s)
 {
   const bool plain = !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) != 0 || std::string_view("-_./:@%+=,").find(c) != std::string_view::npos;
+    return std::isalnum(static_cast<unsigned char>(c)) != 0
+           || std::string_view("-_./:@%+=,").find(c) != std::string_view::npos;
   });
   if (plain) {
     return s;
@@ -329,7 +330,8 @@ json case_report(const journal::CaseFolder& folder)
                 {"status", event == "step.done" ? str(e, "checked") : "open"},
                 {"note", or_null(str(e, "note"))},
                 {"by", by}};
-      const auto it = std::find_if(checklist.begin(), checklist.end(), [&](const json& c) { return c["step"] == step; });
+      const auto it =
+        std::find_if(checklist.begin(), checklist.end(), [&](const json& c) { return c["step"] == step; });
       if (it != checklist.end()) {
         *it = std::move(item);
       } else {

@@ -172,14 +172,20 @@ void Renderer::summary()
   }
   item(m_l.opened, text(str(m_report, "opened")));
   item(m_l.last_entry, text(str(m_report, "lastEntry")));
-  item(m_l.state, m_report.value("closed", false)
-                    ? std::string(m_l.closed) + (str(m_report, "outcome").empty() ? "" : m_l.sep + text(str(m_report, "outcome")))
-                    : std::string(m_l.still_open));
+  std::string state = m_l.still_open;
+  if (m_report.value("closed", false)) {
+    state = m_l.closed;
+    if (!str(m_report, "outcome").empty()) {
+      state += m_l.sep + status(str(m_report, "outcome"));
+    }
+  }
+  item(m_l.state, state);
   const auto& d = m_report["durations"];
   const auto& fc = d["toFirstContainment"];
-  item(m_l.first_containment, fc.is_object() ? duration(fc.value("seconds", 0LL)) + m_l.open_paren + code(str(fc, "step"))
-                                                    + m_l.close_paren
-                                              : std::string(m_l.no_containment));
+  item(m_l.first_containment,
+       fc.is_object()
+         ? duration(fc.value("seconds", 0LL)) + m_l.open_paren + code(str(fc, "step")) + m_l.close_paren
+         : std::string(m_l.no_containment));
   item(m_l.total_time, d["total"].is_object() ? duration(d["total"].value("seconds", 0LL)) : "—");
   const auto& o = m_report["owner"];
   if (o.value("found", false)) {
@@ -280,7 +286,10 @@ void Renderer::indicators()
   }
   for (const auto& p : ind.value("principals", json::array())) {
     start();
-    const char* main_key = p.contains("upn") ? "upn" : p.contains("objectId") ? "objectId" : p.contains("appId") ? "appId" : "name";
+    const char* main_key = p.contains("upn")        ? "upn"
+                           : p.contains("objectId") ? "objectId"
+                           : p.contains("appId")    ? "appId"
+                                                    : "name";
     std::string d;
     const std::pair<const char*, const char*> parts[] = {
       {"upn", m_l.upn}, {"objectId", m_l.object_id}, {"appId", m_l.application}, {"displayName", m_l.display_name}};
@@ -326,7 +335,7 @@ void Renderer::timeline()
     } else if (event == "case.resumed") {
       one = text(str(t, "mode"));
     } else if (event == "case.closed") {
-      one = text(str(t, "outcome"));
+      one = status(str(t, "outcome"));
     } else if (event == "step.done" && !str(t, "checked").empty() && str(t, "checked") != "notice"
                && str(t, "checked") != "answered") {
       key = "step.checked";

@@ -415,6 +415,7 @@ TEST_CASE("the report measures time to first containment and the total time", "[
   const auto zh = c.markdown(playbook::Lang::zh_cn);
   CHECK(has_line(zh, "- **首次遏制用时**：3分04秒（`enable-firewall`）"));
   CHECK(has_line(zh, "- **总用时**：1小时02分05秒"));
+  CHECK(has_line(zh, "- **状态**：已关闭：已完成"));
 }
 
 TEST_CASE("the report says who gave each answer and how", "[report]")
