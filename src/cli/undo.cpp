@@ -3,6 +3,7 @@
 // why, as `undo.requested`) and idempotent.
 
 #include "command.hpp"
+#include "case_connection.hpp"
 #include "connection.hpp"
 #include "dftriage/exec/executor.hpp"
 #include "dftriage/journal/journal.hpp"
@@ -25,6 +26,8 @@ struct UndoOptions
   std::string step;
   std::string reason;
   bool yes = false;
+  bool lab = false;           // --lab: the case ran on an in-process lab (it is rebuilt)
+  bool switch_cloud = false;  // --switch-cloud: act on the cloud chosen now, not the case's
 };
 
 // Undo asks its one question up front; the executor only reports progress.
@@ -91,10 +94,9 @@ ExitStatus run_undo(const UndoOptions& options)
   } else if (reason.empty()) {
     reason = "undo confirmed with --yes by " + journal::current_operator().user;
   }
-  if (state.opened().value("mode", "") == "lab" && std::getenv("DFTRIAGE_CLOUD") == nullptr) {
-    std::fprintf(stderr, "dftriage: note: this case ran on an in-process lab; undo acts on the cloud chosen now\n");
-  }
-  const auto connection = connect_cloud();
+  // The case's own cloud: a lab case on a lab rebuilt from its journal, never elsewhere
+  // unless --switch-cloud says so.
+  const auto connection = connect_for_case(folder.dir(), journal.entries(), {options.lab, options.switch_cloud});
   journal.set_principal(connection->principal());
   journal.append({{"event", "undo.requested"}, {"steps", pending_ids}, {"reason", reason}});
   UndoResponder responder;
@@ -112,6 +114,11 @@ void add_undo(CLI::App& app, Invocation& invocation)
   sub->add_option("DIR", options->dir, "The case folder")->required();
   sub->add_option("--step", options->step, "Only this step's change");
   sub->add_flag("-y,--yes", options->yes, "Do not ask for confirmation");
+  sub->add_flag("--lab", options->lab,
+                "The case ran on an in-process lab (run --lab): undo on a lab rebuilt from the case (the default "
+                "for such a case)");
+  sub->add_flag("--switch-cloud", options->switch_cloud,
+                "Undo on the cloud chosen now (--cloud, DFTRIAGE_CLOUD) although the case was opened on another");
   sub->add_option("--reason", options->reason,
                   "Why the changes are taken back, for the case record (asked at a terminal when not given)");
   sub->callback([options, &invocation] { invocation.action = [options] { return run_undo(*options); }; });

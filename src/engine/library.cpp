@@ -81,6 +81,8 @@ playbook::ActionDirectory action_directory()
         info.required.push_back(p.name);
       }
     }
+    // A change's result is not a reading to show; an inspection's output is.
+    info.changes = spec->mutating && spec->reversibility != azure::Reversibility::inspection;
     return info;
   };
   return directory;

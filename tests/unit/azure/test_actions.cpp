@@ -204,7 +204,10 @@ const Expected k_expected[] = {
    R"({"commandId":"RunShellScript","script":["if command -v dpkg-query >/dev/null 2>&1; then",
        "  dpkg-query -W -f='${Package}\\t${Version}\\n'","elif command -v rpm >/dev/null 2>&1; then",
        "  rpm -qa --qf '%{NAME}\\t%{VERSION}-%{RELEASE}\\n'","fi | sort"]})",
-   "", Reversibility::irreversible, "Microsoft.Compute/virtualMachines/runCommand/action"},
+   "", Reversibility::inspection, "Microsoft.Compute/virtualMachines/runCommand/action"},
+  {"compute.vm.list_processes", R"({"vm":"{vm}","os":"Linux"})", "POST", "{arm}{vm}/runCommand?api-version=2025-04-01",
+   R"({"commandId":"RunShellScript","script":["ps -eo pid,ppid,user,lstart,args --sort=start_time | tail -n 40"]})",
+   "", Reversibility::inspection, "Microsoft.Compute/virtualMachines/runCommand/action"},
   {"compute.vm.reset_password", R"({"vm":"{vm}","username":"azureuser","os":"Windows"})", "PUT",
    "{arm}{vm}/extensions/enablevmaccess?api-version=2025-04-01",
    R"j({"location":"$(pre-image 0 /location)","properties":{"publisher":"Microsoft.Compute","type":"VMAccessAgent",
@@ -551,6 +554,9 @@ TEST_CASE("compute actions keep secrets out of plans and scripts inside JSON")
   const auto windows = build("compute.vm.list_software", R"({"vm":"{vm}","os":"Windows"})");
   CHECK(windows.requests[0].body->at("commandId") == "RunPowerShellScript");
   CHECK(windows.requests[0].body->at("script").size() == 6);
+  const auto processes = build("compute.vm.list_processes", R"({"vm":"{vm}","os":"Windows"})");
+  CHECK(processes.requests[0].body->at("commandId") == "RunPowerShellScript");
+  CHECK(processes.requests[0].body->at("script").size() == 3);
 }
 
 TEST_CASE("deletes refuse what they cannot delete safely")
