@@ -34,7 +34,11 @@ azure::ClientOptions client_options()
 
 Connection::~Connection()
 {
+  // The client's connections close first: a lab stopping with a keep-alive connection
+  // still open waits for it to time out (5 s at the end of every run --lab).
   client.reset();
+  credential.reset();
+  transport.reset();
   if (lab) {
     lab->stop();
   }
