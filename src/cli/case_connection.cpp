@@ -105,7 +105,7 @@ void replay_changes(Connection& c, const std::vector<json>& entries, const std::
                    terminal::sanitize(e.what()));
     }
   }
-  spdlog::debug("rebuilt the lab from the case: {} change(s) replayed", replayed);
+  spdlog::info("rebuilt the lab from the case: {} change(s) replayed onto it", replayed);
 }
 
 } // namespace

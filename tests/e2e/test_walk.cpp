@@ -449,3 +449,107 @@ TEST_CASE("a case acts only on the cloud it was opened on", "[e2e][walk]")
   const auto journal = journal_of(case_dir);
   CHECK(count_of(journal, "request.sent", "firewall", "action") == 1);
 }
+
+namespace {
+
+// Drives a walk to its end as a careful responder would: the shown answer at every
+// question, Enter after each step, y and a reason for a change that can be undone, n
+// for one that cannot, and d for each task. Returns how many of each prompt it met.
+std::map<std::string, int> walk_to_the_end(PtySession& pty)
+{
+  std::map<std::string, int> met;
+  while (true) {
+    const int seen = pty.expect_any({"Carry out this change? [y]es / [n]o / b / q / ? > ",
+                                     "Type yes to carry it out · n: no · b · q · ? > ",
+                                     "Checked off? [d]one / [n]ot done / not [a]pplicable / b / q / ? > ",
+                                     "q: stop · ? > ", "· b · q · ? > ", "Summary:"});
+    INFO(pty.transcript().substr(pty.transcript().size() > 2000 ? pty.transcript().size() - 2000 : 0));
+    REQUIRE(seen >= 0);
+    if (seen == 5) {
+      return met;
+    }
+    static const char* k_kinds[] = {"change", "irreversible", "task", "step", "question"};
+    ++met[k_kinds[seen]];
+    if (seen == 0) {
+      pty.send_line("y");
+      REQUIRE(pty.expect("Reason, for the case record > "));
+      pty.send_line("containment during the exercise");
+    } else if (seen == 1) {
+      pty.send_line("n");
+    } else if (seen == 2) {
+      pty.send_line("d");
+      REQUIRE(pty.expect("Note for the case record (Enter: none) > "));
+      pty.send_line("");
+    } else {
+      pty.send_line("");
+    }
+  }
+}
+
+} // namespace
+
+TEST_CASE("the DNS and Resource Manager walks at a terminal on the lab to the end", "[e2e][walk]")
+{
+  TempDir dir("families");
+  for (const std::string family : {"dns-darkweb", "arm-microburst-export"}) {
+    DYNAMIC_SECTION(family)
+    {
+      const std::string case_dir = dir / family;
+      PtySession pty({k_bin, "run", k_examples + family + ".json", "--lab", "--case", case_dir, "--answers",
+                      std::string(DFTRIAGE_SOURCE_DIR) + "/examples/answers/" + family + ".json"},
+                     k_terminal);
+      const auto met = walk_to_the_end(pty);
+      CHECK(met.count("change") == 1);
+      CHECK(met.count("irreversible") == 1);  // declined: the walk goes on
+      CHECK(met.count("task") == 1);
+      CHECK(pty.finish() == 0);  // every step walked, every task checked off
+      const auto& transcript = pty.transcript();
+      CHECK(transcript.find("End of the playbook.") != std::string::npos);
+      CHECK(transcript.find("declined") != std::string::npos);
+      const auto journal = journal_of(case_dir);
+      CHECK(std::any_of(journal.begin(), journal.end(),
+                        [](const nlohmann::json& e) { return e.value("event", "") == "case.closed"; }));
+      if (family == "dns-darkweb") {
+        // The software inventory is an inspection: y, not the whole word yes.
+        CHECK(transcript.find("runs a read-only script on the VM; changes nothing") != std::string::npos);
+        CHECK(count_of(journal, "step.done", "installed-software") == 1);
+      }
+    }
+  }
+}
+
+TEST_CASE("undo of a lab case acts on a lab rebuilt from the case; a live case refuses --lab", "[e2e][walk]")
+{
+  TempDir dir("undo");
+  const std::string playbooks = dir / "playbooks";
+  std::filesystem::create_directories(playbooks);
+  std::ofstream(playbooks + "/keyvault.json") << k_small_playbook;
+  const std::string case_dir = dir / "case";
+  const std::map<std::string, std::string> env{{"DFTRIAGE_CLOUD", ""}};
+  REQUIRE(run_process({k_bin, "run", k_kv_alert, "--playbooks", playbooks, "--lab", "--yes", "--case", case_dir}, {}, env)
+            .exit_code == 0);
+  // No --lab: the case knows. The firewall the rebuilt lab holds is put back.
+  const auto undone = run_process({k_bin, "undo", case_dir, "--yes", "--reason", "end of the exercise", "-v"}, {}, env);
+  INFO(undone.out + undone.err);
+  CHECK(undone.exit_code == 0);
+  CHECK(undone.err.find("rebuilt the lab from the case: 1 change(s) replayed onto it") != std::string::npos);
+  CHECK(undone.out.find("firewall: undone") != std::string::npos);
+  const auto journal = journal_of(case_dir);
+  CHECK(count_of(journal, "undo.done", "firewall") == 1);
+  CHECK(count_of(journal, "request.sent", "firewall", "undo") == 1);
+  // --lab on a case opened on another cloud (here a served lab, which stands in for
+  // Azure) is refused before anything is sent.
+  Served lab(dir, {});
+  const std::string served_case = dir / "served";
+  REQUIRE(run_process({k_bin, "run", k_kv_alert, "--playbooks", playbooks, "--case", served_case}, {},
+                      {{"DFTRIAGE_CLOUD", lab.cloud_file}})
+            .exit_code == 5);
+  const auto refused = run_process({k_bin, "run", "--case", served_case, "--playbooks", playbooks, "--lab", "--yes"},
+                                   {}, {{"DFTRIAGE_CLOUD", lab.cloud_file}});
+  CHECK(refused.exit_code == 6);
+  CHECK(refused.err.find("not on a lab: drop --lab") != std::string::npos);
+  // Resumed with nothing chosen, it goes back to its own cloud file.
+  const auto resumed = run_process({k_bin, "run", "--case", served_case, "--playbooks", playbooks, "--yes"}, {},
+                                   {{"DFTRIAGE_CLOUD", ""}});
+  CHECK(resumed.exit_code == 0);
+}
