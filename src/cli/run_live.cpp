@@ -266,7 +266,8 @@ struct RunStatus
   ExitStatus exit = ExitStatus::success;
 };
 
-RunStatus status_of(const engine::Plan& plan, const std::vector<StepOutcome>& outcomes, bool stopped)
+RunStatus status_of(const engine::Plan& plan, const std::vector<StepOutcome>& outcomes, bool stopped,
+                    playbook::Lang lang)
 {
   RunStatus status;
   bool failed = false;
@@ -278,13 +279,13 @@ RunStatus status_of(const engine::Plan& plan, const std::vector<StepOutcome>& ou
     } else if (o.outcome == "refused") {
       refused = true;
     } else if (o.outcome == "awaiting-confirmation") {
-      status.needs.push_back(id + ": a change awaiting confirmation");
+      status.needs.push_back(id + tr(lang, ": a change awaiting confirmation", "：一项待确认的更改"));
     } else if (o.outcome == "open") {
-      status.needs.push_back(id + ": a manual step to check off");
+      status.needs.push_back(id + tr(lang, ": a task for a person to check off", "：一项需要人工完成并确认的任务"));
     }
   }
   if (stopped) {
-    status.needs.push_back("the walk stopped before the end of the playbook");
+    status.needs.push_back(tr(lang, "the walk stopped before the end of the playbook", "流程在剧本结束前停止"));
   }
   if (failed) {
     status.word = "failed";
@@ -299,6 +300,25 @@ RunStatus status_of(const engine::Plan& plan, const std::vector<StepOutcome>& ou
     status.word = "completed";
   }
   return status;
+}
+
+// Returns a case status (completed, needs-human, refused, failed) for people: the word
+// itself in English (scripts read it from -o json), with its meaning in Chinese.
+std::string status_word(const std::string& word, playbook::Lang lang)
+{
+  if (lang != playbook::Lang::zh_cn) {
+    return word;
+  }
+  if (word == "completed") {
+    return "已完成（completed）";
+  }
+  if (word == "needs-human") {
+    return "需要人工处理（needs-human）";
+  }
+  if (word == "refused") {
+    return "已拒绝执行（refused）";
+  }
+  return word == "failed" ? "失败（failed）" : word;
 }
 
 // What earlier runs of the case read, by step ID (for {{results...}} defaults and to show
@@ -664,7 +684,7 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang, bool interac
                  folder->dir().c_str(), resume_command.c_str());
     return ExitStatus::interrupted;
   }
-  const auto status = status_of(plan, outcomes, stopped);
+  const auto status = status_of(plan, outcomes, stopped, lang);
   if (status.word == "completed") {
     journal.append({{"event", "case.closed"}, {"outcome", "completed"}});
   }
@@ -676,7 +696,7 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang, bool interac
                    + match.playbook_id() + " (" + connection.mode + ")\n");
       writer.write(tr(lang, "Case ", "案例 ") + folder->dir() + "\n\n" + tr(lang, "Summary:", "小结：") + "\n"
                    + run_summary(plan, outcomes, lang, colour));
-      writer.write("\n" + tr(lang, "Status: ", "状态：") + status.word + "\n");
+      writer.write("\n" + tr(lang, "Status: ", "状态：") + status_word(status.word, lang) + "\n");
       for (const auto& n : status.needs) {
         writer.write("  - " + n + "\n");
       }
@@ -691,7 +711,7 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang, bool interac
     }
     writer.flush();
   } else if (!status.needs.empty() || status.word != "completed") {
-    std::printf("\n%s%s\n", tr(lang, "Status: ", "状态：").c_str(), status.word.c_str());
+    std::printf("\n%s%s\n", tr(lang, "Status: ", "状态：").c_str(), status_word(status.word, lang).c_str());
     for (const auto& n : status.needs) {
       std::printf("  - %s\n", n.c_str());
     }

@@ -540,6 +540,16 @@ TEST_CASE("undo of a lab case acts on a lab rebuilt from the case; a live case r
   // --lab on a case opened on another cloud (here a served lab, which stands in for
   // Azure) is refused before anything is sent.
   Served lab(dir, {});
+  // apply without --yes leaves the change to a person: needs-human, exit 5.
+  const auto plan = run_process({k_bin, "plan", k_kv_alert, "--playbooks", playbooks, "--capture", "-o", "json"}, {},
+                                {{"DFTRIAGE_CLOUD", lab.cloud_file}});
+  REQUIRE(plan.exit_code == 0);
+  const std::string plan_file = dir / "plan.json";
+  std::ofstream(plan_file) << plan.out;
+  const auto applied = run_process({k_bin, "apply", plan_file, "--case", dir / "applied"}, {},
+                                   {{"DFTRIAGE_CLOUD", lab.cloud_file}});
+  CHECK(applied.exit_code == 5);
+  CHECK(applied.err.find("needs-human (changes await --yes)") != std::string::npos);
   const std::string served_case = dir / "served";
   REQUIRE(run_process({k_bin, "run", k_kv_alert, "--playbooks", playbooks, "--case", served_case}, {},
                       {{"DFTRIAGE_CLOUD", lab.cloud_file}})
