@@ -1,6 +1,7 @@
 #include "walk_text.hpp"
 
 #include "dftriage/util/terminal.hpp"
+#include "dftriage/util/text.hpp"
 #include "request_text.hpp"
 
 #include <algorithm>
@@ -16,19 +17,14 @@ using terminal::paint;
 using terminal::sanitize;
 
 // Decodes the UTF-8 character at `i` (advancing it); a bad byte counts as one character.
-char32_t next_char(const std::string& text, std::size_t& i)
+char32_t next_char(const std::string& s, std::size_t& i)
 {
-  const auto c = static_cast<unsigned char>(text[i]);
-  const int length = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 1;
-  if (length == 1 || i + static_cast<std::size_t>(length) > text.size()) {
-    ++i;
-    return c;
+  std::uint32_t code = 0;
+  const std::size_t length = text::decode_utf8(s, i, code);
+  if (length == 0) {
+    return static_cast<unsigned char>(s[i++]);
   }
-  char32_t code = c & (0x7f >> length);
-  for (int k = 1; k < length; ++k) {
-    code = (code << 6) | (static_cast<unsigned char>(text[i + static_cast<std::size_t>(k)]) & 0x3f);
-  }
-  i += static_cast<std::size_t>(length);
+  i += length;
   return code;
 }
 

@@ -1,5 +1,7 @@
 #include "dftriage/util/terminal.hpp"
 
+#include "dftriage/util/text.hpp"
+
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -26,47 +28,6 @@ void append_code_point_escape(std::string& out, std::uint32_t cp)
   }
 }
 
-// Decodes one UTF-8 sequence at s[i]; returns its length, 0 when invalid.
-std::size_t decode_utf8(std::string_view s, std::size_t i, std::uint32_t& cp)
-{
-  const auto b0 = static_cast<unsigned char>(s[i]);
-  std::size_t len = 0;
-  std::uint32_t min = 0;
-  if (b0 < 0x80) {
-    cp = b0;
-    return 1;
-  }
-  if ((b0 & 0xE0) == 0xC0) {
-    len = 2;
-    cp = b0 & 0x1F;
-    min = 0x80;
-  } else if ((b0 & 0xF0) == 0xE0) {
-    len = 3;
-    cp = b0 & 0x0F;
-    min = 0x800;
-  } else if ((b0 & 0xF8) == 0xF0) {
-    len = 4;
-    cp = b0 & 0x07;
-    min = 0x10000;
-  } else {
-    return 0;
-  }
-  if (i + len > s.size()) {
-    return 0;
-  }
-  for (std::size_t k = 1; k < len; ++k) {
-    const auto b = static_cast<unsigned char>(s[i + k]);
-    if ((b & 0xC0) != 0x80) {
-      return 0;
-    }
-    cp = (cp << 6) | (b & 0x3F);
-  }
-  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-    return 0;
-  }
-  return len;
-}
-
 bool is_unsafe_code_point(std::uint32_t cp)
 {
   return cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F)  // C0, DEL, C1
@@ -85,7 +46,7 @@ std::string sanitize(std::string_view s)
   std::size_t i = 0;
   while (i < s.size()) {
     std::uint32_t cp = 0;
-    const std::size_t len = decode_utf8(s, i, cp);
+    const std::size_t len = text::decode_utf8(s, i, cp);
     if (len == 0) {
       append_byte_escape(out, static_cast<unsigned char>(s[i]));
       ++i;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,5 +35,9 @@ std::string quote(std::string_view s, std::size_t limit = 120);
 // Returns the closest candidate to `word` within a small edit distance, or "".
 // For "did you mean" hints.
 std::string closest(std::string_view word, const std::vector<std::string>& candidates);
+
+// Decodes the UTF-8 sequence at s[i] into `cp`; returns its length in bytes, or 0 when it
+// is not valid UTF-8 (truncated, overlong, a surrogate, past U+10FFFF).
+std::size_t decode_utf8(std::string_view s, std::size_t i, std::uint32_t& cp);
 
 } // namespace dftriage::text
