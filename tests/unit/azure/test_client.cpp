@@ -1,6 +1,8 @@
 #include "dftriage/azure/azure_error.hpp"
 #include "support/client_harness.hpp"
 
+#include "support/captured_log.hpp"
+
 #include <catch2/catch.hpp>
 #include <regex>
 #include <set>
@@ -17,28 +19,7 @@ using dftriage::test::make_request;
 
 namespace {
 
-// Installs a trace-level logger writing into a string for the test's lifetime.
-class CapturedLog
-{
-public:
-  CapturedLog()
-      : m_previous(spdlog::default_logger())
-  {
-    auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(m_out);
-    auto logger = std::make_shared<spdlog::logger>("captured", sink);
-    logger->set_level(spdlog::level::trace);
-    spdlog::set_default_logger(logger);
-  }
-  CapturedLog(const CapturedLog&) = delete;
-  CapturedLog& operator=(const CapturedLog&) = delete;
-  ~CapturedLog() { spdlog::set_default_logger(m_previous); }
-
-  std::string text() const { return m_out.str(); }
-
-private:
-  std::ostringstream m_out;
-  std::shared_ptr<spdlog::logger> m_previous;
-};
+using CapturedLog = dftriage::test::CapturedLog;
 
 } // namespace
 

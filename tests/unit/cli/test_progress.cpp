@@ -5,6 +5,8 @@
 #include "support/lab_session.hpp"
 #include "support/process.hpp"
 
+#include "support/captured_log.hpp"
+
 #include <catch2/catch.hpp>
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
@@ -23,28 +25,11 @@ using std::chrono::milliseconds;
 
 namespace {
 
-// Installs an info-level (-v) logger writing into a string for the test's lifetime.
-class CapturedLog
+// -v: info and above, as the CLI prints it.
+class CapturedLog : public dftriage::test::CapturedLog
 {
 public:
-  CapturedLog()
-      : m_previous(spdlog::default_logger())
-  {
-    auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(m_out);
-    auto logger = std::make_shared<spdlog::logger>("captured", sink);
-    logger->set_pattern("dftriage: %l: %v");
-    logger->set_level(spdlog::level::debug);
-    spdlog::set_default_logger(logger);
-  }
-  CapturedLog(const CapturedLog&) = delete;
-  CapturedLog& operator=(const CapturedLog&) = delete;
-  ~CapturedLog() { spdlog::set_default_logger(m_previous); }
-
-  std::string text() const { return m_out.str(); }
-
-private:
-  std::ostringstream m_out;
-  std::shared_ptr<spdlog::logger> m_previous;
+  CapturedLog() : dftriage::test::CapturedLog(spdlog::level::debug, "dftriage: %l: %v") {}
 };
 
 azure::Wait operation_wait()
