@@ -25,7 +25,7 @@ const std::vector<CommandSpec>& commands()
      "dftriage plan alert.json --set origin_verified=no -o json > plan.json", Needs::playbooks, add_plan},
     {"run", "Walk through an alert's playbook and carry it out (--lab: simulated tenant; --dry-run: sends nothing)",
      "dftriage run alert.json --dry-run --answers answers.json", Needs::playbooks, add_run},
-    {"case", "Inspect case folders: verify a journal's hash chain", "dftriage case verify cases/<alert>-<time>",
+    {"case", "Inspect case folders: verify the journal's hash chain and every file it vouches for", "dftriage case verify cases/<alert>-<time>",
      Needs::nothing, add_case},
     {"apply", "Carry out exactly a reviewed plan; refuses edited plans and drifted targets",
      "dftriage apply plan.json --yes", Needs::azure, add_apply},

@@ -4,6 +4,7 @@
 // whose target differs from the state captured with `plan --capture`.
 
 #include "command.hpp"
+#include "case_connection.hpp"
 #include "connection.hpp"
 #include "dftriage/azure/actions.hpp"
 #include "dftriage/exec/executor.hpp"
@@ -184,17 +185,21 @@ ExitStatus run_apply(const ApplyOptions& options)
                             : options.case_dir;
   auto folder = journal::CaseFolder::create(dir);
   folder.write_file("plan.json", text.str());
-  folder.write_file("alert.json", nlohmann::ordered_json{{"alertId", doc.value("alertId", "")},
-                                                         {"alertType", doc.value("alertType", "")},
-                                                         {"note", "applied from a plan; the alert itself was not given"}}
-                                    .dump(2) + "\n");
+  const std::string alert_text = nlohmann::ordered_json{{"alertId", doc.value("alertId", "")},
+                                                        {"alertType", doc.value("alertType", "")},
+                                                        {"note", "applied from a plan; the alert itself was not given"}}
+                                   .dump(2)
+                                 + "\n";
+  folder.write_file("alert.json", alert_text);
   journal::Journal journal(folder.journal_path());
   journal.set_principal(connection->principal());
-  journal.append({{"event", "case.opened"}, {"alertId", doc.value("alertId", "")},
-                  {"alertType", doc.value("alertType", "")}, {"playbook", doc.value("playbook", "")},
-                  {"playbookVersion", doc.value("playbookVersion", "")}, {"mode", connection->mode},
-                  {"cloud", connection->cloud.name}, {"subscriptions", subscriptions},
-                  {"plan", doc.value("digest", "")}});
+  nlohmann::ordered_json opened{{"event", "case.opened"}, {"alertId", doc.value("alertId", "")},
+                                {"alertType", doc.value("alertType", "")}, {"alertSha256", journal::sha256_hex(alert_text)},
+                                {"playbook", doc.value("playbook", "")},
+                                {"playbookVersion", doc.value("playbookVersion", "")}, {"subscriptions", subscriptions},
+                                {"plan", doc.value("digest", "")}};
+  opened.update(connection_record(*connection));  // mode, cloud: where an undo must act
+  journal.append(std::move(opened));
   const std::string reason = options.reason.empty() ? "applied reviewed plan " + doc.value("digest", "") : options.reason;
   ApplyResponder responder(options.yes, options.yes_irreversible, reason);
   exec::Executor executor(folder, journal, *connection->client, connection->cloud, responder,
