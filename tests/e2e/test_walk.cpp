@@ -130,6 +130,14 @@ TEST_CASE("the Key Vault walk at a terminal: keys, checked answers, a manual ste
     pty.send_line("203.0.113.0/33, 10.1.2.3");
     REQUIRE(pty.expect("Not accepted: answer allowed_ranges: \"203.0.113.0/33\" is not an IP address or CIDR range"));
     REQUIRE(pty.expect("comma-separated]"));
+    pty.send_line("b");  // back from a question: the step before, nothing sent
+    REQUIRE(pty.expect("Judge the caller's IP address"));
+    REQUIRE(pty.expect("[y/n] (now: no) · b · q · ? > "));
+    pty.send_line("");
+    REQUIRE(pty.expect("q: stop · ? > "));
+    pty.send_line("");
+    REQUIRE(pty.expect("Turn on the Key Vault firewall"));
+    REQUIRE(pty.expect("comma-separated]"));
     pty.send_line("198.51.100.0/24");
     REQUIRE(pty.expect("(default: yes) · b · q · ? > "));
     pty.send_line("");
@@ -206,6 +214,19 @@ TEST_CASE("the Key Vault walk at a terminal: keys, checked answers, a manual ste
   const auto after = journal_of(case_dir);
   CHECK(count_of(after, "request.sent", "enable-firewall", "action") == 1);
   CHECK(count_of(after, "step.done", "trusted-networks") == 1);
+  CHECK(std::any_of(after.begin(), after.end(),
+                    [](const nlohmann::json& e) { return e.value("event", "") == "case.interrupted"; }));
+  // After Ctrl-C the case resumes where it stopped: the checked-off task is in the summary.
+  {
+    PtySession pty({k_bin, "run", "--case", case_dir}, k_terminal);
+    REQUIRE(pty.expect("Already done in this case:"));
+    REQUIRE(pty.expect("Allow the trusted virtual networks"));
+    REQUIRE(pty.expect("? > "));
+    pty.send_line("q");
+    REQUIRE(pty.expect("Stopped."));
+    CHECK(pty.finish() == 5);
+  }
+  CHECK(count_of(journal_of(case_dir), "request.sent", "enable-firewall", "action") == 1);
 }
 
 TEST_CASE("at a failure prompt u shows what it would revert and asks again; b and q never revert", "[e2e][walk]")
@@ -221,6 +242,9 @@ TEST_CASE("at a failure prompt u shows what it would revert and asks again; b an
   PtySession pty({k_bin, "run", k_kv_alert, "--case", case_dir, "--answers", answers, "--yes", "--reason", "training"},
                  env);
   // Everything up to the failing DELETE is confirmed by --yes; the walk's other prompts stay.
+  // At the first failure prompt b goes back a step (nothing reverted); the walk then
+  // comes back to the failing step, which fails again.
+  int failures = 0;
   while (true) {
     const int seen = pty.expect_any({"Checked off? [d]one", "q: stop · ? > ", "[u]ndo this case's changes / b / q / ? > ",
                                      "· b · q · ? > "});
@@ -230,10 +254,19 @@ TEST_CASE("at a failure prompt u shows what it would revert and asks again; b an
       REQUIRE(pty.expect("Why does it not apply? > "));
       pty.send_line("lab exercise");
     } else if (seen == 2) {
-      break;
+      if (++failures == 2) {
+        break;
+      }
+      pty.send_line("b");
+      REQUIRE(pty.expect("Already done in this case"));
     } else {
       pty.send_line("");
     }
+  }
+  {
+    const auto journal = journal_of(case_dir);
+    CHECK(count_of(journal, "undo.started", "remove-access-policy") == 0);  // b reverted nothing
+    CHECK(count_of(journal, "request.sent", "enable-firewall", "action") == 1);
   }
   pty.send_line("u");
   REQUIRE(pty.expect("These changes of this case would be reverted, newest first:"));
