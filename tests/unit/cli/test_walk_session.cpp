@@ -1,0 +1,73 @@
+#include "cli/walk_session.hpp"
+
+#include "dftriage/alert/reader.hpp"
+#include "dftriage/engine/library.hpp"
+#include "dftriage/engine/match.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+using namespace dftriage;
+
+namespace {
+
+std::string slurp(const std::string& path)
+{
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// Runs a dry-run walk of the Key Vault example with `typed` as what was typed before
+// and `keys` as what the responder types now; returns everything the walk printed.
+std::string walk(const engine::Answers& typed, const std::string& keys)
+{
+  const auto parsed = alert::parse_alerts(slurp(std::string(DFTRIAGE_SOURCE_DIR) + "/examples/alerts/keyvault-tor.json"),
+                                          "keyvault-tor.json");
+  REQUIRE(parsed.alerts.size() == 1);
+  const auto library = engine::load_library();
+  const auto match = engine::match_alert(parsed.alerts.front(), library);
+  REQUIRE(match.playbook);
+  int input[2];
+  REQUIRE(::pipe(input) == 0);
+  REQUIRE(::write(input[1], keys.data(), keys.size()) == static_cast<ssize_t>(keys.size()));
+  ::close(input[1]);
+  std::FILE* out = std::tmpfile();
+  REQUIRE(out != nullptr);
+  {
+    cli::Prompter prompter(input[0], out);
+    cli::WalkSettings settings;
+    settings.typed_before = typed;
+    cli::WalkSession session(parsed.alerts.front(), match, *match.playbook, {}, azure::public_cloud(), prompter,
+                             settings);
+    CHECK(session.run() == "stopped");
+  }
+  ::close(input[0]);
+  std::rewind(out);
+  std::string printed;
+  char buffer[4096];
+  for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, out)) > 0;) {
+    printed.append(buffer, n);
+  }
+  std::fclose(out);
+  return printed;
+}
+
+} // namespace
+
+TEST_CASE("an answer kept from an earlier run that a step now refuses is asked again")
+{
+  const auto printed = walk({{"role_assignment_id", "not-a-role-assignment"}, {"ip_recognised", false}}, "q\n");
+  CHECK_THAT(printed, Catch::Contains("The answer kept for role_assignment_id is refused (step delete-role-assignment: "
+                                      "parameter roleAssignmentId"));
+  CHECK_THAT(printed, Catch::Contains("it will be asked again."));
+  // An answer a step takes is kept as it was.
+  CHECK_THAT(printed, Catch::Contains("[contact 1/"));
+  CHECK(printed.find("The answer kept for ip_recognised") == std::string::npos);
+}
