@@ -51,6 +51,28 @@ std::string hint(const playbook::Input& input, playbook::Lang lang)
   return "";
 }
 
+// Returns why an answer was not accepted, in Chinese (the checks below the walk speak
+// English; their detail is kept in brackets for the record).
+std::string refused_zh(const playbook::Input& input, const std::string& value, const std::string& why)
+{
+  const std::string got = "，收到“" + sanitize(value) + "”";
+  switch (input.type) {
+  case playbook::InputType::yes_no: return "需要回答 是 或 否（也可以输入 y 或 n）" + got;
+  case playbook::InputType::choice: {
+    std::string choices;
+    for (const auto& c : input.choices) {
+      choices += (choices.empty() ? "" : "、") + c;
+    }
+    return "需要以下之一：" + choices + got;
+  }
+  case playbook::InputType::cidr_list:
+    return "需要 IP 地址或 CIDR 网段（如 203.0.113.7 或 203.0.113.0/24），多个用逗号分隔（" + sanitize(why) + "）";
+  case playbook::InputType::principal: return "需要对象 ID（GUID，如 00000000-0000-0000-0000-000000000000）" + got;
+  case playbook::InputType::text: break;
+  }
+  return "后续步骤会拒绝这个答案（" + sanitize(why) + "）";
+}
+
 bool is_one_of(const std::string& line, std::initializer_list<const char*> words)
 {
   return std::any_of(words.begin(), words.end(), [&](const char* w) { return line == w; });
@@ -497,8 +519,11 @@ WalkSession::Command WalkSession::ask_one(const playbook::Input& input)
       m_plan = replan();
       // Checked where it is typed: an answer a step's action would refuse is never kept.
       problem = engine::refusal_for_answer(m_plan, input.id);
+      if (!problem.empty() && m_settings.lang == playbook::Lang::zh_cn) {
+        problem = refused_zh(playbook::Input{input.id, playbook::InputType::text, {}, {}, false, {}, {}}, value, problem);
+      }
     } catch (const UsageError& e) {
-      problem = e.what();
+      problem = m_settings.lang == playbook::Lang::zh_cn ? refused_zh(input, value, e.what()) : e.what();
     }
     if (problem.empty()) {
       if (m_settings.answered) {
