@@ -38,17 +38,23 @@ std::string port_of(const std::string& url)
   return colon == std::string::npos ? std::string() : authority.substr(colon + 1);
 }
 
-// Moves a URL of the old lab (any host, the old port) to the new lab's port.
-std::string moved(const std::string& url, const std::string& old_port, const std::string& new_port)
+// Moves a URL of an earlier lab of the case (127.0.0.1, localhost or *.localhost, any
+// port: each run of a lab case had its own) to the new lab's port.
+std::string moved(const std::string& url, const std::string& new_port)
 {
   const auto authority = authority_of(url);
-  if (old_port.empty() || authority.size() <= old_port.size() + 1
-      || authority.compare(authority.size() - old_port.size() - 1, std::string::npos, ":" + old_port) != 0) {
+  const auto colon = authority.rfind(':');
+  if (colon == std::string::npos) {
+    return url;
+  }
+  const std::string host = authority.substr(0, colon);
+  const bool loopback = host == "127.0.0.1" || host == "localhost"
+                        || (host.size() > 10 && host.compare(host.size() - 10, 10, ".localhost") == 0);
+  if (!loopback) {
     return url;
   }
   const auto at = url.find(authority);
-  return url.substr(0, at) + authority.substr(0, authority.size() - old_port.size()) + new_port
-         + url.substr(at + authority.size());
+  return url.substr(0, at) + host + ":" + new_port + url.substr(at + authority.size());
 }
 
 std::string audience_for(const azure::Cloud& cloud, const std::string& url)
@@ -69,9 +75,8 @@ std::string audience_for(const azure::Cloud& cloud, const std::string& url)
 
 // Sends again, in order, every change (and undo) the journal records as answered, so a
 // new lab is as the case left the old one.
-void replay_changes(Connection& c, const std::vector<json>& entries, const std::string& old_rm)
+void replay_changes(Connection& c, const std::vector<json>& entries)
 {
-  const std::string old_port = port_of(old_rm);
   const std::string new_port = port_of(c.cloud.resource_manager);
   std::size_t replayed = 0;
   for (std::size_t i = 0; i < entries.size(); ++i) {
@@ -88,7 +93,7 @@ void replay_changes(Connection& c, const std::vector<json>& entries, const std::
     }
     azure::Request request;
     request.method = str(sent, "method");
-    request.url = moved(str(sent, "url"), old_port, new_port);
+    request.url = moved(str(sent, "url"), new_port);
     if (sent.contains("body") && !sent["body"].is_null()) {
       request.body = sent["body"];
     }
@@ -140,7 +145,7 @@ std::unique_ptr<Connection> connect_for_case(const std::string& case_dir, const 
     }
     if (options.lab || !options.switch_cloud) {
       auto c = connect_lab({case_dir + "/alert.json"});
-      replay_changes(*c, entries, str(opened, "resourceManager"));
+      replay_changes(*c, entries);
       return c;
     }
     return connect_cloud();

@@ -80,7 +80,7 @@ ExitStatus run_run(const RunOptions& options)
   if (options.files.empty() && (options.dry_run || options.case_dir.empty())) {
     throw UsageError("run needs an alert FILE (or --case DIR to resume a case)");
   }
-  const auto lang = playbook::lang_from_string(options.lang);
+  const auto lang = playbook::lang_from_string(options.lang.empty() ? "en" : options.lang);
   if (!lang) {
     throw UsageError("unknown language " + text::quote(options.lang) + "; expected en or zh-CN");
   }
@@ -222,7 +222,8 @@ void add_run(CLI::App& app, Invocation& invocation)
                 "Never prompt: answers or defaults decide; unanswered questions exit 5 with a JSON list");
   sub->add_option("--answers", options->answers_file, "JSON file of answers: {\"question id\": value}");
   sub->add_option("--set", options->sets, "Answer one question: --set id=value (repeatable)");
-  sub->add_option("--lang", options->lang, "Guidance language: en or zh-CN");
+  sub->add_option("--lang", options->lang,
+                  "Language of the walk: en or zh-CN (default en; a resumed case keeps its own)");
   sub->add_option("-o,--output", options->output, "Output when not interactive: text, json, ndjson");
   sub->add_option("--format", options->format, "Force the alert shape (see show --help)");
   sub->add_option("--playbooks", options->playbook_dirs, "Also load the playbooks of this directory");

@@ -23,6 +23,7 @@
 
 #include <cstdio>
 #include <functional>
+#include <utility>
 #include <map>
 #include <set>
 #include <fstream>
@@ -98,7 +99,12 @@ public:
   std::optional<std::string> confirm(const engine::PlannedStep& step, const std::string& change) override
   {
     const bool irreversible = exec::is_irreversible(step);
-    m_prompter.say("  " + paint(tr("About to change Azure:", "即将更改 Azure："), Colour::bold, m_colour) + "\n");
+    const bool inspection = step.action != nullptr && step.action->reversibility == azure::Reversibility::inspection;
+    m_prompter.say("  "
+                   + paint(inspection ? tr("About to run a read-only script on the VM:", "即将在虚拟机上运行只读脚本：")
+                                      : tr("About to change Azure:", "即将更改 Azure："),
+                           Colour::bold, m_colour)
+                   + "\n");
     for (const auto& line : text::split_lines(change)) {
       m_prompter.say("    " + sanitize(line) + "\n");
     }
@@ -134,24 +140,32 @@ public:
                           "    b：返回上一步，不发送任何请求 · q：停止，之后可继续本案例\n"));
         continue;
       }
-      if (*line == "n" || *line == "no" || *line == "否") {
+      const std::string word = text::to_lower(*line);
+      if (word == "n" || word == "no" || word == "否") {
+        const auto why = m_prompter.ask(tr("  Why not? For the case record (Enter: no reason) > ",
+                                           "  为什么不做？记入案例（回车：不填） > "));
+        m_declined_reason = why ? *why : std::string();
         m_prompter.say(paint(tr("  Declined: the change is not made.", "  已否决：不做这项更改。"), Colour::yellow, m_colour)
                        + "\n");
         return std::nullopt;
       }
-      if (*line == "yes" || *line == "是" || (*line == "y" && !irreversible)) {
+      if (word == "yes" || word == "是" || (word == "y" && !irreversible)) {
         break;
       }
       m_prompter.say(irreversible ? tr("    Type yes or n (b back, q stop).\n", "    请输入 yes 或 n（b 返回，q 停止）。\n")
                                   : tr("    Type y or n (b back, q stop).\n", "    请输入 y 或 n（b 返回，q 停止）。\n"));
     }
     while (true) {
-      const auto reason = m_prompter.ask(tr("  Reason, for the case record > ", "  理由（记入案例） > "));
-      if (!reason) {
+      const auto reason = m_prompter.ask(tr("  Reason, for the case record (b back · q stop) > ",
+                                            "  理由（记入案例；b 返回 · q 停止） > "));
+      if (!reason || *reason == "q") {
         throw exec::StepLeft(false);
       }
+      if (*reason == "b") {
+        throw exec::StepLeft(true);
+      }
       if (!reason->empty()) {
-        return *reason;
+        return (*reason)[0] == '\\' ? reason->substr(1) : *reason;
       }
       m_prompter.say(tr("    A reason is needed: say why this change is right (it goes into the journal).\n",
                         "    需要理由：说明为什么应做这项更改（会写入日志）。\n"));
@@ -197,6 +211,8 @@ public:
 
   void show(const std::string& text) override { m_prompter.say(sanitize(text) + "\n"); }
 
+  std::string declined_reason() override { return std::exchange(m_declined_reason, {}); }
+
   void show_secret_once(const std::string& label, const std::string& value) override
   {
     m_prompter.say("  "
@@ -236,6 +252,7 @@ private:
   std::string m_reason;
   bool m_colour;
   playbook::Lang m_lang;
+  std::string m_declined_reason;
 };
 
 std::string read_all(const std::string& file)
@@ -348,8 +365,9 @@ nlohmann::ordered_json results_from_case(const journal::CaseFolder& folder, cons
 
 } // namespace
 
-ExitStatus run_live(const RunOptions& options, playbook::Lang lang, bool interactive, OutputFormat format)
+ExitStatus run_live(const RunOptions& options, playbook::Lang lang_given, bool interactive, OutputFormat format)
 {
+  playbook::Lang lang = lang_given;
   // The case: resume one, or open a new one for exactly one alert.
   const bool resume = !options.case_dir.empty()
                       && std::ifstream(options.case_dir + "/journal.jsonl").good();
@@ -410,6 +428,10 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang, bool interac
   }
   journal::Journal journal(folder->journal_path());
   auto state = exec::CaseState::replay(journal.entries());
+  if (resume && options.lang.empty()) {
+    // The case keeps the language it was opened in unless --lang says otherwise.
+    lang = playbook::lang_from_string(state.opened().value("lang", "en")).value_or(lang);
+  }
   if (resume && !state.opened().is_null() && state.opened().value("playbook", "") != match.playbook_id()) {
     throw Error("the case was opened with playbook " + state.opened().value("playbook", "")
                 + ", which no longer matches; resume with the same --playbooks");
@@ -504,6 +526,7 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang, bool interac
                                   {"alertSha256", journal::sha256_hex(alert_text)},
                                   {"playbook", match.playbook_id()},
                                   {"playbookVersion", playbook.version},
+                                  {"lang", lang == playbook::Lang::zh_cn ? "zh-CN" : "en"},
                                   {"subscriptions", subscriptions},
                                   {"dftriage", k_version}};
     opened.update(connection_record(connection));
@@ -680,8 +703,12 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang, bool interac
     }
   } catch (const Interrupted&) {
     journal.append({{"event", "case.interrupted"}});
-    std::fprintf(stderr, "\ndftriage: stopped by Ctrl-C. The case is kept in %s; resume with:\n  %s\n",
-                 folder->dir().c_str(), resume_command.c_str());
+    std::fprintf(stderr, "%s",
+                 (lang == playbook::Lang::zh_cn
+                    ? "\ndftriage: 已按 Ctrl-C 停止。案例保存在 " + folder->dir() + "；继续请运行：\n  " + resume_command + "\n"
+                    : "\ndftriage: stopped by Ctrl-C. The case is kept in " + folder->dir() + "; resume with:\n  "
+                        + resume_command + "\n")
+                   .c_str());
     return ExitStatus::interrupted;
   }
   const auto status = status_of(plan, outcomes, stopped, lang);

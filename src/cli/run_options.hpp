@@ -20,7 +20,7 @@ struct RunOptions
   std::vector<std::string> playbook_dirs;
   std::string answers_file;
   std::vector<std::string> sets;
-  std::string lang = "en";
+  std::string lang;  // "" : en, or on resume the language the case was opened in
   bool dry_run = false;
   bool yes = false;
   bool yes_irreversible = false;  // --yes-irreversible: --yes covers changes that cannot be undone too

@@ -53,7 +53,7 @@ ExitStatus run_undo(const UndoOptions& options)
   for (auto it = state.changes().rbegin(); it != state.changes().rend(); ++it) {
     const auto* r = state.step(*it);
     if ((options.step.empty() || r->id == options.step) && r->undo_status != "done"
-        && r->undo_status != "irreversible") {
+        && r->undo_status != "irreversible" && r->reversibility != "inspection") {
       pending_ids.push_back(r->id);
       pending.push_back(r->id + " (" + r->action + (r->reversibility == "irreversible" ? ", cannot be undone" : "")
                         + ")");

@@ -45,7 +45,7 @@ std::string hint(const playbook::Input& input, playbook::Lang lang)
   }
   case playbook::InputType::cidr_list:
     return tr(lang, " [IPs or CIDR ranges, comma-separated]", " [IP 地址或 CIDR 网段，用逗号分隔]");
-  case playbook::InputType::principal: return tr(lang, " [object ID, a GUID]", " [对象 ID（GUID）]");
+  case playbook::InputType::principal: return tr(lang, " [object ID (GUID) or UPN]", " [对象 ID（GUID）或 UPN]");
   case playbook::InputType::text: return "";
   }
   return "";
@@ -67,7 +67,8 @@ std::string refused_zh(const playbook::Input& input, const std::string& value, c
   }
   case playbook::InputType::cidr_list:
     return "需要 IP 地址或 CIDR 网段（如 203.0.113.7 或 203.0.113.0/24），多个用逗号分隔（" + sanitize(why) + "）";
-  case playbook::InputType::principal: return "需要对象 ID（GUID，如 00000000-0000-0000-0000-000000000000）" + got;
+  case playbook::InputType::principal:
+    return "需要对象 ID（GUID，如 00000000-0000-0000-0000-000000000000）或用户主体名称（name@domain）" + got;
   case playbook::InputType::text: break;
   }
   return "后续步骤会拒绝这个答案（" + sanitize(why) + "）";
@@ -277,7 +278,7 @@ WalkSession::Command WalkSession::visit(std::size_t step_index)
 WalkSession::Command WalkSession::visit_done(std::size_t step_index, const std::string& earlier)
 {
   const auto& step = m_plan.steps[step_index];
-  m_prompter.say(paint(tr("  Already ", "  本案例中此前已") + outcome_word(earlier, m_settings.lang)
+  m_prompter.say(paint(tr("  Already ", "  本案例中此前") + outcome_word(earlier, m_settings.lang)
                          + tr(" in this case; it stays as it is", "，保持不变")
                          + (is_mutating(step) ? tr(" (to revert it: dftriage undo ", "（如需撤销：dftriage undo ")
                                                   + m_settings.case_dir + " --step " + step.step->id + tr(")", "）")
@@ -337,7 +338,8 @@ WalkSession::Command WalkSession::after_step(std::size_t step_index)
       continue;
     }
     m_prompter.say(tr("    Not a key here: ", "    这里不能用 ") + text::quote(sanitize(*line))
-                   + tr(" (Enter, b, q, ?).\n", "（可用：回车、b、q、?）。\n"));
+                   + (has_result ? tr(" (Enter, b, v, q, ?).\n", "（可用：回车、b、v、q、?）。\n")
+                                 : tr(" (Enter, b, q, ?).\n", "（可用：回车、b、q、?）。\n")));
   }
 }
 
@@ -377,17 +379,21 @@ WalkSession::Command WalkSession::check_manual(std::size_t step_index)
   }
   const bool note_needed = check.checked == "not-applicable";
   while (true) {
-    const auto note = m_prompter.ask(note_needed ? tr("  Why does it not apply? > ", "  为什么不适用？ > ")
-                                                 : tr("  Note for the case record (Enter: none) > ",
-                                                      "  给案例记录的备注（回车：无） > "));
-    if (!note) {
+    const auto note = m_prompter.ask(note_needed ? tr("  Why does it not apply? (b back · q stop) > ",
+                                                      "  为什么不适用？（b 返回 · q 停止） > ")
+                                                 : tr("  Note for the case record (Enter: none · b back · q stop) > ",
+                                                      "  给案例记录的备注（回车：无 · b 返回 · q 停止） > "));
+    if (!note || *note == "q") {
       return Command::quit;
+    }
+    if (*note == "b") {
+      return Command::back;
     }
     if (note->empty() && note_needed) {
       m_prompter.say(tr("    Say why, for the case record.\n", "    请说明原因，以便记入案例。\n"));
       continue;
     }
-    check.note = *note;
+    check.note = !note->empty() && (*note)[0] == '\\' ? note->substr(1) : *note;
     break;
   }
   StepOutcome outcome{step_index,
@@ -491,7 +497,7 @@ WalkSession::Command WalkSession::ask_one(const playbook::Input& input)
     }
     if (*line == "?") {
       const std::string help = sanitize(input.help.in(m_settings.lang));
-      m_prompter.say((help.empty() ? "" : wrap(help, 88, "    "))
+      m_prompter.say((help.empty() ? "" : wrap(help, text_width() - 2, "    "))
                      + tr("    Type the answer, or Enter to keep the one shown. b: back one step · q: stop.\n"
                           "    To answer with the letter b, q or ?, type it after a backslash (\\b).\n",
                           "    输入答案，或按回车保留显示的答案。b：返回上一步 · q：停止。\n"

@@ -4,6 +4,9 @@
 #include "dftriage/util/text.hpp"
 #include "request_text.hpp"
 
+#include <sys/ioctl.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <iterator>
 #include <vector>
@@ -45,6 +48,15 @@ bool is_closing(char32_t c)
 }
 
 } // namespace
+
+std::size_t text_width()
+{
+  winsize size{};
+  if (::isatty(STDOUT_FILENO) != 0 && ::ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col >= 40) {
+    return std::min<std::size_t>(size.ws_col - 6U, 96);
+  }
+  return 88;
+}
 
 std::size_t display_width(const std::string& text)
 {
@@ -177,7 +189,7 @@ std::string step_heading(const engine::Plan& plan, std::size_t step_index, playb
 
 std::string step_details(const engine::PlannedStep& step, playbook::Lang lang, bool colour, bool dry_run)
 {
-  std::string out = wrap(sanitize(step.step->guidance.in(lang)), 88, "  ");
+  std::string out = wrap(sanitize(step.step->guidance.in(lang)), text_width(), "  ");
   if (step.status == "refused") {
     out += paint(tr(lang, "  cannot be carried out: ", "  无法执行：") + sanitize(step.note), Colour::red, colour) + "\n";
     return out;

@@ -32,6 +32,10 @@ inline std::string tr(playbook::Lang lang, std::string_view en, std::string_view
 // count two.
 std::size_t display_width(const std::string& text);
 
+// Returns the columns prose may take on this terminal (stdout's width less the indent and
+// a margin, at most 96), or 88 off a terminal.
+std::size_t text_width();
+
 // Returns `text` wrapped at `width` display columns, each line starting with `indent`:
 // lines break at spaces and between wide (CJK) characters, never inside a word and
 // never before closing punctuation.

@@ -183,8 +183,8 @@ json coerce(const playbook::Input& input, const json& value)
   case playbook::InputType::choice: {
     if (value.is_string()) {
       for (const auto& c : input.choices) {
-        if (c == value.get<std::string>()) {
-          return value;
+        if (text::iequals(c, text::trim(value.get<std::string>()))) {
+          return c;  // as the playbook spells it
         }
       }
     }
@@ -221,12 +221,21 @@ json coerce(const playbook::Input& input, const json& value)
     }
     return list;
   }
-  case playbook::InputType::principal:
-    if (value.is_string() && is_guid(text::trim(value.get<std::string>()))) {
-      return std::string(text::trim(value.get<std::string>()));
+  case playbook::InputType::principal: {
+    // An object ID, or a user principal name (Graph takes either for a user).
+    const std::string s = value.is_string() ? std::string(text::trim(value.get<std::string>())) : std::string();
+    const auto at = s.find('@');
+    const bool upn = at != std::string::npos && at > 0 && at + 1 < s.size() && s.find('@', at + 1) == std::string::npos
+                     && std::none_of(s.begin(), s.end(), [](char c) {
+                          return static_cast<unsigned char>(c) <= 0x20 || c == '/' || c == '?' || c == '#';
+                        });
+    if (is_guid(s) || upn) {
+      return s;
     }
-    throw UsageError(what + "expected an object ID (a GUID such as 00000000-0000-0000-0000-000000000000), got "
+    throw UsageError(what + "expected an object ID (a GUID such as 00000000-0000-0000-0000-000000000000) or a user "
+                            "principal name (name@domain), got "
                      + shown(value));
+  }
   case playbook::InputType::text:
     if (value.is_string()) {
       return value;

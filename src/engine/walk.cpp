@@ -110,8 +110,10 @@ std::string refusal_for_answer(const Plan& plan, std::string_view input_id)
     if (planned.status != "refused" || !planned.step->action) {
       continue;
     }
+    // Any refused step whose action takes this answer: its checks may name another
+    // parameter the answer is checked against (an end before a start).
     for (const auto& [name, value] : planned.step->action->params) {
-      if (value.reference == reference && planned.note.find("parameter " + name) != std::string::npos) {
+      if (value.reference == reference && planned.note.find("parameter ") != std::string::npos) {
         return "step " + planned.step->id + ": " + planned.note;
       }
     }

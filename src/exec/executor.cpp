@@ -449,7 +449,11 @@ StepResult Executor::run_mutating(const engine::PlannedStep& step)
       }
       const auto reason = m_responder.confirm(step, change);
       if (!reason) {
-        m_state.apply(m_journal.append({{"event", "step.declined"}, {"step", id}}));
+        nlohmann::ordered_json declined{{"event", "step.declined"}, {"step", id}};
+        if (const auto why = m_responder.declined_reason(); !why.empty()) {
+          declined["reason"] = why;
+        }
+        m_state.apply(m_journal.append(std::move(declined)));
         return {"declined", {}, {}};
       }
       m_state.apply(m_journal.append({{"event", "confirmation"}, {"step", id}, {"reason", *reason}}));

@@ -101,7 +101,7 @@ CaseFolder CaseFolder::open_existing(const std::string& dir)
 {
   CaseFolder folder(dir);
   if (!exists(folder.journal_path())) {
-    throw Error(folder.m_dir + ": not a case folder (no journal.jsonl)");
+    throw UsageError(folder.m_dir + ": not a case folder (no journal.jsonl)");
   }
   // Number new evidence after what is there.
   if (DIR* d = ::opendir((folder.m_dir + "/evidence").c_str())) {

@@ -380,7 +380,7 @@ TEST_CASE("run at a terminal on the lab confirms with reasons and declines one c
     }
     if (prompt == 4) {  // a task for a person: checked off, with a note
       pty.send_line("d");
-      REQUIRE(pty.expect("Note for the case record (Enter: none) > "));
+      REQUIRE(pty.expect("Note for the case record (Enter: none · b back · q stop) > "));
       pty.send_line("done by the network team");
       continue;
     }
@@ -390,12 +390,14 @@ TEST_CASE("run at a terminal on the lab confirms with reasons and declines one c
       const auto& t = pty.transcript();
       if (t.find("accessPolicies/remove", t.rfind("About to change Azure")) != std::string::npos) {
         pty.send_line("n");
+        REQUIRE(pty.expect("Why not? For the case record (Enter: no reason) > "));
+        pty.send_line("the owner vouches for this application");
         continue;
       }
       pty.send_line("y");
-      REQUIRE(pty.expect("Reason, for the case record > "));
+      REQUIRE(pty.expect("Reason, for the case record (b back · q stop) > "));
       pty.send_line("");  // a reason is required
-      REQUIRE(pty.expect("Reason, for the case record > "));
+      REQUIRE(pty.expect("Reason, for the case record (b back · q stop) > "));
       pty.send_line("analyst confirms change " + std::to_string(changes));
     } else {
       if (prompt == 2) {

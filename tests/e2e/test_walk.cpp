@@ -110,10 +110,10 @@ TEST_CASE("the Key Vault walk at a terminal: keys, checked answers, a manual ste
     REQUIRE(pty.expect("Find the vault's owner"));
     REQUIRE(pty.expect("q: stop · ? > "));
     pty.send_line("");
-    REQUIRE(pty.expect("[object ID, a GUID]"));
+    REQUIRE(pty.expect("[object ID (GUID) or UPN]"));
     pty.send_line("not-a-guid");  // refused where it is typed, asked again
     REQUIRE(pty.expect("Not accepted: answer principal: expected an object ID"));
-    REQUIRE(pty.expect("[object ID, a GUID]"));
+    REQUIRE(pty.expect("[object ID (GUID) or UPN]"));
     pty.send_line("");
     REQUIRE(pty.expect("[y/n] (default: no) · b · q · ? > "));
     pty.send_line("");
@@ -156,7 +156,7 @@ TEST_CASE("the Key Vault walk at a terminal: keys, checked answers, a manual ste
     pty.send_line("");
     REQUIRE(pty.expect("Carry out this change? [y]es / [n]o / b / q / ? > "));
     pty.send_line("y");
-    REQUIRE(pty.expect("Reason, for the case record > "));
+    REQUIRE(pty.expect("Reason, for the case record (b back · q stop) > "));
     pty.send_line("unknown Tor exit node read the vault");
     REQUIRE(pty.expect("q: stop · ? > "));
     pty.send_line("");
@@ -165,7 +165,7 @@ TEST_CASE("the Key Vault walk at a terminal: keys, checked answers, a manual ste
     pty.send_line("y");
     REQUIRE(pty.expect("Type d, n or a"));
     pty.send_line("n");
-    REQUIRE(pty.expect("Note for the case record (Enter: none) > "));
+    REQUIRE(pty.expect("Note for the case record (Enter: none · b back · q stop) > "));
     pty.send_line("network team on it");
     REQUIRE(pty.expect("q: stop · ? > "));  // the caller's access, read
     pty.send_line("q");
@@ -203,7 +203,7 @@ TEST_CASE("the Key Vault walk at a terminal: keys, checked answers, a manual ste
     pty.send_line("");
     REQUIRE(pty.expect("Checked off? [d]one / [n]ot done / not [a]pplicable / b / q / ? > "));
     pty.send_line("d");
-    REQUIRE(pty.expect("Note for the case record (Enter: none) > "));
+    REQUIRE(pty.expect("Note for the case record (Enter: none · b back · q stop) > "));
     pty.send_line("");
     REQUIRE(pty.expect("q: stop · ? > "));
     pty.send("\x03");
@@ -251,7 +251,7 @@ TEST_CASE("at a failure prompt u shows what it would revert and asks again; b an
     REQUIRE(seen >= 0);
     if (seen == 0) {
       pty.send_line("a");
-      REQUIRE(pty.expect("Why does it not apply? > "));
+      REQUIRE(pty.expect("Why does it not apply? (b back · q stop) > "));
       pty.send_line("lab exercise");
     } else if (seen == 2) {
       if (++failures == 2) {
@@ -304,7 +304,7 @@ TEST_CASE("the walk in zh-CN: every word of ours in Chinese, 是 and 否 accepte
   pty.send_line("");
   REQUIRE(pty.expect("q：停止 · ? > "));
   pty.send_line("");
-  REQUIRE(pty.expect("[对象 ID（GUID）]"));
+  REQUIRE(pty.expect("[对象 ID（GUID）或 UPN]"));
   pty.send_line("");
   REQUIRE(pty.expect("[是/否]（默认：否）"));
   pty.send_line("是");  // yes: the origin is verified, so the walk asks about the caller
@@ -366,6 +366,13 @@ TEST_CASE("a bad given value names the question and why, before a case is opened
   const auto principal = run_process({k_bin, "run", k_kv_alert, "--dry-run", "--non-interactive", "--answers", answers});
   CHECK(principal.exit_code == 2);
   CHECK(principal.err.find("answer principal: expected an object ID (a GUID") != std::string::npos);
+  // An end before its start is refused for the answer that makes it so.
+  const auto window = run_process({k_bin, "run", k_examples + "arm-microburst-export.json", "--lab", "--yes",
+                                   "--non-interactive", "--case", dir / "window", "--set",
+                                   "window_end=2020-01-01T00:00:00Z"});
+  CHECK(window.exit_code == 2);
+  CHECK(window.err.find("--set window_end: step account-activity: parameter start:") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(dir / "window"));
   const auto role = run_process({k_bin, "run", k_kv_alert, "--dry-run", "--non-interactive", "--set",
                                  "role_assignment_id=not-an-id"});
   CHECK(role.exit_code == 2);
@@ -481,6 +488,13 @@ TEST_CASE("a case acts only on the cloud it was opened on", "[e2e][walk]")
   CHECK(again.exit_code == 0);
   const auto journal = journal_of(case_dir);
   CHECK(count_of(journal, "request.sent", "firewall", "action") == 1);
+  // The change was made by the second run, on a lab of its own (another port): an undo
+  // rebuilds a lab with it, and puts it back there.
+  const auto undone = run_process({k_bin, "undo", case_dir, "--yes", "-v"}, {}, {{"DFTRIAGE_CLOUD", ""}});
+  INFO(undone.err);
+  CHECK(undone.exit_code == 0);
+  CHECK(undone.err.find("1 change(s) replayed onto it") != std::string::npos);
+  CHECK(undone.err.find("was refused") == std::string::npos);
 }
 
 namespace {
@@ -505,13 +519,15 @@ std::map<std::string, int> walk_to_the_end(PtySession& pty)
     ++met[k_kinds[seen]];
     if (seen == 0) {
       pty.send_line("y");
-      REQUIRE(pty.expect("Reason, for the case record > "));
+      REQUIRE(pty.expect("Reason, for the case record (b back · q stop) > "));
       pty.send_line("containment during the exercise");
     } else if (seen == 1) {
       pty.send_line("n");
+      REQUIRE(pty.expect("Why not? For the case record (Enter: no reason) > "));
+      pty.send_line("not during the exercise");
     } else if (seen == 2) {
       pty.send_line("d");
-      REQUIRE(pty.expect("Note for the case record (Enter: none) > "));
+      REQUIRE(pty.expect("Note for the case record (Enter: none · b back · q stop) > "));
       pty.send_line("");
     } else {
       pty.send_line("");
@@ -542,6 +558,9 @@ TEST_CASE("the DNS and Resource Manager walks at a terminal on the lab to the en
       const auto journal = journal_of(case_dir);
       CHECK(std::any_of(journal.begin(), journal.end(),
                         [](const nlohmann::json& e) { return e.value("event", "") == "case.closed"; }));
+      CHECK(std::any_of(journal.begin(), journal.end(), [](const nlohmann::json& e) {
+        return e.value("event", "") == "step.declined" && e.value("reason", "") == "not during the exercise";
+      }));
       if (family == "dns-darkweb") {
         // The software inventory is an inspection: y, not the whole word yes.
         CHECK(transcript.find("runs a read-only script on the VM; changes nothing") != std::string::npos);

@@ -39,7 +39,8 @@ Position position_of(const Plan& plan, std::size_t step_index);
 
 // Returns why a visited step refuses the answer to `input_id` ("step block-ip: parameter
 // allowedIps: expected ..."), when a step's action takes that answer as a parameter and
-// its checks fail; "" when no step refuses it. A value that fails here must never be
+// its parameter checks fail (on this answer or on one it is checked against, as an end
+// before its start); "" when no step refuses it. A value that fails here must never be
 // stored: the step would be lost later.
 std::string refusal_for_answer(const Plan& plan, std::string_view input_id);
 

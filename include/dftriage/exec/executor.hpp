@@ -55,6 +55,9 @@ public:
   virtual FailureChoice on_failure(const engine::PlannedStep& step, const std::string& error) = 0;
   // Shows a line of progress or a read-only result (already safe for a terminal).
   virtual void show(const std::string& text) = 0;
+  // After confirm() declined: the responder's reason for declining, "" when none was
+  // given (journaled with the decline).
+  virtual std::string declined_reason() { return {}; }
   // Shows a value generated at run time (a VM's new password) once; never stored.
   virtual void show_secret_once(const std::string& label, const std::string& value) = 0;
 };
