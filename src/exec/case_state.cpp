@@ -85,12 +85,14 @@ void CaseState::apply(const nlohmann::ordered_json& entry)
       r.request_ids.push_back(request_id);
     }
   } else if (event == "pre-image.captured") {
+    r.pre_images.emplace_back(text_of(entry, "evidence"), text_of(entry, "sha256"));
     if (r.pre_image.empty()) {
       r.pre_image = text_of(entry, "evidence");
       r.pre_image_sha256 = text_of(entry, "sha256");
     }
   } else if (event == "evidence.saved") {
     r.evidence.push_back(text_of(entry, "evidence"));
+    r.evidence_sha256.push_back(text_of(entry, "sha256"));
   } else if (event == "confirmation") {
     r.reason = text_of(entry, "reason");
   } else if (event == "step.done") {

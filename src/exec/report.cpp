@@ -372,11 +372,15 @@ json case_report(const journal::CaseFolder& folder)
   auto follow_ups = json::array();
   for (const auto& id : state.order()) {
     const auto& r = *state.step(id);
-    if (!r.pre_image.empty()) {
-      evidence.push_back({{"step", id}, {"file", r.pre_image}, {"kind", "pre-image"}, {"sha256", r.pre_image_sha256}});
+    for (const auto& [path, sha256] : r.pre_images) {
+      evidence.push_back({{"step", id}, {"file", path}, {"kind", "pre-image"}, {"sha256", sha256}});
     }
-    for (const auto& path : r.evidence) {
-      evidence.push_back({{"step", id}, {"file", path}, {"kind", "result"}});
+    for (std::size_t i = 0; i < r.evidence.size(); ++i) {
+      json item{{"step", id}, {"file", r.evidence[i]}, {"kind", "result"}};
+      if (i < r.evidence_sha256.size() && !r.evidence_sha256[i].empty()) {
+        item["sha256"] = r.evidence_sha256[i];
+      }
+      evidence.push_back(std::move(item));
     }
     if (r.status == "failed") {
       follow_ups.push_back(follow_up("failed", &r, r.message));

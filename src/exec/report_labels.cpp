@@ -47,7 +47,7 @@ const Labels k_en{
    {"undo-failed", "%s: the undo failed%d; run %u again once the cause is fixed."},
    {"undo-unfinished", "%s: the undo started and did not finish; run %u again."},
    {"not-reached", "%s: manual step not reached yet%d."},
-   {"unfinished", "The walk did not reach its end: resume with %c."}},
+   {"unfinished", "The case is not completed yet: resume with %c."}},
   "h", "m", "s", " ", ": ", ", ", " (", ")"};
 
 const Labels k_zh{
@@ -87,7 +87,7 @@ const Labels k_zh{
    {"undo-failed", "%s：撤销失败%d；排除原因后再运行 %u。"},
    {"undo-unfinished", "%s：撤销已开始但没有完成；请再运行 %u。"},
    {"not-reached", "%s：尚未进行到这个手动步骤%d。"},
-   {"unfinished", "处置流程没有走完：请用 %c 继续。"}},
+   {"unfinished", "案例尚未完成：请用 %c 继续。"}},
   "小时", "分", "秒", "", "：", "，", "（", "）"};
 
 } // namespace

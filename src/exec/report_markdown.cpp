@@ -452,6 +452,8 @@ void Renderer::evidence()
     m_out += "- " + code(str(e, "file")) + " — " + code(str(e, "step"));
     if (str(e, "kind") == "pre-image") {
       m_out += m_l.comma + std::string(m_l.pre_image) + " " + code(str(e, "sha256"));
+    } else if (!str(e, "sha256").empty()) {
+      m_out += std::string(m_l.comma) + "SHA-256 " + code(str(e, "sha256"));
     }
     m_out += "\n";
   }

@@ -34,6 +34,10 @@ struct StepRecord
   std::string undo_status;         // "", "started", "done", "failed", "irreversible"
   std::vector<std::string> request_ids;  // x-ms-request-id of its requests
   std::vector<std::string> evidence;
+  std::vector<std::string> evidence_sha256;  // beside evidence ("" for an older case)
+  // Every pre-image captured (a step re-entered after b or a retry reads it again), with
+  // its SHA-256; pre_image above is the first, the one undo restores.
+  std::vector<std::pair<std::string, std::string>> pre_images;
   std::string reason;              // the responder's reason for the change
 };
 

@@ -543,7 +543,7 @@ TEST_CASE("open follow-ups list every step left open, and manual steps never rea
              + ", or undo the case with `dftriage undo " + c.dir + "`.\n"
                "- [ ] `block` (`keyvault.firewall.enable`) was refused (outside the case's scope).\n"
                "- [ ] `app-owner-audit`: manual step not reached yet (Have application owners audit).\n"
-               "- [ ] The walk did not reach its end: resume with " + resume + ".\n");
+               "- [ ] The case is not completed yet: resume with " + resume + ".\n");
   CHECK(has_line(c.markdown(), "| `inform-dpo` | not applicable | no personal data | `alice@ws` | "
                                "2026-11-28T12:00:00.000Z |"));
 }
@@ -571,7 +571,7 @@ TEST_CASE("an empty case reports sanely", "[report]")
     CHECK(has_line(md, "- **Time to first containment**: no containing change yet"));
     CHECK(has_line(md, "- **Total time**: 0s"));
     CHECK(md.find("()") == std::string::npos);
-    CHECK(section(md, "## Open follow-ups") == "\n- [ ] The walk did not reach its end: resume with `dftriage run "
+    CHECK(section(md, "## Open follow-ups") == "\n- [ ] The case is not completed yet: resume with `dftriage run "
                                                 "--case " + c.dir + "`.\n");
     CHECK(has_line(c.markdown(playbook::Lang::zh_cn), "- **剧本**：未选择"));
   }
