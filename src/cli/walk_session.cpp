@@ -249,7 +249,13 @@ WalkSession::Command WalkSession::visit(std::size_t step_index)
                      + "\n");
       return Command::quit;
     }
-    show_result(step_index);
+    // What a read or an inspection found; a change's answer (the resource as it now is)
+    // is evidence, shown only where the playbook says what matters in it.
+    const auto* action = m_plan.steps[step_index].action;
+    if (!mutating || !m_plan.steps[step_index].step->shows.empty()
+        || (action != nullptr && action->reversibility == azure::Reversibility::inspection)) {
+      show_result(step_index);
+    }
     m_plan = replan();
     if (!decision) {
       if (const Command command = ask_questions(step_index, false); command != Command::next) {
