@@ -405,16 +405,31 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang_given, bool i
   const auto match = engine::match_alert(the_alert, library);
   const playbook::Playbook playbook = match.playbook ? *match.playbook : engine::generic_playbook(the_alert);
   const auto mine = answers_for(given.answers, playbook);
+  std::vector<std::string> subscriptions;
+  if (!the_alert.subscription_id.empty()) {
+    subscriptions.push_back(text::to_lower(the_alert.subscription_id));
+  }
+  for (const auto& s : options.subscriptions) {
+    subscriptions.push_back(text::to_lower(s.rfind("/subscriptions/", 0) == 0 ? s.substr(15) : s));
+  }
+  if (subscriptions.empty()) {
+    throw UsageError("the alert names no subscription: say which one the case may change with --subscription ID");
+  }
   // Given answers are checked before a case is opened or anything is sent: a bad value
-  // names its question and why (build_plan throws), and so does one a step would refuse.
+  // names its question and why (build_plan throws), and so does one a step would refuse
+  // or that would take a step outside the case's subscriptions.
   {
     const auto offline = engine::build_plan(the_alert, match, playbook, mine, azure::public_cloud());
     for (const auto& [id, value] : mine) {
+      const auto origin = given.origin.find(id);
+      const std::string where =
+        (origin != given.origin.end() && origin->second == "file" ? options.answers_file + ": " : std::string("--set "))
+        + id + ": ";
       if (const auto why = engine::refusal_for_answer(offline, id); !why.empty()) {
-        const auto origin = given.origin.find(id);
-        throw UsageError(
-          (origin != given.origin.end() && origin->second == "file" ? options.answers_file + ": " : std::string("--set "))
-          + id + ": " + why);
+        throw UsageError(where + why);
+      }
+      if (const auto why = answer_problem(offline, id, subscriptions); !why.empty()) {
+        throw Error(where + why, ExitStatus::refused);  // out of the case's scope: refused, nothing sent
       }
     }
   }
@@ -449,16 +464,6 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang_given, bool i
                                    : connect_cloud();
   Connection& connection = *owned;
   journal.set_principal(connection.principal());
-  std::vector<std::string> subscriptions;
-  if (!the_alert.subscription_id.empty()) {
-    subscriptions.push_back(text::to_lower(the_alert.subscription_id));
-  }
-  for (const auto& s : options.subscriptions) {
-    subscriptions.push_back(text::to_lower(s.rfind("/subscriptions/", 0) == 0 ? s.substr(15) : s));
-  }
-  if (subscriptions.empty()) {
-    throw UsageError("the alert names no subscription: say which one the case may change with --subscription ID");
-  }
 
   // Answers: those kept in the case, then --answers and --set on top. Kept answers a
   // stricter check now refuses are dropped (asked again, or reported as open).
@@ -604,6 +609,7 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang_given, bool i
       settings.yes = options.yes;
       settings.results = &results;
       settings.case_dir = folder->dir();
+      settings.subscriptions = subscriptions;
       settings.typed_before = kept;
       for (const auto& [id, value] : mine) {
         settings.typed_before.erase(id);

@@ -81,6 +81,30 @@ bool is_one_of(const std::string& line, std::initializer_list<const char*> words
 
 } // namespace
 
+std::string answer_problem(const engine::Plan& plan, const std::string& input_id,
+                           const std::vector<std::string>& subscriptions)
+{
+  if (auto why = engine::refusal_for_answer(plan, input_id); !why.empty()) {
+    return why;
+  }
+  const std::string reference = "answers." + input_id;
+  for (const auto index : engine::visited_steps(plan)) {
+    const auto& planned = plan.steps[index];
+    if (planned.status != "planned" || !planned.step->action) {
+      continue;
+    }
+    for (const auto& [name, value] : planned.step->action->params) {
+      if (value.reference != reference) {
+        continue;
+      }
+      if (auto why = exec::scope_problem(planned, subscriptions); !why.empty()) {
+        return "step " + planned.step->id + ": " + why;
+      }
+    }
+  }
+  return {};
+}
+
 WalkSession::WalkSession(const alert::Alert& alert, const engine::MatchResult& match,
                          const playbook::Playbook& playbook, engine::Answers given, const azure::Cloud& cloud,
                          Prompter& prompter, WalkSettings settings)
@@ -127,7 +151,7 @@ std::string WalkSession::run()
   }
   // An answer kept from an earlier run that a step now refuses is asked again.
   for (auto it = m_asked.begin(); it != m_asked.end();) {
-    const std::string why = engine::refusal_for_answer(m_plan, it->first);
+    const std::string why = answer_problem(m_plan, it->first, m_settings.subscriptions);
     if (why.empty()) {
       ++it;
       continue;
@@ -530,7 +554,7 @@ WalkSession::Command WalkSession::ask_one(const playbook::Input& input)
     try {
       m_plan = replan();
       // Checked where it is typed: an answer a step's action would refuse is never kept.
-      problem = engine::refusal_for_answer(m_plan, input.id);
+      problem = answer_problem(m_plan, input.id, m_settings.subscriptions);
       if (!problem.empty() && m_settings.lang == playbook::Lang::zh_cn) {
         problem = refused_zh(playbook::Input{input.id, playbook::InputType::text, {}, {}, false, {}, {}}, value, problem);
       }

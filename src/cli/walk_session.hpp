@@ -46,7 +46,15 @@ struct WalkSettings
   engine::Answers typed_before;
   // The case folder, for messages that name it ("" in a dry run).
   std::string case_dir;
+  // The subscriptions the case may change (lower case; empty: not checked).
+  std::vector<std::string> subscriptions;
 };
+
+// Returns why an answer to `input_id` cannot stand: a step that takes it refuses it
+// (engine::refusal_for_answer), or it would make a step act outside `subscriptions`
+// (the case's scope; empty: any). "" when it can.
+std::string answer_problem(const engine::Plan& plan, const std::string& input_id,
+                           const std::vector<std::string>& subscriptions);
 
 // Walks one alert through its playbook with a responder at a terminal: each step's
 // heading, guidance and questions (asked where the playbook asks them, checked where

@@ -211,13 +211,16 @@ azure::Response Executor::send_journaled(const azure::Request& request, const st
 
 std::string Executor::scope_problem(const engine::PlannedStep& step) const
 {
-  if (m_settings.subscriptions.empty()) {
+  return exec::scope_problem(step, m_settings.subscriptions);
+}
+
+std::string scope_problem(const engine::PlannedStep& step, const std::vector<std::string>& subscriptions)
+{
+  if (subscriptions.empty()) {
     return {};
   }
   auto outside = [&](const std::string& sub) {
-    return !sub.empty()
-           && std::find(m_settings.subscriptions.begin(), m_settings.subscriptions.end(), sub)
-                == m_settings.subscriptions.end();
+    return !sub.empty() && std::find(subscriptions.begin(), subscriptions.end(), sub) == subscriptions.end();
   };
   std::vector<const azure::Request*> all;
   for (const auto& r : step.requests.pre_image) {
@@ -229,8 +232,8 @@ std::string Executor::scope_problem(const engine::PlannedStep& step) const
   for (const auto* r : all) {
     const auto sub = subscription_in(r->url);
     if (outside(sub)) {
-      return "it would touch subscription " + sub + ", outside this case's scope ("
-             + joined(m_settings.subscriptions) + "); widen it with --subscription if that is intended";
+      return "it would touch subscription " + sub + ", outside this case's scope (" + joined(subscriptions)
+             + "); widen it with --subscription if that is intended";
     }
   }
   for (const auto& [name, value] : step.params.items()) {
@@ -238,7 +241,7 @@ std::string Executor::scope_problem(const engine::PlannedStep& step) const
       const auto sub = subscription_in(value.get<std::string>());
       if (outside(sub)) {
         return "parameter " + name + " names subscription " + sub + ", outside this case's scope ("
-               + joined(m_settings.subscriptions) + "); widen it with --subscription if that is intended";
+               + joined(subscriptions) + "); widen it with --subscription if that is intended";
       }
     }
   }

@@ -168,6 +168,15 @@ TEST_CASE("the Key Vault walk at a terminal: keys, checked answers, a manual ste
     REQUIRE(pty.expect("Note for the case record (Enter: none · b back · q stop) > "));
     pty.send_line("network team on it");
     REQUIRE(pty.expect("q: stop · ? > "));  // the caller's access, read
+    pty.send_line("");
+    REQUIRE(pty.expect("[remove/restrict/keep]"));
+    pty.send_line("REMOVE");  // a choice in any case
+    REQUIRE(pty.expect("· b · q · ? > "));  // the role assignment to delete
+    pty.send_line("/subscriptions/11111111-1111-1111-1111-111111111111/providers/Microsoft.Authorization/"
+                  "roleAssignments/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b");
+    REQUIRE(pty.expect("Not accepted: step delete-role-assignment: it would touch subscription "
+                       "11111111-1111-1111-1111-111111111111, outside this case's scope"));
+    REQUIRE(pty.expect("· b · q · ? > "));
     pty.send_line("q");
     REQUIRE(pty.expect("Stopped."));
     REQUIRE(pty.expect("Status: needs-human"));
@@ -453,7 +462,9 @@ TEST_CASE("the exit status tells the outcome: completed 0, needs-human 5, refuse
                                        "vault=/subscriptions/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d/resourceGroups/rg/"
                                        "providers/Microsoft.KeyVault/vaults/elsewhere"});
   CHECK(refused.exit_code == 6);
-  CHECK(status_of(refused) == "refused");
+  CHECK(refused.err.find("--set vault: step firewall: it would touch subscription 0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d, "
+                         "outside this case's scope") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(dir / "refused"));  // refused before a case was opened
 
   Served lab(dir, {"500:PATCH"});
   const auto failed = run("failed", {"--yes"}, {{"DFTRIAGE_CLOUD", lab.cloud_file}});

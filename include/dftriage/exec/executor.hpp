@@ -131,6 +131,10 @@ private:
   CaseState m_state;
 };
 
+// Returns why `step` would act outside `subscriptions` (lower case; empty: any), naming
+// the subscription and how to widen the case's scope, or "" when it stays inside.
+std::string scope_problem(const engine::PlannedStep& step, const std::vector<std::string>& subscriptions);
+
 // Returns a random password of `length` characters with upper, lower, digit and symbol.
 std::string generate_password(std::size_t length = 24);
 
