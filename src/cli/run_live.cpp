@@ -636,7 +636,8 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang_given, bool i
           const bool bad = result.outcome != "no-op";
           prompter.say("  "
                        + paint(outcome_word(result.outcome, lang)
-                                 + (result.message.empty() ? "" : ": " + sanitize(result.message)),
+                                 + (result.message.empty() ? "" : tr(lang, ": ", "：")
+                                                                     + sanitize(message_word(result.message, lang))),
                                bad ? Colour::red : Colour::green, colour)
                        + "\n");
         } else if (result.outcome == "done" && p.steps[index].action != nullptr) {

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstring>
 #include <iterator>
 #include <vector>
 
@@ -163,6 +164,30 @@ std::string outcome_word(const std::string& outcome, playbook::Lang lang)
   return outcome;
 }
 
+std::string message_word(const std::string& message, playbook::Lang lang)
+{
+  if (lang != playbook::Lang::zh_cn) {
+    return message;
+  }
+  static const std::pair<const char*, const char*> k_messages[] = {
+    {"already in place: nothing to change", "已经就位：无需更改"},
+    {"found in place when re-checked after an interrupted run", "中断后重新检查，发现已经就位"},
+    {"not done yet", "尚未完成"},
+    {"not applicable", "不适用"},
+    {"a manual step: a person checks it off at a terminal (dftriage run --case DIR)",
+     "人工任务：需要有人在终端上确认完成（dftriage run --case DIR）"},
+  };
+  for (const auto& [en, zh] : k_messages) {
+    if (message == en) {
+      return zh;
+    }
+    if (message.rfind(std::string(en) + ": ", 0) == 0) {
+      return std::string(zh) + "：" + message.substr(std::strlen(en) + 2);
+    }
+  }
+  return message;
+}
+
 std::string phase_word(playbook::Phase phase, playbook::Lang lang)
 {
   if (lang != playbook::Lang::zh_cn) {
@@ -299,7 +324,8 @@ std::string run_summary(const engine::Plan& plan, const std::vector<StepOutcome>
     out += "  " + paint(outcome, c, colour) + " " + std::string(playbook::to_string(s->phase)) + "/"
            + s->step->id + "  " + sanitize(s->step->title.in(lang)) + "\n";
     if (!o.message.empty()) {
-      out += "      " + sanitize(o.message) + "\n";
+      out += "      " + sanitize(message_word(o.outcome == "done-earlier" ? outcome_word(o.message, lang) : o.message, lang))
+             + "\n";
     }
   }
   return out;

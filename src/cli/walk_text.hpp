@@ -41,6 +41,10 @@ std::size_t text_width();
 // never before closing punctuation.
 std::string wrap(const std::string& text, std::size_t width, const std::string& indent);
 
+// Returns a message of the executor's about a step ("already in place: nothing to
+// change", ...) in `lang`: the known ones in Chinese, any other as it is.
+std::string message_word(const std::string& message, playbook::Lang lang);
+
 // Returns an outcome word ("done", "awaiting-confirmation", ...) in `lang`.
 std::string outcome_word(const std::string& outcome, playbook::Lang lang);
 

@@ -50,3 +50,12 @@ TEST_CASE("outcome and phase words are Chinese under zh-CN")
   CHECK(outcome_word("done", dftriage::playbook::Lang::en) == "done");
   CHECK(phase_word(dftriage::playbook::Phase::mitigate, dftriage::playbook::Lang::zh_cn) == "缓解");
 }
+
+TEST_CASE("the executor's messages about a step are shown in Chinese under zh-CN")
+{
+  using dftriage::playbook::Lang;
+  CHECK(message_word("already in place: nothing to change", Lang::zh_cn) == "已经就位：无需更改");
+  CHECK(message_word("not done yet: waiting for the network team", Lang::zh_cn) == "尚未完成：waiting for the network team");
+  CHECK(message_word("already in place: nothing to change", Lang::en) == "already in place: nothing to change");
+  CHECK(message_word("something else", Lang::zh_cn) == "something else");
+}
