@@ -64,6 +64,15 @@ std::string audience_for(const azure::Cloud& cloud, const std::string& url)
       && host.compare(host.size() - cloud.keyvault_suffix.size(), std::string::npos, cloud.keyvault_suffix) == 0) {
     return "keyvault";
   }
+  // A lab serves everything from one origin: tell the APIs apart by their paths first.
+  const auto path_start = url.find('/', url.find("://") + 3);
+  const std::string path = path_start == std::string::npos ? "/" : url.substr(path_start);
+  if (path.rfind("/subscriptions/", 0) == 0 || path.rfind("/providers/", 0) == 0) {
+    return "arm";
+  }
+  if (path.rfind("/v1/workspaces/", 0) == 0) {
+    return "loganalytics";
+  }
   if (!cloud.graph.empty() && url.rfind(cloud.graph, 0) == 0) {
     return "graph";
   }

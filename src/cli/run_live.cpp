@@ -348,7 +348,10 @@ nlohmann::ordered_json results_from_case(const journal::CaseFolder& folder, cons
     if (r == nullptr || (r->status != "done" && r->status != "no-op")) {
       continue;
     }
-    for (const auto& path : r->evidence) {
+    // What the step saved since it was last entered (an earlier failed attempt's files
+    // are not its result).
+    for (std::size_t i = r->evidence_from; i < r->evidence.size(); ++i) {
+      const auto& path = r->evidence[i];
       try {
         auto saved = nlohmann::ordered_json::parse(folder.read_file(path));
         if (saved.is_object() && saved.contains("body")) {
@@ -405,12 +408,31 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang_given, bool i
   const auto match = engine::match_alert(the_alert, library);
   const playbook::Playbook playbook = match.playbook ? *match.playbook : engine::generic_playbook(the_alert);
   const auto mine = answers_for(given.answers, playbook);
+  // The case's scope: the alert's subscription, those the case was opened with, and any
+  // --subscription added now (journaled on case.resumed).
   std::vector<std::string> subscriptions;
-  if (!the_alert.subscription_id.empty()) {
-    subscriptions.push_back(text::to_lower(the_alert.subscription_id));
+  auto add_subscription = [&](const std::string& sub) {
+    const std::string id = text::to_lower(sub.rfind("/subscriptions/", 0) == 0 ? sub.substr(15) : sub);
+    if (!id.empty() && std::find(subscriptions.begin(), subscriptions.end(), id) == subscriptions.end()) {
+      subscriptions.push_back(id);
+    }
+  };
+  add_subscription(the_alert.subscription_id);
+  if (resume) {
+    const std::string journal_text = folder->read_file("journal.jsonl");
+    const auto first = nlohmann::ordered_json::parse(journal_text.substr(0, journal_text.find('\n')), nullptr, false);
+    if (first.is_object() && first.value("event", "") == "case.opened" && first.contains("subscriptions")
+        && first["subscriptions"].is_array()) {
+      for (const auto& sub : first["subscriptions"]) {
+        if (sub.is_string()) {
+          add_subscription(sub.get<std::string>());
+        }
+      }
+    }
   }
+  const std::size_t case_scope = subscriptions.size();
   for (const auto& s : options.subscriptions) {
-    subscriptions.push_back(text::to_lower(s.rfind("/subscriptions/", 0) == 0 ? s.substr(15) : s));
+    add_subscription(s);
   }
   if (subscriptions.empty()) {
     throw UsageError("the alert names no subscription: say which one the case may change with --subscription ID");
@@ -469,7 +491,9 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang_given, bool i
   // stricter check now refuses are dropped (asked again, or reported as open).
   engine::Answers kept;
   for (const auto& [id, value] : state.answers()) {
-    kept[id] = value;
+    if (!value.is_null()) {  // null: an optional answer cleared with -
+      kept[id] = value;
+    }
   }
   auto answers_now = [&] {
     engine::Answers all = kept;
@@ -537,7 +561,12 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang_given, bool i
     opened.update(connection_record(connection));
     state.apply(journal.append(std::move(opened)));
   } else {
-    journal.append({{"event", "case.resumed"}, {"mode", connection.mode}});
+    nlohmann::ordered_json resumed{{"event", "case.resumed"}, {"mode", connection.mode}};
+    if (subscriptions.size() > case_scope) {
+      resumed["addedSubscriptions"] =
+        std::vector<std::string>(subscriptions.begin() + static_cast<std::ptrdiff_t>(case_scope), subscriptions.end());
+    }
+    journal.append(std::move(resumed));
   }
   // Who gave each answer: typed at the prompt, --answers (file), --set, the default, or
   // a default taken from a read. A typed answer equal to the default is still typed.
@@ -614,11 +643,18 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang_given, bool i
       for (const auto& [id, value] : mine) {
         settings.typed_before.erase(id);
       }
-      settings.answered = [&](const std::string& id, const nlohmann::ordered_json&) { typed.insert(id); };
+      // A typed answer is journaled at once: q, Ctrl-C or a lost terminal right after it
+      // must not lose it.
+      settings.answered = [&](const std::string& id, const nlohmann::ordered_json& value) {
+        typed.insert(id);
+        recorded_how[id] = "typed";
+        state.apply(
+          journal.append({{"event", "question.answered"}, {"question", id}, {"value", value}, {"source", "typed"}}));
+      };
       settings.earlier = [&](const std::string& id) -> std::string {
         const auto* r = executor.state().step(id);
-        if (r == nullptr) {
-          return {};
+        if (r == nullptr || r->undo_status == "done") {
+          return {};  // never done, or done and undone since: open again
         }
         if (r->status == "done") {
           return r->checked == "not-applicable" ? "not-applicable" : "done";

@@ -317,7 +317,11 @@ WalkSession::Command WalkSession::visit_done(std::size_t step_index, const std::
                        Colour::green, m_settings.colour)
                  + "\n");
   m_outcomes.push_back({step_index, "done-earlier", earlier});
-  show_result(step_index);
+  const auto* action = step.action;
+  if (!is_mutating(step) || !step.step->shows.empty()
+      || (action != nullptr && action->reversibility == azure::Reversibility::inspection)) {
+    show_result(step_index);
+  }
   if (const Command command = ask_questions(step_index, false); command != Command::next) {
     return command;
   }
@@ -544,6 +548,9 @@ WalkSession::Command WalkSession::ask_one(const playbook::Input& input)
     if (*line == "-" && input.optional) {
       m_asked.erase(input.id);
       m_plan = replan();
+      if (m_settings.answered) {
+        m_settings.answered(input.id, nullptr);  // cleared: kept so in the case
+      }
       return Command::next;
     }
     // A leading backslash lets "b", "q", "?" and "-" be typed as answers.

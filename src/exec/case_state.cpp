@@ -62,6 +62,18 @@ void CaseState::apply(const nlohmann::ordered_json& entry)
   auto& r = record(id);
   const std::string kind = text_of(entry, "kind");
   if (event == "step.entered") {
+    if (r.undo_status == "done" && r.status == "done") {
+      // An undone change entered again is a new change: its own pre-image, undoable again.
+      r.status = "entered";
+      r.undo_status.clear();
+      r.pre_image.clear();
+      r.pre_image_sha256.clear();
+      r.changed = false;
+      m_changes.erase(std::remove(m_changes.begin(), m_changes.end(), id), m_changes.end());
+    }
+    if (r.status != "done" && r.status != "no-op") {
+      r.evidence_from = r.evidence.size();
+    }
     r.action = text_of(entry, "action");
     r.params = entry.value("params", nlohmann::ordered_json());
     r.mutating = entry.value("mutating", false);

@@ -252,7 +252,8 @@ StepResult Executor::run_step(const engine::Plan& plan, std::size_t index)
 {
   const auto& step = plan.steps.at(index);
   const std::string& id = step.step->id;
-  if (const auto* done = m_state.step(id); done != nullptr && (done->status == "done" || done->status == "no-op")) {
+  if (const auto* done = m_state.step(id);
+      done != nullptr && (done->status == "done" || done->status == "no-op") && done->undo_status != "done") {
     return {"done-earlier", "already " + done->status + " in this case", {}};
   }
   nlohmann::ordered_json entered{{"event", "step.entered"}, {"step", id},

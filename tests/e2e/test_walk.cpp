@@ -626,3 +626,66 @@ TEST_CASE("undo of a lab case acts on a lab rebuilt from the case; a live case r
                                    {{"DFTRIAGE_CLOUD", ""}});
   CHECK(resumed.exit_code == 0);
 }
+
+TEST_CASE("a change undone since is offered again on resume, and the case is not completed without it", "[e2e][walk]")
+{
+  TempDir dir("redo");
+  const std::string playbooks = dir / "playbooks";
+  std::filesystem::create_directories(playbooks);
+  std::ofstream(playbooks + "/keyvault.json") << k_small_playbook;
+  const std::string case_dir = dir / "case";
+  const std::map<std::string, std::string> env{{"DFTRIAGE_CLOUD", ""}};
+  REQUIRE(run_process({k_bin, "run", k_kv_alert, "--playbooks", playbooks, "--lab", "--yes", "--case", case_dir}, {}, env)
+            .exit_code == 0);
+  REQUIRE(run_process({k_bin, "undo", case_dir, "--yes"}, {}, env).exit_code == 0);
+  // Resumed without --yes: the firewall is not "already done", it awaits a person again.
+  const auto waiting = run_process({k_bin, "run", "--case", case_dir, "--playbooks", playbooks, "-o", "json"}, {}, env);
+  CHECK(waiting.exit_code == 5);
+  // With --yes it is made again, and can be undone again.
+  const auto redone = run_process({k_bin, "run", "--case", case_dir, "--playbooks", playbooks, "--yes", "-o", "json"},
+                                  {}, env);
+  CHECK(redone.exit_code == 0);
+  CHECK(count_of(journal_of(case_dir), "request.sent", "firewall", "action") == 2);
+  const auto again = run_process({k_bin, "undo", case_dir, "--yes"}, {}, env);
+  CHECK(again.exit_code == 0);
+  CHECK(again.out.find("firewall: undone") != std::string::npos);
+  CHECK(count_of(journal_of(case_dir), "undo.done", "firewall") == 2);
+}
+
+TEST_CASE("an answer typed before q is kept in the case", "[e2e][walk]")
+{
+  TempDir dir("typed");
+  const std::string case_dir = dir / "case";
+  {
+    PtySession pty({k_bin, "run", k_kv_alert, "--lab", "--case", case_dir, "--set", "origin_verified=no", "--set",
+                    "ip_recognised=no"},
+                   k_terminal);
+    while (true) {  // Enter up to the firewall's allowed ranges
+      const int seen = pty.expect_any({"comma-separated]", "q: stop · ? > ", "· b · q · ? > "});
+      REQUIRE(seen >= 0);
+      if (seen == 0) {
+        break;
+      }
+      pty.send_line("");
+    }
+    REQUIRE(pty.expect("· b · q · ? > "));
+    pty.send_line("198.51.100.0/24");
+    REQUIRE(pty.expect("(default: yes) · b · q · ? > "));
+    pty.send_line("q");  // before the step was carried out
+    CHECK(pty.finish() == 5);
+  }
+  PtySession pty({k_bin, "run", "--case", case_dir, "--set", "origin_verified=no", "--set", "ip_recognised=no"},
+                 k_terminal);
+  while (true) {
+    const int seen = pty.expect_any({"(now: 198.51.100.0/24) · b · q · ? > ", "comma-separated] (default",
+                                     "q: stop · ? > ", "· b · q · ? > "});
+    REQUIRE(seen >= 0);
+    REQUIRE(seen != 1);  // the typed ranges were lost
+    if (seen == 0) {
+      break;
+    }
+    pty.send_line("");
+  }
+  pty.send_line("q");
+  CHECK(pty.finish() == 5);
+}

@@ -35,6 +35,7 @@ struct StepRecord
   std::vector<std::string> request_ids;  // x-ms-request-id of its requests
   std::vector<std::string> evidence;
   std::vector<std::string> evidence_sha256;  // beside evidence ("" for an older case)
+  std::size_t evidence_from = 0;   // evidence[evidence_from...] was saved since the step was last entered
   // Every pre-image captured (a step re-entered after b or a retry reads it again), with
   // its SHA-256; pre_image above is the first, the one undo restores.
   std::vector<std::pair<std::string, std::string>> pre_images;
