@@ -166,8 +166,19 @@ std::string WalkSession::run()
   summarise_earlier();
   while (true) {
     m_plan = replan();
+    // A step that later answers turned off is no longer on the walk, and one they turned
+    // on again (skipped before) is still to be walked: keep outcomes only of steps the
+    // walk visits now, and none of "skipped" steps that apply now.
+    const auto visited = engine::visited_steps(m_plan);
+    m_outcomes.erase(std::remove_if(m_outcomes.begin(), m_outcomes.end(),
+                                    [&](const StepOutcome& o) {
+                                      const bool on_walk =
+                                        std::find(visited.begin(), visited.end(), o.step_index) != visited.end();
+                                      return o.outcome == "skipped" ? on_walk : !on_walk;
+                                    }),
+                     m_outcomes.end());
     std::optional<std::size_t> next;
-    for (const auto index : engine::visited_steps(m_plan)) {
+    for (const auto index : visited) {
       const bool seen = std::any_of(m_outcomes.begin(), m_outcomes.end(),
                                     [&](const StepOutcome& o) { return o.step_index == index; });
       if (!seen) {
