@@ -10,6 +10,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 using namespace dftriage;
@@ -26,7 +27,7 @@ std::string slurp(const std::string& path)
 
 // Runs a dry-run walk of the Key Vault example with `typed` as what was typed before
 // and `keys` as what the responder types now; returns everything the walk printed.
-std::string walk(const engine::Answers& typed, const std::string& keys)
+std::string walk(const engine::Answers& typed, const std::string& keys, const std::set<std::string>& done = {})
 {
   const auto parsed = alert::parse_alerts(slurp(std::string(DFTRIAGE_SOURCE_DIR) + "/examples/alerts/keyvault-tor.json"),
                                           "keyvault-tor.json");
@@ -44,6 +45,9 @@ std::string walk(const engine::Answers& typed, const std::string& keys)
     cli::Prompter prompter(input[0], out);
     cli::WalkSettings settings;
     settings.typed_before = typed;
+    if (!done.empty()) {
+      settings.earlier = [done](const std::string& id) { return done.count(id) > 0 ? std::string("done") : std::string(); };
+    }
     cli::WalkSession session(parsed.alerts.front(), match, *match.playbook, {}, azure::public_cloud(), prompter,
                              settings);
     CHECK(session.run() == "stopped");
@@ -70,4 +74,16 @@ TEST_CASE("an answer kept from an earlier run that a step now refuses is asked a
   // An answer a step takes is kept as it was.
   CHECK_THAT(printed, Catch::Contains("[contact 1/"));
   CHECK(printed.find("The answer kept for ip_recognised") == std::string::npos);
+}
+
+TEST_CASE("a dropped answer whose step is already done is asked before the walk goes on")
+{
+  const std::set<std::string> done{"read-vault", "owner-tags", "verify-origin", "origin-unverified", "check-source-ip",
+                                   "enable-firewall", "trusted-networks", "caller-access", "choose-response"};
+  const auto printed = walk({{"role_assignment_id", "not-a-role-assignment"}}, "q\n", done);
+  const auto summary = printed.find("Already done in this case:");
+  REQUIRE(summary != std::string::npos);
+  const auto asked = printed.find("ID of the caller's role assignment to delete", summary);
+  CHECK(asked != std::string::npos);
+  CHECK(printed.find("[mitigate", asked) == std::string::npos);  // asked before any further step
 }
