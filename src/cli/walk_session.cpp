@@ -184,17 +184,8 @@ std::string WalkSession::run()
   }
   while (true) {
     m_plan = replan();
-    // A step that later answers turned off is no longer on the walk, and one they turned
-    // on again (skipped before) is still to be walked: keep outcomes only of steps the
-    // walk visits now, and none of "skipped" steps that apply now.
+    prune_outcomes();
     const auto visited = engine::visited_steps(m_plan);
-    m_outcomes.erase(std::remove_if(m_outcomes.begin(), m_outcomes.end(),
-                                    [&](const StepOutcome& o) {
-                                      const bool on_walk =
-                                        std::find(visited.begin(), visited.end(), o.step_index) != visited.end();
-                                      return o.outcome == "skipped" ? on_walk : !on_walk;
-                                    }),
-                     m_outcomes.end());
     std::optional<std::size_t> next;
     for (const auto index : visited) {
       const bool seen = std::any_of(m_outcomes.begin(), m_outcomes.end(),
@@ -212,10 +203,12 @@ std::string WalkSession::run()
     const Command command = visit(*next);
     if (command == Command::back) {
       // Back from any prompt of this step goes to the step before it, whether or not
-      // this one has an outcome yet.
+      // this one has an outcome yet (and whatever its answers turned off).
       if (!m_outcomes.empty() && m_outcomes.back().step_index == *next) {
         m_outcomes.pop_back();
       }
+      m_plan = replan();
+      prune_outcomes();
       go_back();
     } else if (command == Command::quit) {
       m_prompter.say(paint(tr("Stopped.", "已停止。"), Colour::yellow, colour) + "\n");
@@ -616,6 +609,21 @@ WalkSession::Command WalkSession::ask_one(const playbook::Input& input)
     }
     m_plan = replan();
   }
+}
+
+void WalkSession::prune_outcomes()
+{
+  // A step that later answers turned off is no longer on the walk, and one they turned
+  // on again (skipped before) is still to be walked: keep outcomes only of steps the
+  // walk visits now, and none of "skipped" steps that apply now.
+  const auto visited = engine::visited_steps(m_plan);
+  m_outcomes.erase(std::remove_if(m_outcomes.begin(), m_outcomes.end(),
+                                  [&](const StepOutcome& o) {
+                                    const bool on_walk =
+                                      std::find(visited.begin(), visited.end(), o.step_index) != visited.end();
+                                    return o.outcome == "skipped" ? on_walk : !on_walk;
+                                  }),
+                   m_outcomes.end());
 }
 
 void WalkSession::go_back()

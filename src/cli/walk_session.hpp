@@ -96,6 +96,8 @@ private:
   // After a step: Enter goes on, b back, v shows the whole result, q stops.
   Command after_step(std::size_t step_index);
   void show_result(std::size_t step_index);
+  // Drops the outcomes of steps the walk no longer visits (and of skipped ones it does).
+  void prune_outcomes();
   void go_back();
   void summarise_earlier();
   std::string tr(std::string_view en, std::string_view zh) const { return cli::tr(m_settings.lang, en, zh); }

@@ -87,3 +87,48 @@ TEST_CASE("a dropped answer whose step is already done is asked before the walk 
   CHECK(asked != std::string::npos);
   CHECK(printed.find("[mitigate", asked) == std::string::npos);  // asked before any further step
 }
+
+TEST_CASE("b goes back past a step that a later answer took off the walk")
+{
+  // b asks y; c asks x, which turns b off: back from c must not land on c again silently.
+  const auto loaded = playbook::load_playbook(R"({
+  "id": "nav", "title": "Nav", "version": "1.0.0", "lastReviewed": "2026-12-01",
+  "match": {"alertTypes": ["KV_*"]},
+  "inputs": [{"id": "x", "type": "yes-no", "default": false, "prompt": "X?"},
+             {"id": "y", "type": "yes-no", "default": false, "prompt": "Y?"}],
+  "phases": {"contact": [
+    {"id": "b", "title": "Step B", "guidance": "B.", "when": {"answer": "x", "equals": false}, "ask": ["y"]},
+    {"id": "c", "title": "Step C", "guidance": "C.", "ask": ["x"]},
+    {"id": "d", "title": "Step D", "guidance": "D.", "stop": true}]}
+  })", "nav.json", engine::action_directory());
+  REQUIRE(loaded.playbook);
+  const auto parsed = alert::parse_alerts(slurp(std::string(DFTRIAGE_SOURCE_DIR) + "/examples/alerts/keyvault-tor.json"),
+                                          "keyvault-tor.json");
+  REQUIRE(parsed.alerts.size() == 1);
+  int input[2];
+  REQUIRE(::pipe(input) == 0);
+  const std::string typed = "\n\nyes\nb\nq\n";  // y default, Enter after B, x = yes, b after C, q
+  REQUIRE(::write(input[1], typed.data(), typed.size()) == static_cast<ssize_t>(typed.size()));
+  ::close(input[1]);
+  std::FILE* out = std::tmpfile();
+  REQUIRE(out != nullptr);
+  {
+    cli::Prompter prompter(input[0], out);
+    cli::WalkSession session(parsed.alerts.front(), engine::MatchResult{}, *loaded.playbook, {}, azure::public_cloud(),
+                             prompter, cli::WalkSettings{});
+    CHECK(session.run() == "stopped");
+  }
+  ::close(input[0]);
+  std::rewind(out);
+  std::string printed;
+  char buffer[4096];
+  for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, out)) > 0;) {
+    printed.append(buffer, n);
+  }
+  std::fclose(out);
+  // B is no longer on the walk: back from C reaches the start (and says so), not B.
+  CHECK(printed.find("This is the first step.") != std::string::npos);
+  const auto second_c = printed.find("Step C", printed.find("Step C") + 1);
+  CHECK(second_c != std::string::npos);
+  CHECK(printed.find("Step B", printed.find("This is the first step.")) == std::string::npos);
+}
