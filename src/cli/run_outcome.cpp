@@ -1,0 +1,84 @@
+#include "run_outcome.hpp"
+
+namespace dftriage::cli {
+
+RunStatus status_of(const engine::Plan& plan, const std::vector<StepOutcome>& outcomes, bool stopped,
+                    playbook::Lang lang)
+{
+  RunStatus status;
+  bool failed = false;
+  bool refused = false;
+  for (const auto& o : outcomes) {
+    const std::string id = plan.steps[o.step_index].step->id;
+    if (o.outcome == "failed" || o.outcome == "rolled-back" || o.outcome == "skipped-after-failure") {
+      failed = true;
+    } else if (o.outcome == "refused") {
+      refused = true;
+    } else if (o.outcome == "awaiting-confirmation") {
+      status.needs.push_back(id + tr(lang, ": a change awaiting confirmation", "：一项待确认的更改"));
+    } else if (o.outcome == "open") {
+      status.needs.push_back(id + tr(lang, ": a task for a person to check off", "：一项需要人工完成并确认的任务"));
+    }
+  }
+  if (stopped) {
+    status.needs.push_back(tr(lang, "the walk stopped before the end of the playbook", "流程在剧本结束前停止"));
+  }
+  if (failed) {
+    status.word = "failed";
+    status.exit = ExitStatus::azure_failure;
+  } else if (refused) {
+    status.word = "refused";
+    status.exit = ExitStatus::refused;
+  } else if (!status.needs.empty()) {
+    status.word = "needs-human";
+    status.exit = ExitStatus::needs_human;
+  } else {
+    status.word = "completed";
+  }
+  return status;
+}
+
+std::string status_word(const std::string& word, playbook::Lang lang)
+{
+  if (lang != playbook::Lang::zh_cn) {
+    return word;
+  }
+  if (word == "completed") {
+    return "已完成（completed）";
+  }
+  if (word == "needs-human") {
+    return "需要人工处理（needs-human）";
+  }
+  if (word == "refused") {
+    return "已拒绝执行（refused）";
+  }
+  return word == "failed" ? "失败（failed）" : word;
+}
+
+nlohmann::ordered_json results_from_case(const journal::CaseFolder& folder, const exec::CaseState& state)
+{
+  auto results = nlohmann::ordered_json::object();
+  for (const auto& id : state.order()) {
+    const auto* r = state.step(id);
+    if (r == nullptr || (r->status != "done" && r->status != "no-op")) {
+      continue;
+    }
+    // What the step saved since it was last entered (an earlier failed attempt's files
+    // are not its result).
+    for (std::size_t i = r->evidence_from; i < r->evidence.size(); ++i) {
+      const auto& path = r->evidence[i];
+      try {
+        auto saved = nlohmann::ordered_json::parse(folder.read_file(path));
+        if (saved.is_object() && saved.contains("body")) {
+          results[id] = saved["body"];
+        }
+      } catch (const std::exception&) {
+        // A damaged evidence file: the step is shown without its result (case verify says why).
+      }
+      break;
+    }
+  }
+  return results;
+}
+
+} // namespace dftriage::cli
