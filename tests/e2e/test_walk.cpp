@@ -431,14 +431,29 @@ const char* k_small_playbook = R"({
                              "params": {"vault": "{{answers.vault}}", "allowedIps": "{{answers.ranges}}"}}}]
   }})";
 
+// Returns a folder for --playbooks holding k_small_playbook.
+std::string small_playbooks(const TempDir& dir)
+{
+  const std::string playbooks = dir / "playbooks";
+  std::filesystem::create_directories(playbooks);
+  std::ofstream(playbooks + "/keyvault.json") << k_small_playbook;
+  return playbooks;
+}
+
+// Carries the small playbook out to the end on an in-process lab (--yes) in `case_dir`.
+void complete_lab_case(const std::string& playbooks, const std::string& case_dir)
+{
+  REQUIRE(run_process({k_bin, "run", k_kv_alert, "--playbooks", playbooks, "--lab", "--yes", "--case", case_dir}, {},
+                      {{"DFTRIAGE_CLOUD", ""}})
+            .exit_code == 0);
+}
+
 } // namespace
 
 TEST_CASE("the exit status tells the outcome: completed 0, needs-human 5, refused 6, failed 4", "[e2e][walk]")
 {
   TempDir dir("exit");
-  const std::string playbooks = dir / "playbooks";
-  std::filesystem::create_directories(playbooks);
-  std::ofstream(playbooks + "/keyvault.json") << k_small_playbook;
+  const std::string playbooks = small_playbooks(dir);
   auto run = [&](const std::string& name, std::vector<std::string> extra, std::map<std::string, std::string> env = {}) {
     std::vector<std::string> argv{k_bin, "run", k_kv_alert, "--playbooks", playbooks, "--case", dir / name, "-o", "json"};
     argv.insert(argv.end(), extra.begin(), extra.end());
@@ -475,9 +490,7 @@ TEST_CASE("the exit status tells the outcome: completed 0, needs-human 5, refuse
 TEST_CASE("a case acts only on the cloud it was opened on", "[e2e][walk]")
 {
   TempDir dir("cloud");
-  const std::string playbooks = dir / "playbooks";
-  std::filesystem::create_directories(playbooks);
-  std::ofstream(playbooks + "/keyvault.json") << k_small_playbook;
+  const std::string playbooks = small_playbooks(dir);
   const std::string case_dir = dir / "case";
   // Opened on an in-process lab, left awaiting confirmation.
   const auto first = run_process({k_bin, "run", k_kv_alert, "--playbooks", playbooks, "--lab", "--case", case_dir},
@@ -584,13 +597,10 @@ TEST_CASE("the DNS and Resource Manager walks at a terminal on the lab to the en
 TEST_CASE("undo of a lab case acts on a lab rebuilt from the case; a live case refuses --lab", "[e2e][walk]")
 {
   TempDir dir("undo");
-  const std::string playbooks = dir / "playbooks";
-  std::filesystem::create_directories(playbooks);
-  std::ofstream(playbooks + "/keyvault.json") << k_small_playbook;
+  const std::string playbooks = small_playbooks(dir);
   const std::string case_dir = dir / "case";
   const std::map<std::string, std::string> env{{"DFTRIAGE_CLOUD", ""}};
-  REQUIRE(run_process({k_bin, "run", k_kv_alert, "--playbooks", playbooks, "--lab", "--yes", "--case", case_dir}, {}, env)
-            .exit_code == 0);
+  complete_lab_case(playbooks, case_dir);
   // No --lab: the case knows. The firewall the rebuilt lab holds is put back.
   const auto undone = run_process({k_bin, "undo", case_dir, "--yes", "--reason", "end of the exercise", "-v"}, {}, env);
   INFO(undone.out + undone.err);
@@ -630,13 +640,10 @@ TEST_CASE("undo of a lab case acts on a lab rebuilt from the case; a live case r
 TEST_CASE("a change undone since is offered again on resume, and the case is not completed without it", "[e2e][walk]")
 {
   TempDir dir("redo");
-  const std::string playbooks = dir / "playbooks";
-  std::filesystem::create_directories(playbooks);
-  std::ofstream(playbooks + "/keyvault.json") << k_small_playbook;
+  const std::string playbooks = small_playbooks(dir);
   const std::string case_dir = dir / "case";
   const std::map<std::string, std::string> env{{"DFTRIAGE_CLOUD", ""}};
-  REQUIRE(run_process({k_bin, "run", k_kv_alert, "--playbooks", playbooks, "--lab", "--yes", "--case", case_dir}, {}, env)
-            .exit_code == 0);
+  complete_lab_case(playbooks, case_dir);
   REQUIRE(run_process({k_bin, "undo", case_dir, "--yes"}, {}, env).exit_code == 0);
   // Resumed without --yes: the firewall is not "already done", it awaits a person again.
   const auto waiting = run_process({k_bin, "run", "--case", case_dir, "--playbooks", playbooks, "-o", "json"}, {}, env);

@@ -25,16 +25,19 @@ std::string slurp(const std::string& path)
   return s.str();
 }
 
-// Runs a dry-run walk of the Key Vault example with `typed` as what was typed before
-// and `keys` as what the responder types now; returns everything the walk printed.
-std::string walk(const engine::Answers& typed, const std::string& keys, const std::set<std::string>& done = {})
+alert::Alert kv_alert()
 {
   const auto parsed = alert::parse_alerts(slurp(std::string(DFTRIAGE_SOURCE_DIR) + "/examples/alerts/keyvault-tor.json"),
                                           "keyvault-tor.json");
   REQUIRE(parsed.alerts.size() == 1);
-  const auto library = engine::load_library();
-  const auto match = engine::match_alert(parsed.alerts.front(), library);
-  REQUIRE(match.playbook);
+  return parsed.alerts.front();
+}
+
+// Runs a dry-run walk of `playbook` for `the_alert` with `settings`, the responder typing
+// `keys` (then end of input); returns everything the walk printed. It must stop early.
+std::string walk_with(const alert::Alert& the_alert, const engine::MatchResult& match,
+                      const playbook::Playbook& playbook, const cli::WalkSettings& settings, const std::string& keys)
+{
   int input[2];
   REQUIRE(::pipe(input) == 0);
   REQUIRE(::write(input[1], keys.data(), keys.size()) == static_cast<ssize_t>(keys.size()));
@@ -43,13 +46,7 @@ std::string walk(const engine::Answers& typed, const std::string& keys, const st
   REQUIRE(out != nullptr);
   {
     cli::Prompter prompter(input[0], out);
-    cli::WalkSettings settings;
-    settings.typed_before = typed;
-    if (!done.empty()) {
-      settings.earlier = [done](const std::string& id) { return done.count(id) > 0 ? std::string("done") : std::string(); };
-    }
-    cli::WalkSession session(parsed.alerts.front(), match, *match.playbook, {}, azure::public_cloud(), prompter,
-                             settings);
+    cli::WalkSession session(the_alert, match, playbook, {}, azure::public_cloud(), prompter, settings);
     CHECK(session.run() == "stopped");
   }
   ::close(input[0]);
@@ -61,6 +58,22 @@ std::string walk(const engine::Answers& typed, const std::string& keys, const st
   }
   std::fclose(out);
   return printed;
+}
+
+// The Key Vault example's walk with `typed` as what was typed before, `done` the steps an
+// earlier run did, and `keys` what the responder types now.
+std::string walk(const engine::Answers& typed, const std::string& keys, const std::set<std::string>& done = {})
+{
+  const auto the_alert = kv_alert();
+  const auto library = engine::load_library();
+  const auto match = engine::match_alert(the_alert, library);
+  REQUIRE(match.playbook);
+  cli::WalkSettings settings;
+  settings.typed_before = typed;
+  if (!done.empty()) {
+    settings.earlier = [done](const std::string& id) { return done.count(id) > 0 ? std::string("done") : std::string(); };
+  }
+  return walk_with(the_alert, match, *match.playbook, settings, keys);
 }
 
 } // namespace
@@ -102,30 +115,9 @@ TEST_CASE("b goes back past a step that a later answer took off the walk")
     {"id": "d", "title": "Step D", "guidance": "D.", "stop": true}]}
   })", "nav.json", engine::action_directory());
   REQUIRE(loaded.playbook);
-  const auto parsed = alert::parse_alerts(slurp(std::string(DFTRIAGE_SOURCE_DIR) + "/examples/alerts/keyvault-tor.json"),
-                                          "keyvault-tor.json");
-  REQUIRE(parsed.alerts.size() == 1);
-  int input[2];
-  REQUIRE(::pipe(input) == 0);
-  const std::string typed = "\n\nyes\nb\nq\n";  // y default, Enter after B, x = yes, b after C, q
-  REQUIRE(::write(input[1], typed.data(), typed.size()) == static_cast<ssize_t>(typed.size()));
-  ::close(input[1]);
-  std::FILE* out = std::tmpfile();
-  REQUIRE(out != nullptr);
-  {
-    cli::Prompter prompter(input[0], out);
-    cli::WalkSession session(parsed.alerts.front(), engine::MatchResult{}, *loaded.playbook, {}, azure::public_cloud(),
-                             prompter, cli::WalkSettings{});
-    CHECK(session.run() == "stopped");
-  }
-  ::close(input[0]);
-  std::rewind(out);
-  std::string printed;
-  char buffer[4096];
-  for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, out)) > 0;) {
-    printed.append(buffer, n);
-  }
-  std::fclose(out);
+  // y default, Enter after B, x = yes, b after C, q
+  const auto printed = walk_with(kv_alert(), engine::MatchResult{}, *loaded.playbook, cli::WalkSettings{},
+                                 "\n\nyes\nb\nq\n");
   // B is no longer on the walk: back from C reaches the start (and says so), not B.
   CHECK(printed.find("This is the first step.") != std::string::npos);
   const auto second_c = printed.find("Step C", printed.find("Step C") + 1);
