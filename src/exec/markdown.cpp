@@ -18,13 +18,6 @@ bool is_line_break(std::uint32_t cp)
          || cp == 0x2029;
 }
 
-// Control characters, DEL, and the marks that reorder text on screen.
-bool is_dropped(std::uint32_t cp)
-{
-  return cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F) || (cp >= 0x202A && cp <= 0x202E)
-         || (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200E || cp == 0x200F || cp == 0x061C;
-}
-
 // One line of valid UTF-8 without control characters.
 std::string clean(std::string_view s)
 {
@@ -41,7 +34,7 @@ std::string clean(std::string_view s)
     }
     if (is_line_break(cp)) {
       out += ' ';
-    } else if (!is_dropped(cp)) {
+    } else if (!text::is_unsafe_code_point(cp)) {
       out.append(s.substr(i, len));
     }
     i += len;

@@ -28,15 +28,6 @@ void append_code_point_escape(std::string& out, std::uint32_t cp)
   }
 }
 
-bool is_unsafe_code_point(std::uint32_t cp)
-{
-  return cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F)  // C0, DEL, C1
-         || (cp >= 0x202A && cp <= 0x202E)                      // bidi embeddings/overrides
-         || (cp >= 0x2066 && cp <= 0x2069)                      // bidi isolates
-         || cp == 0x200E || cp == 0x200F || cp == 0x061C        // direction marks
-         || cp == 0x2028 || cp == 0x2029;                       // line/paragraph separators
-}
-
 } // namespace
 
 std::string sanitize(std::string_view s)
@@ -52,7 +43,7 @@ std::string sanitize(std::string_view s)
       ++i;
       continue;
     }
-    if (is_unsafe_code_point(cp)) {
+    if (text::is_unsafe_code_point(cp)) {
       if (cp == '\t') {
         out += "\\t";
       } else if (cp == '\n') {

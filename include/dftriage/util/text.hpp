@@ -40,4 +40,9 @@ std::string closest(std::string_view word, const std::vector<std::string>& candi
 // is not valid UTF-8 (truncated, overlong, a surrogate, past U+10FFFF).
 std::size_t decode_utf8(std::string_view s, std::size_t i, std::uint32_t& cp);
 
+// Returns whether code point `cp` must never reach a terminal or a rendered document as
+// it is: C0 and C1 controls, DEL, bidirectional embeddings, overrides, isolates and
+// marks, and the Unicode line and paragraph separators.
+bool is_unsafe_code_point(std::uint32_t cp);
+
 } // namespace dftriage::text
