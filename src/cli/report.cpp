@@ -17,21 +17,23 @@ struct ReportOptions
 {
   std::string dir;
   std::string output;
-  std::string lang = "en";
+  std::string lang;  // "": the language the case was walked in
 };
 
 ExitStatus run_report(const ReportOptions& options)
 {
   const auto format = choose_output_format(options.output.empty() ? "md" : options.output,
                                            {OutputFormat::md, OutputFormat::json});
-  const auto lang = playbook::lang_from_string(options.lang);
-  if (!lang) {
+  if (!options.lang.empty() && !playbook::lang_from_string(options.lang)) {
     throw UsageError("unknown language " + text::quote(options.lang) + "; expected en or zh-CN");
   }
   const auto folder = journal::CaseFolder::open_existing(options.dir);
   const auto report = exec::case_report(folder);
+  const std::string case_lang = report["lang"].is_string() ? report["lang"].get<std::string>() : "en";
+  const auto lang = playbook::lang_from_string(options.lang.empty() ? case_lang : options.lang)
+                      .value_or(playbook::Lang::en);
   Writer writer(stdout);
-  writer.write(format == OutputFormat::json ? report.dump(2) + "\n" : exec::report_markdown(report, *lang));
+  writer.write(format == OutputFormat::json ? report.dump(2) + "\n" : exec::report_markdown(report, lang));
   writer.flush();
   return report["journal"].value("chainIntact", false) ? ExitStatus::success : ExitStatus::input_rejected;
 }
@@ -45,7 +47,7 @@ void add_report(CLI::App& app, Invocation& invocation)
                                                 "decisions, actions, undos, evidence, open follow-ups");
   sub->add_option("DIR", options->dir, "The case folder")->required();
   sub->add_option("-o,--output", options->output, "md (default) or json");
-  sub->add_option("--lang", options->lang, "Language of the record's labels: en or zh-CN");
+  sub->add_option("--lang", options->lang, "Language of the record: en or zh-CN (default: the case's own)");
   sub->callback([options, &invocation] { invocation.action = [options] { return run_report(*options); }; });
 }
 

@@ -4,6 +4,7 @@
 // terminal, or the flags standing in for one off it.
 
 #include "dftriage/exec/executor.hpp"
+#include "dftriage/exec/messages.hpp"
 #include "dftriage/util/terminal.hpp"
 #include "dftriage/util/text.hpp"
 #include "walk_text.hpp"
@@ -189,7 +190,7 @@ public:
     }
   }
 
-  void show(const std::string& text) override { m_prompter.say(terminal::sanitize(text) + "\n"); }
+  void show(const std::string& text) override { m_prompter.say(terminal::sanitize(exec::message_in(text, m_lang)) + "\n"); }
 
   std::string declined_reason() override { return std::exchange(m_declined_reason, {}); }
 

@@ -456,7 +456,7 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang_given, bool i
   if (!interactive) {
     Writer writer(stdout);
     if (format == OutputFormat::text) {
-      writer.write(paint(sanitize(the_alert.alert_type), Colour::bold, colour) + "  ->  playbook "
+      writer.write(paint(sanitize(the_alert.alert_type), Colour::bold, colour) + tr(lang, "  ->  playbook ", "  ->  剧本 ")
                    + match.playbook_id() + " (" + connection.mode + ")\n");
       writer.write(tr(lang, "Case ", "案例 ") + folder->dir() + "\n\n" + tr(lang, "Summary:", "小结：") + "\n"
                    + run_summary(plan, outcomes, lang, colour));
@@ -480,9 +480,14 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang_given, bool i
       std::printf("  - %s\n", n.c_str());
     }
   }
-  std::fprintf(stderr, "dftriage: case %s: %s (report: dftriage report %s; undo: dftriage undo %s%s)\n",
-               folder->dir().c_str(), status.word.c_str(), folder->dir().c_str(), folder->dir().c_str(),
-               status.word == "completed" ? "" : ("; resume: " + resume_command).c_str());
+  const std::string& dir = folder->dir();
+  const std::string resume_hint = status.word == "completed" ? "" : tr(lang, "; resume: ", "；继续：") + resume_command;
+  std::fprintf(stderr, "%s\n",
+               tr(lang, "dftriage: case " + dir + ": " + status.word + " (report: dftriage report " + dir
+                          + "; undo: dftriage undo " + dir + resume_hint + ")",
+                  "dftriage: 案例 " + dir + "：" + status_word(status.word, lang) + "（报告：dftriage report " + dir
+                    + "；撤销：dftriage undo " + dir + resume_hint + "）")
+                 .c_str());
   return status.exit;
 }
 

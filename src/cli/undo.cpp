@@ -6,11 +6,13 @@
 #include "case_connection.hpp"
 #include "connection.hpp"
 #include "dftriage/exec/executor.hpp"
+#include "dftriage/exec/messages.hpp"
 #include "dftriage/journal/journal.hpp"
 #include "dftriage/util/error.hpp"
 #include "dftriage/util/terminal.hpp"
 #include "dftriage/util/text.hpp"
 #include "prompt.hpp"
+#include "walk_text.hpp"
 
 #include <unistd.h>
 
@@ -34,13 +36,20 @@ struct UndoOptions
 class UndoResponder : public exec::Responder
 {
 public:
+  explicit UndoResponder(playbook::Lang lang) : m_lang(lang) {}
   std::optional<std::string> confirm(const engine::PlannedStep&, const std::string&) override { return std::nullopt; }
   exec::FailureChoice on_failure(const engine::PlannedStep&, const std::string&) override
   {
     return exec::FailureChoice::stop;
   }
-  void show(const std::string& text) override { std::printf("%s\n", terminal::sanitize(text).c_str()); }
+  void show(const std::string& text) override
+  {
+    std::printf("%s\n", terminal::sanitize(exec::message_in(text, m_lang)).c_str());
+  }
   void show_secret_once(const std::string&, const std::string&) override {}
+
+private:
+  playbook::Lang m_lang;
 };
 
 ExitStatus run_undo(const UndoOptions& options)
@@ -48,6 +57,9 @@ ExitStatus run_undo(const UndoOptions& options)
   auto folder = journal::CaseFolder::open_existing(options.dir);
   journal::Journal journal(folder.journal_path());
   const auto state = exec::CaseState::replay(journal.entries());
+  // Undo speaks the language the case was walked in.
+  const auto lang = playbook::lang_from_string(state.opened().value("lang", "en")).value_or(playbook::Lang::en);
+  const auto tr = [lang](const std::string& en, const std::string& zh) { return cli::tr(lang, en, zh); };
   std::vector<std::string> pending;
   std::vector<std::string> pending_ids;
   for (auto it = state.changes().rbegin(); it != state.changes().rend(); ++it) {
@@ -55,38 +67,46 @@ ExitStatus run_undo(const UndoOptions& options)
     if ((options.step.empty() || r->id == options.step) && r->undo_status != "done"
         && r->undo_status != "irreversible" && r->reversibility != "inspection") {
       pending_ids.push_back(r->id);
-      pending.push_back(r->id + " (" + r->action + (r->reversibility == "irreversible" ? ", cannot be undone" : "")
-                        + ")");
+      pending.push_back(r->id + tr(" (", "（") + r->action
+                        + (r->reversibility == "irreversible" ? tr(", cannot be undone", "，无法撤销") : "")
+                        + tr(")", "）"));
     }
   }
   if (!options.step.empty() && state.step(options.step) == nullptr) {
     throw UsageError("the case has no step " + options.step);
   }
   if (pending.empty()) {
-    std::printf("Nothing to undo in %s.\n", terminal::sanitize(folder.dir()).c_str());
+    std::printf("%s\n", tr("Nothing to undo in " + terminal::sanitize(folder.dir()) + ".",
+                          terminal::sanitize(folder.dir()) + " 中没有需要撤销的更改。")
+                         .c_str());
     return ExitStatus::success;
   }
-  std::printf("To undo in %s, newest first:\n", terminal::sanitize(folder.dir()).c_str());
+  std::printf("%s\n", tr("To undo in " + terminal::sanitize(folder.dir()) + ", newest first:",
+                        "将在 " + terminal::sanitize(folder.dir()) + " 中撤销（从最新的开始）：")
+                       .c_str());
   for (const auto& p : pending) {
     std::printf("  %s\n", terminal::sanitize(p).c_str());
   }
   std::string reason(text::trim(options.reason));
   if (!options.yes) {
     if (::isatty(STDIN_FILENO) == 0 || ::isatty(STDOUT_FILENO) == 0) {
-      std::fprintf(stderr, "dftriage: nothing was undone: confirm with --yes (no terminal to ask at)\n");
+      std::fprintf(stderr, "%s\n",
+                   tr("dftriage: nothing was undone: confirm with --yes (no terminal to ask at)",
+                      "dftriage: 没有撤销任何更改：请用 --yes 确认（没有可以提问的终端）")
+                     .c_str());
       return ExitStatus::needs_human;
     }
     Prompter prompter(STDIN_FILENO, stdout);
-    const auto line = prompter.ask("Undo these changes? [y/N] > ");
-    if (!line || (*line != "y" && *line != "yes")) {
-      std::printf("Nothing was undone.\n");
+    const auto line = prompter.ask(tr("Undo these changes? [y/N] > ", "撤销这些更改吗？ [y]是 / [N]否 > "));
+    if (!line || (*line != "y" && *line != "yes" && *line != "是")) {
+      std::printf("%s\n", tr("Nothing was undone.", "没有撤销任何更改。").c_str());
       return ExitStatus::success;
     }
     // The case record says why its changes were taken back, as it says why they were made.
     while (reason.empty()) {
-      const auto typed = prompter.ask("Reason, for the case record > ");
+      const auto typed = prompter.ask(tr("Reason, for the case record > ", "理由（记入案例） > "));
       if (!typed) {
-        std::printf("Nothing was undone.\n");
+        std::printf("%s\n", tr("Nothing was undone.", "没有撤销任何更改。").c_str());
         return ExitStatus::success;
       }
       reason = *typed;
@@ -99,7 +119,7 @@ ExitStatus run_undo(const UndoOptions& options)
   const auto connection = connect_for_case(folder.dir(), journal.entries(), {options.lab, options.switch_cloud});
   journal.set_principal(connection->principal());
   journal.append({{"event", "undo.requested"}, {"steps", pending_ids}, {"reason", reason}});
-  UndoResponder responder;
+  UndoResponder responder(lang);
   exec::Executor executor(folder, journal, *connection->client, connection->cloud, responder, {});
   const bool ok = executor.undo(options.step);
   return ok ? ExitStatus::success : ExitStatus::azure_failure;

@@ -129,7 +129,7 @@ std::string WalkSession::run()
   const bool colour = m_settings.colour;
   m_prompter.say(paint(sanitize(m_alert.alert_type), Colour::bold, colour) + tr(" on ", " 位于 ")
                  + sanitize(m_alert.resource_id.empty() ? tr("(no resource)", "（无资源）") : m_alert.resource_id) + "\n"
-                 + tr("Playbook ", "剧本 ") + m_match.playbook_id() + " (" + sanitize(m_match.reason) + ")"
+                 + tr("Playbook ", "剧本 ") + m_match.playbook_id() + tr(" (" + sanitize(m_match.reason) + ")", "（" + sanitize(m_match.reason_zh) + "）")
                  + (m_settings.dry_run ? tr("; dry run: nothing is sent", "；演练：不发送任何请求") : "") + "\n"
                  + paint(tr("Keys at every prompt: Enter accepts the default or goes on · b back one step (sends and "
                             "reverts nothing) · q stop (resume later) · ? help",

@@ -1,5 +1,6 @@
 #include "walk_text.hpp"
 
+#include "dftriage/exec/messages.hpp"
 #include "dftriage/util/terminal.hpp"
 #include "dftriage/util/text.hpp"
 #include "request_text.hpp"
@@ -8,7 +9,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cstring>
 #include <iterator>
 #include <vector>
 
@@ -164,29 +164,7 @@ std::string outcome_word(const std::string& outcome, playbook::Lang lang)
   return outcome;
 }
 
-std::string message_word(const std::string& message, playbook::Lang lang)
-{
-  if (lang != playbook::Lang::zh_cn) {
-    return message;
-  }
-  static const std::pair<const char*, const char*> k_messages[] = {
-    {"already in place: nothing to change", "已经就位：无需更改"},
-    {"found in place when re-checked after an interrupted run", "中断后重新检查，发现已经就位"},
-    {"not done yet", "尚未完成"},
-    {"not applicable", "不适用"},
-    {"a manual step: a person checks it off at a terminal (dftriage run --case DIR)",
-     "人工任务：需要有人在终端上确认完成（dftriage run --case DIR）"},
-  };
-  for (const auto& [en, zh] : k_messages) {
-    if (message == en) {
-      return zh;
-    }
-    if (message.rfind(std::string(en) + ": ", 0) == 0) {
-      return std::string(zh) + "：" + message.substr(std::strlen(en) + 2);
-    }
-  }
-  return message;
-}
+std::string message_word(const std::string& message, playbook::Lang lang) { return exec::message_in(message, lang); }
 
 std::string phase_word(playbook::Phase phase, playbook::Lang lang)
 {
@@ -240,7 +218,7 @@ std::string step_details(const engine::PlannedStep& step, playbook::Lang lang, b
   out += "  " + paint(tr(lang, "Action ", "操作 ") + a.name, Colour::bold, colour) + " (" + kind
          + tr(lang, "; needs ", "；需要权限 ") + a.permission + ")\n";
   if (a.mutating && !a.undo.empty()) {
-    out += tr(lang, "  Undo: ", "  撤销方式：") + a.undo + "\n";
+    out += tr(lang, "  Undo: " + a.undo, "  撤销方式：" + a.undo_zh) + "\n";
   }
   const std::string first = dry_run ? tr(lang, "would send first, to keep the current state for undo:",
                                          "将先发送（保存当前状态，以便撤销）：")

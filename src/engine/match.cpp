@@ -10,7 +10,7 @@ MatchResult match_alert(const alert::Alert& a, const Library& library)
   for (const auto& p : library.playbooks) {
     for (const auto& pattern : p.match.alert_types) {
       if (playbook::glob_match(pattern, a.base_alert_type)) {
-        return {&p, type_label + " matches " + pattern};
+        return {&p, type_label + " matches " + pattern, type_label + " 与 " + pattern + " 匹配"};
       }
     }
   }
@@ -18,7 +18,8 @@ MatchResult match_alert(const alert::Alert& a, const Library& library)
   for (const auto& p : library.playbooks) {
     for (const auto& f : p.match.families) {
       if (f == family && a.family != alert::Family::other) {
-        return {&p, "family " + family + " (from the alert's product or resource)"};
+        return {&p, "family " + family + " (from the alert's product or resource)",
+                "family " + family + "（依据告警的产品或资源）"};
       }
     }
   }
@@ -27,12 +28,13 @@ MatchResult match_alert(const alert::Alert& a, const Library& library)
   for (const auto& p : library.playbooks) {
     for (const auto& t : p.match.resource_types) {
       if (!resource_type.empty() && playbook::glob_match(t, resource_type)) {
-        return {&p, "resource type " + resource_type + " matches " + t};
+        return {&p, "resource type " + resource_type + " matches " + t, "资源类型 " + resource_type + " 与 " + t + " 匹配"};
       }
     }
   }
-  return {nullptr, "no playbook matches " + type_label + " (family " + family
-                     + "); the alert's own remediation steps are used"};
+  return {nullptr,
+          "no playbook matches " + type_label + " (family " + family + "); the alert's own remediation steps are used",
+          "没有与 " + type_label + " 匹配的剧本（family " + family + "）；改用告警自带的修复步骤"};
 }
 
 nlohmann::ordered_json to_json(const alert::Alert& a, const MatchResult& match)

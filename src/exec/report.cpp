@@ -226,6 +226,7 @@ json case_report(const journal::CaseFolder& folder)
   report["playbookVersion"] = or_null(str(opened, "playbookVersion"));
   report["mode"] = or_null(str(opened, "mode"));
   report["cloud"] = or_null(str(opened, "cloud"));
+  report["lang"] = or_null(str(opened, "lang"));
   report["opened"] = or_null(str(opened, "time"));
   report["lastEntry"] = entries.empty() ? json(nullptr) : or_null(str(entries.back(), "time"));
   report["closed"] = state.closed();

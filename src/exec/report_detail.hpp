@@ -108,6 +108,7 @@ struct Labels
   const char* request_ids;
   const char* change;
   const char* read;
+  const char* inspection;  // a script that only reads a VM
   std::map<std::string, const char*> statuses;
   const char* declined;
   const char* undone;

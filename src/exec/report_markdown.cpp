@@ -3,6 +3,7 @@
 // commands, values) or markdown_text (prose).
 
 #include "dftriage/exec/report.hpp"
+#include "dftriage/exec/messages.hpp"
 
 #include "report_detail.hpp"
 
@@ -55,7 +56,7 @@ std::string fill(const std::string& pattern, const std::vector<std::pair<std::st
 class Renderer
 {
 public:
-  Renderer(const json& report, const Labels& l) : m_report(report), m_l(l) {}
+  Renderer(const json& report, const Labels& l, playbook::Lang lang) : m_report(report), m_l(l), m_lang(lang) {}
 
   std::string render()
   {
@@ -148,8 +149,15 @@ private:
   void evidence();
   void follow_ups();
 
+  // A sentence dftriage wrote (an outcome's reason, who confirmed), in the record's language.
+  std::string said(const std::string& message, bool in_table = false) const
+  {
+    return text(message_in(message, m_lang), in_table);
+  }
+
   const json& m_report;
   const Labels& m_l;
+  playbook::Lang m_lang;
   std::string m_out;
 };
 
@@ -202,7 +210,7 @@ void Renderer::summary()
   for (const auto& op : m_report["operators"]) {
     ops += (ops.empty() ? "" : m_l.comma) + by(op, false);
     if (!str(op, "principal").empty()) {
-      ops += m_l.open_paren + text(str(op, "principal")) + m_l.close_paren;
+      ops += m_l.open_paren + said(str(op, "principal")) + m_l.close_paren;
     }
   }
   item(m_l.operators, ops.empty() ? "—" : ops);
@@ -349,7 +357,7 @@ void Renderer::timeline()
     std::string line = fill(pattern != nullptr ? pattern : event, {{"%s", code(str(t, "step"))}, {"%1", one}});
     for (const char* detail : {"reason", "why", "note"}) {
       if (!str(t, detail).empty()) {
-        line += m_l.sep + text(str(t, detail));
+        line += m_l.sep + (std::string_view(detail) == "note" ? text(str(t, detail)) : said(str(t, detail)));
       }
     }
     m_out += "- " + text(str(t, "time")) + " — " + line + " — " + by(t["by"], false) + "\n";
@@ -381,7 +389,7 @@ void Renderer::decisions(const char* title, const char* key)
   }
   table({m_l.step, m_l.action, m_l.reason, m_l.by, m_l.time});
   for (const auto& d : m_report[key]) {
-    row({code(str(d, "step"), true), code(str(d, "action"), true), text(str(d, "reason"), true), by(d["by"], true),
+    row({code(str(d, "step"), true), code(str(d, "action"), true), said(str(d, "reason"), true), by(d["by"], true),
          text(str(d, "time"), true)});
   }
 }
@@ -414,10 +422,13 @@ void Renderer::actions()
     }
     std::string status_cell = status(str(act, "status"));
     if (!str(act, "message").empty()) {
-      status_cell += m_l.sep + text(str(act, "message"), true);
+      status_cell += m_l.sep + said(str(act, "message"), true);
     }
     row({code(str(act, "step"), true),
-         code(str(act, "action"), true) + m_l.open_paren + (act.value("mutating", false) ? m_l.change : m_l.read)
+         code(str(act, "action"), true) + m_l.open_paren
+           + (str(act, "reversibility") == "inspection" ? m_l.inspection
+              : act.value("mutating", false)            ? m_l.change
+                                                        : m_l.read)
            + m_l.close_paren,
          status_cell, str(act, "undo").empty() ? "—" : status(str(act, "undo")), ids.empty() ? "—" : ids});
   }
@@ -434,9 +445,9 @@ void Renderer::undone()
   for (const auto& u : m_report["undone"]) {
     std::string result = status(str(u, "status") == "no-op" ? "done" : str(u, "status"));
     if (!str(u, "why").empty()) {
-      result += m_l.sep + text(str(u, "why"), true);
+      result += m_l.sep + said(str(u, "why"), true);
     }
-    row({code(str(u, "step"), true), code(str(u, "action"), true), result, text(str(u, "reason"), true),
+    row({code(str(u, "step"), true), code(str(u, "action"), true), result, said(str(u, "reason"), true),
          by(u["by"], true), text(str(u, "time"), true)});
   }
 }
@@ -472,7 +483,7 @@ void Renderer::follow_ups()
       subject += m_l.open_paren + code(str(f, "action")) + m_l.close_paren;
     }
     const char* pattern = lookup(m_l.follow, str(f, "kind"));
-    const std::string detail = str(f, "detail").empty() ? "" : m_l.open_paren + text(str(f, "detail")) + m_l.close_paren;
+    const std::string detail = str(f, "detail").empty() ? "" : m_l.open_paren + said(str(f, "detail")) + m_l.close_paren;
     const std::string line = fill(pattern != nullptr ? pattern : "%s%d",
                                   {{"%s", subject}, {"%d", detail}, {"%c", code(str(m_report, "resumeCommand"))},
                                    {"%u", code(str(m_report, "undoCommand"))}});
@@ -484,7 +495,7 @@ void Renderer::follow_ups()
 
 std::string report_markdown(const json& report, playbook::Lang lang)
 {
-  return Renderer(report, detail::labels(lang)).render();
+  return Renderer(report, detail::labels(lang), lang).render();
 }
 
 } // namespace dftriage::exec

@@ -327,9 +327,18 @@ TEST_CASE("the walk in zh-CN: every word of ours in Chinese, 是 and 否 accepte
   REQUIRE(pty.expect("小结："));
   CHECK(pty.finish() == 5);
   const auto& transcript = pty.transcript();
-  for (const char* english : {"Enter: next step", "Keys at every prompt", "Stopped.", "Summary:"}) {
+  for (const char* english : {"Enter: next step", "Keys at every prompt", "Stopped.", "Summary:", " matches ",
+                              "(report: ", "; resume: "}) {
     CHECK(transcript.find(english) == std::string::npos);
   }
+  CHECK(transcript.find("（alertType KV_TORAccess 与 KV_* 匹配）") != std::string::npos);
+  CHECK(transcript.find("dftriage: 案例 ") != std::string::npos);
+  // The record of the case is in the case's language unless asked otherwise.
+  const auto report = run_process({k_bin, "report", dir / "case"});
+  CHECK(report.out.find("## 时间线") != std::string::npos);
+  CHECK(report.out.find("中的客户端") != std::string::npos);
+  CHECK(report.out.find("## Timeline") == std::string::npos);
+  CHECK(run_process({k_bin, "report", dir / "case", "--lang", "en"}).out.find("## Timeline") != std::string::npos);
 }
 
 TEST_CASE("a typo in a question ID is a usage error with did-you-mean, before anything is sent", "[e2e][walk]")

@@ -103,6 +103,7 @@ struct ActionSpec
   // Reversible actions: the requests that put back what the pre-image shows, in order
   // (empty when there is nothing to put back). Empty function: cannot be undone.
   std::function<std::vector<Request>(const ActionArgs&, const PreImage&, const Cloud&)> revert;
+  std::string undo_zh;  // `undo` in Chinese (zh-CN), for the walk
 };
 
 // Returns every action, sorted by name.

@@ -12,7 +12,8 @@ namespace dftriage::engine {
 struct MatchResult
 {
   const playbook::Playbook* playbook = nullptr;  // nullptr: the generic playbook
-  std::string reason;  // "alertType KV_TORAccess matches KV_*"
+  std::string reason;     // "alertType KV_TORAccess matches KV_*"
+  std::string reason_zh;  // the same in Chinese (zh-CN)
 
   // Returns "keyvault", "dns", "resource-manager" or "generic".
   std::string playbook_id() const { return playbook ? playbook->id : "generic"; }

@@ -19,7 +19,7 @@ namespace dftriage::exec {
 
 // Returns the report as JSON:
 //   {case, alert{...}, playbook, playbookVersion (null when none was chosen), mode,
-//    cloud, opened, lastEntry, closed, resumeCommand, undoCommand, journal{entries,
+//    cloud, lang (the walk's, null for an older case), opened, lastEntry, closed, resumeCommand, undoCommand, journal{entries,
 //    chainIntact, lastHash, ...}, outcome, durations{toFirstContainment{step, at,
 //    seconds}, total{seconds, until}} (null members when not known), operators[{user,
 //    principal}], owner{found, value, tag, step, evidence | tagsRead},

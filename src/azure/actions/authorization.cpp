@@ -50,7 +50,7 @@ ActionSpec list_role_assignments()
                   "or only one principal's assignments at, above and below it",
                   {{"scope", ParamType::resource_id, true, {}, {}, "A subscription, resource group or resource ID"},
                    {"principalId", ParamType::guid, false, {}, {}, "Only this principal's assignments"}},
-                  false, Reversibility::read_only, "", k_read, {}, {}, {}, {}};
+                  false, Reversibility::read_only, "", k_read, {}, {}, {}, {}, {}};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     ActionRequests out;
     auto r = role_assignments_list(args.resource("scope"), args.text("principalId"), false, cloud);
@@ -69,7 +69,8 @@ ActionSpec delete_role_assignment()
                   true, Reversibility::reversible,
                   "PUT the assignment back at the same ID with roleDefinitionId, principalId, principalType, "
                   "description, condition and conditionVersion from the pre-image",
-                  "Microsoft.Authorization/roleAssignments/delete", {}, {}, {}, {}};
+                  "Microsoft.Authorization/roleAssignments/delete", {}, {}, {}, {}, {}};
+  spec.undo_zh = "用更改前记录的 roleDefinitionId、principalId、principalType、description、condition 和 conditionVersion，以相同 ID 重新 PUT 该角色分配";
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     const auto& id = args.resource("roleAssignmentId");
     if (!is_role_assignment(id)) {

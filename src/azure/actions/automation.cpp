@@ -34,7 +34,7 @@ ActionSpec list_runbooks()
 {
   ActionSpec spec{"automation.runbooks.list",
                   "List an Automation account's runbooks: type, state, creation and last-modified time and author",
-                  {account_param()}, false, Reversibility::read_only, "", k_read, {}, {}, {}, {}};
+                  {account_param()}, false, Reversibility::read_only, "", k_read, {}, {}, {}, {}, {}};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     ActionRequests out;
     auto r = arm("GET", args.resource("account"), {"runbooks"}, api_version::k_automation, cloud);
@@ -51,7 +51,7 @@ ActionSpec delete_runbook()
                   "but re-creating it (and its schedules and webhooks) is manual",
                   {account_param(), {"name", ParamType::name, true, {}, {}, "The runbook's name"}},
                   true, Reversibility::irreversible, "",
-                  "Microsoft.Automation/automationAccounts/runbooks/delete", {}, {}, {}, {}};
+                  "Microsoft.Automation/automationAccounts/runbooks/delete", {}, {}, {}, {}, {}};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     const std::string& name = args.text("name");
     if (!is_runbook_name(name)) {

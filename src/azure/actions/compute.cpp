@@ -50,7 +50,7 @@ bool is_user_name(std::string_view s)
 ActionSpec get_vm()
 {
   ActionSpec spec{"compute.vm.get", "Read a VM: OS, size, NICs (networkProfile), identity, extensions",
-                  {vm_param()}, false, Reversibility::read_only, "", k_vm_read, {}, {}, {}, {}};
+                  {vm_param()}, false, Reversibility::read_only, "", k_vm_read, {}, {}, {}, {}, {}};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     ActionRequests out;
     auto r = arm("GET", args.resource("vm"), {}, api_version::k_compute, cloud);
@@ -68,7 +68,7 @@ ActionSpec run_script()
                    {"commandId", ParamType::choice, true, {}, {"RunPowerShellScript", "RunShellScript"},
                     "Windows or Linux script"},
                    {"script", ParamType::string_list, true, {}, {}, "The script, one line per item"}},
-                  true, Reversibility::irreversible, "", k_run_command, {}, {}, {}, {}};
+                  true, Reversibility::irreversible, "", k_run_command, {}, {}, {}, {}, {}};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     if (args.list("script").empty()) {
       throw ActionError("parameter script: expected at least one line");
@@ -87,7 +87,7 @@ ActionSpec antimalware_scan()
                   "Start a full Microsoft Defender Antivirus scan on a Windows VM "
                   "(run command Start-MpScan -ScanType FullScan); "
                   "it may quarantine files, and a scan longer than the run command's time limit is cut off",
-                  {vm_param()}, true, Reversibility::irreversible, "", k_run_command, {}, {}, {}, {}};
+                  {vm_param()}, true, Reversibility::irreversible, "", k_run_command, {}, {}, {}, {}, {}};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     ActionRequests out;
     auto r = run_command(args.resource("vm"), "RunPowerShellScript", {"Start-MpScan -ScanType FullScan"}, cloud);
@@ -105,7 +105,7 @@ ActionSpec list_software()
   ActionSpec spec{"compute.vm.list_software",
                   "List installed software (name, version) with a fixed read-only run-command script; confirmed "
                   "because it executes code on the VM; the service keeps only the last 4 KB of output",
-                  {vm_param(), os_param()}, true, Reversibility::inspection, "", k_run_command, {}, {}, {}, {}};
+                  {vm_param(), os_param()}, true, Reversibility::inspection, "", k_run_command, {}, {}, {}, {}, {}};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     const bool windows = args.text("os") == "Windows";
     // One script line per item; the Windows pipeline continues after each trailing '|'.
@@ -137,7 +137,7 @@ ActionSpec list_processes()
   ActionSpec spec{"compute.vm.list_processes",
                   "List the 40 most recently started processes (ID, user, start time, path or command line) with a "
                   "fixed read-only run-command script; confirmed because it executes code on the VM",
-                  {vm_param(), os_param()}, true, Reversibility::inspection, "", k_run_command, {}, {}, {}, {}};
+                  {vm_param(), os_param()}, true, Reversibility::inspection, "", k_run_command, {}, {}, {}, {}, {}};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     const bool windows = args.text("os") == "Windows";
     const std::vector<std::string> script =
@@ -159,7 +159,7 @@ ActionSpec reset_password()
                   "Reset a local account's password with the VMAccess extension; the password is generated at run time "
                   "and never written to the plan or the journal",
                   {vm_param(), {"username", ParamType::name, true, {}, {}, "The existing local account"}, os_param()},
-                  true, Reversibility::irreversible, "", "Microsoft.Compute/virtualMachines/extensions/write", {}, {}, {}, {}};
+                  true, Reversibility::irreversible, "", "Microsoft.Compute/virtualMachines/extensions/write", {}, {}, {}, {}, {}};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     const std::string& user = args.text("username");
     if (!is_user_name(user)) {
@@ -200,7 +200,7 @@ ActionSpec reimage()
                   "Reimage a VM's OS disk to its image (LRO): everything on the OS disk is lost, so snapshot it first; "
                   "the pre-image records the VM's storage profile",
                   {vm_param()}, true, Reversibility::irreversible, "",
-                  "Microsoft.Compute/virtualMachines/reimage/action", {}, {}, {}, {}};
+                  "Microsoft.Compute/virtualMachines/reimage/action", {}, {}, {}, {}, {}};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     const auto& vm = args.resource("vm");
     ActionRequests out;

@@ -90,7 +90,7 @@ Request user_pre_image(const std::string& user, const Cloud& cloud)
 ActionSpec get_user()
 {
   ActionSpec spec{"graph.user.get", "Read an Entra ID user: UPN, enabled, type, creation and last password change",
-                  {user_param()}, false, Reversibility::read_only, "", k_user_read, {}, {}, {}, {}};
+                  {user_param()}, false, Reversibility::read_only, "", k_user_read, {}, {}, {}, {}, {}};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     ActionRequests out;
     auto r = graph_request("GET", graph_url(cloud).segment("users").segment(user_arg(args)).query(
@@ -108,7 +108,8 @@ ActionSpec disable_user()
                   "Block an Entra ID user's sign-in (accountEnabled false); existing tokens stay valid until "
                   "they expire",
                   {user_param()}, true, Reversibility::reversible,
-                  "PATCH accountEnabled back to its pre-image value", "User.EnableDisableAccount.All", {}, {}, {}, {}};
+                  "PATCH accountEnabled back to its pre-image value", "User.EnableDisableAccount.All", {}, {}, {}, {}, {}};
+  spec.undo_zh = "用 PATCH 把 accountEnabled 恢复为更改前的值";
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     const std::string& user = user_arg(args);
     ActionRequests out;
@@ -139,7 +140,7 @@ ActionSpec revoke_sessions()
 {
   ActionSpec spec{"graph.user.revoke_sessions",
                   "Revoke an Entra ID user's refresh tokens and session cookies (takes a few minutes to apply)",
-                  {user_param()}, true, Reversibility::irreversible, "", "User.ReadWrite.All", {}, {}, {}, {}};
+                  {user_param()}, true, Reversibility::irreversible, "", "User.ReadWrite.All", {}, {}, {}, {}, {}};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     ActionRequests out;
     auto r = graph_request(
@@ -155,7 +156,8 @@ ActionSpec delete_user()
   ActionSpec spec{"graph.user.delete", "Delete an Entra ID user (soft delete: restorable for 30 days)",
                   {user_param()}, true, Reversibility::reversible,
                   "Within 30 days: POST /directory/deletedItems/{id}/restore with the id from the pre-image",
-                  "User.ReadWrite.All", {}, {}, {}, {}};
+                  "User.ReadWrite.All", {}, {}, {}, {}, {}};
+  spec.undo_zh = "30 天内：用更改前记录的 ID 调用 POST /directory/deletedItems/{id}/restore";
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     const std::string& user = user_arg(args);
     ActionRequests out;
@@ -184,7 +186,7 @@ ActionSpec directory_roles()
                   "definitions) and transitive memberships (groups, roles)",
                   {{"principalId", ParamType::guid, true, {}, {}, "The principal's object ID"},
                    {"principalType", ParamType::choice, false, {}, {"User", "ServicePrincipal"}, "Default User"}},
-                  false, Reversibility::read_only, "", "RoleManagement.Read.Directory", {}, {}, {}, {}};
+                  false, Reversibility::read_only, "", "RoleManagement.Read.Directory", {}, {}, {}, {}, {}};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     const std::string& id = args.text("principalId");
     ActionRequests out;

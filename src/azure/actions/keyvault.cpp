@@ -121,6 +121,7 @@ ActionSpec enable_firewall()
   spec.mutating = true;
   spec.reversibility = Reversibility::reversible;
   spec.undo = "PATCH the vault's networkAcls back to the pre-image";
+  spec.undo_zh = "用 PATCH 把保管库的 networkAcls 恢复为更改前记录的内容";
   spec.permission = "Microsoft.KeyVault/vaults/write";
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     const auto& vault = args.resource("vault");
@@ -198,6 +199,7 @@ ActionSpec remove_access_policy()
   spec.mutating = true;
   spec.reversibility = Reversibility::reversible;
   spec.undo = "Re-add the entry with the permissions captured in the pre-image (accessPolicies/add)";
+  spec.undo_zh = "用更改前记录的权限重新添加该条目（accessPolicies/add）";
   spec.permission = "Microsoft.KeyVault/vaults/accessPolicies/write";
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     const auto& vault = args.resource("vault");
@@ -339,7 +341,8 @@ ActionSpec restrict_access_policy()
                    {"certificates", ParamType::string_list, false, {}, {}, "Certificate permissions kept"}},
                   true, Reversibility::reversible,
                   "Replace the entry's permissions with those captured in the pre-image (accessPolicies/replace)",
-                  "Microsoft.KeyVault/vaults/accessPolicies/write", {}, {}, {}, {}};
+                  "Microsoft.KeyVault/vaults/accessPolicies/write", {}, {}, {}, {}, {}};
+  spec.undo_zh = "用更改前记录的权限替换该条目的权限（accessPolicies/replace）";
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     nlohmann::ordered_json permissions{
       {"keys", permissions_arg(args, "keys",
@@ -400,7 +403,7 @@ ActionSpec list_vault_role_assignments()
                   "List the RBAC role assignments that apply at the vault (atScope()), or one principal's "
                   "at, above and below it",
                   {vault_param(), {"principalId", ParamType::guid, false, {}, {}, "Only this principal's assignments"}},
-                  false, Reversibility::read_only, "", "Microsoft.Authorization/roleAssignments/read", {}, {}, {}, {}};
+                  false, Reversibility::read_only, "", "Microsoft.Authorization/roleAssignments/read", {}, {}, {}, {}, {}};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     ActionRequests out;
     auto r = role_assignments_list(args.resource("vault"), args.text("principalId"), true, cloud);
@@ -415,7 +418,7 @@ ActionSpec list_objects(const ObjectKind& kind)
   ActionSpec spec{std::string("keyvault.") + kind.collection + ".list",
                   std::string("List the vault's ") + kind.collection
                     + " (data plane; metadata only: names, enabled, dates)",
-                  {vault_param()}, false, Reversibility::read_only, "", kind.read, {}, {}, {}, {}};
+                  {vault_param()}, false, Reversibility::read_only, "", kind.read, {}, {}, {}, {}, {}};
   spec.build = [spec, &kind](const ActionArgs& args, const Cloud& cloud) {
     ActionRequests out;
     auto r = data_plane("GET", args, {kind.collection}, cloud);
@@ -429,7 +432,7 @@ ActionSpec list_secret_versions()
 {
   ActionSpec spec{"keyvault.secret.versions.list",
                   "List a secret's versions with their attributes (metadata only, never values)",
-                  {vault_param(), object_param(k_secrets)}, false, Reversibility::read_only, "", k_secrets.read, {}, {}, {}, {}};
+                  {vault_param(), object_param(k_secrets)}, false, Reversibility::read_only, "", k_secrets.read, {}, {}, {}, {}, {}};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     ActionRequests out;
     auto r = data_plane("GET", args, {"secrets", object_arg(args, "name", false), "versions"}, cloud);
@@ -448,7 +451,8 @@ ActionSpec disable_object(const ObjectKind& kind)
                    {"version", ParamType::name, true, {}, {}, "The version to disable"}},
                   true, Reversibility::reversible,
                   "PATCH attributes.enabled of the version back to its value in the pre-image (the versions list)",
-                  kind.update, {}, {}, {}, {}};
+                  kind.update, {}, {}, {}, {}, {}};
+  spec.undo_zh = "用 PATCH 把该版本的 attributes.enabled 恢复为更改前记录的值（版本列表）";
   spec.build = [spec, &kind](const ActionArgs& args, const Cloud& cloud) {
     ActionRequests out;
     out.pre_image.push_back(versions_pre_image(args, kind, cloud));
@@ -485,7 +489,8 @@ ActionSpec delete_secret()
                   {vault_param(), object_param(k_secrets)}, true, Reversibility::reversible,
                   "keyvault.secret.recover, only while soft delete keeps it: attributes.recoveryLevel in the pre-image "
                   "starts with Recoverable, and before it is purged or its retention ends",
-                  "Microsoft.KeyVault/vaults/secrets/delete", {}, {}, {}, {}};
+                  "Microsoft.KeyVault/vaults/secrets/delete", {}, {}, {}, {}, {}};
+  spec.undo_zh = "keyvault.secret.recover，前提是软删除仍保留着它：更改前记录的 attributes.recoveryLevel 以 Recoverable 开头，且尚未被清除、保留期也未结束";
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     ActionRequests out;
     out.pre_image.push_back(versions_pre_image(args, k_secrets, cloud));
@@ -509,7 +514,8 @@ ActionSpec recover_secret()
 {
   ActionSpec spec{"keyvault.secret.recover", "Recover a soft-deleted secret with all its versions",
                   {vault_param(), object_param(k_secrets)}, true, Reversibility::reversible,
-                  "Delete it again (keyvault.secret.delete)", "Microsoft.KeyVault/vaults/secrets/recover/action", {}, {}, {}, {}};
+                  "Delete it again (keyvault.secret.delete)", "Microsoft.KeyVault/vaults/secrets/recover/action", {}, {}, {}, {}, {}};
+  spec.undo_zh = "再次删除它（keyvault.secret.delete）";
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     ActionRequests out;
     auto r = data_plane("POST", args, {"deletedsecrets", object_arg(args, "name", false), "recover"}, cloud);
@@ -525,7 +531,7 @@ ActionSpec rotate_secret()
                   "Set a new secret version whose value is generated at run time and never written to the plan or the "
                   "journal; the credential it stands for (database, storage key...) must be rotated at its source too",
                   {vault_param(), object_param(k_secrets)}, true, Reversibility::irreversible, "",
-                  "Microsoft.KeyVault/vaults/secrets/setSecret/action", {}, {}, {}, {}};
+                  "Microsoft.KeyVault/vaults/secrets/setSecret/action", {}, {}, {}, {}, {}};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     ActionRequests out;
     out.pre_image.push_back(versions_pre_image(args, k_secrets, cloud));

@@ -72,7 +72,7 @@ ActionSpec list_activity_log()
                    {"end", ParamType::string, true, {}, {}, "ISO 8601 end time"},
                    {"caller", ParamType::string, false, {}, {}, "UPN or object ID of the caller"},
                    {"resourceId", ParamType::resource_id, false, {}, {}, "Only events of this resource"}},
-                  false, Reversibility::read_only, "", "Microsoft.Insights/eventtypes/values/read", {}, {}, {}, {}};
+                  false, Reversibility::read_only, "", "Microsoft.Insights/eventtypes/values/read", {}, {}, {}, {}, {}};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     const std::string start = iso_time_arg(args, "start");
     const std::string end = iso_time_arg(args, "end");
@@ -131,7 +131,7 @@ ActionSpec query_diagnostics()
                    {"vault", ParamType::resource_id, true, "microsoft.keyvault/vaults", {}, "The key vault"},
                    {"callerIp", ParamType::string, false, {}, {}, "Only events from this IP address"},
                    {"objectId", ParamType::guid, false, {}, {}, "Only events of this principal"}},
-                  false, Reversibility::read_only, "", "Microsoft.OperationalInsights/workspaces/query/read", {}, {}, {}, {}};
+                  false, Reversibility::read_only, "", "Microsoft.OperationalInsights/workspaces/query/read", {}, {}, {}, {}, {}};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     UrlBuilder url(cloud.log_analytics);
     url.segment(api_version::k_log_analytics).segment("workspaces").segment(args.text("workspaceId")).segment("query");

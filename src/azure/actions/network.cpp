@@ -95,7 +95,7 @@ nlohmann::ordered_json rule(const char* name, int priority, const char* directio
 ActionSpec get_nic()
 {
   ActionSpec spec{"network.nic.get", "Read a network interface: IP configurations, attached NSG, VM",
-                  {nic_param()}, false, Reversibility::read_only, "", k_nic_read, {}, {}, {}, {}};
+                  {nic_param()}, false, Reversibility::read_only, "", k_nic_read, {}, {}, {}, {}, {}};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     ActionRequests out;
     auto r = arm("GET", args.resource("nic"), {}, api_version::k_network, cloud);
@@ -120,7 +120,8 @@ ActionSpec create_isolation_nsg()
                   {"alertId", ParamType::string, false, {}, {}, "The alert it isolates for (tag dftriageAlert)"}},
                   true, Reversibility::reversible,
                   "DELETE the NSG once it is detached from every NIC (network.nsg.delete); the pre-image must be a 404",
-                  "Microsoft.Network/networkSecurityGroups/write", {}, {}, {}, {}};
+                  "Microsoft.Network/networkSecurityGroups/write", {}, {}, {}, {}, {}};
+  spec.undo_zh = "在该 NSG 与所有网卡解除关联后将其删除（network.nsg.delete）；更改前的读取结果必须是 404";
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     const auto id = nsg_id(args);
     const std::string location = text::to_lower(args.text("location"));
@@ -175,7 +176,8 @@ ActionSpec attach_nsg()
                   "also needs Microsoft.Network/networkSecurityGroups/join/action on the NSG",
                   {nic_param(), nsg_param(true)}, true, Reversibility::reversible,
                   "PUT the NIC again with properties.networkSecurityGroup from the pre-image (absent: no NSG)",
-                  "Microsoft.Network/networkInterfaces/write", {}, {}, {}, {}};
+                  "Microsoft.Network/networkInterfaces/write", {}, {}, {}, {}, {}};
+  spec.undo_zh = "用更改前记录的 properties.networkSecurityGroup 重新 PUT 网卡（原来没有则不关联 NSG）";
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     const auto& nic = args.resource("nic");
     ActionRequests out;
@@ -232,7 +234,8 @@ ActionSpec delete_nsg()
   ActionSpec spec{"network.nsg.delete", "Delete an NSG (Azure refuses while a NIC or subnet still uses it)",
                   {nsg_param(true)}, true, Reversibility::reversible,
                   "PUT the NSG back with location, tags and securityRules from the pre-image",
-                  "Microsoft.Network/networkSecurityGroups/delete", {}, {}, {}, {}};
+                  "Microsoft.Network/networkSecurityGroups/delete", {}, {}, {}, {}, {}};
+  spec.undo_zh = "用更改前记录的 location、tags 和 securityRules 重新 PUT 该 NSG";
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     const auto& nsg = args.resource("nsg");
     ActionRequests out;

@@ -85,7 +85,7 @@ ActionSpec list_resources()
                   "List every resource of a subscription with its createdTime and changedTime "
                   "(find what an attacker created)",
                   {subscription_param()}, false, Reversibility::read_only, "",
-                  "Microsoft.Resources/subscriptions/resources/read", {}, {}, {}, {}};
+                  "Microsoft.Resources/subscriptions/resources/read", {}, {}, {}, {}, {}};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     ActionRequests out;
     auto r = arm_query("GET", subscription_arg(args, "subscription"), {"resources"}, api_version::k_resources,
@@ -101,7 +101,7 @@ ActionSpec get_tags()
   ActionSpec spec{"resources.get_tags",
                   "Read the tags of a resource, resource group or subscription (e.g. its Owner) through the Tags API",
                   {{"resource", ParamType::resource_id, true, {}, {}, "Any resource ID"}},
-                  false, Reversibility::read_only, "", "Microsoft.Resources/tags/read", {}, {}, {}, {}};
+                  false, Reversibility::read_only, "", "Microsoft.Resources/tags/read", {}, {}, {}, {}, {}};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     ActionRequests out;
     // Tags_GetAtScope works for every type with one api-version; a GET of the resource
@@ -123,7 +123,7 @@ ActionSpec delete_resource()
                    {"apiVersion", ParamType::string, false, {}, {},
                     "Its provider's api-version; needed unless the catalogue knows the type"}},
                   true, Reversibility::irreversible, "",
-                  "<provider>/<type>/delete (e.g. Microsoft.Compute/virtualMachines/delete)", {}, {}, {}, {}};
+                  "<provider>/<type>/delete (e.g. Microsoft.Compute/virtualMachines/delete)", {}, {}, {}, {}, {}};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     const auto& id = args.resource("resource");
     const std::string type = id.type();

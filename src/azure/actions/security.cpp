@@ -86,7 +86,7 @@ ActionSpec list_alerts()
                   "List the Defender for Cloud alerts of a subscription or one of its resource groups",
                   {subscription_param(),
                    {"resourceGroup", ParamType::name, false, {}, {}, "Only this resource group's alerts"}},
-                  false, Reversibility::read_only, "", k_read, {}, {}, {}, {}};
+                  false, Reversibility::read_only, "", k_read, {}, {}, {}, {}, {}};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     const auto scope = compose_id(subscription_arg(args, "subscription"), args.text("resourceGroup"), "");
     ActionRequests out;
@@ -100,7 +100,7 @@ ActionSpec list_alerts()
 ActionSpec get_alert()
 {
   ActionSpec spec{"security.alert.get", "Read one Defender for Cloud alert: status, entities, extended properties",
-                  alert_params(), false, Reversibility::read_only, "", k_read, {}, {}, {}, {}};
+                  alert_params(), false, Reversibility::read_only, "", k_read, {}, {}, {}, {}, {}};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     ActionRequests out;
     auto r = arm("GET", alert_id(args), {}, api_version::k_security_alerts, cloud);
@@ -123,7 +123,8 @@ ActionSpec set_alert_status()
                   params, true, Reversibility::reversible,
                   "POST the verb of the status in the pre-image (properties.status): activate, inProgress, "
                   "resolve or dismiss",
-                  "Microsoft.Security/locations/alerts/dismiss/action", {}, {}, {}, {}};
+                  "Microsoft.Security/locations/alerts/dismiss/action", {}, {}, {}, {}, {}};
+  spec.undo_zh = "按更改前记录的状态（properties.status）调用对应的操作：activate、inProgress、resolve 或 dismiss";
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     const auto id = alert_id(args);
     const auto& change = *std::find_if(std::begin(k_status_changes), std::end(k_status_changes),
@@ -160,7 +161,7 @@ ActionSpec list_assessments()
                   "List Defender for Cloud assessments (recommendations) of a resource; open ones have "
                   "status.code Unhealthy",
                   {{"resource", ParamType::resource_id, true, {}, {}, "The assessed resource"}},
-                  false, Reversibility::read_only, "", "Microsoft.Security/assessments/read", {}, {}, {}, {}};
+                  false, Reversibility::read_only, "", "Microsoft.Security/assessments/read", {}, {}, {}, {}, {}};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     ActionRequests out;
     auto r = arm("GET", args.resource("resource"), {"providers", "Microsoft.Security", "assessments"},

@@ -322,6 +322,7 @@ TEST_CASE("every catalogued action is described, tested above and builds well-fo
       CHECK(!spec.permission.empty());
       CHECK(spec.mutating == (spec.reversibility != Reversibility::read_only));
       CHECK(spec.undo.empty() == (spec.reversibility != Reversibility::reversible));
+      CHECK(spec.undo_zh.empty() == spec.undo.empty());
       for (const auto& p : spec.params) {
         CHECK(p.name.find('_') == std::string::npos);
         CHECK(p.resource_type == dftriage::text::to_lower(p.resource_type));

@@ -124,3 +124,20 @@ TEST_CASE("b goes back past a step that a later answer took off the walk")
   CHECK(second_c != std::string::npos);
   CHECK(printed.find("Step B", printed.find("This is the first step.")) == std::string::npos);
 }
+
+TEST_CASE("under zh-CN the walk says in Chinese why the playbook was chosen and how a change is undone")
+{
+  const auto the_alert = kv_alert();
+  const auto library = engine::load_library();
+  const auto match = engine::match_alert(the_alert, library);
+  REQUIRE(match.playbook);
+  cli::WalkSettings settings;
+  settings.lang = playbook::Lang::zh_cn;
+  const std::set<std::string> done{"read-vault", "owner-tags", "verify-origin", "origin-unverified", "check-source-ip"};
+  settings.earlier = [done](const std::string& id) { return done.count(id) > 0 ? std::string("done") : std::string(); };
+  const auto printed = walk_with(the_alert, match, *match.playbook, settings, "\n\n\nq\n");
+  CHECK_THAT(printed, Catch::Contains("剧本 keyvault（alertType KV_TORAccess 与 KV_* 匹配）"));
+  CHECK_THAT(printed, Catch::Contains("撤销方式：用 PATCH 把保管库的 networkAcls 恢复为更改前记录的内容"));
+  CHECK(printed.find("back to the pre-image") == std::string::npos);
+  CHECK(printed.find(" matches ") == std::string::npos);
+}
