@@ -287,7 +287,7 @@ public:
     return out;
   }
 
-  // One item: its `fields` joined, "-" for each it lacks; the item itself (whose key is
+  // One item: its `fields` joined, "-" for each it lacks or has as null; the item itself (whose key is
   // `key`) when there are none.
   std::string item_text(const json& item, const std::vector<std::string>& fields, const std::string& key) const
   {
@@ -298,7 +298,8 @@ public:
     for (const auto& field : fields) {
       const auto v = find(item, field);
       const std::size_t width = fields.size() > 1 ? k_field_width : k_value_width;
-      out += (out.empty() ? "" : k_separator) + (v ? display(*v, last_key(field), width) : std::string("-"));
+      out += (out.empty() ? "" : k_separator)
+             + (v && !v->is_null() ? display(*v, last_key(field), width) : std::string("-"));
     }
     return out;
   }

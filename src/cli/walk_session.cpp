@@ -1,5 +1,6 @@
 #include "walk_session.hpp"
 
+#include "dftriage/alert/alert.hpp"
 #include "dftriage/engine/walk.hpp"
 #include "dftriage/exec/executor.hpp"
 #include "dftriage/util/error.hpp"
@@ -200,6 +201,7 @@ std::string WalkSession::run()
       // Back from any prompt of this step goes to the step before it, whether or not
       // this one has an outcome yet (and whatever its answers turned off).
       if (!m_outcomes.empty() && m_outcomes.back().step_index == *next) {
+        m_stepped_back[*next] = m_outcomes.back();
         m_outcomes.pop_back();
       }
       m_plan = replan();
@@ -259,6 +261,10 @@ WalkSession::Command WalkSession::visit(std::size_t step_index)
   }
   const auto& step = m_plan.steps[step_index];
   m_prompter.say(step_details(step, m_settings.lang, colour, m_settings.dry_run));
+  if (!step.step->action && !step.step->shows.empty()) {
+    // What the decision is about, from the alert (the caller's IP to judge, ...).
+    m_prompter.say(read_summary(*step.step, alert::to_json(m_alert), m_settings.lang, colour));
+  }
   if (engine::is_checklist(*step.step)) {
     return check_manual(step_index);
   }
@@ -333,7 +339,10 @@ WalkSession::Command WalkSession::visit_done(std::size_t step_index, const std::
                          + tr(".", "。"),
                        Colour::green, m_settings.colour)
                  + "\n");
-  m_outcomes.push_back({step_index, "done-earlier", earlier});
+  const auto before = m_stepped_back.find(step_index);
+  m_outcomes.push_back(before != m_stepped_back.end() && before->second.outcome != "done-earlier"
+                         ? before->second
+                         : StepOutcome{step_index, "done-earlier", earlier});
   const auto* action = step.action;
   if (!is_mutating(step) || !step.step->shows.empty()
       || (action != nullptr && action->reversibility == azure::Reversibility::inspection)) {
@@ -526,6 +535,7 @@ void WalkSession::go_back()
     m_prompter.say(tr("  This is the first step.\n", "  这已经是第一步。\n"));
     return;
   }
+  m_stepped_back[m_outcomes.back().step_index] = m_outcomes.back();
   m_outcomes.pop_back();
 }
 

@@ -8,6 +8,7 @@
 #include "walk_text.hpp"
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -79,6 +80,9 @@ public:
 
   // The outcome of each step walked, in order (valid after run()).
   const std::vector<StepOutcome>& outcomes() const { return m_outcomes; }
+  // Outcomes of this run's steps that b went back past: a step done in this run and
+  // visited again is still "done" in the summary, not "done-earlier".
+  std::map<std::size_t, StepOutcome> m_stepped_back;
   // The plan with the final answers (valid after run()).
   const engine::Plan& plan() const { return m_plan; }
 

@@ -146,9 +146,8 @@ private:
       check_input(step.ask[i], child(child(ptr, "ask"), i));
     }
     const auto info = step.action ? check_action(*step.action, child(ptr, "action")) : std::nullopt;
-    if (!step.shows.empty() && !step.action) {
-      m_reader.error(child(ptr, "shows"), "\"shows\" needs an action whose result it shows");
-    } else if (!step.shows.empty() && info && info->changes) {
+    // Without an action, "shows" shows the alert (what a decision is about).
+    if (!step.shows.empty() && info && info->changes) {
       m_reader.error(child(ptr, "shows"), "\"shows\" goes with an action that reads; " + step.action->name
                                             + " changes something");
     }

@@ -181,6 +181,9 @@ TEST_CASE("the Key Vault walk at a terminal: keys, checked answers, a manual ste
     REQUIRE(pty.expect("Stopped."));
     REQUIRE(pty.expect("Status: needs-human"));
     CHECK(pty.finish() == 5);
+    // Steps this run did and then went back over are "done" in the summary, not done earlier.
+    const auto summary = pty.transcript().substr(pty.transcript().rfind("Summary:"));
+    CHECK(summary.find("done-earlier") == std::string::npos);
   }
   const auto journal = journal_of(case_dir);
   // The firewall change went out once, after the b at its first confirmation.

@@ -77,6 +77,8 @@ struct ActionCall
 // Something a step shows from its action's result when the walk has run it, so that the
 // responder sees what the guidance asks them to note or judge. Paths are result paths as
 // in {{results.<step>.<path>}}: "properties.tags.Owner", "value[0].id", "value[*].name".
+// A step without an action shows the normalised alert instead, before its questions:
+// paths as in {{alert.<path>}} ("entities.ips[*].address").
 struct Show
 {
   enum class Kind {
@@ -104,7 +106,7 @@ struct Step
   std::string go_to;  // after the step: "<phase>" or "<phase>/<step id>"; "" to go on
   bool stop = false;  // after the step: the walk ends here
   Text stop_reason;
-  std::vector<Show> shows;  // what the walk shows of the action's result
+  std::vector<Show> shows;  // what the walk shows of the action's result (no action: of the alert)
 };
 
 struct Requirement

@@ -464,10 +464,26 @@ TEST_CASE("every shows path of the shipped playbooks is found in what the lab an
   // the walks did not reach, such as the Linux processes, by another step's result).
   std::vector<std::string> problems;
   std::size_t checked = 0;
+  std::size_t alert_checked = 0;
   for (const auto& p : library.playbooks) {
     for (const auto phase : playbook::k_phases) {
       for (const auto& step : p.steps(phase)) {
         if (step.shows.empty()) {
+          continue;
+        }
+        if (!step.action) {
+          // A decision shows the alert: against the example alert of its family.
+          const std::map<std::string, std::string> example{
+            {"keyvault", "keyvault-tor"}, {"dns", "dns-darkweb"}, {"resource-manager", "arm-microburst-export"}};
+          const std::string file = std::string(DFTRIAGE_SOURCE_DIR) + "/examples/alerts/" + example.at(p.id) + ".json";
+          std::ifstream in(file);
+          const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+          const auto parsed = alert::parse_alerts(text, file);
+          REQUIRE(parsed.alerts.size() == 1);
+          ++alert_checked;
+          for (const auto& problem : cli::unresolved_shows(step, alert::to_json(parsed.alerts.front()))) {
+            problems.push_back(p.id + "/" + step.id + ": " + problem);
+          }
           continue;
         }
         const auto it = by_action.find(step.action->name);
@@ -485,6 +501,7 @@ TEST_CASE("every shows path of the shipped playbooks is found in what the lab an
     }
   }
   CHECK(checked == 32);
+  CHECK(alert_checked == 4);
   // What the lab does not model: $expand=createdTime,changedTime on a resource list, and
   // its VMs have no managed identity (the walk then shows "(not found)", which is right).
   CHECK(problems == std::vector<std::string>{

@@ -141,3 +141,14 @@ TEST_CASE("under zh-CN the walk says in Chinese why the playbook was chosen and 
   CHECK(printed.find("back to the pre-image") == std::string::npos);
   CHECK(printed.find(" matches ") == std::string::npos);
 }
+
+TEST_CASE("a decision shows what it is about from the alert before its question")
+{
+  const std::set<std::string> done{"read-vault", "owner-tags", "verify-origin", "origin-unverified"};
+  const auto printed = walk({}, "q\n", done);
+  const auto heading = printed.find("Judge the caller's IP address");
+  REQUIRE(heading != std::string::npos);
+  const auto shown = printed.find("Caller IP addresses in the alert (1):\n    - 185.220.101.47", heading);
+  CHECK(shown != std::string::npos);
+  CHECK(shown < printed.find("Is the caller's IP address one you recognise", heading));
+}
