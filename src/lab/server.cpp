@@ -14,9 +14,11 @@
 
 #include <arpa/inet.h>
 #include <atomic>
+#include <chrono>
 #include <cstdlib>
 #include <dirent.h>
 #include <fstream>
+#include <memory>
 #include <sstream>
 #include <sys/socket.h>
 #include <thread>
@@ -248,7 +250,16 @@ void Lab::start()
   const auto handler = [&impl](const httplib::Request& req, httplib::Response& res) { impl.serve(req, res); };
   impl.server->Get(".*", handler).Post(".*", handler).Put(".*", handler).Patch(".*", handler).Delete(".*", handler);
   impl.server->set_read_timeout(30, 0);
-  impl.thread = std::thread([&impl] { impl.server->listen_after_bind(); });
+  auto listened = std::make_shared<std::atomic<bool>>(false);
+  impl.thread = std::thread([&impl, listened] {
+    impl.server->listen_after_bind();
+    *listened = true;
+  });
+  // httplib's stop() does nothing until the server thread has begun listening, and the
+  // thread would then accept forever: a lab stopped right after start hung its owner.
+  while (!impl.server->is_running() && !*listened) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
 }
 
 void Lab::stop()

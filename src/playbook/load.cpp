@@ -147,7 +147,16 @@ private:
     }
     const auto info = step.action ? check_action(*step.action, child(ptr, "action")) : std::nullopt;
     // Without an action, "shows" shows the alert (what a decision is about).
-    if (!step.shows.empty() && info && info->changes) {
+    if (!step.action) {
+      for (std::size_t i = 0; i < step.shows.size(); ++i) {
+        const auto& show = step.shows[i];
+        static constexpr const char* k_key[] = {"path", "list", "table", "lines"};
+        if (!detail::valid_alert_path(show.path)) {
+          m_reader.error(child(child(child(ptr, "shows"), i), k_key[static_cast<int>(show.kind)]),
+                         "a step without an action shows the alert: unknown alert field " + text::quote(show.path));
+        }
+      }
+    } else if (!step.shows.empty() && info && info->changes) {
       m_reader.error(child(ptr, "shows"), "\"shows\" goes with an action that reads; " + step.action->name
                                             + " changes something");
     }

@@ -288,7 +288,7 @@ TEST_CASE("the loader reports each mistake in a show at its JSON pointer")
             R"(p.json: /phases/contact/0/shows/1/item: "item" goes with "list", not "table")",
             R"(p.json: /phases/contact/0/shows/2/columns: "columns" goes with "table", not "list")"});
   }
-  SECTION("only a step whose action reads shows its result")
+  SECTION("only a step whose action reads shows its result; one without an action shows the alert")
   {
     CHECK(show_errors(playbook_showing(R"([{"path": "name", "label": "Name"}])", "demo.change"))
           == std::vector<std::string>{
@@ -296,7 +296,11 @@ TEST_CASE("the loader reports each mistake in a show at its JSON pointer")
     auto text = playbook_showing(R"([{"path": "name", "label": "Name"}])");
     const auto start = text.find(R"("action")");
     text.erase(start, text.find("\"shows\"") - start);
+    // Without an action, a step shows the alert (what a decision is about).
     CHECK(show_errors(text)
-          == std::vector<std::string>{R"(p.json: /phases/contact/0/shows: "shows" needs an action whose result it shows)"});
+          == std::vector<std::string>{
+            R"(p.json: /phases/contact/0/shows/0/path: a step without an action shows the alert: unknown alert field "name")"});
+    text.replace(text.find(R"("path": "name")"), 14, R"("list": "entities.ips", "item": ["address"])");
+    CHECK(show_errors(text).empty());
   }
 }
