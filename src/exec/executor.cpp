@@ -411,6 +411,14 @@ StepResult Executor::run_mutating(const engine::PlannedStep& step)
       std::vector<std::string> evidence;
       const auto pre = read_pre_image(step, evidence);
       const auto args = azure::check_args(spec, step.params);
+      if (was_pending && spec.satisfied && spec.satisfied(args, pre)) {
+        // This case sent the change and died before its answer was journaled; the target
+        // now shows it: the change is ours, done, and undone from the pre-image captured
+        // before it was sent (the state machine keeps the first one).
+        const std::string why = "sent before the run was interrupted and found in place on resume: this case's change";
+        m_state.apply(m_journal.append({{"event", "step.done"}, {"step", id}, {"recovered", true}, {"why", why}}));
+        return {"done", why, {}};
+      }
       if (const auto drift = drifted(id, step, pre); !drift.empty()) {
         m_state.apply(m_journal.append({{"event", "step.refused"}, {"step", id}, {"why", drift}}));
         return {"refused", drift, {}};
@@ -422,8 +430,7 @@ StepResult Executor::run_mutating(const engine::PlannedStep& step)
         }
       }
       if (spec.satisfied && spec.satisfied(args, pre)) {
-        const std::string why = was_pending ? "found in place when re-checked after an interrupted run"
-                                            : "already in place: nothing to change";
+        const std::string why = "already in place: nothing to change";
         m_state.apply(m_journal.append({{"event", "step.no-op"}, {"step", id}, {"why", why}}));
         return {"no-op", why, {}};
       }

@@ -19,6 +19,8 @@ constexpr Known k_known[] = {
   // The executor: outcomes of a step.
   {"already in place: nothing to change", "已经就位：无需更改"},
   {"found in place when re-checked after an interrupted run", "中断后重新检查，发现已经就位"},
+  {"sent before the run was interrupted and found in place on resume: this case's change",
+   "运行中断前已发出，继续时发现已经生效：这是本案例所做的更改"},
   {"already done in this case", "本案例中已完成"},
   {"already no-op in this case", "本案例中此前已是目标状态"},
   {"a question it needs has no answer", "它需要的问题还没有回答"},

@@ -242,6 +242,7 @@ TEST_CASE("a run killed after each change resumes without sending any change twi
     DYNAMIC_SECTION("killed after change " << kill_at)
     {
       ServedLab lab("crash-" + std::to_string(kill_at));
+      const auto before = lab.vault();
       const std::string case_dir = (lab.dir / "case").string();
       const std::vector<std::string> args{"run", k_kv_alert, "--case", case_dir, "--set",
                                           "allowed_ranges=203.0.113.0/24", "--yes", "-o", "json"};
@@ -262,6 +263,18 @@ TEST_CASE("a run killed after each change resumes without sending any change twi
       CHECK(lab.vault()["properties"]["networkAcls"]["defaultAction"] == "Deny");
       CHECK(lab.alert_status() == "Resolved");
       CHECK(run_process({k_bin, "case", "verify", case_dir}).exit_code == 0);
+      // The change the kill cut short is this case's: done, never a no-op, and undone.
+      for (const auto& [step, outcome] : outcomes.items()) {
+        INFO(step);
+        CHECK(outcome != "no-op");
+      }
+      const auto undo = lab.run({"undo", case_dir, "--yes"});
+      INFO(undo.out + undo.err);
+      CHECK(undo.exit_code == 0);
+      const auto after = lab.vault();
+      CHECK(after["properties"]["networkAcls"] == before["properties"]["networkAcls"]);
+      CHECK(after["properties"]["accessPolicies"] == before["properties"]["accessPolicies"]);
+      CHECK(lab.alert_status() == "Active");
     }
   }
 }
@@ -513,6 +526,7 @@ TEST_CASE("a DNS run killed after each isolating change resumes without sending 
     DYNAMIC_SECTION("killed after change " << kill_at)
     {
       ServedLab lab("dns-crash-" + std::to_string(kill_at), {}, k_dns_alert);
+      const std::string original_nsg = nsg_of(lab);
       const std::string case_dir = (lab.dir / "case").string();
       const std::vector<std::string> args{"run", k_dns_alert, "--case", case_dir, "--yes", "--yes-irreversible",
                                           "-o", "json"};
@@ -529,8 +543,19 @@ TEST_CASE("a DNS run killed after each isolating change resumes without sending 
         INFO(change);
         CHECK(count == (change.find("/runCommand") != std::string::npos ? 3 : 1));
       }
-      CHECK_THAT(nsg_of(lab), Catch::Contains("-isolation-"));
+      const std::string isolation = nsg_of(lab);
+      CHECK_THAT(isolation, Catch::Contains("-isolation-"));
       CHECK(run_process({k_bin, "case", "verify", case_dir}).exit_code == 0);
+      // Undo reconnects the VM and removes the isolation NSG, whichever change was cut short.
+      for (const char* step : {"create-isolation-nsg", "attach-isolation-nsg"}) {
+        const auto outcome = outcomes_of(resumed.out)[step];
+        CHECK((outcome == "done" || outcome == "done-earlier"));
+      }
+      const auto undo = lab.run({"undo", case_dir, "--yes"});
+      INFO(undo.out + undo.err);
+      CHECK(undo.exit_code == 0);
+      CHECK(nsg_of(lab) == original_nsg);
+      CHECK(lab.get_status(isolation + "?api-version=2024-05-01", lab.cloud.arm_audience).first == 404);
     }
   }
 }
