@@ -2,26 +2,93 @@
 
 #include "dftriage/util/text.hpp"
 
+#include <algorithm>
+
 namespace dftriage::alert::detail {
 
 std::optional<element> get_ci(object obj, std::string_view key)
 {
+  std::optional<element> found;
+  std::string_view spelling;
   for (const auto field : obj) {
-    if (text::iequals(field.key, key)) {
-      return field.value;
+    if (found ? field.key == spelling : text::iequals(field.key, key)) {
+      found = field.value;
+      spelling = field.key;
+    }
+  }
+  return found;
+}
+
+std::optional<element> get_exact(object obj, std::string_view key)
+{
+  std::optional<element> found;
+  for (const auto field : obj) {
+    if (field.key == key) {
+      found = field.value;
+    }
+  }
+  return found;
+}
+
+namespace {
+
+constexpr int k_max_duplicate_depth = 64;
+
+// Appends `key` to a JSON pointer (RFC 6901 escapes).
+std::string pointer_child(const std::string& base, std::string_view key)
+{
+  std::string out = base + "/";
+  for (const char c : key) {
+    out += c == '~' ? std::string("~0") : c == '/' ? std::string("~1") : std::string(1, c);
+  }
+  return out;
+}
+
+std::optional<std::string> duplicate_in_object(object obj, const std::string& pointer, int depth);
+
+std::optional<std::string> duplicate_in(element e, const std::string& pointer, int depth)
+{
+  if (depth > k_max_duplicate_depth) {
+    return std::nullopt;
+  }
+  if (e.is_array()) {
+    std::size_t i = 0;
+    for (const auto item : as_array(e)) {
+      if (auto found = duplicate_in(item, pointer + "/" + std::to_string(i++), depth + 1)) {
+        return found;
+      }
+    }
+    return std::nullopt;
+  }
+  return e.is_object() ? duplicate_in_object(as_object(e), pointer, depth) : std::nullopt;
+}
+
+std::optional<std::string> duplicate_in_object(object obj, const std::string& pointer, int depth)
+{
+  std::vector<std::string_view> keys;
+  for (const auto field : obj) {
+    keys.push_back(field.key);
+  }
+  std::sort(keys.begin(), keys.end());
+  const auto twice = std::adjacent_find(keys.begin(), keys.end());
+  if (twice != keys.end()) {
+    return "duplicate key " + text::quote(*twice, 60)
+           + (pointer.empty() ? std::string() : " in " + text::quote(pointer, 120))
+           + "; the last one is used";
+  }
+  for (const auto field : obj) {
+    if (auto found = duplicate_in(field.value, pointer_child(pointer, field.key), depth + 1)) {
+      return found;
     }
   }
   return std::nullopt;
 }
 
-std::optional<element> get_exact(object obj, std::string_view key)
+} // namespace
+
+std::optional<std::string> describe_duplicate_key(object obj)
 {
-  for (const auto field : obj) {
-    if (field.key == key) {
-      return field.value;
-    }
-  }
-  return std::nullopt;
+  return duplicate_in_object(obj, "", 0);
 }
 
 std::string to_text(element e)
@@ -73,12 +140,14 @@ nlohmann::ordered_json to_nlohmann(element e)
 std::optional<element> NestedParsers::parse(std::string_view text)
 {
   if (m_used == m_parsers.size()) {
-    m_parsers.push_back(std::make_unique<simdjson::dom::parser>());
+    m_parsers.push_back(std::make_unique<Slot>());
   }
-  auto& parser = *m_parsers[m_used];
+  auto& slot = *m_parsers[m_used];
+  // Padded memory of our own: simdjson's copy would not report a failed allocation.
+  slot.text.assign(text);
+  slot.text.append(simdjson::SIMDJSON_PADDING, '\0');
   element result;
-  // parse() copies into padded memory: the string's own buffer has no padding.
-  if (parser.parse(text.data(), text.size(), true).get(result) != simdjson::SUCCESS) {
+  if (slot.parser.parse(slot.text.data(), text.size(), false).get(result) != simdjson::SUCCESS) {
     return std::nullopt;
   }
   ++m_used;

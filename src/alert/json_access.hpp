@@ -43,11 +43,19 @@ inline std::string_view as_string(element e)
   return out;
 }
 
-// Returns the member of `obj` whose key equals `key` ignoring ASCII case.
+// Returns the member of `obj` whose key equals `key` ignoring ASCII case. When a key
+// appears more than once, the last one wins (as in jq and Python); among keys that
+// differ only in case, the first spelling met is the one read.
 std::optional<element> get_ci(object obj, std::string_view key);
 
-// Returns the member of `obj` whose key matches `key` exactly (case-sensitive).
+// Returns the member of `obj` whose key matches `key` exactly (case-sensitive); the
+// last one when it appears more than once.
 std::optional<element> get_exact(object obj, std::string_view key);
+
+// Returns a warning naming the first key that appears twice in one object of `obj`
+// (at any depth), such as `duplicate key "properties" in /; the last one is used`,
+// or nullopt when there is none.
+std::optional<std::string> describe_duplicate_key(object obj);
 
 // Returns `e` as text: strings as they are, numbers and booleans in JSON form,
 // "" for null, arrays and objects.
@@ -69,7 +77,12 @@ public:
   void reset() { m_used = 0; }
 
 private:
-  std::vector<std::unique_ptr<simdjson::dom::parser>> m_parsers;
+  struct Slot
+  {
+    simdjson::dom::parser parser;
+    std::string text;  // the text parsed, padded
+  };
+  std::vector<std::unique_ptr<Slot>> m_parsers;
   std::size_t m_used = 0;
 };
 

@@ -3,9 +3,11 @@
 #include "dftriage/util/error.hpp"
 #include "dftriage/util/text.hpp"
 #include "json_access.hpp"
+#include "json_errors.hpp"
 #include "normalise.hpp"
 
 #include <deque>
+#include <new>
 
 namespace dftriage::alert {
 
@@ -17,71 +19,17 @@ static_assert(simdjson::SIMDJSON_PADDING <= DocumentReader::k_padding,
               "the document reader must leave simdjson's padding after each document");
 
 constexpr int k_max_container_depth = 4;
-// A file that is not JSON at all (Markdown, CSV) would otherwise give one error per word.
-constexpr std::size_t k_max_syntax_errors = 20;
-
-// Records the first syntax error nlohmann's parser meets, without building a DOM.
-struct ErrorFinder : nlohmann::json_sax<nlohmann::json>
-{
-  std::size_t position = 0;
-  std::string message;
-  bool failed = false;
-
-  bool null() override { return true; }
-  bool boolean(bool) override { return true; }
-  bool number_integer(number_integer_t) override { return true; }
-  bool number_unsigned(number_unsigned_t) override { return true; }
-  bool number_float(number_float_t, const string_t&) override { return true; }
-  bool string(string_t&) override { return true; }
-  bool binary(binary_t&) override { return true; }
-  bool start_object(std::size_t) override { return true; }
-  bool key(string_t&) override { return true; }
-  bool end_object() override { return true; }
-  bool start_array(std::size_t) override { return true; }
-  bool end_array() override { return true; }
-  bool parse_error(std::size_t pos, const std::string&,
-                   const nlohmann::detail::exception& e) override
-  {
-    position = pos;
-    message = e.what();
-    failed = true;
-    return false;
-  }
-};
-
-// Turns nlohmann's "[json.exception.parse_error.101] parse error at line 1, column 9:
-// syntax error while parsing object - unexpected '}'; expected string literal" into
-// "syntax error while parsing object: unexpected '}'; expected string literal".
-// The "last read" excerpt is dropped: it repeats input bytes, which may be hostile.
-std::string describe_parse_error(std::string what)
-{
-  const std::size_t colon = what.find(": ", what.find("parse error"));
-  if (colon != std::string::npos) {
-    what.erase(0, colon + 2);
-  }
-  const std::size_t dash = what.find(" - ");
-  if (dash != std::string::npos) {
-    what.replace(dash, 3, ": ");
-  }
-  const std::size_t last_read = what.find("; last read: '");
-  if (last_read != std::string::npos) {
-    const std::size_t end = what.find("'; ", last_read + 14);
-    what.erase(last_read, end == std::string::npos ? std::string::npos : end + 1 - last_read);
-  }
-  return what;
-}
-
-bool is_word_char(char c)
-{
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.'
-         || c == '+' || c == '-' || c == '_';
-}
 
 bool is_defender_product(std::string_view product)
 {
   return product.empty() || product.find("Security Center") != std::string_view::npos
          || product.find("Defender for Cloud") != std::string_view::npos
          || text::iequals(product, "Azure Defender");
+}
+
+std::string count_of(std::size_t n, const char* one, const char* many)
+{
+  return std::to_string(n) + " " + (n == 1 ? one : many);
 }
 
 } // namespace
@@ -100,10 +48,35 @@ struct AlertReader::Impl
   ReadOptions options;
   simdjson::dom::parser parser;
   NestedParsers nested;
+  std::string rescued;  // a document with its huge numbers quoted, padded
   std::deque<Alert> pending;
+  std::vector<Diagnostic>* out = nullptr;  // where read() puts diagnostics
   std::uint64_t alert_count = 0;
-  std::size_t syntax_errors = 0;
+  bool numbers_as_text = false;  // the current document had huge numbers quoted
+
+  // Problems of this input: shown up to options.max_diagnostics, then only counted.
+  std::size_t shown = 0;
+  std::size_t hidden_syntax = 0;
+  std::size_t hidden_other = 0;
+  bool summarised = false;
+
+  // The streamed table whose rows are being read.
+  std::vector<std::string> columns;
+  std::size_t row_number = 0;
+  std::string row_text;
   std::string item;  // "row N: " while reading the rows of a query result
+
+  void add(Diagnostic d, bool syntax)
+  {
+    if (options.max_diagnostics == 0 || shown < options.max_diagnostics) {
+      ++shown;
+      out->push_back(std::move(d));
+    } else if (syntax) {
+      ++hidden_syntax;
+    } else {
+      ++hidden_other;
+    }
+  }
 
   Diagnostic diagnostic_at(std::uint64_t line, std::uint64_t column, std::string message) const
   {
@@ -115,58 +88,71 @@ struct AlertReader::Impl
     return d;
   }
 
-  Diagnostic diagnostic_for(const Document& doc, std::string message) const
+  void not_alert(const Document& doc, std::string message)
   {
     Diagnostic d;
     d.source = source_name;
     d.document = doc.number;
     d.message = item + message;
-    return d;
+    add(std::move(d), false);
   }
 
-  Diagnostic syntax_error(const Document& doc, std::string_view fallback)
+  void syntax_error(const Document& doc, simdjson::error_code error)
   {
-    if (++syntax_errors == k_max_syntax_errors) {
-      throw InputError(source_name + ": too many syntax errors (" + std::to_string(k_max_syntax_errors)
-                       + "); is this a JSON file?");
-    }
-    ErrorFinder finder;
-    nlohmann::json::sax_parse(doc.text, &finder);
-    if (!finder.failed) {
-      return diagnostic_at(doc.line, doc.column, "invalid JSON: " + std::string(fallback));
-    }
-    // `position` counts the bytes read, the offending one included. A bad bare word
-    // ("tru}", "0x") is reported where the word starts.
-    std::size_t offset = std::min(finder.position > 0 ? finder.position - 1 : 0, doc.text.size());
-    const bool word = finder.message.find("invalid literal") != std::string::npos
-                      || finder.message.find("invalid number") != std::string::npos;
-    while (word && offset > 0 && is_word_char(doc.text[offset - 1])) {
-      --offset;
-    }
-    const auto pos = position_in(doc, offset);
-    return diagnostic_at(pos.line, pos.column, describe_parse_error(finder.message));
+    const auto found = locate_json_error(doc, error, parser.max_depth());
+    add(diagnostic_at(found.position.line, found.position.column, found.message), true);
   }
 
-  void add_alert(Shape shape, object obj, const Document& doc, std::vector<Diagnostic>& diagnostics)
+  // The sum of the problems not shown, once, at the end of the input.
+  void summarise()
+  {
+    const std::size_t hidden = hidden_syntax + hidden_other;
+    if (summarised || hidden == 0) {
+      return;
+    }
+    summarised = true;
+    std::string message = count_of(hidden, "more problem", "more problems") + " not shown (";
+    if (hidden_syntax > 0) {
+      message += count_of(hidden_syntax, "syntax error", "syntax errors");
+      message += hidden_other > 0 ? ", " : "";
+    }
+    if (hidden_other > 0) {
+      message += count_of(hidden_other, "document that is no alert", "documents that are no alert");
+    }
+    message += "; -v shows all)";
+    if (alert_count == 0 && hidden_syntax > 0) {
+      message += "; is this a JSON file?";
+    }
+    Diagnostic d;
+    d.source = source_name;
+    d.message = std::move(message);
+    out->push_back(std::move(d));
+  }
+
+  void add_alert(Shape shape, object obj, const Document& doc)
   {
     if (shape == Shape::sentinel) {
       const std::string product = text_ci(obj, "ProductName");
       if (!is_defender_product(product)) {
-        diagnostics.push_back(diagnostic_for(
-          doc, "not a Defender for Cloud alert (a SecurityAlert row of product "
-                 + text::quote(product) + ")"));
+        not_alert(doc, "not a Defender for Cloud alert (a SecurityAlert row of product "
+                         + text::quote(product) + ")");
         return;
       }
     }
     RawAlert raw;
     if (!read_raw(shape, obj, nested, raw)) {
-      diagnostics.push_back(diagnostic_for(
-        doc, "not a Defender alert (no alertType/AlertType in the " + std::string(to_string(shape))
-               + " shape)"));
+      not_alert(doc, "not a Defender alert (no alertType/AlertType in the "
+                       + std::string(to_string(shape)) + " shape)");
       return;
     }
     Alert alert;
     finish(std::move(raw), alert);
+    if (auto duplicate = describe_duplicate_key(obj)) {
+      alert.warnings.push_back(std::move(*duplicate));
+    }
+    if (numbers_as_text) {
+      alert.warnings.emplace_back("a number too large for a 64-bit value was kept as text");
+    }
     alert.source.file = source_name;
     alert.source.index = ++alert_count;
     alert.source.document = doc.number;
@@ -176,32 +162,32 @@ struct AlertReader::Impl
   }
 
   // Reads alerts from a parsed value: an alert, or a container of alerts.
-  void expand(element e, const Document& doc, int depth, std::vector<Diagnostic>& diagnostics)
+  void expand(element e, const Document& doc, int depth)
   {
     if (depth > k_max_container_depth) {
-      diagnostics.push_back(diagnostic_for(doc, "not a Defender alert (nested too deeply)"));
+      not_alert(doc, "not a Defender alert (nested too deeply)");
       return;
     }
     if (e.is_array()) {
       for (const auto element_value : as_array(e)) {
-        expand(element_value, doc, depth + 1, diagnostics);
+        expand(element_value, doc, depth + 1);
       }
       return;
     }
     if (!e.is_object()) {
-      diagnostics.push_back(diagnostic_for(doc, "not a Defender alert (no alertType/AlertType)"));
+      not_alert(doc, "not a Defender alert (no alertType/AlertType)");
       return;
     }
     const object obj = as_object(e);
     if (const auto shape = options.shape ? options.shape : detect_shape(obj)) {
-      add_alert(*shape, obj, doc, diagnostics);
+      add_alert(*shape, obj, doc);
       return;
     }
     // REST list, Event Hub capture and Resource Graph envelopes nested deeper than
     // the document reader streams; API-spec examples; Log Analytics query results.
     for (const auto key : {"value", "records", "data"}) {
       if (const auto list = get_exact(obj, key); list && list->is_array()) {
-        expand(*list, doc, depth + 1, diagnostics);
+        expand(*list, doc, depth + 1);
         return;
       }
     }
@@ -210,76 +196,105 @@ struct AlertReader::Impl
         const auto response = get_exact(as_object(*responses), status);
         if (response && response->is_object()) {
           if (const auto body = get_exact(as_object(*response), "body")) {
-            expand(*body, doc, depth + 1, diagnostics);
+            expand(*body, doc, depth + 1);
             return;
           }
         }
       }
     }
     if (const auto tables = get_exact(obj, "tables"); tables && tables->is_array()) {
-      expand_tables(as_array(*tables), doc, diagnostics);
+      for (const auto table : as_array(*tables)) {
+        read_table(table, doc);
+      }
       return;
     }
-    diagnostics.push_back(diagnostic_for(doc, "not a Defender alert (no alertType/AlertType)"));
+    not_alert(doc, "not a Defender alert (no alertType/AlertType)");
   }
 
-  // Log Analytics query results: positional rows under named columns.
-  void expand_tables(simdjson::dom::array tables, const Document& doc,
-                     std::vector<Diagnostic>& diagnostics)
+  // A Log Analytics table: positional rows under named columns. Its rows are here, or
+  // follow as Document::Kind::row documents.
+  void read_table(element table, const Document& doc)
   {
-    for (const auto table : tables) {
-      if (!table.is_object()) {
-        continue;
-      }
-      const auto columns = get_exact(as_object(table), "columns");
-      const auto rows = get_exact(as_object(table), "rows");
-      if (!columns || !rows || !columns->is_array() || !rows->is_array()) {
-        continue;
-      }
-      std::vector<std::string> names;
-      for (const auto column : as_array(*columns)) {
-        names.push_back(column.is_object() ? text_ci(as_object(column), "name")
-                                           : std::string());
-      }
-      std::size_t row_number = 0;
+    columns.clear();
+    row_number = 0;
+    if (!table.is_object()) {
+      return;
+    }
+    const auto column_list = get_exact(as_object(table), "columns");
+    if (!column_list || !column_list->is_array()) {
+      return;
+    }
+    for (const auto column : as_array(*column_list)) {
+      columns.push_back(column.is_object() ? text_ci(as_object(column), "name") : std::string());
+    }
+    if (const auto rows = get_exact(as_object(table), "rows"); rows && rows->is_array()) {
       for (const auto row : as_array(*rows)) {
-        ++row_number;
-        if (!row.is_array()) {
-          continue;
-        }
-        nlohmann::json object = nlohmann::json::object();
-        std::size_t i = 0;
-        for (const auto cell : as_array(row)) {
-          if (i < names.size() && !names[i].empty()) {
-            object[names[i]] = to_nlohmann(cell);
-          }
-          ++i;
-        }
-        if (const auto parsed = nested.parse(object.dump())) {
-          item = "row " + std::to_string(row_number) + ": ";
-          expand(*parsed, doc, k_max_container_depth, diagnostics);
-          item.clear();
-        }
+        read_row(row, doc);
       }
     }
   }
 
-  void process(const Document& doc, std::vector<Diagnostic>& diagnostics)
+  void read_row(element row, const Document& doc)
+  {
+    ++row_number;
+    if (!row.is_array()) {
+      return;
+    }
+    // The row as the object it stands for; each row's nested parses start afresh, so
+    // memory does not grow with the number of rows.
+    row_text = "{";
+    std::size_t i = 0;
+    for (const auto cell : as_array(row)) {
+      if (i < columns.size() && !columns[i].empty()) {
+        row_text += row_text.size() > 1 ? "," : "";
+        row_text += nlohmann::json(columns[i]).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+        row_text += ':';
+        row_text += simdjson::minify(cell);
+      }
+      ++i;
+    }
+    row_text += '}';
+    nested.reset();
+    if (const auto parsed = nested.parse(row_text)) {
+      item = "row " + std::to_string(row_number) + ": ";
+      expand(*parsed, doc, k_max_container_depth);
+      item.clear();
+    }
+  }
+
+  void process(const Document& doc)
   {
     nested.reset();
-    element root;
+    numbers_as_text = false;
     if (doc.truncated) {
-      diagnostics.push_back(syntax_error(doc, "unexpected end of input"));
+      syntax_error(doc, simdjson::INCOMPLETE_ARRAY_OR_OBJECT);
       return;
     }
-    const auto error = parser.parse(doc.text.data(), doc.text.size(), false).get(root);
+    element root;
+    auto error = parser.parse(doc.text.data(), doc.text.size(), false).get(root);
+    if ((error == simdjson::NUMBER_ERROR
+         || error == simdjson::NUMBER_OUT_OF_RANGE)
+        && quote_huge_numbers(doc.text, rescued)) {
+      error = parser.parse(rescued.data(), rescued.size() - DocumentReader::k_padding, false).get(root);
+      numbers_as_text = error == simdjson::SUCCESS;
+    }
     if (error != simdjson::SUCCESS) {
-      diagnostics.push_back(syntax_error(doc, simdjson::error_message(error)));
+      syntax_error(doc, error);
       // After a bad bare word, the rest of its line is more of the same.
       reader.skip_line();
       return;
     }
-    expand(root, doc, 0, diagnostics);
+    switch (doc.kind) {
+    case Document::Kind::value:
+      expand(root, doc, 0);
+      break;
+    case Document::Kind::table:
+      read_table(root, doc);
+      break;
+    case Document::Kind::row:
+      read_row(root, doc);
+      break;
+    }
   }
 };
 
@@ -290,29 +305,42 @@ AlertReader::AlertReader(ByteSource& source, std::string source_name, ReadOption
 
 AlertReader::~AlertReader() = default;
 
-bool AlertReader::next(Alert& out, std::vector<Diagnostic>& diagnostics)
+ReadEvent AlertReader::read(Alert& out, std::vector<Diagnostic>& diagnostics)
 {
   auto& impl = *m_impl;
+  impl.out = &diagnostics;
+  const std::size_t before = diagnostics.size();
   while (impl.pending.empty()) {
+    if (diagnostics.size() > before) {
+      return ReadEvent::diagnostics;
+    }
     Document doc;
     bool more = false;
     try {
       more = impl.reader.next(doc);
     } catch (const InputError& e) {
       throw InputError(impl.source_name + ": " + e.what());
+    } catch (const std::bad_alloc&) {
+      throw InputError(impl.source_name + ": not enough memory to read on");
     }
     DocumentReader::Problem problem;
     if (impl.reader.take_problem(problem)) {
-      diagnostics.push_back(impl.diagnostic_at(problem.line, problem.column, problem.message));
+      impl.add(impl.diagnostic_at(problem.line, problem.column, problem.message), true);
     }
     if (!more) {
-      return false;
+      impl.summarise();
+      return diagnostics.size() > before ? ReadEvent::diagnostics : ReadEvent::end;
     }
-    impl.process(doc, diagnostics);
+    try {
+      impl.process(doc);
+    } catch (const std::bad_alloc&) {
+      impl.pending.clear();
+      impl.add(impl.diagnostic_at(doc.line, doc.column, "not enough memory to read this document"), true);
+    }
   }
   out = std::move(impl.pending.front());
   impl.pending.pop_front();
-  return true;
+  return ReadEvent::alert;
 }
 
 ParseResult parse_alerts(std::string_view text, std::string_view source_name, ReadOptions options)
@@ -322,8 +350,14 @@ ParseResult parse_alerts(std::string_view text, std::string_view source_name, Re
   AlertReader reader(*source, std::string(source_name), options);
   try {
     Alert alert;
-    while (reader.next(alert, result.diagnostics)) {
-      result.alerts.push_back(std::move(alert));
+    for (;;) {
+      const auto event = reader.read(alert, result.diagnostics);
+      if (event == ReadEvent::end) {
+        break;
+      }
+      if (event == ReadEvent::alert) {
+        result.alerts.push_back(std::move(alert));
+      }
     }
   } catch (const InputError& e) {
     Diagnostic d;

@@ -78,17 +78,26 @@ std::size_t for_each_alert(const std::vector<std::string>& files, const alert::R
     struct stat info = {};
     const bool live = ::fstat(fd, &info) == 0 && !S_ISREG(info.st_mode);
     auto source = make_fd_source(fd, path);
-    alert::AlertReader reader(*source, path, options);
+    alert::ReadOptions file_options = options;
+    if (spdlog::should_log(spdlog::level::debug)) {
+      file_options.max_diagnostics = 0;  // -v: every problem, not the first 20
+    }
+    alert::AlertReader reader(*source, path, file_options);
     alert::Alert alert;
     try {
-      while (reader.next(alert, diagnostics)) {
+      for (;;) {
+        const auto event = reader.read(alert, diagnostics);
         print_diagnostics(diagnostics, errors);
         if (signals::interrupted()) {
           throw Interrupted();
         }
-        on_alert(alert, live);
+        if (event == alert::ReadEvent::end) {
+          break;
+        }
+        if (event == alert::ReadEvent::alert) {
+          on_alert(alert, live);
+        }
       }
-      print_diagnostics(diagnostics, errors);
     } catch (const InputError& e) {
       print_diagnostics(diagnostics, errors);
       std::fprintf(stderr, "%s\n", terminal::sanitize(e.what()).c_str());

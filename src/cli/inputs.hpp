@@ -15,7 +15,8 @@ namespace dftriage::cli {
 alert::ReadOptions read_options_for(const std::string& format);
 
 // Reads every alert of `files` ("-" is stdin) in order and calls `on_alert` for each;
-// diagnostics are printed to stderr as they come. `on_alert` returning false stops.
+// diagnostics are printed to stderr as they come (the first 20 of each file, then a
+// count; all of them with -v).
 // Returns the number of problems (unreadable files, rejected documents). Throws
 // Interrupted on Ctrl-C.
 std::size_t for_each_alert(const std::vector<std::string>& files, const alert::ReadOptions& options,

@@ -1,12 +1,9 @@
 #include "dftriage/util/document_reader.hpp"
 
 #include "dftriage/util/error.hpp"
-#include "dftriage/util/signals.hpp"
 
-#include <cerrno>
+#include <algorithm>
 #include <cstring>
-#include <poll.h>
-#include <unistd.h>
 
 namespace dftriage {
 
@@ -14,70 +11,6 @@ namespace {
 
 constexpr std::size_t k_initial_buffer = 1u << 20;
 constexpr std::size_t k_max_tracked_key = 16;
-
-class FdSource : public ByteSource
-{
-public:
-  FdSource(int fd, std::string name) : m_fd(fd), m_name(std::move(name)) {}
-
-  std::size_t read(char* buffer, std::size_t size) override
-  {
-    for (;;) {
-      wait_readable();
-      const ssize_t n = ::read(m_fd, buffer, size);
-      if (n >= 0) {
-        return static_cast<std::size_t>(n);
-      }
-      if (errno == EINTR && signals::interrupted()) {
-        throw Interrupted();
-      }
-      if (errno != EINTR) {
-        throw InputError(m_name + ": read failed: " + std::strerror(errno));
-      }
-    }
-  }
-
-private:
-  // Waits for input or an interrupt, whichever comes first, so that Ctrl-C stops a
-  // read from a quiet pipe even when the signal lands just before the read.
-  void wait_readable() const
-  {
-    const int wake = signals::interrupt_fd();
-    if (wake < 0) {
-      return;
-    }
-    pollfd fds[2] = {{m_fd, POLLIN, 0}, {wake, POLLIN, 0}};
-    while (::poll(fds, 2, -1) < 0 && errno == EINTR) {
-      if (signals::interrupted()) {
-        break;
-      }
-    }
-    if (signals::interrupted()) {
-      throw Interrupted();
-    }
-  }
-
-  int m_fd;
-  std::string m_name;
-};
-
-class StringSource : public ByteSource
-{
-public:
-  explicit StringSource(std::string text) : m_text(std::move(text)) {}
-
-  std::size_t read(char* buffer, std::size_t size) override
-  {
-    const std::size_t n = std::min(size, m_text.size() - m_offset);
-    std::memcpy(buffer, m_text.data() + m_offset, n);
-    m_offset += n;
-    return n;
-  }
-
-private:
-  std::string m_text;
-  std::size_t m_offset = 0;
-};
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
@@ -93,16 +26,6 @@ bool is_envelope_key(const std::string& key)
 }
 
 } // namespace
-
-std::unique_ptr<ByteSource> make_fd_source(int fd, std::string name)
-{
-  return std::make_unique<FdSource>(fd, std::move(name));
-}
-
-std::unique_ptr<ByteSource> make_string_source(std::string text)
-{
-  return std::make_unique<StringSource>(std::move(text));
-}
 
 DocumentReader::DocumentReader(ByteSource& source, std::size_t max_document)
   : m_source(source),
@@ -123,7 +46,7 @@ bool DocumentReader::take_problem(Problem& out)
 
 void DocumentReader::skip_line()
 {
-  if (m_phase == Phase::top && m_base_depth == 0 && m_pos > 0 && m_buffer[m_pos - 1] != '\n') {
+  if (m_phase == Phase::top && m_containers.empty() && m_pos > 0 && m_buffer[m_pos - 1] != '\n') {
     m_skip_line = true;
   }
 }
@@ -142,13 +65,21 @@ void DocumentReader::report(std::size_t pos, std::string message)
   }
 }
 
-void DocumentReader::recover_at_next_line()
+void DocumentReader::abandon_containers()
 {
   m_phase = Phase::top;
+  m_containers.clear();
   m_stack.clear();
   m_in_string = false;
   m_escape = false;
   m_scalar = false;
+  m_skipping = false;
+  m_checkpoint = k_none;
+}
+
+void DocumentReader::recover_at_next_line()
+{
+  abandon_containers();
   m_skip_line = true;
 }
 
@@ -166,11 +97,19 @@ bool DocumentReader::fill()
     m_pos -= keep;
     if (keeping_value) {
       m_start = 0;
+      m_key_start -= std::min(m_key_start, keep);
+      if (m_checkpoint != k_none) {
+        m_checkpoint -= keep;
+      }
     }
   }
   const std::size_t capacity = m_buffer.size() - k_padding;
   if (m_filled == capacity) {
     if (capacity >= m_max_document) {
+      if (keeping_value && m_checkpoint != k_none && next_line_starts_value()) {
+        m_backtrack = true;  // a broken first line, not a huge document
+        return true;
+      }
       throw InputError("document at line " + std::to_string(m_start_line) + " column "
                        + std::to_string(m_start_column) + " is larger than "
                        + std::to_string(m_max_document >> 20) + " MiB");
@@ -193,7 +132,7 @@ void DocumentReader::newline_at(std::size_t pos)
   m_line_start = m_buffer_offset + pos + 1;
 }
 
-void DocumentReader::begin_value()
+void DocumentReader::begin_value(Track track)
 {
   m_start = m_pos;
   m_start_line = m_line;
@@ -203,34 +142,127 @@ void DocumentReader::begin_value()
   m_escape = false;
   m_scalar = false;
   m_skipping = false;
+  m_track = track;
   m_key_next = false;
   m_capturing_key = false;
-  m_awaiting_envelope_array = false;
+  m_awaiting_container = false;
+  m_seen_columns = false;
+  m_checkpoint = k_none;
   m_phase = Phase::in_value;
+}
+
+void DocumentReader::open_container(Container kind)
+{
+  if (m_containers.empty()) {
+    m_container_line = m_start_line;  // of the top-level '[' or envelope object
+  }
+  m_containers.push_back(kind);
+  m_phase = Phase::between_elements;
+  m_need_comma = false;
+  m_line_fresh = false;
+  m_stack.clear();
+  m_checkpoint = k_none;
+  ++m_pos;
+}
+
+// After a streamed array's ']': a top-level array is done; an envelope's or a table's
+// rows leave the rest of the object around them to skip.
+void DocumentReader::close_container()
+{
+  const Container closed = m_containers.back();
+  m_containers.pop_back();
+  ++m_pos;
+  if (closed == Container::array) {
+    m_phase = Phase::top;
+    detect_ndjson_after_container();
+    return;
+  }
+  m_phase = Phase::after_container;
+  m_stack = "{";
+  m_in_string = false;
+  m_escape = false;
+  m_scalar = false;
+  m_skipping = true;
+  m_track = Track::none;
+}
+
+void DocumentReader::detect_ndjson_after_container()
+{
+  if (m_ndjson < 0) {
+    m_ndjson = m_container_line == m_line ? 2 : 0;
+  }
+}
+
+// A problem between the elements of a streamed array. When the offending '{' or '['
+// is the first thing on its line, it is read as the next top-level value (the array
+// was a broken NDJSON line); otherwise the rest of the line goes.
+void DocumentReader::element_problem(std::string message, bool may_start_value)
+{
+  report(m_pos, std::move(message));
+  if (may_start_value && m_line_fresh) {
+    abandon_containers();
+    return;
+  }
+  recover_at_next_line();
 }
 
 bool DocumentReader::emit(Document& doc, std::size_t end, bool truncated)
 {
-  const bool was_element = m_base_depth > 0;
-  if (!was_element && m_ndjson < 0) {
+  const bool element = !m_containers.empty();
+  if (!element && m_ndjson < 0 && !truncated) {
     // NDJSON when the first document is a single line; confirmed by its line end.
-    m_ndjson = (m_start_line == m_line && !truncated) ? 2 : 0;
+    m_ndjson = m_start_line == m_line ? 2 : 0;
   }
   doc.text = std::string_view(m_buffer.data() + m_start, end - m_start);
   doc.line = m_start_line;
   doc.column = m_start_column;
   doc.number = ++m_count;
   doc.truncated = truncated;
-  m_phase = was_element ? Phase::between_elements : Phase::top;
-  m_need_comma = was_element;
+  doc.kind = Document::Kind::value;
+  if (element && m_containers.back() == Container::tables) {
+    doc.kind = Document::Kind::table;
+  } else if (element && m_containers.back() == Container::rows) {
+    doc.kind = Document::Kind::row;
+  }
+  m_phase = element ? Phase::between_elements : Phase::top;
+  m_need_comma = element;
+  m_line_fresh = false;
+  m_checkpoint = k_none;
+  return true;
+}
+
+// A table whose "columns" came before its "rows": its members up to "rows", closed, as
+// one document; the rows follow one by one.
+bool DocumentReader::emit_table_header(Document& doc)
+{
+  std::size_t end = m_key_start;
+  while (end > m_start && (is_space(m_buffer[end - 1]) || m_buffer[end - 1] == ',')) {
+    --end;
+  }
+  m_header.assign(m_buffer.data() + m_start, m_buffer.data() + end);
+  m_header.push_back('}');
+  const std::size_t size = m_header.size();
+  m_header.resize(size + k_padding, '\0');
+  doc.text = std::string_view(m_header.data(), size);
+  doc.line = m_start_line;
+  doc.column = m_start_column;
+  doc.number = m_count + 1;  // the number its first row gets: a header is no document
+  doc.truncated = false;
+  doc.kind = Document::Kind::table;
   return true;
 }
 
 bool DocumentReader::next(Document& doc)
 {
   for (;;) {
-    if (m_pos >= m_filled && !fill()) {
-      return finish(doc);
+    if (m_pos >= m_filled) {
+      if (!fill()) {
+        return finish(doc);
+      }
+      if (m_backtrack) {
+        m_backtrack = false;
+        return backtrack(doc);
+      }
     }
     const char c = m_buffer[m_pos];
     if (m_skip_line) {
@@ -243,15 +275,13 @@ bool DocumentReader::next(Document& doc)
     }
     switch (m_phase) {
     case Phase::top:
-      if (step_top(c)) {
-        continue;
-      }
-      break;
+      step_top(c);
+      continue;
     case Phase::between_elements:
       step_between(c);
       continue;
     case Phase::in_value:
-    case Phase::after_envelope:
+    case Phase::after_container:
       if (scan_value(doc)) {
         return true;
       }
@@ -269,23 +299,23 @@ bool DocumentReader::finish(Document& doc)
       break;
     }
     if (m_pos > m_start) {
+      if (!m_scalar && m_checkpoint != k_none && next_line_starts_value()) {
+        return backtrack(doc);
+      }
       // A scalar ends at the end of input; anything else is cut short.
-      const bool truncated = !m_scalar;
-      emit(doc, m_pos, truncated);
-      m_phase = Phase::top;
-      m_base_depth = 0;
+      emit(doc, m_pos, !m_scalar);
+      abandon_containers();
       return true;
     }
     break;
   case Phase::between_elements:
-  case Phase::after_envelope:
+  case Phase::after_container:
     report(m_pos, "unexpected end of input: the top-level array is not closed");
     break;
   case Phase::top:
     break;
   }
-  m_phase = Phase::top;
-  m_base_depth = 0;
+  abandon_containers();
   return false;
 }
 
@@ -315,14 +345,11 @@ bool DocumentReader::step_top(char c)
       return true;
     }
   }
-  m_base_depth = 0;
+  m_containers.clear();
   if (c == '[') {
     m_start_line = m_line;
     m_start_column = column_at(m_pos);
-    m_phase = Phase::between_elements;
-    m_base_depth = 1;
-    m_need_comma = false;
-    ++m_pos;
+    open_container(Container::array);
     return true;
   }
   if (c == ']' || c == '}' || c == ',' || c == ':') {
@@ -330,14 +357,19 @@ bool DocumentReader::step_top(char c)
     recover_at_next_line();
     return true;
   }
-  begin_value();
-  m_track_envelope = (c == '{');
+  begin_value(c == '{' ? Track::envelope : Track::none);
   return true;
 }
 
 void DocumentReader::step_between(char c)
 {
   if (c == '\n') {
+    if (m_ndjson == 1) {
+      report(m_pos, "unexpected end of line: the array is not closed");
+      abandon_containers();
+    } else {
+      m_line_fresh = true;
+    }
     newline_at(m_pos);
     ++m_pos;
     return;
@@ -348,46 +380,88 @@ void DocumentReader::step_between(char c)
   }
   if (c == ',') {
     if (!m_need_comma) {
-      report(m_pos, "unexpected ',' in array: expected a value");
-      recover_at_next_line();
+      element_problem("unexpected ',' in array: expected a value", false);
       return;
     }
     m_need_comma = false;
+    m_line_fresh = false;
     ++m_pos;
     return;
   }
   if (c == ']' || c == '}') {
     if (c != ']') {
-      report(m_pos, "unexpected '}': expected a value, ',' or ']' in array");
-      recover_at_next_line();
+      element_problem("unexpected '}': expected a value, ',' or ']' in array", false);
       return;
     }
-    ++m_pos;
-    if (m_base_depth == 1) {
-      m_phase = Phase::top;
-      m_base_depth = 0;
-      return;
-    }
-    // End of the enveloped array: skip the rest of the top-level object.
-    m_phase = Phase::after_envelope;
-    m_stack = "{";
-    m_in_string = false;
-    m_escape = false;
-    m_scalar = false;
-    m_skipping = true;
-    m_track_envelope = false;
-    m_base_depth = 0;
+    close_container();
     return;
   }
   if (m_need_comma) {
-    report(m_pos, std::string("unexpected '") + c + "' in array: expected ',' or ']'");
-    recover_at_next_line();
+    element_problem(std::string("unexpected '") + c + "' in array: expected ',' or ']'",
+                    c == '{' || c == '[');
     return;
   }
-  const std::size_t depth = m_base_depth;
-  begin_value();
-  m_base_depth = depth;
-  m_track_envelope = false;
+  begin_value(m_containers.back() == Container::tables ? Track::table : Track::none);
+}
+
+bool DocumentReader::next_line_starts_value() const
+{
+  std::size_t i = m_checkpoint + 1;
+  while (i < m_filled && (m_buffer[i] == '\r' || m_buffer[i] == '\n')) {
+    ++i;
+  }
+  return i < m_filled && (m_buffer[i] == '{' || m_buffer[i] == '[');
+}
+
+// The value's first line was a broken record of its own: emit it, cut short, and read
+// on from the line after it.
+bool DocumentReader::backtrack(Document& doc)
+{
+  const std::size_t end = m_checkpoint;
+  m_containers.clear();
+  emit(doc, end, true);
+  abandon_containers();
+  m_pos = end + 1;
+  m_line = m_checkpoint_line + 1;
+  m_line_start = m_buffer_offset + m_pos;
+  return true;
+}
+
+// A line end inside a value (or inside the rest of an envelope being skipped).
+// Returns true when that produced a document.
+bool DocumentReader::on_line_end(Document& doc)
+{
+  if (m_ndjson == 1) {
+    return end_ndjson_line(doc);
+  }
+  if (m_checkpoint == k_none && m_ndjson < 0 && !m_skipping && m_start_line == m_line
+      && (m_containers.empty() || m_container_line == m_line)) {
+    m_checkpoint = m_pos;
+    m_checkpoint_line = m_line;
+    if (m_in_string) {
+      // No JSON string holds a raw line break: this line is broken, whatever follows.
+      return backtrack(doc);
+    }
+  }
+  m_escape = false;
+  newline_at(m_pos);
+  ++m_pos;
+  return false;
+}
+
+// NDJSON: a record, and any array or envelope it opened, ends at its line end.
+bool DocumentReader::end_ndjson_line(Document& doc)
+{
+  bool emitted = false;
+  if (m_skipping) {
+    report(m_pos, "unexpected end of line: the object is not closed");
+  } else {
+    emitted = emit(doc, m_pos, true);
+  }
+  abandon_containers();
+  newline_at(m_pos);
+  ++m_pos;
+  return emitted;
 }
 
 bool DocumentReader::scan_value(Document& doc)
@@ -411,6 +485,15 @@ bool DocumentReader::scan_value(Document& doc)
       ++m_pos;
       continue;
     }
+    if (c == '\n') {
+      if (on_line_end(doc)) {
+        return true;
+      }
+      if (m_phase != Phase::in_value && m_phase != Phase::after_container) {
+        return false;
+      }
+      continue;
+    }
     if (m_in_string) {
       if (m_escape) {
         m_escape = false;
@@ -423,11 +506,6 @@ bool DocumentReader::scan_value(Document& doc)
           return emit(doc, m_pos, false);
         }
         continue;
-      } else if (c == '\n') {
-        if (cut_line(doc)) {
-          return true;
-        }
-        newline_at(m_pos);
       } else if (m_capturing_key && m_key.size() <= k_max_tracked_key) {
         m_key.push_back(c);
       }
@@ -437,80 +515,50 @@ bool DocumentReader::scan_value(Document& doc)
     switch (c) {
     case '"':
       m_in_string = true;
-      m_awaiting_envelope_array = false;
-      m_capturing_key = m_track_envelope && m_stack.size() == 1 && m_key_next;
+      m_awaiting_container = false;
+      m_capturing_key = m_track != Track::none && m_stack.size() == 1 && m_key_next;
       if (m_capturing_key) {
         m_key.clear();
+        m_key_start = m_pos;
       }
       break;
     case '{':
     case '[':
-      if (m_awaiting_envelope_array) {
-        m_awaiting_envelope_array = false;
-        if (c == '[' && m_stack.size() == 1 && is_envelope_key(m_key)) {
-          // A REST list, an Event Hub capture or a Resource Graph response: stream
-          // the array's elements; what came before them is envelope.
-          ++m_pos;
-          m_phase = Phase::between_elements;
-          m_base_depth = 2;
-          m_need_comma = false;
-          m_stack.clear();
-          return false;
+      if (m_awaiting_container) {
+        bool emitted = false;
+        if (open_keyed_container(doc, c, emitted)) {
+          return emitted;
         }
       }
       m_stack.push_back(c);
-      if (m_track_envelope && m_stack.size() == 1) {
+      if (m_track != Track::none && m_stack.size() == 1) {
         m_key_next = true;
       }
       break;
     case '}':
-    case ']': {
-      const char open = c == '}' ? '{' : '[';
-      if (m_stack.empty() || m_stack.back() != open) {
-        report(m_pos, std::string("unexpected '") + c + "'"
-                        + (m_stack.empty() ? std::string()
-                                           : std::string(": expected '")
-                                               + (m_stack.back() == '{' ? '}' : ']') + "'"));
-        recover_at_next_line();
-        return false;
-      }
-      m_stack.pop_back();
-      m_awaiting_envelope_array = false;
-      if (m_stack.empty()) {
-        ++m_pos;
-        if (m_skipping) {
-          m_skipping = false;
-          m_phase = Phase::top;
-          return false;
-        }
-        return emit(doc, m_pos, false);
-      }
-      break;
-    }
+    case ']':
+      return close_bracket(doc, c);
     case ',':
-      if (m_track_envelope && m_stack.size() == 1) {
+      if (m_track != Track::none && m_stack.size() == 1) {
         m_key_next = true;
-        m_awaiting_envelope_array = false;
+        m_awaiting_container = false;
       }
       break;
     case ':':
-      if (m_track_envelope && m_stack.size() == 1) {
+      if (m_track != Track::none && m_stack.size() == 1) {
         m_key_next = false;
-        m_awaiting_envelope_array = is_envelope_key(m_key);
+        m_awaiting_container = true;
+        if (m_track == Track::table && m_key == "columns") {
+          m_seen_columns = true;
+        }
       }
-      break;
-    case '\n':
-      if (cut_line(doc)) {
-        return true;
-      }
-      newline_at(m_pos);
       break;
     case ' ':
     case '\t':
     case '\r':
       break;
     default:
-      m_awaiting_envelope_array = false;
+      m_awaiting_container = false;
       break;
     }
     ++m_pos;
@@ -518,19 +566,63 @@ bool DocumentReader::scan_value(Document& doc)
   return false;
 }
 
-bool DocumentReader::cut_line(Document& doc)
+// A '{' or '[' right after a watched key: the array of an envelope or of a table's rows
+// is streamed. Returns true when it was; `emitted` says whether `doc` got a document.
+bool DocumentReader::open_keyed_container(Document& doc, char c, bool& emitted)
 {
-  if (m_ndjson != 1 || m_skipping || m_base_depth > 0) {
+  m_awaiting_container = false;
+  if (c != '[' || m_stack.size() != 1) {
     return false;
   }
-  // NDJSON: a record ends at its line end, closed or not.
-  emit(doc, m_pos, true);
-  newline_at(m_pos);
+  if (m_track == Track::envelope && (is_envelope_key(m_key) || m_key == "tables")) {
+    // A REST list, an Event Hub capture, a Resource Graph response or a Log Analytics
+    // result: stream the array's elements; what came before them is envelope.
+    open_container(m_key == "tables" ? Container::tables : Container::envelope);
+    return true;
+  }
+  if (m_track == Track::table && m_key == "rows" && m_seen_columns) {
+    emitted = emit_table_header(doc);
+    open_container(Container::rows);
+    return true;
+  }
+  return false;
+}
+
+// A '}' or ']' in a value. Returns true when it closed the value as a document.
+bool DocumentReader::close_bracket(Document& doc, char c)
+{
+  const char open = c == '}' ? '{' : '[';
+  if (m_stack.empty() || m_stack.back() != open) {
+    if (m_checkpoint != k_none && next_line_starts_value()) {
+      return backtrack(doc);
+    }
+    report(m_pos, std::string("unexpected '") + c + "'"
+                    + (m_stack.empty() ? std::string()
+                                       : std::string(": expected '")
+                                           + (m_stack.back() == '{' ? '}' : ']') + "'"));
+    recover_at_next_line();
+    return false;
+  }
+  m_stack.pop_back();
+  m_awaiting_container = false;
   ++m_pos;
-  m_in_string = false;
-  m_escape = false;
-  m_stack.clear();
-  return true;
+  if (!m_stack.empty()) {
+    return false;
+  }
+  if (!m_skipping) {
+    return emit(doc, m_pos, false);
+  }
+  // The end of the object around a streamed array.
+  m_skipping = false;
+  if (m_containers.empty()) {
+    m_phase = Phase::top;
+    detect_ndjson_after_container();
+  } else {
+    m_phase = Phase::between_elements;
+    m_need_comma = true;
+    m_line_fresh = false;
+  }
+  return false;
 }
 
 TextPosition position_in(const Document& doc, std::size_t offset)

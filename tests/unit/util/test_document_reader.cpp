@@ -16,6 +16,7 @@ struct Cut
   std::uint64_t line;
   std::uint64_t column;
   bool truncated;
+  Document::Kind kind;
 };
 
 struct Result
@@ -60,7 +61,7 @@ Result cut(const std::string& input, std::size_t chunk = 1 << 20,
     if (!more) {
       break;
     }
-    result.docs.push_back(Cut{std::string(doc.text), doc.line, doc.column, doc.truncated});
+    result.docs.push_back(Cut{std::string(doc.text), doc.line, doc.column, doc.truncated, doc.kind});
   }
   return result;
 }
@@ -218,4 +219,112 @@ TEST_CASE("position_in translates an offset inside a document")
   const auto pos = dftriage::position_in(doc, 7);  // the 1
   CHECK(pos.line == 3);
   CHECK(pos.column == 2);
+}
+
+TEST_CASE("a broken first NDJSON line does not swallow the lines after it")
+{
+  const std::string line = R"({"AlertType":"KV_TORAccess","SystemAlertId":"a\"1","Entities":[{"Address":"1.2.3.4","Type":"ip"}],)"
+                           R"("ExtendedProperties":{"k":[1,2,{"x":null}]},"Severity":"High","n":-1.5e3,"t":true})";
+  const std::string good = "{\"AlertType\":\"KV_x\",\"n\":[1,{\"s\":\"}]\"}]}";
+  const std::string rest = good + "\n" + good + "\r\n\n" + good + "\n";
+  for (std::size_t cut_at = 1; cut_at < line.size(); ++cut_at) {
+    for (const std::size_t chunk : {std::size_t{1} << 20, std::size_t{7}}) {
+      const auto r = cut(line.substr(0, cut_at) + "\n" + rest, chunk);
+      INFO("cut at " << cut_at << ": " << line.substr(0, cut_at) << " (chunk " << chunk << ")");
+      REQUIRE(r.docs.size() == 4);
+      CHECK(r.docs[0].text == line.substr(0, cut_at));
+      CHECK(r.docs[0].truncated);
+      CHECK(r.problems.empty());
+      for (std::size_t i = 1; i < 4; ++i) {
+        CHECK(r.docs[i].text == good);
+        CHECK_FALSE(r.docs[i].truncated);
+      }
+      CHECK(r.docs[1].line == 2);
+      CHECK(r.docs[3].line == 5);
+    }
+  }
+}
+
+TEST_CASE("a broken NDJSON line that opens an array or envelope swallows nothing")
+{
+  const std::string good = "{\"c\":3}";
+  const std::string after = good + "\n" + "{\"d\":4}\n" + "{\"e\":5}\n";
+  auto tail_is_good = [](const Result& r) {
+    REQUIRE(r.docs.size() >= 3);
+    const std::size_t n = r.docs.size();
+    CHECK(r.docs[n - 3].text == "{\"c\":3}");
+    CHECK(r.docs[n - 2].text == "{\"d\":4}");
+    CHECK(r.docs[n - 1].text == "{\"e\":5}");
+  };
+  for (const bool first : {true, false}) {
+    const std::string before = first ? "" : "{\"a\":0}\n";
+    const std::size_t skip = first ? 0 : 1;
+    SECTION(std::string("an array cut inside an element, ") + (first ? "first line" : "second line"))
+    {
+      const auto r = cut(before + "[{\"a\":1},{\"b\":\n" + after);
+      tail_is_good(r);
+      CHECK(r.docs.size() == skip + 5);
+      CHECK(r.docs[skip + 1].text == "{\"b\":");
+      CHECK(r.docs[skip + 1].truncated);
+    }
+    SECTION(std::string("an array cut after a comma, ") + (first ? "first line" : "second line"))
+    {
+      const auto r = cut(before + "[1,\n" + after);
+      tail_is_good(r);
+      CHECK(r.docs.size() == skip + 4);
+      CHECK(r.problems.size() == 1);
+    }
+    SECTION(std::string("an envelope cut after a comma, ") + (first ? "first line" : "second line"))
+    {
+      const auto r = cut(before + "{\"value\":[{\"a\":1},\n" + after);
+      tail_is_good(r);
+      CHECK(r.docs.size() == skip + 4);
+      CHECK(r.problems.size() == 1);
+    }
+  }
+  SECTION("in NDJSON the line end says where the array ended")
+  {
+    const auto r = cut("{\"a\":0}\n[1,\n" + after);
+    CHECK(r.problems == std::vector<std::string>{"2:4: unexpected end of line: the array is not closed"});
+  }
+}
+
+TEST_CASE("pretty-printed documents are not mistaken for broken NDJSON lines")
+{
+  SECTION("a document whose first line holds members")
+  {
+    const auto r = cut("{\"a\": 1,\n  \"b\": [1,\n    2]}\n{\"c\": {\n  \"d\": 1}}\n");
+    CHECK(texts(r) == std::vector<std::string>{"{\"a\": 1,\n  \"b\": [1,\n    2]}", "{\"c\": {\n  \"d\": 1}}"});
+  }
+  SECTION("an array with one element per line")
+  {
+    const auto r = cut("[{\"a\":1},\n{\"b\":2},\n{\"c\":\n3}]\n");
+    CHECK(texts(r) == std::vector<std::string>{"{\"a\":1}", "{\"b\":2}", "{\"c\":\n3}"});
+    CHECK(r.problems.empty());
+  }
+  SECTION("a broken pretty-printed document is reported where it breaks")
+  {
+    const auto r = cut("{\n  \"a\": [1,\n  \"b\": 2\n}\n{\"c\":1}");
+    CHECK(r.problems == std::vector<std::string>{"4:1: unexpected '}': expected ']'"});
+    CHECK(texts(r) == std::vector<std::string>{"{\"c\":1}"});
+  }
+}
+
+TEST_CASE("document reader streams the rows of Log Analytics tables")
+{
+  const auto r = cut(R"({"tables":[{"name":"A","columns":[{"name":"x"}],"rows":[["1"],["2"]],"more":{}},)"
+                     "\n"
+                     R"({"name":"B","rows":[["3"]],"columns":[{"name":"y"}]}]})");
+  REQUIRE(r.docs.size() == 4);
+  CHECK(r.problems.empty());
+  CHECK(r.docs[0].text == R"({"name":"A","columns":[{"name":"x"}]})");
+  CHECK(r.docs[1].text == R"(["1"])");
+  CHECK(r.docs[2].text == R"(["2"])");
+  CHECK(r.docs[3].text == R"({"name":"B","rows":[["3"]],"columns":[{"name":"y"}]})");
+  CHECK(r.docs[0].kind == Document::Kind::table);
+  CHECK(r.docs[1].kind == Document::Kind::row);
+  CHECK(r.docs[2].kind == Document::Kind::row);
+  CHECK(r.docs[3].kind == Document::Kind::table);
+  CHECK(r.docs[1].line == 1);
+  CHECK(r.docs[3].line == 2);
 }
