@@ -82,7 +82,7 @@ struct ArgsBuilder
     }
     for (const auto& [key, value] : values.items()) {
       const bool known = std::any_of(spec.params.begin(), spec.params.end(),
-                                     [&](const ParamSpec& p) { return p.name == key; });
+                                     [&name = key](const ParamSpec& p) { return p.name == name; });
       if (!known) {
         throw ActionError("unknown parameter " + text::quote(key) + " of " + spec.name);
       }
