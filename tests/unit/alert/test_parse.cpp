@@ -360,3 +360,141 @@ TEST_CASE("an export without the alert's ARM ID gets one from subscription, loca
                                          "e.json"));
   CHECK(a.alert_resource_id == "/subscriptions/s1/resourceGroups/rg-alerts/providers/Microsoft.Security/locations/westeurope/alerts/abc");
 }
+
+TEST_CASE("a broken first NDJSON line costs one error and no alert")
+{
+  const std::string good = R"({"AlertType":"KV_UserAnomaly","SystemAlertId":"ok","Severity":"Low","Entities":[{"Address":"1.2.3.4","Type":"ip"}]})";
+  const std::string first = R"({"AlertType":"KV_TORAccess","SystemAlertId":"x1","Severity":"High","n":[1,2.5,{"a":null}],"t":true})";
+  for (std::size_t cut_at = 1; cut_at < first.size(); ++cut_at) {
+    const auto r = parse_alerts(first.substr(0, cut_at) + "\n" + good + "\n" + good + "\n" + good + "\n", "cut.ndjson");
+    INFO(first.substr(0, cut_at) << "\n" << Catch::Detail::stringify(messages(r)));
+    CHECK(r.alerts.size() == 3);
+    REQUIRE(r.diagnostics.size() == 1);
+    CHECK(r.diagnostics[0].line == 1);
+  }
+  SECTION("the same line second loses nothing either")
+  {
+    const auto r = parse_alerts(good + "\n" + first.substr(0, 30) + "\n" + good + "\n", "cut.ndjson");
+    CHECK(r.alerts.size() == 2);
+    CHECK(messages(r) == std::vector<std::string>{"cut.ndjson:2:31: syntax error while parsing object key: invalid string: missing closing quote; expected string literal"});
+  }
+}
+
+TEST_CASE("AlertReader::read hands over each document's diagnostics as soon as they are met")
+{
+  // A source that fails if read past the first line: diagnostics must not wait for an alert.
+  struct OneLine : ByteSource
+  {
+    bool served = false;
+    std::size_t read(char* buffer, std::size_t size) override
+    {
+      if (served) {
+        FAIL("read past the first line before handing over its diagnostic");
+      }
+      served = true;
+      const std::string line = "{\"kind\":\"score\"}\n";
+      REQUIRE(size >= line.size());
+      std::copy(line.begin(), line.end(), buffer);
+      return line.size();
+    }
+  } source;
+  AlertReader reader(source, "-");
+  Alert alert;
+  std::vector<Diagnostic> diagnostics;
+  CHECK(reader.read(alert, diagnostics) == ReadEvent::diagnostics);
+  REQUIRE(diagnostics.size() == 1);
+  CHECK(diagnostics[0].to_string() == "-: document 1: not a Defender alert (no alertType/AlertType)");
+}
+
+TEST_CASE("past 20 problems a file is still read to the end, and the rest are counted")
+{
+  const std::string good = R"({"AlertType":"KV_UserAnomaly","SystemAlertId":"ok","Severity":"Low"})";
+  std::string text;
+  for (int i = 1; i <= 2000; ++i) {
+    text += (i % 50 == 0 ? std::string("{\"AlertType\": nope}") : good) + "\n";
+  }
+  const auto r = parse_alerts(text, "big.ndjson");
+  CHECK(r.alerts.size() == 1960);
+  REQUIRE(r.diagnostics.size() == 21);
+  CHECK(r.diagnostics[0].to_string() == "big.ndjson:50:15: syntax error while parsing value: invalid literal");
+  CHECK(r.diagnostics[20].to_string() == "big.ndjson: 20 more problems not shown (20 syntax errors; -v shows all)");
+  SECTION("with no limit every problem is returned")
+  {
+    ReadOptions all;
+    all.max_diagnostics = 0;
+    CHECK(parse_alerts(text, "big.ndjson", all).diagnostics.size() == 40);
+  }
+}
+
+TEST_CASE("numbers: huge ones are kept as text, bad ones are reported where they are")
+{
+  SECTION("a 20-digit integer and 1e400 in unrelated fields")
+  {
+    const auto r = parse_alerts(R"({"AlertType": "KV_TORAccess", "SystemAlertId": "n1", "Severity": "High",
+      "Correlation": 12345678901234567890123, "ExtendedProperties": {"ratio": 1e400, "count": 7, "neg": -99999999999999999999}})",
+                                "n.json");
+    const auto& a = only_alert(r);
+    CHECK(r.diagnostics.empty());
+    CHECK(a.extended_properties.at("ratio") == "1e400");
+    CHECK(a.extended_properties.at("count") == 7);
+    CHECK(a.extended_properties.at("neg") == "-99999999999999999999");
+    CHECK(a.warnings == std::vector<std::string>{"a number too large for a 64-bit value was kept as text"});
+  }
+  SECTION("a million-digit number is kept, and never echoed")
+  {
+    const std::string digits(1000000, '7');
+    const auto ok = parse_alerts(R"({"AlertType": "KV_TORAccess", "Big": )" + digits + "}", "big.json");
+    CHECK(ok.alerts.size() == 1);
+    const auto bad = parse_alerts("{\"AlertType\": \"KV_TORAccess\",\n \"Big\": " + digits + "x}", "bad.json");
+    REQUIRE(bad.diagnostics.size() == 1);
+    CHECK(bad.diagnostics[0].line == 2);
+    CHECK(bad.diagnostics[0].to_string().size() < 300);
+  }
+  SECTION("nesting too deep is reported at the bracket that goes too deep")
+  {
+    std::string text = "{\"AlertType\": \"KV_TORAccess\",\n";
+    for (int i = 2; i < 14; ++i) {
+      text += "\n";
+    }
+    text += "  \"deep\": [12345, " + std::string(1100, '[') + std::string(1100, ']') + "]}";
+    const auto r = parse_alerts(text, "deep.json");
+    CHECK(messages(r) == std::vector<std::string>{"deep.json:14:1041: nested deeper than 1024 levels"});
+  }
+}
+
+TEST_CASE("duplicate keys: the last one wins, as in jq and Python, with a warning")
+{
+  SECTION("an early empty properties does not hide the alert")
+  {
+    const auto r = parse_alerts(R"({"id": "/subscriptions/s/providers/Microsoft.Security/locations/l/alerts/d1", "name": "d1",
+      "type": "Microsoft.Security/Locations/alerts", "properties": {},
+      "properties": {"alertType": "KV_TORAccess", "severity": "High"}})",
+                                "dup.json");
+    const auto& a = only_alert(r);
+    CHECK(a.alert_type == "KV_TORAccess");
+    CHECK(a.warnings == std::vector<std::string>{R"(duplicate key "properties"; the last one is used)"});
+  }
+  SECTION("a nested duplicate")
+  {
+    const auto& a = only_alert(parse_alerts(
+      R"({"AlertType": "KV_TORAccess", "SystemAlertId": "d2", "Severity": "Low", "Severity": "High", "ExtendedProperties": {"a/b": {"x": 1, "x": 2}}})",
+      "dup.json"));
+    CHECK(a.severity == Severity::high);
+    CHECK(a.extended_properties.at("a/b").at("x") == 2);
+    CHECK(a.warnings == std::vector<std::string>{R"(duplicate key "Severity"; the last one is used)"});
+  }
+}
+
+TEST_CASE("Log Analytics rows are read one at a time")
+{
+  std::string text = R"({"tables":[{"name":"PrimaryResult","columns":[{"name":"AlertType","type":"string"},{"name":"SystemAlertId","type":"string"}],"rows":[)";
+  for (int i = 0; i < 1000; ++i) {
+    text += std::string(i ? "," : "") + "[\"KV_UserAnomaly\",\"r" + std::to_string(i) + "\"]";
+  }
+  text += "]}]}";
+  const auto r = parse_alerts(text, "q.json");
+  REQUIRE(r.alerts.size() == 1000);
+  CHECK(r.diagnostics.empty());
+  CHECK(r.alerts[999].id == "r999");
+  CHECK(r.alerts[999].source.document == 1000);
+}
