@@ -119,7 +119,7 @@ ExitStatus run_verify(const CaseOptions& options)
     writer.write(verdict_text(check));
   }
   writer.flush();
-  return check.ok() ? ExitStatus::success : ExitStatus::input_rejected;
+  return check.ok() ? ExitStatus::success : ExitStatus::case_problem;
 }
 
 } // namespace

@@ -190,6 +190,47 @@ public:
     }
   }
 
+  exec::UnassessedChoice on_unassessed(const engine::PlannedStep&, const std::vector<std::string>& failed) override
+  {
+    std::string list;
+    for (const auto& id : failed) {
+      list += (list.empty() ? "" : ", ") + terminal::sanitize(id);
+    }
+    m_prompter.say(terminal::paint(tr("  These reads failed: " + list + ". Closing the alert now would hide what they "
+                                      "were to find.",
+                                      "  以下读取步骤失败：" + list + "。现在关闭告警会掩盖它们本应发现的内容。"),
+                                   terminal::Colour::red, m_colour)
+                   + "\n");
+    while (true) {
+      const auto line = m_prompter.ask(tr("  [r]un them again / [c]lose anyway (with a reason) / b / q / ? > ",
+                                          "  [r]重新读取 / [c]仍然关闭（需说明理由） / b / q / ? > "));
+      if (!line || *line == "q") {
+        throw exec::StepLeft(false);
+      }
+      if (*line == "b") {
+        throw exec::StepLeft(true);
+      }
+      if (*line == "r") {
+        return {exec::UnassessedChoice::Kind::retry, {}};
+      }
+      if (*line == "c") {
+        const auto reason = m_prompter.ask(tr("  Why close it without them? For the case record (b back · q stop) > ",
+                                              "  为什么不等它们就关闭？记入案例（b 返回 · q 停止） > "));
+        if (!reason || *reason == "q") {
+          throw exec::StepLeft(false);
+        }
+        if (*reason == "b" || reason->empty()) {
+          continue;
+        }
+        return {exec::UnassessedChoice::Kind::close_anyway, (*reason)[0] == '\\' ? reason->substr(1) : *reason};
+      }
+      m_prompter.say(tr("    r: send those reads again · c: close the alert anyway; a reason is journaled\n"
+                        "    b: back one step · q: stop; the case can be resumed\n",
+                        "    r：重新发送这些读取请求 · c：仍然关闭告警，理由会写入日志\n"
+                        "    b：返回上一步 · q：停止，之后可继续本案例\n"));
+    }
+  }
+
   void show(const std::string& text) override { m_prompter.say(terminal::sanitize(exec::message_in(text, m_lang)) + "\n"); }
 
   std::string declined_reason() override { return std::exchange(m_declined_reason, {}); }

@@ -82,7 +82,7 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang_given, bool i
     alert_text = read_all(options.files.front());
     source = options.files.front();
   }
-  auto folder = resume ? journal::CaseFolder::open_existing(options.case_dir) : std::optional<journal::CaseFolder>();
+  auto folder = resume ? journal::CaseFolder::open_existing(options.case_dir, journal::Access::write) : std::optional<journal::CaseFolder>();
   if (resume) {
     alert_text = folder->read_file("alert.json");
   }

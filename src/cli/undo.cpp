@@ -54,8 +54,17 @@ private:
 
 ExitStatus run_undo(const UndoOptions& options)
 {
-  auto folder = journal::CaseFolder::open_existing(options.dir);
-  journal::Journal journal(folder.journal_path());
+  auto folder = journal::CaseFolder::open_existing(options.dir, journal::Access::write);
+  // A damaged journal is still undone from what it records: the changes it made must
+  // not stay in place because the record of them was harmed.
+  journal::Journal journal(folder.journal_path(), journal::current_operator(), {}, journal::Damaged::use_it);
+  if (!journal.damage().ok) {
+    std::fprintf(stderr,
+                 "dftriage: warning: %s:%zu: the journal's chain breaks (%s); undoing from what it still records. "
+                 "Check the result by hand; dftriage case verify says more.\n",
+                 terminal::sanitize(journal.path()).c_str(), journal.damage().line,
+                 terminal::sanitize(journal.damage().problem).c_str());
+  }
   const auto state = exec::CaseState::replay(journal.entries());
   // Undo speaks the language the case was walked in.
   const auto lang = playbook::lang_from_string(state.opened().value("lang", "en")).value_or(playbook::Lang::en);

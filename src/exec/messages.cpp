@@ -42,6 +42,9 @@ constexpr Known k_known[] = {
   {"not carried out: it cannot be undone; confirm with --yes --yes-irreversible",
    "未执行：此更改无法撤销；需用 --yes --yes-irreversible 确认"},
   {"not carried out: confirm with --yes", "未执行：需用 --yes 确认"},
+  {"not carried out: reads that assess the incident failed ({}); closing the alert now would hide what they were "
+   "to find",
+   "未执行：用于评估事件的读取步骤失败（{1}）；现在关闭告警会掩盖它们本应发现的内容"},
   // Who confirmed a change, and how.
   {"confirmed with --yes by {}", "由 {1} 以 --yes 确认"},
   {"undo confirmed with --yes by {}", "由 {1} 以 --yes 确认撤销"},

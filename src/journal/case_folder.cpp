@@ -8,10 +8,12 @@
 #include <ctime>
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 
 namespace dftriage::journal {
 
@@ -23,6 +25,7 @@ bool exists(const std::string& path)
   return ::stat(path.c_str(), &st) == 0;
 }
 
+// Creates `dir` and its missing parents, each 0700; a folder that exists is left as it is.
 void make_dirs(const std::string& dir)
 {
   std::string partial;
@@ -31,14 +34,113 @@ void make_dirs(const std::string& dir)
     const std::size_t slash = dir.find('/', start);
     partial = dir.substr(0, slash == std::string::npos ? dir.size() : slash);
     if (!partial.empty() && ::mkdir(partial.c_str(), 0700) != 0 && errno != EEXIST) {
-      throw Error(partial + ": cannot create the folder: " + std::strerror(errno));
+      throw Error(partial + ": cannot create the folder: " + std::strerror(errno), ExitStatus::case_problem);
     }
     if (slash == std::string::npos) {
       break;
     }
     start = slash + 1;
   }
-  ::chmod(dir.c_str(), 0700);
+}
+
+// The entries of `dir` but "." and "..".
+std::vector<std::string> entries_of(const std::string& dir)
+{
+  std::vector<std::string> out;
+  if (DIR* d = ::opendir(dir.c_str())) {
+    while (const dirent* e = ::readdir(d)) {
+      const std::string name = e->d_name;
+      if (name != "." && name != "..") {
+        out.push_back(name);
+      }
+    }
+    ::closedir(d);
+  }
+  return out;
+}
+
+// Printable ASCII of `text`, at most 80 characters: the lock file is only a hint.
+std::string hint(const std::string& text)
+{
+  std::string out;
+  for (const char c : text) {
+    if (c >= 0x20 && c < 0x7f && out.size() < 80) {
+      out += c;
+    }
+  }
+  return out;
+}
+
+// This process's command: "dftriage run", from /proc/self/cmdline (the program's name
+// and its subcommand only: the rest may hold answers and reasons).
+std::string own_command()
+{
+  std::string line;
+  if (FILE* f = std::fopen("/proc/self/cmdline", "rb")) {
+    char buffer[512];
+    const std::size_t n = std::fread(buffer, 1, sizeof buffer, f);
+    std::fclose(f);
+    line.assign(buffer, n);
+  }
+  std::vector<std::string> args;
+  for (std::size_t at = 0; at < line.size() && args.size() < 2;) {
+    const std::size_t end = line.find('\0', at);
+    args.push_back(line.substr(at, end == std::string::npos ? std::string::npos : end - at));
+    at = end == std::string::npos ? line.size() : end + 1;
+  }
+  if (!args.empty()) {
+    args[0] = args[0].substr(args[0].rfind('/') + 1);
+  }
+  return args.empty() ? "dftriage" : args.size() == 1 ? args[0] : args[0] + " " + args[1];
+}
+
+// Takes the case's lock (flock on `dir`/lock) for this process, writing who holds it;
+// the lock goes with the descriptor, so a process killed with -9 never leaves it held.
+std::shared_ptr<const int> take_lock(const std::string& dir)
+{
+  const std::string path = dir + "/lock";
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0) {
+    throw Error(path + ": cannot open the case's lock: " + std::strerror(errno), ExitStatus::case_problem);
+  }
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    const int saved = errno;
+    char buffer[1024];
+    const ssize_t n = ::pread(fd, buffer, sizeof buffer, 0);
+    ::close(fd);
+    if (saved != EWOULDBLOCK) {
+      throw Error(path + ": cannot lock the case: " + std::strerror(saved), ExitStatus::case_problem);
+    }
+    const auto holder = nlohmann::json::parse(std::string(buffer, n > 0 ? static_cast<std::size_t>(n) : 0), nullptr,
+                                              false);
+    std::string who = "another dftriage process";
+    if (holder.is_object()) {
+      const auto field = [&](const char* key) {
+        return holder.contains(key) ? hint(holder[key].is_string() ? holder[key].get<std::string>() : holder[key].dump())
+                                    : std::string("?");
+      };
+      who = field("command") + " (pid " + field("pid") + ", " + field("user") + ", since " + field("since") + ")";
+    }
+    throw Error(dir + " is in use by " + who + "; try again when it has ended", ExitStatus::case_busy);
+  }
+  char stamp[32];
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  const std::string holder = nlohmann::json{{"pid", ::getpid()},
+                                            {"user", current_operator().user},
+                                            {"command", own_command()},
+                                            {"since", stamp}}
+                               .dump()
+                             + "\n";
+  if (::ftruncate(fd, 0) != 0 || ::pwrite(fd, holder.data(), holder.size(), 0) < 0) {
+    // Only a hint for whoever waits: the lock itself holds.
+  }
+  return std::shared_ptr<const int>(new int(fd), [](const int* p) {
+    ::close(*p);
+    delete p;
+  });
 }
 
 void sync_dir(const std::string& dir)
@@ -89,19 +191,32 @@ CaseFolder::CaseFolder(std::string dir) : m_dir(std::move(dir))
 CaseFolder CaseFolder::create(const std::string& dir)
 {
   CaseFolder folder(dir);
+  // Only an empty folder, or one dftriage made (it has the lock file), becomes a case:
+  // never one holding someone else's files.
+  const auto entries = entries_of(folder.m_dir);
+  const bool ours = std::find(entries.begin(), entries.end(), "lock") != entries.end();
+  if (!entries.empty() && !ours) {
+    throw Error(folder.m_dir + " exists and is not empty: a case goes in a new or empty folder (--case DIR)",
+                ExitStatus::case_problem);
+  }
+  make_dirs(folder.m_dir);
+  folder.m_lock = take_lock(folder.m_dir);
   if (exists(folder.journal_path())) {
-    throw Error(folder.m_dir + " already holds a case; continue it with --case " + folder.m_dir);
+    throw Error(folder.m_dir + " already holds a case; continue it with --case " + folder.m_dir,
+                ExitStatus::case_problem);
   }
   make_dirs(folder.m_dir + "/evidence");
-  ::chmod(folder.m_dir.c_str(), 0700);
   return folder;
 }
 
-CaseFolder CaseFolder::open_existing(const std::string& dir)
+CaseFolder CaseFolder::open_existing(const std::string& dir, Access access)
 {
   CaseFolder folder(dir);
   if (!exists(folder.journal_path())) {
-    throw UsageError(folder.m_dir + ": not a case folder (no journal.jsonl)");
+    throw Error(folder.m_dir + ": not a case folder (no journal.jsonl)", ExitStatus::case_problem);
+  }
+  if (access == Access::write) {
+    folder.m_lock = take_lock(folder.m_dir);
   }
   // Number new evidence after what is there.
   if (DIR* d = ::opendir((folder.m_dir + "/evidence").c_str())) {

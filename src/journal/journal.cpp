@@ -171,7 +171,7 @@ json redact_secrets(const json& value)
   return out;
 }
 
-Journal::Journal(std::string path, Operator who, Clock clock)
+Journal::Journal(std::string path, Operator who, Clock clock, Damaged damaged)
   : m_path(std::move(path)),
     m_operator(std::move(who)),
     m_clock(clock ? std::move(clock) : Clock(now_utc))
@@ -182,11 +182,39 @@ Journal::Journal(std::string path, Operator who, Clock clock)
   }
   const std::string text = read_all(m_fd);
   const auto check = verify(text);
+  if (!check.ok && damaged == Damaged::use_it) {
+    // What it still records: every line that is a JSON object; new entries follow its
+    // last line (a line cut short is ended first), and verify keeps pointing at the break.
+    m_damage = check;
+    std::string_view rest = text;
+    std::string_view last;
+    std::size_t lines = 0;
+    while (!rest.empty()) {
+      const std::size_t end = rest.find('\n');
+      last = rest.substr(0, end);
+      ++lines;
+      const json entry = json::parse(last, nullptr, false);
+      if (entry.is_object()) {
+        m_entries.push_back(entry);
+      }
+      if (end == std::string_view::npos) {
+        if (::write(m_fd, "\n", 1) != 1) {
+          throw Error(m_path + ": cannot write: " + std::strerror(errno), ExitStatus::case_problem);
+        }
+        break;
+      }
+      rest.remove_prefix(end + 1);
+    }
+    m_seq = lines;
+    m_prev = lines == 0 ? std::string(k_genesis) : sha256_hex(last);
+    return;
+  }
   if (!check.ok) {
     ::close(m_fd);
     m_fd = -1;
     throw Error(m_path + ":" + std::to_string(check.line) + ": the journal's chain breaks: " + check.problem
-                + "; not appending to it (dftriage case verify says more)");
+                  + "; not appending to it (dftriage case verify says more; dftriage undo can still revert what it records)",
+                ExitStatus::case_problem);
   }
   std::string_view rest = text;
   while (!rest.empty()) {

@@ -14,6 +14,9 @@ std::string exit_status_help()
          "       a manual step not checked off, or the walk stopped (resume with --case)\n"
          "  6    refused: out of the case's scope, a plan edited or drifted, a step whose\n"
          "       checks fail, a case resumed on another cloud\n"
+         "  7    the case folder cannot be used: not a case, not empty, its journal\n"
+         "       damaged or its evidence altered\n"
+         "  8    the case is in use by another dftriage process; try again when it ends\n"
          "  130  interrupted (Ctrl-C)\n";
 }
 

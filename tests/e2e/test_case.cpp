@@ -75,7 +75,7 @@ TEST_CASE("case verify says whether the chain holds and where it breaks", "[e2e]
   altered.replace(altered.find("read-vault"), 10, "read-VAULT");
   spit(folder.journal_path(), altered);
   auto broken = run_process({k_bin, "case", "verify", dir, "-o", "json"});
-  CHECK(broken.exit_code == 3);
+  CHECK(broken.exit_code == 7);
   const auto result = nlohmann::json::parse(broken.out);
   CHECK(result["ok"] == false);
   CHECK(result["chain"]["ok"] == false);
@@ -83,7 +83,7 @@ TEST_CASE("case verify says whether the chain holds and where it breaks", "[e2e]
   CHECK(result["chain"]["entries"] == 2);
   CHECK(result["files"] == nlohmann::json::parse(R"([{"path": "alert.json", "status": "ok", "line": 1}])"));
   auto text = run_process({k_bin, "case", "verify", dir, "-o", "text"});
-  CHECK(text.exit_code == 3);
+  CHECK(text.exit_code == 7);
   CHECK_THAT(text.out, Catch::EndsWith("\ncase damaged: the chain breaks at line 3\n"));
   std::filesystem::remove_all(dir);
 }
@@ -119,7 +119,7 @@ TEST_CASE("case verify finds altered, missing and planted files of a case the ru
   spit(case_dir + "/plan.json", "{}\n");
 
   const auto damaged = run_process({k_bin, "case", "verify", case_dir, "-o", "text"});
-  CHECK(damaged.exit_code == 3);
+  CHECK(damaged.exit_code == 7);
   CHECK_THAT(damaged.out, Catch::Contains(", chain intact (last "));
   CHECK_THAT(damaged.out, Catch::Contains("\n" + pre_image.path + ": SHA-256 differs from the journal (line "
                                           + std::to_string(pre_image.line) + ")\n"));
@@ -131,7 +131,7 @@ TEST_CASE("case verify finds altered, missing and planted files of a case the ru
   CHECK_THAT(damaged.out, !Catch::Contains("plan.json"));
 
   const auto json = run_process({k_bin, "case", "verify", case_dir, "-o", "json"});
-  CHECK(json.exit_code == 3);
+  CHECK(json.exit_code == 7);
   const auto result = nlohmann::json::parse(json.out);
   CHECK(result["ok"] == false);
   CHECK(result["chain"]["ok"] == true);

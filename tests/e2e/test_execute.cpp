@@ -279,6 +279,84 @@ TEST_CASE("a run killed after each change resumes without sending any change twi
   }
 }
 
+TEST_CASE("a case whose journal was damaged is still undone from what it records, with a warning", "[e2e][exec]")
+{
+  ServedLab lab("damaged");
+  const auto before = lab.vault();
+  const std::string case_dir = (lab.dir / "case").string();
+  const auto r = lab.run({"run", k_kv_alert, "--case", case_dir, "--set", "allowed_ranges=203.0.113.0/24", "--yes",
+                          "-o", "json"});
+  REQUIRE(lab.vault()["properties"]["networkAcls"]["defaultAction"] == "Deny");
+  // Someone edits an early entry: the chain breaks there.
+  std::string journal = slurp(case_dir + "/journal.jsonl");
+  const auto at = journal.find("\"time\":\"20");
+  REQUIRE(at != std::string::npos);
+  journal[at + 9] = journal[at + 9] == '2' ? '3' : '2';
+  std::ofstream(case_dir + "/journal.jsonl", std::ios::trunc) << journal;
+  CHECK(run_process({k_bin, "case", "verify", case_dir}).exit_code == 7);
+  // Resuming refuses to add to it; undo takes back what it records.
+  const auto resumed = lab.run({"run", "--case", case_dir, "--yes"});
+  CHECK(resumed.exit_code == 7);
+  CHECK_THAT(resumed.err, Catch::Contains("the journal's chain breaks"));
+  const auto undo = lab.run({"undo", case_dir, "--yes"});
+  INFO(undo.out + undo.err);
+  CHECK(undo.exit_code == 0);
+  CHECK_THAT(undo.err, Catch::Contains("warning: "));
+  CHECK_THAT(undo.err, Catch::Contains("undoing from what it still records"));
+  CHECK(lab.vault()["properties"]["networkAcls"] == before["properties"]["networkAcls"]);
+  CHECK(lab.vault()["properties"]["accessPolicies"] == before["properties"]["accessPolicies"]);
+  CHECK(lab.alert_status() == "Active");
+  // What undo did is journaled after the damaged record.
+  CHECK(slurp(case_dir + "/journal.jsonl").find("\"event\":\"undo.done\"") != std::string::npos);
+}
+
+TEST_CASE("the alert is not closed while a read that assesses the incident failed", "[e2e][exec]")
+{
+  // The vault's keys cannot be listed: the assessment is incomplete.
+  ServedLab lab("unassessed", {"403:GET:every:path=/keys"});
+  const std::string case_dir = (lab.dir / "case").string();
+  SECTION("off a terminal the walk stops there with the failure status")
+  {
+    const auto r = lab.run({"run", k_kv_alert, "--case", case_dir, "--answers", k_answers, "--yes", "-o", "json"});
+    INFO(r.err);
+    CHECK(r.exit_code == 4);
+    const auto outcomes = outcomes_of(r.out);
+    CHECK(outcomes["list-keys"] == "failed");
+    CHECK(outcomes["resolve-alert"] == "failed");
+    CHECK_THAT(r.out, Catch::Contains("reads that assess the incident failed (list-keys)"));
+    CHECK(lab.alert_status() == "Active");
+  }
+  SECTION("at a terminal the responder reads again, or closes anyway with a reason")
+  {
+    PtySession pty({k_bin, "run", k_kv_alert, "--case", case_dir, "--answers", k_answers, "--yes"},
+                   {{"NO_COLOR", "1"}, {"TERM", "xterm"}, {"DFTRIAGE_CLOUD", lab.cloud_file}});
+    int asked = 0;
+    for (int i = 0; i < 300 && asked < 2; ++i) {
+      const int prompt = pty.expect_any({"[r]un them again / [c]lose anyway (with a reason) / b / q / ? > ",
+                                         "Checked off? [d]one", " > "});
+      REQUIRE(prompt >= 0);
+      if (prompt == 0) {
+        ++asked;
+        CHECK_THAT(pty.transcript(), Catch::Contains("These reads failed: list-keys."));
+        pty.send_line(asked == 1 ? "r" : "c");  // the read fails again: asked again
+      } else {
+        pty.send_line(prompt == 1 ? "n" : "");
+      }
+    }
+    REQUIRE(asked == 2);
+    REQUIRE(pty.expect("Why close it without them?"));
+    pty.send_line("keys listed by hand in the portal: none used");
+    for (int i = 0; i < 20 && pty.expect_any({"Summary:", " > "}) == 1; ++i) {
+      pty.send_line("");
+    }
+    pty.finish();
+    CHECK(lab.alert_status() == "Resolved");
+    const auto journal = slurp(case_dir + "/journal.jsonl");
+    CHECK(journal.find("\"event\":\"assessment.waived\"") != std::string::npos);
+    CHECK(journal.find("keys listed by hand in the portal") != std::string::npos);
+  }
+}
+
 TEST_CASE("a change that fails stops the walk; the case resumes once Azure recovers", "[e2e][exec]")
 {
   // The lab answers the first PATCH (the firewall) with 503: a PATCH is never resent

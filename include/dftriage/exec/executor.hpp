@@ -22,6 +22,15 @@ namespace dftriage::exec {
 // What to do after a mutating step failed.
 enum class FailureChoice { retry, skip, rollback, stop };
 
+// What to do when a step would close the alert while reads that assess the incident
+// failed: run those reads again, close anyway (the responder's reason is journaled),
+// or stop there.
+struct UnassessedChoice
+{
+  enum class Kind { retry, close_anyway, stop } kind = Kind::stop;
+  std::string reason;  // close_anyway: why
+};
+
 // Returns whether `step` makes a change dftriage cannot undo (a delete, a reimage, a
 // password reset, a script run on a VM): such changes are confirmed explicitly, never by
 // a plain --yes.
@@ -60,6 +69,14 @@ public:
   virtual std::string declined_reason() { return {}; }
   // Shows a value generated at run time (a VM's new password) once; never stored.
   virtual void show_secret_once(const std::string& label, const std::string& value) = 0;
+  // `step` would close the alert but the reads `failed` (step IDs) did not succeed.
+  // Unattended: stop (the default), since closing would hide what they were to find.
+  virtual UnassessedChoice on_unassessed(const engine::PlannedStep& step, const std::vector<std::string>& failed)
+  {
+    (void)step;
+    (void)failed;
+    return {};
+  }
 };
 
 struct ExecSettings
@@ -111,6 +128,11 @@ public:
   bool undo(const std::string& step_id);
 
 private:
+  // The reads (and inspections) walked before step `index` whose outcome is a failure.
+  std::vector<std::string> failed_reads(const engine::Plan& plan, std::size_t index) const;
+  // A step that closes the alert while reads that assess the incident failed: asks the
+  // responder; returns the step's outcome when it must not run (nullopt: go on).
+  std::optional<StepResult> check_assessed(const engine::Plan& plan, std::size_t index);
   StepResult run_read_only(const engine::PlannedStep& step);
   StepResult run_mutating(const engine::PlannedStep& step);
   // Sends one request with journal entries around it; returns the response or throws.

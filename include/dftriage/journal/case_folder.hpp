@@ -5,12 +5,14 @@
 //   plan.json      the plan walked
 //   evidence/      responses of the read-only steps and pre-images, one file each
 //   journal.jsonl  the hash-chained journal (journal.hpp)
+//   lock           held (flock) by the one process writing the case; says which
 // Folders are created 0700 and files 0600; files are written whole (temporary file,
 // fsync, rename), so a crash never leaves half a file.
 
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,14 +26,23 @@ std::string safe_name(std::string_view id);
 // Returns "cases/<safe alert id>-<YYYYMMDDTHHMMSSZ>".
 std::string default_case_dir(std::string_view alert_id, std::chrono::system_clock::time_point now);
 
+// What a command does with a case: reading it (report, verify) needs no lock; writing
+// it (run, apply, undo) holds the case's lock for as long as the folder is open.
+enum class Access { read, write };
+
 class CaseFolder
 {
 public:
-  // Creates the folder (and missing parents) 0700; throws Error if it exists and
-  // already holds a journal (resume with open_existing instead).
+  // Creates the folder (and missing parents, each 0700) and takes its lock. An existing
+  // folder is used only when it is empty or one dftriage made (it holds `lock`); it is
+  // never chmod'ed. Throws Error (case_problem) when it already holds a case (resume
+  // with open_existing instead) or holds other files, and (case_busy) when another
+  // process holds the lock.
   static CaseFolder create(const std::string& dir);
-  // Opens an existing case folder; throws Error when it has no journal.jsonl.
-  static CaseFolder open_existing(const std::string& dir);
+  // Opens an existing case folder; throws Error when it has no journal.jsonl. With
+  // Access::write, takes the case's lock first (Error, case_busy, when another process
+  // holds it, naming that process).
+  static CaseFolder open_existing(const std::string& dir, Access access = Access::read);
 
   const std::string& dir() const { return m_dir; }
   std::string journal_path() const { return m_dir + "/journal.jsonl"; }
@@ -53,6 +64,7 @@ private:
   explicit CaseFolder(std::string dir);
   std::string m_dir;
   int m_evidence_count = 0;
+  std::shared_ptr<const int> m_lock;  // the lock file's descriptor, flock'ed (write access)
 };
 
 } // namespace dftriage::journal

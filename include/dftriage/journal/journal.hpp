@@ -29,6 +29,22 @@ std::string sha256_hex(std::string_view bytes);
 // The hash a first entry chains to.
 inline constexpr std::string_view k_genesis = "0000000000000000000000000000000000000000000000000000000000000000";
 
+// The result of checking a journal's chain.
+struct Verification
+{
+  bool ok = true;
+  std::size_t entries = 0;  // entries that verified
+  std::size_t line = 0;     // 1-based line where the chain breaks (when !ok)
+  std::string problem;      // what is wrong there
+  std::string last_hash;    // SHA-256 of the last good line
+};
+
+// What opening a journal whose chain breaks does.
+enum class Damaged {
+  refuse,    // throw Error (case_problem): the usual case
+  use_it,    // undo: read every entry that is still a JSON object, append after the last line
+};
+
 class Journal
 {
 public:
@@ -36,8 +52,10 @@ public:
 
   // Opens `path` for appending, creating it (mode 0600) when absent. An existing
   // journal is verified first; throws Error naming the line where its chain breaks
-  // rather than appending to a damaged record.
-  explicit Journal(std::string path, Operator who = current_operator(), Clock clock = {});
+  // rather than appending to a damaged record, unless `damaged` says to use it (then
+  // damage() says where it breaks, and new entries chain to its last line).
+  explicit Journal(std::string path, Operator who = current_operator(), Clock clock = {},
+                   Damaged damaged = Damaged::refuse);
   ~Journal();
   Journal(const Journal&) = delete;
   Journal& operator=(const Journal&) = delete;
@@ -54,6 +72,8 @@ public:
   // The entries read when the journal was opened plus those appended since.
   const std::vector<nlohmann::ordered_json>& entries() const { return m_entries; }
   const std::string& path() const { return m_path; }
+  // Where the chain broke when the journal was opened (ok: it did not).
+  const Verification& damage() const { return m_damage; }
 
 private:
   std::string m_path;
@@ -63,16 +83,7 @@ private:
   std::uint64_t m_seq = 0;
   std::string m_prev;
   std::vector<nlohmann::ordered_json> m_entries;
-};
-
-// The result of checking a journal's chain.
-struct Verification
-{
-  bool ok = true;
-  std::size_t entries = 0;  // entries that verified
-  std::size_t line = 0;     // 1-based line where the chain breaks (when !ok)
-  std::string problem;      // what is wrong there
-  std::string last_hash;    // SHA-256 of the last good line
+  Verification m_damage;
 };
 
 // Checks every line of a journal's text: valid JSON, seq counting from 1, prev equal

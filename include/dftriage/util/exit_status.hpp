@@ -16,6 +16,9 @@ enum class ExitStatus : int {
                        // confirmation, a manual step not checked off, a walk stopped
   refused = 6,         // dftriage refused to act: out of the case's scope, a plan edited
                        // or drifted, a step whose checks fail, a case on another cloud
+  case_problem = 7,    // the case folder cannot be used: not a case, a folder that is not
+                       // empty, a damaged journal, evidence altered
+  case_busy = 8,       // another dftriage process holds the case (run, apply or undo); try again
   interrupted = 130,   // stopped by Ctrl-C (SIGINT) or SIGTERM
 };
 

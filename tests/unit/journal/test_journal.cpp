@@ -160,8 +160,12 @@ TEST_CASE("case folders are private and written whole")
   CHECK(folder.read_file("alert.json") == "{}\n");
   CHECK(folder.write_evidence("read vault/../x", Json{{"a", 1}}) == "evidence/001-read_vault_.._x.json");
   { Journal j(folder.journal_path()); j.append({{"event", "case.opened"}}); }
+  // While one folder object writes the case, no other may (even in this process).
+  CHECK_THROWS_WITH(CaseFolder::create(path), Catch::Contains("is in use by"));
+  CHECK_THROWS_WITH(CaseFolder::open_existing(path, dftriage::journal::Access::write), Catch::Contains("is in use by"));
+  folder = CaseFolder::open_existing(path);  // reading only: the lock is let go
   CHECK_THROWS_WITH(CaseFolder::create(path), Catch::Contains("already holds a case"));
-  auto again = CaseFolder::open_existing(path);
+  auto again = CaseFolder::open_existing(path, dftriage::journal::Access::write);
   CHECK(again.write_evidence("next", Json{}) == "evidence/002-next.json");
   CHECK_THROWS_WITH(CaseFolder::open_existing(dir.path), Catch::Contains("not a case folder"));
 }

@@ -1,0 +1,119 @@
+// End-to-end: one process writes a case at a time (the case's lock), and a case goes
+// only in a new or empty folder, whose mode dftriage leaves alone.
+
+#include "support/process.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+using dftriage::test::PtySession;
+using dftriage::test::run_process;
+
+namespace {
+
+const std::string k_bin = DFTRIAGE_BINARY;
+const std::string k_kv_alert = std::string(DFTRIAGE_SOURCE_DIR) + "/examples/alerts/keyvault-tor.json";
+const std::map<std::string, std::string> k_terminal{{"NO_COLOR", "1"}, {"TERM", "xterm"}, {"DFTRIAGE_CLOUD", ""}};
+
+struct TempDir
+{
+  explicit TempDir(const std::string& name)
+    : path(std::filesystem::temp_directory_path() / ("dftriage-lock-" + std::to_string(::getpid()) + "-" + name))
+  {
+    std::filesystem::remove_all(path);
+    std::filesystem::create_directories(path);
+  }
+  ~TempDir()
+  {
+    std::error_code ignored;
+    std::filesystem::remove_all(path, ignored);
+  }
+  std::string operator/(const std::string& name) const { return (path / name).string(); }
+  std::filesystem::path path;
+};
+
+mode_t mode_of(const std::string& path)
+{
+  struct stat st{};
+  REQUIRE(::stat(path.c_str(), &st) == 0);
+  return st.st_mode & 07777;
+}
+
+} // namespace
+
+TEST_CASE("a case in use by one process is refused to another, which says who holds it", "[e2e][case]")
+{
+  TempDir dir("busy");
+  const std::string case_dir = dir / "case";
+  PtySession walk({k_bin, "run", k_kv_alert, "--lab", "--case", case_dir}, k_terminal);
+  REQUIRE(walk.expect("q: stop · ? > "));  // the walk holds the case, waiting for its responder
+
+  // A second run on the case, a resume, an undo: each refused, nothing written.
+  const auto journal_before = std::filesystem::file_size(case_dir + "/journal.jsonl");
+  for (const std::vector<std::string>& argv :
+       {std::vector<std::string>{k_bin, "run", k_kv_alert, "--lab", "--yes", "--case", case_dir},
+        std::vector<std::string>{k_bin, "run", "--case", case_dir, "--yes"},
+        std::vector<std::string>{k_bin, "undo", case_dir, "--yes"}}) {
+    const auto second = run_process(argv);
+    INFO(second.err);
+    CHECK(second.exit_code == 8);
+    CHECK_THAT(second.err, Catch::Contains(case_dir + " is in use by dftriage run (pid "));
+    CHECK_THAT(second.err, Catch::Contains("try again when it has ended"));
+  }
+  CHECK(std::filesystem::file_size(case_dir + "/journal.jsonl") == journal_before);
+  // Reading the case needs no lock.
+  CHECK(run_process({k_bin, "case", "verify", case_dir}).exit_code == 0);
+  CHECK(run_process({k_bin, "report", case_dir}).exit_code == 0);
+
+  walk.send_line("q");
+  CHECK(walk.finish() == 5);
+  // Once the walk has ended, the case is free again (a kill -9 frees it the same way).
+  const auto resumed = run_process({k_bin, "run", "--case", case_dir, "--non-interactive", "-o", "json"});
+  INFO(resumed.err);
+  CHECK(resumed.exit_code != 8);
+  CHECK(run_process({k_bin, "case", "verify", case_dir}).exit_code == 0);
+}
+
+TEST_CASE("a case goes only in a new or empty folder, and an existing folder keeps its mode", "[e2e][case]")
+{
+  TempDir dir("folder");
+  SECTION("a folder holding other files is refused")
+  {
+    const std::string busy = dir / "notes";
+    std::filesystem::create_directories(busy);
+    std::ofstream(busy + "/todo.txt") << "mine\n";
+    ::chmod(busy.c_str(), 01777);
+    const auto r = run_process({k_bin, "run", k_kv_alert, "--lab", "--yes", "--case", busy});
+    CHECK(r.exit_code == 7);
+    CHECK_THAT(r.err, Catch::Contains(busy + " exists and is not empty"));
+    CHECK(mode_of(busy) == 01777);
+    CHECK_FALSE(std::filesystem::exists(busy + "/journal.jsonl"));
+    CHECK_FALSE(std::filesystem::exists(busy + "/alert.json"));
+  }
+  SECTION("an empty folder becomes the case without being chmod'ed")
+  {
+    const std::string shared = dir / "shared";
+    std::filesystem::create_directories(shared);
+    ::chmod(shared.c_str(), 01777);
+    const auto r = run_process({k_bin, "run", k_kv_alert, "--lab", "--yes", "--non-interactive", "--case", shared});
+    INFO(r.err);
+    CHECK(r.exit_code == 5);  // manual steps stay open off a terminal
+    CHECK(mode_of(shared) == 01777);
+    CHECK(std::filesystem::exists(shared + "/journal.jsonl"));
+    CHECK(mode_of(shared + "/evidence") == 0700);
+    CHECK(run_process({k_bin, "case", "verify", shared}).exit_code == 0);
+  }
+  SECTION("a folder that is not a case cannot be resumed")
+  {
+    const auto r = run_process({k_bin, "run", "--case", dir / "nothing-here", "--yes"});
+    CHECK(r.exit_code != 0);
+    const auto undo = run_process({k_bin, "undo", dir.path.string(), "--yes"});
+    CHECK(undo.exit_code == 7);
+    CHECK_THAT(undo.err, Catch::Contains("not a case folder"));
+  }
+}
