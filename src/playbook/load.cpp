@@ -313,8 +313,9 @@ LoadResult load_playbook(std::string_view text, std::string_view source, const A
 {
   LoadResult result;
   nlohmann::ordered_json doc;
+  std::vector<std::string> duplicates;
   try {
-    doc = nlohmann::ordered_json::parse(text);
+    doc = detail::parse_json(text, duplicates);
   } catch (const nlohmann::json::parse_error& e) {
     // Position: count lines up to the failing byte.
     Issue issue{Issue::Level::error, std::string(source), "", 1, 1, ""};
@@ -342,6 +343,9 @@ LoadResult load_playbook(std::string_view text, std::string_view source, const A
   playbook.source = std::string(source);
   detail::Reader reader(source, result.issues);
   reader.read(doc, playbook);
+  for (const auto& pointer : duplicates) {
+    reader.warning(pointer, "key given twice; the last value is used");
+  }
   Resolver(playbook, actions, reader).run();
   const bool failed = std::any_of(result.issues.begin(), result.issues.end(),
                                   [](const Issue& i) { return i.level == Issue::Level::error; });

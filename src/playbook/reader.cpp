@@ -76,6 +76,59 @@ bool valid_alert_path(std::string_view path)
   return true;
 }
 
+nlohmann::ordered_json parse_json(std::string_view text, std::vector<std::string>& duplicates)
+{
+  struct Frame
+  {
+    std::string pointer;
+    bool array = false;
+    std::size_t next_index = 0;
+    std::vector<std::string> keys;
+    std::string key;
+  };
+  std::vector<Frame> stack;
+  auto child_pointer = [&]() {
+    if (stack.empty()) {
+      return std::string();
+    }
+    const Frame& f = stack.back();
+    return f.array ? child(f.pointer, f.next_index) : child(f.pointer, f.key);
+  };
+  auto element_done = [&]() {
+    if (!stack.empty() && stack.back().array) {
+      ++stack.back().next_index;
+    }
+  };
+  using event = nlohmann::ordered_json::parse_event_t;
+  return json::parse(text, [&](int, event e, json& parsed) {
+    switch (e) {
+    case event::object_start:
+    case event::array_start:
+      stack.push_back(Frame{child_pointer(), e == event::array_start, 0, {}, {}});
+      break;
+    case event::key: {
+      Frame& f = stack.back();
+      f.key = parsed.get<std::string>();
+      if (std::find(f.keys.begin(), f.keys.end(), f.key) != f.keys.end()) {
+        duplicates.push_back(child(f.pointer, f.key));
+      } else {
+        f.keys.push_back(f.key);
+      }
+      break;
+    }
+    case event::object_end:
+    case event::array_end:
+      stack.pop_back();
+      element_done();
+      break;
+    case event::value:
+      element_done();
+      break;
+    }
+    return true;
+  });
+}
+
 void Reader::error(const std::string& pointer, std::string message)
 {
   m_issues.push_back(Issue{Issue::Level::error, m_source, pointer, 0, 0, std::move(message)});

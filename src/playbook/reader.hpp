@@ -7,6 +7,11 @@
 
 namespace dftriage::playbook::detail {
 
+// Parses `text` as JSON. A key given twice in one object keeps its last value, as jq,
+// Python and the alert reader do; the JSON pointer of each such key is appended to
+// `duplicates`. Throws nlohmann::json::parse_error.
+nlohmann::ordered_json parse_json(std::string_view text, std::vector<std::string>& duplicates);
+
 class Reader
 {
 public:

@@ -304,3 +304,25 @@ TEST_CASE("the loader reports each mistake in a show at its JSON pointer")
     CHECK(show_errors(text).empty());
   }
 }
+
+TEST_CASE("a key given twice in a playbook: the last value is used, with a warning")
+{
+  const auto result = load_playbook(playbook_with(R"(, "title": "Firewall, really")",
+                                                  R"(, "version": "2.0.0", "inputs": [{"id": "verified", "type": "yes-no", "default": false, "prompt": "A", "prompt": "B"},
+                                                                {"id": "ranges", "type": "cidr-list", "default": [], "prompt": "Ranges"}])"),
+                                    "p.json", fake_actions());
+  std::vector<std::string> issues;
+  for (const auto& issue : result.issues) {
+    issues.push_back(issue.to_string());
+  }
+  INFO(Catch::Detail::stringify(issues));
+  REQUIRE(result.playbook);
+  CHECK(result.playbook->version == "2.0.0");
+  CHECK(result.playbook->steps(Phase::contact).at(0).title.in(Lang::en) == "Firewall, really");
+  CHECK(result.playbook->find_input("verified")->prompt.in(Lang::en) == "B");
+  CHECK(issues == std::vector<std::string>{
+                    "p.json: /phases/contact/0/title: warning: key given twice; the last value is used",
+                    "p.json: /version: warning: key given twice; the last value is used",
+                    "p.json: /inputs: warning: key given twice; the last value is used",
+                    "p.json: /inputs/0/prompt: warning: key given twice; the last value is used"});
+}
