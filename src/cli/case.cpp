@@ -20,6 +20,7 @@ struct CaseOptions
 {
   std::string dir;
   std::string output;
+  std::string head;  // --head HASH: a journal hash the responder kept
 };
 
 std::string line_note(const journal::FileCheck& file) { return " (line " + std::to_string(file.line) + ")"; }
@@ -59,6 +60,12 @@ std::string verdict_text(const journal::CaseCheck& check)
   if (!check.chain.ok) {
     add("the chain breaks at line " + std::to_string(check.chain.line));
   }
+  if (!check.head.ok) {
+    add("the journal does not match its head");
+  }
+  if (!check.expected.ok) {
+    add("the journal does not hold the hash given with --head");
+  }
   const std::pair<FileStatus, const char*> kinds[] = {
     {FileStatus::altered, " altered"}, {FileStatus::missing, " missing"}, {FileStatus::extra, " not in the journal"}};
   for (const auto& [status, words] : kinds) {
@@ -78,6 +85,18 @@ nlohmann::ordered_json check_json(const journal::CaseFolder& folder, const journ
     chain["problem"] = check.chain.problem;
   }
   chain["lastHash"] = check.chain.last_hash;
+  const auto anchor = [](const journal::AnchorCheck& a) {
+    nlohmann::ordered_json out{{"ok", a.ok}};
+    if (!a.problem.empty()) {
+      out["problem"] = a.problem;
+    }
+    if (!a.note.empty()) {
+      out["note"] = a.note;
+    }
+    return out;
+  };
+  chain["head"] = anchor(check.head);
+  chain["expected"] = anchor(check.expected);
   auto files = nlohmann::ordered_json::array();
   for (const auto& file : check.files) {
     nlohmann::ordered_json item{{"path", file.path}, {"status", journal::to_string(file.status)}};
@@ -98,7 +117,7 @@ ExitStatus run_verify(const CaseOptions& options)
 {
   const auto format = choose_output_format(options.output, {OutputFormat::text, OutputFormat::json});
   const auto folder = journal::CaseFolder::open_existing(options.dir);
-  const auto check = journal::verify_case(folder);
+  const auto check = journal::verify_case(folder, options.head);
   Writer writer(stdout);
   if (format == OutputFormat::json) {
     writer.write(check_json(folder, check).dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace)
@@ -112,6 +131,11 @@ ExitStatus run_verify(const CaseOptions& options)
       writer.write(terminal::sanitize(folder.journal_path()) + ":" + std::to_string(chain.line)
                    + ": chain breaks: " + chain.problem + " (" + std::to_string(chain.entries)
                    + " entries before it verify)\n");
+    }
+    for (const auto* a : {&check.head, &check.expected}) {
+      if (!a->problem.empty() || !a->note.empty()) {
+        writer.write(terminal::sanitize(folder.journal_path()) + ": " + (a->ok ? a->note : a->problem) + "\n");
+      }
     }
     for (const auto& file : check.files) {
       writer.write(file_text(file));
@@ -131,8 +155,11 @@ void add_case(CLI::App& app, Invocation& invocation)
   sub->require_subcommand(1);
   auto* verify = sub->add_subcommand(
     "verify", "Check a case folder against its journal: the hash chain, every file it vouches for "
-              "(alert.json, pre-images, evidence) and no evidence it never named; exits 3 when damaged");
+              "(alert.json, pre-images, evidence), no evidence it never named, and its head (entries and last hash, "
+              "kept beside it); exits 7 when damaged");
   verify->add_option("DIR", options->dir, "The case folder")->required();
+  verify->add_option("--head", options->head,
+                     "A journal hash you kept (the report's last hash): the journal must still hold that entry");
   verify->add_option("-o,--output", options->output, "Output format: text, json");
   verify->callback([options, &invocation] { invocation.action = [options] { return run_verify(*options); }; });
 }

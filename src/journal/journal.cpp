@@ -252,7 +252,47 @@ json Journal::append(json entry)
   ++m_seq;
   m_prev = sha256_hex(bytes);
   m_entries.push_back(line);
+  write_head(head_path(m_path), {m_seq, m_prev});
   return line;
+}
+
+std::string head_path(const std::string& journal_path)
+{
+  const std::string suffix = ".jsonl";
+  const bool jsonl = journal_path.size() > suffix.size()
+                     && journal_path.compare(journal_path.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return (jsonl ? journal_path.substr(0, journal_path.size() - suffix.size()) : journal_path) + ".head";
+}
+
+void write_head(const std::string& path, const Head& head)
+{
+  // Whole or not at all: a temporary file, synced, renamed over the old one.
+  const std::string temp = path + ".tmp";
+  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    throw Error(temp + ": cannot create: " + std::strerror(errno), ExitStatus::case_problem);
+  }
+  const std::string text = json{{"entries", head.entries}, {"lastHash", head.last_hash}}.dump() + "\n";
+  write_all(fd, text, temp);
+  if (::fsync(fd) != 0 || ::close(fd) != 0 || ::rename(temp.c_str(), path.c_str()) != 0) {
+    throw Error(path + ": cannot write the journal's head: " + std::strerror(errno), ExitStatus::case_problem);
+  }
+}
+
+std::optional<Head> read_head(const std::string& path)
+{
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    return std::nullopt;
+  }
+  const std::string text = read_all(fd);
+  ::close(fd);
+  const json j = json::parse(text, nullptr, false);
+  if (!j.is_object() || !j.contains("entries") || !j["entries"].is_number_unsigned() || !j.contains("lastHash")
+      || !j["lastHash"].is_string()) {
+    return Head{0, "(unreadable)"};
+  }
+  return Head{j["entries"].get<std::uint64_t>(), j["lastHash"].get<std::string>()};
 }
 
 } // namespace dftriage::journal

@@ -87,7 +87,7 @@ std::string_view to_string(FileStatus status)
 
 bool CaseCheck::ok() const
 {
-  return chain.ok && count(FileStatus::altered) == 0 && count(FileStatus::missing) == 0
+  return chain.ok && head.ok && expected.ok && count(FileStatus::altered) == 0 && count(FileStatus::missing) == 0
          && count(FileStatus::extra) == 0;
 }
 
@@ -97,11 +97,77 @@ std::size_t CaseCheck::count(FileStatus status) const
     std::count_if(files.begin(), files.end(), [status](const FileCheck& f) { return f.status == status; }));
 }
 
-CaseCheck verify_case(const CaseFolder& folder)
+namespace {
+
+// The journal's entries as the head file counts them, and the hash of each line.
+AnchorCheck check_head(const std::string& path, const std::vector<std::string>& hashes)
+{
+  AnchorCheck out;
+  const auto head = read_head(path);
+  const std::size_t n = hashes.size();
+  if (!head) {
+    out.ok = false;
+    out.problem = "journal.head is missing (removed, or a case from before dftriage kept one): a journal cut "
+                  "short cannot be told from a whole one";
+    return out;
+  }
+  if (head->entries == n && n > 0 && head->last_hash == hashes.back()) {
+    return out;
+  }
+  if (n > 0 && head->entries + 1 == n && (n == 1 || head->last_hash == hashes[n - 2])) {
+    out.note = "the head is one entry behind (a write cut short by a crash)";
+    return out;
+  }
+  out.ok = false;
+  if (head->entries > n) {
+    out.problem = "the journal was cut short: the head records " + std::to_string(head->entries) + " entries, the "
+                  "journal has " + std::to_string(n);
+  } else if (head->entries == n) {
+    out.problem = "the journal's last entry was rewritten: its SHA-256 is not the one the head records";
+  } else {
+    out.problem = "the head records " + std::to_string(head->entries) + " entries and the journal has "
+                  + std::to_string(n) + ": the head was replaced or the journal rewritten";
+  }
+  return out;
+}
+
+AnchorCheck check_expected(std::string_view expected, const std::vector<std::string>& hashes)
+{
+  AnchorCheck out;
+  if (expected.empty()) {
+    return out;
+  }
+  const auto it = std::find(hashes.begin(), hashes.end(), text::to_lower(expected));
+  if (it == hashes.end()) {
+    out.ok = false;
+    out.problem = "no entry of the journal has the SHA-256 given with --head: the journal was cut short before it "
+                  "or rewritten";
+    return out;
+  }
+  const auto after = static_cast<std::size_t>(hashes.end() - it) - 1;
+  out.note = after == 0 ? "the given hash is the journal's last entry"
+                        : "the given hash is entry " + std::to_string(it - hashes.begin() + 1) + "; "
+                            + std::to_string(after) + " entries were added since";
+  return out;
+}
+
+} // namespace
+
+CaseCheck verify_case(const CaseFolder& folder, std::string_view expected_head)
 {
   const std::string text = folder.read_file("journal.jsonl");
   CaseCheck result;
   result.chain = verify(text);
+  std::vector<std::string> hashes;
+  {
+    std::string_view lines = text;
+    for (std::size_t end = lines.find('\n'); end != std::string_view::npos; end = lines.find('\n')) {
+      hashes.push_back(sha256_hex(lines.substr(0, end)));
+      lines.remove_prefix(end + 1);
+    }
+  }
+  result.head = check_head(head_path(folder.journal_path()), hashes);
+  result.expected = check_expected(expected_head, hashes);
 
   std::set<std::string> named;
   bool opened = false;

@@ -152,3 +152,81 @@ TEST_CASE("case verify finds altered, missing and planted files of a case the ru
   CHECK(intact_files == by_path.size() - 3);
   std::filesystem::remove_all(root);
 }
+
+TEST_CASE("case verify sees a journal cut short, emptied or with its last entry rewritten", "[e2e][case]")
+{
+  const std::string dir = "/tmp/dftriage-head-" + std::to_string(::getpid());
+  std::filesystem::remove_all(dir);
+  std::string last_hash;
+  {
+    auto folder = dftriage::journal::CaseFolder::create(dir);
+    folder.write_file("alert.json", "{}\n");
+    dftriage::journal::Journal j(folder.journal_path());
+    j.append({{"event", "case.opened"}, {"alertId", "a1"}, {"alertSha256", dftriage::journal::sha256_hex("{}\n")}});
+    j.append({{"event", "step.entered"}, {"step", "read-vault"}});
+    j.append({{"event", "step.done"}, {"step", "read-vault"}});
+    const std::string text = slurp(folder.journal_path());
+    last_hash = dftriage::journal::sha256_hex(text.substr(text.rfind('\n', text.size() - 2) + 1,
+                                                          text.size() - text.rfind('\n', text.size() - 2) - 2));
+  }
+  const std::string journal = dir + "/journal.jsonl";
+  const std::string whole = slurp(journal);
+  const auto verify = [&](std::vector<std::string> extra = {}) {
+    std::vector<std::string> argv{k_bin, "case", "verify", dir};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    return run_process(argv);
+  };
+  CHECK(verify().exit_code == 0);
+  CHECK(verify({"--head", last_hash}).exit_code == 0);
+
+  SECTION("the last entry dropped")
+  {
+    spit(journal, whole.substr(0, whole.rfind('\n', whole.size() - 2) + 1));
+    const auto r = verify();
+    CHECK(r.exit_code == 7);
+    CHECK_THAT(r.out, Catch::Contains("the journal was cut short: the head records 3 entries, the journal has 2"));
+    CHECK(verify({"--head", last_hash}).exit_code == 7);
+  }
+  SECTION("the journal emptied")
+  {
+    spit(journal, "");
+    CHECK_THAT(verify().out, Catch::Contains("the journal was cut short: the head records 3 entries, the journal has 0"));
+  }
+  SECTION("the last entry rewritten, its chain kept")
+  {
+    std::string edited = whole;
+    edited.replace(edited.rfind("read-vault"), 10, "read-vaulT");
+    spit(journal, edited);
+    const auto r = verify({"-o", "json"});
+    CHECK(r.exit_code == 7);
+    const auto result = nlohmann::json::parse(r.out);
+    CHECK(result["chain"]["ok"] == true);
+    CHECK(result["chain"]["head"]["ok"] == false);
+    CHECK_THAT(result["chain"]["head"]["problem"].get<std::string>(), Catch::Contains("last entry was rewritten"));
+  }
+  SECTION("the head removed, or a hash the journal never held")
+  {
+    std::filesystem::remove(dir + "/journal.head");
+    CHECK_THAT(verify().out, Catch::Contains("journal.head is missing"));
+    dftriage::journal::write_head(dir + "/journal.head", {3, last_hash});
+    CHECK(verify().exit_code == 0);
+    const auto r = verify({"--head", std::string(64, 'a')});
+    CHECK(r.exit_code == 7);
+    CHECK_THAT(r.out, Catch::Contains("no entry of the journal has the SHA-256 given with --head"));
+  }
+  SECTION("entries added after the kept hash, and a head one entry behind after a crash")
+  {
+    {
+      dftriage::journal::Journal j(journal);
+      j.append({{"event", "case.closed"}});
+    }
+    const auto r = verify({"--head", last_hash});
+    CHECK(r.exit_code == 0);
+    CHECK_THAT(r.out, Catch::Contains("1 entries were added since"));
+    dftriage::journal::write_head(dir + "/journal.head", {3, last_hash});
+    const auto behind = verify();
+    CHECK(behind.exit_code == 0);
+    CHECK_THAT(behind.out, Catch::Contains("one entry behind"));
+  }
+  std::filesystem::remove_all(dir);
+}

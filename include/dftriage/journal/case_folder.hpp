@@ -5,6 +5,7 @@
 //   plan.json      the plan walked
 //   evidence/      responses of the read-only steps and pre-images, one file each
 //   journal.jsonl  the hash-chained journal (journal.hpp)
+//   journal.head   its entry count and last hash, kept beside it (journal.hpp)
 //   lock           held (flock) by the one process writing the case; says which
 // Folders are created 0700 and files 0600; files are written whole (temporary file,
 // fsync, rename), so a crash never leaves half a file.

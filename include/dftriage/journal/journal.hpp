@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -85,6 +86,25 @@ private:
   std::vector<nlohmann::ordered_json> m_entries;
   Verification m_damage;
 };
+
+// The journal's head, kept beside it (journal.head) and rewritten whole after every
+// entry: how many entries there are and the SHA-256 of the last. A journal cut short,
+// emptied or with its last entries rewritten no longer matches it; a responder who
+// keeps the last hash (the report prints it) can check against that value instead
+// (case verify --head HASH), as the head file can be edited too.
+struct Head
+{
+  std::uint64_t entries = 0;
+  std::string last_hash;
+};
+
+// Returns the head's path for `journal_path` ("…/journal.jsonl" → "…/journal.head").
+std::string head_path(const std::string& journal_path);
+// Writes `head` to `path` atomically (0600).
+void write_head(const std::string& path, const Head& head);
+// Reads the head at `path`: nullopt when there is none; entries 0 and last_hash
+// "(unreadable)" when it is not a head.
+std::optional<Head> read_head(const std::string& path);
 
 // Checks every line of a journal's text: valid JSON, seq counting from 1, prev equal
 // to the SHA-256 of the line before (k_genesis for the first). A final line without

@@ -38,13 +38,24 @@ struct FileCheck
   std::string detail;     // more about a problem the status alone does not say, or ""
 };
 
+// The journal against an anchor kept outside it: its head file, or a hash the
+// responder kept.
+struct AnchorCheck
+{
+  bool ok = true;
+  std::string problem;  // what does not match ("" when ok)
+  std::string note;     // more when ok: "2 entries added since", "one entry behind"
+};
+
 // The result of checking a case folder.
 struct CaseCheck
 {
   Verification chain;            // the journal's hash chain (see verify)
+  AnchorCheck head;              // against journal.head (journal.hpp)
+  AnchorCheck expected;          // against the hash given to verify_case (ok when none)
   std::vector<FileCheck> files;  // in journal order, then the extra files by name
 
-  // Returns true when the chain holds and every file is ok or unhashed.
+  // Returns true when the chain holds, its anchors match and every file is ok or unhashed.
   bool ok() const;
   // Returns how many files have `status`.
   std::size_t count(FileStatus status) const;
@@ -56,7 +67,10 @@ struct CaseCheck
 // evidence folder. Entries after a break in the chain are still read for the files they
 // name; a path that is absolute or climbs out with ".." is never opened and counts as
 // missing. plan.json is rewritten on every run and is not checked. Throws Error when
-// journal.jsonl cannot be read.
-CaseCheck verify_case(const CaseFolder& folder);
+// journal.jsonl cannot be read. The chain is also checked against journal.head (a
+// journal cut short or whose last entries were rewritten fails; a head one entry
+// behind is a write cut short by a crash, and passes) and, when `expected_head` is not
+// empty, against that hash: it must be the hash of one of the journal's entries.
+CaseCheck verify_case(const CaseFolder& folder, std::string_view expected_head = {});
 
 } // namespace dftriage::journal
