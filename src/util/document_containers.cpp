@@ -86,7 +86,7 @@ bool DocumentReader::emit_table_header(Document& doc)
   doc.text = std::string_view(m_header.data(), size);
   doc.line = m_start_line;
   doc.column = m_start_column;
-  doc.number = m_count + 1;  // the number its first row gets: a header is no document
+  doc.number = m_table_document;
   doc.truncated = false;
   doc.kind = Document::Kind::table;
   return true;
@@ -146,7 +146,13 @@ bool DocumentReader::open_keyed_container(Document& doc, char c, bool& emitted)
   if (m_track == Track::envelope && (is_envelope_key(m_key) || m_key == "tables")) {
     // A REST list, an Event Hub capture, a Resource Graph response or a Log Analytics
     // result: stream the array's elements; what came before them is envelope.
-    open_container(m_key == "tables" ? Container::tables : Container::envelope);
+    if (m_key == "tables") {
+      // The query result is one document; its tables and rows are parts of it.
+      m_table_document = ++m_count;
+      open_container(Container::tables);
+    } else {
+      open_container(Container::envelope);
+    }
     return true;
   }
   if (m_track == Track::table && m_key == "rows" && m_seen_columns) {

@@ -156,7 +156,6 @@ bool DocumentReader::emit(Document& doc, std::size_t end, bool truncated)
   doc.text = std::string_view(m_buffer.data() + m_start, end - m_start);
   doc.line = m_start_line;
   doc.column = m_start_column;
-  doc.number = ++m_count;
   doc.truncated = truncated;
   doc.kind = Document::Kind::value;
   if (element && m_containers.back() == Container::tables) {
@@ -164,6 +163,7 @@ bool DocumentReader::emit(Document& doc, std::size_t end, bool truncated)
   } else if (element && m_containers.back() == Container::rows) {
     doc.kind = Document::Kind::row;
   }
+  doc.number = doc.kind == Document::Kind::value ? ++m_count : m_table_document;
   m_phase = element ? Phase::between_elements : Phase::top;
   m_need_comma = element;
   m_line_fresh = false;

@@ -38,6 +38,7 @@ struct Document
   std::uint64_t line = 0;      // 1-based line of its first byte in the input
   std::uint64_t column = 0;    // 1-based byte column of its first byte
   std::uint64_t number = 0;    // 1-based count of documents cut so far in this input
+                               // (a query result's tables and rows share its number)
   bool truncated = false;      // input (or the NDJSON line) ended before the value closed
   Kind kind = Kind::value;
 };
@@ -170,6 +171,7 @@ private:
 
   int m_ndjson = -1;  // -1 unknown, 0 no, 1 yes, 2 first line seen, line end pending
   std::uint64_t m_count = 0;
+  std::uint64_t m_table_document = 0;  // the number of the query result being streamed
   bool m_has_problem = false;
   Problem m_problem;
 };

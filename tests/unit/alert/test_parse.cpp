@@ -157,7 +157,7 @@ TEST_CASE("sentinel shape: SecurityAlert rows with JSON inside strings")
     CHECK(a.alert_type == "KV_UserAnomaly");
     CHECK(a.severity == Severity::high);
     CHECK(messages(r) == std::vector<std::string>{
-                           R"(q.json: document 2: row 2: not a Defender for Cloud alert (a SecurityAlert row of product "Azure Sentinel"))"});
+                           R"(q.json: document 1: row 2: not a Defender for Cloud alert (a SecurityAlert row of product "Azure Sentinel"))"});
   }
 }
 
@@ -496,5 +496,5 @@ TEST_CASE("Log Analytics rows are read one at a time")
   REQUIRE(r.alerts.size() == 1000);
   CHECK(r.diagnostics.empty());
   CHECK(r.alerts[999].id == "r999");
-  CHECK(r.alerts[999].source.document == 1000);
+  CHECK(r.alerts[999].source.document == 1);
 }
