@@ -132,8 +132,12 @@ Response Client::transmit(const Call& call)
     }
     observe(http, &response, {}, attempt, std::chrono::steady_clock::now() - started);
     if (response.status == 401 && !refreshed) {
-      // The token may have been revoked or rotated: ask the credential once more.
+      // The token may have been revoked or rotated: drop it and ask the credential once
+      // more (a cached token would be sent again as it was).
       refreshed = true;
+      if (m_credential != nullptr) {
+        m_credential->forget_token(m_cloud.audience(call.audience));
+      }
       spdlog::debug("{} {}: 401, asking for a token again", call.method,
                     terminal::sanitize(call.url));
       continue;

@@ -55,10 +55,12 @@ FaultRule parse_fault_rule(const std::string& text)
     rule.kind = FaultRule::Kind::slow_body;
   } else if (parts[0] == "lro-failed") {
     rule.kind = FaultRule::Kind::operation_failed;
+  } else if (parts[0] == "revoke-token") {
+    rule.kind = FaultRule::Kind::revoke_token;
   } else if (all_of_class(parts[0], digits) && parts[0].size() == 3 && parts[0][0] >= '4' && parts[0][0] <= '5') {
     rule.status = std::stoi(parts[0]);
   } else {
-    bad_rule(text, "the action must be a 4xx/5xx status, drop, slow-body or lro-failed, not " + text::quote(parts[0]));
+    bad_rule(text, "the action must be a 4xx/5xx status, drop, slow-body, lro-failed or revoke-token, not " + text::quote(parts[0]));
   }
   for (std::size_t i = 1; i < parts.size(); ++i) {
     const std::string& p = parts[i];

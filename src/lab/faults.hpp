@@ -3,8 +3,11 @@
 // --fault rules: answer some requests with an error status, drop the connection, or
 // trickle the body. Syntax (src/lab/README.md):
 //   ACTION[:FIELD]...   ACTION = HTTP status (429, 503, ...) | drop | slow-body | lro-failed
+//   | revoke-token
 //   (lro-failed: the request is accepted as a long-running operation that ends Failed
-//   and changes nothing)
+//   and changes nothing; revoke-token: the bearer token the request carries is revoked
+//   before it is answered, as Entra does when a session is revoked early, so it gets a
+//   401 and so does every later request with that token)
 //   FIELD = METHOD (GET, PUT, ...) | N (fire on the Nth matching request only) | once
 //         | every | path=SUBSTRING | header-name=value (added to the response)
 // e.g. 429:PATCH:2:retry-after=1, 503:once, drop:path=/secrets, slow-body:GET:1, lro-failed:PUT:1
@@ -20,7 +23,7 @@ namespace dftriage::lab {
 
 struct FaultRule
 {
-  enum class Kind { status, drop, slow_body, operation_failed };
+  enum class Kind { status, drop, slow_body, operation_failed, revoke_token };
   Kind kind = Kind::status;
   int status = 0;
   std::string method;  // "" any

@@ -3,6 +3,9 @@
 #include "dftriage/util/error.hpp"
 #include "util.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 namespace dftriage::lab {
 
 namespace {
@@ -87,9 +90,15 @@ Json recorded_pair(const LabRequest& request, const std::string& url, const LabR
                                 {"body", body_value(response.body, response.content_type)}}}};
 }
 
-Recorder::Recorder(const std::string& path) : m_out(path, std::ios::app)
+Recorder::Recorder(const std::string& path)
 {
-  if (!m_out) {
+  // The recording holds request bodies and identifiers: readable by its owner only.
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+  if (fd >= 0) {
+    ::close(fd);
+  }
+  m_out.open(path, std::ios::app);
+  if (fd < 0 || !m_out) {
     throw Error("cannot open the record file " + path + " for writing");
   }
 }

@@ -4,6 +4,7 @@
 #include "dftriage/lab/lab.hpp"
 
 #include "dftriage/util/error.hpp"
+#include "dftriage/util/text.hpp"
 #include "faults.hpp"
 #include "record.hpp"
 #include "seed.hpp"
@@ -133,6 +134,13 @@ void Lab::Impl::serve(const httplib::Request& req, httplib::Response& res)
   }
   if (options.latency_ms > 0) {
     std::this_thread::sleep_for(std::chrono::milliseconds(options.latency_ms));
+  }
+  if (fault && fault->kind == FaultRule::Kind::revoke_token) {
+    const std::string header = request.header("Authorization").value_or("");
+    if (text::istarts_with(header, "Bearer ")) {
+      const std::string token(text::trim(header.substr(7)));
+      tenant->with_state([&token](State& state) { state.tokens.erase(token); });
+    }
   }
   LabResponse response = fault && fault->kind == FaultRule::Kind::status             ? fault->response
                          : fault && fault->kind == FaultRule::Kind::operation_failed ? tenant->handle_failing_operation(request)

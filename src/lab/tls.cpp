@@ -11,7 +11,10 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 namespace dftriage::lab {
 
@@ -75,19 +78,45 @@ Cert make_cert(EVP_PKEY* key, const char* common_name, X509* issuer, EVP_PKEY* i
   return cert;
 }
 
+// Writes `path` whole: a temporary file created with `mode`, then renamed over it.
 void write_pem(const std::string& path, mode_t mode, const std::function<int(FILE*)>& write)
 {
-  FILE* f = std::fopen(path.c_str(), "w");
+  const std::string temp = path + ".tmp";
+  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+  FILE* f = fd < 0 ? nullptr : ::fdopen(fd, "w");
   if (!f) {
+    if (fd >= 0) {
+      ::close(fd);
+    }
     fail("cannot write " + path);
   }
-  ::chmod(path.c_str(), mode);
   const int ok = write(f);
+  const bool flushed = std::fflush(f) == 0 && ::fsync(fd) == 0;
   std::fclose(f);
-  if (!ok) {
+  if (!ok || !flushed || ::rename(temp.c_str(), path.c_str()) != 0) {
     fail("cannot write " + path);
   }
 }
+
+// Holds an exclusive lock on `dir`/tls.lock while it lives: two labs starting on one
+// fresh state folder would otherwise each write a key and a certificate, and one would
+// serve a certificate that does not match its key.
+class DirLock
+{
+public:
+  explicit DirLock(const std::string& dir) : m_fd(::open((dir + "/tls.lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600))
+  {
+    if (m_fd < 0 || ::flock(m_fd, LOCK_EX) != 0) {
+      fail("cannot lock " + dir + "/tls.lock");
+    }
+  }
+  ~DirLock() { ::close(m_fd); }
+  DirLock(const DirLock&) = delete;
+  DirLock& operator=(const DirLock&) = delete;
+
+private:
+  int m_fd;
+};
 
 } // namespace
 
@@ -95,12 +124,14 @@ TlsFiles ensure_tls_files(const std::string& dir)
 {
   TlsFiles files{dir + "/ca.pem", dir + "/server.pem", dir + "/server-key.pem"};
   std::error_code ec;
+  if (!std::filesystem::exists(dir, ec) && std::filesystem::create_directories(dir, ec)) {
+    ::chmod(dir.c_str(), 0700);  // made here: private; a folder that was there is left as it is
+  }
+  const DirLock lock(dir);
   if (std::filesystem::exists(files.ca_certificate, ec) && std::filesystem::exists(files.server_certificate, ec)
       && std::filesystem::exists(files.server_key, ec)) {
     return files;
   }
-  std::filesystem::create_directories(dir, ec);
-  ::chmod(dir.c_str(), 0700);
   Key ca_key = new_key();
   Cert ca = make_cert(ca_key.get(), "dftriage lab CA", nullptr, ca_key.get(), 1, true);
   Key server_key = new_key();

@@ -9,6 +9,8 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <regex>
+#include <sys/stat.h>
+#include <thread>
 #include <unistd.h>
 
 using dftriage::test::ProcessResult;
@@ -267,4 +269,41 @@ TEST_CASE("bad --cloud values: an unknown name, a malformed file", "[auth][e2e]"
   CHECK(bad.exit_code == 3);
   CHECK(bad.err.rfind("dftriage: error: " + path + ":2:22: syntax error", 0) == 0);
   std::filesystem::remove(path);
+}
+
+TEST_CASE("two labs started at once on a fresh state folder both serve a certificate their CA signed",
+          "[e2e][lab]")
+{
+  const auto base = std::filesystem::temp_directory_path() / ("dftriage-e2e-twolabs-" + std::to_string(::getpid()));
+  for (int round = 0; round < 3; ++round) {
+    std::filesystem::remove_all(base);
+    std::filesystem::create_directories(base);
+    const std::string state = (base / "lab").string();
+    std::unique_ptr<Server> servers[2];
+    std::thread starters[2];
+    for (int i = 0; i < 2; ++i) {
+      starters[i] = std::thread([&, i] {
+        servers[i] = std::make_unique<Server>(std::vector<std::string>{
+          k_bin, "lab", "serve", "--https", "--state-dir", state, "--record", (base / ("record-" + std::to_string(i))).string()});
+      });
+    }
+    for (auto& t : starters) {
+      t.join();
+    }
+    for (int i = 0; i < 2; ++i) {
+      INFO("round " << round << ", lab " << i);
+      REQUIRE(!servers[i]->first_line().empty());
+      const std::string file = (base / ("lab-" + std::to_string(i) + ".json")).string();
+      std::ofstream(file) << servers[i]->first_line() << "\n";
+      const auto r = run_process({k_bin, "--cloud", file, "auth", "status", "-o", "json"}, "", clean_env());
+      INFO(r.err);
+      CHECK(r.exit_code == 0);
+      // The recording holds request bodies: its owner's only.
+      struct stat st{};
+      REQUIRE(::stat((base / ("record-" + std::to_string(i))).c_str(), &st) == 0);
+      CHECK((st.st_mode & 0777) == 0600);
+    }
+  }
+  std::error_code ignored;
+  std::filesystem::remove_all(base, ignored);
 }

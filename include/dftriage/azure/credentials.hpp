@@ -49,6 +49,10 @@ public:
   // the credential and the reason when none can be had - never including secrets.
   virtual AccessToken get_token(const std::string& audience) = 0;
 
+  // Drops any cached token for `audience`, so that the next get_token asks anew (after
+  // a 401: the token was revoked or rotated before it expired). Default: nothing cached.
+  virtual void forget_token(const std::string& audience) { (void)audience; }
+
   // Describes the credential that answered last: "client secret", "managed identity", ...
   virtual std::string description() const = 0;
 

@@ -49,6 +49,7 @@ public:
   };
 
   AccessToken get_token(const std::string& audience) final;
+  void forget_token(const std::string& audience) final;
   CredentialInfo info() const override;
 
 protected:
@@ -221,6 +222,7 @@ class ChainedCredential : public TokenCredential
 public:
   explicit ChainedCredential(std::vector<std::unique_ptr<TokenCredential>> credentials);
   AccessToken get_token(const std::string& audience) override;
+  void forget_token(const std::string& audience) override;
   std::string description() const override;
   CredentialInfo info() const override;
 

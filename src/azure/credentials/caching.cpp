@@ -61,6 +61,12 @@ std::string CachingCredential::redact(std::string message) const
   return message;
 }
 
+void CachingCredential::forget_token(const std::string& audience)
+{
+  std::lock_guard<std::mutex> lock(m_mutex);
+  m_cache.erase(audience);
+}
+
 AccessToken CachingCredential::get_token(const std::string& audience)
 {
   std::lock_guard<std::mutex> lock(m_mutex);

@@ -45,6 +45,7 @@ public:
   {
     return m_chain.get_token(audience);
   }
+  void forget_token(const std::string& audience) override { m_chain.forget_token(audience); }
   std::string description() const override { return m_chain.description(); }
   CredentialInfo info() const override { return m_chain.info(); }
 
@@ -129,6 +130,13 @@ std::unique_ptr<TokenCredential> workload_credential(const Environment& env,
 ChainedCredential::ChainedCredential(std::vector<std::unique_ptr<TokenCredential>> credentials)
     : m_credentials(std::move(credentials))
 {
+}
+
+void ChainedCredential::forget_token(const std::string& audience)
+{
+  for (const auto& credential : m_credentials) {
+    credential->forget_token(audience);
+  }
 }
 
 AccessToken ChainedCredential::get_token(const std::string& audience)

@@ -91,7 +91,7 @@ struct LabSession
   CloudConfig config;
   std::unique_ptr<HttpTransport> transport = make_curl_transport();
 
-  LabSession()
+  explicit LabSession(std::vector<std::string> faults = {})
   {
     const nlohmann::json doc = {{"scenario", 1},
                                 {"servicePrincipals",
@@ -113,6 +113,7 @@ struct LabSession
     std::ofstream(scenario) << doc.dump();
     lab::LabOptions options;
     options.seed_files = {scenario};
+    options.fault_rules = std::move(faults);
     server = std::make_unique<lab::Lab>(options);
     server->start();
     connection = server->connection();
@@ -372,4 +373,22 @@ TEST_CASE("the default chain against the lab: the cloud file's secret, or IMDS v
     CHECK(lab.arm_get(*chain) == 200);
     CHECK(chain->info().credential == "managed identity (IMDS)");
   }
+}
+
+TEST_CASE("after a 401 the client drops the cached token and sends a new one (a token revoked early)",
+          "[azure][credentials][lab]")
+{
+  // The lab revokes the token of the second ARM read before answering it.
+  LabSession lab({"revoke-token:GET:2:path=/subscriptions/"});
+  CountingTransport counting(*lab.transport);
+  ClientSecretCredential credential(lab.config.cloud.authority, *lab.config.credentials,
+                                    CredentialContext{&counting, {}, {}}, "cloud file lab");
+  const auto first = credential.get_token(lab.config.cloud.arm_audience);
+  CHECK(lab.arm_get(credential) == 200);
+  // The cached token is now revoked: the 401 makes the client drop it and get another.
+  CHECK(lab.arm_get(credential) == 200);
+  const auto second = credential.get_token(lab.config.cloud.arm_audience);
+  CHECK(second.token != first.token);
+  CHECK(counting.count == 2);  // two token requests: the first, and the one after the 401
+  CHECK(lab.arm_get(credential) == 200);
 }
