@@ -137,6 +137,10 @@ TEST_CASE("warnings about odd values in an alert that was read do not change the
   CHECK(run_process({k_bin, "match", "-", "-o", "json"}, odd).exit_code == 0);
   CHECK(run_process({k_bin, "plan", "-", "-o", "json"}, odd).exit_code == 0);
   // The README's exit status table says so.
-  const std::string readme = read_file(std::string(DFTRIAGE_SOURCE_DIR) + "/README.md");
+  std::string readme = read_file(std::string(DFTRIAGE_SOURCE_DIR) + "/README.md");
+  std::replace(readme.begin(), readme.end(), '\n', ' ');
+  for (std::size_t at = readme.find("  "); at != std::string::npos; at = readme.find("  ", at)) {
+    readme.erase(at, 1);
+  }
   CHECK(readme.find("Warnings about odd values inside an alert that was read do not change the exit status") != std::string::npos);
 }
