@@ -83,6 +83,7 @@ void CaseState::apply(const nlohmann::ordered_json& entry)
     }
   } else if (event == "request.sent" && kind == "action" && entry.value("mutating", false)) {
     r.request_pending = true;
+    r.change_unfinished = true;
   } else if (event == "request.sent" && kind == "pre-image") {
     r.pre_image_urls.insert(text_of(entry, "url"));
   } else if (event == "response.received" || event == "request.failed") {
@@ -108,6 +109,7 @@ void CaseState::apply(const nlohmann::ordered_json& entry)
   } else if (event == "confirmation") {
     r.reason = text_of(entry, "reason");
   } else if (event == "step.done") {
+    r.change_unfinished = false;
     r.status = "done";
     r.message.clear();
     r.checked = text_of(entry, "checked");
@@ -118,6 +120,7 @@ void CaseState::apply(const nlohmann::ordered_json& entry)
     }
   } else if (event == "step.no-op" || event == "step.declined" || event == "step.refused"
              || event == "step.failed" || event == "step.open") {
+    r.change_unfinished = false;
     r.status = event.substr(5);
     r.message = text_of(entry, "why");
   } else if (event == "undo.started") {

@@ -465,7 +465,9 @@ StepResult Executor::run_mutating(const engine::PlannedStep& step)
 {
   const std::string& id = step.step->id;
   const auto& spec = *step.action;
-  const bool was_pending = m_state.step(id) != nullptr && m_state.step(id)->request_pending;
+  // A change this case sent whose step never concluded: the run died after sending it,
+  // with or without its answer journaled.
+  const bool was_pending = m_state.step(id) != nullptr && m_state.step(id)->change_unfinished;
   for (;;) {
     std::string failure;
     try {

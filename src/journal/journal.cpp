@@ -8,6 +8,7 @@
 
 #include <cerrno>
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -60,6 +61,17 @@ void write_all(int fd, std::string_view bytes, const std::string& path)
       throw Error(path + ": cannot write: " + std::strerror(errno));
     }
     bytes.remove_prefix(static_cast<std::size_t>(n));
+  }
+}
+
+// Test hook for the kill-and-resume driver: DFTRIAGE_TEST_KILL_AT_ENTRY=N ends the
+// process abruptly (like kill -9) once the N-th entry of this process is on disk.
+void maybe_die_after_entry()
+{
+  static int count = 0;
+  static const char* limit = std::getenv("DFTRIAGE_TEST_KILL_AT_ENTRY");
+  if (limit != nullptr && ++count == std::atoi(limit)) {
+    ::_exit(137);
   }
 }
 
@@ -253,6 +265,7 @@ json Journal::append(json entry)
   m_prev = sha256_hex(bytes);
   m_entries.push_back(line);
   write_head(head_path(m_path), {m_seq, m_prev});
+  maybe_die_after_entry();
   return line;
 }
 
