@@ -336,6 +336,10 @@ Answers parse_answers(std::string_view text, std::string_view source)
     }
     throw InputError(std::string(source) + ":" + std::to_string(line) + ":" + std::to_string(column)
                      + ": answers must be a JSON object of question id to answer");
+  } catch (const json::out_of_range&) {
+    // A number no double holds (1e999): the parser gives no position for it.
+    throw InputError(std::string(source) + ": a number too large for a double; answers must be a JSON object of "
+                     "question id to answer");
   }
   if (!doc.is_object()) {
     throw InputError(std::string(source) + ": answers must be a JSON object of question id to answer");

@@ -338,6 +338,11 @@ LoadResult load_playbook(std::string_view text, std::string_view source, const A
     }
     result.issues.push_back(std::move(issue));
     return result;
+  } catch (const nlohmann::json::out_of_range&) {
+    // A number no double holds (1e999): the parser gives no position for it.
+    result.issues.push_back(Issue{Issue::Level::error, std::string(source), "", 0, 0,
+                                  "a number too large for a double"});
+    return result;
   }
   Playbook playbook;
   playbook.source = std::string(source);
