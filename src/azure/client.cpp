@@ -51,7 +51,7 @@ Client::Client(const Cloud& cloud, TokenCredential* credential, HttpTransport& t
     , m_options(std::move(options))
 {
   if (m_credential == nullptr && m_options.mode == ClientMode::live) {
-    throw Error("the Azure client needs a credential to send requests");
+    throw Error("the Azure client needs a credential to send requests", ExitStatus::failure);
   }
   std::random_device device;
   m_random.seed((static_cast<std::uint64_t>(device()) << 32) ^ device());

@@ -68,11 +68,11 @@ void Writer::flush()
   if (!m_buffer.empty()
       && std::fwrite(m_buffer.data(), 1, m_buffer.size(), m_stream) != m_buffer.size()) {
     m_buffer.clear();
-    throw Error(std::string("cannot write output: ") + std::strerror(errno));
+    throw Error(std::string("cannot write output: ") + std::strerror(errno), ExitStatus::failure);
   }
   m_buffer.clear();
   if (std::fflush(m_stream) != 0) {
-    throw Error(std::string("cannot write output: ") + std::strerror(errno));
+    throw Error(std::string("cannot write output: ") + std::strerror(errno), ExitStatus::failure);
   }
 }
 

@@ -36,7 +36,7 @@ std::optional<std::string> Prompter::ask(std::string_view prompt)
       if (errno == EINTR) {
         continue;
       }
-      throw Error("cannot read the terminal");
+      throw Error("cannot read the terminal", ExitStatus::failure);
     }
     char buffer[512];
     const ssize_t n = ::read(m_in, buffer, sizeof buffer);

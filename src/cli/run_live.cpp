@@ -165,7 +165,7 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang_given, bool i
   }
   if (resume && !state.opened().is_null() && state.opened().value("playbook", "") != match.playbook_id()) {
     throw Error("the case was opened with playbook " + state.opened().value("playbook", "")
-                + ", which no longer matches; resume with the same --playbooks");
+                + ", which no longer matches; resume with the same --playbooks", ExitStatus::usage);
   }
   // The case header comes before the first request (connecting asks for a token).
   std::fprintf(interactive ? stdout : stderr, "%s\n",

@@ -135,7 +135,7 @@ std::string generate_password(std::size_t length)
   }
   std::vector<unsigned char> random(length * 2);
   if (RAND_bytes(random.data(), static_cast<int>(random.size())) != 1) {
-    throw Error("cannot generate a password: no randomness from OpenSSL");
+    throw Error("cannot generate a password: no randomness from OpenSSL", ExitStatus::failure);
   }
   std::string out;
   for (std::size_t i = 0; i < length; ++i) {

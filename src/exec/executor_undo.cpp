@@ -43,11 +43,11 @@ bool Executor::undo(const std::string& step_id)
       // The pre-image as captured before this case changed anything, checked against
       // the hash the journal recorded.
       if (record->pre_image.empty()) {
-        throw Error("no pre-image was captured for " + id);
+        throw Error("no pre-image was captured for " + id, ExitStatus::case_problem);
       }
       const std::string saved = m_folder.read_file(record->pre_image);
       if (journal::sha256_hex(saved) != record->pre_image_sha256) {
-        throw Error("the pre-image " + record->pre_image + " was altered after it was captured");
+        throw Error("the pre-image " + record->pre_image + " was altered after it was captured", ExitStatus::case_problem);
       }
       azure::PreImage pre;
       for (const auto& item : nlohmann::ordered_json::parse(saved)) {

@@ -236,7 +236,7 @@ void CaseFolder::write_file(const std::string& relative, std::string_view conten
   const std::string temp = path + ".tmp";
   const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) {
-    throw Error(temp + ": cannot create: " + std::strerror(errno));
+    throw Error(temp + ": cannot create: " + std::strerror(errno), ExitStatus::case_problem);
   }
   std::string_view rest = content;
   while (!rest.empty()) {
@@ -247,15 +247,15 @@ void CaseFolder::write_file(const std::string& relative, std::string_view conten
     if (n < 0) {
       const int saved = errno;
       ::close(fd);
-      throw Error(temp + ": cannot write: " + std::strerror(saved));
+      throw Error(temp + ": cannot write: " + std::strerror(saved), ExitStatus::case_problem);
     }
     rest.remove_prefix(static_cast<std::size_t>(n));
   }
   if (::fsync(fd) != 0 || ::close(fd) != 0) {
-    throw Error(temp + ": cannot sync: " + std::strerror(errno));
+    throw Error(temp + ": cannot sync: " + std::strerror(errno), ExitStatus::case_problem);
   }
   if (::rename(temp.c_str(), path.c_str()) != 0) {
-    throw Error(path + ": cannot replace: " + std::strerror(errno));
+    throw Error(path + ": cannot replace: " + std::strerror(errno), ExitStatus::case_problem);
   }
   const std::size_t slash = path.rfind('/');
   sync_dir(path.substr(0, slash));
@@ -266,7 +266,7 @@ std::string CaseFolder::read_file(const std::string& relative) const
   const std::string path = m_dir + "/" + relative;
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
-    throw Error(path + ": cannot open: " + std::strerror(errno));
+    throw Error(path + ": cannot open: " + std::strerror(errno), ExitStatus::case_problem);
   }
   std::string text;
   char buffer[65536];

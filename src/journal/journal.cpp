@@ -45,7 +45,7 @@ std::string read_all(int fd)
     } else if (n == 0) {
       return text;
     } else if (errno != EINTR) {
-      throw Error(std::string("cannot read the journal: ") + std::strerror(errno));
+      throw Error(std::string("cannot read the journal: ") + std::strerror(errno), ExitStatus::case_problem);
     }
   }
 }
@@ -58,7 +58,7 @@ void write_all(int fd, std::string_view bytes, const std::string& path)
       if (errno == EINTR) {
         continue;
       }
-      throw Error(path + ": cannot write: " + std::strerror(errno));
+      throw Error(path + ": cannot write: " + std::strerror(errno), ExitStatus::case_problem);
     }
     bytes.remove_prefix(static_cast<std::size_t>(n));
   }
@@ -108,7 +108,7 @@ std::string sha256_hex(std::string_view bytes)
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int size = 0;
   if (EVP_Digest(bytes.data(), bytes.size(), digest, &size, EVP_sha256(), nullptr) != 1) {
-    throw Error("SHA-256 failed");
+    throw Error("SHA-256 failed", ExitStatus::failure);
   }
   static const char hex[] = "0123456789abcdef";
   std::string out;
@@ -190,7 +190,7 @@ Journal::Journal(std::string path, Operator who, Clock clock, Damaged damaged)
 {
   m_fd = ::open(m_path.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
   if (m_fd < 0) {
-    throw Error(m_path + ": cannot open the journal: " + std::strerror(errno));
+    throw Error(m_path + ": cannot open the journal: " + std::strerror(errno), ExitStatus::case_problem);
   }
   const std::string text = read_all(m_fd);
   const auto check = verify(text);
@@ -259,7 +259,7 @@ json Journal::append(json entry)
   const std::string bytes = line.dump(-1, ' ', false, json::error_handler_t::replace);
   write_all(m_fd, bytes + "\n", m_path);
   if (::fsync(m_fd) != 0) {
-    throw Error(m_path + ": cannot sync the journal: " + std::strerror(errno));
+    throw Error(m_path + ": cannot sync the journal: " + std::strerror(errno), ExitStatus::case_problem);
   }
   ++m_seq;
   m_prev = sha256_hex(bytes);

@@ -99,7 +99,7 @@ Recorder::Recorder(const std::string& path)
   }
   m_out.open(path, std::ios::app);
   if (fd < 0 || !m_out) {
-    throw Error("cannot open the record file " + path + " for writing");
+    throw Error("cannot open the record file " + path + " for writing", ExitStatus::usage);
   }
 }
 

@@ -237,13 +237,13 @@ void Lab::start()
   // socket is made) the second waits for the client's delayed ACK, ~40 ms a response.
   impl.server->set_tcp_nodelay(true);
   if (!impl.server->is_valid()) {
-    throw Error("lab: cannot set up the server (certificate " + impl.tls.server_certificate + ")");
+    throw Error("lab: cannot set up the server (certificate " + impl.tls.server_certificate + ")", ExitStatus::failure);
   }
   impl.port = impl.options.port == 0 ? impl.server->bind_to_any_port("127.0.0.1")
                                      : (impl.server->bind_to_port("127.0.0.1", impl.options.port) ? impl.options.port : -1);
   if (impl.port <= 0) {
     impl.server.reset();
-    throw Error("lab: cannot listen on 127.0.0.1:" + std::to_string(impl.options.port));
+    throw Error("lab: cannot listen on 127.0.0.1:" + std::to_string(impl.options.port), ExitStatus::usage);
   }
   config.port = impl.port;
   impl.tenant = std::make_unique<Tenant>(std::move(config));

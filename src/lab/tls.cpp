@@ -25,7 +25,7 @@ using Cert = std::unique_ptr<X509, decltype(&X509_free)>;
 
 [[noreturn]] void fail(const std::string& what)
 {
-  throw Error("lab: cannot make the TLS certificate: " + what);
+  throw Error("lab: cannot make the TLS certificate: " + what, ExitStatus::failure);
 }
 
 Key new_key()

@@ -2,22 +2,63 @@
 
 namespace dftriage {
 
+const std::vector<ExitStatusRow>& exit_status_table()
+{
+  static const std::vector<ExitStatusRow> k_table = {
+    {0, "success; for `run`, `apply` and `undo`: the case is `completed`"},
+    {1, "unexpected internal error"},
+    {2, "usage error (bad command line, an unknown question ID, a bad `--set` value)"},
+    {3, "some input was rejected (not JSON, not an alert, a file that cannot be read); everything else was still "
+        "processed and printed. Warnings inside an alert that was read do not count"},
+    {4, "`failed`: an Azure or network call failed"},
+    {5, "`needs-human`: a question unanswered, a change awaiting confirmation, a task not checked off, or the walk "
+        "stopped before the end (`q`)"},
+    {6, "`refused`: a change out of the case's scope, a plan edited or drifted since review, a step whose checks "
+        "fail, a case resumed on another cloud"},
+    {7, "the case folder cannot be used: not a case, a folder that holds other files, a damaged journal (`undo` "
+        "still works, with a warning), evidence altered (`case verify`)"},
+    {8, "the case is in use by another dftriage process (`run`, `apply`, `undo` hold its lock); try again when it "
+        "has ended"},
+    {130, "interrupted (Ctrl-C or SIGTERM); the case can be resumed"},
+  };
+  return k_table;
+}
+
 std::string exit_status_help()
 {
-  return "Exit status:\n"
-         "  0    success; for run, apply and undo: the case is completed\n"
-         "  1    unexpected internal error\n"
-         "  2    usage error (bad command line)\n"
-         "  3    some input was rejected (the rest was processed)\n"
-         "  4    an Azure or network call failed\n"
-         "  5    needs a human: a question unanswered, a change awaiting confirmation,\n"
-         "       a manual step not checked off, or the walk stopped (resume with --case)\n"
-         "  6    refused: out of the case's scope, a plan edited or drifted, a step whose\n"
-         "       checks fail, a case resumed on another cloud\n"
-         "  7    the case folder cannot be used: not a case, not empty, its journal\n"
-         "       damaged or its evidence altered\n"
-         "  8    the case is in use by another dftriage process; try again when it ends\n"
-         "  130  interrupted (Ctrl-C)\n";
+  // "  CODE meaning", the meaning without Markdown, wrapped at 80 columns under itself.
+  constexpr std::size_t k_indent = 7;
+  constexpr std::size_t k_width = 80;
+  std::string out = "Exit status:\n";
+  for (const auto& row : exit_status_table()) {
+    std::string code = "  " + std::to_string(row.code);
+    code.resize(k_indent, ' ');
+    std::string line = code;
+    std::string word;
+    const auto flush_word = [&] {
+      if (word.empty()) {
+        return;
+      }
+      if (line.size() > k_indent && line.size() + 1 + word.size() > k_width) {
+        out += line + "\n";
+        line = std::string(k_indent, ' ');
+      } else if (line.size() > k_indent) {
+        line += ' ';
+      }
+      line += word;
+      word.clear();
+    };
+    for (const char* c = row.meaning; *c != '\0'; ++c) {
+      if (*c == ' ') {
+        flush_word();
+      } else if (*c != '`') {
+        word += *c;
+      }
+    }
+    flush_word();
+    out += line + "\n";
+  }
+  return out;
 }
 
 } // namespace dftriage

@@ -10,10 +10,12 @@ namespace dftriage {
 // The one exception hierarchy of dftriage. `main` catches Error, prints
 // "dftriage: error: <what()>" once and exits with status(). Expected, per-item
 // problems (a malformed alert among many) are reported as Diagnostic data instead.
+// Every throw says which documented exit status it means: ExitStatus::failure only for
+// what should never happen (an internal error).
 class Error : public std::runtime_error
 {
 public:
-  explicit Error(std::string message, ExitStatus status = ExitStatus::failure)
+  Error(std::string message, ExitStatus status)
     : std::runtime_error(std::move(message)),
       m_status(status)
   {

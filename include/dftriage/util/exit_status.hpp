@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 namespace dftriage {
 
@@ -24,6 +25,17 @@ enum class ExitStatus : int {
 
 // Returns the numeric value to hand to exit().
 constexpr int to_int(ExitStatus status) { return static_cast<int>(status); }
+
+// One documented exit status: its code and what it means (Markdown: `code` spans).
+struct ExitStatusRow
+{
+  int code;
+  const char* meaning;
+};
+
+// Every exit status with its meaning: the one table the help text and the README's
+// "Exit status" table are made from (a test keeps the README in step).
+const std::vector<ExitStatusRow>& exit_status_table();
 
 // Returns the table of exit statuses as shown at the end of `dftriage --help`.
 std::string exit_status_help();

@@ -237,7 +237,7 @@ std::string random_uuid()
 {
   unsigned char bytes[16];
   if (RAND_bytes(bytes, sizeof bytes) != 1) {
-    throw Error("cannot get random bytes from OpenSSL");
+    throw Error("cannot get random bytes from OpenSSL", ExitStatus::failure);
   }
   bytes[6] = static_cast<unsigned char>((bytes[6] & 0x0F) | 0x40);
   bytes[8] = static_cast<unsigned char>((bytes[8] & 0x3F) | 0x80);
