@@ -100,6 +100,8 @@ ExitStatus run_apply(const ApplyOptions& options)
     doc = nlohmann::ordered_json::parse(text.str());
   } catch (const nlohmann::json::parse_error& e) {
     throw InputError(options.file + ": not a plan file: " + e.what());
+  } catch (const nlohmann::json::out_of_range&) {
+    throw InputError(options.file + ": not a plan file: a number too large for a double");
   }
   if (doc.is_array() && doc.size() == 1) {
     doc = doc[0];

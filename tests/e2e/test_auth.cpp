@@ -307,3 +307,18 @@ TEST_CASE("two labs started at once on a fresh state folder both serve a certifi
   std::error_code ignored;
   std::filesystem::remove_all(base, ignored);
 }
+
+TEST_CASE("a cloud file or plan with a number too large for a double is an input error, not a crash", "[e2e]")
+{
+  const auto dir = std::filesystem::temp_directory_path() / ("dftriage-e2e-bignum-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const std::string file = (dir / "cloud.json").string();
+  std::ofstream(file) << R"({"name":1e999})";
+  const auto cloud = run_process({k_bin, "--cloud", file, "auth", "status"}, "", clean_env());
+  CHECK(cloud.exit_code == 3);
+  CHECK_THAT(cloud.err, Catch::Contains(file + ": a number too large for a double"));
+  const auto plan = run_process({k_bin, "apply", file});
+  CHECK(plan.exit_code == 3);
+  CHECK_THAT(plan.err, Catch::Contains("not a plan file: a number too large for a double"));
+  std::filesystem::remove_all(dir);
+}
