@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cstdlib>
 #include <random>
 #include <set>
 
@@ -136,7 +137,11 @@ TEST_CASE("kill -9 anywhere in a walk, resume, undo: nothing sent twice, nothing
     std::vector<std::pair<std::string, int>> points;
     std::uniform_int_distribution<int> entry(1, static_cast<int>(entries));
     std::set<int> drawn;
-    while (drawn.size() < 13) {
+    // 13 per family (50 kill points in all); the sanitizer build sets fewer, as the plain
+    // build already covers them all and each point there costs three slower runs.
+    const char* per_family = std::getenv("DFTRIAGE_KILL_POINTS_PER_FAMILY");
+    const std::size_t wanted = per_family != nullptr ? std::strtoul(per_family, nullptr, 10) : 13;
+    while (drawn.size() < std::min<std::size_t>(wanted, entries)) {
       drawn.insert(entry(random));
     }
     for (const int n : drawn) {
@@ -177,5 +182,5 @@ TEST_CASE("kill -9 anywhere in a walk, resume, undo: nothing sent twice, nothing
       CHECK(family.snapshot(lab) == start);
     }
   }
-  CHECK(kills >= 50);
+  CHECK(kills >= (std::getenv("DFTRIAGE_KILL_POINTS_PER_FAMILY") != nullptr ? 3 : 50));
 }
