@@ -334,9 +334,10 @@ void add_keyvault_data_routes(Router& router, State& state)
     audit(state, r, "SecretSet", 200);
     return LabResponse::json(200, secret_bundle(base_of(state, r), lower(c[1]), v, true));
   });
-  router.add("PATCH", secret + "/" + k_version, options, [&state](const LabRequest& r, const Captures& c) {
+  // Without a version (".../secrets/NAME/", as the SDKs send it) the latest is updated.
+  router.add("PATCH", secret + "(?:/" + k_version + ")?/?", options, [&state](const LabRequest& r, const Captures& c) {
     auto& versions = require_secret(require_vault(state, r), c[1]);
-    auto& v = require_version(versions, c[1], c[2]);
+    auto& v = c.size() > 2 && !c[2].empty() ? require_version(versions, c[1], c[2]) : versions.back();
     update_attributes(state, v.attributes, v.tags, r.json_body());
     const Json body = r.json_body();
     if (body.contains("contentType") && body["contentType"].is_string()) {

@@ -63,6 +63,11 @@ TEST_CASE("lab Key Vault data plane: list, versions, disable, soft delete and re
   CHECK(!body_of(disabled).contains("value"));
   CHECK(f.kv("GET", "/secrets/db-password/aaaa1111").status == 403);
   CHECK(body_of(f.kv("GET", "/secrets/db-password"))["value"] == "canary-secret-value-8e4b");
+  // Without a version, as Microsoft's SDK sends update_secret_properties: the latest.
+  auto latest = f.kv("PATCH", "/secrets/db-password/", R"({"contentType":"text/plain"})");
+  CHECK(latest.status == 200);
+  CHECK_THAT(body_of(latest)["id"].get<std::string>(), !Catch::EndsWith("/aaaa1111"));
+  CHECK(body_of(latest)["contentType"] == "text/plain");
 
   auto deleted = f.kv("DELETE", "/secrets/db-password");
   REQUIRE(deleted.status == 200);
