@@ -301,6 +301,17 @@ void add_identity_routes(Router& router, State& state)
   router.add("GET", "/msi/token", anonymous, [&state](const LabRequest& request, const Captures&) {
     return managed_identity_token(state, request, true);
   });
+  // ARM's cloud metadata, as Azure and Azure Stack serve it: what `az cloud register
+  // --endpoint-resource-manager` reads to learn the other endpoints (az asks for
+  // "//metadata/..." when the endpoint ends in a slash).
+  router.add("GET", "/+metadata/endpoints", RouteOptions{{"2015-01-01", "2020-06-01", "2022-09-01"}, "", ""},
+             [&state](const LabRequest&, const Captures&) {
+               const std::string base = state.config.base_url() + "/";
+               return LabResponse::json(200, Json{{"galleryEndpoint", base},
+                                                  {"graphEndpoint", base},
+                                                  {"portalEndpoint", base},
+                                                  {"authentication", {{"loginEndpoint", base}, {"audiences", {base}}}}});
+             });
   router.add("GET", "/common/discovery/instance", anonymous, [&state](const LabRequest& request, const Captures&) {
     return instance_discovery(state, request.query_value("tenant").value_or("common"));
   });
@@ -314,7 +325,7 @@ void add_identity_routes(Router& router, State& state)
              [&state](const LabRequest&, const Captures& c) {
                return LabResponse::json(200, openid_configuration(state, c[1], false));
              });
-  router.add("GET", "/metadata/endpoints", RouteOptions{{"2015-01-01", "2019-05-01", "2022-09-01"}, "", ""},
+  router.add("GET", "/+metadata/endpoints", RouteOptions{{"2015-01-01", "2019-05-01", "2022-09-01"}, "", ""},
              [&state](const LabRequest&, const Captures&) {
                const std::string base = state.config.base_url();
                return LabResponse::json(

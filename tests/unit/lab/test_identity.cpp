@@ -210,6 +210,19 @@ TEST_CASE("lab answers MSAL's instance discovery and OpenID configuration", "[la
   CHECK(v1["token_endpoint"] == "http://127.0.0.1:8443/" + c.tenant_id + "/oauth2/token");
 }
 
+TEST_CASE("lab serves ARM's cloud metadata for az cloud register", "[lab]")
+{
+  LabFixture lab;
+  auto r = lab.send("GET", "/metadata/endpoints", {{"api-version", "2015-01-01"}}, "", "");
+  REQUIRE(r.status == 200);
+  const auto metadata = body_of(r);
+  CHECK(metadata["authentication"]["loginEndpoint"] == "http://127.0.0.1:8443/");
+  CHECK(metadata["authentication"]["audiences"][0] == "http://127.0.0.1:8443/");
+  CHECK(metadata["graphEndpoint"] == "http://127.0.0.1:8443/");
+  CHECK(lab.send("GET", "/metadata/endpoints", {}, "", "").status == 400);  // api-version is required
+  CHECK(lab.send("GET", "//metadata/endpoints", {{"api-version", "2015-01-01"}}, "", "").status == 200);
+}
+
 TEST_CASE("lab ARM requests need a valid, unexpired token of the right audience", "[lab]")
 {
   LabFixture lab;
