@@ -246,7 +246,11 @@ std::string vault_base(const alert::ResourceId& vault, const Cloud& cloud)
     throw ActionError("parameter vault: " + text::quote(vault.name())
                       + " is not a key vault name (3-24 letters, digits and single '-', starting with a letter)");
   }
-  return "https://" + name + cloud.keyvault_suffix;
+  // A lab served without TLS (lab serve without --https) has its vaults on plain HTTP
+  // too, at *.vault.localhost; every real cloud's are HTTPS.
+  const bool plain_lab = text::istarts_with(cloud.resource_manager, "http://")
+                         && text::istarts_with(cloud.keyvault_suffix, ".vault.localhost");
+  return (plain_lab ? "http://" : "https://") + name + cloud.keyvault_suffix;
 }
 
 // Returns a data-plane request to the vault's `segments` (each encoded) with api-version.

@@ -630,3 +630,21 @@ TEST_CASE("a NIC sent back in a PUT leaves out what ARM only reports")
   CHECK_FALSE((*undo[0].body)["properties"]["ipConfigurations"][0].contains("etag"));
   CHECK_THAT((*undo[0].body)["properties"]["networkSecurityGroup"]["id"].get<std::string>(), Catch::EndsWith("/old"));
 }
+
+TEST_CASE("Key Vault data-plane URLs follow the scheme of a lab served without TLS, and only a lab's")
+{
+  const auto* spec = find_action("keyvault.secrets.list");
+  REQUIRE(spec != nullptr);
+  const auto args = check_args(*spec, {{"vault", "/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv1"}});
+  CHECK_THAT(spec->build(args, public_cloud()).requests[0].url, Catch::StartsWith("https://kv1.vault.azure.net/"));
+  auto lab = public_cloud();
+  lab.resource_manager = "http://127.0.0.1:8443/";
+  lab.keyvault_suffix = ".vault.localhost:8443";
+  CHECK_THAT(spec->build(args, lab).requests[0].url, Catch::StartsWith("http://kv1.vault.localhost:8443/secrets?"));
+  lab.resource_manager = "https://127.0.0.1:8443/";
+  CHECK_THAT(spec->build(args, lab).requests[0].url, Catch::StartsWith("https://kv1.vault.localhost:8443/"));
+  // Plain HTTP for ARM never makes a real cloud's vaults plain.
+  auto odd = public_cloud();
+  odd.resource_manager = "http://management.example/";
+  CHECK_THAT(spec->build(args, odd).requests[0].url, Catch::StartsWith("https://kv1.vault.azure.net/"));
+}
