@@ -272,7 +272,8 @@ AuthResult authorize(State& state, const LabRequest& request, std::string_view a
   if (audience == "keyvault") {
     failure = LabResponse::json(401, Json{{"error", {{"code", "Unauthorized"}, {"message", "AKV10000: " + message}}}});
     failure.with_header("WWW-Authenticate",
-                        "Bearer authorization=\"" + authority + "\", resource=\"https://vault.azure.net\"");
+                        "Bearer authorization=\"" + authority + "\", resource=\"" + state.config.scheme
+                          + "://vault.localhost:" + std::to_string(state.config.port) + "\"");
     return AuthResult{std::nullopt, failure};
   }
   if (audience == "graph") {
