@@ -3,6 +3,7 @@
 #include "arm.hpp"
 #include "dftriage/alert/resource_id.hpp"
 
+#include <algorithm>
 #include <map>
 
 namespace dftriage::lab {
@@ -99,6 +100,26 @@ Json security_rules(State& state, const std::string& nsg_id, const Json& rules)
       throw bad_rule("SecurityRuleInvalidPriority", "Security rule " + name + " has invalid Priority. Value provided: "
                                                       + std::to_string(priority)
                                                       + " Allowed range 100-4096.");
+    }
+    // The enumerations ARM checks (case-insensitively), as it names them in its error.
+    const std::pair<const char*, std::vector<std::string>> k_enums[] = {
+      {"direction", {"Inbound", "Outbound"}},
+      {"access", {"Allow", "Deny"}},
+      {"protocol", {"Tcp", "Udp", "Icmp", "Esp", "Ah", "*"}}};
+    for (const auto& [field, allowed] : k_enums) {
+      const Json& value = properties.contains(field) ? properties[field] : Json();
+      const bool ok = value.is_string() && std::any_of(allowed.begin(), allowed.end(), [&](const std::string& a) {
+                        return lower(a) == lower(value.get<std::string>());
+                      });
+      if (!ok) {
+        std::string list;
+        for (const auto& a : allowed) {
+          list += (list.empty() ? "" : ", ") + a;
+        }
+        throw bad_rule("InvalidRequestFormat", "Cannot parse the request: security rule " + name + ": " + field + " "
+                                                 + (value.is_null() ? std::string("is missing") : value.dump())
+                                                 + "; expected one of " + list + ".");
+      }
     }
     const std::string direction = properties.value("direction", "");
     const auto key = std::make_pair(lower(direction), priority);

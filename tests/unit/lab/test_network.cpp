@@ -221,6 +221,22 @@ TEST_CASE("lab NSG rules are checked as Azure checks them", "[lab][network]")
               Json::array({rule("low", 100, "Inbound"), rule("high", 4096, "Inbound")}).dump())
               .status == 200);
   }
+  SECTION("direction, access and protocol take only ARM's values")
+  {
+    for (const auto& [field, bad] : std::vector<std::pair<std::string, std::string>>{
+           {"direction", "Sideways"}, {"access", "Maybe"}, {"protocol", "Gopher"}}) {
+      auto odd = rule("x", 200, "Inbound");
+      odd["properties"][field] = bad;
+      auto r = put(k_nsg1, Json::array({odd}).dump());
+      INFO(field);
+      CHECK(r.status == 400);
+      CHECK(error_code(r) == "InvalidRequestFormat");
+      CHECK_THAT(body_of(r)["error"]["message"].get<std::string>(), Catch::Contains(field + " \"" + bad + "\""));
+    }
+    auto lower_case = rule("x", 200, "outbound");
+    lower_case["properties"]["protocol"] = "tcp";
+    CHECK(put(k_nsg1, Json::array({lower_case}).dump()).status == 200);
+  }
   SECTION("two rules of one direction with one priority conflict; of two directions they do not")
   {
     auto r =
