@@ -107,21 +107,15 @@ public:
                                           : tr("  Carry out this change? [y]es / [n]o / b / q / ? > ",
                                                "  执行这项更改吗？ [y]是 / [n]否 / b / q / ? > ");
     while (true) {
-      const auto line = m_prompter.ask(keys);
-      if (!line || *line == "q") {
-        throw exec::StepLeft(false);
-      }
-      if (*line == "b") {
-        throw exec::StepLeft(true);
-      }
-      if (*line == "?") {
+      const std::string line = ask_or_leave(keys);
+      if (line == "?") {
         m_prompter.say(tr("    y: make the change (you will be asked why) · n: do not make it; the walk goes on\n"
                           "    b: back one step; nothing is sent · q: stop; the case can be resumed\n",
                           "    y：执行更改（随后需要说明理由） · n：不执行，流程继续\n"
                           "    b：返回上一步，不发送任何请求 · q：停止，之后可继续本案例\n"));
         continue;
       }
-      const std::string word = text::to_lower(*line);
+      const std::string word = text::to_lower(line);
       if (word == "n" || word == "no" || word == "否") {
         const auto why = m_prompter.ask(tr("  Why not? For the case record (Enter: no reason) > ",
                                            "  为什么不做？记入案例（回车：不填） > "));
@@ -137,16 +131,10 @@ public:
                                   : tr("    Type y or n (b back, q stop).\n", "    请输入 y 或 n（b 返回，q 停止）。\n"));
     }
     while (true) {
-      const auto reason = m_prompter.ask(tr("  Reason, for the case record (b back · q stop) > ",
-                                            "  理由（记入案例；b 返回 · q 停止） > "));
-      if (!reason || *reason == "q") {
-        throw exec::StepLeft(false);
-      }
-      if (*reason == "b") {
-        throw exec::StepLeft(true);
-      }
-      if (!reason->empty()) {
-        return (*reason)[0] == '\\' ? reason->substr(1) : *reason;
+      const std::string reason = ask_or_leave(tr("  Reason, for the case record (b back · q stop) > ",
+                                                 "  理由（记入案例；b 返回 · q 停止） > "));
+      if (!reason.empty()) {
+        return reason[0] == '\\' ? reason.substr(1) : reason;
       }
       m_prompter.say(tr("    A reason is needed: say why this change is right (it goes into the journal).\n",
                         "    需要理由：说明为什么应做这项更改（会写入日志）。\n"));
@@ -202,18 +190,12 @@ public:
                                    terminal::Colour::red, m_colour)
                    + "\n");
     while (true) {
-      const auto line = m_prompter.ask(tr("  [r]un them again / [c]lose anyway (with a reason) / b / q / ? > ",
-                                          "  [r]重新读取 / [c]仍然关闭（需说明理由） / b / q / ? > "));
-      if (!line || *line == "q") {
-        throw exec::StepLeft(false);
-      }
-      if (*line == "b") {
-        throw exec::StepLeft(true);
-      }
-      if (*line == "r") {
+      const std::string line = ask_or_leave(tr("  [r]un them again / [c]lose anyway (with a reason) / b / q / ? > ",
+                                               "  [r]重新读取 / [c]仍然关闭（需说明理由） / b / q / ? > "));
+      if (line == "r") {
         return {exec::UnassessedChoice::Kind::retry, {}};
       }
-      if (*line == "c") {
+      if (line == "c") {
         const auto reason = m_prompter.ask(tr("  Why close it without them? For the case record (b back · q stop) > ",
                                               "  为什么不等它们就关闭？记入案例（b 返回 · q 停止） > "));
         if (!reason || *reason == "q") {
@@ -246,6 +228,19 @@ public:
 
 private:
   std::string tr(std::string_view en, std::string_view zh) const { return cli::tr(m_lang, en, zh); }
+  // Asks at `prompt`; q, end of input and b leave the step (exec::StepLeft), as at every
+  // prompt of the walk. Returns anything else typed.
+  std::string ask_or_leave(const std::string& prompt)
+  {
+    const auto line = m_prompter.ask(prompt);
+    if (!line || *line == "q") {
+      throw exec::StepLeft(false);
+    }
+    if (*line == "b") {
+      throw exec::StepLeft(true);
+    }
+    return *line;
+  }
 
   // Shows what an undo would revert and asks again, with the whole word.
   bool confirm_undo()

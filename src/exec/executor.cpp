@@ -83,15 +83,6 @@ void maybe_die_after_change()
   }
 }
 
-std::string joined(const std::vector<std::string>& items)
-{
-  std::string out;
-  for (const auto& item : items) {
-    out += (out.empty() ? "" : ", ") + item;
-  }
-  return out;
-}
-
 std::string subscription_in(std::string_view text)
 {
   const auto pos = text::to_lower(text).find("/subscriptions/");
@@ -232,7 +223,7 @@ std::string scope_problem(const engine::PlannedStep& step, const std::vector<std
   for (const auto* r : all) {
     const auto sub = subscription_in(r->url);
     if (outside(sub)) {
-      return "it would touch subscription " + sub + ", outside this case's scope (" + joined(subscriptions)
+      return "it would touch subscription " + sub + ", outside this case's scope (" + text::join(subscriptions)
              + "); widen it with --subscription if that is intended";
     }
   }
@@ -241,7 +232,7 @@ std::string scope_problem(const engine::PlannedStep& step, const std::vector<std
       const auto sub = subscription_in(value.get<std::string>());
       if (outside(sub)) {
         return "parameter " + name + " names subscription " + sub + ", outside this case's scope ("
-               + joined(subscriptions) + "); widen it with --subscription if that is intended";
+               + text::join(subscriptions) + "); widen it with --subscription if that is intended";
       }
     }
   }
@@ -291,64 +282,6 @@ StepResult Executor::run_step(const engine::Plan& plan, std::size_t index)
     return *held;
   }
   return step.action->mutating ? run_mutating(step) : run_read_only(step);
-}
-
-std::vector<std::string> Executor::failed_reads(const engine::Plan& plan, std::size_t index) const
-{
-  std::vector<std::string> out;
-  for (const auto i : engine::visited_steps(plan)) {
-    const auto& s = plan.steps[i];
-    if (i >= index || s.action == nullptr
-        || (s.action->mutating && s.action->reversibility != azure::Reversibility::inspection)) {
-      continue;
-    }
-    if (const auto* r = m_state.step(s.step->id); r != nullptr && r->status == "failed") {
-      out.push_back(s.step->id);
-    }
-  }
-  return out;
-}
-
-std::optional<StepResult> Executor::check_assessed(const engine::Plan& plan, std::size_t index)
-{
-  const auto& step = plan.steps[index];
-  const bool closes = step.action->name == "security.alert.set_status" && step.params.is_object()
-                      && (step.params.value("status", "") == "Resolved" || step.params.value("status", "") == "Dismissed");
-  if (!closes) {
-    return std::nullopt;
-  }
-  const std::string& id = step.step->id;
-  for (auto failed = failed_reads(plan, index); !failed.empty(); failed = failed_reads(plan, index)) {
-    UnassessedChoice choice;
-    try {
-      choice = m_responder.on_unassessed(step, failed);
-    } catch (const StepLeft& left) {
-      m_state.apply(m_journal.append({{"event", "step.left"}, {"step", id}, {"to", left.back() ? "back" : "stop"}}));
-      throw;
-    }
-    if (choice.kind == UnassessedChoice::Kind::retry) {
-      for (const auto& failed_id : failed) {
-        for (const auto i : engine::visited_steps(plan)) {
-          if (plan.steps[i].step->id == failed_id) {
-            const auto again = run_step(plan, i);
-            m_responder.show("  " + failed_id + ": " + again.outcome
-                             + (again.message.empty() ? std::string() : ": " + again.message));
-          }
-        }
-      }
-      continue;
-    }
-    if (choice.kind == UnassessedChoice::Kind::close_anyway) {
-      m_state.apply(m_journal.append(
-        {{"event", "assessment.waived"}, {"step", id}, {"steps", failed}, {"reason", choice.reason}}));
-      return std::nullopt;
-    }
-    const std::string why = "not carried out: reads that assess the incident failed (" + joined(failed)
-                            + "); closing the alert now would hide what they were to find";
-    m_state.apply(m_journal.append({{"event", "step.failed"}, {"step", id}, {"why", why}}));
-    return StepResult{"failed", why, {}};
-  }
-  return std::nullopt;
 }
 
 StepResult Executor::check_manual(const engine::Plan& plan, std::size_t index, const std::string& checked,

@@ -33,6 +33,18 @@ std::size_t edit_distance(std::string_view a, std::string_view b)
 
 } // namespace
 
+std::string join(const std::vector<std::string>& items, std::string_view separator)
+{
+  std::string out;
+  for (const auto& item : items) {
+    if (!out.empty()) {
+      out += separator;
+    }
+    out += item;
+  }
+  return out;
+}
+
 std::string to_lower(std::string_view s)
 {
   std::string out(s);

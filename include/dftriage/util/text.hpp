@@ -10,6 +10,9 @@ namespace dftriage::text {
 // Returns `s` with ASCII letters lower-cased; other bytes unchanged.
 std::string to_lower(std::string_view s);
 
+// Returns `items` joined with `separator` ("a, b, c" by default).
+std::string join(const std::vector<std::string>& items, std::string_view separator = ", ");
+
 // True when `a` and `b` are equal ignoring ASCII case.
 bool iequals(std::string_view a, std::string_view b);
 
