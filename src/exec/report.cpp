@@ -96,7 +96,7 @@ bool on_timeline(const std::string& event)
 {
   static const std::set<std::string> k_events = {
     "case.opened", "case.resumed", "case.closed", "step.done", "step.no-op", "step.refused", "step.failed",
-    "step.declined", "step.open", "step.left", "confirmation", "undo.requested", "undo.done", "undo.no-op",
+    "step.declined", "step.open", "step.left", "confirmation", "assessment.waived", "undo.requested", "undo.done", "undo.no-op",
     "undo.failed", "undo.irreversible"};
   return k_events.count(event) != 0;
 }

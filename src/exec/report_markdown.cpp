@@ -348,7 +348,7 @@ void Renderer::timeline()
                && str(t, "checked") != "answered") {
       key = "step.checked";
       one = status(str(t, "checked"));
-    } else if (event == "undo.requested") {
+    } else if (event == "undo.requested" || event == "assessment.waived") {
       for (const auto& s : t.value("steps", json::array())) {
         one += (one.empty() ? "" : m_l.comma) + code(s);
       }

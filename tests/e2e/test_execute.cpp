@@ -216,6 +216,10 @@ TEST_CASE("the alert is not closed while a read that assesses the incident faile
     const auto journal = slurp(case_dir + "/journal.jsonl");
     CHECK(journal.find("\"event\":\"assessment.waived\"") != std::string::npos);
     CHECK(journal.find("keys listed by hand in the portal") != std::string::npos);
+    // The record says who closed it without those reads, and why.
+    const auto report = run_process({k_bin, "report", case_dir, "--lang", "en"});
+    CHECK_THAT(report.out, Catch::Contains("`resolve-alert`: closing although these reads failed: `list-keys`: keys listed "
+                                           "by hand in the portal"));
   }
 }
 
