@@ -104,6 +104,9 @@ struct ActionSpec
   // (empty when there is nothing to put back). Empty function: cannot be undone.
   std::function<std::vector<Request>(const ActionArgs&, const PreImage&, const Cloud&)> revert;
   std::string undo_zh;  // `undo` in Chinese (zh-CN), for the walk
+  // True for an action that preserves evidence (a disk snapshot): `undo` leaves what it
+  // made in place unless asked to remove evidence too.
+  bool evidence = false;
 };
 
 // Returns every action, sorted by name.

@@ -99,6 +99,9 @@ const std::vector<ActionSpec>& action_catalogue()
     actions::add_automation(all);
     actions::add_resources(all);
     actions::add_graph(all);
+    actions::add_compute_disks(all);
+    actions::add_keyvault_objects(all);
+    actions::add_graph_credentials(all);
     std::sort(all.begin(), all.end(),
               [](const ActionSpec& a, const ActionSpec& b) { return a.name < b.name; });
     return all;

@@ -22,6 +22,13 @@ void add_security(std::vector<ActionSpec>& out);
 void add_automation(std::vector<ActionSpec>& out);
 void add_resources(std::vector<ActionSpec>& out);
 void add_graph(std::vector<ActionSpec>& out);
+// Evidence and recovery on VMs: disk snapshots, keeping the OS disk (compute_disks.cpp).
+void add_compute_disks(std::vector<ActionSpec>& out);
+// Key Vault keys and certificates: rotation, re-issue, versions (keyvault_objects.cpp).
+void add_keyvault_objects(std::vector<ActionSpec>& out);
+// Graph credentials and principals: password reset, MFA methods, app secrets, service
+// principals (graph_credentials.cpp).
+void add_graph_credentials(std::vector<ActionSpec>& out);
 
 // A value that is only known once the pre-image has been read, written where it goes
 // in a planned body: "$(pre-image <n> <json-pointer>)", n the index of the pre-image

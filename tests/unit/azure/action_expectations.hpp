@@ -1,0 +1,35 @@
+#pragma once
+
+// The table of what each catalogued action must send, shared by test_actions.cpp and the
+// per-family tables in expected_*.cpp (so each family's rows live beside its own tests).
+
+#include "dftriage/azure/actions.hpp"
+
+#include <string>
+#include <vector>
+
+namespace dftriage::azure::testing {
+
+// One action call and the request it must produce.
+struct Expected
+{
+  const char* action;
+  const char* args;        // JSON with placeholders
+  const char* method;
+  const char* url;
+  const char* body;        // JSON, or "" for none
+  const char* pre_image;   // the first pre-image URL, or "" for none
+  Reversibility effect;
+  const char* permission;  // of the action's request
+};
+
+// Replaces the {placeholders} of a table row ({kv}, {vm}, {sub}, {arm}, {graph}, {oid} …)
+// with the IDs and hosts they stand for.
+std::string expand(std::string s);
+
+// Rows kept beside each family's tests; test_actions.cpp checks every table.
+extern const std::vector<Expected> k_expected_compute;   // compute and network additions
+extern const std::vector<Expected> k_expected_keyvault;  // Key Vault and Log Analytics additions
+extern const std::vector<Expected> k_expected_identity;  // Graph, authorization, automation additions
+
+} // namespace dftriage::azure::testing
