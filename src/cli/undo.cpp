@@ -5,6 +5,7 @@
 #include "command.hpp"
 #include "case_connection.hpp"
 #include "connection.hpp"
+#include "dftriage/azure/actions.hpp"
 #include "dftriage/exec/executor.hpp"
 #include "dftriage/exec/messages.hpp"
 #include "dftriage/journal/journal.hpp"
@@ -30,6 +31,7 @@ struct UndoOptions
   bool yes = false;
   bool lab = false;           // --lab: the case ran on an in-process lab (it is rebuilt)
   bool switch_cloud = false;  // --switch-cloud: act on the cloud chosen now, not the case's
+  bool remove_evidence = false;  // --remove-evidence: also delete what evidence steps made
 };
 
 // Undo asks its one question up front; the executor only reports progress.
@@ -71,10 +73,16 @@ ExitStatus run_undo(const UndoOptions& options)
   const auto tr = [lang](const std::string& en, const std::string& zh) { return cli::tr(lang, en, zh); };
   std::vector<std::string> pending;
   std::vector<std::string> pending_ids;
+  std::vector<std::string> kept;  // evidence left in place
   for (auto it = state.changes().rbegin(); it != state.changes().rend(); ++it) {
     const auto* r = state.step(*it);
     if ((options.step.empty() || r->id == options.step) && r->undo_status != "done"
         && r->undo_status != "irreversible" && r->reversibility != "inspection") {
+      const auto* spec = azure::find_action(r->action);
+      if (spec != nullptr && spec->evidence && !options.remove_evidence) {
+        kept.push_back(r->id);
+        continue;
+      }
       pending_ids.push_back(r->id);
       pending.push_back(r->id + tr(" (", "（") + r->action
                         + (r->reversibility == "irreversible" ? tr(", cannot be undone", "，无法撤销") : "")
@@ -83,6 +91,11 @@ ExitStatus run_undo(const UndoOptions& options)
   }
   if (!options.step.empty() && state.step(options.step) == nullptr) {
     throw UsageError("the case has no step " + options.step);
+  }
+  if (!kept.empty()) {
+    std::printf("%s\n", tr("Kept as evidence (--remove-evidence deletes them too): " + text::join(kept, ", "),
+                          "作为证据保留（加 --remove-evidence 才会一并删除）：" + text::join(kept, "，"))
+                         .c_str());
   }
   if (pending.empty()) {
     std::printf("%s\n", tr("Nothing to undo in " + terminal::sanitize(folder.dir()) + ".",
@@ -130,7 +143,7 @@ ExitStatus run_undo(const UndoOptions& options)
   journal.append({{"event", "undo.requested"}, {"steps", pending_ids}, {"reason", reason}});
   UndoResponder responder(lang);
   exec::Executor executor(folder, journal, *connection->client, connection->cloud, responder, {});
-  const bool ok = executor.undo(options.step);
+  const bool ok = executor.undo(options.step, options.remove_evidence);
   return ok ? ExitStatus::success : ExitStatus::azure_failure;
 }
 
@@ -148,6 +161,8 @@ void add_undo(CLI::App& app, Invocation& invocation)
                 "for such a case)");
   sub->add_flag("--switch-cloud", options->switch_cloud,
                 "Undo on the cloud chosen now (--cloud, DFTRIAGE_CLOUD) although the case was opened on another");
+  sub->add_flag("--remove-evidence", options->remove_evidence,
+                "Also delete what evidence steps made (disk snapshots); without it they are kept");
   sub->add_option("--reason", options->reason,
                   "Why the changes are taken back, for the case record (asked at a terminal when not given)");
   sub->callback([options, &invocation] { invocation.action = [options] { return run_undo(*options); }; });

@@ -485,7 +485,7 @@ WalkSession::Command WalkSession::ask_one(const playbook::Input& input)
       // Checked where it is typed: an answer a step's action would refuse is never kept.
       problem = answer_problem(m_plan, input.id, m_settings.subscriptions);
       if (!problem.empty() && m_settings.lang == playbook::Lang::zh_cn) {
-        problem = refused_zh(playbook::Input{input.id, playbook::InputType::text, {}, {}, false, {}, {}}, value, problem);
+        problem = refused_zh(playbook::Input{input.id, playbook::InputType::text, {}, {}, {}, false, {}, {}}, value, problem);
       }
     } catch (const UsageError& e) {
       problem = m_settings.lang == playbook::Lang::zh_cn ? refused_zh(input, value, e.what()) : e.what();

@@ -11,6 +11,7 @@
 #include "dftriage/util/ip.hpp"
 #include "dftriage/util/json_path.hpp"
 #include "dftriage/util/text.hpp"
+#include "dftriage/util/time.hpp"
 
 namespace dftriage::engine {
 
@@ -48,6 +49,18 @@ json derived_names(const alert::Alert& a)
                               + "-isolation-" + journal::sha256_hex(a.id).substr(0, 8);
   }
   return names;
+}
+
+// The window a review of "everything that happened" reads, alert.review.<start|end>: from
+// 30 days before the alert (never further back than the 90 days the Activity Log keeps,
+// less a day's margin) to now (DFTRIAGE_NOW fixes "now" for reproducible plans).
+json review_window(const alert::Alert& a)
+{
+  constexpr std::int64_t k_day = 86400;
+  const std::int64_t now = time::now_unix_seconds();
+  const auto start = time::to_unix_seconds(a.start_time);
+  const std::int64_t from = std::max(start ? *start - 30 * k_day : now - 30 * k_day, now - 89 * k_day);
+  return json{{"start", time::from_unix_seconds(std::min(from, now))}, {"end", time::from_unix_seconds(now)}};
 }
 
 // Everything a playbook can refer to: the alert's JSON form and the answers.
@@ -185,6 +198,11 @@ json coerce(const playbook::Input& input, const json& value)
       for (const auto& c : input.choices) {
         if (text::iequals(c, text::trim(value.get<std::string>()))) {
           return c;  // as the playbook spells it
+        }
+      }
+      for (const auto& [alias, meant] : input.aliases) {
+        if (text::iequals(alias, text::trim(value.get<std::string>()))) {
+          return meant;
         }
       }
     }
@@ -371,6 +389,7 @@ Plan build_plan(const alert::Alert& a, const MatchResult& match, const playbook:
   plan.playbook = p;
   json alert_form = alert::to_json(a);
   alert_form["names"] = derived_names(a);
+  alert_form["review"] = review_window(a);
   Scope scope(std::move(alert_form), json::object(), results.is_object() ? results : json::object());
   for (const auto& [id, value] : given) {
     if (plan.playbook.find_input(id) == nullptr) {

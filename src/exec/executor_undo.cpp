@@ -14,7 +14,7 @@ bool Executor::rollback()
   return undo("");
 }
 
-bool Executor::undo(const std::string& step_id)
+bool Executor::undo(const std::string& step_id, bool remove_evidence)
 {
   bool ok = true;
   const auto changes = m_state.changes();
@@ -29,6 +29,11 @@ bool Executor::undo(const std::string& step_id)
     if (spec != nullptr && spec->reversibility == azure::Reversibility::inspection) {
       // It only read the VM: there is nothing to put back.
       m_state.apply(m_journal.append({{"event", "undo.no-op"}, {"step", id}, {"why", "an inspection changes nothing"}}));
+      continue;
+    }
+    if (spec != nullptr && spec->evidence && !remove_evidence) {
+      // Evidence outlives the containment it was taken for: kept unless asked.
+      m_responder.show("  " + id + ": kept, it is evidence (undo --remove-evidence deletes it)");
       continue;
     }
     if (spec == nullptr || !spec->revert) {

@@ -60,6 +60,7 @@ constexpr Known k_known[] = {
   {"  {}: cannot be undone ({})", "  {1}：无法撤销（{2}）"},
   {"  {}: nothing to put back", "  {1}：没有需要恢复的内容"},
   {"  {}: undone", "  {1}：已撤销"},
+  {"  {}: kept, it is evidence (undo --remove-evidence deletes it)", "  {1}：作为证据保留（undo --remove-evidence 才会删除）"},
   {"  {}: undo failed: {}", "  {1}：撤销失败：{2}"},
 };
 

@@ -22,7 +22,7 @@ const std::vector<std::string> k_show_keys = {"path", "list", "table", "lines", 
 const std::vector<std::string> k_show_kinds = {"path", "list", "table", "lines"};
 constexpr std::size_t k_show_default_max[] = {0, 5, 10, 15};
 constexpr std::size_t k_show_max_limit = 100;
-const std::vector<std::string> k_input_keys = {"id", "type", "choices", "default", "optional", "prompt", "help"};
+const std::vector<std::string> k_input_keys = {"id", "type", "choices", "aliases", "default", "optional", "prompt", "help"};
 const std::vector<std::string> k_condition_keys = {"all", "any", "not", "answer", "alert", "equals", "in", "exists", "matches"};
 
 // Alert fields a playbook may name: the normalised alert of README "The normalised alert".
@@ -30,7 +30,7 @@ const std::vector<std::string> k_alert_fields = {
   "id", "alertType", "baseAlertType", "simulated", "displayName", "description", "severity", "status",
   "startTime", "endTime", "family", "resourceId", "subscriptionId", "resourceGroup", "compromisedEntity",
   "intent", "productComponent", "entities", "extendedProperties", "remediationSteps", "alertUri",
-  "alertResourceId", "alertLocation", "warnings", "source", "names"};
+  "alertResourceId", "alertLocation", "warnings", "source", "names", "review"};
 const std::vector<std::string> k_entity_lists = {"ips", "accounts", "hosts", "resources", "domains"};
 
 std::string type_name(const json& j)
@@ -343,6 +343,24 @@ Input Reader::input(const json& j, const std::string& ptr)
   out.choices = strings_at(j, "choices", ptr);
   if (out.type == InputType::choice && out.choices.empty()) {
     error(ptr, "a choice input needs \"choices\"");
+  }
+  if (j.contains("aliases")) {
+    const std::string at = child(ptr, "aliases");
+    const auto& a = j.at("aliases");
+    if (out.type != InputType::choice || !a.is_object()) {
+      error(at, "expected an object of other spellings of a choice input's answers");
+    } else {
+      for (const auto& [alias, meant] : a.items()) {
+        const bool known = meant.is_string()
+                           && std::find(out.choices.begin(), out.choices.end(), meant.get<std::string>())
+                                != out.choices.end();
+        if (!known) {
+          error(child(at, alias), "expected one of the input's choices, got " + type_name(meant));
+        } else {
+          out.aliases.emplace_back(alias, meant.get<std::string>());
+        }
+      }
+    }
   }
   if (j.contains("default")) {
     out.default_value = value(j.at("default"), child(ptr, "default"));

@@ -79,6 +79,23 @@ std::optional<std::vector<Token>> parse(std::string_view path)
     if (close == std::string_view::npos) {
       return std::nullopt;
     }
+    if (path.compare(i, 2, "['") == 0) {
+      // A quoted key for names with other characters ("['@odata.type']"): anything but
+      // a quote or a control character, up to "']".
+      const std::size_t end = path.find("']", i + 2);
+      if (end == std::string_view::npos || end == i + 2) {
+        return std::nullopt;
+      }
+      const std::string_view key = path.substr(i + 2, end - i - 2);
+      for (const char c : key) {
+        if (c == '\'' || static_cast<unsigned char>(c) < 0x20) {
+          return std::nullopt;
+        }
+      }
+      out.push_back(Token{Token::Kind::key, std::string(key), 0});
+      i = end + 2;
+      continue;
+    }
     const std::string_view inside = path.substr(i + 1, close - i - 1);
     if (inside == "*") {
       out.push_back(Token{Token::Kind::each, {}, 0});

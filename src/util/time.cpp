@@ -2,6 +2,8 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
+#include <ctime>
 
 namespace dftriage::time {
 
@@ -161,6 +163,38 @@ std::optional<std::string> normalise_utc(std::string_view s)
     return iso;
   }
   return parse_us(s);
+}
+
+std::optional<std::int64_t> to_unix_seconds(std::string_view s)
+{
+  const auto utc = normalise_utc(s);
+  if (!utc) {
+    return std::nullopt;
+  }
+  Cursor c{*utc};
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0;
+  c.digits(4, y), c.literal('-'), c.digits(2, mo), c.literal('-'), c.digits(2, d), c.literal('T');
+  c.digits(2, h), c.literal(':'), c.digits(2, mi), c.literal(':'), c.digits(2, sec);
+  return days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
+}
+
+std::string from_unix_seconds(std::int64_t seconds)
+{
+  std::int64_t days = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400;
+  const auto second_of_day = static_cast<int>(seconds - days * 86400);
+  int y = 0, mo = 0, d = 0;
+  civil_from_days(days, y, mo, d);
+  return format(y, mo, d, second_of_day / 3600, second_of_day / 60 % 60, second_of_day % 60, {});
+}
+
+std::int64_t now_unix_seconds()
+{
+  if (const char* fixed = std::getenv("DFTRIAGE_NOW")) {
+    if (const auto at = to_unix_seconds(fixed)) {
+      return *at;
+    }
+  }
+  return static_cast<std::int64_t>(std::time(nullptr));
 }
 
 } // namespace dftriage::time

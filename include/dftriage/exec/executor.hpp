@@ -123,9 +123,10 @@ public:
   // The state replayed from the journal (what this case already did).
   const CaseState& state() const { return m_state; }
 
-  // Undoes what this case changed, newest first (only `step_id` when not empty).
+  // Undoes what this case changed, newest first (only `step_id` when not empty). What an
+  // evidence action made (a disk snapshot) stays unless `remove_evidence`.
   // Returns false when something could not be undone.
-  bool undo(const std::string& step_id);
+  bool undo(const std::string& step_id, bool remove_evidence = false);
 
 private:
   // The reads (and inspections) walked before step `index` whose outcome is a failure.

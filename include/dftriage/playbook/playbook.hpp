@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace dftriage::playbook {
@@ -50,6 +51,9 @@ struct Input
   std::string id;
   InputType type = InputType::text;
   std::vector<std::string> choices;  // for choice
+  // For choice: other spellings of a choice, taken as it (a read's "#microsoft.graph.user"
+  // as "User"), so a default can come from what Azure calls it.
+  std::vector<std::pair<std::string, std::string>> aliases;
   std::optional<Value> default_value;
   // May be left without an answer: the steps that need it are then skipped. A question
   // that is neither optional nor defaulted stops a non-interactive walk (needs-human).

@@ -18,8 +18,9 @@ struct Token
   std::size_t index = 0;
 };
 
-// Parses `path`; returns nullopt when it is not of the form key(.key|[N]|[*])*,
-// keys made of letters, digits, '_', '-' and ' ' (extended-property names have spaces).
+// Parses `path`; returns nullopt when it is not of the form key(.key|[N]|[*]|['key'])*,
+// plain keys made of letters, digits, '_', '-' and ' ' (extended-property names have
+// spaces); a quoted key takes any other name but quotes ("['@odata.type']").
 std::optional<std::vector<Token>> parse(std::string_view path);
 
 // Returns the value at `path` in `root`, or null when any step is missing. After a

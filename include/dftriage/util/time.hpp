@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,5 +13,15 @@ namespace dftriage::time {
 // UTC as "YYYY-MM-DDThh:mm:ss[.fraction]Z", keeping the fraction's digits as given.
 // Returns nullopt when `s` is not such a time or names an impossible date.
 std::optional<std::string> normalise_utc(std::string_view s);
+
+// Returns the seconds since 1970-01-01T00:00:00Z of a time normalise_utc() takes
+// (fraction dropped), or nullopt.
+std::optional<std::int64_t> to_unix_seconds(std::string_view s);
+// Returns `seconds` since the epoch as "YYYY-MM-DDThh:mm:ssZ".
+std::string from_unix_seconds(std::int64_t seconds);
+
+// The current time in seconds since the epoch; the environment variable DFTRIAGE_NOW
+// (an ISO 8601 time) fixes it, for reproducible plans and tests.
+std::int64_t now_unix_seconds();
 
 } // namespace dftriage::time
