@@ -90,7 +90,8 @@ std::string answer_problem(const engine::Plan& plan, const std::string& input_id
       continue;
     }
     for (const auto& [name, value] : planned.step->action->params) {
-      if (value.reference != reference) {
+      const auto refs = value.references();
+      if (std::find(refs.begin(), refs.end(), reference) == refs.end()) {
         continue;
       }
       if (auto why = exec::scope_problem(planned, subscriptions); !why.empty()) {

@@ -82,7 +82,7 @@ playbook::Playbook generic_playbook(const alert::Alert& a)
                       "完成并记录上述步骤后，在 Defender for Cloud 中将该告警标记为“已解决”，以便告警队列反映处理进度。"};
   resolve.action = playbook::ActionCall{
     "security.alert.set_status",
-    {{"alert", playbook::Value{nullptr, "alert.alertResourceId"}}, {"status", playbook::Value{"Resolved", ""}}}};
+    {{"alert", playbook::Value{nullptr, "alert.alertResourceId", {}}}, {"status", playbook::Value{"Resolved", "", {}}}}};
   p.phases[static_cast<int>(Phase::act)].push_back(resolve);
   return p;
 }

@@ -83,7 +83,26 @@ public:
     return json_path::evaluate(is_alert ? m_alert : is_result ? m_results : m_answers, *path);
   }
 
-  json value(const playbook::Value& v) const { return v.reference.empty() ? v.literal : lookup(v.reference); }
+  json value(const playbook::Value& v) const
+  {
+    if (!v.items.empty()) {
+      json out = json::array();
+      for (const auto& item : v.items) {
+        json x = value(item);
+        if (x.is_array()) {
+          for (auto& e : x) {
+            if (!is_empty(e)) {
+              out.push_back(std::move(e));
+            }
+          }
+        } else if (!is_empty(x)) {
+          out.push_back(std::move(x));
+        }
+      }
+      return out.empty() ? json(nullptr) : out;
+    }
+    return v.reference.empty() ? v.literal : lookup(v.reference);
+  }
   json answer(const std::string& id) const { return m_answers.contains(id) ? m_answers.at(id) : json(nullptr); }
   json alert_field(const std::string& path) const { return lookup("alert." + path); }
   void set_answers(json answers) { m_answers = std::move(answers); }

@@ -1,5 +1,6 @@
 #include "dftriage/engine/walk.hpp"
 
+#include <algorithm>
 #include <set>
 
 namespace dftriage::engine {
@@ -16,10 +17,11 @@ bool action_uses(const playbook::Step& step, const std::string& input_id)
   }
   const std::string ref = "answers." + input_id;
   for (const auto& [name, value] : step.action->params) {
-    const auto& r = value.reference;
-    if (r == ref || (r.size() > ref.size() && r.compare(0, ref.size(), ref) == 0
-                     && (r[ref.size()] == '.' || r[ref.size()] == '['))) {
-      return true;
+    for (const auto& r : value.references()) {
+      if (r == ref || (r.size() > ref.size() && r.compare(0, ref.size(), ref) == 0
+                       && (r[ref.size()] == '.' || r[ref.size()] == '['))) {
+        return true;
+      }
     }
   }
   return false;
@@ -113,7 +115,9 @@ std::string refusal_for_answer(const Plan& plan, std::string_view input_id)
     // Any refused step whose action takes this answer: its checks may name another
     // parameter the answer is checked against (an end before a start).
     for (const auto& [name, value] : planned.step->action->params) {
-      if (value.reference == reference && planned.note.find("parameter ") != std::string::npos) {
+      const auto refs = value.references();
+      const bool reads_it = std::find(refs.begin(), refs.end(), reference) != refs.end();
+      if (reads_it && planned.note.find("parameter ") != std::string::npos) {
         return "step " + planned.step->id + ": " + planned.note;
       }
     }

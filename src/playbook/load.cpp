@@ -99,10 +99,12 @@ private:
 
   void check_value(const Value& v, const std::string& ptr)
   {
-    if (v.reference.rfind("answers.", 0) == 0) {
-      std::string id = v.reference.substr(8);
-      id = id.substr(0, id.find_first_of(".["));
-      check_input(id, ptr);
+    for (const auto& r : v.references()) {
+      if (r.rfind("answers.", 0) == 0) {
+        std::string id = r.substr(8);
+        id = id.substr(0, id.find_first_of(".["));
+        check_input(id, ptr);
+      }
     }
   }
 

@@ -222,6 +222,22 @@ std::vector<std::string> Reader::strings_at(const json& j, const std::string& ke
 Value Reader::value(const json& j, const std::string& ptr)
 {
   Value out;
+  if (j.is_array()) {
+    bool any_reference = false;
+    for (const auto& item : j) {
+      any_reference = any_reference || (item.is_string() && item.get_ref<const std::string&>().find("{{") != std::string::npos);
+    }
+    if (any_reference) {
+      for (std::size_t i = 0; i < j.size(); ++i) {
+        if (j[i].is_structured()) {
+          error(child(ptr, std::to_string(i)), "a list with references holds plain values and references only");
+          continue;
+        }
+        out.items.push_back(value(j[i], child(ptr, std::to_string(i))));
+      }
+      return out;
+    }
+  }
   if (j.is_string()) {
     const auto& s = j.get_ref<const std::string&>();
     const std::size_t open = s.find("{{");

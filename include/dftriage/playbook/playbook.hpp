@@ -41,8 +41,27 @@ std::string_view to_string(InputType type);
 // References are never spliced into text: they are typed values.
 struct Value
 {
-  nlohmann::ordered_json literal;  // when reference is empty
+  nlohmann::ordered_json literal;  // when reference is empty and items is empty
   std::string reference;           // "alert.resourceId", "answers.x"; "" for a literal
+  // A list whose items are values, some of them references: it resolves to the items'
+  // values in order, a list value flattened into it, an absent or empty one left out
+  // (a VM's OS disk and its data disks as one list of disks).
+  std::vector<Value> items;
+
+  // The references this value reads: its own, or its items'.
+  std::vector<std::string> references() const
+  {
+    std::vector<std::string> out;
+    if (!reference.empty()) {
+      out.push_back(reference);
+    }
+    for (const auto& item : items) {
+      for (auto& r : item.references()) {
+        out.push_back(std::move(r));
+      }
+    }
+    return out;
+  }
 };
 
 // A question the playbook asks, with its default.
