@@ -1,6 +1,7 @@
-// `dftriage playbooks list | show ID | validate [FILE…] | coverage [ALERTS…]`.
+// `dftriage playbooks list | show ID | validate [FILE…] | coverage [ALERTS…] | actions`.
 
 #include "command.hpp"
+#include "dftriage/azure/actions.hpp"
 #include "dftriage/cli/output.hpp"
 #include "dftriage/engine/library.hpp"
 #include "dftriage/engine/match.hpp"
@@ -111,6 +112,50 @@ ExitStatus run_validate(const PlaybooksOptions& o)
   return errors > 0 ? ExitStatus::input_rejected : ExitStatus::success;
 }
 
+// The action catalogue, for playbook authors (and the schema's action section).
+ExitStatus run_actions(const PlaybooksOptions& o)
+{
+  Writer writer(stdout);
+  JsonStream json(writer, format_of(o));
+  for (const auto& a : azure::action_catalogue()) {
+    if (format_of(o) == OutputFormat::text) {
+      writer.write(a.name + "  [" + std::string(azure::to_string(a.reversibility)) + (a.evidence ? ", evidence" : "")
+                   + "]  " + a.permission + "\n    " + a.summary + "\n");
+      for (const auto& p : a.params) {
+        std::string type(azure::to_string(p.type));
+        if (!p.resource_type.empty()) {
+          type += " " + p.resource_type;
+        }
+        if (!p.choices.empty()) {
+          type += " " + text::join(p.choices, "|");
+        }
+        writer.write("    " + p.name + " (" + type + (p.required ? "" : ", optional") + "): " + p.description + "\n");
+      }
+      if (!a.undo.empty()) {
+        writer.write("    undo: " + a.undo + "\n");
+      }
+      continue;
+    }
+    nlohmann::ordered_json params = nlohmann::ordered_json::array();
+    for (const auto& p : a.params) {
+      nlohmann::ordered_json param{{"name", p.name}, {"type", azure::to_string(p.type)}, {"required", p.required},
+                                   {"description", p.description}};
+      if (!p.resource_type.empty()) {
+        param["resourceType"] = p.resource_type;
+      }
+      if (!p.choices.empty()) {
+        param["choices"] = p.choices;
+      }
+      params.push_back(std::move(param));
+    }
+    json.add({{"name", a.name}, {"summary", a.summary}, {"reversibility", azure::to_string(a.reversibility)},
+              {"evidence", a.evidence}, {"permission", a.permission}, {"undo", a.undo}, {"undoZh", a.undo_zh},
+              {"params", std::move(params)}});
+  }
+  json.finish();
+  return ExitStatus::success;
+}
+
 ExitStatus run_coverage(const PlaybooksOptions& o)
 {
   const auto library = load_library_or_throw(o.playbook_dirs);
@@ -190,6 +235,10 @@ void add_playbooks(CLI::App& app, Invocation& invocation)
   common(coverage);
   coverage->add_option("ALERTS", o->files, "Alert files (default: the shipped alert-type list)");
   coverage->callback([o, &invocation] { invocation.action = [o] { return run_coverage(*o); }; });
+  auto* actions = sub->add_subcommand("actions", "List the action catalogue playbooks call: parameters, "
+                                                 "reversibility, permission, undo");
+  actions->add_option("-o,--output", o->output, "Output format: text, json");
+  actions->callback([o, &invocation] { invocation.action = [o] { return run_actions(*o); }; });
 }
 
 } // namespace dftriage::cli

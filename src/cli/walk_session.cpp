@@ -47,6 +47,7 @@ std::string hint(const playbook::Input& input, playbook::Lang lang)
   case playbook::InputType::cidr_list:
     return tr(lang, " [IPs or CIDR ranges, comma-separated]", " [IP 地址或 CIDR 网段，用逗号分隔]");
   case playbook::InputType::principal: return tr(lang, " [object ID (GUID) or UPN]", " [对象 ID（GUID）或 UPN]");
+  case playbook::InputType::list: return tr(lang, " [comma-separated]", " [用逗号分隔]");
   case playbook::InputType::text: return "";
   }
   return "";
@@ -70,6 +71,7 @@ std::string refused_zh(const playbook::Input& input, const std::string& value, c
     return "需要 IP 地址或 CIDR 网段（如 203.0.113.7 或 203.0.113.0/24），多个用逗号分隔（" + sanitize(why) + "）";
   case playbook::InputType::principal:
     return "需要对象 ID（GUID，如 00000000-0000-0000-0000-000000000000）或用户主体名称（name@domain）" + got;
+  case playbook::InputType::list:
   case playbook::InputType::text: break;
   }
   return "后续步骤会拒绝这个答案（" + sanitize(why) + "）";

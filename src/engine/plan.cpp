@@ -231,6 +231,7 @@ json coerce(const playbook::Input& input, const json& value)
     }
     throw UsageError(what + "expected one of " + expected + ", got " + shown(value));
   }
+  case playbook::InputType::list:
   case playbook::InputType::cidr_list: {
     json list = json::array();
     if (value.is_array()) {
@@ -249,7 +250,18 @@ json coerce(const playbook::Input& input, const json& value)
         rest.remove_prefix(comma + 1);
       }
     } else {
-      throw UsageError(what + "expected a list of IP addresses or CIDR ranges, got " + shown(value));
+      throw UsageError(what + (input.type == playbook::InputType::list ? "expected a list of values, got "
+                                                                        : "expected a list of IP addresses or CIDR ranges, got ")
+                       + shown(value));
+    }
+    if (input.type == playbook::InputType::list) {
+      // Each item is checked by the action that takes it (a subnet ID, a disk ID).
+      for (const auto& item : list) {
+        if (!item.is_string()) {
+          throw UsageError(what + "expected a list of values separated by commas, got " + shown(item));
+        }
+      }
+      return list;
     }
     for (const auto& item : list) {
       if (!item.is_string() || !is_ip_or_cidr(item.get<std::string>())) {

@@ -247,6 +247,7 @@ std::string_view to_string(InputType type)
   case InputType::choice: return "choice";
   case InputType::text: return "text";
   case InputType::cidr_list: return "cidr-list";
+  case InputType::list: return "list";
   case InputType::principal: break;
   }
   return "principal";

@@ -346,12 +346,12 @@ Input Reader::input(const json& j, const std::string& ptr)
   }
   out.id = string_at(j, "id", ptr);
   const std::string type = string_at(j, "type", ptr);
-  static const std::vector<std::string> types = {"yes-no", "choice", "text", "cidr-list", "principal"};
+  static const std::vector<std::string> types = {"yes-no", "choice", "text", "cidr-list", "principal", "list"};
   const auto it = std::find(types.begin(), types.end(), type);
   if (it == types.end()) {
     const std::string near = text::closest(type, types);
     error(child(ptr, "type"), "unknown input type " + text::quote(type)
-                                + "; expected one of yes-no, choice, text, cidr-list, principal"
+                                + "; expected one of yes-no, choice, text, cidr-list, principal, list"
                                 + (near.empty() ? "" : "; did you mean \"" + near + "\"?"));
   } else {
     out.type = static_cast<InputType>(it - types.begin());

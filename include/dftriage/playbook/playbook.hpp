@@ -33,7 +33,7 @@ inline constexpr std::array<Phase, 4> k_phases = {Phase::contact, Phase::mitigat
 std::string_view to_string(Phase phase);
 std::optional<Phase> phase_from_string(std::string_view name);
 
-enum class InputType { yes_no, choice, text, cidr_list, principal };
+enum class InputType { yes_no, choice, text, cidr_list, principal, list };
 std::string_view to_string(InputType type);
 
 // A value in a playbook: a JSON literal, or a whole-value reference to the alert or an
