@@ -100,6 +100,7 @@ const std::vector<ActionSpec>& action_catalogue()
     actions::add_resources(all);
     actions::add_graph(all);
     actions::add_compute_disks(all);
+    actions::add_compute_inspections(all);
     actions::add_keyvault_objects(all);
     actions::add_graph_credentials(all);
     std::sort(all.begin(), all.end(),

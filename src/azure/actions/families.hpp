@@ -24,6 +24,8 @@ void add_resources(std::vector<ActionSpec>& out);
 void add_graph(std::vector<ActionSpec>& out);
 // Evidence and recovery on VMs: disk snapshots, keeping the OS disk (compute_disks.cpp).
 void add_compute_disks(std::vector<ActionSpec>& out);
+// Volatile evidence from a VM: connections, sign-ins, persistence (compute_inspect.cpp).
+void add_compute_inspections(std::vector<ActionSpec>& out);
 // Key Vault keys and certificates: rotation, re-issue, versions (keyvault_objects.cpp).
 void add_keyvault_objects(std::vector<ActionSpec>& out);
 // Graph credentials and principals: password reset, MFA methods, app secrets, service

@@ -9,24 +9,6 @@
 
 using namespace dftriage::azure;
 
-TEST_CASE("keyvault.firewall.enable builds a PATCH with the allowed ranges")
-{
-  const auto* spec = find_action("keyvault.firewall.enable");
-  REQUIRE(spec);
-  const auto args = check_args(*spec, {{"vault", "/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv1"},
-                                       {"allowedIps", {"203.0.113.0/24"}}});
-  const auto built = spec->build(args, public_cloud());
-  REQUIRE(built.pre_image.size() == 1);
-  REQUIRE(built.requests.size() == 1);
-  const auto& r = built.requests[0];
-  CHECK(r.method == "PATCH");
-  CHECK(r.url == "https://management.azure.com/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv1?api-version=2026-02-01");
-  CHECK(r.body->dump() == R"({"properties":{"networkAcls":{"defaultAction":"Deny","bypass":"AzureServices","ipRules":[{"value":"203.0.113.0/24"}],"virtualNetworkRules":[]}}})");
-  CHECK(r.mutating);
-  CHECK(r.reversibility == Reversibility::reversible);
-  CHECK(r.permission == "Microsoft.KeyVault/vaults/write");
-}
-
 TEST_CASE("action arguments are checked against their types")
 {
   const auto* spec = find_action("keyvault.firewall.enable");
@@ -104,10 +86,6 @@ ActionRequests build(const std::string& name, const char* args) { return build(n
 const Expected k_expected[] = {
   {"keyvault.get", R"({"vault":"{kv}"})", "GET", "{arm}{kv}?api-version=2026-02-01", "", "",
    Reversibility::read_only, "Microsoft.KeyVault/vaults/read"},
-  {"keyvault.firewall.enable", R"({"vault":"{kv}","allowedIps":["203.0.113.0/24"],"bypassAzureServices":false})", "PATCH",
-   "{arm}{kv}?api-version=2026-02-01",
-   R"({"properties":{"networkAcls":{"defaultAction":"Deny","bypass":"None","ipRules":[{"value":"203.0.113.0/24"}],"virtualNetworkRules":[]}}})",
-   "{arm}{kv}?api-version=2026-02-01", Reversibility::reversible, "Microsoft.KeyVault/vaults/write"},
   {"keyvault.access_policy.remove", R"({"vault":"{kv}","objectId":"{oid}"})", "PUT",
    "{arm}{kv}/accessPolicies/remove?api-version=2026-02-01",
    R"j({"properties":{"accessPolicies":[{"tenantId":"$(pre-image 0 /properties/tenantId)","objectId":"{oid}",
@@ -150,30 +128,8 @@ const Expected k_expected[] = {
   {"keyvault.secret.rotate", R"({"vault":"{kv}","name":"db-password"})", "PUT", "{dp}/secrets/db-password?api-version=2025-07-01",
    R"j({"value":"$(generated secret)"})j", "{dp}/secrets/db-password/versions?api-version=2025-07-01",
    Reversibility::irreversible, "Microsoft.KeyVault/vaults/secrets/setSecret/action"},
-  {"keyvault.diagnostics.query", R"({"workspaceId":"{ws}","vault":"{kv}","callerIp":"203.0.113.7","objectId":"{oid}"})",
-   "POST", "https://api.loganalytics.io/v1/workspaces/{ws}/query",
-   R"({"query":"AzureDiagnostics\n)"
-   R"(| where ResourceProvider == \"MICROSOFT.KEYVAULT\" and Resource =~ \"kv1\"\n)"
-   R"(| where CallerIPAddress == \"203.0.113.7\"\n)"
-   R"(| where identity_claim_oid_g =~ \"{oid}\"\n)"
-   R"(| project TimeGenerated, OperationName, CallerIPAddress, identity_claim_oid_g, identity_claim_upn_s, )"
-   R"(identity_claim_appid_g, requestUri_s, ResultSignature, httpStatusCode_d, clientInfo_s\n)"
-   R"(| order by TimeGenerated desc\n)"
-   R"(| take 1000",
-       "timespan":"P7D"})",
-   "", Reversibility::read_only, "Microsoft.OperationalInsights/workspaces/query/read"},
   {"network.nic.get", R"({"nic":"{nic}"})", "GET", "{arm}{nic}?api-version=2025-09-01", "", "", Reversibility::read_only,
    "Microsoft.Network/networkInterfaces/read"},
-  {"network.nsg.create_isolation", R"({"nsg":"{nsg}","location":"WestEurope","allowFrom":["198.51.100.0/24"]})", "PUT",
-   "{arm}{nsg}?api-version=2025-09-01",
-   R"({"location":"westeurope","properties":{"securityRules":[
-     {"name":"triage-allow-analyst-in","properties":{"priority":100,"direction":"Inbound","access":"Allow","protocol":"*",
-      "sourceAddressPrefixes":["198.51.100.0/24"],"sourcePortRange":"*","destinationAddressPrefix":"*","destinationPortRange":"*"}},
-     {"name":"triage-deny-all-in","properties":{"priority":110,"direction":"Inbound","access":"Deny","protocol":"*",
-      "sourceAddressPrefix":"*","sourcePortRange":"*","destinationAddressPrefix":"*","destinationPortRange":"*"}},
-     {"name":"triage-deny-all-out","properties":{"priority":100,"direction":"Outbound","access":"Deny","protocol":"*",
-      "sourceAddressPrefix":"*","sourcePortRange":"*","destinationAddressPrefix":"*","destinationPortRange":"*"}}]}})",
-   "{arm}{nsg}?api-version=2025-09-01", Reversibility::reversible, "Microsoft.Network/networkSecurityGroups/write"},
   {"network.nic.attach_nsg", R"({"nic":"{nic}","nsg":"{nsg}"})", "PUT", "{arm}{nic}?api-version=2025-09-01",
    R"j({"location":"$(pre-image 0 /location)","extendedLocation":"$(pre-image 0 /extendedLocation)","tags":"$(pre-image 0 /tags)",
        "properties":{"ipConfigurations":"$(pre-image 0 /properties/ipConfigurations writable)",
@@ -199,6 +155,15 @@ const Expected k_expected[] = {
    R"({"commandId":"RunShellScript","script":["if command -v dpkg-query >/dev/null 2>&1; then",
        "  dpkg-query -W -f='${Package}\\t${Version}\\n'","elif command -v rpm >/dev/null 2>&1; then",
        "  rpm -qa --qf '%{NAME}\\t%{VERSION}-%{RELEASE}\\n'","fi | sort"]})",
+   "", Reversibility::inspection, "Microsoft.Compute/virtualMachines/runCommand/action"},
+  {"compute.vm.list_connections", R"({"vm":"{vm}","os":"Linux"})", "POST", "{arm}{vm}/runCommand?api-version=2025-04-01",
+   R"j({"commandId":"RunShellScript","script":["(ss -tunap 2>/dev/null || netstat -tunap 2>/dev/null) | head -n 80"]})j",
+   "", Reversibility::inspection, "Microsoft.Compute/virtualMachines/runCommand/action"},
+  {"compute.vm.list_logons", R"({"vm":"{vm}","os":"Linux"})", "POST", "{arm}{vm}/runCommand?api-version=2025-04-01",
+   R"j({"commandId":"RunShellScript","script":["who","echo","last -n 30 -F 2>/dev/null | head -n 32","echo","lastb -n 10 2>/dev/null | head -n 12"]})j",
+   "", Reversibility::inspection, "Microsoft.Compute/virtualMachines/runCommand/action"},
+  {"compute.vm.list_persistence", R"({"vm":"{vm}","os":"Linux"})", "POST", "{arm}{vm}/runCommand?api-version=2025-04-01",
+   R"j({"commandId":"RunShellScript","script":["for f in /etc/crontab /etc/cron.d/* /var/spool/cron/crontabs/* /var/spool/cron/*; do","  [ -f \"$f\" ] && grep -Hv '^[[:space:]]*\\(#\\|$\\)' \"$f\" | sed 's/^/cron /'","done","systemctl list-unit-files --type=service --state=enabled --no-legend 2>/dev/null | sed 's/^/unit /' | head -n 60","for d in /root /home/*; do k=\"$d/.ssh/authorized_keys\"; [ -f \"$k\" ] && echo \"keys $k $(grep -c . \"$k\") $(stat -c %y \"$k\")\"; done","[ -s /etc/ld.so.preload ] && echo \"preload $(cat /etc/ld.so.preload)\"","[ -f /etc/rc.local ] && echo \"rc.local $(stat -c %y /etc/rc.local)\"","awk -F: '$3 == 0 || $3 >= 1000 { print \"user \" $1 \" uid \" $3 \" shell \" $7 }' /etc/passwd"]})j",
    "", Reversibility::inspection, "Microsoft.Compute/virtualMachines/runCommand/action"},
   {"compute.vm.list_processes", R"({"vm":"{vm}","os":"Linux"})", "POST", "{arm}{vm}/runCommand?api-version=2025-04-01",
    R"({"commandId":"RunShellScript","script":["ps -eo pid,ppid,user,lstart,args --sort=start_time | tail -n 40"]})",
@@ -435,22 +400,6 @@ TEST_CASE("monitor.activity_log.list checks its times, subscription and filter v
                     "parameter subscription: expected a subscription ID or a resource ID inside a subscription, got \"sub1\"");
 }
 
-TEST_CASE("keyvault.diagnostics.query inserts alert values only as escaped KQL literals")
-{
-  const auto query = [](const char* ip) {
-    Json args = Json::parse(expand(R"({"workspaceId":"{ws}","vault":"{kv}"})"));
-    args["callerIp"] = ip;
-    return build("keyvault.diagnostics.query", args).requests[0].body->at("query").get<std::string>();
-  };
-  CHECK(query(R"(1.2.3.4" | union * | where "1"=="1)").find(
-          R"(| where CallerIPAddress == "1.2.3.4\" | union * | where \"1\"==\"1")") != std::string::npos);
-  CHECK(query(R"(\")").find(R"(== "\\\"")") != std::string::npos);
-  CHECK_THROWS_WITH(query("1.2.3.4\n| take 1"), "parameter callerIp: control character in a KQL string: \"1.2.3.4\\n| take 1\"");
-  CHECK_THROWS_WITH(query(std::string(10240, '1').c_str()), Catch::StartsWith("parameter callerIp: too long for a KQL string"));
-  CHECK_THROWS_WITH(build("keyvault.diagnostics.query", R"({"workspaceId":"{oid}/../x","vault":"{kv}"})"),
-                    Catch::StartsWith("parameter workspaceId: expected a GUID"));
-}
-
 TEST_CASE("hostile Key Vault names are encoded or refused with the parameter named")
 {
   // Management plane: the vault name is one encoded path segment.
@@ -502,25 +451,6 @@ TEST_CASE("Graph users are given by object ID or UPN, encoded as one segment")
   CHECK(roles.requests[1].url == expand("{graph}/users/{oid}/transitiveMemberOf"));
   CHECK(roles.requests[1].permission == "Directory.Read.All");
   CHECK(roles.requests[1].audience == "graph");
-}
-
-TEST_CASE("network.nsg.create_isolation takes the NSG's ID or its parts, not both")
-{
-  const auto tuple = build("network.nsg.create_isolation",
-                           R"({"subscription":"{sub}","resourceGroup":"rg 1","name":"iso%nsg","location":"eastus"})");
-  CHECK(tuple.requests[0].url == expand("{arm}{sub}/resourceGroups/rg%201/providers/Microsoft.Network/networkSecurityGroups/"
-                                        "iso%25nsg?api-version=2025-09-01"));
-  CHECK(tuple.requests[0].body->at("properties").at("securityRules").size() == 2);
-  CHECK_THROWS_WITH(build("network.nsg.create_isolation", R"({"nsg":"{nsg}","name":"x","location":"eastus"})"),
-                    "give either nsg (the NSG's ID) or subscription, resourceGroup and name");
-  CHECK_THROWS_WITH(build("network.nsg.create_isolation", R"({"subscription":"{sub}","name":"x","location":"eastus"})"),
-                    "parameters subscription, resourceGroup and name are all required when nsg is not given");
-  CHECK_THROWS_WITH(build("network.nsg.create_isolation", R"({"subscription":"{sub}","resourceGroup":"..","name":"x","location":"eastus"})"),
-                    Catch::StartsWith("parameter resourceGroup: expected an Azure resource name"));
-  CHECK_THROWS_WITH(build("network.nsg.create_isolation", R"({"nsg":"{nsg}","location":"east us\""})"),
-                    "parameter location: expected a region name like westeurope, got \"east us\\\"\"");
-  CHECK_THROWS_WITH(build("network.nic.attach_nsg", R"({"nic":"{nic}","nsg":"{vm}"})"),
-                    Catch::StartsWith("parameter nsg: expected an Azure resource ID of type microsoft.network/networksecuritygroups"));
 }
 
 TEST_CASE("security alerts are named by ID or by parts, and every status has its verb")
