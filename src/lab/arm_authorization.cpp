@@ -1,8 +1,12 @@
-// Microsoft.Authorization role assignments at any scope, and built-in role definitions.
+// Microsoft.Authorization role assignments at any scope, eligible (PIM) role assignments
+// (schedule instances, 2020-10-01), built-in role definitions and the custom ones the
+// state holds (resources of type Microsoft.Authorization/roleDefinitions).
 
 #include "arm.hpp"
 #include "modules.hpp"
 #include "resources.hpp"
+
+#include <algorithm>
 
 namespace dftriage::lab {
 
@@ -70,6 +74,82 @@ LabResponse list_assignments(State& state, const LabRequest& request, const std:
   return page(state, request, items);
 }
 
+// Lists the eligibility schedule instances at, above or below `raw_scope` (atScope():
+// at or above only), of one principal with assignedTo('{id}') or principalId eq '{id}'.
+LabResponse list_eligibilities(State& state, const LabRequest& request, const std::string& raw_scope)
+{
+  const std::string scope = trim_scope(raw_scope);
+  const std::string filter = request.query_value("$filter").value_or("");
+  const bool at_scope = lower(filter).find("atscope()") != std::string::npos;
+  std::string principal = quoted_after(filter, "assignedTo('");
+  if (principal.empty()) {
+    principal = quoted_after(filter, "principalId eq '");
+  }
+  if (!filter.empty() && !at_scope && principal.empty()) {
+    throw ArmFault{400, "InvalidFilter", "The filter '" + filter + "' is not supported. Supported filters are "
+                                           "atScope(), principalId eq '{id}' and assignedTo('{id}').",
+                   std::nullopt, {}};
+  }
+  std::vector<Json> items;
+  for (const auto& instance : state.role_eligibilities) {
+    const Json properties = instance.value("properties", Json::object());
+    const std::string where = trim_scope(properties.value("scope", ""));
+    const bool above = covers(where, scope);
+    if ((at_scope && !above) || (!above && !covers(scope, where))
+        || (!principal.empty() && lower(properties.value("principalId", "")) != lower(principal))) {
+      continue;
+    }
+    items.push_back(instance);
+  }
+  return page(state, request, items);
+}
+
+// Lists the role definitions usable at `raw_scope`: the built-in ones the lab knows and
+// the custom ones assignable at or above it; $filter type eq 'CustomRole' (or
+// 'BuiltInRole') and roleName eq '{name}' narrow it.
+LabResponse list_definitions(State& state, const LabRequest& request, const std::string& raw_scope)
+{
+  const std::string scope = trim_scope(raw_scope);
+  const std::string filter = request.query_value("$filter").value_or("");
+  const std::string type = quoted_after(filter, "type eq '");
+  const std::string name = quoted_after(filter, "roleName eq '");
+  if (!filter.empty() && type.empty() && name.empty()) {
+    throw ArmFault{400, "InvalidFilter", "The filter '" + filter + "' is not supported. Supported filters are "
+                                           "type eq '{type}' and roleName eq '{name}'.",
+                   std::nullopt, {}};
+  }
+  std::vector<Json> items;
+  const auto keep = [&](const Json& definition) {
+    const Json properties = definition.value("properties", Json::object());
+    if ((type.empty() || lower(properties.value("type", "")) == lower(type))
+        && (name.empty() || lower(properties.value("roleName", "")) == lower(name))) {
+      items.push_back(definition);
+    }
+  };
+  const std::string subscription = scope.rfind("/subscriptions/", 0) == 0 ? scope.substr(15, scope.find('/', 15) - 15) : "";
+  // The built-in roles the lab's assignments use (their IDs from resources.cpp).
+  for (const char* role : {"Owner", "Contributor", "Reader", "User Access Administrator"}) {
+    const std::string id = role_definition_id(subscription, role);
+    keep(Json{{"id", id},
+              {"name", id.substr(id.rfind('/') + 1)},
+              {"type", "Microsoft.Authorization/roleDefinitions"},
+              {"properties", {{"roleName", role}, {"type", "BuiltInRole"}, {"assignableScopes", {"/"}}}}});
+  }
+  for (const auto& [key, resource] : state.resources) {
+    if (lower(resource.value("type", "")) != "microsoft.authorization/roledefinitions") {
+      continue;
+    }
+    const Json scopes = resource.value("properties", Json::object()).value("assignableScopes", Json::array());
+    const bool usable = std::any_of(scopes.begin(), scopes.end(), [&](const Json& s) {
+      return s.is_string() && covers(trim_scope(s.get<std::string>()), scope);
+    });
+    if (usable) {
+      keep(resource);
+    }
+  }
+  return page(state, request, items);
+}
+
 std::string assignment_id(const Captures& c)
 {
   return c[1] + "/providers/Microsoft.Authorization/roleAssignments/" + c[2];
@@ -123,8 +203,19 @@ void add_authorization_routes(Router& router, State& state)
     state.resources.erase(it);
     return LabResponse::json(200, deleted);
   });
+  router.add("GET", "(.*)/providers/Microsoft\\.Authorization/roleEligibilityScheduleInstances",
+             RouteOptions{{"2020-10-01"}, "arm", ""},
+             [&state](const LabRequest& request, const Captures& c) { return list_eligibilities(state, request, c[1]); });
+  router.add("GET", "(.*)/providers/Microsoft\\.Authorization/roleDefinitions", options,
+             [&state](const LabRequest& request, const Captures& c) { return list_definitions(state, request, c[1]); });
   router.add("GET", "(.*)/providers/Microsoft\\.Authorization/roleDefinitions/([^/]+)", options,
-             [](const LabRequest&, const Captures& c) {
+             [&state](const LabRequest&, const Captures& c) {
+               for (const auto& [key, resource] : state.resources) {
+                 if (lower(resource.value("type", "")) == "microsoft.authorization/roledefinitions"
+                     && lower(resource.value("name", "")) == lower(c[2])) {
+                   return LabResponse::json(200, resource);
+                 }
+               }
                const std::string name = role_name(c[2]);
                if (name.empty()) {
                  throw ArmFault{404, "RoleDefinitionDoesNotExist", "The specified role definition with ID '" + c[2]

@@ -1,7 +1,9 @@
 // Microsoft Graph v1.0: users (get by ID or UPN, update, delete to the recycle bin,
 // restore, revoke sessions), service principals, directory role assignments and
-// transitive memberships; Graph's own error shape and request-id header.
+// transitive memberships; Graph's own error shape and request-id header. Directory
+// objects, authentication methods and applications are in graph_credentials.cpp.
 
+#include "graph_support.hpp"
 #include "modules.hpp"
 
 namespace dftriage::lab {
@@ -9,6 +11,8 @@ namespace dftriage::lab {
 namespace {
 
 const std::string k_id = "([^/]+)";
+
+} // namespace
 
 [[noreturn]] void graph_fault(State& state, int status, const std::string& code, const std::string& message)
 {
@@ -20,7 +24,6 @@ const std::string k_id = "([^/]+)";
                  {}};
 }
 
-// Returns the user with this object ID or UPN, or nullptr.
 Json* find_user(State& state, const std::string& key)
 {
   const auto it = state.users.find(lower(key));
@@ -44,7 +47,6 @@ Json& require_user(State& state, const std::string& key)
               "Resource '" + key + "' does not exist or one of its queried reference-property objects are not present.");
 }
 
-// Applies $select to an entity (id always kept).
 Json selected(const Json& entity, const LabRequest& request)
 {
   const auto select = request.query_value("$select");
@@ -74,6 +76,26 @@ LabResponse graph_json(int status, Json body, const std::string& context)
   auto response = LabResponse::json(status, out);
   response.with_header("request-id", random_guid());
   return response;
+}
+
+namespace {
+
+// A password set through passwordProfile: never kept, only when it changed. A user synced
+// from on-premises Active Directory gets its password from there.
+void set_password(State& state, Json& user, const Json& profile)
+{
+  if (!profile.is_object() || !profile.contains("password") || !profile["password"].is_string()
+      || profile["password"].get<std::string>().size() < 8) {
+    graph_fault(state, 400, "Request_BadRequest", "passwordProfile.password must be a password of 8 characters or more.");
+  }
+  if (user.contains("onPremisesSyncEnabled") && user["onPremisesSyncEnabled"] == true) {
+    graph_fault(state, 400, "Request_BadRequest",
+                "Unable to update the password of a user synchronized from on-premises Active Directory.");
+  }
+  user["lastPasswordChangeDateTime"] = state.now_iso();
+  user["passwordProfile"] = {{"forceChangePasswordNextSignIn", profile.contains("forceChangePasswordNextSignIn")
+                                                                && profile["forceChangePasswordNextSignIn"] == true},
+                             {"password", nullptr}};
 }
 
 // The directory role assignments of `principal`, with roleDefinition expanded.
@@ -149,6 +171,10 @@ void add_graph_routes(Router& router, State& state)
       if (key == "id" || key == "userPrincipalName" || key == "createdDateTime") {
         graph_fault(state, 400, "Request_BadRequest", "Property '" + key + "' is read-only and cannot be set.");
       }
+      if (key == "passwordProfile") {
+        set_password(state, user, value);
+        continue;
+      }
       user[key] = value;
     }
     auto response = LabResponse::empty(204);
@@ -220,6 +246,7 @@ void add_graph_routes(Router& router, State& state)
                return graph_json(200, Json{{"value", value}},
                                  state.config.origin(r) + "/v1.0/$metadata#roleManagement/directory/roleAssignments");
              });
+  add_graph_credential_routes(router, state);
 }
 
 } // namespace dftriage::lab

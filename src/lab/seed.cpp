@@ -142,6 +142,7 @@ void seed_alert(State& state, const alert::Alert& a)
       {{"type", "LogAnalytics"}, {"workspaceId", stable_guid("workspace/" + lower(vault->name()))}});
   }
   seed_compute_incident(state, a, attacker, upn, ip);  // VM, NIC, NSG; RM foothold (seed_compute.cpp)
+  seed_identity_incident(state, a, attacker, upn, ip);  // RM persistence beyond it (seed_identity.cpp)
   const auto alert_parsed = alert::parse_resource_id(alert_id);
   put_resource(state, Json{{"id", alert_id}, {"name", alert_parsed ? alert_parsed->name() : a.id},
                            {"type", "Microsoft.Security/Locations/alerts"}, {"properties", properties}});
@@ -209,6 +210,7 @@ void apply_scenario(State& state, const Json& doc)
   for (const auto& [workspace, vault] : workspaces.items()) {
     state.workspaces[lower(workspace)] = lower(vault.get<std::string>());
   }
+  apply_identity_scenario(state, doc);
 }
 
 } // namespace

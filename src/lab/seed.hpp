@@ -28,6 +28,15 @@ void seed_defaults(State& state);
 // runbook, an unordered VM), each with its activity-log event.
 void seed_compute_incident(State& state, const alert::Alert& a, const std::string& attacker, const std::string& upn,
                            const std::string& ip);
+// The identity side of an incident (seed_identity.cpp): for Resource Manager alerts an
+// Authenticator the attacker registered on `attacker`, a client secret it added to an app
+// registration, a custom role granting */write, an eligible Owner assignment, and a
+// webhook and a job schedule on each runbook `upn` planted; idempotent.
+void seed_identity_incident(State& state, const alert::Alert& a, const std::string& attacker, const std::string& upn,
+                            const std::string& ip);
+// Adds a scenario's groups, applications, authenticationMethods (by user ID, added to the
+// default set), roleEligibilities, webhooks and jobSchedules.
+void apply_identity_scenario(State& state, const Json& doc);
 // Registers a scenario's VM resource with the lab's compute runtime (its OS from
 // storageProfile.osDisk.osType); anything else is left alone.
 void adopt_compute_resource(State& state, const Json& resource);

@@ -107,6 +107,14 @@ struct State
   std::map<std::string, VmRuntime> vms;               // key: lower-case VM ID
   std::map<std::string, std::string> runbook_contents;  // key: lower-case runbook ID; published script
   // --- end compute and automation ---
+  // --- identity and persistence (graph_credentials.cpp, arm_authorization.cpp, arm_automation.cpp) ---
+  std::map<std::string, Json> groups;                     // key: lower-case object ID; Graph group
+  std::map<std::string, Json> applications;               // key: lower-case object ID; Graph application
+  std::map<std::string, std::vector<Json>> auth_methods;  // key: lower-case user ID; absent: the default set
+  std::vector<Json> role_eligibilities;                   // ARM roleEligibilityScheduleInstance, any scope
+  std::map<std::string, Json> webhooks;                   // key: lower-case webhook ID (not ARM-listed)
+  std::map<std::string, Json> job_schedules;              // key: lower-case job schedule ID
+  // --- end identity and persistence ---
   std::uint64_t sequence = 0;             // makes lab-made names unique and deterministic
 
   // Returns the current time as ISO 8601.

@@ -1,4 +1,5 @@
-// Azure RBAC (Microsoft.Authorization) role-assignment actions.
+// Azure RBAC (Microsoft.Authorization) actions: role assignments, eligible (PIM) role
+// assignments and custom role definitions.
 
 #include "dftriage/util/text.hpp"
 #include "families.hpp"
@@ -25,6 +26,14 @@ Request role_assignments_list(const alert::ResourceId& scope, const std::string&
 namespace {
 
 const char* k_read = "Microsoft.Authorization/roleAssignments/read";
+// Privileged Identity Management's schedule instances have only this stable version
+// [TODO: move to api_versions.hpp, which this file does not own].
+const char* k_role_eligibility_version = "2020-10-01";
+
+ParamSpec scope_param()
+{
+  return ParamSpec{"scope", ParamType::resource_id, true, {}, {}, "A subscription, resource group or resource ID"};
+}
 
 // True when `id` ends in /providers/Microsoft.Authorization/roleAssignments/{name}.
 bool is_role_assignment(const alert::ResourceId& id)
@@ -48,8 +57,7 @@ ActionSpec list_role_assignments()
   ActionSpec spec{"authorization.role_assignments.list",
                   "List role assignments at a scope (subscription, resource group or resource) and below it, "
                   "or only one principal's assignments at, above and below it",
-                  {{"scope", ParamType::resource_id, true, {}, {}, "A subscription, resource group or resource ID"},
-                   {"principalId", ParamType::guid, false, {}, {}, "Only this principal's assignments"}},
+                  {scope_param(), {"principalId", ParamType::guid, false, {}, {}, "Only this principal's assignments"}},
                   false, Reversibility::read_only, "", k_read, {}, {}, {}, {}, {}};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     ActionRequests out;
@@ -110,12 +118,58 @@ ActionSpec delete_role_assignment()
   return spec;
 }
 
+ActionSpec list_role_eligibilities()
+{
+  // An eligible assignment is persistence a role-assignment list does not show: its holder
+  // can activate the role (Owner, say) whenever it likes.
+  ActionSpec spec{"authorization.role_eligibility.list",
+                  "List eligible (Privileged Identity Management) role assignments at a scope, or only those a "
+                  "principal holds: roles that can be activated at any time without appearing among role "
+                  "assignments until then",
+                  {scope_param(), {"principalId", ParamType::guid, false, {}, {}, "Only this principal's eligibilities"}},
+                  false, Reversibility::read_only, "", "Microsoft.Authorization/roleEligibilityScheduleInstances/read",
+                  {}, {}, {}, {}, {}};
+  spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
+    const std::initializer_list<std::string_view> suffix = {"providers", "Microsoft.Authorization",
+                                                             "roleEligibilityScheduleInstances"};
+    const auto& scope = args.resource("scope");
+    const std::string& principal = args.text("principalId");
+    auto r = principal.empty()
+               ? arm("GET", scope, suffix, k_role_eligibility_version, cloud)
+               : arm_query("GET", scope, suffix, k_role_eligibility_version,
+                           {{"$filter", "assignedTo(" + odata_string(principal) + ")"}}, cloud);
+    ActionRequests out;
+    out.requests.push_back(as_action(r, spec));
+    return out;
+  };
+  return spec;
+}
+
+ActionSpec list_custom_roles()
+{
+  ActionSpec spec{"authorization.role_definitions.list",
+                  "List the custom role definitions usable at a scope, with their actions and assignable scopes "
+                  "(an attacker may define a role granting */write under a harmless name)",
+                  {scope_param()}, false, Reversibility::read_only, "", "Microsoft.Authorization/roleDefinitions/read",
+                  {}, {}, {}, {}, {}};
+  spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
+    ActionRequests out;
+    auto r = arm_query("GET", args.resource("scope"), {"providers", "Microsoft.Authorization", "roleDefinitions"},
+                       api_version::k_authorization, {{"$filter", "type eq 'CustomRole'"}}, cloud);
+    out.requests.push_back(as_action(r, spec));
+    return out;
+  };
+  return spec;
+}
+
 } // namespace
 
 void add_authorization(std::vector<ActionSpec>& out)
 {
   out.push_back(list_role_assignments());
   out.push_back(delete_role_assignment());
+  out.push_back(list_role_eligibilities());
+  out.push_back(list_custom_roles());
 }
 
 } // namespace dftriage::azure::actions

@@ -1,7 +1,9 @@
-// Microsoft Graph (v1.0) identity actions: read, disable, revoke, delete users; directory roles.
+// Microsoft Graph (v1.0) identity actions: read, disable, revoke, delete users; read any
+// principal; directory roles.
 
 #include "dftriage/util/text.hpp"
 #include "families.hpp"
+#include "graph_support.hpp"
 
 namespace dftriage::azure::actions {
 
@@ -9,11 +11,6 @@ namespace {
 
 const char* k_user_read = "User.Read.All";
 const char* k_user_select = "id,userPrincipalName,accountEnabled";
-
-ParamSpec user_param()
-{
-  return ParamSpec{"user", ParamType::string, true, {}, {}, "The user's object ID or user principal name"};
-}
 
 bool is_hex_guid(std::string_view s)
 {
@@ -52,7 +49,13 @@ bool is_upn(std::string_view s)
   return true;
 }
 
-// Returns the checked `user` argument: an object ID or a UPN.
+} // namespace
+
+ParamSpec user_param()
+{
+  return ParamSpec{"user", ParamType::string, true, {}, {}, "The user's object ID or user principal name"};
+}
+
 const std::string& user_arg(const ActionArgs& args)
 {
   const std::string& user = args.text("user");
@@ -63,7 +66,6 @@ const std::string& user_arg(const ActionArgs& args)
   return user;
 }
 
-// Returns a Graph URL builder at {graph}/v1.0.
 UrlBuilder graph_url(const Cloud& cloud)
 {
   UrlBuilder url(cloud.graph);
@@ -79,6 +81,8 @@ Request graph_request(std::string method, const UrlBuilder& url)
   r.audience = "graph";
   return r;
 }
+
+namespace {
 
 // Returns the pre-image read of the user: its ID, UPN and whether it is enabled.
 Request user_pre_image(const std::string& user, const Cloud& cloud)
@@ -207,10 +211,31 @@ ActionSpec directory_roles()
   return spec;
 }
 
+ActionSpec get_principal()
+{
+  // Any directory object by ID: an alert's object ID may be a user, a service principal
+  // (an app or a managed identity) or a group, and each is contained differently.
+  ActionSpec spec{"graph.principal.get",
+                  "Read any Entra ID principal by object ID: whether it is a user, a service principal or a group "
+                  "(@odata.type), its name, UPN or appId, whether it is enabled and synced from on-premises",
+                  {{"principalId", ParamType::guid, true, {}, {}, "The principal's object ID"}},
+                  false, Reversibility::read_only, "", "Directory.Read.All", {}, {}, {}, {}, {}};
+  spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
+    ActionRequests out;
+    auto r = graph_request("GET", graph_url(cloud).segment("directoryObjects").segment(args.text("principalId")).query(
+                                    "$select", "id,displayName,userPrincipalName,appId,servicePrincipalType,"
+                                               "accountEnabled,onPremisesSyncEnabled"));
+    out.requests.push_back(as_action(r, spec));
+    return out;
+  };
+  return spec;
+}
+
 } // namespace
 
 void add_graph(std::vector<ActionSpec>& out)
 {
+  out.push_back(get_principal());
   out.push_back(get_user());
   out.push_back(disable_user());
   out.push_back(revoke_sessions());

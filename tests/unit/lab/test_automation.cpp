@@ -107,3 +107,101 @@ TEST_CASE("lab Automation account DELETE removes its runbooks", "[lab][automatio
   CHECK(lab.tenant.state().runbook_contents.empty());
   CHECK(lab.tenant.state().resources.count(dftriage::lab::lower(k_runbook)) == 0);
 }
+
+namespace {
+
+// Adds to aa1 a webhook on its runbook and one on a runbook of another name.
+void seed_webhooks(LabFixture& lab)
+{
+  auto& state = lab.tenant.state();
+  for (const char* runbook : {"Update-ModuleCache", "O'Brien-Report"}) {
+    const std::string id = k_account + "/webhooks/" + runbook + "-hook";
+    state.webhooks[dftriage::lab::lower(id)] =
+        Json{{"id", id},
+             {"name", std::string(runbook) + "-hook"},
+             {"type", "Microsoft.Automation/AutomationAccounts/Webhooks"},
+             {"properties", {{"isEnabled", true}, {"uri", ""}, {"runbook", {{"name", runbook}}}}}};
+  }
+}
+
+} // namespace
+
+TEST_CASE("lab webhooks are listed, filtered by runbook, read and deleted", "[lab][automation]")
+{
+  LabFixture lab;
+  seed_compute(lab);
+  seed_webhooks(lab);
+  auto all = lab.send("GET", k_account + "/webhooks", k_automation_version);
+  REQUIRE(all.status == 200);
+  CHECK(names_of(body_of(all)) == std::vector<std::string>{"O'Brien-Report-hook", "Update-ModuleCache-hook"});
+  Query filtered = k_automation_version;
+  filtered.emplace_back("$filter", "properties/runbook/name eq 'O''Brien-Report'");
+  CHECK(names_of(body_of(lab.send("GET", k_account + "/webhooks", filtered))) ==
+        std::vector<std::string>{"O'Brien-Report-hook"});
+  Query unsupported = k_automation_version;
+  unsupported.emplace_back("$filter", "name eq 'x'");
+  CHECK(lab.send("GET", k_account + "/webhooks", unsupported).status == 400);
+
+  const std::string hook = k_account + "/webhooks/Update-ModuleCache-hook";
+  CHECK(body_of(lab.send("GET", hook, k_automation_version))["properties"]["runbook"]["name"] ==
+        "Update-ModuleCache");
+  CHECK(lab.send("DELETE", hook, k_automation_version).status == 200);
+  CHECK(lab.send("DELETE", hook, k_automation_version).status == 204);
+  auto gone = lab.send("GET", hook, k_automation_version);
+  CHECK(gone.status == 404);
+  CHECK(body_of(gone)["error"]["code"] == "NotFound");
+  // Webhooks are no ARM resources of their own: the resource list does not show them.
+  CHECK(body_of(lab.send("GET", k_rg1 + "/resources", k_tags_version)).dump().find("webhooks") ==
+        std::string::npos);
+  CHECK(lab.send("GET", k_rg1 + "/providers/Microsoft.Automation/automationAccounts/nope/webhooks",
+                 k_automation_version)
+            .status == 404);
+}
+
+TEST_CASE("lab job schedules are made by PUT (once), read, listed and deleted", "[lab][automation]")
+{
+  LabFixture lab;
+  seed_compute(lab);
+  const std::string id = k_account + "/jobSchedules/0fa462ba-3aa2-4138-83ca-9ebc3bc55cdc";
+  const std::string body =
+      R"({"properties":{"schedule":{"name":"Hourly"},"runbook":{"name":"Update-ModuleCache"},"parameters":{"Mode":"x"}}})";
+  auto made = lab.send("PUT", id, k_automation_version, body);
+  REQUIRE(made.status == 201);
+  CHECK(body_of(made)["properties"]["jobScheduleId"] == "0fa462ba-3aa2-4138-83ca-9ebc3bc55cdc");
+  CHECK(body_of(made)["properties"]["parameters"]["Mode"] == "x");
+  CHECK(lab.send("PUT", id, k_automation_version, body).status == 409);
+  CHECK(lab.send("PUT", k_account + "/jobSchedules/other", k_automation_version,
+                 R"({"properties":{"schedule":{"name":"Hourly"},"runbook":{"name":"Nope"}}})")
+            .status == 404);
+  CHECK(lab.send("PUT", k_account + "/jobSchedules/other", k_automation_version,
+                 R"({"properties":{"runbook":{"name":"Update-ModuleCache"}}})")
+            .status == 400);
+
+  const auto listed = body_of(lab.send("GET", k_account + "/jobSchedules", k_automation_version));
+  REQUIRE(listed["value"].size() == 1);
+  CHECK(listed["value"][0]["properties"]["schedule"]["name"] == "Hourly");
+  CHECK(body_of(lab.send("GET", id, k_automation_version))["properties"]["runbook"]["name"] ==
+        "Update-ModuleCache");
+  CHECK(lab.send("DELETE", id, k_automation_version).status == 200);
+  CHECK(lab.send("DELETE", id, k_automation_version).status == 204);
+  CHECK(lab.send("GET", id, k_automation_version).status == 404);
+  bool logged = false;
+  for (const auto& e : lab.tenant.state().activity_log) {
+    logged = logged || e["operationName"]["value"] ==
+                           "Microsoft.Automation/automationAccounts/jobSchedules/delete";
+  }
+  CHECK(logged);
+}
+
+TEST_CASE("lab Automation account DELETE removes its webhooks and job schedules", "[lab][automation]")
+{
+  LabFixture lab;
+  seed_compute(lab);
+  seed_webhooks(lab);
+  REQUIRE(lab.send("PUT", k_account + "/jobSchedules/js1", k_automation_version,
+                   R"({"properties":{"schedule":{"name":"Hourly"},"runbook":{"name":"Update-ModuleCache"}}})")
+              .status == 201);
+  CHECK(lab.send("DELETE", k_account, k_automation_version).status == 200);
+  CHECK(lab.tenant.state().webhooks.empty());
+  CHECK(lab.tenant.state().job_schedules.empty());
+}

@@ -256,3 +256,147 @@ TEST_CASE("lab ARM requests need a valid, unexpired token of the right audience"
     CHECK(body_of(r)["error"]["code"] == "ExpiredAuthenticationToken");
   }
 }
+
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+// A tenant with a user (on-premises synced or not), a service principal, a group and an
+// app registration with one client secret, and a Graph token.
+struct GraphFixture : LabFixture
+{
+  GraphFixture()
+  {
+    auto& state = tenant.state();
+    state.users[k_user] = {{"id", k_user}, {"userPrincipalName", "ana@lab.localhost"}, {"accountEnabled", true},
+                           {"createdDateTime", "2025-01-01T00:00:00Z"}, {"onPremisesSyncEnabled", nullptr}};
+    state.users[k_synced] = {{"id", k_synced}, {"userPrincipalName", "bo@lab.localhost"}, {"accountEnabled", true},
+                             {"onPremisesSyncEnabled", true}};
+    state.service_principals[k_sp] = {{"id", k_sp}, {"appId", k_app}, {"displayName", "deploy"},
+                                      {"accountEnabled", true}, {"servicePrincipalType", "Application"}};
+    state.groups[k_group] = {{"id", k_group}, {"displayName", "ops"}};
+    state.applications["a0000000-0000-4000-8000-000000000001"] =
+      Json{{"id", "a0000000-0000-4000-8000-000000000001"}, {"appId", k_app}, {"displayName", "deploy"},
+           {"passwordCredentials", {{{"keyId", k_key}, {"displayName", "ci"}, {"hint", "Ab1"}, {"secretText", "canary-7f3a"}}}},
+           {"keyCredentials", Json::array()}};
+    graph = token("https://graph.microsoft.com/.default");
+  }
+  dftriage::lab::LabResponse get(const std::string& path, std::vector<std::pair<std::string, std::string>> query = {})
+  {
+    return send("GET", path, std::move(query), "", graph);
+  }
+
+  static constexpr const char* k_user = "0a1b2c3d-0000-4000-8000-000000000001";
+  static constexpr const char* k_synced = "0a1b2c3d-0000-4000-8000-000000000002";
+  static constexpr const char* k_sp = "0a1b2c3d-0000-4000-8000-000000000003";
+  static constexpr const char* k_group = "0a1b2c3d-0000-4000-8000-000000000004";
+  static constexpr const char* k_app = "0a1b2c3d-0000-4000-8000-000000000005";
+  static constexpr const char* k_key = "0a1b2c3d-0000-4000-8000-000000000006";
+  std::string graph;
+};
+
+} // namespace
+
+TEST_CASE("lab Graph directoryObjects tells users, service principals and groups apart", "[lab][graph]")
+{
+  GraphFixture f;
+  const std::vector<std::pair<std::string, std::string>> select{{"$select", "id,displayName,appId,accountEnabled"}};
+  const auto user = body_of(f.get(std::string("/v1.0/directoryObjects/") + GraphFixture::k_user, select));
+  CHECK(user["@odata.type"] == "#microsoft.graph.user");
+  CHECK(user["accountEnabled"] == true);
+  CHECK_FALSE(user.contains("userPrincipalName"));
+  const auto sp = body_of(f.get(std::string("/v1.0/directoryObjects/") + GraphFixture::k_sp, select));
+  CHECK(sp["@odata.type"] == "#microsoft.graph.servicePrincipal");
+  CHECK(sp["appId"] == GraphFixture::k_app);
+  CHECK(body_of(f.get(std::string("/v1.0/directoryObjects/") + GraphFixture::k_group))["@odata.type"]
+        == "#microsoft.graph.group");
+  const auto missing = f.get("/v1.0/directoryObjects/0a1b2c3d-0000-4000-8000-0000000000ff");
+  CHECK(missing.status == 404);
+  CHECK(body_of(missing)["error"]["code"] == "Request_ResourceNotFound");
+  // A UPN is no directory object key.
+  CHECK(f.get("/v1.0/directoryObjects/ana@lab.localhost").status == 404);
+}
+
+TEST_CASE("lab Graph service principals are disabled by PATCH; their IDs are read-only", "[lab][graph]")
+{
+  GraphFixture f;
+  const std::string path = std::string("/v1.0/servicePrincipals/") + GraphFixture::k_sp;
+  CHECK(f.send("PATCH", path, {}, R"({"accountEnabled":false})", f.graph).status == 204);
+  CHECK(body_of(f.get(path))["accountEnabled"] == false);
+  const auto read_only = f.send("PATCH", path, {}, R"({"appId":"x"})", f.graph);
+  CHECK(read_only.status == 400);
+  CHECK(body_of(read_only)["error"]["code"] == "Request_BadRequest");
+  CHECK(f.send("PATCH", "/v1.0/servicePrincipals/nope", {}, R"({"accountEnabled":false})", f.graph).status == 404);
+  CHECK(f.send("PATCH", path, {}, R"({"accountEnabled":false})", "<arm>").status == 401);
+}
+
+TEST_CASE("lab Graph users have default authentication methods that can be read and deleted", "[lab][graph]")
+{
+  GraphFixture f;
+  const std::string base = std::string("/v1.0/users/") + GraphFixture::k_user + "/authentication/";
+  const auto listed = body_of(f.get(base + "methods"));
+  REQUIRE(listed["value"].size() == 3);
+  CHECK(listed["value"][0]["@odata.type"] == "#microsoft.graph.passwordAuthenticationMethod");
+  CHECK(listed["value"][1]["@odata.type"] == "#microsoft.graph.phoneAuthenticationMethod");
+  CHECK(listed["value"][1]["phoneNumber"].get<std::string>().rfind("+1 42555501", 0) == 0);
+  CHECK(listed["value"][2]["@odata.type"] == "#microsoft.graph.microsoftAuthenticatorAuthenticationMethod");
+  // The same through the UPN, and the same set every time.
+  CHECK(body_of(f.get("/v1.0/users/ana@lab.localhost/authentication/methods"))["value"] == listed["value"]);
+
+  const std::string phone = listed["value"][1]["id"];
+  const std::string app = listed["value"][2]["id"];
+  CHECK(body_of(f.get(base + "phoneMethods/" + phone))["phoneType"] == "mobile");
+  CHECK(f.get(base + "methods/" + phone).status == 200);
+  // A method is found only in its own collection.
+  CHECK(f.get(base + "fido2Methods/" + phone).status == 404);
+  CHECK(f.send("DELETE", base + "phoneMethods/" + app, {}, "", f.graph).status == 404);
+  CHECK(f.send("DELETE", base + "microsoftAuthenticatorMethods/" + app, {}, "", f.graph).status == 204);
+  CHECK(f.get(base + "microsoftAuthenticatorMethods/" + app).status == 404);
+  CHECK(body_of(f.get(base + "methods"))["value"].size() == 2);
+  const std::string password = listed["value"][0]["id"];
+  CHECK(f.send("DELETE", base + "methods/" + password, {}, "", f.graph).status == 400);
+  CHECK(f.get("/v1.0/users/nobody@lab.localhost/authentication/methods").status == 404);
+}
+
+TEST_CASE("lab Graph password resets keep no password and refuse synced users", "[lab][graph]")
+{
+  GraphFixture f;
+  const auto reset = [&](const char* user, const std::string& body) {
+    return f.send("PATCH", std::string("/v1.0/users/") + user, {}, body, f.graph);
+  };
+  const std::string body = R"({"passwordProfile":{"forceChangePasswordNextSignIn":true,"password":"Canary-Pass-91c2"}})";
+  CHECK(reset(GraphFixture::k_user, body).status == 204);
+  const auto user = f.get(std::string("/v1.0/users/") + GraphFixture::k_user);
+  CHECK(user.body.find("Canary-Pass-91c2") == std::string::npos);
+  CHECK(body_of(user)["passwordProfile"]["forceChangePasswordNextSignIn"] == true);
+  CHECK(body_of(user)["lastPasswordChangeDateTime"].is_string());
+  const auto synced = reset(GraphFixture::k_synced, body);
+  CHECK(synced.status == 400);
+  CHECK(!body_of(f.get(std::string("/v1.0/users/") + GraphFixture::k_synced)).contains("lastPasswordChangeDateTime"));
+  CHECK(reset(GraphFixture::k_user, R"({"passwordProfile":{"password":"short"}})").status == 400);
+}
+
+TEST_CASE("lab Graph applications by appId: secrets listed without their text, removed by keyId", "[lab][graph]")
+{
+  GraphFixture f;
+  const std::string app = std::string("/v1.0/applications(appId='") + GraphFixture::k_app + "')";
+  const auto read = f.get(app, {{"$select", "id,appId,passwordCredentials"}});
+  REQUIRE(read.status == 200);
+  CHECK(read.body.find("canary-7f3a") == std::string::npos);
+  CHECK(body_of(read)["passwordCredentials"][0]["keyId"] == GraphFixture::k_key);
+  CHECK(body_of(read)["passwordCredentials"][0]["secretText"].is_null());
+  CHECK(f.get("/v1.0/applications/a0000000-0000-4000-8000-000000000001").body.find("canary") == std::string::npos);
+  CHECK(f.get("/v1.0/applications(appId='0a1b2c3d-0000-4000-8000-0000000000ff')").status == 404);
+  // A quote doubled inside the key is the quote itself: no such appId, not a broken key.
+  CHECK(f.get("/v1.0/applications(appId='x'')')").status == 404);
+
+  const auto remove = [&](const std::string& key) {
+    return f.send("POST", app + "/removePassword", {}, Json{{"keyId", key}}.dump(), f.graph);
+  };
+  CHECK(remove(GraphFixture::k_key).status == 204);
+  CHECK(body_of(f.get(app))["passwordCredentials"].empty());
+  const auto again = remove(GraphFixture::k_key);
+  CHECK(again.status == 400);
+  CHECK(body_of(again)["error"]["message"].get<std::string>().find("No password credential") != std::string::npos);
+  CHECK(f.send("POST", app + "/removePassword", {}, "{}", f.graph).status == 400);
+}

@@ -1,3 +1,466 @@
-// Lab tests of the identity actions added for incident-response practice (#18).
+// The identity actions added for incident-response practice (#18): what each refuses and
+// when it is already done, checked on its own; then each run against the lab over HTTPS
+// through the real azure::Client, seeded with the Resource Manager example alert (whose
+// intruder registered an Authenticator, added an app secret, made a custom role and an
+// eligible Owner assignment, and hooked its runbook to a webhook and a schedule), and
+// the lab read back to see that the action did what it promises.
+
+#include "dftriage/azure/actions.hpp"
+#include "dftriage/azure/azure_error.hpp"
+#include "lab/util.hpp"
+#include "support/lab_session.hpp"
 
 #include <catch2/catch.hpp>
+
+#include <fstream>
+
+using namespace dftriage;
+using Json = nlohmann::ordered_json;
+
+namespace {
+
+const std::string k_subscription = "/subscriptions/4c1a2f07-3d5e-4b8a-9f61-2e7d8c0b5a13";
+const std::string k_account =
+    k_subscription + "/resourceGroups/rg-automation/providers/Microsoft.Automation/automationAccounts/aa-operations";
+const std::string k_intruder = "6c2f8a1e-4b3d-4f5a-9e7c-1d2b3a4c5e6f";
+const std::string k_intruder_upn = "ops-automation@contoso.example";
+const std::string k_owner_guid = "8e3af657-a8ff-443c-a75c-2fe8c4bcb635";
+const std::string k_canary = "Generated-Canary-5ecret-91c2";
+const char* k_guid = "9a8b7c6d-1111-2222-3333-444455556666";
+
+const azure::ActionSpec& spec_of(const std::string& name)
+{
+  const auto* spec = azure::find_action(name);
+  REQUIRE(spec != nullptr);
+  return *spec;
+}
+
+azure::ActionArgs args_of(const std::string& name, const Json& args) { return azure::check_args(spec_of(name), args); }
+
+azure::ActionRequests build(const std::string& name, const Json& args)
+{
+  return spec_of(name).build(args_of(name, args), azure::public_cloud());
+}
+
+} // namespace
+
+TEST_CASE("graph.user.reset_password plans no password and refuses synced and missing users", "[actions][identity]")
+{
+  const Json alice{{"user", "alice@contoso.com"}};
+  const auto built = build("graph.user.reset_password", alice);
+  REQUIRE(built.requests.size() == 1);
+  CHECK(built.requests[0].body->dump()
+        == R"j({"passwordProfile":{"forceChangePasswordNextSignIn":true,"password":"$(generated secret)"}})j");
+  const auto& spec = spec_of("graph.user.reset_password");
+  CHECK(spec.reversibility == azure::Reversibility::irreversible);
+  CHECK(!spec.revert);
+  CHECK_THAT(spec.summary, Catch::Contains("until the help desk issues a new password after checking the user's identity"));
+  const auto args = args_of("graph.user.reset_password", alice);
+  CHECK(spec.refuse(args, {{200, {{"userPrincipalName", "bo@contoso.com"}, {"onPremisesSyncEnabled", true}}}})
+        == "\"bo@contoso.com\" is synced from on-premises Active Directory: reset it in on-premises Active Directory "
+           "(a password set in Entra ID would be refused or overwritten by the next sync)");
+  CHECK(spec.refuse(args, {{200, {{"userPrincipalName", "alice@contoso.com"}, {"onPremisesSyncEnabled", nullptr}}}}).empty());
+  CHECK(spec.refuse(args, {{404, nullptr}}) == "no user \"alice@contoso.com\" in this tenant");
+  CHECK_THROWS_WITH(build("graph.user.reset_password", {{"user", "../admin@x.com"}}),
+                    Catch::StartsWith("parameter user: expected an object ID (GUID) or a user principal name"));
+}
+
+TEST_CASE("graph.service_principal.disable is satisfied when disabled, refuses what is none, undoes its change",
+          "[actions][identity]")
+{
+  const auto& spec = spec_of("graph.service_principal.disable");
+  const auto args = args_of(spec.name, {{"principalId", k_guid}});
+  CHECK(spec.satisfied(args, {{200, {{"accountEnabled", false}}}}));
+  CHECK_FALSE(spec.satisfied(args, {{200, {{"accountEnabled", true}}}}));
+  CHECK(spec.refuse(args, {{404, nullptr}})
+        == std::string("no service principal has object ID \"") + k_guid
+             + "\" (a user's ID? disable users with graph.user.disable)");
+  CHECK(spec.refuse(args, {{200, {{"accountEnabled", true}}}}).empty());
+  const auto undo = spec.revert(args, {{200, {{"accountEnabled", true}}}}, azure::public_cloud());
+  REQUIRE(undo.size() == 1);
+  CHECK(undo[0].method == "PATCH");
+  CHECK(undo[0].url == std::string("https://graph.microsoft.com/v1.0/servicePrincipals/") + k_guid);
+  CHECK(undo[0].body->dump() == R"({"accountEnabled":true})");
+  CHECK(undo[0].purpose == "undo");
+  CHECK(undo[0].permission == "Application.ReadWrite.All");
+  // Disabled before: the undo leaves it so.
+  CHECK(spec.revert(args, {{200, {{"accountEnabled", false}}}}, azure::public_cloud()).empty());
+  CHECK_THROWS_WITH(args_of(spec.name, {{"principalId", "ops-automation@contoso.example"}}),
+                    "parameter principalId: expected a GUID, got \"ops-automation@contoso.example\"");
+}
+
+TEST_CASE("graph.user.auth_method.delete takes one method ID of a known kind and is satisfied when it is gone",
+          "[actions][identity]")
+{
+  const auto url = [](const char* type, const std::string& id) {
+    return build("graph.user.auth_method.delete", {{"user", k_guid}, {"methodType", type}, {"methodId", id}})
+        .requests.at(0)
+        .url;
+  };
+  CHECK(url("fido2", "a b?#%") == std::string("https://graph.microsoft.com/v1.0/users/") + k_guid
+                                      + "/authentication/fido2Methods/a%20b%3F%23%25");
+  CHECK(url("temporaryAccessPass", "a.b").find("/temporaryAccessPassMethods/a.b") != std::string::npos);
+  for (const std::string& bad :
+       std::vector<std::string>{"../../users/admin", "a\\b", "a\nb", ".", "..", "", std::string(300, 'a')}) {
+    CHECK_THROWS_WITH(url("phone", bad), Catch::StartsWith("parameter methodId: expected one authentication method ID "
+                                                           "(no '/', '\\' or control characters), got \""));
+  }
+  CHECK_THROWS_WITH(url("password", "x"),
+                    Catch::StartsWith("parameter methodType: expected one of phone email fido2 microsoftAuthenticator"));
+  const auto& spec = spec_of("graph.user.auth_method.delete");
+  const auto args = args_of(spec.name, {{"user", k_guid}, {"methodType", "phone"}, {"methodId", "p1"}});
+  CHECK(spec.satisfied(args, {{404, nullptr}}));
+  CHECK_FALSE(spec.satisfied(args, {{200, {{"id", "p1"}}}}));
+  CHECK(spec.reversibility == azure::Reversibility::irreversible);
+}
+
+TEST_CASE("graph.application actions key the app by appId and are satisfied when the secret is gone",
+          "[actions][identity]")
+{
+  const auto& spec = spec_of("graph.application.remove_password");
+  const std::string key = "b1c2d3e4-f5a6-4b7c-8d9e-0f1a2b3c4d5e";
+  const auto args = args_of(spec.name, {{"appId", k_guid}, {"keyId", key}});
+  const Json other{{"passwordCredentials", {{{"keyId", "00000000-0000-0000-0000-000000000001"}}}}};
+  const Json present{{"passwordCredentials", {{{"keyId", "B1C2D3E4-F5A6-4B7C-8D9E-0F1A2B3C4D5E"}}}}};
+  CHECK(spec.satisfied(args, {{200, other}}));
+  CHECK_FALSE(spec.satisfied(args, {{200, present}}));
+  CHECK_FALSE(spec.satisfied(args, {{404, nullptr}}));
+  CHECK(spec.refuse(args, {{404, nullptr}})
+        == std::string("no app registration has appId \"") + k_guid
+             + "\" in this tenant (an app of another tenant is contained by disabling its service principal here)");
+  CHECK(spec.refuse(args, {{200, present}}).empty());
+  CHECK_THROWS_WITH(args_of(spec.name, {{"appId", "x') or (appId eq 'y"}, {"keyId", key}}),
+                    Catch::StartsWith("parameter appId: expected a GUID"));
+  CHECK_THROWS_WITH(args_of("graph.application.credentials.list", nlohmann::ordered_json::object()),
+                    "parameter appId of graph.application.credentials.list is required");
+}
+
+TEST_CASE("authorization eligibility and custom-role lists take any scope, and a principal only as a GUID",
+          "[actions][identity]")
+{
+  const std::string rg = k_subscription + "/resourceGroups/rg-automation";
+  CHECK(build("authorization.role_eligibility.list", {{"scope", rg}}).requests.at(0).url
+        == "https://management.azure.com" + rg
+             + "/providers/Microsoft.Authorization/roleEligibilityScheduleInstances?api-version=2020-10-01");
+  // A bare GUID is a subscription, as alerts carry it.
+  CHECK(build("authorization.role_definitions.list", {{"scope", "4c1a2f07-3d5e-4b8a-9f61-2e7d8c0b5a13"}}).requests.at(0).url
+        == "https://management.azure.com" + k_subscription
+             + "/providers/Microsoft.Authorization/roleDefinitions?api-version=2022-04-01&$filter=type%20eq%20%27CustomRole%27");
+  CHECK_THROWS_WITH(build("authorization.role_eligibility.list", {{"scope", rg}, {"principalId", "x') or true"}}),
+                    Catch::StartsWith("parameter principalId: expected a GUID"));
+  CHECK_THROWS_WITH(build("authorization.role_definitions.list", {{"scope", "rg-automation"}}),
+                    Catch::StartsWith("parameter scope: expected an Azure resource ID"));
+}
+
+TEST_CASE("automation webhook and job-schedule actions check their names; undo puts the job schedule back",
+          "[actions][identity]")
+{
+  CHECK(build("automation.webhooks.list", {{"account", k_account}}).requests.at(0).url
+        == "https://management.azure.com" + k_account + "/webhooks?api-version=2024-10-23");
+  CHECK_THROWS_WITH(build("automation.webhooks.list", {{"account", k_account}, {"runbook", "x' or name ne 'y"}}),
+                    "parameter runbook: expected a runbook name (a letter, then letters, digits, '-' or '_'), got "
+                    "\"x' or name ne 'y\"");
+  CHECK_THROWS_WITH(build("automation.webhook.delete", {{"account", k_account}, {"name", "../x"}}),
+                    Catch::StartsWith("parameter name: expected an Azure resource name"));
+  CHECK(build("automation.webhook.delete", {{"account", k_account}, {"name", "hook 1"}}).requests.at(0).url
+        == "https://management.azure.com" + k_account + "/webhooks/hook%201?api-version=2024-10-23");
+  CHECK(spec_of("automation.webhook.delete").satisfied(args_of("automation.webhook.delete", {{"account", k_account}, {"name", "h"}}),
+                                                       {{404, nullptr}}));
+  CHECK_THROWS_WITH(build("automation.job_schedule.delete", {{"account", k_account}, {"jobScheduleId", "Hourly"}}),
+                    "parameter jobScheduleId: expected a GUID, got \"Hourly\"");
+
+  const auto& spec = spec_of("automation.job_schedule.delete");
+  const auto args = args_of(spec.name, {{"account", k_account}, {"jobScheduleId", k_guid}});
+  const Json before = Json::parse(R"({"id":"x","properties":{"jobScheduleId":"x","runbook":{"name":"Update-ModuleCache"},
+    "schedule":{"name":"Every-30-Minutes"},"runOn":null,"parameters":{"Mode":"Refresh"}}})");
+  const auto undo = spec.revert(args, {{200, before}}, azure::public_cloud());
+  REQUIRE(undo.size() == 1);
+  CHECK(undo[0].method == "PUT");
+  CHECK(undo[0].url == "https://management.azure.com" + k_account + "/jobSchedules/" + k_guid + "?api-version=2024-10-23");
+  CHECK(undo[0].body->dump()
+        == R"({"properties":{"schedule":{"name":"Every-30-Minutes"},"runbook":{"name":"Update-ModuleCache"},"parameters":{"Mode":"Refresh"}}})");
+  CHECK(undo[0].permission == "Microsoft.Automation/automationAccounts/jobSchedules/write");
+  CHECK(undo[0].purpose == "undo");
+  CHECK(spec.revert(args, {{404, nullptr}}, azure::public_cloud()).empty());
+  CHECK(spec.satisfied(args, {{404, nullptr}}));
+  CHECK_FALSE(spec.satisfied(args, {{200, before}}));
+}
+
+namespace {
+
+// A lab seeded with `seeds`, whose client records every exchange.
+struct PracticeLab
+{
+  explicit PracticeLab(std::vector<std::string> seeds) : lab(std::move(seeds))
+  {
+    azure::ClientOptions options;
+    options.sleep = [](std::chrono::milliseconds) {};
+    options.observer = [this](const azure::Exchange& e) { exchanges.push_back(e); };
+    lab.client = std::make_unique<azure::Client>(lab.cloud, lab.credential.get(), *lab.transport, options);
+  }
+  test::LabSession lab;
+  std::vector<azure::Exchange> exchanges;
+};
+
+// What running one action gave: its pre-image, whether its hooks refused it or found it
+// done, and its answers (a list action's items, every page).
+struct Ran
+{
+  azure::PreImage pre;
+  std::string refused;
+  bool satisfied = false;
+  std::vector<azure::Response> responses;
+  std::vector<Json> items;
+};
+
+// Replaces every "$(generated secret)" in `node` with the canary, as the executor does.
+void fill_secret(Json& node)
+{
+  if (node.is_string() && node.get<std::string>() == "$(generated secret)") {
+    node = k_canary;
+  } else if (node.is_structured()) {
+    for (auto& child : node) {
+      fill_secret(child);
+    }
+  }
+}
+
+// Runs `action` as the executor would: reads its pre-image (a 404 is a finding), asks its
+// refuse and satisfied hooks and stops there when either says so, then sends (a read
+// gives its entity as the one item, or a list's items of every page).
+Ran run(PracticeLab& lab, const std::string& action, const Json& args)
+{
+  const auto& spec = spec_of(action);
+  const auto checked = azure::check_args(spec, args);
+  const auto requests = spec.build(checked, lab.lab.cloud);
+  Ran out;
+  for (const auto& r : requests.pre_image) {
+    try {
+      const auto response = lab.lab.client->send(r);
+      out.pre.push_back({response.status, response.body});
+    } catch (const azure::AzureError& e) {
+      REQUIRE(e.http_status() == 404);
+      out.pre.push_back({404, nullptr});
+    }
+  }
+  out.refused = spec.refuse ? spec.refuse(checked, out.pre) : "";
+  out.satisfied = spec.satisfied && spec.satisfied(checked, out.pre);
+  if (!out.refused.empty() || out.satisfied) {
+    return out;
+  }
+  for (auto r : requests.requests) {
+    if (r.body) {
+      r.body = azure::resolve_pre_image(*r.body, out.pre);
+      fill_secret(*r.body);
+    }
+    INFO(action << ": " << r.method << " " << r.url);
+    out.responses.push_back(lab.lab.client->send(r));
+    const Json& body = out.responses.back().body;
+    if (spec.mutating) {
+      continue;
+    }
+    if (!body.contains("value") || !body["value"].is_array()) {
+      out.items.push_back(body);
+    } else if (body.value("nextLink", Json()).is_null() && body.value("@odata.nextLink", Json()).is_null()) {
+      out.items = body["value"].get<std::vector<Json>>();
+    } else {
+      out.items = lab.lab.client->list(r);
+    }
+  }
+  return out;
+}
+
+// Sends the requests of `action`'s undo for the pre-image `pre`.
+void undo(PracticeLab& lab, const std::string& action, const Json& args, const azure::PreImage& pre)
+{
+  const auto& spec = spec_of(action);
+  for (const auto& r : spec.revert(azure::check_args(spec, args), pre, lab.lab.cloud)) {
+    lab.lab.client->send(r);
+  }
+}
+
+const Json* item_where(const std::vector<Json>& items, const char* key, const std::string& value)
+{
+  for (const auto& item : items) {
+    if (item.contains(key) && item[key] == value) {
+      return &item;
+    }
+  }
+  return nullptr;
+}
+
+std::string arm_alert() { return std::string(DFTRIAGE_SOURCE_DIR) + "/examples/alerts/arm-microburst-export.json"; }
+
+} // namespace
+
+TEST_CASE("practice: the intruder's Authenticator is removed and its password reset through Graph", "[lab][identity]")
+{
+  PracticeLab lab({arm_alert()});
+  const auto who = run(lab, "graph.principal.get", {{"principalId", k_intruder}});
+  REQUIRE(who.items.size() == 1);
+  CHECK(who.items[0]["@odata.type"] == "#microsoft.graph.user");
+  CHECK(who.items[0]["userPrincipalName"] == k_intruder_upn);
+
+  const auto methods = run(lab, "graph.user.auth_methods.list", {{"user", k_intruder_upn}});
+  REQUIRE(methods.items.size() == 4);
+  const Json* planted = item_where(methods.items, "displayName", "SM-A536B");
+  REQUIRE(planted != nullptr);
+  CHECK((*planted)["@odata.type"] == "#microsoft.graph.microsoftAuthenticatorAuthenticationMethod");
+  const Json remove{{"user", k_intruder}, {"methodType", "microsoftAuthenticator"}, {"methodId", (*planted)["id"]}};
+  const auto removed = run(lab, "graph.user.auth_method.delete", remove);
+  REQUIRE(removed.responses.size() == 1);
+  CHECK(removed.pre[0].body["displayName"] == "SM-A536B");  // kept as evidence
+  CHECK(removed.responses[0].status == 204);
+  CHECK(run(lab, "graph.user.auth_method.delete", remove).satisfied);
+  const auto left = run(lab, "graph.user.auth_methods.list", {{"user", k_intruder}});
+  CHECK(left.items.size() == 3);
+  CHECK(item_where(left.items, "displayName", "iPhone 15") != nullptr);  // the user's own stays
+
+  const auto before = run(lab, "graph.user.get", {{"user", k_intruder}}).items.at(0);
+  const auto reset = run(lab, "graph.user.reset_password", {{"user", k_intruder_upn}});
+  CHECK(reset.refused.empty());
+  REQUIRE(reset.responses.size() == 1);
+  CHECK(reset.responses[0].status == 204);
+  const auto after = run(lab, "graph.user.get", {{"user", k_intruder}}).items.at(0);
+  CHECK(after["lastPasswordChangeDateTime"] != before["lastPasswordChangeDateTime"]);
+  // The password went out once, in the PATCH, and never came back.
+  int sent = 0;
+  for (const auto& e : lab.exchanges) {
+    sent += e.request_body.find(k_canary) != std::string::npos;
+    CHECK(e.response_body.find(k_canary) == std::string::npos);
+  }
+  CHECK(sent == 1);
+}
+
+TEST_CASE("practice: the secret added to an app is removed; its service principal disabled, then enabled by undo",
+          "[lab][identity]")
+{
+  PracticeLab lab({arm_alert()});
+  const std::string subscription = "4c1a2f07-3d5e-4b8a-9f61-2e7d8c0b5a13";
+  const std::string app_id = dftriage::lab::stable_guid("app/ops-deploy/" + subscription);
+  const std::string sp = dftriage::lab::stable_guid("service-principal/ops-deploy/" + subscription);
+  const auto listed = run(lab, "graph.application.credentials.list", {{"appId", app_id}});
+  REQUIRE(listed.items.size() == 1);
+  const auto secrets = listed.items[0]["passwordCredentials"];
+  REQUIRE(secrets.size() == 2);
+  CHECK(secrets[1]["displayName"] == "backup");
+  CHECK(secrets[1]["secretText"].is_null());
+  const std::string added = secrets[1]["keyId"];
+  const auto removed = run(lab, "graph.application.remove_password", {{"appId", app_id}, {"keyId", added}});
+  REQUIRE(removed.responses.size() == 1);
+  CHECK(removed.responses[0].status == 204);
+  const auto kept = run(lab, "graph.application.credentials.list", {{"appId", app_id}}).items.at(0)["passwordCredentials"];
+  REQUIRE(kept.size() == 1);
+  CHECK(kept[0]["displayName"] == "azure-devops-pipeline");
+  CHECK(run(lab, "graph.application.remove_password", {{"appId", app_id}, {"keyId", added}}).satisfied);
+  CHECK(run(lab, "graph.application.remove_password", {{"appId", sp}, {"keyId", added}}).refused.find("no app registration")
+        == 0);
+
+  CHECK(run(lab, "graph.principal.get", {{"principalId", sp}}).items.at(0)["@odata.type"]
+        == "#microsoft.graph.servicePrincipal");
+  const Json args{{"principalId", sp}};
+  const auto disabled = run(lab, "graph.service_principal.disable", args);
+  REQUIRE(disabled.responses.size() == 1);
+  CHECK(disabled.pre[0].body["accountEnabled"] == true);
+  const auto enabled = [&] { return run(lab, "graph.principal.get", args).items.at(0)["accountEnabled"]; };
+  CHECK(enabled() == false);
+  CHECK(run(lab, "graph.service_principal.disable", args).satisfied);
+  undo(lab, "graph.service_principal.disable", args, disabled.pre);
+  CHECK(enabled() == true);
+  // A user's object ID is no service principal: refused, pointing at the user action.
+  CHECK_THAT(run(lab, "graph.service_principal.disable", {{"principalId", k_intruder}}).refused,
+             Catch::EndsWith("(a user's ID? disable users with graph.user.disable)"));
+}
+
+TEST_CASE("practice: the intruder's custom role and eligible Owner assignment are found", "[lab][identity]")
+{
+  PracticeLab lab({arm_alert()});
+  const auto roles = run(lab, "authorization.role_definitions.list", {{"scope", k_subscription}});
+  REQUIRE(roles.items.size() == 2);
+  for (const auto& role : roles.items) {
+    CHECK(role["properties"]["type"] == "CustomRole");
+  }
+  const Json* backdoor = nullptr;
+  for (const auto& role : roles.items) {
+    backdoor = role["properties"]["roleName"] == "Module Cache Operator" ? &role : backdoor;
+  }
+  REQUIRE(backdoor != nullptr);
+  CHECK((*backdoor)["properties"]["permissions"][0]["actions"] == Json{"*/read", "*/write"});
+  CHECK((*backdoor)["properties"]["createdBy"] == k_intruder);
+
+  const auto eligible = run(lab, "authorization.role_eligibility.list", {{"scope", k_subscription}, {"principalId", k_intruder}});
+  REQUIRE(eligible.items.size() == 1);
+  const std::string role = eligible.items[0]["properties"]["roleDefinitionId"];
+  CHECK(role.substr(role.size() - 36) == k_owner_guid);
+  CHECK(eligible.items[0]["properties"]["memberType"] == "Direct");
+  CHECK(run(lab, "authorization.role_eligibility.list", {{"scope", k_subscription}, {"principalId", k_guid}}).items.empty());
+  // Listed below the subscription too: it applies to everything in it.
+  CHECK(run(lab, "authorization.role_eligibility.list", {{"scope", k_account}}).items.size() == 1);
+}
+
+TEST_CASE("practice: the planted runbook's webhook and job schedule are removed; undo puts the job schedule back",
+          "[lab][identity]")
+{
+  PracticeLab lab({arm_alert()});
+  const auto hooks = run(lab, "automation.webhooks.list", {{"account", k_account}, {"runbook", "Update-ModuleCache"}});
+  REQUIRE(hooks.items.size() == 1);
+  CHECK(hooks.items[0]["properties"]["lastModifiedBy"] == k_intruder_upn);
+  CHECK(run(lab, "automation.webhooks.list", {{"account", k_account}, {"runbook", "Stop-DevVMs"}}).items.empty());
+  const Json hook{{"account", k_account}, {"name", hooks.items[0]["name"]}};
+  const auto deleted = run(lab, "automation.webhook.delete", hook);
+  REQUIRE(deleted.responses.size() == 1);
+  CHECK(deleted.responses[0].status == 200);
+  CHECK(deleted.pre[0].body["properties"]["runbook"]["name"] == "Update-ModuleCache");
+  CHECK(run(lab, "automation.webhook.delete", hook).satisfied);
+
+  const auto schedules = run(lab, "automation.job_schedules.list", {{"account", k_account}});
+  REQUIRE(schedules.items.size() == 2);  // the intruder's and the nightly one of Stop-DevVMs
+  const Json* planted = nullptr;
+  for (const auto& s : schedules.items) {
+    planted = s["properties"]["runbook"]["name"] == "Update-ModuleCache" ? &s : planted;
+  }
+  REQUIRE(planted != nullptr);
+  const Json args{{"account", k_account}, {"jobScheduleId", (*planted)["properties"]["jobScheduleId"]}};
+  const auto unlinked = run(lab, "automation.job_schedule.delete", args);
+  REQUIRE(unlinked.responses.size() == 1);
+  CHECK(unlinked.responses[0].status == 200);
+  CHECK(run(lab, "automation.job_schedules.list", {{"account", k_account}}).items.size() == 1);
+  CHECK(run(lab, "automation.job_schedule.delete", args).satisfied);
+  undo(lab, "automation.job_schedule.delete", args, unlinked.pre);
+  const auto back = run(lab, "automation.job_schedules.list", {{"account", k_account}});
+  const Json* restored = item_where(back.items, "name", (*planted)["name"]);
+  REQUIRE(restored != nullptr);
+  CHECK((*restored)["properties"]["schedule"] == (*planted)["properties"]["schedule"]);
+  CHECK((*restored)["properties"]["parameters"] == (*planted)["properties"]["parameters"]);
+}
+
+TEST_CASE("practice: a scenario's synced user is refused a password reset; its group is told apart", "[lab][identity]")
+{
+  const auto path = std::filesystem::temp_directory_path() / ("dftriage-identity-scenario-" + std::to_string(::getpid()) + ".json");
+  const std::string synced = "5b1c7e2a-0000-4000-8000-00000000000a";
+  const std::string group = "5b1c7e2a-0000-4000-8000-00000000000b";
+  std::ofstream(path) << Json{{"scenario", 1},
+                              {"subscriptionId", "5b1c7e2a-0000-4000-8000-0000000000aa"},
+                              {"users", {{{"id", synced}, {"userPrincipalName", "bo@lab.localhost"},
+                                          {"accountEnabled", true}, {"onPremisesSyncEnabled", true}}}},
+                              {"groups", {{{"id", group}, {"displayName", "Finance"}}}},
+                              {"authenticationMethods",
+                               {{synced, {{{"@odata.type", "#microsoft.graph.fido2AuthenticationMethod"},
+                                           {"id", "fido-1"}, {"displayName", "YubiKey"}}}}}}}
+                                .dump();
+  PracticeLab lab({path.string()});
+  std::filesystem::remove(path);
+  CHECK(run(lab, "graph.user.reset_password", {{"user", synced}}).refused
+        == "\"bo@lab.localhost\" is synced from on-premises Active Directory: reset it in on-premises Active Directory "
+           "(a password set in Entra ID would be refused or overwritten by the next sync)");
+  CHECK(run(lab, "graph.principal.get", {{"principalId", group}}).items.at(0)["@odata.type"] == "#microsoft.graph.group");
+  const auto methods = run(lab, "graph.user.auth_methods.list", {{"user", synced}});
+  REQUIRE(methods.items.size() == 4);
+  CHECK(methods.items[3]["displayName"] == "YubiKey");
+  CHECK(run(lab, "graph.user.auth_method.delete", {{"user", synced}, {"methodType", "fido2"}, {"methodId", "fido-1"}})
+            .responses.at(0)
+            .status
+        == 204);
+  // An ID of no principal: Graph's 404 through the client.
+  CHECK_THROWS_AS(run(lab, "graph.principal.get", {{"principalId", k_guid}}), azure::AzureError);
+}
