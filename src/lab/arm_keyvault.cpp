@@ -1,5 +1,6 @@
 // Microsoft.KeyVault vaults: GET, PUT (az's read-modify-write), PATCH (JSON merge, as
-// ARM does), accessPolicies/{add|replace|remove}, lists by subscription and group.
+// ARM does), accessPolicies/{add|replace|remove}, lists by subscription and group, and a
+// secret's ARM view (metadata and current version, never the value).
 
 #include "arm.hpp"
 #include "modules.hpp"
@@ -100,6 +101,44 @@ LabResponse update_access_policies(State& state, const LabRequest& request, cons
                                      {"properties", {{"accessPolicies", changes}}}});
 }
 
+// GET {vault}/secrets/{name}: the Secret resource ARM gives: attributes, contentType and
+// the URIs of the secret and of its current version; the value never.
+LabResponse secret_resource(State& state, const Captures& c)
+{
+  const Json& vault = require_resource(state, vault_id(c));
+  const std::string name = lower(c[4]);
+  const std::vector<SecretVersion>* versions = nullptr;
+  if (const auto data = state.vaults.find(lower(c[3])); data != state.vaults.end()) {
+    const auto it = data->second.secrets.find(name);
+    versions = it == data->second.secrets.end() || it->second.empty() ? nullptr : &it->second;
+  }
+  if (versions == nullptr) {
+    throw ArmFault{404, "SecretNotFound", "Secret " + c[4] + " not found in vault " + c[3] + ".", std::nullopt, {}};
+  }
+  const SecretVersion& current = versions->back();
+  std::string uri = vault["properties"].value("vaultUri", "");
+  if (uri.empty() || uri.back() != '/') {
+    uri += '/';
+  }
+  uri += "secrets/" + name;
+  Json attributes = Json::object();
+  for (const char* key : {"enabled", "nbf", "exp", "created", "updated"}) {
+    if (current.attributes.contains(key)) {
+      attributes[key] = current.attributes[key];
+    }
+  }
+  Json properties{{"attributes", attributes}, {"secretUri", uri}, {"secretUriWithVersion", uri + "/" + current.version}};
+  if (!current.content_type.empty()) {
+    properties["contentType"] = current.content_type;
+  }
+  return LabResponse::json(200, Json{{"id", vault_id(c) + "/secrets/" + name},
+                                     {"name", name},
+                                     {"type", "Microsoft.KeyVault/vaults/secrets"},
+                                     {"location", vault.value("location", "")},
+                                     {"tags", current.tags},
+                                     {"properties", properties}});
+}
+
 } // namespace
 
 void add_keyvault_routes(Router& router, State& state)
@@ -135,6 +174,8 @@ void add_keyvault_routes(Router& router, State& state)
     vault.merge_patch(allowed);
     return LabResponse::json(200, vault);
   });
+  router.add("GET", k_vault + "/secrets/([^/]+)", options,
+             [&state](const LabRequest&, const Captures& c) { return secret_resource(state, c); });
   router.add("PUT", k_vault + "/accessPolicies/([^/]+)", options,
              [&state](const LabRequest& request, const Captures& c) { return update_access_policies(state, request, c); });
   router.add("GET", std::string(k_sub) + "/providers/Microsoft\\.KeyVault/vaults", options,

@@ -69,8 +69,12 @@ struct VaultData
 {
   std::map<std::string, std::vector<SecretVersion>> secrets;  // key: lower-case name; versions oldest first
   std::map<std::string, DeletedSecret> deleted_secrets;
-  std::map<std::string, Json> keys;          // key: lower-case name; KeyItem
-  std::map<std::string, Json> certificates;  // CertificateItem
+  // Keys and certificates, key: lower-case name; versions oldest first, the last the
+  // current one: {name, version, attributes, tags, managed (keys), x5t and keyId (certificates)}.
+  std::map<std::string, std::vector<Json>> keys;
+  std::map<std::string, std::vector<Json>> certificates;
+  std::map<std::string, Json> certificate_policies;    // key: lower-case name; CertificatePolicy
+  std::map<std::string, Json> certificate_operations;  // key: lower-case name; the last CertificateOperation
 };
 
 // --- Compute and automation (arm_compute.cpp, arm_network.cpp, arm_automation.cpp) ---
@@ -82,10 +86,12 @@ struct VmRuntime
   std::string os = "Windows";          // "Windows" or "Linux"
   std::string power_state = "running";  // PowerState/<this> in the instance view
   std::string run_command_operation;    // the operation of the run command in flight, "" none
-  std::vector<Json> run_commands;       // {commandId, script, time}, oldest first
+  std::vector<Json> run_commands;       // {commandId, script, time, reported}, oldest first
   std::vector<Json> password_resets;    // {username, extension, time}, oldest first
   int reimages = 0;
   std::string last_reimage;             // ISO 8601, "" never
+  int restarts = 0;
+  std::string last_restart;             // ISO 8601, "" never
 };
 // --- end compute and automation ---
 
@@ -101,7 +107,7 @@ struct State
   std::map<std::string, Json> deleted_users;  // Graph's deleted items (restorable)
   std::map<std::string, Json> service_principals;
   std::vector<Json> directory_role_assignments;  // Graph unifiedRoleAssignment
-  std::vector<Json> diagnostics;          // AzureDiagnostics rows as objects, oldest first
+  std::vector<Json> diagnostics;          // audit rows, oldest first: AzureDiagnostics, or AZKVAuditLogs when Type says so
   std::map<std::string, std::string> workspaces;  // workspace customer ID -> vault names it logs ("" any)
   // --- compute and automation ---
   std::map<std::string, VmRuntime> vms;               // key: lower-case VM ID

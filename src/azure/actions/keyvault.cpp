@@ -1,39 +1,22 @@
-// Key Vault management plane (Microsoft.KeyVault) and data plane actions.
+// Key Vault management plane (Microsoft.KeyVault): the vault, its firewall, access
+// policies and role assignments; and the data plane's addressing, shared with
+// keyvault_objects.cpp (secrets, keys and certificates).
 
 #include "dftriage/util/text.hpp"
-#include "families.hpp"
+#include "keyvault_support.hpp"
+
+#include <arpa/inet.h>
 
 #include <algorithm>
+#include <charconv>
 
 namespace dftriage::azure::actions {
 
 namespace {
 
-const char* k_vault_type = "microsoft.keyvault/vaults";
+using keyvault::vault_param;
+
 const char* k_vault_read = "Microsoft.KeyVault/vaults/read";
-// Stands in a planned body for a secret made at run time; never stored anywhere.
-const char* k_generated_secret = "$(generated secret)";
-
-// One kind of data-plane object and the RBAC data actions that read and update it.
-struct ObjectKind
-{
-  const char* collection;  // URL segment: "secrets"
-  const char* singular;    // "secret"
-  const char* read;
-  const char* update;
-};
-
-const ObjectKind k_secrets{"secrets", "secret", "Microsoft.KeyVault/vaults/secrets/readMetadata/action",
-                           "Microsoft.KeyVault/vaults/secrets/update/action"};
-const ObjectKind k_keys{"keys", "key", "Microsoft.KeyVault/vaults/keys/read",
-                        "Microsoft.KeyVault/vaults/keys/update/action"};
-const ObjectKind k_certificates{"certificates", "certificate", "Microsoft.KeyVault/vaults/certificates/read",
-                                "Microsoft.KeyVault/vaults/certificates/update/action"};
-
-ParamSpec vault_param()
-{
-  return ParamSpec{"vault", ParamType::resource_id, true, k_vault_type, {}, "The attacked key vault"};
-}
 
 // Returns "1.2.3.4" for "1.2.3.4/32" (Key Vault may store either form), lower case.
 std::string ip_key(std::string_view ip)
@@ -99,7 +82,7 @@ ActionSpec get_vault()
   spec.name = "keyvault.get";
   spec.summary = "Read the vault: firewall, access policies, RBAC mode, tags";
   spec.params = {vault_param()};
-  spec.permission = "Microsoft.KeyVault/vaults/read";
+  spec.permission = k_vault_read;
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     ActionRequests out;
     auto r = arm("GET", args.resource("vault"), {}, api_version::k_keyvault, cloud);
@@ -109,38 +92,93 @@ ActionSpec get_vault()
   return spec;
 }
 
+// True when address `ip` lies in `range` (an address or a CIDR range) of the same family.
+bool in_range(const std::string& ip, const std::string& range)
+{
+  const auto slash = range.find('/');
+  const std::string base = range.substr(0, slash);
+  const bool v6 = ip.find(':') != std::string::npos;
+  if (v6 != (base.find(':') != std::string::npos)) {
+    return false;
+  }
+  unsigned char address[16] = {};
+  unsigned char network[16] = {};
+  const int family = v6 ? AF_INET6 : AF_INET;
+  if (::inet_pton(family, ip.c_str(), address) != 1 || ::inet_pton(family, base.c_str(), network) != 1) {
+    return false;
+  }
+  int prefix = v6 ? 128 : 32;
+  if (slash != std::string::npos) {
+    const auto [end, error] = std::from_chars(range.data() + slash + 1, range.data() + range.size(), prefix);
+    if (error != std::errc() || end != range.data() + range.size()) {
+      return false;
+    }
+  }
+  for (int bit = 0; bit < prefix; ++bit) {
+    const auto mask = static_cast<unsigned char>(0x80U >> (bit % 8));
+    if ((address[bit / 8] & mask) != (network[bit / 8] & mask)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// Throws when an allowed range would let one of the blocked addresses (the attacker's)
+// through: a firewall that does is no containment.
+void check_blocked(const ActionArgs& args)
+{
+  for (const auto& blocked : args.list("blockedIps")) {
+    for (const auto& allowed : args.list("allowedIps")) {
+      if (in_range(blocked, allowed)) {
+        throw ActionError("parameter blockedIps: " + text::quote(blocked) + " is inside the allowed range "
+                          + text::quote(allowed) + " (allowedIps): the firewall would let it in; narrow the range");
+      }
+    }
+  }
+}
+
 ActionSpec enable_firewall()
 {
   ActionSpec spec;
   spec.name = "keyvault.firewall.enable";
-  spec.summary = "Turn the vault firewall on: deny by default, allow only the given IP ranges and subnets";
+  spec.summary = "Turn the vault firewall on: deny by default, allow only the given IP ranges; keep the vault's "
+                 "virtual network rules unless subnets are given";
   spec.params = {vault_param(),
                  {"allowedIps", ParamType::cidr_list, false, {}, {}, "IP addresses or CIDR ranges to allow"},
-                 {"allowedSubnets", ParamType::string_list, false, {}, {}, "Subnet resource IDs to allow"},
-                 {"bypassAzureServices", ParamType::boolean, false, {}, {}, "Let trusted Azure services through (default true)"}};
+                 {"allowedSubnets", ParamType::string_list, false, {}, {},
+                  "Subnet resource IDs to allow, replacing the vault's virtual network rules (absent: keep them)"},
+                 {"bypassAzureServices", ParamType::boolean, false, {}, {}, "Let trusted Azure services through (default true)"},
+                 {"blockedIps", ParamType::ip_list, false, {}, {},
+                  "Addresses that must stay out (the attacker's): refused when an allowed range contains one"}};
   spec.mutating = true;
   spec.reversibility = Reversibility::reversible;
   spec.undo = "PATCH the vault's networkAcls back to the pre-image";
   spec.undo_zh = "用 PATCH 把保管库的 networkAcls 恢复为更改前记录的内容";
   spec.permission = "Microsoft.KeyVault/vaults/write";
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
+    check_blocked(args);
     const auto& vault = args.resource("vault");
     ActionRequests out;
     auto before = arm("GET", vault, {}, api_version::k_keyvault, cloud);
-    out.pre_image.push_back(as_pre_image(before, "Microsoft.KeyVault/vaults/read"));
+    out.pre_image.push_back(as_pre_image(before, k_vault_read));
 
     nlohmann::ordered_json ip_rules = nlohmann::ordered_json::array();
     for (const auto& ip : args.list("allowedIps")) {
       ip_rules.push_back({{"value", ip}});
     }
-    nlohmann::ordered_json subnet_rules = nlohmann::ordered_json::array();
-    for (const auto& subnet : args.list("allowedSubnets")) {
-      const auto id = alert::parse_resource_id(subnet);
-      if (!id || id->type() != "microsoft.network/virtualnetworks/subnets") {
-        throw ActionError("parameter allowedSubnets: expected subnet resource IDs, got "
-                          + nlohmann::json(subnet).dump());
+    // Deleting the subnets the vault's applications reach it from would be an outage, not
+    // a containment: without allowedSubnets the vault keeps its own.
+    nlohmann::ordered_json subnet_rules = from_pre_image(0, "/properties/networkAcls/virtualNetworkRules");
+    if (args.has("allowedSubnets")) {
+      subnet_rules = nlohmann::ordered_json::array();
+      for (const auto& subnet : args.list("allowedSubnets")) {
+        const auto id = alert::parse_resource_id(subnet);
+        if (!id || id->type() != "microsoft.network/virtualnetworks/subnets") {
+          throw ActionError("parameter allowedSubnets: expected subnet resource IDs, got "
+                            + nlohmann::json(subnet).dump());
+        }
+        subnet_rules.push_back({{"id", id->canonical}, {"ignoreMissingVnetServiceEndpoint", false}});
       }
-      subnet_rules.push_back({{"id", id->canonical}, {"ignoreMissingVnetServiceEndpoint", false}});
     }
     const bool bypass = !args.has("bypassAzureServices") || args.flag("bypassAzureServices");
     auto r = arm("PATCH", vault, {}, api_version::k_keyvault, cloud);
@@ -172,7 +210,7 @@ ActionSpec enable_firewall()
     std::sort(subnets.begin(), subnets.end());
     return text::iequals(text_at(*acls, "/bypass"), bypass ? "AzureServices" : "None")
            && rule_keys(select(*acls, "/ipRules"), "value", true) == ips
-           && rule_keys(select(*acls, "/virtualNetworkRules"), "id", false) == subnets;
+           && (!args.has("allowedSubnets") || rule_keys(select(*acls, "/virtualNetworkRules"), "id", false) == subnets);
   };
   spec.revert = [spec](const ActionArgs& args, const PreImage& pre, const Cloud& cloud) {
     const auto* acls = select(pre_body(pre), "/properties/networkAcls");
@@ -205,7 +243,7 @@ ActionSpec remove_access_policy()
     const auto& vault = args.resource("vault");
     ActionRequests out;
     auto before = arm("GET", vault, {}, api_version::k_keyvault, cloud);
-    out.pre_image.push_back(as_pre_image(before, "Microsoft.KeyVault/vaults/read"));
+    out.pre_image.push_back(as_pre_image(before, k_vault_read));
     auto r = arm("PUT", vault, {"accessPolicies", "remove"}, api_version::k_keyvault, cloud);
     r.body = nlohmann::ordered_json{
       {"properties",
@@ -231,90 +269,6 @@ ActionSpec remove_access_policy()
   return spec;
 }
 
-
-// Returns https://{vault}{suffix}. The vault's name becomes a host name, where
-// percent-encoding cannot protect it, so it must be a valid vault name.
-std::string vault_base(const alert::ResourceId& vault, const Cloud& cloud)
-{
-  const std::string name = text::to_lower(vault.name());
-  bool ok = name.size() >= 3 && name.size() <= 24 && name.front() >= 'a' && name.front() <= 'z' && name.back() != '-'
-            && name.find("--") == std::string::npos;
-  for (const char c : name) {
-    ok = ok && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-');
-  }
-  if (!ok) {
-    throw ActionError("parameter vault: " + text::quote(vault.name())
-                      + " is not a key vault name (3-24 letters, digits and single '-', starting with a letter)");
-  }
-  // A lab served without TLS (lab serve without --https) has its vaults on plain HTTP
-  // too, at *.vault.localhost; every real cloud's are HTTPS.
-  const bool plain_lab = text::istarts_with(cloud.resource_manager, "http://")
-                         && text::istarts_with(cloud.keyvault_suffix, ".vault.localhost");
-  return (plain_lab ? "http://" : "https://") + name + cloud.keyvault_suffix;
-}
-
-// Returns a data-plane request to the vault's `segments` (each encoded) with api-version.
-Request data_plane(std::string method, const ActionArgs& args, std::initializer_list<std::string_view> segments,
-                   const Cloud& cloud)
-{
-  UrlBuilder url(vault_base(args.resource("vault"), cloud));
-  for (const auto segment : segments) {
-    url.segment(segment);
-  }
-  url.query("api-version", api_version::k_keyvault_data);
-  Request r;
-  r.method = std::move(method);
-  r.url = url.str();
-  r.audience = "keyvault";
-  return r;
-}
-
-// Returns the checked object name (letters, digits, '-') or version (letters, digits).
-const std::string& object_arg(const ActionArgs& args, const char* param, bool version)
-{
-  const std::string& s = args.text(param);
-  const bool ok = !s.empty() && s.size() <= (version ? 64u : 127u)
-                  && std::all_of(s.begin(), s.end(), [&](char c) {
-                       return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                              || (!version && c == '-');
-                     });
-  if (!ok) {
-    throw ActionError(std::string("parameter ") + param + ": expected "
-                      + (version ? "an object version (letters and digits)"
-                                 : "a Key Vault object name (1-127 letters, digits and '-')")
-                      + ", got " + text::quote(s));
-  }
-  return s;
-}
-
-// Returns the item of a versions list whose id ends in "/<version>", or nullptr.
-const nlohmann::ordered_json* version_in(const nlohmann::ordered_json& list, const std::string& version)
-{
-  const auto* items = select(list, "/value");
-  if (items == nullptr || !items->is_array()) {
-    return nullptr;
-  }
-  for (const auto& item : *items) {
-    const std::string id = text_at(item, "/id");
-    if (id.size() > version.size() && id.compare(id.size() - version.size(), version.size(), version) == 0
-        && id[id.size() - version.size() - 1] == '/') {
-      return &item;
-    }
-  }
-  return nullptr;
-}
-
-ParamSpec object_param(const ObjectKind& kind)
-{
-  return ParamSpec{"name", ParamType::name, true, {}, {}, std::string("The ") + kind.singular + "'s name"};
-}
-
-// Returns the pre-image read of an object's versions: metadata only, never a value.
-Request versions_pre_image(const ActionArgs& args, const ObjectKind& kind, const Cloud& cloud)
-{
-  auto r = data_plane("GET", args, {kind.collection, object_arg(args, "name", false), "versions"}, cloud);
-  return as_pre_image(r, kind.read);
-}
 
 // Returns the access-policy permissions of list `param`, spelt as the API does. Throws
 // for unknown ones and for "all": restrict means a reduced set.
@@ -417,137 +371,104 @@ ActionSpec list_vault_role_assignments()
   return spec;
 }
 
-ActionSpec list_objects(const ObjectKind& kind)
+} // namespace
+
+namespace keyvault {
+
+ParamSpec vault_param()
 {
-  ActionSpec spec{std::string("keyvault.") + kind.collection + ".list",
-                  std::string("List the vault's ") + kind.collection
-                    + " (data plane; metadata only: names, enabled, dates)",
-                  {vault_param()}, false, Reversibility::read_only, "", kind.read, {}, {}, {}, {}, {}};
-  spec.build = [spec, &kind](const ActionArgs& args, const Cloud& cloud) {
-    ActionRequests out;
-    auto r = data_plane("GET", args, {kind.collection}, cloud);
-    out.requests.push_back(as_action(r, spec));
-    return out;
-  };
-  return spec;
+  return ParamSpec{"vault", ParamType::resource_id, true, "microsoft.keyvault/vaults", {}, "The attacked key vault"};
 }
 
-ActionSpec list_secret_versions()
+ParamSpec object_param(const ObjectKind& kind)
 {
-  ActionSpec spec{"keyvault.secret.versions.list",
-                  "List a secret's versions with their attributes (metadata only, never values)",
-                  {vault_param(), object_param(k_secrets)}, false, Reversibility::read_only, "", k_secrets.read, {}, {}, {}, {}, {}};
-  spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
-    ActionRequests out;
-    auto r = data_plane("GET", args, {"secrets", object_arg(args, "name", false), "versions"}, cloud);
-    out.requests.push_back(as_action(r, spec));
-    return out;
-  };
-  return spec;
+  return ParamSpec{"name", ParamType::name, true, {}, {}, std::string("The ") + kind.singular + "'s name"};
 }
 
-ActionSpec disable_object(const ObjectKind& kind)
-{
-  ActionSpec spec{std::string("keyvault.") + kind.singular + ".disable",
-                  std::string("Disable one version of a ") + kind.singular
-                    + " (data plane); other versions stay usable, so disable each enabled one",
-                  {vault_param(), object_param(kind),
-                   {"version", ParamType::name, true, {}, {}, "The version to disable"}},
-                  true, Reversibility::reversible,
-                  "PATCH attributes.enabled of the version back to its value in the pre-image (the versions list)",
-                  kind.update, {}, {}, {}, {}, {}};
-  spec.undo_zh = "用 PATCH 把该版本的 attributes.enabled 恢复为更改前记录的值（版本列表）";
-  spec.build = [spec, &kind](const ActionArgs& args, const Cloud& cloud) {
-    ActionRequests out;
-    out.pre_image.push_back(versions_pre_image(args, kind, cloud));
-    const std::string& name = object_arg(args, "name", false);
-    auto r = data_plane("PATCH", args, {kind.collection, name, object_arg(args, "version", true)}, cloud);
-    r.body = nlohmann::ordered_json{{"attributes", {{"enabled", false}}}};
-    out.requests.push_back(as_action(r, spec));
-    return out;
-  };
-  spec.satisfied = [](const ActionArgs& args, const PreImage& pre) {
-    const auto* version = version_in(pre_body(pre), args.text("version"));
-    return version != nullptr && select(*version, "/attributes/enabled") != nullptr
-           && *select(*version, "/attributes/enabled") == false;
-  };
-  spec.revert = [spec, &kind](const ActionArgs& args, const PreImage& pre, const Cloud& cloud) {
-    std::vector<Request> out;
-    const auto* version = version_in(pre_body(pre), args.text("version"));
-    const auto* enabled = version != nullptr ? select(*version, "/attributes/enabled") : nullptr;
-    if (enabled != nullptr && *enabled == true) {
-      auto r = data_plane("PATCH", args, {kind.collection, object_arg(args, "name", false), object_arg(args, "version", true)},
-                          cloud);
-      r.body = nlohmann::ordered_json{{"attributes", {{"enabled", true}}}};
-      out.push_back(as_undo(r, spec));
-    }
-    return out;
-  };
-  return spec;
-}
+namespace {
 
-ActionSpec delete_secret()
+// Returns https://{vault}{suffix}. The vault's name becomes a host name, where
+// percent-encoding cannot protect it, so it must be a valid vault name.
+std::string vault_base(const alert::ResourceId& vault, const Cloud& cloud)
 {
-  ActionSpec spec{"keyvault.secret.delete",
-                  "Delete a secret and all its versions (a soft delete when the vault has it on)",
-                  {vault_param(), object_param(k_secrets)}, true, Reversibility::reversible,
-                  "keyvault.secret.recover, only while soft delete keeps it: attributes.recoveryLevel in the pre-image "
-                  "starts with Recoverable, and before it is purged or its retention ends",
-                  "Microsoft.KeyVault/vaults/secrets/delete", {}, {}, {}, {}, {}};
-  spec.undo_zh = "keyvault.secret.recover，前提是软删除仍保留着它：更改前记录的 attributes.recoveryLevel 以 Recoverable 开头，且尚未被清除、保留期也未结束";
-  spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
-    ActionRequests out;
-    out.pre_image.push_back(versions_pre_image(args, k_secrets, cloud));
-    auto r = data_plane("DELETE", args, {"secrets", object_arg(args, "name", false)}, cloud);
-    out.requests.push_back(as_action(r, spec));
-    return out;
-  };
-  spec.satisfied = [](const ActionArgs&, const PreImage& pre) { return absent(pre); };
-  spec.revert = [spec](const ActionArgs& args, const PreImage& pre, const Cloud& cloud) {
-    std::vector<Request> out;
-    if (!absent(pre)) {
-      auto r = data_plane("POST", args, {"deletedsecrets", object_arg(args, "name", false), "recover"}, cloud);
-      out.push_back(as_undo(r, spec));
-    }
-    return out;
-  };
-  return spec;
-}
-
-ActionSpec recover_secret()
-{
-  ActionSpec spec{"keyvault.secret.recover", "Recover a soft-deleted secret with all its versions",
-                  {vault_param(), object_param(k_secrets)}, true, Reversibility::reversible,
-                  "Delete it again (keyvault.secret.delete)", "Microsoft.KeyVault/vaults/secrets/recover/action", {}, {}, {}, {}, {}};
-  spec.undo_zh = "再次删除它（keyvault.secret.delete）";
-  spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
-    ActionRequests out;
-    auto r = data_plane("POST", args, {"deletedsecrets", object_arg(args, "name", false), "recover"}, cloud);
-    out.requests.push_back(as_action(r, spec));
-    return out;
-  };
-  return spec;
-}
-
-ActionSpec rotate_secret()
-{
-  ActionSpec spec{"keyvault.secret.rotate",
-                  "Set a new secret version whose value is generated at run time and never written to the plan or the "
-                  "journal; the credential it stands for (database, storage key...) must be rotated at its source too",
-                  {vault_param(), object_param(k_secrets)}, true, Reversibility::irreversible, "",
-                  "Microsoft.KeyVault/vaults/secrets/setSecret/action", {}, {}, {}, {}, {}};
-  spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
-    ActionRequests out;
-    out.pre_image.push_back(versions_pre_image(args, k_secrets, cloud));
-    auto r = data_plane("PUT", args, {"secrets", object_arg(args, "name", false)}, cloud);
-    r.body = nlohmann::ordered_json{{"value", k_generated_secret}};
-    out.requests.push_back(as_action(r, spec));
-    return out;
-  };
-  return spec;
+  const std::string name = text::to_lower(vault.name());
+  bool ok = name.size() >= 3 && name.size() <= 24 && name.front() >= 'a' && name.front() <= 'z' && name.back() != '-'
+            && name.find("--") == std::string::npos;
+  for (const char c : name) {
+    ok = ok && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-');
+  }
+  if (!ok) {
+    throw ActionError("parameter vault: " + text::quote(vault.name())
+                      + " is not a key vault name (3-24 letters, digits and single '-', starting with a letter)");
+  }
+  // A lab served without TLS (lab serve without --https) has its vaults on plain HTTP
+  // too, at *.vault.localhost; every real cloud's are HTTPS.
+  const bool plain_lab = text::istarts_with(cloud.resource_manager, "http://")
+                         && text::istarts_with(cloud.keyvault_suffix, ".vault.localhost");
+  return (plain_lab ? "http://" : "https://") + name + cloud.keyvault_suffix;
 }
 
 } // namespace
+
+Request data_plane(std::string method, const ActionArgs& args, std::initializer_list<std::string_view> segments,
+                   const Cloud& cloud)
+{
+  UrlBuilder url(vault_base(args.resource("vault"), cloud));
+  for (const auto segment : segments) {
+    url.segment(segment);
+  }
+  url.query("api-version", api_version::k_keyvault_data);
+  Request r;
+  r.method = std::move(method);
+  r.url = url.str();
+  r.audience = "keyvault";
+  return r;
+}
+
+const std::string& object_arg(const ActionArgs& args, const char* param, bool version)
+{
+  const std::string& s = args.text(param);
+  const bool ok = !s.empty() && s.size() <= (version ? 64u : 127u)
+                  && std::all_of(s.begin(), s.end(), [&](char c) {
+                       return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                              || (!version && c == '-');
+                     });
+  if (!ok) {
+    throw ActionError(std::string("parameter ") + param + ": expected "
+                      + (version ? "an object version (letters and digits)"
+                                 : "a Key Vault object name (1-127 letters, digits and '-')")
+                      + ", got " + text::quote(s));
+  }
+  return s;
+}
+
+std::string last_segment(std::string_view id)
+{
+  id = id.substr(0, id.find('?'));
+  while (!id.empty() && id.back() == '/') {
+    id.remove_suffix(1);
+  }
+  const auto slash = id.rfind('/');
+  return std::string(slash == std::string_view::npos ? std::string_view() : id.substr(slash + 1));
+}
+
+const nlohmann::ordered_json* version_in(const nlohmann::ordered_json& list, const std::string& version)
+{
+  const auto* items = select(list, "/value");
+  if (items == nullptr || !items->is_array() || version.empty()) {
+    return nullptr;
+  }
+  for (const auto& item : *items) {
+    // Secrets and certificates are listed by "id", keys by "kid".
+    const std::string id = item.contains("kid") ? text_at(item, "/kid") : text_at(item, "/id");
+    if (text::iequals(last_segment(id), version)) {
+      return &item;
+    }
+  }
+  return nullptr;
+}
+
+} // namespace keyvault
 
 void add_keyvault(std::vector<ActionSpec>& out)
 {
@@ -556,14 +477,6 @@ void add_keyvault(std::vector<ActionSpec>& out)
   out.push_back(remove_access_policy());
   out.push_back(restrict_access_policy());
   out.push_back(list_vault_role_assignments());
-  for (const ObjectKind* kind : {&k_secrets, &k_keys, &k_certificates}) {
-    out.push_back(list_objects(*kind));
-    out.push_back(disable_object(*kind));
-  }
-  out.push_back(list_secret_versions());
-  out.push_back(delete_secret());
-  out.push_back(recover_secret());
-  out.push_back(rotate_secret());
 }
 
 } // namespace dftriage::azure::actions

@@ -98,39 +98,86 @@ ActionSpec list_activity_log()
   return spec;
 }
 
-// Returns the KQL of the vault's audit events (legacy AzureDiagnostics mode) over the
-// query's timespan, every argument inserted as an escaped string literal.
+// Returns `value` of parameter `param` as a KQL string literal, naming the parameter when
+// it cannot be one.
+std::string kql_arg(const char* param, std::string_view value)
+{
+  try {
+    return kql_string(value);
+  } catch (const ActionError& e) {
+    throw ActionError(std::string("parameter ") + param + ": " + e.what());
+  }
+}
+
+// Returns the KQL of the vault's audit events from both tables its diagnostic setting may
+// write: the legacy AzureDiagnostics and the resource-specific AZKVAuditLogs (isfuzzy: a
+// workspace with only one of them answers from that one). Each leg projects the same
+// columns with the same types, so the union has one column of each; the filters come
+// after it, every argument an escaped string literal.
 std::string audit_query(const ActionArgs& args)
 {
-  const auto literal = [&](const char* param, std::string_view value) {
-    try {
-      return kql_string(value);
-    } catch (const ActionError& e) {
-      throw ActionError(std::string("parameter ") + param + ": " + e.what());
-    }
-  };
-  std::string kql = "AzureDiagnostics\n| where ResourceProvider == \"MICROSOFT.KEYVAULT\" and Resource =~ "
-                    + literal("vault", args.resource("vault").name());
+  const auto& vault = args.resource("vault");
+  std::string kql =
+    "union isfuzzy=true\n"
+    "(AzureDiagnostics\n"
+    "| where ResourceProvider == \"MICROSOFT.KEYVAULT\" and Resource =~ " + kql_arg("vault", vault.name()) + "\n"
+    "| project TimeGenerated, OperationName, CallerIpAddress = CallerIPAddress, "
+    "CallerObjectId = tostring(identity_claim_oid_g), CallerUpn = identity_claim_upn_s, "
+    "CallerAppId = tostring(identity_claim_appid_g), RequestUri = requestUri_s, ResultSignature, "
+    "HttpStatusCode = toint(httpStatusCode_d), ClientInfo = clientInfo_s),\n"
+    "(AZKVAuditLogs\n"
+    "| where _ResourceId =~ " + kql_arg("vault", vault.canonical) + "\n"
+    "| project TimeGenerated, OperationName, CallerIpAddress, "
+    "CallerObjectId = tostring(coalesce(Identity.claim.oid, "
+    "Identity.claim[\"http://schemas.microsoft.com/identity/claims/objectidentifier\"])), "
+    "CallerUpn = tostring(coalesce(Identity.claim.upn, "
+    "Identity.claim[\"http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn\"])), "
+    "CallerAppId = tostring(Identity.claim.appid), RequestUri, ResultSignature, "
+    "HttpStatusCode = toint(HttpStatusCode), ClientInfo)";
   if (args.has("callerIp")) {
-    kql += "\n| where CallerIPAddress == " + literal("callerIp", args.text("callerIp"));
+    kql += "\n| where CallerIpAddress == " + kql_arg("callerIp", args.text("callerIp"));
   }
   if (args.has("objectId")) {
-    kql += "\n| where identity_claim_oid_g =~ " + literal("objectId", args.text("objectId"));
+    kql += "\n| where CallerObjectId =~ " + kql_arg("objectId", args.text("objectId"));
   }
-  return kql + "\n| project TimeGenerated, OperationName, CallerIPAddress, identity_claim_oid_g, identity_claim_upn_s, "
-               "identity_claim_appid_g, requestUri_s, ResultSignature, httpStatusCode_d, clientInfo_s"
-               "\n| order by TimeGenerated desc\n| take 1000";
+  return kql + "\n| order by TimeGenerated desc\n| take 1000";
+}
+
+// Returns the query's timespan: "start/end" (ISO 8601 interval) from the start and end
+// parameters, the 7 days before end when only end is given, else the last 7 days.
+std::string audit_timespan(const ActionArgs& args)
+{
+  if (!args.has("start") && !args.has("end")) {
+    return "P7D";
+  }
+  if (!args.has("end")) {
+    throw ActionError("parameter end is required with start (the query covers start to end); "
+                      "give neither for the last 7 days");
+  }
+  const std::string end = iso_time_arg(args, "end");
+  std::string start;
+  if (args.has("start")) {
+    start = iso_time_arg(args, "start");
+    if (start.compare(0, 19, end, 0, 19) > 0) {
+      throw ActionError("parameter start: " + text::quote(start) + " is after end " + text::quote(end));
+    }
+  } else {
+    start = time::from_unix_seconds(*time::to_unix_seconds(end) - 7 * 86400);
+  }
+  return start + "/" + end;
 }
 
 ActionSpec query_diagnostics()
 {
   ActionSpec spec{"keyvault.diagnostics.query",
-                  "Query the vault's audit log in Log Analytics for the last 7 days, optionally of one caller IP "
-                  "and/or object ID (AzureDiagnostics table; newest 1000 events)",
+                  "Query the vault's audit log in Log Analytics (AzureDiagnostics and AZKVAuditLogs) between two "
+                  "times or for the last 7 days, optionally of one caller IP and/or object ID (newest 1000 events)",
                   {{"workspaceId", ParamType::guid, true, {}, {}, "The workspace's customer ID (not its ARM ID)"},
                    {"vault", ParamType::resource_id, true, "microsoft.keyvault/vaults", {}, "The key vault"},
                    {"callerIp", ParamType::string, false, {}, {}, "Only events from this IP address"},
-                   {"objectId", ParamType::guid, false, {}, {}, "Only events of this principal"}},
+                   {"objectId", ParamType::guid, false, {}, {}, "Only events of this principal"},
+                   {"start", ParamType::string, false, {}, {}, "ISO 8601 start time (needs end)"},
+                   {"end", ParamType::string, false, {}, {}, "ISO 8601 end time (alone: the 7 days before it)"}},
                   false, Reversibility::read_only, "", "Microsoft.OperationalInsights/workspaces/query/read", {}, {}, {}, {}, {}};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     UrlBuilder url(cloud.log_analytics);
@@ -139,7 +186,7 @@ ActionSpec query_diagnostics()
     r.method = "POST";
     r.url = url.str();
     r.audience = "loganalytics";
-    r.body = nlohmann::ordered_json{{"query", audit_query(args)}, {"timespan", "P7D"}};
+    r.body = nlohmann::ordered_json{{"query", audit_query(args)}, {"timespan", audit_timespan(args)}};
     ActionRequests out;
     out.requests.push_back(as_action(r, spec));
     return out;

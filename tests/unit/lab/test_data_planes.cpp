@@ -156,3 +156,158 @@ TEST_CASE("lab Log Analytics answers the audit query from the data plane's own l
   CHECK(body_of(unknown)["error"]["code"] == "BadArgumentError");
   CHECK(f.send("POST", "/v1/workspaces/nope/query", {}, Json{{"query", kql}}.dump(), la).status == 404);
 }
+
+TEST_CASE("lab Key Vault keys: get the current version, rotate, refuse a certificate's key", "[lab][keyvault]")
+{
+  DataFixture f;
+  const auto current = body_of(f.kv("GET", "/keys/signing-key"));
+  const std::string kid = current["key"]["kid"];
+  CHECK(current["key"]["kty"] == "RSA");
+  CHECK(!current.contains("managed"));
+  const auto rotated = f.kv("POST", "/keys/signing-key/rotate");
+  REQUIRE(rotated.status == 200);
+  const std::string new_kid = body_of(rotated)["key"]["kid"];
+  CHECK(new_kid != kid);
+  CHECK(body_of(f.kv("GET", "/keys/signing-key"))["key"]["kid"] == new_kid);
+  CHECK(body_of(f.kv("GET", "/keys/signing-key/" + kid.substr(kid.rfind('/') + 1)))["key"]["kid"] == kid);
+  const auto listed = body_of(f.kv("GET", "/keys/signing-key/versions"));
+  REQUIRE(listed["value"].size() == 2);
+  CHECK(listed["value"][0]["attributes"]["enabled"] == true);
+  CHECK(body_of(f.kv("GET", "/keys"))["value"].size() == 1);
+
+  f.tenant.state().vaults["kv1"].keys["signing-key"].back()["managed"] = true;
+  const auto refused = f.kv("POST", "/keys/signing-key/rotate");
+  CHECK(refused.status == 403);
+  CHECK(body_of(refused)["error"]["code"] == "Forbidden");
+  CHECK(f.kv("POST", "/keys/nope/rotate").status == 404);
+}
+
+TEST_CASE("lab Key Vault certificates: self-issued at once with a new key, CA-issued stays pending", "[lab][keyvault]")
+{
+  DataFixture f;
+  auto& vault = f.tenant.state().vaults["kv1"];
+  const std::string first_key = vault.certificates["payments-tls"].back()["keyId"];
+  const auto policy = body_of(f.kv("GET", "/certificates/payments-tls/policy"));
+  CHECK(policy["id"] == "http://kv1.vault.localhost:8443/certificates/payments-tls/policy");
+  CHECK(policy["issuer"]["name"] == "Self");
+
+  Json reuse = Json{{"policy", policy}};
+  reuse["policy"]["key_props"]["reuse_key"] = true;
+  const auto same_key = f.kv("POST", "/certificates/payments-tls/create", reuse.dump());
+  REQUIRE(same_key.status == 202);
+  CHECK(body_of(same_key)["status"] == "inProgress");
+  const std::string location = same_key.header("Location").value_or("");
+  CHECK_THAT(location, Catch::StartsWith("http://kv1.vault.localhost:8443/certificates/payments-tls/pending?api-version="));
+  const std::string request_id = body_of(same_key)["request_id"];
+  CHECK_THAT(location, Catch::EndsWith("&request_id=" + request_id));
+  const auto done = f.send("GET", "/certificates/payments-tls/pending", {k_kv_version, {"request_id", request_id}}, "",
+                           f.kv_token, k_kv);
+  CHECK(body_of(done)["status"] == "completed");
+  CHECK(body_of(done)["target"] == "http://kv1.vault.localhost:8443/certificates/payments-tls");
+  CHECK(f.send("GET", "/certificates/payments-tls/pending", {k_kv_version, {"request_id", "other"}}, "", f.kv_token, k_kv)
+          .status == 404);
+  CHECK(vault.certificates["payments-tls"].back()["keyId"] == first_key);  // reuse_key: the same key
+
+  reuse["policy"]["key_props"]["reuse_key"] = false;
+  REQUIRE(f.kv("POST", "/certificates/payments-tls/create", reuse.dump()).status == 202);
+  CHECK(vault.certificates["payments-tls"].size() == 3);
+  CHECK(vault.certificates["payments-tls"].back()["keyId"] != first_key);
+  const auto current = body_of(f.kv("GET", "/certificates/payments-tls"));
+  CHECK(current["id"] == "http://kv1.vault.localhost:8443/certificates/payments-tls/"
+                           + vault.certificates["payments-tls"].back()["version"].get<std::string>());
+  CHECK(current["policy"]["key_props"]["reuse_key"] == false);
+
+  Json ca = Json::parse(R"({"policy":{"x509_props":{"subject":"CN=partner.contoso.com"},
+                                      "issuer":{"name":"DigiCert","cty":"OV-SSL"}}})");
+  const auto pending = f.kv("POST", "/certificates/partner-mtls/create", ca.dump());
+  REQUIRE(pending.status == 202);
+  const auto operation = body_of(f.kv("GET", "/certificates/partner-mtls/pending"));
+  CHECK(operation["status"] == "inProgress");
+  CHECK_THAT(operation["status_details"].get<std::string>(), Catch::StartsWith("Pending certificate created."));
+  CHECK(f.kv("GET", "/certificates/partner-mtls").status == 404);  // no version until the CA issues it
+  const auto again = f.kv("POST", "/certificates/partner-mtls/create", ca.dump());
+  CHECK(again.status == 409);
+  CHECK_THAT(body_of(again)["error"]["message"].get<std::string>(), Catch::Contains("status is inProgress"));
+  CHECK(f.kv("POST", "/certificates/new-one/create", "{}").status == 400);
+  CHECK(f.kv("GET", "/certificates/nope/policy").status == 404);
+}
+
+TEST_CASE("lab Key Vault firewall: ipRules ranges, public access disabled, refusals audited", "[lab][keyvault]")
+{
+  DataFixture f;
+  const auto set = [&](const Json& properties) {
+    const auto r = f.send("PATCH", dftriage::test::k_vault_id, {{"api-version", "2026-02-01"}},
+                          Json{{"properties", properties}}.dump());
+    REQUIRE(r.status == 200);
+  };
+  set({{"networkAcls", {{"defaultAction", "Deny"}, {"ipRules", Json::array({{{"value", "10.0.0.0/8"}}})}}}});
+  const auto blocked = f.kv("GET", "/secrets");
+  REQUIRE(blocked.status == 403);
+  const auto error = body_of(blocked)["error"];
+  CHECK(error["code"] == "Forbidden");
+  CHECK(error["innererror"]["code"] == "ForbiddenByFirewall");
+  CHECK_THAT(error["message"].get<std::string>(),
+             Catch::StartsWith("Client address is not authorized and caller is not a trusted service.\r\n"
+                               "Client address: 127.0.0.1\r\nCaller: appid=22222222-2222-2222-2222-222222222222;"));
+  CHECK_THAT(error["message"].get<std::string>(), Catch::EndsWith("\r\nVault: kv1;location=westeurope"));
+  const auto& logged = f.tenant.state().diagnostics.back();
+  CHECK(logged["OperationName"] == "SecretList");
+  CHECK(logged["httpStatusCode_d"] == 403);
+  CHECK(logged["ResultSignature"] == "Forbidden");
+
+  for (const char* rule : {"127.0.0.1", "127.0.0.1/32", "127.0.0.0/8", "0.0.0.0/0"}) {
+    set({{"networkAcls", {{"ipRules", Json::array({{{"value", "10.0.0.0/8"}}, {{"value", rule}}})}}}});
+    CHECK(f.kv("GET", "/secrets").status == 200);
+  }
+  set({{"networkAcls", {{"ipRules", Json::array({{{"value", "127.0.0.2/32"}}, {{"value", "::1"}}})}}}});
+  CHECK(f.kv("GET", "/keys").status == 403);
+  set({{"networkAcls", {{"defaultAction", "Allow"}}}});
+  CHECK(f.kv("GET", "/keys").status == 200);
+  set({{"publicNetworkAccess", "Disabled"}});
+  const auto closed = f.kv("GET", "/keys");
+  CHECK(closed.status == 403);
+  CHECK(body_of(closed)["error"]["innererror"]["code"] == "ForbiddenByConnection");
+  // The management plane is not behind the vault's firewall: its view of a secret names
+  // the current version, never the value.
+  const auto secret = f.send("GET", std::string(dftriage::test::k_vault_id) + "/secrets/db-password",
+                             {{"api-version", "2026-02-01"}});
+  REQUIRE(secret.status == 200);
+  CHECK(body_of(secret)["properties"]["secretUriWithVersion"]
+        == "http://kv1.vault.localhost:8443/secrets/db-password/bbbb2222");
+  CHECK(secret.body.find("canary-secret-value") == std::string::npos);
+  CHECK(f.send("GET", std::string(dftriage::test::k_vault_id) + "/secrets/nope", {{"api-version", "2026-02-01"}}).status
+        == 404);
+}
+
+TEST_CASE("lab Log Analytics: the union of both audit tables, isfuzzy, intervals, refusals", "[lab][loganalytics]")
+{
+  DataFixture f;
+  f.tenant.state().diagnostics.push_back(
+    Json{{"TimeGenerated", "2026-11-27T07:00:00.0000000Z"}, {"Resource", "KV1"}, {"OperationName", "SecretGet"},
+         {"CallerIPAddress", "203.0.113.9"}, {"identity_claim_oid_g", k_attacker}, {"httpStatusCode_d", 200.0}});
+  const auto la = f.token("https://api.loganalytics.io/.default");
+  const auto query = [&](const std::string& kql, const std::string& timespan) {
+    return f.send("POST", "/v1/workspaces/ws-1/query", {}, Json{{"query", kql}, {"timespan", timespan}}.dump(), la);
+  };
+  const std::string legs = "(AzureDiagnostics | where Resource =~ \"kv1\" | project TimeGenerated, OperationName, "
+                           "CallerIpAddress = CallerIPAddress, HttpStatusCode = toint(httpStatusCode_d)), "
+                           "(AZKVAuditLogs | project TimeGenerated, OperationName, CallerIpAddress, HttpStatusCode)";
+  const auto strict = query("union " + legs, "P7D");
+  CHECK(strict.status == 400);
+  CHECK(body_of(strict)["error"]["innererror"]["message"] == "Failed to resolve table expression named 'AZKVAuditLogs'");
+  const auto fuzzy = query("union isfuzzy=true " + legs + " | where CallerIpAddress == \"203.0.113.9\"",
+                           "2026-11-27T06:00:00Z/2026-11-27T08:00:00Z");
+  REQUIRE(fuzzy.status == 200);
+  const auto table = body_of(fuzzy)["tables"][0];
+  CHECK(table["columns"][3] == Json{{"name", "HttpStatusCode"}, {"type", "int"}});
+  REQUIRE(table["rows"].size() == 1);
+  CHECK(table["rows"][0] == Json::array({"2026-11-27T07:00:00.0000000Z", "SecretGet", "203.0.113.9", 200}));
+  CHECK(body_of(query("union isfuzzy=true " + legs, "2026-11-27T07:30:00Z/2026-11-27T08:00:00Z"))["tables"][0]["rows"]
+          .empty());
+
+  CHECK(query("union isfuzzy=true " + legs, "2026-11-28T00:00:00Z/2026-11-27T00:00:00Z").status == 400);
+  CHECK(query("AzureDiagnostics | project X = strcat(OperationName)", "P1D").status == 400);
+  CHECK(query("AzureDiagnostics | project toint(httpStatusCode_d)", "P1D").status == 400);
+  CHECK(query("union kind=outer " + legs, "P1D").status == 400);
+  CHECK(query("AZKVAuditLogs | take 1", "P1D").status == 400);
+}

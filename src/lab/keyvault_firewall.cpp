@@ -1,0 +1,94 @@
+// The Key Vault firewall as the data plane applies it: publicNetworkAccess Disabled keeps
+// every lab caller out (none comes through a private endpoint); networkAcls.defaultAction
+// Deny lets in only addresses inside an ipRules range (no lab caller is a trusted Azure
+// service or on a virtual network). The answer is Key Vault's 403 and its wording.
+
+#include "keyvault_plane.hpp"
+
+#include <arpa/inet.h>
+
+#include <charconv>
+
+namespace dftriage::lab::keyvault {
+
+namespace {
+
+// True when `address` is inside `rule` ("1.2.3.4" or "1.2.3.0/24"; IPv6 likewise).
+bool inside(const std::string& address, const std::string& rule)
+{
+  const auto slash = rule.find('/');
+  const std::string network = rule.substr(0, slash);
+  const int family = network.find(':') != std::string::npos ? AF_INET6 : AF_INET;
+  unsigned char a[16] = {};
+  unsigned char n[16] = {};
+  if (::inet_pton(family, address.c_str(), a) != 1 || ::inet_pton(family, network.c_str(), n) != 1) {
+    return false;
+  }
+  const int width = family == AF_INET6 ? 128 : 32;
+  int bits = width;
+  if (slash != std::string::npos) {
+    const char* first = rule.data() + slash + 1;
+    const char* last = rule.data() + rule.size();
+    if (std::from_chars(first, last, bits).ptr != last || bits < 0 || bits > width) {
+      return false;
+    }
+  }
+  const int whole = bits / 8;
+  for (int i = 0; i < whole; ++i) {
+    if (a[i] != n[i]) {
+      return false;
+    }
+  }
+  const int rest = bits % 8;
+  const auto mask = static_cast<unsigned char>(0xFF00U >> rest);
+  return rest == 0 || (a[whole] & mask) == (n[whole] & mask);
+}
+
+// Returns the ARM body of the vault named `name`, or nullptr.
+const Json* vault_resource(const State& state, const std::string& name)
+{
+  for (const auto& [id, resource] : state.resources) {
+    if (lower(resource.value("type", "")) == "microsoft.keyvault/vaults" && lower(resource.value("name", "")) == name) {
+      return &resource;
+    }
+  }
+  return nullptr;
+}
+
+ArmFault forbidden(const std::string& inner, const std::string& message)
+{
+  return ArmFault{403, "Forbidden", message,
+                  Json{{"error", {{"code", "Forbidden"}, {"message", message}, {"innererror", {{"code", inner}}}}}}, {}};
+}
+
+} // namespace
+
+std::optional<ArmFault> firewall_refusal(const State& state, const LabRequest& request, const std::string& vault_name)
+{
+  const Json* vault = vault_resource(state, vault_name);
+  if (vault == nullptr || !vault->contains("properties")) {
+    return std::nullopt;
+  }
+  const Json& properties = (*vault)["properties"];
+  const std::string caller = "Caller: appid=" + request.caller + ";oid=" + caller_object_id(state, request.caller)
+                             + ";iss=https://sts.windows.net/" + state.config.tenant_id + "/";
+  const std::string where = "Vault: " + vault_name + ";location=" + vault->value("location", "");
+  if (lower(properties.value("publicNetworkAccess", "Enabled")) == "disabled") {
+    return forbidden("ForbiddenByConnection",
+                     "Public network access is disabled and request is not from a trusted service nor via an "
+                     "approved private link.\r\n" + caller + "\r\n" + where);
+  }
+  const Json acls = properties.value("networkAcls", Json::object());
+  if (lower(acls.value("defaultAction", "Allow")) != "deny") {
+    return std::nullopt;
+  }
+  for (const auto& rule : acls.value("ipRules", Json::array())) {
+    if (rule.is_object() && inside(request.remote_addr, rule.value("value", ""))) {
+      return std::nullopt;
+    }
+  }
+  return forbidden("ForbiddenByFirewall", "Client address is not authorized and caller is not a trusted service.\r\n"
+                                          "Client address: " + request.remote_addr + "\r\n" + caller + "\r\n" + where);
+}
+
+} // namespace dftriage::lab::keyvault
