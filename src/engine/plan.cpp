@@ -29,14 +29,21 @@ bool is_empty(const json& v)
 
 // Names dftriage gives what it creates for an alert, deterministic from the alert's ID so
 // that a resumed or repeated run finds what an earlier one made: alert.names.<name>.
-// isolationNsgId: an NSG beside the alert's VM, "<vm>-isolation-<8 hex of SHA-256(alert ID)>"
-// (Azure allows 80 characters of [A-Za-z0-9._-] in an NSG name; the alert is attacker-
-// written, so anything else in the VM's name is dropped).
+// evidencePrefix: "ev-<8 hex of SHA-256(alert ID)>", the start of the names of disk
+// snapshots; isolationNsgId: an NSG beside the alert's VM, "<vm>-isolation-<the same 8
+// hex>" (Azure allows 80 characters of [A-Za-z0-9._-] in an NSG name; the alert is
+// attacker-written, so anything else in the VM's name is dropped); vmId: the alert's
+// resource when it is a VM, for steps that may also take a VM found by a review.
 json derived_names(const alert::Alert& a)
 {
   json names = json::object();
+  if (a.id.empty()) {
+    return names;
+  }
+  const std::string tag = journal::sha256_hex(a.id).substr(0, 8);
+  names["evidencePrefix"] = "ev-" + tag;
   const auto vm = alert::parse_resource_id(a.resource_id);
-  if (vm && vm->type() == "microsoft.compute/virtualmachines" && !vm->resource_group.empty() && !a.id.empty()) {
+  if (vm && vm->type() == "microsoft.compute/virtualmachines" && !vm->resource_group.empty()) {
     std::string base;
     for (const char c : vm->name()) {
       if (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.') {
@@ -46,7 +53,8 @@ json derived_names(const alert::Alert& a)
     base = base.substr(0, 50);
     names["isolationNsgId"] = "/subscriptions/" + vm->subscription_id + "/resourceGroups/" + vm->resource_group
                               + "/providers/Microsoft.Network/networkSecurityGroups/" + (base.empty() ? "vm" : base)
-                              + "-isolation-" + journal::sha256_hex(a.id).substr(0, 8);
+                              + "-isolation-" + tag;
+    names["vmId"] = vm->canonical;
   }
   return names;
 }

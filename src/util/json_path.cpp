@@ -55,6 +55,9 @@ std::optional<std::vector<Token>> parse(std::string_view path)
   std::size_t i = 0;
   bool expect_key = true;
   while (i < path.size()) {
+    if (expect_key && i == 0 && path.compare(0, 2, "['") == 0) {
+      expect_key = false;  // a path may start with a quoted key; the loop below reads it
+    }
     if (expect_key) {
       const std::size_t start = i;
       while (i < path.size() && is_key_char(path[i])) {

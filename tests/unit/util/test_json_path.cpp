@@ -20,7 +20,10 @@ TEST_CASE("json paths take quoted keys for names with dots and '@'")
   CHECK(!json_path::parse("p['']"));
   CHECK(!json_path::parse("p['a"));
   CHECK(!json_path::parse("p['a'b']"));
-  CHECK(!json_path::parse("['a']"));
+  const auto first = json_path::parse("['@odata.type']");
+  REQUIRE(first);
+  CHECK(json_path::evaluate(doc.at("p"), *first) == "#microsoft.graph.user");
+  CHECK(!json_path::parse("a.['b']"));
   CHECK(!json_path::parse("p['a\nb']"));
 }
 
