@@ -7,11 +7,14 @@
 
 #include "dftriage/azure/actions.hpp"
 #include "dftriage/azure/azure_error.hpp"
+#include "lab/seed.hpp"
 #include "lab/util.hpp"
 #include "support/lab_session.hpp"
+#include "unit/lab/compute_fixture.hpp"
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <fstream>
 
 using namespace dftriage;
@@ -463,4 +466,86 @@ TEST_CASE("practice: a scenario's synced user is refused a password reset; its g
         == 204);
   // An ID of no principal: Graph's 404 through the client.
   CHECK_THROWS_AS(run(lab, "graph.principal.get", {{"principalId", k_guid}}), azure::AzureError);
+}
+
+TEST_CASE("lab identity seeds come with Resource Manager alerts only, and never twice", "[lab][identity]")
+{
+  test::LabFixture lab;
+  auto& state = lab.tenant.state();
+  const auto counts = [&state] {
+    std::size_t methods = 0;
+    for (const auto& [user, list] : state.auth_methods) {
+      methods += list.size();
+    }
+    return std::vector<std::size_t>{state.webhooks.size(), state.job_schedules.size(), state.role_eligibilities.size(),
+                                    state.applications.size(), methods, state.activity_log.size()};
+  };
+  dftriage::lab::apply_seed(state, test::example_alert("keyvault-tor.json"), "keyvault-tor.json");
+  CHECK(counts() == std::vector<std::size_t>{0, 0, 0, 0, 0, state.activity_log.size()});
+  dftriage::lab::apply_seed(state, test::example_alert("arm-microburst-export.json"), "arm");
+  const auto seeded = counts();
+  CHECK(seeded[0] == 1);
+  CHECK(seeded[1] == 2);
+  CHECK(seeded[2] == 1);
+  CHECK(seeded[3] == 1);
+  CHECK(seeded[4] == 4);
+  dftriage::lab::apply_seed(state, test::example_alert("arm-microburst-export.json"), "arm");
+  CHECK(counts() == seeded);
+  std::vector<std::string> operations;
+  for (const auto& e : state.activity_log) {
+    operations.push_back(e["operationName"]["value"]);
+  }
+  for (const char* op : {"Microsoft.Authorization/roleDefinitions/write",
+                         "Microsoft.Authorization/roleEligibilityScheduleRequests/write",
+                         "Microsoft.Automation/automationAccounts/webhooks/write",
+                         "Microsoft.Automation/automationAccounts/jobSchedules/write"}) {
+    INFO(op);
+    CHECK(std::count(operations.begin(), operations.end(), op) == 1);
+  }
+}
+
+TEST_CASE("lab eligibility and role-definition lists take ARM's filters and refuse others", "[lab][identity]")
+{
+  test::LabFixture lab;
+  auto& state = lab.tenant.state();
+  dftriage::lab::apply_seed(state, test::example_alert("arm-microburst-export.json"), "arm");
+  const std::string rg = k_subscription + "/resourceGroups/rg-automation";
+  const auto eligibilities = [&](const std::string& scope, const std::string& filter, const char* version = "2020-10-01") {
+    test::Query query{{"api-version", version}};
+    if (!filter.empty()) {
+      query.emplace_back("$filter", filter);
+    }
+    return lab.send("GET", scope + "/providers/Microsoft.Authorization/roleEligibilityScheduleInstances", query);
+  };
+  CHECK(test::body_of(eligibilities(rg, "atScope()"))["value"].size() == 1);  // held above the group
+  CHECK(test::body_of(eligibilities(rg, "assignedTo('" + k_intruder + "')"))["value"].size() == 1);
+  CHECK(test::body_of(eligibilities(rg, std::string("principalId eq '") + k_guid + "'"))["value"].empty());
+  CHECK(eligibilities(rg, "asTarget() or 1 eq 1").status == 400);
+  CHECK(eligibilities(rg, "", "2022-04-01").status == 400);
+
+  const auto definitions = [&](const std::string& filter) {
+    test::Query query{{"api-version", "2022-04-01"}};
+    if (!filter.empty()) {
+      query.emplace_back("$filter", filter);
+    }
+    return lab.send("GET", rg + "/providers/Microsoft.Authorization/roleDefinitions", query);
+  };
+  state.config.page_size = 10;
+  const auto all = test::body_of(definitions(""))["value"];
+  CHECK(all.size() == 6);  // four built-in, two custom
+  const auto owner = test::body_of(definitions("roleName eq 'Owner'"))["value"];
+  REQUIRE(owner.size() == 1);
+  CHECK(owner[0]["properties"]["type"] == "BuiltInRole");
+  CHECK(owner[0]["name"] == k_owner_guid);
+  const auto custom = test::body_of(definitions("type eq 'CustomRole'"))["value"];
+  REQUIRE(custom.size() == 2);
+  CHECK(definitions("permissions/any()").status == 400);
+  const std::string id = custom[0]["id"];
+  CHECK(test::body_of(lab.send("GET", id, {{"api-version", "2022-04-01"}}))["properties"]["roleName"]
+        == custom[0]["properties"]["roleName"]);
+  // Not assignable in another subscription.
+  CHECK(test::body_of(lab.send("GET", std::string("/subscriptions/") + test::k_sub
+                                          + "/providers/Microsoft.Authorization/roleDefinitions",
+                               {{"api-version", "2022-04-01"}, {"$filter", "type eq 'CustomRole'"}}))["value"]
+            .empty());
 }
