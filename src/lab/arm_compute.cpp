@@ -1,12 +1,16 @@
 // Microsoft.Compute virtual machines: GET (also $expand=instanceView and /instanceView),
-// lists, DELETE, runCommand and reimage (LROs with Azure-AsyncOperation and Location),
-// and VM extensions such as VMAccess. protectedSettings (passwords) are read, never kept
-// and never echoed.
+// lists, PATCH (tags, the OS disk's deleteOption), DELETE, runCommand, reimage and restart
+// (LROs with Azure-AsyncOperation and Location), and VM extensions such as VMAccess.
+// protectedSettings (passwords) are read, never kept and never echoed. A run command on a
+// VM whose NSG keeps it from Azure ends Succeeded without output.
 
 #include "arm.hpp"
+#include "disks.hpp"
 #include "modules.hpp"
+#include "nsg_flow.hpp"
 #include "resources_compute.hpp"
 #include "run_command.hpp"
+#include "vm_update.hpp"
 
 namespace dftriage::lab {
 
@@ -176,8 +180,12 @@ LabResponse run_command(State& state, const LabRequest& request, const Captures&
                    std::nullopt, {}};
   }
   rt.run_commands.push_back({{"commandId", command}, {"script", script}, {"time", state.now_iso()}});
+  // The script runs either way; without HTTPS to Azure its output never comes back.
+  const bool reports = reaches_azure_cloud(state, vm);
+  rt.run_commands.back()["reported"] = reports;
   LabResponse response = start_operation(state, LabResponse::empty(202), c[1], "Microsoft.Compute", region(vm),
-                                         run_command_result(rt.os, command, script, state.config.clock()),
+                                         reports ? run_command_result(rt.os, command, script, state.config.clock())
+                                                 : run_command_unreported(rt.os),
                                          version_of(request));
   rt.run_command_operation = operation_id(response);
   return response;
@@ -185,16 +193,53 @@ LabResponse run_command(State& state, const LabRequest& request, const Captures&
 
 LabResponse reimage(State& state, const LabRequest& request, const Captures& c)
 {
-  const Json& vm = require_resource(state, vm_id(c));
+  Json& vm = require_resource(state, vm_id(c));
   VmRuntime& rt = runtime(state, vm);
   if (!request.body.empty()) {
     request.json_body();  // only checked: it may carry osProfile.adminPassword, which is never kept
   }
+  reimage_os_disk(state, vm);
   rt.reimages += 1;
   rt.last_reimage = state.now_iso();
   rt.run_command_operation.clear();
   return start_operation(state, LabResponse::empty(202), c[1], "Microsoft.Compute", region(vm), Json(),
                          version_of(request));
+}
+
+LabResponse restart(State& state, const LabRequest& request, const Captures& c)
+{
+  const Json& vm = require_resource(state, vm_id(c));
+  VmRuntime& rt = runtime(state, vm);
+  if (rt.power_state == "deallocated") {
+    throw ArmFault{409, "OperationNotAllowed",
+                   "Operation 'restart' is not allowed on VM '" + vm.value("name", c[3])
+                     + "' since the VM is deallocated or marked to be deallocated.",
+                   std::nullopt, {}};
+  }
+  // Memory and open connections are gone; a run command in flight ends with the VM.
+  rt.power_state = "running";
+  rt.restarts += 1;
+  rt.last_restart = state.now_iso();
+  rt.run_command_operation.clear();
+  return start_operation(state, LabResponse::empty(202), c[1], "Microsoft.Compute", region(vm), Json(),
+                         version_of(request));
+}
+
+// A VM update: 200 with provisioningState Updating and an Azure-AsyncOperation to poll.
+LabResponse patch_vm(State& state, const LabRequest& request, const Captures& c)
+{
+  Json& vm = require_resource(state, vm_id(c));
+  Json updated = vm;
+  apply_vm_update(updated, request.json_body());
+  vm = std::move(updated);
+  Json shown = vm_view(state, vm);
+  shown["properties"]["provisioningState"] = "Updating";
+  LabResponse response = start_operation(state, LabResponse::json(200, shown), c[1], "Microsoft.Compute", region(vm),
+                                         Json(), version_of(request));
+  auto& headers = response.headers;
+  headers.erase(std::remove_if(headers.begin(), headers.end(), [](const auto& h) { return lower(h.first) == "location"; }),
+                headers.end());
+  return response;
 }
 
 // The VM's OS a VMAccess extension is made for, or "" for other extensions.
@@ -287,6 +332,7 @@ LabResponse delete_vm(State& state, const LabRequest& request, const Captures& c
   }
   const Json deleted = *vm;
   const std::string id = lower(deleted.value("id", ""));
+  release_os_disk(state, deleted);
   for (const auto& e : extensions_of(state, deleted.value("id", ""))) {
     state.resources.erase(lower(e.value("id", "")));
   }
@@ -338,6 +384,9 @@ void add_compute_routes(Router& router, State& state)
              [&state](const LabRequest& r, const Captures& c) { return run_command(state, r, c); });
   router.add("POST", k_vm + "/reimage", options,
              [&state](const LabRequest& r, const Captures& c) { return reimage(state, r, c); });
+  router.add("POST", k_vm + "/restart", options,
+             [&state](const LabRequest& r, const Captures& c) { return restart(state, r, c); });
+  router.add("PATCH", k_vm, options, [&state](const LabRequest& r, const Captures& c) { return patch_vm(state, r, c); });
   router.add("GET", k_vm + "/extensions", options, [&state](const LabRequest&, const Captures& c) {
     const Json& vm = require_resource(state, vm_id(c));
     return LabResponse::json(200, Json{{"value", Json(extensions_of(state, vm.value("id", "")))}});
@@ -358,6 +407,7 @@ void add_compute_routes(Router& router, State& state)
                            version_of(request));
   });
   add_vm_lists(router, state, options);
+  add_disk_routes(router, state);
 }
 
 } // namespace dftriage::lab

@@ -1,6 +1,7 @@
 #include "resources_compute.hpp"
 
 #include "arm.hpp"
+#include "disks.hpp"
 #include "dftriage/alert/resource_id.hpp"
 
 #include <algorithm>
@@ -354,6 +355,7 @@ Json& put_vm(State& state, Json vm, const std::string& os)
     }
   }
   state.vms[lower(id)].os = os == "Linux" ? "Linux" : "Windows";
+  ensure_os_disk(state, vm);
   return put_resource(state, std::move(vm));
 }
 

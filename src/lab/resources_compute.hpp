@@ -43,8 +43,8 @@ Json make_automation_account(State& state, const std::string& id, const std::str
 Json make_runbook(State& state, const std::string& account_id, const std::string& name,
                   const std::string& location, const Json& properties);
 
-// Stores a VM, its runtime entry (os) and links each of its NICs back to it. Returns
-// the stored VM.
+// Stores a VM, its runtime entry (os) and its managed OS disk, and links each of its NICs
+// back to it. Returns the stored VM.
 Json& put_vm(State& state, Json vm, const std::string& os);
 
 } // namespace dftriage::lab

@@ -141,6 +141,21 @@ std::string echoes(const std::vector<std::string>& script)
   return out;
 }
 
+// Microsoft Defender for Endpoint on Linux: `mdatp scan quick|full` on a VM where the
+// intruder's miner runs from /tmp (see k_processes); a full scan also finds the web shell.
+std::string mdatp_scan(bool full)
+{
+  std::string out = "Scan has been queued\nScan has been started\n";
+  out += full ? "Scanned 248391 file(s)\n" : "Scanned 4127 file(s)\n";
+  out += full ? "2 threat(s) detected\n" : "1 threat(s) detected\n";
+  out += "Threat(s) found:\n"
+         "  Trojan:Linux/CoinMiner.AB!MTB  /tmp/.X11-unix/.kworker  (quarantined)\n";
+  if (full) {
+    out += "  Backdoor:PHP/WebShell.A  /var/www/html/.well-known/cache.php  (quarantined)\n";
+  }
+  return out + "Scan has completed\n";
+}
+
 std::string tail(const std::string& s)
 {
   return s.size() <= k_output_limit ? s : s.substr(s.size() - k_output_limit);
@@ -160,7 +175,12 @@ Json run_command_result(const std::string& os, const std::string& command_id, co
   const bool windows = os != "Linux";
   const std::string text = lower(joined(script));
   std::string out;
-  if (text.find("start-mpscan") != std::string::npos) {
+  if (text.find("mdatp scan quick") != std::string::npos || text.find("mdatp scan full") != std::string::npos) {
+    out = mdatp_scan(text.find("mdatp scan full") != std::string::npos);
+  } else if (text.find("mdatp health") != std::string::npos) {
+    out = "healthy                                     : true\nreal_time_protection_enabled                : true\n"
+          "definitions_status                          : \"up_to_date\"\n";
+  } else if (text.find("start-mpscan") != std::string::npos) {
     out = "";  // Start-MpScan prints nothing when the scan runs; findings go to Get-MpThreatDetection
   } else if (text.find("uninstall") != std::string::npos || text.find("dpkg-query") != std::string::npos
              || text.find("rpm -qa") != std::string::npos) {
@@ -179,6 +199,18 @@ Json run_command_result(const std::string& os, const std::string& command_id, co
     value.push_back(status("ComponentStatus/StdErr/succeeded", ""));
   } else {
     value.push_back(status("ProvisioningState/succeeded", "Enable succeeded: \n[stdout]\n" + tail(out) + "\n[stderr]\n"));
+  }
+  return Json{{"value", std::move(value)}};
+}
+
+Json run_command_unreported(const std::string& os)
+{
+  Json value = Json::array();
+  if (os != "Linux") {
+    value.push_back(status("ComponentStatus/StdOut/succeeded", ""));
+    value.push_back(status("ComponentStatus/StdErr/succeeded", ""));
+  } else {
+    value.push_back(status("ProvisioningState/succeeded", ""));
   }
   return Json{{"value", std::move(value)}};
 }

@@ -2,7 +2,8 @@
 
 // What a lab VM "prints" for a run command: plausible output for the scripts the action
 // catalogue and the playbooks send (antimalware scan, installed software, processes,
-// echo), in the RunCommandResult shape of each OS.
+// Defender for Endpoint's mdatp scans on Linux, echo), in the RunCommandResult shape of
+// each OS.
 
 #include "router.hpp"
 #include "util.hpp"
@@ -18,5 +19,9 @@ namespace dftriage::lab {
 // as the service does. `now` dates the processes listed.
 Json run_command_result(const std::string& os, const std::string& command_id, const std::vector<std::string>& script,
                         Clock::time_point now);
+
+// Returns the RunCommandResult of a script that ran on a VM of `os` but could not report
+// back (its NSG denies HTTPS to Azure): the entries, each with an empty message.
+Json run_command_unreported(const std::string& os);
 
 } // namespace dftriage::lab

@@ -5,6 +5,7 @@
 
 #include "arm.hpp"
 #include "dftriage/alert/resource_id.hpp"
+#include "disks.hpp"
 #include "resources.hpp"
 #include "resources_compute.hpp"
 #include "seed.hpp"
@@ -213,6 +214,8 @@ void adopt_compute_resource(State& state, const Json& resource)
   }
   state.vms[lower(resource["id"].get<std::string>())].os =
     os && os->is_string() && os->get<std::string>() == "Linux" ? "Linux" : "Windows";
+  // A managed OS disk the scenario names but does not state is made beside the VM.
+  ensure_os_disk(state, resource);
 }
 
 } // namespace dftriage::lab

@@ -1,4 +1,5 @@
-// Compute (Microsoft.Compute) actions on virtual machines: read, run command, VMAccess, reimage.
+// Compute (Microsoft.Compute) actions on virtual machines: read, run command, VMAccess, reimage,
+// restart.
 
 #include "dftriage/util/text.hpp"
 #include "families.hpp"
@@ -197,8 +198,8 @@ ActionSpec reset_password()
 ActionSpec reimage()
 {
   ActionSpec spec{"compute.vm.reimage",
-                  "Reimage a VM's OS disk to its image (LRO): everything on the OS disk is lost, so snapshot it first; "
-                  "the pre-image records the VM's storage profile",
+                  "Reimage a VM's OS disk to its image (long-running): the VM gets a new OS disk, and the old one is "
+                  "kept only when its deleteOption is Detach (compute.vm.keep_os_disk), so refused otherwise",
                   {vm_param()}, true, Reversibility::irreversible, "",
                   "Microsoft.Compute/virtualMachines/reimage/action", {}, {}, {}, {}, {}};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
@@ -209,6 +210,44 @@ ActionSpec reimage()
     auto r = arm("POST", vm, {"reimage"}, api_version::k_compute, cloud);
     out.requests.push_back(as_action(r, spec));
     return out;
+  };
+  spec.refuse = [](const ActionArgs&, const PreImage& pre) {
+    if (absent(pre)) {
+      return std::string("the VM does not exist (its GET answered 404)");
+    }
+    const auto& vm = pre_body(pre);
+    if (const auto* os_disk = select(vm, "/properties/storageProfile/osDisk");
+        os_disk != nullptr && os_disk->contains("diffDiskSettings")) {
+      return std::string("the OS disk is ephemeral (diffDiskSettings): a reimage resets it and nothing on it can be "
+                         "kept or snapshotted; collect what you need from inside the VM, then reimage it yourself");
+    }
+    if (!text::iequals(text_at(vm, "/properties/storageProfile/osDisk/deleteOption"), "Detach")) {
+      return std::string(
+        "the old OS disk would be deleted with its evidence: keep it first (compute.vm.keep_os_disk)");
+    }
+    return std::string();
+  };
+  return spec;
+}
+
+ActionSpec restart()
+{
+  ActionSpec spec{"compute.vm.restart",
+                  "Restart a VM (long-running): ends its open network connections and clears its memory, so capture "
+                  "processes and connections first; the pre-image records the VM",
+                  {vm_param()}, true, Reversibility::irreversible, "",
+                  "Microsoft.Compute/virtualMachines/restart/action", {}, {}, {}, {}, {}};
+  spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
+    const auto& vm = args.resource("vm");
+    ActionRequests out;
+    auto before = arm("GET", vm, {}, api_version::k_compute, cloud);
+    out.pre_image.push_back(as_pre_image(before, k_vm_read));
+    auto r = arm("POST", vm, {"restart"}, api_version::k_compute, cloud);
+    out.requests.push_back(as_action(r, spec));
+    return out;
+  };
+  spec.refuse = [](const ActionArgs&, const PreImage& pre) {
+    return absent(pre) ? std::string("the VM does not exist (its GET answered 404)") : std::string();
   };
   return spec;
 }
@@ -224,6 +263,7 @@ void add_compute(std::vector<ActionSpec>& out)
   out.push_back(list_processes());
   out.push_back(reset_password());
   out.push_back(reimage());
+  out.push_back(restart());
 }
 
 } // namespace dftriage::azure::actions

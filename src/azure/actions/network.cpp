@@ -1,4 +1,5 @@
-// Network (Microsoft.Network) actions: isolate a VM's NIC behind a deny-all NSG.
+// Network (Microsoft.Network) actions: isolate a VM's NIC behind an NSG that denies all but
+// the analysts and the HTTPS Run Command needs to report.
 
 #include "dftriage/util/text.hpp"
 #include "families.hpp"
@@ -73,23 +74,133 @@ alert::ResourceId nsg_id(const ActionArgs& args)
   return *parsed;
 }
 
-// Returns one NSG rule matching every address and port in `direction`.
-nlohmann::ordered_json rule(const char* name, int priority, const char* direction, const char* access,
-                            const nlohmann::ordered_json& sources)
+// One NSG rule: what it matches and what it does.
+struct Rule
 {
-  nlohmann::ordered_json properties{{"priority", priority},
-                                    {"direction", direction},
-                                    {"access", access},
-                                    {"protocol", "*"}};
-  if (sources.is_array()) {
-    properties["sourceAddressPrefixes"] = sources;
-  } else {
+  const char* name;
+  int priority;
+  const char* direction;
+  const char* access;
+  const char* protocol = "*";
+  std::vector<std::string> sources;       // empty: any
+  std::vector<std::string> destinations;  // empty: any; one: a prefix or service tag
+  const char* port = "*";                 // destination port range
+};
+
+nlohmann::ordered_json to_json(const Rule& rule)
+{
+  nlohmann::ordered_json properties{{"priority", rule.priority},
+                                    {"direction", rule.direction},
+                                    {"access", rule.access},
+                                    {"protocol", rule.protocol}};
+  if (rule.sources.empty()) {
     properties["sourceAddressPrefix"] = "*";
+  } else {
+    properties["sourceAddressPrefixes"] = rule.sources;
   }
   properties["sourcePortRange"] = "*";
-  properties["destinationAddressPrefix"] = "*";
-  properties["destinationPortRange"] = "*";
-  return {{"name", name}, {"properties", std::move(properties)}};
+  if (rule.destinations.empty()) {
+    properties["destinationAddressPrefix"] = "*";
+  } else if (rule.destinations.size() == 1 && rule.destinations[0].find_first_of("./:") == std::string::npos) {
+    properties["destinationAddressPrefix"] = rule.destinations[0];  // a service tag
+  } else {
+    properties["destinationAddressPrefixes"] = rule.destinations;
+  }
+  properties["destinationPortRange"] = rule.port;
+  return {{"name", rule.name}, {"properties", std::move(properties)}};
+}
+
+// The isolation NSG's rules. Inbound: analysts first, then nothing. Outbound: HTTPS to
+// Azure's public addresses, which Run Command and the VM agent need to report back
+// (without it a run command succeeds and returns no output), then the analysts, then
+// nothing. Azure accepts priorities 100-4096; Azure's own default rules (65000+) come
+// after these.
+nlohmann::ordered_json isolation_rules(const ActionArgs& args)
+{
+  const auto& analysts = args.list("allowFrom");
+  std::vector<Rule> rules;
+  if (!analysts.empty()) {
+    rules.push_back({"triage-allow-analyst-in", 100, "Inbound", "Allow", "*", analysts, {}, "*"});
+  }
+  rules.push_back({"triage-deny-all-in", 110, "Inbound", "Deny", "*", {}, {}, "*"});
+  rules.push_back({"triage-allow-azurecloud-out", 100, "Outbound", "Allow", "Tcp", {}, {"AzureCloud"}, "443"});
+  if (!analysts.empty()) {
+    rules.push_back({"triage-allow-analyst-out", 110, "Outbound", "Allow", "*", {}, analysts, "*"});
+  }
+  rules.push_back({"triage-deny-all-out", 120, "Outbound", "Deny", "*", {}, {}, "*"});
+  nlohmann::ordered_json out = nlohmann::ordered_json::array();
+  for (const auto& rule : rules) {
+    out.push_back(to_json(rule));
+  }
+  return out;
+}
+
+// True when `have` (as ARM shows it) is `want` (as sent): strings compared ignoring case.
+bool same_value(const nlohmann::ordered_json& want, const nlohmann::ordered_json& have)
+{
+  if (want.is_string()) {
+    return have.is_string() && text::iequals(want.get<std::string>(), have.get<std::string>());
+  }
+  if (want.is_array()) {
+    if (!have.is_array() || have.size() != want.size()) {
+      return false;
+    }
+    for (std::size_t i = 0; i < want.size(); ++i) {
+      if (!same_value(want[i], have[i])) {
+        return false;
+      }
+    }
+    return true;
+  }
+  return want == have;
+}
+
+// True when the NSG in `nsg` (a GET) has exactly the rules `wanted`, matched by name, each
+// with every property sent (ARM adds others: IDs, etags, empty prefix lists).
+bool has_rules(const nlohmann::ordered_json& nsg, const nlohmann::ordered_json& wanted)
+{
+  const auto* have = select(nsg, "/properties/securityRules");
+  if (have == nullptr || !have->is_array() || have->size() != wanted.size()) {
+    return false;
+  }
+  for (const auto& rule : wanted) {
+    const auto* found = select(*have, "/[name=" + rule["name"].get<std::string>() + "]/properties");
+    if (found == nullptr) {
+      return false;
+    }
+    for (const auto& [key, value] : rule["properties"].items()) {
+      if (!found->contains(key) || !same_value(value, (*found)[key])) {
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
+// Returns a PUT of the NSG `before` (a GET) as it was: location, tags and rules, without
+// what ARM only reports.
+Request put_back(const nlohmann::ordered_json& before, const alert::ResourceId& id, const ActionSpec& spec,
+                 const Cloud& cloud)
+{
+  nlohmann::ordered_json body = nlohmann::ordered_json::object();
+  for (const char* key : {"location", "tags"}) {
+    if (const auto* v = select(before, std::string("/") + key)) {
+      body[key] = *v;
+    }
+  }
+  nlohmann::ordered_json rules = nlohmann::ordered_json::array();
+  if (const auto* list = select(before, "/properties/securityRules"); list != nullptr && list->is_array()) {
+    for (const auto& rule : *list) {
+      rules.push_back({{"name", text_at(rule, "/name")}, {"properties", rule.value("properties", nlohmann::ordered_json::object())}});
+      rules.back()["properties"].erase("provisioningState");
+    }
+  }
+  body["properties"] = {{"securityRules", std::move(rules)}};
+  auto r = arm("PUT", id, {}, api_version::k_network, cloud);
+  r.body = std::move(body);
+  as_undo(r, spec);
+  r.permission = "Microsoft.Network/networkSecurityGroups/write";
+  return r;
 }
 
 ActionSpec get_nic()
@@ -108,20 +219,23 @@ ActionSpec get_nic()
 ActionSpec create_isolation_nsg()
 {
   ActionSpec spec{"network.nsg.create_isolation",
-                  "Create an NSG that denies all inbound and outbound traffic, optionally letting analyst sources in "
-                  "first (allow at priority 100, deny inbound at 110; Azure accepts 100-4096); refused by the engine "
-                  "if the NSG already exists",
+                  "Create an NSG that isolates a VM yet keeps its automation working: inbound only from allowFrom "
+                  "(allow 100, then deny all 110); outbound TCP 443 to the AzureCloud service tag (100: Run Command "
+                  "and the VM agent report through it), to allowFrom (110), then deny all (120); refused if an NSG "
+                  "of that name exists that was not made for this alert",
                   {nsg_param(false), optional_subscription(),
                    {"resourceGroup", ParamType::name, false, {}, {},
                     "The NSG's resource group (with subscription and name)"},
                    {"name", ParamType::name, false, {}, {}, "The NSG's name (with subscription and resourceGroup)"},
                    {"location", ParamType::name, true, {}, {}, "The region, the same as the NIC's (e.g. westeurope)"},
-                   {"allowFrom", ParamType::cidr_list, false, {}, {}, "Analyst or Bastion sources still allowed in"},
-                  {"alertId", ParamType::string, false, {}, {}, "The alert it isolates for (tag dftriageAlert)"}},
+                   {"allowFrom", ParamType::cidr_list, false, {}, {}, "Analyst or Bastion ranges still allowed in and out"},
+                   {"alertId", ParamType::string, false, {}, {}, "The alert it isolates for (tag dftriageAlert)"}},
                   true, Reversibility::reversible,
-                  "DELETE the NSG once it is detached from every NIC (network.nsg.delete); the pre-image must be a 404",
+                  "DELETE the NSG once it is detached from every NIC (network.nsg.delete) when the pre-image was a 404; "
+                  "an NSG this alert had made before is PUT back as the pre-image shows",
                   "Microsoft.Network/networkSecurityGroups/write", {}, {}, {}, {}, {}};
-  spec.undo_zh = "在该 NSG 与所有网卡解除关联后将其删除（network.nsg.delete）；更改前的读取结果必须是 404";
+  spec.undo_zh = "若更改前读取结果为 404，则在该 NSG 与所有网卡解除关联后将其删除（network.nsg.delete）；"
+                 "若是此前为同一警报创建的 NSG，则按更改前读取的内容重新 PUT";
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     const auto id = nsg_id(args);
     const std::string location = text::to_lower(args.text("location"));
@@ -129,12 +243,6 @@ ActionSpec create_isolation_nsg()
       throw ActionError("parameter location: expected a region name like westeurope, got "
                         + text::quote(args.text("location")));
     }
-    nlohmann::ordered_json rules = nlohmann::ordered_json::array();
-    if (!args.list("allowFrom").empty()) {
-      rules.push_back(rule("triage-allow-analyst-in", 100, "Inbound", "Allow", args.list("allowFrom")));
-    }
-    rules.push_back(rule("triage-deny-all-in", 110, "Inbound", "Deny", nullptr));
-    rules.push_back(rule("triage-deny-all-out", 100, "Outbound", "Deny", nullptr));
     ActionRequests out;
     auto before = arm("GET", id, {}, api_version::k_network, cloud);
     out.pre_image.push_back(as_pre_image(before, k_nsg_read));
@@ -144,12 +252,16 @@ ActionSpec create_isolation_nsg()
       // Tagged with the alert it isolates, so a rerun recognises its own NSG.
       r.body->emplace("tags", nlohmann::ordered_json{{k_alert_tag, args.text("alertId")}, {"createdBy", "dftriage"}});
     }
-    r.body->emplace("properties", nlohmann::ordered_json{{"securityRules", std::move(rules)}});
+    r.body->emplace("properties", nlohmann::ordered_json{{"securityRules", isolation_rules(args)}});
     out.requests.push_back(as_action(r, spec));
     return out;
   };
+  // In place: made for this alert and holding today's rules (an older rule set, which
+  // blinded Run Command, is replaced).
   spec.satisfied = [](const ActionArgs& args, const PreImage& pre) {
-    return !absent(pre) && args.has("alertId") && text_at(pre_body(pre), std::string("/tags/") + k_alert_tag) == args.text("alertId");
+    return !absent(pre) && args.has("alertId")
+           && text_at(pre_body(pre), std::string("/tags/") + k_alert_tag) == args.text("alertId")
+           && has_rules(pre_body(pre), isolation_rules(args));
   };
   spec.refuse = [](const ActionArgs& args, const PreImage& pre) {
     if (absent(pre) || (args.has("alertId") && text_at(pre_body(pre), std::string("/tags/") + k_alert_tag) == args.text("alertId"))) {
@@ -163,6 +275,8 @@ ActionSpec create_isolation_nsg()
       auto r = arm("DELETE", nsg_id(args), {}, api_version::k_network, cloud);
       out.push_back(as_undo(r, spec));
       out.back().permission = "Microsoft.Network/networkSecurityGroups/delete";
+    } else if (pre_body(pre).is_object()) {
+      out.push_back(put_back(pre_body(pre), nsg_id(args), spec, cloud));
     }
     return out;
   };
@@ -248,28 +362,9 @@ ActionSpec delete_nsg()
   spec.satisfied = [](const ActionArgs&, const PreImage& pre) { return absent(pre); };
   spec.revert = [spec](const ActionArgs& args, const PreImage& pre, const Cloud& cloud) {
     std::vector<Request> out;
-    const auto& before = pre_body(pre);
-    if (absent(pre) || !before.is_object()) {
-      return out;
+    if (!absent(pre) && pre_body(pre).is_object()) {
+      out.push_back(put_back(pre_body(pre), args.resource("nsg"), spec, cloud));
     }
-    nlohmann::ordered_json body = nlohmann::ordered_json::object();
-    for (const char* key : {"location", "tags"}) {
-      if (const auto* v = select(before, std::string("/") + key)) {
-        body[key] = *v;
-      }
-    }
-    nlohmann::ordered_json rules = nlohmann::ordered_json::array();
-    if (const auto* list = select(before, "/properties/securityRules"); list != nullptr && list->is_array()) {
-      for (const auto& rule : *list) {
-        rules.push_back({{"name", text_at(rule, "/name")}, {"properties", rule.value("properties", nlohmann::ordered_json::object())}});
-        rules.back()["properties"].erase("provisioningState");
-      }
-    }
-    body["properties"] = {{"securityRules", std::move(rules)}};
-    auto r = arm("PUT", args.resource("nsg"), {}, api_version::k_network, cloud);
-    r.body = std::move(body);
-    out.push_back(as_undo(r, spec));
-    out.back().permission = "Microsoft.Network/networkSecurityGroups/write";
     return out;
   };
   return spec;

@@ -1,9 +1,12 @@
 #include "compute_fixture.hpp"
 
+#include "dftriage/azure/azure_error.hpp"
 #include "lab/arm.hpp"
 #include "lab/resources.hpp"
 #include "lab/resources_compute.hpp"
 #include "lab/util.hpp"
+
+#include <catch2/catch.hpp>
 
 #include <fstream>
 #include <sstream>
@@ -110,6 +113,107 @@ std::vector<std::string> names_of(const nlohmann::ordered_json& list)
   std::vector<std::string> out;
   for (const auto& item : list.value("value", nlohmann::ordered_json::array())) {
     out.push_back(item.value("name", ""));
+  }
+  return out;
+}
+
+namespace {
+
+// Replaces every "$(generated secret)" in `node` with `secret`, as the executor does with
+// the secret it makes.
+void fill_secret(nlohmann::ordered_json& node, const std::string& secret)
+{
+  if (node.is_string() && node.get<std::string>() == "$(generated secret)") {
+    node = secret;
+  } else if (node.is_structured()) {
+    for (auto& child : node) {
+      fill_secret(child, secret);
+    }
+  }
+}
+
+azure::Request arm_get(const ClientLab& lab, const std::string& path, const std::string& api_version)
+{
+  azure::Request r;
+  r.method = "GET";
+  r.url = lab.lab.cloud.resource_manager + path + "?api-version=" + api_version;
+  r.audience = "arm";
+  return r;
+}
+
+} // namespace
+
+ClientLab::ClientLab()
+    : lab({DFTRIAGE_SOURCE_DIR "/examples/alerts/dns-darkweb.json",
+           DFTRIAGE_SOURCE_DIR "/examples/alerts/arm-microburst-export.json"})
+{
+  azure::ClientOptions options;
+  options.sleep = [](std::chrono::milliseconds) {};
+  options.observer = [this](const azure::Exchange& e) { exchanges.push_back(e); };
+  lab.client = std::make_unique<azure::Client>(lab.cloud, lab.credential.get(), *lab.transport, options);
+}
+
+nlohmann::ordered_json ClientLab::read(const std::string& path, const std::string& api_version)
+{
+  return lab.client->send(arm_get(*this, path, api_version)).body;
+}
+
+int ClientLab::status(const std::string& path, const std::string& api_version)
+{
+  try {
+    return lab.client->send(arm_get(*this, path, api_version)).status;
+  } catch (const azure::AzureError& e) {
+    return e.http_status();
+  }
+}
+
+Ran run_action(ClientLab& lab, const std::string& action, const nlohmann::ordered_json& args, bool list,
+               const std::string& secret)
+{
+  const auto* spec = azure::find_action(action);
+  REQUIRE(spec != nullptr);
+  const auto checked = azure::check_args(*spec, args);
+  const auto requests = spec->build(checked, lab.lab.cloud);
+  Ran out;
+  for (const auto& r : requests.pre_image) {
+    try {
+      const auto response = lab.lab.client->send(r);
+      out.pre.push_back({response.status, response.body});
+    } catch (const azure::AzureError& e) {
+      REQUIRE(e.http_status() == 404);
+      out.pre.push_back({404, nullptr});
+    }
+  }
+  out.refused = spec->refuse ? spec->refuse(checked, out.pre) : std::string();
+  out.satisfied = out.refused.empty() && spec->satisfied && spec->satisfied(checked, out.pre);
+  if (!out.refused.empty() || out.satisfied) {
+    return out;
+  }
+  for (auto r : requests.requests) {
+    if (r.body) {
+      r.body = azure::resolve_pre_image(*r.body, out.pre);
+      fill_secret(*r.body, secret);
+    }
+    INFO(action << ": " << r.method << " " << r.url);
+    if (list) {
+      out.items = lab.lab.client->list(r);
+    } else {
+      out.responses.push_back(lab.lab.client->send(r));
+    }
+  }
+  return out;
+}
+
+std::vector<azure::Response> undo_action(ClientLab& lab, const std::string& action,
+                                         const nlohmann::ordered_json& args, const azure::PreImage& pre)
+{
+  const auto* spec = azure::find_action(action);
+  REQUIRE(spec != nullptr);
+  REQUIRE(spec->revert);
+  std::vector<azure::Response> out;
+  for (const auto& r : spec->revert(azure::check_args(*spec, args), pre, lab.lab.cloud)) {
+    INFO(action << " undo: " << r.method << " " << r.url);
+    out.push_back(lab.lab.client->send(r));
   }
   return out;
 }

@@ -3,9 +3,12 @@
 // Test support for the lab's Network, Compute and Automation providers: a small scenario
 // built with the lab's own builders (vm1 Windows behind vm1-nic and vm1-nsg with RDP open
 // to the internet, vm2 Linux behind vm2-nic without an NSG, Automation account aa1 with
-// one runbook), requests with extra headers, and long-running-operation polling.
+// one runbook), requests with extra headers, and long-running-operation polling; and a
+// lab over HTTPS on which catalogue actions run through the real azure::Client.
 
+#include "dftriage/azure/actions.hpp"
 #include "lab_fixture.hpp"
+#include "support/lab_session.hpp"
 
 #include <string>
 #include <utility>
@@ -57,5 +60,41 @@ std::string example_alert(const std::string& name);
 
 // Returns the names of the items of a list answer's "value".
 std::vector<std::string> names_of(const nlohmann::ordered_json& list);
+
+// A lab over HTTPS seeded with the DNS and the Resource Manager example alerts, whose
+// client records every exchange and never sleeps.
+struct ClientLab
+{
+  ClientLab();
+
+  // Returns what GET `path` answers with `api_version` (its body; throws AzureError).
+  nlohmann::ordered_json read(const std::string& path, const std::string& api_version);
+  // Returns the status GET `path` answers with `api_version`.
+  int status(const std::string& path, const std::string& api_version);
+
+  LabSession lab;
+  std::vector<azure::Exchange> exchanges;
+};
+
+// What running one catalogue action gave.
+struct Ran
+{
+  azure::PreImage pre;
+  std::string refused;     // the refuse hook's reason; nothing was sent
+  bool satisfied = false;  // the satisfied hook found it in place; nothing was sent
+  std::vector<azure::Response> responses;
+  std::vector<nlohmann::ordered_json> items;  // a list action's items, every page
+};
+
+// Runs `action` with `args` as the executor does: reads its pre-image (a 404 is a
+// finding), stops when its refuse hook gives a reason or its satisfied hook finds it in
+// place, else fills its bodies from the pre-image ("$(generated secret)" with `secret`)
+// and sends its requests through the client; a GET action is listed when `list`.
+Ran run_action(ClientLab& lab, const std::string& action, const nlohmann::ordered_json& args, bool list = false,
+               const std::string& secret = "");
+
+// Sends `action`'s undo for `pre` (its revert requests); returns the responses.
+std::vector<azure::Response> undo_action(ClientLab& lab, const std::string& action,
+                                         const nlohmann::ordered_json& args, const azure::PreImage& pre);
 
 } // namespace dftriage::test

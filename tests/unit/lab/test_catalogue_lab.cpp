@@ -6,7 +6,7 @@
 
 #include "dftriage/azure/actions.hpp"
 #include "dftriage/azure/azure_error.hpp"
-#include "support/lab_session.hpp"
+#include "compute_fixture.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -15,10 +15,6 @@ using Json = nlohmann::ordered_json;
 
 namespace {
 
-const std::string k_dns_alert =
-    std::string(DFTRIAGE_SOURCE_DIR) + "/examples/alerts/dns-darkweb.json";
-const std::string k_arm_alert =
-    std::string(DFTRIAGE_SOURCE_DIR) + "/examples/alerts/arm-microburst-export.json";
 const std::string k_subscription = "/subscriptions/4c1a2f07-3d5e-4b8a-9f61-2e7d8c0b5a13";
 const std::string k_web = k_subscription + "/resourceGroups/rg-web";
 const std::string k_vm = k_web + "/providers/Microsoft.Compute/virtualMachines/vm-web-01";
@@ -35,101 +31,14 @@ const std::string k_account = k_subscription +
                               "automationAccounts/aa-operations";
 const std::string k_canary = "Generated-Canary-5ecret-91c2";
 
-// A lab seeded with both example alerts, whose client records every exchange.
-struct CatalogueLab
+using CatalogueLab = test::ClientLab;
+
+// Runs `action` as run_action() does, expecting it neither refused nor already in place.
+test::Ran run(CatalogueLab& lab, const std::string& action, const Json& args, bool list = false)
 {
-  CatalogueLab()
-      : lab({k_dns_alert, k_arm_alert})
-  {
-    azure::ClientOptions options;
-    options.sleep = [](std::chrono::milliseconds) {};
-    options.observer = [this](const azure::Exchange& e) { exchanges.push_back(e); };
-    lab.client =
-        std::make_unique<azure::Client>(lab.cloud, lab.credential.get(), *lab.transport, options);
-  }
-
-  azure::Request get(const std::string& path, const std::string& api_version) const
-  {
-    azure::Request r;
-    r.method = "GET";
-    r.url = lab.cloud.resource_manager + path + "?api-version=" + api_version;
-    r.audience = "arm";
-    return r;
-  }
-  Json read(const std::string& path, const std::string& api_version)
-  {
-    return lab.client->send(get(path, api_version)).body;
-  }
-  int status(const std::string& path, const std::string& api_version)
-  {
-    try {
-      return lab.client->send(get(path, api_version)).status;
-    } catch (const azure::AzureError& e) {
-      return e.http_status();
-    }
-  }
-
-  test::LabSession lab;
-  std::vector<azure::Exchange> exchanges;
-};
-
-// What running one action gave.
-struct Ran
-{
-  azure::PreImage pre;
-  std::vector<azure::Response> responses;
-  std::vector<Json> items; // a list action's items, every page
-};
-
-// Replaces every "$(generated secret)" in `node` with the canary, as the executor does
-// with the secret it makes.
-void fill_secret(Json& node)
-{
-  if (node.is_string() && node.get<std::string>() == "$(generated secret)") {
-    node = k_canary;
-  } else if (node.is_structured()) {
-    for (auto& child : node) {
-      fill_secret(child);
-    }
-  }
-}
-
-// Builds `action` with `args`, reads its pre-image (a 404 is a finding, not an error),
-// fills its bodies and sends its requests; a GET action is listed when `list`.
-Ran run(CatalogueLab& lab, const std::string& action, const Json& args, bool list = false)
-{
-  const auto* spec = azure::find_action(action);
-  REQUIRE(spec != nullptr);
-  const auto checked = azure::check_args(*spec, args);
-  const auto requests = spec->build(checked, lab.lab.cloud);
-  Ran out;
-  for (const auto& r : requests.pre_image) {
-    try {
-      const auto response = lab.lab.client->send(r);
-      out.pre.push_back({response.status, response.body});
-    } catch (const azure::AzureError& e) {
-      REQUIRE(e.http_status() == 404);
-      out.pre.push_back({404, nullptr});
-    }
-  }
-  if (spec->refuse) {
-    CHECK(spec->refuse(checked, out.pre).empty());
-  }
-  if (spec->satisfied) {
-    CHECK_FALSE(spec->satisfied(checked, out.pre));
-  }
-  for (auto r : requests.requests) {
-    if (r.body) {
-      r.body = azure::resolve_pre_image(*r.body, out.pre);
-      fill_secret(*r.body);
-    }
-    INFO(action << ": " << r.method << " " << r.url);
-    if (list) {
-      out.items = lab.lab.client->list(r);
-    } else {
-      out.responses.push_back(lab.lab.client->send(r));
-    }
-  }
+  auto out = test::run_action(lab, action, args, list, k_canary);
+  CHECK(out.refused.empty());
+  CHECK_FALSE(out.satisfied);
   return out;
 }
 
@@ -184,7 +93,8 @@ TEST_CASE(
   CHECK(created.responses[0].body["properties"]["provisioningState"] == "Succeeded");
   const auto nsg = lab.read(k_isolation, "2025-09-01");
   CHECK(rule_names(nsg)
-        == std::vector<std::string>{"triage-allow-analyst-in", "triage-deny-all-in", "triage-deny-all-out"});
+        == std::vector<std::string>{"triage-allow-analyst-in", "triage-deny-all-in", "triage-allow-azurecloud-out",
+                                    "triage-allow-analyst-out", "triage-deny-all-out"});
   CHECK(nsg["tags"]["dftriageAlert"] == "2517138462720000000_7a8b9c0d-1e2f-4a3b-9c4d-5e6f7a8b9c0d");
 
   const auto attached = run(lab, "network.nic.attach_nsg", {{"nic", k_nic}, {"nsg", k_isolation}});
@@ -262,6 +172,12 @@ TEST_CASE("catalogue resets a VM password and reimages a VM in the lab", "[lab][
   const auto before = lab.read(k_miner + "/instanceView", "2025-04-01");
   const std::string created = lab.read(k_miner, "2025-04-01")["properties"]["timeCreated"];
   CHECK(before["statuses"][0]["time"] == created);
+  // The seeded VM's OS disk goes with it (deleteOption Delete): the reimage waits until
+  // the disk is kept.
+  const auto refused = test::run_action(lab, "compute.vm.reimage", {{"vm", k_miner}});
+  CHECK(refused.refused == "the old OS disk would be deleted with its evidence: keep it first (compute.vm.keep_os_disk)");
+  CHECK(refused.responses.empty());
+  run(lab, "compute.vm.keep_os_disk", {{"vm", k_miner}});
   const auto reimaged = run(lab, "compute.vm.reimage", {{"vm", k_miner}});
   REQUIRE(reimaged.pre.size() == 1);
   CHECK(reimaged.pre[0].body["properties"]["storageProfile"]["osDisk"]["osType"] == "Linux");
