@@ -317,7 +317,7 @@ TEST_CASE("lab Graph directoryObjects tells users, service principals and groups
   CHECK(f.get("/v1.0/directoryObjects/ana@lab.localhost").status == 404);
 }
 
-TEST_CASE("lab Graph service principals are disabled by PATCH; their IDs are read-only", "[lab][graph]")
+TEST_CASE("lab Graph service principals are disabled by PATCH and their IDs are read-only", "[lab][graph]")
 {
   GraphFixture f;
   const std::string path = std::string("/v1.0/servicePrincipals/") + GraphFixture::k_sp;

@@ -155,7 +155,7 @@ TEST_CASE("authorization eligibility and custom-role lists take any scope, and a
                     Catch::StartsWith("parameter scope: expected an Azure resource ID"));
 }
 
-TEST_CASE("automation webhook and job-schedule actions check their names; undo puts the job schedule back",
+TEST_CASE("automation webhook and job-schedule actions check their names, and undo puts the job schedule back",
           "[actions][identity]")
 {
   CHECK(build("automation.webhooks.list", {{"account", k_account}}).requests.at(0).url
@@ -335,7 +335,7 @@ TEST_CASE("practice: the intruder's Authenticator is removed and its password re
   CHECK(sent == 1);
 }
 
-TEST_CASE("practice: the secret added to an app is removed; its service principal disabled, then enabled by undo",
+TEST_CASE("practice: the secret added to an app is removed, its service principal disabled, then enabled by undo",
           "[lab][identity]")
 {
   PracticeLab lab({arm_alert()});
@@ -401,7 +401,7 @@ TEST_CASE("practice: the intruder's custom role and eligible Owner assignment ar
   CHECK(run(lab, "authorization.role_eligibility.list", {{"scope", k_account}}).items.size() == 1);
 }
 
-TEST_CASE("practice: the planted runbook's webhook and job schedule are removed; undo puts the job schedule back",
+TEST_CASE("practice: the planted runbook's webhook and job schedule are removed, and undo puts the job schedule back",
           "[lab][identity]")
 {
   PracticeLab lab({arm_alert()});
@@ -437,7 +437,7 @@ TEST_CASE("practice: the planted runbook's webhook and job schedule are removed;
   CHECK((*restored)["properties"]["parameters"] == (*planted)["properties"]["parameters"]);
 }
 
-TEST_CASE("practice: a scenario's synced user is refused a password reset; its group is told apart", "[lab][identity]")
+TEST_CASE("practice: a scenario's synced user is refused a password reset, its group is told apart", "[lab][identity]")
 {
   const auto path = std::filesystem::temp_directory_path() / ("dftriage-identity-scenario-" + std::to_string(::getpid()) + ".json");
   const std::string synced = "5b1c7e2a-0000-4000-8000-00000000000a";
