@@ -1,7 +1,8 @@
 // The lab's Microsoft.Compute VMs as Azure clients see them: GET and the instance view,
-// run command and reimage as long-running POSTs (202, Azure-AsyncOperation and Location,
-// the RunCommandResult at the end), and the VMAccess extension, whose password is
-// neither answered, kept nor recorded.
+// run command, reimage and restart as long-running POSTs (202, Azure-AsyncOperation and
+// Location, the RunCommandResult at the end), PATCH of the OS disk's deleteOption, the OS
+// disk kept or deleted with it, Run Command blinded by an NSG, and the VMAccess
+// extension, whose password is neither answered, kept nor recorded.
 
 #include "compute_fixture.hpp"
 #include "lab/record.hpp"
@@ -356,4 +357,174 @@ TEST_CASE("lab VM DELETE is long-running and frees the NIC", "[lab][compute]")
   lab.tenant.state().config.page_size = 10;
   CHECK(names_of(body_of(lab.send("GET", k_rg1 + "/providers/Microsoft.Compute/virtualMachines",
                                   k_compute_version))) == std::vector<std::string>{"vm2"});
+}
+
+namespace {
+
+const Query k_disks_version{{"api-version", "2025-01-02"}};
+
+std::string os_disk_id(LabFixture& lab, const std::string& vm)
+{
+  return body_of(lab.send("GET", vm, k_compute_version))["properties"]["storageProfile"]["osDisk"]["managedDisk"]["id"];
+}
+
+std::string patch_body(const Json& delete_option)
+{
+  return Json{{"properties", {{"storageProfile", {{"osDisk", {{"deleteOption", delete_option}}}}}}}}.dump();
+}
+
+} // namespace
+
+TEST_CASE("lab VM PATCH sets the OS disk's deleteOption as Compute checks it", "[lab][compute]")
+{
+  LabFixture lab;
+  seed_compute(lab);
+  auto r = lab.send("PATCH", k_vm1, k_compute_version, patch_body("detach"));
+  REQUIRE(r.status == 200);
+  CHECK(body_of(r)["properties"]["provisioningState"] == "Updating");
+  CHECK(r.header("Azure-AsyncOperation"));
+  CHECK(!r.header("Location"));
+  CHECK(poll_async(lab, r).back() == "Succeeded");
+  const auto vm = body_of(lab.send("GET", k_vm1, k_compute_version));
+  CHECK(vm["properties"]["storageProfile"]["osDisk"]["deleteOption"] == "Detach");
+  CHECK(vm["properties"]["provisioningState"] == "Succeeded");
+
+  auto bad = lab.send("PATCH", k_vm1, k_compute_version, patch_body("Keep"));
+  CHECK(bad.status == 400);
+  CHECK(error_code(bad) == "InvalidParameter");
+  CHECK(body_of(bad)["error"]["target"] == "properties.storageProfile.osDisk.deleteOption");
+  CHECK(body_of(bad)["error"]["message"] ==
+        "The value 'Keep' of parameter 'properties.storageProfile.osDisk.deleteOption' is not allowed. "
+        "Allowed values are 'Delete' and 'Detach'.");
+  CHECK(lab.send("PATCH", k_vm1, k_compute_version, patch_body(true)).status == 400);
+  auto other = lab.send("PATCH", k_vm1, k_compute_version,
+                        R"({"properties":{"hardwareProfile":{"vmSize":"Standard_B1s"}}})");
+  CHECK(other.status == 400);
+  CHECK(body_of(other)["error"]["target"] == "properties.hardwareProfile");
+  // Nothing of a refused PATCH is kept.
+  CHECK(body_of(lab.send("GET", k_vm1, k_compute_version))["properties"]["storageProfile"]["osDisk"]["deleteOption"] ==
+        "Detach");
+  auto tags = lab.send("PATCH", k_vm1, k_compute_version, R"({"tags":{"case":"42"}})");
+  CHECK(tags.status == 200);
+  CHECK(body_of(lab.send("GET", k_vm1, k_compute_version))["tags"] == Json{{"case", "42"}});
+
+  auto& stored = lab.tenant.state().resources[dftriage::lab::lower(k_vm2)]["properties"]["storageProfile"]["osDisk"];
+  stored["diffDiskSettings"] = {{"option", "Local"}};
+  auto ephemeral = lab.send("PATCH", k_vm2, k_compute_version, patch_body("Detach"));
+  CHECK(ephemeral.status == 400);
+  CHECK_THAT(body_of(ephemeral)["error"]["message"].get<std::string>(), Catch::StartsWith("Ephemeral OS disks"));
+  CHECK(lab.send("PATCH", k_rg1 + "/providers/Microsoft.Compute/virtualMachines/nope", k_compute_version,
+                 patch_body("Detach"))
+            .status == 404);
+}
+
+TEST_CASE("lab VM restart is a long-running POST refused on a deallocated VM", "[lab][compute]")
+{
+  LabFixture lab;
+  seed_compute(lab);
+  auto busy = lab.send("POST", k_vm1 + "/runCommand", k_compute_version,
+                       run_body("RunPowerShellScript", {"Write-Output 'x'"}));
+  REQUIRE(busy.status == 202);
+  auto r = lab.send("POST", k_vm1 + "/restart", k_compute_version);
+  REQUIRE(r.status == 202);
+  CHECK(poll_async(lab, r).back() == "Succeeded");
+  CHECK(poll_location(lab, r).status == 200);
+  CHECK(runtime(lab, k_vm1).restarts == 1);
+  CHECK(runtime(lab, k_vm1).last_restart == lab.tenant.state().now_iso());
+  // The run command in flight ended with the VM: another may start.
+  CHECK(lab.send("POST", k_vm1 + "/runCommand", k_compute_version, run_body("RunPowerShellScript", {"hostname"}))
+            .status == 202);
+  lab.tenant.state().vms[dftriage::lab::lower(k_vm2)].power_state = "deallocated";
+  auto refused = lab.send("POST", k_vm2 + "/restart", k_compute_version);
+  CHECK(refused.status == 409);
+  CHECK(error_code(refused) == "OperationNotAllowed");
+  CHECK(runtime(lab, k_vm2).restarts == 0);
+}
+
+TEST_CASE("lab reimage and VM DELETE keep or delete the OS disk as its deleteOption says", "[lab][compute]")
+{
+  LabFixture lab;
+  seed_compute(lab);
+  const std::string kept = os_disk_id(lab, k_vm1);
+  const std::string dropped = os_disk_id(lab, k_vm2);
+  CHECK(body_of(lab.send("GET", kept, k_disks_version))["properties"]["diskState"] == "Attached");
+  REQUIRE(lab.send("PATCH", k_vm1, k_compute_version, patch_body("Detach")).status == 200);
+
+  SECTION("reimage")
+  {
+    REQUIRE(lab.send("POST", k_vm1 + "/reimage", k_compute_version).status == 202);
+    REQUIRE(lab.send("POST", k_vm2 + "/reimage", k_compute_version).status == 202);
+    const auto old = body_of(lab.send("GET", kept, k_disks_version));
+    CHECK(old["properties"]["diskState"] == "Unattached");
+    CHECK(!old.contains("managedBy"));
+    CHECK(os_disk_id(lab, k_vm1) != kept);
+    CHECK(body_of(lab.send("GET", os_disk_id(lab, k_vm1), k_disks_version))["managedBy"] == k_vm1);
+    CHECK(lab.send("GET", dropped, k_disks_version).status == 404);
+    CHECK(error_code(lab.send("GET", dropped, k_disks_version)) == "ResourceNotFound");
+    // The view of the VM names its new disk.
+    CHECK(body_of(lab.send("GET", k_vm1 + "/instanceView", k_compute_version))["disks"][0]["name"] ==
+          os_disk_id(lab, k_vm1).substr(os_disk_id(lab, k_vm1).rfind('/') + 1));
+  }
+  SECTION("delete")
+  {
+    auto attached = lab.send("DELETE", kept, k_disks_version);
+    CHECK(attached.status == 409);
+    CHECK(error_code(attached) == "OperationNotAllowed");
+    REQUIRE(lab.send("DELETE", k_vm1, k_compute_version).status == 202);
+    REQUIRE(lab.send("DELETE", k_vm2, k_compute_version).status == 202);
+    CHECK(body_of(lab.send("GET", kept, k_disks_version))["properties"]["diskState"] == "Unattached");
+    CHECK(lab.send("GET", dropped, k_disks_version).status == 404);
+    auto gone = lab.send("DELETE", kept, k_disks_version);
+    CHECK(gone.status == 202);
+    CHECK(poll_location(lab, gone).status == 200);
+    CHECK(lab.send("DELETE", kept, k_disks_version).status == 204);
+  }
+}
+
+TEST_CASE("lab run command returns no output when the NIC's NSG keeps the VM from AzureCloud:443",
+          "[lab][compute]")
+{
+  LabFixture lab;
+  seed_compute(lab);
+  // vm1's NSG allows RDP in; each section adds outbound rules before Azure's defaults.
+  const auto reports = [&](const Json& rules) {
+    Json all = Json::array({{{"name", "RDP"},
+                             {"properties",
+                              {{"priority", 300}, {"direction", "Inbound"}, {"access", "Allow"}, {"protocol", "Tcp"},
+                               {"sourceAddressPrefix", "*"}, {"sourcePortRange", "*"},
+                               {"destinationAddressPrefix", "*"}, {"destinationPortRange", "3389"}}}}});
+    int priority = 100;
+    for (const auto& r : rules) {
+      Json properties{{"priority", priority++}, {"direction", "Outbound"}, {"access", r.at(0)}, {"protocol", r.at(1)},
+                      {"sourceAddressPrefix", r.at(2)}, {"sourcePortRange", "*"},
+                      {"destinationAddressPrefix", r.at(3)}, {"destinationPortRange", r.at(4)}};
+      all.push_back({{"name", "out-" + std::to_string(priority)}, {"properties", properties}});
+    }
+    REQUIRE(lab.send("PUT", k_nsg1, k_network_version,
+                     Json{{"location", "westeurope"}, {"properties", {{"securityRules", all}}}}.dump())
+                .status < 300);
+    auto started = lab.send("POST", k_vm1 + "/runCommand", k_compute_version,
+                            run_body("RunPowerShellScript", {"Write-Output 'out'"}));
+    REQUIRE(started.status == 202);
+    poll_async(lab, started);
+    const auto value = body_of(poll_location(lab, started))["value"];
+    CHECK(value[0]["code"] == "ComponentStatus/StdOut/succeeded");
+    CHECK(runtime(lab, k_vm1).run_commands.back()["reported"] == (value[0]["message"] == "out\n"));
+    return value[0]["message"] == "out\n";
+  };
+  const Json deny_all = Json::array({"Deny", "*", "*", "*", "*"});
+  CHECK(reports(Json::array()));
+  CHECK_FALSE(reports(Json::array({deny_all})));
+  CHECK(reports(Json::array({{"Allow", "Tcp", "*", "AzureCloud", "443"}, deny_all})));
+  CHECK(reports(Json::array({{"Allow", "Tcp", "*", "AzureCloud.westeurope", "443"}, deny_all})));
+  CHECK_FALSE(reports(Json::array({{"Allow", "Tcp", "*", "AzureCloud.eastus", "443"}, deny_all})));
+  CHECK(reports(Json::array({{"Allow", "*", "VirtualNetwork", "Internet", "*"}, deny_all})));
+  CHECK(reports(Json::array({{"Allow", "Tcp", "*", "0.0.0.0/0", "400-500"}, deny_all})));
+  CHECK_FALSE(reports(Json::array({{"Allow", "Tcp", "*", "AzureCloud", "80"}, deny_all})));
+  CHECK_FALSE(reports(Json::array({{"Allow", "Udp", "*", "AzureCloud", "443"}, deny_all})));
+  CHECK_FALSE(reports(Json::array({{"Deny", "Tcp", "10.0.0.4/32", "*", "443"}})));
+  CHECK(reports(Json::array({{"Deny", "Tcp", "10.9.0.0/16", "*", "443"}})));
+  CHECK(reports(Json::array({{"Deny", "*", "*", "VirtualNetwork", "*"}})));
+  // A deny of the Internet tag comes before Azure's AllowInternetOutBound (65001).
+  CHECK_FALSE(reports(Json::array({{"Deny", "*", "*", "Internet", "*"}})));
 }

@@ -269,3 +269,101 @@ TEST_CASE("practice: a Windows VM behind the isolation NSG still answers run com
   CHECK(run_output(lab, k_vm, "RunPowerShellScript", {"Write-Output 'still here'"}) == "still here\n");
   CHECK(lab.read(isolation, k_network)["properties"]["networkInterfaces"] == Json::array({{{"id", nic}}}));
 }
+
+namespace {
+
+const test::Query k_disks_query{{"api-version", "2025-01-02"}};
+
+std::string snapshot_body(const std::string& source, const std::string& location = "westeurope")
+{
+  return Json{{"location", location},
+              {"tags", {{"createdBy", "dftriage"}}},
+              {"properties", {{"creationData", {{"createOption", "Copy"}, {"sourceResourceId", source}}},
+                              {"incremental", false}}}}
+    .dump();
+}
+
+std::string error_of(const lab::LabResponse& r)
+{
+  return test::body_of(r)["error"].value("code", "");
+}
+
+} // namespace
+
+TEST_CASE("lab snapshots: PUT is a long-running copy, GET and DELETE as the Disk RP answers", "[lab][compute]")
+{
+  test::LabFixture lab;
+  test::seed_compute(lab);
+  const std::string disk =
+    test::body_of(lab.send("GET", test::k_vm2, test::k_compute_version))["properties"]["storageProfile"]["osDisk"]["managedDisk"]["id"];
+  const auto source = test::body_of(lab.send("GET", disk, k_disks_query));
+  CHECK(source["type"] == "Microsoft.Compute/disks");
+  CHECK(source["managedBy"] == test::k_vm2);
+  CHECK(source["properties"]["osType"] == "Linux");
+  CHECK(source["properties"]["creationData"]["createOption"] == "FromImage");
+  const std::string snapshot = test::k_rg1 + "/providers/Microsoft.Compute/snapshots/ev-1-vm2";
+
+  CHECK(lab.send("GET", snapshot, k_disks_query).status == 404);
+  CHECK(error_of(lab.send("GET", snapshot, k_disks_query)) == "ResourceNotFound");
+  CHECK(lab.send("DELETE", snapshot, k_disks_query).status == 204);
+  auto made = lab.send("PUT", snapshot, k_disks_query, snapshot_body(disk));
+  REQUIRE(made.status == 202);
+  CHECK(test::body_of(made)["properties"]["provisioningState"] == "Updating");
+  CHECK(test::poll_async(lab, made).back() == "Succeeded");
+  const auto shown = test::body_of(lab.send("GET", snapshot, k_disks_query));
+  CHECK(shown["properties"]["provisioningState"] == "Succeeded");
+  CHECK(shown["properties"]["creationData"]["sourceResourceId"] == disk);
+  CHECK(shown["sku"]["name"] == "Standard_LRS");
+  CHECK(shown["tags"] == Json{{"createdBy", "dftriage"}});
+  // The same copy again updates it (200); another source under the name is refused.
+  CHECK(lab.send("PUT", snapshot, k_disks_query, snapshot_body(disk)).status == 200);
+  const std::string other =
+    test::body_of(lab.send("GET", test::k_vm1, test::k_compute_version))["properties"]["storageProfile"]["osDisk"]["managedDisk"]["id"];
+  auto changed = lab.send("PUT", snapshot, k_disks_query, snapshot_body(other));
+  CHECK(changed.status == 409);
+  CHECK(error_of(changed) == "PropertyChangeNotAllowed");
+  // A copy of the copy, then the lists.
+  REQUIRE(lab.send("PUT", snapshot + "-2", k_disks_query, snapshot_body(snapshot)).status == 202);
+  lab.tenant.state().config.page_size = 10;
+  CHECK(test::names_of(test::body_of(lab.send("GET", test::k_rg1 + "/providers/Microsoft.Compute/snapshots", k_disks_query)))
+        == std::vector<std::string>{"ev-1-vm2", "ev-1-vm2-2"});
+  CHECK(test::names_of(test::body_of(lab.send("GET", std::string("/subscriptions/") + test::k_sub
+                                                      + "/providers/Microsoft.Compute/disks", k_disks_query))).size() == 2);
+  auto deleted = lab.send("DELETE", snapshot, k_disks_query);
+  REQUIRE(deleted.status == 202);
+  CHECK(test::poll_location(lab, deleted).status == 200);
+  CHECK(lab.send("GET", snapshot, k_disks_query).status == 404);
+  CHECK(lab.send("GET", disk, k_disks_query).status == 200);
+}
+
+TEST_CASE("lab snapshots refuse what Azure refuses", "[lab][compute]")
+{
+  test::LabFixture lab;
+  test::seed_compute(lab);
+  const std::string disk =
+    test::body_of(lab.send("GET", test::k_vm1, test::k_compute_version))["properties"]["storageProfile"]["osDisk"]["managedDisk"]["id"];
+  const std::string snapshots = test::k_rg1 + "/providers/Microsoft.Compute/snapshots/";
+  auto missing = lab.send("PUT", snapshots + "s1", k_disks_query,
+                          snapshot_body(test::k_rg1 + "/providers/Microsoft.Compute/disks/gone"));
+  CHECK(missing.status == 404);
+  CHECK(error_of(missing) == "NotFound");
+  CHECK(test::body_of(missing)["error"]["message"] == "Resource gone is not found.");
+  CHECK(error_of(lab.send("PUT", snapshots + "s1", k_disks_query, snapshot_body(test::k_vm1))) == "NotFound");
+  for (const std::string& bad : {std::string(81, 's'), std::string("s1-"), std::string("_s1"), std::string("s1.")}) {
+    auto r = lab.send("PUT", snapshots + bad, k_disks_query, snapshot_body(disk));
+    CHECK(r.status == 400);
+    CHECK(test::body_of(r)["error"]["target"] == "snapshotName");
+  }
+  CHECK(lab.send("PUT", snapshots + std::string(80, 's'), k_disks_query, snapshot_body(disk)).status == 202);
+  CHECK(error_of(lab.send("PUT", snapshots + "s2", k_disks_query, R"({"properties":{}})")) == "LocationRequired");
+  auto empty = lab.send("PUT", snapshots + "s2", k_disks_query,
+                        R"({"location":"westeurope","properties":{"creationData":{"createOption":"Empty"}}})");
+  CHECK(empty.status == 400);
+  CHECK(test::body_of(empty)["error"]["target"] == "snapshot.properties.creationData.createOption");
+  auto far = lab.send("PUT", snapshots + "s2", k_disks_query, snapshot_body(disk, "eastus"));
+  CHECK(far.status == 400);
+  CHECK(test::body_of(far)["error"]["target"] == "snapshot.location");
+  CHECK(error_of(lab.send("PUT", snapshots + "s2", test::k_compute_version, snapshot_body(disk))) ==
+        "InvalidApiVersionParameter");
+  CHECK(lab.send("GET", snapshots + "s2", k_disks_query).status == 404);
+}
