@@ -1,5 +1,5 @@
-// Seeding the machine side of an incident: the VM a DNS alert names with its NIC and NSG
-// linked both ways, and what a Resource Manager foothold leaves (an Owner assignment, an
+// Seeding the machine side of an incident: the VM a DNS alert names with its NIC, NSG and
+// OS disk linked both ways, and what a Resource Manager foothold leaves (an Owner assignment, an
 // Automation account with a planted runbook, an unordered VM) with activity-log events
 // inside the alert's time window.
 
@@ -47,6 +47,14 @@ TEST_CASE("lab seeds a DNS alert's VM with its NIC and NSG linked both ways", "[
   CHECK(vm["properties"]["timeCreated"].get<std::string>() <
         "2026-11-26T21:03:00Z"); // long before the alert
   CHECK(lab.tenant.state().vms.at(dftriage::lab::lower(vm_id)).os == "Windows");
+  // Its OS disk is a resource of its own, made with the VM, deleted with it (as the portal sets).
+  const auto& os_disk = vm["properties"]["storageProfile"]["osDisk"];
+  CHECK(os_disk["deleteOption"] == "Delete");
+  const auto disk = body_of(lab.send("GET", os_disk["managedDisk"]["id"].get<std::string>(), {{"api-version", "2025-01-02"}}));
+  CHECK(disk["name"] == os_disk["name"]);
+  CHECK(disk["managedBy"] == vm_id);
+  CHECK(disk["properties"]["diskState"] == "Attached");
+  CHECK(disk["properties"]["timeCreated"] == vm["properties"]["timeCreated"]);
 
   const auto nic = body_of(lab.send("GET", nic_id, k_network_version));
   CHECK(nic["properties"]["virtualMachine"]["id"] == vm_id);
@@ -173,4 +181,31 @@ TEST_CASE("lab seeds a Resource Manager alert's foothold", "[lab][seed]")
     CHECK(names_of(body_of(lab.send("GET", k_aa + "/runbooks", k_automation_version))) ==
           std::vector<std::string>{"Stop-DevVMs", "Update-ModuleCache"});
   }
+}
+
+TEST_CASE("lab makes the managed OS disk a scenario's VM names unless the scenario states it", "[lab][seed]")
+{
+  LabFixture lab;
+  const std::string rg = "/subscriptions/" + k_sub_id + "/resourceGroups/rg-s";
+  const std::string disk = rg + "/providers/Microsoft.Compute/disks/app-os";
+  const Json vm{{"id", rg + "/providers/Microsoft.Compute/virtualMachines/app"},
+                {"name", "app"},
+                {"type", "Microsoft.Compute/virtualMachines"},
+                {"location", "westeurope"},
+                {"properties",
+                 {{"storageProfile",
+                   {{"osDisk", {{"osType", "Linux"}, {"name", "app-os"}, {"managedDisk", {{"id", disk}}}}}}}}}};
+  dftriage::lab::apply_seed(lab.tenant.state(),
+                            Json{{"scenario", 1}, {"subscriptionId", k_sub_id}, {"resources", Json::array({vm})}}.dump(), "s.json");
+  const auto made = body_of(lab.send("GET", disk, {{"api-version", "2025-01-02"}}));
+  CHECK(made["managedBy"] == vm["id"]);
+  CHECK(made["properties"]["osType"] == "Linux");
+  // Stated by the scenario: kept as stated.
+  LabFixture other;
+  Json stated{{"id", disk}, {"name", "app-os"}, {"type", "Microsoft.Compute/disks"}, {"location", "westeurope"},
+              {"properties", {{"diskSizeGB", 64}}}};
+  dftriage::lab::apply_seed(other.tenant.state(),
+                            Json{{"scenario", 1}, {"subscriptionId", k_sub_id}, {"resources", Json::array({stated, vm})}}.dump(),
+                            "s.json");
+  CHECK(body_of(other.send("GET", disk, {{"api-version", "2025-01-02"}}))["properties"] == Json{{"diskSizeGB", 64}});
 }
