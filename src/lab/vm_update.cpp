@@ -58,7 +58,27 @@ void apply_vm_update(Json& vm, const Json& body)
       only(storage, "properties.storageProfile", {"osDisk"});
       if (storage.contains("osDisk")) {
         const Json& os_disk = object_at(storage, "osDisk", "properties.storageProfile.osDisk");
-        only(os_disk, "properties.storageProfile.osDisk", {"deleteOption"});
+        only(os_disk, "properties.storageProfile.osDisk", {"createOption", "deleteOption"});
+        // Required by the spec wherever an osDisk is sent, and fixed once the VM exists.
+        const Json& create = os_disk.value("createOption", Json());
+        if (!create.is_string()) {
+          throw invalid("Required parameter 'osDisk.createOption' is missing (null).", "osDisk.createOption");
+        }
+        const Json* current = &vm;
+        for (const char* key : {"properties", "storageProfile", "osDisk", "createOption"}) {
+          current = current->is_object() && current->contains(key) ? &(*current)[key] : nullptr;
+          if (current == nullptr) {
+            break;
+          }
+        }
+        if (current != nullptr && current->is_string()
+            && lower(current->get<std::string>()) != lower(create.get<std::string>())) {
+          throw ArmFault{409, "PropertyChangeNotAllowed", "Changing property 'osDisk.createOption' is not allowed.",
+                         Json{{"error", {{"code", "PropertyChangeNotAllowed"},
+                                         {"message", "Changing property 'osDisk.createOption' is not allowed."},
+                                         {"target", "osDisk.createOption"}}}},
+                         {}};
+        }
         const Json& value = os_disk.value("deleteOption", Json());
         const std::string given = value.is_string() ? value.get<std::string>() : value.dump();
         if (lower(given) != "delete" && lower(given) != "detach") {

@@ -274,7 +274,13 @@ ActionSpec keep_os_disk()
     auto before = arm("GET", vm, {}, api_version::k_compute, cloud);
     out.pre_image.push_back(as_pre_image(before, k_vm_read));
     auto r = arm("PATCH", vm, {}, api_version::k_compute, cloud);
-    r.body = nlohmann::ordered_json{{"properties", {{"storageProfile", {{"osDisk", {{"deleteOption", "Detach"}}}}}}}};
+    // The spec makes osDisk.createOption required wherever an osDisk is sent: the VM's own
+    // goes back unchanged beside the new deleteOption.
+    r.body = nlohmann::ordered_json{
+      {"properties",
+       {{"storageProfile",
+         {{"osDisk",
+           {{"createOption", from_pre_image(0, std::string(k_os_disk) + "/createOption")}, {"deleteOption", "Detach"}}}}}}}};
     // Setting one value: sending it twice does no harm.
     r.retry_safe = true;
     out.requests.push_back(as_action(r, spec));
@@ -292,7 +298,12 @@ ActionSpec keep_os_disk()
     const std::string before = text_at(pre_body(pre), std::string(k_os_disk) + "/deleteOption");
     if (!before.empty() && !text::iequals(before, "Detach")) {
       auto r = arm("PATCH", args.resource("vm"), {}, api_version::k_compute, cloud);
-      r.body = nlohmann::ordered_json{{"properties", {{"storageProfile", {{"osDisk", {{"deleteOption", before}}}}}}}};
+      nlohmann::ordered_json os_disk = nlohmann::ordered_json::object();
+      if (const auto* create = select(pre_body(pre), std::string(k_os_disk) + "/createOption")) {
+        os_disk["createOption"] = *create;
+      }
+      os_disk["deleteOption"] = before;
+      r.body = nlohmann::ordered_json{{"properties", {{"storageProfile", {{"osDisk", std::move(os_disk)}}}}}};
       r.retry_safe = true;
       out.push_back(as_undo(r, spec));
     }

@@ -33,7 +33,9 @@ const std::vector<Expected> k_expected_compute = {
    "{arm}{rg}/providers/Microsoft.Compute/snapshots/case-42-vm1_OsDisk_1_5f2c?api-version=2025-01-02",
    Reversibility::reversible, "Microsoft.Compute/snapshots/write"},
   {"compute.vm.keep_os_disk", R"({"vm":"{vm}"})", "PATCH", "{arm}{vm}?api-version=2025-04-01",
-   R"({"properties":{"storageProfile":{"osDisk":{"deleteOption":"Detach"}}}})", "{arm}{vm}?api-version=2025-04-01",
+   R"j({"properties":{"storageProfile":{"osDisk":{"createOption":"$(pre-image 0 /properties/storageProfile/osDisk/createOption)",
+       "deleteOption":"Detach"}}}})j",
+   "{arm}{vm}?api-version=2025-04-01",
    Reversibility::reversible, "Microsoft.Compute/virtualMachines/write"},
   {"compute.vm.restart", R"({"vm":"{vm}"})", "POST", "{arm}{vm}/restart?api-version=2025-04-01", "",
    "{arm}{vm}?api-version=2025-04-01", Reversibility::irreversible, "Microsoft.Compute/virtualMachines/restart/action"},
@@ -91,7 +93,7 @@ Observed vm_with(const Json& os_disk)
   return {200, Json{{"name", "vm1"}, {"properties", {{"storageProfile", {{"osDisk", os_disk}}}}}}};
 }
 
-const Json k_managed{{"osType", "Linux"}, {"managedDisk", {{"id", "/subscriptions/s/resourceGroups/g/providers/Microsoft.Compute/disks/d"}}},
+const Json k_managed{{"osType", "Linux"}, {"createOption", "FromImage"}, {"managedDisk", {{"id", "/subscriptions/s/resourceGroups/g/providers/Microsoft.Compute/disks/d"}}},
                      {"deleteOption", "Delete"}};
 
 } // namespace
@@ -203,7 +205,7 @@ TEST_CASE("compute.vm.keep_os_disk is done at Detach, refused for disks it canno
   REQUIRE(undo.size() == 1);
   CHECK(undo[0].method == "PATCH");
   CHECK(undo[0].url == expand("{arm}{vm}?api-version=2025-04-01"));
-  CHECK(undo[0].body->dump() == R"({"properties":{"storageProfile":{"osDisk":{"deleteOption":"Delete"}}}})");
+  CHECK(undo[0].body->dump() == R"({"properties":{"storageProfile":{"osDisk":{"createOption":"FromImage","deleteOption":"Delete"}}}})");
   auto unset = k_managed;
   unset.erase("deleteOption");
   CHECK(spec.revert(args, {vm_with(unset)}, public_cloud()).empty());

@@ -368,9 +368,13 @@ std::string os_disk_id(LabFixture& lab, const std::string& vm)
   return body_of(lab.send("GET", vm, k_compute_version))["properties"]["storageProfile"]["osDisk"]["managedDisk"]["id"];
 }
 
-std::string patch_body(const Json& delete_option)
+std::string patch_body(const Json& delete_option, const Json& create_option = "FromImage")
 {
-  return Json{{"properties", {{"storageProfile", {{"osDisk", {{"deleteOption", delete_option}}}}}}}}.dump();
+  Json os_disk{{"deleteOption", delete_option}};
+  if (!create_option.is_null()) {
+    os_disk["createOption"] = create_option;
+  }
+  return Json{{"properties", {{"storageProfile", {{"osDisk", os_disk}}}}}}.dump();
 }
 
 } // namespace
@@ -397,6 +401,13 @@ TEST_CASE("lab VM PATCH sets the OS disk's deleteOption as Compute checks it", "
         "The value 'Keep' of parameter 'properties.storageProfile.osDisk.deleteOption' is not allowed. "
         "Allowed values are 'Delete' and 'Detach'.");
   CHECK(lab.send("PATCH", k_vm1, k_compute_version, patch_body(true)).status == 400);
+  // The spec requires osDisk.createOption, and it cannot change.
+  auto bare = lab.send("PATCH", k_vm1, k_compute_version, patch_body("Delete", nullptr));
+  CHECK(bare.status == 400);
+  CHECK(body_of(bare)["error"]["target"] == "osDisk.createOption");
+  auto moved = lab.send("PATCH", k_vm1, k_compute_version, patch_body("Delete", "Attach"));
+  CHECK(moved.status == 409);
+  CHECK(error_code(moved) == "PropertyChangeNotAllowed");
   auto other = lab.send("PATCH", k_vm1, k_compute_version,
                         R"({"properties":{"hardwareProfile":{"vmSize":"Standard_B1s"}}})");
   CHECK(other.status == 400);
