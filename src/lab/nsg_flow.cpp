@@ -39,7 +39,8 @@ const Json& default_outbound()
 std::vector<std::string> values_of(const Json& properties, const char* single, const char* plural)
 {
   std::vector<std::string> out;
-  if (properties.contains(single) && properties[single].is_string() && !properties[single].get<std::string>().empty()) {
+  if (properties.contains(single) && properties[single].is_string() &&
+      !properties[single].get<std::string>().empty()) {
     out.push_back(properties[single].get<std::string>());
   }
   if (properties.contains(plural) && properties[plural].is_array()) {
@@ -60,8 +61,8 @@ std::optional<std::uint32_t> ipv4(const std::string& s)
   while (parts < 4) {
     std::size_t end = s.find('.', i);
     const std::string part = s.substr(i, end == std::string::npos ? std::string::npos : end - i);
-    if (part.empty() || part.size() > 3 || part.find_first_not_of("0123456789") != std::string::npos
-        || std::stoi(part) > 255) {
+    if (part.empty() || part.size() > 3 ||
+        part.find_first_not_of("0123456789") != std::string::npos || std::stoi(part) > 255) {
       return std::nullopt;
     }
     out = (out << 8) | static_cast<std::uint32_t>(std::stoi(part));
@@ -81,7 +82,8 @@ bool holds(const std::string& prefix, const std::string& address)
   const auto net = ipv4(prefix.substr(0, slash));
   const auto ip = ipv4(address);
   const std::string bits_text = slash == std::string::npos ? "32" : prefix.substr(slash + 1);
-  if (!net || !ip || bits_text.empty() || bits_text.size() > 2 || bits_text.find_first_not_of("0123456789") != std::string::npos) {
+  if (!net || !ip || bits_text.empty() || bits_text.size() > 2 ||
+      bits_text.find_first_not_of("0123456789") != std::string::npos) {
     return false;
   }
   const int bits = std::stoi(bits_text);
@@ -92,7 +94,8 @@ bool holds(const std::string& prefix, const std::string& address)
   return (*net & mask) == (*ip & mask);
 }
 
-bool any_of(const std::vector<std::string>& values, const std::function<bool(const std::string&)>& match)
+bool any_of(const std::vector<std::string>& values,
+            const std::function<bool(const std::string&)>& match)
 {
   return std::any_of(values.begin(), values.end(), match);
 }
@@ -107,7 +110,8 @@ bool port_matches(const std::string& range)
     if (dash == std::string::npos) {
       return std::stoi(range) == k_https;
     }
-    return std::stoi(range.substr(0, dash)) <= k_https && k_https <= std::stoi(range.substr(dash + 1));
+    return std::stoi(range.substr(0, dash)) <= k_https &&
+           k_https <= std::stoi(range.substr(dash + 1));
   } catch (const std::exception&) {
     return false;
   }
@@ -116,7 +120,8 @@ bool port_matches(const std::string& range)
 // True when `rule` (outbound) matches TCP from `address` (any port) to AzureCloud:443.
 bool matches(const Json& rule, const std::string& address, const std::string& region)
 {
-  const Json& p = rule.contains("properties") && rule["properties"].is_object() ? rule["properties"] : rule;
+  const Json& p =
+      rule.contains("properties") && rule["properties"].is_object() ? rule["properties"] : rule;
   if (lower(p.value("direction", "")) != "outbound") {
     return false;
   }
@@ -131,13 +136,15 @@ bool matches(const Json& rule, const std::string& address, const std::string& re
   });
   const auto source_ports = values_of(p, "sourcePortRange", "sourcePortRanges");
   const bool any_source_port = any_of(source_ports, [](const std::string& s) { return s == "*"; });
-  const bool to_port = any_of(values_of(p, "destinationPortRange", "destinationPortRanges"), port_matches);
-  const bool to_azure = any_of(values_of(p, "destinationAddressPrefix", "destinationAddressPrefixes"),
-                               [&](const std::string& d) {
-                                 const std::string l = lower(d);
-                                 return l == "azurecloud" || l == "azurecloud." + region || l == "internet" || l == "*"
-                                        || l == "0.0.0.0/0";
-                               });
+  const bool to_port =
+      any_of(values_of(p, "destinationPortRange", "destinationPortRanges"), port_matches);
+  const bool to_azure =
+      any_of(values_of(p, "destinationAddressPrefix", "destinationAddressPrefixes"),
+             [&](const std::string& d) {
+               const std::string l = lower(d);
+               return l == "azurecloud" || l == "azurecloud." + region || l == "internet" ||
+                      l == "*" || l == "0.0.0.0/0";
+             });
   return from_vm && any_source_port && to_port && to_azure;
 }
 
@@ -155,7 +162,8 @@ std::string region_of(const Json& resource)
 // The VM's primary NIC as stored (the first it names when none says primary), or nullptr.
 const Json* primary_nic(State& state, const Json& vm)
 {
-  const Json& nics = member(member(member(vm, "properties"), "networkProfile"), "networkInterfaces");
+  const Json& nics =
+      member(member(member(vm, "properties"), "networkProfile"), "networkInterfaces");
   const Json* first = nullptr;
   for (const auto& ref : nics.is_array() ? nics : Json::array()) {
     const Json& id = member(ref, "id");
@@ -176,9 +184,10 @@ bool reaches_azure_cloud(State& state, const Json& vm)
   const Json* nic = primary_nic(state, vm);
   static const Json none;
   const Json& nic_properties = nic == nullptr ? none : member(*nic, "properties");
-  const Json* nsg = find_resource(state, member(member(nic_properties, "networkSecurityGroup"), "id").is_string()
-                                           ? nic_properties["networkSecurityGroup"]["id"].get<std::string>()
-                                           : std::string());
+  const Json* nsg =
+      find_resource(state, member(member(nic_properties, "networkSecurityGroup"), "id").is_string()
+                               ? nic_properties["networkSecurityGroup"]["id"].get<std::string>()
+                               : std::string());
   if (nsg == nullptr) {
     return true;
   }
@@ -189,7 +198,8 @@ bool reaches_azure_cloud(State& state, const Json& vm)
     address = ip.is_string() ? ip.get<std::string>() : "";
   }
   std::vector<const Json*> rules;
-  for (const Json* list : {&member(member(*nsg, "properties"), "securityRules"), &default_outbound()}) {
+  for (const Json* list :
+       {&member(member(*nsg, "properties"), "securityRules"), &default_outbound()}) {
     if (list->is_array()) {
       for (const auto& rule : *list) {
         rules.push_back(&rule);
@@ -197,11 +207,13 @@ bool reaches_azure_cloud(State& state, const Json& vm)
     }
   }
   const auto priority = [](const Json* rule) {
-    const Json& p = member(*rule, "priority").is_null() ? member(member(*rule, "properties"), "priority")
-                                                         : member(*rule, "priority");
+    const Json& p = member(*rule, "priority").is_null()
+                        ? member(member(*rule, "properties"), "priority")
+                        : member(*rule, "priority");
     return p.is_number_integer() ? p.get<int>() : 65535;
   };
-  std::stable_sort(rules.begin(), rules.end(), [&](const Json* a, const Json* b) { return priority(a) < priority(b); });
+  std::stable_sort(rules.begin(), rules.end(),
+                   [&](const Json* a, const Json* b) { return priority(a) < priority(b); });
   const std::string region = region_of(vm);
   for (const Json* rule : rules) {
     if (matches(*rule, address, region)) {

@@ -24,7 +24,8 @@ constexpr std::size_t k_tag_value_max = 256;
 
 ParamSpec vm_param()
 {
-  return ParamSpec{"vm", ParamType::resource_id, true, "microsoft.compute/virtualmachines", {}, "The virtual machine"};
+  return ParamSpec{"vm", ParamType::resource_id, true, "microsoft.compute/virtualmachines",
+                   {},   "The virtual machine"};
 }
 
 bool is_alnum(char c)
@@ -86,12 +87,12 @@ std::vector<alert::ResourceId> disks_arg(const ActionArgs& args)
   for (const auto& item : given) {
     const auto id = alert::parse_resource_id(item);
     if (!id || id->type() != k_disk_type || id->resource_group.empty()) {
-      throw ActionError("parameter disks: expected a managed disk ID (" + std::string(k_disk_type) + "), got "
-                        + text::quote(item));
+      throw ActionError("parameter disks: expected a managed disk ID (" + std::string(k_disk_type) +
+                        "), got " + text::quote(item));
     }
     if (!is_disk_name(id->name())) {
-      throw ActionError("parameter disks: " + text::quote(id->name())
-                        + " is not a disk name Azure accepts (letters, digits, '_', '.', '-')");
+      throw ActionError("parameter disks: " + text::quote(id->name()) +
+                        " is not a disk name Azure accepts (letters, digits, '_', '.', '-')");
     }
     if (!seen.insert(text::to_lower(id->canonical)).second) {
       throw ActionError("parameter disks: " + text::quote(item) + " is given twice");
@@ -104,7 +105,8 @@ std::vector<alert::ResourceId> disks_arg(const ActionArgs& args)
 // Returns the snapshot names, one per disk: "{prefix}-{disk name}", or, when that is
 // longer than Azure allows or two disks share a name, its first 71 characters, '-' and a
 // hash of the disk's ID, so that every name is valid, distinct and the same on each run.
-std::vector<std::string> snapshot_names(const std::string& prefix, const std::vector<alert::ResourceId>& disks)
+std::vector<std::string> snapshot_names(const std::string& prefix,
+                                        const std::vector<alert::ResourceId>& disks)
 {
   std::vector<std::string> plain;
   std::multiset<std::string> counts;
@@ -114,9 +116,11 @@ std::vector<std::string> snapshot_names(const std::string& prefix, const std::ve
   }
   std::vector<std::string> out;
   for (std::size_t i = 0; i < disks.size(); ++i) {
-    const bool fits = plain[i].size() <= k_snapshot_name_max && counts.count(text::to_lower(plain[i])) == 1;
+    const bool fits =
+        plain[i].size() <= k_snapshot_name_max && counts.count(text::to_lower(plain[i])) == 1;
     const std::string hash = short_hash(text::to_lower(disks[i].canonical));
-    out.push_back(fits ? plain[i] : plain[i].substr(0, k_snapshot_name_max - hash.size() - 1) + "-" + hash);
+    out.push_back(fits ? plain[i]
+                       : plain[i].substr(0, k_snapshot_name_max - hash.size() - 1) + "-" + hash);
   }
   return out;
 }
@@ -126,16 +130,18 @@ std::vector<alert::ResourceId> snapshot_ids(const ActionArgs& args)
 {
   const std::string& prefix = args.text("prefix");
   if (prefix.size() > k_prefix_max || !is_disk_name(prefix) || !is_alnum(prefix.back())) {
-    throw ActionError("parameter prefix: expected 1-" + std::to_string(k_prefix_max)
-                      + " letters, digits, '_', '.' or '-' starting and ending with a letter or digit, got "
-                      + text::quote(prefix));
+    throw ActionError(
+        "parameter prefix: expected 1-" + std::to_string(k_prefix_max) +
+        " letters, digits, '_', '.' or '-' starting and ending with a letter or digit, got " +
+        text::quote(prefix));
   }
   const auto& vm = args.resource("vm");
   std::vector<alert::ResourceId> out;
   for (const auto& name : snapshot_names(prefix, disks_arg(args))) {
     // The name holds only [A-Za-z0-9_.-], so it is one segment.
-    auto id = alert::parse_resource_id("/subscriptions/" + vm.subscription_id + "/resourceGroups/" + vm.resource_group
-                                       + "/providers/Microsoft.Compute/snapshots/" + name);
+    auto id = alert::parse_resource_id("/subscriptions/" + vm.subscription_id + "/resourceGroups/" +
+                                       vm.resource_group +
+                                       "/providers/Microsoft.Compute/snapshots/" + name);
     if (!id) {
       throw ActionError("cannot form a snapshot ID from " + text::quote(name));
     }
@@ -149,32 +155,52 @@ std::vector<alert::ResourceId> snapshot_ids(const ActionArgs& args)
 std::string source_key(std::string_view id)
 {
   const auto start = id.find_first_not_of('/');
-  return "/" + text::to_lower(start == std::string_view::npos ? std::string_view() : id.substr(start));
+  return "/" +
+         text::to_lower(start == std::string_view::npos ? std::string_view() : id.substr(start));
 }
 
 ActionSpec snapshot_disks()
 {
-  ActionSpec spec{"compute.vm.snapshot_disks",
-                  "Snapshot a VM's managed disks before anything destructive: one full copy per disk "
-                  "({prefix}-{disk name}, in the VM's resource group; PUT, long-running), tagged createdBy=dftriage; "
-                  "the snapshots are evidence",
-                  {vm_param(),
-                   {"disks", ParamType::string_list, true, {}, {},
-                    "The managed disk IDs to copy (the VM's storageProfile osDisk and dataDisks managedDisk.id)"},
-                   {"location", ParamType::name, true, {}, {}, "The region, the disks' (e.g. westeurope)"},
-                   {"prefix", ParamType::name, true, {}, {}, "The snapshot name prefix (e.g. the case's name)"},
-                   {"alertId", ParamType::string, false, {}, {}, "The alert they are evidence for (tag dftriageAlert)"}},
-                  true, Reversibility::reversible,
-                  "The snapshots are evidence: undo keeps them and DELETEs those this step made (absent in the "
-                  "pre-image) only when asked to remove evidence too",
-                  "Microsoft.Compute/snapshots/write", {}, {}, {}, {}, {}};
-  spec.undo_zh = "快照是证据：撤销时保留它们；只有要求同时删除证据时，才删除本步骤创建的快照（更改前读取为 404 的那些）";
+  ActionSpec spec{
+      "compute.vm.snapshot_disks",
+      "Snapshot a VM's managed disks before anything destructive: one full copy per disk "
+      "({prefix}-{disk name}, in the VM's resource group; PUT, long-running), tagged "
+      "createdBy=dftriage; "
+      "the snapshots are evidence",
+      {vm_param(),
+       {"disks",
+        ParamType::string_list,
+        true,
+        {},
+        {},
+        "The managed disk IDs to copy (the VM's storageProfile osDisk and dataDisks "
+        "managedDisk.id)"},
+       {"location", ParamType::name, true, {}, {}, "The region, the disks' (e.g. westeurope)"},
+       {"prefix", ParamType::name, true, {}, {}, "The snapshot name prefix (e.g. the case's name)"},
+       {"alertId",
+        ParamType::string,
+        false,
+        {},
+        {},
+        "The alert they are evidence for (tag dftriageAlert)"}},
+      true,
+      Reversibility::reversible,
+      "The snapshots are evidence: undo keeps them and DELETEs those this step made (absent in the "
+      "pre-image) only when asked to remove evidence too",
+      "Microsoft.Compute/snapshots/write",
+      {},
+      {},
+      {},
+      {},
+      {}};
+  spec.undo_zh = "快照是证据：撤销时保留它们；只有要求同时删除证据时，才删除本步骤创建的快照（更改"
+                 "前读取为 404 的那些）";
   spec.evidence = true;
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     const std::string location = text::to_lower(args.text("location"));
     if (!is_location(location)) {
-      throw ActionError("parameter location: expected a region name like westeurope, got "
-                        + text::quote(args.text("location")));
+      throw ActionError("parameter location: expected a region name like westeurope, got " +
+                        text::quote(args.text("location")));
     }
     if (args.text("alertId").size() > k_tag_value_max) {
       throw ActionError("parameter alertId: expected at most 256 characters (an Azure tag value)");
@@ -192,10 +218,11 @@ ActionSpec snapshot_disks()
       out.pre_image.push_back(as_pre_image(before, "Microsoft.Compute/snapshots/read"));
       auto r = arm("PUT", snapshots[i], {}, api_version::k_compute_disks, cloud);
       r.body = nlohmann::ordered_json{
-        {"location", location},
-        {"tags", tags},
-        {"properties",
-         {{"creationData", {{"createOption", "Copy"}, {"sourceResourceId", disks[i].canonical}}}, {"incremental", false}}}};
+          {"location", location},
+          {"tags", tags},
+          {"properties",
+           {{"creationData", {{"createOption", "Copy"}, {"sourceResourceId", disks[i].canonical}}},
+            {"incremental", false}}}};
       out.requests.push_back(as_action(r, spec));
     }
     return out;
@@ -204,9 +231,9 @@ ActionSpec snapshot_disks()
   spec.satisfied = [](const ActionArgs& args, const PreImage& pre) {
     const auto disks = disks_arg(args);
     for (std::size_t i = 0; i < disks.size(); ++i) {
-      if (i >= pre.size() || pre[i].status != 200
-          || source_key(text_at(pre[i].body, "/properties/creationData/sourceResourceId"))
-               != source_key(disks[i].canonical)) {
+      if (i >= pre.size() || pre[i].status != 200 ||
+          source_key(text_at(pre[i].body, "/properties/creationData/sourceResourceId")) !=
+              source_key(disks[i].canonical)) {
         return false;
       }
     }
@@ -218,9 +245,10 @@ ActionSpec snapshot_disks()
     for (std::size_t i = 0; i < disks.size() && i < pre.size(); ++i) {
       const std::string source = text_at(pre[i].body, "/properties/creationData/sourceResourceId");
       if (pre[i].status == 200 && source_key(source) != source_key(disks[i].canonical)) {
-        return "a snapshot named " + text::quote(snapshots[i].name()) + " already exists and was taken of "
-               + (source.empty() ? std::string("something else") : text::quote(source, 400))
-               + ", not of this disk; pick another prefix";
+        return "a snapshot named " + text::quote(snapshots[i].name()) +
+               " already exists and was taken of " +
+               (source.empty() ? std::string("something else") : text::quote(source, 400)) +
+               ", not of this disk; pick another prefix";
       }
     }
     return std::string();
@@ -249,11 +277,13 @@ std::string unkeepable(const nlohmann::ordered_json& vm)
     return "the VM's GET shows no OS disk (properties.storageProfile.osDisk)";
   }
   if (os_disk->contains("diffDiskSettings")) {
-    return "the OS disk is ephemeral (diffDiskSettings): it lives on the host, cannot be detached or snapshotted, and "
+    return "the OS disk is ephemeral (diffDiskSettings): it lives on the host, cannot be detached "
+           "or snapshotted, and "
            "is lost on reimage; collect what you need from inside the VM first";
   }
   if (text_at(*os_disk, "/managedDisk/id").empty()) {
-    return "the OS disk is not a managed disk (an unmanaged VHD in a storage account): deleteOption does not apply; "
+    return "the OS disk is not a managed disk (an unmanaged VHD in a storage account): "
+           "deleteOption does not apply; "
            "copy its VHD blob instead";
   }
   return {};
@@ -261,12 +291,20 @@ std::string unkeepable(const nlohmann::ordered_json& vm)
 
 ActionSpec keep_os_disk()
 {
-  ActionSpec spec{"compute.vm.keep_os_disk",
-                  "Keep a VM's OS disk when the VM is reimaged or deleted: PATCH osDisk.deleteOption to Detach "
-                  "(long-running), so the old disk stays as an unattached managed disk",
-                  {vm_param()}, true, Reversibility::reversible,
-                  "PATCH properties.storageProfile.osDisk.deleteOption back to its value in the pre-image",
-                  "Microsoft.Compute/virtualMachines/write", {}, {}, {}, {}, {}};
+  ActionSpec spec{
+      "compute.vm.keep_os_disk",
+      "Keep a VM's OS disk when the VM is reimaged or deleted: PATCH osDisk.deleteOption to Detach "
+      "(long-running), so the old disk stays as an unattached managed disk",
+      {vm_param()},
+      true,
+      Reversibility::reversible,
+      "PATCH properties.storageProfile.osDisk.deleteOption back to its value in the pre-image",
+      "Microsoft.Compute/virtualMachines/write",
+      {},
+      {},
+      {},
+      {},
+      {}};
   spec.undo_zh = "用更改前读取到的值重新 PATCH properties.storageProfile.osDisk.deleteOption";
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     const auto& vm = args.resource("vm");
@@ -277,21 +315,24 @@ ActionSpec keep_os_disk()
     // The spec makes osDisk.createOption required wherever an osDisk is sent: the VM's own
     // goes back unchanged beside the new deleteOption.
     r.body = nlohmann::ordered_json{
-      {"properties",
-       {{"storageProfile",
-         {{"osDisk",
-           {{"createOption", from_pre_image(0, std::string(k_os_disk) + "/createOption")}, {"deleteOption", "Detach"}}}}}}}};
+        {"properties",
+         {{"storageProfile",
+           {{"osDisk",
+             {{"createOption", from_pre_image(0, std::string(k_os_disk) + "/createOption")},
+              {"deleteOption", "Detach"}}}}}}}};
     // Setting one value: sending it twice does no harm.
     r.retry_safe = true;
     out.requests.push_back(as_action(r, spec));
     return out;
   };
   spec.satisfied = [](const ActionArgs&, const PreImage& pre) {
-    return !absent(pre)
-           && text::iequals(text_at(pre_body(pre), std::string(k_os_disk) + "/deleteOption"), "Detach");
+    return !absent(pre) &&
+           text::iequals(text_at(pre_body(pre), std::string(k_os_disk) + "/deleteOption"),
+                         "Detach");
   };
   spec.refuse = [](const ActionArgs&, const PreImage& pre) {
-    return absent(pre) ? std::string("the VM does not exist (its GET answered 404)") : unkeepable(pre_body(pre));
+    return absent(pre) ? std::string("the VM does not exist (its GET answered 404)")
+                       : unkeepable(pre_body(pre));
   };
   spec.revert = [spec](const ActionArgs& args, const PreImage& pre, const Cloud& cloud) {
     std::vector<Request> out;
@@ -303,7 +344,8 @@ ActionSpec keep_os_disk()
         os_disk["createOption"] = *create;
       }
       os_disk["deleteOption"] = before;
-      r.body = nlohmann::ordered_json{{"properties", {{"storageProfile", {{"osDisk", std::move(os_disk)}}}}}};
+      r.body = nlohmann::ordered_json{
+          {"properties", {{"storageProfile", {{"osDisk", std::move(os_disk)}}}}}};
       r.retry_safe = true;
       out.push_back(as_undo(r, spec));
     }
