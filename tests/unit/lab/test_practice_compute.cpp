@@ -224,7 +224,7 @@ TEST_CASE("practice: compute.vm.restart is a long-running POST the client follow
   CHECK(missing.refused == "the VM does not exist (its GET answered 404)");
 }
 
-TEST_CASE("practice: the isolation NSG keeps Run Command's output; a deny-all NSG blinds it", "[lab][practice]")
+TEST_CASE("practice: the isolation NSG keeps Run Command's output, a deny-all NSG blinds it", "[lab][practice]")
 {
   test::ClientLab lab;
   // No NSG on the miner's NIC yet: Defender for Endpoint's scans report.
