@@ -17,7 +17,7 @@ using dftriage::test::PtySession;
 using dftriage::test::Server;
 using namespace dftriage::test::served;
 
-TEST_CASE("run carries out the Key Vault playbook on a served lab; undo restores the vault and the alert",
+TEST_CASE("run carries out the Key Vault playbook on a served lab, undo restores the vault and the alert",
           "[e2e][exec]")
 {
   ServedLab lab("run-undo");
@@ -223,7 +223,7 @@ TEST_CASE("the alert is not closed while a read that assesses the incident faile
   }
 }
 
-TEST_CASE("a change that fails stops the walk; the case resumes once Azure recovers", "[e2e][exec]")
+TEST_CASE("a change that fails stops the walk, the case resumes once Azure recovers", "[e2e][exec]")
 {
   // The lab answers the first PATCH (the firewall) with 503: a PATCH is never resent
   // blindly, so the step fails and nothing after it runs.
@@ -373,7 +373,7 @@ TEST_CASE("run at a terminal on the lab confirms with reasons and declines one c
 }
 
 
-TEST_CASE("run carries out the DNS playbook on a served lab: the VM is isolated and scanned; undo reconnects it",
+TEST_CASE("run carries out the DNS playbook on a served lab: the VM is isolated and scanned, undo reconnects it",
           "[e2e][exec]")
 {
   ServedLab lab("dns", {}, k_dns_alert);
@@ -492,7 +492,7 @@ TEST_CASE("a run command whose answer was lost is not run again on resume", "[e2
   CHECK(run_process({k_bin, "case", "verify", case_dir}).exit_code == 0);
 }
 
-TEST_CASE("run carries out the Resource Manager playbook on a served lab; undo restores what can be restored",
+TEST_CASE("run carries out the Resource Manager playbook on a served lab, undo restores what can be restored",
           "[e2e][exec]")
 {
   ServedLab lab("rm", {}, k_rm_alert);
@@ -612,7 +612,7 @@ TEST_CASE("report on a case run with --lab --yes is a record to paste into a tic
   std::filesystem::remove_all(dir);
 }
 
-TEST_CASE("undo journals who asked for it and why; the report shows it", "[e2e][exec][report]")
+TEST_CASE("undo journals who asked for it and why, the report shows it", "[e2e][exec][report]")
 {
   ServedLab lab("undo-reason");
   const std::string case_dir = (lab.dir / "case").string();

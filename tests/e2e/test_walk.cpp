@@ -241,7 +241,7 @@ TEST_CASE("the Key Vault walk at a terminal: keys, checked answers, a manual ste
   CHECK(count_of(journal_of(case_dir), "request.sent", "enable-firewall", "action") == 1);
 }
 
-TEST_CASE("at a failure prompt u shows what it would revert and asks again; b and q never revert", "[e2e][walk]")
+TEST_CASE("at a failure prompt u shows what it would revert and asks again, b and q never revert", "[e2e][walk]")
 {
   TempDir dir("fail");
   Served lab(dir, {"500:DELETE:path=roleAssignments"});
@@ -400,7 +400,7 @@ TEST_CASE("a bad given value names the question and why, before a case is opened
   CHECK(role.err.find("--set role_assignment_id: step delete-role-assignment: parameter roleAssignmentId") != std::string::npos);
 }
 
-TEST_CASE("tasks for a person stay open under --yes; the case is not completed", "[e2e][walk]")
+TEST_CASE("tasks for a person stay open under --yes, the case is not completed", "[e2e][walk]")
 {
   TempDir dir("tasks");
   const std::string case_dir = dir / "case";
@@ -606,7 +606,7 @@ TEST_CASE("the DNS and Resource Manager walks at a terminal on the lab to the en
   }
 }
 
-TEST_CASE("undo of a lab case acts on a lab rebuilt from the case; a live case refuses --lab", "[e2e][walk]")
+TEST_CASE("undo of a lab case acts on a lab rebuilt from the case, a live case refuses --lab", "[e2e][walk]")
 {
   TempDir dir("undo");
   const std::string playbooks = small_playbooks(dir);

@@ -98,10 +98,11 @@ ActionSpec disable_service_principal()
 ActionSpec reset_user_password()
 {
   ActionSpec spec{"graph.user.reset_password",
-                  "Reset an Entra ID user's password to a random one made at run time and kept nowhere (change "
-                  "forced at next sign-in): the account is locked to everyone, the attacker and the user alike, "
-                  "until the help desk issues a new password after checking the user's identity; sessions stay "
-                  "valid (revoke them too); refused for accounts synced from on-premises Active Directory",
+                  "Reset an Entra ID user's password to a random one made at run time, shown once at a terminal "
+                  "and kept nowhere (change forced at next sign-in): the attacker is locked out, and so is the user "
+                  "until they get it through a channel the attacker cannot read, or the help desk issues another; "
+                  "sessions stay valid (revoke them too); refused for accounts synced from on-premises Active "
+                  "Directory",
                   {user_param()}, true, Reversibility::irreversible, "", "User-PasswordProfile.ReadWrite.All",
                   {}, {}, {}, {}, {}};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {

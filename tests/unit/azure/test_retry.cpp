@@ -246,7 +246,7 @@ TEST_CASE("a throttled request tells the wait observer how long, for what and wh
   CHECK(to_string(told[0].kind) == "throttled");
 }
 
-TEST_CASE("a retried 500 is told with its status and code; a backoff under a second is not")
+TEST_CASE("a retried 500 is told with its status and code, a backoff under a second is not")
 {
   ClientHarness h;
   h.jitter = 1.0;

@@ -62,7 +62,7 @@ TEST_CASE("plan: an unverified origin goes straight to mitigation")
   const auto& firewall = plan.steps[3];
   REQUIRE(firewall.requests.requests.size() == 1);
   CHECK(firewall.requests.requests[0].body->dump()
-        == R"({"properties":{"networkAcls":{"defaultAction":"Deny","bypass":"AzureServices","ipRules":[{"value":"198.51.100.0/24"}],"virtualNetworkRules":[]}}})");
+        == R"j({"properties":{"networkAcls":{"defaultAction":"Deny","bypass":"AzureServices","ipRules":[{"value":"198.51.100.0/24"}],"virtualNetworkRules":"$(pre-image 0 /properties/networkAcls/virtualNetworkRules)"}}})j");
   CHECK(plan.answers[1].source == "given");
   CHECK(plan.answers[0].source == "default");
 }

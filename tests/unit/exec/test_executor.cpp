@@ -242,7 +242,7 @@ const char* k_vault_body = R"({"id":"/subscriptions/4c1a2f07-3d5e-4b8a-9f61-2e7d
 
 } // namespace
 
-TEST_CASE("a change whose long-running operation fails stops the step, journaled with the error; retry succeeds",
+TEST_CASE("a change whose long-running operation fails stops the step, journaled with the error, retry succeeds",
           "[exec]")
 {
   Walk walk(azure::public_cloud(), {{"allowed_ranges", nlohmann::ordered_json::array({"203.0.113.0/24"})}});

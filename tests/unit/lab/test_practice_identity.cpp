@@ -57,7 +57,7 @@ TEST_CASE("graph.user.reset_password plans no password and refuses synced and mi
   const auto& spec = spec_of("graph.user.reset_password");
   CHECK(spec.reversibility == azure::Reversibility::irreversible);
   CHECK(!spec.revert);
-  CHECK_THAT(spec.summary, Catch::Contains("until the help desk issues a new password after checking the user's identity"));
+  CHECK_THAT(spec.summary, Catch::Contains("shown once at a terminal and kept nowhere"));
   const auto args = args_of("graph.user.reset_password", alice);
   CHECK(spec.refuse(args, {{200, {{"userPrincipalName", "bo@contoso.com"}, {"onPremisesSyncEnabled", true}}}})
         == "\"bo@contoso.com\" is synced from on-premises Active Directory: reset it in on-premises Active Directory "

@@ -135,7 +135,7 @@ TEST_CASE("the loader reports each class of mistake at its JSON pointer")
     auto text = playbook_with();
     text.replace(text.find("\"type\": \"yes-no\""), 16, "\"type\": \"yesno\"");
     CHECK(errors(text) == std::vector<std::string>{
-                            R"(p.json: /inputs/0/type: unknown input type "yesno"; expected one of yes-no, choice, text, cidr-list, principal; did you mean "yes-no"?)"});
+                            R"(p.json: /inputs/0/type: unknown input type "yesno"; expected one of yes-no, choice, text, cidr-list, principal, list; did you mean "yes-no"?)"});
     text = playbook_with();
     text.replace(text.find("\"id\": \"firewall\""), 16, "\"id\": \"origin\"");
     CHECK(errors(text).front() == R"(p.json: /phases/mitigate/0/id: duplicate step id "origin")");
