@@ -430,6 +430,24 @@ WalkSession::Command WalkSession::ask_questions(std::size_t step_index, bool bef
 
 WalkSession::Command WalkSession::ask_one(const playbook::Input& input)
 {
+  // Candidates from a read are offered by number, in full (an ID to copy is never cut).
+  const auto candidates = engine::candidates_of(input, m_settings.results != nullptr ? *m_settings.results
+                                                                                     : nlohmann::ordered_json());
+  if (!candidates.empty()) {
+    m_prompter.say(tr("    Candidates (type the number, or a value):\n", "    候选项（输入编号，或直接输入值）：\n"));
+    for (std::size_t i = 0; i < candidates.size() && i < 30; ++i) {
+      std::string line = "    " + std::to_string(i + 1) + ") " + shown(candidates[i].value, m_settings.lang);
+      for (std::size_t k = 0; k < candidates[i].labels.size(); ++k) {
+        // Named by the path's last key: "scope: /subscriptions/…".
+        std::string name = input.candidates->label[k];
+        name = name.substr(name.find_last_of(".]") == std::string::npos ? 0 : name.find_last_of(".]") + 1);
+        const auto& label = candidates[i].labels[k];
+        line += "\n         " + sanitize(name.empty() ? input.candidates->label[k] : name) + ": "
+                + sanitize(label.empty() ? tr("(none)", "（无）") : label);
+      }
+      m_prompter.say(line + "\n");
+    }
+  }
   while (true) {
     nlohmann::ordered_json current;
     std::string source = "none";
@@ -480,15 +498,25 @@ WalkSession::Command WalkSession::ask_one(const playbook::Input& input)
     }
     // A leading backslash lets "b", "q", "?" and "-" be typed as answers.
     const std::string value = (*line)[0] == '\\' ? line->substr(1) : *line;
+    nlohmann::ordered_json meant = value;
+    try {
+      // A number picks a candidate; the case keeps the value, never the number.
+      meant = engine::pick_candidate(input, value, m_settings.results != nullptr ? *m_settings.results
+                                                                                  : nlohmann::ordered_json());
+    } catch (const UsageError& e) {
+      m_prompter.say(paint(tr("    Not accepted: ", "    未接受：") + sanitize(e.what()), Colour::red, m_settings.colour)
+                     + "\n");
+      continue;
+    }
     const auto previous = m_asked.find(input.id) != m_asked.end() ? std::optional(m_asked[input.id]) : std::nullopt;
-    m_asked[input.id] = value;
+    m_asked[input.id] = meant;
     std::string problem;
     try {
       m_plan = replan();
       // Checked where it is typed: an answer a step's action would refuse is never kept.
       problem = answer_problem(m_plan, input.id, m_settings.subscriptions);
       if (!problem.empty() && m_settings.lang == playbook::Lang::zh_cn) {
-        problem = refused_zh(playbook::Input{input.id, playbook::InputType::text, {}, {}, {}, false, {}, {}}, value, problem);
+        problem = refused_zh(playbook::Input{input.id, playbook::InputType::text, {}, {}, {}, {}, false, {}, {}}, value, problem);
       }
     } catch (const UsageError& e) {
       problem = m_settings.lang == playbook::Lang::zh_cn ? refused_zh(input, value, e.what()) : e.what();

@@ -1,9 +1,11 @@
 #include "dftriage/engine/plan.hpp"
 
 #include "dftriage/engine/walk.hpp"
+#include "derived.hpp"
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 
 #include "dftriage/alert/resource_id.hpp"
 #include "dftriage/journal/journal.hpp"
@@ -27,50 +29,6 @@ bool is_empty(const json& v)
          || (v.is_array() && v.empty()) || (v.is_object() && v.empty());
 }
 
-// Names dftriage gives what it creates for an alert, deterministic from the alert's ID so
-// that a resumed or repeated run finds what an earlier one made: alert.names.<name>.
-// evidencePrefix: "ev-<8 hex of SHA-256(alert ID)>", the start of the names of disk
-// snapshots; isolationNsgId: an NSG beside the alert's VM, "<vm>-isolation-<the same 8
-// hex>" (Azure allows 80 characters of [A-Za-z0-9._-] in an NSG name; the alert is
-// attacker-written, so anything else in the VM's name is dropped); vmId: the alert's
-// resource when it is a VM, for steps that may also take a VM found by a review.
-json derived_names(const alert::Alert& a)
-{
-  json names = json::object();
-  if (a.id.empty()) {
-    return names;
-  }
-  const std::string tag = journal::sha256_hex(a.id).substr(0, 8);
-  names["evidencePrefix"] = "ev-" + tag;
-  const auto vm = alert::parse_resource_id(a.resource_id);
-  if (vm && vm->type() == "microsoft.compute/virtualmachines" && !vm->resource_group.empty()) {
-    std::string base;
-    for (const char c : vm->name()) {
-      if (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.') {
-        base += c;
-      }
-    }
-    base = base.substr(0, 50);
-    names["isolationNsgId"] = "/subscriptions/" + vm->subscription_id + "/resourceGroups/" + vm->resource_group
-                              + "/providers/Microsoft.Network/networkSecurityGroups/" + (base.empty() ? "vm" : base)
-                              + "-isolation-" + tag;
-    names["vmId"] = vm->canonical;
-  }
-  return names;
-}
-
-// The window a review of "everything that happened" reads, alert.review.<start|end>: from
-// 30 days before the alert (never further back than the 90 days the Activity Log keeps,
-// less a day's margin) to now (DFTRIAGE_NOW fixes "now" for reproducible plans).
-json review_window(const alert::Alert& a)
-{
-  constexpr std::int64_t k_day = 86400;
-  const std::int64_t now = time::now_unix_seconds();
-  const auto start = time::to_unix_seconds(a.start_time);
-  const std::int64_t from = std::max(start ? *start - 30 * k_day : now - 30 * k_day, now - 89 * k_day);
-  return json{{"start", time::from_unix_seconds(std::min(from, now))}, {"end", time::from_unix_seconds(now)}};
-}
-
 // Everything a playbook can refer to: the alert's JSON form and the answers.
 class Scope
 {
@@ -82,6 +40,10 @@ public:
 
   json lookup(const std::string& reference) const
   {
+    if (reference.rfind("responder.", 0) == 0) {
+      const auto path = json_path::parse(reference.substr(10));
+      return path ? json_path::evaluate(m_responder, *path) : json(nullptr);
+    }
     const bool is_alert = reference.rfind("alert.", 0) == 0;
     const bool is_result = reference.rfind("results.", 0) == 0;
     const auto path = json_path::parse(reference.substr(is_alert ? 6 : 8));
@@ -114,11 +76,13 @@ public:
   json answer(const std::string& id) const { return m_answers.contains(id) ? m_answers.at(id) : json(nullptr); }
   json alert_field(const std::string& path) const { return lookup("alert." + path); }
   void set_answers(json answers) { m_answers = std::move(answers); }
+  void set_responder(json responder) { m_responder = std::move(responder); }
 
 private:
   json m_alert;
   json m_answers;
   json m_results;  // what read-only steps answered, by step ID (empty when planning offline)
+  json m_responder = json::object();  // what is known of the person responding (responder_of)
 };
 
 bool holds(const Condition& c, const Scope& scope)
@@ -181,24 +145,6 @@ bool is_guid(std::string_view s)
 }
 
 // An address, or an address with a prefix length that fits its family (/0-32, /0-128).
-bool is_ip_or_cidr(std::string_view s)
-{
-  const auto slash = s.find('/');
-  const auto address = s.substr(0, slash);
-  if (!ip::is_valid(address)) {
-    return false;
-  }
-  if (slash == std::string_view::npos) {
-    return true;
-  }
-  const auto prefix = s.substr(slash + 1);
-  if (prefix.empty() || prefix.size() > 3
-      || !std::all_of(prefix.begin(), prefix.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-    return false;
-  }
-  const int bits = std::stoi(std::string(prefix));
-  return bits <= (address.find(':') == std::string_view::npos ? 32 : 128);
-}
 
 // Coerces an answer to its input's type; throws UsageError saying what was expected.
 json coerce(const playbook::Input& input, const json& value)
@@ -272,7 +218,7 @@ json coerce(const playbook::Input& input, const json& value)
       return list;
     }
     for (const auto& item : list) {
-      if (!item.is_string() || !is_ip_or_cidr(item.get<std::string>())) {
+      if (!item.is_string() || !derived::is_ip_or_cidr(item.get<std::string>())) {
         throw UsageError(what + shown(item) + " is not an IP address or CIDR range (e.g. 203.0.113.7 or 203.0.113.0/24)");
       }
     }
@@ -427,9 +373,10 @@ Plan build_plan(const alert::Alert& a, const MatchResult& match, const playbook:
   plan.match = match;
   plan.playbook = p;
   json alert_form = alert::to_json(a);
-  alert_form["names"] = derived_names(a);
-  alert_form["review"] = review_window(a);
+  alert_form["names"] = derived::names(a);
+  alert_form["review"] = derived::review_window(a);
   Scope scope(std::move(alert_form), json::object(), results.is_object() ? results : json::object());
+  scope.set_responder(derived::responder(cloud));
   for (const auto& [id, value] : given) {
     if (plan.playbook.find_input(id) == nullptr) {
       throw UsageError("answer " + text::quote(id) + " is not a question of playbook " + p.id);

@@ -1,5 +1,9 @@
 #include "dftriage/engine/walk.hpp"
 
+#include "dftriage/util/error.hpp"
+#include "dftriage/util/json_path.hpp"
+#include "dftriage/util/text.hpp"
+
 #include <algorithm>
 #include <set>
 
@@ -123,6 +127,61 @@ std::string refusal_for_answer(const Plan& plan, std::string_view input_id)
     }
   }
   return {};
+}
+
+std::vector<Candidate> candidates_of(const playbook::Input& input, const nlohmann::ordered_json& results)
+{
+  std::vector<Candidate> out;
+  if (!input.candidates || !results.is_object()) {
+    return out;
+  }
+  const auto list_path = json_path::parse(input.candidates->list.substr(8));  // after "results."
+  const auto value_path = json_path::parse(input.candidates->value);
+  if (!list_path || !value_path) {
+    return out;
+  }
+  const auto list = json_path::evaluate(results, *list_path);
+  if (!list.is_array()) {
+    return out;
+  }
+  for (const auto& item : list) {
+    Candidate c;
+    c.value = json_path::evaluate(item, *value_path);
+    if (c.value.is_null()) {
+      continue;
+    }
+    for (const auto& label : input.candidates->label) {
+      const auto path = json_path::parse(label);
+      const auto v = path ? json_path::evaluate(item, *path) : nlohmann::ordered_json();
+      c.labels.push_back(v.is_null() ? std::string() : v.is_string() ? v.get<std::string>() : v.dump());
+    }
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+nlohmann::ordered_json pick_candidate(const playbook::Input& input, const nlohmann::ordered_json& value,
+                                      const nlohmann::ordered_json& results)
+{
+  if (!input.candidates) {
+    return value;
+  }
+  std::string digits;
+  if (value.is_number_integer()) {
+    digits = value.dump();
+  } else if (value.is_string()) {
+    digits = std::string(text::trim(value.get<std::string>()));
+  }
+  if (digits.empty() || digits.size() > 3 || !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return value;
+  }
+  const auto candidates = candidates_of(input, results);
+  const std::size_t n = std::stoul(digits);
+  if (n == 0 || n > candidates.size()) {
+    throw UsageError("answer " + input.id + ": there is no candidate " + digits
+                     + (candidates.empty() ? " (none were found)" : " (1 to " + std::to_string(candidates.size()) + ")"));
+  }
+  return candidates[n - 1].value;
 }
 
 } // namespace dftriage::engine

@@ -3,46 +3,12 @@
 // Deny lets in only addresses inside an ipRules range (no lab caller is a trusted Azure
 // service or on a virtual network). The answer is Key Vault's 403 and its wording.
 
+#include "dftriage/util/ip.hpp"
 #include "keyvault_plane.hpp"
-
-#include <arpa/inet.h>
-
-#include <charconv>
 
 namespace dftriage::lab::keyvault {
 
 namespace {
-
-// True when `address` is inside `rule` ("1.2.3.4" or "1.2.3.0/24"; IPv6 likewise).
-bool inside(const std::string& address, const std::string& rule)
-{
-  const auto slash = rule.find('/');
-  const std::string network = rule.substr(0, slash);
-  const int family = network.find(':') != std::string::npos ? AF_INET6 : AF_INET;
-  unsigned char a[16] = {};
-  unsigned char n[16] = {};
-  if (::inet_pton(family, address.c_str(), a) != 1 || ::inet_pton(family, network.c_str(), n) != 1) {
-    return false;
-  }
-  const int width = family == AF_INET6 ? 128 : 32;
-  int bits = width;
-  if (slash != std::string::npos) {
-    const char* first = rule.data() + slash + 1;
-    const char* last = rule.data() + rule.size();
-    if (std::from_chars(first, last, bits).ptr != last || bits < 0 || bits > width) {
-      return false;
-    }
-  }
-  const int whole = bits / 8;
-  for (int i = 0; i < whole; ++i) {
-    if (a[i] != n[i]) {
-      return false;
-    }
-  }
-  const int rest = bits % 8;
-  const auto mask = static_cast<unsigned char>(0xFF00U >> rest);
-  return rest == 0 || (a[whole] & mask) == (n[whole] & mask);
-}
 
 // Returns the ARM body of the vault named `name`, or nullptr.
 const Json* vault_resource(const State& state, const std::string& name)
@@ -83,7 +49,7 @@ std::optional<ArmFault> firewall_refusal(const State& state, const LabRequest& r
     return std::nullopt;
   }
   for (const auto& rule : acls.value("ipRules", Json::array())) {
-    if (rule.is_object() && inside(request.remote_addr, rule.value("value", ""))) {
+    if (rule.is_object() && ip::in_range(request.remote_addr, rule.value("value", ""))) {
       return std::nullopt;
     }
   }

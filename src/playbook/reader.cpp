@@ -22,7 +22,7 @@ const std::vector<std::string> k_show_keys = {"path", "list", "table", "lines", 
 const std::vector<std::string> k_show_kinds = {"path", "list", "table", "lines"};
 constexpr std::size_t k_show_default_max[] = {0, 5, 10, 15};
 constexpr std::size_t k_show_max_limit = 100;
-const std::vector<std::string> k_input_keys = {"id", "type", "choices", "aliases", "default", "optional", "prompt", "help"};
+const std::vector<std::string> k_input_keys = {"id", "type", "choices", "aliases", "candidates", "default", "optional", "prompt", "help"};
 const std::vector<std::string> k_condition_keys = {"all", "any", "not", "answer", "alert", "equals", "in", "exists", "matches"};
 
 // Alert fields a playbook may name: the normalised alert of README "The normalised alert".
@@ -260,8 +260,11 @@ Value Reader::value(const json& j, const std::string& ptr)
           error(ptr, "a results reference reads {{results.<step id>.<path>}}, got " + text::quote(expr));
           return out;
         }
+      } else if (expr == "responder.addresses") {
+        // what is known of the responder (engine/plan.cpp, responder_of)
       } else if (expr.rfind("answers.", 0) != 0 || !json_path::parse(expr.substr(8))) {
-        error(ptr, "a reference starts with \"alert.\", \"answers.\" or \"results.\", got " + text::quote(expr));
+        error(ptr, "a reference starts with \"alert.\", \"answers.\" or \"results.\" (or is "
+                   "\"responder.addresses\"), got " + text::quote(expr));
         return out;
       }
       out.reference = std::move(expr);
@@ -380,6 +383,31 @@ Input Reader::input(const json& j, const std::string& ptr)
   }
   if (j.contains("default")) {
     out.default_value = value(j.at("default"), child(ptr, "default"));
+  }
+  if (j.contains("candidates")) {
+    const std::string at = child(ptr, "candidates");
+    const auto& c = j.at("candidates");
+    if (out.type != InputType::text) {
+      error(at, "only a text input takes candidates");
+    } else if (check_object(c, at, {"list", "value", "label"}, {"list", "value"})) {
+      const Value list = value(c.at("list"), child(at, "list"));
+      Candidates candidates;
+      if (list.reference.rfind("results.", 0) != 0) {
+        error(child(at, "list"), "expected a results reference such as \"{{results.caller-access.value}}\"");
+      }
+      candidates.list = list.reference;
+      candidates.value = string_at(c, "value", at);
+      candidates.label = strings_at(c, "label", at);
+      for (const auto& path : candidates.label) {
+        if (!json_path::parse(path)) {
+          error(child(at, "label"), "expected result paths such as \"properties.scope\", got " + text::quote(path));
+        }
+      }
+      if (!json_path::parse(candidates.value)) {
+        error(child(at, "value"), "expected a result path such as \"id\", got " + text::quote(candidates.value));
+      }
+      out.candidates = std::move(candidates);
+    }
   }
   if (j.contains("optional")) {
     if (j.at("optional").is_boolean()) {

@@ -81,8 +81,8 @@ TEST_CASE("run exits needs-human with the unanswered questions as JSON")
   }
   // The isolation NSG is named from the alert ID; the rest comes from the VM details a
   // dry run never reads.
-  CHECK(ids == std::vector<std::string>{"vm_os", "region", "nic_id"});
-  CHECK(r.err.find("3 question(s) need an answer") != std::string::npos);
+  CHECK(ids == std::vector<std::string>{"vm_os", "region", "nic_id", "os_disk_id"});
+  CHECK(r.err.find("4 question(s) need an answer") != std::string::npos);
 
   SECTION("answering them lets the walk run")
   {
@@ -92,14 +92,19 @@ TEST_CASE("run exits needs-human with the unanswered questions as JSON")
        "isolation_nsg_id=/subscriptions/7e0c5d3a-1f2b-4c6d-8e9f-0a1b2c3d4e5f/resourceGroups/rg/providers/"
        "Microsoft.Network/networkSecurityGroups/vm-isolation",
        "--set", "nic_id=/subscriptions/7e0c5d3a-1f2b-4c6d-8e9f-0a1b2c3d4e5f/resourceGroups/rg/providers/"
-                "Microsoft.Network/networkInterfaces/vm-nic"});
+                "Microsoft.Network/networkInterfaces/vm-nic",
+       "--set", "os_disk_id=/subscriptions/7e0c5d3a-1f2b-4c6d-8e9f-0a1b2c3d4e5f/resourceGroups/rg/providers/"
+                "Microsoft.Compute/disks/vm-os"});
     CHECK(answered.exit_code == 0);
     CHECK(contains(outcomes_of(nlohmann::json::parse(answered.out).at(0)), "create-isolation-nsg:awaiting-confirmation"));
   }
-  SECTION("declining isolation makes the network questions moot")
+  SECTION("declining isolation makes the network questions moot, not the evidence")
   {
     const auto declined = run_process({k_bin, "run", k_examples + "dns-darkweb.json", "--dry-run", "--non-interactive",
-                                       "--set", "isolate=no", "--set", "vm_os=Linux"});
+                                       "--set", "isolate=no", "--set", "vm_os=Linux", "--set", "region=westeurope",
+                                       "--set",
+                                       "os_disk_id=/subscriptions/7e0c5d3a-1f2b-4c6d-8e9f-0a1b2c3d4e5f/resourceGroups/rg/"
+                                       "providers/Microsoft.Compute/disks/vm-os"});
     CHECK(declined.exit_code == 0);
   }
 }
@@ -173,6 +178,8 @@ TEST_CASE("the interactive walk asks, goes back, and honours a refused change")
   REQUIRE(pty.expect("[mitigate 2/7] Turn on the Key Vault firewall"));
   REQUIRE(pty.expect(" > "));
   pty.send_line("198.51.100.0/24");  // allowed ranges
+  REQUIRE(pty.expect("[comma-separated]"));  // the subnets kept: none in a dry run
+  pty.send_line("");
   REQUIRE(pty.expect("(default: yes) · b · q · ? > "));
   pty.send_line("");
   REQUIRE(pty.expect("curl -X PATCH"));

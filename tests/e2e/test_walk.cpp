@@ -139,6 +139,8 @@ TEST_CASE("the Key Vault walk at a terminal: keys, checked answers, a manual ste
     REQUIRE(pty.expect("Turn on the Key Vault firewall"));
     REQUIRE(pty.expect("comma-separated]"));
     pty.send_line("198.51.100.0/24");
+    REQUIRE(pty.expect("[comma-separated]"));  // the subnets kept: none in a dry run
+    pty.send_line("");
     REQUIRE(pty.expect("(default: yes) · b · q · ? > "));
     pty.send_line("");
     REQUIRE(pty.expect("Carry out this change? [y]es / [n]o / b / q / ? > "));
@@ -151,6 +153,8 @@ TEST_CASE("the Key Vault walk at a terminal: keys, checked answers, a manual ste
     pty.send_line("");
     REQUIRE(pty.expect("Turn on the Key Vault firewall"));
     REQUIRE(pty.expect("(now: 198.51.100.0/24) · b · q · ? > "));
+    pty.send_line("");
+    REQUIRE(pty.expect("[comma-separated]"));  // the subnets kept
     pty.send_line("");
     REQUIRE(pty.expect("(default: yes) · b · q · ? > "));
     pty.send_line("");
@@ -167,6 +171,8 @@ TEST_CASE("the Key Vault walk at a terminal: keys, checked answers, a manual ste
     pty.send_line("n");
     REQUIRE(pty.expect("Note for the case record (Enter: none · b back · q stop) > "));
     pty.send_line("network team on it");
+    REQUIRE(pty.expect("q: stop · ? > "));  // what kind of principal the caller is, read
+    pty.send_line("");
     REQUIRE(pty.expect("q: stop · ? > "));  // the caller's access, read
     pty.send_line("");
     REQUIRE(pty.expect("[remove/restrict/keep]"));
@@ -249,7 +255,7 @@ TEST_CASE("at a failure prompt u shows what it would revert and asks again, b an
   auto env = k_terminal;
   env["DFTRIAGE_CLOUD"] = lab.cloud_file;
   const std::string answers = dir / "answers.json";
-  std::ofstream(answers) << R"({"origin_verified": false, "ip_recognised": false, "allowed_ranges": ["198.51.100.0/24"],
+  std::ofstream(answers) << R"({"origin_verified": false, "ip_recognised": false, "allowed_ranges": ["198.51.100.0/24", "127.0.0.1"],
                               "response": "remove"})";
   PtySession pty({k_bin, "run", k_kv_alert, "--case", case_dir, "--answers", answers, "--yes", "--reason", "training"},
                  env);
@@ -259,8 +265,22 @@ TEST_CASE("at a failure prompt u shows what it would revert and asks again, b an
   int failures = 0;
   while (true) {
     const int seen = pty.expect_any({"Checked off? [d]one", "q: stop · ? > ", "[u]ndo this case's changes / b / q / ? > ",
-                                     "· b · q · ? > "});
+                                     "ID of the caller's role assignment to delete", "· b · q · ? > "});
     REQUIRE(seen >= 0);
+    if (seen == 3) {
+      // No assignment is picked for the responder: they choose one of those listed, in
+      // full with its scope, by number.
+      REQUIRE(pty.expect("? > "));
+      CHECK_THAT(pty.transcript(), Catch::Contains("1) /subscriptions/4c1a2f07-3d5e-4b8a-9f61-2e7d8c0b5a13/resourceGroups/"
+                                                   "rg-payments-prod/providers/Microsoft.KeyVault/vaults/kv-payments-prod/"
+                                                   "providers/Microsoft.Authorization/roleAssignments/"));
+      CHECK_THAT(pty.transcript(), Catch::Contains("scope: /subscriptions/"));
+      pty.send_line("7");  // no such candidate
+      REQUIRE(pty.expect("there is no candidate 7 (1 to 1)"));
+      REQUIRE(pty.expect("? > "));
+      pty.send_line("1");
+      continue;
+    }
     if (seen == 0) {
       pty.send_line("a");
       REQUIRE(pty.expect("Why does it not apply? (b back · q stop) > "));
@@ -689,6 +709,8 @@ TEST_CASE("an answer typed before q is kept in the case", "[e2e][walk]")
     }
     REQUIRE(pty.expect("· b · q · ? > "));
     pty.send_line("198.51.100.0/24");
+    REQUIRE(pty.expect("[comma-separated]"));  // the subnets kept: none in a dry run
+    pty.send_line("");
     REQUIRE(pty.expect("(default: yes) · b · q · ? > "));
     pty.send_line("q");  // before the step was carried out
     CHECK(pty.finish() == 5);

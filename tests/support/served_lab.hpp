@@ -104,7 +104,7 @@ struct ServedLab
   }
   nlohmann::ordered_json vault() { return get(k_vault, "2026-02-01"); }
   std::string alert_status() { return get(k_alert_id, "2022-01-01")["properties"]["status"]; }
-  // Whether the demo's secret version is enabled, from the Key Vault data plane.
+  // Whether the demo's exposed (older) secret version is enabled, from the Key Vault data plane.
   bool secret_enabled()
   {
     httplib::SSLClient http("kv-payments-prod.vault.localhost", port);
@@ -117,7 +117,7 @@ struct ServedLab
     REQUIRE(r);
     const auto versions = nlohmann::json::parse(r->body);
     for (const auto& v : versions["value"]) {
-      if (v["id"].get<std::string>().find("0b60c051883744c9bab55a7f326ec619") != std::string::npos) {
+      if (v["id"].get<std::string>().find("27adf9a09c6a4db489eed3fa3b312184") != std::string::npos) {
         return v["attributes"]["enabled"];
       }
     }

@@ -26,6 +26,23 @@ bool action_uses(const playbook::Step& step, const std::string& input_id);
 // walk (goto, stop) is a notice.
 bool is_checklist(const playbook::Step& step);
 
+// A value a question offers by number, with what tells it apart from the others.
+struct Candidate
+{
+  nlohmann::ordered_json value;
+  std::vector<std::string> labels;  // the label paths' values, as text ("" when absent)
+};
+
+// Returns the candidates of `input` (none without playbook::Candidates) from what its
+// list's read answered: `results`, by step ID. Items without a value are left out.
+std::vector<Candidate> candidates_of(const playbook::Input& input, const nlohmann::ordered_json& results);
+
+// Returns the answer `value` means for `input`: with candidates, a number N (1-based,
+// as an integer or digits) is the Nth candidate's value; anything else is itself.
+// Throws UsageError for a number no candidate has.
+nlohmann::ordered_json pick_candidate(const playbook::Input& input, const nlohmann::ordered_json& value,
+                                      const nlohmann::ordered_json& results);
+
 // Returns the indices into plan.steps of the visited steps, in walk order.
 std::vector<std::size_t> visited_steps(const Plan& plan);
 

@@ -64,6 +64,16 @@ struct Value
   }
 };
 
+// Where a question's candidates come from: the items of a list a read answered, each
+// offered by number with its value and what tells them apart (the scope of a role
+// assignment: the vault's own, or inherited from above).
+struct Candidates
+{
+  std::string list;                // a results reference: "results.caller-access.value"
+  std::string value;               // the path of an item's value: "id"
+  std::vector<std::string> label;  // paths of what is shown beside it: "properties.scope"
+};
+
 // A question the playbook asks, with its default.
 struct Input
 {
@@ -74,6 +84,8 @@ struct Input
   // as "User"), so a default can come from what Azure calls it.
   std::vector<std::pair<std::string, std::string>> aliases;
   std::optional<Value> default_value;
+  // For text: candidates offered by number (an answer "2" is the second one's value).
+  std::optional<Candidates> candidates;
   // May be left without an answer: the steps that need it are then skipped. A question
   // that is neither optional nor defaulted stops a non-interactive walk (needs-human).
   bool optional = false;

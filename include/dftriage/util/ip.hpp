@@ -9,4 +9,8 @@ namespace dftriage::ip {
 // IPv6 address.
 bool is_valid(std::string_view s);
 
+// True when `address` lies in `range` ("1.2.3.0/24", or one address; IPv6 likewise) of
+// the same family; false when either is not one.
+bool in_range(std::string_view address, std::string_view range);
+
 } // namespace dftriage::ip

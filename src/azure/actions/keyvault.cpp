@@ -2,13 +2,11 @@
 // policies and role assignments; and the data plane's addressing, shared with
 // keyvault_objects.cpp (secrets, keys and certificates).
 
+#include "dftriage/util/ip.hpp"
 #include "dftriage/util/text.hpp"
 #include "keyvault_support.hpp"
 
-#include <arpa/inet.h>
-
 #include <algorithm>
-#include <charconv>
 
 namespace dftriage::azure::actions {
 
@@ -92,44 +90,13 @@ ActionSpec get_vault()
   return spec;
 }
 
-// True when address `ip` lies in `range` (an address or a CIDR range) of the same family.
-bool in_range(const std::string& ip, const std::string& range)
-{
-  const auto slash = range.find('/');
-  const std::string base = range.substr(0, slash);
-  const bool v6 = ip.find(':') != std::string::npos;
-  if (v6 != (base.find(':') != std::string::npos)) {
-    return false;
-  }
-  unsigned char address[16] = {};
-  unsigned char network[16] = {};
-  const int family = v6 ? AF_INET6 : AF_INET;
-  if (::inet_pton(family, ip.c_str(), address) != 1 || ::inet_pton(family, base.c_str(), network) != 1) {
-    return false;
-  }
-  int prefix = v6 ? 128 : 32;
-  if (slash != std::string::npos) {
-    const auto [end, error] = std::from_chars(range.data() + slash + 1, range.data() + range.size(), prefix);
-    if (error != std::errc() || end != range.data() + range.size()) {
-      return false;
-    }
-  }
-  for (int bit = 0; bit < prefix; ++bit) {
-    const auto mask = static_cast<unsigned char>(0x80U >> (bit % 8));
-    if ((address[bit / 8] & mask) != (network[bit / 8] & mask)) {
-      return false;
-    }
-  }
-  return true;
-}
-
 // Throws when an allowed range would let one of the blocked addresses (the attacker's)
 // through: a firewall that does is no containment.
 void check_blocked(const ActionArgs& args)
 {
   for (const auto& blocked : args.list("blockedIps")) {
     for (const auto& allowed : args.list("allowedIps")) {
-      if (in_range(blocked, allowed)) {
+      if (ip::in_range(blocked, allowed)) {
         throw ActionError("parameter blockedIps: " + text::quote(blocked) + " is inside the allowed range "
                           + text::quote(allowed) + " (allowedIps): the firewall would let it in; narrow the range");
       }
@@ -148,8 +115,9 @@ ActionSpec enable_firewall()
                  {"allowedSubnets", ParamType::string_list, false, {}, {},
                   "Subnet resource IDs to allow, replacing the vault's virtual network rules (absent: keep them)"},
                  {"bypassAzureServices", ParamType::boolean, false, {}, {}, "Let trusted Azure services through (default true)"},
-                 {"blockedIps", ParamType::ip_list, false, {}, {},
-                  "Addresses that must stay out (the attacker's): refused when an allowed range contains one"}};
+                 {"blockedIps", ParamType::string_list, false, {}, {},
+                  "Addresses that must stay out (the attacker's): refused when an allowed range contains one; "
+                  "a value that is no IP address (alert text) is ignored, as no range can contain it"}};
   spec.mutating = true;
   spec.reversibility = Reversibility::reversible;
   spec.undo = "PATCH the vault's networkAcls back to the pre-image";

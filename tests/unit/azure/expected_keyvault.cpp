@@ -162,8 +162,10 @@ TEST_CASE("keyvault.firewall.enable refuses allowed ranges that let a blocked ad
   CHECK_THROWS_WITH(with("0.0.0.0/0", "185.220.101.47"), Catch::Contains("\"0.0.0.0/0\""));
   CHECK_NOTHROW(with("2001:db8::/32", "185.220.101.47"));
   CHECK_NOTHROW(build("keyvault.firewall.enable", R"({"vault":"{kv}","blockedIps":["185.220.101.47"]})"));
-  CHECK_THROWS_WITH(args_of("keyvault.firewall.enable", R"({"vault":"{kv}","blockedIps":["185.220.101.0/24"]})"),
-                    "parameter blockedIps: expected a list of IP addresses, got \"185.220.101.0/24\"");
+  // The alert's addresses are attacker-written: one that is no address is in no range,
+  // and never stops the firewall.
+  CHECK_NOTHROW(with("0.0.0.0/0", "185.220.101.47\\u001b[0m"));
+  CHECK_NOTHROW(with("0.0.0.0/0", "185.220.101.0/24"));
 }
 
 TEST_CASE("disabling a secret, key or certificate version refuses the current version")

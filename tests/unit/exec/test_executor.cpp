@@ -100,7 +100,7 @@ nlohmann::ordered_json get(azure::Client& client, const std::string& url)
 TEST_CASE("executor carries out the Key Vault playbook on the lab, no-ops a rerun, and undoes it", "[exec][lab]")
 {
   test::LabSession lab({k_alert_file});
-  Walk walk(lab.cloud, {{"allowed_ranges", nlohmann::ordered_json::array({"203.0.113.0/24"})}});
+  Walk walk(lab.cloud, {{"allowed_ranges", nlohmann::ordered_json::array({"203.0.113.0/24", "127.0.0.1"})}});
   const std::string vault_url = lab.cloud.resource_manager + walk.the_alert->resource_id + "?api-version=2026-02-01";
   const std::string alert_url = lab.cloud.resource_manager + walk.the_alert->alert_resource_id
                                 + "?api-version=2022-01-01";

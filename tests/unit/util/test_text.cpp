@@ -86,3 +86,17 @@ TEST_CASE("ip::is_valid accepts real addresses only")
   CHECK_FALSE(ip::is_valid("1.2.3.4\x1b[0m"));
   CHECK_FALSE(ip::is_valid(""));
 }
+
+TEST_CASE("an address is in a range of its own family only, and text is in none")
+{
+  CHECK(dftriage::ip::in_range("203.0.113.9", "203.0.113.0/24"));
+  CHECK(dftriage::ip::in_range("203.0.113.9", "203.0.113.9"));
+  CHECK(dftriage::ip::in_range("203.0.113.9", "0.0.0.0/0"));
+  CHECK_FALSE(dftriage::ip::in_range("203.0.114.9", "203.0.113.0/24"));
+  CHECK(dftriage::ip::in_range("2001:db8::1", "2001:db8::/32"));
+  CHECK_FALSE(dftriage::ip::in_range("2001:db8::1", "0.0.0.0/0"));
+  CHECK_FALSE(dftriage::ip::in_range("203.0.113.9\x1b[0m", "0.0.0.0/0"));
+  CHECK_FALSE(dftriage::ip::in_range("203.0.113.9", "203.0.113.0/33"));
+  CHECK_FALSE(dftriage::ip::in_range("203.0.113.9", "203.0.113.0/x"));
+  CHECK(dftriage::ip::in_range("10.1.2.3", "10.0.0.0/7"));
+}
