@@ -1,4 +1,5 @@
 #include "run_command.hpp"
+#include "run_command_evidence.hpp"
 
 #include <ctime>
 
@@ -185,6 +186,12 @@ Json run_command_result(const std::string& os, const std::string& command_id, co
   } else if (text.find("uninstall") != std::string::npos || text.find("dpkg-query") != std::string::npos
              || text.find("rpm -qa") != std::string::npos) {
     out = software(windows);
+  } else if (text.find("get-nettcpconnection") != std::string::npos || text.find("ss -tunap") != std::string::npos) {
+    out = lab_connections(windows);
+  } else if (text.find("id=4624") != std::string::npos || text.find("last -n") != std::string::npos) {
+    out = lab_logons(windows, now);
+  } else if (text.find("get-scheduledtask") != std::string::npos || text.find("/etc/crontab") != std::string::npos) {
+    out = lab_persistence(windows);
   } else if (text.find("get-process") != std::string::npos || text.rfind("ps ", 0) == 0) {
     out = processes(windows, now);
   } else if (lower(command_id) == "ipconfig" || lower(command_id) == "ifconfig") {

@@ -171,7 +171,10 @@ TEST_CASE("the Key Vault walk at a terminal: keys, checked answers, a manual ste
     pty.send_line("n");
     REQUIRE(pty.expect("Note for the case record (Enter: none · b back · q stop) > "));
     pty.send_line("network team on it");
-    REQUIRE(pty.expect("q: stop · ? > "));  // what kind of principal the caller is, read
+    REQUIRE(pty.expect("Kind: #microsoft.graph.user"));  // what kind of principal the caller is, read
+    REQUIRE(pty.expect("[User/ServicePrincipal] (default: User) · b · q · ? > "));  // from what Entra ID said
+    pty.send_line("");
+    REQUIRE(pty.expect("q: stop · ? > "));
     pty.send_line("");
     REQUIRE(pty.expect("q: stop · ? > "));  // the caller's access, read
     pty.send_line("");
@@ -223,7 +226,7 @@ TEST_CASE("the Key Vault walk at a terminal: keys, checked answers, a manual ste
     pty.send_line("d");
     REQUIRE(pty.expect("Note for the case record (Enter: none · b back · q stop) > "));
     pty.send_line("");
-    REQUIRE(pty.expect("q: stop · ? > "));
+    REQUIRE(pty.expect("· q · ? > "));
     pty.send("\x03");
     REQUIRE(pty.expect("stopped by Ctrl-C. The case is kept in " + case_dir + "; resume with:"));
     REQUIRE(pty.expect("dftriage run --case " + case_dir));

@@ -222,3 +222,50 @@ TEST_CASE("reviews read from well before the alert to now, and every audit table
     }
   }
 }
+
+namespace {
+
+// The inputs a condition reads.
+void read_inputs(const playbook::Condition& c, std::vector<std::string>& out)
+{
+  if (c.kind == playbook::Condition::Kind::answer_equals || c.kind == playbook::Condition::Kind::answer_in) {
+    out.push_back(c.subject);
+  }
+  for (const auto& sub : c.children) {
+    read_inputs(sub, out);
+  }
+}
+
+} // namespace
+
+TEST_CASE("every question a step's condition reads is asked at an earlier step, or one its answer does not skip")
+{
+  for (const auto& p : shipped().playbooks) {
+    const auto steps = flat(p);
+    for (std::size_t i = 0; i < steps.size(); ++i) {
+      const auto* s = steps[i].step;
+      if (!s->when) {
+        continue;
+      }
+      std::vector<std::string> read;
+      read_inputs(*s->when, read);
+      for (const auto& id : read) {
+        INFO(p.id << "/" << s->id << " reads " << id);
+        bool asked = false;
+        for (std::size_t j = 0; j <= i && !asked; ++j) {
+          const auto* t = steps[j].step;
+          if (std::find(t->ask.begin(), t->ask.end(), id) == t->ask.end()) {
+            continue;
+          }
+          std::vector<std::string> gate;
+          if (t->when) {
+            read_inputs(*t->when, gate);
+          }
+          // A step skipped unless the question already has a given answer never asks it.
+          asked = std::find(gate.begin(), gate.end(), id) == gate.end();
+        }
+        CHECK(asked);
+      }
+    }
+  }
+}
