@@ -1,10 +1,13 @@
 #include "progress.hpp"
 
+#include <atomic>
+
 #include "dftriage/azure/azure_error.hpp"
 #include "dftriage/util/terminal.hpp"
 #include "dftriage/util/text.hpp"
 
 #include <array>
+#include <atomic>
 #include <cctype>
 #include <cstdio>
 #include <cstdlib>
@@ -37,8 +40,15 @@ long long seconds_up(milliseconds ms)
   return ms.count() <= 0 ? 0 : (ms.count() + 999) / 1000;
 }
 
-std::string attempts(const azure::Wait& wait)
+// The language of the waits' sentences (set_progress_chinese).
+std::atomic<bool> g_chinese{false};
+
+std::string attempts(const azure::Wait& wait, bool zh)
 {
+  if (zh) {
+    return "（第 " + std::to_string(wait.attempt) + " 次"
+           + (wait.max_attempts > 0 ? "，共 " + std::to_string(wait.max_attempts) + " 次" : std::string()) + "）";
+  }
   std::string out = "(attempt " + std::to_string(wait.attempt);
   if (wait.max_attempts > 0) {
     out += " of " + std::to_string(wait.max_attempts);
@@ -135,23 +145,31 @@ int stderr_columns()
 
 } // namespace
 
+void set_progress_chinese(bool chinese)
+{
+  g_chinese = chinese;
+}
+
 std::string describe_wait(const azure::Wait& wait, milliseconds left)
 {
+  const bool zh = g_chinese;
   const std::string seconds = std::to_string(seconds_up(left)) + " s";
   switch (wait.kind) {
   case azure::WaitKind::operation:
-    return "Waiting " + seconds + " for the long-running operation " + wait.what + " (poll " +
-           std::to_string(wait.attempt) + ")";
+    return zh ? "等待长时间运行的操作 " + wait.what + "，" + seconds + " 后查询（第 " + std::to_string(wait.attempt) + " 次）"
+              : "Waiting " + seconds + " for the long-running operation " + wait.what + " (poll " +
+                  std::to_string(wait.attempt) + ")";
   case azure::WaitKind::throttled:
-    return "Throttled (" + status_text(wait) + "): waiting " + seconds + " to retry " + wait.what +
-           " " + attempts(wait);
+    return zh ? "被限流（" + status_text(wait) + "）：" + seconds + " 后重试 " + wait.what + attempts(wait, zh)
+              : "Throttled (" + status_text(wait) + "): waiting " + seconds + " to retry " + wait.what + " "
+                  + attempts(wait, zh);
   case azure::WaitKind::retry:
     break;
   }
   const std::string cause = wait.status != 0 ? status_text(wait)
-                                             : "no response: " + wait.transport_error;
-  return "Waiting " + seconds + " to retry " + wait.what + " after " + cause + " " +
-         attempts(wait);
+                                             : (zh ? "无响应：" : "no response: ") + wait.transport_error;
+  return zh ? "因 " + cause + "，" + seconds + " 后重试 " + wait.what + attempts(wait, zh)
+            : "Waiting " + seconds + " to retry " + wait.what + " after " + cause + " " + attempts(wait, zh);
 }
 
 ProgressOptions stderr_progress_options()

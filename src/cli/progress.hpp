@@ -25,6 +25,9 @@ namespace dftriage::cli {
 // The seconds are rounded up, so a wait shows "0 s" only when it is over.
 std::string describe_wait(const azure::Wait& wait, std::chrono::milliseconds left);
 
+// Makes describe_wait speak Chinese (zh-CN) from now on, for a walk in that language.
+void set_progress_chinese(bool chinese);
+
 struct ProgressOptions
 {
   bool tty = false;     // draw the in-place line (stderr is a terminal and not -q)

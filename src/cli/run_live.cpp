@@ -14,6 +14,7 @@
 #include "dftriage/util/text.hpp"
 #include "dftriage/version.hpp"
 #include "library_options.hpp"
+#include "progress.hpp"
 #include "prompt.hpp"
 #include "request_text.hpp"
 #include "responders.hpp"
@@ -163,6 +164,7 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang_given, bool i
     // The case keeps the language it was opened in unless --lang says otherwise.
     lang = playbook::lang_from_string(state.opened().value("lang", "en")).value_or(lang);
   }
+  set_progress_chinese(lang == playbook::Lang::zh_cn);  // the waits speak the walk's language
   if (resume && !state.opened().is_null() && state.opened().value("playbook", "") != match.playbook_id()) {
     throw Error("the case was opened with playbook " + state.opened().value("playbook", "")
                 + ", which no longer matches; resume with the same --playbooks", ExitStatus::usage);

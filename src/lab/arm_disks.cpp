@@ -25,17 +25,6 @@ std::string id_of(const Captures& c, const char* type)
   return group_id(c[1], c[2]) + "/providers/" + type + "/" + c[3];
 }
 
-std::string region(const std::string& location)
-{
-  std::string out;
-  for (const char ch : lower(location)) {
-    if (ch != ' ') {
-      out += ch;
-    }
-  }
-  return out;
-}
-
 // A Compute error, which names the parameter at fault in "target".
 ArmFault fault(int status, const std::string& code, const std::string& message,
                const std::string& target = "")

@@ -29,18 +29,6 @@ std::string id_of(const Captures& c, const char* type)
   return group_id(c[1], c[2]) + "/providers/" + type + "/" + c[3];
 }
 
-// "West Europe" and "westeurope" name one region.
-std::string region(const std::string& location)
-{
-  std::string out;
-  for (const char ch : lower(location)) {
-    if (ch != ' ') {
-      out += ch;
-    }
-  }
-  return out;
-}
-
 void check_preconditions(const LabRequest& request, const Json* existing)
 {
   const std::string have = existing ? existing->value("etag", "") : "";

@@ -220,4 +220,15 @@ std::string base64url_decode(std::string_view s)
   return out;
 }
 
+std::string region(const std::string& location)
+{
+  std::string out;
+  for (const char ch : lower(location)) {
+    if (ch != ' ') {
+      out += ch;
+    }
+  }
+  return out;
+}
+
 } // namespace dftriage::lab

@@ -33,6 +33,9 @@ std::vector<std::pair<std::string, std::string>> parse_form(std::string_view bod
 std::string form_value(const std::vector<std::pair<std::string, std::string>>& pairs, std::string_view name);
 // Returns `s` lower-cased.
 std::string lower(std::string_view s);
+
+// A region as ARM compares it: "West Europe" and "westeurope" name one region.
+std::string region(const std::string& location);
 // Returns the base64url decoding of `s` ("" when it is not base64url).
 std::string base64url_decode(std::string_view s);
 

@@ -7,6 +7,20 @@ namespace dftriage::azure {
 
 namespace actions {
 
+// True for an Azure region name such as "westeurope" or "eastus2euap".
+bool is_location(std::string_view s)
+{
+  if (s.empty() || s.size() > 40) {
+    return false;
+  }
+  for (const char c : s) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) {
+      return false;
+    }
+  }
+  return true;
+}
+
 std::string from_pre_image(std::size_t index, std::string_view pointer)
 {
   return "$(pre-image " + std::to_string(index) + " " + std::string(pointer) + ")";

@@ -47,20 +47,6 @@ bool is_disk_name(std::string_view s)
   return true;
 }
 
-// True for an Azure region name such as "westeurope" or "eastus2euap".
-bool is_location(std::string_view s)
-{
-  if (s.empty() || s.size() > 40) {
-    return false;
-  }
-  for (const char c : s) {
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) {
-      return false;
-    }
-  }
-  return true;
-}
-
 // FNV-1a of `s` as 8 hex digits: a short, stable tag that tells long names apart.
 std::string short_hash(std::string_view s)
 {

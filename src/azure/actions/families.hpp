@@ -63,6 +63,9 @@ Request arm_query(std::string method, const alert::ResourceId& id,
                   std::initializer_list<std::pair<std::string_view, std::string_view>> queries,
                   const Cloud& cloud);
 
+// True for an Azure region name such as "westeurope" or "eastus2euap".
+bool is_location(std::string_view s);
+
 // Returns `value` as an OData string literal ('…', quotes doubled) for $filter.
 std::string odata_string(std::string_view value);
 

@@ -36,20 +36,6 @@ ParamSpec nsg_param(bool required)
   return ParamSpec{"nsg", ParamType::resource_id, required, k_nsg_type, {}, "The network security group"};
 }
 
-// True for an Azure region name such as "westeurope" or "eastus2euap".
-bool is_location(std::string_view s)
-{
-  if (s.empty() || s.size() > 40) {
-    return false;
-  }
-  for (const char c : s) {
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) {
-      return false;
-    }
-  }
-  return true;
-}
-
 // Returns the NSG's ID from `nsg` or from subscription, resourceGroup and name.
 alert::ResourceId nsg_id(const ActionArgs& args)
 {

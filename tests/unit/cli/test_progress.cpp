@@ -297,3 +297,24 @@ TEST_CASE("a command on a terminal shows a throttled wait in place and erases it
   CHECK(r.out.find("\x1b[36m") == std::string::npos);    // NO_COLOR
   CHECK(r.out.find("dftriage: info:") == std::string::npos);  // no log lines without -v
 }
+
+TEST_CASE("describe_wait speaks Chinese in a zh-CN walk")
+{
+  dftriage::cli::set_progress_chinese(true);
+  auto w = operation_wait();
+  CHECK(describe_wait(w, milliseconds(8000))
+        == "等待长时间运行的操作 PUT …/networkSecurityGroups/nsg-isolation-1，8 s 后查询（第 2 次）");
+  w.kind = azure::WaitKind::retry;
+  w.what = "GET …/vaults/kv1";
+  w.attempt = 2;
+  w.max_attempts = 4;
+  w.status = 500;
+  w.error_code = "InternalServerError";
+  CHECK(describe_wait(w, milliseconds(1600)) == "因 500 InternalServerError，2 s 后重试 GET …/vaults/kv1（第 2 次，共 4 次）");
+  w.kind = azure::WaitKind::throttled;
+  w.status = 429;
+  w.error_code = "TooManyRequests";
+  CHECK(describe_wait(w, milliseconds(1600)) == "被限流（429 TooManyRequests）：2 s 后重试 GET …/vaults/kv1（第 2 次，共 4 次）");
+  dftriage::cli::set_progress_chinese(false);
+  CHECK(describe_wait(w, milliseconds(1600)).rfind("Throttled", 0) == 0);
+}
