@@ -285,3 +285,55 @@ TEST_CASE("DNS on a served lab: Run Command returns its output after the isolati
   CHECK(remove.exit_code == 0);
   CHECK(lab.get(k_sub + "/resourceGroups/rg-web/providers/Microsoft.Compute/snapshots", "2025-01-02")["value"].empty());
 }
+
+TEST_CASE("Key Vault and Resource Manager on a served lab: a key rotated, a certificate re-issued, a password reset",
+          "[e2e][practice][exec]")
+{
+  SECTION("Key Vault")
+  {
+    ServedLab lab("practice-kv");
+    const std::string case_dir = (lab.dir / "case").string();
+    const auto r = lab.run({"run", k_kv_alert, "--case", case_dir, "--answers", k_answers, "--set", "key_name=signing-key",
+                            "--set", "rotate_key=yes", "--set", "certificate_name=payments-tls", "--set",
+                            "reissue_certificate=yes", "--yes", "--yes-irreversible", "--reason", "drill", "-o", "json"});
+    INFO(r.out + r.err);
+    CHECK(r.exit_code == 5);  // the tasks a person checks off stay open
+    const auto outcomes = outcomes_of(r.out);
+    for (const char* step : {"enable-firewall", "rotate-key", "key-versions", "reissue-certificate", "certificate-versions",
+                             "disable-secret-version", "list-secrets", "resolve-alert"}) {
+      INFO(step);
+      CHECK(outcomes[step] == "done");
+    }
+    // The walk's own address (127.0.0.1 on a lab) was kept open by the firewall it turned on.
+    CHECK(lab.vault()["properties"]["networkAcls"]["ipRules"].dump().find("127.0.0.1") != std::string::npos);
+  }
+  SECTION("Resource Manager, a familiar user")
+  {
+    ServedLab lab("practice-rm", {}, k_rm_alert);
+    const std::string case_dir = (lab.dir / "case").string();
+    const auto r = lab.run({"run", k_rm_alert, "--case", case_dir, "--answers", k_rm_answers, "--set",
+                            "account_familiar=yes", "--set", "reset_account_password=yes", "--yes",
+                            "--yes-irreversible", "--reason", "drill", "-o", "json"});
+    INFO(r.out + r.err);
+    CHECK(r.exit_code == 5);
+    const auto outcomes = outcomes_of(r.out);
+    CHECK(outcomes["account-kind"] == "done");
+    CHECK(outcomes["reset-account-password"] == "done");
+    CHECK(outcomes["auth-methods"] == "done");
+    CHECK(outcomes.value("block-unfamiliar-account", "") != "done");  // a familiar account stays enabled
+    // Off a terminal the generated password is shown nowhere and kept nowhere.
+    CHECK_THAT(r.err, Catch::Contains("shown only at a terminal"));
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(case_dir)) {
+      if (!entry.is_regular_file()) {
+        continue;
+      }
+      const auto content = slurp(entry.path().string());
+      for (std::size_t at = content.find("\"password\":\""); at != std::string::npos;
+           at = content.find("\"password\":\"", at + 1)) {
+        INFO(entry.path().string());
+        const auto value = content.substr(at + 12, content.find('"', at + 12) - (at + 12));
+        CHECK((value == "***" || value == "$(generated secret)" || value == "(generated at run time; not recorded)"));
+      }
+    }
+  }
+}
