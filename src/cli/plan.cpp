@@ -63,6 +63,9 @@ std::string plan_text(const nlohmann::ordered_json& plan, bool colour)
         continue;
       }
       const auto& action = step["action"];
+      if (action.contains("caution")) {
+        out += "    " + paint(sanitize(str(action["caution"])), Colour::yellow, colour) + "\n";
+      }
       for (const auto* list : {&action["preImage"], &action["requests"]}) {
         for (const auto& r : *list) {
           out += "    " + paint(str(r["method"]) + " " + sanitize(str(r["url"])), Colour::bold, colour);

@@ -220,6 +220,9 @@ std::string step_details(const engine::PlannedStep& step, playbook::Lang lang, b
   if (a.mutating && !a.undo.empty()) {
     out += tr(lang, "  Undo: " + a.undo, "  撤销方式：" + a.undo_zh) + "\n";
   }
+  if (!step.caution.empty()) {
+    out += paint(tr(lang, "  Caution: " + step.caution, "  注意：" + step.caution_zh), Colour::yellow, colour) + "\n";
+  }
   const std::string first = dry_run ? tr(lang, "would send first, to keep the current state for undo:",
                                          "将先发送（保存当前状态，以便撤销）：")
                                     : tr(lang, "sends first, to keep the current state for undo:",

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
+#include <tuple>
 
 #include "dftriage/alert/resource_id.hpp"
 #include "dftriage/journal/journal.hpp"
@@ -287,6 +288,9 @@ void resolve_action(PlannedStep& planned, const Scope& scope, const azure::Cloud
   try {
     const auto args = azure::check_args(*planned.action, params);
     planned.requests = planned.action->build(args, cloud);
+    if (planned.action->caution) {
+      std::tie(planned.caution, planned.caution_zh) = planned.action->caution(args);
+    }
   } catch (const azure::ActionError& e) {
     planned.status = "refused";
     planned.note = e.what();
@@ -506,6 +510,9 @@ nlohmann::ordered_json Plan::to_json(playbook::Lang lang) const
           action["reversibility"] = azure::to_string(s.action->reversibility);
           action["undo"] = s.action->undo.empty() ? json(nullptr) : json(s.action->undo);
           action["permission"] = s.action->permission;
+          if (!s.caution.empty()) {
+            action["caution"] = lang == playbook::Lang::zh_cn ? s.caution_zh : s.caution;
+          }
         }
         json pre = json::array();
         for (const auto& r : s.requests.pre_image) {

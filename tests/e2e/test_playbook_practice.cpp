@@ -185,6 +185,26 @@ TEST_CASE("Key Vault plan: the firewall keeps VNet rules and refuses to let the 
     }
     CHECK(refused);
   }
+  SECTION("the firewall step cautions when the responder's own address is unknown or left out")
+  {
+    const auto caution_of = [](const Json& plan) {
+      for (const auto& step : plan["phases"][1]["steps"]) {
+        if (step["id"] == "enable-firewall") {
+          return step["action"].value("caution", std::string());
+        }
+      }
+      return std::string("(no firewall step)");
+    };
+    CHECK_THAT(caution_of(plan_of(k_kv_alert, common)), Catch::Contains("does not know the public address"));
+    std::vector<std::string> args{k_bin, "plan", k_kv_alert, "-o", "json", "--set", "ip_recognised=no"};
+    const auto known = run_process(args, {}, {{"DFTRIAGE_NOW", k_now}, {"DFTRIAGE_RESPONDER_ADDRESSES", "198.51.100.7"}});
+    REQUIRE(known.exit_code == 0);
+    CHECK(caution_of(Json::parse(known.out).at(0)).empty());  // offered by default, so kept open
+    args.insert(args.end(), {"--set", "allowed_ranges=203.0.113.0/24"});
+    const auto left_out = run_process(args, {}, {{"DFTRIAGE_NOW", k_now}, {"DFTRIAGE_RESPONDER_ADDRESSES", "198.51.100.7"}});
+    REQUIRE(left_out.exit_code == 0);
+    CHECK_THAT(caution_of(Json::parse(left_out.out).at(0)), Catch::Contains("your address 198.51.100.7 is not among"));
+  }
   SECTION("a generated value replaces deleting: rotate and delete never run in one walk")
   {
     auto both = common;

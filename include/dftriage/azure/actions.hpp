@@ -10,6 +10,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace dftriage::azure {
@@ -107,6 +108,9 @@ struct ActionSpec
   // True for an action that preserves evidence (a disk snapshot): `undo` leaves what it
   // made in place unless asked to remove evidence too.
   bool evidence = false;
+  // What the responder should know before confirming these values, in English and
+  // Chinese ({"", ""}: nothing): a change that goes ahead but may cut off what follows.
+  std::function<std::pair<std::string, std::string>(const ActionArgs&)> caution = nullptr;
 };
 
 // Returns every action, sorted by name.

@@ -44,6 +44,9 @@ struct PlannedStep
   const azure::ActionSpec* action = nullptr;
   nlohmann::ordered_json params;  // the checked values
   azure::ActionRequests requests;
+  // What the action says the responder should know before confirming (ActionSpec::caution).
+  std::string caution;
+  std::string caution_zh;
 };
 
 // The resolved walk of one alert through its playbook, without sending anything.

@@ -117,12 +117,41 @@ ActionSpec enable_firewall()
                  {"bypassAzureServices", ParamType::boolean, false, {}, {}, "Let trusted Azure services through (default true)"},
                  {"blockedIps", ParamType::string_list, false, {}, {},
                   "Addresses that must stay out (the attacker's): refused when an allowed range contains one; "
-                  "a value that is no IP address (alert text) is ignored, as no range can contain it"}};
+                  "a value that is no IP address (alert text) is ignored, as no range can contain it"},
+                 {"responderAddresses", ParamType::cidr_list, false, {}, {},
+                  "The public addresses the responder's requests come from, when known: a caution is shown "
+                  "when the allowed ranges leave one out (or none is known)"}};
   spec.mutating = true;
   spec.reversibility = Reversibility::reversible;
   spec.undo = "PATCH the vault's networkAcls back to the pre-image";
   spec.undo_zh = "用 PATCH 把保管库的 networkAcls 恢复为更改前记录的内容";
   spec.permission = "Microsoft.KeyVault/vaults/write";
+  // The firewall also stands between the responder and the vault's data plane: say so
+  // when the responder's own address is unknown or left out.
+  spec.caution = [](const ActionArgs& args) -> std::pair<std::string, std::string> {
+    const auto& own = args.list("responderAddresses");
+    if (own.empty()) {
+      return {"dftriage does not know the public address your requests come from (DFTRIAGE_RESPONDER_ADDRESSES): "
+              "unless it is among the allowed ranges, this firewall refuses your later requests to the vault's "
+              "secrets, keys and certificates",
+              "dftriage 不知道你的请求来自哪个公网地址（DFTRIAGE_RESPONDER_ADDRESSES）：除非它在允许的地址范围内，"
+              "这道防火墙会拒绝你此后对保管库机密、密钥和证书的请求"};
+    }
+    for (const auto& address : own) {
+      const std::string base = address.substr(0, address.find('/'));
+      bool allowed = false;
+      for (const auto& range : args.list("allowedIps")) {
+        allowed = allowed || ip::in_range(base, range);
+      }
+      if (!allowed) {
+        return {"your address " + address + " is not among the allowed ranges: this firewall refuses your later "
+                "requests to the vault's secrets, keys and certificates; add it, or those steps fail",
+                "你的地址 " + address + " 不在允许的地址范围内：这道防火墙会拒绝你此后对保管库机密、密钥和证书的请求；"
+                "请把它加上，否则那些步骤会失败"};
+      }
+    }
+    return {};
+  };
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     check_blocked(args);
     const auto& vault = args.resource("vault");
