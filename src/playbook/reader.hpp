@@ -43,6 +43,9 @@ private:
 };
 
 // Returns the JSON pointer `base` + "/" + `token` (escaped per RFC 6901).
+// "an object", "an array", "a string", … for messages.
+std::string type_name(const nlohmann::ordered_json& j);
+
 std::string child(const std::string& base, std::string_view token);
 std::string child(const std::string& base, std::size_t index);
 
