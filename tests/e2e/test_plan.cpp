@@ -164,3 +164,28 @@ TEST_CASE("plan builds the requests for the cloud chosen with --cloud")
   const auto bad = run_process({k_bin, "--cloud", "NoSuchCloud", "plan", k_examples + "keyvault-tor.json"});
   CHECK(bad.exit_code == 2);
 }
+
+TEST_CASE("playbooks actions lists the catalogue for playbook authors, in text and JSON")
+{
+  const auto js = run_process({k_bin, "playbooks", "actions", "-o", "json"});
+  REQUIRE(js.exit_code == 0);
+  const auto actions = nlohmann::json::parse(js.out);
+  REQUIRE(actions.is_array());
+  bool snapshot = false;
+  for (const auto& a : actions) {
+    CHECK(!a["summary"].get<std::string>().empty());
+    CHECK(!a["permission"].get<std::string>().empty());
+    if (a["name"] == "compute.vm.snapshot_disks") {
+      snapshot = true;
+      CHECK(a["evidence"] == true);
+      CHECK(a["reversibility"] == "reversible");
+      CHECK(a["params"][1]["name"] == "disks");
+      CHECK(a["params"][1]["type"] == "string-list");
+    }
+  }
+  CHECK(snapshot);
+  const auto text = run_process({k_bin, "playbooks", "actions", "-o", "text"});
+  REQUIRE(text.exit_code == 0);
+  CHECK(text.out.find("compute.vm.snapshot_disks  [reversible, evidence]  Microsoft.Compute/snapshots/write")
+        != std::string::npos);
+}
