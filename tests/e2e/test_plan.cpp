@@ -7,6 +7,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <map>
 #include <unistd.h>
 
 using dftriage::test::run_process;
@@ -55,9 +56,11 @@ TEST_CASE("match falls back to the generic playbook and says why")
 
 TEST_CASE("plan is deterministic and every request is complete")
 {
+  // Review windows end "now": a plan is the same for the same alert, answers and now.
   const std::vector<std::string> args{k_bin, "plan", k_examples + "keyvault-tor.json", "-o", "json"};
-  const auto a = run_process(args);
-  const auto b = run_process(args);
+  const std::map<std::string, std::string> now{{"DFTRIAGE_NOW", "2026-12-02T06:00:00Z"}};
+  const auto a = run_process(args, {}, now);
+  const auto b = run_process(args, {}, now);
   CHECK(a.exit_code == 0);
   CHECK(a.out == b.out);
   const auto plans = nlohmann::json::parse(a.out);
