@@ -6,6 +6,7 @@
 #include "command.hpp"
 #include "dftriage/cli/output.hpp"
 #include "dftriage/engine/plan.hpp"
+#include "dftriage/engine/walk.hpp"
 #include "dftriage/util/error.hpp"
 #include "dftriage/util/terminal.hpp"
 #include "dftriage/util/text.hpp"
@@ -115,6 +116,12 @@ ExitStatus run_plan(const PlanOptions& options)
       plan_json = exec::seal(std::move(plan_json));
       bool bad = plan.refused();
       for (const auto& s : plan.steps) {
+        if (s.status == "refused" && engine::is_visited(s)) {
+          // The exit status says a plan was refused; stderr says which step and why,
+          // whatever the output format.
+          std::fprintf(stderr, "dftriage: %s: step %s refused: %s\n", terminal::sanitize(alert.id).c_str(),
+                       s.step->id.c_str(), terminal::sanitize(s.note).c_str());
+        }
         bad = bad || s.status == "refused";
       }
       refused += bad ? 1 : 0;

@@ -176,6 +176,10 @@ TEST_CASE("Key Vault plan: the firewall keeps VNet rules and refuses to let the 
     auto open = common;
     std::replace(open.begin(), open.end(), std::string("allowed_ranges=203.0.113.0/24"), std::string("allowed_ranges=0.0.0.0/0"));
     const auto plan = plan_of(k_kv_alert, open, 3);
+    const auto said = run_process({k_bin, "plan", k_kv_alert, "-o", "json", "--set", "ip_recognised=no", "--set",
+                                   "allowed_ranges=0.0.0.0/0"});
+    CHECK(said.exit_code == 3);  // and stderr says which step and why, even under -o json
+    CHECK_THAT(said.err, Catch::Contains("step enable-firewall refused: parameter blockedIps: \"185.220.101.47\""));
     bool refused = false;
     for (const auto& step : plan["phases"][1]["steps"]) {
       if (step["id"] == "enable-firewall") {
