@@ -188,37 +188,6 @@ std::string lower(std::string_view s)
   return text::to_lower(s);
 }
 
-std::string base64url_decode(std::string_view s)
-{
-  std::string out;
-  unsigned buffer = 0;
-  int bits = 0;
-  for (const char c : s) {
-    int v = -1;
-    if (c >= 'A' && c <= 'Z') {
-      v = c - 'A';
-    } else if (c >= 'a' && c <= 'z') {
-      v = c - 'a' + 26;
-    } else if (c >= '0' && c <= '9') {
-      v = c - '0' + 52;
-    } else if (c == '-' || c == '+') {
-      v = 62;
-    } else if (c == '_' || c == '/') {
-      v = 63;
-    } else if (c == '=') {
-      break;
-    } else {
-      return {};
-    }
-    buffer = (buffer << 6) | static_cast<unsigned>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out += static_cast<char>((buffer >> bits) & 0xff);
-    }
-  }
-  return out;
-}
 
 std::string region(const std::string& location)
 {

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "dftriage/util/base64.hpp"
+
 // Small helpers of the lab: IDs, times, URL encoding, form bodies.
 
 #include <chrono>
@@ -37,6 +39,9 @@ std::string lower(std::string_view s);
 // A region as ARM compares it: "West Europe" and "westeurope" name one region.
 std::string region(const std::string& location);
 // Returns the base64url decoding of `s` ("" when it is not base64url).
-std::string base64url_decode(std::string_view s);
+inline std::string base64url_decode(std::string_view s)
+{
+  return dftriage::base64url_decode(s).value_or("");
+}
 
 } // namespace dftriage::lab

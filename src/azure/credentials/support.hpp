@@ -4,6 +4,7 @@
 // certificate and workload-identity credentials, and small helpers.
 
 #include "dftriage/azure/token_credentials.hpp"
+#include "dftriage/util/base64.hpp"
 
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -43,9 +44,9 @@ std::optional<long long> json_number(const nlohmann::json& value);
 // Returns the first line of `s`, sanitised for a terminal, cut at `limit` bytes.
 std::string first_line(std::string_view s, std::size_t limit = 300);
 
-// Base64url without padding, and its decoding (nullopt when `s` is not base64url).
-std::string base64url_encode(std::string_view bytes);
-std::optional<std::string> base64url_decode(std::string_view s);
+// Base64url, shared with the lab (util/base64.hpp).
+using dftriage::base64url_decode;
+using dftriage::base64url_encode;
 
 // Returns a random (version 4) UUID from OpenSSL's generator.
 std::string random_uuid();

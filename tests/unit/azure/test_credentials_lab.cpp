@@ -2,6 +2,7 @@
 // libcurl transport: client secret, certificate, workload identity, managed identity
 // (IMDS and App Service imitations), the default chain from the lab's connection line.
 
+#include "dftriage/util/base64.hpp"
 #include "dftriage/azure/client.hpp"
 #include "dftriage/azure/curl_transport.hpp"
 #include "dftriage/azure/token_credentials.hpp"
@@ -40,25 +41,7 @@ const TestCertificate& registered_certificate()
   return cert;
 }
 
-std::string b64url(const std::string& in)
-{
-  static const char* k = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  std::string out;
-  unsigned buffer = 0;
-  int bits = 0;
-  for (const unsigned char c : in) {
-    buffer = (buffer << 8) | c;
-    bits += 8;
-    while (bits >= 6) {
-      bits -= 6;
-      out += k[(buffer >> bits) & 63];
-    }
-  }
-  if (bits > 0) {
-    out += k[(buffer << (6 - bits)) & 63];
-  }
-  return out;
-}
+std::string b64url(const std::string& in) { return dftriage::base64url_encode(in); }
 
 std::string b64url_decode(const std::string& in)
 {

@@ -1,3 +1,4 @@
+#include "dftriage/util/base64.hpp"
 #include "lab_fixture.hpp"
 
 #include <catch2/catch.hpp>
@@ -7,25 +8,7 @@ using dftriage::test::LabFixture;
 
 namespace {
 
-std::string base64url(const std::string& in)
-{
-  static const char* k = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  std::string out;
-  unsigned buffer = 0;
-  int bits = 0;
-  for (const unsigned char c : in) {
-    buffer = (buffer << 8) | c;
-    bits += 8;
-    while (bits >= 6) {
-      bits -= 6;
-      out += k[(buffer >> bits) & 63];
-    }
-  }
-  if (bits > 0) {
-    out += k[(buffer << (6 - bits)) & 63];
-  }
-  return out;
-}
+std::string base64url(const std::string& in) { return dftriage::base64url_encode(in); }
 
 } // namespace
 

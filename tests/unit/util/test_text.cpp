@@ -1,3 +1,4 @@
+#include "dftriage/util/base64.hpp"
 #include "dftriage/util/ip.hpp"
 #include "dftriage/util/terminal.hpp"
 #include "dftriage/util/text.hpp"
@@ -99,4 +100,15 @@ TEST_CASE("an address is in a range of its own family only, and text is in none"
   CHECK_FALSE(dftriage::ip::in_range("203.0.113.9", "203.0.113.0/33"));
   CHECK_FALSE(dftriage::ip::in_range("203.0.113.9", "203.0.113.0/x"));
   CHECK(dftriage::ip::in_range("10.1.2.3", "10.0.0.0/7"));
+}
+
+TEST_CASE("base64url round-trips, takes standard base64 and padding, and refuses anything else")
+{
+  CHECK(dftriage::base64url_encode("\xfb\xff") == "-_8");
+  CHECK(dftriage::base64url_decode("-_8") == std::string("\xfb\xff"));
+  CHECK(dftriage::base64url_decode("+/8=") == std::string("\xfb\xff"));
+  CHECK(dftriage::base64url_decode("aGVsbG8") == std::string("hello"));
+  CHECK(!dftriage::base64url_decode("aGV sbG8"));
+  CHECK(!dftriage::base64url_decode("aG=Vs"));
+  CHECK(dftriage::base64url_decode("") == std::string());
 }
