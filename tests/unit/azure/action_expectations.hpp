@@ -5,6 +5,9 @@
 
 #include "dftriage/azure/actions.hpp"
 
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
 #include <string>
 #include <vector>
 
@@ -31,5 +34,25 @@ std::string expand(std::string s);
 extern const std::vector<Expected> k_expected_compute;   // compute and network additions
 extern const std::vector<Expected> k_expected_keyvault;  // Key Vault and Log Analytics additions
 extern const std::vector<Expected> k_expected_identity;  // Graph, authorization, automation additions
+
+// The catalogued action `name` (the test fails when there is none).
+inline const ActionSpec& spec_of(const std::string& name)
+{
+  const auto* spec = find_action(name);
+  REQUIRE(spec != nullptr);
+  return *spec;
+}
+
+// Checks `args` (with {placeholders}) against `name`'s parameters.
+inline ActionArgs args_of(const std::string& name, const std::string& args)
+{
+  return check_args(spec_of(name), nlohmann::ordered_json::parse(expand(args)));
+}
+
+// Checks `args` (with {placeholders}) against `name` and builds its requests.
+inline ActionRequests build(const std::string& name, const std::string& args)
+{
+  return spec_of(name).build(args_of(name, args), public_cloud());
+}
 
 } // namespace dftriage::azure::testing

@@ -49,24 +49,6 @@ using Json = nlohmann::ordered_json;
 
 namespace {
 
-const ActionSpec& spec_of(const std::string& name)
-{
-  const auto* spec = find_action(name);
-  REQUIRE(spec != nullptr);
-  return *spec;
-}
-
-ActionArgs args_of(const std::string& name, const std::string& args)
-{
-  return check_args(spec_of(name), Json::parse(expand(args)));
-}
-
-// Checks `args` (with {placeholders}) against `name` and builds its requests.
-ActionRequests build(const std::string& name, const std::string& args)
-{
-  return spec_of(name).build(args_of(name, args), public_cloud());
-}
-
 const std::string k_disk = "{rg}/providers/Microsoft.Compute/disks/vm1_OsDisk_1_5f2c";
 const std::string k_data_disk = "{sub}/resourceGroups/rg-data/providers/Microsoft.Compute/disks/vm1-data-0";
 

@@ -63,28 +63,10 @@ const std::vector<Expected> k_expected_keyvault = {
 } // namespace dftriage::azure::testing
 
 using namespace dftriage::azure;
-using dftriage::azure::testing::expand;
+using namespace dftriage::azure::testing;
 using Json = nlohmann::ordered_json;
 
 namespace {
-
-const ActionSpec& spec_of(const std::string& name)
-{
-  const auto* spec = find_action(name);
-  REQUIRE(spec != nullptr);
-  return *spec;
-}
-
-// Checks `args` (placeholders expanded) against `name`'s parameters.
-ActionArgs args_of(const std::string& name, const std::string& args)
-{
-  return check_args(spec_of(name), Json::parse(expand(args)));
-}
-
-ActionRequests build(const std::string& name, const std::string& args)
-{
-  return spec_of(name).build(args_of(name, args), public_cloud());
-}
 
 const Json k_vnet_rule = Json::parse(R"({"id":"/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/)"
                                      R"(virtualNetworks/app/subnets/web","ignoreMissingVnetServiceEndpoint":false})");
