@@ -17,9 +17,8 @@
 #include <map>
 #include <string>
 #include <thread>
-#include <vector>
-
 #include <unistd.h>
+#include <vector>
 
 namespace {
 
@@ -30,7 +29,9 @@ class LabTokens : public azure::TokenCredential
 {
 public:
   LabTokens(const azure::Cloud& cloud, azure::HttpTransport& transport, nlohmann::ordered_json c)
-    : m_cloud(cloud), m_transport(transport), m_c(std::move(c))
+      : m_cloud(cloud)
+      , m_transport(transport)
+      , m_c(std::move(c))
   {
   }
   azure::AccessToken get_token(const std::string& audience) override
@@ -38,14 +39,17 @@ public:
     if (const auto it = m_cache.find(audience); it != m_cache.end()) {
       return it->second;
     }
-    azure::HttpRequest r{"POST", m_cloud.authority + "/" + m_c["tenantId"].get<std::string>() + "/oauth2/v2.0/token",
-                         {{"Content-Type", "application/x-www-form-urlencoded"}},
-                         "grant_type=client_credentials&client_id=" + m_c["clientId"].get<std::string>()
-                           + "&client_secret=" + m_c["clientSecret"].get<std::string>() + "&scope="
-                           + azure::encode_query_value(audience + "/.default")};
+    azure::HttpRequest r{
+        "POST",
+        m_cloud.authority + "/" + m_c["tenantId"].get<std::string>() + "/oauth2/v2.0/token",
+        {{"Content-Type", "application/x-www-form-urlencoded"}},
+        "grant_type=client_credentials&client_id=" + m_c["clientId"].get<std::string>() +
+            "&client_secret=" + m_c["clientSecret"].get<std::string>() +
+            "&scope=" + azure::encode_query_value(audience + "/.default")};
     const auto response = m_transport.send(r);
     const auto body = nlohmann::json::parse(response.body);
-    azure::AccessToken token{body.at("access_token"), std::chrono::system_clock::now() + std::chrono::hours(1)};
+    azure::AccessToken token{body.at("access_token"),
+                             std::chrono::system_clock::now() + std::chrono::hours(1)};
     m_cache[audience] = token;
     return token;
   }
@@ -76,7 +80,8 @@ bool run_gets(const azure::Cloud& cloud, const nlohmann::ordered_json& c, int co
   azure::Client client(cloud, &tokens, *transport);
   azure::Request r;
   r.method = "GET";
-  r.url = cloud.resource_manager + "/subscriptions/" + c["subscriptionId"].get<std::string>() + "?api-version=2022-09-01";
+  r.url = cloud.resource_manager + "/subscriptions/" + c["subscriptionId"].get<std::string>() +
+          "?api-version=2022-09-01";
   r.audience = "arm";
   for (int i = 0; i < count; ++i) {
     if (client.send(r).status != 200) {
@@ -102,7 +107,8 @@ int main(int argc, char** argv)
       threads = std::atoi(argv[i + 1]);
     }
   }
-  const auto dir = std::filesystem::temp_directory_path() / ("dftriage-bench-lab-" + std::to_string(::getpid()));
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("dftriage-bench-lab-" + std::to_string(::getpid()));
   lab::LabOptions options;
   options.https = true;
   options.state_dir = dir.string();
@@ -117,7 +123,8 @@ int main(int argc, char** argv)
   cloud.arm_audience = c["cloud"]["endpoints"]["activeDirectoryResourceId"];
   cloud.ca_bundle = c["caCertificate"];
 
-  std::printf("%d GETs against the lab over HTTPS, %d ms latency per response\n\n", requests, latency);
+  std::printf("%d GETs against the lab over HTTPS, %d ms latency per response\n\n", requests,
+              latency);
   std::printf("%-12s %8s %10s %12s %14s\n", "mode", "threads", "seconds", "requests/s", "vs floor");
   for (const int t : {1, threads}) {
     const auto started = std::chrono::steady_clock::now();
@@ -125,7 +132,8 @@ int main(int argc, char** argv)
     bool ok = true;
     std::vector<char> results(static_cast<std::size_t>(t), 1);
     for (int w = 0; w < t; ++w) {
-      workers.emplace_back([&, w] { results[static_cast<std::size_t>(w)] = run_gets(cloud, c, requests / t); });
+      workers.emplace_back(
+          [&, w] { results[static_cast<std::size_t>(w)] = run_gets(cloud, c, requests / t); });
     }
     for (auto& w : workers) {
       w.join();
@@ -133,12 +141,13 @@ int main(int argc, char** argv)
     for (const char r : results) {
       ok = ok && r != 0;
     }
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     const int done = (requests / t) * t;
     const double rate = done / seconds;
     const double floor = latency > 0 ? 1000.0 / latency * t : 0;
-    std::printf("%-12s %8d %10.2f %12.1f %13.0f%%%s\n", t == 1 ? "sequential" : "concurrent", t, seconds, rate,
-                floor > 0 ? 100.0 * rate / floor : 0.0, ok ? "" : "  (FAILURES)");
+    std::printf("%-12s %8d %10.2f %12.1f %13.0f%%%s\n", t == 1 ? "sequential" : "concurrent", t,
+                seconds, rate, floor > 0 ? 100.0 * rate / floor : 0.0, ok ? "" : "  (FAILURES)");
   }
   lab.stop();
   std::filesystem::remove_all(dir);

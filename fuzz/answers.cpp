@@ -4,7 +4,6 @@
 // the example alerts, where a value of the wrong type is a UsageError naming the question.
 
 #include "common.hpp"
-
 #include "dftriage/azure/cloud.hpp"
 #include "dftriage/engine/library.hpp"
 #include "dftriage/engine/match.hpp"
@@ -28,7 +27,8 @@ const std::vector<Case>& cases()
     std::vector<Case> out;
     for (const auto& a : fuzz::example_alerts()) {
       auto match = dftriage::engine::match_alert(a, library);
-      auto playbook = match.playbook != nullptr ? *match.playbook : dftriage::engine::generic_playbook(a);
+      auto playbook =
+          match.playbook != nullptr ? *match.playbook : dftriage::engine::generic_playbook(a);
       out.push_back(Case{&a, std::move(match), std::move(playbook)});
     }
     return out;
@@ -57,17 +57,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
   }
   for (const auto& c : cases()) {
-    engine::Answers mine;  // as cli::answers_for: only this playbook's questions
+    engine::Answers mine; // as cli::answers_for: only this playbook's questions
     for (const auto& [id, value] : answers) {
       if (c.playbook.find_input(id) != nullptr) {
         mine.emplace(id, value);
       }
     }
     if (mine.empty()) {
-      continue;  // the same plan every time
+      continue; // the same plan every time
     }
     try {
-      (void)engine::build_plan(*c.alert, c.match, c.playbook, mine, dftriage::azure::public_cloud());
+      (void)engine::build_plan(*c.alert, c.match, c.playbook, mine,
+                               dftriage::azure::public_cloud());
     } catch (const dftriage::UsageError&) {
       // A value of the wrong type for its question.
     }

@@ -3,7 +3,6 @@
 // may quote the client secret.
 
 #include "common.hpp"
-
 #include "dftriage/azure/cloud_config.hpp"
 #include "dftriage/util/error.hpp"
 
@@ -20,7 +19,8 @@ std::string lone_secret(std::string_view text)
   }
   const auto secret = doc["clientSecret"].get<std::string>();
   const auto first = text.find(secret);
-  if (secret.size() < 6 || first == std::string_view::npos || text.find(secret, first + 1) != std::string_view::npos) {
+  if (secret.size() < 6 || first == std::string_view::npos ||
+      text.find(secret, first + 1) != std::string_view::npos) {
     return "";
   }
   return secret;

@@ -30,7 +30,11 @@ inline std::string_view bytes(const std::uint8_t* data, std::size_t size)
 class ChunkedSource : public dftriage::ByteSource
 {
 public:
-  ChunkedSource(std::string_view text, std::size_t chunk) : m_text(text), m_chunk(std::max<std::size_t>(chunk, 1)) {}
+  ChunkedSource(std::string_view text, std::size_t chunk)
+      : m_text(text)
+      , m_chunk(std::max<std::size_t>(chunk, 1))
+  {
+  }
   std::size_t read(char* buffer, std::size_t size) override
   {
     const std::size_t n = std::min({size, m_chunk, m_text.size() - m_offset});
@@ -57,7 +61,8 @@ inline const std::vector<dftriage::alert::Alert>& example_alerts()
 {
   static const std::vector<dftriage::alert::Alert> alerts = [] {
     std::vector<dftriage::alert::Alert> out;
-    for (const char* name : {"keyvault-tor.json", "dns-darkweb.json", "arm-microburst-export.json"}) {
+    for (const char* name :
+         {"keyvault-tor.json", "dns-darkweb.json", "arm-microburst-export.json"}) {
       const std::string path = std::string(DFTRIAGE_SOURCE_DIR) + "/examples/alerts/" + name;
       std::ifstream in(path, std::ios::binary);
       std::ostringstream text;

@@ -3,7 +3,6 @@
 // bytes at a time; both must give the same documents and problems.
 
 #include "common.hpp"
-
 #include "dftriage/util/error.hpp"
 
 #include <nlohmann/json.hpp>
@@ -12,7 +11,7 @@ namespace {
 
 struct Cut
 {
-  std::vector<std::string> lines;  // "line:column:truncated:text" or "problem line:column: message"
+  std::vector<std::string> lines; // "line:column:truncated:text" or "problem line:column: message"
   bool threw = false;
 };
 
@@ -27,8 +26,8 @@ Cut cut(std::string_view text, std::size_t chunk, std::size_t max_document)
     for (;;) {
       const bool more = reader.next(doc);
       if (reader.take_problem(problem)) {
-        out.lines.push_back("problem " + std::to_string(problem.line) + ":" + std::to_string(problem.column)
-                            + ": " + problem.message);
+        out.lines.push_back("problem " + std::to_string(problem.line) + ":" +
+                            std::to_string(problem.column) + ": " + problem.message);
       }
       if (!more) {
         break;
@@ -39,9 +38,9 @@ Cut cut(std::string_view text, std::size_t chunk, std::size_t max_document)
         sink = sink ^ doc.text.data()[doc.text.size() + i];
       }
       const auto middle = dftriage::position_in(doc, doc.text.size() / 2);
-      out.lines.push_back(std::to_string(doc.line) + ":" + std::to_string(doc.column) + ":"
-                          + std::to_string(middle.line) + ":" + std::to_string(middle.column) + ":"
-                          + (doc.truncated ? "t:" : "-:") + std::string(doc.text));
+      out.lines.push_back(std::to_string(doc.line) + ":" + std::to_string(doc.column) + ":" +
+                          std::to_string(middle.line) + ":" + std::to_string(middle.column) + ":" +
+                          (doc.truncated ? "t:" : "-:") + std::string(doc.text));
       // What the alert reader does after a document it cannot parse.
       if (!nlohmann::json::accept(doc.text)) {
         reader.skip_line();

@@ -3,10 +3,10 @@
 // the hash chain: that text must verify, open as a Journal (from a file, as resume and
 // undo open it) and replay into a CaseState (what resume, undo and report read).
 
-#include "common.hpp"
-
-#include "dftriage/exec/case_state.hpp"
 #include "dftriage/journal/journal.hpp"
+
+#include "common.hpp"
+#include "dftriage/exec/case_state.hpp"
 #include "dftriage/util/error.hpp"
 
 #include <fcntl.h>
@@ -21,7 +21,8 @@ const std::string& journal_path()
 {
   static const std::string path = [] {
     const char* shm = "/dev/shm";
-    const char* base = access(shm, W_OK) == 0 ? shm : (std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp");
+    const char* base =
+        access(shm, W_OK) == 0 ? shm : (std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp");
     std::string dir = std::string(base) + "/dftriage-fuzz-journal-XXXXXX";
     if (mkdtemp(dir.data()) == nullptr) {
       fuzz::fail("cannot make a temporary directory");
@@ -57,7 +58,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::string chained;
   std::string prev(journal::k_genesis);
   std::size_t seq = 0;
-  bool whole = true;  // every line an object, the last one ended
+  bool whole = true; // every line an object, the last one ended
   while (!text.empty()) {
     const std::size_t end = text.find('\n');
     const std::string_view line = text.substr(0, end);
@@ -90,7 +91,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     return 0;
   }
   write_file(journal_path(), chained);
-  const journal::Journal opened(journal_path(), journal::Operator{"fuzz@host", ""}, [] { return std::string("2026-01-01T00:00:00.000Z"); });
+  const journal::Journal opened(journal_path(), journal::Operator{"fuzz@host", ""},
+                                [] { return std::string("2026-01-01T00:00:00.000Z"); });
   if (opened.entries().size() != seq) {
     fuzz::fail("the journal opened with another number of entries than verified");
   }

@@ -6,8 +6,7 @@ namespace dftriage::alert {
 
 namespace {
 
-constexpr std::string_view k_shape_names[] = {"arm", "azcli", "export", "sentinel", "graph",
-                                              "arg"};
+constexpr std::string_view k_shape_names[] = {"arm", "azcli", "export", "sentinel", "graph", "arg"};
 
 nlohmann::ordered_json optional_string(const std::string& s)
 {
@@ -16,7 +15,10 @@ nlohmann::ordered_json optional_string(const std::string& s)
 
 } // namespace
 
-std::string_view to_string(Shape shape) { return k_shape_names[static_cast<int>(shape)]; }
+std::string_view to_string(Shape shape)
+{
+  return k_shape_names[static_cast<int>(shape)];
+}
 
 std::optional<Shape> shape_from_string(std::string_view name)
 {
@@ -36,10 +38,14 @@ std::vector<std::string> shape_names()
 std::string_view to_string(Family family)
 {
   switch (family) {
-  case Family::keyvault: return "keyvault";
-  case Family::dns: return "dns";
-  case Family::resourcemanager: return "resourcemanager";
-  case Family::other: break;
+  case Family::keyvault:
+    return "keyvault";
+  case Family::dns:
+    return "dns";
+  case Family::resourcemanager:
+    return "resourcemanager";
+  case Family::other:
+    break;
   }
   return "other";
 }
@@ -47,11 +53,16 @@ std::string_view to_string(Family family)
 std::string_view to_string(Severity severity)
 {
   switch (severity) {
-  case Severity::high: return "High";
-  case Severity::medium: return "Medium";
-  case Severity::low: return "Low";
-  case Severity::informational: return "Informational";
-  case Severity::unknown: break;
+  case Severity::high:
+    return "High";
+  case Severity::medium:
+    return "Medium";
+  case Severity::low:
+    return "Low";
+  case Severity::informational:
+    return "Informational";
+  case Severity::unknown:
+    break;
   }
   return "Unknown";
 }
@@ -72,8 +83,8 @@ nlohmann::ordered_json to_json(const Alert& alert)
   }
   json hosts = json::array();
   for (const auto& host : alert.entities.hosts) {
-    hosts.push_back(
-      json{{"name", optional_string(host.name)}, {"resourceId", optional_string(host.resource_id)}});
+    hosts.push_back(json{{"name", optional_string(host.name)},
+                         {"resourceId", optional_string(host.resource_id)}});
   }
   json out;
   out["id"] = alert.id;

@@ -17,11 +17,11 @@ constexpr std::string_view k_simulated_prefix = "SIMULATED_";
 Severity parse_severity(const std::string& raw, std::vector<std::string>& warnings)
 {
   static const std::pair<std::string_view, Severity> names[] = {
-    {"High", Severity::high},
-    {"Medium", Severity::medium},
-    {"Low", Severity::low},
-    {"Informational", Severity::informational},
-    {"Information", Severity::informational},
+      {"High", Severity::high},
+      {"Medium", Severity::medium},
+      {"Low", Severity::low},
+      {"Informational", Severity::informational},
+      {"Information", Severity::informational},
   };
   for (const auto& [name, severity] : names) {
     if (text::iequals(raw, name)) {
@@ -29,8 +29,8 @@ Severity parse_severity(const std::string& raw, std::vector<std::string>& warnin
     }
   }
   warnings.push_back(raw.empty() ? std::string("no severity given")
-                                 : "severity " + text::quote(raw)
-                                     + " is not one of High, Medium, Low, Informational");
+                                 : "severity " + text::quote(raw) +
+                                       " is not one of High, Medium, Low, Informational");
   return Severity::unknown;
 }
 
@@ -38,8 +38,8 @@ Severity parse_severity(const std::string& raw, std::vector<std::string>& warnin
 std::string normalise_status(const std::string& raw)
 {
   static const std::pair<std::string_view, std::string_view> names[] = {
-    {"Active", "Active"},         {"New", "Active"},           {"newAlert", "Active"},
-    {"InProgress", "InProgress"}, {"Resolved", "Resolved"},    {"Dismissed", "Dismissed"},
+      {"Active", "Active"},         {"New", "Active"},        {"newAlert", "Active"},
+      {"InProgress", "InProgress"}, {"Resolved", "Resolved"}, {"Dismissed", "Dismissed"},
   };
   for (const auto& [name, status] : names) {
     if (text::iequals(raw, name)) {
@@ -58,11 +58,13 @@ std::string normalise_time(const std::string& raw, std::string_view field,
   if (auto t = time::normalise_utc(text::trim(raw))) {
     return *t;
   }
-  warnings.push_back(std::string(field) + " " + text::quote(raw) + " is not an ISO-8601 time; dropped");
+  warnings.push_back(std::string(field) + " " + text::quote(raw) +
+                     " is not an ISO-8601 time; dropped");
   return {};
 }
 
-template <typename T, typename Same> void dedupe(std::vector<T>& items, Same same)
+template <typename T, typename Same>
+void dedupe(std::vector<T>& items, Same same)
 {
   std::vector<T> kept;
   for (auto& item : items) {
@@ -83,8 +85,8 @@ void merge_accounts(std::vector<AccountEntity>& accounts)
   std::vector<AccountEntity> kept;
   for (auto& account : accounts) {
     auto match = std::find_if(kept.begin(), kept.end(), [&](const AccountEntity& k) {
-      return same_nonempty(k.object_id, account.object_id) || same_nonempty(k.upn, account.upn)
-             || (k.object_id.empty() && k.upn.empty() && same_nonempty(k.name, account.name));
+      return same_nonempty(k.object_id, account.object_id) || same_nonempty(k.upn, account.upn) ||
+             (k.object_id.empty() && k.upn.empty() && same_nonempty(k.name, account.name));
     });
     if (match == kept.end()) {
       kept.push_back(std::move(account));
@@ -111,7 +113,8 @@ std::string canonical_id(const std::string& raw, std::vector<std::string>& warni
   if (const auto id = parse_resource_id(text::trim(raw))) {
     return id->canonical;
   }
-  warnings.push_back("resource ID " + text::quote(raw) + " is not a valid Azure resource ID; ignored");
+  warnings.push_back("resource ID " + text::quote(raw) +
+                     " is not a valid Azure resource ID; ignored");
   return {};
 }
 
@@ -121,10 +124,12 @@ void finish_entities(Entities& e, std::vector<std::string>& warnings)
     ip.address = std::string(text::trim(ip.address));
     ip.valid = ip::is_valid(ip.address);
   }
-  dedupe(e.ips, [](const IpEntity& a, const IpEntity& b) { return text::iequals(a.address, b.address); });
+  dedupe(e.ips,
+         [](const IpEntity& a, const IpEntity& b) { return text::iequals(a.address, b.address); });
   for (const auto& ip : e.ips) {
     if (!ip.valid) {
-      warnings.push_back("IP address " + text::quote(ip.address) + " is not a valid IPv4 or IPv6 address");
+      warnings.push_back("IP address " + text::quote(ip.address) +
+                         " is not a valid IPv4 or IPv6 address");
     }
   }
   merge_accounts(e.accounts);
@@ -142,7 +147,8 @@ void finish_entities(Entities& e, std::vector<std::string>& warnings)
     }
   }
   e.resources = std::move(resources);
-  dedupe(e.resources, [](const std::string& a, const std::string& b) { return text::iequals(a, b); });
+  dedupe(e.resources,
+         [](const std::string& a, const std::string& b) { return text::iequals(a, b); });
   for (auto& domain : e.domains) {
     domain = std::string(text::trim(domain));
   }
@@ -154,8 +160,8 @@ void finish_entities(Entities& e, std::vector<std::string>& warnings)
 // (…/location/{loc}).
 std::string alert_location(const std::optional<ResourceId>& alert_id, std::string_view uri)
 {
-  if (alert_id && text::iequals(alert_id->provider, "Microsoft.Security")
-      && alert_id->types.size() == 2 && text::iequals(alert_id->types[0], "locations")) {
+  if (alert_id && text::iequals(alert_id->provider, "Microsoft.Security") &&
+      alert_id->types.size() == 2 && text::iequals(alert_id->types[0], "locations")) {
     return alert_id->names[0];
   }
   const std::string_view marker = "/location/";
@@ -174,7 +180,7 @@ std::string alert_location(const std::optional<ResourceId>& alert_id, std::strin
 std::size_t lower_case_letters(std::string_view s)
 {
   return static_cast<std::size_t>(
-    std::count_if(s.begin(), s.end(), [](char c) { return c >= 'a' && c <= 'z'; }));
+      std::count_if(s.begin(), s.end(), [](char c) { return c >= 'a' && c <= 'z'; }));
 }
 
 // Exports repeat the attacked resource's ID in several places, some upper-cased
@@ -185,8 +191,8 @@ ResourceId best_spelling(const ResourceId& chosen, const std::vector<std::string
 {
   ResourceId best = chosen;
   auto consider = [&](const std::string& spelling) {
-    if (text::iequals(spelling, best.canonical)
-        && lower_case_letters(spelling) > lower_case_letters(best.canonical)) {
+    if (text::iequals(spelling, best.canonical) &&
+        lower_case_letters(spelling) > lower_case_letters(best.canonical)) {
       if (auto parsed = parse_resource_id(spelling)) {
         best = std::move(*parsed);
       }
@@ -217,8 +223,9 @@ std::string derived_alert_id(const Alert& a)
     const std::size_t start = at + marker.size();
     group = a.alert_uri.substr(start, a.alert_uri.find('/', start) - start);
   }
-  const std::string id = "/subscriptions/" + a.subscription_id + (group.empty() ? "" : "/resourceGroups/" + group)
-                         + "/providers/Microsoft.Security/locations/" + a.alert_location + "/alerts/" + a.id;
+  const std::string id =
+      "/subscriptions/" + a.subscription_id + (group.empty() ? "" : "/resourceGroups/" + group) +
+      "/providers/Microsoft.Security/locations/" + a.alert_location + "/alerts/" + a.id;
   const auto parsed = parse_resource_id(id);
   return parsed ? parsed->canonical : std::string();
 }
@@ -231,7 +238,7 @@ void finish(RawAlert&& raw, Alert& out)
   out.alert_type = std::string(text::trim(raw.alert_type));
   out.simulated = text::istarts_with(out.alert_type, k_simulated_prefix);
   out.base_alert_type =
-    out.simulated ? out.alert_type.substr(k_simulated_prefix.size()) : out.alert_type;
+      out.simulated ? out.alert_type.substr(k_simulated_prefix.size()) : out.alert_type;
   out.id = std::move(raw.id);
   if (out.id.empty()) {
     warnings.emplace_back("no systemAlertId or name: the alert has no ID");
@@ -264,7 +271,8 @@ void finish(RawAlert&& raw, Alert& out)
     if (resource) {
       break;
     }
-    warnings.push_back("resource ID " + text::quote(candidate) + " is not a valid Azure resource ID; ignored");
+    warnings.push_back("resource ID " + text::quote(candidate) +
+                       " is not a valid Azure resource ID; ignored");
   }
   if (!resource && !out.entities.resources.empty()) {
     resource = parse_resource_id(out.entities.resources.front());

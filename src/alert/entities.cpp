@@ -30,8 +30,8 @@ void visit_entity(object obj, Entities& out)
     } else {
       account.name = name;
     }
-    if (!account.object_id.empty() || !account.upn.empty() || !account.name.empty()
-        || !account.app_id.empty()) {
+    if (!account.object_id.empty() || !account.upn.empty() || !account.name.empty() ||
+        !account.app_id.empty()) {
       out.accounts.push_back(std::move(account));
     }
   } else if (type == "host") {
@@ -100,16 +100,19 @@ std::string property(const nlohmann::ordered_json& properties,
 
 } // namespace
 
-void collect_entities(element entities, Entities& out) { visit(entities, out, 0); }
+void collect_entities(element entities, Entities& out)
+{
+  visit(entities, out, 0);
+}
 
 void entities_from_extended_properties(const nlohmann::ordered_json& properties, Entities& out)
 {
   if (!properties.is_object()) {
     return;
   }
-  const std::string ips = property(properties, {"attacker ip address", "attacker ip",
-                                                "client ip address", "ip address",
-                                                "source ip address", "caller ip address"});
+  const std::string ips =
+      property(properties, {"attacker ip address", "attacker ip", "client ip address", "ip address",
+                            "source ip address", "caller ip address"});
   std::string_view rest = ips;
   while (!rest.empty()) {
     const std::size_t end = rest.find_first_of(",;");
@@ -125,10 +128,10 @@ void entities_from_extended_properties(const nlohmann::ordered_json& properties,
 
   AccountEntity account;
   account.object_id =
-    property(properties, {"attacker object id", "principaloid", "principal object id"});
+      property(properties, {"attacker object id", "principaloid", "principal object id"});
   account.app_id = property(properties, {"application id", "attacker application id"});
-  const std::string name = property(
-    properties, {"principal name", "username", "user name", "client principal name", "attacker upn"});
+  const std::string name = property(properties, {"principal name", "username", "user name",
+                                                 "client principal name", "attacker upn"});
   if (name.find('@') != std::string::npos) {
     account.upn = name;
   } else {

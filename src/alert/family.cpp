@@ -15,9 +15,9 @@ struct Prefix
 // spells them "KV_", "ARM_", "ARM." (deprecated MCAS types), "RM_" (one MicroBurst
 // type), "Arm_" (vault recovery) and "AzureDNS_".
 constexpr Prefix k_prefixes[] = {
-  {"KV_", Family::keyvault},         {"ARM_", Family::resourcemanager},
-  {"ARM.", Family::resourcemanager}, {"RM_", Family::resourcemanager},
-  {"AzureDNS_", Family::dns},
+    {"KV_", Family::keyvault},         {"ARM_", Family::resourcemanager},
+    {"ARM.", Family::resourcemanager}, {"RM_", Family::resourcemanager},
+    {"AzureDNS_", Family::dns},
 };
 
 struct Component
@@ -28,9 +28,8 @@ struct Component
 
 // productComponentName / extendedProperties.resourceType values.
 constexpr Component k_components[] = {
-  {"KeyVault", Family::keyvault}, {"Key Vault", Family::keyvault},
-  {"DNS", Family::dns},           {"AzureDNS", Family::dns},
-  {"ARM", Family::resourcemanager},
+    {"KeyVault", Family::keyvault}, {"Key Vault", Family::keyvault},  {"DNS", Family::dns},
+    {"AzureDNS", Family::dns},      {"ARM", Family::resourcemanager},
 };
 
 } // namespace

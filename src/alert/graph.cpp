@@ -16,7 +16,8 @@ std::optional<object> object_in(std::optional<element> e)
   return as_object(*e);
 }
 
-template <typename F> void for_each_object(std::optional<element> e, F&& f)
+template <typename F>
+void for_each_object(std::optional<element> e, F&& f)
 {
   if (!e || !e->is_array()) {
     return;
@@ -181,8 +182,8 @@ bool read_graph(object obj, NestedParsers& nested, RawAlert& out)
     read_custom_properties(obj, nested, out);
     read_legacy_evidence(obj, out);
     for_each_object(get_ci(obj, "securityResources"), [&](object resource) {
-      if (text::iequals(text_ci(resource, "resourceType"), "attacked")
-          && out.compromised_entity.empty()) {
+      if (text::iequals(text_ci(resource, "resourceType"), "attacked") &&
+          out.compromised_entity.empty()) {
         out.compromised_entity = text_ci(resource, "resource");
       }
     });

@@ -72,9 +72,9 @@ std::optional<std::string> duplicate_in_object(object obj, const std::string& po
   std::sort(keys.begin(), keys.end());
   const auto twice = std::adjacent_find(keys.begin(), keys.end());
   if (twice != keys.end()) {
-    return "duplicate key " + text::quote(*twice, 60)
-           + (pointer.empty() ? std::string() : " in " + text::quote(pointer, 120))
-           + "; the last one is used";
+    return "duplicate key " + text::quote(*twice, 60) +
+           (pointer.empty() ? std::string() : " in " + text::quote(pointer, 120)) +
+           "; the last one is used";
   }
   for (const auto field : obj) {
     if (auto found = duplicate_in(field.value, pointer_child(pointer, field.key), depth + 1)) {
@@ -94,12 +94,18 @@ std::optional<std::string> describe_duplicate_key(object obj)
 std::string to_text(element e)
 {
   switch (e.type()) {
-  case simdjson::dom::element_type::STRING: return std::string(as_string(e));
-  case simdjson::dom::element_type::INT64: return std::to_string(e.get_int64().value_unsafe());
-  case simdjson::dom::element_type::UINT64: return std::to_string(e.get_uint64().value_unsafe());
-  case simdjson::dom::element_type::DOUBLE: return nlohmann::json(e.get_double().value_unsafe()).dump();
-  case simdjson::dom::element_type::BOOL: return e.get_bool().value_unsafe() ? "true" : "false";
-  default: return {};
+  case simdjson::dom::element_type::STRING:
+    return std::string(as_string(e));
+  case simdjson::dom::element_type::INT64:
+    return std::to_string(e.get_int64().value_unsafe());
+  case simdjson::dom::element_type::UINT64:
+    return std::to_string(e.get_uint64().value_unsafe());
+  case simdjson::dom::element_type::DOUBLE:
+    return nlohmann::json(e.get_double().value_unsafe()).dump();
+  case simdjson::dom::element_type::BOOL:
+    return e.get_bool().value_unsafe() ? "true" : "false";
+  default:
+    return {};
   }
 }
 
@@ -127,12 +133,18 @@ nlohmann::ordered_json to_nlohmann(element e)
     }
     return out;
   }
-  case simdjson::dom::element_type::STRING: return std::string(as_string(e));
-  case simdjson::dom::element_type::INT64: return e.get_int64().value_unsafe();
-  case simdjson::dom::element_type::UINT64: return e.get_uint64().value_unsafe();
-  case simdjson::dom::element_type::DOUBLE: return e.get_double().value_unsafe();
-  case simdjson::dom::element_type::BOOL: return e.get_bool().value_unsafe();
-  case simdjson::dom::element_type::NULL_VALUE: break;
+  case simdjson::dom::element_type::STRING:
+    return std::string(as_string(e));
+  case simdjson::dom::element_type::INT64:
+    return e.get_int64().value_unsafe();
+  case simdjson::dom::element_type::UINT64:
+    return e.get_uint64().value_unsafe();
+  case simdjson::dom::element_type::DOUBLE:
+    return e.get_double().value_unsafe();
+  case simdjson::dom::element_type::BOOL:
+    return e.get_bool().value_unsafe();
+  case simdjson::dom::element_type::NULL_VALUE:
+    break;
   }
   return nullptr;
 }

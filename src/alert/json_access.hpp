@@ -3,11 +3,10 @@
 // Internal to src/alert: reading simdjson DOM values the way Defender exports need,
 // with keys matched case-insensitively and JSON that arrives encoded inside strings.
 
-#include <nlohmann/json.hpp>
-#include <simdjson.h>
-
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
+#include <simdjson.h>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -80,7 +79,7 @@ private:
   struct Slot
   {
     simdjson::dom::parser parser;
-    std::string text;  // the text parsed, padded
+    std::string text; // the text parsed, padded
   };
   std::vector<std::unique_ptr<Slot>> m_parsers;
   std::size_t m_used = 0;

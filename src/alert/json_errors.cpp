@@ -1,10 +1,9 @@
 #include "json_errors.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <nlohmann/json.hpp>
 
 namespace dftriage::alert::detail {
 
@@ -31,7 +30,8 @@ struct ErrorFinder : nlohmann::json_sax<nlohmann::json>
   bool end_object() override { return true; }
   bool start_array(std::size_t) override { return true; }
   bool end_array() override { return true; }
-  bool parse_error(std::size_t pos, const std::string&, const nlohmann::detail::exception& e) override
+  bool parse_error(std::size_t pos, const std::string&,
+                   const nlohmann::detail::exception& e) override
   {
     position = pos;
     message = e.what();
@@ -71,8 +71,8 @@ std::string describe_parse_error(std::string what)
 
 bool is_word_char(char c)
 {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.'
-         || c == '+' || c == '-' || c == '_';
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+         c == '+' || c == '-' || c == '_';
 }
 
 bool is_number_char(char c)
@@ -164,8 +164,8 @@ JsonError locate_json_error(const Document& doc, simdjson::error_code error, std
   // `position` counts the bytes read, the offending one included. A bad bare word
   // ("tru}", "0x") or number is reported where it starts.
   std::size_t offset = std::min(finder.position > 0 ? finder.position - 1 : 0, doc.text.size());
-  const bool word = finder.message.find("invalid literal") != std::string::npos
-                    || finder.message.find("number") != std::string::npos;
+  const bool word = finder.message.find("invalid literal") != std::string::npos ||
+                    finder.message.find("number") != std::string::npos;
   while (word && offset > 0 && is_word_char(doc.text[offset - 1])) {
     --offset;
   }

@@ -6,7 +6,6 @@
 #include "dftriage/util/document_reader.hpp"
 
 #include <simdjson.h>
-
 #include <string>
 #include <string_view>
 
@@ -15,7 +14,7 @@ namespace dftriage::alert::detail {
 struct JsonError
 {
   TextPosition position;
-  std::string message;  // never more than a short, escaped excerpt of the input
+  std::string message; // never more than a short, escaped excerpt of the input
 };
 
 // Returns the position and a description of the first error in `doc`, which simdjson

@@ -23,13 +23,27 @@ void append_string(std::string& out, std::string_view s)
     out.append(s.data() + run, i - run);
     run = i + 1;
     switch (c) {
-    case '"': out += "\\\""; break;
-    case '\\': out += "\\\\"; break;
-    case '\b': out += "\\b"; break;
-    case '\f': out += "\\f"; break;
-    case '\n': out += "\\n"; break;
-    case '\r': out += "\\r"; break;
-    case '\t': out += "\\t"; break;
+    case '"':
+      out += "\\\"";
+      break;
+    case '\\':
+      out += "\\\\";
+      break;
+    case '\b':
+      out += "\\b";
+      break;
+    case '\f':
+      out += "\\f";
+      break;
+    case '\n':
+      out += "\\n";
+      break;
+    case '\r':
+      out += "\\r";
+      break;
+    case '\t':
+      out += "\\t";
+      break;
     default:
       out += "\\u00";
       out += k_hex[c >> 4];
@@ -150,7 +164,8 @@ void append_json(const Alert& a, std::string& out)
   append_key(out, "entities");
   append_entities(out, a.entities);
   append_key(out, "extendedProperties");
-  out += a.extended_properties.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+  out +=
+      a.extended_properties.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
   append_key(out, "remediationSteps");
   append_strings(out, a.remediation_steps);
   append_key(out, "alertUri");

@@ -103,7 +103,7 @@ bool read_asc(Shape shape, object envelope, object fields, NestedParsers& nested
 {
   out.alert_type = text_ci(fields, "alertType");
   if (out.alert_type.empty() && shape == Shape::arm) {
-    out.alert_type = text_ci(fields, "alertName");  // 2015-06-01-preview
+    out.alert_type = text_ci(fields, "alertName"); // 2015-06-01-preview
   }
   if (out.alert_type.empty()) {
     return false;

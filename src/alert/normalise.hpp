@@ -28,10 +28,10 @@ struct RawAlert
   std::string product_component;
   std::string alert_uri;
   std::string subscription_hint;
-  std::vector<std::string> resource_ids;  // candidates for the attacked resource, best first
+  std::vector<std::string> resource_ids; // candidates for the attacked resource, best first
   nlohmann::ordered_json extended_properties = nlohmann::ordered_json::object();
   std::vector<std::string> remediation_steps;
-  Entities entities;  // not yet validated or de-duplicated
+  Entities entities; // not yet validated or de-duplicated
   std::vector<std::string> warnings;
 };
 

@@ -22,9 +22,9 @@ constexpr int k_max_container_depth = 4;
 
 bool is_defender_product(std::string_view product)
 {
-  return product.empty() || product.find("Security Center") != std::string_view::npos
-         || product.find("Defender for Cloud") != std::string_view::npos
-         || text::iequals(product, "Azure Defender");
+  return product.empty() || product.find("Security Center") != std::string_view::npos ||
+         product.find("Defender for Cloud") != std::string_view::npos ||
+         text::iequals(product, "Azure Defender");
 }
 
 std::string count_of(std::size_t n, const char* one, const char* many)
@@ -37,9 +37,9 @@ std::string count_of(std::size_t n, const char* one, const char* many)
 struct AlertReader::Impl
 {
   Impl(ByteSource& source, std::string name, ReadOptions opts)
-    : reader(source, opts.max_document),
-      source_name(std::move(name)),
-      options(opts)
+      : reader(source, opts.max_document)
+      , source_name(std::move(name))
+      , options(opts)
   {
   }
 
@@ -48,11 +48,11 @@ struct AlertReader::Impl
   ReadOptions options;
   simdjson::dom::parser parser;
   NestedParsers nested;
-  std::string rescued;  // a document with its huge numbers quoted, padded
+  std::string rescued; // a document with its huge numbers quoted, padded
   std::deque<Alert> pending;
-  std::vector<Diagnostic>* out = nullptr;  // where read() puts diagnostics
+  std::vector<Diagnostic>* out = nullptr; // where read() puts diagnostics
   std::uint64_t alert_count = 0;
-  bool numbers_as_text = false;  // the current document had huge numbers quoted
+  bool numbers_as_text = false; // the current document had huge numbers quoted
 
   // Problems of this input: shown up to options.max_diagnostics, then only counted.
   std::size_t shown = 0;
@@ -64,7 +64,7 @@ struct AlertReader::Impl
   std::vector<std::string> columns;
   std::size_t row_number = 0;
   std::string row_text;
-  std::string item;  // "row N: " while reading the rows of a query result
+  std::string item; // "row N: " while reading the rows of a query result
 
   void add(Diagnostic d, bool syntax)
   {
@@ -134,15 +134,15 @@ struct AlertReader::Impl
     if (shape == Shape::sentinel) {
       const std::string product = text_ci(obj, "ProductName");
       if (!is_defender_product(product)) {
-        not_alert(doc, "not a Defender for Cloud alert (a SecurityAlert row of product "
-                         + text::quote(product) + ")");
+        not_alert(doc, "not a Defender for Cloud alert (a SecurityAlert row of product " +
+                           text::quote(product) + ")");
         return;
       }
     }
     RawAlert raw;
     if (!read_raw(shape, obj, nested, raw)) {
-      not_alert(doc, "not a Defender alert (no alertType/AlertType in the "
-                       + std::string(to_string(shape)) + " shape)");
+      not_alert(doc, "not a Defender alert (no alertType/AlertType in the " +
+                         std::string(to_string(shape)) + " shape)");
       return;
     }
     Alert alert;
@@ -247,7 +247,8 @@ struct AlertReader::Impl
     for (const auto cell : as_array(row)) {
       if (i < columns.size() && !columns[i].empty()) {
         row_text += row_text.size() > 1 ? "," : "";
-        row_text += nlohmann::json(columns[i]).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+        row_text += nlohmann::json(columns[i])
+                        .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
         row_text += ':';
         row_text += simdjson::minify(cell);
       }
@@ -272,10 +273,10 @@ struct AlertReader::Impl
     }
     element root;
     auto error = parser.parse(doc.text.data(), doc.text.size(), false).get(root);
-    if ((error == simdjson::NUMBER_ERROR
-         || error == simdjson::NUMBER_OUT_OF_RANGE)
-        && quote_huge_numbers(doc.text, rescued)) {
-      error = parser.parse(rescued.data(), rescued.size() - DocumentReader::k_padding, false).get(root);
+    if ((error == simdjson::NUMBER_ERROR || error == simdjson::NUMBER_OUT_OF_RANGE) &&
+        quote_huge_numbers(doc.text, rescued)) {
+      error =
+          parser.parse(rescued.data(), rescued.size() - DocumentReader::k_padding, false).get(root);
       numbers_as_text = error == simdjson::SUCCESS;
     }
     if (error != simdjson::SUCCESS) {
@@ -299,7 +300,7 @@ struct AlertReader::Impl
 };
 
 AlertReader::AlertReader(ByteSource& source, std::string source_name, ReadOptions options)
-  : m_impl(std::make_unique<Impl>(source, std::move(source_name), options))
+    : m_impl(std::make_unique<Impl>(source, std::move(source_name), options))
 {
 }
 
@@ -335,7 +336,8 @@ ReadEvent AlertReader::read(Alert& out, std::vector<Diagnostic>& diagnostics)
       impl.process(doc);
     } catch (const std::bad_alloc&) {
       impl.pending.clear();
-      impl.add(impl.diagnostic_at(doc.line, doc.column, "not enough memory to read this document"), true);
+      impl.add(impl.diagnostic_at(doc.line, doc.column, "not enough memory to read this document"),
+               true);
     }
   }
   out = std::move(impl.pending.front());

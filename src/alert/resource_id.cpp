@@ -23,7 +23,7 @@ bool valid_segment(std::string_view segment)
 std::vector<std::string_view> split_segments(std::string_view id)
 {
   std::vector<std::string_view> out;
-  id.remove_prefix(1);  // the leading '/'
+  id.remove_prefix(1); // the leading '/'
   while (true) {
     const std::size_t slash = id.find('/');
     out.push_back(id.substr(0, slash));
@@ -50,7 +50,10 @@ std::string ResourceId::type() const
   return out;
 }
 
-std::string ResourceId::name() const { return names.empty() ? std::string() : names.back(); }
+std::string ResourceId::name() const
+{
+  return names.empty() ? std::string() : names.back();
+}
 
 std::optional<ResourceId> parse_resource_id(std::string_view id)
 {
@@ -104,7 +107,7 @@ std::optional<ResourceId> parse_resource_id(std::string_view id)
       i += 2;
     }
     if (i < segments.size() && !text::iequals(segments[i], "providers")) {
-      return std::nullopt;  // a type without a name
+      return std::nullopt; // a type without a name
     }
   }
   return out;

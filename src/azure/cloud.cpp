@@ -85,7 +85,8 @@ const std::string& Cloud::audience(std::string_view which) const
                    "endpoints.logAnalyticsResourceId");
   }
   throw Error("unknown token audience \"" + std::string(which) +
-              "\"; expected arm, keyvault, graph or loganalytics", ExitStatus::failure);
+                  "\"; expected arm, keyvault, graph or loganalytics",
+              ExitStatus::failure);
 }
 
 } // namespace dftriage::azure

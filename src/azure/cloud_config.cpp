@@ -130,7 +130,8 @@ Json parse_json(std::string_view text, std::string_view source)
                      std::to_string(column) + ": " + message);
   } catch (const Json::out_of_range&) {
     // A number too large for a double (1e999): nlohmann throws this, not parse_error.
-    throw InputError(std::string(source) + ": a number too large for a double; a cloud file holds none");
+    throw InputError(std::string(source) +
+                     ": a number too large for a double; a cloud file holds none");
   }
 }
 

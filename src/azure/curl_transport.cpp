@@ -184,7 +184,8 @@ void CurlTransport::set_options(const HttpRequest& request, HeaderList& headers)
   for (const auto& h : request.headers) {
     if (has_line_break(h.name) || has_line_break(h.value)) {
       throw Error("refusing to send the header " + terminal::sanitize(h.name) +
-                  ": it contains a line break", ExitStatus::failure);
+                      ": it contains a line break",
+                  ExitStatus::failure);
     }
     has_content_type = has_content_type || curl_strequal(h.name.c_str(), "Content-Type") != 0;
     // "Name;" is libcurl's way of sending a header with an empty value.

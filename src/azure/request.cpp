@@ -8,8 +8,8 @@ const char k_hex[] = "0123456789ABCDEF";
 
 bool is_unreserved(unsigned char c)
 {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'
-         || c == '.' || c == '_' || c == '~';
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+         c == '.' || c == '_' || c == '~';
 }
 
 std::string encode(std::string_view s)
@@ -40,7 +40,10 @@ std::string encode_segment(std::string_view s)
   return encode(s);
 }
 
-std::string encode_query_value(std::string_view s) { return encode(s); }
+std::string encode_query_value(std::string_view s)
+{
+  return encode(s);
+}
 
 UrlBuilder& UrlBuilder::segment(std::string_view s)
 {
@@ -78,10 +81,14 @@ UrlBuilder& UrlBuilder::query(std::string_view name, std::string_view value)
 std::string_view to_string(Reversibility r)
 {
   switch (r) {
-  case Reversibility::reversible: return "reversible";
-  case Reversibility::irreversible: return "irreversible";
-  case Reversibility::inspection: return "inspection";
-  case Reversibility::read_only: break;
+  case Reversibility::reversible:
+    return "reversible";
+  case Reversibility::irreversible:
+    return "irreversible";
+  case Reversibility::inspection:
+    return "inspection";
+  case Reversibility::read_only:
+    break;
   }
   return "read-only";
 }

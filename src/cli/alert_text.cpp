@@ -17,11 +17,15 @@ constexpr std::size_t k_label_width = 15;
 terminal::Colour severity_colour(alert::Severity severity)
 {
   switch (severity) {
-  case alert::Severity::high: return Colour::red;
-  case alert::Severity::medium: return Colour::yellow;
-  case alert::Severity::low: return Colour::cyan;
+  case alert::Severity::high:
+    return Colour::red;
+  case alert::Severity::medium:
+    return Colour::yellow;
+  case alert::Severity::low:
+    return Colour::cyan;
   case alert::Severity::informational:
-  case alert::Severity::unknown: break;
+  case alert::Severity::unknown:
+    break;
   }
   return Colour::dim;
 }
@@ -29,7 +33,10 @@ terminal::Colour severity_colour(alert::Severity severity)
 class Block
 {
 public:
-  explicit Block(bool colour) : m_colour(colour) {}
+  explicit Block(bool colour)
+      : m_colour(colour)
+  {
+  }
 
   // Adds "  label   value" with `value` sanitised; skipped when value is empty.
   void field(std::string_view label, std::string_view value, Colour colour = Colour::none)
@@ -97,7 +104,8 @@ std::string render_alert_text(const Alert& a, bool colour)
 
   std::vector<std::string> ips;
   for (const auto& ip : a.entities.ips) {
-    ips.push_back(sanitize(ip.address) + (ip.valid ? "" : paint(" (invalid)", Colour::red, colour)));
+    ips.push_back(sanitize(ip.address) +
+                  (ip.valid ? "" : paint(" (invalid)", Colour::red, colour)));
   }
   block.line("ips", join_safe(ips));
   for (const auto& account : a.entities.accounts) {
@@ -113,8 +121,9 @@ std::string render_alert_text(const Alert& a, bool colour)
     block.line("account", join_safe(parts));
   }
   for (const auto& host : a.entities.hosts) {
-    block.line("host", sanitize(host.name)
-                         + (host.resource_id.empty() ? "" : " (" + sanitize(host.resource_id) + ")"));
+    block.line("host",
+               sanitize(host.name) +
+                   (host.resource_id.empty() ? "" : " (" + sanitize(host.resource_id) + ")"));
   }
   for (const auto& resource : a.entities.resources) {
     if (!text::iequals(resource, a.resource_id)) {
@@ -129,8 +138,8 @@ std::string render_alert_text(const Alert& a, bool colour)
   for (const auto& warning : a.warnings) {
     block.line("warning", paint(sanitize(warning), Colour::yellow, colour));
   }
-  block.field("source", a.source.file + " document " + std::to_string(a.source.document) + " ("
-                          + std::string(alert::to_string(a.source.shape)) + ")");
+  block.field("source", a.source.file + " document " + std::to_string(a.source.document) + " (" +
+                            std::string(alert::to_string(a.source.shape)) + ")");
   return block.take();
 }
 

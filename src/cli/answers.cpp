@@ -35,12 +35,14 @@ GivenAnswers collect_given(const std::string& answers_file, const std::vector<st
   return given;
 }
 
-engine::Answers collect_answers(const std::string& answers_file, const std::vector<std::string>& sets)
+engine::Answers collect_answers(const std::string& answers_file,
+                                const std::vector<std::string>& sets)
 {
   return collect_given(answers_file, sets).answers;
 }
 
-void check_answer_ids(const GivenAnswers& given, const engine::Library& library, const std::string& answers_file)
+void check_answer_ids(const GivenAnswers& given, const engine::Library& library,
+                      const std::string& answers_file)
 {
   std::set<std::string> known;
   for (const auto& p : library.playbooks) {
@@ -55,12 +57,12 @@ void check_answer_ids(const GivenAnswers& given, const engine::Library& library,
     }
     const auto origin = given.origin.find(id);
     const std::string where = origin != given.origin.end() && origin->second == "file"
-                                ? answers_file + ": " + text::quote(id)
-                                : "--set " + text::quote(id);
+                                  ? answers_file + ": " + text::quote(id)
+                                  : "--set " + text::quote(id);
     const auto near = text::closest(id, candidates);
-    throw UsageError(where + ": no playbook asks a question with this ID"
-                     + (near.empty() ? "" : "; did you mean " + text::quote(near) + "?")
-                     + " (dftriage playbooks show ID lists a playbook's questions)");
+    throw UsageError(where + ": no playbook asks a question with this ID" +
+                     (near.empty() ? "" : "; did you mean " + text::quote(near) + "?") +
+                     " (dftriage playbooks show ID lists a playbook's questions)");
   }
 }
 

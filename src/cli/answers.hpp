@@ -24,12 +24,14 @@ struct GivenAnswers
 GivenAnswers collect_given(const std::string& answers_file, const std::vector<std::string>& sets);
 
 // The same, answers only.
-engine::Answers collect_answers(const std::string& answers_file, const std::vector<std::string>& sets);
+engine::Answers collect_answers(const std::string& answers_file,
+                                const std::vector<std::string>& sets);
 
 // Throws UsageError when an answer's ID is a question of no playbook of `library` (a
 // typo must never leave a default in charge): names where it was given and the nearest
 // question ID ("did you mean"). `answers_file` names the file in the message.
-void check_answer_ids(const GivenAnswers& given, const engine::Library& library, const std::string& answers_file);
+void check_answer_ids(const GivenAnswers& given, const engine::Library& library,
+                      const std::string& answers_file);
 
 // Returns the answers that are questions of `playbook`: answers are shared by every
 // alert of a run, each playbook takes its own.

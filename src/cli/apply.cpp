@@ -3,8 +3,8 @@
 // catalogue builds for it today (another cloud, a changed catalogue), and any change
 // whose target differs from the state captured with `plan --capture`.
 
-#include "command.hpp"
 #include "case_connection.hpp"
+#include "command.hpp"
 #include "connection.hpp"
 #include "dftriage/azure/actions.hpp"
 #include "dftriage/exec/executor.hpp"
@@ -13,11 +13,10 @@
 #include "dftriage/util/terminal.hpp"
 #include "dftriage/util/text.hpp"
 
-#include <unistd.h>
-
 #include <fstream>
 #include <memory>
 #include <sstream>
+#include <unistd.h>
 
 namespace dftriage::cli {
 
@@ -38,7 +37,9 @@ class ApplyResponder : public exec::Responder
 {
 public:
   ApplyResponder(bool yes, bool yes_irreversible, std::string reason)
-    : m_yes(yes), m_yes_irreversible(yes_irreversible), m_reason(std::move(reason))
+      : m_yes(yes)
+      , m_yes_irreversible(yes_irreversible)
+      , m_reason(std::move(reason))
   {
   }
   std::optional<std::string> confirm(const engine::PlannedStep& step, const std::string&) override
@@ -50,10 +51,14 @@ public:
   {
     return exec::FailureChoice::stop;
   }
-  void show(const std::string& text) override { std::printf("%s\n", terminal::sanitize(text).c_str()); }
+  void show(const std::string& text) override
+  {
+    std::printf("%s\n", terminal::sanitize(text).c_str());
+  }
   void show_secret_once(const std::string& label, const std::string&) override
   {
-    std::fprintf(stderr, "dftriage: %s set a generated value; apply does not show it\n", label.c_str());
+    std::fprintf(stderr, "dftriage: %s set a generated value; apply does not show it\n",
+                 label.c_str());
   }
 
 private:
@@ -68,7 +73,8 @@ nlohmann::ordered_json reviewed_requests(const nlohmann::ordered_json& action)
   auto out = nlohmann::ordered_json::array();
   for (const char* list : {"preImage", "requests"}) {
     for (const auto& r : action.value(list, nlohmann::ordered_json::array())) {
-      out.push_back({{"method", r.value("method", "")}, {"url", r.value("url", "")},
+      out.push_back({{"method", r.value("method", "")},
+                     {"url", r.value("url", "")},
                      {"body", r.value("body", nlohmann::ordered_json())}});
     }
   }
@@ -80,7 +86,8 @@ nlohmann::ordered_json built_requests(const azure::ActionRequests& built)
   auto out = nlohmann::ordered_json::array();
   for (const auto* list : {&built.pre_image, &built.requests}) {
     for (const auto& r : *list) {
-      out.push_back({{"method", r.method}, {"url", r.url},
+      out.push_back({{"method", r.method},
+                     {"url", r.url},
                      {"body", r.body ? *r.body : nlohmann::ordered_json()}});
     }
   }
@@ -107,14 +114,16 @@ ExitStatus run_apply(const ApplyOptions& options)
     doc = doc[0];
   }
   if (!doc.is_object()) {
-    throw InputError(options.file + ": apply takes one plan (one alert); split the file with jq '.[N]'");
+    throw InputError(options.file +
+                     ": apply takes one plan (one alert); split the file with jq '.[N]'");
   }
   if (const auto problem = exec::check_seal(doc); !problem.empty()) {
     std::fprintf(stderr, "dftriage: %s: refused: %s\n", options.file.c_str(), problem.c_str());
     return ExitStatus::refused;
   }
   if (!doc.value("missing", nlohmann::ordered_json::array()).empty()) {
-    throw InputError(options.file + ": the plan was refused when it was made (the alert lacks what it needs)");
+    throw InputError(options.file +
+                     ": the plan was refused when it was made (the alert lacks what it needs)");
   }
 
   const auto connection = connect_cloud();
@@ -130,20 +139,23 @@ ExitStatus run_apply(const ApplyOptions& options)
       const std::string id = s.value("id", "");
       const std::string status = s.value("status", "");
       if (status == "needs-answer") {
-        throw InputError(options.file + ": step " + id + " has an unanswered question; plan again with the answer");
+        throw InputError(options.file + ": step " + id +
+                         " has an unanswered question; plan again with the answer");
       }
       if (status != "planned" || !action.is_object()) {
         continue;
       }
       const auto* spec = azure::find_action(action.value("name", ""));
       if (spec == nullptr) {
-        throw InputError(options.file + ": step " + id + ": unknown action " + text::quote(action.value("name", "")));
+        throw InputError(options.file + ": step " + id + ": unknown action " +
+                         text::quote(action.value("name", "")));
       }
       auto step = std::make_unique<playbook::Step>();
       step->id = id;
       step->title.en = s.value("title", "");
       engine::PlannedStep planned;
-      planned.phase = playbook::phase_from_string(phase.value("phase", "")).value_or(playbook::Phase::act);
+      planned.phase =
+          playbook::phase_from_string(phase.value("phase", "")).value_or(playbook::Phase::act);
       planned.step = step.get();
       planned.status = "planned";
       planned.action = spec;
@@ -151,7 +163,8 @@ ExitStatus run_apply(const ApplyOptions& options)
       planned.requests = spec->build(azure::check_args(*spec, planned.params), connection->cloud);
       if (built_requests(planned.requests) != reviewed_requests(action)) {
         std::fprintf(stderr,
-                     "dftriage: %s: refused: step %s does not build the requests the plan shows (planned for "
+                     "dftriage: %s: refused: step %s does not build the requests the plan shows "
+                     "(planned for "
                      "another cloud, or the action changed since); plan again\n",
                      options.file.c_str(), id.c_str());
         return ExitStatus::refused;
@@ -169,7 +182,8 @@ ExitStatus run_apply(const ApplyOptions& options)
   }
   if (uncaptured && !options.allow_uncaptured) {
     std::fprintf(stderr,
-                 "dftriage: %s: refused: the plan did not capture its targets' state, so drift cannot be checked; "
+                 "dftriage: %s: refused: the plan did not capture its targets' state, so drift "
+                 "cannot be checked; "
                  "make it with plan --capture (or pass --allow-uncaptured)\n",
                  options.file.c_str());
     return ExitStatus::refused;
@@ -183,26 +197,32 @@ ExitStatus run_apply(const ApplyOptions& options)
     subscriptions.push_back(text::to_lower(s.rfind("/subscriptions/", 0) == 0 ? s.substr(15) : s));
   }
   const std::string dir = options.case_dir.empty()
-                            ? journal::default_case_dir(doc.value("alertId", "plan"), std::chrono::system_clock::now())
-                            : options.case_dir;
+                              ? journal::default_case_dir(doc.value("alertId", "plan"),
+                                                          std::chrono::system_clock::now())
+                              : options.case_dir;
   auto folder = journal::CaseFolder::create(dir);
   folder.write_file("plan.json", text.str());
-  const std::string alert_text = nlohmann::ordered_json{{"alertId", doc.value("alertId", "")},
-                                                        {"alertType", doc.value("alertType", "")},
-                                                        {"note", "applied from a plan; the alert itself was not given"}}
-                                   .dump(2)
-                                 + "\n";
+  const std::string alert_text =
+      nlohmann::ordered_json{{"alertId", doc.value("alertId", "")},
+                             {"alertType", doc.value("alertType", "")},
+                             {"note", "applied from a plan; the alert itself was not given"}}
+          .dump(2) +
+      "\n";
   folder.write_file("alert.json", alert_text);
   journal::Journal journal(folder.journal_path());
   journal.set_principal(connection->principal());
-  nlohmann::ordered_json opened{{"event", "case.opened"}, {"alertId", doc.value("alertId", "")},
-                                {"alertType", doc.value("alertType", "")}, {"alertSha256", journal::sha256_hex(alert_text)},
+  nlohmann::ordered_json opened{{"event", "case.opened"},
+                                {"alertId", doc.value("alertId", "")},
+                                {"alertType", doc.value("alertType", "")},
+                                {"alertSha256", journal::sha256_hex(alert_text)},
                                 {"playbook", doc.value("playbook", "")},
-                                {"playbookVersion", doc.value("playbookVersion", "")}, {"subscriptions", subscriptions},
+                                {"playbookVersion", doc.value("playbookVersion", "")},
+                                {"subscriptions", subscriptions},
                                 {"plan", doc.value("digest", "")}};
-  opened.update(connection_record(*connection));  // mode, cloud: where an undo must act
+  opened.update(connection_record(*connection)); // mode, cloud: where an undo must act
   journal.append(std::move(opened));
-  const std::string reason = options.reason.empty() ? "applied reviewed plan " + doc.value("digest", "") : options.reason;
+  const std::string reason =
+      options.reason.empty() ? "applied reviewed plan " + doc.value("digest", "") : options.reason;
   ApplyResponder responder(options.yes, options.yes_irreversible, reason);
   exec::Executor executor(folder, journal, *connection->client, connection->cloud, responder,
                           {subscriptions, captured});
@@ -211,19 +231,24 @@ ExitStatus run_apply(const ApplyOptions& options)
   bool awaiting = false;
   for (std::size_t i = 0; i < plan.steps.size(); ++i) {
     const auto result = executor.run_step(plan, i);
-    std::printf("  %-22s %s%s\n", result.outcome == "declined" ? "awaiting-confirmation" : result.outcome.c_str(),
+    std::printf("  %-22s %s%s\n",
+                result.outcome == "declined" ? "awaiting-confirmation" : result.outcome.c_str(),
                 plan.steps[i].step->id.c_str(),
                 result.message.empty() ? "" : ("  " + terminal::sanitize(result.message)).c_str());
     awaiting = awaiting || result.outcome == "declined";
     failed = failed || result.outcome == "failed";
     refused = refused || result.outcome == "refused";
-    if (plan.steps[i].action->mutating && (result.outcome == "failed" || result.outcome == "refused")) {
-      break;  // fail closed: nothing after a refused or failed change
+    if (plan.steps[i].action->mutating &&
+        (result.outcome == "failed" || result.outcome == "refused")) {
+      break; // fail closed: nothing after a refused or failed change
     }
   }
   // The case's status and the exit status say the same: failed (4), refused (6: drift or
   // scope), needs-human (5: changes await --yes), completed (0).
-  const std::string status = failed ? "failed" : refused ? "refused" : awaiting ? "needs-human" : "completed";
+  const std::string status = failed     ? "failed"
+                             : refused  ? "refused"
+                             : awaiting ? "needs-human"
+                                        : "completed";
   if (status == "completed") {
     journal.append({{"event", "case.closed"}, {"outcome", "completed"}});
   }
@@ -231,8 +256,8 @@ ExitStatus run_apply(const ApplyOptions& options)
                failed || refused ? " (nothing after the refused or failed change was done)"
                : awaiting        ? " (changes await --yes)"
                                  : "");
-  return failed    ? ExitStatus::azure_failure
-         : refused ? ExitStatus::refused
+  return failed     ? ExitStatus::azure_failure
+         : refused  ? ExitStatus::refused
          : awaiting ? ExitStatus::needs_human
                     : ExitStatus::success;
 }
@@ -242,16 +267,23 @@ ExitStatus run_apply(const ApplyOptions& options)
 void add_apply(CLI::App& app, Invocation& invocation)
 {
   auto options = std::make_shared<ApplyOptions>();
-  auto* sub = app.add_subcommand("apply", "Carry out exactly a reviewed plan (refuses edited plans and drifted targets)");
-  sub->add_option("PLAN", options->file, "A plan written by dftriage plan -o json (one alert)")->required();
-  sub->add_flag("-y,--yes", options->yes, "Carry out the changes that can be undone (without it they are listed as awaiting)");
-  sub->add_flag("--yes-irreversible", options->yes_irreversible, "With --yes, also the changes that cannot be undone");
+  auto* sub = app.add_subcommand(
+      "apply", "Carry out exactly a reviewed plan (refuses edited plans and drifted targets)");
+  sub->add_option("PLAN", options->file, "A plan written by dftriage plan -o json (one alert)")
+      ->required();
+  sub->add_flag(
+      "-y,--yes", options->yes,
+      "Carry out the changes that can be undone (without it they are listed as awaiting)");
+  sub->add_flag("--yes-irreversible", options->yes_irreversible,
+                "With --yes, also the changes that cannot be undone");
   sub->add_option("--case", options->case_dir, "Case folder (default cases/<alert>-<time>)");
-  sub->add_option("--subscription", options->subscriptions, "Also allow changes in this subscription");
+  sub->add_option("--subscription", options->subscriptions,
+                  "Also allow changes in this subscription");
   sub->add_option("--reason", options->reason, "The reason journaled for the changes");
   sub->add_flag("--allow-uncaptured", options->allow_uncaptured,
                 "Apply a plan made without --capture (no drift check)");
-  sub->callback([options, &invocation] { invocation.action = [options] { return run_apply(*options); }; });
+  sub->callback(
+      [options, &invocation] { invocation.action = [options] { return run_apply(*options); }; });
 }
 
 } // namespace dftriage::cli

@@ -20,10 +20,13 @@ struct CaseOptions
 {
   std::string dir;
   std::string output;
-  std::string head;  // --head HASH: a journal hash the responder kept
+  std::string head; // --head HASH: a journal hash the responder kept
 };
 
-std::string line_note(const journal::FileCheck& file) { return " (line " + std::to_string(file.line) + ")"; }
+std::string line_note(const journal::FileCheck& file)
+{
+  return " (line " + std::to_string(file.line) + ")";
+}
 
 // Returns the text line for a file that needs one, or "" for a file that matches.
 std::string file_text(const journal::FileCheck& file)
@@ -34,8 +37,9 @@ std::string file_text(const journal::FileCheck& file)
   case FileStatus::ok:
     return "";
   case FileStatus::altered:
-    return path + (detail.empty() ? "SHA-256 differs from the journal" : "cannot be checked: " + detail)
-           + line_note(file) + "\n";
+    return path +
+           (detail.empty() ? "SHA-256 differs from the journal" : "cannot be checked: " + detail) +
+           line_note(file) + "\n";
   case FileStatus::missing:
     return path + "missing" + (detail.empty() ? "" : ": " + detail) + line_note(file) + "\n";
   case FileStatus::extra:
@@ -51,12 +55,16 @@ std::string verdict_text(const journal::CaseCheck& check)
   const std::size_t vouched = check.files.size() - check.count(FileStatus::extra);
   if (check.ok()) {
     const std::size_t unhashed = check.count(FileStatus::unhashed);
-    return "case intact: the chain holds and the " + std::to_string(vouched) + " file(s) the journal vouches for "
-           + (unhashed == 0 ? "match it" : "are there (" + std::to_string(unhashed) + " not hashed: older case)")
-           + "\n";
+    return "case intact: the chain holds and the " + std::to_string(vouched) +
+           " file(s) the journal vouches for " +
+           (unhashed == 0 ? "match it"
+                          : "are there (" + std::to_string(unhashed) + " not hashed: older case)") +
+           "\n";
   }
   std::string problems;
-  auto add = [&problems](const std::string& part) { problems += (problems.empty() ? "" : ", ") + part; };
+  auto add = [&problems](const std::string& part) {
+    problems += (problems.empty() ? "" : ", ") + part;
+  };
   if (!check.chain.ok) {
     add("the chain breaks at line " + std::to_string(check.chain.line));
   }
@@ -66,8 +74,9 @@ std::string verdict_text(const journal::CaseCheck& check)
   if (!check.expected.ok) {
     add("the journal does not hold the hash given with --head");
   }
-  const std::pair<FileStatus, const char*> kinds[] = {
-    {FileStatus::altered, " altered"}, {FileStatus::missing, " missing"}, {FileStatus::extra, " not in the journal"}};
+  const std::pair<FileStatus, const char*> kinds[] = {{FileStatus::altered, " altered"},
+                                                      {FileStatus::missing, " missing"},
+                                                      {FileStatus::extra, " not in the journal"}};
   for (const auto& [status, words] : kinds) {
     if (const std::size_t n = check.count(status); n > 0) {
       add(std::to_string(n) + " file(s)" + words);
@@ -76,10 +85,11 @@ std::string verdict_text(const journal::CaseCheck& check)
   return "case damaged: " + problems + "\n";
 }
 
-nlohmann::ordered_json check_json(const journal::CaseFolder& folder, const journal::CaseCheck& check)
+nlohmann::ordered_json check_json(const journal::CaseFolder& folder,
+                                  const journal::CaseCheck& check)
 {
   nlohmann::ordered_json chain{
-    {"journal", folder.journal_path()}, {"ok", check.chain.ok}, {"entries", check.chain.entries}};
+      {"journal", folder.journal_path()}, {"ok", check.chain.ok}, {"entries", check.chain.entries}};
   if (!check.chain.ok) {
     chain["line"] = check.chain.line;
     chain["problem"] = check.chain.problem;
@@ -100,7 +110,8 @@ nlohmann::ordered_json check_json(const journal::CaseFolder& folder, const journ
   auto files = nlohmann::ordered_json::array();
   for (const auto& file : check.files) {
     nlohmann::ordered_json item{{"path", file.path}, {"status", journal::to_string(file.status)}};
-    item["line"] = file.line == 0 ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(file.line);
+    item["line"] =
+        file.line == 0 ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(file.line);
     if (file.status == FileStatus::altered && !file.actual.empty()) {
       item["sha256"] = file.recorded;
       item["actualSha256"] = file.actual;
@@ -115,26 +126,30 @@ nlohmann::ordered_json check_json(const journal::CaseFolder& folder, const journ
 
 ExitStatus run_verify(const CaseOptions& options)
 {
-  const auto format = choose_output_format(options.output, {OutputFormat::text, OutputFormat::json});
+  const auto format =
+      choose_output_format(options.output, {OutputFormat::text, OutputFormat::json});
   const auto folder = journal::CaseFolder::open_existing(options.dir);
   const auto check = journal::verify_case(folder, options.head);
   Writer writer(stdout);
   if (format == OutputFormat::json) {
-    writer.write(check_json(folder, check).dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace)
-                 + "\n");
+    writer.write(check_json(folder, check)
+                     .dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) +
+                 "\n");
   } else {
     const auto& chain = check.chain;
     if (chain.ok) {
-      writer.write(terminal::sanitize(folder.journal_path()) + ": " + std::to_string(chain.entries)
-                   + " entries, chain intact (last " + chain.last_hash + ")\n");
+      writer.write(terminal::sanitize(folder.journal_path()) + ": " +
+                   std::to_string(chain.entries) + " entries, chain intact (last " +
+                   chain.last_hash + ")\n");
     } else {
-      writer.write(terminal::sanitize(folder.journal_path()) + ":" + std::to_string(chain.line)
-                   + ": chain breaks: " + chain.problem + " (" + std::to_string(chain.entries)
-                   + " entries before it verify)\n");
+      writer.write(terminal::sanitize(folder.journal_path()) + ":" + std::to_string(chain.line) +
+                   ": chain breaks: " + chain.problem + " (" + std::to_string(chain.entries) +
+                   " entries before it verify)\n");
     }
     for (const auto* a : {&check.head, &check.expected}) {
       if (!a->problem.empty() || !a->note.empty()) {
-        writer.write(terminal::sanitize(folder.journal_path()) + ": " + (a->ok ? a->note : a->problem) + "\n");
+        writer.write(terminal::sanitize(folder.journal_path()) + ": " +
+                     (a->ok ? a->note : a->problem) + "\n");
       }
     }
     for (const auto& file : check.files) {
@@ -154,14 +169,18 @@ void add_case(CLI::App& app, Invocation& invocation)
   auto* sub = app.add_subcommand("case", "Inspect case folders");
   sub->require_subcommand(1);
   auto* verify = sub->add_subcommand(
-    "verify", "Check a case folder against its journal: the hash chain, every file it vouches for "
-              "(alert.json, pre-images, evidence), no evidence it never named, and its head (entries and last hash, "
-              "kept beside it); exits 7 when damaged");
+      "verify",
+      "Check a case folder against its journal: the hash chain, every file it vouches for "
+      "(alert.json, pre-images, evidence), no evidence it never named, and its head (entries and "
+      "last hash, "
+      "kept beside it); exits 7 when damaged");
   verify->add_option("DIR", options->dir, "The case folder")->required();
-  verify->add_option("--head", options->head,
-                     "A journal hash you kept (the report's last hash): the journal must still hold that entry");
+  verify->add_option(
+      "--head", options->head,
+      "A journal hash you kept (the report's last hash): the journal must still hold that entry");
   verify->add_option("-o,--output", options->output, "Output format: text, json");
-  verify->callback([options, &invocation] { invocation.action = [options] { return run_verify(*options); }; });
+  verify->callback(
+      [options, &invocation] { invocation.action = [options] { return run_verify(*options); }; });
 }
 
 } // namespace dftriage::cli

@@ -4,9 +4,8 @@
 #include "dftriage/util/error.hpp"
 #include "dftriage/util/terminal.hpp"
 
-#include <spdlog/spdlog.h>
-
 #include <cstdlib>
+#include <spdlog/spdlog.h>
 
 namespace dftriage::cli {
 
@@ -48,8 +47,8 @@ std::string moved(const std::string& url, const std::string& new_port)
     return url;
   }
   const std::string host = authority.substr(0, colon);
-  const bool loopback = host == "127.0.0.1" || host == "localhost"
-                        || (host.size() > 10 && host.compare(host.size() - 10, 10, ".localhost") == 0);
+  const bool loopback = host == "127.0.0.1" || host == "localhost" ||
+                        (host.size() > 10 && host.compare(host.size() - 10, 10, ".localhost") == 0);
   if (!loopback) {
     return url;
   }
@@ -60,8 +59,9 @@ std::string moved(const std::string& url, const std::string& new_port)
 std::string audience_for(const azure::Cloud& cloud, const std::string& url)
 {
   const auto host = authority_of(url);
-  if (!cloud.keyvault_suffix.empty() && host.size() > cloud.keyvault_suffix.size()
-      && host.compare(host.size() - cloud.keyvault_suffix.size(), std::string::npos, cloud.keyvault_suffix) == 0) {
+  if (!cloud.keyvault_suffix.empty() && host.size() > cloud.keyvault_suffix.size() &&
+      host.compare(host.size() - cloud.keyvault_suffix.size(), std::string::npos,
+                   cloud.keyvault_suffix) == 0) {
     return "keyvault";
   }
   // A lab serves everything from one origin: tell the APIs apart by their paths first.
@@ -91,12 +91,14 @@ void replay_changes(Connection& c, const std::vector<json>& entries)
   for (std::size_t i = 0; i < entries.size(); ++i) {
     const auto& sent = entries[i];
     const std::string kind = str(sent, "kind");
-    if (str(sent, "event") != "request.sent" || (kind != "action" && kind != "undo") || str(sent, "method") == "GET") {
+    if (str(sent, "event") != "request.sent" || (kind != "action" && kind != "undo") ||
+        str(sent, "method") == "GET") {
       continue;
     }
     // Answered: the next entry of the same step is its response.
-    const bool answered = i + 1 < entries.size() && str(entries[i + 1], "event") == "response.received"
-                          && str(entries[i + 1], "step") == str(sent, "step");
+    const bool answered = i + 1 < entries.size() &&
+                          str(entries[i + 1], "event") == "response.received" &&
+                          str(entries[i + 1], "step") == str(sent, "step");
     if (!answered) {
       continue;
     }
@@ -106,7 +108,8 @@ void replay_changes(Connection& c, const std::vector<json>& entries)
     if (sent.contains("body") && !sent["body"].is_null()) {
       request.body = sent["body"];
     }
-    request.audience = str(sent, "audience").empty() ? audience_for(c.cloud, request.url) : str(sent, "audience");
+    request.audience =
+        str(sent, "audience").empty() ? audience_for(c.cloud, request.url) : str(sent, "audience");
     request.mutating = true;
     request.purpose = "action";
     try {
@@ -115,8 +118,8 @@ void replay_changes(Connection& c, const std::vector<json>& entries)
     } catch (const std::exception& e) {
       // The lab may answer differently to a body it cannot take twice; the case's own
       // record stays the authority, so the run goes on and says so.
-      spdlog::warn("rebuilding the lab: {} {} was refused: {}", request.method, terminal::sanitize(request.url),
-                   terminal::sanitize(e.what()));
+      spdlog::warn("rebuilding the lab: {} {} was refused: {}", request.method,
+                   terminal::sanitize(request.url), terminal::sanitize(e.what()));
     }
   }
   spdlog::info("rebuilt the lab from the case: {} change(s) replayed onto it", replayed);
@@ -136,20 +139,25 @@ json connection_record(const Connection& connection)
   return out;
 }
 
-std::unique_ptr<Connection> connect_for_case(const std::string& case_dir, const std::vector<json>& entries,
+std::unique_ptr<Connection> connect_for_case(const std::string& case_dir,
+                                             const std::vector<json>& entries,
                                              const CaseCloudOptions& options)
 {
-  const json opened = !entries.empty() && str(entries.front(), "event") == "case.opened" ? entries.front() : json();
-  const std::string chosen_env = std::getenv(azure::k_cloud_env) != nullptr ? std::getenv(azure::k_cloud_env) : "";
+  const json opened =
+      !entries.empty() && str(entries.front(), "event") == "case.opened" ? entries.front() : json();
+  const std::string chosen_env =
+      std::getenv(azure::k_cloud_env) != nullptr ? std::getenv(azure::k_cloud_env) : "";
   // Older cases did not record where they ran: a lab case with no cloud chosen now was
   // an in-process one.
-  const bool in_process_lab = opened.contains("lab") || str(opened, "cloudSource") == "lab"
-                              || (str(opened, "mode") == "lab" && str(opened, "cloudSource").empty()
-                                  && chosen_env.empty());
+  const bool in_process_lab =
+      opened.contains("lab") || str(opened, "cloudSource") == "lab" ||
+      (str(opened, "mode") == "lab" && str(opened, "cloudSource").empty() && chosen_env.empty());
   if (in_process_lab) {
     if (!chosen_env.empty() && !options.lab && !options.switch_cloud) {
-      throw Error("this case ran on an in-process lab (run --lab); it resumes on a lab rebuilt from the case, not on "
-                    + terminal::sanitize(chosen_env) + ": drop --cloud, or add --switch-cloud to act there",
+      throw Error("this case ran on an in-process lab (run --lab); it resumes on a lab rebuilt "
+                  "from the case, not on " +
+                      terminal::sanitize(chosen_env) +
+                      ": drop --cloud, or add --switch-cloud to act there",
                   ExitStatus::refused);
     }
     if (options.lab || !options.switch_cloud) {
@@ -160,13 +168,13 @@ std::unique_ptr<Connection> connect_for_case(const std::string& case_dir, const 
     return connect_cloud();
   }
   if (options.lab && !options.switch_cloud) {
-    throw Error("this case was opened on " + terminal::sanitize(str(opened, "cloud"))
-                  + ", not on a lab: drop --lab (a lab never stands in for a real tenant's case)",
+    throw Error("this case was opened on " + terminal::sanitize(str(opened, "cloud")) +
+                    ", not on a lab: drop --lab (a lab never stands in for a real tenant's case)",
                 ExitStatus::refused);
   }
   const std::string case_rm = str(opened, "resourceManager");
   if (case_rm.empty() || options.switch_cloud) {
-    return connect_cloud();  // an older case that did not record its cloud, or asked for
+    return connect_cloud(); // an older case that did not record its cloud, or asked for
   }
   if (chosen_env.empty()) {
     // Nothing chosen now: the case's own cloud (a built-in name, or its file).
@@ -176,10 +184,11 @@ std::unique_ptr<Connection> connect_for_case(const std::string& case_dir, const 
   }
   const auto chosen = selected_cloud();
   if (chosen.cloud.resource_manager != case_rm) {
-    throw Error("this case was opened on " + terminal::sanitize(str(opened, "cloud")) + " ("
-                  + terminal::sanitize(case_rm) + ") and the cloud chosen now is "
-                  + terminal::sanitize(chosen.cloud.name) + " (" + terminal::sanitize(chosen.cloud.resource_manager)
-                  + "): choose the case's cloud, or add --switch-cloud to act on this one",
+    throw Error("this case was opened on " + terminal::sanitize(str(opened, "cloud")) + " (" +
+                    terminal::sanitize(case_rm) + ") and the cloud chosen now is " +
+                    terminal::sanitize(chosen.cloud.name) + " (" +
+                    terminal::sanitize(chosen.cloud.resource_manager) +
+                    "): choose the case's cloud, or add --switch-cloud to act on this one",
                 ExitStatus::refused);
   }
   return connect_cloud();

@@ -6,9 +6,8 @@
 
 #include "connection.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -16,8 +15,8 @@ namespace dftriage::cli {
 
 struct CaseCloudOptions
 {
-  bool lab = false;           // --lab was given
-  bool switch_cloud = false;  // --switch-cloud: act on the cloud chosen now, not the case's
+  bool lab = false;          // --lab was given
+  bool switch_cloud = false; // --switch-cloud: act on the cloud chosen now, not the case's
 };
 
 // Returns what case.opened records of `connection`: {mode, cloud, cloudSource,

@@ -5,7 +5,6 @@
 #include "dftriage/util/exit_status.hpp"
 
 #include <CLI/CLI.hpp>
-
 #include <functional>
 #include <string>
 #include <string_view>
@@ -16,9 +15,9 @@ namespace dftriage::cli {
 // Options every subcommand shares.
 struct GlobalOptions
 {
-  int verbosity = 0;  // -v repeated
+  int verbosity = 0; // -v repeated
   bool quiet = false;
-  std::string cloud;  // --cloud NAME|FILE; app.cpp hands it on as DFTRIAGE_CLOUD (connection.hpp)
+  std::string cloud; // --cloud NAME|FILE; app.cpp hands it on as DFTRIAGE_CLOUD (connection.hpp)
 };
 
 // What a command needs before it can run; `playbooks validate` must never build an
@@ -55,7 +54,7 @@ void add_undo(CLI::App& app, Invocation& invocation);
 void add_report(CLI::App& app, Invocation& invocation);
 void add_apply(CLI::App& app, Invocation& invocation);
 void add_playbooks(CLI::App& app, Invocation& invocation);
-void add_lab(CLI::App& app, Invocation& invocation);  // src/cli/lab.cpp, in dftriage_lab
+void add_lab(CLI::App& app, Invocation& invocation); // src/cli/lab.cpp, in dftriage_lab
 void add_auth(CLI::App& app, Invocation& invocation);
 
 } // namespace dftriage::cli

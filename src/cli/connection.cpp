@@ -1,10 +1,9 @@
 #include "connection.hpp"
 
-#include "progress.hpp"
-
 #include "dftriage/azure/curl_transport.hpp"
 #include "dftriage/azure/token_credentials.hpp"
 #include "dftriage/util/terminal.hpp"
+#include "progress.hpp"
 
 #include <cstdlib>
 #include <filesystem>
@@ -95,8 +94,8 @@ std::unique_ptr<Connection> connect_lab(const std::vector<std::string>& seed_fil
   context.transport = c.transport.get();
   c.credential = std::make_unique<azure::ClientSecretCredential>(
       c.cloud.authority, *config.credentials, context, "lab");
-  c.client = std::make_unique<azure::Client>(c.cloud, c.credential.get(), *c.transport,
-                                            client_options());
+  c.client =
+      std::make_unique<azure::Client>(c.cloud, c.credential.get(), *c.transport, client_options());
   return owner;
 }
 
@@ -113,10 +112,10 @@ std::unique_ptr<Connection> connect_cloud()
   azure::DefaultCredentialOptions options;
   options.transport = c.transport.get();
   c.credential = azure::make_default_credential(config, options);
-  c.credential->get_token(c.cloud.audience("arm"));  // cached for the client's first request
+  c.credential->get_token(c.cloud.audience("arm")); // cached for the client's first request
   spdlog::info("signed in as {}", terminal::sanitize(c.principal()));
-  c.client = std::make_unique<azure::Client>(c.cloud, c.credential.get(), *c.transport,
-                                            client_options());
+  c.client =
+      std::make_unique<azure::Client>(c.cloud, c.credential.get(), *c.transport, client_options());
   return owner;
 }
 

@@ -18,17 +18,17 @@ namespace dftriage::cli {
 struct Connection
 {
   azure::Cloud cloud;
-  std::string cloud_source;  // "built-in", the cloud file's path, or "lab" (--lab)
-  std::unique_ptr<lab::Lab> lab;  // set by --lab
+  std::string cloud_source;      // "built-in", the cloud file's path, or "lab" (--lab)
+  std::unique_ptr<lab::Lab> lab; // set by --lab
   std::unique_ptr<azure::TokenCredential> credential;
   std::unique_ptr<azure::HttpTransport> transport;
   std::unique_ptr<azure::Client> client;
-  std::string subscription;  // the lab's subscription, or the cloud file's, when it names one
-  std::string mode;          // "lab" (--lab, or a lab's connection line) or "live"
-  std::string lab_dir;       // the lab's CA folder (removed with the connection)
+  std::string subscription; // the lab's subscription, or the cloud file's, when it names one
+  std::string mode;         // "lab" (--lab, or a lab's connection line) or "live"
+  std::string lab_dir;      // the lab's CA folder (removed with the connection)
 
   Connection() = default;
-  Connection(const Connection&) = delete;  // the client and credential point at `cloud`
+  Connection(const Connection&) = delete; // the client and credential point at `cloud`
   Connection& operator=(const Connection&) = delete;
   ~Connection();
 

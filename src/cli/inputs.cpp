@@ -5,11 +5,10 @@
 #include "dftriage/util/terminal.hpp"
 #include "dftriage/util/text.hpp"
 
-#include <spdlog/spdlog.h>
-
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <spdlog/spdlog.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -36,7 +35,8 @@ int open_input(const std::string& path, std::size_t& errors)
   }
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
-    std::fprintf(stderr, "%s: cannot open: %s\n", terminal::sanitize(path).c_str(), std::strerror(errno));
+    std::fprintf(stderr, "%s: cannot open: %s\n", terminal::sanitize(path).c_str(),
+                 std::strerror(errno));
     ++errors;
   }
   return fd;
@@ -57,8 +57,8 @@ alert::ReadOptions read_options_for(const std::string& format)
       all += (all.empty() ? "" : ", ") + name;
     }
     const std::string near = text::closest(format, alert::shape_names());
-    throw UsageError("unknown alert format " + text::quote(format) + "; expected one of " + all
-                     + (near.empty() ? "" : "; did you mean \"" + near + "\"?"));
+    throw UsageError("unknown alert format " + text::quote(format) + "; expected one of " + all +
+                     (near.empty() ? "" : "; did you mean \"" + near + "\"?"));
   }
   return options;
 }
@@ -80,7 +80,7 @@ std::size_t for_each_alert(const std::vector<std::string>& files, const alert::R
     auto source = make_fd_source(fd, path);
     alert::ReadOptions file_options = options;
     if (spdlog::should_log(spdlog::level::debug)) {
-      file_options.max_diagnostics = 0;  // -v: every problem, not the first 20
+      file_options.max_diagnostics = 0; // -v: every problem, not the first 20
     }
     alert::AlertReader reader(*source, path, file_options);
     alert::Alert alert;

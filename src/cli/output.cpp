@@ -22,7 +22,10 @@ void dump_into(std::string& out, const nlohmann::ordered_json& value, int indent
 
 } // namespace
 
-std::string_view to_string(OutputFormat format) { return k_format_names[static_cast<int>(format)]; }
+std::string_view to_string(OutputFormat format)
+{
+  return k_format_names[static_cast<int>(format)];
+}
 
 OutputFormat parse_output_format(std::string_view name, const std::vector<OutputFormat>& allowed)
 {
@@ -41,7 +44,8 @@ OutputFormat default_output_format(std::FILE* stream, OutputFormat piped)
   return terminal::is_tty(stream) ? OutputFormat::text : piped;
 }
 
-OutputFormat choose_output_format(const std::string& requested, const std::vector<OutputFormat>& allowed)
+OutputFormat choose_output_format(const std::string& requested,
+                                  const std::vector<OutputFormat>& allowed)
 {
   return requested.empty() ? default_output_format(stdout, OutputFormat::json)
                            : parse_output_format(requested, allowed);
@@ -65,8 +69,8 @@ void Writer::write(std::string_view s)
 
 void Writer::flush()
 {
-  if (!m_buffer.empty()
-      && std::fwrite(m_buffer.data(), 1, m_buffer.size(), m_stream) != m_buffer.size()) {
+  if (!m_buffer.empty() &&
+      std::fwrite(m_buffer.data(), 1, m_buffer.size(), m_stream) != m_buffer.size()) {
     m_buffer.clear();
     throw Error(std::string("cannot write output: ") + std::strerror(errno), ExitStatus::failure);
   }

@@ -42,10 +42,15 @@ ExitStatus run_list(const PlaybooksOptions& o)
       patterns += (patterns.empty() ? "" : " ") + t;
     }
     if (format_of(o) == OutputFormat::text) {
-      writer.write(p.id + "  " + p.version + "  " + terminal::sanitize(p.title.en) + "  [" + patterns + "]\n");
+      writer.write(p.id + "  " + p.version + "  " + terminal::sanitize(p.title.en) + "  [" +
+                   patterns + "]\n");
     } else {
-      json.add({{"id", p.id}, {"version", p.version}, {"title", p.title.en}, {"lastReviewed", p.last_reviewed},
-                {"alertTypes", p.match.alert_types}, {"source", p.source}});
+      json.add({{"id", p.id},
+                {"version", p.version},
+                {"title", p.title.en},
+                {"lastReviewed", p.last_reviewed},
+                {"alertTypes", p.match.alert_types},
+                {"source", p.source}});
     }
   }
   json.finish();
@@ -63,7 +68,8 @@ ExitStatus run_show_playbook(const PlaybooksOptions& o)
   }
   const auto library = load_library_or_throw(o.playbook_dirs);
   if (const auto* p = library.find(o.id)) {
-    std::printf("%s (%s), from %s\n", p->id.c_str(), p->version.c_str(), terminal::sanitize(p->source).c_str());
+    std::printf("%s (%s), from %s\n", p->id.c_str(), p->version.c_str(),
+                terminal::sanitize(p->source).c_str());
     return ExitStatus::success;
   }
   std::vector<std::string> ids;
@@ -71,7 +77,8 @@ ExitStatus run_show_playbook(const PlaybooksOptions& o)
     ids.push_back(p.id);
   }
   const std::string near = text::closest(o.id, ids);
-  throw UsageError("no playbook " + text::quote(o.id) + (near.empty() ? "" : "; did you mean \"" + near + "\"?"));
+  throw UsageError("no playbook " + text::quote(o.id) +
+                   (near.empty() ? "" : "; did you mean \"" + near + "\"?"));
 }
 
 ExitStatus run_validate(const PlaybooksOptions& o)
@@ -85,8 +92,10 @@ ExitStatus run_validate(const PlaybooksOptions& o)
   } else {
     for (const auto& path : o.files) {
       const std::string_view suffix = ".schema.json";
-      if (path.size() > suffix.size() && path.compare(path.size() - suffix.size(), suffix.size(), suffix) == 0) {
-        std::fprintf(stderr, "%s: skipped: a JSON Schema, not a playbook\n", terminal::sanitize(path).c_str());
+      if (path.size() > suffix.size() &&
+          path.compare(path.size() - suffix.size(), suffix.size(), suffix) == 0) {
+        std::fprintf(stderr, "%s: skipped: a JSON Schema, not a playbook\n",
+                     terminal::sanitize(path).c_str());
         continue;
       }
       auto result = engine::load_playbook_file(path);
@@ -107,7 +116,8 @@ ExitStatus run_validate(const PlaybooksOptions& o)
   }
   json.finish();
   if (format_of(o) == OutputFormat::text) {
-    writer.write(std::to_string(checked) + " playbook(s) checked, " + std::to_string(errors) + " error(s)\n");
+    writer.write(std::to_string(checked) + " playbook(s) checked, " + std::to_string(errors) +
+                 " error(s)\n");
   }
   return errors > 0 ? ExitStatus::input_rejected : ExitStatus::success;
 }
@@ -119,8 +129,9 @@ ExitStatus run_actions(const PlaybooksOptions& o)
   JsonStream json(writer, format_of(o));
   for (const auto& a : azure::action_catalogue()) {
     if (format_of(o) == OutputFormat::text) {
-      writer.write(a.name + "  [" + std::string(azure::to_string(a.reversibility)) + (a.evidence ? ", evidence" : "")
-                   + "]  " + a.permission + "\n    " + a.summary + "\n");
+      writer.write(a.name + "  [" + std::string(azure::to_string(a.reversibility)) +
+                   (a.evidence ? ", evidence" : "") + "]  " + a.permission + "\n    " + a.summary +
+                   "\n");
       for (const auto& p : a.params) {
         std::string type(azure::to_string(p.type));
         if (!p.resource_type.empty()) {
@@ -129,7 +140,8 @@ ExitStatus run_actions(const PlaybooksOptions& o)
         if (!p.choices.empty()) {
           type += " " + text::join(p.choices, "|");
         }
-        writer.write("    " + p.name + " (" + type + (p.required ? "" : ", optional") + "): " + p.description + "\n");
+        writer.write("    " + p.name + " (" + type + (p.required ? "" : ", optional") +
+                     "): " + p.description + "\n");
       }
       if (!a.undo.empty()) {
         writer.write("    undo: " + a.undo + "\n");
@@ -138,7 +150,9 @@ ExitStatus run_actions(const PlaybooksOptions& o)
     }
     nlohmann::ordered_json params = nlohmann::ordered_json::array();
     for (const auto& p : a.params) {
-      nlohmann::ordered_json param{{"name", p.name}, {"type", azure::to_string(p.type)}, {"required", p.required},
+      nlohmann::ordered_json param{{"name", p.name},
+                                   {"type", azure::to_string(p.type)},
+                                   {"required", p.required},
                                    {"description", p.description}};
       if (!p.resource_type.empty()) {
         param["resourceType"] = p.resource_type;
@@ -148,8 +162,13 @@ ExitStatus run_actions(const PlaybooksOptions& o)
       }
       params.push_back(std::move(param));
     }
-    json.add({{"name", a.name}, {"summary", a.summary}, {"reversibility", azure::to_string(a.reversibility)},
-              {"evidence", a.evidence}, {"permission", a.permission}, {"undo", a.undo}, {"undoZh", a.undo_zh},
+    json.add({{"name", a.name},
+              {"summary", a.summary},
+              {"reversibility", azure::to_string(a.reversibility)},
+              {"evidence", a.evidence},
+              {"permission", a.permission},
+              {"undo", a.undo},
+              {"undoZh", a.undo_zh},
               {"params", std::move(params)}});
   }
   json.finish();
@@ -203,8 +222,8 @@ ExitStatus run_coverage(const PlaybooksOptions& o)
   }
   json.finish();
   if (format_of(o) == OutputFormat::text) {
-    writer.write(std::to_string(rows.size() - uncovered) + " of " + std::to_string(rows.size())
-                 + " alert types have a playbook\n");
+    writer.write(std::to_string(rows.size() - uncovered) + " of " + std::to_string(rows.size()) +
+                 " alert types have a playbook\n");
   }
   return errors > 0 ? ExitStatus::input_rejected : ExitStatus::success;
 }
@@ -214,7 +233,8 @@ ExitStatus run_coverage(const PlaybooksOptions& o)
 void add_playbooks(CLI::App& app, Invocation& invocation)
 {
   auto o = std::make_shared<PlaybooksOptions>();
-  auto* sub = app.add_subcommand("playbooks", "List, show, validate playbooks and check their coverage");
+  auto* sub =
+      app.add_subcommand("playbooks", "List, show, validate playbooks and check their coverage");
   sub->require_subcommand(1);
   auto common = [o](CLI::App* c) {
     c->add_option("-o,--output", o->output, "Output format: text, json");
@@ -227,7 +247,8 @@ void add_playbooks(CLI::App& app, Invocation& invocation)
   common(show);
   show->add_option("ID", o->id, "Playbook id")->required();
   show->callback([o, &invocation] { invocation.action = [o] { return run_show_playbook(*o); }; });
-  auto* validate = sub->add_subcommand("validate", "Check playbook files (default: the built-in ones)");
+  auto* validate =
+      sub->add_subcommand("validate", "Check playbook files (default: the built-in ones)");
   common(validate);
   validate->add_option("FILE", o->files, "Playbook files");
   validate->callback([o, &invocation] { invocation.action = [o] { return run_validate(*o); }; });
@@ -235,8 +256,9 @@ void add_playbooks(CLI::App& app, Invocation& invocation)
   common(coverage);
   coverage->add_option("ALERTS", o->files, "Alert files (default: the shipped alert-type list)");
   coverage->callback([o, &invocation] { invocation.action = [o] { return run_coverage(*o); }; });
-  auto* actions = sub->add_subcommand("actions", "List the action catalogue playbooks call: parameters, "
-                                                 "reversibility, permission, undo");
+  auto* actions =
+      sub->add_subcommand("actions", "List the action catalogue playbooks call: parameters, "
+                                     "reversibility, permission, undo");
   actions->add_option("-o,--output", o->output, "Output format: text, json");
   actions->callback([o, &invocation] { invocation.action = [o] { return run_actions(*o); }; });
 }

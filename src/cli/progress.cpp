@@ -1,7 +1,5 @@
 #include "progress.hpp"
 
-#include <atomic>
-
 #include "dftriage/azure/azure_error.hpp"
 #include "dftriage/util/terminal.hpp"
 #include "dftriage/util/text.hpp"
@@ -27,7 +25,7 @@ using std::chrono::milliseconds;
 constexpr milliseconds k_frame_interval{100};
 
 constexpr std::array<std::string_view, 10> k_unicode_frames = {"⠋", "⠙", "⠹", "⠸", "⠼",
-                                                                "⠴", "⠦", "⠧", "⠇", "⠏"};
+                                                               "⠴", "⠦", "⠧", "⠇", "⠏"};
 constexpr std::array<std::string_view, 4> k_ascii_frames = {"|", "/", "-", "\\"};
 
 constexpr std::string_view k_ellipsis = "…";
@@ -46,8 +44,10 @@ std::atomic<bool> g_chinese{false};
 std::string attempts(const azure::Wait& wait, bool zh)
 {
   if (zh) {
-    return "（第 " + std::to_string(wait.attempt) + " 次"
-           + (wait.max_attempts > 0 ? "，共 " + std::to_string(wait.max_attempts) + " 次" : std::string()) + "）";
+    return "（第 " + std::to_string(wait.attempt) + " 次" +
+           (wait.max_attempts > 0 ? "，共 " + std::to_string(wait.max_attempts) + " 次"
+                                  : std::string()) +
+           "）";
   }
   std::string out = "(attempt " + std::to_string(wait.attempt);
   if (wait.max_attempts > 0) {
@@ -82,7 +82,7 @@ std::vector<std::size_t> character_starts(std::string_view s)
 {
   std::vector<std::size_t> out;
   for (std::size_t i = 0; i < s.size(); ++i) {
-    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) {  // not a continuation byte
+    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) { // not a continuation byte
       out.push_back(i);
     }
   }
@@ -156,26 +156,31 @@ std::string describe_wait(const azure::Wait& wait, milliseconds left)
   const std::string seconds = std::to_string(seconds_up(left)) + " s";
   switch (wait.kind) {
   case azure::WaitKind::operation:
-    return zh ? "等待长时间运行的操作 " + wait.what + "，" + seconds + " 后查询（第 " + std::to_string(wait.attempt) + " 次）"
+    return zh ? "等待长时间运行的操作 " + wait.what + "，" + seconds + " 后查询（第 " +
+                    std::to_string(wait.attempt) + " 次）"
               : "Waiting " + seconds + " for the long-running operation " + wait.what + " (poll " +
-                  std::to_string(wait.attempt) + ")";
+                    std::to_string(wait.attempt) + ")";
   case azure::WaitKind::throttled:
-    return zh ? "被限流（" + status_text(wait) + "）：" + seconds + " 后重试 " + wait.what + attempts(wait, zh)
-              : "Throttled (" + status_text(wait) + "): waiting " + seconds + " to retry " + wait.what + " "
-                  + attempts(wait, zh);
+    return zh ? "被限流（" + status_text(wait) + "）：" + seconds + " 后重试 " + wait.what +
+                    attempts(wait, zh)
+              : "Throttled (" + status_text(wait) + "): waiting " + seconds + " to retry " +
+                    wait.what + " " + attempts(wait, zh);
   case azure::WaitKind::retry:
     break;
   }
-  const std::string cause = wait.status != 0 ? status_text(wait)
-                                             : (zh ? "无响应：" : "no response: ") + wait.transport_error;
+  const std::string cause = wait.status != 0
+                                ? status_text(wait)
+                                : (zh ? "无响应：" : "no response: ") + wait.transport_error;
   return zh ? "因 " + cause + "，" + seconds + " 后重试 " + wait.what + attempts(wait, zh)
-            : "Waiting " + seconds + " to retry " + wait.what + " after " + cause + " " + attempts(wait, zh);
+            : "Waiting " + seconds + " to retry " + wait.what + " after " + cause + " " +
+                  attempts(wait, zh);
 }
 
 ProgressOptions stderr_progress_options()
 {
   ProgressOptions options;
-  options.tty = terminal::is_tty(stderr) && spdlog::default_logger()->should_log(spdlog::level::warn);
+  options.tty =
+      terminal::is_tty(stderr) && spdlog::default_logger()->should_log(spdlog::level::warn);
   options.colour = terminal::use_colour(stderr);
   options.unicode = utf8_locale();
   options.columns = stderr_columns();
@@ -203,7 +208,7 @@ void Progress::on_wait(const azure::Wait& wait)
 
 void Progress::begin(const azure::Wait& wait)
 {
-  end();  // a wait that never said it ended (it cannot, but never draw two lines)
+  end(); // a wait that never said it ended (it cannot, but never draw two lines)
   std::string line = describe_wait(wait, wait.duration);
   line[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(line[0])));
   spdlog::info("{}", line);
@@ -278,8 +283,8 @@ void Progress::draw_locked()
     text = replace_all(std::move(text), k_ellipsis, "...");
   }
   text = fit(text + std::string(ellipsis), room, ellipsis);
-  write(std::string("\r") + terminal::paint(frame, terminal::Colour::cyan, m_options.colour) +
-        " " + text + "\x1b[K");
+  write(std::string("\r") + terminal::paint(frame, terminal::Colour::cyan, m_options.colour) + " " +
+        text + "\x1b[K");
 }
 
 void Progress::write(std::string_view s) const

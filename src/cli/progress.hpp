@@ -30,13 +30,13 @@ void set_progress_chinese(bool chinese);
 
 struct ProgressOptions
 {
-  bool tty = false;     // draw the in-place line (stderr is a terminal and not -q)
-  bool colour = false;  // colour the spinner (a terminal without NO_COLOR)
-  bool unicode = true;  // braille spinner and "…"; ASCII "|/-\" and "..." otherwise
+  bool tty = false;    // draw the in-place line (stderr is a terminal and not -q)
+  bool colour = false; // colour the spinner (a terminal without NO_COLOR)
+  bool unicode = true; // braille spinner and "…"; ASCII "|/-\" and "..." otherwise
   // The line never wraps: when it is too long the resource type goes ("PUT …/nsg-1"),
   // then its end is cut at columns - 1.
   int columns = 80;
-  bool animate = true;  // a thread redraws while waiting; tests call tick() instead
+  bool animate = true; // a thread redraws while waiting; tests call tick() instead
   // Where the line goes; empty: stderr (written and flushed at once).
   std::function<void(std::string_view)> write;
   // The clock of the countdown; empty: steady_clock::now.
@@ -75,7 +75,7 @@ private:
   ProgressOptions m_options;
   std::mutex m_mutex;
   std::condition_variable m_wake;
-  std::optional<azure::Wait> m_wait;  // the wait being shown
+  std::optional<azure::Wait> m_wait; // the wait being shown
   std::chrono::steady_clock::time_point m_until;
   std::size_t m_frame = 0;
   bool m_stop = false;

@@ -48,7 +48,7 @@ std::optional<std::string> Prompter::ask(std::string_view prompt)
         say("\n");
         return std::nullopt;
       }
-      m_pending += '\n';  // a last line without a newline
+      m_pending += '\n'; // a last line without a newline
       continue;
     }
     m_pending.append(buffer, static_cast<std::size_t>(n));

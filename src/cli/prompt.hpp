@@ -13,7 +13,11 @@ class Prompter
 {
 public:
   // Reads lines from descriptor `in` and writes prompts to `out`.
-  Prompter(int in, std::FILE* out) : m_in(in), m_out(out) {}
+  Prompter(int in, std::FILE* out)
+      : m_in(in)
+      , m_out(out)
+  {
+  }
 
   // Writes `prompt`, then returns the line typed (without the newline and surrounding
   // blanks), or nullopt at end of input (Ctrl-D). Throws Interrupted on Ctrl-C.
@@ -25,7 +29,7 @@ public:
 private:
   int m_in;
   std::FILE* m_out;
-  std::string m_pending;  // bytes read past the last newline
+  std::string m_pending; // bytes read past the last newline
 };
 
 } // namespace dftriage::cli

@@ -21,11 +21,11 @@ using playbook::Lang;
 using playbook::Show;
 using terminal::Colour;
 
-constexpr std::size_t k_value_width = 100;  // code points of one value
-constexpr std::size_t k_line_width = 160;   // code points of one line of output
-constexpr std::size_t k_cell_width = 48;    // code points of a table cell in the generic view
-constexpr std::size_t k_field_width = 72;   // code points of one field of a list item with several
-constexpr std::size_t k_id_head = 20;       // code points kept before the "…" in a long ID
+constexpr std::size_t k_value_width = 100; // code points of one value
+constexpr std::size_t k_line_width = 160;  // code points of one line of output
+constexpr std::size_t k_cell_width = 48;   // code points of a table cell in the generic view
+constexpr std::size_t k_field_width = 72;  // code points of one field of a list item with several
+constexpr std::size_t k_id_head = 20;      // code points kept before the "…" in a long ID
 constexpr std::size_t k_generic_items = 5;
 constexpr std::size_t k_generic_rows = 5;
 constexpr std::size_t k_generic_columns = 6;
@@ -33,7 +33,10 @@ constexpr std::size_t k_generic_lines = 15;
 constexpr std::size_t k_generic_fields = 6;
 const std::string k_separator = " · ";
 
-std::string tr(Lang lang, const char* en, const char* zh_cn) { return lang == Lang::zh_cn ? zh_cn : en; }
+std::string tr(Lang lang, const char* en, const char* zh_cn)
+{
+  return lang == Lang::zh_cn ? zh_cn : en;
+}
 
 // Returns `s` (valid UTF-8) within `width` code points: prose cut at the end with "…";
 // a value without spaces (an ID, a URL) cut in the middle, since its end names the thing.
@@ -55,7 +58,8 @@ std::string cut(const std::string& s, std::size_t width)
     return s.size();
   };
   if (s.find(' ') == std::string::npos && width > k_id_head + 1) {
-    return s.substr(0, offset(k_id_head)) + "…" + s.substr(offset(points - (width - k_id_head - 1)));
+    return s.substr(0, offset(k_id_head)) + "…" +
+           s.substr(offset(points - (width - k_id_head - 1)));
   }
   return s.substr(0, offset(width - 1)) + "…";
 }
@@ -69,7 +73,8 @@ std::string safe(std::string s, std::size_t width)
 
 std::string scalar_text(const json& v)
 {
-  return v.is_string() ? v.get<std::string>() : v.dump(-1, ' ', false, json::error_handler_t::replace);
+  return v.is_string() ? v.get<std::string>()
+                       : v.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 // Returns one value on one line: a scalar as itself, an array of scalars as "a, b", an
@@ -77,11 +82,13 @@ std::string scalar_text(const json& v)
 std::string value_text(const json& v, std::size_t width)
 {
   if (v.is_structured()) {
-    const bool flat = std::all_of(v.begin(), v.end(), [](const json& item) { return item.is_primitive(); });
+    const bool flat =
+        std::all_of(v.begin(), v.end(), [](const json& item) { return item.is_primitive(); });
     if (flat && !v.empty()) {
       std::string out;
       for (auto it = v.begin(); it != v.end(); ++it) {
-        out += (out.empty() ? "" : ", ") + (v.is_object() ? it.key() + "=" : std::string()) + scalar_text(*it);
+        out += (out.empty() ? "" : ", ") + (v.is_object() ? it.key() + "=" : std::string()) +
+               scalar_text(*it);
       }
       return safe(out, width);
     }
@@ -98,12 +105,12 @@ const std::vector<std::string> k_unix_time_keys = {"created", "updated", "nbf", 
 
 std::optional<std::string> unix_time(const json& v, std::string_view key)
 {
-  if (!v.is_number_integer() || std::find(k_unix_time_keys.begin(), k_unix_time_keys.end(), key)
-                                    == k_unix_time_keys.end()) {
+  if (!v.is_number_integer() ||
+      std::find(k_unix_time_keys.begin(), k_unix_time_keys.end(), key) == k_unix_time_keys.end()) {
     return std::nullopt;
   }
   const auto seconds = v.get<long long>();
-  if (seconds < 946684800LL || seconds > 32503680000LL) {  // from 2000 to 3000: a time, not a count
+  if (seconds < 946684800LL || seconds > 32503680000LL) { // from 2000 to 3000: a time, not a count
     return std::nullopt;
   }
   const auto t = static_cast<std::time_t>(seconds);
@@ -118,24 +125,25 @@ std::optional<std::string> unix_time(const json& v, std::string_view key)
 std::string last_key(const std::string& path)
 {
   const auto tokens = json_path::parse(path);
-  return tokens && tokens->back().kind == json_path::Token::Kind::key ? tokens->back().key : std::string();
+  return tokens && tokens->back().kind == json_path::Token::Kind::key ? tokens->back().key
+                                                                      : std::string();
 }
 
 // Built-in Azure roles people must recognise in a role assignment (the broad ones and
 // Key Vault's); their IDs are the same in every tenant.
 const std::vector<std::pair<std::string, std::string>> k_builtin_roles = {
-  {"8e3af657-a8ff-443c-a75c-2fe8c4bcb635", "Owner"},
-  {"b24988ac-6180-42a0-ab88-20f7382dd24c", "Contributor"},
-  {"acdd72a7-3385-485e-bd4e-d3f5e5c9a9d3", "Reader"},
-  {"18d7d88d-d35e-4fb5-a5c3-7773c20a72d9", "User Access Administrator"},
-  {"f58310d9-a9f6-439a-9e8d-f62e7b41a168", "Role Based Access Control Administrator"},
-  {"00482a5a-887f-4fb3-b363-3b7fe8e74483", "Key Vault Administrator"},
-  {"f25e0fa2-a7c8-4377-a976-54943a77a395", "Key Vault Contributor"},
-  {"21090545-7ca7-4776-b22c-e363652d74d2", "Key Vault Reader"},
-  {"b86a8fe4-44ce-4948-aee5-eccb2c155cd7", "Key Vault Secrets Officer"},
-  {"4633458b-17de-408a-b874-0445c86b69e6", "Key Vault Secrets User"},
-  {"14b46e9e-c2b7-41b4-b07b-48a6ebf60603", "Key Vault Crypto Officer"},
-  {"a4417e6f-fecd-4de8-b567-7b0420556985", "Key Vault Certificates Officer"},
+    {"8e3af657-a8ff-443c-a75c-2fe8c4bcb635", "Owner"},
+    {"b24988ac-6180-42a0-ab88-20f7382dd24c", "Contributor"},
+    {"acdd72a7-3385-485e-bd4e-d3f5e5c9a9d3", "Reader"},
+    {"18d7d88d-d35e-4fb5-a5c3-7773c20a72d9", "User Access Administrator"},
+    {"f58310d9-a9f6-439a-9e8d-f62e7b41a168", "Role Based Access Control Administrator"},
+    {"00482a5a-887f-4fb3-b363-3b7fe8e74483", "Key Vault Administrator"},
+    {"f25e0fa2-a7c8-4377-a976-54943a77a395", "Key Vault Contributor"},
+    {"21090545-7ca7-4776-b22c-e363652d74d2", "Key Vault Reader"},
+    {"b86a8fe4-44ce-4948-aee5-eccb2c155cd7", "Key Vault Secrets Officer"},
+    {"4633458b-17de-408a-b874-0445c86b69e6", "Key Vault Secrets User"},
+    {"14b46e9e-c2b7-41b4-b07b-48a6ebf60603", "Key Vault Crypto Officer"},
+    {"a4417e6f-fecd-4de8-b567-7b0420556985", "Key Vault Certificates Officer"},
 };
 
 // A role definition ID ("/subscriptions/<id>/providers/Microsoft.Authorization/
@@ -146,9 +154,12 @@ std::optional<std::string> role_definition(const std::string& s)
   static const std::string marker = "/providers/microsoft.authorization/roledefinitions/";
   const std::string lower = text::to_lower(s);
   const std::size_t at = lower.find(marker);
-  const std::string guid = at == std::string::npos ? std::string() : lower.substr(at + marker.size());
-  const bool prefix_ok = at == 0 || (lower.rfind("/subscriptions/", 0) == 0 && lower.find('/', 15) == at);
-  if (!prefix_ok || guid.size() != 36 || guid.find_first_not_of("0123456789abcdef-") != std::string::npos) {
+  const std::string guid =
+      at == std::string::npos ? std::string() : lower.substr(at + marker.size());
+  const bool prefix_ok =
+      at == 0 || (lower.rfind("/subscriptions/", 0) == 0 && lower.find('/', 15) == at);
+  if (!prefix_ok || guid.size() != 36 ||
+      guid.find_first_not_of("0123456789abcdef-") != std::string::npos) {
     return std::nullopt;
   }
   for (const auto& [id, name] : k_builtin_roles) {
@@ -209,7 +220,8 @@ const json* member(const json& object, const std::string& key)
   return nullptr;
 }
 
-std::optional<json> find_from(const json& node, const std::vector<json_path::Token>& path, std::size_t at)
+std::optional<json> find_from(const json& node, const std::vector<json_path::Token>& path,
+                              std::size_t at)
 {
   if (at == path.size()) {
     return node;
@@ -221,7 +233,8 @@ std::optional<json> find_from(const json& node, const std::vector<json_path::Tok
     return next != nullptr ? find_from(*next, path, at + 1) : std::nullopt;
   }
   case json_path::Token::Kind::index:
-    return node.is_array() && t.index < node.size() ? find_from(node[t.index], path, at + 1) : std::nullopt;
+    return node.is_array() && t.index < node.size() ? find_from(node[t.index], path, at + 1)
+                                                    : std::nullopt;
   case json_path::Token::Kind::each:
     break;
   }
@@ -249,20 +262,29 @@ std::optional<json> find(const json& root, const std::string& path)
 class Renderer
 {
 public:
-  Renderer(Lang lang, bool colour) : m_lang(lang), m_colour(colour) {}
+  Renderer(Lang lang, bool colour)
+      : m_lang(lang)
+      , m_colour(colour)
+  {
+  }
 
   std::string dim(const std::string& s) const { return terminal::paint(s, Colour::dim, m_colour); }
   std::string not_found() const { return dim(tr(m_lang, "(not found)", "（未找到）")); }
-  std::string label(const Show& show) const { return "  " + terminal::sanitize(show.label.in(m_lang)); }
+  std::string label(const Show& show) const
+  {
+    return "  " + terminal::sanitize(show.label.in(m_lang));
+  }
   std::string more(std::size_t n, const char* en, const char* zh_cn) const
   {
-    return "    " + dim(tr(m_lang, "… and ", "… 另有 ") + std::to_string(n) + tr(m_lang, en, zh_cn)) + "\n";
+    return "    " +
+           dim(tr(m_lang, "… and ", "… 另有 ") + std::to_string(n) + tr(m_lang, en, zh_cn)) + "\n";
   }
 
   std::string value(const Show& show, const json& result) const
   {
     const auto v = find(result, show.path);
-    return label(show) + ": " + (v ? display(*v, last_key(show.path), k_value_width) : not_found()) + "\n";
+    return label(show) + ": " +
+           (v ? display(*v, last_key(show.path), k_value_width) : not_found()) + "\n";
   }
 
   // A list: "Label (N):" and the first items, each its fields joined on one line.
@@ -272,14 +294,14 @@ public:
     if (!v || !v->is_structured()) {
       return label(show) + ": " + (v ? value_text(*v, k_value_width) : not_found()) + "\n";
     }
-    std::string out = label(show) + " (" + std::to_string(v->size()) + ")"
-                      + (v->empty() ? ": " + dim(tr(m_lang, "none", "无")) : std::string(":")) + "\n";
+    std::string out = label(show) + " (" + std::to_string(v->size()) + ")" +
+                      (v->empty() ? ": " + dim(tr(m_lang, "none", "无")) : std::string(":")) + "\n";
     std::size_t n = 0;
     for (auto it = v->begin(); it != v->end() && n < show.max; ++it, ++n) {
       // An object's members are listed as "key: value".
       const std::string key = v->is_object() ? it.key() : last_key(show.path);
-      out += "    - " + (v->is_object() ? safe(key, k_value_width) + ": " : std::string())
-             + item_text(*it, show.fields, key) + "\n";
+      out += "    - " + (v->is_object() ? safe(key, k_value_width) + ": " : std::string()) +
+             item_text(*it, show.fields, key) + "\n";
     }
     if (v->size() > show.max) {
       out += more(v->size() - show.max, " more", " 项");
@@ -287,9 +309,10 @@ public:
     return out;
   }
 
-  // One item: its `fields` joined, "-" for each it lacks or has as null; the item itself (whose key is
-  // `key`) when there are none.
-  std::string item_text(const json& item, const std::vector<std::string>& fields, const std::string& key) const
+  // One item: its `fields` joined, "-" for each it lacks or has as null; the item itself (whose key
+  // is `key`) when there are none.
+  std::string item_text(const json& item, const std::vector<std::string>& fields,
+                        const std::string& key) const
   {
     if (fields.empty()) {
       return display(item, key, k_value_width);
@@ -298,8 +321,8 @@ public:
     for (const auto& field : fields) {
       const auto v = find(item, field);
       const std::size_t width = fields.size() > 1 ? k_field_width : k_value_width;
-      out += (out.empty() ? "" : k_separator)
-             + (v && !v->is_null() ? display(*v, last_key(field), width) : std::string("-"));
+      out += (out.empty() ? "" : k_separator) +
+             (v && !v->is_null() ? display(*v, last_key(field), width) : std::string("-"));
     }
     return out;
   }
@@ -316,19 +339,22 @@ public:
 
   // "<head>N row(s)): col · col" (no ')' when `head` does not end in '(') and the first
   // `max` rows of `table`: the `wanted` columns by name, else the first few.
-  std::string table_text(const std::string& head, const json& table, const std::vector<std::string>& wanted,
-                         std::size_t max, std::size_t width) const
+  std::string table_text(const std::string& head, const json& table,
+                         const std::vector<std::string>& wanted, std::size_t max,
+                         std::size_t width) const
   {
     std::vector<std::string> names;
     if (table.contains("columns") && table["columns"].is_array()) {
       for (const auto& c : table["columns"]) {
-        names.push_back(c.is_object() && c.contains("name") && c["name"].is_string() ? c["name"].get<std::string>()
-                                                                                     : std::string());
+        names.push_back(c.is_object() && c.contains("name") && c["name"].is_string()
+                            ? c["name"].get<std::string>()
+                            : std::string());
       }
     }
     std::vector<std::string> shown = wanted;
     if (shown.empty()) {
-      shown.assign(names.begin(), names.begin() + static_cast<std::ptrdiff_t>(std::min(names.size(), k_generic_columns)));
+      shown.assign(names.begin(), names.begin() + static_cast<std::ptrdiff_t>(
+                                                      std::min(names.size(), k_generic_columns)));
     }
     std::string header;
     for (const auto& name : shown) {
@@ -339,15 +365,16 @@ public:
     }
     const auto& rows = table["rows"];
     const bool open = !head.empty() && head.back() == '(';
-    std::string out = head + std::to_string(rows.size()) + tr(m_lang, " row(s)", " 行") + (open ? "): " : ": ")
-                      + header + "\n";
+    std::string out = head + std::to_string(rows.size()) + tr(m_lang, " row(s)", " 行") +
+                      (open ? "): " : ": ") + header + "\n";
     for (std::size_t r = 0; r < rows.size() && r < max; ++r) {
       std::string line;
       for (const auto& name : shown) {
         const auto at = std::find(names.begin(), names.end(), name);
         const auto column = static_cast<std::size_t>(at - names.begin());
         const bool has = at != names.end() && rows[r].is_array() && column < rows[r].size();
-        line += (line.empty() ? "" : k_separator) + (has ? display(rows[r][column], name, width) : std::string("-"));
+        line += (line.empty() ? "" : k_separator) +
+                (has ? display(rows[r][column], name, width) : std::string("-"));
       }
       out += "    - " + line + "\n";
     }
@@ -365,8 +392,8 @@ public:
       return label(show) + ": " + (v ? value_text(*v, k_value_width) : not_found()) + "\n";
     }
     const auto all = text_lines(*v);
-    return label(show) + " (" + std::to_string(all.size()) + tr(m_lang, " line(s)", " 行") + "):\n"
-           + lines_text(all, show.max);
+    return label(show) + " (" + std::to_string(all.size()) + tr(m_lang, " line(s)", " 行") +
+           "):\n" + lines_text(all, show.max);
   }
 
   std::string lines_text(const std::vector<std::string>& all, std::size_t max) const
@@ -392,7 +419,8 @@ public:
       }
       for (auto& line : text::split_lines(s.get<std::string>())) {
         const auto trimmed = text::trim(line);
-        if (trimmed.empty() || trimmed == "[stdout]" || trimmed == "[stderr]" || trimmed == "Enable succeeded:") {
+        if (trimmed.empty() || trimmed == "[stdout]" || trimmed == "[stderr]" ||
+            trimmed == "Enable succeeded:") {
           continue;
         }
         out.push_back(std::move(line));
@@ -433,11 +461,12 @@ public:
           messages.push_back(i["message"]);
         }
         const auto all = text_lines(messages);
-        return "  " + dim(std::to_string(all.size()) + tr(m_lang, " line(s) of output:", " 行输出：")) + "\n"
-               + lines_text(all, k_generic_lines);
+        return "  " +
+               dim(std::to_string(all.size()) + tr(m_lang, " line(s) of output:", " 行输出：")) +
+               "\n" + lines_text(all, k_generic_lines);
       }
-      std::string out = "  " + std::to_string(items.size()) + tr(m_lang, " item(s)", " 项")
-                        + (items.empty() ? "" : ":") + "\n";
+      std::string out = "  " + std::to_string(items.size()) + tr(m_lang, " item(s)", " 项") +
+                        (items.empty() ? "" : ":") + "\n";
       for (std::size_t i = 0; i < items.size() && i < k_generic_items; ++i) {
         out += "    - " + item_name(items[i]) + "\n";
       }
@@ -452,8 +481,9 @@ public:
   // The name people know an item by: a display name, a name, an operation, else its ID.
   static std::string item_name(const json& item)
   {
-    for (const char* path : {"properties.displayName", "properties.alertDisplayName", "displayName", "name",
-                             "operationName.localizedValue", "operationName.value", "id", "kid"}) {
+    for (const char* path :
+         {"properties.displayName", "properties.alertDisplayName", "displayName", "name",
+          "operationName.localizedValue", "operationName.value", "id", "kid"}) {
       const auto v = find(item, path);
       if (v && v->is_primitive() && !v->is_null()) {
         return display(*v, last_key(path), k_value_width);
@@ -469,8 +499,8 @@ public:
     std::vector<std::pair<std::string, const json*>> shown;
     const auto add_scalars = [&](const json& object, const std::string& prefix) {
       for (auto it = object.begin(); it != object.end() && shown.size() < k_generic_fields; ++it) {
-        const bool skipped = it.key() == "id" || it.key() == "etag"
-                             || (prefix.empty() && (it.key() == "name" || it.key() == "value"));
+        const bool skipped = it.key() == "id" || it.key() == "etag" ||
+                             (prefix.empty() && (it.key() == "name" || it.key() == "value"));
         if (it->is_primitive() && !it->is_null() && !skipped) {
           shown.emplace_back(prefix + it.key(), &*it);
         }
@@ -485,7 +515,8 @@ public:
     }
     std::string out;
     for (const auto& [key, v] : shown) {
-      out += "  " + dim(safe(key, k_value_width) + ":") + " " + display(*v, last_key(key), k_value_width) + "\n";
+      out += "  " + dim(safe(key, k_value_width) + ":") + " " +
+             display(*v, last_key(key), k_value_width) + "\n";
     }
     return out;
   }
@@ -497,8 +528,8 @@ private:
 
 } // namespace
 
-std::string read_summary(const playbook::Step& step, const nlohmann::ordered_json& result, playbook::Lang lang,
-                         bool colour)
+std::string read_summary(const playbook::Step& step, const nlohmann::ordered_json& result,
+                         playbook::Lang lang, bool colour)
 {
   const Renderer renderer(lang, colour);
   if (step.shows.empty()) {
@@ -507,16 +538,25 @@ std::string read_summary(const playbook::Step& step, const nlohmann::ordered_jso
   std::string out;
   for (const auto& show : step.shows) {
     switch (show.kind) {
-    case Show::Kind::value: out += renderer.value(show, result); break;
-    case Show::Kind::list: out += renderer.list(show, result); break;
-    case Show::Kind::table: out += renderer.table(show, result); break;
-    case Show::Kind::lines: out += renderer.lines(show, result); break;
+    case Show::Kind::value:
+      out += renderer.value(show, result);
+      break;
+    case Show::Kind::list:
+      out += renderer.list(show, result);
+      break;
+    case Show::Kind::table:
+      out += renderer.table(show, result);
+      break;
+    case Show::Kind::lines:
+      out += renderer.lines(show, result);
+      break;
     }
   }
   return out;
 }
 
-std::vector<std::string> unresolved_shows(const playbook::Step& step, const nlohmann::ordered_json& result)
+std::vector<std::string> unresolved_shows(const playbook::Step& step,
+                                          const nlohmann::ordered_json& result)
 {
   std::vector<std::string> out;
   for (const auto& show : step.shows) {
@@ -526,36 +566,40 @@ std::vector<std::string> unresolved_shows(const playbook::Step& step, const nloh
       continue;
     }
     switch (show.kind) {
-    case Show::Kind::value: break;
+    case Show::Kind::value:
+      break;
     case Show::Kind::list:
       if (!v->is_structured()) {
         out.push_back(show.path + ": not a list");
         break;
       }
       for (const auto& field : show.fields) {
-        if (!v->empty() && std::none_of(v->begin(), v->end(), [&](const json& item) { return find(item, field); })) {
+        if (!v->empty() && std::none_of(v->begin(), v->end(),
+                                        [&](const json& item) { return find(item, field); })) {
           out.push_back(show.path + ": no item has " + field);
         }
       }
       break;
     case Show::Kind::table: {
-      if (!v->is_object() || !v->contains("columns") || !(*v)["columns"].is_array() || !v->contains("rows")) {
+      if (!v->is_object() || !v->contains("columns") || !(*v)["columns"].is_array() ||
+          !v->contains("rows")) {
         out.push_back(show.path + ": not a Log Analytics table");
         break;
       }
       const auto& columns = (*v)["columns"];
       for (const auto& name : show.fields) {
-        if (std::none_of(columns.begin(), columns.end(),
-                         [&](const json& c) { return c.is_object() && c.contains("name") && c["name"] == name; })) {
+        if (std::none_of(columns.begin(), columns.end(), [&](const json& c) {
+              return c.is_object() && c.contains("name") && c["name"] == name;
+            })) {
           out.push_back(show.path + ": no column " + name);
         }
       }
       break;
     }
     case Show::Kind::lines:
-      if (!v->is_string() && !(v->is_array() && std::all_of(v->begin(), v->end(), [](const json& t) {
-                                 return t.is_string();
-                               }))) {
+      if (!v->is_string() &&
+          !(v->is_array() &&
+            std::all_of(v->begin(), v->end(), [](const json& t) { return t.is_string(); }))) {
         out.push_back(show.path + ": not text");
       }
       break;

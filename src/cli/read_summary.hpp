@@ -5,7 +5,6 @@
 #include "dftriage/playbook/playbook.hpp"
 
 #include <nlohmann/json.hpp>
-
 #include <string>
 #include <vector>
 
@@ -19,13 +18,14 @@ namespace dftriage::cli {
 // lines, or a resource's name and a few fields), never the whole body; "" for a null
 // result. Every value is sanitized for a terminal and long ones are cut with "…";
 // `colour` dims the words that are not values. Never throws.
-std::string read_summary(const playbook::Step& step, const nlohmann::ordered_json& result, playbook::Lang lang,
-                         bool colour);
+std::string read_summary(const playbook::Step& step, const nlohmann::ordered_json& result,
+                         playbook::Lang lang, bool colour);
 
 // Returns what `step`'s shows look for and `result` lacks, one line each ("value: no item
 // has createdTime", "tables[0]: no column requestUri_s"), empty when everything is there.
 // For checking playbooks against real answers; an empty list's item paths go unchecked.
-std::vector<std::string> unresolved_shows(const playbook::Step& step, const nlohmann::ordered_json& result);
+std::vector<std::string> unresolved_shows(const playbook::Step& step,
+                                          const nlohmann::ordered_json& result);
 
 // Returns the whole result, pretty-printed (two-space indent), each line sanitized, for
 // paging; ends with a line feed.

@@ -1,9 +1,10 @@
 // `dftriage report DIR [-o md|json] [--lang en|zh-CN]`: the incident record of a case,
 // to paste into a ticket (Markdown) or hand to a pipeline (JSON, the same model).
 
+#include "dftriage/exec/report.hpp"
+
 #include "command.hpp"
 #include "dftriage/cli/output.hpp"
-#include "dftriage/exec/report.hpp"
 #include "dftriage/util/error.hpp"
 #include "dftriage/util/text.hpp"
 
@@ -17,7 +18,7 @@ struct ReportOptions
 {
   std::string dir;
   std::string output;
-  std::string lang;  // "": the language the case was walked in
+  std::string lang; // "": the language the case was walked in
 };
 
 ExitStatus run_report(const ReportOptions& options)
@@ -29,13 +30,16 @@ ExitStatus run_report(const ReportOptions& options)
   }
   const auto folder = journal::CaseFolder::open_existing(options.dir);
   const auto report = exec::case_report(folder);
-  const std::string case_lang = report["lang"].is_string() ? report["lang"].get<std::string>() : "en";
+  const std::string case_lang =
+      report["lang"].is_string() ? report["lang"].get<std::string>() : "en";
   const auto lang = playbook::lang_from_string(options.lang.empty() ? case_lang : options.lang)
-                      .value_or(playbook::Lang::en);
+                        .value_or(playbook::Lang::en);
   Writer writer(stdout);
-  writer.write(format == OutputFormat::json ? report.dump(2) + "\n" : exec::report_markdown(report, lang));
+  writer.write(format == OutputFormat::json ? report.dump(2) + "\n"
+                                            : exec::report_markdown(report, lang));
   writer.flush();
-  return report["journal"].value("chainIntact", false) ? ExitStatus::success : ExitStatus::input_rejected;
+  return report["journal"].value("chainIntact", false) ? ExitStatus::success
+                                                       : ExitStatus::input_rejected;
 }
 
 } // namespace
@@ -43,12 +47,15 @@ ExitStatus run_report(const ReportOptions& options)
 void add_report(CLI::App& app, Invocation& invocation)
 {
   auto options = std::make_shared<ReportOptions>();
-  auto* sub = app.add_subcommand("report", "Write a case's incident record for a ticket: indicators, owner, durations, timeline, answers, "
-                                                "decisions, actions, undos, evidence, open follow-ups");
+  auto* sub = app.add_subcommand("report", "Write a case's incident record for a ticket: "
+                                           "indicators, owner, durations, timeline, answers, "
+                                           "decisions, actions, undos, evidence, open follow-ups");
   sub->add_option("DIR", options->dir, "The case folder")->required();
   sub->add_option("-o,--output", options->output, "md (default) or json");
-  sub->add_option("--lang", options->lang, "Language of the record: en or zh-CN (default: the case's own)");
-  sub->callback([options, &invocation] { invocation.action = [options] { return run_report(*options); }; });
+  sub->add_option("--lang", options->lang,
+                  "Language of the record: en or zh-CN (default: the case's own)");
+  sub->callback(
+      [options, &invocation] { invocation.action = [options] { return run_report(*options); }; });
 }
 
 } // namespace dftriage::cli

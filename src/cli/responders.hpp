@@ -7,8 +7,8 @@
 #include "dftriage/exec/messages.hpp"
 #include "dftriage/util/terminal.hpp"
 #include "dftriage/util/text.hpp"
-#include "walk_text.hpp"
 #include "prompt.hpp"
+#include "walk_text.hpp"
 
 #include <cstdio>
 #include <functional>
@@ -25,7 +25,10 @@ class UnattendedResponder : public exec::Responder
 {
 public:
   UnattendedResponder(bool yes, bool yes_irreversible, std::string reason, std::FILE* out)
-    : m_yes(yes), m_yes_irreversible(yes_irreversible), m_reason(std::move(reason)), m_out(out)
+      : m_yes(yes)
+      , m_yes_irreversible(yes_irreversible)
+      , m_reason(std::move(reason))
+      , m_out(out)
   {
   }
 
@@ -48,7 +51,8 @@ public:
   {
     // Off a terminal there is nowhere safe to show it: it is not printed or kept.
     std::fprintf(stderr,
-                 "dftriage: %s set a generated value that is shown only at a terminal; it was not printed or "
+                 "dftriage: %s set a generated value that is shown only at a terminal; it was not "
+                 "printed or "
                  "kept. Reset it again interactively if someone needs it.\n",
                  label.c_str());
   }
@@ -67,52 +71,63 @@ private:
 class TerminalResponder : public exec::Responder
 {
 public:
-  TerminalResponder(Prompter& prompter, bool yes, bool yes_irreversible, std::string reason, bool colour,
-                    playbook::Lang lang)
-    : m_prompter(prompter), m_yes(yes), m_yes_irreversible(yes_irreversible), m_reason(std::move(reason)),
-      m_colour(colour), m_lang(lang)
+  TerminalResponder(Prompter& prompter, bool yes, bool yes_irreversible, std::string reason,
+                    bool colour, playbook::Lang lang)
+      : m_prompter(prompter)
+      , m_yes(yes)
+      , m_yes_irreversible(yes_irreversible)
+      , m_reason(std::move(reason))
+      , m_colour(colour)
+      , m_lang(lang)
   {
   }
 
   // Lists this case's changes that an undo would revert, newest first.
   std::function<std::vector<std::string>()> undoable;
 
-  std::optional<std::string> confirm(const engine::PlannedStep& step, const std::string& change) override
+  std::optional<std::string> confirm(const engine::PlannedStep& step,
+                                     const std::string& change) override
   {
     const bool irreversible = exec::is_irreversible(step);
-    const bool inspection = step.action != nullptr && step.action->reversibility == azure::Reversibility::inspection;
-    m_prompter.say("  "
-                   + terminal::paint(inspection ? tr("About to run a read-only script on the VM:", "即将在虚拟机上运行只读脚本：")
-                                      : tr("About to change Azure:", "即将更改 Azure："),
-                           terminal::Colour::bold, m_colour)
-                   + "\n");
+    const bool inspection =
+        step.action != nullptr && step.action->reversibility == azure::Reversibility::inspection;
+    m_prompter.say("  " +
+                   terminal::paint(inspection ? tr("About to run a read-only script on the VM:",
+                                                   "即将在虚拟机上运行只读脚本：")
+                                              : tr("About to change Azure:", "即将更改 Azure："),
+                                   terminal::Colour::bold, m_colour) +
+                   "\n");
     for (const auto& line : text::split_lines(change)) {
       m_prompter.say("    " + terminal::sanitize(line) + "\n");
     }
     if (m_yes && (!irreversible || m_yes_irreversible)) {
-      m_prompter.say(irreversible ? tr("  Confirmed by --yes-irreversible.\n", "  已由 --yes-irreversible 确认。\n")
+      m_prompter.say(irreversible ? tr("  Confirmed by --yes-irreversible.\n",
+                                       "  已由 --yes-irreversible 确认。\n")
                                   : tr("  Confirmed by --yes.\n", "  已由 --yes 确认。\n"));
       return m_reason;
     }
     if (irreversible) {
       // Asked for explicitly: the whole word, after saying what is at stake.
-      m_prompter.say("  "
-                     + terminal::paint(tr("This cannot be undone: dftriage undo will not bring it back.",
-                                "此操作无法撤销：dftriage undo 也无法恢复。"),
-                             terminal::Colour::red, m_colour)
-                     + "\n");
+      m_prompter.say(
+          "  " +
+          terminal::paint(tr("This cannot be undone: dftriage undo will not bring it back.",
+                             "此操作无法撤销：dftriage undo 也无法恢复。"),
+                          terminal::Colour::red, m_colour) +
+          "\n");
     }
-    const std::string keys = irreversible ? tr("  Type yes to carry it out · n: no · b · q · ? > ",
-                                               "  输入 yes（或 是）执行 · n：不执行 · b · q · ? > ")
-                                          : tr("  Carry out this change? [y]es / [n]o / b / q / ? > ",
-                                               "  执行这项更改吗？ [y]是 / [n]否 / b / q / ? > ");
+    const std::string keys = irreversible
+                                 ? tr("  Type yes to carry it out · n: no · b · q · ? > ",
+                                      "  输入 yes（或 是）执行 · n：不执行 · b · q · ? > ")
+                                 : tr("  Carry out this change? [y]es / [n]o / b / q / ? > ",
+                                      "  执行这项更改吗？ [y]是 / [n]否 / b / q / ? > ");
     while (true) {
       const std::string line = ask_or_leave(keys);
       if (line == "?") {
-        m_prompter.say(tr("    y: make the change (you will be asked why) · n: do not make it; the walk goes on\n"
-                          "    b: back one step; nothing is sent · q: stop; the case can be resumed\n",
-                          "    y：执行更改（随后需要说明理由） · n：不执行，流程继续\n"
-                          "    b：返回上一步，不发送任何请求 · q：停止，之后可继续本案例\n"));
+        m_prompter.say(tr(
+            "    y: make the change (you will be asked why) · n: do not make it; the walk goes on\n"
+            "    b: back one step; nothing is sent · q: stop; the case can be resumed\n",
+            "    y：执行更改（随后需要说明理由） · n：不执行，流程继续\n"
+            "    b：返回上一步，不发送任何请求 · q：停止，之后可继续本案例\n"));
         continue;
       }
       const std::string word = text::to_lower(line);
@@ -120,33 +135,42 @@ public:
         const auto why = m_prompter.ask(tr("  Why not? For the case record (Enter: no reason) > ",
                                            "  为什么不做？记入案例（回车：不填） > "));
         m_declined_reason = why ? *why : std::string();
-        m_prompter.say(terminal::paint(tr("  Declined: the change is not made.", "  已否决：不做这项更改。"), terminal::Colour::yellow, m_colour)
-                       + "\n");
+        m_prompter.say(
+            terminal::paint(tr("  Declined: the change is not made.", "  已否决：不做这项更改。"),
+                            terminal::Colour::yellow, m_colour) +
+            "\n");
         return std::nullopt;
       }
       if (word == "yes" || word == "是" || (word == "y" && !irreversible)) {
         break;
       }
-      m_prompter.say(irreversible ? tr("    Type yes or n (b back, q stop).\n", "    请输入 yes 或 n（b 返回，q 停止）。\n")
-                                  : tr("    Type y or n (b back, q stop).\n", "    请输入 y 或 n（b 返回，q 停止）。\n"));
+      m_prompter.say(irreversible ? tr("    Type yes or n (b back, q stop).\n",
+                                       "    请输入 yes 或 n（b 返回，q 停止）。\n")
+                                  : tr("    Type y or n (b back, q stop).\n",
+                                       "    请输入 y 或 n（b 返回，q 停止）。\n"));
     }
     while (true) {
-      const std::string reason = ask_or_leave(tr("  Reason, for the case record (b back · q stop) > ",
-                                                 "  理由（记入案例；b 返回 · q 停止） > "));
+      const std::string reason =
+          ask_or_leave(tr("  Reason, for the case record (b back · q stop) > ",
+                          "  理由（记入案例；b 返回 · q 停止） > "));
       if (!reason.empty()) {
         return reason[0] == '\\' ? reason.substr(1) : reason;
       }
-      m_prompter.say(tr("    A reason is needed: say why this change is right (it goes into the journal).\n",
-                        "    需要理由：说明为什么应做这项更改（会写入日志）。\n"));
+      m_prompter.say(
+          tr("    A reason is needed: say why this change is right (it goes into the journal).\n",
+             "    需要理由：说明为什么应做这项更改（会写入日志）。\n"));
     }
   }
 
   exec::FailureChoice on_failure(const engine::PlannedStep&, const std::string& error) override
   {
-    m_prompter.say(terminal::paint(tr("  Failed: ", "  失败：") + terminal::sanitize(error), terminal::Colour::red, m_colour) + "\n");
+    m_prompter.say(terminal::paint(tr("  Failed: ", "  失败：") + terminal::sanitize(error),
+                                   terminal::Colour::red, m_colour) +
+                   "\n");
     while (true) {
-      const auto line = m_prompter.ask(tr("  [r]etry / [s]kip this step / [u]ndo this case's changes / b / q / ? > ",
-                                          "  [r]重试 / [s]跳过此步 / [u]撤销本案例的更改 / b / q / ? > "));
+      const auto line = m_prompter.ask(
+          tr("  [r]etry / [s]kip this step / [u]ndo this case's changes / b / q / ? > ",
+             "  [r]重试 / [s]跳过此步 / [u]撤销本案例的更改 / b / q / ? > "));
       if (!line || *line == "q") {
         return exec::FailureChoice::stop;
       }
@@ -166,64 +190,78 @@ public:
         continue;
       }
       if (*line == "?") {
-        m_prompter.say(tr("    r: send the change again · s: leave this step undone and go on (it stays a failure)\n"
-                          "    u: revert every change this case made so far (shown first, then asked again)\n"
-                          "    b: back one step; nothing is sent · q: stop; resume later with --case\n",
-                          "    r：重新发送这项更改 · s：跳过此步继续（仍记为失败）\n"
-                          "    u：撤销本案例到目前为止的全部更改（先列出，再次确认）\n"
-                          "    b：返回上一步，不发送任何请求 · q：停止，之后可用 --case 继续\n"));
+        m_prompter.say(
+            tr("    r: send the change again · s: leave this step undone and go on (it stays a "
+               "failure)\n"
+               "    u: revert every change this case made so far (shown first, then asked again)\n"
+               "    b: back one step; nothing is sent · q: stop; resume later with --case\n",
+               "    r：重新发送这项更改 · s：跳过此步继续（仍记为失败）\n"
+               "    u：撤销本案例到目前为止的全部更改（先列出，再次确认）\n"
+               "    b：返回上一步，不发送任何请求 · q：停止，之后可用 --case 继续\n"));
         continue;
       }
-      m_prompter.say(tr("    Type r, s, u, b or q (? help).\n", "    请输入 r、s、u、b 或 q（? 帮助）。\n"));
+      m_prompter.say(
+          tr("    Type r, s, u, b or q (? help).\n", "    请输入 r、s、u、b 或 q（? 帮助）。\n"));
     }
   }
 
-  exec::UnassessedChoice on_unassessed(const engine::PlannedStep&, const std::vector<std::string>& failed) override
+  exec::UnassessedChoice on_unassessed(const engine::PlannedStep&,
+                                       const std::vector<std::string>& failed) override
   {
     std::string list;
     for (const auto& id : failed) {
       list += (list.empty() ? "" : ", ") + terminal::sanitize(id);
     }
-    m_prompter.say(terminal::paint(tr("  These reads failed: " + list + ". Closing the alert now would hide what they "
-                                      "were to find.",
-                                      "  以下读取步骤失败：" + list + "。现在关闭告警会掩盖它们本应发现的内容。"),
-                                   terminal::Colour::red, m_colour)
-                   + "\n");
+    m_prompter.say(terminal::paint(tr("  These reads failed: " + list +
+                                          ". Closing the alert now would hide what they "
+                                          "were to find.",
+                                      "  以下读取步骤失败：" + list +
+                                          "。现在关闭告警会掩盖它们本应发现的内容。"),
+                                   terminal::Colour::red, m_colour) +
+                   "\n");
     while (true) {
-      const std::string line = ask_or_leave(tr("  [r]un them again / [c]lose anyway (with a reason) / b / q / ? > ",
-                                               "  [r]重新读取 / [c]仍然关闭（需说明理由） / b / q / ? > "));
+      const std::string line =
+          ask_or_leave(tr("  [r]un them again / [c]lose anyway (with a reason) / b / q / ? > ",
+                          "  [r]重新读取 / [c]仍然关闭（需说明理由） / b / q / ? > "));
       if (line == "r") {
         return {exec::UnassessedChoice::Kind::retry, {}};
       }
       if (line == "c") {
-        const auto reason = m_prompter.ask(tr("  Why close it without them? For the case record (b back · q stop) > ",
-                                              "  为什么不等它们就关闭？记入案例（b 返回 · q 停止） > "));
+        const auto reason = m_prompter.ask(
+            tr("  Why close it without them? For the case record (b back · q stop) > ",
+               "  为什么不等它们就关闭？记入案例（b 返回 · q 停止） > "));
         if (!reason || *reason == "q") {
           throw exec::StepLeft(false);
         }
         if (*reason == "b" || reason->empty()) {
           continue;
         }
-        return {exec::UnassessedChoice::Kind::close_anyway, (*reason)[0] == '\\' ? reason->substr(1) : *reason};
+        return {exec::UnassessedChoice::Kind::close_anyway,
+                (*reason)[0] == '\\' ? reason->substr(1) : *reason};
       }
-      m_prompter.say(tr("    r: send those reads again · c: close the alert anyway; a reason is journaled\n"
-                        "    b: back one step · q: stop; the case can be resumed\n",
-                        "    r：重新发送这些读取请求 · c：仍然关闭告警，理由会写入日志\n"
-                        "    b：返回上一步 · q：停止，之后可继续本案例\n"));
+      m_prompter.say(
+          tr("    r: send those reads again · c: close the alert anyway; a reason is journaled\n"
+             "    b: back one step · q: stop; the case can be resumed\n",
+             "    r：重新发送这些读取请求 · c：仍然关闭告警，理由会写入日志\n"
+             "    b：返回上一步 · q：停止，之后可继续本案例\n"));
     }
   }
 
-  void show(const std::string& text) override { m_prompter.say(terminal::sanitize(exec::message_in(text, m_lang)) + "\n"); }
+  void show(const std::string& text) override
+  {
+    m_prompter.say(terminal::sanitize(exec::message_in(text, m_lang)) + "\n");
+  }
 
   std::string declined_reason() override { return std::exchange(m_declined_reason, {}); }
 
   void show_secret_once(const std::string& label, const std::string& value) override
   {
-    m_prompter.say("  "
-                   + terminal::paint(label + tr(" set this generated value; it is shown once and kept nowhere:",
-                                      " 设置了以下生成的值；它只显示这一次，不会保存在任何地方："),
-                           terminal::Colour::bold, m_colour)
-                   + "\n    " + value + "\n");
+    m_prompter.say(
+        "  " +
+        terminal::paint(label + tr(" set this generated value; it is shown once and kept nowhere:",
+                                   " 设置了以下生成的值；它只显示这一次，不会保存在任何地方："),
+                        terminal::Colour::bold, m_colour) +
+        "\n    " + value + "\n");
   }
 
 private:
@@ -247,7 +285,8 @@ private:
   {
     const auto changes = undoable ? undoable() : std::vector<std::string>();
     if (changes.empty()) {
-      m_prompter.say(tr("    This case has made no change that can be reverted.\n", "    本案例没有可以撤销的更改。\n"));
+      m_prompter.say(tr("    This case has made no change that can be reverted.\n",
+                        "    本案例没有可以撤销的更改。\n"));
       return false;
     }
     m_prompter.say(tr("    These changes of this case would be reverted, newest first:\n",
@@ -255,7 +294,8 @@ private:
     for (const auto& c : changes) {
       m_prompter.say("      " + terminal::sanitize(c) + "\n");
     }
-    const auto line = m_prompter.ask(tr("    Type yes to revert them, or n > ", "    输入 yes（或 是）撤销它们，或 n > "));
+    const auto line = m_prompter.ask(
+        tr("    Type yes to revert them, or n > ", "    输入 yes（或 是）撤销它们，或 n > "));
     if (line && (*line == "yes" || *line == "是")) {
       return true;
     }

@@ -14,10 +14,9 @@
 #include "run_options.hpp"
 #include "walk_session.hpp"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <memory>
+#include <unistd.h>
 
 namespace dftriage::cli {
 
@@ -47,7 +46,7 @@ std::vector<StepOutcome> walk_unattended(const engine::Plan& plan, bool yes)
     } else if (is_mutating(step)) {
       outcome = yes ? "confirmed" : "awaiting-confirmation";
     } else if (engine::is_checklist(*step.step)) {
-      outcome = "open";  // a manual step: only a person checks it off, in a real run
+      outcome = "open"; // a manual step: only a person checks it off, in a real run
       message = "a person checks this off at a terminal";
     }
     outcomes.push_back({index, outcome, message});
@@ -63,10 +62,11 @@ std::string unattended_text(const engine::Plan& plan, const std::vector<StepOutc
     out += "\n" + step_heading(plan, o.step_index, lang, colour);
     out += step_details(plan.steps[o.step_index], lang, colour, dry_run);
     if (o.outcome == "awaiting-confirmation") {
-      out += terminal::paint(tr(lang, "  Awaiting confirmation: not carried out (use --yes to confirm).",
+      out += terminal::paint(tr(lang,
+                                "  Awaiting confirmation: not carried out (use --yes to confirm).",
                                 "  待确认：未执行（用 --yes 确认）。"),
-                             terminal::Colour::yellow, colour)
-             + "\n";
+                             terminal::Colour::yellow, colour) +
+             "\n";
     }
   }
   return out;
@@ -75,7 +75,8 @@ std::string unattended_text(const engine::Plan& plan, const std::vector<StepOutc
 ExitStatus run_run(const RunOptions& options)
 {
   if (options.dry_run && (options.lab || !options.case_dir.empty())) {
-    throw UsageError("--dry-run sends nothing and keeps no case: drop --lab and --case, or drop --dry-run");
+    throw UsageError(
+        "--dry-run sends nothing and keeps no case: drop --lab and --case, or drop --dry-run");
   }
   if (options.files.empty() && (options.dry_run || options.case_dir.empty())) {
     throw UsageError("run needs an alert FILE (or --case DIR to resume a case)");
@@ -84,15 +85,17 @@ ExitStatus run_run(const RunOptions& options)
   if (!lang) {
     throw UsageError("unknown language " + text::quote(options.lang) + "; expected en or zh-CN");
   }
-  const bool reads_stdin =
-    std::find(options.files.begin(), options.files.end(), std::string("-")) != options.files.end();
-  const bool interactive =
-    !options.non_interactive && !reads_stdin && ::isatty(STDIN_FILENO) != 0 && ::isatty(STDOUT_FILENO) != 0;
-  const auto format = interactive ? OutputFormat::text
-                                  : choose_output_format(options.output, {OutputFormat::text, OutputFormat::json,
-                                                                          OutputFormat::ndjson});
+  const bool reads_stdin = std::find(options.files.begin(), options.files.end(),
+                                     std::string("-")) != options.files.end();
+  const bool interactive = !options.non_interactive && !reads_stdin &&
+                           ::isatty(STDIN_FILENO) != 0 && ::isatty(STDOUT_FILENO) != 0;
+  const auto format =
+      interactive ? OutputFormat::text
+                  : choose_output_format(options.output, {OutputFormat::text, OutputFormat::json,
+                                                          OutputFormat::ndjson});
   if (interactive && !options.output.empty() && options.output != "text") {
-    throw UsageError("-o " + options.output + " needs --non-interactive (the interactive walk is text)");
+    throw UsageError("-o " + options.output +
+                     " needs --non-interactive (the interactive walk is text)");
   }
   if (!options.dry_run) {
     return run_live(options, *lang, interactive, format);
@@ -101,19 +104,20 @@ ExitStatus run_run(const RunOptions& options)
   const auto given = collect_given(options.answers_file, options.sets);
   check_answer_ids(given, library, options.answers_file);
   const auto& answers = given.answers;
-  const azure::Cloud cloud = selected_cloud().cloud;  // the URLs of the chosen cloud; nothing is sent
+  const azure::Cloud cloud =
+      selected_cloud().cloud; // the URLs of the chosen cloud; nothing is sent
 
   std::vector<Case> cases;
   const std::size_t errors =
-    for_each_alert(options.files, read_options_for(options.format), [&](alert::Alert& a, bool) {
-      Case c;
-      c.alert = std::make_unique<alert::Alert>(std::move(a));
-      c.match = engine::match_alert(*c.alert, library);
-      c.playbook = std::make_unique<playbook::Playbook>(c.match.playbook ? *c.match.playbook
-                                                                         : engine::generic_playbook(*c.alert));
-      c.answers = answers_for(answers, *c.playbook);
-      cases.push_back(std::move(c));
-    });
+      for_each_alert(options.files, read_options_for(options.format), [&](alert::Alert& a, bool) {
+        Case c;
+        c.alert = std::make_unique<alert::Alert>(std::move(a));
+        c.match = engine::match_alert(*c.alert, library);
+        c.playbook = std::make_unique<playbook::Playbook>(
+            c.match.playbook ? *c.match.playbook : engine::generic_playbook(*c.alert));
+        c.answers = answers_for(answers, *c.playbook);
+        cases.push_back(std::move(c));
+      });
   if (errors > 0 && cases.empty()) {
     return ExitStatus::input_rejected;
   }
@@ -132,8 +136,8 @@ ExitStatus run_run(const RunOptions& options)
       settings.yes = options.yes;
       WalkSession session(*c.alert, c.match, *c.playbook, c.answers, cloud, prompter, settings);
       const std::string status = session.run();
-      prompter.say("\n" + tr(*lang, "Summary:", "小结：") + "\n"
-                   + run_summary(session.plan(), session.outcomes(), *lang, colour));
+      prompter.say("\n" + tr(*lang, "Summary:", "小结：") + "\n" +
+                   run_summary(session.plan(), session.outcomes(), *lang, colour));
       refused = refused || status == "refused";
       if (status == "stopped") {
         stopped = true;
@@ -154,19 +158,23 @@ ExitStatus run_run(const RunOptions& options)
     for (const auto& [id, value] : c.answers) {
       if (const auto why = engine::refusal_for_answer(plans.back(), id); !why.empty()) {
         const auto origin = given.origin.find(id);
-        throw UsageError((origin != given.origin.end() && origin->second == "file" ? options.answers_file + ": "
-                                                                                   : std::string("--set "))
-                         + id + ": " + why);
+        throw UsageError((origin != given.origin.end() && origin->second == "file"
+                              ? options.answers_file + ": "
+                              : std::string("--set ")) +
+                         id + ": " + why);
       }
     }
-    for (auto& q : engine::open_questions_json(plans.back(), engine::open_questions(plans.back()), *lang)) {
+    for (auto& q :
+         engine::open_questions_json(plans.back(), engine::open_questions(plans.back()), *lang)) {
       open.push_back(std::move(q));
     }
   }
   if (!open.empty()) {
     writer.write(open.dump(2) + "\n");
     writer.flush();
-    std::fprintf(stderr, "dftriage: %zu question(s) need an answer: give them with --answers FILE or --set id=value\n",
+    std::fprintf(stderr,
+                 "dftriage: %zu question(s) need an answer: give them with --answers FILE or --set "
+                 "id=value\n",
                  open.size());
     return ExitStatus::needs_human;
   }
@@ -174,26 +182,34 @@ ExitStatus run_run(const RunOptions& options)
   bool refused = false;
   for (const auto& plan : plans) {
     const auto outcomes = walk_unattended(plan, options.yes);
-    const bool step_refused = std::any_of(outcomes.begin(), outcomes.end(),
-                                          [](const StepOutcome& o) { return o.outcome == "refused"; });
+    const bool step_refused =
+        std::any_of(outcomes.begin(), outcomes.end(),
+                    [](const StepOutcome& o) { return o.outcome == "refused"; });
     // A dry run completes once every step was shown; a refused step is refused.
     const std::string status = plan.refused() || step_refused ? "refused" : "completed";
     refused = refused || plan.refused() || step_refused;
     if (format == OutputFormat::text) {
-      writer.write(terminal::paint(terminal::sanitize(plan.alert->alert_type), terminal::Colour::bold, colour) + "  ->  playbook "
-                   + plan.match.playbook_id() + (options.dry_run ? " (dry run: nothing is sent)" : "") + "\n");
+      writer.write(terminal::paint(terminal::sanitize(plan.alert->alert_type),
+                                   terminal::Colour::bold, colour) +
+                   "  ->  playbook " + plan.match.playbook_id() +
+                   (options.dry_run ? " (dry run: nothing is sent)" : "") + "\n");
       for (const auto& m : plan.missing) {
-        writer.write(terminal::paint("  refused: " + terminal::sanitize(m), terminal::Colour::red, colour) + "\n");
+        writer.write(
+            terminal::paint("  refused: " + terminal::sanitize(m), terminal::Colour::red, colour) +
+            "\n");
       }
       writer.write(unattended_text(plan, outcomes, *lang, colour, options.dry_run));
-      writer.write("\n" + tr(*lang, "Summary:", "小结：") + "\n" + run_summary(plan, outcomes, *lang, colour) + "\n");
+      writer.write("\n" + tr(*lang, "Summary:", "小结：") + "\n" +
+                   run_summary(plan, outcomes, *lang, colour) + "\n");
     } else {
       json.add(run_record(plan, outcomes, status, options.dry_run, *lang));
     }
   }
   json.finish();
   writer.flush();
-  return errors > 0 ? ExitStatus::input_rejected : refused ? ExitStatus::refused : ExitStatus::success;
+  return errors > 0 ? ExitStatus::input_rejected
+         : refused  ? ExitStatus::refused
+                    : ExitStatus::success;
 }
 
 } // namespace
@@ -201,33 +217,45 @@ ExitStatus run_run(const RunOptions& options)
 void add_run(CLI::App& app, Invocation& invocation)
 {
   auto options = std::make_shared<RunOptions>();
-  auto* sub = app.add_subcommand(
-    "run", "Walk through an alert's playbook and carry it out (--lab: on a simulated tenant; --dry-run: send nothing)");
-  sub->add_option("FILE", options->files, "Alert file; - for standard input (implies --non-interactive)");
-  sub->add_flag("--dry-run", options->dry_run, "Show the requests each step would send; send nothing, keep no case");
-  sub->add_flag("--lab", options->lab,
-                "Start a simulated tenant seeded from the alert on 127.0.0.1 and act on it (training)");
+  auto* sub = app.add_subcommand("run", "Walk through an alert's playbook and carry it out (--lab: "
+                                        "on a simulated tenant; --dry-run: send nothing)");
+  sub->add_option("FILE", options->files,
+                  "Alert file; - for standard input (implies --non-interactive)");
+  sub->add_flag("--dry-run", options->dry_run,
+                "Show the requests each step would send; send nothing, keep no case");
+  sub->add_flag(
+      "--lab", options->lab,
+      "Start a simulated tenant seeded from the alert on 127.0.0.1 and act on it (training)");
   sub->add_option("--case", options->case_dir,
                   "Case folder (default cases/<alert>-<time>); an existing one is resumed");
-  sub->add_option("--subscription", options->subscriptions,
-                  "Also allow changes in this subscription (the alert's is always allowed; repeatable)");
+  sub->add_option(
+      "--subscription", options->subscriptions,
+      "Also allow changes in this subscription (the alert's is always allowed; repeatable)");
   sub->add_flag("--switch-cloud", options->switch_cloud,
-                "Resume a case on the cloud chosen now (--cloud, DFTRIAGE_CLOUD) although it was opened on another");
-  sub->add_option("--reason", options->reason, "The reason journaled for changes confirmed with --yes");
+                "Resume a case on the cloud chosen now (--cloud, DFTRIAGE_CLOUD) although it was "
+                "opened on another");
+  sub->add_option("--reason", options->reason,
+                  "The reason journaled for changes confirmed with --yes");
   sub->add_flag("-y,--yes", options->yes, "Confirm every change that can be undone without asking");
   sub->add_flag("--yes-irreversible", options->yes_irreversible,
-                "Also confirm changes that cannot be undone (deletes, reimage, password reset, run commands); "
+                "Also confirm changes that cannot be undone (deletes, reimage, password reset, run "
+                "commands); "
                 "without it they wait for a person");
-  sub->add_flag("--non-interactive", options->non_interactive,
-                "Never prompt: answers or defaults decide; unanswered questions exit 5 with a JSON list");
-  sub->add_option("--answers", options->answers_file, "JSON file of answers: {\"question id\": value}");
+  sub->add_flag(
+      "--non-interactive", options->non_interactive,
+      "Never prompt: answers or defaults decide; unanswered questions exit 5 with a JSON list");
+  sub->add_option("--answers", options->answers_file,
+                  "JSON file of answers: {\"question id\": value}");
   sub->add_option("--set", options->sets, "Answer one question: --set id=value (repeatable)");
   sub->add_option("--lang", options->lang,
                   "Language of the walk: en or zh-CN (default en; a resumed case keeps its own)");
-  sub->add_option("-o,--output", options->output, "Output when not interactive: text, json, ndjson");
+  sub->add_option("-o,--output", options->output,
+                  "Output when not interactive: text, json, ndjson");
   sub->add_option("--format", options->format, "Force the alert shape (see show --help)");
-  sub->add_option("--playbooks", options->playbook_dirs, "Also load the playbooks of this directory");
-  sub->callback([options, &invocation] { invocation.action = [options] { return run_run(*options); }; });
+  sub->add_option("--playbooks", options->playbook_dirs,
+                  "Also load the playbooks of this directory");
+  sub->callback(
+      [options, &invocation] { invocation.action = [options] { return run_run(*options); }; });
 }
 
 } // namespace dftriage::cli

@@ -3,9 +3,8 @@
 
 #include "answers.hpp"
 #include "case_connection.hpp"
-#include "dftriage/alert/reader.hpp"
-#include "inputs.hpp"
 #include "connection.hpp"
+#include "dftriage/alert/reader.hpp"
 #include "dftriage/cli/output.hpp"
 #include "dftriage/engine/walk.hpp"
 #include "dftriage/exec/executor.hpp"
@@ -13,25 +12,25 @@
 #include "dftriage/util/terminal.hpp"
 #include "dftriage/util/text.hpp"
 #include "dftriage/version.hpp"
+#include "inputs.hpp"
 #include "library_options.hpp"
 #include "progress.hpp"
 #include "prompt.hpp"
 #include "request_text.hpp"
 #include "responders.hpp"
-#include "run_outcome.hpp"
 #include "run_options.hpp"
+#include "run_outcome.hpp"
 #include "walk_session.hpp"
 
-#include <unistd.h>
-
 #include <cstdio>
+#include <fstream>
 #include <functional>
-#include <utility>
+#include <iostream>
 #include <map>
 #include <set>
-#include <fstream>
-#include <iostream>
 #include <sstream>
+#include <unistd.h>
+#include <utility>
 
 namespace dftriage::cli {
 
@@ -63,27 +62,31 @@ StepOutcome outcome_of(std::size_t index, const exec::StepResult& result)
 
 } // namespace
 
-ExitStatus run_live(const RunOptions& options, playbook::Lang lang_given, bool interactive, OutputFormat format)
+ExitStatus run_live(const RunOptions& options, playbook::Lang lang_given, bool interactive,
+                    OutputFormat format)
 {
   playbook::Lang lang = lang_given;
   // The case: resume one, or open a new one for exactly one alert.
-  const bool resume = !options.case_dir.empty()
-                      && std::ifstream(options.case_dir + "/journal.jsonl").good();
+  const bool resume =
+      !options.case_dir.empty() && std::ifstream(options.case_dir + "/journal.jsonl").good();
   std::string alert_text;
   std::string source = "alert.json";
   if (resume) {
     if (!options.files.empty()) {
-      std::fprintf(stderr, "dftriage: resuming %s: its own alert.json is used, not %s\n", options.case_dir.c_str(),
-                   options.files.front().c_str());
+      std::fprintf(stderr, "dftriage: resuming %s: its own alert.json is used, not %s\n",
+                   options.case_dir.c_str(), options.files.front().c_str());
     }
   } else {
     if (options.files.size() != 1) {
-      throw UsageError("run carries out one alert per case: give one alert file (or --case DIR to resume)");
+      throw UsageError(
+          "run carries out one alert per case: give one alert file (or --case DIR to resume)");
     }
     alert_text = read_all(options.files.front());
     source = options.files.front();
   }
-  auto folder = resume ? journal::CaseFolder::open_existing(options.case_dir, journal::Access::write) : std::optional<journal::CaseFolder>();
+  auto folder = resume
+                    ? journal::CaseFolder::open_existing(options.case_dir, journal::Access::write)
+                    : std::optional<journal::CaseFolder>();
   if (resume) {
     alert_text = folder->read_file("alert.json");
   }
@@ -92,8 +95,8 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang_given, bool i
     std::fprintf(stderr, "%s\n", sanitize(d.to_string()).c_str());
   }
   if (parsed.alerts.size() != 1) {
-    throw InputError(source + ": holds " + std::to_string(parsed.alerts.size())
-                     + " alerts; run takes exactly one (pick one with jq, e.g. jq '.[0]')");
+    throw InputError(source + ": holds " + std::to_string(parsed.alerts.size()) +
+                     " alerts; run takes exactly one (pick one with jq, e.g. jq '.[0]')");
   }
   const alert::Alert& the_alert = parsed.alerts.front();
 
@@ -101,23 +104,27 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang_given, bool i
   const auto given = collect_given(options.answers_file, options.sets);
   check_answer_ids(given, library, options.answers_file);
   const auto match = engine::match_alert(the_alert, library);
-  const playbook::Playbook playbook = match.playbook ? *match.playbook : engine::generic_playbook(the_alert);
+  const playbook::Playbook playbook =
+      match.playbook ? *match.playbook : engine::generic_playbook(the_alert);
   const auto mine = answers_for(given.answers, playbook);
   // The case's scope: the alert's subscription, those the case was opened with, and any
   // --subscription added now (journaled on case.resumed).
   std::vector<std::string> subscriptions;
   auto add_subscription = [&](const std::string& sub) {
-    const std::string id = text::to_lower(sub.rfind("/subscriptions/", 0) == 0 ? sub.substr(15) : sub);
-    if (!id.empty() && std::find(subscriptions.begin(), subscriptions.end(), id) == subscriptions.end()) {
+    const std::string id =
+        text::to_lower(sub.rfind("/subscriptions/", 0) == 0 ? sub.substr(15) : sub);
+    if (!id.empty() &&
+        std::find(subscriptions.begin(), subscriptions.end(), id) == subscriptions.end()) {
       subscriptions.push_back(id);
     }
   };
   add_subscription(the_alert.subscription_id);
   if (resume) {
     const std::string journal_text = folder->read_file("journal.jsonl");
-    const auto first = nlohmann::ordered_json::parse(journal_text.substr(0, journal_text.find('\n')), nullptr, false);
-    if (first.is_object() && first.value("event", "") == "case.opened" && first.contains("subscriptions")
-        && first["subscriptions"].is_array()) {
+    const auto first = nlohmann::ordered_json::parse(
+        journal_text.substr(0, journal_text.find('\n')), nullptr, false);
+    if (first.is_object() && first.value("event", "") == "case.opened" &&
+        first.contains("subscriptions") && first["subscriptions"].is_array()) {
       for (const auto& sub : first["subscriptions"]) {
         if (sub.is_string()) {
           add_subscription(sub.get<std::string>());
@@ -130,31 +137,36 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang_given, bool i
     add_subscription(s);
   }
   if (subscriptions.empty()) {
-    throw UsageError("the alert names no subscription: say which one the case may change with --subscription ID");
+    throw UsageError("the alert names no subscription: say which one the case may change with "
+                     "--subscription ID");
   }
   // Given answers are checked before a case is opened or anything is sent: a bad value
   // names its question and why (build_plan throws), and so does one a step would refuse
   // or that would take a step outside the case's subscriptions.
   {
-    const auto offline = engine::build_plan(the_alert, match, playbook, mine, azure::public_cloud());
+    const auto offline =
+        engine::build_plan(the_alert, match, playbook, mine, azure::public_cloud());
     for (const auto& [id, value] : mine) {
       const auto origin = given.origin.find(id);
       const std::string where =
-        (origin != given.origin.end() && origin->second == "file" ? options.answers_file + ": " : std::string("--set "))
-        + id + ": ";
+          (origin != given.origin.end() && origin->second == "file" ? options.answers_file + ": "
+                                                                    : std::string("--set ")) +
+          id + ": ";
       if (const auto why = engine::refusal_for_answer(offline, id); !why.empty()) {
         throw UsageError(where + why);
       }
       if (const auto why = answer_problem(offline, id, subscriptions); !why.empty()) {
-        throw Error(where + why, ExitStatus::refused);  // out of the case's scope: refused, nothing sent
+        throw Error(where + why,
+                    ExitStatus::refused); // out of the case's scope: refused, nothing sent
       }
     }
   }
 
   if (!resume) {
-    const std::string dir = options.case_dir.empty()
-                              ? journal::default_case_dir(the_alert.id, std::chrono::system_clock::now())
-                              : options.case_dir;
+    const std::string dir =
+        options.case_dir.empty()
+            ? journal::default_case_dir(the_alert.id, std::chrono::system_clock::now())
+            : options.case_dir;
     folder = journal::CaseFolder::create(dir);
     folder->write_file("alert.json", alert_text);
   }
@@ -164,20 +176,24 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang_given, bool i
     // The case keeps the language it was opened in unless --lang says otherwise.
     lang = playbook::lang_from_string(state.opened().value("lang", "en")).value_or(lang);
   }
-  set_progress_chinese(lang == playbook::Lang::zh_cn);  // the waits speak the walk's language
-  if (resume && !state.opened().is_null() && state.opened().value("playbook", "") != match.playbook_id()) {
-    throw Error("the case was opened with playbook " + state.opened().value("playbook", "")
-                + ", which no longer matches; resume with the same --playbooks", ExitStatus::usage);
+  set_progress_chinese(lang == playbook::Lang::zh_cn); // the waits speak the walk's language
+  if (resume && !state.opened().is_null() &&
+      state.opened().value("playbook", "") != match.playbook_id()) {
+    throw Error("the case was opened with playbook " + state.opened().value("playbook", "") +
+                    ", which no longer matches; resume with the same --playbooks",
+                ExitStatus::usage);
   }
   // The case header comes before the first request (connecting asks for a token).
   std::fprintf(interactive ? stdout : stderr, "%s\n",
-               paint(std::string(resume ? tr(lang, "Resuming case ", "继续案例 ") : tr(lang, "Case ", "案例 "))
-                       + sanitize(folder->dir()),
+               paint(std::string(resume ? tr(lang, "Resuming case ", "继续案例 ")
+                                        : tr(lang, "Case ", "案例 ")) +
+                         sanitize(folder->dir()),
                      Colour::bold, interactive && terminal::use_colour(stdout))
-                 .c_str());
+                   .c_str());
   std::fflush(stdout);
 
-  const auto owned = resume ? connect_for_case(folder->dir(), journal.entries(), {options.lab, options.switch_cloud})
+  const auto owned = resume        ? connect_for_case(folder->dir(), journal.entries(),
+                                                      {options.lab, options.switch_cloud})
                      : options.lab ? connect_lab({folder->dir() + "/alert.json"})
                                    : connect_cloud();
   Connection& connection = *owned;
@@ -187,7 +203,7 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang_given, bool i
   // stricter check now refuses are dropped (asked again, or reported as open).
   engine::Answers kept;
   for (const auto& [id, value] : state.answers()) {
-    if (!value.is_null()) {  // null: an optional answer cleared with -
+    if (!value.is_null()) { // null: an optional answer cleared with -
       kept[id] = value;
     }
   }
@@ -198,11 +214,13 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang_given, bool i
     }
     return all;
   };
-  nlohmann::ordered_json results = resume ? results_from_case(*folder, state) : nlohmann::ordered_json::object();
+  nlohmann::ordered_json results =
+      resume ? results_from_case(*folder, state) : nlohmann::ordered_json::object();
   auto plan = [&] {
     while (true) {
       try {
-        return engine::build_plan(the_alert, match, playbook, answers_now(), connection.cloud, results);
+        return engine::build_plan(the_alert, match, playbook, answers_now(), connection.cloud,
+                                  results);
       } catch (const UsageError& e) {
         const std::string message = e.what();
         const auto bad = std::find_if(kept.begin(), kept.end(), [&](const auto& k) {
@@ -211,8 +229,10 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang_given, bool i
         if (bad == kept.end()) {
           throw;
         }
-        std::fprintf(stderr, "dftriage: the case's answer to %s is no longer accepted (%s); it is asked again\n",
-                     bad->first.c_str(), sanitize(message).c_str());
+        std::fprintf(
+            stderr,
+            "dftriage: the case's answer to %s is no longer accepted (%s); it is asked again\n",
+            bad->first.c_str(), sanitize(message).c_str());
         kept.erase(bad);
       }
     }
@@ -229,15 +249,17 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang_given, bool i
     auto questions = engine::open_questions(plan);
     questions.erase(std::remove_if(questions.begin(), questions.end(),
                                    [](const engine::OpenQuestion& q) {
-                                     return q.input->default_value
-                                            && q.input->default_value->reference.rfind("results.", 0) == 0;
+                                     return q.input->default_value &&
+                                            q.input->default_value->reference.rfind("results.",
+                                                                                    0) == 0;
                                    }),
                     questions.end());
     const auto open = engine::open_questions_json(plan, questions, lang);
     if (!open.empty()) {
       std::printf("%s\n", open.dump(2).c_str());
       std::fprintf(stderr,
-                   "dftriage: case %s: %zu question(s) need an answer: give them with --answers FILE or --set "
+                   "dftriage: case %s: %zu question(s) need an answer: give them with --answers "
+                   "FILE or --set "
                    "id=value (dftriage run --case %s ...)\n",
                    folder->dir().c_str(), open.size(), folder->dir().c_str());
       return ExitStatus::needs_human;
@@ -259,8 +281,8 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang_given, bool i
   } else {
     nlohmann::ordered_json resumed{{"event", "case.resumed"}, {"mode", connection.mode}};
     if (subscriptions.size() > case_scope) {
-      resumed["addedSubscriptions"] =
-        std::vector<std::string>(subscriptions.begin() + static_cast<std::ptrdiff_t>(case_scope), subscriptions.end());
+      resumed["addedSubscriptions"] = std::vector<std::string>(
+          subscriptions.begin() + static_cast<std::ptrdiff_t>(case_scope), subscriptions.end());
     }
     journal.append(std::move(resumed));
   }
@@ -284,49 +306,58 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang_given, bool i
       if (a.source == "none" || asked.count(a.id) == 0) {
         continue;
       }
-      std::string how = a.source;  // default, read
+      std::string how = a.source; // default, read
       if (typed.count(a.id) > 0) {
         how = "typed";
-      } else if (const auto origin = given.origin.find(a.id); mine.count(a.id) > 0 && origin != given.origin.end()) {
-        how = origin->second;  // file, set
+      } else if (const auto origin = given.origin.find(a.id);
+                 mine.count(a.id) > 0 && origin != given.origin.end()) {
+        how = origin->second; // file, set
       }
       const auto known = state.answers().find(a.id);
-      if (known != state.answers().end() && known->second == a.value
-          && (how != "typed" || recorded_how[a.id] == "typed")) {
+      if (known != state.answers().end() && known->second == a.value &&
+          (how != "typed" || recorded_how[a.id] == "typed")) {
         continue;
       }
       recorded_how[a.id] = how;
-      state.apply(
-        journal.append({{"event", "question.answered"}, {"question", a.id}, {"value", a.value}, {"source", how}}));
+      state.apply(journal.append({{"event", "question.answered"},
+                                  {"question", a.id},
+                                  {"value", a.value},
+                                  {"source", how}}));
     }
   };
   folder->write_file("plan.json", plan.to_json(lang).dump(2) + "\n");
 
   const bool colour = format == OutputFormat::text && terminal::use_colour(stdout);
-  const std::string reason = options.reason.empty() ? "confirmed with --yes by " + journal::current_operator().user
-                                                    : options.reason;
+  const std::string reason = options.reason.empty()
+                                 ? "confirmed with --yes by " + journal::current_operator().user
+                                 : options.reason;
   const std::string resume_command = "dftriage run --case " + folder->dir();
   std::vector<StepOutcome> outcomes;
   bool stopped = false;
   try {
     if (interactive) {
       Prompter prompter(STDIN_FILENO, stdout);
-      TerminalResponder responder(prompter, options.yes, options.yes_irreversible, reason, colour, lang);
-      exec::Executor executor(*folder, journal, *connection.client, connection.cloud, responder, {subscriptions, {}});
+      TerminalResponder responder(prompter, options.yes, options.yes_irreversible, reason, colour,
+                                  lang);
+      exec::Executor executor(*folder, journal, *connection.client, connection.cloud, responder,
+                              {subscriptions, {}});
       responder.undoable = [&] {
         std::vector<std::string> out;
         const auto& changes = executor.state().changes();
         for (auto it = changes.rbegin(); it != changes.rend(); ++it) {
           const auto* r = executor.state().step(*it);
           if (r != nullptr && r->undo_status != "done" && r->reversibility != "inspection") {
-            out.push_back(r->id + " (" + r->action
-                          + (r->reversibility == "irreversible" ? tr(lang, "; cannot be undone", "；无法撤销") : "")
-                          + ")");
+            out.push_back(r->id + " (" + r->action +
+                          (r->reversibility == "irreversible"
+                               ? tr(lang, "; cannot be undone", "；无法撤销")
+                               : "") +
+                          ")");
           }
         }
         return out;
       };
-      prompter.say("(" + connection.mode + ": " + sanitize(connection.cloud.resource_manager) + ")\n");
+      prompter.say("(" + connection.mode + ": " + sanitize(connection.cloud.resource_manager) +
+                   ")\n");
       WalkSettings settings;
       settings.lang = lang;
       settings.dry_run = false;
@@ -344,13 +375,15 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang_given, bool i
       settings.answered = [&](const std::string& id, const nlohmann::ordered_json& value) {
         typed.insert(id);
         recorded_how[id] = "typed";
-        state.apply(
-          journal.append({{"event", "question.answered"}, {"question", id}, {"value", value}, {"source", "typed"}}));
+        state.apply(journal.append({{"event", "question.answered"},
+                                    {"question", id},
+                                    {"value", value},
+                                    {"source", "typed"}}));
       };
       settings.earlier = [&](const std::string& id) -> std::string {
         const auto* r = executor.state().step(id);
         if (r == nullptr || r->undo_status == "done") {
-          return {};  // never done, or done and undone since: open again
+          return {}; // never done, or done and undone since: open again
         }
         if (r->status == "done") {
           return r->checked == "not-applicable" ? "not-applicable" : "done";
@@ -363,21 +396,24 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang_given, bool i
         if (!result.result.is_null()) {
           results[p.steps[index].step->id] = result.result;
         }
-        if (result.outcome == "no-op" || result.outcome == "refused" || result.outcome == "failed"
-            || result.outcome == "skipped-after-failure") {
+        if (result.outcome == "no-op" || result.outcome == "refused" ||
+            result.outcome == "failed" || result.outcome == "skipped-after-failure") {
           const bool bad = result.outcome != "no-op";
-          prompter.say("  "
-                       + paint(outcome_word(result.outcome, lang)
-                                 + (result.message.empty() ? "" : tr(lang, ": ", "：")
-                                                                     + sanitize(message_word(result.message, lang))),
-                               bad ? Colour::red : Colour::green, colour)
-                       + "\n");
+          prompter.say(
+              "  " +
+              paint(outcome_word(result.outcome, lang) +
+                        (result.message.empty()
+                             ? ""
+                             : tr(lang, ": ", "：") + sanitize(message_word(result.message, lang))),
+                    bad ? Colour::red : Colour::green, colour) +
+              "\n");
         } else if (result.outcome == "done" && p.steps[index].action != nullptr) {
           prompter.say("  " + paint(outcome_word("done", lang), Colour::green, colour) + "\n");
         }
         return outcome_of(index, result);
       };
-      settings.check_manual = [&](const engine::Plan& p, std::size_t index, const ManualCheck& check) {
+      settings.check_manual = [&](const engine::Plan& p, std::size_t index,
+                                  const ManualCheck& check) {
         record_answers(p, index);
         return outcome_of(index, executor.check_manual(p, index, check.checked, check.note));
       };
@@ -385,9 +421,11 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang_given, bool i
       const std::string walked = session.run();
       outcomes = session.outcomes();
       if (!outcomes.empty()) {
-        record_answers(session.plan(), std::max_element(outcomes.begin(), outcomes.end(), [](const auto& x, const auto& y) {
-                                         return x.step_index < y.step_index;
-                                       })->step_index);
+        record_answers(
+            session.plan(),
+            std::max_element(outcomes.begin(), outcomes.end(), [](const auto& x, const auto& y) {
+              return x.step_index < y.step_index;
+            })->step_index);
       }
       stopped = walked != "completed";
       // Changes an undo at a failure prompt reverted are shown as such.
@@ -397,16 +435,19 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang_given, bool i
           o.outcome = "undone";
         }
       }
-      prompter.say("\n" + tr(lang, "Summary:", "小结：") + "\n" + run_summary(session.plan(), outcomes, lang, colour));
+      prompter.say("\n" + tr(lang, "Summary:", "小结：") + "\n" +
+                   run_summary(session.plan(), outcomes, lang, colour));
     } else {
       UnattendedResponder responder(options.yes, options.yes_irreversible, reason, nullptr);
-      exec::Executor executor(*folder, journal, *connection.client, connection.cloud, responder, {subscriptions, {}});
+      exec::Executor executor(*folder, journal, *connection.client, connection.cloud, responder,
+                              {subscriptions, {}});
       // Walk the visited steps in order, planning again after each read so that later
       // defaults can use what it found ({{results...}}).
       std::size_t next = 0;
       while (true) {
         const auto visited = engine::visited_steps(plan);
-        const auto it = std::find_if(visited.begin(), visited.end(), [&](std::size_t i) { return i >= next; });
+        const auto it =
+            std::find_if(visited.begin(), visited.end(), [&](std::size_t i) { return i >= next; });
         if (it == visited.end()) {
           break;
         }
@@ -418,25 +459,30 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang_given, bool i
           const auto open = engine::open_questions_json(plan, engine::open_questions(plan), lang);
           std::printf("%s\n", open.dump(2).c_str());
           std::fprintf(stderr,
-                       "dftriage: case %s: %zu question(s) need an answer before step %s: resume with --case %s "
+                       "dftriage: case %s: %zu question(s) need an answer before step %s: resume "
+                       "with --case %s "
                        "--answers FILE or --set id=value\n",
-                       folder->dir().c_str(), open.size(), plan.steps[index].step->id.c_str(), folder->dir().c_str());
+                       folder->dir().c_str(), open.size(), plan.steps[index].step->id.c_str(),
+                       folder->dir().c_str());
           return ExitStatus::needs_human;
         }
         auto result = executor.run_step(plan, index);
         if (!result.result.is_null()) {
           results[plan.steps[index].step->id] = result.result;
-          plan = engine::build_plan(the_alert, match, playbook, answers_now(), connection.cloud, results);
+          plan = engine::build_plan(the_alert, match, playbook, answers_now(), connection.cloud,
+                                    results);
         }
         if (result.outcome == "declined") {
           result.outcome = "awaiting-confirmation";
-          result.message = exec::is_irreversible(plan.steps[index])
-                             ? "not carried out: it cannot be undone; confirm with --yes --yes-irreversible"
-                             : "not carried out: confirm with --yes";
+          result.message =
+              exec::is_irreversible(plan.steps[index])
+                  ? "not carried out: it cannot be undone; confirm with --yes --yes-irreversible"
+                  : "not carried out: confirm with --yes";
         }
         outcomes.push_back(outcome_of(index, result));
-        if (result.outcome == "failed" && plan.steps[index].action != nullptr && plan.steps[index].action->mutating) {
-          break;  // fail closed: nothing after a failed change
+        if (result.outcome == "failed" && plan.steps[index].action != nullptr &&
+            plan.steps[index].action->mutating) {
+          break; // fail closed: nothing after a failed change
         }
       }
     }
@@ -444,10 +490,11 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang_given, bool i
     journal.append({{"event", "case.interrupted"}});
     std::fprintf(stderr, "%s",
                  (lang == playbook::Lang::zh_cn
-                    ? "\ndftriage: 已按 Ctrl-C 停止。案例保存在 " + folder->dir() + "；继续请运行：\n  " + resume_command + "\n"
-                    : "\ndftriage: stopped by Ctrl-C. The case is kept in " + folder->dir() + "; resume with:\n  "
-                        + resume_command + "\n")
-                   .c_str());
+                      ? "\ndftriage: 已按 Ctrl-C 停止。案例保存在 " + folder->dir() +
+                            "；继续请运行：\n  " + resume_command + "\n"
+                      : "\ndftriage: stopped by Ctrl-C. The case is kept in " + folder->dir() +
+                            "; resume with:\n  " + resume_command + "\n")
+                     .c_str());
     return ExitStatus::interrupted;
   }
   const auto status = status_of(plan, outcomes, stopped, lang);
@@ -458,10 +505,12 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang_given, bool i
   if (!interactive) {
     Writer writer(stdout);
     if (format == OutputFormat::text) {
-      writer.write(paint(sanitize(the_alert.alert_type), Colour::bold, colour) + tr(lang, "  ->  playbook ", "  ->  剧本 ")
-                   + match.playbook_id() + " (" + connection.mode + ")\n");
-      writer.write(tr(lang, "Case ", "案例 ") + folder->dir() + "\n\n" + tr(lang, "Summary:", "小结：") + "\n"
-                   + run_summary(plan, outcomes, lang, colour));
+      writer.write(paint(sanitize(the_alert.alert_type), Colour::bold, colour) +
+                   tr(lang, "  ->  playbook ", "  ->  剧本 ") + match.playbook_id() + " (" +
+                   connection.mode + ")\n");
+      writer.write(tr(lang, "Case ", "案例 ") + folder->dir() + "\n\n" +
+                   tr(lang, "Summary:", "小结：") + "\n" +
+                   run_summary(plan, outcomes, lang, colour));
       writer.write("\n" + tr(lang, "Status: ", "状态：") + status_word(status.word, lang) + "\n");
       for (const auto& n : status.needs) {
         writer.write("  - " + n + "\n");
@@ -477,19 +526,23 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang_given, bool i
     }
     writer.flush();
   } else if (!status.needs.empty() || status.word != "completed") {
-    std::printf("\n%s%s\n", tr(lang, "Status: ", "状态：").c_str(), status_word(status.word, lang).c_str());
+    std::printf("\n%s%s\n", tr(lang, "Status: ", "状态：").c_str(),
+                status_word(status.word, lang).c_str());
     for (const auto& n : status.needs) {
       std::printf("  - %s\n", n.c_str());
     }
   }
   const std::string& dir = folder->dir();
-  const std::string resume_hint = status.word == "completed" ? "" : tr(lang, "; resume: ", "；继续：") + resume_command;
+  const std::string resume_hint =
+      status.word == "completed" ? "" : tr(lang, "; resume: ", "；继续：") + resume_command;
   std::fprintf(stderr, "%s\n",
-               tr(lang, "dftriage: case " + dir + ": " + status.word + " (report: dftriage report " + dir
-                          + "; undo: dftriage undo " + dir + resume_hint + ")",
-                  "dftriage: 案例 " + dir + "：" + status_word(status.word, lang) + "（报告：dftriage report " + dir
-                    + "；撤销：dftriage undo " + dir + resume_hint + "）")
-                 .c_str());
+               tr(lang,
+                  "dftriage: case " + dir + ": " + status.word + " (report: dftriage report " +
+                      dir + "; undo: dftriage undo " + dir + resume_hint + ")",
+                  "dftriage: 案例 " + dir + "：" + status_word(status.word, lang) +
+                      "（报告：dftriage report " + dir + "；撤销：dftriage undo " + dir +
+                      resume_hint + "）")
+                   .c_str());
   return status.exit;
 }
 

@@ -20,19 +20,21 @@ struct RunOptions
   std::vector<std::string> playbook_dirs;
   std::string answers_file;
   std::vector<std::string> sets;
-  std::string lang;  // "" : en, or on resume the language the case was opened in
+  std::string lang; // "" : en, or on resume the language the case was opened in
   bool dry_run = false;
   bool yes = false;
-  bool yes_irreversible = false;  // --yes-irreversible: --yes covers changes that cannot be undone too
+  bool yes_irreversible =
+      false; // --yes-irreversible: --yes covers changes that cannot be undone too
   bool non_interactive = false;
   bool lab = false;
   std::string case_dir;
-  bool switch_cloud = false;  // --switch-cloud: resume a case on the cloud chosen now, not its own
+  bool switch_cloud = false; // --switch-cloud: resume a case on the cloud chosen now, not its own
   std::vector<std::string> subscriptions;
   std::string reason;
 };
 
 // Carries out the walk against the lab (--lab) or Azure, in a case folder (run_live.cpp).
-ExitStatus run_live(const RunOptions& options, playbook::Lang lang, bool interactive, OutputFormat format);
+ExitStatus run_live(const RunOptions& options, playbook::Lang lang, bool interactive,
+                    OutputFormat format);
 
 } // namespace dftriage::cli

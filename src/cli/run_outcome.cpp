@@ -2,26 +2,30 @@
 
 namespace dftriage::cli {
 
-RunStatus status_of(const engine::Plan& plan, const std::vector<StepOutcome>& outcomes, bool stopped,
-                    playbook::Lang lang)
+RunStatus status_of(const engine::Plan& plan, const std::vector<StepOutcome>& outcomes,
+                    bool stopped, playbook::Lang lang)
 {
   RunStatus status;
   bool failed = false;
   bool refused = false;
   for (const auto& o : outcomes) {
     const std::string id = plan.steps[o.step_index].step->id;
-    if (o.outcome == "failed" || o.outcome == "rolled-back" || o.outcome == "skipped-after-failure") {
+    if (o.outcome == "failed" || o.outcome == "rolled-back" ||
+        o.outcome == "skipped-after-failure") {
       failed = true;
     } else if (o.outcome == "refused") {
       refused = true;
     } else if (o.outcome == "awaiting-confirmation") {
-      status.needs.push_back(id + tr(lang, ": a change awaiting confirmation", "：一项待确认的更改"));
+      status.needs.push_back(id +
+                             tr(lang, ": a change awaiting confirmation", "：一项待确认的更改"));
     } else if (o.outcome == "open") {
-      status.needs.push_back(id + tr(lang, ": a task for a person to check off", "：一项需要人工完成并确认的任务"));
+      status.needs.push_back(
+          id + tr(lang, ": a task for a person to check off", "：一项需要人工完成并确认的任务"));
     }
   }
   if (stopped) {
-    status.needs.push_back(tr(lang, "the walk stopped before the end of the playbook", "流程在剧本结束前停止"));
+    status.needs.push_back(
+        tr(lang, "the walk stopped before the end of the playbook", "流程在剧本结束前停止"));
   }
   if (failed) {
     status.word = "failed";
@@ -55,7 +59,8 @@ std::string status_word(const std::string& word, playbook::Lang lang)
   return word == "failed" ? "失败（failed）" : word;
 }
 
-nlohmann::ordered_json results_from_case(const journal::CaseFolder& folder, const exec::CaseState& state)
+nlohmann::ordered_json results_from_case(const journal::CaseFolder& folder,
+                                         const exec::CaseState& state)
 {
   auto results = nlohmann::ordered_json::object();
   for (const auto& id : state.order()) {

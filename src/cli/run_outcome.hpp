@@ -10,7 +10,6 @@
 #include "walk_text.hpp"
 
 #include <nlohmann/json.hpp>
-
 #include <string>
 #include <vector>
 
@@ -19,15 +18,15 @@ namespace dftriage::cli {
 // The outcome of a run, in the words of the case's status and the exit status.
 struct RunStatus
 {
-  std::string word;  // completed, needs-human, refused, failed
-  std::vector<std::string> needs;  // what is left for a person, one line each
+  std::string word;               // completed, needs-human, refused, failed
+  std::vector<std::string> needs; // what is left for a person, one line each
   ExitStatus exit = ExitStatus::success;
 };
 
 // Returns the run's status: failed (4) over refused (6) over needs-human (5: changes
 // awaiting confirmation, open tasks, a walk `stopped` before its end) over completed (0).
-RunStatus status_of(const engine::Plan& plan, const std::vector<StepOutcome>& outcomes, bool stopped,
-                    playbook::Lang lang);
+RunStatus status_of(const engine::Plan& plan, const std::vector<StepOutcome>& outcomes,
+                    bool stopped, playbook::Lang lang);
 
 // Returns a case status for people: the word itself in English (scripts read it from
 // -o json), with its meaning in Chinese.
@@ -35,6 +34,7 @@ std::string status_word(const std::string& word, playbook::Lang lang);
 
 // Returns what earlier runs of the case read, by step ID (for {{results...}} defaults
 // and to show again): what each done step saved since it was last entered.
-nlohmann::ordered_json results_from_case(const journal::CaseFolder& folder, const exec::CaseState& state);
+nlohmann::ordered_json results_from_case(const journal::CaseFolder& folder,
+                                         const exec::CaseState& state);
 
 } // namespace dftriage::cli

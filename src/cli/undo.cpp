@@ -2,8 +2,8 @@
 // newest first, from the pre-images its journal recorded. Journaled (with who asked and
 // why, as `undo.requested`) and idempotent.
 
-#include "command.hpp"
 #include "case_connection.hpp"
+#include "command.hpp"
 #include "connection.hpp"
 #include "dftriage/azure/actions.hpp"
 #include "dftriage/exec/executor.hpp"
@@ -15,9 +15,8 @@
 #include "prompt.hpp"
 #include "walk_text.hpp"
 
-#include <unistd.h>
-
 #include <memory>
+#include <unistd.h>
 
 namespace dftriage::cli {
 
@@ -29,17 +28,23 @@ struct UndoOptions
   std::string step;
   std::string reason;
   bool yes = false;
-  bool lab = false;           // --lab: the case ran on an in-process lab (it is rebuilt)
-  bool switch_cloud = false;  // --switch-cloud: act on the cloud chosen now, not the case's
-  bool remove_evidence = false;  // --remove-evidence: also delete what evidence steps made
+  bool lab = false;             // --lab: the case ran on an in-process lab (it is rebuilt)
+  bool switch_cloud = false;    // --switch-cloud: act on the cloud chosen now, not the case's
+  bool remove_evidence = false; // --remove-evidence: also delete what evidence steps made
 };
 
 // Undo asks its one question up front; the executor only reports progress.
 class UndoResponder : public exec::Responder
 {
 public:
-  explicit UndoResponder(playbook::Lang lang) : m_lang(lang) {}
-  std::optional<std::string> confirm(const engine::PlannedStep&, const std::string&) override { return std::nullopt; }
+  explicit UndoResponder(playbook::Lang lang)
+      : m_lang(lang)
+  {
+  }
+  std::optional<std::string> confirm(const engine::PlannedStep&, const std::string&) override
+  {
+    return std::nullopt;
+  }
   exec::FailureChoice on_failure(const engine::PlannedStep&, const std::string&) override
   {
     return exec::FailureChoice::stop;
@@ -59,53 +64,61 @@ ExitStatus run_undo(const UndoOptions& options)
   auto folder = journal::CaseFolder::open_existing(options.dir, journal::Access::write);
   // A damaged journal is still undone from what it records: the changes it made must
   // not stay in place because the record of them was harmed.
-  journal::Journal journal(folder.journal_path(), journal::current_operator(), {}, journal::Damaged::use_it);
+  journal::Journal journal(folder.journal_path(), journal::current_operator(), {},
+                           journal::Damaged::use_it);
   if (!journal.damage().ok) {
     std::fprintf(stderr,
-                 "dftriage: warning: %s:%zu: the journal's chain breaks (%s); undoing from what it still records. "
+                 "dftriage: warning: %s:%zu: the journal's chain breaks (%s); undoing from what it "
+                 "still records. "
                  "Check the result by hand; dftriage case verify says more.\n",
                  terminal::sanitize(journal.path()).c_str(), journal.damage().line,
                  terminal::sanitize(journal.damage().problem).c_str());
   }
   const auto state = exec::CaseState::replay(journal.entries());
   // Undo speaks the language the case was walked in.
-  const auto lang = playbook::lang_from_string(state.opened().value("lang", "en")).value_or(playbook::Lang::en);
-  const auto tr = [lang](const std::string& en, const std::string& zh) { return cli::tr(lang, en, zh); };
+  const auto lang =
+      playbook::lang_from_string(state.opened().value("lang", "en")).value_or(playbook::Lang::en);
+  const auto tr = [lang](const std::string& en, const std::string& zh) {
+    return cli::tr(lang, en, zh);
+  };
   std::vector<std::string> pending;
   std::vector<std::string> pending_ids;
-  std::vector<std::string> kept;  // evidence left in place
+  std::vector<std::string> kept; // evidence left in place
   for (auto it = state.changes().rbegin(); it != state.changes().rend(); ++it) {
     const auto* r = state.step(*it);
-    if ((options.step.empty() || r->id == options.step) && r->undo_status != "done"
-        && r->undo_status != "irreversible" && r->reversibility != "inspection") {
+    if ((options.step.empty() || r->id == options.step) && r->undo_status != "done" &&
+        r->undo_status != "irreversible" && r->reversibility != "inspection") {
       const auto* spec = azure::find_action(r->action);
       if (spec != nullptr && spec->evidence && !options.remove_evidence) {
         kept.push_back(r->id);
         continue;
       }
       pending_ids.push_back(r->id);
-      pending.push_back(r->id + tr(" (", "（") + r->action
-                        + (r->reversibility == "irreversible" ? tr(", cannot be undone", "，无法撤销") : "")
-                        + tr(")", "）"));
+      pending.push_back(
+          r->id + tr(" (", "（") + r->action +
+          (r->reversibility == "irreversible" ? tr(", cannot be undone", "，无法撤销") : "") +
+          tr(")", "）"));
     }
   }
   if (!options.step.empty() && state.step(options.step) == nullptr) {
     throw UsageError("the case has no step " + options.step);
   }
   if (!kept.empty()) {
-    std::printf("%s\n", tr("Kept as evidence (--remove-evidence deletes them too): " + text::join(kept, ", "),
-                          "作为证据保留（加 --remove-evidence 才会一并删除）：" + text::join(kept, "，"))
-                         .c_str());
+    std::printf(
+        "%s\n",
+        tr("Kept as evidence (--remove-evidence deletes them too): " + text::join(kept, ", "),
+           "作为证据保留（加 --remove-evidence 才会一并删除）：" + text::join(kept, "，"))
+            .c_str());
   }
   if (pending.empty()) {
     std::printf("%s\n", tr("Nothing to undo in " + terminal::sanitize(folder.dir()) + ".",
-                          terminal::sanitize(folder.dir()) + " 中没有需要撤销的更改。")
-                         .c_str());
+                           terminal::sanitize(folder.dir()) + " 中没有需要撤销的更改。")
+                            .c_str());
     return ExitStatus::success;
   }
   std::printf("%s\n", tr("To undo in " + terminal::sanitize(folder.dir()) + ", newest first:",
-                        "将在 " + terminal::sanitize(folder.dir()) + " 中撤销（从最新的开始）：")
-                       .c_str());
+                         "将在 " + terminal::sanitize(folder.dir()) + " 中撤销（从最新的开始）：")
+                          .c_str());
   for (const auto& p : pending) {
     std::printf("  %s\n", terminal::sanitize(p).c_str());
   }
@@ -115,11 +128,12 @@ ExitStatus run_undo(const UndoOptions& options)
       std::fprintf(stderr, "%s\n",
                    tr("dftriage: nothing was undone: confirm with --yes (no terminal to ask at)",
                       "dftriage: 没有撤销任何更改：请用 --yes 确认（没有可以提问的终端）")
-                     .c_str());
+                       .c_str());
       return ExitStatus::needs_human;
     }
     Prompter prompter(STDIN_FILENO, stdout);
-    const auto line = prompter.ask(tr("Undo these changes? [y/N] > ", "撤销这些更改吗？ [y]是 / [N]否 > "));
+    const auto line =
+        prompter.ask(tr("Undo these changes? [y/N] > ", "撤销这些更改吗？ [y]是 / [N]否 > "));
     if (!line || (*line != "y" && *line != "yes" && *line != "是")) {
       std::printf("%s\n", tr("Nothing was undone.", "没有撤销任何更改。").c_str());
       return ExitStatus::success;
@@ -138,7 +152,8 @@ ExitStatus run_undo(const UndoOptions& options)
   }
   // The case's own cloud: a lab case on a lab rebuilt from its journal, never elsewhere
   // unless --switch-cloud says so.
-  const auto connection = connect_for_case(folder.dir(), journal.entries(), {options.lab, options.switch_cloud});
+  const auto connection =
+      connect_for_case(folder.dir(), journal.entries(), {options.lab, options.switch_cloud});
   journal.set_principal(connection->principal());
   journal.append({{"event", "undo.requested"}, {"steps", pending_ids}, {"reason", reason}});
   UndoResponder responder(lang);
@@ -152,20 +167,25 @@ ExitStatus run_undo(const UndoOptions& options)
 void add_undo(CLI::App& app, Invocation& invocation)
 {
   auto options = std::make_shared<UndoOptions>();
-  auto* sub = app.add_subcommand("undo", "Revert a case's changes, newest first, from the pre-images it recorded");
+  auto* sub = app.add_subcommand(
+      "undo", "Revert a case's changes, newest first, from the pre-images it recorded");
   sub->add_option("DIR", options->dir, "The case folder")->required();
   sub->add_option("--step", options->step, "Only this step's change");
   sub->add_flag("-y,--yes", options->yes, "Do not ask for confirmation");
   sub->add_flag("--lab", options->lab,
-                "The case ran on an in-process lab (run --lab): undo on a lab rebuilt from the case (the default "
+                "The case ran on an in-process lab (run --lab): undo on a lab rebuilt from the "
+                "case (the default "
                 "for such a case)");
   sub->add_flag("--switch-cloud", options->switch_cloud,
-                "Undo on the cloud chosen now (--cloud, DFTRIAGE_CLOUD) although the case was opened on another");
+                "Undo on the cloud chosen now (--cloud, DFTRIAGE_CLOUD) although the case was "
+                "opened on another");
   sub->add_flag("--remove-evidence", options->remove_evidence,
                 "Also delete what evidence steps made (disk snapshots); without it they are kept");
-  sub->add_option("--reason", options->reason,
-                  "Why the changes are taken back, for the case record (asked at a terminal when not given)");
-  sub->callback([options, &invocation] { invocation.action = [options] { return run_undo(*options); }; });
+  sub->add_option(
+      "--reason", options->reason,
+      "Why the changes are taken back, for the case record (asked at a terminal when not given)");
+  sub->callback(
+      [options, &invocation] { invocation.action = [options] { return run_undo(*options); }; });
 }
 
 } // namespace dftriage::cli

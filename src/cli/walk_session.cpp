@@ -36,7 +36,8 @@ std::string shown(const nlohmann::ordered_json& value, playbook::Lang lang)
 std::string hint(const playbook::Input& input, playbook::Lang lang)
 {
   switch (input.type) {
-  case playbook::InputType::yes_no: return tr(lang, " [y/n]", " [是/否]");
+  case playbook::InputType::yes_no:
+    return tr(lang, " [y/n]", " [是/否]");
   case playbook::InputType::choice: {
     std::string out;
     for (const auto& c : input.choices) {
@@ -46,20 +47,25 @@ std::string hint(const playbook::Input& input, playbook::Lang lang)
   }
   case playbook::InputType::cidr_list:
     return tr(lang, " [IPs or CIDR ranges, comma-separated]", " [IP 地址或 CIDR 网段，用逗号分隔]");
-  case playbook::InputType::principal: return tr(lang, " [object ID (GUID) or UPN]", " [对象 ID（GUID）或 UPN]");
-  case playbook::InputType::list: return tr(lang, " [comma-separated]", " [用逗号分隔]");
-  case playbook::InputType::text: return "";
+  case playbook::InputType::principal:
+    return tr(lang, " [object ID (GUID) or UPN]", " [对象 ID（GUID）或 UPN]");
+  case playbook::InputType::list:
+    return tr(lang, " [comma-separated]", " [用逗号分隔]");
+  case playbook::InputType::text:
+    return "";
   }
   return "";
 }
 
 // Returns why an answer was not accepted, in Chinese (the checks below the walk speak
 // English; their detail is kept in brackets for the record).
-std::string refused_zh(const playbook::Input& input, const std::string& value, const std::string& why)
+std::string refused_zh(const playbook::Input& input, const std::string& value,
+                       const std::string& why)
 {
   const std::string got = "，收到“" + sanitize(value) + "”";
   switch (input.type) {
-  case playbook::InputType::yes_no: return "需要回答 是 或 否（也可以输入 y 或 n）" + got;
+  case playbook::InputType::yes_no:
+    return "需要回答 是 或 否（也可以输入 y 或 n）" + got;
   case playbook::InputType::choice: {
     std::string choices;
     for (const auto& c : input.choices) {
@@ -68,11 +74,15 @@ std::string refused_zh(const playbook::Input& input, const std::string& value, c
     return "需要以下之一：" + choices + got;
   }
   case playbook::InputType::cidr_list:
-    return "需要 IP 地址或 CIDR 网段（如 203.0.113.7 或 203.0.113.0/24），多个用逗号分隔（" + sanitize(why) + "）";
+    return "需要 IP 地址或 CIDR 网段（如 203.0.113.7 或 203.0.113.0/24），多个用逗号分隔（" +
+           sanitize(why) + "）";
   case playbook::InputType::principal:
-    return "需要对象 ID（GUID，如 00000000-0000-0000-0000-000000000000）或用户主体名称（name@domain）" + got;
+    return "需要对象 ID（GUID，如 "
+           "00000000-0000-0000-0000-000000000000）或用户主体名称（name@domain）" +
+           got;
   case playbook::InputType::list:
-  case playbook::InputType::text: break;
+  case playbook::InputType::text:
+    break;
   }
   return "后续步骤会拒绝这个答案（" + sanitize(why) + "）";
 }
@@ -105,16 +115,16 @@ std::string answer_problem(const engine::Plan& plan, const std::string& input_id
 }
 
 WalkSession::WalkSession(const alert::Alert& alert, const engine::MatchResult& match,
-                         const playbook::Playbook& playbook, engine::Answers given, const azure::Cloud& cloud,
-                         Prompter& prompter, WalkSettings settings)
-  : m_alert(alert),
-    m_match(match),
-    m_playbook(playbook),
-    m_given(std::move(given)),
-    m_asked(settings.typed_before),
-    m_cloud(cloud),
-    m_prompter(prompter),
-    m_settings(std::move(settings))
+                         const playbook::Playbook& playbook, engine::Answers given,
+                         const azure::Cloud& cloud, Prompter& prompter, WalkSettings settings)
+    : m_alert(alert)
+    , m_match(match)
+    , m_playbook(playbook)
+    , m_given(std::move(given))
+    , m_asked(settings.typed_before)
+    , m_cloud(cloud)
+    , m_prompter(prompter)
+    , m_settings(std::move(settings))
 {
 }
 
@@ -125,26 +135,33 @@ engine::Plan WalkSession::replan()
     answers[id] = value;
   }
   return engine::build_plan(m_alert, m_match, m_playbook, answers, m_cloud,
-                            m_settings.results != nullptr ? *m_settings.results : nlohmann::ordered_json::object());
+                            m_settings.results != nullptr ? *m_settings.results
+                                                          : nlohmann::ordered_json::object());
 }
 
 std::string WalkSession::run()
 {
   const bool colour = m_settings.colour;
-  m_prompter.say(paint(sanitize(m_alert.alert_type), Colour::bold, colour) + tr(" on ", " 位于 ")
-                 + sanitize(m_alert.resource_id.empty() ? tr("(no resource)", "（无资源）") : m_alert.resource_id) + "\n"
-                 + tr("Playbook ", "剧本 ") + m_match.playbook_id() + tr(" (" + sanitize(m_match.reason) + ")", "（" + sanitize(m_match.reason_zh) + "）")
-                 + (m_settings.dry_run ? tr("; dry run: nothing is sent", "；演练：不发送任何请求") : "") + "\n"
-                 + paint(tr("Keys at every prompt: Enter accepts the default or goes on · b back one step (sends and "
-                            "reverts nothing) · q stop (resume later) · ? help",
-                            "每个提示都可以用：回车 接受默认值或继续 · b 返回上一步（不发送、不撤销任何东西） · "
-                            "q 停止（之后可继续） · ? 帮助"),
-                         Colour::dim, colour)
-                 + "\n");
+  m_prompter.say(
+      paint(sanitize(m_alert.alert_type), Colour::bold, colour) + tr(" on ", " 位于 ") +
+      sanitize(m_alert.resource_id.empty() ? tr("(no resource)", "（无资源）")
+                                           : m_alert.resource_id) +
+      "\n" + tr("Playbook ", "剧本 ") + m_match.playbook_id() +
+      tr(" (" + sanitize(m_match.reason) + ")", "（" + sanitize(m_match.reason_zh) + "）") +
+      (m_settings.dry_run ? tr("; dry run: nothing is sent", "；演练：不发送任何请求") : "") +
+      "\n" +
+      paint(tr("Keys at every prompt: Enter accepts the default or goes on · b back one step "
+               "(sends and "
+               "reverts nothing) · q stop (resume later) · ? help",
+               "每个提示都可以用：回车 接受默认值或继续 · b 返回上一步（不发送、不撤销任何东西） · "
+               "q 停止（之后可继续） · ? 帮助"),
+            Colour::dim, colour) +
+      "\n");
   m_plan = replan();
   if (m_plan.refused()) {
     for (const auto& m : m_plan.missing) {
-      m_prompter.say(paint(tr("refused: ", "拒绝执行：") + sanitize(m), Colour::red, colour) + "\n");
+      m_prompter.say(paint(tr("refused: ", "拒绝执行：") + sanitize(m), Colour::red, colour) +
+                     "\n");
     }
     return "refused";
   }
@@ -156,10 +173,11 @@ std::string WalkSession::run()
       ++it;
       continue;
     }
-    m_prompter.say(paint(tr("The answer kept for ", "之前保存的答案 ") + it->first + tr(" is refused (", " 被拒绝（")
-                           + sanitize(why) + tr("): it will be asked again.", "）：将重新询问。"),
-                         Colour::yellow, colour)
-                   + "\n");
+    m_prompter.say(paint(tr("The answer kept for ", "之前保存的答案 ") + it->first +
+                             tr(" is refused (", " 被拒绝（") + sanitize(why) +
+                             tr("): it will be asked again.", "）：将重新询问。"),
+                         Colour::yellow, colour) +
+                   "\n");
     dropped.push_back(it->first);
     it = m_asked.erase(it);
     m_plan = replan();
@@ -169,10 +187,11 @@ std::string WalkSession::run()
   // again by the walk: ask it now, before going on.
   for (const auto& id : dropped) {
     const auto* input = m_playbook.find_input(id);
-    const bool asked_at_done_step = std::any_of(m_outcomes.begin(), m_outcomes.end(), [&](const StepOutcome& o) {
-      const auto& ask = m_plan.steps[o.step_index].step->ask;
-      return std::find(ask.begin(), ask.end(), id) != ask.end();
-    });
+    const bool asked_at_done_step =
+        std::any_of(m_outcomes.begin(), m_outcomes.end(), [&](const StepOutcome& o) {
+          const auto& ask = m_plan.steps[o.step_index].step->ask;
+          return std::find(ask.begin(), ask.end(), id) != ask.end();
+        });
     if (input != nullptr && asked_at_done_step) {
       if (const Command command = ask_one(*input); command == Command::quit) {
         m_prompter.say(paint(tr("Stopped.", "已停止。"), Colour::yellow, colour) + "\n");
@@ -195,7 +214,8 @@ std::string WalkSession::run()
       }
     }
     if (!next) {
-      m_prompter.say("\n" + paint(tr("End of the playbook.", "剧本已走完。"), Colour::bold, colour) + "\n");
+      m_prompter.say(
+          "\n" + paint(tr("End of the playbook.", "剧本已走完。"), Colour::bold, colour) + "\n");
       return "completed";
     }
     m_prompter.say("\n" + step_heading(m_plan, *next, m_settings.lang, colour));
@@ -232,13 +252,16 @@ void WalkSession::summarise_earlier()
       break;
     }
     m_outcomes.push_back({index, "done-earlier", earlier});
-    lines += "  " + paint(outcome_word(earlier, m_settings.lang), Colour::green, m_settings.colour) + "  "
-             + step_heading(m_plan, index, m_settings.lang, false);
+    lines += "  " +
+             paint(outcome_word(earlier, m_settings.lang), Colour::green, m_settings.colour) +
+             "  " + step_heading(m_plan, index, m_settings.lang, false);
     ++count;
   }
   if (count > 0) {
-    m_prompter.say("\n" + paint(tr("Already done in this case:", "本案例中已完成："), Colour::bold, m_settings.colour)
-                   + "\n" + lines);
+    m_prompter.say("\n" +
+                   paint(tr("Already done in this case:", "本案例中已完成："), Colour::bold,
+                         m_settings.colour) +
+                   "\n" + lines);
   }
 }
 
@@ -256,9 +279,10 @@ WalkSession::Command WalkSession::visit(std::size_t step_index)
   }
   m_plan = replan();
   if (!engine::is_visited(m_plan.steps[step_index])) {
-    m_prompter.say(paint(tr("  With these answers this step does not apply.", "  按这些答案，这一步不适用。"),
-                         Colour::dim, colour)
-                   + "\n");
+    m_prompter.say(
+        paint(tr("  With these answers this step does not apply.", "  按这些答案，这一步不适用。"),
+              Colour::dim, colour) +
+        "\n");
     m_outcomes.push_back({step_index, "skipped", {}});
     return Command::next;
   }
@@ -272,7 +296,7 @@ WalkSession::Command WalkSession::visit(std::size_t step_index)
     return check_manual(step_index);
   }
   const bool mutating = is_mutating(step);
-  const bool decision = !step.step->action;  // a decision or a notice: its answers settle it
+  const bool decision = !step.step->action; // a decision or a notice: its answers settle it
   if (m_settings.execute) {
     if (decision) {
       if (const Command command = ask_questions(step_index, false); command != Command::next) {
@@ -291,25 +315,27 @@ WalkSession::Command WalkSession::visit(std::size_t step_index)
       return Command::quit;
     }
     if (outcome.outcome == "failed" && mutating) {
-      m_prompter.say(paint(tr("  The walk stops here: a change failed. Resume with dftriage run --case ",
-                              "  流程在此停止：一项更改失败。之后可用 dftriage run --case ")
-                             + m_settings.case_dir + tr(", or undo the case's changes with dftriage undo.",
-                                                        " 继续，或用 dftriage undo 撤销本案例的更改。"),
-                           Colour::red, colour)
-                     + "\n");
+      m_prompter.say(
+          paint(tr("  The walk stops here: a change failed. Resume with dftriage run --case ",
+                   "  流程在此停止：一项更改失败。之后可用 dftriage run --case ") +
+                    m_settings.case_dir +
+                    tr(", or undo the case's changes with dftriage undo.",
+                       " 继续，或用 dftriage undo 撤销本案例的更改。"),
+                Colour::red, colour) +
+          "\n");
       return Command::quit;
     }
     // What a read or an inspection found; a change's answer (the resource as it now is)
     // is evidence, shown only where the playbook says what matters in it.
     const auto* action = m_plan.steps[step_index].action;
-    if (!mutating || !m_plan.steps[step_index].step->shows.empty()
-        || (action != nullptr && action->reversibility == azure::Reversibility::inspection)) {
+    if (!mutating || !m_plan.steps[step_index].step->shows.empty() ||
+        (action != nullptr && action->reversibility == azure::Reversibility::inspection)) {
       show_result(step_index);
     }
     m_plan = replan();
     if (!decision) {
       if (const Command command = ask_questions(step_index, false); command != Command::next) {
-        return command;  // the step stays as it went; going back past it never reverts it
+        return command; // the step stays as it went; going back past it never reverts it
       }
       m_plan = replan();
     }
@@ -334,21 +360,23 @@ WalkSession::Command WalkSession::visit(std::size_t step_index)
 WalkSession::Command WalkSession::visit_done(std::size_t step_index, const std::string& earlier)
 {
   const auto& step = m_plan.steps[step_index];
-  m_prompter.say(paint(tr("  Already ", "  本案例中此前") + outcome_word(earlier, m_settings.lang)
-                         + tr(" in this case; it stays as it is", "，保持不变")
-                         + (is_mutating(step) ? tr(" (to revert it: dftriage undo ", "（如需撤销：dftriage undo ")
-                                                  + m_settings.case_dir + " --step " + step.step->id + tr(")", "）")
-                                              : "")
-                         + tr(".", "。"),
-                       Colour::green, m_settings.colour)
-                 + "\n");
+  m_prompter.say(
+      paint(tr("  Already ", "  本案例中此前") + outcome_word(earlier, m_settings.lang) +
+                tr(" in this case; it stays as it is", "，保持不变") +
+                (is_mutating(step)
+                     ? tr(" (to revert it: dftriage undo ", "（如需撤销：dftriage undo ") +
+                           m_settings.case_dir + " --step " + step.step->id + tr(")", "）")
+                     : "") +
+                tr(".", "。"),
+            Colour::green, m_settings.colour) +
+      "\n");
   const auto before = m_stepped_back.find(step_index);
   m_outcomes.push_back(before != m_stepped_back.end() && before->second.outcome != "done-earlier"
-                         ? before->second
-                         : StepOutcome{step_index, "done-earlier", earlier});
+                           ? before->second
+                           : StepOutcome{step_index, "done-earlier", earlier});
   const auto* action = step.action;
-  if (!is_mutating(step) || !step.step->shows.empty()
-      || (action != nullptr && action->reversibility == azure::Reversibility::inspection)) {
+  if (!is_mutating(step) || !step.step->shows.empty() ||
+      (action != nullptr && action->reversibility == azure::Reversibility::inspection)) {
     show_result(step_index);
   }
   if (const Command command = ask_questions(step_index, false); command != Command::next) {
@@ -364,17 +392,19 @@ void WalkSession::show_result(std::size_t step_index)
   if (m_settings.results == nullptr || !m_settings.results->contains(step.id)) {
     return;
   }
-  m_prompter.say(read_summary(step, (*m_settings.results)[step.id], m_settings.lang, m_settings.colour));
+  m_prompter.say(
+      read_summary(step, (*m_settings.results)[step.id], m_settings.lang, m_settings.colour));
 }
 
 WalkSession::Command WalkSession::after_step(std::size_t step_index)
 {
   const std::string& id = m_plan.steps[step_index].step->id;
   const bool has_result = m_settings.results != nullptr && m_settings.results->contains(id);
-  const std::string keys = has_result ? tr("  Enter: next step · b: back · v: view the whole result · q: stop · ? > ",
-                                           "  回车：下一步 · b：返回 · v：查看完整结果 · q：停止 · ? > ")
-                                      : tr("  Enter: next step · b: back · q: stop · ? > ",
-                                           "  回车：下一步 · b：返回 · q：停止 · ? > ");
+  const std::string keys =
+      has_result ? tr("  Enter: next step · b: back · v: view the whole result · q: stop · ? > ",
+                      "  回车：下一步 · b：返回 · v：查看完整结果 · q：停止 · ? > ")
+                 : tr("  Enter: next step · b: back · q: stop · ? > ",
+                      "  回车：下一步 · b：返回 · q：停止 · ? > ");
   while (true) {
     const auto line = m_prompter.ask(paint(keys, Colour::dim, m_settings.colour));
     if (!line || *line == "q") {
@@ -394,15 +424,17 @@ WalkSession::Command WalkSession::after_step(std::size_t step_index)
       m_prompter.say(tr("    Enter: go on to the next step.\n"
                         "    b: go back one step; nothing is sent and nothing done is reverted.\n",
                         "    回车：进入下一步。\n"
-                        "    b：返回上一步；不发送任何请求，也不撤销已做的事。\n")
-                     + (has_result ? tr("    v: show everything this step read.\n", "    v：显示这一步读取到的全部内容。\n")
-                                   : "")
-                     + tr("    q: stop here; the case can be resumed later.\n", "    q：在此停止；之后可以继续本案例。\n"));
+                        "    b：返回上一步；不发送任何请求，也不撤销已做的事。\n") +
+                     (has_result ? tr("    v: show everything this step read.\n",
+                                      "    v：显示这一步读取到的全部内容。\n")
+                                 : "") +
+                     tr("    q: stop here; the case can be resumed later.\n",
+                        "    q：在此停止；之后可以继续本案例。\n"));
       continue;
     }
-    m_prompter.say(tr("    Not a key here: ", "    这里不能用 ") + text::quote(sanitize(*line))
-                   + (has_result ? tr(" (Enter, b, v, q, ?).\n", "（可用：回车、b、v、q、?）。\n")
-                                 : tr(" (Enter, b, q, ?).\n", "（可用：回车、b、q、?）。\n")));
+    m_prompter.say(tr("    Not a key here: ", "    这里不能用 ") + text::quote(sanitize(*line)) +
+                   (has_result ? tr(" (Enter, b, v, q, ?).\n", "（可用：回车、b、v、q、?）。\n")
+                               : tr(" (Enter, b, q, ?).\n", "（可用：回车、b、q、?）。\n")));
   }
 }
 
@@ -416,8 +448,8 @@ WalkSession::Command WalkSession::ask_questions(std::size_t step_index, bool bef
       continue;
     }
     if (const auto it = m_given.find(id); it != m_given.end()) {
-      m_prompter.say("  " + sanitize(input->prompt.in(m_settings.lang)) + ": " + shown(it->second, m_settings.lang)
-                     + tr(" (given)", "（已给定）") + "\n");
+      m_prompter.say("  " + sanitize(input->prompt.in(m_settings.lang)) + ": " +
+                     shown(it->second, m_settings.lang) + tr(" (given)", "（已给定）") + "\n");
       continue;
     }
     const Command command = ask_one(*input);
@@ -431,19 +463,22 @@ WalkSession::Command WalkSession::ask_questions(std::size_t step_index, bool bef
 WalkSession::Command WalkSession::ask_one(const playbook::Input& input)
 {
   // Candidates from a read are offered by number, in full (an ID to copy is never cut).
-  const auto candidates = engine::candidates_of(input, m_settings.results != nullptr ? *m_settings.results
-                                                                                     : nlohmann::ordered_json());
+  const auto candidates = engine::candidates_of(
+      input, m_settings.results != nullptr ? *m_settings.results : nlohmann::ordered_json());
   if (!candidates.empty()) {
-    m_prompter.say(tr("    Candidates (type the number, or a value):\n", "    候选项（输入编号，或直接输入值）：\n"));
+    m_prompter.say(tr("    Candidates (type the number, or a value):\n",
+                      "    候选项（输入编号，或直接输入值）：\n"));
     for (std::size_t i = 0; i < candidates.size() && i < 30; ++i) {
-      std::string line = "    " + std::to_string(i + 1) + ") " + shown(candidates[i].value, m_settings.lang);
+      std::string line =
+          "    " + std::to_string(i + 1) + ") " + shown(candidates[i].value, m_settings.lang);
       for (std::size_t k = 0; k < candidates[i].labels.size(); ++k) {
         // Named by the path's last key: "scope: /subscriptions/…".
         std::string name = input.candidates->label[k];
-        name = name.substr(name.find_last_of(".]") == std::string::npos ? 0 : name.find_last_of(".]") + 1);
+        name = name.substr(
+            name.find_last_of(".]") == std::string::npos ? 0 : name.find_last_of(".]") + 1);
         const auto& label = candidates[i].labels[k];
-        line += "\n         " + sanitize(name.empty() ? input.candidates->label[k] : name) + ": "
-                + sanitize(label.empty() ? tr("(none)", "（无）") : label);
+        line += "\n         " + sanitize(name.empty() ? input.candidates->label[k] : name) + ": " +
+                sanitize(label.empty() ? tr("(none)", "（无）") : label);
       }
       m_prompter.say(line + "\n");
     }
@@ -459,13 +494,15 @@ WalkSession::Command WalkSession::ask_one(const playbook::Input& input)
     }
     std::string state;
     if (!current.is_null()) {
-      state = tr(" (", "（") + (m_asked.count(input.id) > 0 ? tr("now", "当前") : tr("default", "默认")) + tr(": ", "：")
-              + shown(current, m_settings.lang) + tr(")", "）");
+      state = tr(" (", "（") +
+              (m_asked.count(input.id) > 0 ? tr("now", "当前") : tr("default", "默认")) +
+              tr(": ", "：") + shown(current, m_settings.lang) + tr(")", "）");
     } else if (input.optional) {
       state = tr(" (optional: Enter leaves it empty)", "（可选：回车留空）");
     }
-    const auto line = m_prompter.ask("  ? " + sanitize(input.prompt.in(m_settings.lang)) + hint(input, m_settings.lang)
-                                     + state + tr(" · b · q · ? > ", " · b · q · ? > "));
+    const auto line = m_prompter.ask("  ? " + sanitize(input.prompt.in(m_settings.lang)) +
+                                     hint(input, m_settings.lang) + state +
+                                     tr(" · b · q · ? > ", " · b · q · ? > "));
     if (!line || *line == "q") {
       return Command::quit;
     }
@@ -474,16 +511,18 @@ WalkSession::Command WalkSession::ask_one(const playbook::Input& input)
     }
     if (*line == "?") {
       const std::string help = sanitize(input.help.in(m_settings.lang));
-      m_prompter.say((help.empty() ? "" : wrap(help, text_width() - 2, "    "))
-                     + tr("    Type the answer, or Enter to keep the one shown. b: back one step · q: stop.\n"
-                          "    To answer with the letter b, q or ?, type it after a backslash (\\b).\n",
-                          "    输入答案，或按回车保留显示的答案。b：返回上一步 · q：停止。\n"
-                          "    如果答案本身就是 b、q 或 ?，请在前面加反斜杠（\\b）。\n"));
+      m_prompter.say(
+          (help.empty() ? "" : wrap(help, text_width() - 2, "    ")) +
+          tr("    Type the answer, or Enter to keep the one shown. b: back one step · q: stop.\n"
+             "    To answer with the letter b, q or ?, type it after a backslash (\\b).\n",
+             "    输入答案，或按回车保留显示的答案。b：返回上一步 · q：停止。\n"
+             "    如果答案本身就是 b、q 或 ?，请在前面加反斜杠（\\b）。\n"));
       continue;
     }
     if (line->empty()) {
       if (current.is_null() && !input.optional) {
-        m_prompter.say(tr("    This question needs an answer (? explains it).\n", "    这个问题需要回答（? 查看说明）。\n"));
+        m_prompter.say(tr("    This question needs an answer (? explains it).\n",
+                          "    这个问题需要回答（? 查看说明）。\n"));
         continue;
       }
       return Command::next;
@@ -492,7 +531,7 @@ WalkSession::Command WalkSession::ask_one(const playbook::Input& input)
       m_asked.erase(input.id);
       m_plan = replan();
       if (m_settings.answered) {
-        m_settings.answered(input.id, nullptr);  // cleared: kept so in the case
+        m_settings.answered(input.id, nullptr); // cleared: kept so in the case
       }
       return Command::next;
     }
@@ -501,14 +540,17 @@ WalkSession::Command WalkSession::ask_one(const playbook::Input& input)
     nlohmann::ordered_json meant = value;
     try {
       // A number picks a candidate; the case keeps the value, never the number.
-      meant = engine::pick_candidate(input, value, m_settings.results != nullptr ? *m_settings.results
-                                                                                  : nlohmann::ordered_json());
+      meant = engine::pick_candidate(input, value,
+                                     m_settings.results != nullptr ? *m_settings.results
+                                                                   : nlohmann::ordered_json());
     } catch (const UsageError& e) {
-      m_prompter.say(paint(tr("    Not accepted: ", "    未接受：") + sanitize(e.what()), Colour::red, m_settings.colour)
-                     + "\n");
+      m_prompter.say(paint(tr("    Not accepted: ", "    未接受：") + sanitize(e.what()),
+                           Colour::red, m_settings.colour) +
+                     "\n");
       continue;
     }
-    const auto previous = m_asked.find(input.id) != m_asked.end() ? std::optional(m_asked[input.id]) : std::nullopt;
+    const auto previous =
+        m_asked.find(input.id) != m_asked.end() ? std::optional(m_asked[input.id]) : std::nullopt;
     m_asked[input.id] = meant;
     std::string problem;
     try {
@@ -516,10 +558,13 @@ WalkSession::Command WalkSession::ask_one(const playbook::Input& input)
       // Checked where it is typed: an answer a step's action would refuse is never kept.
       problem = answer_problem(m_plan, input.id, m_settings.subscriptions);
       if (!problem.empty() && m_settings.lang == playbook::Lang::zh_cn) {
-        problem = refused_zh(playbook::Input{input.id, playbook::InputType::text, {}, {}, {}, {}, false, {}, {}}, value, problem);
+        problem = refused_zh(
+            playbook::Input{input.id, playbook::InputType::text, {}, {}, {}, {}, false, {}, {}},
+            value, problem);
       }
     } catch (const UsageError& e) {
-      problem = m_settings.lang == playbook::Lang::zh_cn ? refused_zh(input, value, e.what()) : e.what();
+      problem =
+          m_settings.lang == playbook::Lang::zh_cn ? refused_zh(input, value, e.what()) : e.what();
     }
     if (problem.empty()) {
       if (m_settings.answered) {
@@ -531,8 +576,10 @@ WalkSession::Command WalkSession::ask_one(const playbook::Input& input)
       }
       return Command::next;
     }
-    m_prompter.say(paint(tr("    Not accepted: ", "    未接受：") + sanitize(problem), Colour::red, m_settings.colour)
-                   + tr("\n    Try again (? explains the question).\n", "\n    请重新输入（? 查看说明）。\n"));
+    m_prompter.say(
+        paint(tr("    Not accepted: ", "    未接受：") + sanitize(problem), Colour::red,
+              m_settings.colour) +
+        tr("\n    Try again (? explains the question).\n", "\n    请重新输入（? 查看说明）。\n"));
     if (previous) {
       m_asked[input.id] = *previous;
     } else {
@@ -550,8 +597,8 @@ void WalkSession::prune_outcomes()
   const auto visited = engine::visited_steps(m_plan);
   m_outcomes.erase(std::remove_if(m_outcomes.begin(), m_outcomes.end(),
                                   [&](const StepOutcome& o) {
-                                    const bool on_walk =
-                                      std::find(visited.begin(), visited.end(), o.step_index) != visited.end();
+                                    const bool on_walk = std::find(visited.begin(), visited.end(),
+                                                                   o.step_index) != visited.end();
                                     return o.outcome == "skipped" ? on_walk : !on_walk;
                                   }),
                    m_outcomes.end());

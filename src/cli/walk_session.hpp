@@ -27,7 +27,7 @@ struct WalkSettings
   playbook::Lang lang = playbook::Lang::en;
   bool dry_run = true;
   bool colour = false;
-  bool yes = false;  // dry run: confirm mutating steps without asking
+  bool yes = false; // dry run: confirm mutating steps without asking
   // When set (run --lab / live), each step with an action is carried out through this
   // once the responder has read it; changes are confirmed by the executor's responder,
   // which may throw exec::StepLeft (b or q at its prompts).
@@ -70,8 +70,9 @@ std::string answer_problem(const engine::Plan& plan, const std::string& input_id
 class WalkSession
 {
 public:
-  WalkSession(const alert::Alert& alert, const engine::MatchResult& match, const playbook::Playbook& playbook,
-              engine::Answers given, const azure::Cloud& cloud, Prompter& prompter, WalkSettings settings);
+  WalkSession(const alert::Alert& alert, const engine::MatchResult& match,
+              const playbook::Playbook& playbook, engine::Answers given, const azure::Cloud& cloud,
+              Prompter& prompter, WalkSettings settings);
 
   // Runs the walk; returns "completed" (the end of the playbook was reached), "stopped"
   // (q, or end of input) or "refused" (the alert does not meet the playbook's
@@ -104,13 +105,16 @@ private:
   void prune_outcomes();
   void go_back();
   void summarise_earlier();
-  std::string tr(std::string_view en, std::string_view zh) const { return cli::tr(m_settings.lang, en, zh); }
+  std::string tr(std::string_view en, std::string_view zh) const
+  {
+    return cli::tr(m_settings.lang, en, zh);
+  }
 
   const alert::Alert& m_alert;
   engine::MatchResult m_match;
   const playbook::Playbook& m_playbook;
-  engine::Answers m_given;  // from --answers / --set / an earlier run of the case: not asked again
-  engine::Answers m_asked;  // typed at the prompts
+  engine::Answers m_given; // from --answers / --set / an earlier run of the case: not asked again
+  engine::Answers m_asked; // typed at the prompts
   const azure::Cloud& m_cloud;
   Prompter& m_prompter;
   WalkSettings m_settings;

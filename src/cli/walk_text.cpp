@@ -5,11 +5,10 @@
 #include "dftriage/util/text.hpp"
 #include "request_text.hpp"
 
-#include <sys/ioctl.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <iterator>
+#include <sys/ioctl.h>
+#include <unistd.h>
 #include <vector>
 
 namespace dftriage::cli {
@@ -35,16 +34,18 @@ char32_t next_char(const std::string& s, std::size_t& i)
 // East Asian wide and full-width characters take two columns.
 bool is_wide(char32_t c)
 {
-  return (c >= 0x1100 && c <= 0x115f) || (c >= 0x2e80 && c <= 0xa4cf) || (c >= 0xac00 && c <= 0xd7a3)
-         || (c >= 0xf900 && c <= 0xfaff) || (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff00 && c <= 0xff60)
-         || (c >= 0xffe0 && c <= 0xffe6) || (c >= 0x20000 && c <= 0x3fffd);
+  return (c >= 0x1100 && c <= 0x115f) || (c >= 0x2e80 && c <= 0xa4cf) ||
+         (c >= 0xac00 && c <= 0xd7a3) || (c >= 0xf900 && c <= 0xfaff) ||
+         (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff00 && c <= 0xff60) ||
+         (c >= 0xffe0 && c <= 0xffe6) || (c >= 0x20000 && c <= 0x3fffd);
 }
 
 // Punctuation that must not start a line (it stays with the character before it).
 bool is_closing(char32_t c)
 {
-  static constexpr char32_t k_closing[] = {0x3001, 0x3002, 0xff0c, 0xff0e, 0xff1a, 0xff1b, 0xff1f, 0xff01,
-                                           0xff09, 0x300d, 0x300f, 0x3011, 0x201d, 0x2019, 0x300b};
+  static constexpr char32_t k_closing[] = {0x3001, 0x3002, 0xff0c, 0xff0e, 0xff1a,
+                                           0xff1b, 0xff1f, 0xff01, 0xff09, 0x300d,
+                                           0x300f, 0x3011, 0x201d, 0x2019, 0x300b};
   return std::find(std::begin(k_closing), std::end(k_closing), c) != std::end(k_closing);
 }
 
@@ -53,7 +54,8 @@ bool is_closing(char32_t c)
 std::size_t text_width()
 {
   winsize size{};
-  if (::isatty(STDOUT_FILENO) != 0 && ::ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col >= 40) {
+  if (::isatty(STDOUT_FILENO) != 0 && ::ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 &&
+      size.ws_col >= 40) {
     return std::min<std::size_t>(size.ws_col - 6U, 96);
   }
   return 88;
@@ -78,7 +80,7 @@ std::string wrap(const std::string& text, std::size_t width, const std::string& 
     std::string text;
     std::size_t width = 0;
     bool space_before = false;
-    bool wide_end = false;  // ends with a wide character: the next one starts a new unit
+    bool wide_end = false; // ends with a wide character: the next one starts a new unit
   };
   std::vector<Unit> units;
   bool space = false;
@@ -90,7 +92,8 @@ std::string wrap(const std::string& text, std::size_t width, const std::string& 
       continue;
     }
     const bool wide = is_wide(c);
-    const bool joins = !units.empty() && !space && (is_closing(c) || (!wide && !units.back().wide_end));
+    const bool joins =
+        !units.empty() && !space && (is_closing(c) || (!wide && !units.back().wide_end));
     if (joins) {
       units.back().text.append(text, start, i - start);
       units.back().width += wide ? 2 : 1;
@@ -132,7 +135,10 @@ const engine::PlannedStep* find_step(const engine::Plan& plan, std::size_t index
 
 } // namespace
 
-bool is_mutating(const engine::PlannedStep& step) { return step.action != nullptr && step.action->mutating; }
+bool is_mutating(const engine::PlannedStep& step)
+{
+  return step.action != nullptr && step.action->mutating;
+}
 
 std::string outcome_word(const std::string& outcome, playbook::Lang lang)
 {
@@ -140,21 +146,14 @@ std::string outcome_word(const std::string& outcome, playbook::Lang lang)
     return outcome;
   }
   static const std::pair<const char*, const char*> k_words[] = {
-    {"done", "已完成"},
-    {"confirmed", "已确认"},
-    {"declined", "已否决"},
-    {"awaiting-confirmation", "待确认"},
-    {"refused", "拒绝执行"},
-    {"skipped", "已跳过"},
-    {"no-op", "无需更改"},
-    {"done-earlier", "此前已完成"},
-    {"failed", "失败"},
-    {"rolled-back", "已回滚"},
-    {"undone", "已撤销"},
-    {"skipped-after-failure", "失败后跳过"},
-    {"open", "待人工完成"},
-    {"not-applicable", "不适用"},
-    {"shown", "已展示"},
+      {"done", "已完成"},      {"confirmed", "已确认"},
+      {"declined", "已否决"},  {"awaiting-confirmation", "待确认"},
+      {"refused", "拒绝执行"}, {"skipped", "已跳过"},
+      {"no-op", "无需更改"},   {"done-earlier", "此前已完成"},
+      {"failed", "失败"},      {"rolled-back", "已回滚"},
+      {"undone", "已撤销"},    {"skipped-after-failure", "失败后跳过"},
+      {"open", "待人工完成"},  {"not-applicable", "不适用"},
+      {"shown", "已展示"},
   };
   for (const auto& [en, zh] : k_words) {
     if (outcome == en) {
@@ -164,7 +163,10 @@ std::string outcome_word(const std::string& outcome, playbook::Lang lang)
   return outcome;
 }
 
-std::string message_word(const std::string& message, playbook::Lang lang) { return exec::message_in(message, lang); }
+std::string message_word(const std::string& message, playbook::Lang lang)
+{
+  return exec::message_in(message, lang);
+}
 
 std::string phase_word(playbook::Phase phase, playbook::Lang lang)
 {
@@ -172,29 +174,38 @@ std::string phase_word(playbook::Phase phase, playbook::Lang lang)
     return std::string(playbook::to_string(phase));
   }
   switch (phase) {
-  case playbook::Phase::contact: return "联系";
-  case playbook::Phase::mitigate: return "缓解";
-  case playbook::Phase::assess: return "评估";
-  case playbook::Phase::act: return "行动";
+  case playbook::Phase::contact:
+    return "联系";
+  case playbook::Phase::mitigate:
+    return "缓解";
+  case playbook::Phase::assess:
+    return "评估";
+  case playbook::Phase::act:
+    return "行动";
   }
   return {};
 }
 
-std::string step_heading(const engine::Plan& plan, std::size_t step_index, playbook::Lang lang, bool colour)
+std::string step_heading(const engine::Plan& plan, std::size_t step_index, playbook::Lang lang,
+                         bool colour)
 {
   const auto& step = plan.steps.at(step_index);
   const auto position = engine::position_of(plan, step_index);
-  const std::string where = "[" + phase_word(step.phase, lang) + " "
-                            + std::to_string(position.index) + "/" + std::to_string(position.total) + "]";
-  return paint(where, Colour::cyan, colour) + " " + paint(sanitize(step.step->title.in(lang)), Colour::bold, colour)
-         + "\n";
+  const std::string where = "[" + phase_word(step.phase, lang) + " " +
+                            std::to_string(position.index) + "/" + std::to_string(position.total) +
+                            "]";
+  return paint(where, Colour::cyan, colour) + " " +
+         paint(sanitize(step.step->title.in(lang)), Colour::bold, colour) + "\n";
 }
 
-std::string step_details(const engine::PlannedStep& step, playbook::Lang lang, bool colour, bool dry_run)
+std::string step_details(const engine::PlannedStep& step, playbook::Lang lang, bool colour,
+                         bool dry_run)
 {
   std::string out = wrap(sanitize(step.step->guidance.in(lang)), text_width(), "  ");
   if (step.status == "refused") {
-    out += paint(tr(lang, "  cannot be carried out: ", "  无法执行：") + sanitize(step.note), Colour::red, colour) + "\n";
+    out += paint(tr(lang, "  cannot be carried out: ", "  无法执行：") + sanitize(step.note),
+                 Colour::red, colour) +
+           "\n";
     return out;
   }
   if (step.status == "needs-answer") {
@@ -209,25 +220,30 @@ std::string step_details(const engine::PlannedStep& step, playbook::Lang lang, b
   if (!a.mutating) {
     kind = tr(lang, "read-only", "只读");
   } else if (a.reversibility == azure::Reversibility::inspection) {
-    kind = tr(lang, "runs a read-only script on the VM; changes nothing", "在虚拟机上运行只读脚本；不做任何更改");
+    kind = tr(lang, "runs a read-only script on the VM; changes nothing",
+              "在虚拟机上运行只读脚本；不做任何更改");
   } else if (a.reversibility == azure::Reversibility::irreversible) {
     kind = tr(lang, "changes Azure, irreversible", "更改 Azure，无法撤销");
   } else {
     kind = tr(lang, "changes Azure, reversible", "更改 Azure，可以撤销");
   }
-  out += "  " + paint(tr(lang, "Action ", "操作 ") + a.name, Colour::bold, colour) + " (" + kind
-         + tr(lang, "; needs ", "；需要权限 ") + a.permission + ")\n";
+  out += "  " + paint(tr(lang, "Action ", "操作 ") + a.name, Colour::bold, colour) + " (" + kind +
+         tr(lang, "; needs ", "；需要权限 ") + a.permission + ")\n";
   if (a.mutating && !a.undo.empty()) {
     out += tr(lang, "  Undo: " + a.undo, "  撤销方式：" + a.undo_zh) + "\n";
   }
   if (!step.caution.empty()) {
-    out += paint(tr(lang, "  Caution: " + step.caution, "  注意：" + step.caution_zh), Colour::yellow, colour) + "\n";
+    out += paint(tr(lang, "  Caution: " + step.caution, "  注意：" + step.caution_zh),
+                 Colour::yellow, colour) +
+           "\n";
   }
-  const std::string first = dry_run ? tr(lang, "would send first, to keep the current state for undo:",
-                                         "将先发送（保存当前状态，以便撤销）：")
-                                    : tr(lang, "sends first, to keep the current state for undo:",
-                                         "先发送（保存当前状态，以便撤销）：");
-  const std::string then = dry_run ? tr(lang, "would send:", "将发送：") : tr(lang, "sends:", "发送：");
+  const std::string first = dry_run
+                                ? tr(lang, "would send first, to keep the current state for undo:",
+                                     "将先发送（保存当前状态，以便撤销）：")
+                                : tr(lang, "sends first, to keep the current state for undo:",
+                                     "先发送（保存当前状态，以便撤销）：");
+  const std::string then =
+      dry_run ? tr(lang, "would send:", "将发送：") : tr(lang, "sends:", "发送：");
   for (const auto& r : step.requests.pre_image) {
     out += "  " + paint(first, Colour::dim, colour) + "\n";
     out += as_curl(r, "    ");
@@ -239,7 +255,8 @@ std::string step_details(const engine::PlannedStep& step, playbook::Lang lang, b
   return out;
 }
 
-nlohmann::ordered_json run_record(const engine::Plan& plan, const std::vector<StepOutcome>& outcomes,
+nlohmann::ordered_json run_record(const engine::Plan& plan,
+                                  const std::vector<StepOutcome>& outcomes,
                                   const std::string& status, bool dry_run, playbook::Lang lang)
 {
   nlohmann::ordered_json out;
@@ -262,7 +279,8 @@ nlohmann::ordered_json run_record(const engine::Plan& plan, const std::vector<St
     step["position"] = std::to_string(position.index) + "/" + std::to_string(position.total);
     step["title"] = s->step->title.in(lang);
     step["outcome"] = o.outcome;
-    step["note"] = s->note.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(s->note);
+    step["note"] =
+        s->note.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(s->note);
     if (!o.message.empty()) {
       step["message"] = o.message;
     }
@@ -302,11 +320,13 @@ std::string run_summary(const engine::Plan& plan, const std::vector<StepOutcome>
                                                             : Colour::none;
     std::string outcome = outcome_word(o.outcome, lang);
     outcome += std::string(display_width(outcome) < 22 ? 22 - display_width(outcome) : 0, ' ');
-    out += "  " + paint(outcome, c, colour) + " " + std::string(playbook::to_string(s->phase)) + "/"
-           + s->step->id + "  " + sanitize(s->step->title.in(lang)) + "\n";
+    out += "  " + paint(outcome, c, colour) + " " + std::string(playbook::to_string(s->phase)) +
+           "/" + s->step->id + "  " + sanitize(s->step->title.in(lang)) + "\n";
     if (!o.message.empty()) {
-      out += "      " + sanitize(message_word(o.outcome == "done-earlier" ? outcome_word(o.message, lang) : o.message, lang))
-             + "\n";
+      out += "      " +
+             sanitize(message_word(
+                 o.outcome == "done-earlier" ? outcome_word(o.message, lang) : o.message, lang)) +
+             "\n";
     }
   }
   return out;

@@ -40,9 +40,10 @@ json names(const alert::Alert& a)
       }
     }
     base = base.substr(0, 50);
-    names["isolationNsgId"] = "/subscriptions/" + vm->subscription_id + "/resourceGroups/" + vm->resource_group
-                              + "/providers/Microsoft.Network/networkSecurityGroups/" + (base.empty() ? "vm" : base)
-                              + "-isolation-" + tag;
+    names["isolationNsgId"] = "/subscriptions/" + vm->subscription_id + "/resourceGroups/" +
+                              vm->resource_group +
+                              "/providers/Microsoft.Network/networkSecurityGroups/" +
+                              (base.empty() ? "vm" : base) + "-isolation-" + tag;
     names["vmId"] = vm->canonical;
   }
   return names;
@@ -56,8 +57,10 @@ json review_window(const alert::Alert& a)
   constexpr std::int64_t k_day = 86400;
   const std::int64_t now = time::now_unix_seconds();
   const auto start = time::to_unix_seconds(a.start_time);
-  const std::int64_t from = std::max(start ? *start - 30 * k_day : now - 30 * k_day, now - 89 * k_day);
-  return json{{"start", time::from_unix_seconds(std::min(from, now))}, {"end", time::from_unix_seconds(now)}};
+  const std::int64_t from =
+      std::max(start ? *start - 30 * k_day : now - 30 * k_day, now - 89 * k_day);
+  return json{{"start", time::from_unix_seconds(std::min(from, now))},
+              {"end", time::from_unix_seconds(now)}};
 }
 
 // What is known of the responder, responder.<field>: `addresses`, the public addresses
@@ -80,9 +83,11 @@ json responder(const azure::Cloud& cloud)
     }
   }
   const auto& arm = cloud.resource_manager;
-  const bool loopback = arm.rfind("https://127.0.0.1:", 0) == 0 || arm.rfind("http://127.0.0.1:", 0) == 0
-                        || arm.rfind("https://localhost:", 0) == 0 || arm.rfind("http://localhost:", 0) == 0;
-  if (loopback && std::find(addresses.begin(), addresses.end(), json("127.0.0.1")) == addresses.end()) {
+  const bool loopback =
+      arm.rfind("https://127.0.0.1:", 0) == 0 || arm.rfind("http://127.0.0.1:", 0) == 0 ||
+      arm.rfind("https://localhost:", 0) == 0 || arm.rfind("http://localhost:", 0) == 0;
+  if (loopback &&
+      std::find(addresses.begin(), addresses.end(), json("127.0.0.1")) == addresses.end()) {
     addresses.push_back("127.0.0.1");
   }
   return json{{"addresses", addresses}};
@@ -99,8 +104,8 @@ bool is_ip_or_cidr(std::string_view s)
     return true;
   }
   const auto prefix = s.substr(slash + 1);
-  if (prefix.empty() || prefix.size() > 3
-      || !std::all_of(prefix.begin(), prefix.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+  if (prefix.empty() || prefix.size() > 3 ||
+      !std::all_of(prefix.begin(), prefix.end(), [](char c) { return c >= '0' && c <= '9'; })) {
     return false;
   }
   const int bits = std::stoi(std::string(prefix));

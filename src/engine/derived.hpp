@@ -7,7 +7,6 @@
 #include "dftriage/azure/cloud.hpp"
 
 #include <nlohmann/json.hpp>
-
 #include <string_view>
 
 namespace dftriage::engine::derived {

@@ -54,8 +54,9 @@ void add(Library& library, playbook::LoadResult&& result)
     return;
   }
   auto& list = library.playbooks;
-  const auto same = std::find_if(list.begin(), list.end(),
-                                 [&](const playbook::Playbook& p) { return p.id == result.playbook->id; });
+  const auto same = std::find_if(list.begin(), list.end(), [&](const playbook::Playbook& p) {
+    return p.id == result.playbook->id;
+  });
   if (same != list.end()) {
     *same = std::move(*result.playbook);
   } else {

@@ -6,7 +6,8 @@ namespace dftriage::engine {
 
 MatchResult match_alert(const alert::Alert& a, const Library& library)
 {
-  const std::string type_label = a.simulated ? "baseAlertType " + a.base_alert_type : "alertType " + a.alert_type;
+  const std::string type_label =
+      a.simulated ? "baseAlertType " + a.base_alert_type : "alertType " + a.alert_type;
   for (const auto& p : library.playbooks) {
     for (const auto& pattern : p.match.alert_types) {
       if (playbook::glob_match(pattern, a.base_alert_type)) {
@@ -28,12 +29,14 @@ MatchResult match_alert(const alert::Alert& a, const Library& library)
   for (const auto& p : library.playbooks) {
     for (const auto& t : p.match.resource_types) {
       if (!resource_type.empty() && playbook::glob_match(t, resource_type)) {
-        return {&p, "resource type " + resource_type + " matches " + t, "资源类型 " + resource_type + " 与 " + t + " 匹配"};
+        return {&p, "resource type " + resource_type + " matches " + t,
+                "资源类型 " + resource_type + " 与 " + t + " 匹配"};
       }
     }
   }
   return {nullptr,
-          "no playbook matches " + type_label + " (family " + family + "); the alert's own remediation steps are used",
+          "no playbook matches " + type_label + " (family " + family +
+              "); the alert's own remediation steps are used",
           "没有与 " + type_label + " 匹配的剧本（family " + family + "）；改用告警自带的修复步骤"};
 }
 
@@ -60,29 +63,34 @@ playbook::Playbook generic_playbook(const alert::Alert& a)
   playbook::Step review;
   review.id = "review-alert";
   review.title = {"Review the alert", "查看告警"};
-  review.guidance = {"No dftriage playbook covers this alert type. Read the alert in the portal, confirm with "
-                     "the resource owner whether the activity was expected, and follow the steps Defender "
-                     "for Cloud recommends below.",
-                     "dftriage 没有针对此告警类型的剧本。请在门户中查看告警，与资源所有者确认该活动是否在预期之内，"
-                     "然后按照下面 Defender for Cloud 建议的步骤处理。"};
+  review.guidance = {
+      "No dftriage playbook covers this alert type. Read the alert in the portal, confirm with "
+      "the resource owner whether the activity was expected, and follow the steps Defender "
+      "for Cloud recommends below.",
+      "dftriage "
+      "没有针对此告警类型的剧本。请在门户中查看告警，与资源所有者确认该活动是否在预期之内，"
+      "然后按照下面 Defender for Cloud 建议的步骤处理。"};
   p.phases[static_cast<int>(Phase::contact)].push_back(review);
   std::size_t n = 0;
   for (const auto& step_text : a.remediation_steps) {
     playbook::Step s;
     s.id = "remediation-" + std::to_string(++n);
     s.title = {"Remediation step " + std::to_string(n), "修复步骤 " + std::to_string(n)};
-    s.guidance.en = step_text;  // the alert's own text; rendered escaped like all alert text
+    s.guidance.en = step_text; // the alert's own text; rendered escaped like all alert text
     p.phases[static_cast<int>(Phase::mitigate)].push_back(s);
   }
   playbook::Step resolve;
   resolve.id = "resolve-alert";
   resolve.title = {"Resolve the alert", "将告警标记为已解决"};
-  resolve.guidance = {"Once the steps above are done and recorded, mark the alert Resolved in Defender for "
-                      "Cloud so the queue reflects the work.",
-                      "完成并记录上述步骤后，在 Defender for Cloud 中将该告警标记为“已解决”，以便告警队列反映处理进度。"};
-  resolve.action = playbook::ActionCall{
-    "security.alert.set_status",
-    {{"alert", playbook::Value{nullptr, "alert.alertResourceId", {}}}, {"status", playbook::Value{"Resolved", "", {}}}}};
+  resolve.guidance = {
+      "Once the steps above are done and recorded, mark the alert Resolved in Defender for "
+      "Cloud so the queue reflects the work.",
+      "完成并记录上述步骤后，在 Defender for Cloud "
+      "中将该告警标记为“已解决”，以便告警队列反映处理进度。"};
+  resolve.action =
+      playbook::ActionCall{"security.alert.set_status",
+                           {{"alert", playbook::Value{nullptr, "alert.alertResourceId", {}}},
+                            {"status", playbook::Value{"Resolved", "", {}}}}};
   p.phases[static_cast<int>(Phase::act)].push_back(resolve);
   return p;
 }

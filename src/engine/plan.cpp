@@ -1,20 +1,19 @@
 #include "dftriage/engine/plan.hpp"
 
-#include "dftriage/engine/walk.hpp"
 #include "derived.hpp"
-
-#include <algorithm>
-#include <cctype>
-#include <cstdlib>
-#include <tuple>
-
 #include "dftriage/alert/resource_id.hpp"
+#include "dftriage/engine/walk.hpp"
 #include "dftriage/journal/journal.hpp"
 #include "dftriage/util/error.hpp"
 #include "dftriage/util/ip.hpp"
 #include "dftriage/util/json_path.hpp"
 #include "dftriage/util/text.hpp"
 #include "dftriage/util/time.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdlib>
+#include <tuple>
 
 namespace dftriage::engine {
 
@@ -26,8 +25,8 @@ using playbook::Phase;
 
 bool is_empty(const json& v)
 {
-  return v.is_null() || (v.is_string() && v.get_ref<const std::string&>().empty())
-         || (v.is_array() && v.empty()) || (v.is_object() && v.empty());
+  return v.is_null() || (v.is_string() && v.get_ref<const std::string&>().empty()) ||
+         (v.is_array() && v.empty()) || (v.is_object() && v.empty());
 }
 
 // Everything a playbook can refer to: the alert's JSON form and the answers.
@@ -35,7 +34,9 @@ class Scope
 {
 public:
   Scope(json alert, json answers, json results = json::object())
-    : m_alert(std::move(alert)), m_answers(std::move(answers)), m_results(std::move(results))
+      : m_alert(std::move(alert))
+      , m_answers(std::move(answers))
+      , m_results(std::move(results))
   {
   }
 
@@ -74,7 +75,10 @@ public:
     }
     return v.reference.empty() ? v.literal : lookup(v.reference);
   }
-  json answer(const std::string& id) const { return m_answers.contains(id) ? m_answers.at(id) : json(nullptr); }
+  json answer(const std::string& id) const
+  {
+    return m_answers.contains(id) ? m_answers.at(id) : json(nullptr);
+  }
   json alert_field(const std::string& path) const { return lookup("alert." + path); }
   void set_answers(json answers) { m_answers = std::move(answers); }
   void set_responder(json responder) { m_responder = std::move(responder); }
@@ -82,8 +86,8 @@ public:
 private:
   json m_alert;
   json m_answers;
-  json m_results;  // what read-only steps answered, by step ID (empty when planning offline)
-  json m_responder = json::object();  // what is known of the person responding (responder_of)
+  json m_results; // what read-only steps answered, by step ID (empty when planning offline)
+  json m_responder = json::object(); // what is known of the person responding (responder_of)
 };
 
 bool holds(const Condition& c, const Scope& scope)
@@ -103,8 +107,10 @@ bool holds(const Condition& c, const Scope& scope)
       }
     }
     return false;
-  case Condition::Kind::negate: return !holds(c.children.at(0), scope);
-  case Condition::Kind::answer_equals: return scope.answer(c.subject) == c.operand;
+  case Condition::Kind::negate:
+    return !holds(c.children.at(0), scope);
+  case Condition::Kind::answer_equals:
+    return scope.answer(c.subject) == c.operand;
   case Condition::Kind::answer_in: {
     const json a = scope.answer(c.subject);
     for (const auto& option : c.operand) {
@@ -114,11 +120,14 @@ bool holds(const Condition& c, const Scope& scope)
     }
     return false;
   }
-  case Condition::Kind::alert_exists: return !is_empty(scope.alert_field(c.subject)) == c.operand.get<bool>();
-  case Condition::Kind::alert_equals: return scope.alert_field(c.subject) == c.operand;
+  case Condition::Kind::alert_exists:
+    return !is_empty(scope.alert_field(c.subject)) == c.operand.get<bool>();
+  case Condition::Kind::alert_equals:
+    return scope.alert_field(c.subject) == c.operand;
   case Condition::Kind::alert_matches: {
     const json v = scope.alert_field(c.subject);
-    return v.is_string() && playbook::glob_match(c.operand.get<std::string>(), v.get<std::string>());
+    return v.is_string() &&
+           playbook::glob_match(c.operand.get<std::string>(), v.get<std::string>());
   }
   }
   return false;
@@ -171,7 +180,7 @@ json coerce(const playbook::Input& input, const json& value)
     if (value.is_string()) {
       for (const auto& c : input.choices) {
         if (text::iequals(c, text::trim(value.get<std::string>()))) {
-          return c;  // as the playbook spells it
+          return c; // as the playbook spells it
         }
       }
       for (const auto& [alias, meant] : input.aliases) {
@@ -205,40 +214,49 @@ json coerce(const playbook::Input& input, const json& value)
         rest.remove_prefix(comma + 1);
       }
     } else {
-      throw UsageError(what + (input.type == playbook::InputType::list ? "expected a list of values, got "
-                                                                        : "expected a list of IP addresses or CIDR ranges, got ")
-                       + shown(value));
+      throw UsageError(what +
+                       (input.type == playbook::InputType::list
+                            ? "expected a list of values, got "
+                            : "expected a list of IP addresses or CIDR ranges, got ") +
+                       shown(value));
     }
     if (input.type == playbook::InputType::list) {
       // Each item is checked by the action that takes it (a subnet ID, a disk ID).
       for (const auto& item : list) {
         if (!item.is_string()) {
-          throw UsageError(what + "expected a list of values separated by commas, got " + shown(item));
+          throw UsageError(what + "expected a list of values separated by commas, got " +
+                           shown(item));
         }
       }
       return list;
     }
     for (const auto& item : list) {
       if (!item.is_string() || !derived::is_ip_or_cidr(item.get<std::string>())) {
-        throw UsageError(what + shown(item) + " is not an IP address or CIDR range (e.g. 203.0.113.7 or 203.0.113.0/24)");
+        throw UsageError(
+            what + shown(item) +
+            " is not an IP address or CIDR range (e.g. 203.0.113.7 or 203.0.113.0/24)");
       }
     }
     return list;
   }
   case playbook::InputType::principal: {
     // An object ID, or a user principal name (Graph takes either for a user).
-    const std::string s = value.is_string() ? std::string(text::trim(value.get<std::string>())) : std::string();
+    const std::string s =
+        value.is_string() ? std::string(text::trim(value.get<std::string>())) : std::string();
     const auto at = s.find('@');
-    const bool upn = at != std::string::npos && at > 0 && at + 1 < s.size() && s.find('@', at + 1) == std::string::npos
-                     && std::none_of(s.begin(), s.end(), [](char c) {
-                          return static_cast<unsigned char>(c) <= 0x20 || c == '/' || c == '?' || c == '#';
-                        });
+    const bool upn =
+        at != std::string::npos && at > 0 && at + 1 < s.size() &&
+        s.find('@', at + 1) == std::string::npos && std::none_of(s.begin(), s.end(), [](char c) {
+          return static_cast<unsigned char>(c) <= 0x20 || c == '/' || c == '?' || c == '#';
+        });
     if (is_guid(s) || upn) {
       return s;
     }
-    throw UsageError(what + "expected an object ID (a GUID such as 00000000-0000-0000-0000-000000000000) or a user "
-                            "principal name (name@domain), got "
-                     + shown(value));
+    throw UsageError(
+        what +
+        "expected an object ID (a GUID such as 00000000-0000-0000-0000-000000000000) or a user "
+        "principal name (name@domain), got " +
+        shown(value));
   }
   case playbook::InputType::text:
     if (value.is_string()) {
@@ -249,7 +267,8 @@ json coerce(const playbook::Input& input, const json& value)
   return value;
 }
 
-void check_requirements(const playbook::Playbook& p, const Scope& scope, std::vector<std::string>& missing)
+void check_requirements(const playbook::Playbook& p, const Scope& scope,
+                        std::vector<std::string>& missing)
 {
   for (const auto& r : p.requires) {
     const json v = scope.alert_field(r.field);
@@ -303,7 +322,10 @@ bool is_goto_target(const std::string& target, Phase phase, const playbook::Step
   return target == name || target == name + "/" + step.id;
 }
 
-json text_json(const playbook::Text& t, playbook::Lang lang) { return t.in(lang); }
+json text_json(const playbook::Text& t, playbook::Lang lang)
+{
+  return t.in(lang);
+}
 
 // Returns the questions asked at `step` for its action that need an answer and have
 // none, comma-separated.
@@ -341,15 +363,18 @@ Answers parse_answers(std::string_view text, std::string_view source)
         ++column;
       }
     }
-    throw InputError(std::string(source) + ":" + std::to_string(line) + ":" + std::to_string(column)
-                     + ": answers must be a JSON object of question id to answer");
+    throw InputError(std::string(source) + ":" + std::to_string(line) + ":" +
+                     std::to_string(column) +
+                     ": answers must be a JSON object of question id to answer");
   } catch (const json::out_of_range&) {
     // A number no double holds (1e999): the parser gives no position for it.
-    throw InputError(std::string(source) + ": a number too large for a double; answers must be a JSON object of "
+    throw InputError(std::string(source) +
+                     ": a number too large for a double; answers must be a JSON object of "
                      "question id to answer");
   }
   if (!doc.is_object()) {
-    throw InputError(std::string(source) + ": answers must be a JSON object of question id to answer");
+    throw InputError(std::string(source) +
+                     ": answers must be a JSON object of question id to answer");
   }
   Answers answers;
   for (const auto& [key, value] : doc.items()) {
@@ -370,7 +395,8 @@ void add_answer(Answers& answers, std::string_view assignment)
 }
 
 Plan build_plan(const alert::Alert& a, const MatchResult& match, const playbook::Playbook& p,
-                const Answers& given, const azure::Cloud& cloud, const nlohmann::ordered_json& results)
+                const Answers& given, const azure::Cloud& cloud,
+                const nlohmann::ordered_json& results)
 {
   Plan plan;
   plan.alert = &a;
@@ -379,7 +405,8 @@ Plan build_plan(const alert::Alert& a, const MatchResult& match, const playbook:
   json alert_form = alert::to_json(a);
   alert_form["names"] = derived::names(a);
   alert_form["review"] = derived::review_window(a);
-  Scope scope(std::move(alert_form), json::object(), results.is_object() ? results : json::object());
+  Scope scope(std::move(alert_form), json::object(),
+              results.is_object() ? results : json::object());
   scope.set_responder(derived::responder(cloud));
   for (const auto& [id, value] : given) {
     if (plan.playbook.find_input(id) == nullptr) {
@@ -399,7 +426,8 @@ Plan build_plan(const alert::Alert& a, const MatchResult& match, const playbook:
         // that does not fit the question leaves it to be asked.
         try {
           answer.value = coerce(input, v);
-          answer.source = input.default_value->reference.rfind("results.", 0) == 0 ? "read" : "default";
+          answer.source =
+              input.default_value->reference.rfind("results.", 0) == 0 ? "read" : "default";
         } catch (const UsageError&) {
           answer.value = nullptr;
         }
@@ -429,7 +457,7 @@ Plan build_plan(const alert::Alert& a, const MatchResult& match, const playbook:
         planned.status = "skipped";
         planned.note = "step " + skip_from + " goes to " + skip_to;
       } else {
-        skip_to.clear();  // reached the goto target, if there was one
+        skip_to.clear(); // reached the goto target, if there was one
         if (step.when && !holds(*step.when, scope)) {
           planned.status = "skipped";
           planned.note = "its condition does not hold";

@@ -22,8 +22,8 @@ bool action_uses(const playbook::Step& step, const std::string& input_id)
   const std::string ref = "answers." + input_id;
   for (const auto& [name, value] : step.action->params) {
     for (const auto& r : value.references()) {
-      if (r == ref || (r.size() > ref.size() && r.compare(0, ref.size(), ref) == 0
-                       && (r[ref.size()] == '.' || r[ref.size()] == '['))) {
+      if (r == ref || (r.size() > ref.size() && r.compare(0, ref.size(), ref) == 0 &&
+                       (r[ref.size()] == '.' || r[ref.size()] == '['))) {
         return true;
       }
     }
@@ -82,7 +82,8 @@ std::vector<OpenQuestion> open_questions(const Plan& plan)
   return out;
 }
 
-nlohmann::ordered_json open_questions_json(const Plan& plan, const std::vector<OpenQuestion>& questions,
+nlohmann::ordered_json open_questions_json(const Plan& plan,
+                                           const std::vector<OpenQuestion>& questions,
                                            playbook::Lang lang)
 {
   auto out = nlohmann::ordered_json::array();
@@ -129,13 +130,14 @@ std::string refusal_for_answer(const Plan& plan, std::string_view input_id)
   return {};
 }
 
-std::vector<Candidate> candidates_of(const playbook::Input& input, const nlohmann::ordered_json& results)
+std::vector<Candidate> candidates_of(const playbook::Input& input,
+                                     const nlohmann::ordered_json& results)
 {
   std::vector<Candidate> out;
   if (!input.candidates || !results.is_object()) {
     return out;
   }
-  const auto list_path = json_path::parse(input.candidates->list.substr(8));  // after "results."
+  const auto list_path = json_path::parse(input.candidates->list.substr(8)); // after "results."
   const auto value_path = json_path::parse(input.candidates->value);
   if (!list_path || !value_path) {
     return out;
@@ -153,14 +155,17 @@ std::vector<Candidate> candidates_of(const playbook::Input& input, const nlohman
     for (const auto& label : input.candidates->label) {
       const auto path = json_path::parse(label);
       const auto v = path ? json_path::evaluate(item, *path) : nlohmann::ordered_json();
-      c.labels.push_back(v.is_null() ? std::string() : v.is_string() ? v.get<std::string>() : v.dump());
+      c.labels.push_back(v.is_null()     ? std::string()
+                         : v.is_string() ? v.get<std::string>()
+                                         : v.dump());
     }
     out.push_back(std::move(c));
   }
   return out;
 }
 
-nlohmann::ordered_json pick_candidate(const playbook::Input& input, const nlohmann::ordered_json& value,
+nlohmann::ordered_json pick_candidate(const playbook::Input& input,
+                                      const nlohmann::ordered_json& value,
                                       const nlohmann::ordered_json& results)
 {
   if (!input.candidates) {
@@ -172,14 +177,16 @@ nlohmann::ordered_json pick_candidate(const playbook::Input& input, const nlohma
   } else if (value.is_string()) {
     digits = std::string(text::trim(value.get<std::string>()));
   }
-  if (digits.empty() || digits.size() > 3 || !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+  if (digits.empty() || digits.size() > 3 ||
+      !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) {
     return value;
   }
   const auto candidates = candidates_of(input, results);
   const std::size_t n = std::stoul(digits);
   if (n == 0 || n > candidates.size()) {
-    throw UsageError("answer " + input.id + ": there is no candidate " + digits
-                     + (candidates.empty() ? " (none were found)" : " (1 to " + std::to_string(candidates.size()) + ")"));
+    throw UsageError("answer " + input.id + ": there is no candidate " + digits +
+                     (candidates.empty() ? " (none were found)"
+                                         : " (1 to " + std::to_string(candidates.size()) + ")"));
   }
   return candidates[n - 1].value;
 }

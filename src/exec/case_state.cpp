@@ -90,7 +90,8 @@ void CaseState::apply(const nlohmann::ordered_json& entry)
     if (kind == "action" && event == "response.received") {
       r.request_pending = false;
     }
-    if (event == "request.failed" && kind == "action" && !entry.value("mayHaveReachedServer", true)) {
+    if (event == "request.failed" && kind == "action" &&
+        !entry.value("mayHaveReachedServer", true)) {
       r.request_pending = false;
     }
     const std::string request_id = text_of(entry, "requestId");
@@ -118,8 +119,8 @@ void CaseState::apply(const nlohmann::ordered_json& entry)
       r.changed = true;
       m_changes.push_back(id);
     }
-  } else if (event == "step.no-op" || event == "step.declined" || event == "step.refused"
-             || event == "step.failed" || event == "step.open") {
+  } else if (event == "step.no-op" || event == "step.declined" || event == "step.refused" ||
+             event == "step.failed" || event == "step.open") {
     r.change_unfinished = false;
     r.status = event.substr(5);
     r.message = text_of(entry, "why");

@@ -7,10 +7,9 @@
 #include "dftriage/util/terminal.hpp"
 #include "dftriage/util/text.hpp"
 
-#include <openssl/rand.h>
-
 #include <algorithm>
 #include <cstdlib>
+#include <openssl/rand.h>
 #include <unistd.h>
 
 namespace dftriage::exec {
@@ -60,7 +59,8 @@ nlohmann::ordered_json scrub(const nlohmann::ordered_json& node, const std::stri
     return node;
   }
   if (node.is_string()) {
-    return node.get_ref<const std::string&>() == secret ? nlohmann::ordered_json(k_not_recorded) : node;
+    return node.get_ref<const std::string&>() == secret ? nlohmann::ordered_json(k_not_recorded)
+                                                        : node;
   }
   auto out = node;
   if (out.is_structured()) {
@@ -91,7 +91,8 @@ std::string subscription_in(std::string_view text)
   }
   const auto start = pos + std::string_view("/subscriptions/").size();
   const auto end = text.find_first_of("/?#", start);
-  return text::to_lower(text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
+  return text::to_lower(
+      text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
 }
 
 // Returns a read's answer as evidence: where it went and what came back.
@@ -101,16 +102,17 @@ nlohmann::ordered_json evidence_of(const azure::Request& request, const azure::R
           {"url", request.url},
           {"status", response.status},
           {"requestId", response.request_id},
-          {"body", response.body.is_null() && !response.raw_body.empty() ? nlohmann::ordered_json(response.raw_body)
-                                                                          : response.body}};
+          {"body", response.body.is_null() && !response.raw_body.empty()
+                       ? nlohmann::ordered_json(response.raw_body)
+                       : response.body}};
 }
 
 } // namespace
 
 bool is_irreversible(const engine::PlannedStep& step)
 {
-  return step.action != nullptr && step.action->mutating
-         && step.action->reversibility == azure::Reversibility::irreversible;
+  return step.action != nullptr && step.action->mutating &&
+         step.action->reversibility == azure::Reversibility::irreversible;
 }
 
 std::string generate_password(std::size_t length)
@@ -148,21 +150,25 @@ std::string describe_failure(const std::exception& e)
 
 Executor::Executor(journal::CaseFolder& folder, journal::Journal& journal, azure::Client& client,
                    const azure::Cloud& cloud, Responder& responder, ExecSettings settings)
-  : m_folder(folder),
-    m_journal(journal),
-    m_client(client),
-    m_cloud(cloud),
-    m_responder(responder),
-    m_settings(std::move(settings)),
-    m_state(CaseState::replay(journal.entries()))
+    : m_folder(folder)
+    , m_journal(journal)
+    , m_client(client)
+    , m_cloud(cloud)
+    , m_responder(responder)
+    , m_settings(std::move(settings))
+    , m_state(CaseState::replay(journal.entries()))
 {
 }
 
 azure::Response Executor::send_journaled(const azure::Request& request, const std::string& step_id,
                                          const char* kind)
 {
-  nlohmann::ordered_json sent{{"event", "request.sent"}, {"step", step_id}, {"kind", kind},
-                              {"method", request.method}, {"url", request.url}, {"audience", request.audience},
+  nlohmann::ordered_json sent{{"event", "request.sent"},
+                              {"step", step_id},
+                              {"kind", kind},
+                              {"method", request.method},
+                              {"url", request.url},
+                              {"audience", request.audience},
                               {"body", request.body ? *request.body : nlohmann::ordered_json()},
                               {"mutating", request.mutating}};
   m_state.apply(m_journal.append(std::move(sent)));
@@ -178,22 +184,35 @@ azure::Response Executor::send_journaled(const azure::Request& request, const st
     if (mutating) {
       maybe_die_after_change();
     }
-    m_state.apply(m_journal.append({{"event", "response.received"}, {"step", step_id}, {"kind", kind},
-                                    {"method", request.method}, {"url", request.url}, {"status", response.status},
+    m_state.apply(m_journal.append({{"event", "response.received"},
+                                    {"step", step_id},
+                                    {"kind", kind},
+                                    {"method", request.method},
+                                    {"url", request.url},
+                                    {"status", response.status},
                                     {"requestId", response.request_id},
                                     {"correlationId", response.correlation_id},
                                     {"clientRequestId", response.client_request_id}}));
     return response;
   } catch (const azure::AzureError& e) {
-    m_state.apply(m_journal.append({{"event", "request.failed"}, {"step", step_id}, {"kind", kind},
-                                    {"method", request.method}, {"url", request.url},
-                                    {"status", e.http_status()}, {"code", e.code()},
+    m_state.apply(m_journal.append({{"event", "request.failed"},
+                                    {"step", step_id},
+                                    {"kind", kind},
+                                    {"method", request.method},
+                                    {"url", request.url},
+                                    {"status", e.http_status()},
+                                    {"code", e.code()},
                                     {"message", terminal::sanitize(e.info().message)},
-                                    {"requestId", e.request_id()}, {"mayHaveReachedServer", true}}));
+                                    {"requestId", e.request_id()},
+                                    {"mayHaveReachedServer", true}}));
     throw;
   } catch (const azure::TransportError& e) {
-    m_state.apply(m_journal.append({{"event", "request.failed"}, {"step", step_id}, {"kind", kind},
-                                    {"method", request.method}, {"url", request.url}, {"status", 0},
+    m_state.apply(m_journal.append({{"event", "request.failed"},
+                                    {"step", step_id},
+                                    {"kind", kind},
+                                    {"method", request.method},
+                                    {"url", request.url},
+                                    {"status", 0},
                                     {"message", terminal::sanitize(e.what())},
                                     {"mayHaveReachedServer", e.may_have_reached_server()}}));
     throw;
@@ -205,13 +224,15 @@ std::string Executor::scope_problem(const engine::PlannedStep& step) const
   return exec::scope_problem(step, m_settings.subscriptions);
 }
 
-std::string scope_problem(const engine::PlannedStep& step, const std::vector<std::string>& subscriptions)
+std::string scope_problem(const engine::PlannedStep& step,
+                          const std::vector<std::string>& subscriptions)
 {
   if (subscriptions.empty()) {
     return {};
   }
   auto outside = [&](const std::string& sub) {
-    return !sub.empty() && std::find(subscriptions.begin(), subscriptions.end(), sub) == subscriptions.end();
+    return !sub.empty() &&
+           std::find(subscriptions.begin(), subscriptions.end(), sub) == subscriptions.end();
   };
   std::vector<const azure::Request*> all;
   for (const auto& r : step.requests.pre_image) {
@@ -223,16 +244,17 @@ std::string scope_problem(const engine::PlannedStep& step, const std::vector<std
   for (const auto* r : all) {
     const auto sub = subscription_in(r->url);
     if (outside(sub)) {
-      return "it would touch subscription " + sub + ", outside this case's scope (" + text::join(subscriptions)
-             + "); widen it with --subscription if that is intended";
+      return "it would touch subscription " + sub + ", outside this case's scope (" +
+             text::join(subscriptions) + "); widen it with --subscription if that is intended";
     }
   }
   for (const auto& [name, value] : step.params.items()) {
     if (value.is_string()) {
       const auto sub = subscription_in(value.get<std::string>());
       if (outside(sub)) {
-        return "parameter " + name + " names subscription " + sub + ", outside this case's scope ("
-               + text::join(subscriptions) + "); widen it with --subscription if that is intended";
+        return "parameter " + name + " names subscription " + sub +
+               ", outside this case's scope (" + text::join(subscriptions) +
+               "); widen it with --subscription if that is intended";
       }
     }
   }
@@ -243,11 +265,13 @@ StepResult Executor::run_step(const engine::Plan& plan, std::size_t index)
 {
   const auto& step = plan.steps.at(index);
   const std::string& id = step.step->id;
-  if (const auto* done = m_state.step(id);
-      done != nullptr && (done->status == "done" || done->status == "no-op") && done->undo_status != "done") {
+  if (const auto* done = m_state.step(id); done != nullptr &&
+                                           (done->status == "done" || done->status == "no-op") &&
+                                           done->undo_status != "done") {
     return {"done-earlier", "already " + done->status + " in this case", {}};
   }
-  nlohmann::ordered_json entered{{"event", "step.entered"}, {"step", id},
+  nlohmann::ordered_json entered{{"event", "step.entered"},
+                                 {"step", id},
                                  {"phase", std::string(playbook::to_string(step.phase))}};
   if (step.action != nullptr) {
     entered["action"] = step.action->name;
@@ -258,20 +282,25 @@ StepResult Executor::run_step(const engine::Plan& plan, std::size_t index)
   m_state.apply(m_journal.append(std::move(entered)));
 
   if (step.status == "refused" || step.status == "needs-answer") {
-    const std::string why = step.status == "refused" ? step.note : "a question it needs has no answer";
+    const std::string why =
+        step.status == "refused" ? step.note : "a question it needs has no answer";
     m_state.apply(m_journal.append({{"event", "step.refused"}, {"step", id}, {"why", why}}));
     return {"refused", why, {}};
   }
   if (step.action == nullptr && !engine::is_checklist(*step.step)) {
     // A decision (settled by its answers) or a notice that routes the walk.
-    m_state.apply(m_journal.append({{"event", "step.done"}, {"step", id}, {"manual", true},
+    m_state.apply(m_journal.append({{"event", "step.done"},
+                                    {"step", id},
+                                    {"manual", true},
                                     {"checked", step.step->ask.empty() ? "notice" : "answered"}}));
     return {"done", {}, {}};
   }
   if (step.action == nullptr) {
     // Only a person can check a task off (check_manual); it stays open.
-    const std::string why = "a manual step: a person checks it off at a terminal (dftriage run --case DIR)";
-    m_state.apply(m_journal.append({{"event", "step.open"}, {"step", id}, {"manual", true}, {"why", why}}));
+    const std::string why =
+        "a manual step: a person checks it off at a terminal (dftriage run --case DIR)";
+    m_state.apply(
+        m_journal.append({{"event", "step.open"}, {"step", id}, {"manual", true}, {"why", why}}));
     return {"open", why, {}};
   }
   if (const auto problem = scope_problem(step); !problem.empty()) {
@@ -284,19 +313,26 @@ StepResult Executor::run_step(const engine::Plan& plan, std::size_t index)
   return step.action->mutating ? run_mutating(step) : run_read_only(step);
 }
 
-StepResult Executor::check_manual(const engine::Plan& plan, std::size_t index, const std::string& checked,
-                                  const std::string& note)
+StepResult Executor::check_manual(const engine::Plan& plan, std::size_t index,
+                                  const std::string& checked, const std::string& note)
 {
   const auto& step = plan.steps.at(index);
   const std::string& id = step.step->id;
-  m_state.apply(m_journal.append({{"event", "step.entered"}, {"step", id},
+  m_state.apply(m_journal.append({{"event", "step.entered"},
+                                  {"step", id},
                                   {"phase", std::string(playbook::to_string(step.phase))}}));
   if (checked == "done" || checked == "not-applicable") {
-    m_state.apply(m_journal.append(
-      {{"event", "step.done"}, {"step", id}, {"manual", true}, {"checked", checked}, {"note", note}}));
+    m_state.apply(m_journal.append({{"event", "step.done"},
+                                    {"step", id},
+                                    {"manual", true},
+                                    {"checked", checked},
+                                    {"note", note}}));
     return {"done", checked == "done" ? "" : "not applicable", {}};
   }
-  m_state.apply(m_journal.append({{"event", "step.open"}, {"step", id}, {"manual", true}, {"why", "not done yet"},
+  m_state.apply(m_journal.append({{"event", "step.open"},
+                                  {"step", id},
+                                  {"manual", true},
+                                  {"why", "not done yet"},
                                   {"note", note}}));
   return {"open", "not done yet" + (note.empty() ? std::string() : ": " + note), {}};
 }
@@ -311,7 +347,9 @@ StepResult Executor::run_read_only(const engine::PlannedStep& step)
       const auto response = send_journaled(request, id, "read");
       const auto path = m_folder.write_evidence(id + (n > 0 ? "-" + std::to_string(n) : ""),
                                                 evidence_of(request, response));
-      m_state.apply(m_journal.append({{"event", "evidence.saved"}, {"step", id}, {"evidence", path},
+      m_state.apply(m_journal.append({{"event", "evidence.saved"},
+                                      {"step", id},
+                                      {"evidence", path},
                                       {"sha256", journal::sha256_hex(m_folder.read_file(path))}}));
       if (n == 0) {
         result.result = response.body;
@@ -329,7 +367,8 @@ StepResult Executor::run_read_only(const engine::PlannedStep& step)
   return result;
 }
 
-std::string Executor::drifted(const std::string& id, const engine::PlannedStep& step, const azure::PreImage& pre) const
+std::string Executor::drifted(const std::string& id, const engine::PlannedStep& step,
+                              const azure::PreImage& pre) const
 {
   const auto it = m_settings.captured.find(id);
   if (it == m_settings.captured.end()) {
@@ -342,19 +381,25 @@ std::string Executor::drifted(const std::string& id, const engine::PlannedStep& 
     bool changed_here = false;
     for (const auto& done : m_state.changes()) {
       const auto* r = m_state.step(done);
-      changed_here = changed_here || (r != nullptr && r->pre_image_urls.count(step.requests.pre_image[i].url) > 0);
+      changed_here = changed_here ||
+                     (r != nullptr && r->pre_image_urls.count(step.requests.pre_image[i].url) > 0);
     }
     if (changed_here) {
       continue;
     }
     const auto now = fingerprint(step.requests.pre_image[i].url, pre[i].status, pre[i].body);
     const auto then = i < captured.size() ? captured[i] : nlohmann::ordered_json();
-    if (then.is_null() || then.value("sha256", "") != now["sha256"] || then.value("status", 0) != now["status"]) {
-      std::string what = "its target changed since the plan was made: " + terminal::sanitize(step.requests.pre_image[i].url);
+    if (then.is_null() || then.value("sha256", "") != now["sha256"] ||
+        then.value("status", 0) != now["status"]) {
+      std::string what = "its target changed since the plan was made: " +
+                         terminal::sanitize(step.requests.pre_image[i].url);
       if (!then.is_null() && then.value("status", 0) != now["status"].get<int>()) {
-        what += " (HTTP " + std::to_string(then.value("status", 0)) + " then, " + now["status"].dump() + " now)";
-      } else if (!then.is_null() && !then.value("etag", "").empty() && then.value("etag", "") != now["etag"]) {
-        what += " (ETag " + then.value("etag", "") + " then, " + now["etag"].get<std::string>() + " now)";
+        what += " (HTTP " + std::to_string(then.value("status", 0)) + " then, " +
+                now["status"].dump() + " now)";
+      } else if (!then.is_null() && !then.value("etag", "").empty() &&
+                 then.value("etag", "") != now["etag"]) {
+        what += " (ETag " + then.value("etag", "") + " then, " + now["etag"].get<std::string>() +
+                " now)";
       } else {
         what += " (its content differs)";
       }
@@ -364,7 +409,8 @@ std::string Executor::drifted(const std::string& id, const engine::PlannedStep& 
   return {};
 }
 
-azure::PreImage Executor::read_pre_image(const engine::PlannedStep& step, std::vector<std::string>& evidence)
+azure::PreImage Executor::read_pre_image(const engine::PlannedStep& step,
+                                         std::vector<std::string>& evidence)
 {
   const std::string& id = step.step->id;
   azure::PreImage pre;
@@ -374,21 +420,27 @@ azure::PreImage Executor::read_pre_image(const engine::PlannedStep& step, std::v
     try {
       const auto response = send_journaled(request, id, "pre-image");
       seen.status = response.status;
-      seen.body = response.body.is_null() && !response.raw_body.empty() ? nlohmann::ordered_json(response.raw_body)
-                                                                        : response.body;
+      seen.body = response.body.is_null() && !response.raw_body.empty()
+                      ? nlohmann::ordered_json(response.raw_body)
+                      : response.body;
     } catch (const azure::AzureError& e) {
       if (e.http_status() != 404) {
         throw;
       }
       seen.status = 404;
     }
-    saved.push_back({{"method", request.method}, {"url", request.url}, {"status", seen.status}, {"body", seen.body}});
+    saved.push_back({{"method", request.method},
+                     {"url", request.url},
+                     {"status", seen.status},
+                     {"body", seen.body}});
     pre.push_back(std::move(seen));
   }
   if (!saved.empty()) {
     const auto path = m_folder.write_evidence(id + "-pre-image", saved);
     evidence.push_back(path);
-    m_state.apply(m_journal.append({{"event", "pre-image.captured"}, {"step", id}, {"evidence", path},
+    m_state.apply(m_journal.append({{"event", "pre-image.captured"},
+                                    {"step", id},
+                                    {"evidence", path},
                                     {"sha256", journal::sha256_hex(m_folder.read_file(path))}}));
   }
   return pre;
@@ -411,8 +463,10 @@ StepResult Executor::run_mutating(const engine::PlannedStep& step)
         // This case sent the change and died before its answer was journaled; the target
         // now shows it: the change is ours, done, and undone from the pre-image captured
         // before it was sent (the state machine keeps the first one).
-        const std::string why = "sent before the run was interrupted and found in place on resume: this case's change";
-        m_state.apply(m_journal.append({{"event", "step.done"}, {"step", id}, {"recovered", true}, {"why", why}}));
+        const std::string why =
+            "sent before the run was interrupted and found in place on resume: this case's change";
+        m_state.apply(m_journal.append(
+            {{"event", "step.done"}, {"step", id}, {"recovered", true}, {"why", why}}));
         return {"done", why, {}};
       }
       if (const auto drift = drifted(id, step, pre); !drift.empty()) {
@@ -431,8 +485,9 @@ StepResult Executor::run_mutating(const engine::PlannedStep& step)
         return {"no-op", why, {}};
       }
       if (was_pending && !spec.satisfied) {
-        const std::string why = "sent before the run was interrupted and its outcome cannot be read back; "
-                                "check by hand, then run the step again (interactive retry)";
+        const std::string why =
+            "sent before the run was interrupted and its outcome cannot be read back; "
+            "check by hand, then run the step again (interactive retry)";
         m_state.apply(m_journal.append({{"event", "step.failed"}, {"step", id}, {"why", why}}));
         failure = why;
         throw Error(why, ExitStatus::azure_failure);
@@ -449,8 +504,10 @@ StepResult Executor::run_mutating(const engine::PlannedStep& step)
         }
         change += request.method + " " + terminal::sanitize(request.url) + "\n";
         if (request.body) {
-          change += "  " + scrub(*request.body, secret).dump(-1, ' ', true, nlohmann::ordered_json::error_handler_t::replace)
-                    + "\n";
+          change += "  " +
+                    scrub(*request.body, secret)
+                        .dump(-1, ' ', true, nlohmann::ordered_json::error_handler_t::replace) +
+                    "\n";
         }
         requests.push_back(std::move(request));
       }
@@ -463,7 +520,8 @@ StepResult Executor::run_mutating(const engine::PlannedStep& step)
         m_state.apply(m_journal.append(std::move(declined)));
         return {"declined", {}, {}};
       }
-      m_state.apply(m_journal.append({{"event", "confirmation"}, {"step", id}, {"reason", *reason}}));
+      m_state.apply(
+          m_journal.append({{"event", "confirmation"}, {"step", id}, {"reason", *reason}}));
       azure::Response last;
       const azure::Request* last_request = nullptr;
       for (const auto& request : requests) {
@@ -472,31 +530,49 @@ StepResult Executor::run_mutating(const engine::PlannedStep& step)
           journaled.body = scrub(*journaled.body, secret);
         }
         // Journal the scrubbed body, send the real one.
-        nlohmann::ordered_json sent{{"event", "request.sent"}, {"step", id}, {"kind", "action"},
-                                    {"method", request.method}, {"url", request.url}, {"audience", request.audience},
-                                    {"body", journaled.body ? *journaled.body : nlohmann::ordered_json()},
-                                    {"mutating", true}};
+        nlohmann::ordered_json sent{
+            {"event", "request.sent"},
+            {"step", id},
+            {"kind", "action"},
+            {"method", request.method},
+            {"url", request.url},
+            {"audience", request.audience},
+            {"body", journaled.body ? *journaled.body : nlohmann::ordered_json()},
+            {"mutating", true}};
         m_state.apply(m_journal.append(std::move(sent)));
         try {
           const auto response = m_client.send(request);
           maybe_die_after_change();
           last = response;
           last_request = &request;
-          m_state.apply(m_journal.append({{"event", "response.received"}, {"step", id}, {"kind", "action"},
-                                          {"method", request.method}, {"url", request.url},
-                                          {"status", response.status}, {"requestId", response.request_id},
+          m_state.apply(m_journal.append({{"event", "response.received"},
+                                          {"step", id},
+                                          {"kind", "action"},
+                                          {"method", request.method},
+                                          {"url", request.url},
+                                          {"status", response.status},
+                                          {"requestId", response.request_id},
                                           {"correlationId", response.correlation_id},
                                           {"clientRequestId", response.client_request_id}}));
         } catch (const azure::AzureError& e) {
-          m_state.apply(m_journal.append({{"event", "request.failed"}, {"step", id}, {"kind", "action"},
-                                          {"method", request.method}, {"url", request.url},
-                                          {"status", e.http_status()}, {"code", e.code()},
+          m_state.apply(m_journal.append({{"event", "request.failed"},
+                                          {"step", id},
+                                          {"kind", "action"},
+                                          {"method", request.method},
+                                          {"url", request.url},
+                                          {"status", e.http_status()},
+                                          {"code", e.code()},
                                           {"message", terminal::sanitize(e.info().message)},
-                                          {"requestId", e.request_id()}, {"mayHaveReachedServer", true}}));
+                                          {"requestId", e.request_id()},
+                                          {"mayHaveReachedServer", true}}));
           throw;
         } catch (const azure::TransportError& e) {
-          m_state.apply(m_journal.append({{"event", "request.failed"}, {"step", id}, {"kind", "action"},
-                                          {"method", request.method}, {"url", request.url}, {"status", 0},
+          m_state.apply(m_journal.append({{"event", "request.failed"},
+                                          {"step", id},
+                                          {"kind", "action"},
+                                          {"method", request.method},
+                                          {"url", request.url},
+                                          {"status", 0},
                                           {"message", terminal::sanitize(e.what())},
                                           {"mayHaveReachedServer", e.may_have_reached_server()}}));
           throw;
@@ -513,8 +589,11 @@ StepResult Executor::run_mutating(const engine::PlannedStep& step)
         auto saved = evidence_of(*last_request, last);
         saved["body"] = answer;
         const auto path = m_folder.write_evidence(id + "-result", saved);
-        m_state.apply(m_journal.append({{"event", "evidence.saved"}, {"step", id}, {"evidence", path},
-                                        {"sha256", journal::sha256_hex(m_folder.read_file(path))}}));
+        m_state.apply(
+            m_journal.append({{"event", "evidence.saved"},
+                              {"step", id},
+                              {"evidence", path},
+                              {"sha256", journal::sha256_hex(m_folder.read_file(path))}}));
       } else {
         answer = nullptr;
       }
@@ -526,7 +605,8 @@ StepResult Executor::run_mutating(const engine::PlannedStep& step)
     } catch (const Interrupted&) {
       throw;
     } catch (const StepLeft& left) {
-      m_state.apply(m_journal.append({{"event", "step.left"}, {"step", id}, {"to", left.back() ? "back" : "stop"}}));
+      m_state.apply(m_journal.append(
+          {{"event", "step.left"}, {"step", id}, {"to", left.back() ? "back" : "stop"}}));
       throw;
     } catch (const Error& e) {
       if (failure.empty()) {

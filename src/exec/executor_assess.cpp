@@ -12,8 +12,8 @@ std::vector<std::string> Executor::failed_reads(const engine::Plan& plan, std::s
   std::vector<std::string> out;
   for (const auto i : engine::visited_steps(plan)) {
     const auto& s = plan.steps[i];
-    if (i >= index || s.action == nullptr
-        || (s.action->mutating && s.action->reversibility != azure::Reversibility::inspection)) {
+    if (i >= index || s.action == nullptr ||
+        (s.action->mutating && s.action->reversibility != azure::Reversibility::inspection)) {
       continue;
     }
     if (const auto* r = m_state.step(s.step->id); r != nullptr && r->status == "failed") {
@@ -26,18 +26,21 @@ std::vector<std::string> Executor::failed_reads(const engine::Plan& plan, std::s
 std::optional<StepResult> Executor::check_assessed(const engine::Plan& plan, std::size_t index)
 {
   const auto& step = plan.steps[index];
-  const bool closes = step.action->name == "security.alert.set_status" && step.params.is_object()
-                      && (step.params.value("status", "") == "Resolved" || step.params.value("status", "") == "Dismissed");
+  const bool closes = step.action->name == "security.alert.set_status" && step.params.is_object() &&
+                      (step.params.value("status", "") == "Resolved" ||
+                       step.params.value("status", "") == "Dismissed");
   if (!closes) {
     return std::nullopt;
   }
   const std::string& id = step.step->id;
-  for (auto failed = failed_reads(plan, index); !failed.empty(); failed = failed_reads(plan, index)) {
+  for (auto failed = failed_reads(plan, index); !failed.empty();
+       failed = failed_reads(plan, index)) {
     UnassessedChoice choice;
     try {
       choice = m_responder.on_unassessed(step, failed);
     } catch (const StepLeft& left) {
-      m_state.apply(m_journal.append({{"event", "step.left"}, {"step", id}, {"to", left.back() ? "back" : "stop"}}));
+      m_state.apply(m_journal.append(
+          {{"event", "step.left"}, {"step", id}, {"to", left.back() ? "back" : "stop"}}));
       throw;
     }
     if (choice.kind == UnassessedChoice::Kind::retry) {
@@ -45,20 +48,23 @@ std::optional<StepResult> Executor::check_assessed(const engine::Plan& plan, std
         for (const auto i : engine::visited_steps(plan)) {
           if (plan.steps[i].step->id == failed_id) {
             const auto again = run_step(plan, i);
-            m_responder.show("  " + failed_id + ": " + again.outcome
-                             + (again.message.empty() ? std::string() : ": " + again.message));
+            m_responder.show("  " + failed_id + ": " + again.outcome +
+                             (again.message.empty() ? std::string() : ": " + again.message));
           }
         }
       }
       continue;
     }
     if (choice.kind == UnassessedChoice::Kind::close_anyway) {
-      m_state.apply(m_journal.append(
-        {{"event", "assessment.waived"}, {"step", id}, {"steps", failed}, {"reason", choice.reason}}));
+      m_state.apply(m_journal.append({{"event", "assessment.waived"},
+                                      {"step", id},
+                                      {"steps", failed},
+                                      {"reason", choice.reason}}));
       return std::nullopt;
     }
-    const std::string why = "not carried out: reads that assess the incident failed (" + text::join(failed)
-                            + "); closing the alert now would hide what they were to find";
+    const std::string why = "not carried out: reads that assess the incident failed (" +
+                            text::join(failed) +
+                            "); closing the alert now would hide what they were to find";
     m_state.apply(m_journal.append({{"event", "step.failed"}, {"step", id}, {"why", why}}));
     return StepResult{"failed", why, {}};
   }

@@ -1,9 +1,8 @@
 // Undoing what a case changed (Executor::undo, executor.hpp): newest first, from the
 // hashed pre-images the journal recorded, each through the action's revert hook.
 
-#include "dftriage/exec/executor.hpp"
-
 #include "dftriage/azure/azure_error.hpp"
+#include "dftriage/exec/executor.hpp"
 #include "dftriage/util/error.hpp"
 #include "dftriage/util/text.hpp"
 
@@ -20,15 +19,16 @@ bool Executor::undo(const std::string& step_id, bool remove_evidence)
   const auto changes = m_state.changes();
   for (auto it = changes.rbegin(); it != changes.rend(); ++it) {
     const auto* record = m_state.step(*it);
-    if (record == nullptr || (!step_id.empty() && record->id != step_id) || record->undo_status == "done"
-        || record->undo_status == "irreversible") {
+    if (record == nullptr || (!step_id.empty() && record->id != step_id) ||
+        record->undo_status == "done" || record->undo_status == "irreversible") {
       continue;
     }
     const std::string id = record->id;
     const auto* spec = azure::find_action(record->action);
     if (spec != nullptr && spec->reversibility == azure::Reversibility::inspection) {
       // It only read the VM: there is nothing to put back.
-      m_state.apply(m_journal.append({{"event", "undo.no-op"}, {"step", id}, {"why", "an inspection changes nothing"}}));
+      m_state.apply(m_journal.append(
+          {{"event", "undo.no-op"}, {"step", id}, {"why", "an inspection changes nothing"}}));
       continue;
     }
     if (spec != nullptr && spec->evidence && !remove_evidence) {
@@ -37,9 +37,11 @@ bool Executor::undo(const std::string& step_id, bool remove_evidence)
       continue;
     }
     if (spec == nullptr || !spec->revert) {
-      m_state.apply(m_journal.append({{"event", "undo.irreversible"}, {"step", id},
-                                      {"why", spec == nullptr ? "unknown action " + record->action
-                                                              : record->action + " cannot be undone"}}));
+      m_state.apply(
+          m_journal.append({{"event", "undo.irreversible"},
+                            {"step", id},
+                            {"why", spec == nullptr ? "unknown action " + record->action
+                                                    : record->action + " cannot be undone"}}));
       m_responder.show("  " + id + ": cannot be undone (" + record->action + ")");
       continue;
     }
@@ -52,7 +54,8 @@ bool Executor::undo(const std::string& step_id, bool remove_evidence)
       }
       const std::string saved = m_folder.read_file(record->pre_image);
       if (journal::sha256_hex(saved) != record->pre_image_sha256) {
-        throw Error("the pre-image " + record->pre_image + " was altered after it was captured", ExitStatus::case_problem);
+        throw Error("the pre-image " + record->pre_image + " was altered after it was captured",
+                    ExitStatus::case_problem);
       }
       azure::PreImage pre;
       for (const auto& item : nlohmann::ordered_json::parse(saved)) {
@@ -66,14 +69,15 @@ bool Executor::undo(const std::string& step_id, bool remove_evidence)
         } catch (const azure::AzureError& e) {
           // Already put back: the thing to delete is gone, the thing to re-create exists.
           const bool gone = request.method == "DELETE" && e.http_status() == 404;
-          const bool exists = request.method == "PUT" && e.http_status() == 409
-                              && text::to_lower(e.code()).find("exist") != std::string::npos;
+          const bool exists = request.method == "PUT" && e.http_status() == 409 &&
+                              text::to_lower(e.code()).find("exist") != std::string::npos;
           if (!gone && !exists) {
             throw;
           }
         }
       }
-      m_state.apply(m_journal.append({{"event", requests.empty() ? "undo.no-op" : "undo.done"}, {"step", id}}));
+      m_state.apply(m_journal.append(
+          {{"event", requests.empty() ? "undo.no-op" : "undo.done"}, {"step", id}}));
       m_responder.show("  " + id + ": " + (requests.empty() ? "nothing to put back" : "undone"));
     } catch (const Interrupted&) {
       throw;

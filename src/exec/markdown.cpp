@@ -14,8 +14,8 @@ namespace {
 
 bool is_line_break(std::uint32_t cp)
 {
-  return cp == '\n' || cp == '\r' || cp == '\t' || cp == '\v' || cp == '\f' || cp == 0x85 || cp == 0x2028
-         || cp == 0x2029;
+  return cp == '\n' || cp == '\r' || cp == '\t' || cp == '\v' || cp == '\f' || cp == 0x85 ||
+         cp == 0x2028 || cp == 0x2029;
 }
 
 // One line of valid UTF-8 without control characters.
@@ -60,7 +60,8 @@ bool contains_ci(std::string_view s, std::string_view needle)
   for (std::size_t i = 0; i + needle.size() <= s.size(); ++i) {
     bool same = true;
     for (std::size_t k = 0; k < needle.size() && same; ++k) {
-      const char a = s[i + k] >= 'A' && s[i + k] <= 'Z' ? static_cast<char>(s[i + k] - 'A' + 'a') : s[i + k];
+      const char a =
+          s[i + k] >= 'A' && s[i + k] <= 'Z' ? static_cast<char>(s[i + k] - 'A' + 'a') : s[i + k];
       same = a == needle[k];
     }
     if (same) {
@@ -73,8 +74,8 @@ bool contains_ci(std::string_view s, std::string_view needle)
 // Words GitHub turns into links or mentions on its own (extended autolinks, @user).
 bool links_itself(std::string_view word)
 {
-  return word.find("://") != std::string_view::npos || word.find('@') != std::string_view::npos
-         || contains_ci(word, "www.");
+  return word.find("://") != std::string_view::npos || word.find('@') != std::string_view::npos ||
+         contains_ci(word, "www.");
 }
 
 // Where the Markdown block marker that `s` (a value's first word) starts with ends
@@ -89,7 +90,8 @@ std::size_t block_marker_end(std::string_view s)
     return 1;
   }
   // "- x", "+ x", and a thematic break ("---").
-  if ((s[0] == '-' || s[0] == '+') && (s.size() == 1 || s.find_first_not_of(s[0]) == std::string_view::npos)) {
+  if ((s[0] == '-' || s[0] == '+') &&
+      (s.size() == 1 || s.find_first_not_of(s[0]) == std::string_view::npos)) {
     return 1;
   }
   std::size_t digits = 0;

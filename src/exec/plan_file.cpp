@@ -10,7 +10,8 @@ namespace {
 std::string digest_of(nlohmann::ordered_json plan)
 {
   plan.erase("digest");
-  return "sha256:" + journal::sha256_hex(plan.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
+  return "sha256:" + journal::sha256_hex(plan.dump(
+                         -1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
 }
 
 } // namespace
@@ -37,7 +38,8 @@ std::string check_seal(const nlohmann::ordered_json& plan)
   return {};
 }
 
-nlohmann::ordered_json fingerprint(const std::string& url, int status, const nlohmann::ordered_json& body)
+nlohmann::ordered_json fingerprint(const std::string& url, int status,
+                                   const nlohmann::ordered_json& body)
 {
   std::string etag;
   if (body.is_object()) {
@@ -48,7 +50,8 @@ nlohmann::ordered_json fingerprint(const std::string& url, int status, const nlo
   return {{"url", url},
           {"status", status},
           {"etag", etag},
-          {"sha256", journal::sha256_hex(body.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace))}};
+          {"sha256", journal::sha256_hex(body.dump(
+                         -1, ' ', false, nlohmann::ordered_json::error_handler_t::replace))}};
 }
 
 void capture_targets(nlohmann::ordered_json& plan, azure::Client& client)
@@ -56,7 +59,8 @@ void capture_targets(nlohmann::ordered_json& plan, azure::Client& client)
   for (auto& phase : plan["phases"]) {
     for (auto& step : phase["steps"]) {
       auto& action = step["action"];
-      if (step.value("status", "") != "planned" || !action.is_object() || action["preImage"].empty()) {
+      if (step.value("status", "") != "planned" || !action.is_object() ||
+          action["preImage"].empty()) {
         continue;
       }
       auto captured = nlohmann::ordered_json::array();

@@ -31,7 +31,10 @@ std::string str(const json& j, const char* key)
   return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
-json or_null(const std::string& s) { return s.empty() ? json(nullptr) : json(s); }
+json or_null(const std::string& s)
+{
+  return s.empty() ? json(nullptr) : json(s);
+}
 
 // Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
 long long days_from_civil(long long y, unsigned m, unsigned d)
@@ -51,14 +54,15 @@ std::optional<long long> epoch_ms(std::string_view s)
   if (!utc || utc->size() < 20) {
     return std::nullopt;
   }
-  const std::string& t = *utc;  // YYYY-MM-DDThh:mm:ss[.fraction]Z
+  const std::string& t = *utc; // YYYY-MM-DDThh:mm:ss[.fraction]Z
   const auto num = [&](std::size_t at, std::size_t n) { return std::stoll(t.substr(at, n)); };
   long long ms = 0;
   if (t[19] == '.') {
     const std::string fraction = (t.substr(20, t.size() - 21) + "000").substr(0, 3);
     ms = std::stoll(fraction);
   }
-  const long long days = days_from_civil(num(0, 4), static_cast<unsigned>(num(5, 2)), static_cast<unsigned>(num(8, 2)));
+  const long long days = days_from_civil(num(0, 4), static_cast<unsigned>(num(5, 2)),
+                                         static_cast<unsigned>(num(8, 2)));
   return ((days * 24 + num(11, 2)) * 60 + num(14, 2)) * 60000 + num(17, 2) * 1000 + ms;
 }
 
@@ -72,7 +76,9 @@ json alert_summary(const alert::Alert* a, const json& opened)
 {
   if (a == nullptr) {
     // A case applied from a plan keeps no alert: the journal names it.
-    return {{"id", str(opened, "alertId")}, {"type", str(opened, "alertType")}, {"resource", str(opened, "resource")}};
+    return {{"id", str(opened, "alertId")},
+            {"type", str(opened, "alertType")},
+            {"resource", str(opened, "resource")}};
   }
   return {{"id", a->id},
           {"type", a->alert_type},
@@ -89,15 +95,17 @@ json alert_summary(const alert::Alert* a, const json& opened)
 }
 
 // Members of a journal entry the timeline keeps beside time, event, step and operator.
-constexpr const char* k_timeline_details[] = {"mode", "playbook", "playbookVersion", "outcome", "checked",
-                                              "note", "why", "reason", "to", "steps"};
+constexpr const char* k_timeline_details[] = {
+    "mode", "playbook", "playbookVersion", "outcome", "checked",
+    "note", "why",      "reason",          "to",      "steps"};
 
 bool on_timeline(const std::string& event)
 {
   static const std::set<std::string> k_events = {
-    "case.opened", "case.resumed", "case.closed", "step.done", "step.no-op", "step.refused", "step.failed",
-    "step.declined", "step.open", "step.left", "confirmation", "assessment.waived", "undo.requested", "undo.done", "undo.no-op",
-    "undo.failed", "undo.irreversible"};
+      "case.opened",  "case.resumed",      "case.closed",    "step.done", "step.no-op",
+      "step.refused", "step.failed",       "step.declined",  "step.open", "step.left",
+      "confirmation", "assessment.waived", "undo.requested", "undo.done", "undo.no-op",
+      "undo.failed",  "undo.irreversible"};
   return k_events.count(event) != 0;
 }
 
@@ -108,14 +116,15 @@ std::vector<std::pair<std::string, std::string>> manual_plan_steps(const json& p
 {
   const playbook::Playbook* playbook = nullptr;
   const auto library = engine::load_library();
-  if (const auto* p = library.find(str(plan, "playbook")); p != nullptr && p->version == str(plan, "playbookVersion")) {
+  if (const auto* p = library.find(str(plan, "playbook"));
+      p != nullptr && p->version == str(plan, "playbookVersion")) {
     playbook = p;
   }
   std::vector<std::pair<std::string, std::string>> out;
   for (const auto& phase : plan.value("phases", json::array())) {
     for (const auto& step : phase.value("steps", json::array())) {
-      if (!step.value("action", json()).is_null() || !step.value("asks", json::array()).empty()
-          || str(step, "status") != "planned") {
+      if (!step.value("action", json()).is_null() || !step.value("asks", json::array()).empty() ||
+          str(step, "status") != "planned") {
         continue;
       }
       bool checklist = true;
@@ -148,8 +157,8 @@ json follow_up(const char* kind, const StepRecord* r, const std::string& detail)
 std::string shell_quote(const std::string& s)
 {
   const bool plain = !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) != 0
-           || std::string_view("-_./:@%+=,").find(c) != std::string_view::npos;
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 ||
+           std::string_view("-_./:@%+=,").find(c) != std::string_view::npos;
   });
   if (plain) {
     return s;
@@ -161,7 +170,8 @@ std::string shell_quote(const std::string& s)
   return out + "'";
 }
 
-std::vector<detail::EvidenceFile> read_evidence(const journal::CaseFolder& folder, const CaseState& state)
+std::vector<detail::EvidenceFile> read_evidence(const journal::CaseFolder& folder,
+                                                const CaseState& state)
 {
   std::vector<detail::EvidenceFile> out;
   for (const auto& id : state.order()) {
@@ -232,17 +242,18 @@ json case_report(const journal::CaseFolder& folder)
   report["closed"] = state.closed();
   report["resumeCommand"] = "dftriage run --case " + shell_quote(folder.dir());
   report["undoCommand"] = "dftriage undo " + shell_quote(folder.dir());
-  report["journal"] = {{"entries", entries.size()}, {"chainIntact", check.ok}, {"lastHash", check.last_hash}};
+  report["journal"] = {
+      {"entries", entries.size()}, {"chainIntact", check.ok}, {"lastHash", check.last_hash}};
   if (!check.ok) {
     report["journal"]["breaksAt"] = check.line;
     report["journal"]["problem"] = check.problem;
   }
 
   std::vector<std::pair<std::string, std::string>> operators;
-  std::map<std::string, std::pair<std::string, bool>> phase_of;  // step → (phase, mutating)
+  std::map<std::string, std::pair<std::string, bool>> phase_of; // step → (phase, mutating)
   json first_containment;
   std::string outcome;
-  json undo_request;  // the latest undo.requested
+  json undo_request; // the latest undo.requested
   std::map<std::string, json> undo_of;
   std::vector<std::string> undo_order;
   auto timeline = json::array();
@@ -256,7 +267,8 @@ json case_report(const journal::CaseFolder& folder)
     const std::string step = str(e, "step");
     const json by = by_of(e);
     const std::pair<std::string, std::string> who{str(by, "user"), str(by, "principal")};
-    if (!who.first.empty() && std::find(operators.begin(), operators.end(), who) == operators.end()) {
+    if (!who.first.empty() &&
+        std::find(operators.begin(), operators.end(), who) == operators.end()) {
       operators.push_back(who);
     }
     if (on_timeline(event)) {
@@ -273,8 +285,8 @@ json case_report(const journal::CaseFolder& folder)
       outcome = str(e, "outcome");
     } else if (event == "step.entered" && e.contains("phase")) {
       phase_of[step] = {str(e, "phase"), e.value("mutating", false)};
-    } else if (event == "step.done" && first_containment.is_null() && phase_of[step].first == "mitigate"
-               && phase_of[step].second) {
+    } else if (event == "step.done" && first_containment.is_null() &&
+               phase_of[step].first == "mitigate" && phase_of[step].second) {
       first_containment = {{"step", step}, {"at", str(e, "time")}};
     } else if (event == "question.answered") {
       answers.push_back({{"time", str(e, "time")},
@@ -304,7 +316,8 @@ json case_report(const journal::CaseFolder& folder)
       // One line per step undone: its latest undo event, and why the undo was asked for.
       const auto& listed = undo_request.value("steps", json::array());
       std::string reason = str(e, "reason");
-      if (reason.empty() && (listed.empty() || std::find(listed.begin(), listed.end(), json(step)) != listed.end())) {
+      if (reason.empty() &&
+          (listed.empty() || std::find(listed.begin(), listed.end(), json(step)) != listed.end())) {
         reason = str(undo_request, "reason");
       }
       if (undo_of.count(step) == 0) {
@@ -312,7 +325,7 @@ json case_report(const journal::CaseFolder& folder)
       }
       auto& u = undo_of[step];
       if (reason.empty()) {
-        reason = str(u, "reason");  // the undo.started before this one said why
+        reason = str(u, "reason"); // the undo.started before this one said why
       }
       const auto* r = state.step(step);
       u = {{"step", step},
@@ -323,16 +336,16 @@ json case_report(const journal::CaseFolder& folder)
            {"reason", or_null(reason)},
            {"by", undo_request.is_null() ? by : by_of(undo_request)}};
     }
-    if ((event == "step.done" && e.value("manual", false) && !str(e, "checked").empty()
-         && str(e, "checked") != "notice" && str(e, "checked") != "answered")
-        || (event == "step.open" && e.value("manual", false))) {
+    if ((event == "step.done" && e.value("manual", false) && !str(e, "checked").empty() &&
+         str(e, "checked") != "notice" && str(e, "checked") != "answered") ||
+        (event == "step.open" && e.value("manual", false))) {
       json item{{"time", str(e, "time")},
                 {"step", step},
                 {"status", event == "step.done" ? str(e, "checked") : "open"},
                 {"note", or_null(str(e, "note"))},
                 {"by", by}};
-      const auto it =
-        std::find_if(checklist.begin(), checklist.end(), [&](const json& c) { return c["step"] == step; });
+      const auto it = std::find_if(checklist.begin(), checklist.end(),
+                                   [&](const json& c) { return c["step"] == step; });
       if (it != checklist.end()) {
         *it = std::move(item);
       } else {
@@ -361,9 +374,10 @@ json case_report(const journal::CaseFolder& folder)
   }
 
   const auto evidence_files = read_evidence(folder, state);
-  report["owner"] = detail::find_owner(the_alert != nullptr ? the_alert->resource_id : str(opened, "resource"),
-                                       evidence_files);
-  report["indicators"] = detail::find_indicators(the_alert, json::parse(alert_text, nullptr, false), evidence_files);
+  report["owner"] = detail::find_owner(
+      the_alert != nullptr ? the_alert->resource_id : str(opened, "resource"), evidence_files);
+  report["indicators"] =
+      detail::find_indicators(the_alert, json::parse(alert_text, nullptr, false), evidence_files);
   report["timeline"] = std::move(timeline);
   report["answers"] = std::move(answers);
   report["decisions"] = std::move(decisions);
@@ -390,7 +404,8 @@ json case_report(const journal::CaseFolder& folder)
     } else if (r.status == "refused") {
       follow_ups.push_back(follow_up("refused", &r, r.message));
     } else if (r.status == "open") {
-      const auto it = std::find_if(checklist.begin(), checklist.end(), [&](const json& c) { return c["step"] == id; });
+      const auto it = std::find_if(checklist.begin(), checklist.end(),
+                                   [&](const json& c) { return c["step"] == id; });
       const std::string note = it != checklist.end() ? str(*it, "note") : "";
       follow_ups.push_back(follow_up("open", &r, note));
     } else if (r.status == "entered") {

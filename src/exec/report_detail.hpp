@@ -6,9 +6,8 @@
 #include "dftriage/alert/alert.hpp"
 #include "dftriage/playbook/playbook.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -19,7 +18,7 @@ namespace dftriage::exec::detail {
 struct EvidenceFile
 {
   std::string step;
-  std::string path;  // "evidence/003-owner-tags.json"
+  std::string path; // "evidence/003-owner-tags.json"
   nlohmann::ordered_json content;
 };
 
@@ -28,13 +27,15 @@ struct EvidenceFile
 // evidence's directory reads describe, and the addresses and principals in its
 // audit-log rows. Each item says where it came from ("from": "alert" and/or evidence
 // paths).
-nlohmann::ordered_json find_indicators(const alert::Alert* alert, const nlohmann::ordered_json& raw_alert,
+nlohmann::ordered_json find_indicators(const alert::Alert* alert,
+                                       const nlohmann::ordered_json& raw_alert,
                                        const std::vector<EvidenceFile>& evidence);
 
 // Returns {found: true, value, tag, step, evidence} for the first owner-like tag (Owner,
 // then *owner*, Contact, Team) on `resource_id` in what the evidence read of it (the
 // Tags API or the resource itself), else {found: false, tagsRead: [paths]}.
-nlohmann::ordered_json find_owner(const std::string& resource_id, const std::vector<EvidenceFile>& evidence);
+nlohmann::ordered_json find_owner(const std::string& resource_id,
+                                  const std::vector<EvidenceFile>& evidence);
 
 // Every label of the Markdown record in one language. Patterns take "%s" (the step),
 // "%1" (a value), "%d" (a detail in parentheses), "%c" (the resume command) and "%u"
@@ -45,7 +46,7 @@ struct Labels
   // Summary
   const char* case_;
   const char* playbook;
-  const char* playbook_word;  // inside a sentence
+  const char* playbook_word; // inside a sentence
   const char* not_chosen;
   const char* opened;
   const char* last_entry;
@@ -57,8 +58,8 @@ struct Labels
   const char* total_time;
   const char* owner;
   const char* owner_not_found;
-  const char* owner_tag;      // "tag %s, read by %s"
-  const char* owner_no_tags;  // no step read the resource's tags
+  const char* owner_tag;     // "tag %s, read by %s"
+  const char* owner_no_tags; // no step read the resource's tags
   const char* operators;
   const char* journal;
   const char* chain_intact;
@@ -108,7 +109,7 @@ struct Labels
   const char* request_ids;
   const char* change;
   const char* read;
-  const char* inspection;  // a script that only reads a VM
+  const char* inspection; // a script that only reads a VM
   std::map<std::string, const char*> statuses;
   const char* declined;
   const char* undone;
@@ -122,9 +123,9 @@ struct Labels
   const char* hours;
   const char* minutes;
   const char* seconds;
-  const char* unit_sep;  // between "2h" and "03m"
-  const char* sep;    // between a label and its value
-  const char* comma;  // between items
+  const char* unit_sep; // between "2h" and "03m"
+  const char* sep;      // between a label and its value
+  const char* comma;    // between items
   const char* open_paren;
   const char* close_paren;
 };

@@ -1,7 +1,6 @@
-#include "report_detail.hpp"
-
 #include "dftriage/util/ip.hpp"
 #include "dftriage/util/text.hpp"
+#include "report_detail.hpp"
 
 #include <algorithm>
 #include <functional>
@@ -84,8 +83,8 @@ json reputation_of(const json& entity)
   json out = json::object();
   const json& location = member_ci(entity, "location");
   json where = json::object();
-  for (const char* key : {"countryName", "countryCode", "state", "city", "asn", "carrier", "organization",
-                          "organizationType"}) {
+  for (const char* key : {"countryName", "countryCode", "state", "city", "asn", "carrier",
+                          "organization", "organizationType"}) {
     const json& v = member_ci(location, key);
     if (v.is_string() || v.is_number()) {
       where[key] = v;
@@ -98,7 +97,8 @@ json reputation_of(const json& entity)
   const json& ti = member_ci(entity, "threatIntelligence");
   for (const auto& t : ti.is_array() ? ti : json::array()) {
     json threat = json::object();
-    for (const char* key : {"providerName", "threatType", "threatName", "confidence", "threatDescription"}) {
+    for (const char* key :
+         {"providerName", "threatType", "threatName", "confidence", "threatDescription"}) {
       const json& v = member_ci(t, key);
       if (v.is_string() || v.is_number()) {
         threat[key] = v;
@@ -232,7 +232,8 @@ void from_log_tables(const json& body, const std::string& from, json& ips, json&
         if (v.empty()) {
           continue;
         }
-        if ((n.find("ipaddress") != std::string::npos || n == "callerip" || n == "clientip") && ip::is_valid(v)) {
+        if ((n.find("ipaddress") != std::string::npos || n == "callerip" || n == "clientip") &&
+            ip::is_valid(v)) {
           auto& item = find_or_add(ips, "address", v);
           if (!item.contains("valid")) {
             item["valid"] = true;
@@ -255,7 +256,8 @@ void from_log_tables(const json& body, const std::string& from, json& ips, json&
 
 } // namespace
 
-json find_indicators(const alert::Alert* alert, const json& raw_alert, const std::vector<EvidenceFile>& evidence)
+json find_indicators(const alert::Alert* alert, const json& raw_alert,
+                     const std::vector<EvidenceFile>& evidence)
 {
   json ips = json::array();
   json principals = json::array();
@@ -270,12 +272,14 @@ json find_indicators(const alert::Alert* alert, const json& raw_alert, const std
     each_object(raw_alert, [&](const json& obj) {
       const json& type = member_ci(obj, "type");
       const json& address = member_ci(obj, "address");
-      if (!type.is_string() || !text::iequals(type.get<std::string>(), "ip") || !address.is_string()) {
+      if (!type.is_string() || !text::iequals(type.get<std::string>(), "ip") ||
+          !address.is_string()) {
         return;
       }
       auto reputation = reputation_of(obj);
       for (auto& item : ips) {
-        if (!reputation.empty() && text::iequals(str(item, "address"), address.get<std::string>())) {
+        if (!reputation.empty() &&
+            text::iequals(str(item, "address"), address.get<std::string>())) {
           item["reputation"] = reputation;
         }
       }
@@ -285,8 +289,8 @@ json find_indicators(const alert::Alert* alert, const json& raw_alert, const std
     json notes = json::array();
     for (const auto& [key, value] : alert->extended_properties.items()) {
       const std::string folded = text::fold_key(key);
-      if (value.is_string() && (folded.find("reputation") != std::string::npos
-                                || folded.find("threat") != std::string::npos)) {
+      if (value.is_string() && (folded.find("reputation") != std::string::npos ||
+                                folded.find("threat") != std::string::npos)) {
         notes.push_back(key + ": " + value.get<std::string>());
       }
     }
@@ -364,16 +368,17 @@ json find_owner(const std::string& resource_id, const std::vector<EvidenceFile>&
   // Owner first; then any tag naming an owner, a contact or a team, as the playbooks'
   // owner steps tell the responder to look for.
   const std::vector<std::function<bool(const std::string&)>> wanted = {
-    [](const std::string& k) { return k == "owner"; },
-    [](const std::string& k) { return k.find("owner") != std::string::npos; },
-    [](const std::string& k) { return k.find("contact") != std::string::npos; },
-    [](const std::string& k) { return k == "team" || k.find("team") == 0; },
+      [](const std::string& k) { return k == "owner"; },
+      [](const std::string& k) { return k.find("owner") != std::string::npos; },
+      [](const std::string& k) { return k.find("contact") != std::string::npos; },
+      [](const std::string& k) { return k == "team" || k.find("team") == 0; },
   };
   // The Tags API's answer (the step that reads tags) before a resource's own body.
   std::vector<std::pair<const EvidenceFile*, json>> found;
   for (const bool tags_api : {true, false}) {
     for (const auto& file : evidence) {
-      const bool from_api = text::iequals(url_path(str(file.content, "url")), resource_id + k_tags_path);
+      const bool from_api =
+          text::iequals(url_path(str(file.content, "url")), resource_id + k_tags_path);
       auto tags = from_api == tags_api ? tags_in(resource_id, file) : json();
       if (!tags.is_null()) {
         tags_read.push_back(file.path);
@@ -384,8 +389,13 @@ json find_owner(const std::string& resource_id, const std::vector<EvidenceFile>&
   for (const auto& match : wanted) {
     for (const auto& [file, tags] : found) {
       for (const auto& [key, value] : tags.items()) {
-        if (value.is_string() && !text::trim(value.get<std::string>()).empty() && match(text::fold_key(key))) {
-          return {{"found", true}, {"value", value}, {"tag", key}, {"step", file->step}, {"evidence", file->path}};
+        if (value.is_string() && !text::trim(value.get<std::string>()).empty() &&
+            match(text::fold_key(key))) {
+          return {{"found", true},
+                  {"value", value},
+                  {"tag", key},
+                  {"step", file->step},
+                  {"evidence", file->path}};
         }
       }
     }

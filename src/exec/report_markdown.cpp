@@ -2,9 +2,8 @@
 // the alert, Azure or a person goes through markdown_code (identifiers, paths,
 // commands, values) or markdown_text (prose).
 
-#include "dftriage/exec/report.hpp"
 #include "dftriage/exec/messages.hpp"
-
+#include "dftriage/exec/report.hpp"
 #include "report_detail.hpp"
 
 #include <map>
@@ -25,7 +24,6 @@ std::string str(const json& j, const char* key)
   return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
-
 const char* lookup(const std::map<std::string, const char*>& map, const std::string& key)
 {
   const auto it = map.find(key);
@@ -33,7 +31,8 @@ const char* lookup(const std::map<std::string, const char*>& map, const std::str
 }
 
 // Replaces each of `keys` ("%s", "%1", ...) in `pattern` by its value.
-std::string fill(const std::string& pattern, const std::vector<std::pair<std::string, std::string>>& values)
+std::string fill(const std::string& pattern,
+                 const std::vector<std::pair<std::string, std::string>>& values)
 {
   std::string out;
   for (std::size_t i = 0; i < pattern.size(); ++i) {
@@ -56,7 +55,12 @@ std::string fill(const std::string& pattern, const std::vector<std::pair<std::st
 class Renderer
 {
 public:
-  Renderer(const json& report, const Labels& l, playbook::Lang lang) : m_report(report), m_l(l), m_lang(lang) {}
+  Renderer(const json& report, const Labels& l, playbook::Lang lang)
+      : m_report(report)
+      , m_l(l)
+      , m_lang(lang)
+  {
+  }
 
   std::string render()
   {
@@ -103,7 +107,8 @@ private:
     const long long s = seconds % 60;
     const auto two = [](long long n) { return (n < 10 ? "0" : "") + std::to_string(n); };
     if (h > 0) {
-      return std::to_string(h) + m_l.hours + m_l.unit_sep + two(m) + m_l.minutes + m_l.unit_sep + two(s) + m_l.seconds;
+      return std::to_string(h) + m_l.hours + m_l.unit_sep + two(m) + m_l.minutes + m_l.unit_sep +
+             two(s) + m_l.seconds;
     }
     if (m > 0) {
       return std::to_string(m) + m_l.minutes + m_l.unit_sep + two(s) + m_l.seconds;
@@ -190,21 +195,21 @@ void Renderer::summary()
   item(m_l.state, state);
   const auto& d = m_report["durations"];
   const auto& fc = d["toFirstContainment"];
-  item(m_l.first_containment,
-       fc.is_object()
-         ? duration(fc.value("seconds", 0LL)) + m_l.open_paren + code(str(fc, "step")) + m_l.close_paren
-         : std::string(m_l.no_containment));
+  item(m_l.first_containment, fc.is_object() ? duration(fc.value("seconds", 0LL)) + m_l.open_paren +
+                                                   code(str(fc, "step")) + m_l.close_paren
+                                             : std::string(m_l.no_containment));
   item(m_l.total_time, d["total"].is_object() ? duration(d["total"].value("seconds", 0LL)) : "—");
   const auto& o = m_report["owner"];
   if (o.value("found", false)) {
-    item(m_l.owner, code(o["value"]) + m_l.open_paren
-                      + fill(m_l.owner_tag, {{"%1", code(str(o, "tag"))}, {"%2", code(str(o, "step"))}})
-                      + m_l.close_paren);
+    item(m_l.owner,
+         code(o["value"]) + m_l.open_paren +
+             fill(m_l.owner_tag, {{"%1", code(str(o, "tag"))}, {"%2", code(str(o, "step"))}}) +
+             m_l.close_paren);
   } else {
-    item(m_l.owner, std::string(m_l.owner_not_found)
-                      + (o.value("tagsRead", json::array()).empty() ? m_l.open_paren + std::string(m_l.owner_no_tags)
-                                                                          + m_l.close_paren
-                                                                    : ""));
+    item(m_l.owner, std::string(m_l.owner_not_found) +
+                        (o.value("tagsRead", json::array()).empty()
+                             ? m_l.open_paren + std::string(m_l.owner_no_tags) + m_l.close_paren
+                             : ""));
   }
   std::string ops;
   for (const auto& op : m_report["operators"]) {
@@ -215,11 +220,12 @@ void Renderer::summary()
   }
   item(m_l.operators, ops.empty() ? "—" : ops);
   const auto& j = m_report["journal"];
-  std::string journal = j.value("chainIntact", false) ? m_l.chain_intact : std::string("**") + m_l.chain_broken + "**";
+  std::string journal = j.value("chainIntact", false) ? m_l.chain_intact
+                                                      : std::string("**") + m_l.chain_broken + "**";
   journal += m_l.comma + std::to_string(j.value("entries", 0)) + " " + m_l.entries;
   if (j.contains("breaksAt")) {
-    journal += m_l.comma + std::string(m_l.line) + " " + std::to_string(j.value("breaksAt", 0)) + m_l.sep
-               + text(str(j, "problem"));
+    journal += m_l.comma + std::string(m_l.line) + " " + std::to_string(j.value("breaksAt", 0)) +
+               m_l.sep + text(str(j, "problem"));
   }
   journal += m_l.comma + std::string(m_l.last_hash) + " " + code(str(j, "lastHash"));
   item(m_l.journal, journal);
@@ -229,9 +235,11 @@ void Renderer::alert()
 {
   heading(m_l.alert);
   const auto& a = m_report["alert"];
-  const char* keys[] = {"id", "type", "displayName", "severity", "status", "resource", "subscription",
-                        "compromisedEntity", "startTime", "endTime", "uri", "description"};
-  const bool as_code[] = {true, true, false, false, false, true, true, true, false, false, true, false};
+  const char* keys[] = {"id",        "type",     "displayName",  "severity",
+                        "status",    "resource", "subscription", "compromisedEntity",
+                        "startTime", "endTime",  "uri",          "description"};
+  const bool as_code[] = {true, true, false, false, false, true,
+                          true, true, false, false, true,  false};
   for (std::size_t i = 0; i < std::size(keys); ++i) {
     const std::string v = str(a, keys[i]);
     if (!v.empty()) {
@@ -247,7 +255,8 @@ void Renderer::indicators()
   const auto from = [&](const json& item) {
     std::string out;
     for (const auto& f : item.value("from", json::array())) {
-      out += (out.empty() ? "" : m_l.comma) + (f == "alert" ? std::string(m_l.from_alert) : code(f, true));
+      out += (out.empty() ? "" : m_l.comma) +
+             (f == "alert" ? std::string(m_l.from_alert) : code(f, true));
     }
     return out.empty() ? "—" : out;
   };
@@ -264,10 +273,12 @@ void Renderer::indicators()
     const auto& rep = ip.value("reputation", json::object());
     const auto& loc = rep.value("location", json::object());
     std::string where;
-    for (const char* key : {"city", "state", "countryName", "countryCode", "organization", "carrier", "asn"}) {
+    for (const char* key :
+         {"city", "state", "countryName", "countryCode", "organization", "carrier", "asn"}) {
       if (loc.contains(key)) {
         const std::string v = loc[key].is_string() ? loc[key].get<std::string>() : loc[key].dump();
-        where += (where.empty() ? "" : m_l.comma) + text(std::string(key) == "asn" ? "AS" + v : v, true);
+        where +=
+            (where.empty() ? "" : m_l.comma) + text(std::string(key) == "asn" ? "AS" + v : v, true);
       }
     }
     if (!where.empty()) {
@@ -277,8 +288,8 @@ void Renderer::indicators()
       std::string threat;
       for (const char* key : {"threatName", "threatType", "providerName", "confidence"}) {
         if (t.contains(key)) {
-          threat += (threat.empty() ? "" : m_l.comma)
-                    + text(t[key].is_string() ? t[key].get<std::string>() : t[key].dump(), true);
+          threat += (threat.empty() ? "" : m_l.comma) +
+                    text(t[key].is_string() ? t[key].get<std::string>() : t[key].dump(), true);
         }
       }
       details.push_back(std::string(m_l.threat) + m_l.sep + threat);
@@ -299,12 +310,14 @@ void Renderer::indicators()
                            : p.contains("appId")    ? "appId"
                                                     : "name";
     std::string d;
-    const std::pair<const char*, const char*> parts[] = {
-      {"upn", m_l.upn}, {"objectId", m_l.object_id}, {"appId", m_l.application}, {"displayName", m_l.display_name}};
+    const std::pair<const char*, const char*> parts[] = {{"upn", m_l.upn},
+                                                         {"objectId", m_l.object_id},
+                                                         {"appId", m_l.application},
+                                                         {"displayName", m_l.display_name}};
     for (const auto& [key, label] : parts) {
       if (p.contains(key) && std::string(key) != main_key) {
-        d += (d.empty() ? "" : m_l.comma) + std::string(label) + " "
-             + (std::string(key) == "displayName" ? text(str(p, key), true) : code(p[key], true));
+        d += (d.empty() ? "" : m_l.comma) + std::string(label) + " " +
+             (std::string(key) == "displayName" ? text(str(p, key), true) : code(p[key], true));
       }
     }
     row({m_l.principal, code(p.value(main_key, json("")), true), d.empty() ? "—" : d, from(p)});
@@ -337,15 +350,15 @@ void Renderer::timeline()
     if (event == "case.opened") {
       one = text(str(t, "mode"));
       if (!str(t, "playbook").empty()) {
-        one += m_l.comma + std::string(m_l.playbook_word) + " " + code(str(t, "playbook")) + " "
-               + text(str(t, "playbookVersion"));
+        one += m_l.comma + std::string(m_l.playbook_word) + " " + code(str(t, "playbook")) + " " +
+               text(str(t, "playbookVersion"));
       }
     } else if (event == "case.resumed") {
       one = text(str(t, "mode"));
     } else if (event == "case.closed") {
       one = status(str(t, "outcome"));
-    } else if (event == "step.done" && !str(t, "checked").empty() && str(t, "checked") != "notice"
-               && str(t, "checked") != "answered") {
+    } else if (event == "step.done" && !str(t, "checked").empty() &&
+               str(t, "checked") != "notice" && str(t, "checked") != "answered") {
       key = "step.checked";
       one = status(str(t, "checked"));
     } else if (event == "undo.requested" || event == "assessment.waived") {
@@ -354,10 +367,12 @@ void Renderer::timeline()
       }
     }
     const char* pattern = lookup(m_l.events, key);
-    std::string line = fill(pattern != nullptr ? pattern : event, {{"%s", code(str(t, "step"))}, {"%1", one}});
+    std::string line =
+        fill(pattern != nullptr ? pattern : event, {{"%s", code(str(t, "step"))}, {"%1", one}});
     for (const char* detail : {"reason", "why", "note"}) {
       if (!str(t, detail).empty()) {
-        line += m_l.sep + (std::string_view(detail) == "note" ? text(str(t, detail)) : said(str(t, detail)));
+        line += m_l.sep +
+                (std::string_view(detail) == "note" ? text(str(t, detail)) : said(str(t, detail)));
       }
     }
     m_out += "- " + text(str(t, "time")) + " — " + line + " — " + by(t["by"], false) + "\n";
@@ -375,7 +390,8 @@ void Renderer::answers()
   for (const auto& a : m_report["answers"]) {
     const char* source = lookup(m_l.sources, str(a, "source"));
     row({code(str(a, "question"), true), code(a["value"], true),
-         source != nullptr ? source : text(str(a, "source"), true), by(a["by"], true), text(str(a, "time"), true)});
+         source != nullptr ? source : text(str(a, "source"), true), by(a["by"], true),
+         text(str(a, "time"), true)});
   }
 }
 
@@ -389,8 +405,8 @@ void Renderer::decisions(const char* title, const char* key)
   }
   table({m_l.step, m_l.action, m_l.reason, m_l.by, m_l.time});
   for (const auto& d : m_report[key]) {
-    row({code(str(d, "step"), true), code(str(d, "action"), true), said(str(d, "reason"), true), by(d["by"], true),
-         text(str(d, "time"), true)});
+    row({code(str(d, "step"), true), code(str(d, "action"), true), said(str(d, "reason"), true),
+         by(d["by"], true), text(str(d, "time"), true)});
   }
 }
 
@@ -402,8 +418,8 @@ void Renderer::checklist()
   heading(m_l.checklist);
   table({m_l.step, m_l.checked, m_l.note, m_l.by, m_l.time});
   for (const auto& c : m_report["checklist"]) {
-    row({code(str(c, "step"), true), status(str(c, "status")), text(str(c, "note"), true), by(c["by"], true),
-         text(str(c, "time"), true)});
+    row({code(str(c, "step"), true), status(str(c, "status")), text(str(c, "note"), true),
+         by(c["by"], true), text(str(c, "time"), true)});
   }
 }
 
@@ -425,12 +441,13 @@ void Renderer::actions()
       status_cell += m_l.sep + said(str(act, "message"), true);
     }
     row({code(str(act, "step"), true),
-         code(str(act, "action"), true) + m_l.open_paren
-           + (str(act, "reversibility") == "inspection" ? m_l.inspection
+         code(str(act, "action"), true) + m_l.open_paren +
+             (str(act, "reversibility") == "inspection" ? m_l.inspection
               : act.value("mutating", false)            ? m_l.change
-                                                        : m_l.read)
-           + m_l.close_paren,
-         status_cell, str(act, "undo").empty() ? "—" : status(str(act, "undo")), ids.empty() ? "—" : ids});
+                                                        : m_l.read) +
+             m_l.close_paren,
+         status_cell, str(act, "undo").empty() ? "—" : status(str(act, "undo")),
+         ids.empty() ? "—" : ids});
   }
 }
 
@@ -447,8 +464,8 @@ void Renderer::undone()
     if (!str(u, "why").empty()) {
       result += m_l.sep + said(str(u, "why"), true);
     }
-    row({code(str(u, "step"), true), code(str(u, "action"), true), result, said(str(u, "reason"), true),
-         by(u["by"], true), text(str(u, "time"), true)});
+    row({code(str(u, "step"), true), code(str(u, "action"), true), result,
+         said(str(u, "reason"), true), by(u["by"], true), text(str(u, "time"), true)});
   }
 }
 
@@ -483,10 +500,13 @@ void Renderer::follow_ups()
       subject += m_l.open_paren + code(str(f, "action")) + m_l.close_paren;
     }
     const char* pattern = lookup(m_l.follow, str(f, "kind"));
-    const std::string detail = str(f, "detail").empty() ? "" : m_l.open_paren + said(str(f, "detail")) + m_l.close_paren;
-    const std::string line = fill(pattern != nullptr ? pattern : "%s%d",
-                                  {{"%s", subject}, {"%d", detail}, {"%c", code(str(m_report, "resumeCommand"))},
-                                   {"%u", code(str(m_report, "undoCommand"))}});
+    const std::string detail =
+        str(f, "detail").empty() ? "" : m_l.open_paren + said(str(f, "detail")) + m_l.close_paren;
+    const std::string line =
+        fill(pattern != nullptr ? pattern : "%s%d", {{"%s", subject},
+                                                     {"%d", detail},
+                                                     {"%c", code(str(m_report, "resumeCommand"))},
+                                                     {"%u", code(str(m_report, "undoCommand"))}});
     m_out += "- [ ] " + line + "\n";
   }
 }

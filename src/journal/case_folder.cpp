@@ -3,7 +3,9 @@
 #include "dftriage/journal/journal.hpp"
 #include "dftriage/util/error.hpp"
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <ctime>
 #include <dirent.h>
@@ -12,16 +14,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <algorithm>
-#include <cstdio>
-
 namespace dftriage::journal {
 
 namespace {
 
 bool exists(const std::string& path)
 {
-  struct stat st{};
+  struct stat st
+  {
+  };
   return ::stat(path.c_str(), &st) == 0;
 }
 
@@ -34,7 +35,8 @@ void make_dirs(const std::string& dir)
     const std::size_t slash = dir.find('/', start);
     partial = dir.substr(0, slash == std::string::npos ? dir.size() : slash);
     if (!partial.empty() && ::mkdir(partial.c_str(), 0700) != 0 && errno != EEXIST) {
-      throw Error(partial + ": cannot create the folder: " + std::strerror(errno), ExitStatus::case_problem);
+      throw Error(partial + ": cannot create the folder: " + std::strerror(errno),
+                  ExitStatus::case_problem);
     }
     if (slash == std::string::npos) {
       break;
@@ -101,7 +103,8 @@ std::shared_ptr<const int> take_lock(const std::string& dir)
   const std::string path = dir + "/lock";
   const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (fd < 0) {
-    throw Error(path + ": cannot open the case's lock: " + std::strerror(errno), ExitStatus::case_problem);
+    throw Error(path + ": cannot open the case's lock: " + std::strerror(errno),
+                ExitStatus::case_problem);
   }
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
     const int saved = errno;
@@ -109,19 +112,23 @@ std::shared_ptr<const int> take_lock(const std::string& dir)
     const ssize_t n = ::pread(fd, buffer, sizeof buffer, 0);
     ::close(fd);
     if (saved != EWOULDBLOCK) {
-      throw Error(path + ": cannot lock the case: " + std::strerror(saved), ExitStatus::case_problem);
+      throw Error(path + ": cannot lock the case: " + std::strerror(saved),
+                  ExitStatus::case_problem);
     }
-    const auto holder = nlohmann::json::parse(std::string(buffer, n > 0 ? static_cast<std::size_t>(n) : 0), nullptr,
-                                              false);
+    const auto holder = nlohmann::json::parse(
+        std::string(buffer, n > 0 ? static_cast<std::size_t>(n) : 0), nullptr, false);
     std::string who = "another dftriage process";
     if (holder.is_object()) {
       const auto field = [&](const char* key) {
-        return holder.contains(key) ? hint(holder[key].is_string() ? holder[key].get<std::string>() : holder[key].dump())
+        return holder.contains(key) ? hint(holder[key].is_string() ? holder[key].get<std::string>()
+                                                                   : holder[key].dump())
                                     : std::string("?");
       };
-      who = field("command") + " (pid " + field("pid") + ", " + field("user") + ", since " + field("since") + ")";
+      who = field("command") + " (pid " + field("pid") + ", " + field("user") + ", since " +
+            field("since") + ")";
     }
-    throw Error(dir + " is in use by " + who + "; try again when it has ended", ExitStatus::case_busy);
+    throw Error(dir + " is in use by " + who + "; try again when it has ended",
+                ExitStatus::case_busy);
   }
   char stamp[32];
   const std::time_t t = std::time(nullptr);
@@ -132,8 +139,8 @@ std::shared_ptr<const int> take_lock(const std::string& dir)
                                             {"user", current_operator().user},
                                             {"command", own_command()},
                                             {"since", stamp}}
-                               .dump()
-                             + "\n";
+                                 .dump() +
+                             "\n";
   if (::ftruncate(fd, 0) != 0 || ::pwrite(fd, holder.data(), holder.size(), 0) < 0) {
     // Only a hint for whoever waits: the lock itself holds.
   }
@@ -158,8 +165,8 @@ std::string safe_name(std::string_view id)
 {
   std::string out;
   for (const char c : id) {
-    const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_'
-                    || c == '-';
+    const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                    c == '.' || c == '_' || c == '-';
     out += ok ? c : '_';
     if (out.size() == 64) {
       break;
@@ -181,7 +188,8 @@ std::string default_case_dir(std::string_view alert_id, std::chrono::system_cloc
   return "cases/" + safe_name(alert_id) + "-" + stamp;
 }
 
-CaseFolder::CaseFolder(std::string dir) : m_dir(std::move(dir))
+CaseFolder::CaseFolder(std::string dir)
+    : m_dir(std::move(dir))
 {
   while (m_dir.size() > 1 && m_dir.back() == '/') {
     m_dir.pop_back();
@@ -196,7 +204,8 @@ CaseFolder CaseFolder::create(const std::string& dir)
   const auto entries = entries_of(folder.m_dir);
   const bool ours = std::find(entries.begin(), entries.end(), "lock") != entries.end();
   if (!entries.empty() && !ours) {
-    throw Error(folder.m_dir + " exists and is not empty: a case goes in a new or empty folder (--case DIR)",
+    throw Error(folder.m_dir +
+                    " exists and is not empty: a case goes in a new or empty folder (--case DIR)",
                 ExitStatus::case_problem);
   }
   make_dirs(folder.m_dir);
@@ -282,7 +291,9 @@ std::string CaseFolder::read_file(const std::string& relative) const
 
 bool CaseFolder::has_file(const std::string& relative) const
 {
-  struct stat st{};
+  struct stat st
+  {
+  };
   return ::stat((m_dir + "/" + relative).c_str(), &st) == 0;
 }
 
@@ -307,7 +318,9 @@ std::string CaseFolder::write_evidence(std::string_view name, const nlohmann::or
   char number[16];
   std::snprintf(number, sizeof number, "%03d", ++m_evidence_count);
   const std::string relative = "evidence/" + std::string(number) + "-" + safe_name(name) + ".json";
-  write_file(relative, redact_secrets(value).dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n");
+  write_file(relative, redact_secrets(value).dump(
+                           2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) +
+                           "\n");
   return relative;
 }
 

@@ -4,13 +4,12 @@
 #include "dftriage/util/text.hpp"
 #include "dftriage/util/time.hpp"
 
-#include <openssl/evp.h>
-
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
+#include <openssl/evp.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -25,12 +24,13 @@ std::string now_utc()
   const auto now = std::chrono::system_clock::now();
   const auto seconds = std::chrono::system_clock::to_time_t(now);
   const auto millis =
-    std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
   std::tm tm{};
   gmtime_r(&seconds, &tm);
   char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(millis));
+  std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                static_cast<int>(millis));
   return buffer;
 }
 
@@ -45,7 +45,8 @@ std::string read_all(int fd)
     } else if (n == 0) {
       return text;
     } else if (errno != EINTR) {
-      throw Error(std::string("cannot read the journal: ") + std::strerror(errno), ExitStatus::case_problem);
+      throw Error(std::string("cannot read the journal: ") + std::strerror(errno),
+                  ExitStatus::case_problem);
     }
   }
 }
@@ -77,9 +78,10 @@ void maybe_die_after_entry()
 
 bool is_secret_name(const std::string& name)
 {
-  static const std::vector<std::string> names = {"password",     "adminpassword", "clientsecret", "client_secret",
-                                                 "secret",       "access_token",  "accesstoken",  "refresh_token",
-                                                 "protectedsettings", "authorization", "token", "client_assertion"};
+  static const std::vector<std::string> names = {
+      "password",     "adminpassword",   "clientsecret",  "client_secret",     "secret",
+      "access_token", "accesstoken",     "refresh_token", "protectedsettings", "authorization",
+      "token",        "client_assertion"};
   const std::string lower = text::to_lower(name);
   return std::find(names.begin(), names.end(), lower) != names.end();
 }
@@ -140,10 +142,12 @@ Verification verify(std::string_view text)
     if (entry.is_discarded() || !entry.is_object()) {
       problem = "not a JSON object";
     } else if (!entry.contains("seq") || entry["seq"] != line_no) {
-      problem = "sequence number " + (entry.contains("seq") ? entry["seq"].dump() : std::string("missing"))
-                + ", expected " + std::to_string(line_no);
+      problem = "sequence number " +
+                (entry.contains("seq") ? entry["seq"].dump() : std::string("missing")) +
+                ", expected " + std::to_string(line_no);
     } else if (!entry.contains("prev") || entry["prev"] != prev) {
-      problem = "prev does not match the SHA-256 of the entry before: the record was altered, removed or reordered";
+      problem = "prev does not match the SHA-256 of the entry before: the record was altered, "
+                "removed or reordered";
     }
     if (!problem.empty()) {
       result.ok = false;
@@ -170,8 +174,9 @@ json redact_secrets(const json& value)
   if (!value.is_object()) {
     return value;
   }
-  const bool secret_bundle = value.contains("id") && value["id"].is_string()
-                             && value["id"].get_ref<const std::string&>().find("/secrets/") != std::string::npos;
+  const bool secret_bundle =
+      value.contains("id") && value["id"].is_string() &&
+      value["id"].get_ref<const std::string&>().find("/secrets/") != std::string::npos;
   json out = json::object();
   for (const auto& [key, item] : value.items()) {
     if (is_secret_name(key) || (secret_bundle && key == "value")) {
@@ -184,13 +189,14 @@ json redact_secrets(const json& value)
 }
 
 Journal::Journal(std::string path, Operator who, Clock clock, Damaged damaged)
-  : m_path(std::move(path)),
-    m_operator(std::move(who)),
-    m_clock(clock ? std::move(clock) : Clock(now_utc))
+    : m_path(std::move(path))
+    , m_operator(std::move(who))
+    , m_clock(clock ? std::move(clock) : Clock(now_utc))
 {
   m_fd = ::open(m_path.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
   if (m_fd < 0) {
-    throw Error(m_path + ": cannot open the journal: " + std::strerror(errno), ExitStatus::case_problem);
+    throw Error(m_path + ": cannot open the journal: " + std::strerror(errno),
+                ExitStatus::case_problem);
   }
   const std::string text = read_all(m_fd);
   const auto check = verify(text);
@@ -224,8 +230,10 @@ Journal::Journal(std::string path, Operator who, Clock clock, Damaged damaged)
   if (!check.ok) {
     ::close(m_fd);
     m_fd = -1;
-    throw Error(m_path + ":" + std::to_string(check.line) + ": the journal's chain breaks: " + check.problem
-                  + "; not appending to it (dftriage case verify says more; dftriage undo can still revert what it records)",
+    throw Error(m_path + ":" + std::to_string(check.line) +
+                    ": the journal's chain breaks: " + check.problem +
+                    "; not appending to it (dftriage case verify says more; dftriage undo can "
+                    "still revert what it records)",
                 ExitStatus::case_problem);
   }
   std::string_view rest = text;
@@ -259,7 +267,8 @@ json Journal::append(json entry)
   const std::string bytes = line.dump(-1, ' ', false, json::error_handler_t::replace);
   write_all(m_fd, bytes + "\n", m_path);
   if (::fsync(m_fd) != 0) {
-    throw Error(m_path + ": cannot sync the journal: " + std::strerror(errno), ExitStatus::case_problem);
+    throw Error(m_path + ": cannot sync the journal: " + std::strerror(errno),
+                ExitStatus::case_problem);
   }
   ++m_seq;
   m_prev = sha256_hex(bytes);
@@ -272,9 +281,11 @@ json Journal::append(json entry)
 std::string head_path(const std::string& journal_path)
 {
   const std::string suffix = ".jsonl";
-  const bool jsonl = journal_path.size() > suffix.size()
-                     && journal_path.compare(journal_path.size() - suffix.size(), suffix.size(), suffix) == 0;
-  return (jsonl ? journal_path.substr(0, journal_path.size() - suffix.size()) : journal_path) + ".head";
+  const bool jsonl =
+      journal_path.size() > suffix.size() &&
+      journal_path.compare(journal_path.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return (jsonl ? journal_path.substr(0, journal_path.size() - suffix.size()) : journal_path) +
+         ".head";
 }
 
 void write_head(const std::string& path, const Head& head)
@@ -285,10 +296,12 @@ void write_head(const std::string& path, const Head& head)
   if (fd < 0) {
     throw Error(temp + ": cannot create: " + std::strerror(errno), ExitStatus::case_problem);
   }
-  const std::string text = json{{"entries", head.entries}, {"lastHash", head.last_hash}}.dump() + "\n";
+  const std::string text =
+      json{{"entries", head.entries}, {"lastHash", head.last_hash}}.dump() + "\n";
   write_all(fd, text, temp);
   if (::fsync(fd) != 0 || ::close(fd) != 0 || ::rename(temp.c_str(), path.c_str()) != 0) {
-    throw Error(path + ": cannot write the journal's head: " + std::strerror(errno), ExitStatus::case_problem);
+    throw Error(path + ": cannot write the journal's head: " + std::strerror(errno),
+                ExitStatus::case_problem);
   }
 }
 
@@ -301,8 +314,8 @@ std::optional<Head> read_head(const std::string& path)
   const std::string text = read_all(fd);
   ::close(fd);
   const json j = json::parse(text, nullptr, false);
-  if (!j.is_object() || !j.contains("entries") || !j["entries"].is_number_unsigned() || !j.contains("lastHash")
-      || !j["lastHash"].is_string()) {
+  if (!j.is_object() || !j.contains("entries") || !j["entries"].is_number_unsigned() ||
+      !j.contains("lastHash") || !j["lastHash"].is_string()) {
     return Head{0, "(unreadable)"};
   }
   return Head{j["entries"].get<std::uint64_t>(), j["lastHash"].get<std::string>()};

@@ -87,14 +87,14 @@ std::string_view to_string(FileStatus status)
 
 bool CaseCheck::ok() const
 {
-  return chain.ok && head.ok && expected.ok && count(FileStatus::altered) == 0 && count(FileStatus::missing) == 0
-         && count(FileStatus::extra) == 0;
+  return chain.ok && head.ok && expected.ok && count(FileStatus::altered) == 0 &&
+         count(FileStatus::missing) == 0 && count(FileStatus::extra) == 0;
 }
 
 std::size_t CaseCheck::count(FileStatus status) const
 {
-  return static_cast<std::size_t>(
-    std::count_if(files.begin(), files.end(), [status](const FileCheck& f) { return f.status == status; }));
+  return static_cast<std::size_t>(std::count_if(
+      files.begin(), files.end(), [status](const FileCheck& f) { return f.status == status; }));
 }
 
 namespace {
@@ -107,8 +107,9 @@ AnchorCheck check_head(const std::string& path, const std::vector<std::string>& 
   const std::size_t n = hashes.size();
   if (!head) {
     out.ok = false;
-    out.problem = "journal.head is missing (removed, or a case from before dftriage kept one): a journal cut "
-                  "short cannot be told from a whole one";
+    out.problem =
+        "journal.head is missing (removed, or a case from before dftriage kept one): a journal cut "
+        "short cannot be told from a whole one";
     return out;
   }
   if (head->entries == n && n > 0 && head->last_hash == hashes.back()) {
@@ -120,13 +121,17 @@ AnchorCheck check_head(const std::string& path, const std::vector<std::string>& 
   }
   out.ok = false;
   if (head->entries > n) {
-    out.problem = "the journal was cut short: the head records " + std::to_string(head->entries) + " entries, the "
-                  "journal has " + std::to_string(n);
+    out.problem = "the journal was cut short: the head records " + std::to_string(head->entries) +
+                  " entries, the "
+                  "journal has " +
+                  std::to_string(n);
   } else if (head->entries == n) {
-    out.problem = "the journal's last entry was rewritten: its SHA-256 is not the one the head records";
+    out.problem =
+        "the journal's last entry was rewritten: its SHA-256 is not the one the head records";
   } else {
-    out.problem = "the head records " + std::to_string(head->entries) + " entries and the journal has "
-                  + std::to_string(n) + ": the head was replaced or the journal rewritten";
+    out.problem = "the head records " + std::to_string(head->entries) +
+                  " entries and the journal has " + std::to_string(n) +
+                  ": the head was replaced or the journal rewritten";
   }
   return out;
 }
@@ -140,14 +145,15 @@ AnchorCheck check_expected(std::string_view expected, const std::vector<std::str
   const auto it = std::find(hashes.begin(), hashes.end(), text::to_lower(expected));
   if (it == hashes.end()) {
     out.ok = false;
-    out.problem = "no entry of the journal has the SHA-256 given with --head: the journal was cut short before it "
+    out.problem = "no entry of the journal has the SHA-256 given with --head: the journal was cut "
+                  "short before it "
                   "or rewritten";
     return out;
   }
   const auto after = static_cast<std::size_t>(hashes.end() - it) - 1;
   out.note = after == 0 ? "the given hash is the journal's last entry"
-                        : "the given hash is entry " + std::to_string(it - hashes.begin() + 1) + "; "
-                            + std::to_string(after) + " entries were added since";
+                        : "the given hash is entry " + std::to_string(it - hashes.begin() + 1) +
+                              "; " + std::to_string(after) + " entries were added since";
   return out;
 }
 
@@ -161,7 +167,8 @@ CaseCheck verify_case(const CaseFolder& folder, std::string_view expected_head)
   std::vector<std::string> hashes;
   {
     std::string_view lines = text;
-    for (std::size_t end = lines.find('\n'); end != std::string_view::npos; end = lines.find('\n')) {
+    for (std::size_t end = lines.find('\n'); end != std::string_view::npos;
+         end = lines.find('\n')) {
       hashes.push_back(sha256_hex(lines.substr(0, end)));
       lines.remove_prefix(end + 1);
     }
@@ -185,7 +192,8 @@ CaseCheck verify_case(const CaseFolder& folder, std::string_view expected_head)
     if (event == "case.opened" && !opened) {
       opened = true;
       named.insert("alert.json");
-      result.files.push_back(check_file(folder, "alert.json", text_of(entry, "alertSha256"), line_no));
+      result.files.push_back(
+          check_file(folder, "alert.json", text_of(entry, "alertSha256"), line_no));
     } else if (event == "pre-image.captured" || event == "evidence.saved") {
       const std::string path = text_of(entry, "evidence");
       if (!path.empty()) {

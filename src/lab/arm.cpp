@@ -18,12 +18,18 @@ Json* find_resource(State& state, const std::string& id)
 void require_scope(State& state, const std::string& subscription, const std::string& group)
 {
   if (!find_resource(state, "/subscriptions/" + subscription)) {
-    throw ArmFault{404, "SubscriptionNotFound", "The subscription '" + subscription + "' could not be found.",
-                   std::nullopt, {}};
+    throw ArmFault{404,
+                   "SubscriptionNotFound",
+                   "The subscription '" + subscription + "' could not be found.",
+                   std::nullopt,
+                   {}};
   }
   if (!group.empty() && !find_resource(state, group_id(subscription, group))) {
-    throw ArmFault{404, "ResourceGroupNotFound", "Resource group '" + group + "' could not be found.",
-                   std::nullopt, {}};
+    throw ArmFault{404,
+                   "ResourceGroupNotFound",
+                   "Resource group '" + group + "' could not be found.",
+                   std::nullopt,
+                   {}};
   }
 }
 
@@ -34,18 +40,22 @@ Json& require_resource(State& state, const std::string& id)
   }
   const auto parsed = alert::parse_resource_id(id);
   if (!parsed) {
-    throw ArmFault{400, "InvalidResourceId", "The resource id '" + id + "' is invalid.", std::nullopt, {}};
+    throw ArmFault{
+        400, "InvalidResourceId", "The resource id '" + id + "' is invalid.", std::nullopt, {}};
   }
   require_scope(state, parsed->subscription_id, parsed->resource_group);
   std::string type = parsed->provider;
   for (std::size_t i = 0; i < parsed->types.size(); ++i) {
     type += "/" + parsed->types[i] + (i + 1 < parsed->types.size() ? "/" + parsed->names[i] : "");
   }
-  throw ArmFault{404, "ResourceNotFound",
-                 "The Resource '" + type + "/" + parsed->name() + "' under resource group '"
-                   + parsed->resource_group + "' was not found. For more details please go to "
+  throw ArmFault{404,
+                 "ResourceNotFound",
+                 "The Resource '" + type + "/" + parsed->name() + "' under resource group '" +
+                     parsed->resource_group +
+                     "' was not found. For more details please go to "
                      "https://aka.ms/ARMResourceNotFoundFix",
-                 std::nullopt, {}};
+                 std::nullopt,
+                 {}};
 }
 
 Json& put_resource(State& state, Json resource)
@@ -54,11 +64,13 @@ Json& put_resource(State& state, Json resource)
   return state.resources[key] = std::move(resource);
 }
 
-std::vector<Json> resources_under(const State& state, const std::string& prefix, const std::string& type)
+std::vector<Json> resources_under(const State& state, const std::string& prefix,
+                                  const std::string& type)
 {
   std::vector<Json> out;
   const std::string p = lower(prefix);
-  for (auto it = state.resources.lower_bound(p); it != state.resources.end() && it->first.rfind(p, 0) == 0; ++it) {
+  for (auto it = state.resources.lower_bound(p);
+       it != state.resources.end() && it->first.rfind(p, 0) == 0; ++it) {
     if (type.empty() || lower(it->second.value("type", "")) == lower(type)) {
       out.push_back(it->second);
     }
@@ -104,11 +116,14 @@ LabResponse start_operation(State& state, LabResponse response, const std::strin
                             const std::string& api_version)
 {
   const std::string id = state.next_guid("operation");
-  state.operations[id] = Operation{state.config.lro_polls, std::move(result), state.now_iso(), Json()};
-  const std::string base = state.config.base_url() + "/subscriptions/" + subscription + "/providers/" + provider
-                           + "/locations/" + location;
-  response.with_header("Azure-AsyncOperation", base + "/operations/" + id + "?api-version=" + api_version);
-  response.with_header("Location", base + "/operationResults/" + id + "?api-version=" + api_version);
+  state.operations[id] =
+      Operation{state.config.lro_polls, std::move(result), state.now_iso(), Json()};
+  const std::string base = state.config.base_url() + "/subscriptions/" + subscription +
+                           "/providers/" + provider + "/locations/" + location;
+  response.with_header("Azure-AsyncOperation",
+                       base + "/operations/" + id + "?api-version=" + api_version);
+  response.with_header("Location",
+                       base + "/operationResults/" + id + "?api-version=" + api_version);
   response.with_header("Retry-After", std::to_string(state.config.retry_after_s));
   return response;
 }
@@ -119,7 +134,11 @@ Operation& require_operation(State& state, const std::string& id)
 {
   auto it = state.operations.find(lower(id));
   if (it == state.operations.end()) {
-    throw ArmFault{404, "OperationNotFound", "The operation '" + id + "' could not be found.", std::nullopt, {}};
+    throw ArmFault{404,
+                   "OperationNotFound",
+                   "The operation '" + id + "' could not be found.",
+                   std::nullopt,
+                   {}};
   }
   return it->second;
 }
@@ -129,47 +148,55 @@ Operation& require_operation(State& state, const std::string& id)
 void add_operation_routes(Router& router, State& state)
 {
   const std::string prefix = std::string(k_sub) + "/providers/([^/]+)/locations/([^/]+)/";
-  router.add("GET", prefix + "operations/([^/]+)", {}, [&state](const LabRequest&, const Captures& c) {
-    Operation& op = require_operation(state, c[4]);
-    const bool done = op.polls_left <= 0;
-    op.polls_left -= 1;
-    Json body{{"id", c[0]}, {"name", c[4]}, {"status", done ? "Succeeded" : "InProgress"}, {"startTime", op.started}};
-    if (done) {
-      body["endTime"] = state.now_iso();
-      if (!op.error.is_null()) {
-        body["status"] = "Failed";
-        body["error"] = op.error;
-      }
-      return LabResponse::json(200, body);
-    }
-    return LabResponse::json(200, body).with_header("Retry-After", std::to_string(state.config.retry_after_s));
-  });
-  router.add("GET", prefix + "operationResults/([^/]+)", {}, [&state](const LabRequest& request, const Captures& c) {
-    Operation& op = require_operation(state, c[4]);
-    if (op.polls_left > 0) {
-      op.polls_left -= 1;
-      return LabResponse::empty(202)
-        .with_header("Location", state.config.origin(request) + c[0] + "?api-version="
-                                   + request.query_ci("api-version").value_or(""))
-        .with_header("Retry-After", std::to_string(state.config.retry_after_s));
-    }
-    if (!op.error.is_null()) {
-      return LabResponse::json(500, Json{{"error", op.error}});
-    }
-    return op.result.is_null() ? LabResponse::empty(200) : LabResponse::json(200, op.result);
-  });
+  router.add("GET", prefix + "operations/([^/]+)", {},
+             [&state](const LabRequest&, const Captures& c) {
+               Operation& op = require_operation(state, c[4]);
+               const bool done = op.polls_left <= 0;
+               op.polls_left -= 1;
+               Json body{{"id", c[0]},
+                         {"name", c[4]},
+                         {"status", done ? "Succeeded" : "InProgress"},
+                         {"startTime", op.started}};
+               if (done) {
+                 body["endTime"] = state.now_iso();
+                 if (!op.error.is_null()) {
+                   body["status"] = "Failed";
+                   body["error"] = op.error;
+                 }
+                 return LabResponse::json(200, body);
+               }
+               return LabResponse::json(200, body).with_header(
+                   "Retry-After", std::to_string(state.config.retry_after_s));
+             });
+  router.add(
+      "GET", prefix + "operationResults/([^/]+)", {},
+      [&state](const LabRequest& request, const Captures& c) {
+        Operation& op = require_operation(state, c[4]);
+        if (op.polls_left > 0) {
+          op.polls_left -= 1;
+          return LabResponse::empty(202)
+              .with_header("Location", state.config.origin(request) + c[0] + "?api-version=" +
+                                           request.query_ci("api-version").value_or(""))
+              .with_header("Retry-After", std::to_string(state.config.retry_after_s));
+        }
+        if (!op.error.is_null()) {
+          return LabResponse::json(500, Json{{"error", op.error}});
+        }
+        return op.result.is_null() ? LabResponse::empty(200) : LabResponse::json(200, op.result);
+      });
 }
 
 void record_activity(State& state, const LabRequest& request, const LabResponse& response)
 {
-  const bool mutating = request.method == "PUT" || request.method == "PATCH" || request.method == "DELETE"
-                        || request.method == "POST";
+  const bool mutating = request.method == "PUT" || request.method == "PATCH" ||
+                        request.method == "DELETE" || request.method == "POST";
   const auto id = alert::parse_resource_id(request.path);
   if (!mutating || !id || request.caller.empty()) {
     return;
   }
   std::string resource = request.path;
-  std::string operation = id->provider.empty() ? "Microsoft.Resources/subscriptions/resourceGroups" : id->provider;
+  std::string operation =
+      id->provider.empty() ? "Microsoft.Resources/subscriptions/resourceGroups" : id->provider;
   for (std::size_t i = 0; i < id->types.size(); ++i) {
     operation += "/" + id->types[i];
   }
@@ -180,34 +207,41 @@ void record_activity(State& state, const LabRequest& request, const LabResponse&
   }
   operation += "/" + verb;
   const bool ok = response.status < 400;
-  const std::string correlation = response.header("x-ms-correlation-request-id").value_or(random_guid());
+  const std::string correlation =
+      response.header("x-ms-correlation-request-id").value_or(random_guid());
   Json event{
-    {"authorization", {{"action", operation}, {"scope", resource}}},
-    {"caller", request.caller},
-    {"channels", "Operation"},
-    {"claims", {{"appid", request.caller}, {"http://schemas.microsoft.com/identity/claims/objectidentifier",
-                                             request.caller}, {"ipaddr", request.remote_addr}}},
-    {"correlationId", correlation},
-    {"description", ""},
-    {"eventDataId", state.next_guid("event")},
-    {"eventName", {{"value", "EndRequest"}, {"localizedValue", "End request"}}},
-    {"category", {{"value", "Administrative"}, {"localizedValue", "Administrative"}}},
-    {"httpRequest", {{"clientRequestId", request.header("x-ms-client-request-id").value_or("")},
-                     {"clientIpAddress", request.remote_addr}, {"method", request.method}}},
-    {"id", resource + "/events/" + state.next_guid("event-id") + "/ticks/" + std::to_string(state.sequence)},
-    {"level", "Informational"},
-    {"resourceGroupName", id->resource_group},
-    {"resourceProviderName", {{"value", id->provider}, {"localizedValue", id->provider}}},
-    {"resourceId", resource},
-    {"operationId", correlation},
-    {"operationName", {{"value", operation}, {"localizedValue", operation}}},
-    {"properties", {{"statusCode", std::to_string(response.status)}}},
-    {"status", {{"value", ok ? "Succeeded" : "Failed"}, {"localizedValue", ok ? "Succeeded" : "Failed"}}},
-    {"subStatus", {{"value", ""}, {"localizedValue", ""}}},
-    {"eventTimestamp", state.now_iso()},
-    {"submissionTimestamp", state.now_iso()},
-    {"subscriptionId", id->subscription_id},
-    {"tenantId", state.config.tenant_id}};
+      {"authorization", {{"action", operation}, {"scope", resource}}},
+      {"caller", request.caller},
+      {"channels", "Operation"},
+      {"claims",
+       {{"appid", request.caller},
+        {"http://schemas.microsoft.com/identity/claims/objectidentifier", request.caller},
+        {"ipaddr", request.remote_addr}}},
+      {"correlationId", correlation},
+      {"description", ""},
+      {"eventDataId", state.next_guid("event")},
+      {"eventName", {{"value", "EndRequest"}, {"localizedValue", "End request"}}},
+      {"category", {{"value", "Administrative"}, {"localizedValue", "Administrative"}}},
+      {"httpRequest",
+       {{"clientRequestId", request.header("x-ms-client-request-id").value_or("")},
+        {"clientIpAddress", request.remote_addr},
+        {"method", request.method}}},
+      {"id", resource + "/events/" + state.next_guid("event-id") + "/ticks/" +
+                 std::to_string(state.sequence)},
+      {"level", "Informational"},
+      {"resourceGroupName", id->resource_group},
+      {"resourceProviderName", {{"value", id->provider}, {"localizedValue", id->provider}}},
+      {"resourceId", resource},
+      {"operationId", correlation},
+      {"operationName", {{"value", operation}, {"localizedValue", operation}}},
+      {"properties", {{"statusCode", std::to_string(response.status)}}},
+      {"status",
+       {{"value", ok ? "Succeeded" : "Failed"}, {"localizedValue", ok ? "Succeeded" : "Failed"}}},
+      {"subStatus", {{"value", ""}, {"localizedValue", ""}}},
+      {"eventTimestamp", state.now_iso()},
+      {"submissionTimestamp", state.now_iso()},
+      {"subscriptionId", id->subscription_id},
+      {"tenantId", state.config.tenant_id}};
   state.activity_log.push_back(std::move(event));
 }
 

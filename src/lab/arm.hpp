@@ -33,7 +33,8 @@ Json& put_resource(State& state, Json resource);
 
 // Returns every resource whose ID starts with `prefix` (any case) and whose type equals
 // `type` (any case; "" any), in ID order.
-std::vector<Json> resources_under(const State& state, const std::string& prefix, const std::string& type);
+std::vector<Json> resources_under(const State& state, const std::string& prefix,
+                                  const std::string& type);
 
 // Returns one page of `items` as {"value": [...], "nextLink": ...}: the page starts at
 // $skiptoken, holds config.page_size items (or $top / maxresults when smaller), and

@@ -12,9 +12,9 @@ namespace dftriage::lab {
 
 namespace {
 
-const std::vector<std::string> k_versions = {"2022-04-01", "2022-01-01-preview", "2020-10-01-preview",
-                                             "2020-08-01-preview", "2020-04-01-preview", "2018-09-01-preview",
-                                             "2018-01-01-preview", "2015-07-01"};
+const std::vector<std::string> k_versions = {
+    "2022-04-01",         "2022-01-01-preview", "2020-10-01-preview", "2020-08-01-preview",
+    "2020-04-01-preview", "2018-09-01-preview", "2018-01-01-preview", "2015-07-01"};
 const std::string k_assignments = "(.*)/providers/Microsoft\\.Authorization/roleAssignments";
 
 std::string trim_scope(std::string scope)
@@ -53,9 +53,13 @@ LabResponse list_assignments(State& state, const LabRequest& request, const std:
     principal = quoted_after(filter, "assignedTo('");
   }
   if (!filter.empty() && !at_scope && principal.empty()) {
-    throw ArmFault{400, "UnsupportedQuery", "The filter '" + filter + "' is not supported. Supported filters are "
-                                              "atScope(), principalId eq '{id}' and assignedTo('{id}').",
-                   std::nullopt, {}};
+    throw ArmFault{400,
+                   "UnsupportedQuery",
+                   "The filter '" + filter +
+                       "' is not supported. Supported filters are "
+                       "atScope(), principalId eq '{id}' and assignedTo('{id}').",
+                   std::nullopt,
+                   {}};
   }
   std::vector<Json> items;
   for (const auto& [key, resource] : state.resources) {
@@ -65,8 +69,9 @@ LabResponse list_assignments(State& state, const LabRequest& request, const std:
     const std::string where = trim_scope(resource["properties"].value("scope", ""));
     const bool above = covers(where, scope);
     const bool below = covers(scope, where);
-    if ((at_scope && !above) || (!at_scope && !above && !below)
-        || (!principal.empty() && lower(resource["properties"].value("principalId", "")) != lower(principal))) {
+    if ((at_scope && !above) || (!at_scope && !above && !below) ||
+        (!principal.empty() &&
+         lower(resource["properties"].value("principalId", "")) != lower(principal))) {
       continue;
     }
     items.push_back(resource);
@@ -76,7 +81,8 @@ LabResponse list_assignments(State& state, const LabRequest& request, const std:
 
 // Lists the eligibility schedule instances at, above or below `raw_scope` (atScope():
 // at or above only), of one principal with assignedTo('{id}') or principalId eq '{id}'.
-LabResponse list_eligibilities(State& state, const LabRequest& request, const std::string& raw_scope)
+LabResponse list_eligibilities(State& state, const LabRequest& request,
+                               const std::string& raw_scope)
 {
   const std::string scope = trim_scope(raw_scope);
   const std::string filter = request.query_value("$filter").value_or("");
@@ -86,17 +92,21 @@ LabResponse list_eligibilities(State& state, const LabRequest& request, const st
     principal = quoted_after(filter, "principalId eq '");
   }
   if (!filter.empty() && !at_scope && principal.empty()) {
-    throw ArmFault{400, "InvalidFilter", "The filter '" + filter + "' is not supported. Supported filters are "
-                                           "atScope(), principalId eq '{id}' and assignedTo('{id}').",
-                   std::nullopt, {}};
+    throw ArmFault{400,
+                   "InvalidFilter",
+                   "The filter '" + filter +
+                       "' is not supported. Supported filters are "
+                       "atScope(), principalId eq '{id}' and assignedTo('{id}').",
+                   std::nullopt,
+                   {}};
   }
   std::vector<Json> items;
   for (const auto& instance : state.role_eligibilities) {
     const Json properties = instance.value("properties", Json::object());
     const std::string where = trim_scope(properties.value("scope", ""));
     const bool above = covers(where, scope);
-    if ((at_scope && !above) || (!above && !covers(scope, where))
-        || (!principal.empty() && lower(properties.value("principalId", "")) != lower(principal))) {
+    if ((at_scope && !above) || (!above && !covers(scope, where)) ||
+        (!principal.empty() && lower(properties.value("principalId", "")) != lower(principal))) {
       continue;
     }
     items.push_back(instance);
@@ -114,32 +124,39 @@ LabResponse list_definitions(State& state, const LabRequest& request, const std:
   const std::string type = quoted_after(filter, "type eq '");
   const std::string name = quoted_after(filter, "roleName eq '");
   if (!filter.empty() && type.empty() && name.empty()) {
-    throw ArmFault{400, "InvalidFilter", "The filter '" + filter + "' is not supported. Supported filters are "
-                                           "type eq '{type}' and roleName eq '{name}'.",
-                   std::nullopt, {}};
+    throw ArmFault{400,
+                   "InvalidFilter",
+                   "The filter '" + filter +
+                       "' is not supported. Supported filters are "
+                       "type eq '{type}' and roleName eq '{name}'.",
+                   std::nullopt,
+                   {}};
   }
   std::vector<Json> items;
   const auto keep = [&](const Json& definition) {
     const Json properties = definition.value("properties", Json::object());
-    if ((type.empty() || lower(properties.value("type", "")) == lower(type))
-        && (name.empty() || lower(properties.value("roleName", "")) == lower(name))) {
+    if ((type.empty() || lower(properties.value("type", "")) == lower(type)) &&
+        (name.empty() || lower(properties.value("roleName", "")) == lower(name))) {
       items.push_back(definition);
     }
   };
-  const std::string subscription = scope.rfind("/subscriptions/", 0) == 0 ? scope.substr(15, scope.find('/', 15) - 15) : "";
+  const std::string subscription =
+      scope.rfind("/subscriptions/", 0) == 0 ? scope.substr(15, scope.find('/', 15) - 15) : "";
   // The built-in roles the lab's assignments use (their IDs from resources.cpp).
   for (const char* role : {"Owner", "Contributor", "Reader", "User Access Administrator"}) {
     const std::string id = role_definition_id(subscription, role);
     keep(Json{{"id", id},
               {"name", id.substr(id.rfind('/') + 1)},
               {"type", "Microsoft.Authorization/roleDefinitions"},
-              {"properties", {{"roleName", role}, {"type", "BuiltInRole"}, {"assignableScopes", {"/"}}}}});
+              {"properties",
+               {{"roleName", role}, {"type", "BuiltInRole"}, {"assignableScopes", {"/"}}}}});
   }
   for (const auto& [key, resource] : state.resources) {
     if (lower(resource.value("type", "")) != "microsoft.authorization/roledefinitions") {
       continue;
     }
-    const Json scopes = resource.value("properties", Json::object()).value("assignableScopes", Json::array());
+    const Json scopes =
+        resource.value("properties", Json::object()).value("assignableScopes", Json::array());
     const bool usable = std::any_of(scopes.begin(), scopes.end(), [&](const Json& s) {
       return s.is_string() && covers(trim_scope(s.get<std::string>()), scope);
     });
@@ -160,72 +177,99 @@ std::string assignment_id(const Captures& c)
 void add_authorization_routes(Router& router, State& state)
 {
   const RouteOptions options{k_versions, "arm", ""};
-  router.add("GET", k_assignments, options,
-             [&state](const LabRequest& request, const Captures& c) { return list_assignments(state, request, c[1]); });
-  router.add("GET", k_assignments + "/([^/]+)", options, [&state](const LabRequest&, const Captures& c) {
-    const Json* found = find_resource(state, assignment_id(c));
-    if (!found) {
-      throw ArmFault{404, "RoleAssignmentNotFound", "The role assignment '" + c[2] + "' is not found.",
-                     std::nullopt, {}};
-    }
-    return LabResponse::json(200, *found);
+  router.add("GET", k_assignments, options, [&state](const LabRequest& request, const Captures& c) {
+    return list_assignments(state, request, c[1]);
   });
-  router.add("PUT", k_assignments + "/([^/]+)", options, [&state](const LabRequest& request, const Captures& c) {
-    const Json body = request.json_body();
-    const Json properties = body.value("properties", Json::object());
-    if (!properties.contains("roleDefinitionId") || !properties.contains("principalId")) {
-      throw ArmFault{400, "InvalidRequestContent", "properties.roleDefinitionId and properties.principalId are required.",
-                     std::nullopt, {}};
-    }
-    if (const Json* found = find_resource(state, assignment_id(c))) {
-      if (lower((*found)["properties"].value("principalId", "")) == lower(properties.value("principalId", ""))) {
-        throw ArmFault{409, "RoleAssignmentExists", "The role assignment already exists.", std::nullopt, {}};
-      }
-    }
-    const std::string role = properties["roleDefinitionId"].get<std::string>();
-    Json assignment = make_role_assignment(state, c[1], c[2], role.substr(role.rfind('/') + 1),
-                                           properties["principalId"].get<std::string>(),
-                                           properties.value("principalType", "User"));
-    for (const char* key : {"description", "condition", "conditionVersion"}) {
-      if (properties.contains(key)) {
-        assignment["properties"][key] = properties[key];
-      }
-    }
-    assignment["properties"]["roleDefinitionId"] = role;
-    return LabResponse::json(201, put_resource(state, std::move(assignment)));
-  });
-  router.add("DELETE", k_assignments + "/([^/]+)", options, [&state](const LabRequest&, const Captures& c) {
-    auto it = state.resources.find(lower(assignment_id(c)));
-    if (it == state.resources.end()) {
-      return LabResponse::empty(204);
-    }
-    Json deleted = it->second;
-    state.resources.erase(it);
-    return LabResponse::json(200, deleted);
-  });
+  router.add("GET", k_assignments + "/([^/]+)", options,
+             [&state](const LabRequest&, const Captures& c) {
+               const Json* found = find_resource(state, assignment_id(c));
+               if (!found) {
+                 throw ArmFault{404,
+                                "RoleAssignmentNotFound",
+                                "The role assignment '" + c[2] + "' is not found.",
+                                std::nullopt,
+                                {}};
+               }
+               return LabResponse::json(200, *found);
+             });
+  router.add(
+      "PUT", k_assignments + "/([^/]+)", options,
+      [&state](const LabRequest& request, const Captures& c) {
+        const Json body = request.json_body();
+        const Json properties = body.value("properties", Json::object());
+        if (!properties.contains("roleDefinitionId") || !properties.contains("principalId")) {
+          throw ArmFault{400,
+                         "InvalidRequestContent",
+                         "properties.roleDefinitionId and properties.principalId are required.",
+                         std::nullopt,
+                         {}};
+        }
+        if (const Json* found = find_resource(state, assignment_id(c))) {
+          if (lower((*found)["properties"].value("principalId", "")) ==
+              lower(properties.value("principalId", ""))) {
+            throw ArmFault{409,
+                           "RoleAssignmentExists",
+                           "The role assignment already exists.",
+                           std::nullopt,
+                           {}};
+          }
+        }
+        const std::string role = properties["roleDefinitionId"].get<std::string>();
+        Json assignment = make_role_assignment(state, c[1], c[2], role.substr(role.rfind('/') + 1),
+                                               properties["principalId"].get<std::string>(),
+                                               properties.value("principalType", "User"));
+        for (const char* key : {"description", "condition", "conditionVersion"}) {
+          if (properties.contains(key)) {
+            assignment["properties"][key] = properties[key];
+          }
+        }
+        assignment["properties"]["roleDefinitionId"] = role;
+        return LabResponse::json(201, put_resource(state, std::move(assignment)));
+      });
+  router.add("DELETE", k_assignments + "/([^/]+)", options,
+             [&state](const LabRequest&, const Captures& c) {
+               auto it = state.resources.find(lower(assignment_id(c)));
+               if (it == state.resources.end()) {
+                 return LabResponse::empty(204);
+               }
+               Json deleted = it->second;
+               state.resources.erase(it);
+               return LabResponse::json(200, deleted);
+             });
   router.add("GET", "(.*)/providers/Microsoft\\.Authorization/roleEligibilityScheduleInstances",
              RouteOptions{{"2020-10-01"}, "arm", ""},
-             [&state](const LabRequest& request, const Captures& c) { return list_eligibilities(state, request, c[1]); });
-  router.add("GET", "(.*)/providers/Microsoft\\.Authorization/roleDefinitions", options,
-             [&state](const LabRequest& request, const Captures& c) { return list_definitions(state, request, c[1]); });
-  router.add("GET", "(.*)/providers/Microsoft\\.Authorization/roleDefinitions/([^/]+)", options,
-             [&state](const LabRequest&, const Captures& c) {
-               for (const auto& [key, resource] : state.resources) {
-                 if (lower(resource.value("type", "")) == "microsoft.authorization/roledefinitions"
-                     && lower(resource.value("name", "")) == lower(c[2])) {
-                   return LabResponse::json(200, resource);
-                 }
-               }
-               const std::string name = role_name(c[2]);
-               if (name.empty()) {
-                 throw ArmFault{404, "RoleDefinitionDoesNotExist", "The specified role definition with ID '" + c[2]
-                                                                     + "' does not exist.", std::nullopt, {}};
-               }
-               return LabResponse::json(200, Json{{"id", c[0]}, {"name", lower(c[2])},
-                                                  {"type", "Microsoft.Authorization/roleDefinitions"},
-                                                  {"properties", {{"roleName", name}, {"type", "BuiltInRole"},
-                                                                  {"assignableScopes", {"/"}}}}});
+             [&state](const LabRequest& request, const Captures& c) {
+               return list_eligibilities(state, request, c[1]);
              });
+  router.add("GET", "(.*)/providers/Microsoft\\.Authorization/roleDefinitions", options,
+             [&state](const LabRequest& request, const Captures& c) {
+               return list_definitions(state, request, c[1]);
+             });
+  router.add(
+      "GET", "(.*)/providers/Microsoft\\.Authorization/roleDefinitions/([^/]+)", options,
+      [&state](const LabRequest&, const Captures& c) {
+        for (const auto& [key, resource] : state.resources) {
+          if (lower(resource.value("type", "")) == "microsoft.authorization/roledefinitions" &&
+              lower(resource.value("name", "")) == lower(c[2])) {
+            return LabResponse::json(200, resource);
+          }
+        }
+        const std::string name = role_name(c[2]);
+        if (name.empty()) {
+          throw ArmFault{404,
+                         "RoleDefinitionDoesNotExist",
+                         "The specified role definition with ID '" + c[2] + "' does not exist.",
+                         std::nullopt,
+                         {}};
+        }
+        return LabResponse::json(
+            200,
+            Json{{"id", c[0]},
+                 {"name", lower(c[2])},
+                 {"type", "Microsoft.Authorization/roleDefinitions"},
+                 {"properties",
+                  {{"roleName", name}, {"type", "BuiltInRole"}, {"assignableScopes", {"/"}}}}});
+      });
 }
 
 } // namespace dftriage::lab

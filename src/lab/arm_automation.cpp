@@ -12,9 +12,11 @@ namespace dftriage::lab {
 
 namespace {
 
-const std::vector<std::string> k_versions = {"2024-10-23", "2023-11-01", "2023-05-15-preview", "2022-08-08",
-                                             "2020-01-13-preview", "2019-06-01", "2018-06-30", "2015-10-31"};
-const std::string k_accounts = std::string(k_sub) + k_rg + "/providers/Microsoft\\.Automation/automationAccounts";
+const std::vector<std::string> k_versions = {
+    "2024-10-23",         "2023-11-01", "2023-05-15-preview", "2022-08-08",
+    "2020-01-13-preview", "2019-06-01", "2018-06-30",         "2015-10-31"};
+const std::string k_accounts =
+    std::string(k_sub) + k_rg + "/providers/Microsoft\\.Automation/automationAccounts";
 const std::string k_account = k_accounts + "/([^/]+)";
 const std::string k_runbook = k_account + "/runbooks/([^/]+)";
 const char* k_account_type = "Microsoft.Automation/AutomationAccounts";
@@ -45,13 +47,15 @@ LabResponse delete_account(State& state, const Captures& c)
     return LabResponse::empty(204);
   }
   const std::string id = lower(account->value("id", ""));
-  for (auto it = state.resources.lower_bound(id + "/"); it != state.resources.end() && it->first.rfind(id + "/", 0) == 0;) {
+  for (auto it = state.resources.lower_bound(id + "/");
+       it != state.resources.end() && it->first.rfind(id + "/", 0) == 0;) {
     state.runbook_contents.erase(it->first);
     it = state.resources.erase(it);
   }
   state.resources.erase(id);
   for (auto* children : {&state.webhooks, &state.job_schedules}) {
-    for (auto it = children->lower_bound(id + "/"); it != children->end() && it->first.rfind(id + "/", 0) == 0;) {
+    for (auto it = children->lower_bound(id + "/");
+         it != children->end() && it->first.rfind(id + "/", 0) == 0;) {
       it = children->erase(it);
     }
   }
@@ -67,11 +71,13 @@ std::string text_at(const Json& doc, const char* pointer)
 
 // Returns the items of `children` (webhooks or job schedules) of the account `c` names,
 // after checking that the account exists.
-std::vector<Json> children_of(State& state, const std::map<std::string, Json>& children, const Captures& c)
+std::vector<Json> children_of(State& state, const std::map<std::string, Json>& children,
+                              const Captures& c)
 {
   const std::string prefix = lower(require_resource(state, account_id(c)).value("id", "")) + "/";
   std::vector<Json> out;
-  for (auto it = children.lower_bound(prefix); it != children.end() && it->first.rfind(prefix, 0) == 0; ++it) {
+  for (auto it = children.lower_bound(prefix);
+       it != children.end() && it->first.rfind(prefix, 0) == 0; ++it) {
     out.push_back(it->second);
   }
   return out;
@@ -82,9 +88,15 @@ std::vector<Json> children_of(State& state, const std::map<std::string, Json>& c
 std::string runbook_filter(const std::string& filter)
 {
   const std::string prefix = "properties/runbook/name eq '";
-  if (lower(filter).rfind(prefix, 0) != 0 || filter.size() <= prefix.size() || filter.back() != '\'') {
-    throw ArmFault{400, "BadRequest", "The filter '" + filter + "' is not supported; the lab supports "
-                                        "properties/runbook/name eq '{name}'.", std::nullopt, {}};
+  if (lower(filter).rfind(prefix, 0) != 0 || filter.size() <= prefix.size() ||
+      filter.back() != '\'') {
+    throw ArmFault{400,
+                   "BadRequest",
+                   "The filter '" + filter +
+                       "' is not supported; the lab supports "
+                       "properties/runbook/name eq '{name}'.",
+                   std::nullopt,
+                   {}};
   }
   std::string name;
   for (std::size_t i = prefix.size(); i + 1 < filter.size(); ++i) {
@@ -96,28 +108,38 @@ std::string runbook_filter(const std::string& filter)
 
 void add_webhook_routes(Router& router, State& state, const RouteOptions& options)
 {
-  router.add("GET", k_account + "/webhooks", options, [&state](const LabRequest& request, const Captures& c) {
-    std::vector<Json> items = children_of(state, state.webhooks, c);
-    if (const auto filter = request.query_value("$filter")) {
-      const std::string runbook = lower(runbook_filter(*filter));
-      items.erase(std::remove_if(items.begin(), items.end(),
-                                 [&](const Json& w) { return lower(text_at(w, "/properties/runbook/name")) != runbook; }),
-                  items.end());
-    }
-    return page(state, request, items);
-  });
-  router.add("GET", k_account + "/webhooks/([^/]+)", options, [&state](const LabRequest&, const Captures& c) {
-    require_resource(state, account_id(c));
-    const auto it = state.webhooks.find(lower(account_id(c) + "/webhooks/" + c[4]));
-    if (it == state.webhooks.end()) {
-      throw ArmFault{404, "NotFound", "The webhook '" + c[4] + "' was not found.", std::nullopt, {}};
-    }
-    return LabResponse::json(200, it->second);
-  });
-  router.add("DELETE", k_account + "/webhooks/([^/]+)", options, [&state](const LabRequest&, const Captures& c) {
-    require_resource(state, account_id(c));
-    return LabResponse::empty(state.webhooks.erase(lower(account_id(c) + "/webhooks/" + c[4])) == 0 ? 204 : 200);
-  });
+  router.add("GET", k_account + "/webhooks", options,
+             [&state](const LabRequest& request, const Captures& c) {
+               std::vector<Json> items = children_of(state, state.webhooks, c);
+               if (const auto filter = request.query_value("$filter")) {
+                 const std::string runbook = lower(runbook_filter(*filter));
+                 items.erase(std::remove_if(items.begin(), items.end(),
+                                            [&](const Json& w) {
+                                              return lower(text_at(
+                                                         w, "/properties/runbook/name")) != runbook;
+                                            }),
+                             items.end());
+               }
+               return page(state, request, items);
+             });
+  router.add(
+      "GET", k_account + "/webhooks/([^/]+)", options,
+      [&state](const LabRequest&, const Captures& c) {
+        require_resource(state, account_id(c));
+        const auto it = state.webhooks.find(lower(account_id(c) + "/webhooks/" + c[4]));
+        if (it == state.webhooks.end()) {
+          throw ArmFault{
+              404, "NotFound", "The webhook '" + c[4] + "' was not found.", std::nullopt, {}};
+        }
+        return LabResponse::json(200, it->second);
+      });
+  router.add("DELETE", k_account + "/webhooks/([^/]+)", options,
+             [&state](const LabRequest&, const Captures& c) {
+               require_resource(state, account_id(c));
+               return LabResponse::empty(
+                   state.webhooks.erase(lower(account_id(c) + "/webhooks/" + c[4])) == 0 ? 204
+                                                                                         : 200);
+             });
 }
 
 // Stores the job schedule a PUT asks for: 201 with it; 400 without a runbook and a
@@ -130,14 +152,22 @@ LabResponse put_job_schedule(State& state, const LabRequest& request, const Capt
   const std::string runbook = text_at(body, "/properties/runbook/name");
   const std::string schedule = text_at(body, "/properties/schedule/name");
   if (runbook.empty() || schedule.empty()) {
-    throw ArmFault{400, "BadRequest", "properties.runbook.name and properties.schedule.name are required.",
-                   std::nullopt, {}};
+    throw ArmFault{400,
+                   "BadRequest",
+                   "properties.runbook.name and properties.schedule.name are required.",
+                   std::nullopt,
+                   {}};
   }
   if (!find_resource(state, account.value("id", "") + "/runbooks/" + runbook)) {
-    throw ArmFault{404, "NotFound", "The Runbook '" + runbook + "' was not found.", std::nullopt, {}};
+    throw ArmFault{
+        404, "NotFound", "The Runbook '" + runbook + "' was not found.", std::nullopt, {}};
   }
   if (state.job_schedules.count(lower(id)) != 0) {
-    throw ArmFault{409, "Conflict", "A job schedule with the ID '" + c[4] + "' already exists.", std::nullopt, {}};
+    throw ArmFault{409,
+                   "Conflict",
+                   "A job schedule with the ID '" + c[4] + "' already exists.",
+                   std::nullopt,
+                   {}};
   }
   Json job_schedule{{"id", id},
                     {"name", c[4]},
@@ -154,23 +184,33 @@ LabResponse put_job_schedule(State& state, const LabRequest& request, const Capt
 
 void add_job_schedule_routes(Router& router, State& state, const RouteOptions& options)
 {
-  router.add("GET", k_account + "/jobSchedules", options, [&state](const LabRequest& request, const Captures& c) {
-    return page(state, request, children_of(state, state.job_schedules, c));
-  });
-  router.add("GET", k_account + "/jobSchedules/([^/]+)", options, [&state](const LabRequest&, const Captures& c) {
-    require_resource(state, account_id(c));
-    const auto it = state.job_schedules.find(lower(account_id(c) + "/jobSchedules/" + c[4]));
-    if (it == state.job_schedules.end()) {
-      throw ArmFault{404, "NotFound", "The job schedule '" + c[4] + "' was not found.", std::nullopt, {}};
-    }
-    return LabResponse::json(200, it->second);
-  });
+  router.add("GET", k_account + "/jobSchedules", options,
+             [&state](const LabRequest& request, const Captures& c) {
+               return page(state, request, children_of(state, state.job_schedules, c));
+             });
+  router.add(
+      "GET", k_account + "/jobSchedules/([^/]+)", options,
+      [&state](const LabRequest&, const Captures& c) {
+        require_resource(state, account_id(c));
+        const auto it = state.job_schedules.find(lower(account_id(c) + "/jobSchedules/" + c[4]));
+        if (it == state.job_schedules.end()) {
+          throw ArmFault{
+              404, "NotFound", "The job schedule '" + c[4] + "' was not found.", std::nullopt, {}};
+        }
+        return LabResponse::json(200, it->second);
+      });
   router.add("PUT", k_account + "/jobSchedules/([^/]+)", options,
-             [&state](const LabRequest& request, const Captures& c) { return put_job_schedule(state, request, c); });
-  router.add("DELETE", k_account + "/jobSchedules/([^/]+)", options, [&state](const LabRequest&, const Captures& c) {
-    require_resource(state, account_id(c));
-    return LabResponse::empty(state.job_schedules.erase(lower(account_id(c) + "/jobSchedules/" + c[4])) == 0 ? 204 : 200);
-  });
+             [&state](const LabRequest& request, const Captures& c) {
+               return put_job_schedule(state, request, c);
+             });
+  router.add("DELETE", k_account + "/jobSchedules/([^/]+)", options,
+             [&state](const LabRequest&, const Captures& c) {
+               require_resource(state, account_id(c));
+               return LabResponse::empty(
+                   state.job_schedules.erase(lower(account_id(c) + "/jobSchedules/" + c[4])) == 0
+                       ? 204
+                       : 200);
+             });
 }
 
 } // namespace
@@ -178,10 +218,11 @@ void add_job_schedule_routes(Router& router, State& state, const RouteOptions& o
 void add_automation_routes(Router& router, State& state)
 {
   const RouteOptions options{k_versions, "arm", ""};
-  router.add("GET", std::string(k_sub) + "/providers/Microsoft\\.Automation/automationAccounts", options,
-             [&state](const LabRequest& request, const Captures& c) {
+  router.add("GET", std::string(k_sub) + "/providers/Microsoft\\.Automation/automationAccounts",
+             options, [&state](const LabRequest& request, const Captures& c) {
                require_scope(state, c[1], "");
-               return page(state, request, resources_under(state, "/subscriptions/" + c[1] + "/", k_account_type));
+               return page(state, request,
+                           resources_under(state, "/subscriptions/" + c[1] + "/", k_account_type));
              });
   router.add("GET", k_accounts, options, [&state](const LabRequest& request, const Captures& c) {
     require_scope(state, c[1], c[2]);
@@ -190,25 +231,35 @@ void add_automation_routes(Router& router, State& state)
   router.add("GET", k_account, options, [&state](const LabRequest&, const Captures& c) {
     return LabResponse::json(200, require_resource(state, account_id(c)));
   });
-  router.add("DELETE", k_account, options, [&state](const LabRequest&, const Captures& c) { return delete_account(state, c); });
-  router.add("GET", k_account + "/runbooks", options, [&state](const LabRequest& request, const Captures& c) {
-    const Json& account = require_resource(state, account_id(c));
-    return page(state, request, resources_under(state, account.value("id", "") + "/runbooks/", k_runbook_type));
+  router.add("DELETE", k_account, options,
+             [&state](const LabRequest&, const Captures& c) { return delete_account(state, c); });
+  router.add("GET", k_account + "/runbooks", options,
+             [&state](const LabRequest& request, const Captures& c) {
+               const Json& account = require_resource(state, account_id(c));
+               return page(
+                   state, request,
+                   resources_under(state, account.value("id", "") + "/runbooks/", k_runbook_type));
+             });
+  router.add("GET", k_runbook, options, [&state](const LabRequest&, const Captures& c) {
+    return LabResponse::json(200, require_runbook(state, c));
   });
-  router.add("GET", k_runbook, options,
-             [&state](const LabRequest&, const Captures& c) { return LabResponse::json(200, require_runbook(state, c)); });
-  router.add("GET", k_runbook + "/content", options, [&state](const LabRequest&, const Captures& c) {
-    const Json& runbook = require_runbook(state, c);
-    const auto content = state.runbook_contents.find(lower(runbook.value("id", "")));
-    if (content == state.runbook_contents.end()) {
-      throw ArmFault{404, "NotFound", "The Runbook '" + c[4] + "' has no published content.", std::nullopt, {}};
-    }
-    LabResponse response;
-    response.status = 200;
-    response.body = content->second;
-    response.content_type = "text/powershell";
-    return response;
-  });
+  router.add("GET", k_runbook + "/content", options,
+             [&state](const LabRequest&, const Captures& c) {
+               const Json& runbook = require_runbook(state, c);
+               const auto content = state.runbook_contents.find(lower(runbook.value("id", "")));
+               if (content == state.runbook_contents.end()) {
+                 throw ArmFault{404,
+                                "NotFound",
+                                "The Runbook '" + c[4] + "' has no published content.",
+                                std::nullopt,
+                                {}};
+               }
+               LabResponse response;
+               response.status = 200;
+               response.body = content->second;
+               response.content_type = "text/powershell";
+               return response;
+             });
   router.add("DELETE", k_runbook, options, [&state](const LabRequest&, const Captures& c) {
     require_resource(state, account_id(c));
     const std::string id = lower(account_id(c) + "/runbooks/" + c[4]);

@@ -16,10 +16,11 @@ namespace dftriage::lab {
 
 namespace {
 
-const std::vector<std::string> k_versions = {"2025-04-01", "2024-11-01", "2024-07-01", "2024-03-01", "2023-09-01",
-                                             "2023-07-01", "2023-03-01", "2022-11-01", "2022-08-01", "2022-03-01",
-                                             "2021-11-01"};
-const std::string k_vm = std::string(k_sub) + k_rg + "/providers/Microsoft\\.Compute/virtualMachines/([^/]+)";
+const std::vector<std::string> k_versions = {"2025-04-01", "2024-11-01", "2024-07-01", "2024-03-01",
+                                             "2023-09-01", "2023-07-01", "2023-03-01", "2022-11-01",
+                                             "2022-08-01", "2022-03-01", "2021-11-01"};
+const std::string k_vm =
+    std::string(k_sub) + k_rg + "/providers/Microsoft\\.Compute/virtualMachines/([^/]+)";
 const char* k_vm_type = "Microsoft.Compute/virtualMachines";
 const char* k_extension_type = "Microsoft.Compute/virtualMachines/extensions";
 
@@ -100,26 +101,33 @@ Json instance_view(State& state, const Json& vm)
     extensions.push_back({{"name", e.value("name", "")},
                           {"type", type},
                           {"typeHandlerVersion", p.value("typeHandlerVersion", "")},
-                          {"statuses", Json::array({status("ProvisioningState/succeeded", "Provisioning succeeded", now)})}});
+                          {"statuses", Json::array({status("ProvisioningState/succeeded",
+                                                           "Provisioning succeeded", now)})}});
   }
   const std::string power = rt.power_state;
   return Json{
-    {"computerName", properties["osProfile"].value("computerName", vm.value("name", ""))},
-    {"osName", windows ? "Windows Server 2022 Datacenter Azure Edition" : "ubuntu"},
-    {"osVersion", windows ? "10.0.20348.2849" : "22.04"},
-    {"vmAgent",
-     {{"vmAgentVersion", windows ? "2.7.41491.1102" : "2.2.46"},
-      {"statuses", Json::array({{{"code", "ProvisioningState/succeeded"}, {"level", "Info"}, {"displayStatus", "Ready"},
-                                 {"message", "GuestAgent is running and processing the extensions."}, {"time", now}}})},
-      {"extensionHandlers", std::move(handlers)}}},
-    {"disks", Json::array({{{"name", properties["storageProfile"]["osDisk"].value("name", "")},
-                            {"statuses", Json::array({status("ProvisioningState/succeeded", "Provisioning succeeded",
-                                                             rt.last_reimage.empty() ? created : rt.last_reimage)})}}})},
-    {"extensions", std::move(extensions)},
-    {"hyperVGeneration", "V2"},
-    {"statuses", Json::array({status("ProvisioningState/succeeded", "Provisioning succeeded",
-                                     rt.last_reimage.empty() ? created : rt.last_reimage),
-                              status("PowerState/" + power, "VM " + power)})}};
+      {"computerName", properties["osProfile"].value("computerName", vm.value("name", ""))},
+      {"osName", windows ? "Windows Server 2022 Datacenter Azure Edition" : "ubuntu"},
+      {"osVersion", windows ? "10.0.20348.2849" : "22.04"},
+      {"vmAgent",
+       {{"vmAgentVersion", windows ? "2.7.41491.1102" : "2.2.46"},
+        {"statuses",
+         Json::array({{{"code", "ProvisioningState/succeeded"},
+                       {"level", "Info"},
+                       {"displayStatus", "Ready"},
+                       {"message", "GuestAgent is running and processing the extensions."},
+                       {"time", now}}})},
+        {"extensionHandlers", std::move(handlers)}}},
+      {"disks",
+       Json::array({{{"name", properties["storageProfile"]["osDisk"].value("name", "")},
+                     {"statuses", Json::array({status(
+                                      "ProvisioningState/succeeded", "Provisioning succeeded",
+                                      rt.last_reimage.empty() ? created : rt.last_reimage)})}}})},
+      {"extensions", std::move(extensions)},
+      {"hyperVGeneration", "V2"},
+      {"statuses", Json::array({status("ProvisioningState/succeeded", "Provisioning succeeded",
+                                       rt.last_reimage.empty() ? created : rt.last_reimage),
+                                status("PowerState/" + power, "VM " + power)})}};
 }
 
 // The VM as a GET shows it: its extensions under "resources".
@@ -148,45 +156,62 @@ LabResponse run_command(State& state, const LabRequest& request, const Captures&
   const Json body = request.json_body();
   const std::string command = body.is_object() ? body.value("commandId", "") : "";
   if (command.empty()) {
-    throw ArmFault{400, "InvalidParameter", "Required parameter 'commandId' is missing (null).", std::nullopt, {}};
+    throw ArmFault{400,
+                   "InvalidParameter",
+                   "Required parameter 'commandId' is missing (null).",
+                   std::nullopt,
+                   {}};
   }
   const std::string lc = lower(command);
   const bool linux_command = lc == "runshellscript" || lc == "ifconfig";
   const bool windows_command = lc == "runpowershellscript" || lc == "ipconfig";
   if (!(rt.os == "Linux" ? linux_command : windows_command)) {
-    throw ArmFault{400, "InvalidParameter",
-                   "The command ID '" + command + "' is not available for " + rt.os + " virtual machines.",
-                   std::nullopt, {}};
+    throw ArmFault{400,
+                   "InvalidParameter",
+                   "The command ID '" + command + "' is not available for " + rt.os +
+                       " virtual machines.",
+                   std::nullopt,
+                   {}};
   }
   std::vector<std::string> script;
   if (body.contains("script") && body["script"].is_array()) {
     for (const auto& line : body["script"]) {
       if (!line.is_string()) {
-        throw ArmFault{400, "InvalidParameter", "Each line of 'script' must be a string.", std::nullopt, {}};
+        throw ArmFault{
+            400, "InvalidParameter", "Each line of 'script' must be a string.", std::nullopt, {}};
       }
       script.push_back(line.get<std::string>());
     }
   }
   if (rt.power_state != "running") {
-    throw ArmFault{409, "OperationNotAllowed",
-                   "Cannot run commands on the VM because it is not running (PowerState/" + rt.power_state + ").",
-                   std::nullopt, {}};
+    throw ArmFault{409,
+                   "OperationNotAllowed",
+                   "Cannot run commands on the VM because it is not running (PowerState/" +
+                       rt.power_state + ").",
+                   std::nullopt,
+                   {}};
   }
   const auto busy = state.operations.find(rt.run_command_operation);
-  if (!rt.run_command_operation.empty() && busy != state.operations.end() && busy->second.polls_left > 0) {
-    throw ArmFault{409, "Conflict",
-                   "Run command extension execution is in progress. Please wait for completion before invoking a "
+  if (!rt.run_command_operation.empty() && busy != state.operations.end() &&
+      busy->second.polls_left > 0) {
+    throw ArmFault{409,
+                   "Conflict",
+                   "Run command extension execution is in progress. Please wait for completion "
+                   "before invoking a "
                    "run command.",
-                   std::nullopt, {}};
+                   std::nullopt,
+                   {}};
   }
-  rt.run_commands.push_back({{"commandId", command}, {"script", script}, {"time", state.now_iso()}});
+  rt.run_commands.push_back(
+      {{"commandId", command}, {"script", script}, {"time", state.now_iso()}});
   // The script runs either way; without HTTPS to Azure its output never comes back.
   const bool reports = reaches_azure_cloud(state, vm);
   rt.run_commands.back()["reported"] = reports;
-  LabResponse response = start_operation(state, LabResponse::empty(202), c[1], "Microsoft.Compute", region(vm),
-                                         reports ? run_command_result(rt.os, command, script, state.config.clock())
-                                                 : run_command_unreported(rt.os),
-                                         version_of(request));
+  LabResponse response =
+      start_operation(state, LabResponse::empty(202), c[1], "Microsoft.Compute", region(vm),
+                      reports ? run_command_result(rt.os, command, script, state.config.clock())
+                              : run_command_unreported(rt.os),
+                      version_of(request));
   rt.run_command_operation = operation_id(response);
   return response;
 }
@@ -196,14 +221,14 @@ LabResponse reimage(State& state, const LabRequest& request, const Captures& c)
   Json& vm = require_resource(state, vm_id(c));
   VmRuntime& rt = runtime(state, vm);
   if (!request.body.empty()) {
-    request.json_body();  // only checked: it may carry osProfile.adminPassword, which is never kept
+    request.json_body(); // only checked: it may carry osProfile.adminPassword, which is never kept
   }
   reimage_os_disk(state, vm);
   rt.reimages += 1;
   rt.last_reimage = state.now_iso();
   rt.run_command_operation.clear();
-  return start_operation(state, LabResponse::empty(202), c[1], "Microsoft.Compute", region(vm), Json(),
-                         version_of(request));
+  return start_operation(state, LabResponse::empty(202), c[1], "Microsoft.Compute", region(vm),
+                         Json(), version_of(request));
 }
 
 LabResponse restart(State& state, const LabRequest& request, const Captures& c)
@@ -211,18 +236,20 @@ LabResponse restart(State& state, const LabRequest& request, const Captures& c)
   const Json& vm = require_resource(state, vm_id(c));
   VmRuntime& rt = runtime(state, vm);
   if (rt.power_state == "deallocated") {
-    throw ArmFault{409, "OperationNotAllowed",
-                   "Operation 'restart' is not allowed on VM '" + vm.value("name", c[3])
-                     + "' since the VM is deallocated or marked to be deallocated.",
-                   std::nullopt, {}};
+    throw ArmFault{409,
+                   "OperationNotAllowed",
+                   "Operation 'restart' is not allowed on VM '" + vm.value("name", c[3]) +
+                       "' since the VM is deallocated or marked to be deallocated.",
+                   std::nullopt,
+                   {}};
   }
   // Memory and open connections are gone; a run command in flight ends with the VM.
   rt.power_state = "running";
   rt.restarts += 1;
   rt.last_restart = state.now_iso();
   rt.run_command_operation.clear();
-  return start_operation(state, LabResponse::empty(202), c[1], "Microsoft.Compute", region(vm), Json(),
-                         version_of(request));
+  return start_operation(state, LabResponse::empty(202), c[1], "Microsoft.Compute", region(vm),
+                         Json(), version_of(request));
 }
 
 // A VM update: 200 with provisioningState Updating and an Azure-AsyncOperation to poll.
@@ -234,10 +261,12 @@ LabResponse patch_vm(State& state, const LabRequest& request, const Captures& c)
   vm = std::move(updated);
   Json shown = vm_view(state, vm);
   shown["properties"]["provisioningState"] = "Updating";
-  LabResponse response = start_operation(state, LabResponse::json(200, shown), c[1], "Microsoft.Compute", region(vm),
-                                         Json(), version_of(request));
+  LabResponse response =
+      start_operation(state, LabResponse::json(200, shown), c[1], "Microsoft.Compute", region(vm),
+                      Json(), version_of(request));
   auto& headers = response.headers;
-  headers.erase(std::remove_if(headers.begin(), headers.end(), [](const auto& h) { return lower(h.first) == "location"; }),
+  headers.erase(std::remove_if(headers.begin(), headers.end(),
+                               [](const auto& h) { return lower(h.first) == "location"; }),
                 headers.end());
   return response;
 }
@@ -259,30 +288,40 @@ LabResponse put_extension(State& state, const LabRequest& request, const Capture
   const Json& vm = require_resource(state, vm_id(c));
   VmRuntime& rt = runtime(state, vm);
   const Json body = request.json_body();
-  const Json wanted = body.is_object() && body.contains("properties") && body["properties"].is_object()
-                        ? body["properties"]
-                        : Json::object();
+  const Json wanted =
+      body.is_object() && body.contains("properties") && body["properties"].is_object()
+          ? body["properties"]
+          : Json::object();
   for (const char* key : {"publisher", "type", "typeHandlerVersion"}) {
-    if (!wanted.contains(key) || !wanted[key].is_string() || wanted[key].get<std::string>().empty()) {
-      throw ArmFault{400, "InvalidParameter",
-                     std::string("Required parameter 'properties.") + key + "' is missing (null).", std::nullopt, {}};
+    if (!wanted.contains(key) || !wanted[key].is_string() ||
+        wanted[key].get<std::string>().empty()) {
+      throw ArmFault{400,
+                     "InvalidParameter",
+                     std::string("Required parameter 'properties.") + key + "' is missing (null).",
+                     std::nullopt,
+                     {}};
     }
   }
   const std::string location = body.value("location", vm.value("location", ""));
   if (region_name(location) != region(vm)) {
-    throw ArmFault{400, "InvalidParameter",
-                   "The extension's location '" + location + "' differs from the virtual machine's location '"
-                     + vm.value("location", "") + "'.",
-                   std::nullopt, {}};
+    throw ArmFault{400,
+                   "InvalidParameter",
+                   "The extension's location '" + location +
+                       "' differs from the virtual machine's location '" +
+                       vm.value("location", "") + "'.",
+                   std::nullopt,
+                   {}};
   }
   const std::string publisher = wanted["publisher"].get<std::string>();
   const std::string type = wanted["type"].get<std::string>();
   const std::string access = vmaccess_os(publisher, type);
   if (!access.empty() && access != rt.os) {
-    throw ArmFault{409, "OperationNotAllowed",
-                   "The extension " + publisher + "." + type + " is made for " + access
-                     + " and cannot be installed on a " + rt.os + " virtual machine.",
-                   std::nullopt, {}};
+    throw ArmFault{409,
+                   "OperationNotAllowed",
+                   "The extension " + publisher + "." + type + " is made for " + access +
+                       " and cannot be installed on a " + rt.os + " virtual machine.",
+                   std::nullopt,
+                   {}};
   }
   const std::string id = vm.value("id", vm_id(c)) + "/extensions/" + c[4];
   const Json* existing = find_resource(state, id);
@@ -310,15 +349,18 @@ LabResponse put_extension(State& state, const LabRequest& request, const Capture
     if (user.empty() && sealed.is_object()) {
       user = sealed.value("username", "");
     }
-    rt.password_resets.push_back({{"username", user}, {"extension", c[4]}, {"time", state.now_iso()}});
+    rt.password_resets.push_back(
+        {{"username", user}, {"extension", c[4]}, {"time", state.now_iso()}});
   }
   const bool created = existing == nullptr;
   Json shown = put_resource(state, std::move(extension));
   shown["properties"]["provisioningState"] = created ? "Creating" : "Updating";
-  LabResponse response = start_operation(state, LabResponse::json(created ? 201 : 200, shown), c[1],
-                                         "Microsoft.Compute", region(vm), Json(), version_of(request));
+  LabResponse response =
+      start_operation(state, LabResponse::json(created ? 201 : 200, shown), c[1],
+                      "Microsoft.Compute", region(vm), Json(), version_of(request));
   auto& headers = response.headers;
-  headers.erase(std::remove_if(headers.begin(), headers.end(), [](const auto& h) { return lower(h.first) == "location"; }),
+  headers.erase(std::remove_if(headers.begin(), headers.end(),
+                               [](const auto& h) { return lower(h.first) == "location"; }),
                 headers.end());
   return response;
 }
@@ -337,16 +379,16 @@ LabResponse delete_vm(State& state, const LabRequest& request, const Captures& c
     state.resources.erase(lower(e.value("id", "")));
   }
   for (auto& [key, resource] : state.resources) {
-    if (resource.contains("properties") && resource["properties"].is_object()
-        && resource["properties"].contains("virtualMachine")
-        && lower(resource["properties"]["virtualMachine"].value("id", "")) == id) {
+    if (resource.contains("properties") && resource["properties"].is_object() &&
+        resource["properties"].contains("virtualMachine") &&
+        lower(resource["properties"]["virtualMachine"].value("id", "")) == id) {
       resource["properties"].erase("virtualMachine");
     }
   }
   state.resources.erase(id);
   state.vms.erase(id);
-  return start_operation(state, LabResponse::empty(202), c[1], "Microsoft.Compute", region(deleted), Json(),
-                         version_of(request));
+  return start_operation(state, LabResponse::empty(202), c[1], "Microsoft.Compute", region(deleted),
+                         Json(), version_of(request));
 }
 
 void add_vm_lists(Router& router, State& state, const RouteOptions& options)
@@ -354,12 +396,14 @@ void add_vm_lists(Router& router, State& state, const RouteOptions& options)
   router.add("GET", std::string(k_sub) + "/providers/Microsoft\\.Compute/virtualMachines", options,
              [&state](const LabRequest& request, const Captures& c) {
                require_scope(state, c[1], "");
-               return page(state, request, resources_under(state, "/subscriptions/" + c[1] + "/", k_vm_type));
+               return page(state, request,
+                           resources_under(state, "/subscriptions/" + c[1] + "/", k_vm_type));
              });
-  router.add("GET", std::string(k_sub) + k_rg + "/providers/Microsoft\\.Compute/virtualMachines", options,
-             [&state](const LabRequest& request, const Captures& c) {
+  router.add("GET", std::string(k_sub) + k_rg + "/providers/Microsoft\\.Compute/virtualMachines",
+             options, [&state](const LabRequest& request, const Captures& c) {
                require_scope(state, c[1], c[2]);
-               return page(state, request, resources_under(state, group_id(c[1], c[2]) + "/", k_vm_type));
+               return page(state, request,
+                           resources_under(state, group_id(c[1], c[2]) + "/", k_vm_type));
              });
 }
 
@@ -376,36 +420,43 @@ void add_compute_routes(Router& router, State& state)
     }
     return LabResponse::json(200, shown);
   });
-  router.add("GET", k_vm + "/instanceView", options, [&state](const LabRequest&, const Captures& c) {
-    return LabResponse::json(200, instance_view(state, require_resource(state, vm_id(c))));
-  });
-  router.add("DELETE", k_vm, options, [&state](const LabRequest& r, const Captures& c) { return delete_vm(state, r, c); });
+  router.add(
+      "GET", k_vm + "/instanceView", options, [&state](const LabRequest&, const Captures& c) {
+        return LabResponse::json(200, instance_view(state, require_resource(state, vm_id(c))));
+      });
+  router.add("DELETE", k_vm, options,
+             [&state](const LabRequest& r, const Captures& c) { return delete_vm(state, r, c); });
   router.add("POST", k_vm + "/runCommand", options,
              [&state](const LabRequest& r, const Captures& c) { return run_command(state, r, c); });
   router.add("POST", k_vm + "/reimage", options,
              [&state](const LabRequest& r, const Captures& c) { return reimage(state, r, c); });
   router.add("POST", k_vm + "/restart", options,
              [&state](const LabRequest& r, const Captures& c) { return restart(state, r, c); });
-  router.add("PATCH", k_vm, options, [&state](const LabRequest& r, const Captures& c) { return patch_vm(state, r, c); });
+  router.add("PATCH", k_vm, options,
+             [&state](const LabRequest& r, const Captures& c) { return patch_vm(state, r, c); });
   router.add("GET", k_vm + "/extensions", options, [&state](const LabRequest&, const Captures& c) {
     const Json& vm = require_resource(state, vm_id(c));
     return LabResponse::json(200, Json{{"value", Json(extensions_of(state, vm.value("id", "")))}});
   });
-  router.add("GET", k_vm + "/extensions/([^/]+)", options, [&state](const LabRequest&, const Captures& c) {
-    const Json& vm = require_resource(state, vm_id(c));
-    return LabResponse::json(200, require_resource(state, vm.value("id", "") + "/extensions/" + c[4]));
-  });
-  router.add("PUT", k_vm + "/extensions/([^/]+)", options,
-             [&state](const LabRequest& r, const Captures& c) { return put_extension(state, r, c); });
-  router.add("DELETE", k_vm + "/extensions/([^/]+)", options, [&state](const LabRequest& request, const Captures& c) {
-    const Json& vm = require_resource(state, vm_id(c));
-    const std::string id = lower(vm.value("id", "") + "/extensions/" + c[4]);
-    if (state.resources.erase(id) == 0) {
-      return LabResponse::empty(204);
-    }
-    return start_operation(state, LabResponse::empty(202), c[1], "Microsoft.Compute", region(vm), Json(),
-                           version_of(request));
-  });
+  router.add("GET", k_vm + "/extensions/([^/]+)", options,
+             [&state](const LabRequest&, const Captures& c) {
+               const Json& vm = require_resource(state, vm_id(c));
+               return LabResponse::json(
+                   200, require_resource(state, vm.value("id", "") + "/extensions/" + c[4]));
+             });
+  router.add(
+      "PUT", k_vm + "/extensions/([^/]+)", options,
+      [&state](const LabRequest& r, const Captures& c) { return put_extension(state, r, c); });
+  router.add("DELETE", k_vm + "/extensions/([^/]+)", options,
+             [&state](const LabRequest& request, const Captures& c) {
+               const Json& vm = require_resource(state, vm_id(c));
+               const std::string id = lower(vm.value("id", "") + "/extensions/" + c[4]);
+               if (state.resources.erase(id) == 0) {
+                 return LabResponse::empty(204);
+               }
+               return start_operation(state, LabResponse::empty(202), c[1], "Microsoft.Compute",
+                                      region(vm), Json(), version_of(request));
+             });
   add_vm_lists(router, state, options);
   add_disk_routes(router, state);
 }

@@ -10,10 +10,11 @@ namespace dftriage::lab {
 
 namespace {
 
-const std::vector<std::string> k_versions = {"2026-02-01", "2025-05-01", "2024-11-01", "2024-04-01-preview",
-                                             "2023-07-01", "2023-02-01", "2022-11-01", "2022-07-01",
-                                             "2021-10-01", "2019-09-01"};
-const std::string k_vault = std::string(k_sub) + k_rg + "/providers/Microsoft\\.KeyVault/vaults/([^/]+)";
+const std::vector<std::string> k_versions = {
+    "2026-02-01", "2025-05-01", "2024-11-01", "2024-04-01-preview", "2023-07-01",
+    "2023-02-01", "2022-11-01", "2022-07-01", "2021-10-01",         "2019-09-01"};
+const std::string k_vault =
+    std::string(k_sub) + k_rg + "/providers/Microsoft\\.KeyVault/vaults/([^/]+)";
 
 std::string vault_id(const Captures& c)
 {
@@ -22,9 +23,9 @@ std::string vault_id(const Captures& c)
 
 bool same_entry(const Json& a, const Json& b)
 {
-  return lower(a.value("objectId", "")) == lower(b.value("objectId", ""))
-         && lower(a.value("tenantId", "")) == lower(b.value("tenantId", ""))
-         && lower(a.value("applicationId", "")) == lower(b.value("applicationId", ""));
+  return lower(a.value("objectId", "")) == lower(b.value("objectId", "")) &&
+         lower(a.value("tenantId", "")) == lower(b.value("tenantId", "")) &&
+         lower(a.value("applicationId", "")) == lower(b.value("applicationId", ""));
 }
 
 // Returns `have` with `change` added (add), removed (remove) or as is (replace).
@@ -38,17 +39,19 @@ Json merge_permissions(const Json& have, const Json& change, const std::string& 
     Json merged = Json::array();
     const Json current = out.contains(category) ? out[category] : Json::array();
     for (const auto& p : current) {
-      const bool drop = kind == "remove" && std::any_of(list.begin(), list.end(), [&](const Json& q) {
-                          return lower(q.get<std::string>()) == lower(p.get<std::string>());
-                        });
+      const bool drop =
+          kind == "remove" && std::any_of(list.begin(), list.end(), [&](const Json& q) {
+            return lower(q.get<std::string>()) == lower(p.get<std::string>());
+          });
       if (!drop) {
         merged.push_back(p);
       }
     }
     if (kind == "add") {
       for (const auto& q : list) {
-        if (std::none_of(merged.begin(), merged.end(),
-                         [&](const Json& p) { return lower(p.get<std::string>()) == lower(q.get<std::string>()); })) {
+        if (std::none_of(merged.begin(), merged.end(), [&](const Json& p) {
+              return lower(p.get<std::string>()) == lower(q.get<std::string>());
+            })) {
           merged.push_back(q);
         }
       }
@@ -73,17 +76,22 @@ LabResponse update_access_policies(State& state, const LabRequest& request, cons
   Json& vault = require_resource(state, vault_id(c));
   const std::string kind = lower(c[4]);
   if (kind != "add" && kind != "replace" && kind != "remove") {
-    throw ArmFault{400, "BadRequest", "The operation kind '" + c[4] + "' is invalid; use add, replace or remove.",
-                   std::nullopt, {}};
+    throw ArmFault{400,
+                   "BadRequest",
+                   "The operation kind '" + c[4] + "' is invalid; use add, replace or remove.",
+                   std::nullopt,
+                   {}};
   }
   const Json body = request.json_body();
-  const Json changes = body.contains("properties") ? body["properties"].value("accessPolicies", Json()) : Json();
+  const Json changes =
+      body.contains("properties") ? body["properties"].value("accessPolicies", Json()) : Json();
   if (!changes.is_array()) {
     throw ArmFault{400, "BadRequest", "properties.accessPolicies is required.", std::nullopt, {}};
   }
   Json& policies = vault["properties"]["accessPolicies"];
   for (const auto& change : changes) {
-    auto it = std::find_if(policies.begin(), policies.end(), [&](const Json& e) { return same_entry(e, change); });
+    auto it = std::find_if(policies.begin(), policies.end(),
+                           [&](const Json& e) { return same_entry(e, change); });
     if (it == policies.end()) {
       if (kind != "remove") {
         policies.push_back(change);
@@ -113,7 +121,11 @@ LabResponse secret_resource(State& state, const Captures& c)
     versions = it == data->second.secrets.end() || it->second.empty() ? nullptr : &it->second;
   }
   if (versions == nullptr) {
-    throw ArmFault{404, "SecretNotFound", "Secret " + c[4] + " not found in vault " + c[3] + ".", std::nullopt, {}};
+    throw ArmFault{404,
+                   "SecretNotFound",
+                   "Secret " + c[4] + " not found in vault " + c[3] + ".",
+                   std::nullopt,
+                   {}};
   }
   const SecretVersion& current = versions->back();
   std::string uri = vault["properties"].value("vaultUri", "");
@@ -127,7 +139,9 @@ LabResponse secret_resource(State& state, const Captures& c)
       attributes[key] = current.attributes[key];
     }
   }
-  Json properties{{"attributes", attributes}, {"secretUri", uri}, {"secretUriWithVersion", uri + "/" + current.version}};
+  Json properties{{"attributes", attributes},
+                  {"secretUri", uri},
+                  {"secretUriWithVersion", uri + "/" + current.version}};
   if (!current.content_type.empty()) {
     properties["contentType"] = current.content_type;
   }
@@ -151,7 +165,9 @@ void add_keyvault_routes(Router& router, State& state)
     require_scope(state, c[1], c[2]);
     const Json body = request.json_body();
     const Json* existing = find_resource(state, vault_id(c));
-    Json vault = existing ? *existing : make_vault(state, c[1], c[2], c[3], body.value("location", "westeurope"));
+    Json vault = existing
+                     ? *existing
+                     : make_vault(state, c[1], c[2], c[3], body.value("location", "westeurope"));
     vault["location"] = body.value("location", vault.value("location", ""));
     vault["tags"] = body.value("tags", Json::object());
     const Json properties = body.contains("properties") ? body["properties"] : Json::object();
@@ -177,16 +193,22 @@ void add_keyvault_routes(Router& router, State& state)
   router.add("GET", k_vault + "/secrets/([^/]+)", options,
              [&state](const LabRequest&, const Captures& c) { return secret_resource(state, c); });
   router.add("PUT", k_vault + "/accessPolicies/([^/]+)", options,
-             [&state](const LabRequest& request, const Captures& c) { return update_access_policies(state, request, c); });
+             [&state](const LabRequest& request, const Captures& c) {
+               return update_access_policies(state, request, c);
+             });
   router.add("GET", std::string(k_sub) + "/providers/Microsoft\\.KeyVault/vaults", options,
              [&state](const LabRequest& request, const Captures& c) {
                require_scope(state, c[1], "");
-               return page(state, request, resources_under(state, "/subscriptions/" + c[1] + "/", "Microsoft.KeyVault/vaults"));
+               return page(state, request,
+                           resources_under(state, "/subscriptions/" + c[1] + "/",
+                                           "Microsoft.KeyVault/vaults"));
              });
   router.add("GET", std::string(k_sub) + k_rg + "/providers/Microsoft\\.KeyVault/vaults", options,
              [&state](const LabRequest& request, const Captures& c) {
                require_scope(state, c[1], c[2]);
-               return page(state, request, resources_under(state, group_id(c[1], c[2]) + "/", "Microsoft.KeyVault/vaults"));
+               return page(
+                   state, request,
+                   resources_under(state, group_id(c[1], c[2]) + "/", "Microsoft.KeyVault/vaults"));
              });
 }
 

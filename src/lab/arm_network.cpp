@@ -11,18 +11,22 @@ namespace dftriage::lab {
 
 namespace {
 
-const std::vector<std::string> k_versions = {"2025-09-01", "2025-07-01", "2025-05-01", "2025-03-01", "2025-01-01",
-                                             "2024-10-01", "2024-07-01", "2024-05-01", "2024-03-01", "2024-01-01",
-                                             "2023-11-01", "2023-09-01", "2023-06-01", "2023-04-01", "2022-07-01",
-                                             "2022-01-01"};
+const std::vector<std::string> k_versions = {
+    "2025-09-01", "2025-07-01", "2025-05-01", "2025-03-01", "2025-01-01", "2024-10-01",
+    "2024-07-01", "2024-05-01", "2024-03-01", "2024-01-01", "2023-11-01", "2023-09-01",
+    "2023-06-01", "2023-04-01", "2022-07-01", "2022-01-01"};
 const std::string k_provider = std::string(k_sub) + k_rg + "/providers/Microsoft\\.Network/";
 const char* k_nsg_type = "Microsoft.Network/networkSecurityGroups";
 const char* k_nic_type = "Microsoft.Network/networkInterfaces";
 // NIC properties a PUT sets, and their values when the PUT leaves them out.
 const std::pair<const char*, const char*> k_nic_settable[] = {
-  {"enableAcceleratedNetworking", "false"}, {"enableIPForwarding", "false"}, {"disableTcpStateTracking", "false"},
-  {"nicType", "\"Standard\""},              {"auxiliaryMode", "\"None\""},  {"auxiliarySku", "\"None\""},
-  {"workloadType", "null"}};
+    {"enableAcceleratedNetworking", "false"},
+    {"enableIPForwarding", "false"},
+    {"disableTcpStateTracking", "false"},
+    {"nicType", "\"Standard\""},
+    {"auxiliaryMode", "\"None\""},
+    {"auxiliarySku", "\"None\""},
+    {"workloadType", "null"}};
 
 std::string id_of(const Captures& c, const char* type)
 {
@@ -35,18 +39,24 @@ void check_preconditions(const LabRequest& request, const Json* existing)
   if (const auto match = request.header("If-Match")) {
     const std::string want(text_trim(*match));
     if (!existing || (want != "*" && want != have)) {
-      throw ArmFault{412, "PreconditionFailed",
-                     "The If-Match header '" + want + "' does not match the resource's current ETag"
-                       + (existing ? " '" + have + "'" : std::string(" (the resource does not exist)"))
-                       + "; read the resource again and retry.",
-                     std::nullopt, {}};
+      throw ArmFault{
+          412,
+          "PreconditionFailed",
+          "The If-Match header '" + want + "' does not match the resource's current ETag" +
+              (existing ? " '" + have + "'" : std::string(" (the resource does not exist)")) +
+              "; read the resource again and retry.",
+          std::nullopt,
+          {}};
     }
   }
   if (const auto none = request.header("If-None-Match")) {
     const std::string want(text_trim(*none));
     if (existing && (want == "*" || want == have)) {
-      throw ArmFault{412, "PreconditionFailed",
-                     "The If-None-Match header '" + want + "' matches the existing resource.", std::nullopt, {}};
+      throw ArmFault{412,
+                     "PreconditionFailed",
+                     "The If-None-Match header '" + want + "' matches the existing resource.",
+                     std::nullopt,
+                     {}};
     }
   }
 }
@@ -56,9 +66,9 @@ std::vector<std::string> nics_using(const State& state, const std::string& nsg)
 {
   std::vector<std::string> out;
   for (const auto& [key, resource] : state.resources) {
-    if (lower(resource.value("type", "")) == lower(k_nic_type) && resource.contains("properties")
-        && resource["properties"].contains("networkSecurityGroup")
-        && lower(resource["properties"]["networkSecurityGroup"].value("id", "")) == lower(nsg)) {
+    if (lower(resource.value("type", "")) == lower(k_nic_type) && resource.contains("properties") &&
+        resource["properties"].contains("networkSecurityGroup") &&
+        lower(resource["properties"]["networkSecurityGroup"].value("id", "")) == lower(nsg)) {
       out.push_back(resource.value("id", ""));
     }
   }
@@ -95,18 +105,22 @@ LabResponse put_answer(State& state, const LabRequest& request, const Json& view
   body["properties"]["provisioningState"] = "Updating";
   LabResponse response = with_etag(LabResponse::json(created ? 201 : 200, body), view);
   response = start_operation(state, std::move(response), subscription, "Microsoft.Network",
-                             region(view.value("location", "")), Json(), request.query_ci("api-version").value_or(""));
+                             region(view.value("location", "")), Json(),
+                             request.query_ci("api-version").value_or(""));
   auto& headers = response.headers;
-  headers.erase(std::remove_if(headers.begin(), headers.end(), [](const auto& h) { return lower(h.first) == "location"; }),
+  headers.erase(std::remove_if(headers.begin(), headers.end(),
+                               [](const auto& h) { return lower(h.first) == "location"; }),
                 headers.end());
   return response;
 }
 
 // The answer to a DELETE of something that exists: 202 with both poll URLs.
-LabResponse delete_answer(State& state, const LabRequest& request, const Json& deleted, const std::string& subscription)
+LabResponse delete_answer(State& state, const LabRequest& request, const Json& deleted,
+                          const std::string& subscription)
 {
   return start_operation(state, LabResponse::empty(202), subscription, "Microsoft.Network",
-                         region(deleted.value("location", "")), Json(), request.query_ci("api-version").value_or(""));
+                         region(deleted.value("location", "")), Json(),
+                         request.query_ci("api-version").value_or(""));
 }
 
 const Json& request_properties(const Json& body)
@@ -119,13 +133,20 @@ std::string required_location(const Json& body, const Json* existing, const std:
 {
   const std::string location = body.value("location", "");
   if (location.empty()) {
-    throw ArmFault{400, "LocationRequired", "The location property is required for this definition.", std::nullopt, {}};
+    throw ArmFault{400,
+                   "LocationRequired",
+                   "The location property is required for this definition.",
+                   std::nullopt,
+                   {}};
   }
   if (existing && region(existing->value("location", "")) != region(location)) {
-    throw ArmFault{400, "InvalidResourceLocation",
-                   "The resource '" + id + "' already exists in location '" + existing->value("location", "")
-                     + "'. A resource with the same name cannot be created in location '" + location + "'.",
-                   std::nullopt, {}};
+    throw ArmFault{
+        400,
+        "InvalidResourceLocation",
+        "The resource '" + id + "' already exists in location '" + existing->value("location", "") +
+            "'. A resource with the same name cannot be created in location '" + location + "'.",
+        std::nullopt,
+        {}};
   }
   return location;
 }
@@ -140,7 +161,8 @@ LabResponse put_nsg(State& state, const LabRequest& request, const Captures& c)
   const std::string location = required_location(body, existing, id);
   Json nsg = existing ? *existing : make_nsg(state, id, location, Json::array());
   const std::string stored_id = nsg.value("id", id);
-  nsg["properties"]["securityRules"] = security_rules(state, stored_id, request_properties(body).value("securityRules", Json()));
+  nsg["properties"]["securityRules"] =
+      security_rules(state, stored_id, request_properties(body).value("securityRules", Json()));
   nsg["tags"] = body.contains("tags") && body["tags"].is_object() ? body["tags"] : Json::object();
   stamp_etag(nsg, new_etag(state));
   nsg["properties"]["provisioningState"] = "Succeeded";
@@ -153,23 +175,33 @@ LabResponse put_nsg(State& state, const LabRequest& request, const Captures& c)
 Json ip_configurations(State& state, const Json& nic, const Json& requested)
 {
   if (!requested.is_array() || requested.empty()) {
-    throw ArmFault{400, "InvalidRequestFormat",
-                   "Cannot parse the request: a network interface needs at least one IP configuration.",
-                   std::nullopt, {}};
+    throw ArmFault{
+        400,
+        "InvalidRequestFormat",
+        "Cannot parse the request: a network interface needs at least one IP configuration.",
+        std::nullopt,
+        {}};
   }
   const std::string nic_id = nic.value("id", "");
-  const Json current = nic.contains("properties") ? nic["properties"].value("ipConfigurations", Json::array())
-                                                  : Json::array();
+  const Json current = nic.contains("properties")
+                           ? nic["properties"].value("ipConfigurations", Json::array())
+                           : Json::array();
   Json out = Json::array();
   for (const auto& wanted : requested) {
     const std::string name = wanted.is_object() ? wanted.value("name", "") : "";
     if (name.empty()) {
-      throw ArmFault{400, "InvalidRequestFormat", "Cannot parse the request: every IP configuration needs a name.",
-                     std::nullopt, {}};
+      throw ArmFault{400,
+                     "InvalidRequestFormat",
+                     "Cannot parse the request: every IP configuration needs a name.",
+                     std::nullopt,
+                     {}};
     }
-    Json config{{"name", name}, {"id", nic_id + "/ipConfigurations/" + name}, {"etag", new_etag(state)},
+    Json config{{"name", name},
+                {"id", nic_id + "/ipConfigurations/" + name},
+                {"etag", new_etag(state)},
                 {"type", "Microsoft.Network/networkInterfaces/ipConfigurations"},
-                {"properties", {{"privateIPAllocationMethod", "Dynamic"}, {"privateIPAddressVersion", "IPv4"}}}};
+                {"properties",
+                 {{"privateIPAllocationMethod", "Dynamic"}, {"privateIPAddressVersion", "IPv4"}}}};
     for (const auto& have : current) {
       if (lower(have.value("name", "")) == lower(name)) {
         config["properties"] = have.value("properties", Json::object());
@@ -194,7 +226,8 @@ LabResponse put_nic(State& state, const LabRequest& request, const Captures& c)
   const std::string location = required_location(body, existing, id);
   const Json& wanted = request_properties(body);
   Json nic = existing ? *existing : make_nic(state, id, location, "10.0.0.4");
-  nic["properties"]["ipConfigurations"] = ip_configurations(state, nic, wanted.value("ipConfigurations", Json()));
+  nic["properties"]["ipConfigurations"] =
+      ip_configurations(state, nic, wanted.value("ipConfigurations", Json()));
   for (const auto& [key, fallback] : k_nic_settable) {
     nic["properties"][key] = wanted.contains(key) ? wanted[key] : Json::parse(fallback);
     if (nic["properties"][key].is_null()) {
@@ -202,22 +235,27 @@ LabResponse put_nic(State& state, const LabRequest& request, const Captures& c)
     }
   }
   if (wanted.contains("dnsSettings") && wanted["dnsSettings"].is_object()) {
-    nic["properties"]["dnsSettings"]["dnsServers"] = wanted["dnsSettings"].value("dnsServers", Json::array());
+    nic["properties"]["dnsSettings"]["dnsServers"] =
+        wanted["dnsSettings"].value("dnsServers", Json::array());
   }
-  const std::string nsg_ref = wanted.contains("networkSecurityGroup") && wanted["networkSecurityGroup"].is_object()
-                                ? wanted["networkSecurityGroup"].value("id", "")
-                                : "";
+  const std::string nsg_ref =
+      wanted.contains("networkSecurityGroup") && wanted["networkSecurityGroup"].is_object()
+          ? wanted["networkSecurityGroup"].value("id", "")
+          : "";
   if (nsg_ref.empty()) {
     nic["properties"].erase("networkSecurityGroup");
   } else {
     const Json* nsg = find_resource(state, nsg_ref);
-    if (!nsg || lower(nsg->value("type", "")) != lower(k_nsg_type)
-        || region(nsg->value("location", "")) != region(location)) {
-      throw ArmFault{400, "InvalidResourceReference",
-                     "Resource " + nsg_ref + " referenced by resource " + id
-                       + " was not found. Please make sure that the referenced resource exists, and that both "
-                         "resources are in the same region.",
-                     std::nullopt, {}};
+    if (!nsg || lower(nsg->value("type", "")) != lower(k_nsg_type) ||
+        region(nsg->value("location", "")) != region(location)) {
+      throw ArmFault{
+          400,
+          "InvalidResourceReference",
+          "Resource " + nsg_ref + " referenced by resource " + id +
+              " was not found. Please make sure that the referenced resource exists, and that both "
+              "resources are in the same region.",
+          std::nullopt,
+          {}};
     }
     nic["properties"]["networkSecurityGroup"] = {{"id", nsg->value("id", nsg_ref)}};
   }
@@ -238,8 +276,11 @@ LabResponse patch_tags(State& state, const LabRequest& request, const std::strin
   check_preconditions(request, &resource);
   const Json body = request.json_body();
   if (!body.is_object() || !body.contains("tags") || !body["tags"].is_object()) {
-    throw ArmFault{400, "InvalidRequestFormat", "Cannot parse the request: the body must be {\"tags\": {...}}.",
-                   std::nullopt, {}};
+    throw ArmFault{400,
+                   "InvalidRequestFormat",
+                   "Cannot parse the request: the body must be {\"tags\": {...}}.",
+                   std::nullopt,
+                   {}};
   }
   resource["tags"] = body["tags"];
   stamp_etag(resource, new_etag(state));
@@ -261,12 +302,15 @@ LabResponse delete_nsg(State& state, const LabRequest& request, const Captures& 
     for (const auto& nic : users) {
       list += (list.empty() ? "" : ", ") + nic;
     }
-    throw ArmFault{400, "InUseNetworkSecurityGroupCannotBeDeleted",
-                   "Network security group " + existing->value("id", id)
-                     + " cannot be deleted because it is in use by the following resources: " + list
-                     + ". In order to delete the Network security group, remove the association with the "
-                       "resource(s). To learn how to do this, see aka.ms/deletensg.",
-                   std::nullopt, {}};
+    throw ArmFault{
+        400,
+        "InUseNetworkSecurityGroupCannotBeDeleted",
+        "Network security group " + existing->value("id", id) +
+            " cannot be deleted because it is in use by the following resources: " + list +
+            ". In order to delete the Network security group, remove the association with the "
+            "resource(s). To learn how to do this, see aka.ms/deletensg.",
+        std::nullopt,
+        {}};
   }
   const Json deleted = *existing;
   state.resources.erase(lower(id));
@@ -283,22 +327,25 @@ LabResponse delete_nic(State& state, const LabRequest& request, const Captures& 
     return LabResponse::empty(204);
   }
   const std::string vm = (*existing)["properties"].contains("virtualMachine")
-                           ? (*existing)["properties"]["virtualMachine"].value("id", "")
-                           : "";
+                             ? (*existing)["properties"]["virtualMachine"].value("id", "")
+                             : "";
   if (!vm.empty()) {
-    throw ArmFault{400, "NicInUse",
-                   "Network Interface " + existing->value("id", id) + " is used by existing resource " + vm
-                     + ". In order to delete the network interface, it must be dissociated from the resource. "
-                       "To learn more, see aka.ms/deletenic.",
-                   std::nullopt, {}};
+    throw ArmFault{
+        400,
+        "NicInUse",
+        "Network Interface " + existing->value("id", id) + " is used by existing resource " + vm +
+            ". In order to delete the network interface, it must be dissociated from the resource. "
+            "To learn more, see aka.ms/deletenic.",
+        std::nullopt,
+        {}};
   }
   const Json deleted = *existing;
   state.resources.erase(lower(id));
   return delete_answer(state, request, deleted, c[1]);
 }
 
-void add_lists(Router& router, State& state, const RouteOptions& options, const std::string& collection,
-               const char* type, bool nsg)
+void add_lists(Router& router, State& state, const RouteOptions& options,
+               const std::string& collection, const char* type, bool nsg)
 {
   const auto list = [&state, type, nsg](const LabRequest& request, const std::string& prefix) {
     std::vector<Json> items = resources_under(state, prefix, type);
@@ -314,10 +361,11 @@ void add_lists(Router& router, State& state, const RouteOptions& options, const 
                require_scope(state, c[1], "");
                return list(request, "/subscriptions/" + c[1] + "/");
              });
-  router.add("GET", k_provider + collection, options, [&state, list](const LabRequest& request, const Captures& c) {
-    require_scope(state, c[1], c[2]);
-    return list(request, group_id(c[1], c[2]) + "/");
-  });
+  router.add("GET", k_provider + collection, options,
+             [&state, list](const LabRequest& request, const Captures& c) {
+               require_scope(state, c[1], c[2]);
+               return list(request, group_id(c[1], c[2]) + "/");
+             });
 }
 
 } // namespace
@@ -331,18 +379,24 @@ void add_network_routes(Router& router, State& state)
     const Json& found = require_resource(state, id_of(c, k_nsg_type));
     return with_etag(LabResponse::json(200, nsg_view(state, found)), found);
   });
-  router.add("PUT", nsg, options, [&state](const LabRequest& r, const Captures& c) { return put_nsg(state, r, c); });
-  router.add("PATCH", nsg, options,
-             [&state](const LabRequest& r, const Captures& c) { return patch_tags(state, r, id_of(c, k_nsg_type), true); });
-  router.add("DELETE", nsg, options, [&state](const LabRequest& r, const Captures& c) { return delete_nsg(state, r, c); });
+  router.add("PUT", nsg, options,
+             [&state](const LabRequest& r, const Captures& c) { return put_nsg(state, r, c); });
+  router.add("PATCH", nsg, options, [&state](const LabRequest& r, const Captures& c) {
+    return patch_tags(state, r, id_of(c, k_nsg_type), true);
+  });
+  router.add("DELETE", nsg, options,
+             [&state](const LabRequest& r, const Captures& c) { return delete_nsg(state, r, c); });
   router.add("GET", nic, options, [&state](const LabRequest&, const Captures& c) {
     const Json& found = require_resource(state, id_of(c, k_nic_type));
     return with_etag(LabResponse::json(200, found), found);
   });
-  router.add("PUT", nic, options, [&state](const LabRequest& r, const Captures& c) { return put_nic(state, r, c); });
-  router.add("PATCH", nic, options,
-             [&state](const LabRequest& r, const Captures& c) { return patch_tags(state, r, id_of(c, k_nic_type), false); });
-  router.add("DELETE", nic, options, [&state](const LabRequest& r, const Captures& c) { return delete_nic(state, r, c); });
+  router.add("PUT", nic, options,
+             [&state](const LabRequest& r, const Captures& c) { return put_nic(state, r, c); });
+  router.add("PATCH", nic, options, [&state](const LabRequest& r, const Captures& c) {
+    return patch_tags(state, r, id_of(c, k_nic_type), false);
+  });
+  router.add("DELETE", nic, options,
+             [&state](const LabRequest& r, const Captures& c) { return delete_nic(state, r, c); });
   add_lists(router, state, options, "networkSecurityGroups", k_nsg_type, true);
   add_lists(router, state, options, "networkInterfaces", k_nic_type, false);
 }

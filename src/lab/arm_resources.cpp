@@ -7,8 +7,8 @@ namespace dftriage::lab {
 
 namespace {
 
-const std::vector<std::string> k_resources_versions = {"2025-04-01", "2021-04-01", "2022-09-01", "2019-11-01",
-                                                       "2020-01-01", "2016-06-01"};
+const std::vector<std::string> k_resources_versions = {"2025-04-01", "2021-04-01", "2022-09-01",
+                                                       "2019-11-01", "2020-01-01", "2016-06-01"};
 const std::vector<std::string> k_activity_versions = {"2015-04-01"};
 
 // The value of `field` in an OData clause "field op 'value'" / "field op value", or "".
@@ -44,11 +44,15 @@ LabResponse list_activity(State& state, const LabRequest& request, const std::st
   const std::string filter = request.query_value("$filter").value_or("");
   Clock::time_point from;
   if (!parse_iso_time(clause_value(filter, "eventTimestamp", "ge"), from)) {
-    throw ArmFault{400, "BadRequest",
-                   "The $filter parameter must include 'eventTimestamp ge' with a valid date time: '" + filter + "'.",
-                   Json{{"code", "BadRequest"},
-                        {"message", "The $filter parameter must include 'eventTimestamp ge' with a valid date time."}},
-                   {}};
+    throw ArmFault{
+        400,
+        "BadRequest",
+        "The $filter parameter must include 'eventTimestamp ge' with a valid date time: '" +
+            filter + "'.",
+        Json{{"code", "BadRequest"},
+             {"message",
+              "The $filter parameter must include 'eventTimestamp ge' with a valid date time."}},
+        {}};
   }
   Clock::time_point to = state.config.clock() + std::chrono::hours(24);
   const std::string le = clause_value(filter, "eventTimestamp", "le");
@@ -72,11 +76,12 @@ LabResponse list_activity(State& state, const LabRequest& request, const std::st
   for (auto it = state.activity_log.rbegin(); it != state.activity_log.rend(); ++it) {
     const Json& e = *it;
     Clock::time_point t;
-    if (lower(e.value("subscriptionId", "")) != lower(subscription) || !parse_iso_time(e.value("eventTimestamp", ""), t)
-        || t < from || t > to || (!caller.empty() && lower(e.value("caller", "")) != lower(caller))
-        || (!group.empty() && lower(e.value("resourceGroupName", "")) != lower(group))
-        || (!uri.empty() && lower(e.value("resourceId", "")) != lower(uri))
-        || (!correlation.empty() && lower(e.value("correlationId", "")) != lower(correlation))) {
+    if (lower(e.value("subscriptionId", "")) != lower(subscription) ||
+        !parse_iso_time(e.value("eventTimestamp", ""), t) || t < from || t > to ||
+        (!caller.empty() && lower(e.value("caller", "")) != lower(caller)) ||
+        (!group.empty() && lower(e.value("resourceGroupName", "")) != lower(group)) ||
+        (!uri.empty() && lower(e.value("resourceId", "")) != lower(uri)) ||
+        (!correlation.empty() && lower(e.value("correlationId", "")) != lower(correlation))) {
       continue;
     }
     if (select.empty()) {
@@ -110,49 +115,59 @@ std::string_view text_trim(std::string_view s)
 void add_resource_routes(Router& router, State& state)
 {
   const RouteOptions options{k_resources_versions, "arm", ""};
-  router.add("GET", "/subscriptions", options, [&state](const LabRequest& request, const Captures&) {
-    return page(state, request, resources_under(state, "/subscriptions/", "Microsoft.Resources/subscriptions"));
-  });
+  router.add(
+      "GET", "/subscriptions", options, [&state](const LabRequest& request, const Captures&) {
+        return page(state, request,
+                    resources_under(state, "/subscriptions/", "Microsoft.Resources/subscriptions"));
+      });
   router.add("GET", k_sub, options, [&state](const LabRequest&, const Captures& c) {
     return LabResponse::json(200, require_resource(state, "/subscriptions/" + c[1]));
   });
-  router.add("GET", std::string(k_sub) + "/resourcegroups", options, [&state](const LabRequest& request, const Captures& c) {
-    require_scope(state, c[1], "");
-    return page(state, request, resources_under(state, "/subscriptions/" + c[1] + "/resourceGroups/",
-                                                "Microsoft.Resources/resourceGroups"));
-  });
-  router.add("GET", std::string(k_sub) + k_rg, options, [&state](const LabRequest&, const Captures& c) {
-    require_scope(state, c[1], c[2]);
-    return LabResponse::json(200, require_resource(state, group_id(c[1], c[2])));
-  });
+  router.add("GET", std::string(k_sub) + "/resourcegroups", options,
+             [&state](const LabRequest& request, const Captures& c) {
+               require_scope(state, c[1], "");
+               return page(state, request,
+                           resources_under(state, "/subscriptions/" + c[1] + "/resourceGroups/",
+                                           "Microsoft.Resources/resourceGroups"));
+             });
+  router.add("GET", std::string(k_sub) + k_rg, options,
+             [&state](const LabRequest&, const Captures& c) {
+               require_scope(state, c[1], c[2]);
+               return LabResponse::json(200, require_resource(state, group_id(c[1], c[2])));
+             });
   const auto list = [&state](const LabRequest& request, const std::string& prefix) {
     const std::string filter = request.query_value("$filter").value_or("");
     const std::string type = clause_value(filter, "resourceType", "eq");
     std::vector<Json> items;
     for (auto& r : resources_under(state, prefix, type)) {
       const std::string t = lower(r.value("type", ""));
-      if (t == "microsoft.resources/subscriptions" || t == "microsoft.resources/resourcegroups"
-          || t.find("/roleassignments") != std::string::npos || t.find("microsoft.security/") == 0
-          || r.value("id", "").find("/providers/", r.value("id", "").find("/providers/") + 1) != std::string::npos) {
-        continue;  // resources lists show top-level tracked resources only
+      if (t == "microsoft.resources/subscriptions" || t == "microsoft.resources/resourcegroups" ||
+          t.find("/roleassignments") != std::string::npos || t.find("microsoft.security/") == 0 ||
+          r.value("id", "").find("/providers/", r.value("id", "").find("/providers/") + 1) !=
+              std::string::npos) {
+        continue; // resources lists show top-level tracked resources only
       }
       r.erase("properties");
       items.push_back(std::move(r));
     }
     return page(state, request, items);
   };
-  router.add("GET", std::string(k_sub) + "/resources", options, [&state, list](const LabRequest& request, const Captures& c) {
-    require_scope(state, c[1], "");
-    return list(request, "/subscriptions/" + c[1] + "/resourceGroups/");
-  });
+  router.add("GET", std::string(k_sub) + "/resources", options,
+             [&state, list](const LabRequest& request, const Captures& c) {
+               require_scope(state, c[1], "");
+               return list(request, "/subscriptions/" + c[1] + "/resourceGroups/");
+             });
   router.add("GET", std::string(k_sub) + k_rg + "/resources", options,
              [&state, list](const LabRequest& request, const Captures& c) {
                require_scope(state, c[1], c[2]);
                return list(request, group_id(c[1], c[2]) + "/");
              });
-  router.add("GET", std::string(k_sub) + "/providers/Microsoft\\.Insights/eventtypes/management/values",
+  router.add("GET",
+             std::string(k_sub) + "/providers/Microsoft\\.Insights/eventtypes/management/values",
              RouteOptions{k_activity_versions, "arm", ""},
-             [&state](const LabRequest& request, const Captures& c) { return list_activity(state, request, c[1]); });
+             [&state](const LabRequest& request, const Captures& c) {
+               return list_activity(state, request, c[1]);
+             });
 }
 
 } // namespace dftriage::lab

@@ -1,18 +1,20 @@
 // Microsoft.Security alerts (2022-01-01): lists, GET, and the status POSTs; assessments
 // (recommendations) of the lab's VMs at any scope, worked out from their current state.
 
-#include <algorithm>
-
 #include "arm.hpp"
 #include "dftriage/alert/resource_id.hpp"
 #include "modules.hpp"
+
+#include <algorithm>
 
 namespace dftriage::lab {
 
 namespace {
 
-const std::vector<std::string> k_versions = {"2022-01-01", "2021-01-01", "2020-01-01", "2019-01-01"};
-const std::string k_scope = std::string(k_sub) + "(?:/resourceGroups/([^/]+))?/providers/Microsoft\\.Security";
+const std::vector<std::string> k_versions = {"2022-01-01", "2021-01-01", "2020-01-01",
+                                             "2019-01-01"};
+const std::string k_scope =
+    std::string(k_sub) + "(?:/resourceGroups/([^/]+))?/providers/Microsoft\\.Security";
 
 std::string scope_of(const Captures& c)
 {
@@ -31,7 +33,8 @@ std::vector<Json> alerts_under(State& state, const std::string& scope, const std
   return out;
 }
 
-const std::vector<std::string> k_assessment_versions = {"2021-06-01", "2020-01-01", "2019-01-01-preview"};
+const std::vector<std::string> k_assessment_versions = {"2021-06-01", "2020-01-01",
+                                                        "2019-01-01-preview"};
 
 // Returns the strings of `p`'s `single` member and of its `plural` list.
 std::vector<std::string> one_or_many(const Json& p, const char* single, const char* plural)
@@ -58,7 +61,9 @@ bool holds_management_port(const std::string& range)
   }
   const auto dash = range.find('-');
   const auto number = [](const std::string& s) {
-    return !s.empty() && s.size() < 6 && s.find_first_not_of("0123456789") == std::string::npos ? std::stoi(s) : -1;
+    return !s.empty() && s.size() < 6 && s.find_first_not_of("0123456789") == std::string::npos
+               ? std::stoi(s)
+               : -1;
   };
   const int low = number(range.substr(0, dash));
   const int high = dash == std::string::npos ? low : number(range.substr(dash + 1));
@@ -103,8 +108,8 @@ bool management_ports_open(State& state, const Json& vm)
   return false;
 }
 
-Json assessment(const std::string& resource_id, const std::string& key, const std::string& display, bool healthy,
-                const std::string& cause, const std::string& description)
+Json assessment(const std::string& resource_id, const std::string& key, const std::string& display,
+                bool healthy, const std::string& cause, const std::string& description)
 {
   const std::string name = stable_guid("assessment/" + key);
   Json status{{"code", healthy ? "Healthy" : "Unhealthy"}};
@@ -126,18 +131,22 @@ std::vector<Json> assessments_under(State& state, const std::string& scope)
 {
   std::vector<Json> out;
   std::vector<Json> vms = resources_under(state, scope + "/", "Microsoft.Compute/virtualMachines");
-  if (Json* self = find_resource(state, scope); self != nullptr && lower(self->value("type", "")) == "microsoft.compute/virtualmachines") {
+  if (Json* self = find_resource(state, scope);
+      self != nullptr && lower(self->value("type", "")) == "microsoft.compute/virtualmachines") {
     vms = {*self};
   }
   for (const auto& vm : vms) {
     const std::string id = vm.value("id", "");
-    out.push_back(assessment(id, "management-ports", "Management ports should be closed on your virtual machines",
+    out.push_back(assessment(id, "management-ports",
+                             "Management ports should be closed on your virtual machines",
                              !management_ports_open(state, vm), "OffByPolicy",
                              "A network security group lets the internet reach port 22 or 3389."));
-    out.push_back(assessment(id, "system-updates", "System updates should be installed on your machines", false,
-                             "", "Security and critical updates are missing."));
-    out.push_back(assessment(id, "endpoint-protection", "Endpoint protection should be installed on your machines",
-                             true, "", ""));
+    out.push_back(assessment(id, "system-updates",
+                             "System updates should be installed on your machines", false, "",
+                             "Security and critical updates are missing."));
+    out.push_back(assessment(id, "endpoint-protection",
+                             "Endpoint protection should be installed on your machines", true, "",
+                             ""));
   }
   return out;
 }
@@ -147,24 +156,28 @@ std::vector<Json> assessments_under(State& state, const std::string& scope)
 void add_security_routes(Router& router, State& state)
 {
   const RouteOptions options{k_versions, "arm", ""};
-  router.add("GET", k_scope + "/alerts", options, [&state](const LabRequest& request, const Captures& c) {
-    require_scope(state, c[1], c[2]);
-    return page(state, request, alerts_under(state, scope_of(c), ""));
-  });
-  router.add("GET", k_scope + "/locations/([^/]+)/alerts", options, [&state](const LabRequest& request, const Captures& c) {
-    require_scope(state, c[1], c[2]);
-    return page(state, request, alerts_under(state, scope_of(c), c[3]));
-  });
-  router.add("GET", k_scope + "/locations/([^/]+)/alerts/([^/]+)", options, [&state](const LabRequest&, const Captures& c) {
-    require_scope(state, c[1], c[2]);
-    return LabResponse::json(200, require_resource(state, c[0]));
-  });
-  const RouteOptions assessment_options{k_assessment_versions, "arm", ""};
-  router.add("GET", "(/subscriptions/[^/]+(?:/.+?)?)/providers/Microsoft\\.Security/assessments", assessment_options,
+  router.add("GET", k_scope + "/alerts", options,
              [&state](const LabRequest& request, const Captures& c) {
+               require_scope(state, c[1], c[2]);
+               return page(state, request, alerts_under(state, scope_of(c), ""));
+             });
+  router.add("GET", k_scope + "/locations/([^/]+)/alerts", options,
+             [&state](const LabRequest& request, const Captures& c) {
+               require_scope(state, c[1], c[2]);
+               return page(state, request, alerts_under(state, scope_of(c), c[3]));
+             });
+  router.add("GET", k_scope + "/locations/([^/]+)/alerts/([^/]+)", options,
+             [&state](const LabRequest&, const Captures& c) {
+               require_scope(state, c[1], c[2]);
+               return LabResponse::json(200, require_resource(state, c[0]));
+             });
+  const RouteOptions assessment_options{k_assessment_versions, "arm", ""};
+  router.add("GET", "(/subscriptions/[^/]+(?:/.+?)?)/providers/Microsoft\\.Security/assessments",
+             assessment_options, [&state](const LabRequest& request, const Captures& c) {
                const auto scope = alert::parse_resource_id(c[1]);
                if (!scope) {
-                 throw ArmFault{400, "InvalidResourceId", "The scope is not a resource ID.", std::nullopt, {}};
+                 throw ArmFault{
+                     400, "InvalidResourceId", "The scope is not a resource ID.", std::nullopt, {}};
                }
                if (scope->resource_group.empty() && scope->types.empty()) {
                  require_scope(state, scope->subscription_id, "");
@@ -175,18 +188,20 @@ void add_security_routes(Router& router, State& state)
                }
                return page(state, request, assessments_under(state, c[1]));
              });
-  router.add("POST", k_scope + "/locations/([^/]+)/alerts/([^/]+)/(dismiss|resolve|activate|inProgress)", options,
-             [&state](const LabRequest&, const Captures& c) {
-               require_scope(state, c[1], c[2]);
-               Json& alert = require_resource(state, scope_of(c) + "/providers/Microsoft.Security/locations/" + c[3]
-                                                       + "/alerts/" + c[4]);
-               const std::string verb = lower(c[5]);
-               alert["properties"]["status"] = verb == "dismiss"    ? "Dismissed"
-                                               : verb == "resolve"  ? "Resolved"
-                                               : verb == "activate" ? "Active"
-                                                                    : "InProgress";
-               return LabResponse::empty(204);
-             });
+  router.add(
+      "POST", k_scope + "/locations/([^/]+)/alerts/([^/]+)/(dismiss|resolve|activate|inProgress)",
+      options, [&state](const LabRequest&, const Captures& c) {
+        require_scope(state, c[1], c[2]);
+        Json& alert =
+            require_resource(state, scope_of(c) + "/providers/Microsoft.Security/locations/" +
+                                        c[3] + "/alerts/" + c[4]);
+        const std::string verb = lower(c[5]);
+        alert["properties"]["status"] = verb == "dismiss"    ? "Dismissed"
+                                        : verb == "resolve"  ? "Resolved"
+                                        : verb == "activate" ? "Active"
+                                                             : "InProgress";
+        return LabResponse::empty(204);
+      });
 }
 
 } // namespace dftriage::lab

@@ -10,9 +10,11 @@ namespace dftriage::lab {
 
 namespace {
 
-const std::vector<std::string> k_versions = {"2025-04-01", "2024-11-01", "2024-07-01", "2024-03-01", "2023-07-01",
-                                             "2022-09-01", "2021-04-01", "2020-06-01", "2019-10-01"};
-const std::string k_tags = "(/subscriptions/[^/]+(?:/.+?)?)/providers/Microsoft\\.Resources/tags/default";
+const std::vector<std::string> k_versions = {"2025-04-01", "2024-11-01", "2024-07-01",
+                                             "2024-03-01", "2023-07-01", "2022-09-01",
+                                             "2021-04-01", "2020-06-01", "2019-10-01"};
+const std::string k_tags =
+    "(/subscriptions/[^/]+(?:/.+?)?)/providers/Microsoft\\.Resources/tags/default";
 
 Json tags_resource(const std::string& scope, const Json& tags)
 {
@@ -25,17 +27,24 @@ Json tags_resource(const std::string& scope, const Json& tags)
 Json requested_tags(const LabRequest& request)
 {
   const Json body = request.json_body();
-  const Json* tags = body.is_object() && body.contains("properties") && body["properties"].is_object()
-                         && body["properties"].contains("tags")
-                       ? &body["properties"]["tags"]
-                       : nullptr;
+  const Json* tags = body.is_object() && body.contains("properties") &&
+                             body["properties"].is_object() && body["properties"].contains("tags")
+                         ? &body["properties"]["tags"]
+                         : nullptr;
   if (!tags || !tags->is_object()) {
-    throw ArmFault{400, "InvalidRequestContent", "The request content must hold properties.tags as an object.",
-                   std::nullopt, {}};
+    throw ArmFault{400,
+                   "InvalidRequestContent",
+                   "The request content must hold properties.tags as an object.",
+                   std::nullopt,
+                   {}};
   }
   for (const auto& [name, value] : tags->items()) {
     if (!value.is_string()) {
-      throw ArmFault{400, "InvalidTagValue", "The value of tag '" + name + "' must be a string.", std::nullopt, {}};
+      throw ArmFault{400,
+                     "InvalidTagValue",
+                     "The value of tag '" + name + "' must be a string.",
+                     std::nullopt,
+                     {}};
     }
   }
   return *tags;
@@ -67,9 +76,10 @@ void add_tag_routes(Router& router, State& state)
   router.add("PATCH", k_tags, options, [&state](const LabRequest& request, const Captures& c) {
     Json& resource = require_resource(state, c[1]);
     const Json body = request.json_body();
-    const std::string operation = body.is_object() && body.contains("operation") && body["operation"].is_string()
-                                    ? body["operation"].get<std::string>()
-                                    : "";
+    const std::string operation =
+        body.is_object() && body.contains("operation") && body["operation"].is_string()
+            ? body["operation"].get<std::string>()
+            : "";
     const Json change = requested_tags(request);
     Json tags = resource.value("tags", Json::object());
     if (!tags.is_object()) {
@@ -88,8 +98,11 @@ void add_tag_routes(Router& router, State& state)
         }
       }
     } else {
-      throw ArmFault{400, "InvalidRequestContent",
-                     "The operation '" + operation + "' is invalid; use Merge, Replace or Delete.", std::nullopt, {}};
+      throw ArmFault{400,
+                     "InvalidRequestContent",
+                     "The operation '" + operation + "' is invalid; use Merge, Replace or Delete.",
+                     std::nullopt,
+                     {}};
     }
     return store(state, resource, c[1], std::move(tags));
   });

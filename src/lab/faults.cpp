@@ -14,21 +14,30 @@ bool all_of_class(const std::string& s, bool (*ok)(char))
 
 [[noreturn]] void bad_rule(const std::string& rule, const std::string& why)
 {
-  throw UsageError("--fault " + text::quote(rule) + ": " + why
-                   + " (expected ACTION[:METHOD][:N|once|every][:path=TEXT][:header=value], e.g. 429:PATCH:2:retry-after=1)");
+  throw UsageError("--fault " + text::quote(rule) + ": " + why +
+                   " (expected ACTION[:METHOD][:N|once|every][:path=TEXT][:header=value], e.g. "
+                   "429:PATCH:2:retry-after=1)");
 }
 
 const char* code_for(int status)
 {
   switch (status) {
-  case 429: return "TooManyRequests";
-  case 500: return "InternalServerError";
-  case 502: return "BadGateway";
-  case 503: return "ServiceUnavailable";
-  case 504: return "GatewayTimeout";
-  case 408: return "RequestTimeout";
-  case 409: return "Conflict";
-  default: return "LabInjectedFault";
+  case 429:
+    return "TooManyRequests";
+  case 500:
+    return "InternalServerError";
+  case 502:
+    return "BadGateway";
+  case 503:
+    return "ServiceUnavailable";
+  case 504:
+    return "GatewayTimeout";
+  case 408:
+    return "RequestTimeout";
+  case 409:
+    return "Conflict";
+  default:
+    return "LabInjectedFault";
   }
 }
 
@@ -41,7 +50,8 @@ FaultRule parse_fault_rule(const std::string& text)
   std::vector<std::string> parts;
   for (std::size_t start = 0;;) {
     const auto colon = text.find(':', start);
-    parts.push_back(text.substr(start, colon == std::string::npos ? std::string::npos : colon - start));
+    parts.push_back(
+        text.substr(start, colon == std::string::npos ? std::string::npos : colon - start));
     if (colon == std::string::npos) {
       break;
     }
@@ -57,10 +67,14 @@ FaultRule parse_fault_rule(const std::string& text)
     rule.kind = FaultRule::Kind::operation_failed;
   } else if (parts[0] == "revoke-token") {
     rule.kind = FaultRule::Kind::revoke_token;
-  } else if (all_of_class(parts[0], digits) && parts[0].size() == 3 && parts[0][0] >= '4' && parts[0][0] <= '5') {
+  } else if (all_of_class(parts[0], digits) && parts[0].size() == 3 && parts[0][0] >= '4' &&
+             parts[0][0] <= '5') {
     rule.status = std::stoi(parts[0]);
   } else {
-    bad_rule(text, "the action must be a 4xx/5xx status, drop, slow-body, lro-failed or revoke-token, not " + text::quote(parts[0]));
+    bad_rule(
+        text,
+        "the action must be a 4xx/5xx status, drop, slow-body, lro-failed or revoke-token, not " +
+            text::quote(parts[0]));
   }
   for (std::size_t i = 1; i < parts.size(); ++i) {
     const std::string& p = parts[i];
@@ -93,8 +107,8 @@ std::optional<FaultAction> FaultSet::check(const LabRequest& request)
   std::optional<FaultAction> out;
   for (std::size_t i = 0; i < m_rules.size(); ++i) {
     const FaultRule& rule = m_rules[i];
-    if ((!rule.method.empty() && rule.method != request.method)
-        || (!rule.path.empty() && request.path.find(rule.path) == std::string::npos)) {
+    if ((!rule.method.empty() && rule.method != request.method) ||
+        (!rule.path.empty() && request.path.find(rule.path) == std::string::npos)) {
       continue;
     }
     const int n = ++m_matches[i];

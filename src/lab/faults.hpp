@@ -26,11 +26,11 @@ struct FaultRule
   enum class Kind { status, drop, slow_body, operation_failed, revoke_token };
   Kind kind = Kind::status;
   int status = 0;
-  std::string method;  // "" any
-  std::string path;    // substring; "" any
-  int occurrence = 0;  // 0: every match; N: only the Nth
+  std::string method; // "" any
+  std::string path;   // substring; "" any
+  int occurrence = 0; // 0: every match; N: only the Nth
   std::vector<std::pair<std::string, std::string>> headers;
-  std::string text;    // as given
+  std::string text; // as given
 };
 
 // Parses one rule; throws UsageError naming the rule and what is wrong.
@@ -40,13 +40,17 @@ FaultRule parse_fault_rule(const std::string& text);
 struct FaultAction
 {
   FaultRule::Kind kind;
-  LabResponse response;  // for status: the error to answer with
+  LabResponse response; // for status: the error to answer with
 };
 
 class FaultSet
 {
 public:
-  explicit FaultSet(std::vector<FaultRule> rules) : m_rules(std::move(rules)), m_matches(m_rules.size(), 0) {}
+  explicit FaultSet(std::vector<FaultRule> rules)
+      : m_rules(std::move(rules))
+      , m_matches(m_rules.size(), 0)
+  {
+  }
 
   // Counts `request` against every rule; returns the first rule's action that fires.
   std::optional<FaultAction> check(const LabRequest& request);

@@ -18,7 +18,8 @@ const char* k_mobile_phone_id = "3179e48a-750b-4051-897c-87b9720928f7";
 // Returns the string member `key` of `doc`, or "" (absent, null or not a string).
 std::string text_of(const Json& doc, const char* key)
 {
-  return doc.is_object() && doc.contains(key) && doc[key].is_string() ? doc[key].get<std::string>() : std::string();
+  return doc.is_object() && doc.contains(key) && doc[key].is_string() ? doc[key].get<std::string>()
+                                                                      : std::string();
 }
 
 LabResponse no_content()
@@ -30,8 +31,10 @@ LabResponse no_content()
 
 [[noreturn]] void not_found(State& state, const std::string& id)
 {
-  graph_fault(state, 404, "Request_ResourceNotFound",
-              "Resource '" + id + "' does not exist or one of its queried reference-property objects are not present.");
+  graph_fault(
+      state, 404, "Request_ResourceNotFound",
+      "Resource '" + id +
+          "' does not exist or one of its queried reference-property objects are not present.");
 }
 
 Json& require_service_principal(State& state, const std::string& id)
@@ -88,37 +91,43 @@ std::string odata_value(const std::string& quoted)
 
 void add_directory_object_routes(Router& router, State& state, const RouteOptions& options)
 {
-  router.add("GET", "/v1\\.0/directoryObjects/" + k_id, options, [&state](const LabRequest& r, const Captures& c) {
-    const std::string key = lower(c[1]);
-    Json found;
-    if (const auto user = state.users.find(key); user != state.users.end()) {
-      found = selected(user->second, r);
-      found["@odata.type"] = "#microsoft.graph.user";
-    } else if (const auto sp = state.service_principals.find(key); sp != state.service_principals.end()) {
-      found = selected(sp->second, r);
-      found["@odata.type"] = "#microsoft.graph.servicePrincipal";
-    } else if (const auto group = state.groups.find(key); group != state.groups.end()) {
-      found = selected(group->second, r);
-      found["@odata.type"] = "#microsoft.graph.group";
-    } else {
-      not_found(state, c[1]);
-    }
-    return graph_json(200, found, state.config.origin(r) + "/v1.0/$metadata#directoryObjects/$entity");
-  });
-  router.add("PATCH", "/v1\\.0/servicePrincipals/" + k_id, options, [&state](const LabRequest& r, const Captures& c) {
-    Json& sp = require_service_principal(state, c[1]);
-    const Json body = r.json_body();
-    if (!body.is_object()) {
-      graph_fault(state, 400, "BadRequest", "The request body must be a JSON object.");
-    }
-    for (const auto& [key, value] : body.items()) {
-      if (key == "id" || key == "appId" || key == "servicePrincipalType" || key == "passwordCredentials") {
-        graph_fault(state, 400, "Request_BadRequest", "Property '" + key + "' is read-only and cannot be set.");
-      }
-      sp[key] = value;
-    }
-    return no_content();
-  });
+  router.add("GET", "/v1\\.0/directoryObjects/" + k_id, options,
+             [&state](const LabRequest& r, const Captures& c) {
+               const std::string key = lower(c[1]);
+               Json found;
+               if (const auto user = state.users.find(key); user != state.users.end()) {
+                 found = selected(user->second, r);
+                 found["@odata.type"] = "#microsoft.graph.user";
+               } else if (const auto sp = state.service_principals.find(key);
+                          sp != state.service_principals.end()) {
+                 found = selected(sp->second, r);
+                 found["@odata.type"] = "#microsoft.graph.servicePrincipal";
+               } else if (const auto group = state.groups.find(key); group != state.groups.end()) {
+                 found = selected(group->second, r);
+                 found["@odata.type"] = "#microsoft.graph.group";
+               } else {
+                 not_found(state, c[1]);
+               }
+               return graph_json(
+                   200, found, state.config.origin(r) + "/v1.0/$metadata#directoryObjects/$entity");
+             });
+  router.add("PATCH", "/v1\\.0/servicePrincipals/" + k_id, options,
+             [&state](const LabRequest& r, const Captures& c) {
+               Json& sp = require_service_principal(state, c[1]);
+               const Json body = r.json_body();
+               if (!body.is_object()) {
+                 graph_fault(state, 400, "BadRequest", "The request body must be a JSON object.");
+               }
+               for (const auto& [key, value] : body.items()) {
+                 if (key == "id" || key == "appId" || key == "servicePrincipalType" ||
+                     key == "passwordCredentials") {
+                   graph_fault(state, 400, "Request_BadRequest",
+                               "Property '" + key + "' is read-only and cannot be set.");
+                 }
+                 sp[key] = value;
+               }
+               return no_content();
+             });
 }
 
 void add_auth_method_routes(Router& router, State& state, const RouteOptions& options)
@@ -131,8 +140,8 @@ void add_auth_method_routes(Router& router, State& state, const RouteOptions& op
       value.push_back(method);
     }
     return graph_json(200, Json{{"value", value}},
-                      state.config.origin(r) + "/v1.0/$metadata#users('" + text_of(user, "id")
-                        + "')/authentication/methods");
+                      state.config.origin(r) + "/v1.0/$metadata#users('" + text_of(user, "id") +
+                          "')/authentication/methods");
   });
   // One method through its own collection (phoneMethods/{id}, …) or through methods/{id}.
   const auto find = [&state](const Captures& c) -> std::pair<std::vector<Json>*, std::size_t> {
@@ -141,7 +150,8 @@ void add_auth_method_routes(Router& router, State& state, const RouteOptions& op
     const bool any = lower(c[2]) == "methods";
     const std::string type = any ? "" : lower(method_type(c[2].substr(0, c[2].size() - 7)));
     for (std::size_t i = 0; i < methods.size(); ++i) {
-      if (lower(text_of(methods[i], "id")) == lower(c[3]) && (any || lower(text_of(methods[i], "@odata.type")) == type)) {
+      if (lower(text_of(methods[i], "id")) == lower(c[3]) &&
+          (any || lower(text_of(methods[i], "@odata.type")) == type)) {
         return {&methods, i};
       }
     }
@@ -151,12 +161,13 @@ void add_auth_method_routes(Router& router, State& state, const RouteOptions& op
   router.add("GET", one, options, [&state, find](const LabRequest& r, const Captures& c) {
     const auto [methods, index] = find(c);
     return graph_json(200, (*methods)[index],
-                      state.config.origin(r) + "/v1.0/$metadata#users('" + c[1] + "')/authentication/" + c[2]
-                        + "/$entity");
+                      state.config.origin(r) + "/v1.0/$metadata#users('" + c[1] +
+                          "')/authentication/" + c[2] + "/$entity");
   });
   router.add("DELETE", one, options, [&state, find](const LabRequest&, const Captures& c) {
     const auto [methods, index] = find(c);
-    if (text_of((*methods)[index], "@odata.type") == "#microsoft.graph.passwordAuthenticationMethod") {
+    if (text_of((*methods)[index], "@odata.type") ==
+        "#microsoft.graph.passwordAuthenticationMethod") {
       graph_fault(state, 400, "badRequest", "A user's password method cannot be deleted.");
     }
     methods->erase(methods->begin() + static_cast<std::ptrdiff_t>(index));
@@ -169,35 +180,42 @@ void add_application_routes(Router& router, State& state, const RouteOptions& op
   const std::string by_app_id = "/v1\\.0/applications\\(appId='((?:[^']|'')*)'\\)";
   router.add("GET", by_app_id, options, [&state](const LabRequest& r, const Captures& c) {
     const Json& app = require_application(state, odata_value(c[1]));
-    return graph_json(200, selected(readable(app), r), state.config.origin(r) + "/v1.0/$metadata#applications/$entity");
-  });
-  router.add("GET", "/v1\\.0/applications/" + k_id, options, [&state](const LabRequest& r, const Captures& c) {
-    const auto it = state.applications.find(lower(c[1]));
-    if (it == state.applications.end()) {
-      not_found(state, c[1]);
-    }
-    return graph_json(200, selected(readable(it->second), r),
+    return graph_json(200, selected(readable(app), r),
                       state.config.origin(r) + "/v1.0/$metadata#applications/$entity");
   });
-  router.add("POST", by_app_id + "/removePassword", options, [&state](const LabRequest& r, const Captures& c) {
-    Json& app = require_application(state, odata_value(c[1]));
-    const Json body = r.json_body();
-    const std::string key_id = body.is_object() && body.contains("keyId") && body["keyId"].is_string()
-                                 ? body["keyId"].get<std::string>() : std::string();
-    if (key_id.empty()) {
-      graph_fault(state, 400, "Request_BadRequest", "The keyId of the password credential to remove is required.");
-    }
-    if (app.contains("passwordCredentials") && app["passwordCredentials"].is_array()) {
-      auto& credentials = app["passwordCredentials"];
-      for (auto it = credentials.begin(); it != credentials.end(); ++it) {
-        if (lower(text_of(*it, "keyId")) == lower(key_id)) {
-          credentials.erase(it);
-          return no_content();
-        }
-      }
-    }
-    graph_fault(state, 400, "Request_BadRequest", "No password credential found with keyId '" + key_id + "'.");
-  });
+  router.add("GET", "/v1\\.0/applications/" + k_id, options,
+             [&state](const LabRequest& r, const Captures& c) {
+               const auto it = state.applications.find(lower(c[1]));
+               if (it == state.applications.end()) {
+                 not_found(state, c[1]);
+               }
+               return graph_json(200, selected(readable(it->second), r),
+                                 state.config.origin(r) + "/v1.0/$metadata#applications/$entity");
+             });
+  router.add("POST", by_app_id + "/removePassword", options,
+             [&state](const LabRequest& r, const Captures& c) {
+               Json& app = require_application(state, odata_value(c[1]));
+               const Json body = r.json_body();
+               const std::string key_id =
+                   body.is_object() && body.contains("keyId") && body["keyId"].is_string()
+                       ? body["keyId"].get<std::string>()
+                       : std::string();
+               if (key_id.empty()) {
+                 graph_fault(state, 400, "Request_BadRequest",
+                             "The keyId of the password credential to remove is required.");
+               }
+               if (app.contains("passwordCredentials") && app["passwordCredentials"].is_array()) {
+                 auto& credentials = app["passwordCredentials"];
+                 for (auto it = credentials.begin(); it != credentials.end(); ++it) {
+                   if (lower(text_of(*it, "keyId")) == lower(key_id)) {
+                     credentials.erase(it);
+                     return no_content();
+                   }
+                 }
+               }
+               graph_fault(state, 400, "Request_BadRequest",
+                           "No password credential found with keyId '" + key_id + "'.");
+             });
 }
 
 } // namespace
@@ -209,27 +227,32 @@ std::vector<Json>& auth_methods_of(State& state, const Json& user)
   if (it != state.auth_methods.end()) {
     return it->second;
   }
-  const std::string created = text_of(user, "createdDateTime").empty() ? state.now_iso() : text_of(user, "createdDateTime");
-  const std::string password_set =
-    text_of(user, "lastPasswordChangeDateTime").empty() ? created : text_of(user, "lastPasswordChangeDateTime");
+  const std::string created =
+      text_of(user, "createdDateTime").empty() ? state.now_iso() : text_of(user, "createdDateTime");
+  const std::string password_set = text_of(user, "lastPasswordChangeDateTime").empty()
+                                       ? created
+                                       : text_of(user, "lastPasswordChangeDateTime");
   // A number of the fictional 555-0100..0199 range, the same for the same user.
-  const unsigned n = static_cast<unsigned>(std::stoul(stable_guid("phone/" + id).substr(0, 4), nullptr, 16) % 100);
-  const std::string phone = std::string("+1 42555501") + static_cast<char>('0' + n / 10) + static_cast<char>('0' + n % 10);
-  return state.auth_methods[id] = {Json{{"@odata.type", "#microsoft.graph.passwordAuthenticationMethod"},
-                                        {"id", k_password_method_id},
-                                        {"password", nullptr},
-                                        {"createdDateTime", password_set}},
-                                   Json{{"@odata.type", "#microsoft.graph.phoneAuthenticationMethod"},
-                                        {"id", k_mobile_phone_id},
-                                        {"phoneNumber", phone},
-                                        {"phoneType", "mobile"},
-                                        {"smsSignInState", "notAllowedByPolicy"}},
-                                   Json{{"@odata.type", "#microsoft.graph.microsoftAuthenticatorAuthenticationMethod"},
-                                        {"id", stable_guid("authenticator/" + id)},
-                                        {"displayName", "iPhone 15"},
-                                        {"deviceTag", "SoftwareTokenActivated"},
-                                        {"phoneAppVersion", "6.8.14"},
-                                        {"createdDateTime", created}}};
+  const unsigned n =
+      static_cast<unsigned>(std::stoul(stable_guid("phone/" + id).substr(0, 4), nullptr, 16) % 100);
+  const std::string phone = std::string("+1 42555501") + static_cast<char>('0' + n / 10) +
+                            static_cast<char>('0' + n % 10);
+  return state.auth_methods[id] = {
+             Json{{"@odata.type", "#microsoft.graph.passwordAuthenticationMethod"},
+                  {"id", k_password_method_id},
+                  {"password", nullptr},
+                  {"createdDateTime", password_set}},
+             Json{{"@odata.type", "#microsoft.graph.phoneAuthenticationMethod"},
+                  {"id", k_mobile_phone_id},
+                  {"phoneNumber", phone},
+                  {"phoneType", "mobile"},
+                  {"smsSignInState", "notAllowedByPolicy"}},
+             Json{{"@odata.type", "#microsoft.graph.microsoftAuthenticatorAuthenticationMethod"},
+                  {"id", stable_guid("authenticator/" + id)},
+                  {"displayName", "iPhone 15"},
+                  {"deviceTag", "SoftwareTokenActivated"},
+                  {"phoneAppVersion", "6.8.14"},
+                  {"createdDateTime", created}}};
 }
 
 void add_graph_credential_routes(Router& router, State& state)

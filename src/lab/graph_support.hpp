@@ -13,7 +13,8 @@ namespace dftriage::lab {
 
 // Throws an ArmFault with Graph's error body: {error: {code, message, innerError{date,
 // request-id}}}.
-[[noreturn]] void graph_fault(State& state, int status, const std::string& code, const std::string& message);
+[[noreturn]] void graph_fault(State& state, int status, const std::string& code,
+                              const std::string& message);
 
 // Returns the user with this object ID or UPN (any case), or nullptr.
 Json* find_user(State& state, const std::string& key);

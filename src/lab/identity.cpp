@@ -10,14 +10,15 @@ namespace {
 constexpr const char* k_jwt_bearer = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 
 // An Entra error: {error, error_description, error_codes, timestamp, trace_id, correlation_id}.
-ArmFault entra_error(const State& state, int status, const std::string& error, int code, const std::string& text)
+ArmFault entra_error(const State& state, int status, const std::string& error, int code,
+                     const std::string& text)
 {
   const std::string trace = random_guid();
   const std::string correlation = random_guid();
   const std::string now = state.now_iso();
-  const std::string description = "AADSTS" + std::to_string(code) + ": " + text + "\r\nTrace ID: " + trace
-                                   + "\r\nCorrelation ID: " + correlation + "\r\nTimestamp: " + now.substr(0, 19)
-                                   + "Z";
+  const std::string description = "AADSTS" + std::to_string(code) + ": " + text +
+                                  "\r\nTrace ID: " + trace + "\r\nCorrelation ID: " + correlation +
+                                  "\r\nTimestamp: " + now.substr(0, 19) + "Z";
   Json body{{"error", error},
             {"error_description", description},
             {"error_codes", Json::array({code})},
@@ -55,8 +56,9 @@ LabResponse issue_token(State& state, const LabRequest& request, const Captures&
   // discovery: how az 2.45 signs in to the lab (README).
   if (lower(c[1]) != lower(state.config.tenant_id) && c[1] != "organizations" && c[1] != "adfs") {
     throw entra_error(state, 400, "invalid_tenant", 90002,
-                      "Tenant '" + c[1] + "' not found. Check to make sure you have the correct tenant ID and are "
-                                         "signing into the correct cloud.");
+                      "Tenant '" + c[1] +
+                          "' not found. Check to make sure you have the correct tenant ID and are "
+                          "signing into the correct cloud.");
   }
   const std::string grant = form_value(form, "grant_type");
   if (grant != "client_credentials") {
@@ -73,24 +75,28 @@ LabResponse issue_token(State& state, const LabRequest& request, const Captures&
   const bool lab_client = lower(client) == lower(state.config.client_id);
   if (!lab_client && principal == nullptr) {
     throw entra_error(state, 400, "unauthorized_client", 700016,
-                      "Application with identifier '" + client + "' was not found in the directory '"
-                        + state.config.tenant_id + "'.");
+                      "Application with identifier '" + client +
+                          "' was not found in the directory '" + state.config.tenant_id + "'.");
   }
   const std::string assertion = form_value(form, "client_assertion");
   if (!assertion.empty()) {
     if (form_value(form, "client_assertion_type") != k_jwt_bearer) {
-      throw entra_error(state, 400, "invalid_request", 900144,
-                        "The request body must contain the following parameter: 'client_assertion_type'.");
+      throw entra_error(
+          state, 400, "invalid_request", 900144,
+          "The request body must contain the following parameter: 'client_assertion_type'.");
     }
     const std::string token_url = state.config.origin(request) + "/" + c[1] + "/oauth2/v2.0/token";
-    const AssertionVerdict verdict = check_client_assertion(state, principal, client, assertion, token_url);
+    const AssertionVerdict verdict =
+        check_client_assertion(state, principal, client, assertion, token_url);
     if (verdict.code != 0) {
       throw entra_error(state, 401, "invalid_client", verdict.code, verdict.message);
     }
   } else if (!lab_client || form_value(form, "client_secret") != state.config.client_secret) {
-    throw entra_error(state, 401, "invalid_client", 7000215,
-                      "Invalid client secret provided. Ensure the secret being sent in the request is the client "
-                      "secret value, not the client secret ID, for a secret added to app '" + client + "'.");
+    throw entra_error(
+        state, 401, "invalid_client", 7000215,
+        "Invalid client secret provided. Ensure the secret being sent in the request is the client "
+        "secret value, not the client secret ID, for a secret added to app '" +
+            client + "'.");
   }
   const std::string scope = form_value(form, "scope");
   if (scope.empty()) {
@@ -101,13 +107,15 @@ LabResponse issue_token(State& state, const LabRequest& request, const Captures&
   const auto audiences = audiences_for_scope(state, scope.substr(0, scope.find(' ')));
   if (audiences.empty()) {
     throw entra_error(state, 400, "invalid_scope", 1002012,
-                      "The provided value for scope " + scope + " is not valid. Client credential flows must "
-                                                               "have a scope value with /.default suffixed to the "
-                                                               "resource identifier (application ID URI).");
+                      "The provided value for scope " + scope +
+                          " is not valid. Client credential flows must "
+                          "have a scope value with /.default suffixed to the "
+                          "resource identifier (application ID URI).");
   }
   const std::string token = random_hex(32);
   const int lifetime = state.config.token_lifetime_s;
-  state.tokens[token] = TokenInfo{client, audiences, state.config.clock() + std::chrono::seconds(lifetime)};
+  state.tokens[token] =
+      TokenInfo{client, audiences, state.config.clock() + std::chrono::seconds(lifetime)};
   return LabResponse::json(200, Json{{"token_type", "Bearer"},
                                      {"expires_in", lifetime},
                                      {"ext_expires_in", lifetime},
@@ -128,7 +136,8 @@ LabResponse managed_identity_token(State& state, const LabRequest& request, bool
   const std::string version = request.query_value("api-version").value_or("");
   if (app_service) {
     if (request.header("X-IDENTITY-HEADER").value_or("") != state.config.client_secret) {
-      return identity_error(401, "invalid_request", "The X-IDENTITY-HEADER header is missing or wrong.");
+      return identity_error(401, "invalid_request",
+                            "The X-IDENTITY-HEADER header is missing or wrong.");
     }
     if (version != "2019-08-01") {
       return identity_error(400, "invalid_request", "api-version must be 2019-08-01.");
@@ -138,7 +147,8 @@ LabResponse managed_identity_token(State& state, const LabRequest& request, bool
       return identity_error(400, "invalid_request", "Required metadata header not specified");
     }
     if (version.empty()) {
-      return identity_error(400, "invalid_request", "Required query variable 'api-version' is missing");
+      return identity_error(400, "invalid_request",
+                            "Required query variable 'api-version' is missing");
     }
     if (version != "2018-02-01" && version != "2019-08-01") {
       return identity_error(400, "invalid_request", "Invalid api-version '" + version + "'");
@@ -155,13 +165,15 @@ LabResponse managed_identity_token(State& state, const LabRequest& request, bool
     }
     client = *asked;
   }
-  if (request.query_value("object_id") || request.query_value("msi_res_id") || request.query_value("mi_res_id")) {
+  if (request.query_value("object_id") || request.query_value("msi_res_id") ||
+      request.query_value("mi_res_id")) {
     return identity_error(400, "invalid_request", "Identity not found");
   }
   const auto audiences = audiences_for_scope(state, resource);
   if (audiences.empty()) {
     return identity_error(400, "invalid_resource",
-                          "AADSTS500011: The resource principal named " + resource + " was not found in the tenant.");
+                          "AADSTS500011: The resource principal named " + resource +
+                              " was not found in the tenant.");
   }
   const std::string token = random_hex(32);
   const int lifetime = state.config.token_lifetime_s;
@@ -185,7 +197,8 @@ Json openid_configuration(const State& state, const std::string& tenant, bool v2
   const std::string base = state.config.base_url() + "/" + tenant;
   const std::string version = v2 ? "/v2.0" : "";
   return Json{{"token_endpoint", base + "/oauth2" + version + "/token"},
-              {"token_endpoint_auth_methods_supported", {"client_secret_post", "private_key_jwt", "client_secret_basic"}},
+              {"token_endpoint_auth_methods_supported",
+               {"client_secret_post", "private_key_jwt", "client_secret_basic"}},
               {"jwks_uri", base + "/discovery" + version + "/keys"},
               {"response_modes_supported", {"query", "fragment", "form_post"}},
               {"subject_types_supported", {"pairwise"}},
@@ -207,9 +220,13 @@ LabResponse instance_discovery(const State& state, const std::string& tenant)
 {
   const std::string host = "127.0.0.1:" + std::to_string(state.config.port);
   return LabResponse::json(
-    200, Json{{"tenant_discovery_endpoint", state.config.base_url() + "/" + tenant + "/v2.0/.well-known/openid-configuration"},
-              {"api-version", "1.1"},
-              {"metadata", Json::array({{{"preferred_network", host}, {"preferred_cache", host}, {"aliases", {host}}}})}});
+      200,
+      Json{{"tenant_discovery_endpoint",
+            state.config.base_url() + "/" + tenant + "/v2.0/.well-known/openid-configuration"},
+           {"api-version", "1.1"},
+           {"metadata",
+            Json::array(
+                {{{"preferred_network", host}, {"preferred_cache", host}, {"aliases", {host}}}})}});
 }
 
 } // namespace
@@ -223,15 +240,17 @@ std::vector<std::string> audiences_for_scope(const State& state, std::string_vie
   }
   s = lower(strip_trailing_slashes(s));
   const std::string port = ":" + std::to_string(state.config.port);
-  if (s == lower(state.config.base_url()) || s == "https://127.0.0.1" + port || s == "http://127.0.0.1" + port) {
+  if (s == lower(state.config.base_url()) || s == "https://127.0.0.1" + port ||
+      s == "http://127.0.0.1" + port) {
     // The lab's cloud gives ARM, Graph and Log Analytics one resource ID (its own URL).
     return {"arm", "graph", "loganalytics"};
   }
   if (s == "https://management.core.windows.net" || s == "https://management.azure.com") {
     return {"arm"};
   }
-  if (s == "https://vault.azure.net" || s == "https://vault.localhost" || s == "http://vault.localhost"
-      || s == "https://vault.localhost" + port || s == "http://vault.localhost" + port) {
+  if (s == "https://vault.azure.net" || s == "https://vault.localhost" ||
+      s == "http://vault.localhost" || s == "https://vault.localhost" + port ||
+      s == "http://vault.localhost" + port) {
     return {"keyvault"};
   }
   if (s == "https://graph.microsoft.com") {
@@ -258,8 +277,8 @@ AuthResult authorize(State& state, const LabRequest& request, std::string_view a
     const auto& audiences = it->second.audiences;
     if (it->second.expires <= state.config.clock()) {
       code = "ExpiredAuthenticationToken";
-      message = "The access token expiry UTC time '" + iso_time(it->second.expires)
-                + "' is earlier than current UTC time '" + state.now_iso() + "'.";
+      message = "The access token expiry UTC time '" + iso_time(it->second.expires) +
+                "' is earlier than current UTC time '" + state.now_iso() + "'.";
     } else if (std::find(audiences.begin(), audiences.end(), audience) == audiences.end()) {
       code = "InvalidAuthenticationTokenAudience";
       message = "The access token has been obtained for wrong audience or resource.";
@@ -270,21 +289,27 @@ AuthResult authorize(State& state, const LabRequest& request, std::string_view a
   const std::string authority = state.config.base_url() + "/" + state.config.tenant_id;
   LabResponse failure;
   if (audience == "keyvault") {
-    failure = LabResponse::json(401, Json{{"error", {{"code", "Unauthorized"}, {"message", "AKV10000: " + message}}}});
+    failure = LabResponse::json(
+        401, Json{{"error", {{"code", "Unauthorized"}, {"message", "AKV10000: " + message}}}});
     failure.with_header("WWW-Authenticate",
-                        "Bearer authorization=\"" + authority + "\", resource=\"" + state.config.scheme
-                          + "://vault.localhost:" + std::to_string(state.config.port) + "\"");
+                        "Bearer authorization=\"" + authority + "\", resource=\"" +
+                            state.config.scheme +
+                            "://vault.localhost:" + std::to_string(state.config.port) + "\"");
     return AuthResult{std::nullopt, failure};
   }
   if (audience == "graph") {
-    failure = LabResponse::json(401, Json{{"error", {{"code", "InvalidAuthenticationToken"}, {"message", message},
-                                                     {"innerError", {{"date", state.now_iso().substr(0, 19)},
-                                                                     {"request-id", random_guid()}}}}}});
+    failure = LabResponse::json(
+        401, Json{{"error",
+                   {{"code", "InvalidAuthenticationToken"},
+                    {"message", message},
+                    {"innerError",
+                     {{"date", state.now_iso().substr(0, 19)}, {"request-id", random_guid()}}}}}});
   } else {
     failure = LabResponse::arm_error(401, code, message);
   }
-  failure.with_header("WWW-Authenticate", "Bearer authorization_uri=\"" + authority
-                                            + "\", error=\"invalid_token\", error_description=\"" + message + "\"");
+  failure.with_header("WWW-Authenticate", "Bearer authorization_uri=\"" + authority +
+                                              "\", error=\"invalid_token\", error_description=\"" +
+                                              message + "\"");
   return AuthResult{std::nullopt, failure};
 }
 
@@ -292,9 +317,13 @@ void add_identity_routes(Router& router, State& state)
 {
   const RouteOptions anonymous{{}, "", ""};
   router.add("POST", "/([^/]+)/oauth2/v2\\.0/token", anonymous,
-             [&state](const LabRequest& request, const Captures& c) { return issue_token(state, request, c); });
+             [&state](const LabRequest& request, const Captures& c) {
+               return issue_token(state, request, c);
+             });
   router.add("POST", "/([^/]+)/oauth2/token", anonymous,
-             [&state](const LabRequest& request, const Captures& c) { return issue_token(state, request, c); });
+             [&state](const LabRequest& request, const Captures& c) {
+               return issue_token(state, request, c);
+             });
   router.add("GET", "/metadata/identity/oauth2/token", anonymous,
              [&state](const LabRequest& request, const Captures&) {
                return managed_identity_token(state, request, false);
@@ -305,19 +334,23 @@ void add_identity_routes(Router& router, State& state)
   // ARM's cloud metadata, as Azure and Azure Stack serve it: what `az cloud register
   // --endpoint-resource-manager` reads to learn the other endpoints (az asks for
   // "//metadata/..." when the endpoint ends in a slash).
-  router.add("GET", "/+metadata/endpoints", RouteOptions{{"2015-01-01", "2020-06-01", "2022-09-01"}, "", ""},
+  router.add("GET", "/+metadata/endpoints",
+             RouteOptions{{"2015-01-01", "2020-06-01", "2022-09-01"}, "", ""},
              [&state](const LabRequest&, const Captures&) {
                const std::string base = state.config.base_url() + "/";
-               return LabResponse::json(200, Json{{"galleryEndpoint", base},
-                                                  {"graphEndpoint", base},
-                                                  {"portalEndpoint", base},
-                                                  {"authentication", {{"loginEndpoint", base}, {"audiences", {base}}}}});
+               return LabResponse::json(
+                   200, Json{{"galleryEndpoint", base},
+                             {"graphEndpoint", base},
+                             {"portalEndpoint", base},
+                             {"authentication", {{"loginEndpoint", base}, {"audiences", {base}}}}});
              });
-  router.add("GET", "/common/discovery/instance", anonymous, [&state](const LabRequest& request, const Captures&) {
-    return instance_discovery(state, request.query_value("tenant").value_or("common"));
-  });
-  router.add("GET", "/([^/]+)/discovery/instance", anonymous,
-             [&state](const LabRequest&, const Captures& c) { return instance_discovery(state, c[1]); });
+  router.add("GET", "/common/discovery/instance", anonymous,
+             [&state](const LabRequest& request, const Captures&) {
+               return instance_discovery(state, request.query_value("tenant").value_or("common"));
+             });
+  router.add(
+      "GET", "/([^/]+)/discovery/instance", anonymous,
+      [&state](const LabRequest&, const Captures& c) { return instance_discovery(state, c[1]); });
   router.add("GET", "/([^/]+)/v2\\.0/\\.well-known/openid-configuration", anonymous,
              [&state](const LabRequest&, const Captures& c) {
                return LabResponse::json(200, openid_configuration(state, c[1], true));
@@ -326,14 +359,17 @@ void add_identity_routes(Router& router, State& state)
              [&state](const LabRequest&, const Captures& c) {
                return LabResponse::json(200, openid_configuration(state, c[1], false));
              });
-  router.add("GET", "/+metadata/endpoints", RouteOptions{{"2015-01-01", "2019-05-01", "2022-09-01"}, "", ""},
-             [&state](const LabRequest&, const Captures&) {
-               const std::string base = state.config.base_url();
-               return LabResponse::json(
-                 200, Json{{"galleryEndpoint", base + "/"}, {"graphEndpoint", base + "/"},
-                           {"portalEndpoint", base + "/"},
-                           {"authentication", {{"loginEndpoint", base}, {"audiences", {base + "/"}}}}});
-             });
+  router.add(
+      "GET", "/+metadata/endpoints",
+      RouteOptions{{"2015-01-01", "2019-05-01", "2022-09-01"}, "", ""},
+      [&state](const LabRequest&, const Captures&) {
+        const std::string base = state.config.base_url();
+        return LabResponse::json(
+            200, Json{{"galleryEndpoint", base + "/"},
+                      {"graphEndpoint", base + "/"},
+                      {"portalEndpoint", base + "/"},
+                      {"authentication", {{"loginEndpoint", base}, {"audiences", {base + "/"}}}}});
+      });
 }
 
 } // namespace dftriage::lab

@@ -14,7 +14,8 @@ namespace {
 const Json* vault_resource(const State& state, const std::string& name)
 {
   for (const auto& [id, resource] : state.resources) {
-    if (lower(resource.value("type", "")) == "microsoft.keyvault/vaults" && lower(resource.value("name", "")) == name) {
+    if (lower(resource.value("type", "")) == "microsoft.keyvault/vaults" &&
+        lower(resource.value("name", "")) == name) {
       return &resource;
     }
   }
@@ -23,26 +24,35 @@ const Json* vault_resource(const State& state, const std::string& name)
 
 ArmFault forbidden(const std::string& inner, const std::string& message)
 {
-  return ArmFault{403, "Forbidden", message,
-                  Json{{"error", {{"code", "Forbidden"}, {"message", message}, {"innererror", {{"code", inner}}}}}}, {}};
+  return ArmFault{
+      403,
+      "Forbidden",
+      message,
+      Json{{"error",
+            {{"code", "Forbidden"}, {"message", message}, {"innererror", {{"code", inner}}}}}},
+      {}};
 }
 
 } // namespace
 
-std::optional<ArmFault> firewall_refusal(const State& state, const LabRequest& request, const std::string& vault_name)
+std::optional<ArmFault> firewall_refusal(const State& state, const LabRequest& request,
+                                         const std::string& vault_name)
 {
   const Json* vault = vault_resource(state, vault_name);
   if (vault == nullptr || !vault->contains("properties")) {
     return std::nullopt;
   }
   const Json& properties = (*vault)["properties"];
-  const std::string caller = "Caller: appid=" + request.caller + ";oid=" + caller_object_id(state, request.caller)
-                             + ";iss=https://sts.windows.net/" + state.config.tenant_id + "/";
+  const std::string caller = "Caller: appid=" + request.caller +
+                             ";oid=" + caller_object_id(state, request.caller) +
+                             ";iss=https://sts.windows.net/" + state.config.tenant_id + "/";
   const std::string where = "Vault: " + vault_name + ";location=" + vault->value("location", "");
   if (lower(properties.value("publicNetworkAccess", "Enabled")) == "disabled") {
-    return forbidden("ForbiddenByConnection",
-                     "Public network access is disabled and request is not from a trusted service nor via an "
-                     "approved private link.\r\n" + caller + "\r\n" + where);
+    return forbidden(
+        "ForbiddenByConnection",
+        "Public network access is disabled and request is not from a trusted service nor via an "
+        "approved private link.\r\n" +
+            caller + "\r\n" + where);
   }
   const Json acls = properties.value("networkAcls", Json::object());
   if (lower(acls.value("defaultAction", "Allow")) != "deny") {
@@ -53,8 +63,10 @@ std::optional<ArmFault> firewall_refusal(const State& state, const LabRequest& r
       return std::nullopt;
     }
   }
-  return forbidden("ForbiddenByFirewall", "Client address is not authorized and caller is not a trusted service.\r\n"
-                                          "Client address: " + request.remote_addr + "\r\n" + caller + "\r\n" + where);
+  return forbidden("ForbiddenByFirewall",
+                   "Client address is not authorized and caller is not a trusted service.\r\n"
+                   "Client address: " +
+                       request.remote_addr + "\r\n" + caller + "\r\n" + where);
 }
 
 } // namespace dftriage::lab::keyvault

@@ -11,10 +11,12 @@ namespace {
 // Returns a KeyBundle of one stored version: its public key (RSA n and e) and attributes.
 Json key_bundle(const std::string& base, const Json& version)
 {
-  const std::string kid = base + "/keys/" + version.value("name", "") + "/" + version.value("version", "");
+  const std::string kid =
+      base + "/keys/" + version.value("name", "") + "/" + version.value("version", "");
   std::string modulus;
   for (int i = 0; i < 8; ++i) {
-    modulus += version.value("version", "");  // hex digits are base64url: a stand-in, never a real key
+    modulus +=
+        version.value("version", ""); // hex digits are base64url: a stand-in, never a real key
   }
   Json bundle{{"key",
                {{"kid", kid},
@@ -58,27 +60,35 @@ void add_key_routes(Router& router, State& state)
     return data_page(state, r, items);
   });
   // Without a version: the current one.
-  router.add("GET", key + "(?:/" + k_version + ")?/?", options, [&state](const LabRequest& r, const Captures& c) {
-    auto& vault = open_vault(state, r, "KeyGet");
-    const Json& v = require_object_version(vault.keys, "Key", c[1], c.size() > 2 ? c[2] : "");
-    audit(state, r, "KeyGet", 200);
-    return LabResponse::json(200, key_bundle(base_of(state, r), v));
-  });
-  router.add("PATCH", key + "(?:/" + k_version + ")?/?", options, [&state](const LabRequest& r, const Captures& c) {
-    auto& vault = open_vault(state, r, "KeyUpdate");
-    Json& v = require_object_version(vault.keys, "Key", c[1], c.size() > 2 ? c[2] : "");
-    Json tags = v.value("tags", Json::object());
-    update_attributes(state, v["attributes"], tags, r.json_body());
-    v["tags"] = tags;
-    audit(state, r, "KeyUpdate", 200);
-    return LabResponse::json(200, key_bundle(base_of(state, r), v));
-  });
+  router.add("GET", key + "(?:/" + k_version + ")?/?", options,
+             [&state](const LabRequest& r, const Captures& c) {
+               auto& vault = open_vault(state, r, "KeyGet");
+               const Json& v =
+                   require_object_version(vault.keys, "Key", c[1], c.size() > 2 ? c[2] : "");
+               audit(state, r, "KeyGet", 200);
+               return LabResponse::json(200, key_bundle(base_of(state, r), v));
+             });
+  router.add("PATCH", key + "(?:/" + k_version + ")?/?", options,
+             [&state](const LabRequest& r, const Captures& c) {
+               auto& vault = open_vault(state, r, "KeyUpdate");
+               Json& v = require_object_version(vault.keys, "Key", c[1], c.size() > 2 ? c[2] : "");
+               Json tags = v.value("tags", Json::object());
+               update_attributes(state, v["attributes"], tags, r.json_body());
+               v["tags"] = tags;
+               audit(state, r, "KeyUpdate", 200);
+               return LabResponse::json(200, key_bundle(base_of(state, r), v));
+             });
   router.add("POST", key + "/rotate", options, [&state](const LabRequest& r, const Captures& c) {
     auto& vault = open_vault(state, r, "KeyRotate");
     const Json current = require_object_version(vault.keys, "Key", c[1], "");
     if (current.value("managed", false)) {
-      const std::string message = "Operation rotate is not allowed on a key managed by a certificate.";
-      throw ArmFault{403, "Forbidden", message, Json{{"error", {{"code", "Forbidden"}, {"message", message}}}}, {}};
+      const std::string message =
+          "Operation rotate is not allowed on a key managed by a certificate.";
+      throw ArmFault{403,
+                     "Forbidden",
+                     message,
+                     Json{{"error", {{"code", "Forbidden"}, {"message", message}}}},
+                     {}};
     }
     const long long now = now_unix(state);
     Json next = current;

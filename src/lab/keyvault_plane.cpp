@@ -10,7 +10,8 @@ namespace dftriage::lab::keyvault {
 
 const std::vector<std::string>& versions()
 {
-  static const std::vector<std::string> k_versions = {"2025-07-01", "7.6", "7.5", "7.4", "7.3", "7.2"};
+  static const std::vector<std::string> k_versions = {"2025-07-01", "7.6", "7.5",
+                                                      "7.4",        "7.3", "7.2"};
   return k_versions;
 }
 
@@ -28,8 +29,11 @@ VaultData& open_vault(State& state, const LabRequest& request, const std::string
 {
   const auto it = state.vaults.find(vault_of(request));
   if (it == state.vaults.end()) {
-    throw ArmFault{404, "VaultNotFound", "The vault " + vault_of(request) + " does not exist in the lab.",
-                   Json{{"error", {{"code", "VaultNotFound"}, {"message", "Vault not found"}}}}, {}};
+    throw ArmFault{404,
+                   "VaultNotFound",
+                   "The vault " + vault_of(request) + " does not exist in the lab.",
+                   Json{{"error", {{"code", "VaultNotFound"}, {"message", "Vault not found"}}}},
+                   {}};
   }
   if (auto refusal = firewall_refusal(state, request, it->first)) {
     // Key Vault logs what its firewall turns away too: that is how a blocked attacker shows.
@@ -42,9 +46,11 @@ VaultData& open_vault(State& state, const LabRequest& request, const std::string
 void not_found(const std::string& kind, const std::string& name)
 {
   const std::string code = kind + "NotFound";
-  const std::string message = "A " + lower(kind) + " with (name/id) " + name + " was not found in this key vault. "
-                              "If you recently deleted this " + lower(kind)
-                              + " you may be able to recover it using the correct recovery command.";
+  const std::string message = "A " + lower(kind) + " with (name/id) " + name +
+                              " was not found in this key vault. "
+                              "If you recently deleted this " +
+                              lower(kind) +
+                              " you may be able to recover it using the correct recovery command.";
   throw ArmFault{404, code, message, Json{{"error", {{"code", code}, {"message", message}}}}, {}};
 }
 
@@ -61,7 +67,7 @@ std::string caller_object_id(const State& state, const std::string& app_id)
 void audit(State& state, const LabRequest& request, const std::string& operation, int status)
 {
   const std::string oid = caller_object_id(state, request.caller);
-  const std::string signature = status < 300   ? "OK"
+  const std::string signature = status < 300    ? "OK"
                                 : status == 403 ? "Forbidden"
                                 : status == 404 ? "Not Found"
                                 : status == 409 ? "Conflict"
@@ -102,9 +108,9 @@ LabResponse data_page(const State& state, const LabRequest& request, const std::
   }
   Json body{{"value", std::move(value)}, {"nextLink", nullptr}};
   if (start + size < items.size()) {
-    body["nextLink"] = base_of(state, request) + request.path + "?api-version="
-                       + request.query_value("api-version").value_or(versions().front())
-                       + "&$skiptoken=" + std::to_string(start + size);
+    body["nextLink"] = base_of(state, request) + request.path + "?api-version=" +
+                       request.query_value("api-version").value_or(versions().front()) +
+                       "&$skiptoken=" + std::to_string(start + size);
   }
   return LabResponse::json(200, body);
 }
@@ -136,8 +142,9 @@ void update_attributes(const State& state, Json& attributes, Json& tags, const J
   attributes["updated"] = now_unix(state);
 }
 
-Json& require_object_version(std::map<std::string, std::vector<Json>>& objects, const std::string& kind,
-                             const std::string& name, const std::string& version)
+Json& require_object_version(std::map<std::string, std::vector<Json>>& objects,
+                             const std::string& kind, const std::string& name,
+                             const std::string& version)
 {
   const auto it = objects.find(lower(name));
   if (it == objects.end() || it->second.empty()) {
@@ -154,11 +161,11 @@ Json& require_object_version(std::map<std::string, std::vector<Json>>& objects, 
   not_found(kind, name + "/" + version);
 }
 
-Json object_item(const Json& object, const std::string& base, const std::string& collection, const std::string& id_key,
-                 bool with_version)
+Json object_item(const Json& object, const std::string& base, const std::string& collection,
+                 const std::string& id_key, bool with_version)
 {
-  Json item{{id_key, base + "/" + collection + "/" + object.value("name", "")
-                       + (with_version ? "/" + object.value("version", "") : "")}};
+  Json item{{id_key, base + "/" + collection + "/" + object.value("name", "") +
+                         (with_version ? "/" + object.value("version", "") : "")}};
   for (const auto& [key, value] : object.items()) {
     if (key != "name" && key != "version" && key != "keyId") {
       item[key] = value;

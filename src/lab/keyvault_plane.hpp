@@ -35,7 +35,8 @@ VaultData& open_vault(State& state, const LabRequest& request, const std::string
 // Returns the 403 ArmFault when the firewall of vault `vault_name` (its networkAcls and
 // publicNetworkAccess in ARM) keeps `request` out, or nullopt when it lets it in. The
 // caller's address is the TCP peer's; no lab caller is a trusted service or on a VNet.
-std::optional<ArmFault> firewall_refusal(const State& state, const LabRequest& request, const std::string& vault_name);
+std::optional<ArmFault> firewall_refusal(const State& state, const LabRequest& request,
+                                         const std::string& vault_name);
 
 // Throws Key Vault's 404 "<Kind>NotFound" for `name` (e.g. kind "Key", name "cmk/78de…").
 [[noreturn]] void not_found(const std::string& kind, const std::string& name);
@@ -51,7 +52,8 @@ void audit(State& state, const LabRequest& request, const std::string& operation
 std::string base_of(const State& state, const LabRequest& request);
 
 // Returns the page of `items` the request's $skiptoken and maxresults ask for, with nextLink.
-LabResponse data_page(const State& state, const LabRequest& request, const std::vector<Json>& items);
+LabResponse data_page(const State& state, const LabRequest& request,
+                      const std::vector<Json>& items);
 
 // Returns the lab's clock as Unix seconds (Key Vault's attribute times).
 long long now_unix(const State& state);
@@ -70,13 +72,14 @@ void add_certificate_routes(Router& router, State& state);
 
 // Returns the version of `name` in `versions` (the current one when `version` is ""), or
 // throws <kind>NotFound.
-Json& require_object_version(std::map<std::string, std::vector<Json>>& objects, const std::string& kind,
-                             const std::string& name, const std::string& version);
+Json& require_object_version(std::map<std::string, std::vector<Json>>& objects,
+                             const std::string& kind, const std::string& name,
+                             const std::string& version);
 
 // Returns `object` (one stored version) as Key Vault lists it: the lab's own members
 // (name, version, keyId) left out, `id_key` ("kid" or "id") set to base/collection/name
 // and the version when `with_version`.
-Json object_item(const Json& object, const std::string& base, const std::string& collection, const std::string& id_key,
-                 bool with_version);
+Json object_item(const Json& object, const std::string& base, const std::string& collection,
+                 const std::string& id_key, bool with_version);
 
 } // namespace dftriage::lab::keyvault

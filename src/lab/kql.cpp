@@ -194,8 +194,8 @@ Json eval(const Expr& e, const Json& row)
       return static_cast<long long>(v.get<double>());
     }
     const std::string text = v.is_string() ? v.get<std::string>() : "";
-    if (!text.empty() && text.size() < 19
-        && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    if (!text.empty() && text.size() < 19 &&
+        std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
       return std::stoll(text);
     }
     return nullptr;
@@ -274,7 +274,8 @@ std::vector<Stage> parse_stages(const std::vector<std::string>& parts)
       s.kind = Stage::Kind::order;
     } else if (stage.rfind("take ", 0) == 0 || stage.rfind("limit ", 0) == 0) {
       s.kind = Stage::Kind::take;
-      s.take = static_cast<std::size_t>(std::strtoull(stage.substr(stage.find(' ') + 1).c_str(), nullptr, 10));
+      s.take = static_cast<std::size_t>(
+          std::strtoull(stage.substr(stage.find(' ') + 1).c_str(), nullptr, 10));
     } else {
       syntax("The lab does not support this operator: " + stage);
     }
@@ -303,7 +304,8 @@ Query parse_union(const std::string& first, std::vector<Stage> stages)
       break;
     }
     const std::size_t end = first.find_first_of(" \t\r\n(", pos);
-    const std::string option = first.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
+    const std::string option =
+        first.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
     if (option != "isfuzzy=true" && option != "isfuzzy=false") {
       syntax("The lab does not support this union option: " + option);
     }
@@ -328,10 +330,11 @@ Query parse_union(const std::string& first, std::vector<Stage> stages)
 
 } // namespace
 
-void la_fault(int status, const std::string& code, const std::string& message, const std::string& inner_code,
-              const std::string& inner_message)
+void la_fault(int status, const std::string& code, const std::string& message,
+              const std::string& inner_code, const std::string& inner_message)
 {
-  Json error{{"code", code}, {"message", inner_message.empty() ? message : message + ": " + inner_message}};
+  Json error{{"code", code},
+             {"message", inner_message.empty() ? message : message + ": " + inner_message}};
   if (!inner_code.empty()) {
     error["innererror"] = {{"code", inner_code}, {"message", inner_message}};
   }
@@ -360,14 +363,17 @@ void apply(const std::vector<Stage>& stages, Result& result)
     if (stage.kind == Stage::Kind::where) {
       rows.erase(std::remove_if(rows.begin(), rows.end(),
                                 [&](const Json& row) {
-                                  return !std::all_of(stage.conditions.begin(), stage.conditions.end(),
-                                                      [&](const Condition& c) {
-                                                        const auto it = row.find(c.column);
-                                                        const std::string have =
-                                                          it == row.end() ? "" : it->is_string() ? it->get<std::string>() : it->dump();
-                                                        return c.case_insensitive ? lower(have) == lower(c.value)
-                                                                                  : have == c.value;
-                                                      });
+                                  return !std::all_of(
+                                      stage.conditions.begin(), stage.conditions.end(),
+                                      [&](const Condition& c) {
+                                        const auto it = row.find(c.column);
+                                        const std::string have = it == row.end() ? ""
+                                                                 : it->is_string()
+                                                                     ? it->get<std::string>()
+                                                                     : it->dump();
+                                        return c.case_insensitive ? lower(have) == lower(c.value)
+                                                                  : have == c.value;
+                                      });
                                 }),
                  rows.end());
     } else if (stage.kind == Stage::Kind::project) {

@@ -62,9 +62,10 @@ Window window_of(const std::string& timespan, Clock::time_point now)
   w.bounded = true;
   const auto slash = timespan.find('/');
   if (slash != std::string::npos) {
-    if (!parse_iso_time(timespan.substr(0, slash), w.from) || !parse_iso_time(timespan.substr(slash + 1), w.to)
-        || w.to < w.from) {
-      la_fault(400, "BadArgumentError", "The timespan " + timespan + " is not a valid ISO 8601 interval.");
+    if (!parse_iso_time(timespan.substr(0, slash), w.from) ||
+        !parse_iso_time(timespan.substr(slash + 1), w.to) || w.to < w.from) {
+      la_fault(400, "BadArgumentError",
+               "The timespan " + timespan + " is not a valid ISO 8601 interval.");
     }
     return w;
   }
@@ -79,8 +80,8 @@ Window window_of(const std::string& timespan, Clock::time_point now)
 
 // Returns the rows of `table` in the workspace and window; throws when a workspace never
 // had that table (AzureDiagnostics, which the lab's own data plane writes, it always has).
-std::vector<Json> table_rows(const State& state, const std::string& vault, const std::string& table, const Window& w,
-                             bool fuzzy, bool& missing)
+std::vector<Json> table_rows(const State& state, const std::string& vault, const std::string& table,
+                             const Window& w, bool fuzzy, bool& missing)
 {
   std::vector<Json> rows;
   bool exists = table == "AzureDiagnostics";
@@ -90,7 +91,8 @@ std::vector<Json> table_rows(const State& state, const std::string& vault, const
     }
     exists = true;
     Clock::time_point t;
-    if (w.bounded && (!parse_iso_time(row.value("TimeGenerated", ""), t) || t < w.from || t > w.to)) {
+    if (w.bounded &&
+        (!parse_iso_time(row.value("TimeGenerated", ""), t) || t < w.from || t > w.to)) {
       continue;
     }
     rows.push_back(row);
@@ -138,7 +140,8 @@ kql::Result run(const State& state, const std::string& vault, const kql::Query& 
   return result;
 }
 
-LabResponse answer(State& state, const std::string& workspace, const std::string& text, const std::string& timespan)
+LabResponse answer(State& state, const std::string& workspace, const std::string& text,
+                   const std::string& timespan)
 {
   const auto ws = state.workspaces.find(lower(workspace));
   if (ws == state.workspaces.end()) {
@@ -164,8 +167,10 @@ LabResponse answer(State& state, const std::string& workspace, const std::string
     }
     out_rows.push_back(std::move(r));
   }
-  return LabResponse::json(200, Json{{"tables", Json::array({{{"name", "PrimaryResult"}, {"columns", cols},
-                                                                {"rows", out_rows}}})}});
+  return LabResponse::json(
+      200,
+      Json{{"tables",
+            Json::array({{{"name", "PrimaryResult"}, {"columns", cols}, {"rows", out_rows}}})}});
 }
 
 } // namespace
@@ -173,22 +178,24 @@ LabResponse answer(State& state, const std::string& workspace, const std::string
 void add_log_analytics_routes(Router& router, State& state)
 {
   const RouteOptions options{{}, "loganalytics", ""};
-  router.add("POST", "/v1/workspaces/([^/]+)/query", options, [&state](const LabRequest& r, const Captures& c) {
-    const Json body = r.json_body();
-    if (!body.is_object() || !body.contains("query") || !body["query"].is_string()) {
-      la_fault(400, "BadArgumentError", "The request had some invalid properties", "QueryMissing",
-               "The body must carry a query string");
-    }
-    return answer(state, c[1], body["query"], body.value("timespan", ""));
-  });
-  router.add("GET", "/v1/workspaces/([^/]+)/query", options, [&state](const LabRequest& r, const Captures& c) {
-    const auto query = r.query_value("query");
-    if (!query) {
-      la_fault(400, "BadArgumentError", "The request had some invalid properties", "QueryMissing",
-               "The query parameter is required");
-    }
-    return answer(state, c[1], *query, r.query_value("timespan").value_or(""));
-  });
+  router.add("POST", "/v1/workspaces/([^/]+)/query", options,
+             [&state](const LabRequest& r, const Captures& c) {
+               const Json body = r.json_body();
+               if (!body.is_object() || !body.contains("query") || !body["query"].is_string()) {
+                 la_fault(400, "BadArgumentError", "The request had some invalid properties",
+                          "QueryMissing", "The body must carry a query string");
+               }
+               return answer(state, c[1], body["query"], body.value("timespan", ""));
+             });
+  router.add("GET", "/v1/workspaces/([^/]+)/query", options,
+             [&state](const LabRequest& r, const Captures& c) {
+               const auto query = r.query_value("query");
+               if (!query) {
+                 la_fault(400, "BadArgumentError", "The request had some invalid properties",
+                          "QueryMissing", "The query parameter is required");
+               }
+               return answer(state, c[1], *query, r.query_value("timespan").value_or(""));
+             });
 }
 
 } // namespace dftriage::lab

@@ -32,7 +32,6 @@ void add_graph_routes(Router& router, State& state);
 // Log Analytics query under /v1/workspaces (log_analytics.cpp).
 void add_log_analytics_routes(Router& router, State& state);
 
-
 // Seeds a vault's keys and certificates and a retired (disabled) secret (keyvault_data.cpp).
 void seed_vault_objects(State& state, const std::string& vault_name, long long created);
 // Gives `principal` a directory role (graph.cpp).

@@ -27,8 +27,8 @@ void redact_nested(Json& value)
   }
   for (auto& [key, item] : value.items()) {
     const std::string k = lower(key);
-    if (k == "protectedsettings" || k == "protectedsettingsfromkeyvault"
-        || (item.is_string() && (k == "password" || k == "adminpassword"))) {
+    if (k == "protectedsettings" || k == "protectedsettingsfromkeyvault" ||
+        (item.is_string() && (k == "password" || k == "adminpassword"))) {
       item = k_redacted;
     } else {
       redact_nested(item);
@@ -45,8 +45,10 @@ Json body_value(const std::string& body, const std::string& content_type)
   }
   Json parsed = Json::parse(body, nullptr, false);
   if (!parsed.is_discarded()) {
-    for (const char* key : {"access_token", "refresh_token", "client_secret", "client_assertion", "value"}) {
-      if (parsed.is_object() && parsed.contains(key) && (std::string(key) != "value" || parsed[key].is_string())) {
+    for (const char* key :
+         {"access_token", "refresh_token", "client_secret", "client_assertion", "value"}) {
+      if (parsed.is_object() && parsed.contains(key) &&
+          (std::string(key) != "value" || parsed[key].is_string())) {
         parsed[key] = k_redacted;
       }
     }
@@ -83,11 +85,15 @@ Json recorded_pair(const LabRequest& request, const std::string& url, const LabR
     response_headers.emplace_back("content-type", response.content_type);
   }
   const std::string request_type = request.header("content-type").value_or("");
-  return Json{{"liveRequest", {{"url", url}, {"method", request.method}, {"headers", headers_value(request.headers)},
-                               {"body", body_value(request.body, request_type)}}},
-              {"liveResponse", {{"statusCode", std::to_string(response.status)},
-                                {"headers", headers_value(response_headers)},
-                                {"body", body_value(response.body, response.content_type)}}}};
+  return Json{{"liveRequest",
+               {{"url", url},
+                {"method", request.method},
+                {"headers", headers_value(request.headers)},
+                {"body", body_value(request.body, request_type)}}},
+              {"liveResponse",
+               {{"statusCode", std::to_string(response.status)},
+                {"headers", headers_value(response_headers)},
+                {"body", body_value(response.body, response.content_type)}}}};
 }
 
 Recorder::Recorder(const std::string& path)

@@ -13,14 +13,14 @@ struct BuiltInRole
 };
 
 const BuiltInRole k_roles[] = {
-  {"Owner", "8e3af657-a8ff-443c-a75c-2fe8c4bcb635"},
-  {"Contributor", "b24988ac-6180-42a0-ab88-20f7382dd24c"},
-  {"Reader", "acdd72a7-3385-48ef-bd42-f606fba81ae7"},
-  {"User Access Administrator", "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9"},
-  {"Key Vault Administrator", "00482a5a-887f-4fb3-b363-3b7fe8e74483"},
-  {"Key Vault Secrets Officer", "b86a8fe4-44ce-4948-aee5-eccb2c155cd7"},
-  {"Key Vault Secrets User", "4633458b-17de-408a-b874-0445c86b69e6"},
-  {"Virtual Machine Contributor", "9980e02c-c2be-4d73-94e8-173b1dc7cf3c"},
+    {"Owner", "8e3af657-a8ff-443c-a75c-2fe8c4bcb635"},
+    {"Contributor", "b24988ac-6180-42a0-ab88-20f7382dd24c"},
+    {"Reader", "acdd72a7-3385-48ef-bd42-f606fba81ae7"},
+    {"User Access Administrator", "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9"},
+    {"Key Vault Administrator", "00482a5a-887f-4fb3-b363-3b7fe8e74483"},
+    {"Key Vault Secrets Officer", "b86a8fe4-44ce-4948-aee5-eccb2c155cd7"},
+    {"Key Vault Secrets User", "4633458b-17de-408a-b874-0445c86b69e6"},
+    {"Virtual Machine Contributor", "9980e02c-c2be-4d73-94e8-173b1dc7cf3c"},
 };
 
 } // namespace
@@ -38,9 +38,10 @@ Json& ensure_subscription(State& state, const std::string& subscription)
                                   {"tenantId", state.config.tenant_id},
                                   {"displayName", "Lab subscription"},
                                   {"state", "Enabled"},
-                                  {"subscriptionPolicies", {{"locationPlacementId", "Public_2014-09-01"},
-                                                            {"quotaId", "PayAsYouGo_2014-09-01"},
-                                                            {"spendingLimit", "Off"}}}});
+                                  {"subscriptionPolicies",
+                                   {{"locationPlacementId", "Public_2014-09-01"},
+                                    {"quotaId", "PayAsYouGo_2014-09-01"},
+                                    {"spendingLimit", "Off"}}}});
 }
 
 Json& ensure_group(State& state, const std::string& subscription, const std::string& group,
@@ -59,31 +60,35 @@ Json& ensure_group(State& state, const std::string& subscription, const std::str
                                   {"properties", {{"provisioningState", "Succeeded"}}}});
 }
 
-Json make_vault(State& state, const std::string& subscription, const std::string& group, const std::string& name,
-                const std::string& location)
+Json make_vault(State& state, const std::string& subscription, const std::string& group,
+                const std::string& name, const std::string& location)
 {
-  const std::string uri = state.config.scheme + "://" + lower(name) + ".vault.localhost:"
-                          + std::to_string(state.config.port) + "/";
-  return Json{{"id", group_id(subscription, group) + "/providers/Microsoft.KeyVault/vaults/" + name},
-              {"name", name},
-              {"type", "Microsoft.KeyVault/vaults"},
-              {"location", location},
-              {"tags", Json::object()},
-              {"properties",
-               {{"sku", {{"family", "A"}, {"name", "standard"}}},
-                {"tenantId", state.config.tenant_id},
-                {"accessPolicies", Json::array()},
-                {"enabledForDeployment", false},
-                {"enabledForDiskEncryption", false},
-                {"enabledForTemplateDeployment", false},
-                {"enableSoftDelete", true},
-                {"softDeleteRetentionInDays", 90},
-                {"enableRbacAuthorization", false},
-                {"vaultUri", uri},
-                {"provisioningState", "Succeeded"},
-                {"publicNetworkAccess", "Enabled"},
-                {"networkAcls", {{"bypass", "AzureServices"}, {"defaultAction", "Allow"},
-                                 {"ipRules", Json::array()}, {"virtualNetworkRules", Json::array()}}}}}};
+  const std::string uri = state.config.scheme + "://" + lower(name) +
+                          ".vault.localhost:" + std::to_string(state.config.port) + "/";
+  return Json{
+      {"id", group_id(subscription, group) + "/providers/Microsoft.KeyVault/vaults/" + name},
+      {"name", name},
+      {"type", "Microsoft.KeyVault/vaults"},
+      {"location", location},
+      {"tags", Json::object()},
+      {"properties",
+       {{"sku", {{"family", "A"}, {"name", "standard"}}},
+        {"tenantId", state.config.tenant_id},
+        {"accessPolicies", Json::array()},
+        {"enabledForDeployment", false},
+        {"enabledForDiskEncryption", false},
+        {"enabledForTemplateDeployment", false},
+        {"enableSoftDelete", true},
+        {"softDeleteRetentionInDays", 90},
+        {"enableRbacAuthorization", false},
+        {"vaultUri", uri},
+        {"provisioningState", "Succeeded"},
+        {"publicNetworkAccess", "Enabled"},
+        {"networkAcls",
+         {{"bypass", "AzureServices"},
+          {"defaultAction", "Allow"},
+          {"ipRules", Json::array()},
+          {"virtualNetworkRules", Json::array()}}}}}};
 }
 
 std::string role_definition_id(const std::string& subscription, const std::string& role)
@@ -94,7 +99,8 @@ std::string role_definition_id(const std::string& subscription, const std::strin
       guid = r.guid;
     }
   }
-  return "/subscriptions/" + subscription + "/providers/Microsoft.Authorization/roleDefinitions/" + guid;
+  return "/subscriptions/" + subscription + "/providers/Microsoft.Authorization/roleDefinitions/" +
+         guid;
 }
 
 std::string role_name(const std::string& guid)
@@ -107,11 +113,12 @@ std::string role_name(const std::string& guid)
   return {};
 }
 
-Json make_role_assignment(State& state, const std::string& scope, const std::string& name, const std::string& role,
-                          const std::string& principal, const std::string& principal_type)
+Json make_role_assignment(State& state, const std::string& scope, const std::string& name,
+                          const std::string& role, const std::string& principal,
+                          const std::string& principal_type)
 {
-  const std::string subscription = scope.substr(15, scope.find('/', 15) == std::string::npos
-                                                      ? std::string::npos : scope.find('/', 15) - 15);
+  const std::string subscription = scope.substr(
+      15, scope.find('/', 15) == std::string::npos ? std::string::npos : scope.find('/', 15) - 15);
   const std::string now = state.now_iso();
   return Json{{"id", scope + "/providers/Microsoft.Authorization/roleAssignments/" + name},
               {"name", name},

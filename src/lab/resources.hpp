@@ -16,12 +16,13 @@ Json& ensure_group(State& state, const std::string& subscription, const std::str
                    const std::string& location);
 // Returns a new vault (not stored): standard SKU, soft delete on, firewall open,
 // vaultUri on the lab's data-plane host.
-Json make_vault(State& state, const std::string& subscription, const std::string& group, const std::string& name,
-                const std::string& location);
+Json make_vault(State& state, const std::string& subscription, const std::string& group,
+                const std::string& name, const std::string& location);
 // Returns a new role assignment (not stored) of `role` (a built-in role name or a
 // definition GUID) to `principal` at `scope`.
-Json make_role_assignment(State& state, const std::string& scope, const std::string& name, const std::string& role,
-                          const std::string& principal, const std::string& principal_type);
+Json make_role_assignment(State& state, const std::string& scope, const std::string& name,
+                          const std::string& role, const std::string& principal,
+                          const std::string& principal_type);
 // Returns the role definition ID of a built-in role's name or GUID.
 std::string role_definition_id(const std::string& subscription, const std::string& role);
 // Returns a built-in role's name for its definition GUID, or "".

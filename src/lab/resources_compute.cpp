@@ -1,8 +1,8 @@
 #include "resources_compute.hpp"
 
 #include "arm.hpp"
-#include "disks.hpp"
 #include "dftriage/alert/resource_id.hpp"
+#include "disks.hpp"
 
 #include <algorithm>
 #include <map>
@@ -23,16 +23,16 @@ struct DefaultRule
 };
 
 const DefaultRule k_default_rules[] = {
-  {"AllowVnetInBound", "Allow inbound traffic from all VMs in VNET", "Allow", "Inbound", 65000, "VirtualNetwork",
-   "VirtualNetwork"},
-  {"AllowAzureLoadBalancerInBound", "Allow inbound traffic from azure load balancer", "Allow", "Inbound", 65001,
-   "AzureLoadBalancer", "*"},
-  {"DenyAllInBound", "Deny all inbound traffic", "Deny", "Inbound", 65500, "*", "*"},
-  {"AllowVnetOutBound", "Allow outbound traffic from all VMs to all VMs in VNET", "Allow", "Outbound", 65000,
-   "VirtualNetwork", "VirtualNetwork"},
-  {"AllowInternetOutBound", "Allow outbound traffic from all VMs to Internet", "Allow", "Outbound", 65001, "*",
-   "Internet"},
-  {"DenyAllOutBound", "Deny all outbound traffic", "Deny", "Outbound", 65500, "*", "*"},
+    {"AllowVnetInBound", "Allow inbound traffic from all VMs in VNET", "Allow", "Inbound", 65000,
+     "VirtualNetwork", "VirtualNetwork"},
+    {"AllowAzureLoadBalancerInBound", "Allow inbound traffic from azure load balancer", "Allow",
+     "Inbound", 65001, "AzureLoadBalancer", "*"},
+    {"DenyAllInBound", "Deny all inbound traffic", "Deny", "Inbound", 65500, "*", "*"},
+    {"AllowVnetOutBound", "Allow outbound traffic from all VMs to all VMs in VNET", "Allow",
+     "Outbound", 65000, "VirtualNetwork", "VirtualNetwork"},
+    {"AllowInternetOutBound", "Allow outbound traffic from all VMs to Internet", "Allow",
+     "Outbound", 65001, "*", "Internet"},
+    {"DenyAllOutBound", "Deny all outbound traffic", "Deny", "Outbound", 65500, "*", "*"},
 };
 
 std::string name_of(const std::string& id)
@@ -85,31 +85,35 @@ Json security_rules(State& state, const std::string& nsg_id, const Json& rules)
     return out;
   }
   if (!rules.is_array()) {
-    throw bad_rule("InvalidRequestFormat", "Cannot parse the request: properties.securityRules must be an array.");
+    throw bad_rule("InvalidRequestFormat",
+                   "Cannot parse the request: properties.securityRules must be an array.");
   }
   std::map<std::pair<std::string, int>, std::string> owner;
   for (const auto& rule : rules) {
     const std::string name = rule.is_object() ? rule.value("name", "") : "";
     if (name.empty()) {
-      throw bad_rule("InvalidRequestFormat", "Cannot parse the request: every security rule needs a name.");
+      throw bad_rule("InvalidRequestFormat",
+                     "Cannot parse the request: every security rule needs a name.");
     }
     Json properties = rule.value("properties", Json::object());
-    const int priority = properties.contains("priority") && properties["priority"].is_number_integer()
-                           ? properties["priority"].get<int>()
-                           : 0;
+    const int priority =
+        properties.contains("priority") && properties["priority"].is_number_integer()
+            ? properties["priority"].get<int>()
+            : 0;
     if (priority < 100 || priority > 4096) {
-      throw bad_rule("SecurityRuleInvalidPriority", "Security rule " + name + " has invalid Priority. Value provided: "
-                                                      + std::to_string(priority)
-                                                      + " Allowed range 100-4096.");
+      throw bad_rule("SecurityRuleInvalidPriority",
+                     "Security rule " + name + " has invalid Priority. Value provided: " +
+                         std::to_string(priority) + " Allowed range 100-4096.");
     }
     // The enumerations ARM checks (case-insensitively), as it names them in its error.
     const std::pair<const char*, std::vector<std::string>> k_enums[] = {
-      {"direction", {"Inbound", "Outbound"}},
-      {"access", {"Allow", "Deny"}},
-      {"protocol", {"Tcp", "Udp", "Icmp", "Esp", "Ah", "*"}}};
+        {"direction", {"Inbound", "Outbound"}},
+        {"access", {"Allow", "Deny"}},
+        {"protocol", {"Tcp", "Udp", "Icmp", "Esp", "Ah", "*"}}};
     for (const auto& [field, allowed] : k_enums) {
       const Json& value = properties.contains(field) ? properties[field] : Json();
-      const bool ok = value.is_string() && std::any_of(allowed.begin(), allowed.end(), [&](const std::string& a) {
+      const bool ok = value.is_string() &&
+                      std::any_of(allowed.begin(), allowed.end(), [&](const std::string& a) {
                         return lower(a) == lower(value.get<std::string>());
                       });
       if (!ok) {
@@ -117,17 +121,19 @@ Json security_rules(State& state, const std::string& nsg_id, const Json& rules)
         for (const auto& a : allowed) {
           list += (list.empty() ? "" : ", ") + a;
         }
-        throw bad_rule("InvalidRequestFormat", "Cannot parse the request: security rule " + name + ": " + field + " "
-                                                 + (value.is_null() ? std::string("is missing") : value.dump())
-                                                 + "; expected one of " + list + ".");
+        throw bad_rule("InvalidRequestFormat",
+                       "Cannot parse the request: security rule " + name + ": " + field + " " +
+                           (value.is_null() ? std::string("is missing") : value.dump()) +
+                           "; expected one of " + list + ".");
       }
     }
     const std::string direction = properties.value("direction", "");
     const auto key = std::make_pair(lower(direction), priority);
     if (owner.count(key) != 0) {
-      throw bad_rule("SecurityRuleConflict", "Security rule " + owner[key] + " conflicts with rule " + name
-                                               + ". Rules cannot have the same Priority and Direction. To learn more, "
-                                                 "see aka.ms/nsgrules.");
+      throw bad_rule("SecurityRuleConflict",
+                     "Security rule " + owner[key] + " conflicts with rule " + name +
+                         ". Rules cannot have the same Priority and Direction. To learn more, "
+                         "see aka.ms/nsgrules.");
     }
     owner[key] = name;
     properties.erase("provisioningState");
@@ -145,43 +151,45 @@ Json make_nsg(State& state, const std::string& id, const std::string& location, 
 {
   Json defaults = Json::array();
   for (const auto& d : k_default_rules) {
-    defaults.push_back(Json{{"name", d.name},
-                            {"id", id + "/defaultSecurityRules/" + d.name},
-                            {"etag", new_etag(state)},
-                            {"type", "Microsoft.Network/networkSecurityGroups/defaultSecurityRules"},
-                            {"properties",
-                             {{"description", d.description},
-                              {"protocol", "*"},
-                              {"sourcePortRange", "*"},
-                              {"destinationPortRange", "*"},
-                              {"sourceAddressPrefix", d.source},
-                              {"destinationAddressPrefix", d.destination},
-                              {"access", d.access},
-                              {"priority", d.priority},
-                              {"direction", d.direction},
-                              {"provisioningState", "Succeeded"}}}});
+    defaults.push_back(
+        Json{{"name", d.name},
+             {"id", id + "/defaultSecurityRules/" + d.name},
+             {"etag", new_etag(state)},
+             {"type", "Microsoft.Network/networkSecurityGroups/defaultSecurityRules"},
+             {"properties",
+              {{"description", d.description},
+               {"protocol", "*"},
+               {"sourcePortRange", "*"},
+               {"destinationPortRange", "*"},
+               {"sourceAddressPrefix", d.source},
+               {"destinationAddressPrefix", d.destination},
+               {"access", d.access},
+               {"priority", d.priority},
+               {"direction", d.direction},
+               {"provisioningState", "Succeeded"}}}});
   }
   Json nsg{{"name", name_of(id)},
-              {"id", id},
-              {"etag", ""},
-              {"type", "Microsoft.Network/networkSecurityGroups"},
-              {"location", location},
-              {"tags", Json::object()},
-              {"properties",
-               {{"resourceGuid", state.next_guid("nsg-guid")},
-                {"securityRules", security_rules(state, id, rules)},
-                {"defaultSecurityRules", std::move(defaults)},
-                {"provisioningState", "Succeeded"}}}};
+           {"id", id},
+           {"etag", ""},
+           {"type", "Microsoft.Network/networkSecurityGroups"},
+           {"location", location},
+           {"tags", Json::object()},
+           {"properties",
+            {{"resourceGuid", state.next_guid("nsg-guid")},
+             {"securityRules", security_rules(state, id, rules)},
+             {"defaultSecurityRules", std::move(defaults)},
+             {"provisioningState", "Succeeded"}}}};
   stamp_etag(nsg, new_etag(state));
   return nsg;
 }
 
-Json make_nic(State& state, const std::string& id, const std::string& location, const std::string& private_ip)
+Json make_nic(State& state, const std::string& id, const std::string& location,
+              const std::string& private_ip)
 {
   const std::string group = group_prefix(id);
   const auto parsed = alert::parse_resource_id(id);
-  const std::string vnet = group + "/providers/Microsoft.Network/virtualNetworks/"
-                           + (parsed ? parsed->resource_group : std::string("lab")) + "-vnet";
+  const std::string vnet = group + "/providers/Microsoft.Network/virtualNetworks/" +
+                           (parsed ? parsed->resource_group : std::string("lab")) + "-vnet";
   const std::string guid = state.next_guid("nic-guid");
   std::string mac = "00-0D-3A-";
   for (std::size_t i = 0; i < 3; ++i) {
@@ -189,48 +197,48 @@ Json make_nic(State& state, const std::string& id, const std::string& location, 
            static_cast<char>(std::toupper(guid[i * 2 + 1]));
   }
   Json nic{{"name", name_of(id)},
-              {"id", id},
-              {"etag", ""},
-              {"type", "Microsoft.Network/networkInterfaces"},
-              {"location", location},
-              {"tags", Json::object()},
-              {"kind", "Regular"},
-              {"properties",
-               {{"provisioningState", "Succeeded"},
-                {"resourceGuid", guid},
-                {"ipConfigurations",
-                 Json::array({{{"name", "ipconfig1"},
-                               {"id", id + "/ipConfigurations/ipconfig1"},
-                               {"etag", new_etag(state)},
-                               {"type", "Microsoft.Network/networkInterfaces/ipConfigurations"},
-                               {"properties",
-                                {{"provisioningState", "Succeeded"},
-                                 {"privateIPAddress", private_ip},
-                                 {"privateIPAllocationMethod", "Dynamic"},
-                                 {"subnet", {{"id", vnet + "/subnets/default"}}},
-                                 {"primary", true},
-                                 {"privateIPAddressVersion", "IPv4"}}}}})},
-                {"dnsSettings",
-                 {{"dnsServers", Json::array()},
-                  {"appliedDnsServers", Json::array()},
-                  {"internalDomainNameSuffix", guid.substr(0, 12) + ".ax.internal.cloudapp.net"}}},
-                {"macAddress", mac},
-                {"primary", true},
-                {"enableAcceleratedNetworking", false},
-                {"vnetEncryptionSupported", false},
-                {"enableIPForwarding", false},
-                {"disableTcpStateTracking", false},
-                {"hostedWorkloads", Json::array()},
-                {"tapConfigurations", Json::array()},
-                {"nicType", "Standard"},
-                {"auxiliaryMode", "None"},
-                {"auxiliarySku", "None"}}}};
+           {"id", id},
+           {"etag", ""},
+           {"type", "Microsoft.Network/networkInterfaces"},
+           {"location", location},
+           {"tags", Json::object()},
+           {"kind", "Regular"},
+           {"properties",
+            {{"provisioningState", "Succeeded"},
+             {"resourceGuid", guid},
+             {"ipConfigurations",
+              Json::array({{{"name", "ipconfig1"},
+                            {"id", id + "/ipConfigurations/ipconfig1"},
+                            {"etag", new_etag(state)},
+                            {"type", "Microsoft.Network/networkInterfaces/ipConfigurations"},
+                            {"properties",
+                             {{"provisioningState", "Succeeded"},
+                              {"privateIPAddress", private_ip},
+                              {"privateIPAllocationMethod", "Dynamic"},
+                              {"subnet", {{"id", vnet + "/subnets/default"}}},
+                              {"primary", true},
+                              {"privateIPAddressVersion", "IPv4"}}}}})},
+             {"dnsSettings",
+              {{"dnsServers", Json::array()},
+               {"appliedDnsServers", Json::array()},
+               {"internalDomainNameSuffix", guid.substr(0, 12) + ".ax.internal.cloudapp.net"}}},
+             {"macAddress", mac},
+             {"primary", true},
+             {"enableAcceleratedNetworking", false},
+             {"vnetEncryptionSupported", false},
+             {"enableIPForwarding", false},
+             {"disableTcpStateTracking", false},
+             {"hostedWorkloads", Json::array()},
+             {"tapConfigurations", Json::array()},
+             {"nicType", "Standard"},
+             {"auxiliaryMode", "None"},
+             {"auxiliarySku", "None"}}}};
   stamp_etag(nic, new_etag(state));
   return nic;
 }
 
-Json make_vm(State& state, const std::string& id, const std::string& location, const std::string& os,
-             const std::vector<std::string>& nics)
+Json make_vm(State& state, const std::string& id, const std::string& location,
+             const std::string& os, const std::vector<std::string>& nics)
 {
   const bool windows = os != "Linux";
   const std::string name = name_of(id);
@@ -244,18 +252,19 @@ Json make_vm(State& state, const std::string& id, const std::string& location, c
                               {"sku", "22_04-lts-gen2"},
                               {"version", "latest"},
                               {"exactVersion", "22.04.202411150"}};
-  const std::string disk = name + "_OsDisk_1_" + stable_guid(id).substr(0, 8) + stable_guid(name).substr(24);
+  const std::string disk =
+      name + "_OsDisk_1_" + stable_guid(id).substr(0, 8) + stable_guid(name).substr(24);
   Json os_profile{{"computerName", name.substr(0, 15)}, {"adminUsername", "azureadmin"}};
   if (windows) {
     os_profile["windowsConfiguration"] = {
-      {"provisionVMAgent", true},
-      {"enableAutomaticUpdates", true},
-      {"patchSettings", {{"patchMode", "AutomaticByOS"}, {"assessmentMode", "ImageDefault"}}}};
+        {"provisionVMAgent", true},
+        {"enableAutomaticUpdates", true},
+        {"patchSettings", {{"patchMode", "AutomaticByOS"}, {"assessmentMode", "ImageDefault"}}}};
   } else {
     os_profile["linuxConfiguration"] = {
-      {"disablePasswordAuthentication", false},
-      {"provisionVMAgent", true},
-      {"patchSettings", {{"patchMode", "ImageDefault"}, {"assessmentMode", "ImageDefault"}}}};
+        {"disablePasswordAuthentication", false},
+        {"provisionVMAgent", true},
+        {"patchSettings", {{"patchMode", "ImageDefault"}, {"assessmentMode", "ImageDefault"}}}};
   }
   os_profile["secrets"] = Json::array();
   os_profile["allowExtensionOperations"] = true;
@@ -300,9 +309,10 @@ Json make_automation_account(State& state, const std::string& id, const std::str
               {"type", "Microsoft.Automation/AutomationAccounts"},
               {"location", location},
               {"tags", Json::object()},
-              {"identity", {{"type", "SystemAssigned"},
-                            {"principalId", stable_guid("automation-identity/" + lower(id))},
-                            {"tenantId", state.config.tenant_id}}},
+              {"identity",
+               {{"type", "SystemAssigned"},
+                {"principalId", stable_guid("automation-identity/" + lower(id))},
+                {"tenantId", state.config.tenant_id}}},
               {"properties",
                {{"sku", {{"name", "Basic"}}},
                 {"state", "Ok"},
@@ -314,8 +324,8 @@ Json make_automation_account(State& state, const std::string& id, const std::str
                 {"disableLocalAuth", false}}}};
 }
 
-Json make_runbook(State& state, const std::string& account_id, const std::string& name, const std::string& location,
-                  const Json& properties)
+Json make_runbook(State& state, const std::string& account_id, const std::string& name,
+                  const std::string& location, const Json& properties)
 {
   const std::string now = state.now_iso();
   Json runbook{{"id", account_id + "/runbooks/" + name},

@@ -28,12 +28,13 @@ Json make_nsg(State& state, const std::string& id, const std::string& location, 
 
 // Returns a new NIC (not stored) with one dynamic IPv4 configuration on a subnet of a
 // virtual network named after the group; no NSG and no VM yet.
-Json make_nic(State& state, const std::string& id, const std::string& location, const std::string& private_ip);
+Json make_nic(State& state, const std::string& id, const std::string& location,
+              const std::string& private_ip);
 
 // Returns a new VM (not stored) of `os` ("Windows" or "Linux") using `nics` (the first
 // is primary), with a managed OS disk from a marketplace image.
-Json make_vm(State& state, const std::string& id, const std::string& location, const std::string& os,
-             const std::vector<std::string>& nics);
+Json make_vm(State& state, const std::string& id, const std::string& location,
+             const std::string& os, const std::vector<std::string>& nics);
 
 // Returns a new Automation account (not stored).
 Json make_automation_account(State& state, const std::string& id, const std::string& location);

@@ -41,9 +41,12 @@ Json LabRequest::json_body() const
   try {
     return Json::parse(body);
   } catch (const nlohmann::json::exception& e) {
-    throw ArmFault{400, "InvalidRequestContent",
-                   std::string("The request content was invalid and could not be deserialized: ") + e.what(),
-                   std::nullopt, {}};
+    throw ArmFault{400,
+                   "InvalidRequestContent",
+                   std::string("The request content was invalid and could not be deserialized: ") +
+                       e.what(),
+                   std::nullopt,
+                   {}};
   }
 }
 
@@ -86,7 +89,8 @@ std::optional<std::string> LabResponse::header(std::string_view name) const
 
 void Router::add(std::string method, std::string path_regex, RouteOptions options, Handler handler)
 {
-  m_routes.push_back(Route{std::move(method), std::regex(path_regex, std::regex::icase | std::regex::ECMAScript),
+  m_routes.push_back(Route{std::move(method),
+                           std::regex(path_regex, std::regex::icase | std::regex::ECMAScript),
                            std::move(options), std::move(handler)});
 }
 
@@ -94,7 +98,8 @@ namespace {
 
 bool ends_with(const std::string& s, std::string_view suffix)
 {
-  return s.size() > suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return s.size() > suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 // Data-plane hosts (".vault.localhost") only match routes made for them.
@@ -116,13 +121,16 @@ LabResponse api_version_error(const LabRequest& request, const RouteOptions& opt
 {
   const auto version = request.query_ci("api-version");
   if (!version || version->empty()) {
-    return LabResponse::arm_error(400, "MissingApiVersionParameter",
-                                  "The api-version query parameter (?api-version=) is required for all requests. "
-                                  "Supported api-versions are '" + joined(options.api_versions) + "'.");
+    return LabResponse::arm_error(
+        400, "MissingApiVersionParameter",
+        "The api-version query parameter (?api-version=) is required for all requests. "
+        "Supported api-versions are '" +
+            joined(options.api_versions) + "'.");
   }
   return LabResponse::arm_error(400, "InvalidApiVersionParameter",
-                                "The api-version '" + *version + "' is invalid. The supported versions are '"
-                                  + joined(options.api_versions) + "'.");
+                                "The api-version '" + *version +
+                                    "' is invalid. The supported versions are '" +
+                                    joined(options.api_versions) + "'.");
 }
 
 LabResponse fault_response(const ArmFault& fault)
@@ -137,13 +145,14 @@ LabResponse fault_response(const ArmFault& fault)
 
 } // namespace
 
-LabResponse Router::dispatch(const LabRequest& request, const Authorizer& authorize, std::string* caller) const
+LabResponse Router::dispatch(const LabRequest& request, const Authorizer& authorize,
+                             std::string* caller) const
 {
   bool path_matched = false;
   for (const auto& route : m_routes) {
     std::smatch match;
-    if (!host_matches(request.host, route.options.host_suffix)
-        || !std::regex_match(request.path, match, route.pattern)) {
+    if (!host_matches(request.host, route.options.host_suffix) ||
+        !std::regex_match(request.path, match, route.pattern)) {
       continue;
     }
     path_matched = true;
@@ -177,10 +186,12 @@ LabResponse Router::dispatch(const LabRequest& request, const Authorizer& author
   }
   if (path_matched) {
     return LabResponse::arm_error(405, "MethodNotAllowed",
-                                  "The requested resource does not support http method '" + request.method + "'.");
+                                  "The requested resource does not support http method '" +
+                                      request.method + "'.");
   }
-  return LabResponse::arm_error(404, "NotFound", "No HTTP resource was found that matches the request URI '"
-                                                   + request.path + "'.");
+  return LabResponse::arm_error(404, "NotFound",
+                                "No HTTP resource was found that matches the request URI '" +
+                                    request.path + "'.");
 }
 
 } // namespace dftriage::lab

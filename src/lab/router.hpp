@@ -4,9 +4,8 @@
 // Only server.cpp knows cpp-httplib; everything else is plain data, so unit tests call
 // Router::dispatch directly without a socket.
 
-#include <nlohmann/json.hpp>
-
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <regex>
 #include <string>
@@ -20,14 +19,15 @@ using Json = nlohmann::ordered_json;
 
 struct LabRequest
 {
-  std::string method;  // upper case
-  std::string host;    // the Host header without the port, lower case ("127.0.0.1", "kv1.vault.localhost")
-  std::string path;    // percent-decoded path, without the query
-  std::vector<std::pair<std::string, std::string>> query;    // decoded, in order
-  std::vector<std::pair<std::string, std::string>> headers;  // as received
+  std::string method; // upper case
+  std::string
+      host; // the Host header without the port, lower case ("127.0.0.1", "kv1.vault.localhost")
+  std::string path;                                       // percent-decoded path, without the query
+  std::vector<std::pair<std::string, std::string>> query; // decoded, in order
+  std::vector<std::pair<std::string, std::string>> headers; // as received
   std::string body;
-  std::string remote_addr = "127.0.0.1";  // the client's address, for audit logs
-  std::string caller;  // set by Router::dispatch: the client ID of a valid bearer token
+  std::string remote_addr = "127.0.0.1"; // the client's address, for audit logs
+  std::string caller; // set by Router::dispatch: the client ID of a valid bearer token
 
   // Returns the first query parameter of that name (exact case), or nullopt.
   std::optional<std::string> query_value(std::string_view name) const;
@@ -107,7 +107,8 @@ public:
   // api-version, then asks `authorize` for non-anonymous routes. Never throws for an
   // ArmFault: it becomes the response.
   // `caller`, when given, receives the authorised caller ("" when none).
-  LabResponse dispatch(const LabRequest& request, const Authorizer& authorize, std::string* caller = nullptr) const;
+  LabResponse dispatch(const LabRequest& request, const Authorizer& authorize,
+                       std::string* caller = nullptr) const;
 
 private:
   struct Route

@@ -1,4 +1,5 @@
 #include "run_command.hpp"
+
 #include "run_command_evidence.hpp"
 
 #include <ctime>
@@ -11,26 +12,26 @@ namespace {
 constexpr std::size_t k_output_limit = 4096;
 
 const char* const k_windows_software[] = {
-  "7-Zip 23.01 (x64)\t23.01",
-  "AnyDesk\t8.0.9",
-  "Google Chrome\t131.0.6778.86",
-  "Microsoft Edge\t131.0.2903.70",
-  "Microsoft Visual C++ 2015-2022 Redistributable (x64) - 14.38.33135\t14.38.33135.0",
-  "Notepad++ (64-bit x64)\t8.6.2",
-  "Tor Browser\t13.5.6",
-  "Windows Azure VM Agent - 2.7.41491.1102\t2.7.41491.1102",
+    "7-Zip 23.01 (x64)\t23.01",
+    "AnyDesk\t8.0.9",
+    "Google Chrome\t131.0.6778.86",
+    "Microsoft Edge\t131.0.2903.70",
+    "Microsoft Visual C++ 2015-2022 Redistributable (x64) - 14.38.33135\t14.38.33135.0",
+    "Notepad++ (64-bit x64)\t8.6.2",
+    "Tor Browser\t13.5.6",
+    "Windows Azure VM Agent - 2.7.41491.1102\t2.7.41491.1102",
 };
 
 const char* const k_linux_software[] = {
-  "apt\t2.4.13",
-  "bash\t5.1-6ubuntu1.1",
-  "curl\t7.81.0-1ubuntu1.18",
-  "openssh-server\t1:8.9p1-3ubuntu0.10",
-  "python3\t3.10.6-1~22.04.1",
-  "socat\t1.7.4.1-3ubuntu4",
-  "sudo\t1.9.9-1ubuntu2.4",
-  "tor\t0.4.6.10-1",
-  "walinuxagent\t2.2.46-0ubuntu5.1",
+    "apt\t2.4.13",
+    "bash\t5.1-6ubuntu1.1",
+    "curl\t7.81.0-1ubuntu1.18",
+    "openssh-server\t1:8.9p1-3ubuntu0.10",
+    "python3\t3.10.6-1~22.04.1",
+    "socat\t1.7.4.1-3ubuntu4",
+    "sudo\t1.9.9-1ubuntu2.4",
+    "tor\t0.4.6.10-1",
+    "walinuxagent\t2.2.46-0ubuntu5.1",
 };
 
 struct Process
@@ -46,15 +47,18 @@ struct Process
 
 // Oldest first; the last two started around an incident an hour ago.
 const Process k_processes[] = {
-  {1, 0, "root", 4320, "System", "", "/sbin/init"},
-  {612, 1, "root", 4319, "lsass", "C:\\Windows\\system32\\lsass.exe", "/lib/systemd/systemd-journald"},
-  {1024, 1, "root", 4318, "WindowsAzureGuestAgent", "C:\\WindowsAzure\\GuestAgent\\WindowsAzureGuestAgent.exe",
-   "/usr/bin/python3 -u /usr/sbin/waagent -daemon"},
-  {1187, 1, "root", 4318, "sshd", "C:\\Windows\\System32\\OpenSSH\\sshd.exe", "sshd: /usr/sbin/sshd -D"},
-  {4242, 1, "www-data", 62, "svchost", "C:\\Users\\Public\\Libraries\\svchost.exe",
-   "/tmp/.X11-unix/.kworker -c /tmp/.X11-unix/.cfg"},
-  {4250, 4242, "www-data", 61, "tor", "C:\\Users\\Public\\Libraries\\tor\\tor.exe",
-   "tor -f /tmp/.X11-unix/.torrc --RunAsDaemon 1"},
+    {1, 0, "root", 4320, "System", "", "/sbin/init"},
+    {612, 1, "root", 4319, "lsass", "C:\\Windows\\system32\\lsass.exe",
+     "/lib/systemd/systemd-journald"},
+    {1024, 1, "root", 4318, "WindowsAzureGuestAgent",
+     "C:\\WindowsAzure\\GuestAgent\\WindowsAzureGuestAgent.exe",
+     "/usr/bin/python3 -u /usr/sbin/waagent -daemon"},
+    {1187, 1, "root", 4318, "sshd", "C:\\Windows\\System32\\OpenSSH\\sshd.exe",
+     "sshd: /usr/sbin/sshd -D"},
+    {4242, 1, "www-data", 62, "svchost", "C:\\Users\\Public\\Libraries\\svchost.exe",
+     "/tmp/.X11-unix/.kworker -c /tmp/.X11-unix/.cfg"},
+    {4250, 4242, "www-data", 61, "tor", "C:\\Users\\Public\\Libraries\\tor\\tor.exe",
+     "tor -f /tmp/.X11-unix/.torrc --RunAsDaemon 1"},
 };
 
 std::string joined(const std::vector<std::string>& lines)
@@ -94,9 +98,10 @@ std::string processes(bool windows, Clock::time_point now)
   for (const auto& p : k_processes) {
     const auto started = now - std::chrono::minutes(p.minutes_ago);
     if (windows) {
-      const std::string user = std::string(p.user) == "root" ? "NT AUTHORITY\\SYSTEM" : "LABVM\\svc-web";
-      std::snprintf(line, sizeof line, "%5d %-22s %-28s %-19s %s\n", p.pid, p.windows_name, user.c_str(),
-                    time_text(started, true).c_str(), p.windows_path);
+      const std::string user =
+          std::string(p.user) == "root" ? "NT AUTHORITY\\SYSTEM" : "LABVM\\svc-web";
+      std::snprintf(line, sizeof line, "%5d %-22s %-28s %-19s %s\n", p.pid, p.windows_name,
+                    user.c_str(), time_text(started, true).c_str(), p.windows_path);
     } else {
       std::snprintf(line, sizeof line, "%7d %7d %-8s %s %s\n", p.pid, p.ppid, p.user,
                     time_text(started, false).c_str(), p.linux_command);
@@ -132,7 +137,8 @@ std::string echoes(const std::vector<std::string>& script)
         rest = line.substr(std::string(verb).size());
       }
     }
-    if (rest.size() >= 2 && (rest.front() == '\'' || rest.front() == '"') && rest.back() == rest.front()) {
+    if (rest.size() >= 2 && (rest.front() == '\'' || rest.front() == '"') &&
+        rest.back() == rest.front()) {
       rest = rest.substr(1, rest.size() - 2);
     }
     if (!rest.empty()) {
@@ -164,39 +170,50 @@ std::string tail(const std::string& s)
 
 Json status(const std::string& code, std::string message)
 {
-  return Json{{"code", code}, {"level", "Info"}, {"displayStatus", "Provisioning succeeded"},
+  return Json{{"code", code},
+              {"level", "Info"},
+              {"displayStatus", "Provisioning succeeded"},
               {"message", std::move(message)}};
 }
 
 } // namespace
 
-Json run_command_result(const std::string& os, const std::string& command_id, const std::vector<std::string>& script,
-                        Clock::time_point now)
+Json run_command_result(const std::string& os, const std::string& command_id,
+                        const std::vector<std::string>& script, Clock::time_point now)
 {
   const bool windows = os != "Linux";
   const std::string text = lower(joined(script));
   std::string out;
-  if (text.find("mdatp scan quick") != std::string::npos || text.find("mdatp scan full") != std::string::npos) {
+  if (text.find("mdatp scan quick") != std::string::npos ||
+      text.find("mdatp scan full") != std::string::npos) {
     out = mdatp_scan(text.find("mdatp scan full") != std::string::npos);
   } else if (text.find("mdatp health") != std::string::npos) {
-    out = "healthy                                     : true\nreal_time_protection_enabled                : true\n"
+    out = "healthy                                     : true\nreal_time_protection_enabled        "
+          "        : true\n"
           "definitions_status                          : \"up_to_date\"\n";
   } else if (text.find("start-mpscan") != std::string::npos) {
-    out = "";  // Start-MpScan prints nothing when the scan runs; findings go to Get-MpThreatDetection
-  } else if (text.find("uninstall") != std::string::npos || text.find("dpkg-query") != std::string::npos
-             || text.find("rpm -qa") != std::string::npos) {
+    out =
+        ""; // Start-MpScan prints nothing when the scan runs; findings go to Get-MpThreatDetection
+  } else if (text.find("uninstall") != std::string::npos ||
+             text.find("dpkg-query") != std::string::npos ||
+             text.find("rpm -qa") != std::string::npos) {
     out = software(windows);
-  } else if (text.find("get-nettcpconnection") != std::string::npos || text.find("ss -tunap") != std::string::npos) {
+  } else if (text.find("get-nettcpconnection") != std::string::npos ||
+             text.find("ss -tunap") != std::string::npos) {
     out = lab_connections(windows);
-  } else if (text.find("id=4624") != std::string::npos || text.find("last -n") != std::string::npos) {
+  } else if (text.find("id=4624") != std::string::npos ||
+             text.find("last -n") != std::string::npos) {
     out = lab_logons(windows, now);
-  } else if (text.find("get-scheduledtask") != std::string::npos || text.find("/etc/crontab") != std::string::npos) {
+  } else if (text.find("get-scheduledtask") != std::string::npos ||
+             text.find("/etc/crontab") != std::string::npos) {
     out = lab_persistence(windows);
   } else if (text.find("get-process") != std::string::npos || text.rfind("ps ", 0) == 0) {
     out = processes(windows, now);
   } else if (lower(command_id) == "ipconfig" || lower(command_id) == "ifconfig") {
-    out = windows ? "\nWindows IP Configuration\n\n   IPv4 Address. . . . . . . . . . . : 10.0.0.4\n"
-                  : "eth0: flags=4163<UP,BROADCAST,RUNNING,MULTICAST>  mtu 1500\n        inet 10.0.0.4\n";
+    out =
+        windows
+            ? "\nWindows IP Configuration\n\n   IPv4 Address. . . . . . . . . . . : 10.0.0.4\n"
+            : "eth0: flags=4163<UP,BROADCAST,RUNNING,MULTICAST>  mtu 1500\n        inet 10.0.0.4\n";
   } else {
     out = echoes(script);
   }
@@ -205,7 +222,8 @@ Json run_command_result(const std::string& os, const std::string& command_id, co
     value.push_back(status("ComponentStatus/StdOut/succeeded", tail(out)));
     value.push_back(status("ComponentStatus/StdErr/succeeded", ""));
   } else {
-    value.push_back(status("ProvisioningState/succeeded", "Enable succeeded: \n[stdout]\n" + tail(out) + "\n[stderr]\n"));
+    value.push_back(status("ProvisioningState/succeeded",
+                           "Enable succeeded: \n[stdout]\n" + tail(out) + "\n[stderr]\n"));
   }
   return Json{{"value", std::move(value)}};
 }

@@ -17,8 +17,8 @@ namespace dftriage::lab {
 // `script` run by `command_id` on a VM of `os` ("Windows": StdOut and StdErr entries;
 // "Linux": one entry with [stdout]/[stderr] sections). Output keeps its last 4096 bytes,
 // as the service does. `now` dates the processes listed.
-Json run_command_result(const std::string& os, const std::string& command_id, const std::vector<std::string>& script,
-                        Clock::time_point now);
+Json run_command_result(const std::string& os, const std::string& command_id,
+                        const std::vector<std::string>& script, Clock::time_point now);
 
 // Returns the RunCommandResult of a script that ran on a VM of `os` but could not report
 // back (its NSG denies HTTPS to Azure): the entries, each with an empty message.

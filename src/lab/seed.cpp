@@ -1,13 +1,13 @@
 #include "seed.hpp"
 
-#include <algorithm>
-
 #include "arm.hpp"
 #include "dftriage/alert/reader.hpp"
 #include "dftriage/alert/resource_id.hpp"
 #include "dftriage/util/error.hpp"
 #include "modules.hpp"
 #include "resources.hpp"
+
+#include <algorithm>
 
 namespace dftriage::lab {
 
@@ -25,7 +25,8 @@ std::string shifted(const std::string& start, int seconds)
   return parse_iso_time(start, t) ? iso_time(t + std::chrono::seconds(seconds)) : start;
 }
 
-void seed_secret(State& state, const std::string& vault, const std::string& name, const std::string& when)
+void seed_secret(State& state, const std::string& vault, const std::string& name,
+                 const std::string& when)
 {
   auto& versions = state.vaults[lower(vault)].secrets[lower(name)];
   Clock::time_point t;
@@ -33,32 +34,40 @@ void seed_secret(State& state, const std::string& vault, const std::string& name
   // A 32-hex-digit version, like Key Vault's, distinct per version.
   std::string version = stable_guid(lower(vault) + "/" + lower(name) + "/" + when);
   version.erase(std::remove(version.begin(), version.end(), '-'), version.end());
-  versions.push_back(SecretVersion{version,
-                                   "lab-value-of-" + name, "text/plain",
-                                   Json{{"enabled", true}, {"created", unix_time}, {"updated", unix_time},
-                                        {"recoveryLevel", "Recoverable+Purgeable"}, {"recoverableDays", 90}},
+  versions.push_back(SecretVersion{version, "lab-value-of-" + name, "text/plain",
+                                   Json{{"enabled", true},
+                                        {"created", unix_time},
+                                        {"updated", unix_time},
+                                        {"recoveryLevel", "Recoverable+Purgeable"},
+                                        {"recoverableDays", 90}},
                                    Json::object()});
 }
 
 void seed_keyvault_incident(State& state, const alert::Alert& a, const alert::ResourceId& vault,
-                            const std::string& attacker, const std::string& ip, const std::string& location)
+                            const std::string& attacker, const std::string& ip,
+                            const std::string& location)
 {
-  Json resource = make_vault(state, vault.subscription_id, vault.resource_group, vault.name(), location);
+  Json resource =
+      make_vault(state, vault.subscription_id, vault.resource_group, vault.name(), location);
   if (const Json* existing = find_resource(state, resource["id"])) {
     resource = *existing;
   }
   resource["properties"]["accessPolicies"].push_back(
-    {{"tenantId", state.config.tenant_id},
-     {"objectId", attacker},
-     {"permissions", {{"keys", {"get", "list"}}, {"secrets", {"get", "list", "set", "delete", "backup", "restore", "recover", "purge"}},
-                      {"certificates", {"get", "list"}}}}});
+      {{"tenantId", state.config.tenant_id},
+       {"objectId", attacker},
+       {"permissions",
+        {{"keys", {"get", "list"}},
+         {"secrets", {"get", "list", "set", "delete", "backup", "restore", "recover", "purge"}},
+         {"certificates", {"get", "list"}}}}});
   // Someone to contact: the owner tag the contact phase looks up.
   if (!resource["tags"].contains("owner")) {
     resource["tags"]["owner"] = "payments-platform@lab.localhost";
   }
   put_resource(state, resource);
-  put_resource(state, make_role_assignment(state, resource["id"], stable_guid(resource["id"].get<std::string>() + attacker),
-                                           "Key Vault Secrets Officer", attacker, "User"));
+  put_resource(state,
+               make_role_assignment(state, resource["id"],
+                                    stable_guid(resource["id"].get<std::string>() + attacker),
+                                    "Key Vault Secrets Officer", attacker, "User"));
   std::string target = a.extended_properties.value("target", "");
   const auto slash = target.rfind("/secrets/");
   const std::string stolen = slash == std::string::npos ? "db-password" : target.substr(slash + 9);
@@ -66,30 +75,32 @@ void seed_keyvault_incident(State& state, const alert::Alert& a, const alert::Re
   for (const auto& name : names) {
     seed_secret(state, vault.name(), name, shifted(a.start_time, -30 * 86400));
   }
-  seed_secret(state, vault.name(), stolen, shifted(a.start_time, -7 * 86400));  // a second version
+  seed_secret(state, vault.name(), stolen, shifted(a.start_time, -7 * 86400)); // a second version
   // Keys, a certificate, a retired secret, and a directory role for the caller.
   {
     Clock::time_point t;
     seed_vault_objects(state, vault.name(),
-                       parse_iso_time(shifted(a.start_time, -30 * 86400), t) ? Clock::to_time_t(t) : 1767225600);
+                       parse_iso_time(shifted(a.start_time, -30 * 86400), t) ? Clock::to_time_t(t)
+                                                                             : 1767225600);
     seed_directory_role(state, attacker, "Application Developer");
   }
   const std::string workspace = stable_guid("workspace/" + lower(vault.name()));
   state.workspaces[workspace] = lower(vault.name());
   int offset = 0;
   const auto log = [&](const std::string& operation, const std::string& uri) {
-    state.diagnostics.push_back(Json{{"TimeGenerated", shifted(a.start_time, offset += 20)},
-                                     {"Resource", vault.name()},
-                                     {"ResourceProvider", "MICROSOFT.KEYVAULT"},
-                                     {"OperationName", operation},
-                                     {"CallerIPAddress", ip},
-                                     {"identity_claim_oid_g", attacker},
-                                     {"identity_claim_upn_s", a.entities.accounts.empty() ? "" : a.entities.accounts[0].upn},
-                                     {"identity_claim_appid_g", a.extended_properties.value("application ID", "")},
-                                     {"requestUri_s", uri},
-                                     {"ResultSignature", "OK"},
-                                     {"httpStatusCode_d", 200},
-                                     {"clientInfo_s", a.extended_properties.value("client Information", "")}});
+    state.diagnostics.push_back(Json{
+        {"TimeGenerated", shifted(a.start_time, offset += 20)},
+        {"Resource", vault.name()},
+        {"ResourceProvider", "MICROSOFT.KEYVAULT"},
+        {"OperationName", operation},
+        {"CallerIPAddress", ip},
+        {"identity_claim_oid_g", attacker},
+        {"identity_claim_upn_s", a.entities.accounts.empty() ? "" : a.entities.accounts[0].upn},
+        {"identity_claim_appid_g", a.extended_properties.value("application ID", "")},
+        {"requestUri_s", uri},
+        {"ResultSignature", "OK"},
+        {"httpStatusCode_d", 200},
+        {"clientInfo_s", a.extended_properties.value("client Information", "")}});
   };
   const std::string base = "https://" + lower(vault.name()) + ".vault.azure.net/secrets";
   log("SecretList", base + "?api-version=7.4");
@@ -100,34 +111,53 @@ void seed_keyvault_incident(State& state, const alert::Alert& a, const alert::Re
 
 void seed_alert(State& state, const alert::Alert& a)
 {
-  const std::string subscription = a.subscription_id.empty() ? state.config.subscription_id : a.subscription_id;
+  const std::string subscription =
+      a.subscription_id.empty() ? state.config.subscription_id : a.subscription_id;
   const std::string group = a.resource_group.empty() ? "rg-lab" : a.resource_group;
   const std::string location = a.alert_location.empty() ? "westeurope" : a.alert_location;
   ensure_group(state, subscription, group, location);
-  const std::string attacker = !a.entities.accounts.empty() && !a.entities.accounts[0].object_id.empty()
-                                 ? a.entities.accounts[0].object_id
-                                 : stable_guid("attacker/" + a.id);
+  const std::string attacker =
+      !a.entities.accounts.empty() && !a.entities.accounts[0].object_id.empty()
+          ? a.entities.accounts[0].object_id
+          : stable_guid("attacker/" + a.id);
   const std::string ip = a.entities.ips.empty() ? "203.0.113.66" : a.entities.ips[0].address;
   const std::string upn = !a.entities.accounts.empty() && !a.entities.accounts[0].upn.empty()
-                            ? a.entities.accounts[0].upn : "svc-" + attacker.substr(0, 8) + "@lab.localhost";
-  state.users[lower(attacker)] = Json{{"id", attacker}, {"displayName", upn.substr(0, upn.find('@'))},
-                                      {"userPrincipalName", upn}, {"mail", nullptr}, {"accountEnabled", true},
-                                      {"userType", "Member"}, {"createdDateTime", shifted(a.start_time, -90 * 86400)},
-                                      {"lastPasswordChangeDateTime", shifted(a.start_time, -3 * 86400)},
-                                      {"onPremisesSyncEnabled", nullptr}};
+                              ? a.entities.accounts[0].upn
+                              : "svc-" + attacker.substr(0, 8) + "@lab.localhost";
+  state.users[lower(attacker)] =
+      Json{{"id", attacker},
+           {"displayName", upn.substr(0, upn.find('@'))},
+           {"userPrincipalName", upn},
+           {"mail", nullptr},
+           {"accountEnabled", true},
+           {"userType", "Member"},
+           {"createdDateTime", shifted(a.start_time, -90 * 86400)},
+           {"lastPasswordChangeDateTime", shifted(a.start_time, -3 * 86400)},
+           {"onPremisesSyncEnabled", nullptr}};
   std::string alert_id = a.alert_resource_id;
   if (alert_id.empty()) {
-    alert_id = group_id(subscription, group) + "/providers/Microsoft.Security/locations/" + location + "/alerts/" + a.id;
+    alert_id = group_id(subscription, group) + "/providers/Microsoft.Security/locations/" +
+               location + "/alerts/" + a.id;
   }
-  Json properties{{"status", a.status.empty() ? "Active" : a.status}, {"alertType", a.alert_type},
-                  {"systemAlertId", a.id}, {"alertDisplayName", a.display_name}, {"description", a.description},
-                  {"severity", std::string(alert::to_string(a.severity))}, {"intent", a.intent},
-                  {"startTimeUtc", a.start_time}, {"endTimeUtc", a.end_time}, {"timeGeneratedUtc", a.end_time},
-                  {"compromisedEntity", a.compromised_entity}, {"productComponentName", a.product_component},
-                  {"remediationSteps", a.remediation_steps}, {"extendedProperties", a.extended_properties},
+  Json properties{{"status", a.status.empty() ? "Active" : a.status},
+                  {"alertType", a.alert_type},
+                  {"systemAlertId", a.id},
+                  {"alertDisplayName", a.display_name},
+                  {"description", a.description},
+                  {"severity", std::string(alert::to_string(a.severity))},
+                  {"intent", a.intent},
+                  {"startTimeUtc", a.start_time},
+                  {"endTimeUtc", a.end_time},
+                  {"timeGeneratedUtc", a.end_time},
+                  {"compromisedEntity", a.compromised_entity},
+                  {"productComponentName", a.product_component},
+                  {"remediationSteps", a.remediation_steps},
+                  {"extendedProperties", a.extended_properties},
                   {"alertUri", a.alert_uri},
-                  {"resourceIdentifiers", Json::array({{{"type", "AzureResource"}, {"azureResourceId", a.resource_id}}})},
-                  {"entities", Json::array({{{"type", "ip"}, {"address", ip}}, {{"type", "account"}, {"aadUserId", attacker}}})}};
+                  {"resourceIdentifiers",
+                   Json::array({{{"type", "AzureResource"}, {"azureResourceId", a.resource_id}}})},
+                  {"entities", Json::array({{{"type", "ip"}, {"address", ip}},
+                                            {{"type", "account"}, {"aadUserId", attacker}}})}};
   if (!properties["severity"].get<std::string>().empty()) {
     auto& s = properties["severity"];
     std::string v = s.get<std::string>();
@@ -139,27 +169,39 @@ void seed_alert(State& state, const alert::Alert& a)
     ensure_group(state, vault->subscription_id, vault->resource_group, location);
     seed_keyvault_incident(state, a, *vault, attacker, ip, location);
     properties["resourceIdentifiers"].push_back(
-      {{"type", "LogAnalytics"}, {"workspaceId", stable_guid("workspace/" + lower(vault->name()))}});
+        {{"type", "LogAnalytics"},
+         {"workspaceId", stable_guid("workspace/" + lower(vault->name()))}});
   }
-  seed_compute_incident(state, a, attacker, upn, ip);  // VM, NIC, NSG; RM foothold (seed_compute.cpp)
-  seed_identity_incident(state, a, attacker, upn, ip);  // RM persistence beyond it (seed_identity.cpp)
+  seed_compute_incident(state, a, attacker, upn,
+                        ip); // VM, NIC, NSG; RM foothold (seed_compute.cpp)
+  seed_identity_incident(state, a, attacker, upn,
+                         ip); // RM persistence beyond it (seed_identity.cpp)
   const auto alert_parsed = alert::parse_resource_id(alert_id);
-  put_resource(state, Json{{"id", alert_id}, {"name", alert_parsed ? alert_parsed->name() : a.id},
-                           {"type", "Microsoft.Security/Locations/alerts"}, {"properties", properties}});
+  put_resource(state, Json{{"id", alert_id},
+                           {"name", alert_parsed ? alert_parsed->name() : a.id},
+                           {"type", "Microsoft.Security/Locations/alerts"},
+                           {"properties", properties}});
   if (!vault || vault->type() != "microsoft.keyvault/vaults") {
     return;
   }
   state.activity_log.push_back(
-    Json{{"caller", upn}, {"eventTimestamp", shifted(a.start_time, -3600)},
-         {"submissionTimestamp", shifted(a.start_time, -3590)}, {"subscriptionId", subscription},
-         {"resourceGroupName", vault ? vault->resource_group : group}, {"resourceId", a.resource_id},
-         {"correlationId", stable_guid("event/" + a.id)}, {"eventDataId", stable_guid("event-data/" + a.id)},
-         {"level", "Informational"},
-         {"operationName", {{"value", "Microsoft.KeyVault/vaults/accessPolicies/write"},
-                            {"localizedValue", "Update Access Policy"}}},
-         {"status", {{"value", "Succeeded"}, {"localizedValue", "Succeeded"}}},
-         {"httpRequest", {{"clientIpAddress", ip}, {"method", "PUT"}}},
-         {"claims", {{"http://schemas.microsoft.com/identity/claims/objectidentifier", attacker}, {"ipaddr", ip}}}});
+      Json{{"caller", upn},
+           {"eventTimestamp", shifted(a.start_time, -3600)},
+           {"submissionTimestamp", shifted(a.start_time, -3590)},
+           {"subscriptionId", subscription},
+           {"resourceGroupName", vault ? vault->resource_group : group},
+           {"resourceId", a.resource_id},
+           {"correlationId", stable_guid("event/" + a.id)},
+           {"eventDataId", stable_guid("event-data/" + a.id)},
+           {"level", "Informational"},
+           {"operationName",
+            {{"value", "Microsoft.KeyVault/vaults/accessPolicies/write"},
+             {"localizedValue", "Update Access Policy"}}},
+           {"status", {{"value", "Succeeded"}, {"localizedValue", "Succeeded"}}},
+           {"httpRequest", {{"clientIpAddress", ip}, {"method", "PUT"}}},
+           {"claims",
+            {{"http://schemas.microsoft.com/identity/claims/objectidentifier", attacker},
+             {"ipaddr", ip}}}});
 }
 
 // Returns doc[key] when it is an array (or object), else an empty one.
@@ -181,7 +223,8 @@ void apply_scenario(State& state, const Json& doc)
   for (const auto& resource : resources) {
     const auto id = alert::parse_resource_id(resource.value("id", ""));
     if (id && !id->resource_group.empty()) {
-      ensure_group(state, id->subscription_id, id->resource_group, resource.value("location", "westeurope"));
+      ensure_group(state, id->subscription_id, id->resource_group,
+                   resource.value("location", "westeurope"));
     } else if (id) {
       ensure_subscription(state, id->subscription_id);
     }
@@ -203,8 +246,10 @@ void apply_scenario(State& state, const Json& doc)
   for (const auto& secret : secrets) {
     seed_secret(state, secret.value("vault", ""), secret.value("name", ""), state.now_iso());
     if (secret.contains("value")) {
-      state.vaults[lower(secret.value("vault", ""))].secrets[lower(secret.value("name", ""))].back().value =
-        secret["value"].get<std::string>();
+      state.vaults[lower(secret.value("vault", ""))]
+          .secrets[lower(secret.value("name", ""))]
+          .back()
+          .value = secret["value"].get<std::string>();
     }
   }
   for (const auto& [workspace, vault] : workspaces.items()) {
@@ -238,8 +283,9 @@ void apply_seed(State& state, std::string_view text, const std::string& source)
   }
   const auto parsed = alert::parse_alerts(text, source);
   if (parsed.alerts.empty()) {
-    throw InputError(source + ": neither a lab scenario nor an alert export"
-                     + (parsed.diagnostics.empty() ? std::string() : " (" + parsed.diagnostics[0].message + ")"));
+    throw InputError(
+        source + ": neither a lab scenario nor an alert export" +
+        (parsed.diagnostics.empty() ? std::string() : " (" + parsed.diagnostics[0].message + ")"));
   }
   for (const auto& a : parsed.alerts) {
     seed_alert(state, a);

@@ -26,14 +26,14 @@ void seed_defaults(State& state);
 // resource, else a host entity's) with a NIC and that NIC's NSG; for Resource Manager
 // alerts the attacker's foothold in the subscription (an Owner role assignment, a planted
 // runbook, an unordered VM), each with its activity-log event.
-void seed_compute_incident(State& state, const alert::Alert& a, const std::string& attacker, const std::string& upn,
-                           const std::string& ip);
+void seed_compute_incident(State& state, const alert::Alert& a, const std::string& attacker,
+                           const std::string& upn, const std::string& ip);
 // The identity side of an incident (seed_identity.cpp): for Resource Manager alerts an
 // Authenticator the attacker registered on `attacker`, a client secret it added to an app
 // registration, a custom role granting */write, an eligible Owner assignment, and a
 // webhook and a job schedule on each runbook `upn` planted; idempotent.
-void seed_identity_incident(State& state, const alert::Alert& a, const std::string& attacker, const std::string& upn,
-                            const std::string& ip);
+void seed_identity_incident(State& state, const alert::Alert& a, const std::string& attacker,
+                            const std::string& upn, const std::string& ip);
 // Adds a scenario's groups, applications, authenticationMethods (by user ID, added to the
 // default set), roleEligibilities, webhooks and jobSchedules.
 void apply_identity_scenario(State& state, const Json& doc);

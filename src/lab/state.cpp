@@ -9,7 +9,8 @@ std::string LabConfig::base_url() const
 
 std::string LabConfig::origin(const LabRequest& request) const
 {
-  return scheme + "://" + (request.host.empty() ? "127.0.0.1" : request.host) + ":" + std::to_string(port);
+  return scheme + "://" + (request.host.empty() ? "127.0.0.1" : request.host) + ":" +
+         std::to_string(port);
 }
 
 std::string State::now_iso() const

@@ -19,12 +19,12 @@ struct LabConfig
   std::string client_id;
   std::string client_secret;
   std::string subscription_id;
-  std::string scheme = "http";  // "https" with --https
-  int port = 0;                 // the served port, for absolute URLs
-  std::size_t page_size = 2;    // ARM and Key Vault lists that grow
-  int token_lifetime_s = 3600;  // expires_in of issued tokens
-  int retry_after_s = 1;        // Retry-After of 202s and LRO polls
-  int lro_polls = 1;            // polls that see InProgress before Succeeded
+  std::string scheme = "http"; // "https" with --https
+  int port = 0;                // the served port, for absolute URLs
+  std::size_t page_size = 2;   // ARM and Key Vault lists that grow
+  int token_lifetime_s = 3600; // expires_in of issued tokens
+  int retry_after_s = 1;       // Retry-After of 202s and LRO polls
+  int lro_polls = 1;           // polls that see InProgress before Succeeded
   std::function<Clock::time_point()> clock = [] { return Clock::now(); };
 
   // Returns scheme://127.0.0.1:port (no trailing '/').
@@ -36,7 +36,7 @@ struct LabConfig
 struct TokenInfo
 {
   std::string client_id;
-  std::vector<std::string> audiences;  // "arm", "graph", "keyvault", "loganalytics"
+  std::vector<std::string> audiences; // "arm", "graph", "keyvault", "loganalytics"
   Clock::time_point expires;
 };
 
@@ -44,9 +44,9 @@ struct TokenInfo
 struct Operation
 {
   int polls_left = 0;
-  Json result;       // the Location's final body; null: 200 without body
+  Json result; // the Location's final body; null: 200 without body
   std::string started;
-  Json error;        // {code, message} when the operation ends Failed; null: it succeeds
+  Json error; // {code, message} when the operation ends Failed; null: it succeeds
 };
 
 struct SecretVersion
@@ -54,7 +54,7 @@ struct SecretVersion
   std::string version;
   std::string value;
   std::string content_type;
-  Json attributes;  // enabled, created, updated, recoveryLevel, recoverableDays
+  Json attributes; // enabled, created, updated, recoveryLevel, recoverableDays
   Json tags = Json::object();
 };
 
@@ -67,14 +67,16 @@ struct DeletedSecret
 // One vault's data plane.
 struct VaultData
 {
-  std::map<std::string, std::vector<SecretVersion>> secrets;  // key: lower-case name; versions oldest first
+  std::map<std::string, std::vector<SecretVersion>>
+      secrets; // key: lower-case name; versions oldest first
   std::map<std::string, DeletedSecret> deleted_secrets;
   // Keys and certificates, key: lower-case name; versions oldest first, the last the
   // current one: {name, version, attributes, tags, managed (keys), x5t and keyId (certificates)}.
   std::map<std::string, std::vector<Json>> keys;
   std::map<std::string, std::vector<Json>> certificates;
-  std::map<std::string, Json> certificate_policies;    // key: lower-case name; CertificatePolicy
-  std::map<std::string, Json> certificate_operations;  // key: lower-case name; the last CertificateOperation
+  std::map<std::string, Json> certificate_policies; // key: lower-case name; CertificatePolicy
+  std::map<std::string, Json>
+      certificate_operations; // key: lower-case name; the last CertificateOperation
 };
 
 // --- Compute and automation (arm_compute.cpp, arm_network.cpp, arm_automation.cpp) ---
@@ -84,44 +86,50 @@ struct VaultData
 struct VmRuntime
 {
   std::string os = "Windows";          // "Windows" or "Linux"
-  std::string power_state = "running";  // PowerState/<this> in the instance view
-  std::string run_command_operation;    // the operation of the run command in flight, "" none
-  std::vector<Json> run_commands;       // {commandId, script, time, reported}, oldest first
-  std::vector<Json> password_resets;    // {username, extension, time}, oldest first
+  std::string power_state = "running"; // PowerState/<this> in the instance view
+  std::string run_command_operation;   // the operation of the run command in flight, "" none
+  std::vector<Json> run_commands;      // {commandId, script, time, reported}, oldest first
+  std::vector<Json> password_resets;   // {username, extension, time}, oldest first
   int reimages = 0;
-  std::string last_reimage;             // ISO 8601, "" never
+  std::string last_reimage; // ISO 8601, "" never
   int restarts = 0;
-  std::string last_restart;             // ISO 8601, "" never
+  std::string last_restart; // ISO 8601, "" never
 };
 // --- end compute and automation ---
 
 struct State
 {
   LabConfig config;
-  std::map<std::string, Json> resources;  // key: lower-case ARM ID (subscriptions and groups included)
+  std::map<std::string, Json>
+      resources; // key: lower-case ARM ID (subscriptions and groups included)
   std::map<std::string, TokenInfo> tokens;
-  std::vector<Json> activity_log;         // EventData, oldest first
+  std::vector<Json> activity_log; // EventData, oldest first
   std::map<std::string, Operation> operations;
-  std::map<std::string, VaultData> vaults;  // key: lower-case vault name
-  std::map<std::string, Json> users;        // key: lower-case object ID; Graph user
-  std::map<std::string, Json> deleted_users;  // Graph's deleted items (restorable)
+  std::map<std::string, VaultData> vaults;   // key: lower-case vault name
+  std::map<std::string, Json> users;         // key: lower-case object ID; Graph user
+  std::map<std::string, Json> deleted_users; // Graph's deleted items (restorable)
   std::map<std::string, Json> service_principals;
-  std::vector<Json> directory_role_assignments;  // Graph unifiedRoleAssignment
-  std::vector<Json> diagnostics;          // audit rows, oldest first: AzureDiagnostics, or AZKVAuditLogs when Type says so
-  std::map<std::string, std::string> workspaces;  // workspace customer ID -> vault names it logs ("" any)
+  std::vector<Json> directory_role_assignments; // Graph unifiedRoleAssignment
+  std::vector<Json>
+      diagnostics; // audit rows, oldest first: AzureDiagnostics, or AZKVAuditLogs when Type says so
+  std::map<std::string, std::string>
+      workspaces; // workspace customer ID -> vault names it logs ("" any)
   // --- compute and automation ---
-  std::map<std::string, VmRuntime> vms;               // key: lower-case VM ID
-  std::map<std::string, std::string> runbook_contents;  // key: lower-case runbook ID; published script
+  std::map<std::string, VmRuntime> vms; // key: lower-case VM ID
+  std::map<std::string, std::string>
+      runbook_contents; // key: lower-case runbook ID; published script
   // --- end compute and automation ---
-  // --- identity and persistence (graph_credentials.cpp, arm_authorization.cpp, arm_automation.cpp) ---
-  std::map<std::string, Json> groups;                     // key: lower-case object ID; Graph group
-  std::map<std::string, Json> applications;               // key: lower-case object ID; Graph application
-  std::map<std::string, std::vector<Json>> auth_methods;  // key: lower-case user ID; absent: the default set
-  std::vector<Json> role_eligibilities;                   // ARM roleEligibilityScheduleInstance, any scope
-  std::map<std::string, Json> webhooks;                   // key: lower-case webhook ID (not ARM-listed)
-  std::map<std::string, Json> job_schedules;              // key: lower-case job schedule ID
+  // --- identity and persistence (graph_credentials.cpp, arm_authorization.cpp, arm_automation.cpp)
+  // ---
+  std::map<std::string, Json> groups;       // key: lower-case object ID; Graph group
+  std::map<std::string, Json> applications; // key: lower-case object ID; Graph application
+  std::map<std::string, std::vector<Json>>
+      auth_methods;                          // key: lower-case user ID; absent: the default set
+  std::vector<Json> role_eligibilities;      // ARM roleEligibilityScheduleInstance, any scope
+  std::map<std::string, Json> webhooks;      // key: lower-case webhook ID (not ARM-listed)
+  std::map<std::string, Json> job_schedules; // key: lower-case job schedule ID
   // --- end identity and persistence ---
-  std::uint64_t sequence = 0;             // makes lab-made names unique and deterministic
+  std::uint64_t sequence = 0; // makes lab-made names unique and deterministic
 
   // Returns the current time as ISO 8601.
   std::string now_iso() const;

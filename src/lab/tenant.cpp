@@ -36,7 +36,8 @@ LabResponse Tenant::handle_failing_operation(const LabRequest& request)
     if (lower(name) == "azure-asyncoperation") {
       const auto end = value.find('?');
       const auto start = value.rfind('/', end);
-      operation = lower(value.substr(start + 1, end == std::string::npos ? std::string::npos : end - start - 1));
+      operation = lower(
+          value.substr(start + 1, end == std::string::npos ? std::string::npos : end - start - 1));
     }
   }
   const auto it = m_state.operations.find(operation);
@@ -45,7 +46,7 @@ LabResponse Tenant::handle_failing_operation(const LabRequest& request)
   }
   Operation failed = it->second;
   const auto sequence = m_state.sequence;
-  m_state = before;  // nothing changed
+  m_state = before; // nothing changed
   m_state.sequence = sequence;
   failed.error = Json{{"code", "InternalOperationError"},
                       {"message", "The operation failed in the lab (an lro-failed fault rule)."}};
@@ -63,8 +64,11 @@ LabResponse Tenant::handle_locked(const LabRequest& request)
 {
   std::string caller;
   LabResponse response = m_router.dispatch(
-    request, [this](const LabRequest& r, std::string_view audience) { return authorize(m_state, r, audience); },
-    &caller);
+      request,
+      [this](const LabRequest& r, std::string_view audience) {
+        return authorize(m_state, r, audience);
+      },
+      &caller);
   response.with_header("x-ms-request-id", random_guid());
   response.with_header("x-ms-correlation-request-id",
                        request.header("x-ms-correlation-request-id").value_or(random_guid()));

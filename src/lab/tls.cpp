@@ -2,16 +2,15 @@
 
 #include "dftriage/util/error.hpp"
 
+#include <cstdio>
+#include <fcntl.h>
+#include <filesystem>
+#include <functional>
+#include <memory>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
-
-#include <cstdio>
-#include <filesystem>
-#include <functional>
-#include <memory>
-#include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -49,7 +48,8 @@ void add_extension(X509* cert, X509* issuer, int nid, const char* value)
   X509_EXTENSION_free(ext);
 }
 
-Cert make_cert(EVP_PKEY* key, const char* common_name, X509* issuer, EVP_PKEY* issuer_key, long serial, bool ca)
+Cert make_cert(EVP_PKEY* key, const char* common_name, X509* issuer, EVP_PKEY* issuer_key,
+               long serial, bool ca)
 {
   Cert cert(X509_new(), X509_free);
   X509_set_version(cert.get(), 2);
@@ -58,8 +58,10 @@ Cert make_cert(EVP_PKEY* key, const char* common_name, X509* issuer, EVP_PKEY* i
   X509_gmtime_adj(X509_getm_notAfter(cert.get()), 365L * 24 * 3600);
   X509_set_pubkey(cert.get(), key);
   X509_NAME* name = X509_get_subject_name(cert.get());
-  X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("dftriage lab"), -1, -1, 0);
-  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>(common_name), -1, -1, 0);
+  X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC,
+                             reinterpret_cast<const unsigned char*>("dftriage lab"), -1, -1, 0);
+  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+                             reinterpret_cast<const unsigned char*>(common_name), -1, -1, 0);
   X509* signer = issuer ? issuer : cert.get();
   X509_set_issuer_name(cert.get(), X509_get_subject_name(signer));
   if (ca) {
@@ -69,7 +71,8 @@ Cert make_cert(EVP_PKEY* key, const char* common_name, X509* issuer, EVP_PKEY* i
     add_extension(cert.get(), signer, NID_basic_constraints, "critical,CA:FALSE");
     add_extension(cert.get(), signer, NID_key_usage, "critical,digitalSignature,keyEncipherment");
     add_extension(cert.get(), signer, NID_ext_key_usage, "serverAuth");
-    add_extension(cert.get(), signer, NID_subject_alt_name, "IP:127.0.0.1,DNS:localhost,DNS:*.vault.localhost");
+    add_extension(cert.get(), signer, NID_subject_alt_name,
+                  "IP:127.0.0.1,DNS:localhost,DNS:*.vault.localhost");
   }
   add_extension(cert.get(), signer, NID_subject_key_identifier, "hash");
   if (!X509_sign(cert.get(), issuer_key, EVP_sha256())) {
@@ -104,7 +107,8 @@ void write_pem(const std::string& path, mode_t mode, const std::function<int(FIL
 class DirLock
 {
 public:
-  explicit DirLock(const std::string& dir) : m_fd(::open((dir + "/tls.lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600))
+  explicit DirLock(const std::string& dir)
+      : m_fd(::open((dir + "/tls.lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600))
   {
     if (m_fd < 0 || ::flock(m_fd, LOCK_EX) != 0) {
       fail("cannot lock " + dir + "/tls.lock");
@@ -125,11 +129,12 @@ TlsFiles ensure_tls_files(const std::string& dir)
   TlsFiles files{dir + "/ca.pem", dir + "/server.pem", dir + "/server-key.pem"};
   std::error_code ec;
   if (!std::filesystem::exists(dir, ec) && std::filesystem::create_directories(dir, ec)) {
-    ::chmod(dir.c_str(), 0700);  // made here: private; a folder that was there is left as it is
+    ::chmod(dir.c_str(), 0700); // made here: private; a folder that was there is left as it is
   }
   const DirLock lock(dir);
-  if (std::filesystem::exists(files.ca_certificate, ec) && std::filesystem::exists(files.server_certificate, ec)
-      && std::filesystem::exists(files.server_key, ec)) {
+  if (std::filesystem::exists(files.ca_certificate, ec) &&
+      std::filesystem::exists(files.server_certificate, ec) &&
+      std::filesystem::exists(files.server_key, ec)) {
     return files;
   }
   Key ca_key = new_key();
@@ -140,7 +145,8 @@ TlsFiles ensure_tls_files(const std::string& dir)
   write_pem(files.server_key, 0600, [&](FILE* f) {
     return PEM_write_PrivateKey(f, server_key.get(), nullptr, nullptr, 0, nullptr, nullptr);
   });
-  write_pem(files.server_certificate, 0644, [&](FILE* f) { return PEM_write_X509(f, server.get()); });
+  write_pem(files.server_certificate, 0644,
+            [&](FILE* f) { return PEM_write_X509(f, server.get()); });
   write_pem(files.ca_certificate, 0644, [&](FILE* f) { return PEM_write_X509(f, ca.get()); });
   return files;
 }

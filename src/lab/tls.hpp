@@ -9,9 +9,9 @@ namespace dftriage::lab {
 
 struct TlsFiles
 {
-  std::string ca_certificate;      // PEM; what clients trust
-  std::string server_certificate;  // PEM, signed by the CA
-  std::string server_key;          // PEM, mode 0600
+  std::string ca_certificate;     // PEM; what clients trust
+  std::string server_certificate; // PEM, signed by the CA
+  std::string server_key;         // PEM, mode 0600
 };
 
 // Returns the files in `dir`, making the folder (0700) and the files when absent.

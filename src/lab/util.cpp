@@ -78,13 +78,15 @@ std::string iso_time(Clock::time_point t)
 {
   const auto since = t.time_since_epoch();
   const auto secs = std::chrono::duration_cast<std::chrono::seconds>(since);
-  const auto ticks = std::chrono::duration_cast<std::chrono::microseconds>(since - secs).count() * 10;
+  const auto ticks =
+      std::chrono::duration_cast<std::chrono::microseconds>(since - secs).count() * 10;
   const std::time_t tt = static_cast<std::time_t>(secs.count());
   std::tm tm{};
   gmtime_r(&tt, &tm);
   char out[48];
-  std::snprintf(out, sizeof out, "%04d-%02d-%02dT%02d:%02d:%02d.%07lldZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<long long>(ticks));
+  std::snprintf(out, sizeof out, "%04d-%02d-%02dT%02d:%02d:%02d.%07lldZ", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                static_cast<long long>(ticks));
   return out;
 }
 
@@ -98,7 +100,8 @@ bool parse_iso_time(std::string_view text, Clock::time_point& out)
   int minute = 0;
   int second = 0;
   const std::string s(text);
-  if (std::sscanf(s.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &year, &month, &day, &hour, &minute, &second) < 3) {
+  if (std::sscanf(s.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &year, &month, &day, &hour, &minute,
+                  &second) < 3) {
     return false;
   }
   tm.tm_year = year - 1900;
@@ -112,7 +115,8 @@ bool parse_iso_time(std::string_view text, Clock::time_point& out)
   if (dot != std::string::npos && dot > 18) {
     long long micros = 0;
     int digits = 0;
-    for (std::size_t i = dot + 1; i < s.size() && s[i] >= '0' && s[i] <= '9' && digits < 6; ++i, ++digits) {
+    for (std::size_t i = dot + 1; i < s.size() && s[i] >= '0' && s[i] <= '9' && digits < 6;
+         ++i, ++digits) {
       micros = micros * 10 + (s[i] - '0');
     }
     for (; digits < 6; ++digits) {
@@ -127,7 +131,8 @@ std::string url_decode(std::string_view s, bool plus_is_space)
 {
   std::string out;
   for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() + 0 && hex_value(s[i + 1]) >= 0 && hex_value(s[i + 2]) >= 0) {
+    if (s[i] == '%' && i + 2 < s.size() + 0 && hex_value(s[i + 1]) >= 0 &&
+        hex_value(s[i + 2]) >= 0) {
       out += static_cast<char>(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2]));
       i += 2;
     } else if (s[i] == '+' && plus_is_space) {
@@ -145,8 +150,8 @@ std::string url_encode(std::string_view s)
   std::string out;
   for (const char c : s) {
     const auto u = static_cast<unsigned char>(c);
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_'
-        || c == '.' || c == '~') {
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+        c == '_' || c == '.' || c == '~') {
       out += c;
     } else {
       out += '%';
@@ -173,7 +178,8 @@ std::vector<std::pair<std::string, std::string>> parse_form(std::string_view bod
   return out;
 }
 
-std::string form_value(const std::vector<std::pair<std::string, std::string>>& pairs, std::string_view name)
+std::string form_value(const std::vector<std::pair<std::string, std::string>>& pairs,
+                       std::string_view name)
 {
   for (const auto& [key, value] : pairs) {
     if (key == name) {
@@ -187,7 +193,6 @@ std::string lower(std::string_view s)
 {
   return text::to_lower(s);
 }
-
 
 std::string region(const std::string& location)
 {

@@ -32,7 +32,8 @@ std::string url_encode(std::string_view s);
 // Returns the pairs of an application/x-www-form-urlencoded body.
 std::vector<std::pair<std::string, std::string>> parse_form(std::string_view body);
 // Returns the value of `name` in `pairs`, or "".
-std::string form_value(const std::vector<std::pair<std::string, std::string>>& pairs, std::string_view name);
+std::string form_value(const std::vector<std::pair<std::string, std::string>>& pairs,
+                       std::string_view name);
 // Returns `s` lower-cased.
 std::string lower(std::string_view s);
 

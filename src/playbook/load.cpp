@@ -1,5 +1,4 @@
 #include "dftriage/playbook/playbook.hpp"
-
 #include "dftriage/util/text.hpp"
 #include "reader.hpp"
 
@@ -26,15 +25,17 @@ class Resolver
 {
 public:
   Resolver(const Playbook& playbook, const ActionDirectory& actions, detail::Reader& reader)
-    : m_playbook(playbook), m_actions(actions), m_reader(reader)
+      : m_playbook(playbook)
+      , m_actions(actions)
+      , m_reader(reader)
   {
   }
 
   void run()
   {
     if (!valid_id(m_playbook.id)) {
-      m_reader.error("/id", "a playbook id is lower-case letters, digits, '-', '_' or '.', got "
-                              + text::quote(m_playbook.id));
+      m_reader.error("/id", "a playbook id is lower-case letters, digits, '-', '_' or '.', got " +
+                                text::quote(m_playbook.id));
     }
     std::set<std::string> inputs;
     for (std::size_t i = 0; i < m_playbook.inputs.size(); ++i) {
@@ -64,8 +65,8 @@ private:
         const std::string key = std::string(to_string(phase)) + "/" + steps[i].id;
         if (!valid_id(steps[i].id)) {
           m_reader.error(child(child(child("/phases", to_string(phase)), i), "id"),
-                         "a step id is lower-case letters, digits, '-', '_' or '.', got "
-                           + text::quote(steps[i].id));
+                         "a step id is lower-case letters, digits, '-', '_' or '.', got " +
+                             text::quote(steps[i].id));
         }
         if (m_step_order.count(steps[i].id) != 0) {
           m_reader.error(child(child(child("/phases", to_string(phase)), i), "id"),
@@ -82,8 +83,8 @@ private:
   {
     if (std::find(m_input_ids.begin(), m_input_ids.end(), id) == m_input_ids.end()) {
       const std::string near = text::closest(id, m_input_ids);
-      m_reader.error(ptr, "unknown input " + text::quote(id)
-                            + (near.empty() ? "" : "; did you mean \"" + near + "\"?"));
+      m_reader.error(ptr, "unknown input " + text::quote(id) +
+                              (near.empty() ? "" : "; did you mean \"" + near + "\"?"));
     }
   }
 
@@ -115,16 +116,17 @@ private:
     auto info = m_actions.find ? m_actions.find(call.name) : std::nullopt;
     if (!info) {
       const std::string near = text::closest(call.name, m_actions.names);
-      m_reader.error(child(ptr, "name"), "unknown action " + text::quote(call.name)
-                                           + (near.empty() ? "" : "; did you mean \"" + near + "\"?"));
+      m_reader.error(child(ptr, "name"),
+                     "unknown action " + text::quote(call.name) +
+                         (near.empty() ? "" : "; did you mean \"" + near + "\"?"));
       return std::nullopt;
     }
     for (const auto& [name, value] : call.params) {
       const std::string at = child(child(ptr, "params"), name);
       if (std::find(info->params.begin(), info->params.end(), name) == info->params.end()) {
         const std::string near = text::closest(name, info->params);
-        m_reader.error(at, "unknown parameter " + text::quote(name) + " of action " + call.name
-                             + (near.empty() ? "" : "; did you mean \"" + near + "\"?"));
+        m_reader.error(at, "unknown parameter " + text::quote(name) + " of action " + call.name +
+                               (near.empty() ? "" : "; did you mean \"" + near + "\"?"));
       }
       check_value(value, at);
     }
@@ -132,7 +134,8 @@ private:
       const bool given = std::any_of(call.params.begin(), call.params.end(),
                                      [&](const auto& p) { return p.first == required; });
       if (!given) {
-        m_reader.error(child(ptr, "params"), "action " + call.name + " needs parameter \"" + required + "\"");
+        m_reader.error(child(ptr, "params"),
+                       "action " + call.name + " needs parameter \"" + required + "\"");
       }
     }
     return info;
@@ -155,12 +158,13 @@ private:
         static constexpr const char* k_key[] = {"path", "list", "table", "lines"};
         if (!detail::valid_alert_path(show.path)) {
           m_reader.error(child(child(child(ptr, "shows"), i), k_key[static_cast<int>(show.kind)]),
-                         "a step without an action shows the alert: unknown alert field " + text::quote(show.path));
+                         "a step without an action shows the alert: unknown alert field " +
+                             text::quote(show.path));
         }
       }
     } else if (!step.shows.empty() && info && info->changes) {
-      m_reader.error(child(ptr, "shows"), "\"shows\" goes with an action that reads; " + step.action->name
-                                            + " changes something");
+      m_reader.error(child(ptr, "shows"), "\"shows\" goes with an action that reads; " +
+                                              step.action->name + " changes something");
     }
     if (!step.go_to.empty()) {
       check_goto(step, child(ptr, "goto"));
@@ -176,24 +180,26 @@ private:
     if (slash == std::string::npos) {
       const auto it = m_phase_order.find(phase);
       if (it == m_phase_order.end()) {
-        m_reader.error(ptr, "unknown goto target " + text::quote(step.go_to)
-                              + "; expected a phase (contact, mitigate, assess, act) or phase/step");
+        m_reader.error(ptr,
+                       "unknown goto target " + text::quote(step.go_to) +
+                           "; expected a phase (contact, mitigate, assess, act) or phase/step");
         return;
       }
       target = it->second;
     } else {
       const auto it = m_step_order.find(step.go_to.substr(slash + 1));
-      if (std::find(m_step_names.begin(), m_step_names.end(), step.go_to) == m_step_names.end()
-          || it == m_step_order.end()) {
+      if (std::find(m_step_names.begin(), m_step_names.end(), step.go_to) == m_step_names.end() ||
+          it == m_step_order.end()) {
         const std::string near = text::closest(step.go_to, m_step_names);
-        m_reader.error(ptr, "unknown goto target " + text::quote(step.go_to)
-                              + (near.empty() ? "" : "; did you mean \"" + near + "\"?"));
+        m_reader.error(ptr, "unknown goto target " + text::quote(step.go_to) +
+                                (near.empty() ? "" : "; did you mean \"" + near + "\"?"));
         return;
       }
       target = it->second;
     }
     if (target <= here) {
-      m_reader.error(ptr, "goto must go forward (a later step or phase), got " + text::quote(step.go_to));
+      m_reader.error(ptr, "goto must go forward (a later step or phase), got " +
+                              text::quote(step.go_to));
     }
   }
 
@@ -201,9 +207,9 @@ private:
   const ActionDirectory& m_actions;
   detail::Reader& m_reader;
   std::vector<std::string> m_input_ids;
-  std::map<std::string, std::size_t> m_phase_order;  // index of each phase's first step
+  std::map<std::string, std::size_t> m_phase_order; // index of each phase's first step
   std::map<std::string, std::size_t> m_step_order;
-  std::vector<std::string> m_step_names;  // "phase/step"
+  std::vector<std::string> m_step_names; // "phase/step"
 };
 
 } // namespace
@@ -222,10 +228,14 @@ std::optional<Lang> lang_from_string(std::string_view name)
 std::string_view to_string(Phase phase)
 {
   switch (phase) {
-  case Phase::contact: return "contact";
-  case Phase::mitigate: return "mitigate";
-  case Phase::assess: return "assess";
-  case Phase::act: break;
+  case Phase::contact:
+    return "contact";
+  case Phase::mitigate:
+    return "mitigate";
+  case Phase::assess:
+    return "assess";
+  case Phase::act:
+    break;
   }
   return "act";
 }
@@ -243,12 +253,18 @@ std::optional<Phase> phase_from_string(std::string_view name)
 std::string_view to_string(InputType type)
 {
   switch (type) {
-  case InputType::yes_no: return "yes-no";
-  case InputType::choice: return "choice";
-  case InputType::text: return "text";
-  case InputType::cidr_list: return "cidr-list";
-  case InputType::list: return "list";
-  case InputType::principal: break;
+  case InputType::yes_no:
+    return "yes-no";
+  case InputType::choice:
+    return "choice";
+  case InputType::text:
+    return "text";
+  case InputType::cidr_list:
+    return "cidr-list";
+  case InputType::list:
+    return "list";
+  case InputType::principal:
+    break;
   }
   return "principal";
 }
@@ -293,7 +309,8 @@ bool glob_match(std::string_view pattern, std::string_view name)
   // Iterative matcher with one backtrack point for the last '*'.
   std::size_t p = 0, n = 0, star = std::string_view::npos, mark = 0;
   while (n < name.size()) {
-    if (p < pattern.size() && (pattern[p] == '?' || text::iequals(pattern.substr(p, 1), name.substr(n, 1)))) {
+    if (p < pattern.size() &&
+        (pattern[p] == '?' || text::iequals(pattern.substr(p, 1), name.substr(n, 1)))) {
       ++p;
       ++n;
     } else if (p < pattern.size() && pattern[p] == '*') {
@@ -312,7 +329,8 @@ bool glob_match(std::string_view pattern, std::string_view name)
   return p == pattern.size();
 }
 
-LoadResult load_playbook(std::string_view text, std::string_view source, const ActionDirectory& actions)
+LoadResult load_playbook(std::string_view text, std::string_view source,
+                         const ActionDirectory& actions)
 {
   LoadResult result;
   nlohmann::ordered_json doc;
@@ -337,7 +355,8 @@ LoadResult load_playbook(std::string_view text, std::string_view source, const A
     const std::size_t last_read = issue.message.find("; last read");
     if (last_read != std::string::npos) {
       const std::size_t after = issue.message.find("'; ", last_read);
-      issue.message.erase(last_read, after == std::string::npos ? std::string::npos : after + 1 - last_read);
+      issue.message.erase(last_read,
+                          after == std::string::npos ? std::string::npos : after + 1 - last_read);
     }
     result.issues.push_back(std::move(issue));
     return result;

@@ -13,29 +13,58 @@ using json = nlohmann::ordered_json;
 
 constexpr int k_max_condition_depth = 8;
 
-const std::vector<std::string> k_top_keys = {"$schema", "id", "title", "version", "lastReviewed", "match",
-                                             "requires", "inputs", "phases", "description"};
+const std::vector<std::string> k_top_keys = {"$schema",      "id",         "title",    "version",
+                                             "lastReviewed", "match",      "requires", "inputs",
+                                             "phases",       "description"};
 const std::vector<std::string> k_step_keys = {"id",     "title", "guidance", "when",       "ask",
                                               "action", "goto",  "stop",     "stopReason", "shows"};
 // The kinds of show, by the key that names their path, in the order of Show::Kind.
-const std::vector<std::string> k_input_keys = {"id", "type", "choices", "aliases", "candidates", "default", "optional", "prompt", "help"};
-const std::vector<std::string> k_condition_keys = {"all", "any", "not", "answer", "alert", "equals", "in", "exists", "matches"};
+const std::vector<std::string> k_input_keys = {
+    "id", "type", "choices", "aliases", "candidates", "default", "optional", "prompt", "help"};
+const std::vector<std::string> k_condition_keys = {"all",    "any", "not",    "answer", "alert",
+                                                   "equals", "in",  "exists", "matches"};
 
 // Alert fields a playbook may name: the normalised alert of README "The normalised alert".
-const std::vector<std::string> k_alert_fields = {
-  "id", "alertType", "baseAlertType", "simulated", "displayName", "description", "severity", "status",
-  "startTime", "endTime", "family", "resourceId", "subscriptionId", "resourceGroup", "compromisedEntity",
-  "intent", "productComponent", "entities", "extendedProperties", "remediationSteps", "alertUri",
-  "alertResourceId", "alertLocation", "warnings", "source", "names", "review"};
-const std::vector<std::string> k_entity_lists = {"ips", "accounts", "hosts", "resources", "domains"};
-
+const std::vector<std::string> k_alert_fields = {"id",
+                                                 "alertType",
+                                                 "baseAlertType",
+                                                 "simulated",
+                                                 "displayName",
+                                                 "description",
+                                                 "severity",
+                                                 "status",
+                                                 "startTime",
+                                                 "endTime",
+                                                 "family",
+                                                 "resourceId",
+                                                 "subscriptionId",
+                                                 "resourceGroup",
+                                                 "compromisedEntity",
+                                                 "intent",
+                                                 "productComponent",
+                                                 "entities",
+                                                 "extendedProperties",
+                                                 "remediationSteps",
+                                                 "alertUri",
+                                                 "alertResourceId",
+                                                 "alertLocation",
+                                                 "warnings",
+                                                 "source",
+                                                 "names",
+                                                 "review"};
+const std::vector<std::string> k_entity_lists = {"ips", "accounts", "hosts", "resources",
+                                                 "domains"};
 
 } // namespace
 
 std::string type_name(const json& j)
 {
-  return j.is_object() ? "an object" : j.is_array() ? "an array" : j.is_string() ? "a string"
-       : j.is_boolean() ? "a boolean" : j.is_number() ? "a number" : "null";
+  return j.is_object()    ? "an object"
+         : j.is_array()   ? "an array"
+         : j.is_string()  ? "a string"
+         : j.is_boolean() ? "a boolean"
+         : j.is_number()  ? "a number"
+                          : "null";
 }
 
 std::string child(const std::string& base, std::string_view token)
@@ -53,7 +82,10 @@ std::string child(const std::string& base, std::string_view token)
   return out;
 }
 
-std::string child(const std::string& base, std::size_t index) { return base + "/" + std::to_string(index); }
+std::string child(const std::string& base, std::size_t index)
+{
+  return base + "/" + std::to_string(index);
+}
 
 bool valid_alert_path(std::string_view path)
 {
@@ -67,8 +99,9 @@ bool valid_alert_path(std::string_view path)
   }
   if (first == "entities" && tokens->size() > 1) {
     const auto& second = (*tokens)[1];
-    return second.kind == json_path::Token::Kind::key
-           && std::find(k_entity_lists.begin(), k_entity_lists.end(), second.key) != k_entity_lists.end();
+    return second.kind == json_path::Token::Kind::key &&
+           std::find(k_entity_lists.begin(), k_entity_lists.end(), second.key) !=
+               k_entity_lists.end();
   }
   return true;
 }
@@ -136,7 +169,8 @@ void Reader::warning(const std::string& pointer, std::string message)
   m_issues.push_back(Issue{Issue::Level::warning, m_source, pointer, 0, 0, std::move(message)});
 }
 
-bool Reader::check_object(const json& j, const std::string& ptr, const std::vector<std::string>& allowed,
+bool Reader::check_object(const json& j, const std::string& ptr,
+                          const std::vector<std::string>& allowed,
                           const std::vector<std::string>& required)
 {
   if (!j.is_object()) {
@@ -146,8 +180,8 @@ bool Reader::check_object(const json& j, const std::string& ptr, const std::vect
   for (const auto& [key, value] : j.items()) {
     if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
       const std::string near = text::closest(key, allowed);
-      error(child(ptr, key), "unknown key " + text::quote(key)
-                               + (near.empty() ? "" : "; did you mean \"" + near + "\"?"));
+      error(child(ptr, key), "unknown key " + text::quote(key) +
+                                 (near.empty() ? "" : "; did you mean \"" + near + "\"?"));
     }
   }
   for (const auto& key : required) {
@@ -194,7 +228,8 @@ Text Reader::text_at(const json& j, const std::string& key, const std::string& p
   return out;
 }
 
-std::vector<std::string> Reader::strings_at(const json& j, const std::string& key, const std::string& ptr)
+std::vector<std::string> Reader::strings_at(const json& j, const std::string& key,
+                                            const std::string& ptr)
 {
   std::vector<std::string> out;
   const auto it = j.find(key);
@@ -222,12 +257,15 @@ Value Reader::value(const json& j, const std::string& ptr)
   if (j.is_array()) {
     bool any_reference = false;
     for (const auto& item : j) {
-      any_reference = any_reference || (item.is_string() && item.get_ref<const std::string&>().find("{{") != std::string::npos);
+      any_reference =
+          any_reference ||
+          (item.is_string() && item.get_ref<const std::string&>().find("{{") != std::string::npos);
     }
     if (any_reference) {
       for (std::size_t i = 0; i < j.size(); ++i) {
         if (j[i].is_structured()) {
-          error(child(ptr, std::to_string(i)), "a list with references holds plain values and references only");
+          error(child(ptr, std::to_string(i)),
+                "a list with references holds plain values and references only");
           continue;
         }
         out.items.push_back(value(j[i], child(ptr, std::to_string(i))));
@@ -240,8 +278,8 @@ Value Reader::value(const json& j, const std::string& ptr)
     const std::size_t open = s.find("{{");
     if (open != std::string::npos) {
       const std::string_view inner = text::trim(std::string_view(s).substr(open + 2));
-      if (open != 0 || s.size() < 4 || s.compare(s.size() - 2, 2, "}}") != 0
-          || s.find("{{", open + 2) != std::string::npos) {
+      if (open != 0 || s.size() < 4 || s.compare(s.size() - 2, 2, "}}") != 0 ||
+          s.find("{{", open + 2) != std::string::npos) {
         error(ptr, "a reference must be the whole value, as in \"{{alert.resourceId}}\"; "
                    "references are never spliced into text");
         return out;
@@ -254,14 +292,16 @@ Value Reader::value(const json& j, const std::string& ptr)
         }
       } else if (expr.rfind("results.", 0) == 0) {
         if (!json_path::parse(expr.substr(8))) {
-          error(ptr, "a results reference reads {{results.<step id>.<path>}}, got " + text::quote(expr));
+          error(ptr,
+                "a results reference reads {{results.<step id>.<path>}}, got " + text::quote(expr));
           return out;
         }
       } else if (expr == "responder.addresses") {
         // what is known of the responder (engine/plan.cpp, responder_of)
       } else if (expr.rfind("answers.", 0) != 0 || !json_path::parse(expr.substr(8))) {
         error(ptr, "a reference starts with \"alert.\", \"answers.\" or \"results.\" (or is "
-                   "\"responder.addresses\"), got " + text::quote(expr));
+                   "\"responder.addresses\"), got " +
+                       text::quote(expr));
         return out;
       }
       out.reference = std::move(expr);
@@ -346,13 +386,15 @@ Input Reader::input(const json& j, const std::string& ptr)
   }
   out.id = string_at(j, "id", ptr);
   const std::string type = string_at(j, "type", ptr);
-  static const std::vector<std::string> types = {"yes-no", "choice", "text", "cidr-list", "principal", "list"};
+  static const std::vector<std::string> types = {"yes-no",    "choice",    "text",
+                                                 "cidr-list", "principal", "list"};
   const auto it = std::find(types.begin(), types.end(), type);
   if (it == types.end()) {
     const std::string near = text::closest(type, types);
-    error(child(ptr, "type"), "unknown input type " + text::quote(type)
-                                + "; expected one of yes-no, choice, text, cidr-list, principal, list"
-                                + (near.empty() ? "" : "; did you mean \"" + near + "\"?"));
+    error(child(ptr, "type"),
+          "unknown input type " + text::quote(type) +
+              "; expected one of yes-no, choice, text, cidr-list, principal, list" +
+              (near.empty() ? "" : "; did you mean \"" + near + "\"?"));
   } else {
     out.type = static_cast<InputType>(it - types.begin());
   }
@@ -367,9 +409,9 @@ Input Reader::input(const json& j, const std::string& ptr)
       error(at, "expected an object of other spellings of a choice input's answers");
     } else {
       for (const auto& [alias, meant] : a.items()) {
-        const bool known = meant.is_string()
-                           && std::find(out.choices.begin(), out.choices.end(), meant.get<std::string>())
-                                != out.choices.end();
+        const bool known =
+            meant.is_string() && std::find(out.choices.begin(), out.choices.end(),
+                                           meant.get<std::string>()) != out.choices.end();
         if (!known) {
           error(child(at, alias), "expected one of the input's choices, got " + type_name(meant));
         } else {
@@ -390,18 +432,21 @@ Input Reader::input(const json& j, const std::string& ptr)
       const Value list = value(c.at("list"), child(at, "list"));
       Candidates candidates;
       if (list.reference.rfind("results.", 0) != 0) {
-        error(child(at, "list"), "expected a results reference such as \"{{results.caller-access.value}}\"");
+        error(child(at, "list"),
+              "expected a results reference such as \"{{results.caller-access.value}}\"");
       }
       candidates.list = list.reference;
       candidates.value = string_at(c, "value", at);
       candidates.label = strings_at(c, "label", at);
       for (const auto& path : candidates.label) {
         if (!json_path::parse(path)) {
-          error(child(at, "label"), "expected result paths such as \"properties.scope\", got " + text::quote(path));
+          error(child(at, "label"),
+                "expected result paths such as \"properties.scope\", got " + text::quote(path));
         }
       }
       if (!json_path::parse(candidates.value)) {
-        error(child(at, "value"), "expected a result path such as \"id\", got " + text::quote(candidates.value));
+        error(child(at, "value"),
+              "expected a result path such as \"id\", got " + text::quote(candidates.value));
       }
       out.candidates = std::move(candidates);
     }
@@ -483,7 +528,8 @@ void Reader::match(const json& j, const std::string& ptr, MatchRule& out)
 
 void Reader::read(const json& doc, Playbook& out)
 {
-  if (!check_object(doc, "", k_top_keys, {"id", "title", "version", "lastReviewed", "match", "phases"})) {
+  if (!check_object(doc, "", k_top_keys,
+                    {"id", "title", "version", "lastReviewed", "match", "phases"})) {
     return;
   }
   out.id = string_at(doc, "id", "");

@@ -15,7 +15,11 @@ nlohmann::ordered_json parse_json(std::string_view text, std::vector<std::string
 class Reader
 {
 public:
-  Reader(std::string_view source, std::vector<Issue>& issues) : m_source(source), m_issues(issues) {}
+  Reader(std::string_view source, std::vector<Issue>& issues)
+      : m_source(source)
+      , m_issues(issues)
+  {
+  }
 
   // Reads `doc` into `out`; problems go to the issues list.
   void read(const nlohmann::ordered_json& doc, Playbook& out);
@@ -25,10 +29,14 @@ public:
 
 private:
   bool check_object(const nlohmann::ordered_json& j, const std::string& ptr,
-                    const std::vector<std::string>& allowed, const std::vector<std::string>& required);
-  std::string string_at(const nlohmann::ordered_json& j, const std::string& key, const std::string& ptr);
-  Text text_at(const nlohmann::ordered_json& j, const std::string& key, const std::string& ptr, bool required);
-  std::vector<std::string> strings_at(const nlohmann::ordered_json& j, const std::string& key, const std::string& ptr);
+                    const std::vector<std::string>& allowed,
+                    const std::vector<std::string>& required);
+  std::string string_at(const nlohmann::ordered_json& j, const std::string& key,
+                        const std::string& ptr);
+  Text text_at(const nlohmann::ordered_json& j, const std::string& key, const std::string& ptr,
+               bool required);
+  std::vector<std::string> strings_at(const nlohmann::ordered_json& j, const std::string& key,
+                                      const std::string& ptr);
   Value value(const nlohmann::ordered_json& j, const std::string& ptr);
   Condition condition(const nlohmann::ordered_json& j, const std::string& ptr, int depth);
   Input input(const nlohmann::ordered_json& j, const std::string& ptr);

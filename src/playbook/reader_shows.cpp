@@ -1,9 +1,8 @@
 // Reading what a step shows of its result (Reader::shows, reader.hpp).
 
-#include "reader.hpp"
-
 #include "dftriage/util/json_path.hpp"
 #include "dftriage/util/text.hpp"
+#include "reader.hpp"
 
 namespace dftriage::playbook::detail {
 
@@ -11,7 +10,8 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
-const std::vector<std::string> k_show_keys = {"path", "list", "table", "lines", "item", "columns", "max", "label"};
+const std::vector<std::string> k_show_keys = {"path", "list",    "table", "lines",
+                                              "item", "columns", "max",   "label"};
 const std::vector<std::string> k_show_kinds = {"path", "list", "table", "lines"};
 constexpr std::size_t k_show_default_max[] = {0, 5, 10, 15};
 constexpr std::size_t k_show_max_limit = 100;
@@ -45,9 +45,10 @@ Show Reader::show(const json& j, const std::string& ptr)
     }
   }
   if (kinds.size() != 1) {
-    error(ptr, kinds.empty() ? std::string("a show needs one of \"path\", \"list\", \"table\" or \"lines\"")
-                             : "a show has one of \"path\", \"list\", \"table\" or \"lines\", got " + kinds[0]
-                                 + " and " + kinds[1]);
+    error(ptr, kinds.empty()
+                   ? std::string("a show needs one of \"path\", \"list\", \"table\" or \"lines\"")
+                   : "a show has one of \"path\", \"list\", \"table\" or \"lines\", got " +
+                         kinds[0] + " and " + kinds[1]);
     return out;
   }
   const std::string& kind = k_show_kinds[static_cast<std::size_t>(out.kind)];
@@ -77,9 +78,10 @@ Show Reader::show(const json& j, const std::string& ptr)
   if (const auto it = j.find("max"); it != j.end()) {
     if (out.kind == Show::Kind::value) {
       error(child(ptr, "max"), "\"max\" goes with \"list\", \"table\" or \"lines\", not \"path\"");
-    } else if (!it->is_number_unsigned() || it->get<std::size_t>() < 1 || it->get<std::size_t>() > k_show_max_limit) {
-      error(child(ptr, "max"), "expected an integer from 1 to " + std::to_string(k_show_max_limit) + ", got "
-                                 + (it->is_number() ? it->dump() : type_name(*it)));
+    } else if (!it->is_number_unsigned() || it->get<std::size_t>() < 1 ||
+               it->get<std::size_t>() > k_show_max_limit) {
+      error(child(ptr, "max"), "expected an integer from 1 to " + std::to_string(k_show_max_limit) +
+                                   ", got " + (it->is_number() ? it->dump() : type_name(*it)));
     } else {
       out.max = it->get<std::size_t>();
     }
@@ -95,7 +97,8 @@ std::string Reader::result_path(const json& j, const std::string& ptr)
   }
   const auto& path = j.get_ref<const std::string&>();
   if (!json_path::parse(path)) {
-    error(ptr, "expected a result path such as \"properties.tags\" or \"value[0].name\", got " + text::quote(path));
+    error(ptr, "expected a result path such as \"properties.tags\" or \"value[0].name\", got " +
+                   text::quote(path));
   }
   return path;
 }

@@ -1,7 +1,6 @@
 // The byte sources the document reader reads: a file descriptor, or a string.
 
 #include "dftriage/util/document_reader.hpp"
-
 #include "dftriage/util/error.hpp"
 #include "dftriage/util/signals.hpp"
 
@@ -18,7 +17,11 @@ namespace {
 class FdSource : public ByteSource
 {
 public:
-  FdSource(int fd, std::string name) : m_fd(fd), m_name(std::move(name)) {}
+  FdSource(int fd, std::string name)
+      : m_fd(fd)
+      , m_name(std::move(name))
+  {
+  }
 
   std::size_t read(char* buffer, std::size_t size) override
   {
@@ -64,7 +67,10 @@ private:
 class StringSource : public ByteSource
 {
 public:
-  explicit StringSource(std::string text) : m_text(std::move(text)) {}
+  explicit StringSource(std::string text)
+      : m_text(std::move(text))
+  {
+  }
 
   std::size_t read(char* buffer, std::size_t size) override
   {

@@ -7,7 +7,10 @@ namespace dftriage {
 
 namespace {
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+bool is_space(char c)
+{
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
 
 bool is_envelope_key(const std::string& key)
 {
@@ -19,7 +22,7 @@ bool is_envelope_key(const std::string& key)
 void DocumentReader::open_container(Container kind)
 {
   if (m_containers.empty()) {
-    m_container_line = m_start_line;  // of the top-level '[' or envelope object
+    m_container_line = m_start_line; // of the top-level '[' or envelope object
   }
   m_containers.push_back(kind);
   m_phase = Phase::between_elements;

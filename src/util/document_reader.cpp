@@ -12,20 +12,23 @@ namespace {
 constexpr std::size_t k_initial_buffer = 1u << 20;
 constexpr std::size_t k_max_tracked_key = 16;
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+bool is_space(char c)
+{
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
 
 bool ends_scalar(char c)
 {
-  return is_space(c) || c == ',' || c == ']' || c == '}' || c == '[' || c == '{' || c == ':'
-         || c == '"';
+  return is_space(c) || c == ',' || c == ']' || c == '}' || c == '[' || c == '{' || c == ':' ||
+         c == '"';
 }
 
 } // namespace
 
 DocumentReader::DocumentReader(ByteSource& source, std::size_t max_document)
-  : m_source(source),
-    m_max_document(max_document),
-    m_buffer(std::min(k_initial_buffer, max_document) + k_padding)
+    : m_source(source)
+    , m_max_document(max_document)
+    , m_buffer(std::min(k_initial_buffer, max_document) + k_padding)
 {
 }
 
@@ -102,17 +105,17 @@ bool DocumentReader::fill()
   if (m_filled == capacity) {
     if (capacity >= m_max_document) {
       if (keeping_value && m_checkpoint != k_none && next_line_starts_value()) {
-        m_backtrack = true;  // a broken first line, not a huge document
+        m_backtrack = true; // a broken first line, not a huge document
         return true;
       }
-      throw InputError("document at line " + std::to_string(m_start_line) + " column "
-                       + std::to_string(m_start_column) + " is larger than "
-                       + std::to_string(m_max_document >> 20) + " MiB");
+      throw InputError("document at line " + std::to_string(m_start_line) + " column " +
+                       std::to_string(m_start_column) + " is larger than " +
+                       std::to_string(m_max_document >> 20) + " MiB");
     }
     m_buffer.resize(std::min(capacity * 2, m_max_document) + k_padding);
   }
   const std::size_t n =
-    m_source.read(m_buffer.data() + m_filled, m_buffer.size() - k_padding - m_filled);
+      m_source.read(m_buffer.data() + m_filled, m_buffer.size() - k_padding - m_filled);
   if (n == 0) {
     m_eof = true;
     return false;
@@ -310,8 +313,8 @@ bool DocumentReader::on_line_end(Document& doc)
   if (m_ndjson == 1) {
     return end_ndjson_line(doc);
   }
-  if (m_checkpoint == k_none && m_ndjson < 0 && !m_skipping && m_start_line == m_line
-      && (m_containers.empty() || m_container_line == m_line)) {
+  if (m_checkpoint == k_none && m_ndjson < 0 && !m_skipping && m_start_line == m_line &&
+      (m_containers.empty() || m_container_line == m_line)) {
     m_checkpoint = m_pos;
     m_checkpoint_line = m_line;
     if (m_in_string) {
@@ -450,10 +453,10 @@ bool DocumentReader::close_bracket(Document& doc, char c)
     if (m_checkpoint != k_none && next_line_starts_value()) {
       return backtrack(doc);
     }
-    report(m_pos, std::string("unexpected '") + c + "'"
-                    + (m_stack.empty() ? std::string()
-                                       : std::string(": expected '")
-                                           + (m_stack.back() == '{' ? '}' : ']') + "'"));
+    report(m_pos, std::string("unexpected '") + c + "'" +
+                      (m_stack.empty() ? std::string()
+                                       : std::string(": expected '") +
+                                             (m_stack.back() == '{' ? '}' : ']') + "'"));
     recover_at_next_line();
     return false;
   }

@@ -5,21 +5,26 @@ namespace dftriage {
 const std::vector<ExitStatusRow>& exit_status_table()
 {
   static const std::vector<ExitStatusRow> k_table = {
-    {0, "success; for `run`, `apply` and `undo`: the case is `completed`"},
-    {1, "unexpected internal error"},
-    {2, "usage error (bad command line, an unknown question ID, a bad `--set` value)"},
-    {3, "some input was rejected (not JSON, not an alert, a file that cannot be read); everything else was still "
-        "processed and printed. Warnings inside an alert that was read do not count"},
-    {4, "`failed`: an Azure or network call failed"},
-    {5, "`needs-human`: a question unanswered, a change awaiting confirmation, a task not checked off, or the walk "
-        "stopped before the end (`q`)"},
-    {6, "`refused`: a change out of the case's scope, a plan edited or drifted since review, a step whose checks "
-        "fail, a case resumed on another cloud"},
-    {7, "the case folder cannot be used: not a case, a folder that holds other files, a damaged journal (`undo` "
-        "still works, with a warning), evidence altered (`case verify`)"},
-    {8, "the case is in use by another dftriage process (`run`, `apply`, `undo` hold its lock); try again when it "
-        "has ended"},
-    {130, "interrupted (Ctrl-C or SIGTERM); the case can be resumed"},
+      {0, "success; for `run`, `apply` and `undo`: the case is `completed`"},
+      {1, "unexpected internal error"},
+      {2, "usage error (bad command line, an unknown question ID, a bad `--set` value)"},
+      {3, "some input was rejected (not JSON, not an alert, a file that cannot be read); "
+          "everything else was still "
+          "processed and printed. Warnings inside an alert that was read do not count"},
+      {4, "`failed`: an Azure or network call failed"},
+      {5, "`needs-human`: a question unanswered, a change awaiting confirmation, a task not "
+          "checked off, or the walk "
+          "stopped before the end (`q`)"},
+      {6, "`refused`: a change out of the case's scope, a plan edited or drifted since review, a "
+          "step whose checks "
+          "fail, a case resumed on another cloud"},
+      {7, "the case folder cannot be used: not a case, a folder that holds other files, a damaged "
+          "journal (`undo` "
+          "still works, with a warning), evidence altered (`case verify`)"},
+      {8, "the case is in use by another dftriage process (`run`, `apply`, `undo` hold its lock); "
+          "try again when it "
+          "has ended"},
+      {130, "interrupted (Ctrl-C or SIGTERM); the case can be resumed"},
   };
   return k_table;
 }

@@ -1,7 +1,6 @@
 #include "dftriage/util/ip.hpp"
 
 #include <arpa/inet.h>
-
 #include <charconv>
 #include <string>
 

@@ -6,12 +6,12 @@ namespace {
 
 bool is_key_char(char c)
 {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'
-         || c == '-' || c == ' ';
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+         c == '-' || c == ' ';
 }
 
-nlohmann::ordered_json evaluate_from(const nlohmann::ordered_json& node, const std::vector<Token>& path,
-                                     std::size_t at)
+nlohmann::ordered_json evaluate_from(const nlohmann::ordered_json& node,
+                                     const std::vector<Token>& path, std::size_t at)
 {
   if (at == path.size()) {
     return node;
@@ -56,7 +56,7 @@ std::optional<std::vector<Token>> parse(std::string_view path)
   bool expect_key = true;
   while (i < path.size()) {
     if (expect_key && i == 0 && path.compare(0, 2, "['") == 0) {
-      expect_key = false;  // a path may start with a quoted key; the loop below reads it
+      expect_key = false; // a path may start with a quoted key; the loop below reads it
     }
     if (expect_key) {
       const std::size_t start = i;
@@ -103,16 +103,17 @@ std::optional<std::vector<Token>> parse(std::string_view path)
     if (inside == "*") {
       out.push_back(Token{Token::Kind::each, {}, 0});
     } else {
-      if (inside.empty() || inside.size() > 6
-          || inside.find_first_not_of("0123456789") != std::string_view::npos) {
+      if (inside.empty() || inside.size() > 6 ||
+          inside.find_first_not_of("0123456789") != std::string_view::npos) {
         return std::nullopt;
       }
-      out.push_back(Token{Token::Kind::index, {}, static_cast<std::size_t>(std::stoul(std::string(inside)))});
+      out.push_back(
+          Token{Token::Kind::index, {}, static_cast<std::size_t>(std::stoul(std::string(inside)))});
     }
     i = close + 1;
   }
   if (expect_key) {
-    return std::nullopt;  // empty, or ends with '.'
+    return std::nullopt; // empty, or ends with '.'
   }
   return out;
 }

@@ -17,7 +17,7 @@ extern "C" void on_interrupt(int)
   g_interrupted = 1;
   if (g_pipe[1] >= 0) {
     const char byte = 1;
-    [[maybe_unused]] const auto n = ::write(g_pipe[1], &byte, 1);  // async-signal-safe
+    [[maybe_unused]] const auto n = ::write(g_pipe[1], &byte, 1); // async-signal-safe
   }
 }
 
@@ -36,8 +36,14 @@ void install_interrupt_handlers()
   sigaction(SIGTERM, &action, nullptr);
 }
 
-bool interrupted() { return g_interrupted != 0; }
+bool interrupted()
+{
+  return g_interrupted != 0;
+}
 
-int interrupt_fd() { return g_pipe[0]; }
+int interrupt_fd()
+{
+  return g_pipe[0];
+}
 
 } // namespace dftriage::signals

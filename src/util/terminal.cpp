@@ -63,7 +63,10 @@ std::string sanitize(std::string_view s)
   return out;
 }
 
-bool is_tty(std::FILE* stream) { return ::isatty(::fileno(stream)) == 1; }
+bool is_tty(std::FILE* stream)
+{
+  return ::isatty(::fileno(stream)) == 1;
+}
 
 bool use_colour(std::FILE* stream)
 {
@@ -85,14 +88,29 @@ std::string paint(std::string_view s, Colour colour, bool enabled)
   }
   const char* code = "";
   switch (colour) {
-  case Colour::bold: code = "1"; break;
-  case Colour::dim: code = "2"; break;
-  case Colour::red: code = "31"; break;
-  case Colour::green: code = "32"; break;
-  case Colour::yellow: code = "33"; break;
-  case Colour::magenta: code = "35"; break;
-  case Colour::cyan: code = "36"; break;
-  case Colour::none: break;
+  case Colour::bold:
+    code = "1";
+    break;
+  case Colour::dim:
+    code = "2";
+    break;
+  case Colour::red:
+    code = "31";
+    break;
+  case Colour::green:
+    code = "32";
+    break;
+  case Colour::yellow:
+    code = "33";
+    break;
+  case Colour::magenta:
+    code = "35";
+    break;
+  case Colour::cyan:
+    code = "36";
+    break;
+  case Colour::none:
+    break;
   }
   return std::string("\x1b[") + code + "m" + std::string(s) + "\x1b[0m";
 }

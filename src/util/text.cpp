@@ -1,16 +1,21 @@
 #include "dftriage/util/text.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
+#include <nlohmann/json.hpp>
 
 namespace dftriage::text {
 
 namespace {
 
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+char lower(char c)
+{
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+bool is_space(char c)
+{
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
 
 std::size_t edit_distance(std::string_view a, std::string_view b)
 {
@@ -126,7 +131,7 @@ std::string quote(std::string_view s, std::size_t limit)
 {
   const bool cut = s.size() > limit;
   std::string out = nlohmann::json(std::string(s.substr(0, limit)))
-                      .dump(-1, ' ', true, nlohmann::json::error_handler_t::replace);
+                        .dump(-1, ' ', true, nlohmann::json::error_handler_t::replace);
   if (cut) {
     out += "...";
   }
@@ -190,11 +195,11 @@ std::size_t decode_utf8(std::string_view s, std::size_t i, std::uint32_t& cp)
 
 bool is_unsafe_code_point(std::uint32_t cp)
 {
-  return cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F)  // C0, DEL, C1
-         || (cp >= 0x202A && cp <= 0x202E)                      // bidi embeddings/overrides
-         || (cp >= 0x2066 && cp <= 0x2069)                      // bidi isolates
-         || cp == 0x200E || cp == 0x200F || cp == 0x061C        // direction marks
-         || cp == 0x2028 || cp == 0x2029;                       // line/paragraph separators
+  return cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F) // C0, DEL, C1
+         || (cp >= 0x202A && cp <= 0x202E)                     // bidi embeddings/overrides
+         || (cp >= 0x2066 && cp <= 0x2069)                     // bidi isolates
+         || cp == 0x200E || cp == 0x200F || cp == 0x061C       // direction marks
+         || cp == 0x2028 || cp == 0x2029;                      // line/paragraph separators
 }
 
 } // namespace dftriage::text

@@ -44,7 +44,10 @@ struct Cursor
   bool done() const { return i == s.size(); }
 };
 
-bool is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+bool is_leap(int y)
+{
+  return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
 
 int days_in_month(int y, int m)
 {
@@ -58,8 +61,8 @@ std::int64_t days_from_civil(std::int64_t y, int m, int d)
   y -= m <= 2 ? 1 : 0;
   const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
   const auto yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153u * static_cast<unsigned>(m + (m > 2 ? -3 : 9)) + 2) / 5
-                       + static_cast<unsigned>(d) - 1;
+  const unsigned doy =
+      (153u * static_cast<unsigned>(m + (m > 2 ? -3 : 9)) + 2) / 5 + static_cast<unsigned>(d) - 1;
   const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
   return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
 }
@@ -79,8 +82,8 @@ void civil_from_days(std::int64_t z, int& y, int& m, int& d)
 
 bool valid_fields(int y, int mo, int d, int h, int mi, int sec)
 {
-  return y >= 1 && mo >= 1 && mo <= 12 && d >= 1 && d <= days_in_month(y, mo) && h <= 23
-         && mi <= 59 && sec <= 60;
+  return y >= 1 && mo >= 1 && mo <= 12 && d >= 1 && d <= days_in_month(y, mo) && h <= 23 &&
+         mi <= 59 && sec <= 60;
 }
 
 std::string format(int y, int mo, int d, int h, int mi, int sec, std::string_view fraction)
@@ -100,10 +103,9 @@ std::optional<std::string> parse_iso(std::string_view s)
 {
   Cursor c{s};
   int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0;
-  if (!c.digits(4, y) || !c.literal('-') || !c.digits(2, mo) || !c.literal('-')
-      || !c.digits(2, d) || !(c.literal('T') || c.literal('t') || c.literal(' '))
-      || !c.digits(2, h) || !c.literal(':') || !c.digits(2, mi) || !c.literal(':')
-      || !c.digits(2, sec)) {
+  if (!c.digits(4, y) || !c.literal('-') || !c.digits(2, mo) || !c.literal('-') ||
+      !c.digits(2, d) || !(c.literal('T') || c.literal('t') || c.literal(' ')) || !c.digits(2, h) ||
+      !c.literal(':') || !c.digits(2, mi) || !c.literal(':') || !c.digits(2, sec)) {
     return std::nullopt;
   }
   std::string_view fraction;
@@ -146,10 +148,10 @@ std::optional<std::string> parse_us(std::string_view s)
 {
   Cursor c{s};
   int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0;
-  if (!c.digits(2, mo) || !c.literal('/') || !c.digits(2, d) || !c.literal('/')
-      || !c.digits(4, y) || !c.literal(' ') || !c.digits(2, h) || !c.literal(':')
-      || !c.digits(2, mi) || !c.literal(':') || !c.digits(2, sec) || !c.done()
-      || !valid_fields(y, mo, d, h, mi, sec)) {
+  if (!c.digits(2, mo) || !c.literal('/') || !c.digits(2, d) || !c.literal('/') ||
+      !c.digits(4, y) || !c.literal(' ') || !c.digits(2, h) || !c.literal(':') ||
+      !c.digits(2, mi) || !c.literal(':') || !c.digits(2, sec) || !c.done() ||
+      !valid_fields(y, mo, d, h, mi, sec)) {
     return std::nullopt;
   }
   return format(y, mo, d, h, mi, sec, {});

@@ -271,10 +271,12 @@ TEST_CASE("bad --cloud values: an unknown name, a malformed file", "[auth][e2e]"
   std::filesystem::remove(path);
 }
 
-TEST_CASE("two labs started at once on a fresh state folder both serve a certificate their CA signed",
-          "[e2e][lab]")
+TEST_CASE(
+    "two labs started at once on a fresh state folder both serve a certificate their CA signed",
+    "[e2e][lab]")
 {
-  const auto base = std::filesystem::temp_directory_path() / ("dftriage-e2e-twolabs-" + std::to_string(::getpid()));
+  const auto base = std::filesystem::temp_directory_path() /
+                    ("dftriage-e2e-twolabs-" + std::to_string(::getpid()));
   for (int round = 0; round < 3; ++round) {
     std::filesystem::remove_all(base);
     std::filesystem::create_directories(base);
@@ -284,7 +286,8 @@ TEST_CASE("two labs started at once on a fresh state folder both serve a certifi
     for (int i = 0; i < 2; ++i) {
       starters[i] = std::thread([&, i] {
         servers[i] = std::make_unique<Server>(std::vector<std::string>{
-          k_bin, "lab", "serve", "--https", "--state-dir", state, "--record", (base / ("record-" + std::to_string(i))).string()});
+            k_bin, "lab", "serve", "--https", "--state-dir", state, "--record",
+            (base / ("record-" + std::to_string(i))).string()});
       });
     }
     for (auto& t : starters) {
@@ -295,11 +298,14 @@ TEST_CASE("two labs started at once on a fresh state folder both serve a certifi
       REQUIRE(!servers[i]->first_line().empty());
       const std::string file = (base / ("lab-" + std::to_string(i) + ".json")).string();
       std::ofstream(file) << servers[i]->first_line() << "\n";
-      const auto r = run_process({k_bin, "--cloud", file, "auth", "status", "-o", "json"}, "", clean_env());
+      const auto r =
+          run_process({k_bin, "--cloud", file, "auth", "status", "-o", "json"}, "", clean_env());
       INFO(r.err);
       CHECK(r.exit_code == 0);
       // The recording holds request bodies: its owner's only.
-      struct stat st{};
+      struct stat st
+      {
+      };
       REQUIRE(::stat((base / ("record-" + std::to_string(i))).c_str(), &st) == 0);
       CHECK((st.st_mode & 0777) == 0600);
     }
@@ -308,9 +314,12 @@ TEST_CASE("two labs started at once on a fresh state folder both serve a certifi
   std::filesystem::remove_all(base, ignored);
 }
 
-TEST_CASE("a cloud file or plan with a number too large for a double is an input error, not a crash", "[e2e]")
+TEST_CASE(
+    "a cloud file or plan with a number too large for a double is an input error, not a crash",
+    "[e2e]")
 {
-  const auto dir = std::filesystem::temp_directory_path() / ("dftriage-e2e-bignum-" + std::to_string(::getpid()));
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("dftriage-e2e-bignum-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   const std::string file = (dir / "cloud.json").string();
   std::ofstream(file) << R"({"name":1e999})";

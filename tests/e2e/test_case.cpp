@@ -5,7 +5,6 @@
 #include "support/process.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -62,14 +61,19 @@ TEST_CASE("case verify says whether the chain holds and where it breaks", "[e2e]
   folder.write_file("alert.json", "{}\n");
   {
     dftriage::journal::Journal j(folder.journal_path());
-    j.append({{"event", "case.opened"}, {"alertId", "a1"}, {"alertSha256", dftriage::journal::sha256_hex("{}\n")}});
+    j.append({{"event", "case.opened"},
+              {"alertId", "a1"},
+              {"alertSha256", dftriage::journal::sha256_hex("{}\n")}});
     j.append({{"event", "step.entered"}, {"step", "read-vault"}});
     j.append({{"event", "case.closed"}});
   }
   auto ok = run_process({k_bin, "case", "verify", dir, "-o", "text"});
   CHECK(ok.exit_code == 0);
   CHECK_THAT(ok.out, Catch::Contains("3 entries, chain intact"));
-  CHECK_THAT(ok.out, Catch::EndsWith("\ncase intact: the chain holds and the 1 file(s) the journal vouches for match it\n"));
+  CHECK_THAT(
+      ok.out,
+      Catch::EndsWith(
+          "\ncase intact: the chain holds and the 1 file(s) the journal vouches for match it\n"));
 
   std::string altered = slurp(folder.journal_path());
   altered.replace(altered.find("read-vault"), 10, "read-VAULT");
@@ -81,21 +85,24 @@ TEST_CASE("case verify says whether the chain holds and where it breaks", "[e2e]
   CHECK(result["chain"]["ok"] == false);
   CHECK(result["chain"]["line"] == 3);
   CHECK(result["chain"]["entries"] == 2);
-  CHECK(result["files"] == nlohmann::json::parse(R"([{"path": "alert.json", "status": "ok", "line": 1}])"));
+  CHECK(result["files"] ==
+        nlohmann::json::parse(R"([{"path": "alert.json", "status": "ok", "line": 1}])"));
   auto text = run_process({k_bin, "case", "verify", dir, "-o", "text"});
   CHECK(text.exit_code == 7);
   CHECK_THAT(text.out, Catch::EndsWith("\ncase damaged: the chain breaks at line 3\n"));
   std::filesystem::remove_all(dir);
 }
 
-TEST_CASE("case verify finds altered, missing and planted files of a case the run left intact", "[e2e][case]")
+TEST_CASE("case verify finds altered, missing and planted files of a case the run left intact",
+          "[e2e][case]")
 {
   const std::string root = "/tmp/dftriage-case-files-" + std::to_string(::getpid());
   const std::string case_dir = root + "/case";
   std::filesystem::remove_all(root);
-  const auto run = run_process({k_bin, "run", k_source + "/examples/alerts/keyvault-tor.json", "--lab", "--case",
-                                case_dir, "--answers", k_source + "/examples/answers/keyvault-tor.json", "--yes",
-                                "--reason", "case verify test", "-o", "json"});
+  const auto run =
+      run_process({k_bin, "run", k_source + "/examples/alerts/keyvault-tor.json", "--lab", "--case",
+                   case_dir, "--answers", k_source + "/examples/answers/keyvault-tor.json", "--yes",
+                   "--reason", "case verify test", "-o", "json"});
   INFO(run.err);
   // The run itself is not under test: it may leave manual steps open (exit 5); what
   // matters is the case it left behind.
@@ -104,8 +111,8 @@ TEST_CASE("case verify finds altered, missing and planted files of a case the ru
   INFO(intact.out);
   CHECK(intact.exit_code == 0);
   CHECK_THAT(intact.out, Catch::Contains("\ncase intact: the chain holds and the "));
-  CHECK_THAT(intact.out, !Catch::Contains("differs") && !Catch::Contains("missing")
-                           && !Catch::Contains("not in the journal"));
+  CHECK_THAT(intact.out, !Catch::Contains("differs") && !Catch::Contains("missing") &&
+                             !Catch::Contains("not in the journal"));
 
   const Named pre_image = first_named(case_dir, "pre-image.captured");
   const Named evidence = first_named(case_dir, "evidence.saved");
@@ -121,13 +128,16 @@ TEST_CASE("case verify finds altered, missing and planted files of a case the ru
   const auto damaged = run_process({k_bin, "case", "verify", case_dir, "-o", "text"});
   CHECK(damaged.exit_code == 7);
   CHECK_THAT(damaged.out, Catch::Contains(", chain intact (last "));
-  CHECK_THAT(damaged.out, Catch::Contains("\n" + pre_image.path + ": SHA-256 differs from the journal (line "
-                                          + std::to_string(pre_image.line) + ")\n"));
   CHECK_THAT(damaged.out,
-             Catch::Contains("\n" + evidence.path + ": missing (line " + std::to_string(evidence.line) + ")\n"));
+             Catch::Contains("\n" + pre_image.path + ": SHA-256 differs from the journal (line " +
+                             std::to_string(pre_image.line) + ")\n"));
+  CHECK_THAT(damaged.out, Catch::Contains("\n" + evidence.path + ": missing (line " +
+                                          std::to_string(evidence.line) + ")\n"));
   CHECK_THAT(damaged.out, Catch::Contains("\nevidence/999-planted.json: not in the journal\n"));
-  CHECK_THAT(damaged.out, Catch::EndsWith("\ncase damaged: 1 file(s) altered, 1 file(s) missing, 1 file(s) not in "
-                                          "the journal\n"));
+  CHECK_THAT(
+      damaged.out,
+      Catch::EndsWith("\ncase damaged: 1 file(s) altered, 1 file(s) missing, 1 file(s) not in "
+                      "the journal\n"));
   CHECK_THAT(damaged.out, !Catch::Contains("plan.json"));
 
   const auto json = run_process({k_bin, "case", "verify", case_dir, "-o", "json"});
@@ -153,7 +163,8 @@ TEST_CASE("case verify finds altered, missing and planted files of a case the ru
   std::filesystem::remove_all(root);
 }
 
-TEST_CASE("case verify sees a journal cut short, emptied or with its last entry rewritten", "[e2e][case]")
+TEST_CASE("case verify sees a journal cut short, emptied or with its last entry rewritten",
+          "[e2e][case]")
 {
   const std::string dir = "/tmp/dftriage-head-" + std::to_string(::getpid());
   std::filesystem::remove_all(dir);
@@ -162,12 +173,15 @@ TEST_CASE("case verify sees a journal cut short, emptied or with its last entry 
     auto folder = dftriage::journal::CaseFolder::create(dir);
     folder.write_file("alert.json", "{}\n");
     dftriage::journal::Journal j(folder.journal_path());
-    j.append({{"event", "case.opened"}, {"alertId", "a1"}, {"alertSha256", dftriage::journal::sha256_hex("{}\n")}});
+    j.append({{"event", "case.opened"},
+              {"alertId", "a1"},
+              {"alertSha256", dftriage::journal::sha256_hex("{}\n")}});
     j.append({{"event", "step.entered"}, {"step", "read-vault"}});
     j.append({{"event", "step.done"}, {"step", "read-vault"}});
     const std::string text = slurp(folder.journal_path());
-    last_hash = dftriage::journal::sha256_hex(text.substr(text.rfind('\n', text.size() - 2) + 1,
-                                                          text.size() - text.rfind('\n', text.size() - 2) - 2));
+    last_hash = dftriage::journal::sha256_hex(
+        text.substr(text.rfind('\n', text.size() - 2) + 1,
+                    text.size() - text.rfind('\n', text.size() - 2) - 2));
   }
   const std::string journal = dir + "/journal.jsonl";
   const std::string whole = slurp(journal);
@@ -184,13 +198,17 @@ TEST_CASE("case verify sees a journal cut short, emptied or with its last entry 
     spit(journal, whole.substr(0, whole.rfind('\n', whole.size() - 2) + 1));
     const auto r = verify();
     CHECK(r.exit_code == 7);
-    CHECK_THAT(r.out, Catch::Contains("the journal was cut short: the head records 3 entries, the journal has 2"));
+    CHECK_THAT(r.out,
+               Catch::Contains(
+                   "the journal was cut short: the head records 3 entries, the journal has 2"));
     CHECK(verify({"--head", last_hash}).exit_code == 7);
   }
   SECTION("the journal emptied")
   {
     spit(journal, "");
-    CHECK_THAT(verify().out, Catch::Contains("the journal was cut short: the head records 3 entries, the journal has 0"));
+    CHECK_THAT(verify().out,
+               Catch::Contains(
+                   "the journal was cut short: the head records 3 entries, the journal has 0"));
   }
   SECTION("the last entry rewritten, its chain kept")
   {
@@ -202,7 +220,8 @@ TEST_CASE("case verify sees a journal cut short, emptied or with its last entry 
     const auto result = nlohmann::json::parse(r.out);
     CHECK(result["chain"]["ok"] == true);
     CHECK(result["chain"]["head"]["ok"] == false);
-    CHECK_THAT(result["chain"]["head"]["problem"].get<std::string>(), Catch::Contains("last entry was rewritten"));
+    CHECK_THAT(result["chain"]["head"]["problem"].get<std::string>(),
+               Catch::Contains("last entry was rewritten"));
   }
   SECTION("the head removed, or a hash the journal never held")
   {

@@ -4,12 +4,10 @@
 #include "support/process.hpp"
 
 #include <catch2/catch.hpp>
-
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <filesystem>
 #include <fstream>
+#include <sys/stat.h>
+#include <unistd.h>
 
 using dftriage::test::PtySession;
 using dftriage::test::run_process;
@@ -17,13 +15,16 @@ using dftriage::test::run_process;
 namespace {
 
 const std::string k_bin = DFTRIAGE_BINARY;
-const std::string k_kv_alert = std::string(DFTRIAGE_SOURCE_DIR) + "/examples/alerts/keyvault-tor.json";
-const std::map<std::string, std::string> k_terminal{{"NO_COLOR", "1"}, {"TERM", "xterm"}, {"DFTRIAGE_CLOUD", ""}};
+const std::string k_kv_alert =
+    std::string(DFTRIAGE_SOURCE_DIR) + "/examples/alerts/keyvault-tor.json";
+const std::map<std::string, std::string> k_terminal{
+    {"NO_COLOR", "1"}, {"TERM", "xterm"}, {"DFTRIAGE_CLOUD", ""}};
 
 struct TempDir
 {
   explicit TempDir(const std::string& name)
-    : path(std::filesystem::temp_directory_path() / ("dftriage-lock-" + std::to_string(::getpid()) + "-" + name))
+      : path(std::filesystem::temp_directory_path() /
+             ("dftriage-lock-" + std::to_string(::getpid()) + "-" + name))
   {
     std::filesystem::remove_all(path);
     std::filesystem::create_directories(path);
@@ -39,19 +40,22 @@ struct TempDir
 
 mode_t mode_of(const std::string& path)
 {
-  struct stat st{};
+  struct stat st
+  {
+  };
   REQUIRE(::stat(path.c_str(), &st) == 0);
   return st.st_mode & 07777;
 }
 
 } // namespace
 
-TEST_CASE("a case in use by one process is refused to another, which says who holds it", "[e2e][case]")
+TEST_CASE("a case in use by one process is refused to another, which says who holds it",
+          "[e2e][case]")
 {
   TempDir dir("busy");
   const std::string case_dir = dir / "case";
   PtySession walk({k_bin, "run", k_kv_alert, "--lab", "--case", case_dir}, k_terminal);
-  REQUIRE(walk.expect("q: stop · ? > "));  // the walk holds the case, waiting for its responder
+  REQUIRE(walk.expect("q: stop · ? > ")); // the walk holds the case, waiting for its responder
 
   // A second run on the case, a resume, an undo: each refused, nothing written.
   const auto journal_before = std::filesystem::file_size(case_dir + "/journal.jsonl");
@@ -73,13 +77,15 @@ TEST_CASE("a case in use by one process is refused to another, which says who ho
   walk.send_line("q");
   CHECK(walk.finish() == 5);
   // Once the walk has ended, the case is free again (a kill -9 frees it the same way).
-  const auto resumed = run_process({k_bin, "run", "--case", case_dir, "--non-interactive", "-o", "json"});
+  const auto resumed =
+      run_process({k_bin, "run", "--case", case_dir, "--non-interactive", "-o", "json"});
   INFO(resumed.err);
   CHECK(resumed.exit_code != 8);
   CHECK(run_process({k_bin, "case", "verify", case_dir}).exit_code == 0);
 }
 
-TEST_CASE("a case goes only in a new or empty folder, and an existing folder keeps its mode", "[e2e][case]")
+TEST_CASE("a case goes only in a new or empty folder, and an existing folder keeps its mode",
+          "[e2e][case]")
 {
   TempDir dir("folder");
   SECTION("a folder holding other files is refused")
@@ -100,9 +106,10 @@ TEST_CASE("a case goes only in a new or empty folder, and an existing folder kee
     const std::string shared = dir / "shared";
     std::filesystem::create_directories(shared);
     ::chmod(shared.c_str(), 01777);
-    const auto r = run_process({k_bin, "run", k_kv_alert, "--lab", "--yes", "--non-interactive", "--case", shared});
+    const auto r = run_process(
+        {k_bin, "run", k_kv_alert, "--lab", "--yes", "--non-interactive", "--case", shared});
     INFO(r.err);
-    CHECK(r.exit_code == 5);  // manual steps stay open off a terminal
+    CHECK(r.exit_code == 5); // manual steps stay open off a terminal
     CHECK(mode_of(shared) == 01777);
     CHECK(std::filesystem::exists(shared + "/journal.jsonl"));
     CHECK(mode_of(shared + "/evidence") == 0700);

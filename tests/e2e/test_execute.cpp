@@ -4,29 +4,28 @@
 #include "support/served_lab.hpp"
 
 #include <catch2/catch.hpp>
-#include <nlohmann/json.hpp>
-
-#include <sys/stat.h>
-
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
+#include <sys/stat.h>
 
-using dftriage::test::run_process;
 using dftriage::test::PtySession;
+using dftriage::test::run_process;
 using dftriage::test::Server;
 using namespace dftriage::test::served;
 
-TEST_CASE("run carries out the Key Vault playbook on a served lab, undo restores the vault and the alert",
-          "[e2e][exec]")
+TEST_CASE(
+    "run carries out the Key Vault playbook on a served lab, undo restores the vault and the alert",
+    "[e2e][exec]")
 {
   ServedLab lab("run-undo");
   const auto before = lab.vault();
   const std::string case_dir = (lab.dir / "case").string();
-  const auto r = lab.run({"run", k_kv_alert, "--case", case_dir, "--answers", k_answers, "--yes", "--reason",
-                          "TOR access confirmed malicious", "-o", "json"});
+  const auto r = lab.run({"run", k_kv_alert, "--case", case_dir, "--answers", k_answers, "--yes",
+                          "--reason", "TOR access confirmed malicious", "-o", "json"});
   INFO(r.err);
-  CHECK(r.exit_code == 5);  // everything done but the tasks a person checks off
+  CHECK(r.exit_code == 5); // everything done but the tasks a person checks off
   const auto outcomes = outcomes_of(r.out);
   for (const auto& [step, outcome] : outcomes.items()) {
     INFO(step);
@@ -44,12 +43,16 @@ TEST_CASE("run carries out the Key Vault playbook on a served lab, undo restores
 
   const auto after = lab.vault();
   CHECK(after["properties"]["networkAcls"]["defaultAction"] == "Deny");
-  CHECK(after["properties"]["networkAcls"]["ipRules"].dump().find("203.0.113.0/24") != std::string::npos);
-  CHECK(after["properties"]["accessPolicies"].dump().find("d3b07384-d9a0-4c1e-8f4b-2a6e5c7d8e9f") == std::string::npos);
+  CHECK(after["properties"]["networkAcls"]["ipRules"].dump().find("203.0.113.0/24") !=
+        std::string::npos);
+  CHECK(after["properties"]["accessPolicies"].dump().find("d3b07384-d9a0-4c1e-8f4b-2a6e5c7d8e9f") ==
+        std::string::npos);
   CHECK(lab.alert_status() == "Resolved");
 
   // The case folder: private, complete, chained, free of secrets.
-  struct stat st{};
+  struct stat st
+  {
+  };
   REQUIRE(::stat(case_dir.c_str(), &st) == 0);
   CHECK((st.st_mode & 0777) == 0700);
   for (const auto& entry : std::filesystem::recursive_directory_iterator(case_dir)) {
@@ -112,9 +115,12 @@ TEST_CASE("a run killed after each change resumes without sending any change twi
       ServedLab lab("crash-" + std::to_string(kill_at));
       const auto before = lab.vault();
       const std::string case_dir = (lab.dir / "case").string();
-      const std::vector<std::string> args{"run", k_kv_alert, "--case", case_dir, "--set",
-                                          "allowed_ranges=203.0.113.0/24, 127.0.0.1", "--yes", "-o", "json"};
-      const auto killed = lab.run(args, {{"DFTRIAGE_TEST_KILL_AFTER_CHANGE", std::to_string(kill_at)}});
+      const std::vector<std::string> args{
+          "run",    k_kv_alert, "--case",
+          case_dir, "--set",    "allowed_ranges=203.0.113.0/24, 127.0.0.1",
+          "--yes",  "-o",       "json"};
+      const auto killed =
+          lab.run(args, {{"DFTRIAGE_TEST_KILL_AFTER_CHANGE", std::to_string(kill_at)}});
       CHECK(killed.exit_code == 137);
       CHECK(run_process({k_bin, "case", "verify", case_dir}).exit_code == 0);
 
@@ -148,13 +154,14 @@ TEST_CASE("a run killed after each change resumes without sending any change twi
   }
 }
 
-TEST_CASE("a case whose journal was damaged is still undone from what it records, with a warning", "[e2e][exec]")
+TEST_CASE("a case whose journal was damaged is still undone from what it records, with a warning",
+          "[e2e][exec]")
 {
   ServedLab lab("damaged");
   const auto before = lab.vault();
   const std::string case_dir = (lab.dir / "case").string();
-  const auto r = lab.run({"run", k_kv_alert, "--case", case_dir, "--set", "allowed_ranges=203.0.113.0/24, 127.0.0.1", "--yes",
-                          "-o", "json"});
+  const auto r = lab.run({"run", k_kv_alert, "--case", case_dir, "--set",
+                          "allowed_ranges=203.0.113.0/24, 127.0.0.1", "--yes", "-o", "json"});
   REQUIRE(lab.vault()["properties"]["networkAcls"]["defaultAction"] == "Deny");
   // Someone edits an early entry: the chain breaks there.
   std::string journal = slurp(case_dir + "/journal.jsonl");
@@ -186,7 +193,8 @@ TEST_CASE("the alert is not closed while a read that assesses the incident faile
   const std::string case_dir = (lab.dir / "case").string();
   SECTION("off a terminal the walk stops there with the failure status")
   {
-    const auto r = lab.run({"run", k_kv_alert, "--case", case_dir, "--answers", k_answers, "--yes", "-o", "json"});
+    const auto r = lab.run(
+        {"run", k_kv_alert, "--case", case_dir, "--answers", k_answers, "--yes", "-o", "json"});
     INFO(r.err);
     CHECK(r.exit_code == 4);
     const auto outcomes = outcomes_of(r.out);
@@ -201,13 +209,14 @@ TEST_CASE("the alert is not closed while a read that assesses the incident faile
                    {{"NO_COLOR", "1"}, {"TERM", "xterm"}, {"DFTRIAGE_CLOUD", lab.cloud_file}});
     int asked = 0;
     for (int i = 0; i < 300 && asked < 2; ++i) {
-      const int prompt = pty.expect_any({"[r]un them again / [c]lose anyway (with a reason) / b / q / ? > ",
-                                         "Checked off? [d]one", " > "});
+      const int prompt =
+          pty.expect_any({"[r]un them again / [c]lose anyway (with a reason) / b / q / ? > ",
+                          "Checked off? [d]one", " > "});
       REQUIRE(prompt >= 0);
       if (prompt == 0) {
         ++asked;
         CHECK_THAT(pty.transcript(), Catch::Contains("These reads failed: list-keys."));
-        pty.send_line(asked == 1 ? "r" : "c");  // the read fails again: asked again
+        pty.send_line(asked == 1 ? "r" : "c"); // the read fails again: asked again
       } else {
         pty.send_line(prompt == 1 ? "n" : "");
       }
@@ -225,8 +234,10 @@ TEST_CASE("the alert is not closed while a read that assesses the incident faile
     CHECK(journal.find("keys listed by hand in the portal") != std::string::npos);
     // The record says who closed it without those reads, and why.
     const auto report = run_process({k_bin, "report", case_dir, "--lang", "en"});
-    CHECK_THAT(report.out, Catch::Contains("`resolve-alert`: closing although these reads failed: `list-keys`: keys listed "
-                                           "by hand in the portal"));
+    CHECK_THAT(report.out,
+               Catch::Contains(
+                   "`resolve-alert`: closing although these reads failed: `list-keys`: keys listed "
+                   "by hand in the portal"));
   }
 }
 
@@ -266,7 +277,8 @@ TEST_CASE("throttling during a change is waited out", "[e2e][exec]")
 TEST_CASE("apply carries out a captured plan and refuses a tampered or drifted one", "[e2e][exec]")
 {
   ServedLab lab("apply");
-  const auto plan = lab.run({"plan", k_kv_alert, "--capture", "--set", "allowed_ranges=203.0.113.0/24, 127.0.0.1", "-o", "json"});
+  const auto plan = lab.run({"plan", k_kv_alert, "--capture", "--set",
+                             "allowed_ranges=203.0.113.0/24, 127.0.0.1", "-o", "json"});
   REQUIRE(plan.exit_code == 0);
   const std::string plan_file = (lab.dir / "plan.json").string();
   std::ofstream(plan_file) << plan.out;
@@ -275,8 +287,9 @@ TEST_CASE("apply carries out a captured plan and refuses a tampered or drifted o
   tampered[0]["phases"][1]["steps"][1]["action"]["params"]["allowedIps"] = {"0.0.0.0/0"};
   const std::string tampered_file = (lab.dir / "tampered.json").string();
   std::ofstream(tampered_file) << tampered.dump();
-  const auto refused = lab.run({"apply", tampered_file, "--yes", "--case", (lab.dir / "t").string()});
-  CHECK(refused.exit_code == 6);  // refused: edited since review
+  const auto refused =
+      lab.run({"apply", tampered_file, "--yes", "--case", (lab.dir / "t").string()});
+  CHECK(refused.exit_code == 6); // refused: edited since review
   CHECK_THAT(refused.err, Catch::Contains("altered after it was made"));
   CHECK(lab.changes_received().empty());
 
@@ -288,16 +301,19 @@ TEST_CASE("apply carries out a captured plan and refuses a tampered or drifted o
   // The vault changed since the plan was made (this apply changed it): a second apply
   // of the same plan is refused at the first change.
   const auto drifted = lab.run({"apply", plan_file, "--yes", "--case", (lab.dir / "d").string()});
-  CHECK(drifted.exit_code == 6);  // refused: drifted, not an Azure failure
+  CHECK(drifted.exit_code == 6); // refused: drifted, not an Azure failure
   CHECK_THAT(drifted.out, Catch::Contains("changed since the plan was made"));
 }
 
-TEST_CASE("no secret or token reaches the output, the case or the lab's recording, at any verbosity", "[e2e][exec]")
+TEST_CASE(
+    "no secret or token reaches the output, the case or the lab's recording, at any verbosity",
+    "[e2e][exec]")
 {
   ServedLab lab("canary");
   const std::string secret = lab.connection["clientSecret"];
   const std::string case_dir = (lab.dir / "case").string();
-  const auto r = lab.run({"-vvv", "run", k_kv_alert, "--case", case_dir, "--answers", k_answers, "--yes", "-o", "json"});
+  const auto r = lab.run({"-vvv", "run", k_kv_alert, "--case", case_dir, "--answers", k_answers,
+                          "--yes", "-o", "json"});
   CHECK(r.out.find(secret) == std::string::npos);
   CHECK(r.err.find(secret) == std::string::npos);
   CHECK(r.err.find("Bearer ey") == std::string::npos);
@@ -316,7 +332,8 @@ TEST_CASE("no secret or token reaches the output, the case or the lab's recordin
       CHECK(headers["authorization"].get<std::string>().find("redacted") != std::string::npos);
     }
     if (pair["liveResponse"]["body"].contains("access_token")) {
-      CHECK(pair["liveResponse"]["body"]["access_token"].get<std::string>().find("redacted") != std::string::npos);
+      CHECK(pair["liveResponse"]["body"]["access_token"].get<std::string>().find("redacted") !=
+            std::string::npos);
     }
   }
   // The lab's own secret values (the seeded secrets) never leave the lab through dftriage.
@@ -325,7 +342,8 @@ TEST_CASE("no secret or token reaches the output, the case or the lab's recordin
   }
 }
 
-TEST_CASE("run at a terminal on the lab confirms with reasons and declines one change", "[e2e][exec]")
+TEST_CASE("run at a terminal on the lab confirms with reasons and declines one change",
+          "[e2e][exec]")
 {
   ServedLab lab("pty");
   const std::string case_dir = (lab.dir / "case").string();
@@ -335,14 +353,17 @@ TEST_CASE("run at a terminal on the lab confirms with reasons and declines one c
   // a reason for every change but the access-policy removal, which is declined.
   int changes = 0;
   while (true) {
-    const int prompt = pty.expect_any({"Carry out this change? [y]es / [n]o / b / q / ? > ", "q: stop · ? > ", "\n  ? ",
-                                       "Summary:", "Checked off? [d]one / [n]ot done / not [a]pplicable / b / q / ? > "});
-    INFO("change " << changes << "\n" << pty.transcript().substr(pty.transcript().size() > 3000 ? pty.transcript().size() - 3000 : 0));
+    const int prompt = pty.expect_any(
+        {"Carry out this change? [y]es / [n]o / b / q / ? > ", "q: stop · ? > ", "\n  ? ",
+         "Summary:", "Checked off? [d]one / [n]ot done / not [a]pplicable / b / q / ? > "});
+    INFO("change " << changes << "\n"
+                   << pty.transcript().substr(
+                          pty.transcript().size() > 3000 ? pty.transcript().size() - 3000 : 0));
     REQUIRE(prompt >= 0);
     if (prompt == 3) {
       break;
     }
-    if (prompt == 4) {  // a task for a person: checked off, with a note
+    if (prompt == 4) { // a task for a person: checked off, with a note
       pty.send_line("d");
       REQUIRE(pty.expect("Note for the case record (Enter: none · b back · q stop) > "));
       pty.send_line("done by the network team");
@@ -360,12 +381,12 @@ TEST_CASE("run at a terminal on the lab confirms with reasons and declines one c
       }
       pty.send_line("y");
       REQUIRE(pty.expect("Reason, for the case record (b back · q stop) > "));
-      pty.send_line("");  // a reason is required
+      pty.send_line(""); // a reason is required
       REQUIRE(pty.expect("Reason, for the case record (b back · q stop) > "));
       pty.send_line("analyst confirms change " + std::to_string(changes));
     } else {
       if (prompt == 2) {
-        REQUIRE(pty.expect(" > "));  // the rest of the question: take its default
+        REQUIRE(pty.expect(" > ")); // the rest of the question: take its default
       }
       pty.send_line("");
     }
@@ -373,14 +394,16 @@ TEST_CASE("run at a terminal on the lab confirms with reasons and declines one c
   CHECK(changes >= 3);
   CHECK(pty.finish() == 0);
   CHECK(lab.vault()["properties"]["networkAcls"]["defaultAction"] == "Deny");
-  CHECK(lab.vault()["properties"]["accessPolicies"].dump().find("d3b07384") != std::string::npos);  // declined
+  CHECK(lab.vault()["properties"]["accessPolicies"].dump().find("d3b07384") !=
+        std::string::npos); // declined
   const auto journal = slurp(case_dir + "/journal.jsonl");
   CHECK(journal.find("\"reason\":\"analyst confirms change 1\"") != std::string::npos);
-  CHECK(journal.find("\"event\":\"step.declined\",\"step\":\"remove-access-policy\"") != std::string::npos);
+  CHECK(journal.find("\"event\":\"step.declined\",\"step\":\"remove-access-policy\"") !=
+        std::string::npos);
 }
 
-
-TEST_CASE("run carries out the DNS playbook on a served lab: the VM is isolated and scanned, undo reconnects it",
+TEST_CASE("run carries out the DNS playbook on a served lab: the VM is isolated and scanned, undo "
+          "reconnects it",
           "[e2e][exec]")
 {
   ServedLab lab("dns", {}, k_dns_alert);
@@ -388,20 +411,22 @@ TEST_CASE("run carries out the DNS playbook on a served lab: the VM is isolated 
   CHECK_THAT(original_nsg, Catch::EndsWith("/networkSecurityGroups/vm-web-01-nsg"));
   const std::string case_dir = (lab.dir / "case").string();
   // Without --yes-irreversible, the scripts run on the VM wait for a person.
-  const auto cautious = lab.run({"run", k_dns_alert, "--case", (lab.dir / "cautious").string(), "--yes", "-o", "json"});
-  CHECK(cautious.exit_code == 5);  // the scan waits for a person, as do the tasks
+  const auto cautious = lab.run(
+      {"run", k_dns_alert, "--case", (lab.dir / "cautious").string(), "--yes", "-o", "json"});
+  CHECK(cautious.exit_code == 5); // the scan waits for a person, as do the tasks
   CHECK(outcomes_of(cautious.out)["antimalware-scan"] == "awaiting-confirmation");
   CHECK(lab.run({"undo", (lab.dir / "cautious").string(), "--yes"}).exit_code == 0);
   CHECK(nsg_of(lab) == original_nsg);
 
   const auto sent_before = lab.changes_received();
-  const auto r = lab.run({"run", k_dns_alert, "--case", case_dir, "--yes", "--yes-irreversible", "--reason",
-                          "tor lookups from the web VM", "-o", "json"});
+  const auto r = lab.run({"run", k_dns_alert, "--case", case_dir, "--yes", "--yes-irreversible",
+                          "--reason", "tor lookups from the web VM", "-o", "json"});
   INFO(r.err);
-  CHECK(r.exit_code == 5);  // all done but the tasks a person checks off
+  CHECK(r.exit_code == 5); // all done but the tasks a person checks off
   const auto outcomes = outcomes_of(r.out);
-  for (const char* step : {"vm-details", "create-isolation-nsg", "attach-isolation-nsg", "antimalware-scan",
-                           "installed-software", "running-processes-windows", "fix-recommendations", "resolve-alert"}) {
+  for (const char* step : {"vm-details", "create-isolation-nsg", "attach-isolation-nsg",
+                           "antimalware-scan", "installed-software", "running-processes-windows",
+                           "fix-recommendations", "resolve-alert"}) {
     INFO(step);
     CHECK(outcomes[step] == "done");
   }
@@ -413,16 +438,18 @@ TEST_CASE("run carries out the DNS playbook on a served lab: the VM is isolated 
   CHECK(nsg["tags"]["dftriageAlert"] == "2517138462720000000_7a8b9c0d-1e2f-4a3b-9c4d-5e6f7a8b9c0d");
   int denies = 0;
   for (const auto& rule : nsg["properties"]["securityRules"]) {
-    if (rule["properties"]["access"] == "Deny" && rule["properties"]["sourceAddressPrefix"] == "*") {
+    if (rule["properties"]["access"] == "Deny" &&
+        rule["properties"]["sourceAddressPrefix"] == "*") {
       ++denies;
     }
   }
-  CHECK(denies == 2);  // inbound and outbound
+  CHECK(denies == 2); // inbound and outbound
   CHECK(lab.get(k_dns_alert_id, "2022-01-01")["properties"]["status"] == "Resolved");
   // What the VM reported is kept as evidence.
   bool software_kept = false;
   for (const auto& entry : std::filesystem::directory_iterator(case_dir + "/evidence")) {
-    software_kept = software_kept || entry.path().filename().string().find("installed-software") != std::string::npos;
+    software_kept = software_kept || entry.path().filename().string().find("installed-software") !=
+                                         std::string::npos;
   }
   CHECK(software_kept);
   // This run's changes reached the lab once each, six run commands (processes,
@@ -434,9 +461,9 @@ TEST_CASE("run carries out the DNS playbook on a served lab: the VM is isolated 
     const int sent = count - before;
     if (change.find("/runCommand") != std::string::npos) {
       CHECK(sent == 6);
-    } else if (change.find("/snapshots/") != std::string::npos || change.rfind("DELETE ", 0) == 0
-               || change.find("/activate") != std::string::npos) {
-      CHECK(sent == 0);  // the kept snapshot; the cautious case's undo
+    } else if (change.find("/snapshots/") != std::string::npos || change.rfind("DELETE ", 0) == 0 ||
+               change.find("/activate") != std::string::npos) {
+      CHECK(sent == 0); // the kept snapshot; the cautious case's undo
     } else {
       CHECK(sent == 1);
     }
@@ -448,11 +475,12 @@ TEST_CASE("run carries out the DNS playbook on a served lab: the VM is isolated 
   CHECK(nsg_of(lab) == original_nsg);
   CHECK(lab.get_status(isolation + "?api-version=2024-05-01", lab.cloud.arm_audience).first == 404);
   CHECK(lab.get(k_dns_alert_id, "2022-01-01")["properties"]["status"] == "Active");
-  CHECK_THAT(undo.out, Catch::Contains("cannot be undone"));  // the run commands
+  CHECK_THAT(undo.out, Catch::Contains("cannot be undone")); // the run commands
   CHECK(run_process({k_bin, "case", "verify", case_dir}).exit_code == 0);
 }
 
-TEST_CASE("a DNS run killed after each isolating change resumes without sending it twice", "[e2e][exec]")
+TEST_CASE("a DNS run killed after each isolating change resumes without sending it twice",
+          "[e2e][exec]")
 {
   for (int kill_at = 1; kill_at <= 2; ++kill_at) {
     DYNAMIC_SECTION("killed after change " << kill_at)
@@ -460,11 +488,13 @@ TEST_CASE("a DNS run killed after each isolating change resumes without sending 
       ServedLab lab("dns-crash-" + std::to_string(kill_at), {}, k_dns_alert);
       const std::string original_nsg = nsg_of(lab);
       const std::string case_dir = (lab.dir / "case").string();
-      const std::vector<std::string> args{"run", k_dns_alert, "--case", case_dir, "--yes", "--yes-irreversible",
-                                          "-o", "json"};
-      const auto killed = lab.run(args, {{"DFTRIAGE_TEST_KILL_AFTER_CHANGE", std::to_string(kill_at)}});
+      const std::vector<std::string> args{"run",   k_dns_alert,          "--case", case_dir,
+                                          "--yes", "--yes-irreversible", "-o",     "json"};
+      const auto killed =
+          lab.run(args, {{"DFTRIAGE_TEST_KILL_AFTER_CHANGE", std::to_string(kill_at)}});
       CHECK(killed.exit_code == 137);
-      const auto resumed = lab.run({"run", "--case", case_dir, "--yes", "--yes-irreversible", "-o", "json"});
+      const auto resumed =
+          lab.run({"run", "--case", case_dir, "--yes", "--yes-irreversible", "-o", "json"});
       INFO(resumed.err);
       // The walk's tasks for a person (remove unknown software, reconnect once clean)
       // stay open off a terminal: the case needs a human, nothing failed.
@@ -488,7 +518,8 @@ TEST_CASE("a DNS run killed after each isolating change resumes without sending 
       INFO(undo.out + undo.err);
       CHECK(undo.exit_code == 0);
       CHECK(nsg_of(lab) == original_nsg);
-      CHECK(lab.get_status(isolation + "?api-version=2024-05-01", lab.cloud.arm_audience).first == 404);
+      CHECK(lab.get_status(isolation + "?api-version=2024-05-01", lab.cloud.arm_audience).first ==
+            404);
     }
   }
 }
@@ -501,24 +532,28 @@ TEST_CASE("a run command whose answer was lost is not run again on resume", "[e2
   const std::string case_dir = (lab.dir / "case").string();
   // The scan is the ninth change: isolation NSG, its attachment, the snapshot, then five
   // read-only scripts (processes, connections, sign-ins, persistence, software).
-  const auto killed = lab.run({"run", k_dns_alert, "--case", case_dir, "--yes", "--yes-irreversible", "-o", "json"},
-                              {{"DFTRIAGE_TEST_KILL_AFTER_CHANGE", "9"}});
+  const auto killed =
+      lab.run({"run", k_dns_alert, "--case", case_dir, "--yes", "--yes-irreversible", "-o", "json"},
+              {{"DFTRIAGE_TEST_KILL_AFTER_CHANGE", "9"}});
   CHECK(killed.exit_code == 137);
-  const auto resumed = lab.run({"run", "--case", case_dir, "--yes", "--yes-irreversible", "-o", "json"});
+  const auto resumed =
+      lab.run({"run", "--case", case_dir, "--yes", "--yes-irreversible", "-o", "json"});
   CHECK(resumed.exit_code == 4);
   CHECK(outcomes_of(resumed.out)["antimalware-scan"] == "failed");
   CHECK_THAT(resumed.out, Catch::Contains("check by hand"));
-  CHECK(lab.changes_received()[std::string("POST https://127.0.0.1:") + std::to_string(lab.port) + k_web
-                               + "Microsoft.Compute/virtualMachines/vm-web-01/runCommand"]
-        == 6);
+  CHECK(lab.changes_received()[std::string("POST https://127.0.0.1:") + std::to_string(lab.port) +
+                               k_web + "Microsoft.Compute/virtualMachines/vm-web-01/runCommand"] ==
+        6);
   CHECK(run_process({k_bin, "case", "verify", case_dir}).exit_code == 0);
 }
 
-TEST_CASE("run carries out the Resource Manager playbook on a served lab, undo restores what can be restored",
+TEST_CASE("run carries out the Resource Manager playbook on a served lab, undo restores what can "
+          "be restored",
           "[e2e][exec]")
 {
   ServedLab lab("rm", {}, k_rm_alert);
-  const std::string user = "/v1.0/users/6c2f8a1e-4b3d-4f5a-9e7c-1d2b3a4c5e6f?$select=accountEnabled";
+  const std::string user =
+      "/v1.0/users/6c2f8a1e-4b3d-4f5a-9e7c-1d2b3a4c5e6f?$select=accountEnabled";
   const std::string graph = lab.cloud.graph_audience;
   nlohmann::ordered_json answers = nlohmann::ordered_json::parse(slurp(k_rm_answers));
   const std::string assignment = answers["role_assignment_id"];
@@ -532,23 +567,28 @@ TEST_CASE("run carries out the Resource Manager playbook on a served lab, undo r
                           "--yes-irreversible", "--reason",
                           "MicroBurst run by an unknown automation account", "-o", "json"});
   INFO(r.err);
-  CHECK(r.exit_code == 5);  // all done but the tasks a person checks off
+  CHECK(r.exit_code == 5); // all done but the tasks a person checks off
   const auto outcomes = outcomes_of(r.out);
   for (const auto& [step, outcome] : outcomes.items()) {
     INFO(step);
     CHECK(outcome != "failed");
   }
-  for (const char* step : {"account-kind", "account-details", "block-unfamiliar-account", "revoke-sessions",
-                           "account-activity", "eligible-roles", "custom-roles", "webhooks", "job-schedules",
-                           "subscription-resources", "subscription-iam", "remove-role-assignment", "runbooks",
-                           "delete-runbook", "resolve-alert"}) {
+  for (const char* step :
+       {"account-kind", "account-details", "block-unfamiliar-account", "revoke-sessions",
+        "account-activity", "eligible-roles", "custom-roles", "webhooks", "job-schedules",
+        "subscription-resources", "subscription-iam", "remove-role-assignment", "runbooks",
+        "delete-runbook", "resolve-alert"}) {
     INFO(step);
     CHECK(outcomes[step] == "done");
   }
   CHECK(lab.get_status(user, graph).second["accountEnabled"] == false);
-  CHECK(lab.get_status(assignment + "?api-version=2022-04-01", lab.cloud.arm_audience).first == 404);
-  CHECK(lab.get_status(runbooks + "/Update-ModuleCache?api-version=2023-11-01", lab.cloud.arm_audience).first == 404);
-  CHECK(lab.get_status(runbooks + "/Stop-DevVMs?api-version=2023-11-01", lab.cloud.arm_audience).first == 200);
+  CHECK(lab.get_status(assignment + "?api-version=2022-04-01", lab.cloud.arm_audience).first ==
+        404);
+  CHECK(lab.get_status(runbooks + "/Update-ModuleCache?api-version=2023-11-01",
+                       lab.cloud.arm_audience)
+            .first == 404);
+  CHECK(lab.get_status(runbooks + "/Stop-DevVMs?api-version=2023-11-01", lab.cloud.arm_audience)
+            .first == 200);
   CHECK(rm_alert(lab)["properties"]["status"] == "Resolved");
   // The account's activity in the alert's window was read and kept.
   const auto journal = slurp(case_dir + "/journal.jsonl");
@@ -559,11 +599,15 @@ TEST_CASE("run carries out the Resource Manager playbook on a served lab, undo r
   CHECK(undo.exit_code == 0);
   CHECK(lab.get_status(user, graph).second["accountEnabled"] == true);
   const auto assignment_after = lab.get(assignment, "2022-04-01");
-  CHECK(assignment_after["properties"]["principalId"] == assignment_before["properties"]["principalId"]);
-  CHECK(assignment_after["properties"]["roleDefinitionId"] == assignment_before["properties"]["roleDefinitionId"]);
+  CHECK(assignment_after["properties"]["principalId"] ==
+        assignment_before["properties"]["principalId"]);
+  CHECK(assignment_after["properties"]["roleDefinitionId"] ==
+        assignment_before["properties"]["roleDefinitionId"]);
   CHECK(rm_alert(lab)["properties"]["status"] == "Active");
   // A deleted runbook cannot come back; undo says so rather than pretending.
-  CHECK(lab.get_status(runbooks + "/Update-ModuleCache?api-version=2023-11-01", lab.cloud.arm_audience).first == 404);
+  CHECK(lab.get_status(runbooks + "/Update-ModuleCache?api-version=2023-11-01",
+                       lab.cloud.arm_audience)
+            .first == 404);
   CHECK_THAT(undo.out, Catch::Contains("cannot be undone"));
   CHECK(run_process({k_bin, "case", "verify", case_dir}).exit_code == 0);
 }
@@ -583,13 +627,16 @@ bool has_report_line(const std::string& text, const std::string& line)
 
 } // namespace
 
-TEST_CASE("report on a case run with --lab --yes is a record to paste into a ticket", "[e2e][exec][report]")
+TEST_CASE("report on a case run with --lab --yes is a record to paste into a ticket",
+          "[e2e][exec][report]")
 {
-  const auto dir = std::filesystem::temp_directory_path() / ("dftriage-e2e-report-" + std::to_string(::getpid()));
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("dftriage-e2e-report-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   const std::string case_dir = (dir / "case").string();
-  const auto run = run_process({k_bin, "run", k_kv_alert, "--lab", "--case", case_dir, "--answers", k_answers,
-                                "--yes", "--reason", "TOR access confirmed malicious", "-o", "json"});
+  const auto run =
+      run_process({k_bin, "run", k_kv_alert, "--lab", "--case", case_dir, "--answers", k_answers,
+                   "--yes", "--reason", "TOR access confirmed malicious", "-o", "json"});
   INFO(run.err);
   REQUIRE(std::filesystem::exists(case_dir + "/journal.jsonl"));
 
@@ -598,14 +645,21 @@ TEST_CASE("report on a case run with --lab --yes is a record to paste into a tic
   CHECK(md.exit_code == 0);
   CHECK_THAT(md.out, Catch::StartsWith("# Incident record: `KV_TORAccess`\n"));
   CHECK_THAT(md.out, Catch::Contains("\n- **Playbook**: `keyvault` "));
-  CHECK(has_report_line(md.out, "- **Owner**: `payments-platform@lab.localhost` (tag `owner`, read by `owner-tags`)"));
+  CHECK(has_report_line(
+      md.out,
+      "- **Owner**: `payments-platform@lab.localhost` (tag `owner`, read by `owner-tags`)"));
   CHECK_THAT(md.out, Catch::Contains(" (`enable-firewall`)\n- **Total time**: "));
-  CHECK_THAT(md.out, Catch::Contains("\n| IP address | `185.220.101.47` | Germany, DE | alert, `evidence/"));
+  CHECK_THAT(md.out, Catch::Contains(
+                         "\n| IP address | `185.220.101.47` | Germany, DE | alert, `evidence/"));
   CHECK(has_report_line(md.out, "| Resource | `" + k_vault + "` | attacked resource | alert |"));
-  CHECK_THAT(md.out, Catch::Contains("\n| `origin_verified` | `false` | answers file (--answers) | `"));
-  CHECK_THAT(md.out, Catch::Contains("\n| `enable-firewall` | `keyvault.firewall.enable` | TOR access confirmed malicious | `"));
-  CHECK(has_report_line(md.out, "- [ ] `trusted-networks`: manual step still open: check it off with `dftriage run "
-                                "--case " + case_dir + "`."));
+  CHECK_THAT(md.out,
+             Catch::Contains("\n| `origin_verified` | `false` | answers file (--answers) | `"));
+  CHECK_THAT(md.out, Catch::Contains("\n| `enable-firewall` | `keyvault.firewall.enable` | TOR "
+                                     "access confirmed malicious | `"));
+  CHECK(has_report_line(
+      md.out, "- [ ] `trusted-networks`: manual step still open: check it off with `dftriage run "
+              "--case " +
+                  case_dir + "`."));
   CHECK(md.out.find("\\_") == std::string::npos);
   CHECK(md.out.find("\\[") == std::string::npos);
 
@@ -614,14 +668,16 @@ TEST_CASE("report on a case run with --lab --yes is a record to paste into a tic
   const auto rep = nlohmann::json::parse(js.out);
   CHECK(rep["playbook"] == "keyvault");
   CHECK(rep["durations"]["toFirstContainment"]["step"] == "enable-firewall");
-  CHECK(rep["durations"]["total"]["seconds"].get<long long>() >= rep["durations"]["toFirstContainment"]["seconds"].get<long long>());
+  CHECK(rep["durations"]["total"]["seconds"].get<long long>() >=
+        rep["durations"]["toFirstContainment"]["seconds"].get<long long>());
   CHECK(rep["owner"]["found"] == true);
   CHECK(rep["owner"]["step"] == "owner-tags");
   CHECK(rep["indicators"]["ips"][0]["address"] == "185.220.101.47");
   CHECK(rep["indicators"]["principals"][0]["objectId"] == "d3b07384-d9a0-4c1e-8f4b-2a6e5c7d8e9f");
   bool from_file = false;
   for (const auto& a : rep["answers"]) {
-    from_file = from_file || (a["question"] == "origin_verified" && a["source"] == "file" && !a["by"]["user"].empty());
+    from_file = from_file || (a["question"] == "origin_verified" && a["source"] == "file" &&
+                              !a["by"]["user"].empty());
   }
   CHECK(from_file);
   bool open_listed = false;
@@ -635,7 +691,8 @@ TEST_CASE("report on a case run with --lab --yes is a record to paste into a tic
   CHECK_THAT(zh.out, Catch::StartsWith("# 事件记录：`KV_TORAccess`\n"));
   CHECK(has_report_line(zh.out, "## 威胁指标"));
   CHECK(has_report_line(zh.out, "## 待跟进事项"));
-  CHECK_THAT(zh.out, Catch::Contains("\n| IP 地址 | `185.220.101.47` | Germany，DE | 告警，`evidence/"));
+  CHECK_THAT(zh.out,
+             Catch::Contains("\n| IP 地址 | `185.220.101.47` | Germany，DE | 告警，`evidence/"));
   std::filesystem::remove_all(dir);
 }
 
@@ -643,8 +700,8 @@ TEST_CASE("undo journals who asked for it and why, the report shows it", "[e2e][
 {
   ServedLab lab("undo-reason");
   const std::string case_dir = (lab.dir / "case").string();
-  const auto r = lab.run({"run", k_kv_alert, "--case", case_dir, "--answers", k_answers, "--yes", "--reason",
-                          "TOR access confirmed malicious", "-o", "json"});
+  const auto r = lab.run({"run", k_kv_alert, "--case", case_dir, "--answers", k_answers, "--yes",
+                          "--reason", "TOR access confirmed malicious", "-o", "json"});
   INFO(r.err);
   REQUIRE(std::filesystem::exists(case_dir + "/journal.jsonl"));
 
@@ -665,7 +722,8 @@ TEST_CASE("undo journals who asked for it and why, the report shows it", "[e2e][
   CHECK(pty.finish() == 0);
   CHECK(lab.vault()["properties"]["networkAcls"]["defaultAction"] != "Deny");
   // With --reason, as given.
-  const auto rest = lab.run({"undo", case_dir, "--yes", "--reason", "false positive: our own scanner"});
+  const auto rest =
+      lab.run({"undo", case_dir, "--yes", "--reason", "false positive: our own scanner"});
   INFO(rest.out + rest.err);
   CHECK(rest.exit_code == 0);
 
@@ -699,7 +757,9 @@ TEST_CASE("undo journals who asked for it and why, the report shows it", "[e2e][
   CHECK(undone["enable-firewall"]["by"]["user"] == user);
   CHECK(undone["remove-access-policy"]["reason"] == "false positive: our own scanner");
   const auto md = run_process({k_bin, "report", case_dir});
-  CHECK(has_report_line(md.out, "| `enable-firewall` | `keyvault.firewall.enable` | done | owner vouches \\| for the app | `"
-                                + user + "` | " + undone["enable-firewall"]["time"].get<std::string>() + " |"));
+  CHECK(has_report_line(md.out, "| `enable-firewall` | `keyvault.firewall.enable` | done | owner "
+                                "vouches \\| for the app | `" +
+                                    user + "` | " +
+                                    undone["enable-firewall"]["time"].get<std::string>() + " |"));
   CHECK(run_process({k_bin, "case", "verify", case_dir}).exit_code == 0);
 }

@@ -3,12 +3,11 @@
 
 #include "support/process.hpp"
 
-#include <catch2/catch.hpp>
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cstdio>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <unistd.h>
 
 using dftriage::test::run_process;
@@ -19,7 +18,7 @@ const std::string k_bin = DFTRIAGE_BINARY;
 const std::string k_examples = std::string(DFTRIAGE_SOURCE_DIR) + "/examples/alerts/";
 
 #if defined(__SANITIZE_ADDRESS__)
-constexpr bool k_address_limit_works = false;  // ASan reserves terabytes of address space
+constexpr bool k_address_limit_works = false; // ASan reserves terabytes of address space
 #elif defined(__has_feature)
 #if __has_feature(address_sanitizer)
 constexpr bool k_address_limit_works = false;
@@ -52,12 +51,16 @@ struct TempFile
   ~TempFile() { std::remove(path.c_str()); }
 };
 
-std::size_t lines(const std::string& s) { return static_cast<std::size_t>(std::count(s.begin(), s.end(), '\n')); }
+std::size_t lines(const std::string& s)
+{
+  return static_cast<std::size_t>(std::count(s.begin(), s.end(), '\n'));
+}
 
 // Runs dftriage with `args` with its address space limited to `kib` KiB (ulimit -v).
 dftriage::test::ProcessResult run_limited(std::size_t kib, const std::vector<std::string>& args)
 {
-  std::vector<std::string> argv{"/bin/sh", "-c", "ulimit -v " + std::to_string(kib) + " && exec \"$0\" \"$@\"", k_bin};
+  std::vector<std::string> argv{
+      "/bin/sh", "-c", "ulimit -v " + std::to_string(kib) + " && exec \"$0\" \"$@\"", k_bin};
   argv.insert(argv.end(), args.begin(), args.end());
   return run_process(argv, {}, {{"NO_COLOR", ""}});
 }
@@ -71,8 +74,9 @@ TEST_CASE("a broken first NDJSON line loses no alert in show, match and plan, fr
   const std::string input = good.substr(0, 300) + "\n" + good;
   const TempFile file(input);
   const std::vector<std::vector<std::string>> commands = {
-    {"show", file.path, "-o", "ndjson"}, {"show", "-", "-o", "ndjson"},   {"match", file.path, "-o", "ndjson"},
-    {"match", "-", "-o", "ndjson"},      {"plan", file.path, "-o", "ndjson"}, {"plan", "-", "-o", "ndjson"}};
+      {"show", file.path, "-o", "ndjson"},  {"show", "-", "-o", "ndjson"},
+      {"match", file.path, "-o", "ndjson"}, {"match", "-", "-o", "ndjson"},
+      {"plan", file.path, "-o", "ndjson"},  {"plan", "-", "-o", "ndjson"}};
   for (auto args : commands) {
     const bool from_stdin = args[1] == "-";
     const std::string name = from_stdin ? "-" : file.path;
@@ -92,8 +96,9 @@ TEST_CASE("a Log Analytics result is read row by row in bounded memory")
     WARN("skipped: address-space limits do not work under AddressSanitizer");
     return;
   }
-  std::string text = R"({"tables":[{"name":"PrimaryResult","columns":[{"name":"AlertType","type":"string"},)"
-                     R"({"name":"SystemAlertId","type":"string"}],"rows":[)";
+  std::string text =
+      R"({"tables":[{"name":"PrimaryResult","columns":[{"name":"AlertType","type":"string"},)"
+      R"({"name":"SystemAlertId","type":"string"}],"rows":[)";
   for (int i = 0; i < 30000; ++i) {
     text += std::string(i ? "," : "") + "[\"KV_UserAnomaly\",\"r" + std::to_string(i) + "\"]";
   }
@@ -116,19 +121,21 @@ TEST_CASE("problems are printed as they are met, not kept until the end")
   for (int i = 0; i < 1000000; ++i) {
     text += "{}\n";
   }
-  text += R"({"AlertType":"KV_UserAnomaly","SystemAlertId":"last","Severity":"Low"})" "\n";
+  text += R"({"AlertType":"KV_UserAnomaly","SystemAlertId":"last","Severity":"Low"})"
+          "\n";
   const TempFile file(text);
   const auto r = run_limited(120 * 1024, {"show", file.path, "-o", "ndjson"});
   CHECK(r.exit_code == 3);
   CHECK(lines(r.out) == 1);
   CHECK(lines(r.err) == 21);
-  CHECK(r.err.find(file.path + ": 999980 more problems not shown (999980 documents that are no alert; -v shows all)\n")
-        != std::string::npos);
+  CHECK(r.err.find(file.path + ": 999980 more problems not shown (999980 documents that are no "
+                               "alert; -v shows all)\n") != std::string::npos);
 }
 
 TEST_CASE("warnings about odd values in an alert that was read do not change the exit status")
 {
-  const std::string odd = R"({"AlertType": "KV_TORAccess", "SystemAlertId": "w", "Severity": "Critical",
+  const std::string odd =
+      R"({"AlertType": "KV_TORAccess", "SystemAlertId": "w", "Severity": "Critical",
     "AzureResourceId": "/subscriptions/4c1a2f07-3d5e-4b8a-9f61-2e7d8c0b5a13/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv-payments-prod",
     "StartTimeUtc": "last tuesday"})";
   const auto shown = run_process({k_bin, "show", "-", "-o", "json"}, odd);
@@ -142,5 +149,6 @@ TEST_CASE("warnings about odd values in an alert that was read do not change the
   for (std::size_t at = readme.find("  "); at != std::string::npos; at = readme.find("  ", at)) {
     readme.erase(at, 1);
   }
-  CHECK(readme.find("Warnings about odd values inside an alert that was read do not change the exit status") != std::string::npos);
+  CHECK(readme.find("Warnings about odd values inside an alert that was read do not change the "
+                    "exit status") != std::string::npos);
 }

@@ -6,11 +6,10 @@
 
 #include "support/served_lab.hpp"
 
-#include <catch2/catch.hpp>
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cstdlib>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <set>
 
@@ -43,8 +42,9 @@ Json kv_snapshot(ServedLab& lab)
   const auto vault = lab.vault();
   return {{"networkAcls", vault["properties"]["networkAcls"]},
           {"accessPolicies", vault["properties"]["accessPolicies"]},
-          {"roleAssignments", sorted_ids(lab.get(k_vault + "/providers/Microsoft.Authorization/roleAssignments",
-                                                 "2022-04-01"))},
+          {"roleAssignments",
+           sorted_ids(lab.get(k_vault + "/providers/Microsoft.Authorization/roleAssignments",
+                              "2022-04-01"))},
           {"alert", lab.alert_status()},
           {"secretEnabled", lab.secret_enabled()}};
 }
@@ -52,8 +52,10 @@ Json kv_snapshot(ServedLab& lab)
 Json dns_snapshot(ServedLab& lab)
 {
   return {{"nicNsg", nsg_of(lab)},
-          {"nsgs", sorted_ids(lab.get(k_sub + "/resourceGroups/rg-web/providers/Microsoft.Network/networkSecurityGroups",
-                                      "2024-05-01"))},
+          {"nsgs",
+           sorted_ids(lab.get(
+               k_sub + "/resourceGroups/rg-web/providers/Microsoft.Network/networkSecurityGroups",
+               "2024-05-01"))},
           {"alert", lab.get(k_dns_alert_id, "2022-01-01")["properties"]["status"]}};
 }
 
@@ -61,10 +63,13 @@ Json rm_snapshot(ServedLab& lab)
 {
   const auto answers = Json::parse(slurp(k_rm_answers));
   const std::string assignment = answers["role_assignment_id"];
-  const auto [status, body] = lab.get_status(assignment + "?api-version=2022-04-01", lab.cloud.arm_audience);
-  const auto user = lab.get_status("/v1.0/users/6c2f8a1e-4b3d-4f5a-9e7c-1d2b3a4c5e6f?$select=accountEnabled",
-                                   lab.cloud.graph_audience);
-  return {{"assignment", status == 200 ? Json{body["properties"]["principalId"], body["properties"]["roleDefinitionId"]}
+  const auto [status, body] =
+      lab.get_status(assignment + "?api-version=2022-04-01", lab.cloud.arm_audience);
+  const auto user =
+      lab.get_status("/v1.0/users/6c2f8a1e-4b3d-4f5a-9e7c-1d2b3a4c5e6f?$select=accountEnabled",
+                     lab.cloud.graph_audience);
+  return {{"assignment", status == 200 ? Json{body["properties"]["principalId"],
+                                              body["properties"]["roleDefinitionId"]}
                                        : Json(status)},
           {"userEnabled", user.second["accountEnabled"]},
           {"alert", rm_alert(lab)["properties"]["status"]}};
@@ -104,14 +109,16 @@ std::size_t record_lines(const ServedLab& lab)
 
 } // namespace
 
-TEST_CASE("kill -9 anywhere in a walk, resume, undo: nothing sent twice, nothing lost, the lab restored",
-          "[e2e][exec][kill]")
+TEST_CASE(
+    "kill -9 anywhere in a walk, resume, undo: nothing sent twice, nothing lost, the lab restored",
+    "[e2e][exec][kill]")
 {
   const std::vector<Family> families{
-    {"keyvault", k_kv_alert, k_answers, kv_snapshot},
-    {"dns", k_dns_alert, std::string(DFTRIAGE_SOURCE_DIR) + "/examples/answers/dns-darkweb.json", dns_snapshot},
-    {"resource-manager", k_rm_alert, k_rm_answers, rm_snapshot}};
-  std::mt19937 random(20261202);  // fixed: the same kill points on every run
+      {"keyvault", k_kv_alert, k_answers, kv_snapshot},
+      {"dns", k_dns_alert, std::string(DFTRIAGE_SOURCE_DIR) + "/examples/answers/dns-darkweb.json",
+       dns_snapshot},
+      {"resource-manager", k_rm_alert, k_rm_answers, rm_snapshot}};
+  std::mt19937 random(20261202); // fixed: the same kill points on every run
   std::size_t kills = 0;
   for (const auto& family : families) {
     // One lab per family: every iteration ends with undo, which must restore it.
@@ -120,7 +127,8 @@ TEST_CASE("kill -9 anywhere in a walk, resume, undo: nothing sent twice, nothing
     // An uninterrupted run: how many entries, and how often each change is sent.
     const std::string baseline_case = (lab.dir / "baseline").string();
     std::size_t mark = record_lines(lab);
-    const std::vector<std::string> run_args{"--answers", family.answers, "--yes", "--non-interactive", "-o", "json"};
+    const std::vector<std::string> run_args{"--answers",         family.answers, "--yes",
+                                            "--non-interactive", "-o",           "json"};
     auto args = std::vector<std::string>{"run", family.alert, "--case", baseline_case};
     args.insert(args.end(), run_args.begin(), run_args.end());
     const auto baseline = lab.run(args);
@@ -164,8 +172,9 @@ TEST_CASE("kill -9 anywhere in a walk, resume, undo: nothing sent twice, nothing
       const auto killed = lab.run(args, {{hook, std::to_string(n)}});
       ++kills;
       if (killed.exit_code == 137) {
-        CHECK(run_process({k_bin, "case", "verify", case_dir}).exit_code == 0);  // nothing lost
-        const auto resumed = lab.run({"run", "--case", case_dir, "--yes", "--non-interactive", "-o", "json"});
+        CHECK(run_process({k_bin, "case", "verify", case_dir}).exit_code == 0); // nothing lost
+        const auto resumed =
+            lab.run({"run", "--case", case_dir, "--yes", "--non-interactive", "-o", "json"});
         INFO(resumed.err);
         // A script run on a VM whose answer was lost is not run again: that step fails
         // closed (4); anything else completes or waits for a person.

@@ -3,11 +3,10 @@
 #include "support/process.hpp"
 
 #include <catch2/catch.hpp>
-#include <nlohmann/json.hpp>
-
 #include <cstdio>
 #include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <unistd.h>
 
 using dftriage::test::run_process;
@@ -20,7 +19,8 @@ const std::string k_playbooks = std::string(DFTRIAGE_SOURCE_DIR) + "/playbooks/"
 
 std::string temp_file(const std::string& name, const std::string& content)
 {
-  const std::string path = std::string(P_tmpdir) + "/dftriage-test-" + std::to_string(::getpid()) + "-" + name;
+  const std::string path =
+      std::string(P_tmpdir) + "/dftriage-test-" + std::to_string(::getpid()) + "-" + name;
   std::ofstream(path, std::ios::binary) << content;
   return path;
 }
@@ -46,18 +46,21 @@ TEST_CASE("match names the playbook and the reason for each family")
 
 TEST_CASE("match falls back to the generic playbook and says why")
 {
-  const auto r = run_process({k_bin, "match", "-", "-o", "ndjson"},
-                             R"({"AlertType":"VM_EICAR","SystemAlertId":"e","Severity":"Low","RemediationSteps":["Nothing to do."]})");
+  const auto r = run_process(
+      {k_bin, "match", "-", "-o", "ndjson"},
+      R"({"AlertType":"VM_EICAR","SystemAlertId":"e","Severity":"Low","RemediationSteps":["Nothing to do."]})");
   CHECK(r.exit_code == 0);
   const auto m = nlohmann::json::parse(r.out);
   CHECK(m["playbook"] == "generic");
-  CHECK(m["reason"] == "no playbook matches alertType VM_EICAR (family other); the alert's own remediation steps are used");
+  CHECK(m["reason"] == "no playbook matches alertType VM_EICAR (family other); the alert's own "
+                       "remediation steps are used");
 }
 
 TEST_CASE("plan is deterministic and every request is complete")
 {
   // Review windows end "now": a plan is the same for the same alert, answers and now.
-  const std::vector<std::string> args{k_bin, "plan", k_examples + "keyvault-tor.json", "-o", "json"};
+  const std::vector<std::string> args{k_bin, "plan", k_examples + "keyvault-tor.json", "-o",
+                                      "json"};
   const std::map<std::string, std::string> now{{"DFTRIAGE_NOW", "2026-12-02T06:00:00Z"}};
   const auto a = run_process(args, {}, now);
   const auto b = run_process(args, {}, now);
@@ -87,7 +90,8 @@ TEST_CASE("plan is deterministic and every request is complete")
 TEST_CASE("plan takes answers from a file and --set, and says which were defaults")
 {
   const std::string answers = temp_file("answers.json", R"({"origin_verified": false})");
-  const auto r = run_process({k_bin, "plan", k_examples + "keyvault-tor.json", "--answers", answers, "-o", "json"});
+  const auto r = run_process(
+      {k_bin, "plan", k_examples + "keyvault-tor.json", "--answers", answers, "-o", "json"});
   std::remove(answers.c_str());
   CHECK(r.exit_code == 0);
   const auto plan = nlohmann::json::parse(r.out)[0];
@@ -100,7 +104,8 @@ TEST_CASE("plan takes answers from a file and --set, and says which were default
   CHECK(given);
   CHECK(defaulted);
 
-  const auto bad = run_process({k_bin, "plan", k_examples + "keyvault-tor.json", "--set", "origin_verified=perhaps"});
+  const auto bad = run_process(
+      {k_bin, "plan", k_examples + "keyvault-tor.json", "--set", "origin_verified=perhaps"});
   CHECK(bad.exit_code == 2);
   CHECK(bad.err.find("answer origin_verified: expected yes or no") != std::string::npos);
 }
@@ -108,12 +113,16 @@ TEST_CASE("plan takes answers from a file and --set, and says which were default
 TEST_CASE("plan --lang zh-CN gives the Chinese guidance")
 {
   const auto en = run_process({k_bin, "plan", k_examples + "keyvault-tor.json", "-o", "json"});
-  const auto zh = run_process({k_bin, "plan", k_examples + "keyvault-tor.json", "-o", "json", "--lang", "zh-CN"});
+  const auto zh = run_process(
+      {k_bin, "plan", k_examples + "keyvault-tor.json", "-o", "json", "--lang", "zh-CN"});
   CHECK(zh.exit_code == 0);
-  const auto g_en = nlohmann::json::parse(en.out)[0]["phases"][0]["steps"][0]["guidance"].get<std::string>();
-  const auto g_zh = nlohmann::json::parse(zh.out)[0]["phases"][0]["steps"][0]["guidance"].get<std::string>();
+  const auto g_en =
+      nlohmann::json::parse(en.out)[0]["phases"][0]["steps"][0]["guidance"].get<std::string>();
+  const auto g_zh =
+      nlohmann::json::parse(zh.out)[0]["phases"][0]["steps"][0]["guidance"].get<std::string>();
   CHECK(g_en != g_zh);
-  CHECK(g_zh.find("\xe7") != std::string::npos);  // CJK text (UTF-8 lead byte of U+7000–U+7FFF, U+5000–U+5FFF…)
+  CHECK(g_zh.find("\xe7") !=
+        std::string::npos); // CJK text (UTF-8 lead byte of U+7000–U+7FFF, U+5000–U+5FFF…)
 }
 
 TEST_CASE("playbooks validate: the shipped playbooks are valid, a broken one is not")
@@ -122,14 +131,15 @@ TEST_CASE("playbooks validate: the shipped playbooks are valid, a broken one is 
   CHECK(ok.exit_code == 0);
   CHECK(ok.out.find("0 error(s)") != std::string::npos);
 
-  const std::string broken = temp_file("broken.json", R"({"id": "x", "title": "X", "version": "1", "lastReviewed": "2026-01-01",
+  const std::string broken = temp_file(
+      "broken.json", R"({"id": "x", "title": "X", "version": "1", "lastReviewed": "2026-01-01",
     "match": {"alertTypes": ["X_*"]}, "phases": {"contact": [{"id": "a", "title": "A", "guidance": "G",
     "action": {"name": "keyvault.firewal.enable", "params": {}}}]}})");
   const auto bad = run_process({k_bin, "playbooks", "validate", broken, "-o", "text"});
   std::remove(broken.c_str());
   CHECK(bad.exit_code == 3);
-  CHECK(bad.out.find("/phases/contact/0/action/name: unknown action \"keyvault.firewal.enable\"; did you mean \"keyvault.firewall.enable\"?")
-        != std::string::npos);
+  CHECK(bad.out.find("/phases/contact/0/action/name: unknown action \"keyvault.firewal.enable\"; "
+                     "did you mean \"keyvault.firewall.enable\"?") != std::string::npos);
 }
 
 TEST_CASE("playbooks coverage: every shipped alert type has a playbook")
@@ -148,23 +158,27 @@ TEST_CASE("golden plans: one alert of each family with a fixed set of answers")
   for (const auto* alert : {"keyvault-tor", "dns-darkweb", "arm-microburst-export"}) {
     INFO(alert << ": if the change is intended, run scripts/update-golden and review the diff");
     // The review windows end "now": fixed, as scripts/update-golden fixes it.
-    const auto r = run_process({k_bin, "plan", k_examples + alert + ".json", "--answers", golden + "answers.json", "-o", "json"},
+    const auto r = run_process({k_bin, "plan", k_examples + alert + ".json", "--answers",
+                                golden + "answers.json", "-o", "json"},
                                {}, {{"DFTRIAGE_NOW", "2026-12-02T06:00:00Z"}});
     CHECK(r.exit_code == 0);
     std::ifstream in(golden + alert + ".plan.json", std::ios::binary);
-    const std::string expected((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::string expected((std::istreambuf_iterator<char>(in)),
+                               std::istreambuf_iterator<char>());
     CHECK(r.out == expected);
   }
 }
 
 TEST_CASE("plan builds the requests for the cloud chosen with --cloud")
 {
-  const auto r = run_process({k_bin, "--cloud", "AzureChinaCloud", "plan", k_examples + "keyvault-tor.json", "--set",
-                              "allowed_ranges=203.0.113.0/24", "-o", "json"});
+  const auto r =
+      run_process({k_bin, "--cloud", "AzureChinaCloud", "plan", k_examples + "keyvault-tor.json",
+                   "--set", "allowed_ranges=203.0.113.0/24", "-o", "json"});
   CHECK(r.exit_code == 0);
   CHECK(r.out.find("https://management.chinacloudapi.cn/subscriptions/") != std::string::npos);
   CHECK(r.out.find("https://management.azure.com/") == std::string::npos);
-  const auto bad = run_process({k_bin, "--cloud", "NoSuchCloud", "plan", k_examples + "keyvault-tor.json"});
+  const auto bad =
+      run_process({k_bin, "--cloud", "NoSuchCloud", "plan", k_examples + "keyvault-tor.json"});
   CHECK(bad.exit_code == 2);
 }
 
@@ -189,6 +203,8 @@ TEST_CASE("playbooks actions lists the catalogue for playbook authors, in text a
   CHECK(snapshot);
   const auto text = run_process({k_bin, "playbooks", "actions", "-o", "text"});
   REQUIRE(text.exit_code == 0);
-  CHECK(text.out.find("compute.vm.snapshot_disks  [reversible, evidence]  Microsoft.Compute/snapshots/write")
-        != std::string::npos);
+  CHECK(
+      text.out.find(
+          "compute.vm.snapshot_disks  [reversible, evidence]  Microsoft.Compute/snapshots/write") !=
+      std::string::npos);
 }

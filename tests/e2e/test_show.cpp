@@ -4,10 +4,9 @@
 #include "support/process.hpp"
 
 #include <catch2/catch.hpp>
-#include <nlohmann/json.hpp>
-
 #include <csignal>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -36,16 +35,19 @@ dftriage::test::ProcessResult show(std::vector<std::string> args, const std::str
 
 TEST_CASE("show -o json prints one array of normalised alerts")
 {
-  const auto r = show({k_examples + "keyvault-tor.json", k_examples + "dns-darkweb.json", "-o", "json"});
+  const auto r =
+      show({k_examples + "keyvault-tor.json", k_examples + "dns-darkweb.json", "-o", "json"});
   CHECK(r.exit_code == 0);
   CHECK(r.err.empty());
   const auto alerts = nlohmann::json::parse(r.out);
   REQUIRE(alerts.size() == 2);
   CHECK(alerts[0]["alertType"] == "KV_TORAccess");
   CHECK(alerts[0]["family"] == "keyvault");
-  CHECK(alerts[0]["resourceId"] == "/subscriptions/4c1a2f07-3d5e-4b8a-9f61-2e7d8c0b5a13/resourceGroups/"
-                                   "rg-payments-prod/providers/Microsoft.KeyVault/vaults/kv-payments-prod");
-  CHECK(alerts[0]["entities"]["ips"][0] == nlohmann::json{{"address", "185.220.101.47"}, {"valid", true}});
+  CHECK(alerts[0]["resourceId"] ==
+        "/subscriptions/4c1a2f07-3d5e-4b8a-9f61-2e7d8c0b5a13/resourceGroups/"
+        "rg-payments-prod/providers/Microsoft.KeyVault/vaults/kv-payments-prod");
+  CHECK(alerts[0]["entities"]["ips"][0] ==
+        nlohmann::json{{"address", "185.220.101.47"}, {"valid", true}});
   CHECK(alerts[1]["family"] == "dns");
   CHECK(alerts[1]["entities"]["domains"][0] == "exampleonionrelay.net");
 }
@@ -64,7 +66,8 @@ TEST_CASE("show reads standard input and streams NDJSON")
     CHECK(alert["source"]["file"] == "-");
     start = end + 1;
   }
-  CHECK(types == std::vector<std::string>{"KV_TORAccess", "AzureDNS_DarkWeb", "ARM_MicroBurst.AzDomainInfo"});
+  CHECK(types == std::vector<std::string>{"KV_TORAccess", "AzureDNS_DarkWeb",
+                                          "ARM_MicroBurst.AzDomainInfo"});
 }
 
 TEST_CASE("show prints a readable block per alert off a terminal with -o text")
@@ -73,10 +76,11 @@ TEST_CASE("show prints a readable block per alert off a terminal with -o text")
   CHECK(r.exit_code == 0);
   CHECK(r.out.rfind("[Low] ARM_MicroBurst.AzDomainInfo\n", 0) == 0);
   CHECK(r.out.find("  family         resourcemanager\n") != std::string::npos);
-  CHECK(r.out.find("  resource       /subscriptions/4C1A2F07-3D5E-4B8A-9F61-2E7D8C0B5A13\n") != std::string::npos);
-  CHECK(r.out.find("  account        upn ops-automation@contoso.example, objectId 6c2f8a1e-4b3d-4f5a-9e7c-1d2b3a4c5e6f\n")
-        != std::string::npos);
-  CHECK(r.out.find('\x1b') == std::string::npos);  // no colour off a terminal
+  CHECK(r.out.find("  resource       /subscriptions/4C1A2F07-3D5E-4B8A-9F61-2E7D8C0B5A13\n") !=
+        std::string::npos);
+  CHECK(r.out.find("  account        upn ops-automation@contoso.example, objectId "
+                   "6c2f8a1e-4b3d-4f5a-9e7c-1d2b3a4c5e6f\n") != std::string::npos);
+  CHECK(r.out.find('\x1b') == std::string::npos); // no colour off a terminal
 }
 
 TEST_CASE("show defaults to JSON when stdout is not a terminal")
@@ -88,7 +92,8 @@ TEST_CASE("show defaults to JSON when stdout is not a terminal")
 
 TEST_CASE("show neutralises hostile alert text on the terminal")
 {
-  const std::string hostile = R"({"AlertType": "KV_TORAccess\u001b]0;pwned\u0007", "SystemAlertId": "h1", "Severity": "High",
+  const std::string hostile =
+      R"({"AlertType": "KV_TORAccess\u001b]0;pwned\u0007", "SystemAlertId": "h1", "Severity": "High",
     "AlertDisplayName": "Totally benign \u001b[2J\u001b[31mCLEARED\u202e", "CompromisedEntity": "kv\r\nfake-line",
     "Entities": [{"Address": "1.2.3.4\u001b[8m", "Type": "ip"}]})";
   const auto text = show({"-", "-o", "text"}, hostile);
@@ -101,15 +106,17 @@ TEST_CASE("show neutralises hostile alert text on the terminal")
   CHECK(text.out.find("1.2.3.4\\x1b[8m (invalid)") != std::string::npos);
 
   const auto json = show({"-", "-o", "json"}, hostile);
-  CHECK(json.out.find('\x1b') == std::string::npos);  // JSON escapes it as \u001b
-  CHECK(nlohmann::json::parse(json.out)[0]["displayName"] == "Totally benign \x1b[2J\x1b[31mCLEARED\u202e");
+  CHECK(json.out.find('\x1b') == std::string::npos); // JSON escapes it as \u001b
+  CHECK(nlohmann::json::parse(json.out)[0]["displayName"] ==
+        "Totally benign \x1b[2J\x1b[31mCLEARED\u202e");
 }
 
 TEST_CASE("show reports bad documents, keeps the good ones and exits 3")
 {
-  const std::string input = std::string(R"({"AlertType":"KV_UserAnomaly","SystemAlertId":"a","Severity":"Low"})") + "\n"
-                            + "{\"AlertType\": nope}\n" + R"({"kind":"not an alert"})" + "\n"
-                            + R"({"AlertType":"KV_AppAnomaly","SystemAlertId":"b","Severity":"Low"})" + "\n";
+  const std::string input =
+      std::string(R"({"AlertType":"KV_UserAnomaly","SystemAlertId":"a","Severity":"Low"})") + "\n" +
+      "{\"AlertType\": nope}\n" + R"({"kind":"not an alert"})" + "\n" +
+      R"({"AlertType":"KV_AppAnomaly","SystemAlertId":"b","Severity":"Low"})" + "\n";
   const auto r = show({"-", "-o", "ndjson"}, input);
   CHECK(r.exit_code == 3);
   CHECK(r.err == "-:2:15: syntax error while parsing value: invalid literal\n"
@@ -119,7 +126,8 @@ TEST_CASE("show reports bad documents, keeps the good ones and exits 3")
 
 TEST_CASE("show carries on past a file it cannot open")
 {
-  const auto r = show({"/nonexistent/alerts.json", k_examples + "keyvault-tor.json", "-o", "ndjson"});
+  const auto r =
+      show({"/nonexistent/alerts.json", k_examples + "keyvault-tor.json", "-o", "ndjson"});
   CHECK(r.exit_code == 3);
   CHECK(r.err == "/nonexistent/alerts.json: cannot open: No such file or directory\n");
   CHECK(nlohmann::json::parse(r.out)["alertType"] == "KV_TORAccess");
@@ -129,13 +137,15 @@ TEST_CASE("usage errors exit 2 with a clear message")
 {
   auto r = run_process({k_bin, "show", k_examples + "keyvault-tor.json", "-o", "yaml"});
   CHECK(r.exit_code == 2);
-  CHECK(r.err == "dftriage: error: unknown output format \"yaml\"; expected one of text, json, ndjson\n");
+  CHECK(r.err ==
+        "dftriage: error: unknown output format \"yaml\"; expected one of text, json, ndjson\n");
   CHECK(r.out.empty());
 
   r = run_process({k_bin, "show", k_examples + "keyvault-tor.json", "--format", "exprot"});
   CHECK(r.exit_code == 2);
-  CHECK(r.err == "dftriage: error: unknown alert format \"exprot\"; expected one of arm, azcli, export, "
-                 "sentinel, graph, arg; did you mean \"export\"?\n");
+  CHECK(r.err ==
+        "dftriage: error: unknown alert format \"exprot\"; expected one of arm, azcli, export, "
+        "sentinel, graph, arg; did you mean \"export\"?\n");
 
   r = run_process({k_bin, "frobnicate"});
   CHECK(r.exit_code == 2);
@@ -162,7 +172,8 @@ TEST_CASE("on a terminal show defaults to coloured text, and NO_COLOR turns colo
   const std::vector<std::string> args{k_bin, "show", k_examples + "keyvault-tor.json"};
   const auto coloured = dftriage::test::run_in_pty(args, {{"NO_COLOR", ""}, {"TERM", "xterm"}});
   CHECK(coloured.exit_code == 0);
-  CHECK(coloured.out.find("\x1b[33m[Medium]\x1b[0m \x1b[1mKV_TORAccess\x1b[0m") != std::string::npos);
+  CHECK(coloured.out.find("\x1b[33m[Medium]\x1b[0m \x1b[1mKV_TORAccess\x1b[0m") !=
+        std::string::npos);
 
   const auto plain = dftriage::test::run_in_pty(args, {{"NO_COLOR", "1"}, {"TERM", "xterm"}});
   CHECK(plain.exit_code == 0);
@@ -184,13 +195,15 @@ TEST_CASE("Ctrl-C while reading a pipe stops show with exit status 130")
     for (int fd : {in[0], in[1], out[0], out[1]}) {
       ::close(fd);
     }
-    ::execl(k_bin.c_str(), k_bin.c_str(), "-q", "show", "-", "-o", "ndjson", static_cast<char*>(nullptr));
+    ::execl(k_bin.c_str(), k_bin.c_str(), "-q", "show", "-", "-o", "ndjson",
+            static_cast<char*>(nullptr));
     ::_exit(127);
   }
   ::close(in[0]);
   ::close(out[1]);
   // One alert in; once it comes out, dftriage is blocked reading the open pipe.
-  const std::string line = R"({"AlertType":"KV_UserAnomaly","SystemAlertId":"a","Severity":"Low"})" "\n";
+  const std::string line = R"({"AlertType":"KV_UserAnomaly","SystemAlertId":"a","Severity":"Low"})"
+                           "\n";
   REQUIRE(::write(in[1], line.data(), line.size()) == static_cast<ssize_t>(line.size()));
   char buffer[4096];
   const ssize_t n = ::read(out[0], buffer, sizeof buffer);
@@ -200,6 +213,6 @@ TEST_CASE("Ctrl-C while reading a pipe stops show with exit status 130")
   ::waitpid(pid, &status, 0);
   ::close(in[1]);
   ::close(out[0]);
-  REQUIRE(WIFEXITED(status));  // handled, not killed by the signal
+  REQUIRE(WIFEXITED(status)); // handled, not killed by the signal
   CHECK(WEXITSTATUS(status) == 130);
 }

@@ -5,13 +5,11 @@
 #include "support/process.hpp"
 
 #include <catch2/catch.hpp>
-#include <nlohmann/json.hpp>
-
-#include <unistd.h>
-
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
+#include <unistd.h>
 
 using dftriage::test::PtySession;
 using dftriage::test::run_process;
@@ -22,13 +20,15 @@ namespace {
 const std::string k_bin = DFTRIAGE_BINARY;
 const std::string k_examples = std::string(DFTRIAGE_SOURCE_DIR) + "/examples/alerts/";
 const std::string k_kv_alert = k_examples + "keyvault-tor.json";
-const std::map<std::string, std::string> k_terminal{{"NO_COLOR", "1"}, {"TERM", "xterm"}, {"DFTRIAGE_CLOUD", ""}};
+const std::map<std::string, std::string> k_terminal{
+    {"NO_COLOR", "1"}, {"TERM", "xterm"}, {"DFTRIAGE_CLOUD", ""}};
 
 // A fresh folder for one test's cases, removed afterwards.
 struct TempDir
 {
   explicit TempDir(const std::string& name)
-    : path(std::filesystem::temp_directory_path() / ("dftriage-walk-" + std::to_string(::getpid()) + "-" + name))
+      : path(std::filesystem::temp_directory_path() /
+             ("dftriage-walk-" + std::to_string(::getpid()) + "-" + name))
   {
     std::filesystem::remove_all(path);
     std::filesystem::create_directories(path);
@@ -53,12 +53,14 @@ std::vector<nlohmann::json> journal_of(const std::string& case_dir)
 }
 
 // Counts the journal's entries of `event` for `step` (and `kind`, when given).
-std::size_t count_of(const std::vector<nlohmann::json>& journal, const std::string& event, const std::string& step,
-                     const std::string& kind = "")
+std::size_t count_of(const std::vector<nlohmann::json>& journal, const std::string& event,
+                     const std::string& step, const std::string& kind = "")
 {
-  return static_cast<std::size_t>(std::count_if(journal.begin(), journal.end(), [&](const nlohmann::json& e) {
-    return e.value("event", "") == event && e.value("step", "") == step && (kind.empty() || e.value("kind", "") == kind);
-  }));
+  return static_cast<std::size_t>(
+      std::count_if(journal.begin(), journal.end(), [&](const nlohmann::json& e) {
+        return e.value("event", "") == event && e.value("step", "") == step &&
+               (kind.empty() || e.value("kind", "") == kind);
+      }));
 }
 
 // A lab served in the background (for faults), with its connection file.
@@ -66,8 +68,9 @@ struct Served
 {
   Served(const TempDir& dir, const std::vector<std::string>& faults)
   {
-    std::vector<std::string> argv{k_bin, "lab", "serve", "--seed", k_kv_alert, "--https", "--state-dir",
-                                  dir / "lab", "--retry-after", "0"};
+    std::vector<std::string> argv{k_bin,           "lab",     "serve",       "--seed",
+                                  k_kv_alert,      "--https", "--state-dir", dir / "lab",
+                                  "--retry-after", "0"};
     for (const auto& f : faults) {
       argv.push_back("--fault");
       argv.push_back(f);
@@ -83,26 +86,28 @@ struct Served
 
 } // namespace
 
-TEST_CASE("the Key Vault walk at a terminal: keys, checked answers, a manual step, a declined change, q and resume",
+TEST_CASE("the Key Vault walk at a terminal: keys, checked answers, a manual step, a declined "
+          "change, q and resume",
           "[e2e][walk]")
 {
   TempDir dir("kv");
   const std::string case_dir = dir / "case";
   {
     PtySession pty({k_bin, "run", k_kv_alert, "--lab", "--case", case_dir}, k_terminal);
-    REQUIRE(pty.expect("Case " + case_dir));  // the header comes before any request
-    REQUIRE(pty.expect("Keys at every prompt: Enter accepts the default or goes on · b back one step"));
+    REQUIRE(pty.expect("Case " + case_dir)); // the header comes before any request
+    REQUIRE(
+        pty.expect("Keys at every prompt: Enter accepts the default or goes on · b back one step"));
     REQUIRE(pty.expect("Read the vault's configuration"));
     REQUIRE(pty.expect("v: view the whole result · q: stop · ? > "));
-    pty.send_line("v");  // the whole result
+    pty.send_line("v"); // the whole result
     REQUIRE(pty.expect("\"properties\""));
     REQUIRE(pty.expect("q: stop · ? > "));
-    pty.send_line("x");  // not a key here: said so, asked again
+    pty.send_line("x"); // not a key here: said so, asked again
     REQUIRE(pty.expect("Not a key here: \"x\""));
     pty.send_line("");
     REQUIRE(pty.expect("Find the vault's owner"));
     REQUIRE(pty.expect("q: stop · ? > "));
-    pty.send_line("b");  // back: the vault read is shown as done, nothing is sent again
+    pty.send_line("b"); // back: the vault read is shown as done, nothing is sent again
     REQUIRE(pty.expect("Read the vault's configuration"));
     REQUIRE(pty.expect("Already done in this case; it stays as it is."));
     REQUIRE(pty.expect("q: stop · ? > "));
@@ -111,7 +116,7 @@ TEST_CASE("the Key Vault walk at a terminal: keys, checked answers, a manual ste
     REQUIRE(pty.expect("q: stop · ? > "));
     pty.send_line("");
     REQUIRE(pty.expect("[object ID (GUID) or UPN]"));
-    pty.send_line("not-a-guid");  // refused where it is typed, asked again
+    pty.send_line("not-a-guid"); // refused where it is typed, asked again
     REQUIRE(pty.expect("Not accepted: answer principal: expected an object ID"));
     REQUIRE(pty.expect("[object ID (GUID) or UPN]"));
     pty.send_line("");
@@ -119,18 +124,19 @@ TEST_CASE("the Key Vault walk at a terminal: keys, checked answers, a manual ste
     pty.send_line("");
     REQUIRE(pty.expect("q: stop · ? > "));
     pty.send_line("");
-    REQUIRE(pty.expect("q: stop · ? > "));  // the notice that sends the walk to mitigation
+    REQUIRE(pty.expect("q: stop · ? > ")); // the notice that sends the walk to mitigation
     pty.send_line("");
     REQUIRE(pty.expect("[y/n] (default: no) · b · q · ? > "));
-    pty.send_line("否");  // no, in Chinese, is understood in either language
+    pty.send_line("否"); // no, in Chinese, is understood in either language
     REQUIRE(pty.expect("q: stop · ? > "));
     pty.send_line("");
     REQUIRE(pty.expect("Turn on the Key Vault firewall"));
     REQUIRE(pty.expect("comma-separated]"));
     pty.send_line("203.0.113.0/33, 10.1.2.3");
-    REQUIRE(pty.expect("Not accepted: answer allowed_ranges: \"203.0.113.0/33\" is not an IP address or CIDR range"));
+    REQUIRE(pty.expect("Not accepted: answer allowed_ranges: \"203.0.113.0/33\" is not an IP "
+                       "address or CIDR range"));
     REQUIRE(pty.expect("comma-separated]"));
-    pty.send_line("b");  // back from a question: the step before, nothing sent
+    pty.send_line("b"); // back from a question: the step before, nothing sent
     REQUIRE(pty.expect("Judge the caller's IP address"));
     REQUIRE(pty.expect("[y/n] (now: no) · b · q · ? > "));
     pty.send_line("");
@@ -139,22 +145,22 @@ TEST_CASE("the Key Vault walk at a terminal: keys, checked answers, a manual ste
     REQUIRE(pty.expect("Turn on the Key Vault firewall"));
     REQUIRE(pty.expect("comma-separated]"));
     pty.send_line("198.51.100.0/24");
-    REQUIRE(pty.expect("[comma-separated]"));  // the subnets kept: none in a dry run
+    REQUIRE(pty.expect("[comma-separated]")); // the subnets kept: none in a dry run
     pty.send_line("");
     REQUIRE(pty.expect("(default: yes) · b · q · ? > "));
     pty.send_line("");
     REQUIRE(pty.expect("Carry out this change? [y]es / [n]o / b / q / ? > "));
-    pty.send_line("b");  // back from the confirmation: nothing is sent
+    pty.send_line("b"); // back from the confirmation: nothing is sent
     REQUIRE(pty.expect("Judge the caller's IP address"));
     REQUIRE(pty.expect("Already done in this case; it stays as it is."));
-    REQUIRE(pty.expect("[y/n] (now: no) · b · q · ? > "));  // a decision can be changed
+    REQUIRE(pty.expect("[y/n] (now: no) · b · q · ? > ")); // a decision can be changed
     pty.send_line("");
     REQUIRE(pty.expect("q: stop · ? > "));
     pty.send_line("");
     REQUIRE(pty.expect("Turn on the Key Vault firewall"));
     REQUIRE(pty.expect("(now: 198.51.100.0/24) · b · q · ? > "));
     pty.send_line("");
-    REQUIRE(pty.expect("[comma-separated]"));  // the subnets kept
+    REQUIRE(pty.expect("[comma-separated]")); // the subnets kept
     pty.send_line("");
     REQUIRE(pty.expect("(default: yes) · b · q · ? > "));
     pty.send_line("");
@@ -171,18 +177,21 @@ TEST_CASE("the Key Vault walk at a terminal: keys, checked answers, a manual ste
     pty.send_line("n");
     REQUIRE(pty.expect("Note for the case record (Enter: none · b back · q stop) > "));
     pty.send_line("network team on it");
-    REQUIRE(pty.expect("Kind: #microsoft.graph.user"));  // what kind of principal the caller is, read
-    REQUIRE(pty.expect("[User/ServicePrincipal] (default: User) · b · q · ? > "));  // from what Entra ID said
+    REQUIRE(
+        pty.expect("Kind: #microsoft.graph.user")); // what kind of principal the caller is, read
+    REQUIRE(pty.expect(
+        "[User/ServicePrincipal] (default: User) · b · q · ? > ")); // from what Entra ID said
     pty.send_line("");
     REQUIRE(pty.expect("q: stop · ? > "));
     pty.send_line("");
-    REQUIRE(pty.expect("q: stop · ? > "));  // the caller's access, read
+    REQUIRE(pty.expect("q: stop · ? > ")); // the caller's access, read
     pty.send_line("");
     REQUIRE(pty.expect("[remove/restrict/keep]"));
-    pty.send_line("REMOVE");  // a choice in any case
-    REQUIRE(pty.expect("· b · q · ? > "));  // the role assignment to delete
-    pty.send_line("/subscriptions/11111111-1111-1111-1111-111111111111/providers/Microsoft.Authorization/"
-                  "roleAssignments/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b");
+    pty.send_line("REMOVE");               // a choice in any case
+    REQUIRE(pty.expect("· b · q · ? > ")); // the role assignment to delete
+    pty.send_line(
+        "/subscriptions/11111111-1111-1111-1111-111111111111/providers/Microsoft.Authorization/"
+        "roleAssignments/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b");
     REQUIRE(pty.expect("Not accepted: step delete-role-assignment: it would touch subscription "
                        "11111111-1111-1111-1111-111111111111, outside this case's scope"));
     REQUIRE(pty.expect("· b · q · ? > "));
@@ -203,7 +212,8 @@ TEST_CASE("the Key Vault walk at a terminal: keys, checked answers, a manual ste
   CHECK(count_of(journal, "step.open", "trusted-networks") == 1);
   CHECK(count_of(journal, "step.done", "trusted-networks") == 0);
   const auto answered = std::find_if(journal.begin(), journal.end(), [](const nlohmann::json& e) {
-    return e.value("event", "") == "question.answered" && e.value("question", "") == "allowed_ranges";
+    return e.value("event", "") == "question.answered" &&
+           e.value("question", "") == "allowed_ranges";
   });
   REQUIRE(answered != journal.end());
   CHECK((*answered)["source"] == "typed");
@@ -217,9 +227,10 @@ TEST_CASE("the Key Vault walk at a terminal: keys, checked answers, a manual ste
     REQUIRE(pty.expect("Already done in this case:"));
     REQUIRE(pty.expect("Turn on the Key Vault firewall"));
     REQUIRE(pty.expect("Checked off? [d]one / [n]ot done / not [a]pplicable / b / q / ? > "));
-    pty.send_line("b");  // back into the done steps: shown, not repeated
-    REQUIRE(pty.expect("Already done in this case; it stays as it is (to revert it: dftriage undo " + case_dir
-                       + " --step enable-firewall)."));
+    pty.send_line("b"); // back into the done steps: shown, not repeated
+    REQUIRE(
+        pty.expect("Already done in this case; it stays as it is (to revert it: dftriage undo " +
+                   case_dir + " --step enable-firewall)."));
     REQUIRE(pty.expect("q: stop · ? > "));
     pty.send_line("");
     REQUIRE(pty.expect("Checked off? [d]one / [n]ot done / not [a]pplicable / b / q / ? > "));
@@ -235,8 +246,9 @@ TEST_CASE("the Key Vault walk at a terminal: keys, checked answers, a manual ste
   const auto after = journal_of(case_dir);
   CHECK(count_of(after, "request.sent", "enable-firewall", "action") == 1);
   CHECK(count_of(after, "step.done", "trusted-networks") == 1);
-  CHECK(std::any_of(after.begin(), after.end(),
-                    [](const nlohmann::json& e) { return e.value("event", "") == "case.interrupted"; }));
+  CHECK(std::any_of(after.begin(), after.end(), [](const nlohmann::json& e) {
+    return e.value("event", "") == "case.interrupted";
+  }));
   // After Ctrl-C the case resumes where it stopped: the checked-off task is in the summary.
   {
     PtySession pty({k_bin, "run", "--case", case_dir}, k_terminal);
@@ -250,7 +262,8 @@ TEST_CASE("the Key Vault walk at a terminal: keys, checked answers, a manual ste
   CHECK(count_of(journal_of(case_dir), "request.sent", "enable-firewall", "action") == 1);
 }
 
-TEST_CASE("at a failure prompt u shows what it would revert and asks again, b and q never revert", "[e2e][walk]")
+TEST_CASE("at a failure prompt u shows what it would revert and asks again, b and q never revert",
+          "[e2e][walk]")
 {
   TempDir dir("fail");
   Served lab(dir, {"500:DELETE:path=roleAssignments"});
@@ -258,27 +271,32 @@ TEST_CASE("at a failure prompt u shows what it would revert and asks again, b an
   auto env = k_terminal;
   env["DFTRIAGE_CLOUD"] = lab.cloud_file;
   const std::string answers = dir / "answers.json";
-  std::ofstream(answers) << R"({"origin_verified": false, "ip_recognised": false, "allowed_ranges": ["198.51.100.0/24", "127.0.0.1"],
+  std::ofstream(answers)
+      << R"({"origin_verified": false, "ip_recognised": false, "allowed_ranges": ["198.51.100.0/24", "127.0.0.1"],
                               "response": "remove"})";
-  PtySession pty({k_bin, "run", k_kv_alert, "--case", case_dir, "--answers", answers, "--yes", "--reason", "training"},
+  PtySession pty({k_bin, "run", k_kv_alert, "--case", case_dir, "--answers", answers, "--yes",
+                  "--reason", "training"},
                  env);
   // Everything up to the failing DELETE is confirmed by --yes; the walk's other prompts stay.
   // At the first failure prompt b goes back a step (nothing reverted); the walk then
   // comes back to the failing step, which fails again.
   int failures = 0;
   while (true) {
-    const int seen = pty.expect_any({"Checked off? [d]one", "q: stop · ? > ", "[u]ndo this case's changes / b / q / ? > ",
-                                     "ID of the caller's role assignment to delete", "· b · q · ? > "});
+    const int seen = pty.expect_any(
+        {"Checked off? [d]one", "q: stop · ? > ", "[u]ndo this case's changes / b / q / ? > ",
+         "ID of the caller's role assignment to delete", "· b · q · ? > "});
     REQUIRE(seen >= 0);
     if (seen == 3) {
       // No assignment is picked for the responder: they choose one of those listed, in
       // full with its scope, by number.
       REQUIRE(pty.expect("? > "));
-      CHECK_THAT(pty.transcript(), Catch::Contains("1) /subscriptions/4c1a2f07-3d5e-4b8a-9f61-2e7d8c0b5a13/resourceGroups/"
-                                                   "rg-payments-prod/providers/Microsoft.KeyVault/vaults/kv-payments-prod/"
-                                                   "providers/Microsoft.Authorization/roleAssignments/"));
+      CHECK_THAT(
+          pty.transcript(),
+          Catch::Contains("1) /subscriptions/4c1a2f07-3d5e-4b8a-9f61-2e7d8c0b5a13/resourceGroups/"
+                          "rg-payments-prod/providers/Microsoft.KeyVault/vaults/kv-payments-prod/"
+                          "providers/Microsoft.Authorization/roleAssignments/"));
       CHECK_THAT(pty.transcript(), Catch::Contains("scope: /subscriptions/"));
-      pty.send_line("7");  // no such candidate
+      pty.send_line("7"); // no such candidate
       REQUIRE(pty.expect("there is no candidate 7 (1 to 1)"));
       REQUIRE(pty.expect("? > "));
       pty.send_line("1");
@@ -300,7 +318,7 @@ TEST_CASE("at a failure prompt u shows what it would revert and asks again, b an
   }
   {
     const auto journal = journal_of(case_dir);
-    CHECK(count_of(journal, "undo.started", "remove-access-policy") == 0);  // b reverted nothing
+    CHECK(count_of(journal, "undo.started", "remove-access-policy") == 0); // b reverted nothing
     CHECK(count_of(journal, "request.sent", "enable-firewall", "action") == 1);
   }
   pty.send_line("u");
@@ -331,7 +349,8 @@ TEST_CASE("at a failure prompt u shows what it would revert and asks again, b an
 TEST_CASE("the walk in zh-CN: every word of ours in Chinese, 是 and 否 accepted", "[e2e][walk]")
 {
   TempDir dir("zh");
-  PtySession pty({k_bin, "run", k_kv_alert, "--lab", "--case", dir / "case", "--lang", "zh-CN"}, k_terminal);
+  PtySession pty({k_bin, "run", k_kv_alert, "--lab", "--case", dir / "case", "--lang", "zh-CN"},
+                 k_terminal);
   REQUIRE(pty.expect("案例 "));
   REQUIRE(pty.expect("每个提示都可以用"));
   REQUIRE(pty.expect("[联系 1/"));
@@ -342,7 +361,7 @@ TEST_CASE("the walk in zh-CN: every word of ours in Chinese, 是 and 否 accepte
   REQUIRE(pty.expect("[对象 ID（GUID）或 UPN]"));
   pty.send_line("");
   REQUIRE(pty.expect("[是/否]（默认：否）"));
-  pty.send_line("是");  // yes: the origin is verified, so the walk asks about the caller
+  pty.send_line("是"); // yes: the origin is verified, so the walk asks about the caller
   REQUIRE(pty.expect("q：停止 · ? > "));
   pty.send_line("");
   REQUIRE(pty.expect("[是/否]"));
@@ -353,8 +372,8 @@ TEST_CASE("the walk in zh-CN: every word of ours in Chinese, 是 and 否 accepte
   REQUIRE(pty.expect("小结："));
   CHECK(pty.finish() == 5);
   const auto& transcript = pty.transcript();
-  for (const char* english : {"Enter: next step", "Keys at every prompt", "Stopped.", "Summary:", " matches ",
-                              "(report: ", "; resume: "}) {
+  for (const char* english : {"Enter: next step", "Keys at every prompt", "Stopped.",
+                              "Summary:", " matches ", "(report: ", "; resume: "}) {
     CHECK(transcript.find(english) == std::string::npos);
   }
   CHECK(transcript.find("（alertType KV_TORAccess 与 KV_* 匹配）") != std::string::npos);
@@ -364,22 +383,27 @@ TEST_CASE("the walk in zh-CN: every word of ours in Chinese, 是 and 否 accepte
   CHECK(report.out.find("## 时间线") != std::string::npos);
   CHECK(report.out.find("中的客户端") != std::string::npos);
   CHECK(report.out.find("## Timeline") == std::string::npos);
-  CHECK(run_process({k_bin, "report", dir / "case", "--lang", "en"}).out.find("## Timeline") != std::string::npos);
+  CHECK(run_process({k_bin, "report", dir / "case", "--lang", "en"}).out.find("## Timeline") !=
+        std::string::npos);
 }
 
-TEST_CASE("a typo in a question ID is a usage error with did-you-mean, before anything is sent", "[e2e][walk]")
+TEST_CASE("a typo in a question ID is a usage error with did-you-mean, before anything is sent",
+          "[e2e][walk]")
 {
   TempDir dir("typo");
   SECTION("--set")
   {
-    for (const std::vector<std::string>& mode : {std::vector<std::string>{"--dry-run", "--non-interactive"},
-                                                std::vector<std::string>{"--lab", "--yes", "--case", dir / "case"}}) {
+    for (const std::vector<std::string>& mode :
+         {std::vector<std::string>{"--dry-run", "--non-interactive"},
+          std::vector<std::string>{"--lab", "--yes", "--case", dir / "case"}}) {
       std::vector<std::string> argv{k_bin, "run", k_kv_alert, "--set", "origin_verifed=yes"};
       argv.insert(argv.end(), mode.begin(), mode.end());
       const auto r = run_process(argv);
       CHECK(r.exit_code == 2);
-      CHECK(r.err.find(R"(--set "origin_verifed": no playbook asks a question with this ID; did you mean "origin_verified"?)")
-            != std::string::npos);
+      CHECK(
+          r.err.find(
+              R"(--set "origin_verifed": no playbook asks a question with this ID; did you mean "origin_verified"?)") !=
+          std::string::npos);
       CHECK_FALSE(std::filesystem::exists(dir / "case"));
     }
     const auto plan = run_process({k_bin, "plan", k_kv_alert, "--set", "origin_verifed=yes"});
@@ -390,46 +414,58 @@ TEST_CASE("a typo in a question ID is a usage error with did-you-mean, before an
   {
     const std::string answers = dir / "answers.json";
     std::ofstream(answers) << R"({"orgin_verified": true})";
-    const auto r = run_process({k_bin, "run", k_kv_alert, "--dry-run", "--non-interactive", "--answers", answers});
+    const auto r = run_process(
+        {k_bin, "run", k_kv_alert, "--dry-run", "--non-interactive", "--answers", answers});
     CHECK(r.exit_code == 2);
-    CHECK(r.err.find(answers + R"(: "orgin_verified": no playbook asks a question with this ID; did you mean "origin_verified"?)")
-          != std::string::npos);
+    CHECK(
+        r.err.find(
+            answers +
+            R"(: "orgin_verified": no playbook asks a question with this ID; did you mean "origin_verified"?)") !=
+        std::string::npos);
   }
 }
 
 TEST_CASE("a bad given value names the question and why, before a case is opened", "[e2e][walk]")
 {
   TempDir dir("bad");
-  const auto ranges = run_process(
-    {k_bin, "run", k_kv_alert, "--lab", "--yes", "--case", dir / "case", "--set", "allowed_ranges=203.0.113.0/33, 10.1.2.3"});
+  const auto ranges =
+      run_process({k_bin, "run", k_kv_alert, "--lab", "--yes", "--case", dir / "case", "--set",
+                   "allowed_ranges=203.0.113.0/33, 10.1.2.3"});
   CHECK(ranges.exit_code == 2);
-  CHECK(ranges.err.find(R"(answer allowed_ranges: "203.0.113.0/33" is not an IP address or CIDR range)") != std::string::npos);
+  CHECK(ranges.err.find(
+            R"(answer allowed_ranges: "203.0.113.0/33" is not an IP address or CIDR range)") !=
+        std::string::npos);
   CHECK_FALSE(std::filesystem::exists(dir / "case"));
   const std::string answers = dir / "answers.json";
   std::ofstream(answers) << R"({"principal": "not-a-guid"})";
-  const auto principal = run_process({k_bin, "run", k_kv_alert, "--dry-run", "--non-interactive", "--answers", answers});
+  const auto principal = run_process(
+      {k_bin, "run", k_kv_alert, "--dry-run", "--non-interactive", "--answers", answers});
   CHECK(principal.exit_code == 2);
   CHECK(principal.err.find("answer principal: expected an object ID (a GUID") != std::string::npos);
   // An end before its start is refused for the answer that makes it so.
-  const auto window = run_process({k_bin, "run", k_examples + "arm-microburst-export.json", "--lab", "--yes",
-                                   "--non-interactive", "--case", dir / "window", "--set",
+  const auto window = run_process({k_bin, "run", k_examples + "arm-microburst-export.json", "--lab",
+                                   "--yes", "--non-interactive", "--case", dir / "window", "--set",
                                    "window_end=2020-01-01T00:00:00Z"});
   CHECK(window.exit_code == 2);
-  CHECK(window.err.find("--set window_end: step account-activity: parameter start:") != std::string::npos);
+  CHECK(window.err.find("--set window_end: step account-activity: parameter start:") !=
+        std::string::npos);
   CHECK_FALSE(std::filesystem::exists(dir / "window"));
-  const auto role = run_process({k_bin, "run", k_kv_alert, "--dry-run", "--non-interactive", "--set",
-                                 "role_assignment_id=not-an-id"});
+  const auto role = run_process({k_bin, "run", k_kv_alert, "--dry-run", "--non-interactive",
+                                 "--set", "role_assignment_id=not-an-id"});
   CHECK(role.exit_code == 2);
-  CHECK(role.err.find("--set role_assignment_id: step delete-role-assignment: parameter roleAssignmentId") != std::string::npos);
+  CHECK(role.err.find(
+            "--set role_assignment_id: step delete-role-assignment: parameter roleAssignmentId") !=
+        std::string::npos);
 }
 
 TEST_CASE("tasks for a person stay open under --yes, the case is not completed", "[e2e][walk]")
 {
   TempDir dir("tasks");
   const std::string case_dir = dir / "case";
-  const auto r = run_process({k_bin, "run", k_kv_alert, "--lab", "--yes", "--yes-irreversible", "--case", case_dir,
-                              "--answers", std::string(DFTRIAGE_SOURCE_DIR) + "/examples/answers/keyvault-tor.json",
-                              "-o", "json"});
+  const auto r = run_process(
+      {k_bin, "run", k_kv_alert, "--lab", "--yes", "--yes-irreversible", "--case", case_dir,
+       "--answers", std::string(DFTRIAGE_SOURCE_DIR) + "/examples/answers/keyvault-tor.json", "-o",
+       "json"});
   CHECK(r.exit_code == 5);
   const auto record = nlohmann::json::parse(r.out).at(0);
   CHECK(record["status"] == "needs-human");
@@ -440,12 +476,13 @@ TEST_CASE("tasks for a person stay open under --yes, the case is not completed",
   CHECK(outcome["trusted-networks"] == "open");
   CHECK(outcome["app-owner-audit"] == "open");
   CHECK(outcome["enable-firewall"] == "done");
-  CHECK(outcome["verify-origin"] == "done");  // a decision, settled by its answers
+  CHECK(outcome["verify-origin"] == "done"); // a decision, settled by its answers
   const auto journal = journal_of(case_dir);
   CHECK(count_of(journal, "step.done", "trusted-networks") == 0);
   CHECK(count_of(journal, "step.open", "app-owner-audit") == 1);
-  CHECK(std::none_of(journal.begin(), journal.end(),
-                     [](const nlohmann::json& e) { return e.value("event", "") == "case.closed"; }));
+  CHECK(std::none_of(journal.begin(), journal.end(), [](const nlohmann::json& e) {
+    return e.value("event", "") == "case.closed";
+  }));
   CHECK(r.err.find("needs-human") != std::string::npos);
 }
 
@@ -478,19 +515,23 @@ std::string small_playbooks(const TempDir& dir)
 // Carries the small playbook out to the end on an in-process lab (--yes) in `case_dir`.
 void complete_lab_case(const std::string& playbooks, const std::string& case_dir)
 {
-  REQUIRE(run_process({k_bin, "run", k_kv_alert, "--playbooks", playbooks, "--lab", "--yes", "--case", case_dir}, {},
-                      {{"DFTRIAGE_CLOUD", ""}})
-            .exit_code == 0);
+  REQUIRE(run_process({k_bin, "run", k_kv_alert, "--playbooks", playbooks, "--lab", "--yes",
+                       "--case", case_dir},
+                      {}, {{"DFTRIAGE_CLOUD", ""}})
+              .exit_code == 0);
 }
 
 } // namespace
 
-TEST_CASE("the exit status tells the outcome: completed 0, needs-human 5, refused 6, failed 4", "[e2e][walk]")
+TEST_CASE("the exit status tells the outcome: completed 0, needs-human 5, refused 6, failed 4",
+          "[e2e][walk]")
 {
   TempDir dir("exit");
   const std::string playbooks = small_playbooks(dir);
-  auto run = [&](const std::string& name, std::vector<std::string> extra, std::map<std::string, std::string> env = {}) {
-    std::vector<std::string> argv{k_bin, "run", k_kv_alert, "--playbooks", playbooks, "--case", dir / name, "-o", "json"};
+  auto run = [&](const std::string& name, std::vector<std::string> extra,
+                 std::map<std::string, std::string> env = {}) {
+    std::vector<std::string> argv{k_bin,    "run",      k_kv_alert, "--playbooks", playbooks,
+                                  "--case", dir / name, "-o",       "json"};
     argv.insert(argv.end(), extra.begin(), extra.end());
     env.emplace("DFTRIAGE_CLOUD", "");
     return run_process(argv, {}, env);
@@ -508,13 +549,15 @@ TEST_CASE("the exit status tells the outcome: completed 0, needs-human 5, refuse
   CHECK(status_of(awaiting) == "needs-human");
 
   // A change aimed outside the case's subscription is refused before it is sent.
-  const auto refused = run("refused", {"--lab", "--yes", "--set",
-                                       "vault=/subscriptions/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d/resourceGroups/rg/"
-                                       "providers/Microsoft.KeyVault/vaults/elsewhere"});
+  const auto refused =
+      run("refused", {"--lab", "--yes", "--set",
+                      "vault=/subscriptions/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d/resourceGroups/rg/"
+                      "providers/Microsoft.KeyVault/vaults/elsewhere"});
   CHECK(refused.exit_code == 6);
-  CHECK(refused.err.find("--set vault: step firewall: it would touch subscription 0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d, "
+  CHECK(refused.err.find("--set vault: step firewall: it would touch subscription "
+                         "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d, "
                          "outside this case's scope") != std::string::npos);
-  CHECK_FALSE(std::filesystem::exists(dir / "refused"));  // refused before a case was opened
+  CHECK_FALSE(std::filesystem::exists(dir / "refused")); // refused before a case was opened
 
   Served lab(dir, {"500:PATCH"});
   const auto failed = run("failed", {"--yes"}, {{"DFTRIAGE_CLOUD", lab.cloud_file}});
@@ -528,28 +571,33 @@ TEST_CASE("a case acts only on the cloud it was opened on", "[e2e][walk]")
   const std::string playbooks = small_playbooks(dir);
   const std::string case_dir = dir / "case";
   // Opened on an in-process lab, left awaiting confirmation.
-  const auto first = run_process({k_bin, "run", k_kv_alert, "--playbooks", playbooks, "--lab", "--case", case_dir},
-                                 {}, {{"DFTRIAGE_CLOUD", ""}});
+  const auto first =
+      run_process({k_bin, "run", k_kv_alert, "--playbooks", playbooks, "--lab", "--case", case_dir},
+                  {}, {{"DFTRIAGE_CLOUD", ""}});
   REQUIRE(first.exit_code == 5);
   // Another cloud chosen now: refused, nothing sent.
-  const auto other = run_process({k_bin, "run", "--case", case_dir, "--playbooks", playbooks, "--yes"}, {},
-                                 {{"DFTRIAGE_CLOUD", "AzureChinaCloud"}});
+  const auto other =
+      run_process({k_bin, "run", "--case", case_dir, "--playbooks", playbooks, "--yes"}, {},
+                  {{"DFTRIAGE_CLOUD", "AzureChinaCloud"}});
   CHECK(other.exit_code == 6);
   CHECK(other.err.find("this case ran on an in-process lab") != std::string::npos);
   // Without --lab, the case resumes on a lab rebuilt from itself, never on a real tenant.
-  const auto resumed = run_process({k_bin, "run", "--case", case_dir, "--playbooks", playbooks, "--yes", "-o", "json"},
-                                   {}, {{"DFTRIAGE_CLOUD", ""}});
+  const auto resumed = run_process(
+      {k_bin, "run", "--case", case_dir, "--playbooks", playbooks, "--yes", "-o", "json"}, {},
+      {{"DFTRIAGE_CLOUD", ""}});
   CHECK(resumed.exit_code == 0);
   CHECK(nlohmann::json::parse(resumed.out).at(0)["mode"] == "lab");
   // Resumed once more, the firewall the rebuilt lab holds is found in place, not sent again.
-  const auto again = run_process({k_bin, "run", "--case", case_dir, "--playbooks", playbooks, "--yes", "-o", "json"},
-                                 {}, {{"DFTRIAGE_CLOUD", ""}});
+  const auto again = run_process(
+      {k_bin, "run", "--case", case_dir, "--playbooks", playbooks, "--yes", "-o", "json"}, {},
+      {{"DFTRIAGE_CLOUD", ""}});
   CHECK(again.exit_code == 0);
   const auto journal = journal_of(case_dir);
   CHECK(count_of(journal, "request.sent", "firewall", "action") == 1);
   // The change was made by the second run, on a lab of its own (another port): an undo
   // rebuilds a lab with it, and puts it back there.
-  const auto undone = run_process({k_bin, "undo", case_dir, "--yes", "-v"}, {}, {{"DFTRIAGE_CLOUD", ""}});
+  const auto undone =
+      run_process({k_bin, "undo", case_dir, "--yes", "-v"}, {}, {{"DFTRIAGE_CLOUD", ""}});
   INFO(undone.err);
   CHECK(undone.exit_code == 0);
   CHECK(undone.err.find("1 change(s) replayed onto it") != std::string::npos);
@@ -565,11 +613,13 @@ std::map<std::string, int> walk_to_the_end(PtySession& pty)
 {
   std::map<std::string, int> met;
   while (true) {
-    const int seen = pty.expect_any({"Carry out this change? [y]es / [n]o / b / q / ? > ",
-                                     "Type yes to carry it out · n: no · b · q · ? > ",
-                                     "Checked off? [d]one / [n]ot done / not [a]pplicable / b / q / ? > ",
-                                     "q: stop · ? > ", "· b · q · ? > ", "Summary:"});
-    INFO(pty.transcript().substr(pty.transcript().size() > 2000 ? pty.transcript().size() - 2000 : 0));
+    const int seen =
+        pty.expect_any({"Carry out this change? [y]es / [n]o / b / q / ? > ",
+                        "Type yes to carry it out · n: no · b · q · ? > ",
+                        "Checked off? [d]one / [n]ot done / not [a]pplicable / b / q / ? > ",
+                        "q: stop · ? > ", "· b · q · ? > ", "Summary:"});
+    INFO(pty.transcript().substr(pty.transcript().size() > 2000 ? pty.transcript().size() - 2000
+                                                                : 0));
     REQUIRE(seen >= 0);
     if (seen == 5) {
       return met;
@@ -603,33 +653,38 @@ TEST_CASE("the DNS and Resource Manager walks at a terminal on the lab to the en
     DYNAMIC_SECTION(family)
     {
       const std::string case_dir = dir / family;
-      PtySession pty({k_bin, "run", k_examples + family + ".json", "--lab", "--case", case_dir, "--answers",
+      PtySession pty({k_bin, "run", k_examples + family + ".json", "--lab", "--case", case_dir,
+                      "--answers",
                       std::string(DFTRIAGE_SOURCE_DIR) + "/examples/answers/" + family + ".json"},
                      k_terminal);
       const auto met = walk_to_the_end(pty);
       CHECK(met.count("change") == 1);
-      CHECK(met.count("irreversible") == 1);  // declined: the walk goes on
+      CHECK(met.count("irreversible") == 1); // declined: the walk goes on
       CHECK(met.count("task") == 1);
-      CHECK(pty.finish() == 0);  // every step walked, every task checked off
+      CHECK(pty.finish() == 0); // every step walked, every task checked off
       const auto& transcript = pty.transcript();
       CHECK(transcript.find("End of the playbook.") != std::string::npos);
       CHECK(transcript.find("declined") != std::string::npos);
       const auto journal = journal_of(case_dir);
-      CHECK(std::any_of(journal.begin(), journal.end(),
-                        [](const nlohmann::json& e) { return e.value("event", "") == "case.closed"; }));
       CHECK(std::any_of(journal.begin(), journal.end(), [](const nlohmann::json& e) {
-        return e.value("event", "") == "step.declined" && e.value("reason", "") == "not during the exercise";
+        return e.value("event", "") == "case.closed";
+      }));
+      CHECK(std::any_of(journal.begin(), journal.end(), [](const nlohmann::json& e) {
+        return e.value("event", "") == "step.declined" &&
+               e.value("reason", "") == "not during the exercise";
       }));
       if (family == "dns-darkweb") {
         // The software inventory is an inspection: y, not the whole word yes.
-        CHECK(transcript.find("runs a read-only script on the VM; changes nothing") != std::string::npos);
+        CHECK(transcript.find("runs a read-only script on the VM; changes nothing") !=
+              std::string::npos);
         CHECK(count_of(journal, "step.done", "installed-software") == 1);
       }
     }
   }
 }
 
-TEST_CASE("undo of a lab case acts on a lab rebuilt from the case, a live case refuses --lab", "[e2e][walk]")
+TEST_CASE("undo of a lab case acts on a lab rebuilt from the case, a live case refuses --lab",
+          "[e2e][walk]")
 {
   TempDir dir("undo");
   const std::string playbooks = small_playbooks(dir);
@@ -637,10 +692,12 @@ TEST_CASE("undo of a lab case acts on a lab rebuilt from the case, a live case r
   const std::map<std::string, std::string> env{{"DFTRIAGE_CLOUD", ""}};
   complete_lab_case(playbooks, case_dir);
   // No --lab: the case knows. The firewall the rebuilt lab holds is put back.
-  const auto undone = run_process({k_bin, "undo", case_dir, "--yes", "--reason", "end of the exercise", "-v"}, {}, env);
+  const auto undone = run_process(
+      {k_bin, "undo", case_dir, "--yes", "--reason", "end of the exercise", "-v"}, {}, env);
   INFO(undone.out + undone.err);
   CHECK(undone.exit_code == 0);
-  CHECK(undone.err.find("rebuilt the lab from the case: 1 change(s) replayed onto it") != std::string::npos);
+  CHECK(undone.err.find("rebuilt the lab from the case: 1 change(s) replayed onto it") !=
+        std::string::npos);
   CHECK(undone.out.find("firewall: undone") != std::string::npos);
   const auto journal = journal_of(case_dir);
   CHECK(count_of(journal, "undo.done", "firewall") == 1);
@@ -649,8 +706,9 @@ TEST_CASE("undo of a lab case acts on a lab rebuilt from the case, a live case r
   // Azure) is refused before anything is sent.
   Served lab(dir, {});
   // apply without --yes leaves the change to a person: needs-human, exit 5.
-  const auto plan = run_process({k_bin, "plan", k_kv_alert, "--playbooks", playbooks, "--capture", "-o", "json"}, {},
-                                {{"DFTRIAGE_CLOUD", lab.cloud_file}});
+  const auto plan =
+      run_process({k_bin, "plan", k_kv_alert, "--playbooks", playbooks, "--capture", "-o", "json"},
+                  {}, {{"DFTRIAGE_CLOUD", lab.cloud_file}});
   REQUIRE(plan.exit_code == 0);
   const std::string plan_file = dir / "plan.json";
   std::ofstream(plan_file) << plan.out;
@@ -659,20 +717,24 @@ TEST_CASE("undo of a lab case acts on a lab rebuilt from the case, a live case r
   CHECK(applied.exit_code == 5);
   CHECK(applied.err.find("needs-human (changes await --yes)") != std::string::npos);
   const std::string served_case = dir / "served";
-  REQUIRE(run_process({k_bin, "run", k_kv_alert, "--playbooks", playbooks, "--case", served_case}, {},
-                      {{"DFTRIAGE_CLOUD", lab.cloud_file}})
-            .exit_code == 5);
-  const auto refused = run_process({k_bin, "run", "--case", served_case, "--playbooks", playbooks, "--lab", "--yes"},
-                                   {}, {{"DFTRIAGE_CLOUD", lab.cloud_file}});
+  REQUIRE(run_process({k_bin, "run", k_kv_alert, "--playbooks", playbooks, "--case", served_case},
+                      {}, {{"DFTRIAGE_CLOUD", lab.cloud_file}})
+              .exit_code == 5);
+  const auto refused =
+      run_process({k_bin, "run", "--case", served_case, "--playbooks", playbooks, "--lab", "--yes"},
+                  {}, {{"DFTRIAGE_CLOUD", lab.cloud_file}});
   CHECK(refused.exit_code == 6);
   CHECK(refused.err.find("not on a lab: drop --lab") != std::string::npos);
   // Resumed with nothing chosen, it goes back to its own cloud file.
-  const auto resumed = run_process({k_bin, "run", "--case", served_case, "--playbooks", playbooks, "--yes"}, {},
-                                   {{"DFTRIAGE_CLOUD", ""}});
+  const auto resumed =
+      run_process({k_bin, "run", "--case", served_case, "--playbooks", playbooks, "--yes"}, {},
+                  {{"DFTRIAGE_CLOUD", ""}});
   CHECK(resumed.exit_code == 0);
 }
 
-TEST_CASE("a change undone since is offered again on resume, and the case is not completed without it", "[e2e][walk]")
+TEST_CASE(
+    "a change undone since is offered again on resume, and the case is not completed without it",
+    "[e2e][walk]")
 {
   TempDir dir("redo");
   const std::string playbooks = small_playbooks(dir);
@@ -681,11 +743,12 @@ TEST_CASE("a change undone since is offered again on resume, and the case is not
   complete_lab_case(playbooks, case_dir);
   REQUIRE(run_process({k_bin, "undo", case_dir, "--yes"}, {}, env).exit_code == 0);
   // Resumed without --yes: the firewall is not "already done", it awaits a person again.
-  const auto waiting = run_process({k_bin, "run", "--case", case_dir, "--playbooks", playbooks, "-o", "json"}, {}, env);
+  const auto waiting = run_process(
+      {k_bin, "run", "--case", case_dir, "--playbooks", playbooks, "-o", "json"}, {}, env);
   CHECK(waiting.exit_code == 5);
   // With --yes it is made again, and can be undone again.
-  const auto redone = run_process({k_bin, "run", "--case", case_dir, "--playbooks", playbooks, "--yes", "-o", "json"},
-                                  {}, env);
+  const auto redone = run_process(
+      {k_bin, "run", "--case", case_dir, "--playbooks", playbooks, "--yes", "-o", "json"}, {}, env);
   CHECK(redone.exit_code == 0);
   CHECK(count_of(journal_of(case_dir), "request.sent", "firewall", "action") == 2);
   const auto again = run_process({k_bin, "undo", case_dir, "--yes"}, {}, env);
@@ -699,10 +762,10 @@ TEST_CASE("an answer typed before q is kept in the case", "[e2e][walk]")
   TempDir dir("typed");
   const std::string case_dir = dir / "case";
   {
-    PtySession pty({k_bin, "run", k_kv_alert, "--lab", "--case", case_dir, "--set", "origin_verified=no", "--set",
-                    "ip_recognised=no"},
+    PtySession pty({k_bin, "run", k_kv_alert, "--lab", "--case", case_dir, "--set",
+                    "origin_verified=no", "--set", "ip_recognised=no"},
                    k_terminal);
-    while (true) {  // Enter up to the firewall's allowed ranges
+    while (true) { // Enter up to the firewall's allowed ranges
       const int seen = pty.expect_any({"comma-separated]", "q: stop · ? > ", "· b · q · ? > "});
       REQUIRE(seen >= 0);
       if (seen == 0) {
@@ -712,19 +775,21 @@ TEST_CASE("an answer typed before q is kept in the case", "[e2e][walk]")
     }
     REQUIRE(pty.expect("· b · q · ? > "));
     pty.send_line("198.51.100.0/24");
-    REQUIRE(pty.expect("[comma-separated]"));  // the subnets kept: none in a dry run
+    REQUIRE(pty.expect("[comma-separated]")); // the subnets kept: none in a dry run
     pty.send_line("");
     REQUIRE(pty.expect("(default: yes) · b · q · ? > "));
-    pty.send_line("q");  // before the step was carried out
+    pty.send_line("q"); // before the step was carried out
     CHECK(pty.finish() == 5);
   }
-  PtySession pty({k_bin, "run", "--case", case_dir, "--set", "origin_verified=no", "--set", "ip_recognised=no"},
+  PtySession pty({k_bin, "run", "--case", case_dir, "--set", "origin_verified=no", "--set",
+                  "ip_recognised=no"},
                  k_terminal);
   while (true) {
-    const int seen = pty.expect_any({"(now: 198.51.100.0/24) · b · q · ? > ", "comma-separated] (default",
-                                     "q: stop · ? > ", "· b · q · ? > "});
+    const int seen =
+        pty.expect_any({"(now: 198.51.100.0/24) · b · q · ? > ", "comma-separated] (default",
+                        "q: stop · ? > ", "· b · q · ? > "});
     REQUIRE(seen >= 0);
-    REQUIRE(seen != 1);  // the typed ranges were lost
+    REQUIRE(seen != 1); // the typed ranges were lost
     if (seen == 0) {
       break;
     }

@@ -3,10 +3,9 @@
 // Test support: spdlog's default logger replaced, for a test's lifetime, by one that
 // writes into a string.
 
+#include <memory>
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
-
-#include <memory>
 #include <sstream>
 #include <string>
 
@@ -16,8 +15,9 @@ class CapturedLog
 {
 public:
   // Captures messages at `level` and above; `pattern` as spdlog's ("" keeps its default).
-  explicit CapturedLog(spdlog::level::level_enum level = spdlog::level::trace, const std::string& pattern = "")
-    : m_previous(spdlog::default_logger())
+  explicit CapturedLog(spdlog::level::level_enum level = spdlog::level::trace,
+                       const std::string& pattern = "")
+      : m_previous(spdlog::default_logger())
   {
     auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(m_out);
     auto logger = std::make_shared<spdlog::logger>("captured", sink);

@@ -7,9 +7,8 @@
 #include "dftriage/azure/curl_transport.hpp"
 #include "dftriage/lab/lab.hpp"
 
-#include <httplib.h>
-
 #include <filesystem>
+#include <httplib.h>
 #include <map>
 #include <memory>
 #include <string>
@@ -46,7 +45,11 @@ inline azure::Cloud cloud_of(const nlohmann::ordered_json& c)
 class LabTestCredential : public azure::TokenCredential
 {
 public:
-  LabTestCredential(nlohmann::ordered_json connection, int port) : m_c(std::move(connection)), m_port(port) {}
+  LabTestCredential(nlohmann::ordered_json connection, int port)
+      : m_c(std::move(connection))
+      , m_port(port)
+  {
+  }
 
   azure::AccessToken get_token(const std::string& audience) override
   {
@@ -56,9 +59,10 @@ public:
     httplib::SSLClient http("127.0.0.1", m_port);
     http.set_ca_cert_path(m_c["caCertificate"].get<std::string>().c_str());
     http.enable_server_certificate_verification(true);
-    const std::string form = "grant_type=client_credentials&client_id=" + m_c["clientId"].get<std::string>()
-                             + "&client_secret=" + m_c["clientSecret"].get<std::string>()
-                             + "&scope=" + httplib::detail::encode_query_param(audience + "/.default");
+    const std::string form =
+        "grant_type=client_credentials&client_id=" + m_c["clientId"].get<std::string>() +
+        "&client_secret=" + m_c["clientSecret"].get<std::string>() +
+        "&scope=" + httplib::detail::encode_query_param(audience + "/.default");
     auto r = http.Post("/" + m_c["tenantId"].get<std::string>() + "/oauth2/v2.0/token", form,
                        "application/x-www-form-urlencoded");
     if (!r || r->status != 200) {
@@ -83,10 +87,12 @@ private:
 // A started lab with everything needed to talk to it.
 struct LabSession
 {
-  explicit LabSession(std::vector<std::string> seeds, std::vector<std::string> faults = {}, int token_lifetime_s = 3600)
+  explicit LabSession(std::vector<std::string> seeds, std::vector<std::string> faults = {},
+                      int token_lifetime_s = 3600)
   {
-    state_dir = std::filesystem::temp_directory_path()
-                / ("dftriage-labsession-" + std::to_string(::getpid()) + "-" + std::to_string(++counter()));
+    state_dir =
+        std::filesystem::temp_directory_path() /
+        ("dftriage-labsession-" + std::to_string(::getpid()) + "-" + std::to_string(++counter()));
     lab::LabOptions options;
     options.https = true;
     options.state_dir = state_dir.string();

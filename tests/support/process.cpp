@@ -144,7 +144,7 @@ ProcessResult run_in_pty(const std::vector<std::string>& argv,
     } else if (n < 0 && errno == EINTR) {
       continue;
     } else {
-      break;  // EIO once the child has closed the terminal
+      break; // EIO once the child has closed the terminal
     }
   }
   ::close(master);
@@ -152,7 +152,8 @@ ProcessResult run_in_pty(const std::vector<std::string>& argv,
   return result;
 }
 
-PtySession::PtySession(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env)
+PtySession::PtySession(const std::vector<std::string>& argv,
+                       const std::map<std::string, std::string>& env)
 {
   const pid_t pid = ::forkpty(&m_master, nullptr, nullptr, nullptr);
   if (pid < 0) {
@@ -196,7 +197,8 @@ int PtySession::expect_any(const std::vector<std::string>& texts)
       m_consumed = best + texts[static_cast<std::size_t>(which)].size();
       return which;
     }
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) {
       return -1;
     }
@@ -209,12 +211,15 @@ int PtySession::expect_any(const std::vector<std::string>& texts)
     if (n > 0) {
       m_out.append(buffer, static_cast<std::size_t>(n));
     } else if (!(n < 0 && errno == EINTR)) {
-      return -1;  // the program closed the terminal
+      return -1; // the program closed the terminal
     }
   }
 }
 
-void PtySession::send_line(const std::string& line) { send(line + "\r"); }
+void PtySession::send_line(const std::string& line)
+{
+  send(line + "\r");
+}
 
 void PtySession::send(const std::string& keys)
 {
@@ -260,7 +265,8 @@ Server::Server(const std::vector<std::string>& argv, const std::map<std::string,
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
   std::string buffer;
   while (buffer.find('\n') == std::string::npos) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
     pollfd fd{m_out, POLLIN, 0};
     if (left.count() <= 0 || ::poll(&fd, 1, static_cast<int>(left.count())) <= 0) {
       break;

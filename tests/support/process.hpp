@@ -11,9 +11,9 @@ namespace dftriage::test {
 
 struct ProcessResult
 {
-  int exit_code = -1;  // the exit status, or 128 + signal number when killed
-  std::string out;     // standard output
-  std::string err;     // standard error
+  int exit_code = -1; // the exit status, or 128 + signal number when killed
+  std::string out;    // standard output
+  std::string err;    // standard error
 };
 
 // Runs `argv[0]` (a path) with `argv`, feeding `input` on standard input. Entries of
@@ -33,7 +33,8 @@ class PtySession
 {
 public:
   // Starts `argv` on a new pseudo-terminal with `env` applied as in run_process.
-  PtySession(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env = {});
+  PtySession(const std::vector<std::string>& argv,
+             const std::map<std::string, std::string>& env = {});
   ~PtySession();
   PtySession(const PtySession&) = delete;
   PtySession& operator=(const PtySession&) = delete;

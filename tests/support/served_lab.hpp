@@ -8,17 +8,15 @@
 #include "support/process.hpp"
 
 #include <catch2/catch.hpp>
-#include <httplib.h>
-#include <nlohmann/json.hpp>
-
-#include <unistd.h>
-
 #include <filesystem>
 #include <fstream>
+#include <httplib.h>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
+#include <unistd.h>
 #include <vector>
 
 namespace dftriage::test::served {
@@ -27,13 +25,17 @@ using dftriage::test::run_process;
 using dftriage::test::Server;
 
 inline const std::string k_bin = DFTRIAGE_BINARY;
-inline const std::string k_kv_alert = std::string(DFTRIAGE_SOURCE_DIR) + "/examples/alerts/keyvault-tor.json";
-inline const std::string k_answers = std::string(DFTRIAGE_SOURCE_DIR) + "/examples/answers/keyvault-tor.json";
-inline const std::string k_vault = "/subscriptions/4c1a2f07-3d5e-4b8a-9f61-2e7d8c0b5a13/resourceGroups/rg-payments-prod/"
-                            "providers/Microsoft.KeyVault/vaults/kv-payments-prod";
-inline const std::string k_alert_id = "/subscriptions/4c1a2f07-3d5e-4b8a-9f61-2e7d8c0b5a13/resourceGroups/rg-payments-prod/"
-                               "providers/Microsoft.Security/locations/westeurope/alerts/"
-                               "2517138462710000000_5f0c1a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b";
+inline const std::string k_kv_alert =
+    std::string(DFTRIAGE_SOURCE_DIR) + "/examples/alerts/keyvault-tor.json";
+inline const std::string k_answers =
+    std::string(DFTRIAGE_SOURCE_DIR) + "/examples/answers/keyvault-tor.json";
+inline const std::string k_vault =
+    "/subscriptions/4c1a2f07-3d5e-4b8a-9f61-2e7d8c0b5a13/resourceGroups/rg-payments-prod/"
+    "providers/Microsoft.KeyVault/vaults/kv-payments-prod";
+inline const std::string k_alert_id =
+    "/subscriptions/4c1a2f07-3d5e-4b8a-9f61-2e7d8c0b5a13/resourceGroups/rg-payments-prod/"
+    "providers/Microsoft.Security/locations/westeurope/alerts/"
+    "2517138462710000000_5f0c1a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b";
 
 inline std::string slurp(const std::string& path)
 {
@@ -48,14 +50,24 @@ struct ServedLab
 {
   explicit ServedLab(const std::string& name, std::vector<std::string> faults = {},
                      const std::string& seed = k_kv_alert)
-    : dir(std::filesystem::temp_directory_path() / ("dftriage-e2e-" + std::to_string(::getpid()) + "-" + name))
+      : dir(std::filesystem::temp_directory_path() /
+            ("dftriage-e2e-" + std::to_string(::getpid()) + "-" + name))
   {
     std::filesystem::remove_all(dir);
     std::filesystem::create_directories(dir);
     // Long-running operations answer with Retry-After: 0 so that the walks stay quick.
-    std::vector<std::string> argv{k_bin, "lab", "serve", "--seed", seed, "--https", "--state-dir",
-                                  (dir / "lab").string(), "--record", (dir / "record.ndjson").string(),
-                                  "--retry-after", "0"};
+    std::vector<std::string> argv{k_bin,
+                                  "lab",
+                                  "serve",
+                                  "--seed",
+                                  seed,
+                                  "--https",
+                                  "--state-dir",
+                                  (dir / "lab").string(),
+                                  "--record",
+                                  (dir / "record.ndjson").string(),
+                                  "--retry-after",
+                                  "0"};
     for (const auto& f : faults) {
       argv.push_back("--fault");
       argv.push_back(f);
@@ -78,7 +90,8 @@ struct ServedLab
   }
 
   // Runs dftriage with this lab as the cloud.
-  dftriage::test::ProcessResult run(std::vector<std::string> args, std::map<std::string, std::string> env = {}) const
+  dftriage::test::ProcessResult run(std::vector<std::string> args,
+                                    std::map<std::string, std::string> env = {}) const
   {
     args.insert(args.begin(), k_bin);
     env["DFTRIAGE_CLOUD"] = cloud_file;
@@ -92,7 +105,8 @@ struct ServedLab
   }
   // GETs `path_and_query` with a token for `audience`; returns the status and the body
   // (null when empty).
-  std::pair<int, nlohmann::ordered_json> get_status(const std::string& path_and_query, const std::string& audience)
+  std::pair<int, nlohmann::ordered_json> get_status(const std::string& path_and_query,
+                                                    const std::string& audience)
   {
     httplib::SSLClient http("127.0.0.1", port);
     http.set_ca_cert_path(connection["caCertificate"].get<std::string>().c_str());
@@ -100,7 +114,8 @@ struct ServedLab
     const auto token = credential->get_token(audience).token;
     auto r = http.Get(path_and_query.c_str(), {{"Authorization", "Bearer " + token}});
     REQUIRE(r);
-    return {r->status, r->body.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json::parse(r->body)};
+    return {r->status,
+            r->body.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json::parse(r->body)};
   }
   nlohmann::ordered_json vault() { return get(k_vault, "2026-02-01"); }
   std::string alert_status() { return get(k_alert_id, "2022-01-01")["properties"]["status"]; }
@@ -117,7 +132,8 @@ struct ServedLab
     REQUIRE(r);
     const auto versions = nlohmann::json::parse(r->body);
     for (const auto& v : versions["value"]) {
-      if (v["id"].get<std::string>().find("27adf9a09c6a4db489eed3fa3b312184") != std::string::npos) {
+      if (v["id"].get<std::string>().find("27adf9a09c6a4db489eed3fa3b312184") !=
+          std::string::npos) {
         return v["attributes"]["enabled"];
       }
     }
@@ -160,15 +176,18 @@ inline nlohmann::ordered_json outcomes_of(const std::string& out)
   return by_step;
 }
 
-
 inline const std::string k_sub = "/subscriptions/4c1a2f07-3d5e-4b8a-9f61-2e7d8c0b5a13";
-inline const std::string k_dns_alert = std::string(DFTRIAGE_SOURCE_DIR) + "/examples/alerts/dns-darkweb.json";
-inline const std::string k_rm_alert = std::string(DFTRIAGE_SOURCE_DIR) + "/examples/alerts/arm-microburst-export.json";
-inline const std::string k_rm_answers = std::string(DFTRIAGE_SOURCE_DIR) + "/examples/answers/arm-microburst-export.json";
+inline const std::string k_dns_alert =
+    std::string(DFTRIAGE_SOURCE_DIR) + "/examples/alerts/dns-darkweb.json";
+inline const std::string k_rm_alert =
+    std::string(DFTRIAGE_SOURCE_DIR) + "/examples/alerts/arm-microburst-export.json";
+inline const std::string k_rm_answers =
+    std::string(DFTRIAGE_SOURCE_DIR) + "/examples/answers/arm-microburst-export.json";
 inline const std::string k_web = k_sub + "/resourceGroups/rg-web/providers/";
 inline const std::string k_nic = k_web + "Microsoft.Network/networkInterfaces/vm-web-01-nic";
-inline const std::string k_dns_alert_id = k_web + "Microsoft.Security/locations/westeurope/alerts/"
-                                   "2517138462720000000_7a8b9c0d-1e2f-4a3b-9c4d-5e6f7a8b9c0d";
+inline const std::string k_dns_alert_id =
+    k_web + "Microsoft.Security/locations/westeurope/alerts/"
+            "2517138462720000000_7a8b9c0d-1e2f-4a3b-9c4d-5e6f7a8b9c0d";
 
 inline std::string nsg_of(ServedLab& lab)
 {
@@ -188,6 +207,5 @@ inline nlohmann::ordered_json rm_alert(ServedLab& lab)
   FAIL("the lab holds no Resource Manager alert");
   return {};
 }
-
 
 } // namespace dftriage::test::served

@@ -1,8 +1,7 @@
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -36,22 +35,22 @@ std::string_view to_string(Severity severity);
 
 struct IpEntity
 {
-  std::string address;  // as given (attacker-controlled text)
-  bool valid = false;   // a well-formed IPv4 or IPv6 address
+  std::string address; // as given (attacker-controlled text)
+  bool valid = false;  // a well-formed IPv4 or IPv6 address
 };
 
 struct AccountEntity
 {
-  std::string upn;        // user principal name, when known
-  std::string object_id;  // Microsoft Entra object ID
-  std::string app_id;     // application (client) ID
-  std::string name;       // account name when no UPN is known
+  std::string upn;       // user principal name, when known
+  std::string object_id; // Microsoft Entra object ID
+  std::string app_id;    // application (client) ID
+  std::string name;      // account name when no UPN is known
 };
 
 struct HostEntity
 {
   std::string name;
-  std::string resource_id;  // the host's Azure resource ID, canonical, when known
+  std::string resource_id; // the host's Azure resource ID, canonical, when known
 };
 
 // The entities an alert names, de-duplicated (case-insensitively where Azure is).
@@ -60,17 +59,17 @@ struct Entities
   std::vector<IpEntity> ips;
   std::vector<AccountEntity> accounts;
   std::vector<HostEntity> hosts;
-  std::vector<std::string> resources;  // Azure resource IDs, canonical
+  std::vector<std::string> resources; // Azure resource IDs, canonical
   std::vector<std::string> domains;
 };
 
 // Where an alert was read from.
 struct SourceRef
 {
-  std::string file;            // as given on the command line, "-" for stdin
-  std::uint64_t index = 0;     // 1-based count of alerts read from this file
-  std::uint64_t document = 0;  // 1-based JSON document number (as in diagnostics)
-  std::uint64_t line = 0;      // line where that document starts
+  std::string file;           // as given on the command line, "-" for stdin
+  std::uint64_t index = 0;    // 1-based count of alerts read from this file
+  std::uint64_t document = 0; // 1-based JSON document number (as in diagnostics)
+  std::uint64_t line = 0;     // line where that document starts
   Shape shape = Shape::arm;
 };
 
@@ -79,30 +78,30 @@ struct SourceRef
 // all of it is attacker-influenced and must be escaped wherever it is printed or sent.
 struct Alert
 {
-  std::string id;               // systemAlertId, else the ARM name
-  std::string alert_type;       // as given, e.g. "SIMULATED_KV_TORAccess"
-  std::string base_alert_type;  // without the "SIMULATED_" prefix
-  bool simulated = false;       // a sample alert
+  std::string id;              // systemAlertId, else the ARM name
+  std::string alert_type;      // as given, e.g. "SIMULATED_KV_TORAccess"
+  std::string base_alert_type; // without the "SIMULATED_" prefix
+  bool simulated = false;      // a sample alert
   std::string display_name;
   std::string description;
   Severity severity = Severity::unknown;
-  std::string status;      // Active | InProgress | Resolved | Dismissed, else as given
-  std::string start_time;  // ISO-8601 UTC ("...Z"), "" when absent or unreadable
+  std::string status;     // Active | InProgress | Resolved | Dismissed, else as given
+  std::string start_time; // ISO-8601 UTC ("...Z"), "" when absent or unreadable
   std::string end_time;
   Family family = Family::other;
-  std::string resource_id;  // the attacked resource, keywords in canonical casing
+  std::string resource_id; // the attacked resource, keywords in canonical casing
   std::string subscription_id;
   std::string resource_group;
   std::string compromised_entity;
   std::string intent;
-  std::string product_component;  // "KeyVault", "DNS", "ARM", ... when given
-  std::string alert_resource_id;  // the alert's own ARM ID, when known
-  std::string alert_location;     // the Defender location of the alert, e.g. "centralus"
+  std::string product_component; // "KeyVault", "DNS", "ARM", ... when given
+  std::string alert_resource_id; // the alert's own ARM ID, when known
+  std::string alert_location;    // the Defender location of the alert, e.g. "centralus"
   std::string alert_uri;
   Entities entities;
   nlohmann::ordered_json extended_properties = nlohmann::ordered_json::object();
   std::vector<std::string> remediation_steps;
-  std::vector<std::string> warnings;  // what was odd about this alert (kept, not dropped)
+  std::vector<std::string> warnings; // what was odd about this alert (kept, not dropped)
   SourceRef source;
 };
 

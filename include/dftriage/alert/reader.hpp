@@ -14,7 +14,7 @@ namespace dftriage::alert {
 
 struct ReadOptions
 {
-  std::optional<Shape> shape;  // force one shape instead of detecting it per document
+  std::optional<Shape> shape; // force one shape instead of detecting it per document
   std::size_t max_document = DocumentReader::k_default_max_document;
   // Problems past this many in one input are counted, not returned one by one, and
   // summed up in one diagnostic at its end; 0 returns them all.

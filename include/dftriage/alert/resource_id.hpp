@@ -11,11 +11,11 @@ namespace dftriage::alert {
 struct ResourceId
 {
   std::string subscription_id;
-  std::string resource_group;  // "" for subscription-level IDs
-  std::string provider;        // first provider namespace, e.g. "microsoft.keyvault" as given
-  std::vector<std::string> types;  // e.g. {"vaults"} or {"virtualMachines", "extensions"}
-  std::vector<std::string> names;  // one per type
-  std::string canonical;  // with "subscriptions", "resourceGroups", "providers" in canonical case
+  std::string resource_group;     // "" for subscription-level IDs
+  std::string provider;           // first provider namespace, e.g. "microsoft.keyvault" as given
+  std::vector<std::string> types; // e.g. {"vaults"} or {"virtualMachines", "extensions"}
+  std::vector<std::string> names; // one per type
+  std::string canonical; // with "subscriptions", "resourceGroups", "providers" in canonical case
 
   // Returns "provider/type[/type…]" in lower case, e.g. "microsoft.keyvault/vaults";
   // "" for subscription and resource-group IDs.

@@ -4,10 +4,9 @@
 #include "dftriage/azure/cloud.hpp"
 #include "dftriage/azure/request.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <functional>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -18,15 +17,15 @@ namespace dftriage::azure {
 // The type of an action parameter; values are checked against it before any request
 // is built, so an alert's text can only ever be the value itself.
 enum class ParamType {
-  string,       // free text (sent only inside JSON bodies or encoded query values)
-  name,         // one Azure resource name: no '/', no control characters
-  guid,         // 8-4-4-4-12 hex
-  resource_id,  // a checked Azure resource ID, optionally of a given type
-  ip_list,      // IPv4/IPv6 addresses
-  cidr_list,    // IPv4/IPv6 addresses or CIDR ranges
+  string,      // free text (sent only inside JSON bodies or encoded query values)
+  name,        // one Azure resource name: no '/', no control characters
+  guid,        // 8-4-4-4-12 hex
+  resource_id, // a checked Azure resource ID, optionally of a given type
+  ip_list,     // IPv4/IPv6 addresses
+  cidr_list,   // IPv4/IPv6 addresses or CIDR ranges
   boolean,
   integer,
-  choice,       // one of ParamSpec::choices
+  choice, // one of ParamSpec::choices
   string_list,
 };
 std::string_view to_string(ParamType type);
@@ -36,8 +35,8 @@ struct ParamSpec
   std::string name;
   ParamType type = ParamType::string;
   bool required = true;
-  std::string resource_type;         // for resource_id: e.g. "microsoft.keyvault/vaults"
-  std::vector<std::string> choices;  // for choice
+  std::string resource_type;        // for resource_id: e.g. "microsoft.keyvault/vaults"
+  std::vector<std::string> choices; // for choice
   std::string description;
 };
 
@@ -87,13 +86,13 @@ using PreImage = std::vector<Observed>;
 
 struct ActionSpec
 {
-  std::string name;     // "keyvault.firewall.enable"
-  std::string summary;  // one line, for listings
+  std::string name;    // "keyvault.firewall.enable"
+  std::string summary; // one line, for listings
   std::vector<ParamSpec> params;
   bool mutating = false;
   Reversibility reversibility = Reversibility::read_only;
-  std::string undo;        // how it is undone, in words ("" when read-only)
-  std::string permission;  // the main RBAC action it needs
+  std::string undo;       // how it is undone, in words ("" when read-only)
+  std::string permission; // the main RBAC action it needs
   std::function<ActionRequests(const ActionArgs&, const Cloud&)> build;
   // Mutating actions: true when the pre-image shows the effect already in place, so the
   // action is recorded as a no-op instead of being sent again. Empty: never.
@@ -104,7 +103,7 @@ struct ActionSpec
   // Reversible actions: the requests that put back what the pre-image shows, in order
   // (empty when there is nothing to put back). Empty function: cannot be undone.
   std::function<std::vector<Request>(const ActionArgs&, const PreImage&, const Cloud&)> revert;
-  std::string undo_zh;  // `undo` in Chinese (zh-CN), for the walk
+  std::string undo_zh; // `undo` in Chinese (zh-CN), for the walk
   // True for an action that preserves evidence (a disk snapshot): `undo` leaves what it
   // made in place unless asked to remove evidence too.
   bool evidence = false;

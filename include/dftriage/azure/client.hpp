@@ -60,9 +60,9 @@ struct Wait
   // What comes after the wait: the poll number (1 = the first poll) for an operation,
   // the send number (2 = the first retry) for a retry.
   int attempt = 1;
-  int max_attempts = 0;   // sends allowed in all (retries); 0 for an operation
-  int status = 0;         // the status that caused a retry; the last poll's for an operation
-  std::string error_code; // the error code of the response that caused a retry, if any
+  int max_attempts = 0;        // sends allowed in all (retries); 0 for an operation
+  int status = 0;              // the status that caused a retry; the last poll's for an operation
+  std::string error_code;      // the error code of the response that caused a retry, if any
   std::string transport_error; // why no response came ("Timeout was reached"), if so
   bool ended = false;
 };
@@ -135,8 +135,8 @@ public:
   // credential helps only if it hands out a fresh token then). Throws AzureError for an
   // error status or a failed operation, TransportError when no response came, Error when
   // a token cannot be had, would go over plain HTTP to a non-loopback host, or a
-  // poll/next URL leaves the request's origin, Interrupted on Ctrl-C. In dry-run: records the request, sends
-  // nothing, and returns {dry_run: true, status 0, body {"dryRun": true}}.
+  // poll/next URL leaves the request's origin, Interrupted on Ctrl-C. In dry-run: records the
+  // request, sends nothing, and returns {dry_run: true, status 0, body {"dryRun": true}}.
   Response send(const Request& request);
 
   // Sends `request` (a list call) and follows `nextLink` / `@odata.nextLink` until it is

@@ -12,12 +12,12 @@ namespace dftriage::azure {
 // URLs carry no trailing '/'.
 struct Cloud
 {
-  std::string name;              // "AzureCloud", "AzureChinaCloud", "AzureUSGovernment", or a custom name
-  std::string resource_manager;  // "https://management.azure.com"
-  std::string keyvault_suffix;   // ".vault.azure.net" (a lab may add a port: ".vault.localhost:8443")
-  std::string graph;             // "https://graph.microsoft.com"
-  std::string log_analytics;     // "https://api.loganalytics.io" (the query endpoint)
-  std::string authority;         // "https://login.microsoftonline.com" (endpoints.activeDirectory)
+  std::string name; // "AzureCloud", "AzureChinaCloud", "AzureUSGovernment", or a custom name
+  std::string resource_manager; // "https://management.azure.com"
+  std::string keyvault_suffix; // ".vault.azure.net" (a lab may add a port: ".vault.localhost:8443")
+  std::string graph;           // "https://graph.microsoft.com"
+  std::string log_analytics;   // "https://api.loganalytics.io" (the query endpoint)
+  std::string authority;       // "https://login.microsoftonline.com" (endpoints.activeDirectory)
 
   // Token audiences (resource IDs); a scope is the audience + "/.default".
   std::string arm_audience;           // "https://management.core.windows.net/"

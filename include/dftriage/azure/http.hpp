@@ -23,10 +23,10 @@ struct Header
 // paging on top.
 struct HttpRequest
 {
-  std::string method;  // GET, PUT, PATCH, POST, DELETE
-  std::string url;     // absolute
+  std::string method; // GET, PUT, PATCH, POST, DELETE
+  std::string url;    // absolute
   std::vector<Header> headers;
-  std::string body;    // empty: no body
+  std::string body; // empty: no body
 };
 
 struct HttpResponse
@@ -46,8 +46,8 @@ class TransportError : public Error
 {
 public:
   TransportError(std::string message, bool may_have_reached_server)
-    : Error(std::move(message), ExitStatus::azure_failure),
-      m_may_have_reached_server(may_have_reached_server)
+      : Error(std::move(message), ExitStatus::azure_failure)
+      , m_may_have_reached_server(may_have_reached_server)
   {
   }
 

@@ -4,7 +4,6 @@
 #include "dftriage/azure/http.hpp"
 
 #include <nlohmann/json.hpp>
-
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,7 +22,10 @@ std::string encode_query_value(std::string_view s);
 class UrlBuilder
 {
 public:
-  explicit UrlBuilder(std::string base) : m_url(std::move(base)) {}
+  explicit UrlBuilder(std::string base)
+      : m_url(std::move(base))
+  {
+  }
 
   // Appends one encoded segment.
   UrlBuilder& segment(std::string_view s);
@@ -48,14 +50,14 @@ std::string_view to_string(Reversibility r);
 // One REST request as it would be sent (the token is added by the transport).
 struct Request
 {
-  std::string method;  // GET, PUT, PATCH, POST, DELETE
-  std::string url;     // absolute; carries api-version where the API has one
+  std::string method; // GET, PUT, PATCH, POST, DELETE
+  std::string url;    // absolute; carries api-version where the API has one
   std::optional<nlohmann::ordered_json> body;
-  std::string audience;    // the token audience: "arm", "keyvault", "graph", "loganalytics"
-  std::string purpose;     // "pre-image" (read before a change, for undo) or "action"
+  std::string audience; // the token audience: "arm", "keyvault", "graph", "loganalytics"
+  std::string purpose;  // "pre-image" (read before a change, for undo) or "action"
   bool mutating = false;
   Reversibility reversibility = Reversibility::read_only;
-  std::string permission;  // the RBAC action it needs, e.g. "Microsoft.KeyVault/vaults/write"
+  std::string permission; // the RBAC action it needs, e.g. "Microsoft.KeyVault/vaults/write"
   // Extra headers sent as given (If-Match, If-None-Match); the client adds the standard ones.
   std::vector<Header> headers;
   // True when repeating the request is harmless even though the method is POST or PATCH

@@ -1,8 +1,7 @@
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <cstdio>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,13 +22,17 @@ OutputFormat default_output_format(std::FILE* stream, OutputFormat piped);
 // Returns the format of `-o requested` (one of `allowed`), or when it is empty the
 // default for stdout: text on a terminal, else json. Throws UsageError like
 // parse_output_format.
-OutputFormat choose_output_format(const std::string& requested, const std::vector<OutputFormat>& allowed);
+OutputFormat choose_output_format(const std::string& requested,
+                                  const std::vector<OutputFormat>& allowed);
 
 // Buffered writer to a stdio stream; results only (diagnostics go to stderr).
 class Writer
 {
 public:
-  explicit Writer(std::FILE* stream) : m_stream(stream) {}
+  explicit Writer(std::FILE* stream)
+      : m_stream(stream)
+  {
+  }
   ~Writer();
   Writer(const Writer&) = delete;
   Writer& operator=(const Writer&) = delete;
@@ -48,7 +51,11 @@ private:
 class JsonStream
 {
 public:
-  JsonStream(Writer& writer, OutputFormat format) : m_writer(writer), m_format(format) {}
+  JsonStream(Writer& writer, OutputFormat format)
+      : m_writer(writer)
+      , m_format(format)
+  {
+  }
   void add(const nlohmann::ordered_json& value);
   // Closes the array (`json`); writes "[]" when nothing was added.
   void finish();

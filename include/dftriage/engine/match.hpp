@@ -4,16 +4,15 @@
 #include "dftriage/engine/library.hpp"
 
 #include <nlohmann/json.hpp>
-
 #include <string>
 
 namespace dftriage::engine {
 
 struct MatchResult
 {
-  const playbook::Playbook* playbook = nullptr;  // nullptr: the generic playbook
-  std::string reason;     // "alertType KV_TORAccess matches KV_*"
-  std::string reason_zh;  // the same in Chinese (zh-CN)
+  const playbook::Playbook* playbook = nullptr; // nullptr: the generic playbook
+  std::string reason;                           // "alertType KV_TORAccess matches KV_*"
+  std::string reason_zh;                        // the same in Chinese (zh-CN)
 
   // Returns "keyvault", "dns", "resource-manager" or "generic".
   std::string playbook_id() const { return playbook ? playbook->id : "generic"; }

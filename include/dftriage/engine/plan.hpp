@@ -6,9 +6,8 @@
 #include "dftriage/engine/match.hpp"
 #include "dftriage/playbook/playbook.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -28,8 +27,8 @@ void add_answer(Answers& answers, std::string_view assignment);
 struct PlannedAnswer
 {
   std::string id;
-  nlohmann::ordered_json value;  // null when there is none
-  std::string source;            // "given", "default" or "none"
+  nlohmann::ordered_json value; // null when there is none
+  std::string source;           // "given", "default" or "none"
 };
 
 struct PlannedStep
@@ -40,9 +39,9 @@ struct PlannedStep
   // optional nor defaulted has no answer: no requests are built); "skipped";
   // "refused" (its action cannot be built from these values); "not-reached".
   std::string status;
-  std::string note;    // why skipped or refused
+  std::string note; // why skipped or refused
   const azure::ActionSpec* action = nullptr;
-  nlohmann::ordered_json params;  // the checked values
+  nlohmann::ordered_json params; // the checked values
   azure::ActionRequests requests;
   // What the action says the responder should know before confirming (ActionSpec::caution).
   std::string caution;
@@ -53,16 +52,16 @@ struct PlannedStep
 struct Plan
 {
   Plan() = default;
-  Plan(const Plan&) = delete;  // steps point into `playbook`
+  Plan(const Plan&) = delete; // steps point into `playbook`
   Plan& operator=(const Plan&) = delete;
   Plan(Plan&&) = default;
   Plan& operator=(Plan&&) = default;
 
   const alert::Alert* alert = nullptr;
   MatchResult match;
-  playbook::Playbook playbook;  // a copy: the generic one is built per alert
+  playbook::Playbook playbook; // a copy: the generic one is built per alert
   std::vector<PlannedAnswer> answers;
-  std::vector<std::string> missing;  // requirements the alert does not meet
+  std::vector<std::string> missing; // requirements the alert does not meet
   std::vector<PlannedStep> steps;
 
   bool refused() const { return !missing.empty(); }
@@ -76,8 +75,9 @@ struct Plan
 // fail their checks is refused with the reason; nothing is ever sent. `results` holds
 // what read-only steps already answered ({step id: body}) when the walk is carried out,
 // for defaults written {{results.<step id>.<path>}}; offline they resolve to null.
-Plan build_plan(const alert::Alert& alert, const MatchResult& match, const playbook::Playbook& playbook,
-                const Answers& answers, const azure::Cloud& cloud,
+Plan build_plan(const alert::Alert& alert, const MatchResult& match,
+                const playbook::Playbook& playbook, const Answers& answers,
+                const azure::Cloud& cloud,
                 const nlohmann::ordered_json& results = nlohmann::ordered_json::object());
 
 } // namespace dftriage::engine

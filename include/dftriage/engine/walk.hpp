@@ -30,17 +30,19 @@ bool is_checklist(const playbook::Step& step);
 struct Candidate
 {
   nlohmann::ordered_json value;
-  std::vector<std::string> labels;  // the label paths' values, as text ("" when absent)
+  std::vector<std::string> labels; // the label paths' values, as text ("" when absent)
 };
 
 // Returns the candidates of `input` (none without playbook::Candidates) from what its
 // list's read answered: `results`, by step ID. Items without a value are left out.
-std::vector<Candidate> candidates_of(const playbook::Input& input, const nlohmann::ordered_json& results);
+std::vector<Candidate> candidates_of(const playbook::Input& input,
+                                     const nlohmann::ordered_json& results);
 
 // Returns the answer `value` means for `input`: with candidates, a number N (1-based,
 // as an integer or digits) is the Nth candidate's value; anything else is itself.
 // Throws UsageError for a number no candidate has.
-nlohmann::ordered_json pick_candidate(const playbook::Input& input, const nlohmann::ordered_json& value,
+nlohmann::ordered_json pick_candidate(const playbook::Input& input,
+                                      const nlohmann::ordered_json& value,
                                       const nlohmann::ordered_json& results);
 
 // Returns the indices into plan.steps of the visited steps, in walk order.
@@ -49,7 +51,7 @@ std::vector<std::size_t> visited_steps(const Plan& plan);
 // Where a visited step sits among the visited steps of its phase: "2/5".
 struct Position
 {
-  std::size_t index = 0;  // 1-based
+  std::size_t index = 0; // 1-based
   std::size_t total = 0;
 };
 Position position_of(const Plan& plan, std::size_t step_index);
@@ -65,7 +67,7 @@ std::string refusal_for_answer(const Plan& plan, std::string_view input_id);
 struct OpenQuestion
 {
   const playbook::Input* input = nullptr;
-  const PlannedStep* step = nullptr;  // the visited step that asks it
+  const PlannedStep* step = nullptr; // the visited step that asks it
 };
 
 // Returns the questions asked at visited steps that have neither an answer nor a
@@ -74,7 +76,8 @@ std::vector<OpenQuestion> open_questions(const Plan& plan);
 
 // Returns the JSON form of open questions: [{alertId, id, type, choices, prompt, help,
 // phase, step}], guidance in `lang`.
-nlohmann::ordered_json open_questions_json(const Plan& plan, const std::vector<OpenQuestion>& questions,
+nlohmann::ordered_json open_questions_json(const Plan& plan,
+                                           const std::vector<OpenQuestion>& questions,
                                            playbook::Lang lang);
 
 } // namespace dftriage::engine

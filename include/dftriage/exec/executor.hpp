@@ -10,9 +10,8 @@
 #include "dftriage/journal/case_folder.hpp"
 #include "dftriage/journal/journal.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,7 +27,7 @@ enum class FailureChoice { retry, skip, rollback, stop };
 struct UnassessedChoice
 {
   enum class Kind { retry, close_anyway, stop } kind = Kind::stop;
-  std::string reason;  // close_anyway: why
+  std::string reason; // close_anyway: why
 };
 
 // Returns whether `step` makes a change dftriage cannot undo (a delete, a reimage, a
@@ -42,7 +41,10 @@ bool is_irreversible(const engine::PlannedStep& step);
 class StepLeft : public std::exception
 {
 public:
-  explicit StepLeft(bool back) : m_back(back) {}
+  explicit StepLeft(bool back)
+      : m_back(back)
+  {
+  }
   bool back() const { return m_back; }
   const char* what() const noexcept override { return m_back ? "back" : "stopped"; }
 
@@ -59,7 +61,8 @@ public:
   // Shows what a mutating step is about to change (`change`: the requests and what the
   // pre-image shows now). Returns the responder's reason to go ahead, or nullopt to
   // decline.
-  virtual std::optional<std::string> confirm(const engine::PlannedStep& step, const std::string& change) = 0;
+  virtual std::optional<std::string> confirm(const engine::PlannedStep& step,
+                                             const std::string& change) = 0;
   // A mutating step failed (`error` says how); what now?
   virtual FailureChoice on_failure(const engine::PlannedStep& step, const std::string& error) = 0;
   // Shows a line of progress or a read-only result (already safe for a terminal).
@@ -71,7 +74,8 @@ public:
   virtual void show_secret_once(const std::string& label, const std::string& value) = 0;
   // `step` would close the alert but the reads `failed` (step IDs) did not succeed.
   // Unattended: stop (the default), since closing would hide what they were to find.
-  virtual UnassessedChoice on_unassessed(const engine::PlannedStep& step, const std::vector<std::string>& failed)
+  virtual UnassessedChoice on_unassessed(const engine::PlannedStep& step,
+                                         const std::vector<std::string>& failed)
   {
     (void)step;
     (void)failed;
@@ -97,15 +101,15 @@ struct StepResult
   // has checked off)
   std::string outcome;
   std::string message;
-  nlohmann::ordered_json result;  // a read-only step's answer (the first request's body)
+  nlohmann::ordered_json result; // a read-only step's answer (the first request's body)
 };
 
 class Executor
 {
 public:
   // All references must outlive the executor. The journal must be the case's.
-  Executor(journal::CaseFolder& folder, journal::Journal& journal, azure::Client& client, const azure::Cloud& cloud,
-           Responder& responder, ExecSettings settings);
+  Executor(journal::CaseFolder& folder, journal::Journal& journal, azure::Client& client,
+           const azure::Cloud& cloud, Responder& responder, ExecSettings settings);
 
   // Carries out step `index` of `plan` (a visited step). Read-only requests are sent and
   // saved as evidence; a mutating action reads its pre-image, is recorded as a no-op
@@ -137,12 +141,15 @@ private:
   StepResult run_read_only(const engine::PlannedStep& step);
   StepResult run_mutating(const engine::PlannedStep& step);
   // Sends one request with journal entries around it; returns the response or throws.
-  azure::Response send_journaled(const azure::Request& request, const std::string& step_id, const char* kind);
+  azure::Response send_journaled(const azure::Request& request, const std::string& step_id,
+                                 const char* kind);
   // Reads the pre-image requests of `step`; 404s are answers, not failures.
-  azure::PreImage read_pre_image(const engine::PlannedStep& step, std::vector<std::string>& evidence);
+  azure::PreImage read_pre_image(const engine::PlannedStep& step,
+                                 std::vector<std::string>& evidence);
   std::string scope_problem(const engine::PlannedStep& step) const;
   // Returns why the target no longer matches the plan's capture, or "".
-  std::string drifted(const std::string& id, const engine::PlannedStep& step, const azure::PreImage& pre) const;
+  std::string drifted(const std::string& id, const engine::PlannedStep& step,
+                      const azure::PreImage& pre) const;
   bool rollback();
 
   journal::CaseFolder& m_folder;
@@ -156,7 +163,8 @@ private:
 
 // Returns why `step` would act outside `subscriptions` (lower case; empty: any), naming
 // the subscription and how to widen the case's scope, or "" when it stays inside.
-std::string scope_problem(const engine::PlannedStep& step, const std::vector<std::string>& subscriptions);
+std::string scope_problem(const engine::PlannedStep& step,
+                          const std::vector<std::string>& subscriptions);
 
 // Returns a random password of `length` characters with upper, lower, digit and symbol.
 std::string generate_password(std::size_t length = 24);

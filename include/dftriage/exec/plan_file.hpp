@@ -7,7 +7,6 @@
 #include "dftriage/azure/client.hpp"
 
 #include <nlohmann/json.hpp>
-
 #include <string>
 
 namespace dftriage::exec {
@@ -25,6 +24,7 @@ std::string check_seal(const nlohmann::ordered_json& plan);
 void capture_targets(nlohmann::ordered_json& plan, azure::Client& client);
 
 // Returns the fingerprint of one read as capture_targets records it.
-nlohmann::ordered_json fingerprint(const std::string& url, int status, const nlohmann::ordered_json& body);
+nlohmann::ordered_json fingerprint(const std::string& url, int status,
+                                   const nlohmann::ordered_json& body);
 
 } // namespace dftriage::exec

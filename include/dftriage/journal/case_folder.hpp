@@ -10,10 +10,9 @@
 // Folders are created 0700 and files 0600; files are written whole (temporary file,
 // fsync, rename), so a crash never leaves half a file.
 
-#include <nlohmann/json.hpp>
-
 #include <chrono>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -65,7 +64,7 @@ private:
   explicit CaseFolder(std::string dir);
   std::string m_dir;
   int m_evidence_count = 0;
-  std::shared_ptr<const int> m_lock;  // the lock file's descriptor, flock'ed (write access)
+  std::shared_ptr<const int> m_lock; // the lock file's descriptor, flock'ed (write access)
 };
 
 } // namespace dftriage::journal

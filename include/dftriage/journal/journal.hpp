@@ -3,10 +3,9 @@
 // The case journal: an append-only JSON Lines file, one event per line, each line
 // chained to the one before by the SHA-256 of its bytes, written with fsync.
 
-#include <nlohmann/json.hpp>
-
 #include <cstdint>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -17,8 +16,8 @@ namespace dftriage::journal {
 // Who acted: "$USER@host" and, once a credential answered, its principal.
 struct Operator
 {
-  std::string user;       // "alice@soc-ws-12"
-  std::string principal;  // "client 0b1c… in tenant 72f9…", or "" before authentication
+  std::string user;      // "alice@soc-ws-12"
+  std::string principal; // "client 0b1c… in tenant 72f9…", or "" before authentication
 };
 
 // Returns the operator of this process ($USER or the login name, and the host name).
@@ -28,28 +27,29 @@ Operator current_operator();
 std::string sha256_hex(std::string_view bytes);
 
 // The hash a first entry chains to.
-inline constexpr std::string_view k_genesis = "0000000000000000000000000000000000000000000000000000000000000000";
+inline constexpr std::string_view k_genesis =
+    "0000000000000000000000000000000000000000000000000000000000000000";
 
 // The result of checking a journal's chain.
 struct Verification
 {
   bool ok = true;
-  std::size_t entries = 0;  // entries that verified
-  std::size_t line = 0;     // 1-based line where the chain breaks (when !ok)
-  std::string problem;      // what is wrong there
-  std::string last_hash;    // SHA-256 of the last good line
+  std::size_t entries = 0; // entries that verified
+  std::size_t line = 0;    // 1-based line where the chain breaks (when !ok)
+  std::string problem;     // what is wrong there
+  std::string last_hash;   // SHA-256 of the last good line
 };
 
 // What opening a journal whose chain breaks does.
 enum class Damaged {
-  refuse,    // throw Error (case_problem): the usual case
-  use_it,    // undo: read every entry that is still a JSON object, append after the last line
+  refuse, // throw Error (case_problem): the usual case
+  use_it, // undo: read every entry that is still a JSON object, append after the last line
 };
 
 class Journal
 {
 public:
-  using Clock = std::function<std::string()>;  // returns an RFC 3339 UTC time
+  using Clock = std::function<std::string()>; // returns an RFC 3339 UTC time
 
   // Opens `path` for appending, creating it (mode 0600) when absent. An existing
   // journal is verified first; throws Error naming the line where its chain breaks

@@ -15,13 +15,12 @@
 namespace dftriage::journal {
 
 // What became of one file.
-enum class FileStatus
-{
-  ok,        // its SHA-256 is the one the journal recorded
-  altered,   // its SHA-256 differs from the one the journal recorded
-  missing,   // named by the journal, absent from the folder
-  extra,     // in the evidence folder, named by no journal entry
-  unhashed,  // named by an entry that records no SHA-256 (an older case): it exists
+enum class FileStatus {
+  ok,       // its SHA-256 is the one the journal recorded
+  altered,  // its SHA-256 differs from the one the journal recorded
+  missing,  // named by the journal, absent from the folder
+  extra,    // in the evidence folder, named by no journal entry
+  unhashed, // named by an entry that records no SHA-256 (an older case): it exists
 };
 
 // Returns "ok", "altered", "missing", "extra" or "unhashed".
@@ -30,12 +29,12 @@ std::string_view to_string(FileStatus status);
 // One file the check looked at.
 struct FileCheck
 {
-  std::string path;       // relative to the case folder: "alert.json", "evidence/003-x.json"
+  std::string path; // relative to the case folder: "alert.json", "evidence/003-x.json"
   FileStatus status = FileStatus::ok;
-  std::size_t line = 0;   // 1-based journal line that names the file; 0 for an extra file
-  std::string recorded;   // the SHA-256 the journal recorded ("" when none)
-  std::string actual;     // the file's SHA-256 now ("" when missing or not read)
-  std::string detail;     // more about a problem the status alone does not say, or ""
+  std::size_t line = 0; // 1-based journal line that names the file; 0 for an extra file
+  std::string recorded; // the SHA-256 the journal recorded ("" when none)
+  std::string actual;   // the file's SHA-256 now ("" when missing or not read)
+  std::string detail;   // more about a problem the status alone does not say, or ""
 };
 
 // The journal against an anchor kept outside it: its head file, or a hash the
@@ -43,17 +42,17 @@ struct FileCheck
 struct AnchorCheck
 {
   bool ok = true;
-  std::string problem;  // what does not match ("" when ok)
-  std::string note;     // more when ok: "2 entries added since", "one entry behind"
+  std::string problem; // what does not match ("" when ok)
+  std::string note;    // more when ok: "2 entries added since", "one entry behind"
 };
 
 // The result of checking a case folder.
 struct CaseCheck
 {
-  Verification chain;            // the journal's hash chain (see verify)
-  AnchorCheck head;              // against journal.head (journal.hpp)
-  AnchorCheck expected;          // against the hash given to verify_case (ok when none)
-  std::vector<FileCheck> files;  // in journal order, then the extra files by name
+  Verification chain;           // the journal's hash chain (see verify)
+  AnchorCheck head;             // against journal.head (journal.hpp)
+  AnchorCheck expected;         // against the hash given to verify_case (ok when none)
+  std::vector<FileCheck> files; // in journal order, then the extra files by name
 
   // Returns true when the chain holds, its anchors match and every file is ok or unhashed.
   bool ok() const;

@@ -4,9 +4,8 @@
 // plane, Graph, Log Analytics) on one port of 127.0.0.1, for `dftriage lab serve`,
 // `dftriage run --lab` and integration tests. See src/lab/README.md.
 
-#include <nlohmann/json.hpp>
-
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -14,17 +13,18 @@ namespace dftriage::lab {
 
 struct LabOptions
 {
-  std::string bind = "127.0.0.1";  // only 127.0.0.1 (or "localhost") is accepted
-  int port = 0;                    // 0: an ephemeral port
-  bool https = false;              // serve TLS with a generated CA (in state_dir)
-  std::string state_dir;           // where the CA and certificate go; "" = $XDG_STATE_HOME or ~/.local/state/dftriage/lab
-  std::vector<std::string> seed_files;   // alert exports or scenario JSON files (src/lab/README.md)
-  std::string record_file;               // NDJSON {liveRequest, liveResponse} pairs; "" = none
-  int latency_ms = 0;                    // added to every response
-  std::vector<std::string> fault_rules;  // --fault rules (src/lab/README.md)
-  int token_lifetime_s = 3600;           // expires_in of issued tokens
-  std::size_t page_size = 2;             // items per page of lists that grow
-  int retry_after_s = 1;                 // Retry-After of 202s
+  std::string bind = "127.0.0.1";       // only 127.0.0.1 (or "localhost") is accepted
+  int port = 0;                         // 0: an ephemeral port
+  bool https = false;                   // serve TLS with a generated CA (in state_dir)
+  std::string state_dir;                // where the CA and certificate go; "" = $XDG_STATE_HOME or
+                                        // ~/.local/state/dftriage/lab
+  std::vector<std::string> seed_files;  // alert exports or scenario JSON files (src/lab/README.md)
+  std::string record_file;              // NDJSON {liveRequest, liveResponse} pairs; "" = none
+  int latency_ms = 0;                   // added to every response
+  std::vector<std::string> fault_rules; // --fault rules (src/lab/README.md)
+  int token_lifetime_s = 3600;          // expires_in of issued tokens
+  std::size_t page_size = 2;            // items per page of lists that grow
+  int retry_after_s = 1;                // Retry-After of 202s
 };
 
 class Lab

@@ -1,12 +1,11 @@
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <array>
-#include <functional>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -24,7 +23,10 @@ struct Text
 {
   std::string en;
   std::string zh_cn;
-  const std::string& in(Lang lang) const { return lang == Lang::zh_cn && !zh_cn.empty() ? zh_cn : en; }
+  const std::string& in(Lang lang) const
+  {
+    return lang == Lang::zh_cn && !zh_cn.empty() ? zh_cn : en;
+  }
 };
 
 enum class Phase { contact, mitigate, assess, act };
@@ -41,8 +43,8 @@ std::string_view to_string(InputType type);
 // References are never spliced into text: they are typed values.
 struct Value
 {
-  nlohmann::ordered_json literal;  // when reference is empty and items is empty
-  std::string reference;           // "alert.resourceId", "answers.x"; "" for a literal
+  nlohmann::ordered_json literal; // when reference is empty and items is empty
+  std::string reference;          // "alert.resourceId", "answers.x"; "" for a literal
   // A list whose items are values, some of them references: it resolves to the items'
   // values in order, a list value flattened into it, an absent or empty one left out
   // (a VM's OS disk and its data disks as one list of disks).
@@ -69,9 +71,9 @@ struct Value
 // assignment: the vault's own, or inherited from above).
 struct Candidates
 {
-  std::string list;                // a results reference: "results.caller-access.value"
-  std::string value;               // the path of an item's value: "id"
-  std::vector<std::string> label;  // paths of what is shown beside it: "properties.scope"
+  std::string list;               // a results reference: "results.caller-access.value"
+  std::string value;              // the path of an item's value: "id"
+  std::vector<std::string> label; // paths of what is shown beside it: "properties.scope"
 };
 
 // A question the playbook asks, with its default.
@@ -79,7 +81,7 @@ struct Input
 {
   std::string id;
   InputType type = InputType::text;
-  std::vector<std::string> choices;  // for choice
+  std::vector<std::string> choices; // for choice
   // For choice: other spellings of a choice, taken as it (a read's "#microsoft.graph.user"
   // as "User"), so a default can come from what Azure calls it.
   std::vector<std::pair<std::string, std::string>> aliases;
@@ -96,16 +98,25 @@ struct Input
 // A condition on the alert and the answers.
 struct Condition
 {
-  enum class Kind { all, any, negate, answer_equals, answer_in, alert_exists, alert_equals, alert_matches };
+  enum class Kind {
+    all,
+    any,
+    negate,
+    answer_equals,
+    answer_in,
+    alert_exists,
+    alert_equals,
+    alert_matches
+  };
   Kind kind = Kind::all;
-  std::vector<Condition> children;  // all, any, negate (one child)
-  std::string subject;              // input id or alert path
-  nlohmann::ordered_json operand;   // value, list of values, or glob pattern
+  std::vector<Condition> children; // all, any, negate (one child)
+  std::string subject;             // input id or alert path
+  nlohmann::ordered_json operand;  // value, list of values, or glob pattern
 };
 
 struct ActionCall
 {
-  std::string name;  // an action of the catalogue
+  std::string name; // an action of the catalogue
   std::vector<std::pair<std::string, Value>> params;
 };
 
@@ -117,16 +128,16 @@ struct ActionCall
 struct Show
 {
   enum class Kind {
-    value,  // the value at `path`
-    list,   // the first `max` items of the array at `path`, each by its `fields`, and the count
-    table,  // the first `max` rows of the Log Analytics table at `path`, its `fields` columns
-    lines,  // the first `max` lines of the text (or texts) at `path`
+    value, // the value at `path`
+    list,  // the first `max` items of the array at `path`, each by its `fields`, and the count
+    table, // the first `max` rows of the Log Analytics table at `path`, its `fields` columns
+    lines, // the first `max` lines of the text (or texts) at `path`
   };
   Kind kind = Kind::value;
   std::string path;
   // list: paths into each item (none: the item itself); table: column names (none: all).
   std::vector<std::string> fields;
-  std::size_t max = 0;  // list, table, lines: at least 1 (the reader fills in the default)
+  std::size_t max = 0; // list, table, lines: at least 1 (the reader fills in the default)
   Text label;
 };
 
@@ -135,27 +146,27 @@ struct Step
   std::string id;
   Text title;
   Text guidance;
-  std::optional<Condition> when;  // the step applies only when this holds
-  std::vector<std::string> ask;   // input ids asked at this step
+  std::optional<Condition> when; // the step applies only when this holds
+  std::vector<std::string> ask;  // input ids asked at this step
   std::optional<ActionCall> action;
-  std::string go_to;  // after the step: "<phase>" or "<phase>/<step id>"; "" to go on
-  bool stop = false;  // after the step: the walk ends here
+  std::string go_to; // after the step: "<phase>" or "<phase>/<step id>"; "" to go on
+  bool stop = false; // after the step: the walk ends here
   Text stop_reason;
-  std::vector<Show> shows;  // what the walk shows of the action's result (no action: of the alert)
+  std::vector<Show> shows; // what the walk shows of the action's result (no action: of the alert)
 };
 
 struct Requirement
 {
-  std::string field;          // an alert path that must be present and non-empty
-  std::string resource_type;  // when set, the field must be a resource ID of this type
-  Text message;               // why it is needed
+  std::string field;         // an alert path that must be present and non-empty
+  std::string resource_type; // when set, the field must be a resource ID of this type
+  Text message;              // why it is needed
 };
 
 struct MatchRule
 {
-  std::vector<std::string> alert_types;     // glob patterns on baseAlertType, "KV_*"
-  std::vector<std::string> families;        // alert families
-  std::vector<std::string> resource_types;  // resource types of the attacked resource
+  std::vector<std::string> alert_types;    // glob patterns on baseAlertType, "KV_*"
+  std::vector<std::string> families;       // alert families
+  std::vector<std::string> resource_types; // resource types of the attacked resource
 };
 
 struct Playbook
@@ -165,10 +176,11 @@ struct Playbook
   std::string version;
   std::string last_reviewed;
   MatchRule match;
-  std::vector<Requirement> requires;
+  std::vector<Requirement>
+  requires;
   std::vector<Input> inputs;
-  std::array<std::vector<Step>, 4> phases;  // indexed by Phase
-  std::string source;                       // where it was loaded from
+  std::array<std::vector<Step>, 4> phases; // indexed by Phase
+  std::string source;                      // where it was loaded from
 
   const Input* find_input(std::string_view input_id) const;
   const std::vector<Step>& steps(Phase phase) const { return phases[static_cast<int>(phase)]; }
@@ -179,9 +191,9 @@ struct Issue
 {
   enum class Level { error, warning };
   Level level = Level::error;
-  std::string source;   // file name
-  std::string pointer;  // JSON pointer into the playbook, "" for the whole file
-  std::uint64_t line = 0;    // for syntax errors: 1-based line and column
+  std::string source;     // file name
+  std::string pointer;    // JSON pointer into the playbook, "" for the whole file
+  std::uint64_t line = 0; // for syntax errors: 1-based line and column
   std::uint64_t column = 0;
   std::string message;
 
@@ -192,7 +204,7 @@ struct Issue
 
 struct LoadResult
 {
-  std::optional<Playbook> playbook;  // set when there is no error
+  std::optional<Playbook> playbook; // set when there is no error
   std::vector<Issue> issues;
 };
 
@@ -209,7 +221,7 @@ struct ActionInfo
 struct ActionDirectory
 {
   std::function<std::optional<ActionInfo>(std::string_view name)> find;
-  std::vector<std::string> names;  // for "did you mean"
+  std::vector<std::string> names; // for "did you mean"
 };
 
 // Loads a playbook from its JSON text, in three stages: read (reject unknown keys and

@@ -28,18 +28,18 @@ std::unique_ptr<ByteSource> make_string_source(std::string text);
 struct Document
 {
   enum class Kind {
-    value,  // a document, or an element of a streamed array
-    table,  // a Log Analytics table: its members (name, columns); when its "rows" are
-            // streamed they are left out here and follow as rows
-    row,    // one element of a streamed table's "rows": an array of cells
+    value, // a document, or an element of a streamed array
+    table, // a Log Analytics table: its members (name, columns); when its "rows" are
+           // streamed they are left out here and follow as rows
+    row,   // one element of a streamed table's "rows": an array of cells
   };
 
-  std::string_view text;       // the value's bytes; valid until the next call to next()
-  std::uint64_t line = 0;      // 1-based line of its first byte in the input
-  std::uint64_t column = 0;    // 1-based byte column of its first byte
-  std::uint64_t number = 0;    // 1-based count of documents cut so far in this input
-                               // (a query result's tables and rows share its number)
-  bool truncated = false;      // input (or the NDJSON line) ended before the value closed
+  std::string_view text;    // the value's bytes; valid until the next call to next()
+  std::uint64_t line = 0;   // 1-based line of its first byte in the input
+  std::uint64_t column = 0; // 1-based byte column of its first byte
+  std::uint64_t number = 0; // 1-based count of documents cut so far in this input
+                            // (a query result's tables and rows share its number)
+  bool truncated = false;   // input (or the NDJSON line) ended before the value closed
   Kind kind = Kind::value;
 };
 
@@ -74,8 +74,7 @@ public:
   // The largest single document accepted.
   static constexpr std::size_t k_default_max_document = 64u << 20;
 
-  explicit DocumentReader(ByteSource& source,
-                          std::size_t max_document = k_default_max_document);
+  explicit DocumentReader(ByteSource& source, std::size_t max_document = k_default_max_document);
 
   struct Problem
   {
@@ -101,9 +100,9 @@ public:
 private:
   enum class Phase { top, in_value, between_elements, after_container };
   enum class Container { array, envelope, tables, rows };
-  enum class Track { none, envelope, table };  // which keys of the value to watch
+  enum class Track { none, envelope, table }; // which keys of the value to watch
 
-  bool fill();  // reads more input; false at the end of the input
+  bool fill(); // reads more input; false at the end of the input
   void newline_at(std::size_t pos);
   std::uint64_t column_at(std::size_t pos) const;
   void report(std::size_t pos, std::string message);
@@ -130,28 +129,28 @@ private:
   ByteSource& m_source;
   std::size_t m_max_document;
   std::vector<char> m_buffer;
-  std::size_t m_filled = 0;           // bytes of m_buffer holding input
-  std::size_t m_pos = 0;              // scan position in m_buffer
-  std::uint64_t m_buffer_offset = 0;  // input offset of m_buffer[0]
+  std::size_t m_filled = 0;          // bytes of m_buffer holding input
+  std::size_t m_pos = 0;             // scan position in m_buffer
+  std::uint64_t m_buffer_offset = 0; // input offset of m_buffer[0]
   bool m_eof = false;
 
-  std::uint64_t m_line = 1;        // line of m_pos
-  std::uint64_t m_line_start = 0;  // input offset where that line starts
+  std::uint64_t m_line = 1;       // line of m_pos
+  std::uint64_t m_line_start = 0; // input offset where that line starts
 
   Phase m_phase = Phase::top;
-  std::size_t m_start = 0;  // buffer index of the value being scanned
+  std::size_t m_start = 0; // buffer index of the value being scanned
   std::uint64_t m_start_line = 0;
   std::uint64_t m_start_column = 0;
-  std::string m_stack;          // open brackets of the value being scanned
+  std::string m_stack; // open brackets of the value being scanned
   bool m_in_string = false;
   bool m_escape = false;
-  bool m_scalar = false;        // the value is a number or literal
-  bool m_skipping = false;      // scanning the rest of an envelope, not a document
-  bool m_skip_line = false;     // recovering from a problem: drop the rest of the line
-  std::vector<Container> m_containers;  // open arrays whose elements are streamed
-  std::uint64_t m_container_line = 0;   // line where the outermost of them opened
-  bool m_need_comma = false;    // between elements: a ',' must come first
-  bool m_line_fresh = false;    // between elements: nothing but blanks since a line end
+  bool m_scalar = false;               // the value is a number or literal
+  bool m_skipping = false;             // scanning the rest of an envelope, not a document
+  bool m_skip_line = false;            // recovering from a problem: drop the rest of the line
+  std::vector<Container> m_containers; // open arrays whose elements are streamed
+  std::uint64_t m_container_line = 0;  // line where the outermost of them opened
+  bool m_need_comma = false;           // between elements: a ',' must come first
+  bool m_line_fresh = false;           // between elements: nothing but blanks since a line end
 
   // Keys at depth 1 of the value: envelopes in a top-level object, rows in a table.
   Track m_track = Track::none;
@@ -159,19 +158,19 @@ private:
   bool m_capturing_key = false;
   bool m_awaiting_container = false;
   bool m_seen_columns = false;
-  std::size_t m_key_start = 0;  // buffer index of the last key's opening quote
+  std::size_t m_key_start = 0; // buffer index of the last key's opening quote
   std::string m_key;
-  std::vector<char> m_header;   // a table's members without its rows, padded
+  std::vector<char> m_header; // a table's members without its rows, padded
 
   // The first line end inside a value that may be a broken NDJSON record.
   static constexpr std::size_t k_none = static_cast<std::size_t>(-1);
   std::size_t m_checkpoint = k_none;
   std::uint64_t m_checkpoint_line = 0;
-  bool m_backtrack = false;     // fill() found the size limit reached at a checkpoint
+  bool m_backtrack = false; // fill() found the size limit reached at a checkpoint
 
-  int m_ndjson = -1;  // -1 unknown, 0 no, 1 yes, 2 first line seen, line end pending
+  int m_ndjson = -1; // -1 unknown, 0 no, 1 yes, 2 first line seen, line end pending
   std::uint64_t m_count = 0;
-  std::uint64_t m_table_document = 0;  // the number of the query result being streamed
+  std::uint64_t m_table_document = 0; // the number of the query result being streamed
   bool m_has_problem = false;
   Problem m_problem;
 };

@@ -16,8 +16,8 @@ class Error : public std::runtime_error
 {
 public:
   Error(std::string message, ExitStatus status)
-    : std::runtime_error(std::move(message)),
-      m_status(status)
+      : std::runtime_error(std::move(message))
+      , m_status(status)
   {
   }
 
@@ -31,7 +31,10 @@ private:
 class UsageError : public Error
 {
 public:
-  explicit UsageError(std::string message) : Error(std::move(message), ExitStatus::usage) {}
+  explicit UsageError(std::string message)
+      : Error(std::move(message), ExitStatus::usage)
+  {
+  }
 };
 
 // An input could not be used at all (unreadable file, document far too large, ...).
@@ -39,7 +42,7 @@ class InputError : public Error
 {
 public:
   explicit InputError(std::string message)
-    : Error(std::move(message), ExitStatus::input_rejected)
+      : Error(std::move(message), ExitStatus::input_rejected)
   {
   }
 };
@@ -48,7 +51,10 @@ public:
 class Interrupted : public Error
 {
 public:
-  Interrupted() : Error("interrupted", ExitStatus::interrupted) {}
+  Interrupted()
+      : Error("interrupted", ExitStatus::interrupted)
+  {
+  }
 };
 
 } // namespace dftriage

@@ -31,11 +31,11 @@ bool is_guid(std::string_view s)
 
 bool is_name(std::string_view s)
 {
-  return !s.empty() && s.size() <= 260 && s != "." && s != ".."
-         && std::none_of(s.begin(), s.end(), [](char c) {
-              const auto u = static_cast<unsigned char>(c);
-              return u < 0x20 || u == 0x7F || c == '/' || c == '\\' || c == '?' || c == '#';
-            });
+  return !s.empty() && s.size() <= 260 && s != "." && s != ".." &&
+         std::none_of(s.begin(), s.end(), [](char c) {
+           const auto u = static_cast<unsigned char>(c);
+           return u < 0x20 || u == 0x7F || c == '/' || c == '\\' || c == '?' || c == '#';
+         });
 }
 
 bool is_cidr(std::string_view s)
@@ -46,19 +46,20 @@ bool is_cidr(std::string_view s)
   }
   const std::string_view address = s.substr(0, slash);
   const std::string_view bits = s.substr(slash + 1);
-  if (!ip::is_valid(address) || bits.empty() || bits.size() > 3
-      || !std::all_of(bits.begin(), bits.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+  if (!ip::is_valid(address) || bits.empty() || bits.size() > 3 ||
+      !std::all_of(bits.begin(), bits.end(), [](char c) { return c >= '0' && c <= '9'; })) {
     return false;
   }
   const int n = std::stoi(std::string(bits));
   return n <= (address.find(':') != std::string_view::npos ? 128 : 32);
 }
 
-[[noreturn]] void fail(const ParamSpec& p, std::string_view expected, const nlohmann::ordered_json& v)
+[[noreturn]] void fail(const ParamSpec& p, std::string_view expected,
+                       const nlohmann::ordered_json& v)
 {
   const std::string shown = text::quote(v.is_string() ? v.get<std::string>() : v.dump());
-  throw ActionError("parameter " + p.name + ": expected " + std::string(expected) + ", got "
-                    + shown);
+  throw ActionError("parameter " + p.name + ": expected " + std::string(expected) + ", got " +
+                    shown);
 }
 
 std::string string_value(const ParamSpec& p, const nlohmann::ordered_json& v, std::string_view what)
@@ -103,7 +104,8 @@ struct ArgsBuilder
 
   // A subscription is given as its ID (a GUID, as alerts carry it), as
   // /subscriptions/{id}, or as any resource ID inside it; it is kept as /subscriptions/{id}.
-  static void add_subscription(ActionArgs& args, const ParamSpec& p, const nlohmann::ordered_json& v)
+  static void add_subscription(ActionArgs& args, const ParamSpec& p,
+                               const nlohmann::ordered_json& v)
   {
     const std::string what = "a subscription ID or a resource ID inside a subscription";
     const std::string s = string_value(p, v, what);
@@ -111,13 +113,16 @@ struct ArgsBuilder
     if (!id) {
       fail(p, what, v);
     }
-    args.m_resources.emplace(p.name, *alert::parse_resource_id("/subscriptions/" + id->subscription_id));
+    args.m_resources.emplace(p.name,
+                             *alert::parse_resource_id("/subscriptions/" + id->subscription_id));
   }
 
   static void add(ActionArgs& args, const ParamSpec& p, const nlohmann::ordered_json& v)
   {
     switch (p.type) {
-    case ParamType::string: args.m_text[p.name] = string_value(p, v, "a string"); return;
+    case ParamType::string:
+      args.m_text[p.name] = string_value(p, v, "a string");
+      return;
     case ParamType::name: {
       std::string s = string_value(p, v, "an Azure resource name");
       if (!is_name(s)) {
@@ -140,11 +145,12 @@ struct ArgsBuilder
         return;
       }
       const std::string what = p.resource_type.empty()
-                                 ? std::string("an Azure resource ID")
-                                 : "an Azure resource ID of type " + p.resource_type;
+                                   ? std::string("an Azure resource ID")
+                                   : "an Azure resource ID of type " + p.resource_type;
       const std::string s = string_value(p, v, what);
       // Where any scope will do, a bare GUID is a subscription, as alerts carry it.
-      auto id = alert::parse_resource_id(p.resource_type.empty() && is_guid(s) ? "/subscriptions/" + s : s);
+      auto id = alert::parse_resource_id(
+          p.resource_type.empty() && is_guid(s) ? "/subscriptions/" + s : s);
       if (!id || (!p.resource_type.empty() && id->type() != p.resource_type)) {
         fail(p, what, v);
       }
@@ -154,9 +160,10 @@ struct ArgsBuilder
     case ParamType::ip_list:
     case ParamType::cidr_list:
     case ParamType::string_list: {
-      const std::string what = p.type == ParamType::ip_list     ? "a list of IP addresses"
-                               : p.type == ParamType::cidr_list ? "a list of IP addresses or CIDR ranges"
-                                                                : "a list of strings";
+      const std::string what = p.type == ParamType::ip_list ? "a list of IP addresses"
+                               : p.type == ParamType::cidr_list
+                                   ? "a list of IP addresses or CIDR ranges"
+                                   : "a list of strings";
       if (!v.is_array()) {
         fail(p, what, v);
       }
@@ -245,23 +252,33 @@ long long ActionArgs::number(std::string_view name) const
 
 bool ActionArgs::has(std::string_view name) const
 {
-  return m_text.count(name) || m_resources.count(name) || m_lists.count(name)
-         || m_flags.count(name) || m_numbers.count(name);
+  return m_text.count(name) || m_resources.count(name) || m_lists.count(name) ||
+         m_flags.count(name) || m_numbers.count(name);
 }
 
 std::string_view to_string(ParamType type)
 {
   switch (type) {
-  case ParamType::string: return "string";
-  case ParamType::name: return "name";
-  case ParamType::guid: return "guid";
-  case ParamType::resource_id: return "resource-id";
-  case ParamType::ip_list: return "ip-list";
-  case ParamType::cidr_list: return "cidr-list";
-  case ParamType::boolean: return "boolean";
-  case ParamType::integer: return "integer";
-  case ParamType::choice: return "choice";
-  case ParamType::string_list: return "string-list";
+  case ParamType::string:
+    return "string";
+  case ParamType::name:
+    return "name";
+  case ParamType::guid:
+    return "guid";
+  case ParamType::resource_id:
+    return "resource-id";
+  case ParamType::ip_list:
+    return "ip-list";
+  case ParamType::cidr_list:
+    return "cidr-list";
+  case ParamType::boolean:
+    return "boolean";
+  case ParamType::integer:
+    return "integer";
+  case ParamType::choice:
+    return "choice";
+  case ParamType::string_list:
+    return "string-list";
   }
   return "string";
 }

@@ -12,13 +12,15 @@ namespace dftriage::azure::actions {
 Request role_assignments_list(const alert::ResourceId& scope, const std::string& principal_id,
                               bool at_scope_only, const Cloud& cloud)
 {
-  const std::initializer_list<std::string_view> suffix = {"providers", "Microsoft.Authorization", "roleAssignments"};
+  const std::initializer_list<std::string_view> suffix = {"providers", "Microsoft.Authorization",
+                                                          "roleAssignments"};
   if (!principal_id.empty()) {
     return arm_query("GET", scope, suffix, api_version::k_authorization,
                      {{"$filter", "principalId eq " + odata_string(principal_id)}}, cloud);
   }
   if (at_scope_only) {
-    return arm_query("GET", scope, suffix, api_version::k_authorization, {{"$filter", "atScope()"}}, cloud);
+    return arm_query("GET", scope, suffix, api_version::k_authorization, {{"$filter", "atScope()"}},
+                     cloud);
   }
   return arm("GET", scope, suffix, api_version::k_authorization, cloud);
 }
@@ -32,7 +34,9 @@ const char* k_role_eligibility_version = "2020-10-01";
 
 ParamSpec scope_param()
 {
-  return ParamSpec{"scope", ParamType::resource_id, true, {}, {}, "A subscription, resource group or resource ID"};
+  return ParamSpec{"scope", ParamType::resource_id,
+                   true,    {},
+                   {},      "A subscription, resource group or resource ID"};
 }
 
 // True when `id` ends in /providers/Microsoft.Authorization/roleAssignments/{name}.
@@ -48,17 +52,28 @@ bool is_role_assignment(const alert::ResourceId& id)
     parts[i] = s.substr(slash + 1);
     s = s.substr(0, slash);
   }
-  return text::iequals(parts[0], "providers") && text::iequals(parts[1], "Microsoft.Authorization")
-         && text::iequals(parts[2], "roleAssignments");
+  return text::iequals(parts[0], "providers") &&
+         text::iequals(parts[1], "Microsoft.Authorization") &&
+         text::iequals(parts[2], "roleAssignments");
 }
 
 ActionSpec list_role_assignments()
 {
-  ActionSpec spec{"authorization.role_assignments.list",
-                  "List role assignments at a scope (subscription, resource group or resource) and below it, "
-                  "or only one principal's assignments at, above and below it",
-                  {scope_param(), {"principalId", ParamType::guid, false, {}, {}, "Only this principal's assignments"}},
-                  false, Reversibility::read_only, "", k_read, {}, {}, {}, {}, {}};
+  ActionSpec spec{
+      "authorization.role_assignments.list",
+      "List role assignments at a scope (subscription, resource group or resource) and below it, "
+      "or only one principal's assignments at, above and below it",
+      {scope_param(),
+       {"principalId", ParamType::guid, false, {}, {}, "Only this principal's assignments"}},
+      false,
+      Reversibility::read_only,
+      "",
+      k_read,
+      {},
+      {},
+      {},
+      {},
+      {}};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     ActionRequests out;
     auto r = role_assignments_list(args.resource("scope"), args.text("principalId"), false, cloud);
@@ -70,21 +85,34 @@ ActionSpec list_role_assignments()
 
 ActionSpec delete_role_assignment()
 {
-  ActionSpec spec{"authorization.role_assignment.delete",
-                  "Delete one role assignment by its ID (inherited ones must be deleted at their own scope)",
-                  {{"roleAssignmentId", ParamType::resource_id, true, {}, {},
-                    "{scope}/providers/Microsoft.Authorization/roleAssignments/{name}"}},
-                  true, Reversibility::reversible,
-                  "PUT the assignment back at the same ID with roleDefinitionId, principalId, principalType, "
-                  "description, condition and conditionVersion from the pre-image",
-                  "Microsoft.Authorization/roleAssignments/delete", {}, {}, {}, {}, {}};
-  spec.undo_zh = "用更改前记录的 roleDefinitionId、principalId、principalType、description、condition 和 conditionVersion，以相同 ID 重新 PUT 该角色分配";
+  ActionSpec spec{
+      "authorization.role_assignment.delete",
+      "Delete one role assignment by its ID (inherited ones must be deleted at their own scope)",
+      {{"roleAssignmentId",
+        ParamType::resource_id,
+        true,
+        {},
+        {},
+        "{scope}/providers/Microsoft.Authorization/roleAssignments/{name}"}},
+      true,
+      Reversibility::reversible,
+      "PUT the assignment back at the same ID with roleDefinitionId, principalId, principalType, "
+      "description, condition and conditionVersion from the pre-image",
+      "Microsoft.Authorization/roleAssignments/delete",
+      {},
+      {},
+      {},
+      {},
+      {}};
+  spec.undo_zh =
+      "用更改前记录的 roleDefinitionId、principalId、principalType、description、condition 和 "
+      "conditionVersion，以相同 ID 重新 PUT 该角色分配";
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     const auto& id = args.resource("roleAssignmentId");
     if (!is_role_assignment(id)) {
       throw ActionError("parameter roleAssignmentId: expected "
-                        "{scope}/providers/Microsoft.Authorization/roleAssignments/{name}, got "
-                        + text::quote(id.canonical));
+                        "{scope}/providers/Microsoft.Authorization/roleAssignments/{name}, got " +
+                        text::quote(id.canonical));
     }
     ActionRequests out;
     auto before = arm("GET", id, {}, api_version::k_authorization, cloud);
@@ -101,8 +129,8 @@ ActionSpec delete_role_assignment()
       return out;
     }
     nlohmann::ordered_json properties = nlohmann::ordered_json::object();
-    for (const char* key : {"roleDefinitionId", "principalId", "principalType", "description", "condition",
-                            "conditionVersion"}) {
+    for (const char* key : {"roleDefinitionId", "principalId", "principalType", "description",
+                            "condition", "conditionVersion"}) {
       const auto* value = select(before, std::string("/properties/") + key);
       if (value != nullptr && !value->is_null()) {
         properties[key] = *value;
@@ -122,22 +150,31 @@ ActionSpec list_role_eligibilities()
 {
   // An eligible assignment is persistence a role-assignment list does not show: its holder
   // can activate the role (Owner, say) whenever it likes.
-  ActionSpec spec{"authorization.role_eligibility.list",
-                  "List eligible (Privileged Identity Management) role assignments at a scope, or only those a "
-                  "principal holds: roles that can be activated at any time without appearing among role "
-                  "assignments until then",
-                  {scope_param(), {"principalId", ParamType::guid, false, {}, {}, "Only this principal's eligibilities"}},
-                  false, Reversibility::read_only, "", "Microsoft.Authorization/roleEligibilityScheduleInstances/read",
-                  {}, {}, {}, {}, {}};
+  ActionSpec spec{
+      "authorization.role_eligibility.list",
+      "List eligible (Privileged Identity Management) role assignments at a scope, or only those a "
+      "principal holds: roles that can be activated at any time without appearing among role "
+      "assignments until then",
+      {scope_param(),
+       {"principalId", ParamType::guid, false, {}, {}, "Only this principal's eligibilities"}},
+      false,
+      Reversibility::read_only,
+      "",
+      "Microsoft.Authorization/roleEligibilityScheduleInstances/read",
+      {},
+      {},
+      {},
+      {},
+      {}};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     const std::initializer_list<std::string_view> suffix = {"providers", "Microsoft.Authorization",
-                                                             "roleEligibilityScheduleInstances"};
+                                                            "roleEligibilityScheduleInstances"};
     const auto& scope = args.resource("scope");
     const std::string& principal = args.text("principalId");
     auto r = principal.empty()
-               ? arm("GET", scope, suffix, k_role_eligibility_version, cloud)
-               : arm_query("GET", scope, suffix, k_role_eligibility_version,
-                           {{"$filter", "assignedTo(" + odata_string(principal) + ")"}}, cloud);
+                 ? arm("GET", scope, suffix, k_role_eligibility_version, cloud)
+                 : arm_query("GET", scope, suffix, k_role_eligibility_version,
+                             {{"$filter", "assignedTo(" + odata_string(principal) + ")"}}, cloud);
     ActionRequests out;
     out.requests.push_back(as_action(r, spec));
     return out;
@@ -148,13 +185,23 @@ ActionSpec list_role_eligibilities()
 ActionSpec list_custom_roles()
 {
   ActionSpec spec{"authorization.role_definitions.list",
-                  "List the custom role definitions usable at a scope, with their actions and assignable scopes "
+                  "List the custom role definitions usable at a scope, with their actions and "
+                  "assignable scopes "
                   "(an attacker may define a role granting */write under a harmless name)",
-                  {scope_param()}, false, Reversibility::read_only, "", "Microsoft.Authorization/roleDefinitions/read",
-                  {}, {}, {}, {}, {}};
+                  {scope_param()},
+                  false,
+                  Reversibility::read_only,
+                  "",
+                  "Microsoft.Authorization/roleDefinitions/read",
+                  {},
+                  {},
+                  {},
+                  {},
+                  {}};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     ActionRequests out;
-    auto r = arm_query("GET", args.resource("scope"), {"providers", "Microsoft.Authorization", "roleDefinitions"},
+    auto r = arm_query("GET", args.resource("scope"),
+                       {"providers", "Microsoft.Authorization", "roleDefinitions"},
                        api_version::k_authorization, {{"$filter", "type eq 'CustomRole'"}}, cloud);
     out.requests.push_back(as_action(r, spec));
     return out;

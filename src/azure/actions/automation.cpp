@@ -14,18 +14,21 @@ const char* k_job_schedules_read = "Microsoft.Automation/automationAccounts/jobS
 
 ParamSpec account_param()
 {
-  return ParamSpec{"account", ParamType::resource_id, true, "microsoft.automation/automationaccounts", {},
-                   "The Automation account"};
+  return ParamSpec{"account", ParamType::resource_id,
+                   true,      "microsoft.automation/automationaccounts",
+                   {},        "The Automation account"};
 }
 
 // True for a runbook name the service accepts: ^[a-zA-Z][a-zA-Z-_0-9]*$ (CONTRACTS §5.3).
 bool is_runbook_name(std::string_view s)
 {
-  if (s.empty() || s.size() > 63 || !((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z'))) {
+  if (s.empty() || s.size() > 63 ||
+      !((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z'))) {
     return false;
   }
   for (const char c : s) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '-' || c == '_';
     if (!ok) {
       return false;
     }
@@ -38,8 +41,10 @@ const std::string& runbook_arg(const ActionArgs& args, const char* name)
 {
   const std::string& value = args.text(name);
   if (!is_runbook_name(value)) {
-    throw ActionError(std::string("parameter ") + name
-                      + ": expected a runbook name (a letter, then letters, digits, '-' or '_'), got " + text::quote(value));
+    throw ActionError(
+        std::string("parameter ") + name +
+        ": expected a runbook name (a letter, then letters, digits, '-' or '_'), got " +
+        text::quote(value));
   }
   return value;
 }
@@ -47,8 +52,18 @@ const std::string& runbook_arg(const ActionArgs& args, const char* name)
 ActionSpec list_runbooks()
 {
   ActionSpec spec{"automation.runbooks.list",
-                  "List an Automation account's runbooks: type, state, creation and last-modified time and author",
-                  {account_param()}, false, Reversibility::read_only, "", k_read, {}, {}, {}, {}, {}};
+                  "List an Automation account's runbooks: type, state, creation and last-modified "
+                  "time and author",
+                  {account_param()},
+                  false,
+                  Reversibility::read_only,
+                  "",
+                  k_read,
+                  {},
+                  {},
+                  {},
+                  {},
+                  {}};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     ActionRequests out;
     auto r = arm("GET", args.resource("account"), {"runbooks"}, api_version::k_automation, cloud);
@@ -60,12 +75,20 @@ ActionSpec list_runbooks()
 
 ActionSpec delete_runbook()
 {
-  ActionSpec spec{"automation.runbook.delete",
-                  "Delete a runbook; the pre-image keeps its metadata and published content as evidence, "
-                  "but re-creating it (and its schedules and webhooks) is manual",
-                  {account_param(), {"name", ParamType::name, true, {}, {}, "The runbook's name"}},
-                  true, Reversibility::irreversible, "",
-                  "Microsoft.Automation/automationAccounts/runbooks/delete", {}, {}, {}, {}, {}};
+  ActionSpec spec{
+      "automation.runbook.delete",
+      "Delete a runbook; the pre-image keeps its metadata and published content as evidence, "
+      "but re-creating it (and its schedules and webhooks) is manual",
+      {account_param(), {"name", ParamType::name, true, {}, {}, "The runbook's name"}},
+      true,
+      Reversibility::irreversible,
+      "",
+      "Microsoft.Automation/automationAccounts/runbooks/delete",
+      {},
+      {},
+      {},
+      {},
+      {}};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     const std::string& name = runbook_arg(args, "name");
     const auto& account = args.resource("account");
@@ -73,7 +96,8 @@ ActionSpec delete_runbook()
     auto meta = arm("GET", account, {"runbooks", name}, api_version::k_automation, cloud);
     out.pre_image.push_back(as_pre_image(meta, k_read));
     // The content is a script (text/powershell), not JSON [unverified permission string].
-    auto content = arm("GET", account, {"runbooks", name, "content"}, api_version::k_automation, cloud);
+    auto content =
+        arm("GET", account, {"runbooks", name, "content"}, api_version::k_automation, cloud);
     out.pre_image.push_back(as_pre_image(content, k_read));
     auto r = arm("DELETE", account, {"runbooks", name}, api_version::k_automation, cloud);
     out.requests.push_back(as_action(r, spec));
@@ -85,19 +109,32 @@ ActionSpec delete_runbook()
 
 ActionSpec list_webhooks()
 {
-  ActionSpec spec{"automation.webhooks.list",
-                  "List an Automation account's webhooks (or one runbook's): the runbook each starts, whether it is "
-                  "enabled, its expiry, last invocation and author; anyone holding a webhook's URL can start its "
-                  "runbook",
-                  {account_param(), {"runbook", ParamType::name, false, {}, {}, "Only the webhooks of this runbook"}},
-                  false, Reversibility::read_only, "", k_webhooks_read, {}, {}, {}, {}, {}};
+  ActionSpec spec{
+      "automation.webhooks.list",
+      "List an Automation account's webhooks (or one runbook's): the runbook each starts, whether "
+      "it is "
+      "enabled, its expiry, last invocation and author; anyone holding a webhook's URL can start "
+      "its "
+      "runbook",
+      {account_param(),
+       {"runbook", ParamType::name, false, {}, {}, "Only the webhooks of this runbook"}},
+      false,
+      Reversibility::read_only,
+      "",
+      k_webhooks_read,
+      {},
+      {},
+      {},
+      {},
+      {}};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     const auto& account = args.resource("account");
     auto r = args.has("runbook")
-               ? arm_query("GET", account, {"webhooks"}, api_version::k_automation,
-                           {{"$filter", "properties/runbook/name eq " + odata_string(runbook_arg(args, "runbook"))}},
-                           cloud)
-               : arm("GET", account, {"webhooks"}, api_version::k_automation, cloud);
+                 ? arm_query("GET", account, {"webhooks"}, api_version::k_automation,
+                             {{"$filter", "properties/runbook/name eq " +
+                                              odata_string(runbook_arg(args, "runbook"))}},
+                             cloud)
+                 : arm("GET", account, {"webhooks"}, api_version::k_automation, cloud);
     ActionRequests out;
     out.requests.push_back(as_action(r, spec));
     return out;
@@ -108,11 +145,19 @@ ActionSpec list_webhooks()
 ActionSpec delete_webhook()
 {
   ActionSpec spec{"automation.webhook.delete",
-                  "Delete a webhook so its URL no longer starts the runbook; cannot be undone: a webhook's URL is "
+                  "Delete a webhook so its URL no longer starts the runbook; cannot be undone: a "
+                  "webhook's URL is "
                   "shown only when it is made, so a new one would have a new URL",
                   {account_param(), {"name", ParamType::name, true, {}, {}, "The webhook's name"}},
-                  true, Reversibility::irreversible, "", "Microsoft.Automation/automationAccounts/webhooks/delete",
-                  {}, {}, {}, {}, {}};
+                  true,
+                  Reversibility::irreversible,
+                  "",
+                  "Microsoft.Automation/automationAccounts/webhooks/delete",
+                  {},
+                  {},
+                  {},
+                  {},
+                  {}};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     const auto& account = args.resource("account");
     const std::string& name = args.text("name");
@@ -129,13 +174,24 @@ ActionSpec delete_webhook()
 
 ActionSpec list_job_schedules()
 {
-  ActionSpec spec{"automation.job_schedules.list",
-                  "List an Automation account's job schedules: which runbook each schedule starts, with which "
-                  "parameters and on which hybrid worker group",
-                  {account_param()}, false, Reversibility::read_only, "", k_job_schedules_read, {}, {}, {}, {}, {}};
+  ActionSpec spec{
+      "automation.job_schedules.list",
+      "List an Automation account's job schedules: which runbook each schedule starts, with which "
+      "parameters and on which hybrid worker group",
+      {account_param()},
+      false,
+      Reversibility::read_only,
+      "",
+      k_job_schedules_read,
+      {},
+      {},
+      {},
+      {},
+      {}};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     ActionRequests out;
-    auto r = arm("GET", args.resource("account"), {"jobSchedules"}, api_version::k_automation, cloud);
+    auto r =
+        arm("GET", args.resource("account"), {"jobSchedules"}, api_version::k_automation, cloud);
     out.requests.push_back(as_action(r, spec));
     return out;
   };
@@ -144,15 +200,25 @@ ActionSpec list_job_schedules()
 
 ActionSpec delete_job_schedule()
 {
-  ActionSpec spec{"automation.job_schedule.delete",
-                  "Unlink a runbook from a schedule (delete the job schedule) so the schedule no longer starts it; "
-                  "the runbook and the schedule stay",
-                  {account_param(), {"jobScheduleId", ParamType::guid, true, {}, {}, "The job schedule's ID"}},
-                  true, Reversibility::reversible,
-                  "PUT the job schedule back with the same ID, runbook, schedule, parameters and runOn from the "
-                  "pre-image (the runbook and the schedule must still exist)",
-                  "Microsoft.Automation/automationAccounts/jobSchedules/delete", {}, {}, {}, {}, {}};
-  spec.undo_zh = "用更改前记录的 runbook、schedule、parameters 和 runOn，以相同 ID 重新 PUT 该作业计划（runbook 和计划须仍然存在）";
+  ActionSpec spec{
+      "automation.job_schedule.delete",
+      "Unlink a runbook from a schedule (delete the job schedule) so the schedule no longer starts "
+      "it; "
+      "the runbook and the schedule stay",
+      {account_param(), {"jobScheduleId", ParamType::guid, true, {}, {}, "The job schedule's ID"}},
+      true,
+      Reversibility::reversible,
+      "PUT the job schedule back with the same ID, runbook, schedule, parameters and runOn from "
+      "the "
+      "pre-image (the runbook and the schedule must still exist)",
+      "Microsoft.Automation/automationAccounts/jobSchedules/delete",
+      {},
+      {},
+      {},
+      {},
+      {}};
+  spec.undo_zh = "用更改前记录的 runbook、schedule、parameters 和 runOn，以相同 ID 重新 PUT "
+                 "该作业计划（runbook 和计划须仍然存在）";
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     const auto& account = args.resource("account");
     const std::string& id = args.text("jobScheduleId");
@@ -172,7 +238,8 @@ ActionSpec delete_job_schedule()
     if (absent(pre) || runbook == nullptr || schedule == nullptr) {
       return out;
     }
-    nlohmann::ordered_json properties{{"schedule", {{"name", *schedule}}}, {"runbook", {{"name", *runbook}}}};
+    nlohmann::ordered_json properties{{"schedule", {{"name", *schedule}}},
+                                      {"runbook", {{"name", *runbook}}}};
     for (const char* key : {"parameters", "runOn"}) {
       const auto* value = select(before, std::string("/properties/") + key);
       if (value != nullptr && !value->is_null()) {

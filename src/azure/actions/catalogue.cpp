@@ -127,8 +127,9 @@ const std::vector<ActionSpec>& action_catalogue()
 const ActionSpec* find_action(std::string_view name)
 {
   const auto& all = action_catalogue();
-  const auto it = std::lower_bound(all.begin(), all.end(), name,
-                                   [](const ActionSpec& a, std::string_view n) { return a.name < n; });
+  const auto it =
+      std::lower_bound(all.begin(), all.end(), name,
+                       [](const ActionSpec& a, std::string_view n) { return a.name < n; });
   return it != all.end() && it->name == name ? &*it : nullptr;
 }
 

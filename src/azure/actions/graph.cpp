@@ -19,9 +19,10 @@ bool is_hex_guid(std::string_view s)
   }
   for (std::size_t i = 0; i < s.size(); ++i) {
     const char c = s[i];
-    const bool ok = i == 8 || i == 13 || i == 18 || i == 23
-                      ? c == '-'
-                      : (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    const bool ok =
+        i == 8 || i == 13 || i == 18 || i == 23
+            ? c == '-'
+            : (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
     if (!ok) {
       return false;
     }
@@ -34,8 +35,8 @@ bool is_hex_guid(std::string_view s)
 bool is_upn(std::string_view s)
 {
   const std::size_t at = s.find('@');
-  if (s.size() > 113 || at == 0 || at == std::string_view::npos || at + 1 == s.size()
-      || s.find('@', at + 1) != std::string_view::npos) {
+  if (s.size() > 113 || at == 0 || at == std::string_view::npos || at + 1 == s.size() ||
+      s.find('@', at + 1) != std::string_view::npos) {
     return false;
   }
   for (std::size_t i = 0; i < s.size(); ++i) {
@@ -53,15 +54,17 @@ bool is_upn(std::string_view s)
 
 ParamSpec user_param()
 {
-  return ParamSpec{"user", ParamType::string, true, {}, {}, "The user's object ID or user principal name"};
+  return ParamSpec{
+      "user", ParamType::string, true, {}, {}, "The user's object ID or user principal name"};
 }
 
 const std::string& user_arg(const ActionArgs& args)
 {
   const std::string& user = args.text("user");
   if (!is_hex_guid(user) && !is_upn(user)) {
-    throw ActionError("parameter user: expected an object ID (GUID) or a user principal name, got "
-                      + text::quote(user));
+    throw ActionError(
+        "parameter user: expected an object ID (GUID) or a user principal name, got " +
+        text::quote(user));
   }
   return user;
 }
@@ -87,19 +90,34 @@ namespace {
 // Returns the pre-image read of the user: its ID, UPN and whether it is enabled.
 Request user_pre_image(const std::string& user, const Cloud& cloud)
 {
-  auto r = graph_request("GET", graph_url(cloud).segment("users").segment(user).query("$select", k_user_select));
+  auto r = graph_request(
+      "GET", graph_url(cloud).segment("users").segment(user).query("$select", k_user_select));
   return as_pre_image(r, k_user_read);
 }
 
 ActionSpec get_user()
 {
-  ActionSpec spec{"graph.user.get", "Read an Entra ID user: UPN, enabled, type, creation and last password change",
-                  {user_param()}, false, Reversibility::read_only, "", k_user_read, {}, {}, {}, {}, {}};
+  ActionSpec spec{"graph.user.get",
+                  "Read an Entra ID user: UPN, enabled, type, creation and last password change",
+                  {user_param()},
+                  false,
+                  Reversibility::read_only,
+                  "",
+                  k_user_read,
+                  {},
+                  {},
+                  {},
+                  {},
+                  {}};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     ActionRequests out;
-    auto r = graph_request("GET", graph_url(cloud).segment("users").segment(user_arg(args)).query(
-                                    "$select", "id,displayName,userPrincipalName,mail,accountEnabled,userType,"
-                                               "createdDateTime,lastPasswordChangeDateTime,onPremisesSyncEnabled"));
+    auto r = graph_request(
+        "GET",
+        graph_url(cloud)
+            .segment("users")
+            .segment(user_arg(args))
+            .query("$select", "id,displayName,userPrincipalName,mail,accountEnabled,userType,"
+                              "createdDateTime,lastPasswordChangeDateTime,onPremisesSyncEnabled"));
     out.requests.push_back(as_action(r, spec));
     return out;
   };
@@ -108,11 +126,20 @@ ActionSpec get_user()
 
 ActionSpec disable_user()
 {
-  ActionSpec spec{"graph.user.disable",
-                  "Block an Entra ID user's sign-in (accountEnabled false); existing tokens stay valid until "
-                  "they expire",
-                  {user_param()}, true, Reversibility::reversible,
-                  "PATCH accountEnabled back to its pre-image value", "User.EnableDisableAccount.All", {}, {}, {}, {}, {}};
+  ActionSpec spec{
+      "graph.user.disable",
+      "Block an Entra ID user's sign-in (accountEnabled false); existing tokens stay valid until "
+      "they expire",
+      {user_param()},
+      true,
+      Reversibility::reversible,
+      "PATCH accountEnabled back to its pre-image value",
+      "User.EnableDisableAccount.All",
+      {},
+      {},
+      {},
+      {},
+      {}};
   spec.undo_zh = "用 PATCH 把 accountEnabled 恢复为更改前的值";
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     const std::string& user = user_arg(args);
@@ -142,13 +169,24 @@ ActionSpec disable_user()
 
 ActionSpec revoke_sessions()
 {
-  ActionSpec spec{"graph.user.revoke_sessions",
-                  "Revoke an Entra ID user's refresh tokens and session cookies (takes a few minutes to apply)",
-                  {user_param()}, true, Reversibility::irreversible, "", "User.ReadWrite.All", {}, {}, {}, {}, {}};
+  ActionSpec spec{
+      "graph.user.revoke_sessions",
+      "Revoke an Entra ID user's refresh tokens and session cookies (takes a few minutes to apply)",
+      {user_param()},
+      true,
+      Reversibility::irreversible,
+      "",
+      "User.ReadWrite.All",
+      {},
+      {},
+      {},
+      {},
+      {}};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     ActionRequests out;
     auto r = graph_request(
-      "POST", graph_url(cloud).segment("users").segment(user_arg(args)).segment("revokeSignInSessions"));
+        "POST",
+        graph_url(cloud).segment("users").segment(user_arg(args)).segment("revokeSignInSessions"));
     out.requests.push_back(as_action(r, spec));
     return out;
   };
@@ -157,10 +195,19 @@ ActionSpec revoke_sessions()
 
 ActionSpec delete_user()
 {
-  ActionSpec spec{"graph.user.delete", "Delete an Entra ID user (soft delete: restorable for 30 days)",
-                  {user_param()}, true, Reversibility::reversible,
-                  "Within 30 days: POST /directory/deletedItems/{id}/restore with the id from the pre-image",
-                  "User.ReadWrite.All", {}, {}, {}, {}, {}};
+  ActionSpec spec{
+      "graph.user.delete",
+      "Delete an Entra ID user (soft delete: restorable for 30 days)",
+      {user_param()},
+      true,
+      Reversibility::reversible,
+      "Within 30 days: POST /directory/deletedItems/{id}/restore with the id from the pre-image",
+      "User.ReadWrite.All",
+      {},
+      {},
+      {},
+      {},
+      {}};
   spec.undo_zh = "30 天内：用更改前记录的 ID 调用 POST /directory/deletedItems/{id}/restore";
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     const std::string& user = user_arg(args);
@@ -175,7 +222,11 @@ ActionSpec delete_user()
     std::vector<Request> out;
     const std::string id = text_at(pre_body(pre), "/id");
     if (!absent(pre) && !id.empty()) {
-      auto r = graph_request("POST", graph_url(cloud).segment("directory").segment("deletedItems").segment(id).segment("restore"));
+      auto r = graph_request("POST", graph_url(cloud)
+                                         .segment("directory")
+                                         .segment("deletedItems")
+                                         .segment(id)
+                                         .segment("restore"));
       out.push_back(as_undo(r, spec));
     }
     return out;
@@ -186,24 +237,41 @@ ActionSpec delete_user()
 ActionSpec directory_roles()
 {
   ActionSpec spec{"graph.principal.directory_roles",
-                  "List a user's or service principal's Entra ID directory roles: direct assignments (with role "
+                  "List a user's or service principal's Entra ID directory roles: direct "
+                  "assignments (with role "
                   "definitions) and transitive memberships (groups, roles)",
                   {{"principalId", ParamType::guid, true, {}, {}, "The principal's object ID"},
-                   {"principalType", ParamType::choice, false, {}, {"User", "ServicePrincipal"}, "Default User"}},
-                  false, Reversibility::read_only, "", "RoleManagement.Read.Directory", {}, {}, {}, {}, {}};
+                   {"principalType",
+                    ParamType::choice,
+                    false,
+                    {},
+                    {"User", "ServicePrincipal"},
+                    "Default User"}},
+                  false,
+                  Reversibility::read_only,
+                  "",
+                  "RoleManagement.Read.Directory",
+                  {},
+                  {},
+                  {},
+                  {},
+                  {}};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     const std::string& id = args.text("principalId");
     ActionRequests out;
-    auto assignments = graph_request("GET", graph_url(cloud)
-                                              .segment("roleManagement")
-                                              .segment("directory")
-                                              .segment("roleAssignments")
-                                              .query("$filter", "principalId eq " + odata_string(id))
-                                              .query("$expand", "roleDefinition"));
+    auto assignments =
+        graph_request("GET", graph_url(cloud)
+                                 .segment("roleManagement")
+                                 .segment("directory")
+                                 .segment("roleAssignments")
+                                 .query("$filter", "principalId eq " + odata_string(id))
+                                 .query("$expand", "roleDefinition"));
     out.requests.push_back(as_action(assignments, spec));
     const bool sp = args.text("principalType") == "ServicePrincipal";
-    auto member_of = graph_request(
-      "GET", graph_url(cloud).segment(sp ? "servicePrincipals" : "users").segment(id).segment("transitiveMemberOf"));
+    auto member_of = graph_request("GET", graph_url(cloud)
+                                              .segment(sp ? "servicePrincipals" : "users")
+                                              .segment(id)
+                                              .segment("transitiveMemberOf"));
     as_action(member_of, spec).permission = "Directory.Read.All";
     out.requests.push_back(member_of);
     return out;
@@ -215,16 +283,29 @@ ActionSpec get_principal()
 {
   // Any directory object by ID: an alert's object ID may be a user, a service principal
   // (an app or a managed identity) or a group, and each is contained differently.
-  ActionSpec spec{"graph.principal.get",
-                  "Read any Entra ID principal by object ID: whether it is a user, a service principal or a group "
-                  "(@odata.type), its name, UPN or appId, whether it is enabled and synced from on-premises",
-                  {{"principalId", ParamType::guid, true, {}, {}, "The principal's object ID"}},
-                  false, Reversibility::read_only, "", "Directory.Read.All", {}, {}, {}, {}, {}};
+  ActionSpec spec{
+      "graph.principal.get",
+      "Read any Entra ID principal by object ID: whether it is a user, a service principal or a "
+      "group "
+      "(@odata.type), its name, UPN or appId, whether it is enabled and synced from on-premises",
+      {{"principalId", ParamType::guid, true, {}, {}, "The principal's object ID"}},
+      false,
+      Reversibility::read_only,
+      "",
+      "Directory.Read.All",
+      {},
+      {},
+      {},
+      {},
+      {}};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     ActionRequests out;
-    auto r = graph_request("GET", graph_url(cloud).segment("directoryObjects").segment(args.text("principalId")).query(
-                                    "$select", "id,displayName,userPrincipalName,appId,servicePrincipalType,"
-                                               "accountEnabled,onPremisesSyncEnabled"));
+    auto r = graph_request(
+        "GET", graph_url(cloud)
+                   .segment("directoryObjects")
+                   .segment(args.text("principalId"))
+                   .query("$select", "id,displayName,userPrincipalName,appId,servicePrincipalType,"
+                                     "accountEnabled,onPremisesSyncEnabled"));
     out.requests.push_back(as_action(r, spec));
     return out;
   };

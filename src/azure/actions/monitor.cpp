@@ -13,8 +13,8 @@ namespace dftriage::azure::actions {
 std::string kql_string(std::string_view value)
 {
   if (value.size() > 1024) {
-    throw ActionError("too long for a KQL string (" + std::to_string(value.size()) + " bytes, at most 1024): "
-                      + text::quote(value));
+    throw ActionError("too long for a KQL string (" + std::to_string(value.size()) +
+                      " bytes, at most 1024): " + text::quote(value));
   }
   std::string out = "\"";
   for (const char c : value) {
@@ -45,8 +45,9 @@ std::string iso_time_arg(const ActionArgs& args, std::string_view name)
   const bool iso_shape = value.size() >= 10 && value[4] == '-' && value[7] == '-';
   const auto utc = iso_shape ? time::normalise_utc(value) : std::nullopt;
   if (!utc) {
-    throw ActionError("parameter " + std::string(name)
-                      + ": expected an ISO 8601 time like 2026-01-31T08:00:00Z, got " + text::quote(value));
+    throw ActionError("parameter " + std::string(name) +
+                      ": expected an ISO 8601 time like 2026-01-31T08:00:00Z, got " +
+                      text::quote(value));
   }
   return *utc;
 }
@@ -64,29 +65,40 @@ std::string odata_arg(std::string_view name, std::string_view value)
 
 ActionSpec list_activity_log()
 {
-  ActionSpec spec{"monitor.activity_log.list",
-                  "List the subscription's activity log events between two times, optionally of one caller "
-                  "and/or one resource",
-                  {subscription_param(),
-                   {"start", ParamType::string, true, {}, {}, "ISO 8601 start time (at most 90 days back)"},
-                   {"end", ParamType::string, true, {}, {}, "ISO 8601 end time"},
-                   {"caller", ParamType::string, false, {}, {}, "UPN or object ID of the caller"},
-                   {"resourceId", ParamType::resource_id, false, {}, {}, "Only events of this resource"}},
-                  false, Reversibility::read_only, "", "Microsoft.Insights/eventtypes/values/read", {}, {}, {}, {}, {}};
+  ActionSpec spec{
+      "monitor.activity_log.list",
+      "List the subscription's activity log events between two times, optionally of one caller "
+      "and/or one resource",
+      {subscription_param(),
+       {"start", ParamType::string, true, {}, {}, "ISO 8601 start time (at most 90 days back)"},
+       {"end", ParamType::string, true, {}, {}, "ISO 8601 end time"},
+       {"caller", ParamType::string, false, {}, {}, "UPN or object ID of the caller"},
+       {"resourceId", ParamType::resource_id, false, {}, {}, "Only events of this resource"}},
+      false,
+      Reversibility::read_only,
+      "",
+      "Microsoft.Insights/eventtypes/values/read",
+      {},
+      {},
+      {},
+      {},
+      {}};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     const std::string start = iso_time_arg(args, "start");
     const std::string end = iso_time_arg(args, "end");
     // Both are "YYYY-MM-DDThh:mm:ss…Z" now; the first 19 characters order them.
     if (start.compare(0, 19, end, 0, 19) > 0) {
-      throw ActionError("parameter start: " + text::quote(start) + " is after end " + text::quote(end));
+      throw ActionError("parameter start: " + text::quote(start) + " is after end " +
+                        text::quote(end));
     }
-    std::string filter = "eventTimestamp ge " + odata_arg("start", start) + " and eventTimestamp le "
-                         + odata_arg("end", end);
+    std::string filter = "eventTimestamp ge " + odata_arg("start", start) +
+                         " and eventTimestamp le " + odata_arg("end", end);
     if (args.has("caller")) {
       filter += " and caller eq " + odata_arg("caller", args.text("caller"));
     }
     if (args.has("resourceId")) {
-      filter += " and resourceUri eq " + odata_arg("resourceId", args.resource("resourceId").canonical);
+      filter +=
+          " and resourceUri eq " + odata_arg("resourceId", args.resource("resourceId").canonical);
     }
     ActionRequests out;
     auto r = arm_query("GET", subscription_arg(args, "subscription"),
@@ -118,22 +130,26 @@ std::string audit_query(const ActionArgs& args)
 {
   const auto& vault = args.resource("vault");
   std::string kql =
-    "union isfuzzy=true\n"
-    "(AzureDiagnostics\n"
-    "| where ResourceProvider == \"MICROSOFT.KEYVAULT\" and Resource =~ " + kql_arg("vault", vault.name()) + "\n"
-    "| project TimeGenerated, OperationName, CallerIpAddress = CallerIPAddress, "
-    "CallerObjectId = tostring(identity_claim_oid_g), CallerUpn = identity_claim_upn_s, "
-    "CallerAppId = tostring(identity_claim_appid_g), RequestUri = requestUri_s, ResultSignature, "
-    "HttpStatusCode = toint(httpStatusCode_d), ClientInfo = clientInfo_s),\n"
-    "(AZKVAuditLogs\n"
-    "| where _ResourceId =~ " + kql_arg("vault", vault.canonical) + "\n"
-    "| project TimeGenerated, OperationName, CallerIpAddress, "
-    "CallerObjectId = tostring(coalesce(Identity.claim.oid, "
-    "Identity.claim[\"http://schemas.microsoft.com/identity/claims/objectidentifier\"])), "
-    "CallerUpn = tostring(coalesce(Identity.claim.upn, "
-    "Identity.claim[\"http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn\"])), "
-    "CallerAppId = tostring(Identity.claim.appid), RequestUri, ResultSignature, "
-    "HttpStatusCode = toint(HttpStatusCode), ClientInfo)";
+      "union isfuzzy=true\n"
+      "(AzureDiagnostics\n"
+      "| where ResourceProvider == \"MICROSOFT.KEYVAULT\" and Resource =~ " +
+      kql_arg("vault", vault.name()) +
+      "\n"
+      "| project TimeGenerated, OperationName, CallerIpAddress = CallerIPAddress, "
+      "CallerObjectId = tostring(identity_claim_oid_g), CallerUpn = identity_claim_upn_s, "
+      "CallerAppId = tostring(identity_claim_appid_g), RequestUri = requestUri_s, ResultSignature, "
+      "HttpStatusCode = toint(httpStatusCode_d), ClientInfo = clientInfo_s),\n"
+      "(AZKVAuditLogs\n"
+      "| where _ResourceId =~ " +
+      kql_arg("vault", vault.canonical) +
+      "\n"
+      "| project TimeGenerated, OperationName, CallerIpAddress, "
+      "CallerObjectId = tostring(coalesce(Identity.claim.oid, "
+      "Identity.claim[\"http://schemas.microsoft.com/identity/claims/objectidentifier\"])), "
+      "CallerUpn = tostring(coalesce(Identity.claim.upn, "
+      "Identity.claim[\"http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn\"])), "
+      "CallerAppId = tostring(Identity.claim.appid), RequestUri, ResultSignature, "
+      "HttpStatusCode = toint(HttpStatusCode), ClientInfo)";
   if (args.has("callerIp")) {
     kql += "\n| where CallerIpAddress == " + kql_arg("callerIp", args.text("callerIp"));
   }
@@ -159,7 +175,8 @@ std::string audit_timespan(const ActionArgs& args)
   if (args.has("start")) {
     start = iso_time_arg(args, "start");
     if (start.compare(0, 19, end, 0, 19) > 0) {
-      throw ActionError("parameter start: " + text::quote(start) + " is after end " + text::quote(end));
+      throw ActionError("parameter start: " + text::quote(start) + " is after end " +
+                        text::quote(end));
     }
   } else {
     start = time::from_unix_seconds(*time::to_unix_seconds(end) - 7 * 86400);
@@ -169,24 +186,49 @@ std::string audit_timespan(const ActionArgs& args)
 
 ActionSpec query_diagnostics()
 {
-  ActionSpec spec{"keyvault.diagnostics.query",
-                  "Query the vault's audit log in Log Analytics (AzureDiagnostics and AZKVAuditLogs) between two "
-                  "times or for the last 7 days, optionally of one caller IP and/or object ID (newest 1000 events)",
-                  {{"workspaceId", ParamType::guid, true, {}, {}, "The workspace's customer ID (not its ARM ID)"},
-                   {"vault", ParamType::resource_id, true, "microsoft.keyvault/vaults", {}, "The key vault"},
-                   {"callerIp", ParamType::string, false, {}, {}, "Only events from this IP address"},
-                   {"objectId", ParamType::guid, false, {}, {}, "Only events of this principal"},
-                   {"start", ParamType::string, false, {}, {}, "ISO 8601 start time (needs end)"},
-                   {"end", ParamType::string, false, {}, {}, "ISO 8601 end time (alone: the 7 days before it)"}},
-                  false, Reversibility::read_only, "", "Microsoft.OperationalInsights/workspaces/query/read", {}, {}, {}, {}, {}};
+  ActionSpec spec{
+      "keyvault.diagnostics.query",
+      "Query the vault's audit log in Log Analytics (AzureDiagnostics and AZKVAuditLogs) between "
+      "two "
+      "times or for the last 7 days, optionally of one caller IP and/or object ID (newest 1000 "
+      "events)",
+      {{"workspaceId",
+        ParamType::guid,
+        true,
+        {},
+        {},
+        "The workspace's customer ID (not its ARM ID)"},
+       {"vault", ParamType::resource_id, true, "microsoft.keyvault/vaults", {}, "The key vault"},
+       {"callerIp", ParamType::string, false, {}, {}, "Only events from this IP address"},
+       {"objectId", ParamType::guid, false, {}, {}, "Only events of this principal"},
+       {"start", ParamType::string, false, {}, {}, "ISO 8601 start time (needs end)"},
+       {"end",
+        ParamType::string,
+        false,
+        {},
+        {},
+        "ISO 8601 end time (alone: the 7 days before it)"}},
+      false,
+      Reversibility::read_only,
+      "",
+      "Microsoft.OperationalInsights/workspaces/query/read",
+      {},
+      {},
+      {},
+      {},
+      {}};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     UrlBuilder url(cloud.log_analytics);
-    url.segment(api_version::k_log_analytics).segment("workspaces").segment(args.text("workspaceId")).segment("query");
+    url.segment(api_version::k_log_analytics)
+        .segment("workspaces")
+        .segment(args.text("workspaceId"))
+        .segment("query");
     Request r;
     r.method = "POST";
     r.url = url.str();
     r.audience = "loganalytics";
-    r.body = nlohmann::ordered_json{{"query", audit_query(args)}, {"timespan", audit_timespan(args)}};
+    r.body =
+        nlohmann::ordered_json{{"query", audit_query(args)}, {"timespan", audit_timespan(args)}};
     ActionRequests out;
     out.requests.push_back(as_action(r, spec));
     return out;

@@ -14,9 +14,15 @@ const char* k_nic_read = "Microsoft.Network/networkInterfaces/read";
 const char* k_nsg_read = "Microsoft.Network/networkSecurityGroups/read";
 const char* k_alert_tag = "dftriageAlert";
 // The NIC properties a PUT sends back (everything writable the GET returns).
-const char* const k_nic_writable[] = {"ipConfigurations", "dnsSettings", "enableAcceleratedNetworking",
-                                      "enableIPForwarding", "disableTcpStateTracking", "nicType",
-                                      "auxiliaryMode", "auxiliarySku", "workloadType"};
+const char* const k_nic_writable[] = {"ipConfigurations",
+                                      "dnsSettings",
+                                      "enableAcceleratedNetworking",
+                                      "enableIPForwarding",
+                                      "disableTcpStateTracking",
+                                      "nicType",
+                                      "auxiliaryMode",
+                                      "auxiliarySku",
+                                      "workloadType"};
 
 ParamSpec nic_param()
 {
@@ -33,7 +39,8 @@ ParamSpec optional_subscription()
 
 ParamSpec nsg_param(bool required)
 {
-  return ParamSpec{"nsg", ParamType::resource_id, required, k_nsg_type, {}, "The network security group"};
+  return ParamSpec{"nsg", ParamType::resource_id,      required, k_nsg_type,
+                   {},    "The network security group"};
 }
 
 // Returns the NSG's ID from `nsg` or from subscription, resourceGroup and name.
@@ -47,12 +54,13 @@ alert::ResourceId nsg_id(const ActionArgs& args)
     return args.resource("nsg");
   }
   if (!args.has("subscription") || !args.has("resourceGroup") || !args.has("name")) {
-    throw ActionError("parameters subscription, resourceGroup and name are all required when nsg is not given");
+    throw ActionError(
+        "parameters subscription, resourceGroup and name are all required when nsg is not given");
   }
   // Names are checked to hold no '/', so each lands in its own segment.
-  const std::string id = subscription_arg(args, "subscription").canonical + "/resourceGroups/"
-                         + args.text("resourceGroup") + "/providers/Microsoft.Network/networkSecurityGroups/"
-                         + args.text("name");
+  const std::string id = subscription_arg(args, "subscription").canonical + "/resourceGroups/" +
+                         args.text("resourceGroup") +
+                         "/providers/Microsoft.Network/networkSecurityGroups/" + args.text("name");
   auto parsed = alert::parse_resource_id(id);
   if (!parsed) {
     throw ActionError("cannot form an NSG ID from " + text::quote(id));
@@ -68,9 +76,9 @@ struct Rule
   const char* direction;
   const char* access;
   const char* protocol = "*";
-  std::vector<std::string> sources;       // empty: any
-  std::vector<std::string> destinations;  // empty: any; one: a prefix or service tag
-  const char* port = "*";                 // destination port range
+  std::vector<std::string> sources;      // empty: any
+  std::vector<std::string> destinations; // empty: any; one: a prefix or service tag
+  const char* port = "*";                // destination port range
 };
 
 nlohmann::ordered_json to_json(const Rule& rule)
@@ -87,8 +95,9 @@ nlohmann::ordered_json to_json(const Rule& rule)
   properties["sourcePortRange"] = "*";
   if (rule.destinations.empty()) {
     properties["destinationAddressPrefix"] = "*";
-  } else if (rule.destinations.size() == 1 && rule.destinations[0].find_first_of("./:") == std::string::npos) {
-    properties["destinationAddressPrefix"] = rule.destinations[0];  // a service tag
+  } else if (rule.destinations.size() == 1 &&
+             rule.destinations[0].find_first_of("./:") == std::string::npos) {
+    properties["destinationAddressPrefix"] = rule.destinations[0]; // a service tag
   } else {
     properties["destinationAddressPrefixes"] = rule.destinations;
   }
@@ -109,7 +118,8 @@ nlohmann::ordered_json isolation_rules(const ActionArgs& args)
     rules.push_back({"triage-allow-analyst-in", 100, "Inbound", "Allow", "*", analysts, {}, "*"});
   }
   rules.push_back({"triage-deny-all-in", 110, "Inbound", "Deny", "*", {}, {}, "*"});
-  rules.push_back({"triage-allow-azurecloud-out", 100, "Outbound", "Allow", "Tcp", {}, {"AzureCloud"}, "443"});
+  rules.push_back(
+      {"triage-allow-azurecloud-out", 100, "Outbound", "Allow", "Tcp", {}, {"AzureCloud"}, "443"});
   if (!analysts.empty()) {
     rules.push_back({"triage-allow-analyst-out", 110, "Outbound", "Allow", "*", {}, analysts, "*"});
   }
@@ -165,8 +175,8 @@ bool has_rules(const nlohmann::ordered_json& nsg, const nlohmann::ordered_json& 
 
 // Returns a PUT of the NSG `before` (a GET) as it was: location, tags and rules, without
 // what ARM only reports.
-Request put_back(const nlohmann::ordered_json& before, const alert::ResourceId& id, const ActionSpec& spec,
-                 const Cloud& cloud)
+Request put_back(const nlohmann::ordered_json& before, const alert::ResourceId& id,
+                 const ActionSpec& spec, const Cloud& cloud)
 {
   nlohmann::ordered_json body = nlohmann::ordered_json::object();
   for (const char* key : {"location", "tags"}) {
@@ -175,9 +185,11 @@ Request put_back(const nlohmann::ordered_json& before, const alert::ResourceId& 
     }
   }
   nlohmann::ordered_json rules = nlohmann::ordered_json::array();
-  if (const auto* list = select(before, "/properties/securityRules"); list != nullptr && list->is_array()) {
+  if (const auto* list = select(before, "/properties/securityRules");
+      list != nullptr && list->is_array()) {
     for (const auto& rule : *list) {
-      rules.push_back({{"name", text_at(rule, "/name")}, {"properties", rule.value("properties", nlohmann::ordered_json::object())}});
+      rules.push_back({{"name", text_at(rule, "/name")},
+                       {"properties", rule.value("properties", nlohmann::ordered_json::object())}});
       rules.back()["properties"].erase("provisioningState");
     }
   }
@@ -191,8 +203,18 @@ Request put_back(const nlohmann::ordered_json& before, const alert::ResourceId& 
 
 ActionSpec get_nic()
 {
-  ActionSpec spec{"network.nic.get", "Read a network interface: IP configurations, attached NSG, VM",
-                  {nic_param()}, false, Reversibility::read_only, "", k_nic_read, {}, {}, {}, {}, {}};
+  ActionSpec spec{"network.nic.get",
+                  "Read a network interface: IP configurations, attached NSG, VM",
+                  {nic_param()},
+                  false,
+                  Reversibility::read_only,
+                  "",
+                  k_nic_read,
+                  {},
+                  {},
+                  {},
+                  {},
+                  {}};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     ActionRequests out;
     auto r = arm("GET", args.resource("nic"), {}, api_version::k_network, cloud);
@@ -205,29 +227,65 @@ ActionSpec get_nic()
 ActionSpec create_isolation_nsg()
 {
   ActionSpec spec{"network.nsg.create_isolation",
-                  "Create an NSG that isolates a VM yet keeps its automation working: inbound only from allowFrom "
-                  "(allow 100, then deny all 110); outbound TCP 443 to the AzureCloud service tag (100: Run Command "
-                  "and the VM agent report through it), to allowFrom (110), then deny all (120); refused if an NSG "
+                  "Create an NSG that isolates a VM yet keeps its automation working: inbound only "
+                  "from allowFrom "
+                  "(allow 100, then deny all 110); outbound TCP 443 to the AzureCloud service tag "
+                  "(100: Run Command "
+                  "and the VM agent report through it), to allowFrom (110), then deny all (120); "
+                  "refused if an NSG "
                   "of that name exists that was not made for this alert",
-                  {nsg_param(false), optional_subscription(),
-                   {"resourceGroup", ParamType::name, false, {}, {},
+                  {nsg_param(false),
+                   optional_subscription(),
+                   {"resourceGroup",
+                    ParamType::name,
+                    false,
+                    {},
+                    {},
                     "The NSG's resource group (with subscription and name)"},
-                   {"name", ParamType::name, false, {}, {}, "The NSG's name (with subscription and resourceGroup)"},
-                   {"location", ParamType::name, true, {}, {}, "The region, the same as the NIC's (e.g. westeurope)"},
-                   {"allowFrom", ParamType::cidr_list, false, {}, {}, "Analyst or Bastion ranges still allowed in and out"},
-                   {"alertId", ParamType::string, false, {}, {}, "The alert it isolates for (tag dftriageAlert)"}},
-                  true, Reversibility::reversible,
-                  "DELETE the NSG once it is detached from every NIC (network.nsg.delete) when the pre-image was a 404; "
+                   {"name",
+                    ParamType::name,
+                    false,
+                    {},
+                    {},
+                    "The NSG's name (with subscription and resourceGroup)"},
+                   {"location",
+                    ParamType::name,
+                    true,
+                    {},
+                    {},
+                    "The region, the same as the NIC's (e.g. westeurope)"},
+                   {"allowFrom",
+                    ParamType::cidr_list,
+                    false,
+                    {},
+                    {},
+                    "Analyst or Bastion ranges still allowed in and out"},
+                   {"alertId",
+                    ParamType::string,
+                    false,
+                    {},
+                    {},
+                    "The alert it isolates for (tag dftriageAlert)"}},
+                  true,
+                  Reversibility::reversible,
+                  "DELETE the NSG once it is detached from every NIC (network.nsg.delete) when the "
+                  "pre-image was a 404; "
                   "an NSG this alert had made before is PUT back as the pre-image shows",
-                  "Microsoft.Network/networkSecurityGroups/write", {}, {}, {}, {}, {}};
-  spec.undo_zh = "若更改前读取结果为 404，则在该 NSG 与所有网卡解除关联后将其删除（network.nsg.delete）；"
-                 "若是此前为同一警报创建的 NSG，则按更改前读取的内容重新 PUT";
+                  "Microsoft.Network/networkSecurityGroups/write",
+                  {},
+                  {},
+                  {},
+                  {},
+                  {}};
+  spec.undo_zh =
+      "若更改前读取结果为 404，则在该 NSG 与所有网卡解除关联后将其删除（network.nsg.delete）；"
+      "若是此前为同一警报创建的 NSG，则按更改前读取的内容重新 PUT";
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     const auto id = nsg_id(args);
     const std::string location = text::to_lower(args.text("location"));
     if (!is_location(location)) {
-      throw ActionError("parameter location: expected a region name like westeurope, got "
-                        + text::quote(args.text("location")));
+      throw ActionError("parameter location: expected a region name like westeurope, got " +
+                        text::quote(args.text("location")));
     }
     ActionRequests out;
     auto before = arm("GET", id, {}, api_version::k_network, cloud);
@@ -236,7 +294,8 @@ ActionSpec create_isolation_nsg()
     r.body = nlohmann::ordered_json{{"location", location}};
     if (args.has("alertId")) {
       // Tagged with the alert it isolates, so a rerun recognises its own NSG.
-      r.body->emplace("tags", nlohmann::ordered_json{{k_alert_tag, args.text("alertId")}, {"createdBy", "dftriage"}});
+      r.body->emplace("tags", nlohmann::ordered_json{{k_alert_tag, args.text("alertId")},
+                                                     {"createdBy", "dftriage"}});
     }
     r.body->emplace("properties", nlohmann::ordered_json{{"securityRules", isolation_rules(args)}});
     out.requests.push_back(as_action(r, spec));
@@ -245,15 +304,18 @@ ActionSpec create_isolation_nsg()
   // In place: made for this alert and holding today's rules (an older rule set, which
   // blinded Run Command, is replaced).
   spec.satisfied = [](const ActionArgs& args, const PreImage& pre) {
-    return !absent(pre) && args.has("alertId")
-           && text_at(pre_body(pre), std::string("/tags/") + k_alert_tag) == args.text("alertId")
-           && has_rules(pre_body(pre), isolation_rules(args));
+    return !absent(pre) && args.has("alertId") &&
+           text_at(pre_body(pre), std::string("/tags/") + k_alert_tag) == args.text("alertId") &&
+           has_rules(pre_body(pre), isolation_rules(args));
   };
   spec.refuse = [](const ActionArgs& args, const PreImage& pre) {
-    if (absent(pre) || (args.has("alertId") && text_at(pre_body(pre), std::string("/tags/") + k_alert_tag) == args.text("alertId"))) {
+    if (absent(pre) ||
+        (args.has("alertId") &&
+         text_at(pre_body(pre), std::string("/tags/") + k_alert_tag) == args.text("alertId"))) {
       return std::string();
     }
-    return std::string("an NSG of that name already exists and was not made for this alert; pick another name");
+    return std::string(
+        "an NSG of that name already exists and was not made for this alert; pick another name");
   };
   spec.revert = [spec](const ActionArgs& args, const PreImage& pre, const Cloud& cloud) {
     std::vector<Request> out;
@@ -271,13 +333,22 @@ ActionSpec create_isolation_nsg()
 
 ActionSpec attach_nsg()
 {
-  ActionSpec spec{"network.nic.attach_nsg",
-                  "Attach an NSG to a NIC (GET, then PUT the whole NIC with networkSecurityGroup set); "
-                  "also needs Microsoft.Network/networkSecurityGroups/join/action on the NSG",
-                  {nic_param(), nsg_param(true)}, true, Reversibility::reversible,
-                  "PUT the NIC again with properties.networkSecurityGroup from the pre-image (absent: no NSG)",
-                  "Microsoft.Network/networkInterfaces/write", {}, {}, {}, {}, {}};
-  spec.undo_zh = "用更改前记录的 properties.networkSecurityGroup 重新 PUT 网卡（原来没有则不关联 NSG）";
+  ActionSpec spec{
+      "network.nic.attach_nsg",
+      "Attach an NSG to a NIC (GET, then PUT the whole NIC with networkSecurityGroup set); "
+      "also needs Microsoft.Network/networkSecurityGroups/join/action on the NSG",
+      {nic_param(), nsg_param(true)},
+      true,
+      Reversibility::reversible,
+      "PUT the NIC again with properties.networkSecurityGroup from the pre-image (absent: no NSG)",
+      "Microsoft.Network/networkInterfaces/write",
+      {},
+      {},
+      {},
+      {},
+      {}};
+  spec.undo_zh =
+      "用更改前记录的 properties.networkSecurityGroup 重新 PUT 网卡（原来没有则不关联 NSG）";
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     const auto& nic = args.resource("nic");
     ActionRequests out;
@@ -288,8 +359,10 @@ ActionSpec attach_nsg()
     nlohmann::ordered_json properties = nlohmann::ordered_json::object();
     for (const char* key : k_nic_writable) {
       // The nested objects carry read-only members (etags, provisioningState) to leave out.
-      const bool nested = std::string_view(key) == "ipConfigurations" || std::string_view(key) == "dnsSettings";
-      properties[key] = from_pre_image(0, std::string("/properties/") + key + (nested ? " writable" : ""));
+      const bool nested =
+          std::string_view(key) == "ipConfigurations" || std::string_view(key) == "dnsSettings";
+      properties[key] =
+          from_pre_image(0, std::string("/properties/") + key + (nested ? " writable" : ""));
     }
     properties["networkSecurityGroup"] = {{"id", args.resource("nsg").canonical}};
     auto r = arm("PUT", nic, {}, api_version::k_network, cloud);
@@ -301,7 +374,8 @@ ActionSpec attach_nsg()
     return out;
   };
   spec.satisfied = [](const ActionArgs& args, const PreImage& pre) {
-    return text::iequals(text_at(pre_body(pre), "/properties/networkSecurityGroup/id"), args.resource("nsg").canonical);
+    return text::iequals(text_at(pre_body(pre), "/properties/networkSecurityGroup/id"),
+                         args.resource("nsg").canonical);
   };
   spec.revert = [spec](const ActionArgs& args, const PreImage& pre, const Cloud& cloud) {
     const auto& before = pre_body(pre);
@@ -331,10 +405,18 @@ ActionSpec attach_nsg()
 
 ActionSpec delete_nsg()
 {
-  ActionSpec spec{"network.nsg.delete", "Delete an NSG (Azure refuses while a NIC or subnet still uses it)",
-                  {nsg_param(true)}, true, Reversibility::reversible,
+  ActionSpec spec{"network.nsg.delete",
+                  "Delete an NSG (Azure refuses while a NIC or subnet still uses it)",
+                  {nsg_param(true)},
+                  true,
+                  Reversibility::reversible,
                   "PUT the NSG back with location, tags and securityRules from the pre-image",
-                  "Microsoft.Network/networkSecurityGroups/delete", {}, {}, {}, {}, {}};
+                  "Microsoft.Network/networkSecurityGroups/delete",
+                  {},
+                  {},
+                  {},
+                  {},
+                  {}};
   spec.undo_zh = "用更改前记录的 location、tags 和 securityRules 重新 PUT 该 NSG";
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     const auto& nsg = args.resource("nsg");

@@ -18,7 +18,8 @@ std::string unescape(std::string_view segment)
 {
   std::string out;
   for (std::size_t i = 0; i < segment.size(); ++i) {
-    if (segment[i] == '~' && i + 1 < segment.size() && (segment[i + 1] == '0' || segment[i + 1] == '1')) {
+    if (segment[i] == '~' && i + 1 < segment.size() &&
+        (segment[i + 1] == '0' || segment[i + 1] == '1')) {
       out += segment[i + 1] == '0' ? '~' : '/';
       ++i;
     } else {
@@ -28,7 +29,8 @@ std::string unescape(std::string_view segment)
   return out;
 }
 
-const nlohmann::ordered_json* step_into(const nlohmann::ordered_json& node, std::string_view segment)
+const nlohmann::ordered_json* step_into(const nlohmann::ordered_json& node,
+                                        std::string_view segment)
 {
   if (segment.size() > 2 && segment.front() == '[' && segment.back() == ']') {
     const auto inner = segment.substr(1, segment.size() - 2);
@@ -41,7 +43,8 @@ const nlohmann::ordered_json* step_into(const nlohmann::ordered_json& node, std:
     for (const auto& element : node) {
       if (element.is_object()) {
         const auto it = element.find(key);
-        if (it != element.end() && it->is_string() && text::iequals(it->get_ref<const std::string&>(), value)) {
+        if (it != element.end() && it->is_string() &&
+            text::iequals(it->get_ref<const std::string&>(), value)) {
           return &element;
         }
       }
@@ -53,8 +56,8 @@ const nlohmann::ordered_json* step_into(const nlohmann::ordered_json& node, std:
     const auto it = node.find(key);
     return it == node.end() ? nullptr : &*it;
   }
-  if (node.is_array() && !key.empty() && key.find_first_not_of("0123456789") == std::string::npos
-      && key.size() < 10) {
+  if (node.is_array() && !key.empty() && key.find_first_not_of("0123456789") == std::string::npos &&
+      key.size() < 10) {
     const auto index = std::stoul(key);
     return index < node.size() ? &node[index] : nullptr;
   }
@@ -94,10 +97,12 @@ bool resolve(nlohmann::ordered_json& node, const PreImage& pre)
       return true;
     }
     if (index >= pre.size()) {
-      throw ActionError("the request needs pre-image " + std::to_string(index) + ", which was not read");
+      throw ActionError("the request needs pre-image " + std::to_string(index) +
+                        ", which was not read");
     }
-    const bool writable_only = pointer.size() > k_writable_suffix.size()
-                               && pointer.substr(pointer.size() - k_writable_suffix.size()) == k_writable_suffix;
+    const bool writable_only =
+        pointer.size() > k_writable_suffix.size() &&
+        pointer.substr(pointer.size() - k_writable_suffix.size()) == k_writable_suffix;
     if (writable_only) {
       pointer.remove_suffix(k_writable_suffix.size());
     }
@@ -134,9 +139,17 @@ nlohmann::ordered_json without_read_only(const nlohmann::ordered_json& value)
 {
   // Members ARM resources report but never accept back (readOnly in Microsoft's specs),
   // at any depth: a GET's body sent back in a PUT is cleaned of them.
-  static constexpr std::string_view k_read_only[] = {
-    "etag", "provisioningState", "resourceGuid", "appliedDnsServers", "internalDomainNameSuffix", "internalFqdn",
-    "privateLinkConnectionProperties", "macAddress", "virtualMachine", "hostedWorkloads", "vnetEncryptionSupported"};
+  static constexpr std::string_view k_read_only[] = {"etag",
+                                                     "provisioningState",
+                                                     "resourceGuid",
+                                                     "appliedDnsServers",
+                                                     "internalDomainNameSuffix",
+                                                     "internalFqdn",
+                                                     "privateLinkConnectionProperties",
+                                                     "macAddress",
+                                                     "virtualMachine",
+                                                     "hostedWorkloads",
+                                                     "vnetEncryptionSupported"};
   auto out = value;
   if (out.is_object()) {
     for (auto it = out.begin(); it != out.end();) {
@@ -168,7 +181,8 @@ const nlohmann::ordered_json* select(const nlohmann::ordered_json& doc, std::str
   std::size_t start = 1;
   while (node != nullptr) {
     const auto slash = pointer.find('/', start);
-    const auto segment = pointer.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start);
+    const auto segment = pointer.substr(
+        start, slash == std::string_view::npos ? std::string_view::npos : slash - start);
     node = step_into(*node, segment);
     if (slash == std::string_view::npos) {
       break;

@@ -23,10 +23,10 @@ struct StatusChange
 // inProgress has no RBAC action of its own in what we read (CONTRACTS §6): activate is
 // the closest [unverified].
 const StatusChange k_status_changes[] = {
-  {"Active", "activate", "Microsoft.Security/locations/alerts/activate/action"},
-  {"Dismissed", "dismiss", "Microsoft.Security/locations/alerts/dismiss/action"},
-  {"Resolved", "resolve", "Microsoft.Security/locations/alerts/resolve/action"},
-  {"InProgress", "inProgress", "Microsoft.Security/locations/alerts/activate/action"},
+    {"Active", "activate", "Microsoft.Security/locations/alerts/activate/action"},
+    {"Dismissed", "dismiss", "Microsoft.Security/locations/alerts/dismiss/action"},
+    {"Resolved", "resolve", "Microsoft.Security/locations/alerts/resolve/action"},
+    {"InProgress", "inProgress", "Microsoft.Security/locations/alerts/activate/action"},
 };
 
 ParamSpec optional(ParamSpec p)
@@ -37,18 +37,31 @@ ParamSpec optional(ParamSpec p)
 
 std::vector<ParamSpec> alert_params()
 {
-  return {{"alert", ParamType::resource_id, false, k_alert_type, {},
+  return {{"alert",
+           ParamType::resource_id,
+           false,
+           k_alert_type,
+           {},
            "The alert's ID (or give subscription, location and name)"},
           optional(subscription_param()),
-          {"resourceGroup", ParamType::name, false, {}, {},
+          {"resourceGroup",
+           ParamType::name,
+           false,
+           {},
+           {},
            "The alert's resource group, for resource-group-level alerts"},
-          {"location", ParamType::name, false, {}, {},
+          {"location",
+           ParamType::name,
+           false,
+           {},
+           {},
            "The Defender for Cloud data location (ascLocation), e.g. westeurope"},
           {"name", ParamType::name, false, {}, {}, "The alert's name: the last segment of its ID"}};
 }
 
 // Returns the resource ID of `/subscriptions/{sub}[/resourceGroups/{rg}]` + `rest`, or throws.
-alert::ResourceId compose_id(const alert::ResourceId& subscription, const std::string& group, const std::string& rest)
+alert::ResourceId compose_id(const alert::ResourceId& subscription, const std::string& group,
+                             const std::string& rest)
 {
   std::string id = subscription.canonical;
   if (!group.empty()) {
@@ -65,7 +78,8 @@ alert::ResourceId compose_id(const alert::ResourceId& subscription, const std::s
 // Returns the alert's ID from `alert` or from subscription, location, name (+ resourceGroup).
 alert::ResourceId alert_id(const ActionArgs& args)
 {
-  const bool parts = args.has("subscription") || args.has("location") || args.has("name") || args.has("resourceGroup");
+  const bool parts = args.has("subscription") || args.has("location") || args.has("name") ||
+                     args.has("resourceGroup");
   if (args.has("alert") == parts) {
     throw ActionError("give either alert (the alert's ID) or subscription, location and name");
   }
@@ -73,24 +87,36 @@ alert::ResourceId alert_id(const ActionArgs& args)
     return args.resource("alert");
   }
   if (!args.has("subscription") || !args.has("location") || !args.has("name")) {
-    throw ActionError("parameters subscription, location and name are all required when alert is not given");
+    throw ActionError(
+        "parameters subscription, location and name are all required when alert is not given");
   }
   return compose_id(subscription_arg(args, "subscription"), args.text("resourceGroup"),
-                    "/providers/Microsoft.Security/locations/" + args.text("location") + "/alerts/"
-                      + args.text("name"));
+                    "/providers/Microsoft.Security/locations/" + args.text("location") +
+                        "/alerts/" + args.text("name"));
 }
 
 ActionSpec list_alerts()
 {
-  ActionSpec spec{"security.alerts.list",
-                  "List the Defender for Cloud alerts of a subscription or one of its resource groups",
-                  {subscription_param(),
-                   {"resourceGroup", ParamType::name, false, {}, {}, "Only this resource group's alerts"}},
-                  false, Reversibility::read_only, "", k_read, {}, {}, {}, {}, {}};
+  ActionSpec spec{
+      "security.alerts.list",
+      "List the Defender for Cloud alerts of a subscription or one of its resource groups",
+      {subscription_param(),
+       {"resourceGroup", ParamType::name, false, {}, {}, "Only this resource group's alerts"}},
+      false,
+      Reversibility::read_only,
+      "",
+      k_read,
+      {},
+      {},
+      {},
+      {},
+      {}};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
-    const auto scope = compose_id(subscription_arg(args, "subscription"), args.text("resourceGroup"), "");
+    const auto scope =
+        compose_id(subscription_arg(args, "subscription"), args.text("resourceGroup"), "");
     ActionRequests out;
-    auto r = arm("GET", scope, {"providers", "Microsoft.Security", "alerts"}, api_version::k_security_alerts, cloud);
+    auto r = arm("GET", scope, {"providers", "Microsoft.Security", "alerts"},
+                 api_version::k_security_alerts, cloud);
     out.requests.push_back(as_action(r, spec));
     return out;
   };
@@ -99,8 +125,18 @@ ActionSpec list_alerts()
 
 ActionSpec get_alert()
 {
-  ActionSpec spec{"security.alert.get", "Read one Defender for Cloud alert: status, entities, extended properties",
-                  alert_params(), false, Reversibility::read_only, "", k_read, {}, {}, {}, {}, {}};
+  ActionSpec spec{"security.alert.get",
+                  "Read one Defender for Cloud alert: status, entities, extended properties",
+                  alert_params(),
+                  false,
+                  Reversibility::read_only,
+                  "",
+                  k_read,
+                  {},
+                  {},
+                  {},
+                  {},
+                  {}};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     ActionRequests out;
     auto r = arm("GET", alert_id(args), {}, api_version::k_security_alerts, cloud);
@@ -118,17 +154,27 @@ ActionSpec set_alert_status()
   }
   auto params = alert_params();
   params.push_back({"status", ParamType::choice, true, {}, statuses, "The new status"});
-  ActionSpec spec{"security.alert.set_status",
-                  "Set a Defender for Cloud alert's status: Active, InProgress, Resolved or Dismissed",
-                  params, true, Reversibility::reversible,
-                  "POST the verb of the status in the pre-image (properties.status): activate, inProgress, "
-                  "resolve or dismiss",
-                  "Microsoft.Security/locations/alerts/dismiss/action", {}, {}, {}, {}, {}};
-  spec.undo_zh = "按更改前记录的状态（properties.status）调用对应的操作：activate、inProgress、resolve 或 dismiss";
+  ActionSpec spec{
+      "security.alert.set_status",
+      "Set a Defender for Cloud alert's status: Active, InProgress, Resolved or Dismissed",
+      params,
+      true,
+      Reversibility::reversible,
+      "POST the verb of the status in the pre-image (properties.status): activate, inProgress, "
+      "resolve or dismiss",
+      "Microsoft.Security/locations/alerts/dismiss/action",
+      {},
+      {},
+      {},
+      {},
+      {}};
+  spec.undo_zh = "按更改前记录的状态（properties."
+                 "status）调用对应的操作：activate、inProgress、resolve 或 dismiss";
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     const auto id = alert_id(args);
-    const auto& change = *std::find_if(std::begin(k_status_changes), std::end(k_status_changes),
-                                       [&](const StatusChange& c) { return args.text("status") == c.status; });
+    const auto& change =
+        *std::find_if(std::begin(k_status_changes), std::end(k_status_changes),
+                      [&](const StatusChange& c) { return args.text("status") == c.status; });
     ActionRequests out;
     auto before = arm("GET", id, {}, api_version::k_security_alerts, cloud);
     out.pre_image.push_back(as_pre_image(before, k_read));
@@ -143,8 +189,9 @@ ActionSpec set_alert_status()
   spec.revert = [spec](const ActionArgs& args, const PreImage& pre, const Cloud& cloud) {
     std::vector<Request> out;
     const std::string before = text_at(pre_body(pre), "/properties/status");
-    const auto* change = std::find_if(std::begin(k_status_changes), std::end(k_status_changes),
-                                      [&](const StatusChange& c) { return text::iequals(before, c.status); });
+    const auto* change =
+        std::find_if(std::begin(k_status_changes), std::end(k_status_changes),
+                     [&](const StatusChange& c) { return text::iequals(before, c.status); });
     if (change != std::end(k_status_changes) && !text::iequals(before, args.text("status"))) {
       auto r = arm("POST", alert_id(args), {change->verb}, api_version::k_security_alerts, cloud);
       as_undo(r, spec).permission = change->permission;
@@ -157,15 +204,25 @@ ActionSpec set_alert_status()
 
 ActionSpec list_assessments()
 {
-  ActionSpec spec{"security.assessments.list",
-                  "List Defender for Cloud assessments (recommendations) of a resource; open ones have "
-                  "status.code Unhealthy",
-                  {{"resource", ParamType::resource_id, true, {}, {}, "The assessed resource"}},
-                  false, Reversibility::read_only, "", "Microsoft.Security/assessments/read", {}, {}, {}, {}, {}};
+  ActionSpec spec{
+      "security.assessments.list",
+      "List Defender for Cloud assessments (recommendations) of a resource; open ones have "
+      "status.code Unhealthy",
+      {{"resource", ParamType::resource_id, true, {}, {}, "The assessed resource"}},
+      false,
+      Reversibility::read_only,
+      "",
+      "Microsoft.Security/assessments/read",
+      {},
+      {},
+      {},
+      {},
+      {}};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     ActionRequests out;
-    auto r = arm("GET", args.resource("resource"), {"providers", "Microsoft.Security", "assessments"},
-                 api_version::k_security_assessments, cloud);
+    auto r =
+        arm("GET", args.resource("resource"), {"providers", "Microsoft.Security", "assessments"},
+            api_version::k_security_assessments, cloud);
     out.requests.push_back(as_action(r, spec));
     return out;
   };

@@ -24,7 +24,8 @@ public:
   Pipe()
   {
     if (::pipe2(m_fds, O_CLOEXEC) != 0) {
-      throw Error(std::string("cannot create a pipe: ") + std::strerror(errno), ExitStatus::azure_failure);
+      throw Error(std::string("cannot create a pipe: ") + std::strerror(errno),
+                  ExitStatus::azure_failure);
     }
   }
   Pipe(const Pipe&) = delete;
@@ -95,7 +96,8 @@ ProgramResult run_program(const std::string& program, const std::vector<std::str
   argv.push_back(nullptr);
   const pid_t pid = ::fork();
   if (pid < 0) {
-    throw Error(std::string("cannot start ") + program + ": " + std::strerror(errno), ExitStatus::azure_failure);
+    throw Error(std::string("cannot start ") + program + ": " + std::strerror(errno),
+                ExitStatus::azure_failure);
   }
   if (pid == 0) {
     // The child: only async-signal-safe calls until execv.

@@ -178,7 +178,6 @@ std::string first_line(std::string_view s, std::size_t limit)
   return out;
 }
 
-
 std::string random_uuid()
 {
   unsigned char bytes[16];

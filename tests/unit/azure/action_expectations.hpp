@@ -7,7 +7,6 @@
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
-
 #include <string>
 #include <vector>
 
@@ -17,13 +16,13 @@ namespace dftriage::azure::testing {
 struct Expected
 {
   const char* action;
-  const char* args;        // JSON with placeholders
+  const char* args; // JSON with placeholders
   const char* method;
   const char* url;
-  const char* body;        // JSON, or "" for none
-  const char* pre_image;   // the first pre-image URL, or "" for none
+  const char* body;      // JSON, or "" for none
+  const char* pre_image; // the first pre-image URL, or "" for none
   Reversibility effect;
-  const char* permission;  // of the action's request
+  const char* permission; // of the action's request
 };
 
 // Replaces the {placeholders} of a table row ({kv}, {vm}, {sub}, {arm}, {graph}, {oid} …)
@@ -31,9 +30,10 @@ struct Expected
 std::string expand(std::string s);
 
 // Rows kept beside each family's tests; test_actions.cpp checks every table.
-extern const std::vector<Expected> k_expected_compute;   // compute and network additions
-extern const std::vector<Expected> k_expected_keyvault;  // Key Vault and Log Analytics additions
-extern const std::vector<Expected> k_expected_identity;  // Graph, authorization, automation additions
+extern const std::vector<Expected> k_expected_compute;  // compute and network additions
+extern const std::vector<Expected> k_expected_keyvault; // Key Vault and Log Analytics additions
+extern const std::vector<Expected>
+    k_expected_identity; // Graph, authorization, automation additions
 
 // The catalogued action `name` (the test fails when there is none).
 inline const ActionSpec& spec_of(const std::string& name)

@@ -1,7 +1,6 @@
 #include "dftriage/azure/azure_error.hpp"
-#include "support/client_harness.hpp"
-
 #include "support/captured_log.hpp"
+#include "support/client_harness.hpp"
 
 #include <catch2/catch.hpp>
 #include <regex>
@@ -241,13 +240,16 @@ TEST_CASE("the debug log shows request IDs and the remaining request budget")
 
 TEST_CASE("wait_target names the resource by its last segments, without host or query")
 {
-  const std::string arm = "https://management.azure.com/subscriptions/s/resourceGroups/rg/providers/";
+  const std::string arm =
+      "https://management.azure.com/subscriptions/s/resourceGroups/rg/providers/";
   CHECK(wait_target("PUT", arm + "Microsoft.Network/networkSecurityGroups/nsg-1?api-version=1") ==
         "PUT …/networkSecurityGroups/nsg-1");
-  CHECK(wait_target("POST", arm + "Microsoft.Compute/virtualMachines/vm-1/runCommand?api-version=1") ==
+  CHECK(wait_target("POST",
+                    arm + "Microsoft.Compute/virtualMachines/vm-1/runCommand?api-version=1") ==
         "POST …/virtualMachines/vm-1/runCommand");
-  CHECK(wait_target("GET", arm + "Microsoft.Network/networkInterfaces/nic-1/ipConfigurations/ip1") ==
-        "GET …/ipConfigurations/ip1");
+  CHECK(
+      wait_target("GET", arm + "Microsoft.Network/networkInterfaces/nic-1/ipConfigurations/ip1") ==
+      "GET …/ipConfigurations/ip1");
   CHECK(wait_target("GET", "https://kv1.vault.azure.net/secrets/db?api-version=7.5#frag") ==
         "GET /secrets/db");
   CHECK(wait_target("GET", "https://graph.microsoft.com/v1.0/users/u1/memberOf") ==

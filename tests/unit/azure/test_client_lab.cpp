@@ -6,7 +6,6 @@
 #include "support/lab_session.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <fstream>
 #include <thread>
 
@@ -14,10 +13,12 @@ using namespace dftriage;
 
 namespace {
 
-const std::string k_alert_file = std::string(DFTRIAGE_SOURCE_DIR) + "/examples/alerts/keyvault-tor.json";
+const std::string k_alert_file =
+    std::string(DFTRIAGE_SOURCE_DIR) + "/examples/alerts/keyvault-tor.json";
 const std::string k_sub = "4c1a2f07-3d5e-4b8a-9f61-2e7d8c0b5a13";
 
-azure::Request get(const test::LabSession& lab, const std::string& path, const std::string& api_version)
+azure::Request get(const test::LabSession& lab, const std::string& path,
+                   const std::string& api_version)
 {
   azure::Request r;
   r.method = "GET";
@@ -34,15 +35,17 @@ std::string many_alerts(int n)
   auto all = nlohmann::ordered_json::array();
   for (int i = 0; i < n; ++i) {
     auto a = one;
-    const std::string name = "2517138462710000000_00000000-0000-4000-8000-00000000000" + std::to_string(i);
+    const std::string name =
+        "2517138462710000000_00000000-0000-4000-8000-00000000000" + std::to_string(i);
     a["name"] = name;
     a["properties"]["systemAlertId"] = name;
     const std::string id = a["id"];
     a["id"] = id.substr(0, id.rfind('/') + 1) + name;
     all.push_back(a);
   }
-  const auto path = (std::filesystem::temp_directory_path() / ("dftriage-many-" + std::to_string(::getpid()) + ".json"))
-                      .string();
+  const auto path = (std::filesystem::temp_directory_path() /
+                     ("dftriage-many-" + std::to_string(::getpid()) + ".json"))
+                        .string();
   std::ofstream(path) << all.dump();
   return path;
 }
@@ -55,7 +58,8 @@ struct Waits
   {
     azure::ClientOptions options;
     options.sleep = [this](std::chrono::milliseconds d) { seen.push_back(d); };
-    lab.client = std::make_unique<azure::Client>(lab.cloud, lab.credential.get(), *lab.transport, options);
+    lab.client =
+        std::make_unique<azure::Client>(lab.cloud, lab.credential.get(), *lab.transport, options);
   }
 };
 
@@ -65,9 +69,9 @@ TEST_CASE("client follows nextLink through every page the lab serves", "[azure][
 {
   const auto file = many_alerts(5);
   test::LabSession lab({file});
-  const auto items = lab.client->list(get(lab, "/subscriptions/" + k_sub + "/providers/Microsoft.Security/alerts",
-                                          "2022-01-01"));
-  CHECK(items.size() == 5);  // page size 2: three pages
+  const auto items = lab.client->list(
+      get(lab, "/subscriptions/" + k_sub + "/providers/Microsoft.Security/alerts", "2022-01-01"));
+  CHECK(items.size() == 5); // page size 2: three pages
   std::filesystem::remove(file);
 }
 
@@ -95,13 +99,16 @@ TEST_CASE("client retries a read after a 503 and after a dropped connection", "[
   CHECK(!response.request_id.empty());
 }
 
-TEST_CASE("client never resends a change whose connection dropped after it was sent", "[azure][lab]")
+TEST_CASE("client never resends a change whose connection dropped after it was sent",
+          "[azure][lab]")
 {
   test::LabSession lab({k_alert_file}, {"drop:PATCH:1"});
-  azure::Request patch = get(lab, "/subscriptions/" + k_sub
-                                     + "/resourceGroups/rg-payments-prod/providers/Microsoft.KeyVault/vaults/"
-                                       "kv-payments-prod",
-                             "2026-02-01");
+  azure::Request patch =
+      get(lab,
+          "/subscriptions/" + k_sub +
+              "/resourceGroups/rg-payments-prod/providers/Microsoft.KeyVault/vaults/"
+              "kv-payments-prod",
+          "2026-02-01");
   patch.method = "PATCH";
   patch.mutating = true;
   patch.body = nlohmann::ordered_json{{"tags", {{"incident", "soc"}}}};
@@ -115,10 +122,12 @@ TEST_CASE("client never resends a change whose connection dropped after it was s
     CHECK(e.may_have_reached_server());
   }
   // Nothing was resent: the vault has no such tag.
-  const auto vault = lab.client->send(get(lab, "/subscriptions/" + k_sub
-                                                 + "/resourceGroups/rg-payments-prod/providers/Microsoft.KeyVault/"
-                                                   "vaults/kv-payments-prod",
-                                          "2026-02-01"));
+  const auto vault =
+      lab.client->send(get(lab,
+                           "/subscriptions/" + k_sub +
+                               "/resourceGroups/rg-payments-prod/providers/Microsoft.KeyVault/"
+                               "vaults/kv-payments-prod",
+                           "2026-02-01"));
   CHECK(!vault.body["tags"].contains("incident"));
 }
 
@@ -126,7 +135,8 @@ TEST_CASE("client reports the lab's ARM error with code, message and request ID"
 {
   test::LabSession lab({k_alert_file});
   try {
-    lab.client->send(get(lab, "/subscriptions/" + k_sub + "/resourceGroups/no-such-group", "2022-09-01"));
+    lab.client->send(
+        get(lab, "/subscriptions/" + k_sub + "/resourceGroups/no-such-group", "2022-09-01"));
     FAIL("expected a 404");
   } catch (const azure::AzureError& e) {
     CHECK(e.http_status() == 404);
@@ -149,7 +159,10 @@ namespace {
 class FreshTokens : public azure::TokenCredential
 {
 public:
-  FreshTokens(test::LabSession& lab) : m_lab(lab) {}
+  FreshTokens(test::LabSession& lab)
+      : m_lab(lab)
+  {
+  }
   azure::AccessToken get_token(const std::string& audience) override
   {
     ++calls;
@@ -167,7 +180,7 @@ private:
 
 TEST_CASE("client asks for a new token once when the lab says the old one expired", "[azure][lab]")
 {
-  test::LabSession lab({k_alert_file}, {}, 1);  // tokens live one second
+  test::LabSession lab({k_alert_file}, {}, 1); // tokens live one second
   FreshTokens tokens(lab);
   // A credential that cached the first token hands it out again; the fresh one does not.
   azure::ClientOptions options;
@@ -192,22 +205,27 @@ TEST_CASE("client refuses the lab's certificate without the lab's CA", "[azure][
   azure::ClientOptions options;
   options.sleep = [](std::chrono::milliseconds) {};
   azure::Client client(lab.cloud, lab.credential.get(), *plain, options);
-  CHECK_THROWS_AS(client.send(get(lab, "/subscriptions/" + k_sub, "2022-09-01")), azure::TransportError);
+  CHECK_THROWS_AS(client.send(get(lab, "/subscriptions/" + k_sub, "2022-09-01")),
+                  azure::TransportError);
 }
 
 namespace {
 
-const std::string k_dns_alert_file = std::string(DFTRIAGE_SOURCE_DIR) + "/examples/alerts/dns-darkweb.json";
-const std::string k_web_nsg = "/subscriptions/" + k_sub
-                              + "/resourceGroups/rg-web/providers/Microsoft.Network/networkSecurityGroups/"
-                                "soc-quarantine";
+const std::string k_dns_alert_file =
+    std::string(DFTRIAGE_SOURCE_DIR) + "/examples/alerts/dns-darkweb.json";
+const std::string k_web_nsg =
+    "/subscriptions/" + k_sub +
+    "/resourceGroups/rg-web/providers/Microsoft.Network/networkSecurityGroups/"
+    "soc-quarantine";
 
 azure::Request put_nsg(const test::LabSession& lab)
 {
   azure::Request put = get(lab, k_web_nsg, "2024-05-01");
   put.method = "PUT";
   put.mutating = true;
-  put.body = nlohmann::ordered_json{{"location", "westeurope"}, {"properties", {{"securityRules", nlohmann::ordered_json::array()}}}};
+  put.body =
+      nlohmann::ordered_json{{"location", "westeurope"},
+                             {"properties", {{"securityRules", nlohmann::ordered_json::array()}}}};
   return put;
 }
 
@@ -256,5 +274,5 @@ TEST_CASE("client gives up on a body that stalls and retries the read", "[azure]
   azure::Client client(lab.cloud, lab.credential.get(), *transport, options);
   const auto response = client.send(get(lab, "/subscriptions/" + k_sub, "2022-09-01"));
   CHECK(response.status == 200);
-  CHECK(waits.seen.size() == 1);  // one timed-out attempt, then the answer
+  CHECK(waits.seen.size() == 1); // one timed-out attempt, then the answer
 }

@@ -192,8 +192,9 @@ TEST_CASE("a bad cloud file is reported with its position or field, never its se
   {
     const std::string text =
         "{\n  \"endpoints\": {\n    \"resourceManager\": \"https://x\"\n    \"activeDirectory\"";
-    CHECK(error_of(text) == "cloud.json:4:21: syntax error while parsing object - unexpected string "
-                            "literal; expected '}'");
+    CHECK(error_of(text) ==
+          "cloud.json:4:21: syntax error while parsing object - unexpected string "
+          "literal; expected '}'");
   }
   SECTION("a malformed lab line does not echo the secret")
   {

@@ -2,11 +2,11 @@
 // libcurl transport: client secret, certificate, workload identity, managed identity
 // (IMDS and App Service imitations), the default chain from the lab's connection line.
 
-#include "dftriage/util/base64.hpp"
 #include "dftriage/azure/client.hpp"
 #include "dftriage/azure/curl_transport.hpp"
 #include "dftriage/azure/token_credentials.hpp"
 #include "dftriage/lab/lab.hpp"
+#include "dftriage/util/base64.hpp"
 #include "support/test_certificate.hpp"
 
 #include <catch2/catch.hpp>
@@ -41,7 +41,10 @@ const TestCertificate& registered_certificate()
   return cert;
 }
 
-std::string b64url(const std::string& in) { return dftriage::base64url_encode(in); }
+std::string b64url(const std::string& in)
+{
+  return dftriage::base64url_encode(in);
+}
 
 std::string b64url_decode(const std::string& in)
 {
@@ -358,8 +361,9 @@ TEST_CASE("the default chain against the lab: the cloud file's secret, or IMDS v
   }
 }
 
-TEST_CASE("after a 401 the client drops the cached token and sends a new one (a token revoked early)",
-          "[azure][credentials][lab]")
+TEST_CASE(
+    "after a 401 the client drops the cached token and sends a new one (a token revoked early)",
+    "[azure][credentials][lab]")
 {
   // The lab revokes the token of the second ARM read before answering it.
   LabSession lab({"revoke-token:GET:2:path=/subscriptions/"});
@@ -372,6 +376,6 @@ TEST_CASE("after a 401 the client drops the cached token and sends a new one (a 
   CHECK(lab.arm_get(credential) == 200);
   const auto second = credential.get_token(lab.config.cloud.arm_audience);
   CHECK(second.token != first.token);
-  CHECK(counting.count == 2);  // two token requests: the first, and the one after the 401
+  CHECK(counting.count == 2); // two token requests: the first, and the one after the 401
   CHECK(lab.arm_get(credential) == 200);
 }

@@ -4,9 +4,8 @@
 #include "dftriage/azure/actions.hpp"
 
 #include <catch2/catch.hpp>
-#include <nlohmann/json.hpp>
-
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <set>
 
 TEST_CASE("the playbook schema lists every action with the catalogue's parameters")
@@ -18,7 +17,7 @@ TEST_CASE("the playbook schema lists every action with the catalogue's parameter
   std::map<std::string, nlohmann::json> by_name;
   for (const auto& c : cases) {
     by_name[c.at("if").at("properties").at("name").at("const").get<std::string>()] =
-      c.at("then").at("properties").at("params");
+        c.at("then").at("properties").at("params");
   }
   CHECK(by_name.size() == dftriage::azure::action_catalogue().size());
   for (const auto& action : dftriage::azure::action_catalogue()) {

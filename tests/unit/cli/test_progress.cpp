@@ -2,18 +2,16 @@
 // (and never on stdout) while the client waits for a served lab.
 
 #include "cli/progress.hpp"
+#include "support/captured_log.hpp"
 #include "support/lab_session.hpp"
 #include "support/process.hpp"
 
-#include "support/captured_log.hpp"
-
 #include <catch2/catch.hpp>
-#include <spdlog/sinks/ostream_sink.h>
-#include <spdlog/spdlog.h>
-
 #include <filesystem>
 #include <fstream>
 #include <mutex>
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
 #include <sstream>
 #include <thread>
 
@@ -29,7 +27,10 @@ namespace {
 class CapturedLog : public dftriage::test::CapturedLog
 {
 public:
-  CapturedLog() : dftriage::test::CapturedLog(spdlog::level::debug, "dftriage: %l: %v") {}
+  CapturedLog()
+      : dftriage::test::CapturedLog(spdlog::level::debug, "dftriage: %l: %v")
+  {
+  }
 };
 
 azure::Wait operation_wait()
@@ -72,10 +73,10 @@ struct FakeTerminal
 TEST_CASE("describe_wait says what the client waits for, how long and why")
 {
   auto w = operation_wait();
-  CHECK(describe_wait(w, milliseconds(8000)) ==
-        "Waiting 8 s for the long-running operation PUT …/networkSecurityGroups/nsg-isolation-1 (poll 2)");
-  CHECK(describe_wait(w, milliseconds(2001)) ==
-        "Waiting 3 s for the long-running operation PUT …/networkSecurityGroups/nsg-isolation-1 (poll 2)");
+  CHECK(describe_wait(w, milliseconds(8000)) == "Waiting 8 s for the long-running operation PUT "
+                                                "…/networkSecurityGroups/nsg-isolation-1 (poll 2)");
+  CHECK(describe_wait(w, milliseconds(2001)) == "Waiting 3 s for the long-running operation PUT "
+                                                "…/networkSecurityGroups/nsg-isolation-1 (poll 2)");
   CHECK(describe_wait(w, milliseconds(-5)).find("Waiting 0 s") == 0);
 
   w.kind = azure::WaitKind::retry;
@@ -92,8 +93,8 @@ TEST_CASE("describe_wait says what the client waits for, how long and why")
         "Waiting 2 s to retry GET …/vaults/kv1 after 503 Service Unavailable (attempt 2 of 4)");
   w.status = 0;
   w.transport_error = "Timeout was reached";
-  CHECK(describe_wait(w, milliseconds(1600)) ==
-        "Waiting 2 s to retry GET …/vaults/kv1 after no response: Timeout was reached (attempt 2 of 4)");
+  CHECK(describe_wait(w, milliseconds(1600)) == "Waiting 2 s to retry GET …/vaults/kv1 after no "
+                                                "response: Timeout was reached (attempt 2 of 4)");
 
   w.kind = azure::WaitKind::throttled;
   w.status = 429;
@@ -108,7 +109,8 @@ TEST_CASE("on a terminal the wait is one line, counted down in place and erased 
   FakeTerminal term;
   Progress progress(term.options());
   const auto w = operation_wait();
-  const std::string sentence = " for the long-running operation PUT …/networkSecurityGroups/nsg-isolation-1 (poll 2)…";
+  const std::string sentence =
+      " for the long-running operation PUT …/networkSecurityGroups/nsg-isolation-1 (poll 2)…";
 
   progress.on_wait(w);
   CHECK(term.out == "\r⠋ Waiting 8 s" + sentence + "\x1b[K");
@@ -123,8 +125,8 @@ TEST_CASE("on a terminal the wait is one line, counted down in place and erased 
   CHECK(term.out == "\r\x1b[K");
 
   term.out.clear();
-  progress.tick();  // no wait: nothing to draw
-  progress.on_wait(ended(w));  // an end without a beginning erases nothing
+  progress.tick();            // no wait: nothing to draw
+  progress.on_wait(ended(w)); // an end without a beginning erases nothing
   CHECK(term.out.empty());
 
   SECTION("colour only when asked for (NO_COLOR unset)")
@@ -143,24 +145,26 @@ TEST_CASE("on a terminal the wait is one line, counted down in place and erased 
     options.unicode = false;
     Progress p(options);
     p.on_wait(w);
-    CHECK(plain.out == "\r| Waiting 8 s for the long-running operation PUT .../networkSecurityGroups/"
-                       "nsg-isolation-1 (poll 2)...\x1b[K");
+    CHECK(plain.out ==
+          "\r| Waiting 8 s for the long-running operation PUT .../networkSecurityGroups/"
+          "nsg-isolation-1 (poll 2)...\x1b[K");
   }
   SECTION("shortened to the terminal's width so that it never wraps")
   {
     FakeTerminal narrow;
     auto options = narrow.options();
-    options.columns = 80;  // the resource type goes
+    options.columns = 80; // the resource type goes
     Progress p80(options);
     p80.on_wait(w);
-    CHECK(narrow.out == "\r⠋ Waiting 8 s for the long-running operation PUT …/nsg-isolation-1 (poll 2)…\x1b[K");
+    CHECK(narrow.out ==
+          "\r⠋ Waiting 8 s for the long-running operation PUT …/nsg-isolation-1 (poll 2)…\x1b[K");
     p80.on_wait(ended(w));
 
     narrow.out.clear();
-    options.columns = 40;  // and then the end
+    options.columns = 40; // and then the end
     Progress p40(options);
     p40.on_wait(w);
-    CHECK(narrow.out == "\r⠋ Waiting 8 s for the long-running ope…\x1b[K");  // 39 columns
+    CHECK(narrow.out == "\r⠋ Waiting 8 s for the long-running ope…\x1b[K"); // 39 columns
   }
 }
 
@@ -207,8 +211,8 @@ TEST_CASE("the spinner turns by itself while the client sleeps, and stops at the
   std::this_thread::sleep_for(milliseconds(150));
 
   std::lock_guard<std::mutex> lock(mutex);
-  CHECK(out == done);  // nothing drawn after the end
-  CHECK(out.find("⠙") != std::string::npos);  // a frame after the first
+  CHECK(out == done);                        // nothing drawn after the end
+  CHECK(out.find("⠙") != std::string::npos); // a frame after the first
   CHECK(out.size() >= 5);
   CHECK(out.substr(out.size() - 4) == "\r\x1b[K");
 }
@@ -227,8 +231,8 @@ struct ServedLab
   {
     std::filesystem::remove_all(dir);
     std::filesystem::create_directories(dir);
-    std::vector<std::string> argv{k_bin, "lab", "serve", "--seed", seed, "--https", "--state-dir",
-                                  (dir / "lab").string()};
+    std::vector<std::string> argv{k_bin, "lab",     "serve",       "--seed",
+                                  seed,  "--https", "--state-dir", (dir / "lab").string()};
     argv.insert(argv.end(), extra.begin(), extra.end());
     server = std::make_unique<test::Server>(argv);
     REQUIRE(!server->first_line().empty());
@@ -251,29 +255,39 @@ struct ServedLab
 
 } // namespace
 
-TEST_CASE("run -v on a slow served lab logs every wait on stderr and keeps stdout JSON", "[e2e][exec]")
+TEST_CASE("run -v on a slow served lab logs every wait on stderr and keeps stdout JSON",
+          "[e2e][exec]")
 {
   // Operations ask for 1 s between polls; the first PUT is throttled, its retry fails once.
   ServedLab lab("verbose", k_alerts + "dns-darkweb.json",
-                {"--retry-after", "1", "--fault", "429:PUT:1:retry-after=1", "--fault", "500:PUT:2:retry-after=1"});
-  const auto r = test::run_process({k_bin, "run", k_alerts + "dns-darkweb.json", "--case", (lab.dir / "case").string(),
-                                    "-v", "--non-interactive", "--yes", "-o", "json"},
+                {"--retry-after", "1", "--fault", "429:PUT:1:retry-after=1", "--fault",
+                 "500:PUT:2:retry-after=1"});
+  const auto r = test::run_process({k_bin, "run", k_alerts + "dns-darkweb.json", "--case",
+                                    (lab.dir / "case").string(), "-v", "--non-interactive", "--yes",
+                                    "-o", "json"},
                                    {}, {{"DFTRIAGE_CLOUD", lab.cloud_file}});
   INFO(r.err);
   // Done, or stopped where a person must confirm (the scripts run on the VM).
   CHECK((r.exit_code == 0 || r.exit_code == 5));
   const std::string nsg = "PUT …/networkSecurityGroups/vm-web-01-isolation-";
-  CHECK_THAT(r.err, Catch::Contains("dftriage: info: throttled (429 TooManyRequests): waiting 1 s to retry " + nsg));
+  CHECK_THAT(r.err,
+             Catch::Contains(
+                 "dftriage: info: throttled (429 TooManyRequests): waiting 1 s to retry " + nsg));
   CHECK_THAT(r.err, Catch::Contains(" (attempt 2 of 4)\n"));
   CHECK_THAT(r.err, Catch::Contains("dftriage: info: waiting 1 s to retry " + nsg));
   CHECK_THAT(r.err, Catch::Contains(" after 500 InternalServerError (attempt 3 of 4)\n"));
-  CHECK_THAT(r.err, Catch::Contains("dftriage: info: waiting 1 s for the long-running operation " + nsg));
+  CHECK_THAT(r.err,
+             Catch::Contains("dftriage: info: waiting 1 s for the long-running operation " + nsg));
   CHECK_THAT(r.err, Catch::Contains("(poll 2)\n"));
-  CHECK_THAT(r.err, Catch::Contains("waiting 1 s for the long-running operation PUT …/networkInterfaces/vm-web-01-nic"));
+  CHECK_THAT(
+      r.err,
+      Catch::Contains(
+          "waiting 1 s for the long-running operation PUT …/networkInterfaces/vm-web-01-nic"));
   // Off a terminal: no progress line, and nothing of it on stdout, which stays JSON.
   CHECK(r.err.find('\r') == std::string::npos);
   CHECK(r.err.find("\x1b[K") == std::string::npos);
-  for (const char* said : {"Waiting 1 s", "waiting 1 s", "to retry", "long-running operation", "Throttled"}) {
+  for (const char* said :
+       {"Waiting 1 s", "waiting 1 s", "to retry", "long-running operation", "Throttled"}) {
     INFO(said);
     CHECK(r.out.find(said) == std::string::npos);
   }
@@ -283,38 +297,43 @@ TEST_CASE("run -v on a slow served lab logs every wait on stderr and keeps stdou
 TEST_CASE("a command on a terminal shows a throttled wait in place and erases it", "[e2e][exec]")
 {
   ServedLab lab("tty", k_alerts + "keyvault-tor.json", {"--fault", "429:GET:1:retry-after=1"});
-  const auto r = test::run_in_pty({k_bin, "plan", k_alerts + "keyvault-tor.json", "--capture", "--set",
-                                   "allowed_ranges=203.0.113.0/24"},
-                                  {{"DFTRIAGE_CLOUD", lab.cloud_file}, {"NO_COLOR", "1"}, {"LANG", "C.UTF-8"},
-                                   {"LC_ALL", ""}, {"LC_CTYPE", ""}});
+  const auto r = test::run_in_pty({k_bin, "plan", k_alerts + "keyvault-tor.json", "--capture",
+                                   "--set", "allowed_ranges=203.0.113.0/24"},
+                                  {{"DFTRIAGE_CLOUD", lab.cloud_file},
+                                   {"NO_COLOR", "1"},
+                                   {"LANG", "C.UTF-8"},
+                                   {"LC_ALL", ""},
+                                   {"LC_CTYPE", ""}});
   INFO(r.out);
   CHECK(r.exit_code == 0);
   // A terminal of unknown width counts as 80 columns: the line loses the resource type,
   // then its end, to fit.
   CHECK_THAT(r.out, Catch::Contains("\r⠋ Throttled (429 TooManyRequests): waiting 1 s to retry GET "
                                     "…/kv-payments-prod…\x1b[K"));
-  CHECK_THAT(r.out, Catch::Contains("\x1b[K\r\x1b[K"));  // drawn, then erased
-  CHECK(r.out.find("\x1b[36m") == std::string::npos);    // NO_COLOR
-  CHECK(r.out.find("dftriage: info:") == std::string::npos);  // no log lines without -v
+  CHECK_THAT(r.out, Catch::Contains("\x1b[K\r\x1b[K"));      // drawn, then erased
+  CHECK(r.out.find("\x1b[36m") == std::string::npos);        // NO_COLOR
+  CHECK(r.out.find("dftriage: info:") == std::string::npos); // no log lines without -v
 }
 
 TEST_CASE("describe_wait speaks Chinese in a zh-CN walk")
 {
   dftriage::cli::set_progress_chinese(true);
   auto w = operation_wait();
-  CHECK(describe_wait(w, milliseconds(8000))
-        == "等待长时间运行的操作 PUT …/networkSecurityGroups/nsg-isolation-1，8 s 后查询（第 2 次）");
+  CHECK(describe_wait(w, milliseconds(8000)) ==
+        "等待长时间运行的操作 PUT …/networkSecurityGroups/nsg-isolation-1，8 s 后查询（第 2 次）");
   w.kind = azure::WaitKind::retry;
   w.what = "GET …/vaults/kv1";
   w.attempt = 2;
   w.max_attempts = 4;
   w.status = 500;
   w.error_code = "InternalServerError";
-  CHECK(describe_wait(w, milliseconds(1600)) == "因 500 InternalServerError，2 s 后重试 GET …/vaults/kv1（第 2 次，共 4 次）");
+  CHECK(describe_wait(w, milliseconds(1600)) ==
+        "因 500 InternalServerError，2 s 后重试 GET …/vaults/kv1（第 2 次，共 4 次）");
   w.kind = azure::WaitKind::throttled;
   w.status = 429;
   w.error_code = "TooManyRequests";
-  CHECK(describe_wait(w, milliseconds(1600)) == "被限流（429 TooManyRequests）：2 s 后重试 GET …/vaults/kv1（第 2 次，共 4 次）");
+  CHECK(describe_wait(w, milliseconds(1600)) ==
+        "被限流（429 TooManyRequests）：2 s 后重试 GET …/vaults/kv1（第 2 次，共 4 次）");
   dftriage::cli::set_progress_chinese(false);
   CHECK(describe_wait(w, milliseconds(1600)).rfind("Throttled", 0) == 0);
 }

@@ -1,5 +1,4 @@
 #include "cli/read_summary.hpp"
-
 #include "dftriage/alert/reader.hpp"
 #include "dftriage/engine/library.hpp"
 #include "dftriage/engine/match.hpp"
@@ -9,7 +8,6 @@
 #include "support/lab_session.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <fstream>
 #include <map>
 #include <set>
@@ -22,8 +20,8 @@ using playbook::Show;
 
 namespace {
 
-Show show(Show::Kind kind, std::string path, std::string label, std::vector<std::string> fields = {},
-          std::size_t max = 5)
+Show show(Show::Kind kind, std::string path, std::string label,
+          std::vector<std::string> fields = {}, std::size_t max = 5)
 {
   Show s;
   s.kind = kind;
@@ -47,7 +45,8 @@ std::string summary(const std::vector<Show>& shows, const Json& result, Lang lan
   return cli::read_summary(step_showing(shows), result, lang, false);
 }
 
-const Json k_tags = Json::parse(R"({"id": "/subscriptions/s/providers/Microsoft.Resources/tags/default",
+const Json k_tags =
+    Json::parse(R"({"id": "/subscriptions/s/providers/Microsoft.Resources/tags/default",
   "name": "default", "properties": {"tags": {"Owner": "alice@contoso.com", "env": "prod"}}})");
 
 } // namespace
@@ -60,17 +59,17 @@ TEST_CASE("read_summary shows the values a step declares, with their labels")
     owner.label.zh_cn = "负责人（标签）";
     CHECK(summary({owner, show(Show::Kind::value, "properties.tags", "Tags"),
                    show(Show::Kind::value, "properties.tags.Team", "Team (tag)")},
-                  k_tags)
-          == "  Owner (tag): alice@contoso.com\n"
-             "  Tags: Owner=alice@contoso.com, env=prod\n"
-             "  Team (tag): (not found)\n");
-    CHECK(summary({owner, show(Show::Kind::value, "properties.tags.Team", "Team")}, k_tags, Lang::zh_cn)
-          == "  负责人（标签）: alice@contoso.com\n"
-             "  Team: （未找到）\n");
+                  k_tags) == "  Owner (tag): alice@contoso.com\n"
+                             "  Tags: Owner=alice@contoso.com, env=prod\n"
+                             "  Team (tag): (not found)\n");
+    CHECK(summary({owner, show(Show::Kind::value, "properties.tags.Team", "Team")}, k_tags,
+                  Lang::zh_cn) == "  负责人（标签）: alice@contoso.com\n"
+                                  "  Team: （未找到）\n");
   }
   SECTION("scalars of every type, an array of scalars, a JSON null that is there")
   {
-    const Json vault = Json::parse(R"({"properties": {"enableRbacAuthorization": false, "softDeleteRetentionInDays": 90,
+    const Json vault = Json::parse(
+        R"({"properties": {"enableRbacAuthorization": false, "softDeleteRetentionInDays": 90,
       "networkAcls": {"defaultAction": "Allow", "ipRules": []}, "accessPolicies": [{"objectId": "o1"}],
       "publicNetworkAccess": null}, "zones": ["1", "2"]})");
     CHECK(summary({show(Show::Kind::value, "properties.enableRbacAuthorization", "RBAC"),
@@ -80,39 +79,48 @@ TEST_CASE("read_summary shows the values a step declares, with their labels")
                    show(Show::Kind::value, "properties.publicNetworkAccess", "Public access"),
                    show(Show::Kind::value, "zones", "Zones"),
                    show(Show::Kind::value, "properties.accessPolicies[*].objectId", "Object IDs")},
-                  vault)
-          == "  RBAC: false\n"
-             "  Retention: 90\n"
-             "  IP rules: []\n"
-             "  Policies: [{\"objectId\":\"o1\"}]\n"
-             "  Public access: null\n"
-             "  Zones: 1, 2\n"
-             "  Object IDs: o1\n");
+                  vault) == "  RBAC: false\n"
+                            "  Retention: 90\n"
+                            "  IP rules: []\n"
+                            "  Policies: [{\"objectId\":\"o1\"}]\n"
+                            "  Public access: null\n"
+                            "  Zones: 1, 2\n"
+                            "  Object IDs: o1\n");
   }
   SECTION("a long value is cut with an ellipsis: prose at its end, an ID in its middle")
   {
-    const std::string prose = "The key vault was accessed from an IP address known to be a TOR exit node. "
-                              "Attackers use TOR to hide where they connect from.";
+    const std::string prose =
+        "The key vault was accessed from an IP address known to be a TOR exit node. "
+        "Attackers use TOR to hide where they connect from.";
     const std::string id = "https://kv-payments-prod.vault.azure.net/secrets/payments-db-password/"
                            "0b60c051883744c9bab55a7f326ec619";
-    const Json r = {{"description", prose}, {"id", id}, {"short", id.substr(0, 70)},
-                    {"cjk", std::string(60, 'x') + " 机密机密机密机密机密机密机密机密机密机密机密机密机密机密机密机密机密机密机密机密机密"}};
-    CHECK(summary({show(Show::Kind::value, "description", "Description"), show(Show::Kind::value, "id", "ID"),
-                   show(Show::Kind::value, "short", "Short"), show(Show::Kind::value, "cjk", "CJK")},
-                  r)
-          == "  Description: " + prose.substr(0, 99) + "…\n"
-             "  ID: https://kv-payments-…d.vault.azure.net/secrets/payments-db-password/0b60c051883744c9bab55a7f326ec619\n"
-             "  Short: https://kv-payments-prod.vault.azure.net/secrets/payments-db-password/\n"
-             "  CJK: " + std::string(60, 'x') + " 机密机密机密机密机密机密机密机密机密机密机密机密机密机密机密机密机密机密机密…\n");
+    const Json r = {{"description", prose},
+                    {"id", id},
+                    {"short", id.substr(0, 70)},
+                    {"cjk", std::string(60, 'x') + " 机密机密机密机密机密机密机密机密机密机密机密机"
+                                                   "密机密机密机密机密机密机密机密机密机密"}};
+    CHECK(summary({show(Show::Kind::value, "description", "Description"),
+                   show(Show::Kind::value, "id", "ID"), show(Show::Kind::value, "short", "Short"),
+                   show(Show::Kind::value, "cjk", "CJK")},
+                  r) ==
+          "  Description: " + prose.substr(0, 99) +
+              "…\n"
+              "  ID: "
+              "https://kv-payments-…d.vault.azure.net/secrets/payments-db-password/"
+              "0b60c051883744c9bab55a7f326ec619\n"
+              "  Short: https://kv-payments-prod.vault.azure.net/secrets/payments-db-password/\n"
+              "  CJK: " +
+              std::string(60, 'x') +
+              " 机密机密机密机密机密机密机密机密机密机密机密机密机密机密机密机密机密机密机密…\n");
   }
   SECTION("keys match ignoring case when nothing matches exactly")
   {
-    const Json tags = {{"properties", {{"tags", {{"owner", "payments-platform@lab.localhost"}, {"OWNER", "x"}}}}}};
+    const Json tags = {
+        {"properties", {{"tags", {{"owner", "payments-platform@lab.localhost"}, {"OWNER", "x"}}}}}};
     CHECK(summary({show(Show::Kind::value, "properties.tags.Owner", "Owner (tag)"),
                    show(Show::Kind::value, "properties.tags.OWNER", "Exact")},
-                  tags)
-          == "  Owner (tag): payments-platform@lab.localhost\n"
-             "  Exact: x\n");
+                  tags) == "  Owner (tag): payments-platform@lab.localhost\n"
+                           "  Exact: x\n");
   }
 }
 
@@ -125,36 +133,35 @@ TEST_CASE("read_summary shows a list's first items and how many more there are")
     {"id": "https://kv.vault.azure.net/secrets/db/v4", "attributes": {"enabled": true, "created": 4}}]})");
   SECTION("fields of each item, max, and the rest counted")
   {
-    CHECK(summary({show(Show::Kind::list, "value", "Secret versions", {"id", "attributes.enabled", "attributes.created"}, 3)},
-                  versions)
-          == "  Secret versions (4):\n"
-             "    - https://kv.vault.azure.net/secrets/db/v1 · true · 1\n"
-             "    - https://kv.vault.azure.net/secrets/db/v2 · true · 2\n"
-             "    - https://kv.vault.azure.net/secrets/db/v3 · false · -\n"
-             "    … and 1 more\n");
-    CHECK(summary({show(Show::Kind::list, "value", "版本", {"attributes.enabled"}, 2)}, versions, Lang::zh_cn)
-          == "  版本 (4):\n"
-             "    - true\n"
-             "    - true\n"
-             "    … 另有 2 项\n");
+    CHECK(summary({show(Show::Kind::list, "value", "Secret versions",
+                        {"id", "attributes.enabled", "attributes.created"}, 3)},
+                  versions) == "  Secret versions (4):\n"
+                               "    - https://kv.vault.azure.net/secrets/db/v1 · true · 1\n"
+                               "    - https://kv.vault.azure.net/secrets/db/v2 · true · 2\n"
+                               "    - https://kv.vault.azure.net/secrets/db/v3 · false · -\n"
+                               "    … and 1 more\n");
+    CHECK(summary({show(Show::Kind::list, "value", "版本", {"attributes.enabled"}, 2)}, versions,
+                  Lang::zh_cn) == "  版本 (4):\n"
+                                  "    - true\n"
+                                  "    - true\n"
+                                  "    … 另有 2 项\n");
   }
   SECTION("the items themselves, all of them when they fit")
   {
-    CHECK(summary({show(Show::Kind::list, "value[*].attributes.created", "Created", {}, 5)}, versions)
-          == "  Created (3):\n"
-             "    - 1\n"
-             "    - 2\n"
-             "    - 4\n");
+    CHECK(summary({show(Show::Kind::list, "value[*].attributes.created", "Created", {}, 5)},
+                  versions) == "  Created (3):\n"
+                               "    - 1\n"
+                               "    - 2\n"
+                               "    - 4\n");
   }
   SECTION("an empty list, a missing one, a value that is not a list")
   {
     CHECK(summary({show(Show::Kind::list, "value", "Assignments", {"id"}, 5),
                    show(Show::Kind::list, "nextLink", "Next", {}, 5),
                    show(Show::Kind::list, "count", "Count", {}, 5)},
-                  Json{{"value", Json::array()}, {"count", 0}})
-          == "  Assignments (0): none\n"
-             "  Next: (not found)\n"
-             "  Count: 0\n");
+                  Json{{"value", Json::array()}, {"count", 0}}) == "  Assignments (0): none\n"
+                                                                   "  Next: (not found)\n"
+                                                                   "  Count: 0\n");
   }
 }
 
@@ -163,20 +170,20 @@ TEST_CASE("read_summary lists an object's members and shows Key Vault's Unix tim
   const Json alert = Json::parse(R"({"properties": {"extendedProperties": {
     "attacker IP Address": "185.220.101.47", "suspicious Operations": "[SecretList:1, SecretGet:6]",
     "client Information": "python/3.11.4 azure-keyvault-secrets/4.7.0"}}})");
-  CHECK(summary({show(Show::Kind::list, "properties.extendedProperties", "Alert details", {}, 2)}, alert)
-        == "  Alert details (3):\n"
-           "    - attacker IP Address: 185.220.101.47\n"
-           "    - suspicious Operations: [SecretList:1, SecretGet:6]\n"
-           "    … and 1 more\n");
+  CHECK(summary({show(Show::Kind::list, "properties.extendedProperties", "Alert details", {}, 2)},
+                alert) == "  Alert details (3):\n"
+                          "    - attacker IP Address: 185.220.101.47\n"
+                          "    - suspicious Operations: [SecretList:1, SecretGet:6]\n"
+                          "    … and 1 more\n");
   const Json versions = Json::parse(R"({"value": [{"id": "v1", "attributes": {"enabled": true,
     "created": 1795161492, "updated": 1795161492, "recoverableDays": 90}}],
     "attributes": {"exp": 1824710292}})");
-  CHECK(summary({show(Show::Kind::list, "value", "Versions", {"id", "attributes.created", "attributes.recoverableDays"}),
+  CHECK(summary({show(Show::Kind::list, "value", "Versions",
+                      {"id", "attributes.created", "attributes.recoverableDays"}),
                  show(Show::Kind::value, "attributes.exp", "Expires")},
-                versions)
-        == "  Versions (1):\n"
-           "    - v1 · 2026-11-20T07:58:12Z · 90\n"
-           "  Expires: 2027-10-28T07:58:12Z\n");
+                versions) == "  Versions (1):\n"
+                             "    - v1 · 2026-11-20T07:58:12Z · 90\n"
+                             "  Expires: 2027-10-28T07:58:12Z\n");
 }
 
 TEST_CASE("read_summary shows ARM times to the second and built-in roles by name")
@@ -190,41 +197,48 @@ TEST_CASE("read_summary shows ARM times to the second and built-in roles by name
                     "createdOn": "2026-11-25T10:42:00Z"}},
     {"properties": {"roleDefinitionId": "/subscriptions/s/resourceGroups/g/providers/Microsoft.Authorization/roleDefinitions/8e3af657-a8ff-443c-a75c-2fe8c4bcb635x",
                     "createdOn": "2026-11-25 10:42:00.0Z"}}]})");
-  CHECK(summary({show(Show::Kind::list, "value", "Roles", {"properties.roleDefinitionId", "properties.createdOn"})},
-                assignments)
-        == "  Roles (4):\n"
-           "    - Owner (8e3af657-a8ff-443c-a75c-2fe8c4bcb635) · 2026-11-25T10:42:00Z\n"
-           "    - Key Vault Secrets Officer (b86a8fe4-44ce-4948-aee5-eccb2c155cd7) · 2026-11-25T10:42:07Z\n"
-           "    - role 11111111-2222-3333-4444-555555555555 · 2026-11-25T10:42:00Z\n"
-           "    - /subscriptions/s/res…leDefinitions/8e3af657-a8ff-443c-a75c-2fe8c4bcb635x · 2026-11-25 10:42:00.0Z\n");
+  CHECK(summary({show(Show::Kind::list, "value", "Roles",
+                      {"properties.roleDefinitionId", "properties.createdOn"})},
+                assignments) ==
+        "  Roles (4):\n"
+        "    - Owner (8e3af657-a8ff-443c-a75c-2fe8c4bcb635) · 2026-11-25T10:42:00Z\n"
+        "    - Key Vault Secrets Officer (b86a8fe4-44ce-4948-aee5-eccb2c155cd7) · "
+        "2026-11-25T10:42:07Z\n"
+        "    - role 11111111-2222-3333-4444-555555555555 · 2026-11-25T10:42:00Z\n"
+        "    - /subscriptions/s/res…leDefinitions/8e3af657-a8ff-443c-a75c-2fe8c4bcb635x · "
+        "2026-11-25 10:42:00.0Z\n");
 }
 
 TEST_CASE("unresolved_shows names what a result lacks")
 {
-  const Json logs = Json::parse(R"({"tables": [{"columns": [{"name": "OperationName"}], "rows": []}],
+  const Json logs =
+      Json::parse(R"({"tables": [{"columns": [{"name": "OperationName"}], "rows": []}],
     "value": [{"name": "a"}, {"name": "b", "createdTime": "2026-11-25T10:48:00Z"}], "empty": []})");
-  const auto step = step_showing({show(Show::Kind::value, "value[0].name", "Name"),
-                                  show(Show::Kind::value, "properties.tags", "Tags"),
-                                  show(Show::Kind::list, "value", "Items", {"name", "createdTime", "changedTime"}, 5),
-                                  show(Show::Kind::list, "empty", "Empty", {"anything"}, 5),
-                                  show(Show::Kind::list, "value[0].name", "Not a list", {}, 5),
-                                  show(Show::Kind::table, "tables[0]", "Log", {"OperationName", "requestUri_s"}, 5),
-                                  show(Show::Kind::table, "value", "Not a table", {}, 5),
-                                  show(Show::Kind::lines, "value[*].name", "Lines", {}, 5),
-                                  show(Show::Kind::lines, "value", "Not text", {}, 5)});
-  CHECK(cli::unresolved_shows(step, logs)
-        == std::vector<std::string>{"properties.tags: not in the result", "value: no item has changedTime",
-                                    "value[0].name: not a list", "tables[0]: no column requestUri_s",
-                                    "value: not a Log Analytics table", "value: not text"});
+  const auto step = step_showing(
+      {show(Show::Kind::value, "value[0].name", "Name"),
+       show(Show::Kind::value, "properties.tags", "Tags"),
+       show(Show::Kind::list, "value", "Items", {"name", "createdTime", "changedTime"}, 5),
+       show(Show::Kind::list, "empty", "Empty", {"anything"}, 5),
+       show(Show::Kind::list, "value[0].name", "Not a list", {}, 5),
+       show(Show::Kind::table, "tables[0]", "Log", {"OperationName", "requestUri_s"}, 5),
+       show(Show::Kind::table, "value", "Not a table", {}, 5),
+       show(Show::Kind::lines, "value[*].name", "Lines", {}, 5),
+       show(Show::Kind::lines, "value", "Not text", {}, 5)});
+  CHECK(cli::unresolved_shows(step, logs) ==
+        std::vector<std::string>{"properties.tags: not in the result",
+                                 "value: no item has changedTime", "value[0].name: not a list",
+                                 "tables[0]: no column requestUri_s",
+                                 "value: not a Log Analytics table", "value: not text"});
   CHECK(cli::unresolved_shows(step_showing({}), logs).empty());
 }
 
 TEST_CASE("read_summary sanitizes every value from Azure")
 {
   // A tag written by an attacker: an escape that would clear the screen and a bidi override.
-  const Json hostile = {{"properties",
-                         {{"tags", {{"Owner", "evil\x1b[2J\x1b]0;pwned\x07 \u202etxt.exe"}, {"x\x1b[31m", "y"}}}}},
-                        {"value", Json::array({{{"name", "a\x1b[1mb"}}})}};
+  const Json hostile = {
+      {"properties",
+       {{"tags", {{"Owner", "evil\x1b[2J\x1b]0;pwned\x07 \u202etxt.exe"}, {"x\x1b[31m", "y"}}}}},
+      {"value", Json::array({{{"name", "a\x1b[1mb"}}})}};
   const auto text = summary({show(Show::Kind::value, "properties.tags.Owner", "Owner"),
                              show(Show::Kind::value, "properties.tags", "Tags"),
                              show(Show::Kind::list, "value", "Items", {"name"}, 5)},
@@ -257,21 +271,26 @@ TEST_CASE("read_summary shows a Log Analytics table's rows")
              ["2026-11-20T10:00:09Z", "VaultPut", "185.220.101.7", "https://kv", 403, "Forbidden", "c"]]}]})");
   SECTION("the declared columns, max rows")
   {
-    CHECK(summary({show(Show::Kind::table, "tables[0]", "Audit log", {"OperationName", "requestUri_s", "httpStatusCode_d", "Nope"}, 2)},
-                  logs)
-          == "  Audit log (3 row(s)): OperationName · requestUri_s · httpStatusCode_d · Nope\n"
-             "    - SecretList · https://kv/secrets · 200 · -\n"
-             "    - SecretGet · https://kv/secrets/db/v1 · 200 · -\n"
-             "    … and 1 more\n");
-    CHECK(summary({show(Show::Kind::table, "tables[1]", "Other", {}, 2)}, logs) == "  Other: (not found)\n");
+    CHECK(summary({show(Show::Kind::table, "tables[0]", "Audit log",
+                        {"OperationName", "requestUri_s", "httpStatusCode_d", "Nope"}, 2)},
+                  logs) ==
+          "  Audit log (3 row(s)): OperationName · requestUri_s · httpStatusCode_d · Nope\n"
+          "    - SecretList · https://kv/secrets · 200 · -\n"
+          "    - SecretGet · https://kv/secrets/db/v1 · 200 · -\n"
+          "    … and 1 more\n");
+    CHECK(summary({show(Show::Kind::table, "tables[1]", "Other", {}, 2)}, logs) ==
+          "  Other: (not found)\n");
   }
   SECTION("the generic view: the first columns")
   {
-    CHECK(cli::read_summary(playbook::Step{}, logs, Lang::en, false)
-          == "  3 row(s): TimeGenerated · OperationName · CallerIPAddress · requestUri_s · httpStatusCode_d · ResultSignature · …\n"
-             "    - 2026-11-20T10:00:00Z · SecretList · 185.220.101.7 · https://kv/secrets · 200 · OK\n"
-             "    - 2026-11-20T10:00:05Z · SecretGet · 185.220.101.7 · https://kv/secrets/db/v1 · 200 · OK\n"
-             "    - 2026-11-20T10:00:09Z · VaultPut · 185.220.101.7 · https://kv · 403 · Forbidden\n");
+    CHECK(
+        cli::read_summary(playbook::Step{}, logs, Lang::en, false) ==
+        "  3 row(s): TimeGenerated · OperationName · CallerIPAddress · requestUri_s · "
+        "httpStatusCode_d · ResultSignature · …\n"
+        "    - 2026-11-20T10:00:00Z · SecretList · 185.220.101.7 · https://kv/secrets · 200 · OK\n"
+        "    - 2026-11-20T10:00:05Z · SecretGet · 185.220.101.7 · https://kv/secrets/db/v1 · 200 · "
+        "OK\n"
+        "    - 2026-11-20T10:00:09Z · VaultPut · 185.220.101.7 · https://kv · 403 · Forbidden\n");
   }
 }
 
@@ -282,24 +301,27 @@ TEST_CASE("read_summary shows run-command output line by line")
     out += "package-" + std::to_string(i) + "\t1." + std::to_string(i) + "\n";
   }
   out += "\n[stderr]\n";
-  const Json linux_output = {{"value", Json::array({{{"code", "ProvisioningState/succeeded"}, {"message", out}}})}};
+  const Json linux_output = {
+      {"value", Json::array({{{"code", "ProvisioningState/succeeded"}, {"message", out}}})}};
   SECTION("declared: the first max lines, tabs as spaces, markers left out")
   {
-    CHECK(summary({show(Show::Kind::lines, "value[*].message", "Installed software", {}, 3)}, linux_output)
-          == "  Installed software (20 line(s)):\n"
-             "    package-1 1.1\n"
-             "    package-2 1.2\n"
-             "    package-3 1.3\n"
-             "    … and 17 more line(s)\n");
+    CHECK(summary({show(Show::Kind::lines, "value[*].message", "Installed software", {}, 3)},
+                  linux_output) == "  Installed software (20 line(s)):\n"
+                                   "    package-1 1.1\n"
+                                   "    package-2 1.2\n"
+                                   "    package-3 1.3\n"
+                                   "    … and 17 more line(s)\n");
   }
   SECTION("generic: Windows' StdOut and StdErr, the first 15 lines")
   {
-    const Json windows = {{"value", Json::array({{{"code", "ComponentStatus/StdOut/succeeded"}, {"message", "AnyDesk\t9.0.1\nTor Browser\t14.0"}},
-                                                 {{"code", "ComponentStatus/StdErr/succeeded"}, {"message", ""}}})}};
-    CHECK(cli::read_summary(playbook::Step{}, windows, Lang::en, false)
-          == "  2 line(s) of output:\n"
-             "    AnyDesk 9.0.1\n"
-             "    Tor Browser 14.0\n");
+    const Json windows = {
+        {"value", Json::array({{{"code", "ComponentStatus/StdOut/succeeded"},
+                                {"message", "AnyDesk\t9.0.1\nTor Browser\t14.0"}},
+                               {{"code", "ComponentStatus/StdErr/succeeded"}, {"message", ""}}})}};
+    CHECK(cli::read_summary(playbook::Step{}, windows, Lang::en, false) ==
+          "  2 line(s) of output:\n"
+          "    AnyDesk 9.0.1\n"
+          "    Tor Browser 14.0\n");
     const auto text = cli::read_summary(playbook::Step{}, linux_output, Lang::en, false);
     CHECK(text.rfind("  20 line(s) of output:\n    package-1 1.1\n", 0) == 0);
     CHECK(text.find("package-15 1.15\n    … and 5 more line(s)\n") != std::string::npos);
@@ -313,39 +335,47 @@ TEST_CASE("read_summary without declared shows gives a short generic view, never
   {
     Json list = {{"value", Json::array()}};
     for (int i = 1; i <= 7; ++i) {
-      list["value"].push_back({{"id", "/x/" + std::to_string(i)}, {"name", "secret-" + std::to_string(i)}});
+      list["value"].push_back(
+          {{"id", "/x/" + std::to_string(i)}, {"name", "secret-" + std::to_string(i)}});
     }
-    list["value"][1] = {{"id", "/x/2"}, {"name", "guid-2"}, {"properties", {{"displayName", "Management ports open"}}}};
+    list["value"][1] = {{"id", "/x/2"},
+                        {"name", "guid-2"},
+                        {"properties", {{"displayName", "Management ports open"}}}};
     list["value"][2] = {{"id", "/x/3"}};
-    CHECK(cli::read_summary(playbook::Step{}, list, Lang::en, false)
-          == "  7 item(s):\n"
-             "    - secret-1\n"
-             "    - Management ports open\n"
-             "    - /x/3\n"
-             "    - secret-4\n"
-             "    - secret-5\n"
-             "    … and 2 more\n");
-    CHECK(cli::read_summary(playbook::Step{}, Json{{"value", Json::array()}}, Lang::en, false) == "  0 item(s)\n");
+    CHECK(cli::read_summary(playbook::Step{}, list, Lang::en, false) ==
+          "  7 item(s):\n"
+          "    - secret-1\n"
+          "    - Management ports open\n"
+          "    - /x/3\n"
+          "    - secret-4\n"
+          "    - secret-5\n"
+          "    … and 2 more\n");
+    CHECK(cli::read_summary(playbook::Step{}, Json{{"value", Json::array()}}, Lang::en, false) ==
+          "  0 item(s)\n");
   }
   SECTION("a resource: its name and a few scalar fields")
   {
-    const Json vault = Json::parse(R"({"id": "/subscriptions/s/resourceGroups/g/providers/Microsoft.KeyVault/vaults/kv",
+    const Json vault = Json::parse(
+        R"({"id": "/subscriptions/s/resourceGroups/g/providers/Microsoft.KeyVault/vaults/kv",
       "name": "kv-payments", "type": "Microsoft.KeyVault/vaults", "location": "westeurope", "tags": {"Owner": "a"},
       "properties": {"tenantId": "t", "sku": {"name": "standard"}, "enableRbacAuthorization": false,
                      "enableSoftDelete": true, "vaultUri": "https://kv-payments.vault.azure.net/", "x": 1}})");
-    CHECK(cli::read_summary(playbook::Step{}, vault, Lang::en, false)
-          == "  name: kv-payments\n"
-             "  type: Microsoft.KeyVault/vaults\n"
-             "  location: westeurope\n"
-             "  properties.tenantId: t\n"
-             "  properties.enableRbacAuthorization: false\n"
-             "  properties.enableSoftDelete: true\n");
+    CHECK(cli::read_summary(playbook::Step{}, vault, Lang::en, false) ==
+          "  name: kv-payments\n"
+          "  type: Microsoft.KeyVault/vaults\n"
+          "  location: westeurope\n"
+          "  properties.tenantId: t\n"
+          "  properties.enableRbacAuthorization: false\n"
+          "  properties.enableSoftDelete: true\n");
   }
   SECTION("never a secret bundle's value")
   {
-    const Json bundle = {{"value", "hunter2"}, {"id", "https://kv.vault.azure.net/secrets/db/v1"},
-                         {"attributes", {{"enabled", true}}}, {"contentType", "text/plain"}};
-    CHECK(cli::read_summary(playbook::Step{}, bundle, Lang::en, false) == "  contentType: text/plain\n");
+    const Json bundle = {{"value", "hunter2"},
+                         {"id", "https://kv.vault.azure.net/secrets/db/v1"},
+                         {"attributes", {{"enabled", true}}},
+                         {"contentType", "text/plain"}};
+    CHECK(cli::read_summary(playbook::Step{}, bundle, Lang::en, false) ==
+          "  contentType: text/plain\n");
   }
   SECTION("nothing read, a bare value")
   {
@@ -356,24 +386,25 @@ TEST_CASE("read_summary without declared shows gives a short generic view, never
 
 TEST_CASE("read_summary paints only its own words when colour is on")
 {
-  const auto text = cli::read_summary(step_showing({show(Show::Kind::value, "properties.tags.Team", "Team")}), k_tags,
-                                      Lang::en, true);
+  const auto text =
+      cli::read_summary(step_showing({show(Show::Kind::value, "properties.tags.Team", "Team")}),
+                        k_tags, Lang::en, true);
   CHECK(text == "  Team: \x1b[2m(not found)\x1b[0m\n");
 }
 
 TEST_CASE("full_result is the whole result, pretty-printed, one sanitized line each")
 {
-  CHECK(cli::full_result(k_tags)
-        == "{\n"
-           "  \"id\": \"/subscriptions/s/providers/Microsoft.Resources/tags/default\",\n"
-           "  \"name\": \"default\",\n"
-           "  \"properties\": {\n"
-           "    \"tags\": {\n"
-           "      \"Owner\": \"alice@contoso.com\",\n"
-           "      \"env\": \"prod\"\n"
-           "    }\n"
-           "  }\n"
-           "}\n");
+  CHECK(cli::full_result(k_tags) ==
+        "{\n"
+        "  \"id\": \"/subscriptions/s/providers/Microsoft.Resources/tags/default\",\n"
+        "  \"name\": \"default\",\n"
+        "  \"properties\": {\n"
+        "    \"tags\": {\n"
+        "      \"Owner\": \"alice@contoso.com\",\n"
+        "      \"env\": \"prod\"\n"
+        "    }\n"
+        "  }\n"
+        "}\n");
 }
 
 namespace {
@@ -389,7 +420,8 @@ std::string read_file(const std::string& path)
 
 bool empty_list(const Json& result)
 {
-  return result.is_object() && result.contains("value") && result["value"].is_array() && result["value"].empty();
+  return result.is_object() && result.contains("value") && result["value"].is_array() &&
+         result["value"].empty();
 }
 
 // Walks `alert_name` (examples/alerts, with examples/answers) through `library` on a lab
@@ -397,8 +429,9 @@ bool empty_list(const Json& result)
 // what it found (an inspection, a run command), is sent, in walk order, the plan rebuilt
 // after each with the results so far. Changes are not made: the reads see the seeded
 // state. Keeps each action's result in `by_action` (a non-empty list wins).
-void read_on_lab(const std::string& alert_name, const engine::Library& library, std::map<std::string, Json>& by_action,
-                 std::set<std::string>& ran, const Json& more_answers = Json::object())
+void read_on_lab(const std::string& alert_name, const engine::Library& library,
+                 std::map<std::string, Json>& by_action, std::set<std::string>& ran,
+                 const Json& more_answers = Json::object())
 {
   const std::string examples = std::string(DFTRIAGE_SOURCE_DIR) + "/examples/";
   const std::string alert_file = examples + "alerts/" + alert_name + ".json";
@@ -407,7 +440,8 @@ void read_on_lab(const std::string& alert_name, const engine::Library& library, 
   const auto& the_alert = parsed.alerts.front();
   const auto match = engine::match_alert(the_alert, library);
   REQUIRE(match.playbook != nullptr);
-  auto answers = engine::parse_answers(read_file(examples + "answers/" + alert_name + ".json"), alert_name);
+  auto answers =
+      engine::parse_answers(read_file(examples + "answers/" + alert_name + ".json"), alert_name);
   for (const auto& [id, value] : more_answers.items()) {
     answers[id] = value;
   }
@@ -416,10 +450,12 @@ void read_on_lab(const std::string& alert_name, const engine::Library& library, 
   std::set<std::string> sent;
   for (bool again = true; again;) {
     again = false;
-    const auto plan = engine::build_plan(the_alert, match, *match.playbook, answers, lab.cloud, results);
+    const auto plan =
+        engine::build_plan(the_alert, match, *match.playbook, answers, lab.cloud, results);
     for (const auto& step : plan.steps) {
       const std::string& id = step.step->id;
-      if (!engine::is_visited(step) || step.status != "planned" || step.action == nullptr || sent.count(id) != 0) {
+      if (!engine::is_visited(step) || step.status != "planned" || step.action == nullptr ||
+          sent.count(id) != 0) {
         continue;
       }
       sent.insert(id);
@@ -447,7 +483,8 @@ TEST_CASE("every shows path of the shipped playbooks is found in what the lab an
 {
   engine::Library library;
   for (const char* name : {"keyvault", "dns", "resource-manager"}) {
-    auto loaded = engine::load_playbook_file(std::string(DFTRIAGE_SOURCE_DIR) + "/playbooks/" + name + ".json");
+    auto loaded = engine::load_playbook_file(std::string(DFTRIAGE_SOURCE_DIR) + "/playbooks/" +
+                                             name + ".json");
     INFO((loaded.issues.empty() ? std::string() : loaded.issues.front().to_string()));
     REQUIRE(loaded.playbook);
     library.playbooks.push_back(std::move(*loaded.playbook));
@@ -459,17 +496,19 @@ TEST_CASE("every shows path of the shipped playbooks is found in what the lab an
   }
   // The branches the example answers do not take: a key and a certificate to renew, a
   // familiar user's sign-in methods, an application's secrets (the lab's seeded app).
-  read_on_lab("keyvault-tor", library, by_action, ran, {{"key_name", "signing-key"}, {"certificate_name", "payments-tls"}});
+  read_on_lab("keyvault-tor", library, by_action, ran,
+              {{"key_name", "signing-key"}, {"certificate_name", "payments-tls"}});
   read_on_lab("arm-microburst-export", library, by_action, ran, {{"account_familiar", true}});
   const std::string subscription = "4c1a2f07-3d5e-4b8a-9f61-2e7d8c0b5a13";
   read_on_lab("arm-microburst-export", library, by_action, ran,
               {{"account", lab::stable_guid("service-principal/ops-deploy/" + subscription)},
                {"app_id", lab::stable_guid("app/ops-deploy/" + subscription)}});
   // The walks reached the reads that matter (the alert's own VM is a Windows one).
-  for (const char* step : {"keyvault/read-vault", "keyvault/caller-access", "keyvault/log-by-principal",
-                           "keyvault/secret-versions", "dns/vm-details", "dns/installed-software",
-                           "dns/running-processes-windows", "resource-manager/runbooks",
-                           "resource-manager/subscription-iam"}) {
+  for (const char* step :
+       {"keyvault/read-vault", "keyvault/caller-access", "keyvault/log-by-principal",
+        "keyvault/secret-versions", "dns/vm-details", "dns/installed-software",
+        "dns/running-processes-windows", "resource-manager/runbooks",
+        "resource-manager/subscription-iam"}) {
     CHECK(ran.count(step) == 1);
   }
   // Each step that declares shows, against what its action answered on the lab (a step
@@ -486,14 +525,19 @@ TEST_CASE("every shows path of the shipped playbooks is found in what the lab an
         if (!step.action) {
           // A decision shows the alert: against the example alert of its family.
           const std::map<std::string, std::string> example{
-            {"keyvault", "keyvault-tor"}, {"dns", "dns-darkweb"}, {"resource-manager", "arm-microburst-export"}};
-          const std::string file = std::string(DFTRIAGE_SOURCE_DIR) + "/examples/alerts/" + example.at(p.id) + ".json";
+              {"keyvault", "keyvault-tor"},
+              {"dns", "dns-darkweb"},
+              {"resource-manager", "arm-microburst-export"}};
+          const std::string file =
+              std::string(DFTRIAGE_SOURCE_DIR) + "/examples/alerts/" + example.at(p.id) + ".json";
           std::ifstream in(file);
-          const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+          const std::string text((std::istreambuf_iterator<char>(in)),
+                                 std::istreambuf_iterator<char>());
           const auto parsed = alert::parse_alerts(text, file);
           REQUIRE(parsed.alerts.size() == 1);
           ++alert_checked;
-          for (const auto& problem : cli::unresolved_shows(step, alert::to_json(parsed.alerts.front()))) {
+          for (const auto& problem :
+               cli::unresolved_shows(step, alert::to_json(parsed.alerts.front()))) {
             problems.push_back(p.id + "/" + step.id + ": " + problem);
           }
           continue;
@@ -518,10 +562,10 @@ TEST_CASE("every shows path of the shipped playbooks is found in what the lab an
   // its VMs have no managed identity; a user has no appId (the walk then shows "(not
   // found)", which is right).
   CHECK(problems == std::vector<std::string>{
-                      "keyvault/principal-details: appId: not in the result",
-                      "dns/vm-details: identity.type: not in the result",
-                      "resource-manager/account-kind: appId: not in the result",
-                      "resource-manager/subscription-resources: value: no item has createdTime",
-                      "resource-manager/subscription-resources: value: no item has changedTime",
-                      "resource-manager/vm-details: identity.type: not in the result"});
+                        "keyvault/principal-details: appId: not in the result",
+                        "dns/vm-details: identity.type: not in the result",
+                        "resource-manager/account-kind: appId: not in the result",
+                        "resource-manager/subscription-resources: value: no item has createdTime",
+                        "resource-manager/subscription-resources: value: no item has changedTime",
+                        "resource-manager/vm-details: identity.type: not in the result"});
 }

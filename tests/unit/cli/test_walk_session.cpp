@@ -1,17 +1,14 @@
 #include "cli/walk_session.hpp"
-
 #include "dftriage/alert/reader.hpp"
 #include "dftriage/engine/library.hpp"
 #include "dftriage/engine/match.hpp"
 
 #include <catch2/catch.hpp>
-
-#include <unistd.h>
-
 #include <cstdio>
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <unistd.h>
 
 using namespace dftriage;
 
@@ -27,8 +24,9 @@ std::string slurp(const std::string& path)
 
 alert::Alert kv_alert()
 {
-  const auto parsed = alert::parse_alerts(slurp(std::string(DFTRIAGE_SOURCE_DIR) + "/examples/alerts/keyvault-tor.json"),
-                                          "keyvault-tor.json");
+  const auto parsed = alert::parse_alerts(
+      slurp(std::string(DFTRIAGE_SOURCE_DIR) + "/examples/alerts/keyvault-tor.json"),
+      "keyvault-tor.json");
   REQUIRE(parsed.alerts.size() == 1);
   return parsed.alerts.front();
 }
@@ -36,7 +34,8 @@ alert::Alert kv_alert()
 // Runs a dry-run walk of `playbook` for `the_alert` with `settings`, the responder typing
 // `keys` (then end of input); returns everything the walk printed. It must stop early.
 std::string walk_with(const alert::Alert& the_alert, const engine::MatchResult& match,
-                      const playbook::Playbook& playbook, const cli::WalkSettings& settings, const std::string& keys)
+                      const playbook::Playbook& playbook, const cli::WalkSettings& settings,
+                      const std::string& keys)
 {
   int input[2];
   REQUIRE(::pipe(input) == 0);
@@ -46,7 +45,8 @@ std::string walk_with(const alert::Alert& the_alert, const engine::MatchResult& 
   REQUIRE(out != nullptr);
   {
     cli::Prompter prompter(input[0], out);
-    cli::WalkSession session(the_alert, match, playbook, {}, azure::public_cloud(), prompter, settings);
+    cli::WalkSession session(the_alert, match, playbook, {}, azure::public_cloud(), prompter,
+                             settings);
     CHECK(session.run() == "stopped");
   }
   ::close(input[0]);
@@ -62,7 +62,8 @@ std::string walk_with(const alert::Alert& the_alert, const engine::MatchResult& 
 
 // The Key Vault example's walk with `typed` as what was typed before, `done` the steps an
 // earlier run did, and `keys` what the responder types now.
-std::string walk(const engine::Answers& typed, const std::string& keys, const std::set<std::string>& done = {})
+std::string walk(const engine::Answers& typed, const std::string& keys,
+                 const std::set<std::string>& done = {})
 {
   const auto the_alert = kv_alert();
   const auto library = engine::load_library();
@@ -71,7 +72,9 @@ std::string walk(const engine::Answers& typed, const std::string& keys, const st
   cli::WalkSettings settings;
   settings.typed_before = typed;
   if (!done.empty()) {
-    settings.earlier = [done](const std::string& id) { return done.count(id) > 0 ? std::string("done") : std::string(); };
+    settings.earlier = [done](const std::string& id) {
+      return done.count(id) > 0 ? std::string("done") : std::string();
+    };
   }
   return walk_with(the_alert, match, *match.playbook, settings, keys);
 }
@@ -80,9 +83,12 @@ std::string walk(const engine::Answers& typed, const std::string& keys, const st
 
 TEST_CASE("an answer kept from an earlier run that a step now refuses is asked again")
 {
-  const auto printed = walk({{"role_assignment_id", "not-a-role-assignment"}, {"ip_recognised", false}}, "q\n");
-  CHECK_THAT(printed, Catch::Contains("The answer kept for role_assignment_id is refused (step delete-role-assignment: "
-                                      "parameter roleAssignmentId"));
+  const auto printed =
+      walk({{"role_assignment_id", "not-a-role-assignment"}, {"ip_recognised", false}}, "q\n");
+  CHECK_THAT(printed,
+             Catch::Contains(
+                 "The answer kept for role_assignment_id is refused (step delete-role-assignment: "
+                 "parameter roleAssignmentId"));
   CHECK_THAT(printed, Catch::Contains("it will be asked again."));
   // An answer a step takes is kept as it was.
   CHECK_THAT(printed, Catch::Contains("[contact 1/"));
@@ -91,15 +97,16 @@ TEST_CASE("an answer kept from an earlier run that a step now refuses is asked a
 
 TEST_CASE("a dropped answer whose step is already done is asked before the walk goes on")
 {
-  const std::set<std::string> done{"read-vault", "owner-tags", "verify-origin", "origin-unverified", "check-source-ip",
-                                   "enable-firewall", "trusted-networks", "principal-details", "caller-access",
+  const std::set<std::string> done{"read-vault",        "owner-tags",        "verify-origin",
+                                   "origin-unverified", "check-source-ip",   "enable-firewall",
+                                   "trusted-networks",  "principal-details", "caller-access",
                                    "choose-response"};
   const auto printed = walk({{"role_assignment_id", "not-a-role-assignment"}}, "q\n", done);
   const auto summary = printed.find("Already done in this case:");
   REQUIRE(summary != std::string::npos);
   const auto asked = printed.find("ID of the caller's role assignment to delete", summary);
   CHECK(asked != std::string::npos);
-  CHECK(printed.find("[mitigate", asked) == std::string::npos);  // asked before any further step
+  CHECK(printed.find("[mitigate", asked) == std::string::npos); // asked before any further step
 }
 
 TEST_CASE("b goes back past a step that a later answer took off the walk")
@@ -114,11 +121,12 @@ TEST_CASE("b goes back past a step that a later answer took off the walk")
     {"id": "b", "title": "Step B", "guidance": "B.", "when": {"answer": "x", "equals": false}, "ask": ["y"]},
     {"id": "c", "title": "Step C", "guidance": "C.", "ask": ["x"]},
     {"id": "d", "title": "Step D", "guidance": "D.", "stop": true}]}
-  })", "nav.json", engine::action_directory());
+  })",
+                                              "nav.json", engine::action_directory());
   REQUIRE(loaded.playbook);
   // y default, Enter after B, x = yes, b after C, q
-  const auto printed = walk_with(kv_alert(), engine::MatchResult{}, *loaded.playbook, cli::WalkSettings{},
-                                 "\n\nyes\nb\nq\n");
+  const auto printed = walk_with(kv_alert(), engine::MatchResult{}, *loaded.playbook,
+                                 cli::WalkSettings{}, "\n\nyes\nb\nq\n");
   // B is no longer on the walk: back from C reaches the start (and says so), not B.
   CHECK(printed.find("This is the first step.") != std::string::npos);
   const auto second_c = printed.find("Step C", printed.find("Step C") + 1);
@@ -126,7 +134,8 @@ TEST_CASE("b goes back past a step that a later answer took off the walk")
   CHECK(printed.find("Step B", printed.find("This is the first step.")) == std::string::npos);
 }
 
-TEST_CASE("under zh-CN the walk says in Chinese why the playbook was chosen and how a change is undone")
+TEST_CASE(
+    "under zh-CN the walk says in Chinese why the playbook was chosen and how a change is undone")
 {
   const auto the_alert = kv_alert();
   const auto library = engine::load_library();
@@ -134,22 +143,28 @@ TEST_CASE("under zh-CN the walk says in Chinese why the playbook was chosen and 
   REQUIRE(match.playbook);
   cli::WalkSettings settings;
   settings.lang = playbook::Lang::zh_cn;
-  const std::set<std::string> done{"read-vault", "owner-tags", "verify-origin", "origin-unverified", "check-source-ip"};
-  settings.earlier = [done](const std::string& id) { return done.count(id) > 0 ? std::string("done") : std::string(); };
+  const std::set<std::string> done{"read-vault", "owner-tags", "verify-origin", "origin-unverified",
+                                   "check-source-ip"};
+  settings.earlier = [done](const std::string& id) {
+    return done.count(id) > 0 ? std::string("done") : std::string();
+  };
   const auto printed = walk_with(the_alert, match, *match.playbook, settings, "\n\n\nq\n");
   CHECK_THAT(printed, Catch::Contains("剧本 keyvault（alertType KV_TORAccess 与 KV_* 匹配）"));
-  CHECK_THAT(printed, Catch::Contains("撤销方式：用 PATCH 把保管库的 networkAcls 恢复为更改前记录的内容"));
+  CHECK_THAT(printed,
+             Catch::Contains("撤销方式：用 PATCH 把保管库的 networkAcls 恢复为更改前记录的内容"));
   CHECK(printed.find("back to the pre-image") == std::string::npos);
   CHECK(printed.find(" matches ") == std::string::npos);
 }
 
 TEST_CASE("a decision shows what it is about from the alert before its question")
 {
-  const std::set<std::string> done{"read-vault", "owner-tags", "verify-origin", "origin-unverified"};
+  const std::set<std::string> done{"read-vault", "owner-tags", "verify-origin",
+                                   "origin-unverified"};
   const auto printed = walk({}, "q\n", done);
   const auto heading = printed.find("Judge the caller's IP address");
   REQUIRE(heading != std::string::npos);
-  const auto shown = printed.find("Caller IP addresses in the alert (1):\n    - 185.220.101.47", heading);
+  const auto shown =
+      printed.find("Caller IP addresses in the alert (1):\n    - 185.220.101.47", heading);
   CHECK(shown != std::string::npos);
   CHECK(shown < printed.find("Is the caller's IP address one you recognise", heading));
 }

@@ -20,7 +20,8 @@ TEST_CASE("wrap measures display width and breaks between CJK characters, never 
   SECTION("Chinese without spaces wraps by width")
   {
     const auto out = wrap("打开密钥保管库的防火墙，只允许受信任的网络访问。", 20, "");
-    for (const auto& line : {std::string("打开密钥保管库的防火"), std::string("墙，只允许受信任的网"), std::string("络访问。")}) {
+    for (const auto& line : {std::string("打开密钥保管库的防火"),
+                             std::string("墙，只允许受信任的网"), std::string("络访问。")}) {
       CHECK(out.find(line + "\n") != std::string::npos);
     }
     std::size_t start = 0;
@@ -55,7 +56,9 @@ TEST_CASE("the executor's messages about a step are shown in Chinese under zh-CN
 {
   using dftriage::playbook::Lang;
   CHECK(message_word("already in place: nothing to change", Lang::zh_cn) == "已经就位：无需更改");
-  CHECK(message_word("not done yet: waiting for the network team", Lang::zh_cn) == "尚未完成：waiting for the network team");
-  CHECK(message_word("already in place: nothing to change", Lang::en) == "already in place: nothing to change");
+  CHECK(message_word("not done yet: waiting for the network team", Lang::zh_cn) ==
+        "尚未完成：waiting for the network team");
+  CHECK(message_word("already in place: nothing to change", Lang::en) ==
+        "already in place: nothing to change");
   CHECK(message_word("something else", Lang::zh_cn) == "something else");
 }

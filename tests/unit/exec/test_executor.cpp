@@ -8,7 +8,6 @@
 #include "support/lab_session.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <fstream>
 #include <sstream>
 
@@ -16,12 +15,16 @@ using namespace dftriage;
 
 namespace {
 
-const std::string k_alert_file = std::string(DFTRIAGE_SOURCE_DIR) + "/examples/alerts/keyvault-tor.json";
+const std::string k_alert_file =
+    std::string(DFTRIAGE_SOURCE_DIR) + "/examples/alerts/keyvault-tor.json";
 
 class AutoResponder : public exec::Responder
 {
 public:
-  explicit AutoResponder(bool yes) : m_yes(yes) {}
+  explicit AutoResponder(bool yes)
+      : m_yes(yes)
+  {
+  }
   std::optional<std::string> confirm(const engine::PlannedStep&, const std::string& change) override
   {
     changes.push_back(change);
@@ -33,7 +36,10 @@ public:
     return exec::FailureChoice::stop;
   }
   void show(const std::string& text) override { shown.push_back(text); }
-  void show_secret_once(const std::string&, const std::string& value) override { secrets.push_back(value); }
+  void show_secret_once(const std::string&, const std::string& value) override
+  {
+    secrets.push_back(value);
+  }
 
   std::vector<std::string> changes, failures, shown, secrets;
 
@@ -69,8 +75,9 @@ struct Walk
 
 std::string temp_dir(const std::string& name)
 {
-  return (std::filesystem::temp_directory_path() / ("dftriage-exec-" + std::to_string(::getpid()) + "-" + name))
-    .string();
+  return (std::filesystem::temp_directory_path() /
+          ("dftriage-exec-" + std::to_string(::getpid()) + "-" + name))
+      .string();
 }
 
 std::map<std::string, std::string> run_all(exec::Executor& executor, const engine::Plan& plan)
@@ -97,15 +104,19 @@ nlohmann::ordered_json get(azure::Client& client, const std::string& url)
 
 } // namespace
 
-TEST_CASE("executor carries out the Key Vault playbook on the lab, no-ops a rerun, and undoes it", "[exec][lab]")
+TEST_CASE("executor carries out the Key Vault playbook on the lab, no-ops a rerun, and undoes it",
+          "[exec][lab]")
 {
   test::LabSession lab({k_alert_file});
-  Walk walk(lab.cloud, {{"allowed_ranges", nlohmann::ordered_json::array({"203.0.113.0/24", "127.0.0.1"})}});
-  const std::string vault_url = lab.cloud.resource_manager + walk.the_alert->resource_id + "?api-version=2026-02-01";
-  const std::string alert_url = lab.cloud.resource_manager + walk.the_alert->alert_resource_id
-                                + "?api-version=2022-01-01";
+  Walk walk(lab.cloud,
+            {{"allowed_ranges", nlohmann::ordered_json::array({"203.0.113.0/24", "127.0.0.1"})}});
+  const std::string vault_url =
+      lab.cloud.resource_manager + walk.the_alert->resource_id + "?api-version=2026-02-01";
+  const std::string alert_url =
+      lab.cloud.resource_manager + walk.the_alert->alert_resource_id + "?api-version=2022-01-01";
   const auto vault_before = get(*lab.client, vault_url);
-  REQUIRE(vault_before["properties"]["accessPolicies"].dump().find("d3b07384") != std::string::npos);
+  REQUIRE(vault_before["properties"]["accessPolicies"].dump().find("d3b07384") !=
+          std::string::npos);
 
   const auto dir = temp_dir("kv");
   std::filesystem::remove_all(dir);
@@ -113,7 +124,8 @@ TEST_CASE("executor carries out the Key Vault playbook on the lab, no-ops a reru
     auto folder = journal::CaseFolder::create(dir);
     journal::Journal journal(folder.journal_path());
     AutoResponder responder(true);
-    exec::Executor executor(folder, journal, *lab.client, lab.cloud, responder, {{"4c1a2f07-3d5e-4b8a-9f61-2e7d8c0b5a13"}, {}});
+    exec::Executor executor(folder, journal, *lab.client, lab.cloud, responder,
+                            {{"4c1a2f07-3d5e-4b8a-9f61-2e7d8c0b5a13"}, {}});
     const auto outcomes = run_all(executor, walk.plan);
     CHECK(outcomes.at("enable-firewall") == "done");
     CHECK(outcomes.at("remove-access-policy") == "done");
@@ -123,7 +135,8 @@ TEST_CASE("executor carries out the Key Vault playbook on the lab, no-ops a reru
 
     const auto vault = get(*lab.client, vault_url);
     CHECK(vault["properties"]["networkAcls"]["defaultAction"] == "Deny");
-    CHECK(vault["properties"]["networkAcls"]["ipRules"].dump().find("203.0.113.0/24") != std::string::npos);
+    CHECK(vault["properties"]["networkAcls"]["ipRules"].dump().find("203.0.113.0/24") !=
+          std::string::npos);
     CHECK(vault["properties"]["accessPolicies"].dump().find("d3b07384") == std::string::npos);
     CHECK(get(*lab.client, alert_url)["properties"]["status"] == "Resolved");
 
@@ -168,7 +181,8 @@ TEST_CASE("executor carries out the Key Vault playbook on the lab, no-ops a reru
   std::filesystem::remove_all(dir);
 }
 
-TEST_CASE("executor refuses a step outside the case's subscriptions and records declines", "[exec][lab]")
+TEST_CASE("executor refuses a step outside the case's subscriptions and records declines",
+          "[exec][lab]")
 {
   test::LabSession lab({k_alert_file});
   Walk walk(lab.cloud, {});
@@ -177,7 +191,8 @@ TEST_CASE("executor refuses a step outside the case's subscriptions and records 
   auto folder = journal::CaseFolder::create(dir);
   journal::Journal journal(folder.journal_path());
   AutoResponder responder(false);
-  exec::Executor executor(folder, journal, *lab.client, lab.cloud, responder, {{"11111111-2222-3333-4444-555555555555"}, {}});
+  exec::Executor executor(folder, journal, *lab.client, lab.cloud, responder,
+                          {{"11111111-2222-3333-4444-555555555555"}, {}});
   for (const auto index : engine::visited_steps(walk.plan)) {
     const auto& step = walk.plan.steps[index];
     const auto result = executor.run_step(walk.plan, index);
@@ -187,7 +202,8 @@ TEST_CASE("executor refuses a step outside the case's subscriptions and records 
     }
   }
   // Nothing changed: every request the lab saw for the vault was a read.
-  const auto vault = get(*lab.client, lab.cloud.resource_manager + walk.the_alert->resource_id + "?api-version=2026-02-01");
+  const auto vault = get(*lab.client, lab.cloud.resource_manager + walk.the_alert->resource_id +
+                                          "?api-version=2026-02-01");
   CHECK(vault["properties"]["accessPolicies"].dump().find("d3b07384") != std::string::npos);
   std::filesystem::remove_all(dir);
 }
@@ -212,7 +228,11 @@ namespace {
 class ScriptedResponder : public AutoResponder
 {
 public:
-  explicit ScriptedResponder(std::vector<exec::FailureChoice> choices) : AutoResponder(true), m_choices(std::move(choices)) {}
+  explicit ScriptedResponder(std::vector<exec::FailureChoice> choices)
+      : AutoResponder(true)
+      , m_choices(std::move(choices))
+  {
+  }
   exec::FailureChoice on_failure(const engine::PlannedStep& step, const std::string& error) override
   {
     AutoResponder::on_failure(step, error);
@@ -238,23 +258,30 @@ std::size_t step_index(const engine::Plan& plan, const std::string& id)
   return 0;
 }
 
-const char* k_vault_body = R"({"id":"/subscriptions/4c1a2f07-3d5e-4b8a-9f61-2e7d8c0b5a13/resourceGroups/rg-payments-prod/providers/Microsoft.KeyVault/vaults/kv-payments-prod","name":"kv-payments-prod","properties":{"tenantId":"t","accessPolicies":[],"networkAcls":{"defaultAction":"Allow","bypass":"AzureServices","ipRules":[],"virtualNetworkRules":[]}}})";
+const char* k_vault_body =
+    R"({"id":"/subscriptions/4c1a2f07-3d5e-4b8a-9f61-2e7d8c0b5a13/resourceGroups/rg-payments-prod/providers/Microsoft.KeyVault/vaults/kv-payments-prod","name":"kv-payments-prod","properties":{"tenantId":"t","accessPolicies":[],"networkAcls":{"defaultAction":"Allow","bypass":"AzureServices","ipRules":[],"virtualNetworkRules":[]}}})";
 
 } // namespace
 
-TEST_CASE("a change whose long-running operation fails stops the step, journaled with the error, retry succeeds",
+TEST_CASE("a change whose long-running operation fails stops the step, journaled with the error, "
+          "retry succeeds",
           "[exec]")
 {
-  Walk walk(azure::public_cloud(), {{"allowed_ranges", nlohmann::ordered_json::array({"203.0.113.0/24"})}});
+  Walk walk(azure::public_cloud(),
+            {{"allowed_ranges", nlohmann::ordered_json::array({"203.0.113.0/24"})}});
   const auto index = step_index(walk.plan, "enable-firewall");
-  const std::string poll = "https://management.azure.com/subscriptions/4c1a2f07-3d5e-4b8a-9f61-2e7d8c0b5a13/providers/"
-                           "Microsoft.KeyVault/locations/westeurope/operations/op1?api-version=2026-02-01";
+  const std::string poll =
+      "https://management.azure.com/subscriptions/4c1a2f07-3d5e-4b8a-9f61-2e7d8c0b5a13/providers/"
+      "Microsoft.KeyVault/locations/westeurope/operations/op1?api-version=2026-02-01";
   test::FakeTransport transport;
-  transport.reply(200, k_vault_body)  // pre-image
-    .reply(202, "", {{"Azure-AsyncOperation", poll}, {"Retry-After", "0"}})
-    .reply(200, R"({"status":"Failed","error":{"code":"VaultUpdateFailed","message":"the update could not be applied"}})")
-    .reply(200, k_vault_body)  // retry: pre-image again
-    .reply(200, k_vault_body);  // the PATCH succeeds at once
+  transport
+      .reply(200, k_vault_body) // pre-image
+      .reply(202, "", {{"Azure-AsyncOperation", poll}, {"Retry-After", "0"}})
+      .reply(
+          200,
+          R"({"status":"Failed","error":{"code":"VaultUpdateFailed","message":"the update could not be applied"}})")
+      .reply(200, k_vault_body)  // retry: pre-image again
+      .reply(200, k_vault_body); // the PATCH succeeds at once
   test::FakeCredential credential;
   azure::ClientOptions options;
   options.sleep = [](std::chrono::milliseconds) {};
@@ -284,8 +311,9 @@ TEST_CASE("a change that fails with stop leaves the step failed and sends nothin
   Walk walk(azure::public_cloud(), {});
   const auto index = step_index(walk.plan, "enable-firewall");
   test::FakeTransport transport;
-  transport.reply(200, k_vault_body).reply(409, R"({"error":{"code":"ConflictError","message":"busy"}})",
-                                           {{"x-ms-request-id", "req-409"}});
+  transport.reply(200, k_vault_body)
+      .reply(409, R"({"error":{"code":"ConflictError","message":"busy"}})",
+             {{"x-ms-request-id", "req-409"}});
   test::FakeCredential credential;
   azure::ClientOptions options;
   options.sleep = [](std::chrono::milliseconds) {};
@@ -298,7 +326,8 @@ TEST_CASE("a change that fails with stop leaves the step failed and sends nothin
   exec::Executor executor(folder, journal, client, azure::public_cloud(), responder, {});
   const auto result = executor.run_step(walk.plan, index);
   CHECK(result.outcome == "failed");
-  CHECK_THAT(result.message, Catch::Contains("409") && Catch::Contains("ConflictError") && Catch::Contains("req-409"));
+  CHECK_THAT(result.message, Catch::Contains("409") && Catch::Contains("ConflictError") &&
+                                 Catch::Contains("req-409"));
   CHECK(transport.left() == 0);
   CHECK(executor.state().step("enable-firewall")->status == "failed");
   std::filesystem::remove_all(dir);

@@ -4,7 +4,6 @@
 #include "dftriage/util/error.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -38,11 +37,16 @@ std::string slurp(const std::string& path)
   return s.str();
 }
 
-void spit(const std::string& path, const std::string& text) { std::ofstream(path, std::ios::binary) << text; }
+void spit(const std::string& path, const std::string& text)
+{
+  std::ofstream(path, std::ios::binary) << text;
+}
 
 int mode_of(const std::string& path)
 {
-  struct stat st{};
+  struct stat st
+  {
+  };
   REQUIRE(::stat(path.c_str(), &st) == 0);
   return static_cast<int>(st.st_mode & 0777);
 }
@@ -96,7 +100,7 @@ TEST_CASE("the journal chains each entry to the one before and verifies")
     std::string altered = text;
     altered.replace(altered.find("read-vault"), 10, "read-VAULT");
     spit(path, altered);
-    CHECK(verify(altered).ok);  // the last entry itself has nothing after it to disagree
+    CHECK(verify(altered).ok); // the last entry itself has nothing after it to disagree
     std::string early = text;
     early.replace(early.find("a1"), 2, "a2");
     const auto broken = verify(early);
@@ -105,7 +109,8 @@ TEST_CASE("the journal chains each entry to the one before and verifies")
     CHECK(broken.entries == 1);
     CHECK_THAT(broken.problem, Catch::Contains("prev does not match"));
     spit(path, early);
-    CHECK_THROWS_WITH(Journal(path), Catch::Contains("journal.jsonl:2: the journal's chain breaks"));
+    CHECK_THROWS_WITH(Journal(path),
+                      Catch::Contains("journal.jsonl:2: the journal's chain breaks"));
   }
   SECTION("a removed entry is found")
   {
@@ -126,9 +131,12 @@ TEST_CASE("the journal chains each entry to the one before and verifies")
 TEST_CASE("secrets never reach the journal or the evidence")
 {
   const std::string canary = "canary-s3cr3t-value-7f3a";
-  const Json response = {{"id", "https://kv1.vault.azure.net/secrets/db/1"}, {"value", canary},
+  const Json response = {{"id", "https://kv1.vault.azure.net/secrets/db/1"},
+                         {"value", canary},
                          {"attributes", {{"enabled", true}}}};
-  const Json body = {{"properties", {{"protectedSettings", {{"password", canary}}}, {"settings", {{"username", "admin"}}}}}};
+  const Json body = {
+      {"properties",
+       {{"protectedSettings", {{"password", canary}}}, {"settings", {{"username", "admin"}}}}}};
   const Json token = {{"access_token", canary}, {"token_type", "Bearer"}, {"clientSecret", canary}};
   for (const auto& v : {response, body, token}) {
     CHECK(redact_secrets(v).dump().find(canary) == std::string::npos);
@@ -158,12 +166,17 @@ TEST_CASE("case folders are private and written whole")
   folder.write_file("alert.json", "{}\n");
   CHECK(mode_of(path + "/alert.json") == 0600);
   CHECK(folder.read_file("alert.json") == "{}\n");
-  CHECK(folder.write_evidence("read vault/../x", Json{{"a", 1}}) == "evidence/001-read_vault_.._x.json");
-  { Journal j(folder.journal_path()); j.append({{"event", "case.opened"}}); }
+  CHECK(folder.write_evidence("read vault/../x", Json{{"a", 1}}) ==
+        "evidence/001-read_vault_.._x.json");
+  {
+    Journal j(folder.journal_path());
+    j.append({{"event", "case.opened"}});
+  }
   // While one folder object writes the case, no other may (even in this process).
   CHECK_THROWS_WITH(CaseFolder::create(path), Catch::Contains("is in use by"));
-  CHECK_THROWS_WITH(CaseFolder::open_existing(path, dftriage::journal::Access::write), Catch::Contains("is in use by"));
-  folder = CaseFolder::open_existing(path);  // reading only: the lock is let go
+  CHECK_THROWS_WITH(CaseFolder::open_existing(path, dftriage::journal::Access::write),
+                    Catch::Contains("is in use by"));
+  folder = CaseFolder::open_existing(path); // reading only: the lock is let go
   CHECK_THROWS_WITH(CaseFolder::create(path), Catch::Contains("already holds a case"));
   auto again = CaseFolder::open_existing(path, dftriage::journal::Access::write);
   CHECK(again.write_evidence("next", Json{}) == "evidence/002-next.json");
@@ -176,8 +189,8 @@ TEST_CASE("case folder names cannot be steered by the alert ID")
   CHECK(safe_name(".hidden") == "_.hidden");
   CHECK(safe_name("") == "_");
   CHECK(safe_name(std::string(300, 'a')).size() == 64);
-  CHECK(default_case_dir("2517_5f0c", std::chrono::system_clock::from_time_t(1795867200))
-        == "cases/2517_5f0c-20261128T120000Z");
+  CHECK(default_case_dir("2517_5f0c", std::chrono::system_clock::from_time_t(1795867200)) ==
+        "cases/2517_5f0c-20261128T120000Z");
 }
 
 namespace {
@@ -195,17 +208,23 @@ struct SampleCase
 
   SampleCase()
   {
-    const std::string alert = R"({"alertId": "a1"})" "\n";
+    const std::string alert = R"({"alertId": "a1"})"
+                              "\n";
     folder.write_file("alert.json", alert);
     folder.write_file("plan.json", "{}\n");
     pre_image = folder.write_evidence("enable-firewall-pre-image", Json{{"status", 200}});
-    evidence = folder.write_evidence("read-vault", Json{{"status", 200}, {"body", {{"name", "kv1"}}}});
+    evidence =
+        folder.write_evidence("read-vault", Json{{"status", 200}, {"body", {{"name", "kv1"}}}});
     older = folder.write_evidence("read-logs", Json::array());
     Journal j(folder.journal_path(), {"alice@ws", ""}, fixed_clock());
     j.append({{"event", "case.opened"}, {"alertId", "a1"}, {"alertSha256", sha256_hex(alert)}});
-    j.append({{"event", "pre-image.captured"}, {"step", "enable-firewall"}, {"evidence", pre_image},
+    j.append({{"event", "pre-image.captured"},
+              {"step", "enable-firewall"},
+              {"evidence", pre_image},
               {"sha256", sha256_hex(folder.read_file(pre_image))}});
-    j.append({{"event", "evidence.saved"}, {"step", "read-vault"}, {"evidence", evidence},
+    j.append({{"event", "evidence.saved"},
+              {"step", "read-vault"},
+              {"evidence", evidence},
               {"sha256", sha256_hex(folder.read_file(evidence))}});
     j.append({{"event", "evidence.saved"}, {"step", "read-logs"}, {"evidence", older}});
   }
@@ -234,12 +253,14 @@ std::vector<std::string> listing(const CaseCheck& check)
 TEST_CASE("verify_case checks every file the journal vouches for", "[journal][verify_case]")
 {
   SampleCase c;
-  const std::vector<std::string> intact = {"alert.json ok 1", "evidence/001-enable-firewall-pre-image.json ok 2",
-                                           "evidence/002-read-vault.json ok 3", "evidence/003-read-logs.json unhashed 4"};
+  const std::vector<std::string> intact = {
+      "alert.json ok 1", "evidence/001-enable-firewall-pre-image.json ok 2",
+      "evidence/002-read-vault.json ok 3", "evidence/003-read-logs.json unhashed 4"};
 
   SECTION("an intact case, plan.json rewritten, is ok; older unhashed evidence only has to exist")
   {
-    c.folder.write_file("plan.json", R"({"rewritten": true})" "\n");
+    c.folder.write_file("plan.json", R"({"rewritten": true})"
+                                     "\n");
     const auto check = verify_case(c.folder);
     CHECK(check.chain.ok);
     CHECK(check.chain.entries == 4);
@@ -278,9 +299,10 @@ TEST_CASE("verify_case checks every file the journal vouches for", "[journal][ve
     std::filesystem::remove(c.dir + "/" + c.evidence);
     std::filesystem::remove(c.dir + "/" + c.older);
     const auto check = verify_case(c.folder);
-    CHECK(listing(check)
-          == std::vector<std::string>{"alert.json ok 1", "evidence/001-enable-firewall-pre-image.json ok 2",
-                                      "evidence/002-read-vault.json missing 3", "evidence/003-read-logs.json missing 4"});
+    CHECK(listing(check) ==
+          std::vector<std::string>{
+              "alert.json ok 1", "evidence/001-enable-firewall-pre-image.json ok 2",
+              "evidence/002-read-vault.json missing 3", "evidence/003-read-logs.json missing 4"});
     CHECK(check.files[2].actual.empty());
     CHECK_FALSE(check.ok());
   }
@@ -315,7 +337,9 @@ TEST_CASE("verify_case on older and damaged journals", "[journal][verify_case]")
   }
   SECTION("a path outside the case folder is never opened")
   {
-    j.append({{"event", "evidence.saved"}, {"evidence", "../../etc/hostname"}, {"sha256", sha256_hex("")}});
+    j.append({{"event", "evidence.saved"},
+              {"evidence", "../../etc/hostname"},
+              {"sha256", sha256_hex("")}});
     const auto check = verify_case(folder);
     CHECK(listing(check) == std::vector<std::string>{"../../etc/hostname missing 1"});
     CHECK(check.files[0].detail == "the journal names a path outside the case folder");

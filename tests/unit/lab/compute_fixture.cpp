@@ -7,7 +7,6 @@
 #include "lab/util.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <fstream>
 #include <sstream>
 
@@ -132,7 +131,8 @@ void fill_secret(nlohmann::ordered_json& node, const std::string& secret)
   }
 }
 
-azure::Request arm_get(const ClientLab& lab, const std::string& path, const std::string& api_version)
+azure::Request arm_get(const ClientLab& lab, const std::string& path,
+                       const std::string& api_version)
 {
   azure::Request r;
   r.method = "GET";
@@ -150,7 +150,8 @@ ClientLab::ClientLab()
   azure::ClientOptions options;
   options.sleep = [](std::chrono::milliseconds) {};
   options.observer = [this](const azure::Exchange& e) { exchanges.push_back(e); };
-  lab.client = std::make_unique<azure::Client>(lab.cloud, lab.credential.get(), *lab.transport, options);
+  lab.client =
+      std::make_unique<azure::Client>(lab.cloud, lab.credential.get(), *lab.transport, options);
 }
 
 nlohmann::ordered_json ClientLab::read(const std::string& path, const std::string& api_version)
@@ -167,8 +168,8 @@ int ClientLab::status(const std::string& path, const std::string& api_version)
   }
 }
 
-Ran run_action(ClientLab& lab, const std::string& action, const nlohmann::ordered_json& args, bool list,
-               const std::string& secret)
+Ran run_action(ClientLab& lab, const std::string& action, const nlohmann::ordered_json& args,
+               bool list, const std::string& secret)
 {
   const auto* spec = azure::find_action(action);
   REQUIRE(spec != nullptr);
@@ -205,7 +206,8 @@ Ran run_action(ClientLab& lab, const std::string& action, const nlohmann::ordere
 }
 
 std::vector<azure::Response> undo_action(ClientLab& lab, const std::string& action,
-                                         const nlohmann::ordered_json& args, const azure::PreImage& pre)
+                                         const nlohmann::ordered_json& args,
+                                         const azure::PreImage& pre)
 {
   const auto* spec = azure::find_action(action);
   REQUIRE(spec != nullptr);

@@ -80,21 +80,22 @@ struct ClientLab
 struct Ran
 {
   azure::PreImage pre;
-  std::string refused;     // the refuse hook's reason; nothing was sent
-  bool satisfied = false;  // the satisfied hook found it in place; nothing was sent
+  std::string refused;    // the refuse hook's reason; nothing was sent
+  bool satisfied = false; // the satisfied hook found it in place; nothing was sent
   std::vector<azure::Response> responses;
-  std::vector<nlohmann::ordered_json> items;  // a list action's items, every page
+  std::vector<nlohmann::ordered_json> items; // a list action's items, every page
 };
 
 // Runs `action` with `args` as the executor does: reads its pre-image (a 404 is a
 // finding), stops when its refuse hook gives a reason or its satisfied hook finds it in
 // place, else fills its bodies from the pre-image ("$(generated secret)" with `secret`)
 // and sends its requests through the client; a GET action is listed when `list`.
-Ran run_action(ClientLab& lab, const std::string& action, const nlohmann::ordered_json& args, bool list = false,
-               const std::string& secret = "");
+Ran run_action(ClientLab& lab, const std::string& action, const nlohmann::ordered_json& args,
+               bool list = false, const std::string& secret = "");
 
 // Sends `action`'s undo for `pre` (its revert requests); returns the responses.
 std::vector<azure::Response> undo_action(ClientLab& lab, const std::string& action,
-                                         const nlohmann::ordered_json& args, const azure::PreImage& pre);
+                                         const nlohmann::ordered_json& args,
+                                         const azure::PreImage& pre);
 
 } // namespace dftriage::test

@@ -23,26 +23,35 @@ lab::LabConfig config(lab::Clock::time_point* now)
 } // namespace
 
 LabFixture::LabFixture()
-  : tenant(config(&m_now)), m_now(lab::Clock::from_time_t(1795766400))  // 2026-11-27T08:00:00Z
+    : tenant(config(&m_now))
+    , m_now(lab::Clock::from_time_t(1795766400)) // 2026-11-27T08:00:00Z
 {
   auto& state = tenant.state();
   state.config.token_lifetime_s = 3600;
   lab::ensure_group(state, k_sub, "rg1", "westeurope");
   auto vault = lab::make_vault(state, k_sub, "rg1", "kv1", "westeurope");
   vault["properties"]["accessPolicies"].push_back(
-    {{"tenantId", state.config.tenant_id},
-     {"objectId", k_attacker},
-     {"permissions", {{"keys", {"get"}}, {"secrets", {"get", "list", "set"}}, {"certificates", nlohmann::ordered_json::array()}}}});
+      {{"tenantId", state.config.tenant_id},
+       {"objectId", k_attacker},
+       {"permissions",
+        {{"keys", {"get"}},
+         {"secrets", {"get", "list", "set"}},
+         {"certificates", nlohmann::ordered_json::array()}}}});
   lab::put_resource(state, vault);
-  lab::put_resource(state, lab::make_role_assignment(state, k_vault_id, "ra-vault", "Key Vault Secrets Officer",
-                                                     k_attacker, "User"));
-  lab::put_resource(state, lab::make_role_assignment(state, std::string("/subscriptions/") + k_sub, "ra-sub",
-                                                     "Reader", "33333333-3333-3333-3333-333333333333", "Group"));
-  lab::put_resource(state, {{"id", std::string("/subscriptions/") + k_sub
-                                     + "/resourceGroups/rg1/providers/Microsoft.Security/locations/westeurope/alerts/a1"},
-                            {"name", "a1"},
-                            {"type", "Microsoft.Security/Locations/alerts"},
-                            {"properties", {{"status", "Active"}, {"alertType", "KV_TORAccess"}}}});
+  lab::put_resource(state,
+                    lab::make_role_assignment(state, k_vault_id, "ra-vault",
+                                              "Key Vault Secrets Officer", k_attacker, "User"));
+  lab::put_resource(
+      state, lab::make_role_assignment(state, std::string("/subscriptions/") + k_sub, "ra-sub",
+                                       "Reader", "33333333-3333-3333-3333-333333333333", "Group"));
+  lab::put_resource(
+      state,
+      {{"id",
+        std::string("/subscriptions/") + k_sub +
+            "/resourceGroups/rg1/providers/Microsoft.Security/locations/westeurope/alerts/a1"},
+       {"name", "a1"},
+       {"type", "Microsoft.Security/Locations/alerts"},
+       {"properties", {{"status", "Active"}, {"alertType", "KV_TORAccess"}}}});
   m_arm_token = token("https://management.azure.com/.default");
 }
 
@@ -50,15 +59,16 @@ std::string LabFixture::token(const std::string& scope)
 {
   const auto& c = tenant.state().config;
   auto r = send("POST", "/" + c.tenant_id + "/oauth2/v2.0/token", {},
-                "grant_type=client_credentials&client_id=" + c.client_id + "&client_secret=" + c.client_secret
-                  + "&scope=" + lab::url_encode(scope),
+                "grant_type=client_credentials&client_id=" + c.client_id +
+                    "&client_secret=" + c.client_secret + "&scope=" + lab::url_encode(scope),
                 "");
   return body_of(r).value("access_token", "");
 }
 
 lab::LabResponse LabFixture::send(const std::string& method, const std::string& path,
-                                  std::vector<std::pair<std::string, std::string>> query, const std::string& body,
-                                  const std::string& token, const std::string& host)
+                                  std::vector<std::pair<std::string, std::string>> query,
+                                  const std::string& body, const std::string& token,
+                                  const std::string& host)
 {
   lab::LabRequest r;
   r.method = method;
@@ -76,7 +86,8 @@ lab::LabResponse LabFixture::send(const std::string& method, const std::string& 
 
 nlohmann::ordered_json body_of(const lab::LabResponse& response)
 {
-  return response.body.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json::parse(response.body);
+  return response.body.empty() ? nlohmann::ordered_json()
+                               : nlohmann::ordered_json::parse(response.body);
 }
 
 } // namespace dftriage::test

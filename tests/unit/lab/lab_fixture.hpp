@@ -13,7 +13,8 @@ namespace dftriage::test {
 
 inline constexpr const char* k_sub = "00000000-0000-0000-0000-0000000000aa";
 inline constexpr const char* k_vault_id =
-  "/subscriptions/00000000-0000-0000-0000-0000000000aa/resourceGroups/rg1/providers/Microsoft.KeyVault/vaults/kv1";
+    "/subscriptions/00000000-0000-0000-0000-0000000000aa/resourceGroups/rg1/providers/"
+    "Microsoft.KeyVault/vaults/kv1";
 inline constexpr const char* k_attacker = "d3b07384-d9a0-4c1e-8f4b-2a6e5c7d8e9f";
 
 class LabFixture
@@ -26,8 +27,9 @@ public:
 
   // Sends a request; `query` is appended as given (already decoded pairs).
   lab::LabResponse send(const std::string& method, const std::string& path,
-                        std::vector<std::pair<std::string, std::string>> query = {}, const std::string& body = "",
-                        const std::string& token = "<arm>", const std::string& host = "127.0.0.1");
+                        std::vector<std::pair<std::string, std::string>> query = {},
+                        const std::string& body = "", const std::string& token = "<arm>",
+                        const std::string& host = "127.0.0.1");
   // Returns a valid access token for `scope`.
   std::string token(const std::string& scope);
   // Moves the lab's clock forward.

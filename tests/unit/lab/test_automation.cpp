@@ -133,7 +133,8 @@ TEST_CASE("lab webhooks are listed, filtered by runbook, read and deleted", "[la
   seed_webhooks(lab);
   auto all = lab.send("GET", k_account + "/webhooks", k_automation_version);
   REQUIRE(all.status == 200);
-  CHECK(names_of(body_of(all)) == std::vector<std::string>{"O'Brien-Report-hook", "Update-ModuleCache-hook"});
+  CHECK(names_of(body_of(all)) ==
+        std::vector<std::string>{"O'Brien-Report-hook", "Update-ModuleCache-hook"});
   Query filtered = k_automation_version;
   filtered.emplace_back("$filter", "properties/runbook/name eq 'O''Brien-Report'");
   CHECK(names_of(body_of(lab.send("GET", k_account + "/webhooks", filtered))) ==
@@ -193,14 +194,17 @@ TEST_CASE("lab job schedules are made by PUT (once), read, listed and deleted", 
   CHECK(logged);
 }
 
-TEST_CASE("lab Automation account DELETE removes its webhooks and job schedules", "[lab][automation]")
+TEST_CASE("lab Automation account DELETE removes its webhooks and job schedules",
+          "[lab][automation]")
 {
   LabFixture lab;
   seed_compute(lab);
   seed_webhooks(lab);
-  REQUIRE(lab.send("PUT", k_account + "/jobSchedules/js1", k_automation_version,
-                   R"({"properties":{"schedule":{"name":"Hourly"},"runbook":{"name":"Update-ModuleCache"}}})")
-              .status == 201);
+  REQUIRE(
+      lab.send(
+             "PUT", k_account + "/jobSchedules/js1", k_automation_version,
+             R"({"properties":{"schedule":{"name":"Hourly"},"runbook":{"name":"Update-ModuleCache"}}})")
+          .status == 201);
   CHECK(lab.send("DELETE", k_account, k_automation_version).status == 200);
   CHECK(lab.tenant.state().webhooks.empty());
   CHECK(lab.tenant.state().job_schedules.empty());

@@ -4,9 +4,9 @@
 // azure::Client (which polls long-running operations to the end), and the lab's state
 // is read back to see that the action did what it promises.
 
+#include "compute_fixture.hpp"
 #include "dftriage/azure/actions.hpp"
 #include "dftriage/azure/azure_error.hpp"
-#include "compute_fixture.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -92,9 +92,10 @@ TEST_CASE(
   CHECK(created.responses[0].status == 200);
   CHECK(created.responses[0].body["properties"]["provisioningState"] == "Succeeded");
   const auto nsg = lab.read(k_isolation, "2025-09-01");
-  CHECK(rule_names(nsg)
-        == std::vector<std::string>{"triage-allow-analyst-in", "triage-deny-all-in", "triage-allow-azurecloud-out",
-                                    "triage-allow-analyst-out", "triage-deny-all-out"});
+  CHECK(rule_names(nsg) == std::vector<std::string>{"triage-allow-analyst-in", "triage-deny-all-in",
+                                                    "triage-allow-azurecloud-out",
+                                                    "triage-allow-analyst-out",
+                                                    "triage-deny-all-out"});
   CHECK(nsg["tags"]["dftriageAlert"] == "2517138462720000000_7a8b9c0d-1e2f-4a3b-9c4d-5e6f7a8b9c0d");
 
   const auto attached = run(lab, "network.nic.attach_nsg", {{"nic", k_nic}, {"nsg", k_isolation}});
@@ -175,7 +176,8 @@ TEST_CASE("catalogue resets a VM password and reimages a VM in the lab", "[lab][
   // The seeded VM's OS disk goes with it (deleteOption Delete): the reimage waits until
   // the disk is kept.
   const auto refused = test::run_action(lab, "compute.vm.reimage", {{"vm", k_miner}});
-  CHECK(refused.refused == "the old OS disk would be deleted with its evidence: keep it first (compute.vm.keep_os_disk)");
+  CHECK(refused.refused == "the old OS disk would be deleted with its evidence: keep it first "
+                           "(compute.vm.keep_os_disk)");
   CHECK(refused.responses.empty());
   run(lab, "compute.vm.keep_os_disk", {{"vm", k_miner}});
   const auto reimaged = run(lab, "compute.vm.reimage", {{"vm", k_miner}});

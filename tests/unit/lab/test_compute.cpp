@@ -365,7 +365,8 @@ const Query k_disks_version{{"api-version", "2025-01-02"}};
 
 std::string os_disk_id(LabFixture& lab, const std::string& vm)
 {
-  return body_of(lab.send("GET", vm, k_compute_version))["properties"]["storageProfile"]["osDisk"]["managedDisk"]["id"];
+  return body_of(lab.send(
+      "GET", vm, k_compute_version))["properties"]["storageProfile"]["osDisk"]["managedDisk"]["id"];
 }
 
 std::string patch_body(const Json& delete_option, const Json& create_option = "FromImage")
@@ -398,7 +399,8 @@ TEST_CASE("lab VM PATCH sets the OS disk's deleteOption as Compute checks it", "
   CHECK(error_code(bad) == "InvalidParameter");
   CHECK(body_of(bad)["error"]["target"] == "properties.storageProfile.osDisk.deleteOption");
   CHECK(body_of(bad)["error"]["message"] ==
-        "The value 'Keep' of parameter 'properties.storageProfile.osDisk.deleteOption' is not allowed. "
+        "The value 'Keep' of parameter 'properties.storageProfile.osDisk.deleteOption' is not "
+        "allowed. "
         "Allowed values are 'Delete' and 'Detach'.");
   CHECK(lab.send("PATCH", k_vm1, k_compute_version, patch_body(true)).status == 400);
   // The spec requires osDisk.createOption, and it cannot change.
@@ -413,19 +415,22 @@ TEST_CASE("lab VM PATCH sets the OS disk's deleteOption as Compute checks it", "
   CHECK(other.status == 400);
   CHECK(body_of(other)["error"]["target"] == "properties.hardwareProfile");
   // Nothing of a refused PATCH is kept.
-  CHECK(body_of(lab.send("GET", k_vm1, k_compute_version))["properties"]["storageProfile"]["osDisk"]["deleteOption"] ==
-        "Detach");
+  CHECK(body_of(lab.send("GET", k_vm1, k_compute_version))["properties"]["storageProfile"]["osDisk"]
+                                                          ["deleteOption"] == "Detach");
   auto tags = lab.send("PATCH", k_vm1, k_compute_version, R"({"tags":{"case":"42"}})");
   CHECK(tags.status == 200);
   CHECK(body_of(lab.send("GET", k_vm1, k_compute_version))["tags"] == Json{{"case", "42"}});
 
-  auto& stored = lab.tenant.state().resources[dftriage::lab::lower(k_vm2)]["properties"]["storageProfile"]["osDisk"];
+  auto& stored =
+      lab.tenant.state()
+          .resources[dftriage::lab::lower(k_vm2)]["properties"]["storageProfile"]["osDisk"];
   stored["diffDiskSettings"] = {{"option", "Local"}};
   auto ephemeral = lab.send("PATCH", k_vm2, k_compute_version, patch_body("Detach"));
   CHECK(ephemeral.status == 400);
-  CHECK_THAT(body_of(ephemeral)["error"]["message"].get<std::string>(), Catch::StartsWith("Ephemeral OS disks"));
-  CHECK(lab.send("PATCH", k_rg1 + "/providers/Microsoft.Compute/virtualMachines/nope", k_compute_version,
-                 patch_body("Detach"))
+  CHECK_THAT(body_of(ephemeral)["error"]["message"].get<std::string>(),
+             Catch::StartsWith("Ephemeral OS disks"));
+  CHECK(lab.send("PATCH", k_rg1 + "/providers/Microsoft.Compute/virtualMachines/nope",
+                 k_compute_version, patch_body("Detach"))
             .status == 404);
 }
 
@@ -443,7 +448,8 @@ TEST_CASE("lab VM restart is a long-running POST refused on a deallocated VM", "
   CHECK(runtime(lab, k_vm1).restarts == 1);
   CHECK(runtime(lab, k_vm1).last_restart == lab.tenant.state().now_iso());
   // The run command in flight ended with the VM: another may start.
-  CHECK(lab.send("POST", k_vm1 + "/runCommand", k_compute_version, run_body("RunPowerShellScript", {"hostname"}))
+  CHECK(lab.send("POST", k_vm1 + "/runCommand", k_compute_version,
+                 run_body("RunPowerShellScript", {"hostname"}))
             .status == 202);
   lab.tenant.state().vms[dftriage::lab::lower(k_vm2)].power_state = "deallocated";
   auto refused = lab.send("POST", k_vm2 + "/restart", k_compute_version);
@@ -452,7 +458,8 @@ TEST_CASE("lab VM restart is a long-running POST refused on a deallocated VM", "
   CHECK(runtime(lab, k_vm2).restarts == 0);
 }
 
-TEST_CASE("lab reimage and VM DELETE keep or delete the OS disk as its deleteOption says", "[lab][compute]")
+TEST_CASE("lab reimage and VM DELETE keep or delete the OS disk as its deleteOption says",
+          "[lab][compute]")
 {
   LabFixture lab;
   seed_compute(lab);
@@ -473,8 +480,9 @@ TEST_CASE("lab reimage and VM DELETE keep or delete the OS disk as its deleteOpt
     CHECK(lab.send("GET", dropped, k_disks_version).status == 404);
     CHECK(error_code(lab.send("GET", dropped, k_disks_version)) == "ResourceNotFound");
     // The view of the VM names its new disk.
-    CHECK(body_of(lab.send("GET", k_vm1 + "/instanceView", k_compute_version))["disks"][0]["name"] ==
-          os_disk_id(lab, k_vm1).substr(os_disk_id(lab, k_vm1).rfind('/') + 1));
+    CHECK(
+        body_of(lab.send("GET", k_vm1 + "/instanceView", k_compute_version))["disks"][0]["name"] ==
+        os_disk_id(lab, k_vm1).substr(os_disk_id(lab, k_vm1).rfind('/') + 1));
   }
   SECTION("delete")
   {
@@ -483,7 +491,8 @@ TEST_CASE("lab reimage and VM DELETE keep or delete the OS disk as its deleteOpt
     CHECK(error_code(attached) == "OperationNotAllowed");
     REQUIRE(lab.send("DELETE", k_vm1, k_compute_version).status == 202);
     REQUIRE(lab.send("DELETE", k_vm2, k_compute_version).status == 202);
-    CHECK(body_of(lab.send("GET", kept, k_disks_version))["properties"]["diskState"] == "Unattached");
+    CHECK(body_of(lab.send("GET", kept, k_disks_version))["properties"]["diskState"] ==
+          "Unattached");
     CHECK(lab.send("GET", dropped, k_disks_version).status == 404);
     auto gone = lab.send("DELETE", kept, k_disks_version);
     CHECK(gone.status == 202);
@@ -501,19 +510,30 @@ TEST_CASE("lab run command returns no output when the NIC's NSG keeps the VM fro
   const auto reports = [&](const Json& rules) {
     Json all = Json::array({{{"name", "RDP"},
                              {"properties",
-                              {{"priority", 300}, {"direction", "Inbound"}, {"access", "Allow"}, {"protocol", "Tcp"},
-                               {"sourceAddressPrefix", "*"}, {"sourcePortRange", "*"},
-                               {"destinationAddressPrefix", "*"}, {"destinationPortRange", "3389"}}}}});
+                              {{"priority", 300},
+                               {"direction", "Inbound"},
+                               {"access", "Allow"},
+                               {"protocol", "Tcp"},
+                               {"sourceAddressPrefix", "*"},
+                               {"sourcePortRange", "*"},
+                               {"destinationAddressPrefix", "*"},
+                               {"destinationPortRange", "3389"}}}}});
     int priority = 100;
     for (const auto& r : rules) {
-      Json properties{{"priority", priority++}, {"direction", "Outbound"}, {"access", r.at(0)}, {"protocol", r.at(1)},
-                      {"sourceAddressPrefix", r.at(2)}, {"sourcePortRange", "*"},
-                      {"destinationAddressPrefix", r.at(3)}, {"destinationPortRange", r.at(4)}};
+      Json properties{{"priority", priority++},
+                      {"direction", "Outbound"},
+                      {"access", r.at(0)},
+                      {"protocol", r.at(1)},
+                      {"sourceAddressPrefix", r.at(2)},
+                      {"sourcePortRange", "*"},
+                      {"destinationAddressPrefix", r.at(3)},
+                      {"destinationPortRange", r.at(4)}};
       all.push_back({{"name", "out-" + std::to_string(priority)}, {"properties", properties}});
     }
-    REQUIRE(lab.send("PUT", k_nsg1, k_network_version,
-                     Json{{"location", "westeurope"}, {"properties", {{"securityRules", all}}}}.dump())
-                .status < 300);
+    REQUIRE(
+        lab.send("PUT", k_nsg1, k_network_version,
+                 Json{{"location", "westeurope"}, {"properties", {{"securityRules", all}}}}.dump())
+            .status < 300);
     auto started = lab.send("POST", k_vm1 + "/runCommand", k_compute_version,
                             run_body("RunPowerShellScript", {"Write-Output 'out'"}));
     REQUIRE(started.status == 202);

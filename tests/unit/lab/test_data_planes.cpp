@@ -22,19 +22,30 @@ struct DataFixture : LabFixture
   {
     auto& state = tenant.state();
     state.vaults["kv1"].secrets["db-password"].push_back(
-      {"aaaa1111", "canary-secret-value-7f3a", "text/plain",
-       Json{{"enabled", true}, {"created", 1}, {"updated", 1}, {"recoveryLevel", "Recoverable+Purgeable"}}, Json::object()});
+        {"aaaa1111", "canary-secret-value-7f3a", "text/plain",
+         Json{{"enabled", true},
+              {"created", 1},
+              {"updated", 1},
+              {"recoveryLevel", "Recoverable+Purgeable"}},
+         Json::object()});
     state.vaults["kv1"].secrets["db-password"].push_back(
-      {"bbbb2222", "canary-secret-value-8e4b", "text/plain",
-       Json{{"enabled", true}, {"created", 2}, {"updated", 2}, {"recoveryLevel", "Recoverable+Purgeable"}}, Json::object()});
+        {"bbbb2222", "canary-secret-value-8e4b", "text/plain",
+         Json{{"enabled", true},
+              {"created", 2},
+              {"updated", 2},
+              {"recoveryLevel", "Recoverable+Purgeable"}},
+         Json::object()});
     dftriage::lab::seed_vault_objects(state, "kv1", 1);
-    state.users[k_attacker] = Json{{"id", k_attacker}, {"userPrincipalName", "mallory@lab.localhost"},
-                                   {"accountEnabled", true}, {"displayName", "mallory"}};
+    state.users[k_attacker] = Json{{"id", k_attacker},
+                                   {"userPrincipalName", "mallory@lab.localhost"},
+                                   {"accountEnabled", true},
+                                   {"displayName", "mallory"}};
     dftriage::lab::seed_directory_role(state, k_attacker, "Application Developer");
     state.workspaces["ws-1"] = "kv1";
     kv_token = token("https://vault.azure.net/.default");
   }
-  dftriage::lab::LabResponse kv(const std::string& method, const std::string& path, const std::string& body = "")
+  dftriage::lab::LabResponse kv(const std::string& method, const std::string& path,
+                                const std::string& body = "")
   {
     return send(method, path, {k_kv_version}, body, kv_token, k_kv);
   }
@@ -43,21 +54,24 @@ struct DataFixture : LabFixture
 
 } // namespace
 
-TEST_CASE("lab Key Vault data plane: list, versions, disable, soft delete and recover", "[lab][keyvault]")
+TEST_CASE("lab Key Vault data plane: list, versions, disable, soft delete and recover",
+          "[lab][keyvault]")
 {
   DataFixture f;
   auto list = f.kv("GET", "/secrets");
   REQUIRE(list.status == 200);
   const auto items = body_of(list)["value"];
-  CHECK(items.size() == 2);  // page size 2: db-password and the retired one; no values in lists
+  CHECK(items.size() == 2); // page size 2: db-password and the retired one; no values in lists
   CHECK(list.body.find("canary-secret-value") == std::string::npos);
   CHECK(body_of(list)["nextLink"].is_null());
 
   auto versions = body_of(f.kv("GET", "/secrets/db-password/versions"));
   REQUIRE(versions["value"].size() == 2);
-  CHECK(versions["value"][0]["id"] == "http://kv1.vault.localhost:8443/secrets/db-password/aaaa1111");
+  CHECK(versions["value"][0]["id"] ==
+        "http://kv1.vault.localhost:8443/secrets/db-password/aaaa1111");
 
-  auto disabled = f.kv("PATCH", "/secrets/db-password/aaaa1111", R"({"attributes":{"enabled":false}})");
+  auto disabled =
+      f.kv("PATCH", "/secrets/db-password/aaaa1111", R"({"attributes":{"enabled":false}})");
   CHECK(disabled.status == 200);
   CHECK(body_of(disabled)["attributes"]["enabled"] == false);
   CHECK(!body_of(disabled).contains("value"));
@@ -71,7 +85,8 @@ TEST_CASE("lab Key Vault data plane: list, versions, disable, soft delete and re
 
   auto deleted = f.kv("DELETE", "/secrets/db-password");
   REQUIRE(deleted.status == 200);
-  CHECK(body_of(deleted)["recoveryId"] == "http://kv1.vault.localhost:8443/deletedsecrets/db-password");
+  CHECK(body_of(deleted)["recoveryId"] ==
+        "http://kv1.vault.localhost:8443/deletedsecrets/db-password");
   auto gone = f.kv("GET", "/secrets/db-password/versions");
   CHECK(gone.status == 404);
   CHECK(body_of(gone)["error"]["code"] == "SecretNotFound");
@@ -85,12 +100,16 @@ TEST_CASE("lab Key Vault data plane: list, versions, disable, soft delete and re
   CHECK(keys["value"][0]["kid"] == "http://kv1.vault.localhost:8443/keys/signing-key");
   const std::string kid = body_of(f.kv("GET", "/keys/signing-key/versions"))["value"][0]["kid"];
   const std::string version = kid.substr(kid.rfind('/') + 1);
-  CHECK(f.kv("PATCH", "/keys/signing-key/" + version, R"({"attributes":{"enabled":false}})").status == 200);
-  CHECK(body_of(f.kv("GET", "/keys/signing-key/versions"))["value"][0]["attributes"]["enabled"] == false);
+  CHECK(
+      f.kv("PATCH", "/keys/signing-key/" + version, R"({"attributes":{"enabled":false}})").status ==
+      200);
+  CHECK(body_of(f.kv("GET", "/keys/signing-key/versions"))["value"][0]["attributes"]["enabled"] ==
+        false);
   CHECK(body_of(f.kv("GET", "/certificates"))["value"].size() == 1);
 }
 
-TEST_CASE("lab Key Vault data plane: challenge, wrong audience, api-version, unknown vault", "[lab][keyvault]")
+TEST_CASE("lab Key Vault data plane: challenge, wrong audience, api-version, unknown vault",
+          "[lab][keyvault]")
 {
   DataFixture f;
   auto anonymous = f.send("GET", "/secrets", {k_kv_version}, "", "", k_kv);
@@ -102,48 +121,59 @@ TEST_CASE("lab Key Vault data plane: challenge, wrong audience, api-version, unk
   CHECK(f.send("GET", "/secrets", {k_kv_version}, "", lab_audience, k_kv).status == 200);
   CHECK(f.send("GET", "/secrets", {k_kv_version}, "", "<arm>", k_kv).status == 401);
   CHECK(f.send("GET", "/secrets", {{"api-version", "1.0"}}, "", f.kv_token, k_kv).status == 400);
-  CHECK(f.send("GET", "/secrets", {k_kv_version}, "", f.kv_token, "nope.vault.localhost").status == 404);
+  CHECK(f.send("GET", "/secrets", {k_kv_version}, "", f.kv_token, "nope.vault.localhost").status ==
+        404);
 }
 
 TEST_CASE("lab Graph: users, disable, revoke, delete and restore, directory roles", "[lab][graph]")
 {
   DataFixture f;
   const auto graph = f.token("https://graph.microsoft.com/.default");
-  auto user = f.send("GET", "/v1.0/users/mallory@lab.localhost", {{"$select", "id,accountEnabled"}}, "", graph);
+  auto user = f.send("GET", "/v1.0/users/mallory@lab.localhost", {{"$select", "id,accountEnabled"}},
+                     "", graph);
   REQUIRE(user.status == 200);
   CHECK(body_of(user)["id"] == k_attacker);
   CHECK(!body_of(user).contains("displayName"));
-  CHECK(f.send("PATCH", std::string("/v1.0/users/") + k_attacker, {}, R"({"accountEnabled":false})", graph).status == 204);
-  CHECK(body_of(f.send("GET", std::string("/v1.0/users/") + k_attacker, {}, "", graph))["accountEnabled"] == false);
-  auto revoke = f.send("POST", std::string("/v1.0/users/") + k_attacker + "/revokeSignInSessions", {}, "", graph);
+  CHECK(f.send("PATCH", std::string("/v1.0/users/") + k_attacker, {}, R"({"accountEnabled":false})",
+               graph)
+            .status == 204);
+  CHECK(body_of(f.send("GET", std::string("/v1.0/users/") + k_attacker, {}, "",
+                       graph))["accountEnabled"] == false);
+  auto revoke = f.send("POST", std::string("/v1.0/users/") + k_attacker + "/revokeSignInSessions",
+                       {}, "", graph);
   CHECK(body_of(revoke)["value"] == true);
   auto roles = f.send("GET", "/v1.0/roleManagement/directory/roleAssignments",
-                      {{"$filter", std::string("principalId eq '") + k_attacker + "'"}, {"$expand", "roleDefinition"}}, "",
-                      graph);
+                      {{"$filter", std::string("principalId eq '") + k_attacker + "'"},
+                       {"$expand", "roleDefinition"}},
+                      "", graph);
   REQUIRE(body_of(roles)["value"].size() == 1);
   CHECK(body_of(roles)["value"][0]["roleDefinition"]["displayName"] == "Application Developer");
-  CHECK(body_of(f.send("GET", std::string("/v1.0/users/") + k_attacker + "/transitiveMemberOf", {}, "", graph))["value"]
-          .size()
-        == 1);
+  CHECK(body_of(f.send("GET", std::string("/v1.0/users/") + k_attacker + "/transitiveMemberOf", {},
+                       "", graph))["value"]
+            .size() == 1);
   CHECK(f.send("DELETE", std::string("/v1.0/users/") + k_attacker, {}, "", graph).status == 204);
   auto missing = f.send("GET", std::string("/v1.0/users/") + k_attacker, {}, "", graph);
   CHECK(missing.status == 404);
   CHECK(body_of(missing)["error"]["code"] == "Request_ResourceNotFound");
   CHECK(body_of(missing)["error"].contains("innerError"));
-  CHECK(f.send("POST", std::string("/v1.0/directory/deletedItems/") + k_attacker + "/restore", {}, "", graph).status
-        == 200);
+  CHECK(f.send("POST", std::string("/v1.0/directory/deletedItems/") + k_attacker + "/restore", {},
+               "", graph)
+            .status == 200);
   CHECK(f.send("GET", std::string("/v1.0/users/") + k_attacker, {}, "", graph).status == 200);
 }
 
-TEST_CASE("lab Log Analytics answers the audit query from the data plane's own log", "[lab][loganalytics]")
+TEST_CASE("lab Log Analytics answers the audit query from the data plane's own log",
+          "[lab][loganalytics]")
 {
   DataFixture f;
-  f.kv("GET", "/secrets/db-password");  // logged as SecretGet by the lab's principal
+  f.kv("GET", "/secrets/db-password"); // logged as SecretGet by the lab's principal
   const auto la = f.token("https://api.loganalytics.io/.default");
-  const std::string kql = "AzureDiagnostics\n| where ResourceProvider == \"MICROSOFT.KEYVAULT\" and Resource =~ \"kv1\""
-                          "\n| where CallerIPAddress == \"127.0.0.1\"\n| project TimeGenerated, OperationName, "
-                          "CallerIPAddress, requestUri_s\n| order by TimeGenerated desc\n| take 1000";
-  auto r = f.send("POST", "/v1/workspaces/ws-1/query", {}, Json{{"query", kql}, {"timespan", "P7D"}}.dump(), la);
+  const std::string kql =
+      "AzureDiagnostics\n| where ResourceProvider == \"MICROSOFT.KEYVAULT\" and Resource =~ \"kv1\""
+      "\n| where CallerIPAddress == \"127.0.0.1\"\n| project TimeGenerated, OperationName, "
+      "CallerIPAddress, requestUri_s\n| order by TimeGenerated desc\n| take 1000";
+  auto r = f.send("POST", "/v1/workspaces/ws-1/query", {},
+                  Json{{"query", kql}, {"timespan", "P7D"}}.dump(), la);
   REQUIRE(r.status == 200);
   const auto table = body_of(r)["tables"][0];
   CHECK(table["columns"].size() == 4);
@@ -151,13 +181,16 @@ TEST_CASE("lab Log Analytics answers the audit query from the data plane's own l
   CHECK(table["rows"][0][1] == "SecretGet");
   CHECK(r.body.find("canary-secret-value") == std::string::npos);
 
-  auto unknown = f.send("POST", "/v1/workspaces/ws-1/query", {}, R"({"query":"SigninLogs | take 1"})", la);
+  auto unknown =
+      f.send("POST", "/v1/workspaces/ws-1/query", {}, R"({"query":"SigninLogs | take 1"})", la);
   CHECK(unknown.status == 400);
   CHECK(body_of(unknown)["error"]["code"] == "BadArgumentError");
-  CHECK(f.send("POST", "/v1/workspaces/nope/query", {}, Json{{"query", kql}}.dump(), la).status == 404);
+  CHECK(f.send("POST", "/v1/workspaces/nope/query", {}, Json{{"query", kql}}.dump(), la).status ==
+        404);
 }
 
-TEST_CASE("lab Key Vault keys: get the current version, rotate, refuse a certificate's key", "[lab][keyvault]")
+TEST_CASE("lab Key Vault keys: get the current version, rotate, refuse a certificate's key",
+          "[lab][keyvault]")
 {
   DataFixture f;
   const auto current = body_of(f.kv("GET", "/keys/signing-key"));
@@ -169,7 +202,8 @@ TEST_CASE("lab Key Vault keys: get the current version, rotate, refuse a certifi
   const std::string new_kid = body_of(rotated)["key"]["kid"];
   CHECK(new_kid != kid);
   CHECK(body_of(f.kv("GET", "/keys/signing-key"))["key"]["kid"] == new_kid);
-  CHECK(body_of(f.kv("GET", "/keys/signing-key/" + kid.substr(kid.rfind('/') + 1)))["key"]["kid"] == kid);
+  CHECK(body_of(f.kv("GET", "/keys/signing-key/" + kid.substr(kid.rfind('/') + 1)))["key"]["kid"] ==
+        kid);
   const auto listed = body_of(f.kv("GET", "/keys/signing-key/versions"));
   REQUIRE(listed["value"].size() == 2);
   CHECK(listed["value"][0]["attributes"]["enabled"] == true);
@@ -182,7 +216,8 @@ TEST_CASE("lab Key Vault keys: get the current version, rotate, refuse a certifi
   CHECK(f.kv("POST", "/keys/nope/rotate").status == 404);
 }
 
-TEST_CASE("lab Key Vault certificates: self-issued at once with a new key, CA-issued stays pending", "[lab][keyvault]")
+TEST_CASE("lab Key Vault certificates: self-issued at once with a new key, CA-issued stays pending",
+          "[lab][keyvault]")
 {
   DataFixture f;
   auto& vault = f.tenant.state().vaults["kv1"];
@@ -197,24 +232,28 @@ TEST_CASE("lab Key Vault certificates: self-issued at once with a new key, CA-is
   REQUIRE(same_key.status == 202);
   CHECK(body_of(same_key)["status"] == "inProgress");
   const std::string location = same_key.header("Location").value_or("");
-  CHECK_THAT(location, Catch::StartsWith("http://kv1.vault.localhost:8443/certificates/payments-tls/pending?api-version="));
+  CHECK_THAT(location,
+             Catch::StartsWith(
+                 "http://kv1.vault.localhost:8443/certificates/payments-tls/pending?api-version="));
   const std::string request_id = body_of(same_key)["request_id"];
   CHECK_THAT(location, Catch::EndsWith("&request_id=" + request_id));
-  const auto done = f.send("GET", "/certificates/payments-tls/pending", {k_kv_version, {"request_id", request_id}}, "",
-                           f.kv_token, k_kv);
+  const auto done = f.send("GET", "/certificates/payments-tls/pending",
+                           {k_kv_version, {"request_id", request_id}}, "", f.kv_token, k_kv);
   CHECK(body_of(done)["status"] == "completed");
   CHECK(body_of(done)["target"] == "http://kv1.vault.localhost:8443/certificates/payments-tls");
-  CHECK(f.send("GET", "/certificates/payments-tls/pending", {k_kv_version, {"request_id", "other"}}, "", f.kv_token, k_kv)
-          .status == 404);
-  CHECK(vault.certificates["payments-tls"].back()["keyId"] == first_key);  // reuse_key: the same key
+  CHECK(f.send("GET", "/certificates/payments-tls/pending", {k_kv_version, {"request_id", "other"}},
+               "", f.kv_token, k_kv)
+            .status == 404);
+  CHECK(vault.certificates["payments-tls"].back()["keyId"] == first_key); // reuse_key: the same key
 
   reuse["policy"]["key_props"]["reuse_key"] = false;
   REQUIRE(f.kv("POST", "/certificates/payments-tls/create", reuse.dump()).status == 202);
   CHECK(vault.certificates["payments-tls"].size() == 3);
   CHECK(vault.certificates["payments-tls"].back()["keyId"] != first_key);
   const auto current = body_of(f.kv("GET", "/certificates/payments-tls"));
-  CHECK(current["id"] == "http://kv1.vault.localhost:8443/certificates/payments-tls/"
-                           + vault.certificates["payments-tls"].back()["version"].get<std::string>());
+  CHECK(current["id"] ==
+        "http://kv1.vault.localhost:8443/certificates/payments-tls/" +
+            vault.certificates["payments-tls"].back()["version"].get<std::string>());
   CHECK(current["policy"]["key_props"]["reuse_key"] == false);
 
   Json ca = Json::parse(R"({"policy":{"x509_props":{"subject":"CN=partner.contoso.com"},
@@ -223,16 +262,20 @@ TEST_CASE("lab Key Vault certificates: self-issued at once with a new key, CA-is
   REQUIRE(pending.status == 202);
   const auto operation = body_of(f.kv("GET", "/certificates/partner-mtls/pending"));
   CHECK(operation["status"] == "inProgress");
-  CHECK_THAT(operation["status_details"].get<std::string>(), Catch::StartsWith("Pending certificate created."));
-  CHECK(f.kv("GET", "/certificates/partner-mtls").status == 404);  // no version until the CA issues it
+  CHECK_THAT(operation["status_details"].get<std::string>(),
+             Catch::StartsWith("Pending certificate created."));
+  CHECK(f.kv("GET", "/certificates/partner-mtls").status ==
+        404); // no version until the CA issues it
   const auto again = f.kv("POST", "/certificates/partner-mtls/create", ca.dump());
   CHECK(again.status == 409);
-  CHECK_THAT(body_of(again)["error"]["message"].get<std::string>(), Catch::Contains("status is inProgress"));
+  CHECK_THAT(body_of(again)["error"]["message"].get<std::string>(),
+             Catch::Contains("status is inProgress"));
   CHECK(f.kv("POST", "/certificates/new-one/create", "{}").status == 400);
   CHECK(f.kv("GET", "/certificates/nope/policy").status == 404);
 }
 
-TEST_CASE("lab Key Vault firewall: ipRules ranges, public access disabled, refusals audited", "[lab][keyvault]")
+TEST_CASE("lab Key Vault firewall: ipRules ranges, public access disabled, refusals audited",
+          "[lab][keyvault]")
 {
   DataFixture f;
   const auto set = [&](const Json& properties) {
@@ -240,26 +283,32 @@ TEST_CASE("lab Key Vault firewall: ipRules ranges, public access disabled, refus
                           Json{{"properties", properties}}.dump());
     REQUIRE(r.status == 200);
   };
-  set({{"networkAcls", {{"defaultAction", "Deny"}, {"ipRules", Json::array({{{"value", "10.0.0.0/8"}}})}}}});
+  set({{"networkAcls",
+        {{"defaultAction", "Deny"}, {"ipRules", Json::array({{{"value", "10.0.0.0/8"}}})}}}});
   const auto blocked = f.kv("GET", "/secrets");
   REQUIRE(blocked.status == 403);
   const auto error = body_of(blocked)["error"];
   CHECK(error["code"] == "Forbidden");
   CHECK(error["innererror"]["code"] == "ForbiddenByFirewall");
+  CHECK_THAT(
+      error["message"].get<std::string>(),
+      Catch::StartsWith(
+          "Client address is not authorized and caller is not a trusted service.\r\n"
+          "Client address: 127.0.0.1\r\nCaller: appid=22222222-2222-2222-2222-222222222222;"));
   CHECK_THAT(error["message"].get<std::string>(),
-             Catch::StartsWith("Client address is not authorized and caller is not a trusted service.\r\n"
-                               "Client address: 127.0.0.1\r\nCaller: appid=22222222-2222-2222-2222-222222222222;"));
-  CHECK_THAT(error["message"].get<std::string>(), Catch::EndsWith("\r\nVault: kv1;location=westeurope"));
+             Catch::EndsWith("\r\nVault: kv1;location=westeurope"));
   const auto& logged = f.tenant.state().diagnostics.back();
   CHECK(logged["OperationName"] == "SecretList");
   CHECK(logged["httpStatusCode_d"] == 403);
   CHECK(logged["ResultSignature"] == "Forbidden");
 
   for (const char* rule : {"127.0.0.1", "127.0.0.1/32", "127.0.0.0/8", "0.0.0.0/0"}) {
-    set({{"networkAcls", {{"ipRules", Json::array({{{"value", "10.0.0.0/8"}}, {{"value", rule}}})}}}});
+    set({{"networkAcls",
+          {{"ipRules", Json::array({{{"value", "10.0.0.0/8"}}, {{"value", rule}}})}}}});
     CHECK(f.kv("GET", "/secrets").status == 200);
   }
-  set({{"networkAcls", {{"ipRules", Json::array({{{"value", "127.0.0.2/32"}}, {{"value", "::1"}}})}}}});
+  set({{"networkAcls",
+        {{"ipRules", Json::array({{{"value", "127.0.0.2/32"}}, {{"value", "::1"}}})}}}});
   CHECK(f.kv("GET", "/keys").status == 403);
   set({{"networkAcls", {{"defaultAction", "Allow"}}}});
   CHECK(f.kv("GET", "/keys").status == 200);
@@ -269,43 +318,56 @@ TEST_CASE("lab Key Vault firewall: ipRules ranges, public access disabled, refus
   CHECK(body_of(closed)["error"]["innererror"]["code"] == "ForbiddenByConnection");
   // The management plane is not behind the vault's firewall: its view of a secret names
   // the current version, never the value.
-  const auto secret = f.send("GET", std::string(dftriage::test::k_vault_id) + "/secrets/db-password",
-                             {{"api-version", "2026-02-01"}});
+  const auto secret =
+      f.send("GET", std::string(dftriage::test::k_vault_id) + "/secrets/db-password",
+             {{"api-version", "2026-02-01"}});
   REQUIRE(secret.status == 200);
-  CHECK(body_of(secret)["properties"]["secretUriWithVersion"]
-        == "http://kv1.vault.localhost:8443/secrets/db-password/bbbb2222");
+  CHECK(body_of(secret)["properties"]["secretUriWithVersion"] ==
+        "http://kv1.vault.localhost:8443/secrets/db-password/bbbb2222");
   CHECK(secret.body.find("canary-secret-value") == std::string::npos);
-  CHECK(f.send("GET", std::string(dftriage::test::k_vault_id) + "/secrets/nope", {{"api-version", "2026-02-01"}}).status
-        == 404);
+  CHECK(f.send("GET", std::string(dftriage::test::k_vault_id) + "/secrets/nope",
+               {{"api-version", "2026-02-01"}})
+            .status == 404);
 }
 
-TEST_CASE("lab Log Analytics: the union of both audit tables, isfuzzy, intervals, refusals", "[lab][loganalytics]")
+TEST_CASE("lab Log Analytics: the union of both audit tables, isfuzzy, intervals, refusals",
+          "[lab][loganalytics]")
 {
   DataFixture f;
-  f.tenant.state().diagnostics.push_back(
-    Json{{"TimeGenerated", "2026-11-27T07:00:00.0000000Z"}, {"Resource", "KV1"}, {"OperationName", "SecretGet"},
-         {"CallerIPAddress", "203.0.113.9"}, {"identity_claim_oid_g", k_attacker}, {"httpStatusCode_d", 200.0}});
+  f.tenant.state().diagnostics.push_back(Json{{"TimeGenerated", "2026-11-27T07:00:00.0000000Z"},
+                                              {"Resource", "KV1"},
+                                              {"OperationName", "SecretGet"},
+                                              {"CallerIPAddress", "203.0.113.9"},
+                                              {"identity_claim_oid_g", k_attacker},
+                                              {"httpStatusCode_d", 200.0}});
   const auto la = f.token("https://api.loganalytics.io/.default");
   const auto query = [&](const std::string& kql, const std::string& timespan) {
-    return f.send("POST", "/v1/workspaces/ws-1/query", {}, Json{{"query", kql}, {"timespan", timespan}}.dump(), la);
+    return f.send("POST", "/v1/workspaces/ws-1/query", {},
+                  Json{{"query", kql}, {"timespan", timespan}}.dump(), la);
   };
-  const std::string legs = "(AzureDiagnostics | where Resource =~ \"kv1\" | project TimeGenerated, OperationName, "
-                           "CallerIpAddress = CallerIPAddress, HttpStatusCode = toint(httpStatusCode_d)), "
-                           "(AZKVAuditLogs | project TimeGenerated, OperationName, CallerIpAddress, HttpStatusCode)";
+  const std::string legs =
+      "(AzureDiagnostics | where Resource =~ \"kv1\" | project TimeGenerated, OperationName, "
+      "CallerIpAddress = CallerIPAddress, HttpStatusCode = toint(httpStatusCode_d)), "
+      "(AZKVAuditLogs | project TimeGenerated, OperationName, CallerIpAddress, HttpStatusCode)";
   const auto strict = query("union " + legs, "P7D");
   CHECK(strict.status == 400);
-  CHECK(body_of(strict)["error"]["innererror"]["message"] == "Failed to resolve table expression named 'AZKVAuditLogs'");
-  const auto fuzzy = query("union isfuzzy=true " + legs + " | where CallerIpAddress == \"203.0.113.9\"",
-                           "2026-11-27T06:00:00Z/2026-11-27T08:00:00Z");
+  CHECK(body_of(strict)["error"]["innererror"]["message"] ==
+        "Failed to resolve table expression named 'AZKVAuditLogs'");
+  const auto fuzzy =
+      query("union isfuzzy=true " + legs + " | where CallerIpAddress == \"203.0.113.9\"",
+            "2026-11-27T06:00:00Z/2026-11-27T08:00:00Z");
   REQUIRE(fuzzy.status == 200);
   const auto table = body_of(fuzzy)["tables"][0];
   CHECK(table["columns"][3] == Json{{"name", "HttpStatusCode"}, {"type", "int"}});
   REQUIRE(table["rows"].size() == 1);
-  CHECK(table["rows"][0] == Json::array({"2026-11-27T07:00:00.0000000Z", "SecretGet", "203.0.113.9", 200}));
-  CHECK(body_of(query("union isfuzzy=true " + legs, "2026-11-27T07:30:00Z/2026-11-27T08:00:00Z"))["tables"][0]["rows"]
-          .empty());
+  CHECK(table["rows"][0] ==
+        Json::array({"2026-11-27T07:00:00.0000000Z", "SecretGet", "203.0.113.9", 200}));
+  CHECK(body_of(query("union isfuzzy=true " + legs,
+                      "2026-11-27T07:30:00Z/2026-11-27T08:00:00Z"))["tables"][0]["rows"]
+            .empty());
 
-  CHECK(query("union isfuzzy=true " + legs, "2026-11-28T00:00:00Z/2026-11-27T00:00:00Z").status == 400);
+  CHECK(query("union isfuzzy=true " + legs, "2026-11-28T00:00:00Z/2026-11-27T00:00:00Z").status ==
+        400);
   CHECK(query("AzureDiagnostics | project X = strcat(OperationName)", "P1D").status == 400);
   CHECK(query("AzureDiagnostics | project toint(httpStatusCode_d)", "P1D").status == 400);
   CHECK(query("union kind=outer " + legs, "P1D").status == 400);

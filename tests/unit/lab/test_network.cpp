@@ -224,14 +224,15 @@ TEST_CASE("lab NSG rules are checked as Azure checks them", "[lab][network]")
   SECTION("direction, access and protocol take only ARM's values")
   {
     for (const auto& [field, bad] : std::vector<std::pair<std::string, std::string>>{
-           {"direction", "Sideways"}, {"access", "Maybe"}, {"protocol", "Gopher"}}) {
+             {"direction", "Sideways"}, {"access", "Maybe"}, {"protocol", "Gopher"}}) {
       auto odd = rule("x", 200, "Inbound");
       odd["properties"][field] = bad;
       auto r = put(k_nsg1, Json::array({odd}).dump());
       INFO(field);
       CHECK(r.status == 400);
       CHECK(error_code(r) == "InvalidRequestFormat");
-      CHECK_THAT(body_of(r)["error"]["message"].get<std::string>(), Catch::Contains(field + " \"" + bad + "\""));
+      CHECK_THAT(body_of(r)["error"]["message"].get<std::string>(),
+                 Catch::Contains(field + " \"" + bad + "\""));
     }
     auto lower_case = rule("x", 200, "outbound");
     lower_case["properties"]["protocol"] = "tcp";

@@ -18,7 +18,8 @@ const std::string k_web = k_subscription + "/resourceGroups/rg-web";
 const std::string k_vm = k_web + "/providers/Microsoft.Compute/virtualMachines/vm-web-01";
 const std::string k_batch = k_subscription + "/resourceGroups/rg-batch-tmp";
 const std::string k_miner = k_batch + "/providers/Microsoft.Compute/virtualMachines/gpu-node-7";
-const std::string k_miner_nic = k_batch + "/providers/Microsoft.Network/networkInterfaces/gpu-node-7-nic";
+const std::string k_miner_nic =
+    k_batch + "/providers/Microsoft.Network/networkInterfaces/gpu-node-7-nic";
 const std::string k_alert = "2517138462720000000_7a8b9c0d-1e2f-4a3b-9c4d-5e6f7a8b9c0d";
 const char* k_compute = "2025-04-01";
 const char* k_disks = "2025-01-02";
@@ -60,7 +61,8 @@ azure::Response send(test::ClientLab& lab, const std::string& method, const std:
 std::string run_output(test::ClientLab& lab, const std::string& vm, const std::string& command,
                        const std::vector<std::string>& script)
 {
-  const auto ran = test::run_action(lab, "compute.vm.run_command", {{"vm", vm}, {"commandId", command}, {"script", script}});
+  const auto ran = test::run_action(lab, "compute.vm.run_command",
+                                    {{"vm", vm}, {"commandId", command}, {"script", script}});
   REQUIRE(ran.responses.size() == 1);
   CHECK(ran.responses[0].status == 200);
   std::string out;
@@ -74,18 +76,24 @@ std::string run_output(test::ClientLab& lab, const std::string& vm, const std::s
 // Puts `vm`'s NIC behind `nsg` with network.nic.attach_nsg.
 void attach(test::ClientLab& lab, const std::string& nic, const std::string& nsg)
 {
-  const auto attached = test::run_action(lab, "network.nic.attach_nsg", {{"nic", nic}, {"nsg", nsg}});
+  const auto attached =
+      test::run_action(lab, "network.nic.attach_nsg", {{"nic", nic}, {"nsg", nsg}});
   REQUIRE(attached.responses.size() == 1);
 }
 
 } // namespace
 
-TEST_CASE("practice: compute.vm.snapshot_disks copies a VM's disk once and undo takes back only its own",
-          "[lab][practice]")
+TEST_CASE(
+    "practice: compute.vm.snapshot_disks copies a VM's disk once and undo takes back only its own",
+    "[lab][practice]")
 {
   test::ClientLab lab;
   const std::string disk = os_disk_of(lab, k_vm);
-  const Json args{{"vm", k_vm}, {"disks", {disk}}, {"location", "westeurope"}, {"prefix", "case-7"}, {"alertId", k_alert}};
+  const Json args{{"vm", k_vm},
+                  {"disks", {disk}},
+                  {"location", "westeurope"},
+                  {"prefix", "case-7"},
+                  {"alertId", k_alert}};
   const std::string snapshot = snapshot_id(k_web, "case-7-" + name_of(disk));
 
   const auto made = test::run_action(lab, "compute.vm.snapshot_disks", args);
@@ -120,8 +128,9 @@ TEST_CASE("practice: compute.vm.snapshot_disks copies a VM's disk once and undo 
   CHECK(lab.status(disk, k_disks) == 200);
 }
 
-TEST_CASE("practice: compute.vm.snapshot_disks is refused under a name that holds another disk's copy",
-          "[lab][practice]")
+TEST_CASE(
+    "practice: compute.vm.snapshot_disks is refused under a name that holds another disk's copy",
+    "[lab][practice]")
 {
   test::ClientLab lab;
   const std::string disk = os_disk_of(lab, k_vm);
@@ -129,12 +138,15 @@ TEST_CASE("practice: compute.vm.snapshot_disks is refused under a name that hold
   // Someone's snapshot of the miner's disk under the name this step would use.
   const std::string taken = snapshot_id(k_web, "case-9-" + name_of(disk));
   send(lab, "PUT", taken, k_disks,
-       {{"location", "westeurope"}, {"properties", {{"creationData", {{"createOption", "Copy"}, {"sourceResourceId", other}}}}}});
+       {{"location", "westeurope"},
+        {"properties",
+         {{"creationData", {{"createOption", "Copy"}, {"sourceResourceId", other}}}}}});
   const auto refused = test::run_action(
-    lab, "compute.vm.snapshot_disks", {{"vm", k_vm}, {"disks", {disk}}, {"location", "westeurope"}, {"prefix", "case-9"}});
-  CHECK(refused.refused
-        == "a snapshot named \"case-9-" + name_of(disk) + "\" already exists and was taken of \"" + other
-             + "\", not of this disk; pick another prefix");
+      lab, "compute.vm.snapshot_disks",
+      {{"vm", k_vm}, {"disks", {disk}}, {"location", "westeurope"}, {"prefix", "case-9"}});
+  CHECK(refused.refused == "a snapshot named \"case-9-" + name_of(disk) +
+                               "\" already exists and was taken of \"" + other +
+                               "\", not of this disk; pick another prefix");
   CHECK(refused.responses.empty());
   CHECK(lab.read(taken, k_disks)["properties"]["creationData"]["sourceResourceId"] == other);
 
@@ -142,27 +154,33 @@ TEST_CASE("practice: compute.vm.snapshot_disks is refused under a name that hold
   try {
     send(lab, "PUT", snapshot_id(k_web, "case-9-gone"), k_disks,
          {{"location", "westeurope"},
-          {"properties", {{"creationData", {{"createOption", "Copy"},
-                                            {"sourceResourceId", k_web + "/providers/Microsoft.Compute/disks/gone"}}}}}});
+          {"properties",
+           {{"creationData",
+             {{"createOption", "Copy"},
+              {"sourceResourceId", k_web + "/providers/Microsoft.Compute/disks/gone"}}}}}});
     FAIL("the copy of a missing disk was accepted");
   } catch (const azure::AzureError& e) {
     CHECK(e.http_status() == 404);
-    CHECK_THAT(e.what(), Catch::Contains("NotFound") && Catch::Contains("Resource gone is not found."));
+    CHECK_THAT(e.what(),
+               Catch::Contains("NotFound") && Catch::Contains("Resource gone is not found."));
   }
   CHECK(lab.status(snapshot_id(k_web, "case-9-gone"), k_disks) == 404);
 }
 
-TEST_CASE("practice: a kept OS disk outlives the reimage, unattached, and can still be copied", "[lab][practice]")
+TEST_CASE("practice: a kept OS disk outlives the reimage, unattached, and can still be copied",
+          "[lab][practice]")
 {
   test::ClientLab lab;
   const std::string old_disk = os_disk_of(lab, k_vm);
   CHECK(lab.read(old_disk, k_disks)["managedBy"] == k_vm);
-  CHECK(lab.read(k_vm, k_compute)["properties"]["storageProfile"]["osDisk"]["deleteOption"] == "Delete");
+  CHECK(lab.read(k_vm, k_compute)["properties"]["storageProfile"]["osDisk"]["deleteOption"] ==
+        "Delete");
 
   const auto kept = test::run_action(lab, "compute.vm.keep_os_disk", {{"vm", k_vm}});
   REQUIRE(kept.responses.size() == 1);
   CHECK(kept.responses[0].status == 200);
-  CHECK(kept.responses[0].body["properties"]["storageProfile"]["osDisk"]["deleteOption"] == "Detach");
+  CHECK(kept.responses[0].body["properties"]["storageProfile"]["osDisk"]["deleteOption"] ==
+        "Detach");
   CHECK(kept.responses[0].body["properties"]["provisioningState"] == "Succeeded");
   CHECK(test::run_action(lab, "compute.vm.keep_os_disk", {{"vm", k_vm}}).satisfied);
 
@@ -178,20 +196,24 @@ TEST_CASE("practice: a kept OS disk outlives the reimage, unattached, and can st
   const auto old = lab.read(old_disk, k_disks);
   CHECK(!old.contains("managedBy"));
   CHECK(old["properties"]["diskState"] == "Unattached");
-  CHECK(lab.read(k_vm, k_compute)["properties"]["storageProfile"]["osDisk"]["name"] == name_of(new_disk));
+  CHECK(lab.read(k_vm, k_compute)["properties"]["storageProfile"]["osDisk"]["name"] ==
+        name_of(new_disk));
 
   // The old disk is evidence that can still be snapshotted after the reimage.
   const auto copied = test::run_action(
-    lab, "compute.vm.snapshot_disks", {{"vm", k_vm}, {"disks", {old_disk}}, {"location", "westeurope"}, {"prefix", "pre-reimage"}});
+      lab, "compute.vm.snapshot_disks",
+      {{"vm", k_vm}, {"disks", {old_disk}}, {"location", "westeurope"}, {"prefix", "pre-reimage"}});
   REQUIRE(copied.responses.size() == 1);
   CHECK(copied.responses[0].body["properties"]["creationData"]["sourceResourceId"] == old_disk);
 
   // Undo of keep_os_disk puts Delete back.
   test::undo_action(lab, "compute.vm.keep_os_disk", {{"vm", k_vm}}, kept.pre);
-  CHECK(lab.read(k_vm, k_compute)["properties"]["storageProfile"]["osDisk"]["deleteOption"] == "Delete");
+  CHECK(lab.read(k_vm, k_compute)["properties"]["storageProfile"]["osDisk"]["deleteOption"] ==
+        "Delete");
 }
 
-TEST_CASE("practice: a reimage with deleteOption Delete takes the old OS disk with it", "[lab][practice]")
+TEST_CASE("practice: a reimage with deleteOption Delete takes the old OS disk with it",
+          "[lab][practice]")
 {
   test::ClientLab lab;
   const std::string old_disk = os_disk_of(lab, k_miner);
@@ -203,7 +225,8 @@ TEST_CASE("practice: a reimage with deleteOption Delete takes the old OS disk wi
   CHECK(lab.read(new_disk, k_disks)["managedBy"] == k_miner);
 }
 
-TEST_CASE("practice: compute.vm.restart is a long-running POST the client follows to its end", "[lab][practice]")
+TEST_CASE("practice: compute.vm.restart is a long-running POST the client follows to its end",
+          "[lab][practice]")
 {
   test::ClientLab lab;
   const auto restarted = test::run_action(lab, "compute.vm.restart", {{"vm", k_vm}});
@@ -219,55 +242,77 @@ TEST_CASE("practice: compute.vm.restart is a long-running POST the client follow
   }
   CHECK(posts == 1);
   CHECK(polls >= 1);
-  const auto missing = test::run_action(
-    lab, "compute.vm.restart", {{"vm", k_web + "/providers/Microsoft.Compute/virtualMachines/vm-gone"}});
+  const auto missing =
+      test::run_action(lab, "compute.vm.restart",
+                       {{"vm", k_web + "/providers/Microsoft.Compute/virtualMachines/vm-gone"}});
   CHECK(missing.refused == "the VM does not exist (its GET answered 404)");
 }
 
-TEST_CASE("practice: the isolation NSG keeps Run Command's output, a deny-all NSG blinds it", "[lab][practice]")
+TEST_CASE("practice: the isolation NSG keeps Run Command's output, a deny-all NSG blinds it",
+          "[lab][practice]")
 {
   test::ClientLab lab;
   // No NSG on the miner's NIC yet: Defender for Endpoint's scans report.
   const std::string quick = run_output(lab, k_miner, "RunShellScript", {"mdatp scan quick"});
-  CHECK_THAT(quick, Catch::Contains("1 threat(s) detected") && Catch::Contains("/tmp/.X11-unix/.kworker"));
+  CHECK_THAT(quick,
+             Catch::Contains("1 threat(s) detected") && Catch::Contains("/tmp/.X11-unix/.kworker"));
 
   // A deny-all outbound NSG: the scan runs, Succeeded, and nothing comes back.
-  const std::string deny_all = k_batch + "/providers/Microsoft.Network/networkSecurityGroups/deny-all";
+  const std::string deny_all =
+      k_batch + "/providers/Microsoft.Network/networkSecurityGroups/deny-all";
   send(lab, "PUT", deny_all, k_network,
        {{"location", "westeurope"},
         {"properties",
          {{"securityRules",
            {{{"name", "deny-out"},
-             {"properties", {{"priority", 100}, {"direction", "Outbound"}, {"access", "Deny"}, {"protocol", "*"},
-                             {"sourceAddressPrefix", "*"}, {"sourcePortRange", "*"},
-                             {"destinationAddressPrefix", "*"}, {"destinationPortRange", "*"}}}}}}}}});
+             {"properties",
+              {{"priority", 100},
+               {"direction", "Outbound"},
+               {"access", "Deny"},
+               {"protocol", "*"},
+               {"sourceAddressPrefix", "*"},
+               {"sourcePortRange", "*"},
+               {"destinationAddressPrefix", "*"},
+               {"destinationPortRange", "*"}}}}}}}}});
   attach(lab, k_miner_nic, deny_all);
   CHECK(run_output(lab, k_miner, "RunShellScript", {"mdatp scan full"}).empty());
 
   // The isolation NSG lets HTTPS to AzureCloud out: the full scan reports again.
-  const std::string isolation = k_batch + "/providers/Microsoft.Network/networkSecurityGroups/gpu-node-7-isolation";
+  const std::string isolation =
+      k_batch + "/providers/Microsoft.Network/networkSecurityGroups/gpu-node-7-isolation";
   const auto created = test::run_action(lab, "network.nsg.create_isolation",
-                                        {{"nsg", isolation}, {"location", "westeurope"},
-                                         {"allowFrom", {"10.0.250.0/26"}}, {"alertId", k_alert}});
+                                        {{"nsg", isolation},
+                                         {"location", "westeurope"},
+                                         {"allowFrom", {"10.0.250.0/26"}},
+                                         {"alertId", k_alert}});
   REQUIRE(created.responses.size() == 1);
   attach(lab, k_miner_nic, isolation);
   const std::string full = run_output(lab, k_miner, "RunShellScript", {"mdatp scan full"});
-  CHECK_THAT(full, Catch::Contains("2 threat(s) detected") && Catch::Contains("Backdoor:PHP/WebShell.A"));
+  CHECK_THAT(full,
+             Catch::Contains("2 threat(s) detected") && Catch::Contains("Backdoor:PHP/WebShell.A"));
   // Created again for the same alert: already in place.
   CHECK(test::run_action(lab, "network.nsg.create_isolation",
-                         {{"nsg", isolation}, {"location", "westeurope"}, {"allowFrom", {"10.0.250.0/26"}}, {"alertId", k_alert}})
-          .satisfied);
+                         {{"nsg", isolation},
+                          {"location", "westeurope"},
+                          {"allowFrom", {"10.0.250.0/26"}},
+                          {"alertId", k_alert}})
+            .satisfied);
 }
 
-TEST_CASE("practice: a Windows VM behind the isolation NSG still answers run commands", "[lab][practice]")
+TEST_CASE("practice: a Windows VM behind the isolation NSG still answers run commands",
+          "[lab][practice]")
 {
   test::ClientLab lab;
   const std::string nic = k_web + "/providers/Microsoft.Network/networkInterfaces/vm-web-01-nic";
-  const std::string isolation = k_web + "/providers/Microsoft.Network/networkSecurityGroups/vm-web-01-isolation";
-  test::run_action(lab, "network.nsg.create_isolation", {{"nsg", isolation}, {"location", "westeurope"}, {"alertId", k_alert}});
+  const std::string isolation =
+      k_web + "/providers/Microsoft.Network/networkSecurityGroups/vm-web-01-isolation";
+  test::run_action(lab, "network.nsg.create_isolation",
+                   {{"nsg", isolation}, {"location", "westeurope"}, {"alertId", k_alert}});
   attach(lab, nic, isolation);
-  CHECK(run_output(lab, k_vm, "RunPowerShellScript", {"Write-Output 'still here'"}) == "still here\n");
-  CHECK(lab.read(isolation, k_network)["properties"]["networkInterfaces"] == Json::array({{{"id", nic}}}));
+  CHECK(run_output(lab, k_vm, "RunPowerShellScript", {"Write-Output 'still here'"}) ==
+        "still here\n");
+  CHECK(lab.read(isolation, k_network)["properties"]["networkInterfaces"] ==
+        Json::array({{{"id", nic}}}));
 }
 
 namespace {
@@ -278,9 +323,10 @@ std::string snapshot_body(const std::string& source, const std::string& location
 {
   return Json{{"location", location},
               {"tags", {{"createdBy", "dftriage"}}},
-              {"properties", {{"creationData", {{"createOption", "Copy"}, {"sourceResourceId", source}}},
-                              {"incremental", false}}}}
-    .dump();
+              {"properties",
+               {{"creationData", {{"createOption", "Copy"}, {"sourceResourceId", source}}},
+                {"incremental", false}}}}
+      .dump();
 }
 
 std::string error_of(const lab::LabResponse& r)
@@ -290,12 +336,14 @@ std::string error_of(const lab::LabResponse& r)
 
 } // namespace
 
-TEST_CASE("lab snapshots: PUT is a long-running copy, GET and DELETE as the Disk RP answers", "[lab][compute]")
+TEST_CASE("lab snapshots: PUT is a long-running copy, GET and DELETE as the Disk RP answers",
+          "[lab][compute]")
 {
   test::LabFixture lab;
   test::seed_compute(lab);
-  const std::string disk =
-    test::body_of(lab.send("GET", test::k_vm2, test::k_compute_version))["properties"]["storageProfile"]["osDisk"]["managedDisk"]["id"];
+  const std::string disk = test::body_of(lab.send(
+      "GET", test::k_vm2,
+      test::k_compute_version))["properties"]["storageProfile"]["osDisk"]["managedDisk"]["id"];
   const auto source = test::body_of(lab.send("GET", disk, k_disks_query));
   CHECK(source["type"] == "Microsoft.Compute/disks");
   CHECK(source["managedBy"] == test::k_vm2);
@@ -317,18 +365,23 @@ TEST_CASE("lab snapshots: PUT is a long-running copy, GET and DELETE as the Disk
   CHECK(shown["tags"] == Json{{"createdBy", "dftriage"}});
   // The same copy again updates it (200); another source under the name is refused.
   CHECK(lab.send("PUT", snapshot, k_disks_query, snapshot_body(disk)).status == 200);
-  const std::string other =
-    test::body_of(lab.send("GET", test::k_vm1, test::k_compute_version))["properties"]["storageProfile"]["osDisk"]["managedDisk"]["id"];
+  const std::string other = test::body_of(lab.send(
+      "GET", test::k_vm1,
+      test::k_compute_version))["properties"]["storageProfile"]["osDisk"]["managedDisk"]["id"];
   auto changed = lab.send("PUT", snapshot, k_disks_query, snapshot_body(other));
   CHECK(changed.status == 409);
   CHECK(error_of(changed) == "PropertyChangeNotAllowed");
   // A copy of the copy, then the lists.
   REQUIRE(lab.send("PUT", snapshot + "-2", k_disks_query, snapshot_body(snapshot)).status == 202);
   lab.tenant.state().config.page_size = 10;
-  CHECK(test::names_of(test::body_of(lab.send("GET", test::k_rg1 + "/providers/Microsoft.Compute/snapshots", k_disks_query)))
-        == std::vector<std::string>{"ev-1-vm2", "ev-1-vm2-2"});
-  CHECK(test::names_of(test::body_of(lab.send("GET", std::string("/subscriptions/") + test::k_sub
-                                                      + "/providers/Microsoft.Compute/disks", k_disks_query))).size() == 2);
+  CHECK(test::names_of(test::body_of(lab.send(
+            "GET", test::k_rg1 + "/providers/Microsoft.Compute/snapshots", k_disks_query))) ==
+        std::vector<std::string>{"ev-1-vm2", "ev-1-vm2-2"});
+  CHECK(test::names_of(test::body_of(lab.send("GET",
+                                              std::string("/subscriptions/") + test::k_sub +
+                                                  "/providers/Microsoft.Compute/disks",
+                                              k_disks_query)))
+            .size() == 2);
   auto deleted = lab.send("DELETE", snapshot, k_disks_query);
   REQUIRE(deleted.status == 202);
   CHECK(test::poll_location(lab, deleted).status == 200);
@@ -340,24 +393,30 @@ TEST_CASE("lab snapshots refuse what Azure refuses", "[lab][compute]")
 {
   test::LabFixture lab;
   test::seed_compute(lab);
-  const std::string disk =
-    test::body_of(lab.send("GET", test::k_vm1, test::k_compute_version))["properties"]["storageProfile"]["osDisk"]["managedDisk"]["id"];
+  const std::string disk = test::body_of(lab.send(
+      "GET", test::k_vm1,
+      test::k_compute_version))["properties"]["storageProfile"]["osDisk"]["managedDisk"]["id"];
   const std::string snapshots = test::k_rg1 + "/providers/Microsoft.Compute/snapshots/";
   auto missing = lab.send("PUT", snapshots + "s1", k_disks_query,
                           snapshot_body(test::k_rg1 + "/providers/Microsoft.Compute/disks/gone"));
   CHECK(missing.status == 404);
   CHECK(error_of(missing) == "NotFound");
   CHECK(test::body_of(missing)["error"]["message"] == "Resource gone is not found.");
-  CHECK(error_of(lab.send("PUT", snapshots + "s1", k_disks_query, snapshot_body(test::k_vm1))) == "NotFound");
-  for (const std::string& bad : {std::string(81, 's'), std::string("s1-"), std::string("_s1"), std::string("s1.")}) {
+  CHECK(error_of(lab.send("PUT", snapshots + "s1", k_disks_query, snapshot_body(test::k_vm1))) ==
+        "NotFound");
+  for (const std::string& bad :
+       {std::string(81, 's'), std::string("s1-"), std::string("_s1"), std::string("s1.")}) {
     auto r = lab.send("PUT", snapshots + bad, k_disks_query, snapshot_body(disk));
     CHECK(r.status == 400);
     CHECK(test::body_of(r)["error"]["target"] == "snapshotName");
   }
-  CHECK(lab.send("PUT", snapshots + std::string(80, 's'), k_disks_query, snapshot_body(disk)).status == 202);
-  CHECK(error_of(lab.send("PUT", snapshots + "s2", k_disks_query, R"({"properties":{}})")) == "LocationRequired");
-  auto empty = lab.send("PUT", snapshots + "s2", k_disks_query,
-                        R"({"location":"westeurope","properties":{"creationData":{"createOption":"Empty"}}})");
+  CHECK(lab.send("PUT", snapshots + std::string(80, 's'), k_disks_query, snapshot_body(disk))
+            .status == 202);
+  CHECK(error_of(lab.send("PUT", snapshots + "s2", k_disks_query, R"({"properties":{}})")) ==
+        "LocationRequired");
+  auto empty = lab.send(
+      "PUT", snapshots + "s2", k_disks_query,
+      R"({"location":"westeurope","properties":{"creationData":{"createOption":"Empty"}}})");
   CHECK(empty.status == 400);
   CHECK(test::body_of(empty)["error"]["target"] == "snapshot.properties.creationData.createOption");
   auto far = lab.send("PUT", snapshots + "s2", k_disks_query, snapshot_body(disk, "eastus"));

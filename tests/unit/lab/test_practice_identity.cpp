@@ -12,9 +12,8 @@
 #include "support/lab_session.hpp"
 #include "unit/lab/compute_fixture.hpp"
 
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <fstream>
 
 using namespace dftriage;
@@ -24,7 +23,8 @@ namespace {
 
 const std::string k_subscription = "/subscriptions/4c1a2f07-3d5e-4b8a-9f61-2e7d8c0b5a13";
 const std::string k_account =
-    k_subscription + "/resourceGroups/rg-automation/providers/Microsoft.Automation/automationAccounts/aa-operations";
+    k_subscription +
+    "/resourceGroups/rg-automation/providers/Microsoft.Automation/automationAccounts/aa-operations";
 const std::string k_intruder = "6c2f8a1e-4b3d-4f5a-9e7c-1d2b3a4c5e6f";
 const std::string k_intruder_upn = "ops-automation@contoso.example";
 const std::string k_owner_guid = "8e3af657-a8ff-443c-a75c-2fe8c4bcb635";
@@ -38,7 +38,10 @@ const azure::ActionSpec& spec_of(const std::string& name)
   return *spec;
 }
 
-azure::ActionArgs args_of(const std::string& name, const Json& args) { return azure::check_args(spec_of(name), args); }
+azure::ActionArgs args_of(const std::string& name, const Json& args)
+{
+  return azure::check_args(spec_of(name), args);
+}
 
 azure::ActionRequests build(const std::string& name, const Json& args)
 {
@@ -47,37 +50,47 @@ azure::ActionRequests build(const std::string& name, const Json& args)
 
 } // namespace
 
-TEST_CASE("graph.user.reset_password plans no password and refuses synced and missing users", "[actions][identity]")
+TEST_CASE("graph.user.reset_password plans no password and refuses synced and missing users",
+          "[actions][identity]")
 {
   const Json alice{{"user", "alice@contoso.com"}};
   const auto built = build("graph.user.reset_password", alice);
   REQUIRE(built.requests.size() == 1);
-  CHECK(built.requests[0].body->dump()
-        == R"j({"passwordProfile":{"forceChangePasswordNextSignIn":true,"password":"$(generated secret)"}})j");
+  CHECK(
+      built.requests[0].body->dump() ==
+      R"j({"passwordProfile":{"forceChangePasswordNextSignIn":true,"password":"$(generated secret)"}})j");
   const auto& spec = spec_of("graph.user.reset_password");
   CHECK(spec.reversibility == azure::Reversibility::irreversible);
   CHECK(!spec.revert);
   CHECK_THAT(spec.summary, Catch::Contains("shown once at a terminal and kept nowhere"));
   const auto args = args_of("graph.user.reset_password", alice);
-  CHECK(spec.refuse(args, {{200, {{"userPrincipalName", "bo@contoso.com"}, {"onPremisesSyncEnabled", true}}}})
-        == "\"bo@contoso.com\" is synced from on-premises Active Directory: reset it in on-premises Active Directory "
-           "(a password set in Entra ID would be refused or overwritten by the next sync)");
-  CHECK(spec.refuse(args, {{200, {{"userPrincipalName", "alice@contoso.com"}, {"onPremisesSyncEnabled", nullptr}}}}).empty());
+  CHECK(spec.refuse(
+            args,
+            {{200, {{"userPrincipalName", "bo@contoso.com"}, {"onPremisesSyncEnabled", true}}}}) ==
+        "\"bo@contoso.com\" is synced from on-premises Active Directory: reset it in on-premises "
+        "Active Directory "
+        "(a password set in Entra ID would be refused or overwritten by the next sync)");
+  CHECK(spec.refuse(args, {{200,
+                            {{"userPrincipalName", "alice@contoso.com"},
+                             {"onPremisesSyncEnabled", nullptr}}}})
+            .empty());
   CHECK(spec.refuse(args, {{404, nullptr}}) == "no user \"alice@contoso.com\" in this tenant");
-  CHECK_THROWS_WITH(build("graph.user.reset_password", {{"user", "../admin@x.com"}}),
-                    Catch::StartsWith("parameter user: expected an object ID (GUID) or a user principal name"));
+  CHECK_THROWS_WITH(
+      build("graph.user.reset_password", {{"user", "../admin@x.com"}}),
+      Catch::StartsWith("parameter user: expected an object ID (GUID) or a user principal name"));
 }
 
-TEST_CASE("graph.service_principal.disable is satisfied when disabled, refuses what is none, undoes its change",
+TEST_CASE("graph.service_principal.disable is satisfied when disabled, refuses what is none, "
+          "undoes its change",
           "[actions][identity]")
 {
   const auto& spec = spec_of("graph.service_principal.disable");
   const auto args = args_of(spec.name, {{"principalId", k_guid}});
   CHECK(spec.satisfied(args, {{200, {{"accountEnabled", false}}}}));
   CHECK_FALSE(spec.satisfied(args, {{200, {{"accountEnabled", true}}}}));
-  CHECK(spec.refuse(args, {{404, nullptr}})
-        == std::string("no service principal has object ID \"") + k_guid
-             + "\" (a user's ID? disable users with graph.user.disable)");
+  CHECK(spec.refuse(args, {{404, nullptr}}) ==
+        std::string("no service principal has object ID \"") + k_guid +
+            "\" (a user's ID? disable users with graph.user.disable)");
   CHECK(spec.refuse(args, {{200, {{"accountEnabled", true}}}}).empty());
   const auto undo = spec.revert(args, {{200, {{"accountEnabled", true}}}}, azure::public_cloud());
   REQUIRE(undo.size() == 1);
@@ -88,49 +101,60 @@ TEST_CASE("graph.service_principal.disable is satisfied when disabled, refuses w
   CHECK(undo[0].permission == "Application.ReadWrite.All");
   // Disabled before: the undo leaves it so.
   CHECK(spec.revert(args, {{200, {{"accountEnabled", false}}}}, azure::public_cloud()).empty());
-  CHECK_THROWS_WITH(args_of(spec.name, {{"principalId", "ops-automation@contoso.example"}}),
-                    "parameter principalId: expected a GUID, got \"ops-automation@contoso.example\"");
+  CHECK_THROWS_WITH(
+      args_of(spec.name, {{"principalId", "ops-automation@contoso.example"}}),
+      "parameter principalId: expected a GUID, got \"ops-automation@contoso.example\"");
 }
 
-TEST_CASE("graph.user.auth_method.delete takes one method ID of a known kind and is satisfied when it is gone",
+TEST_CASE("graph.user.auth_method.delete takes one method ID of a known kind and is satisfied when "
+          "it is gone",
           "[actions][identity]")
 {
   const auto url = [](const char* type, const std::string& id) {
-    return build("graph.user.auth_method.delete", {{"user", k_guid}, {"methodType", type}, {"methodId", id}})
+    return build("graph.user.auth_method.delete",
+                 {{"user", k_guid}, {"methodType", type}, {"methodId", id}})
         .requests.at(0)
         .url;
   };
-  CHECK(url("fido2", "a b?#%") == std::string("https://graph.microsoft.com/v1.0/users/") + k_guid
-                                      + "/authentication/fido2Methods/a%20b%3F%23%25");
-  CHECK(url("temporaryAccessPass", "a.b").find("/temporaryAccessPassMethods/a.b") != std::string::npos);
-  for (const std::string& bad :
-       std::vector<std::string>{"../../users/admin", "a\\b", "a\nb", ".", "..", "", std::string(300, 'a')}) {
-    CHECK_THROWS_WITH(url("phone", bad), Catch::StartsWith("parameter methodId: expected one authentication method ID "
-                                                           "(no '/', '\\' or control characters), got \""));
+  CHECK(url("fido2", "a b?#%") == std::string("https://graph.microsoft.com/v1.0/users/") + k_guid +
+                                      "/authentication/fido2Methods/a%20b%3F%23%25");
+  CHECK(url("temporaryAccessPass", "a.b").find("/temporaryAccessPassMethods/a.b") !=
+        std::string::npos);
+  for (const std::string& bad : std::vector<std::string>{"../../users/admin", "a\\b", "a\nb", ".",
+                                                         "..", "", std::string(300, 'a')}) {
+    CHECK_THROWS_WITH(url("phone", bad),
+                      Catch::StartsWith("parameter methodId: expected one authentication method ID "
+                                        "(no '/', '\\' or control characters), got \""));
   }
-  CHECK_THROWS_WITH(url("password", "x"),
-                    Catch::StartsWith("parameter methodType: expected one of phone email fido2 microsoftAuthenticator"));
+  CHECK_THROWS_WITH(
+      url("password", "x"),
+      Catch::StartsWith(
+          "parameter methodType: expected one of phone email fido2 microsoftAuthenticator"));
   const auto& spec = spec_of("graph.user.auth_method.delete");
-  const auto args = args_of(spec.name, {{"user", k_guid}, {"methodType", "phone"}, {"methodId", "p1"}});
+  const auto args =
+      args_of(spec.name, {{"user", k_guid}, {"methodType", "phone"}, {"methodId", "p1"}});
   CHECK(spec.satisfied(args, {{404, nullptr}}));
   CHECK_FALSE(spec.satisfied(args, {{200, {{"id", "p1"}}}}));
   CHECK(spec.reversibility == azure::Reversibility::irreversible);
 }
 
-TEST_CASE("graph.application actions key the app by appId and are satisfied when the secret is gone",
-          "[actions][identity]")
+TEST_CASE(
+    "graph.application actions key the app by appId and are satisfied when the secret is gone",
+    "[actions][identity]")
 {
   const auto& spec = spec_of("graph.application.remove_password");
   const std::string key = "b1c2d3e4-f5a6-4b7c-8d9e-0f1a2b3c4d5e";
   const auto args = args_of(spec.name, {{"appId", k_guid}, {"keyId", key}});
   const Json other{{"passwordCredentials", {{{"keyId", "00000000-0000-0000-0000-000000000001"}}}}};
-  const Json present{{"passwordCredentials", {{{"keyId", "B1C2D3E4-F5A6-4B7C-8D9E-0F1A2B3C4D5E"}}}}};
+  const Json present{
+      {"passwordCredentials", {{{"keyId", "B1C2D3E4-F5A6-4B7C-8D9E-0F1A2B3C4D5E"}}}}};
   CHECK(spec.satisfied(args, {{200, other}}));
   CHECK_FALSE(spec.satisfied(args, {{200, present}}));
   CHECK_FALSE(spec.satisfied(args, {{404, nullptr}}));
-  CHECK(spec.refuse(args, {{404, nullptr}})
-        == std::string("no app registration has appId \"") + k_guid
-             + "\" in this tenant (an app of another tenant is contained by disabling its service principal here)");
+  CHECK(spec.refuse(args, {{404, nullptr}}) ==
+        std::string("no app registration has appId \"") + k_guid +
+            "\" in this tenant (an app of another tenant is contained by disabling its service "
+            "principal here)");
   CHECK(spec.refuse(args, {{200, present}}).empty());
   CHECK_THROWS_WITH(args_of(spec.name, {{"appId", "x') or (appId eq 'y"}, {"keyId", key}}),
                     Catch::StartsWith("parameter appId: expected a GUID"));
@@ -138,50 +162,68 @@ TEST_CASE("graph.application actions key the app by appId and are satisfied when
                     "parameter appId of graph.application.credentials.list is required");
 }
 
-TEST_CASE("authorization eligibility and custom-role lists take any scope, and a principal only as a GUID",
+TEST_CASE("authorization eligibility and custom-role lists take any scope, and a principal only as "
+          "a GUID",
           "[actions][identity]")
 {
   const std::string rg = k_subscription + "/resourceGroups/rg-automation";
-  CHECK(build("authorization.role_eligibility.list", {{"scope", rg}}).requests.at(0).url
-        == "https://management.azure.com" + rg
-             + "/providers/Microsoft.Authorization/roleEligibilityScheduleInstances?api-version=2020-10-01");
+  CHECK(build("authorization.role_eligibility.list", {{"scope", rg}}).requests.at(0).url ==
+        "https://management.azure.com" + rg +
+            "/providers/Microsoft.Authorization/"
+            "roleEligibilityScheduleInstances?api-version=2020-10-01");
   // A bare GUID is a subscription, as alerts carry it.
-  CHECK(build("authorization.role_definitions.list", {{"scope", "4c1a2f07-3d5e-4b8a-9f61-2e7d8c0b5a13"}}).requests.at(0).url
-        == "https://management.azure.com" + k_subscription
-             + "/providers/Microsoft.Authorization/roleDefinitions?api-version=2022-04-01&$filter=type%20eq%20%27CustomRole%27");
-  CHECK_THROWS_WITH(build("authorization.role_eligibility.list", {{"scope", rg}, {"principalId", "x') or true"}}),
-                    Catch::StartsWith("parameter principalId: expected a GUID"));
+  CHECK(build("authorization.role_definitions.list",
+              {{"scope", "4c1a2f07-3d5e-4b8a-9f61-2e7d8c0b5a13"}})
+            .requests.at(0)
+            .url ==
+        "https://management.azure.com" + k_subscription +
+            "/providers/Microsoft.Authorization/"
+            "roleDefinitions?api-version=2022-04-01&$filter=type%20eq%20%27CustomRole%27");
+  CHECK_THROWS_WITH(
+      build("authorization.role_eligibility.list", {{"scope", rg}, {"principalId", "x') or true"}}),
+      Catch::StartsWith("parameter principalId: expected a GUID"));
   CHECK_THROWS_WITH(build("authorization.role_definitions.list", {{"scope", "rg-automation"}}),
                     Catch::StartsWith("parameter scope: expected an Azure resource ID"));
 }
 
-TEST_CASE("automation webhook and job-schedule actions check their names, and undo puts the job schedule back",
+TEST_CASE("automation webhook and job-schedule actions check their names, and undo puts the job "
+          "schedule back",
           "[actions][identity]")
 {
-  CHECK(build("automation.webhooks.list", {{"account", k_account}}).requests.at(0).url
-        == "https://management.azure.com" + k_account + "/webhooks?api-version=2024-10-23");
-  CHECK_THROWS_WITH(build("automation.webhooks.list", {{"account", k_account}, {"runbook", "x' or name ne 'y"}}),
-                    "parameter runbook: expected a runbook name (a letter, then letters, digits, '-' or '_'), got "
-                    "\"x' or name ne 'y\"");
+  CHECK(build("automation.webhooks.list", {{"account", k_account}}).requests.at(0).url ==
+        "https://management.azure.com" + k_account + "/webhooks?api-version=2024-10-23");
+  CHECK_THROWS_WITH(
+      build("automation.webhooks.list", {{"account", k_account}, {"runbook", "x' or name ne 'y"}}),
+      "parameter runbook: expected a runbook name (a letter, then letters, digits, '-' or '_'), "
+      "got "
+      "\"x' or name ne 'y\"");
   CHECK_THROWS_WITH(build("automation.webhook.delete", {{"account", k_account}, {"name", "../x"}}),
                     Catch::StartsWith("parameter name: expected an Azure resource name"));
-  CHECK(build("automation.webhook.delete", {{"account", k_account}, {"name", "hook 1"}}).requests.at(0).url
-        == "https://management.azure.com" + k_account + "/webhooks/hook%201?api-version=2024-10-23");
-  CHECK(spec_of("automation.webhook.delete").satisfied(args_of("automation.webhook.delete", {{"account", k_account}, {"name", "h"}}),
-                                                       {{404, nullptr}}));
-  CHECK_THROWS_WITH(build("automation.job_schedule.delete", {{"account", k_account}, {"jobScheduleId", "Hourly"}}),
+  CHECK(build("automation.webhook.delete", {{"account", k_account}, {"name", "hook 1"}})
+            .requests.at(0)
+            .url ==
+        "https://management.azure.com" + k_account + "/webhooks/hook%201?api-version=2024-10-23");
+  CHECK(
+      spec_of("automation.webhook.delete")
+          .satisfied(args_of("automation.webhook.delete", {{"account", k_account}, {"name", "h"}}),
+                     {{404, nullptr}}));
+  CHECK_THROWS_WITH(build("automation.job_schedule.delete",
+                          {{"account", k_account}, {"jobScheduleId", "Hourly"}}),
                     "parameter jobScheduleId: expected a GUID, got \"Hourly\"");
 
   const auto& spec = spec_of("automation.job_schedule.delete");
   const auto args = args_of(spec.name, {{"account", k_account}, {"jobScheduleId", k_guid}});
-  const Json before = Json::parse(R"({"id":"x","properties":{"jobScheduleId":"x","runbook":{"name":"Update-ModuleCache"},
+  const Json before = Json::parse(
+      R"({"id":"x","properties":{"jobScheduleId":"x","runbook":{"name":"Update-ModuleCache"},
     "schedule":{"name":"Every-30-Minutes"},"runOn":null,"parameters":{"Mode":"Refresh"}}})");
   const auto undo = spec.revert(args, {{200, before}}, azure::public_cloud());
   REQUIRE(undo.size() == 1);
   CHECK(undo[0].method == "PUT");
-  CHECK(undo[0].url == "https://management.azure.com" + k_account + "/jobSchedules/" + k_guid + "?api-version=2024-10-23");
-  CHECK(undo[0].body->dump()
-        == R"({"properties":{"schedule":{"name":"Every-30-Minutes"},"runbook":{"name":"Update-ModuleCache"},"parameters":{"Mode":"Refresh"}}})");
+  CHECK(undo[0].url == "https://management.azure.com" + k_account + "/jobSchedules/" + k_guid +
+                           "?api-version=2024-10-23");
+  CHECK(
+      undo[0].body->dump() ==
+      R"({"properties":{"schedule":{"name":"Every-30-Minutes"},"runbook":{"name":"Update-ModuleCache"},"parameters":{"Mode":"Refresh"}}})");
   CHECK(undo[0].permission == "Microsoft.Automation/automationAccounts/jobSchedules/write");
   CHECK(undo[0].purpose == "undo");
   CHECK(spec.revert(args, {{404, nullptr}}, azure::public_cloud()).empty());
@@ -194,12 +236,14 @@ namespace {
 // A lab seeded with `seeds`, whose client records every exchange.
 struct PracticeLab
 {
-  explicit PracticeLab(std::vector<std::string> seeds) : lab(std::move(seeds))
+  explicit PracticeLab(std::vector<std::string> seeds)
+      : lab(std::move(seeds))
   {
     azure::ClientOptions options;
     options.sleep = [](std::chrono::milliseconds) {};
     options.observer = [this](const azure::Exchange& e) { exchanges.push_back(e); };
-    lab.client = std::make_unique<azure::Client>(lab.cloud, lab.credential.get(), *lab.transport, options);
+    lab.client =
+        std::make_unique<azure::Client>(lab.cloud, lab.credential.get(), *lab.transport, options);
   }
   test::LabSession lab;
   std::vector<azure::Exchange> exchanges;
@@ -264,7 +308,8 @@ Ran run(PracticeLab& lab, const std::string& action, const Json& args)
     }
     if (!body.contains("value") || !body["value"].is_array()) {
       out.items.push_back(body);
-    } else if (body.value("nextLink", Json()).is_null() && body.value("@odata.nextLink", Json()).is_null()) {
+    } else if (body.value("nextLink", Json()).is_null() &&
+               body.value("@odata.nextLink", Json()).is_null()) {
       out.items = body["value"].get<std::vector<Json>>();
     } else {
       out.items = lab.lab.client->list(r);
@@ -292,11 +337,15 @@ const Json* item_where(const std::vector<Json>& items, const char* key, const st
   return nullptr;
 }
 
-std::string arm_alert() { return std::string(DFTRIAGE_SOURCE_DIR) + "/examples/alerts/arm-microburst-export.json"; }
+std::string arm_alert()
+{
+  return std::string(DFTRIAGE_SOURCE_DIR) + "/examples/alerts/arm-microburst-export.json";
+}
 
 } // namespace
 
-TEST_CASE("practice: the intruder's Authenticator is removed and its password reset through Graph", "[lab][identity]")
+TEST_CASE("practice: the intruder's Authenticator is removed and its password reset through Graph",
+          "[lab][identity]")
 {
   PracticeLab lab({arm_alert()});
   const auto who = run(lab, "graph.principal.get", {{"principalId", k_intruder}});
@@ -309,15 +358,17 @@ TEST_CASE("practice: the intruder's Authenticator is removed and its password re
   const Json* planted = item_where(methods.items, "displayName", "SM-A536B");
   REQUIRE(planted != nullptr);
   CHECK((*planted)["@odata.type"] == "#microsoft.graph.microsoftAuthenticatorAuthenticationMethod");
-  const Json remove{{"user", k_intruder}, {"methodType", "microsoftAuthenticator"}, {"methodId", (*planted)["id"]}};
+  const Json remove{{"user", k_intruder},
+                    {"methodType", "microsoftAuthenticator"},
+                    {"methodId", (*planted)["id"]}};
   const auto removed = run(lab, "graph.user.auth_method.delete", remove);
   REQUIRE(removed.responses.size() == 1);
-  CHECK(removed.pre[0].body["displayName"] == "SM-A536B");  // kept as evidence
+  CHECK(removed.pre[0].body["displayName"] == "SM-A536B"); // kept as evidence
   CHECK(removed.responses[0].status == 204);
   CHECK(run(lab, "graph.user.auth_method.delete", remove).satisfied);
   const auto left = run(lab, "graph.user.auth_methods.list", {{"user", k_intruder}});
   CHECK(left.items.size() == 3);
-  CHECK(item_where(left.items, "displayName", "iPhone 15") != nullptr);  // the user's own stays
+  CHECK(item_where(left.items, "displayName", "iPhone 15") != nullptr); // the user's own stays
 
   const auto before = run(lab, "graph.user.get", {{"user", k_intruder}}).items.at(0);
   const auto reset = run(lab, "graph.user.reset_password", {{"user", k_intruder_upn}});
@@ -335,7 +386,8 @@ TEST_CASE("practice: the intruder's Authenticator is removed and its password re
   CHECK(sent == 1);
 }
 
-TEST_CASE("practice: the secret added to an app is removed, its service principal disabled, then enabled by undo",
+TEST_CASE("practice: the secret added to an app is removed, its service principal disabled, then "
+          "enabled by undo",
           "[lab][identity]")
 {
   PracticeLab lab({arm_alert()});
@@ -349,23 +401,28 @@ TEST_CASE("practice: the secret added to an app is removed, its service principa
   CHECK(secrets[1]["displayName"] == "backup");
   CHECK(secrets[1]["secretText"].is_null());
   const std::string added = secrets[1]["keyId"];
-  const auto removed = run(lab, "graph.application.remove_password", {{"appId", app_id}, {"keyId", added}});
+  const auto removed =
+      run(lab, "graph.application.remove_password", {{"appId", app_id}, {"keyId", added}});
   REQUIRE(removed.responses.size() == 1);
   CHECK(removed.responses[0].status == 204);
-  const auto kept = run(lab, "graph.application.credentials.list", {{"appId", app_id}}).items.at(0)["passwordCredentials"];
+  const auto kept = run(lab, "graph.application.credentials.list", {{"appId", app_id}})
+                        .items.at(0)["passwordCredentials"];
   REQUIRE(kept.size() == 1);
   CHECK(kept[0]["displayName"] == "azure-devops-pipeline");
-  CHECK(run(lab, "graph.application.remove_password", {{"appId", app_id}, {"keyId", added}}).satisfied);
-  CHECK(run(lab, "graph.application.remove_password", {{"appId", sp}, {"keyId", added}}).refused.find("no app registration")
-        == 0);
+  CHECK(run(lab, "graph.application.remove_password", {{"appId", app_id}, {"keyId", added}})
+            .satisfied);
+  CHECK(run(lab, "graph.application.remove_password", {{"appId", sp}, {"keyId", added}})
+            .refused.find("no app registration") == 0);
 
-  CHECK(run(lab, "graph.principal.get", {{"principalId", sp}}).items.at(0)["@odata.type"]
-        == "#microsoft.graph.servicePrincipal");
+  CHECK(run(lab, "graph.principal.get", {{"principalId", sp}}).items.at(0)["@odata.type"] ==
+        "#microsoft.graph.servicePrincipal");
   const Json args{{"principalId", sp}};
   const auto disabled = run(lab, "graph.service_principal.disable", args);
   REQUIRE(disabled.responses.size() == 1);
   CHECK(disabled.pre[0].body["accountEnabled"] == true);
-  const auto enabled = [&] { return run(lab, "graph.principal.get", args).items.at(0)["accountEnabled"]; };
+  const auto enabled = [&] {
+    return run(lab, "graph.principal.get", args).items.at(0)["accountEnabled"];
+  };
   CHECK(enabled() == false);
   CHECK(run(lab, "graph.service_principal.disable", args).satisfied);
   undo(lab, "graph.service_principal.disable", args, disabled.pre);
@@ -375,7 +432,8 @@ TEST_CASE("practice: the secret added to an app is removed, its service principa
              Catch::EndsWith("(a user's ID? disable users with graph.user.disable)"));
 }
 
-TEST_CASE("practice: the intruder's custom role and eligible Owner assignment are found", "[lab][identity]")
+TEST_CASE("practice: the intruder's custom role and eligible Owner assignment are found",
+          "[lab][identity]")
 {
   PracticeLab lab({arm_alert()});
   const auto roles = run(lab, "authorization.role_definitions.list", {{"scope", k_subscription}});
@@ -391,24 +449,30 @@ TEST_CASE("practice: the intruder's custom role and eligible Owner assignment ar
   CHECK((*backdoor)["properties"]["permissions"][0]["actions"] == Json{"*/read", "*/write"});
   CHECK((*backdoor)["properties"]["createdBy"] == k_intruder);
 
-  const auto eligible = run(lab, "authorization.role_eligibility.list", {{"scope", k_subscription}, {"principalId", k_intruder}});
+  const auto eligible = run(lab, "authorization.role_eligibility.list",
+                            {{"scope", k_subscription}, {"principalId", k_intruder}});
   REQUIRE(eligible.items.size() == 1);
   const std::string role = eligible.items[0]["properties"]["roleDefinitionId"];
   CHECK(role.substr(role.size() - 36) == k_owner_guid);
   CHECK(eligible.items[0]["properties"]["memberType"] == "Direct");
-  CHECK(run(lab, "authorization.role_eligibility.list", {{"scope", k_subscription}, {"principalId", k_guid}}).items.empty());
+  CHECK(run(lab, "authorization.role_eligibility.list",
+            {{"scope", k_subscription}, {"principalId", k_guid}})
+            .items.empty());
   // Listed below the subscription too: it applies to everything in it.
   CHECK(run(lab, "authorization.role_eligibility.list", {{"scope", k_account}}).items.size() == 1);
 }
 
-TEST_CASE("practice: the planted runbook's webhook and job schedule are removed, and undo puts the job schedule back",
+TEST_CASE("practice: the planted runbook's webhook and job schedule are removed, and undo puts the "
+          "job schedule back",
           "[lab][identity]")
 {
   PracticeLab lab({arm_alert()});
-  const auto hooks = run(lab, "automation.webhooks.list", {{"account", k_account}, {"runbook", "Update-ModuleCache"}});
+  const auto hooks = run(lab, "automation.webhooks.list",
+                         {{"account", k_account}, {"runbook", "Update-ModuleCache"}});
   REQUIRE(hooks.items.size() == 1);
   CHECK(hooks.items[0]["properties"]["lastModifiedBy"] == k_intruder_upn);
-  CHECK(run(lab, "automation.webhooks.list", {{"account", k_account}, {"runbook", "Stop-DevVMs"}}).items.empty());
+  CHECK(run(lab, "automation.webhooks.list", {{"account", k_account}, {"runbook", "Stop-DevVMs"}})
+            .items.empty());
   const Json hook{{"account", k_account}, {"name", hooks.items[0]["name"]}};
   const auto deleted = run(lab, "automation.webhook.delete", hook);
   REQUIRE(deleted.responses.size() == 1);
@@ -417,13 +481,14 @@ TEST_CASE("practice: the planted runbook's webhook and job schedule are removed,
   CHECK(run(lab, "automation.webhook.delete", hook).satisfied);
 
   const auto schedules = run(lab, "automation.job_schedules.list", {{"account", k_account}});
-  REQUIRE(schedules.items.size() == 2);  // the intruder's and the nightly one of Stop-DevVMs
+  REQUIRE(schedules.items.size() == 2); // the intruder's and the nightly one of Stop-DevVMs
   const Json* planted = nullptr;
   for (const auto& s : schedules.items) {
     planted = s["properties"]["runbook"]["name"] == "Update-ModuleCache" ? &s : planted;
   }
   REQUIRE(planted != nullptr);
-  const Json args{{"account", k_account}, {"jobScheduleId", (*planted)["properties"]["jobScheduleId"]}};
+  const Json args{{"account", k_account},
+                  {"jobScheduleId", (*planted)["properties"]["jobScheduleId"]}};
   const auto unlinked = run(lab, "automation.job_schedule.delete", args);
   REQUIRE(unlinked.responses.size() == 1);
   CHECK(unlinked.responses[0].status == 200);
@@ -437,38 +502,48 @@ TEST_CASE("practice: the planted runbook's webhook and job schedule are removed,
   CHECK((*restored)["properties"]["parameters"] == (*planted)["properties"]["parameters"]);
 }
 
-TEST_CASE("practice: a scenario's synced user is refused a password reset, its group is told apart", "[lab][identity]")
+TEST_CASE("practice: a scenario's synced user is refused a password reset, its group is told apart",
+          "[lab][identity]")
 {
-  const auto path = std::filesystem::temp_directory_path() / ("dftriage-identity-scenario-" + std::to_string(::getpid()) + ".json");
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("dftriage-identity-scenario-" + std::to_string(::getpid()) + ".json");
   const std::string synced = "5b1c7e2a-0000-4000-8000-00000000000a";
   const std::string group = "5b1c7e2a-0000-4000-8000-00000000000b";
   std::ofstream(path) << Json{{"scenario", 1},
                               {"subscriptionId", "5b1c7e2a-0000-4000-8000-0000000000aa"},
-                              {"users", {{{"id", synced}, {"userPrincipalName", "bo@lab.localhost"},
-                                          {"accountEnabled", true}, {"onPremisesSyncEnabled", true}}}},
+                              {"users",
+                               {{{"id", synced},
+                                 {"userPrincipalName", "bo@lab.localhost"},
+                                 {"accountEnabled", true},
+                                 {"onPremisesSyncEnabled", true}}}},
                               {"groups", {{{"id", group}, {"displayName", "Finance"}}}},
                               {"authenticationMethods",
-                               {{synced, {{{"@odata.type", "#microsoft.graph.fido2AuthenticationMethod"},
-                                           {"id", "fido-1"}, {"displayName", "YubiKey"}}}}}}}
-                                .dump();
+                               {{synced,
+                                 {{{"@odata.type", "#microsoft.graph.fido2AuthenticationMethod"},
+                                   {"id", "fido-1"},
+                                   {"displayName", "YubiKey"}}}}}}}
+                             .dump();
   PracticeLab lab({path.string()});
   std::filesystem::remove(path);
-  CHECK(run(lab, "graph.user.reset_password", {{"user", synced}}).refused
-        == "\"bo@lab.localhost\" is synced from on-premises Active Directory: reset it in on-premises Active Directory "
-           "(a password set in Entra ID would be refused or overwritten by the next sync)");
-  CHECK(run(lab, "graph.principal.get", {{"principalId", group}}).items.at(0)["@odata.type"] == "#microsoft.graph.group");
+  CHECK(run(lab, "graph.user.reset_password", {{"user", synced}}).refused ==
+        "\"bo@lab.localhost\" is synced from on-premises Active Directory: reset it in on-premises "
+        "Active Directory "
+        "(a password set in Entra ID would be refused or overwritten by the next sync)");
+  CHECK(run(lab, "graph.principal.get", {{"principalId", group}}).items.at(0)["@odata.type"] ==
+        "#microsoft.graph.group");
   const auto methods = run(lab, "graph.user.auth_methods.list", {{"user", synced}});
   REQUIRE(methods.items.size() == 4);
   CHECK(methods.items[3]["displayName"] == "YubiKey");
-  CHECK(run(lab, "graph.user.auth_method.delete", {{"user", synced}, {"methodType", "fido2"}, {"methodId", "fido-1"}})
+  CHECK(run(lab, "graph.user.auth_method.delete",
+            {{"user", synced}, {"methodType", "fido2"}, {"methodId", "fido-1"}})
             .responses.at(0)
-            .status
-        == 204);
+            .status == 204);
   // An ID of no principal: Graph's 404 through the client.
   CHECK_THROWS_AS(run(lab, "graph.principal.get", {{"principalId", k_guid}}), azure::AzureError);
 }
 
-TEST_CASE("lab identity seeds come with Resource Manager alerts only, and never twice", "[lab][identity]")
+TEST_CASE("lab identity seeds come with Resource Manager alerts only, and never twice",
+          "[lab][identity]")
 {
   test::LabFixture lab;
   auto& state = lab.tenant.state();
@@ -477,8 +552,12 @@ TEST_CASE("lab identity seeds come with Resource Manager alerts only, and never 
     for (const auto& [user, list] : state.auth_methods) {
       methods += list.size();
     }
-    return std::vector<std::size_t>{state.webhooks.size(), state.job_schedules.size(), state.role_eligibilities.size(),
-                                    state.applications.size(), methods, state.activity_log.size()};
+    return std::vector<std::size_t>{state.webhooks.size(),
+                                    state.job_schedules.size(),
+                                    state.role_eligibilities.size(),
+                                    state.applications.size(),
+                                    methods,
+                                    state.activity_log.size()};
   };
   dftriage::lab::apply_seed(state, test::example_alert("keyvault-tor.json"), "keyvault-tor.json");
   CHECK(counts() == std::vector<std::size_t>{0, 0, 0, 0, 0, state.activity_log.size()});
@@ -504,22 +583,27 @@ TEST_CASE("lab identity seeds come with Resource Manager alerts only, and never 
   }
 }
 
-TEST_CASE("lab eligibility and role-definition lists take ARM's filters and refuse others", "[lab][identity]")
+TEST_CASE("lab eligibility and role-definition lists take ARM's filters and refuse others",
+          "[lab][identity]")
 {
   test::LabFixture lab;
   auto& state = lab.tenant.state();
   dftriage::lab::apply_seed(state, test::example_alert("arm-microburst-export.json"), "arm");
   const std::string rg = k_subscription + "/resourceGroups/rg-automation";
-  const auto eligibilities = [&](const std::string& scope, const std::string& filter, const char* version = "2020-10-01") {
+  const auto eligibilities = [&](const std::string& scope, const std::string& filter,
+                                 const char* version = "2020-10-01") {
     test::Query query{{"api-version", version}};
     if (!filter.empty()) {
       query.emplace_back("$filter", filter);
     }
-    return lab.send("GET", scope + "/providers/Microsoft.Authorization/roleEligibilityScheduleInstances", query);
+    return lab.send("GET",
+                    scope + "/providers/Microsoft.Authorization/roleEligibilityScheduleInstances",
+                    query);
   };
-  CHECK(test::body_of(eligibilities(rg, "atScope()"))["value"].size() == 1);  // held above the group
+  CHECK(test::body_of(eligibilities(rg, "atScope()"))["value"].size() == 1); // held above the group
   CHECK(test::body_of(eligibilities(rg, "assignedTo('" + k_intruder + "')"))["value"].size() == 1);
-  CHECK(test::body_of(eligibilities(rg, std::string("principalId eq '") + k_guid + "'"))["value"].empty());
+  CHECK(test::body_of(eligibilities(rg, std::string("principalId eq '") + k_guid + "'"))["value"]
+            .empty());
   CHECK(eligibilities(rg, "asTarget() or 1 eq 1").status == 400);
   CHECK(eligibilities(rg, "", "2022-04-01").status == 400);
 
@@ -532,7 +616,7 @@ TEST_CASE("lab eligibility and role-definition lists take ARM's filters and refu
   };
   state.config.page_size = 10;
   const auto all = test::body_of(definitions(""))["value"];
-  CHECK(all.size() == 6);  // four built-in, two custom
+  CHECK(all.size() == 6); // four built-in, two custom
   const auto owner = test::body_of(definitions("roleName eq 'Owner'"))["value"];
   REQUIRE(owner.size() == 1);
   CHECK(owner[0]["properties"]["type"] == "BuiltInRole");
@@ -541,11 +625,14 @@ TEST_CASE("lab eligibility and role-definition lists take ARM's filters and refu
   REQUIRE(custom.size() == 2);
   CHECK(definitions("permissions/any()").status == 400);
   const std::string id = custom[0]["id"];
-  CHECK(test::body_of(lab.send("GET", id, {{"api-version", "2022-04-01"}}))["properties"]["roleName"]
-        == custom[0]["properties"]["roleName"]);
+  CHECK(test::body_of(
+            lab.send("GET", id, {{"api-version", "2022-04-01"}}))["properties"]["roleName"] ==
+        custom[0]["properties"]["roleName"]);
   // Not assignable in another subscription.
-  CHECK(test::body_of(lab.send("GET", std::string("/subscriptions/") + test::k_sub
-                                          + "/providers/Microsoft.Authorization/roleDefinitions",
-                               {{"api-version", "2022-04-01"}, {"$filter", "type eq 'CustomRole'"}}))["value"]
+  CHECK(test::body_of(
+            lab.send("GET",
+                     std::string("/subscriptions/") + test::k_sub +
+                         "/providers/Microsoft.Authorization/roleDefinitions",
+                     {{"api-version", "2022-04-01"}, {"$filter", "type eq 'CustomRole'"}}))["value"]
             .empty());
 }

@@ -10,7 +10,6 @@
 #include "support/lab_session.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <fstream>
 
 using namespace dftriage;
@@ -19,8 +18,9 @@ using Json = nlohmann::ordered_json;
 namespace {
 
 const std::string k_alert = std::string(DFTRIAGE_SOURCE_DIR) + "/examples/alerts/keyvault-tor.json";
-const std::string k_vault = "/subscriptions/4c1a2f07-3d5e-4b8a-9f61-2e7d8c0b5a13/resourceGroups/rg-payments-prod/"
-                            "providers/Microsoft.KeyVault/vaults/kv-payments-prod";
+const std::string k_vault =
+    "/subscriptions/4c1a2f07-3d5e-4b8a-9f61-2e7d8c0b5a13/resourceGroups/rg-payments-prod/"
+    "providers/Microsoft.KeyVault/vaults/kv-payments-prod";
 const std::string k_attacker = "d3b07384-d9a0-4c1e-8f4b-2a6e5c7d8e9f";
 const std::string k_tor_ip = "185.220.101.47";
 
@@ -33,7 +33,8 @@ struct Ran
 };
 
 // Runs `action` as the executor does; stops at a refusal. Lists every page when `list`.
-Ran run(test::LabSession& lab, const std::string& action, Json args, std::vector<Json>* list = nullptr)
+Ran run(test::LabSession& lab, const std::string& action, Json args,
+        std::vector<Json>* list = nullptr)
 {
   if (args.contains("vault") && args["vault"] == "") {
     args["vault"] = k_vault;
@@ -100,8 +101,9 @@ std::vector<Json> rows_of(const azure::Response& answer)
 
 } // namespace
 
-TEST_CASE("lab: keyvault.key.rotate makes a new current version and the old one can then be disabled",
-          "[lab][keyvault][practice]")
+TEST_CASE(
+    "lab: keyvault.key.rotate makes a new current version and the old one can then be disabled",
+    "[lab][keyvault][practice]")
 {
   test::LabSession lab({k_alert});
   const auto before = versions(lab, "key", "signing-key");
@@ -109,10 +111,12 @@ TEST_CASE("lab: keyvault.key.rotate makes a new current version and the old one 
   const std::string old_version = version_of(before[0]);
 
   // The current version cannot be disabled: the refusal says to rotate first.
-  const auto too_early = run(lab, "keyvault.key.disable", {{"vault", ""}, {"name", "signing-key"}, {"version", old_version}});
-  CHECK(too_early.refused == "version \"" + old_version
-                               + "\" of key \"signing-key\" is its current version: rotate first (keyvault.key.rotate), "
-                                 "or everything using it fails");
+  const auto too_early = run(lab, "keyvault.key.disable",
+                             {{"vault", ""}, {"name", "signing-key"}, {"version", old_version}});
+  CHECK(too_early.refused ==
+        "version \"" + old_version +
+            "\" of key \"signing-key\" is its current version: rotate first (keyvault.key.rotate), "
+            "or everything using it fails");
   CHECK(too_early.responses.empty());
 
   const auto rotated = run(lab, "keyvault.key.rotate", {{"vault", ""}, {"name", "signing-key"}});
@@ -126,36 +130,42 @@ TEST_CASE("lab: keyvault.key.rotate makes a new current version and the old one 
   const auto after = versions(lab, "key", "signing-key");
   REQUIRE(after.size() == 2);
   CHECK(version_of(after[0]) == old_version);
-  CHECK(after[0]["attributes"]["enabled"] == true);  // rotating leaves the old version usable
+  CHECK(after[0]["attributes"]["enabled"] == true); // rotating leaves the old version usable
   CHECK(version_of(after[1]) == new_version);
 
-  const auto disabled = run(lab, "keyvault.key.disable", {{"vault", ""}, {"name", "signing-key"}, {"version", old_version}});
+  const auto disabled = run(lab, "keyvault.key.disable",
+                            {{"vault", ""}, {"name", "signing-key"}, {"version", old_version}});
   CHECK(disabled.refused.empty());
   REQUIRE(disabled.responses.size() == 1);
   CHECK(versions(lab, "key", "signing-key")[0]["attributes"]["enabled"] == false);
   // Undo re-enables it, from the versions list captured before.
   const auto* spec = azure::find_action("keyvault.key.disable");
-  const auto undo = spec->revert(azure::check_args(*spec, {{"vault", k_vault}, {"name", "signing-key"}, {"version", old_version}}),
-                                 disabled.pre, lab.cloud);
+  const auto undo = spec->revert(
+      azure::check_args(*spec,
+                        {{"vault", k_vault}, {"name", "signing-key"}, {"version", old_version}}),
+      disabled.pre, lab.cloud);
   REQUIRE(undo.size() == 1);
   lab.client->send(undo[0]);
   CHECK(versions(lab, "key", "signing-key")[0]["attributes"]["enabled"] == true);
 }
 
-TEST_CASE("lab: keyvault.certificate.create re-issues a self-issued certificate at once under its policy",
-          "[lab][keyvault][practice]")
+TEST_CASE(
+    "lab: keyvault.certificate.create re-issues a self-issued certificate at once under its policy",
+    "[lab][keyvault][practice]")
 {
   test::LabSession lab({k_alert});
   const std::string old_version = version_of(versions(lab, "certificate", "payments-tls").at(0));
-  const auto reissued = run(lab, "keyvault.certificate.create", {{"vault", ""}, {"name", "payments-tls"}});
+  const auto reissued =
+      run(lab, "keyvault.certificate.create", {{"vault", ""}, {"name", "payments-tls"}});
   REQUIRE(reissued.pre.size() == 2);
   CHECK(reissued.pre[0].body["issuer"]["name"] == "Self");
-  CHECK(reissued.pre[1].status == 404);  // no operation pending before
+  CHECK(reissued.pre[1].status == 404); // no operation pending before
   REQUIRE(reissued.responses.size() == 1);
   // The client followed the 202's Location to the pending operation: completed.
   const auto& operation = reissued.responses[0].body;
   CHECK(operation["status"] == "completed");
-  CHECK_THAT(operation["id"].get<std::string>(), Catch::EndsWith("/certificates/payments-tls/pending"));
+  CHECK_THAT(operation["id"].get<std::string>(),
+             Catch::EndsWith("/certificates/payments-tls/pending"));
   CHECK_THAT(operation["target"].get<std::string>(), Catch::EndsWith("/certificates/payments-tls"));
 
   const auto after = versions(lab, "certificate", "payments-tls");
@@ -163,8 +173,8 @@ TEST_CASE("lab: keyvault.certificate.create re-issues a self-issued certificate 
   CHECK(version_of(after[0]) == old_version);
   CHECK(after[1]["attributes"]["enabled"] == true);
   // The old version is no longer current: it can be disabled now.
-  const auto disabled =
-    run(lab, "keyvault.certificate.disable", {{"vault", ""}, {"name", "payments-tls"}, {"version", old_version}});
+  const auto disabled = run(lab, "keyvault.certificate.disable",
+                            {{"vault", ""}, {"name", "payments-tls"}, {"version", old_version}});
   CHECK(disabled.refused.empty());
   CHECK(disabled.responses.size() == 1);
 }
@@ -177,20 +187,25 @@ TEST_CASE("lab: the vault firewall keeps out a caller outside its IP rules, with
   vnet.method = "PATCH";
   vnet.url = lab.cloud.resource_manager + k_vault + "?api-version=2026-02-01";
   vnet.audience = "arm";
-  const Json rule{{"id", "/subscriptions/4c1a2f07-3d5e-4b8a-9f61-2e7d8c0b5a13/resourceGroups/rg-net/providers/"
-                         "Microsoft.Network/virtualNetworks/app/subnets/payments"},
-                  {"ignoreMissingVnetServiceEndpoint", false}};
-  vnet.body = Json{{"properties", {{"networkAcls", {{"virtualNetworkRules", Json::array({rule})}}}}}};
+  const Json rule{
+      {"id", "/subscriptions/4c1a2f07-3d5e-4b8a-9f61-2e7d8c0b5a13/resourceGroups/rg-net/providers/"
+             "Microsoft.Network/virtualNetworks/app/subnets/payments"},
+      {"ignoreMissingVnetServiceEndpoint", false}};
+  vnet.body =
+      Json{{"properties", {{"networkAcls", {{"virtualNetworkRules", Json::array({rule})}}}}}};
   lab.client->send(vnet);
 
-  CHECK_THROWS_WITH(run(lab, "keyvault.firewall.enable",
-                        {{"vault", ""}, {"allowedIps", {"185.220.0.0/16"}}, {"blockedIps", {k_tor_ip}}}),
-                    Catch::StartsWith("parameter blockedIps: \"185.220.101.47\" is inside the allowed range"));
-  const auto closed = run(lab, "keyvault.firewall.enable",
-                          {{"vault", ""}, {"allowedIps", {"203.0.113.0/24"}}, {"blockedIps", {k_tor_ip}}});
+  CHECK_THROWS_WITH(
+      run(lab, "keyvault.firewall.enable",
+          {{"vault", ""}, {"allowedIps", {"185.220.0.0/16"}}, {"blockedIps", {k_tor_ip}}}),
+      Catch::StartsWith("parameter blockedIps: \"185.220.101.47\" is inside the allowed range"));
+  const auto closed =
+      run(lab, "keyvault.firewall.enable",
+          {{"vault", ""}, {"allowedIps", {"203.0.113.0/24"}}, {"blockedIps", {k_tor_ip}}});
   REQUIRE(closed.responses.size() == 1);
   // The application's subnet is still allowed: no outage for the vault's own users.
-  CHECK(closed.responses[0].body["properties"]["networkAcls"]["virtualNetworkRules"] == Json::array({rule}));
+  CHECK(closed.responses[0].body["properties"]["networkAcls"]["virtualNetworkRules"] ==
+        Json::array({rule}));
   CHECK(closed.responses[0].body["properties"]["networkAcls"]["defaultAction"] == "Deny");
 
   try {
@@ -199,7 +214,9 @@ TEST_CASE("lab: the vault firewall keeps out a caller outside its IP rules, with
   } catch (const azure::AzureError& e) {
     CHECK(e.http_status() == 403);
     CHECK(e.code() == "Forbidden");
-    CHECK_THAT(e.info().message, Catch::StartsWith("Client address is not authorized and caller is not a trusted service."));
+    CHECK_THAT(
+        e.info().message,
+        Catch::StartsWith("Client address is not authorized and caller is not a trusted service."));
     CHECK_THAT(e.info().message, Catch::Contains("Client address: 127.0.0.1"));
     CHECK_THAT(e.info().message, Catch::Contains("Vault: kv-payments-prod;location=westeurope"));
     REQUIRE(!e.info().details.empty());
@@ -207,29 +224,36 @@ TEST_CASE("lab: the vault firewall keeps out a caller outside its IP rules, with
   }
   // The management plane is not behind the vault's firewall; letting the lab's own
   // address in opens the data plane again.
-  run(lab, "keyvault.firewall.enable", {{"vault", ""}, {"allowedIps", {"203.0.113.0/24", "127.0.0.0/8"}}});
+  run(lab, "keyvault.firewall.enable",
+      {{"vault", ""}, {"allowedIps", {"203.0.113.0/24", "127.0.0.0/8"}}});
   std::vector<Json> secrets;
   run(lab, "keyvault.secrets.list", {{"vault", ""}}, &secrets);
   CHECK(secrets.size() == 4);
 }
 
-TEST_CASE("lab: keyvault.diagnostics.query reads AzureDiagnostics and AZKVAuditLogs, by IP, object ID and time",
+TEST_CASE("lab: keyvault.diagnostics.query reads AzureDiagnostics and AZKVAuditLogs, by IP, object "
+          "ID and time",
           "[lab][keyvault][practice]")
 {
-  const auto scenario = std::filesystem::temp_directory_path() / ("dftriage-kv-audit-" + std::to_string(::getpid()) + ".json");
-  const std::string resource = "/subscriptions/4c1a2f07-3d5e-4b8a-9f61-2e7d8c0b5a13/resourcegroups/rg-payments-prod/"
-                               "providers/microsoft.keyvault/vaults/kv-payments-prod";
-  const Json row{{"Type", "AZKVAuditLogs"},
-                 {"TimeGenerated", "2026-11-27T08:01:10.0000000Z"},
-                 {"_ResourceId", resource},
-                 {"OperationName", "KeyDecrypt"},
-                 {"CallerIpAddress", k_tor_ip},
-                 {"Identity", {{"claim", {{"http://schemas.microsoft.com/identity/claims/objectidentifier", k_attacker},
-                                          {"appid", "04b07795-8ddb-461a-bbee-02f9e1bf7b46"}}}}},
-                 {"RequestUri", "https://kv-payments-prod.vault.azure.net/keys/signing-key/decrypt"},
-                 {"ResultSignature", "OK"},
-                 {"HttpStatusCode", 200},
-                 {"ClientInfo", "python/3.11.4"}};
+  const auto scenario = std::filesystem::temp_directory_path() /
+                        ("dftriage-kv-audit-" + std::to_string(::getpid()) + ".json");
+  const std::string resource =
+      "/subscriptions/4c1a2f07-3d5e-4b8a-9f61-2e7d8c0b5a13/resourcegroups/rg-payments-prod/"
+      "providers/microsoft.keyvault/vaults/kv-payments-prod";
+  const Json row{
+      {"Type", "AZKVAuditLogs"},
+      {"TimeGenerated", "2026-11-27T08:01:10.0000000Z"},
+      {"_ResourceId", resource},
+      {"OperationName", "KeyDecrypt"},
+      {"CallerIpAddress", k_tor_ip},
+      {"Identity",
+       {{"claim",
+         {{"http://schemas.microsoft.com/identity/claims/objectidentifier", k_attacker},
+          {"appid", "04b07795-8ddb-461a-bbee-02f9e1bf7b46"}}}}},
+      {"RequestUri", "https://kv-payments-prod.vault.azure.net/keys/signing-key/decrypt"},
+      {"ResultSignature", "OK"},
+      {"HttpStatusCode", 200},
+      {"ClientInfo", "python/3.11.4"}};
   Json later = row;
   later["TimeGenerated"] = "2026-11-29T08:00:00.0000000Z";
   later["OperationName"] = "KeySign";
@@ -242,13 +266,16 @@ TEST_CASE("lab: keyvault.diagnostics.query reads AzureDiagnostics and AZKVAuditL
   const std::string workspace = lab::stable_guid("workspace/kv-payments-prod");
 
   const auto by_ip = run(lab, "keyvault.diagnostics.query",
-                         {{"workspaceId", workspace}, {"vault", ""}, {"callerIp", k_tor_ip},
-                          {"start", "2026-11-27T07:00:00Z"}, {"end", "2026-11-27T09:00:00Z"}});
+                         {{"workspaceId", workspace},
+                          {"vault", ""},
+                          {"callerIp", k_tor_ip},
+                          {"start", "2026-11-27T07:00:00Z"},
+                          {"end", "2026-11-27T09:00:00Z"}});
   const auto rows = rows_of(by_ip.responses.at(0));
   // The alert's seeded reads (AzureDiagnostics: a list and three gets) and the decrypt;
   // not the sign, after the window.
   REQUIRE(rows.size() == 5);
-  CHECK(rows[0]["OperationName"] == "KeyDecrypt");  // newest first
+  CHECK(rows[0]["OperationName"] == "KeyDecrypt"); // newest first
   CHECK(rows[0]["CallerObjectId"] == k_attacker);
   CHECK(rows[0]["HttpStatusCode"] == 200);
   CHECK(rows[1]["OperationName"] == "SecretGet");
@@ -258,11 +285,15 @@ TEST_CASE("lab: keyvault.diagnostics.query reads AzureDiagnostics and AZKVAuditL
   CHECK(columns[8] == Json{{"name", "HttpStatusCode"}, {"type", "int"}});
 
   const auto by_principal = run(lab, "keyvault.diagnostics.query",
-                                {{"workspaceId", workspace}, {"vault", ""}, {"objectId", k_attacker},
+                                {{"workspaceId", workspace},
+                                 {"vault", ""},
+                                 {"objectId", k_attacker},
                                  {"end", "2026-11-30T00:00:00Z"}});
   CHECK(rows_of(by_principal.responses.at(0)).size() == 6);
   const auto other = run(lab, "keyvault.diagnostics.query",
-                         {{"workspaceId", workspace}, {"vault", ""}, {"callerIp", "198.51.100.9"},
+                         {{"workspaceId", workspace},
+                          {"vault", ""},
+                          {"callerIp", "198.51.100.9"},
                           {"end", "2026-11-30T00:00:00Z"}});
   CHECK(rows_of(other.responses.at(0)).empty());
 }

@@ -50,7 +50,8 @@ TEST_CASE("lab seeds a DNS alert's VM with its NIC and NSG linked both ways", "[
   // Its OS disk is a resource of its own, made with the VM, deleted with it (as the portal sets).
   const auto& os_disk = vm["properties"]["storageProfile"]["osDisk"];
   CHECK(os_disk["deleteOption"] == "Delete");
-  const auto disk = body_of(lab.send("GET", os_disk["managedDisk"]["id"].get<std::string>(), {{"api-version", "2025-01-02"}}));
+  const auto disk = body_of(lab.send("GET", os_disk["managedDisk"]["id"].get<std::string>(),
+                                     {{"api-version", "2025-01-02"}}));
   CHECK(disk["name"] == os_disk["name"]);
   CHECK(disk["managedBy"] == vm_id);
   CHECK(disk["properties"]["diskState"] == "Attached");
@@ -183,29 +184,40 @@ TEST_CASE("lab seeds a Resource Manager alert's foothold", "[lab][seed]")
   }
 }
 
-TEST_CASE("lab makes the managed OS disk a scenario's VM names unless the scenario states it", "[lab][seed]")
+TEST_CASE("lab makes the managed OS disk a scenario's VM names unless the scenario states it",
+          "[lab][seed]")
 {
   LabFixture lab;
   const std::string rg = "/subscriptions/" + k_sub_id + "/resourceGroups/rg-s";
   const std::string disk = rg + "/providers/Microsoft.Compute/disks/app-os";
-  const Json vm{{"id", rg + "/providers/Microsoft.Compute/virtualMachines/app"},
-                {"name", "app"},
-                {"type", "Microsoft.Compute/virtualMachines"},
-                {"location", "westeurope"},
-                {"properties",
-                 {{"storageProfile",
-                   {{"osDisk", {{"osType", "Linux"}, {"name", "app-os"}, {"managedDisk", {{"id", disk}}}}}}}}}};
-  dftriage::lab::apply_seed(lab.tenant.state(),
-                            Json{{"scenario", 1}, {"subscriptionId", k_sub_id}, {"resources", Json::array({vm})}}.dump(), "s.json");
+  const Json vm{
+      {"id", rg + "/providers/Microsoft.Compute/virtualMachines/app"},
+      {"name", "app"},
+      {"type", "Microsoft.Compute/virtualMachines"},
+      {"location", "westeurope"},
+      {"properties",
+       {{"storageProfile",
+         {{"osDisk",
+           {{"osType", "Linux"}, {"name", "app-os"}, {"managedDisk", {{"id", disk}}}}}}}}}};
+  dftriage::lab::apply_seed(
+      lab.tenant.state(),
+      Json{{"scenario", 1}, {"subscriptionId", k_sub_id}, {"resources", Json::array({vm})}}.dump(),
+      "s.json");
   const auto made = body_of(lab.send("GET", disk, {{"api-version", "2025-01-02"}}));
   CHECK(made["managedBy"] == vm["id"]);
   CHECK(made["properties"]["osType"] == "Linux");
   // Stated by the scenario: kept as stated.
   LabFixture other;
-  Json stated{{"id", disk}, {"name", "app-os"}, {"type", "Microsoft.Compute/disks"}, {"location", "westeurope"},
+  Json stated{{"id", disk},
+              {"name", "app-os"},
+              {"type", "Microsoft.Compute/disks"},
+              {"location", "westeurope"},
               {"properties", {{"diskSizeGB", 64}}}};
-  dftriage::lab::apply_seed(other.tenant.state(),
-                            Json{{"scenario", 1}, {"subscriptionId", k_sub_id}, {"resources", Json::array({stated, vm})}}.dump(),
-                            "s.json");
-  CHECK(body_of(other.send("GET", disk, {{"api-version", "2025-01-02"}}))["properties"] == Json{{"diskSizeGB", 64}});
+  dftriage::lab::apply_seed(
+      other.tenant.state(),
+      Json{{"scenario", 1}, {"subscriptionId", k_sub_id}, {"resources", Json::array({stated, vm})}}
+          .dump(),
+      "s.json");
+  CHECK(body_of(other.send("GET", disk, {{"api-version", "2025-01-02"}}))["properties"] ==
+        Json{{"diskSizeGB", 64}});
 }

@@ -1,12 +1,10 @@
+#include "dftriage/util/error.hpp"
 #include "lab/faults.hpp"
 #include "lab/record.hpp"
 #include "lab/seed.hpp"
 #include "lab_fixture.hpp"
 
-#include "dftriage/util/error.hpp"
-
 #include <catch2/catch.hpp>
-
 #include <fstream>
 #include <sstream>
 
@@ -29,18 +27,24 @@ TEST_CASE("lab seeds a coherent Key Vault incident from keyvault-tor.json", "[la
 {
   LabFixture lab;
   const std::string text = example("keyvault-tor.json");
-  CHECK(dftriage::lab::seed_subscription(text, "keyvault-tor.json") == "4c1a2f07-3d5e-4b8a-9f61-2e7d8c0b5a13");
+  CHECK(dftriage::lab::seed_subscription(text, "keyvault-tor.json") ==
+        "4c1a2f07-3d5e-4b8a-9f61-2e7d8c0b5a13");
   dftriage::lab::apply_seed(lab.tenant.state(), text, "keyvault-tor.json");
-  const std::string vault = "/subscriptions/4c1a2f07-3d5e-4b8a-9f61-2e7d8c0b5a13/resourceGroups/rg-payments-prod"
-                            "/providers/Microsoft.KeyVault/vaults/kv-payments-prod";
+  const std::string vault =
+      "/subscriptions/4c1a2f07-3d5e-4b8a-9f61-2e7d8c0b5a13/resourceGroups/rg-payments-prod"
+      "/providers/Microsoft.KeyVault/vaults/kv-payments-prod";
   auto v = body_of(lab.send("GET", vault, {{"api-version", "2026-02-01"}}));
   REQUIRE(v["properties"]["accessPolicies"].size() == 1);
   CHECK(v["properties"]["accessPolicies"][0]["objectId"] == "d3b07384-d9a0-4c1e-8f4b-2a6e5c7d8e9f");
-  auto ra = body_of(lab.send("GET", vault + "/providers/Microsoft.Authorization/roleAssignments",
-                             {{"api-version", "2022-04-01"}, {"$filter", "principalId eq 'd3b07384-d9a0-4c1e-8f4b-2a6e5c7d8e9f'"}}));
+  auto ra =
+      body_of(lab.send("GET", vault + "/providers/Microsoft.Authorization/roleAssignments",
+                       {{"api-version", "2022-04-01"},
+                        {"$filter", "principalId eq 'd3b07384-d9a0-4c1e-8f4b-2a6e5c7d8e9f'"}}));
   CHECK(ra["value"].size() == 1);
-  const std::string alert = "/subscriptions/4c1a2f07-3d5e-4b8a-9f61-2e7d8c0b5a13/resourceGroups/rg-payments-prod/providers/"
-                            "Microsoft.Security/locations/westeurope/alerts/2517138462710000000_5f0c1a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b";
+  const std::string alert = "/subscriptions/4c1a2f07-3d5e-4b8a-9f61-2e7d8c0b5a13/resourceGroups/"
+                            "rg-payments-prod/providers/"
+                            "Microsoft.Security/locations/westeurope/alerts/"
+                            "2517138462710000000_5f0c1a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b";
   auto a = body_of(lab.send("GET", alert, {{"api-version", "2022-01-01"}}));
   CHECK(a["properties"]["alertType"] == "KV_TORAccess");
   CHECK(a["properties"]["status"] == "Active");
@@ -49,7 +53,8 @@ TEST_CASE("lab seeds a coherent Key Vault incident from keyvault-tor.json", "[la
   REQUIRE(!state.diagnostics.empty());
   CHECK(state.diagnostics[0]["CallerIPAddress"] == "185.220.101.47");
   CHECK(state.users.count("d3b07384-d9a0-4c1e-8f4b-2a6e5c7d8e9f") == 1);
-  CHECK_THROWS_AS(dftriage::lab::apply_seed(lab.tenant.state(), "{\"x\":1}", "x.json"), dftriage::InputError);
+  CHECK_THROWS_AS(dftriage::lab::apply_seed(lab.tenant.state(), "{\"x\":1}", "x.json"),
+                  dftriage::InputError);
 }
 
 TEST_CASE("lab fault rules parse and fire on the chosen occurrence", "[lab]")
@@ -62,14 +67,16 @@ TEST_CASE("lab fault rules parse and fire on the chosen occurrence", "[lab]")
   CHECK(rule.headers == std::vector<std::pair<std::string, std::string>>{{"retry-after", "1"}});
   CHECK(dftriage::lab::parse_fault_rule("drop:path=/secrets").kind == FaultRule::Kind::drop);
   CHECK(dftriage::lab::parse_fault_rule("slow-body:GET:once").occurrence == 1);
-  CHECK_THROWS_WITH(dftriage::lab::parse_fault_rule("200"), Catch::Contains("--fault \"200\": the action must be"));
-  CHECK_THROWS_WITH(dftriage::lab::parse_fault_rule("503:what"), Catch::Contains("unknown field \"what\""));
+  CHECK_THROWS_WITH(dftriage::lab::parse_fault_rule("200"),
+                    Catch::Contains("--fault \"200\": the action must be"));
+  CHECK_THROWS_WITH(dftriage::lab::parse_fault_rule("503:what"),
+                    Catch::Contains("unknown field \"what\""));
 
   dftriage::lab::FaultSet faults({rule, dftriage::lab::parse_fault_rule("503:once")});
   dftriage::lab::LabRequest patch;
   patch.method = "PATCH";
   patch.path = "/x";
-  auto first = faults.check(patch);  // 503 once fires on the first request of any method
+  auto first = faults.check(patch); // 503 once fires on the first request of any method
   REQUIRE(first);
   CHECK(first->response.status == 503);
   auto second = faults.check(patch);
@@ -85,10 +92,13 @@ TEST_CASE("lab recordings are validate-traffic pairs with secrets redacted", "[l
   dftriage::lab::LabRequest request;
   request.method = "POST";
   request.path = "/t/oauth2/v2.0/token";
-  request.headers = {{"Content-Type", "application/x-www-form-urlencoded"}, {"Authorization", "Bearer abc"}};
+  request.headers = {{"Content-Type", "application/x-www-form-urlencoded"},
+                     {"Authorization", "Bearer abc"}};
   request.body = "grant_type=client_credentials&client_secret=hunter2&scope=x";
-  const auto response = dftriage::lab::LabResponse::json(200, {{"access_token", "tok"}, {"expires_in", 60}});
-  const auto pair = dftriage::lab::recorded_pair(request, "http://127.0.0.1:1/t/oauth2/v2.0/token", response);
+  const auto response =
+      dftriage::lab::LabResponse::json(200, {{"access_token", "tok"}, {"expires_in", 60}});
+  const auto pair =
+      dftriage::lab::recorded_pair(request, "http://127.0.0.1:1/t/oauth2/v2.0/token", response);
   CHECK(pair["liveRequest"]["headers"]["authorization"] == "Bearer <redacted>");
   CHECK(pair["liveRequest"]["headers"]["content-type"] == "application/x-www-form-urlencoded");
   CHECK(pair["liveRequest"]["body"]["client_secret"] == "<redacted>");

@@ -4,16 +4,16 @@
 #include "dftriage/lab/lab.hpp"
 
 #include <catch2/catch.hpp>
-#include <httplib.h>
-
 #include <filesystem>
+#include <httplib.h>
 
 namespace {
 
 std::string form(const nlohmann::ordered_json& c)
 {
-  return "grant_type=client_credentials&client_id=" + c["clientId"].get<std::string>() + "&client_secret="
-         + c["clientSecret"].get<std::string>() + "&scope=https%3A%2F%2Fmanagement.azure.com%2F.default";
+  return "grant_type=client_credentials&client_id=" + c["clientId"].get<std::string>() +
+         "&client_secret=" + c["clientSecret"].get<std::string>() +
+         "&scope=https%3A%2F%2Fmanagement.azure.com%2F.default";
 }
 
 } // namespace
@@ -25,7 +25,8 @@ TEST_CASE("lab serves HTTP on 127.0.0.1 with fault rules", "[lab][socket]")
   dftriage::lab::Lab lab(options);
   lab.start();
   const auto c = lab.connection();
-  CHECK(c["cloud"]["endpoints"]["resourceManager"] == "http://127.0.0.1:" + std::to_string(lab.port()) + "/");
+  CHECK(c["cloud"]["endpoints"]["resourceManager"] ==
+        "http://127.0.0.1:" + std::to_string(lab.port()) + "/");
   CHECK(c["cloud"]["suffixes"]["keyvaultDns"] == ".vault.localhost:" + std::to_string(lab.port()));
   CHECK(!c.contains("caCertificate"));
 
@@ -35,24 +36,28 @@ TEST_CASE("lab serves HTTP on 127.0.0.1 with fault rules", "[lab][socket]")
                            "application/x-www-form-urlencoded");
   REQUIRE(token);
   REQUIRE(token->status == 200);
-  const std::string bearer = "Bearer " + nlohmann::json::parse(token->body)["access_token"].get<std::string>();
-  const std::string path = "/subscriptions/" + c["subscriptionId"].get<std::string>() + "?api-version=2022-09-01";
+  const std::string bearer =
+      "Bearer " + nlohmann::json::parse(token->body)["access_token"].get<std::string>();
+  const std::string path =
+      "/subscriptions/" + c["subscriptionId"].get<std::string>() + "?api-version=2022-09-01";
   auto throttled = client.Get(path.c_str(), {{"Authorization", bearer}});
   REQUIRE(throttled);
   CHECK(throttled->status == 429);
   CHECK(throttled->get_header_value("retry-after") == "1");
-  auto ok = client.Get(path.c_str(), {{"Authorization", bearer}, {"x-ms-client-request-id", "abc"}});
+  auto ok =
+      client.Get(path.c_str(), {{"Authorization", bearer}, {"x-ms-client-request-id", "abc"}});
   REQUIRE(ok);
   CHECK(ok->status == 200);
   CHECK(ok->get_header_value("x-ms-client-request-id") == "abc");
   auto dropped = client.Get("/dropme");
-  CHECK(!dropped);  // the connection closed without a response
+  CHECK(!dropped); // the connection closed without a response
   lab.stop();
 }
 
 TEST_CASE("lab serves HTTPS with its generated CA", "[lab][socket]")
 {
-  const auto dir = std::filesystem::temp_directory_path() / ("dftriage-lab-test-" + std::to_string(::getpid()));
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("dftriage-lab-test-" + std::to_string(::getpid()));
   dftriage::lab::LabOptions options;
   options.https = true;
   options.state_dir = dir.string();
@@ -60,8 +65,8 @@ TEST_CASE("lab serves HTTPS with its generated CA", "[lab][socket]")
   lab.start();
   const auto c = lab.connection();
   REQUIRE(c.contains("caCertificate"));
-  CHECK((std::filesystem::status(dir / "server-key.pem").permissions() & std::filesystem::perms::others_read)
-        == std::filesystem::perms::none);
+  CHECK((std::filesystem::status(dir / "server-key.pem").permissions() &
+         std::filesystem::perms::others_read) == std::filesystem::perms::none);
   httplib::SSLClient client("127.0.0.1", lab.port());
   client.set_ca_cert_path(c["caCertificate"].get<std::string>().c_str());
   client.enable_server_certificate_verification(true);

@@ -6,9 +6,8 @@
 #include "dftriage/engine/library.hpp"
 #include "dftriage/util/text.hpp"
 
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <map>
 
 using namespace dftriage;
@@ -91,7 +90,8 @@ TEST_CASE("titles, guidance and the catalogue agree on what cannot be undone, in
     for (const auto& [phase, s] : flat(p)) {
       INFO(p.id << "/" << s->id);
       const auto* spec = spec_of(*s);
-      const bool irreversible = spec != nullptr && spec->reversibility == azure::Reversibility::irreversible;
+      const bool irreversible =
+          spec != nullptr && spec->reversibility == azure::Reversibility::irreversible;
       CHECK(contains(text::to_lower(s->title.en), "irreversible") == irreversible);
       CHECK(contains(s->title.zh_cn, "不可逆") == irreversible);
       CHECK((s->guidance.en.rfind("IRREVERSIBLE", 0) == 0) == irreversible);
@@ -135,8 +135,8 @@ TEST_CASE("no destructive step takes a default picked from a list by position")
       if (spec == nullptr) {
         continue;
       }
-      const bool destructive = spec->reversibility == azure::Reversibility::irreversible
-                               || contains(spec->name, "delete") || contains(spec->name, "remove");
+      const bool destructive = spec->reversibility == azure::Reversibility::irreversible ||
+                               contains(spec->name, "delete") || contains(spec->name, "remove");
       if (!destructive) {
         continue;
       }
@@ -149,8 +149,9 @@ TEST_CASE("no destructive step takes a default picked from a list by position")
           const auto* input = p.find_input(ref.substr(8));
           REQUIRE(input);
           const std::string def = input->default_value ? input->default_value->reference : "";
-          const bool positional = def.rfind("results.", 0) == 0 && def.find('[') != std::string::npos
-                                  && def.find("[*]") == std::string::npos;
+          const bool positional = def.rfind("results.", 0) == 0 &&
+                                  def.find('[') != std::string::npos &&
+                                  def.find("[*]") == std::string::npos;
           CHECK_FALSE(positional);
         }
       }
@@ -158,7 +159,8 @@ TEST_CASE("no destructive step takes a default picked from a list by position")
   }
 }
 
-TEST_CASE("evidence comes before change: snapshots and volatile reads before scans, resets and rebuilds")
+TEST_CASE(
+    "evidence comes before change: snapshots and volatile reads before scans, resets and rebuilds")
 {
   for (const char* id : {"dns", "resource-manager"}) {
     const auto* p = shipped().find(id);
@@ -167,8 +169,9 @@ TEST_CASE("evidence comes before change: snapshots and volatile reads before sca
     const auto steps = flat(*p);
     const auto snapshot = first_of(steps, "compute.vm.snapshot_disks");
     REQUIRE(snapshot != std::string::npos);
-    for (const char* later : {"compute.vm.antimalware_scan", "compute.vm.run_command", "compute.vm.reimage",
-                              "compute.vm.reset_password", "compute.vm.restart", "compute.vm.keep_os_disk"}) {
+    for (const char* later :
+         {"compute.vm.antimalware_scan", "compute.vm.run_command", "compute.vm.reimage",
+          "compute.vm.reset_password", "compute.vm.restart", "compute.vm.keep_os_disk"}) {
       INFO(later);
       const auto at = first_of(steps, later);
       CHECK((at == std::string::npos || at > snapshot));
@@ -191,7 +194,8 @@ TEST_CASE("evidence comes before change: snapshots and volatile reads before sca
   const auto* rm = shipped().find("resource-manager");
   const auto steps = flat(*rm);
   CHECK(index_of(steps, "account-activity") < index_of(steps, "delete-unfamiliar-account"));
-  CHECK(first_of(steps, "automation.webhook.delete") < first_of(steps, "automation.runbook.delete"));
+  CHECK(first_of(steps, "automation.webhook.delete") <
+        first_of(steps, "automation.runbook.delete"));
 }
 
 TEST_CASE("reviews read from well before the alert to now, and every audit table")
@@ -210,8 +214,9 @@ TEST_CASE("reviews read from well before the alert to now, and every audit table
       for (const auto& [param, value] : s->action->params) {
         refs[param] = value.reference;
       }
-      for (const auto& [param, expected] : {std::pair<std::string, std::string>{"start", "{{alert.review.start}}"},
-                                            {"end", "{{alert.review.end}}"}}) {
+      for (const auto& [param, expected] :
+           {std::pair<std::string, std::string>{"start", "{{alert.review.start}}"},
+            {"end", "{{alert.review.end}}"}}) {
         REQUIRE(refs.count(param) == 1);
         REQUIRE(refs[param].rfind("answers.", 0) == 0);
         const auto* input = p.find_input(refs[param].substr(8));
@@ -228,7 +233,8 @@ namespace {
 // The inputs a condition reads.
 void read_inputs(const playbook::Condition& c, std::vector<std::string>& out)
 {
-  if (c.kind == playbook::Condition::Kind::answer_equals || c.kind == playbook::Condition::Kind::answer_in) {
+  if (c.kind == playbook::Condition::Kind::answer_equals ||
+      c.kind == playbook::Condition::Kind::answer_in) {
     out.push_back(c.subject);
   }
   for (const auto& sub : c.children) {
@@ -238,7 +244,8 @@ void read_inputs(const playbook::Condition& c, std::vector<std::string>& out)
 
 } // namespace
 
-TEST_CASE("every question a step's condition reads is asked at an earlier step, or one its answer does not skip")
+TEST_CASE("every question a step's condition reads is asked at an earlier step, or one its answer "
+          "does not skip")
 {
   for (const auto& p : shipped().playbooks) {
     const auto steps = flat(p);

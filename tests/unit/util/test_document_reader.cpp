@@ -2,7 +2,6 @@
 #include "dftriage/util/error.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <cstring>
 
 using dftriage::Document;
@@ -29,7 +28,11 @@ struct Result
 class ChunkedSource : public dftriage::ByteSource
 {
 public:
-  ChunkedSource(std::string text, std::size_t chunk) : m_text(std::move(text)), m_chunk(chunk) {}
+  ChunkedSource(std::string text, std::size_t chunk)
+      : m_text(std::move(text))
+      , m_chunk(chunk)
+  {
+  }
   std::size_t read(char* buffer, std::size_t size) override
   {
     const std::size_t n = std::min({size, m_chunk, m_text.size() - m_offset});
@@ -55,13 +58,14 @@ Result cut(const std::string& input, std::size_t chunk = 1 << 20,
     const bool more = reader.next(doc);
     DocumentReader::Problem problem;
     if (reader.take_problem(problem)) {
-      result.problems.push_back(std::to_string(problem.line) + ":" + std::to_string(problem.column)
-                                + ": " + problem.message);
+      result.problems.push_back(std::to_string(problem.line) + ":" +
+                                std::to_string(problem.column) + ": " + problem.message);
     }
     if (!more) {
       break;
     }
-    result.docs.push_back(Cut{std::string(doc.text), doc.line, doc.column, doc.truncated, doc.kind});
+    result.docs.push_back(
+        Cut{std::string(doc.text), doc.line, doc.column, doc.truncated, doc.kind});
   }
   return result;
 }
@@ -127,14 +131,15 @@ TEST_CASE("document reader streams the elements of arrays and envelopes")
   SECTION("Event Hub records and Resource Graph data, with members before the array")
   {
     CHECK(texts(cut(R"({"records": [ {"a":1} ]})")) == std::vector<std::string>{"{\"a\":1}"});
-    CHECK(texts(cut(R"({"totalRecords":1,"count":1,"data":[{"a":1}],"facets":[]})"))
-          == std::vector<std::string>{"{\"a\":1}"});
+    CHECK(texts(cut(R"({"totalRecords":1,"count":1,"data":[{"a":1}],"facets":[]})")) ==
+          std::vector<std::string>{"{\"a\":1}"});
   }
   SECTION("an object whose value is not an array stays one document")
   {
-    CHECK(texts(cut(R"({"data":{"value":[1]}})")) == std::vector<std::string>{R"({"data":{"value":[1]}})"});
-    CHECK(texts(cut(R"({"id":"x","properties":{"value":[1]}})"))
-          == std::vector<std::string>{R"({"id":"x","properties":{"value":[1]}})"});
+    CHECK(texts(cut(R"({"data":{"value":[1]}})")) ==
+          std::vector<std::string>{R"({"data":{"value":[1]}})"});
+    CHECK(texts(cut(R"({"id":"x","properties":{"value":[1]}})")) ==
+          std::vector<std::string>{R"({"id":"x","properties":{"value":[1]}})"});
   }
   SECTION("an empty array yields nothing")
   {
@@ -175,7 +180,8 @@ TEST_CASE("document reader reports structural problems and carries on")
   SECTION("a missing comma between array elements")
   {
     const auto r = cut("[{\"a\":1} {\"b\":2}]");
-    CHECK(r.problems == std::vector<std::string>{"1:10: unexpected '{' in array: expected ',' or ']'"});
+    CHECK(r.problems ==
+          std::vector<std::string>{"1:10: unexpected '{' in array: expected ',' or ']'"});
   }
   SECTION("an unclosed document at the end is cut and marked truncated")
   {
@@ -187,14 +193,16 @@ TEST_CASE("document reader reports structural problems and carries on")
   {
     const auto r = cut("[{\"a\":1},");
     CHECK(texts(r) == std::vector<std::string>{"{\"a\":1}"});
-    CHECK(r.problems == std::vector<std::string>{"1:10: unexpected end of input: the top-level array is not closed"});
+    CHECK(r.problems == std::vector<std::string>{
+                            "1:10: unexpected end of input: the top-level array is not closed"});
   }
 }
 
 TEST_CASE("in NDJSON a broken line does not swallow the lines after it")
 {
   const auto r = cut("{\"a\":1}\n{\"b\":[2,\n{\"c\":3}\n{\"d\":\"x\n{\"e\":5}\n");
-  CHECK(texts(r) == std::vector<std::string>{"{\"a\":1}", "{\"b\":[2,", "{\"c\":3}", "{\"d\":\"x", "{\"e\":5}"});
+  CHECK(texts(r) == std::vector<std::string>{"{\"a\":1}", "{\"b\":[2,", "{\"c\":3}", "{\"d\":\"x",
+                                             "{\"e\":5}"});
   CHECK_FALSE(r.docs[0].truncated);
   CHECK(r.docs[1].truncated);
   CHECK(r.docs[3].truncated);
@@ -216,15 +224,16 @@ TEST_CASE("position_in translates an offset inside a document")
   doc.text = r.docs[0].text;
   doc.line = r.docs[0].line;
   doc.column = r.docs[0].column;
-  const auto pos = dftriage::position_in(doc, 7);  // the 1
+  const auto pos = dftriage::position_in(doc, 7); // the 1
   CHECK(pos.line == 3);
   CHECK(pos.column == 2);
 }
 
 TEST_CASE("a broken first NDJSON line does not swallow the lines after it")
 {
-  const std::string line = R"({"AlertType":"KV_TORAccess","SystemAlertId":"a\"1","Entities":[{"Address":"1.2.3.4","Type":"ip"}],)"
-                           R"("ExtendedProperties":{"k":[1,2,{"x":null}]},"Severity":"High","n":-1.5e3,"t":true})";
+  const std::string line =
+      R"({"AlertType":"KV_TORAccess","SystemAlertId":"a\"1","Entities":[{"Address":"1.2.3.4","Type":"ip"}],)"
+      R"("ExtendedProperties":{"k":[1,2,{"x":null}]},"Severity":"High","n":-1.5e3,"t":true})";
   const std::string good = "{\"AlertType\":\"KV_x\",\"n\":[1,{\"s\":\"}]\"}]}";
   const std::string rest = good + "\n" + good + "\r\n\n" + good + "\n";
   for (std::size_t cut_at = 1; cut_at < line.size(); ++cut_at) {
@@ -259,7 +268,8 @@ TEST_CASE("a broken NDJSON line that opens an array or envelope swallows nothing
   for (const bool first : {true, false}) {
     const std::string before = first ? "" : "{\"a\":0}\n";
     const std::size_t skip = first ? 0 : 1;
-    SECTION(std::string("an array cut inside an element, ") + (first ? "first line" : "second line"))
+    SECTION(std::string("an array cut inside an element, ") +
+            (first ? "first line" : "second line"))
     {
       const auto r = cut(before + "[{\"a\":1},{\"b\":\n" + after);
       tail_is_good(r);
@@ -285,7 +295,8 @@ TEST_CASE("a broken NDJSON line that opens an array or envelope swallows nothing
   SECTION("in NDJSON the line end says where the array ended")
   {
     const auto r = cut("{\"a\":0}\n[1,\n" + after);
-    CHECK(r.problems == std::vector<std::string>{"2:4: unexpected end of line: the array is not closed"});
+    CHECK(r.problems ==
+          std::vector<std::string>{"2:4: unexpected end of line: the array is not closed"});
   }
 }
 
@@ -294,7 +305,8 @@ TEST_CASE("pretty-printed documents are not mistaken for broken NDJSON lines")
   SECTION("a document whose first line holds members")
   {
     const auto r = cut("{\"a\": 1,\n  \"b\": [1,\n    2]}\n{\"c\": {\n  \"d\": 1}}\n");
-    CHECK(texts(r) == std::vector<std::string>{"{\"a\": 1,\n  \"b\": [1,\n    2]}", "{\"c\": {\n  \"d\": 1}}"});
+    CHECK(texts(r) ==
+          std::vector<std::string>{"{\"a\": 1,\n  \"b\": [1,\n    2]}", "{\"c\": {\n  \"d\": 1}}"});
   }
   SECTION("an array with one element per line")
   {
@@ -312,9 +324,10 @@ TEST_CASE("pretty-printed documents are not mistaken for broken NDJSON lines")
 
 TEST_CASE("document reader streams the rows of Log Analytics tables")
 {
-  const auto r = cut(R"({"tables":[{"name":"A","columns":[{"name":"x"}],"rows":[["1"],["2"]],"more":{}},)"
-                     "\n"
-                     R"({"name":"B","rows":[["3"]],"columns":[{"name":"y"}]}]})");
+  const auto r =
+      cut(R"({"tables":[{"name":"A","columns":[{"name":"x"}],"rows":[["1"],["2"]],"more":{}},)"
+          "\n"
+          R"({"name":"B","rows":[["3"]],"columns":[{"name":"y"}]}]})");
   REQUIRE(r.docs.size() == 4);
   CHECK(r.problems.empty());
   CHECK(r.docs[0].text == R"({"name":"A","columns":[{"name":"x"}]})");

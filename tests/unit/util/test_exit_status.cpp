@@ -1,10 +1,9 @@
 // The exit statuses: one table for the help text and the README.
 
-#include "dftriage/util/exit_status.hpp"
 #include "dftriage/util/error.hpp"
+#include "dftriage/util/exit_status.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -26,7 +25,7 @@ TEST_CASE("the README's exit-status table is the one the program documents")
       const auto bar = line.find(" | ", 2);
       rows[std::stoi(line.substr(2, bar - 2))] = line.substr(bar + 3, line.size() - bar - 5);
     } else if (!rows.empty() && line.rfind("|", 0) != 0) {
-      break;  // the end of the table
+      break; // the end of the table
     }
   }
   REQUIRE(rows.size() == exit_status_table().size());
@@ -39,7 +38,8 @@ TEST_CASE("the README's exit-status table is the one the program documents")
 TEST_CASE("the help lists every exit status, wrapped, without Markdown")
 {
   const std::string help = exit_status_help();
-  CHECK(help.rfind("Exit status:\n  0    success; for run, apply and undo: the case is completed\n", 0) == 0);
+  CHECK(help.rfind("Exit status:\n  0    success; for run, apply and undo: the case is completed\n",
+                   0) == 0);
   CHECK(help.find('`') == std::string::npos);
   std::istringstream lines(help);
   for (std::string line; std::getline(lines, line);) {
@@ -51,9 +51,10 @@ TEST_CASE("the help lists every exit status, wrapped, without Markdown")
   // Every status the program can exit with is documented.
   for (const ExitStatus status :
        {ExitStatus::success, ExitStatus::failure, ExitStatus::usage, ExitStatus::input_rejected,
-        ExitStatus::azure_failure, ExitStatus::needs_human, ExitStatus::refused, ExitStatus::case_problem,
-        ExitStatus::case_busy, ExitStatus::interrupted}) {
+        ExitStatus::azure_failure, ExitStatus::needs_human, ExitStatus::refused,
+        ExitStatus::case_problem, ExitStatus::case_busy, ExitStatus::interrupted}) {
     const auto& table = exit_status_table();
-    CHECK(std::any_of(table.begin(), table.end(), [&](const ExitStatusRow& r) { return r.code == to_int(status); }));
+    CHECK(std::any_of(table.begin(), table.end(),
+                      [&](const ExitStatusRow& r) { return r.code == to_int(status); }));
   }
 }

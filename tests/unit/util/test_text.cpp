@@ -43,10 +43,12 @@ TEST_CASE("sanitize makes attacker-controlled text safe for a terminal")
   }
   SECTION("C1 controls, bidi overrides and invalid UTF-8")
   {
-    CHECK(terminal::sanitize("\xc2\x9b" "31m") == "\\u009b31m");
-    CHECK(terminal::sanitize("evil\xe2\x80\xae" "txt.exe") == "evil\\u202etxt.exe");
+    CHECK(terminal::sanitize("\xc2\x9b"
+                             "31m") == "\\u009b31m");
+    CHECK(terminal::sanitize("evil\xe2\x80\xae"
+                             "txt.exe") == "evil\\u202etxt.exe");
     CHECK(terminal::sanitize("\xff\xfe") == "\\xff\\xfe");
-    CHECK(terminal::sanitize("\xed\xa0\x80") == "\\xed\\xa0\\x80");  // a surrogate
+    CHECK(terminal::sanitize("\xed\xa0\x80") == "\\xed\\xa0\\x80"); // a surrogate
   }
   SECTION("printable text, accents and CJK stay")
   {
@@ -80,7 +82,7 @@ TEST_CASE("ip::is_valid accepts real addresses only")
   CHECK(ip::is_valid("185.220.101.47"));
   CHECK(ip::is_valid("2001:db8::1"));
   CHECK(ip::is_valid("::ffff:192.0.2.1"));
-  CHECK_FALSE(ip::is_valid("00.00.00.00"));   // Defender's sanitised samples
+  CHECK_FALSE(ip::is_valid("00.00.00.00")); // Defender's sanitised samples
   CHECK_FALSE(ip::is_valid("00.00.00.000"));
   CHECK_FALSE(ip::is_valid("256.1.1.1"));
   CHECK_FALSE(ip::is_valid("1.2.3"));
