@@ -9,6 +9,7 @@
 #include "dftriage/azure/actions.hpp"
 #include "dftriage/exec/executor.hpp"
 #include "dftriage/exec/plan_file.hpp"
+#include "dftriage/journal/events.hpp"
 #include "dftriage/util/error.hpp"
 #include "dftriage/util/terminal.hpp"
 #include "dftriage/util/text.hpp"
@@ -211,7 +212,7 @@ ExitStatus run_apply(const ApplyOptions& options)
   folder.write_file("alert.json", alert_text);
   journal::Journal journal(folder.journal_path());
   journal.set_principal(connection->principal());
-  nlohmann::ordered_json opened{{"event", "case.opened"},
+  nlohmann::ordered_json opened{{"event", journal::event::case_opened},
                                 {"alertId", doc.value("alertId", "")},
                                 {"alertType", doc.value("alertType", "")},
                                 {"alertSha256", journal::sha256_hex(alert_text)},
@@ -250,7 +251,7 @@ ExitStatus run_apply(const ApplyOptions& options)
                              : awaiting ? "needs-human"
                                         : "completed";
   if (status == "completed") {
-    journal.append({{"event", "case.closed"}, {"outcome", "completed"}});
+    journal.append({{"event", journal::event::case_closed}, {"outcome", "completed"}});
   }
   std::fprintf(stderr, "dftriage: case %s: %s%s\n", folder.dir().c_str(), status.c_str(),
                failed || refused ? " (nothing after the refused or failed change was done)"

@@ -1,6 +1,7 @@
 #include "case_connection.hpp"
 
 #include "dftriage/azure/cloud_config.hpp"
+#include "dftriage/journal/events.hpp"
 #include "dftriage/util/error.hpp"
 #include "dftriage/util/terminal.hpp"
 
@@ -91,13 +92,13 @@ void replay_changes(Connection& c, const std::vector<json>& entries)
   for (std::size_t i = 0; i < entries.size(); ++i) {
     const auto& sent = entries[i];
     const std::string kind = str(sent, "kind");
-    if (str(sent, "event") != "request.sent" || (kind != "action" && kind != "undo") ||
-        str(sent, "method") == "GET") {
+    if (str(sent, "event") != journal::event::request_sent ||
+        (kind != "action" && kind != "undo") || str(sent, "method") == "GET") {
       continue;
     }
     // Answered: the next entry of the same step is its response.
     const bool answered = i + 1 < entries.size() &&
-                          str(entries[i + 1], "event") == "response.received" &&
+                          str(entries[i + 1], "event") == journal::event::response_received &&
                           str(entries[i + 1], "step") == str(sent, "step");
     if (!answered) {
       continue;
@@ -144,7 +145,9 @@ std::unique_ptr<Connection> connect_for_case(const std::string& case_dir,
                                              const CaseCloudOptions& options)
 {
   const json opened =
-      !entries.empty() && str(entries.front(), "event") == "case.opened" ? entries.front() : json();
+      !entries.empty() && str(entries.front(), "event") == journal::event::case_opened
+          ? entries.front()
+          : json();
   const std::string chosen_env =
       std::getenv(azure::k_cloud_env) != nullptr ? std::getenv(azure::k_cloud_env) : "";
   // Older cases did not record where they ran: a lab case with no cloud chosen now was

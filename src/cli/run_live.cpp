@@ -8,6 +8,7 @@
 #include "dftriage/cli/output.hpp"
 #include "dftriage/engine/walk.hpp"
 #include "dftriage/exec/executor.hpp"
+#include "dftriage/journal/events.hpp"
 #include "dftriage/util/error.hpp"
 #include "dftriage/util/terminal.hpp"
 #include "dftriage/util/text.hpp"
@@ -123,7 +124,7 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang_given, bool i
     const std::string journal_text = folder->read_file("journal.jsonl");
     const auto first = nlohmann::ordered_json::parse(
         journal_text.substr(0, journal_text.find('\n')), nullptr, false);
-    if (first.is_object() && first.value("event", "") == "case.opened" &&
+    if (first.is_object() && first.value("event", "") == journal::event::case_opened &&
         first.contains("subscriptions") && first["subscriptions"].is_array()) {
       for (const auto& sub : first["subscriptions"]) {
         if (sub.is_string()) {
@@ -266,7 +267,7 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang_given, bool i
     }
   }
   if (state.opened().is_null()) {
-    nlohmann::ordered_json opened{{"event", "case.opened"},
+    nlohmann::ordered_json opened{{"event", journal::event::case_opened},
                                   {"alertId", the_alert.id},
                                   {"alertType", the_alert.alert_type},
                                   {"resource", the_alert.resource_id},
@@ -279,7 +280,8 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang_given, bool i
     opened.update(connection_record(connection));
     state.apply(journal.append(std::move(opened)));
   } else {
-    nlohmann::ordered_json resumed{{"event", "case.resumed"}, {"mode", connection.mode}};
+    nlohmann::ordered_json resumed{{"event", journal::event::case_resumed},
+                                   {"mode", connection.mode}};
     if (subscriptions.size() > case_scope) {
       resumed["addedSubscriptions"] = std::vector<std::string>(
           subscriptions.begin() + static_cast<std::ptrdiff_t>(case_scope), subscriptions.end());
@@ -291,7 +293,7 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang_given, bool i
   std::set<std::string> typed;
   std::map<std::string, std::string> recorded_how;
   for (const auto& e : journal.entries()) {
-    if (e.value("event", "") == "question.answered") {
+    if (e.value("event", "") == journal::event::question_answered) {
       recorded_how[e.value("question", "")] = e.value("source", "");
     }
   }
@@ -319,7 +321,7 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang_given, bool i
         continue;
       }
       recorded_how[a.id] = how;
-      state.apply(journal.append({{"event", "question.answered"},
+      state.apply(journal.append({{"event", journal::event::question_answered},
                                   {"question", a.id},
                                   {"value", a.value},
                                   {"source", how}}));
@@ -375,7 +377,7 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang_given, bool i
       settings.answered = [&](const std::string& id, const nlohmann::ordered_json& value) {
         typed.insert(id);
         recorded_how[id] = "typed";
-        state.apply(journal.append({{"event", "question.answered"},
+        state.apply(journal.append({{"event", journal::event::question_answered},
                                     {"question", id},
                                     {"value", value},
                                     {"source", "typed"}}));
@@ -487,7 +489,7 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang_given, bool i
       }
     }
   } catch (const Interrupted&) {
-    journal.append({{"event", "case.interrupted"}});
+    journal.append({{"event", journal::event::case_interrupted}});
     std::fprintf(stderr, "%s",
                  (lang == playbook::Lang::zh_cn
                       ? "\ndftriage: 已按 Ctrl-C 停止。案例保存在 " + folder->dir() +
@@ -499,7 +501,7 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang_given, bool i
   }
   const auto status = status_of(plan, outcomes, stopped, lang);
   if (status.word == "completed") {
-    journal.append({{"event", "case.closed"}, {"outcome", "completed"}});
+    journal.append({{"event", journal::event::case_closed}, {"outcome", "completed"}});
   }
 
   if (!interactive) {

@@ -8,6 +8,7 @@
 #include "dftriage/azure/actions.hpp"
 #include "dftriage/exec/executor.hpp"
 #include "dftriage/exec/messages.hpp"
+#include "dftriage/journal/events.hpp"
 #include "dftriage/journal/journal.hpp"
 #include "dftriage/util/error.hpp"
 #include "dftriage/util/terminal.hpp"
@@ -155,7 +156,8 @@ ExitStatus run_undo(const UndoOptions& options)
   const auto connection =
       connect_for_case(folder.dir(), journal.entries(), {options.lab, options.switch_cloud});
   journal.set_principal(connection->principal());
-  journal.append({{"event", "undo.requested"}, {"steps", pending_ids}, {"reason", reason}});
+  journal.append(
+      {{"event", journal::event::undo_requested}, {"steps", pending_ids}, {"reason", reason}});
   UndoResponder responder(lang);
   exec::Executor executor(folder, journal, *connection->client, connection->cloud, responder, {});
   const bool ok = executor.undo(options.step, options.remove_evidence);

@@ -1,5 +1,7 @@
 #include "dftriage/exec/case_state.hpp"
 
+#include "dftriage/journal/events.hpp"
+
 #include <algorithm>
 
 namespace dftriage::exec {
@@ -42,16 +44,16 @@ const StepRecord* CaseState::step(const std::string& step_id) const
 void CaseState::apply(const nlohmann::ordered_json& entry)
 {
   const std::string event = text_of(entry, "event");
-  if (event == "case.opened") {
+  if (event == journal::event::case_opened) {
     m_opened = entry;
     m_closed = false;
     return;
   }
-  if (event == "case.closed") {
+  if (event == journal::event::case_closed) {
     m_closed = true;
     return;
   }
-  if (event == "question.answered") {
+  if (event == journal::event::question_answered) {
     m_answers[text_of(entry, "question")] = entry.value("value", nlohmann::ordered_json());
     return;
   }
@@ -61,7 +63,7 @@ void CaseState::apply(const nlohmann::ordered_json& entry)
   }
   auto& r = record(id);
   const std::string kind = text_of(entry, "kind");
-  if (event == "step.entered") {
+  if (event == journal::event::step_entered) {
     if (r.undo_status == "done" && r.status == "done") {
       // An undone change entered again is a new change: its own pre-image, undoable again.
       r.status = "entered";
@@ -81,16 +83,18 @@ void CaseState::apply(const nlohmann::ordered_json& entry)
     if (r.status != "done" && r.status != "no-op") {
       r.status = "entered";
     }
-  } else if (event == "request.sent" && kind == "action" && entry.value("mutating", false)) {
+  } else if (event == journal::event::request_sent && kind == "action" &&
+             entry.value("mutating", false)) {
     r.request_pending = true;
     r.change_unfinished = true;
-  } else if (event == "request.sent" && kind == "pre-image") {
+  } else if (event == journal::event::request_sent && kind == "pre-image") {
     r.pre_image_urls.insert(text_of(entry, "url"));
-  } else if (event == "response.received" || event == "request.failed") {
-    if (kind == "action" && event == "response.received") {
+  } else if (event == journal::event::response_received ||
+             event == journal::event::request_failed) {
+    if (kind == "action" && event == journal::event::response_received) {
       r.request_pending = false;
     }
-    if (event == "request.failed" && kind == "action" &&
+    if (event == journal::event::request_failed && kind == "action" &&
         !entry.value("mayHaveReachedServer", true)) {
       r.request_pending = false;
     }
@@ -98,18 +102,18 @@ void CaseState::apply(const nlohmann::ordered_json& entry)
     if (!request_id.empty()) {
       r.request_ids.push_back(request_id);
     }
-  } else if (event == "pre-image.captured") {
+  } else if (event == journal::event::pre_image_captured) {
     r.pre_images.emplace_back(text_of(entry, "evidence"), text_of(entry, "sha256"));
     if (r.pre_image.empty()) {
       r.pre_image = text_of(entry, "evidence");
       r.pre_image_sha256 = text_of(entry, "sha256");
     }
-  } else if (event == "evidence.saved") {
+  } else if (event == journal::event::evidence_saved) {
     r.evidence.push_back(text_of(entry, "evidence"));
     r.evidence_sha256.push_back(text_of(entry, "sha256"));
-  } else if (event == "confirmation") {
+  } else if (event == journal::event::confirmation) {
     r.reason = text_of(entry, "reason");
-  } else if (event == "step.done") {
+  } else if (event == journal::event::step_done) {
     r.change_unfinished = false;
     r.status = "done";
     r.message.clear();
@@ -119,19 +123,20 @@ void CaseState::apply(const nlohmann::ordered_json& entry)
       r.changed = true;
       m_changes.push_back(id);
     }
-  } else if (event == "step.no-op" || event == "step.declined" || event == "step.refused" ||
-             event == "step.failed" || event == "step.open") {
+  } else if (event == journal::event::step_no_op || event == journal::event::step_declined ||
+             event == journal::event::step_refused || event == journal::event::step_failed ||
+             event == journal::event::step_open) {
     r.change_unfinished = false;
     r.status = event.substr(5);
     r.message = text_of(entry, "why");
-  } else if (event == "undo.started") {
+  } else if (event == journal::event::undo_started) {
     r.undo_status = "started";
-  } else if (event == "undo.done" || event == "undo.no-op") {
+  } else if (event == journal::event::undo_done || event == journal::event::undo_no_op) {
     r.undo_status = "done";
-  } else if (event == "undo.failed") {
+  } else if (event == journal::event::undo_failed) {
     r.undo_status = "failed";
     r.message = text_of(entry, "why");
-  } else if (event == "undo.irreversible") {
+  } else if (event == journal::event::undo_irreversible) {
     r.undo_status = "irreversible";
   }
 }

@@ -3,6 +3,7 @@
 #include "dftriage/azure/azure_error.hpp"
 #include "dftriage/engine/walk.hpp"
 #include "dftriage/exec/plan_file.hpp"
+#include "dftriage/journal/events.hpp"
 #include "dftriage/util/error.hpp"
 #include "dftriage/util/terminal.hpp"
 #include "dftriage/util/text.hpp"
@@ -163,7 +164,7 @@ Executor::Executor(journal::CaseFolder& folder, journal::Journal& journal, azure
 azure::Response Executor::send_journaled(const azure::Request& request, const std::string& step_id,
                                          const char* kind)
 {
-  nlohmann::ordered_json sent{{"event", "request.sent"},
+  nlohmann::ordered_json sent{{"event", journal::event::request_sent},
                               {"step", step_id},
                               {"kind", kind},
                               {"method", request.method},
@@ -184,7 +185,7 @@ azure::Response Executor::send_journaled(const azure::Request& request, const st
     if (mutating) {
       maybe_die_after_change();
     }
-    m_state.apply(m_journal.append({{"event", "response.received"},
+    m_state.apply(m_journal.append({{"event", journal::event::response_received},
                                     {"step", step_id},
                                     {"kind", kind},
                                     {"method", request.method},
@@ -195,7 +196,7 @@ azure::Response Executor::send_journaled(const azure::Request& request, const st
                                     {"clientRequestId", response.client_request_id}}));
     return response;
   } catch (const azure::AzureError& e) {
-    m_state.apply(m_journal.append({{"event", "request.failed"},
+    m_state.apply(m_journal.append({{"event", journal::event::request_failed},
                                     {"step", step_id},
                                     {"kind", kind},
                                     {"method", request.method},
@@ -207,7 +208,7 @@ azure::Response Executor::send_journaled(const azure::Request& request, const st
                                     {"mayHaveReachedServer", true}}));
     throw;
   } catch (const azure::TransportError& e) {
-    m_state.apply(m_journal.append({{"event", "request.failed"},
+    m_state.apply(m_journal.append({{"event", journal::event::request_failed},
                                     {"step", step_id},
                                     {"kind", kind},
                                     {"method", request.method},
@@ -270,7 +271,7 @@ StepResult Executor::run_step(const engine::Plan& plan, std::size_t index)
                                            done->undo_status != "done") {
     return {"done-earlier", "already " + done->status + " in this case", {}};
   }
-  nlohmann::ordered_json entered{{"event", "step.entered"},
+  nlohmann::ordered_json entered{{"event", journal::event::step_entered},
                                  {"step", id},
                                  {"phase", std::string(playbook::to_string(step.phase))}};
   if (step.action != nullptr) {
@@ -284,12 +285,13 @@ StepResult Executor::run_step(const engine::Plan& plan, std::size_t index)
   if (step.status == "refused" || step.status == "needs-answer") {
     const std::string why =
         step.status == "refused" ? step.note : "a question it needs has no answer";
-    m_state.apply(m_journal.append({{"event", "step.refused"}, {"step", id}, {"why", why}}));
+    m_state.apply(
+        m_journal.append({{"event", journal::event::step_refused}, {"step", id}, {"why", why}}));
     return {"refused", why, {}};
   }
   if (step.action == nullptr && !engine::is_checklist(*step.step)) {
     // A decision (settled by its answers) or a notice that routes the walk.
-    m_state.apply(m_journal.append({{"event", "step.done"},
+    m_state.apply(m_journal.append({{"event", journal::event::step_done},
                                     {"step", id},
                                     {"manual", true},
                                     {"checked", step.step->ask.empty() ? "notice" : "answered"}}));
@@ -299,12 +301,13 @@ StepResult Executor::run_step(const engine::Plan& plan, std::size_t index)
     // Only a person can check a task off (check_manual); it stays open.
     const std::string why =
         "a manual step: a person checks it off at a terminal (dftriage run --case DIR)";
-    m_state.apply(
-        m_journal.append({{"event", "step.open"}, {"step", id}, {"manual", true}, {"why", why}}));
+    m_state.apply(m_journal.append(
+        {{"event", journal::event::step_open}, {"step", id}, {"manual", true}, {"why", why}}));
     return {"open", why, {}};
   }
   if (const auto problem = scope_problem(step); !problem.empty()) {
-    m_state.apply(m_journal.append({{"event", "step.refused"}, {"step", id}, {"why", problem}}));
+    m_state.apply(m_journal.append(
+        {{"event", journal::event::step_refused}, {"step", id}, {"why", problem}}));
     return {"refused", problem, {}};
   }
   if (auto held = check_assessed(plan, index)) {
@@ -318,18 +321,18 @@ StepResult Executor::check_manual(const engine::Plan& plan, std::size_t index,
 {
   const auto& step = plan.steps.at(index);
   const std::string& id = step.step->id;
-  m_state.apply(m_journal.append({{"event", "step.entered"},
+  m_state.apply(m_journal.append({{"event", journal::event::step_entered},
                                   {"step", id},
                                   {"phase", std::string(playbook::to_string(step.phase))}}));
   if (checked == "done" || checked == "not-applicable") {
-    m_state.apply(m_journal.append({{"event", "step.done"},
+    m_state.apply(m_journal.append({{"event", journal::event::step_done},
                                     {"step", id},
                                     {"manual", true},
                                     {"checked", checked},
                                     {"note", note}}));
     return {"done", checked == "done" ? "" : "not applicable", {}};
   }
-  m_state.apply(m_journal.append({{"event", "step.open"},
+  m_state.apply(m_journal.append({{"event", journal::event::step_open},
                                   {"step", id},
                                   {"manual", true},
                                   {"why", "not done yet"},
@@ -347,7 +350,7 @@ StepResult Executor::run_read_only(const engine::PlannedStep& step)
       const auto response = send_journaled(request, id, "read");
       const auto path = m_folder.write_evidence(id + (n > 0 ? "-" + std::to_string(n) : ""),
                                                 evidence_of(request, response));
-      m_state.apply(m_journal.append({{"event", "evidence.saved"},
+      m_state.apply(m_journal.append({{"event", journal::event::evidence_saved},
                                       {"step", id},
                                       {"evidence", path},
                                       {"sha256", journal::sha256_hex(m_folder.read_file(path))}}));
@@ -360,10 +363,11 @@ StepResult Executor::run_read_only(const engine::PlannedStep& step)
     throw;
   } catch (const Error& e) {
     const std::string why = describe_failure(e);
-    m_state.apply(m_journal.append({{"event", "step.failed"}, {"step", id}, {"why", why}}));
+    m_state.apply(
+        m_journal.append({{"event", journal::event::step_failed}, {"step", id}, {"why", why}}));
     return {"failed", why, {}};
   }
-  m_state.apply(m_journal.append({{"event", "step.done"}, {"step", id}}));
+  m_state.apply(m_journal.append({{"event", journal::event::step_done}, {"step", id}}));
   return result;
 }
 
@@ -438,7 +442,7 @@ azure::PreImage Executor::read_pre_image(const engine::PlannedStep& step,
   if (!saved.empty()) {
     const auto path = m_folder.write_evidence(id + "-pre-image", saved);
     evidence.push_back(path);
-    m_state.apply(m_journal.append({{"event", "pre-image.captured"},
+    m_state.apply(m_journal.append({{"event", journal::event::pre_image_captured},
                                     {"step", id},
                                     {"evidence", path},
                                     {"sha256", journal::sha256_hex(m_folder.read_file(path))}}));
@@ -465,30 +469,36 @@ StepResult Executor::run_mutating(const engine::PlannedStep& step)
         // before it was sent (the state machine keeps the first one).
         const std::string why =
             "sent before the run was interrupted and found in place on resume: this case's change";
-        m_state.apply(m_journal.append(
-            {{"event", "step.done"}, {"step", id}, {"recovered", true}, {"why", why}}));
+        m_state.apply(m_journal.append({{"event", journal::event::step_done},
+                                        {"step", id},
+                                        {"recovered", true},
+                                        {"why", why}}));
         return {"done", why, {}};
       }
       if (const auto drift = drifted(id, step, pre); !drift.empty()) {
-        m_state.apply(m_journal.append({{"event", "step.refused"}, {"step", id}, {"why", drift}}));
+        m_state.apply(m_journal.append(
+            {{"event", journal::event::step_refused}, {"step", id}, {"why", drift}}));
         return {"refused", drift, {}};
       }
       if (spec.refuse) {
         if (const auto why = spec.refuse(args, pre); !why.empty()) {
-          m_state.apply(m_journal.append({{"event", "step.refused"}, {"step", id}, {"why", why}}));
+          m_state.apply(m_journal.append(
+              {{"event", journal::event::step_refused}, {"step", id}, {"why", why}}));
           return {"refused", why, {}};
         }
       }
       if (spec.satisfied && spec.satisfied(args, pre)) {
         const std::string why = "already in place: nothing to change";
-        m_state.apply(m_journal.append({{"event", "step.no-op"}, {"step", id}, {"why", why}}));
+        m_state.apply(
+            m_journal.append({{"event", journal::event::step_no_op}, {"step", id}, {"why", why}}));
         return {"no-op", why, {}};
       }
       if (was_pending && !spec.satisfied) {
         const std::string why =
             "sent before the run was interrupted and its outcome cannot be read back; "
             "check by hand, then run the step again (interactive retry)";
-        m_state.apply(m_journal.append({{"event", "step.failed"}, {"step", id}, {"why", why}}));
+        m_state.apply(
+            m_journal.append({{"event", journal::event::step_failed}, {"step", id}, {"why", why}}));
         failure = why;
         throw Error(why, ExitStatus::azure_failure);
       }
@@ -513,15 +523,15 @@ StepResult Executor::run_mutating(const engine::PlannedStep& step)
       }
       const auto reason = m_responder.confirm(step, change);
       if (!reason) {
-        nlohmann::ordered_json declined{{"event", "step.declined"}, {"step", id}};
+        nlohmann::ordered_json declined{{"event", journal::event::step_declined}, {"step", id}};
         if (const auto why = m_responder.declined_reason(); !why.empty()) {
           declined["reason"] = why;
         }
         m_state.apply(m_journal.append(std::move(declined)));
         return {"declined", {}, {}};
       }
-      m_state.apply(
-          m_journal.append({{"event", "confirmation"}, {"step", id}, {"reason", *reason}}));
+      m_state.apply(m_journal.append(
+          {{"event", journal::event::confirmation}, {"step", id}, {"reason", *reason}}));
       azure::Response last;
       const azure::Request* last_request = nullptr;
       for (const auto& request : requests) {
@@ -531,7 +541,7 @@ StepResult Executor::run_mutating(const engine::PlannedStep& step)
         }
         // Journal the scrubbed body, send the real one.
         nlohmann::ordered_json sent{
-            {"event", "request.sent"},
+            {"event", journal::event::request_sent},
             {"step", id},
             {"kind", "action"},
             {"method", request.method},
@@ -545,7 +555,7 @@ StepResult Executor::run_mutating(const engine::PlannedStep& step)
           maybe_die_after_change();
           last = response;
           last_request = &request;
-          m_state.apply(m_journal.append({{"event", "response.received"},
+          m_state.apply(m_journal.append({{"event", journal::event::response_received},
                                           {"step", id},
                                           {"kind", "action"},
                                           {"method", request.method},
@@ -555,7 +565,7 @@ StepResult Executor::run_mutating(const engine::PlannedStep& step)
                                           {"correlationId", response.correlation_id},
                                           {"clientRequestId", response.client_request_id}}));
         } catch (const azure::AzureError& e) {
-          m_state.apply(m_journal.append({{"event", "request.failed"},
+          m_state.apply(m_journal.append({{"event", journal::event::request_failed},
                                           {"step", id},
                                           {"kind", "action"},
                                           {"method", request.method},
@@ -567,7 +577,7 @@ StepResult Executor::run_mutating(const engine::PlannedStep& step)
                                           {"mayHaveReachedServer", true}}));
           throw;
         } catch (const azure::TransportError& e) {
-          m_state.apply(m_journal.append({{"event", "request.failed"},
+          m_state.apply(m_journal.append({{"event", journal::event::request_failed},
                                           {"step", id},
                                           {"kind", "action"},
                                           {"method", request.method},
@@ -590,14 +600,14 @@ StepResult Executor::run_mutating(const engine::PlannedStep& step)
         saved["body"] = answer;
         const auto path = m_folder.write_evidence(id + "-result", saved);
         m_state.apply(
-            m_journal.append({{"event", "evidence.saved"},
+            m_journal.append({{"event", journal::event::evidence_saved},
                               {"step", id},
                               {"evidence", path},
                               {"sha256", journal::sha256_hex(m_folder.read_file(path))}}));
       } else {
         answer = nullptr;
       }
-      m_state.apply(m_journal.append({{"event", "step.done"}, {"step", id}}));
+      m_state.apply(m_journal.append({{"event", journal::event::step_done}, {"step", id}}));
       if (!secret.empty()) {
         m_responder.show_secret_once(spec.name, secret);
       }
@@ -605,17 +615,20 @@ StepResult Executor::run_mutating(const engine::PlannedStep& step)
     } catch (const Interrupted&) {
       throw;
     } catch (const StepLeft& left) {
-      m_state.apply(m_journal.append(
-          {{"event", "step.left"}, {"step", id}, {"to", left.back() ? "back" : "stop"}}));
+      m_state.apply(m_journal.append({{"event", journal::event::step_left},
+                                      {"step", id},
+                                      {"to", left.back() ? "back" : "stop"}}));
       throw;
     } catch (const Error& e) {
       if (failure.empty()) {
         failure = describe_failure(e);
-        m_state.apply(m_journal.append({{"event", "step.failed"}, {"step", id}, {"why", failure}}));
+        m_state.apply(m_journal.append(
+            {{"event", journal::event::step_failed}, {"step", id}, {"why", failure}}));
       }
     } catch (const azure::ActionError& e) {
       failure = describe_failure(e);
-      m_state.apply(m_journal.append({{"event", "step.failed"}, {"step", id}, {"why", failure}}));
+      m_state.apply(m_journal.append(
+          {{"event", journal::event::step_failed}, {"step", id}, {"why", failure}}));
     }
     switch (m_responder.on_failure(step, failure)) {
     case FailureChoice::retry:

@@ -3,6 +3,7 @@
 
 #include "dftriage/engine/walk.hpp"
 #include "dftriage/exec/executor.hpp"
+#include "dftriage/journal/events.hpp"
 #include "dftriage/util/text.hpp"
 
 namespace dftriage::exec {
@@ -39,8 +40,9 @@ std::optional<StepResult> Executor::check_assessed(const engine::Plan& plan, std
     try {
       choice = m_responder.on_unassessed(step, failed);
     } catch (const StepLeft& left) {
-      m_state.apply(m_journal.append(
-          {{"event", "step.left"}, {"step", id}, {"to", left.back() ? "back" : "stop"}}));
+      m_state.apply(m_journal.append({{"event", journal::event::step_left},
+                                      {"step", id},
+                                      {"to", left.back() ? "back" : "stop"}}));
       throw;
     }
     if (choice.kind == UnassessedChoice::Kind::retry) {
@@ -56,7 +58,7 @@ std::optional<StepResult> Executor::check_assessed(const engine::Plan& plan, std
       continue;
     }
     if (choice.kind == UnassessedChoice::Kind::close_anyway) {
-      m_state.apply(m_journal.append({{"event", "assessment.waived"},
+      m_state.apply(m_journal.append({{"event", journal::event::assessment_waived},
                                       {"step", id},
                                       {"steps", failed},
                                       {"reason", choice.reason}}));
@@ -65,7 +67,8 @@ std::optional<StepResult> Executor::check_assessed(const engine::Plan& plan, std
     const std::string why = "not carried out: reads that assess the incident failed (" +
                             text::join(failed) +
                             "); closing the alert now would hide what they were to find";
-    m_state.apply(m_journal.append({{"event", "step.failed"}, {"step", id}, {"why", why}}));
+    m_state.apply(
+        m_journal.append({{"event", journal::event::step_failed}, {"step", id}, {"why", why}}));
     return StepResult{"failed", why, {}};
   }
   return std::nullopt;

@@ -4,6 +4,7 @@
 #include "dftriage/engine/library.hpp"
 #include "dftriage/engine/walk.hpp"
 #include "dftriage/exec/case_state.hpp"
+#include "dftriage/journal/events.hpp"
 #include "dftriage/journal/journal.hpp"
 #include "dftriage/util/error.hpp"
 #include "dftriage/util/text.hpp"
@@ -102,10 +103,15 @@ constexpr const char* k_timeline_details[] = {
 bool on_timeline(const std::string& event)
 {
   static const std::set<std::string> k_events = {
-      "case.opened",  "case.resumed",      "case.closed",    "step.done", "step.no-op",
-      "step.refused", "step.failed",       "step.declined",  "step.open", "step.left",
-      "confirmation", "assessment.waived", "undo.requested", "undo.done", "undo.no-op",
-      "undo.failed",  "undo.irreversible"};
+      journal::event::case_opened,      journal::event::case_resumed,
+      journal::event::case_closed,      journal::event::step_done,
+      journal::event::step_no_op,       journal::event::step_refused,
+      journal::event::step_failed,      journal::event::step_declined,
+      journal::event::step_open,        journal::event::step_left,
+      journal::event::confirmation,     journal::event::assessment_waived,
+      journal::event::undo_requested,   journal::event::undo_done,
+      journal::event::undo_no_op,       journal::event::undo_failed,
+      journal::event::undo_irreversible};
   return k_events.count(event) != 0;
 }
 
@@ -281,20 +287,20 @@ json case_report(const journal::CaseFolder& folder)
       t["by"] = by;
       timeline.push_back(std::move(t));
     }
-    if (event == "case.closed") {
+    if (event == journal::event::case_closed) {
       outcome = str(e, "outcome");
-    } else if (event == "step.entered" && e.contains("phase")) {
+    } else if (event == journal::event::step_entered && e.contains("phase")) {
       phase_of[step] = {str(e, "phase"), e.value("mutating", false)};
-    } else if (event == "step.done" && first_containment.is_null() &&
+    } else if (event == journal::event::step_done && first_containment.is_null() &&
                phase_of[step].first == "mitigate" && phase_of[step].second) {
       first_containment = {{"step", step}, {"at", str(e, "time")}};
-    } else if (event == "question.answered") {
+    } else if (event == journal::event::question_answered) {
       answers.push_back({{"time", str(e, "time")},
                          {"question", str(e, "question")},
                          {"value", e.value("value", json())},
                          {"source", or_null(str(e, "source"))},
                          {"by", by}});
-    } else if (event == "confirmation") {
+    } else if (event == journal::event::confirmation) {
       const auto* r = state.step(step);
       decisions.push_back({{"time", str(e, "time")},
                            {"step", step},
@@ -302,7 +308,7 @@ json case_report(const journal::CaseFolder& folder)
                            {"decision", "carry out the change"},
                            {"reason", str(e, "reason")},
                            {"by", by}});
-    } else if (event == "step.declined") {
+    } else if (event == journal::event::step_declined) {
       declined_reason[step] = str(e, "reason");
       const auto* r = state.step(step);
       declined.push_back({{"time", str(e, "time")},
@@ -310,7 +316,7 @@ json case_report(const journal::CaseFolder& folder)
                           {"action", r != nullptr ? r->action : ""},
                           {"reason", or_null(str(e, "reason"))},
                           {"by", by}});
-    } else if (event == "undo.requested") {
+    } else if (event == journal::event::undo_requested) {
       undo_request = e;
     } else if (event.rfind("undo.", 0) == 0 && !step.empty()) {
       // One line per step undone: its latest undo event, and why the undo was asked for.
@@ -336,12 +342,13 @@ json case_report(const journal::CaseFolder& folder)
            {"reason", or_null(reason)},
            {"by", undo_request.is_null() ? by : by_of(undo_request)}};
     }
-    if ((event == "step.done" && e.value("manual", false) && !str(e, "checked").empty() &&
-         str(e, "checked") != "notice" && str(e, "checked") != "answered") ||
-        (event == "step.open" && e.value("manual", false))) {
+    if ((event == journal::event::step_done && e.value("manual", false) &&
+         !str(e, "checked").empty() && str(e, "checked") != "notice" &&
+         str(e, "checked") != "answered") ||
+        (event == journal::event::step_open && e.value("manual", false))) {
       json item{{"time", str(e, "time")},
                 {"step", step},
-                {"status", event == "step.done" ? str(e, "checked") : "open"},
+                {"status", event == journal::event::step_done ? str(e, "checked") : "open"},
                 {"note", or_null(str(e, "note"))},
                 {"by", by}};
       const auto it = std::find_if(checklist.begin(), checklist.end(),

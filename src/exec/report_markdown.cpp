@@ -4,6 +4,7 @@
 
 #include "dftriage/exec/messages.hpp"
 #include "dftriage/exec/report.hpp"
+#include "dftriage/journal/events.hpp"
 #include "report_detail.hpp"
 
 #include <map>
@@ -347,21 +348,22 @@ void Renderer::timeline()
     const std::string event = str(t, "event");
     std::string key = event;
     std::string one;
-    if (event == "case.opened") {
+    if (event == journal::event::case_opened) {
       one = text(str(t, "mode"));
       if (!str(t, "playbook").empty()) {
         one += m_l.comma + std::string(m_l.playbook_word) + " " + code(str(t, "playbook")) + " " +
                text(str(t, "playbookVersion"));
       }
-    } else if (event == "case.resumed") {
+    } else if (event == journal::event::case_resumed) {
       one = text(str(t, "mode"));
-    } else if (event == "case.closed") {
+    } else if (event == journal::event::case_closed) {
       one = status(str(t, "outcome"));
-    } else if (event == "step.done" && !str(t, "checked").empty() &&
+    } else if (event == journal::event::step_done && !str(t, "checked").empty() &&
                str(t, "checked") != "notice" && str(t, "checked") != "answered") {
       key = "step.checked";
       one = status(str(t, "checked"));
-    } else if (event == "undo.requested" || event == "assessment.waived") {
+    } else if (event == journal::event::undo_requested ||
+               event == journal::event::assessment_waived) {
       for (const auto& s : t.value("steps", json::array())) {
         one += (one.empty() ? "" : m_l.comma) + code(s);
       }

@@ -1,5 +1,6 @@
 #include "dftriage/journal/verify_case.hpp"
 
+#include "dftriage/journal/events.hpp"
 #include "dftriage/util/error.hpp"
 #include "dftriage/util/text.hpp"
 
@@ -189,12 +190,12 @@ CaseCheck verify_case(const CaseFolder& folder, std::string_view expected_head)
       continue;
     }
     const std::string event = text_of(entry, "event");
-    if (event == "case.opened" && !opened) {
+    if (event == event::case_opened && !opened) {
       opened = true;
       named.insert("alert.json");
       result.files.push_back(
           check_file(folder, "alert.json", text_of(entry, "alertSha256"), line_no));
-    } else if (event == "pre-image.captured" || event == "evidence.saved") {
+    } else if (event == event::pre_image_captured || event == event::evidence_saved) {
       const std::string path = text_of(entry, "evidence");
       if (!path.empty()) {
         named.insert(path);
