@@ -232,15 +232,17 @@ ExitStatus run_apply(const ApplyOptions& options)
   bool awaiting = false;
   for (std::size_t i = 0; i < plan.steps.size(); ++i) {
     const auto result = executor.run_step(plan, i);
-    std::printf("  %-22s %s%s\n",
-                result.outcome == "declined" ? "awaiting-confirmation" : result.outcome.c_str(),
-                plan.steps[i].step->id.c_str(),
+    using exec::Outcome;
+    const std::string word = result.outcome == Outcome::declined
+                                 ? "awaiting-confirmation"
+                                 : std::string(exec::to_string(result.outcome));
+    std::printf("  %-22s %s%s\n", word.c_str(), plan.steps[i].step->id.c_str(),
                 result.message.empty() ? "" : ("  " + terminal::sanitize(result.message)).c_str());
-    awaiting = awaiting || result.outcome == "declined";
-    failed = failed || result.outcome == "failed";
-    refused = refused || result.outcome == "refused";
+    awaiting = awaiting || result.outcome == Outcome::declined;
+    failed = failed || result.outcome == Outcome::failed;
+    refused = refused || result.outcome == Outcome::refused;
     if (plan.steps[i].action->mutating &&
-        (result.outcome == "failed" || result.outcome == "refused")) {
+        (result.outcome == Outcome::failed || result.outcome == Outcome::refused)) {
       break; // fail closed: nothing after a refused or failed change
     }
   }

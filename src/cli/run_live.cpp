@@ -58,7 +58,7 @@ std::string read_all(const std::string& file)
 
 StepOutcome outcome_of(std::size_t index, const exec::StepResult& result)
 {
-  return {index, result.outcome, result.message};
+  return {index, std::string(exec::to_string(result.outcome)), result.message};
 }
 
 } // namespace
@@ -398,18 +398,19 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang_given, bool i
         if (!result.result.is_null()) {
           results[p.steps[index].step->id] = result.result;
         }
-        if (result.outcome == "no-op" || result.outcome == "refused" ||
-            result.outcome == "failed" || result.outcome == "skipped-after-failure") {
-          const bool bad = result.outcome != "no-op";
+        using exec::Outcome;
+        if (result.outcome == Outcome::no_op || result.outcome == Outcome::refused ||
+            result.outcome == Outcome::failed || result.outcome == Outcome::skipped_after_failure) {
+          const bool bad = result.outcome != Outcome::no_op;
           prompter.say(
               "  " +
-              paint(outcome_word(result.outcome, lang) +
+              paint(outcome_word(std::string(exec::to_string(result.outcome)), lang) +
                         (result.message.empty()
                              ? ""
                              : tr(lang, ": ", "：") + sanitize(message_word(result.message, lang))),
                     bad ? Colour::red : Colour::green, colour) +
               "\n");
-        } else if (result.outcome == "done" && p.steps[index].action != nullptr) {
+        } else if (result.outcome == Outcome::done && p.steps[index].action != nullptr) {
           prompter.say("  " + paint(outcome_word("done", lang), Colour::green, colour) + "\n");
         }
         return outcome_of(index, result);
@@ -474,15 +475,16 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang_given, bool i
           plan = engine::build_plan(the_alert, match, playbook, answers_now(), connection.cloud,
                                     results);
         }
-        if (result.outcome == "declined") {
-          result.outcome = "awaiting-confirmation";
-          result.message =
+        auto outcome = outcome_of(index, result);
+        if (result.outcome == exec::Outcome::declined) {
+          outcome.outcome = "awaiting-confirmation";
+          outcome.message =
               exec::is_irreversible(plan.steps[index])
                   ? "not carried out: it cannot be undone; confirm with --yes --yes-irreversible"
                   : "not carried out: confirm with --yes";
         }
-        outcomes.push_back(outcome_of(index, result));
-        if (result.outcome == "failed" && plan.steps[index].action != nullptr &&
+        outcomes.push_back(std::move(outcome));
+        if (result.outcome == exec::Outcome::failed && plan.steps[index].action != nullptr &&
             plan.steps[index].action->mutating) {
           break; // fail closed: nothing after a failed change
         }

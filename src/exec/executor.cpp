@@ -110,6 +110,31 @@ nlohmann::ordered_json evidence_of(const azure::Request& request, const azure::R
 
 } // namespace
 
+std::string_view to_string(Outcome outcome)
+{
+  switch (outcome) {
+  case Outcome::done:
+    return "done";
+  case Outcome::no_op:
+    return "no-op";
+  case Outcome::done_earlier:
+    return "done-earlier";
+  case Outcome::declined:
+    return "declined";
+  case Outcome::refused:
+    return "refused";
+  case Outcome::failed:
+    return "failed";
+  case Outcome::rolled_back:
+    return "rolled-back";
+  case Outcome::skipped_after_failure:
+    return "skipped-after-failure";
+  case Outcome::open:
+    return "open";
+  }
+  return "failed";
+}
+
 bool is_irreversible(const engine::PlannedStep& step)
 {
   return step.action != nullptr && step.action->mutating &&
@@ -269,7 +294,7 @@ StepResult Executor::run_step(const engine::Plan& plan, std::size_t index)
   if (const auto* done = m_state.step(id); done != nullptr &&
                                            (done->status == "done" || done->status == "no-op") &&
                                            done->undo_status != "done") {
-    return {"done-earlier", "already " + done->status + " in this case", {}};
+    return {Outcome::done_earlier, "already " + done->status + " in this case", {}};
   }
   nlohmann::ordered_json entered{{"event", journal::event::step_entered},
                                  {"step", id},
@@ -287,7 +312,7 @@ StepResult Executor::run_step(const engine::Plan& plan, std::size_t index)
         step.status == "refused" ? step.note : "a question it needs has no answer";
     m_state.apply(
         m_journal.append({{"event", journal::event::step_refused}, {"step", id}, {"why", why}}));
-    return {"refused", why, {}};
+    return {Outcome::refused, why, {}};
   }
   if (step.action == nullptr && !engine::is_checklist(*step.step)) {
     // A decision (settled by its answers) or a notice that routes the walk.
@@ -295,7 +320,7 @@ StepResult Executor::run_step(const engine::Plan& plan, std::size_t index)
                                     {"step", id},
                                     {"manual", true},
                                     {"checked", step.step->ask.empty() ? "notice" : "answered"}}));
-    return {"done", {}, {}};
+    return {Outcome::done, {}, {}};
   }
   if (step.action == nullptr) {
     // Only a person can check a task off (check_manual); it stays open.
@@ -303,12 +328,12 @@ StepResult Executor::run_step(const engine::Plan& plan, std::size_t index)
         "a manual step: a person checks it off at a terminal (dftriage run --case DIR)";
     m_state.apply(m_journal.append(
         {{"event", journal::event::step_open}, {"step", id}, {"manual", true}, {"why", why}}));
-    return {"open", why, {}};
+    return {Outcome::open, why, {}};
   }
   if (const auto problem = scope_problem(step); !problem.empty()) {
     m_state.apply(m_journal.append(
         {{"event", journal::event::step_refused}, {"step", id}, {"why", problem}}));
-    return {"refused", problem, {}};
+    return {Outcome::refused, problem, {}};
   }
   if (auto held = check_assessed(plan, index)) {
     return *held;
@@ -330,20 +355,20 @@ StepResult Executor::check_manual(const engine::Plan& plan, std::size_t index,
                                     {"manual", true},
                                     {"checked", checked},
                                     {"note", note}}));
-    return {"done", checked == "done" ? "" : "not applicable", {}};
+    return {Outcome::done, checked == "done" ? "" : "not applicable", {}};
   }
   m_state.apply(m_journal.append({{"event", journal::event::step_open},
                                   {"step", id},
                                   {"manual", true},
                                   {"why", "not done yet"},
                                   {"note", note}}));
-  return {"open", "not done yet" + (note.empty() ? std::string() : ": " + note), {}};
+  return {Outcome::open, "not done yet" + (note.empty() ? std::string() : ": " + note), {}};
 }
 
 StepResult Executor::run_read_only(const engine::PlannedStep& step)
 {
   const std::string& id = step.step->id;
-  StepResult result{"done", {}, {}};
+  StepResult result{Outcome::done, {}, {}};
   try {
     std::size_t n = 0;
     for (const auto& request : step.requests.requests) {
@@ -365,7 +390,7 @@ StepResult Executor::run_read_only(const engine::PlannedStep& step)
     const std::string why = describe_failure(e);
     m_state.apply(
         m_journal.append({{"event", journal::event::step_failed}, {"step", id}, {"why", why}}));
-    return {"failed", why, {}};
+    return {Outcome::failed, why, {}};
   }
   m_state.apply(m_journal.append({{"event", journal::event::step_done}, {"step", id}}));
   return result;
@@ -473,25 +498,25 @@ StepResult Executor::run_mutating(const engine::PlannedStep& step)
                                         {"step", id},
                                         {"recovered", true},
                                         {"why", why}}));
-        return {"done", why, {}};
+        return {Outcome::done, why, {}};
       }
       if (const auto drift = drifted(id, step, pre); !drift.empty()) {
         m_state.apply(m_journal.append(
             {{"event", journal::event::step_refused}, {"step", id}, {"why", drift}}));
-        return {"refused", drift, {}};
+        return {Outcome::refused, drift, {}};
       }
       if (spec.refuse) {
         if (const auto why = spec.refuse(args, pre); !why.empty()) {
           m_state.apply(m_journal.append(
               {{"event", journal::event::step_refused}, {"step", id}, {"why", why}}));
-          return {"refused", why, {}};
+          return {Outcome::refused, why, {}};
         }
       }
       if (spec.satisfied && spec.satisfied(args, pre)) {
         const std::string why = "already in place: nothing to change";
         m_state.apply(
             m_journal.append({{"event", journal::event::step_no_op}, {"step", id}, {"why", why}}));
-        return {"no-op", why, {}};
+        return {Outcome::no_op, why, {}};
       }
       if (was_pending && !spec.satisfied) {
         const std::string why =
@@ -528,7 +553,7 @@ StepResult Executor::run_mutating(const engine::PlannedStep& step)
           declined["reason"] = why;
         }
         m_state.apply(m_journal.append(std::move(declined)));
-        return {"declined", {}, {}};
+        return {Outcome::declined, {}, {}};
       }
       m_state.apply(m_journal.append(
           {{"event", journal::event::confirmation}, {"step", id}, {"reason", *reason}}));
@@ -611,7 +636,7 @@ StepResult Executor::run_mutating(const engine::PlannedStep& step)
       if (!secret.empty()) {
         m_responder.show_secret_once(spec.name, secret);
       }
-      return {"done", {}, answer};
+      return {Outcome::done, {}, answer};
     } catch (const Interrupted&) {
       throw;
     } catch (const StepLeft& left) {
@@ -634,11 +659,11 @@ StepResult Executor::run_mutating(const engine::PlannedStep& step)
     case FailureChoice::retry:
       continue;
     case FailureChoice::skip:
-      return {"skipped-after-failure", failure, {}};
+      return {Outcome::skipped_after_failure, failure, {}};
     case FailureChoice::rollback:
-      return {rollback() ? "rolled-back" : "failed", failure, {}};
+      return {rollback() ? Outcome::rolled_back : Outcome::failed, failure, {}};
     case FailureChoice::stop:
-      return {"failed", failure, {}};
+      return {Outcome::failed, failure, {}};
     }
   }
 }

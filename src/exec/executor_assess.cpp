@@ -50,7 +50,7 @@ std::optional<StepResult> Executor::check_assessed(const engine::Plan& plan, std
         for (const auto i : engine::visited_steps(plan)) {
           if (plan.steps[i].step->id == failed_id) {
             const auto again = run_step(plan, i);
-            m_responder.show("  " + failed_id + ": " + again.outcome +
+            m_responder.show("  " + failed_id + ": " + std::string(to_string(again.outcome)) +
                              (again.message.empty() ? std::string() : ": " + again.message));
           }
         }
@@ -69,7 +69,7 @@ std::optional<StepResult> Executor::check_assessed(const engine::Plan& plan, std
                             "); closing the alert now would hide what they were to find";
     m_state.apply(
         m_journal.append({{"event", journal::event::step_failed}, {"step", id}, {"why", why}}));
-    return StepResult{"failed", why, {}};
+    return StepResult{Outcome::failed, why, {}};
   }
   return std::nullopt;
 }

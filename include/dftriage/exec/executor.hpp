@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace dftriage::exec {
@@ -92,14 +93,27 @@ struct ExecSettings
   std::map<std::string, nlohmann::ordered_json> captured;
 };
 
+// How a step ended.
+enum class Outcome {
+  done,                  // carried out
+  no_op,                 // already in place
+  done_earlier,          // this case did it before a resume
+  declined,              // the responder did not confirm the change
+  refused,               // out of scope, or the pre-image (or its drift) forbids it
+  failed,                // Azure or the transport failed it
+  rolled_back,           // failed, and the case's changes were undone at the responder's word
+  skipped_after_failure, // failed, and the responder went on without it
+  open,                  // a manual step no person has checked off
+};
+
+// Returns the outcome's name in output and the journal: "done", "no-op", "done-earlier",
+// "declined", "refused", "failed", "rolled-back", "skipped-after-failure", "open".
+std::string_view to_string(Outcome outcome);
+
 // The result of one step.
 struct StepResult
 {
-  // "done" (carried out), "no-op" (already in place), "done-earlier" (this case did it
-  // before a resume), "declined", "refused" (out of scope, or the pre-image forbids it),
-  // "failed", "rolled-back", "skipped-after-failure", "open" (a manual step no person
-  // has checked off)
-  std::string outcome;
+  Outcome outcome = Outcome::done;
   std::string message;
   nlohmann::ordered_json result; // a read-only step's answer (the first request's body)
 };

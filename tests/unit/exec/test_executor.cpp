@@ -85,8 +85,8 @@ std::map<std::string, std::string> run_all(exec::Executor& executor, const engin
   std::map<std::string, std::string> outcomes;
   for (const auto index : engine::visited_steps(plan)) {
     const auto result = executor.run_step(plan, index);
-    outcomes[plan.steps[index].step->id] = result.outcome;
-    if (result.outcome == "failed") {
+    outcomes[plan.steps[index].step->id] = std::string(exec::to_string(result.outcome));
+    if (result.outcome == exec::Outcome::failed) {
       FAIL_CHECK(plan.steps[index].step->id + ": " + result.message);
     }
   }
@@ -143,7 +143,7 @@ TEST_CASE("executor carries out the Key Vault playbook on the lab, no-ops a reru
     // The same executor again: everything that succeeded was done earlier in this case.
     for (const auto index : engine::visited_steps(walk.plan)) {
       if (outcomes.at(walk.plan.steps[index].step->id) == "done") {
-        CHECK(executor.run_step(walk.plan, index).outcome == "done-earlier");
+        CHECK(executor.run_step(walk.plan, index).outcome == exec::Outcome::done_earlier);
       }
     }
     CHECK(journal::verify(read_file(folder.journal_path())).ok);
@@ -197,7 +197,7 @@ TEST_CASE("executor refuses a step outside the case's subscriptions and records 
     const auto& step = walk.plan.steps[index];
     const auto result = executor.run_step(walk.plan, index);
     if (step.action != nullptr && step.step->id == "enable-firewall") {
-      CHECK(result.outcome == "refused");
+      CHECK(result.outcome == exec::Outcome::refused);
       CHECK_THAT(result.message, Catch::Contains("outside this case's scope"));
     }
   }
@@ -294,7 +294,7 @@ TEST_CASE("a change whose long-running operation fails stops the step, journaled
   ScriptedResponder responder({exec::FailureChoice::retry});
   exec::Executor executor(folder, journal, client, azure::public_cloud(), responder, {});
   const auto result = executor.run_step(walk.plan, index);
-  CHECK(result.outcome == "done");
+  CHECK(result.outcome == exec::Outcome::done);
   REQUIRE(responder.failures.size() == 1);
   CHECK_THAT(responder.failures[0], Catch::Contains("VaultUpdateFailed"));
   const auto text = read_file(folder.journal_path());
@@ -325,7 +325,7 @@ TEST_CASE("a change that fails with stop leaves the step failed and sends nothin
   ScriptedResponder responder({exec::FailureChoice::stop});
   exec::Executor executor(folder, journal, client, azure::public_cloud(), responder, {});
   const auto result = executor.run_step(walk.plan, index);
-  CHECK(result.outcome == "failed");
+  CHECK(result.outcome == exec::Outcome::failed);
   CHECK_THAT(result.message, Catch::Contains("409") && Catch::Contains("ConflictError") &&
                                  Catch::Contains("req-409"));
   CHECK(transport.left() == 0);
