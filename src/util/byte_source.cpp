@@ -1,8 +1,10 @@
-// The byte sources the document reader reads: a file descriptor, or a string.
+// The byte sources the document reader reads (a file descriptor, or a string), and
+// the window it reads them through.
 
 #include "dftriage/util/document_reader.hpp"
 #include "dftriage/util/error.hpp"
 #include "dftriage/util/signals.hpp"
+#include "document_parts.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -96,5 +98,51 @@ std::unique_ptr<ByteSource> make_string_source(std::string text)
 {
   return std::make_unique<StringSource>(std::move(text));
 }
+
+namespace document {
+
+namespace {
+
+constexpr std::size_t k_initial_window = 1u << 20;
+
+} // namespace
+
+InputWindow::InputWindow(ByteSource& source, std::size_t max_document)
+    : m_source(source)
+    , m_max_document(max_document)
+    , m_buffer(std::min(k_initial_window, max_document) + DocumentReader::k_padding)
+{
+}
+
+InputWindow::Fill InputWindow::fill(std::size_t keep, std::size_t& dropped)
+{
+  dropped = 0;
+  if (m_eof) {
+    return Fill::end;
+  }
+  if (keep > 0) {
+    std::memmove(m_buffer.data(), m_buffer.data() + keep, m_filled - keep);
+    m_offset += keep;
+    m_filled -= keep;
+    dropped = keep;
+  }
+  const std::size_t capacity = m_buffer.size() - DocumentReader::k_padding;
+  if (m_filled == capacity) {
+    if (capacity >= m_max_document) {
+      return Fill::full;
+    }
+    m_buffer.resize(std::min(capacity * 2, m_max_document) + DocumentReader::k_padding);
+  }
+  const std::size_t n = m_source.read(m_buffer.data() + m_filled,
+                                      m_buffer.size() - DocumentReader::k_padding - m_filled);
+  if (n == 0) {
+    m_eof = true;
+    return Fill::end;
+  }
+  m_filled += n;
+  return Fill::more;
+}
+
+} // namespace document
 
 } // namespace dftriage

@@ -1,6 +1,10 @@
+// The document reader's scan: top-level values, the brackets and strings inside them,
+// line ends and the recovery from broken NDJSON records (see document_reader.hpp).
+
 #include "dftriage/util/document_reader.hpp"
 
 #include "dftriage/util/error.hpp"
+#include "document_reader_impl.hpp"
 
 #include <algorithm>
 #include <cstring>
@@ -9,8 +13,8 @@ namespace dftriage {
 
 namespace {
 
-constexpr std::size_t k_initial_buffer = 1u << 20;
-constexpr std::size_t k_max_tracked_key = 16;
+using document::k_none;
+using document::NdjsonMode;
 
 bool is_space(char c)
 {
@@ -26,176 +30,142 @@ bool ends_scalar(char c)
 } // namespace
 
 DocumentReader::DocumentReader(ByteSource& source, std::size_t max_document)
-    : m_source(source)
-    , m_max_document(max_document)
-    , m_buffer(std::min(k_initial_buffer, max_document) + k_padding)
+    : m_impl(std::make_unique<Impl>(source, max_document))
 {
 }
 
-bool DocumentReader::take_problem(Problem& out)
+DocumentReader::~DocumentReader() = default;
+
+bool DocumentReader::next(Document& doc)
 {
-  if (!m_has_problem) {
-    return false;
-  }
-  out = std::move(m_problem);
-  m_has_problem = false;
-  return true;
+  return m_impl->next(doc);
 }
 
 void DocumentReader::skip_line()
 {
-  if (m_phase == Phase::top && m_containers.empty() && m_pos > 0 && m_buffer[m_pos - 1] != '\n') {
-    m_skip_line = true;
-  }
+  m_impl->skip_line();
 }
 
-std::uint64_t DocumentReader::column_at(std::size_t pos) const
+bool DocumentReader::take_problem(Problem& out)
 {
-  return m_buffer_offset + pos - m_line_start + 1;
+  if (!m_impl->problem) {
+    return false;
+  }
+  out = std::move(*m_impl->problem);
+  m_impl->problem.reset();
+  return true;
 }
 
-void DocumentReader::report(std::size_t pos, std::string message)
+void DocumentReader::Impl::report(std::size_t index, std::string message)
 {
   // Only the first problem before the caller looks is kept; the rest follow from it.
-  if (!m_has_problem) {
-    m_problem = Problem{m_line, column_at(pos), std::move(message)};
-    m_has_problem = true;
+  if (!problem) {
+    problem = Problem{lines.line, column_at(index), std::move(message)};
   }
 }
 
-void DocumentReader::abandon_containers()
+void DocumentReader::Impl::abandon_containers()
 {
-  m_phase = Phase::top;
-  m_containers.clear();
-  m_stack.clear();
-  m_in_string = false;
-  m_escape = false;
-  m_scalar = false;
-  m_skipping = false;
-  m_checkpoint = k_none;
+  phase = Phase::top;
+  containers.open.clear();
+  value.clear_brackets();
+  recovery.checkpoint = k_none;
 }
 
-void DocumentReader::recover_at_next_line()
+void DocumentReader::Impl::recover_at_next_line()
 {
   abandon_containers();
-  m_skip_line = true;
+  recovery.skip_line = true;
 }
 
-bool DocumentReader::fill()
+bool DocumentReader::Impl::fill()
 {
-  if (m_eof) {
-    return false;
-  }
-  const bool keeping_value = m_phase == Phase::in_value && !m_skipping;
-  const std::size_t keep = keeping_value ? m_start : m_pos;
-  if (keep > 0) {
-    std::memmove(m_buffer.data(), m_buffer.data() + keep, m_filled - keep);
-    m_buffer_offset += keep;
-    m_filled -= keep;
-    m_pos -= keep;
-    if (keeping_value) {
-      m_start = 0;
-      m_key_start -= std::min(m_key_start, keep);
-      if (m_checkpoint != k_none) {
-        m_checkpoint -= keep;
-      }
+  const bool keeping_value = phase == Phase::in_value && !value.skipping;
+  std::size_t dropped = 0;
+  const auto result = input.fill(keeping_value ? value.start : pos, dropped);
+  pos -= dropped;
+  if (keeping_value) {
+    value.start -= dropped;
+    keys.key_start -= std::min(keys.key_start, dropped);
+    if (recovery.checkpoint != k_none) {
+      recovery.checkpoint -= dropped;
     }
   }
-  const std::size_t capacity = m_buffer.size() - k_padding;
-  if (m_filled == capacity) {
-    if (capacity >= m_max_document) {
-      if (keeping_value && m_checkpoint != k_none && next_line_starts_value()) {
-        m_backtrack = true; // a broken first line, not a huge document
-        return true;
-      }
-      throw InputError("document at line " + std::to_string(m_start_line) + " column " +
-                       std::to_string(m_start_column) + " is larger than " +
-                       std::to_string(m_max_document >> 20) + " MiB");
+  if (result == document::InputWindow::Fill::full) {
+    if (keeping_value && recovery.checkpoint != k_none && next_line_starts_value()) {
+      recovery.backtrack = true; // a broken first line, not a huge document
+      return true;
     }
-    m_buffer.resize(std::min(capacity * 2, m_max_document) + k_padding);
+    throw InputError("document at line " + std::to_string(value.start_line) + " column " +
+                     std::to_string(value.start_column) + " is larger than " +
+                     std::to_string(input.max_document() >> 20) + " MiB");
   }
-  const std::size_t n =
-      m_source.read(m_buffer.data() + m_filled, m_buffer.size() - k_padding - m_filled);
-  if (n == 0) {
-    m_eof = true;
-    return false;
-  }
-  m_filled += n;
-  return true;
+  return result == document::InputWindow::Fill::more;
 }
 
-void DocumentReader::newline_at(std::size_t pos)
+void DocumentReader::Impl::begin_value(Track track)
 {
-  ++m_line;
-  m_line_start = m_buffer_offset + pos + 1;
+  value.start = pos;
+  value.start_line = lines.line;
+  value.start_column = column_at(pos);
+  value.clear_brackets();
+  keys.begin(track);
+  recovery.checkpoint = k_none;
+  phase = Phase::in_value;
 }
 
-void DocumentReader::begin_value(Track track)
+bool DocumentReader::Impl::emit(Document& doc, std::size_t end, bool truncated)
 {
-  m_start = m_pos;
-  m_start_line = m_line;
-  m_start_column = column_at(m_pos);
-  m_stack.clear();
-  m_in_string = false;
-  m_escape = false;
-  m_scalar = false;
-  m_skipping = false;
-  m_track = track;
-  m_key_next = false;
-  m_capturing_key = false;
-  m_awaiting_container = false;
-  m_seen_columns = false;
-  m_checkpoint = k_none;
-  m_phase = Phase::in_value;
-}
-
-bool DocumentReader::emit(Document& doc, std::size_t end, bool truncated)
-{
-  const bool element = !m_containers.empty();
-  if (!element && m_ndjson < 0 && !truncated) {
+  const bool element = !containers.open.empty();
+  if (!element && ndjson == NdjsonMode::unknown && !truncated) {
     // NDJSON when the first document is a single line; confirmed by its line end.
-    m_ndjson = m_start_line == m_line ? 2 : 0;
+    ndjson = value.start_line == lines.line ? NdjsonMode::first_line : NdjsonMode::no;
   }
-  doc.text = std::string_view(m_buffer.data() + m_start, end - m_start);
-  doc.line = m_start_line;
-  doc.column = m_start_column;
+  doc.text = std::string_view(input.data() + value.start, end - value.start);
+  doc.line = value.start_line;
+  doc.column = value.start_column;
   doc.truncated = truncated;
   doc.kind = Document::Kind::value;
-  if (element && m_containers.back() == Container::tables) {
+  if (element && containers.open.back() == Container::tables) {
     doc.kind = Document::Kind::table;
-  } else if (element && m_containers.back() == Container::rows) {
+  } else if (element && containers.open.back() == Container::rows) {
     doc.kind = Document::Kind::row;
   }
-  doc.number = doc.kind == Document::Kind::value ? ++m_count : m_table_document;
-  m_phase = element ? Phase::between_elements : Phase::top;
-  m_need_comma = element;
-  m_line_fresh = false;
-  m_checkpoint = k_none;
+  doc.number = doc.kind == Document::Kind::value ? ++count : containers.table_document;
+  phase = element ? Phase::between_elements : Phase::top;
+  containers.need_comma = element;
+  containers.line_fresh = false;
+  recovery.checkpoint = k_none;
   return true;
 }
 
-bool DocumentReader::next(Document& doc)
+bool DocumentReader::Impl::next(Document& doc)
 {
   for (;;) {
-    if (m_pos >= m_filled) {
+    if (pos >= input.filled()) {
       if (!fill()) {
         return finish(doc);
       }
-      if (m_backtrack) {
-        m_backtrack = false;
+      if (recovery.backtrack) {
+        recovery.backtrack = false;
         return backtrack(doc);
       }
     }
-    const char c = m_buffer[m_pos];
-    if (m_skip_line) {
-      if (c == '\n') {
-        newline_at(m_pos);
-        m_skip_line = false;
+    if (recovery.skip_line) {
+      const char* data = input.data();
+      const void* end = std::memchr(data + pos, '\n', input.filled() - pos);
+      if (end == nullptr) {
+        pos = input.filled();
+        continue;
       }
-      ++m_pos;
+      pos = static_cast<std::size_t>(static_cast<const char*>(end) - data);
+      newline_at(pos);
+      recovery.skip_line = false;
+      ++pos;
       continue;
     }
-    switch (m_phase) {
+    const char c = input.data()[pos];
+    switch (phase) {
     case Phase::top:
       step_top(c);
       continue;
@@ -212,27 +182,27 @@ bool DocumentReader::next(Document& doc)
   }
 }
 
-bool DocumentReader::finish(Document& doc)
+bool DocumentReader::Impl::finish(Document& doc)
 {
-  switch (m_phase) {
+  switch (phase) {
   case Phase::in_value:
-    if (m_skipping) {
-      report(m_pos, "unexpected end of input: the top-level object is not closed");
+    if (value.skipping) {
+      report(pos, "unexpected end of input: the top-level object is not closed");
       break;
     }
-    if (m_pos > m_start) {
-      if (!m_scalar && m_checkpoint != k_none && next_line_starts_value()) {
+    if (pos > value.start) {
+      if (!value.scalar && recovery.checkpoint != k_none && next_line_starts_value()) {
         return backtrack(doc);
       }
       // A scalar ends at the end of input; anything else is cut short.
-      emit(doc, m_pos, !m_scalar);
+      emit(doc, pos, !value.scalar);
       abandon_containers();
       return true;
     }
     break;
   case Phase::between_elements:
   case Phase::after_container:
-    report(m_pos, "unexpected end of input: the top-level array is not closed");
+    report(pos, "unexpected end of input: the top-level array is not closed");
     break;
   case Phase::top:
     break;
@@ -241,41 +211,41 @@ bool DocumentReader::finish(Document& doc)
   return false;
 }
 
-bool DocumentReader::step_top(char c)
+bool DocumentReader::Impl::step_top(char c)
 {
   if (c == '\n') {
-    newline_at(m_pos);
-    if (m_ndjson == 2) {
-      m_ndjson = 1;
+    newline_at(pos);
+    if (ndjson == NdjsonMode::first_line) {
+      ndjson = NdjsonMode::yes;
     }
-    ++m_pos;
+    ++pos;
     return true;
   }
   if (is_space(c)) {
-    ++m_pos;
+    ++pos;
     return true;
   }
-  if (m_ndjson == 2) {
-    m_ndjson = 0; // a second document on the same line: concatenated JSON
+  if (ndjson == NdjsonMode::first_line) {
+    ndjson = NdjsonMode::no; // a second document on the same line: concatenated JSON
   }
-  if (m_buffer_offset + m_pos == 0 && static_cast<unsigned char>(c) == 0xEF) {
-    while (m_filled - m_pos < 3 && fill()) {
+  if (input.offset() + pos == 0 && static_cast<unsigned char>(c) == 0xEF) {
+    while (input.filled() - pos < 3 && fill()) {
     }
-    if (m_filled - m_pos >= 3 && std::memcmp(m_buffer.data() + m_pos, "\xEF\xBB\xBF", 3) == 0) {
-      m_pos += 3;
-      m_line_start = 3;
+    if (input.filled() - pos >= 3 && std::memcmp(input.data() + pos, "\xEF\xBB\xBF", 3) == 0) {
+      pos += 3;
+      lines.line_start = 3;
       return true;
     }
   }
-  m_containers.clear();
+  containers.open.clear();
   if (c == '[') {
-    m_start_line = m_line;
-    m_start_column = column_at(m_pos);
+    value.start_line = lines.line;
+    value.start_column = column_at(pos);
     open_container(Container::array);
     return true;
   }
   if (c == ']' || c == '}' || c == ',' || c == ':') {
-    report(m_pos, std::string("unexpected '") + c + "' outside any JSON value");
+    report(pos, std::string("unexpected '") + c + "' outside any JSON value");
     recover_at_next_line();
     return true;
   }
@@ -283,218 +253,161 @@ bool DocumentReader::step_top(char c)
   return true;
 }
 
-bool DocumentReader::next_line_starts_value() const
+// Scans the value from `pos` until it ends (true: `doc` holds it), the phase changes
+// or the buffer runs out (false).
+bool DocumentReader::Impl::scan_value(Document& doc)
 {
-  std::size_t i = m_checkpoint + 1;
-  while (i < m_filled && (m_buffer[i] == '\r' || m_buffer[i] == '\n')) {
-    ++i;
-  }
-  return i < m_filled && (m_buffer[i] == '{' || m_buffer[i] == '[');
-}
-
-// The value's first line was a broken record of its own: emit it, cut short, and read
-// on from the line after it.
-bool DocumentReader::backtrack(Document& doc)
-{
-  const std::size_t end = m_checkpoint;
-  m_containers.clear();
-  emit(doc, end, true);
-  abandon_containers();
-  m_pos = end + 1;
-  m_line = m_checkpoint_line + 1;
-  m_line_start = m_buffer_offset + m_pos;
-  return true;
-}
-
-// A line end inside a value (or inside the rest of an envelope being skipped).
-// Returns true when that produced a document.
-bool DocumentReader::on_line_end(Document& doc)
-{
-  if (m_ndjson == 1) {
-    return end_ndjson_line(doc);
-  }
-  if (m_checkpoint == k_none && m_ndjson < 0 && !m_skipping && m_start_line == m_line &&
-      (m_containers.empty() || m_container_line == m_line)) {
-    m_checkpoint = m_pos;
-    m_checkpoint_line = m_line;
-    if (m_in_string) {
-      // No JSON string holds a raw line break: this line is broken, whatever follows.
-      return backtrack(doc);
-    }
-  }
-  m_escape = false;
-  newline_at(m_pos);
-  ++m_pos;
-  return false;
-}
-
-// NDJSON: a record, and any array or envelope it opened, ends at its line end.
-bool DocumentReader::end_ndjson_line(Document& doc)
-{
-  bool emitted = false;
-  if (m_skipping) {
-    report(m_pos, "unexpected end of line: the object is not closed");
-  } else {
-    emitted = emit(doc, m_pos, true);
-  }
-  abandon_containers();
-  newline_at(m_pos);
-  ++m_pos;
-  return emitted;
-}
-
-bool DocumentReader::scan_value(Document& doc)
-{
-  const char* buf = m_buffer.data();
-  if (m_pos == m_start && !m_skipping && m_stack.empty() && !m_in_string) {
-    const char first = buf[m_pos];
+  const char* data = input.data();
+  const std::size_t filled = input.filled();
+  if (pos == value.start && !value.skipping && value.stack.empty() && !value.in_string) {
+    const char first = data[pos];
     if (first == '"') {
-      m_in_string = true;
-      ++m_pos;
+      value.in_string = true;
+      ++pos;
     } else if (first != '{' && first != '[') {
-      m_scalar = true;
+      value.scalar = true;
     }
   }
-  while (m_pos < m_filled) {
-    const char c = buf[m_pos];
-    if (m_scalar) {
-      if (ends_scalar(c)) {
-        return emit(doc, m_pos, false);
+  while (pos < filled) {
+    if (value.scalar) {
+      if (ends_scalar(data[pos])) {
+        return emit(doc, pos, false);
       }
-      ++m_pos;
+      ++pos;
       continue;
     }
+    // Most bytes change nothing: skip them in bulk.
+    if (!value.stack.empty() && (keys.track == Track::none || value.stack.size() > 1)) {
+      pos = document::skip_nested(data, pos, filled, value.in_string, value.escape);
+    } else if (value.in_string && !value.escape && !keys.capturing) {
+      pos = document::skip_string(data, pos, filled);
+    }
+    if (pos >= filled) {
+      break;
+    }
+    const char c = data[pos];
     if (c == '\n') {
       if (on_line_end(doc)) {
         return true;
       }
-      if (m_phase != Phase::in_value && m_phase != Phase::after_container) {
+      if (phase != Phase::in_value && phase != Phase::after_container) {
         return false;
       }
       continue;
     }
-    if (m_in_string) {
-      if (m_escape) {
-        m_escape = false;
+    if (value.in_string) {
+      if (value.escape) {
+        value.escape = false;
       } else if (c == '\\') {
-        m_escape = true;
+        value.escape = true;
       } else if (c == '"') {
-        m_in_string = false;
-        ++m_pos;
-        if (m_stack.empty() && !m_skipping) {
-          return emit(doc, m_pos, false);
+        value.in_string = false;
+        ++pos;
+        if (value.stack.empty() && !value.skipping) {
+          return emit(doc, pos, false);
         }
         continue;
-      } else if (m_capturing_key && m_key.size() <= k_max_tracked_key) {
-        m_key.push_back(c);
+      } else if (keys.capturing && keys.key.size() <= keys.k_max_key) {
+        keys.key.push_back(c);
       }
-      ++m_pos;
+      ++pos;
       continue;
     }
-    switch (c) {
-    case '"':
-      m_in_string = true;
-      m_awaiting_container = false;
-      m_capturing_key = m_track != Track::none && m_stack.size() == 1 && m_key_next;
-      if (m_capturing_key) {
-        m_key.clear();
-        m_key_start = m_pos;
-      }
-      break;
-    case '{':
-    case '[':
-      if (m_awaiting_container) {
+    if (c == '{' || c == '[') {
+      if (keys.awaiting_container) {
         bool emitted = false;
         if (open_keyed_container(doc, c, emitted)) {
           return emitted;
         }
       }
-      m_stack.push_back(c);
-      if (m_track != Track::none && m_stack.size() == 1) {
-        m_key_next = true;
+      value.stack.push_back(c);
+      if (keys.track != Track::none && value.stack.size() == 1) {
+        keys.key_next = true;
       }
-      break;
-    case '}':
-    case ']':
+    } else if (c == '}' || c == ']') {
       return close_bracket(doc, c);
-    case ',':
-      if (m_track != Track::none && m_stack.size() == 1) {
-        m_key_next = true;
-        m_awaiting_container = false;
-      }
-      break;
-    case ':':
-      if (m_track != Track::none && m_stack.size() == 1) {
-        m_key_next = false;
-        m_awaiting_container = true;
-        if (m_track == Track::table && m_key == "columns") {
-          m_seen_columns = true;
-        }
-      }
-      break;
-    case ' ':
-    case '\t':
-    case '\r':
-      break;
-    default:
-      m_awaiting_container = false;
-      break;
+    } else {
+      scan_structure(c);
     }
-    ++m_pos;
+    ++pos;
   }
   return false;
+}
+
+// Any other byte of a value outside strings: what it means for the watched keys.
+void DocumentReader::Impl::scan_structure(char c)
+{
+  const bool watched = keys.track != Track::none && value.stack.size() == 1;
+  switch (c) {
+  case '"':
+    value.in_string = true;
+    keys.awaiting_container = false;
+    keys.capturing = watched && keys.key_next;
+    if (keys.capturing) {
+      keys.key.clear();
+      keys.key_start = pos;
+    }
+    break;
+  case ',':
+    if (watched) {
+      keys.key_next = true;
+      keys.awaiting_container = false;
+    }
+    break;
+  case ':':
+    if (watched) {
+      keys.key_next = false;
+      keys.awaiting_container = true;
+      if (keys.track == Track::table && keys.key == "columns") {
+        keys.seen_columns = true;
+      }
+    }
+    break;
+  case ' ':
+  case '\t':
+  case '\r':
+    break;
+  default:
+    keys.awaiting_container = false;
+    break;
+  }
 }
 
 // A '}' or ']' in a value. Returns true when it closed the value as a document.
-bool DocumentReader::close_bracket(Document& doc, char c)
+bool DocumentReader::Impl::close_bracket(Document& doc, char c)
 {
   const char open = c == '}' ? '{' : '[';
-  if (m_stack.empty() || m_stack.back() != open) {
-    if (m_checkpoint != k_none && next_line_starts_value()) {
+  if (value.stack.empty() || value.stack.back() != open) {
+    if (recovery.checkpoint != k_none && next_line_starts_value()) {
       return backtrack(doc);
     }
-    report(m_pos, std::string("unexpected '") + c + "'" +
-                      (m_stack.empty() ? std::string()
-                                       : std::string(": expected '") +
-                                             (m_stack.back() == '{' ? '}' : ']') + "'"));
+    report(pos, std::string("unexpected '") + c + "'" +
+                    (value.stack.empty() ? std::string()
+                                         : std::string(": expected '") +
+                                               (value.stack.back() == '{' ? '}' : ']') + "'"));
     recover_at_next_line();
     return false;
   }
-  m_stack.pop_back();
-  m_awaiting_container = false;
-  ++m_pos;
-  if (!m_stack.empty()) {
+  value.stack.pop_back();
+  keys.awaiting_container = false;
+  ++pos;
+  if (!value.stack.empty()) {
     return false;
   }
-  if (!m_skipping) {
-    return emit(doc, m_pos, false);
+  if (!value.skipping) {
+    return emit(doc, pos, false);
   }
   // The end of the object around a streamed array.
-  m_skipping = false;
-  if (m_containers.empty()) {
-    m_phase = Phase::top;
+  value.skipping = false;
+  if (containers.open.empty()) {
+    phase = Phase::top;
     detect_ndjson_after_container();
   } else {
-    m_phase = Phase::between_elements;
-    m_need_comma = true;
-    m_line_fresh = false;
+    phase = Phase::between_elements;
+    containers.need_comma = true;
+    containers.line_fresh = false;
   }
   return false;
-}
-
-TextPosition position_in(const Document& doc, std::size_t offset)
-{
-  TextPosition pos{doc.line, doc.column};
-  const std::size_t end = std::min(offset, doc.text.size());
-  for (std::size_t i = 0; i < end; ++i) {
-    if (doc.text[i] == '\n') {
-      ++pos.line;
-      pos.column = 1;
-    } else {
-      ++pos.column;
-    }
-  }
-  return pos;
 }
 
 } // namespace dftriage

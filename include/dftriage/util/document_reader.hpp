@@ -75,6 +75,9 @@ public:
   static constexpr std::size_t k_default_max_document = 64u << 20;
 
   explicit DocumentReader(ByteSource& source, std::size_t max_document = k_default_max_document);
+  ~DocumentReader();
+  DocumentReader(const DocumentReader&) = delete;
+  DocumentReader& operator=(const DocumentReader&) = delete;
 
   struct Problem
   {
@@ -98,81 +101,8 @@ public:
   bool take_problem(Problem& out);
 
 private:
-  enum class Phase { top, in_value, between_elements, after_container };
-  enum class Container { array, envelope, tables, rows };
-  enum class Track { none, envelope, table }; // which keys of the value to watch
-
-  bool fill(); // reads more input; false at the end of the input
-  void newline_at(std::size_t pos);
-  std::uint64_t column_at(std::size_t pos) const;
-  void report(std::size_t pos, std::string message);
-  void recover_at_next_line();
-  void abandon_containers();
-  void begin_value(Track track);
-  void open_container(Container kind);
-  void close_container();
-  void element_problem(std::string message, bool may_start_value);
-  bool step_top(char c);
-  void step_between(char c);
-  bool scan_value(Document& doc);
-  bool open_keyed_container(Document& doc, char c, bool& emitted);
-  bool close_bracket(Document& doc, char c);
-  bool on_line_end(Document& doc);
-  bool end_ndjson_line(Document& doc);
-  bool next_line_starts_value() const;
-  bool backtrack(Document& doc);
-  bool emit(Document& doc, std::size_t end, bool truncated);
-  bool emit_table_header(Document& doc);
-  bool finish(Document& doc);
-  void detect_ndjson_after_container();
-
-  ByteSource& m_source;
-  std::size_t m_max_document;
-  std::vector<char> m_buffer;
-  std::size_t m_filled = 0;          // bytes of m_buffer holding input
-  std::size_t m_pos = 0;             // scan position in m_buffer
-  std::uint64_t m_buffer_offset = 0; // input offset of m_buffer[0]
-  bool m_eof = false;
-
-  std::uint64_t m_line = 1;       // line of m_pos
-  std::uint64_t m_line_start = 0; // input offset where that line starts
-
-  Phase m_phase = Phase::top;
-  std::size_t m_start = 0; // buffer index of the value being scanned
-  std::uint64_t m_start_line = 0;
-  std::uint64_t m_start_column = 0;
-  std::string m_stack; // open brackets of the value being scanned
-  bool m_in_string = false;
-  bool m_escape = false;
-  bool m_scalar = false;               // the value is a number or literal
-  bool m_skipping = false;             // scanning the rest of an envelope, not a document
-  bool m_skip_line = false;            // recovering from a problem: drop the rest of the line
-  std::vector<Container> m_containers; // open arrays whose elements are streamed
-  std::uint64_t m_container_line = 0;  // line where the outermost of them opened
-  bool m_need_comma = false;           // between elements: a ',' must come first
-  bool m_line_fresh = false;           // between elements: nothing but blanks since a line end
-
-  // Keys at depth 1 of the value: envelopes in a top-level object, rows in a table.
-  Track m_track = Track::none;
-  bool m_key_next = false;
-  bool m_capturing_key = false;
-  bool m_awaiting_container = false;
-  bool m_seen_columns = false;
-  std::size_t m_key_start = 0; // buffer index of the last key's opening quote
-  std::string m_key;
-  std::vector<char> m_header; // a table's members without its rows, padded
-
-  // The first line end inside a value that may be a broken NDJSON record.
-  static constexpr std::size_t k_none = static_cast<std::size_t>(-1);
-  std::size_t m_checkpoint = k_none;
-  std::uint64_t m_checkpoint_line = 0;
-  bool m_backtrack = false; // fill() found the size limit reached at a checkpoint
-
-  int m_ndjson = -1; // -1 unknown, 0 no, 1 yes, 2 first line seen, line end pending
-  std::uint64_t m_count = 0;
-  std::uint64_t m_table_document = 0; // the number of the query result being streamed
-  bool m_has_problem = false;
-  Problem m_problem;
+  struct Impl;
+  std::unique_ptr<Impl> m_impl;
 };
 
 // A line and 1-based byte column in an input.
