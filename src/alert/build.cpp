@@ -313,7 +313,7 @@ void finish(RawAlert&& raw, Alert& out)
   std::string component = out.product_component;
   if (component.empty()) {
     for (const auto& [key, value] : out.extended_properties.items()) {
-      if (value.is_string() && text::fold_key(key) == "resourcetype") {
+      if (value.is_string() && folded_key_equals(key, "resourcetype")) {
         component = value.get<std::string>();
       }
     }

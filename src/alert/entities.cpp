@@ -9,20 +9,21 @@ constexpr int k_max_entity_depth = 8;
 
 void visit(element e, Entities& out, int depth);
 
-void visit_entity(object obj, Entities& out)
+void visit_entity(object source, Entities& out)
 {
-  const std::string type = text::to_lower(text_ci(obj, "type"));
-  if (type == "ip") {
-    std::string address = text_ci(obj, "address");
+  const Members obj(source);
+  const std::string type = obj.text("type");
+  if (same_key(type, "ip")) {
+    std::string address = obj.text("address");
     if (!address.empty()) {
       out.ips.push_back(IpEntity{std::move(address), false});
     }
-  } else if (type == "account") {
+  } else if (same_key(type, "account")) {
     AccountEntity account;
-    account.object_id = text_ci(obj, "aadUserId");
-    account.app_id = text_ci(obj, "applicationId");
-    const std::string name = text_ci(obj, "name");
-    const std::string suffix = text_ci(obj, "upnSuffix");
+    account.object_id = obj.text("aadUserId");
+    account.app_id = obj.text("applicationId");
+    const std::string name = obj.text("name");
+    const std::string suffix = obj.text("upnSuffix");
     if (!name.empty() && !suffix.empty()) {
       account.upn = name + "@" + suffix;
     } else if (name.find('@') != std::string::npos) {
@@ -34,18 +35,18 @@ void visit_entity(object obj, Entities& out)
         !account.app_id.empty()) {
       out.accounts.push_back(std::move(account));
     }
-  } else if (type == "host") {
-    HostEntity host{text_ci(obj, "hostName"), text_ci(obj, "azureID")};
+  } else if (same_key(type, "host")) {
+    HostEntity host{obj.text("hostName"), obj.text("azureID")};
     if (!host.name.empty() || !host.resource_id.empty()) {
       out.hosts.push_back(std::move(host));
     }
-  } else if (type == "azure-resource") {
-    std::string id = text_ci(obj, "resourceId");
+  } else if (same_key(type, "azure-resource")) {
+    std::string id = obj.text("resourceId");
     if (!id.empty()) {
       out.resources.push_back(std::move(id));
     }
-  } else if (type == "dns") {
-    std::string domain = text_ci(obj, "domainName");
+  } else if (same_key(type, "dns")) {
+    std::string domain = obj.text("domainName");
     if (!domain.empty()) {
       out.domains.push_back(std::move(domain));
     }
@@ -85,9 +86,8 @@ std::string property(const nlohmann::ordered_json& properties,
     if (!value.is_string()) {
       continue;
     }
-    const std::string folded = text::fold_key(key);
     for (const auto wanted : keys) {
-      if (folded == wanted) {
+      if (folded_key_equals(key, wanted)) {
         const auto& s = value.get_ref<const std::string&>();
         if (!text::trim(s).empty()) {
           return std::string(text::trim(s));

@@ -53,9 +53,9 @@ std::string component_of_detection_source(std::string_view source)
 
 // CustomProperties of the legacy alert: a string holding a JSON array whose first
 // element is a string holding the extended properties object.
-void read_custom_properties(object obj, NestedParsers& nested, RawAlert& out)
+void read_custom_properties(const Members& obj, NestedParsers& nested, RawAlert& out)
 {
-  const auto custom = get_ci(obj, "CustomProperties");
+  const auto custom = obj.get("CustomProperties");
   if (!custom || !custom->is_string()) {
     return;
   }
@@ -76,22 +76,22 @@ void read_custom_properties(object obj, NestedParsers& nested, RawAlert& out)
   }
 }
 
-void read_legacy_evidence(object obj, RawAlert& out)
+void read_legacy_evidence(const Members& obj, RawAlert& out)
 {
-  for_each_object(get_ci(obj, "securityResources"), [&](object resource) {
+  for_each_object(obj.get("securityResources"), [&](object resource) {
     std::string id = text_ci(resource, "resource");
     if (!id.empty() && id.front() == '/') {
       out.resource_ids.push_back(std::move(id));
     }
   });
-  for_each_object(get_ci(obj, "networkConnections"), [&](object connection) {
+  for_each_object(obj.get("networkConnections"), [&](object connection) {
     add_ip(text_ci(connection, "sourceAddress"), out.entities);
     std::string domain = text_ci(connection, "destinationDomain");
     if (!domain.empty()) {
       out.entities.domains.push_back(std::move(domain));
     }
   });
-  for_each_object(get_ci(obj, "userStates"), [&](object user) {
+  for_each_object(obj.get("userStates"), [&](object user) {
     AccountEntity account;
     account.upn = text_ci(user, "userPrincipalName");
     account.object_id = text_ci(user, "aadUserId");
@@ -101,7 +101,7 @@ void read_legacy_evidence(object obj, RawAlert& out)
     }
     add_ip(text_ci(user, "logonIp"), out.entities);
   });
-  for_each_object(get_ci(obj, "hostStates"), [&](object host) {
+  for_each_object(obj.get("hostStates"), [&](object host) {
     std::string name = text_ci(host, "fqdn");
     if (name.empty()) {
       name = text_ci(host, "netBiosName");
@@ -113,9 +113,9 @@ void read_legacy_evidence(object obj, RawAlert& out)
   });
 }
 
-void read_v2_evidence(object obj, RawAlert& out)
+void read_v2_evidence(const Members& obj, RawAlert& out)
 {
-  for_each_object(get_ci(obj, "evidence"), [&](object evidence) {
+  for_each_object(obj.get("evidence"), [&](object evidence) {
     const std::string type = text_ci(evidence, "@odata.type");
     if (text::iequals(type, "#microsoft.graph.security.ipEvidence")) {
       add_ip(text_ci(evidence, "ipAddress"), out.entities);
@@ -155,51 +155,52 @@ void read_v2_evidence(object obj, RawAlert& out)
 
 } // namespace
 
-bool read_graph(object obj, NestedParsers& nested, RawAlert& out)
+bool read_graph(object source, NestedParsers& nested, RawAlert& out)
 {
-  const bool legacy = get_ci(obj, "vendorInformation").has_value();
+  const Members obj(source);
+  const bool legacy = obj.has("vendorInformation");
   // The legacy resource carries the Defender alert type as `category`; alerts_v2
   // carries it as `detectorId` (its `category` is the MITRE tactic).
-  out.alert_type = text_ci(obj, legacy ? "category" : "detectorId");
+  out.alert_type = obj.text(legacy ? "category" : "detectorId");
   if (out.alert_type.empty()) {
     return false;
   }
-  out.id = legacy ? std::string() : text_ci(obj, "providerAlertId");
+  out.id = legacy ? std::string() : obj.text("providerAlertId");
   if (out.id.empty()) {
-    out.id = text_ci(obj, "id");
+    out.id = obj.text("id");
   }
-  out.display_name = text_ci(obj, "title");
-  out.description = text_ci(obj, "description");
-  out.severity = text_ci(obj, "severity");
-  out.status = text_ci(obj, "status");
-  out.start_time = text_ci(obj, legacy ? "eventDateTime" : "firstActivityDateTime");
-  out.end_time = text_ci(obj, legacy ? "lastEventDateTime" : "lastActivityDateTime");
-  out.subscription_hint = text_ci(obj, "azureSubscriptionId");
+  out.display_name = obj.text("title");
+  out.description = obj.text("description");
+  out.severity = obj.text("severity");
+  out.status = obj.text("status");
+  out.start_time = obj.text(legacy ? "eventDateTime" : "firstActivityDateTime");
+  out.end_time = obj.text(legacy ? "lastEventDateTime" : "lastActivityDateTime");
+  out.subscription_hint = obj.text("azureSubscriptionId");
   if (legacy) {
-    if (const auto vendor = object_in(get_ci(obj, "vendorInformation"))) {
+    if (const auto vendor = object_in(obj.get("vendorInformation"))) {
       out.product_component = text_ci(*vendor, "subProvider");
     }
     read_custom_properties(obj, nested, out);
     read_legacy_evidence(obj, out);
-    for_each_object(get_ci(obj, "securityResources"), [&](object resource) {
+    for_each_object(obj.get("securityResources"), [&](object resource) {
       if (text::iequals(text_ci(resource, "resourceType"), "attacked") &&
           out.compromised_entity.empty()) {
         out.compromised_entity = text_ci(resource, "resource");
       }
     });
-    if (const auto links = get_ci(obj, "sourceMaterials"); links && links->is_array()) {
+    if (const auto links = obj.get("sourceMaterials"); links && links->is_array()) {
       for (const auto link : as_array(*links)) {
         out.alert_uri = to_text(link);
         break;
       }
     }
   } else {
-    out.product_component = component_of_detection_source(text_ci(obj, "detectionSource"));
-    out.intent = text_ci(obj, "category");
-    out.alert_uri = text_ci(obj, "alertWebUrl");
+    out.product_component = component_of_detection_source(obj.text("detectionSource"));
+    out.intent = obj.text("category");
+    out.alert_uri = obj.text("alertWebUrl");
     read_v2_evidence(obj, out);
   }
-  if (const auto actions = get_ci(obj, "recommendedActions")) {
+  if (const auto actions = obj.get("recommendedActions")) {
     if (actions->is_array()) {
       for (const auto action : as_array(*actions)) {
         if (action.is_string()) {

@@ -11,12 +11,91 @@ std::optional<element> get_ci(object obj, std::string_view key)
   std::optional<element> found;
   std::string_view spelling;
   for (const auto field : obj) {
-    if (found ? field.key == spelling : text::iequals(field.key, key)) {
+    if (found ? field.key == spelling : same_key(field.key, key)) {
       found = field.value;
       spelling = field.key;
     }
   }
   return found;
+}
+
+bool folded_key_equals(std::string_view key, std::string_view folded)
+{
+  std::size_t j = 0;
+  bool pending_space = false;
+  for (const char c : key) {
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '_') {
+      pending_space = j > 0;
+      continue;
+    }
+    if (pending_space) {
+      if (j >= folded.size() || folded[j] != ' ') {
+        return false;
+      }
+      ++j;
+      pending_space = false;
+    }
+    const char lower = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+    if (j >= folded.size() || folded[j] != lower) {
+      return false;
+    }
+    ++j;
+  }
+  return j == folded.size();
+}
+
+Members::Members(object obj)
+{
+  for (const auto field : obj) {
+    if (m_count == k_inline) {
+      m_more.assign(m_inline, m_inline + k_inline);
+    }
+    if (m_count >= k_inline) {
+      m_more.push_back(Member{field.key, field.value});
+    } else {
+      m_inline[m_count] = Member{field.key, field.value};
+    }
+    ++m_count;
+  }
+}
+
+std::optional<element> Members::get(std::string_view key) const
+{
+  const Member* found = nullptr;
+  for (const Member* m = begin(); m != end(); ++m) {
+    if (found ? m->key == found->key : same_key(m->key, key)) {
+      found = m;
+    }
+  }
+  return found ? std::optional<element>(found->value) : std::nullopt;
+}
+
+std::optional<element> Members::exact(std::string_view key) const
+{
+  const Member* found = nullptr;
+  for (const Member* m = begin(); m != end(); ++m) {
+    if (m->key == key) {
+      found = m;
+    }
+  }
+  return found ? std::optional<element>(found->value) : std::nullopt;
+}
+
+std::string Members::text(std::string_view key) const
+{
+  const auto value = get(key);
+  return value ? to_text(*value) : std::string();
+}
+
+std::string Members::first_text(std::initializer_list<std::string_view> keys) const
+{
+  for (const auto key : keys) {
+    std::string value = text(key);
+    if (!value.empty()) {
+      return value;
+    }
+  }
+  return {};
 }
 
 std::optional<element> get_exact(object obj, std::string_view key)
@@ -33,62 +112,123 @@ std::optional<element> get_exact(object obj, std::string_view key)
 namespace {
 
 constexpr int k_max_duplicate_depth = 64;
+constexpr std::size_t k_pairwise_keys = 32; // objects up to this size are checked pair by pair
 
-// Appends `key` to a JSON pointer (RFC 6901 escapes).
-std::string pointer_child(const std::string& base, std::string_view key)
+// One step of the path from the root to the value being searched.
+struct PathStep
 {
-  std::string out = base + "/";
-  for (const char c : key) {
-    out += c == '~' ? std::string("~0") : c == '/' ? std::string("~1") : std::string(1, c);
-  }
-  return out;
-}
+  std::string_view key;  // the member's key, or
+  std::size_t index = 0; // the element's index
+  bool element = false;  // which of the two
+};
 
-std::optional<std::string> duplicate_in_object(object obj, const std::string& pointer, int depth);
-
-std::optional<std::string> duplicate_in(element e, const std::string& pointer, int depth)
+// Finds the first key that appears twice in one object, depth first, members in
+// order; an object's own keys come before its values. The path to the object is
+// kept as views and spelled out only for the duplicate found.
+class DuplicateFinder
 {
-  if (depth > k_max_duplicate_depth) {
-    return std::nullopt;
-  }
-  if (e.is_array()) {
-    std::size_t i = 0;
-    for (const auto item : as_array(e)) {
-      if (auto found = duplicate_in(item, pointer + "/" + std::to_string(i++), depth + 1)) {
+public:
+  std::optional<std::string> in_object(object obj, int depth)
+  {
+    if (const auto twice = duplicate_key(obj)) {
+      return describe(*twice);
+    }
+    for (const auto field : obj) {
+      m_path.push_back(PathStep{field.key, 0, false});
+      auto found = in_value(field.value, depth + 1);
+      m_path.pop_back();
+      if (found) {
         return found;
       }
     }
     return std::nullopt;
   }
-  return e.is_object() ? duplicate_in_object(as_object(e), pointer, depth) : std::nullopt;
-}
 
-std::optional<std::string> duplicate_in_object(object obj, const std::string& pointer, int depth)
-{
-  std::vector<std::string_view> keys;
-  for (const auto field : obj) {
-    keys.push_back(field.key);
+private:
+  std::optional<std::string> in_value(element e, int depth)
+  {
+    if (depth > k_max_duplicate_depth) {
+      return std::nullopt;
+    }
+    switch (e.type()) {
+    case simdjson::dom::element_type::OBJECT:
+      return in_object(as_object(e), depth);
+    case simdjson::dom::element_type::ARRAY: {
+      std::size_t i = 0;
+      for (const auto item : as_array(e)) {
+        m_path.push_back(PathStep{std::string_view(), i++, true});
+        auto found = in_value(item, depth + 1);
+        m_path.pop_back();
+        if (found) {
+          return found;
+        }
+      }
+      return std::nullopt;
+    }
+    default:
+      return std::nullopt;
+    }
   }
-  std::sort(keys.begin(), keys.end());
-  const auto twice = std::adjacent_find(keys.begin(), keys.end());
-  if (twice != keys.end()) {
-    return "duplicate key " + text::quote(*twice, 60) +
+
+  // Returns the smallest key that `obj` holds more than once.
+  std::optional<std::string_view> duplicate_key(object obj)
+  {
+    if (obj.size() < 2) {
+      return std::nullopt;
+    }
+    m_keys.clear();
+    for (const auto field : obj) {
+      m_keys.push_back(field.key);
+    }
+    std::optional<std::string_view> smallest;
+    if (m_keys.size() <= k_pairwise_keys) {
+      for (std::size_t i = 0; i + 1 < m_keys.size(); ++i) {
+        for (std::size_t j = i + 1; j < m_keys.size(); ++j) {
+          if (m_keys[i].size() == m_keys[j].size() && m_keys[i] == m_keys[j] &&
+              (!smallest || m_keys[i] < *smallest)) {
+            smallest = m_keys[i];
+          }
+        }
+      }
+      return smallest;
+    }
+    std::sort(m_keys.begin(), m_keys.end());
+    const auto twice = std::adjacent_find(m_keys.begin(), m_keys.end());
+    if (twice != m_keys.end()) {
+      smallest = *twice;
+    }
+    return smallest;
+  }
+
+  // The warning for `key` found twice in the object at the end of the path.
+  std::string describe(std::string_view key) const
+  {
+    std::string pointer; // RFC 6901
+    for (const auto& step : m_path) {
+      pointer += '/';
+      if (step.element) {
+        pointer += std::to_string(step.index);
+        continue;
+      }
+      for (const char c : step.key) {
+        pointer += c == '~' ? "~0" : c == '/' ? "~1" : std::string_view(&c, 1);
+      }
+    }
+    return "duplicate key " + text::quote(key, 60) +
            (pointer.empty() ? std::string() : " in " + text::quote(pointer, 120)) +
            "; the last one is used";
   }
-  for (const auto field : obj) {
-    if (auto found = duplicate_in(field.value, pointer_child(pointer, field.key), depth + 1)) {
-      return found;
-    }
-  }
-  return std::nullopt;
-}
+
+  std::vector<PathStep> m_path;
+  std::vector<std::string_view> m_keys;
+};
 
 } // namespace
 
 std::optional<std::string> describe_duplicate_key(object obj)
 {
-  return duplicate_in_object(obj, "", 0);
+  DuplicateFinder finder;
+  return finder.in_object(obj, 0);
 }
 
 std::string to_text(element e)

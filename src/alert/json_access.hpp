@@ -3,6 +3,7 @@
 // Internal to src/alert: reading simdjson DOM values the way Defender exports need,
 // with keys matched case-insensitively and JSON that arrives encoded inside strings.
 
+#include <initializer_list>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -42,10 +43,64 @@ inline std::string_view as_string(element e)
   return out;
 }
 
+// True when `a` and `b` are equal ignoring ASCII case (lengths compared first).
+inline bool same_key(std::string_view a, std::string_view b)
+{
+  if (a.size() != b.size()) {
+    return false;
+  }
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const auto x = static_cast<unsigned char>(a[i]);
+    const auto y = static_cast<unsigned char>(b[i]);
+    // Equal, or the same ASCII letter in the other case.
+    if (x != y && ((x ^ y) != 0x20 || (x | 0x20) < 'a' || (x | 0x20) > 'z')) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// True when text::fold_key(key) == folded, without building the folded key: `folded`
+// must already be folded (lower case, single spaces, trimmed).
+bool folded_key_equals(std::string_view key, std::string_view folded);
+
 // Returns the member of `obj` whose key equals `key` ignoring ASCII case. When a key
 // appears more than once, the last one wins (as in jq and Python); among keys that
 // differ only in case, the first spelling met is the one read.
 std::optional<element> get_ci(object obj, std::string_view key);
+
+// The members of one object, gathered once for many lookups: get() and text() are
+// get_ci() and text_ci() without walking the object again.
+class Members
+{
+public:
+  explicit Members(object obj);
+  Members(const Members&) = delete;
+  Members& operator=(const Members&) = delete;
+
+  std::optional<element> get(std::string_view key) const;   // as get_ci
+  std::optional<element> exact(std::string_view key) const; // as get_exact
+  bool has(std::string_view key) const { return get(key).has_value(); }
+  bool has_exact(std::string_view key) const { return exact(key).has_value(); }
+  std::string text(std::string_view key) const; // as text_ci
+  // Returns the first non-empty text() among `keys`.
+  std::string first_text(std::initializer_list<std::string_view> keys) const;
+
+private:
+  struct Member
+  {
+    std::string_view key;
+    element value;
+  };
+  static constexpr std::size_t k_inline = 40;
+
+  const Member* begin() const { return m_more.empty() ? m_inline : m_more.data(); }
+  const Member* end() const { return begin() + m_count; }
+
+  Member m_inline[k_inline];
+  std::vector<Member> m_more; // all members when there are more than k_inline
+  std::size_t m_count = 0;
+};
 
 // Returns the member of `obj` whose key matches `key` exactly (case-sensitive); the
 // last one when it appears more than once.

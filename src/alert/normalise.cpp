@@ -8,18 +8,6 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
-// Returns the first non-empty text among the members `keys` of `obj`.
-std::string first_text(object obj, std::initializer_list<std::string_view> keys)
-{
-  for (const auto key : keys) {
-    std::string value = text_ci(obj, key);
-    if (!value.empty()) {
-      return value;
-    }
-  }
-  return {};
-}
-
 // Returns `e`, or the JSON inside it when `e` is a string holding JSON.
 std::optional<element> decoded(element e, NestedParsers& nested)
 {
@@ -77,9 +65,9 @@ void read_extended_properties(std::optional<element> e, NestedParsers& nested, R
 }
 
 // resourceIdentifiers[]{type=AzureResource}.azureResourceId (any key casing).
-void read_resource_identifiers(object fields, RawAlert& out)
+void read_resource_identifiers(const Members& fields, RawAlert& out)
 {
-  const auto identifiers = get_ci(fields, "resourceIdentifiers");
+  const auto identifiers = fields.get("resourceIdentifiers");
   if (!identifiers || !identifiers->is_array()) {
     return;
   }
@@ -87,9 +75,9 @@ void read_resource_identifiers(object fields, RawAlert& out)
     if (!item.is_object()) {
       continue;
     }
-    const auto obj = as_object(item);
-    if (text::iequals(text_ci(obj, "type"), "AzureResource")) {
-      std::string id = text_ci(obj, "azureResourceId");
+    const Members identifier(as_object(item));
+    if (same_key(identifier.text("type"), "AzureResource")) {
+      std::string id = identifier.text("azureResourceId");
       if (!id.empty()) {
         out.resource_ids.push_back(std::move(id));
       }
@@ -99,60 +87,61 @@ void read_resource_identifiers(object fields, RawAlert& out)
 
 // An ARM-style alert (arm, azcli, arg, export, sentinel): the same facts under keys
 // that differ in case and, for a few, in name.
-bool read_asc(Shape shape, object envelope, object fields, NestedParsers& nested, RawAlert& out)
+bool read_asc(Shape shape, const Members& envelope, const Members& fields, NestedParsers& nested,
+              RawAlert& out)
 {
-  out.alert_type = text_ci(fields, "alertType");
+  out.alert_type = fields.text("alertType");
   if (out.alert_type.empty() && shape == Shape::arm) {
-    out.alert_type = text_ci(fields, "alertName"); // 2015-06-01-preview
+    out.alert_type = fields.text("alertName"); // 2015-06-01-preview
   }
   if (out.alert_type.empty()) {
     return false;
   }
   if (shape == Shape::sentinel) {
-    out.display_name = first_text(fields, {"DisplayName", "AlertName"});
-    out.severity = text_ci(fields, "AlertSeverity");
-    out.start_time = first_text(fields, {"StartTime", "StartTimeUtc"});
-    out.end_time = first_text(fields, {"EndTime", "EndTimeUtc"});
-    out.alert_uri = text_ci(fields, "AlertLink");
-    out.intent = text_ci(fields, "Tactics");
+    out.display_name = fields.first_text({"DisplayName", "AlertName"});
+    out.severity = fields.text("AlertSeverity");
+    out.start_time = fields.first_text({"StartTime", "StartTimeUtc"});
+    out.end_time = fields.first_text({"EndTime", "EndTimeUtc"});
+    out.alert_uri = fields.text("AlertLink");
+    out.intent = fields.text("Tactics");
   } else {
-    out.display_name = text_ci(fields, "alertDisplayName");
-    out.severity = first_text(fields, {"severity", "reportedSeverity"});
-    out.start_time = first_text(fields, {"startTimeUtc", "detectedTimeUtc", "startTime"});
-    out.end_time = first_text(fields, {"endTimeUtc", "endTime"});
-    out.alert_uri = text_ci(fields, "alertUri");
-    out.intent = text_ci(fields, "intent");
+    out.display_name = fields.text("alertDisplayName");
+    out.severity = fields.first_text({"severity", "reportedSeverity"});
+    out.start_time = fields.first_text({"startTimeUtc", "detectedTimeUtc", "startTime"});
+    out.end_time = fields.first_text({"endTimeUtc", "endTime"});
+    out.alert_uri = fields.text("alertUri");
+    out.intent = fields.text("intent");
   }
-  out.description = text_ci(fields, "description");
-  out.status = first_text(fields, {"status", "state"});
-  out.compromised_entity = text_ci(fields, "compromisedEntity");
-  out.product_component = text_ci(fields, "productComponentName");
+  out.description = fields.text("description");
+  out.status = fields.first_text({"status", "state"});
+  out.compromised_entity = fields.text("compromisedEntity");
+  out.product_component = fields.text("productComponentName");
 
-  out.id = text_ci(fields, "systemAlertId");
+  out.id = fields.text("systemAlertId");
   if (shape != Shape::export_ && shape != Shape::sentinel) {
     if (out.id.empty()) {
-      out.id = text_ci(envelope, "name");
+      out.id = envelope.text("name");
     }
-    out.alert_resource_id = text_ci(envelope, "id");
+    out.alert_resource_id = envelope.text("id");
   }
 
   // The attacked resource, most direct statement first.
   for (const auto key : {"AzureResourceId", "ResourceId", "associatedResource"}) {
-    std::string id = text_ci(fields, key);
+    std::string id = fields.text(key);
     if (!id.empty()) {
       out.resource_ids.push_back(std::move(id));
     }
   }
   read_resource_identifiers(fields, out);
 
-  read_extended_properties(get_ci(fields, "extendedProperties"), nested, out);
+  read_extended_properties(fields.get("extendedProperties"), nested, out);
   if (const auto it = out.extended_properties.find("EffectiveAzureResourceId");
       it != out.extended_properties.end() && it->is_string()) {
     out.resource_ids.push_back(it->get<std::string>());
   }
-  out.subscription_hint = first_text(fields, {"subscriptionId", "AzureResourceSubscriptionId"});
+  out.subscription_hint = fields.first_text({"subscriptionId", "AzureResourceSubscriptionId"});
   if (out.subscription_hint.empty()) {
-    out.subscription_hint = text_ci(envelope, "subscriptionId");
+    out.subscription_hint = envelope.text("subscriptionId");
   }
   if (out.subscription_hint.empty()) {
     if (const auto it = out.extended_properties.find("EffectiveSubscriptionId");
@@ -161,10 +150,10 @@ bool read_asc(Shape shape, object envelope, object fields, NestedParsers& nested
     }
   }
 
-  if (const auto steps = get_ci(fields, "remediationSteps")) {
+  if (const auto steps = fields.get("remediationSteps")) {
     read_remediation(*steps, nested, out.remediation_steps);
   }
-  if (const auto entities = get_ci(fields, "entities")) {
+  if (const auto entities = fields.get("entities")) {
     if (const auto list = decoded(*entities, nested)) {
       collect_entities(*list, out.entities);
     } else if (entities->is_string()) {
@@ -183,16 +172,19 @@ bool read_raw(Shape shape, object obj, NestedParsers& nested, RawAlert& out)
   switch (shape) {
   case Shape::arm:
   case Shape::arg: {
-    const auto properties = get_ci(obj, "properties");
+    const Members envelope(obj);
+    const auto properties = envelope.get("properties");
     if (!properties || !properties->is_object()) {
       return false;
     }
-    return read_asc(shape, obj, as_object(*properties), nested, out);
+    return read_asc(shape, envelope, Members(as_object(*properties)), nested, out);
   }
   case Shape::azcli:
   case Shape::export_:
-  case Shape::sentinel:
-    return read_asc(shape, obj, obj, nested, out);
+  case Shape::sentinel: {
+    const Members fields(obj);
+    return read_asc(shape, fields, fields, nested, out);
+  }
   case Shape::graph:
     return read_graph(obj, nested, out);
   }

@@ -543,6 +543,19 @@ TEST_CASE("duplicate keys: the last one wins, as in jq and Python, with a warnin
     CHECK(a.warnings ==
           std::vector<std::string>{R"(duplicate key "Severity"; the last one is used)"});
   }
+  SECTION("deeper: the path to the object, and its smallest duplicate key")
+  {
+    const auto r = parse_alerts(
+        R"({"AlertType": "KV_TORAccess", "SystemAlertId": "d3", "Severity": "High", "ExtendedProperties": {"a/b~c": {"x": 1, "y": [0, {"z": 1, "z": 2}], "x": 2}}}
+{"AlertType": "KV_TORAccess", "SystemAlertId": "d4", "Severity": "High", "Entities": [{"t": 1}, {"b": 1, "a": 2, "b": 3, "a": 4}]})",
+        "dup.json");
+    REQUIRE(r.alerts.size() == 2);
+    CHECK(r.alerts[0].warnings ==
+          std::vector<std::string>{
+              R"(duplicate key "x" in "/ExtendedProperties/a~1b~0c"; the last one is used)"});
+    CHECK(r.alerts[1].warnings ==
+          std::vector<std::string>{R"(duplicate key "a" in "/Entities/1"; the last one is used)"});
+  }
 }
 
 TEST_CASE("Log Analytics rows are read one at a time")
