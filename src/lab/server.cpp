@@ -26,6 +26,9 @@ namespace dftriage::lab {
 
 namespace {
 
+// Connections the lab serves at once (each kept-alive connection holds one thread).
+constexpr std::size_t k_lab_threads = 64;
+
 std::string read_file(const std::string& path)
 {
   std::ifstream in(path, std::ios::binary);
@@ -273,6 +276,11 @@ void Lab::start()
       .Patch(".*", handler)
       .Delete(".*", handler);
   impl.server->set_read_timeout(30, 0);
+  // httplib serves each connection on one pool thread for as long as it is kept alive;
+  // its default pool (8 threads) is used up by a client with parallel reads (one
+  // connection per worker and host) and others then wait for a keep-alive to time out.
+  // Azure has no such limit.
+  impl.server->new_task_queue = [] { return new httplib::ThreadPool(k_lab_threads); };
   auto listened = std::make_shared<std::atomic<bool>>(false);
   impl.thread = std::thread([&impl, listened] {
     impl.server->listen_after_bind();
