@@ -7,12 +7,37 @@
 #include "normalise.hpp"
 
 #include <algorithm>
+#include <deque>
 
 namespace dftriage::alert::detail {
 
 namespace {
 
 constexpr std::string_view k_simulated_prefix = "SIMULATED_";
+constexpr std::size_t k_remembered_ids = 32;
+
+// The resource IDs of one alert, each parsed once: exports repeat the attacked
+// resource's ID in several places.
+class ParsedIds
+{
+public:
+  // Returns `id` parsed, or nullptr when it is not a resource ID. The result lives as
+  // long as this object.
+  const ResourceId* parse(std::string_view id)
+  {
+    const std::size_t searched = std::min(m_ids.size(), k_remembered_ids);
+    for (std::size_t i = 0; i < searched; ++i) {
+      if (m_ids[i].first == id) {
+        return m_ids[i].second ? &*m_ids[i].second : nullptr;
+      }
+    }
+    m_ids.emplace_back(std::string(id), parse_resource_id(id));
+    return m_ids.back().second ? &*m_ids.back().second : nullptr;
+  }
+
+private:
+  std::deque<std::pair<std::string, std::optional<ResourceId>>> m_ids; // stable references
+};
 
 Severity parse_severity(const std::string& raw, std::vector<std::string>& warnings)
 {
@@ -24,7 +49,7 @@ Severity parse_severity(const std::string& raw, std::vector<std::string>& warnin
       {"Information", Severity::informational},
   };
   for (const auto& [name, severity] : names) {
-    if (text::iequals(raw, name)) {
+    if (same_key(raw, name)) {
       return severity;
     }
   }
@@ -42,7 +67,7 @@ std::string normalise_status(const std::string& raw)
       {"InProgress", "InProgress"}, {"Resolved", "Resolved"}, {"Dismissed", "Dismissed"},
   };
   for (const auto& [name, status] : names) {
-    if (text::iequals(raw, name)) {
+    if (same_key(raw, name)) {
       return std::string(status);
     }
   }
@@ -77,7 +102,7 @@ void dedupe(std::vector<T>& items, Same same)
 
 bool same_nonempty(const std::string& a, const std::string& b)
 {
-  return !a.empty() && text::iequals(a, b);
+  return !a.empty() && same_key(a, b);
 }
 
 void merge_accounts(std::vector<AccountEntity>& accounts)
@@ -105,12 +130,12 @@ void merge_accounts(std::vector<AccountEntity>& accounts)
 }
 
 // Canonical form of a resource ID, or "" (with a warning) when it is not one.
-std::string canonical_id(const std::string& raw, std::vector<std::string>& warnings)
+std::string canonical_id(ParsedIds& ids, const std::string& raw, std::vector<std::string>& warnings)
 {
   if (raw.empty()) {
     return {};
   }
-  if (const auto id = parse_resource_id(text::trim(raw))) {
+  if (const ResourceId* id = ids.parse(text::trim(raw))) {
     return id->canonical;
   }
   warnings.push_back("resource ID " + text::quote(raw) +
@@ -118,14 +143,14 @@ std::string canonical_id(const std::string& raw, std::vector<std::string>& warni
   return {};
 }
 
-void finish_entities(Entities& e, std::vector<std::string>& warnings)
+void finish_entities(ParsedIds& ids, Entities& e, std::vector<std::string>& warnings)
 {
   for (auto& ip : e.ips) {
     ip.address = std::string(text::trim(ip.address));
     ip.valid = ip::is_valid(ip.address);
   }
   dedupe(e.ips,
-         [](const IpEntity& a, const IpEntity& b) { return text::iequals(a.address, b.address); });
+         [](const IpEntity& a, const IpEntity& b) { return same_key(a.address, b.address); });
   for (const auto& ip : e.ips) {
     if (!ip.valid) {
       warnings.push_back("IP address " + text::quote(ip.address) +
@@ -134,34 +159,33 @@ void finish_entities(Entities& e, std::vector<std::string>& warnings)
   }
   merge_accounts(e.accounts);
   for (auto& host : e.hosts) {
-    host.resource_id = canonical_id(host.resource_id, warnings);
+    host.resource_id = canonical_id(ids, host.resource_id, warnings);
   }
   dedupe(e.hosts, [](const HostEntity& a, const HostEntity& b) {
-    return text::iequals(a.name, b.name) && text::iequals(a.resource_id, b.resource_id);
+    return same_key(a.name, b.name) && same_key(a.resource_id, b.resource_id);
   });
   std::vector<std::string> resources;
   for (const auto& id : e.resources) {
-    std::string canonical = canonical_id(id, warnings);
+    std::string canonical = canonical_id(ids, id, warnings);
     if (!canonical.empty()) {
       resources.push_back(std::move(canonical));
     }
   }
   e.resources = std::move(resources);
-  dedupe(e.resources,
-         [](const std::string& a, const std::string& b) { return text::iequals(a, b); });
+  dedupe(e.resources, [](const std::string& a, const std::string& b) { return same_key(a, b); });
   for (auto& domain : e.domains) {
     domain = std::string(text::trim(domain));
   }
-  dedupe(e.domains, [](const std::string& a, const std::string& b) { return text::iequals(a, b); });
+  dedupe(e.domains, [](const std::string& a, const std::string& b) { return same_key(a, b); });
 }
 
 // The Defender location of the alert: from its ARM ID
 // (…/providers/Microsoft.Security/locations/{loc}/alerts/{name}) or its portal link
 // (…/location/{loc}).
-std::string alert_location(const std::optional<ResourceId>& alert_id, std::string_view uri)
+std::string alert_location(const ResourceId* alert_id, std::string_view uri)
 {
-  if (alert_id && text::iequals(alert_id->provider, "Microsoft.Security") &&
-      alert_id->types.size() == 2 && text::iequals(alert_id->types[0], "locations")) {
+  if (alert_id && same_key(alert_id->provider, "Microsoft.Security") &&
+      alert_id->types.size() == 2 && same_key(alert_id->types[0], "locations")) {
     return alert_id->names[0];
   }
   const std::string_view marker = "/location/";
@@ -186,20 +210,22 @@ std::size_t lower_case_letters(std::string_view s)
 // Exports repeat the attacked resource's ID in several places, some upper-cased
 // (/SUBSCRIPTIONS/…/RESOURCEGROUPS/SAMPLE-RG); IDs compare case-insensitively, so
 // show the spelling that kept its case.
-ResourceId best_spelling(const ResourceId& chosen, const std::vector<std::string>& candidates,
-                         const Entities& entities)
+const ResourceId* best_spelling(ParsedIds& ids, const ResourceId* chosen,
+                                const std::vector<std::string>& candidates,
+                                const Entities& entities)
 {
-  ResourceId best = chosen;
-  auto consider = [&](const std::string& spelling) {
-    if (text::iequals(spelling, best.canonical) &&
-        lower_case_letters(spelling) > lower_case_letters(best.canonical)) {
-      if (auto parsed = parse_resource_id(spelling)) {
-        best = std::move(*parsed);
+  const ResourceId* best = chosen;
+  std::size_t best_lower = lower_case_letters(best->canonical);
+  auto consider = [&](std::string_view spelling) {
+    if (same_key(spelling, best->canonical) && lower_case_letters(spelling) > best_lower) {
+      if (const ResourceId* parsed = ids.parse(spelling)) {
+        best = parsed;
+        best_lower = lower_case_letters(best->canonical);
       }
     }
   };
   for (const auto& candidate : candidates) {
-    consider(std::string(text::trim(candidate)));
+    consider(text::trim(candidate));
   }
   for (const auto& resource : entities.resources) {
     consider(resource);
@@ -234,6 +260,7 @@ std::string derived_alert_id(const Alert& a)
 
 void finish(RawAlert&& raw, Alert& out)
 {
+  ParsedIds ids;
   auto& warnings = raw.warnings;
   out.alert_type = std::string(text::trim(raw.alert_type));
   out.simulated = text::istarts_with(out.alert_type, k_simulated_prefix);
@@ -257,17 +284,17 @@ void finish(RawAlert&& raw, Alert& out)
   out.remediation_steps = std::move(raw.remediation_steps);
 
   entities_from_extended_properties(out.extended_properties, raw.entities);
-  finish_entities(raw.entities, warnings);
+  finish_entities(ids, raw.entities, warnings);
   out.entities = std::move(raw.entities);
 
   // The attacked resource: the first candidate that is a valid resource ID, then the
   // resources and hosts among the entities.
-  std::optional<ResourceId> resource;
+  const ResourceId* resource = nullptr;
   for (const auto& candidate : raw.resource_ids) {
     if (candidate.empty()) {
       continue;
     }
-    resource = parse_resource_id(text::trim(candidate));
+    resource = ids.parse(text::trim(candidate));
     if (resource) {
       break;
     }
@@ -275,22 +302,22 @@ void finish(RawAlert&& raw, Alert& out)
                        " is not a valid Azure resource ID; ignored");
   }
   if (!resource && !out.entities.resources.empty()) {
-    resource = parse_resource_id(out.entities.resources.front());
+    resource = ids.parse(out.entities.resources.front());
   }
   if (!resource) {
     for (const auto& host : out.entities.hosts) {
       if (!host.resource_id.empty()) {
-        resource = parse_resource_id(host.resource_id);
+        resource = ids.parse(host.resource_id);
         break;
       }
     }
   }
 
   if (resource) {
-    resource = best_spelling(*resource, raw.resource_ids, out.entities);
+    resource = best_spelling(ids, resource, raw.resource_ids, out.entities);
   }
 
-  const auto alert_id = parse_resource_id(raw.alert_resource_id);
+  const ResourceId* alert_id = ids.parse(raw.alert_resource_id);
   if (alert_id) {
     out.alert_resource_id = alert_id->canonical;
   }

@@ -78,19 +78,42 @@ void visit(element e, Entities& out, int depth)
   }
 }
 
-// Returns the value of the first extended property whose folded key is in `keys`.
-std::string property(const nlohmann::ordered_json& properties,
-                     std::initializer_list<std::string_view> keys)
+// A string-valued extended property, with the length of its folded key so that
+// lookups compare lengths before letters.
+struct Property
 {
-  for (const auto& [key, value] : properties.items()) {
-    if (!value.is_string()) {
+  std::string_view key;
+  const std::string* value = nullptr;
+  std::size_t folded_length = 0;
+};
+
+// Returns the length of text::fold_key(key), without building it.
+std::size_t folded_length(std::string_view key)
+{
+  std::size_t length = 0;
+  bool pending_space = false;
+  for (const char c : key) {
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '_') {
+      pending_space = length > 0;
       continue;
     }
+    length += pending_space ? 2 : 1;
+    pending_space = false;
+  }
+  return length;
+}
+
+// Returns the trimmed value of the first property whose folded key is in `keys` and
+// whose value is not blank.
+std::string property(const std::vector<Property>& properties,
+                     std::initializer_list<std::string_view> keys)
+{
+  for (const auto& p : properties) {
     for (const auto wanted : keys) {
-      if (folded_key_equals(key, wanted)) {
-        const auto& s = value.get_ref<const std::string&>();
-        if (!text::trim(s).empty()) {
-          return std::string(text::trim(s));
+      if (p.folded_length == wanted.size() && folded_key_equals(p.key, wanted)) {
+        const std::string_view value = text::trim(*p.value);
+        if (!value.empty()) {
+          return std::string(value);
         }
       }
     }
@@ -110,9 +133,15 @@ void entities_from_extended_properties(const nlohmann::ordered_json& properties,
   if (!properties.is_object()) {
     return;
   }
+  std::vector<Property> strings;
+  for (const auto& [key, value] : properties.items()) {
+    if (value.is_string()) {
+      strings.push_back(Property{key, &value.get_ref<const std::string&>(), folded_length(key)});
+    }
+  }
   const std::string ips =
-      property(properties, {"attacker ip address", "attacker ip", "client ip address", "ip address",
-                            "source ip address", "caller ip address"});
+      property(strings, {"attacker ip address", "attacker ip", "client ip address", "ip address",
+                         "source ip address", "caller ip address"});
   std::string_view rest = ips;
   while (!rest.empty()) {
     const std::size_t end = rest.find_first_of(",;");
@@ -128,10 +157,10 @@ void entities_from_extended_properties(const nlohmann::ordered_json& properties,
 
   AccountEntity account;
   account.object_id =
-      property(properties, {"attacker object id", "principaloid", "principal object id"});
-  account.app_id = property(properties, {"application id", "attacker application id"});
-  const std::string name = property(properties, {"principal name", "username", "user name",
-                                                 "client principal name", "attacker upn"});
+      property(strings, {"attacker object id", "principaloid", "principal object id"});
+  account.app_id = property(strings, {"application id", "attacker application id"});
+  const std::string name = property(strings, {"principal name", "username", "user name",
+                                              "client principal name", "attacker upn"});
   if (name.find('@') != std::string::npos) {
     account.upn = name;
   } else {
@@ -141,7 +170,7 @@ void entities_from_extended_properties(const nlohmann::ordered_json& properties,
     out.accounts.push_back(std::move(account));
   }
 
-  std::string domain = property(properties, {"domainname", "domain name"});
+  std::string domain = property(strings, {"domainname", "domain name"});
   if (!domain.empty()) {
     out.domains.push_back(std::move(domain));
   }
