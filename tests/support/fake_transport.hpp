@@ -10,6 +10,7 @@
 #include <cctype>
 #include <chrono>
 #include <deque>
+#include <functional>
 #include <stdexcept>
 #include <string>
 #include <variant>
@@ -34,6 +35,14 @@ public:
     return *this;
   }
 
+  // Queues a response made from the request when it comes (to echo what was sent).
+  using Answer = std::function<azure::HttpResponse(const azure::HttpRequest&)>;
+  FakeTransport& reply_with(Answer answer)
+  {
+    m_script.emplace_back(std::move(answer));
+    return *this;
+  }
+
   // Queues a TransportError.
   FakeTransport& fail(std::string message, bool may_have_reached_server)
   {
@@ -54,6 +63,9 @@ public:
     if (auto* failure = std::get_if<TransportFailure>(&next)) {
       throw azure::TransportError(failure->message, failure->may_have_reached_server);
     }
+    if (auto* answer = std::get_if<Answer>(&next)) {
+      return (*answer)(request);
+    }
     return std::get<azure::HttpResponse>(std::move(next));
   }
 
@@ -63,7 +75,7 @@ public:
   std::size_t left() const { return m_script.size(); }
 
 private:
-  std::deque<std::variant<azure::HttpResponse, TransportFailure>> m_script;
+  std::deque<std::variant<azure::HttpResponse, TransportFailure, Answer>> m_script;
   std::vector<azure::HttpRequest> m_sent;
 };
 

@@ -1,0 +1,21 @@
+#include "dftriage/util/time.hpp"
+
+#include <catch2/catch.hpp>
+#include <cstdlib>
+
+using namespace dftriage;
+
+TEST_CASE("times convert to and from seconds since the epoch, and DFTRIAGE_NOW fixes now")
+{
+  CHECK(time::to_unix_seconds("1970-01-01T00:00:00Z") == 0);
+  CHECK(time::to_unix_seconds("2026-12-02T05:00:00.123+01:00") ==
+        time::to_unix_seconds("2026-12-02T04:00:00Z"));
+  CHECK(time::from_unix_seconds(*time::to_unix_seconds("2024-02-29T23:59:59Z")) ==
+        "2024-02-29T23:59:59Z");
+  CHECK(time::from_unix_seconds(-1) == "1969-12-31T23:59:59Z");
+  CHECK(!time::to_unix_seconds("yesterday"));
+  ::setenv("DFTRIAGE_NOW", "2026-12-02T06:00:00Z", 1);
+  CHECK(time::now_unix_seconds() == *time::to_unix_seconds("2026-12-02T06:00:00Z"));
+  ::unsetenv("DFTRIAGE_NOW");
+  CHECK(time::now_unix_seconds() > *time::to_unix_seconds("2026-01-01T00:00:00Z"));
+}
