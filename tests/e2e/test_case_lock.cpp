@@ -2,6 +2,7 @@
 // only in a new or empty folder, whose mode dftriage leaves alone.
 
 #include "support/process.hpp"
+#include "support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
 #include <filesystem>
@@ -11,6 +12,7 @@
 
 using dftriage::test::PtySession;
 using dftriage::test::run_process;
+using dftriage::test::TempDir;
 
 namespace {
 
@@ -19,24 +21,6 @@ const std::string k_kv_alert =
     std::string(DFTRIAGE_SOURCE_DIR) + "/examples/alerts/keyvault-tor.json";
 const std::map<std::string, std::string> k_terminal{
     {"NO_COLOR", "1"}, {"TERM", "xterm"}, {"DFTRIAGE_CLOUD", ""}};
-
-struct TempDir
-{
-  explicit TempDir(const std::string& name)
-      : path(std::filesystem::temp_directory_path() /
-             ("dftriage-lock-" + std::to_string(::getpid()) + "-" + name))
-  {
-    std::filesystem::remove_all(path);
-    std::filesystem::create_directories(path);
-  }
-  ~TempDir()
-  {
-    std::error_code ignored;
-    std::filesystem::remove_all(path, ignored);
-  }
-  std::string operator/(const std::string& name) const { return (path / name).string(); }
-  std::filesystem::path path;
-};
 
 mode_t mode_of(const std::string& path)
 {
@@ -52,7 +36,7 @@ mode_t mode_of(const std::string& path)
 TEST_CASE("a case in use by one process is refused to another, which says who holds it",
           "[e2e][case]")
 {
-  TempDir dir("busy");
+  TempDir dir("lock-busy");
   const std::string case_dir = dir / "case";
   PtySession walk({k_bin, "run", k_kv_alert, "--lab", "--case", case_dir}, k_terminal);
   REQUIRE(walk.expect("q: stop · ? > ")); // the walk holds the case, waiting for its responder
@@ -87,7 +71,7 @@ TEST_CASE("a case in use by one process is refused to another, which says who ho
 TEST_CASE("a case goes only in a new or empty folder, and an existing folder keeps its mode",
           "[e2e][case]")
 {
-  TempDir dir("folder");
+  TempDir dir("lock-folder");
   SECTION("a folder holding other files is refused")
   {
     const std::string busy = dir / "notes";

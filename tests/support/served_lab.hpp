@@ -48,14 +48,16 @@ inline std::string slurp(const std::string& path)
 // A lab served by `dftriage lab serve` in the background, with its connection file.
 struct ServedLab
 {
+  // `retry_after`: the seconds long-running operations ask between polls.
   explicit ServedLab(const std::string& name, std::vector<std::string> faults = {},
-                     const std::string& seed = k_kv_alert)
+                     const std::string& seed = k_kv_alert, const std::string& retry_after = "0")
       : dir(std::filesystem::temp_directory_path() /
             ("dftriage-e2e-" + std::to_string(::getpid()) + "-" + name))
   {
     std::filesystem::remove_all(dir);
     std::filesystem::create_directories(dir);
-    // Long-running operations answer with Retry-After: 0 so that the walks stay quick.
+    // Long-running operations answer with Retry-After: 0 (unless told) so that the walks
+    // stay quick.
     std::vector<std::string> argv{k_bin,
                                   "lab",
                                   "serve",
@@ -67,7 +69,7 @@ struct ServedLab
                                   "--record",
                                   (dir / "record.ndjson").string(),
                                   "--retry-after",
-                                  "0"};
+                                  retry_after};
     for (const auto& f : faults) {
       argv.push_back("--fault");
       argv.push_back(f);

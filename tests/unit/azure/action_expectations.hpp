@@ -30,6 +30,7 @@ struct Expected
 std::string expand(std::string s);
 
 // Rows kept beside each family's tests; test_actions.cpp checks every table.
+extern const std::vector<Expected> k_expected_core;     // the first rows of each family
 extern const std::vector<Expected> k_expected_compute;  // compute and network additions
 extern const std::vector<Expected> k_expected_keyvault; // Key Vault and Log Analytics additions
 extern const std::vector<Expected>
@@ -54,5 +55,17 @@ inline ActionRequests build(const std::string& name, const std::string& args)
 {
   return spec_of(name).build(args_of(name, args), public_cloud());
 }
+inline ActionRequests build(const std::string& name, const char* args)
+{
+  return build(name, std::string(args));
+}
+// Checks `args` (placeholders already expanded) against `name` and builds its requests.
+inline ActionRequests build(const std::string& name, const nlohmann::ordered_json& args)
+{
+  return spec_of(name).build(check_args(spec_of(name), args), public_cloud());
+}
+
+// Every row of every table.
+std::vector<const Expected*> all_expected();
 
 } // namespace dftriage::azure::testing

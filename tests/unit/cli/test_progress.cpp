@@ -1,10 +1,8 @@
-// The progress line of src/cli/progress.cpp, and end-to-end: what `run` says on stderr
-// (and never on stdout) while the client waits for a served lab.
+// The progress line of src/cli/progress.cpp (end-to-end, on a served lab:
+// tests/e2e/test_progress.cpp).
 
 #include "cli/progress.hpp"
 #include "support/captured_log.hpp"
-#include "support/lab_session.hpp"
-#include "support/process.hpp"
 
 #include <catch2/catch.hpp>
 #include <filesystem>
@@ -215,104 +213,6 @@ TEST_CASE("the spinner turns by itself while the client sleeps, and stops at the
   CHECK(out.find("⠙") != std::string::npos); // a frame after the first
   CHECK(out.size() >= 5);
   CHECK(out.substr(out.size() - 4) == "\r\x1b[K");
-}
-
-namespace {
-
-const std::string k_bin = DFTRIAGE_BINARY;
-const std::string k_alerts = std::string(DFTRIAGE_SOURCE_DIR) + "/examples/alerts/";
-
-// `dftriage lab serve` in the background with `extra` arguments, and a cloud file for it.
-struct ServedLab
-{
-  ServedLab(const std::string& name, const std::string& seed, const std::vector<std::string>& extra)
-      : dir(std::filesystem::temp_directory_path() /
-            ("dftriage-progress-" + std::to_string(::getpid()) + "-" + name))
-  {
-    std::filesystem::remove_all(dir);
-    std::filesystem::create_directories(dir);
-    std::vector<std::string> argv{k_bin, "lab",     "serve",       "--seed",
-                                  seed,  "--https", "--state-dir", (dir / "lab").string()};
-    argv.insert(argv.end(), extra.begin(), extra.end());
-    server = std::make_unique<test::Server>(argv);
-    REQUIRE(!server->first_line().empty());
-    cloud_file = (dir / "lab.json").string();
-    std::ofstream(cloud_file) << server->first_line() << "\n";
-  }
-  ~ServedLab()
-  {
-    server->stop();
-    std::error_code ignored;
-    std::filesystem::remove_all(dir, ignored);
-  }
-  ServedLab(const ServedLab&) = delete;
-  ServedLab& operator=(const ServedLab&) = delete;
-
-  std::filesystem::path dir;
-  std::unique_ptr<test::Server> server;
-  std::string cloud_file;
-};
-
-} // namespace
-
-TEST_CASE("run -v on a slow served lab logs every wait on stderr and keeps stdout JSON",
-          "[e2e][exec]")
-{
-  // Operations ask for 1 s between polls; the first PUT is throttled, its retry fails once.
-  ServedLab lab("verbose", k_alerts + "dns-darkweb.json",
-                {"--retry-after", "1", "--fault", "429:PUT:1:retry-after=1", "--fault",
-                 "500:PUT:2:retry-after=1"});
-  const auto r = test::run_process({k_bin, "run", k_alerts + "dns-darkweb.json", "--case",
-                                    (lab.dir / "case").string(), "-v", "--non-interactive", "--yes",
-                                    "-o", "json"},
-                                   {}, {{"DFTRIAGE_CLOUD", lab.cloud_file}});
-  INFO(r.err);
-  // Done, or stopped where a person must confirm (the scripts run on the VM).
-  CHECK((r.exit_code == 0 || r.exit_code == 5));
-  const std::string nsg = "PUT …/networkSecurityGroups/vm-web-01-isolation-";
-  CHECK_THAT(r.err,
-             Catch::Contains(
-                 "dftriage: info: throttled (429 TooManyRequests): waiting 1 s to retry " + nsg));
-  CHECK_THAT(r.err, Catch::Contains(" (attempt 2 of 4)\n"));
-  CHECK_THAT(r.err, Catch::Contains("dftriage: info: waiting 1 s to retry " + nsg));
-  CHECK_THAT(r.err, Catch::Contains(" after 500 InternalServerError (attempt 3 of 4)\n"));
-  CHECK_THAT(r.err,
-             Catch::Contains("dftriage: info: waiting 1 s for the long-running operation " + nsg));
-  CHECK_THAT(r.err, Catch::Contains("(poll 2)\n"));
-  CHECK_THAT(
-      r.err,
-      Catch::Contains(
-          "waiting 1 s for the long-running operation PUT …/networkInterfaces/vm-web-01-nic"));
-  // Off a terminal: no progress line, and nothing of it on stdout, which stays JSON.
-  CHECK(r.err.find('\r') == std::string::npos);
-  CHECK(r.err.find("\x1b[K") == std::string::npos);
-  for (const char* said :
-       {"Waiting 1 s", "waiting 1 s", "to retry", "long-running operation", "Throttled"}) {
-    INFO(said);
-    CHECK(r.out.find(said) == std::string::npos);
-  }
-  CHECK_NOTHROW(nlohmann::json::parse(r.out));
-}
-
-TEST_CASE("a command on a terminal shows a throttled wait in place and erases it", "[e2e][exec]")
-{
-  ServedLab lab("tty", k_alerts + "keyvault-tor.json", {"--fault", "429:GET:1:retry-after=1"});
-  const auto r = test::run_in_pty({k_bin, "plan", k_alerts + "keyvault-tor.json", "--capture",
-                                   "--set", "allowed_ranges=203.0.113.0/24"},
-                                  {{"DFTRIAGE_CLOUD", lab.cloud_file},
-                                   {"NO_COLOR", "1"},
-                                   {"LANG", "C.UTF-8"},
-                                   {"LC_ALL", ""},
-                                   {"LC_CTYPE", ""}});
-  INFO(r.out);
-  CHECK(r.exit_code == 0);
-  // A terminal of unknown width counts as 80 columns: the line loses the resource type,
-  // then its end, to fit.
-  CHECK_THAT(r.out, Catch::Contains("\r⠋ Throttled (429 TooManyRequests): waiting 1 s to retry GET "
-                                    "…/kv-payments-prod…\x1b[K"));
-  CHECK_THAT(r.out, Catch::Contains("\x1b[K\r\x1b[K"));      // drawn, then erased
-  CHECK(r.out.find("\x1b[36m") == std::string::npos);        // NO_COLOR
-  CHECK(r.out.find("dftriage: info:") == std::string::npos); // no log lines without -v
 }
 
 TEST_CASE("describe_wait speaks Chinese in a zh-CN walk")
