@@ -67,7 +67,8 @@ dftriage::test::ProcessResult run_limited(std::size_t kib, const std::vector<std
 
 } // namespace
 
-TEST_CASE("a broken first NDJSON line loses no alert in show, match and plan, from a file or stdin")
+TEST_CASE("a broken first NDJSON line loses no alert in show, match and plan, from a file or stdin",
+          "[e2e][input]")
 {
   const std::string good = read_file(k_examples + "mixed.ndjson");
   REQUIRE(lines(good) == 3);
@@ -90,7 +91,7 @@ TEST_CASE("a broken first NDJSON line loses no alert in show, match and plan, fr
   }
 }
 
-TEST_CASE("a Log Analytics result is read row by row in bounded memory")
+TEST_CASE("a Log Analytics result is read row by row in bounded memory", "[e2e][input]")
 {
   if (!k_address_limit_works) {
     WARN("skipped: address-space limits do not work under AddressSanitizer");
@@ -111,7 +112,7 @@ TEST_CASE("a Log Analytics result is read row by row in bounded memory")
   CHECK(lines(r.out) == 30000);
 }
 
-TEST_CASE("problems are printed as they are met, not kept until the end")
+TEST_CASE("problems are printed as they are met, not kept until the end", "[e2e][input]")
 {
   if (!k_address_limit_works) {
     WARN("skipped: address-space limits do not work under AddressSanitizer");
@@ -132,7 +133,8 @@ TEST_CASE("problems are printed as they are met, not kept until the end")
                                "alert; -v shows all)\n") != std::string::npos);
 }
 
-TEST_CASE("warnings about odd values in an alert that was read do not change the exit status")
+TEST_CASE("warnings about odd values in an alert that was read do not change the exit status",
+          "[e2e][input]")
 {
   const std::string odd =
       R"({"AlertType": "KV_TORAccess", "SystemAlertId": "w", "Severity": "Critical",

@@ -27,7 +27,7 @@ std::string temp_file(const std::string& name, const std::string& content)
 
 } // namespace
 
-TEST_CASE("match names the playbook and the reason for each family")
+TEST_CASE("match names the playbook and the reason for each family", "[e2e][plan]")
 {
   const auto r = run_process({k_bin, "match", k_examples + "mixed.ndjson", "-o", "json"});
   CHECK(r.exit_code == 0);
@@ -44,7 +44,7 @@ TEST_CASE("match names the playbook and the reason for each family")
   }
 }
 
-TEST_CASE("match falls back to the generic playbook and says why")
+TEST_CASE("match falls back to the generic playbook and says why", "[e2e][plan]")
 {
   const auto r = run_process(
       {k_bin, "match", "-", "-o", "ndjson"},
@@ -56,7 +56,7 @@ TEST_CASE("match falls back to the generic playbook and says why")
                        "remediation steps are used");
 }
 
-TEST_CASE("plan is deterministic and every request is complete")
+TEST_CASE("plan is deterministic and every request is complete", "[e2e][plan]")
 {
   // Review windows end "now": a plan is the same for the same alert, answers and now.
   const std::vector<std::string> args{k_bin, "plan", k_examples + "keyvault-tor.json", "-o",
@@ -87,7 +87,7 @@ TEST_CASE("plan is deterministic and every request is complete")
   CHECK(requests > 0);
 }
 
-TEST_CASE("plan takes answers from a file and --set, and says which were defaults")
+TEST_CASE("plan takes answers from a file and --set, and says which were defaults", "[e2e][plan]")
 {
   const std::string answers = temp_file("answers.json", R"({"origin_verified": false})");
   const auto r = run_process(
@@ -110,7 +110,7 @@ TEST_CASE("plan takes answers from a file and --set, and says which were default
   CHECK(bad.err.find("answer origin_verified: expected yes or no") != std::string::npos);
 }
 
-TEST_CASE("plan --lang zh-CN gives the Chinese guidance")
+TEST_CASE("plan --lang zh-CN gives the Chinese guidance", "[e2e][plan]")
 {
   const auto en = run_process({k_bin, "plan", k_examples + "keyvault-tor.json", "-o", "json"});
   const auto zh = run_process(
@@ -125,7 +125,7 @@ TEST_CASE("plan --lang zh-CN gives the Chinese guidance")
         std::string::npos); // CJK text (UTF-8 lead byte of U+7000–U+7FFF, U+5000–U+5FFF…)
 }
 
-TEST_CASE("playbooks validate: the shipped playbooks are valid, a broken one is not")
+TEST_CASE("playbooks validate: the shipped playbooks are valid, a broken one is not", "[e2e][plan]")
 {
   const auto ok = run_process({k_bin, "playbooks", "validate", "-o", "text"});
   CHECK(ok.exit_code == 0);
@@ -142,7 +142,7 @@ TEST_CASE("playbooks validate: the shipped playbooks are valid, a broken one is 
                      "did you mean \"keyvault.firewall.enable\"?") != std::string::npos);
 }
 
-TEST_CASE("playbooks coverage: every shipped alert type has a playbook")
+TEST_CASE("playbooks coverage: every shipped alert type has a playbook", "[e2e][plan]")
 {
   const auto r = run_process({k_bin, "playbooks", "coverage", "-o", "text"});
   CHECK(r.exit_code == 0);
@@ -152,7 +152,7 @@ TEST_CASE("playbooks coverage: every shipped alert type has a playbook")
   CHECK(playbooks.size() == 3);
 }
 
-TEST_CASE("golden plans: one alert of each family with a fixed set of answers")
+TEST_CASE("golden plans: one alert of each family with a fixed set of answers", "[e2e][plan]")
 {
   const std::string golden = std::string(DFTRIAGE_SOURCE_DIR) + "/tests/golden/";
   for (const auto* alert : {"keyvault-tor", "dns-darkweb", "arm-microburst-export"}) {
@@ -169,7 +169,7 @@ TEST_CASE("golden plans: one alert of each family with a fixed set of answers")
   }
 }
 
-TEST_CASE("plan builds the requests for the cloud chosen with --cloud")
+TEST_CASE("plan builds the requests for the cloud chosen with --cloud", "[e2e][plan]")
 {
   const auto r =
       run_process({k_bin, "--cloud", "AzureChinaCloud", "plan", k_examples + "keyvault-tor.json",
@@ -182,7 +182,8 @@ TEST_CASE("plan builds the requests for the cloud chosen with --cloud")
   CHECK(bad.exit_code == 2);
 }
 
-TEST_CASE("playbooks actions lists the catalogue for playbook authors, in text and JSON")
+TEST_CASE("playbooks actions lists the catalogue for playbook authors, in text and JSON",
+          "[e2e][plan]")
 {
   const auto js = run_process({k_bin, "playbooks", "actions", "-o", "json"});
   REQUIRE(js.exit_code == 0);

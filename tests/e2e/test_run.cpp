@@ -32,7 +32,7 @@ bool contains(const std::vector<std::string>& list, const std::string& item)
 
 } // namespace
 
-TEST_CASE("run --non-interactive leaves mutating steps awaiting confirmation")
+TEST_CASE("run --non-interactive leaves mutating steps awaiting confirmation", "[e2e][run]")
 {
   const auto r = run_process({k_bin, "run", k_examples + "keyvault-tor.json", "--dry-run",
                               "--non-interactive", "-o", "json"});
@@ -50,7 +50,7 @@ TEST_CASE("run --non-interactive leaves mutating steps awaiting confirmation")
   CHECK_FALSE(contains(outcomes, "restrict-access-policy:done")); // its condition does not hold
 }
 
-TEST_CASE("run --yes confirms the mutating steps")
+TEST_CASE("run --yes confirms the mutating steps", "[e2e][run]")
 {
   const auto r = run_process({k_bin, "run", k_examples + "keyvault-tor.json", "--dry-run",
                               "--non-interactive", "--yes", "-o", "json"});
@@ -60,7 +60,7 @@ TEST_CASE("run --yes confirms the mutating steps")
   CHECK(contains(outcomes_of(record), "enable-firewall:confirmed"));
 }
 
-TEST_CASE("run off a terminal never prompts, even without --non-interactive")
+TEST_CASE("run off a terminal never prompts, even without --non-interactive", "[e2e][run]")
 {
   // stdin and stdout are pipes here: the walk must not wait for input.
   const auto r = run_process(
@@ -71,7 +71,7 @@ TEST_CASE("run off a terminal never prompts, even without --non-interactive")
   CHECK(r.out.find("Carry out this change?") == std::string::npos);
 }
 
-TEST_CASE("run exits needs-human with the unanswered questions as JSON")
+TEST_CASE("run exits needs-human with the unanswered questions as JSON", "[e2e][run]")
 {
   const auto r = run_process(
       {k_bin, "run", k_examples + "dns-darkweb.json", "--dry-run", "--non-interactive"});
@@ -118,7 +118,8 @@ TEST_CASE("run exits needs-human with the unanswered questions as JSON")
   }
 }
 
-TEST_CASE("run without --dry-run and without a credential stops before it acts (exit 4)")
+TEST_CASE("run without --dry-run and without a credential stops before it acts (exit 4)",
+          "[e2e][run]")
 {
   // No credential from the test's environment; IMDS on a loopback port where nothing
   // listens (never 169.254.169.254); no az.
@@ -141,7 +142,7 @@ TEST_CASE("run without --dry-run and without a credential stops before it acts (
   std::filesystem::remove_all(cases);
 }
 
-TEST_CASE("run --lang zh-CN shows the Chinese guidance")
+TEST_CASE("run --lang zh-CN shows the Chinese guidance", "[e2e][run]")
 {
   const auto r = run_process({k_bin, "run", k_examples + "keyvault-tor.json", "--dry-run", "--lang",
                               "zh-CN", "-o", "text"});
@@ -149,7 +150,7 @@ TEST_CASE("run --lang zh-CN shows the Chinese guidance")
   CHECK(r.out.find("防火墙") != std::string::npos);
 }
 
-TEST_CASE("the interactive walk asks, goes back, and honours a refused change")
+TEST_CASE("the interactive walk asks, goes back, and honours a refused change", "[e2e][run]")
 {
   PtySession pty({k_bin, "run", k_examples + "keyvault-tor.json", "--dry-run"},
                  {{"NO_COLOR", "1"}, {"TERM", "xterm"}});
@@ -215,7 +216,7 @@ TEST_CASE("the interactive walk asks, goes back, and honours a refused change")
   CHECK(transcript.find("\x1b[") == std::string::npos); // NO_COLOR
 }
 
-TEST_CASE("run shows a hostile alert's values escaped, never raw")
+TEST_CASE("run shows a hostile alert's values escaped, never raw", "[e2e][run]")
 {
   const std::string hostile =
       R"({"AlertType": "KV_TORAccess\u001b[2J", "SystemAlertId": "x'; rm -rf ~; '", "Severity": "High",

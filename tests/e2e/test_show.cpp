@@ -33,7 +33,7 @@ dftriage::test::ProcessResult show(std::vector<std::string> args, const std::str
 
 } // namespace
 
-TEST_CASE("show -o json prints one array of normalised alerts")
+TEST_CASE("show -o json prints one array of normalised alerts", "[e2e][show]")
 {
   const auto r =
       show({k_examples + "keyvault-tor.json", k_examples + "dns-darkweb.json", "-o", "json"});
@@ -52,7 +52,7 @@ TEST_CASE("show -o json prints one array of normalised alerts")
   CHECK(alerts[1]["entities"]["domains"][0] == "exampleonionrelay.net");
 }
 
-TEST_CASE("show reads standard input and streams NDJSON")
+TEST_CASE("show reads standard input and streams NDJSON", "[e2e][show]")
 {
   const auto r = show({"-", "-o", "ndjson"}, read_file(k_examples + "mixed.ndjson"));
   CHECK(r.exit_code == 0);
@@ -70,7 +70,7 @@ TEST_CASE("show reads standard input and streams NDJSON")
                                           "ARM_MicroBurst.AzDomainInfo"});
 }
 
-TEST_CASE("show prints a readable block per alert off a terminal with -o text")
+TEST_CASE("show prints a readable block per alert off a terminal with -o text", "[e2e][show]")
 {
   const auto r = show({k_examples + "arm-microburst-export.json", "-o", "text"});
   CHECK(r.exit_code == 0);
@@ -83,14 +83,14 @@ TEST_CASE("show prints a readable block per alert off a terminal with -o text")
   CHECK(r.out.find('\x1b') == std::string::npos); // no colour off a terminal
 }
 
-TEST_CASE("show defaults to JSON when stdout is not a terminal")
+TEST_CASE("show defaults to JSON when stdout is not a terminal", "[e2e][show]")
 {
   const auto r = show({k_examples + "keyvault-tor.json"});
   CHECK(r.exit_code == 0);
   CHECK(nlohmann::json::parse(r.out).is_array());
 }
 
-TEST_CASE("show neutralises hostile alert text on the terminal")
+TEST_CASE("show neutralises hostile alert text on the terminal", "[e2e][show]")
 {
   const std::string hostile =
       R"({"AlertType": "KV_TORAccess\u001b]0;pwned\u0007", "SystemAlertId": "h1", "Severity": "High",
@@ -111,7 +111,7 @@ TEST_CASE("show neutralises hostile alert text on the terminal")
         "Totally benign \x1b[2J\x1b[31mCLEARED\u202e");
 }
 
-TEST_CASE("show reports bad documents, keeps the good ones and exits 3")
+TEST_CASE("show reports bad documents, keeps the good ones and exits 3", "[e2e][show]")
 {
   const std::string input =
       std::string(R"({"AlertType":"KV_UserAnomaly","SystemAlertId":"a","Severity":"Low"})") + "\n" +
@@ -124,7 +124,7 @@ TEST_CASE("show reports bad documents, keeps the good ones and exits 3")
   CHECK(std::count(r.out.begin(), r.out.end(), '\n') == 2);
 }
 
-TEST_CASE("show carries on past a file it cannot open")
+TEST_CASE("show carries on past a file it cannot open", "[e2e][show]")
 {
   const auto r =
       show({"/nonexistent/alerts.json", k_examples + "keyvault-tor.json", "-o", "ndjson"});
@@ -133,7 +133,7 @@ TEST_CASE("show carries on past a file it cannot open")
   CHECK(nlohmann::json::parse(r.out)["alertType"] == "KV_TORAccess");
 }
 
-TEST_CASE("usage errors exit 2 with a clear message")
+TEST_CASE("usage errors exit 2 with a clear message", "[e2e][show]")
 {
   auto r = run_process({k_bin, "show", k_examples + "keyvault-tor.json", "-o", "yaml"});
   CHECK(r.exit_code == 2);
@@ -155,7 +155,7 @@ TEST_CASE("usage errors exit 2 with a clear message")
   CHECK(r.exit_code == 2);
 }
 
-TEST_CASE("--help and --version")
+TEST_CASE("--help and --version", "[e2e][show]")
 {
   const auto help = run_process({k_bin, "--help"});
   CHECK(help.exit_code == 0);
@@ -167,7 +167,8 @@ TEST_CASE("--help and --version")
   CHECK(version.out.rfind("dftriage ", 0) == 0);
 }
 
-TEST_CASE("on a terminal show defaults to coloured text, and NO_COLOR turns colour off")
+TEST_CASE("on a terminal show defaults to coloured text, and NO_COLOR turns colour off",
+          "[e2e][show]")
 {
   const std::vector<std::string> args{k_bin, "show", k_examples + "keyvault-tor.json"};
   const auto coloured = dftriage::test::run_in_pty(args, {{"NO_COLOR", ""}, {"TERM", "xterm"}});
@@ -181,7 +182,7 @@ TEST_CASE("on a terminal show defaults to coloured text, and NO_COLOR turns colo
   CHECK(plain.out.find('\x1b') == std::string::npos);
 }
 
-TEST_CASE("Ctrl-C while reading a pipe stops show with exit status 130")
+TEST_CASE("Ctrl-C while reading a pipe stops show with exit status 130", "[e2e][show]")
 {
   int in[2];
   int out[2];
