@@ -3,8 +3,8 @@
 #include "derived.hpp"
 
 #include "dftriage/alert/resource_id.hpp"
-#include "dftriage/journal/journal.hpp"
 #include "dftriage/util/ip.hpp"
+#include "dftriage/util/sha256.hpp"
 #include "dftriage/util/text.hpp"
 #include "dftriage/util/time.hpp"
 
@@ -29,7 +29,7 @@ json names(const alert::Alert& a)
   if (a.id.empty()) {
     return names;
   }
-  const std::string tag = journal::sha256_hex(a.id).substr(0, 8);
+  const std::string tag = sha256_hex(a.id).substr(0, 8);
   names["evidencePrefix"] = "ev-" + tag;
   const auto vm = alert::parse_resource_id(a.resource_id);
   if (vm && vm->type() == "microsoft.compute/virtualmachines" && !vm->resource_group.empty()) {

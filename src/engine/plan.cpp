@@ -3,7 +3,6 @@
 #include "derived.hpp"
 #include "dftriage/alert/resource_id.hpp"
 #include "dftriage/engine/walk.hpp"
-#include "dftriage/journal/journal.hpp"
 #include "dftriage/util/error.hpp"
 #include "dftriage/util/ip.hpp"
 #include "dftriage/util/json_path.hpp"

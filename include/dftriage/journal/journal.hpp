@@ -3,6 +3,8 @@
 // The case journal: an append-only JSON Lines file, one event per line, each line
 // chained to the one before by the SHA-256 of its bytes, written with fsync.
 
+#include "dftriage/util/sha256.hpp"
+
 #include <cstdint>
 #include <functional>
 #include <nlohmann/json.hpp>
@@ -23,8 +25,8 @@ struct Operator
 // Returns the operator of this process ($USER or the login name, and the host name).
 Operator current_operator();
 
-// Returns the lower-case hex SHA-256 of `bytes`.
-std::string sha256_hex(std::string_view bytes);
+// The journal's hash (util/sha256.hpp), as journal::sha256_hex for its callers.
+using dftriage::sha256_hex;
 
 // The hash a first entry chains to.
 inline constexpr std::string_view k_genesis =
