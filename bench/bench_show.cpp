@@ -1,12 +1,14 @@
 // dftriage_bench_show: throughput and peak memory of `dftriage show -o ndjson`,
 // compared with jq running a similar projection over the same files.
 //
-//   dftriage_bench_show --dftriage PATH --gen PATH [--alerts N] [--runs R]
-//                       [--workdir DIR] [--large-factor F] [--strict]
+//   dftriage_bench_show --dftriage PATH --gen PATH [--alerts N] [--rich-alerts M]
+//                       [--runs R] [--workdir DIR] [--large-factor F] [--strict]
 //
-// Generates N alerts as NDJSON and as one JSON array, runs each tool R times per file
-// with stdout to /dev/null, then runs dftriage once on files F times bigger to show
-// that its peak RSS does not grow with the input. Only local files and processes.
+// Generates N alerts of mixed shapes as NDJSON and as one JSON array, and M rich REST
+// alerts (one shape, ~2 kB each with six entities) as NDJSON; runs each tool R times
+// per file with stdout to /dev/null, then runs dftriage once on files F times bigger
+// to show that its peak RSS does not grow with the input. Only local files and
+// processes.
 
 #include "bench_process.hpp"
 #include "bench_report.hpp"
@@ -16,6 +18,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace {
 
@@ -49,6 +52,7 @@ struct Options
   std::string gen;
   std::string workdir = "dftriage-bench";
   std::uint64_t alerts = 200000;
+  std::uint64_t rich_alerts = 60000;
   unsigned runs = 3;
   unsigned large_factor = 4;
   bool strict = false;
@@ -57,8 +61,9 @@ struct Options
 // Prints how to call the program to stderr.
 void print_usage()
 {
-  std::fputs("usage: dftriage_bench_show --dftriage PATH --gen PATH [--alerts N] [--runs R]\n"
-             "                           [--workdir DIR] [--large-factor F] [--strict]\n",
+  std::fputs("usage: dftriage_bench_show --dftriage PATH --gen PATH [--alerts N]\n"
+             "                           [--rich-alerts M] [--runs R] [--workdir DIR]\n"
+             "                           [--large-factor F] [--strict]\n",
              stderr);
 }
 
@@ -102,6 +107,8 @@ void parse_arguments(int argc, char** argv, Options& options)
       options.workdir = value;
     } else if (arg == "--alerts") {
       options.alerts = positive(arg, value);
+    } else if (arg == "--rich-alerts") {
+      options.rich_alerts = positive(arg, value);
     } else if (arg == "--runs") {
       options.runs = static_cast<unsigned>(positive(arg, value));
     } else if (arg == "--large-factor") {
@@ -110,8 +117,9 @@ void parse_arguments(int argc, char** argv, Options& options)
       throw std::invalid_argument("unknown option " + arg);
     }
   }
-  if (options.dftriage.empty() || options.gen.empty() || options.alerts == 0 || options.runs == 0) {
-    throw std::invalid_argument("--dftriage and --gen are required; N and R must be > 0");
+  if (options.dftriage.empty() || options.gen.empty() || options.alerts == 0 ||
+      options.rich_alerts == 0 || options.runs == 0) {
+    throw std::invalid_argument("--dftriage and --gen are required; N, M and R must be > 0");
   }
 }
 
@@ -126,14 +134,30 @@ RunResult run_checked(const RunSpec& spec, const std::string& what)
   return result;
 }
 
-// Writes `count` alerts in `format` to `path` with the generator.
-void generate(const Options& options, std::uint64_t count, const std::string& format,
+// One benchmark input: how the generator writes it.
+struct Input
+{
+  std::string name;    // as the table shows it
+  std::string format;  // ndjson or array
+  std::string profile; // mixed or arm-rich
+  std::uint64_t alerts = 0;
+};
+
+// Writes the alerts of `input` (`factor` times as many) to `path` with the generator.
+void generate(const Options& options, const Input& input, std::uint64_t factor,
               const std::string& path, std::uint64_t seed)
 {
   std::fprintf(stderr, "generating %s ...\n", path.c_str());
   RunSpec spec;
-  spec.argv = {options.gen, std::to_string(count), path, "--seed", std::to_string(seed), "--format",
-               format};
+  spec.argv = {options.gen,
+               std::to_string(input.alerts * factor),
+               path,
+               "--seed",
+               std::to_string(seed),
+               "--format",
+               input.format,
+               "--profile",
+               input.profile};
   spec.stderr_path = options.workdir + "/gen.stderr";
   const RunResult result = run_checked(spec, "generator");
   const double mb = static_cast<double>(fs::file_size(path)) / 1e6;
@@ -187,33 +211,39 @@ int run(const Options& options)
   const auto jq = find_on_path("jq");
   Report report;
   report.alerts = options.alerts;
+  report.rich_alerts = options.rich_alerts;
   report.runs = options.runs;
   report.large_factor = options.large_factor;
   report.have_jq = jq.has_value();
   report.load_before = load_average();
 
-  for (const std::string format : {"ndjson", "array"}) {
-    const std::string path = options.workdir + "/alerts." + format + ".json";
-    generate(options, options.alerts, format, path, 42);
-    validate(options, path, options.alerts);
-    report.rows.push_back(measure(options, format, "dftriage",
+  const std::vector<Input> inputs = {{"ndjson", "ndjson", "mixed", options.alerts},
+                                     {"array", "array", "mixed", options.alerts},
+                                     {"arm-rich", "ndjson", "arm-rich", options.rich_alerts}};
+  for (const auto& input : inputs) {
+    const std::string path = options.workdir + "/alerts." + input.name + ".json";
+    generate(options, input, 1, path, 42);
+    validate(options, path, input.alerts);
+    report.rows.push_back(measure(options, input.name, "dftriage",
                                   {options.dftriage, "show", path, "-o", "ndjson"}, path,
-                                  options.alerts, options.runs));
+                                  input.alerts, options.runs));
     if (jq) {
-      const std::string filter = format == "array" ? ".[] | " + std::string(k_jq_projection)
-                                                   : std::string(k_jq_projection);
-      report.rows.push_back(measure(options, format, "jq", {*jq, "-c", filter, path}, path,
-                                    options.alerts, options.runs));
+      const std::string filter = input.format == "array" ? ".[] | " + std::string(k_jq_projection)
+                                                         : std::string(k_jq_projection);
+      report.rows.push_back(measure(options, input.name, "jq", {*jq, "-c", filter, path}, path,
+                                    input.alerts, options.runs));
     }
   }
   if (options.large_factor > 1) {
-    for (const std::string format : {"ndjson", "array"}) {
-      const std::string path = options.workdir + "/large." + format + ".json";
-      const std::uint64_t count = options.alerts * options.large_factor;
-      generate(options, count, format, path, 43);
-      report.large.push_back(measure(options, format, "dftriage",
-                                     {options.dftriage, "show", path, "-o", "ndjson"}, path, count,
-                                     1));
+    for (const auto& input : inputs) {
+      if (input.profile != "mixed") {
+        continue; // the mixed inputs show it; the rich one adds nothing to memory
+      }
+      const std::string path = options.workdir + "/large." + input.name + ".json";
+      generate(options, input, options.large_factor, path, 43);
+      report.large.push_back(measure(options, input.name, "dftriage",
+                                     {options.dftriage, "show", path, "-o", "ndjson"}, path,
+                                     input.alerts * options.large_factor, 1));
       fs::remove(path);
     }
   }

@@ -1,13 +1,17 @@
 // dftriage_gen_alerts: writes synthetic Defender for Cloud alerts for benchmarks.
 //
 //   dftriage_gen_alerts N OUT_FILE [--seed S] [--format ndjson|array]
+//                      [--profile mixed|arm-rich]
 //
 // N alerts of mixed shapes (REST resource, az CLI, continuous export, SecurityAlert row,
 // legacy Graph alert) and plans (Key Vault, DNS, Resource Manager), the same bytes for
-// the same N and seed. OUT_FILE may be "-" for standard output. NDJSON writes one alert
-// per line; "array" writes one JSON array with one alert per line.
+// the same N and seed. `--profile arm-rich` writes REST resources only, each about
+// 2 kB with six entities and several extended properties (gen_rich.hpp). OUT_FILE
+// may be "-" for standard output. NDJSON writes one alert per line; "array" writes one
+// JSON array with one alert per line.
 
 #include "gen_model.hpp"
+#include "gen_rich.hpp"
 #include "gen_shapes.hpp"
 
 #include <array>
@@ -32,12 +36,15 @@ struct Options
   std::string output;
   std::uint64_t seed = k_default_seed;
   bool array = false;
+  bool rich = false; // --profile arm-rich
 };
 
 // Prints how to call the program to stderr.
 void print_usage()
 {
-  std::fputs("usage: dftriage_gen_alerts N OUT_FILE [--seed S] [--format ndjson|array]\n", stderr);
+  std::fputs("usage: dftriage_gen_alerts N OUT_FILE [--seed S] [--format ndjson|array]\n"
+             "                           [--profile mixed|arm-rich]\n",
+             stderr);
 }
 
 // Parses a whole decimal number; nullopt for anything else.
@@ -62,7 +69,7 @@ bool parse_arguments(int argc, char** argv, Options& options)
   int positional = 0;
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
-    if ((arg == "--seed" || arg == "--format") && i + 1 >= argc) {
+    if ((arg == "--seed" || arg == "--format" || arg == "--profile") && i + 1 >= argc) {
       std::fprintf(stderr, "dftriage_gen_alerts: %s needs a value\n", argv[i]);
       return false;
     }
@@ -80,6 +87,13 @@ bool parse_arguments(int argc, char** argv, Options& options)
         return false;
       }
       options.array = format == "array";
+    } else if (arg == "--profile") {
+      const std::string_view profile = argv[++i];
+      if (profile != "mixed" && profile != "arm-rich") {
+        std::fputs("dftriage_gen_alerts: --profile must be mixed or arm-rich\n", stderr);
+        return false;
+      }
+      options.rich = profile == "arm-rich";
     } else if (arg == "-h" || arg == "--help") {
       return false;
     } else if (positional == 0) {
@@ -113,9 +127,11 @@ bool write_alerts(const Options& options, std::FILE* out)
   }
   std::string line;
   for (std::uint64_t i = 0; i < options.count; ++i) {
-    const OutputShape shape = choose_shape(options.seed, i);
+    const OutputShape shape = options.rich ? OutputShape::arm : choose_shape(options.seed, i);
     ++per_shape[static_cast<std::size_t>(shape)];
-    line = render_alert(make_alert(options.seed, i), shape).dump();
+    const SyntheticAlert alert = make_alert(options.seed, i);
+    line = options.rich ? render_rich_arm(alert, options.seed, i).dump()
+                        : render_alert(alert, shape).dump();
     if (options.array && i + 1 < options.count) {
       line += ',';
     }
