@@ -3,6 +3,7 @@
 #include "dftriage/util/text.hpp"
 
 #include <algorithm>
+#include <iterator>
 
 namespace dftriage::alert::detail {
 
@@ -46,25 +47,35 @@ bool folded_key_equals(std::string_view key, std::string_view folded)
 
 Members::Members(object obj)
 {
+  std::uint32_t last[k_chains];
+  std::fill(std::begin(m_first), std::end(m_first), k_end);
+  std::uint32_t count = 0;
   for (const auto field : obj) {
-    if (m_count == k_inline) {
+    if (count == k_inline) {
       m_more.assign(m_inline, m_inline + k_inline);
     }
-    if (m_count >= k_inline) {
-      m_more.push_back(Member{field.key, field.value});
+    Member& m = count < k_inline ? m_inline[count] : m_more.emplace_back();
+    m = Member{field.key, field.value, k_end};
+    const std::size_t chain = field.key.size() % k_chains;
+    if (m_first[chain] == k_end) {
+      m_first[chain] = count;
     } else {
-      m_inline[m_count] = Member{field.key, field.value};
+      // Once there are more than k_inline members, all of them are in m_more.
+      (m_more.empty() ? m_inline : m_more.data())[last[chain]].next = count;
     }
-    ++m_count;
+    last[chain] = count;
+    ++count;
   }
 }
 
 std::optional<element> Members::get(std::string_view key) const
 {
+  const Member* all = members();
   const Member* found = nullptr;
-  for (const Member* m = begin(); m != end(); ++m) {
-    if (found ? m->key == found->key : same_key(m->key, key)) {
-      found = m;
+  for (std::uint32_t i = first_of_length(key.size()); i != k_end; i = all[i].next) {
+    const Member& m = all[i];
+    if (found ? m.key == found->key : same_key(m.key, key)) {
+      found = &m;
     }
   }
   return found ? std::optional<element>(found->value) : std::nullopt;
@@ -72,10 +83,11 @@ std::optional<element> Members::get(std::string_view key) const
 
 std::optional<element> Members::exact(std::string_view key) const
 {
+  const Member* all = members();
   const Member* found = nullptr;
-  for (const Member* m = begin(); m != end(); ++m) {
-    if (m->key == key) {
-      found = m;
+  for (std::uint32_t i = first_of_length(key.size()); i != k_end; i = all[i].next) {
+    if (all[i].key == key) {
+      found = &all[i];
     }
   }
   return found ? std::optional<element>(found->value) : std::nullopt;

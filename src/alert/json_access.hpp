@@ -3,6 +3,7 @@
 // Internal to src/alert: reading simdjson DOM values the way Defender exports need,
 // with keys matched case-insensitively and JSON that arrives encoded inside strings.
 
+#include <cstdint>
 #include <initializer_list>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -70,7 +71,8 @@ bool folded_key_equals(std::string_view key, std::string_view folded);
 std::optional<element> get_ci(object obj, std::string_view key);
 
 // The members of one object, gathered once for many lookups: get() and text() are
-// get_ci() and text_ci() without walking the object again.
+// get_ci() and text_ci() without walking the object again. Members are chained by key
+// length, so that a lookup visits only the keys as long as the one it wants.
 class Members
 {
 public:
@@ -87,19 +89,23 @@ public:
   std::string first_text(std::initializer_list<std::string_view> keys) const;
 
 private:
+  static constexpr std::uint32_t k_end = ~std::uint32_t{0};
+  static constexpr std::size_t k_chains = 32; // by key length modulo 32
+  static constexpr std::size_t k_inline = 40;
+
   struct Member
   {
     std::string_view key;
     element value;
+    std::uint32_t next = k_end; // the next member whose key length is in the same chain
   };
-  static constexpr std::size_t k_inline = 40;
 
-  const Member* begin() const { return m_more.empty() ? m_inline : m_more.data(); }
-  const Member* end() const { return begin() + m_count; }
+  const Member* members() const { return m_more.empty() ? m_inline : m_more.data(); }
+  std::uint32_t first_of_length(std::size_t length) const { return m_first[length % k_chains]; }
 
   Member m_inline[k_inline];
   std::vector<Member> m_more; // all members when there are more than k_inline
-  std::size_t m_count = 0;
+  std::uint32_t m_first[k_chains];
 };
 
 // Returns the member of `obj` whose key matches `key` exactly (case-sensitive); the

@@ -144,6 +144,11 @@ std::size_t skip_nested(const char* data, std::size_t pos, std::size_t end, bool
 
 // Returns the index of the first '"', '\\' or line end at or after `pos` (or `end`).
 // Needs 16 readable bytes after `end`.
-std::size_t skip_string(const char* data, std::size_t pos, std::size_t end);
+std::size_t find_string_stop(const char* data, std::size_t pos, std::size_t end);
+
+// Inside a string: returns the index of the first unescaped '"' or any line end at or
+// after `pos` (or `end`). `escape` says whether the byte at `pos` is escaped, and
+// becomes that of the returned index. Needs 16 readable bytes after `end`.
+std::size_t skip_string(const char* data, std::size_t pos, std::size_t end, bool& escape);
 
 } // namespace dftriage::document

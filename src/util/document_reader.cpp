@@ -279,8 +279,10 @@ bool DocumentReader::Impl::scan_value(Document& doc)
     // Most bytes change nothing: skip them in bulk.
     if (!value.stack.empty() && (keys.track == Track::none || value.stack.size() > 1)) {
       pos = document::skip_nested(data, pos, filled, value.in_string, value.escape);
-    } else if (value.in_string && !value.escape && !keys.capturing) {
-      pos = document::skip_string(data, pos, filled);
+    } else if (value.in_string && !keys.capturing) {
+      pos = document::skip_string(data, pos, filled, value.escape);
+    } else if (value.in_string && !value.escape) {
+      capture_key(document::find_string_stop(data, pos, filled));
     }
     if (pos >= filled) {
       break;
@@ -332,6 +334,17 @@ bool DocumentReader::Impl::scan_value(Document& doc)
     ++pos;
   }
   return false;
+}
+
+// Records the bytes of a watched key from `pos` up to `stop` (none of them a quote,
+// a backslash or a line end), as far as a watched key can be long.
+void DocumentReader::Impl::capture_key(std::size_t stop)
+{
+  if (keys.key.size() <= keys.k_max_key) {
+    const std::size_t room = keys.k_max_key + 1 - keys.key.size();
+    keys.key.append(input.data() + pos, std::min(stop - pos, room));
+  }
+  pos = stop;
 }
 
 // Any other byte of a value outside strings: what it means for the watched keys.

@@ -46,6 +46,7 @@ struct DocumentReader::Impl
   void begin_value(Track track);
   bool step_top(char c);
   bool scan_value(Document& doc);
+  void capture_key(std::size_t stop);
   void scan_structure(char c);
   bool close_bracket(Document& doc, char c);
   bool emit(Document& doc, std::size_t end, bool truncated);

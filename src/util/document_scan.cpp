@@ -165,7 +165,7 @@ std::size_t skip_nested(const char* data, std::size_t pos, std::size_t end, bool
   return pos;
 }
 
-std::size_t skip_string(const char* data, std::size_t pos, std::size_t end)
+std::size_t find_string_stop(const char* data, std::size_t pos, std::size_t end)
 {
 #if defined(__SSE2__)
   const __m128i quote = _mm_set1_epi8('"');
@@ -190,6 +190,25 @@ std::size_t skip_string(const char* data, std::size_t pos, std::size_t end)
   }
   return pos;
 #endif
+}
+
+std::size_t skip_string(const char* data, std::size_t pos, std::size_t end, bool& escape)
+{
+  for (;;) {
+    if (escape) {
+      if (pos >= end || data[pos] == '\n') {
+        return pos < end ? pos : end; // a line end is never escaped
+      }
+      escape = false;
+      ++pos;
+    }
+    pos = find_string_stop(data, pos, end);
+    if (pos >= end || data[pos] != '\\') {
+      return pos;
+    }
+    escape = true;
+    ++pos;
+  }
 }
 
 } // namespace dftriage::document

@@ -558,6 +558,21 @@ TEST_CASE("duplicate keys: the last one wins, as in jq and Python, with a warnin
   }
 }
 
+TEST_CASE("keys differing only in case: the first spelling met is read, its last occurrence")
+{
+  // More members than are kept inline, so that the lookup also runs on the spilled ones.
+  std::string text = R"({"AlertType": "KV_TORAccess", "SystemAlertId": "c1", "SEVERITY": "Low")";
+  for (int i = 0; i < 60; ++i) {
+    text += ", \"filler" + std::to_string(i) + "\": " + std::to_string(i);
+  }
+  text += R"(, "Severity": "High", "SEVERITY": "Medium", "alertdisplayname": "late name"})";
+  const auto& a = only_alert(parse_alerts(text, "case.json"));
+  CHECK(a.severity == Severity::medium);
+  CHECK(a.display_name == "late name");
+  CHECK(a.warnings ==
+        std::vector<std::string>{R"(duplicate key "SEVERITY"; the last one is used)"});
+}
+
 TEST_CASE("Log Analytics rows are read one at a time")
 {
   std::string text =
