@@ -163,6 +163,34 @@ TEST_CASE("document reader works across buffer edges")
   }
 }
 
+TEST_CASE("strings are followed across the reader's 64-byte blocks")
+{
+  // Brackets, escaped quotes and runs of backslashes inside strings, shifted through
+  // every position of a block and read whole or a few bytes at a time.
+  const std::string inside = R"(]}[{\"]\\\\\"}\\)";
+  for (std::size_t shift = 0; shift < 70; ++shift) {
+    const std::string doc = "{\"a\":[{\"s\":\"" + std::string(shift, 'x') + inside +
+                            std::string(70 - shift, 'y') + "\"},\"\\\\\"],\"b\":\"]\"}";
+    const std::string input = doc + "\n" + doc + "\n";
+    for (const std::size_t chunk : {std::size_t{1} << 20, std::size_t{7}, std::size_t{64}}) {
+      const auto r = cut(input, chunk);
+      CHECK(texts(r) == std::vector<std::string>{doc, doc});
+      CHECK(r.problems.empty());
+    }
+  }
+  SECTION("a line end inside a string ends an NDJSON record there")
+  {
+    const std::string good = R"({"a":")" + std::string(100, 'x') + R"("})";
+    const std::string broken = R"({"a":[{"b":")" + std::string(90, 'z') + "\\";
+    const auto r = cut(good + "\n" + broken + "\n" + good + "\n");
+    REQUIRE(r.docs.size() == 3);
+    CHECK(r.docs[1].text == broken);
+    CHECK(r.docs[1].truncated);
+    CHECK(r.docs[2].text == good);
+    CHECK(r.docs[2].line == 3);
+  }
+}
+
 TEST_CASE("document reader reports structural problems and carries on")
 {
   SECTION("a mismatched bracket")
