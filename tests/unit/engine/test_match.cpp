@@ -140,7 +140,8 @@ TEST_CASE("alert types match ignoring case, '*' and '?' as globs", "[match]")
   CHECK(match_alert(make_alert("XKV_TORAccess"), library).playbook_id() == "generic");
 }
 
-TEST_CASE("precedence: alert type, then family, then resource type; first playbook wins", "[match]")
+TEST_CASE("precedence: alert type, then family, then resource type, the first playbook first",
+          "[match]")
 {
   const auto a = make_alert("KV_TORAccess", alert::Family::keyvault, k_vault);
   SECTION("an alert type match beats a family or resource type listed earlier")
