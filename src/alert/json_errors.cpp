@@ -1,79 +1,14 @@
 #include "json_errors.hpp"
 
+#include "dftriage/util/json_error.hpp"
+
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
-#include <nlohmann/json.hpp>
 
 namespace dftriage::alert::detail {
 
 namespace {
-
-constexpr std::size_t k_max_message = 160;
-
-// Records the first syntax error nlohmann's parser meets, without building a DOM.
-struct ErrorFinder : nlohmann::json_sax<nlohmann::json>
-{
-  std::size_t position = 0;
-  std::string message;
-  bool failed = false;
-
-  bool null() override { return true; }
-  bool boolean(bool) override { return true; }
-  bool number_integer(number_integer_t) override { return true; }
-  bool number_unsigned(number_unsigned_t) override { return true; }
-  bool number_float(number_float_t, const string_t&) override { return true; }
-  bool string(string_t&) override { return true; }
-  bool binary(binary_t&) override { return true; }
-  bool start_object(std::size_t) override { return true; }
-  bool key(string_t&) override { return true; }
-  bool end_object() override { return true; }
-  bool start_array(std::size_t) override { return true; }
-  bool end_array() override { return true; }
-  bool parse_error(std::size_t pos, const std::string&,
-                   const nlohmann::detail::exception& e) override
-  {
-    position = pos;
-    message = e.what();
-    failed = true;
-    return false;
-  }
-};
-
-// Turns nlohmann's "[json.exception.parse_error.101] parse error at line 1, column 9:
-// syntax error while parsing object - unexpected '}'; expected string literal" into
-// "syntax error while parsing object: unexpected '}'; expected string literal".
-// The "last read" excerpt is dropped: it repeats input bytes, which may be hostile;
-// anything else is cut short.
-std::string describe_parse_error(std::string what)
-{
-  const std::size_t colon = what.find(": ", what.find("parse error"));
-  if (colon != std::string::npos) {
-    what.erase(0, colon + 2);
-  } else if (what.rfind("[json.exception.", 0) == 0 && what.find("] ") != std::string::npos) {
-    what.erase(0, what.find("] ") + 2);
-  }
-  const std::size_t dash = what.find(" - ");
-  if (dash != std::string::npos) {
-    what.replace(dash, 3, ": ");
-  }
-  const std::size_t last_read = what.find("; last read: '");
-  if (last_read != std::string::npos) {
-    const std::size_t end = what.find("'; ", last_read + 14);
-    what.erase(last_read, end == std::string::npos ? std::string::npos : end + 1 - last_read);
-  }
-  if (what.size() > k_max_message) {
-    what.resize(k_max_message);
-    what += "...";
-  }
-  return what;
-}
-
-bool is_word_char(char c)
-{
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
-         c == '+' || c == '-' || c == '_';
-}
 
 bool is_number_char(char c)
 {
@@ -155,21 +90,12 @@ JsonError locate_json_error(const Document& doc, simdjson::error_code error, std
   if (error == simdjson::MEMALLOC) {
     return JsonError{TextPosition{doc.line, doc.column}, "not enough memory to read this document"};
   }
-  ErrorFinder finder;
-  nlohmann::json::sax_parse(doc.text, &finder);
-  if (!finder.failed) {
+  const auto found = find_json_error(doc.text);
+  if (!found) {
     return JsonError{TextPosition{doc.line, doc.column},
                      "invalid JSON: " + std::string(simdjson::error_message(error))};
   }
-  // `position` counts the bytes read, the offending one included. A bad bare word
-  // ("tru}", "0x") or number is reported where it starts.
-  std::size_t offset = std::min(finder.position > 0 ? finder.position - 1 : 0, doc.text.size());
-  const bool word = finder.message.find("invalid literal") != std::string::npos ||
-                    finder.message.find("number") != std::string::npos;
-  while (word && offset > 0 && is_word_char(doc.text[offset - 1])) {
-    --offset;
-  }
-  return JsonError{position_in(doc, offset), describe_parse_error(finder.message)};
+  return JsonError{position_in(doc, found->offset), found->message};
 }
 
 bool quote_huge_numbers(std::string_view text, std::string& out)

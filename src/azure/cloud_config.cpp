@@ -4,6 +4,7 @@
 #include "dftriage/azure/cloud_config.hpp"
 
 #include "dftriage/util/error.hpp"
+#include "dftriage/util/json_error.hpp"
 #include "dftriage/util/text.hpp"
 
 #include <cerrno>
@@ -105,33 +106,8 @@ Json parse_json(std::string_view text, std::string_view source)
 {
   try {
     return Json::parse(text);
-  } catch (const Json::parse_error& e) {
-    std::size_t line = 1;
-    std::size_t column = 1;
-    const std::size_t end = std::min<std::size_t>(e.byte > 0 ? e.byte - 1 : 0, text.size());
-    for (std::size_t i = 0; i < end; ++i) {
-      if (text[i] == '\n') {
-        ++line;
-        column = 1;
-      } else {
-        ++column;
-      }
-    }
-    // nlohmann's message quotes what it last read ("last read: '...'"): that can be
-    // part of a secret, so only the reason is kept.
-    std::string what = e.what();
-    const std::size_t colon = what.find(": ", what.find("parse error"));
-    std::string message = colon == std::string::npos ? what : what.substr(colon + 2);
-    const std::size_t last_read = message.find("; last read");
-    if (last_read != std::string::npos) {
-      message.erase(last_read);
-    }
-    throw InputError(std::string(source) + ":" + std::to_string(line) + ":" +
-                     std::to_string(column) + ": " + message);
-  } catch (const Json::out_of_range&) {
-    // A number too large for a double (1e999): nlohmann throws this, not parse_error.
-    throw InputError(std::string(source) +
-                     ": a number too large for a double; a cloud file holds none");
+  } catch (const Json::exception&) {
+    throw InputError(json_error_diagnostic(text, source).to_string());
   }
 }
 
@@ -232,19 +208,7 @@ CloudConfig load_cloud(std::string_view name_or_path)
       known += (known.empty() ? "" : ", ") + n;
     }
     std::string message = "unknown cloud " + text::quote(path) + "; expected one of " + known +
-                          " or the path of a cloud JSON file";
-    const std::string guess = text::closest(text::to_lower(path), [&] {
-      std::vector<std::string> lowered;
-      for (const auto& n : names) {
-        lowered.push_back(text::to_lower(n));
-      }
-      return lowered;
-    }());
-    for (const auto& n : names) {
-      if (!guess.empty() && text::iequals(n, guess)) {
-        message += " (did you mean " + text::quote(n) + "?)";
-      }
-    }
+                          " or the path of a cloud JSON file" + text::did_you_mean(path, names);
     throw UsageError(message);
   }
   std::ifstream in(path, std::ios::binary);

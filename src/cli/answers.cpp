@@ -59,9 +59,8 @@ void check_answer_ids(const GivenAnswers& given, const engine::Library& library,
     const std::string where = origin != given.origin.end() && origin->second == "file"
                                   ? answers_file + ": " + text::quote(id)
                                   : "--set " + text::quote(id);
-    const auto near = text::closest(id, candidates);
     throw UsageError(where + ": no playbook asks a question with this ID" +
-                     (near.empty() ? "" : "; did you mean " + text::quote(near) + "?") +
+                     text::did_you_mean(id, candidates) +
                      " (dftriage playbooks show ID lists a playbook's questions)");
   }
 }

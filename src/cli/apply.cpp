@@ -11,6 +11,7 @@
 #include "dftriage/exec/plan_file.hpp"
 #include "dftriage/journal/events.hpp"
 #include "dftriage/util/error.hpp"
+#include "dftriage/util/json_error.hpp"
 #include "dftriage/util/terminal.hpp"
 #include "dftriage/util/text.hpp"
 
@@ -106,10 +107,10 @@ ExitStatus run_apply(const ApplyOptions& options)
   nlohmann::ordered_json doc;
   try {
     doc = nlohmann::ordered_json::parse(text.str());
-  } catch (const nlohmann::json::parse_error& e) {
-    throw InputError(options.file + ": not a plan file: " + e.what());
-  } catch (const nlohmann::json::out_of_range&) {
-    throw InputError(options.file + ": not a plan file: a number too large for a double");
+  } catch (const nlohmann::json::exception&) {
+    Diagnostic problem = json_error_diagnostic(text.str(), options.file);
+    problem.message = "not a plan file: " + problem.message;
+    throw InputError(problem.to_string());
   }
   if (doc.is_array() && doc.size() == 1) {
     doc = doc[0];

@@ -56,9 +56,8 @@ alert::ReadOptions read_options_for(const std::string& format)
     for (const auto& name : alert::shape_names()) {
       all += (all.empty() ? "" : ", ") + name;
     }
-    const std::string near = text::closest(format, alert::shape_names());
     throw UsageError("unknown alert format " + text::quote(format) + "; expected one of " + all +
-                     (near.empty() ? "" : "; did you mean \"" + near + "\"?"));
+                     text::did_you_mean(format, alert::shape_names()));
   }
   return options;
 }

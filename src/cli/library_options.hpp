@@ -19,7 +19,7 @@ inline engine::Library load_library_or_throw(const std::vector<std::string>& dir
   bool failed = false;
   for (const auto& issue : library.issues) {
     std::fprintf(stderr, "%s\n", terminal::sanitize(issue.to_string()).c_str());
-    failed = failed || issue.level == playbook::Issue::Level::error;
+    failed = failed || issue.is_error();
   }
   if (failed) {
     throw InputError("some playbooks are invalid; see above (dftriage playbooks validate)");

@@ -76,14 +76,13 @@ ExitStatus run_show_playbook(const PlaybooksOptions& o)
   for (const auto& p : library.playbooks) {
     ids.push_back(p.id);
   }
-  const std::string near = text::closest(o.id, ids);
   throw UsageError("no playbook " + text::quote(o.id) +
-                   (near.empty() ? "" : "; did you mean \"" + near + "\"?"));
+                   text::did_you_mean(o.id, ids));
 }
 
 ExitStatus run_validate(const PlaybooksOptions& o)
 {
-  std::vector<playbook::Issue> issues;
+  std::vector<Diagnostic> issues;
   std::size_t checked = 0;
   if (o.files.empty()) {
     const auto library = engine::load_library(o.playbook_dirs);
@@ -107,7 +106,7 @@ ExitStatus run_validate(const PlaybooksOptions& o)
   Writer writer(stdout);
   JsonStream json(writer, format_of(o));
   for (const auto& issue : issues) {
-    errors += issue.level == playbook::Issue::Level::error ? 1 : 0;
+    errors += issue.is_error() ? 1 : 0;
     if (format_of(o) == OutputFormat::text) {
       writer.write(terminal::sanitize(issue.to_string()) + "\n");
     } else {

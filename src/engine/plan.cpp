@@ -4,6 +4,7 @@
 #include "dftriage/alert/resource_id.hpp"
 #include "dftriage/engine/walk.hpp"
 #include "dftriage/util/error.hpp"
+#include "dftriage/util/json_error.hpp"
 #include "dftriage/util/ip.hpp"
 #include "dftriage/util/json_path.hpp"
 #include "dftriage/util/text.hpp"
@@ -352,24 +353,10 @@ Answers parse_answers(std::string_view text, std::string_view source)
   json doc;
   try {
     doc = json::parse(text);
-  } catch (const json::parse_error& e) {
-    std::size_t line = 1, column = 1;
-    for (std::size_t i = 0; i + 1 < e.byte && i < text.size(); ++i) {
-      if (text[i] == '\n') {
-        ++line;
-        column = 1;
-      } else {
-        ++column;
-      }
-    }
-    throw InputError(std::string(source) + ":" + std::to_string(line) + ":" +
-                     std::to_string(column) +
-                     ": answers must be a JSON object of question id to answer");
-  } catch (const json::out_of_range&) {
-    // A number no double holds (1e999): the parser gives no position for it.
-    throw InputError(std::string(source) +
-                     ": a number too large for a double; answers must be a JSON object of "
-                     "question id to answer");
+  } catch (const json::exception&) {
+    Diagnostic problem = json_error_diagnostic(text, source);
+    problem.message += "; answers must be a JSON object of question id to answer";
+    throw InputError(problem.to_string());
   }
   if (!doc.is_object()) {
     throw InputError(std::string(source) +

@@ -1,4 +1,5 @@
 #include "dftriage/playbook/playbook.hpp"
+#include "dftriage/util/json_error.hpp"
 #include "dftriage/util/text.hpp"
 #include "reader.hpp"
 
@@ -82,9 +83,7 @@ private:
   void check_input(const std::string& id, const std::string& ptr)
   {
     if (std::find(m_input_ids.begin(), m_input_ids.end(), id) == m_input_ids.end()) {
-      const std::string near = text::closest(id, m_input_ids);
-      m_reader.error(ptr, "unknown input " + text::quote(id) +
-                              (near.empty() ? "" : "; did you mean \"" + near + "\"?"));
+      m_reader.error(ptr, "unknown input " + text::quote(id) + text::did_you_mean(id, m_input_ids));
     }
   }
 
@@ -115,18 +114,15 @@ private:
   {
     auto info = m_actions.find ? m_actions.find(call.name) : std::nullopt;
     if (!info) {
-      const std::string near = text::closest(call.name, m_actions.names);
-      m_reader.error(child(ptr, "name"),
-                     "unknown action " + text::quote(call.name) +
-                         (near.empty() ? "" : "; did you mean \"" + near + "\"?"));
+      m_reader.error(child(ptr, "name"), "unknown action " + text::quote(call.name) +
+                                             text::did_you_mean(call.name, m_actions.names));
       return std::nullopt;
     }
     for (const auto& [name, value] : call.params) {
       const std::string at = child(child(ptr, "params"), name);
       if (std::find(info->params.begin(), info->params.end(), name) == info->params.end()) {
-        const std::string near = text::closest(name, info->params);
         m_reader.error(at, "unknown parameter " + text::quote(name) + " of action " + call.name +
-                               (near.empty() ? "" : "; did you mean \"" + near + "\"?"));
+                               text::did_you_mean(name, info->params));
       }
       check_value(value, at);
     }
@@ -190,9 +186,8 @@ private:
       const auto it = m_step_order.find(step.go_to.substr(slash + 1));
       if (std::find(m_step_names.begin(), m_step_names.end(), step.go_to) == m_step_names.end() ||
           it == m_step_order.end()) {
-        const std::string near = text::closest(step.go_to, m_step_names);
         m_reader.error(ptr, "unknown goto target " + text::quote(step.go_to) +
-                                (near.empty() ? "" : "; did you mean \"" + near + "\"?"));
+                                text::did_you_mean(step.go_to, m_step_names));
         return;
       }
       target = it->second;
@@ -279,31 +274,6 @@ const Input* Playbook::find_input(std::string_view input_id) const
   return nullptr;
 }
 
-std::string Issue::to_string() const
-{
-  std::string out = source;
-  if (line > 0) {
-    out += ":" + std::to_string(line) + ":" + std::to_string(column);
-  } else if (!pointer.empty()) {
-    out += ": " + pointer;
-  }
-  out += ": ";
-  if (level == Level::warning) {
-    out += "warning: ";
-  }
-  return out + message;
-}
-
-nlohmann::ordered_json Issue::to_json() const
-{
-  return {{"level", level == Level::error ? "error" : "warning"},
-          {"file", source},
-          {"pointer", pointer},
-          {"line", line},
-          {"column", column},
-          {"message", message}};
-}
-
 bool glob_match(std::string_view pattern, std::string_view name)
 {
   // Iterative matcher with one backtrack point for the last '*'.
@@ -337,33 +307,8 @@ LoadResult load_playbook(std::string_view text, std::string_view source,
   std::vector<std::string> duplicates;
   try {
     doc = detail::parse_json(text, duplicates);
-  } catch (const nlohmann::json::parse_error& e) {
-    // Position: count lines up to the failing byte.
-    Issue issue{Issue::Level::error, std::string(source), "", 1, 1, ""};
-    const std::size_t end = std::min<std::size_t>(e.byte > 0 ? e.byte - 1 : 0, text.size());
-    for (std::size_t i = 0; i < end; ++i) {
-      if (text[i] == '\n') {
-        ++issue.line;
-        issue.column = 1;
-      } else {
-        ++issue.column;
-      }
-    }
-    std::string what = e.what();
-    const std::size_t colon = what.find(": ", what.find("parse error"));
-    issue.message = colon == std::string::npos ? what : what.substr(colon + 2);
-    const std::size_t last_read = issue.message.find("; last read");
-    if (last_read != std::string::npos) {
-      const std::size_t after = issue.message.find("'; ", last_read);
-      issue.message.erase(last_read,
-                          after == std::string::npos ? std::string::npos : after + 1 - last_read);
-    }
-    result.issues.push_back(std::move(issue));
-    return result;
-  } catch (const nlohmann::json::out_of_range&) {
-    // A number no double holds (1e999): the parser gives no position for it.
-    result.issues.push_back(Issue{Issue::Level::error, std::string(source), "", 0, 0,
-                                  "a number too large for a double"});
+  } catch (const nlohmann::json::exception&) {
+    result.issues.push_back(json_error_diagnostic(text, source));
     return result;
   }
   Playbook playbook;
@@ -375,7 +320,7 @@ LoadResult load_playbook(std::string_view text, std::string_view source,
   }
   Resolver(playbook, actions, reader).run();
   const bool failed = std::any_of(result.issues.begin(), result.issues.end(),
-                                  [](const Issue& i) { return i.level == Issue::Level::error; });
+                                  [](const Diagnostic& d) { return d.is_error(); });
   if (!failed) {
     result.playbook = std::move(playbook);
   }

@@ -161,12 +161,14 @@ nlohmann::ordered_json parse_json(std::string_view text, std::vector<std::string
 
 void Reader::error(const std::string& pointer, std::string message)
 {
-  m_issues.push_back(Issue{Issue::Level::error, m_source, pointer, 0, 0, std::move(message)});
+  m_issues.push_back(
+      Diagnostic::at_pointer(Diagnostic::Level::error, m_source, pointer, std::move(message)));
 }
 
 void Reader::warning(const std::string& pointer, std::string message)
 {
-  m_issues.push_back(Issue{Issue::Level::warning, m_source, pointer, 0, 0, std::move(message)});
+  m_issues.push_back(
+      Diagnostic::at_pointer(Diagnostic::Level::warning, m_source, pointer, std::move(message)));
 }
 
 bool Reader::check_object(const json& j, const std::string& ptr,
@@ -179,9 +181,7 @@ bool Reader::check_object(const json& j, const std::string& ptr,
   }
   for (const auto& [key, value] : j.items()) {
     if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
-      const std::string near = text::closest(key, allowed);
-      error(child(ptr, key), "unknown key " + text::quote(key) +
-                                 (near.empty() ? "" : "; did you mean \"" + near + "\"?"));
+      error(child(ptr, key), "unknown key " + text::quote(key) + text::did_you_mean(key, allowed));
     }
   }
   for (const auto& key : required) {
@@ -390,11 +390,10 @@ Input Reader::input(const json& j, const std::string& ptr)
                                                  "cidr-list", "principal", "list"};
   const auto it = std::find(types.begin(), types.end(), type);
   if (it == types.end()) {
-    const std::string near = text::closest(type, types);
     error(child(ptr, "type"),
           "unknown input type " + text::quote(type) +
               "; expected one of yes-no, choice, text, cidr-list, principal, list" +
-              (near.empty() ? "" : "; did you mean \"" + near + "\"?"));
+              text::did_you_mean(type, types));
   } else {
     out.type = static_cast<InputType>(it - types.begin());
   }

@@ -9,13 +9,14 @@ namespace dftriage::playbook::detail {
 
 // Parses `text` as JSON. A key given twice in one object keeps its last value, as jq,
 // Python and the alert reader do; the JSON pointer of each such key is appended to
-// `duplicates`. Throws nlohmann::json::parse_error.
+// `duplicates`. Throws nlohmann::json::exception (parse_error, or out_of_range
+// for a number no double holds).
 nlohmann::ordered_json parse_json(std::string_view text, std::vector<std::string>& duplicates);
 
 class Reader
 {
 public:
-  Reader(std::string_view source, std::vector<Issue>& issues)
+  Reader(std::string_view source, std::vector<Diagnostic>& issues)
       : m_source(source)
       , m_issues(issues)
   {
@@ -47,7 +48,7 @@ private:
   void match(const nlohmann::ordered_json& j, const std::string& ptr, MatchRule& out);
 
   std::string m_source;
-  std::vector<Issue>& m_issues;
+  std::vector<Diagnostic>& m_issues;
 };
 
 // Returns the JSON pointer `base` + "/" + `token` (escaped per RFC 6901).

@@ -17,6 +17,8 @@ bool is_space(char c)
   return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
+} // namespace
+
 std::size_t edit_distance(std::string_view a, std::string_view b)
 {
   std::vector<std::size_t> row(b.size() + 1);
@@ -35,8 +37,6 @@ std::size_t edit_distance(std::string_view a, std::string_view b)
   }
   return row[b.size()];
 }
-
-} // namespace
 
 std::string join(const std::vector<std::string>& items, std::string_view separator)
 {
@@ -151,6 +151,12 @@ std::string closest(std::string_view word, const std::vector<std::string>& candi
     }
   }
   return best;
+}
+
+std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates)
+{
+  const std::string near = closest(word, candidates);
+  return near.empty() ? std::string() : "; did you mean " + quote(near) + "?";
 }
 
 std::size_t decode_utf8(std::string_view s, std::size_t i, std::uint32_t& cp)

@@ -260,7 +260,7 @@ TEST_CASE("bad --cloud values: an unknown name, a malformed file", "[auth][e2e]"
   CHECK(unknown.err ==
         "dftriage: error: unknown cloud \"AzureCloudd\"; expected one of AzureCloud, "
         "AzureChinaCloud, "
-        "AzureUSGovernment or the path of a cloud JSON file (did you mean \"AzureCloud\"?)\n");
+        "AzureUSGovernment or the path of a cloud JSON file; did you mean \"AzureCloud\"?\n");
   const std::string path = (std::filesystem::temp_directory_path() /
                             ("dftriage-test-badcloud-" + std::to_string(::getpid()) + ".json"))
                                .string();
@@ -325,9 +325,17 @@ TEST_CASE(
   std::ofstream(file) << R"({"name":1e999})";
   const auto cloud = run_process({k_bin, "--cloud", file, "auth", "status"}, "", clean_env());
   CHECK(cloud.exit_code == 3);
-  CHECK_THAT(cloud.err, Catch::Contains(file + ": a number too large for a double"));
+  CHECK_THAT(cloud.err, Catch::Contains(file + ":1:9: a number too large for a double"));
   const auto plan = run_process({k_bin, "apply", file});
   CHECK(plan.exit_code == 3);
-  CHECK_THAT(plan.err, Catch::Contains("not a plan file: a number too large for a double"));
+  CHECK_THAT(plan.err,
+             Catch::Contains(file + ":1:9: not a plan file: a number too large for a double"));
+  // An empty plan file is said in words, not as nlohmann's "[json.exception...]".
+  const std::string empty = (dir / "empty.json").string();
+  std::ofstream(empty).close();
+  const auto none = run_process({k_bin, "apply", empty});
+  CHECK(none.exit_code == 3);
+  CHECK(none.err ==
+        "dftriage: error: " + empty + ":1:1: not a plan file: no JSON value: the input is empty\n");
   std::filesystem::remove_all(dir);
 }

@@ -16,7 +16,7 @@ playbook::ActionDirectory action_directory();
 struct Library
 {
   std::vector<playbook::Playbook> playbooks;
-  std::vector<playbook::Issue> issues; // problems met while loading
+  std::vector<Diagnostic> issues; // problems met while loading
 
   const playbook::Playbook* find(std::string_view id) const;
 };

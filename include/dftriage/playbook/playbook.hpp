@@ -1,5 +1,7 @@
 #pragma once
 
+#include "dftriage/util/diagnostic.hpp"
+
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -186,26 +188,12 @@ struct Playbook
   const std::vector<Step>& steps(Phase phase) const { return phases[static_cast<int>(phase)]; }
 };
 
-// A problem found while loading a playbook, as data.
-struct Issue
-{
-  enum class Level { error, warning };
-  Level level = Level::error;
-  std::string source;     // file name
-  std::string pointer;    // JSON pointer into the playbook, "" for the whole file
-  std::uint64_t line = 0; // for syntax errors: 1-based line and column
-  std::uint64_t column = 0;
-  std::string message;
-
-  // Returns "SOURCE: /pointer: message", "SOURCE:LINE:COL: message" or "SOURCE: message".
-  std::string to_string() const;
-  nlohmann::ordered_json to_json() const;
-};
-
 struct LoadResult
 {
   std::optional<Playbook> playbook; // set when there is no error
-  std::vector<Issue> issues;
+  // Problems, each at a JSON pointer ("/phases/1/steps/3/action") or, for a syntax
+  // error, at a line and column.
+  std::vector<Diagnostic> issues;
 };
 
 // What the loader needs to know of the action catalogue (injected, so that this layer
@@ -228,7 +216,7 @@ struct ActionDirectory
 // wrong types), resolve (inputs, steps, forward goto targets and actions must exist;
 // action parameters must be known and the required ones given; "shows" only on a step
 // whose action reads), compile (the Playbook). Never throws for bad content: every
-// problem is an Issue.
+// problem is a Diagnostic in `issues`.
 LoadResult load_playbook(std::string_view text, std::string_view source,
                          const ActionDirectory& actions);
 

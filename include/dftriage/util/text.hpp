@@ -35,9 +35,16 @@ std::vector<std::string> split_lines(std::string_view s);
 // with "..." appended. For quoting input inside messages.
 std::string quote(std::string_view s, std::size_t limit = 120);
 
-// Returns the closest candidate to `word` within a small edit distance, or "".
-// For "did you mean" hints.
+// Returns the Levenshtein distance between `a` and `b`, ignoring ASCII case.
+std::size_t edit_distance(std::string_view a, std::string_view b);
+
+// Returns the closest candidate to `word` within a small edit distance (at most a third
+// of its length, and at least 2), or "". Ties go to the first candidate.
 std::string closest(std::string_view word, const std::vector<std::string>& candidates);
+
+// Returns the hint to append to an "unknown X" message: `; did you mean "NEAR"?` (NEAR
+// quoted like quote()) for the closest candidate, or "" when none is close.
+std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates);
 
 // Decodes the UTF-8 sequence at s[i] into `cp`; returns its length in bytes, or 0 when it
 // is not valid UTF-8 (truncated, overlong, a surrogate, past U+10FFFF).

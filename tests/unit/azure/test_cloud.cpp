@@ -192,9 +192,8 @@ TEST_CASE("a bad cloud file is reported with its position or field, never its se
   {
     const std::string text =
         "{\n  \"endpoints\": {\n    \"resourceManager\": \"https://x\"\n    \"activeDirectory\"";
-    CHECK(error_of(text) ==
-          "cloud.json:4:21: syntax error while parsing object - unexpected string "
-          "literal; expected '}'");
+    CHECK(error_of(text) == "cloud.json:4:21: syntax error while parsing object: unexpected string "
+                            "literal; expected '}'");
   }
   SECTION("a malformed lab line does not echo the secret")
   {
@@ -262,7 +261,7 @@ TEST_CASE("load_cloud and resolve_cloud pick a built-in name or a file", "[cloud
     CHECK_THROWS_WITH(
         load_cloud("AzureCloudd"),
         "unknown cloud \"AzureCloudd\"; expected one of AzureCloud, AzureChinaCloud, "
-        "AzureUSGovernment or the path of a cloud JSON file (did you mean \"AzureCloud\"?)");
+        "AzureUSGovernment or the path of a cloud JSON file; did you mean \"AzureCloud\"?");
     CHECK_THROWS_WITH(load_cloud("mars"),
                       "unknown cloud \"mars\"; expected one of AzureCloud, AzureChinaCloud, "
                       "AzureUSGovernment or the path of a cloud JSON file");

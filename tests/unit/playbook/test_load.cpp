@@ -70,7 +70,7 @@ TEST_CASE("the loader reports each class of mistake at its JSON pointer")
   SECTION("syntax error with line and column")
   {
     CHECK(errors("{\n  \"id\": \"x\",\n  oops\n}") ==
-          std::vector<std::string>{"p.json:3:3: syntax error while parsing object key - invalid "
+          std::vector<std::string>{"p.json:3:3: syntax error while parsing object key: invalid "
                                    "literal; expected string literal"});
   }
   SECTION("unknown key with a suggestion")

@@ -32,6 +32,20 @@ TEST_CASE("closest suggests a near name or nothing")
   CHECK(text::closest("zzzzzzzz", names).empty());
 }
 
+TEST_CASE("edit_distance and did_you_mean: one hint for every unknown name")
+{
+  CHECK(text::edit_distance("kitten", "sitting") == 3);
+  CHECK(text::edit_distance("AzureCloud", "azurecloudd") == 1); // ASCII case is ignored
+  CHECK(text::edit_distance("", "abc") == 3);
+  const std::vector<std::string> names{"keyvault.firewall", "keyvault.purge_protection"};
+  CHECK(text::did_you_mean("keyvault.firewal", names) == "; did you mean \"keyvault.firewall\"?");
+  CHECK(text::did_you_mean("compute.stop", names).empty());
+  CHECK(text::did_you_mean("x", {}).empty());
+  // The suggestion is quoted like any other text in a message.
+  CHECK(text::did_you_mean("a\x1b", {"a\x1b"
+                                     "b"}) == R"(; did you mean "a\u001bb"?)");
+}
+
 TEST_CASE("sanitize makes attacker-controlled text safe for a terminal")
 {
   SECTION("escape sequences and control characters become visible escapes")
