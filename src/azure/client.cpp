@@ -37,12 +37,6 @@ Response to_response(HttpResponse http, std::string client_request_id)
 
 } // namespace
 
-std::optional<std::string> Response::header(std::string_view name) const
-{
-  const Header* found = find_header(headers, name);
-  return found != nullptr ? std::optional<std::string>(found->value) : std::nullopt;
-}
-
 Client::Client(const Cloud& cloud, TokenCredential* credential, HttpTransport& transport,
                ClientOptions options)
     : m_cloud(cloud)

@@ -4,6 +4,7 @@
 #include "dftriage/azure/azure_error.hpp"
 #include "dftriage/azure/client.hpp"
 #include "dftriage/util/error.hpp"
+#include "dftriage/util/redact.hpp"
 #include "dftriage/util/signals.hpp"
 #include "dftriage/util/terminal.hpp"
 #include "dftriage/util/text.hpp"
@@ -20,6 +21,15 @@ using std::chrono::milliseconds;
 
 // How often a sleep without the interrupt pipe looks at the interrupt flag.
 constexpr milliseconds k_interrupt_check{100};
+
+// Returns `headers` with the value of each secret one hidden, for the observer.
+std::vector<Header> redacted(std::vector<Header> headers)
+{
+  for (auto& h : headers) {
+    h.value = redact::header_value(h.name, h.value);
+  }
+  return headers;
+}
 
 void interruptible_sleep(milliseconds duration)
 {
@@ -163,17 +173,12 @@ void Client::observe(const HttpRequest& sent, const HttpResponse* received,
   Exchange exchange;
   exchange.method = sent.method;
   exchange.url = sent.url;
-  exchange.request_headers = sent.headers;
-  for (auto& h : exchange.request_headers) {
-    if (text::iequals(h.name, "Authorization")) {
-      h.value = "Bearer ***";
-    }
-  }
+  exchange.request_headers = redacted(sent.headers);
   exchange.request_body = sent.body;
   exchange.transport_error = error;
   if (received != nullptr) {
     exchange.status = received->status;
-    exchange.response_headers = received->headers;
+    exchange.response_headers = redacted(received->headers);
     exchange.response_body = received->body;
     exchange.request_id = header_value(received->headers, "x-ms-request-id");
     exchange.correlation_id = header_value(received->headers, "x-ms-correlation-request-id");

@@ -8,11 +8,11 @@
 
 namespace dftriage::azure {
 
-// Returns the first header called `name` (case-insensitive), or nullptr.
-const Header* find_header(const std::vector<Header>& headers, std::string_view name);
-
 // Returns the value of the first header called `name` (case-insensitive), or "" when
 // there is none.
-std::string header_value(const std::vector<Header>& headers, std::string_view name);
+inline std::string header_value(const std::vector<Header>& headers, std::string_view name)
+{
+  return header_in(headers, name).value_or(std::string());
+}
 
 } // namespace dftriage::azure

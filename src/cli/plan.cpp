@@ -10,8 +10,8 @@
 #include "dftriage/exec/plan_file.hpp"
 #include "dftriage/util/error.hpp"
 #include "dftriage/util/terminal.hpp"
-#include "dftriage/util/text.hpp"
 #include "inputs.hpp"
+#include "lang_option.hpp"
 #include "library_options.hpp"
 
 namespace dftriage::cli {
@@ -94,10 +94,7 @@ ExitStatus run_plan(const PlanOptions& options)
 {
   const auto format = choose_output_format(
       options.output, {OutputFormat::text, OutputFormat::json, OutputFormat::ndjson});
-  const auto lang = playbook::lang_from_string(options.lang);
-  if (!lang) {
-    throw UsageError("unknown language " + text::quote(options.lang) + "; expected en or zh-CN");
-  }
+  const auto lang = lang_option(options.lang).value_or(playbook::Lang::en);
   const auto library = load_library_or_throw(options.playbook_dirs);
   const auto given = collect_given(options.answers_file, options.sets);
   check_answer_ids(given, library, options.answers_file);
@@ -117,7 +114,7 @@ ExitStatus run_plan(const PlanOptions& options)
         const auto playbook = match.playbook ? *match.playbook : engine::generic_playbook(alert);
         const auto plan = engine::build_plan(alert, match, playbook, answers_for(answers, playbook),
                                              connection ? connection->cloud : cloud);
-        auto plan_json = plan.to_json(*lang);
+        auto plan_json = plan.to_json(lang);
         if (connection) {
           exec::capture_targets(plan_json, *connection->client);
         }

@@ -6,7 +6,7 @@
 #include "command.hpp"
 #include "dftriage/cli/output.hpp"
 #include "dftriage/util/error.hpp"
-#include "dftriage/util/text.hpp"
+#include "lang_option.hpp"
 
 #include <memory>
 
@@ -25,15 +25,13 @@ ExitStatus run_report(const ReportOptions& options)
 {
   const auto format = choose_output_format(options.output.empty() ? "md" : options.output,
                                            {OutputFormat::md, OutputFormat::json});
-  if (!options.lang.empty() && !playbook::lang_from_string(options.lang)) {
-    throw UsageError("unknown language " + text::quote(options.lang) + "; expected en or zh-CN");
-  }
+  const auto asked = lang_option(options.lang);
   const auto folder = journal::CaseFolder::open_existing(options.dir);
   const auto report = exec::case_report(folder);
   const std::string case_lang =
       report["lang"].is_string() ? report["lang"].get<std::string>() : "en";
-  const auto lang = playbook::lang_from_string(options.lang.empty() ? case_lang : options.lang)
-                        .value_or(playbook::Lang::en);
+  const auto lang =
+      asked ? *asked : playbook::lang_from_string(case_lang).value_or(playbook::Lang::en);
   Writer writer(stdout);
   writer.write(format == OutputFormat::json ? report.dump(2) + "\n"
                                             : exec::report_markdown(report, lang));

@@ -1,7 +1,7 @@
 #include "dftriage/journal/journal.hpp"
 
 #include "dftriage/util/error.hpp"
-#include "dftriage/util/text.hpp"
+#include "dftriage/util/redact.hpp"
 #include "dftriage/util/time.hpp"
 
 #include <cerrno>
@@ -75,16 +75,6 @@ void maybe_die_after_entry()
   }
 }
 
-bool is_secret_name(const std::string& name)
-{
-  static const std::vector<std::string> names = {
-      "password",     "adminpassword",   "clientsecret",  "client_secret",     "secret",
-      "access_token", "accesstoken",     "refresh_token", "protectedsettings", "authorization",
-      "token",        "client_assertion"};
-  const std::string lower = text::to_lower(name);
-  return std::find(names.begin(), names.end(), lower) != names.end();
-}
-
 } // namespace
 
 Operator current_operator()
@@ -147,28 +137,7 @@ Verification verify(std::string_view text)
 
 json redact_secrets(const json& value)
 {
-  if (value.is_array()) {
-    json out = json::array();
-    for (const auto& item : value) {
-      out.push_back(redact_secrets(item));
-    }
-    return out;
-  }
-  if (!value.is_object()) {
-    return value;
-  }
-  const bool secret_bundle =
-      value.contains("id") && value["id"].is_string() &&
-      value["id"].get_ref<const std::string&>().find("/secrets/") != std::string::npos;
-  json out = json::object();
-  for (const auto& [key, item] : value.items()) {
-    if (is_secret_name(key) || (secret_bundle && key == "value")) {
-      out[key] = item.is_null() ? json(nullptr) : json("***");
-    } else {
-      out[key] = redact_secrets(item);
-    }
-  }
-  return out;
+  return redact::json_value(value);
 }
 
 Journal::Journal(std::string path, Operator who, Clock clock, Damaged damaged)

@@ -1,6 +1,7 @@
 #include "client_assertion.hpp"
 
-#include <memory>
+#include "util/openssl_ptr.hpp"
+
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/x509.h>
@@ -11,19 +12,6 @@ namespace {
 
 constexpr const char* k_exchange_audience = "api://AzureADTokenExchange";
 constexpr long long k_clock_skew_s = 300;
-
-struct X509Free
-{
-  void operator()(X509* x) const { X509_free(x); }
-};
-struct PkeyFree
-{
-  void operator()(EVP_PKEY* k) const { EVP_PKEY_free(k); }
-};
-struct MdCtxFree
-{
-  void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
-};
 
 Json decode_part(const std::string& part)
 {
@@ -63,9 +51,9 @@ bool signature_verifies(const std::string& der, const std::string& signed_part,
                         const std::string& signature)
 {
   const auto* data = reinterpret_cast<const unsigned char*>(der.data());
-  std::unique_ptr<X509, X509Free> cert(d2i_X509(nullptr, &data, static_cast<long>(der.size())));
-  std::unique_ptr<EVP_PKEY, PkeyFree> key(cert ? X509_get_pubkey(cert.get()) : nullptr);
-  std::unique_ptr<EVP_MD_CTX, MdCtxFree> ctx(EVP_MD_CTX_new());
+  openssl::X509Ptr cert(d2i_X509(nullptr, &data, static_cast<long>(der.size())));
+  openssl::PkeyPtr key(cert ? X509_get_pubkey(cert.get()) : nullptr);
+  openssl::MdCtxPtr ctx(EVP_MD_CTX_new());
   const bool ok =
       key && ctx &&
       EVP_DigestVerifyInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key.get()) == 1 &&

@@ -1,6 +1,7 @@
 #include "record.hpp"
 
 #include "dftriage/util/error.hpp"
+#include "dftriage/util/redact.hpp"
 #include "util.hpp"
 
 #include <fcntl.h>
@@ -10,56 +11,24 @@ namespace dftriage::lab {
 
 namespace {
 
-const char* k_redacted = "<redacted>";
+// The recordings' marker, which says what happened to the value in plain words.
+constexpr std::string_view k_redacted = "<redacted>";
 
-// Replaces write-only secrets anywhere in `value`: VM extensions' protectedSettings
-// (VMAccess passwords, SSH keys) and password fields (reimage's osProfile.adminPassword).
-void redact_nested(Json& value)
-{
-  if (value.is_array()) {
-    for (auto& item : value) {
-      redact_nested(item);
-    }
-    return;
-  }
-  if (!value.is_object()) {
-    return;
-  }
-  for (auto& [key, item] : value.items()) {
-    const std::string k = lower(key);
-    if (k == "protectedsettings" || k == "protectedsettingsfromkeyvault" ||
-        (item.is_string() && (k == "password" || k == "adminpassword"))) {
-      item = k_redacted;
-    } else {
-      redact_nested(item);
-    }
-  }
-}
-
-// A body as a JSON value: parsed JSON, else a form with secrets redacted (as an object),
-// else the text; null when empty.
+// A body as a JSON value: parsed JSON, else a form, else the text; null when empty.
+// Secrets are hidden (util/redact.hpp) in JSON and in forms.
 Json body_value(const std::string& body, const std::string& content_type)
 {
   if (body.empty()) {
     return nullptr;
   }
-  Json parsed = Json::parse(body, nullptr, false);
+  const Json parsed = Json::parse(body, nullptr, false);
   if (!parsed.is_discarded()) {
-    for (const char* key :
-         {"access_token", "refresh_token", "client_secret", "client_assertion", "value"}) {
-      if (parsed.is_object() && parsed.contains(key) &&
-          (std::string(key) != "value" || parsed[key].is_string())) {
-        parsed[key] = k_redacted;
-      }
-    }
-    redact_nested(parsed);
-    return parsed;
+    return redact::json_body(parsed, k_redacted);
   }
   if (content_type.find("x-www-form-urlencoded") != std::string::npos) {
     Json form = Json::object();
     for (const auto& [key, value] : parse_form(body)) {
-      const bool secret = key == "client_secret" || key == "client_assertion" || key == "password";
-      form[key] = secret ? k_redacted : value;
+      form[key] = redact::is_secret_field(key) ? std::string(k_redacted) : value;
     }
     return form;
   }
@@ -70,8 +39,7 @@ Json headers_value(const std::vector<std::pair<std::string, std::string>>& heade
 {
   Json out = Json::object();
   for (const auto& [name, value] : headers) {
-    const std::string key = lower(name);
-    out[key] = key == "authorization" ? std::string("Bearer ") + k_redacted : value;
+    out[lower(name)] = redact::header_value(name, value, k_redacted);
   }
   return out;
 }

@@ -2,7 +2,7 @@
 
 // --record: each served exchange as one NDJSON line {liveRequest, liveResponse} in the
 // validate-traffic format (lower-case header names, bodies as JSON values, statusCode
-// as a string), with bearer tokens, client secrets, assertions and issued tokens redacted.
+// as a string), with secret headers, fields and Key Vault values redacted (util/redact.hpp).
 
 #include "router.hpp"
 

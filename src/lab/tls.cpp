@@ -1,6 +1,7 @@
 #include "tls.hpp"
 
 #include "dftriage/util/error.hpp"
+#include "util/openssl_ptr.hpp"
 
 #include <cstdio>
 #include <fcntl.h>
@@ -19,8 +20,8 @@ namespace dftriage::lab {
 
 namespace {
 
-using Key = std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)>;
-using Cert = std::unique_ptr<X509, decltype(&X509_free)>;
+using Key = openssl::PkeyPtr;
+using Cert = openssl::X509Ptr;
 
 [[noreturn]] void fail(const std::string& what)
 {
@@ -29,7 +30,7 @@ using Cert = std::unique_ptr<X509, decltype(&X509_free)>;
 
 Key new_key()
 {
-  Key key(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"), EVP_PKEY_free);
+  Key key(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
   if (!key) {
     fail("key generation failed");
   }
@@ -41,17 +42,16 @@ void add_extension(X509* cert, X509* issuer, int nid, const char* value)
   X509V3_CTX ctx;
   X509V3_set_ctx_nodb(&ctx);
   X509V3_set_ctx(&ctx, issuer, cert, nullptr, nullptr, 0);
-  X509_EXTENSION* ext = X509V3_EXT_conf_nid(nullptr, &ctx, nid, value);
-  if (!ext || !X509_add_ext(cert, ext, -1)) {
+  const openssl::X509ExtensionPtr ext(X509V3_EXT_conf_nid(nullptr, &ctx, nid, value));
+  if (!ext || !X509_add_ext(cert, ext.get(), -1)) {
     fail("bad extension");
   }
-  X509_EXTENSION_free(ext);
 }
 
 Cert make_cert(EVP_PKEY* key, const char* common_name, X509* issuer, EVP_PKEY* issuer_key,
                long serial, bool ca)
 {
-  Cert cert(X509_new(), X509_free);
+  Cert cert(X509_new());
   X509_set_version(cert.get(), 2);
   ASN1_INTEGER_set(X509_get_serialNumber(cert.get()), serial);
   X509_gmtime_adj(X509_getm_notBefore(cert.get()), -3600);

@@ -1,5 +1,7 @@
 #include "support/test_certificate.hpp"
 
+#include "util/openssl_ptr.hpp"
+
 #include <memory>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -10,14 +12,6 @@
 namespace dftriage::test {
 
 namespace {
-
-struct Free
-{
-  void operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); }
-  void operator()(X509* p) const { X509_free(p); }
-  void operator()(BIO* p) const { BIO_free(p); }
-  void operator()(EVP_MD_CTX* p) const { EVP_MD_CTX_free(p); }
-};
 
 std::string bio_text(BIO* bio)
 {
@@ -30,8 +24,8 @@ std::string bio_text(BIO* bio)
 
 TestCertificate make_test_certificate(const std::string& name)
 {
-  std::unique_ptr<EVP_PKEY, Free> key(EVP_RSA_gen(2048));
-  std::unique_ptr<X509, Free> cert(X509_new());
+  openssl::PkeyPtr key(EVP_RSA_gen(2048));
+  openssl::X509Ptr cert(X509_new());
   if (!key || !cert) {
     throw std::runtime_error("cannot make a test key");
   }
@@ -48,10 +42,10 @@ TestCertificate make_test_certificate(const std::string& name)
     throw std::runtime_error("cannot sign the test certificate");
   }
   TestCertificate out;
-  std::unique_ptr<BIO, Free> cert_bio(BIO_new(BIO_s_mem()));
+  openssl::BioPtr cert_bio(BIO_new(BIO_s_mem()));
   PEM_write_bio_X509(cert_bio.get(), cert.get());
   out.certificate_pem = bio_text(cert_bio.get());
-  std::unique_ptr<BIO, Free> key_bio(BIO_new(BIO_s_mem()));
+  openssl::BioPtr key_bio(BIO_new(BIO_s_mem()));
   PEM_write_bio_PrivateKey(key_bio.get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr);
   out.private_key_pem = bio_text(key_bio.get());
   unsigned char* der = nullptr;
@@ -71,10 +65,9 @@ bool verify_rs256(const TestCertificate& certificate, const std::string& signed_
                   const std::string& signature)
 {
   const auto* data = reinterpret_cast<const unsigned char*>(certificate.der.data());
-  std::unique_ptr<X509, Free> cert(
-      d2i_X509(nullptr, &data, static_cast<long>(certificate.der.size())));
-  std::unique_ptr<EVP_PKEY, Free> key(cert ? X509_get_pubkey(cert.get()) : nullptr);
-  std::unique_ptr<EVP_MD_CTX, Free> ctx(EVP_MD_CTX_new());
+  openssl::X509Ptr cert(d2i_X509(nullptr, &data, static_cast<long>(certificate.der.size())));
+  openssl::PkeyPtr key(cert ? X509_get_pubkey(cert.get()) : nullptr);
+  openssl::MdCtxPtr ctx(EVP_MD_CTX_new());
   return key && ctx &&
          EVP_DigestVerifyInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key.get()) == 1 &&
          EVP_DigestVerify(

@@ -21,10 +21,10 @@ namespace dftriage::azure {
 // live: send to Azure (or the lab). dry_run: send nothing, record what would be sent.
 enum class ClientMode { live, dry_run };
 
-// One HTTP exchange as the client saw it, for the journal and the --record log. The
-// Authorization header reads "Bearer ***". Bodies are as sent and received: they can
-// hold secret values (a rotated secret, a GET secret reply), so the observer decides
-// what to keep.
+// One HTTP exchange as the client saw it, for the journal and the --record log. Secret
+// headers (redact::is_secret_header) read "***", Authorization "Bearer ***". Bodies are
+// as sent and received: they can hold secret values (a rotated secret, a GET secret
+// reply), so the observer decides what to keep (redact::json_body).
 struct Exchange
 {
   std::string method;
@@ -112,7 +112,10 @@ struct Response
   bool dry_run = false;
 
   // Returns the first header of that name (case-insensitive), or nullopt.
-  std::optional<std::string> header(std::string_view name) const;
+  std::optional<std::string> header(std::string_view name) const
+  {
+    return header_in(headers, name);
+  }
 };
 
 // The one way dftriage talks to Azure: adds the bearer token and the standard headers,

@@ -18,6 +18,11 @@ struct Header
   std::string value;
 };
 
+// Returns the value of the first header called `name` in `headers`, ignoring ASCII
+// case as HTTP does, or nullopt when there is none. The one header lookup of the
+// client: HttpResponse::header and Response::header are this.
+std::optional<std::string> header_in(const std::vector<Header>& headers, std::string_view name);
+
 // One HTTP exchange at the wire level: no retries, no tokens, no JSON. The Azure client
 // (client.hpp) builds these from a Request and adds authentication, retries, polling and
 // paging on top.
@@ -36,7 +41,10 @@ struct HttpResponse
   std::string body;
 
   // Returns the first header of that name (case-insensitive), or nullopt.
-  std::optional<std::string> header(std::string_view name) const;
+  std::optional<std::string> header(std::string_view name) const
+  {
+    return header_in(headers, name);
+  }
 };
 
 // The request never produced a response: refused, reset, timed out, TLS failure.

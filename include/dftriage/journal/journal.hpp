@@ -113,10 +113,11 @@ std::optional<Head> read_head(const std::string& path);
 // a newline (a write cut short by a crash) is reported as such.
 Verification verify(std::string_view text);
 
-// Returns `value` with secret material replaced by "***": object members whose name
-// says secret (password, clientSecret, client_secret, secret, access_token,
-// refresh_token, protectedSettings, authorization, token) and the "value" of
-// Key Vault secret bundles ({"id": ".../secrets/...", "value": ...}).
+// Returns `value` with secret material replaced by "***" (redact::json_value): object
+// members whose name says secret (password, clientSecret, client_secret, secret,
+// access_token, refresh_token, protectedSettings, authorization, token, ...: the list is
+// in util/redact.hpp) and the "value" of Key Vault secret bundles
+// ({"id": ".../secrets/...", "value": ...}).
 nlohmann::ordered_json redact_secrets(const nlohmann::ordered_json& value);
 
 } // namespace dftriage::journal

@@ -2,6 +2,7 @@
 
 #include "azure/credentials/support.hpp"
 #include "dftriage/azure/token_credentials.hpp"
+#include "dftriage/util/redact.hpp"
 #include "dftriage/util/terminal.hpp"
 
 #include <algorithm>
@@ -53,12 +54,7 @@ void CachingCredential::set_identity(std::string tenant_id, std::string client_i
 
 std::string CachingCredential::redact(std::string message) const
 {
-  for (const auto& secret : m_secrets) {
-    for (auto at = message.find(secret); at != std::string::npos; at = message.find(secret, at)) {
-      message.replace(at, secret.size(), "***");
-    }
-  }
-  return message;
+  return dftriage::redact::known_values(std::move(message), m_secrets);
 }
 
 void CachingCredential::forget_token(const std::string& audience)

@@ -3,6 +3,7 @@
 
 #include "azure/credentials/support.hpp"
 #include "dftriage/util/text.hpp"
+#include "util/openssl_ptr.hpp"
 
 #include <fstream>
 #include <openssl/bio.h>
@@ -19,23 +20,6 @@ namespace {
 constexpr const char* k_jwt_bearer = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 constexpr std::chrono::minutes k_assertion_lifetime{10};
 constexpr std::size_t k_max_pem = 1024 * 1024;
-
-struct BioFree
-{
-  void operator()(BIO* b) const { BIO_free(b); }
-};
-struct X509Free
-{
-  void operator()(X509* x) const { X509_free(x); }
-};
-struct PkeyFree
-{
-  void operator()(EVP_PKEY* k) const { EVP_PKEY_free(k); }
-};
-struct MdCtxFree
-{
-  void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
-};
 
 // Empties OpenSSL's per-thread error queue on the way out, so that a failure here
 // does not show up later as libcurl's TLS error.
@@ -58,16 +42,16 @@ int password_callback(char* buffer, int size, int, void* user)
   return static_cast<int>(password->size());
 }
 
-std::unique_ptr<BIO, BioFree> memory_bio(const std::string& pem)
+openssl::BioPtr memory_bio(const std::string& pem)
 {
-  return std::unique_ptr<BIO, BioFree>(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  return openssl::BioPtr(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
 }
 
 } // namespace
 
 struct ClientCertificateCredential::Key
 {
-  std::unique_ptr<EVP_PKEY, PkeyFree> key;
+  openssl::PkeyPtr key;
   std::string thumbprint; // base64url SHA-1 of the DER certificate (the x5t header)
 };
 
@@ -107,12 +91,12 @@ void ClientCertificateCredential::load()
     throw Error(where + " is too large for a PEM certificate", ExitStatus::azure_failure);
   }
   auto bio = memory_bio(pem);
-  std::unique_ptr<X509, X509Free> cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
+  openssl::X509Ptr cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
   if (!cert) {
     throw Error(where + " holds no PEM certificate", ExitStatus::azure_failure);
   }
   bio = memory_bio(pem);
-  std::unique_ptr<EVP_PKEY, PkeyFree> key(
+  openssl::PkeyPtr key(
       PEM_read_bio_PrivateKey(bio.get(), nullptr, &password_callback, &m_password));
   if (!key) {
     throw Error(where + " holds no private key that can be read" +
@@ -158,7 +142,7 @@ std::string ClientCertificateCredential::make_assertion(const std::string& token
                                  {"exp", (issued + k_assertion_lifetime).count()}};
   const std::string signing_input = credentials::base64url_encode(header.dump()) + "." +
                                     credentials::base64url_encode(claims.dump());
-  std::unique_ptr<EVP_MD_CTX, MdCtxFree> ctx(EVP_MD_CTX_new());
+  openssl::MdCtxPtr ctx(EVP_MD_CTX_new());
   std::size_t size = 0;
   if (!ctx ||
       EVP_DigestSignInit(ctx.get(), nullptr, EVP_sha256(), nullptr, m_key->key.get()) != 1 ||
