@@ -227,7 +227,7 @@ ExitStatus run_apply(const ApplyOptions& options)
       options.reason.empty() ? "applied reviewed plan " + doc.value("digest", "") : options.reason;
   ApplyResponder responder(options.yes, options.yes_irreversible, reason);
   exec::Executor executor(folder, journal, *connection->client, connection->cloud, responder,
-                          {subscriptions, captured});
+                          connection->exec_settings(subscriptions, captured));
   bool failed = false;
   bool refused = false;
   bool awaiting = false;

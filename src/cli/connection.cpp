@@ -2,6 +2,7 @@
 
 #include "dftriage/azure/curl_transport.hpp"
 #include "dftriage/azure/token_credentials.hpp"
+#include "dftriage/util/error.hpp"
 #include "dftriage/util/terminal.hpp"
 #include "progress.hpp"
 
@@ -29,10 +30,38 @@ azure::ClientOptions client_options()
   return options;
 }
 
+// Reads sent at the same time (exec::ExecSettings::reader): enough to overlap an assess
+// phase's reads, few enough to stay far from ARM's read throttling. DFTRIAGE_PARALLEL_READS
+// sets another number (1: one read at a time).
+constexpr std::size_t k_parallel_reads = 8;
+constexpr std::size_t k_max_parallel_reads = 16;
+
+std::unique_ptr<azure::ParallelReader> reader_for(const Connection& c)
+{
+  std::size_t n = k_parallel_reads;
+  if (const char* env = std::getenv("DFTRIAGE_PARALLEL_READS"); env != nullptr && *env != '\0') {
+    char* end = nullptr;
+    const long v = std::strtol(env, &end, 10);
+    if (*end != '\0' || v < 1 || v > static_cast<long>(k_max_parallel_reads)) {
+      throw UsageError("DFTRIAGE_PARALLEL_READS must be a number from 1 to " +
+                       std::to_string(k_max_parallel_reads) + ", not \"" + terminal::sanitize(env) +
+                       "\"");
+    }
+    n = static_cast<std::size_t>(v);
+  }
+  if (n == 1) {
+    return nullptr;
+  }
+  const azure::Cloud& cloud = c.cloud;
+  return std::make_unique<azure::ParallelReader>(
+      cloud, *c.credential, [&cloud] { return transport_for(cloud); }, client_options(), n);
+}
+
 } // namespace
 
 Connection::~Connection()
 {
+  reader.reset();
   // The client's connections close first: a lab stopping with a keep-alive connection
   // still open waits for it to time out (5 s at the end of every run --lab).
   client.reset();
@@ -61,6 +90,23 @@ std::string Connection::principal() const
     out += (out.empty() ? "tenant " : " in tenant ") + info.tenant_id;
   }
   return out.empty() ? info.credential : out + " (" + info.credential + ")";
+}
+
+exec::ExecSettings Connection::exec_settings(std::vector<std::string> subscriptions,
+                                             std::map<std::string, nlohmann::ordered_json> captured)
+{
+  exec::ExecSettings settings;
+  settings.subscriptions = std::move(subscriptions);
+  settings.captured = std::move(captured);
+  settings.reader = reader.get();
+  if (const char* limit = std::getenv("DFTRIAGE_TEST_KILL_AFTER_CHANGE"); limit != nullptr) {
+    settings.after_change = [limit = std::atoi(limit), count = std::make_shared<int>(0)] {
+      if (++*count == limit) {
+        ::_exit(137);
+      }
+    };
+  }
+  return settings;
 }
 
 azure::CloudConfig selected_cloud()
@@ -96,6 +142,7 @@ std::unique_ptr<Connection> connect_lab(const std::vector<std::string>& seed_fil
       c.cloud.authority, *config.credentials, context, "lab");
   c.client =
       std::make_unique<azure::Client>(c.cloud, c.credential.get(), *c.transport, client_options());
+  c.reader = reader_for(c);
   return owner;
 }
 
@@ -116,6 +163,7 @@ std::unique_ptr<Connection> connect_cloud()
   spdlog::info("signed in as {}", terminal::sanitize(c.principal()));
   c.client =
       std::make_unique<azure::Client>(c.cloud, c.credential.get(), *c.transport, client_options());
+  c.reader = reader_for(c);
   return owner;
 }
 

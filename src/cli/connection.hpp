@@ -7,8 +7,11 @@
 
 #include "dftriage/azure/client.hpp"
 #include "dftriage/azure/cloud_config.hpp"
+#include "dftriage/azure/parallel_reads.hpp"
+#include "dftriage/exec/executor.hpp"
 #include "dftriage/lab/lab.hpp"
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -23,6 +26,8 @@ struct Connection
   std::unique_ptr<azure::TokenCredential> credential;
   std::unique_ptr<azure::HttpTransport> transport;
   std::unique_ptr<azure::Client> client;
+  // Sends independent reads at the same time, on connections of its own.
+  std::unique_ptr<azure::ParallelReader> reader;
   std::string subscription; // the lab's subscription, or the cloud file's, when it names one
   std::string mode;         // "lab" (--lab, or a lab's connection line) or "live"
   std::string lab_dir;      // the lab's CA folder (removed with the connection)
@@ -36,6 +41,13 @@ struct Connection
   // tenant <id> (client secret (environment))", or the credential alone before any token
   // was asked for. Never a secret.
   std::string principal() const;
+
+  // What an executor on this connection is given: the case's `subscriptions`, the plan's
+  // `captured` pre-images (apply), the parallel reader, and the crash-safety tests' hook
+  // (DFTRIAGE_TEST_KILL_AFTER_CHANGE=N ends the process like kill -9 once Azure answered
+  // the N-th change and before the answer is journaled).
+  exec::ExecSettings exec_settings(std::vector<std::string> subscriptions,
+                                   std::map<std::string, nlohmann::ordered_json> captured = {});
 };
 
 // Starts a lab on an ephemeral 127.0.0.1 port over HTTPS, seeded from `seed_files`,

@@ -342,7 +342,7 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang_given, bool i
       TerminalResponder responder(prompter, options.yes, options.yes_irreversible, reason, colour,
                                   lang);
       exec::Executor executor(*folder, journal, *connection.client, connection.cloud, responder,
-                              {subscriptions, {}});
+                              connection.exec_settings(subscriptions));
       responder.undoable = [&] {
         std::vector<std::string> out;
         const auto& changes = executor.state().changes();
@@ -443,7 +443,7 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang_given, bool i
     } else {
       UnattendedResponder responder(options.yes, options.yes_irreversible, reason, nullptr);
       exec::Executor executor(*folder, journal, *connection.client, connection.cloud, responder,
-                              {subscriptions, {}});
+                              connection.exec_settings(subscriptions));
       // Walk the visited steps in order, planning again after each read so that later
       // defaults can use what it found ({{results...}}).
       std::size_t next = 0;

@@ -159,7 +159,8 @@ ExitStatus run_undo(const UndoOptions& options)
   journal.append(
       {{"event", journal::event::undo_requested}, {"steps", pending_ids}, {"reason", reason}});
   UndoResponder responder(lang);
-  exec::Executor executor(folder, journal, *connection->client, connection->cloud, responder, {});
+  exec::Executor executor(folder, journal, *connection->client, connection->cloud, responder,
+                          connection->exec_settings({}));
   const bool ok = executor.undo(options.step, options.remove_evidence);
   return ok ? ExitStatus::success : ExitStatus::azure_failure;
 }

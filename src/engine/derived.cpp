@@ -51,11 +51,15 @@ json names(const alert::Alert& a)
 
 // The window a review of "everything that happened" reads, alert.review.<start|end>: from
 // 30 days before the alert (never further back than the 90 days the Activity Log keeps,
-// less a day's margin) to now (DFTRIAGE_NOW fixes "now" for reproducible plans).
+// less a day's margin) to now (DFTRIAGE_NOW fixes "now" for reproducible plans). Now is
+// rounded up to the next whole minute: the window still covers everything up to now
+// (logs take minutes to arrive anyway), and plans made a moment apart during one walk
+// ask the same question, so a read sent ahead (exec/read_ahead.cpp) is still the step's.
 json review_window(const alert::Alert& a)
 {
   constexpr std::int64_t k_day = 86400;
-  const std::int64_t now = time::now_unix_seconds();
+  constexpr std::int64_t k_minute = 60;
+  const std::int64_t now = (time::now_unix_seconds() + k_minute - 1) / k_minute * k_minute;
   const auto start = time::to_unix_seconds(a.start_time);
   const std::int64_t from =
       std::max(start ? *start - 30 * k_day : now - 30 * k_day, now - 89 * k_day);

@@ -40,9 +40,9 @@ std::optional<StepResult> Executor::check_assessed(const engine::Plan& plan, std
     try {
       choice = m_responder.on_unassessed(step, failed);
     } catch (const StepLeft& left) {
-      m_state.apply(m_journal.append({{"event", journal::event::step_left},
-                                      {"step", id},
-                                      {"to", left.back() ? "back" : "stop"}}));
+      append({{"event", journal::event::step_left},
+              {"step", id},
+              {"to", left.back() ? "back" : "stop"}});
       throw;
     }
     if (choice.kind == UnassessedChoice::Kind::retry) {
@@ -58,17 +58,16 @@ std::optional<StepResult> Executor::check_assessed(const engine::Plan& plan, std
       continue;
     }
     if (choice.kind == UnassessedChoice::Kind::close_anyway) {
-      m_state.apply(m_journal.append({{"event", journal::event::assessment_waived},
-                                      {"step", id},
-                                      {"steps", failed},
-                                      {"reason", choice.reason}}));
+      append({{"event", journal::event::assessment_waived},
+              {"step", id},
+              {"steps", failed},
+              {"reason", choice.reason}});
       return std::nullopt;
     }
     const std::string why = "not carried out: reads that assess the incident failed (" +
                             text::join(failed) +
                             "); closing the alert now would hide what they were to find";
-    m_state.apply(
-        m_journal.append({{"event", journal::event::step_failed}, {"step", id}, {"why", why}}));
+    append({{"event", journal::event::step_failed}, {"step", id}, {"why", why}});
     return StepResult{Outcome::failed, why, {}};
   }
   return std::nullopt;

@@ -28,9 +28,9 @@ bool Executor::undo(const std::string& step_id, bool remove_evidence)
     const auto* spec = azure::find_action(record->action);
     if (spec != nullptr && spec->reversibility == azure::Reversibility::inspection) {
       // It only read the VM: there is nothing to put back.
-      m_state.apply(m_journal.append({{"event", journal::event::undo_no_op},
-                                      {"step", id},
-                                      {"why", "an inspection changes nothing"}}));
+      append({{"event", journal::event::undo_no_op},
+              {"step", id},
+              {"why", "an inspection changes nothing"}});
       continue;
     }
     if (spec != nullptr && spec->evidence && !remove_evidence) {
@@ -39,15 +39,14 @@ bool Executor::undo(const std::string& step_id, bool remove_evidence)
       continue;
     }
     if (spec == nullptr || !spec->revert) {
-      m_state.apply(
-          m_journal.append({{"event", journal::event::undo_irreversible},
-                            {"step", id},
-                            {"why", spec == nullptr ? "unknown action " + record->action
-                                                    : record->action + " cannot be undone"}}));
+      append({{"event", journal::event::undo_irreversible},
+              {"step", id},
+              {"why", spec == nullptr ? "unknown action " + record->action
+                                      : record->action + " cannot be undone"}});
       m_responder.show("  " + id + ": cannot be undone (" + record->action + ")");
       continue;
     }
-    m_state.apply(m_journal.append({{"event", journal::event::undo_started}, {"step", id}}));
+    append({{"event", journal::event::undo_started}, {"step", id}});
     try {
       // The pre-image as captured before this case changed anything, checked against
       // the hash the journal recorded.
@@ -78,17 +77,15 @@ bool Executor::undo(const std::string& step_id, bool remove_evidence)
           }
         }
       }
-      m_state.apply(m_journal.append(
-          {{"event", requests.empty() ? journal::event::undo_no_op : journal::event::undo_done},
-           {"step", id}}));
+      append({{"event", requests.empty() ? journal::event::undo_no_op : journal::event::undo_done},
+              {"step", id}});
       m_responder.show("  " + id + ": " + (requests.empty() ? "nothing to put back" : "undone"));
     } catch (const Interrupted&) {
       throw;
     } catch (const std::exception& e) {
       ok = false;
       const std::string why = describe_failure(e);
-      m_state.apply(
-          m_journal.append({{"event", journal::event::undo_failed}, {"step", id}, {"why", why}}));
+      append({{"event", journal::event::undo_failed}, {"step", id}, {"why", why}});
       m_responder.show("  " + id + ": undo failed: " + why);
     }
   }

@@ -5,11 +5,14 @@
 // journal entry for everything, so a case can be resumed, reported and undone.
 
 #include "dftriage/azure/client.hpp"
+#include "dftriage/azure/parallel_reads.hpp"
 #include "dftriage/engine/plan.hpp"
 #include "dftriage/exec/case_state.hpp"
 #include "dftriage/journal/case_folder.hpp"
 #include "dftriage/journal/journal.hpp"
 
+#include <exception>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -91,6 +94,13 @@ struct ExecSettings
   // apply: the targets' state when the plan was made, per step ID (plan_file.hpp); a
   // change whose target differs now is refused.
   std::map<std::string, nlohmann::ordered_json> captured;
+  // Sends the reads that follow a read and do not depend on it at the same time (each
+  // journaled when the walk reaches its step); null: one request at a time. Must outlive
+  // the executor.
+  azure::ParallelReader* reader = nullptr;
+  // Called when Azure has answered a change and before the answer is journaled (the
+  // crash-safety tests end the process there); empty: nothing.
+  std::function<void()> after_change;
 };
 
 // How a step ended.
@@ -124,6 +134,10 @@ public:
   // All references must outlive the executor. The journal must be the case's.
   Executor(journal::CaseFolder& folder, journal::Journal& journal, azure::Client& client,
            const azure::Cloud& cloud, Responder& responder, ExecSettings settings);
+  // Journals the reads sent ahead of steps the walk never reached (reads.unused).
+  ~Executor();
+  Executor(const Executor&) = delete;
+  Executor& operator=(const Executor&) = delete;
 
   // Carries out step `index` of `plan` (a visited step). Read-only requests are sent and
   // saved as evidence; a mutating action reads its pre-image, is recorded as a no-op
@@ -147,6 +161,13 @@ public:
   bool undo(const std::string& step_id, bool remove_evidence = false);
 
 private:
+  // Reads sent ahead of their step (read_ahead.cpp), by step ID.
+  struct Ahead
+  {
+    std::vector<azure::Request> requests;
+    std::vector<azure::Fetched> fetched;
+  };
+
   // The reads (and inspections) walked before step `index` whose outcome is a failure.
   std::vector<std::string> failed_reads(const engine::Plan& plan, std::size_t index) const;
   // A step that closes the alert while reads that assess the incident failed: asks the
@@ -154,16 +175,47 @@ private:
   std::optional<StepResult> check_assessed(const engine::Plan& plan, std::size_t index);
   StepResult run_read_only(const engine::PlannedStep& step);
   StepResult run_mutating(const engine::PlannedStep& step);
-  // Sends one request with journal entries around it; returns the response or throws.
+  // Carries out a change's requests once confirmed; returns the outcome or throws.
+  StepResult send_change(const engine::PlannedStep& step, std::vector<azure::Request> requests,
+                         const std::string& secret);
+
+  // journaled_send.cpp: sends one request with journal entries around it (the body
+  // journaled is `journaled_body` when given: a scrubbed copy); returns the response or
+  // throws what the client threw.
   azure::Response send_journaled(const azure::Request& request, const std::string& step_id,
-                                 const char* kind);
-  // Reads the pre-image requests of `step`; 404s are answers, not failures.
-  azure::PreImage read_pre_image(const engine::PlannedStep& step,
-                                 std::vector<std::string>& evidence);
-  std::string scope_problem(const engine::PlannedStep& step) const;
+                                 const char* kind,
+                                 const nlohmann::ordered_json* journaled_body = nullptr);
+  // Journals a read sent ahead as if sent now, with the time it really left; returns its
+  // response or throws what the client threw for it.
+  azure::Response replay_fetched(const azure::Request& request, const std::string& step_id,
+                                 const char* kind, const azure::Fetched& fetched);
+  void journal_sent(const azure::Request& request, const std::string& step_id, const char* kind,
+                    const nlohmann::ordered_json* journaled_body, const std::string& sent_ahead);
+  void journal_answer(const azure::Request& request, const std::string& step_id, const char* kind,
+                      const azure::Response& response);
+  void journal_failure(const azure::Request& request, const std::string& step_id, const char* kind,
+                       const std::exception_ptr& error);
+  // Appends `entry` to the journal and takes it into the case state.
+  void append(nlohmann::ordered_json entry);
+  // Records the step's conclusion `event` with `why` and returns `outcome` with it.
+  StepResult conclude(const std::string& step_id, const char* event, Outcome outcome,
+                      std::string why);
+
+  // read_ahead.cpp
+  void read_ahead(const engine::Plan& plan, std::size_t index);
+  std::optional<Ahead> take_ahead(const engine::PlannedStep& step);
+  void journal_unused(const std::string& step_id, const Ahead& ahead);
+
+  // pre_image.cpp: reads the pre-image requests of `step`; 404s are answers, not failures.
+  azure::PreImage read_pre_image(const engine::PlannedStep& step);
   // Returns why the target no longer matches the plan's capture, or "".
   std::string drifted(const std::string& id, const engine::PlannedStep& step,
                       const azure::PreImage& pre) const;
+  // Writes evidence `name` and journals it as `event` with its SHA-256.
+  void save_evidence(const std::string& step_id, const std::string& name,
+                     const nlohmann::ordered_json& content, const char* event);
+
+  std::string scope_problem(const engine::PlannedStep& step) const;
   bool rollback();
 
   journal::CaseFolder& m_folder;
@@ -173,6 +225,7 @@ private:
   Responder& m_responder;
   ExecSettings m_settings;
   CaseState m_state;
+  std::map<std::string, Ahead> m_ahead;
 };
 
 // Returns why `step` would act outside `subscriptions` (lower case; empty: any), naming
