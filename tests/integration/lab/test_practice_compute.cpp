@@ -3,8 +3,8 @@
 // restart, and isolation that leaves Run Command able to report, each action sent through
 // the real azure::Client to a lab over HTTPS seeded with the example alerts.
 
-#include "compute_fixture.hpp"
 #include "dftriage/azure/azure_error.hpp"
+#include "unit/lab/compute_fixture.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -4,9 +4,9 @@
 // azure::Client (which polls long-running operations to the end), and the lab's state
 // is read back to see that the action did what it promises.
 
-#include "compute_fixture.hpp"
 #include "dftriage/azure/actions.hpp"
 #include "dftriage/azure/azure_error.hpp"
+#include "unit/lab/compute_fixture.hpp"
 
 #include <catch2/catch.hpp>
 
