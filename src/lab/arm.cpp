@@ -61,6 +61,12 @@ Json& require_resource(State& state, const std::string& id)
 Json& put_resource(State& state, Json resource)
 {
   const std::string key = lower(resource.at("id").get<std::string>());
+  const std::string now = state.now_iso();
+  auto& times = state.resource_times[key];
+  if (state.resources.count(key) == 0 || times.first.empty()) {
+    times.first = now; // new, or made again after a delete
+  }
+  times.second = now;
   return state.resources[key] = std::move(resource);
 }
 
@@ -117,7 +123,7 @@ LabResponse start_operation(State& state, LabResponse response, const std::strin
 {
   const std::string id = state.next_guid("operation");
   state.operations[id] =
-      Operation{state.config.lro_polls, std::move(result), state.now_iso(), Json()};
+      Operation{state.config.lro_polls, std::move(result), state.now_iso(), Json(), false};
   const std::string base = state.config.base_url() + "/subscriptions/" + subscription +
                            "/providers/" + provider + "/locations/" + location;
   response.with_header("Azure-AsyncOperation",
@@ -158,6 +164,7 @@ void add_operation_routes(Router& router, State& state)
                          {"status", done ? "Succeeded" : "InProgress"},
                          {"startTime", op.started}};
                if (done) {
+                 op.ended = true;
                  body["endTime"] = state.now_iso();
                  if (!op.error.is_null()) {
                    body["status"] = "Failed";
@@ -179,6 +186,7 @@ void add_operation_routes(Router& router, State& state)
                                            request.query_ci("api-version").value_or(""))
               .with_header("Retry-After", std::to_string(state.config.retry_after_s));
         }
+        op.ended = true;
         if (!op.error.is_null()) {
           return LabResponse::json(500, Json{{"error", op.error}});
         }
@@ -207,6 +215,17 @@ void record_activity(State& state, const LabRequest& request, const LabResponse&
   }
   operation += "/" + verb;
   const bool ok = response.status < 400;
+  // A write to a resource or to a part of it (a rule of an NSG) changes the resource:
+  // what its changedTime shows. Handlers edit resources in place, so it is noted here.
+  const bool writes_part = request.method == "DELETE" ? id->types.size() > 1 : verb == "write";
+  if (ok && writes_part && !id->types.empty() && !id->resource_group.empty()) {
+    const std::string top =
+        lower(group_id(id->subscription_id, id->resource_group) + "/providers/" + id->provider +
+              "/" + id->types[0] + "/" + id->names[0]);
+    if (state.resources.count(top) != 0) {
+      state.resource_times[top].second = state.now_iso();
+    }
+  }
   const std::string correlation =
       response.header("x-ms-correlation-request-id").value_or(random_guid());
   Json event{

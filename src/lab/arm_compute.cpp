@@ -191,14 +191,17 @@ LabResponse run_command(State& state, const LabRequest& request, const Captures&
                    std::nullopt,
                    {}};
   }
+  // Busy until a poll has answered the previous run command's end: a client that last saw
+  // it InProgress gets what Azure answers then. Code and message as Azure gives them
+  // (quoted in Azure/azure-cli#32305, `az vm run-command invoke`: "(Conflict) Run command
+  // extension execution is in progress. Please wait for completion before invoking a run
+  // command.").
   const auto busy = state.operations.find(rt.run_command_operation);
-  if (!rt.run_command_operation.empty() && busy != state.operations.end() &&
-      busy->second.polls_left > 0) {
+  if (!rt.run_command_operation.empty() && busy != state.operations.end() && !busy->second.ended) {
     throw ArmFault{409,
                    "Conflict",
                    "Run command extension execution is in progress. Please wait for completion "
-                   "before invoking a "
-                   "run command.",
+                   "before invoking a run command.",
                    std::nullopt,
                    {}};
   }

@@ -5,32 +5,20 @@
 
 #include "arm.hpp"
 #include "modules.hpp"
+#include "network_support.hpp"
 #include "resources_compute.hpp"
 
 namespace dftriage::lab {
 
-namespace {
+namespace network {
 
-const std::vector<std::string> k_versions = {
-    "2025-09-01", "2025-07-01", "2025-05-01", "2025-03-01", "2025-01-01", "2024-10-01",
-    "2024-07-01", "2024-05-01", "2024-03-01", "2024-01-01", "2023-11-01", "2023-09-01",
-    "2023-06-01", "2023-04-01", "2022-07-01", "2022-01-01"};
-const std::string k_provider = std::string(k_sub) + k_rg + "/providers/Microsoft\\.Network/";
-const char* k_nsg_type = "Microsoft.Network/networkSecurityGroups";
-const char* k_nic_type = "Microsoft.Network/networkInterfaces";
-// NIC properties a PUT sets, and their values when the PUT leaves them out.
-const std::pair<const char*, const char*> k_nic_settable[] = {
-    {"enableAcceleratedNetworking", "false"},
-    {"enableIPForwarding", "false"},
-    {"disableTcpStateTracking", "false"},
-    {"nicType", "\"Standard\""},
-    {"auxiliaryMode", "\"None\""},
-    {"auxiliarySku", "\"None\""},
-    {"workloadType", "null"}};
-
-std::string id_of(const Captures& c, const char* type)
+const std::vector<std::string>& api_versions()
 {
-  return group_id(c[1], c[2]) + "/providers/" + type + "/" + c[3];
+  static const std::vector<std::string> versions = {
+      "2025-09-01", "2025-07-01", "2025-05-01", "2025-03-01", "2025-01-01", "2024-10-01",
+      "2024-07-01", "2024-05-01", "2024-03-01", "2024-01-01", "2023-11-01", "2023-09-01",
+      "2023-06-01", "2023-04-01", "2022-07-01", "2022-01-01"};
+  return versions;
 }
 
 void check_preconditions(const LabRequest& request, const Json* existing)
@@ -61,6 +49,62 @@ void check_preconditions(const LabRequest& request, const Json* existing)
   }
 }
 
+LabResponse with_etag(LabResponse response, const Json& resource)
+{
+  response.with_header("ETag", resource.value("etag", ""));
+  return response;
+}
+
+LabResponse put_answer(State& state, const LabRequest& request, const Json& view,
+                       const std::string& location, bool created, const std::string& subscription)
+{
+  Json body = view;
+  body["properties"]["provisioningState"] = "Updating";
+  LabResponse response = with_etag(LabResponse::json(created ? 201 : 200, body), view);
+  response =
+      start_operation(state, std::move(response), subscription, "Microsoft.Network",
+                      region(location), Json(), request.query_ci("api-version").value_or(""));
+  auto& headers = response.headers;
+  headers.erase(std::remove_if(headers.begin(), headers.end(),
+                               [](const auto& h) { return lower(h.first) == "location"; }),
+                headers.end());
+  return response;
+}
+
+LabResponse delete_answer(State& state, const LabRequest& request, const std::string& location,
+                          const std::string& subscription)
+{
+  return start_operation(state, LabResponse::empty(202), subscription, "Microsoft.Network",
+                         region(location), Json(), request.query_ci("api-version").value_or(""));
+}
+
+} // namespace network
+
+namespace {
+
+using network::check_preconditions;
+using network::delete_answer;
+using network::put_answer;
+using network::with_etag;
+
+const std::string k_provider = std::string(k_sub) + k_rg + "/providers/Microsoft\\.Network/";
+const char* k_nsg_type = "Microsoft.Network/networkSecurityGroups";
+const char* k_nic_type = "Microsoft.Network/networkInterfaces";
+// NIC properties a PUT sets, and their values when the PUT leaves them out.
+const std::pair<const char*, const char*> k_nic_settable[] = {
+    {"enableAcceleratedNetworking", "false"},
+    {"enableIPForwarding", "false"},
+    {"disableTcpStateTracking", "false"},
+    {"nicType", "\"Standard\""},
+    {"auxiliaryMode", "\"None\""},
+    {"auxiliarySku", "\"None\""},
+    {"workloadType", "null"}};
+
+std::string id_of(const Captures& c, const char* type)
+{
+  return group_id(c[1], c[2]) + "/providers/" + type + "/" + c[3];
+}
+
 // The NICs whose networkSecurityGroup is `nsg`, in ID order.
 std::vector<std::string> nics_using(const State& state, const std::string& nsg)
 {
@@ -88,39 +132,6 @@ Json nsg_view(const State& state, Json nsg)
     nsg["properties"]["networkInterfaces"] = std::move(nics);
   }
   return nsg;
-}
-
-LabResponse with_etag(LabResponse response, const Json& resource)
-{
-  response.with_header("ETag", resource.value("etag", ""));
-  return response;
-}
-
-// The answer to a PUT: 201 or 200 with provisioningState Updating and an
-// Azure-AsyncOperation to poll (Network PUTs give no Location).
-LabResponse put_answer(State& state, const LabRequest& request, const Json& view, bool created,
-                       const std::string& subscription)
-{
-  Json body = view;
-  body["properties"]["provisioningState"] = "Updating";
-  LabResponse response = with_etag(LabResponse::json(created ? 201 : 200, body), view);
-  response = start_operation(state, std::move(response), subscription, "Microsoft.Network",
-                             region(view.value("location", "")), Json(),
-                             request.query_ci("api-version").value_or(""));
-  auto& headers = response.headers;
-  headers.erase(std::remove_if(headers.begin(), headers.end(),
-                               [](const auto& h) { return lower(h.first) == "location"; }),
-                headers.end());
-  return response;
-}
-
-// The answer to a DELETE of something that exists: 202 with both poll URLs.
-LabResponse delete_answer(State& state, const LabRequest& request, const Json& deleted,
-                          const std::string& subscription)
-{
-  return start_operation(state, LabResponse::empty(202), subscription, "Microsoft.Network",
-                         region(deleted.value("location", "")), Json(),
-                         request.query_ci("api-version").value_or(""));
 }
 
 const Json& request_properties(const Json& body)
@@ -168,7 +179,7 @@ LabResponse put_nsg(State& state, const LabRequest& request, const Captures& c)
   nsg["properties"]["provisioningState"] = "Succeeded";
   const bool created = existing == nullptr;
   const Json view = nsg_view(state, put_resource(state, std::move(nsg)));
-  return put_answer(state, request, view, created, c[1]);
+  return put_answer(state, request, view, location, created, c[1]);
 }
 
 // Returns the request's ipConfigurations merged over the NIC's current ones by name.
@@ -267,7 +278,7 @@ LabResponse put_nic(State& state, const LabRequest& request, const Captures& c)
   nic["properties"]["provisioningState"] = "Succeeded";
   const bool created = existing == nullptr;
   const Json view = put_resource(state, std::move(nic));
-  return put_answer(state, request, view, created, c[1]);
+  return put_answer(state, request, view, location, created, c[1]);
 }
 
 LabResponse patch_tags(State& state, const LabRequest& request, const std::string& id, bool nsg)
@@ -314,7 +325,7 @@ LabResponse delete_nsg(State& state, const LabRequest& request, const Captures& 
   }
   const Json deleted = *existing;
   state.resources.erase(lower(id));
-  return delete_answer(state, request, deleted, c[1]);
+  return delete_answer(state, request, deleted.value("location", ""), c[1]);
 }
 
 LabResponse delete_nic(State& state, const LabRequest& request, const Captures& c)
@@ -341,7 +352,7 @@ LabResponse delete_nic(State& state, const LabRequest& request, const Captures& 
   }
   const Json deleted = *existing;
   state.resources.erase(lower(id));
-  return delete_answer(state, request, deleted, c[1]);
+  return delete_answer(state, request, deleted.value("location", ""), c[1]);
 }
 
 void add_lists(Router& router, State& state, const RouteOptions& options,
@@ -372,7 +383,7 @@ void add_lists(Router& router, State& state, const RouteOptions& options,
 
 void add_network_routes(Router& router, State& state)
 {
-  const RouteOptions options{k_versions, "arm", ""};
+  const RouteOptions options{network::api_versions(), "arm", ""};
   const std::string nsg = k_provider + "networkSecurityGroups/([^/]+)";
   const std::string nic = k_provider + "networkInterfaces/([^/]+)";
   router.add("GET", nsg, options, [&state](const LabRequest&, const Captures& c) {
@@ -399,6 +410,7 @@ void add_network_routes(Router& router, State& state)
              [&state](const LabRequest& r, const Captures& c) { return delete_nic(state, r, c); });
   add_lists(router, state, options, "networkSecurityGroups", k_nsg_type, true);
   add_lists(router, state, options, "networkInterfaces", k_nic_type, false);
+  network::add_security_rule_routes(router, state);
 }
 
 } // namespace dftriage::lab

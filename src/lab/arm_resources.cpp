@@ -7,8 +7,11 @@ namespace dftriage::lab {
 
 namespace {
 
-const std::vector<std::string> k_resources_versions = {"2025-04-01", "2021-04-01", "2022-09-01",
-                                                       "2019-11-01", "2020-01-01", "2016-06-01"};
+// Among the versions Microsoft.Resources serves; 2021-01-01 is the subscriptions API's
+// (azure-mgmt-resource's SubscriptionClient default).
+const std::vector<std::string> k_resources_versions = {"2025-04-01", "2022-12-01", "2022-09-01",
+                                                       "2021-04-01", "2021-01-01", "2020-01-01",
+                                                       "2019-11-01", "2016-06-01"};
 const std::vector<std::string> k_activity_versions = {"2015-04-01"};
 
 // The value of `field` in an OData clause "field op 'value'" / "field op value", or "".
@@ -99,6 +102,43 @@ LabResponse list_activity(State& state, const LabRequest& request, const std::st
   return page(state, request, items);
 }
 
+// Adds what $expand asks for of createdTime and changedTime: the time the resource states
+// itself (a VM's timeCreated, a runbook's creationTime), else when the lab stored it;
+// changedTime is the lab's last write of it, or createdTime when none came after.
+void add_times(const State& state, Json& resource, const std::string& expand)
+{
+  const auto times = state.resource_times.find(lower(resource.value("id", "")));
+  std::string created = times == state.resource_times.end() ? "" : times->second.first;
+  std::string changed = times == state.resource_times.end() ? "" : times->second.second;
+  if (resource.contains("properties") && resource["properties"].is_object()) {
+    const Json& p = resource["properties"];
+    for (const char* key : {"timeCreated", "creationTime", "createdTime"}) {
+      if (p.contains(key) && p[key].is_string()) {
+        created = p[key].get<std::string>();
+        break;
+      }
+    }
+    for (const char* key : {"lastModifiedTime", "changedTime"}) {
+      if (p.contains(key) && p[key].is_string()) {
+        changed = p[key].get<std::string>();
+        break;
+      }
+    }
+  }
+  // Never written since the lab stored it (seeded): it changed when it was made.
+  const bool rewritten =
+      times != state.resource_times.end() && times->second.second != times->second.first;
+  if (!rewritten || changed < created) {
+    changed = created;
+  }
+  if (expand.find("createdtime") != std::string::npos && !created.empty()) {
+    resource["createdTime"] = created;
+  }
+  if (expand.find("changedtime") != std::string::npos && !changed.empty()) {
+    resource["changedTime"] = changed;
+  }
+}
+
 } // namespace
 
 std::string_view text_trim(std::string_view s)
@@ -137,6 +177,7 @@ void add_resource_routes(Router& router, State& state)
              });
   const auto list = [&state](const LabRequest& request, const std::string& prefix) {
     const std::string filter = request.query_value("$filter").value_or("");
+    const std::string expand = lower(request.query_value("$expand").value_or(""));
     const std::string type = clause_value(filter, "resourceType", "eq");
     std::vector<Json> items;
     for (auto& r : resources_under(state, prefix, type)) {
@@ -146,6 +187,14 @@ void add_resource_routes(Router& router, State& state)
           r.value("id", "").find("/providers/", r.value("id", "").find("/providers/") + 1) !=
               std::string::npos) {
         continue; // resources lists show top-level tracked resources only
+      }
+      if (expand.find("createdtime") != std::string::npos ||
+          expand.find("changedtime") != std::string::npos) {
+        add_times(state, r, expand);
+      }
+      if (expand.find("provisioningstate") != std::string::npos && r.contains("properties") &&
+          r["properties"].contains("provisioningState")) {
+        r["provisioningState"] = r["properties"]["provisioningState"];
       }
       r.erase("properties");
       items.push_back(std::move(r));

@@ -84,9 +84,48 @@ bool open_to_internet(const Json& rule)
   return from_internet && std::any_of(ports.begin(), ports.end(), holds_management_port);
 }
 
-// Returns whether an NSG on one of `vm`'s NICs lets the internet reach its management
-// ports (22, 3389): the finding Defender reports on most compromised VMs.
-bool management_ports_open(State& state, const Json& vm)
+// Returns whether `nsg` lets the internet reach a management port (an allow rule for it).
+bool nsg_lets_in(const Json& nsg)
+{
+  const Json& properties = nsg.value("properties", Json::object());
+  const Json rules = properties.value("securityRules", Json::array());
+  return std::any_of(rules.begin(), rules.end(), open_to_internet);
+}
+
+// Returns the NSG of the subnet `subnet_id` names (a subnet resource, or one of its virtual
+// network's subnets), or null.
+const Json* subnet_nsg(State& state, const std::string& subnet_id)
+{
+  const auto at = lower(subnet_id).rfind("/subnets/");
+  if (subnet_id.empty() || at == std::string::npos) {
+    return nullptr;
+  }
+  const Json* subnet = find_resource(state, subnet_id);
+  if (subnet == nullptr) {
+    const std::string name = lower(subnet_id.substr(at + 9));
+    const Json* vnet = find_resource(state, subnet_id.substr(0, at));
+    const Json* subnets =
+        vnet != nullptr && vnet->contains("properties") && (*vnet)["properties"].contains("subnets")
+            ? &(*vnet)["properties"]["subnets"]
+            : nullptr;
+    for (std::size_t i = 0; subnets != nullptr && subnets->is_array() && i < subnets->size(); ++i) {
+      if (lower((*subnets)[i].value("name", "")) == name) {
+        subnet = &(*subnets)[i];
+      }
+    }
+  }
+  if (subnet == nullptr || !subnet->contains("properties")) {
+    return nullptr;
+  }
+  const Json& ref = (*subnet)["properties"].value("networkSecurityGroup", Json::object());
+  return find_resource(state, ref.value("id", ""));
+}
+
+// Returns why the internet reaches `vm`'s management ports (22, 3389), "" when it does not:
+// the finding Defender reports on most compromised VMs. Traffic to a NIC passes its
+// subnet's NSG and its own; with neither, nothing stops it (Azure reports such a VM
+// Unhealthy too).
+std::string management_ports_open(State& state, const Json& vm)
 {
   const Json& profile = vm["properties"].value("networkProfile", Json::object());
   for (const auto& ref : profile.value("networkInterfaces", Json::array())) {
@@ -95,17 +134,24 @@ bool management_ports_open(State& state, const Json& vm)
       continue;
     }
     const Json& nsg_ref = (*nic)["properties"].value("networkSecurityGroup", Json::object());
-    const Json* nsg = find_resource(state, nsg_ref.value("id", ""));
-    if (nsg == nullptr || !nsg->contains("properties")) {
-      continue;
-    }
-    for (const auto& rule : (*nsg)["properties"].value("securityRules", Json::array())) {
-      if (open_to_internet(rule)) {
-        return true;
+    const Json* nic_nsg = find_resource(state, nsg_ref.value("id", ""));
+    const Json* net_nsg = nullptr;
+    for (const auto& config : (*nic)["properties"].value("ipConfigurations", Json::array())) {
+      const Json& subnet = config.value("properties", Json::object()).value("subnet", Json());
+      if (net_nsg == nullptr && subnet.is_object()) {
+        net_nsg = subnet_nsg(state, subnet.value("id", ""));
       }
     }
+    if (nic_nsg == nullptr && net_nsg == nullptr) {
+      return "No network security group protects the virtual machine: the internet reaches "
+             "ports 22 and 3389.";
+    }
+    if ((nic_nsg == nullptr || nsg_lets_in(*nic_nsg)) &&
+        (net_nsg == nullptr || nsg_lets_in(*net_nsg))) {
+      return "A network security group lets the internet reach port 22 or 3389.";
+    }
   }
-  return false;
+  return "";
 }
 
 Json assessment(const std::string& resource_id, const std::string& key, const std::string& display,
@@ -137,10 +183,10 @@ std::vector<Json> assessments_under(State& state, const std::string& scope)
   }
   for (const auto& vm : vms) {
     const std::string id = vm.value("id", "");
+    const std::string open = management_ports_open(state, vm);
     out.push_back(assessment(id, "management-ports",
                              "Management ports should be closed on your virtual machines",
-                             !management_ports_open(state, vm), "OffByPolicy",
-                             "A network security group lets the internet reach port 22 or 3389."));
+                             open.empty(), "OffByPolicy", open));
     out.push_back(assessment(id, "system-updates",
                              "System updates should be installed on your machines", false, "",
                              "Security and critical updates are missing."));

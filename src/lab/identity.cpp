@@ -48,7 +48,45 @@ const Json* find_principal(const State& state, const std::string& client)
   return nullptr;
 }
 
-LabResponse issue_token(State& state, const LabRequest& request, const Captures& c)
+using Form = std::vector<std::pair<std::string, std::string>>;
+
+// The audiences of a request's `resource` (the v1 endpoint, /{tenant}/oauth2/token), or
+// of its one /.default scope.
+std::vector<std::string> requested_audiences(const State& state, const Form& form, bool by_resource)
+{
+  const char* parameter = by_resource ? "resource" : "scope";
+  const std::string asked = form_value(form, parameter);
+  if (asked.empty()) {
+    throw entra_error(state, 400, "invalid_request", 900144,
+                      std::string("The request body must contain the following parameter: '") +
+                          parameter + "'.");
+  }
+  if (by_resource) {
+    auto audiences = audiences_for_scope(state, asked);
+    if (audiences.empty()) {
+      throw entra_error(state, 400, "invalid_resource", 500011,
+                        "The resource principal named " + asked +
+                            " was not found in the tenant named " + state.config.tenant_id +
+                            ". This can happen if the application has not been installed by the "
+                            "administrator of the tenant or consented to by any user in the "
+                            "tenant. You might have sent your authentication request to the "
+                            "wrong tenant.");
+    }
+    return audiences;
+  }
+  // Client credentials take one resource's /.default scope.
+  auto audiences = audiences_for_scope(state, asked.substr(0, asked.find(' ')));
+  if (audiences.empty()) {
+    throw entra_error(state, 400, "invalid_scope", 1002012,
+                      "The provided value for scope " + asked +
+                          " is not valid. Client credential flows must "
+                          "have a scope value with /.default suffixed to the "
+                          "resource identifier (application ID URI).");
+  }
+  return audiences;
+}
+
+LabResponse issue_token(State& state, const LabRequest& request, const Captures& c, bool v1)
 {
   const auto form = parse_form(request.body);
   // "adfs": the lab also answers as a single-tenant AD FS authority (Azure Stack Hub's
@@ -85,7 +123,8 @@ LabResponse issue_token(State& state, const LabRequest& request, const Captures&
           state, 400, "invalid_request", 900144,
           "The request body must contain the following parameter: 'client_assertion_type'.");
     }
-    const std::string token_url = state.config.origin(request) + "/" + c[1] + "/oauth2/v2.0/token";
+    const std::string token_url =
+        state.config.origin(request) + "/" + c[1] + (v1 ? "/oauth2/token" : "/oauth2/v2.0/token");
     const AssertionVerdict verdict =
         check_client_assertion(state, principal, client, assertion, token_url);
     if (verdict.code != 0) {
@@ -98,27 +137,29 @@ LabResponse issue_token(State& state, const LabRequest& request, const Captures&
         "secret value, not the client secret ID, for a secret added to app '" +
             client + "'.");
   }
-  const std::string scope = form_value(form, "scope");
-  if (scope.empty()) {
-    throw entra_error(state, 400, "invalid_request", 900144,
-                      "The request body must contain the following parameter: 'scope'.");
-  }
-  // Client credentials take one resource's /.default scope.
-  const auto audiences = audiences_for_scope(state, scope.substr(0, scope.find(' ')));
-  if (audiences.empty()) {
-    throw entra_error(state, 400, "invalid_scope", 1002012,
-                      "The provided value for scope " + scope +
-                          " is not valid. Client credential flows must "
-                          "have a scope value with /.default suffixed to the "
-                          "resource identifier (application ID URI).");
-  }
+  // The v1 endpoint takes a resource; a scope there is MSAL's request to an AD FS
+  // authority (how az signs in to the lab), answered as the v2.0 endpoint does.
+  const bool by_resource =
+      v1 && (!form_value(form, "resource").empty() || form_value(form, "scope").empty());
+  const auto audiences = requested_audiences(state, form, by_resource);
   const std::string token = random_hex(32);
   const int lifetime = state.config.token_lifetime_s;
-  state.tokens[token] =
-      TokenInfo{client, audiences, state.config.clock() + std::chrono::seconds(lifetime)};
+  const auto now = state.config.clock();
+  state.tokens[token] = TokenInfo{client, audiences, now + std::chrono::seconds(lifetime)};
+  if (!by_resource) {
+    return LabResponse::json(200, Json{{"token_type", "Bearer"},
+                                       {"expires_in", lifetime},
+                                       {"ext_expires_in", lifetime},
+                                       {"access_token", token}});
+  }
+  // The v1 endpoint's answer: times as strings, and the resource the token is for.
+  const auto unix_now = Clock::to_time_t(now);
   return LabResponse::json(200, Json{{"token_type", "Bearer"},
-                                     {"expires_in", lifetime},
-                                     {"ext_expires_in", lifetime},
+                                     {"expires_in", std::to_string(lifetime)},
+                                     {"ext_expires_in", std::to_string(lifetime)},
+                                     {"expires_on", std::to_string(unix_now + lifetime)},
+                                     {"not_before", std::to_string(unix_now)},
+                                     {"resource", form_value(form, "resource")},
                                      {"access_token", token}});
 }
 
@@ -318,11 +359,11 @@ void add_identity_routes(Router& router, State& state)
   const RouteOptions anonymous{{}, "", ""};
   router.add("POST", "/([^/]+)/oauth2/v2\\.0/token", anonymous,
              [&state](const LabRequest& request, const Captures& c) {
-               return issue_token(state, request, c);
+               return issue_token(state, request, c, false);
              });
   router.add("POST", "/([^/]+)/oauth2/token", anonymous,
              [&state](const LabRequest& request, const Captures& c) {
-               return issue_token(state, request, c);
+               return issue_token(state, request, c, true);
              });
   router.add("GET", "/metadata/identity/oauth2/token", anonymous,
              [&state](const LabRequest& request, const Captures&) {
@@ -335,7 +376,7 @@ void add_identity_routes(Router& router, State& state)
   // --endpoint-resource-manager` reads to learn the other endpoints (az asks for
   // "//metadata/..." when the endpoint ends in a slash).
   router.add("GET", "/+metadata/endpoints",
-             RouteOptions{{"2015-01-01", "2020-06-01", "2022-09-01"}, "", ""},
+             RouteOptions{{"2015-01-01", "2019-05-01", "2020-06-01", "2022-09-01"}, "", ""},
              [&state](const LabRequest&, const Captures&) {
                const std::string base = state.config.base_url() + "/";
                return LabResponse::json(
@@ -359,17 +400,6 @@ void add_identity_routes(Router& router, State& state)
              [&state](const LabRequest&, const Captures& c) {
                return LabResponse::json(200, openid_configuration(state, c[1], false));
              });
-  router.add(
-      "GET", "/+metadata/endpoints",
-      RouteOptions{{"2015-01-01", "2019-05-01", "2022-09-01"}, "", ""},
-      [&state](const LabRequest&, const Captures&) {
-        const std::string base = state.config.base_url();
-        return LabResponse::json(
-            200, Json{{"galleryEndpoint", base + "/"},
-                      {"graphEndpoint", base + "/"},
-                      {"portalEndpoint", base + "/"},
-                      {"authentication", {{"loginEndpoint", base}, {"audiences", {base + "/"}}}}});
-      });
 }
 
 } // namespace dftriage::lab

@@ -4,6 +4,7 @@
 // ("Unknown": a manual merge; a CA's name) leaves the operation inProgress, as a CA that
 // has not signed yet does. Also seeds a vault's keys and certificates.
 
+#include "dftriage/util/base64.hpp"
 #include "keyvault_plane.hpp"
 #include "modules.hpp"
 
@@ -30,6 +31,24 @@ const char* k_in_progress_manual =
                  {}};
 }
 
+// Returns standard base64 (padded, as Key Vault gives `cer` and `csr`) of a DER-shaped
+// placeholder: a SEQUENCE header and `size` bytes derived from `seed`. Clients decode it
+// to bytes (azure-keyvault-certificates does); none parses it as a certificate here.
+std::string der_base64(const std::string& seed, std::size_t size)
+{
+  std::string der{'\x30', '\x82', static_cast<char>(size >> 8), static_cast<char>(size & 0xff)};
+  for (std::size_t i = 0; i < size; ++i) {
+    const unsigned char s = seed.empty() ? 0 : static_cast<unsigned char>(seed[i % seed.size()]);
+    der += static_cast<char>(s ^ (i & 0xff));
+  }
+  std::string out = base64url_encode(der);
+  for (char& ch : out) {
+    ch = ch == '-' ? '+' : ch == '_' ? '/' : ch;
+  }
+  out.append((4 - out.size() % 4) % 4, '=');
+  return out;
+}
+
 // Returns a CertificateBundle of one stored version; with the policy when asked for by name.
 Json certificate_bundle(const std::string& base, const Json& version, const Json* policy)
 {
@@ -38,7 +57,7 @@ Json certificate_bundle(const std::string& base, const Json& version, const Json
               {"kid", base + "/keys/" + suffix},
               {"sid", base + "/secrets/" + suffix},
               {"x5t", version.value("x5t", "")},
-              {"cer", "MIIDlab" + version.value("version", "")},
+              {"cer", der_base64(version.value("version", ""), 700)},
               {"attributes", version.value("attributes", Json::object())},
               {"tags", version.value("tags", Json::object())}};
   if (policy != nullptr) {
@@ -123,7 +142,7 @@ LabResponse create(State& state, const LabRequest& r, const std::string& name)
   const bool manual = lower(issuer) == "unknown";
   Json operation{{"id", base + "/certificates/" + name + "/pending"},
                  {"issuer", {{"name", issuer}}},
-                 {"csr", "MIICsr" + new_version(state, "certificate-csr")},
+                 {"csr", der_base64(new_version(state, "certificate-csr"), 400)},
                  {"cancellation_requested", false},
                  {"status", "inProgress"},
                  {"status_details", manual ? k_in_progress_manual : k_in_progress_ca},

@@ -109,8 +109,28 @@ void seed_keyvault_incident(State& state, const alert::Alert& a, const alert::Re
   }
 }
 
-void seed_alert(State& state, const alert::Alert& a)
+// Returns `id` (any case) in the case Azure stores it: "subscriptions", "resourceGroups"
+// and "providers" spelled so, the subscription GUID in lower case. Defender's exports
+// often shout (/SUBSCRIPTIONS/4C1A.../RESOURCEGROUPS/...); groups and names keep their
+// case. `id` itself when it is no resource ID.
+std::string stored_case(const std::string& id)
 {
+  const auto parsed = alert::parse_resource_id(id);
+  if (!parsed) {
+    return id;
+  }
+  std::string out = parsed->canonical;
+  const std::size_t at = std::string("/subscriptions/").size();
+  out.replace(at, parsed->subscription_id.size(), lower(parsed->subscription_id));
+  return out;
+}
+
+void seed_alert(State& state, const alert::Alert& exported)
+{
+  alert::Alert a = exported;
+  a.subscription_id = lower(a.subscription_id);
+  a.resource_id = stored_case(a.resource_id);
+  a.alert_resource_id = stored_case(a.alert_resource_id);
   const std::string subscription =
       a.subscription_id.empty() ? state.config.subscription_id : a.subscription_id;
   const std::string group = a.resource_group.empty() ? "rg-lab" : a.resource_group;
@@ -268,7 +288,7 @@ std::string seed_subscription(std::string_view text, const std::string& source)
   }
   for (const auto& a : alert::parse_alerts(text, source).alerts) {
     if (!a.subscription_id.empty()) {
-      return a.subscription_id;
+      return lower(a.subscription_id); // as Azure stores it, whatever case the export uses
     }
   }
   return {};

@@ -47,6 +47,9 @@ struct Operation
   Json result; // the Location's final body; null: 200 without body
   std::string started;
   Json error; // {code, message} when the operation ends Failed; null: it succeeds
+  // Whether a poll has answered the end (Succeeded, Failed or the result): until then a
+  // client that saw InProgress still sees it running, whatever polls_left says.
+  bool ended = false;
 };
 
 struct SecretVersion
@@ -102,6 +105,9 @@ struct State
   LabConfig config;
   std::map<std::string, Json>
       resources; // key: lower-case ARM ID (subscriptions and groups included)
+  // When put_resource first stored each resource and last changed it (ISO 8601): what
+  // a resources list with $expand=createdTime,changedTime shows. Key as `resources`.
+  std::map<std::string, std::pair<std::string, std::string>> resource_times;
   std::map<std::string, TokenInfo> tokens;
   std::vector<Json> activity_log; // EventData, oldest first
   std::map<std::string, Operation> operations;
