@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <iterator>
+#include <type_traits>
 
 namespace dftriage::alert::detail {
 
@@ -47,21 +48,25 @@ bool folded_key_equals(std::string_view key, std::string_view folded)
 
 Members::Members(object obj)
 {
+  static_assert(std::is_trivially_destructible_v<Member>, "members are never destroyed one by one");
   std::uint32_t last[k_chains];
   std::fill(std::begin(m_first), std::end(m_first), k_end);
   std::uint32_t count = 0;
   for (const auto field : obj) {
     if (count == k_inline) {
-      m_more.assign(m_inline, m_inline + k_inline);
+      m_more.assign(inline_members(), inline_members() + k_inline);
     }
-    Member& m = count < k_inline ? m_inline[count] : m_more.emplace_back();
-    m = Member{field.key, field.value, k_end};
+    if (count < k_inline) {
+      new (m_inline + count * sizeof(Member)) Member{field.key, field.value, k_end};
+    } else {
+      m_more.push_back(Member{field.key, field.value, k_end});
+    }
     const std::size_t chain = field.key.size() % k_chains;
     if (m_first[chain] == k_end) {
       m_first[chain] = count;
     } else {
       // Once there are more than k_inline members, all of them are in m_more.
-      (m_more.empty() ? m_inline : m_more.data())[last[chain]].next = count;
+      (m_more.empty() ? inline_members() : m_more.data())[last[chain]].next = count;
     }
     last[chain] = count;
     ++count;

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <memory>
+#include <new>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <simdjson.h>
@@ -100,10 +101,15 @@ private:
     std::uint32_t next = k_end; // the next member whose key length is in the same chain
   };
 
-  const Member* members() const { return m_more.empty() ? m_inline : m_more.data(); }
+  // The first k_inline members live in m_inline, constructed as they are met.
+  Member* inline_members() { return std::launder(reinterpret_cast<Member*>(m_inline)); }
+  const Member* members() const
+  {
+    return m_more.empty() ? std::launder(reinterpret_cast<const Member*>(m_inline)) : m_more.data();
+  }
   std::uint32_t first_of_length(std::size_t length) const { return m_first[length % k_chains]; }
 
-  Member m_inline[k_inline];
+  alignas(Member) unsigned char m_inline[k_inline * sizeof(Member)];
   std::vector<Member> m_more; // all members when there are more than k_inline
   std::uint32_t m_first[k_chains];
 };
