@@ -76,8 +76,7 @@ ExitStatus run_show_playbook(const PlaybooksOptions& o)
   for (const auto& p : library.playbooks) {
     ids.push_back(p.id);
   }
-  throw UsageError("no playbook " + text::quote(o.id) +
-                   text::did_you_mean(o.id, ids));
+  throw UsageError("no playbook " + text::quote(o.id) + text::did_you_mean(o.id, ids));
 }
 
 ExitStatus run_validate(const PlaybooksOptions& o)

@@ -9,6 +9,7 @@
 #include "dftriage/util/terminal.hpp"
 #include "dftriage/util/text.hpp"
 #include "inputs.hpp"
+#include "lang_option.hpp"
 #include "library_options.hpp"
 #include "prompt.hpp"
 #include "run_options.hpp"
@@ -81,10 +82,7 @@ ExitStatus run_run(const RunOptions& options)
   if (options.files.empty() && (options.dry_run || options.case_dir.empty())) {
     throw UsageError("run needs an alert FILE (or --case DIR to resume a case)");
   }
-  const auto lang = playbook::lang_from_string(options.lang.empty() ? "en" : options.lang);
-  if (!lang) {
-    throw UsageError("unknown language " + text::quote(options.lang) + "; expected en or zh-CN");
-  }
+  const std::optional<playbook::Lang> lang = lang_option(options.lang).value_or(playbook::Lang::en);
   const bool reads_stdin = std::find(options.files.begin(), options.files.end(),
                                      std::string("-")) != options.files.end();
   const bool interactive = !options.non_interactive && !reads_stdin &&

@@ -14,6 +14,14 @@ std::string text_of(const nlohmann::ordered_json& entry, const char* key)
   return it != entry.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
+// Returns the boolean `key` of `entry`, or `otherwise` when it is absent or not a boolean
+// (a damaged journal must not end a resume or an undo with an internal error).
+bool flag_of(const nlohmann::ordered_json& entry, const char* key, bool otherwise)
+{
+  const auto it = entry.find(key);
+  return it != entry.end() && it->is_boolean() ? it->get<bool>() : otherwise;
+}
+
 } // namespace
 
 CaseState CaseState::replay(const std::vector<nlohmann::ordered_json>& entries)
@@ -78,13 +86,13 @@ void CaseState::apply(const nlohmann::ordered_json& entry)
     }
     r.action = text_of(entry, "action");
     r.params = entry.value("params", nlohmann::ordered_json());
-    r.mutating = entry.value("mutating", false);
+    r.mutating = flag_of(entry, "mutating", false);
     r.reversibility = text_of(entry, "reversibility");
     if (r.status != "done" && r.status != "no-op") {
       r.status = "entered";
     }
   } else if (event == journal::event::request_sent && kind == "action" &&
-             entry.value("mutating", false)) {
+             flag_of(entry, "mutating", false)) {
     r.request_pending = true;
     r.change_unfinished = true;
   } else if (event == journal::event::request_sent && kind == "pre-image") {
@@ -95,7 +103,7 @@ void CaseState::apply(const nlohmann::ordered_json& entry)
       r.request_pending = false;
     }
     if (event == journal::event::request_failed && kind == "action" &&
-        !entry.value("mayHaveReachedServer", true)) {
+        !flag_of(entry, "mayHaveReachedServer", true)) {
       r.request_pending = false;
     }
     const std::string request_id = text_of(entry, "requestId");
@@ -127,6 +135,9 @@ void CaseState::apply(const nlohmann::ordered_json& entry)
              event == journal::event::step_refused || event == journal::event::step_failed ||
              event == journal::event::step_open) {
     r.change_unfinished = false;
+    if (flag_of(entry, "unverifiable", false)) {
+      r.request_pending = false; // the responder checks by hand; a later run sends afresh
+    }
     r.status = event.substr(5);
     r.message = text_of(entry, "why");
   } else if (event == journal::event::undo_started) {

@@ -58,9 +58,9 @@ Executor::Executor(journal::CaseFolder& folder, journal::Journal& journal, azure
 {
 }
 
-void Executor::append(nlohmann::ordered_json entry)
+void Executor::append(nlohmann::ordered_json entry, journal::Sync sync)
 {
-  m_state.apply(m_journal.append(std::move(entry)));
+  m_state.apply(m_journal.append(std::move(entry), sync));
 }
 
 StepResult Executor::conclude(const std::string& step_id, const char* event, Outcome outcome,
@@ -88,7 +88,10 @@ StepResult Executor::run_step(const engine::Plan& plan, std::size_t index)
     entered["mutating"] = step.action->mutating;
     entered["reversibility"] = std::string(azure::to_string(step.action->reversibility));
   }
-  append(std::move(entered));
+  // What only reads or routes the walk may reach the disk with the next change.
+  append(std::move(entered), step.action != nullptr && step.action->mutating
+                                 ? journal::Sync::now
+                                 : journal::Sync::later);
 
   if (step.status == "refused" || step.status == "needs-answer") {
     return conclude(id, ev::step_refused, Outcome::refused,
@@ -99,7 +102,8 @@ StepResult Executor::run_step(const engine::Plan& plan, std::size_t index)
     append({{"event", ev::step_done},
             {"step", id},
             {"manual", true},
-            {"checked", step.step->ask.empty() ? "notice" : "answered"}});
+            {"checked", step.step->ask.empty() ? "notice" : "answered"}},
+           journal::Sync::later);
     return {Outcome::done, {}, {}};
   }
   if (step.action == nullptr) {
@@ -157,7 +161,8 @@ StepResult Executor::run_read_only(const engine::PlannedStep& step)
       const auto response = ahead ? replay_fetched(request, id, "read", ahead->fetched[n])
                                   : send_journaled(request, id, "read");
       save_evidence(id, id + (n > 0 ? "-" + std::to_string(n) : ""),
-                    detail::evidence_of(request, response), ev::evidence_saved);
+                    detail::evidence_of(request, response), ev::evidence_saved,
+                    journal::Sync::later);
       if (n == 0) {
         result.result = response.body;
       }
@@ -167,7 +172,7 @@ StepResult Executor::run_read_only(const engine::PlannedStep& step)
   } catch (const Error& e) {
     return conclude(id, ev::step_failed, Outcome::failed, describe_failure(e));
   }
-  append({{"event", ev::step_done}, {"step", id}});
+  append({{"event", ev::step_done}, {"step", id}}, journal::Sync::later);
   return result;
 }
 
@@ -177,7 +182,11 @@ StepResult Executor::run_mutating(const engine::PlannedStep& step)
   const auto& spec = *step.action;
   // A change this case sent whose step never concluded: the run died after sending it,
   // with or without its answer journaled.
-  const bool was_pending = m_state.step(id) != nullptr && m_state.step(id)->change_unfinished;
+  // A change this case sent that may have reached Azure although its step failed is
+  // pending too: found in place now, it is this case's to undo. After the responder chose
+  // to retry, the step sends afresh.
+  const auto* earlier = m_state.step(id);
+  bool was_pending = earlier != nullptr && (earlier->change_unfinished || earlier->request_pending);
   for (;;) {
     std::string failure;
     try {
@@ -206,7 +215,9 @@ StepResult Executor::run_mutating(const engine::PlannedStep& step)
       if (was_pending && !spec.satisfied) {
         failure = "sent before the run was interrupted and its outcome cannot be read back; "
                   "check by hand, then run the step again (interactive retry)";
-        append({{"event", ev::step_failed}, {"step", id}, {"why", failure}});
+        // Told to the responder; the next run of this step sends afresh.
+        append(
+            {{"event", ev::step_failed}, {"step", id}, {"why", failure}, {"unverifiable", true}});
         throw Error(failure, ExitStatus::azure_failure);
       }
       // The requests with their run-time values.
@@ -255,6 +266,7 @@ StepResult Executor::run_mutating(const engine::PlannedStep& step)
     }
     switch (m_responder.on_failure(step, failure)) {
     case FailureChoice::retry:
+      was_pending = false;
       continue;
     case FailureChoice::skip:
       return {Outcome::skipped_after_failure, failure, {}};

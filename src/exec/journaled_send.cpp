@@ -28,21 +28,22 @@ void Executor::journal_sent(const azure::Request& request, const std::string& st
   if (!sent_ahead.empty()) {
     sent["sentAhead"] = sent_ahead; // sent at that time, with other reads, before the step
   }
-  m_state.apply(m_journal.append(std::move(sent)));
+  append(std::move(sent), request.mutating ? journal::Sync::now : journal::Sync::later);
 }
 
 void Executor::journal_answer(const azure::Request& request, const std::string& step_id,
                               const char* kind, const azure::Response& response)
 {
-  m_state.apply(m_journal.append({{"event", journal::event::response_received},
-                                  {"step", step_id},
-                                  {"kind", kind},
-                                  {"method", request.method},
-                                  {"url", request.url},
-                                  {"status", response.status},
-                                  {"requestId", response.request_id},
-                                  {"correlationId", response.correlation_id},
-                                  {"clientRequestId", response.client_request_id}}));
+  append({{"event", journal::event::response_received},
+          {"step", step_id},
+          {"kind", kind},
+          {"method", request.method},
+          {"url", request.url},
+          {"status", response.status},
+          {"requestId", response.request_id},
+          {"correlationId", response.correlation_id},
+          {"clientRequestId", response.client_request_id}},
+         request.mutating ? journal::Sync::now : journal::Sync::later);
 }
 
 void Executor::journal_failure(const azure::Request& request, const std::string& step_id,
@@ -51,25 +52,27 @@ void Executor::journal_failure(const azure::Request& request, const std::string&
   try {
     std::rethrow_exception(error);
   } catch (const azure::AzureError& e) {
-    m_state.apply(m_journal.append({{"event", journal::event::request_failed},
-                                    {"step", step_id},
-                                    {"kind", kind},
-                                    {"method", request.method},
-                                    {"url", request.url},
-                                    {"status", e.http_status()},
-                                    {"code", e.code()},
-                                    {"message", terminal::sanitize(e.info().message)},
-                                    {"requestId", e.request_id()},
-                                    {"mayHaveReachedServer", true}}));
+    append({{"event", journal::event::request_failed},
+            {"step", step_id},
+            {"kind", kind},
+            {"method", request.method},
+            {"url", request.url},
+            {"status", e.http_status()},
+            {"code", e.code()},
+            {"message", terminal::sanitize(e.info().message)},
+            {"requestId", e.request_id()},
+            {"mayHaveReachedServer", true}},
+           request.mutating ? journal::Sync::now : journal::Sync::later);
   } catch (const azure::TransportError& e) {
-    m_state.apply(m_journal.append({{"event", journal::event::request_failed},
-                                    {"step", step_id},
-                                    {"kind", kind},
-                                    {"method", request.method},
-                                    {"url", request.url},
-                                    {"status", 0},
-                                    {"message", terminal::sanitize(e.what())},
-                                    {"mayHaveReachedServer", e.may_have_reached_server()}}));
+    append({{"event", journal::event::request_failed},
+            {"step", step_id},
+            {"kind", kind},
+            {"method", request.method},
+            {"url", request.url},
+            {"status", 0},
+            {"message", terminal::sanitize(e.what())},
+            {"mayHaveReachedServer", e.may_have_reached_server()}},
+           request.mutating ? journal::Sync::now : journal::Sync::later);
   } catch (...) {
     // No request left (no token, Ctrl-C before sending): the caller says why.
   }

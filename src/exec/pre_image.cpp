@@ -91,13 +91,15 @@ azure::PreImage Executor::read_pre_image(const engine::PlannedStep& step)
 }
 
 void Executor::save_evidence(const std::string& step_id, const std::string& name,
-                             const nlohmann::ordered_json& content, const char* event)
+                             const nlohmann::ordered_json& content, const char* event,
+                             journal::Sync sync)
 {
   const auto path = m_folder.write_evidence(name, content);
-  m_state.apply(m_journal.append({{"event", event},
-                                  {"step", step_id},
-                                  {"evidence", path},
-                                  {"sha256", journal::sha256_hex(m_folder.read_file(path))}}));
+  append({{"event", event},
+          {"step", step_id},
+          {"evidence", path},
+          {"sha256", journal::sha256_hex(m_folder.read_file(path))}},
+         sync);
 }
 
 } // namespace dftriage::exec

@@ -201,11 +201,14 @@ Journal::Journal(std::string path, Operator who, Clock clock, Damaged damaged)
 Journal::~Journal()
 {
   if (m_fd >= 0) {
+    if (m_unsynced) {
+      ::fsync(m_fd);
+    }
     ::close(m_fd);
   }
 }
 
-json Journal::append(json entry)
+json Journal::append(json entry, Sync sync)
 {
   json line;
   line["seq"] = m_seq + 1;
@@ -218,14 +221,15 @@ json Journal::append(json entry)
   line["prev"] = m_prev;
   const std::string bytes = line.dump(-1, ' ', false, json::error_handler_t::replace);
   write_all(m_fd, bytes + "\n", m_path);
-  if (::fsync(m_fd) != 0) {
+  if (sync == Sync::now && ::fsync(m_fd) != 0) {
     throw Error(m_path + ": cannot sync the journal: " + std::strerror(errno),
                 ExitStatus::case_problem);
   }
+  m_unsynced = sync == Sync::later;
   ++m_seq;
   m_prev = sha256_hex(bytes);
   m_entries.push_back(line);
-  write_head(head_path(m_path), {m_seq, m_prev});
+  write_head(head_path(m_path), {m_seq, m_prev}, sync);
   maybe_die_after_entry();
   return line;
 }
@@ -240,7 +244,7 @@ std::string head_path(const std::string& journal_path)
          ".head";
 }
 
-void write_head(const std::string& path, const Head& head)
+void write_head(const std::string& path, const Head& head, Sync sync)
 {
   // Whole or not at all: a temporary file, synced, renamed over the old one.
   const std::string temp = path + ".tmp";
@@ -251,7 +255,8 @@ void write_head(const std::string& path, const Head& head)
   const std::string text =
       json{{"entries", head.entries}, {"lastHash", head.last_hash}}.dump() + "\n";
   write_all(fd, text, temp);
-  if (::fsync(fd) != 0 || ::close(fd) != 0 || ::rename(temp.c_str(), path.c_str()) != 0) {
+  if ((sync == Sync::now && ::fsync(fd) != 0) || ::close(fd) != 0 ||
+      ::rename(temp.c_str(), path.c_str()) != 0) {
     throw Error(path + ": cannot write the journal's head: " + std::strerror(errno),
                 ExitStatus::case_problem);
   }

@@ -12,9 +12,8 @@ const std::vector<std::string>& versions()
 {
   // 7.4-preview.1: the default of azure-keyvault-keys 4.8 betas (python3-azure), which
   // Key Vault served.
-  static const std::vector<std::string> k_versions = {"2025-07-01", "7.6", "7.5",
-                                                      "7.4",        "7.4-preview.1", "7.3",
-                                                      "7.2"};
+  static const std::vector<std::string> k_versions = {"2025-07-01",    "7.6", "7.5", "7.4",
+                                                      "7.4-preview.1", "7.3", "7.2"};
   return k_versions;
 }
 

@@ -29,10 +29,11 @@ struct StepRecord
   std::string pre_image_sha256;
   std::set<std::string> pre_image_urls; // what its pre-image read (its targets)
   bool changed = false;                 // a mutating request of it completed
-  bool request_pending = false;         // a mutating request was sent and no answer recorded
-  bool change_unfinished = false;       // a mutating request was sent and the step never concluded
-                                        // (done, failed, ...) after it: a run cut short there
-  std::string undo_status;              // "", "started", "done", "failed", "irreversible"
+  bool request_pending = false;   // a mutating request was sent and no answer recorded (a step
+                                  // failed "unverifiable" clears it: the responder checks)
+  bool change_unfinished = false; // a mutating request was sent and the step never concluded
+                                  // (done, failed, ...) after it: a run cut short there
+  std::string undo_status;        // "", "started", "done", "failed", "irreversible"
   std::vector<std::string> request_ids; // x-ms-request-id of its requests
   std::vector<std::string> evidence;
   std::vector<std::string> evidence_sha256; // beside evidence ("" for an older case)

@@ -196,7 +196,8 @@ private:
   void journal_failure(const azure::Request& request, const std::string& step_id, const char* kind,
                        const std::exception_ptr& error);
   // Appends `entry` to the journal and takes it into the case state.
-  void append(nlohmann::ordered_json entry);
+  // (Sync::later for a read's entries: a crash of the machine may lose them unharmed.)
+  void append(nlohmann::ordered_json entry, journal::Sync sync = journal::Sync::now);
   // Records the step's conclusion `event` with `why` and returns `outcome` with it.
   StepResult conclude(const std::string& step_id, const char* event, Outcome outcome,
                       std::string why);
@@ -213,7 +214,8 @@ private:
                       const azure::PreImage& pre) const;
   // Writes evidence `name` and journals it as `event` with its SHA-256.
   void save_evidence(const std::string& step_id, const std::string& name,
-                     const nlohmann::ordered_json& content, const char* event);
+                     const nlohmann::ordered_json& content, const char* event,
+                     journal::Sync sync = journal::Sync::now);
 
   std::string scope_problem(const engine::PlannedStep& step) const;
   bool rollback();

@@ -48,6 +48,14 @@ enum class Damaged {
   use_it, // undo: read every entry that is still a JSON object, append after the last line
 };
 
+// When an appended entry reaches the disk.
+enum class Sync {
+  now,   // fsync'ed (with every line before it) before append returns
+  later, // written (it survives the process being killed) and fsync'ed with the next
+         // Sync::now entry or when the journal closes: for what a crash of the whole
+         // machine may lose without harm (a read and its answer)
+};
+
 class Journal
 {
 public:
@@ -65,9 +73,9 @@ public:
 
   // Appends one event: `entry` (an object with at least "event") gains "seq",
   // "time", "operator" and "prev" (the SHA-256 of the previous line), is written as
-  // one line and fsync'ed before this returns. Values that look like secrets are
-  // redacted first (see redact_secrets). Returns the entry as written.
-  nlohmann::ordered_json append(nlohmann::ordered_json entry);
+  // one line and, with Sync::now, fsync'ed before this returns. Values that look like
+  // secrets are redacted first (see redact_secrets). Returns the entry as written.
+  nlohmann::ordered_json append(nlohmann::ordered_json entry, Sync sync = Sync::now);
 
   // Sets the credential principal recorded from now on.
   void set_principal(std::string principal) { m_operator.principal = std::move(principal); }
@@ -83,6 +91,7 @@ private:
   Operator m_operator;
   Clock m_clock;
   int m_fd = -1;
+  bool m_unsynced = false; // lines written with Sync::later since the last fsync
   std::uint64_t m_seq = 0;
   std::string m_prev;
   std::vector<nlohmann::ordered_json> m_entries;
@@ -102,8 +111,8 @@ struct Head
 
 // Returns the head's path for `journal_path` ("…/journal.jsonl" → "…/journal.head").
 std::string head_path(const std::string& journal_path);
-// Writes `head` to `path` atomically (0600).
-void write_head(const std::string& path, const Head& head);
+// Writes `head` to `path` atomically (0600), fsync'ed unless `sync` is Sync::later.
+void write_head(const std::string& path, const Head& head, Sync sync = Sync::now);
 // Reads the head at `path`: nullopt when there is none; entries 0 and last_hash
 // "(unreadable)" when it is not a head.
 std::optional<Head> read_head(const std::string& path);

@@ -101,7 +101,7 @@ TEST_CASE("a resumed change that cannot be read back is not sent blindly", "[exe
 // The failure says "check by hand, then run the step again (interactive retry)"; the
 // retry it advises reads the pre-image and fails the same way, without ever sending.
 TEST_CASE("after checking by hand, an interactive retry of an unreadable resumed change sends it",
-          "[exec][fake][resume][!shouldfail]")
+          "[exec][fake][resume]")
 {
   ExecutorFixture f;
   die_while_sending(f, "rotate-secret", k_versions);
@@ -160,7 +160,7 @@ TEST_CASE("a change whose send failed after it may have reached Azure is checked
 // the case state still marks the request pending, but the executor records a no-op
 // (it looks only at change_unfinished), so undo will never revert it.
 TEST_CASE("a change that may have reached Azure before its step failed is the case's to undo",
-          "[exec][fake][resume][!shouldfail]")
+          "[exec][fake][resume]")
 {
   ExecutorFixture f;
   f.harness.transport.reply(200, vault_body(), k_json).fail("connection reset by peer", true);

@@ -192,7 +192,7 @@ TEST_CASE("lab subscriptions answer azure-mgmt-resource's api-version 2021-01-01
   CHECK(lab.send("GET", "/subscriptions", {{"api-version", "2021-01-01"}}).status == 200);
 }
 
-TEST_CASE("lab Key Vault certificates: cer and csr are padded base64; 7.4-preview.1 is served",
+TEST_CASE("lab Key Vault certificates: cer and csr are padded base64, and 7.4-preview.1 is served",
           "[lab][keyvault]")
 {
   LabFixture lab;
