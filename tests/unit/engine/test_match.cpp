@@ -124,7 +124,8 @@ TEST_CASE("a simulated alert matches by its base type and says so", "[match]")
   auto a = make_alert("SIMULATED_KV_TORAccess", alert::Family::keyvault, k_vault);
   a.base_alert_type = "KV_TORAccess";
   a.simulated = true;
-  const auto m = match_alert(a, load_library());
+  const auto library = load_library(); // the match points into it
+  const auto m = match_alert(a, library);
   CHECK(m.playbook_id() == "keyvault");
   CHECK(m.reason == "baseAlertType KV_TORAccess matches KV_*");
 }
