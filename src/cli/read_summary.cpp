@@ -6,6 +6,7 @@
 #include "dftriage/util/json_path.hpp"
 #include "dftriage/util/terminal.hpp"
 #include "dftriage/util/text.hpp"
+#include "read_result.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -205,60 +206,6 @@ std::string display(const json& v, std::string_view key, std::size_t width)
   return value_text(v, width);
 }
 
-const json* member(const json& object, const std::string& key)
-{
-  const auto it = object.find(key);
-  if (it != object.end()) {
-    return &*it;
-  }
-  // Else ignoring case: Azure treats tag names so ("Owner", "owner").
-  for (auto m = object.begin(); m != object.end(); ++m) {
-    if (text::iequals(m.key(), key)) {
-      return &*m;
-    }
-  }
-  return nullptr;
-}
-
-std::optional<json> find_from(const json& node, const std::vector<json_path::Token>& path,
-                              std::size_t at)
-{
-  if (at == path.size()) {
-    return node;
-  }
-  const auto& t = path[at];
-  switch (t.kind) {
-  case json_path::Token::Kind::key: {
-    const json* next = node.is_object() ? member(node, t.key) : nullptr;
-    return next != nullptr ? find_from(*next, path, at + 1) : std::nullopt;
-  }
-  case json_path::Token::Kind::index:
-    return node.is_array() && t.index < node.size() ? find_from(node[t.index], path, at + 1)
-                                                    : std::nullopt;
-  case json_path::Token::Kind::each:
-    break;
-  }
-  if (!node.is_array()) {
-    return std::nullopt;
-  }
-  json out = json::array();
-  for (const auto& item : node) {
-    if (auto v = find_from(item, path, at + 1)) {
-      out.push_back(std::move(*v));
-    }
-  }
-  return out;
-}
-
-// Returns the value at result path `path` in `root`, or nullopt when it is missing: a
-// JSON null that is there is a value ("null"). A key matches exactly, else ignoring
-// case; after "[*]" the items that lack the rest are left out.
-std::optional<json> find(const json& root, const std::string& path)
-{
-  const auto tokens = json_path::parse(path);
-  return tokens ? find_from(root, *tokens, 0) : std::nullopt;
-}
-
 class Renderer
 {
 public:
@@ -282,7 +229,7 @@ public:
 
   std::string value(const Show& show, const json& result) const
   {
-    const auto v = find(result, show.path);
+    const auto v = find_in_result(result, show.path);
     return label(show) + ": " +
            (v ? display(*v, last_key(show.path), k_value_width) : not_found()) + "\n";
   }
@@ -290,7 +237,7 @@ public:
   // A list: "Label (N):" and the first items, each its fields joined on one line.
   std::string list(const Show& show, const json& result) const
   {
-    const auto v = find(result, show.path);
+    const auto v = find_in_result(result, show.path);
     if (!v || !v->is_structured()) {
       return label(show) + ": " + (v ? value_text(*v, k_value_width) : not_found()) + "\n";
     }
@@ -319,7 +266,7 @@ public:
     }
     std::string out;
     for (const auto& field : fields) {
-      const auto v = find(item, field);
+      const auto v = find_in_result(item, field);
       const std::size_t width = fields.size() > 1 ? k_field_width : k_value_width;
       out += (out.empty() ? "" : k_separator) +
              (v && !v->is_null() ? display(*v, last_key(field), width) : std::string("-"));
@@ -330,7 +277,7 @@ public:
   // A Log Analytics table: "Label (N rows): col · col" and the first rows.
   std::string table(const Show& show, const json& result) const
   {
-    const auto v = find(result, show.path);
+    const auto v = find_in_result(result, show.path);
     if (!v || !v->is_object() || !v->contains("rows") || !(*v)["rows"].is_array()) {
       return label(show) + ": " + (v ? value_text(*v, k_value_width) : not_found()) + "\n";
     }
@@ -387,7 +334,7 @@ public:
   // Text: the first lines of the string (or strings) at the path.
   std::string lines(const Show& show, const json& result) const
   {
-    const auto v = find(result, show.path);
+    const auto v = find_in_result(result, show.path);
     if (!v || !(v->is_string() || v->is_array())) {
       return label(show) + ": " + (v ? value_text(*v, k_value_width) : not_found()) + "\n";
     }
@@ -484,7 +431,7 @@ public:
     for (const char* path :
          {"properties.displayName", "properties.alertDisplayName", "displayName", "name",
           "operationName.localizedValue", "operationName.value", "id", "kid"}) {
-      const auto v = find(item, path);
+      const auto v = find_in_result(item, path);
       if (v && v->is_primitive() && !v->is_null()) {
         return display(*v, last_key(path), k_value_width);
       }
@@ -551,73 +498,6 @@ std::string read_summary(const playbook::Step& step, const nlohmann::ordered_jso
       out += renderer.lines(show, result);
       break;
     }
-  }
-  return out;
-}
-
-std::vector<std::string> unresolved_shows(const playbook::Step& step,
-                                          const nlohmann::ordered_json& result)
-{
-  std::vector<std::string> out;
-  for (const auto& show : step.shows) {
-    const auto v = find(result, show.path);
-    if (!v) {
-      out.push_back(show.path + ": not in the result");
-      continue;
-    }
-    switch (show.kind) {
-    case Show::Kind::value:
-      break;
-    case Show::Kind::list:
-      if (!v->is_structured()) {
-        out.push_back(show.path + ": not a list");
-        break;
-      }
-      for (const auto& field : show.fields) {
-        if (!v->empty() && std::none_of(v->begin(), v->end(),
-                                        [&](const json& item) { return find(item, field); })) {
-          out.push_back(show.path + ": no item has " + field);
-        }
-      }
-      break;
-    case Show::Kind::table: {
-      if (!v->is_object() || !v->contains("columns") || !(*v)["columns"].is_array() ||
-          !v->contains("rows")) {
-        out.push_back(show.path + ": not a Log Analytics table");
-        break;
-      }
-      const auto& columns = (*v)["columns"];
-      for (const auto& name : show.fields) {
-        if (std::none_of(columns.begin(), columns.end(), [&](const json& c) {
-              return c.is_object() && c.contains("name") && c["name"] == name;
-            })) {
-          out.push_back(show.path + ": no column " + name);
-        }
-      }
-      break;
-    }
-    case Show::Kind::lines:
-      if (!v->is_string() &&
-          !(v->is_array() &&
-            std::all_of(v->begin(), v->end(), [](const json& t) { return t.is_string(); }))) {
-        out.push_back(show.path + ": not text");
-      }
-      break;
-    }
-  }
-  return out;
-}
-
-std::string full_result(const nlohmann::ordered_json& result)
-{
-  // Line by line: sanitize escapes line feeds, and the dump's own are wanted.
-  const std::string dump = result.dump(2, ' ', false, json::error_handler_t::replace);
-  std::string out;
-  std::size_t start = 0;
-  while (start <= dump.size()) {
-    const std::size_t end = std::min(dump.find('\n', start), dump.size());
-    out += terminal::sanitize(std::string_view(dump).substr(start, end - start)) + "\n";
-    start = end + 1;
   }
   return out;
 }
