@@ -1,0 +1,69 @@
+// A plan as text for a person: each step with its status, guidance and requests.
+
+#include "plan_text.hpp"
+
+#include "dftriage/util/terminal.hpp"
+
+namespace dftriage::cli {
+
+std::string plan_text(const nlohmann::ordered_json& plan, bool colour)
+{
+  using terminal::Colour;
+  using terminal::paint;
+  using terminal::sanitize;
+  auto str = [](const nlohmann::ordered_json& v) {
+    return v.is_string() ? v.get<std::string>() : v.dump();
+  };
+  std::string out = paint(sanitize(str(plan["alertType"])), Colour::bold, colour) +
+                    "  ->  playbook " + str(plan["playbook"]) + "  (" +
+                    sanitize(str(plan["reason"])) + ")\n";
+  for (const auto& m : plan["missing"]) {
+    out += paint("  refused: " + sanitize(str(m)), Colour::red, colour) + "\n";
+  }
+  for (const auto& a : plan["answers"]) {
+    out += "  ? " + sanitize(str(a["question"])) + " = " + sanitize(a["value"].dump()) + " (" +
+           str(a["source"]) + ")\n";
+  }
+  for (const auto& phase : plan["phases"]) {
+    for (const auto& step : phase["steps"]) {
+      const std::string status = str(step["status"]);
+      const Colour c = status == "planned"        ? Colour::green
+                       : status == "refused"      ? Colour::red
+                       : status == "needs-answer" ? Colour::yellow
+                                                  : Colour::dim;
+      out += "\n" +
+             paint("[" + str(phase["phase"]) + " " + str(step["position"]) + "] ", Colour::cyan,
+                   colour) +
+             sanitize(str(step["title"])) + "  " + paint(status, c, colour) + "\n";
+      if (!step["note"].is_null()) {
+        out += "    " + sanitize(str(step["note"])) + "\n";
+      }
+      if (status != "planned") {
+        continue;
+      }
+      out += "    " + sanitize(str(step["guidance"])) + "\n";
+      if (step["action"].is_null()) {
+        continue;
+      }
+      const auto& action = step["action"];
+      if (action.contains("caution")) {
+        out += "    " + paint(sanitize(str(action["caution"])), Colour::yellow, colour) + "\n";
+      }
+      for (const auto* list : {&action["preImage"], &action["requests"]}) {
+        for (const auto& r : *list) {
+          out += "    " +
+                 paint(str(r["method"]) + " " + sanitize(str(r["url"])), Colour::bold, colour);
+          out += "  [" + str(r["purpose"]) +
+                 (r["mutating"].get<bool>() ? ", mutating, " + str(r["reversibility"]) : "") +
+                 ", needs " + str(r["permission"]) + "]\n";
+          if (!r["body"].is_null()) {
+            out += "      " + sanitize(r["body"].dump()) + "\n";
+          }
+        }
+      }
+    }
+  }
+  return out;
+}
+
+} // namespace dftriage::cli
