@@ -3,11 +3,20 @@
 #include "plan_text.hpp"
 
 #include "dftriage/util/terminal.hpp"
+#include "plan_requests.hpp"
 
 namespace dftriage::cli {
 
 std::string plan_text(const nlohmann::ordered_json& plan, bool colour)
 {
+  PlanTextOptions options;
+  options.colour = colour;
+  return plan_text(plan, options);
+}
+
+std::string plan_text(const nlohmann::ordered_json& plan, const PlanTextOptions& options)
+{
+  const bool colour = options.colour;
   using terminal::Colour;
   using terminal::paint;
   using terminal::sanitize;
@@ -24,6 +33,7 @@ std::string plan_text(const nlohmann::ordered_json& plan, bool colour)
     out += "  ? " + sanitize(str(a["question"])) + " = " + sanitize(a["value"].dump()) + " (" +
            str(a["source"]) + ")\n";
   }
+  out += plan_token_text(plan, options);
   for (const auto& phase : plan["phases"]) {
     for (const auto& step : phase["steps"]) {
       const std::string status = str(step["status"]);
@@ -49,18 +59,7 @@ std::string plan_text(const nlohmann::ordered_json& plan, bool colour)
       if (action.contains("caution")) {
         out += "    " + paint(sanitize(str(action["caution"])), Colour::yellow, colour) + "\n";
       }
-      for (const auto* list : {&action["preImage"], &action["requests"]}) {
-        for (const auto& r : *list) {
-          out += "    " +
-                 paint(str(r["method"]) + " " + sanitize(str(r["url"])), Colour::bold, colour);
-          out += "  [" + str(r["purpose"]) +
-                 (r["mutating"].get<bool>() ? ", mutating, " + str(r["reversibility"]) : "") +
-                 ", needs " + str(r["permission"]) + "]\n";
-          if (!r["body"].is_null()) {
-            out += "      " + sanitize(r["body"].dump()) + "\n";
-          }
-        }
-      }
+      out += plan_requests_text(step, options);
     }
   }
   return out;

@@ -8,6 +8,7 @@
 #include "dftriage/util/terminal.hpp"
 #include "dftriage/util/text.hpp"
 #include "prompt.hpp"
+#include "step_requests.hpp"
 #include "walk_text.hpp"
 
 #include <cstdio>
@@ -97,8 +98,12 @@ public:
                                               : tr("About to change Azure:", "即将更改 Azure："),
                                    terminal::Colour::bold, m_colour) +
                    "\n");
-    for (const auto& line : text::split_lines(change)) {
-      m_prompter.say("    " + terminal::sanitize(line) + "\n");
+    if (m_pending != nullptr) {
+      m_prompter.say(pending_change_text(*m_pending, m_colour, m_lang));
+    } else {
+      for (const auto& line : text::split_lines(change)) {
+        m_prompter.say("    " + terminal::sanitize(line) + "\n");
+      }
     }
     if (m_yes && (!irreversible || m_yes_irreversible)) {
       m_prompter.say(irreversible ? tr("  Confirmed by --yes-irreversible.\n",
@@ -115,19 +120,34 @@ public:
                           terminal::Colour::red, m_colour) +
           "\n");
     }
-    const std::string keys = irreversible
-                                 ? tr("  Type yes to carry it out · n: no · b · q · ? > ",
-                                      "  输入 yes（或 是）执行 · n：不执行 · b · q · ? > ")
-                                 : tr("  Carry out this change? [y]es / [n]o / b / q / ? > ",
-                                      "  执行这项更改吗？ [y]是 / [n]否 / b / q / ? > ");
+    const bool view = m_pending != nullptr; // v: the requests in full, as curl commands
+    const std::string keys =
+        irreversible
+            ? (view ? tr("  Type yes to carry it out · n: no · v: in full · b · q · ? > ",
+                         "  输入 yes（或 是）执行 · n：不执行 · v：完整显示 · b · q · ? > ")
+                    : tr("  Type yes to carry it out · n: no · b · q · ? > ",
+                         "  输入 yes（或 是）执行 · n：不执行 · b · q · ? > "))
+        : view ? tr("  Carry out this change? [y]es / [n]o / [v]iew in full / b / q / ? > ",
+                    "  执行这项更改吗？ [y]是 / [n]否 / [v]完整显示 / b / q / ? > ")
+               : tr("  Carry out this change? [y]es / [n]o / b / q / ? > ",
+                    "  执行这项更改吗？ [y]是 / [n]否 / b / q / ? > ");
     while (true) {
       const std::string line = ask_or_leave(keys);
       if (line == "?") {
-        m_prompter.say(tr(
-            "    y: make the change (you will be asked why) · n: do not make it; the walk goes on\n"
-            "    b: back one step; nothing is sent · q: stop; the case can be resumed\n",
-            "    y：执行更改（随后需要说明理由） · n：不执行，流程继续\n"
-            "    b：返回上一步，不发送任何请求 · q：停止，之后可继续本案例\n"));
+        m_prompter.say(tr("    y: make the change (you will be asked why) · n: do not make it; the "
+                          "walk goes on\n",
+                          "    y：执行更改（随后需要说明理由） · n：不执行，流程继续\n"));
+        if (view) {
+          m_prompter.say(tr("    v: each request in full, as the curl command that sends it\n",
+                            "    v：完整显示每个请求，即发送它的 curl 命令\n"));
+        }
+        m_prompter.say(
+            tr("    b: back one step; nothing is sent · q: stop; the case can be resumed\n",
+               "    b：返回上一步，不发送任何请求 · q：停止，之后可继续本案例\n"));
+        continue;
+      }
+      if (line == "v" && view) {
+        m_prompter.say(pending_change_full(*m_pending, m_lang));
         continue;
       }
       const std::string word = text::to_lower(line);
@@ -159,6 +179,21 @@ public:
       m_prompter.say(
           tr("    A reason is needed: say why this change is right (it goes into the journal).\n",
              "    需要理由：说明为什么应做这项更改（会写入日志）。\n"));
+    }
+  }
+
+  // Shows the change as what it changes against its pre-image; v shows it in full.
+  std::optional<std::string> confirm_change(const engine::PlannedStep& step,
+                                            const exec::PendingChange& change) override
+  {
+    m_pending = &change;
+    try {
+      auto reason = confirm(step, change.text);
+      m_pending = nullptr;
+      return reason;
+    } catch (...) {
+      m_pending = nullptr;
+      throw;
     }
   }
 
@@ -310,6 +345,7 @@ private:
   bool m_colour;
   playbook::Lang m_lang;
   std::string m_declined_reason;
+  const exec::PendingChange* m_pending = nullptr; // while confirm_change() asks
 };
 
 } // namespace dftriage::cli

@@ -3,7 +3,7 @@
 #include "dftriage/exec/messages.hpp"
 #include "dftriage/util/terminal.hpp"
 #include "dftriage/util/text.hpp"
-#include "request_text.hpp"
+#include "step_requests.hpp"
 
 #include <algorithm>
 #include <iterator>
@@ -199,7 +199,7 @@ std::string step_heading(const engine::Plan& plan, std::size_t step_index, playb
 }
 
 std::string step_details(const engine::PlannedStep& step, playbook::Lang lang, bool colour,
-                         bool dry_run)
+                         bool dry_run, const azure::Cloud* cloud)
 {
   std::string out = wrap(sanitize(step.step->guidance.in(lang)), text_width(), "  ");
   if (step.status == "refused") {
@@ -237,22 +237,7 @@ std::string step_details(const engine::PlannedStep& step, playbook::Lang lang, b
                  Colour::yellow, colour) +
            "\n";
   }
-  const std::string first = dry_run
-                                ? tr(lang, "would send first, to keep the current state for undo:",
-                                     "将先发送（保存当前状态，以便撤销）：")
-                                : tr(lang, "sends first, to keep the current state for undo:",
-                                     "先发送（保存当前状态，以便撤销）：");
-  const std::string then =
-      dry_run ? tr(lang, "would send:", "将发送：") : tr(lang, "sends:", "发送：");
-  for (const auto& r : step.requests.pre_image) {
-    out += "  " + paint(first, Colour::dim, colour) + "\n";
-    out += as_curl(r, "    ");
-  }
-  for (const auto& r : step.requests.requests) {
-    out += "  " + paint(then, Colour::dim, colour) + "\n";
-    out += as_curl(r, "    ");
-  }
-  return out;
+  return out + step_requests_text(step, {cloud, lang, colour, dry_run});
 }
 
 nlohmann::ordered_json run_record(const engine::Plan& plan,

@@ -2,6 +2,7 @@
 
 // Internal to src/cli: how `run` shows a step and records what happened to it.
 
+#include "dftriage/azure/cloud.hpp"
 #include "dftriage/engine/walk.hpp"
 
 #include <nlohmann/json.hpp>
@@ -55,9 +56,10 @@ std::string step_heading(const engine::Plan& plan, std::size_t step_index, playb
                          bool colour);
 
 // Returns the step's guidance, its note and the requests it would send (as curl
-// commands, pre-image reads first), indented, every alert-derived value sanitized.
+// commands, pre-image reads first: step_requests.hpp), indented, every alert-derived
+// value sanitized. `cloud` (may be null) gives the token audiences and a lab's CA.
 std::string step_details(const engine::PlannedStep& step, playbook::Lang lang, bool colour,
-                         bool dry_run);
+                         bool dry_run, const azure::Cloud* cloud = nullptr);
 
 // Whether the step changes anything in Azure.
 bool is_mutating(const engine::PlannedStep& step);

@@ -224,11 +224,14 @@ StepResult Executor::run_mutating(const engine::PlannedStep& step)
       std::string secret;
       std::vector<azure::Request> requests;
       std::string change;
+      PendingChange pending{{}, {}, &step.requests.pre_image, &pre, &m_cloud};
       for (auto request : step.requests.requests) {
         if (request.body) {
-          auto body = azure::resolve_pre_image(*request.body, pre);
-          detail::fill_generated(body, secret);
-          request.body = std::move(body);
+          request.body = azure::resolve_pre_image(*request.body, pre);
+        }
+        pending.requests.push_back(request); // the generated secret still a marker
+        if (request.body) {
+          detail::fill_generated(*request.body, secret);
         }
         change += request.method + " " + terminal::sanitize(request.url) + "\n";
         if (request.body) {
@@ -239,7 +242,8 @@ StepResult Executor::run_mutating(const engine::PlannedStep& step)
         }
         requests.push_back(std::move(request));
       }
-      const auto reason = m_responder.confirm(step, change);
+      pending.text = change;
+      const auto reason = m_responder.confirm_change(step, pending);
       if (!reason) {
         nlohmann::ordered_json declined{{"event", ev::step_declined}, {"step", id}};
         if (const auto why = m_responder.declined_reason(); !why.empty()) {

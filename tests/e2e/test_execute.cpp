@@ -119,7 +119,8 @@ TEST_CASE("run at a terminal on the lab confirms with reasons and declines one c
   int changes = 0;
   while (true) {
     const int prompt = pty.expect_any(
-        {"Carry out this change? [y]es / [n]o / b / q / ? > ", "q: stop · ? > ", "\n  ? ",
+        {"Carry out this change? [y]es / [n]o / [v]iew in full / b / q / ? > ", "q: stop · ? > ",
+         "\n  ? ",
          "Summary:", "Checked off? [d]one / [n]ot done / not [a]pplicable / b / q / ? > "});
     INFO("change " << changes << "\n"
                    << pty.transcript().substr(

@@ -80,7 +80,7 @@ TEST_CASE("the Key Vault walk at a terminal: keys, checked answers, a manual ste
     pty.send_line("");
     REQUIRE(pty.expect("(default: yes) · b · q · ? > "));
     pty.send_line("");
-    REQUIRE(pty.expect("Carry out this change? [y]es / [n]o / b / q / ? > "));
+    REQUIRE(pty.expect("Carry out this change? [y]es / [n]o / [v]iew in full / b / q / ? > "));
     pty.send_line("b"); // back from the confirmation: nothing is sent
     REQUIRE(pty.expect("Judge the caller's IP address"));
     REQUIRE(pty.expect("Already done in this case; it stays as it is."));
@@ -95,7 +95,7 @@ TEST_CASE("the Key Vault walk at a terminal: keys, checked answers, a manual ste
     pty.send_line("");
     REQUIRE(pty.expect("(default: yes) · b · q · ? > "));
     pty.send_line("");
-    REQUIRE(pty.expect("Carry out this change? [y]es / [n]o / b / q / ? > "));
+    REQUIRE(pty.expect("Carry out this change? [y]es / [n]o / [v]iew in full / b / q / ? > "));
     pty.send_line("y");
     REQUIRE(pty.expect("Reason, for the case record (b back · q stop) > "));
     pty.send_line("unknown Tor exit node read the vault");

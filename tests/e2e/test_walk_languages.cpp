@@ -24,8 +24,8 @@ std::map<std::string, int> walk_to_the_end(PtySession& pty)
   std::map<std::string, int> met;
   while (true) {
     const int seen =
-        pty.expect_any({"Carry out this change? [y]es / [n]o / b / q / ? > ",
-                        "Type yes to carry it out · n: no · b · q · ? > ",
+        pty.expect_any({"Carry out this change? [y]es / [n]o / [v]iew in full / b / q / ? > ",
+                        "Type yes to carry it out · n: no · v: in full · b · q · ? > ",
                         "Checked off? [d]one / [n]ot done / not [a]pplicable / b / q / ? > ",
                         "q: stop · ? > ", "· b · q · ? > ", "Summary:"});
     INFO(pty.transcript().substr(pty.transcript().size() > 2000 ? pty.transcript().size() - 2000

@@ -56,6 +56,18 @@ private:
   bool m_back;
 };
 
+// A change about to be sent, as data for a responder that shows it: each request as it
+// will go (bodies resolved against the pre-image, a generated secret still
+// "$(generated secret)"), the step's pre-image reads and what they found, the cloud.
+struct PendingChange
+{
+  std::string text; // what confirm() is given: each request's method, URL and body
+  std::vector<azure::Request> requests;
+  const std::vector<azure::Request>* pre_requests = nullptr;
+  const azure::PreImage* pre_image = nullptr;
+  const azure::Cloud* cloud = nullptr;
+};
+
 // The person (or the flags standing in for one) who decides.
 class Responder
 {
@@ -67,6 +79,13 @@ public:
   // decline.
   virtual std::optional<std::string> confirm(const engine::PlannedStep& step,
                                              const std::string& change) = 0;
+  // The same, given the change as data (a responder may show what it changes against
+  // the pre-image); by default confirm(step, change.text).
+  virtual std::optional<std::string> confirm_change(const engine::PlannedStep& step,
+                                                    const PendingChange& change)
+  {
+    return confirm(step, change.text);
+  }
   // A mutating step failed (`error` says how); what now?
   virtual FailureChoice on_failure(const engine::PlannedStep& step, const std::string& error) = 0;
   // Shows a line of progress or a read-only result (already safe for a terminal).

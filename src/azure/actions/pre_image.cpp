@@ -1,6 +1,7 @@
 // Values taken from the pre-image at run time: "$(pre-image N POINTER)" markers.
 
 #include "dftriage/azure/actions.hpp"
+#include "dftriage/azure/pre_image_marker.hpp"
 #include "dftriage/util/text.hpp"
 
 #include <algorithm>
@@ -134,6 +135,22 @@ bool resolve(nlohmann::ordered_json& node, const PreImage& pre)
 }
 
 } // namespace
+
+std::optional<PreImageMarker> parse_pre_image_marker(std::string_view s)
+{
+  PreImageMarker marker;
+  std::string_view pointer;
+  if (!parse_marker(s, marker.index, pointer)) {
+    return std::nullopt;
+  }
+  marker.writable = pointer.size() > k_writable_suffix.size() &&
+                    pointer.substr(pointer.size() - k_writable_suffix.size()) == k_writable_suffix;
+  if (marker.writable) {
+    pointer.remove_suffix(k_writable_suffix.size());
+  }
+  marker.pointer = std::string(pointer);
+  return marker;
+}
 
 nlohmann::ordered_json without_read_only(const nlohmann::ordered_json& value)
 {
