@@ -47,17 +47,17 @@ std::string step_requests_text(const engine::PlannedStep& step, const StepReques
     out += as_curl(r, "    ", context);
   }
   if (later) {
-    out +=
-        "  " +
-        paint(step.requests.pre_image.empty()
-                  ? tr(lang,
-                       "then, shown in full before you confirm:", "然后发送（确认前会完整显示）：")
-                  : tr(lang,
-                       "then, once confirmed (what it changes is shown first, against what "
-                       "the GET above finds):",
-                       "确认后发送（先显示它相对于上面 GET 读到的状态所做的更改）："),
-              Colour::dim, colour) +
-        "\n";
+    const std::size_t reads = step.requests.pre_image.size();
+    std::string note =
+        tr(lang, "then, shown in full before you confirm:", "然后发送（确认前会完整显示）：");
+    if (reads > 0) {
+      note = tr(lang,
+                std::string("then, once confirmed (what it changes is shown first, against what ") +
+                    (reads == 1 ? "the GET above finds" : "the GETs above find") + "):",
+                std::string("确认后发送（先显示它相对于上面") + (reads == 1 ? "" : "各 ") +
+                    "GET 读到的状态所做的更改）：");
+    }
+    out += "  " + paint(note, Colour::dim, colour) + "\n";
     for (const auto& r : step.requests.requests) {
       out += "    " + r.method + " " + terminal::sanitize(r.url) + "\n";
     }
