@@ -333,7 +333,7 @@ std::string BodyWriter::explain(std::string_view indent, bool shell) const
            tr(lang,
               ": the JSON at " + what(slot) + (of.empty() ? "" : " of " + of) + ", read by " +
                   source_of(slot.index) + " when the step runs (left out if absent there)\n",
-              "：" + source_of(slot.index) + "在这一步运行时读到的 " + what(slot) +
+              "：" + source_of(slot.index) + " 在这一步运行时读到的 " + what(slot) +
                   "（JSON 值；没有时省略该键）\n");
     return out;
   }
@@ -351,7 +351,7 @@ std::string BodyWriter::explain(std::string_view indent, bool shell) const
                      "Read by " + source_of(index) + " when the step runs (JSON values" +
                          (of.empty() ? "" : " of " + of) +
                          "; a key whose value is absent there is left out):\n",
-                     "由" + source_of(index) + "在这一步运行时读取（JSON 值；没有的键省略）：\n");
+                     "由" + source_of(index) + " 在这一步运行时读取（JSON 值；没有的键省略）：\n");
     for (const auto* slot : values) {
       if (slot->index == index) {
         out += lead + "  " + sigil + slot->name + tr(lang, ": ", "：") + what(*slot) + "\n";
