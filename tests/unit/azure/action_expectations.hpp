@@ -49,6 +49,15 @@ inline ActionArgs args_of(const std::string& name, const std::string& args)
 {
   return check_args(spec_of(name), nlohmann::ordered_json::parse(expand(args)));
 }
+inline ActionArgs args_of(const std::string& name, const char* args)
+{
+  return args_of(name, std::string(args));
+}
+// Checks `args` (placeholders already expanded) against `name`'s parameters.
+inline ActionArgs args_of(const std::string& name, const nlohmann::ordered_json& args)
+{
+  return check_args(spec_of(name), args);
+}
 
 // Checks `args` (with {placeholders}) against `name` and builds its requests.
 inline ActionRequests build(const std::string& name, const std::string& args)
@@ -62,7 +71,7 @@ inline ActionRequests build(const std::string& name, const char* args)
 // Checks `args` (placeholders already expanded) against `name` and builds its requests.
 inline ActionRequests build(const std::string& name, const nlohmann::ordered_json& args)
 {
-  return spec_of(name).build(check_args(spec_of(name), args), public_cloud());
+  return spec_of(name).build(args_of(name, args), public_cloud());
 }
 
 // Every row of every table.

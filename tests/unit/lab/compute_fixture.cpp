@@ -141,11 +141,31 @@ azure::Request arm_get(const ClientLab& lab, const std::string& path,
   return r;
 }
 
+// Adds what the read `r` answered with `body` to `items`: the entity itself, or a list
+// answer's items (all pages, listed again through the client, when it has a next link).
+void read_items(ClientLab& lab, const azure::Request& r, const nlohmann::ordered_json& body,
+                std::vector<nlohmann::ordered_json>& items)
+{
+  if (!body.contains("value") || !body["value"].is_array()) {
+    items.push_back(body);
+  } else if (body.value("nextLink", nlohmann::ordered_json()).is_null() &&
+             body.value("@odata.nextLink", nlohmann::ordered_json()).is_null()) {
+    items = body["value"].get<std::vector<nlohmann::ordered_json>>();
+  } else {
+    items = lab.lab.client->list(r);
+  }
+}
+
 } // namespace
 
 ClientLab::ClientLab()
-    : lab({DFTRIAGE_SOURCE_DIR "/examples/alerts/dns-darkweb.json",
-           DFTRIAGE_SOURCE_DIR "/examples/alerts/arm-microburst-export.json"})
+    : ClientLab({DFTRIAGE_SOURCE_DIR "/examples/alerts/dns-darkweb.json",
+                 DFTRIAGE_SOURCE_DIR "/examples/alerts/arm-microburst-export.json"})
+{
+}
+
+ClientLab::ClientLab(std::vector<std::string> seeds)
+    : lab(std::move(seeds))
 {
   azure::ClientOptions options;
   options.sleep = [](std::chrono::milliseconds) {};
@@ -198,8 +218,11 @@ Ran run_action(ClientLab& lab, const std::string& action, const nlohmann::ordere
     INFO(action << ": " << r.method << " " << r.url);
     if (list) {
       out.items = lab.lab.client->list(r);
-    } else {
-      out.responses.push_back(lab.lab.client->send(r));
+      continue;
+    }
+    out.responses.push_back(lab.lab.client->send(r));
+    if (!spec->mutating) {
+      read_items(lab, r, out.responses.back().body, out.items);
     }
   }
   return out;

@@ -61,11 +61,13 @@ std::string example_alert(const std::string& name);
 // Returns the names of the items of a list answer's "value".
 std::vector<std::string> names_of(const nlohmann::ordered_json& list);
 
-// A lab over HTTPS seeded with the DNS and the Resource Manager example alerts, whose
-// client records every exchange and never sleeps.
+// A lab over HTTPS seeded with `seeds` (alert or scenario files; by default the DNS and
+// the Resource Manager example alerts), whose client records every exchange and never
+// sleeps.
 struct ClientLab
 {
   ClientLab();
+  explicit ClientLab(std::vector<std::string> seeds);
 
   // Returns what GET `path` answers with `api_version` (its body; throws AzureError).
   nlohmann::ordered_json read(const std::string& path, const std::string& api_version);
@@ -83,13 +85,16 @@ struct Ran
   std::string refused;    // the refuse hook's reason; nothing was sent
   bool satisfied = false; // the satisfied hook found it in place; nothing was sent
   std::vector<azure::Response> responses;
-  std::vector<nlohmann::ordered_json> items; // a list action's items, every page
+  // What a read action gave: with `list`, a list's items of every page; else a read's
+  // entity as the one item, or a list answer's items (every page when it has a next link).
+  std::vector<nlohmann::ordered_json> items;
 };
 
 // Runs `action` with `args` as the executor does: reads its pre-image (a 404 is a
 // finding), stops when its refuse hook gives a reason or its satisfied hook finds it in
 // place, else fills its bodies from the pre-image ("$(generated secret)" with `secret`)
-// and sends its requests through the client; a GET action is listed when `list`.
+// and sends its requests through the client; a GET action is listed when `list` (no
+// responses kept), else sent and its answer kept in `responses` (and, for a read, `items`).
 Ran run_action(ClientLab& lab, const std::string& action, const nlohmann::ordered_json& args,
                bool list = false, const std::string& secret = "");
 

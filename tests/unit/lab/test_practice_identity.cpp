@@ -10,6 +10,7 @@
 #include "lab/seed.hpp"
 #include "lab/util.hpp"
 #include "support/lab_session.hpp"
+#include "unit/azure/action_expectations.hpp"
 #include "unit/lab/compute_fixture.hpp"
 
 #include <algorithm>
@@ -31,22 +32,9 @@ const std::string k_owner_guid = "8e3af657-a8ff-443c-a75c-2fe8c4bcb635";
 const std::string k_canary = "Generated-Canary-5ecret-91c2";
 const char* k_guid = "9a8b7c6d-1111-2222-3333-444455556666";
 
-const azure::ActionSpec& spec_of(const std::string& name)
-{
-  const auto* spec = azure::find_action(name);
-  REQUIRE(spec != nullptr);
-  return *spec;
-}
-
-azure::ActionArgs args_of(const std::string& name, const Json& args)
-{
-  return azure::check_args(spec_of(name), args);
-}
-
-azure::ActionRequests build(const std::string& name, const Json& args)
-{
-  return spec_of(name).build(args_of(name, args), azure::public_cloud());
-}
+using azure::testing::args_of;
+using azure::testing::build;
+using azure::testing::spec_of;
 
 } // namespace
 
@@ -233,98 +221,11 @@ TEST_CASE("automation webhook and job-schedule actions check their names, and un
 
 namespace {
 
-// A lab seeded with `seeds`, whose client records every exchange.
-struct PracticeLab
+// Runs `action` on `lab` as the executor does (test::run_action), the canary standing for
+// the secret it generates.
+test::Ran run(test::ClientLab& lab, const std::string& action, const Json& args)
 {
-  explicit PracticeLab(std::vector<std::string> seeds)
-      : lab(std::move(seeds))
-  {
-    azure::ClientOptions options;
-    options.sleep = [](std::chrono::milliseconds) {};
-    options.observer = [this](const azure::Exchange& e) { exchanges.push_back(e); };
-    lab.client =
-        std::make_unique<azure::Client>(lab.cloud, lab.credential.get(), *lab.transport, options);
-  }
-  test::LabSession lab;
-  std::vector<azure::Exchange> exchanges;
-};
-
-// What running one action gave: its pre-image, whether its hooks refused it or found it
-// done, and its answers (a list action's items, every page).
-struct Ran
-{
-  azure::PreImage pre;
-  std::string refused;
-  bool satisfied = false;
-  std::vector<azure::Response> responses;
-  std::vector<Json> items;
-};
-
-// Replaces every "$(generated secret)" in `node` with the canary, as the executor does.
-void fill_secret(Json& node)
-{
-  if (node.is_string() && node.get<std::string>() == "$(generated secret)") {
-    node = k_canary;
-  } else if (node.is_structured()) {
-    for (auto& child : node) {
-      fill_secret(child);
-    }
-  }
-}
-
-// Runs `action` as the executor would: reads its pre-image (a 404 is a finding), asks its
-// refuse and satisfied hooks and stops there when either says so, then sends (a read
-// gives its entity as the one item, or a list's items of every page).
-Ran run(PracticeLab& lab, const std::string& action, const Json& args)
-{
-  const auto& spec = spec_of(action);
-  const auto checked = azure::check_args(spec, args);
-  const auto requests = spec.build(checked, lab.lab.cloud);
-  Ran out;
-  for (const auto& r : requests.pre_image) {
-    try {
-      const auto response = lab.lab.client->send(r);
-      out.pre.push_back({response.status, response.body});
-    } catch (const azure::AzureError& e) {
-      REQUIRE(e.http_status() == 404);
-      out.pre.push_back({404, nullptr});
-    }
-  }
-  out.refused = spec.refuse ? spec.refuse(checked, out.pre) : "";
-  out.satisfied = spec.satisfied && spec.satisfied(checked, out.pre);
-  if (!out.refused.empty() || out.satisfied) {
-    return out;
-  }
-  for (auto r : requests.requests) {
-    if (r.body) {
-      r.body = azure::resolve_pre_image(*r.body, out.pre);
-      fill_secret(*r.body);
-    }
-    INFO(action << ": " << r.method << " " << r.url);
-    out.responses.push_back(lab.lab.client->send(r));
-    const Json& body = out.responses.back().body;
-    if (spec.mutating) {
-      continue;
-    }
-    if (!body.contains("value") || !body["value"].is_array()) {
-      out.items.push_back(body);
-    } else if (body.value("nextLink", Json()).is_null() &&
-               body.value("@odata.nextLink", Json()).is_null()) {
-      out.items = body["value"].get<std::vector<Json>>();
-    } else {
-      out.items = lab.lab.client->list(r);
-    }
-  }
-  return out;
-}
-
-// Sends the requests of `action`'s undo for the pre-image `pre`.
-void undo(PracticeLab& lab, const std::string& action, const Json& args, const azure::PreImage& pre)
-{
-  const auto& spec = spec_of(action);
-  for (const auto& r : spec.revert(azure::check_args(spec, args), pre, lab.lab.cloud)) {
-    lab.lab.client->send(r);
-  }
+  return test::run_action(lab, action, args, false, k_canary);
 }
 
 const Json* item_where(const std::vector<Json>& items, const char* key, const std::string& value)
@@ -347,7 +248,7 @@ std::string arm_alert()
 TEST_CASE("practice: the intruder's Authenticator is removed and its password reset through Graph",
           "[lab][identity]")
 {
-  PracticeLab lab({arm_alert()});
+  test::ClientLab lab({arm_alert()});
   const auto who = run(lab, "graph.principal.get", {{"principalId", k_intruder}});
   REQUIRE(who.items.size() == 1);
   CHECK(who.items[0]["@odata.type"] == "#microsoft.graph.user");
@@ -390,7 +291,7 @@ TEST_CASE("practice: the secret added to an app is removed, its service principa
           "enabled by undo",
           "[lab][identity]")
 {
-  PracticeLab lab({arm_alert()});
+  test::ClientLab lab({arm_alert()});
   const std::string subscription = "4c1a2f07-3d5e-4b8a-9f61-2e7d8c0b5a13";
   const std::string app_id = dftriage::lab::stable_guid("app/ops-deploy/" + subscription);
   const std::string sp = dftriage::lab::stable_guid("service-principal/ops-deploy/" + subscription);
@@ -425,7 +326,7 @@ TEST_CASE("practice: the secret added to an app is removed, its service principa
   };
   CHECK(enabled() == false);
   CHECK(run(lab, "graph.service_principal.disable", args).satisfied);
-  undo(lab, "graph.service_principal.disable", args, disabled.pre);
+  test::undo_action(lab, "graph.service_principal.disable", args, disabled.pre);
   CHECK(enabled() == true);
   // A user's object ID is no service principal: refused, pointing at the user action.
   CHECK_THAT(run(lab, "graph.service_principal.disable", {{"principalId", k_intruder}}).refused,
@@ -435,7 +336,7 @@ TEST_CASE("practice: the secret added to an app is removed, its service principa
 TEST_CASE("practice: the intruder's custom role and eligible Owner assignment are found",
           "[lab][identity]")
 {
-  PracticeLab lab({arm_alert()});
+  test::ClientLab lab({arm_alert()});
   const auto roles = run(lab, "authorization.role_definitions.list", {{"scope", k_subscription}});
   REQUIRE(roles.items.size() == 2);
   for (const auto& role : roles.items) {
@@ -466,7 +367,7 @@ TEST_CASE("practice: the planted runbook's webhook and job schedule are removed,
           "job schedule back",
           "[lab][identity]")
 {
-  PracticeLab lab({arm_alert()});
+  test::ClientLab lab({arm_alert()});
   const auto hooks = run(lab, "automation.webhooks.list",
                          {{"account", k_account}, {"runbook", "Update-ModuleCache"}});
   REQUIRE(hooks.items.size() == 1);
@@ -494,7 +395,7 @@ TEST_CASE("practice: the planted runbook's webhook and job schedule are removed,
   CHECK(unlinked.responses[0].status == 200);
   CHECK(run(lab, "automation.job_schedules.list", {{"account", k_account}}).items.size() == 1);
   CHECK(run(lab, "automation.job_schedule.delete", args).satisfied);
-  undo(lab, "automation.job_schedule.delete", args, unlinked.pre);
+  test::undo_action(lab, "automation.job_schedule.delete", args, unlinked.pre);
   const auto back = run(lab, "automation.job_schedules.list", {{"account", k_account}});
   const Json* restored = item_where(back.items, "name", (*planted)["name"]);
   REQUIRE(restored != nullptr);
@@ -523,7 +424,7 @@ TEST_CASE("practice: a scenario's synced user is refused a password reset, its g
                                    {"id", "fido-1"},
                                    {"displayName", "YubiKey"}}}}}}}
                              .dump();
-  PracticeLab lab({path.string()});
+  test::ClientLab lab({path.string()});
   std::filesystem::remove(path);
   CHECK(run(lab, "graph.user.reset_password", {{"user", synced}}).refused ==
         "\"bo@lab.localhost\" is synced from on-premises Active Directory: reset it in on-premises "
