@@ -73,4 +73,18 @@ std::string resolve_follow_up(std::string_view base, std::string_view link)
   return std::string(link);
 }
 
+const char* next_link_key(const nlohmann::ordered_json& body)
+{
+  if (!body.is_object()) {
+    return nullptr;
+  }
+  for (const char* key : {"nextLink", "@odata.nextLink"}) {
+    const auto it = body.find(key);
+    if (it != body.end() && it->is_string() && !it->get_ref<const std::string&>().empty()) {
+      return key;
+    }
+  }
+  return nullptr;
+}
+
 } // namespace dftriage::azure

@@ -1,26 +1,12 @@
 // list(): nextLink paging (ARM, Key Vault data plane) and @odata.nextLink (Graph).
 
+#include "azure/follow_url.hpp"
 #include "dftriage/azure/azure_error.hpp"
 #include "dftriage/azure/client.hpp"
 
 #include <spdlog/spdlog.h>
 
 namespace dftriage::azure {
-
-namespace {
-
-std::string next_link(const nlohmann::ordered_json& body)
-{
-  for (const char* key : {"nextLink", "@odata.nextLink"}) {
-    const auto it = body.find(key);
-    if (it != body.end() && it->is_string()) {
-      return it->get<std::string>();
-    }
-  }
-  return {};
-}
-
-} // namespace
 
 std::vector<nlohmann::ordered_json> Client::list(const Request& request)
 {
@@ -42,8 +28,8 @@ std::vector<nlohmann::ordered_json> Client::list(const Request& request)
     for (auto& item : *value) {
       items.push_back(std::move(item));
     }
-    const std::string next = next_link(body);
-    if (next.empty()) {
+    const char* next = next_link_key(body);
+    if (next == nullptr) {
       spdlog::debug("{} {}: {} items in {} pages", request.method, request.url, items.size(), page);
       return items;
     }
@@ -52,7 +38,7 @@ std::vector<nlohmann::ordered_json> Client::list(const Request& request)
                       std::to_string(m_options.max_pages) + " pages",
                   ExitStatus::azure_failure);
     }
-    call = follow_up(call, next);
+    call = follow_up(call, body.at(next).get<std::string>());
   }
 }
 

@@ -1,7 +1,7 @@
 #include "dftriage/azure/parallel_reads.hpp"
 
+#include "azure/follow_url.hpp"
 #include "dftriage/util/error.hpp"
-#include "follow_url.hpp"
 
 #include <atomic>
 #include <spdlog/spdlog.h>
@@ -10,20 +10,6 @@
 namespace dftriage::azure {
 
 namespace {
-
-const char* next_link_key(const nlohmann::ordered_json& body)
-{
-  if (!body.is_object()) {
-    return nullptr;
-  }
-  for (const char* key : {"nextLink", "@odata.nextLink"}) {
-    const auto it = body.find(key);
-    if (it != body.end() && it->is_string() && !it->get_ref<const std::string&>().empty()) {
-      return key;
-    }
-  }
-  return nullptr;
-}
 
 // Returns `f` made to run under `lock` (an empty function stays empty).
 template <typename R, typename... Args>

@@ -102,10 +102,7 @@ azure::Response Executor::send_journaled(const azure::Request& request, const st
 azure::Response Executor::replay_fetched(const azure::Request& request, const std::string& step_id,
                                          const char* kind, const azure::Fetched& fetched)
 {
-  journal_sent(request, step_id, kind, nullptr,
-               time::from_unix_seconds(std::chrono::duration_cast<std::chrono::seconds>(
-                                           fetched.sent_at.time_since_epoch())
-                                           .count()));
+  journal_sent(request, step_id, kind, nullptr, time::from_time_point(fetched.sent_at));
   if (fetched.error) {
     journal_failure(request, step_id, kind, fetched.error);
     std::rethrow_exception(fetched.error);

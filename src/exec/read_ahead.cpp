@@ -63,12 +63,6 @@ bool answered(const engine::Plan& plan, const engine::PlannedStep& step)
   return true;
 }
 
-std::string iso(std::chrono::system_clock::time_point t)
-{
-  return time::from_unix_seconds(
-      std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count());
-}
-
 } // namespace
 
 void Executor::read_ahead(const engine::Plan& plan, std::size_t index)
@@ -153,7 +147,7 @@ void Executor::journal_unused(const std::string& step_id, const Ahead& ahead)
     reads.push_back({{"step", step_id},
                      {"method", ahead.requests[i].method},
                      {"url", ahead.requests[i].url},
-                     {"sentAhead", iso(f.sent_at)},
+                     {"sentAhead", time::from_time_point(f.sent_at)},
                      {"status", f.error ? 0 : f.response.status},
                      {"requestId", f.error ? "" : f.response.request_id}});
   }

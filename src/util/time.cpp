@@ -189,6 +189,11 @@ std::string from_unix_seconds(std::int64_t seconds)
   return format(y, mo, d, second_of_day / 3600, second_of_day / 60 % 60, second_of_day % 60, {});
 }
 
+std::string from_time_point(std::chrono::system_clock::time_point t)
+{
+  return from_unix_seconds(std::chrono::floor<std::chrono::seconds>(t.time_since_epoch()).count());
+}
+
 std::int64_t now_unix_seconds()
 {
   if (const char* fixed = std::getenv("DFTRIAGE_NOW")) {

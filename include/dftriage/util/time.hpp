@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -19,6 +20,9 @@ std::optional<std::string> normalise_utc(std::string_view s);
 std::optional<std::int64_t> to_unix_seconds(std::string_view s);
 // Returns `seconds` since the epoch as "YYYY-MM-DDThh:mm:ssZ".
 std::string from_unix_seconds(std::int64_t seconds);
+// Returns `t` as "YYYY-MM-DDThh:mm:ssZ" (UTC; the fraction of a second dropped, as
+// from_unix_seconds would for `t`'s whole seconds since the epoch).
+std::string from_time_point(std::chrono::system_clock::time_point t);
 
 // The current time in seconds since the epoch; the environment variable DFTRIAGE_NOW
 // (an ISO 8601 time) fixes it, for reproducible plans and tests.

@@ -39,6 +39,21 @@ TEST_CASE("follow-up links stay on the request's origin")
   CHECK_THROWS_AS(resolve_follow_up(base, "http://management.azure.com/x"), Error);
 }
 
+TEST_CASE("a list answer's next page is named by nextLink or @odata.nextLink, never by an empty "
+          "link")
+{
+  using Json = nlohmann::ordered_json;
+  CHECK(std::string(next_link_key(Json{{"value", Json::array()}, {"nextLink", "/p2"}})) ==
+        "nextLink");
+  CHECK(std::string(next_link_key(Json{{"@odata.nextLink", "https://graph/p2"}})) ==
+        "@odata.nextLink");
+  CHECK(next_link_key(Json{{"value", Json::array()}}) == nullptr);
+  CHECK(next_link_key(Json{{"nextLink", nullptr}}) == nullptr);
+  CHECK(next_link_key(Json{{"nextLink", ""}}) == nullptr); // Key Vault's last page
+  CHECK(next_link_key(Json{{"nextLink", 2}}) == nullptr);
+  CHECK(next_link_key(Json::array({"nextLink"})) == nullptr);
+}
+
 TEST_CASE("a request's JSON shows its headers only when it has some")
 {
   Request r;

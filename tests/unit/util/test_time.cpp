@@ -13,6 +13,12 @@ TEST_CASE("times convert to and from seconds since the epoch, and DFTRIAGE_NOW f
   CHECK(time::from_unix_seconds(*time::to_unix_seconds("2024-02-29T23:59:59Z")) ==
         "2024-02-29T23:59:59Z");
   CHECK(time::from_unix_seconds(-1) == "1969-12-31T23:59:59Z");
+  using std::chrono::milliseconds;
+  using std::chrono::system_clock;
+  CHECK(time::from_time_point(system_clock::time_point(milliseconds(1'700'000'000'999))) ==
+        "2023-11-14T22:13:20Z");
+  CHECK(time::from_time_point(system_clock::time_point(milliseconds(-1))) ==
+        "1969-12-31T23:59:59Z");
   CHECK(!time::to_unix_seconds("yesterday"));
   ::setenv("DFTRIAGE_NOW", "2026-12-02T06:00:00Z", 1);
   CHECK(time::now_unix_seconds() == *time::to_unix_seconds("2026-12-02T06:00:00Z"));
