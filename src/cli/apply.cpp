@@ -213,6 +213,7 @@ ExitStatus run_apply(const ApplyOptions& options)
   folder.write_file("alert.json", alert_text);
   journal::Journal journal(folder.journal_path());
   journal.set_principal(connection->principal());
+  journal.set_after_entry(journal_test_hook());
   nlohmann::ordered_json opened{{"event", journal::event::case_opened},
                                 {"alertId", doc.value("alertId", "")},
                                 {"alertType", doc.value("alertType", "")},

@@ -22,6 +22,22 @@ std::unique_ptr<azure::HttpTransport> transport_for(const azure::Cloud& cloud)
   return azure::make_curl_transport(options);
 }
 
+// The crash-safety tests' hooks: when the environment variable `variable` holds N, a
+// function that ends the process abruptly (like kill -9, status 137) the N-th time it is
+// called; else an empty function. Read here, in the CLI, and nowhere below it.
+std::function<void()> kill_at_count(const char* variable)
+{
+  const char* limit = std::getenv(variable);
+  if (limit == nullptr) {
+    return {};
+  }
+  return [limit = std::atoi(limit), count = std::make_shared<int>(0)] {
+    if (++*count == limit) {
+      ::_exit(137);
+    }
+  };
+}
+
 // Every command that talks to Azure shows the client's long waits (progress.hpp).
 azure::ClientOptions client_options()
 {
@@ -99,14 +115,13 @@ exec::ExecSettings Connection::exec_settings(std::vector<std::string> subscripti
   settings.subscriptions = std::move(subscriptions);
   settings.captured = std::move(captured);
   settings.reader = reader.get();
-  if (const char* limit = std::getenv("DFTRIAGE_TEST_KILL_AFTER_CHANGE"); limit != nullptr) {
-    settings.after_change = [limit = std::atoi(limit), count = std::make_shared<int>(0)] {
-      if (++*count == limit) {
-        ::_exit(137);
-      }
-    };
-  }
+  settings.after_change = kill_at_count("DFTRIAGE_TEST_KILL_AFTER_CHANGE");
   return settings;
+}
+
+std::function<void()> journal_test_hook()
+{
+  return kill_at_count("DFTRIAGE_TEST_KILL_AT_ENTRY");
 }
 
 azure::CloudConfig selected_cloud()

@@ -11,6 +11,7 @@
 #include "dftriage/exec/executor.hpp"
 #include "dftriage/lab/lab.hpp"
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -49,6 +50,11 @@ struct Connection
   exec::ExecSettings exec_settings(std::vector<std::string> subscriptions,
                                    std::map<std::string, nlohmann::ordered_json> captured = {});
 };
+
+// The crash-safety tests' hook for a case's journal (Journal::set_after_entry):
+// DFTRIAGE_TEST_KILL_AT_ENTRY=N ends the process like kill -9 once the N-th entry the
+// journal appends is on disk; an empty function when the variable is not set.
+std::function<void()> journal_test_hook();
 
 // Starts a lab on an ephemeral 127.0.0.1 port over HTTPS, seeded from `seed_files`,
 // and connects to it with its own service principal.

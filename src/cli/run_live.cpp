@@ -172,6 +172,7 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang_given, bool i
     folder->write_file("alert.json", alert_text);
   }
   journal::Journal journal(folder->journal_path());
+  journal.set_after_entry(journal_test_hook());
   auto state = exec::CaseState::replay(journal.entries());
   if (resume && options.lang.empty()) {
     // The case keeps the language it was opened in unless --lang says otherwise.

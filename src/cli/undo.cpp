@@ -67,6 +67,7 @@ ExitStatus run_undo(const UndoOptions& options)
   // not stay in place because the record of them was harmed.
   journal::Journal journal(folder.journal_path(), journal::current_operator(), {},
                            journal::Damaged::use_it);
+  journal.set_after_entry(journal_test_hook());
   if (!journal.damage().ok) {
     std::fprintf(stderr,
                  "dftriage: warning: %s:%zu: the journal's chain breaks (%s); undoing from what it "

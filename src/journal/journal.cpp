@@ -64,17 +64,6 @@ void write_all(int fd, std::string_view bytes, const std::string& path)
   }
 }
 
-// Test hook for the kill-and-resume driver: DFTRIAGE_TEST_KILL_AT_ENTRY=N ends the
-// process abruptly (like kill -9) once the N-th entry of this process is on disk.
-void maybe_die_after_entry()
-{
-  static int count = 0;
-  static const char* limit = std::getenv("DFTRIAGE_TEST_KILL_AT_ENTRY");
-  if (limit != nullptr && ++count == std::atoi(limit)) {
-    ::_exit(137);
-  }
-}
-
 } // namespace
 
 Operator current_operator()
@@ -230,7 +219,9 @@ json Journal::append(json entry, Sync sync)
   m_prev = sha256_hex(bytes);
   m_entries.push_back(line);
   write_head(head_path(m_path), {m_seq, m_prev}, sync);
-  maybe_die_after_entry();
+  if (m_after_entry) {
+    m_after_entry();
+  }
   return line;
 }
 

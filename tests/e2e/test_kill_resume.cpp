@@ -174,6 +174,10 @@ TEST_CASE(
       args.insert(args.end(), run_args.begin(), run_args.end());
       const auto killed = lab.run(args, {{hook, std::to_string(n)}});
       ++kills;
+      if (hook == "DFTRIAGE_TEST_KILL_AT_ENTRY") {
+        // The uninterrupted run wrote `entries` entries, so this one reaches entry n.
+        CHECK(killed.exit_code == 137);
+      }
       if (killed.exit_code == 137) {
         CHECK(run_process({k_bin, "case", "verify", case_dir}).exit_code == 0); // nothing lost
         const auto resumed =

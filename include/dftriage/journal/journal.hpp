@@ -80,6 +80,11 @@ public:
   // Sets the credential principal recorded from now on.
   void set_principal(std::string principal) { m_operator.principal = std::move(principal); }
 
+  // Sets what append() calls once each entry is on disk (written, its head updated, and
+  // fsync'ed when Sync::now), before it returns: the crash-safety tests end the process
+  // there (the CLI sets it from DFTRIAGE_TEST_KILL_AT_ENTRY). Empty: nothing is called.
+  void set_after_entry(std::function<void()> hook) { m_after_entry = std::move(hook); }
+
   // The entries read when the journal was opened plus those appended since.
   const std::vector<nlohmann::ordered_json>& entries() const { return m_entries; }
   const std::string& path() const { return m_path; }
@@ -90,6 +95,7 @@ private:
   std::string m_path;
   Operator m_operator;
   Clock m_clock;
+  std::function<void()> m_after_entry;
   int m_fd = -1;
   bool m_unsynced = false; // lines written with Sync::later since the last fsync
   std::uint64_t m_seq = 0;

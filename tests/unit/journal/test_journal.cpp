@@ -128,6 +128,23 @@ TEST_CASE("the journal chains each entry to the one before and verifies")
   }
 }
 
+TEST_CASE("the journal calls its after-entry hook once each entry and its head are on disk")
+{
+  TempDir dir;
+  const std::string path = dir.path + "/journal.jsonl";
+  Journal j(path, {"alice@ws", ""}, fixed_clock());
+  j.append({{"event", "case.opened"}});                    // no hook set: nothing is called
+  std::vector<std::pair<std::size_t, std::uint64_t>> seen; // lines in the file, head's count
+  j.set_after_entry([&] {
+    const std::string text = slurp(path);
+    seen.emplace_back(std::count(text.begin(), text.end(), '\n'),
+                      read_head(head_path(path))->entries);
+  });
+  j.append({{"event", "step.entered"}}, Sync::later);
+  j.append({{"event", "step.finished"}});
+  CHECK(seen == std::vector<std::pair<std::size_t, std::uint64_t>>{{2, 2}, {3, 3}});
+}
+
 TEST_CASE("secrets never reach the journal or the evidence")
 {
   const std::string canary = "canary-s3cr3t-value-7f3a";
