@@ -4,6 +4,8 @@
 
 #include "command.hpp"
 #include "dftriage/util/signals.hpp"
+#include "dftriage/util/terminal.hpp"
+#include "request_text.hpp"
 
 #include <cstdio>
 #include <poll.h>
@@ -13,20 +15,67 @@ namespace dftriage::cli {
 
 namespace {
 
-ExitStatus run_lab_serve(const lab::LabOptions& options)
+// What a person at a terminal is told once the lab listens: where, over what, how to
+// point dftriage, az and the Azure SDK at it (from its connection line, printed first on
+// stdout, `above` on the same terminal), and how to stop it. Never the client secret.
+std::string serve_notice(const nlohmann::ordered_json& connection, bool above)
+{
+  using terminal::sanitize;
+  const std::string url =
+      sanitize(connection["cloud"]["endpoints"]["activeDirectory"].get<std::string>());
+  const std::string ca = connection.value("caCertificate", "");
+  std::string out = "Lab listening on " + url + "\n";
+  if (!ca.empty()) {
+    out += "  HTTPS, with a certificate from the lab's own CA: " + sanitize(ca) + "\n";
+  } else {
+    out += "  Plain HTTP; az and the Azure SDKs send tokens only over HTTPS: for them, serve\n"
+           "  with --https.\n";
+  }
+  out += std::string("  The JSON line ") + (above ? "above" : "on stdout") +
+         " says how to connect (cloud, tenant, client ID and secret,\n  subscription " +
+         sanitize(connection.value("subscriptionId", "")) + "). Save it as lab.json, then:\n";
+  out += "    dftriage --cloud lab.json run alert.json\n";
+  if (!ca.empty()) {
+    out += "    export REQUESTS_CA_BUNDLE=" + sanitize(shell_quote(ca)) +
+           "   # for az and the Python SDK\n";
+    out += "    jq '.cloud | del(.name) | .endpoints.activeDirectory += \"/adfs\"' lab.json > "
+           "cloud.json\n";
+    out += "    az cloud register -n DftriageLab --cloud-config @cloud.json   # then az login: "
+           "README\n";
+    out += "    # Python SDK: ClientSecretCredential(tenant, client, secret, authority=URL,\n"
+           "    #   disable_instance_discovery=True); clients with base_url=URL and\n"
+           "    #   credential_scopes=[URL + \"/.default\"], where URL = \"" +
+           url + "\"\n";
+  }
+  out += "Press Ctrl-C to stop.\n";
+  return out;
+}
+
+// Serves until SIGINT or SIGTERM, then returns ExitStatus::interrupted (130), as every
+// command stopped by Ctrl-C does. The first stdout line is the connection JSON, for
+// scripts; with `tell` (stderr a terminal, no -q) a person is told more on stderr.
+ExitStatus run_lab_serve(const lab::LabOptions& options, bool tell)
 {
   lab::Lab server(options);
   server.start();
-  const std::string line = server.connection().dump() + "\n";
+  const auto connection = server.connection();
+  const std::string line = connection.dump() + "\n";
   std::fwrite(line.data(), 1, line.size(), stdout);
   std::fflush(stdout);
+  if (tell) {
+    std::fputs(serve_notice(connection, terminal::is_tty(stdout)).c_str(), stderr);
+    std::fflush(stderr);
+  }
   spdlog::info("lab serving on 127.0.0.1:{}; Ctrl-C stops it", server.port());
   pollfd fd{signals::interrupt_fd(), POLLIN, 0};
   while (!signals::interrupted()) {
     ::poll(&fd, 1, 1000);
   }
   server.stop();
-  return ExitStatus::success;
+  if (tell) {
+    std::fputs("\nLab stopped.\n", stderr);
+  }
+  return ExitStatus::interrupted;
 }
 
 } // namespace
@@ -60,7 +109,9 @@ void add_lab(CLI::App& app, Invocation& invocation)
                    "Retry-After seconds of long-running operations (default 1)")
       ->check(CLI::Range(0, 60));
   serve->callback([options, &invocation] {
-    invocation.action = [options] { return run_lab_serve(*options); };
+    invocation.action = [options, &invocation] {
+      return run_lab_serve(*options, terminal::is_tty(stderr) && !invocation.global.quiet);
+    };
   });
 }
 

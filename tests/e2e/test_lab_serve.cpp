@@ -1,0 +1,120 @@
+// End-to-end: `dftriage lab serve` as a person starts it at a terminal (the connection
+// JSON first, then on stderr where it listens, how to use it and how to stop it; Ctrl-C
+// stops it with 130) and as a script starts it (the JSON line alone; SIGTERM stops it
+// with 130, not by the signal's default action).
+
+#include "support/process.hpp"
+#include "support/temp_dir.hpp"
+
+#include <catch2/catch.hpp>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+using dftriage::test::PtySession;
+using dftriage::test::Server;
+using dftriage::test::TempDir;
+using Json = nlohmann::ordered_json;
+
+namespace {
+
+const std::string k_bin = DFTRIAGE_BINARY;
+
+// The first line a pseudo-terminal showed (its "\r\n" dropped), as JSON.
+Json first_line_json(const std::string& transcript)
+{
+  const auto end = transcript.find("\r\n");
+  REQUIRE(end != std::string::npos);
+  return Json::parse(transcript.substr(0, end));
+}
+
+std::string slurp(const std::string& path)
+{
+  std::ifstream in(path);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+} // namespace
+
+TEST_CASE("lab serve at a terminal prints its JSON line, then where it listens and how to stop it, "
+          "and Ctrl-C stops it with 130",
+          "[e2e][lab]")
+{
+  TempDir dir("lab-serve-tty");
+  PtySession pty({k_bin, "lab", "serve", "--https", "--state-dir", dir / "lab"});
+  REQUIRE(pty.expect("Press Ctrl-C to stop.\r\n"));
+  const std::string screen = pty.transcript();
+  INFO(screen);
+  const Json connection = first_line_json(screen); // the first line stays the JSON
+  const std::string url = connection["cloud"]["endpoints"]["activeDirectory"];
+  const std::string ca = connection["caCertificate"];
+  CHECK_THAT(url, Catch::StartsWith("https://127.0.0.1:"));
+  const std::string told = screen.substr(screen.find("\r\n") + 2);
+  CHECK_THAT(told, Catch::StartsWith("Lab listening on " + url + "\r\n"));
+  CHECK_THAT(told, Catch::Contains("HTTPS, with a certificate from the lab's own CA: " + ca));
+  CHECK_THAT(told, Catch::Contains("The JSON line above says how to connect"));
+  CHECK_THAT(told,
+             Catch::Contains("subscription " + connection["subscriptionId"].get<std::string>()));
+  CHECK_THAT(told, Catch::Contains("    dftriage --cloud lab.json run alert.json\r\n"));
+  CHECK_THAT(told, Catch::Contains("    export REQUESTS_CA_BUNDLE='" + ca + "'"));
+  CHECK_THAT(told, Catch::Contains("az cloud register -n DftriageLab --cloud-config @cloud.json"));
+  CHECK_THAT(told,
+             Catch::Contains("credential_scopes=[URL + \"/.default\"], where URL = \"" + url));
+  CHECK(told.find(connection["clientSecret"].get<std::string>()) == std::string::npos);
+
+  pty.send("\x03");
+  CHECK(pty.expect("Lab stopped.")); // stopped by its own hand, not by the signal
+  CHECK(pty.finish() == 130);
+}
+
+TEST_CASE("lab serve without --https says az and the SDKs need HTTPS, and -q says nothing but the "
+          "JSON",
+          "[e2e][lab]")
+{
+  TempDir dir("lab-serve-http");
+  SECTION("plain HTTP")
+  {
+    PtySession pty({k_bin, "lab", "serve", "--state-dir", dir / "lab"});
+    REQUIRE(pty.expect("Press Ctrl-C to stop.\r\n"));
+    const std::string screen = pty.transcript();
+    INFO(screen);
+    const std::string url = first_line_json(screen)["cloud"]["endpoints"]["activeDirectory"];
+    CHECK_THAT(url, Catch::StartsWith("http://127.0.0.1:"));
+    CHECK_THAT(screen, Catch::Contains("Lab listening on " + url +
+                                       "\r\n  Plain HTTP; az and the Azure SDKs send tokens "
+                                       "only over HTTPS: for them, serve\r\n  with --https."));
+    CHECK(screen.find("REQUESTS_CA_BUNDLE") == std::string::npos);
+    pty.send("\x03");
+    CHECK(pty.expect("Lab stopped."));
+    CHECK(pty.finish() == 130);
+  }
+  SECTION("-q")
+  {
+    PtySession pty({k_bin, "lab", "serve", "--https", "--state-dir", dir / "lab", "-q"});
+    REQUIRE(pty.expect("}\r\n"));
+    CHECK_NOTHROW(first_line_json(pty.transcript()));
+    pty.send("\x03");
+    CHECK(pty.finish() == 130);
+    INFO(pty.transcript());
+    CHECK(pty.transcript().find("Lab listening") == std::string::npos);
+    CHECK(pty.transcript().find("Ctrl-C") == std::string::npos);
+    CHECK(pty.transcript().find("Lab stopped") == std::string::npos);
+  }
+}
+
+TEST_CASE("lab serve in a pipe prints only its JSON line, and SIGTERM stops it with 130",
+          "[e2e][lab]")
+{
+  TempDir dir("lab-serve-pipe");
+  const std::string err = dir / "stderr";
+  // stdout a pipe, stderr a file: no terminal anywhere.
+  Server lab({"/bin/sh", "-c", "exec \"$0\" lab serve --https --state-dir \"$1\" 2>\"$2\"", k_bin,
+              dir / "lab", err});
+  REQUIRE(!lab.first_line().empty());
+  const Json connection = Json::parse(lab.first_line());
+  CHECK(connection.contains("caCertificate"));
+  CHECK(lab.stop() == 130); // 143 would be SIGTERM's default action: not stopped cleanly
+  CHECK(slurp(err).empty());
+}
