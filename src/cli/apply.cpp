@@ -15,6 +15,7 @@
 #include "dftriage/util/terminal.hpp"
 #include "dftriage/util/text.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <memory>
 #include <sstream>
@@ -44,10 +45,14 @@ public:
       , m_reason(std::move(reason))
   {
   }
+  // Returns true when the change `step` is confirmed by --yes (and --yes-irreversible).
+  bool allows(const engine::PlannedStep& step) const
+  {
+    return exec::is_irreversible(step) ? m_yes && m_yes_irreversible : m_yes;
+  }
   std::optional<std::string> confirm(const engine::PlannedStep& step, const std::string&) override
   {
-    const bool allowed = exec::is_irreversible(step) ? m_yes && m_yes_irreversible : m_yes;
-    return allowed ? std::optional<std::string>(m_reason) : std::nullopt;
+    return allows(step) ? std::optional<std::string>(m_reason) : std::nullopt;
   }
   exec::FailureChoice on_failure(const engine::PlannedStep&, const std::string&) override
   {
@@ -128,6 +133,11 @@ ExitStatus run_apply(const ApplyOptions& options)
                      ": the plan was refused when it was made (the alert lacks what it needs)");
   }
 
+  const std::string dir = options.case_dir.empty()
+                              ? journal::default_case_dir(doc.value("alertId", "plan"),
+                                                          std::chrono::system_clock::now())
+                              : options.case_dir;
+  journal::CaseFolder::check_new(dir); // the case is made once there is something to keep
   const auto connection = connect_cloud();
   // Rebuild each step from its action and checked parameters: the requests must be
   // exactly those reviewed.
@@ -198,10 +208,24 @@ ExitStatus run_apply(const ApplyOptions& options)
   for (const auto& s : options.subscriptions) {
     subscriptions.push_back(text::to_lower(s.rfind("/subscriptions/", 0) == 0 ? s.substr(15) : s));
   }
-  const std::string dir = options.case_dir.empty()
-                              ? journal::default_case_dir(doc.value("alertId", "plan"),
-                                                          std::chrono::system_clock::now())
-                              : options.case_dir;
+  const ApplyResponder confirmed(options.yes, options.yes_irreversible, {});
+  const auto changes = [&](bool only_confirmed) {
+    return std::any_of(plan.steps.begin(), plan.steps.end(), [&](const engine::PlannedStep& step) {
+      return step.action->mutating && (!only_confirmed || confirmed.allows(step));
+    });
+  };
+  if (changes(false) && !changes(true)) {
+    // No change may be carried out: a preview, which keeps nothing and opens no case.
+    for (const auto& step : plan.steps) {
+      std::printf("  %-22s %s\n", step.action->mutating ? "awaiting-confirmation" : "not-run",
+                  step.step->id.c_str());
+    }
+    std::fprintf(stderr,
+                 "dftriage: %s: needs-human (changes await --yes%s): nothing was sent and no case "
+                 "was opened\n",
+                 options.file.c_str(), options.yes ? " --yes-irreversible" : "");
+    return ExitStatus::needs_human;
+  }
   auto folder = journal::CaseFolder::create(dir);
   folder.write_file("plan.json", text.str());
   const std::string alert_text =

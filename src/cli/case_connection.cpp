@@ -5,8 +5,12 @@
 #include "dftriage/util/error.hpp"
 #include "dftriage/util/terminal.hpp"
 
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
+#include <filesystem>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 namespace dftriage::cli {
 
@@ -138,6 +142,38 @@ json connection_record(const Connection& connection)
     out["lab"] = {{"inProcess", true}, {"seed", "alert.json"}};
   }
   return out;
+}
+
+std::unique_ptr<Connection> connect_lab_for_alert(const std::string& alert_text)
+{
+  std::string path =
+      (std::filesystem::temp_directory_path() / "dftriage-alert-XXXXXX.json").string();
+  const int fd = ::mkstemps(path.data(), 5); // 0600, a name no one else has
+  if (fd < 0) {
+    throw Error(path + ": cannot create the lab's seed: " + std::strerror(errno),
+                ExitStatus::failure);
+  }
+  struct Removed
+  {
+    const std::string& path;
+    ~Removed() { ::unlink(path.c_str()); }
+  } removed{path};
+  std::string_view rest = alert_text;
+  while (!rest.empty()) {
+    const ssize_t n = ::write(fd, rest.data(), rest.size());
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n < 0) {
+      const int saved = errno;
+      ::close(fd);
+      throw Error(path + ": cannot write the lab's seed: " + std::strerror(saved),
+                  ExitStatus::failure);
+    }
+    rest.remove_prefix(static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+  return connect_lab({path});
 }
 
 std::unique_ptr<Connection> connect_for_case(const std::string& case_dir,

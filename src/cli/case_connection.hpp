@@ -23,6 +23,11 @@ struct CaseCloudOptions
 // resourceManager[, lab: {inProcess, seed}]}.
 nlohmann::ordered_json connection_record(const Connection& connection);
 
+// Starts a lab (connect_lab) seeded from `alert_text`, the alert of a case not yet
+// written to its folder (the lab reads its seed from a private temporary file, removed
+// once the lab has read it). Throws as connect_lab, and Error when the file cannot be made.
+std::unique_ptr<Connection> connect_lab_for_alert(const std::string& alert_text);
+
 // Connects for a case whose journal holds `entries` (its first entry case.opened) in
 // folder `case_dir`:
 // - a case opened on an in-process lab (run --lab) gets a new lab seeded from the case's

@@ -163,17 +163,21 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang_given, bool i
     }
   }
 
+  // A new case's folder is made with its first entry (below): a run that stops before
+  // it (no credential, open questions, a refused plan) leaves no folder behind.
+  const std::string new_dir =
+      resume || !options.case_dir.empty()
+          ? options.case_dir
+          : journal::default_case_dir(the_alert.id, std::chrono::system_clock::now());
   if (!resume) {
-    const std::string dir =
-        options.case_dir.empty()
-            ? journal::default_case_dir(the_alert.id, std::chrono::system_clock::now())
-            : options.case_dir;
-    folder = journal::CaseFolder::create(dir);
-    folder->write_file("alert.json", alert_text);
+    journal::CaseFolder::check_new(new_dir);
   }
-  journal::Journal journal(folder->journal_path());
-  journal.set_after_entry(journal_test_hook());
-  auto state = exec::CaseState::replay(journal.entries());
+  std::optional<journal::Journal> opened_journal;
+  if (resume) {
+    opened_journal.emplace(folder->journal_path());
+  }
+  auto state = exec::CaseState::replay(resume ? opened_journal->entries()
+                                              : std::vector<nlohmann::ordered_json>());
   if (resume && options.lang.empty()) {
     // The case keeps the language it was opened in unless --lang says otherwise.
     lang = playbook::lang_from_string(state.opened().value("lang", "en")).value_or(lang);
@@ -185,21 +189,27 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang_given, bool i
                     ", which no longer matches; resume with the same --playbooks",
                 ExitStatus::usage);
   }
-  // The case header comes before the first request (connecting asks for a token).
-  std::fprintf(interactive ? stdout : stderr, "%s\n",
-               paint(std::string(resume ? tr(lang, "Resuming case ", "继续案例 ")
-                                        : tr(lang, "Case ", "案例 ")) +
-                         sanitize(folder->dir()),
-                     Colour::bold, interactive && terminal::use_colour(stdout))
-                   .c_str());
-  std::fflush(stdout);
+  const auto say_case = [&] {
+    std::fprintf(interactive ? stdout : stderr, "%s\n",
+                 paint(std::string(resume ? tr(lang, "Resuming case ", "继续案例 ")
+                                          : tr(lang, "Case ", "案例 ")) +
+                           sanitize(folder->dir()),
+                       Colour::bold, interactive && terminal::use_colour(stdout))
+                     .c_str());
+    std::fflush(stdout);
+  };
+  if (resume) {
+    say_case(); // before the first request (connecting asks for a token)
+  }
 
-  const auto owned = resume        ? connect_for_case(folder->dir(), journal.entries(),
+  const auto owned = resume        ? connect_for_case(folder->dir(), opened_journal->entries(),
                                                       {options.lab, options.switch_cloud})
-                     : options.lab ? connect_lab({folder->dir() + "/alert.json"})
+                     : options.lab ? connect_lab_for_alert(alert_text)
                                    : connect_cloud();
   Connection& connection = *owned;
-  journal.set_principal(connection.principal());
+  if (resume) {
+    opened_journal->set_principal(connection.principal());
+  }
 
   // Answers: those kept in the case, then --answers and --set on top. Kept answers a
   // stricter check now refuses are dropped (asked again, or reported as open).
@@ -259,6 +269,13 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang_given, bool i
     const auto open = engine::open_questions_json(plan, questions, lang);
     if (!open.empty()) {
       std::printf("%s\n", open.dump(2).c_str());
+      if (!folder) {
+        std::fprintf(stderr,
+                     "dftriage: %zu question(s) need an answer before a case is opened: give "
+                     "them with --answers FILE or --set id=value\n",
+                     open.size());
+        return ExitStatus::needs_human;
+      }
       std::fprintf(stderr,
                    "dftriage: case %s: %zu question(s) need an answer: give them with --answers "
                    "FILE or --set "
@@ -267,6 +284,15 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang_given, bool i
       return ExitStatus::needs_human;
     }
   }
+  if (!folder) {
+    // The case's first entry is next: now it has something worth keeping.
+    folder = journal::CaseFolder::create(new_dir);
+    folder->write_file("alert.json", alert_text);
+    opened_journal.emplace(folder->journal_path());
+    opened_journal->set_principal(connection.principal());
+    say_case();
+  }
+  journal::Journal& journal = *opened_journal;
   if (state.opened().is_null()) {
     nlohmann::ordered_json opened{{"event", journal::event::case_opened},
                                   {"alertId", the_alert.id},

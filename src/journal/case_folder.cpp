@@ -159,6 +159,26 @@ void sync_dir(const std::string& dir)
   }
 }
 
+// Only an empty folder, or one dftriage made (it has the lock file), becomes a case:
+// never one holding someone else's files.
+void refuse_foreign(const std::string& dir)
+{
+  const auto entries = entries_of(dir);
+  const bool ours = std::find(entries.begin(), entries.end(), "lock") != entries.end();
+  if (!entries.empty() && !ours) {
+    throw Error(dir + " exists and is not empty: a case goes in a new or empty folder (--case DIR)",
+                ExitStatus::case_problem);
+  }
+}
+
+void refuse_case(const std::string& dir, const std::string& journal_path)
+{
+  if (exists(journal_path)) {
+    throw Error(dir + " already holds a case; continue it with --case " + dir,
+                ExitStatus::case_problem);
+  }
+}
+
 } // namespace
 
 std::string safe_name(std::string_view id)
@@ -185,7 +205,7 @@ std::string default_case_dir(std::string_view alert_id, std::chrono::system_cloc
   gmtime_r(&t, &tm);
   char stamp[32];
   std::strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
-  return "cases/" + safe_name(alert_id) + "-" + stamp;
+  return std::string(k_case_root) + "/" + safe_name(alert_id) + "-" + stamp;
 }
 
 CaseFolder::CaseFolder(std::string dir)
@@ -196,26 +216,29 @@ CaseFolder::CaseFolder(std::string dir)
   }
 }
 
+void CaseFolder::check_new(const std::string& dir)
+{
+  const CaseFolder folder(dir);
+  refuse_foreign(folder.m_dir);
+  refuse_case(folder.m_dir, folder.journal_path());
+}
+
 CaseFolder CaseFolder::create(const std::string& dir)
 {
   CaseFolder folder(dir);
-  // Only an empty folder, or one dftriage made (it has the lock file), becomes a case:
-  // never one holding someone else's files.
-  const auto entries = entries_of(folder.m_dir);
-  const bool ours = std::find(entries.begin(), entries.end(), "lock") != entries.end();
-  if (!entries.empty() && !ours) {
-    throw Error(folder.m_dir +
-                    " exists and is not empty: a case goes in a new or empty folder (--case DIR)",
-                ExitStatus::case_problem);
-  }
+  refuse_foreign(folder.m_dir);
   make_dirs(folder.m_dir);
+  // Under the lock: a case another process is writing is in use (case_busy) before
+  // it is a case that exists.
   folder.m_lock = take_lock(folder.m_dir);
-  if (exists(folder.journal_path())) {
-    throw Error(folder.m_dir + " already holds a case; continue it with --case " + folder.m_dir,
-                ExitStatus::case_problem);
-  }
+  refuse_case(folder.m_dir, folder.journal_path());
   make_dirs(folder.m_dir + "/evidence");
   return folder;
+}
+
+bool CaseFolder::is_case(const std::string& dir)
+{
+  return exists(CaseFolder(dir).journal_path());
 }
 
 CaseFolder CaseFolder::open_existing(const std::string& dir, Access access)

@@ -23,7 +23,11 @@ namespace dftriage::journal {
 // become '_'), at most 64 characters, never empty and never starting with '.'.
 std::string safe_name(std::string_view id);
 
-// Returns "cases/<safe alert id>-<YYYYMMDDTHHMMSSZ>".
+// The folder new cases go in when no --case is given (relative: under the working
+// folder), and where `case list` and `last` look.
+inline constexpr const char* k_case_root = "cases";
+
+// Returns "cases/<safe alert id>-<YYYYMMDDTHHMMSSZ>" (k_case_root).
 std::string default_case_dir(std::string_view alert_id, std::chrono::system_clock::time_point now);
 
 // What a command does with a case: reading it (report, verify) needs no lock; writing
@@ -37,8 +41,14 @@ public:
   // folder is used only when it is empty or one dftriage made (it holds `lock`); it is
   // never chmod'ed. Throws Error (case_problem) when it already holds a case (resume
   // with open_existing instead) or holds other files, and (case_busy) when another
-  // process holds the lock.
+  // process holds the lock. Callers make a case only when it has something worth
+  // keeping (its first journal entry), having checked the folder with check_new first.
   static CaseFolder create(const std::string& dir);
+  // Checks, creating nothing, that create(dir) could make a case there: throws the
+  // errors create throws for a folder that holds a case or other files (not case_busy).
+  static void check_new(const std::string& dir);
+  // Returns true when `dir` is a case folder (it holds journal.jsonl); never throws.
+  static bool is_case(const std::string& dir);
   // Opens an existing case folder; throws Error when it has no journal.jsonl. With
   // Access::write, takes the case's lock first (Error, case_busy, when another process
   // holds it, naming that process).
