@@ -1,12 +1,16 @@
 // `dftriage case verify DIR`: checks a case folder against its journal (the hash chain
 // and every file the journal vouches for) and renders what journal::verify_case found.
+// `case list` and `case show` are in case_views.cpp.
 
+#include "case_dir.hpp"
+#include "case_views.hpp"
 #include "command.hpp"
 #include "dftriage/cli/output.hpp"
 #include "dftriage/journal/case_folder.hpp"
 #include "dftriage/journal/verify_case.hpp"
 #include "dftriage/util/error.hpp"
 #include "dftriage/util/terminal.hpp"
+#include "output_option.hpp"
 
 #include <memory>
 
@@ -19,7 +23,7 @@ using journal::FileStatus;
 struct CaseOptions
 {
   std::string dir;
-  std::string output;
+  OutputChoice output;
   std::string head; // --head HASH: a journal hash the responder kept
 };
 
@@ -124,11 +128,10 @@ nlohmann::ordered_json check_json(const journal::CaseFolder& folder,
   return {{"chain", std::move(chain)}, {"files", std::move(files)}, {"ok", check.ok()}};
 }
 
-ExitStatus run_verify(const CaseOptions& options)
+ExitStatus run_verify(const CaseOptions& options, bool quiet)
 {
-  const auto format =
-      choose_output_format(options.output, {OutputFormat::text, OutputFormat::json});
-  const auto folder = journal::CaseFolder::open_existing(options.dir);
+  const auto format = options.output.resolve();
+  const auto folder = journal::CaseFolder::open_existing(resolve_case_dir(options.dir, quiet));
   const auto check = journal::verify_case(folder, options.head);
   Writer writer(stdout);
   if (format == OutputFormat::json) {
@@ -168,19 +171,25 @@ void add_case(CLI::App& app, Invocation& invocation)
   auto options = std::make_shared<CaseOptions>();
   auto* sub = app.add_subcommand("case", "Inspect case folders");
   sub->require_subcommand(1);
+  add_case_list(*sub, invocation);
+  add_case_show(*sub, invocation);
   auto* verify = sub->add_subcommand(
       "verify",
       "Check a case folder against its journal: the hash chain, every file it vouches for "
       "(alert.json, pre-images, evidence), no evidence it never named, and its head (entries and "
       "last hash, "
       "kept beside it); exits 7 when damaged");
-  verify->add_option("DIR", options->dir, "The case folder")->required();
+  verify->add_option("DIR", options->dir, "The case folder, or last for the newest case")
+      ->required();
   verify->add_option(
       "--head", options->head,
       "A journal hash you kept (the report's last hash): the journal must still hold that entry");
-  verify->add_option("-o,--output", options->output, "Output format: text, json");
-  verify->callback(
-      [options, &invocation] { invocation.action = [options] { return run_verify(*options); }; });
+  add_output_option(*verify, options->output, {OutputFormat::text, OutputFormat::json});
+  verify->callback([options, &invocation] {
+    invocation.action = [options, &invocation] {
+      return run_verify(*options, invocation.global.quiet);
+    };
+  });
 }
 
 } // namespace dftriage::cli

@@ -3,6 +3,7 @@
 
 #include "dftriage/exec/report.hpp"
 
+#include "case_dir.hpp"
 #include "command.hpp"
 #include "dftriage/cli/output.hpp"
 #include "dftriage/util/error.hpp"
@@ -48,12 +49,16 @@ void add_report(CLI::App& app, Invocation& invocation)
   auto* sub = app.add_subcommand("report", "Write a case's incident record for a ticket: "
                                            "indicators, owner, durations, timeline, answers, "
                                            "decisions, actions, undos, evidence, open follow-ups");
-  sub->add_option("DIR", options->dir, "The case folder")->required();
+  sub->add_option("DIR", options->dir, "The case folder, or last for the newest case")->required();
   sub->add_option("-o,--output", options->output, "md (default) or json");
   sub->add_option("--lang", options->lang,
                   "Language of the record: en or zh-CN (default: the case's own)");
-  sub->callback(
-      [options, &invocation] { invocation.action = [options] { return run_report(*options); }; });
+  sub->callback([options, &invocation] {
+    invocation.action = [options, &invocation] {
+      options->dir = resolve_case_dir(options->dir, invocation.global.quiet);
+      return run_report(*options);
+    };
+  });
 }
 
 } // namespace dftriage::cli

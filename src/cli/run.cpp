@@ -1,6 +1,7 @@
 // `dftriage run FILE --dry-run`: the guided walk through each alert's playbook.
 
 #include "answers.hpp"
+#include "case_dir.hpp"
 #include "command.hpp"
 #include "connection.hpp"
 #include "dftriage/cli/output.hpp"
@@ -225,7 +226,8 @@ void add_run(CLI::App& app, Invocation& invocation)
       "--lab", options->lab,
       "Start a simulated tenant seeded from the alert on 127.0.0.1 and act on it (training)");
   sub->add_option("--case", options->case_dir,
-                  "Case folder (default cases/<alert>-<time>); an existing one is resumed");
+                  "Case folder (default cases/<alert>-<time>); an existing one is resumed (last: "
+                  "the newest case)");
   sub->add_option(
       "--subscription", options->subscriptions,
       "Also allow changes in this subscription (the alert's is always allowed; repeatable)");
@@ -252,8 +254,14 @@ void add_run(CLI::App& app, Invocation& invocation)
   sub->add_option("--format", options->format, "Force the alert shape (see show --help)");
   sub->add_option("--playbooks", options->playbook_dirs,
                   "Also load the playbooks of this directory");
-  sub->callback(
-      [options, &invocation] { invocation.action = [options] { return run_run(*options); }; });
+  sub->callback([options, &invocation] {
+    invocation.action = [options, &invocation] {
+      if (!options->dry_run) {
+        options->case_dir = resolve_case_dir(options->case_dir, invocation.global.quiet);
+      }
+      return run_run(*options);
+    };
+  });
 }
 
 } // namespace dftriage::cli

@@ -3,6 +3,7 @@
 // why, as `undo.requested`) and idempotent.
 
 #include "case_connection.hpp"
+#include "case_dir.hpp"
 #include "command.hpp"
 #include "connection.hpp"
 #include "dftriage/azure/actions.hpp"
@@ -173,7 +174,7 @@ void add_undo(CLI::App& app, Invocation& invocation)
   auto options = std::make_shared<UndoOptions>();
   auto* sub = app.add_subcommand(
       "undo", "Revert a case's changes, newest first, from the pre-images it recorded");
-  sub->add_option("DIR", options->dir, "The case folder")->required();
+  sub->add_option("DIR", options->dir, "The case folder, or last for the newest case")->required();
   sub->add_option("--step", options->step, "Only this step's change");
   sub->add_flag("-y,--yes", options->yes, "Do not ask for confirmation");
   sub->add_flag("--lab", options->lab,
@@ -188,8 +189,12 @@ void add_undo(CLI::App& app, Invocation& invocation)
   sub->add_option(
       "--reason", options->reason,
       "Why the changes are taken back, for the case record (asked at a terminal when not given)");
-  sub->callback(
-      [options, &invocation] { invocation.action = [options] { return run_undo(*options); }; });
+  sub->callback([options, &invocation] {
+    invocation.action = [options, &invocation] {
+      options->dir = resolve_case_dir(options->dir, invocation.global.quiet);
+      return run_undo(*options);
+    };
+  });
 }
 
 } // namespace dftriage::cli
