@@ -43,7 +43,7 @@ std::string_view to_string(Family family)
   case Family::dns:
     return "dns";
   case Family::resourcemanager:
-    return "resourcemanager";
+    return "resource-manager";
   case Family::other:
     break;
   }

@@ -145,52 +145,55 @@ ExitStatus run_apply(const ApplyOptions& options)
   engine::Plan plan;
   std::map<std::string, nlohmann::ordered_json> captured;
   bool uncaptured = false;
-  for (const auto& phase : doc.value("phases", nlohmann::ordered_json::array())) {
-    for (const auto& s : phase.value("steps", nlohmann::ordered_json::array())) {
-      const auto& action = s.value("action", nlohmann::ordered_json());
-      const std::string id = s.value("id", "");
-      const std::string status = s.value("status", "");
-      if (status == "needs-answer") {
-        throw InputError(options.file + ": step " + id +
-                         " has an unanswered question; plan again with the answer");
-      }
-      if (status != "planned" || !action.is_object()) {
-        continue;
-      }
-      const auto* spec = azure::find_action(action.value("name", ""));
-      if (spec == nullptr) {
-        throw InputError(options.file + ": step " + id + ": unknown action " +
-                         text::quote(action.value("name", "")));
-      }
-      auto step = std::make_unique<playbook::Step>();
-      step->id = id;
-      step->title.en = s.value("title", "");
-      engine::PlannedStep planned;
-      planned.phase =
-          playbook::phase_from_string(phase.value("phase", "")).value_or(playbook::Phase::act);
-      planned.step = step.get();
-      planned.status = "planned";
-      planned.action = spec;
-      planned.params = action.value("params", nlohmann::ordered_json::object());
-      planned.requests = spec->build(azure::check_args(*spec, planned.params), connection->cloud);
-      if (built_requests(planned.requests) != reviewed_requests(action)) {
-        std::fprintf(stderr,
-                     "dftriage: %s: refused: step %s does not build the requests the plan shows "
-                     "(planned for "
-                     "another cloud, or the action changed since); plan again\n",
-                     options.file.c_str(), id.c_str());
-        return ExitStatus::refused;
-      }
-      if (spec->mutating) {
-        if (action.contains("captured")) {
-          captured[id] = action["captured"];
-        } else {
-          uncaptured = true;
-        }
-      }
-      plan.steps.push_back(std::move(planned));
-      steps_owned.push_back(std::move(step));
+  if (doc.contains("phases") && !doc.contains("steps")) {
+    throw InputError(options.file +
+                     ": a plan written by an earlier dftriage (steps grouped under phases); "
+                     "plan again with this version");
+  }
+  for (const auto& s : doc.value("steps", nlohmann::ordered_json::array())) {
+    const auto& action = s.value("action", nlohmann::ordered_json());
+    const std::string id = s.value("id", "");
+    const std::string status = s.value("status", "");
+    if (status == "needs-answer") {
+      throw InputError(options.file + ": step " + id +
+                       " has an unanswered question; plan again with the answer");
     }
+    if (status != "planned" || !action.is_object()) {
+      continue;
+    }
+    const auto* spec = azure::find_action(action.value("name", ""));
+    if (spec == nullptr) {
+      throw InputError(options.file + ": step " + id + ": unknown action " +
+                       text::quote(action.value("name", "")));
+    }
+    auto step = std::make_unique<playbook::Step>();
+    step->id = id;
+    step->title.en = s.value("title", "");
+    engine::PlannedStep planned;
+    planned.phase =
+        playbook::phase_from_string(s.value("phase", "")).value_or(playbook::Phase::act);
+    planned.step = step.get();
+    planned.status = "planned";
+    planned.action = spec;
+    planned.params = action.value("params", nlohmann::ordered_json::object());
+    planned.requests = spec->build(azure::check_args(*spec, planned.params), connection->cloud);
+    if (built_requests(planned.requests) != reviewed_requests(action)) {
+      std::fprintf(stderr,
+                   "dftriage: %s: refused: step %s does not build the requests the plan shows "
+                   "(planned for "
+                   "another cloud, or the action changed since); plan again\n",
+                   options.file.c_str(), id.c_str());
+      return ExitStatus::refused;
+    }
+    if (spec->mutating) {
+      if (action.contains("captured")) {
+        captured[id] = action["captured"];
+      } else {
+        uncaptured = true;
+      }
+    }
+    plan.steps.push_back(std::move(planned));
+    steps_owned.push_back(std::move(step));
   }
   if (uncaptured && !options.allow_uncaptured) {
     std::fprintf(stderr,
@@ -293,11 +296,10 @@ ExitStatus run_apply(const ApplyOptions& options)
 
 } // namespace
 
-void add_apply(CLI::App& app, Invocation& invocation)
+void add_apply(CLI::App& command, Invocation& invocation)
 {
   auto options = std::make_shared<ApplyOptions>();
-  auto* sub = app.add_subcommand(
-      "apply", "Carry out exactly a reviewed plan (refuses edited plans and drifted targets)");
+  auto* sub = &command;
   sub->add_option("PLAN", options->file, "A plan written by dftriage plan -o json (one alert)")
       ->required();
   sub->add_flag(

@@ -5,7 +5,9 @@
 #include "connection.hpp"
 #include "dftriage/azure/credentials.hpp"
 #include "dftriage/cli/output.hpp"
+#include "dftriage/util/error.hpp"
 #include "dftriage/util/terminal.hpp"
+#include "output_option.hpp"
 
 #include <ctime>
 
@@ -15,7 +17,7 @@ namespace {
 
 struct AuthOptions
 {
-  std::string output;
+  OutputChoice output;
   std::string audience = "arm";
 };
 
@@ -42,6 +44,7 @@ nlohmann::ordered_json status_json(const Connection& connection, const std::stri
     return s.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(s);
   };
   nlohmann::ordered_json out;
+  out["authenticated"] = true;
   out["credential"] = sanitize(info.credential);
   out["cloud"] = sanitize(connection.cloud.name);
   out["cloudSource"] = sanitize(connection.cloud_source);
@@ -81,33 +84,44 @@ std::string status_text(const nlohmann::ordered_json& s)
 
 ExitStatus run_auth_status(const AuthOptions& options)
 {
-  const auto format =
-      choose_output_format(options.output, {OutputFormat::text, OutputFormat::json});
-  const auto connection = connect_cloud();
-  const std::string& resource = connection->cloud.audience(options.audience);
-  const auto token = connection->credential->get_token(resource);
-  const auto status =
-      status_json(*connection, options.audience, token, connection->credential->info());
-  Writer writer(stdout);
-  writer.write(format == OutputFormat::json ? status.dump(2) + "\n" : status_text(status));
-  writer.flush();
-  return ExitStatus::success;
+  const auto format = options.output.resolve();
+  try {
+    const auto connection = connect_cloud();
+    const std::string& resource = connection->cloud.audience(options.audience);
+    const auto token = connection->credential->get_token(resource);
+    const auto status =
+        status_json(*connection, options.audience, token, connection->credential->info());
+    Writer writer(stdout);
+    writer.write(format == OutputFormat::json ? status.dump(2) + "\n" : status_text(status));
+    writer.flush();
+    return ExitStatus::success;
+  } catch (const Error& e) {
+    if (format == OutputFormat::json) {
+      // No credential answering is this command's answer, not only an error: a script
+      // reads it from stdout; the message and the exit status come as for any failure.
+      const nlohmann::ordered_json status = {{"authenticated", false},
+                                             {"audience", options.audience},
+                                             {"error", terminal::sanitize(e.what())}};
+      std::fputs((status.dump(2) + "\n").c_str(), stdout);
+      std::fflush(stdout);
+    }
+    throw;
+  }
 }
 
 } // namespace
 
-void add_auth(CLI::App& app, Invocation& invocation)
+void add_auth(CLI::App& command, Invocation& invocation)
 {
   auto options = std::make_shared<AuthOptions>();
-  auto* auth = app.add_subcommand("auth", "Check the credentials dftriage would use");
+  auto* auth = &command;
   auth->require_subcommand(1);
   auto* status = auth->add_subcommand(
       "status", "Get a token through the credential chain and say who answered (never the token)");
-  status->add_option("-o,--output", options->output, "Output format: text, json");
-  status
-      ->add_option("--audience", options->audience,
-                   "Token audience: arm, keyvault, graph, loganalytics")
-      ->check(CLI::IsMember({"arm", "keyvault", "graph", "loganalytics"}));
+  add_output_option(*status, options->output, {OutputFormat::text, OutputFormat::json});
+  status->add_option("--audience", options->audience, "Token audience (default arm)")
+      ->check(CLI::IsMember({"arm", "keyvault", "graph", "loganalytics"}).description(""))
+      ->type_name("arm|keyvault|graph|loganalytics");
   status->callback([options, &invocation] {
     invocation.action = [options] { return run_auth_status(*options); };
   });

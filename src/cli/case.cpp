@@ -166,10 +166,10 @@ ExitStatus run_verify(const CaseOptions& options, bool quiet)
 
 } // namespace
 
-void add_case(CLI::App& app, Invocation& invocation)
+void add_case(CLI::App& command, Invocation& invocation)
 {
   auto options = std::make_shared<CaseOptions>();
-  auto* sub = app.add_subcommand("case", "Inspect case folders");
+  auto* sub = &command;
   sub->require_subcommand(1);
   add_case_list(*sub, invocation);
   add_case_show(*sub, invocation);

@@ -1,6 +1,8 @@
 #pragma once
 
-// Internal to src/cli: the table of subcommands and what each needs.
+// Internal to src/cli: the table of subcommands. It is the one source of each command's
+// name, summary, examples and exit statuses: `--help`, `dftriage help`, the completion
+// scripts and the man page are all made from it (and from the options each adds).
 
 #include "dftriage/util/exit_status.hpp"
 
@@ -12,17 +14,13 @@
 
 namespace dftriage::cli {
 
-// Options every subcommand shares.
+// Options every subcommand shares, handed to the commands as values.
 struct GlobalOptions
 {
   int verbosity = 0; // -v repeated
   bool quiet = false;
-  std::string cloud; // --cloud NAME|FILE; app.cpp hands it on as DFTRIAGE_CLOUD (connection.hpp)
+  std::string cloud; // --cloud NAME|FILE; "" : $DFTRIAGE_CLOUD, else AzureCloud
 };
-
-// What a command needs before it can run; `playbooks validate` must never build an
-// Azure client, `show` needs neither.
-enum class Needs { nothing, playbooks, azure };
 
 // Filled by the subcommand's parse callback: the work to run once parsing succeeded.
 struct Invocation
@@ -35,26 +33,34 @@ struct CommandSpec
 {
   std::string_view name;
   std::string_view summary;
-  std::string_view example;
-  Needs needs;
-  // Adds the subcommand and its options to `app`; its callback sets invocation.action.
-  void (*add)(CLI::App& app, Invocation& invocation);
+  std::vector<std::string_view> examples; // whole command lines, the first the most common
+  std::vector<ExitStatus> exits;          // the statuses this command can end with
+  // Adds the options (and nested subcommands) to `command`, already named and described
+  // from this table; its callback sets invocation.action.
+  void (*add)(CLI::App& command, Invocation& invocation);
 };
 
 // Returns every subcommand, in the order `--help` lists them.
 const std::vector<CommandSpec>& commands();
 
+// Builds the whole command line: every subcommand from commands(), each with its help
+// footer and the global options. Parsing fills `invocation`.
+std::unique_ptr<CLI::App> make_app(Invocation& invocation);
+
 // The subcommands' registration functions, one file each.
-void add_show(CLI::App& app, Invocation& invocation);
-void add_match(CLI::App& app, Invocation& invocation);
-void add_plan(CLI::App& app, Invocation& invocation);
-void add_run(CLI::App& app, Invocation& invocation);
-void add_case(CLI::App& app, Invocation& invocation);
-void add_undo(CLI::App& app, Invocation& invocation);
-void add_report(CLI::App& app, Invocation& invocation);
-void add_apply(CLI::App& app, Invocation& invocation);
-void add_playbooks(CLI::App& app, Invocation& invocation);
-void add_lab(CLI::App& app, Invocation& invocation); // src/cli/lab.cpp, in dftriage_lab
-void add_auth(CLI::App& app, Invocation& invocation);
+void add_show(CLI::App& command, Invocation& invocation);
+void add_match(CLI::App& command, Invocation& invocation);
+void add_plan(CLI::App& command, Invocation& invocation);
+void add_run(CLI::App& command, Invocation& invocation);
+void add_case(CLI::App& command, Invocation& invocation);
+void add_undo(CLI::App& command, Invocation& invocation);
+void add_report(CLI::App& command, Invocation& invocation);
+void add_apply(CLI::App& command, Invocation& invocation);
+void add_playbooks(CLI::App& command, Invocation& invocation);
+void add_lab(CLI::App& command, Invocation& invocation); // src/cli/lab.cpp, in dftriage_lab
+void add_auth(CLI::App& command, Invocation& invocation);
+void add_completion(CLI::App& command, Invocation& invocation);
+void add_help(CLI::App& command, Invocation& invocation);    // help_command.cpp
+void add_version(CLI::App& command, Invocation& invocation); // help_command.cpp
 
 } // namespace dftriage::cli

@@ -35,9 +35,18 @@ int open_input(const std::string& path, std::size_t& errors)
   }
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
-    std::fprintf(stderr, "%s: cannot open: %s\n", terminal::sanitize(path).c_str(),
+    std::fprintf(stderr, "dftriage: error: %s: cannot open: %s\n", terminal::sanitize(path).c_str(),
                  std::strerror(errno));
     ++errors;
+    return fd;
+  }
+  struct stat info = {};
+  if (::fstat(fd, &info) == 0 && S_ISDIR(info.st_mode)) {
+    std::fprintf(stderr, "dftriage: error: %s: is a directory, not an alert file\n",
+                 terminal::sanitize(path).c_str());
+    ::close(fd);
+    ++errors;
+    return -1;
   }
   return fd;
 }
@@ -60,6 +69,13 @@ alert::ReadOptions read_options_for(const std::string& format)
                      text::did_you_mean(format, alert::shape_names()));
   }
   return options;
+}
+
+CLI::Option* add_shape_option(CLI::App& command, std::string& shape)
+{
+  return command
+      .add_option("--format", shape, "Read every document as this shape instead of detecting it")
+      ->type_name(text::join(alert::shape_names(), "|"));
 }
 
 std::size_t for_each_alert(const std::vector<std::string>& files, const alert::ReadOptions& options,
@@ -99,7 +115,7 @@ std::size_t for_each_alert(const std::vector<std::string>& files, const alert::R
       }
     } catch (const InputError& e) {
       print_diagnostics(diagnostics, errors);
-      std::fprintf(stderr, "%s\n", terminal::sanitize(e.what()).c_str());
+      std::fprintf(stderr, "dftriage: error: %s\n", terminal::sanitize(e.what()).c_str());
       ++errors;
     }
     if (fd != STDIN_FILENO) {

@@ -4,6 +4,7 @@
 
 #include "dftriage/alert/reader.hpp"
 
+#include <CLI/CLI.hpp>
 #include <functional>
 #include <string>
 #include <vector>
@@ -13,6 +14,9 @@ namespace dftriage::cli {
 // Returns the ReadOptions for `--format NAME` ("" for detection); throws UsageError
 // naming the shapes (and the nearest one) when NAME is unknown.
 alert::ReadOptions read_options_for(const std::string& format);
+
+// Adds --format SHAPE (the shapes listed in its help and completion) to `command`.
+CLI::Option* add_shape_option(CLI::App& command, std::string& shape);
 
 // Reads every alert of `files` ("-" is stdin) in order and calls `on_alert` for each;
 // diagnostics are printed to stderr as they come (the first 20 of each file, then a

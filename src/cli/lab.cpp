@@ -80,10 +80,10 @@ ExitStatus run_lab_serve(const lab::LabOptions& options, bool tell)
 
 } // namespace
 
-void add_lab(CLI::App& app, Invocation& invocation)
+void add_lab(CLI::App& command, Invocation& invocation)
 {
   auto options = std::make_shared<lab::LabOptions>();
-  auto* lab = app.add_subcommand("lab", "Run the lab: a fake Azure tenant on 127.0.0.1");
+  auto* lab = &command;
   lab->require_subcommand(1);
   auto* serve =
       lab->add_subcommand("serve", "Serve the lab until Ctrl-C; prints its connection JSON first");
@@ -106,8 +106,9 @@ void add_lab(CLI::App& app, Invocation& invocation)
                     "Items per page of growing lists (default 2)");
   serve
       ->add_option("--retry-after", options->retry_after_s,
-                   "Retry-After seconds of long-running operations (default 1)")
-      ->check(CLI::Range(0, 60));
+                   "Retry-After seconds of long-running operations, 0 to 60 (default 1)")
+      ->check(CLI::Range(0, 60).description(""))
+      ->type_name("SECONDS");
   serve->callback([options, &invocation] {
     invocation.action = [options, &invocation] {
       return run_lab_serve(*options, terminal::is_tty(stderr) && !invocation.global.quiet);

@@ -6,6 +6,7 @@
 #include "dftriage/util/error.hpp"
 #include "dftriage/util/terminal.hpp"
 
+#include <CLI/CLI.hpp>
 #include <cstdio>
 
 namespace dftriage::cli {
@@ -25,6 +26,14 @@ inline engine::Library load_library_or_throw(const std::vector<std::string>& dir
     throw InputError("some playbooks are invalid; see above (dftriage playbooks validate)");
   }
   return library;
+}
+
+// Adds --playbooks DIR (repeatable) to `command`.
+inline CLI::Option* add_playbooks_option(CLI::App& command, std::vector<std::string>& dirs)
+{
+  return command
+      .add_option("--playbooks", dirs, "Also load the playbooks of this directory (repeatable)")
+      ->type_name("DIR");
 }
 
 } // namespace dftriage::cli

@@ -7,6 +7,7 @@
 #include "dftriage/util/terminal.hpp"
 #include "inputs.hpp"
 #include "library_options.hpp"
+#include "output_option.hpp"
 
 namespace dftriage::cli {
 
@@ -15,15 +16,17 @@ namespace {
 struct MatchOptions
 {
   std::vector<std::string> files;
-  std::string output;
+  OutputChoice output;
   std::string format;
   std::vector<std::string> playbook_dirs;
 };
 
+const std::vector<std::string> k_columns = {"FILE", "#", "ALERT TYPE", "PLAYBOOK", "REASON"};
+
 ExitStatus run_match(const MatchOptions& options)
 {
-  const auto format = choose_output_format(
-      options.output, {OutputFormat::text, OutputFormat::json, OutputFormat::ndjson});
+  const auto format = options.output.resolve();
+  std::vector<std::vector<std::string>> rows; // -o table: widths need every row
   const auto library = load_library_or_throw(options.playbook_dirs);
   Writer writer(stdout);
   JsonStream json(writer, format);
@@ -35,6 +38,13 @@ ExitStatus run_match(const MatchOptions& options)
                        std::to_string(alert.source.index) + "  " +
                        terminal::sanitize(alert.alert_type) + "  ->  " + match.playbook_id() +
                        "  (" + terminal::sanitize(match.reason) + ")\n");
+        } else if (format == OutputFormat::table || format == OutputFormat::tsv) {
+          rows.push_back({alert.source.file, std::to_string(alert.source.index), alert.alert_type,
+                          match.playbook_id(), match.reason});
+          if (format == OutputFormat::tsv) {
+            writer.write(render_rows(k_columns, rows, format));
+            rows.clear();
+          }
         } else {
           json.add(engine::to_json(alert, match));
         }
@@ -42,22 +52,29 @@ ExitStatus run_match(const MatchOptions& options)
           writer.flush();
         }
       });
-  json.finish();
+  if (format == OutputFormat::table) {
+    writer.write(render_rows(k_columns, rows, format));
+  } else {
+    json.finish();
+  }
   writer.flush();
   return errors > 0 ? ExitStatus::input_rejected : ExitStatus::success;
 }
 
 } // namespace
 
-void add_match(CLI::App& app, Invocation& invocation)
+void add_match(CLI::App& command, Invocation& invocation)
 {
   auto options = std::make_shared<MatchOptions>();
-  auto* sub = app.add_subcommand("match", "Show which playbook each alert gets, and why");
-  sub->add_option("FILE", options->files, "Alert files; - for standard input")->required();
-  sub->add_option("-o,--output", options->output, "Output format: text, json, ndjson");
-  sub->add_option("--format", options->format, "Force the alert shape (see show --help)");
-  sub->add_option("--playbooks", options->playbook_dirs,
-                  "Also load the playbooks of this directory");
+  auto* sub = &command;
+  sub->add_option("FILE", options->files, "Alert files; - for standard input")
+      ->required()
+      ->type_name("FILE");
+  add_output_option(*sub, options->output,
+                    {OutputFormat::text, OutputFormat::json, OutputFormat::ndjson,
+                     OutputFormat::table, OutputFormat::tsv});
+  add_shape_option(*sub, options->format);
+  add_playbooks_option(*sub, options->playbook_dirs);
   sub->callback(
       [options, &invocation] { invocation.action = [options] { return run_match(*options); }; });
 }

@@ -3,7 +3,9 @@
 #include "dftriage/util/error.hpp"
 #include "dftriage/util/terminal.hpp"
 #include "dftriage/util/text.hpp"
+#include "walk_text.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -12,7 +14,7 @@ namespace dftriage::cli {
 namespace {
 
 constexpr std::size_t k_flush_at = 1u << 16;
-constexpr std::string_view k_format_names[] = {"text", "json", "ndjson", "md"};
+constexpr std::string_view k_format_names[] = {"text", "json", "ndjson", "md", "table", "tsv"};
 
 void dump_into(std::string& out, const nlohmann::ordered_json& value, int indent)
 {
@@ -49,6 +51,63 @@ OutputFormat choose_output_format(const std::string& requested,
 {
   return requested.empty() ? default_output_format(stdout, OutputFormat::json)
                            : parse_output_format(requested, allowed);
+}
+
+std::string render_rows(const std::vector<std::string>& header,
+                        const std::vector<std::vector<std::string>>& rows, OutputFormat format)
+{
+  const auto field = [](const std::string& value) {
+    std::string out = terminal::sanitize(value);
+    for (char& c : out) {
+      if (c == '\t' || c == '\n' || c == '\r') {
+        c = ' ';
+      }
+    }
+    return out;
+  };
+  std::string out;
+  if (format == OutputFormat::tsv) {
+    for (const auto& row : rows) {
+      for (std::size_t i = 0; i < row.size(); ++i) {
+        out += (i == 0 ? "" : "\t") + field(row[i]);
+      }
+      out += '\n';
+    }
+    return out;
+  }
+  std::vector<std::vector<std::string>> cells;
+  cells.reserve(rows.size() + 1);
+  cells.push_back(header);
+  for (const auto& row : rows) {
+    auto& line = cells.emplace_back();
+    for (const auto& value : row) {
+      line.push_back(field(value));
+    }
+  }
+  std::vector<std::size_t> widths(header.size(), 0);
+  for (const auto& line : cells) {
+    for (std::size_t i = 0; i < line.size() && i < widths.size(); ++i) {
+      widths[i] = std::max(widths[i], display_width(line[i]));
+    }
+  }
+  for (std::size_t r = 0; r < cells.size(); ++r) {
+    std::string line;
+    for (std::size_t i = 0; i < cells[r].size(); ++i) {
+      line += cells[r][i];
+      if (i + 1 < cells[r].size()) {
+        line += std::string(widths[i] - display_width(cells[r][i]) + 2, ' ');
+      }
+    }
+    out += line + "\n";
+    if (r == 0) {
+      std::string rule;
+      for (std::size_t i = 0; i < widths.size(); ++i) {
+        rule += std::string(widths[i], '-') + (i + 1 < widths.size() ? "  " : "");
+      }
+      out += rule + "\n";
+    }
+  }
+  return out;
 }
 
 Writer::~Writer()

@@ -14,27 +14,22 @@
 #include "lang_option.hpp"
 #include "library_options.hpp"
 #include "plan_text.hpp"
+#include "walk_inputs.hpp"
 
 namespace dftriage::cli {
 
 namespace {
 
-struct PlanOptions
+struct PlanOptions : WalkInputs
 {
-  std::vector<std::string> files;
-  std::string output;
-  std::string format;
-  std::vector<std::string> playbook_dirs;
-  std::string answers_file;
-  std::vector<std::string> sets;
-  std::string lang = "en";
   bool capture = false;
+  bool full_bodies = false; // text: each change's whole body besides what it changes
+  bool curl = false;        // text: each request as the curl command that sends it
 };
 
 ExitStatus run_plan(const PlanOptions& options)
 {
-  const auto format = choose_output_format(
-      options.output, {OutputFormat::text, OutputFormat::json, OutputFormat::ndjson});
+  const auto format = options.output.resolve();
   const auto lang = lang_option(options.lang).value_or(playbook::Lang::en);
   const auto library = load_library_or_throw(options.playbook_dirs);
   const auto given = collect_given(options.answers_file, options.sets);
@@ -74,7 +69,12 @@ ExitStatus run_plan(const PlanOptions& options)
         refused += bad ? 1 : 0;
         if (format == OutputFormat::text) {
           writer.write(count++ == 0 ? "" : "\n");
-          writer.write(plan_text(plan_json, colour));
+          PlanTextOptions text;
+          text.colour = colour;
+          text.full_bodies = options.full_bodies;
+          text.curl = options.curl;
+          text.cloud = &cloud;
+          writer.write(plan_text(plan_json, text));
         } else {
           json.add(plan_json);
         }
@@ -89,23 +89,21 @@ ExitStatus run_plan(const PlanOptions& options)
 
 } // namespace
 
-void add_plan(CLI::App& app, Invocation& invocation)
+void add_plan(CLI::App& command, Invocation& invocation)
 {
   auto options = std::make_shared<PlanOptions>();
-  auto* sub = app.add_subcommand(
-      "plan", "Resolve each alert's playbook into steps and exact REST requests (sends nothing)");
-  sub->add_option("FILE", options->files, "Alert files; - for standard input")->required();
-  sub->add_option("-o,--output", options->output, "Output format: text, json, ndjson");
-  sub->add_option("--format", options->format, "Force the alert shape (see show --help)");
-  sub->add_option("--playbooks", options->playbook_dirs,
-                  "Also load the playbooks of this directory");
-  sub->add_option("--answers", options->answers_file,
-                  "JSON file of answers: {\"question id\": value}");
-  sub->add_option("--set", options->sets, "Answer one question: --set id=value (repeatable)");
-  sub->add_option("--lang", options->lang, "Guidance language: en or zh-CN");
+  auto* sub = &command;
+  add_walk_inputs(*sub, *options, "Alert files; - for standard input",
+                  "Language of the guidance (default en)");
+  sub->get_option("FILE")->required();
   sub->add_flag(
       "--capture", options->capture,
       "Read each change's target now (GETs only) and record its state, so apply can refuse drift");
+  sub->add_flag("--full-bodies", options->full_bodies,
+                "Text: show each change's whole body, not only what it changes");
+  sub->add_flag("--curl", options->curl,
+                "Text: show each request as the curl command that sends it (and where its token "
+                "comes from)");
   sub->callback(
       [options, &invocation] { invocation.action = [options] { return run_plan(*options); }; });
 }

@@ -34,33 +34,31 @@ std::string plan_text(const nlohmann::ordered_json& plan, const PlanTextOptions&
            str(a["source"]) + ")\n";
   }
   out += plan_token_text(plan, options);
-  for (const auto& phase : plan["phases"]) {
-    for (const auto& step : phase["steps"]) {
-      const std::string status = str(step["status"]);
-      const Colour c = status == "planned"        ? Colour::green
-                       : status == "refused"      ? Colour::red
-                       : status == "needs-answer" ? Colour::yellow
-                                                  : Colour::dim;
-      out += "\n" +
-             paint("[" + str(phase["phase"]) + " " + str(step["position"]) + "] ", Colour::cyan,
-                   colour) +
-             sanitize(str(step["title"])) + "  " + paint(status, c, colour) + "\n";
-      if (!step["note"].is_null()) {
-        out += "    " + sanitize(str(step["note"])) + "\n";
-      }
-      if (status != "planned") {
-        continue;
-      }
-      out += "    " + sanitize(str(step["guidance"])) + "\n";
-      if (step["action"].is_null()) {
-        continue;
-      }
-      const auto& action = step["action"];
-      if (action.contains("caution")) {
-        out += "    " + paint(sanitize(str(action["caution"])), Colour::yellow, colour) + "\n";
-      }
-      out += plan_requests_text(step, options);
+  for (const auto& step : plan["steps"]) {
+    const std::string status = str(step["status"]);
+    const Colour c = status == "planned"        ? Colour::green
+                     : status == "refused"      ? Colour::red
+                     : status == "needs-answer" ? Colour::yellow
+                                                : Colour::dim;
+    out +=
+        "\n" +
+        paint("[" + str(step["phase"]) + " " + str(step["position"]) + "] ", Colour::cyan, colour) +
+        sanitize(str(step["title"])) + "  " + paint(status, c, colour) + "\n";
+    if (!step["note"].is_null()) {
+      out += "    " + sanitize(str(step["note"])) + "\n";
     }
+    if (status != "planned") {
+      continue;
+    }
+    out += "    " + sanitize(str(step["guidance"])) + "\n";
+    if (step["action"].is_null()) {
+      continue;
+    }
+    const auto& action = step["action"];
+    if (action.contains("caution")) {
+      out += "    " + paint(sanitize(str(action["caution"])), Colour::yellow, colour) + "\n";
+    }
+    out += plan_requests_text(step, options);
   }
   return out;
 }

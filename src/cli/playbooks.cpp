@@ -9,8 +9,12 @@
 #include "dftriage/util/terminal.hpp"
 #include "dftriage/util/text.hpp"
 #include "inputs.hpp"
+#include "lang_option.hpp"
 #include "library_options.hpp"
+#include "output_option.hpp"
+#include "playbook_text.hpp"
 
+#include <fstream>
 #include <set>
 #include <sstream>
 
@@ -18,17 +22,24 @@ namespace dftriage::cli {
 
 namespace {
 
+// Each subcommand has its own (its -o accepts its own formats).
 struct PlaybooksOptions
 {
-  std::string output;
+  OutputChoice output;
   std::vector<std::string> playbook_dirs;
   std::string id;
   std::vector<std::string> files;
+  std::string lang;
 };
 
 OutputFormat format_of(const PlaybooksOptions& o)
 {
-  return choose_output_format(o.output, {OutputFormat::text, OutputFormat::json});
+  return o.output.resolve();
+}
+
+bool is_rows(OutputFormat format)
+{
+  return format == OutputFormat::table || format == OutputFormat::tsv;
 }
 
 ExitStatus run_list(const PlaybooksOptions& o)
@@ -36,12 +47,15 @@ ExitStatus run_list(const PlaybooksOptions& o)
   const auto library = load_library_or_throw(o.playbook_dirs);
   Writer writer(stdout);
   JsonStream json(writer, format_of(o));
+  std::vector<std::vector<std::string>> rows;
   for (const auto& p : library.playbooks) {
     std::string patterns;
     for (const auto& t : p.match.alert_types) {
       patterns += (patterns.empty() ? "" : " ") + t;
     }
-    if (format_of(o) == OutputFormat::text) {
+    if (is_rows(format_of(o))) {
+      rows.push_back({p.id, p.version, p.title.en, patterns, p.source});
+    } else if (format_of(o) == OutputFormat::text) {
       writer.write(p.id + "  " + p.version + "  " + terminal::sanitize(p.title.en) + "  [" +
                    patterns + "]\n");
     } else {
@@ -53,30 +67,50 @@ ExitStatus run_list(const PlaybooksOptions& o)
                 {"source", p.source}});
     }
   }
-  json.finish();
+  if (is_rows(format_of(o))) {
+    writer.write(
+        render_rows({"ID", "VERSION", "TITLE", "ALERT TYPES", "SOURCE"}, rows, format_of(o)));
+  } else {
+    json.finish();
+  }
   return ExitStatus::success;
 }
 
 ExitStatus run_show_playbook(const PlaybooksOptions& o)
 {
-  for (const auto& [name, text] : engine::builtin_playbooks()) {
-    const auto doc = nlohmann::ordered_json::parse(text, nullptr, false);
-    if (!doc.is_discarded() && doc.value("id", "") == o.id) {
-      std::fwrite(text.data(), 1, text.size(), stdout);
-      return ExitStatus::success;
-    }
-  }
+  const auto format = format_of(o);
+  const auto lang = lang_option(o.lang).value_or(playbook::Lang::en);
   const auto library = load_library_or_throw(o.playbook_dirs);
-  if (const auto* p = library.find(o.id)) {
-    std::printf("%s (%s), from %s\n", p->id.c_str(), p->version.c_str(),
-                terminal::sanitize(p->source).c_str());
+  const auto* p = library.find(o.id);
+  if (p == nullptr) {
+    std::vector<std::string> ids;
+    for (const auto& known : library.playbooks) {
+      ids.push_back(known.id);
+    }
+    throw UsageError("no playbook " + text::quote(o.id) + text::did_you_mean(o.id, ids));
+  }
+  if (format == OutputFormat::json) {
+    // The playbook as written: the built-in text, or the file it was loaded from.
+    for (const auto& [name, text] : engine::builtin_playbooks()) {
+      const auto doc = nlohmann::ordered_json::parse(text, nullptr, false);
+      if (!doc.is_discarded() && doc.value("id", "") == o.id && p->source == "builtin:" + name) {
+        std::fwrite(text.data(), 1, text.size(), stdout);
+        return ExitStatus::success;
+      }
+    }
+    std::ifstream in(p->source, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    if (!in && !in.eof()) {
+      throw InputError(p->source + ": cannot read the playbook again");
+    }
+    std::fwrite(text.str().data(), 1, text.str().size(), stdout);
     return ExitStatus::success;
   }
-  std::vector<std::string> ids;
-  for (const auto& p : library.playbooks) {
-    ids.push_back(p.id);
-  }
-  throw UsageError("no playbook " + text::quote(o.id) + text::did_you_mean(o.id, ids));
+  Writer writer(stdout);
+  writer.write(playbook_text(*p, lang, terminal::use_colour(stdout)));
+  writer.flush();
+  return ExitStatus::success;
 }
 
 ExitStatus run_validate(const PlaybooksOptions& o)
@@ -125,7 +159,13 @@ ExitStatus run_actions(const PlaybooksOptions& o)
 {
   Writer writer(stdout);
   JsonStream json(writer, format_of(o));
+  std::vector<std::vector<std::string>> rows;
   for (const auto& a : azure::action_catalogue()) {
+    if (is_rows(format_of(o))) {
+      rows.push_back(
+          {a.name, std::string(azure::to_string(a.reversibility)), a.permission, a.summary});
+      continue;
+    }
     if (format_of(o) == OutputFormat::text) {
       writer.write(a.name + "  [" + std::string(azure::to_string(a.reversibility)) +
                    (a.evidence ? ", evidence" : "") + "]  " + a.permission + "\n    " + a.summary +
@@ -169,7 +209,12 @@ ExitStatus run_actions(const PlaybooksOptions& o)
               {"undoZh", a.undo_zh},
               {"params", std::move(params)}});
   }
-  json.finish();
+  if (is_rows(format_of(o))) {
+    writer.write(
+        render_rows({"ACTION", "REVERSIBILITY", "PERMISSION", "SUMMARY"}, rows, format_of(o)));
+  } else {
+    json.finish();
+  }
   return ExitStatus::success;
 }
 
@@ -194,7 +239,11 @@ ExitStatus run_coverage(const PlaybooksOptions& o)
       alert::Alert a;
       a.alert_type = a.base_alert_type = line.substr(0, line.find('\t'));
       const auto m = engine::match_alert(a, library);
-      rows.push_back({a.alert_type, "", m.playbook_id()});
+      const auto tab = line.find('\t');
+      const auto family = tab == std::string::npos
+                              ? std::string()
+                              : line.substr(tab + 1, line.find('\t', tab + 1) - tab - 1);
+      rows.push_back({a.alert_type, family, m.playbook_id()});
     }
   } else {
     std::set<std::string> seen;
@@ -208,17 +257,24 @@ ExitStatus run_coverage(const PlaybooksOptions& o)
   Writer writer(stdout);
   JsonStream json(writer, format_of(o));
   std::size_t uncovered = 0;
+  std::vector<std::vector<std::string>> table;
   for (const auto& r : rows) {
     uncovered += r.playbook == "generic" ? 1 : 0;
-    if (format_of(o) == OutputFormat::text) {
+    if (is_rows(format_of(o))) {
+      table.push_back({r.type, r.family, r.playbook});
+    } else if (format_of(o) == OutputFormat::text) {
       if (r.playbook == "generic") {
         writer.write("no playbook: " + terminal::sanitize(r.type) + "\n");
       }
     } else {
-      json.add({{"alertType", r.type}, {"playbook", r.playbook}});
+      json.add({{"alertType", r.type}, {"family", r.family}, {"playbook", r.playbook}});
     }
   }
-  json.finish();
+  if (is_rows(format_of(o))) {
+    writer.write(render_rows({"ALERT TYPE", "FAMILY", "PLAYBOOK"}, table, format_of(o)));
+  } else {
+    json.finish();
+  }
   if (format_of(o) == OutputFormat::text) {
     writer.write(std::to_string(rows.size() - uncovered) + " of " + std::to_string(rows.size()) +
                  " alert types have a playbook\n");
@@ -228,37 +284,43 @@ ExitStatus run_coverage(const PlaybooksOptions& o)
 
 } // namespace
 
-void add_playbooks(CLI::App& app, Invocation& invocation)
+void add_playbooks(CLI::App& command, Invocation& invocation)
 {
-  auto o = std::make_shared<PlaybooksOptions>();
-  auto* sub =
-      app.add_subcommand("playbooks", "List, show, validate playbooks and check their coverage");
-  sub->require_subcommand(1);
-  auto common = [o](CLI::App* c) {
-    c->add_option("-o,--output", o->output, "Output format: text, json");
-    c->add_option("--playbooks", o->playbook_dirs, "Also load the playbooks of this directory");
+  using F = OutputFormat;
+  command.require_subcommand(1);
+  // Adds a subcommand with its own options, its -o accepting `formats`.
+  const auto add = [&command, &invocation](const char* name, const char* summary,
+                                           std::vector<OutputFormat> formats, bool playbooks,
+                                           ExitStatus (*run)(const PlaybooksOptions&)) {
+    auto o = std::make_shared<PlaybooksOptions>();
+    auto* c = command.add_subcommand(name, summary);
+    add_output_option(*c, o->output, std::move(formats));
+    if (playbooks) {
+      add_playbooks_option(*c, o->playbook_dirs);
+    }
+    c->callback([o, run, &invocation] { invocation.action = [o, run] { return run(*o); }; });
+    return std::make_pair(c, o);
   };
-  auto* list = sub->add_subcommand("list", "List the playbooks in use");
-  common(list);
-  list->callback([o, &invocation] { invocation.action = [o] { return run_list(*o); }; });
-  auto* show = sub->add_subcommand("show", "Print a playbook");
-  common(show);
-  show->add_option("ID", o->id, "Playbook id")->required();
-  show->callback([o, &invocation] { invocation.action = [o] { return run_show_playbook(*o); }; });
-  auto* validate =
-      sub->add_subcommand("validate", "Check playbook files (default: the built-in ones)");
-  common(validate);
-  validate->add_option("FILE", o->files, "Playbook files");
-  validate->callback([o, &invocation] { invocation.action = [o] { return run_validate(*o); }; });
-  auto* coverage = sub->add_subcommand("coverage", "List alert types no playbook matches");
-  common(coverage);
-  coverage->add_option("ALERTS", o->files, "Alert files (default: the shipped alert-type list)");
-  coverage->callback([o, &invocation] { invocation.action = [o] { return run_coverage(*o); }; });
-  auto* actions =
-      sub->add_subcommand("actions", "List the action catalogue playbooks call: parameters, "
-                                     "reversibility, permission, undo");
-  actions->add_option("-o,--output", o->output, "Output format: text, json");
-  actions->callback([o, &invocation] { invocation.action = [o] { return run_actions(*o); }; });
+  add("list", "List the playbooks in use", {F::text, F::json, F::table, F::tsv}, true, run_list);
+  auto [show, show_options] =
+      add("show", "Describe a playbook (text), or print it as written (json)", {F::text, F::json},
+          true, run_show_playbook);
+  show->add_option("ID", show_options->id, "Playbook ID")->required()->type_name("ID");
+  show->add_option("--lang", show_options->lang, "Language of the text (default en)")
+      ->type_name("en|zh-CN");
+  auto [validate, validate_options] =
+      add("validate", "Check playbook files (default: the built-in ones)", {F::text, F::json}, true,
+          run_validate);
+  validate->add_option("FILE", validate_options->files, "Playbook files")->type_name("FILE");
+  auto [coverage, coverage_options] = add("coverage", "List alert types no playbook matches",
+                                          {F::text, F::json, F::table, F::tsv}, true, run_coverage);
+  coverage
+      ->add_option("ALERTS", coverage_options->files,
+                   "Alert files (default: the shipped alert-type list)")
+      ->type_name("FILE");
+  add("actions",
+      "List the action catalogue playbooks call: parameters, reversibility, permission, undo",
+      {F::text, F::json, F::table, F::tsv}, false, run_actions);
 }
 
 } // namespace dftriage::cli

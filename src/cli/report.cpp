@@ -8,6 +8,7 @@
 #include "dftriage/cli/output.hpp"
 #include "dftriage/util/error.hpp"
 #include "lang_option.hpp"
+#include "output_option.hpp"
 
 #include <memory>
 
@@ -18,14 +19,13 @@ namespace {
 struct ReportOptions
 {
   std::string dir;
-  std::string output;
+  OutputChoice output;
   std::string lang; // "": the language the case was walked in
 };
 
 ExitStatus run_report(const ReportOptions& options)
 {
-  const auto format = choose_output_format(options.output.empty() ? "md" : options.output,
-                                           {OutputFormat::md, OutputFormat::json});
+  const auto format = options.output.resolve();
   const auto asked = lang_option(options.lang);
   const auto folder = journal::CaseFolder::open_existing(options.dir);
   const auto report = exec::case_report(folder);
@@ -37,22 +37,26 @@ ExitStatus run_report(const ReportOptions& options)
   writer.write(format == OutputFormat::json ? report.dump(2) + "\n"
                                             : exec::report_markdown(report, lang));
   writer.flush();
+  // A record drawn from a damaged journal is still printed, and the status says so.
   return report["journal"].value("chainIntact", false) ? ExitStatus::success
-                                                       : ExitStatus::input_rejected;
+                                                       : ExitStatus::case_problem;
 }
 
 } // namespace
 
-void add_report(CLI::App& app, Invocation& invocation)
+void add_report(CLI::App& command, Invocation& invocation)
 {
   auto options = std::make_shared<ReportOptions>();
-  auto* sub = app.add_subcommand("report", "Write a case's incident record for a ticket: "
-                                           "indicators, owner, durations, timeline, answers, "
-                                           "decisions, actions, undos, evidence, open follow-ups");
-  sub->add_option("DIR", options->dir, "The case folder, or last for the newest case")->required();
-  sub->add_option("-o,--output", options->output, "md (default) or json");
-  sub->add_option("--lang", options->lang,
-                  "Language of the record: en or zh-CN (default: the case's own)");
+  auto* sub = &command;
+  sub->add_option("DIR", options->dir, "The case folder, or last for the newest case")
+      ->required()
+      ->type_name("DIR");
+  // text and md are the same Markdown, which reads as plain text; md is also the default
+  // in a pipe, since the record goes into a ticket or a file.
+  add_output_option(*sub, options->output,
+                    {OutputFormat::text, OutputFormat::md, OutputFormat::json}, OutputFormat::md);
+  sub->add_option("--lang", options->lang, "Language of the record (default: the case's own)")
+      ->type_name("en|zh-CN");
   sub->callback([options, &invocation] {
     invocation.action = [options, &invocation] {
       options->dir = resolve_case_dir(options->dir, invocation.global.quiet);

@@ -88,12 +88,9 @@ ExitStatus run_run(const RunOptions& options)
                                      std::string("-")) != options.files.end();
   const bool interactive = !options.non_interactive && !reads_stdin &&
                            ::isatty(STDIN_FILENO) != 0 && ::isatty(STDOUT_FILENO) != 0;
-  const auto format =
-      interactive ? OutputFormat::text
-                  : choose_output_format(options.output, {OutputFormat::text, OutputFormat::json,
-                                                          OutputFormat::ndjson});
-  if (interactive && !options.output.empty() && options.output != "text") {
-    throw UsageError("-o " + options.output +
+  const auto format = interactive ? OutputFormat::text : options.output.resolve();
+  if (interactive && !options.output.requested.empty() && options.output.requested != "text") {
+    throw UsageError("-o " + options.output.requested +
                      " needs --non-interactive (the interactive walk is text)");
   }
   if (!options.dry_run) {
@@ -213,13 +210,12 @@ ExitStatus run_run(const RunOptions& options)
 
 } // namespace
 
-void add_run(CLI::App& app, Invocation& invocation)
+void add_run(CLI::App& command, Invocation& invocation)
 {
   auto options = std::make_shared<RunOptions>();
-  auto* sub = app.add_subcommand("run", "Walk through an alert's playbook and carry it out (--lab: "
-                                        "on a simulated tenant; --dry-run: send nothing)");
-  sub->add_option("FILE", options->files,
-                  "Alert file; - for standard input (implies --non-interactive)");
+  auto* sub = &command;
+  add_walk_inputs(*sub, *options, "Alert file; - for standard input (implies --non-interactive)",
+                  "Language of the walk (default en; a resumed case keeps its own)");
   sub->add_flag("--dry-run", options->dry_run,
                 "Show the requests each step would send; send nothing, keep no case");
   sub->add_flag(
@@ -227,7 +223,8 @@ void add_run(CLI::App& app, Invocation& invocation)
       "Start a simulated tenant seeded from the alert on 127.0.0.1 and act on it (training)");
   sub->add_option("--case", options->case_dir,
                   "Case folder (default cases/<alert>-<time>); an existing one is resumed (last: "
-                  "the newest case)");
+                  "the newest case)")
+      ->type_name("DIR");
   sub->add_option(
       "--subscription", options->subscriptions,
       "Also allow changes in this subscription (the alert's is always allowed; repeatable)");
@@ -235,7 +232,8 @@ void add_run(CLI::App& app, Invocation& invocation)
                 "Resume a case on the cloud chosen now (--cloud, DFTRIAGE_CLOUD) although it was "
                 "opened on another");
   sub->add_option("--reason", options->reason,
-                  "The reason journaled for changes confirmed with --yes");
+                  "The reason journaled for changes confirmed with --yes")
+      ->type_name("TEXT");
   sub->add_flag("-y,--yes", options->yes, "Confirm every change that can be undone without asking");
   sub->add_flag("--yes-irreversible", options->yes_irreversible,
                 "Also confirm changes that cannot be undone (deletes, reimage, password reset, run "
@@ -244,18 +242,9 @@ void add_run(CLI::App& app, Invocation& invocation)
   sub->add_flag(
       "--non-interactive", options->non_interactive,
       "Never prompt: answers or defaults decide; unanswered questions exit 5 with a JSON list");
-  sub->add_option("--answers", options->answers_file,
-                  "JSON file of answers: {\"question id\": value}");
-  sub->add_option("--set", options->sets, "Answer one question: --set id=value (repeatable)");
-  sub->add_option("--lang", options->lang,
-                  "Language of the walk: en or zh-CN (default en; a resumed case keeps its own)");
-  sub->add_option("-o,--output", options->output,
-                  "Output when not interactive: text, json, ndjson");
-  sub->add_option("--format", options->format, "Force the alert shape (see show --help)");
-  sub->add_option("--playbooks", options->playbook_dirs,
-                  "Also load the playbooks of this directory");
   sub->callback([options, &invocation] {
     invocation.action = [options, &invocation] {
+      options->quiet = invocation.global.quiet;
       if (!options->dry_run) {
         options->case_dir = resolve_case_dir(options->case_dir, invocation.global.quiet);
       }

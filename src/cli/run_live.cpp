@@ -190,6 +190,9 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang_given, bool i
                 ExitStatus::usage);
   }
   const auto say_case = [&] {
+    if (!interactive && options.quiet) {
+      return; // -q: the folder is in the JSON record (`case`), or in the text summary
+    }
     std::fprintf(interactive ? stdout : stderr, "%s\n",
                  paint(std::string(resume ? tr(lang, "Resuming case ", "继续案例 ")
                                           : tr(lang, "Case ", "案例 ")) +
@@ -293,6 +296,7 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang_given, bool i
     say_case();
   }
   journal::Journal& journal = *opened_journal;
+  journal.set_after_entry(journal_test_hook());
   if (state.opened().is_null()) {
     nlohmann::ordered_json opened{{"event", journal::event::case_opened},
                                   {"alertId", the_alert.id},

@@ -6,21 +6,15 @@
 #include "dftriage/cli/output.hpp"
 #include "dftriage/playbook/playbook.hpp"
 #include "dftriage/util/exit_status.hpp"
+#include "walk_inputs.hpp"
 
 #include <string>
 #include <vector>
 
 namespace dftriage::cli {
 
-struct RunOptions
+struct RunOptions : WalkInputs
 {
-  std::vector<std::string> files;
-  std::string output;
-  std::string format;
-  std::vector<std::string> playbook_dirs;
-  std::string answers_file;
-  std::vector<std::string> sets;
-  std::string lang; // "" : en, or on resume the language the case was opened in
   bool dry_run = false;
   bool yes = false;
   bool yes_irreversible =
@@ -31,6 +25,7 @@ struct RunOptions
   bool switch_cloud = false; // --switch-cloud: resume a case on the cloud chosen now, not its own
   std::vector<std::string> subscriptions;
   std::string reason;
+  bool quiet = false; // -q: nothing on stderr but errors
 };
 
 // Carries out the walk against the lab (--lab) or Azure, in a case folder (run_live.cpp).

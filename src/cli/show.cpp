@@ -5,6 +5,7 @@
 #include "dftriage/cli/output.hpp"
 #include "dftriage/util/terminal.hpp"
 #include "inputs.hpp"
+#include "output_option.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -15,14 +16,29 @@ namespace {
 struct ShowOptions
 {
   std::vector<std::string> files;
-  std::string output;
+  OutputChoice output;
   std::string format;
 };
 
+const std::vector<std::string> k_columns = {"TIME",       "SEVERITY", "FAMILY",
+                                            "ALERT TYPE", "RESOURCE", "ALERT ID"};
+
+// One alert as a row of `show -o table|tsv`.
+std::vector<std::string> row_of(const alert::Alert& a)
+{
+  const auto slash = a.resource_id.rfind('/');
+  return {a.start_time,
+          std::string(alert::to_string(a.severity)),
+          std::string(alert::to_string(a.family)),
+          a.alert_type,
+          slash == std::string::npos ? a.resource_id : a.resource_id.substr(slash + 1),
+          a.id};
+}
+
 ExitStatus run_show(const ShowOptions& options)
 {
-  const auto format = choose_output_format(
-      options.output, {OutputFormat::text, OutputFormat::json, OutputFormat::ndjson});
+  const auto format = options.output.resolve();
+  std::vector<std::vector<std::string>> rows; // -o table: widths need every row
   const auto read_options = read_options_for(options.format);
   Writer writer(stdout);
   JsonStream json(writer, format);
@@ -34,6 +50,10 @@ ExitStatus run_show(const ShowOptions& options)
         if (format == OutputFormat::text) {
           writer.write(count == 0 ? "" : "\n");
           writer.write(render_alert_text(alert, colour));
+        } else if (format == OutputFormat::tsv) {
+          writer.write(render_rows(k_columns, {row_of(alert)}, format));
+        } else if (format == OutputFormat::table) {
+          rows.push_back(row_of(alert));
         } else if (format == OutputFormat::ndjson) {
           line.clear();
           alert::append_json(alert, line); // the hot path: no JSON tree per alert
@@ -47,7 +67,11 @@ ExitStatus run_show(const ShowOptions& options)
           writer.flush();
         }
       });
-  json.finish();
+  if (format == OutputFormat::table) {
+    writer.write(render_rows(k_columns, rows, format));
+  } else {
+    json.finish();
+  }
   writer.flush();
   spdlog::info("{} alert(s) shown, {} problem(s)", count, errors);
   return errors > 0 ? ExitStatus::input_rejected : ExitStatus::success;
@@ -55,17 +79,17 @@ ExitStatus run_show(const ShowOptions& options)
 
 } // namespace
 
-void add_show(CLI::App& app, Invocation& invocation)
+void add_show(CLI::App& command, Invocation& invocation)
 {
   auto options = std::make_shared<ShowOptions>();
-  auto* sub = app.add_subcommand("show", "Parse alerts from any Defender export and print them");
+  auto* sub = &command;
   sub->add_option("FILE", options->files, "Alert files (JSON, NDJSON); - for standard input")
-      ->required();
-  sub->add_option("-o,--output", options->output,
-                  "Output format: text, json, ndjson (default: text on a terminal, else json)");
-  sub->add_option("--format", options->format,
-                  "Read every document as this shape instead of detecting it: "
-                  "arm, azcli, export, sentinel, graph, arg");
+      ->required()
+      ->type_name("FILE");
+  add_output_option(*sub, options->output,
+                    {OutputFormat::text, OutputFormat::json, OutputFormat::ndjson,
+                     OutputFormat::table, OutputFormat::tsv});
+  add_shape_option(*sub, options->format);
   sub->callback(
       [options, &invocation] { invocation.action = [options] { return run_show(*options); }; });
 }

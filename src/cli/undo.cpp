@@ -169,11 +169,10 @@ ExitStatus run_undo(const UndoOptions& options)
 
 } // namespace
 
-void add_undo(CLI::App& app, Invocation& invocation)
+void add_undo(CLI::App& command, Invocation& invocation)
 {
   auto options = std::make_shared<UndoOptions>();
-  auto* sub = app.add_subcommand(
-      "undo", "Revert a case's changes, newest first, from the pre-images it recorded");
+  auto* sub = &command;
   sub->add_option("DIR", options->dir, "The case folder, or last for the newest case")->required();
   sub->add_option("--step", options->step, "Only this step's change");
   sub->add_flag("-y,--yes", options->yes, "Do not ask for confirmation");

@@ -227,8 +227,16 @@ std::string step_details(const engine::PlannedStep& step, playbook::Lang lang, b
   } else {
     kind = tr(lang, "changes Azure, reversible", "更改 Azure，可以撤销");
   }
+  // The permissions of the requests this step sends (as plan shows them), else the action's.
+  std::string permissions;
+  for (const auto& r : step.requests.requests) {
+    if (!r.permission.empty() && permissions.find(r.permission) == std::string::npos) {
+      permissions += (permissions.empty() ? "" : ", ") + r.permission;
+    }
+  }
   out += "  " + paint(tr(lang, "Action ", "操作 ") + a.name, Colour::bold, colour) + " (" + kind +
-         tr(lang, "; needs ", "；需要权限 ") + a.permission + ")\n";
+         tr(lang, "; needs ", "；需要权限 ") + (permissions.empty() ? a.permission : permissions) +
+         ")\n";
   if (a.mutating && !a.undo.empty()) {
     out += tr(lang, "  Undo: " + a.undo, "  撤销方式：" + a.undo_zh) + "\n";
   }
@@ -257,26 +265,11 @@ nlohmann::ordered_json run_record(const engine::Plan& plan,
     if (s == nullptr) {
       continue;
     }
-    const auto position = engine::position_of(plan, o.step_index);
-    nlohmann::ordered_json step;
-    step["phase"] = playbook::to_string(s->phase);
-    step["id"] = s->step->id;
-    step["position"] = std::to_string(position.index) + "/" + std::to_string(position.total);
-    step["title"] = s->step->title.in(lang);
+    // The plan's own step shape, with what became of it in this walk.
+    auto step = plan.step_json(o.step_index, lang);
     step["outcome"] = o.outcome;
-    step["note"] =
-        s->note.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(s->note);
-    if (!o.message.empty()) {
-      step["message"] = o.message;
-    }
-    step["mutating"] = is_mutating(*s);
-    auto requests = nlohmann::ordered_json::array();
-    for (const auto* list : {&s->requests.pre_image, &s->requests.requests}) {
-      for (const auto& r : *list) {
-        requests.push_back(r.to_json());
-      }
-    }
-    step["requests"] = std::move(requests);
+    step["message"] =
+        o.message.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(o.message);
     if (o.outcome == "awaiting-confirmation") {
       awaiting.push_back(std::string(playbook::to_string(s->phase)) + "/" + s->step->id);
     }

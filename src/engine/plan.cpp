@@ -496,58 +496,59 @@ nlohmann::ordered_json Plan::to_json(playbook::Lang lang) const
                             {"source", a.source}});
   }
   out["answers"] = std::move(answers_json);
-  json phases = json::array();
-  for (const Phase phase : playbook::k_phases) {
-    json phase_steps = json::array();
-    std::size_t index = 0;
-    const std::size_t total = playbook.steps(phase).size();
-    for (const auto& s : this->steps) {
-      if (s.phase != phase) {
-        continue;
-      }
-      ++index;
-      json step;
-      step["id"] = s.step->id;
-      step["position"] = std::to_string(index) + "/" + std::to_string(total);
-      step["title"] = text_json(s.step->title, lang);
-      step["guidance"] = text_json(s.step->guidance, lang);
-      step["status"] = s.status;
-      step["note"] = s.note.empty() ? json(nullptr) : json(s.note);
-      step["asks"] = s.step->ask;
-      if (s.step->action) {
-        json action;
-        action["name"] = s.step->action->name;
-        action["params"] = s.params;
-        if (s.action != nullptr) {
-          action["summary"] = s.action->summary;
-          action["mutating"] = s.action->mutating;
-          action["reversibility"] = azure::to_string(s.action->reversibility);
-          action["undo"] = s.action->undo.empty() ? json(nullptr) : json(s.action->undo);
-          action["permission"] = s.action->permission;
-          if (!s.caution.empty()) {
-            action["caution"] = lang == playbook::Lang::zh_cn ? s.caution_zh : s.caution;
-          }
-        }
-        json pre = json::array();
-        for (const auto& r : s.requests.pre_image) {
-          pre.push_back(r.to_json());
-        }
-        json requests = json::array();
-        for (const auto& r : s.requests.requests) {
-          requests.push_back(r.to_json());
-        }
-        action["preImage"] = std::move(pre);
-        action["requests"] = std::move(requests);
-        step["action"] = std::move(action);
-      } else {
-        step["action"] = nullptr;
-      }
-      phase_steps.push_back(std::move(step));
-    }
-    phases.push_back({{"phase", playbook::to_string(phase)}, {"steps", std::move(phase_steps)}});
+  json steps_json = json::array();
+  for (std::size_t i = 0; i < this->steps.size(); ++i) {
+    steps_json.push_back(step_json(i, lang));
   }
-  out["phases"] = std::move(phases);
+  out["steps"] = std::move(steps_json);
   return out;
+}
+
+nlohmann::ordered_json Plan::step_json(std::size_t index, playbook::Lang lang) const
+{
+  const auto& s = this->steps.at(index);
+  const auto position = position_of(*this, index);
+  json step;
+  step["phase"] = playbook::to_string(s.phase);
+  step["id"] = s.step->id;
+  step["position"] = std::to_string(position.index) + "/" + std::to_string(position.total);
+  step["title"] = text_json(s.step->title, lang);
+  step["guidance"] = text_json(s.step->guidance, lang);
+  step["status"] = s.status;
+  step["note"] = s.note.empty() ? json(nullptr) : json(s.note);
+  step["asks"] = s.step->ask;
+  if (!s.step->action) {
+    step["action"] = nullptr;
+    return step;
+  }
+  json action;
+  action["name"] = s.step->action->name;
+  action["params"] = s.params;
+  // A step that was skipped or refused has no resolved action; its description still
+  // comes from the catalogue, so every step's action has the same fields.
+  const auto* spec = s.action != nullptr ? s.action : azure::find_action(s.step->action->name);
+  if (spec != nullptr) {
+    action["summary"] = spec->summary;
+    action["mutating"] = spec->mutating;
+    action["reversibility"] = azure::to_string(spec->reversibility);
+    action["undo"] = spec->undo.empty() ? json(nullptr) : json(spec->undo);
+    action["permission"] = spec->permission;
+    if (!s.caution.empty()) {
+      action["caution"] = lang == playbook::Lang::zh_cn ? s.caution_zh : s.caution;
+    }
+  }
+  json pre = json::array();
+  for (const auto& r : s.requests.pre_image) {
+    pre.push_back(r.to_json());
+  }
+  json requests = json::array();
+  for (const auto& r : s.requests.requests) {
+    requests.push_back(r.to_json());
+  }
+  action["preImage"] = std::move(pre);
+  action["requests"] = std::move(requests);
+  step["action"] = std::move(action);
+  return step;
 }
 
 } // namespace dftriage::engine

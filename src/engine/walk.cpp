@@ -48,7 +48,7 @@ Position position_of(const Plan& plan, std::size_t step_index)
   const auto phase = plan.steps.at(step_index).phase;
   for (std::size_t i = 0; i < plan.steps.size(); ++i) {
     const auto& s = plan.steps[i];
-    if (s.phase != phase || !is_visited(s)) {
+    if (s.phase != phase) {
       continue;
     }
     ++position.total;

@@ -56,31 +56,29 @@ nlohmann::ordered_json fingerprint(const std::string& url, int status,
 
 void capture_targets(nlohmann::ordered_json& plan, azure::Client& client)
 {
-  for (auto& phase : plan["phases"]) {
-    for (auto& step : phase["steps"]) {
-      auto& action = step["action"];
-      if (step.value("status", "") != "planned" || !action.is_object() ||
-          action["preImage"].empty()) {
-        continue;
-      }
-      auto captured = nlohmann::ordered_json::array();
-      for (const auto& r : action["preImage"]) {
-        azure::Request request;
-        request.method = r.value("method", "GET");
-        request.url = r.value("url", "");
-        request.audience = r.value("audience", "arm");
-        try {
-          const auto response = client.send(request);
-          captured.push_back(fingerprint(request.url, response.status, response.body));
-        } catch (const azure::AzureError& e) {
-          if (e.http_status() != 404) {
-            throw;
-          }
-          captured.push_back(fingerprint(request.url, 404, nullptr));
-        }
-      }
-      action["captured"] = std::move(captured);
+  for (auto& step : plan["steps"]) {
+    auto& action = step["action"];
+    if (step.value("status", "") != "planned" || !action.is_object() ||
+        action["preImage"].empty()) {
+      continue;
     }
+    auto captured = nlohmann::ordered_json::array();
+    for (const auto& r : action["preImage"]) {
+      azure::Request request;
+      request.method = r.value("method", "GET");
+      request.url = r.value("url", "");
+      request.audience = r.value("audience", "arm");
+      try {
+        const auto response = client.send(request);
+        captured.push_back(fingerprint(request.url, response.status, response.body));
+      } catch (const azure::AzureError& e) {
+        if (e.http_status() != 404) {
+          throw;
+        }
+        captured.push_back(fingerprint(request.url, 404, nullptr));
+      }
+    }
+    action["captured"] = std::move(captured);
   }
 }
 

@@ -127,25 +127,23 @@ std::vector<std::pair<std::string, std::string>> manual_plan_steps(const json& p
     playbook = p;
   }
   std::vector<std::pair<std::string, std::string>> out;
-  for (const auto& phase : plan.value("phases", json::array())) {
-    for (const auto& step : phase.value("steps", json::array())) {
-      if (!step.value("action", json()).is_null() || !step.value("asks", json::array()).empty() ||
-          str(step, "status") != "planned") {
-        continue;
-      }
-      bool checklist = true;
-      if (playbook != nullptr) {
-        for (const auto ph : playbook::k_phases) {
-          for (const auto& s : playbook->steps(ph)) {
-            if (s.id == str(step, "id")) {
-              checklist = engine::is_checklist(s);
-            }
+  for (const auto& step : plan.value("steps", json::array())) {
+    if (!step.value("action", json()).is_null() || !step.value("asks", json::array()).empty() ||
+        str(step, "status") != "planned") {
+      continue;
+    }
+    bool checklist = true;
+    if (playbook != nullptr) {
+      for (const auto ph : playbook::k_phases) {
+        for (const auto& s : playbook->steps(ph)) {
+          if (s.id == str(step, "id")) {
+            checklist = engine::is_checklist(s);
           }
         }
       }
-      if (checklist) {
-        out.emplace_back(str(step, "id"), str(step, "title"));
-      }
+    }
+    if (checklist) {
+      out.emplace_back(str(step, "id"), str(step, "title"));
     }
   }
   return out;

@@ -1,5 +1,7 @@
 #include "dftriage/util/exit_status.hpp"
 
+#include <algorithm>
+
 namespace dftriage {
 
 const std::vector<ExitStatusRow>& exit_status_table()
@@ -31,11 +33,23 @@ const std::vector<ExitStatusRow>& exit_status_table()
 
 std::string exit_status_help()
 {
+  std::vector<int> codes;
+  for (const auto& row : exit_status_table()) {
+    codes.push_back(row.code);
+  }
+  return exit_status_help(codes);
+}
+
+std::string exit_status_help(const std::vector<int>& codes)
+{
   // "  CODE meaning", the meaning without Markdown, wrapped at 80 columns under itself.
   constexpr std::size_t k_indent = 7;
   constexpr std::size_t k_width = 80;
   std::string out = "Exit status:\n";
   for (const auto& row : exit_status_table()) {
+    if (std::find(codes.begin(), codes.end(), row.code) == codes.end()) {
+      continue;
+    }
     std::string code = "  " + std::to_string(row.code);
     code.resize(k_indent, ' ');
     std::string line = code;

@@ -36,7 +36,7 @@ constexpr int k_exit_usage = 2;
 // Families named by dftriage's `family` field.
 constexpr std::string_view k_keyvault = "keyvault";
 constexpr std::string_view k_dns = "dns";
-constexpr std::string_view k_resourcemanager = "resourcemanager";
+constexpr std::string_view k_resourcemanager = "resource-manager";
 constexpr std::string_view k_other = "other";
 
 // Every rejection message says the document is not a Defender (for Cloud) alert.

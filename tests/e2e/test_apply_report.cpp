@@ -41,7 +41,14 @@ TEST_CASE("apply carries out a captured plan and refuses a tampered or drifted o
   std::ofstream(plan_file) << plan.out;
 
   auto tampered = nlohmann::ordered_json::parse(plan.out);
-  tampered[0]["phases"][1]["steps"][1]["action"]["params"]["allowedIps"] = {"0.0.0.0/0"};
+  bool edited = false;
+  for (auto& step : tampered[0]["steps"]) {
+    if (!edited && step["action"].is_object() && step["action"]["params"].contains("allowedIps")) {
+      step["action"]["params"]["allowedIps"] = {"0.0.0.0/0"};
+      edited = true;
+    }
+  }
+  REQUIRE(edited);
   const std::string tampered_file = (lab.dir / "tampered.json").string();
   std::ofstream(tampered_file) << tampered.dump();
   const auto refused =

@@ -175,7 +175,7 @@ TEST_CASE("auth status against lab serve names the credential, tenant and client
     const auto r =
         run_process({k_bin, "--cloud", lab.bare_file, "-vvv", "auth", "status"}, "", env);
     CHECK(r.exit_code == 4);
-    CHECK(r.out.empty());
+    CHECK(nlohmann::json::parse(r.out)["authenticated"] == false); // a pipe: JSON
     CHECK(
         r.err.find(
             "dftriage: error: no credential could get a token for " + lab.arm_resource() +
@@ -191,7 +191,13 @@ TEST_CASE("auth status with no working credential lists each one and exits 4", "
 {
   const auto r = run_process({k_bin, "auth", "status"}, "", clean_env());
   CHECK(r.exit_code == 4);
-  CHECK(r.out.empty());
+  // In a pipe (JSON) the answer is on stdout too: no credential answered.
+  const auto status = nlohmann::json::parse(r.out);
+  CHECK(status["authenticated"] == false);
+  CHECK(status["audience"] == "arm");
+  CHECK_THAT(status["error"].get<std::string>(),
+             Catch::Contains("no credential could get a token"));
+  CHECK(run_process({k_bin, "auth", "status", "-o", "text"}, "", clean_env()).out.empty());
   INFO(r.err);
   CHECK(
       r.err.rfind("dftriage: error: no credential could get a token for "

@@ -70,17 +70,15 @@ TEST_CASE("plan is deterministic and every request is complete", "[e2e][plan]")
   REQUIRE(plans.size() == 1);
   CHECK(plans[0]["playbook"] == "keyvault");
   std::size_t requests = 0;
-  for (const auto& phase : plans[0]["phases"]) {
-    for (const auto& step : phase["steps"]) {
-      if (step["action"].is_null()) {
-        continue;
-      }
-      for (const auto& r : step["action"]["requests"]) {
-        ++requests;
-        CHECK(r["url"].get<std::string>().rfind("https://", 0) == 0);
-        for (const auto* key : {"method", "url", "body", "mutating", "reversible", "permission"}) {
-          CHECK(r.contains(key));
-        }
+  for (const auto& step : plans[0]["steps"]) {
+    if (step["action"].is_null()) {
+      continue;
+    }
+    for (const auto& r : step["action"]["requests"]) {
+      ++requests;
+      CHECK(r["url"].get<std::string>().rfind("https://", 0) == 0);
+      for (const auto* key : {"method", "url", "body", "mutating", "reversible", "permission"}) {
+        CHECK(r.contains(key));
       }
     }
   }
@@ -116,10 +114,8 @@ TEST_CASE("plan --lang zh-CN gives the Chinese guidance", "[e2e][plan]")
   const auto zh = run_process(
       {k_bin, "plan", k_examples + "keyvault-tor.json", "-o", "json", "--lang", "zh-CN"});
   CHECK(zh.exit_code == 0);
-  const auto g_en =
-      nlohmann::json::parse(en.out)[0]["phases"][0]["steps"][0]["guidance"].get<std::string>();
-  const auto g_zh =
-      nlohmann::json::parse(zh.out)[0]["phases"][0]["steps"][0]["guidance"].get<std::string>();
+  const auto g_en = nlohmann::json::parse(en.out)[0]["steps"][0]["guidance"].get<std::string>();
+  const auto g_zh = nlohmann::json::parse(zh.out)[0]["steps"][0]["guidance"].get<std::string>();
   CHECK(g_en != g_zh);
   CHECK(g_zh.find("\xe7") !=
         std::string::npos); // CJK text (UTF-8 lead byte of U+7000–U+7FFF, U+5000–U+5FFF…)

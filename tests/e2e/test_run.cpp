@@ -66,7 +66,7 @@ TEST_CASE("run off a terminal never prompts, even without --non-interactive", "[
   const auto r = run_process(
       {k_bin, "run", k_examples + "keyvault-tor.json", "--dry-run", "-o", "text"}, "y\ny\n");
   CHECK(r.exit_code == 0);
-  CHECK(r.out.find("[mitigate 2/7] Turn on the Key Vault firewall") != std::string::npos);
+  CHECK(r.out.find("[mitigate 2/10] Turn on the Key Vault firewall") != std::string::npos);
   CHECK(r.out.find("Awaiting confirmation") != std::string::npos);
   CHECK(r.out.find("Carry out this change?") == std::string::npos);
 }
@@ -154,14 +154,14 @@ TEST_CASE("the interactive walk asks, goes back, and honours a refused change", 
 {
   PtySession pty({k_bin, "run", k_examples + "keyvault-tor.json", "--dry-run"},
                  {{"NO_COLOR", "1"}, {"TERM", "xterm"}});
-  REQUIRE(pty.expect("[contact 1/4] Read the vault's configuration"));
+  REQUIRE(pty.expect("[contact 1/6] Read the vault's configuration"));
   REQUIRE(pty.expect("curl -X GET 'https://management.azure.com/subscriptions/"));
   REQUIRE(pty.expect("Enter: next step"));
   pty.send_line("");
-  REQUIRE(pty.expect("[contact 2/4] Find the vault's owner"));
+  REQUIRE(pty.expect("[contact 2/6] Find the vault's owner"));
   REQUIRE(pty.expect("Enter: next step"));
   pty.send_line("");
-  REQUIRE(pty.expect("[contact 3/4] Work out where the traffic came from"));
+  REQUIRE(pty.expect("[contact 3/6] Work out where the traffic came from"));
   REQUIRE(pty.expect("(default: d3b07384-d9a0-4c1e-8f4b-2a6e5c7d8e9f) · b · q · ? > "));
   pty.send_line("");
   REQUIRE(pty.expect("[y/n] (default: no) · b · q · ? > "));
@@ -170,10 +170,10 @@ TEST_CASE("the interactive walk asks, goes back, and honours a refused change", 
   pty.send_line("");
   REQUIRE(pty.expect("Enter: next step"));
   pty.send_line("b"); // back to the owner step
-  REQUIRE(pty.expect("[contact 2/4] Find the vault's owner"));
+  REQUIRE(pty.expect("[contact 2/6] Find the vault's owner"));
   REQUIRE(pty.expect("Enter: next step"));
   pty.send_line("");
-  REQUIRE(pty.expect("[contact 3/4] Work out where the traffic came from"));
+  REQUIRE(pty.expect("[contact 3/6] Work out where the traffic came from"));
   REQUIRE(pty.expect(" > "));
   pty.send_line("");
   REQUIRE(pty.expect("[y/n] (default: no) · b · q · ? > "));
@@ -182,15 +182,15 @@ TEST_CASE("the interactive walk asks, goes back, and honours a refused change", 
   pty.send_line("n");
   REQUIRE(pty.expect("Enter: next step"));
   pty.send_line("");
-  REQUIRE(pty.expect("[contact 4/4] Origin not verified: mitigate now"));
+  REQUIRE(pty.expect("[contact 4/6] Origin not verified: mitigate now"));
   REQUIRE(pty.expect("Enter: next step"));
   pty.send_line("");
-  REQUIRE(pty.expect("[mitigate 1/7]"));
+  REQUIRE(pty.expect("[mitigate 1/10]"));
   REQUIRE(pty.expect("[y/n] (default: no) · b · q · ? > "));
   pty.send_line("");
   REQUIRE(pty.expect("Enter: next step"));
   pty.send_line("");
-  REQUIRE(pty.expect("[mitigate 2/7] Turn on the Key Vault firewall"));
+  REQUIRE(pty.expect("[mitigate 2/10] Turn on the Key Vault firewall"));
   REQUIRE(pty.expect(" > "));
   pty.send_line("198.51.100.0/24");         // allowed ranges
   REQUIRE(pty.expect("[comma-separated]")); // the subnets kept: none in a dry run
@@ -204,7 +204,7 @@ TEST_CASE("the interactive walk asks, goes back, and honours a refused change", 
       pty.expect("Carry out this change? (dry run: nothing is sent) [y]es / [n]o / b / q / ? > "));
   pty.send_line("n");
   REQUIRE(pty.expect("Declined: the change is not made."));
-  REQUIRE(pty.expect("[mitigate 3/7]"));
+  REQUIRE(pty.expect("[mitigate 3/10]"));
   REQUIRE(
       pty.expect("Checked off? [d]one / [n]ot done / not [a]pplicable / b / q / ? > ")); // a task
   pty.send_line("q");
@@ -226,7 +226,7 @@ TEST_CASE("run shows a hostile alert's values escaped, never raw", "[e2e][run]")
   const auto r = run_process({k_bin, "run", "-", "--dry-run", "-o", "text", "--yes"}, hostile);
   CHECK(r.exit_code == 0);
   CHECK(r.out.find("KV_TORAccess\\x1b[2J  ->  playbook keyvault") != std::string::npos);
-  CHECK(r.out.find("[mitigate 2/7] Turn on the Key Vault firewall") != std::string::npos);
+  CHECK(r.out.find("[mitigate 2/10] Turn on the Key Vault firewall") != std::string::npos);
   CHECK(r.out.find('\x1b') == std::string::npos);
   CHECK(r.err.find('\x1b') == std::string::npos);
   CHECK(r.out.find("\u202e") == std::string::npos);

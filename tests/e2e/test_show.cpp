@@ -75,7 +75,7 @@ TEST_CASE("show prints a readable block per alert off a terminal with -o text", 
   const auto r = show({k_examples + "arm-microburst-export.json", "-o", "text"});
   CHECK(r.exit_code == 0);
   CHECK(r.out.rfind("[Low] ARM_MicroBurst.AzDomainInfo\n", 0) == 0);
-  CHECK(r.out.find("  family         resourcemanager\n") != std::string::npos);
+  CHECK(r.out.find("  family         resource-manager\n") != std::string::npos);
   CHECK(r.out.find("  resource       /subscriptions/4C1A2F07-3D5E-4B8A-9F61-2E7D8C0B5A13\n") !=
         std::string::npos);
   CHECK(r.out.find("  account        upn ops-automation@contoso.example, objectId "
@@ -129,7 +129,8 @@ TEST_CASE("show carries on past a file it cannot open", "[e2e][show]")
   const auto r =
       show({"/nonexistent/alerts.json", k_examples + "keyvault-tor.json", "-o", "ndjson"});
   CHECK(r.exit_code == 3);
-  CHECK(r.err == "/nonexistent/alerts.json: cannot open: No such file or directory\n");
+  CHECK(r.err ==
+        "dftriage: error: /nonexistent/alerts.json: cannot open: No such file or directory\n");
   CHECK(nlohmann::json::parse(r.out)["alertType"] == "KV_TORAccess");
 }
 
@@ -137,8 +138,8 @@ TEST_CASE("usage errors exit 2 with a clear message", "[e2e][show]")
 {
   auto r = run_process({k_bin, "show", k_examples + "keyvault-tor.json", "-o", "yaml"});
   CHECK(r.exit_code == 2);
-  CHECK(r.err ==
-        "dftriage: error: unknown output format \"yaml\"; expected one of text, json, ndjson\n");
+  CHECK(r.err == "dftriage: error: unknown output format \"yaml\"; expected one of text, json, "
+                 "ndjson, table, tsv\n");
   CHECK(r.out.empty());
 
   r = run_process({k_bin, "show", k_examples + "keyvault-tor.json", "--format", "exprot"});

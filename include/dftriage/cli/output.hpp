@@ -8,7 +8,10 @@
 
 namespace dftriage::cli {
 
-enum class OutputFormat { text, json, ndjson, md };
+// text: for people (the default at a terminal); json: one document (the default in a pipe);
+// ndjson: one value per line, where results stream; md: Markdown (report); table and tsv:
+// a list as aligned columns with a header, or as tab-separated lines without one (as az).
+enum class OutputFormat { text, json, ndjson, md, table, tsv };
 
 std::string_view to_string(OutputFormat format);
 
@@ -24,6 +27,12 @@ OutputFormat default_output_format(std::FILE* stream, OutputFormat piped);
 // parse_output_format.
 OutputFormat choose_output_format(const std::string& requested,
                                   const std::vector<OutputFormat>& allowed);
+
+// A list result as `table` (aligned columns under a header, for people) or `tsv` (one
+// line per row, fields separated by tabs, no header, for cut and awk). Fields are made
+// safe for a terminal; tabs and line breaks inside a field become spaces.
+std::string render_rows(const std::vector<std::string>& header,
+                        const std::vector<std::vector<std::string>>& rows, OutputFormat format);
 
 // Buffered writer to a stdio stream; results only (diagnostics go to stderr).
 class Writer

@@ -67,6 +67,10 @@ struct Plan
   bool refused() const { return !missing.empty(); }
   // Returns the plan as JSON, guidance in `lang`. Deterministic: same input, same bytes.
   nlohmann::ordered_json to_json(playbook::Lang lang) const;
+  // One step as plan, run, apply and report show it: phase, id, position (fixed for the
+  // walk), title, guidance, status, note, asks, and its action with its pre-image reads
+  // and requests (null for a step without one).
+  nlohmann::ordered_json step_json(std::size_t index, playbook::Lang lang) const;
 };
 
 // Resolves `playbook` for `alert` with `answers`: checks its requirements, settles

@@ -48,7 +48,8 @@ nlohmann::ordered_json pick_candidate(const playbook::Input& input,
 // Returns the indices into plan.steps of the visited steps, in walk order.
 std::vector<std::size_t> visited_steps(const Plan& plan);
 
-// Where a visited step sits among the visited steps of its phase: "2/5".
+// Where a step sits among all the steps of its phase, in playbook order: "2/5". Skipped
+// steps keep their numbers, so a position never changes as answers come in.
 struct Position
 {
   std::size_t index = 0; // 1-based

@@ -40,7 +40,9 @@ struct ExitStatusRow
 // "Exit status" table are made from (a test keeps the README in step).
 const std::vector<ExitStatusRow>& exit_status_table();
 
-// Returns the table of exit statuses as shown at the end of `dftriage --help`.
+// Returns the table of exit statuses as shown at the end of `dftriage --help`; with
+// `codes`, only those rows (a command's own help).
 std::string exit_status_help();
+std::string exit_status_help(const std::vector<int>& codes);
 
 } // namespace dftriage

@@ -47,7 +47,7 @@ playbook::Playbook rule(const std::string& id, std::vector<std::string> types,
 
 // The playbook each family's alert types go to.
 const std::map<std::string, std::string> k_playbook_of_family{
-    {"keyvault", "keyvault"}, {"dns", "dns"}, {"resourcemanager", "resource-manager"}};
+    {"keyvault", "keyvault"}, {"dns", "dns"}, {"resource-manager", "resource-manager"}};
 
 alert::Family family_named(const std::string& name)
 {

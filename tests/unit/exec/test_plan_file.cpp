@@ -26,9 +26,8 @@ Json small_plan()
     "subscription": "s", "playbook": "keyvault", "playbookVersion": "2.0.0",
     "reason": "alertType KV_TORAccess matches KV_*", "status": "ready", "missing": [],
     "answers": {"allowed_ranges": ["198.51.100.0/24"]},
-    "phases": [
-      {"phase": "contain", "steps": [
-        {"id": "enable-firewall", "status": "planned", "note": null,
+    "steps": [
+        {"phase": "mitigate", "id": "enable-firewall", "status": "planned", "note": null,
          "action": {"name": "keyvault.firewall.enable",
                     "params": {"vault": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv1",
                                "allowedIps": ["198.51.100.0/24"], "bypassAzureServices": true},
@@ -38,7 +37,7 @@ Json small_plan()
                     "requests": [{"method": "PATCH", "url": ")" +
                      k_vault_url +
                      R"(", "body": {"properties": {"networkAcls": {"defaultAction": "Deny"}}}}]}},
-        {"id": "notify-owner", "status": "planned", "note": null, "action": null}]}]})");
+        {"phase": "mitigate", "id": "notify-owner", "status": "planned", "note": null, "action": null}]})");
 }
 
 std::string slurp(const std::string& path)
@@ -162,7 +161,7 @@ TEST_CASE("the seal check says what is wrong", "[exec][plan-file]")
   plan["digest"] = "sha256:" + std::string(64, '0');
   CHECK_THAT(exec::check_seal(plan), Catch::Contains("altered after it was made"));
   auto sealed = exec::seal(small_plan());
-  sealed["phases"][0]["steps"][0]["action"]["params"]["allowedIps"] = {"0.0.0.0/0"};
+  sealed["steps"][0]["action"]["params"]["allowedIps"] = {"0.0.0.0/0"};
   CHECK_THAT(exec::check_seal(sealed), Catch::Contains("altered after it was made"));
   auto extra = exec::seal(small_plan());
   extra["approvedBy"] = "mallory";
@@ -201,11 +200,11 @@ TEST_CASE("capture_targets reads each planned change's pre-image and records its
     REQUIRE(h.transport.sent().size() == 1);
     CHECK(h.transport.sent()[0].method == "GET");
     CHECK(h.transport.sent()[0].url == k_vault_url);
-    const auto& captured = plan["phases"][0]["steps"][0]["action"]["captured"];
+    const auto& captured = plan["steps"][0]["action"]["captured"];
     REQUIRE(captured.size() == 1);
     CHECK(captured[0] == exec::fingerprint(k_vault_url, 200, Json::parse(vault)));
     // A step without a pre-image (or without an action) is left as it was.
-    CHECK_FALSE(plan["phases"][0]["steps"][1].contains("captured"));
+    CHECK_FALSE(plan["steps"][1].contains("captured"));
     CHECK(exec::check_seal(exec::seal(plan)).empty());
   }
   SECTION("a target that is gone is recorded as a 404")
@@ -214,7 +213,7 @@ TEST_CASE("capture_targets reads each planned change's pre-image and records its
                       {{"Content-Type", "application/json"}});
     auto plan = small_plan();
     exec::capture_targets(plan, client);
-    const auto& captured = plan["phases"][0]["steps"][0]["action"]["captured"];
+    const auto& captured = plan["steps"][0]["action"]["captured"];
     REQUIRE(captured.size() == 1);
     CHECK(captured[0]["status"] == 404);
     CHECK(captured[0] == exec::fingerprint(k_vault_url, 404, nullptr));
@@ -229,9 +228,9 @@ TEST_CASE("capture_targets reads each planned change's pre-image and records its
   SECTION("a step that is not planned is not read")
   {
     auto plan = small_plan();
-    plan["phases"][0]["steps"][0]["status"] = "refused";
+    plan["steps"][0]["status"] = "refused";
     exec::capture_targets(plan, client);
     CHECK(h.transport.sent().empty());
-    CHECK_FALSE(plan["phases"][0]["steps"][0]["action"].contains("captured"));
+    CHECK_FALSE(plan["steps"][0]["action"].contains("captured"));
   }
 }
