@@ -3,6 +3,8 @@
 #include "dftriage/azure/cloud_config.hpp"
 #include "dftriage/journal/events.hpp"
 #include "dftriage/util/error.hpp"
+#include "dftriage/util/fd_write.hpp"
+#include "dftriage/util/json_field.hpp"
 #include "dftriage/util/terminal.hpp"
 
 #include <cerrno>
@@ -18,11 +20,7 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
-std::string str(const json& j, const char* key)
-{
-  const auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
+using json_field::str;
 
 // Returns "host:port" of an https URL ("" when it has no port).
 std::string authority_of(const std::string& url)
@@ -158,19 +156,10 @@ std::unique_ptr<Connection> connect_lab_for_alert(const std::string& alert_text)
     const std::string& path;
     ~Removed() { ::unlink(path.c_str()); }
   } removed{path};
-  std::string_view rest = alert_text;
-  while (!rest.empty()) {
-    const ssize_t n = ::write(fd, rest.data(), rest.size());
-    if (n < 0 && errno == EINTR) {
-      continue;
-    }
-    if (n < 0) {
-      const int saved = errno;
-      ::close(fd);
-      throw Error(path + ": cannot write the lab's seed: " + std::strerror(saved),
-                  ExitStatus::failure);
-    }
-    rest.remove_prefix(static_cast<std::size_t>(n));
+  if (const int failed = fd::write_all(fd, alert_text); failed != 0) {
+    ::close(fd);
+    throw Error(path + ": cannot write the lab's seed: " + std::strerror(failed),
+                ExitStatus::failure);
   }
   ::close(fd);
   return connect_lab({path});

@@ -5,6 +5,7 @@
 #include "dftriage/journal/events.hpp"
 #include "dftriage/journal/journal.hpp"
 #include "dftriage/util/error.hpp"
+#include "dftriage/util/json_field.hpp"
 #include "dftriage/util/text.hpp"
 #include "dftriage/util/time.hpp"
 
@@ -24,11 +25,7 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
-std::string str(const json& j, const char* key)
-{
-  const auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
+using json_field::str;
 
 // Events that come between a step's step.entered and its conclusion: a journal that
 // ends on one was cut short in the middle of a step (killed, or the machine stopped).

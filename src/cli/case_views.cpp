@@ -8,6 +8,7 @@
 #include "case_summary.hpp"
 #include "dftriage/exec/report.hpp"
 #include "dftriage/journal/journal.hpp"
+#include "dftriage/util/json_field.hpp"
 #include "dftriage/util/terminal.hpp"
 #include "output_option.hpp"
 
@@ -34,11 +35,7 @@ struct ShowOptions
   std::string root = journal::k_case_root;
 };
 
-std::string str(const json& j, const char* key)
-{
-  const auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
+using json_field::str;
 
 ExitStatus run_list(const ListOptions& options, bool quiet)
 {

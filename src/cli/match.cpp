@@ -26,10 +26,9 @@ const std::vector<std::string> k_columns = {"FILE", "#", "ALERT TYPE", "PLAYBOOK
 ExitStatus run_match(const MatchOptions& options)
 {
   const auto format = options.output.resolve();
-  std::vector<std::vector<std::string>> rows; // -o table: widths need every row
   const auto library = load_library_or_throw(options.playbook_dirs);
   Writer writer(stdout);
-  JsonStream json(writer, format);
+  ListOutput list(writer, format, k_columns);
   const std::size_t errors = for_each_alert(
       options.files, read_options_for(options.format), [&](alert::Alert& alert, bool live) {
         const auto match = engine::match_alert(alert, library);
@@ -38,25 +37,17 @@ ExitStatus run_match(const MatchOptions& options)
                        std::to_string(alert.source.index) + "  " +
                        terminal::sanitize(alert.alert_type) + "  ->  " + match.playbook_id() +
                        "  (" + terminal::sanitize(match.reason) + ")\n");
-        } else if (format == OutputFormat::table || format == OutputFormat::tsv) {
-          rows.push_back({alert.source.file, std::to_string(alert.source.index), alert.alert_type,
-                          match.playbook_id(), match.reason});
-          if (format == OutputFormat::tsv) {
-            writer.write(render_rows(k_columns, rows, format));
-            rows.clear();
-          }
+        } else if (list.rows()) {
+          list.add_row({alert.source.file, std::to_string(alert.source.index), alert.alert_type,
+                        match.playbook_id(), match.reason});
         } else {
-          json.add(engine::to_json(alert, match));
+          list.add(engine::to_json(alert, match));
         }
         if (live) {
           writer.flush();
         }
       });
-  if (format == OutputFormat::table) {
-    writer.write(render_rows(k_columns, rows, format));
-  } else {
-    json.finish();
-  }
+  list.finish();
   writer.flush();
   return errors > 0 ? ExitStatus::input_rejected : ExitStatus::success;
 }

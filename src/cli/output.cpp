@@ -3,7 +3,6 @@
 #include "dftriage/util/error.hpp"
 #include "dftriage/util/terminal.hpp"
 #include "dftriage/util/text.hpp"
-#include "walk_text.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -87,7 +86,7 @@ std::string render_rows(const std::vector<std::string>& header,
   std::vector<std::size_t> widths(header.size(), 0);
   for (const auto& line : cells) {
     for (std::size_t i = 0; i < line.size() && i < widths.size(); ++i) {
-      widths[i] = std::max(widths[i], display_width(line[i]));
+      widths[i] = std::max(widths[i], terminal::display_width(line[i]));
     }
   }
   for (std::size_t r = 0; r < cells.size(); ++r) {
@@ -95,7 +94,7 @@ std::string render_rows(const std::vector<std::string>& header,
     for (std::size_t i = 0; i < cells[r].size(); ++i) {
       line += cells[r][i];
       if (i + 1 < cells[r].size()) {
-        line += std::string(widths[i] - display_width(cells[r][i]) + 2, ' ');
+        line += std::string(widths[i] - terminal::display_width(cells[r][i]) + 2, ' ');
       }
     }
     out += line + "\n";
@@ -108,6 +107,24 @@ std::string render_rows(const std::vector<std::string>& header,
     }
   }
   return out;
+}
+
+void ListOutput::add_row(std::vector<std::string> row)
+{
+  if (m_format == OutputFormat::tsv) {
+    m_writer.write(render_rows(m_columns, {std::move(row)}, m_format));
+  } else {
+    m_rows.push_back(std::move(row));
+  }
+}
+
+void ListOutput::finish()
+{
+  if (m_format == OutputFormat::table) {
+    m_writer.write(render_rows(m_columns, m_rows, m_format));
+  } else if (!rows()) {
+    m_json.finish();
+  }
 }
 
 Writer::~Writer()

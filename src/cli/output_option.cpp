@@ -1,5 +1,7 @@
 #include "output_option.hpp"
 
+#include <algorithm>
+
 namespace dftriage::cli {
 
 OutputFormat OutputChoice::resolve() const

@@ -37,29 +37,23 @@ OutputFormat format_of(const PlaybooksOptions& o)
   return o.output.resolve();
 }
 
-bool is_rows(OutputFormat format)
-{
-  return format == OutputFormat::table || format == OutputFormat::tsv;
-}
-
 ExitStatus run_list(const PlaybooksOptions& o)
 {
   const auto library = load_library_or_throw(o.playbook_dirs);
   Writer writer(stdout);
-  JsonStream json(writer, format_of(o));
-  std::vector<std::vector<std::string>> rows;
+  ListOutput list(writer, format_of(o), {"ID", "VERSION", "TITLE", "ALERT TYPES", "SOURCE"});
   for (const auto& p : library.playbooks) {
     std::string patterns;
     for (const auto& t : p.match.alert_types) {
       patterns += (patterns.empty() ? "" : " ") + t;
     }
-    if (is_rows(format_of(o))) {
-      rows.push_back({p.id, p.version, p.title.en, patterns, p.source});
+    if (list.rows()) {
+      list.add_row({p.id, p.version, p.title.en, patterns, p.source});
     } else if (format_of(o) == OutputFormat::text) {
       writer.write(p.id + "  " + p.version + "  " + terminal::sanitize(p.title.en) + "  [" +
                    patterns + "]\n");
     } else {
-      json.add({{"id", p.id},
+      list.add({{"id", p.id},
                 {"version", p.version},
                 {"title", p.title.en},
                 {"lastReviewed", p.last_reviewed},
@@ -67,12 +61,7 @@ ExitStatus run_list(const PlaybooksOptions& o)
                 {"source", p.source}});
     }
   }
-  if (is_rows(format_of(o))) {
-    writer.write(
-        render_rows({"ID", "VERSION", "TITLE", "ALERT TYPES", "SOURCE"}, rows, format_of(o)));
-  } else {
-    json.finish();
-  }
+  list.finish();
   return ExitStatus::success;
 }
 
@@ -158,11 +147,10 @@ ExitStatus run_validate(const PlaybooksOptions& o)
 ExitStatus run_actions(const PlaybooksOptions& o)
 {
   Writer writer(stdout);
-  JsonStream json(writer, format_of(o));
-  std::vector<std::vector<std::string>> rows;
+  ListOutput list(writer, format_of(o), {"ACTION", "REVERSIBILITY", "PERMISSION", "SUMMARY"});
   for (const auto& a : azure::action_catalogue()) {
-    if (is_rows(format_of(o))) {
-      rows.push_back(
+    if (list.rows()) {
+      list.add_row(
           {a.name, std::string(azure::to_string(a.reversibility)), a.permission, a.summary});
       continue;
     }
@@ -200,7 +188,7 @@ ExitStatus run_actions(const PlaybooksOptions& o)
       }
       params.push_back(std::move(param));
     }
-    json.add({{"name", a.name},
+    list.add({{"name", a.name},
               {"summary", a.summary},
               {"reversibility", azure::to_string(a.reversibility)},
               {"evidence", a.evidence},
@@ -209,12 +197,7 @@ ExitStatus run_actions(const PlaybooksOptions& o)
               {"undoZh", a.undo_zh},
               {"params", std::move(params)}});
   }
-  if (is_rows(format_of(o))) {
-    writer.write(
-        render_rows({"ACTION", "REVERSIBILITY", "PERMISSION", "SUMMARY"}, rows, format_of(o)));
-  } else {
-    json.finish();
-  }
+  list.finish();
   return ExitStatus::success;
 }
 
@@ -255,26 +238,21 @@ ExitStatus run_coverage(const PlaybooksOptions& o)
     });
   }
   Writer writer(stdout);
-  JsonStream json(writer, format_of(o));
+  ListOutput list(writer, format_of(o), {"ALERT TYPE", "FAMILY", "PLAYBOOK"});
   std::size_t uncovered = 0;
-  std::vector<std::vector<std::string>> table;
   for (const auto& r : rows) {
     uncovered += r.playbook == "generic" ? 1 : 0;
-    if (is_rows(format_of(o))) {
-      table.push_back({r.type, r.family, r.playbook});
+    if (list.rows()) {
+      list.add_row({r.type, r.family, r.playbook});
     } else if (format_of(o) == OutputFormat::text) {
       if (r.playbook == "generic") {
         writer.write("no playbook: " + terminal::sanitize(r.type) + "\n");
       }
     } else {
-      json.add({{"alertType", r.type}, {"family", r.family}, {"playbook", r.playbook}});
+      list.add({{"alertType", r.type}, {"family", r.family}, {"playbook", r.playbook}});
     }
   }
-  if (is_rows(format_of(o))) {
-    writer.write(render_rows({"ALERT TYPE", "FAMILY", "PLAYBOOK"}, table, format_of(o)));
-  } else {
-    json.finish();
-  }
+  list.finish();
   if (format_of(o) == OutputFormat::text) {
     writer.write(std::to_string(rows.size() - uncovered) + " of " + std::to_string(rows.size()) +
                  " alert types have a playbook\n");

@@ -38,10 +38,9 @@ std::vector<std::string> row_of(const alert::Alert& a)
 ExitStatus run_show(const ShowOptions& options)
 {
   const auto format = options.output.resolve();
-  std::vector<std::vector<std::string>> rows; // -o table: widths need every row
   const auto read_options = read_options_for(options.format);
   Writer writer(stdout);
-  JsonStream json(writer, format);
+  ListOutput list(writer, format, k_columns);
   const bool colour = format == OutputFormat::text && terminal::use_colour(stdout);
   std::size_t count = 0;
   std::string line;
@@ -50,28 +49,22 @@ ExitStatus run_show(const ShowOptions& options)
         if (format == OutputFormat::text) {
           writer.write(count == 0 ? "" : "\n");
           writer.write(render_alert_text(alert, colour));
-        } else if (format == OutputFormat::tsv) {
-          writer.write(render_rows(k_columns, {row_of(alert)}, format));
-        } else if (format == OutputFormat::table) {
-          rows.push_back(row_of(alert));
+        } else if (list.rows()) {
+          list.add_row(row_of(alert));
         } else if (format == OutputFormat::ndjson) {
           line.clear();
           alert::append_json(alert, line); // the hot path: no JSON tree per alert
           line += '\n';
           writer.write(line);
         } else {
-          json.add(alert::to_json(alert));
+          list.add(alert::to_json(alert));
         }
         ++count;
         if (live) {
           writer.flush();
         }
       });
-  if (format == OutputFormat::table) {
-    writer.write(render_rows(k_columns, rows, format));
-  } else {
-    json.finish();
-  }
+  list.finish();
   writer.flush();
   spdlog::info("{} alert(s) shown, {} problem(s)", count, errors);
   return errors > 0 ? ExitStatus::input_rejected : ExitStatus::success;

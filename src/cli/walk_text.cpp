@@ -16,29 +16,10 @@ namespace dftriage::cli {
 namespace {
 
 using terminal::Colour;
+using terminal::is_wide;
+using terminal::next_char;
 using terminal::paint;
 using terminal::sanitize;
-
-// Decodes the UTF-8 character at `i` (advancing it); a bad byte counts as one character.
-char32_t next_char(const std::string& s, std::size_t& i)
-{
-  std::uint32_t code = 0;
-  const std::size_t length = text::decode_utf8(s, i, code);
-  if (length == 0) {
-    return static_cast<unsigned char>(s[i++]);
-  }
-  i += length;
-  return code;
-}
-
-// East Asian wide and full-width characters take two columns.
-bool is_wide(char32_t c)
-{
-  return (c >= 0x1100 && c <= 0x115f) || (c >= 0x2e80 && c <= 0xa4cf) ||
-         (c >= 0xac00 && c <= 0xd7a3) || (c >= 0xf900 && c <= 0xfaff) ||
-         (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff00 && c <= 0xff60) ||
-         (c >= 0xffe0 && c <= 0xffe6) || (c >= 0x20000 && c <= 0x3fffd);
-}
 
 // Punctuation that must not start a line (it stays with the character before it).
 bool is_closing(char32_t c)
@@ -59,15 +40,6 @@ std::size_t text_width()
     return std::min<std::size_t>(size.ws_col - 6U, 96);
   }
   return 88;
-}
-
-std::size_t display_width(const std::string& text)
-{
-  std::size_t width = 0;
-  for (std::size_t i = 0; i < text.size();) {
-    width += is_wide(next_char(text, i)) ? 2 : 1;
-  }
-  return width;
 }
 
 std::string wrap(const std::string& text, std::size_t width, const std::string& indent)

@@ -4,6 +4,7 @@
 
 #include "dftriage/azure/cloud.hpp"
 #include "dftriage/engine/walk.hpp"
+#include "dftriage/util/terminal.hpp"
 
 #include <nlohmann/json.hpp>
 #include <string>
@@ -28,9 +29,7 @@ inline std::string tr(playbook::Lang lang, std::string_view en, std::string_view
   return std::string(lang == playbook::Lang::zh_cn ? zh : en);
 }
 
-// Returns the columns `text` (UTF-8) takes on a terminal: East Asian wide characters
-// count two.
-std::size_t display_width(const std::string& text);
+using terminal::display_width; // the walk lays text out in terminal columns
 
 // Returns the columns prose may take on this terminal (stdout's width less the indent and
 // a margin, at most 96), or 88 off a terminal.

@@ -7,6 +7,7 @@
 #include "dftriage/journal/events.hpp"
 #include "dftriage/journal/journal.hpp"
 #include "dftriage/util/error.hpp"
+#include "dftriage/util/json_field.hpp"
 #include "dftriage/util/text.hpp"
 #include "dftriage/util/time.hpp"
 #include "report_detail.hpp"
@@ -23,14 +24,7 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
-std::string str(const json& j, const char* key)
-{
-  if (!j.is_object()) {
-    return {};
-  }
-  const auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
+using json_field::str;
 
 json or_null(const std::string& s)
 {

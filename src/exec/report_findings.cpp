@@ -1,4 +1,5 @@
 #include "dftriage/util/ip.hpp"
+#include "dftriage/util/json_field.hpp"
 #include "dftriage/util/text.hpp"
 #include "report_detail.hpp"
 
@@ -14,14 +15,7 @@ using json = nlohmann::ordered_json;
 constexpr int k_max_depth = 12;
 constexpr const char* k_tags_path = "/providers/Microsoft.Resources/tags/default";
 
-std::string str(const json& j, const char* key)
-{
-  if (!j.is_object()) {
-    return {};
-  }
-  const auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
+using json_field::str;
 
 // Returns the member of `j` named `key` ignoring case (a null json when absent).
 const json& member_ci(const json& j, std::string_view key)

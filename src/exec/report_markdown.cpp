@@ -5,6 +5,7 @@
 #include "dftriage/exec/messages.hpp"
 #include "dftriage/exec/report.hpp"
 #include "dftriage/journal/events.hpp"
+#include "dftriage/util/json_field.hpp"
 #include "report_detail.hpp"
 
 #include <map>
@@ -16,14 +17,7 @@ namespace {
 using json = nlohmann::ordered_json;
 using detail::Labels;
 
-std::string str(const json& j, const char* key)
-{
-  if (!j.is_object()) {
-    return {};
-  }
-  const auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
+using json_field::str;
 
 const char* lookup(const std::map<std::string, const char*>& map, const std::string& key)
 {

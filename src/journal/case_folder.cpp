@@ -2,6 +2,7 @@
 
 #include "dftriage/journal/journal.hpp"
 #include "dftriage/util/error.hpp"
+#include "dftriage/util/fd_write.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -270,18 +271,9 @@ void CaseFolder::write_file(const std::string& relative, std::string_view conten
   if (fd < 0) {
     throw Error(temp + ": cannot create: " + std::strerror(errno), ExitStatus::case_problem);
   }
-  std::string_view rest = content;
-  while (!rest.empty()) {
-    const ssize_t n = ::write(fd, rest.data(), rest.size());
-    if (n < 0 && errno == EINTR) {
-      continue;
-    }
-    if (n < 0) {
-      const int saved = errno;
-      ::close(fd);
-      throw Error(temp + ": cannot write: " + std::strerror(saved), ExitStatus::case_problem);
-    }
-    rest.remove_prefix(static_cast<std::size_t>(n));
+  if (const int failed = fd::write_all(fd, content); failed != 0) {
+    ::close(fd);
+    throw Error(temp + ": cannot write: " + std::strerror(failed), ExitStatus::case_problem);
   }
   if (::fsync(fd) != 0 || ::close(fd) != 0) {
     throw Error(temp + ": cannot sync: " + std::strerror(errno), ExitStatus::case_problem);

@@ -1,6 +1,7 @@
 #include "dftriage/journal/journal.hpp"
 
 #include "dftriage/util/error.hpp"
+#include "dftriage/util/fd_write.hpp"
 #include "dftriage/util/redact.hpp"
 #include "dftriage/util/time.hpp"
 
@@ -52,15 +53,8 @@ std::string read_all(int fd)
 
 void write_all(int fd, std::string_view bytes, const std::string& path)
 {
-  while (!bytes.empty()) {
-    const ssize_t n = ::write(fd, bytes.data(), bytes.size());
-    if (n < 0) {
-      if (errno == EINTR) {
-        continue;
-      }
-      throw Error(path + ": cannot write: " + std::strerror(errno), ExitStatus::case_problem);
-    }
-    bytes.remove_prefix(static_cast<std::size_t>(n));
+  if (const int failed = fd::write_all(fd, bytes); failed != 0) {
+    throw Error(path + ": cannot write: " + std::strerror(failed), ExitStatus::case_problem);
   }
 }
 

@@ -115,4 +115,32 @@ std::string paint(std::string_view s, Colour colour, bool enabled)
   return std::string("\x1b[") + code + "m" + std::string(s) + "\x1b[0m";
 }
 
+char32_t next_char(std::string_view s, std::size_t& i)
+{
+  std::uint32_t code = 0;
+  const std::size_t length = text::decode_utf8(s, i, code);
+  if (length == 0) {
+    return static_cast<unsigned char>(s[i++]);
+  }
+  i += length;
+  return code;
+}
+
+bool is_wide(char32_t c)
+{
+  return (c >= 0x1100 && c <= 0x115f) || (c >= 0x2e80 && c <= 0xa4cf) ||
+         (c >= 0xac00 && c <= 0xd7a3) || (c >= 0xf900 && c <= 0xfaff) ||
+         (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff00 && c <= 0xff60) ||
+         (c >= 0xffe0 && c <= 0xffe6) || (c >= 0x20000 && c <= 0x3fffd);
+}
+
+std::size_t display_width(std::string_view text)
+{
+  std::size_t width = 0;
+  for (std::size_t i = 0; i < text.size();) {
+    width += is_wide(next_char(text, i)) ? 2 : 1;
+  }
+  return width;
+}
+
 } // namespace dftriage::terminal

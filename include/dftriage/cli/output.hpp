@@ -76,4 +76,32 @@ private:
   std::string m_scratch;
 };
 
+// A list result in the format asked for: tsv rows and JSON values are written as they
+// come; table rows are kept until finish(), since the widths need them all. Text is the
+// caller's own, written to the same Writer.
+class ListOutput
+{
+public:
+  ListOutput(Writer& writer, OutputFormat format, std::vector<std::string> columns)
+      : m_writer(writer)
+      , m_format(format)
+      , m_columns(std::move(columns))
+      , m_json(writer, format)
+  {
+  }
+  // True for table and tsv: the caller hands rows, not JSON values.
+  bool rows() const { return m_format == OutputFormat::table || m_format == OutputFormat::tsv; }
+  void add_row(std::vector<std::string> row);
+  void add(const nlohmann::ordered_json& value) { m_json.add(value); }
+  // Writes the table, or closes the JSON array; nothing for tsv, ndjson and text.
+  void finish();
+
+private:
+  Writer& m_writer;
+  OutputFormat m_format;
+  std::vector<std::string> m_columns;
+  std::vector<std::vector<std::string>> m_rows;
+  JsonStream m_json;
+};
+
 } // namespace dftriage::cli

@@ -12,6 +12,16 @@ namespace dftriage::terminal {
 // text, including non-ASCII letters, is kept. Use on every attacker-controlled value.
 std::string sanitize(std::string_view s);
 
+// Decodes the UTF-8 character at `i` of `s` and moves `i` past it; a byte that is not
+// valid UTF-8 counts as one character.
+char32_t next_char(std::string_view s, std::size_t& i);
+
+// True for East Asian wide and full-width characters, which take two columns.
+bool is_wide(char32_t c);
+
+// Returns the columns `text` (UTF-8) takes on a terminal: wide characters count two.
+std::size_t display_width(std::string_view text);
+
 // True when `stream` is a terminal.
 bool is_tty(std::FILE* stream);
 
