@@ -113,7 +113,11 @@ struct LabSession
   }
   ~LabSession()
   {
+    // The client's kept-alive connections are closed first: httplib's stop() waits for
+    // an open idle connection until its keep-alive timeout (5 s) runs out.
     client.reset();
+    transport.reset();
+    credential.reset();
     lab->stop();
     std::error_code ignored;
     std::filesystem::remove_all(state_dir, ignored);
