@@ -355,11 +355,6 @@ int run(int argc, char** argv)
   }
 
   configure_logging(invocation.global);
-  if (!invocation.global.cloud.empty()) {
-    // One channel for the choice: the commands read it through connect_cloud(), which
-    // reads DFTRIAGE_CLOUD; set once here, before any command runs or any thread starts.
-    ::setenv("DFTRIAGE_CLOUD", invocation.global.cloud.c_str(), 1);
-  }
   signals::install_interrupt_handlers();
   return to_int(invocation.action());
 }

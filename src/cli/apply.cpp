@@ -14,8 +14,10 @@
 #include "dftriage/util/json_error.hpp"
 #include "dftriage/util/terminal.hpp"
 #include "dftriage/util/text.hpp"
+#include "output_option.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <fstream>
 #include <memory>
 #include <sstream>
@@ -34,15 +36,74 @@ struct ApplyOptions
   std::vector<std::string> subscriptions;
   std::string reason;
   bool allow_uncaptured = false;
+  std::string cloud; // the global --cloud
+  OutputChoice output;
+};
+
+// What apply prints on stdout: a line per step (text), or at the end the run record
+// (json: docs/OUTPUT.md), each step as the plan file shows it with what became of it.
+class ApplyOutput
+{
+public:
+  ApplyOutput(OutputFormat format, const nlohmann::ordered_json& doc)
+      : m_json(format == OutputFormat::json)
+  {
+    m_record["alertId"] = doc.value("alertId", "");
+    m_record["alertType"] = doc.value("alertType", "");
+    m_record["playbook"] = doc.value("playbook", "");
+    m_record["dryRun"] = false;
+    m_record["status"] = "";
+    m_record["steps"] = nlohmann::ordered_json::array();
+    m_record["awaitingConfirmation"] = nlohmann::ordered_json::array();
+  }
+  bool json() const { return m_json; }
+  void step(const nlohmann::ordered_json& planned, const std::string& outcome,
+            const std::string& message)
+  {
+    if (!m_json) {
+      std::printf("  %-22s %s%s\n", outcome.c_str(),
+                  terminal::sanitize(planned.value("id", "")).c_str(),
+                  message.empty() ? "" : ("  " + terminal::sanitize(message)).c_str());
+      return;
+    }
+    auto step = planned;
+    step["outcome"] = outcome;
+    step["message"] =
+        message.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(message);
+    if (outcome == "awaiting-confirmation") {
+      m_record["awaitingConfirmation"].push_back(planned.value("phase", "") + "/" +
+                                                 planned.value("id", ""));
+    }
+    m_record["steps"].push_back(std::move(step));
+  }
+  // Writes the record (json) with the case's status, folder and mode ("" : no case).
+  void finish(const std::string& status, const std::string& case_dir, const std::string& mode)
+  {
+    if (!m_json) {
+      return;
+    }
+    m_record["status"] = status;
+    if (!case_dir.empty()) {
+      m_record["case"] = case_dir;
+      m_record["mode"] = mode;
+    }
+    std::fputs((m_record.dump(2) + "\n").c_str(), stdout);
+    std::fflush(stdout);
+  }
+
+private:
+  bool m_json;
+  nlohmann::ordered_json m_record;
 };
 
 class ApplyResponder : public exec::Responder
 {
 public:
-  ApplyResponder(bool yes, bool yes_irreversible, std::string reason)
+  ApplyResponder(bool yes, bool yes_irreversible, std::string reason, FILE* out = stdout)
       : m_yes(yes)
       , m_yes_irreversible(yes_irreversible)
       , m_reason(std::move(reason))
+      , m_out(out)
   {
   }
   // Returns true when the change `step` is confirmed by --yes (and --yes-irreversible).
@@ -60,7 +121,7 @@ public:
   }
   void show(const std::string& text) override
   {
-    std::printf("%s\n", terminal::sanitize(text).c_str());
+    std::fprintf(m_out, "%s\n", terminal::sanitize(text).c_str());
   }
   void show_secret_once(const std::string& label, const std::string&) override
   {
@@ -72,6 +133,7 @@ private:
   bool m_yes;
   bool m_yes_irreversible;
   std::string m_reason;
+  FILE* m_out; // stdout, or stderr when stdout carries JSON
 };
 
 // The requests of a plan step's action as the plan file shows them (what was reviewed).
@@ -103,6 +165,7 @@ nlohmann::ordered_json built_requests(const azure::ActionRequests& built)
 
 ExitStatus run_apply(const ApplyOptions& options)
 {
+  const auto format = options.output.resolve();
   std::ifstream in(options.file, std::ios::binary);
   if (!in) {
     throw InputError(options.file + ": cannot read the file");
@@ -138,11 +201,12 @@ ExitStatus run_apply(const ApplyOptions& options)
                                                           std::chrono::system_clock::now())
                               : options.case_dir;
   journal::CaseFolder::check_new(dir); // the case is made once there is something to keep
-  const auto connection = connect_cloud();
+  const auto connection = connect_cloud(options.cloud);
   // Rebuild each step from its action and checked parameters: the requests must be
   // exactly those reviewed.
   std::vector<std::unique_ptr<playbook::Step>> steps_owned;
   engine::Plan plan;
+  std::vector<nlohmann::ordered_json> planned_json; // each step of `plan` as the file has it
   std::map<std::string, nlohmann::ordered_json> captured;
   bool uncaptured = false;
   if (doc.contains("phases") && !doc.contains("steps")) {
@@ -194,6 +258,7 @@ ExitStatus run_apply(const ApplyOptions& options)
     }
     plan.steps.push_back(std::move(planned));
     steps_owned.push_back(std::move(step));
+    planned_json.push_back(s);
   }
   if (uncaptured && !options.allow_uncaptured) {
     std::fprintf(stderr,
@@ -211,6 +276,7 @@ ExitStatus run_apply(const ApplyOptions& options)
   for (const auto& s : options.subscriptions) {
     subscriptions.push_back(text::to_lower(s.rfind("/subscriptions/", 0) == 0 ? s.substr(15) : s));
   }
+  ApplyOutput output(format, doc);
   const ApplyResponder confirmed(options.yes, options.yes_irreversible, {});
   const auto changes = [&](bool only_confirmed) {
     return std::any_of(plan.steps.begin(), plan.steps.end(), [&](const engine::PlannedStep& step) {
@@ -219,10 +285,11 @@ ExitStatus run_apply(const ApplyOptions& options)
   };
   if (changes(false) && !changes(true)) {
     // No change may be carried out: a preview, which keeps nothing and opens no case.
-    for (const auto& step : plan.steps) {
-      std::printf("  %-22s %s\n", step.action->mutating ? "awaiting-confirmation" : "not-run",
-                  step.step->id.c_str());
+    for (std::size_t i = 0; i < plan.steps.size(); ++i) {
+      output.step(planned_json[i],
+                  plan.steps[i].action->mutating ? "awaiting-confirmation" : "not-run", "");
     }
+    output.finish("needs-human", "", "");
     std::fprintf(stderr,
                  "dftriage: %s: needs-human (changes await --yes%s): nothing was sent and no case "
                  "was opened\n",
@@ -253,27 +320,31 @@ ExitStatus run_apply(const ApplyOptions& options)
   journal.append(std::move(opened));
   const std::string reason =
       options.reason.empty() ? "applied reviewed plan " + doc.value("digest", "") : options.reason;
-  ApplyResponder responder(options.yes, options.yes_irreversible, reason);
+  ApplyResponder responder(options.yes, options.yes_irreversible, reason,
+                           output.json() ? stderr : stdout);
   exec::Executor executor(folder, journal, *connection->client, connection->cloud, responder,
                           connection->exec_settings(subscriptions, captured));
   bool failed = false;
   bool refused = false;
   bool awaiting = false;
+  bool stopped = false;
   for (std::size_t i = 0; i < plan.steps.size(); ++i) {
+    if (stopped) {
+      output.step(planned_json[i], "not-run", "not attempted after the refused or failed change");
+      continue;
+    }
     const auto result = executor.run_step(plan, i);
     using exec::Outcome;
     const std::string word = result.outcome == Outcome::declined
                                  ? "awaiting-confirmation"
                                  : std::string(exec::to_string(result.outcome));
-    std::printf("  %-22s %s%s\n", word.c_str(), plan.steps[i].step->id.c_str(),
-                result.message.empty() ? "" : ("  " + terminal::sanitize(result.message)).c_str());
+    output.step(planned_json[i], word, result.message);
     awaiting = awaiting || result.outcome == Outcome::declined;
     failed = failed || result.outcome == Outcome::failed;
     refused = refused || result.outcome == Outcome::refused;
-    if (plan.steps[i].action->mutating &&
-        (result.outcome == Outcome::failed || result.outcome == Outcome::refused)) {
-      break; // fail closed: nothing after a refused or failed change
-    }
+    // Fail closed: nothing after a refused or failed change.
+    stopped = plan.steps[i].action->mutating &&
+              (result.outcome == Outcome::failed || result.outcome == Outcome::refused);
   }
   // The case's status and the exit status say the same: failed (4), refused (6: drift or
   // scope), needs-human (5: changes await --yes), completed (0).
@@ -284,6 +355,7 @@ ExitStatus run_apply(const ApplyOptions& options)
   if (status == "completed") {
     journal.append({{"event", journal::event::case_closed}, {"outcome", "completed"}});
   }
+  output.finish(status, folder.dir(), connection->mode);
   std::fprintf(stderr, "dftriage: case %s: %s%s\n", folder.dir().c_str(), status.c_str(),
                failed || refused ? " (nothing after the refused or failed change was done)"
                : awaiting        ? " (changes await --yes)"
@@ -302,6 +374,7 @@ void add_apply(CLI::App& command, Invocation& invocation)
   auto* sub = &command;
   sub->add_option("PLAN", options->file, "A plan written by dftriage plan -o json (one alert)")
       ->required();
+  add_output_option(*sub, options->output, {OutputFormat::text, OutputFormat::json});
   sub->add_flag(
       "-y,--yes", options->yes,
       "Carry out the changes that can be undone (without it they are listed as awaiting)");
@@ -313,8 +386,12 @@ void add_apply(CLI::App& command, Invocation& invocation)
   sub->add_option("--reason", options->reason, "The reason journaled for the changes");
   sub->add_flag("--allow-uncaptured", options->allow_uncaptured,
                 "Apply a plan made without --capture (no drift check)");
-  sub->callback(
-      [options, &invocation] { invocation.action = [options] { return run_apply(*options); }; });
+  sub->callback([options, &invocation] {
+    invocation.action = [options, &invocation] {
+      options->cloud = invocation.global.cloud;
+      return run_apply(*options);
+    };
+  });
 }
 
 } // namespace dftriage::cli

@@ -19,6 +19,7 @@ struct AuthOptions
 {
   OutputChoice output;
   std::string audience = "arm";
+  std::string cloud; // the global --cloud
 };
 
 std::string iso_utc(std::chrono::system_clock::time_point t)
@@ -86,7 +87,7 @@ ExitStatus run_auth_status(const AuthOptions& options)
 {
   const auto format = options.output.resolve();
   try {
-    const auto connection = connect_cloud();
+    const auto connection = connect_cloud(options.cloud);
     const std::string& resource = connection->cloud.audience(options.audience);
     const auto token = connection->credential->get_token(resource);
     const auto status =
@@ -123,7 +124,10 @@ void add_auth(CLI::App& command, Invocation& invocation)
       ->check(CLI::IsMember({"arm", "keyvault", "graph", "loganalytics"}).description(""))
       ->type_name("arm|keyvault|graph|loganalytics");
   status->callback([options, &invocation] {
-    invocation.action = [options] { return run_auth_status(*options); };
+    invocation.action = [options, &invocation] {
+      options->cloud = invocation.global.cloud;
+      return run_auth_status(*options);
+    };
   });
 }
 

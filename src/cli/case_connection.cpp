@@ -173,8 +173,7 @@ std::unique_ptr<Connection> connect_for_case(const std::string& case_dir,
       !entries.empty() && str(entries.front(), "event") == journal::event::case_opened
           ? entries.front()
           : json();
-  const std::string chosen_env =
-      std::getenv(azure::k_cloud_env) != nullptr ? std::getenv(azure::k_cloud_env) : "";
+  const std::string chosen_env = chosen_cloud(options.cloud);
   // Older cases did not record where they ran: a lab case with no cloud chosen now was
   // an in-process one.
   const bool in_process_lab =
@@ -193,7 +192,7 @@ std::unique_ptr<Connection> connect_for_case(const std::string& case_dir,
       replay_changes(*c, entries);
       return c;
     }
-    return connect_cloud();
+    return connect_cloud(options.cloud);
   }
   if (options.lab && !options.switch_cloud) {
     throw Error("this case was opened on " + terminal::sanitize(str(opened, "cloud")) +
@@ -202,15 +201,16 @@ std::unique_ptr<Connection> connect_for_case(const std::string& case_dir,
   }
   const std::string case_rm = str(opened, "resourceManager");
   if (case_rm.empty() || options.switch_cloud) {
-    return connect_cloud(); // an older case that did not record its cloud, or asked for
+    return connect_cloud(
+        options.cloud); // an older case that did not record its cloud, or asked for
   }
-  if (chosen_env.empty()) {
+  std::string choice = chosen_env;
+  if (choice.empty()) {
     // Nothing chosen now: the case's own cloud (a built-in name, or its file).
     const std::string source = str(opened, "cloudSource");
-    const std::string name = source.empty() || source == "built-in" ? str(opened, "cloud") : source;
-    ::setenv(azure::k_cloud_env, name.c_str(), 1);
+    choice = source.empty() || source == "built-in" ? str(opened, "cloud") : source;
   }
-  const auto chosen = selected_cloud();
+  const auto chosen = selected_cloud(choice);
   if (chosen.cloud.resource_manager != case_rm) {
     throw Error("this case was opened on " + terminal::sanitize(str(opened, "cloud")) + " (" +
                     terminal::sanitize(case_rm) + ") and the cloud chosen now is " +
@@ -219,7 +219,7 @@ std::unique_ptr<Connection> connect_for_case(const std::string& case_dir,
                     "): choose the case's cloud, or add --switch-cloud to act on this one",
                 ExitStatus::refused);
   }
-  return connect_cloud();
+  return connect_cloud(choice);
 }
 
 } // namespace dftriage::cli

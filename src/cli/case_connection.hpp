@@ -17,6 +17,7 @@ struct CaseCloudOptions
 {
   bool lab = false;          // --lab was given
   bool switch_cloud = false; // --switch-cloud: act on the cloud chosen now, not the case's
+  std::string cloud;         // --cloud as given ("" : $DFTRIAGE_CLOUD, else the case's own)
 };
 
 // Returns what case.opened records of `connection`: {mode, cloud, cloudSource,

@@ -124,9 +124,18 @@ std::function<void()> journal_test_hook()
   return kill_at_count("DFTRIAGE_TEST_KILL_AT_ENTRY");
 }
 
-azure::CloudConfig selected_cloud()
+std::string chosen_cloud(const std::string& choice)
 {
-  auto config = azure::resolve_cloud({}, std::getenv(azure::k_cloud_env));
+  if (!choice.empty()) {
+    return choice;
+  }
+  const char* env = std::getenv(azure::k_cloud_env);
+  return env != nullptr ? env : "";
+}
+
+azure::CloudConfig selected_cloud(const std::string& choice)
+{
+  auto config = azure::resolve_cloud(choice, std::getenv(azure::k_cloud_env));
   spdlog::debug("cloud {} ({})", terminal::sanitize(config.cloud.name),
                 terminal::sanitize(config.source));
   return config;
@@ -161,9 +170,9 @@ std::unique_ptr<Connection> connect_lab(const std::vector<std::string>& seed_fil
   return owner;
 }
 
-std::unique_ptr<Connection> connect_cloud()
+std::unique_ptr<Connection> connect_cloud(const std::string& choice)
 {
-  const auto config = selected_cloud();
+  const auto config = selected_cloud(choice);
   auto owner = std::make_unique<Connection>();
   Connection& c = *owner;
   c.mode = config.credentials ? "lab" : "live";

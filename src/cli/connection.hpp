@@ -60,18 +60,21 @@ std::function<void()> journal_test_hook();
 // and connects to it with its own service principal.
 std::unique_ptr<Connection> connect_lab(const std::vector<std::string>& seed_files);
 
-// Returns the cloud chosen by --cloud, else $DFTRIAGE_CLOUD, else AzureCloud (app.cpp
-// passes --cloud on through DFTRIAGE_CLOUD, so every command sees one choice). Throws
-// UsageError for an unknown cloud name, InputError for an unreadable or invalid file.
-azure::CloudConfig selected_cloud();
+// Returns the cloud `choice` names (the --cloud value: a name or a cloud file), else
+// $DFTRIAGE_CLOUD's, else AzureCloud. Throws UsageError for an unknown cloud name,
+// InputError for an unreadable or invalid file.
+azure::CloudConfig selected_cloud(const std::string& choice);
 
-// Connects to selected_cloud() with the credential chain (token_credentials.hpp): a
+// The cloud chosen now, as a user named it: `choice`, else $DFTRIAGE_CLOUD, else "".
+std::string chosen_cloud(const std::string& choice);
+
+// Connects to selected_cloud(choice) with the credential chain (token_credentials.hpp): a
 // lab's connection line brings its own client secret and CA certificate and then is
 // the only credential; otherwise DefaultAzureCredential's order and environment
 // variables. Asks for an ARM token at once, so that a missing or refused credential
 // stops the command before it starts and principal() names who acts. Throws as
 // selected_cloud, Error when the HTTP transport cannot be made, and Error
 // (azure_failure) listing what each credential tried when none gives a token.
-std::unique_ptr<Connection> connect_cloud();
+std::unique_ptr<Connection> connect_cloud(const std::string& choice);
 
 } // namespace dftriage::cli

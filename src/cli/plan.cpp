@@ -36,9 +36,9 @@ ExitStatus run_plan(const PlanOptions& options)
   check_answer_ids(given, library, options.answers_file);
   const auto& answers = given.answers;
   // --capture: record each target's current state so that apply can see drift.
-  const auto connection = options.capture ? connect_cloud() : nullptr;
+  const auto connection = options.capture ? connect_cloud(options.cloud) : nullptr;
   // Without --capture nothing is sent; the URLs are still those of the chosen cloud.
-  const azure::Cloud cloud = connection ? connection->cloud : selected_cloud().cloud;
+  const azure::Cloud cloud = connection ? connection->cloud : selected_cloud(options.cloud).cloud;
   Writer writer(stdout);
   JsonStream json(writer, format);
   const bool colour = format == OutputFormat::text && terminal::use_colour(stdout);
@@ -104,8 +104,12 @@ void add_plan(CLI::App& command, Invocation& invocation)
   sub->add_flag("--curl", options->curl,
                 "Text: show each request as the curl command that sends it (and where its token "
                 "comes from)");
-  sub->callback(
-      [options, &invocation] { invocation.action = [options] { return run_plan(*options); }; });
+  sub->callback([options, &invocation] {
+    invocation.action = [options, &invocation] {
+      options->cloud = invocation.global.cloud;
+      return run_plan(*options);
+    };
+  });
 }
 
 } // namespace dftriage::cli

@@ -101,7 +101,7 @@ ExitStatus run_run(const RunOptions& options)
   check_answer_ids(given, library, options.answers_file);
   const auto& answers = given.answers;
   const azure::Cloud cloud =
-      selected_cloud().cloud; // the URLs of the chosen cloud; nothing is sent
+      selected_cloud(options.cloud).cloud; // the URLs of the chosen cloud; nothing is sent
 
   std::vector<Case> cases;
   const std::size_t errors =
@@ -245,6 +245,7 @@ void add_run(CLI::App& command, Invocation& invocation)
   sub->callback([options, &invocation] {
     invocation.action = [options, &invocation] {
       options->quiet = invocation.global.quiet;
+      options->cloud = invocation.global.cloud;
       if (!options->dry_run) {
         options->case_dir = resolve_case_dir(options->case_dir, invocation.global.quiet);
       }

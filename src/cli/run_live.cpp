@@ -206,9 +206,9 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang_given, bool i
   }
 
   const auto owned = resume        ? connect_for_case(folder->dir(), opened_journal->entries(),
-                                                      {options.lab, options.switch_cloud})
+                                                      {options.lab, options.switch_cloud, options.cloud})
                      : options.lab ? connect_lab_for_alert(alert_text)
-                                   : connect_cloud();
+                                   : connect_cloud(options.cloud);
   Connection& connection = *owned;
   if (resume) {
     opened_journal->set_principal(connection.principal());

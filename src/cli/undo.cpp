@@ -14,6 +14,7 @@
 #include "dftriage/util/error.hpp"
 #include "dftriage/util/terminal.hpp"
 #include "dftriage/util/text.hpp"
+#include "output_option.hpp"
 #include "prompt.hpp"
 #include "walk_text.hpp"
 
@@ -33,14 +34,62 @@ struct UndoOptions
   bool lab = false;             // --lab: the case ran on an in-process lab (it is rebuilt)
   bool switch_cloud = false;    // --switch-cloud: act on the cloud chosen now, not the case's
   bool remove_evidence = false; // --remove-evidence: also delete what evidence steps made
+  std::string cloud;            // the global --cloud
+  OutputChoice output;
 };
+
+// The undo record (-o json, docs/OUTPUT.md): the case, the status, and per change what
+// became of it: "undone", "failed", "cannot-undo", "kept" (evidence), or
+// "awaiting-confirmation" when nothing was done.
+nlohmann::ordered_json undo_record(const journal::CaseFolder& folder, const exec::CaseState& state,
+                                   const std::vector<std::string>& pending,
+                                   const std::vector<std::string>& kept, const std::string& status)
+{
+  nlohmann::ordered_json out;
+  out["case"] = folder.dir();
+  out["alertId"] = state.opened().value("alertId", "");
+  out["playbook"] = state.opened().value("playbook", "");
+  out["status"] = status;
+  auto steps = nlohmann::ordered_json::array();
+  const auto add = [&](const std::string& id, const std::string& outcome) {
+    const auto* r = state.step(id);
+    nlohmann::ordered_json step{{"id", id},
+                                {"action", r != nullptr ? r->action : ""},
+                                {"outcome", outcome},
+                                {"message", nullptr}};
+    if (r != nullptr && outcome == "failed" && !r->message.empty()) {
+      step["message"] = r->message;
+    }
+    steps.push_back(std::move(step));
+  };
+  for (const auto& id : pending) {
+    const auto* r = state.step(id);
+    const std::string undo = r != nullptr ? r->undo_status : "";
+    add(id, status == "needs-human" || status == "declined" ? "awaiting-confirmation"
+            : undo == "done"                                ? "undone"
+            : undo == "irreversible"                        ? "cannot-undo"
+                                                            : "failed");
+  }
+  for (const auto& id : kept) {
+    add(id, "kept");
+  }
+  out["steps"] = std::move(steps);
+  return out;
+}
+
+void print_json(const nlohmann::ordered_json& record)
+{
+  std::fputs((record.dump(2) + "\n").c_str(), stdout);
+  std::fflush(stdout);
+}
 
 // Undo asks its one question up front; the executor only reports progress.
 class UndoResponder : public exec::Responder
 {
 public:
-  explicit UndoResponder(playbook::Lang lang)
+  UndoResponder(playbook::Lang lang, FILE* out)
       : m_lang(lang)
+      , m_out(out)
   {
   }
   std::optional<std::string> confirm(const engine::PlannedStep&, const std::string&) override
@@ -53,16 +102,19 @@ public:
   }
   void show(const std::string& text) override
   {
-    std::printf("%s\n", terminal::sanitize(exec::message_in(text, m_lang)).c_str());
+    std::fprintf(m_out, "%s\n", terminal::sanitize(exec::message_in(text, m_lang)).c_str());
   }
   void show_secret_once(const std::string&, const std::string&) override {}
 
 private:
   playbook::Lang m_lang;
+  FILE* m_out; // stdout, or stderr when stdout carries JSON
 };
 
 ExitStatus run_undo(const UndoOptions& options)
 {
+  const bool json = options.output.resolve() == OutputFormat::json;
+  FILE* human = json ? stderr : stdout; // what is said to a person
   auto folder = journal::CaseFolder::open_existing(options.dir, journal::Access::write);
   // A damaged journal is still undone from what it records: the changes it made must
   // not stay in place because the record of them was harmed.
@@ -107,45 +159,53 @@ ExitStatus run_undo(const UndoOptions& options)
     throw UsageError("the case has no step " + options.step);
   }
   if (!kept.empty()) {
-    std::printf(
-        "%s\n",
+    std::fprintf(
+        human, "%s\n",
         tr("Kept as evidence (--remove-evidence deletes them too): " + text::join(kept, ", "),
            "作为证据保留（加 --remove-evidence 才会一并删除）：" + text::join(kept, "，"))
             .c_str());
   }
   if (pending.empty()) {
-    std::printf("%s\n", tr("Nothing to undo in " + terminal::sanitize(folder.dir()) + ".",
-                           terminal::sanitize(folder.dir()) + " 中没有需要撤销的更改。")
-                            .c_str());
+    std::fprintf(human, "%s\n",
+                 tr("Nothing to undo in " + terminal::sanitize(folder.dir()) + ".",
+                    terminal::sanitize(folder.dir()) + " 中没有需要撤销的更改。")
+                     .c_str());
+    if (json) {
+      print_json(undo_record(folder, state, {}, kept, "completed"));
+    }
     return ExitStatus::success;
   }
-  std::printf("%s\n", tr("To undo in " + terminal::sanitize(folder.dir()) + ", newest first:",
-                         "将在 " + terminal::sanitize(folder.dir()) + " 中撤销（从最新的开始）：")
-                          .c_str());
+  std::fprintf(human, "%s\n",
+               tr("To undo in " + terminal::sanitize(folder.dir()) + ", newest first:",
+                  "将在 " + terminal::sanitize(folder.dir()) + " 中撤销（从最新的开始）：")
+                   .c_str());
   for (const auto& p : pending) {
-    std::printf("  %s\n", terminal::sanitize(p).c_str());
+    std::fprintf(human, "  %s\n", terminal::sanitize(p).c_str());
   }
   std::string reason(text::trim(options.reason));
   if (!options.yes) {
-    if (::isatty(STDIN_FILENO) == 0 || ::isatty(STDOUT_FILENO) == 0) {
+    if (::isatty(STDIN_FILENO) == 0 || ::isatty(::fileno(human)) == 0) {
       std::fprintf(stderr, "%s\n",
                    tr("dftriage: nothing was undone: confirm with --yes (no terminal to ask at)",
                       "dftriage: 没有撤销任何更改：请用 --yes 确认（没有可以提问的终端）")
                        .c_str());
+      if (json) {
+        print_json(undo_record(folder, state, pending_ids, kept, "needs-human"));
+      }
       return ExitStatus::needs_human;
     }
-    Prompter prompter(STDIN_FILENO, stdout);
+    Prompter prompter(STDIN_FILENO, human);
     const auto line =
         prompter.ask(tr("Undo these changes? [y/N] > ", "撤销这些更改吗？ [y]是 / [N]否 > "));
     if (!line || (*line != "y" && *line != "yes" && *line != "是")) {
-      std::printf("%s\n", tr("Nothing was undone.", "没有撤销任何更改。").c_str());
+      std::fprintf(human, "%s\n", tr("Nothing was undone.", "没有撤销任何更改。").c_str());
       return ExitStatus::success;
     }
     // The case record says why its changes were taken back, as it says why they were made.
     while (reason.empty()) {
       const auto typed = prompter.ask(tr("Reason, for the case record > ", "理由（记入案例） > "));
       if (!typed) {
-        std::printf("%s\n", tr("Nothing was undone.", "没有撤销任何更改。").c_str());
+        std::fprintf(human, "%s\n", tr("Nothing was undone.", "没有撤销任何更改。").c_str());
         return ExitStatus::success;
       }
       reason = *typed;
@@ -155,15 +215,19 @@ ExitStatus run_undo(const UndoOptions& options)
   }
   // The case's own cloud: a lab case on a lab rebuilt from its journal, never elsewhere
   // unless --switch-cloud says so.
-  const auto connection =
-      connect_for_case(folder.dir(), journal.entries(), {options.lab, options.switch_cloud});
+  const auto connection = connect_for_case(folder.dir(), journal.entries(),
+                                           {options.lab, options.switch_cloud, options.cloud});
   journal.set_principal(connection->principal());
   journal.append(
       {{"event", journal::event::undo_requested}, {"steps", pending_ids}, {"reason", reason}});
-  UndoResponder responder(lang);
+  UndoResponder responder(lang, human);
   exec::Executor executor(folder, journal, *connection->client, connection->cloud, responder,
                           connection->exec_settings({}));
   const bool ok = executor.undo(options.step, options.remove_evidence);
+  if (json) {
+    print_json(undo_record(folder, exec::CaseState::replay(journal.entries()), pending_ids, kept,
+                           ok ? "completed" : "failed"));
+  }
   return ok ? ExitStatus::success : ExitStatus::azure_failure;
 }
 
@@ -175,6 +239,7 @@ void add_undo(CLI::App& command, Invocation& invocation)
   auto* sub = &command;
   sub->add_option("DIR", options->dir, "The case folder, or last for the newest case")->required();
   sub->add_option("--step", options->step, "Only this step's change");
+  add_output_option(*sub, options->output, {OutputFormat::text, OutputFormat::json});
   sub->add_flag("-y,--yes", options->yes, "Do not ask for confirmation");
   sub->add_flag("--lab", options->lab,
                 "The case ran on an in-process lab (run --lab): undo on a lab rebuilt from the "
@@ -191,6 +256,7 @@ void add_undo(CLI::App& command, Invocation& invocation)
   sub->callback([options, &invocation] {
     invocation.action = [options, &invocation] {
       options->dir = resolve_case_dir(options->dir, invocation.global.quiet);
+      options->cloud = invocation.global.cloud;
       return run_undo(*options);
     };
   });

@@ -20,7 +20,8 @@ struct WalkInputs
   std::vector<std::string> playbook_dirs;
   std::string answers_file;
   std::vector<std::string> sets;
-  std::string lang; // "" : not given (en, or on resume the case's own language)
+  std::string lang;  // "" : not given (en, or on resume the case's own language)
+  std::string cloud; // the global --cloud, handed over by the command's callback
 };
 
 // Adds FILE…, -o, --format, --playbooks, --answers, --set and --lang to `command`.
