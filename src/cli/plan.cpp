@@ -51,8 +51,9 @@ ExitStatus run_plan(const PlanOptions& options)
         const auto plan = engine::build_plan(alert, match, playbook, answers_for(answers, playbook),
                                              connection ? connection->cloud : cloud);
         auto plan_json = plan.to_json(lang);
+        std::map<std::string, azure::PreImage> read; // --capture: what the targets hold
         if (connection) {
-          exec::capture_targets(plan_json, *connection->client);
+          exec::capture_targets(plan_json, *connection->client, &read);
         }
         plan_json = exec::seal(std::move(plan_json));
         bool bad = plan.refused();
@@ -74,6 +75,7 @@ ExitStatus run_plan(const PlanOptions& options)
           text.full_bodies = options.full_bodies;
           text.curl = options.curl;
           text.cloud = &cloud;
+          text.captured = connection ? &read : nullptr;
           writer.write(plan_text(plan_json, text));
         } else {
           json.add(plan_json);

@@ -54,7 +54,8 @@ nlohmann::ordered_json fingerprint(const std::string& url, int status,
                          -1, ' ', false, nlohmann::ordered_json::error_handler_t::replace))}};
 }
 
-void capture_targets(nlohmann::ordered_json& plan, azure::Client& client)
+void capture_targets(nlohmann::ordered_json& plan, azure::Client& client,
+                     std::map<std::string, azure::PreImage>* bodies)
 {
   for (auto& step : plan["steps"]) {
     auto& action = step["action"];
@@ -63,6 +64,7 @@ void capture_targets(nlohmann::ordered_json& plan, azure::Client& client)
       continue;
     }
     auto captured = nlohmann::ordered_json::array();
+    azure::PreImage read;
     for (const auto& r : action["preImage"]) {
       azure::Request request;
       request.method = r.value("method", "GET");
@@ -71,14 +73,19 @@ void capture_targets(nlohmann::ordered_json& plan, azure::Client& client)
       try {
         const auto response = client.send(request);
         captured.push_back(fingerprint(request.url, response.status, response.body));
+        read.push_back({response.status, response.body});
       } catch (const azure::AzureError& e) {
         if (e.http_status() != 404) {
           throw;
         }
         captured.push_back(fingerprint(request.url, 404, nullptr));
+        read.push_back({404, nullptr});
       }
     }
     action["captured"] = std::move(captured);
+    if (bodies != nullptr) {
+      (*bodies)[step.value("id", "")] = std::move(read);
+    }
   }
 }
 
