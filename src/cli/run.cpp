@@ -14,6 +14,7 @@
 #include "library_options.hpp"
 #include "prompt.hpp"
 #include "run_options.hpp"
+#include "run_outcome.hpp"
 #include "walk_session.hpp"
 
 #include <algorithm>
@@ -168,10 +169,7 @@ ExitStatus run_run(const RunOptions& options)
   if (!open.empty()) {
     writer.write(open.dump(2) + "\n");
     writer.flush();
-    std::fprintf(stderr,
-                 "dftriage: %zu question(s) need an answer: give them with --answers FILE or --set "
-                 "id=value\n",
-                 open.size());
+    std::fprintf(stderr, "%s\n", open_questions_message(open.size(), "", "", *lang).c_str());
     return ExitStatus::needs_human;
   }
   JsonStream json(writer, format);

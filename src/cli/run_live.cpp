@@ -273,17 +273,11 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang_given, bool i
     if (!open.empty()) {
       std::printf("%s\n", open.dump(2).c_str());
       if (!folder) {
-        std::fprintf(stderr,
-                     "dftriage: %zu question(s) need an answer before a case is opened: give "
-                     "them with --answers FILE or --set id=value\n",
-                     open.size());
+        std::fprintf(stderr, "%s\n", open_questions_message(open.size(), "", "", lang).c_str());
         return ExitStatus::needs_human;
       }
-      std::fprintf(stderr,
-                   "dftriage: case %s: %zu question(s) need an answer: give them with --answers "
-                   "FILE or --set "
-                   "id=value (dftriage run --case %s ...)\n",
-                   folder->dir().c_str(), open.size(), folder->dir().c_str());
+      std::fprintf(stderr, "%s\n",
+                   open_questions_message(open.size(), folder->dir(), "", lang).c_str());
       return ExitStatus::needs_human;
     }
   }
@@ -492,12 +486,10 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang_given, bool i
           // A read did not settle a question (its result lacked the field): ask for it.
           const auto open = engine::open_questions_json(plan, engine::open_questions(plan), lang);
           std::printf("%s\n", open.dump(2).c_str());
-          std::fprintf(stderr,
-                       "dftriage: case %s: %zu question(s) need an answer before step %s: resume "
-                       "with --case %s "
-                       "--answers FILE or --set id=value\n",
-                       folder->dir().c_str(), open.size(), plan.steps[index].step->id.c_str(),
-                       folder->dir().c_str());
+          std::fprintf(
+              stderr, "%s\n",
+              open_questions_message(open.size(), folder->dir(), plan.steps[index].step->id, lang)
+                  .c_str());
           return ExitStatus::needs_human;
         }
         auto result = executor.run_step(plan, index);

@@ -1,5 +1,7 @@
 #include "run_outcome.hpp"
 
+#include "dftriage/util/terminal.hpp"
+
 namespace dftriage::cli {
 
 RunStatus status_of(const engine::Plan& plan, const std::vector<StepOutcome>& outcomes,
@@ -57,6 +59,39 @@ std::string status_word(const std::string& word, playbook::Lang lang)
     return "已拒绝执行（refused）";
   }
   return word == "failed" ? "失败（failed）" : word;
+}
+
+std::string open_questions_message(std::size_t count, const std::string& case_dir,
+                                   const std::string& step, playbook::Lang lang)
+{
+  const std::string n = std::to_string(count);
+  const std::string dir = terminal::sanitize(case_dir);
+  std::string out = "dftriage: ";
+  if (!case_dir.empty()) {
+    out += tr(lang, "case ", "案例 ") + dir + ": ";
+  }
+  if (!step.empty()) {
+    return out + tr(lang,
+                    n + " question(s) need an answer before step " + step +
+                        ": resume with --case " + dir + " --answers FILE or --set id=value",
+                    "步骤 " + step + " 之前还有 " + n + " 个问题需要回答：用 --case " + dir +
+                        " 加 --answers FILE 或 --set id=value 继续");
+  }
+  if (!case_dir.empty()) {
+    return out + tr(lang,
+                    n +
+                        " question(s) need an answer: give them with --answers FILE or --set "
+                        "id=value (dftriage run --case " +
+                        dir + " ...)",
+                    n +
+                        " 个问题需要回答：用 --answers FILE 或 --set id=value 给出（dftriage run "
+                        "--case " +
+                        dir + " ...）");
+  }
+  return out + tr(lang,
+                  n + " question(s) need an answer: give them with --answers FILE or --set "
+                      "id=value",
+                  n + " 个问题需要回答：用 --answers FILE 或 --set id=value 给出");
 }
 
 nlohmann::ordered_json results_from_case(const journal::CaseFolder& folder,
