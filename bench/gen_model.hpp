@@ -62,4 +62,11 @@ struct SyntheticAlert
 // the same alert.
 SyntheticAlert make_alert(std::uint64_t seed, std::uint64_t index);
 
+// Returns the `$id` of `alert`'s entity number `offset` ("centralus_41"), as every
+// shape writes it.
+inline std::string entity_id(const SyntheticAlert& alert, std::uint64_t offset)
+{
+  return alert.location + "_" + std::to_string(alert.entity_base + offset);
+}
+
 } // namespace dftriage::bench

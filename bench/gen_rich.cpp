@@ -19,14 +19,8 @@ const char* const k_processes[] = {"powershell.exe", "python3", "az", "curl", "p
 const char* const k_apps[] = {"Azure CLI", "Azure PowerShell", "Microsoft Graph PowerShell",
                               "Azure Portal", "Visual Studio Code"};
 
-// Returns the `$id` of entity number `offset` of `alert`.
-std::string entity_id(const SyntheticAlert& alert, std::uint64_t offset)
-{
-  return alert.location + "_" + std::to_string(alert.entity_base + offset);
-}
-
 // Returns the six entities, linked by `$ref` as Defender links them.
-Json make_entities(const SyntheticAlert& alert, Rng& rng)
+Json make_rich_entities(const SyntheticAlert& alert, Rng& rng)
 {
   const std::string host = alert.host_name.empty() ? "vm-" + rng.hex(6) : alert.host_name;
   Json entities = Json::array();
@@ -60,7 +54,7 @@ Json make_entities(const SyntheticAlert& alert, Rng& rng)
 }
 
 // Returns the alert's extended properties without the long ones.
-Json make_extended(const SyntheticAlert& alert)
+Json make_rich_extended(const SyntheticAlert& alert)
 {
   Json extended = Json::object();
   for (const auto& [name, value] : alert.extended) {
@@ -92,8 +86,8 @@ Json render_rich_arm(const SyntheticAlert& alert, std::uint64_t seed, std::uint6
   properties["alertDisplayName"] = alert.display_name;
   properties["description"] = alert.display_name + ".";
   properties["remediationSteps"] = Json::array();
-  properties["extendedProperties"] = make_extended(alert);
-  properties["entities"] = make_entities(alert, rng);
+  properties["extendedProperties"] = make_rich_extended(alert);
+  properties["entities"] = make_rich_entities(alert, rng);
   return Json{{"id", alert.arm_id},
               {"name", alert.system_alert_id},
               {"type", "Microsoft.Security/Locations/alerts"},

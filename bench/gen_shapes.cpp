@@ -22,12 +22,6 @@ std::string cased(std::string key, bool pascal)
   return key;
 }
 
-// Returns the `$id` value of the alert's entity number `offset`.
-std::string entity_id(const SyntheticAlert& alert, std::uint64_t offset)
-{
-  return alert.location + "_" + std::to_string(alert.entity_base + offset);
-}
-
 // Returns the entities array, camelCase for REST shapes or PascalCase for exports.
 Json make_entities(const SyntheticAlert& alert, bool pascal)
 {

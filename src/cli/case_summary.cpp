@@ -23,7 +23,7 @@ namespace dftriage::cli {
 
 namespace {
 
-using json = nlohmann::ordered_json;
+using Json = nlohmann::ordered_json;
 
 using json_field::str;
 
@@ -93,7 +93,7 @@ bool locked_now(const std::string& dir)
 
 } // namespace
 
-std::string case_status(const exec::CaseState& state, const std::vector<json>& entries)
+std::string case_status(const exec::CaseState& state, const std::vector<Json>& entries)
 {
   if (entries.empty()) {
     return "empty";
@@ -146,9 +146,9 @@ CaseSummary summarize_case(const std::string& dir)
   }
   const auto check = journal::verify(text);
   out.chain_intact = check.ok;
-  std::vector<json> entries;
+  std::vector<Json> entries;
   for (const auto& line : text::split_lines(text)) {
-    auto entry = json::parse(line, nullptr, false);
+    auto entry = Json::parse(line, nullptr, false);
     if (entry.is_object()) {
       entries.push_back(std::move(entry));
     }
@@ -227,10 +227,10 @@ std::vector<CaseSummary> list_cases(const std::string& root)
   return cases;
 }
 
-json summary_json(const CaseSummary& s)
+Json summary_json(const CaseSummary& s)
 {
-  const auto or_null = [](const std::string& v) { return v.empty() ? json(nullptr) : json(v); };
-  json out{{"case", s.dir},
+  const auto or_null = [](const std::string& v) { return v.empty() ? Json(nullptr) : Json(v); };
+  Json out{{"case", s.dir},
            {"alert", {{"id", or_null(s.alert_id)}, {"type", or_null(s.alert_type)}}},
            {"playbook", or_null(s.playbook)},
            {"status", s.status}};

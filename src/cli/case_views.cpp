@@ -19,16 +19,16 @@ namespace dftriage::cli {
 
 namespace {
 
-using json = nlohmann::ordered_json;
+using Json = nlohmann::ordered_json;
 using terminal::sanitize;
 
-struct ListOptions
+struct CaseListOptions
 {
   OutputChoice output;
   std::string root = journal::k_case_root;
 };
 
-struct ShowOptions
+struct CaseShowOptions
 {
   OutputChoice output;
   std::string dir;
@@ -37,17 +37,17 @@ struct ShowOptions
 
 using json_field::str;
 
-ExitStatus run_list(const ListOptions& options, bool quiet)
+ExitStatus run_case_list(const CaseListOptions& options, bool quiet)
 {
   const auto format = options.output.resolve();
   const auto cases = list_cases(options.root);
   Writer writer(stdout);
   if (format == OutputFormat::json) {
-    auto all = json::array();
+    auto all = Json::array();
     for (const auto& c : cases) {
       all.push_back(summary_json(c));
     }
-    writer.write(all.dump(2, ' ', false, json::error_handler_t::replace) + "\n");
+    writer.write(all.dump(2, ' ', false, Json::error_handler_t::replace) + "\n");
   } else if (cases.empty()) {
     if (!quiet && format != OutputFormat::tsv) {
       std::fprintf(stderr, "dftriage: no case under %s/\n", sanitize(options.root).c_str());
@@ -67,7 +67,7 @@ ExitStatus run_list(const ListOptions& options, bool quiet)
 }
 
 // The journal against its head (journal.head): the cheap part of `case verify`.
-std::string head_state(const journal::CaseFolder& folder, const json& journal_report)
+std::string head_state(const journal::CaseFolder& folder, const Json& journal_report)
 {
   const auto head = journal::read_head(journal::head_path(folder.journal_path()));
   if (!head) {
@@ -79,29 +79,29 @@ std::string head_state(const journal::CaseFolder& folder, const json& journal_re
              : "differs";
 }
 
-json show_json(const CaseSummary& summary, const json& report, const std::string& head)
+Json show_json(const CaseSummary& summary, const Json& report, const std::string& head)
 {
-  json steps = json::array();
-  json changes = json::array();
+  Json steps = Json::array();
+  Json changes = Json::array();
   for (const auto& a : report["actions"]) {
     steps.push_back({{"step", a["step"]},
                      {"action", a["action"]},
                      {"status", a["status"]},
-                     {"undo", a.value("undo", json())}});
+                     {"undo", a.value("undo", Json())}});
     if (a.value("mutating", false) && (a["status"] == "done" || a.contains("undo"))) {
       changes.push_back({{"step", a["step"]},
                          {"action", a["action"]},
                          {"reversibility", a["reversibility"]},
-                         {"undo", a.value("undo", json())}});
+                         {"undo", a.value("undo", Json())}});
     }
   }
   for (const auto& c : report["checklist"]) {
     steps.push_back({{"step", c["step"]}, {"action", nullptr}, {"status", c["status"]}});
   }
-  json journal = report["journal"];
+  Json journal = report["journal"];
   journal["head"] = head;
   journal["filesChecked"] = false; // case verify hashes every file
-  json out{{"case", summary.dir}, {"status", summary.status}};
+  Json out{{"case", summary.dir}, {"status", summary.status}};
   if (!summary.problem.empty()) {
     out["problem"] = summary.problem;
   }
@@ -127,10 +127,10 @@ std::string line(const std::string& label, const std::string& value)
   return label + std::string(label.size() < 12 ? 12 - label.size() : 1, ' ') + value + "\n";
 }
 
-std::string show_text(const json& v)
+std::string show_text(const Json& v)
 {
   const auto s = [&v](const char* key) { return sanitize(str(v, key)); };
-  const json& alert = v["alert"];
+  const Json& alert = v["alert"];
   std::string out = line("Case", s("case"));
   out += line("Alert", sanitize(str(alert, "id")) + "  " + sanitize(str(alert, "type")));
   if (!str(alert, "displayName").empty()) {
@@ -179,7 +179,7 @@ std::string show_text(const json& v)
     out += line("", sanitize(str(e, "file")) + "  (" + sanitize(str(e, "step")) + ", " +
                         sanitize(str(e, "kind")) + ")");
   }
-  const json& j = v["journal"];
+  const Json& j = v["journal"];
   const std::string head = str(j, "head");
   out +=
       line("Journal", std::to_string(j.value("entries", 0)) + " entries, " +
@@ -205,7 +205,7 @@ std::string show_text(const json& v)
   return out;
 }
 
-ExitStatus run_show(const ShowOptions& options, bool quiet)
+ExitStatus run_case_show(const CaseShowOptions& options, bool quiet)
 {
   const auto format = options.output.resolve();
   const std::string dir = resolve_case_dir(options.dir, quiet, options.root);
@@ -215,7 +215,7 @@ ExitStatus run_show(const ShowOptions& options, bool quiet)
   const auto view = show_json(summary, report, head_state(folder, report["journal"]));
   Writer writer(stdout);
   writer.write(format == OutputFormat::json
-                   ? view.dump(2, ' ', false, json::error_handler_t::replace) + "\n"
+                   ? view.dump(2, ' ', false, Json::error_handler_t::replace) + "\n"
                    : show_text(view));
   writer.flush();
   return ExitStatus::success;
@@ -225,7 +225,7 @@ ExitStatus run_show(const ShowOptions& options, bool quiet)
 
 void add_case_list(CLI::App& case_command, Invocation& invocation)
 {
-  auto options = std::make_shared<ListOptions>();
+  auto options = std::make_shared<CaseListOptions>();
   auto* list = case_command.add_subcommand(
       "list", "List the case folders under cases/ (or --root), newest first: alert, playbook, "
               "status, last entry, folder");
@@ -236,14 +236,14 @@ void add_case_list(CLI::App& case_command, Invocation& invocation)
       ->type_name("DIR");
   list->callback([options, &invocation] {
     invocation.action = [options, &invocation] {
-      return run_list(*options, invocation.global.quiet);
+      return run_case_list(*options, invocation.global.quiet);
     };
   });
 }
 
 void add_case_show(CLI::App& case_command, Invocation& invocation)
 {
-  auto options = std::make_shared<ShowOptions>();
+  auto options = std::make_shared<CaseShowOptions>();
   auto* show = case_command.add_subcommand(
       "show", "One case at a glance: alert, playbook, status, who and when, cloud, steps, "
               "changes and undos, evidence, the journal's chain");
@@ -252,7 +252,7 @@ void add_case_show(CLI::App& case_command, Invocation& invocation)
   show->add_option("--root", options->root, "Where last looks (default cases)")->type_name("DIR");
   show->callback([options, &invocation] {
     invocation.action = [options, &invocation] {
-      return run_show(*options, invocation.global.quiet);
+      return run_case_show(*options, invocation.global.quiet);
     };
   });
 }

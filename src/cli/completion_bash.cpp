@@ -11,7 +11,7 @@ namespace {
 // Bash splits a word at the characters of COMP_WORDBREAKS ("--output=json" arrives as
 // "--output", "=", "json"); the engine joins such pieces again, completes the whole
 // word and hands back what replaces the last piece.
-constexpr const char* k_engine = R"sh(
+constexpr const char* k_bash_engine = R"sh(
 # Sets __dftriage_words to the words up to the cursor, joined again where bash split one
 # at COMP_WORDBREAKS.
 __dftriage_split() {
@@ -144,7 +144,7 @@ std::string bash_completion(const CommandDoc& root, const CompletionData& data)
          ", made from its command table by 'dftriage completion bash'.\n"
          "# Load it with: source <(dftriage completion bash)\n"
          "# or install it as $XDG_DATA_HOME/bash-completion/completions/dftriage\n\n" +
-         sh_data_functions(root, data) + k_engine;
+         sh_data_functions(root, data) + k_bash_engine;
 }
 
 } // namespace dftriage::cli

@@ -39,7 +39,7 @@ std::string fish_function(const std::string& name, const std::string& comment,
   return out + "    end\nend\n\n";
 }
 
-constexpr const char* k_engine = R"fish(
+constexpr const char* k_fish_engine = R"fish(
 # Prints the VALUE field of the line named $argv[2] in the output of $argv[1] $argv[3];
 # status 1 when there is none.
 function __dftriage_lookup
@@ -211,7 +211,7 @@ std::string fish_completion(const CommandDoc& root, const CompletionData& data)
          fish_function("__dftriage_positionals",
                        "The positional arguments of the command path $argv[1], in order.",
                        positionals) +
-         answers + k_engine;
+         answers + k_fish_engine;
 }
 
 } // namespace dftriage::cli

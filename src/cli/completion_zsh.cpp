@@ -9,7 +9,7 @@ namespace dftriage::cli {
 namespace {
 
 // `words`, `path` and `PREFIX` are zsh's own: the engine never names a local so.
-constexpr const char* k_engine = R"sh(
+constexpr const char* k_zsh_engine = R"sh(
 # Offers the lines NAME<TAB>[VALUE<TAB>]DESCRIPTION printed by command $1 $2 as tag $3.
 __dftriage_describe() {
   local name second third
@@ -107,7 +107,7 @@ std::string zsh_completion(const CommandDoc& root, const CompletionData& data)
          ", made from its command table by 'dftriage completion zsh'.\n"
          "# Load it with: source <(dftriage completion zsh)   (after compinit)\n"
          "# or install it as _dftriage in a folder of $fpath.\n\n" +
-         sh_data_functions(root, data) + k_engine;
+         sh_data_functions(root, data) + k_zsh_engine;
 }
 
 } // namespace dftriage::cli

@@ -21,14 +21,14 @@ struct MatchOptions
   std::vector<std::string> playbook_dirs;
 };
 
-const std::vector<std::string> k_columns = {"FILE", "#", "ALERT TYPE", "PLAYBOOK", "REASON"};
+const std::vector<std::string> k_match_columns = {"FILE", "#", "ALERT TYPE", "PLAYBOOK", "REASON"};
 
 ExitStatus run_match(const MatchOptions& options)
 {
   const auto format = options.output.resolve();
   const auto library = load_library_or_throw(options.playbook_dirs);
   Writer writer(stdout);
-  ListOutput list(writer, format, k_columns);
+  ListOutput list(writer, format, k_match_columns);
   const std::size_t errors = for_each_alert(
       options.files, read_options_for(options.format), [&](alert::Alert& alert, bool live) {
         const auto match = engine::match_alert(alert, library);

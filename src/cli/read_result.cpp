@@ -14,10 +14,10 @@ namespace dftriage::cli {
 
 namespace {
 
-using json = nlohmann::ordered_json;
+using Json = nlohmann::ordered_json;
 using playbook::Show;
 
-const json* member(const json& object, const std::string& key)
+const Json* member(const Json& object, const std::string& key)
 {
   const auto it = object.find(key);
   if (it != object.end()) {
@@ -32,7 +32,7 @@ const json* member(const json& object, const std::string& key)
   return nullptr;
 }
 
-std::optional<json> find_from(const json& node, const std::vector<json_path::Token>& path,
+std::optional<Json> find_from(const Json& node, const std::vector<json_path::Token>& path,
                               std::size_t at)
 {
   if (at == path.size()) {
@@ -41,7 +41,7 @@ std::optional<json> find_from(const json& node, const std::vector<json_path::Tok
   const auto& t = path[at];
   switch (t.kind) {
   case json_path::Token::Kind::key: {
-    const json* next = node.is_object() ? member(node, t.key) : nullptr;
+    const Json* next = node.is_object() ? member(node, t.key) : nullptr;
     return next != nullptr ? find_from(*next, path, at + 1) : std::nullopt;
   }
   case json_path::Token::Kind::index:
@@ -53,7 +53,7 @@ std::optional<json> find_from(const json& node, const std::vector<json_path::Tok
   if (!node.is_array()) {
     return std::nullopt;
   }
-  json out = json::array();
+  Json out = Json::array();
   for (const auto& item : node) {
     if (auto v = find_from(item, path, at + 1)) {
       out.push_back(std::move(*v));
@@ -90,7 +90,7 @@ std::vector<std::string> unresolved_shows(const playbook::Step& step,
         break;
       }
       for (const auto& field : show.fields) {
-        if (!v->empty() && std::none_of(v->begin(), v->end(), [&](const json& item) {
+        if (!v->empty() && std::none_of(v->begin(), v->end(), [&](const Json& item) {
               return find_in_result(item, field).has_value();
             })) {
           out.push_back(show.path + ": no item has " + field);
@@ -105,7 +105,7 @@ std::vector<std::string> unresolved_shows(const playbook::Step& step,
       }
       const auto& columns = (*v)["columns"];
       for (const auto& name : show.fields) {
-        if (std::none_of(columns.begin(), columns.end(), [&](const json& c) {
+        if (std::none_of(columns.begin(), columns.end(), [&](const Json& c) {
               return c.is_object() && c.contains("name") && c["name"] == name;
             })) {
           out.push_back(show.path + ": no column " + name);
@@ -116,7 +116,7 @@ std::vector<std::string> unresolved_shows(const playbook::Step& step,
     case Show::Kind::lines:
       if (!v->is_string() &&
           !(v->is_array() &&
-            std::all_of(v->begin(), v->end(), [](const json& t) { return t.is_string(); }))) {
+            std::all_of(v->begin(), v->end(), [](const Json& t) { return t.is_string(); }))) {
         out.push_back(show.path + ": not text");
       }
       break;
@@ -128,7 +128,7 @@ std::vector<std::string> unresolved_shows(const playbook::Step& step,
 std::string full_result(const nlohmann::ordered_json& result)
 {
   // Line by line: sanitize escapes line feeds, and the dump's own are wanted.
-  const std::string dump = result.dump(2, ' ', false, json::error_handler_t::replace);
+  const std::string dump = result.dump(2, ' ', false, Json::error_handler_t::replace);
   std::string out;
   std::size_t start = 0;
   while (start <= dump.size()) {

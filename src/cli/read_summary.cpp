@@ -17,7 +17,7 @@ namespace dftriage::cli {
 
 namespace {
 
-using json = nlohmann::ordered_json;
+using Json = nlohmann::ordered_json;
 using playbook::Lang;
 using playbook::Show;
 using terminal::Colour;
@@ -72,19 +72,19 @@ std::string safe(std::string s, std::size_t width)
   return cut(terminal::sanitize(s), width);
 }
 
-std::string scalar_text(const json& v)
+std::string scalar_text(const Json& v)
 {
   return v.is_string() ? v.get<std::string>()
-                       : v.dump(-1, ' ', false, json::error_handler_t::replace);
+                       : v.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
 // Returns one value on one line: a scalar as itself, an array of scalars as "a, b", an
 // object of scalars as "k=v, k=v", anything else as compact JSON; sanitized and cut.
-std::string value_text(const json& v, std::size_t width)
+std::string value_text(const Json& v, std::size_t width)
 {
   if (v.is_structured()) {
     const bool flat =
-        std::all_of(v.begin(), v.end(), [](const json& item) { return item.is_primitive(); });
+        std::all_of(v.begin(), v.end(), [](const Json& item) { return item.is_primitive(); });
     if (flat && !v.empty()) {
       std::string out;
       for (auto it = v.begin(); it != v.end(); ++it) {
@@ -104,7 +104,7 @@ std::string value_text(const json& v, std::size_t width)
 // with the alert's window.
 const std::vector<std::string> k_unix_time_keys = {"created", "updated", "nbf", "exp"};
 
-std::optional<std::string> unix_time(const json& v, std::string_view key)
+std::optional<std::string> unix_time(const Json& v, std::string_view key)
 {
   if (!v.is_number_integer() ||
       std::find(k_unix_time_keys.begin(), k_unix_time_keys.end(), key) == k_unix_time_keys.end()) {
@@ -189,7 +189,7 @@ bool fractional_time(const std::string& s)
 
 // Returns the value at `key` shown on one line: a Unix time as UTC, a time to the second,
 // a role definition by name, else value_text.
-std::string display(const json& v, std::string_view key, std::size_t width)
+std::string display(const Json& v, std::string_view key, std::size_t width)
 {
   if (const auto time = unix_time(v, key)) {
     return *time;
@@ -227,7 +227,7 @@ public:
            dim(tr(m_lang, "… and ", "… 另有 ") + std::to_string(n) + tr(m_lang, en, zh_cn)) + "\n";
   }
 
-  std::string value(const Show& show, const json& result) const
+  std::string value(const Show& show, const Json& result) const
   {
     const auto v = find_in_result(result, show.path);
     return label(show) + ": " +
@@ -235,7 +235,7 @@ public:
   }
 
   // A list: "Label (N):" and the first items, each its fields joined on one line.
-  std::string list(const Show& show, const json& result) const
+  std::string list(const Show& show, const Json& result) const
   {
     const auto v = find_in_result(result, show.path);
     if (!v || !v->is_structured()) {
@@ -258,7 +258,7 @@ public:
 
   // One item: its `fields` joined, "-" for each it lacks or has as null; the item itself (whose key
   // is `key`) when there are none.
-  std::string item_text(const json& item, const std::vector<std::string>& fields,
+  std::string item_text(const Json& item, const std::vector<std::string>& fields,
                         const std::string& key) const
   {
     if (fields.empty()) {
@@ -275,7 +275,7 @@ public:
   }
 
   // A Log Analytics table: "Label (N rows): col · col" and the first rows.
-  std::string table(const Show& show, const json& result) const
+  std::string table(const Show& show, const Json& result) const
   {
     const auto v = find_in_result(result, show.path);
     if (!v || !v->is_object() || !v->contains("rows") || !(*v)["rows"].is_array()) {
@@ -286,7 +286,7 @@ public:
 
   // "<head>N row(s)): col · col" (no ')' when `head` does not end in '(') and the first
   // `max` rows of `table`: the `wanted` columns by name, else the first few.
-  std::string table_text(const std::string& head, const json& table,
+  std::string table_text(const std::string& head, const Json& table,
                          const std::vector<std::string>& wanted, std::size_t max,
                          std::size_t width) const
   {
@@ -332,7 +332,7 @@ public:
   }
 
   // Text: the first lines of the string (or strings) at the path.
-  std::string lines(const Show& show, const json& result) const
+  std::string lines(const Show& show, const Json& result) const
   {
     const auto v = find_in_result(result, show.path);
     if (!v || !(v->is_string() || v->is_array())) {
@@ -357,10 +357,10 @@ public:
 
   // The lines of a text or of an array of texts, blank ones and run command's section
   // markers ("Enable succeeded:", "[stdout]", "[stderr]") left out.
-  static std::vector<std::string> text_lines(const json& v)
+  static std::vector<std::string> text_lines(const Json& v)
   {
     std::vector<std::string> out;
-    const auto add = [&](const json& s) {
+    const auto add = [&](const Json& s) {
       if (!s.is_string()) {
         return;
       }
@@ -381,7 +381,7 @@ public:
     return out;
   }
 
-  std::string generic(const json& result) const
+  std::string generic(const Json& result) const
   {
     if (result.is_null()) {
       return {};
@@ -400,10 +400,10 @@ public:
     }
     if (result.contains("value") && result["value"].is_array()) {
       const auto& items = result["value"];
-      if (!items.empty() && std::all_of(items.begin(), items.end(), [](const json& i) {
+      if (!items.empty() && std::all_of(items.begin(), items.end(), [](const Json& i) {
             return i.is_object() && i.contains("message") && i["message"].is_string();
           })) {
-        json messages = json::array();
+        Json messages = Json::array();
         for (const auto& i : items) {
           messages.push_back(i["message"]);
         }
@@ -426,7 +426,7 @@ public:
   }
 
   // The name people know an item by: a display name, a name, an operation, else its ID.
-  static std::string item_name(const json& item)
+  static std::string item_name(const Json& item)
   {
     for (const char* path :
          {"properties.displayName", "properties.alertDisplayName", "displayName", "name",
@@ -441,10 +441,10 @@ public:
 
   // A resource or object: its name first, then a few scalar fields, its properties' next.
   // Never a top-level "value" text: in a Key Vault secret bundle that is the secret.
-  std::string fields(const json& result) const
+  std::string fields(const Json& result) const
   {
-    std::vector<std::pair<std::string, const json*>> shown;
-    const auto add_scalars = [&](const json& object, const std::string& prefix) {
+    std::vector<std::pair<std::string, const Json*>> shown;
+    const auto add_scalars = [&](const Json& object, const std::string& prefix) {
       for (auto it = object.begin(); it != object.end() && shown.size() < k_generic_fields; ++it) {
         const bool skipped = it.key() == "id" || it.key() == "etag" ||
                              (prefix.empty() && (it.key() == "name" || it.key() == "value"));

@@ -20,8 +20,8 @@ struct ShowOptions
   std::string format;
 };
 
-const std::vector<std::string> k_columns = {"TIME",       "SEVERITY", "FAMILY",
-                                            "ALERT TYPE", "RESOURCE", "ALERT ID"};
+const std::vector<std::string> k_alert_columns = {"TIME",       "SEVERITY", "FAMILY",
+                                                  "ALERT TYPE", "RESOURCE", "ALERT ID"};
 
 // One alert as a row of `show -o table|tsv`.
 std::vector<std::string> row_of(const alert::Alert& a)
@@ -40,7 +40,7 @@ ExitStatus run_show(const ShowOptions& options)
   const auto format = options.output.resolve();
   const auto read_options = read_options_for(options.format);
   Writer writer(stdout);
-  ListOutput list(writer, format, k_columns);
+  ListOutput list(writer, format, k_alert_columns);
   const bool colour = format == OutputFormat::text && terminal::use_colour(stdout);
   std::size_t count = 0;
   std::string line;

@@ -9,6 +9,28 @@ std::string group_id(const std::string& subscription, const std::string& group)
   return "/subscriptions/" + subscription + "/resourceGroups/" + group;
 }
 
+std::string id_of(const Captures& c, const char* type)
+{
+  return group_id(c[1], c[2]) + "/providers/" + type + "/" + c[3];
+}
+
+std::string name_of(const std::string& id)
+{
+  const auto slash = id.rfind('/');
+  return slash == std::string::npos ? id : id.substr(slash + 1);
+}
+
+std::string region_of(const Json& resource)
+{
+  return region(resource.value("location", ""));
+}
+
+const Json& member(const Json& object, const char* key)
+{
+  static const Json null_json;
+  return object.is_object() && object.contains(key) ? object[key] : null_json;
+}
+
 Json* find_resource(State& state, const std::string& id)
 {
   auto it = state.resources.find(lower(id));

@@ -18,6 +18,19 @@ inline constexpr const char* k_rg = "/resourceGroups/([^/]+)";
 // Returns "/subscriptions/{sub}/resourceGroups/{rg}" as given.
 std::string group_id(const std::string& subscription, const std::string& group);
 
+// Returns the ID a route of k_sub + k_rg + ".../([^/]+)" captured: group_id(c[1], c[2]) +
+// "/providers/" + `type` + "/" + c[3].
+std::string id_of(const Captures& c, const char* type);
+
+// Returns the last segment of a resource ID (its name); all of `id` when it has no '/'.
+std::string name_of(const std::string& id);
+
+// Returns the region of `resource` as ARM compares regions (region() of its "location").
+std::string region_of(const Json& resource);
+
+// Returns object[key], or null when `object` is not an object or has no `key`.
+const Json& member(const Json& object, const char* key);
+
 // Returns the resource at `id` (any case), or nullptr.
 Json* find_resource(State& state, const std::string& id);
 

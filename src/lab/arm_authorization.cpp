@@ -12,7 +12,7 @@ namespace dftriage::lab {
 
 namespace {
 
-const std::vector<std::string> k_versions = {
+const std::vector<std::string> k_authorization_versions = {
     "2022-04-01",         "2022-01-01-preview", "2020-10-01-preview", "2020-08-01-preview",
     "2020-04-01-preview", "2018-09-01-preview", "2018-01-01-preview", "2015-07-01"};
 const std::string k_assignments = "(.*)/providers/Microsoft\\.Authorization/roleAssignments";
@@ -176,7 +176,7 @@ std::string assignment_id(const Captures& c)
 
 void add_authorization_routes(Router& router, State& state)
 {
-  const RouteOptions options{k_versions, "arm", ""};
+  const RouteOptions options{k_authorization_versions, "arm", ""};
   router.add("GET", k_assignments, options, [&state](const LabRequest& request, const Captures& c) {
     return list_assignments(state, request, c[1]);
   });

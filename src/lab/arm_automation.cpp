@@ -12,7 +12,7 @@ namespace dftriage::lab {
 
 namespace {
 
-const std::vector<std::string> k_versions = {
+const std::vector<std::string> k_automation_versions = {
     "2024-10-23",         "2023-11-01", "2023-05-15-preview", "2022-08-08",
     "2020-01-13-preview", "2019-06-01", "2018-06-30",         "2015-10-31"};
 const std::string k_accounts =
@@ -217,7 +217,7 @@ void add_job_schedule_routes(Router& router, State& state, const RouteOptions& o
 
 void add_automation_routes(Router& router, State& state)
 {
-  const RouteOptions options{k_versions, "arm", ""};
+  const RouteOptions options{k_automation_versions, "arm", ""};
   router.add("GET", std::string(k_sub) + "/providers/Microsoft\\.Automation/automationAccounts",
              options, [&state](const LabRequest& request, const Captures& c) {
                require_scope(state, c[1], "");

@@ -16,34 +16,16 @@ namespace dftriage::lab {
 
 namespace {
 
-const std::vector<std::string> k_versions = {"2025-04-01", "2024-11-01", "2024-07-01", "2024-03-01",
-                                             "2023-09-01", "2023-07-01", "2023-03-01", "2022-11-01",
-                                             "2022-08-01", "2022-03-01", "2021-11-01"};
+const std::vector<std::string> k_compute_versions = {
+    "2025-04-01", "2024-11-01", "2024-07-01", "2024-03-01", "2023-09-01", "2023-07-01",
+    "2023-03-01", "2022-11-01", "2022-08-01", "2022-03-01", "2021-11-01"};
 const std::string k_vm =
     std::string(k_sub) + k_rg + "/providers/Microsoft\\.Compute/virtualMachines/([^/]+)";
-const char* k_vm_type = "Microsoft.Compute/virtualMachines";
 const char* k_extension_type = "Microsoft.Compute/virtualMachines/extensions";
 
 std::string vm_id(const Captures& c)
 {
-  return group_id(c[1], c[2]) + "/providers/" + k_vm_type + "/" + c[3];
-}
-
-// "West Europe" and "westeurope" name one region.
-std::string region_name(const std::string& location)
-{
-  std::string out;
-  for (const char ch : lower(location)) {
-    if (ch != ' ') {
-      out += ch;
-    }
-  }
-  return out;
-}
-
-std::string region(const Json& resource)
-{
-  return region_name(resource.value("location", ""));
+  return id_of(c, k_vm_type);
 }
 
 std::string version_of(const LabRequest& request)
@@ -211,7 +193,7 @@ LabResponse run_command(State& state, const LabRequest& request, const Captures&
   const bool reports = reaches_azure_cloud(state, vm);
   rt.run_commands.back()["reported"] = reports;
   LabResponse response =
-      start_operation(state, LabResponse::empty(202), c[1], "Microsoft.Compute", region(vm),
+      start_operation(state, LabResponse::empty(202), c[1], "Microsoft.Compute", region_of(vm),
                       reports ? run_command_result(rt.os, command, script, state.config.clock())
                               : run_command_unreported(rt.os),
                       version_of(request));
@@ -230,7 +212,7 @@ LabResponse reimage(State& state, const LabRequest& request, const Captures& c)
   rt.reimages += 1;
   rt.last_reimage = state.now_iso();
   rt.run_command_operation.clear();
-  return start_operation(state, LabResponse::empty(202), c[1], "Microsoft.Compute", region(vm),
+  return start_operation(state, LabResponse::empty(202), c[1], "Microsoft.Compute", region_of(vm),
                          Json(), version_of(request));
 }
 
@@ -251,7 +233,7 @@ LabResponse restart(State& state, const LabRequest& request, const Captures& c)
   rt.restarts += 1;
   rt.last_restart = state.now_iso();
   rt.run_command_operation.clear();
-  return start_operation(state, LabResponse::empty(202), c[1], "Microsoft.Compute", region(vm),
+  return start_operation(state, LabResponse::empty(202), c[1], "Microsoft.Compute", region_of(vm),
                          Json(), version_of(request));
 }
 
@@ -265,8 +247,8 @@ LabResponse patch_vm(State& state, const LabRequest& request, const Captures& c)
   Json shown = vm_view(state, vm);
   shown["properties"]["provisioningState"] = "Updating";
   LabResponse response =
-      start_operation(state, LabResponse::json(200, shown), c[1], "Microsoft.Compute", region(vm),
-                      Json(), version_of(request));
+      start_operation(state, LabResponse::json(200, shown), c[1], "Microsoft.Compute",
+                      region_of(vm), Json(), version_of(request));
   auto& headers = response.headers;
   headers.erase(std::remove_if(headers.begin(), headers.end(),
                                [](const auto& h) { return lower(h.first) == "location"; }),
@@ -306,7 +288,7 @@ LabResponse put_extension(State& state, const LabRequest& request, const Capture
     }
   }
   const std::string location = body.value("location", vm.value("location", ""));
-  if (region_name(location) != region(vm)) {
+  if (region(location) != region_of(vm)) {
     throw ArmFault{400,
                    "InvalidParameter",
                    "The extension's location '" + location +
@@ -360,7 +342,7 @@ LabResponse put_extension(State& state, const LabRequest& request, const Capture
   shown["properties"]["provisioningState"] = created ? "Creating" : "Updating";
   LabResponse response =
       start_operation(state, LabResponse::json(created ? 201 : 200, shown), c[1],
-                      "Microsoft.Compute", region(vm), Json(), version_of(request));
+                      "Microsoft.Compute", region_of(vm), Json(), version_of(request));
   auto& headers = response.headers;
   headers.erase(std::remove_if(headers.begin(), headers.end(),
                                [](const auto& h) { return lower(h.first) == "location"; }),
@@ -390,8 +372,8 @@ LabResponse delete_vm(State& state, const LabRequest& request, const Captures& c
   }
   state.resources.erase(id);
   state.vms.erase(id);
-  return start_operation(state, LabResponse::empty(202), c[1], "Microsoft.Compute", region(deleted),
-                         Json(), version_of(request));
+  return start_operation(state, LabResponse::empty(202), c[1], "Microsoft.Compute",
+                         region_of(deleted), Json(), version_of(request));
 }
 
 void add_vm_lists(Router& router, State& state, const RouteOptions& options)
@@ -414,7 +396,7 @@ void add_vm_lists(Router& router, State& state, const RouteOptions& options)
 
 void add_compute_routes(Router& router, State& state)
 {
-  const RouteOptions options{k_versions, "arm", ""};
+  const RouteOptions options{k_compute_versions, "arm", ""};
   router.add("GET", k_vm, options, [&state](const LabRequest& request, const Captures& c) {
     const Json& vm = require_resource(state, vm_id(c));
     Json shown = vm_view(state, vm);
@@ -458,7 +440,7 @@ void add_compute_routes(Router& router, State& state)
                  return LabResponse::empty(204);
                }
                return start_operation(state, LabResponse::empty(202), c[1], "Microsoft.Compute",
-                                      region(vm), Json(), version_of(request));
+                                      region_of(vm), Json(), version_of(request));
              });
   add_vm_lists(router, state, options);
   add_disk_routes(router, state);

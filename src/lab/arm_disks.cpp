@@ -13,17 +13,12 @@ namespace dftriage::lab {
 
 namespace {
 
-const std::vector<std::string> k_versions = {"2025-01-02", "2024-03-02", "2023-10-02",
-                                             "2023-04-02", "2023-01-02", "2022-07-02",
-                                             "2022-03-02", "2021-12-01"};
+const std::vector<std::string> k_disk_versions = {"2025-01-02", "2024-03-02", "2023-10-02",
+                                                  "2023-04-02", "2023-01-02", "2022-07-02",
+                                                  "2022-03-02", "2021-12-01"};
 const std::string k_compute = std::string(k_sub) + k_rg + "/providers/Microsoft\\.Compute/";
 const char* k_disk_type = "Microsoft.Compute/disks";
 const char* k_snapshot_type = "Microsoft.Compute/snapshots";
-
-std::string id_of(const Captures& c, const char* type)
-{
-  return group_id(c[1], c[2]) + "/providers/" + type + "/" + c[3];
-}
 
 // A Compute error, which names the parameter at fault in "target".
 ArmFault fault(int status, const std::string& code, const std::string& message,
@@ -215,8 +210,8 @@ LabResponse delete_snapshot(State& state, const LabRequest& request, const Captu
                          region(location), Json(), request.query_ci("api-version").value_or(""));
 }
 
-void add_lists(Router& router, State& state, const RouteOptions& options,
-               const std::string& collection, const char* type)
+void add_disk_lists(Router& router, State& state, const RouteOptions& options,
+                    const std::string& collection, const char* type)
 {
   router.add("GET", std::string(k_sub) + "/providers/Microsoft\\.Compute/" + collection, options,
              [&state, type](const LabRequest& request, const Captures& c) {
@@ -236,7 +231,7 @@ void add_lists(Router& router, State& state, const RouteOptions& options,
 
 void add_disk_routes(Router& router, State& state)
 {
-  const RouteOptions options{k_versions, "arm", ""};
+  const RouteOptions options{k_disk_versions, "arm", ""};
   const std::string disk = k_compute + "disks/([^/]+)";
   const std::string snapshot = k_compute + "snapshots/([^/]+)";
   router.add("GET", disk, options, [&state](const LabRequest&, const Captures& c) {
@@ -253,8 +248,8 @@ void add_disk_routes(Router& router, State& state)
   router.add("DELETE", snapshot, options, [&state](const LabRequest& r, const Captures& c) {
     return delete_snapshot(state, r, c);
   });
-  add_lists(router, state, options, "disks", k_disk_type);
-  add_lists(router, state, options, "snapshots", k_snapshot_type);
+  add_disk_lists(router, state, options, "disks", k_disk_type);
+  add_disk_lists(router, state, options, "snapshots", k_snapshot_type);
 }
 
 } // namespace dftriage::lab

@@ -10,7 +10,7 @@ namespace dftriage::lab {
 
 namespace {
 
-const std::vector<std::string> k_versions = {
+const std::vector<std::string> k_keyvault_versions = {
     "2026-02-01", "2025-05-01", "2024-11-01", "2024-04-01-preview", "2023-07-01",
     "2023-02-01", "2022-11-01", "2022-07-01", "2021-10-01",         "2019-09-01"};
 const std::string k_vault =
@@ -157,7 +157,7 @@ LabResponse secret_resource(State& state, const Captures& c)
 
 void add_keyvault_routes(Router& router, State& state)
 {
-  const RouteOptions options{k_versions, "arm", ""};
+  const RouteOptions options{k_keyvault_versions, "arm", ""};
   router.add("GET", k_vault, options, [&state](const LabRequest&, const Captures& c) {
     return LabResponse::json(200, require_resource(state, vault_id(c)));
   });

@@ -100,11 +100,6 @@ const std::pair<const char*, const char*> k_nic_settable[] = {
     {"auxiliarySku", "\"None\""},
     {"workloadType", "null"}};
 
-std::string id_of(const Captures& c, const char* type)
-{
-  return group_id(c[1], c[2]) + "/providers/" + type + "/" + c[3];
-}
-
 // The NICs whose networkSecurityGroup is `nsg`, in ID order.
 std::vector<std::string> nics_using(const State& state, const std::string& nsg)
 {
@@ -355,8 +350,8 @@ LabResponse delete_nic(State& state, const LabRequest& request, const Captures& 
   return delete_answer(state, request, deleted.value("location", ""), c[1]);
 }
 
-void add_lists(Router& router, State& state, const RouteOptions& options,
-               const std::string& collection, const char* type, bool nsg)
+void add_network_lists(Router& router, State& state, const RouteOptions& options,
+                       const std::string& collection, const char* type, bool nsg)
 {
   const auto list = [&state, type, nsg](const LabRequest& request, const std::string& prefix) {
     std::vector<Json> items = resources_under(state, prefix, type);
@@ -408,8 +403,8 @@ void add_network_routes(Router& router, State& state)
   });
   router.add("DELETE", nic, options,
              [&state](const LabRequest& r, const Captures& c) { return delete_nic(state, r, c); });
-  add_lists(router, state, options, "networkSecurityGroups", k_nsg_type, true);
-  add_lists(router, state, options, "networkInterfaces", k_nic_type, false);
+  add_network_lists(router, state, options, "networkSecurityGroups", k_nsg_type, true);
+  add_network_lists(router, state, options, "networkInterfaces", k_nic_type, false);
   network::add_security_rule_routes(router, state);
 }
 

@@ -11,8 +11,8 @@ namespace dftriage::lab {
 
 namespace {
 
-const std::vector<std::string> k_versions = {"2022-01-01", "2021-01-01", "2020-01-01",
-                                             "2019-01-01"};
+const std::vector<std::string> k_alert_versions = {"2022-01-01", "2021-01-01", "2020-01-01",
+                                                   "2019-01-01"};
 const std::string k_scope =
     std::string(k_sub) + "(?:/resourceGroups/([^/]+))?/providers/Microsoft\\.Security";
 
@@ -201,7 +201,7 @@ std::vector<Json> assessments_under(State& state, const std::string& scope)
 
 void add_security_routes(Router& router, State& state)
 {
-  const RouteOptions options{k_versions, "arm", ""};
+  const RouteOptions options{k_alert_versions, "arm", ""};
   router.add("GET", k_scope + "/alerts", options,
              [&state](const LabRequest& request, const Captures& c) {
                require_scope(state, c[1], c[2]);

@@ -10,9 +10,9 @@ namespace dftriage::lab {
 
 namespace {
 
-const std::vector<std::string> k_versions = {"2025-04-01", "2024-11-01", "2024-07-01",
-                                             "2024-03-01", "2023-07-01", "2022-09-01",
-                                             "2021-04-01", "2020-06-01", "2019-10-01"};
+const std::vector<std::string> k_tags_versions = {"2025-04-01", "2024-11-01", "2024-07-01",
+                                                  "2024-03-01", "2023-07-01", "2022-09-01",
+                                                  "2021-04-01", "2020-06-01", "2019-10-01"};
 const std::string k_tags =
     "(/subscriptions/[^/]+(?:/.+?)?)/providers/Microsoft\\.Resources/tags/default";
 
@@ -64,7 +64,7 @@ LabResponse store(State& state, Json& resource, const std::string& scope, Json t
 
 void add_tag_routes(Router& router, State& state)
 {
-  const RouteOptions options{k_versions, "arm", ""};
+  const RouteOptions options{k_tags_versions, "arm", ""};
   router.add("GET", k_tags, options, [&state](const LabRequest&, const Captures& c) {
     const Json& resource = require_resource(state, c[1]);
     return LabResponse::json(200, tags_resource(c[1], resource.value("tags", Json::object())));

@@ -7,12 +7,6 @@ namespace dftriage::lab {
 
 namespace {
 
-const Json& member(const Json& object, const char* key)
-{
-  static const Json null_json;
-  return object.is_object() && object.contains(key) ? object[key] : null_json;
-}
-
 // The string at `key` in `object`, or `fallback` when there is none.
 std::string str(const Json& object, const char* key, const std::string& fallback = "")
 {
@@ -23,12 +17,6 @@ std::string str(const Json& object, const char* key, const std::string& fallback
 const Json& os_disk_of(const Json& vm)
 {
   return member(member(member(vm, "properties"), "storageProfile"), "osDisk");
-}
-
-std::string name_of(const std::string& id)
-{
-  const auto slash = id.rfind('/');
-  return slash == std::string::npos ? id : id.substr(slash + 1);
 }
 
 // The marketplace image's ID as a disk's creationData shows it.

@@ -8,12 +8,6 @@
 
 namespace dftriage::lab {
 
-namespace {
-
-const std::string k_id = "([^/]+)";
-
-} // namespace
-
 [[noreturn]] void graph_fault(State& state, int status, const std::string& code,
                               const std::string& message)
 {
@@ -43,15 +37,20 @@ Json* find_user(State& state, const std::string& key)
   return nullptr;
 }
 
+void graph_not_found(State& state, const std::string& id)
+{
+  graph_fault(
+      state, 404, "Request_ResourceNotFound",
+      "Resource '" + id +
+          "' does not exist or one of its queried reference-property objects are not present.");
+}
+
 Json& require_user(State& state, const std::string& key)
 {
   if (Json* user = find_user(state, key)) {
     return *user;
   }
-  graph_fault(
-      state, 404, "Request_ResourceNotFound",
-      "Resource '" + key +
-          "' does not exist or one of its queried reference-property objects are not present.");
+  graph_not_found(state, key);
 }
 
 Json selected(const Json& entity, const LabRequest& request)
@@ -169,12 +168,12 @@ void seed_directory_role(State& state, const std::string& principal, const std::
 void add_graph_routes(Router& router, State& state)
 {
   const RouteOptions options{{}, "graph", ""};
-  router.add("GET", "/v1\\.0/users/" + k_id, options,
+  router.add("GET", "/v1\\.0/users/" + k_graph_id, options,
              [&state](const LabRequest& r, const Captures& c) {
                return graph_json(200, selected(require_user(state, c[1]), r),
                                  state.config.origin(r) + "/v1.0/$metadata#users/$entity");
              });
-  router.add("PATCH", "/v1\\.0/users/" + k_id, options,
+  router.add("PATCH", "/v1\\.0/users/" + k_graph_id, options,
              [&state](const LabRequest& r, const Captures& c) {
                Json& user = require_user(state, c[1]);
                const Json body = r.json_body();
@@ -196,7 +195,7 @@ void add_graph_routes(Router& router, State& state)
                response.with_header("request-id", random_guid());
                return response;
              });
-  router.add("DELETE", "/v1\\.0/users/" + k_id, options,
+  router.add("DELETE", "/v1\\.0/users/" + k_graph_id, options,
              [&state](const LabRequest&, const Captures& c) {
                Json user = require_user(state, c[1]);
                const std::string id = lower(user.value("id", ""));
@@ -207,7 +206,7 @@ void add_graph_routes(Router& router, State& state)
                response.with_header("request-id", random_guid());
                return response;
              });
-  router.add("POST", "/v1\\.0/directory/deletedItems/" + k_id + "/restore", options,
+  router.add("POST", "/v1\\.0/directory/deletedItems/" + k_graph_id + "/restore", options,
              [&state](const LabRequest& r, const Captures& c) {
                const auto it = state.deleted_users.find(lower(c[1]));
                if (it == state.deleted_users.end()) {
@@ -221,19 +220,19 @@ void add_graph_routes(Router& router, State& state)
                return graph_json(
                    200, user, state.config.origin(r) + "/v1.0/$metadata#directoryObjects/$entity");
              });
-  router.add("POST", "/v1\\.0/users/" + k_id + "/revokeSignInSessions", options,
+  router.add("POST", "/v1\\.0/users/" + k_graph_id + "/revokeSignInSessions", options,
              [&state](const LabRequest& r, const Captures& c) {
                Json& user = require_user(state, c[1]);
                user["signInSessionsValidFromDateTime"] = state.now_iso();
                return graph_json(200, Json{{"value", true}},
                                  state.config.origin(r) + "/v1.0/$metadata#Edm.Boolean");
              });
-  router.add("GET", "/v1\\.0/users/" + k_id + "/(?:transitiveMemberOf|memberOf)", options,
+  router.add("GET", "/v1\\.0/users/" + k_graph_id + "/(?:transitiveMemberOf|memberOf)", options,
              [&state](const LabRequest& r, const Captures& c) {
                const Json& user = require_user(state, c[1]);
                return member_of(state, r, user.value("id", ""));
              });
-  router.add("GET", "/v1\\.0/servicePrincipals/" + k_id, options,
+  router.add("GET", "/v1\\.0/servicePrincipals/" + k_graph_id, options,
              [&state](const LabRequest& r, const Captures& c) {
                const auto it = state.service_principals.find(lower(c[1]));
                if (it == state.service_principals.end()) {
@@ -244,7 +243,7 @@ void add_graph_routes(Router& router, State& state)
                                  state.config.origin(r) +
                                      "/v1.0/$metadata#servicePrincipals/$entity");
              });
-  router.add("GET", "/v1\\.0/servicePrincipals/" + k_id + "/(?:transitiveMemberOf|memberOf)",
+  router.add("GET", "/v1\\.0/servicePrincipals/" + k_graph_id + "/(?:transitiveMemberOf|memberOf)",
              options, [&state](const LabRequest& r, const Captures& c) {
                if (state.service_principals.count(lower(c[1])) == 0) {
                  graph_fault(state, 404, "Request_ResourceNotFound",

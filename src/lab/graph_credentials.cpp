@@ -10,7 +10,6 @@ namespace dftriage::lab {
 
 namespace {
 
-const std::string k_id = "([^/]+)";
 // Graph's well-known ID of every user's password method, and of a mobile phone.
 const char* k_password_method_id = "28c10230-6103-485e-b985-444c60001490";
 const char* k_mobile_phone_id = "3179e48a-750b-4051-897c-87b9720928f7";
@@ -29,19 +28,11 @@ LabResponse no_content()
   return response;
 }
 
-[[noreturn]] void not_found(State& state, const std::string& id)
-{
-  graph_fault(
-      state, 404, "Request_ResourceNotFound",
-      "Resource '" + id +
-          "' does not exist or one of its queried reference-property objects are not present.");
-}
-
 Json& require_service_principal(State& state, const std::string& id)
 {
   const auto it = state.service_principals.find(lower(id));
   if (it == state.service_principals.end()) {
-    not_found(state, id);
+    graph_not_found(state, id);
   }
   return it->second;
 }
@@ -60,7 +51,7 @@ Json& require_application(State& state, const std::string& app_id)
       return app;
     }
   }
-  not_found(state, "appId='" + app_id + "'");
+  graph_not_found(state, "appId='" + app_id + "'");
 }
 
 // Returns `app` as Graph reads it: a password credential's secretText is never returned.
@@ -91,7 +82,7 @@ std::string odata_value(const std::string& quoted)
 
 void add_directory_object_routes(Router& router, State& state, const RouteOptions& options)
 {
-  router.add("GET", "/v1\\.0/directoryObjects/" + k_id, options,
+  router.add("GET", "/v1\\.0/directoryObjects/" + k_graph_id, options,
              [&state](const LabRequest& r, const Captures& c) {
                const std::string key = lower(c[1]);
                Json found;
@@ -106,12 +97,12 @@ void add_directory_object_routes(Router& router, State& state, const RouteOption
                  found = selected(group->second, r);
                  found["@odata.type"] = "#microsoft.graph.group";
                } else {
-                 not_found(state, c[1]);
+                 graph_not_found(state, c[1]);
                }
                return graph_json(
                    200, found, state.config.origin(r) + "/v1.0/$metadata#directoryObjects/$entity");
              });
-  router.add("PATCH", "/v1\\.0/servicePrincipals/" + k_id, options,
+  router.add("PATCH", "/v1\\.0/servicePrincipals/" + k_graph_id, options,
              [&state](const LabRequest& r, const Captures& c) {
                Json& sp = require_service_principal(state, c[1]);
                const Json body = r.json_body();
@@ -132,7 +123,7 @@ void add_directory_object_routes(Router& router, State& state, const RouteOption
 
 void add_auth_method_routes(Router& router, State& state, const RouteOptions& options)
 {
-  const std::string base = "/v1\\.0/users/" + k_id + "/authentication/";
+  const std::string base = "/v1\\.0/users/" + k_graph_id + "/authentication/";
   router.add("GET", base + "methods", options, [&state](const LabRequest& r, const Captures& c) {
     const Json& user = require_user(state, c[1]);
     Json value = Json::array();
@@ -155,9 +146,9 @@ void add_auth_method_routes(Router& router, State& state, const RouteOptions& op
         return {&methods, i};
       }
     }
-    not_found(state, c[3]);
+    graph_not_found(state, c[3]);
   };
-  const std::string one = base + "([A-Za-z0-9]+Methods|methods)/" + k_id;
+  const std::string one = base + "([A-Za-z0-9]+Methods|methods)/" + k_graph_id;
   router.add("GET", one, options, [&state, find](const LabRequest& r, const Captures& c) {
     const auto [methods, index] = find(c);
     return graph_json(200, (*methods)[index],
@@ -183,11 +174,11 @@ void add_application_routes(Router& router, State& state, const RouteOptions& op
     return graph_json(200, selected(readable(app), r),
                       state.config.origin(r) + "/v1.0/$metadata#applications/$entity");
   });
-  router.add("GET", "/v1\\.0/applications/" + k_id, options,
+  router.add("GET", "/v1\\.0/applications/" + k_graph_id, options,
              [&state](const LabRequest& r, const Captures& c) {
                const auto it = state.applications.find(lower(c[1]));
                if (it == state.applications.end()) {
-                 not_found(state, c[1]);
+                 graph_not_found(state, c[1]);
                }
                return graph_json(200, selected(readable(it->second), r),
                                  state.config.origin(r) + "/v1.0/$metadata#applications/$entity");

@@ -11,10 +11,16 @@
 
 namespace dftriage::lab {
 
+// A route's capture of one path segment (an object ID or a UPN).
+inline const std::string k_graph_id = "([^/]+)";
+
 // Throws an ArmFault with Graph's error body: {error: {code, message, innerError{date,
 // request-id}}}.
 [[noreturn]] void graph_fault(State& state, int status, const std::string& code,
                               const std::string& message);
+
+// Throws graph_fault 404 Request_ResourceNotFound for the object `id` names.
+[[noreturn]] void graph_not_found(State& state, const std::string& id);
 
 // Returns the user with this object ID or UPN (any case), or nullptr.
 Json* find_user(State& state, const std::string& key);

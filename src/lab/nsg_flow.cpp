@@ -13,12 +13,6 @@ namespace {
 
 constexpr int k_https = 443;
 
-const Json& member(const Json& object, const char* key)
-{
-  static const Json null_json;
-  return object.is_object() && object.contains(key) ? object[key] : null_json;
-}
-
 // Azure's default outbound rules, which every NSG has after its own.
 const Json& default_outbound()
 {
@@ -146,17 +140,6 @@ bool matches(const Json& rule, const std::string& address, const std::string& re
                       l == "*" || l == "0.0.0.0/0";
              });
   return from_vm && any_source_port && to_port && to_azure;
-}
-
-std::string region_of(const Json& resource)
-{
-  std::string out;
-  for (const char ch : lower(resource.value("location", ""))) {
-    if (ch != ' ') {
-      out += ch;
-    }
-  }
-  return out;
 }
 
 // The VM's primary NIC as stored (the first it names when none says primary), or nullptr.

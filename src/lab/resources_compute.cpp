@@ -35,19 +35,13 @@ const DefaultRule k_default_rules[] = {
     {"DenyAllOutBound", "Deny all outbound traffic", "Deny", "Outbound", 65500, "*", "*"},
 };
 
-std::string name_of(const std::string& id)
-{
-  const auto slash = id.rfind('/');
-  return slash == std::string::npos ? id : id.substr(slash + 1);
-}
-
 std::string group_prefix(const std::string& id)
 {
   const auto parsed = alert::parse_resource_id(id);
   return parsed ? group_id(parsed->subscription_id, parsed->resource_group) : std::string();
 }
 
-ArmFault bad_rule(const std::string& code, const std::string& message)
+ArmFault rule_fault(const std::string& code, const std::string& message)
 {
   return ArmFault{400, code, message, std::nullopt, {}};
 }
@@ -85,15 +79,15 @@ Json security_rules(State& state, const std::string& nsg_id, const Json& rules)
     return out;
   }
   if (!rules.is_array()) {
-    throw bad_rule("InvalidRequestFormat",
-                   "Cannot parse the request: properties.securityRules must be an array.");
+    throw rule_fault("InvalidRequestFormat",
+                     "Cannot parse the request: properties.securityRules must be an array.");
   }
   std::map<std::pair<std::string, int>, std::string> owner;
   for (const auto& rule : rules) {
     const std::string name = rule.is_object() ? rule.value("name", "") : "";
     if (name.empty()) {
-      throw bad_rule("InvalidRequestFormat",
-                     "Cannot parse the request: every security rule needs a name.");
+      throw rule_fault("InvalidRequestFormat",
+                       "Cannot parse the request: every security rule needs a name.");
     }
     Json properties = rule.value("properties", Json::object());
     const int priority =
@@ -101,9 +95,9 @@ Json security_rules(State& state, const std::string& nsg_id, const Json& rules)
             ? properties["priority"].get<int>()
             : 0;
     if (priority < 100 || priority > 4096) {
-      throw bad_rule("SecurityRuleInvalidPriority",
-                     "Security rule " + name + " has invalid Priority. Value provided: " +
-                         std::to_string(priority) + " Allowed range 100-4096.");
+      throw rule_fault("SecurityRuleInvalidPriority",
+                       "Security rule " + name + " has invalid Priority. Value provided: " +
+                           std::to_string(priority) + " Allowed range 100-4096.");
     }
     // The enumerations ARM checks (case-insensitively), as it names them in its error.
     const std::pair<const char*, std::vector<std::string>> k_enums[] = {
@@ -121,19 +115,19 @@ Json security_rules(State& state, const std::string& nsg_id, const Json& rules)
         for (const auto& a : allowed) {
           list += (list.empty() ? "" : ", ") + a;
         }
-        throw bad_rule("InvalidRequestFormat",
-                       "Cannot parse the request: security rule " + name + ": " + field + " " +
-                           (value.is_null() ? std::string("is missing") : value.dump()) +
-                           "; expected one of " + list + ".");
+        throw rule_fault("InvalidRequestFormat",
+                         "Cannot parse the request: security rule " + name + ": " + field + " " +
+                             (value.is_null() ? std::string("is missing") : value.dump()) +
+                             "; expected one of " + list + ".");
       }
     }
     const std::string direction = properties.value("direction", "");
     const auto key = std::make_pair(lower(direction), priority);
     if (owner.count(key) != 0) {
-      throw bad_rule("SecurityRuleConflict",
-                     "Security rule " + owner[key] + " conflicts with rule " + name +
-                         ". Rules cannot have the same Priority and Direction. To learn more, "
-                         "see aka.ms/nsgrules.");
+      throw rule_fault("SecurityRuleConflict",
+                       "Security rule " + owner[key] + " conflicts with rule " + name +
+                           ". Rules cannot have the same Priority and Direction. To learn more, "
+                           "see aka.ms/nsgrules.");
     }
     owner[key] = name;
     properties.erase("provisioningState");

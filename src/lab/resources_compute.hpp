@@ -10,6 +10,9 @@
 
 namespace dftriage::lab {
 
+// A virtual machine's resource type, as ARM spells it.
+inline constexpr const char* k_vm_type = "Microsoft.Compute/virtualMachines";
+
 // Returns a new ETag in the Network provider's form: W/"<guid>".
 std::string new_etag(State& state);
 

@@ -61,7 +61,7 @@ const Process k_processes[] = {
      "tor -f /tmp/.X11-unix/.torrc --RunAsDaemon 1"},
 };
 
-std::string joined(const std::vector<std::string>& lines)
+std::string script_text(const std::vector<std::string>& lines)
 {
   std::string out;
   for (const auto& line : lines) {
@@ -168,7 +168,7 @@ std::string tail(const std::string& s)
   return s.size() <= k_output_limit ? s : s.substr(s.size() - k_output_limit);
 }
 
-Json status(const std::string& code, std::string message)
+Json output_status(const std::string& code, std::string message)
 {
   return Json{{"code", code},
               {"level", "Info"},
@@ -182,7 +182,7 @@ Json run_command_result(const std::string& os, const std::string& command_id,
                         const std::vector<std::string>& script, Clock::time_point now)
 {
   const bool windows = os != "Linux";
-  const std::string text = lower(joined(script));
+  const std::string text = lower(script_text(script));
   std::string out;
   if (text.find("mdatp scan quick") != std::string::npos ||
       text.find("mdatp scan full") != std::string::npos) {
@@ -219,11 +219,11 @@ Json run_command_result(const std::string& os, const std::string& command_id,
   }
   Json value = Json::array();
   if (windows) {
-    value.push_back(status("ComponentStatus/StdOut/succeeded", tail(out)));
-    value.push_back(status("ComponentStatus/StdErr/succeeded", ""));
+    value.push_back(output_status("ComponentStatus/StdOut/succeeded", tail(out)));
+    value.push_back(output_status("ComponentStatus/StdErr/succeeded", ""));
   } else {
-    value.push_back(status("ProvisioningState/succeeded",
-                           "Enable succeeded: \n[stdout]\n" + tail(out) + "\n[stderr]\n"));
+    value.push_back(output_status("ProvisioningState/succeeded",
+                                  "Enable succeeded: \n[stdout]\n" + tail(out) + "\n[stderr]\n"));
   }
   return Json{{"value", std::move(value)}};
 }
@@ -232,10 +232,10 @@ Json run_command_unreported(const std::string& os)
 {
   Json value = Json::array();
   if (os != "Linux") {
-    value.push_back(status("ComponentStatus/StdOut/succeeded", ""));
-    value.push_back(status("ComponentStatus/StdErr/succeeded", ""));
+    value.push_back(output_status("ComponentStatus/StdOut/succeeded", ""));
+    value.push_back(output_status("ComponentStatus/StdErr/succeeded", ""));
   } else {
-    value.push_back(status("ProvisioningState/succeeded", ""));
+    value.push_back(output_status("ProvisioningState/succeeded", ""));
   }
   return Json{{"value", std::move(value)}};
 }

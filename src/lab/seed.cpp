@@ -19,12 +19,6 @@ bool is_scenario(const Json& doc)
 }
 
 // Returns `start` moved by `seconds`, as ISO 8601 ("" stays "").
-std::string shifted(const std::string& start, int seconds)
-{
-  Clock::time_point t;
-  return parse_iso_time(start, t) ? iso_time(t + std::chrono::seconds(seconds)) : start;
-}
-
 void seed_secret(State& state, const std::string& vault, const std::string& name,
                  const std::string& when)
 {
@@ -225,7 +219,7 @@ void seed_alert(State& state, const alert::Alert& exported)
 }
 
 // Returns doc[key] when it is an array (or object), else an empty one.
-Json member(const Json& doc, const char* key, bool object = false)
+Json collection_at(const Json& doc, const char* key, bool object = false)
 {
   const Json empty = object ? Json::object() : Json::array();
   return doc.contains(key) && doc[key].type() == empty.type() ? doc[key] : empty;
@@ -233,13 +227,13 @@ Json member(const Json& doc, const char* key, bool object = false)
 
 void apply_scenario(State& state, const Json& doc)
 {
-  const Json resources = member(doc, "resources");
-  const Json events = member(doc, "activityLog");
-  const Json users = member(doc, "users");
-  const Json principals = member(doc, "servicePrincipals");
-  const Json rows = member(doc, "diagnostics");
-  const Json secrets = member(doc, "secrets");
-  const Json workspaces = member(doc, "workspaces", true);
+  const Json resources = collection_at(doc, "resources");
+  const Json events = collection_at(doc, "activityLog");
+  const Json users = collection_at(doc, "users");
+  const Json principals = collection_at(doc, "servicePrincipals");
+  const Json rows = collection_at(doc, "diagnostics");
+  const Json secrets = collection_at(doc, "secrets");
+  const Json workspaces = collection_at(doc, "workspaces", true);
   for (const auto& resource : resources) {
     const auto id = alert::parse_resource_id(resource.value("id", ""));
     if (id && !id->resource_group.empty()) {

@@ -14,14 +14,6 @@ namespace dftriage::lab {
 
 namespace {
 
-const char* k_vm_type = "microsoft.compute/virtualmachines";
-
-std::string shifted(const std::string& start, int seconds)
-{
-  Clock::time_point t;
-  return parse_iso_time(start, t) ? iso_time(t + std::chrono::seconds(seconds)) : start;
-}
-
 bool looks_linux(const std::string& name)
 {
   const std::string n = lower(name);
@@ -42,7 +34,7 @@ std::optional<alert::ResourceId> alert_vm(const alert::Alert& a)
   }
   for (const auto& candidate : candidates) {
     auto id = alert::parse_resource_id(candidate);
-    if (id && id->type() == k_vm_type && !id->resource_group.empty()) {
+    if (id && id->type() == lower(k_vm_type) && !id->resource_group.empty()) {
       return id;
     }
   }
@@ -219,7 +211,7 @@ void seed_compute_incident(State& state, const alert::Alert& a, const std::strin
 void adopt_compute_resource(State& state, const Json& resource)
 {
   const auto id = alert::parse_resource_id(resource.value("id", ""));
-  if (!id || id->type() != k_vm_type) {
+  if (!id || id->type() != lower(k_vm_type)) {
     return;
   }
   const Json* os = nullptr;

@@ -17,12 +17,6 @@ namespace dftriage::lab {
 
 namespace {
 
-std::string shifted(const std::string& start, int seconds)
-{
-  Clock::time_point t;
-  return parse_iso_time(start, t) ? iso_time(t + std::chrono::seconds(seconds)) : start;
-}
-
 constexpr int k_day = 86400;
 
 // An activity-log event of the attacker's write of `resource_id`.

@@ -205,4 +205,10 @@ std::string region(const std::string& location)
   return out;
 }
 
+std::string shifted(const std::string& start, int seconds)
+{
+  Clock::time_point t;
+  return parse_iso_time(start, t) ? iso_time(t + std::chrono::seconds(seconds)) : start;
+}
+
 } // namespace dftriage::lab

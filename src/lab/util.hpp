@@ -22,6 +22,8 @@ std::string random_guid();
 std::string random_hex(std::size_t bytes);
 // Returns `t` as ISO 8601 UTC with 7 fractional digits ("2026-01-31T08:00:00.0000000Z").
 std::string iso_time(Clock::time_point t);
+// Returns the ISO 8601 time `start` moved by `seconds` (`start` as is when it is not one).
+std::string shifted(const std::string& start, int seconds);
 // Parses an ISO 8601 UTC time ("2026-01-31T08:00:00[.fff][Z]"), or returns nullopt-like
 // false. Naive times (no zone, as az sends) are read as UTC.
 bool parse_iso_time(std::string_view text, Clock::time_point& out);

@@ -8,10 +8,7 @@ namespace dftriage {
 
 namespace {
 
-bool is_space(char c)
-{
-  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
+using document::is_space;
 
 bool is_envelope_key(const std::string& key)
 {

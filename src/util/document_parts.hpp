@@ -15,6 +15,12 @@ namespace dftriage::document {
 
 constexpr std::size_t k_none = static_cast<std::size_t>(-1);
 
+// True for JSON's whitespace between tokens (space, tab, CR, LF).
+inline bool is_space(char c)
+{
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
 // The reader's window on its byte source: the input not yet consumed, followed by
 // DocumentReader::k_padding readable bytes. It grows, up to the document size limit,
 // when the value being cut does not fit.

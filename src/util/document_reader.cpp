@@ -13,13 +13,9 @@ namespace dftriage {
 
 namespace {
 
+using document::is_space;
 using document::k_none;
 using document::NdjsonMode;
-
-bool is_space(char c)
-{
-  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
 
 bool ends_scalar(char c)
 {

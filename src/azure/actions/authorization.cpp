@@ -27,7 +27,7 @@ Request role_assignments_list(const alert::ResourceId& scope, const std::string&
 
 namespace {
 
-const char* k_read = "Microsoft.Authorization/roleAssignments/read";
+const char* k_role_assignments_read = "Microsoft.Authorization/roleAssignments/read";
 // Privileged Identity Management's schedule instances have only this stable version
 // [TODO: move to api_versions.hpp, which this file does not own].
 const char* k_role_eligibility_version = "2020-10-01";
@@ -68,7 +68,7 @@ ActionSpec list_role_assignments()
       false,
       Reversibility::read_only,
       "",
-      k_read,
+      k_role_assignments_read,
       {},
       {},
       {},
@@ -116,7 +116,7 @@ ActionSpec delete_role_assignment()
     }
     ActionRequests out;
     auto before = arm("GET", id, {}, api_version::k_authorization, cloud);
-    out.pre_image.push_back(as_pre_image(before, k_read));
+    out.pre_image.push_back(as_pre_image(before, k_role_assignments_read));
     auto r = arm("DELETE", id, {}, api_version::k_authorization, cloud);
     out.requests.push_back(as_action(r, spec));
     return out;

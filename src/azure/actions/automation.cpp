@@ -8,7 +8,7 @@ namespace dftriage::azure::actions {
 
 namespace {
 
-const char* k_read = "Microsoft.Automation/automationAccounts/runbooks/read";
+const char* k_runbooks_read = "Microsoft.Automation/automationAccounts/runbooks/read";
 const char* k_webhooks_read = "Microsoft.Automation/automationAccounts/webhooks/read";
 const char* k_job_schedules_read = "Microsoft.Automation/automationAccounts/jobSchedules/read";
 
@@ -58,7 +58,7 @@ ActionSpec list_runbooks()
                   false,
                   Reversibility::read_only,
                   "",
-                  k_read,
+                  k_runbooks_read,
                   {},
                   {},
                   {},
@@ -94,11 +94,11 @@ ActionSpec delete_runbook()
     const auto& account = args.resource("account");
     ActionRequests out;
     auto meta = arm("GET", account, {"runbooks", name}, api_version::k_automation, cloud);
-    out.pre_image.push_back(as_pre_image(meta, k_read));
+    out.pre_image.push_back(as_pre_image(meta, k_runbooks_read));
     // The content is a script (text/powershell), not JSON [unverified permission string].
     auto content =
         arm("GET", account, {"runbooks", name, "content"}, api_version::k_automation, cloud);
-    out.pre_image.push_back(as_pre_image(content, k_read));
+    out.pre_image.push_back(as_pre_image(content, k_runbooks_read));
     auto r = arm("DELETE", account, {"runbooks", name}, api_version::k_automation, cloud);
     out.requests.push_back(as_action(r, spec));
     return out;

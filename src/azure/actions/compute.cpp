@@ -1,17 +1,10 @@
 // Compute (Microsoft.Compute) actions on virtual machines: read, run command, VMAccess, reimage,
 // restart.
 
+#include "compute_support.hpp"
 #include "dftriage/util/text.hpp"
-#include "families.hpp"
 
 namespace dftriage::azure::actions {
-
-namespace {
-
-const char* k_vm_read = "Microsoft.Compute/virtualMachines/read";
-const char* k_run_command = "Microsoft.Compute/virtualMachines/runCommand/action";
-// Stands in a planned body for a secret made at run time; never stored anywhere.
-const char* k_generated_secret = "$(generated secret)";
 
 ParamSpec vm_param()
 {
@@ -24,6 +17,8 @@ ParamSpec os_param()
   return ParamSpec{"os", ParamType::choice,    true,
                    {},   {"Windows", "Linux"}, "The VM's operating system"};
 }
+
+namespace {
 
 // Returns a run-command POST (an LRO, final state via Location) of `script` on `vm`.
 Request run_command(const alert::ResourceId& vm, const std::string& command_id,

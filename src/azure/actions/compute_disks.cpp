@@ -1,8 +1,8 @@
 // Evidence and recovery on VMs: disk snapshots, keeping the OS disk across a reimage.
 // Managed disks and snapshots belong to the Disk RP, whose api-version is not the VMs'.
 
+#include "compute_support.hpp"
 #include "dftriage/util/text.hpp"
-#include "families.hpp"
 
 #include <cstdint>
 #include <cstdio>
@@ -13,20 +13,12 @@ namespace dftriage::azure::actions {
 namespace {
 
 const char* k_disk_type = "microsoft.compute/disks";
-const char* k_vm_read = "Microsoft.Compute/virtualMachines/read";
-const char* k_alert_tag = "dftriageAlert";
 const char* k_os_disk = "/properties/storageProfile/osDisk";
 // Azure's limits on a snapshot name: 1-80 letters, digits, '_', '.' or '-', starting with
 // a letter or digit and ending with a letter, digit or '_' (disk names obey the same).
 constexpr std::size_t k_snapshot_name_max = 80;
 constexpr std::size_t k_prefix_max = 60;
 constexpr std::size_t k_tag_value_max = 256;
-
-ParamSpec vm_param()
-{
-  return ParamSpec{"vm", ParamType::resource_id, true, "microsoft.compute/virtualmachines",
-                   {},   "The virtual machine"};
-}
 
 bool is_alnum(char c)
 {

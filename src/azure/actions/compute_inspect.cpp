@@ -2,34 +2,28 @@
 // sign-ins and persistence. Each is a fixed read-only run-command script (an inspection:
 // confirmed, because it executes code as SYSTEM/root, but it changes nothing).
 
-#include "families.hpp"
+#include "compute_support.hpp"
 
 namespace dftriage::azure::actions {
 
 namespace {
 
-const char* k_run_command = "Microsoft.Compute/virtualMachines/runCommand/action";
-
-std::vector<ParamSpec> vm_and_os()
-{
-  return {
-      ParamSpec{"vm",
-                ParamType::resource_id,
-                true,
-                "microsoft.compute/virtualmachines",
-                {},
-                "The virtual machine"},
-      ParamSpec{
-          "os", ParamType::choice, true, {}, {"Windows", "Linux"}, "The VM's operating system"}};
-}
-
 // Returns an inspection action that runs `windows` or `linux` (one line per item).
 ActionSpec inspection(const char* name, const char* summary, std::vector<std::string> windows,
                       std::vector<std::string> linux)
 {
-  ActionSpec spec{
-      name, summary, vm_and_os(), true, Reversibility::inspection, "", k_run_command, {},
-      {},   {},      {},          {}};
+  ActionSpec spec{name,
+                  summary,
+                  {vm_param(), os_param()},
+                  true,
+                  Reversibility::inspection,
+                  "",
+                  k_run_command,
+                  {},
+                  {},
+                  {},
+                  {},
+                  {}};
   spec.build = [spec, windows, linux](const ActionArgs& args, const Cloud& cloud) {
     const bool on_windows = args.text("os") == "Windows";
     auto r = arm("POST", args.resource("vm"), {"runCommand"}, api_version::k_compute, cloud);

@@ -32,6 +32,12 @@ void add_keyvault_objects(std::vector<ActionSpec>& out);
 // principals (graph_credentials.cpp).
 void add_graph_credentials(std::vector<ActionSpec>& out);
 
+// Stands in a planned body for a secret made at run time (the executor substitutes it,
+// exec/executor_detail.hpp); never stored anywhere.
+inline constexpr const char* k_generated_secret = "$(generated secret)";
+// The tag that names the alert a resource was made or changed for (NSGs, snapshots).
+inline constexpr const char* k_alert_tag = "dftriageAlert";
+
 // A value that is only known once the pre-image has been read, written where it goes
 // in a planned body: "$(pre-image <n> <json-pointer>)", n the index of the pre-image
 // request. The execution engine substitutes it; plans show it as is.

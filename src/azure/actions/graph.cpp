@@ -9,7 +9,6 @@ namespace dftriage::azure::actions {
 
 namespace {
 
-const char* k_user_read = "User.Read.All";
 const char* k_user_select = "id,userPrincipalName,accountEnabled";
 
 bool is_hex_guid(std::string_view s)

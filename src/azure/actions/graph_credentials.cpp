@@ -11,12 +11,9 @@ namespace dftriage::azure::actions {
 
 namespace {
 
-const char* k_user_read = "User.Read.All";
 const char* k_app_read = "Application.Read.All";
 const char* k_app_write = "Application.ReadWrite.All";
 const char* k_methods_read = "UserAuthenticationMethod.Read.All";
-// Stands in a planned body for a secret made at run time; never stored anywhere.
-const char* k_generated_secret = "$(generated secret)";
 
 ParamSpec app_id_param()
 {

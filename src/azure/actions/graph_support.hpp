@@ -9,6 +9,9 @@
 
 namespace dftriage::azure::actions {
 
+// The Graph permission that reads users (every pre-image of a user).
+inline constexpr const char* k_user_read = "User.Read.All";
+
 // The `user` parameter: a user's object ID or user principal name.
 ParamSpec user_param();
 

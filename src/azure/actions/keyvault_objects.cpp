@@ -18,9 +18,6 @@ using keyvault::object_param;
 using keyvault::ObjectKind;
 using keyvault::vault_param;
 
-// Stands in a planned body for a secret made at run time; never stored anywhere.
-const char* k_generated_secret = "$(generated secret)";
-
 bool is_secret(const ObjectKind& kind)
 {
   return std::string_view(kind.collection) == k_secrets.collection;

@@ -12,7 +12,6 @@ const char* k_nic_type = "microsoft.network/networkinterfaces";
 const char* k_nsg_type = "microsoft.network/networksecuritygroups";
 const char* k_nic_read = "Microsoft.Network/networkInterfaces/read";
 const char* k_nsg_read = "Microsoft.Network/networkSecurityGroups/read";
-const char* k_alert_tag = "dftriageAlert";
 // The NIC properties a PUT sends back (everything writable the GET returns).
 const char* const k_nic_writable[] = {"ipConfigurations",
                                       "dnsSettings",

@@ -10,7 +10,7 @@ namespace dftriage::azure::actions {
 namespace {
 
 const char* k_alert_type = "microsoft.security/locations/alerts";
-const char* k_read = "Microsoft.Security/locations/alerts/read";
+const char* k_alerts_read = "Microsoft.Security/locations/alerts/read";
 
 // One target status: the POST that sets it and the RBAC action that allows it.
 struct StatusChange
@@ -105,7 +105,7 @@ ActionSpec list_alerts()
       false,
       Reversibility::read_only,
       "",
-      k_read,
+      k_alerts_read,
       {},
       {},
       {},
@@ -131,7 +131,7 @@ ActionSpec get_alert()
                   false,
                   Reversibility::read_only,
                   "",
-                  k_read,
+                  k_alerts_read,
                   {},
                   {},
                   {},
@@ -177,7 +177,7 @@ ActionSpec set_alert_status()
                       [&](const StatusChange& c) { return args.text("status") == c.status; });
     ActionRequests out;
     auto before = arm("GET", id, {}, api_version::k_security_alerts, cloud);
-    out.pre_image.push_back(as_pre_image(before, k_read));
+    out.pre_image.push_back(as_pre_image(before, k_alerts_read));
     auto r = arm("POST", id, {change.verb}, api_version::k_security_alerts, cloud);
     as_action(r, spec).permission = change.permission;
     out.requests.push_back(r);

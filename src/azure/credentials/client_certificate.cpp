@@ -17,7 +17,6 @@ namespace dftriage::azure {
 
 namespace {
 
-constexpr const char* k_jwt_bearer = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 constexpr std::chrono::minutes k_assertion_lifetime{10};
 constexpr std::size_t k_max_pem = 1024 * 1024;
 
@@ -166,7 +165,7 @@ CachingCredential::Fetched ClientCertificateCredential::fetch(const std::string&
   const std::string url = credentials::token_endpoint(m_authority, m_tenant_id);
   const credentials::Form form = {{"grant_type", "client_credentials"},
                                   {"client_id", m_client_id},
-                                  {"client_assertion_type", k_jwt_bearer},
+                                  {"client_assertion_type", credentials::k_jwt_bearer},
                                   {"client_assertion", make_assertion(url)},
                                   {"scope", credentials::scope_for(audience)}};
   return {credentials::request_entra_token(context(), url, form), m_tenant_id, m_client_id};

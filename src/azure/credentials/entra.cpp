@@ -13,7 +13,6 @@ namespace dftriage::azure {
 
 namespace {
 
-constexpr const char* k_jwt_bearer = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 // A federated token larger than this is not a token.
 constexpr std::size_t k_max_federated_token = 64 * 1024;
 
@@ -89,7 +88,7 @@ CachingCredential::Fetched WorkloadIdentityCredential::fetch(const std::string& 
   add_secret(assertion);
   const credentials::Form form = {{"grant_type", "client_credentials"},
                                   {"client_id", m_client_id},
-                                  {"client_assertion_type", k_jwt_bearer},
+                                  {"client_assertion_type", credentials::k_jwt_bearer},
                                   {"client_assertion", assertion},
                                   {"scope", credentials::scope_for(audience)}};
   return {credentials::request_entra_token(context(), url, form), m_tenant_id, m_client_id};

@@ -17,6 +17,10 @@ namespace dftriage::azure::credentials {
 
 using Form = std::vector<std::pair<std::string, std::string>>;
 
+// The client_assertion_type of a JWT client assertion (a certificate's or a federated token).
+inline constexpr const char* k_jwt_bearer =
+    "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+
 // Returns `form` as an application/x-www-form-urlencoded body.
 std::string form_encode(const Form& form);
 
