@@ -11,9 +11,7 @@
 #include <sstream>
 #include <sys/stat.h>
 
-using dftriage::test::PtySession;
-using dftriage::test::run_process;
-using dftriage::test::Server;
+using namespace dftriage::test;
 using namespace dftriage::test::served;
 
 namespace {
@@ -76,7 +74,7 @@ TEST_CASE(
   ServedLab lab("canary");
   const std::string secret = lab.connection["clientSecret"];
   const std::string case_dir = (lab.dir / "case").string();
-  const auto r = lab.run({"-vvv", "run", k_kv_alert, "--case", case_dir, "--answers", k_answers,
+  const auto r = lab.run({"-vvv", "run", k_kv_alert, "--case", case_dir, "--answers", k_kv_answers,
                           "--yes", "-o", "json"});
   CHECK(r.out.find(secret) == std::string::npos);
   CHECK(r.err.find(secret) == std::string::npos);
@@ -84,7 +82,7 @@ TEST_CASE(
   const auto report = run_process({k_bin, "-vvv", "report", case_dir});
   CHECK(report.out.find(secret) == std::string::npos);
   lab.server->stop();
-  const auto record = slurp((lab.dir / "record.ndjson").string());
+  const auto record = read_file((lab.dir / "record.ndjson").string());
   REQUIRE(!record.empty());
   CHECK(record.find(secret) == std::string::npos);
   // Every Authorization header in the recording is redacted.
@@ -102,7 +100,7 @@ TEST_CASE(
   }
   // The lab's own secret values (the seeded secrets) never leave the lab through dftriage.
   for (const auto& entry : std::filesystem::recursive_directory_iterator(case_dir)) {
-    CHECK(slurp(entry.path().string()).find("lab-value-of-") == std::string::npos);
+    CHECK(read_file(entry.path().string()).find("lab-value-of-") == std::string::npos);
   }
 }
 
@@ -114,7 +112,7 @@ TEST_CASE("report on a case run with --lab --yes is a record to paste into a tic
   std::filesystem::remove_all(dir);
   const std::string case_dir = (dir / "case").string();
   const auto run =
-      run_process({k_bin, "run", k_kv_alert, "--lab", "--case", case_dir, "--answers", k_answers,
+      run_process({k_bin, "run", k_kv_alert, "--lab", "--case", case_dir, "--answers", k_kv_answers,
                    "--yes", "--reason", "TOR access confirmed malicious", "-o", "json"});
   INFO(run.err);
   REQUIRE(std::filesystem::exists(case_dir + "/journal.jsonl"));
@@ -130,7 +128,8 @@ TEST_CASE("report on a case run with --lab --yes is a record to paste into a tic
   CHECK_THAT(md.out, Catch::Contains(" (`enable-firewall`)\n- **Total time**: "));
   CHECK_THAT(md.out, Catch::Contains(
                          "\n| IP address | `185.220.101.47` | Germany, DE | alert, `evidence/"));
-  CHECK(has_report_line(md.out, "| Resource | `" + k_vault + "` | attacked resource | alert |"));
+  CHECK(has_report_line(md.out,
+                        "| Resource | `" + k_example_vault + "` | attacked resource | alert |"));
   CHECK_THAT(md.out,
              Catch::Contains("\n| `origin_verified` | `false` | answers file (--answers) | `"));
   CHECK_THAT(md.out, Catch::Contains("\n| `enable-firewall` | `keyvault.firewall.enable` | TOR "
@@ -179,7 +178,7 @@ TEST_CASE("undo journals who asked for it and why, the report shows it", "[e2e][
 {
   ServedLab lab("undo-reason");
   const std::string case_dir = (lab.dir / "case").string();
-  const auto r = lab.run({"run", k_kv_alert, "--case", case_dir, "--answers", k_answers, "--yes",
+  const auto r = lab.run({"run", k_kv_alert, "--case", case_dir, "--answers", k_kv_answers, "--yes",
                           "--reason", "TOR access confirmed malicious", "-o", "json"});
   INFO(r.err);
   REQUIRE(std::filesystem::exists(case_dir + "/journal.jsonl"));
@@ -207,7 +206,7 @@ TEST_CASE("undo journals who asked for it and why, the report shows it", "[e2e][
   CHECK(rest.exit_code == 0);
 
   std::vector<nlohmann::json> requested;
-  std::istringstream lines(slurp(case_dir + "/journal.jsonl"));
+  std::istringstream lines(read_file(case_dir + "/journal.jsonl"));
   for (std::string line; std::getline(lines, line);) {
     auto e = nlohmann::json::parse(line);
     if (e["event"] == "undo.requested") {

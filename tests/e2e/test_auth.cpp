@@ -1,7 +1,9 @@
 // End-to-end: `dftriage lab serve --https` in the background, its first line saved to a
 // file, and `dftriage --cloud FILE auth status` run as a user would.
 
+#include "support/paths.hpp"
 #include "support/process.hpp"
+#include "support/run_dftriage.hpp"
 
 #include <catch2/catch.hpp>
 #include <chrono>
@@ -13,19 +15,16 @@
 #include <thread>
 #include <unistd.h>
 
-using dftriage::test::ProcessResult;
-using dftriage::test::run_process;
-using dftriage::test::Server;
+using namespace dftriage::test;
 
 namespace {
 
-const std::string k_bin = DFTRIAGE_BINARY;
-const std::string k_canary = "CANARY-env-secret-4b7e";
+const std::string k_env_canary = "CANARY-env-secret-4b7e";
 
 // `dftriage lab serve --https` on an ephemeral port, its connection line in lab.json and
 // the same line without the lab's principal in bare.json (a cloud file with endpoints
 // and CA only, so that the credential chain runs).
-struct ServedLab
+struct AuthLab
 {
   std::filesystem::path dir =
       std::filesystem::temp_directory_path() / ("dftriage-e2e-auth-" + std::to_string(::getpid()));
@@ -34,7 +33,7 @@ struct ServedLab
   std::string file;
   std::string bare_file;
 
-  ServedLab()
+  AuthLab()
   {
     std::filesystem::remove_all(dir);
     std::filesystem::create_directories(dir);
@@ -50,7 +49,7 @@ struct ServedLab
     bare_file = (dir / "bare.json").string();
     std::ofstream(bare_file) << bare.dump() << "\n";
   }
-  ~ServedLab()
+  ~AuthLab()
   {
     server->stop();
     std::error_code ignored;
@@ -62,22 +61,6 @@ struct ServedLab
     return connection["cloud"]["endpoints"]["activeDirectoryResourceId"];
   }
 };
-
-// No credential from the test's own environment may leak in; no az, and IMDS on a
-// loopback port where nothing listens (never 169.254.169.254).
-std::map<std::string, std::string> clean_env()
-{
-  std::map<std::string, std::string> env;
-  for (const char* name : {"AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET",
-                           "AZURE_CLIENT_CERTIFICATE_PATH", "AZURE_CLIENT_CERTIFICATE_PASSWORD",
-                           "AZURE_FEDERATED_TOKEN_FILE", "IDENTITY_ENDPOINT", "IDENTITY_HEADER",
-                           "AZURE_AUTHORITY_HOST", "DFTRIAGE_CLOUD"}) {
-    env[name] = "";
-  }
-  env["PATH"] = "/nonexistent";
-  env["DFTRIAGE_IMDS_ENDPOINT"] = "http://127.0.0.1:1";
-  return env;
-}
 
 // True when `s` holds a lab token (64 hex digits) or `secret`.
 bool leaks(const std::string& s, const std::string& secret)
@@ -91,13 +74,13 @@ bool leaks(const std::string& s, const std::string& secret)
 TEST_CASE("auth status against lab serve names the credential, tenant and client, never the token",
           "[auth][e2e]")
 {
-  ServedLab lab;
+  AuthLab lab;
   const auto& c = lab.connection;
 
   SECTION("--cloud FILE before the subcommand, JSON")
   {
-    const auto r =
-        run_process({k_bin, "--cloud", lab.file, "auth", "status", "-o", "json"}, "", clean_env());
+    const auto r = run_process({k_bin, "--cloud", lab.file, "auth", "status", "-o", "json"}, "",
+                               no_credential_env());
     REQUIRE(r.exit_code == 0);
     const auto s = nlohmann::json::parse(r.out);
     CHECK(s["credential"] == "client secret (cloud file " + lab.file + ")");
@@ -117,7 +100,7 @@ TEST_CASE("auth status against lab serve names the credential, tenant and client
   {
     const auto r = run_process({k_bin, "-vvv", "auth", "status", "--cloud", lab.file, "--audience",
                                 "keyvault", "-o", "text"},
-                               "", clean_env());
+                               "", no_credential_env());
     REQUIRE(r.exit_code == 0);
     CHECK(r.out.find("credential  client secret (cloud file " + lab.file + ")\n") !=
           std::string::npos);
@@ -132,7 +115,7 @@ TEST_CASE("auth status against lab serve names the credential, tenant and client
   }
   SECTION("DFTRIAGE_CLOUD names the file when --cloud is absent")
   {
-    auto env = clean_env();
+    auto env = no_credential_env();
     env["DFTRIAGE_CLOUD"] = lab.file;
     const auto r = run_process({k_bin, "auth", "status", "-o", "json"}, "", env);
     REQUIRE(r.exit_code == 0);
@@ -140,7 +123,7 @@ TEST_CASE("auth status against lab serve names the credential, tenant and client
   }
   SECTION("--cloud wins over DFTRIAGE_CLOUD")
   {
-    auto env = clean_env();
+    auto env = no_credential_env();
     env["DFTRIAGE_CLOUD"] = "AzureChinaCloud";
     const auto r =
         run_process({k_bin, "--cloud", lab.file, "auth", "status", "-o", "json"}, "", env);
@@ -149,10 +132,10 @@ TEST_CASE("auth status against lab serve names the credential, tenant and client
   }
   SECTION("environment variables do not replace the lab's own principal")
   {
-    auto env = clean_env();
+    auto env = no_credential_env();
     env["AZURE_TENANT_ID"] = c["tenantId"];
     env["AZURE_CLIENT_ID"] = "someone-else";
-    env["AZURE_CLIENT_SECRET"] = k_canary;
+    env["AZURE_CLIENT_SECRET"] = k_env_canary;
     const auto r =
         run_process({k_bin, "--cloud", lab.file, "auth", "status", "-o", "json"}, "", env);
     REQUIRE(r.exit_code == 0);
@@ -161,7 +144,7 @@ TEST_CASE("auth status against lab serve names the credential, tenant and client
   SECTION("a cloud file without a principal: the environment's client secret, and a wrong one is "
           "exit 4")
   {
-    auto env = clean_env();
+    auto env = no_credential_env();
     env["AZURE_TENANT_ID"] = c["tenantId"];
     env["AZURE_CLIENT_ID"] = c["clientId"];
     env["AZURE_CLIENT_SECRET"] = lab.secret();
@@ -171,7 +154,7 @@ TEST_CASE("auth status against lab serve names the credential, tenant and client
     CHECK(nlohmann::json::parse(good.out)["credential"] == "client secret (environment)");
     CHECK_FALSE(leaks(good.out + good.err, lab.secret()));
 
-    env["AZURE_CLIENT_SECRET"] = k_canary;
+    env["AZURE_CLIENT_SECRET"] = k_env_canary;
     const auto r =
         run_process({k_bin, "--cloud", lab.bare_file, "-vvv", "auth", "status"}, "", env);
     CHECK(r.exit_code == 4);
@@ -182,14 +165,14 @@ TEST_CASE("auth status against lab serve names the credential, tenant and client
             ". Tried: client secret (environment): the token endpoint answered 401 invalid_client: "
             "AADSTS7000215: Invalid client secret provided.") != std::string::npos);
     CHECK(r.err.find("The chain stops at client secret (environment)") != std::string::npos);
-    CHECK(r.err.find(k_canary) == std::string::npos);
+    CHECK(r.err.find(k_env_canary) == std::string::npos);
     CHECK_FALSE(leaks(r.out + r.err, lab.secret()));
   }
 }
 
 TEST_CASE("auth status with no working credential lists each one and exits 4", "[auth][e2e]")
 {
-  const auto r = run_process({k_bin, "auth", "status"}, "", clean_env());
+  const auto r = run_process({k_bin, "auth", "status"}, "", no_credential_env());
   CHECK(r.exit_code == 4);
   // In a pipe (JSON) the answer is on stdout too: no credential answered.
   const auto status = nlohmann::json::parse(r.out);
@@ -197,7 +180,7 @@ TEST_CASE("auth status with no working credential lists each one and exits 4", "
   CHECK(status["audience"] == "arm");
   CHECK_THAT(status["error"].get<std::string>(),
              Catch::Contains("no credential could get a token"));
-  CHECK(run_process({k_bin, "auth", "status", "-o", "text"}, "", clean_env()).out.empty());
+  CHECK(run_process({k_bin, "auth", "status", "-o", "text"}, "", no_credential_env()).out.empty());
   INFO(r.err);
   CHECK(
       r.err.rfind("dftriage: error: no credential could get a token for "
@@ -237,7 +220,7 @@ TEST_CASE(
       << jwt << "\", \"expires_on\": " << expires
       << ", \"tenant\": \"t-az\", \"tokenType\": \"Bearer\"}'\n";
   std::filesystem::permissions(dir / "az", std::filesystem::perms::owner_all);
-  auto env = clean_env();
+  auto env = no_credential_env();
   env["PATH"] = dir.string();
   const auto r = run_process({k_bin, "-vvv", "auth", "status", "-o", "json"}, "", env);
   REQUIRE(r.exit_code == 0);
@@ -261,7 +244,7 @@ TEST_CASE(
 TEST_CASE("bad --cloud values: an unknown name, a malformed file", "[auth][e2e]")
 {
   const auto unknown =
-      run_process({k_bin, "--cloud", "AzureCloudd", "auth", "status"}, "", clean_env());
+      run_process({k_bin, "--cloud", "AzureCloudd", "auth", "status"}, "", no_credential_env());
   CHECK(unknown.exit_code == 2);
   CHECK(unknown.err ==
         "dftriage: error: unknown cloud \"AzureCloudd\"; expected one of AzureCloud, "
@@ -271,7 +254,7 @@ TEST_CASE("bad --cloud values: an unknown name, a malformed file", "[auth][e2e]"
                             ("dftriage-test-badcloud-" + std::to_string(::getpid()) + ".json"))
                                .string();
   std::ofstream(path) << "{\"endpoints\": {\n  \"resourceManager\": }\n";
-  const auto bad = run_process({k_bin, "auth", "status", "--cloud", path}, "", clean_env());
+  const auto bad = run_process({k_bin, "auth", "status", "--cloud", path}, "", no_credential_env());
   CHECK(bad.exit_code == 3);
   CHECK(bad.err.rfind("dftriage: error: " + path + ":2:22: syntax error", 0) == 0);
   std::filesystem::remove(path);
@@ -304,8 +287,8 @@ TEST_CASE(
       REQUIRE(!servers[i]->first_line().empty());
       const std::string file = (base / ("lab-" + std::to_string(i) + ".json")).string();
       std::ofstream(file) << servers[i]->first_line() << "\n";
-      const auto r =
-          run_process({k_bin, "--cloud", file, "auth", "status", "-o", "json"}, "", clean_env());
+      const auto r = run_process({k_bin, "--cloud", file, "auth", "status", "-o", "json"}, "",
+                                 no_credential_env());
       INFO(r.err);
       CHECK(r.exit_code == 0);
       // The recording holds request bodies: its owner's only.
@@ -329,7 +312,8 @@ TEST_CASE(
   std::filesystem::create_directories(dir);
   const std::string file = (dir / "cloud.json").string();
   std::ofstream(file) << R"({"name":1e999})";
-  const auto cloud = run_process({k_bin, "--cloud", file, "auth", "status"}, "", clean_env());
+  const auto cloud =
+      run_process({k_bin, "--cloud", file, "auth", "status"}, "", no_credential_env());
   CHECK(cloud.exit_code == 3);
   CHECK_THAT(cloud.err, Catch::Contains(file + ":1:9: a number too large for a double"));
   const auto plan = run_process({k_bin, "apply", file});

@@ -2,6 +2,8 @@
 
 #include "dftriage/journal/case_folder.hpp"
 #include "dftriage/journal/journal.hpp"
+#include "support/files.hpp"
+#include "support/paths.hpp"
 #include "support/process.hpp"
 
 #include <catch2/catch.hpp>
@@ -11,25 +13,9 @@
 #include <sstream>
 #include <unistd.h>
 
-using dftriage::test::run_process;
+using namespace dftriage::test;
 
 namespace {
-
-const std::string k_bin = DFTRIAGE_BINARY;
-const std::string k_source = DFTRIAGE_SOURCE_DIR;
-
-std::string slurp(const std::string& path)
-{
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-void spit(const std::string& path, const std::string& text)
-{
-  std::ofstream(path, std::ios::binary | std::ios::trunc) << text;
-}
 
 // A journal entry that names a file, with its 1-based line.
 struct Named
@@ -41,7 +27,7 @@ struct Named
 // Returns the first entry of `event` in the journal of `case_dir`.
 Named first_named(const std::string& case_dir, const std::string& event)
 {
-  std::istringstream lines(slurp(case_dir + "/journal.jsonl"));
+  std::istringstream lines(read_file(case_dir + "/journal.jsonl"));
   std::string line;
   for (std::size_t n = 1; std::getline(lines, line); ++n) {
     const auto entry = nlohmann::json::parse(line);
@@ -75,9 +61,9 @@ TEST_CASE("case verify says whether the chain holds and where it breaks", "[e2e]
       Catch::EndsWith(
           "\ncase intact: the chain holds and the 1 file(s) the journal vouches for match it\n"));
 
-  std::string altered = slurp(folder.journal_path());
+  std::string altered = read_file(folder.journal_path());
   altered.replace(altered.find("read-vault"), 10, "read-VAULT");
-  spit(folder.journal_path(), altered);
+  write_file(folder.journal_path(), altered);
   auto broken = run_process({k_bin, "case", "verify", dir, "-o", "json"});
   CHECK(broken.exit_code == 7);
   const auto result = nlohmann::json::parse(broken.out);
@@ -120,10 +106,10 @@ TEST_CASE("case verify finds altered, missing and planted files of a case the ru
   REQUIRE(!evidence.path.empty());
   // One byte more in the pre-image the undo would restore; the first read's answer
   // removed; a file slipped into the evidence; plan.json (never vouched for) rewritten.
-  spit(case_dir + "/" + pre_image.path, slurp(case_dir + "/" + pre_image.path) + " ");
+  write_file(case_dir + "/" + pre_image.path, read_file(case_dir + "/" + pre_image.path) + " ");
   std::filesystem::remove(case_dir + "/" + evidence.path);
-  spit(case_dir + "/evidence/999-planted.json", "{}\n");
-  spit(case_dir + "/plan.json", "{}\n");
+  write_file(case_dir + "/evidence/999-planted.json", "{}\n");
+  write_file(case_dir + "/plan.json", "{}\n");
 
   const auto damaged = run_process({k_bin, "case", "verify", case_dir, "-o", "text"});
   CHECK(damaged.exit_code == 7);
@@ -178,13 +164,13 @@ TEST_CASE("case verify sees a journal cut short, emptied or with its last entry 
               {"alertSha256", dftriage::journal::sha256_hex("{}\n")}});
     j.append({{"event", "step.entered"}, {"step", "read-vault"}});
     j.append({{"event", "step.done"}, {"step", "read-vault"}});
-    const std::string text = slurp(folder.journal_path());
+    const std::string text = read_file(folder.journal_path());
     last_hash = dftriage::journal::sha256_hex(
         text.substr(text.rfind('\n', text.size() - 2) + 1,
                     text.size() - text.rfind('\n', text.size() - 2) - 2));
   }
   const std::string journal = dir + "/journal.jsonl";
-  const std::string whole = slurp(journal);
+  const std::string whole = read_file(journal);
   const auto verify = [&](std::vector<std::string> extra = {}) {
     std::vector<std::string> argv{k_bin, "case", "verify", dir};
     argv.insert(argv.end(), extra.begin(), extra.end());
@@ -195,7 +181,7 @@ TEST_CASE("case verify sees a journal cut short, emptied or with its last entry 
 
   SECTION("the last entry dropped")
   {
-    spit(journal, whole.substr(0, whole.rfind('\n', whole.size() - 2) + 1));
+    write_file(journal, whole.substr(0, whole.rfind('\n', whole.size() - 2) + 1));
     const auto r = verify();
     CHECK(r.exit_code == 7);
     CHECK_THAT(r.out,
@@ -205,7 +191,7 @@ TEST_CASE("case verify sees a journal cut short, emptied or with its last entry 
   }
   SECTION("the journal emptied")
   {
-    spit(journal, "");
+    write_file(journal, "");
     CHECK_THAT(verify().out,
                Catch::Contains(
                    "the journal was cut short: the head records 3 entries, the journal has 0"));
@@ -214,7 +200,7 @@ TEST_CASE("case verify sees a journal cut short, emptied or with its last entry 
   {
     std::string edited = whole;
     edited.replace(edited.rfind("read-vault"), 10, "read-vaulT");
-    spit(journal, edited);
+    write_file(journal, edited);
     const auto r = verify({"-o", "json"});
     CHECK(r.exit_code == 7);
     const auto result = nlohmann::json::parse(r.out);

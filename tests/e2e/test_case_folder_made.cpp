@@ -1,6 +1,8 @@
 // End-to-end: a case folder is made when the case has something worth keeping (its
 // first journal entry), never by a run or an apply that stops before it.
 
+#include "support/paths.hpp"
+#include "support/run_dftriage.hpp"
 #include "support/served_lab.hpp"
 #include "support/temp_dir.hpp"
 
@@ -8,41 +10,8 @@
 #include <filesystem>
 #include <map>
 
-using dftriage::test::run_process;
-using dftriage::test::TempDir;
+using namespace dftriage::test;
 using dftriage::test::served::ServedLab;
-
-namespace {
-
-const std::string k_bin = DFTRIAGE_BINARY;
-const std::string k_examples = std::string(DFTRIAGE_SOURCE_DIR) + "/examples/alerts/";
-
-// Runs dftriage with `args` in the folder `cwd` (where cases/ is made).
-dftriage::test::ProcessResult run_in(const std::string& cwd, std::vector<std::string> args,
-                                     const std::map<std::string, std::string>& env = {})
-{
-  std::vector<std::string> argv{"/bin/sh", "-c", "cd \"$1\" && shift && exec \"$@\"",
-                                "sh",      cwd,  k_bin};
-  argv.insert(argv.end(), args.begin(), args.end());
-  return run_process(argv, {}, env);
-}
-
-// No credential at all: none in the environment, no az, IMDS where nothing listens.
-std::map<std::string, std::string> no_credential()
-{
-  std::map<std::string, std::string> env;
-  for (const char* name : {"AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET",
-                           "AZURE_CLIENT_CERTIFICATE_PATH", "AZURE_CLIENT_CERTIFICATE_PASSWORD",
-                           "AZURE_FEDERATED_TOKEN_FILE", "IDENTITY_ENDPOINT", "IDENTITY_HEADER",
-                           "AZURE_AUTHORITY_HOST", "DFTRIAGE_CLOUD"}) {
-    env[name] = "";
-  }
-  env["PATH"] = "/nonexistent";
-  env["DFTRIAGE_IMDS_ENDPOINT"] = "http://127.0.0.1:1";
-  return env;
-}
-
-} // namespace
 
 TEST_CASE("a run that fails before its first step leaves no case folder", "[e2e][case]")
 {
@@ -51,21 +20,20 @@ TEST_CASE("a run that fails before its first step leaves no case folder", "[e2e]
   SECTION("no credential")
   {
     for (int i = 0; i < 2; ++i) {
-      const auto r = run_in(cwd, {"run", k_examples + "keyvault-tor.json"}, no_credential());
+      const auto r = run_dftriage_in(cwd, {"run", k_kv_alert}, no_credential_env());
       CHECK(r.exit_code == 4);
       CHECK_THAT(r.err, Catch::Contains("no credential could get a token"));
       CHECK_THAT(r.err, !Catch::Contains("Case "));
     }
     CHECK_FALSE(std::filesystem::exists(dir / "cases"));
     const auto named =
-        run_in(cwd, {"run", k_examples + "keyvault-tor.json", "--case", "mine"}, no_credential());
+        run_dftriage_in(cwd, {"run", k_kv_alert, "--case", "mine"}, no_credential_env());
     CHECK(named.exit_code == 4);
     CHECK_FALSE(std::filesystem::exists(dir / "mine"));
   }
   SECTION("questions to answer first (on a lab)")
   {
-    const auto r = run_in(
-        cwd, {"run", k_examples + "arm-microburst-export.json", "--lab", "--non-interactive"});
+    const auto r = run_dftriage_in(cwd, {"run", k_rm_alert, "--lab", "--non-interactive"});
     CHECK(r.exit_code == 5);
     CHECK_THAT(r.err, Catch::Contains("need an answer before a case is opened"));
     CHECK_FALSE(std::filesystem::exists(dir / "cases"));
@@ -75,16 +43,15 @@ TEST_CASE("a run that fails before its first step leaves no case folder", "[e2e]
     std::filesystem::create_directories(dir / "theirs");
     std::ofstream(dir / "theirs/notes.txt") << "mine\n";
     const auto r =
-        run_in(cwd, {"run", k_examples + "keyvault-tor.json", "--case", "theirs"}, no_credential());
+        run_dftriage_in(cwd, {"run", k_kv_alert, "--case", "theirs"}, no_credential_env());
     CHECK(r.exit_code == 7);
     CHECK_THAT(r.err, Catch::Contains("theirs exists and is not empty"));
     CHECK_THAT(r.err, !Catch::Contains("credential"));
   }
   SECTION("a run that opens its case makes the folder, with the alert and the journal")
   {
-    const auto r =
-        run_in(cwd, {"run", k_examples + "keyvault-tor.json", "--lab", "--non-interactive",
-                     "--answers", dftriage::test::served::k_answers, "--case", "kept"});
+    const auto r = run_dftriage_in(cwd, {"run", k_kv_alert, "--lab", "--non-interactive",
+                                         "--answers", k_kv_answers, "--case", "kept"});
     INFO(r.err);
     CHECK(r.exit_code == 5); // changes await --yes
     CHECK(std::filesystem::exists(dir / "kept/journal.jsonl"));
@@ -96,7 +63,7 @@ TEST_CASE("a run that fails before its first step leaves no case folder", "[e2e]
 TEST_CASE("apply opens no case when no change may be carried out", "[e2e][case][apply]")
 {
   ServedLab lab("case-made-apply");
-  const auto plan = lab.run({"plan", dftriage::test::served::k_kv_alert, "--capture", "--set",
+  const auto plan = lab.run({"plan", k_kv_alert, "--capture", "--set",
                              "allowed_ranges=203.0.113.0/24, 127.0.0.1", "-o", "json"});
   REQUIRE(plan.exit_code == 0);
   const std::string plan_file = (lab.dir / "plan.json").string();
@@ -106,7 +73,7 @@ TEST_CASE("apply opens no case when no change may be carried out", "[e2e][case][
   const std::map<std::string, std::string> env{{"DFTRIAGE_CLOUD", lab.cloud_file}};
 
   for (int i = 0; i < 2; ++i) {
-    const auto declined = run_in(cwd, {"apply", plan_file}, env);
+    const auto declined = run_dftriage_in(cwd, {"apply", plan_file}, env);
     INFO(declined.out + declined.err);
     CHECK(declined.exit_code == 5);
     CHECK_THAT(declined.out, Catch::Contains("awaiting-confirmation"));
@@ -116,11 +83,11 @@ TEST_CASE("apply opens no case when no change may be carried out", "[e2e][case][
   CHECK_FALSE(std::filesystem::exists(lab.dir / "work/cases"));
   CHECK(lab.changes_received().empty());
 
-  const auto named = run_in(cwd, {"apply", plan_file, "--case", "named"}, env);
+  const auto named = run_dftriage_in(cwd, {"apply", plan_file, "--case", "named"}, env);
   CHECK(named.exit_code == 5);
   CHECK_FALSE(std::filesystem::exists(lab.dir / "work/named"));
 
-  const auto applied = run_in(cwd, {"apply", plan_file, "--yes", "--case", "named"}, env);
+  const auto applied = run_dftriage_in(cwd, {"apply", plan_file, "--yes", "--case", "named"}, env);
   INFO(applied.out + applied.err);
   CHECK(applied.exit_code == 0);
   CHECK(std::filesystem::exists(lab.dir / "work/named/journal.jsonl"));

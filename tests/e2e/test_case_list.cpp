@@ -2,7 +2,9 @@
 
 #include "dftriage/journal/case_folder.hpp"
 #include "dftriage/journal/journal.hpp"
+#include "support/files.hpp"
 #include "support/process.hpp"
+#include "support/run_dftriage.hpp"
 #include "support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
@@ -11,28 +13,14 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-using dftriage::test::run_in_pty;
-using dftriage::test::run_process;
-using dftriage::test::TempDir;
-using json = nlohmann::ordered_json;
+using namespace dftriage::test;
+using Json = nlohmann::ordered_json;
 
 namespace {
 
-const std::string k_bin = DFTRIAGE_BINARY;
-
-// Runs dftriage with `args` in the folder `cwd` (where `cases/` is looked for).
-dftriage::test::ProcessResult run_in(const std::string& cwd, std::vector<std::string> args,
-                                     const std::map<std::string, std::string>& env = {})
-{
-  std::vector<std::string> argv{"/bin/sh", "-c", "cd \"$1\" && shift && exec \"$@\"",
-                                "sh",      cwd,  k_bin};
-  argv.insert(argv.end(), args.begin(), args.end());
-  return run_process(argv, {}, env);
-}
-
 // Writes a case folder `root`/`name` whose journal holds `events`, the first at `day`
 // 10:00 UTC of May 2024 and each next one a minute later.
-void make_case(const std::string& root, const std::string& name, int day, std::vector<json> events)
+void make_case(const std::string& root, const std::string& name, int day, std::vector<Json> events)
 {
   auto folder = dftriage::journal::CaseFolder::create(root + "/" + name);
   folder.write_file("alert.json", "{}\n");
@@ -47,7 +35,7 @@ void make_case(const std::string& root, const std::string& name, int day, std::v
   }
 }
 
-json opened(const std::string& alert)
+Json opened(const std::string& alert)
 {
   return {{"event", "case.opened"},
           {"alertId", alert},
@@ -56,7 +44,7 @@ json opened(const std::string& alert)
           {"mode", "lab"}};
 }
 
-json change_entered(const std::string& step)
+Json change_entered(const std::string& step)
 {
   return {{"event", "step.entered"},
           {"step", step},
@@ -105,16 +93,6 @@ void make_cases(const std::string& root)
   std::filesystem::create_directories(root + "/.trash");
 }
 
-std::vector<std::string> lines_of(const std::string& text)
-{
-  std::vector<std::string> out;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) {
-    out.push_back(line);
-  }
-  return out;
-}
-
 } // namespace
 
 TEST_CASE("case list shows the cases newest first in every output format", "[e2e][case]")
@@ -128,7 +106,7 @@ TEST_CASE("case list shows the cases newest first in every output format", "[e2e
     const auto r = run_process({k_bin, "case", "list", "--root", root, "-o", "json"});
     INFO(r.err);
     REQUIRE(r.exit_code == 0);
-    const auto cases = json::parse(r.out);
+    const auto cases = Json::parse(r.out);
     REQUIRE(cases.size() == 5);
     std::vector<std::string> order;
     std::vector<std::string> statuses;
@@ -154,7 +132,7 @@ TEST_CASE("case list shows the cases newest first in every output format", "[e2e
         root + "/waiting-case", dftriage::journal::Access::write);
     const auto r = run_process({k_bin, "case", "list", "--root", root, "-o", "json"});
     REQUIRE(r.exit_code == 0);
-    const auto cases = json::parse(r.out);
+    const auto cases = Json::parse(r.out);
     CHECK(cases[1]["case"] == root + "/waiting-case");
     CHECK(cases[1]["status"] == "in-use");
     CHECK(cases[0]["status"] == "undone");
@@ -187,7 +165,7 @@ TEST_CASE("case list shows the cases newest first in every output format", "[e2e
   }
   SECTION("in a pipe the default is json; an unknown format is refused")
   {
-    CHECK(json::parse(run_process({k_bin, "case", "list", "--root", root}).out).size() == 5);
+    CHECK(Json::parse(run_process({k_bin, "case", "list", "--root", root}).out).size() == 5);
     const auto bad = run_process({k_bin, "case", "list", "--root", root, "-o", "yaml"});
     CHECK(bad.exit_code == 2);
     CHECK(bad.out.empty());
@@ -210,7 +188,7 @@ TEST_CASE("case show gives one case: status, changes and undos, evidence, journa
   const auto r = run_process({k_bin, "case", "show", dir / "cases/undone-case", "-o", "json"});
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
-  const auto shown = json::parse(r.out);
+  const auto shown = Json::parse(r.out);
   CHECK(shown["status"] == "undone");
   CHECK(shown["playbook"] == "keyvault-tor");
   CHECK(shown["alert"]["id"] == "alert-undone");
@@ -233,8 +211,8 @@ TEST_CASE("case show gives one case: status, changes and undos, evidence, journa
   const auto damaged =
       run_process({k_bin, "case", "show", dir / "cases/damaged-case", "-o", "json"});
   CHECK(damaged.exit_code == 0);
-  CHECK(json::parse(damaged.out)["status"] == "damaged");
-  CHECK(json::parse(damaged.out)["journal"]["chainIntact"] == false);
+  CHECK(Json::parse(damaged.out)["status"] == "damaged");
+  CHECK(Json::parse(damaged.out)["journal"]["chainIntact"] == false);
 
   const auto none = run_process({k_bin, "case", "show", dir / "cases/notes"});
   CHECK(none.exit_code == 7);
@@ -250,40 +228,40 @@ TEST_CASE("last names the newest case for case show, case verify, report, undo a
   const std::string note =
       "dftriage: last case: cases/undone-case (undone, 2024-05-04T10:05:00Z)\n";
 
-  const auto shown = run_in(cwd, {"case", "show", "last", "-o", "json"});
+  const auto shown = run_dftriage_in(cwd, {"case", "show", "last", "-o", "json"});
   CHECK(shown.exit_code == 0);
   CHECK(shown.err == note);
-  CHECK(json::parse(shown.out)["case"] == "cases/undone-case");
+  CHECK(Json::parse(shown.out)["case"] == "cases/undone-case");
 
-  const auto verified = run_in(cwd, {"case", "verify", "last", "-o", "json"});
+  const auto verified = run_dftriage_in(cwd, {"case", "verify", "last", "-o", "json"});
   CHECK(verified.exit_code == 0);
   CHECK(verified.err == note);
-  CHECK(json::parse(verified.out)["chain"]["journal"] == "cases/undone-case/journal.jsonl");
+  CHECK(Json::parse(verified.out)["chain"]["journal"] == "cases/undone-case/journal.jsonl");
 
-  const auto reported = run_in(cwd, {"report", "last", "-o", "json"});
+  const auto reported = run_dftriage_in(cwd, {"report", "last", "-o", "json"});
   CHECK(reported.err == note);
-  CHECK(json::parse(reported.out)["case"] == "cases/undone-case");
+  CHECK(Json::parse(reported.out)["case"] == "cases/undone-case");
 
-  const auto undone = run_in(cwd, {"undo", "last", "--yes"});
+  const auto undone = run_dftriage_in(cwd, {"undo", "last", "--yes"});
   CHECK(undone.exit_code == 0);
   CHECK(undone.err == note);
   CHECK_THAT(undone.out, Catch::Contains("Nothing to undo in cases/undone-case."));
 
   // run --case last resumes the newest case (here its alert.json is not an alert: the
   // error names the folder it resolved to).
-  const auto resumed = run_in(cwd, {"run", "--case", "last", "--non-interactive"});
+  const auto resumed = run_dftriage_in(cwd, {"run", "--case", "last", "--non-interactive"});
   CHECK(resumed.exit_code != 0);
   CHECK(resumed.err.rfind(note, 0) == 0);
 
   SECTION("-q keeps stderr quiet")
   {
-    const auto quiet = run_in(cwd, {"-q", "case", "show", "last", "-o", "json"});
+    const auto quiet = run_dftriage_in(cwd, {"-q", "case", "show", "last", "-o", "json"});
     CHECK(quiet.exit_code == 0);
     CHECK(quiet.err.empty());
   }
   SECTION("./last is a folder named last")
   {
-    const auto folder = run_in(cwd, {"case", "show", "./last"});
+    const auto folder = run_dftriage_in(cwd, {"case", "show", "./last"});
     CHECK(folder.exit_code == 7);
     CHECK_THAT(folder.err, Catch::Contains("./last: not a case folder"));
   }
@@ -297,7 +275,7 @@ TEST_CASE("last without any case is a clear error", "[e2e][case]")
                                                {"case", "show", "last"},
                                                {"undo", "last"},
                                                {"run", "--case", "last"}}) {
-    const auto r = run_in(dir.path.string(), args);
+    const auto r = run_dftriage_in(dir.path.string(), args);
     INFO(args.front());
     CHECK(r.exit_code == 7);
     CHECK(r.out.empty());

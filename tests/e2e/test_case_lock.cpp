@@ -1,8 +1,8 @@
 // End-to-end: one process writes a case at a time (the case's lock), and a case goes
 // only in a new or empty folder, whose mode dftriage leaves alone.
 
-#include "support/process.hpp"
-#include "support/temp_dir.hpp"
+#include "e2e/walk_support.hpp"
+#include "support/files.hpp"
 
 #include <catch2/catch.hpp>
 #include <filesystem>
@@ -10,28 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-using dftriage::test::PtySession;
-using dftriage::test::run_process;
-using dftriage::test::TempDir;
-
-namespace {
-
-const std::string k_bin = DFTRIAGE_BINARY;
-const std::string k_kv_alert =
-    std::string(DFTRIAGE_SOURCE_DIR) + "/examples/alerts/keyvault-tor.json";
-const std::map<std::string, std::string> k_terminal{
-    {"NO_COLOR", "1"}, {"TERM", "xterm"}, {"DFTRIAGE_CLOUD", ""}};
-
-mode_t mode_of(const std::string& path)
-{
-  struct stat st
-  {
-  };
-  REQUIRE(::stat(path.c_str(), &st) == 0);
-  return st.st_mode & 07777;
-}
-
-} // namespace
+using namespace dftriage::test;
+using dftriage::test::walk::k_terminal;
 
 TEST_CASE("a case in use by one process is refused to another, which says who holds it",
           "[e2e][case]")

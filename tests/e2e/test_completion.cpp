@@ -3,6 +3,7 @@
 // would set them for a command line typed up to the cursor, and what the completion
 // function leaves in COMPREPLY is compared. (tests/completion/ types into real shells.)
 
+#include "support/paths.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
 
@@ -11,11 +12,7 @@
 #include <set>
 #include <sstream>
 
-using dftriage::test::run_process;
-
 namespace {
-
-const std::string k_bin = DFTRIAGE_BINARY;
 
 std::string bash_quote(const std::string& s)
 {
@@ -54,6 +51,7 @@ std::vector<std::string> comp_words(const std::string& line)
   return words;
 }
 
+using namespace dftriage::test;
 using Words = std::set<std::string>;
 
 // Returns what _dftriage leaves in COMPREPLY for `line` (the cursor at its end), run in

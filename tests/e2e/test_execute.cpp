@@ -10,9 +10,7 @@
 #include <sstream>
 #include <sys/stat.h>
 
-using dftriage::test::PtySession;
-using dftriage::test::run_process;
-using dftriage::test::Server;
+using namespace dftriage::test;
 using namespace dftriage::test::served;
 
 TEST_CASE(
@@ -22,7 +20,7 @@ TEST_CASE(
   ServedLab lab("run-undo");
   const auto before = lab.vault();
   const std::string case_dir = (lab.dir / "case").string();
-  const auto r = lab.run({"run", k_kv_alert, "--case", case_dir, "--answers", k_answers, "--yes",
+  const auto r = lab.run({"run", k_kv_alert, "--case", case_dir, "--answers", k_kv_answers, "--yes",
                           "--reason", "TOR access confirmed malicious", "-o", "json"});
   INFO(r.err);
   CHECK(r.exit_code == 5); // everything done but the tasks a person checks off
@@ -58,7 +56,7 @@ TEST_CASE(
   for (const auto& entry : std::filesystem::recursive_directory_iterator(case_dir)) {
     REQUIRE(::stat(entry.path().c_str(), &st) == 0);
     CHECK((st.st_mode & 0777) == (entry.is_directory() ? 0700u : 0600u));
-    const auto content = slurp(entry.path().string());
+    const auto content = read_file(entry.path().string());
     CHECK(content.find(lab.connection["clientSecret"].get<std::string>()) == std::string::npos);
     CHECK(content.find("Bearer ey") == std::string::npos);
   }
@@ -67,7 +65,7 @@ TEST_CASE(
   }
   const auto verify = run_process({k_bin, "case", "verify", case_dir});
   CHECK(verify.exit_code == 0);
-  const auto journal = slurp(case_dir + "/journal.jsonl");
+  const auto journal = read_file(case_dir + "/journal.jsonl");
   CHECK(journal.find("\"reason\":\"TOR access confirmed malicious\"") != std::string::npos);
   CHECK(journal.find("\"event\":\"pre-image.captured\"") != std::string::npos);
 
@@ -112,7 +110,7 @@ TEST_CASE("run at a terminal on the lab confirms with reasons and declines one c
 {
   ServedLab lab("pty");
   const std::string case_dir = (lab.dir / "case").string();
-  PtySession pty({k_bin, "run", k_kv_alert, "--case", case_dir, "--answers", k_answers},
+  PtySession pty({k_bin, "run", k_kv_alert, "--case", case_dir, "--answers", k_kv_answers},
                  {{"NO_COLOR", "1"}, {"TERM", "xterm"}, {"DFTRIAGE_CLOUD", lab.cloud_file}});
   // Answer whatever the walk asks: defaults for questions, Enter between steps, y with
   // a reason for every change but the access-policy removal, which is declined.
@@ -162,7 +160,7 @@ TEST_CASE("run at a terminal on the lab confirms with reasons and declines one c
   CHECK(lab.vault()["properties"]["networkAcls"]["defaultAction"] == "Deny");
   CHECK(lab.vault()["properties"]["accessPolicies"].dump().find("d3b07384") !=
         std::string::npos); // declined
-  const auto journal = slurp(case_dir + "/journal.jsonl");
+  const auto journal = read_file(case_dir + "/journal.jsonl");
   CHECK(journal.find("\"reason\":\"analyst confirms change 1\"") != std::string::npos);
   CHECK(journal.find("\"event\":\"step.declined\",\"step\":\"remove-access-policy\"") !=
         std::string::npos);
@@ -210,7 +208,7 @@ TEST_CASE("run carries out the DNS playbook on a served lab: the VM is isolated 
     }
   }
   CHECK(denies == 2); // inbound and outbound
-  CHECK(lab.get(k_dns_alert_id, "2022-01-01")["properties"]["status"] == "Resolved");
+  CHECK(lab.get(k_example_dns_alert_id, "2022-01-01")["properties"]["status"] == "Resolved");
   // What the VM reported is kept as evidence.
   bool software_kept = false;
   for (const auto& entry : std::filesystem::directory_iterator(case_dir + "/evidence")) {
@@ -240,7 +238,7 @@ TEST_CASE("run carries out the DNS playbook on a served lab: the VM is isolated 
   CHECK(undo.exit_code == 0);
   CHECK(nsg_of(lab) == original_nsg);
   CHECK(lab.get_status(isolation + "?api-version=2024-05-01", lab.cloud.arm_audience).first == 404);
-  CHECK(lab.get(k_dns_alert_id, "2022-01-01")["properties"]["status"] == "Active");
+  CHECK(lab.get(k_example_dns_alert_id, "2022-01-01")["properties"]["status"] == "Active");
   CHECK_THAT(undo.out, Catch::Contains("cannot be undone")); // the run commands
   CHECK(run_process({k_bin, "case", "verify", case_dir}).exit_code == 0);
 }
@@ -253,7 +251,7 @@ TEST_CASE("run carries out the Resource Manager playbook on a served lab, undo r
   const std::string user =
       "/v1.0/users/6c2f8a1e-4b3d-4f5a-9e7c-1d2b3a4c5e6f?$select=accountEnabled";
   const std::string graph = lab.cloud.graph_audience;
-  nlohmann::ordered_json answers = nlohmann::ordered_json::parse(slurp(k_rm_answers));
+  nlohmann::ordered_json answers = nlohmann::ordered_json::parse(read_file(k_rm_answers));
   const std::string assignment = answers["role_assignment_id"];
   const std::string runbooks = answers["automation_account"].get<std::string>() + "/runbooks";
   const auto assignment_before = lab.get(assignment, "2022-04-01");
@@ -289,7 +287,7 @@ TEST_CASE("run carries out the Resource Manager playbook on a served lab, undo r
             .first == 200);
   CHECK(rm_alert(lab)["properties"]["status"] == "Resolved");
   // The account's activity in the alert's window was read and kept.
-  const auto journal = slurp(case_dir + "/journal.jsonl");
+  const auto journal = read_file(case_dir + "/journal.jsonl");
   CHECK(journal.find("MicroBurst run by an unknown automation account") != std::string::npos);
 
   const auto undo = lab.run({"undo", case_dir, "--yes"});

@@ -11,9 +11,7 @@
 #include <sstream>
 #include <sys/stat.h>
 
-using dftriage::test::PtySession;
-using dftriage::test::run_process;
-using dftriage::test::Server;
+using namespace dftriage::test;
 using namespace dftriage::test::served;
 
 TEST_CASE("a run killed after each change resumes without sending any change twice", "[e2e][exec]")
@@ -125,9 +123,11 @@ TEST_CASE("a run command whose answer was lost is not run again on resume", "[e2
   CHECK(resumed.exit_code == 4);
   CHECK(outcomes_of(resumed.out)["antimalware-scan"] == "failed");
   CHECK_THAT(resumed.out, Catch::Contains("check by hand"));
-  CHECK(lab.changes_received()[std::string("POST https://127.0.0.1:") + std::to_string(lab.port) +
-                               k_web + "Microsoft.Compute/virtualMachines/vm-web-01/runCommand"] ==
-        6);
+  CHECK(
+      lab.changes_received()[std::string("POST https://127.0.0.1:") + std::to_string(lab.port) +
+                             k_example_web_group +
+                             "/providers/Microsoft.Compute/virtualMachines/vm-web-01/runCommand"] ==
+      6);
   CHECK(run_process({k_bin, "case", "verify", case_dir}).exit_code == 0);
 }
 
@@ -141,7 +141,7 @@ TEST_CASE("a case whose journal was damaged is still undone from what it records
                           "allowed_ranges=203.0.113.0/24, 127.0.0.1", "--yes", "-o", "json"});
   REQUIRE(lab.vault()["properties"]["networkAcls"]["defaultAction"] == "Deny");
   // Someone edits an early entry: the chain breaks there.
-  std::string journal = slurp(case_dir + "/journal.jsonl");
+  std::string journal = read_file(case_dir + "/journal.jsonl");
   const auto at = journal.find("\"time\":\"20");
   REQUIRE(at != std::string::npos);
   journal[at + 9] = journal[at + 9] == '2' ? '3' : '2';
@@ -160,7 +160,8 @@ TEST_CASE("a case whose journal was damaged is still undone from what it records
   CHECK(lab.vault()["properties"]["accessPolicies"] == before["properties"]["accessPolicies"]);
   CHECK(lab.alert_status() == "Active");
   // What undo did is journaled after the damaged record.
-  CHECK(slurp(case_dir + "/journal.jsonl").find("\"event\":\"undo.done\"") != std::string::npos);
+  CHECK(read_file(case_dir + "/journal.jsonl").find("\"event\":\"undo.done\"") !=
+        std::string::npos);
 }
 
 TEST_CASE("the alert is not closed while a read that assesses the incident failed", "[e2e][exec]")
@@ -171,7 +172,7 @@ TEST_CASE("the alert is not closed while a read that assesses the incident faile
   SECTION("off a terminal the walk stops there with the failure status")
   {
     const auto r = lab.run(
-        {"run", k_kv_alert, "--case", case_dir, "--answers", k_answers, "--yes", "-o", "json"});
+        {"run", k_kv_alert, "--case", case_dir, "--answers", k_kv_answers, "--yes", "-o", "json"});
     INFO(r.err);
     CHECK(r.exit_code == 4);
     const auto outcomes = outcomes_of(r.out);
@@ -182,8 +183,9 @@ TEST_CASE("the alert is not closed while a read that assesses the incident faile
   }
   SECTION("at a terminal the responder reads again, or closes anyway with a reason")
   {
-    PtySession pty({k_bin, "run", k_kv_alert, "--case", case_dir, "--answers", k_answers, "--yes"},
-                   {{"NO_COLOR", "1"}, {"TERM", "xterm"}, {"DFTRIAGE_CLOUD", lab.cloud_file}});
+    PtySession pty(
+        {k_bin, "run", k_kv_alert, "--case", case_dir, "--answers", k_kv_answers, "--yes"},
+        {{"NO_COLOR", "1"}, {"TERM", "xterm"}, {"DFTRIAGE_CLOUD", lab.cloud_file}});
     int asked = 0;
     for (int i = 0; i < 300 && asked < 2; ++i) {
       const int prompt =
@@ -206,7 +208,7 @@ TEST_CASE("the alert is not closed while a read that assesses the incident faile
     }
     pty.finish();
     CHECK(lab.alert_status() == "Resolved");
-    const auto journal = slurp(case_dir + "/journal.jsonl");
+    const auto journal = read_file(case_dir + "/journal.jsonl");
     CHECK(journal.find("\"event\":\"assessment.waived\"") != std::string::npos);
     CHECK(journal.find("keys listed by hand in the portal") != std::string::npos);
     // The record says who closed it without those reads, and why.
@@ -230,7 +232,7 @@ TEST_CASE("a change that fails stops the walk, the case resumes once Azure recov
   CHECK(outcomes["enable-firewall"] == "failed");
   CHECK(!outcomes.contains("remove-access-policy"));
   CHECK(lab.vault()["properties"]["accessPolicies"].dump().find("d3b07384") != std::string::npos);
-  const auto journal = slurp(case_dir + "/journal.jsonl");
+  const auto journal = read_file(case_dir + "/journal.jsonl");
   CHECK(journal.find("\"event\":\"step.failed\"") != std::string::npos);
   CHECK(journal.find("\"status\":503") != std::string::npos);
 

@@ -1,6 +1,8 @@
 // End-to-end: how show, match and plan read their input: broken lines, large query
 // results and many problems, under a memory limit where that is the point.
 
+#include "support/files.hpp"
+#include "support/paths.hpp"
 #include "support/process.hpp"
 
 #include <algorithm>
@@ -10,12 +12,9 @@
 #include <nlohmann/json.hpp>
 #include <unistd.h>
 
-using dftriage::test::run_process;
+using namespace dftriage::test;
 
 namespace {
-
-const std::string k_bin = DFTRIAGE_BINARY;
-const std::string k_examples = std::string(DFTRIAGE_SOURCE_DIR) + "/examples/alerts/";
 
 #if defined(__SANITIZE_ADDRESS__)
 constexpr bool k_address_limit_works = false; // ASan reserves terabytes of address space
@@ -28,12 +27,6 @@ constexpr bool k_address_limit_works = true;
 #else
 constexpr bool k_address_limit_works = true;
 #endif
-
-std::string read_file(const std::string& path)
-{
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
 
 // A file that removes itself.
 struct TempFile
@@ -70,7 +63,7 @@ dftriage::test::ProcessResult run_limited(std::size_t kib, const std::vector<std
 TEST_CASE("a broken first NDJSON line loses no alert in show, match and plan, from a file or stdin",
           "[e2e][input]")
 {
-  const std::string good = read_file(k_examples + "mixed.ndjson");
+  const std::string good = read_file(k_alerts + "mixed.ndjson");
   REQUIRE(lines(good) == 3);
   const std::string input = good.substr(0, 300) + "\n" + good;
   const TempFile file(input);
@@ -146,7 +139,7 @@ TEST_CASE("warnings about odd values in an alert that was read do not change the
   CHECK(run_process({k_bin, "match", "-", "-o", "json"}, odd).exit_code == 0);
   CHECK(run_process({k_bin, "plan", "-", "-o", "json"}, odd).exit_code == 0);
   // The README's exit status table says so.
-  std::string readme = read_file(std::string(DFTRIAGE_SOURCE_DIR) + "/README.md");
+  std::string readme = read_file(k_source + "/README.md");
   std::replace(readme.begin(), readme.end(), '\n', ' ');
   for (std::size_t at = readme.find("  "); at != std::string::npos; at = readme.find("  ", at)) {
     readme.erase(at, 1);

@@ -4,6 +4,7 @@
 // must never send a change more often than an uninterrupted run does, never lose a
 // journal entry, and undo must bring the lab back to where it started.
 
+#include "support/paths.hpp"
 #include "support/served_lab.hpp"
 
 #include <algorithm>
@@ -13,12 +14,13 @@
 #include <random>
 #include <set>
 
+using namespace dftriage::test;
 using namespace dftriage::test::served;
 using Json = nlohmann::ordered_json;
 
 namespace {
 
-struct Family
+struct WalkFamily
 {
   std::string name;
   std::string alert;
@@ -40,28 +42,28 @@ std::vector<std::string> sorted_ids(const Json& list)
 Json kv_snapshot(ServedLab& lab)
 {
   const auto vault = lab.vault();
-  return {{"networkAcls", vault["properties"]["networkAcls"]},
-          {"accessPolicies", vault["properties"]["accessPolicies"]},
-          {"roleAssignments",
-           sorted_ids(lab.get(k_vault + "/providers/Microsoft.Authorization/roleAssignments",
-                              "2022-04-01"))},
-          {"alert", lab.alert_status()},
-          {"secretEnabled", lab.secret_enabled()}};
+  return {
+      {"networkAcls", vault["properties"]["networkAcls"]},
+      {"accessPolicies", vault["properties"]["accessPolicies"]},
+      {"roleAssignments",
+       sorted_ids(lab.get(k_example_vault + "/providers/Microsoft.Authorization/roleAssignments",
+                          "2022-04-01"))},
+      {"alert", lab.alert_status()},
+      {"secretEnabled", lab.secret_enabled()}};
 }
 
 Json dns_snapshot(ServedLab& lab)
 {
   return {{"nicNsg", nsg_of(lab)},
-          {"nsgs",
-           sorted_ids(lab.get(
-               k_sub + "/resourceGroups/rg-web/providers/Microsoft.Network/networkSecurityGroups",
-               "2024-05-01"))},
-          {"alert", lab.get(k_dns_alert_id, "2022-01-01")["properties"]["status"]}};
+          {"nsgs", sorted_ids(lab.get(k_example_web_group +
+                                          "/providers/Microsoft.Network/networkSecurityGroups",
+                                      "2024-05-01"))},
+          {"alert", lab.get(k_example_dns_alert_id, "2022-01-01")["properties"]["status"]}};
 }
 
 Json rm_snapshot(ServedLab& lab)
 {
-  const auto answers = Json::parse(slurp(k_rm_answers));
+  const auto answers = Json::parse(read_file(k_rm_answers));
   const std::string assignment = answers["role_assignment_id"];
   const auto [status, body] =
       lab.get_status(assignment + "?api-version=2022-04-01", lab.cloud.arm_audience);
@@ -77,7 +79,7 @@ Json rm_snapshot(ServedLab& lab)
 
 std::size_t journal_entries(const std::string& case_dir)
 {
-  const std::string text = slurp(case_dir + "/journal.jsonl");
+  const std::string text = read_file(case_dir + "/journal.jsonl");
   return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
 }
 
@@ -85,7 +87,7 @@ std::size_t journal_entries(const std::string& case_dir)
 std::map<std::string, int> changes_since(const ServedLab& lab, std::size_t from)
 {
   std::map<std::string, int> out;
-  std::istringstream lines(slurp((lab.dir / "record.ndjson").string()));
+  std::istringstream lines(read_file((lab.dir / "record.ndjson").string()));
   std::size_t n = 0;
   for (std::string line; std::getline(lines, line); ++n) {
     if (n < from) {
@@ -106,7 +108,7 @@ std::map<std::string, int> changes_since(const ServedLab& lab, std::size_t from)
 
 std::size_t record_lines(const ServedLab& lab)
 {
-  const std::string text = slurp((lab.dir / "record.ndjson").string());
+  const std::string text = read_file((lab.dir / "record.ndjson").string());
   return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
 }
 
@@ -116,10 +118,9 @@ TEST_CASE(
     "kill -9 anywhere in a walk, resume, undo: nothing sent twice, nothing lost, the lab restored",
     "[e2e][exec][kill]")
 {
-  const std::vector<Family> families{
-      {"keyvault", k_kv_alert, k_answers, kv_snapshot},
-      {"dns", k_dns_alert, std::string(DFTRIAGE_SOURCE_DIR) + "/examples/answers/dns-darkweb.json",
-       dns_snapshot},
+  const std::vector<WalkFamily> families{
+      {"keyvault", k_kv_alert, k_kv_answers, kv_snapshot},
+      {"dns", k_dns_alert, k_dns_answers, dns_snapshot},
       {"resource-manager", k_rm_alert, k_rm_answers, rm_snapshot}};
   std::mt19937 random(20261202); // fixed: the same kill points on every run
   std::size_t kills = 0;

@@ -3,6 +3,8 @@
 // stops it with 130) and as a script starts it (the JSON line alone; SIGTERM stops it
 // with 130, not by the signal's default action).
 
+#include "support/files.hpp"
+#include "support/paths.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
 
@@ -11,14 +13,10 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-using dftriage::test::PtySession;
-using dftriage::test::Server;
-using dftriage::test::TempDir;
+using namespace dftriage::test;
 using Json = nlohmann::ordered_json;
 
 namespace {
-
-const std::string k_bin = DFTRIAGE_BINARY;
 
 // The first line a pseudo-terminal showed (its "\r\n" dropped), as JSON.
 Json first_line_json(const std::string& transcript)
@@ -26,14 +24,6 @@ Json first_line_json(const std::string& transcript)
   const auto end = transcript.find("\r\n");
   REQUIRE(end != std::string::npos);
   return Json::parse(transcript.substr(0, end));
-}
-
-std::string slurp(const std::string& path)
-{
-  std::ifstream in(path);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
 }
 
 } // namespace
@@ -116,5 +106,5 @@ TEST_CASE("lab serve in a pipe prints only its JSON line, and SIGTERM stops it w
   const Json connection = Json::parse(lab.first_line());
   CHECK(connection.contains("caCertificate"));
   CHECK(lab.stop() == 130); // 143 would be SIGTERM's default action: not stopped cleanly
-  CHECK(slurp(err).empty());
+  CHECK(read_file(err).empty());
 }

@@ -1,5 +1,6 @@
 // End-to-end: dftriage match, plan and playbooks, run as a user would.
 
+#include "support/paths.hpp"
 #include "support/process.hpp"
 
 #include <catch2/catch.hpp>
@@ -9,13 +10,9 @@
 #include <nlohmann/json.hpp>
 #include <unistd.h>
 
-using dftriage::test::run_process;
+using namespace dftriage::test;
 
 namespace {
-
-const std::string k_bin = DFTRIAGE_BINARY;
-const std::string k_examples = std::string(DFTRIAGE_SOURCE_DIR) + "/examples/alerts/";
-const std::string k_playbooks = std::string(DFTRIAGE_SOURCE_DIR) + "/playbooks/";
 
 std::string temp_file(const std::string& name, const std::string& content)
 {
@@ -29,7 +26,7 @@ std::string temp_file(const std::string& name, const std::string& content)
 
 TEST_CASE("match names the playbook and the reason for each family", "[e2e][plan]")
 {
-  const auto r = run_process({k_bin, "match", k_examples + "mixed.ndjson", "-o", "json"});
+  const auto r = run_process({k_bin, "match", k_alerts + "mixed.ndjson", "-o", "json"});
   CHECK(r.exit_code == 0);
   const auto results = nlohmann::json::parse(r.out);
   REQUIRE(results.size() == 3);
@@ -59,8 +56,7 @@ TEST_CASE("match falls back to the generic playbook and says why", "[e2e][plan]"
 TEST_CASE("plan is deterministic and every request is complete", "[e2e][plan]")
 {
   // Review windows end "now": a plan is the same for the same alert, answers and now.
-  const std::vector<std::string> args{k_bin, "plan", k_examples + "keyvault-tor.json", "-o",
-                                      "json"};
+  const std::vector<std::string> args{k_bin, "plan", k_alerts + "keyvault-tor.json", "-o", "json"};
   const std::map<std::string, std::string> now{{"DFTRIAGE_NOW", "2026-12-02T06:00:00Z"}};
   const auto a = run_process(args, {}, now);
   const auto b = run_process(args, {}, now);
@@ -89,7 +85,7 @@ TEST_CASE("plan takes answers from a file and --set, and says which were default
 {
   const std::string answers = temp_file("answers.json", R"({"origin_verified": false})");
   const auto r = run_process(
-      {k_bin, "plan", k_examples + "keyvault-tor.json", "--answers", answers, "-o", "json"});
+      {k_bin, "plan", k_alerts + "keyvault-tor.json", "--answers", answers, "-o", "json"});
   std::remove(answers.c_str());
   CHECK(r.exit_code == 0);
   const auto plan = nlohmann::json::parse(r.out)[0];
@@ -103,16 +99,16 @@ TEST_CASE("plan takes answers from a file and --set, and says which were default
   CHECK(defaulted);
 
   const auto bad = run_process(
-      {k_bin, "plan", k_examples + "keyvault-tor.json", "--set", "origin_verified=perhaps"});
+      {k_bin, "plan", k_alerts + "keyvault-tor.json", "--set", "origin_verified=perhaps"});
   CHECK(bad.exit_code == 2);
   CHECK(bad.err.find("answer origin_verified: expected yes or no") != std::string::npos);
 }
 
 TEST_CASE("plan --lang zh-CN gives the Chinese guidance", "[e2e][plan]")
 {
-  const auto en = run_process({k_bin, "plan", k_examples + "keyvault-tor.json", "-o", "json"});
-  const auto zh = run_process(
-      {k_bin, "plan", k_examples + "keyvault-tor.json", "-o", "json", "--lang", "zh-CN"});
+  const auto en = run_process({k_bin, "plan", k_alerts + "keyvault-tor.json", "-o", "json"});
+  const auto zh =
+      run_process({k_bin, "plan", k_alerts + "keyvault-tor.json", "-o", "json", "--lang", "zh-CN"});
   CHECK(zh.exit_code == 0);
   const auto g_en = nlohmann::json::parse(en.out)[0]["steps"][0]["guidance"].get<std::string>();
   const auto g_zh = nlohmann::json::parse(zh.out)[0]["steps"][0]["guidance"].get<std::string>();
@@ -150,11 +146,11 @@ TEST_CASE("playbooks coverage: every shipped alert type has a playbook", "[e2e][
 
 TEST_CASE("golden plans: one alert of each family with a fixed set of answers", "[e2e][plan]")
 {
-  const std::string golden = std::string(DFTRIAGE_SOURCE_DIR) + "/tests/golden/";
+  const std::string golden = k_source + "/tests/golden/";
   for (const auto* alert : {"keyvault-tor", "dns-darkweb", "arm-microburst-export"}) {
     INFO(alert << ": if the change is intended, run scripts/update-golden and review the diff");
     // The review windows end "now": fixed, as scripts/update-golden fixes it.
-    const auto r = run_process({k_bin, "plan", k_examples + alert + ".json", "--answers",
+    const auto r = run_process({k_bin, "plan", k_alerts + alert + ".json", "--answers",
                                 golden + "answers.json", "-o", "json"},
                                {}, {{"DFTRIAGE_NOW", "2026-12-02T06:00:00Z"}});
     CHECK(r.exit_code == 0);
@@ -168,13 +164,13 @@ TEST_CASE("golden plans: one alert of each family with a fixed set of answers", 
 TEST_CASE("plan builds the requests for the cloud chosen with --cloud", "[e2e][plan]")
 {
   const auto r =
-      run_process({k_bin, "--cloud", "AzureChinaCloud", "plan", k_examples + "keyvault-tor.json",
+      run_process({k_bin, "--cloud", "AzureChinaCloud", "plan", k_alerts + "keyvault-tor.json",
                    "--set", "allowed_ranges=203.0.113.0/24", "-o", "json"});
   CHECK(r.exit_code == 0);
   CHECK(r.out.find("https://management.chinacloudapi.cn/subscriptions/") != std::string::npos);
   CHECK(r.out.find("https://management.azure.com/") == std::string::npos);
   const auto bad =
-      run_process({k_bin, "--cloud", "NoSuchCloud", "plan", k_examples + "keyvault-tor.json"});
+      run_process({k_bin, "--cloud", "NoSuchCloud", "plan", k_alerts + "keyvault-tor.json"});
   CHECK(bad.exit_code == 2);
 }
 

@@ -8,6 +8,7 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 
+using namespace dftriage::test;
 using namespace dftriage::test::served;
 using Json = nlohmann::ordered_json;
 
@@ -15,7 +16,7 @@ namespace {
 
 const std::string k_now = "2026-12-02T06:00:00Z";
 const std::string k_os_disk =
-    k_sub + "/resourceGroups/rg-web/providers/Microsoft.Compute/disks/vm-web-01-osdisk";
+    k_example_web_group + "/providers/Microsoft.Compute/disks/vm-web-01-osdisk";
 
 // Runs `dftriage plan ALERT --set …` at a fixed now; returns the first plan. A plan with
 // a refused step exits 3 (input rejected).
@@ -81,8 +82,9 @@ TEST_CASE("DNS plan: isolation keeps HTTPS to Azure, disks are snapshotted and v
           "reimage comes last with the old disk kept",
           "[e2e][practice]")
 {
-  const auto plan = plan_of(k_dns_alert, {"vm_os=Windows", "os_disk_id=" + k_os_disk,
-                                          "region=westeurope", "nic_id=" + k_nic, "reimage=yes"});
+  const auto plan =
+      plan_of(k_dns_alert, {"vm_os=Windows", "os_disk_id=" + k_os_disk, "region=westeurope",
+                            "nic_id=" + k_example_nic, "reimage=yes"});
   const auto sent = requests_of(plan);
   const auto isolation = first(sent, "PUT", "/networkSecurityGroups/");
   const auto attach = first(sent, "PUT", "/networkInterfaces/");
@@ -136,7 +138,8 @@ TEST_CASE("Key Vault plan: the firewall keeps VNet rules and refuses to let the 
           "[e2e][practice]")
 {
   const std::string subnet =
-      k_sub + "/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet/subnets/app";
+      k_example_subscription +
+      "/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet/subnets/app";
   const std::vector<std::string> common{"origin_verified=no",
                                         "caller_known=no",
                                         "ip_recognised=no",
@@ -248,7 +251,8 @@ TEST_CASE("Resource Manager plan: the account's activity is reviewed over 30 day
           "[e2e][practice]")
 {
   const std::string vm =
-      k_sub + "/resourceGroups/rg-batch-tmp/providers/Microsoft.Compute/virtualMachines/gpu-node-7";
+      k_example_subscription +
+      "/resourceGroups/rg-batch-tmp/providers/Microsoft.Compute/virtualMachines/gpu-node-7";
   SECTION("unfamiliar user")
   {
     const auto sent = requests_of(
@@ -267,7 +271,7 @@ TEST_CASE("Resource Manager plan: the account's activity is reviewed over 30 day
     const auto sent =
         requests_of(plan_of(k_rm_alert, {"account_type=User", "account_familiar=yes",
                                          "reset_account_password=yes", "vm_id=" + vm, "vm_os=Linux",
-                                         "os_disk_id=" + k_sub +
+                                         "os_disk_id=" + k_example_subscription +
                                              "/resourceGroups/rg-batch-tmp/providers/"
                                              "Microsoft.Compute/disks/gpu-node-7-os",
                                          "region=westeurope"}));
@@ -318,7 +322,7 @@ TEST_CASE("DNS on a served lab: Run Command returns its output after the isolati
     std::string output;
     for (const auto& entry : std::filesystem::directory_iterator(case_dir + "/evidence")) {
       if (entry.path().filename().string().find(step) != std::string::npos) {
-        output += slurp(entry.path().string());
+        output += read_file(entry.path().string());
       }
     }
     const auto result =
@@ -329,20 +333,20 @@ TEST_CASE("DNS on a served lab: Run Command returns its output after the isolati
     (void)result;
   }
   const auto snapshots =
-      lab.get(k_sub + "/resourceGroups/rg-web/providers/Microsoft.Compute/snapshots", "2025-01-02");
+      lab.get(k_example_web_group + "/providers/Microsoft.Compute/snapshots", "2025-01-02");
   REQUIRE(snapshots["value"].size() >= 1);
   const auto undo = lab.run({"undo", case_dir, "--yes"});
   INFO(undo.out + undo.err);
   CHECK(undo.exit_code == 0);
   CHECK_THAT(undo.out, Catch::Contains("evidence"));
-  CHECK(lab.get(k_sub + "/resourceGroups/rg-web/providers/Microsoft.Compute/snapshots",
-                "2025-01-02")["value"]
-            .size() == snapshots["value"].size());
+  CHECK(
+      lab.get(k_example_web_group + "/providers/Microsoft.Compute/snapshots", "2025-01-02")["value"]
+          .size() == snapshots["value"].size());
   const auto remove = lab.run({"undo", case_dir, "--yes", "--remove-evidence"});
   CHECK(remove.exit_code == 0);
-  CHECK(lab.get(k_sub + "/resourceGroups/rg-web/providers/Microsoft.Compute/snapshots",
-                "2025-01-02")["value"]
-            .empty());
+  CHECK(
+      lab.get(k_example_web_group + "/providers/Microsoft.Compute/snapshots", "2025-01-02")["value"]
+          .empty());
 }
 
 TEST_CASE("Key Vault and Resource Manager on a served lab: a key rotated, a certificate re-issued, "
@@ -355,7 +359,7 @@ TEST_CASE("Key Vault and Resource Manager on a served lab: a key rotated, a cert
     const std::string case_dir = (lab.dir / "case").string();
     const auto r = lab.run({"run",       k_kv_alert,
                             "--case",    case_dir,
-                            "--answers", k_answers,
+                            "--answers", k_kv_answers,
                             "--set",     "key_name=signing-key",
                             "--set",     "rotate_key=yes",
                             "--set",     "certificate_name=payments-tls",
@@ -397,7 +401,7 @@ TEST_CASE("Key Vault and Resource Manager on a served lab: a key rotated, a cert
       if (!entry.is_regular_file()) {
         continue;
       }
-      const auto content = slurp(entry.path().string());
+      const auto content = read_file(entry.path().string());
       for (std::size_t at = content.find("\"password\":\""); at != std::string::npos;
            at = content.find("\"password\":\"", at + 1)) {
         INFO(entry.path().string());

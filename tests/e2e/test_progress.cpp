@@ -1,21 +1,14 @@
 // End-to-end: what `run` and `plan` say on stderr (and never on stdout) while the client
 // waits for a served lab: log lines at -v off a terminal, one line redrawn in place on one.
 
+#include "support/paths.hpp"
 #include "support/served_lab.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-using dftriage::test::run_in_pty;
-using dftriage::test::run_process;
-using dftriage::test::served::k_bin;
+using namespace dftriage::test;
 using dftriage::test::served::ServedLab;
-
-namespace {
-
-const std::string k_alerts = std::string(DFTRIAGE_SOURCE_DIR) + "/examples/alerts/";
-
-} // namespace
 
 TEST_CASE("run -v on a slow served lab logs every wait on stderr and keeps stdout JSON",
           "[e2e][exec]")

@@ -1,6 +1,6 @@
 // End-to-end: dftriage run --dry-run, unattended and on a pseudo-terminal.
 
-#include "support/process.hpp"
+#include "support/run_dftriage.hpp"
 
 #include <catch2/catch.hpp>
 #include <filesystem>
@@ -8,15 +8,11 @@
 #include <nlohmann/json.hpp>
 #include <unistd.h>
 
-using dftriage::test::PtySession;
-using dftriage::test::run_process;
+using namespace dftriage::test;
 
 namespace {
 
-const std::string k_bin = DFTRIAGE_BINARY;
-const std::string k_examples = std::string(DFTRIAGE_SOURCE_DIR) + "/examples/alerts/";
-
-std::vector<std::string> outcomes_of(const nlohmann::json& record)
+std::vector<std::string> step_outcomes(const nlohmann::json& record)
 {
   std::vector<std::string> out;
   for (const auto& s : record["steps"]) {
@@ -34,8 +30,8 @@ bool contains(const std::vector<std::string>& list, const std::string& item)
 
 TEST_CASE("run --non-interactive leaves mutating steps awaiting confirmation", "[e2e][run]")
 {
-  const auto r = run_process({k_bin, "run", k_examples + "keyvault-tor.json", "--dry-run",
-                              "--non-interactive", "-o", "json"});
+  const auto r =
+      run_process({k_bin, "run", k_kv_alert, "--dry-run", "--non-interactive", "-o", "json"});
   REQUIRE(r.exit_code == 0);
   const auto record = nlohmann::json::parse(r.out).at(0);
   CHECK(record["dryRun"] == true);
@@ -43,7 +39,7 @@ TEST_CASE("run --non-interactive leaves mutating steps awaiting confirmation", "
   CHECK(record["awaitingConfirmation"] ==
         nlohmann::json::array(
             {"mitigate/enable-firewall", "mitigate/remove-access-policy", "act/resolve-alert"}));
-  const auto outcomes = outcomes_of(record);
+  const auto outcomes = step_outcomes(record);
   CHECK(contains(outcomes, "read-vault:shown"));
   CHECK(contains(outcomes, "trusted-networks:open")); // a task: a person checks it off
   CHECK(contains(outcomes, "enable-firewall:awaiting-confirmation"));
@@ -52,19 +48,18 @@ TEST_CASE("run --non-interactive leaves mutating steps awaiting confirmation", "
 
 TEST_CASE("run --yes confirms the mutating steps", "[e2e][run]")
 {
-  const auto r = run_process({k_bin, "run", k_examples + "keyvault-tor.json", "--dry-run",
-                              "--non-interactive", "--yes", "-o", "json"});
+  const auto r = run_process(
+      {k_bin, "run", k_kv_alert, "--dry-run", "--non-interactive", "--yes", "-o", "json"});
   REQUIRE(r.exit_code == 0);
   const auto record = nlohmann::json::parse(r.out).at(0);
   CHECK(record["awaitingConfirmation"].empty());
-  CHECK(contains(outcomes_of(record), "enable-firewall:confirmed"));
+  CHECK(contains(step_outcomes(record), "enable-firewall:confirmed"));
 }
 
 TEST_CASE("run off a terminal never prompts, even without --non-interactive", "[e2e][run]")
 {
   // stdin and stdout are pipes here: the walk must not wait for input.
-  const auto r = run_process(
-      {k_bin, "run", k_examples + "keyvault-tor.json", "--dry-run", "-o", "text"}, "y\ny\n");
+  const auto r = run_process({k_bin, "run", k_kv_alert, "--dry-run", "-o", "text"}, "y\ny\n");
   CHECK(r.exit_code == 0);
   CHECK(r.out.find("[mitigate 2/10] Turn on the Key Vault firewall") != std::string::npos);
   CHECK(r.out.find("Awaiting confirmation") != std::string::npos);
@@ -73,8 +68,8 @@ TEST_CASE("run off a terminal never prompts, even without --non-interactive", "[
 
 TEST_CASE("run exits needs-human with the unanswered questions as JSON", "[e2e][run]")
 {
-  const auto r = run_process(
-      {k_bin, "run", k_examples + "dns-darkweb.json", "--dry-run", "--non-interactive"});
+  const auto r =
+      run_process({k_bin, "run", k_alerts + "dns-darkweb.json", "--dry-run", "--non-interactive"});
   CHECK(r.exit_code == 5);
   const auto open = nlohmann::json::parse(r.out);
   std::vector<std::string> ids;
@@ -91,7 +86,7 @@ TEST_CASE("run exits needs-human with the unanswered questions as JSON", "[e2e][
   SECTION("answering them lets the walk run")
   {
     const auto answered = run_process(
-        {k_bin, "run", k_examples + "dns-darkweb.json", "--dry-run", "--non-interactive", "-o",
+        {k_bin, "run", k_alerts + "dns-darkweb.json", "--dry-run", "--non-interactive", "-o",
          "json", "--set", "vm_os=Linux", "--set", "region=westeurope", "--set",
          "isolation_nsg_id=/subscriptions/7e0c5d3a-1f2b-4c6d-8e9f-0a1b2c3d4e5f/resourceGroups/rg/"
          "providers/"
@@ -104,13 +99,13 @@ TEST_CASE("run exits needs-human with the unanswered questions as JSON", "[e2e][
          "providers/"
          "Microsoft.Compute/disks/vm-os"});
     CHECK(answered.exit_code == 0);
-    CHECK(contains(outcomes_of(nlohmann::json::parse(answered.out).at(0)),
+    CHECK(contains(step_outcomes(nlohmann::json::parse(answered.out).at(0)),
                    "create-isolation-nsg:awaiting-confirmation"));
   }
   SECTION("declining isolation makes the network questions moot, not the evidence")
   {
     const auto declined = run_process(
-        {k_bin, "run", k_examples + "dns-darkweb.json", "--dry-run", "--non-interactive", "--set",
+        {k_bin, "run", k_alerts + "dns-darkweb.json", "--dry-run", "--non-interactive", "--set",
          "isolate=no", "--set", "vm_os=Linux", "--set", "region=westeurope", "--set",
          "os_disk_id=/subscriptions/7e0c5d3a-1f2b-4c6d-8e9f-0a1b2c3d4e5f/resourceGroups/rg/"
          "providers/Microsoft.Compute/disks/vm-os"});
@@ -121,20 +116,11 @@ TEST_CASE("run exits needs-human with the unanswered questions as JSON", "[e2e][
 TEST_CASE("run without --dry-run and without a credential stops before it acts (exit 4)",
           "[e2e][run]")
 {
-  // No credential from the test's environment; IMDS on a loopback port where nothing
-  // listens (never 169.254.169.254); no az.
-  std::map<std::string, std::string> env{{"DFTRIAGE_IMDS_ENDPOINT", "http://127.0.0.1:1"},
-                                         {"PATH", "/nonexistent"}};
-  for (const char* name : {"AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET",
-                           "AZURE_CLIENT_CERTIFICATE_PATH", "AZURE_FEDERATED_TOKEN_FILE",
-                           "IDENTITY_ENDPOINT", "IDENTITY_HEADER", "DFTRIAGE_CLOUD"}) {
-    env[name] = "";
-  }
+  const auto env = no_credential_env();
   const auto cases = std::filesystem::temp_directory_path() /
                      ("dftriage-e2e-nocred-" + std::to_string(::getpid()));
-  const auto r = run_process({k_bin, "run", k_examples + "keyvault-tor.json", "--non-interactive",
-                              "--case", (cases / "c").string()},
-                             "", env);
+  const auto r = run_process(
+      {k_bin, "run", k_kv_alert, "--non-interactive", "--case", (cases / "c").string()}, "", env);
   CHECK(r.exit_code == 4);
   CHECK(r.err.find("no credential could get a token for https://management.core.windows.net/. "
                    "Tried: environment: "
@@ -144,16 +130,15 @@ TEST_CASE("run without --dry-run and without a credential stops before it acts (
 
 TEST_CASE("run --lang zh-CN shows the Chinese guidance", "[e2e][run]")
 {
-  const auto r = run_process({k_bin, "run", k_examples + "keyvault-tor.json", "--dry-run", "--lang",
-                              "zh-CN", "-o", "text"});
+  const auto r =
+      run_process({k_bin, "run", k_kv_alert, "--dry-run", "--lang", "zh-CN", "-o", "text"});
   CHECK(r.exit_code == 0);
   CHECK(r.out.find("防火墙") != std::string::npos);
 }
 
 TEST_CASE("the interactive walk asks, goes back, and honours a refused change", "[e2e][run]")
 {
-  PtySession pty({k_bin, "run", k_examples + "keyvault-tor.json", "--dry-run"},
-                 {{"NO_COLOR", "1"}, {"TERM", "xterm"}});
+  PtySession pty({k_bin, "run", k_kv_alert, "--dry-run"}, {{"NO_COLOR", "1"}, {"TERM", "xterm"}});
   REQUIRE(pty.expect("[contact 1/6] Read the vault's configuration"));
   REQUIRE(pty.expect("curl -X GET 'https://management.azure.com/subscriptions/"));
   REQUIRE(pty.expect("Enter: next step"));

@@ -1,6 +1,8 @@
 // End-to-end: the built dftriage binary run as a user would, with arguments and
 // standard input, checking standard output, standard error and the exit status.
 
+#include "support/files.hpp"
+#include "support/paths.hpp"
 #include "support/process.hpp"
 
 #include <catch2/catch.hpp>
@@ -10,18 +12,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-using dftriage::test::run_process;
+using namespace dftriage::test;
 
 namespace {
-
-const std::string k_bin = DFTRIAGE_BINARY;
-const std::string k_examples = std::string(DFTRIAGE_SOURCE_DIR) + "/examples/alerts/";
-
-std::string read_file(const std::string& path)
-{
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
 
 dftriage::test::ProcessResult show(std::vector<std::string> args, const std::string& input = {},
                                    std::map<std::string, std::string> env = {})
@@ -36,7 +29,7 @@ dftriage::test::ProcessResult show(std::vector<std::string> args, const std::str
 TEST_CASE("show -o json prints one array of normalised alerts", "[e2e][show]")
 {
   const auto r =
-      show({k_examples + "keyvault-tor.json", k_examples + "dns-darkweb.json", "-o", "json"});
+      show({k_alerts + "keyvault-tor.json", k_alerts + "dns-darkweb.json", "-o", "json"});
   CHECK(r.exit_code == 0);
   CHECK(r.err.empty());
   const auto alerts = nlohmann::json::parse(r.out);
@@ -54,7 +47,7 @@ TEST_CASE("show -o json prints one array of normalised alerts", "[e2e][show]")
 
 TEST_CASE("show reads standard input and streams NDJSON", "[e2e][show]")
 {
-  const auto r = show({"-", "-o", "ndjson"}, read_file(k_examples + "mixed.ndjson"));
+  const auto r = show({"-", "-o", "ndjson"}, read_file(k_alerts + "mixed.ndjson"));
   CHECK(r.exit_code == 0);
   std::vector<std::string> types;
   std::size_t start = 0;
@@ -72,7 +65,7 @@ TEST_CASE("show reads standard input and streams NDJSON", "[e2e][show]")
 
 TEST_CASE("show prints a readable block per alert off a terminal with -o text", "[e2e][show]")
 {
-  const auto r = show({k_examples + "arm-microburst-export.json", "-o", "text"});
+  const auto r = show({k_alerts + "arm-microburst-export.json", "-o", "text"});
   CHECK(r.exit_code == 0);
   CHECK(r.out.rfind("[Low] ARM_MicroBurst.AzDomainInfo\n", 0) == 0);
   CHECK(r.out.find("  family         resource-manager\n") != std::string::npos);
@@ -85,7 +78,7 @@ TEST_CASE("show prints a readable block per alert off a terminal with -o text", 
 
 TEST_CASE("show defaults to JSON when stdout is not a terminal", "[e2e][show]")
 {
-  const auto r = show({k_examples + "keyvault-tor.json"});
+  const auto r = show({k_alerts + "keyvault-tor.json"});
   CHECK(r.exit_code == 0);
   CHECK(nlohmann::json::parse(r.out).is_array());
 }
@@ -126,8 +119,7 @@ TEST_CASE("show reports bad documents, keeps the good ones and exits 3", "[e2e][
 
 TEST_CASE("show carries on past a file it cannot open", "[e2e][show]")
 {
-  const auto r =
-      show({"/nonexistent/alerts.json", k_examples + "keyvault-tor.json", "-o", "ndjson"});
+  const auto r = show({"/nonexistent/alerts.json", k_alerts + "keyvault-tor.json", "-o", "ndjson"});
   CHECK(r.exit_code == 3);
   CHECK(r.err ==
         "dftriage: error: /nonexistent/alerts.json: cannot open: No such file or directory\n");
@@ -136,13 +128,13 @@ TEST_CASE("show carries on past a file it cannot open", "[e2e][show]")
 
 TEST_CASE("usage errors exit 2 with a clear message", "[e2e][show]")
 {
-  auto r = run_process({k_bin, "show", k_examples + "keyvault-tor.json", "-o", "yaml"});
+  auto r = run_process({k_bin, "show", k_alerts + "keyvault-tor.json", "-o", "yaml"});
   CHECK(r.exit_code == 2);
   CHECK(r.err == "dftriage: error: unknown output format \"yaml\"; expected one of text, json, "
                  "ndjson, table, tsv\n");
   CHECK(r.out.empty());
 
-  r = run_process({k_bin, "show", k_examples + "keyvault-tor.json", "--format", "exprot"});
+  r = run_process({k_bin, "show", k_alerts + "keyvault-tor.json", "--format", "exprot"});
   CHECK(r.exit_code == 2);
   CHECK(r.err ==
         "dftriage: error: unknown alert format \"exprot\"; expected one of arm, azcli, export, "
@@ -171,7 +163,7 @@ TEST_CASE("--help and --version", "[e2e][show]")
 TEST_CASE("on a terminal show defaults to coloured text, and NO_COLOR turns colour off",
           "[e2e][show]")
 {
-  const std::vector<std::string> args{k_bin, "show", k_examples + "keyvault-tor.json"};
+  const std::vector<std::string> args{k_bin, "show", k_alerts + "keyvault-tor.json"};
   const auto coloured = dftriage::test::run_in_pty(args, {{"NO_COLOR", ""}, {"TERM", "xterm"}});
   CHECK(coloured.exit_code == 0);
   CHECK(coloured.out.find("\x1b[33m[Medium]\x1b[0m \x1b[1mKV_TORAccess\x1b[0m") !=

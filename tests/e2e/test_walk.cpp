@@ -11,9 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-using dftriage::test::PtySession;
-using dftriage::test::run_process;
-using dftriage::test::TempDir;
+using namespace dftriage::test;
 using dftriage::test::served::ServedLab;
 using namespace dftriage::test::walk;
 

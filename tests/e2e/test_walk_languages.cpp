@@ -1,6 +1,7 @@
 // End-to-end: the walk in Chinese, and the DNS and Resource Manager walks to their end
 // at a terminal.
 
+#include "support/paths.hpp"
 #include "walk_support.hpp"
 
 #include <catch2/catch.hpp>
@@ -9,9 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-using dftriage::test::PtySession;
-using dftriage::test::run_process;
-using dftriage::test::TempDir;
+using namespace dftriage::test;
 using namespace dftriage::test::walk;
 
 namespace {
@@ -104,9 +103,8 @@ TEST_CASE("the DNS and Resource Manager walks at a terminal on the lab to the en
     DYNAMIC_SECTION(family)
     {
       const std::string case_dir = dir / family;
-      PtySession pty({k_bin, "run", k_examples + family + ".json", "--lab", "--case", case_dir,
-                      "--answers",
-                      std::string(DFTRIAGE_SOURCE_DIR) + "/examples/answers/" + family + ".json"},
+      PtySession pty({k_bin, "run", k_alerts + family + ".json", "--lab", "--case", case_dir,
+                      "--answers", k_answers + family + ".json"},
                      k_terminal);
       const auto met = walk_to_the_end(pty);
       CHECK(met.count("change") == 1);

@@ -2,6 +2,7 @@
 // tasks left open, the outcome in the exit status, the cloud a case belongs to, and undo
 // and resume of a lab case.
 
+#include "support/paths.hpp"
 #include "support/served_lab.hpp"
 #include "walk_support.hpp"
 
@@ -11,9 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-using dftriage::test::PtySession;
-using dftriage::test::run_process;
-using dftriage::test::TempDir;
+using namespace dftriage::test;
 using dftriage::test::served::ServedLab;
 using namespace dftriage::test::walk;
 
@@ -73,7 +72,7 @@ TEST_CASE("a bad given value names the question and why, before a case is opened
   CHECK(principal.exit_code == 2);
   CHECK(principal.err.find("answer principal: expected an object ID (a GUID") != std::string::npos);
   // An end before its start is refused for the answer that makes it so.
-  const auto window = run_process({k_bin, "run", k_examples + "arm-microburst-export.json", "--lab",
+  const auto window = run_process({k_bin, "run", k_alerts + "arm-microburst-export.json", "--lab",
                                    "--yes", "--non-interactive", "--case", dir / "window", "--set",
                                    "window_end=2020-01-01T00:00:00Z"});
   CHECK(window.exit_code == 2);
@@ -92,10 +91,8 @@ TEST_CASE("tasks for a person stay open under --yes, the case is not completed",
 {
   TempDir dir("walk-tasks");
   const std::string case_dir = dir / "case";
-  const auto r = run_process(
-      {k_bin, "run", k_kv_alert, "--lab", "--yes", "--yes-irreversible", "--case", case_dir,
-       "--answers", std::string(DFTRIAGE_SOURCE_DIR) + "/examples/answers/keyvault-tor.json", "-o",
-       "json"});
+  const auto r = run_process({k_bin, "run", k_kv_alert, "--lab", "--yes", "--yes-irreversible",
+                              "--case", case_dir, "--answers", k_kv_answers, "-o", "json"});
   CHECK(r.exit_code == 5);
   const auto record = nlohmann::json::parse(r.out).at(0);
   CHECK(record["status"] == "needs-human");

@@ -1,9 +1,9 @@
 #pragma once
 
-// Test support for the end-to-end walks: the dftriage binary, the example alert, a
-// terminal's environment, the case journal as JSON, and a small playbook a run can
-// complete unattended.
+// Test support for the end-to-end walks: a terminal's environment, the case journal as
+// JSON, and a small playbook a run can complete unattended.
 
+#include "support/paths.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
 
@@ -18,9 +18,6 @@
 
 namespace dftriage::test::walk {
 
-inline const std::string k_bin = DFTRIAGE_BINARY;
-inline const std::string k_examples = std::string(DFTRIAGE_SOURCE_DIR) + "/examples/alerts/";
-inline const std::string k_kv_alert = k_examples + "keyvault-tor.json";
 inline const std::map<std::string, std::string> k_terminal{
     {"NO_COLOR", "1"}, {"TERM", "xterm"}, {"DFTRIAGE_CLOUD", ""}};
 

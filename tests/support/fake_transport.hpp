@@ -5,6 +5,7 @@
 
 #include "dftriage/azure/credentials.hpp"
 #include "dftriage/azure/http.hpp"
+#include "dftriage/util/error.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -79,6 +80,9 @@ private:
   std::vector<azure::HttpRequest> m_sent;
 };
 
+// The headers of a JSON reply.
+inline const std::vector<azure::Header> k_json_headers{{"Content-Type", "application/json"}};
+
 // The token every FakeCredential hands out; it must never show up in logs or errors.
 inline const std::string k_canary_token = "eyJ0eXAi.CANARY-SECRET-TOKEN.c2lnbmF0dXJl";
 
@@ -101,6 +105,17 @@ public:
 private:
   std::vector<std::string> m_audiences;
 };
+
+// Returns the message of the Error `credential` throws for `audience`, or "no error".
+inline std::string token_error(azure::TokenCredential& credential, const std::string& audience)
+{
+  try {
+    credential.get_token(audience);
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "no error";
+}
 
 // Returns the value of header `name` in `request` (case-insensitive), or "" when absent.
 inline std::string header_of(const azure::HttpRequest& request, const std::string& name)

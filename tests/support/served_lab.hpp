@@ -4,7 +4,10 @@
 // that drive the dftriage binary against it as a responder would, and what they read
 // back from it.
 
+#include "support/example_ids.hpp"
+#include "support/files.hpp"
 #include "support/lab_session.hpp"
+#include "support/paths.hpp"
 #include "support/process.hpp"
 
 #include <catch2/catch.hpp>
@@ -23,27 +26,6 @@ namespace dftriage::test::served {
 
 using dftriage::test::run_process;
 using dftriage::test::Server;
-
-inline const std::string k_bin = DFTRIAGE_BINARY;
-inline const std::string k_kv_alert =
-    std::string(DFTRIAGE_SOURCE_DIR) + "/examples/alerts/keyvault-tor.json";
-inline const std::string k_answers =
-    std::string(DFTRIAGE_SOURCE_DIR) + "/examples/answers/keyvault-tor.json";
-inline const std::string k_vault =
-    "/subscriptions/4c1a2f07-3d5e-4b8a-9f61-2e7d8c0b5a13/resourceGroups/rg-payments-prod/"
-    "providers/Microsoft.KeyVault/vaults/kv-payments-prod";
-inline const std::string k_alert_id =
-    "/subscriptions/4c1a2f07-3d5e-4b8a-9f61-2e7d8c0b5a13/resourceGroups/rg-payments-prod/"
-    "providers/Microsoft.Security/locations/westeurope/alerts/"
-    "2517138462710000000_5f0c1a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b";
-
-inline std::string slurp(const std::string& path)
-{
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 // A lab served by `dftriage lab serve` in the background, with its connection file.
 struct ServedLab
@@ -119,8 +101,11 @@ struct ServedLab
     return {r->status,
             r->body.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json::parse(r->body)};
   }
-  nlohmann::ordered_json vault() { return get(k_vault, "2026-02-01"); }
-  std::string alert_status() { return get(k_alert_id, "2022-01-01")["properties"]["status"]; }
+  nlohmann::ordered_json vault() { return get(k_example_vault, "2026-02-01"); }
+  std::string alert_status()
+  {
+    return get(k_example_kv_alert_id, "2022-01-01")["properties"]["status"];
+  }
   // Whether the demo's exposed (older) secret version is enabled, from the Key Vault data plane.
   bool secret_enabled()
   {
@@ -147,7 +132,7 @@ struct ServedLab
   std::map<std::string, int> changes_received() const
   {
     std::map<std::string, int> out;
-    std::istringstream lines(slurp((dir / "record.ndjson").string()));
+    std::istringstream lines(read_file((dir / "record.ndjson").string()));
     for (std::string line; std::getline(lines, line);) {
       const auto pair = nlohmann::json::parse(line);
       const std::string method = pair["liveRequest"]["method"];
@@ -178,29 +163,17 @@ inline nlohmann::ordered_json outcomes_of(const std::string& out)
   return by_step;
 }
 
-inline const std::string k_sub = "/subscriptions/4c1a2f07-3d5e-4b8a-9f61-2e7d8c0b5a13";
-inline const std::string k_dns_alert =
-    std::string(DFTRIAGE_SOURCE_DIR) + "/examples/alerts/dns-darkweb.json";
-inline const std::string k_rm_alert =
-    std::string(DFTRIAGE_SOURCE_DIR) + "/examples/alerts/arm-microburst-export.json";
-inline const std::string k_rm_answers =
-    std::string(DFTRIAGE_SOURCE_DIR) + "/examples/answers/arm-microburst-export.json";
-inline const std::string k_web = k_sub + "/resourceGroups/rg-web/providers/";
-inline const std::string k_nic = k_web + "Microsoft.Network/networkInterfaces/vm-web-01-nic";
-inline const std::string k_dns_alert_id =
-    k_web + "Microsoft.Security/locations/westeurope/alerts/"
-            "2517138462720000000_7a8b9c0d-1e2f-4a3b-9c4d-5e6f7a8b9c0d";
-
 inline std::string nsg_of(ServedLab& lab)
 {
-  const auto nic = lab.get(k_nic, "2024-05-01");
+  const auto nic = lab.get(k_example_nic, "2024-05-01");
   return nic["properties"]["networkSecurityGroup"]["id"];
 }
 
 // The Resource Manager alert as the lab holds it (the export names no alert resource ID).
 inline nlohmann::ordered_json rm_alert(ServedLab& lab)
 {
-  const auto list = lab.get(k_sub + "/providers/Microsoft.Security/alerts", "2022-01-01");
+  const auto list =
+      lab.get(k_example_subscription + "/providers/Microsoft.Security/alerts", "2022-01-01");
   for (const auto& a : list["value"]) {
     if (a["properties"]["systemAlertId"] == "8f14e45f-ceea-467e-a8a2-6c1d7b9e0a31") {
       return a;

@@ -3,7 +3,9 @@
 // 127.0.0.1.
 
 #include "dftriage/azure/azure_error.hpp"
+#include "support/example_ids.hpp"
 #include "support/lab_session.hpp"
+#include "support/paths.hpp"
 
 #include <catch2/catch.hpp>
 #include <fstream>
@@ -13,12 +15,9 @@ using namespace dftriage;
 
 namespace {
 
-const std::string k_alert_file =
-    std::string(DFTRIAGE_SOURCE_DIR) + "/examples/alerts/keyvault-tor.json";
-const std::string k_sub = "4c1a2f07-3d5e-4b8a-9f61-2e7d8c0b5a13";
-
-azure::Request get(const test::LabSession& lab, const std::string& path,
-                   const std::string& api_version)
+// A GET of `path` on the lab's Resource Manager.
+azure::Request arm_get(const test::LabSession& lab, const std::string& path,
+                       const std::string& api_version)
 {
   azure::Request r;
   r.method = "GET";
@@ -30,7 +29,7 @@ azure::Request get(const test::LabSession& lab, const std::string& path,
 // Writes `n` copies of the example alert with distinct names, for paging.
 std::string many_alerts(int n)
 {
-  std::ifstream in(k_alert_file);
+  std::ifstream in(test::k_kv_alert);
   const auto one = nlohmann::ordered_json::parse(in);
   auto all = nlohmann::ordered_json::array();
   for (int i = 0; i < n; ++i) {
@@ -69,18 +68,18 @@ TEST_CASE("client follows nextLink through every page the lab serves", "[azure][
 {
   const auto file = many_alerts(5);
   test::LabSession lab({file});
-  const auto items = lab.client->list(
-      get(lab, "/subscriptions/" + k_sub + "/providers/Microsoft.Security/alerts", "2022-01-01"));
+  const auto items = lab.client->list(arm_get(
+      lab, test::k_example_subscription + "/providers/Microsoft.Security/alerts", "2022-01-01"));
   CHECK(items.size() == 5); // page size 2: three pages
   std::filesystem::remove(file);
 }
 
 TEST_CASE("client waits out a 429 with the lab's Retry-After and retries", "[azure][lab]")
 {
-  test::LabSession lab({k_alert_file}, {"429:GET:1:retry-after=2"});
+  test::LabSession lab({test::k_kv_alert}, {"429:GET:1:retry-after=2"});
   Waits waits;
   waits.install(lab);
-  const auto response = lab.client->send(get(lab, "/subscriptions/" + k_sub, "2022-09-01"));
+  const auto response = lab.client->send(arm_get(lab, test::k_example_subscription, "2022-09-01"));
   CHECK(response.status == 200);
   REQUIRE(!waits.seen.empty());
   CHECK(waits.seen.front() >= std::chrono::milliseconds(2000));
@@ -88,10 +87,10 @@ TEST_CASE("client waits out a 429 with the lab's Retry-After and retries", "[azu
 
 TEST_CASE("client retries a read after a 503 and after a dropped connection", "[azure][lab]")
 {
-  test::LabSession lab({k_alert_file}, {"503:GET:1", "drop:GET:2"});
+  test::LabSession lab({test::k_kv_alert}, {"503:GET:1", "drop:GET:2"});
   Waits waits;
   waits.install(lab);
-  const auto response = lab.client->send(get(lab, "/subscriptions/" + k_sub, "2022-09-01"));
+  const auto response = lab.client->send(arm_get(lab, test::k_example_subscription, "2022-09-01"));
   CHECK(response.status == 200);
   // At least the 503 was waited out (libcurl itself may reconnect once when a reused
   // connection is closed before any byte of the answer, which the lab's drop can be).
@@ -102,19 +101,19 @@ TEST_CASE("client retries a read after a 503 and after a dropped connection", "[
 TEST_CASE("client never resends a change whose connection dropped after it was sent",
           "[azure][lab]")
 {
-  test::LabSession lab({k_alert_file}, {"drop:PATCH:1"});
+  test::LabSession lab({test::k_kv_alert}, {"drop:PATCH:1"});
   azure::Request patch =
-      get(lab,
-          "/subscriptions/" + k_sub +
-              "/resourceGroups/rg-payments-prod/providers/Microsoft.KeyVault/vaults/"
-              "kv-payments-prod",
-          "2026-02-01");
+      arm_get(lab,
+              test::k_example_subscription +
+                  "/resourceGroups/rg-payments-prod/providers/Microsoft.KeyVault/vaults/"
+                  "kv-payments-prod",
+              "2026-02-01");
   patch.method = "PATCH";
   patch.mutating = true;
   patch.body = nlohmann::ordered_json{{"tags", {{"incident", "soc"}}}};
   // A read first, so the PATCH goes over a reused connection: libcurl would resend a
   // request on its own when a reused connection dies before any answer.
-  CHECK(lab.client->send(get(lab, "/subscriptions/" + k_sub, "2022-09-01")).status == 200);
+  CHECK(lab.client->send(arm_get(lab, test::k_example_subscription, "2022-09-01")).status == 200);
   try {
     lab.client->send(patch);
     FAIL("the PATCH should have failed");
@@ -123,20 +122,20 @@ TEST_CASE("client never resends a change whose connection dropped after it was s
   }
   // Nothing was resent: the vault has no such tag.
   const auto vault =
-      lab.client->send(get(lab,
-                           "/subscriptions/" + k_sub +
-                               "/resourceGroups/rg-payments-prod/providers/Microsoft.KeyVault/"
-                               "vaults/kv-payments-prod",
-                           "2026-02-01"));
+      lab.client->send(arm_get(lab,
+                               test::k_example_subscription +
+                                   "/resourceGroups/rg-payments-prod/providers/Microsoft.KeyVault/"
+                                   "vaults/kv-payments-prod",
+                               "2026-02-01"));
   CHECK(!vault.body["tags"].contains("incident"));
 }
 
 TEST_CASE("client reports the lab's ARM error with code, message and request ID", "[azure][lab]")
 {
-  test::LabSession lab({k_alert_file});
+  test::LabSession lab({test::k_kv_alert});
   try {
     lab.client->send(
-        get(lab, "/subscriptions/" + k_sub + "/resourceGroups/no-such-group", "2022-09-01"));
+        arm_get(lab, test::k_example_subscription + "/resourceGroups/no-such-group", "2022-09-01"));
     FAIL("expected a 404");
   } catch (const azure::AzureError& e) {
     CHECK(e.http_status() == 404);
@@ -145,7 +144,7 @@ TEST_CASE("client reports the lab's ARM error with code, message and request ID"
     CHECK_THAT(e.what(), Catch::Contains("no-such-group"));
   }
   try {
-    lab.client->send(get(lab, "/subscriptions/" + k_sub, "1999-01-01"));
+    lab.client->send(arm_get(lab, test::k_example_subscription, "1999-01-01"));
     FAIL("expected a 400");
   } catch (const azure::AzureError& e) {
     CHECK(e.http_status() == 400);
@@ -180,47 +179,44 @@ private:
 
 TEST_CASE("client asks for a new token once when the lab says the old one expired", "[azure][lab]")
 {
-  test::LabSession lab({k_alert_file}, {}, 1); // tokens live one second
+  test::LabSession lab({test::k_kv_alert}, {}, 1); // tokens live one second
   FreshTokens tokens(lab);
   // A credential that cached the first token hands it out again; the fresh one does not.
   azure::ClientOptions options;
   options.sleep = [](std::chrono::milliseconds) {};
   azure::Client client(lab.cloud, &tokens, *lab.transport, options);
-  CHECK(client.send(get(lab, "/subscriptions/" + k_sub, "2022-09-01")).status == 200);
+  CHECK(client.send(arm_get(lab, test::k_example_subscription, "2022-09-01")).status == 200);
   std::this_thread::sleep_for(std::chrono::milliseconds(2100));
   test::LabTestCredential stale(lab.connection, lab.lab->port());
   stale.get_token(lab.cloud.arm_audience);
   std::this_thread::sleep_for(std::chrono::milliseconds(1100));
   azure::Client stuck(lab.cloud, &stale, *lab.transport, options);
-  CHECK_THROWS_AS(stuck.send(get(lab, "/subscriptions/" + k_sub, "2022-09-01")), azure::AzureError);
+  CHECK_THROWS_AS(stuck.send(arm_get(lab, test::k_example_subscription, "2022-09-01")),
+                  azure::AzureError);
   const int before = tokens.calls;
-  CHECK(client.send(get(lab, "/subscriptions/" + k_sub, "2022-09-01")).status == 200);
+  CHECK(client.send(arm_get(lab, test::k_example_subscription, "2022-09-01")).status == 200);
   CHECK(tokens.calls > before);
 }
 
 TEST_CASE("client refuses the lab's certificate without the lab's CA", "[azure][lab]")
 {
-  test::LabSession lab({k_alert_file});
+  test::LabSession lab({test::k_kv_alert});
   auto plain = azure::make_curl_transport({});
   azure::ClientOptions options;
   options.sleep = [](std::chrono::milliseconds) {};
   azure::Client client(lab.cloud, lab.credential.get(), *plain, options);
-  CHECK_THROWS_AS(client.send(get(lab, "/subscriptions/" + k_sub, "2022-09-01")),
+  CHECK_THROWS_AS(client.send(arm_get(lab, test::k_example_subscription, "2022-09-01")),
                   azure::TransportError);
 }
 
 namespace {
 
-const std::string k_dns_alert_file =
-    std::string(DFTRIAGE_SOURCE_DIR) + "/examples/alerts/dns-darkweb.json";
-const std::string k_web_nsg =
-    "/subscriptions/" + k_sub +
-    "/resourceGroups/rg-web/providers/Microsoft.Network/networkSecurityGroups/"
-    "soc-quarantine";
+const std::string k_quarantine_nsg =
+    test::k_example_web_group + "/providers/Microsoft.Network/networkSecurityGroups/soc-quarantine";
 
 azure::Request put_nsg(const test::LabSession& lab)
 {
-  azure::Request put = get(lab, k_web_nsg, "2024-05-01");
+  azure::Request put = arm_get(lab, k_quarantine_nsg, "2024-05-01");
   put.method = "PUT";
   put.mutating = true;
   put.body =
@@ -233,7 +229,7 @@ azure::Request put_nsg(const test::LabSession& lab)
 
 TEST_CASE("client polls a long-running operation of the lab to success", "[azure][lab]")
 {
-  test::LabSession lab({k_dns_alert_file});
+  test::LabSession lab({test::k_dns_alert});
   Waits waits;
   waits.install(lab);
   const auto response = lab.client->send(put_nsg(lab));
@@ -248,7 +244,7 @@ TEST_CASE("client polls a long-running operation of the lab to success", "[azure
 
 TEST_CASE("client reports a long-running operation of the lab that ends Failed", "[azure][lab]")
 {
-  test::LabSession lab({k_dns_alert_file}, {"lro-failed:PUT:1"});
+  test::LabSession lab({test::k_dns_alert}, {"lro-failed:PUT:1"});
   try {
     lab.client->send(put_nsg(lab));
     FAIL("the operation should have failed");
@@ -257,13 +253,14 @@ TEST_CASE("client reports a long-running operation of the lab that ends Failed",
     CHECK_THAT(e.info().message, Catch::Contains("lro-failed"));
   }
   // The failed operation changed nothing; the next PUT (the rule fired once) goes through.
-  CHECK_THROWS_AS(lab.client->send(get(lab, k_web_nsg, "2024-05-01")), azure::AzureError);
+  CHECK_THROWS_AS(lab.client->send(arm_get(lab, k_quarantine_nsg, "2024-05-01")),
+                  azure::AzureError);
   CHECK(lab.client->send(put_nsg(lab)).status == 200);
 }
 
 TEST_CASE("client gives up on a body that stalls and retries the read", "[azure][lab]")
 {
-  test::LabSession lab({k_alert_file}, {"slow-body:GET:1"});
+  test::LabSession lab({test::k_kv_alert}, {"slow-body:GET:1"});
   azure::TransportOptions quick;
   quick.ca_bundle = lab.cloud.ca_bundle;
   quick.total_timeout = std::chrono::milliseconds(1500);
@@ -272,7 +269,7 @@ TEST_CASE("client gives up on a body that stalls and retries the read", "[azure]
   azure::ClientOptions options;
   options.sleep = [&waits](std::chrono::milliseconds d) { waits.seen.push_back(d); };
   azure::Client client(lab.cloud, lab.credential.get(), *transport, options);
-  const auto response = client.send(get(lab, "/subscriptions/" + k_sub, "2022-09-01"));
+  const auto response = client.send(arm_get(lab, test::k_example_subscription, "2022-09-01"));
   CHECK(response.status == 200);
   CHECK(waits.seen.size() == 1); // one timed-out attempt, then the answer
 }

@@ -7,6 +7,7 @@
 #include "dftriage/azure/token_credentials.hpp"
 #include "dftriage/lab/lab.hpp"
 #include "dftriage/util/base64.hpp"
+#include "support/fake_transport.hpp"
 #include "support/test_certificate.hpp"
 
 #include <catch2/catch.hpp>
@@ -69,7 +70,7 @@ std::string b64url_decode(const std::string& in)
 
 // A lab seeded with three service principals: one with a registered certificate, one
 // federated with a Kubernetes service account, one user-assigned managed identity.
-struct LabSession
+struct IdentityLab
 {
   std::string scenario = temp_path("scenario.json");
   std::unique_ptr<lab::Lab> server;
@@ -77,7 +78,7 @@ struct LabSession
   CloudConfig config;
   std::unique_ptr<HttpTransport> transport = make_curl_transport();
 
-  explicit LabSession(std::vector<std::string> faults = {})
+  explicit IdentityLab(std::vector<std::string> faults = {})
   {
     const nlohmann::json doc = {{"scenario", 1},
                                 {"servicePrincipals",
@@ -105,7 +106,7 @@ struct LabSession
     connection = server->connection();
     config = parse_cloud_config(connection.dump(), "lab");
   }
-  ~LabSession()
+  ~IdentityLab()
   {
     transport.reset(); // close keep-alive connections first: the server waits for them
     server->stop();
@@ -147,22 +148,12 @@ private:
   HttpTransport& m_inner;
 };
 
-std::string error_of(TokenCredential& credential, const std::string& audience)
-{
-  try {
-    credential.get_token(audience);
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "no error";
-}
-
 } // namespace
 
 TEST_CASE("client secret against the lab: a token ARM accepts, cached, refreshed at expiry",
           "[credentials][lab][socket]")
 {
-  LabSession lab;
+  IdentityLab lab;
   CountingTransport counting(*lab.transport);
   auto now = SystemClock::now();
   ClientSecretCredential credential(lab.config.cloud.authority, *lab.config.credentials,
@@ -183,7 +174,7 @@ TEST_CASE(
     "client certificate: an RS256 assertion the lab verifies against the registered certificate",
     "[credentials][lab][socket]")
 {
-  LabSession lab;
+  IdentityLab lab;
   const auto& cert = registered_certificate();
   const std::string pem = temp_path("client.pem");
   std::ofstream(pem) << cert.certificate_pem << cert.private_key_pem;
@@ -225,7 +216,7 @@ TEST_CASE(
                              << other.certificate_pem; // key first works too
     ClientCertificateCredential stranger(lab.config.cloud.authority, lab.tenant(), k_cert_app,
                                          other_pem, lab.context());
-    const std::string message = error_of(stranger, lab.config.cloud.arm_audience);
+    const std::string message = test::token_error(stranger, lab.config.cloud.arm_audience);
     CHECK(message.find(
               "client certificate (environment): the token endpoint answered 401 invalid_client: "
               "AADSTS700027: Client assertion failed signature validation. [Reason - The key was "
@@ -238,7 +229,7 @@ TEST_CASE(
     std::ofstream(bad) << cert.certificate_pem;
     ClientCertificateCredential no_key(lab.config.cloud.authority, lab.tenant(), k_cert_app, bad,
                                        lab.context());
-    CHECK(error_of(no_key, lab.config.cloud.arm_audience) ==
+    CHECK(test::token_error(no_key, lab.config.cloud.arm_audience) ==
           "client certificate (environment): the certificate file \"" + bad +
               "\" holds no private key that can be read (an encrypted key needs "
               "AZURE_CLIENT_CERTIFICATE_PASSWORD)");
@@ -246,7 +237,7 @@ TEST_CASE(
     std::ofstream(bad) << cert.certificate_pem << other.private_key_pem;
     ClientCertificateCredential mismatch(lab.config.cloud.authority, lab.tenant(), k_cert_app, bad,
                                          lab.context());
-    CHECK(error_of(mismatch, lab.config.cloud.arm_audience) ==
+    CHECK(test::token_error(mismatch, lab.config.cloud.arm_audience) ==
           "client certificate (environment): the certificate file \"" + bad +
               "\": the private key does not belong to the first certificate");
     std::remove(bad.c_str());
@@ -257,7 +248,7 @@ TEST_CASE(
 TEST_CASE("workload identity: the federated token file as the client assertion",
           "[credentials][lab][socket]")
 {
-  LabSession lab;
+  IdentityLab lab;
   const auto exp =
       std::chrono::duration_cast<std::chrono::seconds>(SystemClock::now().time_since_epoch())
           .count() +
@@ -283,7 +274,7 @@ TEST_CASE("workload identity: the federated token file as the client assertion",
     std::ofstream(file) << federated("system:serviceaccount:other:sa");
     WorkloadIdentityCredential other(lab.config.cloud.authority, lab.tenant(), k_workload_app, file,
                                      lab.context());
-    const std::string message = error_of(other, lab.config.cloud.arm_audience);
+    const std::string message = test::token_error(other, lab.config.cloud.arm_audience);
     CHECK(message.rfind("workload identity: the token endpoint answered 401 invalid_client: "
                         "AADSTS70021: No matching "
                         "federated identity record found for presented assertion.",
@@ -296,7 +287,7 @@ TEST_CASE("workload identity: the federated token file as the client assertion",
 TEST_CASE("managed identity against the lab's IMDS and App Service imitations",
           "[credentials][lab][socket]")
 {
-  LabSession lab;
+  IdentityLab lab;
   ManagedIdentityOptions options;
   options.imds_endpoint = lab.base();
   SECTION("system-assigned over IMDS")
@@ -326,7 +317,7 @@ TEST_CASE("managed identity against the lab's IMDS and App Service imitations",
     CHECK(lab.arm_get(credential) == 200);
     options.identity_header = "not-the-identity-header";
     ManagedIdentityCredential wrong(options, lab.context());
-    CHECK(error_of(wrong, lab.config.cloud.arm_audience) ==
+    CHECK(test::token_error(wrong, lab.config.cloud.arm_audience) ==
           "managed identity (App Service): the App Service identity endpoint answered 401: The "
           "X-IDENTITY-HEADER "
           "header is missing or wrong.");
@@ -337,7 +328,7 @@ TEST_CASE("the default chain against the lab: the cloud file's secret, or IMDS v
           "DFTRIAGE_IMDS_ENDPOINT",
           "[credentials][lab][socket]")
 {
-  LabSession lab;
+  IdentityLab lab;
   std::map<std::string, std::string> env{{"PATH", "/nonexistent"}};
   DefaultCredentialOptions options;
   options.getenv = [&env](const std::string& name) -> std::optional<std::string> {
@@ -366,7 +357,7 @@ TEST_CASE(
     "[azure][credentials][lab]")
 {
   // The lab revokes the token of the second ARM read before answering it.
-  LabSession lab({"revoke-token:GET:2:path=/subscriptions/"});
+  IdentityLab lab({"revoke-token:GET:2:path=/subscriptions/"});
   CountingTransport counting(*lab.transport);
   ClientSecretCredential credential(lab.config.cloud.authority, *lab.config.credentials,
                                     CredentialContext{&counting, {}, {}}, "cloud file lab");

@@ -8,7 +8,9 @@
 #include "dftriage/engine/plan.hpp"
 #include "dftriage/engine/walk.hpp"
 #include "lab/util.hpp"
+#include "support/files.hpp"
 #include "support/lab_session.hpp"
+#include "support/paths.hpp"
 
 #include <catch2/catch.hpp>
 #include <fstream>
@@ -21,15 +23,6 @@ using Json = nlohmann::ordered_json;
 using playbook::Lang;
 
 namespace {
-
-std::string read_file(const std::string& path)
-{
-  std::ifstream in(path, std::ios::binary);
-  REQUIRE(in);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
 
 bool empty_list(const Json& result)
 {
@@ -46,15 +39,14 @@ void read_on_lab(const std::string& alert_name, const engine::Library& library,
                  std::map<std::string, Json>& by_action, std::set<std::string>& ran,
                  const Json& more_answers = Json::object())
 {
-  const std::string examples = std::string(DFTRIAGE_SOURCE_DIR) + "/examples/";
-  const std::string alert_file = examples + "alerts/" + alert_name + ".json";
-  const auto parsed = alert::parse_alerts(read_file(alert_file), alert_file);
+  const std::string alert_file = test::k_alerts + alert_name + ".json";
+  const auto parsed = alert::parse_alerts(test::read_file(alert_file), alert_file);
   REQUIRE(parsed.alerts.size() == 1);
   const auto& the_alert = parsed.alerts.front();
   const auto match = engine::match_alert(the_alert, library);
   REQUIRE(match.playbook != nullptr);
   auto answers =
-      engine::parse_answers(read_file(examples + "answers/" + alert_name + ".json"), alert_name);
+      engine::parse_answers(test::read_file(test::k_answers + alert_name + ".json"), alert_name);
   for (const auto& [id, value] : more_answers.items()) {
     answers[id] = value;
   }
@@ -96,8 +88,7 @@ TEST_CASE("every shows path of the shipped playbooks is found in what the lab an
 {
   engine::Library library;
   for (const char* name : {"keyvault", "dns", "resource-manager"}) {
-    auto loaded = engine::load_playbook_file(std::string(DFTRIAGE_SOURCE_DIR) + "/playbooks/" +
-                                             name + ".json");
+    auto loaded = engine::load_playbook_file(test::k_playbooks + name + ".json");
     INFO((loaded.issues.empty() ? std::string() : loaded.issues.front().to_string()));
     REQUIRE(loaded.playbook);
     library.playbooks.push_back(std::move(*loaded.playbook));
@@ -141,8 +132,7 @@ TEST_CASE("every shows path of the shipped playbooks is found in what the lab an
               {"keyvault", "keyvault-tor"},
               {"dns", "dns-darkweb"},
               {"resource-manager", "arm-microburst-export"}};
-          const std::string file =
-              std::string(DFTRIAGE_SOURCE_DIR) + "/examples/alerts/" + example.at(p.id) + ".json";
+          const std::string file = test::k_alerts + example.at(p.id) + ".json";
           std::ifstream in(file);
           const std::string text((std::istreambuf_iterator<char>(in)),
                                  std::istreambuf_iterator<char>());

@@ -5,7 +5,9 @@
 #include "dftriage/engine/library.hpp"
 #include "dftriage/engine/walk.hpp"
 #include "dftriage/exec/executor.hpp"
+#include "support/files.hpp"
 #include "support/lab_session.hpp"
+#include "support/paths.hpp"
 
 #include <catch2/catch.hpp>
 #include <fstream>
@@ -14,9 +16,6 @@
 using namespace dftriage;
 
 namespace {
-
-const std::string k_alert_file =
-    std::string(DFTRIAGE_SOURCE_DIR) + "/examples/alerts/keyvault-tor.json";
 
 class AutoResponder : public exec::Responder
 {
@@ -47,19 +46,11 @@ private:
   bool m_yes;
 };
 
-std::string read_file(const std::string& path)
-{
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 struct Walk
 {
   Walk(const azure::Cloud& cloud, engine::Answers answers)
   {
-    auto parsed = alert::parse_alerts(read_file(k_alert_file), k_alert_file);
+    auto parsed = alert::parse_alerts(test::read_file(test::k_kv_alert), test::k_kv_alert);
     REQUIRE(parsed.alerts.size() == 1);
     the_alert = std::make_unique<alert::Alert>(parsed.alerts.front());
     library = engine::load_library();
@@ -101,7 +92,8 @@ exec::ExecSettings scoped_to(const std::string& subscription)
   return settings;
 }
 
-nlohmann::ordered_json get(azure::Client& client, const std::string& url)
+// The body of a GET of `url` through `client`.
+nlohmann::ordered_json body_at(azure::Client& client, const std::string& url)
 {
   azure::Request r;
   r.method = "GET";
@@ -115,14 +107,14 @@ nlohmann::ordered_json get(azure::Client& client, const std::string& url)
 TEST_CASE("executor carries out the Key Vault playbook on the lab, no-ops a rerun, and undoes it",
           "[exec][lab]")
 {
-  test::LabSession lab({k_alert_file});
+  test::LabSession lab({test::k_kv_alert});
   Walk walk(lab.cloud,
             {{"allowed_ranges", nlohmann::ordered_json::array({"203.0.113.0/24", "127.0.0.1"})}});
   const std::string vault_url =
       lab.cloud.resource_manager + walk.the_alert->resource_id + "?api-version=2026-02-01";
   const std::string alert_url =
       lab.cloud.resource_manager + walk.the_alert->alert_resource_id + "?api-version=2022-01-01";
-  const auto vault_before = get(*lab.client, vault_url);
+  const auto vault_before = body_at(*lab.client, vault_url);
   REQUIRE(vault_before["properties"]["accessPolicies"].dump().find("d3b07384") !=
           std::string::npos);
 
@@ -141,12 +133,12 @@ TEST_CASE("executor carries out the Key Vault playbook on the lab, no-ops a reru
     CHECK(outcomes.at("read-vault") == "done");
     CHECK(responder.failures.empty());
 
-    const auto vault = get(*lab.client, vault_url);
+    const auto vault = body_at(*lab.client, vault_url);
     CHECK(vault["properties"]["networkAcls"]["defaultAction"] == "Deny");
     CHECK(vault["properties"]["networkAcls"]["ipRules"].dump().find("203.0.113.0/24") !=
           std::string::npos);
     CHECK(vault["properties"]["accessPolicies"].dump().find("d3b07384") == std::string::npos);
-    CHECK(get(*lab.client, alert_url)["properties"]["status"] == "Resolved");
+    CHECK(body_at(*lab.client, alert_url)["properties"]["status"] == "Resolved");
 
     // The same executor again: everything that succeeded was done earlier in this case.
     for (const auto index : engine::visited_steps(walk.plan)) {
@@ -154,7 +146,7 @@ TEST_CASE("executor carries out the Key Vault playbook on the lab, no-ops a reru
         CHECK(executor.run_step(walk.plan, index).outcome == exec::Outcome::done_earlier);
       }
     }
-    CHECK(journal::verify(read_file(folder.journal_path())).ok);
+    CHECK(journal::verify(test::read_file(folder.journal_path())).ok);
   }
   {
     // A new case on the changed lab: the effects are found in place.
@@ -178,10 +170,10 @@ TEST_CASE("executor carries out the Key Vault playbook on the lab, no-ops a reru
     AutoResponder responder(true);
     exec::Executor executor(folder, journal, *lab.client, lab.cloud, responder, {});
     CHECK(executor.undo(""));
-    const auto vault = get(*lab.client, vault_url);
+    const auto vault = body_at(*lab.client, vault_url);
     CHECK(vault["properties"]["networkAcls"] == vault_before["properties"]["networkAcls"]);
     CHECK(vault["properties"]["accessPolicies"] == vault_before["properties"]["accessPolicies"]);
-    CHECK(get(*lab.client, alert_url)["properties"]["status"] == "Active");
+    CHECK(body_at(*lab.client, alert_url)["properties"]["status"] == "Active");
     const auto entries = journal.entries().size();
     CHECK(executor.undo(""));
     CHECK(journal.entries().size() == entries);
@@ -192,7 +184,7 @@ TEST_CASE("executor carries out the Key Vault playbook on the lab, no-ops a reru
 TEST_CASE("executor refuses a step outside the case's subscriptions and records declines",
           "[exec][lab]")
 {
-  test::LabSession lab({k_alert_file});
+  test::LabSession lab({test::k_kv_alert});
   Walk walk(lab.cloud, {});
   const auto dir = temp_dir("scope");
   std::filesystem::remove_all(dir);
@@ -210,8 +202,8 @@ TEST_CASE("executor refuses a step outside the case's subscriptions and records 
     }
   }
   // Nothing changed: every request the lab saw for the vault was a read.
-  const auto vault = get(*lab.client, lab.cloud.resource_manager + walk.the_alert->resource_id +
-                                          "?api-version=2026-02-01");
+  const auto vault = body_at(*lab.client, lab.cloud.resource_manager + walk.the_alert->resource_id +
+                                              "?api-version=2026-02-01");
   CHECK(vault["properties"]["accessPolicies"].dump().find("d3b07384") != std::string::npos);
   std::filesystem::remove_all(dir);
 }

@@ -6,6 +6,7 @@
 
 #include "dftriage/azure/actions.hpp"
 #include "dftriage/azure/azure_error.hpp"
+#include "support/example_ids.hpp"
 #include "unit/lab/compute_fixture.hpp"
 
 #include <catch2/catch.hpp>
@@ -15,28 +16,25 @@ using Json = nlohmann::ordered_json;
 
 namespace {
 
-const std::string k_subscription = "/subscriptions/4c1a2f07-3d5e-4b8a-9f61-2e7d8c0b5a13";
-const std::string k_web = k_subscription + "/resourceGroups/rg-web";
-const std::string k_vm = k_web + "/providers/Microsoft.Compute/virtualMachines/vm-web-01";
-const std::string k_nic = k_web + "/providers/Microsoft.Network/networkInterfaces/vm-web-01-nic";
-const std::string k_nsg =
-    k_web + "/providers/Microsoft.Network/networkSecurityGroups/vm-web-01-nsg";
-const std::string k_isolation =
-    k_web + "/providers/Microsoft.Network/networkSecurityGroups/nsg-isolate-vm-web-01";
-const std::string k_miner = k_subscription +
-                            "/resourceGroups/rg-batch-tmp/providers/Microsoft.Compute/"
-                            "virtualMachines/gpu-node-7";
-const std::string k_account = k_subscription +
-                              "/resourceGroups/rg-automation/providers/Microsoft.Automation/"
-                              "automationAccounts/aa-operations";
-const std::string k_canary = "Generated-Canary-5ecret-91c2";
+using test::k_example_automation;
+using test::k_example_miner;
+using test::k_example_nic;
+using test::k_example_nsg;
+using test::k_example_vm;
+using test::k_example_web_group;
+
+// The NSG network.nsg.create_isolation makes for vm-web-01.
+const std::string k_web_isolation =
+    k_example_web_group +
+    "/providers/Microsoft.Network/networkSecurityGroups/nsg-isolate-vm-web-01";
 
 using CatalogueLab = test::ClientLab;
 
 // Runs `action` as run_action() does, expecting it neither refused nor already in place.
-test::Ran run(CatalogueLab& lab, const std::string& action, const Json& args, bool list = false)
+test::Ran run_change(CatalogueLab& lab, const std::string& action, const Json& args,
+                     bool list = false)
 {
-  auto out = test::run_action(lab, action, args, list, k_canary);
+  auto out = test::run_action(lab, action, args, list, test::k_generated_canary);
   CHECK(out.refused.empty());
   CHECK_FALSE(out.satisfied);
   return out;
@@ -54,7 +52,7 @@ std::vector<std::string> rule_names(const Json& nsg)
 // The management-ports assessment's status code of `vm`, through security.assessments.list.
 std::string management_ports(CatalogueLab& lab, const std::string& vm)
 {
-  const auto listed = run(lab, "security.assessments.list", {{"resource", vm}}, true);
+  const auto listed = run_change(lab, "security.assessments.list", {{"resource", vm}}, true);
   for (const auto& a : listed.items) {
     if (a["properties"]["displayName"] ==
         "Management ports should be closed on your virtual machines") {
@@ -71,74 +69,78 @@ TEST_CASE(
     "[lab][catalogue]")
 {
   CatalogueLab lab;
-  CHECK(management_ports(lab, k_vm) == "Unhealthy");
+  CHECK(management_ports(lab, k_example_vm) == "Unhealthy");
 
-  const auto vm = run(lab, "compute.vm.get", {{"vm", k_vm}});
+  const auto vm = run_change(lab, "compute.vm.get", {{"vm", k_example_vm}});
   REQUIRE(vm.responses.size() == 1);
   CHECK(vm.responses[0].body["properties"]["networkProfile"]["networkInterfaces"][0]["id"] ==
-        k_nic);
+        k_example_nic);
 
   // With an analyst range let in first: every priority is one Azure (and the lab) accept.
   const auto created =
-      run(lab, "network.nsg.create_isolation",
-          {{"nsg", k_isolation},
-           {"location", "westeurope"},
-           {"allowFrom", {"10.0.250.0/26"}},
-           {"alertId", "2517138462720000000_7a8b9c0d-1e2f-4a3b-9c4d-5e6f7a8b9c0d"}});
+      run_change(lab, "network.nsg.create_isolation",
+                 {{"nsg", k_web_isolation},
+                  {"location", "westeurope"},
+                  {"allowFrom", {"10.0.250.0/26"}},
+                  {"alertId", "2517138462720000000_7a8b9c0d-1e2f-4a3b-9c4d-5e6f7a8b9c0d"}});
   REQUIRE(created.pre.size() == 1);
   CHECK(created.pre[0].status == 404);
   REQUIRE(created.responses.size() == 1);
   // The client polled the operation and read the NSG back.
   CHECK(created.responses[0].status == 200);
   CHECK(created.responses[0].body["properties"]["provisioningState"] == "Succeeded");
-  const auto nsg = lab.read(k_isolation, "2025-09-01");
+  const auto nsg = lab.read(k_web_isolation, "2025-09-01");
   CHECK(rule_names(nsg) == std::vector<std::string>{"triage-allow-analyst-in", "triage-deny-all-in",
                                                     "triage-allow-azurecloud-out",
                                                     "triage-allow-analyst-out",
                                                     "triage-deny-all-out"});
   CHECK(nsg["tags"]["dftriageAlert"] == "2517138462720000000_7a8b9c0d-1e2f-4a3b-9c4d-5e6f7a8b9c0d");
 
-  const auto attached = run(lab, "network.nic.attach_nsg", {{"nic", k_nic}, {"nsg", k_isolation}});
+  const auto attached =
+      run_change(lab, "network.nic.attach_nsg", {{"nic", k_example_nic}, {"nsg", k_web_isolation}});
   REQUIRE(attached.responses.size() == 1);
-  CHECK(attached.responses[0].body["properties"]["networkSecurityGroup"]["id"] == k_isolation);
-  const auto nic = lab.read(k_nic, "2025-09-01");
-  CHECK(nic["properties"]["networkSecurityGroup"]["id"] == k_isolation);
-  CHECK(nic["properties"]["virtualMachine"]["id"] == k_vm);
+  CHECK(attached.responses[0].body["properties"]["networkSecurityGroup"]["id"] == k_web_isolation);
+  const auto nic = lab.read(k_example_nic, "2025-09-01");
+  CHECK(nic["properties"]["networkSecurityGroup"]["id"] == k_web_isolation);
+  CHECK(nic["properties"]["virtualMachine"]["id"] == k_example_vm);
   CHECK(nic["properties"]["ipConfigurations"].size() == 1);
   CHECK(
       nic["properties"]["ipConfigurations"][0]["properties"]["privateIPAddress"] ==
       attached.pre[0].body["properties"]["ipConfigurations"][0]["properties"]["privateIPAddress"]);
-  CHECK(lab.read(k_isolation, "2025-09-01")["properties"]["networkInterfaces"] ==
-        Json::array({{{"id", k_nic}}}));
-  CHECK(!lab.read(k_nsg, "2025-09-01")["properties"].contains("networkInterfaces"));
+  CHECK(lab.read(k_web_isolation, "2025-09-01")["properties"]["networkInterfaces"] ==
+        Json::array({{{"id", k_example_nic}}}));
+  CHECK(!lab.read(k_example_nsg, "2025-09-01")["properties"].contains("networkInterfaces"));
 
   // A second run sees its effect in place.
   const auto* spec = azure::find_action("network.nic.attach_nsg");
-  CHECK(spec->satisfied(azure::check_args(*spec, {{"nic", k_nic}, {"nsg", k_isolation}}),
-                        {{200, nic}}));
+  CHECK(spec->satisfied(
+      azure::check_args(*spec, {{"nic", k_example_nic}, {"nsg", k_web_isolation}}), {{200, nic}}));
 
-  CHECK(management_ports(lab, k_vm) == "Healthy");
+  CHECK(management_ports(lab, k_example_vm) == "Healthy");
 }
 
 TEST_CASE("catalogue runs commands on the lab's VMs and gets their output", "[lab][catalogue]")
 {
   CatalogueLab lab;
-  const auto echo = run(
-      lab, "compute.vm.run_command",
-      {{"vm", k_vm}, {"commandId", "RunPowerShellScript"}, {"script", {"Write-Output 'triage'"}}});
+  const auto echo = run_change(lab, "compute.vm.run_command",
+                               {{"vm", k_example_vm},
+                                {"commandId", "RunPowerShellScript"},
+                                {"script", {"Write-Output 'triage'"}}});
   REQUIRE(echo.responses.size() == 1);
   CHECK(echo.responses[0].status == 200);
   CHECK(echo.responses[0].body["value"][0]["code"] == "ComponentStatus/StdOut/succeeded");
   CHECK(echo.responses[0].body["value"][0]["message"] == "triage\n");
 
-  const auto scan = run(lab, "compute.vm.antimalware_scan", {{"vm", k_vm}});
+  const auto scan = run_change(lab, "compute.vm.antimalware_scan", {{"vm", k_example_vm}});
   CHECK(scan.responses[0].body["value"][0]["code"] == "ComponentStatus/StdOut/succeeded");
   CHECK(scan.responses[0].body["value"][0]["message"] == "");
 
-  const auto windows = run(lab, "compute.vm.list_software", {{"vm", k_vm}, {"os", "Windows"}});
+  const auto windows =
+      run_change(lab, "compute.vm.list_software", {{"vm", k_example_vm}, {"os", "Windows"}});
   CHECK(windows.responses[0].body["value"][0]["message"].get<std::string>().find("Tor Browser\t") !=
         std::string::npos);
-  const auto linux_vm = run(lab, "compute.vm.list_software", {{"vm", k_miner}, {"os", "Linux"}});
+  const auto linux_vm =
+      run_change(lab, "compute.vm.list_software", {{"vm", k_example_miner}, {"os", "Linux"}});
   const std::string message = linux_vm.responses[0].body["value"][0]["message"];
   CHECK(message.rfind("Enable succeeded: \n[stdout]\n", 0) == 0);
   CHECK(message.find("openssh-server\t") != std::string::npos);
@@ -154,37 +156,38 @@ TEST_CASE("catalogue runs commands on the lab's VMs and gets their output", "[la
 TEST_CASE("catalogue resets a VM password and reimages a VM in the lab", "[lab][catalogue]")
 {
   CatalogueLab lab;
-  const auto reset = run(lab, "compute.vm.reset_password",
-                         {{"vm", k_vm}, {"username", "azureadmin"}, {"os", "Windows"}});
+  const auto reset =
+      run_change(lab, "compute.vm.reset_password",
+                 {{"vm", k_example_vm}, {"username", "azureadmin"}, {"os", "Windows"}});
   REQUIRE(reset.responses.size() == 1);
   CHECK(reset.responses[0].body["properties"]["provisioningState"] == "Succeeded");
-  const auto extension = lab.read(k_vm + "/extensions/enablevmaccess", "2025-04-01");
+  const auto extension = lab.read(k_example_vm + "/extensions/enablevmaccess", "2025-04-01");
   CHECK(extension["properties"]["type"] == "VMAccessAgent");
   CHECK(extension["properties"]["settings"]["UserName"] == "azureadmin");
-  CHECK(lab.read(k_vm, "2025-04-01")["resources"][0]["name"] == "enablevmaccess");
+  CHECK(lab.read(k_example_vm, "2025-04-01")["resources"][0]["name"] == "enablevmaccess");
   // The password went out once, in the PUT, and never came back.
   int sent = 0;
   for (const auto& e : lab.exchanges) {
-    sent += e.request_body.find(k_canary) != std::string::npos;
-    CHECK(e.response_body.find(k_canary) == std::string::npos);
+    sent += e.request_body.find(test::k_generated_canary) != std::string::npos;
+    CHECK(e.response_body.find(test::k_generated_canary) == std::string::npos);
   }
   CHECK(sent == 1);
 
-  const auto before = lab.read(k_miner + "/instanceView", "2025-04-01");
-  const std::string created = lab.read(k_miner, "2025-04-01")["properties"]["timeCreated"];
+  const auto before = lab.read(k_example_miner + "/instanceView", "2025-04-01");
+  const std::string created = lab.read(k_example_miner, "2025-04-01")["properties"]["timeCreated"];
   CHECK(before["statuses"][0]["time"] == created);
   // The seeded VM's OS disk goes with it (deleteOption Delete): the reimage waits until
   // the disk is kept.
-  const auto refused = test::run_action(lab, "compute.vm.reimage", {{"vm", k_miner}});
+  const auto refused = test::run_action(lab, "compute.vm.reimage", {{"vm", k_example_miner}});
   CHECK(refused.refused == "the old OS disk would be deleted with its evidence: keep it first "
                            "(compute.vm.keep_os_disk)");
   CHECK(refused.responses.empty());
-  run(lab, "compute.vm.keep_os_disk", {{"vm", k_miner}});
-  const auto reimaged = run(lab, "compute.vm.reimage", {{"vm", k_miner}});
+  run_change(lab, "compute.vm.keep_os_disk", {{"vm", k_example_miner}});
+  const auto reimaged = run_change(lab, "compute.vm.reimage", {{"vm", k_example_miner}});
   REQUIRE(reimaged.pre.size() == 1);
   CHECK(reimaged.pre[0].body["properties"]["storageProfile"]["osDisk"]["osType"] == "Linux");
   CHECK(reimaged.responses[0].status == 200);
-  const auto after = lab.read(k_miner + "/instanceView", "2025-04-01");
+  const auto after = lab.read(k_example_miner + "/instanceView", "2025-04-01");
   CHECK(after["statuses"][0]["time"] != created);
   CHECK(after["disks"][0]["statuses"][0]["time"] == after["statuses"][0]["time"]);
 }
@@ -192,15 +195,17 @@ TEST_CASE("catalogue resets a VM password and reimages a VM in the lab", "[lab][
 TEST_CASE("catalogue lists and deletes the planted runbook in the lab", "[lab][catalogue]")
 {
   CatalogueLab lab;
-  const auto listed = run(lab, "automation.runbooks.list", {{"account", k_account}}, true);
+  const auto listed =
+      run_change(lab, "automation.runbooks.list", {{"account", k_example_automation}}, true);
   std::vector<std::string> names;
   for (const auto& item : listed.items) {
     names.push_back(item["name"]);
   }
   CHECK(names == std::vector<std::string>{"Stop-DevVMs", "Update-ModuleCache"});
 
-  const auto deleted = run(lab, "automation.runbook.delete",
-                           {{"account", k_account}, {"name", "Update-ModuleCache"}});
+  const auto deleted =
+      run_change(lab, "automation.runbook.delete",
+                 {{"account", k_example_automation}, {"name", "Update-ModuleCache"}});
   REQUIRE(deleted.pre.size() == 2);
   CHECK(deleted.pre[0].status == 200);
   CHECK(deleted.pre[0].body["name"] == "Update-ModuleCache");
@@ -214,12 +219,12 @@ TEST_CASE("catalogue lists and deletes the planted runbook in the lab", "[lab][c
                          e.response_body.find("New-AzRoleAssignment") != std::string::npos);
   }
   CHECK(content_read);
-  CHECK(lab.status(k_account + "/runbooks/Update-ModuleCache", "2024-10-23") == 404);
-  CHECK(lab.status(k_account + "/runbooks/Stop-DevVMs", "2024-10-23") == 200);
+  CHECK(lab.status(k_example_automation + "/runbooks/Update-ModuleCache", "2024-10-23") == 404);
+  CHECK(lab.status(k_example_automation + "/runbooks/Stop-DevVMs", "2024-10-23") == 200);
 
   // Run again, the pre-image shows the runbook gone: the action is satisfied.
   const auto* spec = azure::find_action("automation.runbook.delete");
   const auto args =
-      azure::check_args(*spec, {{"account", k_account}, {"name", "Update-ModuleCache"}});
+      azure::check_args(*spec, {{"account", k_example_automation}, {"name", "Update-ModuleCache"}});
   CHECK(spec->satisfied(args, {{404, nullptr}, {404, nullptr}}));
 }

@@ -4,6 +4,7 @@
 // the real azure::Client to a lab over HTTPS seeded with the example alerts.
 
 #include "dftriage/azure/azure_error.hpp"
+#include "support/example_ids.hpp"
 #include "unit/lab/compute_fixture.hpp"
 
 #include <catch2/catch.hpp>
@@ -13,14 +14,15 @@ using Json = nlohmann::ordered_json;
 
 namespace {
 
-const std::string k_subscription = "/subscriptions/4c1a2f07-3d5e-4b8a-9f61-2e7d8c0b5a13";
-const std::string k_web = k_subscription + "/resourceGroups/rg-web";
-const std::string k_vm = k_web + "/providers/Microsoft.Compute/virtualMachines/vm-web-01";
-const std::string k_batch = k_subscription + "/resourceGroups/rg-batch-tmp";
-const std::string k_miner = k_batch + "/providers/Microsoft.Compute/virtualMachines/gpu-node-7";
+using test::k_example_miner;
+using test::k_example_vm;
+using test::k_example_web_group;
+
+const std::string k_batch = test::k_example_subscription + "/resourceGroups/rg-batch-tmp";
 const std::string k_miner_nic =
     k_batch + "/providers/Microsoft.Network/networkInterfaces/gpu-node-7-nic";
-const std::string k_alert = "2517138462720000000_7a8b9c0d-1e2f-4a3b-9c4d-5e6f7a8b9c0d";
+// The DNS alert's name, which tags what the actions make for it.
+const std::string k_dns_alert_name = "2517138462720000000_7a8b9c0d-1e2f-4a3b-9c4d-5e6f7a8b9c0d";
 const char* k_compute = "2025-04-01";
 const char* k_disks = "2025-01-02";
 const char* k_network = "2025-09-01";
@@ -88,13 +90,13 @@ TEST_CASE(
     "[lab][practice]")
 {
   test::ClientLab lab;
-  const std::string disk = os_disk_of(lab, k_vm);
-  const Json args{{"vm", k_vm},
+  const std::string disk = os_disk_of(lab, k_example_vm);
+  const Json args{{"vm", k_example_vm},
                   {"disks", {disk}},
                   {"location", "westeurope"},
                   {"prefix", "case-7"},
-                  {"alertId", k_alert}};
-  const std::string snapshot = snapshot_id(k_web, "case-7-" + name_of(disk));
+                  {"alertId", k_dns_alert_name}};
+  const std::string snapshot = snapshot_id(k_example_web_group, "case-7-" + name_of(disk));
 
   const auto made = test::run_action(lab, "compute.vm.snapshot_disks", args);
   REQUIRE(made.refused.empty());
@@ -111,7 +113,7 @@ TEST_CASE(
   CHECK(body["properties"]["creationData"]["sourceResourceId"] == disk);
   CHECK(body["properties"]["incremental"] == false);
   CHECK(body["properties"]["osType"] == "Windows");
-  CHECK(body["tags"] == Json{{"dftriageAlert", k_alert}, {"createdBy", "dftriage"}});
+  CHECK(body["tags"] == Json{{"dftriageAlert", k_dns_alert_name}, {"createdBy", "dftriage"}});
   const auto source = lab.read(disk, k_disks);
   CHECK(body["properties"]["creationData"]["sourceUniqueId"] == source["properties"]["uniqueId"]);
   CHECK(body["properties"]["diskSizeGB"] == source["properties"]["diskSizeGB"]);
@@ -133,17 +135,17 @@ TEST_CASE(
     "[lab][practice]")
 {
   test::ClientLab lab;
-  const std::string disk = os_disk_of(lab, k_vm);
-  const std::string other = os_disk_of(lab, k_miner);
+  const std::string disk = os_disk_of(lab, k_example_vm);
+  const std::string other = os_disk_of(lab, k_example_miner);
   // Someone's snapshot of the miner's disk under the name this step would use.
-  const std::string taken = snapshot_id(k_web, "case-9-" + name_of(disk));
+  const std::string taken = snapshot_id(k_example_web_group, "case-9-" + name_of(disk));
   send(lab, "PUT", taken, k_disks,
        {{"location", "westeurope"},
         {"properties",
          {{"creationData", {{"createOption", "Copy"}, {"sourceResourceId", other}}}}}});
   const auto refused = test::run_action(
       lab, "compute.vm.snapshot_disks",
-      {{"vm", k_vm}, {"disks", {disk}}, {"location", "westeurope"}, {"prefix", "case-9"}});
+      {{"vm", k_example_vm}, {"disks", {disk}}, {"location", "westeurope"}, {"prefix", "case-9"}});
   CHECK(refused.refused == "a snapshot named \"case-9-" + name_of(disk) +
                                "\" already exists and was taken of \"" + other +
                                "\", not of this disk; pick another prefix");
@@ -152,84 +154,87 @@ TEST_CASE(
 
   // Azure refuses the copy of a disk that does not exist.
   try {
-    send(lab, "PUT", snapshot_id(k_web, "case-9-gone"), k_disks,
+    send(lab, "PUT", snapshot_id(k_example_web_group, "case-9-gone"), k_disks,
          {{"location", "westeurope"},
           {"properties",
            {{"creationData",
              {{"createOption", "Copy"},
-              {"sourceResourceId", k_web + "/providers/Microsoft.Compute/disks/gone"}}}}}});
+              {"sourceResourceId",
+               k_example_web_group + "/providers/Microsoft.Compute/disks/gone"}}}}}});
     FAIL("the copy of a missing disk was accepted");
   } catch (const azure::AzureError& e) {
     CHECK(e.http_status() == 404);
     CHECK_THAT(e.what(),
                Catch::Contains("NotFound") && Catch::Contains("Resource gone is not found."));
   }
-  CHECK(lab.status(snapshot_id(k_web, "case-9-gone"), k_disks) == 404);
+  CHECK(lab.status(snapshot_id(k_example_web_group, "case-9-gone"), k_disks) == 404);
 }
 
 TEST_CASE("practice: a kept OS disk outlives the reimage, unattached, and can still be copied",
           "[lab][practice]")
 {
   test::ClientLab lab;
-  const std::string old_disk = os_disk_of(lab, k_vm);
-  CHECK(lab.read(old_disk, k_disks)["managedBy"] == k_vm);
-  CHECK(lab.read(k_vm, k_compute)["properties"]["storageProfile"]["osDisk"]["deleteOption"] ==
-        "Delete");
+  const std::string old_disk = os_disk_of(lab, k_example_vm);
+  CHECK(lab.read(old_disk, k_disks)["managedBy"] == k_example_vm);
+  CHECK(lab.read(k_example_vm,
+                 k_compute)["properties"]["storageProfile"]["osDisk"]["deleteOption"] == "Delete");
 
-  const auto kept = test::run_action(lab, "compute.vm.keep_os_disk", {{"vm", k_vm}});
+  const auto kept = test::run_action(lab, "compute.vm.keep_os_disk", {{"vm", k_example_vm}});
   REQUIRE(kept.responses.size() == 1);
   CHECK(kept.responses[0].status == 200);
   CHECK(kept.responses[0].body["properties"]["storageProfile"]["osDisk"]["deleteOption"] ==
         "Detach");
   CHECK(kept.responses[0].body["properties"]["provisioningState"] == "Succeeded");
-  CHECK(test::run_action(lab, "compute.vm.keep_os_disk", {{"vm", k_vm}}).satisfied);
+  CHECK(test::run_action(lab, "compute.vm.keep_os_disk", {{"vm", k_example_vm}}).satisfied);
 
-  const auto reimaged = test::run_action(lab, "compute.vm.reimage", {{"vm", k_vm}});
+  const auto reimaged = test::run_action(lab, "compute.vm.reimage", {{"vm", k_example_vm}});
   REQUIRE(reimaged.refused.empty());
   REQUIRE(reimaged.responses.size() == 1);
-  const std::string new_disk = os_disk_of(lab, k_vm);
+  const std::string new_disk = os_disk_of(lab, k_example_vm);
   CHECK(new_disk != old_disk);
   CHECK_THAT(name_of(new_disk), Catch::StartsWith("vm-web-01_OsDisk_1_"));
   const auto fresh = lab.read(new_disk, k_disks);
-  CHECK(fresh["managedBy"] == k_vm);
+  CHECK(fresh["managedBy"] == k_example_vm);
   CHECK(fresh["properties"]["diskState"] == "Attached");
   const auto old = lab.read(old_disk, k_disks);
   CHECK(!old.contains("managedBy"));
   CHECK(old["properties"]["diskState"] == "Unattached");
-  CHECK(lab.read(k_vm, k_compute)["properties"]["storageProfile"]["osDisk"]["name"] ==
+  CHECK(lab.read(k_example_vm, k_compute)["properties"]["storageProfile"]["osDisk"]["name"] ==
         name_of(new_disk));
 
   // The old disk is evidence that can still be snapshotted after the reimage.
-  const auto copied = test::run_action(
-      lab, "compute.vm.snapshot_disks",
-      {{"vm", k_vm}, {"disks", {old_disk}}, {"location", "westeurope"}, {"prefix", "pre-reimage"}});
+  const auto copied = test::run_action(lab, "compute.vm.snapshot_disks",
+                                       {{"vm", k_example_vm},
+                                        {"disks", {old_disk}},
+                                        {"location", "westeurope"},
+                                        {"prefix", "pre-reimage"}});
   REQUIRE(copied.responses.size() == 1);
   CHECK(copied.responses[0].body["properties"]["creationData"]["sourceResourceId"] == old_disk);
 
   // Undo of keep_os_disk puts Delete back.
-  test::undo_action(lab, "compute.vm.keep_os_disk", {{"vm", k_vm}}, kept.pre);
-  CHECK(lab.read(k_vm, k_compute)["properties"]["storageProfile"]["osDisk"]["deleteOption"] ==
-        "Delete");
+  test::undo_action(lab, "compute.vm.keep_os_disk", {{"vm", k_example_vm}}, kept.pre);
+  CHECK(lab.read(k_example_vm,
+                 k_compute)["properties"]["storageProfile"]["osDisk"]["deleteOption"] == "Delete");
 }
 
 TEST_CASE("practice: a reimage with deleteOption Delete takes the old OS disk with it",
           "[lab][practice]")
 {
   test::ClientLab lab;
-  const std::string old_disk = os_disk_of(lab, k_miner);
+  const std::string old_disk = os_disk_of(lab, k_example_miner);
   // Sent as a bare request: the catalogue's reimage refuses this VM.
-  CHECK(send(lab, "POST", k_miner + "/reimage", k_compute).status == 200);
+  CHECK(send(lab, "POST", k_example_miner + "/reimage", k_compute).status == 200);
   CHECK(lab.status(old_disk, k_disks) == 404);
-  const std::string new_disk = os_disk_of(lab, k_miner);
+  const std::string new_disk = os_disk_of(lab, k_example_miner);
   CHECK(new_disk != old_disk);
-  CHECK(lab.read(new_disk, k_disks)["managedBy"] == k_miner);
+  CHECK(lab.read(new_disk, k_disks)["managedBy"] == k_example_miner);
 }
 
 TEST_CASE("practice: compute.vm.restart is a long-running POST the client follows to its end",
           "[lab][practice]")
 {
   test::ClientLab lab;
-  const auto restarted = test::run_action(lab, "compute.vm.restart", {{"vm", k_vm}});
+  const auto restarted = test::run_action(lab, "compute.vm.restart", {{"vm", k_example_vm}});
   REQUIRE(restarted.pre.size() == 1);
   CHECK(restarted.pre[0].status == 200);
   REQUIRE(restarted.responses.size() == 1);
@@ -242,9 +247,9 @@ TEST_CASE("practice: compute.vm.restart is a long-running POST the client follow
   }
   CHECK(posts == 1);
   CHECK(polls >= 1);
-  const auto missing =
-      test::run_action(lab, "compute.vm.restart",
-                       {{"vm", k_web + "/providers/Microsoft.Compute/virtualMachines/vm-gone"}});
+  const auto missing = test::run_action(
+      lab, "compute.vm.restart",
+      {{"vm", k_example_web_group + "/providers/Microsoft.Compute/virtualMachines/vm-gone"}});
   CHECK(missing.refused == "the VM does not exist (its GET answered 404)");
 }
 
@@ -253,7 +258,8 @@ TEST_CASE("practice: the isolation NSG keeps Run Command's output, a deny-all NS
 {
   test::ClientLab lab;
   // No NSG on the miner's NIC yet: Defender for Endpoint's scans report.
-  const std::string quick = run_output(lab, k_miner, "RunShellScript", {"mdatp scan quick"});
+  const std::string quick =
+      run_output(lab, k_example_miner, "RunShellScript", {"mdatp scan quick"});
   CHECK_THAT(quick,
              Catch::Contains("1 threat(s) detected") && Catch::Contains("/tmp/.X11-unix/.kworker"));
 
@@ -275,7 +281,7 @@ TEST_CASE("practice: the isolation NSG keeps Run Command's output, a deny-all NS
                {"destinationAddressPrefix", "*"},
                {"destinationPortRange", "*"}}}}}}}}});
   attach(lab, k_miner_nic, deny_all);
-  CHECK(run_output(lab, k_miner, "RunShellScript", {"mdatp scan full"}).empty());
+  CHECK(run_output(lab, k_example_miner, "RunShellScript", {"mdatp scan full"}).empty());
 
   // The isolation NSG lets HTTPS to AzureCloud out: the full scan reports again.
   const std::string isolation =
@@ -284,10 +290,10 @@ TEST_CASE("practice: the isolation NSG keeps Run Command's output, a deny-all NS
                                         {{"nsg", isolation},
                                          {"location", "westeurope"},
                                          {"allowFrom", {"10.0.250.0/26"}},
-                                         {"alertId", k_alert}});
+                                         {"alertId", k_dns_alert_name}});
   REQUIRE(created.responses.size() == 1);
   attach(lab, k_miner_nic, isolation);
-  const std::string full = run_output(lab, k_miner, "RunShellScript", {"mdatp scan full"});
+  const std::string full = run_output(lab, k_example_miner, "RunShellScript", {"mdatp scan full"});
   CHECK_THAT(full,
              Catch::Contains("2 threat(s) detected") && Catch::Contains("Backdoor:PHP/WebShell.A"));
   // Created again for the same alert: already in place.
@@ -295,7 +301,7 @@ TEST_CASE("practice: the isolation NSG keeps Run Command's output, a deny-all NS
                          {{"nsg", isolation},
                           {"location", "westeurope"},
                           {"allowFrom", {"10.0.250.0/26"}},
-                          {"alertId", k_alert}})
+                          {"alertId", k_dns_alert_name}})
             .satisfied);
 }
 
@@ -303,13 +309,15 @@ TEST_CASE("practice: a Windows VM behind the isolation NSG still answers run com
           "[lab][practice]")
 {
   test::ClientLab lab;
-  const std::string nic = k_web + "/providers/Microsoft.Network/networkInterfaces/vm-web-01-nic";
+  const std::string nic =
+      k_example_web_group + "/providers/Microsoft.Network/networkInterfaces/vm-web-01-nic";
   const std::string isolation =
-      k_web + "/providers/Microsoft.Network/networkSecurityGroups/vm-web-01-isolation";
+      k_example_web_group +
+      "/providers/Microsoft.Network/networkSecurityGroups/vm-web-01-isolation";
   test::run_action(lab, "network.nsg.create_isolation",
-                   {{"nsg", isolation}, {"location", "westeurope"}, {"alertId", k_alert}});
+                   {{"nsg", isolation}, {"location", "westeurope"}, {"alertId", k_dns_alert_name}});
   attach(lab, nic, isolation);
-  CHECK(run_output(lab, k_vm, "RunPowerShellScript", {"Write-Output 'still here'"}) ==
+  CHECK(run_output(lab, k_example_vm, "RunPowerShellScript", {"Write-Output 'still here'"}) ==
         "still here\n");
   CHECK(lab.read(isolation, k_network)["properties"]["networkInterfaces"] ==
         Json::array({{{"id", nic}}}));
@@ -327,11 +335,6 @@ std::string snapshot_body(const std::string& source, const std::string& location
                {{"creationData", {{"createOption", "Copy"}, {"sourceResourceId", source}}},
                 {"incremental", false}}}}
       .dump();
-}
-
-std::string error_of(const lab::LabResponse& r)
-{
-  return test::body_of(r)["error"].value("code", "");
 }
 
 } // namespace
@@ -352,7 +355,7 @@ TEST_CASE("lab snapshots: PUT is a long-running copy, GET and DELETE as the Disk
   const std::string snapshot = test::k_rg1 + "/providers/Microsoft.Compute/snapshots/ev-1-vm2";
 
   CHECK(lab.send("GET", snapshot, k_disks_query).status == 404);
-  CHECK(error_of(lab.send("GET", snapshot, k_disks_query)) == "ResourceNotFound");
+  CHECK(test::error_code_of(lab.send("GET", snapshot, k_disks_query)) == "ResourceNotFound");
   CHECK(lab.send("DELETE", snapshot, k_disks_query).status == 204);
   auto made = lab.send("PUT", snapshot, k_disks_query, snapshot_body(disk));
   REQUIRE(made.status == 202);
@@ -370,7 +373,7 @@ TEST_CASE("lab snapshots: PUT is a long-running copy, GET and DELETE as the Disk
       test::k_compute_version))["properties"]["storageProfile"]["osDisk"]["managedDisk"]["id"];
   auto changed = lab.send("PUT", snapshot, k_disks_query, snapshot_body(other));
   CHECK(changed.status == 409);
-  CHECK(error_of(changed) == "PropertyChangeNotAllowed");
+  CHECK(test::error_code_of(changed) == "PropertyChangeNotAllowed");
   // A copy of the copy, then the lists.
   REQUIRE(lab.send("PUT", snapshot + "-2", k_disks_query, snapshot_body(snapshot)).status == 202);
   lab.tenant.state().config.page_size = 10;
@@ -400,10 +403,10 @@ TEST_CASE("lab snapshots refuse what Azure refuses", "[lab][compute]")
   auto missing = lab.send("PUT", snapshots + "s1", k_disks_query,
                           snapshot_body(test::k_rg1 + "/providers/Microsoft.Compute/disks/gone"));
   CHECK(missing.status == 404);
-  CHECK(error_of(missing) == "NotFound");
+  CHECK(test::error_code_of(missing) == "NotFound");
   CHECK(test::body_of(missing)["error"]["message"] == "Resource gone is not found.");
-  CHECK(error_of(lab.send("PUT", snapshots + "s1", k_disks_query, snapshot_body(test::k_vm1))) ==
-        "NotFound");
+  CHECK(test::error_code_of(lab.send("PUT", snapshots + "s1", k_disks_query,
+                                     snapshot_body(test::k_vm1))) == "NotFound");
   for (const std::string& bad :
        {std::string(81, 's'), std::string("s1-"), std::string("_s1"), std::string("s1.")}) {
     auto r = lab.send("PUT", snapshots + bad, k_disks_query, snapshot_body(disk));
@@ -412,8 +415,8 @@ TEST_CASE("lab snapshots refuse what Azure refuses", "[lab][compute]")
   }
   CHECK(lab.send("PUT", snapshots + std::string(80, 's'), k_disks_query, snapshot_body(disk))
             .status == 202);
-  CHECK(error_of(lab.send("PUT", snapshots + "s2", k_disks_query, R"({"properties":{}})")) ==
-        "LocationRequired");
+  CHECK(test::error_code_of(lab.send("PUT", snapshots + "s2", k_disks_query,
+                                     R"({"properties":{}})")) == "LocationRequired");
   auto empty = lab.send(
       "PUT", snapshots + "s2", k_disks_query,
       R"({"location":"westeurope","properties":{"creationData":{"createOption":"Empty"}}})");
@@ -422,7 +425,7 @@ TEST_CASE("lab snapshots refuse what Azure refuses", "[lab][compute]")
   auto far = lab.send("PUT", snapshots + "s2", k_disks_query, snapshot_body(disk, "eastus"));
   CHECK(far.status == 400);
   CHECK(test::body_of(far)["error"]["target"] == "snapshot.location");
-  CHECK(error_of(lab.send("PUT", snapshots + "s2", test::k_compute_version, snapshot_body(disk))) ==
-        "InvalidApiVersionParameter");
+  CHECK(test::error_code_of(lab.send("PUT", snapshots + "s2", test::k_compute_version,
+                                     snapshot_body(disk))) == "InvalidApiVersionParameter");
   CHECK(lab.send("GET", snapshots + "s2", k_disks_query).status == 404);
 }

@@ -7,7 +7,9 @@
 #include "dftriage/azure/actions.hpp"
 #include "dftriage/azure/azure_error.hpp"
 #include "lab/util.hpp"
+#include "support/example_ids.hpp"
 #include "support/lab_session.hpp"
+#include "support/paths.hpp"
 
 #include <catch2/catch.hpp>
 #include <fstream>
@@ -17,15 +19,13 @@ using Json = nlohmann::ordered_json;
 
 namespace {
 
-const std::string k_alert = std::string(DFTRIAGE_SOURCE_DIR) + "/examples/alerts/keyvault-tor.json";
-const std::string k_vault =
-    "/subscriptions/4c1a2f07-3d5e-4b8a-9f61-2e7d8c0b5a13/resourceGroups/rg-payments-prod/"
-    "providers/Microsoft.KeyVault/vaults/kv-payments-prod";
-const std::string k_attacker = "d3b07384-d9a0-4c1e-8f4b-2a6e5c7d8e9f";
+using test::k_example_kv_attacker;
+using test::k_example_vault;
+
 const std::string k_tor_ip = "185.220.101.47";
 
 // What running one action gave: its pre-image, the refusal it gave, the responses.
-struct Ran
+struct VaultActionRun
 {
   azure::PreImage pre;
   std::string refused;
@@ -33,17 +33,17 @@ struct Ran
 };
 
 // Runs `action` as the executor does; stops at a refusal. Lists every page when `list`.
-Ran run(test::LabSession& lab, const std::string& action, Json args,
-        std::vector<Json>* list = nullptr)
+VaultActionRun run_vault_action(test::LabSession& lab, const std::string& action, Json args,
+                                std::vector<Json>* list = nullptr)
 {
   if (args.contains("vault") && args["vault"] == "") {
-    args["vault"] = k_vault;
+    args["vault"] = k_example_vault;
   }
   const auto* spec = azure::find_action(action);
   REQUIRE(spec != nullptr);
   const auto checked = azure::check_args(*spec, args);
   const auto requests = spec->build(checked, lab.cloud);
-  Ran out;
+  VaultActionRun out;
   for (const auto& r : requests.pre_image) {
     try {
       const auto response = lab.client->send(r);
@@ -74,7 +74,8 @@ Ran run(test::LabSession& lab, const std::string& action, Json args,
 std::vector<Json> versions(test::LabSession& lab, const std::string& kind, const std::string& name)
 {
   std::vector<Json> items;
-  run(lab, "keyvault." + kind + ".versions.list", {{"vault", ""}, {"name", name}}, &items);
+  run_vault_action(lab, "keyvault." + kind + ".versions.list", {{"vault", ""}, {"name", name}},
+                   &items);
   return items;
 }
 
@@ -105,21 +106,23 @@ TEST_CASE(
     "lab: keyvault.key.rotate makes a new current version and the old one can then be disabled",
     "[lab][keyvault][practice]")
 {
-  test::LabSession lab({k_alert});
+  test::LabSession lab({test::k_kv_alert});
   const auto before = versions(lab, "key", "signing-key");
   REQUIRE(before.size() == 1);
   const std::string old_version = version_of(before[0]);
 
   // The current version cannot be disabled: the refusal says to rotate first.
-  const auto too_early = run(lab, "keyvault.key.disable",
-                             {{"vault", ""}, {"name", "signing-key"}, {"version", old_version}});
+  const auto too_early =
+      run_vault_action(lab, "keyvault.key.disable",
+                       {{"vault", ""}, {"name", "signing-key"}, {"version", old_version}});
   CHECK(too_early.refused ==
         "version \"" + old_version +
             "\" of key \"signing-key\" is its current version: rotate first (keyvault.key.rotate), "
             "or everything using it fails");
   CHECK(too_early.responses.empty());
 
-  const auto rotated = run(lab, "keyvault.key.rotate", {{"vault", ""}, {"name", "signing-key"}});
+  const auto rotated =
+      run_vault_action(lab, "keyvault.key.rotate", {{"vault", ""}, {"name", "signing-key"}});
   REQUIRE(rotated.pre.size() == 1);
   CHECK(version_of(rotated.pre[0].body["key"]) == old_version);
   REQUIRE(rotated.responses.size() == 1);
@@ -133,16 +136,17 @@ TEST_CASE(
   CHECK(after[0]["attributes"]["enabled"] == true); // rotating leaves the old version usable
   CHECK(version_of(after[1]) == new_version);
 
-  const auto disabled = run(lab, "keyvault.key.disable",
-                            {{"vault", ""}, {"name", "signing-key"}, {"version", old_version}});
+  const auto disabled =
+      run_vault_action(lab, "keyvault.key.disable",
+                       {{"vault", ""}, {"name", "signing-key"}, {"version", old_version}});
   CHECK(disabled.refused.empty());
   REQUIRE(disabled.responses.size() == 1);
   CHECK(versions(lab, "key", "signing-key")[0]["attributes"]["enabled"] == false);
   // Undo re-enables it, from the versions list captured before.
   const auto* spec = azure::find_action("keyvault.key.disable");
   const auto undo = spec->revert(
-      azure::check_args(*spec,
-                        {{"vault", k_vault}, {"name", "signing-key"}, {"version", old_version}}),
+      azure::check_args(
+          *spec, {{"vault", k_example_vault}, {"name", "signing-key"}, {"version", old_version}}),
       disabled.pre, lab.cloud);
   REQUIRE(undo.size() == 1);
   lab.client->send(undo[0]);
@@ -153,10 +157,10 @@ TEST_CASE(
     "lab: keyvault.certificate.create re-issues a self-issued certificate at once under its policy",
     "[lab][keyvault][practice]")
 {
-  test::LabSession lab({k_alert});
+  test::LabSession lab({test::k_kv_alert});
   const std::string old_version = version_of(versions(lab, "certificate", "payments-tls").at(0));
-  const auto reissued =
-      run(lab, "keyvault.certificate.create", {{"vault", ""}, {"name", "payments-tls"}});
+  const auto reissued = run_vault_action(lab, "keyvault.certificate.create",
+                                         {{"vault", ""}, {"name", "payments-tls"}});
   REQUIRE(reissued.pre.size() == 2);
   CHECK(reissued.pre[0].body["issuer"]["name"] == "Self");
   CHECK(reissued.pre[1].status == 404); // no operation pending before
@@ -173,8 +177,9 @@ TEST_CASE(
   CHECK(version_of(after[0]) == old_version);
   CHECK(after[1]["attributes"]["enabled"] == true);
   // The old version is no longer current: it can be disabled now.
-  const auto disabled = run(lab, "keyvault.certificate.disable",
-                            {{"vault", ""}, {"name", "payments-tls"}, {"version", old_version}});
+  const auto disabled =
+      run_vault_action(lab, "keyvault.certificate.disable",
+                       {{"vault", ""}, {"name", "payments-tls"}, {"version", old_version}});
   CHECK(disabled.refused.empty());
   CHECK(disabled.responses.size() == 1);
 }
@@ -182,10 +187,10 @@ TEST_CASE(
 TEST_CASE("lab: the vault firewall keeps out a caller outside its IP rules, with Key Vault's 403",
           "[lab][keyvault][practice]")
 {
-  test::LabSession lab({k_alert});
+  test::LabSession lab({test::k_kv_alert});
   azure::Request vnet;
   vnet.method = "PATCH";
-  vnet.url = lab.cloud.resource_manager + k_vault + "?api-version=2026-02-01";
+  vnet.url = lab.cloud.resource_manager + k_example_vault + "?api-version=2026-02-01";
   vnet.audience = "arm";
   const Json rule{
       {"id", "/subscriptions/4c1a2f07-3d5e-4b8a-9f61-2e7d8c0b5a13/resourceGroups/rg-net/providers/"
@@ -196,12 +201,13 @@ TEST_CASE("lab: the vault firewall keeps out a caller outside its IP rules, with
   lab.client->send(vnet);
 
   CHECK_THROWS_WITH(
-      run(lab, "keyvault.firewall.enable",
+      run_vault_action(
+          lab, "keyvault.firewall.enable",
           {{"vault", ""}, {"allowedIps", {"185.220.0.0/16"}}, {"blockedIps", {k_tor_ip}}}),
       Catch::StartsWith("parameter blockedIps: \"185.220.101.47\" is inside the allowed range"));
-  const auto closed =
-      run(lab, "keyvault.firewall.enable",
-          {{"vault", ""}, {"allowedIps", {"203.0.113.0/24"}}, {"blockedIps", {k_tor_ip}}});
+  const auto closed = run_vault_action(
+      lab, "keyvault.firewall.enable",
+      {{"vault", ""}, {"allowedIps", {"203.0.113.0/24"}}, {"blockedIps", {k_tor_ip}}});
   REQUIRE(closed.responses.size() == 1);
   // The application's subnet is still allowed: no outage for the vault's own users.
   CHECK(closed.responses[0].body["properties"]["networkAcls"]["virtualNetworkRules"] ==
@@ -209,7 +215,7 @@ TEST_CASE("lab: the vault firewall keeps out a caller outside its IP rules, with
   CHECK(closed.responses[0].body["properties"]["networkAcls"]["defaultAction"] == "Deny");
 
   try {
-    run(lab, "keyvault.secrets.list", {{"vault", ""}});
+    run_vault_action(lab, "keyvault.secrets.list", {{"vault", ""}});
     FAIL("the data plane let 127.0.0.1 in");
   } catch (const azure::AzureError& e) {
     CHECK(e.http_status() == 403);
@@ -224,10 +230,10 @@ TEST_CASE("lab: the vault firewall keeps out a caller outside its IP rules, with
   }
   // The management plane is not behind the vault's firewall; letting the lab's own
   // address in opens the data plane again.
-  run(lab, "keyvault.firewall.enable",
-      {{"vault", ""}, {"allowedIps", {"203.0.113.0/24", "127.0.0.0/8"}}});
+  run_vault_action(lab, "keyvault.firewall.enable",
+                   {{"vault", ""}, {"allowedIps", {"203.0.113.0/24", "127.0.0.0/8"}}});
   std::vector<Json> secrets;
-  run(lab, "keyvault.secrets.list", {{"vault", ""}}, &secrets);
+  run_vault_action(lab, "keyvault.secrets.list", {{"vault", ""}}, &secrets);
   CHECK(secrets.size() == 4);
 }
 
@@ -248,7 +254,7 @@ TEST_CASE("lab: keyvault.diagnostics.query reads AzureDiagnostics and AZKVAuditL
       {"CallerIpAddress", k_tor_ip},
       {"Identity",
        {{"claim",
-         {{"http://schemas.microsoft.com/identity/claims/objectidentifier", k_attacker},
+         {{"http://schemas.microsoft.com/identity/claims/objectidentifier", k_example_kv_attacker},
           {"appid", "04b07795-8ddb-461a-bbee-02f9e1bf7b46"}}}}},
       {"RequestUri", "https://kv-payments-prod.vault.azure.net/keys/signing-key/decrypt"},
       {"ResultSignature", "OK"},
@@ -261,39 +267,39 @@ TEST_CASE("lab: keyvault.diagnostics.query reads AzureDiagnostics and AZKVAuditL
     std::ofstream out(scenario);
     out << Json{{"scenario", 1}, {"diagnostics", Json::array({row, later})}}.dump();
   }
-  test::LabSession lab({k_alert, scenario.string()});
+  test::LabSession lab({test::k_kv_alert, scenario.string()});
   std::filesystem::remove(scenario);
   const std::string workspace = lab::stable_guid("workspace/kv-payments-prod");
 
-  const auto by_ip = run(lab, "keyvault.diagnostics.query",
-                         {{"workspaceId", workspace},
-                          {"vault", ""},
-                          {"callerIp", k_tor_ip},
-                          {"start", "2026-11-27T07:00:00Z"},
-                          {"end", "2026-11-27T09:00:00Z"}});
+  const auto by_ip = run_vault_action(lab, "keyvault.diagnostics.query",
+                                      {{"workspaceId", workspace},
+                                       {"vault", ""},
+                                       {"callerIp", k_tor_ip},
+                                       {"start", "2026-11-27T07:00:00Z"},
+                                       {"end", "2026-11-27T09:00:00Z"}});
   const auto rows = rows_of(by_ip.responses.at(0));
   // The alert's seeded reads (AzureDiagnostics: a list and three gets) and the decrypt;
   // not the sign, after the window.
   REQUIRE(rows.size() == 5);
   CHECK(rows[0]["OperationName"] == "KeyDecrypt"); // newest first
-  CHECK(rows[0]["CallerObjectId"] == k_attacker);
+  CHECK(rows[0]["CallerObjectId"] == k_example_kv_attacker);
   CHECK(rows[0]["HttpStatusCode"] == 200);
   CHECK(rows[1]["OperationName"] == "SecretGet");
-  CHECK(rows[1]["CallerObjectId"] == k_attacker);
+  CHECK(rows[1]["CallerObjectId"] == k_example_kv_attacker);
   CHECK(rows[1]["HttpStatusCode"] == 200);
   const auto& columns = by_ip.responses[0].body["tables"][0]["columns"];
   CHECK(columns[8] == Json{{"name", "HttpStatusCode"}, {"type", "int"}});
 
-  const auto by_principal = run(lab, "keyvault.diagnostics.query",
-                                {{"workspaceId", workspace},
-                                 {"vault", ""},
-                                 {"objectId", k_attacker},
-                                 {"end", "2026-11-30T00:00:00Z"}});
+  const auto by_principal = run_vault_action(lab, "keyvault.diagnostics.query",
+                                             {{"workspaceId", workspace},
+                                              {"vault", ""},
+                                              {"objectId", k_example_kv_attacker},
+                                              {"end", "2026-11-30T00:00:00Z"}});
   CHECK(rows_of(by_principal.responses.at(0)).size() == 6);
-  const auto other = run(lab, "keyvault.diagnostics.query",
-                         {{"workspaceId", workspace},
-                          {"vault", ""},
-                          {"callerIp", "198.51.100.9"},
-                          {"end", "2026-11-30T00:00:00Z"}});
+  const auto other = run_vault_action(lab, "keyvault.diagnostics.query",
+                                      {{"workspaceId", workspace},
+                                       {"vault", ""},
+                                       {"callerIp", "198.51.100.9"},
+                                       {"end", "2026-11-30T00:00:00Z"}});
   CHECK(rows_of(other.responses.at(0)).empty());
 }

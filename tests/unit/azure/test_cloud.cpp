@@ -38,7 +38,7 @@ const char* const k_az_cloud_show = R"({
   }
 })";
 
-const std::string k_canary = "CANARY-cloud-secret-7f3a";
+const std::string k_cloud_canary = "CANARY-cloud-secret-7f3a";
 
 std::string lab_line(const std::string& ca = "/var/lab/ca.pem")
 {
@@ -48,12 +48,12 @@ std::string lab_line(const std::string& ca = "/var/lab/ca.pem")
     "suffixes":{"keyvaultDns":".vault.localhost:8443"}},
     "tenantId":"11111111-1111-1111-1111-111111111111","clientId":"22222222-2222-2222-2222-222222222222",
     "clientSecret":")" +
-         k_canary +
+         k_cloud_canary +
          R"(","subscriptionId":"00000000-0000-0000-0000-0000000000aa","caCertificate":")" + ca +
          R"("})";
 }
 
-std::string error_of(const std::string& text, const std::string& source = "cloud.json")
+std::string cloud_error(const std::string& text, const std::string& source = "cloud.json")
 {
   try {
     parse_cloud_config(text, source);
@@ -176,7 +176,7 @@ TEST_CASE("a cloud file that is the lab's connection line", "[cloud]")
   REQUIRE(config.credentials);
   CHECK(config.credentials->tenant_id == "11111111-1111-1111-1111-111111111111");
   CHECK(config.credentials->client_id == "22222222-2222-2222-2222-222222222222");
-  CHECK(config.credentials->client_secret == k_canary);
+  CHECK(config.credentials->client_secret == k_cloud_canary);
   CHECK(config.subscription_id == "00000000-0000-0000-0000-0000000000aa");
 
   SECTION("a relative CA path is taken from the file's folder")
@@ -192,39 +192,42 @@ TEST_CASE("a bad cloud file is reported with its position or field, never its se
   {
     const std::string text =
         "{\n  \"endpoints\": {\n    \"resourceManager\": \"https://x\"\n    \"activeDirectory\"";
-    CHECK(error_of(text) == "cloud.json:4:21: syntax error while parsing object: unexpected string "
-                            "literal; expected '}'");
+    CHECK(cloud_error(text) ==
+          "cloud.json:4:21: syntax error while parsing object: unexpected string "
+          "literal; expected '}'");
   }
   SECTION("a malformed lab line does not echo the secret")
   {
     std::string text = lab_line();
-    text.insert(text.find(k_canary) + 4, "\""); // "CANA"RY... breaks the JSON inside the secret
-    const std::string message = error_of(text, "lab.json");
+    text.insert(text.find(k_cloud_canary) + 4,
+                "\""); // "CANA"RY... breaks the JSON inside the secret
+    const std::string message = cloud_error(text, "lab.json");
     CHECK(message.rfind("lab.json:", 0) == 0);
     CHECK(message.find("CANA") == std::string::npos);
     CHECK(message.find("RY-cloud") == std::string::npos);
   }
   SECTION("missing fields are named by JSON pointer")
   {
-    CHECK(error_of(R"({"suffixes":{}})") ==
+    CHECK(cloud_error(R"({"suffixes":{}})") ==
           "cloud.json: /endpoints: missing; a cloud file needs it");
-    CHECK(error_of(R"({"endpoints":{"activeDirectory":"https://l"},"suffixes":{}})") ==
+    CHECK(cloud_error(R"({"endpoints":{"activeDirectory":"https://l"},"suffixes":{}})") ==
           "cloud.json: /endpoints/resourceManager: missing; a cloud file needs it");
-    CHECK(error_of(R"({"endpoints":{"resourceManager":"https://m","activeDirectory":"https://l",
+    CHECK(cloud_error(R"({"endpoints":{"resourceManager":"https://m","activeDirectory":"https://l",
                      "activeDirectoryResourceId":"https://m/"},"suffixes":{}})") ==
           "cloud.json: /suffixes/keyvaultDns: missing; a cloud file needs it");
-    CHECK(error_of(R"({"cloud":{"endpoints":{},"suffixes":{}}})") ==
+    CHECK(cloud_error(R"({"cloud":{"endpoints":{},"suffixes":{}}})") ==
           "cloud.json: /cloud/endpoints/resourceManager: missing; a cloud file needs it");
   }
   SECTION("wrong types and values")
   {
-    CHECK(error_of("[]") == "cloud.json: : expected a JSON object, got array");
-    CHECK(error_of(R"({"endpoints":{"resourceManager":42},"suffixes":{}})") ==
+    CHECK(cloud_error("[]") == "cloud.json: : expected a JSON object, got array");
+    CHECK(cloud_error(R"({"endpoints":{"resourceManager":42},"suffixes":{}})") ==
           "cloud.json: /endpoints/resourceManager: expected a string, got number");
-    CHECK(error_of(R"({"endpoints":{"resourceManager":"management.azure.com"},"suffixes":{}})") ==
-          "cloud.json: /endpoints/resourceManager: expected an absolute http(s) URL, got "
-          "\"management.azure.com\"");
-    CHECK(error_of(R"({"endpoints":{"resourceManager":"https://m","activeDirectory":"https://l",
+    CHECK(
+        cloud_error(R"({"endpoints":{"resourceManager":"management.azure.com"},"suffixes":{}})") ==
+        "cloud.json: /endpoints/resourceManager: expected an absolute http(s) URL, got "
+        "\"management.azure.com\"");
+    CHECK(cloud_error(R"({"endpoints":{"resourceManager":"https://m","activeDirectory":"https://l",
                      "activeDirectoryResourceId":"https://m/"},"suffixes":{"keyvaultDns":"vault.x"}})") ==
           "cloud.json: /suffixes/keyvaultDns: expected a DNS suffix starting with '.', got "
           "\"vault.x\"");
@@ -232,13 +235,13 @@ TEST_CASE("a bad cloud file is reported with its position or field, never its se
   SECTION("a secret of the wrong type is not quoted, a secret without its client is refused")
   {
     std::string text = lab_line();
-    text.replace(text.find("\"" + k_canary + "\""), k_canary.size() + 2, "12345");
-    CHECK(error_of(text) == "cloud.json: /clientSecret: expected a string, got number");
+    text.replace(text.find("\"" + k_cloud_canary + "\""), k_cloud_canary.size() + 2, "12345");
+    CHECK(cloud_error(text) == "cloud.json: /clientSecret: expected a string, got number");
     std::string no_client = lab_line();
     no_client.replace(no_client.find("\"clientId\""), 10, "\"clientIdX\"");
-    const std::string message = error_of(no_client);
+    const std::string message = cloud_error(no_client);
     CHECK(message == "cloud.json: /clientId: missing; a clientSecret needs tenantId and clientId");
-    CHECK(message.find(k_canary) == std::string::npos);
+    CHECK(message.find(k_cloud_canary) == std::string::npos);
   }
 }
 

@@ -6,6 +6,7 @@
 
 using namespace dftriage;
 using namespace dftriage::azure;
+using Json = nlohmann::ordered_json;
 
 TEST_CASE("origins are compared without case or default ports")
 {
@@ -42,7 +43,6 @@ TEST_CASE("follow-up links stay on the request's origin")
 TEST_CASE("a list answer's next page is named by nextLink or @odata.nextLink, never by an empty "
           "link")
 {
-  using Json = nlohmann::ordered_json;
   CHECK(std::string(next_link_key(Json{{"value", Json::array()}, {"nextLink", "/p2"}})) ==
         "nextLink");
   CHECK(std::string(next_link_key(Json{{"@odata.nextLink", "https://graph/p2"}})) ==

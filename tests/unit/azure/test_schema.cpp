@@ -2,6 +2,7 @@
 // say what the catalogue says, or editors would accept what the loader refuses.
 
 #include "dftriage/azure/actions.hpp"
+#include "support/paths.hpp"
 
 #include <catch2/catch.hpp>
 #include <fstream>
@@ -10,7 +11,7 @@
 
 TEST_CASE("the playbook schema lists every action with the catalogue's parameters")
 {
-  std::ifstream in(std::string(DFTRIAGE_SOURCE_DIR) + "/playbooks/playbook.schema.json");
+  std::ifstream in(dftriage::test::k_source + "/playbooks/playbook.schema.json");
   REQUIRE(in);
   const auto schema = nlohmann::json::parse(in);
   const auto& cases = schema.at("$defs").at("action").at("allOf");

@@ -8,17 +8,17 @@
 
 using dftriage::cli::case_status;
 using dftriage::exec::CaseState;
-using json = nlohmann::ordered_json;
+using Json = nlohmann::ordered_json;
 
 namespace {
 
-std::string status_of(const std::vector<json>& entries)
+std::string status_after(const std::vector<Json>& entries)
 {
   return case_status(CaseState::replay(entries), entries);
 }
 
-json entered(const std::string& step, const std::string& action, bool mutating,
-             const std::string& reversibility)
+Json entered_event(const std::string& step, const std::string& action, bool mutating,
+                   const std::string& reversibility)
 {
   return {{"event", "step.entered"},
           {"step", step},
@@ -27,65 +27,66 @@ json entered(const std::string& step, const std::string& action, bool mutating,
           {"reversibility", reversibility}};
 }
 
-json on(const std::string& event, const std::string& step)
+Json event_on(const std::string& event, const std::string& step)
 {
   return {{"event", event}, {"step", step}};
 }
 
-const json k_opened = {{"event", "case.opened"}, {"alertId", "a-1"}};
+const Json k_opened = {{"event", "case.opened"}, {"alertId", "a-1"}};
 
 } // namespace
 
 TEST_CASE("case_status says what a case's walks came to", "[cli][case]")
 {
-  const json change = entered("firewall", "keyvault.firewall", true, "reversible");
-  CHECK(status_of({}) == "empty");
-  CHECK(status_of({k_opened}) == "needs-human");
-  CHECK(status_of({k_opened, change, on("step.done", "firewall"), {{"event", "case.closed"}}}) ==
+  const Json change = entered_event("firewall", "keyvault.firewall", true, "reversible");
+  CHECK(status_after({}) == "empty");
+  CHECK(status_after({k_opened}) == "needs-human");
+  CHECK(status_after(
+            {k_opened, change, event_on("step.done", "firewall"), {{"event", "case.closed"}}}) ==
         "completed");
-  CHECK(status_of({k_opened, change, on("step.failed", "firewall")}) == "failed");
-  CHECK(status_of({k_opened, change, on("step.refused", "firewall")}) == "refused");
-  CHECK(status_of({k_opened, change, on("step.declined", "firewall")}) == "needs-human");
+  CHECK(status_after({k_opened, change, event_on("step.failed", "firewall")}) == "failed");
+  CHECK(status_after({k_opened, change, event_on("step.refused", "firewall")}) == "refused");
+  CHECK(status_after({k_opened, change, event_on("step.declined", "firewall")}) == "needs-human");
 
   SECTION("interrupted: Ctrl-C, or a journal that ends in the middle of a step")
   {
-    CHECK(status_of({k_opened, change, {{"event", "case.interrupted"}}}) == "interrupted");
-    CHECK(status_of({k_opened, change}) == "interrupted");
+    CHECK(status_after({k_opened, change, {{"event", "case.interrupted"}}}) == "interrupted");
+    CHECK(status_after({k_opened, change}) == "interrupted");
     // Killed after the change was sent: the step never concluded.
-    CHECK(status_of({k_opened,
-                     change,
-                     {{"event", "request.sent"},
-                      {"step", "firewall"},
-                      {"kind", "action"},
-                      {"mutating", true}},
-                     {{"event", "step.left"}, {"step", "firewall"}}}) == "interrupted");
+    CHECK(status_after({k_opened,
+                        change,
+                        {{"event", "request.sent"},
+                         {"step", "firewall"},
+                         {"kind", "action"},
+                         {"mutating", true}},
+                        {{"event", "step.left"}, {"step", "firewall"}}}) == "interrupted");
   }
   SECTION("undone: every change undo takes back was undone; a failed undo fails")
   {
-    const std::vector<json> done{
-        k_opened, change, on("step.done", "firewall"), {{"event", "case.closed"}}};
+    const std::vector<Json> done{
+        k_opened, change, event_on("step.done", "firewall"), {{"event", "case.closed"}}};
     auto undone = done;
-    undone.push_back(on("undo.started", "firewall"));
-    undone.push_back(on("undo.done", "firewall"));
-    CHECK(status_of(undone) == "undone");
+    undone.push_back(event_on("undo.started", "firewall"));
+    undone.push_back(event_on("undo.done", "firewall"));
+    CHECK(status_after(undone) == "undone");
     auto cut = done;
-    cut.push_back(on("undo.started", "firewall"));
-    CHECK(status_of(cut) == "interrupted");
+    cut.push_back(event_on("undo.started", "firewall"));
+    CHECK(status_after(cut) == "interrupted");
     auto failed = done;
-    failed.push_back(on("undo.started", "firewall"));
-    failed.push_back(on("undo.failed", "firewall"));
-    CHECK(status_of(failed) == "failed");
+    failed.push_back(event_on("undo.started", "firewall"));
+    failed.push_back(event_on("undo.failed", "firewall"));
+    CHECK(status_after(failed) == "failed");
     // A second change still in place: not undone.
     auto partly = undone;
-    partly.insert(partly.begin() + 3, entered("tag", "resources.tag", true, "reversible"));
-    partly.insert(partly.begin() + 4, on("step.done", "tag"));
-    CHECK(status_of(partly) == "completed");
+    partly.insert(partly.begin() + 3, entered_event("tag", "resources.tag", true, "reversible"));
+    partly.insert(partly.begin() + 4, event_on("step.done", "tag"));
+    CHECK(status_after(partly) == "completed");
     // An irreversible change cannot be taken back: undoing the rest is undoing the case.
     auto irreversible = undone;
     irreversible.insert(irreversible.begin() + 3,
-                        entered("delete", "keyvault.delete_secret", true, "irreversible"));
-    irreversible.insert(irreversible.begin() + 4, on("step.done", "delete"));
-    CHECK(status_of(irreversible) == "undone");
+                        entered_event("delete", "keyvault.delete_secret", true, "irreversible"));
+    irreversible.insert(irreversible.begin() + 4, event_on("step.done", "delete"));
+    CHECK(status_after(irreversible) == "undone");
   }
 }
 

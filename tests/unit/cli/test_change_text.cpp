@@ -10,10 +10,11 @@ using Json = nlohmann::ordered_json;
 
 namespace {
 
-const char* k_nsg_url = "https://management.azure.com/subscriptions/s/resourceGroups/rg/providers/"
-                        "Microsoft.Network/networkSecurityGroups/nsg1?api-version=2023-09-01";
+const char* k_nsg1_url = "https://management.azure.com/subscriptions/s/resourceGroups/rg/providers/"
+                         "Microsoft.Network/networkSecurityGroups/nsg1?api-version=2023-09-01";
 
-Json rule(const std::string& name, const std::string& access, int priority)
+// An NSG security rule as ARM returns it.
+Json nsg_rule(const std::string& name, const std::string& access, int priority)
 {
   return {{"name", name},
           {"id", "r/" + name},
@@ -22,11 +23,12 @@ Json rule(const std::string& name, const std::string& access, int priority)
            {{"access", access}, {"priority", priority}, {"provisioningState", "Succeeded"}}}};
 }
 
-dftriage::azure::Request request(const std::string& method, const Json& body)
+// A request to k_nsg1_url.
+dftriage::azure::Request nsg1_request(const std::string& method, const Json& body)
 {
   dftriage::azure::Request r;
   r.method = method;
-  r.url = k_nsg_url;
+  r.url = k_nsg1_url;
   r.body = body;
   return r;
 }
@@ -43,8 +45,8 @@ TEST_CASE("a PUT is shown as what it changes in the target with named rules matc
                      {"properties",
                       {{"provisioningState", "Succeeded"},
                        {"securityRules",
-                        {rule("allow-ssh", "Allow", 100), rule("allow-web", "Allow", 200),
-                         rule("old", "Allow", 300)}}}}};
+                        {nsg_rule("allow-ssh", "Allow", 100), nsg_rule("allow-web", "Allow", 200),
+                         nsg_rule("old", "Allow", 300)}}}}};
   const Json body{
       {"location", "westeurope"},
       {"properties",
@@ -121,27 +123,27 @@ TEST_CASE("members a PUT leaves out are named on one line and not as removals")
 
 TEST_CASE("a change is shown against its target's pre-image or else whole and once")
 {
-  std::vector<dftriage::azure::Request> reads{request("GET", nullptr)};
+  std::vector<dftriage::azure::Request> reads{nsg1_request("GET", nullptr)};
   reads[0].body.reset();
   const Json body{{"location", "westeurope"}, {"properties", {{"flowLogs", "on"}}}};
   SECTION("the target was read: its differences only")
   {
     const dftriage::azure::PreImage pre{
         {200, Json{{"location", "westeurope"}, {"properties", Json::object()}}}};
-    const auto view = change_view(request("PUT", body), reads, pre, "  ", false, Lang::en);
+    const auto view = change_view(nsg1_request("PUT", body), reads, pre, "  ", false, Lang::en);
     CHECK(view.diff);
     CHECK(view.text == "  + /properties/flowLogs: \"on\"\n");
   }
   SECTION("nothing differs")
   {
     const dftriage::azure::PreImage pre{{200, body}};
-    const auto view = change_view(request("PUT", body), reads, pre, "  ", false, Lang::zh_cn);
+    const auto view = change_view(nsg1_request("PUT", body), reads, pre, "  ", false, Lang::zh_cn);
     CHECK(view.text == "  （与当前状态没有差别）\n");
   }
   SECTION("the target does not exist: it is created, with this body")
   {
     const dftriage::azure::PreImage pre{{404, nullptr}};
-    const auto view = change_view(request("PUT", body), reads, pre, "  ", false, Lang::en);
+    const auto view = change_view(nsg1_request("PUT", body), reads, pre, "  ", false, Lang::en);
     CHECK_FALSE(view.diff);
     CHECK(view.text == "  (it does not exist yet: this creates it)\n"
                        "  {\"location\":\"westeurope\",\"properties\":{\"flowLogs\":\"on\"}}\n");
@@ -149,8 +151,8 @@ TEST_CASE("a change is shown against its target's pre-image or else whole and on
   SECTION("another URL was read (a POST action): the body, once")
   {
     const dftriage::azure::PreImage pre{{200, Json{{"location", "westeurope"}}}};
-    auto post = request("POST", body);
-    post.url = std::string(k_nsg_url).replace(post.url.find('?'), 0, "/remove");
+    auto post = nsg1_request("POST", body);
+    post.url = std::string(k_nsg1_url).replace(post.url.find('?'), 0, "/remove");
     const auto view = change_view(post, reads, pre, "  ", false, Lang::en);
     CHECK(view.text == "  {\"location\":\"westeurope\",\"properties\":{\"flowLogs\":\"on\"}}\n");
   }

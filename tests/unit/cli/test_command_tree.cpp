@@ -10,7 +10,7 @@ using namespace dftriage::cli;
 
 namespace {
 
-using Words = std::vector<std::string>;
+using WordList = std::vector<std::string>;
 
 } // namespace
 
@@ -19,9 +19,9 @@ TEST_CASE("a type name says what a value may be", "[cli][completion]")
   SECTION("a | list gives its words")
   {
     const auto spec = read_value_spec("text|json|ndjson", "output");
-    CHECK(spec.words == Words{"text", "json", "ndjson"});
+    CHECK(spec.words == WordList{"text", "json", "ndjson"});
     CHECK_FALSE(spec.files);
-    CHECK(read_value_spec("en|zh-CN", "lang").words == Words{"en", "zh-CN"});
+    CHECK(read_value_spec("en|zh-CN", "lang").words == WordList{"en", "zh-CN"});
   }
   SECTION("placeholders name where to look")
   {
@@ -77,15 +77,15 @@ TEST_CASE("describe reads the CLI11 tree: paths, options, globals last, position
   CHECK(root.summary == "dftriage: a tool");
   REQUIRE(root.subcommands.size() == 2);
   const auto& case_doc = root.subcommands[0];
-  CHECK(case_doc.path == Words{"case"});
+  CHECK(case_doc.path == WordList{"case"});
   REQUIRE(case_doc.subcommands.size() == 1);
   const auto& verify_doc = case_doc.subcommands[0];
-  CHECK(verify_doc.path == Words{"case", "verify"});
+  CHECK(verify_doc.path == WordList{"case", "verify"});
   CHECK(command_line(verify_doc.path) == "dftriage case verify");
   CHECK(verify_doc.summary == "Verify a case");
 
   REQUIRE(verify_doc.positionals.size() == 1);
-  CHECK(verify_doc.positionals[0].names == Words{"DIR"});
+  CHECK(verify_doc.positionals[0].names == WordList{"DIR"});
   CHECK(verify_doc.positionals[0].value == "DIR"); // named for what it is, not TEXT
   CHECK(verify_doc.positionals[0].kind.dirs);
   CHECK(verify_doc.positionals[0].required);
@@ -96,8 +96,8 @@ TEST_CASE("describe reads the CLI11 tree: paths, options, globals last, position
     names.push_back(option.names.back());
   }
   // --help (CLI11's), the command's own in order, the global one last; hidden skipped.
-  CHECK(names == Words{"--help", "--output", "--quick", "--port", "--cloud"});
-  CHECK(verify_doc.options[1].names == Words{"-o", "--output"});
+  CHECK(names == WordList{"--help", "--output", "--quick", "--port", "--cloud"});
+  CHECK(verify_doc.options[1].names == WordList{"-o", "--output"});
   CHECK(verify_doc.options[1].value == "text|json");
   CHECK(verify_doc.options[2].value.empty());  // a flag
   CHECK(verify_doc.options[3].value == "INT"); // not "INT:INT in [0 - 60]"
@@ -113,7 +113,7 @@ TEST_CASE("describe reads the CLI11 tree: paths, options, globals last, position
   for (const auto* command : flatten(root)) {
     order.push_back(command_line(command->path));
   }
-  CHECK(order == Words{"dftriage", "dftriage case", "dftriage case verify", "dftriage show"});
+  CHECK(order == WordList{"dftriage", "dftriage case", "dftriage case verify", "dftriage show"});
 }
 
 TEST_CASE("the completion scripts store a value as words and sources", "[cli][completion]")
@@ -143,7 +143,7 @@ TEST_CASE("the completion scripts store a value as words and sources", "[cli][co
 TEST_CASE("the completion data knows the built-in playbooks' questions", "[cli][completion]")
 {
   const auto data = completion_data();
-  const auto find = [&](const std::string& id) -> const Words* {
+  const auto find = [&](const std::string& id) -> const WordList* {
     for (const auto& [answer_id, values] : data.answers) {
       if (answer_id == id) {
         return &values;
@@ -152,11 +152,11 @@ TEST_CASE("the completion data knows the built-in playbooks' questions", "[cli][
     return nullptr;
   };
   REQUIRE(find("origin_verified") != nullptr);
-  CHECK(*find("origin_verified") == Words{"no", "yes"});
+  CHECK(*find("origin_verified") == WordList{"no", "yes"});
   REQUIRE(find("response") != nullptr);
-  CHECK(*find("response") == Words{"keep", "remove", "restrict"});
+  CHECK(*find("response") == WordList{"keep", "remove", "restrict"});
   REQUIRE(find("subscription") != nullptr);
   CHECK(find("subscription")->empty()); // free text: the ID only
   CHECK(std::is_sorted(data.answers.begin(), data.answers.end()));
-  CHECK(data.clouds == Words{"AzureCloud", "AzureChinaCloud", "AzureUSGovernment"});
+  CHECK(data.clouds == WordList{"AzureCloud", "AzureChinaCloud", "AzureUSGovernment"});
 }

@@ -31,7 +31,7 @@ std::string as_code(std::string_view s)
   return out;
 }
 
-std::size_t at(const std::string& what)
+std::size_t position_of(const std::string& what)
 {
   const auto where = page().find(what);
   INFO(what);
@@ -49,7 +49,7 @@ TEST_CASE("the man page has its header and sections in order", "[cli][man]")
   std::size_t last = 0;
   for (const auto* section : {"NAME", "SYNOPSIS", "DESCRIPTION", "COMMANDS", "GLOBAL OPTIONS",
                               "EXIT STATUS", "ENVIRONMENT", "FILES", "SEE ALSO"}) {
-    const auto where = at(std::string(".SH ") + section + "\n");
+    const auto where = position_of(std::string(".SH ") + section + "\n");
     CHECK(where > last);
     last = where;
   }
@@ -61,7 +61,7 @@ TEST_CASE("the man page describes every command of the table", "[cli][man]")
 {
   for (const auto& spec : commands()) {
     const std::string name(spec.name);
-    const auto section = at(".SS \"dftriage " + name + "\"\n");
+    const auto section = position_of(".SS \"dftriage " + name + "\"\n");
     INFO(name);
     for (const auto example : spec.examples) {
       CHECK(page().find(as_code(example) + "\n", section) != std::string::npos);
@@ -75,10 +75,10 @@ TEST_CASE("the man page describes every command of the table", "[cli][man]")
   }
   for (const auto* nested : {"case list", "case show", "case verify", "playbooks list",
                              "playbooks show", "auth status", "lab serve"}) {
-    at(std::string(".SS \"dftriage ") + nested + "\"\n");
+    position_of(std::string(".SS \"dftriage ") + nested + "\"\n");
   }
   // Options under their command, names escaped, the value in italics.
-  const auto show = at(".SS \"dftriage show\"\n");
+  const auto show = position_of(".SS \"dftriage show\"\n");
   CHECK(page().find(".TP\n\\fB\\-o\\fR, \\fB\\-\\-output\\fR \\fI", show) <
         page().find(".SS \"dftriage match\""));
   CHECK_THAT(page(), Catch::Contains("\\fBdftriage show\\fR [\\fIoptions\\fR] \\fIFILE\\fR..."));
@@ -87,8 +87,8 @@ TEST_CASE("the man page describes every command of the table", "[cli][man]")
 
 TEST_CASE("the man page lists the global options once, in their own section", "[cli][man]")
 {
-  const auto global = at(".SH GLOBAL OPTIONS\n");
-  const auto next = at(".SH EXIT STATUS\n");
+  const auto global = position_of(".SH GLOBAL OPTIONS\n");
+  const auto next = position_of(".SH EXIT STATUS\n");
   for (const auto* tag :
        {"\\fB\\-v\\fR, \\fB\\-\\-verbose\\fR\n", "\\fB\\-q\\fR, \\fB\\-\\-quiet\\fR\n",
         "\\fB\\-\\-cloud\\fR \\fINAME|FILE\\fR\n", "\\fB\\-\\-version\\fR\n"}) {
@@ -101,7 +101,7 @@ TEST_CASE("the man page lists the global options once, in their own section", "[
 
 TEST_CASE("the man page has every exit status and environment variable", "[cli][man]")
 {
-  const auto exits = at(".SH EXIT STATUS\n");
+  const auto exits = position_of(".SH EXIT STATUS\n");
   for (const auto& row : dftriage::exit_status_table()) {
     CHECK(page().find(".TP\n\\fB" + std::to_string(row.code) + "\\fR\n", exits) !=
           std::string::npos);
@@ -109,7 +109,7 @@ TEST_CASE("the man page has every exit status and environment variable", "[cli][
   // Markdown code spans become bold.
   CHECK_THAT(page(), Catch::Contains("usage error (bad command line, an unknown question ID, a "
                                      "bad \\fB\\-\\-set\\fR value)"));
-  const auto environment = at(".SH ENVIRONMENT\n");
+  const auto environment = position_of(".SH ENVIRONMENT\n");
   CHECK(page().find(".TP\n\\fBNO_COLOR\\fR\nset to anything to turn colour off\n", environment) !=
         std::string::npos);
   CHECK(page().find(".TP\n\\fBDFTRIAGE_RESPONDER_ADDRESSES\\fR\nyour public egress addresses",

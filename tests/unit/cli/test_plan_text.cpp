@@ -1,30 +1,24 @@
 #include "cli/plan_text.hpp"
 #include "dftriage/azure/cloud.hpp"
+#include "support/files.hpp"
 
 #include <catch2/catch.hpp>
 
 using dftriage::cli::plan_text;
 using dftriage::cli::PlanTextOptions;
+using dftriage::test::occurrences;
 using Json = nlohmann::ordered_json;
 
 namespace {
 
-const std::string k_vault = "https://management.azure.com/subscriptions/s/resourceGroups/rg/"
-                            "providers/Microsoft.KeyVault/vaults/kv1?api-version=2022-07-01";
+const std::string k_kv1_url = "https://management.azure.com/subscriptions/s/resourceGroups/rg/"
+                              "providers/Microsoft.KeyVault/vaults/kv1?api-version=2022-07-01";
 
-std::size_t count(const std::string& text, const std::string& what)
-{
-  std::size_t n = 0;
-  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) {
-    ++n;
-  }
-  return n;
-}
-
-Json request(const std::string& method, const std::string& purpose, Json body)
+// A planned request to k_kv1_url.
+Json kv1_request(const std::string& method, const std::string& purpose, Json body)
 {
   return {{"method", method},
-          {"url", k_vault},
+          {"url", k_kv1_url},
           {"body", std::move(body)},
           {"mutating", method != "GET"},
           {"reversible", method != "GET"},
@@ -56,8 +50,8 @@ Json plan()
              {"note", nullptr},
              {"action",
               {{"name", "keyvault.firewall.enable"},
-               {"preImage", {request("GET", "pre-image", nullptr)}},
-               {"requests", {request("PUT", "action", body)}}}}}}}};
+               {"preImage", {kv1_request("GET", "pre-image", nullptr)}},
+               {"requests", {kv1_request("PUT", "action", body)}}}}}}}};
 }
 
 } // namespace
@@ -65,7 +59,7 @@ Json plan()
 TEST_CASE("plan text shows a change's body once when its target was not read")
 {
   const auto text = plan_text(plan(), false);
-  CHECK(count(text, "\"networkAcls\"") == 1);
+  CHECK(occurrences(text, "\"networkAcls\"") == 1);
   CHECK(text.find("$(pre-image") == std::string::npos);
   CHECK(text.find("\"tenantId\": $TENANT_ID") != std::string::npos);
   CHECK(text.find("$TENANT_ID: /properties/tenantId\n") != std::string::npos);
@@ -90,7 +84,7 @@ TEST_CASE("plan text shows a captured change as what it changes and the whole bo
   const auto full = plan_text(plan(), options);
   CHECK(full.find("whole body:") != std::string::npos);
   CHECK(full.find("\"tenantId\": \"t-1\"") != std::string::npos);
-  CHECK(count(full, "\"defaultAction\": \"Deny\"") == 1);
+  CHECK(occurrences(full, "\"defaultAction\": \"Deny\"") == 1);
 }
 
 TEST_CASE("plan text as curl says where the token comes from once at the top")
@@ -99,9 +93,9 @@ TEST_CASE("plan text as curl says where the token comes from once at the top")
   options.curl = true;
   options.cloud = &dftriage::azure::public_cloud();
   const auto text = plan_text(plan(), options);
-  CHECK(count(text, "# TOKEN=$(az account get-access-token") == 1);
+  CHECK(occurrences(text, "# TOKEN=$(az account get-access-token") == 1);
   CHECK(text.find("# TOKEN=") < text.find("[mitigate 2/7]"));
-  CHECK(count(text, "curl -X ") == 2);
+  CHECK(occurrences(text, "curl -X ") == 2);
   CHECK(text.find("    # action, mutating, reversible, needs Microsoft.KeyVault/vaults/write\n") !=
         std::string::npos);
 }

@@ -22,10 +22,10 @@ using std::chrono::milliseconds;
 namespace {
 
 // -v: info and above, as the CLI prints it.
-class CapturedLog : public dftriage::test::CapturedLog
+class CliLog : public dftriage::test::CapturedLog
 {
 public:
-  CapturedLog()
+  CliLog()
       : dftriage::test::CapturedLog(spdlog::level::debug, "dftriage: %l: %v")
   {
   }
@@ -103,7 +103,7 @@ TEST_CASE("describe_wait says what the client waits for, how long and why")
 
 TEST_CASE("on a terminal the wait is one line, counted down in place and erased at its end")
 {
-  CapturedLog log;
+  CliLog log;
   FakeTerminal term;
   Progress progress(term.options());
   const auto w = operation_wait();
@@ -168,7 +168,7 @@ TEST_CASE("on a terminal the wait is one line, counted down in place and erased 
 
 TEST_CASE("off a terminal a wait prints nothing but a log line at -v")
 {
-  CapturedLog log;
+  CliLog log;
   FakeTerminal term;
   Progress progress(term.options(false));
   auto w = operation_wait();
@@ -191,7 +191,7 @@ TEST_CASE("off a terminal a wait prints nothing but a log line at -v")
 
 TEST_CASE("the spinner turns by itself while the client sleeps, and stops at the end")
 {
-  CapturedLog log;
+  CliLog log;
   std::mutex mutex;
   std::string out;
   ProgressOptions options;

@@ -14,8 +14,8 @@ using playbook::Show;
 
 namespace {
 
-Show show(Show::Kind kind, std::string path, std::string label,
-          std::vector<std::string> fields = {}, std::size_t max = 5)
+Show make_show(Show::Kind kind, std::string path, std::string label,
+               std::vector<std::string> fields = {}, std::size_t max = 5)
 {
   Show s;
   s.kind = kind;
@@ -39,7 +39,7 @@ std::string summary(const std::vector<Show>& shows, const Json& result, Lang lan
   return cli::read_summary(step_showing(shows), result, lang, false);
 }
 
-const Json k_tags =
+const Json k_tags_json =
     Json::parse(R"({"id": "/subscriptions/s/providers/Microsoft.Resources/tags/default",
   "name": "default", "properties": {"tags": {"Owner": "alice@contoso.com", "env": "prod"}}})");
 
@@ -49,16 +49,16 @@ TEST_CASE("read_summary shows the values a step declares, with their labels")
 {
   SECTION("a value, an object of scalars, a missing path")
   {
-    Show owner = show(Show::Kind::value, "properties.tags.Owner", "Owner (tag)");
+    Show owner = make_show(Show::Kind::value, "properties.tags.Owner", "Owner (tag)");
     owner.label.zh_cn = "负责人（标签）";
-    CHECK(summary({owner, show(Show::Kind::value, "properties.tags", "Tags"),
-                   show(Show::Kind::value, "properties.tags.Team", "Team (tag)")},
-                  k_tags) == "  Owner (tag): alice@contoso.com\n"
-                             "  Tags: Owner=alice@contoso.com, env=prod\n"
-                             "  Team (tag): (not found)\n");
-    CHECK(summary({owner, show(Show::Kind::value, "properties.tags.Team", "Team")}, k_tags,
-                  Lang::zh_cn) == "  负责人（标签）: alice@contoso.com\n"
-                                  "  Team: （未找到）\n");
+    CHECK(summary({owner, make_show(Show::Kind::value, "properties.tags", "Tags"),
+                   make_show(Show::Kind::value, "properties.tags.Team", "Team (tag)")},
+                  k_tags_json) == "  Owner (tag): alice@contoso.com\n"
+                                  "  Tags: Owner=alice@contoso.com, env=prod\n"
+                                  "  Team (tag): (not found)\n");
+    CHECK(summary({owner, make_show(Show::Kind::value, "properties.tags.Team", "Team")},
+                  k_tags_json, Lang::zh_cn) == "  负责人（标签）: alice@contoso.com\n"
+                                               "  Team: （未找到）\n");
   }
   SECTION("scalars of every type, an array of scalars, a JSON null that is there")
   {
@@ -66,20 +66,21 @@ TEST_CASE("read_summary shows the values a step declares, with their labels")
         R"({"properties": {"enableRbacAuthorization": false, "softDeleteRetentionInDays": 90,
       "networkAcls": {"defaultAction": "Allow", "ipRules": []}, "accessPolicies": [{"objectId": "o1"}],
       "publicNetworkAccess": null}, "zones": ["1", "2"]})");
-    CHECK(summary({show(Show::Kind::value, "properties.enableRbacAuthorization", "RBAC"),
-                   show(Show::Kind::value, "properties.softDeleteRetentionInDays", "Retention"),
-                   show(Show::Kind::value, "properties.networkAcls.ipRules", "IP rules"),
-                   show(Show::Kind::value, "properties.accessPolicies", "Policies"),
-                   show(Show::Kind::value, "properties.publicNetworkAccess", "Public access"),
-                   show(Show::Kind::value, "zones", "Zones"),
-                   show(Show::Kind::value, "properties.accessPolicies[*].objectId", "Object IDs")},
-                  vault) == "  RBAC: false\n"
-                            "  Retention: 90\n"
-                            "  IP rules: []\n"
-                            "  Policies: [{\"objectId\":\"o1\"}]\n"
-                            "  Public access: null\n"
-                            "  Zones: 1, 2\n"
-                            "  Object IDs: o1\n");
+    CHECK(summary(
+              {make_show(Show::Kind::value, "properties.enableRbacAuthorization", "RBAC"),
+               make_show(Show::Kind::value, "properties.softDeleteRetentionInDays", "Retention"),
+               make_show(Show::Kind::value, "properties.networkAcls.ipRules", "IP rules"),
+               make_show(Show::Kind::value, "properties.accessPolicies", "Policies"),
+               make_show(Show::Kind::value, "properties.publicNetworkAccess", "Public access"),
+               make_show(Show::Kind::value, "zones", "Zones"),
+               make_show(Show::Kind::value, "properties.accessPolicies[*].objectId", "Object IDs")},
+              vault) == "  RBAC: false\n"
+                        "  Retention: 90\n"
+                        "  IP rules: []\n"
+                        "  Policies: [{\"objectId\":\"o1\"}]\n"
+                        "  Public access: null\n"
+                        "  Zones: 1, 2\n"
+                        "  Object IDs: o1\n");
   }
   SECTION("a long value is cut with an ellipsis: prose at its end, an ID in its middle")
   {
@@ -93,9 +94,10 @@ TEST_CASE("read_summary shows the values a step declares, with their labels")
                     {"short", id.substr(0, 70)},
                     {"cjk", std::string(60, 'x') + " 机密机密机密机密机密机密机密机密机密机密机密机"
                                                    "密机密机密机密机密机密机密机密机密机密"}};
-    CHECK(summary({show(Show::Kind::value, "description", "Description"),
-                   show(Show::Kind::value, "id", "ID"), show(Show::Kind::value, "short", "Short"),
-                   show(Show::Kind::value, "cjk", "CJK")},
+    CHECK(summary({make_show(Show::Kind::value, "description", "Description"),
+                   make_show(Show::Kind::value, "id", "ID"),
+                   make_show(Show::Kind::value, "short", "Short"),
+                   make_show(Show::Kind::value, "cjk", "CJK")},
                   r) ==
           "  Description: " + prose.substr(0, 99) +
               "…\n"
@@ -111,8 +113,8 @@ TEST_CASE("read_summary shows the values a step declares, with their labels")
   {
     const Json tags = {
         {"properties", {{"tags", {{"owner", "payments-platform@lab.localhost"}, {"OWNER", "x"}}}}}};
-    CHECK(summary({show(Show::Kind::value, "properties.tags.Owner", "Owner (tag)"),
-                   show(Show::Kind::value, "properties.tags.OWNER", "Exact")},
+    CHECK(summary({make_show(Show::Kind::value, "properties.tags.Owner", "Owner (tag)"),
+                   make_show(Show::Kind::value, "properties.tags.OWNER", "Exact")},
                   tags) == "  Owner (tag): payments-platform@lab.localhost\n"
                            "  Exact: x\n");
   }
@@ -127,22 +129,22 @@ TEST_CASE("read_summary shows a list's first items and how many more there are")
     {"id": "https://kv.vault.azure.net/secrets/db/v4", "attributes": {"enabled": true, "created": 4}}]})");
   SECTION("fields of each item, max, and the rest counted")
   {
-    CHECK(summary({show(Show::Kind::list, "value", "Secret versions",
-                        {"id", "attributes.enabled", "attributes.created"}, 3)},
+    CHECK(summary({make_show(Show::Kind::list, "value", "Secret versions",
+                             {"id", "attributes.enabled", "attributes.created"}, 3)},
                   versions) == "  Secret versions (4):\n"
                                "    - https://kv.vault.azure.net/secrets/db/v1 · true · 1\n"
                                "    - https://kv.vault.azure.net/secrets/db/v2 · true · 2\n"
                                "    - https://kv.vault.azure.net/secrets/db/v3 · false · -\n"
                                "    … and 1 more\n");
-    CHECK(summary({show(Show::Kind::list, "value", "版本", {"attributes.enabled"}, 2)}, versions,
-                  Lang::zh_cn) == "  版本 (4):\n"
-                                  "    - true\n"
-                                  "    - true\n"
-                                  "    … 另有 2 项\n");
+    CHECK(summary({make_show(Show::Kind::list, "value", "版本", {"attributes.enabled"}, 2)},
+                  versions, Lang::zh_cn) == "  版本 (4):\n"
+                                            "    - true\n"
+                                            "    - true\n"
+                                            "    … 另有 2 项\n");
   }
   SECTION("the items themselves, all of them when they fit")
   {
-    CHECK(summary({show(Show::Kind::list, "value[*].attributes.created", "Created", {}, 5)},
+    CHECK(summary({make_show(Show::Kind::list, "value[*].attributes.created", "Created", {}, 5)},
                   versions) == "  Created (3):\n"
                                "    - 1\n"
                                "    - 2\n"
@@ -150,9 +152,9 @@ TEST_CASE("read_summary shows a list's first items and how many more there are")
   }
   SECTION("an empty list, a missing one, a value that is not a list")
   {
-    CHECK(summary({show(Show::Kind::list, "value", "Assignments", {"id"}, 5),
-                   show(Show::Kind::list, "nextLink", "Next", {}, 5),
-                   show(Show::Kind::list, "count", "Count", {}, 5)},
+    CHECK(summary({make_show(Show::Kind::list, "value", "Assignments", {"id"}, 5),
+                   make_show(Show::Kind::list, "nextLink", "Next", {}, 5),
+                   make_show(Show::Kind::list, "count", "Count", {}, 5)},
                   Json{{"value", Json::array()}, {"count", 0}}) == "  Assignments (0): none\n"
                                                                    "  Next: (not found)\n"
                                                                    "  Count: 0\n");
@@ -164,17 +166,18 @@ TEST_CASE("read_summary lists an object's members and shows Key Vault's Unix tim
   const Json alert = Json::parse(R"({"properties": {"extendedProperties": {
     "attacker IP Address": "185.220.101.47", "suspicious Operations": "[SecretList:1, SecretGet:6]",
     "client Information": "python/3.11.4 azure-keyvault-secrets/4.7.0"}}})");
-  CHECK(summary({show(Show::Kind::list, "properties.extendedProperties", "Alert details", {}, 2)},
-                alert) == "  Alert details (3):\n"
-                          "    - attacker IP Address: 185.220.101.47\n"
-                          "    - suspicious Operations: [SecretList:1, SecretGet:6]\n"
-                          "    … and 1 more\n");
+  CHECK(summary(
+            {make_show(Show::Kind::list, "properties.extendedProperties", "Alert details", {}, 2)},
+            alert) == "  Alert details (3):\n"
+                      "    - attacker IP Address: 185.220.101.47\n"
+                      "    - suspicious Operations: [SecretList:1, SecretGet:6]\n"
+                      "    … and 1 more\n");
   const Json versions = Json::parse(R"({"value": [{"id": "v1", "attributes": {"enabled": true,
     "created": 1795161492, "updated": 1795161492, "recoverableDays": 90}}],
     "attributes": {"exp": 1824710292}})");
-  CHECK(summary({show(Show::Kind::list, "value", "Versions",
-                      {"id", "attributes.created", "attributes.recoverableDays"}),
-                 show(Show::Kind::value, "attributes.exp", "Expires")},
+  CHECK(summary({make_show(Show::Kind::list, "value", "Versions",
+                           {"id", "attributes.created", "attributes.recoverableDays"}),
+                 make_show(Show::Kind::value, "attributes.exp", "Expires")},
                 versions) == "  Versions (1):\n"
                              "    - v1 · 2026-11-20T07:58:12Z · 90\n"
                              "  Expires: 2027-10-28T07:58:12Z\n");
@@ -191,8 +194,8 @@ TEST_CASE("read_summary shows ARM times to the second and built-in roles by name
                     "createdOn": "2026-11-25T10:42:00Z"}},
     {"properties": {"roleDefinitionId": "/subscriptions/s/resourceGroups/g/providers/Microsoft.Authorization/roleDefinitions/8e3af657-a8ff-443c-a75c-2fe8c4bcb635x",
                     "createdOn": "2026-11-25 10:42:00.0Z"}}]})");
-  CHECK(summary({show(Show::Kind::list, "value", "Roles",
-                      {"properties.roleDefinitionId", "properties.createdOn"})},
+  CHECK(summary({make_show(Show::Kind::list, "value", "Roles",
+                           {"properties.roleDefinitionId", "properties.createdOn"})},
                 assignments) ==
         "  Roles (4):\n"
         "    - Owner (8e3af657-a8ff-443c-a75c-2fe8c4bcb635) · 2026-11-25T10:42:00Z\n"
@@ -209,15 +212,15 @@ TEST_CASE("unresolved_shows names what a result lacks")
       Json::parse(R"({"tables": [{"columns": [{"name": "OperationName"}], "rows": []}],
     "value": [{"name": "a"}, {"name": "b", "createdTime": "2026-11-25T10:48:00Z"}], "empty": []})");
   const auto step = step_showing(
-      {show(Show::Kind::value, "value[0].name", "Name"),
-       show(Show::Kind::value, "properties.tags", "Tags"),
-       show(Show::Kind::list, "value", "Items", {"name", "createdTime", "changedTime"}, 5),
-       show(Show::Kind::list, "empty", "Empty", {"anything"}, 5),
-       show(Show::Kind::list, "value[0].name", "Not a list", {}, 5),
-       show(Show::Kind::table, "tables[0]", "Log", {"OperationName", "requestUri_s"}, 5),
-       show(Show::Kind::table, "value", "Not a table", {}, 5),
-       show(Show::Kind::lines, "value[*].name", "Lines", {}, 5),
-       show(Show::Kind::lines, "value", "Not text", {}, 5)});
+      {make_show(Show::Kind::value, "value[0].name", "Name"),
+       make_show(Show::Kind::value, "properties.tags", "Tags"),
+       make_show(Show::Kind::list, "value", "Items", {"name", "createdTime", "changedTime"}, 5),
+       make_show(Show::Kind::list, "empty", "Empty", {"anything"}, 5),
+       make_show(Show::Kind::list, "value[0].name", "Not a list", {}, 5),
+       make_show(Show::Kind::table, "tables[0]", "Log", {"OperationName", "requestUri_s"}, 5),
+       make_show(Show::Kind::table, "value", "Not a table", {}, 5),
+       make_show(Show::Kind::lines, "value[*].name", "Lines", {}, 5),
+       make_show(Show::Kind::lines, "value", "Not text", {}, 5)});
   CHECK(cli::unresolved_shows(step, logs) ==
         std::vector<std::string>{"properties.tags: not in the result",
                                  "value: no item has changedTime", "value[0].name: not a list",
@@ -233,9 +236,9 @@ TEST_CASE("read_summary sanitizes every value from Azure")
       {"properties",
        {{"tags", {{"Owner", "evil\x1b[2J\x1b]0;pwned\x07 \u202etxt.exe"}, {"x\x1b[31m", "y"}}}}},
       {"value", Json::array({{{"name", "a\x1b[1mb"}}})}};
-  const auto text = summary({show(Show::Kind::value, "properties.tags.Owner", "Owner"),
-                             show(Show::Kind::value, "properties.tags", "Tags"),
-                             show(Show::Kind::list, "value", "Items", {"name"}, 5)},
+  const auto text = summary({make_show(Show::Kind::value, "properties.tags.Owner", "Owner"),
+                             make_show(Show::Kind::value, "properties.tags", "Tags"),
+                             make_show(Show::Kind::list, "value", "Items", {"name"}, 5)},
                             hostile);
   CHECK(text == "  Owner: evil\\x1b[2J\\x1b]0;pwned\\x07 \\u202etxt.exe\n"
                 "  Tags: Owner=evil\\x1b[2J\\x1b]0;pwned\\x07 \\u202etxt.exe, x\\x1b[31m=y\n"
@@ -265,14 +268,14 @@ TEST_CASE("read_summary shows a Log Analytics table's rows")
              ["2026-11-20T10:00:09Z", "VaultPut", "185.220.101.7", "https://kv", 403, "Forbidden", "c"]]}]})");
   SECTION("the declared columns, max rows")
   {
-    CHECK(summary({show(Show::Kind::table, "tables[0]", "Audit log",
-                        {"OperationName", "requestUri_s", "httpStatusCode_d", "Nope"}, 2)},
+    CHECK(summary({make_show(Show::Kind::table, "tables[0]", "Audit log",
+                             {"OperationName", "requestUri_s", "httpStatusCode_d", "Nope"}, 2)},
                   logs) ==
           "  Audit log (3 row(s)): OperationName · requestUri_s · httpStatusCode_d · Nope\n"
           "    - SecretList · https://kv/secrets · 200 · -\n"
           "    - SecretGet · https://kv/secrets/db/v1 · 200 · -\n"
           "    … and 1 more\n");
-    CHECK(summary({show(Show::Kind::table, "tables[1]", "Other", {}, 2)}, logs) ==
+    CHECK(summary({make_show(Show::Kind::table, "tables[1]", "Other", {}, 2)}, logs) ==
           "  Other: (not found)\n");
   }
   SECTION("the generic view: the first columns")
@@ -299,7 +302,7 @@ TEST_CASE("read_summary shows run-command output line by line")
       {"value", Json::array({{{"code", "ProvisioningState/succeeded"}, {"message", out}}})}};
   SECTION("declared: the first max lines, tabs as spaces, markers left out")
   {
-    CHECK(summary({show(Show::Kind::lines, "value[*].message", "Installed software", {}, 3)},
+    CHECK(summary({make_show(Show::Kind::lines, "value[*].message", "Installed software", {}, 3)},
                   linux_output) == "  Installed software (20 line(s)):\n"
                                    "    package-1 1.1\n"
                                    "    package-2 1.2\n"
@@ -380,15 +383,15 @@ TEST_CASE("read_summary without declared shows gives a short generic view, never
 
 TEST_CASE("read_summary paints only its own words when colour is on")
 {
-  const auto text =
-      cli::read_summary(step_showing({show(Show::Kind::value, "properties.tags.Team", "Team")}),
-                        k_tags, Lang::en, true);
+  const auto text = cli::read_summary(
+      step_showing({make_show(Show::Kind::value, "properties.tags.Team", "Team")}), k_tags_json,
+      Lang::en, true);
   CHECK(text == "  Team: \x1b[2m(not found)\x1b[0m\n");
 }
 
 TEST_CASE("full_result is the whole result, pretty-printed, one sanitized line each")
 {
-  CHECK(cli::full_result(k_tags) ==
+  CHECK(cli::full_result(k_tags_json) ==
         "{\n"
         "  \"id\": \"/subscriptions/s/providers/Microsoft.Resources/tags/default\",\n"
         "  \"name\": \"default\",\n"

@@ -2,6 +2,8 @@
 #include "dftriage/alert/reader.hpp"
 #include "dftriage/engine/library.hpp"
 #include "dftriage/engine/match.hpp"
+#include "support/files.hpp"
+#include "support/paths.hpp"
 
 #include <catch2/catch.hpp>
 #include <cstdio>
@@ -14,19 +16,9 @@ using namespace dftriage;
 
 namespace {
 
-std::string slurp(const std::string& path)
+alert::Alert example_kv_alert()
 {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-alert::Alert kv_alert()
-{
-  const auto parsed = alert::parse_alerts(
-      slurp(std::string(DFTRIAGE_SOURCE_DIR) + "/examples/alerts/keyvault-tor.json"),
-      "keyvault-tor.json");
+  const auto parsed = alert::parse_alerts(test::read_file(test::k_kv_alert), "keyvault-tor.json");
   REQUIRE(parsed.alerts.size() == 1);
   return parsed.alerts.front();
 }
@@ -65,7 +57,7 @@ std::string walk_with(const alert::Alert& the_alert, const engine::MatchResult& 
 std::string walk(const engine::Answers& typed, const std::string& keys,
                  const std::set<std::string>& done = {})
 {
-  const auto the_alert = kv_alert();
+  const auto the_alert = example_kv_alert();
   const auto library = engine::load_library();
   const auto match = engine::match_alert(the_alert, library);
   REQUIRE(match.playbook);
@@ -125,7 +117,7 @@ TEST_CASE("b goes back past a step that a later answer took off the walk")
                                               "nav.json", engine::action_directory());
   REQUIRE(loaded.playbook);
   // y default, Enter after B, x = yes, b after C, q
-  const auto printed = walk_with(kv_alert(), engine::MatchResult{}, *loaded.playbook,
+  const auto printed = walk_with(example_kv_alert(), engine::MatchResult{}, *loaded.playbook,
                                  cli::WalkSettings{}, "\n\nyes\nb\nq\n");
   // B is no longer on the walk: back from C reaches the start (and says so), not B.
   CHECK(printed.find("This is the first step.") != std::string::npos);
@@ -137,7 +129,7 @@ TEST_CASE("b goes back past a step that a later answer took off the walk")
 TEST_CASE(
     "under zh-CN the walk says in Chinese why the playbook was chosen and how a change is undone")
 {
-  const auto the_alert = kv_alert();
+  const auto the_alert = example_kv_alert();
   const auto library = engine::load_library();
   const auto match = engine::match_alert(the_alert, library);
   REQUIRE(match.playbook);

@@ -35,16 +35,6 @@ std::string arm_alert(const Json& properties)
   return alert.dump(2);
 }
 
-std::vector<std::string> lines_of(const std::string& text)
-{
-  std::vector<std::string> out;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) {
-    out.push_back(line);
-  }
-  return out;
-}
-
 bool has_line(const std::string& text, const std::string& line)
 {
   const auto lines = lines_of(text);

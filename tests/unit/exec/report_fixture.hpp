@@ -6,6 +6,7 @@
 #include "dftriage/exec/report.hpp"
 #include "dftriage/journal/case_folder.hpp"
 #include "dftriage/journal/journal.hpp"
+#include "support/files.hpp"
 
 #include <filesystem>
 #include <memory>
@@ -102,9 +103,7 @@ struct ReportCase
   static inline int s_count = 0;
 };
 
-// Returns the lines of `text`.
-std::vector<std::string> lines_of(const std::string& text);
-// Returns whether `text` has a line equal to `line`.
+// Returns whether `text` has a line equal to `line` (lines_of is in support/files.hpp).
 bool has_line(const std::string& text, const std::string& line);
 // Returns the lines of `text` from the heading `heading` up to the next heading.
 std::string section(const std::string& text, const std::string& heading);

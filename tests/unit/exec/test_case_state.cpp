@@ -18,8 +18,9 @@ namespace event = journal::event;
 
 namespace {
 
-const std::string k_vault_url = "https://management.azure.com/subscriptions/s1/resourceGroups/rg/"
-                                "providers/Microsoft.KeyVault/vaults/kv1?api-version=2026-02-01";
+const std::string k_journal_vault_url =
+    "https://management.azure.com/subscriptions/s1/resourceGroups/rg/"
+    "providers/Microsoft.KeyVault/vaults/kv1?api-version=2026-02-01";
 
 Json entered(const std::string& step, const std::string& action, bool mutating,
              const std::string& reversibility = "reversible")
@@ -34,7 +35,7 @@ Json entered(const std::string& step, const std::string& action, bool mutating,
 }
 
 Json sent(const std::string& step, const std::string& kind, bool mutating,
-          const std::string& url = k_vault_url)
+          const std::string& url = k_journal_vault_url)
 {
   return {{"event", event::request_sent},         {"step", step}, {"kind", kind},
           {"method", mutating ? "PATCH" : "GET"}, {"url", url},   {"mutating", mutating}};
@@ -138,7 +139,7 @@ TEST_CASE("case state: a read and a change done, in the order entered", "[exec][
   CHECK(change->reason == "TOR access confirmed");
   CHECK(change->pre_image == "evidence/002-pre.json");
   CHECK(change->pre_image_sha256 == "sha-evidence/002-pre.json");
-  CHECK(change->pre_image_urls == std::set<std::string>{k_vault_url});
+  CHECK(change->pre_image_urls == std::set<std::string>{k_journal_vault_url});
   CHECK(change->request_ids ==
         std::vector<std::string>{"req-pre-enable-firewall", "req-change-enable-firewall"});
 

@@ -11,11 +11,10 @@ using namespace dftriage;
 using Json = nlohmann::ordered_json;
 using test::ExecutorFixture;
 using test::k_fixture_vault_url;
+using test::k_json_headers;
 using test::vault_body;
 
 namespace {
-
-const std::vector<azure::Header> k_json{{"Content-Type", "application/json"}};
 
 // The plan's capture of the vault as vault_body(args...) shows it.
 Json capture_of(const std::string& body, int status = 200)
@@ -29,7 +28,8 @@ Json capture_of(const std::string& body, int status = 200)
 TEST_CASE("a change reads its pre-image, is confirmed, sent and journaled", "[exec][fake]")
 {
   ExecutorFixture f;
-  f.harness.transport.reply(200, vault_body(), k_json).reply(200, vault_body(true), k_json);
+  f.harness.transport.reply(200, vault_body(), k_json_headers)
+      .reply(200, vault_body(true), k_json_headers);
   const auto result = f.run("enable-firewall");
   CHECK(result.outcome == exec::Outcome::done);
   REQUIRE(f.harness.transport.sent().size() == 2);
@@ -56,7 +56,7 @@ TEST_CASE("a change reads its pre-image, is confirmed, sent and journaled", "[ex
 TEST_CASE("a change already in place is a no-op: nothing confirmed, nothing sent", "[exec][fake]")
 {
   ExecutorFixture f;
-  f.harness.transport.reply(200, vault_body(true), k_json);
+  f.harness.transport.reply(200, vault_body(true), k_json_headers);
   const auto result = f.run("enable-firewall");
   CHECK(result.outcome == exec::Outcome::no_op);
   CHECK(f.sent("PATCH").empty());
@@ -75,13 +75,14 @@ TEST_CASE("a change whose target drifted since the plan was captured is refused"
 
   SECTION("the same target: carried out")
   {
-    f.harness.transport.reply(200, then, k_json).reply(200, vault_body(true), k_json);
+    f.harness.transport.reply(200, then, k_json_headers)
+        .reply(200, vault_body(true), k_json_headers);
     CHECK(f.run("enable-firewall").outcome == exec::Outcome::done);
     CHECK(f.sent("PATCH").size() == 1);
   }
   SECTION("a new ETag: refused, naming both")
   {
-    f.harness.transport.reply(200, vault_body(false, false, "W/\"2\""), k_json);
+    f.harness.transport.reply(200, vault_body(false, false, "W/\"2\""), k_json_headers);
     const auto result = f.run("enable-firewall");
     CHECK(result.outcome == exec::Outcome::refused);
     CHECK_THAT(result.message, Catch::Contains("changed since the plan was made") &&
@@ -94,7 +95,7 @@ TEST_CASE("a change whose target drifted since the plan was captured is refused"
   }
   SECTION("the same ETag, other content: refused")
   {
-    f.harness.transport.reply(200, vault_body(false, false, "W/\"1\""), k_json);
+    f.harness.transport.reply(200, vault_body(false, false, "W/\"1\""), k_json_headers);
     const auto result = f.run("enable-firewall");
     CHECK(result.outcome == exec::Outcome::refused);
     CHECK_THAT(result.message, Catch::Contains("its content differs"));
@@ -103,7 +104,7 @@ TEST_CASE("a change whose target drifted since the plan was captured is refused"
   SECTION("gone since: refused, with both statuses")
   {
     f.harness.transport.reply(404, R"({"error":{"code":"ResourceNotFound","message":"gone"}})",
-                              k_json);
+                              k_json_headers);
     const auto result = f.run("enable-firewall");
     CHECK(result.outcome == exec::Outcome::refused);
     CHECK_THAT(result.message, Catch::Contains("HTTP 200 then, 404 now"));
@@ -114,7 +115,7 @@ TEST_CASE("a change whose target drifted since the plan was captured is refused"
     exec::ExecSettings empty_capture;
     empty_capture.captured["enable-firewall"] = Json::array();
     f.executor(empty_capture);
-    f.harness.transport.reply(200, then, k_json);
+    f.harness.transport.reply(200, then, k_json_headers);
     CHECK(f.run("enable-firewall").outcome == exec::Outcome::refused);
     CHECK(f.sent("PATCH").empty());
   }
@@ -128,10 +129,11 @@ TEST_CASE("a target this case changed itself is no drift for its later steps", "
   settings.captured["enable-firewall"] = capture_of(then);
   settings.captured["restrict-policy"] = capture_of(then);
   f.executor(settings);
-  f.harness.transport.reply(200, then, k_json).reply(200, vault_body(true), k_json);
+  f.harness.transport.reply(200, then, k_json_headers).reply(200, vault_body(true), k_json_headers);
   REQUIRE(f.run("enable-firewall").outcome == exec::Outcome::done);
   // The vault now shows the firewall this case turned on.
-  f.harness.transport.reply(200, vault_body(true), k_json).reply(200, vault_body(true), k_json);
+  f.harness.transport.reply(200, vault_body(true), k_json_headers)
+      .reply(200, vault_body(true), k_json_headers);
   const auto result = f.run("restrict-policy");
   INFO(result.message);
   CHECK(result.outcome == exec::Outcome::done);
@@ -167,12 +169,12 @@ TEST_CASE("the executor refuses what the plan, the scope or the action forbids, 
     exec::ExecSettings settings;
     settings.subscriptions = {"s1"};
     f.executor(settings);
-    f.harness.transport.reply(200, vault_body(true), k_json);
+    f.harness.transport.reply(200, vault_body(true), k_json_headers);
     CHECK(f.run("enable-firewall").outcome == exec::Outcome::no_op);
   }
   SECTION("the action's own refusal after its pre-image: no policy to restrict")
   {
-    f.harness.transport.reply(200, vault_body(false, false), k_json);
+    f.harness.transport.reply(200, vault_body(false, false), k_json_headers);
     const auto result = f.run("restrict-policy");
     CHECK(result.outcome == exec::Outcome::refused);
     CHECK_THAT(result.message, Catch::Contains("holds no access policy"));
@@ -184,7 +186,7 @@ TEST_CASE("the executor refuses what the plan, the scope or the action forbids, 
   {
     f.responder.confirms = {false};
     f.responder.decline_reason = "the owner objects";
-    f.harness.transport.reply(200, vault_body(), k_json);
+    f.harness.transport.reply(200, vault_body(), k_json_headers);
     const auto result = f.run("enable-firewall");
     CHECK(result.outcome == exec::Outcome::declined);
     CHECK(f.sent("PATCH").empty());
@@ -203,7 +205,7 @@ TEST_CASE("a generated secret is sent, shown once, and never written to the case
       .reply(200,
              R"({"value": [{"id": "https://kv1.vault.azure.net/secrets/db-password/v1",
                             "attributes": {"enabled": true}}]})",
-             k_json)
+             k_json_headers)
       .reply_with([](const azure::HttpRequest& request) {
         // Key Vault answers a set with the secret bundle, value included.
         const auto sent = Json::parse(request.body);
@@ -246,7 +248,7 @@ TEST_CASE("secrets in what Azure answers a read are redacted in the evidence",
   auto vault = Json::parse(vault_body());
   vault["properties"]["password"] = "hunter2-canary";
   vault["properties"]["nested"] = {{"clientSecret", "canary-client-secret"}};
-  f.harness.transport.reply(200, vault.dump(), k_json);
+  f.harness.transport.reply(200, vault.dump(), k_json_headers);
   const auto result = f.run("read-vault");
   CHECK(result.outcome == exec::Outcome::done);
   const auto text = f.case_text();

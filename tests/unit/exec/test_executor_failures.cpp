@@ -7,13 +7,8 @@
 
 using namespace dftriage;
 using test::ExecutorFixture;
+using test::k_json_headers;
 using test::vault_body;
-
-namespace {
-
-const std::vector<azure::Header> k_json{{"Content-Type", "application/json"}};
-
-} // namespace
 
 TEST_CASE("generated passwords mix every class and differ", "[exec]")
 {
@@ -36,14 +31,14 @@ TEST_CASE("a change whose long-running operation fails stops the step, journaled
       "https://management.azure.com/subscriptions/s1/providers/"
       "Microsoft.KeyVault/locations/westeurope/operations/op1?api-version=2026-02-01";
   f.harness.transport
-      .reply(200, vault_body(), k_json) // pre-image
+      .reply(200, vault_body(), k_json_headers) // pre-image
       .reply(202, "", {{"Azure-AsyncOperation", poll}, {"Retry-After", "0"}})
       .reply(
           200,
           R"({"status":"Failed","error":{"code":"VaultUpdateFailed","message":"the update could not be applied"}})",
-          k_json)
-      .reply(200, vault_body(), k_json)      // retry: pre-image again
-      .reply(200, vault_body(true), k_json); // the PATCH succeeds at once
+          k_json_headers)
+      .reply(200, vault_body(), k_json_headers)      // retry: pre-image again
+      .reply(200, vault_body(true), k_json_headers); // the PATCH succeeds at once
   f.responder.failure_choices = {exec::FailureChoice::retry};
   const auto result = f.run("enable-firewall");
   CHECK(result.outcome == exec::Outcome::done);
@@ -61,7 +56,7 @@ TEST_CASE("a change whose long-running operation fails stops the step, journaled
 TEST_CASE("a change that fails with stop leaves the step failed and sends nothing more", "[exec]")
 {
   ExecutorFixture f;
-  f.harness.transport.reply(200, vault_body(), k_json)
+  f.harness.transport.reply(200, vault_body(), k_json_headers)
       .reply(409, R"({"error":{"code":"ConflictError","message":"busy"}})",
              {{"x-ms-request-id", "req-409"}, {"Content-Type", "application/json"}});
   f.responder.failure_choices = {exec::FailureChoice::stop};

@@ -10,11 +10,10 @@
 using namespace dftriage;
 using Json = nlohmann::ordered_json;
 using test::ExecutorFixture;
+using test::k_json_headers;
 using test::vault_body;
 
 namespace {
-
-const std::vector<azure::Header> k_json{{"Content-Type", "application/json"}};
 
 const std::string k_versions =
     R"({"value": [{"id": "https://kv1.vault.azure.net/secrets/db-password/v1",
@@ -25,7 +24,7 @@ const std::string k_versions =
 // killed process would leave the journal (request.sent, nothing after).
 void die_while_sending(ExecutorFixture& f, const std::string& step, const std::string& pre_image)
 {
-  f.harness.transport.reply(200, pre_image, k_json);
+  f.harness.transport.reply(200, pre_image, k_json_headers);
   CHECK_THROWS_AS(f.run(step), std::logic_error);
   REQUIRE(f.harness.transport.left() == 0);
   const auto& state = f.executor().state(); // the case opened again: a resumed run
@@ -43,7 +42,7 @@ TEST_CASE("a resumed change found in place is this case's, done without sending 
   die_while_sending(f, "enable-firewall", vault_body());
   const auto first_pre_image = f.events("pre-image.captured", "enable-firewall").at(0);
 
-  f.harness.transport.reply(200, vault_body(true), k_json);
+  f.harness.transport.reply(200, vault_body(true), k_json_headers);
   const auto result = f.run("enable-firewall");
   CHECK(result.outcome == exec::Outcome::done);
   CHECK_THAT(result.message, Catch::Contains("found in place on resume"));
@@ -64,7 +63,8 @@ TEST_CASE("a resumed change not in place is confirmed and sent again", "[exec][f
 {
   ExecutorFixture f;
   die_while_sending(f, "enable-firewall", vault_body());
-  f.harness.transport.reply(200, vault_body(), k_json).reply(200, vault_body(true), k_json);
+  f.harness.transport.reply(200, vault_body(), k_json_headers)
+      .reply(200, vault_body(true), k_json_headers);
   const auto result = f.run("enable-firewall");
   CHECK(result.outcome == exec::Outcome::done);
   CHECK(f.responder.changes.size() == 2); // asked again: the earlier send did not take
@@ -78,7 +78,7 @@ TEST_CASE("a resumed change that cannot be read back is not sent blindly", "[exe
   die_while_sending(f, "rotate-secret", k_versions);
   REQUIRE(f.sent("PUT").size() == 1);
 
-  f.harness.transport.reply(200, k_versions, k_json);
+  f.harness.transport.reply(200, k_versions, k_json_headers);
   const auto result = f.run("rotate-secret");
   CHECK(result.outcome == exec::Outcome::failed);
   CHECK_THAT(result.message,
@@ -91,7 +91,8 @@ TEST_CASE("a resumed change that cannot be read back is not sent blindly", "[exe
   SECTION("the step failed, a later run sends it again once confirmed")
   {
     f.executor();
-    f.harness.transport.reply(200, k_versions, k_json).reply(200, R"({"id": "v2"})", k_json);
+    f.harness.transport.reply(200, k_versions, k_json_headers)
+        .reply(200, R"({"id": "v2"})", k_json_headers);
     CHECK(f.run("rotate-secret").outcome == exec::Outcome::done);
     CHECK(f.sent("PUT").size() == 2);
     CHECK(f.responder.changes.size() == 2);
@@ -106,9 +107,9 @@ TEST_CASE("after checking by hand, an interactive retry of an unreadable resumed
   ExecutorFixture f;
   die_while_sending(f, "rotate-secret", k_versions);
   f.responder.failure_choices = {exec::FailureChoice::retry, exec::FailureChoice::stop};
-  f.harness.transport.reply(200, k_versions, k_json)
-      .reply(200, k_versions, k_json)
-      .reply(200, R"({"id": "v2"})", k_json);
+  f.harness.transport.reply(200, k_versions, k_json_headers)
+      .reply(200, k_versions, k_json_headers)
+      .reply(200, R"({"id": "v2"})", k_json_headers);
   const auto result = f.run("rotate-secret");
   CHECK(result.outcome == exec::Outcome::done);
   CHECK(f.sent("PUT").size() == 2);
@@ -117,7 +118,8 @@ TEST_CASE("after checking by hand, an interactive retry of an unreadable resumed
 TEST_CASE("a change done before the resume is done earlier, nothing sent", "[exec][fake][resume]")
 {
   ExecutorFixture f;
-  f.harness.transport.reply(200, vault_body(), k_json).reply(200, vault_body(true), k_json);
+  f.harness.transport.reply(200, vault_body(), k_json_headers)
+      .reply(200, vault_body(true), k_json_headers);
   REQUIRE(f.run("enable-firewall").outcome == exec::Outcome::done);
   const auto before = f.harness.transport.sent().size();
   f.executor();
@@ -131,7 +133,8 @@ TEST_CASE("a change whose send failed after it may have reached Azure is checked
           "[exec][fake][resume]")
 {
   ExecutorFixture f;
-  f.harness.transport.reply(200, vault_body(), k_json).fail("connection reset by peer", true);
+  f.harness.transport.reply(200, vault_body(), k_json_headers)
+      .fail("connection reset by peer", true);
   const auto failed = f.run("enable-firewall");
   CHECK(failed.outcome == exec::Outcome::failed);
   CHECK_THAT(failed.message, Catch::Contains("connection reset"));
@@ -142,14 +145,15 @@ TEST_CASE("a change whose send failed after it may have reached Azure is checked
   f.executor();
   SECTION("it took effect: not sent twice")
   {
-    f.harness.transport.reply(200, vault_body(true), k_json);
+    f.harness.transport.reply(200, vault_body(true), k_json_headers);
     const auto result = f.run("enable-firewall");
     CHECK((result.outcome == exec::Outcome::no_op || result.outcome == exec::Outcome::done));
     CHECK(f.sent("PATCH").size() == 1);
   }
   SECTION("it did not: sent again")
   {
-    f.harness.transport.reply(200, vault_body(), k_json).reply(200, vault_body(true), k_json);
+    f.harness.transport.reply(200, vault_body(), k_json_headers)
+        .reply(200, vault_body(true), k_json_headers);
     CHECK(f.run("enable-firewall").outcome == exec::Outcome::done);
     CHECK(f.sent("PATCH").size() == 2);
   }
@@ -163,11 +167,12 @@ TEST_CASE("a change that may have reached Azure before its step failed is the ca
           "[exec][fake][resume]")
 {
   ExecutorFixture f;
-  f.harness.transport.reply(200, vault_body(), k_json).fail("connection reset by peer", true);
+  f.harness.transport.reply(200, vault_body(), k_json_headers)
+      .fail("connection reset by peer", true);
   REQUIRE(f.run("enable-firewall").outcome == exec::Outcome::failed);
   f.executor();
   REQUIRE(f.executor().state().step("enable-firewall")->request_pending);
-  f.harness.transport.reply(200, vault_body(true), k_json);
+  f.harness.transport.reply(200, vault_body(true), k_json_headers);
   f.run("enable-firewall");
   CHECK(f.executor().state().changes() == std::vector<std::string>{"enable-firewall"});
 }

@@ -5,6 +5,8 @@
 #include "dftriage/exec/plan_file.hpp"
 #include "dftriage/journal/journal.hpp"
 #include "support/client_harness.hpp"
+#include "support/files.hpp"
+#include "support/paths.hpp"
 
 #include <catch2/catch.hpp>
 #include <fstream>
@@ -15,8 +17,7 @@ using Json = nlohmann::ordered_json;
 
 namespace {
 
-const std::string k_golden = std::string(DFTRIAGE_SOURCE_DIR) + "/tests/golden/";
-const std::string k_vault_url = test::k_vault_url;
+const std::string k_golden = test::k_source + "/tests/golden/";
 
 // A small plan of the shape `plan -o json` writes: one planned change with a pre-image.
 Json small_plan()
@@ -33,19 +34,11 @@ Json small_plan()
                                "allowedIps": ["198.51.100.0/24"], "bypassAzureServices": true},
                     "mutating": true,
                     "preImage": [{"method": "GET", "url": ")" +
-                     k_vault_url + R"(", "audience": "arm"}],
+                     test::k_vault_url + R"(", "audience": "arm"}],
                     "requests": [{"method": "PATCH", "url": ")" +
-                     k_vault_url +
+                     test::k_vault_url +
                      R"(", "body": {"properties": {"networkAcls": {"defaultAction": "Deny"}}}}]}},
         {"phase": "mitigate", "id": "notify-owner", "status": "planned", "note": null, "action": null}]})");
-}
-
-std::string slurp(const std::string& path)
-{
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
 }
 
 // Calls `visit` with a pointer to every scalar of `node`.
@@ -90,7 +83,7 @@ TEST_CASE("a sealed plan carries its digest last and checks", "[exec][plan-file]
     for (const char* name :
          {"keyvault-tor.plan.json", "dns-darkweb.plan.json", "arm-microburst-export.plan.json"}) {
       INFO(name);
-      const auto plans = Json::parse(slurp(k_golden + name));
+      const auto plans = Json::parse(test::read_file(k_golden + name));
       REQUIRE(plans.is_array());
       for (const auto& plan : plans) {
         CHECK(exec::check_seal(plan).empty());
@@ -121,7 +114,7 @@ TEST_CASE("any altered byte of a sealed plan is refused", "[exec][plan-file]")
 
 TEST_CASE("every value changed in a real plan is refused", "[exec][plan-file]")
 {
-  const auto plan = Json::parse(slurp(k_golden + "keyvault-tor.plan.json")).at(0);
+  const auto plan = Json::parse(test::read_file(k_golden + "keyvault-tor.plan.json")).at(0);
   REQUIRE(exec::check_seal(plan).empty());
   std::size_t leaves = 0;
   auto copy = plan;
@@ -171,17 +164,17 @@ TEST_CASE("the seal check says what is wrong", "[exec][plan-file]")
 TEST_CASE("fingerprint keeps the status, ETag and body digest, never the body", "[exec][plan-file]")
 {
   const Json body{{"etag", "W/\"7\""}, {"properties", {{"secret", "hunter2"}}}};
-  const auto f = exec::fingerprint(k_vault_url, 200, body);
-  CHECK(f["url"] == k_vault_url);
+  const auto f = exec::fingerprint(test::k_vault_url, 200, body);
+  CHECK(f["url"] == test::k_vault_url);
   CHECK(f["status"] == 200);
   CHECK(f["etag"] == "W/\"7\"");
   CHECK(f["sha256"] == journal::sha256_hex(body.dump()));
   CHECK(f.dump().find("hunter2") == std::string::npos);
   // No ETag, or not an object: an empty one.
-  CHECK(exec::fingerprint(k_vault_url, 404, nullptr)["etag"] == "");
-  CHECK(exec::fingerprint(k_vault_url, 200, Json::array({1}))["etag"] == "");
+  CHECK(exec::fingerprint(test::k_vault_url, 404, nullptr)["etag"] == "");
+  CHECK(exec::fingerprint(test::k_vault_url, 200, Json::array({1}))["etag"] == "");
   // A different body, a different digest.
-  CHECK(exec::fingerprint(k_vault_url, 200, {{"etag", "W/\"7\""}})["sha256"] != f["sha256"]);
+  CHECK(exec::fingerprint(test::k_vault_url, 200, {{"etag", "W/\"7\""}})["sha256"] != f["sha256"]);
 }
 
 TEST_CASE("capture_targets reads each planned change's pre-image and records its fingerprint",
@@ -199,10 +192,10 @@ TEST_CASE("capture_targets reads each planned change's pre-image and records its
     CHECK(h.transport.left() == 0);
     REQUIRE(h.transport.sent().size() == 1);
     CHECK(h.transport.sent()[0].method == "GET");
-    CHECK(h.transport.sent()[0].url == k_vault_url);
+    CHECK(h.transport.sent()[0].url == test::k_vault_url);
     const auto& captured = plan["steps"][0]["action"]["captured"];
     REQUIRE(captured.size() == 1);
-    CHECK(captured[0] == exec::fingerprint(k_vault_url, 200, Json::parse(vault)));
+    CHECK(captured[0] == exec::fingerprint(test::k_vault_url, 200, Json::parse(vault)));
     // A step without a pre-image (or without an action) is left as it was.
     CHECK_FALSE(plan["steps"][1].contains("captured"));
     CHECK(exec::check_seal(exec::seal(plan)).empty());
@@ -216,7 +209,7 @@ TEST_CASE("capture_targets reads each planned change's pre-image and records its
     const auto& captured = plan["steps"][0]["action"]["captured"];
     REQUIRE(captured.size() == 1);
     CHECK(captured[0]["status"] == 404);
-    CHECK(captured[0] == exec::fingerprint(k_vault_url, 404, nullptr));
+    CHECK(captured[0] == exec::fingerprint(test::k_vault_url, 404, nullptr));
   }
   SECTION("any other failure stops the capture")
   {

@@ -2,6 +2,8 @@
 #include "dftriage/journal/journal.hpp"
 #include "dftriage/journal/verify_case.hpp"
 #include "dftriage/util/error.hpp"
+#include "support/files.hpp"
+#include "support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
 #include <cstdio>
@@ -13,43 +15,13 @@
 #include <vector>
 
 using namespace dftriage::journal;
+using dftriage::test::mode_of;
+using dftriage::test::read_file;
+using dftriage::test::TempDir;
+using dftriage::test::write_file;
 using Json = nlohmann::ordered_json;
 
 namespace {
-
-// A fresh folder under the temporary directory, removed afterwards.
-struct TempDir
-{
-  std::string path;
-  TempDir()
-  {
-    char pattern[] = "/tmp/dftriage-journal-XXXXXX";
-    path = ::mkdtemp(pattern);
-  }
-  ~TempDir() { std::filesystem::remove_all(path); }
-};
-
-std::string slurp(const std::string& path)
-{
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-void spit(const std::string& path, const std::string& text)
-{
-  std::ofstream(path, std::ios::binary) << text;
-}
-
-int mode_of(const std::string& path)
-{
-  struct stat st
-  {
-  };
-  REQUIRE(::stat(path.c_str(), &st) == 0);
-  return static_cast<int>(st.st_mode & 0777);
-}
 
 Journal::Clock fixed_clock()
 {
@@ -66,8 +38,8 @@ TEST_CASE("sha256_hex gives the standard digest")
 
 TEST_CASE("the journal chains each entry to the one before and verifies")
 {
-  TempDir dir;
-  const std::string path = dir.path + "/journal.jsonl";
+  TempDir dir("journal");
+  const std::string path = dir / "journal.jsonl";
   {
     Journal j(path, {"alice@ws", ""}, fixed_clock());
     const auto first = j.append({{"event", "case.opened"}, {"alertId", "a1"}});
@@ -78,7 +50,7 @@ TEST_CASE("the journal chains each entry to the one before and verifies")
     const auto second = j.append({{"event", "step.entered"}, {"step", "read-vault"}});
     CHECK(second["operator"]["principal"] == "client c1 in tenant t1");
   }
-  const std::string text = slurp(path);
+  const std::string text = read_file(path);
   const auto lines = std::count(text.begin(), text.end(), '\n');
   CHECK(lines == 2);
   const auto first_line = text.substr(0, text.find('\n'));
@@ -93,13 +65,13 @@ TEST_CASE("the journal chains each entry to the one before and verifies")
     Journal j(path, {"bob@ws", ""}, fixed_clock());
     CHECK(j.entries().size() == 2);
     CHECK(j.append({{"event", "case.resumed"}})["seq"] == 3);
-    CHECK(verify(slurp(path)).entries == 3);
+    CHECK(verify(read_file(path)).entries == 3);
   }
   SECTION("an altered entry breaks the chain at the entry after it")
   {
     std::string altered = text;
     altered.replace(altered.find("read-vault"), 10, "read-VAULT");
-    spit(path, altered);
+    write_file(path, altered);
     CHECK(verify(altered).ok); // the last entry itself has nothing after it to disagree
     std::string early = text;
     early.replace(early.find("a1"), 2, "a2");
@@ -108,7 +80,7 @@ TEST_CASE("the journal chains each entry to the one before and verifies")
     CHECK(broken.line == 2);
     CHECK(broken.entries == 1);
     CHECK_THAT(broken.problem, Catch::Contains("prev does not match"));
-    spit(path, early);
+    write_file(path, early);
     CHECK_THROWS_WITH(Journal(path),
                       Catch::Contains("journal.jsonl:2: the journal's chain breaks"));
   }
@@ -130,13 +102,13 @@ TEST_CASE("the journal chains each entry to the one before and verifies")
 
 TEST_CASE("the journal calls its after-entry hook once each entry and its head are on disk")
 {
-  TempDir dir;
-  const std::string path = dir.path + "/journal.jsonl";
+  TempDir dir("journal");
+  const std::string path = dir / "journal.jsonl";
   Journal j(path, {"alice@ws", ""}, fixed_clock());
   j.append({{"event", "case.opened"}});                    // no hook set: nothing is called
   std::vector<std::pair<std::size_t, std::uint64_t>> seen; // lines in the file, head's count
   j.set_after_entry([&] {
-    const std::string text = slurp(path);
+    const std::string text = read_file(path);
     seen.emplace_back(std::count(text.begin(), text.end(), '\n'),
                       read_head(head_path(path))->entries);
   });
@@ -161,22 +133,22 @@ TEST_CASE("secrets never reach the journal or the evidence")
   CHECK(redact_secrets(body)["properties"]["settings"]["username"] == "admin");
   CHECK(redact_secrets(response)["attributes"]["enabled"] == true);
 
-  TempDir dir;
-  auto folder = CaseFolder::create(dir.path + "/case");
+  TempDir dir("journal");
+  auto folder = CaseFolder::create(dir / "case");
   {
     Journal j(folder.journal_path());
     j.append({{"event", "response.received"}, {"body", response}});
     j.append({{"event", "request.sent"}, {"body", body}});
   }
   const auto evidence = folder.write_evidence("secret-get", response);
-  CHECK(slurp(folder.journal_path()).find(canary) == std::string::npos);
-  CHECK(slurp(dir.path + "/case/" + evidence).find(canary) == std::string::npos);
+  CHECK(read_file(folder.journal_path()).find(canary) == std::string::npos);
+  CHECK(read_file(dir / ("case/" + evidence)).find(canary) == std::string::npos);
 }
 
 TEST_CASE("case folders are private and written whole")
 {
-  TempDir dir;
-  const std::string path = dir.path + "/cases/a1-20261128T120000Z";
+  TempDir dir("journal");
+  const std::string path = dir / "cases/a1-20261128T120000Z";
   auto folder = CaseFolder::create(path);
   CHECK(mode_of(path) == 0700);
   CHECK(mode_of(path + "/evidence") == 0700);
@@ -197,7 +169,8 @@ TEST_CASE("case folders are private and written whole")
   CHECK_THROWS_WITH(CaseFolder::create(path), Catch::Contains("already holds a case"));
   auto again = CaseFolder::open_existing(path, dftriage::journal::Access::write);
   CHECK(again.write_evidence("next", Json{}) == "evidence/002-next.json");
-  CHECK_THROWS_WITH(CaseFolder::open_existing(dir.path), Catch::Contains("not a case folder"));
+  CHECK_THROWS_WITH(CaseFolder::open_existing(dir.path.string()),
+                    Catch::Contains("not a case folder"));
 }
 
 TEST_CASE("case folder names cannot be steered by the alert ID")
@@ -216,8 +189,8 @@ namespace {
 // on line 2, a read's evidence on line 3 and an older case's unhashed evidence on line 4.
 struct SampleCase
 {
-  TempDir temp;
-  std::string dir = temp.path + "/case";
+  TempDir temp{"journal"};
+  std::string dir = temp / "case";
   CaseFolder folder = CaseFolder::create(dir);
   std::string pre_image;
   std::string evidence;
@@ -248,10 +221,10 @@ struct SampleCase
 
   void edit(const std::string& relative, const std::string& from, const std::string& to) const
   {
-    std::string text = slurp(dir + "/" + relative);
+    std::string text = read_file(dir + "/" + relative);
     REQUIRE(text.find(from) != std::string::npos);
     text.replace(text.find(from), from.size(), to);
-    spit(dir + "/" + relative, text);
+    write_file(dir + "/" + relative, text);
   }
 };
 
@@ -291,7 +264,7 @@ TEST_CASE("verify_case checks every file the journal vouches for", "[journal][ve
     const auto check = verify_case(c.folder);
     CHECK(check.chain.ok);
     CHECK(listing(check)[1] == "evidence/001-enable-firewall-pre-image.json altered 2");
-    CHECK(check.files[1].actual == sha256_hex(slurp(c.dir + "/" + c.pre_image)));
+    CHECK(check.files[1].actual == sha256_hex(read_file(c.dir + "/" + c.pre_image)));
     CHECK(check.files[1].recorded != check.files[1].actual);
     CHECK(check.count(FileStatus::altered) == 1);
     CHECK_FALSE(check.ok());
@@ -326,7 +299,7 @@ TEST_CASE("verify_case checks every file the journal vouches for", "[journal][ve
   SECTION("a file in the evidence folder that no entry names")
   {
     c.folder.write_file("evidence/004-planted.json", "{}\n");
-    spit(c.dir + "/evidence/.hidden", "x");
+    write_file(c.dir + "/evidence/.hidden", "x");
     const auto check = verify_case(c.folder);
     auto expected = intact;
     expected.push_back("evidence/.hidden extra 0");
@@ -339,8 +312,8 @@ TEST_CASE("verify_case checks every file the journal vouches for", "[journal][ve
 
 TEST_CASE("verify_case on older and damaged journals", "[journal][verify_case]")
 {
-  TempDir temp;
-  auto folder = CaseFolder::create(temp.path + "/case");
+  TempDir temp{"journal"};
+  auto folder = CaseFolder::create(temp / "case");
   Journal j(folder.journal_path(), {"alice@ws", ""}, fixed_clock());
 
   SECTION("without alertSha256 alert.json is not hashed but must exist")
@@ -367,9 +340,9 @@ TEST_CASE("verify_case on older and damaged journals", "[journal][verify_case]")
     folder.write_file("alert.json", "{}\n");
     j.append({{"event", "case.opened"}, {"alertId", "a1"}, {"alertSha256", sha256_hex("{}\n")}});
     j.append({{"event", "case.closed"}});
-    std::string text = slurp(folder.journal_path());
+    std::string text = read_file(folder.journal_path());
     text.replace(text.find("a1"), 2, "a2");
-    spit(folder.journal_path(), text);
+    write_file(folder.journal_path(), text);
     const auto check = verify_case(folder);
     CHECK_FALSE(check.chain.ok);
     CHECK(check.chain.line == 2);

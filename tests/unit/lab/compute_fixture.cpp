@@ -5,6 +5,7 @@
 #include "lab/resources.hpp"
 #include "lab/resources_compute.hpp"
 #include "lab/util.hpp"
+#include "support/paths.hpp"
 
 #include <catch2/catch.hpp>
 #include <fstream>
@@ -101,7 +102,7 @@ lab::LabResponse poll_location(LabFixture& lab, const lab::LabResponse& started)
 
 std::string example_alert(const std::string& name)
 {
-  std::ifstream in(std::string(DFTRIAGE_SOURCE_DIR) + "/examples/alerts/" + name);
+  std::ifstream in(k_alerts + name);
   std::ostringstream out;
   out << in.rdbuf();
   return out.str();
@@ -159,8 +160,7 @@ void read_items(ClientLab& lab, const azure::Request& r, const nlohmann::ordered
 } // namespace
 
 ClientLab::ClientLab()
-    : ClientLab({DFTRIAGE_SOURCE_DIR "/examples/alerts/dns-darkweb.json",
-                 DFTRIAGE_SOURCE_DIR "/examples/alerts/arm-microburst-export.json"})
+    : ClientLab({k_dns_alert, k_rm_alert})
 {
 }
 

@@ -90,6 +90,9 @@ struct Ran
   std::vector<nlohmann::ordered_json> items;
 };
 
+// A value for "$(generated secret)" that tests look for where no secret may appear.
+inline const std::string k_generated_canary = "Generated-Canary-5ecret-91c2";
+
 // Runs `action` with `args` as the executor does: reads its pre-image (a 404 is a
 // finding), stops when its refuse hook gives a reason or its satisfied hook finds it in
 // place, else fills its bodies from the pre-image ("$(generated secret)" with `secret`)

@@ -90,4 +90,9 @@ nlohmann::ordered_json body_of(const lab::LabResponse& response)
                                : nlohmann::ordered_json::parse(response.body);
 }
 
+std::string error_code_of(const lab::LabResponse& response)
+{
+  return body_of(response)["error"].value("code", "");
+}
+
 } // namespace dftriage::test

@@ -45,4 +45,7 @@ private:
 // Returns the response body as JSON.
 nlohmann::ordered_json body_of(const lab::LabResponse& response);
 
+// Returns the code of an ARM error response (body_of(r)["error"]["code"]), or "".
+std::string error_code_of(const lab::LabResponse& response);
+
 } // namespace dftriage::test

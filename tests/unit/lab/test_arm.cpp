@@ -10,9 +10,10 @@ using dftriage::test::LabFixture;
 using Json = nlohmann::ordered_json;
 
 namespace {
-const std::vector<std::pair<std::string, std::string>> k_kv{{"api-version", "2026-02-01"}};
+const std::vector<std::pair<std::string, std::string>> k_vault_version{
+    {"api-version", "2026-02-01"}};
 const std::vector<std::pair<std::string, std::string>> k_auth{{"api-version", "2022-04-01"}};
-const std::string k_sub_id = std::string("/subscriptions/") + k_sub;
+const std::string k_sub_path = std::string("/subscriptions/") + k_sub;
 } // namespace
 
 TEST_CASE("lab checks api-version per route as ARM does", "[lab]")
@@ -31,16 +32,17 @@ TEST_CASE("lab checks api-version per route as ARM does", "[lab]")
 TEST_CASE("lab answers ARM's 404 shapes and request-id headers", "[lab]")
 {
   LabFixture lab;
-  auto r = lab.send(
-      "GET", k_sub_id + "/resourceGroups/rg1/providers/Microsoft.KeyVault/vaults/nope", k_kv);
+  auto r =
+      lab.send("GET", k_sub_path + "/resourceGroups/rg1/providers/Microsoft.KeyVault/vaults/nope",
+               k_vault_version);
   CHECK(r.status == 404);
   CHECK(body_of(r)["error"]["code"] == "ResourceNotFound");
   CHECK(body_of(lab.send("GET",
-                         k_sub_id + "/resourceGroups/rg9/providers/Microsoft.KeyVault/vaults/kv1",
-                         k_kv))["error"]["code"] == "ResourceGroupNotFound");
+                         k_sub_path + "/resourceGroups/rg9/providers/Microsoft.KeyVault/vaults/kv1",
+                         k_vault_version))["error"]["code"] == "ResourceGroupNotFound");
   CHECK(body_of(lab.send(
             "GET", "/subscriptions/nope/resourceGroups/rg1/providers/Microsoft.KeyVault/vaults/kv1",
-            k_kv))["error"]["code"] == "SubscriptionNotFound");
+            k_vault_version))["error"]["code"] == "SubscriptionNotFound");
   CHECK(r.header("x-ms-request-id"));
   CHECK(r.header("x-ms-correlation-request-id"));
   CHECK(r.header("x-ms-client-request-id") == std::optional<std::string>("client-1"));
@@ -50,7 +52,7 @@ TEST_CASE("lab vault PATCH merges networkAcls and accessPolicies/{kind} edits en
 {
   LabFixture lab;
   auto r = lab.send(
-      "PATCH", k_vault_id, k_kv,
+      "PATCH", k_vault_id, k_vault_version,
       R"({"properties":{"networkAcls":{"defaultAction":"Deny","ipRules":[{"value":"203.0.113.7/32"}]}}})");
   REQUIRE(r.status == 200);
   const auto acls = body_of(r)["properties"]["networkAcls"];
@@ -69,24 +71,28 @@ TEST_CASE("lab vault PATCH merges networkAcls and accessPolicies/{kind} edits en
         std::string(
             R"({"properties":{"accessPolicies":[{"tenantId":"11111111-1111-1111-1111-111111111111","objectId":")") +
         k_attacker + R"(","permissions":{"secrets":["get"]}}]}})";
-    CHECK(lab.send("PUT", std::string(k_vault_id) + "/accessPolicies/replace", k_kv, reduced)
+    CHECK(lab.send("PUT", std::string(k_vault_id) + "/accessPolicies/replace", k_vault_version,
+                   reduced)
               .status == 200);
-    const auto vault = body_of(lab.send("GET", k_vault_id, k_kv));
+    const auto vault = body_of(lab.send("GET", k_vault_id, k_vault_version));
     CHECK(vault["properties"]["accessPolicies"][0]["permissions"]["secrets"] ==
           Json::array({"get"}));
   }
   SECTION("remove with every permission it holds drops the entry")
   {
-    CHECK(lab.send("PUT", std::string(k_vault_id) + "/accessPolicies/remove", k_kv, entry).status ==
-          200);
-    CHECK(body_of(lab.send("GET", k_vault_id, k_kv))["properties"]["accessPolicies"].empty());
+    CHECK(
+        lab.send("PUT", std::string(k_vault_id) + "/accessPolicies/remove", k_vault_version, entry)
+            .status == 200);
+    CHECK(body_of(lab.send("GET", k_vault_id, k_vault_version))["properties"]["accessPolicies"]
+              .empty());
   }
   SECTION("az's GET + full PUT with 2022-07-01")
   {
     auto vault = body_of(lab.send("GET", k_vault_id, {{"api-version", "2022-07-01"}}));
     vault["properties"]["accessPolicies"] = Json::array();
     CHECK(lab.send("PUT", k_vault_id, {{"api-version", "2022-07-01"}}, vault.dump()).status == 200);
-    CHECK(body_of(lab.send("GET", k_vault_id, k_kv))["properties"]["accessPolicies"].empty());
+    CHECK(body_of(lab.send("GET", k_vault_id, k_vault_version))["properties"]["accessPolicies"]
+              .empty());
   }
 }
 
@@ -108,7 +114,7 @@ TEST_CASE("lab role assignments filter by atScope(), principalId and assignedTo(
   };
   CHECK(names({{"$filter", "atScope()"}}, list) == std::vector<std::string>{"ra-sub", "ra-vault"});
   CHECK(names({{"$filter", std::string("principalId eq '") + k_attacker + "'"}},
-              k_sub_id + "/providers/Microsoft.Authorization/roleAssignments") ==
+              k_sub_path + "/providers/Microsoft.Authorization/roleAssignments") ==
         std::vector<std::string>{"ra-vault"});
   CHECK(names({{"$filter", std::string("assignedTo('") + k_attacker + "')"}}, list) ==
         std::vector<std::string>{"ra-vault"});
@@ -127,7 +133,7 @@ TEST_CASE("lab lists page with nextLink", "[lab]")
 {
   LabFixture lab;
   lab.tenant.state().config.page_size = 1;
-  const std::string path = k_sub_id + "/providers/Microsoft.Authorization/roleAssignments";
+  const std::string path = k_sub_path + "/providers/Microsoft.Authorization/roleAssignments";
   auto first = body_of(lab.send("GET", path, k_auth));
   REQUIRE(first["value"].size() == 1);
   const std::string next = first["nextLink"];
@@ -144,17 +150,19 @@ TEST_CASE("lab security alerts change status through the 2022-01-01 POSTs", "[la
 {
   LabFixture lab;
   const std::string alert =
-      k_sub_id + "/resourceGroups/rg1/providers/Microsoft.Security/locations/westeurope/alerts/a1";
+      k_sub_path +
+      "/resourceGroups/rg1/providers/Microsoft.Security/locations/westeurope/alerts/a1";
   const std::vector<std::pair<std::string, std::string>> v{{"api-version", "2022-01-01"}};
   CHECK(lab.send("POST", alert + "/dismiss", v).status == 204);
   CHECK(body_of(lab.send("GET", alert, v))["properties"]["status"] == "Dismissed");
   CHECK(lab.send("POST", alert + "/inProgress", v).status == 204);
   CHECK(body_of(lab.send("GET", alert, v))["properties"]["status"] == "InProgress");
-  CHECK(body_of(lab.send("GET", k_sub_id + "/providers/Microsoft.Security/alerts", v))["value"]
+  CHECK(body_of(lab.send("GET", k_sub_path + "/providers/Microsoft.Security/alerts", v))["value"]
             .size() == 1);
   CHECK(lab.send("POST",
-                 k_sub_id + "/resourceGroups/rg1/providers/Microsoft.Security/locations/westeurope/"
-                            "alerts/zz/resolve",
+                 k_sub_path +
+                     "/resourceGroups/rg1/providers/Microsoft.Security/locations/westeurope/"
+                     "alerts/zz/resolve",
                  v)
             .status == 404);
 }
@@ -162,9 +170,11 @@ TEST_CASE("lab security alerts change status through the 2022-01-01 POSTs", "[la
 TEST_CASE("lab activity log holds the lab's own mutating requests, filtered", "[lab]")
 {
   LabFixture lab;
-  lab.send("PATCH", k_vault_id, k_kv, R"({"properties":{"networkAcls":{"defaultAction":"Deny"}}})");
+  lab.send("PATCH", k_vault_id, k_vault_version,
+           R"({"properties":{"networkAcls":{"defaultAction":"Deny"}}})");
   const auto& client = lab.tenant.state().config.client_id;
-  const std::string path = k_sub_id + "/providers/Microsoft.Insights/eventtypes/management/values";
+  const std::string path =
+      k_sub_path + "/providers/Microsoft.Insights/eventtypes/management/values";
   const auto list = [&](const std::string& filter) {
     return body_of(lab.send("GET", path,
                             {{"api-version", "2015-04-01"},

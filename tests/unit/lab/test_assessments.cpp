@@ -14,7 +14,8 @@ namespace {
 const char* k_management_ports = "Management ports should be closed on your virtual machines";
 
 // Returns the status code of the assessment named `display` of `resource`, "" when none.
-std::string status_of(LabFixture& lab, const std::string& resource, const std::string& display)
+std::string assessment_status(LabFixture& lab, const std::string& resource,
+                              const std::string& display)
 {
   lab.tenant.state().config.page_size = 50;
   auto r = lab.send("GET", resource + "/providers/Microsoft.Security/assessments",
@@ -87,7 +88,7 @@ TEST_CASE("lab management-ports finding follows the NSG on the VM's NIC", "[lab]
 {
   LabFixture lab;
   seed_compute(lab);
-  REQUIRE(status_of(lab, k_vm1, k_management_ports) == "Unhealthy"); // RDP open to *
+  REQUIRE(assessment_status(lab, k_vm1, k_management_ports) == "Unhealthy"); // RDP open to *
 
   SECTION("healthy once the NIC has an isolation NSG")
   {
@@ -98,15 +99,15 @@ TEST_CASE("lab management-ports finding follows the NSG on the VM's NIC", "[lab]
     auto nic = body_of(lab.send("GET", k_nic1, k_network_version));
     nic["properties"]["networkSecurityGroup"] = {{"id", isolation}};
     REQUIRE(lab.send("PUT", k_nic1, k_network_version, nic.dump()).status == 200);
-    CHECK(status_of(lab, k_vm1, k_management_ports) == "Healthy");
+    CHECK(assessment_status(lab, k_vm1, k_management_ports) == "Healthy");
   }
   SECTION("healthy once the rule admits only a private range, unhealthy again for Internet on 22")
   {
     REQUIRE(lab.send("PUT", k_nsg1, k_network_version, nsg_put("10.0.0.0/8", "3389")).status ==
             200);
-    CHECK(status_of(lab, k_vm1, k_management_ports) == "Healthy");
+    CHECK(assessment_status(lab, k_vm1, k_management_ports) == "Healthy");
     REQUIRE(lab.send("PUT", k_nsg1, k_network_version, nsg_put("Internet", "22")).status == 200);
-    CHECK(status_of(lab, k_vm1, k_management_ports) == "Unhealthy");
+    CHECK(assessment_status(lab, k_vm1, k_management_ports) == "Unhealthy");
   }
   SECTION("list forms and port ranges count too")
   {
@@ -117,14 +118,14 @@ TEST_CASE("lab management-ports finding follows the NSG on the VM's NIC", "[lab]
     p["sourceAddressPrefixes"] = {"10.0.0.0/8", "Internet"};
     p["destinationPortRanges"] = {"443", "3380-3390"};
     REQUIRE(lab.send("PUT", k_nsg1, k_network_version, rules.dump()).status == 200);
-    CHECK(status_of(lab, k_vm1, k_management_ports) == "Unhealthy");
+    CHECK(assessment_status(lab, k_vm1, k_management_ports) == "Unhealthy");
     p["destinationPortRanges"] = {"443", "8000-9000"};
     REQUIRE(lab.send("PUT", k_nsg1, k_network_version, rules.dump()).status == 200);
-    CHECK(status_of(lab, k_vm1, k_management_ports) == "Healthy");
+    CHECK(assessment_status(lab, k_vm1, k_management_ports) == "Healthy");
   }
   SECTION("an unrelated port open to the internet is no finding")
   {
     REQUIRE(lab.send("PUT", k_nsg1, k_network_version, nsg_put("*", "443")).status == 200);
-    CHECK(status_of(lab, k_vm1, k_management_ports) == "Healthy");
+    CHECK(assessment_status(lab, k_vm1, k_management_ports) == "Healthy");
   }
 }

@@ -15,16 +15,11 @@ using Json = nlohmann::ordered_json;
 
 namespace {
 
-const std::string k_canary = "Canary-Pa55word-7f3e9b";
+const std::string k_password_canary = "Canary-Pa55word-7f3e9b";
 
 std::string run_body(const std::string& command, const std::vector<std::string>& script)
 {
   return Json{{"commandId", command}, {"script", script}}.dump();
-}
-
-std::string error_code(const dftriage::lab::LabResponse& r)
-{
-  return body_of(r)["error"].value("code", "");
 }
 
 const dftriage::lab::VmRuntime& runtime(LabFixture& lab, const std::string& vm)
@@ -105,11 +100,11 @@ TEST_CASE("lab VM GET shows the model and on request the instance view", "[lab][
   auto missing = lab.send("GET", k_rg1 + "/providers/Microsoft.Compute/virtualMachines/nope",
                           k_compute_version);
   CHECK(missing.status == 404);
-  CHECK(error_code(missing) == "ResourceNotFound");
+  CHECK(error_code_of(missing) == "ResourceNotFound");
   CHECK(lab.send("GET", k_rg1 + "/providers/Microsoft.Compute/virtualMachines/nope/instanceView",
                  k_compute_version)
             .status == 404);
-  CHECK(error_code(lab.send("GET", k_vm1, {{"api-version", "2099-01-01"}})) ==
+  CHECK(error_code_of(lab.send("GET", k_vm1, {{"api-version", "2099-01-01"}})) ==
         "InvalidApiVersionParameter");
 }
 
@@ -136,7 +131,7 @@ TEST_CASE("lab run command is a long-running POST ending in a RunCommandResult",
     auto busy =
         lab.send("POST", run, k_compute_version, run_body("RunPowerShellScript", {"hostname"}));
     CHECK(busy.status == 409);
-    CHECK(error_code(busy) == "Conflict");
+    CHECK(error_code_of(busy) == "Conflict");
     CHECK(runtime(lab, k_vm1).run_commands.size() == 1);
   }
   SECTION("polled to the end, it answers the output, and the VM takes the next one")
@@ -203,17 +198,17 @@ TEST_CASE("lab run command answers the catalogue's scripts per OS and refuses wh
     auto other = lab.send("POST", k_vm2 + "/runCommand", k_compute_version,
                           run_body("RunPowerShellScript", {"x"}));
     CHECK(other.status == 400);
-    CHECK(error_code(other) == "InvalidParameter");
-    CHECK(error_code(lab.send("POST", k_vm2 + "/runCommand", k_compute_version, "{}")) ==
+    CHECK(error_code_of(other) == "InvalidParameter");
+    CHECK(error_code_of(lab.send("POST", k_vm2 + "/runCommand", k_compute_version, "{}")) ==
           "InvalidParameter");
-    CHECK(error_code(lab.send("POST", k_vm2 + "/runCommand", k_compute_version,
-                              R"({"commandId":"RunShellScript","script":[1]})")) ==
+    CHECK(error_code_of(lab.send("POST", k_vm2 + "/runCommand", k_compute_version,
+                                 R"({"commandId":"RunShellScript","script":[1]})")) ==
           "InvalidParameter");
     lab.tenant.state().vms[dftriage::lab::lower(k_vm2)].power_state = "deallocated";
     auto stopped = lab.send("POST", k_vm2 + "/runCommand", k_compute_version,
                             run_body("RunShellScript", {"id"}));
     CHECK(stopped.status == 409);
-    CHECK(error_code(stopped) == "OperationNotAllowed");
+    CHECK(error_code_of(stopped) == "OperationNotAllowed");
     CHECK(runtime(lab, k_vm2).run_commands.empty());
     CHECK(lab.send("POST", k_rg1 + "/providers/Microsoft.Compute/virtualMachines/nope/runCommand",
                    k_compute_version, run_body("RunShellScript", {"id"}))
@@ -240,10 +235,10 @@ TEST_CASE("lab reimage is a long-running POST that the instance view dates", "[l
   CHECK(view["statuses"][0]["time"] == lab.tenant.state().now_iso());
   CHECK(view["disks"][0]["statuses"][0]["time"] == lab.tenant.state().now_iso());
   CHECK(lab.send("POST", k_vm2 + "/reimage", k_compute_version,
-                 R"({"osProfile":{"adminPassword":")" + k_canary + "\"}}")
+                 R"({"osProfile":{"adminPassword":")" + k_password_canary + "\"}}")
             .status == 202);
   CHECK(runtime(lab, k_vm2).reimages == 2);
-  CHECK(state_dump(lab).find(k_canary) == std::string::npos);
+  CHECK(state_dump(lab).find(k_password_canary) == std::string::npos);
   CHECK(lab.send("POST", k_rg1 + "/providers/Microsoft.Compute/virtualMachines/nope/reimage",
                  k_compute_version)
             .status == 404);
@@ -255,7 +250,7 @@ TEST_CASE("lab VMAccess resets a password without answering, keeping or recordin
   LabFixture lab;
   seed_compute(lab);
   const std::string path = k_vm1 + "/extensions/enablevmaccess";
-  const std::string body = vmaccess_windows("azureadmin", k_canary);
+  const std::string body = vmaccess_windows("azureadmin", k_password_canary);
   dftriage::lab::LabRequest request;
   request.method = "PUT";
   request.host = "127.0.0.1";
@@ -295,39 +290,40 @@ TEST_CASE("lab VMAccess resets a password without answering, keeping or recordin
           request, "http://127.0.0.1:8443" + path + "?api-version=2025-04-01", created)
           .dump();
   CHECK(recorded.find("protectedSettings") != std::string::npos);
-  CHECK(recorded.find(k_canary) == std::string::npos);
-  CHECK(created.body.find(k_canary) == std::string::npos);
-  CHECK(extension.body.find(k_canary) == std::string::npos);
-  CHECK(lab.send("GET", k_vm1 + "/extensions", k_compute_version).body.find(k_canary) ==
+  CHECK(recorded.find(k_password_canary) == std::string::npos);
+  CHECK(created.body.find(k_password_canary) == std::string::npos);
+  CHECK(extension.body.find(k_password_canary) == std::string::npos);
+  CHECK(lab.send("GET", k_vm1 + "/extensions", k_compute_version).body.find(k_password_canary) ==
         std::string::npos);
-  CHECK(state_dump(lab).find(k_canary) == std::string::npos);
+  CHECK(state_dump(lab).find(k_password_canary) == std::string::npos);
   CHECK(state_dump(lab).find("protectedSettings") == std::string::npos);
 
   SECTION("a second reset updates the extension: 200")
   {
     auto again = lab.send("PUT", path, k_compute_version,
-                          vmaccess_windows("azureadmin", "Other-" + k_canary));
+                          vmaccess_windows("azureadmin", "Other-" + k_password_canary));
     CHECK(again.status == 200);
     CHECK(body_of(again)["properties"]["provisioningState"] == "Updating");
     CHECK(runtime(lab, k_vm1).password_resets.size() == 2);
-    CHECK(state_dump(lab).find(k_canary) == std::string::npos);
+    CHECK(state_dump(lab).find(k_password_canary) == std::string::npos);
   }
   SECTION("Linux takes the username from protectedSettings and keeps only it")
   {
     auto linux_reset = lab.send(
         "PUT", k_vm2 + "/extensions/enablevmaccess", k_compute_version,
-        Json{{"location", "westeurope"},
-             {"properties",
-              {{"publisher", "Microsoft.OSTCExtensions"},
-               {"type", "VMAccessForLinux"},
-               {"typeHandlerVersion", "1.5"},
-               {"protectedSettings", {{"username", "azureuser"}, {"password", k_canary}}}}}}
+        Json{
+            {"location", "westeurope"},
+            {"properties",
+             {{"publisher", "Microsoft.OSTCExtensions"},
+              {"type", "VMAccessForLinux"},
+              {"typeHandlerVersion", "1.5"},
+              {"protectedSettings", {{"username", "azureuser"}, {"password", k_password_canary}}}}}}
             .dump());
     CHECK(linux_reset.status == 201);
-    CHECK(linux_reset.body.find(k_canary) == std::string::npos);
+    CHECK(linux_reset.body.find(k_password_canary) == std::string::npos);
     REQUIRE(runtime(lab, k_vm2).password_resets.size() == 1);
     CHECK(runtime(lab, k_vm2).password_resets[0]["username"] == "azureuser");
-    CHECK(state_dump(lab).find(k_canary) == std::string::npos);
+    CHECK(state_dump(lab).find(k_password_canary) == std::string::npos);
   }
   SECTION("the Linux handler on a Windows VM and a body without a publisher are refused")
   {
@@ -335,9 +331,9 @@ TEST_CASE("lab VMAccess resets a password without answering, keeping or recordin
       "publisher":"Microsoft.OSTCExtensions","type":"VMAccessForLinux","typeHandlerVersion":"1.5",
       "protectedSettings":{"username":"u","password":"p"}}})");
     CHECK(wrong.status == 409);
-    CHECK(error_code(wrong) == "OperationNotAllowed");
-    CHECK(error_code(lab.send("PUT", path, k_compute_version,
-                              R"({"location":"westeurope","properties":{}})")) ==
+    CHECK(error_code_of(wrong) == "OperationNotAllowed");
+    CHECK(error_code_of(lab.send("PUT", path, k_compute_version,
+                                 R"({"location":"westeurope","properties":{}})")) ==
           "InvalidParameter");
     CHECK(runtime(lab, k_vm1).password_resets.size() == 1);
   }
@@ -396,7 +392,7 @@ TEST_CASE("lab VM PATCH sets the OS disk's deleteOption as Compute checks it", "
 
   auto bad = lab.send("PATCH", k_vm1, k_compute_version, patch_body("Keep"));
   CHECK(bad.status == 400);
-  CHECK(error_code(bad) == "InvalidParameter");
+  CHECK(error_code_of(bad) == "InvalidParameter");
   CHECK(body_of(bad)["error"]["target"] == "properties.storageProfile.osDisk.deleteOption");
   CHECK(body_of(bad)["error"]["message"] ==
         "The value 'Keep' of parameter 'properties.storageProfile.osDisk.deleteOption' is not "
@@ -409,7 +405,7 @@ TEST_CASE("lab VM PATCH sets the OS disk's deleteOption as Compute checks it", "
   CHECK(body_of(bare)["error"]["target"] == "osDisk.createOption");
   auto moved = lab.send("PATCH", k_vm1, k_compute_version, patch_body("Delete", "Attach"));
   CHECK(moved.status == 409);
-  CHECK(error_code(moved) == "PropertyChangeNotAllowed");
+  CHECK(error_code_of(moved) == "PropertyChangeNotAllowed");
   auto other = lab.send("PATCH", k_vm1, k_compute_version,
                         R"({"properties":{"hardwareProfile":{"vmSize":"Standard_B1s"}}})");
   CHECK(other.status == 400);
@@ -454,7 +450,7 @@ TEST_CASE("lab VM restart is a long-running POST refused on a deallocated VM", "
   lab.tenant.state().vms[dftriage::lab::lower(k_vm2)].power_state = "deallocated";
   auto refused = lab.send("POST", k_vm2 + "/restart", k_compute_version);
   CHECK(refused.status == 409);
-  CHECK(error_code(refused) == "OperationNotAllowed");
+  CHECK(error_code_of(refused) == "OperationNotAllowed");
   CHECK(runtime(lab, k_vm2).restarts == 0);
 }
 
@@ -478,7 +474,7 @@ TEST_CASE("lab reimage and VM DELETE keep or delete the OS disk as its deleteOpt
     CHECK(os_disk_id(lab, k_vm1) != kept);
     CHECK(body_of(lab.send("GET", os_disk_id(lab, k_vm1), k_disks_version))["managedBy"] == k_vm1);
     CHECK(lab.send("GET", dropped, k_disks_version).status == 404);
-    CHECK(error_code(lab.send("GET", dropped, k_disks_version)) == "ResourceNotFound");
+    CHECK(error_code_of(lab.send("GET", dropped, k_disks_version)) == "ResourceNotFound");
     // The view of the VM names its new disk.
     CHECK(
         body_of(lab.send("GET", k_vm1 + "/instanceView", k_compute_version))["disks"][0]["name"] ==
@@ -488,7 +484,7 @@ TEST_CASE("lab reimage and VM DELETE keep or delete the OS disk as its deleteOpt
   {
     auto attached = lab.send("DELETE", kept, k_disks_version);
     CHECK(attached.status == 409);
-    CHECK(error_code(attached) == "OperationNotAllowed");
+    CHECK(error_code_of(attached) == "OperationNotAllowed");
     REQUIRE(lab.send("DELETE", k_vm1, k_compute_version).status == 202);
     REQUIRE(lab.send("DELETE", k_vm2, k_compute_version).status == 202);
     CHECK(body_of(lab.send("GET", kept, k_disks_version))["properties"]["diskState"] ==

@@ -13,7 +13,7 @@ using Json = nlohmann::ordered_json;
 
 namespace {
 
-const std::string k_kv = "kv1.vault.localhost";
+const std::string k_kv_host = "kv1.vault.localhost";
 const std::pair<std::string, std::string> k_kv_version{"api-version", "2025-07-01"};
 
 struct DataFixture : LabFixture
@@ -47,7 +47,7 @@ struct DataFixture : LabFixture
   dftriage::lab::LabResponse kv(const std::string& method, const std::string& path,
                                 const std::string& body = "")
   {
-    return send(method, path, {k_kv_version}, body, kv_token, k_kv);
+    return send(method, path, {k_kv_version}, body, kv_token, k_kv_host);
   }
   std::string kv_token;
 };
@@ -112,15 +112,16 @@ TEST_CASE("lab Key Vault data plane: challenge, wrong audience, api-version, unk
           "[lab][keyvault]")
 {
   DataFixture f;
-  auto anonymous = f.send("GET", "/secrets", {k_kv_version}, "", "", k_kv);
+  auto anonymous = f.send("GET", "/secrets", {k_kv_version}, "", "", k_kv_host);
   CHECK(anonymous.status == 401);
   // The lab's own Key Vault resource, whose domain the vault's ends with (SDKs check it).
   CHECK_THAT(anonymous.header("WWW-Authenticate").value_or(""),
              Catch::Contains("resource=\"http://vault.localhost:8443\""));
   const auto lab_audience = f.token("http://vault.localhost:8443/.default");
-  CHECK(f.send("GET", "/secrets", {k_kv_version}, "", lab_audience, k_kv).status == 200);
-  CHECK(f.send("GET", "/secrets", {k_kv_version}, "", "<arm>", k_kv).status == 401);
-  CHECK(f.send("GET", "/secrets", {{"api-version", "1.0"}}, "", f.kv_token, k_kv).status == 400);
+  CHECK(f.send("GET", "/secrets", {k_kv_version}, "", lab_audience, k_kv_host).status == 200);
+  CHECK(f.send("GET", "/secrets", {k_kv_version}, "", "<arm>", k_kv_host).status == 401);
+  CHECK(f.send("GET", "/secrets", {{"api-version", "1.0"}}, "", f.kv_token, k_kv_host).status ==
+        400);
   CHECK(f.send("GET", "/secrets", {k_kv_version}, "", f.kv_token, "nope.vault.localhost").status ==
         404);
 }
@@ -238,11 +239,11 @@ TEST_CASE("lab Key Vault certificates: self-issued at once with a new key, CA-is
   const std::string request_id = body_of(same_key)["request_id"];
   CHECK_THAT(location, Catch::EndsWith("&request_id=" + request_id));
   const auto done = f.send("GET", "/certificates/payments-tls/pending",
-                           {k_kv_version, {"request_id", request_id}}, "", f.kv_token, k_kv);
+                           {k_kv_version, {"request_id", request_id}}, "", f.kv_token, k_kv_host);
   CHECK(body_of(done)["status"] == "completed");
   CHECK(body_of(done)["target"] == "http://kv1.vault.localhost:8443/certificates/payments-tls");
   CHECK(f.send("GET", "/certificates/payments-tls/pending", {k_kv_version, {"request_id", "other"}},
-               "", f.kv_token, k_kv)
+               "", f.kv_token, k_kv_host)
             .status == 404);
   CHECK(vault.certificates["payments-tls"].back()["keyId"] == first_key); // reuse_key: the same key
 

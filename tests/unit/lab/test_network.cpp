@@ -53,11 +53,6 @@ Json get(LabFixture& lab, const std::string& id)
   return body_of(lab.send("GET", id, k_network_version));
 }
 
-std::string error_code(const dftriage::lab::LabResponse& r)
-{
-  return body_of(r)["error"].value("code", "");
-}
-
 } // namespace
 
 TEST_CASE("lab NSG PUT creates as a long-running operation and every write changes the ETag",
@@ -136,7 +131,7 @@ TEST_CASE("lab Network writes honour If-Match and If-None-Match", "[lab][network
                                  {{"If-Match", "W/\"stale\""}});
       INFO(method);
       CHECK(r.status == 412);
-      CHECK(error_code(r) == "PreconditionFailed");
+      CHECK(error_code_of(r) == "PreconditionFailed");
     }
     const auto after = get(lab, k_nsg1);
     CHECK(after["etag"] == etag);
@@ -167,7 +162,7 @@ TEST_CASE("lab Network writes honour If-Match and If-None-Match", "[lab][network
     auto taken = send_with_headers(lab, "PUT", k_nsg1, k_network_version, k_one_rule,
                                    {{"If-None-Match", "*"}});
     CHECK(taken.status == 412);
-    CHECK(error_code(taken) == "PreconditionFailed");
+    CHECK(error_code_of(taken) == "PreconditionFailed");
     CHECK(get(lab, k_nsg1)["etag"] == etag);
     CHECK(send_with_headers(lab, "PUT", k_isolation, k_network_version, k_isolation_body,
                             {{"If-None-Match", "*"}})
@@ -213,7 +208,7 @@ TEST_CASE("lab NSG rules are checked as Azure checks them", "[lab][network]")
       auto r = put(k_nsg1, Json::array({rule("x", priority, "Inbound")}).dump());
       INFO(priority);
       CHECK(r.status == 400);
-      CHECK(error_code(r) == "SecurityRuleInvalidPriority");
+      CHECK(error_code_of(r) == "SecurityRuleInvalidPriority");
       CHECK(body_of(r)["error"]["message"].get<std::string>().find(std::to_string(priority)) !=
             std::string::npos);
     }
@@ -230,7 +225,7 @@ TEST_CASE("lab NSG rules are checked as Azure checks them", "[lab][network]")
       auto r = put(k_nsg1, Json::array({odd}).dump());
       INFO(field);
       CHECK(r.status == 400);
-      CHECK(error_code(r) == "InvalidRequestFormat");
+      CHECK(error_code_of(r) == "InvalidRequestFormat");
       CHECK_THAT(body_of(r)["error"]["message"].get<std::string>(),
                  Catch::Contains(field + " \"" + bad + "\""));
     }
@@ -243,7 +238,7 @@ TEST_CASE("lab NSG rules are checked as Azure checks them", "[lab][network]")
     auto r =
         put(k_nsg1, Json::array({rule("a", 200, "Inbound"), rule("b", 200, "Inbound")}).dump());
     CHECK(r.status == 400);
-    CHECK(error_code(r) == "SecurityRuleConflict");
+    CHECK(error_code_of(r) == "SecurityRuleConflict");
     CHECK(body_of(r)["error"]["message"].get<std::string>().find("a conflicts with rule b") !=
           std::string::npos);
     CHECK(get(lab, k_nsg1)["etag"] == etag); // refused writes change nothing
@@ -252,14 +247,15 @@ TEST_CASE("lab NSG rules are checked as Azure checks them", "[lab][network]")
   }
   SECTION("a rule without a name, rules that are not an array, a new NSG without a location")
   {
-    CHECK(error_code(put(k_nsg1, R"([{"properties":{"priority":200,"direction":"Inbound"}}])")) ==
-          "InvalidRequestFormat");
-    CHECK(error_code(put(k_nsg1, R"({"name":"x"})")) == "InvalidRequestFormat");
+    CHECK(
+        error_code_of(put(k_nsg1, R"([{"properties":{"priority":200,"direction":"Inbound"}}])")) ==
+        "InvalidRequestFormat");
+    CHECK(error_code_of(put(k_nsg1, R"({"name":"x"})")) == "InvalidRequestFormat");
     auto no_location = lab.send("PUT", k_isolation, k_network_version, R"({"properties":{}})");
     CHECK(no_location.status == 400);
-    CHECK(error_code(no_location) == "LocationRequired");
-    CHECK(error_code(lab.send("PUT", k_nsg1, k_network_version,
-                              R"({"location":"eastus","properties":{}})")) ==
+    CHECK(error_code_of(no_location) == "LocationRequired");
+    CHECK(error_code_of(lab.send("PUT", k_nsg1, k_network_version,
+                                 R"({"location":"eastus","properties":{}})")) ==
           "InvalidResourceLocation");
     CHECK(lab.send("GET", k_isolation, k_network_version).status ==
           404); // a refused create stores nothing
@@ -305,7 +301,7 @@ TEST_CASE("lab NIC PUT attaches and detaches an NSG and the NSG lists the NICs u
         "PUT", k_nic1, k_network_version,
         nic_body(after, k_rg1 + "/providers/Microsoft.Network/networkSecurityGroups/nope"));
     CHECK(r.status == 400);
-    CHECK(error_code(r) == "InvalidResourceReference");
+    CHECK(error_code_of(r) == "InvalidResourceReference");
     CHECK(get(lab, k_nic1)["properties"]["networkSecurityGroup"]["id"] == k_isolation);
   }
   SECTION("a PUT without networkSecurityGroup detaches it")
@@ -343,12 +339,12 @@ TEST_CASE("lab NSG and NIC DELETE are long-running and refused while in use", "[
   seed_compute(lab);
   auto in_use = lab.send("DELETE", k_nsg1, k_network_version);
   CHECK(in_use.status == 400);
-  CHECK(error_code(in_use) == "InUseNetworkSecurityGroupCannotBeDeleted");
+  CHECK(error_code_of(in_use) == "InUseNetworkSecurityGroupCannotBeDeleted");
   CHECK(body_of(in_use)["error"]["message"].get<std::string>().find(k_nic1) != std::string::npos);
   CHECK(lab.send("GET", k_nsg1, k_network_version).status == 200);
   auto nic_in_use = lab.send("DELETE", k_nic1, k_network_version);
   CHECK(nic_in_use.status == 400);
-  CHECK(error_code(nic_in_use) == "NicInUse");
+  CHECK(error_code_of(nic_in_use) == "NicInUse");
 
   REQUIRE(lab.send("PUT", k_nic1, k_network_version, nic_body(get(lab, k_nic1), "")).status == 200);
   auto deleted = lab.send("DELETE", k_nsg1, k_network_version);
@@ -359,7 +355,7 @@ TEST_CASE("lab NSG and NIC DELETE are long-running and refused while in use", "[
   CHECK(done.body.empty());
   auto gone = lab.send("GET", k_nsg1, k_network_version);
   CHECK(gone.status == 404);
-  CHECK(error_code(gone) == "ResourceNotFound");
+  CHECK(error_code_of(gone) == "ResourceNotFound");
   CHECK(lab.send("DELETE", k_nsg1, k_network_version).status == 204);
   // A NIC no VM uses can be deleted.
   lab.tenant.state().resources[dftriage::lab::lower(k_nic1)]["properties"].erase("virtualMachine");
@@ -382,5 +378,5 @@ TEST_CASE("lab Network lists NSGs and NICs by group and subscription", "[lab][ne
                                       "/providers/Microsoft.Network/networkInterfaces",
                                   k_network_version))) ==
         std::vector<std::string>{"vm1-nic", "vm2-nic"});
-  CHECK(error_code(lab.send("GET", k_nsg1)) == "MissingApiVersionParameter");
+  CHECK(error_code_of(lab.send("GET", k_nsg1)) == "MissingApiVersionParameter");
 }

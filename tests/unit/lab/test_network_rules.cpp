@@ -54,11 +54,6 @@ std::vector<std::string> embedded_names(LabFixture& lab)
   return out;
 }
 
-std::string error_code(const dftriage::lab::LabResponse& r)
-{
-  return body_of(r)["error"].value("code", "");
-}
-
 } // namespace
 
 TEST_CASE("lab NSG security rules list in pages and get one by one", "[lab][network]")
@@ -85,7 +80,7 @@ TEST_CASE("lab NSG security rules list in pages and get one by one", "[lab][netw
 
   auto missing = lab.send("GET", k_rules + "/nope", k_network_version);
   CHECK(missing.status == 404);
-  CHECK(error_code(missing) == "NotFound");
+  CHECK(error_code_of(missing) == "NotFound");
   CHECK(lab.send("GET",
                  k_rg1 + "/providers/Microsoft.Network/networkSecurityGroups/no/securityRules",
                  k_network_version)
@@ -143,7 +138,7 @@ TEST_CASE("lab NSG security rule PUT is checked as the NSG's rules are", "[lab][
   make_nsg(lab);
   auto sideways = lab.send("PUT", k_rules + "/x", k_network_version, rule_json(300, "Sideways"));
   CHECK(sideways.status == 400);
-  CHECK(error_code(sideways) == "InvalidRequestFormat");
+  CHECK(error_code_of(sideways) == "InvalidRequestFormat");
   CHECK(lab.send("PUT", k_rules + "/x", k_network_version, rule_json(300, "Inbound", "Maybe"))
             .status == 400);
   CHECK(lab.send("PUT", k_rules + "/x", k_network_version,
@@ -152,7 +147,7 @@ TEST_CASE("lab NSG security rule PUT is checked as the NSG's rules are", "[lab][
   CHECK(lab.send("PUT", k_rules + "/x", k_network_version, rule_json(50)).status == 400);
   auto clash = lab.send("PUT", k_rules + "/x", k_network_version, rule_json(200));
   CHECK(clash.status == 400);
-  CHECK(error_code(clash) == "SecurityRuleConflict");
+  CHECK(error_code_of(clash) == "SecurityRuleConflict");
   // The same priority in the other direction is no clash; nothing refused was kept.
   CHECK(lab.send("PUT", k_rules + "/x", k_network_version, rule_json(200, "Outbound")).status ==
         201);

@@ -9,7 +9,9 @@
 #include "dftriage/azure/azure_error.hpp"
 #include "lab/seed.hpp"
 #include "lab/util.hpp"
+#include "support/example_ids.hpp"
 #include "support/lab_session.hpp"
+#include "support/paths.hpp"
 #include "unit/azure/action_expectations.hpp"
 #include "unit/lab/compute_fixture.hpp"
 
@@ -22,14 +24,11 @@ using Json = nlohmann::ordered_json;
 
 namespace {
 
-const std::string k_subscription = "/subscriptions/4c1a2f07-3d5e-4b8a-9f61-2e7d8c0b5a13";
-const std::string k_account =
-    k_subscription +
-    "/resourceGroups/rg-automation/providers/Microsoft.Automation/automationAccounts/aa-operations";
+using test::k_example_automation;
+using test::k_example_subscription;
 const std::string k_intruder = "6c2f8a1e-4b3d-4f5a-9e7c-1d2b3a4c5e6f";
 const std::string k_intruder_upn = "ops-automation@contoso.example";
 const std::string k_owner_guid = "8e3af657-a8ff-443c-a75c-2fe8c4bcb635";
-const std::string k_canary = "Generated-Canary-5ecret-91c2";
 const char* k_guid = "9a8b7c6d-1111-2222-3333-444455556666";
 
 using azure::testing::args_of;
@@ -154,7 +153,7 @@ TEST_CASE("authorization eligibility and custom-role lists take any scope, and a
           "a GUID",
           "[actions][identity]")
 {
-  const std::string rg = k_subscription + "/resourceGroups/rg-automation";
+  const std::string rg = k_example_subscription + "/resourceGroups/rg-automation";
   CHECK(build("authorization.role_eligibility.list", {{"scope", rg}}).requests.at(0).url ==
         "https://management.azure.com" + rg +
             "/providers/Microsoft.Authorization/"
@@ -164,7 +163,7 @@ TEST_CASE("authorization eligibility and custom-role lists take any scope, and a
               {{"scope", "4c1a2f07-3d5e-4b8a-9f61-2e7d8c0b5a13"}})
             .requests.at(0)
             .url ==
-        "https://management.azure.com" + k_subscription +
+        "https://management.azure.com" + k_example_subscription +
             "/providers/Microsoft.Authorization/"
             "roleDefinitions?api-version=2022-04-01&$filter=type%20eq%20%27CustomRole%27");
   CHECK_THROWS_WITH(
@@ -178,37 +177,40 @@ TEST_CASE("automation webhook and job-schedule actions check their names, and un
           "schedule back",
           "[actions][identity]")
 {
-  CHECK(build("automation.webhooks.list", {{"account", k_account}}).requests.at(0).url ==
-        "https://management.azure.com" + k_account + "/webhooks?api-version=2024-10-23");
+  CHECK(build("automation.webhooks.list", {{"account", k_example_automation}}).requests.at(0).url ==
+        "https://management.azure.com" + k_example_automation + "/webhooks?api-version=2024-10-23");
   CHECK_THROWS_WITH(
-      build("automation.webhooks.list", {{"account", k_account}, {"runbook", "x' or name ne 'y"}}),
+      build("automation.webhooks.list",
+            {{"account", k_example_automation}, {"runbook", "x' or name ne 'y"}}),
       "parameter runbook: expected a runbook name (a letter, then letters, digits, '-' or '_'), "
       "got "
       "\"x' or name ne 'y\"");
-  CHECK_THROWS_WITH(build("automation.webhook.delete", {{"account", k_account}, {"name", "../x"}}),
-                    Catch::StartsWith("parameter name: expected an Azure resource name"));
-  CHECK(build("automation.webhook.delete", {{"account", k_account}, {"name", "hook 1"}})
+  CHECK_THROWS_WITH(
+      build("automation.webhook.delete", {{"account", k_example_automation}, {"name", "../x"}}),
+      Catch::StartsWith("parameter name: expected an Azure resource name"));
+  CHECK(build("automation.webhook.delete", {{"account", k_example_automation}, {"name", "hook 1"}})
             .requests.at(0)
-            .url ==
-        "https://management.azure.com" + k_account + "/webhooks/hook%201?api-version=2024-10-23");
-  CHECK(
-      spec_of("automation.webhook.delete")
-          .satisfied(args_of("automation.webhook.delete", {{"account", k_account}, {"name", "h"}}),
-                     {{404, nullptr}}));
+            .url == "https://management.azure.com" + k_example_automation +
+                        "/webhooks/hook%201?api-version=2024-10-23");
+  CHECK(spec_of("automation.webhook.delete")
+            .satisfied(args_of("automation.webhook.delete",
+                               {{"account", k_example_automation}, {"name", "h"}}),
+                       {{404, nullptr}}));
   CHECK_THROWS_WITH(build("automation.job_schedule.delete",
-                          {{"account", k_account}, {"jobScheduleId", "Hourly"}}),
+                          {{"account", k_example_automation}, {"jobScheduleId", "Hourly"}}),
                     "parameter jobScheduleId: expected a GUID, got \"Hourly\"");
 
   const auto& spec = spec_of("automation.job_schedule.delete");
-  const auto args = args_of(spec.name, {{"account", k_account}, {"jobScheduleId", k_guid}});
+  const auto args =
+      args_of(spec.name, {{"account", k_example_automation}, {"jobScheduleId", k_guid}});
   const Json before = Json::parse(
       R"({"id":"x","properties":{"jobScheduleId":"x","runbook":{"name":"Update-ModuleCache"},
     "schedule":{"name":"Every-30-Minutes"},"runOn":null,"parameters":{"Mode":"Refresh"}}})");
   const auto undo = spec.revert(args, {{200, before}}, azure::public_cloud());
   REQUIRE(undo.size() == 1);
   CHECK(undo[0].method == "PUT");
-  CHECK(undo[0].url == "https://management.azure.com" + k_account + "/jobSchedules/" + k_guid +
-                           "?api-version=2024-10-23");
+  CHECK(undo[0].url == "https://management.azure.com" + k_example_automation + "/jobSchedules/" +
+                           k_guid + "?api-version=2024-10-23");
   CHECK(
       undo[0].body->dump() ==
       R"({"properties":{"schedule":{"name":"Every-30-Minutes"},"runbook":{"name":"Update-ModuleCache"},"parameters":{"Mode":"Refresh"}}})");
@@ -223,9 +225,9 @@ namespace {
 
 // Runs `action` on `lab` as the executor does (test::run_action), the canary standing for
 // the secret it generates.
-test::Ran run(test::ClientLab& lab, const std::string& action, const Json& args)
+test::Ran run_identity_action(test::ClientLab& lab, const std::string& action, const Json& args)
 {
-  return test::run_action(lab, action, args, false, k_canary);
+  return test::run_action(lab, action, args, false, test::k_generated_canary);
 }
 
 const Json* item_where(const std::vector<Json>& items, const char* key, const std::string& value)
@@ -238,23 +240,19 @@ const Json* item_where(const std::vector<Json>& items, const char* key, const st
   return nullptr;
 }
 
-std::string arm_alert()
-{
-  return std::string(DFTRIAGE_SOURCE_DIR) + "/examples/alerts/arm-microburst-export.json";
-}
-
 } // namespace
 
 TEST_CASE("practice: the intruder's Authenticator is removed and its password reset through Graph",
           "[lab][identity]")
 {
-  test::ClientLab lab({arm_alert()});
-  const auto who = run(lab, "graph.principal.get", {{"principalId", k_intruder}});
+  test::ClientLab lab({test::k_rm_alert});
+  const auto who = run_identity_action(lab, "graph.principal.get", {{"principalId", k_intruder}});
   REQUIRE(who.items.size() == 1);
   CHECK(who.items[0]["@odata.type"] == "#microsoft.graph.user");
   CHECK(who.items[0]["userPrincipalName"] == k_intruder_upn);
 
-  const auto methods = run(lab, "graph.user.auth_methods.list", {{"user", k_intruder_upn}});
+  const auto methods =
+      run_identity_action(lab, "graph.user.auth_methods.list", {{"user", k_intruder_upn}});
   REQUIRE(methods.items.size() == 4);
   const Json* planted = item_where(methods.items, "displayName", "SM-A536B");
   REQUIRE(planted != nullptr);
@@ -262,27 +260,30 @@ TEST_CASE("practice: the intruder's Authenticator is removed and its password re
   const Json remove{{"user", k_intruder},
                     {"methodType", "microsoftAuthenticator"},
                     {"methodId", (*planted)["id"]}};
-  const auto removed = run(lab, "graph.user.auth_method.delete", remove);
+  const auto removed = run_identity_action(lab, "graph.user.auth_method.delete", remove);
   REQUIRE(removed.responses.size() == 1);
   CHECK(removed.pre[0].body["displayName"] == "SM-A536B"); // kept as evidence
   CHECK(removed.responses[0].status == 204);
-  CHECK(run(lab, "graph.user.auth_method.delete", remove).satisfied);
-  const auto left = run(lab, "graph.user.auth_methods.list", {{"user", k_intruder}});
+  CHECK(run_identity_action(lab, "graph.user.auth_method.delete", remove).satisfied);
+  const auto left =
+      run_identity_action(lab, "graph.user.auth_methods.list", {{"user", k_intruder}});
   CHECK(left.items.size() == 3);
   CHECK(item_where(left.items, "displayName", "iPhone 15") != nullptr); // the user's own stays
 
-  const auto before = run(lab, "graph.user.get", {{"user", k_intruder}}).items.at(0);
-  const auto reset = run(lab, "graph.user.reset_password", {{"user", k_intruder_upn}});
+  const auto before =
+      run_identity_action(lab, "graph.user.get", {{"user", k_intruder}}).items.at(0);
+  const auto reset =
+      run_identity_action(lab, "graph.user.reset_password", {{"user", k_intruder_upn}});
   CHECK(reset.refused.empty());
   REQUIRE(reset.responses.size() == 1);
   CHECK(reset.responses[0].status == 204);
-  const auto after = run(lab, "graph.user.get", {{"user", k_intruder}}).items.at(0);
+  const auto after = run_identity_action(lab, "graph.user.get", {{"user", k_intruder}}).items.at(0);
   CHECK(after["lastPasswordChangeDateTime"] != before["lastPasswordChangeDateTime"]);
   // The password went out once, in the PATCH, and never came back.
   int sent = 0;
   for (const auto& e : lab.exchanges) {
-    sent += e.request_body.find(k_canary) != std::string::npos;
-    CHECK(e.response_body.find(k_canary) == std::string::npos);
+    sent += e.request_body.find(test::k_generated_canary) != std::string::npos;
+    CHECK(e.response_body.find(test::k_generated_canary) == std::string::npos);
   }
   CHECK(sent == 1);
 }
@@ -291,53 +292,60 @@ TEST_CASE("practice: the secret added to an app is removed, its service principa
           "enabled by undo",
           "[lab][identity]")
 {
-  test::ClientLab lab({arm_alert()});
+  test::ClientLab lab({test::k_rm_alert});
   const std::string subscription = "4c1a2f07-3d5e-4b8a-9f61-2e7d8c0b5a13";
   const std::string app_id = dftriage::lab::stable_guid("app/ops-deploy/" + subscription);
   const std::string sp = dftriage::lab::stable_guid("service-principal/ops-deploy/" + subscription);
-  const auto listed = run(lab, "graph.application.credentials.list", {{"appId", app_id}});
+  const auto listed =
+      run_identity_action(lab, "graph.application.credentials.list", {{"appId", app_id}});
   REQUIRE(listed.items.size() == 1);
   const auto secrets = listed.items[0]["passwordCredentials"];
   REQUIRE(secrets.size() == 2);
   CHECK(secrets[1]["displayName"] == "backup");
   CHECK(secrets[1]["secretText"].is_null());
   const std::string added = secrets[1]["keyId"];
-  const auto removed =
-      run(lab, "graph.application.remove_password", {{"appId", app_id}, {"keyId", added}});
+  const auto removed = run_identity_action(lab, "graph.application.remove_password",
+                                           {{"appId", app_id}, {"keyId", added}});
   REQUIRE(removed.responses.size() == 1);
   CHECK(removed.responses[0].status == 204);
-  const auto kept = run(lab, "graph.application.credentials.list", {{"appId", app_id}})
-                        .items.at(0)["passwordCredentials"];
+  const auto kept =
+      run_identity_action(lab, "graph.application.credentials.list", {{"appId", app_id}})
+          .items.at(0)["passwordCredentials"];
   REQUIRE(kept.size() == 1);
   CHECK(kept[0]["displayName"] == "azure-devops-pipeline");
-  CHECK(run(lab, "graph.application.remove_password", {{"appId", app_id}, {"keyId", added}})
+  CHECK(run_identity_action(lab, "graph.application.remove_password",
+                            {{"appId", app_id}, {"keyId", added}})
             .satisfied);
-  CHECK(run(lab, "graph.application.remove_password", {{"appId", sp}, {"keyId", added}})
+  CHECK(run_identity_action(lab, "graph.application.remove_password",
+                            {{"appId", sp}, {"keyId", added}})
             .refused.find("no app registration") == 0);
 
-  CHECK(run(lab, "graph.principal.get", {{"principalId", sp}}).items.at(0)["@odata.type"] ==
-        "#microsoft.graph.servicePrincipal");
+  CHECK(run_identity_action(lab, "graph.principal.get", {{"principalId", sp}})
+            .items.at(0)["@odata.type"] == "#microsoft.graph.servicePrincipal");
   const Json args{{"principalId", sp}};
-  const auto disabled = run(lab, "graph.service_principal.disable", args);
+  const auto disabled = run_identity_action(lab, "graph.service_principal.disable", args);
   REQUIRE(disabled.responses.size() == 1);
   CHECK(disabled.pre[0].body["accountEnabled"] == true);
   const auto enabled = [&] {
-    return run(lab, "graph.principal.get", args).items.at(0)["accountEnabled"];
+    return run_identity_action(lab, "graph.principal.get", args).items.at(0)["accountEnabled"];
   };
   CHECK(enabled() == false);
-  CHECK(run(lab, "graph.service_principal.disable", args).satisfied);
+  CHECK(run_identity_action(lab, "graph.service_principal.disable", args).satisfied);
   test::undo_action(lab, "graph.service_principal.disable", args, disabled.pre);
   CHECK(enabled() == true);
   // A user's object ID is no service principal: refused, pointing at the user action.
-  CHECK_THAT(run(lab, "graph.service_principal.disable", {{"principalId", k_intruder}}).refused,
-             Catch::EndsWith("(a user's ID? disable users with graph.user.disable)"));
+  CHECK_THAT(
+      run_identity_action(lab, "graph.service_principal.disable", {{"principalId", k_intruder}})
+          .refused,
+      Catch::EndsWith("(a user's ID? disable users with graph.user.disable)"));
 }
 
 TEST_CASE("practice: the intruder's custom role and eligible Owner assignment are found",
           "[lab][identity]")
 {
-  test::ClientLab lab({arm_alert()});
-  const auto roles = run(lab, "authorization.role_definitions.list", {{"scope", k_subscription}});
+  test::ClientLab lab({test::k_rm_alert});
+  const auto roles = run_identity_action(lab, "authorization.role_definitions.list",
+                                         {{"scope", k_example_subscription}});
   REQUIRE(roles.items.size() == 2);
   for (const auto& role : roles.items) {
     CHECK(role["properties"]["type"] == "CustomRole");
@@ -350,53 +358,62 @@ TEST_CASE("practice: the intruder's custom role and eligible Owner assignment ar
   CHECK((*backdoor)["properties"]["permissions"][0]["actions"] == Json{"*/read", "*/write"});
   CHECK((*backdoor)["properties"]["createdBy"] == k_intruder);
 
-  const auto eligible = run(lab, "authorization.role_eligibility.list",
-                            {{"scope", k_subscription}, {"principalId", k_intruder}});
+  const auto eligible =
+      run_identity_action(lab, "authorization.role_eligibility.list",
+                          {{"scope", k_example_subscription}, {"principalId", k_intruder}});
   REQUIRE(eligible.items.size() == 1);
   const std::string role = eligible.items[0]["properties"]["roleDefinitionId"];
   CHECK(role.substr(role.size() - 36) == k_owner_guid);
   CHECK(eligible.items[0]["properties"]["memberType"] == "Direct");
-  CHECK(run(lab, "authorization.role_eligibility.list",
-            {{"scope", k_subscription}, {"principalId", k_guid}})
+  CHECK(run_identity_action(lab, "authorization.role_eligibility.list",
+                            {{"scope", k_example_subscription}, {"principalId", k_guid}})
             .items.empty());
   // Listed below the subscription too: it applies to everything in it.
-  CHECK(run(lab, "authorization.role_eligibility.list", {{"scope", k_account}}).items.size() == 1);
+  CHECK(run_identity_action(lab, "authorization.role_eligibility.list",
+                            {{"scope", k_example_automation}})
+            .items.size() == 1);
 }
 
 TEST_CASE("practice: the planted runbook's webhook and job schedule are removed, and undo puts the "
           "job schedule back",
           "[lab][identity]")
 {
-  test::ClientLab lab({arm_alert()});
-  const auto hooks = run(lab, "automation.webhooks.list",
-                         {{"account", k_account}, {"runbook", "Update-ModuleCache"}});
+  test::ClientLab lab({test::k_rm_alert});
+  const auto hooks =
+      run_identity_action(lab, "automation.webhooks.list",
+                          {{"account", k_example_automation}, {"runbook", "Update-ModuleCache"}});
   REQUIRE(hooks.items.size() == 1);
   CHECK(hooks.items[0]["properties"]["lastModifiedBy"] == k_intruder_upn);
-  CHECK(run(lab, "automation.webhooks.list", {{"account", k_account}, {"runbook", "Stop-DevVMs"}})
+  CHECK(run_identity_action(lab, "automation.webhooks.list",
+                            {{"account", k_example_automation}, {"runbook", "Stop-DevVMs"}})
             .items.empty());
-  const Json hook{{"account", k_account}, {"name", hooks.items[0]["name"]}};
-  const auto deleted = run(lab, "automation.webhook.delete", hook);
+  const Json hook{{"account", k_example_automation}, {"name", hooks.items[0]["name"]}};
+  const auto deleted = run_identity_action(lab, "automation.webhook.delete", hook);
   REQUIRE(deleted.responses.size() == 1);
   CHECK(deleted.responses[0].status == 200);
   CHECK(deleted.pre[0].body["properties"]["runbook"]["name"] == "Update-ModuleCache");
-  CHECK(run(lab, "automation.webhook.delete", hook).satisfied);
+  CHECK(run_identity_action(lab, "automation.webhook.delete", hook).satisfied);
 
-  const auto schedules = run(lab, "automation.job_schedules.list", {{"account", k_account}});
+  const auto schedules = run_identity_action(lab, "automation.job_schedules.list",
+                                             {{"account", k_example_automation}});
   REQUIRE(schedules.items.size() == 2); // the intruder's and the nightly one of Stop-DevVMs
   const Json* planted = nullptr;
   for (const auto& s : schedules.items) {
     planted = s["properties"]["runbook"]["name"] == "Update-ModuleCache" ? &s : planted;
   }
   REQUIRE(planted != nullptr);
-  const Json args{{"account", k_account},
+  const Json args{{"account", k_example_automation},
                   {"jobScheduleId", (*planted)["properties"]["jobScheduleId"]}};
-  const auto unlinked = run(lab, "automation.job_schedule.delete", args);
+  const auto unlinked = run_identity_action(lab, "automation.job_schedule.delete", args);
   REQUIRE(unlinked.responses.size() == 1);
   CHECK(unlinked.responses[0].status == 200);
-  CHECK(run(lab, "automation.job_schedules.list", {{"account", k_account}}).items.size() == 1);
-  CHECK(run(lab, "automation.job_schedule.delete", args).satisfied);
+  CHECK(
+      run_identity_action(lab, "automation.job_schedules.list", {{"account", k_example_automation}})
+          .items.size() == 1);
+  CHECK(run_identity_action(lab, "automation.job_schedule.delete", args).satisfied);
   test::undo_action(lab, "automation.job_schedule.delete", args, unlinked.pre);
-  const auto back = run(lab, "automation.job_schedules.list", {{"account", k_account}});
+  const auto back = run_identity_action(lab, "automation.job_schedules.list",
+                                        {{"account", k_example_automation}});
   const Json* restored = item_where(back.items, "name", (*planted)["name"]);
   REQUIRE(restored != nullptr);
   CHECK((*restored)["properties"]["schedule"] == (*planted)["properties"]["schedule"]);
@@ -426,21 +443,22 @@ TEST_CASE("practice: a scenario's synced user is refused a password reset, its g
                              .dump();
   test::ClientLab lab({path.string()});
   std::filesystem::remove(path);
-  CHECK(run(lab, "graph.user.reset_password", {{"user", synced}}).refused ==
+  CHECK(run_identity_action(lab, "graph.user.reset_password", {{"user", synced}}).refused ==
         "\"bo@lab.localhost\" is synced from on-premises Active Directory: reset it in on-premises "
         "Active Directory "
         "(a password set in Entra ID would be refused or overwritten by the next sync)");
-  CHECK(run(lab, "graph.principal.get", {{"principalId", group}}).items.at(0)["@odata.type"] ==
-        "#microsoft.graph.group");
-  const auto methods = run(lab, "graph.user.auth_methods.list", {{"user", synced}});
+  CHECK(run_identity_action(lab, "graph.principal.get", {{"principalId", group}})
+            .items.at(0)["@odata.type"] == "#microsoft.graph.group");
+  const auto methods = run_identity_action(lab, "graph.user.auth_methods.list", {{"user", synced}});
   REQUIRE(methods.items.size() == 4);
   CHECK(methods.items[3]["displayName"] == "YubiKey");
-  CHECK(run(lab, "graph.user.auth_method.delete",
-            {{"user", synced}, {"methodType", "fido2"}, {"methodId", "fido-1"}})
+  CHECK(run_identity_action(lab, "graph.user.auth_method.delete",
+                            {{"user", synced}, {"methodType", "fido2"}, {"methodId", "fido-1"}})
             .responses.at(0)
             .status == 204);
   // An ID of no principal: Graph's 404 through the client.
-  CHECK_THROWS_AS(run(lab, "graph.principal.get", {{"principalId", k_guid}}), azure::AzureError);
+  CHECK_THROWS_AS(run_identity_action(lab, "graph.principal.get", {{"principalId", k_guid}}),
+                  azure::AzureError);
 }
 
 TEST_CASE("lab identity seeds come with Resource Manager alerts only, and never twice",
@@ -490,7 +508,7 @@ TEST_CASE("lab eligibility and role-definition lists take ARM's filters and refu
   test::LabFixture lab;
   auto& state = lab.tenant.state();
   dftriage::lab::apply_seed(state, test::example_alert("arm-microburst-export.json"), "arm");
-  const std::string rg = k_subscription + "/resourceGroups/rg-automation";
+  const std::string rg = k_example_subscription + "/resourceGroups/rg-automation";
   const auto eligibilities = [&](const std::string& scope, const std::string& filter,
                                  const char* version = "2020-10-01") {
     test::Query query{{"api-version", version}};

@@ -6,6 +6,7 @@
 #include "compute_fixture.hpp"
 #include "lab/seed.hpp"
 #include "lab/util.hpp"
+#include "support/example_ids.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -14,13 +15,7 @@ using Json = nlohmann::ordered_json;
 
 namespace {
 
-const std::string k_sub_id = "4c1a2f07-3d5e-4b8a-9f61-2e7d8c0b5a13";
-const std::string k_subscription = "/subscriptions/" + k_sub_id;
-const std::string k_web = k_subscription + "/resourceGroups/rg-web";
 const std::string k_rm_attacker = "6c2f8a1e-4b3d-4f5a-9e7c-1d2b3a4c5e6f";
-const std::string k_aa = k_subscription +
-                         "/resourceGroups/rg-automation/providers/Microsoft.Automation/"
-                         "automationAccounts/aa-operations";
 
 void seed(LabFixture& lab, const std::string& file)
 {
@@ -34,10 +29,12 @@ TEST_CASE("lab seeds a DNS alert's VM with its NIC and NSG linked both ways", "[
 {
   LabFixture lab;
   seed(lab, "dns-darkweb.json");
-  const std::string vm_id = k_web + "/providers/Microsoft.Compute/virtualMachines/vm-web-01";
-  const std::string nic_id = k_web + "/providers/Microsoft.Network/networkInterfaces/vm-web-01-nic";
+  const std::string vm_id =
+      k_example_web_group + "/providers/Microsoft.Compute/virtualMachines/vm-web-01";
+  const std::string nic_id =
+      k_example_web_group + "/providers/Microsoft.Network/networkInterfaces/vm-web-01-nic";
   const std::string nsg_id =
-      k_web + "/providers/Microsoft.Network/networkSecurityGroups/vm-web-01-nsg";
+      k_example_web_group + "/providers/Microsoft.Network/networkSecurityGroups/vm-web-01-nsg";
   auto vm_r = lab.send("GET", vm_id, k_compute_version);
   REQUIRE(vm_r.status == 200);
   const auto vm = body_of(vm_r);
@@ -70,12 +67,12 @@ TEST_CASE("lab seeds a DNS alert's VM with its NIC and NSG linked both ways", "[
   CHECK(lab.send("POST", vm_id + "/runCommand", k_compute_version,
                  R"({"commandId":"RunPowerShellScript","script":["Write-Output hi"]})")
             .status == 202);
-  CHECK(lab.send("GET", k_aa, k_automation_version).status == 404);
+  CHECK(lab.send("GET", k_example_automation, k_automation_version).status == 404);
   // Seeding twice adds nothing twice.
   seed(lab, "dns-darkweb.json");
-  CHECK(
-      names_of(body_of(lab.send("GET", k_web + "/providers/Microsoft.Network/networkSecurityGroups",
-                                k_network_version))) == std::vector<std::string>{"vm-web-01-nsg"});
+  CHECK(names_of(body_of(lab.send(
+            "GET", k_example_web_group + "/providers/Microsoft.Network/networkSecurityGroups",
+            k_network_version))) == std::vector<std::string>{"vm-web-01-nsg"});
 }
 
 TEST_CASE("lab seeds a Resource Manager alert's foothold", "[lab][seed]")
@@ -86,7 +83,7 @@ TEST_CASE("lab seeds a Resource Manager alert's foothold", "[lab][seed]")
   SECTION("an Owner role assignment of the attacker at the subscription")
   {
     const auto list = body_of(lab.send(
-        "GET", k_subscription + "/providers/Microsoft.Authorization/roleAssignments",
+        "GET", k_example_subscription + "/providers/Microsoft.Authorization/roleAssignments",
         {{"api-version", "2022-04-01"}, {"$filter", "principalId eq '" + k_rm_attacker + "'"}}));
     std::vector<Json> owners;
     for (const auto& a : list["value"]) {
@@ -97,16 +94,17 @@ TEST_CASE("lab seeds a Resource Manager alert's foothold", "[lab][seed]")
       }
     }
     REQUIRE(owners.size() == 1);
-    CHECK(owners[0]["properties"]["scope"] == k_subscription);
+    CHECK(owners[0]["properties"]["scope"] == k_example_subscription);
     CHECK(owners[0]["properties"]["principalType"] == "User");
     CHECK(owners[0]["properties"]["createdOn"] ==
           "2026-11-25T10:42:00.0000000Z"); // as the activity log says
   }
   SECTION("an Automation account with a nightly runbook and a planted one, each readable")
   {
-    auto account = lab.send("GET", k_aa, k_automation_version);
+    auto account = lab.send("GET", k_example_automation, k_automation_version);
     REQUIRE(account.status == 200);
-    const auto runbooks = body_of(lab.send("GET", k_aa + "/runbooks", k_automation_version));
+    const auto runbooks =
+        body_of(lab.send("GET", k_example_automation + "/runbooks", k_automation_version));
     CHECK(names_of(runbooks) == std::vector<std::string>{"Stop-DevVMs", "Update-ModuleCache"});
     REQUIRE(runbooks["value"].size() == 2);
     CHECK(runbooks["value"][0]["etag"] != runbooks["value"][1]["etag"]);
@@ -115,12 +113,13 @@ TEST_CASE("lab seeds a Resource Manager alert's foothold", "[lab][seed]")
     CHECK(runbooks["value"][1]["properties"]["creationTime"] == "2026-11-25T10:45:00.0000000Z");
     CHECK(runbooks["value"][0]["properties"]["creationTime"].get<std::string>() < "2026-11-25");
 
-    auto nightly = lab.send("GET", k_aa + "/runbooks/Stop-DevVMs/content", k_automation_version);
+    auto nightly = lab.send("GET", k_example_automation + "/runbooks/Stop-DevVMs/content",
+                            k_automation_version);
     REQUIRE(nightly.status == 200);
     CHECK(nightly.content_type == "text/powershell");
     CHECK(nightly.body.find("Stop-AzVM") != std::string::npos);
-    auto planted =
-        lab.send("GET", k_aa + "/runbooks/Update-ModuleCache/content", k_automation_version);
+    auto planted = lab.send("GET", k_example_automation + "/runbooks/Update-ModuleCache/content",
+                            k_automation_version);
     REQUIRE(planted.status == 200);
     CHECK(planted.body.find("New-AzRoleAssignment -ObjectId '" + k_rm_attacker + "'") !=
           std::string::npos);
@@ -128,7 +127,7 @@ TEST_CASE("lab seeds a Resource Manager alert's foothold", "[lab][seed]")
   }
   SECTION("an unordered GPU VM in its own group")
   {
-    const std::string miner = k_subscription +
+    const std::string miner = k_example_subscription +
                               "/resourceGroups/rg-batch-tmp/providers/Microsoft.Compute/"
                               "virtualMachines/gpu-node-7";
     auto r = lab.send("GET", miner, k_compute_version);
@@ -145,7 +144,8 @@ TEST_CASE("lab seeds a Resource Manager alert's foothold", "[lab][seed]")
   SECTION("the attacker's activity-log events lie inside the alert's window")
   {
     const auto events = body_of(lab.send(
-        "GET", k_subscription + "/providers/Microsoft.Insights/eventtypes/management/values",
+        "GET",
+        k_example_subscription + "/providers/Microsoft.Insights/eventtypes/management/values",
         {{"api-version", "2015-04-01"},
          {"$filter", "eventTimestamp ge '2026-11-25T10:40:00Z' and eventTimestamp le "
                      "'2026-11-25T10:52:00Z' and caller eq "
@@ -179,7 +179,8 @@ TEST_CASE("lab seeds a Resource Manager alert's foothold", "[lab][seed]")
     CHECK(events == 2);
     seed(lab, "arm-microburst-export.json");
     CHECK(foothold_events() == events);
-    CHECK(names_of(body_of(lab.send("GET", k_aa + "/runbooks", k_automation_version))) ==
+    CHECK(names_of(
+              body_of(lab.send("GET", k_example_automation + "/runbooks", k_automation_version))) ==
           std::vector<std::string>{"Stop-DevVMs", "Update-ModuleCache"});
   }
 }
@@ -188,7 +189,7 @@ TEST_CASE("lab makes the managed OS disk a scenario's VM names unless the scenar
           "[lab][seed]")
 {
   LabFixture lab;
-  const std::string rg = "/subscriptions/" + k_sub_id + "/resourceGroups/rg-s";
+  const std::string rg = "/subscriptions/" + k_example_subscription_id + "/resourceGroups/rg-s";
   const std::string disk = rg + "/providers/Microsoft.Compute/disks/app-os";
   const Json vm{
       {"id", rg + "/providers/Microsoft.Compute/virtualMachines/app"},
@@ -199,10 +200,12 @@ TEST_CASE("lab makes the managed OS disk a scenario's VM names unless the scenar
        {{"storageProfile",
          {{"osDisk",
            {{"osType", "Linux"}, {"name", "app-os"}, {"managedDisk", {{"id", disk}}}}}}}}}};
-  dftriage::lab::apply_seed(
-      lab.tenant.state(),
-      Json{{"scenario", 1}, {"subscriptionId", k_sub_id}, {"resources", Json::array({vm})}}.dump(),
-      "s.json");
+  dftriage::lab::apply_seed(lab.tenant.state(),
+                            Json{{"scenario", 1},
+                                 {"subscriptionId", k_example_subscription_id},
+                                 {"resources", Json::array({vm})}}
+                                .dump(),
+                            "s.json");
   const auto made = body_of(lab.send("GET", disk, {{"api-version", "2025-01-02"}}));
   CHECK(made["managedBy"] == vm["id"]);
   CHECK(made["properties"]["osType"] == "Linux");
@@ -213,11 +216,12 @@ TEST_CASE("lab makes the managed OS disk a scenario's VM names unless the scenar
               {"type", "Microsoft.Compute/disks"},
               {"location", "westeurope"},
               {"properties", {{"diskSizeGB", 64}}}};
-  dftriage::lab::apply_seed(
-      other.tenant.state(),
-      Json{{"scenario", 1}, {"subscriptionId", k_sub_id}, {"resources", Json::array({stated, vm})}}
-          .dump(),
-      "s.json");
+  dftriage::lab::apply_seed(other.tenant.state(),
+                            Json{{"scenario", 1},
+                                 {"subscriptionId", k_example_subscription_id},
+                                 {"resources", Json::array({stated, vm})}}
+                                .dump(),
+                            "s.json");
   CHECK(body_of(other.send("GET", disk, {{"api-version", "2025-01-02"}}))["properties"] ==
         Json{{"diskSizeGB", 64}});
 }

@@ -3,6 +3,7 @@
 #include "lab/record.hpp"
 #include "lab/seed.hpp"
 #include "lab_fixture.hpp"
+#include "support/paths.hpp"
 
 #include <catch2/catch.hpp>
 #include <fstream>
@@ -15,7 +16,7 @@ namespace {
 
 std::string example(const std::string& name)
 {
-  std::ifstream in(std::string(DFTRIAGE_SOURCE_DIR) + "/examples/alerts/" + name);
+  std::ifstream in(dftriage::test::k_alerts + name);
   std::ostringstream out;
   out << in.rdbuf();
   return out.str();

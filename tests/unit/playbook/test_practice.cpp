@@ -36,7 +36,7 @@ const azure::ActionSpec* spec_of(const playbook::Step& s)
   return s.action ? azure::find_action(s.action->name) : nullptr;
 }
 
-bool contains(const std::string& text, const std::string& part)
+bool mentions(const std::string& text, const std::string& part)
 {
   return text.find(part) != std::string::npos;
 }
@@ -92,8 +92,8 @@ TEST_CASE("titles, guidance and the catalogue agree on what cannot be undone, in
       const auto* spec = spec_of(*s);
       const bool irreversible =
           spec != nullptr && spec->reversibility == azure::Reversibility::irreversible;
-      CHECK(contains(text::to_lower(s->title.en), "irreversible") == irreversible);
-      CHECK(contains(s->title.zh_cn, "不可逆") == irreversible);
+      CHECK(mentions(text::to_lower(s->title.en), "irreversible") == irreversible);
+      CHECK(mentions(s->title.zh_cn, "不可逆") == irreversible);
       CHECK((s->guidance.en.rfind("IRREVERSIBLE", 0) == 0) == irreversible);
       CHECK((s->guidance.zh_cn.rfind("不可逆操作", 0) == 0) == irreversible);
       if (!irreversible) {
@@ -113,9 +113,9 @@ TEST_CASE("titles, guidance and the catalogue agree on what cannot be undone, in
           continue;
         }
         ++yes_no;
-        const bool says_so = contains(text::to_lower(input->prompt.en), "irreversible");
+        const bool says_so = mentions(text::to_lower(input->prompt.en), "irreversible");
         INFO("input " << id);
-        CHECK(says_so == contains(input->prompt.zh_cn, "不可逆"));
+        CHECK(says_so == mentions(input->prompt.zh_cn, "不可逆"));
         if (says_so) {
           REQUIRE(input->default_value);
           CHECK(input->default_value->literal == false);
@@ -136,7 +136,7 @@ TEST_CASE("no destructive step takes a default picked from a list by position")
         continue;
       }
       const bool destructive = spec->reversibility == azure::Reversibility::irreversible ||
-                               contains(spec->name, "delete") || contains(spec->name, "remove");
+                               mentions(spec->name, "delete") || mentions(spec->name, "remove");
       if (!destructive) {
         continue;
       }

@@ -2,6 +2,7 @@
 
 #include "dftriage/util/error.hpp"
 #include "dftriage/util/exit_status.hpp"
+#include "support/paths.hpp"
 
 #include <catch2/catch.hpp>
 #include <fstream>
@@ -12,7 +13,7 @@ using namespace dftriage;
 
 TEST_CASE("the README's exit-status table is the one the program documents")
 {
-  std::ifstream in(std::string(DFTRIAGE_SOURCE_DIR) + "/README.md");
+  std::ifstream in(test::k_source + "/README.md");
   std::stringstream text;
   text << in.rdbuf();
   const std::string readme = text.str();

@@ -12,7 +12,7 @@ using Kind = json_path::Token::Kind;
 namespace {
 
 // Returns the value at `path` in `doc`; the path must parse.
-Json at(const Json& doc, const std::string& path)
+Json value_at(const Json& doc, const std::string& path)
 {
   const auto tokens = json_path::parse(path);
   INFO(path);
@@ -111,38 +111,38 @@ TEST_CASE("json paths refuse what is not a path", "[json-path]")
 
 TEST_CASE("json paths find values, and null where a step is missing", "[json-path]")
 {
-  CHECK(at(k_doc, "entities.accounts[0].upn") == "a@contoso.com");
-  CHECK(at(k_doc, "entities.accounts[1].groups") == Json::array());
-  CHECK(at(k_doc, "Attacker IP Address") == "203.0.113.5");
-  CHECK(at(k_doc, "my-key_2.x") == false);
-  CHECK(at(k_doc, "zero") == 0);
-  CHECK(at(k_doc, "entities.accounts[0].groups[1]") == "g2");
+  CHECK(value_at(k_doc, "entities.accounts[0].upn") == "a@contoso.com");
+  CHECK(value_at(k_doc, "entities.accounts[1].groups") == Json::array());
+  CHECK(value_at(k_doc, "Attacker IP Address") == "203.0.113.5");
+  CHECK(value_at(k_doc, "my-key_2.x") == false);
+  CHECK(value_at(k_doc, "zero") == 0);
+  CHECK(value_at(k_doc, "entities.accounts[0].groups[1]") == "g2");
   // Keys are compared exactly (alert readers normalise case before).
-  CHECK(at(k_doc, "Entities").is_null());
+  CHECK(value_at(k_doc, "Entities").is_null());
   // Missing: an absent key, an index past the end, a key of a non-object, an index of a
   // non-array, a null on the way.
   for (const char* missing : {"absent", "entities.absent.deeper", "entities.accounts[2].upn",
                               "entities.accounts[0].upn.more", "zero[0]", "entities[0]",
                               "entities.ips.address", "nothing.x", "nothing[0]"}) {
     INFO(missing);
-    CHECK(at(k_doc, missing).is_null());
+    CHECK(value_at(k_doc, missing).is_null());
   }
-  CHECK(at(Json(), "a").is_null());
-  CHECK(at(Json("text"), "a").is_null());
+  CHECK(value_at(Json(), "a").is_null());
+  CHECK(value_at(Json("text"), "a").is_null());
 }
 
 TEST_CASE("a wildcard gives the rest of the path for each element, skipping the missing",
           "[json-path]")
 {
-  CHECK(at(k_doc, "entities.ips[*].address") == Json::array({"203.0.113.5", "198.51.100.7"}));
-  CHECK(at(k_doc, "entities.ips[*].absent") == Json::array());
-  CHECK(at(k_doc, "entities.ips[*]") == k_doc["entities"]["ips"]);
+  CHECK(value_at(k_doc, "entities.ips[*].address") == Json::array({"203.0.113.5", "198.51.100.7"}));
+  CHECK(value_at(k_doc, "entities.ips[*].absent") == Json::array());
+  CHECK(value_at(k_doc, "entities.ips[*]") == k_doc["entities"]["ips"]);
   // Two wildcards: an array per element (an element with an empty array gives an empty one).
-  CHECK(at(k_doc, "entities.accounts[*].groups[*]") == Json::parse(R"([["g1", "g2"], []])"));
-  CHECK(at(k_doc, "entities.accounts[*].groups[0]") == Json::array({"g1"}));
+  CHECK(value_at(k_doc, "entities.accounts[*].groups[*]") == Json::parse(R"([["g1", "g2"], []])"));
+  CHECK(value_at(k_doc, "entities.accounts[*].groups[0]") == Json::array({"g1"}));
   // A wildcard over something that is not an array finds nothing; over a missing key, null.
-  CHECK(at(k_doc, "entities[*]") == Json::array());
-  CHECK(at(k_doc, "absent[*].x").is_null());
+  CHECK(value_at(k_doc, "entities[*]") == Json::array());
+  CHECK(value_at(k_doc, "absent[*].x").is_null());
   // Null elements are skipped like missing ones.
-  CHECK(at(Json::parse(R"({"a": [null, 1, null]})"), "a[*]") == Json::array({1}));
+  CHECK(value_at(Json::parse(R"({"a": [null, 1, null]})"), "a[*]") == Json::array({1}));
 }
