@@ -273,7 +273,8 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang_given, bool i
     if (!open.empty()) {
       std::printf("%s\n", open.dump(2).c_str());
       if (!folder) {
-        std::fprintf(stderr, "%s\n", open_questions_message(open.size(), "", "", lang).c_str());
+        std::fprintf(stderr, "%s\n",
+                     open_questions_message(open.size(), "", "", lang, true).c_str());
         return ExitStatus::needs_human;
       }
       std::fprintf(stderr, "%s\n",

@@ -62,7 +62,7 @@ std::string status_word(const std::string& word, playbook::Lang lang)
 }
 
 std::string open_questions_message(std::size_t count, const std::string& case_dir,
-                                   const std::string& step, playbook::Lang lang)
+                                   const std::string& step, playbook::Lang lang, bool before_case)
 {
   const std::string n = std::to_string(count);
   const std::string dir = terminal::sanitize(case_dir);
@@ -87,6 +87,13 @@ std::string open_questions_message(std::size_t count, const std::string& case_di
                         " 个问题需要回答：用 --answers FILE 或 --set id=value 给出（dftriage run "
                         "--case " +
                         dir + " ...）");
+  }
+  if (before_case) {
+    return out + tr(lang,
+                    n + " question(s) need an answer before a case is opened: give them with "
+                        "--answers FILE or --set id=value",
+                    "打开案例之前还有 " + n +
+                        " 个问题需要回答：用 --answers FILE 或 --set id=value 给出");
   }
   return out + tr(lang,
                   n + " question(s) need an answer: give them with --answers FILE or --set "

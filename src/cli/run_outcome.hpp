@@ -33,10 +33,11 @@ RunStatus status_of(const engine::Plan& plan, const std::vector<StepOutcome>& ou
 std::string status_word(const std::string& word, playbook::Lang lang);
 
 // Returns the stderr line (with "dftriage: ", without the newline) saying that `count`
-// questions need an answer, in `lang`: for the case in `case_dir` ("" : none opened yet),
-// before step `step` ("" : before the walk).
+// questions need an answer, in `lang`: for the case in `case_dir` ("" : none), before
+// step `step` ("" : before the walk); `before_case`: a case would be opened once answered.
 std::string open_questions_message(std::size_t count, const std::string& case_dir,
-                                   const std::string& step, playbook::Lang lang);
+                                   const std::string& step, playbook::Lang lang,
+                                   bool before_case = false);
 
 // Returns what earlier runs of the case read, by step ID (for {{results...}} defaults
 // and to show again): what each done step saved since it was last entered.

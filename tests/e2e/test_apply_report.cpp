@@ -50,19 +50,21 @@ TEST_CASE("apply carries out a captured plan and refuses a tampered or drifted o
   const std::string tampered_file = (lab.dir / "tampered.json").string();
   std::ofstream(tampered_file) << tampered.dump();
   const auto refused =
-      lab.run({"apply", tampered_file, "--yes", "--case", (lab.dir / "t").string()});
+      lab.run({"apply", "-o", "text", tampered_file, "--yes", "--case", (lab.dir / "t").string()});
   CHECK(refused.exit_code == 6); // refused: edited since review
   CHECK_THAT(refused.err, Catch::Contains("altered after it was made"));
   CHECK(lab.changes_received().empty());
 
-  const auto applied = lab.run({"apply", plan_file, "--yes", "--case", (lab.dir / "a").string()});
+  const auto applied =
+      lab.run({"apply", "-o", "text", plan_file, "--yes", "--case", (lab.dir / "a").string()});
   INFO(applied.out + applied.err);
   CHECK(applied.exit_code == 0);
   CHECK(lab.vault()["properties"]["networkAcls"]["defaultAction"] == "Deny");
 
   // The vault changed since the plan was made (this apply changed it): a second apply
   // of the same plan is refused at the first change.
-  const auto drifted = lab.run({"apply", plan_file, "--yes", "--case", (lab.dir / "d").string()});
+  const auto drifted =
+      lab.run({"apply", "-o", "text", plan_file, "--yes", "--case", (lab.dir / "d").string()});
   CHECK(drifted.exit_code == 6); // refused: drifted, not an Azure failure
   CHECK_THAT(drifted.out, Catch::Contains("changed since the plan was made"));
 }
@@ -184,12 +186,12 @@ TEST_CASE("undo journals who asked for it and why, the report shows it", "[e2e][
   REQUIRE(std::filesystem::exists(case_dir + "/journal.jsonl"));
 
   // Off a terminal, --yes without --reason says so in the record.
-  const auto one = lab.run({"undo", case_dir, "--step", "resolve-alert", "--yes"});
+  const auto one = lab.run({"undo", "-o", "text", case_dir, "--step", "resolve-alert", "--yes"});
   INFO(one.out + one.err);
   CHECK(one.exit_code == 0);
   CHECK(lab.alert_status() == "Active");
   // At a terminal the reason is asked for after the y, and an empty one is not taken.
-  PtySession pty({k_bin, "undo", case_dir, "--step", "enable-firewall"},
+  PtySession pty({k_bin, "undo", "-o", "text", case_dir, "--step", "enable-firewall"},
                  {{"NO_COLOR", "1"}, {"TERM", "xterm"}, {"DFTRIAGE_CLOUD", lab.cloud_file}});
   REQUIRE(pty.expect("Undo these changes? [y/N] > "));
   pty.send_line("y");
@@ -200,8 +202,8 @@ TEST_CASE("undo journals who asked for it and why, the report shows it", "[e2e][
   CHECK(pty.finish() == 0);
   CHECK(lab.vault()["properties"]["networkAcls"]["defaultAction"] != "Deny");
   // With --reason, as given.
-  const auto rest =
-      lab.run({"undo", case_dir, "--yes", "--reason", "false positive: our own scanner"});
+  const auto rest = lab.run(
+      {"undo", "-o", "text", case_dir, "--yes", "--reason", "false positive: our own scanner"});
   INFO(rest.out + rest.err);
   CHECK(rest.exit_code == 0);
 
@@ -248,8 +250,9 @@ TEST_CASE("apply refuses an empty, garbled, unsealed or many-plan file, saying w
   const auto apply = [&](const std::string& name, const std::string& content) {
     const std::string file = dir / name;
     std::ofstream(file, std::ios::binary) << content;
-    return run_process({k_bin, "apply", file, "--yes", "--case", dir / (name + ".case")}, {},
-                       {{"DFTRIAGE_CLOUD", ""}});
+    return run_process(
+        {k_bin, "apply", "-o", "text", file, "--yes", "--case", dir / (name + ".case")}, {},
+        {{"DFTRIAGE_CLOUD", ""}});
   };
   for (const auto& [name, content] : std::vector<std::pair<std::string, std::string>>{
            {"empty.json", ""},

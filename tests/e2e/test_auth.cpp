@@ -316,14 +316,14 @@ TEST_CASE(
       run_process({k_bin, "--cloud", file, "auth", "status"}, "", no_credential_env());
   CHECK(cloud.exit_code == 3);
   CHECK_THAT(cloud.err, Catch::Contains(file + ":1:9: a number too large for a double"));
-  const auto plan = run_process({k_bin, "apply", file});
+  const auto plan = run_process({k_bin, "apply", "-o", "text", file});
   CHECK(plan.exit_code == 3);
   CHECK_THAT(plan.err,
              Catch::Contains(file + ":1:9: not a plan file: a number too large for a double"));
   // An empty plan file is said in words, not as nlohmann's "[json.exception...]".
   const std::string empty = (dir / "empty.json").string();
   std::ofstream(empty).close();
-  const auto none = run_process({k_bin, "apply", empty});
+  const auto none = run_process({k_bin, "apply", "-o", "text", empty});
   CHECK(none.exit_code == 3);
   CHECK(none.err ==
         "dftriage: error: " + empty + ":1:1: not a plan file: no JSON value: the input is empty\n");

@@ -73,7 +73,7 @@ TEST_CASE("apply opens no case when no change may be carried out", "[e2e][case][
   const std::map<std::string, std::string> env{{"DFTRIAGE_CLOUD", lab.cloud_file}};
 
   for (int i = 0; i < 2; ++i) {
-    const auto declined = run_dftriage_in(cwd, {"apply", plan_file}, env);
+    const auto declined = run_dftriage_in(cwd, {"apply", "-o", "text", plan_file}, env);
     INFO(declined.out + declined.err);
     CHECK(declined.exit_code == 5);
     CHECK_THAT(declined.out, Catch::Contains("awaiting-confirmation"));
@@ -83,11 +83,13 @@ TEST_CASE("apply opens no case when no change may be carried out", "[e2e][case][
   CHECK_FALSE(std::filesystem::exists(lab.dir / "work/cases"));
   CHECK(lab.changes_received().empty());
 
-  const auto named = run_dftriage_in(cwd, {"apply", plan_file, "--case", "named"}, env);
+  const auto named =
+      run_dftriage_in(cwd, {"apply", "-o", "text", plan_file, "--case", "named"}, env);
   CHECK(named.exit_code == 5);
   CHECK_FALSE(std::filesystem::exists(lab.dir / "work/named"));
 
-  const auto applied = run_dftriage_in(cwd, {"apply", plan_file, "--yes", "--case", "named"}, env);
+  const auto applied =
+      run_dftriage_in(cwd, {"apply", "-o", "text", plan_file, "--yes", "--case", "named"}, env);
   INFO(applied.out + applied.err);
   CHECK(applied.exit_code == 0);
   CHECK(std::filesystem::exists(lab.dir / "work/named/journal.jsonl"));

@@ -242,7 +242,7 @@ TEST_CASE("last names the newest case for case show, case verify, report, undo a
   CHECK(reported.err == note);
   CHECK(Json::parse(reported.out)["case"] == "cases/undone-case");
 
-  const auto undone = run_dftriage_in(cwd, {"undo", "last", "--yes"});
+  const auto undone = run_dftriage_in(cwd, {"undo", "-o", "text", "last", "--yes"});
   CHECK(undone.exit_code == 0);
   CHECK(undone.err == note);
   CHECK_THAT(undone.out, Catch::Contains("Nothing to undo in cases/undone-case."));
@@ -273,7 +273,7 @@ TEST_CASE("last without any case is a clear error", "[e2e][case]")
   for (const std::vector<std::string>& args : {std::vector<std::string>{"report", "last"},
                                                {"case", "verify", "last"},
                                                {"case", "show", "last"},
-                                               {"undo", "last"},
+                                               {"undo", "-o", "text", "last"},
                                                {"run", "--case", "last"}}) {
     const auto r = run_dftriage_in(dir.path.string(), args);
     INFO(args.front());

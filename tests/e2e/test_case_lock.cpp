@@ -26,7 +26,7 @@ TEST_CASE("a case in use by one process is refused to another, which says who ho
   for (const std::vector<std::string>& argv :
        {std::vector<std::string>{k_bin, "run", k_kv_alert, "--lab", "--yes", "--case", case_dir},
         std::vector<std::string>{k_bin, "run", "--case", case_dir, "--yes"},
-        std::vector<std::string>{k_bin, "undo", case_dir, "--yes"}}) {
+        std::vector<std::string>{k_bin, "undo", "-o", "text", case_dir, "--yes"}}) {
     const auto second = run_process(argv);
     INFO(second.err);
     CHECK(second.exit_code == 8);
@@ -83,7 +83,7 @@ TEST_CASE("a case goes only in a new or empty folder, and an existing folder kee
   {
     const auto r = run_process({k_bin, "run", "--case", dir / "nothing-here", "--yes"});
     CHECK(r.exit_code != 0);
-    const auto undo = run_process({k_bin, "undo", dir.path.string(), "--yes"});
+    const auto undo = run_process({k_bin, "undo", "-o", "text", dir.path.string(), "--yes"});
     CHECK(undo.exit_code == 7);
     CHECK_THAT(undo.err, Catch::Contains("not a case folder"));
   }

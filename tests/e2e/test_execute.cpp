@@ -88,9 +88,9 @@ TEST_CASE(
   CHECK(md.out.find(lab.connection["clientSecret"].get<std::string>()) == std::string::npos);
 
   // Undo without --yes off a terminal changes nothing; with it, everything comes back.
-  CHECK(lab.run({"undo", case_dir}).exit_code == 5);
+  CHECK(lab.run({"undo", "-o", "text", case_dir}).exit_code == 5);
   CHECK(lab.alert_status() == "Resolved");
-  const auto undo = lab.run({"undo", case_dir, "--yes"});
+  const auto undo = lab.run({"undo", "-o", "text", case_dir, "--yes"});
   INFO(undo.out + undo.err);
   CHECK(undo.exit_code == 0);
   const auto restored = lab.vault();
@@ -99,7 +99,7 @@ TEST_CASE(
   CHECK(lab.alert_status() == "Active");
   CHECK(lab.secret_enabled() == true);
   // Undo is idempotent.
-  const auto again = lab.run({"undo", case_dir, "--yes"});
+  const auto again = lab.run({"undo", "-o", "text", case_dir, "--yes"});
   CHECK(again.exit_code == 0);
   CHECK_THAT(again.out, Catch::Contains("Nothing to undo"));
   CHECK(run_process({k_bin, "case", "verify", case_dir}).exit_code == 0);
@@ -179,7 +179,7 @@ TEST_CASE("run carries out the DNS playbook on a served lab: the VM is isolated 
       {"run", k_dns_alert, "--case", (lab.dir / "cautious").string(), "--yes", "-o", "json"});
   CHECK(cautious.exit_code == 5); // the scan waits for a person, as do the tasks
   CHECK(outcomes_of(cautious.out)["antimalware-scan"] == "awaiting-confirmation");
-  CHECK(lab.run({"undo", (lab.dir / "cautious").string(), "--yes"}).exit_code == 0);
+  CHECK(lab.run({"undo", "-o", "text", (lab.dir / "cautious").string(), "--yes"}).exit_code == 0);
   CHECK(nsg_of(lab) == original_nsg);
 
   const auto sent_before = lab.changes_received();
@@ -233,7 +233,7 @@ TEST_CASE("run carries out the DNS playbook on a served lab: the VM is isolated 
     }
   }
 
-  const auto undo = lab.run({"undo", case_dir, "--yes"});
+  const auto undo = lab.run({"undo", "-o", "text", case_dir, "--yes"});
   INFO(undo.out + undo.err);
   CHECK(undo.exit_code == 0);
   CHECK(nsg_of(lab) == original_nsg);
@@ -290,7 +290,7 @@ TEST_CASE("run carries out the Resource Manager playbook on a served lab, undo r
   const auto journal = read_file(case_dir + "/journal.jsonl");
   CHECK(journal.find("MicroBurst run by an unknown automation account") != std::string::npos);
 
-  const auto undo = lab.run({"undo", case_dir, "--yes"});
+  const auto undo = lab.run({"undo", "-o", "text", case_dir, "--yes"});
   INFO(undo.out + undo.err);
   CHECK(undo.exit_code == 0);
   CHECK(lab.get_status(user, graph).second["accountEnabled"] == true);

@@ -50,7 +50,7 @@ TEST_CASE("a run killed after each change resumes without sending any change twi
         INFO(step);
         CHECK(outcome != "no-op");
       }
-      const auto undo = lab.run({"undo", case_dir, "--yes"});
+      const auto undo = lab.run({"undo", "-o", "text", case_dir, "--yes"});
       INFO(undo.out + undo.err);
       CHECK(undo.exit_code == 0);
       const auto after = lab.vault();
@@ -96,7 +96,7 @@ TEST_CASE("a DNS run killed after each isolating change resumes without sending 
         const auto outcome = outcomes_of(resumed.out)[step];
         CHECK((outcome == "done" || outcome == "done-earlier"));
       }
-      const auto undo = lab.run({"undo", case_dir, "--yes"});
+      const auto undo = lab.run({"undo", "-o", "text", case_dir, "--yes"});
       INFO(undo.out + undo.err);
       CHECK(undo.exit_code == 0);
       CHECK(nsg_of(lab) == original_nsg);
@@ -151,7 +151,7 @@ TEST_CASE("a case whose journal was damaged is still undone from what it records
   const auto resumed = lab.run({"run", "--case", case_dir, "--yes"});
   CHECK(resumed.exit_code == 7);
   CHECK_THAT(resumed.err, Catch::Contains("the journal's chain breaks"));
-  const auto undo = lab.run({"undo", case_dir, "--yes"});
+  const auto undo = lab.run({"undo", "-o", "text", case_dir, "--yes"});
   INFO(undo.out + undo.err);
   CHECK(undo.exit_code == 0);
   CHECK_THAT(undo.err, Catch::Contains("warning: "));

@@ -141,7 +141,7 @@ TEST_CASE(
     const auto sent_once = changes_since(lab, mark);
     REQUIRE(!sent_once.empty());
     const std::size_t entries = journal_entries(baseline_case);
-    REQUIRE(lab.run({"undo", baseline_case, "--yes"}).exit_code == 0);
+    REQUIRE(lab.run({"undo", "-o", "text", baseline_case, "--yes"}).exit_code == 0);
     REQUIRE(family.snapshot(lab) == start);
 
     // Kill points: after journal entry N (drawn across the run), and after each change's
@@ -193,7 +193,7 @@ TEST_CASE(
         CHECK(count <= (sent_once.count(change) != 0 ? sent_once.at(change) : 0));
       }
       CHECK(run_process({k_bin, "case", "verify", case_dir}).exit_code == 0);
-      const auto undo = lab.run({"undo", case_dir, "--yes"});
+      const auto undo = lab.run({"undo", "-o", "text", case_dir, "--yes"});
       INFO(undo.out + undo.err);
       CHECK(undo.exit_code == 0);
       CHECK(family.snapshot(lab) == start);

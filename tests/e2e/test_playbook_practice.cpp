@@ -335,14 +335,14 @@ TEST_CASE("DNS on a served lab: Run Command returns its output after the isolati
   const auto snapshots =
       lab.get(k_example_web_group + "/providers/Microsoft.Compute/snapshots", "2025-01-02");
   REQUIRE(snapshots["value"].size() >= 1);
-  const auto undo = lab.run({"undo", case_dir, "--yes"});
+  const auto undo = lab.run({"undo", "-o", "text", case_dir, "--yes"});
   INFO(undo.out + undo.err);
   CHECK(undo.exit_code == 0);
   CHECK_THAT(undo.out, Catch::Contains("evidence"));
   CHECK(
       lab.get(k_example_web_group + "/providers/Microsoft.Compute/snapshots", "2025-01-02")["value"]
           .size() == snapshots["value"].size());
-  const auto remove = lab.run({"undo", case_dir, "--yes", "--remove-evidence"});
+  const auto remove = lab.run({"undo", "-o", "text", case_dir, "--yes", "--remove-evidence"});
   CHECK(remove.exit_code == 0);
   CHECK(
       lab.get(k_example_web_group + "/providers/Microsoft.Compute/snapshots", "2025-01-02")["value"]

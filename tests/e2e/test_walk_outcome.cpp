@@ -186,8 +186,8 @@ TEST_CASE("a case acts only on the cloud it was opened on", "[e2e][walk]")
   CHECK(count_of(journal, "request.sent", "firewall", "action") == 1);
   // The change was made by the second run, on a lab of its own (another port): an undo
   // rebuilds a lab with it, and puts it back there.
-  const auto undone =
-      run_process({k_bin, "undo", case_dir, "--yes", "-v"}, {}, {{"DFTRIAGE_CLOUD", ""}});
+  const auto undone = run_process({k_bin, "undo", "-o", "text", case_dir, "--yes", "-v"}, {},
+                                  {{"DFTRIAGE_CLOUD", ""}});
   INFO(undone.err);
   CHECK(undone.exit_code == 0);
   CHECK(undone.err.find("1 change(s) replayed onto it") != std::string::npos);
@@ -204,7 +204,8 @@ TEST_CASE("undo of a lab case acts on a lab rebuilt from the case, a live case r
   complete_lab_case(playbooks, case_dir);
   // No --lab: the case knows. The firewall the rebuilt lab holds is put back.
   const auto undone = run_process(
-      {k_bin, "undo", case_dir, "--yes", "--reason", "end of the exercise", "-v"}, {}, env);
+      {k_bin, "undo", "-o", "text", case_dir, "--yes", "--reason", "end of the exercise", "-v"}, {},
+      env);
   INFO(undone.out + undone.err);
   CHECK(undone.exit_code == 0);
   CHECK(undone.err.find("rebuilt the lab from the case: 1 change(s) replayed onto it") !=
@@ -223,8 +224,9 @@ TEST_CASE("undo of a lab case acts on a lab rebuilt from the case, a live case r
   REQUIRE(plan.exit_code == 0);
   const std::string plan_file = dir / "plan.json";
   std::ofstream(plan_file) << plan.out;
-  const auto applied = run_process({k_bin, "apply", plan_file, "--case", dir / "applied"}, {},
-                                   {{"DFTRIAGE_CLOUD", lab.cloud_file}});
+  const auto applied =
+      run_process({k_bin, "apply", "-o", "text", plan_file, "--case", dir / "applied"}, {},
+                  {{"DFTRIAGE_CLOUD", lab.cloud_file}});
   CHECK(applied.exit_code == 5);
   CHECK(applied.err.find("needs-human (changes await --yes)") != std::string::npos);
   const std::string served_case = dir / "served";
@@ -252,7 +254,7 @@ TEST_CASE(
   const std::string case_dir = dir / "case";
   const std::map<std::string, std::string> env{{"DFTRIAGE_CLOUD", ""}};
   complete_lab_case(playbooks, case_dir);
-  REQUIRE(run_process({k_bin, "undo", case_dir, "--yes"}, {}, env).exit_code == 0);
+  REQUIRE(run_process({k_bin, "undo", "-o", "text", case_dir, "--yes"}, {}, env).exit_code == 0);
   // Resumed without --yes: the firewall is not "already done", it awaits a person again.
   const auto waiting = run_process(
       {k_bin, "run", "--case", case_dir, "--playbooks", playbooks, "-o", "json"}, {}, env);
@@ -262,7 +264,7 @@ TEST_CASE(
       {k_bin, "run", "--case", case_dir, "--playbooks", playbooks, "--yes", "-o", "json"}, {}, env);
   CHECK(redone.exit_code == 0);
   CHECK(count_of(journal_of(case_dir), "request.sent", "firewall", "action") == 2);
-  const auto again = run_process({k_bin, "undo", case_dir, "--yes"}, {}, env);
+  const auto again = run_process({k_bin, "undo", "-o", "text", case_dir, "--yes"}, {}, env);
   CHECK(again.exit_code == 0);
   CHECK(again.out.find("firewall: undone") != std::string::npos);
   CHECK(count_of(journal_of(case_dir), "undo.done", "firewall") == 2);
