@@ -87,8 +87,7 @@ public:
       m_record["case"] = case_dir;
       m_record["mode"] = mode;
     }
-    std::fputs((m_record.dump(2) + "\n").c_str(), stdout);
-    std::fflush(stdout);
+    write_json_document(stdout, m_record);
   }
 
 private:

@@ -143,6 +143,14 @@ void Writer::write(std::string_view s)
   }
 }
 
+void write_json_document(std::FILE* stream, const nlohmann::ordered_json& document)
+{
+  Writer writer(stream);
+  writer.write(document.dump(2));
+  writer.write("\n");
+  writer.flush();
+}
+
 void Writer::flush()
 {
   if (!m_buffer.empty() &&

@@ -77,12 +77,6 @@ nlohmann::ordered_json undo_record(const journal::CaseFolder& folder, const exec
   return out;
 }
 
-void print_json(const nlohmann::ordered_json& record)
-{
-  std::fputs((record.dump(2) + "\n").c_str(), stdout);
-  std::fflush(stdout);
-}
-
 // Undo asks its one question up front; the executor only reports progress.
 class UndoResponder : public exec::Responder
 {
@@ -171,7 +165,7 @@ ExitStatus run_undo(const UndoOptions& options)
                     terminal::sanitize(folder.dir()) + " 中没有需要撤销的更改。")
                      .c_str());
     if (json) {
-      print_json(undo_record(folder, state, {}, kept, "completed"));
+      write_json_document(stdout, undo_record(folder, state, {}, kept, "completed"));
     }
     return ExitStatus::success;
   }
@@ -190,23 +184,29 @@ ExitStatus run_undo(const UndoOptions& options)
                       "dftriage: 没有撤销任何更改：请用 --yes 确认（没有可以提问的终端）")
                        .c_str());
       if (json) {
-        print_json(undo_record(folder, state, pending_ids, kept, "needs-human"));
+        write_json_document(stdout, undo_record(folder, state, pending_ids, kept, "needs-human"));
       }
       return ExitStatus::needs_human;
     }
+    // The person said no: nothing is done, and -o json says so.
+    const auto declined = [&] {
+      std::fprintf(human, "%s\n", tr("Nothing was undone.", "没有撤销任何更改。").c_str());
+      if (json) {
+        write_json_document(stdout, undo_record(folder, state, pending_ids, kept, "declined"));
+      }
+      return ExitStatus::success;
+    };
     Prompter prompter(STDIN_FILENO, human);
     const auto line =
         prompter.ask(tr("Undo these changes? [y/N] > ", "撤销这些更改吗？ [y]是 / [N]否 > "));
     if (!line || (*line != "y" && *line != "yes" && *line != "是")) {
-      std::fprintf(human, "%s\n", tr("Nothing was undone.", "没有撤销任何更改。").c_str());
-      return ExitStatus::success;
+      return declined();
     }
     // The case record says why its changes were taken back, as it says why they were made.
     while (reason.empty()) {
       const auto typed = prompter.ask(tr("Reason, for the case record > ", "理由（记入案例） > "));
       if (!typed) {
-        std::fprintf(human, "%s\n", tr("Nothing was undone.", "没有撤销任何更改。").c_str());
-        return ExitStatus::success;
+        return declined();
       }
       reason = *typed;
     }
@@ -225,8 +225,8 @@ ExitStatus run_undo(const UndoOptions& options)
                           connection->exec_settings({}));
   const bool ok = executor.undo(options.step, options.remove_evidence);
   if (json) {
-    print_json(undo_record(folder, exec::CaseState::replay(journal.entries()), pending_ids, kept,
-                           ok ? "completed" : "failed"));
+    write_json_document(stdout, undo_record(folder, exec::CaseState::replay(journal.entries()),
+                                            pending_ids, kept, ok ? "completed" : "failed"));
   }
   return ok ? ExitStatus::success : ExitStatus::azure_failure;
 }

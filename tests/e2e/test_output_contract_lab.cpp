@@ -27,6 +27,31 @@ dftriage::test::ProcessResult run_on_cloud(const std::string& cloud_file,
   return contract::run_dftriage_plain(std::move(args), {{"DFTRIAGE_CLOUD", ""}});
 }
 
+// Runs `args` with `-o format` on the lab and checks that it succeeded with well-formed
+// output; in JSON, that the record is completed for `case_dir` and every step of it ended
+// `outcome`. Returns the record (null for text).
+nlohmann::json run_checked(const std::string& cloud_file, std::vector<std::string> args,
+                           const std::string& format, const std::string& case_dir,
+                           const std::string& outcome)
+{
+  args.insert(args.end(), {"-o", format});
+  const auto r = run_on_cloud(cloud_file, args);
+  INFO(args[0] << " -o " << format << "\n" << r.err);
+  REQUIRE(r.exit_code == 0);
+  contract::check_format(format, r.out);
+  if (format != "json") {
+    return nullptr;
+  }
+  auto record = nlohmann::json::parse(r.out);
+  CHECK(record["status"] == "completed");
+  CHECK(record["case"] == case_dir);
+  CHECK_FALSE(record["steps"].empty());
+  for (const auto& step : record["steps"]) {
+    CHECK(step["outcome"] == outcome);
+  }
+  return record;
+}
+
 // The steps of a record, for check_shape.
 std::vector<nlohmann::json> steps_of(const nlohmann::json& record)
 {
@@ -82,20 +107,11 @@ TEST_CASE("apply, undo, report, case and auth give valid output for every -o val
     REQUIRE(planned.exit_code == 0);
     std::ofstream(plan_file) << planned.out;
     const std::string case_dir = (lab.dir / ("case-" + format)).string();
-    const auto applied =
-        run_on_cloud(cloud, {"apply", plan_file, "--yes", "--case", case_dir, "-o", format});
-    INFO("apply -o " << format << "\n" << applied.err);
-    REQUIRE(applied.exit_code == 0);
-    contract::check_format(format, applied.out);
+    const auto applied = run_checked(cloud, {"apply", plan_file, "--yes", "--case", case_dir},
+                                     format, case_dir, "done");
     if (format == "json") {
-      const auto record = nlohmann::json::parse(applied.out);
-      CHECK(record["status"] == "completed");
-      CHECK(record["case"] == case_dir);
-      CHECK(record["mode"] == "lab");
-      for (const auto& step : record["steps"]) {
-        CHECK(step["outcome"] == "done");
-      }
-      contract::check_shape("Run record", {record}, false);
+      CHECK(applied["mode"] == "lab");
+      contract::check_shape("Run record", {applied}, false);
 
       // What reads a case, with every format each advertises.
       const std::vector<std::pair<std::vector<std::string>, std::vector<std::string>>> readers = {
@@ -129,18 +145,8 @@ TEST_CASE("apply, undo, report, case and auth give valid output for every -o val
       }
       contract::check_shape("Undo record", {waiting});
     }
-    const auto undone = run_on_cloud(cloud, {"undo", case_dir, "--yes", "-o", format});
-    INFO("undo -o " << format << "\n" << undone.err);
-    CHECK(undone.exit_code == 0);
-    contract::check_format(format, undone.out);
+    run_checked(cloud, {"undo", case_dir, "--yes"}, format, case_dir, "undone");
     if (format == "json") {
-      const auto record = nlohmann::json::parse(undone.out);
-      CHECK(record["status"] == "completed");
-      CHECK(record["case"] == case_dir);
-      REQUIRE_FALSE(record["steps"].empty());
-      for (const auto& step : record["steps"]) {
-        CHECK(step["outcome"] == "undone");
-      }
       // Once undone, nothing is left: still a record, with no steps.
       const auto again = run_on_cloud(cloud, {"undo", case_dir, "--yes", "-o", "json"});
       CHECK(again.exit_code == 0);

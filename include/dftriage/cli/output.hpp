@@ -55,6 +55,10 @@ private:
   std::string m_buffer;
 };
 
+// Writes `document` to `stream` as indented JSON and a newline, flushed; throws Error
+// when the stream fails. For commands whose result is one JSON document.
+void write_json_document(std::FILE* stream, const nlohmann::ordered_json& document);
+
 // Streams JSON values as one JSON array (`json`) or one value per line (`ndjson`),
 // so that memory does not grow with the number of values.
 class JsonStream
