@@ -14,7 +14,10 @@
 #include "dftriage/util/json_error.hpp"
 #include "dftriage/util/terminal.hpp"
 #include "dftriage/util/text.hpp"
+#include "lang_option.hpp"
 #include "output_option.hpp"
+#include "prompt.hpp"
+#include "walk_text.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -37,6 +40,7 @@ struct ApplyOptions
   std::string reason;
   bool allow_uncaptured = false;
   std::string cloud; // the global --cloud
+  std::string lang;  // of the questions at a terminal and of the case (undo speaks it)
   OutputChoice output;
 };
 
@@ -162,9 +166,76 @@ nlohmann::ordered_json built_requests(const azure::ActionRequests& built)
   return out;
 }
 
+// What a person at a terminal decided about a plan's changes.
+struct Decision
+{
+  bool yes = false;              // carry out the changes that can be undone
+  bool yes_irreversible = false; // and those that cannot
+  std::string reason;
+};
+
+// Without --yes at a terminal, lists the plan's changes on `human` and asks whether to
+// carry them out (those that cannot be undone separately, default no), then why. Returns
+// nullopt when the person says no to all (or ends input).
+std::optional<Decision> ask_at_terminal(const engine::Plan& plan, const ApplyOptions& options,
+                                        playbook::Lang lang, FILE* human)
+{
+  const auto tr = [lang](const std::string& en, const std::string& zh) {
+    return cli::tr(lang, en, zh);
+  };
+  const auto yes = [](const std::optional<std::string>& line) {
+    return line && (*line == "y" || *line == "yes" || *line == "是");
+  };
+  std::size_t reversible = 0;
+  std::size_t irreversible = 0;
+  std::fprintf(human, "%s\n",
+               tr("Changes in " + terminal::sanitize(options.file) + ", in order:",
+                  terminal::sanitize(options.file) + " 中的更改（按顺序）：")
+                   .c_str());
+  for (const auto& step : plan.steps) {
+    if (!step.action->mutating) {
+      continue;
+    }
+    const bool once = exec::is_irreversible(step);
+    ++(once ? irreversible : reversible);
+    std::fprintf(human, "  %s: %s%s%s%s\n", terminal::sanitize(step.step->id).c_str(),
+                 terminal::sanitize(step.step->title.en).c_str(), tr(" (", "（").c_str(),
+                 step.action->name.c_str(),
+                 (once ? tr(", cannot be undone)", "，无法撤销）") : tr(")", "）")).c_str());
+  }
+  Prompter prompter(STDIN_FILENO, human);
+  Decision decision;
+  if (reversible > 0) {
+    decision.yes = yes(prompter.ask(tr(
+        "Carry out the " + std::to_string(reversible) + " change(s) that can be undone? [y/N] > ",
+        "执行其中 " + std::to_string(reversible) + " 项可以撤销的更改吗？ [y]是 / [N]否 > ")));
+  }
+  if (irreversible > 0 && (decision.yes || reversible == 0)) {
+    decision.yes_irreversible = options.yes_irreversible ||
+                                yes(prompter.ask(tr("Also the " + std::to_string(irreversible) +
+                                                        " that cannot be undone? [y/N] > ",
+                                                    "同时执行 " + std::to_string(irreversible) +
+                                                        " 项无法撤销的更改吗？ [y]是 / [N]否 > ")));
+    decision.yes = decision.yes || decision.yes_irreversible;
+  }
+  if (!decision.yes) {
+    return std::nullopt;
+  }
+  decision.reason = std::string(text::trim(options.reason));
+  while (decision.reason.empty()) {
+    const auto typed = prompter.ask(tr("Reason, for the case record > ", "理由（记入案例） > "));
+    if (!typed) {
+      return std::nullopt;
+    }
+    decision.reason = std::string(text::trim(*typed));
+  }
+  return decision;
+}
+
 ExitStatus run_apply(const ApplyOptions& options)
 {
   const auto format = options.output.resolve();
+  const auto lang = lang_option(options.lang).value_or(playbook::Lang::en);
   std::ifstream in(options.file, std::ios::binary);
   if (!in) {
     throw InputError(options.file + ": cannot read the file");
@@ -276,7 +347,27 @@ ExitStatus run_apply(const ApplyOptions& options)
     subscriptions.push_back(text::to_lower(s.rfind("/subscriptions/", 0) == 0 ? s.substr(15) : s));
   }
   ApplyOutput output(format, doc);
-  const ApplyResponder confirmed(options.yes, options.yes_irreversible, {});
+  FILE* human = output.json() ? stderr : stdout; // what is said to a person
+  bool yes = options.yes;
+  bool yes_irreversible = options.yes_irreversible;
+  std::string reason = options.reason;
+  const bool any_change =
+      std::any_of(plan.steps.begin(), plan.steps.end(),
+                  [](const engine::PlannedStep& step) { return step.action->mutating; });
+  bool declined = false; // by the person at the terminal, who saw the list
+  if (!yes && any_change && ::isatty(STDIN_FILENO) != 0 && ::isatty(::fileno(human)) != 0) {
+    const auto decision = ask_at_terminal(plan, options, lang, human);
+    if (decision) {
+      yes = decision->yes;
+      yes_irreversible = decision->yes_irreversible;
+      reason = decision->reason;
+    } else {
+      declined = true;
+      std::fprintf(human, "%s\n",
+                   tr(lang, "Nothing was carried out.", "没有执行任何更改。").c_str());
+    }
+  }
+  const ApplyResponder confirmed(yes, yes_irreversible, {});
   const auto changes = [&](bool only_confirmed) {
     return std::any_of(plan.steps.begin(), plan.steps.end(), [&](const engine::PlannedStep& step) {
       return step.action->mutating && (!only_confirmed || confirmed.allows(step));
@@ -284,7 +375,7 @@ ExitStatus run_apply(const ApplyOptions& options)
   };
   if (changes(false) && !changes(true)) {
     // No change may be carried out: a preview, which keeps nothing and opens no case.
-    for (std::size_t i = 0; i < plan.steps.size(); ++i) {
+    for (std::size_t i = 0; i < plan.steps.size() && (output.json() || !declined); ++i) {
       output.step(planned_json[i],
                   plan.steps[i].action->mutating ? "awaiting-confirmation" : "not-run", "");
     }
@@ -292,7 +383,7 @@ ExitStatus run_apply(const ApplyOptions& options)
     std::fprintf(stderr,
                  "dftriage: %s: needs-human (changes await --yes%s): nothing was sent and no case "
                  "was opened\n",
-                 options.file.c_str(), options.yes ? " --yes-irreversible" : "");
+                 options.file.c_str(), yes ? " --yes-irreversible" : "");
     return ExitStatus::needs_human;
   }
   auto folder = journal::CaseFolder::create(dir);
@@ -314,13 +405,14 @@ ExitStatus run_apply(const ApplyOptions& options)
                                 {"playbook", doc.value("playbook", "")},
                                 {"playbookVersion", doc.value("playbookVersion", "")},
                                 {"subscriptions", subscriptions},
-                                {"plan", doc.value("digest", "")}};
+                                {"plan", doc.value("digest", "")},
+                                {"lang", lang == playbook::Lang::zh_cn ? "zh-CN" : "en"}};
   opened.update(connection_record(*connection)); // mode, cloud: where an undo must act
   journal.append(std::move(opened));
-  const std::string reason =
-      options.reason.empty() ? "applied reviewed plan " + doc.value("digest", "") : options.reason;
-  ApplyResponder responder(options.yes, options.yes_irreversible, reason,
-                           output.json() ? stderr : stdout);
+  if (reason.empty()) {
+    reason = "applied reviewed plan " + doc.value("digest", "");
+  }
+  ApplyResponder responder(yes, yes_irreversible, reason, human);
   exec::Executor executor(folder, journal, *connection->client, connection->cloud, responder,
                           connection->exec_settings(subscriptions, captured));
   bool failed = false;
@@ -376,13 +468,17 @@ void add_apply(CLI::App& command, Invocation& invocation)
   add_output_option(*sub, options->output, {OutputFormat::text, OutputFormat::json});
   sub->add_flag(
       "-y,--yes", options->yes,
-      "Carry out the changes that can be undone (without it they are listed as awaiting)");
+      "Carry out the changes that can be undone (without it: asked at a terminal, else listed as "
+      "awaiting)");
   sub->add_flag("--yes-irreversible", options->yes_irreversible,
                 "With --yes, also the changes that cannot be undone");
   sub->add_option("--case", options->case_dir, "Case folder (default cases/<alert>-<time>)");
   sub->add_option("--subscription", options->subscriptions,
                   "Also allow changes in this subscription");
   sub->add_option("--reason", options->reason, "The reason journaled for the changes");
+  sub->add_option("--lang", options->lang,
+                  "Language of the questions at a terminal and of the case (default en)")
+      ->type_name("en|zh-CN");
   sub->add_flag("--allow-uncaptured", options->allow_uncaptured,
                 "Apply a plan made without --capture (no drift check)");
   sub->callback([options, &invocation] {

@@ -18,7 +18,7 @@ namespace dftriage::cli {
 
 namespace {
 
-using json = nlohmann::ordered_json;
+using Json = nlohmann::ordered_json;
 
 using json_field::str;
 
@@ -87,7 +87,7 @@ std::string audience_for(const azure::Cloud& cloud, const std::string& url)
 
 // Sends again, in order, every change (and undo) the journal records as answered, so a
 // new lab is as the case left the old one.
-void replay_changes(Connection& c, const std::vector<json>& entries)
+void replay_changes(Connection& c, const std::vector<Json>& entries)
 {
   const std::string new_port = port_of(c.cloud.resource_manager);
   std::size_t replayed = 0;
@@ -130,9 +130,9 @@ void replay_changes(Connection& c, const std::vector<json>& entries)
 
 } // namespace
 
-json connection_record(const Connection& connection)
+Json connection_record(const Connection& connection)
 {
-  json out{{"mode", connection.mode},
+  Json out{{"mode", connection.mode},
            {"cloud", connection.cloud.name},
            {"cloudSource", connection.cloud_source},
            {"resourceManager", connection.cloud.resource_manager}};
@@ -166,13 +166,13 @@ std::unique_ptr<Connection> connect_lab_for_alert(const std::string& alert_text)
 }
 
 std::unique_ptr<Connection> connect_for_case(const std::string& case_dir,
-                                             const std::vector<json>& entries,
+                                             const std::vector<Json>& entries,
                                              const CaseCloudOptions& options)
 {
-  const json opened =
+  const Json opened =
       !entries.empty() && str(entries.front(), "event") == journal::event::case_opened
           ? entries.front()
-          : json();
+          : Json();
   const std::string chosen_env = chosen_cloud(options.cloud);
   // Older cases did not record where they ran: a lab case with no cloud chosen now was
   // an in-process one.

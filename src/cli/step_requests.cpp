@@ -54,7 +54,7 @@ std::string step_requests_text(const engine::PlannedStep& step, const StepReques
       note = tr(lang,
                 std::string("then, once confirmed (what it changes is shown first, against what ") +
                     (reads == 1 ? "the GET above finds" : "the GETs above find") + "):",
-                std::string("确认后发送（先显示它相对于上面") + (reads == 1 ? "" : "各 ") +
+                std::string("确认后发送（先显示它相对于上面") + (reads == 1 ? " " : "各 ") +
                     "GET 读到的状态所做的更改）：");
     }
     out += "  " + paint(note, Colour::dim, colour) + "\n";

@@ -188,13 +188,14 @@ ExitStatus run_undo(const UndoOptions& options)
       }
       return ExitStatus::needs_human;
     }
-    // The person said no: nothing is done, and -o json says so.
+    // The person said no: nothing is done, and -o json says so. The changes stay in
+    // place awaiting a decision, so the exit status is needs-human, as for apply.
     const auto declined = [&] {
       std::fprintf(human, "%s\n", tr("Nothing was undone.", "没有撤销任何更改。").c_str());
       if (json) {
         write_json_document(stdout, undo_record(folder, state, pending_ids, kept, "declined"));
       }
-      return ExitStatus::success;
+      return ExitStatus::needs_human;
     };
     Prompter prompter(STDIN_FILENO, human);
     const auto line =

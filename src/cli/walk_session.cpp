@@ -404,7 +404,14 @@ WalkSession::Command WalkSession::after_step(std::size_t step_index)
                         "    q：在此停止；之后可以继续本案例。\n"));
       continue;
     }
-    m_prompter.say(tr("    Not a key here: ", "    这里不能用 ") + text::quote(sanitize(*line)) +
+    // Shown as typed (sanitized, not escaped to ASCII): a zh-CN responder typing 否 here
+    // must see 否, not \u5426.
+    std::size_t cut = 0;
+    for (int n = 0; cut < line->size() && n < 40; ++n) {
+      terminal::next_char(*line, cut); // whole characters only
+    }
+    const std::string typed = sanitize(line->substr(0, cut)) + (cut < line->size() ? "..." : "");
+    m_prompter.say(tr("    Not a key here: \"" + typed + "\"", "    这里不能用“" + typed + "”") +
                    (has_result ? tr(" (Enter, b, v, q, ?).\n", "（可用：回车、b、v、q、?）。\n")
                                : tr(" (Enter, b, q, ?).\n", "（可用：回车、b、q、?）。\n")));
   }

@@ -273,3 +273,46 @@ TEST_CASE("apply refuses an empty, garbled, unsealed or many-plan file, saying w
   CHECK_THAT(unsealed.err, Catch::Contains("carries no digest"));
   CHECK_FALSE(std::filesystem::exists(dir / "unsealed.json.case"));
 }
+
+TEST_CASE("apply at a terminal lists the changes and asks: no keeps everything (exit 5, no "
+          "case), yes asks why and carries them out, in either language",
+          "[e2e][exec]")
+{
+  ServedLab lab("apply-tty");
+  const auto plan = lab.run({"plan", k_kv_alert, "--capture", "--set",
+                             "allowed_ranges=203.0.113.0/24, 127.0.0.1", "-o", "json"});
+  REQUIRE(plan.exit_code == 0);
+  const std::string plan_file = (lab.dir / "plan.json").string();
+  std::ofstream(plan_file) << plan.out;
+  const std::map<std::string, std::string> env{
+      {"NO_COLOR", "1"}, {"TERM", "xterm"}, {"DFTRIAGE_CLOUD", lab.cloud_file}};
+  {
+    const std::string case_dir = (lab.dir / "declined").string();
+    PtySession pty({k_bin, "apply", plan_file, "--case", case_dir}, env);
+    REQUIRE(pty.expect("Changes in " + plan_file + ", in order:"));
+    REQUIRE(
+        pty.expect("enable-firewall: Turn on the Key Vault firewall (keyvault.firewall.enable)"));
+    REQUIRE(pty.expect("Carry out the 3 change(s) that can be undone? [y/N] > "));
+    pty.send_line("");
+    REQUIRE(pty.expect("Nothing was carried out."));
+    CHECK(pty.finish() == 5);
+    CHECK(pty.transcript().find("awaiting-confirmation") == std::string::npos); // seen above
+    CHECK_FALSE(std::filesystem::exists(case_dir));
+    CHECK(lab.changes_received().empty());
+  }
+  const std::string case_dir = (lab.dir / "applied").string();
+  PtySession pty({k_bin, "apply", plan_file, "--case", case_dir, "--lang", "zh-CN"}, env);
+  REQUIRE(pty.expect(plan_file + " 中的更改（按顺序）："));
+  REQUIRE(pty.expect("执行其中 3 项可以撤销的更改吗？ [y]是 / [N]否 > "));
+  pty.send_line("是");
+  REQUIRE(pty.expect("理由（记入案例） > "));
+  pty.send_line(""); // a reason is needed: asked again
+  REQUIRE(pty.expect("理由（记入案例） > "));
+  pty.send_line("计划已复核");
+  REQUIRE(pty.expect("done                   enable-firewall"));
+  CHECK(pty.finish() == 0);
+  CHECK(lab.vault()["properties"]["networkAcls"]["defaultAction"] == "Deny");
+  const std::string journal = read_file(case_dir + "/journal.jsonl");
+  CHECK(journal.find("\"reason\":\"计划已复核\"") != std::string::npos);
+  CHECK(journal.find("\"lang\":\"zh-CN\"") != std::string::npos); // undo speaks it
+}

@@ -64,6 +64,9 @@ TEST_CASE("the walk in zh-CN: every word of ours in Chinese, 是 and 否 accepte
   REQUIRE(pty.expect("每个提示都可以用"));
   REQUIRE(pty.expect("[联系 1/"));
   REQUIRE(pty.expect("回车：下一步 · b：返回 · v：查看完整结果 · q：停止 · ? > "));
+  pty.send_line("否"); // not a key here: echoed as typed, not escaped to \u5426
+  REQUIRE(pty.expect("这里不能用“否”（可用：回车、b、v、q、?）。"));
+  REQUIRE(pty.expect("q：停止 · ? > "));
   pty.send_line("");
   REQUIRE(pty.expect("q：停止 · ? > "));
   pty.send_line("");

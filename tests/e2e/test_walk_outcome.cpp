@@ -269,3 +269,53 @@ TEST_CASE(
   CHECK(again.out.find("firewall: undone") != std::string::npos);
   CHECK(count_of(journal_of(case_dir), "undo.done", "firewall") == 2);
 }
+
+TEST_CASE("undo at a terminal: the changes listed, no keeps them (exit 5), yes with a reason "
+          "undoes them, in either language",
+          "[e2e][walk]")
+{
+  TempDir dir("walk-undo-tty");
+  const std::string playbooks = small_playbooks(dir);
+  const auto& env = k_terminal;
+  for (const std::string lang : {"en", "zh-CN"}) {
+    DYNAMIC_SECTION(lang)
+    {
+      const bool zh = lang == "zh-CN";
+      const std::string case_dir = dir / ("case-" + lang);
+      complete_lab_case(playbooks, case_dir, lang);
+      {
+        // -o json at a terminal: the questions on stderr (the terminal), the record alone
+        // on stdout (a file).
+        const std::string out = dir / ("declined-" + lang + ".json");
+        PtySession pty(
+            {"/bin/sh", "-c", "exec \"$0\" undo -o json \"$1\" > \"$2\"", k_bin, case_dir, out},
+            env);
+        REQUIRE(pty.expect(zh ? "将在 " : "To undo in "));
+        REQUIRE(pty.expect("firewall"));
+        REQUIRE(
+            pty.expect(zh ? "撤销这些更改吗？ [y]是 / [N]否 > " : "Undo these changes? [y/N] > "));
+        pty.send_line(zh ? "否" : "n");
+        REQUIRE(pty.expect(zh ? "没有撤销任何更改。" : "Nothing was undone."));
+        CHECK(pty.finish() == 5);
+        std::ifstream in(out);
+        const auto record = nlohmann::json::parse(in); // one document, nothing else
+        CHECK(record["status"] == "declined");
+        CHECK(record["steps"][0]["id"] == "firewall");
+        CHECK(record["steps"][0]["outcome"] == "awaiting-confirmation");
+        CHECK(count_of(journal_of(case_dir), "undo.done", "firewall") == 0);
+      }
+      PtySession pty({k_bin, "undo", case_dir}, env);
+      REQUIRE(pty.expect(zh ? "[y]是 / [N]否 > " : "[y/N] > "));
+      pty.send_line(zh ? "是" : "y");
+      REQUIRE(pty.expect(zh ? "理由（记入案例） > " : "Reason, for the case record > "));
+      pty.send_line(zh ? "演练结束" : "end of the exercise");
+      REQUIRE(pty.expect("firewall"));
+      CHECK(pty.finish() == 0);
+      const auto journal = journal_of(case_dir);
+      CHECK(count_of(journal, "undo.done", "firewall") == 1);
+      const std::string reason = zh ? "演练结束" : "end of the exercise";
+      CHECK(std::any_of(journal.begin(), journal.end(),
+                        [&](const nlohmann::json& e) { return e.value("reason", "") == reason; }));
+    }
+  }
+}

@@ -66,11 +66,13 @@ inline std::string small_playbooks(const TempDir& dir)
   return playbooks;
 }
 
-// Carries the small playbook out to the end on an in-process lab (--yes) in `case_dir`.
-inline void complete_lab_case(const std::string& playbooks, const std::string& case_dir)
+// Carries the small playbook out to the end on an in-process lab (--yes) in `case_dir`,
+// in the walk language `lang`.
+inline void complete_lab_case(const std::string& playbooks, const std::string& case_dir,
+                              const std::string& lang = "en")
 {
   REQUIRE(run_process({k_bin, "run", k_kv_alert, "--playbooks", playbooks, "--lab", "--yes",
-                       "--case", case_dir},
+                       "--case", case_dir, "--lang", lang},
                       {}, {{"DFTRIAGE_CLOUD", ""}})
               .exit_code == 0);
 }
