@@ -57,10 +57,16 @@ ExitStatus run_case_list(const CaseListOptions& options, bool quiet)
     const auto cell = [table](const std::string& v) { return v.empty() && table ? "-" : v; };
     std::vector<std::vector<std::string>> rows;
     for (const auto& c : cases) {
-      rows.push_back({cell(c.alert_id), cell(c.playbook), c.status, cell(c.last_entry), c.dir});
+      // For people, the folder (what undo, report and resume take) and the alert's type
+      // fit a terminal; the 56-character alert ID stays in tsv and json, for programs.
+      rows.push_back(table ? std::vector<std::string>{c.dir, cell(c.alert_type), cell(c.playbook),
+                                                      c.status, cell(c.last_entry)}
+                           : std::vector<std::string>{c.alert_id, c.playbook, c.status,
+                                                      c.last_entry, c.dir, c.alert_type});
     }
-    writer.write(render_rows({"ALERT", "PLAYBOOK", "STATUS", "WHEN", "FOLDER"}, rows,
-                             table ? OutputFormat::table : OutputFormat::tsv));
+    writer.write(table ? render_rows({"FOLDER", "ALERT TYPE", "PLAYBOOK", "STATUS", "WHEN"}, rows,
+                                     OutputFormat::table)
+                       : render_rows({}, rows, OutputFormat::tsv));
   }
   writer.flush();
   return ExitStatus::success;

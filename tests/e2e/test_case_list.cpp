@@ -137,16 +137,16 @@ TEST_CASE("case list shows the cases newest first in every output format", "[e2e
     CHECK(cases[1]["status"] == "in-use");
     CHECK(cases[0]["status"] == "undone");
   }
-  SECTION("tsv: one line of five tab-separated fields per case, no header")
+  SECTION("tsv: one line of six tab-separated fields per case, no header")
   {
     const auto r = run_process({k_bin, "case", "list", "--root", root, "-o", "tsv"});
     REQUIRE(r.exit_code == 0);
     const auto lines = lines_of(r.out);
     REQUIRE(lines.size() == 5);
-    CHECK(lines[0] ==
-          "alert-undone\tkeyvault-tor\tundone\t2024-05-04T10:05:00Z\t" + root + "/undone-case");
+    CHECK(lines[0] == "alert-undone\tkeyvault-tor\tundone\t2024-05-04T10:05:00Z\t" + root +
+                          "/undone-case\tKV_TORAccess");
     for (const auto& line : lines) {
-      CHECK(std::count(line.begin(), line.end(), '\t') == 4);
+      CHECK(std::count(line.begin(), line.end(), '\t') == 5);
     }
   }
   SECTION("table and text: aligned columns under a header")
@@ -156,7 +156,10 @@ TEST_CASE("case list shows the cases newest first in every output format", "[e2e
       REQUIRE(r.exit_code == 0);
       const auto lines = lines_of(r.out);
       REQUIRE(lines.size() == 7); // header, rule, five cases
-      CHECK(lines[0].rfind("ALERT", 0) == 0);
+      CHECK(lines[0].rfind("FOLDER", 0) == 0);
+      CHECK(lines[2].rfind(root + "/undone-case", 0) == 0);
+      CHECK(lines[0].find("ALERT TYPE") != std::string::npos);
+      CHECK(lines[2].size() < 120 + root.size()); // no 56-character alert ID
       const auto status_column = lines[0].find("STATUS");
       CHECK(lines[2].substr(status_column, 6) == "undone");
       CHECK(lines[4].substr(status_column, 11) == "interrupted");
@@ -294,7 +297,7 @@ TEST_CASE("case list and case show at a terminal", "[e2e][case]")
   const auto listed = run_in_pty({k_bin, "case", "list", "--root", root});
   CHECK(listed.exit_code == 0);
   CHECK(listed.out.find('{') == std::string::npos);
-  CHECK(listed.out.find("alert-undone") < listed.out.find("alert-waiting"));
+  CHECK(listed.out.find("/undone-case") < listed.out.find("/waiting-case"));
   const auto shown = run_in_pty({k_bin, "case", "show", root + "/waiting-case"});
   CHECK(shown.exit_code == 0);
   CHECK_THAT(shown.out, Catch::Contains("Status      needs-human"));
