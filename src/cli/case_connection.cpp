@@ -142,27 +142,51 @@ Json connection_record(const Connection& connection)
   return out;
 }
 
-std::unique_ptr<Connection> connect_lab_for_alert(const std::string& alert_text)
+namespace {
+
+// A private temporary file holding `text` (0600, a name no one else has), removed when
+// this goes out of scope.
+class SeedFile
 {
-  std::string path =
-      (std::filesystem::temp_directory_path() / "dftriage-alert-XXXXXX.json").string();
-  const int fd = ::mkstemps(path.data(), 5); // 0600, a name no one else has
-  if (fd < 0) {
-    throw Error(path + ": cannot create the lab's seed: " + std::strerror(errno),
-                ExitStatus::failure);
-  }
-  struct Removed
+public:
+  explicit SeedFile(const std::string& text)
+      : m_path((std::filesystem::temp_directory_path() / "dftriage-seed-XXXXXX.json").string())
   {
-    const std::string& path;
-    ~Removed() { ::unlink(path.c_str()); }
-  } removed{path};
-  if (const int failed = fd::write_all(fd, alert_text); failed != 0) {
+    const int fd = ::mkstemps(m_path.data(), 5);
+    if (fd < 0) {
+      throw Error(m_path + ": cannot create the lab's seed: " + std::strerror(errno),
+                  ExitStatus::failure);
+    }
+    const int failed = fd::write_all(fd, text);
     ::close(fd);
-    throw Error(path + ": cannot write the lab's seed: " + std::strerror(failed),
-                ExitStatus::failure);
+    if (failed != 0) {
+      ::unlink(m_path.c_str());
+      throw Error(m_path + ": cannot write the lab's seed: " + std::strerror(failed),
+                  ExitStatus::failure);
+    }
   }
-  ::close(fd);
-  return connect_lab({path});
+  ~SeedFile() { ::unlink(m_path.c_str()); }
+  SeedFile(const SeedFile&) = delete;
+  SeedFile& operator=(const SeedFile&) = delete;
+  const std::string& path() const { return m_path; }
+
+private:
+  std::string m_path;
+};
+
+} // namespace
+
+std::unique_ptr<Connection> connect_lab_for_alert(const std::string& alert_text,
+                                                  const std::string& more_seed)
+{
+  const SeedFile alert(alert_text);
+  if (more_seed.empty()) {
+    return connect_lab({alert.path()});
+  }
+  // The scenario's state first: the alert's incident is then seeded into it (the
+  // attacker's access policy added to the scenario's vault, not the vault replaced).
+  const SeedFile more(more_seed);
+  return connect_lab({more.path(), alert.path()});
 }
 
 std::unique_ptr<Connection> connect_for_case(const std::string& case_dir,
@@ -188,7 +212,19 @@ std::unique_ptr<Connection> connect_for_case(const std::string& case_dir,
                   ExitStatus::refused);
     }
     if (options.lab || !options.switch_cloud) {
-      auto c = connect_lab({case_dir + "/alert.json"});
+      // The seeds in the order the case's lab read them; only files of the case folder
+      // itself (a bare name, never a path).
+      std::vector<std::string> seeds;
+      for (const auto& seed : opened.value("lab", Json::object()).value("seeds", Json::array())) {
+        if (seed.is_string() && seed.get<std::string>().find('/') == std::string::npos &&
+            !seed.get<std::string>().empty() && seed.get<std::string>()[0] != '.') {
+          seeds.push_back(case_dir + "/" + seed.get<std::string>());
+        }
+      }
+      if (seeds.empty()) {
+        seeds.push_back(case_dir + "/alert.json");
+      }
+      auto c = connect_lab(seeds);
       replay_changes(*c, entries);
       return c;
     }

@@ -25,15 +25,21 @@ struct CaseCloudOptions
 nlohmann::ordered_json connection_record(const Connection& connection);
 
 // Starts a lab (connect_lab) seeded from `alert_text`, the alert of a case not yet
-// written to its folder (the lab reads its seed from a private temporary file, removed
-// once the lab has read it). Throws as connect_lab, and Error when the file cannot be made.
-std::unique_ptr<Connection> connect_lab_for_alert(const std::string& alert_text);
+// written to its folder, after `more_seed` (a lab scenario, "" for none: a training
+// scenario's state beyond the alert, into which the alert's incident is seeded). The lab reads its
+// seeds from private temporary files, removed once it has read them. Throws as connect_lab, and
+// Error when a file cannot be made.
+std::unique_ptr<Connection> connect_lab_for_alert(const std::string& alert_text,
+                                                  const std::string& more_seed = "");
+
+// The file a training case keeps its scenario's lab state in, beside alert.json.
+inline constexpr const char* k_training_lab_seed = "training-lab.json";
 
 // Connects for a case whose journal holds `entries` (its first entry case.opened) in
 // folder `case_dir`:
 // - a case opened on an in-process lab (run --lab) gets a new lab seeded from the case's
-//   alert.json with every change the journal records as answered replayed onto it, so
-//   it is as the case left it;
+//   seeds its case.opened names under lab.seeds (default alert.json) with every change the journal
+//   records as answered replayed onto it, so it is as the case left it;
 // - any other case gets the cloud it was opened on: the one chosen now (--cloud,
 //   DFTRIAGE_CLOUD) when its Resource Manager endpoint is the case's, else the case's
 //   own cloud name or file.

@@ -56,6 +56,7 @@ ExitStatus run_case_list(const CaseListOptions& options, bool quiet)
     const bool table = format != OutputFormat::tsv;
     const auto cell = [table](const std::string& v) { return v.empty() && table ? "-" : v; };
     std::vector<std::vector<std::string>> rows;
+    rows.reserve(cases.size());
     for (const auto& c : cases) {
       // For people, the folder (what undo, report and resume take) and the alert's type
       // fit a terminal; the 56-character alert ID stays in tsv and json, for programs.

@@ -57,6 +57,7 @@ void add_undo(CLI::App& command, Invocation& invocation);
 void add_report(CLI::App& command, Invocation& invocation);
 void add_apply(CLI::App& command, Invocation& invocation);
 void add_playbooks(CLI::App& command, Invocation& invocation);
+void add_train(CLI::App& command, Invocation& invocation);
 void add_lab(CLI::App& command, Invocation& invocation); // src/cli/lab.cpp, in dftriage_lab
 void add_auth(CLI::App& command, Invocation& invocation);
 void add_completion(CLI::App& command, Invocation& invocation);

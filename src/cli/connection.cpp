@@ -31,7 +31,7 @@ std::function<void()> kill_at_count(const char* variable)
   if (limit == nullptr) {
     return {};
   }
-  return [limit = std::atoi(limit), count = std::make_shared<int>(0)] {
+  return [limit = std::strtol(limit, nullptr, 10), count = std::make_shared<long>(0)] {
     if (++*count == limit) {
       ::_exit(137);
     }

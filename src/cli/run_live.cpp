@@ -207,7 +207,7 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang_given, bool i
 
   const auto owned = resume        ? connect_for_case(folder->dir(), opened_journal->entries(),
                                                       {options.lab, options.switch_cloud, options.cloud})
-                     : options.lab ? connect_lab_for_alert(alert_text)
+                     : options.lab ? connect_lab_for_alert(alert_text, options.training_lab)
                                    : connect_cloud(options.cloud);
   Connection& connection = *owned;
   if (resume) {
@@ -286,6 +286,9 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang_given, bool i
     // The case's first entry is next: now it has something worth keeping.
     folder = journal::CaseFolder::create(new_dir);
     folder->write_file("alert.json", alert_text);
+    if (!options.training_lab.empty()) {
+      folder->write_file(k_training_lab_seed, options.training_lab);
+    }
     opened_journal.emplace(folder->journal_path());
     opened_journal->set_principal(connection.principal());
     say_case();
@@ -304,6 +307,13 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang_given, bool i
                                   {"subscriptions", subscriptions},
                                   {"dftriage", k_version}};
     opened.update(connection_record(connection));
+    if (!options.training.is_null()) {
+      opened["training"] = options.training;
+      if (!options.training_lab.empty()) {
+        opened["lab"]["seeds"] = {k_training_lab_seed,
+                                  "alert.json"}; // connect_lab_for_alert's order
+      }
+    }
     state.apply(journal.append(std::move(opened)));
   } else {
     nlohmann::ordered_json resumed{{"event", journal::event::case_resumed},
@@ -530,7 +540,7 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang_given, bool i
     journal.append({{"event", journal::event::case_closed}, {"outcome", "completed"}});
   }
 
-  if (!interactive) {
+  if (!interactive && options.training.is_null()) { // training prints its scorecard instead
     Writer writer(stdout);
     if (format == OutputFormat::text) {
       writer.write(paint(sanitize(the_alert.alert_type), Colour::bold, colour) +

@@ -8,6 +8,7 @@
 #include "dftriage/util/exit_status.hpp"
 #include "walk_inputs.hpp"
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,11 @@ struct RunOptions : WalkInputs
   std::vector<std::string> subscriptions;
   std::string reason;
   bool quiet = false; // -q: nothing on stderr but errors
+  // A training run (`train start`): the scenario's lab state beyond the alert, seeded
+  // with it and kept in the case, and what case.opened records under "training"
+  // ({scenario, version, trainee}). Empty: an ordinary run.
+  std::string training_lab;
+  nlohmann::ordered_json training;
 };
 
 // Carries out the walk against the lab (--lab) or Azure, in a case folder (run_live.cpp).

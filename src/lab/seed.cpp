@@ -44,7 +44,16 @@ void seed_keyvault_incident(State& state, const alert::Alert& a, const alert::Re
   Json resource =
       make_vault(state, vault.subscription_id, vault.resource_group, vault.name(), location);
   if (const Json* existing = find_resource(state, resource["id"])) {
-    resource = *existing;
+    resource = *existing; // a scenario's vault: Azure always states its tenant, so fill it in
+    auto& properties = resource["properties"];
+    if (!properties.contains("tenantId")) {
+      properties["tenantId"] = state.config.tenant_id;
+    }
+    for (auto& policy : properties["accessPolicies"]) {
+      if (policy.is_object() && !policy.contains("tenantId")) {
+        policy["tenantId"] = state.config.tenant_id;
+      }
+    }
   }
   resource["properties"]["accessPolicies"].push_back(
       {{"tenantId", state.config.tenant_id},

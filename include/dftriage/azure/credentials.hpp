@@ -31,8 +31,8 @@ struct CredentialInfo
 class CredentialUnavailable : public Error
 {
 public:
-  explicit CredentialUnavailable(std::string message)
-      : Error(std::move(message), ExitStatus::azure_failure)
+  explicit CredentialUnavailable(const std::string& message)
+      : Error(message, ExitStatus::azure_failure)
   {
   }
 };

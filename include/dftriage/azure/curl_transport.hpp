@@ -16,7 +16,7 @@ struct TransportOptions
   static constexpr std::chrono::milliseconds k_default_connect_timeout{10'000};
   static constexpr std::chrono::milliseconds k_default_total_timeout{120'000};
   // A response body larger than this is cut off with a TransportError.
-  static constexpr std::size_t k_default_max_response_bytes = 64u * 1024u * 1024u;
+  static constexpr std::size_t k_default_max_response_bytes = std::size_t{64} * 1024 * 1024;
 
   // Time allowed to resolve, connect and finish the TLS handshake.
   std::chrono::milliseconds connect_timeout = k_default_connect_timeout;

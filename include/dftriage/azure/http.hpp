@@ -53,8 +53,8 @@ struct HttpResponse
 class TransportError : public Error
 {
 public:
-  TransportError(std::string message, bool may_have_reached_server)
-      : Error(std::move(message), ExitStatus::azure_failure)
+  TransportError(const std::string& message, bool may_have_reached_server)
+      : Error(message, ExitStatus::azure_failure)
       , m_may_have_reached_server(may_have_reached_server)
   {
   }

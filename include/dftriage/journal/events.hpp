@@ -6,6 +6,10 @@
 
 namespace dftriage::journal::event {
 
+// The names read as the events they are (event::case_opened), like enumerators, not as
+// the k_ constants of .clang-tidy's naming rule.
+// NOLINTBEGIN(readability-identifier-naming)
+
 // The case: opened for an alert, resumed, closed when its walk completed, or cut short.
 inline constexpr const char* case_opened = "case.opened";
 inline constexpr const char* case_resumed = "case.resumed";
@@ -46,5 +50,7 @@ inline constexpr const char* undo_done = "undo.done";
 inline constexpr const char* undo_no_op = "undo.no-op";
 inline constexpr const char* undo_failed = "undo.failed";
 inline constexpr const char* undo_irreversible = "undo.irreversible";
+
+// NOLINTEND(readability-identifier-naming)
 
 } // namespace dftriage::journal::event

@@ -15,8 +15,8 @@ namespace dftriage {
 class Error : public std::runtime_error
 {
 public:
-  Error(std::string message, ExitStatus status)
-      : std::runtime_error(std::move(message))
+  Error(const std::string& message, ExitStatus status)
+      : std::runtime_error(message)
       , m_status(status)
   {
   }
@@ -31,8 +31,8 @@ private:
 class UsageError : public Error
 {
 public:
-  explicit UsageError(std::string message)
-      : Error(std::move(message), ExitStatus::usage)
+  explicit UsageError(const std::string& message)
+      : Error(message, ExitStatus::usage)
   {
   }
 };
@@ -41,8 +41,8 @@ public:
 class InputError : public Error
 {
 public:
-  explicit InputError(std::string message)
-      : Error(std::move(message), ExitStatus::input_rejected)
+  explicit InputError(const std::string& message)
+      : Error(message, ExitStatus::input_rejected)
   {
   }
 };

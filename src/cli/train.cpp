@@ -1,0 +1,312 @@
+// `dftriage train list | brief | start | score`: training scenarios walked on an
+// in-process lab built from the scenario, and scored against its rubric.
+#include "case_connection.hpp"
+#include "case_dir.hpp"
+#include "command.hpp"
+#include "dftriage/azure/actions.hpp"
+#include "dftriage/journal/case_folder.hpp"
+#include "dftriage/training/score.hpp"
+#include "dftriage/util/error.hpp"
+#include "dftriage/util/terminal.hpp"
+#include "lang_option.hpp"
+#include "output_option.hpp"
+#include "run_options.hpp"
+#include "train_scorecard.hpp"
+#include "walk_text.hpp"
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <unistd.h>
+
+namespace dftriage::cli {
+namespace {
+
+using Json = nlohmann::ordered_json;
+using terminal::sanitize;
+
+struct TrainOptions
+{
+  std::vector<std::string> scenario_dirs; // --scenarios DIR
+  std::string lang;
+  OutputChoice output;
+};
+
+struct StartOptions : TrainOptions
+{
+  std::string scenario;
+  std::string trainee;
+  std::string case_dir;
+  std::string answers_file;
+  std::vector<std::string> sets;
+  bool yes = false;
+  bool yes_irreversible = false;
+  bool non_interactive = false;
+};
+
+struct ScoreOptions : TrainOptions
+{
+  std::vector<std::string> dirs;
+};
+
+std::vector<Json> journal_entries(const std::string& dir)
+{
+  std::ifstream in(dir + "/journal.jsonl", std::ios::binary);
+  if (!in) {
+    throw Error(dir + ": not a case folder (no journal.jsonl)", ExitStatus::case_problem);
+  }
+  std::vector<Json> out;
+  for (std::string line; std::getline(in, line);) {
+    auto entry = Json::parse(line, nullptr, false);
+    if (entry.is_discarded()) {
+      throw Error(dir + "/journal.jsonl:" + std::to_string(out.size() + 1) +
+                      ": not a JSON line; dftriage case verify says more",
+                  ExitStatus::case_problem);
+    }
+    out.push_back(std::move(entry));
+  }
+  return out;
+}
+
+// Scores the case in `dir`: its journal, and its lab rebuilt (the case's seeds with its
+// changes replayed) for the rubric's reads.
+training::Scorecard score_dir(const std::vector<training::Scenario>& all, const std::string& dir)
+{
+  const auto entries = journal_entries(dir);
+  const Json opened = entries.empty() ? Json() : entries.front();
+  const auto& training = opened.value("training", Json());
+  if (!training.is_object()) {
+    throw Error(dir + ": not a training case (it was not started with dftriage train start)",
+                ExitStatus::usage);
+  }
+  const auto& scenario = training::find_scenario(all, training.value("scenario", ""));
+  std::unique_ptr<Connection> connection;
+  const training::LabReader lab = [&](const std::string& name,
+                                      const Json& params) -> std::optional<Json> {
+    if (!connection) {
+      connection = connect_for_case(dir, entries, {true, false, ""});
+    }
+    const auto* spec = azure::find_action(name);
+    if (spec == nullptr || spec->mutating) {
+      throw InputError(scenario.source + ": " + name + " is not a read action of the catalogue");
+    }
+    const auto built = spec->build(azure::check_args(*spec, params), connection->cloud);
+    const auto response = connection->client->send(built.requests.at(0));
+    return response.status >= 400 ? Json() : response.body;
+  };
+  auto card = training::score_case(scenario, entries, lab);
+  card.case_dir = dir;
+  return card;
+}
+
+void print_card(const training::Scorecard& card, OutputFormat format, playbook::Lang lang)
+{
+  if (format == OutputFormat::json) {
+    std::printf("%s\n", scorecard_json(card, lang).dump(2).c_str());
+  } else if (format == OutputFormat::md) {
+    std::printf("%s", scorecard_markdown(card, lang).c_str());
+  } else {
+    std::printf("%s", scorecard_text(card, lang, terminal::use_colour(stdout)).c_str());
+  }
+}
+
+ExitStatus run_list(const TrainOptions& options)
+{
+  const auto format = options.output.resolve();
+  const auto lang = lang_option(options.lang).value_or(playbook::Lang::en);
+  const auto all = training::load_scenarios(options.scenario_dirs);
+  if (format == OutputFormat::json) {
+    auto out = Json::array();
+    for (const auto& s : all) {
+      out.push_back({{"id", s.id},
+                     {"family", s.family},
+                     {"difficulty", s.difficulty},
+                     {"title", s.title.in(lang)},
+                     {"fullMarks", s.full_marks()},
+                     {"source", s.source}});
+    }
+    std::printf("%s\n", out.dump(2).c_str());
+    return ExitStatus::success;
+  }
+  // The kind (a false positive, a trap) is left out: knowing it is half the exercise.
+  std::vector<std::vector<std::string>> rows;
+  rows.reserve(all.size());
+  for (const auto& s : all) {
+    rows.push_back({s.id, s.family, s.difficulty, sanitize(s.title.in(lang))});
+  }
+  std::printf("%s",
+              render_rows({"SCENARIO", "FAMILY", "DIFFICULTY", "TITLE"}, rows,
+                          format == OutputFormat::tsv ? OutputFormat::tsv : OutputFormat::table)
+                  .c_str());
+  return ExitStatus::success;
+}
+
+ExitStatus run_brief(const StartOptions& options)
+{
+  const auto lang = lang_option(options.lang).value_or(playbook::Lang::en);
+  const auto all = training::load_scenarios(options.scenario_dirs);
+  const auto& s = training::find_scenario(all, options.scenario);
+  const bool colour = terminal::use_colour(stdout);
+  std::printf("%s\n", terminal::paint(s.id + " — " + sanitize(s.title.in(lang)),
+                                      terminal::Colour::bold, colour)
+                          .c_str());
+  std::printf("%s%s · %s%s · %s%d\n\n", tr(lang, "family ", "类别 ").c_str(), s.family.c_str(),
+              tr(lang, "difficulty ", "难度 ").c_str(), s.difficulty.c_str(),
+              tr(lang, "points ", "总分 ").c_str(), s.full_marks());
+  std::printf("%s\n\n", s.summary.in(lang).c_str());
+  std::printf("%s dftriage train start %s%s --trainee NAME\n",
+              tr(lang, "Start it:", "开始：").c_str(), s.id.c_str(),
+              lang == playbook::Lang::zh_cn ? " --lang zh-CN" : "");
+  return ExitStatus::success;
+}
+
+ExitStatus run_start(const StartOptions& options)
+{
+  const auto lang = lang_option(options.lang).value_or(playbook::Lang::en);
+  const auto all = training::load_scenarios(options.scenario_dirs);
+  const auto& s = training::find_scenario(all, options.scenario);
+  RunOptions run;
+  run.lab = true;
+  run.lang = options.lang;
+  run.answers_file = options.answers_file;
+  run.sets = options.sets;
+  run.yes = options.yes;
+  run.yes_irreversible = options.yes_irreversible;
+  run.non_interactive = options.non_interactive;
+  run.output.requested = "text";
+  run.case_dir = options.case_dir.empty()
+                     ? journal::default_case_dir("train-" + s.id, std::chrono::system_clock::now())
+                     : options.case_dir;
+  if (std::ifstream(run.case_dir + "/journal.jsonl").good()) {
+    throw UsageError(run.case_dir +
+                     ": already holds a case; a training run starts afresh "
+                     "(resume it with dftriage run --case " +
+                     run.case_dir + ")");
+  }
+  // The alert the trainee works from, as a file, as an analyst would have it.
+  const std::string alert_file = (std::filesystem::temp_directory_path() /
+                                  ("dftriage-train-" + std::to_string(::getpid()) + ".json"))
+                                     .string();
+  std::ofstream(alert_file) << s.alert.dump(2) << "\n";
+  struct Removed
+  {
+    const std::string& path;
+    ~Removed() { std::filesystem::remove(path); }
+  } removed{alert_file};
+  run.files = {alert_file};
+  run.training_lab = s.lab.is_null() ? "" : s.lab.dump(2) + "\n";
+  run.training = {{"scenario", s.id}, {"version", s.version}};
+  if (!options.trainee.empty()) {
+    run.training["trainee"] = options.trainee;
+  }
+  const bool interactive =
+      !options.non_interactive && ::isatty(STDIN_FILENO) != 0 && ::isatty(STDOUT_FILENO) != 0;
+  const ExitStatus walked = run_live(run, lang, interactive, OutputFormat::text);
+  if (!std::ifstream(run.case_dir + "/journal.jsonl").good()) {
+    return walked; // stopped before the case was opened: nothing to score
+  }
+  std::printf("\n");
+  print_card(score_dir(all, run.case_dir), options.output.resolve(), lang);
+  return walked;
+}
+
+ExitStatus run_score(const ScoreOptions& options, bool quiet)
+{
+  const auto lang = lang_option(options.lang).value_or(playbook::Lang::en);
+  const auto format = options.output.resolve();
+  const auto all = training::load_scenarios(options.scenario_dirs);
+  std::vector<training::Scorecard> cards;
+  for (const auto& d : options.dirs) {
+    cards.push_back(score_dir(all, resolve_case_dir(d, quiet)));
+  }
+  if (cards.size() == 1 && format != OutputFormat::table) {
+    print_card(cards.front(), format, lang);
+  } else if (format == OutputFormat::json) {
+    auto out = Json::array();
+    for (const auto& c : cards) {
+      out.push_back(scorecard_json(c, lang));
+    }
+    std::printf("%s\n", out.dump(2).c_str());
+  } else {
+    std::printf("%s", scorecards_table(cards, format == OutputFormat::md).c_str());
+  }
+  return ExitStatus::success;
+}
+
+void add_common(CLI::App& sub, TrainOptions& options)
+{
+  sub.add_option("--scenarios", options.scenario_dirs,
+                 "Also load the scenarios of this directory (repeatable)")
+      ->type_name("DIR");
+  sub.add_option("--lang", options.lang, "Language (default en)")->type_name("en|zh-CN");
+}
+
+} // namespace
+
+void add_train(CLI::App& command, Invocation& invocation)
+{
+  command.require_subcommand(1);
+  using F = OutputFormat;
+  auto list_options = std::make_shared<TrainOptions>();
+  auto* list = command.add_subcommand("list", "List the training scenarios");
+  add_common(*list, *list_options);
+  add_output_option(*list, list_options->output, {F::text, F::json, F::table, F::tsv});
+  list->callback([list_options, &invocation] {
+    invocation.action = [list_options] { return run_list(*list_options); };
+  });
+
+  auto brief_options = std::make_shared<StartOptions>();
+  auto* brief =
+      command.add_subcommand("brief", "What a scenario's trainee is told before starting");
+  brief->add_option("SCENARIO", brief_options->scenario, "A scenario ID (train list)")
+      ->required()
+      ->type_name("ID");
+  add_common(*brief, *brief_options);
+  brief->callback([brief_options, &invocation] {
+    invocation.action = [brief_options] { return run_brief(*brief_options); };
+  });
+
+  auto start_options = std::make_shared<StartOptions>();
+  auto* start = command.add_subcommand(
+      "start", "Walk a scenario on a lab built from it, then show the scorecard");
+  start->add_option("SCENARIO", start_options->scenario, "A scenario ID (train list)")
+      ->required()
+      ->type_name("ID");
+  start->add_option("--trainee", start_options->trainee, "The trainee's name, kept in the case");
+  start
+      ->add_option("--case", start_options->case_dir,
+                   "Case folder (default cases/train-<scenario>-<time>)")
+      ->type_name("DIR");
+  start
+      ->add_option("--answers", start_options->answers_file,
+                   "JSON file of answers: {\"question id\": value}")
+      ->type_name("FILE");
+  start->add_option("--set", start_options->sets, "Answer one question (repeatable)")
+      ->type_name("ID=VALUE");
+  start->add_flag("-y,--yes", start_options->yes, "Confirm the changes that can be undone");
+  start->add_flag("--yes-irreversible", start_options->yes_irreversible,
+                  "With --yes, also the changes that cannot be undone");
+  start->add_flag("--non-interactive", start_options->non_interactive,
+                  "Ask nothing: answers from --answers/--set and defaults");
+  add_common(*start, *start_options);
+  add_output_option(*start, start_options->output, {F::text, F::md, F::json});
+  start->callback([start_options, &invocation] {
+    invocation.action = [start_options] { return run_start(*start_options); };
+  });
+
+  auto score_options = std::make_shared<ScoreOptions>();
+  auto* score = command.add_subcommand(
+      "score", "Score training cases: one gives its scorecard, several the instructor's table");
+  score->add_option("DIR", score_options->dirs, "Training case folders (last: the newest case)")
+      ->required()
+      ->type_name("DIR");
+  add_common(*score, *score_options);
+  add_output_option(*score, score_options->output, {F::text, F::md, F::json, F::table});
+  score->callback([score_options, &invocation] {
+    invocation.action = [score_options, &invocation] {
+      return run_score(*score_options, invocation.global.quiet);
+    };
+  });
+}
+
+} // namespace dftriage::cli
