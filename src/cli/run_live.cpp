@@ -540,9 +540,11 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang_given, bool i
     journal.append({{"event", journal::event::case_closed}, {"outcome", "completed"}});
   }
 
-  if (!interactive && options.training.is_null()) { // training prints its scorecard instead
+  if (!interactive) {
     Writer writer(stdout);
-    if (format == OutputFormat::text) {
+    if (!options.training.is_null()) {
+      // A training run's result is its scorecard (train start prints it).
+    } else if (format == OutputFormat::text) {
       writer.write(paint(sanitize(the_alert.alert_type), Colour::bold, colour) +
                    tr(lang, "  ->  playbook ", "  ->  剧本 ") + match.playbook_id() + " (" +
                    connection.mode + ")\n");

@@ -205,8 +205,11 @@ ExitStatus run_start(const StartOptions& options)
   if (!std::ifstream(run.case_dir + "/journal.jsonl").good()) {
     return walked; // stopped before the case was opened: nothing to score
   }
-  std::printf("\n");
-  print_card(score_dir(all, run.case_dir), options.output.resolve(), lang);
+  const auto format = options.output.resolve();
+  if (format == OutputFormat::text) {
+    std::printf("\n");
+  }
+  print_card(score_dir(all, run.case_dir), format, lang);
   return walked;
 }
 

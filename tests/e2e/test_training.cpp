@@ -1,0 +1,221 @@
+// End-to-end: training scenarios. Every shipped scenario walked on its lab with a model
+// response (full marks) and a poor one (the points its rubric says are lost); the
+// scenario loader's errors; the instructor's table; train start at a terminal in English
+// and Chinese, to the scorecard.
+
+#include "support/paths.hpp"
+#include "support/process.hpp"
+#include "support/temp_dir.hpp"
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+using namespace dftriage::test;
+using Json = nlohmann::ordered_json;
+
+namespace {
+
+const std::string k_training = k_source + "/tests/training/";
+const std::map<std::string, std::string> k_training_terminal{
+    {"NO_COLOR", "1"}, {"TERM", "xterm"}, {"DFTRIAGE_CLOUD", ""}};
+
+Json parse_file(const std::string& path)
+{
+  std::ifstream in(path);
+  REQUIRE(in);
+  return Json::parse(in);
+}
+
+// Walks `scenario` on its lab with `answers`, unattended, and returns its scorecard.
+Json scorecard_of(const std::string& scenario, const std::string& answers,
+                  const std::string& case_dir)
+{
+  const auto r =
+      run_process({k_bin, "train", "start", scenario, "--non-interactive", "--yes", "--answers",
+                   answers, "--case", case_dir, "--trainee", "tester", "-o", "json"},
+                  {}, {{"DFTRIAGE_CLOUD", ""}});
+  INFO(r.err);
+  REQUIRE((r.exit_code == 0 || r.exit_code == 5)); // tasks a person checks off stay open
+  return Json::parse(r.out);
+}
+
+} // namespace
+
+TEST_CASE("every shipped scenario: a model response scores full marks, a poor one loses what "
+          "its rubric says",
+          "[e2e][training]")
+{
+  TempDir dir("training-all");
+  const auto list = run_process({k_bin, "train", "list", "-o", "json"});
+  REQUIRE(list.exit_code == 0);
+  const auto scenarios = Json::parse(list.out);
+  REQUIRE_FALSE(scenarios.empty());
+  for (const auto& s : scenarios) {
+    const std::string id = s["id"];
+    DYNAMIC_SECTION(id)
+    {
+      const auto model = scorecard_of(id, k_training + id + ".model.json", dir / (id + "-model"));
+      CHECK(model["score"] == s["fullMarks"]);
+      CHECK(model["fullMarks"] == s["fullMarks"]);
+      CHECK(model["harmful"] == 0);
+      CHECK(model["trainee"] == "tester");
+      for (const auto& item : model["items"]) {
+        INFO(item.dump());
+        CHECK((item["verdict"] == "earned" || item["verdict"] == "avoided"));
+      }
+      const auto expect = parse_file(k_training + id + ".poor.expect.json");
+      const auto poor = scorecard_of(id, k_training + id + ".poor.json", dir / (id + "-poor"));
+      CHECK(poor["score"] == expect["score"]);
+      CHECK(poor["score"] < s["fullMarks"]);
+      std::map<std::string, std::string> verdicts;
+      for (const auto& item : poor["items"]) {
+        verdicts[item["id"]] = item["verdict"];
+      }
+      CHECK(verdicts == expect["verdicts"].get<std::map<std::string, std::string>>());
+      // Scored again later, from the case alone (its lab rebuilt): the same verdicts.
+      const auto again = run_process({k_bin, "train", "score", dir / (id + "-poor"), "-o", "json"},
+                                     {}, {{"DFTRIAGE_CLOUD", ""}});
+      REQUIRE(again.exit_code == 0);
+      CHECK(Json::parse(again.out)["score"] == poor["score"]);
+    }
+  }
+}
+
+TEST_CASE("train list and brief: family and difficulty, never the kind; unknown scenarios get "
+          "a did-you-mean",
+          "[e2e][training]")
+{
+  const auto table = run_process({k_bin, "train", "list", "-o", "table"});
+  REQUIRE(table.exit_code == 0);
+  CHECK(table.out.rfind("SCENARIO  ", 0) == 0);
+  CHECK(table.out.find("kv-tor-exfiltration  keyvault  basic") != std::string::npos);
+  CHECK(table.out.find("true-positive") == std::string::npos);
+  const auto brief =
+      run_process({k_bin, "train", "brief", "kv-tor-exfiltration", "--lang", "zh-CN"});
+  REQUIRE(brief.exit_code == 0);
+  CHECK(brief.out.find("类别 keyvault") != std::string::npos);
+  CHECK(brief.out.find("dftriage train start kv-tor-exfiltration --lang zh-CN") !=
+        std::string::npos);
+  CHECK(brief.out.find("developer's laptop") == std::string::npos); // the briefing waits
+  const auto typo = run_process({k_bin, "train", "brief", "kv-tor-exfiltraton"});
+  CHECK(typo.exit_code == 2);
+  CHECK(typo.err.find("did you mean \"kv-tor-exfiltration\"?") != std::string::npos);
+}
+
+TEST_CASE("a malformed scenario is refused with each problem at its JSON pointer",
+          "[e2e][training]")
+{
+  TempDir dir("training-bad");
+  auto bad = parse_file(k_source + "/training/kv-tor-exfiltration.json");
+  bad["id"] = "broken";
+  bad["difficulty"] = "easy";
+  bad["title"].erase("zh-CN");
+  bad["rubric"][0]["pionts"] = 3;
+  bad["rubric"][1]["points"] = 0;
+  bad["rubric"][2]["judge"] = {{"stepp", "x"}};
+  bad["rubric"][3]["judge"] = {{"read", "keyvault.get"}, {"path", "properties"}};
+  std::ofstream(dir / "broken.json") << bad.dump(2);
+  const auto r = run_process({k_bin, "train", "list", "--scenarios", dir.path.string()});
+  CHECK(r.exit_code == 3);
+  CHECK(r.out.empty());
+  for (const std::string problem :
+       {"broken.json: /difficulty: expected one of basic, intermediate, advanced, got \"easy\"",
+        "broken.json: /title: missing required key \"zh-CN\"",
+        "broken.json: /rubric/0/pionts: unknown key \"pionts\"; did you mean \"points\"?",
+        "broken.json: /rubric/1/points: expected a whole number from 1 to 100, got 0",
+        "broken.json: /rubric/2/judge: expected one of the keys all, any, not, step, before, "
+        "answer, read",
+        "broken.json: /rubric/3/judge: expected one of \"equals\", \"contains\" and \"exists\""}) {
+    INFO(r.err);
+    CHECK(r.err.find(problem) != std::string::npos);
+  }
+  std::ofstream(dir / "broken.json") << "{\"id\": \"x\",\n \"rubric\": [}";
+  const auto syntax = run_process({k_bin, "train", "list", "--scenarios", dir.path.string()});
+  CHECK(syntax.exit_code == 3);
+  CHECK(syntax.err.find("broken.json:2:") != std::string::npos);
+}
+
+TEST_CASE("train score: the instructor's table over many cases, and a case that is not training",
+          "[e2e][training]")
+{
+  TempDir dir("training-table");
+  const std::string a = dir / "a";
+  const std::string b = dir / "b";
+  scorecard_of("kv-tor-exfiltration", k_training + "kv-tor-exfiltration.model.json", a);
+  scorecard_of("kv-tor-exfiltration", k_training + "kv-tor-exfiltration.poor.json", b);
+  const std::map<std::string, std::string> env{{"DFTRIAGE_CLOUD", ""}};
+  const auto table = run_process({k_bin, "train", "score", a, b, "-o", "table"}, {}, env);
+  REQUIRE(table.exit_code == 0);
+  CHECK(table.out.rfind("TRAINEE  SCENARIO", 0) == 0);
+  CHECK(table.out.find("tester   kv-tor-exfiltration  90/90") != std::string::npos);
+  CHECK(table.out.find("25/90") != std::string::npos);
+  const auto md = run_process({k_bin, "train", "score", a, b, "-o", "md"}, {}, env);
+  CHECK(md.out.rfind("| Trainee | Scenario | Score | Time to contain | Harmful | Case |", 0) == 0);
+  const auto json = run_process({k_bin, "train", "score", a, b, "-o", "json"}, {}, env);
+  REQUIRE(json.exit_code == 0);
+  CHECK(Json::parse(json.out).size() == 2);
+  const std::string plain = dir / "plain";
+  REQUIRE(run_process({k_bin, "run", k_kv_alert, "--lab", "--yes", "--answers", k_kv_answers,
+                       "--case", plain},
+                      {}, env)
+              .exit_code == 5);
+  const auto refused = run_process({k_bin, "train", "score", plain}, {}, env);
+  CHECK(refused.exit_code == 2);
+  CHECK(refused.err.find("not a training case") != std::string::npos);
+}
+
+TEST_CASE("train start at a terminal: the walk, then the scorecard and the briefing, in English "
+          "and Chinese",
+          "[e2e][training]")
+{
+  TempDir dir("training-tty");
+  for (const std::string lang : {"en", "zh-CN"}) {
+    DYNAMIC_SECTION(lang)
+    {
+      const bool zh = lang == "zh-CN";
+      PtySession pty({k_bin, "train", "start", "kv-tor-exfiltration", "--lang", lang, "--answers",
+                      k_training + "kv-tor-exfiltration.model.json", "--trainee", "alice", "--case",
+                      dir / lang},
+                     k_training_terminal);
+      const std::vector<std::string> prompts =
+          zh ? std::vector<
+                   std::string>{"执行这项更改吗？ [y]是 / [n]否 / [v]完整显示 / b / q / ? > ",
+                                "理由（记入案例；b 返回 · q 停止） > ",
+                                "完成情况？ [d]已完成 / [n]未完成 / [a]不适用 / b / q / ? > ",
+                                "给案例记录的备注（回车：无 · b 返回 · q 停止） > ",
+                                "q：停止 · ? > ",
+                                "· b · q · ? > ",
+                                "评分："}
+             : std::vector<std::string>{
+                   "Carry out this change? [y]es / [n]o / [v]iew in full / b / q / ? > ",
+                   "Reason, for the case record (b back · q stop) > ",
+                   "Checked off? [d]one / [n]ot done / not [a]pplicable / b / q / ? > ",
+                   "Note for the case record (Enter: none · b back · q stop) > ",
+                   "q: stop · ? > ",
+                   "· b · q · ? > ",
+                   "Scorecard: "};
+      const std::vector<std::string> keys{"y", "training", "d", "", "", ""};
+      int changes = 0;
+      while (true) {
+        const int seen = pty.expect_any(prompts);
+        INFO(pty.transcript().substr(pty.transcript().size() > 2000 ? pty.transcript().size() - 2000
+                                                                    : 0));
+        REQUIRE(seen >= 0);
+        if (seen == 6) {
+          break;
+        }
+        changes += seen == 0 ? 1 : 0;
+        pty.send_line(keys[static_cast<std::size_t>(seen)]);
+      }
+      CHECK(changes >= 4);
+      REQUIRE(pty.expect(zh ? "学员：alice" : "Trainee: alice"));
+      REQUIRE(pty.expect(zh ? "得分：90 / 90" : "Score: 90 / 90"));
+      REQUIRE(pty.expect(zh ? "首次遏制用时：" : "Time to first containment: "));
+      REQUIRE(pty.expect(zh ? "事件真相" : "What really happened"));
+      REQUIRE(pty.expect(zh ? "一名开发人员的笔记本电脑被攻陷" : "A developer's laptop"));
+      CHECK(pty.finish() == 0);
+    }
+  }
+}
