@@ -310,6 +310,7 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang_given, bool i
     if (!options.training.is_null()) {
       opened["training"] = options.training;
       if (!options.training_lab.empty()) {
+        opened["training"]["labSha256"] = journal::sha256_hex(options.training_lab);
         opened["lab"]["seeds"] = {k_training_lab_seed,
                                   "alert.json"}; // connect_lab_for_alert's order
       }

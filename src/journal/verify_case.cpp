@@ -195,6 +195,13 @@ CaseCheck verify_case(const CaseFolder& folder, std::string_view expected_head)
       named.insert("alert.json");
       result.files.push_back(
           check_file(folder, "alert.json", text_of(entry, "alertSha256"), line_no));
+      // A training case's lab state beyond the alert: its score depends on it.
+      const auto training = entry.find("training");
+      if (training != entry.end() && training->is_object() && training->contains("labSha256")) {
+        named.insert("training-lab.json");
+        result.files.push_back(
+            check_file(folder, "training-lab.json", text_of(*training, "labSha256"), line_no));
+      }
     } else if (event == event::pre_image_captured || event == event::evidence_saved) {
       const std::string path = text_of(entry, "evidence");
       if (!path.empty()) {

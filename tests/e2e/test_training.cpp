@@ -156,6 +156,12 @@ TEST_CASE("train score: the instructor's table over many cases, and a case that 
   const auto json = run_process({k_bin, "train", "score", a, b, "-o", "json"}, {}, env);
   REQUIRE(json.exit_code == 0);
   CHECK(Json::parse(json.out).size() == 2);
+  // The case is what the score is computed from: altering its lab state is noticed.
+  CHECK(run_process({k_bin, "case", "verify", a}, {}, env).exit_code == 0);
+  std::ofstream(a + "/training-lab.json", std::ios::app) << " ";
+  const auto altered = run_process({k_bin, "case", "verify", a}, {}, env);
+  CHECK(altered.exit_code == 7);
+  CHECK(altered.out.find("training-lab.json") != std::string::npos);
   const std::string plain = dir / "plain";
   REQUIRE(run_process({k_bin, "run", k_kv_alert, "--lab", "--yes", "--answers", k_kv_answers,
                        "--case", plain},
