@@ -49,6 +49,22 @@ struct ScoreOptions : TrainOptions
   std::vector<std::string> dirs;
 };
 
+// The scenarios, each problem on stderr; throws InputError when any is an error.
+std::vector<training::Scenario> load_scenarios_or_throw(const std::vector<std::string>& dirs)
+{
+  std::vector<Diagnostic> issues;
+  auto all = training::load_scenarios(dirs, issues);
+  bool failed = false;
+  for (const auto& issue : issues) {
+    std::fprintf(stderr, "%s\n", sanitize(issue.to_string()).c_str());
+    failed = failed || issue.is_error();
+  }
+  if (failed) {
+    throw InputError("some training scenarios are invalid; see above");
+  }
+  return all;
+}
+
 std::vector<Json> journal_entries(const std::string& dir)
 {
   std::ifstream in(dir + "/journal.jsonl", std::ios::binary);
@@ -114,7 +130,7 @@ ExitStatus run_list(const TrainOptions& options)
 {
   const auto format = options.output.resolve();
   const auto lang = lang_option(options.lang).value_or(playbook::Lang::en);
-  const auto all = training::load_scenarios(options.scenario_dirs);
+  const auto all = load_scenarios_or_throw(options.scenario_dirs);
   if (format == OutputFormat::json) {
     auto out = Json::array();
     for (const auto& s : all) {
@@ -144,7 +160,7 @@ ExitStatus run_list(const TrainOptions& options)
 ExitStatus run_brief(const StartOptions& options)
 {
   const auto lang = lang_option(options.lang).value_or(playbook::Lang::en);
-  const auto all = training::load_scenarios(options.scenario_dirs);
+  const auto all = load_scenarios_or_throw(options.scenario_dirs);
   const auto& s = training::find_scenario(all, options.scenario);
   const bool colour = terminal::use_colour(stdout);
   std::printf("%s\n", terminal::paint(s.id + " — " + sanitize(s.title.in(lang)),
@@ -163,7 +179,7 @@ ExitStatus run_brief(const StartOptions& options)
 ExitStatus run_start(const StartOptions& options)
 {
   const auto lang = lang_option(options.lang).value_or(playbook::Lang::en);
-  const auto all = training::load_scenarios(options.scenario_dirs);
+  const auto all = load_scenarios_or_throw(options.scenario_dirs);
   const auto& s = training::find_scenario(all, options.scenario);
   RunOptions run;
   run.lab = true;
@@ -217,7 +233,7 @@ ExitStatus run_score(const ScoreOptions& options, bool quiet)
 {
   const auto lang = lang_option(options.lang).value_or(playbook::Lang::en);
   const auto format = options.output.resolve();
-  const auto all = training::load_scenarios(options.scenario_dirs);
+  const auto all = load_scenarios_or_throw(options.scenario_dirs);
   std::vector<training::Scorecard> cards;
   for (const auto& d : options.dirs) {
     cards.push_back(score_dir(all, resolve_case_dir(d, quiet)));

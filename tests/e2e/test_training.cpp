@@ -90,8 +90,11 @@ TEST_CASE("train list and brief: family and difficulty, never the kind; unknown 
   const auto table = run_process({k_bin, "train", "list", "-o", "table"});
   REQUIRE(table.exit_code == 0);
   CHECK(table.out.rfind("SCENARIO  ", 0) == 0);
-  CHECK(table.out.find("kv-tor-exfiltration  keyvault  basic") != std::string::npos);
   CHECK(table.out.find("true-positive") == std::string::npos);
+  const auto tsv = run_process({k_bin, "train", "list", "-o", "tsv"});
+  CHECK(tsv.out.find("kv-tor-exfiltration\tkeyvault\tbasic\tSecrets read from a TOR exit node\n") !=
+        std::string::npos);
+
   const auto brief =
       run_process({k_bin, "train", "brief", "kv-tor-exfiltration", "--lang", "zh-CN"});
   REQUIRE(brief.exit_code == 0);

@@ -73,9 +73,10 @@ std::optional<Scenario> read_scenario(std::string_view text, const std::string& 
                                       std::vector<Diagnostic>& issues);
 
 // The shipped scenarios and those of `dirs` (each *.json), sorted by id; a scenario of a
-// directory replaces a shipped one of the same id. Throws InputError listing every
-// problem when one does not load.
-std::vector<Scenario> load_scenarios(const std::vector<std::string>& dirs);
+// directory replaces a shipped one of the same id. Problems go to `issues` (a scenario
+// with an error is left out). Throws InputError when a directory cannot be read.
+std::vector<Scenario> load_scenarios(const std::vector<std::string>& dirs,
+                                     std::vector<Diagnostic>& issues);
 
 // Returns the scenario `id` of `all`, or throws UsageError with a "did you mean".
 const Scenario& find_scenario(const std::vector<Scenario>& all, const std::string& id);
