@@ -209,7 +209,7 @@ std::string full_name(const CLI::App* app)
 {
   std::string name = app->get_name();
   for (const auto* p = app->get_parent(); p != nullptr; p = p->get_parent()) {
-    name = p->get_name() + " " + name;
+    name.insert(0, p->get_name() + " ");
   }
   return name;
 }

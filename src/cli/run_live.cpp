@@ -562,7 +562,7 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang_given, bool i
       record["mode"] = connection.mode;
       record["needs"] = status.needs;
       JsonStream json(writer, format);
-      json.add(std::move(record));
+      json.add(record);
       json.finish();
     }
     writer.flush();

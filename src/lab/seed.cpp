@@ -108,7 +108,9 @@ void seed_keyvault_incident(State& state, const alert::Alert& a, const alert::Re
   const std::string base = "https://" + lower(vault.name()) + ".vault.azure.net/secrets";
   log("SecretList", base + "?api-version=7.4");
   for (const auto& name : names) {
-    log("SecretGet", base + "/" + name + "?api-version=7.4");
+    std::string uri = base;
+    uri.append("/").append(name).append("?api-version=7.4");
+    log("SecretGet", uri);
   }
 }
 

@@ -130,7 +130,7 @@ private:
 
   std::string one_of(const Json& j, const std::string& key, const std::vector<std::string>& allowed)
   {
-    const std::string value = string_at(j, key, "");
+    std::string value = string_at(j, key, "");
     if (!value.empty() && std::find(allowed.begin(), allowed.end(), value) == allowed.end()) {
       error(child("", key), "expected one of " + text::join(allowed, ", ") + ", got " +
                                 text::quote(value) + text::did_you_mean(value, allowed));
@@ -277,7 +277,7 @@ private:
   std::string one_of_at(const Json& j, const std::string& key, const std::string& ptr,
                         const std::vector<std::string>& allowed)
   {
-    const std::string value = string_at(j, key, ptr);
+    std::string value = string_at(j, key, ptr);
     if (!value.empty() && std::find(allowed.begin(), allowed.end(), value) == allowed.end()) {
       error(child(ptr, key), "expected one of " + text::join(allowed, ", ") + ", got " +
                                  text::quote(value) + text::did_you_mean(value, allowed));
@@ -365,6 +365,7 @@ std::vector<Scenario> load_scenarios(const std::vector<std::string>& dirs,
     }
   }
   std::vector<Scenario> out;
+  out.reserve(by_id.size());
   for (auto& [id, s] : by_id) {
     out.push_back(std::move(s));
   }

@@ -129,7 +129,9 @@ private:
     }
     const auto path = json_path::parse(j.path);
     const Json value = path ? json_path::evaluate(*cached->second, *path) : Json();
-    const auto& [test, want] = *j.operand.items().begin();
+    const auto first = j.operand.items().begin();
+    const std::string& test = first.key();
+    const Json& want = first.value(); // not a structured binding: lambdas capture it below
     if (test == "exists") {
       return value.is_null() != want.get<bool>();
     }

@@ -101,8 +101,8 @@ TEST_CASE("bash completion offers the subcommands, nested ones too", "[e2e][comp
 {
   CHECK(complete("dftriage sh") == Words{"show"});
   CHECK(complete("dftriage ") == Words{"show", "match", "plan", "run", "case", "apply", "undo",
-                                       "report", "playbooks", "lab", "auth", "completion", "help",
-                                       "version"});
+                                       "report", "playbooks", "train", "lab", "auth", "completion",
+                                       "help", "version"});
   CHECK(complete("dftriage case ") == Words{"list", "show", "verify"});
   CHECK(complete("dftriage -v --cloud AzureCloud auth s") == Words{"status"});
   CHECK(complete("dftriage lab ") == Words{"serve"});

@@ -157,8 +157,9 @@ TEST_CASE("apply, undo, report, case and auth give valid output for every -o val
 
 TEST_CASE("every command that takes -o is in the output contract tests", "[e2e][output]")
 {
-  // The commands the two contract tests drive with each advertised -o value (this file
-  // and test_output_contract.cpp); lab serve prints its one JSON line and takes no -o.
+  // The commands the contract tests drive with each advertised -o value (this file,
+  // test_output_contract.cpp, and test_training.cpp for train); lab serve prints its one
+  // JSON line and takes no -o.
   const std::set<std::vector<std::string>> covered = {{"show"},
                                                       {"match"},
                                                       {"plan"},
@@ -175,6 +176,9 @@ TEST_CASE("every command that takes -o is in the output contract tests", "[e2e][
                                                       {"playbooks", "validate"},
                                                       {"playbooks", "coverage"},
                                                       {"playbooks", "actions"},
+                                                      {"train", "list"},
+                                                      {"train", "start"},
+                                                      {"train", "score"},
                                                       {"version"}};
   const auto leaves = contract::leaf_commands();
   REQUIRE(leaves.size() > 15);

@@ -3,6 +3,7 @@
 // scenario loader's errors; the instructor's table; train start at a terminal in English
 // and Chinese, to the scorecard.
 
+#include "output_contract.hpp"
 #include "support/paths.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
@@ -83,8 +84,7 @@ TEST_CASE("every shipped scenario: a model response scores full marks, a poor on
   }
 }
 
-TEST_CASE("train list and brief: family and difficulty, never the kind; unknown scenarios get "
-          "a did-you-mean",
+TEST_CASE("train list and brief: family and difficulty, never the kind, and a did-you-mean",
           "[e2e][training]")
 {
   const auto table = run_process({k_bin, "train", "list", "-o", "table"});
@@ -128,8 +128,7 @@ TEST_CASE("a malformed scenario is refused with each problem at its JSON pointer
         "broken.json: /title: missing required key \"zh-CN\"",
         "broken.json: /rubric/0/pionts: unknown key \"pionts\"; did you mean \"points\"?",
         "broken.json: /rubric/1/points: expected a whole number from 1 to 100, got 0",
-        "broken.json: /rubric/2/judge: expected one of the keys all, any, not, step, before, "
-        "answer, read",
+        "broken.json: /rubric/2/judge: expected one of the keys all, any, not, step, before",
         "broken.json: /rubric/3/judge: expected one of \"equals\", \"contains\" and \"exists\""}) {
     INFO(r.err);
     CHECK(r.err.find(problem) != std::string::npos);
@@ -225,6 +224,41 @@ TEST_CASE("train start at a terminal: the walk, then the scorecard and the brief
       REQUIRE(pty.expect(zh ? "事件真相" : "What really happened"));
       REQUIRE(pty.expect(zh ? "一名开发人员的笔记本电脑被攻陷" : "A developer's laptop"));
       CHECK(pty.finish() == 0);
+    }
+  }
+}
+
+TEST_CASE("train list, start and score: every advertised -o value gives well-formed output",
+          "[e2e][training][output]")
+{
+  TempDir dir("training-output");
+  const std::map<std::string, std::string> env{{"DFTRIAGE_CLOUD", ""}};
+  for (const auto& format : contract::advertised({"train", "list"})) {
+    const auto r = run_process({k_bin, "train", "list", "-o", format}, {}, env);
+    INFO("train list -o " << format << "\n" << r.err);
+    CHECK(r.exit_code == 0);
+    contract::check_format(format, r.out);
+  }
+  std::vector<std::string> cases;
+  for (const auto& format : contract::advertised({"train", "start"})) {
+    cases.push_back(dir / ("case-" + format));
+    const auto r = run_process(
+        {k_bin, "train", "start", "kv-new-batch-service", "--non-interactive", "--yes", "--answers",
+         k_training + "kv-new-batch-service.model.json", "--case", cases.back(), "-o", format},
+        {}, env);
+    INFO("train start -o " << format << "\n" << r.err);
+    CHECK(r.exit_code == 0); // this one's walk ends at the dismissal: completed
+    contract::check_format(format, r.out);
+  }
+  REQUIRE(cases.size() >= 2);
+  for (const auto& format : contract::advertised({"train", "score"})) {
+    for (const auto& given : {std::vector<std::string>{cases[0]}, cases}) {
+      std::vector<std::string> args{k_bin, "train", "score", "-o", format};
+      args.insert(args.end(), given.begin(), given.end());
+      const auto r = run_process(args, {}, env);
+      INFO("train score -o " << format << " (" << given.size() << " case(s))\n" << r.err);
+      CHECK(r.exit_code == 0);
+      contract::check_format(format, r.out);
     }
   }
 }
