@@ -1,14 +1,22 @@
 // `dftriage train list | brief | start | score`: training scenarios walked on an
 // in-process lab built from the scenario, and scored against its rubric.
+#include "answers.hpp"
 #include "case_connection.hpp"
 #include "case_dir.hpp"
 #include "command.hpp"
+#include "dftriage/alert/reader.hpp"
 #include "dftriage/azure/actions.hpp"
+#include "dftriage/azure/azure_error.hpp"
+#include "dftriage/engine/match.hpp"
+#include "dftriage/engine/plan.hpp"
 #include "dftriage/journal/case_folder.hpp"
+#include "dftriage/journal/events.hpp"
 #include "dftriage/training/score.hpp"
 #include "dftriage/util/error.hpp"
 #include "dftriage/util/terminal.hpp"
+#include "inputs.hpp"
 #include "lang_option.hpp"
+#include "library_options.hpp"
 #include "output_option.hpp"
 #include "run_options.hpp"
 #include "train_scorecard.hpp"
@@ -42,6 +50,8 @@ struct StartOptions : TrainOptions
   bool yes = false;
   bool yes_irreversible = false;
   bool non_interactive = false;
+  bool hints = false;
+  bool dry_run = false;
 };
 
 struct ScoreOptions : TrainOptions
@@ -107,8 +117,22 @@ training::Scorecard score_dir(const std::vector<training::Scenario>& all, const 
       throw InputError(scenario.source + ": " + name + " is not a read action of the catalogue");
     }
     const auto built = spec->build(azure::check_args(*spec, params), connection->cloud);
-    const auto response = connection->client->send(built.requests.at(0));
-    return response.status >= 400 ? Json() : response.body;
+    const auto& request = built.requests.at(0);
+    try {
+      auto response = connection->client->send(request);
+      const bool paged =
+          response.body.is_object() && response.body.contains("value") &&
+          (response.body.contains("nextLink") || response.body.contains("@odata.nextLink"));
+      if (paged) { // every page: an item on a later one is as present as one on the first
+        return Json{{"value", connection->client->list(request)}};
+      }
+      return response.body;
+    } catch (const azure::AzureError& e) {
+      if (e.http_status() == 404) {
+        return Json(); // deleted, or never there: the judge sees nothing at its path
+      }
+      throw;
+    }
   };
   auto card = training::score_case(scenario, entries, lab);
   card.case_dir = dir;
@@ -176,11 +200,82 @@ ExitStatus run_brief(const StartOptions& options)
   return ExitStatus::success;
 }
 
+// A dry run of a scenario: the plan its answers give, as if every planned step were
+// carried out (the changes with --yes), scored on the decisions alone. Rubric items that
+// read the lab's state are reported as needing the lab.
+ExitStatus run_dry(const training::Scenario& s, const StartOptions& options, playbook::Lang lang)
+{
+  const std::string text = s.alert.dump();
+  auto parsed = alert::parse_alerts(text, s.source + "#/alert", read_options_for(""));
+  if (parsed.alerts.size() != 1) {
+    throw InputError(s.source + ": /alert: expected exactly one alert");
+  }
+  const auto& the_alert = parsed.alerts.front();
+  const auto library = load_library_or_throw({});
+  const auto match = engine::match_alert(the_alert, library);
+  const playbook::Playbook playbook =
+      match.playbook ? *match.playbook : engine::generic_playbook(the_alert);
+  const auto given = collect_given(options.answers_file, options.sets);
+  const auto plan = engine::build_plan(the_alert, match, playbook,
+                                       answers_for(given.answers, playbook), azure::public_cloud());
+  std::vector<Json> entries{{{"event", journal::event::case_opened},
+                             {"training", {{"scenario", s.id}, {"dryRun", true}}}}};
+  for (const auto& a : plan.answers) {
+    if (a.source != "none") {
+      entries.push_back(
+          {{"event", journal::event::question_answered}, {"question", a.id}, {"value", a.value}});
+    }
+  }
+  for (const auto& step : plan.steps) {
+    if (step.status != "planned") {
+      continue;
+    }
+    const bool mutating = step.action != nullptr && step.action->mutating;
+    entries.push_back({{"event", journal::event::step_entered},
+                       {"step", step.step->id},
+                       {"phase", std::string(playbook::to_string(step.phase))},
+                       {"mutating", mutating}});
+    entries.push_back({{"event", !mutating || options.yes ? journal::event::step_done
+                                                          : journal::event::step_declined},
+                       {"step", step.step->id}});
+  }
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    entries[i]["seq"] = i + 1;
+  }
+  auto card = training::score_case(s, entries, nullptr);
+  card.case_dir = tr(lang, "(dry run: no case)", "（演练：没有案例）");
+  card.trainee = options.trainee;
+  print_card(card, options.output.resolve(), lang);
+  return ExitStatus::success;
+}
+
+// With --hints: what the rubric looks for, before the walk.
+void print_hints(const training::Scenario& s, playbook::Lang lang)
+{
+  std::printf("%s\n", tr(lang, "Hints:", "提示：").c_str());
+  for (const auto& item : s.rubric) {
+    if (!item.harmful) {
+      const auto& hint = item.hint.in(lang);
+      std::printf("  - %s\n", (hint.empty() ? item.title.in(lang) : hint).c_str());
+    }
+  }
+  std::printf("\n");
+}
+
 ExitStatus run_start(const StartOptions& options)
 {
   const auto lang = lang_option(options.lang).value_or(playbook::Lang::en);
   const auto all = load_scenarios_or_throw(options.scenario_dirs);
   const auto& s = training::find_scenario(all, options.scenario);
+  if (options.dry_run) {
+    if (!options.case_dir.empty()) {
+      throw UsageError("--dry-run sends nothing and keeps no case: drop --case");
+    }
+    return run_dry(s, options, lang);
+  }
+  if (options.hints) {
+    print_hints(s, lang);
+  }
   RunOptions run;
   run.lab = true;
   run.lang = options.lang;
@@ -307,6 +402,10 @@ void add_train(CLI::App& command, Invocation& invocation)
                   "With --yes, also the changes that cannot be undone");
   start->add_flag("--non-interactive", start_options->non_interactive,
                   "Ask nothing: answers from --answers/--set and defaults");
+  start->add_flag("--hints", start_options->hints, "Say what the rubric looks for before the walk");
+  start->add_flag("--dry-run", start_options->dry_run,
+                  "No lab, nothing sent: score the decisions of --answers/--set alone (the items "
+                  "that need the lab's state say so)");
   add_common(*start, *start_options);
   add_output_option(*start, start_options->output, {F::text, F::md, F::json});
   start->callback([start_options, &invocation] {

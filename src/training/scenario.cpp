@@ -158,7 +158,7 @@ private:
   RubricItem rubric_item(const Json& j, const std::string& ptr)
   {
     RubricItem out;
-    if (!object(j, ptr, {"id", "points", "harmful", "title", "why", "judge"},
+    if (!object(j, ptr, {"id", "points", "harmful", "title", "why", "hint", "judge"},
                 {"id", "points", "title", "why", "judge"})) {
       return out;
     }
@@ -179,6 +179,7 @@ private:
     }
     out.title = text_at(j, "title", ptr);
     out.why = text_at(j, "why", ptr);
+    out.hint = text_at(j, "hint", ptr);
     if (j.contains("judge")) {
       out.judge = judge(j["judge"], child(ptr, "judge"), 0);
     }

@@ -45,6 +45,7 @@ struct RubricItem
   bool harmful = false; // the judge says the harm was done
   playbook::Text title;
   playbook::Text why;
+  playbook::Text hint; // shown before the walk with `train start --hints` ("" : none)
   Judge judge;
 };
 
