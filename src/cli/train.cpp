@@ -249,17 +249,17 @@ ExitStatus run_dry(const training::Scenario& s, const StartOptions& options, pla
   return ExitStatus::success;
 }
 
-// With --hints: what the rubric looks for, before the walk.
-void print_hints(const training::Scenario& s, playbook::Lang lang)
+// With --hints: what the rubric looks for, before the walk, on `out`.
+void print_hints(const training::Scenario& s, playbook::Lang lang, FILE* out)
 {
-  std::printf("%s\n", tr(lang, "Hints:", "提示：").c_str());
+  std::fprintf(out, "%s\n", tr(lang, "Hints:", "提示：").c_str());
   for (const auto& item : s.rubric) {
     if (!item.harmful) {
       const auto& hint = item.hint.in(lang);
-      std::printf("  - %s\n", (hint.empty() ? item.title.in(lang) : hint).c_str());
+      std::fprintf(out, "  - %s\n", (hint.empty() ? item.title.in(lang) : hint).c_str());
     }
   }
-  std::printf("\n");
+  std::fprintf(out, "\n");
 }
 
 ExitStatus run_start(const StartOptions& options)
@@ -273,8 +273,8 @@ ExitStatus run_start(const StartOptions& options)
     }
     return run_dry(s, options, lang);
   }
-  if (options.hints) {
-    print_hints(s, lang);
+  if (options.hints) { // stdout carries only the scorecard when it is JSON or Markdown
+    print_hints(s, lang, options.output.resolve() == OutputFormat::text ? stdout : stderr);
   }
   RunOptions run;
   run.lab = true;

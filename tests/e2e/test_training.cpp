@@ -262,3 +262,39 @@ TEST_CASE("train list, start and score: every advertised -o value gives well-for
     }
   }
 }
+
+TEST_CASE("train start --dry-run scores the decisions alone; --hints says what the rubric looks "
+          "for",
+          "[e2e][training]")
+{
+  TempDir dir("training-dry");
+  const auto dry =
+      run_process({k_bin, "train", "start", "kv-tor-exfiltration", "--dry-run", "--yes",
+                   "--answers", k_training + "kv-tor-exfiltration.poor.json", "-o", "json"},
+                  {}, {{"DFTRIAGE_CLOUD", ""}});
+  INFO(dry.err);
+  REQUIRE(dry.exit_code == 0);
+  const auto card = Json::parse(dry.out);
+  std::map<std::string, std::string> verdicts;
+  for (const auto& item : card["items"]) {
+    verdicts[item["id"]] = item["verdict"];
+  }
+  CHECK(verdicts["treated-as-malicious"] == "earned");
+  CHECK(verdicts["firewall-on"] == "needs-lab"); // the vault's state: only a lab can say
+  CHECK(verdicts["attacker-policy-removed"] == "needs-lab");
+  CHECK(verdicts["exposed-version-disabled"] == "missed");
+  CHECK(verdicts["secret-deleted"] == "harmful");
+  CHECK(card["fullMarks"] == 30); // of the items a dry run can judge
+  CHECK(card["score"] == 0);      // 15 earned, 20 lost
+  const auto refused = run_process(
+      {k_bin, "train", "start", "kv-tor-exfiltration", "--dry-run", "--case", dir / "c"});
+  CHECK(refused.exit_code == 2);
+
+  const auto hinted =
+      run_process({k_bin, "train", "start", "kv-tor-exfiltration", "--hints", "--non-interactive",
+                   "--yes", "--answers", k_training + "kv-tor-exfiltration.model.json", "--case",
+                   dir / "hinted", "-o", "json"},
+                  {}, {{"DFTRIAGE_CLOUD", ""}});
+  CHECK(hinted.err.find("Hints:\n  - Treated the TOR access as malicious") != std::string::npos);
+  CHECK(Json::parse(hinted.out)["score"] == 90); // stdout: the scorecard alone
+}
