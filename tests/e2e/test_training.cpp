@@ -263,9 +263,10 @@ TEST_CASE("train list, start and score: every advertised -o value gives well-for
   }
 }
 
-TEST_CASE("train start --dry-run scores the decisions alone; --hints says what the rubric looks "
-          "for",
-          "[e2e][training]")
+TEST_CASE(
+    "train start --dry-run scores the decisions alone, and --hints says what the rubric looks "
+    "for",
+    "[e2e][training]")
 {
   TempDir dir("training-dry");
   const auto dry =
