@@ -75,7 +75,8 @@ LabResponse list_activity(State& state, const LabRequest& request, const std::st
     }
     rest = comma == std::string::npos ? "" : rest.substr(comma + 1);
   }
-  std::vector<Json> items;
+  // Newest first, as Azure lists events, whatever order the seeds stated them in.
+  std::vector<std::pair<Clock::time_point, Json>> found;
   for (auto it = state.activity_log.rbegin(); it != state.activity_log.rend(); ++it) {
     const Json& e = *it;
     Clock::time_point t;
@@ -88,7 +89,7 @@ LabResponse list_activity(State& state, const LabRequest& request, const std::st
       continue;
     }
     if (select.empty()) {
-      items.push_back(e);
+      found.emplace_back(t, e);
       continue;
     }
     Json picked = Json::object();
@@ -97,7 +98,14 @@ LabResponse list_activity(State& state, const LabRequest& request, const std::st
         picked[field] = e[field];
       }
     }
-    items.push_back(std::move(picked));
+    found.emplace_back(t, std::move(picked));
+  }
+  std::stable_sort(found.begin(), found.end(),
+                   [](const auto& a, const auto& b) { return a.first > b.first; });
+  std::vector<Json> items;
+  items.reserve(found.size());
+  for (auto& [t, e] : found) {
+    items.push_back(std::move(e));
   }
   return page(state, request, items);
 }

@@ -190,6 +190,14 @@ void seed_alert(State& state, const alert::Alert& exported)
     s = v;
   }
   const auto vault = alert::parse_resource_id(a.resource_id);
+  if (!state.seed_incident) {
+    const auto parsed = alert::parse_resource_id(alert_id);
+    put_resource(state, Json{{"id", alert_id},
+                             {"name", parsed ? parsed->name() : a.id},
+                             {"type", "Microsoft.Security/Locations/alerts"},
+                             {"properties", properties}});
+    return;
+  }
   if (vault && vault->type() == "microsoft.keyvault/vaults") {
     ensure_group(state, vault->subscription_id, vault->resource_group, location);
     seed_keyvault_incident(state, a, *vault, attacker, ip, location);
@@ -238,6 +246,12 @@ Json collection_at(const Json& doc, const char* key, bool object = false)
 
 void apply_scenario(State& state, const Json& doc)
 {
+  const Json seeding = doc.contains("alertSeeding") ? doc["alertSeeding"] : Json("full");
+  if (seeding == "alert-only") {
+    state.seed_incident = false;
+  } else if (seeding != "full") {
+    throw InputError("a lab scenario's alertSeeding is \"full\" or \"alert-only\"");
+  }
   const Json resources = collection_at(doc, "resources");
   const Json events = collection_at(doc, "activityLog");
   const Json users = collection_at(doc, "users");

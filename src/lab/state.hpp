@@ -109,7 +109,11 @@ struct State
   // a resources list with $expand=createdTime,changedTime shows. Key as `resources`.
   std::map<std::string, std::pair<std::string, std::string>> resource_times;
   std::map<std::string, TokenInfo> tokens;
-  std::vector<Json> activity_log; // EventData, oldest first
+  std::vector<Json> activity_log; // EventData, in the order seeded (listed newest first)
+  // False when a scenario said "alertSeeding": "alert-only": an alert seeded after it
+  // adds itself and its caller, not the incident around it (the attacker's access,
+  // foothold and persistence), for scenarios that state the whole story themselves.
+  bool seed_incident = true;
   std::map<std::string, Operation> operations;
   std::map<std::string, VaultData> vaults;   // key: lower-case vault name
   std::map<std::string, Json> users;         // key: lower-case object ID; Graph user

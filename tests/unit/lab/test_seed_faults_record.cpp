@@ -58,6 +58,64 @@ TEST_CASE("lab seeds a coherent Key Vault incident from keyvault-tor.json", "[la
                   dftriage::InputError);
 }
 
+TEST_CASE("lab: a scenario seeded first takes the alert's incident into its own vault, or only "
+          "the alert with alertSeeding alert-only",
+          "[lab]")
+{
+  const std::string vault =
+      "/subscriptions/4c1a2f07-3d5e-4b8a-9f61-2e7d8c0b5a13/resourceGroups/rg-payments-prod"
+      "/providers/Microsoft.KeyVault/vaults/kv-payments-prod";
+  const std::string app = "7f3c2a10-5b6d-4e8f-9a01-b2c3d4e5f607";
+  const auto scenario = [&](const std::string& seeding) {
+    nlohmann::json doc = {
+        {"scenario", 1},
+        {"resources",
+         {{{"id", vault},
+           {"type", "Microsoft.KeyVault/vaults"},
+           {"properties",
+            {{"accessPolicies",
+              {{{"objectId", app}, {"permissions", {{"secrets", {"get"}}}}}}}}}}}},
+        {"activityLog",
+         {{{"caller", "late@lab.localhost"},
+           {"eventTimestamp", "2026-11-29T08:00:00Z"},
+           {"subscriptionId", "4c1a2f07-3d5e-4b8a-9f61-2e7d8c0b5a13"},
+           {"operationName", {{"value", "Microsoft.Resources/tags/write"}}}}}}};
+    if (!seeding.empty()) {
+      doc["alertSeeding"] = seeding;
+    }
+    return doc.dump();
+  };
+  {
+    LabFixture lab;
+    dftriage::lab::apply_seed(lab.tenant.state(), scenario(""), "scenario.json");
+    dftriage::lab::apply_seed(lab.tenant.state(), example("keyvault-tor.json"), "alert.json");
+    auto v = body_of(lab.send("GET", vault, {{"api-version", "2026-02-01"}}));
+    const auto& policies = v["properties"]["accessPolicies"];
+    REQUIRE(policies.size() == 2); // the application's, then the attacker's
+    CHECK(policies[0]["objectId"] == app);
+    CHECK(policies[0]["tenantId"] == lab.tenant.state().config.tenant_id); // filled in
+    CHECK(policies[1]["objectId"] == dftriage::test::k_attacker);
+    // The activity log newest first, though the scenario's newer event was seeded first.
+    auto events = body_of(
+        lab.send("GET",
+                 "/subscriptions/4c1a2f07-3d5e-4b8a-9f61-2e7d8c0b5a13/providers/"
+                 "Microsoft.Insights/eventtypes/management/values",
+                 {{"api-version", "2015-04-01"},
+                  {"$filter", "eventTimestamp ge '2026-11-01T00:00:00Z' and eventTimestamp le "
+                              "'2026-11-30T00:00:00Z'"}}));
+    REQUIRE(events["value"].size() >= 2);
+    CHECK(events["value"][0]["caller"] == "late@lab.localhost");
+  }
+  LabFixture lab;
+  dftriage::lab::apply_seed(lab.tenant.state(), scenario("alert-only"), "scenario.json");
+  dftriage::lab::apply_seed(lab.tenant.state(), example("keyvault-tor.json"), "alert.json");
+  auto v = body_of(lab.send("GET", vault, {{"api-version", "2026-02-01"}}));
+  REQUIRE(v["properties"]["accessPolicies"].size() == 1); // no attacker's policy
+  CHECK(lab.tenant.state().diagnostics.empty());
+  CHECK_THROWS_AS(dftriage::lab::apply_seed(lab.tenant.state(), scenario("some"), "scenario.json"),
+                  dftriage::InputError);
+}
+
 TEST_CASE("lab fault rules parse and fire on the chosen occurrence", "[lab]")
 {
   using dftriage::lab::FaultRule;
