@@ -31,9 +31,6 @@ struct PlannedAnswer
   std::string source;           // "given", "default" or "none"
 };
 
-// clang-tidy 14 finds a throw inside nlohmann::ordered_json's noexcept move; none is
-// reachable from this implicit move.
-// NOLINTNEXTLINE(bugprone-exception-escape)
 struct PlannedStep
 {
   playbook::Phase phase = playbook::Phase::contact;
