@@ -177,16 +177,16 @@ private:
 } // namespace
 
 std::unique_ptr<Connection> connect_lab_for_alert(const std::string& alert_text,
-                                                  const std::string& more_seed)
+                                                  const std::string& more_seed, int retry_after_s)
 {
   const SeedFile alert(alert_text);
   if (more_seed.empty()) {
-    return connect_lab({alert.path()});
+    return connect_lab({alert.path()}, retry_after_s);
   }
   // The scenario's state first: the alert's incident is then seeded into it (the
   // attacker's access policy added to the scenario's vault, not the vault replaced).
   const SeedFile more(more_seed);
-  return connect_lab({more.path(), alert.path()});
+  return connect_lab({more.path(), alert.path()}, retry_after_s);
 }
 
 std::unique_ptr<Connection> connect_for_case(const std::string& case_dir,
@@ -224,7 +224,8 @@ std::unique_ptr<Connection> connect_for_case(const std::string& case_dir,
       if (seeds.empty()) {
         seeds.push_back(case_dir + "/alert.json");
       }
-      auto c = connect_lab(seeds);
+      // Replaying a case's changes is bookkeeping: its operations answer at once.
+      auto c = connect_lab(seeds, 0);
       replay_changes(*c, entries);
       return c;
     }

@@ -141,7 +141,8 @@ azure::CloudConfig selected_cloud(const std::string& choice)
   return config;
 }
 
-std::unique_ptr<Connection> connect_lab(const std::vector<std::string>& seed_files)
+std::unique_ptr<Connection> connect_lab(const std::vector<std::string>& seed_files,
+                                        int retry_after_s)
 {
   auto owner = std::make_unique<Connection>();
   Connection& c = *owner;
@@ -153,6 +154,7 @@ std::unique_ptr<Connection> connect_lab(const std::vector<std::string>& seed_fil
   options.https = true;
   options.state_dir = c.lab_dir;
   options.seed_files = seed_files;
+  options.retry_after_s = retry_after_s;
   c.lab = std::make_unique<lab::Lab>(options);
   c.lab->start();
   auto config = azure::parse_cloud_config(c.lab->connection().dump(), "lab");

@@ -58,7 +58,10 @@ std::function<void()> journal_test_hook();
 
 // Starts a lab on an ephemeral 127.0.0.1 port over HTTPS, seeded from `seed_files`,
 // and connects to it with its own service principal.
-std::unique_ptr<Connection> connect_lab(const std::vector<std::string>& seed_files);
+// `retry_after_s` is the Retry-After of the lab's long-running operations: 1 s as Azure's
+// often are, 0 where waiting teaches nothing (a lab rebuilt to replay a case, training).
+std::unique_ptr<Connection> connect_lab(const std::vector<std::string>& seed_files,
+                                        int retry_after_s = 1);
 
 // Returns the cloud `choice` names (the --cloud value: a name or a cloud file), else
 // $DFTRIAGE_CLOUD's, else AzureCloud. Throws UsageError for an unknown cloud name,

@@ -207,7 +207,8 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang_given, bool i
 
   const auto owned = resume        ? connect_for_case(folder->dir(), opened_journal->entries(),
                                                       {options.lab, options.switch_cloud, options.cloud})
-                     : options.lab ? connect_lab_for_alert(alert_text, options.training_lab)
+                     : options.lab ? connect_lab_for_alert(alert_text, options.training_lab,
+                                                           options.training.is_null() ? 1 : 0)
                                    : connect_cloud(options.cloud);
   Connection& connection = *owned;
   if (resume) {

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 
 using namespace dftriage::test;
 using Json = nlohmann::ordered_json;
@@ -91,6 +92,18 @@ TEST_CASE("train list and brief: family and difficulty, never the kind, and a di
   REQUIRE(table.exit_code == 0);
   CHECK(table.out.rfind("SCENARIO  ", 0) == 0);
   CHECK(table.out.find("true-positive") == std::string::npos);
+  // Three per family: a true positive, a false positive and a trap.
+  std::map<std::string, std::set<std::string>> kinds;
+  for (const auto& entry : std::filesystem::directory_iterator(k_source + "/training")) {
+    if (entry.path().extension() == ".json") {
+      const auto s = parse_file(entry.path().string());
+      kinds[s["family"]].insert(s["kind"]);
+      CHECK(table.out.find(s["id"].get<std::string>()) != std::string::npos);
+    }
+  }
+  const std::set<std::string> all_kinds{"true-positive", "false-positive", "trap"};
+  CHECK(kinds == std::map<std::string, std::set<std::string>>{
+                     {"keyvault", all_kinds}, {"dns", all_kinds}, {"resourcemanager", all_kinds}});
   const auto tsv = run_process({k_bin, "train", "list", "-o", "tsv"});
   CHECK(tsv.out.find("kv-tor-exfiltration\tkeyvault\tbasic\tSecrets read from a TOR exit node\n") !=
         std::string::npos);
