@@ -192,11 +192,11 @@ LabResponse run_command(State& state, const LabRequest& request, const Captures&
   // The script runs either way; without HTTPS to Azure its output never comes back.
   const bool reports = reaches_azure_cloud(state, vm);
   rt.run_commands.back()["reported"] = reports;
-  LabResponse response =
-      start_operation(state, LabResponse::empty(202), c[1], "Microsoft.Compute", region_of(vm),
-                      reports ? run_command_result(rt.os, command, script, state.config.clock())
-                              : run_command_unreported(rt.os),
-                      version_of(request));
+  LabResponse response = start_operation(
+      state, LabResponse::empty(202), c[1], "Microsoft.Compute", region_of(vm),
+      reports ? run_command_result(rt.os, command, script, state.config.clock(), rt.outputs)
+              : run_command_unreported(rt.os),
+      version_of(request));
   rt.run_command_operation = operation_id(response);
   return response;
 }

@@ -4,8 +4,10 @@
 #include "dftriage/alert/reader.hpp"
 #include "dftriage/alert/resource_id.hpp"
 #include "dftriage/util/error.hpp"
+#include "dftriage/util/text.hpp"
 #include "modules.hpp"
 #include "resources.hpp"
+#include "run_command.hpp"
 
 #include <algorithm>
 
@@ -259,7 +261,25 @@ void apply_scenario(State& state, const Json& doc)
   const Json rows = collection_at(doc, "diagnostics");
   const Json secrets = collection_at(doc, "secrets");
   const Json workspaces = collection_at(doc, "workspaces", true);
-  for (const auto& resource : resources) {
+  for (Json resource : resources) {
+    // Lab-only: what a VM prints for each kind of run-command script. Kept beside the
+    // resource, never served as part of it.
+    Json outputs = Json::object();
+    if (resource.is_object() && resource.contains("labRunCommand")) {
+      outputs = resource["labRunCommand"];
+      resource.erase("labRunCommand");
+      const auto& kinds = run_command_kinds();
+      const bool valid =
+          outputs.is_object() &&
+          std::all_of(outputs.items().begin(), outputs.items().end(), [&](const auto& item) {
+            return item.value().is_string() &&
+                   std::find(kinds.begin(), kinds.end(), item.key()) != kinds.end();
+          });
+      if (!valid) {
+        throw InputError("a lab scenario's labRunCommand is an object of " + text::join(kinds) +
+                         " to the text each prints");
+      }
+    }
     const auto id = alert::parse_resource_id(resource.value("id", ""));
     if (id && !id->resource_group.empty()) {
       ensure_group(state, id->subscription_id, id->resource_group,
@@ -269,6 +289,9 @@ void apply_scenario(State& state, const Json& doc)
     }
     put_resource(state, resource);
     adopt_compute_resource(state, resource);
+    if (!outputs.empty()) {
+      state.vms[lower(resource.value("id", ""))].outputs = outputs;
+    }
   }
   for (const auto& event : events) {
     state.activity_log.push_back(event);

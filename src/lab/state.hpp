@@ -97,6 +97,9 @@ struct VmRuntime
   std::string last_reimage; // ISO 8601, "" never
   int restarts = 0;
   std::string last_restart; // ISO 8601, "" never
+  // What a scenario says this VM prints, by kind of script ("processes", "connections",
+  // "logons", "persistence", "software", "scan"), instead of the lab's intrusion story.
+  Json outputs = Json::object();
 };
 // --- end compute and automation ---
 

@@ -312,3 +312,29 @@ TEST_CASE(
   CHECK(hinted.err.find("Hints:\n  - Treated the TOR access as malicious") != std::string::npos);
   CHECK(Json::parse(hinted.out)["score"] == 90); // stdout: the scorecard alone
 }
+
+TEST_CASE("a scenario states what its VMs print: the collector shows its own jobs, not the lab's "
+          "miner",
+          "[e2e][training]")
+{
+  TempDir dir("training-vm-output");
+  const std::string case_dir = dir / "case";
+  scorecard_of("dns-darkweb-cti-collector", k_training + "dns-darkweb-cti-collector.poor.json",
+               case_dir);
+  std::string processes;
+  std::string vm;
+  for (const auto& f : std::filesystem::directory_iterator(case_dir + "/evidence")) {
+    const std::string name = f.path().filename().string();
+    std::ifstream in(f.path());
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (name.find("running-processes-linux-result") != std::string::npos) {
+      processes = text;
+    } else if (name.find("vm-details") != std::string::npos) {
+      vm = text;
+    }
+  }
+  CHECK(processes.find("/usr/bin/cron -f") != std::string::npos);
+  CHECK(processes.find(".kworker") == std::string::npos);
+  REQUIRE_FALSE(vm.empty());
+  CHECK(vm.find("labRunCommand") == std::string::npos); // lab-only: never served
+}

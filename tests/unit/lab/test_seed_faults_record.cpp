@@ -114,6 +114,12 @@ TEST_CASE("lab: a scenario seeded first takes the alert's incident into its own 
   CHECK(lab.tenant.state().diagnostics.empty());
   CHECK_THROWS_AS(dftriage::lab::apply_seed(lab.tenant.state(), scenario("some"), "scenario.json"),
                   dftriage::InputError);
+  // What a VM prints is a string per kind of script, and nothing else.
+  const std::string bad_output = R"({"scenario": 1, "resources": [{"id":
+      "/subscriptions/4c1a2f07-3d5e-4b8a-9f61-2e7d8c0b5a13/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1",
+      "type": "Microsoft.Compute/virtualMachines", "labRunCommand": {"process": "x"}}]})";
+  CHECK_THROWS_WITH(dftriage::lab::apply_seed(lab.tenant.state(), bad_output, "scenario.json"),
+                    Catch::Contains("labRunCommand is an object of scan, software"));
 }
 
 TEST_CASE("lab fault rules parse and fire on the chosen occurrence", "[lab]")
