@@ -18,8 +18,10 @@
 #include "lang_option.hpp"
 #include "library_options.hpp"
 #include "output_option.hpp"
+#include "prompt.hpp"
 #include "run_options.hpp"
 #include "train_scorecard.hpp"
+#include "walk_session.hpp"
 #include "walk_text.hpp"
 
 #include <cstdio>
@@ -203,6 +205,41 @@ ExitStatus run_brief(const StartOptions& options)
 // A dry run of a scenario: the plan its answers give, as if every planned step were
 // carried out (the changes with --yes), scored on the decisions alone. Rubric items that
 // read the lab's state are reported as needing the lab.
+// The journal a dry run would have written: the answers of `plan` and what became of
+// each step walked (`outcomes`), for the rubric's journal judges.
+std::vector<Json> dry_run_entries(const training::Scenario& s, const engine::Plan& plan,
+                                  const std::vector<StepOutcome>& outcomes)
+{
+  std::vector<Json> entries{{{"event", journal::event::case_opened},
+                             {"training", {{"scenario", s.id}, {"dryRun", true}}}}};
+  for (const auto& a : plan.answers) {
+    if (a.source != "none") {
+      entries.push_back(
+          {{"event", journal::event::question_answered}, {"question", a.id}, {"value", a.value}});
+    }
+  }
+  for (const auto& o : outcomes) {
+    const auto& step = plan.steps.at(o.step_index);
+    const bool mutating = step.action != nullptr && step.action->mutating;
+    entries.push_back({{"event", journal::event::step_entered},
+                       {"step", step.step->id},
+                       {"phase", std::string(playbook::to_string(step.phase))},
+                       {"mutating", mutating}});
+    if (o.outcome == "done" || o.outcome == "confirmed" || o.outcome == "no-op") {
+      entries.push_back({{"event", journal::event::step_done}, {"step", step.step->id}});
+    } else if (o.outcome == "declined") {
+      entries.push_back({{"event", journal::event::step_declined}, {"step", step.step->id}});
+    }
+  }
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    entries[i]["seq"] = i + 1;
+  }
+  return entries;
+}
+
+// A dry run of a scenario: walked at a terminal (nothing sent), or unattended from
+// --answers/--set with the changes --yes confirms; scored on the decisions alone. Rubric
+// items that read the lab's state are reported as needing the lab.
 ExitStatus run_dry(const training::Scenario& s, const StartOptions& options, playbook::Lang lang)
 {
   const std::string text = s.alert.dump();
@@ -215,32 +252,42 @@ ExitStatus run_dry(const training::Scenario& s, const StartOptions& options, pla
   const auto match = engine::match_alert(the_alert, library);
   const playbook::Playbook playbook =
       match.playbook ? *match.playbook : engine::generic_playbook(the_alert);
-  const auto given = collect_given(options.answers_file, options.sets);
-  const auto plan = engine::build_plan(the_alert, match, playbook,
-                                       answers_for(given.answers, playbook), azure::public_cloud());
-  std::vector<Json> entries{{{"event", journal::event::case_opened},
-                             {"training", {{"scenario", s.id}, {"dryRun", true}}}}};
-  for (const auto& a : plan.answers) {
-    if (a.source != "none") {
-      entries.push_back(
-          {{"event", journal::event::question_answered}, {"question", a.id}, {"value", a.value}});
+  const auto answers =
+      answers_for(collect_given(options.answers_file, options.sets).answers, playbook);
+  const bool interactive =
+      !options.non_interactive && ::isatty(STDIN_FILENO) != 0 && ::isatty(STDOUT_FILENO) != 0;
+  std::vector<Json> entries;
+  if (interactive) {
+    Prompter prompter(STDIN_FILENO, stdout);
+    WalkSettings settings;
+    settings.lang = lang;
+    settings.dry_run = true;
+    settings.colour = terminal::use_colour(stdout);
+    settings.yes = options.yes;
+    WalkSession session(the_alert, match, playbook, answers, azure::public_cloud(), prompter,
+                        settings);
+    const std::string status = session.run();
+    if (status == "stopped") {
+      return ExitStatus::needs_human; // q: nothing to score
     }
-  }
-  for (const auto& step : plan.steps) {
-    if (step.status != "planned") {
-      continue;
+    entries = dry_run_entries(s, session.plan(), session.outcomes());
+    if (status == "completed") {
+      entries.push_back({{"event", journal::event::case_closed}, {"seq", entries.size() + 1}});
     }
-    const bool mutating = step.action != nullptr && step.action->mutating;
-    entries.push_back({{"event", journal::event::step_entered},
-                       {"step", step.step->id},
-                       {"phase", std::string(playbook::to_string(step.phase))},
-                       {"mutating", mutating}});
-    entries.push_back({{"event", !mutating || options.yes ? journal::event::step_done
-                                                          : journal::event::step_declined},
-                       {"step", step.step->id}});
-  }
-  for (std::size_t i = 0; i < entries.size(); ++i) {
-    entries[i]["seq"] = i + 1;
+    std::printf("\n");
+  } else {
+    const auto plan =
+        engine::build_plan(the_alert, match, playbook, answers, azure::public_cloud());
+    std::vector<StepOutcome> outcomes;
+    for (std::size_t i = 0; i < plan.steps.size(); ++i) {
+      const auto& step = plan.steps[i];
+      if (step.status == "planned") {
+        const bool mutating = step.action != nullptr && step.action->mutating;
+        outcomes.push_back({i, !mutating ? "done" : options.yes ? "confirmed" : "awaiting", ""});
+      }
+    }
+    entries = dry_run_entries(s, plan, outcomes);
+    entries.push_back({{"event", journal::event::case_closed}, {"seq", entries.size() + 1}});
   }
   auto card = training::score_case(s, entries, nullptr);
   card.case_dir = tr(lang, "(dry run: no case)", "（演练：没有案例）");
@@ -267,14 +314,23 @@ ExitStatus run_start(const StartOptions& options)
   const auto lang = lang_option(options.lang).value_or(playbook::Lang::en);
   const auto all = load_scenarios_or_throw(options.scenario_dirs);
   const auto& s = training::find_scenario(all, options.scenario);
-  if (options.dry_run) {
-    if (!options.case_dir.empty()) {
-      throw UsageError("--dry-run sends nothing and keeps no case: drop --case");
-    }
-    return run_dry(s, options, lang);
+  if (options.dry_run && !options.case_dir.empty()) {
+    throw UsageError("--dry-run sends nothing and keeps no case: drop --case");
   }
-  if (options.hints) { // stdout carries only the scorecard when it is JSON or Markdown
-    print_hints(s, lang, options.output.resolve() == OutputFormat::text ? stdout : stderr);
+  // What the trainee knows before the walk; stdout carries only the scorecard when it is
+  // JSON or Markdown.
+  FILE* before = options.output.resolve() == OutputFormat::text ? stdout : stderr;
+  std::fprintf(before, "%s\n%s\n\n",
+               terminal::paint(s.id + " — " + sanitize(s.title.in(lang)), terminal::Colour::bold,
+                               before == stdout && terminal::use_colour(stdout))
+                   .c_str(),
+               s.summary.in(lang).c_str());
+  if (options.hints) {
+    print_hints(s, lang, before);
+  }
+  std::fflush(before);
+  if (options.dry_run) {
+    return run_dry(s, options, lang);
   }
   RunOptions run;
   run.lab = true;

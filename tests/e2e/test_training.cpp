@@ -338,3 +338,34 @@ TEST_CASE("a scenario states what its VMs print: the collector shows its own job
   REQUIRE_FALSE(vm.empty());
   CHECK(vm.find("labRunCommand") == std::string::npos); // lab-only: never served
 }
+
+TEST_CASE("train start --dry-run at a terminal: the walk sends nothing, then the decisions are "
+          "scored",
+          "[e2e][training]")
+{
+  PtySession pty({k_bin, "train", "start", "kv-tor-exfiltration", "--dry-run"},
+                 k_training_terminal);
+  REQUIRE(pty.expect("Your SOC reaches Azure from 203.0.113.0/24")); // the summary comes first
+  int changes = 0;
+  while (true) {
+    const int seen = pty.expect_any(
+        {"Carry out this change? (dry run: nothing is sent) [y]es / [n]o / b / q / ? > ",
+         "Checked off? [d]one / [n]ot done / not [a]pplicable / b / q / ? > ",
+         "Note for the case record (Enter: none · b back · q stop) > ", "q: stop · ? > ",
+         "· b · q · ? > ", "Scorecard: "});
+    INFO(pty.transcript().substr(pty.transcript().size() > 2000 ? pty.transcript().size() - 2000
+                                                                : 0));
+    REQUIRE(seen >= 0);
+    if (seen == 5) {
+      break;
+    }
+    changes += seen == 0 ? 1 : 0;
+    pty.send_line(seen == 0 ? "y" : seen == 1 ? "d" : "");
+  }
+  CHECK(changes >= 2);
+  REQUIRE(pty.expect("Trainee: - · (dry run: no case) · walk completed"));
+  REQUIRE(pty.expect("+10\tright  Treated the TOR access as malicious"));
+  REQUIRE(pty.expect("?\tneeds the lab  Turned the vault's firewall on"));
+  CHECK(pty.finish() == 0);
+  CHECK(pty.transcript().find("https://127.0.0.1") == std::string::npos); // no lab was started
+}
