@@ -53,6 +53,30 @@ std::string points_text(const training::ItemScore& s)
   return (s.points > 0 ? "+" : "") + std::to_string(s.points);
 }
 
+// The lab's end state against the intended one: the decisions about its state that were
+// missed (what is still exposed) and the harms done (what was broken), by item.
+std::vector<const training::ItemScore*> still_exposed(const training::Scorecard& card)
+{
+  std::vector<const training::ItemScore*> out;
+  for (const auto& s : card.items) {
+    if (s.verdict == Verdict::missed && training::needs_lab(s.item->judge)) {
+      out.push_back(&s);
+    }
+  }
+  return out;
+}
+
+std::vector<const training::ItemScore*> broken(const training::Scorecard& card)
+{
+  std::vector<const training::ItemScore*> out;
+  for (const auto& s : card.items) {
+    if (s.verdict == Verdict::harmful) {
+      out.push_back(&s);
+    }
+  }
+  return out;
+}
+
 std::string walk_state(const training::Scorecard& card, playbook::Lang lang)
 {
   return card.completed ? tr(lang, "walk completed", "流程已完成")
@@ -96,6 +120,17 @@ std::string scorecard_text(const training::Scorecard& card, playbook::Lang lang,
   out += "\n" + tr(lang, "Time to first containment: ", "首次遏制用时：") +
          duration_text(card.seconds_to_contain) + "\n";
   out += tr(lang, "Harmful actions: ", "有害操作：") + std::to_string(card.harmful_count()) + "\n";
+  const auto exposed = still_exposed(card);
+  const auto harmed = broken(card);
+  if (!exposed.empty() || !harmed.empty()) {
+    out += "\n" + paint(tr(lang, "The end state", "最终状态"), Colour::bold, colour) + "\n";
+  }
+  for (const auto* s : exposed) {
+    out += "  " + tr(lang, "not in place: ", "未落实：") + s->item->title.in(lang) + "\n";
+  }
+  for (const auto* s : harmed) {
+    out += "  " + tr(lang, "harm done: ", "造成的损害：") + s->item->title.in(lang) + "\n";
+  }
   out += "\n" + paint(tr(lang, "What really happened", "事件真相"), Colour::bold, colour) + "\n";
   out += "  " + scenario.briefing.in(lang) + "\n";
   return out;
@@ -121,6 +156,19 @@ std::string scorecard_markdown(const training::Scorecard& card, playbook::Lang l
     out += "| " + points_text(s) + " | " + verdict_word(s.verdict, lang) + " | " +
            cell(s.item->title.in(lang)) + " | " + cell(s.item->why.in(lang)) + " |\n";
   }
+  const auto exposed = still_exposed(card);
+  const auto harmed = broken(card);
+  if (!exposed.empty() || !harmed.empty()) {
+    out += "\n## " + tr(lang, "The end state", "最终状态") + "\n\n";
+    for (const auto* s : exposed) {
+      out += "- " + tr(lang, "not in place: ", "未落实：") +
+             exec::markdown_text(s->item->title.in(lang)) + "\n";
+    }
+    for (const auto* s : harmed) {
+      out += "- " + tr(lang, "harm done: ", "造成的损害：") +
+             exec::markdown_text(s->item->title.in(lang)) + "\n";
+    }
+  }
   out += "\n## " + tr(lang, "What really happened", "事件真相") + "\n\n" +
          exec::markdown_text(scenario.briefing.in(lang)) + "\n";
   return out;
@@ -128,6 +176,13 @@ std::string scorecard_markdown(const training::Scorecard& card, playbook::Lang l
 
 nlohmann::ordered_json scorecard_json(const training::Scorecard& card, playbook::Lang lang)
 {
+  const auto ids = [](const std::vector<const training::ItemScore*>& scores) {
+    auto out = nlohmann::ordered_json::array();
+    for (const auto* s : scores) {
+      out.push_back(s->item->id);
+    }
+    return out;
+  };
   auto items = nlohmann::ordered_json::array();
   for (const auto& s : card.items) {
     items.push_back({{"id", s.item->id},
@@ -150,6 +205,8 @@ nlohmann::ordered_json scorecard_json(const training::Scorecard& card, playbook:
                                    ? nlohmann::ordered_json(*card.seconds_to_contain)
                                    : nlohmann::ordered_json()},
           {"harmful", card.harmful_count()},
+          {"stillExposed", ids(still_exposed(card))},
+          {"broken", ids(broken(card))},
           {"items", items},
           {"briefing", card.scenario->briefing.in(lang)}};
 }

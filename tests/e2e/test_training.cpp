@@ -76,6 +76,12 @@ TEST_CASE("every shipped scenario: a model response scores full marks, a poor on
         verdicts[item["id"]] = item["verdict"];
       }
       CHECK(verdicts == expect["verdicts"].get<std::map<std::string, std::string>>());
+      // The end state names the harms done, each a harmful verdict.
+      std::size_t harms = 0;
+      for (const auto& [item, verdict] : verdicts) {
+        harms += verdict == "harmful" ? 1 : 0;
+      }
+      CHECK(poor["broken"].size() == harms);
       // Scored again later, from the case alone (its lab rebuilt): the same verdicts.
       const auto again = run_process({k_bin, "train", "score", dir / (id + "-poor"), "-o", "json"},
                                      {}, {{"DFTRIAGE_CLOUD", ""}});
