@@ -82,6 +82,7 @@ TEST_CASE("every shipped scenario: a model response scores full marks, a poor on
         harms += verdict == "harmful" ? 1 : 0;
       }
       CHECK(poor["broken"].size() == harms);
+      contract::check_shape("Scorecard", {model, poor}, false);
       // Scored again later, from the case alone (its lab rebuilt): the same verdicts.
       const auto again = run_process({k_bin, "train", "score", dir / (id + "-poor"), "-o", "json"},
                                      {}, {{"DFTRIAGE_CLOUD", ""}});
