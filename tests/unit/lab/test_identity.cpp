@@ -272,9 +272,9 @@ TEST_CASE("lab ARM requests need a valid, unexpired token of the right audience"
   }
 }
 
-namespace {
+using Json = nlohmann::ordered_json; // at file scope, as the other tests name it (unity builds)
 
-using Json = nlohmann::ordered_json;
+namespace {
 
 // A tenant with a user (on-premises synced or not), a service principal, a group and an
 // app registration with one client secret, and a Graph token.
