@@ -195,7 +195,7 @@ ExitStatus run_brief(const StartOptions& options)
   std::printf("%s%s · %s%s · %s%d\n\n", tr(lang, "family ", "类别 ").c_str(), s.family.c_str(),
               tr(lang, "difficulty ", "难度 ").c_str(), s.difficulty.c_str(),
               tr(lang, "points ", "总分 ").c_str(), s.full_marks());
-  std::printf("%s\n\n", s.summary.in(lang).c_str());
+  std::printf("%s\n\n", sanitize(s.summary.in(lang)).c_str());
   std::printf("%s dftriage train start %s%s --trainee NAME\n",
               tr(lang, "Start it:", "开始：").c_str(), s.id.c_str(),
               lang == playbook::Lang::zh_cn ? " --lang zh-CN" : "");
@@ -303,7 +303,7 @@ void print_hints(const training::Scenario& s, playbook::Lang lang, FILE* out)
   for (const auto& item : s.rubric) {
     if (!item.harmful) {
       const auto& hint = item.hint.in(lang);
-      std::fprintf(out, "  - %s\n", (hint.empty() ? item.title.in(lang) : hint).c_str());
+      std::fprintf(out, "  - %s\n", sanitize(hint.empty() ? item.title.in(lang) : hint).c_str());
     }
   }
   std::fprintf(out, "\n");
@@ -324,7 +324,7 @@ ExitStatus run_start(const StartOptions& options)
                terminal::paint(s.id + " — " + sanitize(s.title.in(lang)), terminal::Colour::bold,
                                before == stdout && terminal::use_colour(stdout))
                    .c_str(),
-               s.summary.in(lang).c_str());
+               sanitize(s.summary.in(lang)).c_str());
   if (options.hints) {
     print_hints(s, lang, before);
   }

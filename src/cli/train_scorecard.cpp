@@ -112,9 +112,9 @@ std::string scorecard_text(const training::Scorecard& card, playbook::Lang lang,
   for (const auto& s : card.items) {
     out += "  " + paint(points_text(s), verdict_colour(s.verdict), colour) + "\t" +
            paint(verdict_word(s.verdict, lang), verdict_colour(s.verdict), colour) + "  " +
-           s.item->title.in(lang) + "\n";
+           terminal::sanitize(s.item->title.in(lang)) + "\n";
     if (s.verdict != Verdict::earned && s.verdict != Verdict::avoided) {
-      out += "      " + paint(s.item->why.in(lang), Colour::dim, colour) + "\n";
+      out += "      " + paint(terminal::sanitize(s.item->why.in(lang)), Colour::dim, colour) + "\n";
     }
   }
   out += "\n" + tr(lang, "Time to first containment: ", "首次遏制用时：") +
@@ -126,13 +126,15 @@ std::string scorecard_text(const training::Scorecard& card, playbook::Lang lang,
     out += "\n" + paint(tr(lang, "The end state", "最终状态"), Colour::bold, colour) + "\n";
   }
   for (const auto* s : exposed) {
-    out += "  " + tr(lang, "not in place: ", "未落实：") + s->item->title.in(lang) + "\n";
+    out += "  " + tr(lang, "not in place: ", "未落实：") +
+           terminal::sanitize(s->item->title.in(lang)) + "\n";
   }
   for (const auto* s : harmed) {
-    out += "  " + tr(lang, "harm done: ", "造成的损害：") + s->item->title.in(lang) + "\n";
+    out += "  " + tr(lang, "harm done: ", "造成的损害：") +
+           terminal::sanitize(s->item->title.in(lang)) + "\n";
   }
   out += "\n" + paint(tr(lang, "What really happened", "事件真相"), Colour::bold, colour) + "\n";
-  out += "  " + scenario.briefing.in(lang) + "\n";
+  out += "  " + terminal::sanitize(scenario.briefing.in(lang)) + "\n";
   return out;
 }
 
