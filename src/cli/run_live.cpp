@@ -78,12 +78,15 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang_given, bool i
                    options.case_dir.c_str(), options.files.front().c_str());
     }
   } else {
-    if (options.files.size() != 1) {
+    if (!options.alert_text.empty()) {
+      alert_text = options.alert_text;
+    } else if (options.files.size() != 1) {
       throw UsageError(
           "run carries out one alert per case: give one alert file (or --case DIR to resume)");
+    } else {
+      alert_text = read_all(options.files.front());
+      source = options.files.front();
     }
-    alert_text = read_all(options.files.front());
-    source = options.files.front();
   }
   auto folder = resume
                     ? journal::CaseFolder::open_existing(options.case_dir, journal::Access::write)
@@ -371,7 +374,9 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang_given, bool i
   const std::string reason = options.reason.empty()
                                  ? "confirmed with --yes by " + journal::current_operator().user
                                  : options.reason;
-  const std::string resume_command = "dftriage run --case " + folder->dir();
+  const std::string resume_command = options.resume_command.empty()
+                                         ? "dftriage run --case " + folder->dir()
+                                         : options.resume_command;
   std::vector<StepOutcome> outcomes;
   bool stopped = false;
   try {

@@ -32,6 +32,10 @@ struct RunOptions : WalkInputs
   // ({scenario, version, trainee}). Empty: an ordinary run.
   std::string training_lab;
   nlohmann::ordered_json training;
+  // The alert as text, instead of reading `files` (training: the scenario's alert), and
+  // the command a stopped case is resumed with ("" : dftriage run --case DIR).
+  std::string alert_text;
+  std::string resume_command;
 };
 
 // Carries out the walk against the lab (--lab) or Azure, in a case folder (run_live.cpp).

@@ -11,6 +11,7 @@
 #include "dftriage/engine/plan.hpp"
 #include "dftriage/journal/case_folder.hpp"
 #include "dftriage/journal/events.hpp"
+#include "dftriage/journal/journal.hpp"
 #include "dftriage/training/score.hpp"
 #include "dftriage/util/error.hpp"
 #include "dftriage/util/terminal.hpp"
@@ -77,31 +78,25 @@ std::vector<training::Scenario> load_scenarios_or_throw(const std::vector<std::s
   return all;
 }
 
+// The case's journal, its hash chain verified (a damaged one is refused: its score
+// would vouch for nothing). Reading takes no lock and writes nothing.
 std::vector<Json> journal_entries(const std::string& dir)
 {
-  std::ifstream in(dir + "/journal.jsonl", std::ios::binary);
-  if (!in) {
-    throw Error(dir + ": not a case folder (no journal.jsonl)", ExitStatus::case_problem);
-  }
-  std::vector<Json> out;
-  for (std::string line; std::getline(in, line);) {
-    auto entry = Json::parse(line, nullptr, false);
-    if (entry.is_discarded()) {
-      throw Error(dir + "/journal.jsonl:" + std::to_string(out.size() + 1) +
-                      ": not a JSON line; dftriage case verify says more",
-                  ExitStatus::case_problem);
-    }
-    out.push_back(std::move(entry));
-  }
-  return out;
+  const auto folder = journal::CaseFolder::open_existing(dir, journal::Access::read);
+  return journal::Journal(folder.journal_path()).entries();
 }
 
 // Scores the case in `dir`: its journal, and its lab rebuilt (the case's seeds with its
 // changes replayed) for the rubric's reads.
-training::Scorecard score_dir(const std::vector<training::Scenario>& all, const std::string& dir)
+// `lang` (when not null) receives the language the case was walked in.
+training::Scorecard score_dir(const std::vector<training::Scenario>& all, const std::string& dir,
+                              playbook::Lang* lang = nullptr)
 {
   const auto entries = journal_entries(dir);
-  const Json opened = entries.empty() ? Json() : entries.front();
+  const Json opened = entries.empty() ? Json::object() : entries.front();
+  if (lang != nullptr) {
+    *lang = playbook::lang_from_string(opened.value("lang", "en")).value_or(*lang);
+  }
   const auto& training = opened.value("training", Json());
   if (!training.is_object()) {
     throw Error(dir + ": not a training case (it was not started with dftriage train start)",
@@ -311,11 +306,27 @@ void print_hints(const training::Scenario& s, playbook::Lang lang, FILE* out)
 
 ExitStatus run_start(const StartOptions& options)
 {
-  const auto lang = lang_option(options.lang).value_or(playbook::Lang::en);
+  auto lang = lang_option(options.lang).value_or(playbook::Lang::en);
   const auto all = load_scenarios_or_throw(options.scenario_dirs);
   const auto& s = training::find_scenario(all, options.scenario);
   if (options.dry_run && !options.case_dir.empty()) {
     throw UsageError("--dry-run sends nothing and keeps no case: drop --case");
+  }
+  const std::string case_dir =
+      options.case_dir.empty()
+          ? journal::default_case_dir("train-" + s.id, std::chrono::system_clock::now())
+          : options.case_dir;
+  // A training case of this scenario stopped half-way (q, Ctrl-C) resumes, in its own
+  // language unless --lang says otherwise; anything else already there is not touched.
+  if (!options.dry_run && std::ifstream(case_dir + "/journal.jsonl").good()) {
+    const auto entries = journal_entries(case_dir);
+    const Json opened = entries.empty() ? Json::object() : entries.front();
+    if (opened.value("training", Json::object()).value("scenario", "") != s.id) {
+      throw UsageError(case_dir + ": already holds a case that is not a training case of " + s.id);
+    }
+    if (options.lang.empty()) {
+      lang = playbook::lang_from_string(opened.value("lang", "en")).value_or(lang);
+    }
   }
   // What the trainee knows before the walk; stdout carries only the scorecard when it is
   // JSON or Markdown.
@@ -341,26 +352,9 @@ ExitStatus run_start(const StartOptions& options)
   run.yes_irreversible = options.yes_irreversible;
   run.non_interactive = options.non_interactive;
   run.output.requested = "text";
-  run.case_dir = options.case_dir.empty()
-                     ? journal::default_case_dir("train-" + s.id, std::chrono::system_clock::now())
-                     : options.case_dir;
-  if (std::ifstream(run.case_dir + "/journal.jsonl").good()) {
-    throw UsageError(run.case_dir +
-                     ": already holds a case; a training run starts afresh "
-                     "(resume it with dftriage run --case " +
-                     run.case_dir + ")");
-  }
-  // The alert the trainee works from, as a file, as an analyst would have it.
-  const std::string alert_file = (std::filesystem::temp_directory_path() /
-                                  ("dftriage-train-" + std::to_string(::getpid()) + ".json"))
-                                     .string();
-  std::ofstream(alert_file) << s.alert.dump(2) << "\n";
-  struct Removed
-  {
-    const std::string& path;
-    ~Removed() { std::filesystem::remove(path); }
-  } removed{alert_file};
-  run.files = {alert_file};
+  run.case_dir = case_dir;
+  run.alert_text = s.alert.dump(2) + "\n"; // the alert the trainee works from
+  run.resume_command = "dftriage train start " + s.id + " --case " + run.case_dir;
   run.training_lab = s.lab.is_null() ? "" : s.lab.dump(2) + "\n";
   run.training = {{"scenario", s.id}, {"version", s.version}};
   if (!options.trainee.empty()) {
@@ -369,8 +363,8 @@ ExitStatus run_start(const StartOptions& options)
   const bool interactive =
       !options.non_interactive && ::isatty(STDIN_FILENO) != 0 && ::isatty(STDOUT_FILENO) != 0;
   const ExitStatus walked = run_live(run, lang, interactive, OutputFormat::text);
-  if (!std::ifstream(run.case_dir + "/journal.jsonl").good()) {
-    return walked; // stopped before the case was opened: nothing to score
+  if (!std::ifstream(run.case_dir + "/journal.jsonl").good() || walked == ExitStatus::interrupted) {
+    return walked; // stopped before the case was opened, or by Ctrl-C: nothing to score yet
   }
   const auto format = options.output.resolve();
   if (format == OutputFormat::text) {
@@ -382,12 +376,14 @@ ExitStatus run_start(const StartOptions& options)
 
 ExitStatus run_score(const ScoreOptions& options, bool quiet)
 {
-  const auto lang = lang_option(options.lang).value_or(playbook::Lang::en);
+  auto lang = lang_option(options.lang).value_or(playbook::Lang::en);
   const auto format = options.output.resolve();
   const auto all = load_scenarios_or_throw(options.scenario_dirs);
   std::vector<training::Scorecard> cards;
   for (const auto& d : options.dirs) {
-    cards.push_back(score_dir(all, resolve_case_dir(d, quiet)));
+    // One case speaks its own language unless --lang says otherwise, as report does.
+    const bool own = options.lang.empty() && options.dirs.size() == 1;
+    cards.push_back(score_dir(all, resolve_case_dir(d, quiet), own ? &lang : nullptr));
   }
   if (cards.size() == 1 && format != OutputFormat::table) {
     print_card(cards.front(), format, lang);
@@ -408,7 +404,9 @@ void add_common(CLI::App& sub, TrainOptions& options)
   sub.add_option("--scenarios", options.scenario_dirs,
                  "Also load the scenarios of this directory (repeatable)")
       ->type_name("DIR");
-  sub.add_option("--lang", options.lang, "Language (default en)")->type_name("en|zh-CN");
+  sub.add_option("--lang", options.lang,
+                 "Language (default en; a case's scorecard: the case's own)")
+      ->type_name("en|zh-CN");
 }
 
 } // namespace

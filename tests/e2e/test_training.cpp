@@ -376,3 +376,33 @@ TEST_CASE("train start --dry-run at a terminal: the walk sends nothing, then the
   CHECK(pty.finish() == 0);
   CHECK(pty.transcript().find("https://127.0.0.1") == std::string::npos); // no lab was started
 }
+
+TEST_CASE("a training case stopped half-way resumes with train start --case, in its own language",
+          "[e2e][training]")
+{
+  TempDir dir("training-resume");
+  const std::string case_dir = dir / "case";
+  {
+    PtySession pty(
+        {k_bin, "train", "start", "kv-tor-exfiltration", "--lang", "zh-CN", "--case", case_dir},
+        k_training_terminal);
+    REQUIRE(pty.expect("回车：下一步 · b：返回 · v：查看完整结果 · q：停止 · ? > "));
+    pty.send("\x03"); // Ctrl-C: the case is kept, and says how to go on
+    REQUIRE(pty.expect("dftriage train start kv-tor-exfiltration --case " + case_dir));
+    CHECK(pty.finish() == 130);
+    CHECK(pty.transcript().find("评分：") == std::string::npos); // nothing to score yet
+  }
+  const auto resumed = run_process({k_bin, "train", "start", "kv-tor-exfiltration", "--case",
+                                    case_dir, "--non-interactive", "--yes", "--answers",
+                                    k_training + "kv-tor-exfiltration.model.json", "-o", "text"},
+                                   {}, {{"DFTRIAGE_CLOUD", ""}});
+  INFO(resumed.err);
+  CHECK(resumed.out.find("得分：90 / 90") != std::string::npos); // the case's language
+  CHECK(run_process({k_bin, "train", "score", case_dir, "-o", "text"}, {}, {{"DFTRIAGE_CLOUD", ""}})
+            .out.find("得分：90 / 90") != std::string::npos);
+  const auto other = run_process(
+      {k_bin, "train", "start", "kv-new-batch-service", "--case", case_dir, "--non-interactive"},
+      {}, {{"DFTRIAGE_CLOUD", ""}});
+  CHECK(other.exit_code == 2);
+  CHECK(other.err.find("not a training case of kv-new-batch-service") != std::string::npos);
+}
