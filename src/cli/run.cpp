@@ -34,29 +34,6 @@ struct Case
   engine::Answers answers;
 };
 
-// Walks without asking anything: answers and defaults decide, mutating steps are
-// confirmed only by --yes and otherwise wait for a human.
-std::vector<StepOutcome> walk_unattended(const engine::Plan& plan, bool yes)
-{
-  std::vector<StepOutcome> outcomes;
-  for (const auto index : engine::visited_steps(plan)) {
-    const auto& step = plan.steps[index];
-    std::string outcome = "shown";
-    std::string message;
-    if (step.status == "refused") {
-      outcome = "refused";
-      message = step.note;
-    } else if (is_mutating(step)) {
-      outcome = yes ? "confirmed" : "awaiting-confirmation";
-    } else if (engine::is_checklist(*step.step)) {
-      outcome = "open"; // a manual step: only a person checks it off, in a real run
-      message = "a person checks this off at a terminal";
-    }
-    outcomes.push_back({index, outcome, message});
-  }
-  return outcomes;
-}
-
 std::string unattended_text(const engine::Plan& plan, const std::vector<StepOutcome>& outcomes,
                             playbook::Lang lang, bool colour, bool dry_run)
 {
@@ -155,10 +132,10 @@ ExitStatus run_run(const RunOptions& options)
     for (const auto& [id, value] : c.answers) {
       if (const auto why = engine::refusal_for_answer(plans.back(), id); !why.empty()) {
         const auto origin = given.origin.find(id);
-        throw UsageError((origin != given.origin.end() && origin->second == "file"
-                              ? options.answers_file + ": "
-                              : std::string("--set ")) +
-                         id + ": " + why);
+        std::string where = origin != given.origin.end() && origin->second == "file"
+                                ? options.answers_file + ": "
+                                : std::string("--set ");
+        throw UsageError(where.append(id).append(": ").append(why));
       }
     }
     for (auto& q :
@@ -207,6 +184,27 @@ ExitStatus run_run(const RunOptions& options)
 }
 
 } // namespace
+
+std::vector<StepOutcome> walk_unattended(const engine::Plan& plan, bool yes)
+{
+  std::vector<StepOutcome> outcomes;
+  for (const auto index : engine::visited_steps(plan)) {
+    const auto& step = plan.steps[index];
+    std::string outcome = "shown";
+    std::string message;
+    if (step.status == "refused") {
+      outcome = "refused";
+      message = step.note;
+    } else if (is_mutating(step)) {
+      outcome = yes ? "confirmed" : "awaiting-confirmation";
+    } else if (engine::is_checklist(*step.step)) {
+      outcome = "open"; // a manual step: only a person checks it off, in a real run
+      message = "a person checks this off at a terminal";
+    }
+    outcomes.push_back({index, outcome, message});
+  }
+  return outcomes;
+}
 
 void add_run(CLI::App& command, Invocation& invocation)
 {

@@ -4,9 +4,11 @@
 // live/lab run (run_live.cpp).
 
 #include "dftriage/cli/output.hpp"
+#include "dftriage/engine/plan.hpp"
 #include "dftriage/playbook/playbook.hpp"
 #include "dftriage/util/exit_status.hpp"
 #include "walk_inputs.hpp"
+#include "walk_text.hpp"
 
 #include <nlohmann/json.hpp>
 #include <string>
@@ -37,6 +39,11 @@ struct RunOptions : WalkInputs
   std::string alert_text;
   std::string resume_command;
 };
+
+// The dry run's walk without asking anything (run.cpp): answers and defaults decide,
+// mutating steps are "confirmed" only by `yes` and otherwise "awaiting-confirmation";
+// read-only steps are "shown", manual ones "open", refused ones "refused".
+std::vector<StepOutcome> walk_unattended(const engine::Plan& plan, bool yes);
 
 // Carries out the walk against the lab (--lab) or Azure, in a case folder (run_live.cpp).
 ExitStatus run_live(const RunOptions& options, playbook::Lang lang, bool interactive,

@@ -220,7 +220,9 @@ std::vector<Json> dry_run_entries(const training::Scenario& s, const engine::Pla
                        {"step", step.step->id},
                        {"phase", std::string(playbook::to_string(step.phase))},
                        {"mutating", mutating}});
-    if (o.outcome == "done" || o.outcome == "confirmed" || o.outcome == "no-op") {
+    // In a dry run a read is "shown" (what it would read) and a change "confirmed".
+    if (o.outcome == "done" || o.outcome == "shown" || o.outcome == "confirmed" ||
+        o.outcome == "no-op") {
       entries.push_back({{"event", journal::event::step_done}, {"step", step.step->id}});
     } else if (o.outcome == "declined") {
       entries.push_back({{"event", journal::event::step_declined}, {"step", step.step->id}});
@@ -273,14 +275,7 @@ ExitStatus run_dry(const training::Scenario& s, const StartOptions& options, pla
   } else {
     const auto plan =
         engine::build_plan(the_alert, match, playbook, answers, azure::public_cloud());
-    std::vector<StepOutcome> outcomes;
-    for (std::size_t i = 0; i < plan.steps.size(); ++i) {
-      const auto& step = plan.steps[i];
-      if (step.status == "planned") {
-        const bool mutating = step.action != nullptr && step.action->mutating;
-        outcomes.push_back({i, !mutating ? "done" : options.yes ? "confirmed" : "awaiting", ""});
-      }
-    }
+    const auto outcomes = walk_unattended(plan, options.yes);
     entries = dry_run_entries(s, plan, outcomes);
     entries.push_back({{"event", journal::event::case_closed}, {"seq", entries.size() + 1}});
   }
