@@ -58,7 +58,7 @@ public:
     if (!value->is_string()) {
       fail(pointer + "/" + key, std::string("expected a string, got ") + value->type_name());
     }
-    const std::string s = value->get<std::string>();
+    std::string s = value->get<std::string>();
     if (required && text::trim(s).empty()) {
       fail(pointer + "/" + key, "is empty");
     }

@@ -78,7 +78,8 @@ std::optional<std::chrono::system_clock::time_point> parse_http_date(std::string
   }
   const auto m = static_cast<unsigned>(month - k_months.begin() + 1);
   const std::int64_t days = days_from_civil(*year, m, static_cast<unsigned>(*day));
-  const std::int64_t seconds = days * 86400 + *hour * 3600 + *minute * 60 + *second;
+  const std::int64_t seconds =
+      days * 86400 + std::int64_t{*hour} * 3600 + std::int64_t{*minute} * 60 + *second;
   return std::chrono::system_clock::time_point(std::chrono::seconds(seconds));
 }
 

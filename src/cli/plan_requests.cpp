@@ -80,6 +80,7 @@ std::string plan_token_text(const nlohmann::ordered_json& plan, const PlanTextOp
     }
   }
   std::vector<const azure::Request*> pointers;
+  pointers.reserve(all.size());
   for (const auto& r : all) {
     pointers.push_back(&r);
   }

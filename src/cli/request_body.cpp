@@ -226,7 +226,7 @@ std::string BodyWriter::slot_for(const nlohmann::ordered_json& node)
       return slot.name;
     }
   }
-  const std::string name = new_name(base_name(marker->pointer));
+  std::string name = new_name(base_name(marker->pointer));
   m_slots.push_back({name, marker->index, marker->pointer, marker->writable, false});
   return name;
 }

@@ -9,6 +9,7 @@
 #include "dftriage/util/error.hpp"
 #include "dftriage/util/terminal.hpp"
 #include "dftriage/util/text.hpp"
+#include "dftriage/util/time.hpp"
 #include "inputs.hpp"
 #include "lang_option.hpp"
 #include "library_options.hpp"
@@ -58,6 +59,13 @@ ExitStatus run_run(const RunOptions& options)
     throw UsageError(
         "--dry-run sends nothing and keeps no case: drop --lab and --case, or drop --dry-run");
   }
+  if (!options.scenario.empty() || !options.seed.empty()) {
+    if (!options.dry_run || options.scenario.empty() || !options.files.empty()) {
+      throw UsageError("--scenario walks a training scenario with --dry-run and no alert FILE "
+                       "(--seed with it); on the lab: dftriage train start SCENARIO");
+    }
+    return run_training_dry_run(options);
+  }
   if (options.files.empty() && (options.dry_run || options.case_dir.empty())) {
     throw UsageError("run needs an alert FILE (or --case DIR to resume a case)");
   }
@@ -71,6 +79,8 @@ ExitStatus run_run(const RunOptions& options)
     throw UsageError("-o " + options.output.requested +
                      " needs --non-interactive (the interactive walk is text)");
   }
+  // One "now" for every plan this walk makes (see time::PinnedNow).
+  const time::PinnedNow pinned;
   if (!options.dry_run) {
     return run_live(options, *lang, interactive, format);
   }
@@ -217,6 +227,11 @@ void add_run(CLI::App& command, Invocation& invocation)
   sub->add_flag(
       "--lab", options->lab,
       "Start a simulated tenant seeded from the alert on 127.0.0.1 and act on it (training)");
+  sub->add_option("--scenario", options->scenario,
+                  "With --dry-run: walk this training scenario's alert and score the decisions "
+                  "(as train start SCENARIO --dry-run)")
+      ->type_name("ID");
+  sub->add_option("--seed", options->seed, "With --scenario: which variant of it")->type_name("N");
   sub->add_option("--case", options->case_dir,
                   "Case folder (default cases/<alert>-<time>); an existing one is resumed (last: "
                   "the newest case)")

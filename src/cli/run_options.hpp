@@ -38,7 +38,13 @@ struct RunOptions : WalkInputs
   // the command a stopped case is resumed with ("" : dftriage run --case DIR).
   std::string alert_text;
   std::string resume_command;
+  // run --dry-run --scenario ID [--seed N]: a training scenario's alert instead of a file.
+  std::string scenario;
+  std::string seed;
 };
+
+// run --dry-run --scenario: train start SCENARIO --dry-run with run's options (train.cpp).
+ExitStatus run_training_dry_run(const RunOptions& options);
 
 // The dry run's walk without asking anything (run.cpp): answers and defaults decide,
 // mutating steps are "confirmed" only by `yes` and otherwise "awaiting-confirmation";

@@ -15,6 +15,7 @@
 #include "dftriage/training/score.hpp"
 #include "dftriage/util/error.hpp"
 #include "dftriage/util/terminal.hpp"
+#include "dftriage/util/time.hpp"
 #include "inputs.hpp"
 #include "lang_option.hpp"
 #include "library_options.hpp"
@@ -26,7 +27,9 @@
 #include "walk_text.hpp"
 
 #include <cstdio>
+#include <deque>
 #include <fstream>
+#include <random>
 #include <sstream>
 #include <unistd.h>
 
@@ -55,6 +58,7 @@ struct StartOptions : TrainOptions
   bool non_interactive = false;
   bool hints = false;
   bool dry_run = false;
+  std::string seed; // --seed N ("" : a random one when the scenario has variants)
 };
 
 struct ScoreOptions : TrainOptions
@@ -78,6 +82,40 @@ std::vector<training::Scenario> load_scenarios_or_throw(const std::vector<std::s
   return all;
 }
 
+// The seed --seed gives ("" : none).
+std::optional<std::uint64_t> seed_option(const std::string& given)
+{
+  if (given.empty()) {
+    return std::nullopt;
+  }
+  if (given.size() > 19 || given.find_first_not_of("0123456789") != std::string::npos) {
+    throw UsageError("--seed " + text::quote(given) + ": expected a whole number 0 or more");
+  }
+  return std::stoull(given);
+}
+
+// A seed for a scenario started without --seed: a variant the trainee cannot predict
+// (said, so that it can be given again); 0 for a scenario of one variant.
+std::uint64_t random_seed(const training::Scenario& s)
+{
+  return s.variant_count > 1 ? std::random_device{}() % 10000 : 0;
+}
+
+// The variant line of a scenario with more than one ("" for one).
+std::string variant_line(const training::Scenario& s, playbook::Lang lang)
+{
+  if (s.variant_count < 2) {
+    return "";
+  }
+  const std::string seed = std::to_string(s.seed);
+  return lang == playbook::Lang::zh_cn
+             ? "变体 " + std::to_string(s.variant + 1) + "/" + std::to_string(s.variant_count) +
+                   "（种子 " + seed + "：加 --seed " + seed + " 可再次得到同一变体）\n"
+             : "Variant " + std::to_string(s.variant + 1) + " of " +
+                   std::to_string(s.variant_count) + " (seed " + seed + ": --seed " + seed +
+                   " gives it again)\n";
+}
+
 // The case's journal, its hash chain verified (a damaged one is refused: its score
 // would vouch for nothing). Reading takes no lock and writes nothing.
 std::vector<Json> journal_entries(const std::string& dir)
@@ -90,6 +128,7 @@ std::vector<Json> journal_entries(const std::string& dir)
 // changes replayed) for the rubric's reads.
 // `lang` (when not null) receives the language the case was walked in.
 training::Scorecard score_dir(const std::vector<training::Scenario>& all, const std::string& dir,
+                              std::deque<training::Scenario>& seeded,
                               playbook::Lang* lang = nullptr)
 {
   const auto entries = journal_entries(dir);
@@ -102,7 +141,11 @@ training::Scorecard score_dir(const std::vector<training::Scenario>& all, const 
     throw Error(dir + ": not a training case (it was not started with dftriage train start)",
                 ExitStatus::usage);
   }
-  const auto& scenario = training::find_scenario(all, training.value("scenario", ""));
+  // The variant the case was walked in (its seed), kept in `seeded` for the scorecard.
+  const auto seed = training.value("seed", Json(0));
+  const auto& scenario = seeded.emplace_back(
+      training::with_seed(training::find_scenario(all, training.value("scenario", "")),
+                          seed.is_number_unsigned() ? seed.get<std::uint64_t>() : 0));
   std::unique_ptr<Connection> connection;
   const training::LabReader lab = [&](const std::string& name,
                                       const Json& params) -> std::optional<Json> {
@@ -182,7 +225,8 @@ ExitStatus run_brief(const StartOptions& options)
 {
   const auto lang = lang_option(options.lang).value_or(playbook::Lang::en);
   const auto all = load_scenarios_or_throw(options.scenario_dirs);
-  const auto& s = training::find_scenario(all, options.scenario);
+  const auto& found = training::find_scenario(all, options.scenario);
+  const auto s = training::with_seed(found, seed_option(options.seed).value_or(random_seed(found)));
   const bool colour = terminal::use_colour(stdout);
   std::printf("%s\n", terminal::paint(s.id + " — " + sanitize(s.title.in(lang)),
                                       terminal::Colour::bold, colour)
@@ -190,9 +234,10 @@ ExitStatus run_brief(const StartOptions& options)
   std::printf("%s%s · %s%s · %s%d\n\n", tr(lang, "family ", "类别 ").c_str(), s.family.c_str(),
               tr(lang, "difficulty ", "难度 ").c_str(), s.difficulty.c_str(),
               tr(lang, "points ", "总分 ").c_str(), s.full_marks());
-  std::printf("%s\n\n", sanitize(s.summary.in(lang)).c_str());
-  std::printf("%s dftriage train start %s%s --trainee NAME\n",
+  std::printf("%s%s\n\n", variant_line(s, lang).c_str(), sanitize(s.summary.in(lang)).c_str());
+  std::printf("%s dftriage train start %s%s%s --trainee NAME\n",
               tr(lang, "Start it:", "开始：").c_str(), s.id.c_str(),
+              s.variant_count > 1 ? (" --seed " + std::to_string(s.seed)).c_str() : "",
               lang == playbook::Lang::zh_cn ? " --lang zh-CN" : "");
   return ExitStatus::success;
 }
@@ -301,28 +346,43 @@ void print_hints(const training::Scenario& s, playbook::Lang lang, FILE* out)
 
 ExitStatus run_start(const StartOptions& options)
 {
+  const time::PinnedNow pinned; // one "now" for every plan of the walk
   auto lang = lang_option(options.lang).value_or(playbook::Lang::en);
   const auto all = load_scenarios_or_throw(options.scenario_dirs);
-  const auto& s = training::find_scenario(all, options.scenario);
+  const auto& found = training::find_scenario(all, options.scenario);
+  auto seed = seed_option(options.seed);
   if (options.dry_run && !options.case_dir.empty()) {
     throw UsageError("--dry-run sends nothing and keeps no case: drop --case");
   }
   const std::string case_dir =
       options.case_dir.empty()
-          ? journal::default_case_dir("train-" + s.id, std::chrono::system_clock::now())
+          ? journal::default_case_dir("train-" + found.id, std::chrono::system_clock::now())
           : options.case_dir;
   // A training case of this scenario stopped half-way (q, Ctrl-C) resumes, in its own
   // language unless --lang says otherwise; anything else already there is not touched.
   if (!options.dry_run && std::ifstream(case_dir + "/journal.jsonl").good()) {
     const auto entries = journal_entries(case_dir);
     const Json opened = entries.empty() ? Json::object() : entries.front();
-    if (opened.value("training", Json::object()).value("scenario", "") != s.id) {
-      throw UsageError(case_dir + ": already holds a case that is not a training case of " + s.id);
+    if (opened.value("training", Json::object()).value("scenario", "") != found.id) {
+      throw UsageError(case_dir + ": already holds a case that is not a training case of " +
+                       found.id);
     }
     if (options.lang.empty()) {
       lang = playbook::lang_from_string(opened.value("lang", "en")).value_or(lang);
     }
+    // It resumes in the variant it was started in.
+    const auto recorded = opened["training"].value("seed", Json(0));
+    const std::uint64_t own = recorded.is_number_unsigned() ? recorded.get<std::uint64_t>() : 0;
+    if (seed && *seed != own) {
+      throw UsageError(case_dir + ": this case was started with --seed " + std::to_string(own) +
+                       "; resume it without --seed");
+    }
+    seed = own;
   }
+  if (!seed) {
+    seed = random_seed(found);
+  }
+  const auto s = training::with_seed(found, *seed);
   // What the trainee knows before the walk; stdout carries only the scorecard when it is
   // JSON or Markdown.
   FILE* before = options.output.resolve() == OutputFormat::text ? stdout : stderr;
@@ -330,7 +390,7 @@ ExitStatus run_start(const StartOptions& options)
                terminal::paint(s.id + " — " + sanitize(s.title.in(lang)), terminal::Colour::bold,
                                before == stdout && terminal::use_colour(stdout))
                    .c_str(),
-               sanitize(s.summary.in(lang)).c_str());
+               (variant_line(s, lang) + sanitize(s.summary.in(lang))).c_str());
   if (options.hints) {
     print_hints(s, lang, before);
   }
@@ -351,7 +411,7 @@ ExitStatus run_start(const StartOptions& options)
   run.alert_text = s.alert.dump(2) + "\n"; // the alert the trainee works from
   run.resume_command = "dftriage train start " + s.id + " --case " + run.case_dir;
   run.training_lab = s.lab.is_null() ? "" : s.lab.dump(2) + "\n";
-  run.training = {{"scenario", s.id}, {"version", s.version}};
+  run.training = {{"scenario", s.id}, {"version", s.version}, {"seed", Json(s.seed)}};
   if (!options.trainee.empty()) {
     run.training["trainee"] = options.trainee;
   }
@@ -365,7 +425,8 @@ ExitStatus run_start(const StartOptions& options)
   if (format == OutputFormat::text) {
     std::printf("\n");
   }
-  print_card(score_dir(all, run.case_dir), format, lang);
+  std::deque<training::Scenario> seeded;
+  print_card(score_dir(all, run.case_dir, seeded), format, lang);
   return walked;
 }
 
@@ -375,10 +436,11 @@ ExitStatus run_score(const ScoreOptions& options, bool quiet)
   const auto format = options.output.resolve();
   const auto all = load_scenarios_or_throw(options.scenario_dirs);
   std::vector<training::Scorecard> cards;
+  std::deque<training::Scenario> seeded; // the scenarios the cards point into
   for (const auto& d : options.dirs) {
     // One case speaks its own language unless --lang says otherwise, as report does.
     const bool own = options.lang.empty() && options.dirs.size() == 1;
-    cards.push_back(score_dir(all, resolve_case_dir(d, quiet), own ? &lang : nullptr));
+    cards.push_back(score_dir(all, resolve_case_dir(d, quiet), seeded, own ? &lang : nullptr));
   }
   if (cards.size() == 1 && format != OutputFormat::table) {
     print_card(cards.front(), format, lang);
@@ -404,7 +466,35 @@ void add_common(CLI::App& sub, TrainOptions& options)
       ->type_name("en|zh-CN");
 }
 
+void add_seed(CLI::App& sub, StartOptions& options)
+{
+  sub.add_option("--seed", options.seed,
+                 "Which variant of the scenario (its attacker's address, its names): the same "
+                 "seed gives the same one (default: a random one, shown)")
+      ->type_name("N");
+}
+
 } // namespace
+
+ExitStatus run_training_dry_run(const RunOptions& options)
+{
+  StartOptions start;
+  start.scenario = options.scenario;
+  start.seed = options.seed;
+  start.lang = options.lang;
+  start.answers_file = options.answers_file;
+  start.sets = options.sets;
+  start.yes = options.yes;
+  start.yes_irreversible = options.yes_irreversible;
+  start.non_interactive = options.non_interactive;
+  start.dry_run = true;
+  start.output = options.output;
+  const auto format = start.output.resolve();
+  if (format != OutputFormat::text && format != OutputFormat::json) {
+    throw UsageError("--scenario: the scorecard is -o text or json (train start: md too)");
+  }
+  return run_start(start);
+}
 
 void add_train(CLI::App& command, Invocation& invocation)
 {
@@ -424,6 +514,7 @@ void add_train(CLI::App& command, Invocation& invocation)
   brief->add_option("SCENARIO", brief_options->scenario, "A scenario ID (train list)")
       ->required()
       ->type_name("ID");
+  add_seed(*brief, *brief_options);
   add_common(*brief, *brief_options);
   brief->callback([brief_options, &invocation] {
     invocation.action = [brief_options] { return run_brief(*brief_options); };
@@ -455,6 +546,7 @@ void add_train(CLI::App& command, Invocation& invocation)
   start->add_flag("--dry-run", start_options->dry_run,
                   "No lab, nothing sent: score the decisions of --answers/--set alone (the items "
                   "that need the lab's state say so)");
+  add_seed(*start, *start_options);
   add_common(*start, *start_options);
   add_output_option(*start, start_options->output, {F::text, F::md, F::json});
   start->callback([start_options, &invocation] {

@@ -102,6 +102,11 @@ std::string scorecard_text(const training::Scorecard& card, playbook::Lang lang,
                               terminal::sanitize(scenario.title.in(lang)),
                           Colour::bold, colour) +
                     "\n";
+  if (scenario.variant_count > 1) {
+    out += tr(lang, "Variant ", "变体 ") + std::to_string(scenario.variant + 1) + "/" +
+           std::to_string(scenario.variant_count) + tr(lang, " (seed ", "（种子 ") +
+           std::to_string(scenario.seed) + tr(lang, ")", "）") + "\n";
+  }
   out += tr(lang, "Trainee: ", "学员：") +
          (card.trainee.empty() ? "-" : terminal::sanitize(card.trainee)) + " · " +
          terminal::sanitize(card.case_dir) + " · " + walk_state(card, lang) + "\n";
@@ -197,6 +202,7 @@ nlohmann::ordered_json scorecard_json(const training::Scorecard& card, playbook:
   }
   return {{"scenario", card.scenario->id},
           {"scenarioVersion", card.scenario->version},
+          {"seed", card.scenario->seed},
           {"case", card.case_dir},
           {"trainee",
            card.trainee.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(card.trainee)},

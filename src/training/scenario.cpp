@@ -39,7 +39,7 @@ public:
   {
     if (!object(doc, "",
                 {"$schema", "id", "version", "family", "difficulty", "kind", "title", "summary",
-                 "briefing", "alert", "lab", "rubric"},
+                 "briefing", "variants", "alert", "lab", "rubric"},
                 {"id", "version", "family", "difficulty", "kind", "title", "summary", "briefing",
                  "alert", "rubric"})) {
       return;
@@ -290,6 +290,111 @@ private:
   std::vector<Diagnostic>& m_issues;
 };
 
+// The placeholder a variant's value replaces: {{variant.NAME}}.
+constexpr std::string_view k_open = "{{variant.";
+constexpr std::string_view k_close = "}}";
+
+// Replaces every {{variant.NAME}} in the strings of `j` (the document's pointer `ptr`)
+// with `chosen[NAME]`; a name the variants do not define is an error at its pointer.
+void substitute(Json& j, const std::string& ptr, const Json& chosen, const std::string& source,
+                std::vector<Diagnostic>& issues)
+{
+  if (j.is_object()) {
+    for (auto& [key, value] : j.items()) {
+      substitute(value, child(ptr, key), chosen, source, issues);
+    }
+  } else if (j.is_array()) {
+    for (std::size_t i = 0; i < j.size(); ++i) {
+      substitute(j[i], child(ptr, i), chosen, source, issues);
+    }
+  } else if (j.is_string() && j.get_ref<const std::string&>().find(k_open) != std::string::npos) {
+    const auto& in = j.get_ref<const std::string&>();
+    std::string out;
+    std::size_t at = 0;
+    while (at < in.size()) {
+      const std::size_t open = in.find(k_open, at);
+      const std::size_t close =
+          open == std::string::npos ? std::string::npos : in.find(k_close, open);
+      if (close == std::string::npos) {
+        out.append(in, at, std::string::npos);
+        break;
+      }
+      out.append(in, at, open - at);
+      const std::string name = in.substr(open + k_open.size(), close - open - k_open.size());
+      const auto value = chosen.find(name);
+      if (value == chosen.end()) {
+        std::vector<std::string> names;
+        for (const auto& [key, v] : chosen.items()) {
+          names.push_back(key);
+        }
+        issues.push_back(Diagnostic::at_pointer(
+            Diagnostic::Level::error, source, ptr.empty() ? "/" : ptr,
+            "{{variant." + name + "}}: no variant defines " + text::quote(name) +
+                (names.empty() ? " (the scenario has no \"variants\")"
+                               : text::did_you_mean(name, names))));
+      } else {
+        out += value->get<std::string>();
+      }
+      at = close + k_close.size();
+    }
+    j = out;
+  }
+}
+
+// Checks /variants (an array of objects that give the same names string values), picks
+// the one `seed` selects and puts its values in place of the placeholders of the rest of
+// `doc`. Sets out.variant and out.variant_count.
+void apply_variant(Json& doc, std::uint64_t seed, const std::string& source,
+                   std::vector<Diagnostic>& issues, Scenario& out)
+{
+  Json chosen = Json::object();
+  if (doc.is_object() && doc.contains("variants")) {
+    const auto& list = doc["variants"];
+    const auto error = [&](const std::string& pointer, const std::string& message) {
+      issues.push_back(Diagnostic::at_pointer(Diagnostic::Level::error, source, pointer, message));
+    };
+    if (!list.is_array() || list.empty()) {
+      error("/variants", "expected a non-empty array of variants, got " + type_name(list));
+      return;
+    }
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      const std::string at = child("/variants", i);
+      if (!list[i].is_object() || list[i].empty()) {
+        error(at, "expected an object of NAME: \"value\", got " + type_name(list[i]));
+        continue;
+      }
+      for (const auto& [name, value] : list[i].items()) {
+        if (!value.is_string()) {
+          error(child(at, name), "expected a string, got " + type_name(value));
+        } else if (name.empty() ||
+                   name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJ"
+                                          "KLMNOPQRSTUVWXYZ0123456789_") != std::string::npos) {
+          error(child(at, name), "a variant name is letters, digits and '_'");
+        } else if (!list[0].contains(name)) {
+          error(child(at, name), "variant 0 does not give " + text::quote(name) +
+                                     ": every variant gives the same names");
+        }
+      }
+      for (const auto& [name, value] : list[0].items()) {
+        if (list[i].is_object() && !list[i].contains(name)) {
+          error(at, "missing " + text::quote(name) + ", which variant 0 gives");
+        }
+      }
+    }
+    out.variant_count = list.size();
+    out.variant = static_cast<std::size_t>(seed % list.size());
+    chosen = list[out.variant];
+    if (!chosen.is_object()) {
+      return;
+    }
+  }
+  for (auto& [key, value] : doc.items()) {
+    if (key != "variants") {
+      substitute(value, child("", key), chosen, source, issues);
+    }
+  }
+}
+
 std::string read_text_file(const std::filesystem::path& path)
 {
   std::ifstream in(path, std::ios::binary);
@@ -313,7 +418,7 @@ int Scenario::full_marks() const
 }
 
 std::optional<Scenario> read_scenario(std::string_view text, const std::string& source,
-                                      std::vector<Diagnostic>& issues)
+                                      std::vector<Diagnostic>& issues, std::uint64_t seed)
 {
   std::vector<std::string> duplicates;
   Json doc;
@@ -330,6 +435,11 @@ std::optional<Scenario> read_scenario(std::string_view text, const std::string& 
   }
   Scenario out;
   out.source = source;
+  out.text = std::string(text);
+  out.seed = seed;
+  if (doc.is_object()) {
+    apply_variant(doc, seed, source, issues, out);
+  }
   ScenarioReader(source, issues).read(doc, out);
   const bool failed = std::any_of(issues.begin() + static_cast<std::ptrdiff_t>(before),
                                   issues.end(), [](const Diagnostic& d) { return d.is_error(); });
@@ -371,6 +481,17 @@ std::vector<Scenario> load_scenarios(const std::vector<std::string>& dirs,
     out.push_back(std::move(s));
   }
   return out;
+}
+
+Scenario with_seed(const Scenario& scenario, std::uint64_t seed)
+{
+  std::vector<Diagnostic> issues;
+  auto out = read_scenario(scenario.text, scenario.source, issues, seed);
+  if (!out) {
+    throw InputError(issues.empty() ? scenario.source + ": cannot be read"
+                                    : issues.front().to_string());
+  }
+  return std::move(*out);
 }
 
 const Scenario& find_scenario(const std::vector<Scenario>& all, const std::string& id)

@@ -1,5 +1,6 @@
 #include "dftriage/util/time.hpp"
 
+#include <atomic>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -134,7 +135,8 @@ std::optional<std::string> parse_iso(std::string_view s)
     return std::nullopt;
   }
   if (offset_minutes != 0) {
-    std::int64_t minutes = days_from_civil(y, mo, d) * 1440 + h * 60 + mi - offset_minutes;
+    std::int64_t minutes =
+        days_from_civil(y, mo, d) * 1440 + std::int64_t{h} * 60 + mi - offset_minutes;
     std::int64_t days = minutes >= 0 ? minutes / 1440 : (minutes - 1439) / 1440;
     const auto minute_of_day = static_cast<int>(minutes - days * 1440);
     civil_from_days(days, y, mo, d);
@@ -177,7 +179,7 @@ std::optional<std::int64_t> to_unix_seconds(std::string_view s)
   int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0;
   c.digits(4, y), c.literal('-'), c.digits(2, mo), c.literal('-'), c.digits(2, d), c.literal('T');
   c.digits(2, h), c.literal(':'), c.digits(2, mi), c.literal(':'), c.digits(2, sec);
-  return days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
+  return days_from_civil(y, mo, d) * 86400 + std::int64_t{h} * 3600 + std::int64_t{mi} * 60 + sec;
 }
 
 std::string from_unix_seconds(std::int64_t seconds)
@@ -194,6 +196,13 @@ std::string from_time_point(std::chrono::system_clock::time_point t)
   return from_unix_seconds(std::chrono::floor<std::chrono::seconds>(t.time_since_epoch()).count());
 }
 
+namespace {
+
+// The pinned time, or 0 when nothing pins it.
+std::atomic<std::int64_t> g_pinned{0};
+
+} // namespace
+
 std::int64_t now_unix_seconds()
 {
   if (const char* fixed = std::getenv("DFTRIAGE_NOW")) {
@@ -201,7 +210,21 @@ std::int64_t now_unix_seconds()
       return *at;
     }
   }
+  if (const auto pinned = g_pinned.load(); pinned != 0) {
+    return pinned;
+  }
   return static_cast<std::int64_t>(std::time(nullptr));
+}
+
+PinnedNow::PinnedNow()
+    : m_before(g_pinned.load())
+{
+  g_pinned.store(now_unix_seconds());
+}
+
+PinnedNow::~PinnedNow()
+{
+  g_pinned.store(m_before);
 }
 
 } // namespace dftriage::time

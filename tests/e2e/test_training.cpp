@@ -11,6 +11,7 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -35,8 +36,8 @@ Json scorecard_of(const std::string& scenario, const std::string& answers,
                   const std::string& case_dir)
 {
   const auto r =
-      run_process({k_bin, "train", "start", scenario, "--non-interactive", "--yes", "--answers",
-                   answers, "--case", case_dir, "--trainee", "tester", "-o", "json"},
+      run_process({k_bin, "train", "start", scenario, "--seed", "0", "--non-interactive", "--yes",
+                   "--answers", answers, "--case", case_dir, "--trainee", "tester", "-o", "json"},
                   {}, {{"DFTRIAGE_CLOUD", ""}});
   INFO(r.err);
   REQUIRE((r.exit_code == 0 || r.exit_code == 5)); // tasks a person checks off stay open
@@ -119,8 +120,9 @@ TEST_CASE("train list and brief: family and difficulty, never the kind, and a di
       run_process({k_bin, "train", "brief", "kv-tor-exfiltration", "--lang", "zh-CN"});
   REQUIRE(brief.exit_code == 0);
   CHECK(brief.out.find("类别 keyvault") != std::string::npos);
-  CHECK(brief.out.find("dftriage train start kv-tor-exfiltration --lang zh-CN") !=
-        std::string::npos);
+  // No --seed: a variant chosen at random, and the command that starts that one.
+  CHECK(brief.out.find("dftriage train start kv-tor-exfiltration --seed ") != std::string::npos);
+  CHECK(brief.out.find(" --lang zh-CN --trainee NAME") != std::string::npos);
   CHECK(brief.out.find("developer's laptop") == std::string::npos); // the briefing waits
   const auto typo = run_process({k_bin, "train", "brief", "kv-tor-exfiltraton"});
   CHECK(typo.exit_code == 2);
@@ -139,6 +141,9 @@ TEST_CASE("a malformed scenario is refused with each problem at its JSON pointer
   bad["rubric"][1]["points"] = 0;
   bad["rubric"][2]["judge"] = {{"stepp", "x"}};
   bad["rubric"][3]["judge"] = {{"read", "keyvault.get"}, {"path", "properties"}};
+  bad["variants"][1].erase("socRange");
+  bad["variants"][2]["extra"] = "x";
+  bad["summary"]["en"] = "from {{variant.socRnage}}";
   std::ofstream(dir / "broken.json") << bad.dump(2);
   const auto r = run_process({k_bin, "train", "list", "--scenarios", dir.path.string()});
   CHECK(r.exit_code == 3);
@@ -149,7 +154,10 @@ TEST_CASE("a malformed scenario is refused with each problem at its JSON pointer
         "broken.json: /rubric/0/pionts: unknown key \"pionts\"; did you mean \"points\"?",
         "broken.json: /rubric/1/points: expected a whole number from 1 to 100, got 0",
         "broken.json: /rubric/2/judge: expected one of the keys all, any, not, step, before",
-        "broken.json: /rubric/3/judge: expected one of \"equals\", \"contains\" and \"exists\""}) {
+        "broken.json: /rubric/3/judge: expected one of \"equals\", \"contains\" and \"exists\"",
+        "broken.json: /variants/1: missing \"socRange\", which variant 0 gives",
+        "broken.json: /variants/2/extra: variant 0 does not give \"extra\"",
+        "broken.json: /summary/en: {{variant.socRnage}}: no variant defines \"socRnage\"; did"}) {
     INFO(r.err);
     CHECK(r.err.find(problem) != std::string::npos);
   }
@@ -203,9 +211,9 @@ TEST_CASE("train start at a terminal: the walk, then the scorecard and the brief
     DYNAMIC_SECTION(lang)
     {
       const bool zh = lang == "zh-CN";
-      PtySession pty({k_bin, "train", "start", "kv-tor-exfiltration", "--lang", lang, "--answers",
-                      k_training + "kv-tor-exfiltration.model.json", "--trainee", "alice", "--case",
-                      dir / lang},
+      PtySession pty({k_bin, "train", "start", "kv-tor-exfiltration", "--seed", "0", "--lang", lang,
+                      "--answers", k_training + "kv-tor-exfiltration.model.json", "--trainee",
+                      "alice", "--case", dir / lang},
                      k_training_terminal);
       const std::vector<std::string> prompts =
           zh ? std::vector<
@@ -289,10 +297,10 @@ TEST_CASE(
     "[e2e][training]")
 {
   TempDir dir("training-dry");
-  const auto dry =
-      run_process({k_bin, "train", "start", "kv-tor-exfiltration", "--dry-run", "--yes",
-                   "--answers", k_training + "kv-tor-exfiltration.poor.json", "-o", "json"},
-                  {}, {{"DFTRIAGE_CLOUD", ""}});
+  const auto dry = run_process({k_bin, "train", "start", "kv-tor-exfiltration", "--seed", "0",
+                                "--dry-run", "--yes", "--answers",
+                                k_training + "kv-tor-exfiltration.poor.json", "-o", "json"},
+                               {}, {{"DFTRIAGE_CLOUD", ""}});
   INFO(dry.err);
   REQUIRE(dry.exit_code == 0);
   const auto card = Json::parse(dry.out);
@@ -311,11 +319,11 @@ TEST_CASE(
       {k_bin, "train", "start", "kv-tor-exfiltration", "--dry-run", "--case", dir / "c"});
   CHECK(refused.exit_code == 2);
 
-  const auto hinted =
-      run_process({k_bin, "train", "start", "kv-tor-exfiltration", "--hints", "--non-interactive",
-                   "--yes", "--answers", k_training + "kv-tor-exfiltration.model.json", "--case",
-                   dir / "hinted", "-o", "json"},
-                  {}, {{"DFTRIAGE_CLOUD", ""}});
+  const auto hinted = run_process({k_bin, "train", "start", "kv-tor-exfiltration", "--seed", "0",
+                                   "--hints", "--non-interactive", "--yes", "--answers",
+                                   k_training + "kv-tor-exfiltration.model.json", "--case",
+                                   dir / "hinted", "-o", "json"},
+                                  {}, {{"DFTRIAGE_CLOUD", ""}});
   CHECK(hinted.err.find("Hints:\n  - Treated the TOR access as malicious") != std::string::npos);
   CHECK(Json::parse(hinted.out)["score"] == 90); // stdout: the scorecard alone
 }
@@ -350,7 +358,7 @@ TEST_CASE("train start --dry-run at a terminal: the walk sends nothing, then the
           "scored",
           "[e2e][training]")
 {
-  PtySession pty({k_bin, "train", "start", "kv-tor-exfiltration", "--dry-run"},
+  PtySession pty({k_bin, "train", "start", "kv-tor-exfiltration", "--seed", "0", "--dry-run"},
                  k_training_terminal);
   REQUIRE(pty.expect("Your SOC reaches Azure from 203.0.113.0/24")); // the summary comes first
   int changes = 0;
@@ -383,9 +391,9 @@ TEST_CASE("a training case stopped half-way resumes with train start --case, in 
   TempDir dir("training-resume");
   const std::string case_dir = dir / "case";
   {
-    PtySession pty(
-        {k_bin, "train", "start", "kv-tor-exfiltration", "--lang", "zh-CN", "--case", case_dir},
-        k_training_terminal);
+    PtySession pty({k_bin, "train", "start", "kv-tor-exfiltration", "--seed", "3", "--lang",
+                    "zh-CN", "--case", case_dir},
+                   k_training_terminal);
     REQUIRE(pty.expect("回车：下一步 · b：返回 · v：查看完整结果 · q：停止 · ? > "));
     pty.send("\x03"); // Ctrl-C: the case is kept, and says how to go on
     REQUIRE(pty.expect("dftriage train start kv-tor-exfiltration --case " + case_dir));
@@ -405,4 +413,55 @@ TEST_CASE("a training case stopped half-way resumes with train start --case, in 
       {}, {{"DFTRIAGE_CLOUD", ""}});
   CHECK(other.exit_code == 2);
   CHECK(other.err.find("not a training case of kv-new-batch-service") != std::string::npos);
+  const auto reseeded = run_process(
+      {k_bin, "train", "start", "kv-tor-exfiltration", "--case", case_dir, "--seed", "1"}, {},
+      {{"DFTRIAGE_CLOUD", ""}});
+  CHECK(reseeded.exit_code == 2); // it resumes in the variant it was started in (seed 3)
+  CHECK(reseeded.err.find("started with --seed 3") != std::string::npos);
+}
+
+TEST_CASE("a scenario's variants: the seed chooses the attacker's address and the SOC's range, "
+          "through the alert, the lab and the rubric",
+          "[e2e][training]")
+{
+  TempDir dir("training-variants");
+  const std::map<std::string, std::string> env{{"DFTRIAGE_CLOUD", ""}};
+  const auto brief =
+      run_process({k_bin, "train", "brief", "kv-tor-exfiltration", "--seed", "4"}, {}, env);
+  CHECK(brief.out.find("Variant 2 of 3 (seed 4") != std::string::npos); // 4 % 3
+  CHECK(brief.out.find("Your SOC reaches Azure from 198.51.100.0/24") != std::string::npos);
+  CHECK(brief.out.find("--seed 4 --trainee NAME") != std::string::npos);
+  // Variant 0's answers in variant 1: the firewall keeps the wrong range, and says so.
+  const std::string wrong = dir / "wrong";
+  const auto r = run_process(
+      {k_bin, "train", "start", "kv-tor-exfiltration", "--seed", "1", "--non-interactive", "--yes",
+       "--answers", k_training + "kv-tor-exfiltration.model.json", "--case", wrong, "-o", "json"},
+      {}, env);
+  INFO(r.err);
+  const auto card = Json::parse(r.out);
+  CHECK(card["seed"] == 1);
+  std::map<std::string, std::string> verdicts;
+  for (const auto& item : card["items"]) {
+    verdicts[item["id"]] = item["verdict"];
+  }
+  CHECK(verdicts["soc-range-kept"] == "missed");
+  CHECK(verdicts["firewall-on"] == "earned");
+  std::ifstream alert(wrong + "/alert.json");
+  const std::string alert_text{std::istreambuf_iterator<char>(alert), {}};
+  CHECK(alert_text.find("171.25.193.78") != std::string::npos);
+  CHECK(alert_text.find("185.220.101.47") == std::string::npos);
+  // With the variant's range: full marks, and score reads the seed from the case.
+  auto answers = parse_file(k_training + "kv-tor-exfiltration.model.json");
+  answers["allowed_ranges"] = {"198.51.100.0/24", "127.0.0.1"};
+  std::ofstream(dir / "answers.json") << answers.dump();
+  const std::string right = dir / "right";
+  const auto walked = run_process({k_bin, "train", "start", "kv-tor-exfiltration", "--seed", "1",
+                                   "--non-interactive", "--yes", "--answers", dir / "answers.json",
+                                   "--case", right, "-o", "json"},
+                                  {}, env);
+  CHECK((walked.exit_code == 0 || walked.exit_code == 5)); // a checklist may stay open
+  const auto scored =
+      Json::parse(run_process({k_bin, "train", "score", right, "-o", "json"}, {}, env).out);
+  CHECK(scored["score"] == 90);
+  CHECK(scored["seed"] == 1);
 }

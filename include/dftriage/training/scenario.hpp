@@ -7,6 +7,7 @@
 #include "dftriage/playbook/playbook.hpp"
 #include "dftriage/util/diagnostic.hpp"
 
+#include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -63,15 +64,26 @@ struct Scenario
   nlohmann::ordered_json lab;   // the lab's state beyond the alert (a lab scenario), or null
   std::vector<RubricItem> rubric;
   std::string source; // the file it came from ("builtin:NAME" for the shipped ones)
+  std::string text;   // the file's text, to read again with another seed
+  // The scenario's variants (/variants: the values of its {{variant.NAME}} placeholders,
+  // so that a trainee cannot learn one by heart): how many, the one read, and the seed
+  // that chose it (seed % variant_count).
+  std::size_t variant_count = 1;
+  std::size_t variant = 0;
+  std::uint64_t seed = 0;
 
   // The most points a response can earn (the non-harmful items).
   int full_marks() const;
 };
 
-// Reads a scenario from `text`; problems go to `issues` as diagnostics at JSON pointers.
-// Returns the scenario when there was no error.
+// Reads a scenario from `text`, in the variant `seed` selects; problems go to `issues`
+// as diagnostics at JSON pointers. Returns the scenario when there was no error.
 std::optional<Scenario> read_scenario(std::string_view text, const std::string& source,
-                                      std::vector<Diagnostic>& issues);
+                                      std::vector<Diagnostic>& issues, std::uint64_t seed = 0);
+
+// Returns `scenario` read again in the variant `seed` selects (throws InputError if that
+// variant does not read).
+Scenario with_seed(const Scenario& scenario, std::uint64_t seed);
 
 // The shipped scenarios and those of `dirs` (each *.json), sorted by id; a scenario of a
 // directory replaces a shipped one of the same id. Problems go to `issues` (a scenario

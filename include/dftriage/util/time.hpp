@@ -25,7 +25,27 @@ std::string from_unix_seconds(std::int64_t seconds);
 std::string from_time_point(std::chrono::system_clock::time_point t);
 
 // The current time in seconds since the epoch; the environment variable DFTRIAGE_NOW
-// (an ISO 8601 time) fixes it, for reproducible plans and tests.
+// (an ISO 8601 time) fixes it, for reproducible plans and tests, and a PinnedNow holds
+// it still for as long as it lives.
 std::int64_t now_unix_seconds();
+
+// Holds now_unix_seconds() at the moment of construction until destroyed: a walk pins
+// it so that every plan it makes derives the same "now" (the end of a review window
+// would otherwise move when the minute turns mid-walk, and a default already recorded
+// would be answered again). Pins nest (the outer one's time holds); DFTRIAGE_NOW still
+// wins.
+class PinnedNow
+{
+public:
+  PinnedNow();
+  ~PinnedNow();
+  PinnedNow(const PinnedNow&) = delete;
+  PinnedNow& operator=(const PinnedNow&) = delete;
+  PinnedNow(PinnedNow&&) = delete;
+  PinnedNow& operator=(PinnedNow&&) = delete;
+
+private:
+  std::int64_t m_before; // the pin this one replaced (0: none)
+};
 
 } // namespace dftriage::time

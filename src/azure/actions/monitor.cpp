@@ -179,7 +179,7 @@ std::string audit_timespan(const ActionArgs& args)
                         text::quote(end));
     }
   } else {
-    start = time::from_unix_seconds(*time::to_unix_seconds(end) - 7 * 86400);
+    start = time::from_unix_seconds(*time::to_unix_seconds(end) - std::int64_t{7} * 86400);
   }
   return start + "/" + end;
 }

@@ -5,8 +5,11 @@
 #include "dftriage/util/terminal.hpp"
 #include "dftriage/util/text.hpp"
 
+#include <algorithm>
+#include <charconv>
 #include <cstdio>
 #include <ctime>
+#include <system_error>
 
 namespace dftriage::azure {
 
@@ -15,12 +18,28 @@ namespace {
 // Parses az's "expiresOn": a local time "YYYY-MM-DD hh:mm:ss[.ffffff]".
 std::optional<SystemClock::time_point> parse_local_time(const std::string& s)
 {
+  // Each field: its offset and width, and the character that follows it.
+  struct Field
+  {
+    std::size_t at;
+    std::size_t width;
+    char then;
+    int* into;
+  };
   std::tm tm{};
-  char tail = '\0';
-  const int read = std::sscanf(s.c_str(), "%4d-%2d-%2d %2d:%2d:%2d%c", &tm.tm_year, &tm.tm_mon,
-                               &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &tail);
-  if (read < 6 || (read == 7 && tail != '.')) {
-    return std::nullopt;
+  const Field fields[] = {{0, 4, '-', &tm.tm_year}, {5, 2, '-', &tm.tm_mon},
+                          {8, 2, ' ', &tm.tm_mday}, {11, 2, ':', &tm.tm_hour},
+                          {14, 2, ':', &tm.tm_min}, {17, 2, '.', &tm.tm_sec}};
+  for (const auto& f : fields) {
+    const char* first = s.data() + std::min(f.at, s.size());
+    const char* last = s.data() + std::min(f.at + f.width, s.size());
+    const auto [end, ec] = std::from_chars(first, last, *f.into);
+    const bool at_end = f.at + f.width == s.size();
+    if (ec != std::errc() || *f.into < 0 || end != last ||
+        last - first != static_cast<std::ptrdiff_t>(f.width) ||
+        (!at_end && s[f.at + f.width] != f.then) || (at_end && f.then != '.')) {
+      return std::nullopt;
+    }
   }
   tm.tm_year -= 1900;
   tm.tm_mon -= 1;

@@ -18,7 +18,7 @@ namespace dftriage::azure {
 namespace {
 
 constexpr std::chrono::minutes k_assertion_lifetime{10};
-constexpr std::size_t k_max_pem = 1024 * 1024;
+constexpr std::size_t k_max_pem = std::size_t{1024} * 1024;
 
 // Empties OpenSSL's per-thread error queue on the way out, so that a failure here
 // does not show up later as libcurl's TLS error.

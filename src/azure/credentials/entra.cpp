@@ -14,7 +14,7 @@ namespace dftriage::azure {
 namespace {
 
 // A federated token larger than this is not a token.
-constexpr std::size_t k_max_federated_token = 64 * 1024;
+constexpr std::size_t k_max_federated_token = std::size_t{64} * 1024;
 
 std::string read_token_file(const std::string& path)
 {
@@ -26,7 +26,7 @@ std::string read_token_file(const std::string& path)
   }
   std::ostringstream content;
   content << in.rdbuf();
-  const std::string token(text::trim(content.str()));
+  std::string token(text::trim(content.str()));
   if (token.empty() || token.size() > k_max_federated_token) {
     throw Error("the federated token file " + text::quote(path) + " holds no token",
                 ExitStatus::azure_failure);

@@ -16,7 +16,7 @@ namespace dftriage::azure::credentials {
 
 namespace {
 
-constexpr std::size_t k_max_output = 1024 * 1024;
+constexpr std::size_t k_max_output = std::size_t{1024} * 1024;
 
 class Pipe
 {

@@ -1,7 +1,9 @@
 #include "dftriage/util/time.hpp"
 
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <cstdlib>
+#include <thread>
 
 using namespace dftriage;
 
@@ -24,4 +26,25 @@ TEST_CASE("times convert to and from seconds since the epoch, and DFTRIAGE_NOW f
   CHECK(time::now_unix_seconds() == *time::to_unix_seconds("2026-12-02T06:00:00Z"));
   ::unsetenv("DFTRIAGE_NOW");
   CHECK(time::now_unix_seconds() > *time::to_unix_seconds("2026-01-01T00:00:00Z"));
+}
+
+TEST_CASE("a pinned now holds still until the pin goes, and pins nest")
+{
+  ::unsetenv("DFTRIAGE_NOW");
+  std::int64_t outer_time = 0;
+  {
+    const time::PinnedNow outer;
+    outer_time = time::now_unix_seconds();
+    std::this_thread::sleep_for(std::chrono::milliseconds(1100)); // the clock moves on
+    CHECK(time::now_unix_seconds() == outer_time);
+    {
+      const time::PinnedNow inner;
+      CHECK(time::now_unix_seconds() == outer_time);
+    }
+    CHECK(time::now_unix_seconds() == outer_time); // the inner pin gave the outer one back
+    ::setenv("DFTRIAGE_NOW", "2026-12-02T06:00:00Z", 1);
+    CHECK(time::now_unix_seconds() == *time::to_unix_seconds("2026-12-02T06:00:00Z"));
+    ::unsetenv("DFTRIAGE_NOW");
+  }
+  CHECK(time::now_unix_seconds() > outer_time); // unpinned: the real clock again
 }
