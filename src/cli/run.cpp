@@ -6,6 +6,7 @@
 #include "connection.hpp"
 #include "dftriage/cli/output.hpp"
 #include "dftriage/engine/walk.hpp"
+#include "dftriage/exec/executor.hpp"
 #include "dftriage/util/error.hpp"
 #include "dftriage/util/terminal.hpp"
 #include "dftriage/util/text.hpp"
@@ -162,7 +163,7 @@ ExitStatus run_run(const RunOptions& options)
   JsonStream json(writer, format);
   bool refused = false;
   for (const auto& plan : plans) {
-    const auto outcomes = walk_unattended(plan, options.yes);
+    const auto outcomes = walk_unattended(plan, options.yes, options.yes_irreversible);
     const bool step_refused =
         std::any_of(outcomes.begin(), outcomes.end(),
                     [](const StepOutcome& o) { return o.outcome == "refused"; });
@@ -195,7 +196,7 @@ ExitStatus run_run(const RunOptions& options)
 
 } // namespace
 
-std::vector<StepOutcome> walk_unattended(const engine::Plan& plan, bool yes)
+std::vector<StepOutcome> walk_unattended(const engine::Plan& plan, bool yes, bool yes_irreversible)
 {
   std::vector<StepOutcome> outcomes;
   for (const auto index : engine::visited_steps(plan)) {
@@ -206,7 +207,9 @@ std::vector<StepOutcome> walk_unattended(const engine::Plan& plan, bool yes)
       outcome = "refused";
       message = step.note;
     } else if (is_mutating(step)) {
-      outcome = yes ? "confirmed" : "awaiting-confirmation";
+      // As a real run: --yes confirms what can be undone, --yes-irreversible the rest.
+      outcome = yes && (yes_irreversible || !exec::is_irreversible(step)) ? "confirmed"
+                                                                          : "awaiting-confirmation";
     } else if (engine::is_checklist(*step.step)) {
       outcome = "open"; // a manual step: only a person checks it off, in a real run
       message = "a person checks this off at a terminal";

@@ -47,9 +47,10 @@ struct RunOptions : WalkInputs
 ExitStatus run_training_dry_run(const RunOptions& options);
 
 // The dry run's walk without asking anything (run.cpp): answers and defaults decide,
-// mutating steps are "confirmed" only by `yes` and otherwise "awaiting-confirmation";
+// mutating steps are "confirmed" by `yes` (those that cannot be undone only with
+// `yes_irreversible` too) and otherwise "awaiting-confirmation";
 // read-only steps are "shown", manual ones "open", refused ones "refused".
-std::vector<StepOutcome> walk_unattended(const engine::Plan& plan, bool yes);
+std::vector<StepOutcome> walk_unattended(const engine::Plan& plan, bool yes, bool yes_irreversible);
 
 // Carries out the walk against the lab (--lab) or Azure, in a case folder (run_live.cpp).
 ExitStatus run_live(const RunOptions& options, playbook::Lang lang, bool interactive,

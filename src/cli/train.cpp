@@ -320,7 +320,7 @@ ExitStatus run_dry(const training::Scenario& s, const StartOptions& options, pla
   } else {
     const auto plan =
         engine::build_plan(the_alert, match, playbook, answers, azure::public_cloud());
-    const auto outcomes = walk_unattended(plan, options.yes);
+    const auto outcomes = walk_unattended(plan, options.yes, options.yes_irreversible);
     entries = dry_run_entries(s, plan, outcomes);
     entries.push_back({{"event", journal::event::case_closed}, {"seq", entries.size() + 1}});
   }

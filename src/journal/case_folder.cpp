@@ -332,7 +332,7 @@ std::string CaseFolder::write_evidence(std::string_view name, const nlohmann::or
 {
   char number[16];
   std::snprintf(number, sizeof number, "%03d", ++m_evidence_count);
-  const std::string relative = "evidence/" + std::string(number) + "-" + safe_name(name) + ".json";
+  std::string relative = "evidence/" + std::string(number) + "-" + safe_name(name) + ".json";
   write_file(relative, redact_secrets(value).dump(
                            2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) +
                            "\n");

@@ -137,7 +137,7 @@ const Json& request_properties(const Json& body)
 
 std::string required_location(const Json& body, const Json* existing, const std::string& id)
 {
-  const std::string location = body.value("location", "");
+  std::string location = body.value("location", "");
   if (location.empty()) {
     throw ArmFault{400,
                    "LocationRequired",

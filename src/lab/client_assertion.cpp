@@ -39,7 +39,7 @@ std::string registered_certificate(const Json* principal, const std::string& thu
   }
   for (const auto& key : (*principal)["keyCredentials"]) {
     // Graph gives keyCredentials.key in standard base64, which base64url_decode takes too.
-    const std::string der = base64url_decode(key.value("key", ""));
+    std::string der = base64url_decode(key.value("key", ""));
     if (!der.empty() && digest(der, sha256 ? EVP_sha256() : EVP_sha1()) == thumbprint) {
       return der;
     }
@@ -88,7 +88,7 @@ AssertionVerdict check_client_assertion(const State& state, const Json* principa
                                         const std::string& client, const std::string& assertion,
                                         const std::string& token_url)
 {
-  const AssertionVerdict malformed{50027, "JWT token is invalid or malformed."};
+  AssertionVerdict malformed{50027, "JWT token is invalid or malformed."};
   const auto first = assertion.find('.');
   const auto second = first == std::string::npos ? first : assertion.find('.', first + 1);
   if (second == std::string::npos || assertion.find('.', second + 1) != std::string::npos) {

@@ -31,14 +31,39 @@ Json parse_file(const std::string& path)
   return Json::parse(in);
 }
 
-// Walks `scenario` on its lab with `answers`, unattended, and returns its scorecard.
-Json scorecard_of(const std::string& scenario, const std::string& answers,
-                  const std::string& case_dir)
+std::string read_text(const std::string& path)
 {
-  const auto r =
-      run_process({k_bin, "train", "start", scenario, "--seed", "0", "--non-interactive", "--yes",
-                   "--answers", answers, "--case", case_dir, "--trainee", "tester", "-o", "json"},
-                  {}, {{"DFTRIAGE_CLOUD", ""}});
+  std::ifstream in(path);
+  REQUIRE(in);
+  return {std::istreambuf_iterator<char>(in), {}};
+}
+
+std::string replace_all(std::string s, const std::string& from, const std::string& to)
+{
+  for (std::size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size())) {
+    s.replace(at, from.size(), to);
+  }
+  return s;
+}
+
+// Walks `scenario` (in the variant `seed` chooses) on its lab with `answers`, unattended,
+// and returns its scorecard.
+// A response's own arguments beside its answers (RESPONSE.args.json: an array, e.g.
+// ["--yes-irreversible"] for a response that confirms what cannot be undone).
+Json scorecard_of(const std::string& scenario, const std::string& answers,
+                  const std::string& case_dir, const std::string& seed = "0")
+{
+  std::vector<std::string> args{
+      k_bin,   "train",     "start", scenario, "--seed", seed,        "--non-interactive",
+      "--yes", "--answers", answers, "--case", case_dir, "--trainee", "tester",
+      "-o",    "json"};
+  const std::string extra = answers.substr(0, answers.size() - 5) + ".args.json"; // .json
+  if (std::filesystem::exists(extra)) {
+    for (const auto& a : parse_file(extra)) {
+      args.push_back(a.get<std::string>());
+    }
+  }
+  const auto r = run_process(args, {}, {{"DFTRIAGE_CLOUD", ""}});
   INFO(r.err);
   REQUIRE((r.exit_code == 0 || r.exit_code == 5)); // tasks a person checks off stay open
   return Json::parse(r.out);
@@ -89,6 +114,23 @@ TEST_CASE("every shipped scenario: a model response scores full marks, a poor on
                                      {}, {{"DFTRIAGE_CLOUD", ""}});
       REQUIRE(again.exit_code == 0);
       CHECK(Json::parse(again.out)["score"] == poor["score"]);
+      // Every other variant: the model answers with that variant's values in place of the
+      // first one's earn full marks too.
+      const auto variants = parse_file(k_source + "/training/" + id + ".json")
+                                .value("variants", Json::array({Json::object()}));
+      for (std::size_t k = 1; k < variants.size(); ++k) {
+        std::string answers = read_text(k_training + id + ".model.json");
+        for (const auto& [name, value] : variants[0].items()) {
+          answers = replace_all(answers, value, variants[k][name]);
+        }
+        const std::string file = dir / (id + "-variant-" + std::to_string(k) + ".json");
+        std::ofstream(file) << answers;
+        const auto other =
+            scorecard_of(id, file, dir / (id + "-variant-" + std::to_string(k)), std::to_string(k));
+        INFO("variant " << k);
+        CHECK(other["score"] == s["fullMarks"]);
+        CHECK(other["seed"] == k);
+      }
     }
   }
 }
