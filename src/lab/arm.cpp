@@ -92,6 +92,14 @@ Json& put_resource(State& state, Json resource)
   return state.resources[key] = std::move(resource);
 }
 
+Json& put_seeded_resource(State& state, Json resource, const std::string& when)
+{
+  const std::string key = lower(resource.at("id").get<std::string>());
+  Json& stored = put_resource(state, std::move(resource));
+  state.resource_times[key] = {when, when};
+  return stored;
+}
+
 std::vector<Json> resources_under(const State& state, const std::string& prefix,
                                   const std::string& type)
 {

@@ -43,6 +43,9 @@ void require_scope(State& state, const std::string& subscription, const std::str
 
 // Stores `resource` at its "id"; returns it.
 Json& put_resource(State& state, Json resource);
+// Stores `resource` as put_resource does, as made (and last changed) at `when` rather than
+// now: a seeded resource that existed before the walk began.
+Json& put_seeded_resource(State& state, Json resource, const std::string& when);
 
 // Returns every resource whose ID starts with `prefix` (any case) and whose type equals
 // `type` (any case; "" any), in ID order.

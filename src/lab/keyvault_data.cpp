@@ -100,6 +100,7 @@ void add_keyvault_data_routes(Router& router, State& state)
              [&state](const LabRequest& r, const Captures& c) {
                auto& versions = require_secret(open_vault(state, r, "SecretListVersions"), c[1]);
                std::vector<Json> items;
+               items.reserve(versions.size());
                for (const auto& v : versions) {
                  items.push_back(secret_item(base_of(state, r), lower(c[1]), v, true));
                }

@@ -70,9 +70,9 @@ void seed_keyvault_incident(State& state, const alert::Alert& a, const alert::Re
   }
   put_resource(state, resource);
   put_resource(state,
-               make_role_assignment(state, resource["id"],
-                                    stable_guid(resource["id"].get<std::string>() + attacker),
-                                    "Key Vault Secrets Officer", attacker, "User"));
+               make_role_assignment(
+                   state, resource["id"], stable_guid(resource["id"].get<std::string>() + attacker),
+                   "Key Vault Secrets Officer", attacker, state.principal_type(attacker)));
   std::string target = a.extended_properties.value("target", "");
   const auto slash = target.rfind("/secrets/");
   const std::string stolen = slash == std::string::npos ? "db-password" : target.substr(slash + 9);
@@ -132,6 +132,46 @@ std::string stored_case(const std::string& id)
   return out;
 }
 
+// The entities of the lab's copy of the alert: every one the export named (hosts and DNS
+// domains too, as Defender lists them), with the caller and its address first.
+Json alert_entities(const alert::Alert& a, const std::string& ip, const std::string& caller)
+{
+  Json out = Json::array(
+      {{{"type", "ip"}, {"address", ip}}, {{"type", "account"}, {"aadUserId", caller}}});
+  for (std::size_t i = 1; i < a.entities.ips.size(); ++i) {
+    out.push_back({{"type", "ip"}, {"address", a.entities.ips[i].address}});
+  }
+  for (std::size_t i = 1; i < a.entities.accounts.size(); ++i) {
+    const auto& account = a.entities.accounts[i];
+    Json entity{{"type", "account"}};
+    if (!account.object_id.empty()) {
+      entity["aadUserId"] = account.object_id;
+    }
+    const std::string name = account.upn.empty() ? account.name : account.upn;
+    if (!name.empty()) {
+      entity["name"] = name.substr(0, name.find('@'));
+      if (name.find('@') != std::string::npos) {
+        entity["upnSuffix"] = name.substr(name.find('@') + 1);
+      }
+    }
+    out.push_back(std::move(entity));
+  }
+  for (const auto& host : a.entities.hosts) {
+    Json entity{{"type", "host"}, {"hostName", host.name}};
+    if (!host.resource_id.empty()) {
+      entity["azureID"] = host.resource_id;
+    }
+    out.push_back(std::move(entity));
+  }
+  for (const auto& domain : a.entities.domains) {
+    out.push_back({{"type", "dns"}, {"domainName", domain}});
+  }
+  for (const auto& resource : a.entities.resources) {
+    out.push_back({{"type", "azure-resource"}, {"resourceId", resource}});
+  }
+  return out;
+}
+
 void seed_alert(State& state, const alert::Alert& exported)
 {
   alert::Alert a = exported;
@@ -148,19 +188,26 @@ void seed_alert(State& state, const alert::Alert& exported)
           ? a.entities.accounts[0].object_id
           : stable_guid("attacker/" + a.id);
   const std::string ip = a.entities.ips.empty() ? "203.0.113.66" : a.entities.ips[0].address;
-  const std::string upn = !a.entities.accounts.empty() && !a.entities.accounts[0].upn.empty()
-                              ? a.entities.accounts[0].upn
-                              : "svc-" + attacker.substr(0, 8) + "@lab.localhost";
-  state.users[lower(attacker)] =
-      Json{{"id", attacker},
-           {"displayName", upn.substr(0, upn.find('@'))},
-           {"userPrincipalName", upn},
-           {"mail", nullptr},
-           {"accountEnabled", true},
-           {"userType", "Member"},
-           {"createdDateTime", shifted(a.start_time, -90 * 86400)},
-           {"lastPasswordChangeDateTime", shifted(a.start_time, -3 * 86400)},
-           {"onPremisesSyncEnabled", nullptr}};
+  // A caller a scenario already holds as a service principal stays one (an application's
+  // identity, named in the activity log by its app ID as Azure does); any other is a user.
+  const auto app = state.service_principals.find(lower(attacker));
+  std::string upn = !a.entities.accounts.empty() && !a.entities.accounts[0].upn.empty()
+                        ? a.entities.accounts[0].upn
+                        : "svc-" + attacker.substr(0, 8) + "@lab.localhost";
+  if (app != state.service_principals.end()) {
+    upn = app->second.value("appId", attacker);
+  } else {
+    state.users[lower(attacker)] =
+        Json{{"id", attacker},
+             {"displayName", upn.substr(0, upn.find('@'))},
+             {"userPrincipalName", upn},
+             {"mail", nullptr},
+             {"accountEnabled", true},
+             {"userType", "Member"},
+             {"createdDateTime", shifted(a.start_time, -90 * 86400)},
+             {"lastPasswordChangeDateTime", shifted(a.start_time, -3 * 86400)},
+             {"onPremisesSyncEnabled", nullptr}};
+  }
   std::string alert_id = a.alert_resource_id;
   if (alert_id.empty()) {
     alert_id = group_id(subscription, group) + "/providers/Microsoft.Security/locations/" +
@@ -183,8 +230,7 @@ void seed_alert(State& state, const alert::Alert& exported)
                   {"alertUri", a.alert_uri},
                   {"resourceIdentifiers",
                    Json::array({{{"type", "AzureResource"}, {"azureResourceId", a.resource_id}}})},
-                  {"entities", Json::array({{{"type", "ip"}, {"address", ip}},
-                                            {{"type", "account"}, {"aadUserId", attacker}}})}};
+                  {"entities", alert_entities(a, ip, attacker)}};
   if (!properties["severity"].get<std::string>().empty()) {
     auto& s = properties["severity"];
     std::string v = s.get<std::string>();

@@ -71,8 +71,8 @@ void seed_vm(State& state, const alert::ResourceId& parsed, const std::string& l
       group + "/providers/Microsoft.Network/networkInterfaces/" + name + "-nic";
   Json nic = make_nic(state, nic_id, location, "10.0.0.4");
   nic["properties"]["networkSecurityGroup"] = {{"id", nsg_id}};
-  put_resource(state, std::move(nsg));
-  put_resource(state, std::move(nic));
+  put_seeded_resource(state, std::move(nsg), created);
+  put_seeded_resource(state, std::move(nic), created);
   Json vm = make_vm(state, vm_id, location, linux_vm ? "Linux" : "Windows", {nic_id});
   vm["properties"]["timeCreated"] = created;
   vm["tags"]["owner"] = "web-platform@lab.localhost";
@@ -127,7 +127,8 @@ void seed_foothold(State& state, const alert::Alert& a, const std::string& subsc
   }
   // Made by the attacker at the time its activity-log event says.
   const std::string granted = shifted(a.start_time, 2 * 60);
-  Json owner = make_role_assignment(state, scope, assignment_name, "Owner", attacker, "User");
+  Json owner = make_role_assignment(state, scope, assignment_name, "Owner", attacker,
+                                    state.principal_type(attacker));
   for (const char* key : {"createdOn", "updatedOn"}) {
     owner["properties"][key] = granted;
   }
@@ -141,7 +142,12 @@ void seed_foothold(State& state, const alert::Alert& a, const std::string& subsc
 
   const std::string account_id = group_id(subscription, group) +
                                  "/providers/Microsoft.Automation/automationAccounts/aa-operations";
-  put_resource(state, make_automation_account(state, account_id, location));
+  // The team's own account, long before the attack.
+  Json account = make_automation_account(state, account_id, location);
+  const std::string account_made = shifted(a.start_time, -400 * 86400);
+  account["properties"]["creationTime"] = account_made;
+  account["properties"]["lastModifiedTime"] = account_made;
+  put_seeded_resource(state, std::move(account), account_made);
   Json nightly = make_runbook(state, account_id, "Stop-DevVMs", location,
                               Json{{"description", "Stops the VMs tagged env=dev every night."},
                                    {"lastModifiedBy", "ops-admin@lab.localhost"},
@@ -182,7 +188,8 @@ void seed_foothold(State& state, const alert::Alert& a, const std::string& subsc
                             "/providers/Microsoft.Compute/virtualMachines/gpu-node-7";
   const std::string miner_nic = group_id(subscription, miner_group) +
                                 "/providers/Microsoft.Network/networkInterfaces/gpu-node-7-nic";
-  put_resource(state, make_nic(state, miner_nic, location, "10.1.0.4"));
+  put_seeded_resource(state, make_nic(state, miner_nic, location, "10.1.0.4"),
+                      shifted(a.start_time, 8 * 60)); // with the VM
   Json vm = make_vm(state, miner, location, "Linux", {miner_nic});
   vm["properties"]["hardwareProfile"]["vmSize"] = "Standard_NC24ads_A100_v4";
   vm["properties"]["timeCreated"] = shifted(a.start_time, 8 * 60);

@@ -221,7 +221,7 @@ void seed_identity_incident(State& state, const alert::Alert& a, const std::stri
             {{"scope", scope},
              {"roleDefinitionId", role_definition_id(subscription, "Owner")},
              {"principalId", attacker},
-             {"principalType", "User"},
+             {"principalType", state.principal_type(attacker)},
              {"roleEligibilityScheduleId",
               scope + "/providers/Microsoft.Authorization/roleEligibilitySchedules/" +
                   stable_guid("schedule/" + eligibility)},

@@ -13,6 +13,7 @@
 #include <arpa/inet.h>
 #include <atomic>
 #include <chrono>
+#include <climits>
 #include <cstdlib>
 #include <dirent.h>
 #include <fstream>
@@ -67,7 +68,12 @@ void drop_connection(int local_port, int remote_port)
     return;
   }
   while (const dirent* entry = ::readdir(dir)) {
-    const int fd = std::atoi(entry->d_name);
+    char* end = nullptr;
+    const long number = std::strtol(entry->d_name, &end, 10);
+    if (end == entry->d_name || *end != '\0' || number < 0 || number > INT_MAX) {
+      continue; // "." and ".."
+    }
+    const int fd = static_cast<int>(number);
     sockaddr_storage local{};
     sockaddr_storage peer{};
     socklen_t local_size = sizeof local;

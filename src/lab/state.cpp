@@ -24,4 +24,13 @@ std::string State::next_guid(std::string_view kind)
   return stable_guid(config.tenant_id + "/" + std::string(kind) + "/" + std::to_string(sequence));
 }
 
+std::string State::principal_type(const std::string& id) const
+{
+  const std::string key = lower(id);
+  if (service_principals.count(key) > 0) {
+    return "ServicePrincipal";
+  }
+  return groups.count(key) > 0 ? "Group" : "User";
+}
+
 } // namespace dftriage::lab

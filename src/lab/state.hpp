@@ -148,6 +148,9 @@ struct State
   std::string now_iso() const;
   // Returns a deterministic GUID for the next lab-made object.
   std::string next_guid(std::string_view kind);
+  // Returns the principalType ARM gives the object `id`: "ServicePrincipal" or "Group"
+  // when the directory holds it as one, else "User".
+  std::string principal_type(const std::string& id) const;
 };
 
 } // namespace dftriage::lab

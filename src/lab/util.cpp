@@ -100,9 +100,26 @@ bool parse_iso_time(std::string_view text, Clock::time_point& out)
   int minute = 0;
   int second = 0;
   const std::string s(text);
-  if (std::sscanf(s.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &year, &month, &day, &hour, &minute,
-                  &second) < 3) {
+  // YYYY-MM-DD, then optionally Thh:mm:ss: each field at its place, its digits only.
+  const auto field = [&s](std::size_t at, std::size_t width, char after, int& into) {
+    if (at + width > s.size() || (at > 0 && s[at - 1] != after)) {
+      return false;
+    }
+    int value = 0;
+    for (std::size_t i = at; i < at + width; ++i) {
+      if (s[i] < '0' || s[i] > '9') {
+        return false;
+      }
+      value = value * 10 + (s[i] - '0');
+    }
+    into = value;
+    return true;
+  };
+  if (!field(0, 4, '\0', year) || !field(5, 2, '-', month) || !field(8, 2, '-', day)) {
     return false;
+  }
+  if (field(11, 2, 'T', hour) && field(14, 2, ':', minute)) {
+    field(17, 2, ':', second);
   }
   tm.tm_year = year - 1900;
   tm.tm_mon = month - 1;

@@ -99,7 +99,7 @@ TEST_CASE("a Log Analytics result is read row by row in bounded memory", "[e2e][
   text += "]}]}";
   const TempFile file(text);
   // Holding each row until the end took ~7.5 kB a row: 225 MB here.
-  const auto r = run_limited(120 * 1024, {"show", file.path, "-o", "ndjson"});
+  const auto r = run_limited(std::size_t{120} * 1024, {"show", file.path, "-o", "ndjson"});
   INFO(r.err);
   CHECK(r.exit_code == 0);
   CHECK(lines(r.out) == 30000);
@@ -118,7 +118,7 @@ TEST_CASE("problems are printed as they are met, not kept until the end", "[e2e]
   text += R"({"AlertType":"KV_UserAnomaly","SystemAlertId":"last","Severity":"Low"})"
           "\n";
   const TempFile file(text);
-  const auto r = run_limited(120 * 1024, {"show", file.path, "-o", "ndjson"});
+  const auto r = run_limited(std::size_t{120} * 1024, {"show", file.path, "-o", "ndjson"});
   CHECK(r.exit_code == 3);
   CHECK(lines(r.out) == 1);
   CHECK(lines(r.err) == 21);

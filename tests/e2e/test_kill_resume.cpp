@@ -156,6 +156,7 @@ TEST_CASE(
     while (drawn.size() < std::min<std::size_t>(wanted, entries)) {
       drawn.insert(entry(random));
     }
+    points.reserve(points.size() + drawn.size());
     for (const int n : drawn) {
       points.emplace_back("DFTRIAGE_TEST_KILL_AT_ENTRY", n);
     }

@@ -16,7 +16,7 @@ namespace {
 
 std::string temp_file(const std::string& name, const std::string& content)
 {
-  const std::string path =
+  std::string path =
       std::string(P_tmpdir) + "/dftriage-test-" + std::to_string(::getpid()) + "-" + name;
   std::ofstream(path, std::ios::binary) << content;
   return path;

@@ -88,16 +88,14 @@ TEST_CASE("run exits needs-human with the unanswered questions as JSON", "[e2e][
     const auto answered = run_process(
         {k_bin, "run", k_alerts + "dns-darkweb.json", "--dry-run", "--non-interactive", "-o",
          "json", "--set", "vm_os=Linux", "--set", "region=westeurope", "--set",
-         "isolation_nsg_id=/subscriptions/7e0c5d3a-1f2b-4c6d-8e9f-0a1b2c3d4e5f/resourceGroups/rg/"
-         "providers/"
-         "Microsoft.Network/networkSecurityGroups/vm-isolation",
+         std::string("isolation_nsg_id=/subscriptions/7e0c5d3a-1f2b-4c6d-8e9f-0a1b2c3d4e5f/") +
+             "resourceGroups/rg/providers/Microsoft.Network/networkSecurityGroups/vm-isolation",
          "--set",
-         "nic_id=/subscriptions/7e0c5d3a-1f2b-4c6d-8e9f-0a1b2c3d4e5f/resourceGroups/rg/providers/"
-         "Microsoft.Network/networkInterfaces/vm-nic",
+         std::string("nic_id=/subscriptions/7e0c5d3a-1f2b-4c6d-8e9f-0a1b2c3d4e5f/") +
+             "resourceGroups/rg/providers/Microsoft.Network/networkInterfaces/vm-nic",
          "--set",
-         "os_disk_id=/subscriptions/7e0c5d3a-1f2b-4c6d-8e9f-0a1b2c3d4e5f/resourceGroups/rg/"
-         "providers/"
-         "Microsoft.Compute/disks/vm-os"});
+         std::string("os_disk_id=/subscriptions/7e0c5d3a-1f2b-4c6d-8e9f-0a1b2c3d4e5f/") +
+             "resourceGroups/rg/providers/Microsoft.Compute/disks/vm-os"});
     CHECK(answered.exit_code == 0);
     CHECK(contains(step_outcomes(nlohmann::json::parse(answered.out).at(0)),
                    "create-isolation-nsg:awaiting-confirmation"));
@@ -107,8 +105,8 @@ TEST_CASE("run exits needs-human with the unanswered questions as JSON", "[e2e][
     const auto declined = run_process(
         {k_bin, "run", k_alerts + "dns-darkweb.json", "--dry-run", "--non-interactive", "--set",
          "isolate=no", "--set", "vm_os=Linux", "--set", "region=westeurope", "--set",
-         "os_disk_id=/subscriptions/7e0c5d3a-1f2b-4c6d-8e9f-0a1b2c3d4e5f/resourceGroups/rg/"
-         "providers/Microsoft.Compute/disks/vm-os"});
+         std::string("os_disk_id=/subscriptions/7e0c5d3a-1f2b-4c6d-8e9f-0a1b2c3d4e5f/") +
+             "resourceGroups/rg/providers/Microsoft.Compute/disks/vm-os"});
     CHECK(declined.exit_code == 0);
   }
 }

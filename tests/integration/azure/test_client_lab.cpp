@@ -42,9 +42,9 @@ std::string many_alerts(int n)
     a["id"] = id.substr(0, id.rfind('/') + 1) + name;
     all.push_back(a);
   }
-  const auto path = (std::filesystem::temp_directory_path() /
-                     ("dftriage-many-" + std::to_string(::getpid()) + ".json"))
-                        .string();
+  auto path = (std::filesystem::temp_directory_path() /
+               ("dftriage-many-" + std::to_string(::getpid()) + ".json"))
+                  .string();
   std::ofstream(path) << all.dump();
   return path;
 }

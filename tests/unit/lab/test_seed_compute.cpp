@@ -9,6 +9,7 @@
 #include "support/example_ids.hpp"
 
 #include <catch2/catch.hpp>
+#include <map>
 
 using namespace dftriage::test;
 using Json = nlohmann::ordered_json;
@@ -112,6 +113,18 @@ TEST_CASE("lab seeds a Resource Manager alert's foothold", "[lab][seed]")
     CHECK(runbooks["value"][1]["properties"]["lastModifiedBy"] == "ops-automation@contoso.example");
     CHECK(runbooks["value"][1]["properties"]["creationTime"] == "2026-11-25T10:45:00.0000000Z");
     CHECK(runbooks["value"][0]["properties"]["creationTime"].get<std::string>() < "2026-11-25");
+    // The team's account was there long before; the attacker's NIC came with its VM. The
+    // resource list says so, not the time the lab was seeded.
+    CHECK(body_of(account)["properties"]["creationTime"].get<std::string>() < "2026-01-01");
+    const auto listed =
+        body_of(lab.send("GET", k_example_subscription + "/resources",
+                         {{"api-version", "2021-04-01"}, {"$expand", "createdTime,changedTime"}}));
+    std::map<std::string, std::string> created;
+    for (const auto& r : listed["value"]) {
+      created[r["name"]] = r.value("createdTime", "");
+    }
+    CHECK(created["aa-operations"] < "2026-01-01");
+    CHECK(created["gpu-node-7-nic"] == "2026-11-25T10:48:00.0000000Z");
 
     auto nightly = lab.send("GET", k_example_automation + "/runbooks/Stop-DevVMs/content",
                             k_automation_version);

@@ -7,6 +7,8 @@
 
 #include <catch2/catch.hpp>
 #include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 
 using dftriage::test::body_of;
@@ -172,4 +174,53 @@ TEST_CASE("lab recordings are validate-traffic pairs with secrets redacted", "[l
   CHECK(pair["liveResponse"]["body"]["access_token"] == "<redacted>");
   CHECK(pair["liveResponse"]["body"]["expires_in"] == 60);
   CHECK(pair.dump().find("hunter2") == std::string::npos);
+}
+
+TEST_CASE("lab: the alert's copy keeps every entity the export named, and a caller a scenario "
+          "holds as a service principal stays one",
+          "[lab]")
+{
+  {
+    LabFixture lab;
+    dftriage::lab::apply_seed(lab.tenant.state(), example("dns-darkweb.json"), "alert.json");
+    auto alerts = body_of(lab.send(
+        "GET",
+        "/subscriptions/4c1a2f07-3d5e-4b8a-9f61-2e7d8c0b5a13/providers/Microsoft.Security/alerts",
+        {{"api-version", "2022-01-01"}}));
+    REQUIRE_FALSE(alerts["value"].empty());
+    std::set<std::string> kinds;
+    bool domain = false;
+    for (const auto& e : alerts["value"].back()["properties"]["entities"]) {
+      kinds.insert(e.value("type", ""));
+      domain = domain || e.value("domainName", "") == "exampleonionrelay.net";
+    }
+    CHECK(kinds.count("host") == 1); // the machine, as Defender names it
+    CHECK(domain);                   // the domain it looked up
+  }
+  LabFixture lab;
+  const std::string app = dftriage::test::k_attacker;
+  const std::string scenario = nlohmann::json{{"scenario", 1},
+                                              {"servicePrincipals",
+                                               {{{"id", app},
+                                                 {"appId", "5e8c1a3f-0000-4000-8000-00000000aa01"},
+                                                 {"displayName", "payments-batch"},
+                                                 {"servicePrincipalType", "Application"}}}}}
+                                   .dump();
+  dftriage::lab::apply_seed(lab.tenant.state(), scenario, "scenario.json");
+  dftriage::lab::apply_seed(lab.tenant.state(), example("keyvault-tor.json"), "alert.json");
+  CHECK(lab.tenant.state().users.count(app) == 0); // no user made up with the app's ID
+  const auto& sps = lab.tenant.state().service_principals;
+  REQUIRE(sps.count(app) == 1);
+  CHECK(sps.at(app)["displayName"] == "payments-batch");
+  bool assigned = false;
+  for (const auto& [id, resource] : lab.tenant.state().resources) {
+    // The alert's vault (the fixture's own kv1 has an assignment made as a user's).
+    if (resource.value("type", "") == "Microsoft.Authorization/roleAssignments" &&
+        resource["properties"].value("principalId", "") == app &&
+        id.find("4c1a2f07") != std::string::npos) {
+      CHECK(resource["properties"]["principalType"] == "ServicePrincipal");
+      assigned = true;
+    }
+  }
+  CHECK(assigned);
 }

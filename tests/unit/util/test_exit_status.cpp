@@ -25,7 +25,7 @@ TEST_CASE("the README's exit-status table is the one the program documents")
     if (line.rfind("| ", 0) == 0 && line.size() > 2 && line[2] >= '0' && line[2] <= '9') {
       const auto bar = line.find(" | ", 2);
       rows[std::stoi(line.substr(2, bar - 2))] = line.substr(bar + 3, line.size() - bar - 5);
-    } else if (!rows.empty() && line.rfind("|", 0) != 0) {
+    } else if (!rows.empty() && line.rfind('|', 0) != 0) {
       break; // the end of the table
     }
   }

@@ -158,6 +158,7 @@ TEST_CASE("every user of the list hides each listed header")
   {
     test::ClientHarness h;
     std::vector<azure::Header> reply_headers;
+    reply_headers.reserve(names.size());
     for (const auto& name : names) {
       reply_headers.push_back({name, k_secret});
     }
