@@ -101,6 +101,13 @@ std::uint64_t random_seed(const training::Scenario& s)
   return s.variant_count > 1 ? std::random_device{}() % 10000 : 0;
 }
 
+// The seed a training case was started with (its case.opened entry; 0 before seeds).
+std::uint64_t recorded_seed(const Json& opened)
+{
+  const auto seed = opened.value("training", Json::object()).value("seed", Json(0));
+  return seed.is_number_unsigned() ? seed.get<std::uint64_t>() : 0;
+}
+
 // The variant line of a scenario with more than one ("" for one).
 std::string variant_line(const training::Scenario& s, playbook::Lang lang)
 {
@@ -142,10 +149,8 @@ training::Scorecard score_dir(const std::vector<training::Scenario>& all, const 
                 ExitStatus::usage);
   }
   // The variant the case was walked in (its seed), kept in `seeded` for the scorecard.
-  const auto seed = training.value("seed", Json(0));
-  const auto& scenario = seeded.emplace_back(
-      training::with_seed(training::find_scenario(all, training.value("scenario", "")),
-                          seed.is_number_unsigned() ? seed.get<std::uint64_t>() : 0));
+  const auto& scenario = seeded.emplace_back(training::with_seed(
+      training::find_scenario(all, training.value("scenario", "")), recorded_seed(opened)));
   std::unique_ptr<Connection> connection;
   const training::LabReader lab = [&](const std::string& name,
                                       const Json& params) -> std::optional<Json> {
@@ -226,7 +231,8 @@ ExitStatus run_brief(const StartOptions& options)
   const auto lang = lang_option(options.lang).value_or(playbook::Lang::en);
   const auto all = load_scenarios_or_throw(options.scenario_dirs);
   const auto& found = training::find_scenario(all, options.scenario);
-  const auto s = training::with_seed(found, seed_option(options.seed).value_or(random_seed(found)));
+  const auto seed = seed_option(options.seed);
+  const auto s = training::with_seed(found, seed ? *seed : random_seed(found));
   const bool colour = terminal::use_colour(stdout);
   std::printf("%s\n", terminal::paint(s.id + " — " + sanitize(s.title.in(lang)),
                                       terminal::Colour::bold, colour)
@@ -371,8 +377,7 @@ ExitStatus run_start(const StartOptions& options)
       lang = playbook::lang_from_string(opened.value("lang", "en")).value_or(lang);
     }
     // It resumes in the variant it was started in.
-    const auto recorded = opened["training"].value("seed", Json(0));
-    const std::uint64_t own = recorded.is_number_unsigned() ? recorded.get<std::uint64_t>() : 0;
+    const std::uint64_t own = recorded_seed(opened);
     if (seed && *seed != own) {
       throw UsageError(case_dir + ": this case was started with --seed " + std::to_string(own) +
                        "; resume it without --seed");
