@@ -39,6 +39,13 @@ const std::vector<CommandSpec>& commands()
         "plan.json"},
        {E::success, E::failure, E::usage, E::input_rejected, E::azure_failure},
        add_plan},
+      {"preflight",
+       "Check before acting that you hold every permission each alert's response needs, and "
+       "name the role that grants what is missing",
+       {"dftriage preflight alert.json", "dftriage preflight alert.json -o json | jq .[0].summary",
+        "dftriage preflight alert.json --lab --lab-role Reader"},
+       {E::success, E::failure, E::usage, E::input_rejected, E::azure_failure, E::not_permitted},
+       add_preflight},
       {"run",
        "Walk through an alert's playbook and carry it out (--lab: simulated tenant; --dry-run: "
        "sends nothing)",

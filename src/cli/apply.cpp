@@ -17,6 +17,7 @@
 #include "lang_option.hpp"
 #include "output_option.hpp"
 #include "prompt.hpp"
+#include "run_preflight.hpp"
 #include "walk_text.hpp"
 
 #include <algorithm>
@@ -42,6 +43,7 @@ struct ApplyOptions
   std::string cloud; // the global --cloud
   std::string lang;  // of the questions at a terminal and of the case (undo speaks it)
   OutputChoice output;
+  PreflightChoice preflight; // --no-preflight, --allow-missing-permissions
 };
 
 // What apply prints on stdout: a line per step (text), or at the end the run record
@@ -386,6 +388,12 @@ ExitStatus run_apply(const ApplyOptions& options)
                  options.file.c_str(), yes ? " --yes-irreversible" : "");
     return ExitStatus::needs_human;
   }
+  // What the principal may do of the plan, before its first request.
+  const auto gate = preflight_gate(plan, *connection, options.preflight, false,
+                                   output.json() ? OutputFormat::json : OutputFormat::text, lang);
+  if (gate.stop) {
+    return ExitStatus::not_permitted; // no case: nothing was done
+  }
   auto folder = journal::CaseFolder::create(dir);
   folder.write_file("plan.json", text.str());
   const std::string alert_text =
@@ -409,13 +417,17 @@ ExitStatus run_apply(const ApplyOptions& options)
                                 {"lang", lang == playbook::Lang::zh_cn ? "zh-CN" : "en"}};
   opened.update(connection_record(*connection)); // mode, cloud: where an undo must act
   journal.append(std::move(opened));
+  if (gate.result) {
+    journal.append(preflight_entry(*gate.result, options.preflight.allow_missing));
+  }
   if (reason.empty()) {
     reason = "applied reviewed plan " + doc.value("digest", "");
   }
   ApplyResponder responder(yes, yes_irreversible, reason, human);
   exec::Executor executor(folder, journal, *connection->client, connection->cloud, responder,
-                          connection->exec_settings(subscriptions, captured));
+                          run_settings(*connection, subscriptions, gate, captured));
   bool failed = false;
+  bool not_permitted = false;
   bool refused = false;
   bool awaiting = false;
   bool stopped = false;
@@ -433,16 +445,19 @@ ExitStatus run_apply(const ApplyOptions& options)
     awaiting = awaiting || result.outcome == Outcome::declined;
     failed = failed || result.outcome == Outcome::failed;
     refused = refused || result.outcome == Outcome::refused;
+    not_permitted = not_permitted || result.outcome == Outcome::not_permitted;
     // Fail closed: nothing after a refused or failed change.
     stopped = plan.steps[i].action->mutating &&
               (result.outcome == Outcome::failed || result.outcome == Outcome::refused);
   }
   // The case's status and the exit status say the same: failed (4), refused (6: drift or
-  // scope), needs-human (5: changes await --yes), completed (0).
-  const std::string status = failed     ? "failed"
-                             : refused  ? "refused"
-                             : awaiting ? "needs-human"
-                                        : "completed";
+  // scope), not-permitted (9: steps left out for want of a permission), needs-human (5:
+  // changes await --yes), completed (0).
+  const std::string status = failed          ? "failed"
+                             : refused       ? "refused"
+                             : not_permitted ? "not-permitted"
+                             : awaiting      ? "needs-human"
+                                             : "completed";
   if (status == "completed") {
     journal.append({{"event", journal::event::case_closed}, {"outcome", "completed"}});
   }
@@ -451,10 +466,11 @@ ExitStatus run_apply(const ApplyOptions& options)
                failed || refused ? " (nothing after the refused or failed change was done)"
                : awaiting        ? " (changes await --yes)"
                                  : "");
-  return failed     ? ExitStatus::azure_failure
-         : refused  ? ExitStatus::refused
-         : awaiting ? ExitStatus::needs_human
-                    : ExitStatus::success;
+  return failed          ? ExitStatus::azure_failure
+         : refused       ? ExitStatus::refused
+         : not_permitted ? ExitStatus::not_permitted
+         : awaiting      ? ExitStatus::needs_human
+                         : ExitStatus::success;
 }
 
 } // namespace
@@ -481,6 +497,7 @@ void add_apply(CLI::App& command, Invocation& invocation)
       ->type_name("en|zh-CN");
   sub->add_flag("--allow-uncaptured", options->allow_uncaptured,
                 "Apply a plan made without --capture (no drift check)");
+  add_preflight_options(*sub, options->preflight);
   sub->callback([options, &invocation] {
     invocation.action = [options, &invocation] {
       options->cloud = invocation.global.cloud;

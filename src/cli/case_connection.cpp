@@ -138,6 +138,13 @@ Json connection_record(const Connection& connection)
            {"resourceManager", connection.cloud.resource_manager}};
   if (connection.lab) {
     out["lab"] = {{"inProcess", true}, {"seed", "alert.json"}};
+    // A resumed case rebuilds its lab with the same limits on its principal.
+    if (!connection.lab_access.roles.empty()) {
+      out["lab"]["roles"] = connection.lab_access.roles;
+    }
+    if (!connection.lab_access.deny.empty()) {
+      out["lab"]["deny"] = connection.lab_access.deny;
+    }
   }
   return out;
 }
@@ -177,16 +184,17 @@ private:
 } // namespace
 
 std::unique_ptr<Connection> connect_lab_for_alert(const std::string& alert_text,
-                                                  const std::string& more_seed, int retry_after_s)
+                                                  const std::string& more_seed, int retry_after_s,
+                                                  const LabAccess& access)
 {
   const SeedFile alert(alert_text);
   if (more_seed.empty()) {
-    return connect_lab({alert.path()}, retry_after_s);
+    return connect_lab({alert.path()}, retry_after_s, access);
   }
   // The scenario's state first: the alert's incident is then seeded into it (the
   // attacker's access policy added to the scenario's vault, not the vault replaced).
   const SeedFile more(more_seed);
-  return connect_lab({more.path(), alert.path()}, retry_after_s);
+  return connect_lab({more.path(), alert.path()}, retry_after_s, access);
 }
 
 std::unique_ptr<Connection> connect_for_case(const std::string& case_dir,
@@ -224,8 +232,19 @@ std::unique_ptr<Connection> connect_for_case(const std::string& case_dir,
       if (seeds.empty()) {
         seeds.push_back(case_dir + "/alert.json");
       }
+      LabAccess access;
+      const Json lab = opened.value("lab", Json::object());
+      for (const auto& [key, list] : {std::pair<const char*, std::vector<std::string>*>{
+                                          "roles", &access.roles},
+                                      {"deny", &access.deny}}) {
+        for (const auto& item : lab.value(key, Json::array())) {
+          if (item.is_string()) {
+            list->push_back(item.get<std::string>());
+          }
+        }
+      }
       // Replaying a case's changes is bookkeeping: its operations answer at once.
-      auto c = connect_lab(seeds, 0);
+      auto c = connect_lab(seeds, 0, access);
       replay_changes(*c, entries);
       return c;
     }

@@ -31,7 +31,8 @@ nlohmann::ordered_json connection_record(const Connection& connection);
 // Error when a file cannot be made.
 std::unique_ptr<Connection> connect_lab_for_alert(const std::string& alert_text,
                                                   const std::string& more_seed = "",
-                                                  int retry_after_s = 1);
+                                                  int retry_after_s = 1,
+                                                  const LabAccess& access = {});
 
 // The file a training case keeps its scenario's lab state in, beside alert.json.
 inline constexpr const char* k_training_lab_seed = "training-lab.json";

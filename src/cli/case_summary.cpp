@@ -114,8 +114,10 @@ std::string case_status(const exec::CaseState& state, const std::vector<Json>& e
   bool unfinished = false;
   bool failed = undo_failed;
   bool refused = false;
+  bool not_permitted = false;
   for (const auto& id : state.order()) {
     const auto* r = state.step(id);
+    not_permitted = not_permitted || r->status == "not-permitted";
     unfinished = unfinished || r->change_unfinished || r->undo_status == "started";
     failed = failed || r->status == "failed";
     refused = refused || r->status == "refused";
@@ -126,7 +128,7 @@ std::string case_status(const exec::CaseState& state, const std::vector<Json>& e
   if (state.closed() && !undo_failed) {
     return "completed"; // an undo that failed since leaves a change half taken back
   }
-  return failed ? "failed" : refused ? "refused" : "needs-human";
+  return failed ? "failed" : refused ? "refused" : not_permitted ? "not-permitted" : "needs-human";
 }
 
 CaseSummary summarize_case(const std::string& dir)

@@ -51,6 +51,10 @@ std::unique_ptr<CLI::App> make_app(Invocation& invocation);
 void add_show(CLI::App& command, Invocation& invocation);
 void add_match(CLI::App& command, Invocation& invocation);
 void add_plan(CLI::App& command, Invocation& invocation);
+void add_preflight(CLI::App& command, Invocation& invocation);
+struct LabAccess;
+// Adds --lab-role and --lab-deny to `command` (preflight.cpp), for run, apply and undo too.
+void add_lab_access_options(CLI::App& command, LabAccess& access);
 void add_run(CLI::App& command, Invocation& invocation);
 void add_case(CLI::App& command, Invocation& invocation);
 void add_undo(CLI::App& command, Invocation& invocation);

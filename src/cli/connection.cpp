@@ -142,7 +142,7 @@ azure::CloudConfig selected_cloud(const std::string& choice)
 }
 
 std::unique_ptr<Connection> connect_lab(const std::vector<std::string>& seed_files,
-                                        int retry_after_s)
+                                        int retry_after_s, const LabAccess& access)
 {
   auto owner = std::make_unique<Connection>();
   Connection& c = *owner;
@@ -155,6 +155,9 @@ std::unique_ptr<Connection> connect_lab(const std::vector<std::string>& seed_fil
   options.state_dir = c.lab_dir;
   options.seed_files = seed_files;
   options.retry_after_s = retry_after_s;
+  c.lab_access = access;
+  options.roles = access.roles;
+  options.deny = access.deny;
   c.lab = std::make_unique<lab::Lab>(options);
   c.lab->start();
   auto config = azure::parse_cloud_config(c.lab->connection().dump(), "lab");

@@ -19,11 +19,20 @@
 
 namespace dftriage::cli {
 
+// What the in-process lab's principal may do (--lab-role, --lab-deny): nothing given,
+// everything.
+struct LabAccess
+{
+  std::vector<std::string> roles;
+  std::vector<std::string> deny;
+};
+
 struct Connection
 {
   azure::Cloud cloud;
   std::string cloud_source;      // "built-in", the cloud file's path, or "lab" (--lab)
   std::unique_ptr<lab::Lab> lab; // set by --lab
+  LabAccess lab_access;          // what its principal may do (--lab-role, --lab-deny)
   std::unique_ptr<azure::TokenCredential> credential;
   std::unique_ptr<azure::HttpTransport> transport;
   std::unique_ptr<azure::Client> client;
@@ -56,12 +65,13 @@ struct Connection
 // journal appends is on disk; an empty function when the variable is not set.
 std::function<void()> journal_test_hook();
 
+
 // Starts a lab on an ephemeral 127.0.0.1 port over HTTPS, seeded from `seed_files`,
-// and connects to it with its own service principal.
+// and connects to it with its own service principal, limited as `access` says.
 // `retry_after_s` is the Retry-After of the lab's long-running operations: 1 s as Azure's
 // often are, 0 where waiting teaches nothing (a lab rebuilt to replay a case, training).
 std::unique_ptr<Connection> connect_lab(const std::vector<std::string>& seed_files,
-                                        int retry_after_s = 1);
+                                        int retry_after_s = 1, const LabAccess& access = {});
 
 // Returns the cloud `choice` names (the --cloud value: a name or a cloud file), else
 // $DFTRIAGE_CLOUD's, else AzureCloud. Throws UsageError for an unknown cloud name,

@@ -109,6 +109,17 @@ void add_lab(CLI::App& command, Invocation& invocation)
                    "Retry-After seconds of long-running operations, 0 to 60 (default 1)")
       ->check(CLI::Range(0, 60).description(""))
       ->type_name("SECONDS");
+  serve
+      ->add_option("--role", options->roles,
+                   "Restrict the lab's principal to this built-in role at the subscription "
+                   "(repeatable; name or GUID)")
+      ->type_name("ROLE");
+  serve
+      ->add_option("--deny", options->deny,
+                   "Take one right from the lab's principal everywhere: an RBAC action "
+                   "(Microsoft.KeyVault/vaults/write), an access-policy permission "
+                   "(secrets/list) or a Graph permission (User.ReadWrite.All) (repeatable)")
+      ->type_name("OPERATION");
   serve->callback([options, &invocation] {
     invocation.action = [options, &invocation] {
       return run_lab_serve(*options, terminal::is_tty(stderr) && !invocation.global.quiet);

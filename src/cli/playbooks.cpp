@@ -1,4 +1,5 @@
-// `dftriage playbooks list | show ID | validate [FILE…] | coverage [ALERTS…] | actions`.
+// `dftriage playbooks list | show ID | validate [FILE…] | coverage [ALERTS…] | actions`
+// (and `role`, in playbooks_role.cpp).
 
 #include "command.hpp"
 #include "dftriage/azure/actions.hpp"
@@ -262,6 +263,9 @@ ExitStatus run_coverage(const PlaybooksOptions& o)
 
 } // namespace
 
+// `playbooks role` (playbooks_role.cpp).
+void add_playbooks_role(CLI::App& playbooks, Invocation& invocation);
+
 void add_playbooks(CLI::App& command, Invocation& invocation)
 {
   using F = OutputFormat;
@@ -299,6 +303,7 @@ void add_playbooks(CLI::App& command, Invocation& invocation)
   add("actions",
       "List the action catalogue playbooks call: parameters, reversibility, permission, undo",
       {F::text, F::json, F::table, F::tsv}, false, run_actions);
+  add_playbooks_role(command, invocation);
 }
 
 } // namespace dftriage::cli

@@ -230,6 +230,8 @@ void add_run(CLI::App& command, Invocation& invocation)
   sub->add_flag(
       "--lab", options->lab,
       "Start a simulated tenant seeded from the alert on 127.0.0.1 and act on it (training)");
+  add_lab_access_options(*sub, options->lab_access);
+  add_preflight_options(*sub, options->preflight);
   sub->add_option("--scenario", options->scenario,
                   "With --dry-run: walk this training scenario's alert and score the decisions "
                   "(as train start SCENARIO --dry-run)")

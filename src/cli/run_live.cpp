@@ -21,6 +21,8 @@
 #include "responders.hpp"
 #include "run_options.hpp"
 #include "run_outcome.hpp"
+#include "run_preflight.hpp"
+#include "preflight_text.hpp"
 #include "walk_session.hpp"
 
 #include <cstdio>
@@ -211,7 +213,8 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang_given, bool i
   const auto owned = resume        ? connect_for_case(folder->dir(), opened_journal->entries(),
                                                       {options.lab, options.switch_cloud, options.cloud})
                      : options.lab ? connect_lab_for_alert(alert_text, options.training_lab,
-                                                           options.training.is_null() ? 1 : 0)
+                                                           options.training.is_null() ? 1 : 0,
+                                                           options.lab_access)
                                    : connect_cloud(options.cloud);
   Connection& connection = *owned;
   if (resume) {
@@ -286,6 +289,11 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang_given, bool i
       return ExitStatus::needs_human;
     }
   }
+  // What the principal may do, before the first request that changes or reads anything.
+  const auto gate = preflight_gate(plan, connection, options.preflight, interactive, format, lang);
+  if (gate.stop) {
+    return ExitStatus::not_permitted; // no case: nothing was done
+  }
   if (!folder) {
     // The case's first entry is next: now it has something worth keeping.
     folder = journal::CaseFolder::create(new_dir);
@@ -328,6 +336,9 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang_given, bool i
           subscriptions.begin() + static_cast<std::ptrdiff_t>(case_scope), subscriptions.end());
     }
     journal.append(std::move(resumed));
+  }
+  if (gate.result) {
+    journal.append(preflight_entry(*gate.result, options.preflight.allow_missing));
   }
   // Who gave each answer: typed at the prompt, --answers (file), --set, the default, or
   // a default taken from a read. A typed answer equal to the default is still typed.
@@ -385,7 +396,7 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang_given, bool i
       TerminalResponder responder(prompter, options.yes, options.yes_irreversible, reason, colour,
                                   lang);
       exec::Executor executor(*folder, journal, *connection.client, connection.cloud, responder,
-                              connection.exec_settings(subscriptions));
+                              run_settings(connection, subscriptions, gate));
       responder.undoable = [&] {
         std::vector<std::string> out;
         const auto& changes = executor.state().changes();
@@ -411,6 +422,9 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang_given, bool i
       settings.results = &results;
       settings.case_dir = folder->dir();
       settings.subscriptions = subscriptions;
+      settings.step_notice = [&](const std::string& step) {
+        return gate.result ? not_permitted_notice(*gate.result, step, lang) : std::string();
+      };
       settings.typed_before = kept;
       for (const auto& [id, value] : mine) {
         settings.typed_before.erase(id);
@@ -486,7 +500,7 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang_given, bool i
     } else {
       UnattendedResponder responder(options.yes, options.yes_irreversible, reason, nullptr);
       exec::Executor executor(*folder, journal, *connection.client, connection.cloud, responder,
-                              connection.exec_settings(subscriptions));
+                              run_settings(connection, subscriptions, gate));
       // Walk the visited steps in order, planning again after each read so that later
       // defaults can use what it found ({{results...}}).
       std::size_t next = 0;
@@ -533,13 +547,7 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang_given, bool i
     }
   } catch (const Interrupted&) {
     journal.append({{"event", journal::event::case_interrupted}});
-    std::fprintf(stderr, "%s",
-                 (lang == playbook::Lang::zh_cn
-                      ? "\ndftriage: 已按 Ctrl-C 停止。案例保存在 " + folder->dir() +
-                            "；继续请运行：\n  " + resume_command + "\n"
-                      : "\ndftriage: stopped by Ctrl-C. The case is kept in " + folder->dir() +
-                            "; resume with:\n  " + resume_command + "\n")
-                     .c_str());
+    std::fprintf(stderr, "%s", interrupted_message(folder->dir(), resume_command, lang).c_str());
     return ExitStatus::interrupted;
   }
   const auto status = status_of(plan, outcomes, stopped, lang);
@@ -579,17 +587,8 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang_given, bool i
       std::printf("  - %s\n", n.c_str());
     }
   }
-  const std::string& dir = folder->dir();
-  const std::string resume_hint =
-      status.word == "completed" ? "" : tr(lang, "; resume: ", "；继续：") + resume_command;
   std::fprintf(stderr, "%s\n",
-               tr(lang,
-                  "dftriage: case " + dir + ": " + status.word + " (report: dftriage report " +
-                      dir + "; undo: dftriage undo " + dir + resume_hint + ")",
-                  "dftriage: 案例 " + dir + "：" + status_word(status.word, lang) +
-                      "（报告：dftriage report " + dir + "；撤销：dftriage undo " + dir +
-                      resume_hint + "）")
-                   .c_str());
+               case_end_message(folder->dir(), status.word, resume_command, lang).c_str());
   return status.exit;
 }
 

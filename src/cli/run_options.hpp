@@ -7,6 +7,7 @@
 #include "dftriage/engine/plan.hpp"
 #include "dftriage/playbook/playbook.hpp"
 #include "dftriage/util/exit_status.hpp"
+#include "run_preflight.hpp"
 #include "walk_inputs.hpp"
 #include "walk_text.hpp"
 
@@ -41,6 +42,8 @@ struct RunOptions : WalkInputs
   // run --dry-run --scenario ID [--seed N]: a training scenario's alert instead of a file.
   std::string scenario;
   std::string seed;
+  PreflightChoice preflight; // --no-preflight, --allow-missing-permissions
+  LabAccess lab_access;      // --lab-role, --lab-deny
 };
 
 // run --dry-run --scenario: train start SCENARIO --dry-run with run's options (train.cpp).

@@ -10,6 +10,7 @@ RunStatus status_of(const engine::Plan& plan, const std::vector<StepOutcome>& ou
   RunStatus status;
   bool failed = false;
   bool refused = false;
+  bool not_permitted = false;
   for (const auto& o : outcomes) {
     const std::string id = plan.steps[o.step_index].step->id;
     if (o.outcome == "failed" || o.outcome == "rolled-back" ||
@@ -17,6 +18,8 @@ RunStatus status_of(const engine::Plan& plan, const std::vector<StepOutcome>& ou
       failed = true;
     } else if (o.outcome == "refused") {
       refused = true;
+    } else if (o.outcome == "not-permitted") {
+      not_permitted = true;
     } else if (o.outcome == "awaiting-confirmation") {
       status.needs.push_back(id +
                              tr(lang, ": a change awaiting confirmation", "：一项待确认的更改"));
@@ -35,6 +38,9 @@ RunStatus status_of(const engine::Plan& plan, const std::vector<StepOutcome>& ou
   } else if (refused) {
     status.word = "refused";
     status.exit = ExitStatus::refused;
+  } else if (not_permitted) {
+    status.word = "not-permitted";
+    status.exit = ExitStatus::not_permitted;
   } else if (!status.needs.empty()) {
     status.word = "needs-human";
     status.exit = ExitStatus::needs_human;
@@ -42,6 +48,28 @@ RunStatus status_of(const engine::Plan& plan, const std::vector<StepOutcome>& ou
     status.word = "completed";
   }
   return status;
+}
+
+std::string interrupted_message(const std::string& dir, const std::string& resume_command,
+                                playbook::Lang lang)
+{
+  return lang == playbook::Lang::zh_cn
+             ? "\ndftriage: 已按 Ctrl-C 停止。案例保存在 " + dir + "；继续请运行：\n  " +
+                   resume_command + "\n"
+             : "\ndftriage: stopped by Ctrl-C. The case is kept in " + dir + "; resume with:\n  " +
+                   resume_command + "\n";
+}
+
+std::string case_end_message(const std::string& dir, const std::string& word,
+                             const std::string& resume_command, playbook::Lang lang)
+{
+  const std::string resume_hint =
+      word == "completed" ? "" : tr(lang, "; resume: ", "；继续：") + resume_command;
+  return tr(lang,
+            "dftriage: case " + dir + ": " + word + " (report: dftriage report " + dir +
+                "; undo: dftriage undo " + dir + resume_hint + ")",
+            "dftriage: 案例 " + dir + "：" + status_word(word, lang) + "（报告：dftriage report " +
+                dir + "；撤销：dftriage undo " + dir + resume_hint + "）");
 }
 
 std::string status_word(const std::string& word, playbook::Lang lang)
@@ -57,6 +85,9 @@ std::string status_word(const std::string& word, playbook::Lang lang)
   }
   if (word == "refused") {
     return "已拒绝执行（refused）";
+  }
+  if (word == "not-permitted") {
+    return "无权执行（not-permitted）";
   }
   return word == "failed" ? "失败（failed）" : word;
 }

@@ -23,7 +23,8 @@ struct RunStatus
   ExitStatus exit = ExitStatus::success;
 };
 
-// Returns the run's status: failed (4) over refused (6) over needs-human (5: changes
+// Returns the run's status: failed (4) over refused (6) over not-permitted (9: steps the
+// preflight found not permitted were left out) over needs-human (5: changes
 // awaiting confirmation, open tasks, a walk `stopped` before its end) over completed (0).
 RunStatus status_of(const engine::Plan& plan, const std::vector<StepOutcome>& outcomes,
                     bool stopped, playbook::Lang lang);
@@ -38,6 +39,16 @@ std::string status_word(const std::string& word, playbook::Lang lang);
 std::string open_questions_message(std::size_t count, const std::string& case_dir,
                                    const std::string& step, playbook::Lang lang,
                                    bool before_case = false);
+
+// Returns the stderr text after Ctrl-C stopped a run of the case in `dir`, naming the
+// command that resumes it.
+std::string interrupted_message(const std::string& dir, const std::string& resume_command,
+                                playbook::Lang lang);
+
+// Returns the last stderr line of a run (without the newline): the case, its status, and
+// the commands that report, undo and (unless completed) resume it.
+std::string case_end_message(const std::string& dir, const std::string& word,
+                             const std::string& resume_command, playbook::Lang lang);
 
 // Returns what earlier runs of the case read, by step ID (for {{results...}} defaults
 // and to show again): what each done step saved since it was last entered.

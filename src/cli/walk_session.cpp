@@ -260,6 +260,11 @@ WalkSession::Command WalkSession::visit(std::size_t step_index)
   }
   const auto& step = m_plan.steps[step_index];
   m_prompter.say(step_details(step, m_settings.lang, colour, m_settings.dry_run, &m_cloud));
+  if (m_settings.step_notice) {
+    if (const auto notice = m_settings.step_notice(step.step->id); !notice.empty()) {
+      m_prompter.say(paint("  " + notice, Colour::red, colour));
+    }
+  }
   if (!step.step->action && !step.step->shows.empty()) {
     // What the decision is about, from the alert (the caller's IP to judge, ...).
     m_prompter.say(read_summary(*step.step, alert::to_json(m_alert), m_settings.lang, colour));

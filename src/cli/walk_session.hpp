@@ -49,6 +49,9 @@ struct WalkSettings
   std::string case_dir;
   // The subscriptions the case may change (lower case; empty: not checked).
   std::vector<std::string> subscriptions;
+  // When set, what to say at a step before it is carried out ("" : nothing): the permission
+  // the preflight found missing and the role to ask for.
+  std::function<std::string(const std::string& step_id)> step_notice;
 };
 
 // Returns why an answer to `input_id` cannot stand: a step that takes it refuses it

@@ -133,7 +133,7 @@ void CaseState::apply(const nlohmann::ordered_json& entry)
     }
   } else if (event == journal::event::step_no_op || event == journal::event::step_declined ||
              event == journal::event::step_refused || event == journal::event::step_failed ||
-             event == journal::event::step_open) {
+             event == journal::event::step_open || event == journal::event::step_not_permitted) {
     r.change_unfinished = false;
     if (flag_of(entry, "unverifiable", false)) {
       r.request_pending = false; // the responder checks by hand; a later run sends afresh

@@ -31,6 +31,8 @@ std::string_view to_string(Outcome outcome)
     return "skipped-after-failure";
   case Outcome::open:
     return "open";
+  case Outcome::not_permitted:
+    return "not-permitted";
   }
   return "failed";
 }
@@ -115,6 +117,10 @@ StepResult Executor::run_step(const engine::Plan& plan, std::size_t index)
   }
   if (const auto problem = scope_problem(step); !problem.empty()) {
     return conclude(id, ev::step_refused, Outcome::refused, problem);
+  }
+  if (const auto missing = m_settings.not_permitted.find(id);
+      missing != m_settings.not_permitted.end()) {
+    return conclude(id, ev::step_not_permitted, Outcome::not_permitted, missing->second);
   }
   if (auto held = check_assessed(plan, index)) {
     return *held;

@@ -92,7 +92,7 @@ json alert_summary(const alert::Alert* a, const json& opened)
 // Members of a journal entry the timeline keeps beside time, event, step and operator.
 constexpr const char* k_timeline_details[] = {
     "mode", "playbook", "playbookVersion", "outcome", "checked",
-    "note", "why",      "reason",          "to",      "steps"};
+    "note", "why",      "reason",          "to",      "steps", "summary"};
 
 bool on_timeline(const std::string& event)
 {
@@ -100,6 +100,7 @@ bool on_timeline(const std::string& event)
       journal::event::case_opened,      journal::event::case_resumed,
       journal::event::case_closed,      journal::event::step_done,
       journal::event::step_no_op,       journal::event::step_refused,
+      journal::event::step_not_permitted, "preflight",
       journal::event::step_failed,      journal::event::step_declined,
       journal::event::step_open,        journal::event::step_left,
       journal::event::confirmation,     journal::event::assessment_waived,
@@ -402,6 +403,8 @@ json case_report(const journal::CaseFolder& folder)
       follow_ups.push_back(follow_up("declined", &r, declined_reason[id]));
     } else if (r.status == "refused") {
       follow_ups.push_back(follow_up("refused", &r, r.message));
+    } else if (r.status == "not-permitted") {
+      follow_ups.push_back(follow_up("not-permitted", &r, r.message));
     } else if (r.status == "open") {
       const auto it = std::find_if(checklist.begin(), checklist.end(),
                                    [&](const json& c) { return c["step"] == id; });

@@ -356,6 +356,16 @@ void Renderer::timeline()
                str(t, "checked") != "notice" && str(t, "checked") != "answered") {
       key = "step.checked";
       one = status(str(t, "checked"));
+    } else if (event == "preflight") {
+      const json summary = t.value("summary", json::object());
+      for (const char* word : {"granted", "missing", "unknown"}) {
+        const char* label = lookup(m_l.events, std::string("preflight.") + word);
+        one += (one.empty() ? "" : m_l.comma) + std::to_string(summary.value(word, 0)) + " " +
+               (label != nullptr ? label : word);
+      }
+      for (const auto& s : summary.value("notPermitted", json::array())) {
+        one += m_l.comma + code(s);
+      }
     } else if (event == journal::event::undo_requested ||
                event == journal::event::assessment_waived) {
       for (const auto& s : t.value("steps", json::array())) {

@@ -264,7 +264,9 @@ void record_activity(State& state, const LabRequest& request, const LabResponse&
       {"channels", "Operation"},
       {"claims",
        {{"appid", request.caller},
-        {"http://schemas.microsoft.com/identity/claims/objectidentifier", request.caller},
+        {"http://schemas.microsoft.com/identity/claims/objectidentifier",
+         state.object_id_of(request.caller).empty() ? request.caller
+                                                    : state.object_id_of(request.caller)},
         {"ipaddr", request.remote_addr}}},
       {"correlationId", correlation},
       {"description", ""},

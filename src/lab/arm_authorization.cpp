@@ -3,8 +3,11 @@
 // state holds (resources of type Microsoft.Authorization/roleDefinitions).
 
 #include "arm.hpp"
+#include "dftriage/util/error.hpp"
 #include "modules.hpp"
+#include "rbac.hpp"
 #include "resources.hpp"
+#include "token.hpp"
 
 #include <algorithm>
 
@@ -16,6 +19,7 @@ const std::vector<std::string> k_authorization_versions = {
     "2022-04-01",         "2022-01-01-preview", "2020-10-01-preview", "2020-08-01-preview",
     "2020-04-01-preview", "2018-09-01-preview", "2018-01-01-preview", "2015-07-01"};
 const std::string k_assignments = "(.*)/providers/Microsoft\\.Authorization/roleAssignments";
+const std::string k_definitions = "(.*)/providers/Microsoft\\.Authorization/roleDefinitions";
 
 std::string trim_scope(std::string scope)
 {
@@ -142,14 +146,8 @@ LabResponse list_definitions(State& state, const LabRequest& request, const std:
   };
   const std::string subscription =
       scope.rfind("/subscriptions/", 0) == 0 ? scope.substr(15, scope.find('/', 15) - 15) : "";
-  // The built-in roles the lab's assignments use (their IDs from resources.cpp).
-  for (const char* role : {"Owner", "Contributor", "Reader", "User Access Administrator"}) {
-    const std::string id = role_definition_id(subscription, role);
-    keep(Json{{"id", id},
-              {"name", id.substr(id.rfind('/') + 1)},
-              {"type", "Microsoft.Authorization/roleDefinitions"},
-              {"properties",
-               {{"roleName", role}, {"type", "BuiltInRole"}, {"assignableScopes", {"/"}}}}});
+  for (const auto& role : azure::builtin_roles()) {
+    keep(builtin_role_definition(subscription, role));
   }
   for (const auto& [key, resource] : state.resources) {
     if (lower(resource.value("type", "")) != "microsoft.authorization/roledefinitions") {
@@ -165,6 +163,122 @@ LabResponse list_definitions(State& state, const LabRequest& request, const std:
     }
   }
   return page(state, request, items);
+}
+
+// The subscription GUID of `scope` ("" when it names none).
+std::string subscription_of(const std::string& scope)
+{
+  const std::string s = trim_scope(scope);
+  if (s.rfind("/subscriptions/", 0) != 0) {
+    return {};
+  }
+  return s.substr(15,
+                  s.find('/', 15) == std::string::npos ? std::string::npos : s.find('/', 15) - 15);
+}
+
+[[noreturn]] void invalid_definition(const std::string& message)
+{
+  throw ArmFault{400, "InvalidRoleDefinition", message, std::nullopt, {}};
+}
+
+// PUT {scope}/providers/Microsoft.Authorization/roleDefinitions/{guid}: a custom role, as
+// `az role definition create` sends it (its first assignable scope as the scope).
+LabResponse put_definition(State& state, const LabRequest& request, const std::string& scope,
+                           const std::string& guid)
+{
+  if (azure::find_builtin_role(guid) != nullptr) {
+    invalid_definition("The role definition '" + guid +
+                       "' is a built-in role and cannot be changed.");
+  }
+  const Json body = request.json_body();
+  const Json properties = body.is_object() ? body.value("properties", Json::object()) : Json();
+  const std::string name = properties.is_object() ? properties.value("roleName", "") : "";
+  if (name.empty()) {
+    invalid_definition("The role definition must have a roleName.");
+  }
+  const Json scopes = properties.value("assignableScopes", Json::array());
+  if (!scopes.is_array() || scopes.empty() ||
+      !std::all_of(scopes.begin(), scopes.end(), [](const Json& s) { return s.is_string(); })) {
+    invalid_definition("The role definition must have at least one assignable scope.");
+  }
+  Json permissions = Json::array();
+  try {
+    for (const auto& entry : properties.value("permissions", Json::array())) {
+      permissions.push_back(
+          azure::Permission::from_json(nlohmann::json::parse(entry.dump()), "permissions")
+              .to_json());
+    }
+  } catch (const Error& e) {
+    invalid_definition(std::string("The role definition's permissions are invalid: ") + e.what());
+  }
+  Json* existing = nullptr;
+  for (auto& [key, resource] : state.resources) {
+    if (lower(resource.value("type", "")) != "microsoft.authorization/roledefinitions") {
+      continue;
+    }
+    if (lower(resource.value("name", "")) == lower(guid)) {
+      existing = &resource;
+    } else if (lower(resource["properties"].value("roleName", "")) == lower(name)) {
+      throw ArmFault{409,
+                     "RoleDefinitionWithSameNameExists",
+                     "A custom role with the same name already exists in this directory. Use a "
+                     "different name.",
+                     std::nullopt,
+                     {}};
+    }
+  }
+  const std::string now = state.now_iso();
+  const TokenInfo* token = bearer_token(state, request);
+  const std::string by = token != nullptr ? token->object_id : request.caller;
+  Json definition{
+      {"id", "/subscriptions/" + subscription_of(scope) +
+                 "/providers/Microsoft.Authorization/roleDefinitions/" + lower(guid)},
+      {"name", lower(guid)},
+      {"type", "Microsoft.Authorization/roleDefinitions"},
+      {"properties",
+       {{"roleName", name},
+        {"type", "CustomRole"},
+        {"description", properties.value("description", Json())},
+        {"assignableScopes", scopes},
+        {"permissions", permissions},
+        {"createdOn", existing ? (*existing)["properties"].value("createdOn", now) : now},
+        {"updatedOn", now},
+        {"createdBy", existing ? (*existing)["properties"].value("createdBy", by) : by},
+        {"updatedBy", by}}}};
+  const int status = existing ? 200 : 201;
+  return LabResponse::json(status, put_resource(state, std::move(definition)));
+}
+
+// DELETE of a custom role: refused while an assignment still names it, as ARM does.
+LabResponse delete_definition(State& state, const std::string& guid)
+{
+  auto found = state.resources.end();
+  for (auto it = state.resources.begin(); it != state.resources.end(); ++it) {
+    const Json& resource = it->second;
+    const std::string type = lower(resource.value("type", ""));
+    if (type == "microsoft.authorization/roledefinitions" &&
+        lower(resource.value("name", "")) == lower(guid)) {
+      found = it;
+    }
+    if (type != "microsoft.authorization/roleassignments" || !resource.contains("properties")) {
+      continue;
+    }
+    const std::string role = lower(resource["properties"].value("roleDefinitionId", ""));
+    if (role.substr(role.rfind('/') + 1) == lower(guid)) {
+      throw ArmFault{409,
+                     "RoleDefinitionHasAssignments",
+                     "There are existing role assignments referencing role (code: "
+                     "RoleDefinitionHasAssignments).",
+                     std::nullopt,
+                     {}};
+    }
+  }
+  if (found == state.resources.end()) {
+    return LabResponse::empty(204);
+  }
+  Json deleted = found->second;
+  state.resources.erase(found);
+  return LabResponse::json(200, deleted);
 }
 
 std::string assignment_id(const Captures& c)
@@ -241,35 +355,28 @@ void add_authorization_routes(Router& router, State& state)
              [&state](const LabRequest& request, const Captures& c) {
                return list_eligibilities(state, request, c[1]);
              });
-  router.add("GET", "(.*)/providers/Microsoft\\.Authorization/roleDefinitions", options,
-             [&state](const LabRequest& request, const Captures& c) {
-               return list_definitions(state, request, c[1]);
-             });
+  router.add("GET", k_definitions, options, [&state](const LabRequest& request, const Captures& c) {
+    return list_definitions(state, request, c[1]);
+  });
   router.add(
-      "GET", "(.*)/providers/Microsoft\\.Authorization/roleDefinitions/([^/]+)", options,
-      [&state](const LabRequest&, const Captures& c) {
-        for (const auto& [key, resource] : state.resources) {
-          if (lower(resource.value("type", "")) == "microsoft.authorization/roledefinitions" &&
-              lower(resource.value("name", "")) == lower(c[2])) {
-            return LabResponse::json(200, resource);
-          }
-        }
-        const std::string name = role_name(c[2]);
-        if (name.empty()) {
+      "GET", k_definitions + "/([^/]+)", options, [&state](const LabRequest&, const Captures& c) {
+        const Json found = role_definition(state, subscription_of(c[1]), c[2]);
+        if (found.is_null()) {
           throw ArmFault{404,
                          "RoleDefinitionDoesNotExist",
                          "The specified role definition with ID '" + c[2] + "' does not exist.",
                          std::nullopt,
                          {}};
         }
-        return LabResponse::json(
-            200,
-            Json{{"id", c[0]},
-                 {"name", lower(c[2])},
-                 {"type", "Microsoft.Authorization/roleDefinitions"},
-                 {"properties",
-                  {{"roleName", name}, {"type", "BuiltInRole"}, {"assignableScopes", {"/"}}}}});
+        return LabResponse::json(200, found);
       });
+  router.add("PUT", k_definitions + "/([^/]+)", options,
+             [&state](const LabRequest& request, const Captures& c) {
+               return put_definition(state, request, c[1], c[2]);
+             });
+  router.add(
+      "DELETE", k_definitions + "/([^/]+)", options,
+      [&state](const LabRequest&, const Captures& c) { return delete_definition(state, c[2]); });
 }
 
 } // namespace dftriage::lab

@@ -2,6 +2,7 @@
 
 #include "client_assertion.hpp"
 #include "dftriage/util/text.hpp"
+#include "token.hpp"
 
 namespace dftriage::lab {
 
@@ -35,6 +36,17 @@ std::string strip_trailing_slashes(std::string s)
     s.pop_back();
   }
   return s;
+}
+
+// `scope` without its "/.default": the resource a token for it is issued to (its aud).
+std::string without_default(std::string scope)
+{
+  const std::string suffix = "/.default";
+  if (scope.size() > suffix.size() &&
+      scope.compare(scope.size() - suffix.size(), suffix.size(), suffix) == 0) {
+    scope.resize(scope.size() - suffix.size());
+  }
+  return scope;
 }
 
 // The seeded service principal whose appId is `client`, or null.
@@ -142,10 +154,11 @@ LabResponse issue_token(State& state, const LabRequest& request, const Captures&
   const bool by_resource =
       v1 && (!form_value(form, "resource").empty() || form_value(form, "scope").empty());
   const auto audiences = requested_audiences(state, form, by_resource);
-  const std::string token = random_hex(32);
+  const std::string asked = form_value(form, by_resource ? "resource" : "scope");
+  const std::string token =
+      mint_token(state, client, audiences, without_default(asked.substr(0, asked.find(' '))));
   const int lifetime = state.config.token_lifetime_s;
   const auto now = state.config.clock();
-  state.tokens[token] = TokenInfo{client, audiences, now + std::chrono::seconds(lifetime)};
   if (!by_resource) {
     return LabResponse::json(200, Json{{"token_type", "Bearer"},
                                        {"expires_in", lifetime},
@@ -216,10 +229,9 @@ LabResponse managed_identity_token(State& state, const LabRequest& request, bool
                           "AADSTS500011: The resource principal named " + resource +
                               " was not found in the tenant.");
   }
-  const std::string token = random_hex(32);
+  const std::string token = mint_token(state, client, audiences, resource);
   const int lifetime = state.config.token_lifetime_s;
   const auto now = state.config.clock();
-  state.tokens[token] = TokenInfo{client, audiences, now + std::chrono::seconds(lifetime)};
   const std::string expires_on = std::to_string(Clock::to_time_t(now) + lifetime);
   Json body{{"access_token", token}, {"client_id", client}};
   if (!app_service) {

@@ -8,9 +8,6 @@
 
 namespace dftriage::lab::keyvault {
 
-namespace {
-
-// Returns the ARM body of the vault named `name`, or nullptr.
 const Json* vault_resource(const State& state, const std::string& name)
 {
   for (const auto& [id, resource] : state.resources) {
@@ -21,6 +18,8 @@ const Json* vault_resource(const State& state, const std::string& name)
   }
   return nullptr;
 }
+
+namespace {
 
 ArmFault forbidden(const std::string& inner, const std::string& message)
 {

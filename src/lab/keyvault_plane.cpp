@@ -58,12 +58,7 @@ void not_found(const std::string& kind, const std::string& name)
 
 std::string caller_object_id(const State& state, const std::string& app_id)
 {
-  for (const auto& [id, sp] : state.service_principals) {
-    if (lower(sp.value("appId", "")) == lower(app_id)) {
-      return sp.value("id", "");
-    }
-  }
-  return {};
+  return state.object_id_of(app_id);
 }
 
 void audit(State& state, const LabRequest& request, const std::string& operation, int status)

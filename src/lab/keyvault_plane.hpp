@@ -41,8 +41,11 @@ std::optional<ArmFault> firewall_refusal(const State& state, const LabRequest& r
 // Throws Key Vault's 404 "<Kind>NotFound" for `name` (e.g. kind "Key", name "cmk/78de…").
 [[noreturn]] void not_found(const std::string& kind, const std::string& name);
 
-// Returns the object ID of the lab service principal whose appId is `app_id`, or "".
+// Returns the object ID of the application `app_id` (State::object_id_of), or "".
 std::string caller_object_id(const State& state, const std::string& app_id);
+
+// Returns the ARM body of the vault named `name` (lower case), or nullptr.
+const Json* vault_resource(const State& state, const std::string& name);
 
 // Appends one AzureDiagnostics row for this request: the caller's app and object IDs,
 // its address, the URI, `operation` and `status`.

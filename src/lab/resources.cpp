@@ -1,29 +1,9 @@
 #include "resources.hpp"
 
 #include "arm.hpp"
+#include "dftriage/azure/permissions.hpp"
 
 namespace dftriage::lab {
-
-namespace {
-
-struct BuiltInRole
-{
-  const char* name;
-  const char* guid;
-};
-
-const BuiltInRole k_roles[] = {
-    {"Owner", "8e3af657-a8ff-443c-a75c-2fe8c4bcb635"},
-    {"Contributor", "b24988ac-6180-42a0-ab88-20f7382dd24c"},
-    {"Reader", "acdd72a7-3385-48ef-bd42-f606fba81ae7"},
-    {"User Access Administrator", "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9"},
-    {"Key Vault Administrator", "00482a5a-887f-4fb3-b363-3b7fe8e74483"},
-    {"Key Vault Secrets Officer", "b86a8fe4-44ce-4948-aee5-eccb2c155cd7"},
-    {"Key Vault Secrets User", "4633458b-17de-408a-b874-0445c86b69e6"},
-    {"Virtual Machine Contributor", "9980e02c-c2be-4d73-94e8-173b1dc7cf3c"},
-};
-
-} // namespace
 
 Json& ensure_subscription(State& state, const std::string& subscription)
 {
@@ -93,24 +73,15 @@ Json make_vault(State& state, const std::string& subscription, const std::string
 
 std::string role_definition_id(const std::string& subscription, const std::string& role)
 {
-  std::string guid = role;
-  for (const auto& r : k_roles) {
-    if (lower(r.name) == lower(role)) {
-      guid = r.guid;
-    }
-  }
+  const auto* builtin = azure::find_builtin_role(role);
   return "/subscriptions/" + subscription + "/providers/Microsoft.Authorization/roleDefinitions/" +
-         guid;
+         (builtin != nullptr ? builtin->id : role);
 }
 
 std::string role_name(const std::string& guid)
 {
-  for (const auto& r : k_roles) {
-    if (lower(guid) == r.guid) {
-      return r.name;
-    }
-  }
-  return {};
+  const auto* builtin = azure::find_builtin_role(guid);
+  return builtin != nullptr && lower(builtin->id) == lower(guid) ? builtin->name : std::string();
 }
 
 Json make_role_assignment(State& state, const std::string& scope, const std::string& name,

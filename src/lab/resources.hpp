@@ -23,7 +23,8 @@ Json make_vault(State& state, const std::string& subscription, const std::string
 Json make_role_assignment(State& state, const std::string& scope, const std::string& name,
                           const std::string& role, const std::string& principal,
                           const std::string& principal_type);
-// Returns the role definition ID of a built-in role's name or GUID.
+// Returns the role definition ID of a built-in role's name or GUID (builtin_roles()), or
+// of the GUID `role` is when it names none.
 std::string role_definition_id(const std::string& subscription, const std::string& role);
 // Returns a built-in role's name for its definition GUID, or "".
 std::string role_name(const std::string& guid);

@@ -5,6 +5,7 @@
 #include "dftriage/util/error.hpp"
 #include "dftriage/util/text.hpp"
 #include "faults.hpp"
+#include "rbac.hpp"
 #include "record.hpp"
 #include "seed.hpp"
 #include "tenant.hpp"
@@ -202,6 +203,10 @@ Lab::Lab(LabOptions options)
   for (const auto& text : options.fault_rules) {
     m_impl->rules.push_back(parse_fault_rule(text));
   }
+  for (const auto& role : options.roles) {
+    role_for_option(role);
+  }
+  parse_denials(options.deny);
   for (const auto& path : options.seed_files) {
     m_impl->seeds.emplace_back(path, read_file(path));
   }
@@ -233,6 +238,7 @@ void Lab::start()
   LabConfig config;
   config.tenant_id = stable_guid(basis + "/tenant");
   config.client_id = stable_guid(basis + "/client");
+  config.object_id = stable_guid(basis + "/client-object");
   config.client_secret = random_hex(20);
   config.subscription_id =
       subscription.empty() ? stable_guid(basis + "/subscription") : subscription;
@@ -269,6 +275,7 @@ void Lab::start()
     apply_seed(impl.tenant->state(), text, path);
   }
   seed_defaults(impl.tenant->state());
+  apply_principal_rights(impl.tenant->state(), impl.options.roles, impl.options.deny);
   impl.faults = std::make_unique<FaultSet>(impl.rules);
   if (!impl.options.record_file.empty()) {
     impl.recorder = std::make_unique<Recorder>(impl.options.record_file);
@@ -342,7 +349,8 @@ nlohmann::ordered_json Lab::connection() const
                              {"tenantId", c.tenant_id},
                              {"clientId", c.client_id},
                              {"clientSecret", c.client_secret},
-                             {"subscriptionId", c.subscription_id}};
+                             {"subscriptionId", c.subscription_id},
+                             {"objectId", c.object_id}};
   if (m_impl->options.https) {
     out["caCertificate"] = m_impl->tls.ca_certificate;
   }

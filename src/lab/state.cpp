@@ -27,10 +27,23 @@ std::string State::next_guid(std::string_view kind)
 std::string State::principal_type(const std::string& id) const
 {
   const std::string key = lower(id);
-  if (service_principals.count(key) > 0) {
+  if (service_principals.count(key) > 0 || key == lower(config.object_id)) {
     return "ServicePrincipal";
   }
   return groups.count(key) > 0 ? "Group" : "User";
+}
+
+std::string State::object_id_of(const std::string& app_id) const
+{
+  if (lower(app_id) == lower(config.client_id)) {
+    return config.object_id;
+  }
+  for (const auto& [id, sp] : service_principals) {
+    if (lower(sp.value("appId", "")) == lower(app_id)) {
+      return sp.value("id", "");
+    }
+  }
+  return {};
 }
 
 } // namespace dftriage::lab

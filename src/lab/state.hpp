@@ -13,11 +13,31 @@
 
 namespace dftriage::lab {
 
+// What `lab serve --deny` took away from the lab's principal, by kind (rbac.cpp).
+struct Denials
+{
+  std::vector<std::string>
+      rbac; // action or data action patterns ("Microsoft.KeyVault/vaults/write")
+  std::vector<std::pair<std::string, std::string>> access_policy; // {"secrets", "list"}
+  std::vector<std::string> graph;                                 // "User.ReadWrite.All"
+
+  bool empty() const { return rbac.empty() && access_policy.empty() && graph.empty(); }
+};
+
 struct LabConfig
 {
   std::string tenant_id;
   std::string client_id;
   std::string client_secret;
+  // The object ID of the lab's own application's service principal: the `oid` of the
+  // tokens it gets; "" until the Tenant derives one from client_id.
+  std::string object_id;
+  // Restricted mode (--role, --deny): the lab's principal may do only what its role
+  // assignments, access policies and Graph roles allow (rbac.hpp). With `base_rights`
+  // (--deny without --role) it starts from every right rather than from none.
+  bool restricted = false;
+  bool base_rights = false;
+  Denials denied;
   std::string subscription_id;
   std::string scheme = "http"; // "https" with --https
   int port = 0;                // the served port, for absolute URLs
@@ -36,6 +56,8 @@ struct LabConfig
 struct TokenInfo
 {
   std::string client_id;
+  std::string object_id;              // the token's oid claim
+  std::vector<std::string> roles;     // its roles claim (Graph application permissions)
   std::vector<std::string> audiences; // "arm", "graph", "keyvault", "loganalytics"
   Clock::time_point expires;
 };
@@ -148,9 +170,12 @@ struct State
   std::string now_iso() const;
   // Returns a deterministic GUID for the next lab-made object.
   std::string next_guid(std::string_view kind);
-  // Returns the principalType ARM gives the object `id`: "ServicePrincipal" or "Group"
-  // when the directory holds it as one, else "User".
+  // Returns the principalType ARM gives the object `id`: "ServicePrincipal" (the lab's own
+  // principal too) or "Group" when the directory holds it as one, else "User".
   std::string principal_type(const std::string& id) const;
+  // Returns the object ID of the application `app_id` signs in as: config.object_id for
+  // the lab's own, a seeded service principal's `id`, or "" when the lab knows none.
+  std::string object_id_of(const std::string& app_id) const;
 };
 
 } // namespace dftriage::lab

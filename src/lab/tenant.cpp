@@ -3,16 +3,21 @@
 #include "arm.hpp"
 #include "identity.hpp"
 #include "modules.hpp"
+#include "rbac.hpp"
 
 namespace dftriage::lab {
 
 Tenant::Tenant(LabConfig config)
 {
   m_state.config = std::move(config);
+  if (m_state.config.object_id.empty()) {
+    m_state.config.object_id = stable_guid("service-principal/" + m_state.config.client_id);
+  }
   add_identity_routes(m_router, m_state);
   add_operation_routes(m_router, m_state);
   add_keyvault_routes(m_router, m_state);
   add_authorization_routes(m_router, m_state);
+  add_permission_routes(m_router, m_state);
   add_security_routes(m_router, m_state);
   add_resource_routes(m_router, m_state);
   // Tags at any scope, Microsoft.Network, Microsoft.Compute, Microsoft.Automation.
@@ -66,7 +71,14 @@ LabResponse Tenant::handle_locked(const LabRequest& request)
   LabResponse response = m_router.dispatch(
       request,
       [this](const LabRequest& r, std::string_view audience) {
-        return authorize(m_state, r, audience);
+        AuthResult result = authorize(m_state, r, audience);
+        // Restricted mode's one gate: a valid token whose principal lacks the right.
+        if (result.caller) {
+          if (auto refused = refusal(m_state, r, audience)) {
+            return AuthResult{std::nullopt, std::move(*refused)};
+          }
+        }
+        return result;
       },
       &caller);
   response.with_header("x-ms-request-id", random_guid());

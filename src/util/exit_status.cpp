@@ -26,6 +26,9 @@ const std::vector<ExitStatusRow>& exit_status_table()
       {8, "the case is in use by another dftriage process (`run`, `apply`, `undo` hold its lock); "
           "try again when it "
           "has ended"},
+      {9, "`not-permitted`: the signed-in principal lacks a permission a step needs (the "
+          "preflight names it and the role to ask for); `run` and `apply` stop before their "
+          "first request, or with `--allow-missing-permissions` leave such steps out"},
       {130, "interrupted (Ctrl-C or SIGTERM); the case can be resumed"},
   };
   return k_table;

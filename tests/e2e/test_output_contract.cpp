@@ -36,6 +36,7 @@ TEST_CASE("every -o value a command advertises gives valid output", "[e2e][outpu
       {{"playbooks", "validate"}, {}},
       {{"playbooks", "coverage"}, {}},
       {{"playbooks", "actions"}, {}},
+      {{"playbooks", "role"}, {"keyvault", "--scope", "/subscriptions/s1"}},
       {{"version"}, {}},
   };
   for (const auto& [words, arguments] : commands) {

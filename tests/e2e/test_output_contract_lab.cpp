@@ -163,6 +163,7 @@ TEST_CASE("every command that takes -o is in the output contract tests", "[e2e][
   const std::set<std::vector<std::string>> covered = {{"show"},
                                                       {"match"},
                                                       {"plan"},
+                                                      {"preflight"},
                                                       {"run"},
                                                       {"apply"},
                                                       {"undo"},
@@ -176,6 +177,7 @@ TEST_CASE("every command that takes -o is in the output contract tests", "[e2e][
                                                       {"playbooks", "validate"},
                                                       {"playbooks", "coverage"},
                                                       {"playbooks", "actions"},
+                                                      {"playbooks", "role"},
                                                       {"train", "list"},
                                                       {"train", "start"},
                                                       {"train", "score"},
@@ -187,6 +189,29 @@ TEST_CASE("every command that takes -o is in the output contract tests", "[e2e][
       INFO("dftriage " << words[0] << (words.size() > 1 ? " " + words[1] : "")
                        << " takes -o but no contract test drives it");
       CHECK(covered.count(words) == 1);
+    }
+  }
+}
+
+TEST_CASE("preflight gives valid output for every -o value, in the documented shape",
+          "[e2e][output][lab]")
+{
+  dftriage::test::served::ServedLab lab("output-preflight");
+  const std::string alert = std::string(DFTRIAGE_SOURCE_DIR) + "/examples/alerts/keyvault-tor.json";
+  const std::string answers =
+      std::string(DFTRIAGE_SOURCE_DIR) + "/examples/answers/keyvault-tor.json";
+  for (const auto& format : contract::advertised({"preflight"})) {
+    const auto r = run_on_cloud(lab.cloud_file, {"preflight", alert, "--answers", answers, "-o",
+                                                 format});
+    INFO("preflight -o " << format << "\n" << r.err);
+    REQUIRE(r.exit_code == 0);
+    contract::check_format(format, r.out);
+    if (format == "json") {
+      const auto list = nlohmann::json::parse(r.out);
+      REQUIRE(list.size() == 1);
+      contract::check_shape("Preflight", {list[0]});
+      contract::check_shape("Permission check",
+                            {list[0]["checks"].begin(), list[0]["checks"].end()});
     }
   }
 }

@@ -84,6 +84,37 @@ struct Observed
 };
 using PreImage = std::vector<Observed>;
 
+// Where Azure checks a permission: an Azure RBAC action (the ARM API, Log Analytics
+// queries), an RBAC data action (Key Vault's data plane) or a Microsoft Graph permission.
+enum class PermissionPlane { control, data, graph };
+std::string_view to_string(PermissionPlane plane);
+
+// Returns where `r.permission` is checked, from the request's audience.
+PermissionPlane permission_plane(const Request& r);
+
+// The placeholder in a permission that stands for a resource type known only from the
+// arguments: resources.delete needs "<provider>/<type>/delete".
+inline constexpr std::string_view k_resource_type_placeholder = "<provider>/<type>";
+
+// Returns `permission` with k_resource_type_placeholder replaced by `resource`'s provider
+// and types ("Microsoft.Compute/virtualMachines"); `permission` itself when it has none.
+std::string with_resource_type(std::string_view permission, const alert::ResourceId& resource);
+
+// One permission an action may need, where it is checked and which requests need it.
+struct NeededPermission
+{
+  enum class Use {
+    action,    // the action's own requests
+    pre_image, // a read taken before the change
+    undo,      // a request of its undo
+    linked,    // ARM's check on a resource a request body references (a NIC's NSG, subnet)
+  };
+  std::string permission; // may hold k_resource_type_placeholder
+  PermissionPlane plane = PermissionPlane::control;
+  Use use = Use::action;
+};
+std::string_view to_string(NeededPermission::Use use);
+
 struct ActionSpec
 {
   std::string name;    // "keyvault.firewall.enable"
@@ -110,6 +141,10 @@ struct ActionSpec
   // What the responder should know before confirming these values, in English and
   // Chinese ({"", ""}: nothing): a change that goes ahead but may cut off what follows.
   std::function<std::pair<std::string, std::string>(const ActionArgs&)> caution = nullptr;
+  // Every permission the action's requests can need, once per use: its own (`permission`
+  // among them, the one listings show), its pre-image reads, its undo's requests and the
+  // linked checks ARM makes, each with where it is checked. A test keeps it complete.
+  std::vector<NeededPermission> needs = {};
 };
 
 // Returns every action, sorted by name.

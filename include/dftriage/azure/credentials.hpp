@@ -5,6 +5,7 @@
 #include <chrono>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace dftriage::azure {
 
@@ -70,6 +71,13 @@ struct TokenClaims
   std::string object_id; // oid
   std::string app_id;    // appid (v1 tokens) or azp (v2)
   std::string upn;       // upn, else unique_name, else preferred_username
+  // What the token carries for the API it is for: application permissions (roles),
+  // delegated scopes (scp, split at spaces), and the groups the principal is in (groups;
+  // absent when the principal is in too many, then `group_overage` is true).
+  std::vector<std::string> roles;
+  std::vector<std::string> scopes;
+  std::vector<std::string> groups;
+  bool group_overage = false;
 };
 
 // Returns the claims of `token` when it is a JWT ("header.payload.signature", the

@@ -120,6 +120,9 @@ struct ExecSettings
   // Called when Azure has answered a change and before the answer is journaled (the
   // crash-safety tests end the process there); empty: nothing.
   std::function<void()> after_change;
+  // Steps not to attempt, with why: the preflight found a permission each needs missing
+  // and the run was told to go on without them (--allow-missing-permissions).
+  std::map<std::string, std::string> not_permitted;
 };
 
 // How a step ended.
@@ -133,10 +136,12 @@ enum class Outcome {
   rolled_back,           // failed, and the case's changes were undone at the responder's word
   skipped_after_failure, // failed, and the responder went on without it
   open,                  // a manual step no person has checked off
+  not_permitted,         // the preflight found a permission it needs missing: never attempted
 };
 
 // Returns the outcome's name in output and the journal: "done", "no-op", "done-earlier",
-// "declined", "refused", "failed", "rolled-back", "skipped-after-failure", "open".
+// "declined", "refused", "failed", "rolled-back", "skipped-after-failure", "open",
+// "not-permitted".
 std::string_view to_string(Outcome outcome);
 
 // The result of one step.

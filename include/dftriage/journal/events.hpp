@@ -25,6 +25,9 @@ inline constexpr const char* step_done = "step.done";
 inline constexpr const char* step_no_op = "step.no-op";
 inline constexpr const char* step_declined = "step.declined";
 inline constexpr const char* step_refused = "step.refused";
+// The preflight found a permission the step needs missing, and the run went on without it
+// (--allow-missing-permissions): never attempted.
+inline constexpr const char* step_not_permitted = "step.not-permitted";
 inline constexpr const char* step_failed = "step.failed";
 inline constexpr const char* step_open = "step.open";
 inline constexpr const char* step_left = "step.left";

@@ -25,13 +25,17 @@ struct LabOptions
   int token_lifetime_s = 3600;          // expires_in of issued tokens
   std::size_t page_size = 2;            // items per page of lists that grow
   int retry_after_s = 1;                // Retry-After of 202s
+  // Restricted mode (src/lab/README.md): with neither, the lab's principal may do anything.
+  std::vector<std::string> roles; // built-in roles (names or GUIDs) it holds at the subscription
+  std::vector<std::string> deny; // operations taken from it everywhere (RBAC, access policy, Graph)
 };
 
 class Lab
 {
 public:
   // Checks the options and reads the seed files; throws UsageError for a bind address
-  // other than loopback or a bad fault rule, InputError for an unreadable seed file.
+  // other than loopback, a bad fault rule, a role that is not built in or an operation to
+  // deny that is none of the kinds it takes; InputError for an unreadable seed file.
   explicit Lab(LabOptions options);
   ~Lab();
   Lab(const Lab&) = delete;
@@ -45,7 +49,8 @@ public:
   // Returns the bound port (valid after start()).
   int port() const;
   // Returns what `dftriage lab serve` prints first: {"cloud": {...az cloud show
-  // fields...}, "tenantId", "clientId", "clientSecret", "subscriptionId"[, "caCertificate"]}.
+  // fields...}, "tenantId", "clientId", "clientSecret", "subscriptionId", "objectId" (the
+  // client's service principal)[, "caCertificate"]}.
   nlohmann::ordered_json connection() const;
 
 private:

@@ -20,6 +20,7 @@ enum class ExitStatus : int {
   case_problem = 7,   // the case folder cannot be used: not a case, a folder that is not
                       // empty, a damaged journal, evidence altered
   case_busy = 8,      // another dftriage process holds the case (run, apply or undo); try again
+  not_permitted = 9,  // the principal lacks a permission a step needs (the preflight said so)
   interrupted = 130,  // stopped by Ctrl-C (SIGINT) or SIGTERM
 };
 

@@ -28,6 +28,7 @@ Request role_assignments_list(const alert::ResourceId& scope, const std::string&
 namespace {
 
 const char* k_role_assignments_read = "Microsoft.Authorization/roleAssignments/read";
+const char* k_role_assignments_write = "Microsoft.Authorization/roleAssignments/write";
 // Privileged Identity Management's schedule instances have only this stable version
 // [TODO: move to api_versions.hpp, which this file does not own].
 const char* k_role_eligibility_version = "2020-10-01";
@@ -74,6 +75,7 @@ ActionSpec list_role_assignments()
       {},
       {},
       {}};
+  spec.needs = {own_need(spec.permission)};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     ActionRequests out;
     auto r = role_assignments_list(args.resource("scope"), args.text("principalId"), false, cloud);
@@ -107,6 +109,8 @@ ActionSpec delete_role_assignment()
   spec.undo_zh =
       "用更改前记录的 roleDefinitionId、principalId、principalType、description、condition 和 "
       "conditionVersion，以相同 ID 重新 PUT 该角色分配";
+  spec.needs = {own_need(spec.permission), pre_image_need(k_role_assignments_read),
+                undo_need(k_role_assignments_write)};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     const auto& id = args.resource("roleAssignmentId");
     if (!is_role_assignment(id)) {
@@ -138,9 +142,8 @@ ActionSpec delete_role_assignment()
     }
     auto r = arm("PUT", args.resource("roleAssignmentId"), {}, api_version::k_authorization, cloud);
     r.body = nlohmann::ordered_json{{"properties", std::move(properties)}};
-    r.permission = "Microsoft.Authorization/roleAssignments/write";
     out.push_back(as_undo(r, spec));
-    out.back().permission = "Microsoft.Authorization/roleAssignments/write";
+    out.back().permission = k_role_assignments_write;
     return out;
   };
   return spec;
@@ -166,6 +169,7 @@ ActionSpec list_role_eligibilities()
       {},
       {},
       {}};
+  spec.needs = {own_need(spec.permission)};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     const std::initializer_list<std::string_view> suffix = {"providers", "Microsoft.Authorization",
                                                             "roleEligibilityScheduleInstances"};
@@ -198,6 +202,7 @@ ActionSpec list_custom_roles()
                   {},
                   {},
                   {}};
+  spec.needs = {own_need(spec.permission)};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     ActionRequests out;
     auto r = arm_query("GET", args.resource("scope"),

@@ -11,6 +11,10 @@ namespace {
 const char* k_runbooks_read = "Microsoft.Automation/automationAccounts/runbooks/read";
 const char* k_webhooks_read = "Microsoft.Automation/automationAccounts/webhooks/read";
 const char* k_job_schedules_read = "Microsoft.Automation/automationAccounts/jobSchedules/read";
+const char* k_job_schedules_write = "Microsoft.Automation/automationAccounts/jobSchedules/write";
+// A runbook's published content (its script) has an operation of its own.
+const char* k_runbook_content_read =
+    "Microsoft.Automation/automationAccounts/runbooks/content/read";
 
 ParamSpec account_param()
 {
@@ -64,6 +68,7 @@ ActionSpec list_runbooks()
                   {},
                   {},
                   {}};
+  spec.needs = {own_need(spec.permission)};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     ActionRequests out;
     auto r = arm("GET", args.resource("account"), {"runbooks"}, api_version::k_automation, cloud);
@@ -89,16 +94,18 @@ ActionSpec delete_runbook()
       {},
       {},
       {}};
+  spec.needs = {own_need(spec.permission), pre_image_need(k_runbooks_read),
+                pre_image_need(k_runbook_content_read)};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     const std::string& name = runbook_arg(args, "name");
     const auto& account = args.resource("account");
     ActionRequests out;
     auto meta = arm("GET", account, {"runbooks", name}, api_version::k_automation, cloud);
     out.pre_image.push_back(as_pre_image(meta, k_runbooks_read));
-    // The content is a script (text/powershell), not JSON [unverified permission string].
+    // The content is a script (text/powershell), not JSON.
     auto content =
         arm("GET", account, {"runbooks", name, "content"}, api_version::k_automation, cloud);
-    out.pre_image.push_back(as_pre_image(content, k_runbooks_read));
+    out.pre_image.push_back(as_pre_image(content, k_runbook_content_read));
     auto r = arm("DELETE", account, {"runbooks", name}, api_version::k_automation, cloud);
     out.requests.push_back(as_action(r, spec));
     return out;
@@ -127,6 +134,7 @@ ActionSpec list_webhooks()
       {},
       {},
       {}};
+  spec.needs = {own_need(spec.permission)};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     const auto& account = args.resource("account");
     auto r = args.has("runbook")
@@ -158,6 +166,7 @@ ActionSpec delete_webhook()
                   {},
                   {},
                   {}};
+  spec.needs = {own_need(spec.permission), pre_image_need(k_webhooks_read)};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     const auto& account = args.resource("account");
     const std::string& name = args.text("name");
@@ -188,6 +197,7 @@ ActionSpec list_job_schedules()
       {},
       {},
       {}};
+  spec.needs = {own_need(spec.permission)};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     ActionRequests out;
     auto r =
@@ -219,6 +229,8 @@ ActionSpec delete_job_schedule()
       {}};
   spec.undo_zh = "用更改前记录的 runbook、schedule、parameters 和 runOn，以相同 ID 重新 PUT "
                  "该作业计划（runbook 和计划须仍然存在）";
+  spec.needs = {own_need(spec.permission), pre_image_need(k_job_schedules_read),
+                undo_need(k_job_schedules_write)};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     const auto& account = args.resource("account");
     const std::string& id = args.text("jobScheduleId");
@@ -250,7 +262,7 @@ ActionSpec delete_job_schedule()
                  api_version::k_automation, cloud);
     r.body = nlohmann::ordered_json{{"properties", std::move(properties)}};
     out.push_back(as_undo(r, spec));
-    out.back().permission = "Microsoft.Automation/automationAccounts/jobSchedules/write";
+    out.back().permission = k_job_schedules_write;
     return out;
   };
   return spec;

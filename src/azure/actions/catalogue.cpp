@@ -100,6 +100,56 @@ Request& as_pre_image(Request& r, std::string permission)
 
 } // namespace actions
 
+std::string_view to_string(PermissionPlane plane)
+{
+  switch (plane) {
+  case PermissionPlane::control:
+    return "control";
+  case PermissionPlane::data:
+    return "data";
+  case PermissionPlane::graph:
+    return "graph";
+  }
+  return "control";
+}
+
+std::string_view to_string(NeededPermission::Use use)
+{
+  switch (use) {
+  case NeededPermission::Use::action:
+    return "action";
+  case NeededPermission::Use::pre_image:
+    return "pre-image";
+  case NeededPermission::Use::undo:
+    return "undo";
+  case NeededPermission::Use::linked:
+    return "linked";
+  }
+  return "action";
+}
+
+PermissionPlane permission_plane(const Request& r)
+{
+  if (r.audience == "graph") {
+    return PermissionPlane::graph;
+  }
+  return r.audience == "keyvault" ? PermissionPlane::data : PermissionPlane::control;
+}
+
+std::string with_resource_type(std::string_view permission, const alert::ResourceId& resource)
+{
+  const auto at = permission.find(k_resource_type_placeholder);
+  if (at == std::string_view::npos) {
+    return std::string(permission);
+  }
+  std::string type = resource.provider;
+  for (const auto& t : resource.types) {
+    type += "/" + t;
+  }
+  return std::string(permission.substr(0, at)) + type +
+         std::string(permission.substr(at + k_resource_type_placeholder.size()));
+}
+
 const std::vector<ActionSpec>& action_catalogue()
 {
   static const std::vector<ActionSpec> catalogue = [] {

@@ -59,6 +59,7 @@ ActionSpec get_vm()
                   {},
                   {},
                   {}};
+  spec.needs = {own_need(spec.permission)};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     ActionRequests out;
     auto r = arm("GET", args.resource("vm"), {}, api_version::k_compute, cloud);
@@ -90,6 +91,7 @@ ActionSpec run_script()
       {},
       {},
       {}};
+  spec.needs = {own_need(spec.permission)};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     if (args.list("script").empty()) {
       throw ActionError("parameter script: expected at least one line");
@@ -119,6 +121,7 @@ ActionSpec antimalware_scan()
       {},
       {},
       {}};
+  spec.needs = {own_need(spec.permission)};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     ActionRequests out;
     auto r = run_command(args.resource("vm"), "RunPowerShellScript",
@@ -149,6 +152,7 @@ ActionSpec list_software()
       {},
       {},
       {}};
+  spec.needs = {own_need(spec.permission)};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     const bool windows = args.text("os") == "Windows";
     // One script line per item; the Windows pipeline continues after each trailing '|'.
@@ -194,6 +198,7 @@ ActionSpec list_processes()
       {},
       {},
       {}};
+  spec.needs = {own_need(spec.permission)};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     const bool windows = args.text("os") == "Windows";
     const std::vector<std::string> script =
@@ -232,6 +237,7 @@ ActionSpec reset_password()
                   {},
                   {},
                   {}};
+  spec.needs = {own_need(spec.permission), pre_image_need(k_vm_read)};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     const std::string& user = args.text("username");
     if (!is_user_name(user)) {
@@ -284,6 +290,7 @@ ActionSpec reimage()
       {},
       {},
       {}};
+  spec.needs = {own_need(spec.permission), pre_image_need(k_vm_read)};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     const auto& vm = args.resource("vm");
     ActionRequests out;
@@ -330,6 +337,7 @@ ActionSpec restart()
                   {},
                   {},
                   {}};
+  spec.needs = {own_need(spec.permission), pre_image_need(k_vm_read)};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     const auto& vm = args.resource("vm");
     ActionRequests out;

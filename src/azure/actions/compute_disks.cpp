@@ -14,6 +14,8 @@ namespace {
 
 const char* k_disk_type = "microsoft.compute/disks";
 const char* k_os_disk = "/properties/storageProfile/osDisk";
+const char* k_snapshot_read = "Microsoft.Compute/snapshots/read";
+const char* k_snapshot_delete = "Microsoft.Compute/snapshots/delete";
 // Azure's limits on a snapshot name: 1-80 letters, digits, '_', '.' or '-', starting with
 // a letter or digit and ending with a letter, digit or '_' (disk names obey the same).
 constexpr std::size_t k_snapshot_name_max = 80;
@@ -174,6 +176,8 @@ ActionSpec snapshot_disks()
   spec.undo_zh = "快照是证据：撤销时保留它们；只有要求同时删除证据时，才删除本步骤创建的快照（更改"
                  "前读取为 404 的那些）";
   spec.evidence = true;
+  spec.needs = {own_need(spec.permission), pre_image_need(k_snapshot_read),
+                undo_need(k_snapshot_delete)};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     const std::string location = text::to_lower(args.text("location"));
     if (!is_location(location)) {
@@ -193,7 +197,7 @@ ActionSpec snapshot_disks()
     ActionRequests out;
     for (std::size_t i = 0; i < disks.size(); ++i) {
       auto before = arm("GET", snapshots[i], {}, api_version::k_compute_disks, cloud);
-      out.pre_image.push_back(as_pre_image(before, "Microsoft.Compute/snapshots/read"));
+      out.pre_image.push_back(as_pre_image(before, k_snapshot_read));
       auto r = arm("PUT", snapshots[i], {}, api_version::k_compute_disks, cloud);
       r.body = nlohmann::ordered_json{
           {"location", location},
@@ -239,7 +243,7 @@ ActionSpec snapshot_disks()
       if (absent(pre, i)) {
         auto r = arm("DELETE", snapshots[i], {}, api_version::k_compute_disks, cloud);
         out.push_back(as_undo(r, spec));
-        out.back().permission = "Microsoft.Compute/snapshots/delete";
+        out.back().permission = k_snapshot_delete;
       }
     }
     return out;
@@ -284,6 +288,7 @@ ActionSpec keep_os_disk()
       {},
       {}};
   spec.undo_zh = "用更改前读取到的值重新 PATCH properties.storageProfile.osDisk.deleteOption";
+  spec.needs = {own_need(spec.permission), pre_image_need(k_vm_read), undo_need(spec.permission)};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     const auto& vm = args.resource("vm");
     ActionRequests out;

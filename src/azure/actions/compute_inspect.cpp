@@ -24,6 +24,7 @@ ActionSpec inspection(const char* name, const char* summary, std::vector<std::st
                   {},
                   {},
                   {}};
+  spec.needs = {own_need(spec.permission)};
   spec.build = [spec, windows, linux](const ActionArgs& args, const Cloud& cloud) {
     const bool on_windows = args.text("os") == "Windows";
     auto r = arm("POST", args.resource("vm"), {"runCommand"}, api_version::k_compute, cloud);

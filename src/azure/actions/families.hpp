@@ -48,6 +48,28 @@ Request arm(std::string method, const alert::ResourceId& id,
             std::initializer_list<std::string_view> suffix, const char* api_version,
             const Cloud& cloud);
 
+// The entries of ActionSpec::needs: a permission the action's own requests, its pre-image
+// reads, its undo or ARM's linked checks need.
+inline NeededPermission own_need(std::string permission,
+                                 PermissionPlane plane = PermissionPlane::control)
+{
+  return {std::move(permission), plane, NeededPermission::Use::action};
+}
+inline NeededPermission pre_image_need(std::string permission,
+                                       PermissionPlane plane = PermissionPlane::control)
+{
+  return {std::move(permission), plane, NeededPermission::Use::pre_image};
+}
+inline NeededPermission undo_need(std::string permission,
+                                  PermissionPlane plane = PermissionPlane::control)
+{
+  return {std::move(permission), plane, NeededPermission::Use::undo};
+}
+inline NeededPermission linked_need(std::string permission)
+{
+  return {std::move(permission), PermissionPlane::control, NeededPermission::Use::linked};
+}
+
 // Marks `r` as the action's own request with the action's permission and effect.
 Request& as_action(Request& r, const ActionSpec& spec);
 // Marks `r` as a read taken before the change.

@@ -86,6 +86,9 @@ Request graph_request(std::string method, const UrlBuilder& url)
 
 namespace {
 
+// Reads any directory object, and a principal's transitive memberships.
+const char* k_directory_read = "Directory.Read.All";
+
 // Returns the pre-image read of the user: its ID, UPN and whether it is enabled.
 Request user_pre_image(const std::string& user, const Cloud& cloud)
 {
@@ -108,6 +111,7 @@ ActionSpec get_user()
                   {},
                   {},
                   {}};
+  spec.needs = {own_need(spec.permission, PermissionPlane::graph)};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     ActionRequests out;
     auto r = graph_request(
@@ -140,6 +144,9 @@ ActionSpec disable_user()
       {},
       {}};
   spec.undo_zh = "用 PATCH 把 accountEnabled 恢复为更改前的值";
+  spec.needs = {own_need(spec.permission, PermissionPlane::graph),
+                pre_image_need(k_user_read, PermissionPlane::graph),
+                undo_need(spec.permission, PermissionPlane::graph)};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     const std::string& user = user_arg(args);
     ActionRequests out;
@@ -175,12 +182,13 @@ ActionSpec revoke_sessions()
       true,
       Reversibility::irreversible,
       "",
-      "User.ReadWrite.All",
+      "User.RevokeSessions.All",
       {},
       {},
       {},
       {},
       {}};
+  spec.needs = {own_need(spec.permission, PermissionPlane::graph)};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     ActionRequests out;
     auto r = graph_request(
@@ -208,6 +216,9 @@ ActionSpec delete_user()
       {},
       {}};
   spec.undo_zh = "30 天内：用更改前记录的 ID 调用 POST /directory/deletedItems/{id}/restore";
+  spec.needs = {own_need(spec.permission, PermissionPlane::graph),
+                pre_image_need(k_user_read, PermissionPlane::graph),
+                undo_need(spec.permission, PermissionPlane::graph)};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     const std::string& user = user_arg(args);
     ActionRequests out;
@@ -255,6 +266,8 @@ ActionSpec directory_roles()
                   {},
                   {},
                   {}};
+  spec.needs = {own_need(spec.permission, PermissionPlane::graph),
+                own_need(k_directory_read, PermissionPlane::graph)};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     const std::string& id = args.text("principalId");
     ActionRequests out;
@@ -271,7 +284,7 @@ ActionSpec directory_roles()
                                               .segment(sp ? "servicePrincipals" : "users")
                                               .segment(id)
                                               .segment("transitiveMemberOf"));
-    as_action(member_of, spec).permission = "Directory.Read.All";
+    as_action(member_of, spec).permission = k_directory_read;
     out.requests.push_back(member_of);
     return out;
   };
@@ -291,12 +304,13 @@ ActionSpec get_principal()
       false,
       Reversibility::read_only,
       "",
-      "Directory.Read.All",
+      k_directory_read,
       {},
       {},
       {},
       {},
       {}};
+  spec.needs = {own_need(spec.permission, PermissionPlane::graph)};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     ActionRequests out;
     auto r = graph_request(

@@ -76,6 +76,9 @@ ActionSpec disable_service_principal()
                   {},
                   {}};
   spec.undo_zh = "若更改前为启用状态，用 PATCH 把 accountEnabled 恢复为 true";
+  spec.needs = {own_need(spec.permission, PermissionPlane::graph),
+                pre_image_need(k_app_read, PermissionPlane::graph),
+                undo_need(spec.permission, PermissionPlane::graph)};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     const std::string& id = args.text("principalId");
     ActionRequests out;
@@ -136,6 +139,8 @@ ActionSpec reset_user_password()
       {},
       {},
       {}};
+  spec.needs = {own_need(spec.permission, PermissionPlane::graph),
+                pre_image_need(k_user_read, PermissionPlane::graph)};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     const std::string& user = user_arg(args);
     ActionRequests out;
@@ -184,6 +189,7 @@ ActionSpec list_auth_methods()
       {},
       {},
       {}};
+  spec.needs = {own_need(spec.permission, PermissionPlane::graph)};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     ActionRequests out;
     auto r = graph_request("GET", graph_url(cloud)
@@ -226,6 +232,8 @@ ActionSpec delete_auth_method()
                   {},
                   {},
                   {}};
+  spec.needs = {own_need(spec.permission, PermissionPlane::graph),
+                pre_image_need(k_methods_read, PermissionPlane::graph)};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     const std::string& id = args.text("methodId");
     if (!is_one_segment(id)) {
@@ -267,6 +275,7 @@ ActionSpec list_application_credentials()
                   {},
                   {},
                   {}};
+  spec.needs = {own_need(spec.permission, PermissionPlane::graph)};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     ActionRequests out;
     auto r = application_read(args.text("appId"), cloud);
@@ -292,6 +301,8 @@ ActionSpec remove_application_password()
                   {},
                   {},
                   {}};
+  spec.needs = {own_need(spec.permission, PermissionPlane::graph),
+                pre_image_need(k_app_read, PermissionPlane::graph)};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     const std::string& app_id = args.text("appId");
     ActionRequests out;

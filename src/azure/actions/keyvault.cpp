@@ -84,6 +84,7 @@ ActionSpec get_vault()
   spec.summary = "Read the vault: firewall, access policies, RBAC mode, tags";
   spec.params = {vault_param()};
   spec.permission = k_vault_read;
+  spec.needs = {own_need(spec.permission)};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     ActionRequests out;
     auto r = arm("GET", args.resource("vault"), {}, api_version::k_keyvault, cloud);
@@ -150,6 +151,8 @@ ActionSpec enable_firewall()
   spec.undo = "PATCH the vault's networkAcls back to the pre-image";
   spec.undo_zh = "用 PATCH 把保管库的 networkAcls 恢复为更改前记录的内容";
   spec.permission = "Microsoft.KeyVault/vaults/write";
+  spec.needs = {own_need(spec.permission), pre_image_need(k_vault_read),
+                undo_need(spec.permission)};
   // The firewall also stands between the responder and the vault's data plane: say so
   // when the responder's own address is unknown or left out.
   spec.caution = [](const ActionArgs& args) -> std::pair<std::string, std::string> {
@@ -272,6 +275,8 @@ ActionSpec remove_access_policy()
       "Re-add the entry with the permissions captured in the pre-image (accessPolicies/add)";
   spec.undo_zh = "用更改前记录的权限重新添加该条目（accessPolicies/add）";
   spec.permission = "Microsoft.KeyVault/vaults/accessPolicies/write";
+  spec.needs = {own_need(spec.permission), pre_image_need(k_vault_read),
+                undo_need(spec.permission)};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     const auto& vault = args.resource("vault");
     ActionRequests out;
@@ -351,6 +356,8 @@ ActionSpec restrict_access_policy()
       {},
       {}};
   spec.undo_zh = "用更改前记录的权限替换该条目的权限（accessPolicies/replace）";
+  spec.needs = {own_need(spec.permission), pre_image_need(k_vault_read),
+                undo_need(spec.permission)};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     nlohmann::ordered_json permissions{
         {"keys", permissions_arg(args, "keys",
@@ -444,6 +451,7 @@ ActionSpec list_vault_role_assignments()
       {},
       {},
       {}};
+  spec.needs = {own_need(spec.permission)};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     ActionRequests out;
     auto r = role_assignments_list(args.resource("vault"), args.text("principalId"), true, cloud);

@@ -18,6 +18,13 @@ using keyvault::object_param;
 using keyvault::ObjectKind;
 using keyvault::vault_param;
 
+// The vault's ARM view of a secret (a control-plane read: never the value).
+const char* k_secret_arm_read = "Microsoft.KeyVault/vaults/secrets/read";
+// Recovering a soft-deleted secret (the undo of a delete).
+const char* k_secret_recover = "Microsoft.KeyVault/vaults/secrets/recover/action";
+
+constexpr PermissionPlane k_data = PermissionPlane::data;
+
 bool is_secret(const ObjectKind& kind)
 {
   return std::string_view(kind.collection) == k_secrets.collection;
@@ -40,7 +47,7 @@ Request current_pre_image(const ActionArgs& args, const ObjectKind& kind, const 
   const std::string& name = object_arg(args, "name", false);
   if (is_secret(kind)) {
     auto r = arm("GET", args.resource("vault"), {"secrets", name}, api_version::k_keyvault, cloud);
-    return as_pre_image(r, "Microsoft.KeyVault/vaults/secrets/read");
+    return as_pre_image(r, k_secret_arm_read);
   }
   auto r = data_plane("GET", args, {kind.collection, name}, cloud);
   return as_pre_image(r, kind.read);
@@ -70,6 +77,7 @@ ActionSpec list_objects(const ObjectKind& kind)
                   {},
                   {},
                   {}};
+  spec.needs = {own_need(spec.permission, k_data)};
   spec.build = [spec, &kind](const ActionArgs& args, const Cloud& cloud) {
     ActionRequests out;
     auto r = data_plane("GET", args, {kind.collection}, cloud);
@@ -95,6 +103,7 @@ ActionSpec list_versions(const ObjectKind& kind)
       {},
       {},
       {}};
+  spec.needs = {own_need(spec.permission, k_data)};
   spec.build = [spec, &kind](const ActionArgs& args, const Cloud& cloud) {
     ActionRequests out;
     auto r = data_plane("GET", args, {kind.collection, object_arg(args, "name", false), "versions"},
@@ -134,6 +143,11 @@ ActionSpec disable_object(const ObjectKind& kind)
                   {},
                   {}};
   spec.undo_zh = "用 PATCH 把该版本的 attributes.enabled 恢复为更改前记录的值（版本列表）";
+  spec.needs = {own_need(spec.permission, k_data), pre_image_need(kind.read, k_data),
+                undo_need(spec.permission, k_data)};
+  if (is_secret(kind)) {
+    spec.needs.push_back(pre_image_need(k_secret_arm_read));
+  }
   spec.build = [spec, &kind](const ActionArgs& args, const Cloud& cloud) {
     ActionRequests out;
     out.pre_image.push_back(versions_pre_image(args, kind, cloud));
@@ -193,6 +207,8 @@ ActionSpec delete_secret()
                   {}};
   spec.undo_zh = "keyvault.secret.recover，前提是软删除仍保留着它：更改前记录的 "
                  "attributes.recoveryLevel 以 Recoverable 开头，且尚未被清除、保留期也未结束";
+  spec.needs = {own_need(spec.permission, k_data), pre_image_need(k_secrets.read, k_data),
+                undo_need(k_secret_recover, k_data)};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     ActionRequests out;
     out.pre_image.push_back(versions_pre_image(args, k_secrets, cloud));
@@ -206,7 +222,9 @@ ActionSpec delete_secret()
     if (!absent(pre)) {
       auto r = data_plane("POST", args,
                           {"deletedsecrets", object_arg(args, "name", false), "recover"}, cloud);
+      // The undo recovers: it needs recover/action, not the delete it reverses.
       out.push_back(as_undo(r, spec));
+      out.back().permission = k_secret_recover;
     }
     return out;
   };
@@ -221,13 +239,14 @@ ActionSpec recover_secret()
                   true,
                   Reversibility::reversible,
                   "Delete it again (keyvault.secret.delete)",
-                  "Microsoft.KeyVault/vaults/secrets/recover/action",
+                  k_secret_recover,
                   {},
                   {},
                   {},
                   {},
                   {}};
   spec.undo_zh = "再次删除它（keyvault.secret.delete）";
+  spec.needs = {own_need(spec.permission, k_data)};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     ActionRequests out;
     auto r = data_plane("POST", args,
@@ -255,6 +274,7 @@ ActionSpec rotate_secret()
                   {},
                   {},
                   {}};
+  spec.needs = {own_need(spec.permission, k_data), pre_image_need(k_secrets.read, k_data)};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     ActionRequests out;
     out.pre_image.push_back(versions_pre_image(args, k_secrets, cloud));
@@ -282,6 +302,7 @@ ActionSpec rotate_key()
                   {},
                   {},
                   {}};
+  spec.needs = {own_need(spec.permission, k_data), pre_image_need(k_keys.read, k_data)};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     const std::string& name = object_arg(args, "name", false);
     ActionRequests out;
@@ -344,6 +365,7 @@ ActionSpec create_certificate()
       {},
       {},
       {}};
+  spec.needs = {own_need(spec.permission, k_data), pre_image_need(k_certificates.read, k_data)};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     const std::string& name = object_arg(args, "name", false);
     ActionRequests out;

@@ -83,6 +83,7 @@ ActionSpec list_activity_log()
       {},
       {},
       {}};
+  spec.needs = {own_need(spec.permission)};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     const std::string start = iso_time_arg(args, "start");
     const std::string end = iso_time_arg(args, "end");
@@ -217,6 +218,7 @@ ActionSpec query_diagnostics()
       {},
       {},
       {}};
+  spec.needs = {own_need(spec.permission)};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     UrlBuilder url(cloud.log_analytics);
     url.segment(api_version::k_log_analytics)

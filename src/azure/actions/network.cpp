@@ -12,6 +12,13 @@ const char* k_nic_type = "microsoft.network/networkinterfaces";
 const char* k_nsg_type = "microsoft.network/networksecuritygroups";
 const char* k_nic_read = "Microsoft.Network/networkInterfaces/read";
 const char* k_nsg_read = "Microsoft.Network/networkSecurityGroups/read";
+const char* k_nsg_write = "Microsoft.Network/networkSecurityGroups/write";
+const char* k_nsg_delete = "Microsoft.Network/networkSecurityGroups/delete";
+// What ARM's linked checks ask of the resources a NIC's PUT references: the NSG it joins,
+// and the subnets and public IP addresses its IP configurations name.
+const char* const k_nic_links[] = {"Microsoft.Network/networkSecurityGroups/join/action",
+                                   "Microsoft.Network/virtualNetworks/subnets/join/action",
+                                   "Microsoft.Network/publicIPAddresses/join/action"};
 // The NIC properties a PUT sends back (everything writable the GET returns).
 const char* const k_nic_writable[] = {"ipConfigurations",
                                       "dnsSettings",
@@ -196,7 +203,7 @@ Request put_back(const nlohmann::ordered_json& before, const alert::ResourceId& 
   auto r = arm("PUT", id, {}, api_version::k_network, cloud);
   r.body = std::move(body);
   as_undo(r, spec);
-  r.permission = "Microsoft.Network/networkSecurityGroups/write";
+  r.permission = k_nsg_write;
   return r;
 }
 
@@ -214,6 +221,7 @@ ActionSpec get_nic()
                   {},
                   {},
                   {}};
+  spec.needs = {own_need(spec.permission)};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     ActionRequests out;
     auto r = arm("GET", args.resource("nic"), {}, api_version::k_network, cloud);
@@ -270,12 +278,14 @@ ActionSpec create_isolation_nsg()
                   "DELETE the NSG once it is detached from every NIC (network.nsg.delete) when the "
                   "pre-image was a 404; "
                   "an NSG this alert had made before is PUT back as the pre-image shows",
-                  "Microsoft.Network/networkSecurityGroups/write",
+                  k_nsg_write,
                   {},
                   {},
                   {},
                   {},
                   {}};
+  spec.needs = {own_need(spec.permission), pre_image_need(k_nsg_read), undo_need(k_nsg_delete),
+                undo_need(k_nsg_write)};
   spec.undo_zh =
       "若更改前读取结果为 404，则在该 NSG 与所有网卡解除关联后将其删除（network.nsg.delete）；"
       "若是此前为同一警报创建的 NSG，则按更改前读取的内容重新 PUT";
@@ -321,7 +331,7 @@ ActionSpec create_isolation_nsg()
     if (absent(pre)) {
       auto r = arm("DELETE", nsg_id(args), {}, api_version::k_network, cloud);
       out.push_back(as_undo(r, spec));
-      out.back().permission = "Microsoft.Network/networkSecurityGroups/delete";
+      out.back().permission = k_nsg_delete;
     } else if (pre_body(pre).is_object()) {
       out.push_back(put_back(pre_body(pre), nsg_id(args), spec, cloud));
     }
@@ -348,6 +358,10 @@ ActionSpec attach_nsg()
       {}};
   spec.undo_zh =
       "用更改前记录的 properties.networkSecurityGroup 重新 PUT 网卡（原来没有则不关联 NSG）";
+  spec.needs = {own_need(spec.permission), pre_image_need(k_nic_read), undo_need(spec.permission)};
+  for (const char* link : k_nic_links) {
+    spec.needs.push_back(linked_need(link));
+  }
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     const auto& nic = args.resource("nic");
     ActionRequests out;
@@ -410,12 +424,13 @@ ActionSpec delete_nsg()
                   true,
                   Reversibility::reversible,
                   "PUT the NSG back with location, tags and securityRules from the pre-image",
-                  "Microsoft.Network/networkSecurityGroups/delete",
+                  k_nsg_delete,
                   {},
                   {},
                   {},
                   {},
                   {}};
+  spec.needs = {own_need(spec.permission), pre_image_need(k_nsg_read), undo_need(k_nsg_write)};
   spec.undo_zh = "用更改前记录的 location、tags 和 securityRules 重新 PUT 该 NSG";
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     const auto& nsg = args.resource("nsg");

@@ -98,6 +98,7 @@ ActionSpec list_resources()
                   {},
                   {},
                   {}};
+  spec.needs = {own_need(spec.permission)};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     ActionRequests out;
     auto r = arm_query("GET", subscription_arg(args, "subscription"), {"resources"},
@@ -123,6 +124,7 @@ ActionSpec get_tags()
                   {},
                   {},
                   {}};
+  spec.needs = {own_need(spec.permission)};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     ActionRequests out;
     // Tags_GetAtScope works for every type with one api-version; a GET of the resource
@@ -158,6 +160,8 @@ ActionSpec delete_resource()
       {},
       {},
       {}};
+  spec.needs = {own_need(std::string(k_resource_type_placeholder) + "/delete"),
+                pre_image_need(std::string(k_resource_type_placeholder) + "/read")};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     const auto& id = args.resource("resource");
     const std::string type = id.type();
@@ -181,15 +185,12 @@ ActionSpec delete_resource()
                         "2025-04-01-preview, got " +
                         text::quote(version));
     }
-    std::string permission = id.provider;
-    for (const auto& t : id.types) {
-      permission += "/" + t;
-    }
+    const std::string operation_type = with_resource_type(k_resource_type_placeholder, id);
     ActionRequests out;
     auto before = arm("GET", id, {}, version.c_str(), cloud);
-    out.pre_image.push_back(as_pre_image(before, permission + "/read"));
+    out.pre_image.push_back(as_pre_image(before, operation_type + "/read"));
     auto r = arm("DELETE", id, {}, version.c_str(), cloud);
-    as_action(r, spec).permission = permission + "/delete";
+    as_action(r, spec).permission = operation_type + "/delete";
     out.requests.push_back(r);
     return out;
   };

@@ -111,6 +111,7 @@ ActionSpec list_alerts()
       {},
       {},
       {}};
+  spec.needs = {own_need(spec.permission)};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     const auto scope =
         compose_id(subscription_arg(args, "subscription"), args.text("resourceGroup"), "");
@@ -137,6 +138,7 @@ ActionSpec get_alert()
                   {},
                   {},
                   {}};
+  spec.needs = {own_need(spec.permission)};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     ActionRequests out;
     auto r = arm("GET", alert_id(args), {}, api_version::k_security_alerts, cloud);
@@ -170,6 +172,17 @@ ActionSpec set_alert_status()
       {}};
   spec.undo_zh = "按更改前记录的状态（properties."
                  "status）调用对应的操作：activate、inProgress、resolve 或 dismiss";
+  // Each status has its own verb, and so its own permission, whichever way it goes.
+  spec.needs = {pre_image_need(k_alerts_read)};
+  for (const auto& change : k_status_changes) {
+    const bool seen = std::any_of(spec.needs.begin(), spec.needs.end(), [&](const auto& n) {
+      return n.use == NeededPermission::Use::action && n.permission == change.permission;
+    });
+    if (!seen) {
+      spec.needs.push_back(own_need(change.permission));
+      spec.needs.push_back(undo_need(change.permission));
+    }
+  }
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     const auto id = alert_id(args);
     const auto& change =
@@ -218,6 +231,7 @@ ActionSpec list_assessments()
       {},
       {},
       {}};
+  spec.needs = {own_need(spec.permission)};
   spec.build = [spec](const ActionArgs& args, const Cloud& cloud) {
     ActionRequests out;
     auto r =

@@ -134,6 +134,29 @@ TokenClaims read_token_claims(std::string_view token)
       out.upn = claim(claims, name);
     }
   }
+  for (const char* name : {"roles", "groups"}) {
+    const auto it = claims.find(name);
+    if (it == claims.end() || !it->is_array()) {
+      continue;
+    }
+    for (const auto& item : *it) {
+      if (item.is_string()) {
+        (std::string_view(name) == "roles" ? out.roles : out.groups)
+            .push_back(item.get<std::string>());
+      }
+    }
+  }
+  const std::string scopes = claim(claims, "scp");
+  for (std::size_t start = 0; start < scopes.size();) {
+    const auto space = std::min(scopes.find(' ', start), scopes.size());
+    if (space > start) {
+      out.scopes.push_back(scopes.substr(start, space - start));
+    }
+    start = space + 1;
+  }
+  // Too many groups for the token: Entra names a claim source instead of the list.
+  const auto names = claims.find("_claim_names");
+  out.group_overage = names != claims.end() && names->is_object() && names->contains("groups");
   return out;
 }
 

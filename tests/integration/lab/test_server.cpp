@@ -84,3 +84,50 @@ TEST_CASE("lab refuses any bind address but loopback", "[lab]")
   options.bind = "0.0.0.0";
   CHECK_THROWS_WITH(dftriage::lab::Lab(options), Catch::Contains("binds 127.0.0.1 only"));
 }
+
+TEST_CASE("lab served with --role and --deny restricts its principal", "[lab][socket][rbac]")
+{
+  dftriage::lab::LabOptions options;
+  options.roles = {"Reader"};
+  options.deny = {"secrets/list"};
+  dftriage::lab::Lab lab(options);
+  lab.start();
+  const auto c = lab.connection();
+  const std::string object_id = c.value("objectId", "");
+  CHECK(object_id.size() == 36);
+  CHECK(object_id != c["clientId"]);
+
+  httplib::Client client("127.0.0.1", lab.port());
+  client.set_read_timeout(5, 0);
+  auto token = client.Post("/" + c["tenantId"].get<std::string>() + "/oauth2/v2.0/token", form(c),
+                           "application/x-www-form-urlencoded");
+  REQUIRE(token);
+  REQUIRE(token->status == 200);
+  const httplib::Headers bearer{
+      {"Authorization",
+       "Bearer " + nlohmann::json::parse(token->body)["access_token"].get<std::string>()}};
+  const std::string sub = "/subscriptions/" + c["subscriptionId"].get<std::string>();
+  auto rights = client.Get(
+      (sub + "/providers/Microsoft.Authorization/permissions?api-version=2022-04-01").c_str(),
+      bearer);
+  REQUIRE(rights);
+  CHECK(rights->status == 200);
+  CHECK(nlohmann::json::parse(rights->body)["value"][0]["actions"] ==
+        nlohmann::json::array({"*/read"}));
+  auto write = client.Put(
+      (sub + "/providers/Microsoft.Resources/tags/default?api-version=2025-04-01").c_str(), bearer,
+      R"({"properties":{"tags":{"case":"1"}}})", "application/json");
+  REQUIRE(write);
+  CHECK(write->status == 403);
+  CHECK(nlohmann::json::parse(write->body)["error"]["code"] == "AuthorizationFailed");
+  lab.stop();
+}
+
+TEST_CASE("lab refuses a role that is not built in before it serves", "[lab][rbac]")
+{
+  dftriage::lab::LabOptions options;
+  options.roles = {"Vault Janitor"};
+  CHECK_THROWS_WITH(dftriage::lab::Lab(options),
+                    Catch::StartsWith("--role: unknown built-in role \"Vault Janitor\"; expected "
+                                      "one of \"Reader\", "));
+}

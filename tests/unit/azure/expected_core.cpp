@@ -183,7 +183,7 @@ const std::vector<Expected> k_expected_core = {
      Reversibility::reversible, "User.EnableDisableAccount.All"},
     {"graph.user.revoke_sessions", R"({"user":"{oid}"})", "POST",
      "{graph}/users/{oid}/revokeSignInSessions", "", "", Reversibility::irreversible,
-     "User.ReadWrite.All"},
+     "User.RevokeSessions.All"},
     {"graph.user.delete", R"({"user":"{oid}"})", "DELETE", "{graph}/users/{oid}", "",
      "{graph}/users/{oid}?$select=id%2CuserPrincipalName%2CaccountEnabled",
      Reversibility::reversible, "User.ReadWrite.All"},

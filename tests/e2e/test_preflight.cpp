@@ -1,0 +1,219 @@
+// End-to-end: the permission preflight (dftriage preflight, and at the start of run) on an
+// in-process lab whose principal is limited with --lab-role and --lab-deny.
+
+#include "support/run_dftriage.hpp"
+#include "support/files.hpp"
+#include "support/temp_dir.hpp"
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+using namespace dftriage::test;
+using Json = nlohmann::ordered_json;
+
+namespace {
+
+// The one preflight `preflight -o json` printed for one alert.
+Json preflight_of(const ProcessResult& r)
+{
+  const auto parsed = Json::parse(r.out, nullptr, false);
+  REQUIRE(parsed.is_array());
+  REQUIRE(parsed.size() == 1);
+  return parsed[0];
+}
+
+// The checks of `step` (in `result`) whose result is `grant`.
+std::vector<Json> checks_of(const Json& result, const std::string& step, const std::string& grant)
+{
+  std::vector<Json> out;
+  for (const auto& c : result["checks"]) {
+    if (c["step"] == step && c["result"] == grant) {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> not_permitted(const Json& result)
+{
+  return result["summary"]["notPermitted"].get<std::vector<std::string>>();
+}
+
+bool has(const std::vector<std::string>& list, const std::string& item)
+{
+  return std::find(list.begin(), list.end(), item) != list.end();
+}
+
+// Every resolved change check of `result` is missing and every resolved ARM read granted.
+void check_reader(const Json& result)
+{
+  std::size_t changes = 0;
+  for (const auto& c : result["checks"]) {
+    if (!c["resolved"].get<bool>() || c["via"] != "rbac") {
+      continue;
+    }
+    const bool write = c["permission"].get<std::string>().find("/read") == std::string::npos;
+    if (write) {
+      ++changes;
+      CHECK(c["result"] == "missing");
+      CHECK_FALSE(c["remedies"].empty());
+      CHECK(c["remedies"][0] != "Reader");
+    } else {
+      CHECK(c["result"] == "granted");
+    }
+  }
+  CHECK(changes > 0);
+}
+
+} // namespace
+
+TEST_CASE("preflight on an unrestricted lab grants everything the Key Vault walk needs",
+          "[e2e][preflight]")
+{
+  const auto r = run_dftriage({"preflight", k_kv_alert, "--lab", "--answers", k_kv_answers, "-o",
+                               "json"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  const auto result = preflight_of(r);
+  CHECK(result["playbook"] == "keyvault");
+  CHECK(result["summary"]["missing"] == 0);
+  CHECK(result["summary"]["notPermitted"].empty());
+  CHECK_FALSE(result["principal"]["objectId"].get<std::string>().empty());
+  CHECK(result["summary"]["granted"].get<int>() > 10);
+}
+
+TEST_CASE("preflight with Reader only: every change missing, reads granted, roles named",
+          "[e2e][preflight]")
+{
+  for (const auto& [alert, answers] :
+       std::vector<std::pair<std::string, std::string>>{{k_kv_alert, k_kv_answers},
+                                                        {k_dns_alert, k_dns_answers},
+                                                        {k_rm_alert, k_rm_answers}}) {
+    INFO(alert);
+    const auto r = run_dftriage({"preflight", alert, "--lab", "--lab-role", "Reader", "--answers",
+                                 answers, "-o", "json"});
+    INFO(r.err);
+    REQUIRE(r.exit_code == 9);
+    const auto result = preflight_of(r);
+    check_reader(result);
+    CHECK_FALSE(not_permitted(result).empty());
+  }
+  const auto r = run_dftriage({"preflight", k_kv_alert, "--lab", "--lab-role", "Reader",
+                               "--answers", k_kv_answers, "-o", "json"});
+  const auto firewall = checks_of(preflight_of(r), "enable-firewall", "missing");
+  REQUIRE(firewall.size() == 1);
+  CHECK(firewall[0]["permission"] == "Microsoft.KeyVault/vaults/write");
+  CHECK(firewall[0]["remedies"][0] == "Key Vault Contributor");
+}
+
+TEST_CASE("preflight with one action denied flags only that step, with the narrowest role",
+          "[e2e][preflight]")
+{
+  const auto r = run_dftriage({"preflight", k_kv_alert, "--lab", "--lab-deny",
+                               "Microsoft.KeyVault/vaults/accessPolicies/write", "--answers",
+                               k_kv_answers, "-o", "json"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 9);
+  const auto result = preflight_of(r);
+  CHECK(not_permitted(result) == std::vector<std::string>{"remove-access-policy"});
+  const auto missing = checks_of(result, "remove-access-policy", "missing");
+  REQUIRE(missing.size() == 1);
+  CHECK(missing[0]["remedies"][0] == "Key Vault Contributor");
+  CHECK(result["summary"]["missing"] == 1 + checks_of(result, "restrict-access-policy",
+                                                      "missing")
+                                                .size());
+}
+
+TEST_CASE("preflight reads an access-policy vault's policies for the data plane",
+          "[e2e][preflight]")
+{
+  const auto r = run_dftriage({"preflight", k_kv_alert, "--lab", "--lab-deny", "secrets/list",
+                               "--answers", k_kv_answers, "-o", "json"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 9);
+  const auto result = preflight_of(r);
+  const auto missing = checks_of(result, "list-secrets", "missing");
+  REQUIRE(missing.size() == 1);
+  CHECK(missing[0]["via"] == "access-policy");
+  CHECK(missing[0]["remedies"][0] == "access policy: secrets list");
+  CHECK(checks_of(result, "list-keys", "granted").size() == 1);
+  CHECK(has(not_permitted(result), "list-secrets"));
+}
+
+TEST_CASE("preflight reads the Graph token's application permissions", "[e2e][preflight]")
+{
+  // The caller is a user whose account is to be deleted: the Graph changes are certain.
+  const auto r = run_dftriage({"preflight", k_rm_alert, "--lab", "--lab-deny",
+                               "User.ReadWrite.All", "--answers", k_rm_answers, "--set",
+                               "account_type=User", "--set", "delete_account=true", "-o", "json"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 9);
+  const auto result = preflight_of(r);
+  for (const auto& c : result["checks"]) {
+    if (c["via"] != "graph-token") {
+      continue;
+    }
+    INFO(c.dump());
+    CHECK(c["result"] == (c["permission"] == "User.ReadWrite.All" ? "missing" : "granted"));
+    if (c["result"] == "missing") {
+      CHECK(c["remedies"][0] == "User.ReadWrite.All");
+    }
+  }
+  CHECK(not_permitted(result) == std::vector<std::string>{"delete-unfamiliar-account"});
+  CHECK(checks_of(result, "revoke-sessions", "granted").size() == 1);
+}
+
+TEST_CASE("run stops before its first request when a change is not permitted",
+          "[e2e][preflight]")
+{
+  TempDir dir("preflight-run");
+  for (const auto& [alert, answers] :
+       std::vector<std::pair<std::string, std::string>>{{k_kv_alert, k_kv_answers},
+                                                        {k_dns_alert, k_dns_answers},
+                                                        {k_rm_alert, k_rm_answers}}) {
+    INFO(alert);
+    const auto r = run_dftriage_in(dir.path.string(), {"run", alert, "--lab", "--lab-role", "Reader",
+                                                "--answers", answers, "--yes",
+                                                "--yes-irreversible", "-o", "json"});
+    INFO(r.err);
+    CHECK(r.exit_code == 9);
+    const auto result = preflight_of(r);
+    CHECK_FALSE(not_permitted(result).empty());
+    CHECK(r.err.find("--allow-missing-permissions") != std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(dir.path.string() + "/cases")); // no case: nothing was done
+  }
+}
+
+TEST_CASE("run --allow-missing-permissions records the steps as not-permitted and goes on",
+          "[e2e][preflight]")
+{
+  TempDir dir("preflight-allow");
+  const auto r = run_dftriage_in(
+      dir.path.string(), {"run", k_kv_alert, "--lab", "--lab-deny", "Microsoft.KeyVault/vaults/write",
+                   "--allow-missing-permissions", "--answers", k_kv_answers, "--yes", "-o", "json",
+                   "--case", "cases/kv"});
+  INFO(r.err);
+  CHECK(r.exit_code == 9);
+  const auto record = Json::parse(r.out).at(0);
+  CHECK(record["status"] == "not-permitted");
+  bool firewall = false;
+  bool policy = false;
+  for (const auto& s : record["steps"]) {
+    firewall = firewall || (s["id"] == "enable-firewall" && s["outcome"] == "not-permitted");
+    policy = policy || (s["id"] == "remove-access-policy" && s["outcome"] == "done");
+  }
+  CHECK(firewall);
+  CHECK(policy); // the rest of the walk went on
+  const auto journal = lines_of(read_file(dir / "cases/kv/journal.jsonl"));
+  bool journaled = false;
+  for (const auto& line : journal) {
+    const auto e = Json::parse(line);
+    journaled = journaled || (e["event"] == "preflight" && e["allowMissing"] == true &&
+                              e["summary"]["notPermitted"] == Json::array({"enable-firewall"}));
+  }
+  CHECK(journaled);
+  const auto report = run_dftriage_in(dir.path.string(), {"report", "cases/kv", "-o", "md"});
+  CHECK(report.out.find("Permission preflight") != std::string::npos);
+  CHECK(report.out.find("not permitted") != std::string::npos);
+}
