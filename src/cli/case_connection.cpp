@@ -232,11 +232,13 @@ std::unique_ptr<Connection> connect_for_case(const std::string& case_dir,
       if (seeds.empty()) {
         seeds.push_back(case_dir + "/alert.json");
       }
-      LabAccess access;
-      const Json lab = opened.value("lab", Json::object());
-      for (const auto& [key, list] : {std::pair<const char*, std::vector<std::string>*>{
-                                          "roles", &access.roles},
-                                      {"deny", &access.deny}}) {
+      LabAccess access = options.lab_access;
+      const Json lab = access.roles.empty() && access.deny.empty()
+                           ? opened.value("lab", Json::object())
+                           : Json::object();
+      for (const auto& [key, list] :
+           {std::pair<const char*, std::vector<std::string>*>{"roles", &access.roles},
+            {"deny", &access.deny}}) {
         for (const auto& item : lab.value(key, Json::array())) {
           if (item.is_string()) {
             list->push_back(item.get<std::string>());

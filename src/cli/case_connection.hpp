@@ -18,6 +18,9 @@ struct CaseCloudOptions
   bool lab = false;          // --lab was given
   bool switch_cloud = false; // --switch-cloud: act on the cloud chosen now, not the case's
   std::string cloud;         // --cloud as given ("" : $DFTRIAGE_CLOUD, else the case's own)
+  // --lab-role/--lab-deny as given to undo: the rebuilt lab's principal holds these instead
+  // of what the case's lab held (rehearsing an undo with fewer rights); empty: the case's.
+  LabAccess lab_access;
 };
 
 // Returns what case.opened records of `connection`: {mode, cloud, cloudSource,

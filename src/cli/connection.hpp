@@ -65,7 +65,6 @@ struct Connection
 // journal appends is on disk; an empty function when the variable is not set.
 std::function<void()> journal_test_hook();
 
-
 // Starts a lab on an ephemeral 127.0.0.1 port over HTTPS, seeded from `seed_files`,
 // and connects to it with its own service principal, limited as `access` says.
 // `retry_after_s` is the Retry-After of the lab's long-running operations: 1 s as Azure's

@@ -35,9 +35,8 @@ ExitStatus run_preflight(const PreflightOptions& options)
   const auto library = load_library_or_throw(options.playbook_dirs);
   const auto given = collect_given(options.answers_file, options.sets);
   check_answer_ids(given, library, options.answers_file);
-  if (options.lab && (options.files.empty() ||
-                      std::find(options.files.begin(), options.files.end(), "-") !=
-                          options.files.end())) {
+  if (options.lab && (options.files.empty() || std::find(options.files.begin(), options.files.end(),
+                                                         "-") != options.files.end())) {
     throw UsageError("preflight --lab seeds the lab from the alert files: give them as files, "
                      "not standard input");
   }
@@ -53,9 +52,8 @@ ExitStatus run_preflight(const PreflightOptions& options)
       options.files, read_options_for(options.format), [&](alert::Alert& alert, bool live) {
         const auto match = engine::match_alert(alert, library);
         const auto playbook = match.playbook ? *match.playbook : engine::generic_playbook(alert);
-        const auto plan = engine::build_plan(alert, match, playbook,
-                                             answers_for(given.answers, playbook),
-                                             connection->cloud);
+        const auto plan = engine::build_plan(
+            alert, match, playbook, answers_for(given.answers, playbook), connection->cloud);
         const auto result = preflight.check(plan);
         missing += result.any_missing() ? 1 : 0;
         if (format == OutputFormat::text) {
@@ -104,8 +102,8 @@ void add_preflight(CLI::App& command, Invocation& invocation)
       ->type_name("FILE")
       ->required();
   add_output_option(*sub, options->output,
-                    {OutputFormat::text, OutputFormat::table, OutputFormat::tsv,
-                     OutputFormat::json, OutputFormat::ndjson});
+                    {OutputFormat::text, OutputFormat::table, OutputFormat::tsv, OutputFormat::json,
+                     OutputFormat::ndjson});
   add_shape_option(*sub, options->format);
   add_playbooks_option(*sub, options->playbook_dirs);
   sub->add_option("--answers", options->answers_file,

@@ -85,31 +85,31 @@ std::string ask_for(const PermissionCheck& c, playbook::Lang lang)
     also += (i == 1 ? "" : tr(lang, ", ", "、")) + c.remedies[i];
   }
   return tr(lang, "ask for the role ", "请申请角色 ") + c.remedies.front() +
-         (also.empty() ? tr(lang, " (the only built-in role that grants it)",
-                            "（唯一授予此权限的内置角色）")
-                       : tr(lang, " (the narrowest built-in role that grants it; also ",
-                            "（授予此权限的最小内置角色；也可：") +
-                             also + tr(lang, ")", "）"));
+         (also.empty()
+              ? tr(lang, " (the only built-in role that grants it)", "（唯一授予此权限的内置角色）")
+              : tr(lang, " (the narrowest built-in role that grants it; also ",
+                   "（授予此权限的最小内置角色；也可：") +
+                    also + tr(lang, ")", "）"));
 }
 
 } // namespace
 
-std::string scope_label(const std::string& scope)
+std::string scope_label(const std::string& scope, playbook::Lang lang)
 {
   const auto parts = split(scope);
   if (scope == "graph") {
     return "Microsoft Graph";
   }
   if (parts.size() == 2 && text::iequals(parts[0], "subscriptions")) {
-    return "subscription " + parts[1];
+    return tr(lang, "subscription ", "订阅 ") + parts[1];
   }
   if (parts.size() == 4 && text::iequals(parts[2], "resourceGroups")) {
-    return "resource group " + parts[3];
+    return tr(lang, "resource group ", "资源组 ") + parts[3];
   }
   if (parts.size() >= 8 && text::iequals(parts[4], "providers")) {
     std::string type = parts[parts.size() - 2];
     if (text::iequals(type, "vaults")) {
-      type = "vault";
+      type = tr(lang, "vault", "保管库");
     } else if (text::iequals(type, "virtualMachines")) {
       type = "VM";
     } else if (!type.empty() && type.back() == 's') {
@@ -136,9 +136,9 @@ std::string preflight_text(const exec::PreflightResult& result, playbook::Lang l
                                                     : Colour::yellow;
     std::string line = "  " + paint(result_word(c.grant, lang), tint, colour) + "  " + c.step +
                        (c.change ? tr(lang, " [change]", " [变更]") : "") +
-                       (c.resolved ? "" : tr(lang, " (if reached)", "（若走到）")) + ": " +
-                       sanitize(c.permission) + tr(lang, " on ", " 于 ") +
-                       sanitize(scope_label(c.scope));
+                       (c.resolved ? "" : tr(lang, " (if reached)", "（若走到）")) +
+                       tr(lang, ": ", "：") + sanitize(c.permission) + tr(lang, " on ", " 于 ") +
+                       sanitize(scope_label(c.scope, lang));
     if (c.grant == Grant::missing) {
       line += "\n      " + ask_for(c, lang);
     } else if (c.grant == Grant::unknown && !c.note.empty()) {
@@ -147,9 +147,10 @@ std::string preflight_text(const exec::PreflightResult& result, playbook::Lang l
     out += line + "\n";
   }
   const auto blocked = result.not_permitted_steps();
-  out += "  " + std::to_string(result.count(Grant::granted)) + tr(lang, " granted, ", " 项已授予，") +
-         std::to_string(result.count(Grant::missing)) + tr(lang, " missing, ", " 项缺少，") +
-         std::to_string(result.count(Grant::unknown)) + tr(lang, " unknown", " 项未知") + "\n";
+  out += "  " + std::to_string(result.count(Grant::granted)) +
+         tr(lang, " granted, ", " 项已授予，") + std::to_string(result.count(Grant::missing)) +
+         tr(lang, " missing, ", " 项缺少，") + std::to_string(result.count(Grant::unknown)) +
+         tr(lang, " unknown", " 项未知") + "\n";
   if (!blocked.empty()) {
     out += paint(tr(lang, "  Not permitted: ", "  无权执行：") + joined(blocked, blocked.size()),
                  Colour::red, colour) +
@@ -182,8 +183,8 @@ std::string not_permitted_notice(const exec::PreflightResult& result, const std:
       continue;
     }
     out += tr(lang, "Not permitted: ", "无权执行：") + sanitize(c.permission) +
-           tr(lang, " on ", " 于 ") + sanitize(scope_label(c.scope)) + "; " + ask_for(c, lang) +
-           "\n";
+           tr(lang, " on ", " 于 ") + sanitize(scope_label(c.scope, lang)) + tr(lang, "; ", "；") +
+           ask_for(c, lang) + "\n";
   }
   return out;
 }

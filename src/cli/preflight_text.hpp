@@ -13,7 +13,7 @@ namespace dftriage::cli {
 
 // Returns a scope as a person reads it: "vault kv-1", "resource group rg-1",
 // "subscription 4c1a…", "graph"; the scope itself when it is none of these.
-std::string scope_label(const std::string& scope);
+std::string scope_label(const std::string& scope, playbook::Lang lang = playbook::Lang::en);
 
 // Returns the whole preflight as text: who, one line per check that is not granted (every
 // check with `all`), then a summary line and, when something is missing, which steps will

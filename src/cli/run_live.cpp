@@ -15,6 +15,7 @@
 #include "dftriage/version.hpp"
 #include "inputs.hpp"
 #include "library_options.hpp"
+#include "preflight_text.hpp"
 #include "progress.hpp"
 #include "prompt.hpp"
 #include "request_text.hpp"
@@ -22,7 +23,6 @@
 #include "run_options.hpp"
 #include "run_outcome.hpp"
 #include "run_preflight.hpp"
-#include "preflight_text.hpp"
 #include "walk_session.hpp"
 
 #include <cstdio>
@@ -210,12 +210,12 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang_given, bool i
     say_case(); // before the first request (connecting asks for a token)
   }
 
-  const auto owned = resume        ? connect_for_case(folder->dir(), opened_journal->entries(),
-                                                      {options.lab, options.switch_cloud, options.cloud})
-                     : options.lab ? connect_lab_for_alert(alert_text, options.training_lab,
-                                                           options.training.is_null() ? 1 : 0,
-                                                           options.lab_access)
-                                   : connect_cloud(options.cloud);
+  const auto owned =
+      resume        ? connect_for_case(folder->dir(), opened_journal->entries(),
+                                       {options.lab, options.switch_cloud, options.cloud, {}})
+      : options.lab ? connect_lab_for_alert(alert_text, options.training_lab,
+                                            options.training.is_null() ? 1 : 0, options.lab_access)
+                    : connect_cloud(options.cloud);
   Connection& connection = *owned;
   if (resume) {
     opened_journal->set_principal(connection.principal());

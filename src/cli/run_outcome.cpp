@@ -53,11 +53,10 @@ RunStatus status_of(const engine::Plan& plan, const std::vector<StepOutcome>& ou
 std::string interrupted_message(const std::string& dir, const std::string& resume_command,
                                 playbook::Lang lang)
 {
-  return lang == playbook::Lang::zh_cn
-             ? "\ndftriage: 已按 Ctrl-C 停止。案例保存在 " + dir + "；继续请运行：\n  " +
-                   resume_command + "\n"
-             : "\ndftriage: stopped by Ctrl-C. The case is kept in " + dir + "; resume with:\n  " +
-                   resume_command + "\n";
+  return lang == playbook::Lang::zh_cn ? "\ndftriage: 已按 Ctrl-C 停止。案例保存在 " + dir +
+                                             "；继续请运行：\n  " + resume_command + "\n"
+                                       : "\ndftriage: stopped by Ctrl-C. The case is kept in " +
+                                             dir + "; resume with:\n  " + resume_command + "\n";
 }
 
 std::string case_end_message(const std::string& dir, const std::string& word,

@@ -34,8 +34,8 @@ PreflightGate preflight_gate(const engine::Plan& plan, Connection& connection,
     const auto planned = std::find_if(plan.steps.begin(), plan.steps.end(), [&](const auto& s) {
       return s.step != nullptr && s.step->id == step;
     });
-    const bool change = planned != plan.steps.end() && planned->action != nullptr &&
-                        planned->action->mutating;
+    const bool change =
+        planned != plan.steps.end() && planned->action != nullptr && planned->action->mutating;
     change_blocked = change_blocked || change;
     std::string why;
     for (const auto& c : result.checks) {
@@ -49,8 +49,8 @@ PreflightGate preflight_gate(const engine::Plan& plan, Connection& connection,
       gate.not_permitted[step] = "the principal lacks " + why;
     }
   }
-  const bool quiet_ok = result.count(exec::Grant::missing) == 0 &&
-                        result.count(exec::Grant::unknown) == 0;
+  const bool quiet_ok =
+      result.count(exec::Grant::missing) == 0 && result.count(exec::Grant::unknown) == 0;
   const std::string summary =
       quiet_ok ? tr(lang, "Permission preflight: all ", "权限预检：全部 ") +
                      std::to_string(result.checks.size()) +
@@ -66,8 +66,7 @@ PreflightGate preflight_gate(const engine::Plan& plan, Connection& connection,
       std::printf("%s", summary.c_str());
     }
     std::fflush(stdout);
-    std::fprintf(stderr,
-                 "%s",
+    std::fprintf(stderr, "%s",
                  tr(lang,
                     "dftriage: not permitted: a change this walk would make needs a permission "
                     "you do not hold (above); nothing was sent. Ask for the role named, or run "

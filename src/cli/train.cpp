@@ -155,7 +155,7 @@ training::Scorecard score_dir(const std::vector<training::Scenario>& all, const 
   const training::LabReader lab = [&](const std::string& name,
                                       const Json& params) -> std::optional<Json> {
     if (!connection) {
-      connection = connect_for_case(dir, entries, {true, false, ""});
+      connection = connect_for_case(dir, entries, {true, false, "", {}});
     }
     const auto* spec = azure::find_action(name);
     if (spec == nullptr || spec->mutating) {

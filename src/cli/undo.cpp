@@ -9,13 +9,16 @@
 #include "dftriage/azure/actions.hpp"
 #include "dftriage/exec/executor.hpp"
 #include "dftriage/exec/messages.hpp"
+#include "dftriage/exec/preflight.hpp"
 #include "dftriage/journal/events.hpp"
 #include "dftriage/journal/journal.hpp"
 #include "dftriage/util/error.hpp"
 #include "dftriage/util/terminal.hpp"
 #include "dftriage/util/text.hpp"
 #include "output_option.hpp"
+#include "preflight_text.hpp"
 #include "prompt.hpp"
+#include "run_preflight.hpp"
 #include "walk_text.hpp"
 
 #include <memory>
@@ -34,6 +37,8 @@ struct UndoOptions
   bool lab = false;             // --lab: the case ran on an in-process lab (it is rebuilt)
   bool switch_cloud = false;    // --switch-cloud: act on the cloud chosen now, not the case's
   bool remove_evidence = false; // --remove-evidence: also delete what evidence steps made
+  bool no_preflight = false;    // --no-preflight: do not check the permissions first
+  LabAccess lab_access;         // --lab-role, --lab-deny: the rebuilt lab's principal
   std::string cloud;            // the global --cloud
   OutputChoice output;
 };
@@ -216,9 +221,34 @@ ExitStatus run_undo(const UndoOptions& options)
   }
   // The case's own cloud: a lab case on a lab rebuilt from its journal, never elsewhere
   // unless --switch-cloud says so.
-  const auto connection = connect_for_case(folder.dir(), journal.entries(),
-                                           {options.lab, options.switch_cloud, options.cloud});
+  const auto connection =
+      connect_for_case(folder.dir(), journal.entries(),
+                       {options.lab, options.switch_cloud, options.cloud, options.lab_access});
   journal.set_principal(connection->principal());
+  if (!options.no_preflight) {
+    // Whether the principal may put everything back, before anything is put back: an undo
+    // stopped half-way by a 403 leaves the case half restored.
+    const auto undo = exec::undo_plan(state, folder, connection->cloud, options.step);
+    exec::Preflight preflight(*connection->client, *connection->credential, connection->cloud);
+    const auto result = preflight.check(undo.plan);
+    journal.append(preflight_entry(result, false));
+    if (result.any_missing() || result.count(exec::Grant::unknown) > 0) {
+      std::fprintf(human, "%s", preflight_text(result, lang, false, false).c_str());
+    }
+    if (result.any_missing()) {
+      std::fprintf(stderr, "%s\n",
+                   tr("dftriage: not permitted: putting these changes back needs permissions you "
+                      "do not hold (above); nothing was undone. Ask for the role named, or run "
+                      "again with --no-preflight to try anyway",
+                      "dftriage: 无权执行：撤销这些更改需要您尚未拥有的权限（见上）；没有撤销任何"
+                      "更改。请申请所列角色，或加上 --no-preflight 仍然尝试")
+                       .c_str());
+      if (json) {
+        write_json_document(stdout, undo_record(folder, state, pending_ids, kept, "not-permitted"));
+      }
+      return ExitStatus::not_permitted;
+    }
+  }
   journal.append(
       {{"event", journal::event::undo_requested}, {"steps", pending_ids}, {"reason", reason}});
   UndoResponder responder(lang, human);
@@ -249,6 +279,9 @@ void add_undo(CLI::App& command, Invocation& invocation)
   sub->add_flag("--switch-cloud", options->switch_cloud,
                 "Undo on the cloud chosen now (--cloud, DFTRIAGE_CLOUD) although the case was "
                 "opened on another");
+  add_lab_access_options(*sub, options->lab_access);
+  sub->add_flag("--no-preflight", options->no_preflight,
+                "Do not check first that you may make every request the undo sends");
   sub->add_flag("--remove-evidence", options->remove_evidence,
                 "Also delete what evidence steps made (disk snapshots); without it they are kept");
   sub->add_option(

@@ -71,8 +71,7 @@ std::string audience_of_permission(const std::string& permission)
       return "keyvault";
     }
   }
-  return p.rfind("microsoft.operationalinsights/workspaces/query", 0) == 0 ? "loganalytics"
-                                                                           : "arm";
+  return p.rfind("microsoft.operationalinsights/workspaces/query", 0) == 0 ? "loganalytics" : "arm";
 }
 
 // An access-policy entry's permissions for the principal (and the groups its token names).
@@ -163,10 +162,10 @@ std::string permission_scope(std::string_view path)
 nlohmann::ordered_json PermissionCheck::to_json() const
 {
   return nlohmann::ordered_json{
-      {"step", step},   {"action", action},         {"change", change},
+      {"step", step},         {"action", action},     {"change", change},
       {"resolved", resolved}, {"audience", audience}, {"permission", permission},
-      {"scope", scope}, {"via", via},               {"result", std::string(to_string(grant))},
-      {"note", note},   {"remedies", remedies}};
+      {"scope", scope},       {"via", via},           {"result", std::string(to_string(grant))},
+      {"note", note},         {"remedies", remedies}};
 }
 
 std::vector<std::string> PreflightResult::not_permitted_steps() const
@@ -198,21 +197,20 @@ nlohmann::ordered_json PreflightResult::to_json() const
   for (const auto& c : checks) {
     list.push_back(c.to_json());
   }
-  return nlohmann::ordered_json{
-      {"alertId", alert_id},
-      {"playbook", playbook},
-      {"principal",
-       {{"objectId", principal.object_id},
-        {"appId", principal.app_id},
-        {"upn", principal.upn},
-        {"tenantId", principal.tenant_id},
-        {"credential", principal.description}}},
-      {"summary",
-       {{"granted", count(Grant::granted)},
-        {"missing", count(Grant::missing)},
-        {"unknown", count(Grant::unknown)},
-        {"notPermitted", not_permitted_steps()}}},
-      {"checks", std::move(list)}};
+  return nlohmann::ordered_json{{"alertId", alert_id},
+                                {"playbook", playbook},
+                                {"principal",
+                                 {{"objectId", principal.object_id},
+                                  {"appId", principal.app_id},
+                                  {"upn", principal.upn},
+                                  {"tenantId", principal.tenant_id},
+                                  {"credential", principal.description}}},
+                                {"summary",
+                                 {{"granted", count(Grant::granted)},
+                                  {"missing", count(Grant::missing)},
+                                  {"unknown", count(Grant::unknown)},
+                                  {"notPermitted", not_permitted_steps()}}},
+                                {"checks", std::move(list)}};
 }
 
 Preflight::Preflight(azure::Client& client, azure::TokenCredential& credential,
@@ -252,7 +250,8 @@ const Preflight::Scope& Preflight::scope(const std::string& origin, const std::s
   Scope out;
   azure::Request request;
   request.method = "GET";
-  request.url = origin + scope_path + "/providers/Microsoft.Authorization/permissions?api-version=" +
+  request.url = origin + scope_path +
+                "/providers/Microsoft.Authorization/permissions?api-version=" +
                 azure::api_version::k_authorization;
   request.audience = "arm";
   request.purpose = "preflight";
@@ -284,7 +283,8 @@ const Preflight::Vault& Preflight::vault(const std::string& vault_id)
   Vault out;
   azure::Request request;
   request.method = "GET";
-  request.url = m_cloud.resource_manager + vault_id + "?api-version=" + azure::api_version::k_keyvault;
+  request.url =
+      m_cloud.resource_manager + vault_id + "?api-version=" + azure::api_version::k_keyvault;
   request.audience = "arm";
   request.purpose = "preflight";
   request.permission = "Microsoft.KeyVault/vaults/read";
@@ -347,8 +347,8 @@ void Preflight::decide(PermissionCheck& check, const std::string& origin, const 
       return;
     }
     // Some broader permissions allow an operation only in one kind of token.
-    const auto kind = c.roles.empty() ? azure::GraphTokenKind::delegated
-                                      : azure::GraphTokenKind::application;
+    const auto kind =
+        c.roles.empty() ? azure::GraphTokenKind::delegated : azure::GraphTokenKind::application;
     check.grant = azure::graph_permission_held(check.permission, held, kind) ? Grant::granted
                                                                              : Grant::missing;
     if (check.grant == Grant::missing) {
@@ -397,9 +397,8 @@ void Preflight::decide(PermissionCheck& check, const std::string& origin, const 
       check.note = "the principal's object ID is not known (the token is not a JWT)";
       return;
     }
-    check.grant = azure::access_policy_grants(held_policies(v.policies, c), *need)
-                      ? Grant::granted
-                      : Grant::missing;
+    check.grant = azure::access_policy_grants(held_policies(v.policies, c), *need) ? Grant::granted
+                                                                                   : Grant::missing;
     check.note = need->category + " " + need->permission;
     if (check.grant == Grant::missing) {
       check.remedies = {"access policy: " + need->category + " " + need->permission};
@@ -442,8 +441,8 @@ PreflightResult Preflight::check(const engine::Plan& plan)
         step.params.is_object() && step.params.contains("vault") && step.params["vault"].is_string()
             ? step.params["vault"].get<std::string>()
             : "";
-    if (vault_id.empty() && text::to_lower(resource).find("/providers/microsoft.keyvault/vaults/") !=
-                                std::string::npos) {
+    if (vault_id.empty() && text::to_lower(resource).find(
+                                "/providers/microsoft.keyvault/vaults/") != std::string::npos) {
       vault_id = resource; // a step not built yet acts on the alert's vault
     }
     const bool built = step.status == "planned" && !step.requests.requests.empty();
@@ -456,9 +455,9 @@ PreflightResult Preflight::check(const engine::Plan& plan)
       if (check.audience == "loganalytics") {
         check.scope = subscription_scope;
       }
-      decide(check, check.audience == "arm" || check.audience == "loganalytics"
-                        ? m_cloud.resource_manager
-                        : origin,
+      decide(check,
+             check.audience == "arm" || check.audience == "loganalytics" ? m_cloud.resource_manager
+                                                                         : origin,
              url, method, vault_id);
       result.checks.push_back(std::move(check));
     };
@@ -498,8 +497,7 @@ PreflightResult Preflight::check(const engine::Plan& plan)
       add(std::move(check), "https://vault" + path, method);
       continue;
     }
-    add(std::move(check), m_cloud.resource_manager + resource,
-        spec->mutating ? "POST" : "GET");
+    add(std::move(check), m_cloud.resource_manager + resource, spec->mutating ? "POST" : "GET");
   }
   return result;
 }

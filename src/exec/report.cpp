@@ -91,21 +91,21 @@ json alert_summary(const alert::Alert* a, const json& opened)
 
 // Members of a journal entry the timeline keeps beside time, event, step and operator.
 constexpr const char* k_timeline_details[] = {
-    "mode", "playbook", "playbookVersion", "outcome", "checked",
-    "note", "why",      "reason",          "to",      "steps", "summary"};
+    "mode",   "playbook", "playbookVersion", "outcome", "checked", "note", "why",
+    "reason", "to",       "steps",           "summary"};
 
 bool on_timeline(const std::string& event)
 {
   static const std::set<std::string> k_events = {
-      journal::event::case_opened,      journal::event::case_resumed,
-      journal::event::case_closed,      journal::event::step_done,
-      journal::event::step_no_op,       journal::event::step_refused,
+      journal::event::case_opened,        journal::event::case_resumed,
+      journal::event::case_closed,        journal::event::step_done,
+      journal::event::step_no_op,         journal::event::step_refused,
       journal::event::step_not_permitted, "preflight",
-      journal::event::step_failed,      journal::event::step_declined,
-      journal::event::step_open,        journal::event::step_left,
-      journal::event::confirmation,     journal::event::assessment_waived,
-      journal::event::undo_requested,   journal::event::undo_done,
-      journal::event::undo_no_op,       journal::event::undo_failed,
+      journal::event::step_failed,        journal::event::step_declined,
+      journal::event::step_open,          journal::event::step_left,
+      journal::event::confirmation,       journal::event::assessment_waived,
+      journal::event::undo_requested,     journal::event::undo_done,
+      journal::event::undo_no_op,         journal::event::undo_failed,
       journal::event::undo_irreversible};
   return k_events.count(event) != 0;
 }

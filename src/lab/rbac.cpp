@@ -216,6 +216,7 @@ void apply_principal_rights(State& state, const std::vector<std::string>& roles,
                             const std::vector<std::string>& deny)
 {
   std::vector<const azure::BuiltInRole*> chosen;
+  chosen.reserve(roles.size());
   for (const auto& name : roles) {
     chosen.push_back(&role_for_option(name));
   }

@@ -70,7 +70,7 @@ std::string mint_token(State& state, const std::string& client,
     payload["roles"] = roles;
   }
   std::string token = encoded_json(header) + "." + encoded_json(payload) + "." +
-                            base64url_encode(bytes_of_hex(random_hex(256)));
+                      base64url_encode(bytes_of_hex(random_hex(256)));
   state.tokens[token] = TokenInfo{client, object_id, roles, audiences, expires};
   return token;
 }

@@ -28,7 +28,8 @@ const std::vector<ExitStatusRow>& exit_status_table()
           "has ended"},
       {9, "`not-permitted`: the signed-in principal lacks a permission a step needs (the "
           "preflight names it and the role to ask for); `run` and `apply` stop before their "
-          "first request, or with `--allow-missing-permissions` leave such steps out"},
+          "first request, or with `--allow-missing-permissions` leave such steps out; `undo` "
+          "stops before putting anything back"},
       {130, "interrupted (Ctrl-C or SIGTERM); the case can be resumed"},
   };
   return k_table;

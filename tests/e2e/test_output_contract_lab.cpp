@@ -201,8 +201,8 @@ TEST_CASE("preflight gives valid output for every -o value, in the documented sh
   const std::string answers =
       std::string(DFTRIAGE_SOURCE_DIR) + "/examples/answers/keyvault-tor.json";
   for (const auto& format : contract::advertised({"preflight"})) {
-    const auto r = run_on_cloud(lab.cloud_file, {"preflight", alert, "--answers", answers, "-o",
-                                                 format});
+    const auto r =
+        run_on_cloud(lab.cloud_file, {"preflight", alert, "--answers", answers, "-o", format});
     INFO("preflight -o " << format << "\n" << r.err);
     REQUIRE(r.exit_code == 0);
     contract::check_format(format, r.out);

@@ -1,8 +1,8 @@
 // End-to-end: the permission preflight (dftriage preflight, and at the start of run) on an
 // in-process lab whose principal is limited with --lab-role and --lab-deny.
 
-#include "support/run_dftriage.hpp"
 #include "support/files.hpp"
+#include "support/run_dftriage.hpp"
 #include "support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
@@ -71,8 +71,8 @@ void check_reader(const Json& result)
 TEST_CASE("preflight on an unrestricted lab grants everything the Key Vault walk needs",
           "[e2e][preflight]")
 {
-  const auto r = run_dftriage({"preflight", k_kv_alert, "--lab", "--answers", k_kv_answers, "-o",
-                               "json"});
+  const auto r =
+      run_dftriage({"preflight", k_kv_alert, "--lab", "--answers", k_kv_answers, "-o", "json"});
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   const auto result = preflight_of(r);
@@ -86,13 +86,11 @@ TEST_CASE("preflight on an unrestricted lab grants everything the Key Vault walk
 TEST_CASE("preflight with Reader only: every change missing, reads granted, roles named",
           "[e2e][preflight]")
 {
-  for (const auto& [alert, answers] :
-       std::vector<std::pair<std::string, std::string>>{{k_kv_alert, k_kv_answers},
-                                                        {k_dns_alert, k_dns_answers},
-                                                        {k_rm_alert, k_rm_answers}}) {
+  for (const auto& [alert, answers] : std::vector<std::pair<std::string, std::string>>{
+           {k_kv_alert, k_kv_answers}, {k_dns_alert, k_dns_answers}, {k_rm_alert, k_rm_answers}}) {
     INFO(alert);
-    const auto r = run_dftriage({"preflight", alert, "--lab", "--lab-role", "Reader", "--answers",
-                                 answers, "-o", "json"});
+    const auto r = run_dftriage(
+        {"preflight", alert, "--lab", "--lab-role", "Reader", "--answers", answers, "-o", "json"});
     INFO(r.err);
     REQUIRE(r.exit_code == 9);
     const auto result = preflight_of(r);
@@ -120,9 +118,8 @@ TEST_CASE("preflight with one action denied flags only that step, with the narro
   const auto missing = checks_of(result, "remove-access-policy", "missing");
   REQUIRE(missing.size() == 1);
   CHECK(missing[0]["remedies"][0] == "Key Vault Contributor");
-  CHECK(result["summary"]["missing"] == 1 + checks_of(result, "restrict-access-policy",
-                                                      "missing")
-                                                .size());
+  CHECK(result["summary"]["missing"] ==
+        1 + checks_of(result, "restrict-access-policy", "missing").size());
 }
 
 TEST_CASE("preflight reads an access-policy vault's policies for the data plane",
@@ -144,9 +141,9 @@ TEST_CASE("preflight reads an access-policy vault's policies for the data plane"
 TEST_CASE("preflight reads the Graph token's application permissions", "[e2e][preflight]")
 {
   // The caller is a user whose account is to be deleted: the Graph changes are certain.
-  const auto r = run_dftriage({"preflight", k_rm_alert, "--lab", "--lab-deny",
-                               "User.ReadWrite.All", "--answers", k_rm_answers, "--set",
-                               "account_type=User", "--set", "delete_account=true", "-o", "json"});
+  const auto r = run_dftriage({"preflight", k_rm_alert, "--lab", "--lab-deny", "User.ReadWrite.All",
+                               "--answers", k_rm_answers, "--set", "account_type=User", "--set",
+                               "delete_account=true", "-o", "json"});
   INFO(r.err);
   REQUIRE(r.exit_code == 9);
   const auto result = preflight_of(r);
@@ -164,18 +161,15 @@ TEST_CASE("preflight reads the Graph token's application permissions", "[e2e][pr
   CHECK(checks_of(result, "revoke-sessions", "granted").size() == 1);
 }
 
-TEST_CASE("run stops before its first request when a change is not permitted",
-          "[e2e][preflight]")
+TEST_CASE("run stops before its first request when a change is not permitted", "[e2e][preflight]")
 {
   TempDir dir("preflight-run");
-  for (const auto& [alert, answers] :
-       std::vector<std::pair<std::string, std::string>>{{k_kv_alert, k_kv_answers},
-                                                        {k_dns_alert, k_dns_answers},
-                                                        {k_rm_alert, k_rm_answers}}) {
+  for (const auto& [alert, answers] : std::vector<std::pair<std::string, std::string>>{
+           {k_kv_alert, k_kv_answers}, {k_dns_alert, k_dns_answers}, {k_rm_alert, k_rm_answers}}) {
     INFO(alert);
-    const auto r = run_dftriage_in(dir.path.string(), {"run", alert, "--lab", "--lab-role", "Reader",
-                                                "--answers", answers, "--yes",
-                                                "--yes-irreversible", "-o", "json"});
+    const auto r = run_dftriage_in(dir.path.string(),
+                                   {"run", alert, "--lab", "--lab-role", "Reader", "--answers",
+                                    answers, "--yes", "--yes-irreversible", "-o", "json"});
     INFO(r.err);
     CHECK(r.exit_code == 9);
     const auto result = preflight_of(r);
@@ -190,9 +184,9 @@ TEST_CASE("run --allow-missing-permissions records the steps as not-permitted an
 {
   TempDir dir("preflight-allow");
   const auto r = run_dftriage_in(
-      dir.path.string(), {"run", k_kv_alert, "--lab", "--lab-deny", "Microsoft.KeyVault/vaults/write",
-                   "--allow-missing-permissions", "--answers", k_kv_answers, "--yes", "-o", "json",
-                   "--case", "cases/kv"});
+      dir.path.string(), {"run", k_kv_alert, "--lab", "--lab-deny",
+                          "Microsoft.KeyVault/vaults/write", "--allow-missing-permissions",
+                          "--answers", k_kv_answers, "--yes", "-o", "json", "--case", "cases/kv"});
   INFO(r.err);
   CHECK(r.exit_code == 9);
   const auto record = Json::parse(r.out).at(0);
@@ -216,4 +210,32 @@ TEST_CASE("run --allow-missing-permissions records the steps as not-permitted an
   const auto report = run_dftriage_in(dir.path.string(), {"report", "cases/kv", "-o", "md"});
   CHECK(report.out.find("Permission preflight") != std::string::npos);
   CHECK(report.out.find("not permitted") != std::string::npos);
+}
+
+TEST_CASE("undo checks that it may put the changes back before putting any back",
+          "[e2e][preflight]")
+{
+  TempDir dir("preflight-undo");
+  const auto run =
+      run_dftriage_in(dir.path.string(), {"run", k_kv_alert, "--lab", "--answers", k_kv_answers,
+                                          "--yes", "-o", "json", "--case", "cases/kv"});
+  INFO(run.err);
+  REQUIRE(run.exit_code == 5); // its changes made; a task stays for a person
+  // The same case undone by a principal that may no longer change the vault's firewall.
+  const auto refused =
+      run_dftriage_in(dir.path.string(), {"undo", "cases/kv", "--yes", "--lab-deny",
+                                          "Microsoft.KeyVault/vaults/write", "-o", "json"});
+  INFO(refused.err);
+  CHECK(refused.exit_code == 9);
+  CHECK(Json::parse(refused.out)["status"] == "not-permitted");
+  CHECK(refused.err.find("nothing was undone") != std::string::npos);
+  const auto journal = read_file(dir / "cases/kv/journal.jsonl");
+  CHECK(journal.find("\"undo.requested\"") == std::string::npos);
+  CHECK(journal.find("\"preflight\"") != std::string::npos);
+  // With the case's own rights, the undo goes through.
+  const auto undone =
+      run_dftriage_in(dir.path.string(), {"undo", "cases/kv", "--yes", "-o", "json"});
+  INFO(undone.err);
+  CHECK(undone.exit_code == 0);
+  CHECK(Json::parse(undone.out)["status"] == "completed");
 }

@@ -11,6 +11,7 @@
 #include "dftriage/engine/plan.hpp"
 
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -27,8 +28,8 @@ std::string_view to_string(Grant grant);
 // One permission one step needs at one scope, and whether the principal holds it.
 struct PermissionCheck
 {
-  std::string step;   // the step's ID
-  std::string action; // the catalogue action
+  std::string step;    // the step's ID
+  std::string action;  // the catalogue action
   bool change = false; // the request changes something (its step asks for confirmation)
   // False when the step's requests are not built yet (its branch depends on answers): its
   // action's own permission is checked at the alert's resource instead.
@@ -122,5 +123,27 @@ private:
 // Subscription-level provider paths (Microsoft.Security/locations/...) give the group or
 // subscription.
 std::string permission_scope(std::string_view path);
+
+} // namespace dftriage::exec
+
+namespace dftriage::journal {
+class CaseFolder;
+}
+
+namespace dftriage::exec {
+
+class CaseState;
+
+// What `undo` would send, as a plan the preflight can check: one planned step per change of
+// `state` not yet undone (only `step_id` when given), newest first, its requests the
+// action's revert built from the pre-image the case recorded. Changes whose pre-image is
+// missing or cannot be read are left out (undo itself reports them).
+struct UndoPlan
+{
+  std::vector<std::unique_ptr<playbook::Step>> steps; // what plan.steps point to
+  engine::Plan plan;
+};
+UndoPlan undo_plan(const CaseState& state, const journal::CaseFolder& folder,
+                   const azure::Cloud& cloud, const std::string& step_id);
 
 } // namespace dftriage::exec
