@@ -90,7 +90,7 @@ TEST_CASE("auth status against lab serve names the credential, tenant and client
     CHECK(s["clientId"] == c["clientId"]);
     CHECK(s["audience"] == "arm");
     CHECK(s["resource"] == lab.arm_resource());
-    CHECK(s["tokenFormat"] == "opaque");
+    CHECK(s["tokenFormat"] == "jwt");
     CHECK(s["expiresInSeconds"].get<long long>() > 3000);
     CHECK(std::regex_match(s["expiresOn"].get<std::string>(),
                            std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)")));
