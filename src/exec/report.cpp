@@ -261,6 +261,7 @@ json case_report(const journal::CaseFolder& folder)
   auto declined = json::array();
   std::map<std::string, std::string> declined_reason;
   auto checklist = json::array();
+  auto permissions = json::array(); // each preflight: who, the summary, what was not granted
   for (const auto& e : entries) {
     const std::string event = str(e, "event");
     const std::string step = str(e, "step");
@@ -279,6 +280,26 @@ json case_report(const journal::CaseFolder& folder)
       }
       t["by"] = by;
       timeline.push_back(std::move(t));
+    }
+    if (event == "preflight") {
+      // What the principal was found to lack, when the walk (or undo) began.
+      json not_granted = json::array();
+      for (const auto& c : e.value("checks", json::array())) {
+        if (str(c, "result") != "granted") {
+          not_granted.push_back({{"step", c.value("step", json())},
+                                 {"permission", c.value("permission", json())},
+                                 {"scope", c.value("scope", json())},
+                                 {"result", c.value("result", json())},
+                                 {"remedies", c.value("remedies", json::array())},
+                                 {"note", c.value("note", json())}});
+        }
+      }
+      permissions.push_back({{"time", str(e, "time")},
+                             {"by", by},
+                             {"principal", e.value("principal", json::object())},
+                             {"summary", e.value("summary", json::object())},
+                             {"allowMissing", e.value("allowMissing", false)},
+                             {"notGranted", std::move(not_granted)}});
     }
     if (event == journal::event::case_closed) {
       outcome = str(e, "outcome");
@@ -379,6 +400,7 @@ json case_report(const journal::CaseFolder& folder)
   report["indicators"] =
       detail::find_indicators(the_alert, json::parse(alert_text, nullptr, false), evidence_files);
   report["timeline"] = std::move(timeline);
+  report["permissions"] = std::move(permissions);
   report["answers"] = std::move(answers);
   report["decisions"] = std::move(decisions);
 

@@ -63,6 +63,7 @@ public:
     alert();
     indicators();
     timeline();
+    permissions();
     answers();
     decisions(m_l.confirmed, "decisions");
     checklist();
@@ -141,6 +142,7 @@ private:
   void alert();
   void indicators();
   void timeline();
+  void permissions();
   void answers();
   void decisions(const char* title, const char* key);
   void checklist();
@@ -490,6 +492,41 @@ void Renderer::evidence()
       m_out += std::string(m_l.comma) + "SHA-256 " + code(str(e, "sha256"));
     }
     m_out += "\n";
+  }
+}
+
+void Renderer::permissions()
+{
+  if (m_report.value("permissions", json::array()).empty()) {
+    return;
+  }
+  const char* title = lookup(m_l.events, "preflight.heading");
+  heading(title != nullptr ? title : "Permissions");
+  for (const auto& p : m_report["permissions"]) {
+    const json summary = p.value("summary", json::object());
+    std::string counts;
+    for (const char* word : {"granted", "missing", "unknown"}) {
+      const char* label = lookup(m_l.events, std::string("preflight.") + word);
+      counts += (counts.empty() ? "" : m_l.comma) + std::to_string(summary.value(word, 0)) + " " +
+                (label != nullptr ? label : word);
+    }
+    const json principal = p.value("principal", json::object());
+    const std::string who = !str(principal, "upn").empty()     ? str(principal, "upn")
+                            : !str(principal, "appId").empty() ? str(principal, "appId")
+                                                               : str(principal, "objectId");
+    m_out += "- " + text(str(p, "time")) + " — " + counts + " — " + by(p["by"], false) +
+             (who.empty() ? "" : " (" + code(who) + ")") + "\n";
+    for (const auto& c : p.value("notGranted", json::array())) {
+      std::string line = "  - " + code(str(c, "step")) + ": " + code(str(c, "permission")) + " " +
+                         code(str(c, "scope")) + " — " + status(str(c, "result"));
+      const auto remedies = c.value("remedies", json::array());
+      if (!remedies.empty()) {
+        line += m_l.sep + code(remedies[0]);
+      } else if (!str(c, "note").empty()) {
+        line += m_l.sep + said(str(c, "note"));
+      }
+      m_out += line + "\n";
+    }
   }
 }
 

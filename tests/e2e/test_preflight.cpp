@@ -8,6 +8,7 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <tuple>
 
 using namespace dftriage::test;
 using Json = nlohmann::ordered_json;
@@ -68,19 +69,26 @@ void check_reader(const Json& result)
 
 } // namespace
 
-TEST_CASE("preflight on an unrestricted lab grants everything the Key Vault walk needs",
+TEST_CASE("preflight on an unrestricted lab grants everything each family's walk needs",
           "[e2e][preflight]")
 {
-  const auto r =
-      run_dftriage({"preflight", k_kv_alert, "--lab", "--answers", k_kv_answers, "-o", "json"});
-  INFO(r.err);
-  REQUIRE(r.exit_code == 0);
-  const auto result = preflight_of(r);
-  CHECK(result["playbook"] == "keyvault");
-  CHECK(result["summary"]["missing"] == 0);
-  CHECK(result["summary"]["notPermitted"].empty());
-  CHECK_FALSE(result["principal"]["objectId"].get<std::string>().empty());
-  CHECK(result["summary"]["granted"].get<int>() > 10);
+  for (const auto& [alert, answers, playbook] :
+       std::vector<std::tuple<std::string, std::string, std::string>>{
+           {k_kv_alert, k_kv_answers, "keyvault"},
+           {k_dns_alert, k_dns_answers, "dns"},
+           {k_rm_alert, k_rm_answers, "resource-manager"}}) {
+    INFO(alert);
+    const auto r = run_dftriage({"preflight", alert, "--lab", "--answers", answers, "-o", "json"});
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    const auto result = preflight_of(r);
+    CHECK(result["playbook"] == playbook);
+    CHECK(result["summary"]["missing"] == 0);
+    CHECK(result["summary"]["unknown"] == 0);
+    CHECK(result["summary"]["notPermitted"].empty());
+    CHECK_FALSE(result["principal"]["objectId"].get<std::string>().empty());
+    CHECK(result["summary"]["granted"].get<int>() > 10);
+  }
 }
 
 TEST_CASE("preflight with Reader only: every change missing, reads granted, roles named",
@@ -164,18 +172,28 @@ TEST_CASE("preflight reads the Graph token's application permissions", "[e2e][pr
 TEST_CASE("run stops before its first request when a change is not permitted", "[e2e][preflight]")
 {
   TempDir dir("preflight-run");
-  for (const auto& [alert, answers] : std::vector<std::pair<std::string, std::string>>{
-           {k_kv_alert, k_kv_answers}, {k_dns_alert, k_dns_answers}, {k_rm_alert, k_rm_answers}}) {
-    INFO(alert);
-    const auto r = run_dftriage_in(dir.path.string(),
-                                   {"run", alert, "--lab", "--lab-role", "Reader", "--answers",
-                                    answers, "--yes", "--yes-irreversible", "-o", "json"});
+  // Reader only, for each family; then one action denied, a vault's access policy without
+  // secrets list, and a Graph token without User.ReadWrite.All.
+  const std::vector<std::vector<std::string>> cases = {
+      {k_kv_alert, "--answers", k_kv_answers, "--lab-role", "Reader"},
+      {k_dns_alert, "--answers", k_dns_answers, "--lab-role", "Reader"},
+      {k_rm_alert, "--answers", k_rm_answers, "--lab-role", "Reader"},
+      {k_kv_alert, "--answers", k_kv_answers, "--lab-deny",
+       "Microsoft.KeyVault/vaults/accessPolicies/write"},
+      {k_kv_alert, "--answers", k_kv_answers, "--lab-deny", "secrets/list"},
+      {k_rm_alert, "--answers", k_rm_answers, "--set", "account_type=User", "--set",
+       "delete_account=true", "--lab-deny", "User.ReadWrite.All"}};
+  for (const auto& args : cases) {
+    std::vector<std::string> argv{"run", "--lab", "--yes", "--yes-irreversible", "-o", "json"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    INFO(args.back());
+    const auto r = run_dftriage_in(dir.path.string(), argv);
     INFO(r.err);
     CHECK(r.exit_code == 9);
     const auto result = preflight_of(r);
     CHECK_FALSE(not_permitted(result).empty());
     CHECK(r.err.find("--allow-missing-permissions") != std::string::npos);
-    CHECK_FALSE(std::filesystem::exists(dir.path.string() + "/cases")); // no case: nothing was done
+    CHECK_FALSE(std::filesystem::exists(dir / "cases")); // no case: nothing was done
   }
 }
 
