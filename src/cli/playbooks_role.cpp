@@ -306,6 +306,7 @@ ExitStatus run_role(const RoleOptions& o, bool quiet)
   const auto library = load_library_or_throw(o.playbook_dirs);
   const auto playbooks = named_playbooks(library, o.ids);
   std::vector<std::string> ids;
+  ids.reserve(playbooks.size());
   for (const auto* p : playbooks) {
     ids.push_back(p->id);
   }

@@ -11,7 +11,7 @@ UndoPlan undo_plan(const CaseState& state, const journal::CaseFolder& folder,
                    const azure::Cloud& cloud, const std::string& step_id)
 {
   UndoPlan out;
-  const auto changes = state.changes();
+  const auto& changes = state.changes();
   for (auto it = changes.rbegin(); it != changes.rend(); ++it) {
     const auto* record = state.step(*it);
     if (record == nullptr || (!step_id.empty() && record->id != step_id) ||

@@ -19,9 +19,7 @@ const Json* vault_resource(const State& state, const std::string& name)
   return nullptr;
 }
 
-namespace {
-
-ArmFault forbidden(const std::string& inner, const std::string& message)
+ArmFault keyvault_forbidden(const std::string& inner, const std::string& message)
 {
   return ArmFault{
       403,
@@ -31,8 +29,6 @@ ArmFault forbidden(const std::string& inner, const std::string& message)
             {{"code", "Forbidden"}, {"message", message}, {"innererror", {{"code", inner}}}}}},
       {}};
 }
-
-} // namespace
 
 std::optional<ArmFault> firewall_refusal(const State& state, const LabRequest& request,
                                          const std::string& vault_name)
@@ -47,7 +43,7 @@ std::optional<ArmFault> firewall_refusal(const State& state, const LabRequest& r
                              ";iss=https://sts.windows.net/" + state.config.tenant_id + "/";
   const std::string where = "Vault: " + vault_name + ";location=" + vault->value("location", "");
   if (lower(properties.value("publicNetworkAccess", "Enabled")) == "disabled") {
-    return forbidden(
+    return keyvault_forbidden(
         "ForbiddenByConnection",
         "Public network access is disabled and request is not from a trusted service nor via an "
         "approved private link.\r\n" +
@@ -62,10 +58,11 @@ std::optional<ArmFault> firewall_refusal(const State& state, const LabRequest& r
       return std::nullopt;
     }
   }
-  return forbidden("ForbiddenByFirewall",
-                   "Client address is not authorized and caller is not a trusted service.\r\n"
-                   "Client address: " +
-                       request.remote_addr + "\r\n" + caller + "\r\n" + where);
+  return keyvault_forbidden(
+      "ForbiddenByFirewall",
+      "Client address is not authorized and caller is not a trusted service.\r\n"
+      "Client address: " +
+          request.remote_addr + "\r\n" + caller + "\r\n" + where);
 }
 
 } // namespace dftriage::lab::keyvault

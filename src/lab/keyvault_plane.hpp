@@ -32,6 +32,10 @@ std::string vault_of(const LabRequest& request);
 // `operation` with 403.
 VaultData& open_vault(State& state, const LabRequest& request, const std::string& operation);
 
+// Key Vault's 403: {"error": {code: Forbidden, message, innererror: {code: inner}}}, with
+// `inner` ForbiddenByFirewall, ForbiddenByConnection, AccessDenied or ForbiddenByRbac.
+ArmFault keyvault_forbidden(const std::string& inner, const std::string& message);
+
 // Returns the 403 ArmFault when the firewall of vault `vault_name` (its networkAcls and
 // publicNetworkAccess in ARM) keeps `request` out, or nullopt when it lets it in. The
 // caller's address is the TCP peer's; no lab caller is a trusted service or on a VNet.

@@ -125,17 +125,6 @@ std::string audit_operation(std::string_view method, const std::vector<std::stri
                                       : "Restore");
 }
 
-ArmFault keyvault_forbidden(const std::string& inner, const std::string& message)
-{
-  return ArmFault{
-      403,
-      "Forbidden",
-      message,
-      Json{{"error",
-            {{"code", "Forbidden"}, {"message", message}, {"innererror", {{"code", inner}}}}}},
-      {}};
-}
-
 std::optional<LabResponse> keyvault_refusal(State& state, const LabRequest& request,
                                             const std::string& object_id)
 {
@@ -163,7 +152,7 @@ std::optional<LabResponse> keyvault_refusal(State& state, const LabRequest& requ
         azure::grants(permissions_at(state, object_id, resource), action, OperationKind::data)) {
       return std::nullopt;
     }
-    refused = keyvault_forbidden(
+    refused = keyvault::keyvault_forbidden(
         "ForbiddenByRbac",
         "Caller is not authorized to perform action on resource.\r\nIf role assignments, deny "
         "assignments or role definitions were changed recently, please observe propagation "
@@ -190,7 +179,7 @@ std::optional<LabResponse> keyvault_refusal(State& state, const LabRequest& requ
     if (granted && !taken) {
       return std::nullopt;
     }
-    refused = keyvault_forbidden(
+    refused = keyvault::keyvault_forbidden(
         "AccessDenied", "The user, group or application '" + caller + "' does not have " +
                             need->category + " " + need->permission + " permission on key vault '" +
                             name + ";location=" + vault->value("location", "") +

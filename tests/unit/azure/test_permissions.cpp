@@ -19,6 +19,7 @@ namespace {
 std::vector<std::string> role_names_of(const std::vector<const BuiltInRole*>& roles)
 {
   std::vector<std::string> out;
+  out.reserve(roles.size());
   for (const auto* role : roles) {
     out.push_back(role->name);
   }
