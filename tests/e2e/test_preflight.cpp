@@ -3,6 +3,7 @@
 
 #include "support/files.hpp"
 #include "support/run_dftriage.hpp"
+#include "support/served_lab.hpp"
 #include "support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
@@ -256,4 +257,26 @@ TEST_CASE("undo checks that it may put the changes back before putting any back"
   INFO(undone.err);
   CHECK(undone.exit_code == 0);
   CHECK(Json::parse(undone.out)["status"] == "completed");
+}
+
+TEST_CASE("preflight says unknown, and why, when the permissions API refuses", "[e2e][preflight]")
+{
+  // The lab answers every permissions API call with 403: nothing can be told of RBAC.
+  dftriage::test::served::ServedLab lab("preflight-unknown",
+                                        {"403:GET:path=/Microsoft.Authorization/permissions"});
+  const auto r = lab.run({"preflight", k_kv_alert, "--answers", k_kv_answers, "-o", "json"});
+  INFO(r.err);
+  CHECK(r.exit_code == 0); // unknown never stops anything
+  const auto result = preflight_of(r);
+  CHECK(result["summary"]["missing"] == 0);
+  CHECK(result["summary"]["unknown"].get<int>() > 0);
+  for (const auto& c : result["checks"]) {
+    if (c["via"] == "rbac") {
+      CHECK(c["result"] == "unknown");
+      CHECK(c["note"].get<std::string>().find("the permissions API answered 403") !=
+            std::string::npos);
+    }
+  }
+  const auto text = lab.run({"preflight", k_kv_alert, "--answers", k_kv_answers, "-o", "text"});
+  CHECK(text.out.find("unknown  enable-firewall [change]") != std::string::npos);
 }
