@@ -158,7 +158,18 @@ std::unique_ptr<Connection> connect_lab(const std::vector<std::string>& seed_fil
   c.lab_access = access;
   options.roles = access.roles;
   options.deny = access.deny;
-  c.lab = std::make_unique<lab::Lab>(options);
+  try {
+    c.lab = std::make_unique<lab::Lab>(options);
+  } catch (const UsageError& e) {
+    // The lab names its own options; here they were given as --lab-role and --lab-deny.
+    std::string message = e.what();
+    for (const char* option : {"--role", "--deny"}) {
+      if (message.rfind(option, 0) == 0) {
+        message = "--lab-" + message.substr(2);
+      }
+    }
+    throw UsageError(message);
+  }
   c.lab->start();
   auto config = azure::parse_cloud_config(c.lab->connection().dump(), "lab");
   c.cloud = config.cloud;

@@ -11,9 +11,11 @@
 
 namespace dftriage::test {
 
-namespace {
-
+// At namespace scope, as report_fixture.hpp has it: in one unity batch with it, an alias in
+// the anonymous namespace would shadow that one (clang -Wshadow).
 using Json = nlohmann::ordered_json;
+
+namespace {
 
 const std::string k_playbook = R"({
   "id": "fixture", "title": "Executor fixture", "version": "1.0.0", "lastReviewed": "2026-11-28",

@@ -18,12 +18,12 @@ using dftriage::test::k_sub;
 using dftriage::test::k_vault_id;
 using dftriage::test::LabFixture;
 using Json = nlohmann::ordered_json;
-using Query = std::vector<std::pair<std::string, std::string>>;
+using RbacQuery = std::vector<std::pair<std::string, std::string>>;
 
 namespace {
 
-const Query k_rbac_vault_version{{"api-version", "2026-02-01"}};
-const Query k_rbac_permissions_version{{"api-version", "2022-04-01"}};
+const RbacQuery k_rbac_vault_version{{"api-version", "2026-02-01"}};
+const RbacQuery k_rbac_permissions_version{{"api-version", "2022-04-01"}};
 const std::string k_rbac_kv_host = "kv1.vault.localhost";
 
 // A lab with the fixture's incident, a secret in kv1 and a Graph user, its principal
@@ -304,7 +304,7 @@ TEST_CASE("lab custom role: defined, assigned, then its action is allowed", "[la
   const std::string sub = std::string("/subscriptions/") + k_sub;
   const std::string guid = "5d7d5d0e-0000-4000-8000-00000000c0de";
   const std::string definition = sub + "/providers/Microsoft.Authorization/roleDefinitions/" + guid;
-  const Query version{{"api-version", "2018-01-01-preview"}};
+  const RbacQuery version{{"api-version", "2018-01-01-preview"}};
   CHECK(lab.patch_vault().status == 403);
   const auto made = lab.send(
       "PUT", definition, version,
