@@ -11,8 +11,9 @@ namespace dftriage::cli {
 
 void add_preflight_options(CLI::App& command, PreflightChoice& choice)
 {
-  command.add_flag("--no-preflight", choice.skip,
-                   "Do not check the permissions each step needs before the first request");
+  command.add_flag("--preflight,!--no-preflight", choice.check,
+                   "Check the permissions each step needs before the first request (the "
+                   "default; --no-preflight skips it)");
   command.add_flag("--allow-missing-permissions", choice.allow_missing,
                    "Go on when the preflight finds a change not permitted: such steps are "
                    "recorded as not-permitted and never attempted");
@@ -23,7 +24,7 @@ PreflightGate preflight_gate(const engine::Plan& plan, Connection& connection,
                              playbook::Lang lang)
 {
   PreflightGate gate;
-  if (choice.skip || !connection.client || !connection.credential) {
+  if (!choice.check || !connection.client || !connection.credential) {
     return gate;
   }
   exec::Preflight preflight(*connection.client, *connection.credential, connection.cloud);

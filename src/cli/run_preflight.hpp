@@ -17,11 +17,11 @@ namespace dftriage::cli {
 
 struct PreflightChoice
 {
-  bool skip = false;          // --no-preflight
+  bool check = true;          // --preflight (the default), --no-preflight
   bool allow_missing = false; // --allow-missing-permissions
 };
 
-// Adds --no-preflight and --allow-missing-permissions to `command`.
+// Adds --preflight/--no-preflight and --allow-missing-permissions to `command`.
 void add_preflight_options(CLI::App& command, PreflightChoice& choice);
 
 struct PreflightGate
@@ -33,7 +33,7 @@ struct PreflightGate
   std::map<std::string, std::string> not_permitted;
 };
 
-// Runs the preflight of `plan` on `connection` unless `choice.skip`, and says what it found:
+// Runs the preflight of `plan` on `connection` when `choice.check`, and says what it found:
 // at a terminal on stdout (only what is not granted, or one line when all is), otherwise on
 // stderr, and when the run stops, the result on stdout as `format` asks (json: an array of
 // one preflight, as `dftriage preflight -o json`).

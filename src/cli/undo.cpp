@@ -37,7 +37,7 @@ struct UndoOptions
   bool lab = false;             // --lab: the case ran on an in-process lab (it is rebuilt)
   bool switch_cloud = false;    // --switch-cloud: act on the cloud chosen now, not the case's
   bool remove_evidence = false; // --remove-evidence: also delete what evidence steps made
-  bool no_preflight = false;    // --no-preflight: do not check the permissions first
+  bool preflight = true;        // --preflight (the default), --no-preflight
   LabAccess lab_access;         // --lab-role, --lab-deny: the rebuilt lab's principal
   std::string cloud;            // the global --cloud
   OutputChoice output;
@@ -225,7 +225,7 @@ ExitStatus run_undo(const UndoOptions& options)
       connect_for_case(folder.dir(), journal.entries(),
                        {options.lab, options.switch_cloud, options.cloud, options.lab_access});
   journal.set_principal(connection->principal());
-  if (!options.no_preflight) {
+  if (options.preflight) {
     // Whether the principal may put everything back, before anything is put back: an undo
     // stopped half-way by a 403 leaves the case half restored.
     const auto undo = exec::undo_plan(state, folder, connection->cloud, options.step);
@@ -280,8 +280,9 @@ void add_undo(CLI::App& command, Invocation& invocation)
                 "Undo on the cloud chosen now (--cloud, DFTRIAGE_CLOUD) although the case was "
                 "opened on another");
   add_lab_access_options(*sub, options->lab_access);
-  sub->add_flag("--no-preflight", options->no_preflight,
-                "Do not check first that you may make every request the undo sends");
+  sub->add_flag("--preflight,!--no-preflight", options->preflight,
+                "Check first that you may make every request the undo sends (the default; "
+                "--no-preflight skips it)");
   sub->add_flag("--remove-evidence", options->remove_evidence,
                 "Also delete what evidence steps made (disk snapshots); without it they are kept");
   sub->add_option(
