@@ -390,7 +390,8 @@ ExitStatus run_apply(const ApplyOptions& options)
   }
   // What the principal may do of the plan, before its first request.
   const auto gate = preflight_gate(plan, *connection, options.preflight, false,
-                                   output.json() ? OutputFormat::json : OutputFormat::text, lang);
+                                   output.json() ? OutputFormat::json : OutputFormat::text, lang,
+                                   doc.value("alertId", ""), doc.value("playbook", ""));
   if (gate.stop) {
     return ExitStatus::not_permitted; // no case: nothing was done
   }

@@ -21,7 +21,8 @@ void add_preflight_options(CLI::App& command, PreflightChoice& choice)
 
 PreflightGate preflight_gate(const engine::Plan& plan, Connection& connection,
                              const PreflightChoice& choice, bool interactive, OutputFormat format,
-                             playbook::Lang lang)
+                             playbook::Lang lang, const std::string& alert_id,
+                             const std::string& playbook_id)
 {
   PreflightGate gate;
   if (!choice.check || !connection.client || !connection.credential) {
@@ -29,6 +30,12 @@ PreflightGate preflight_gate(const engine::Plan& plan, Connection& connection,
   }
   exec::Preflight preflight(*connection.client, *connection.credential, connection.cloud);
   gate.result = preflight.check(plan);
+  if (!alert_id.empty()) {
+    gate.result->alert_id = alert_id;
+  }
+  if (!playbook_id.empty()) {
+    gate.result->playbook = playbook_id;
+  }
   const auto& result = *gate.result;
   bool change_blocked = false;
   for (const auto& step : result.not_permitted_steps()) {

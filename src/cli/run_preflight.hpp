@@ -36,10 +36,12 @@ struct PreflightGate
 // Runs the preflight of `plan` on `connection` when `choice.check`, and says what it found:
 // at a terminal on stdout (only what is not granted, or one line when all is), otherwise on
 // stderr, and when the run stops, the result on stdout as `format` asks (json: an array of
-// one preflight, as `dftriage preflight -o json`).
+// one preflight, as `dftriage preflight -o json`). `alert_id` and `playbook_id`, when given,
+// name what a plan without its alert (apply's plan file) is for.
 PreflightGate preflight_gate(const engine::Plan& plan, Connection& connection,
                              const PreflightChoice& choice, bool interactive, OutputFormat format,
-                             playbook::Lang lang);
+                             playbook::Lang lang, const std::string& alert_id = "",
+                             const std::string& playbook_id = "");
 
 // The executor's settings for a run on `connection`: the case's `subscriptions`, and the
 // steps the gate says not to attempt.

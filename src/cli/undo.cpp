@@ -230,7 +230,9 @@ ExitStatus run_undo(const UndoOptions& options)
     // stopped half-way by a 403 leaves the case half restored.
     const auto undo = exec::undo_plan(state, folder, connection->cloud, options.step);
     exec::Preflight preflight(*connection->client, *connection->credential, connection->cloud);
-    const auto result = preflight.check(undo.plan);
+    auto result = preflight.check(undo.plan);
+    result.alert_id = state.opened().value("alertId", "");
+    result.playbook = state.opened().value("playbook", "");
     journal.append(preflight_entry(result, false));
     if (result.any_missing() || result.count(exec::Grant::unknown) > 0) {
       std::fprintf(human, "%s", preflight_text(result, lang, false, false).c_str());

@@ -280,3 +280,38 @@ TEST_CASE("preflight says unknown, and why, when the permissions API refuses", "
   const auto text = lab.run({"preflight", k_kv_alert, "--answers", k_kv_answers, "-o", "text"});
   CHECK(text.out.find("unknown  enable-firewall [change]") != std::string::npos);
 }
+
+TEST_CASE("apply stops before its first request when a change of the plan is not permitted",
+          "[e2e][preflight]")
+{
+  dftriage::test::served::ServedLab lab("preflight-apply", {}, k_kv_alert, "0",
+                                        {"--deny", "Microsoft.KeyVault/vaults/write"});
+  const std::string plan_file = (lab.dir / "plan.json").string();
+  const auto plan =
+      lab.run({"plan", k_kv_alert, "--answers", k_kv_answers, "--capture", "-o", "json"});
+  REQUIRE(plan.exit_code == 0);
+  write_file(plan_file, plan.out);
+  const std::string case_dir = (lab.dir / "case").string();
+  const auto refused = lab.run({"apply", plan_file, "--yes", "--case", case_dir, "-o", "json"});
+  INFO(refused.err);
+  CHECK(refused.exit_code == 9);
+  const auto result = preflight_of(refused);
+  CHECK(result["alertId"] == Json::parse(plan.out)[0]["alertId"]);
+  CHECK(result["playbook"] == "keyvault");
+  CHECK(not_permitted(result) == std::vector<std::string>{"enable-firewall"});
+  CHECK_FALSE(std::filesystem::exists(case_dir));
+  CHECK(lab.vault()["properties"]["networkAcls"]["defaultAction"] == "Allow");
+  // Told to go on, apply leaves that step out and makes the others.
+  const auto allowed = lab.run({"apply", plan_file, "--yes", "--allow-missing-permissions",
+                                "--case", case_dir, "-o", "json"});
+  INFO(allowed.err);
+  CHECK(allowed.exit_code == 9);
+  const auto record = Json::parse(allowed.out);
+  CHECK(record["status"] == "not-permitted");
+  bool firewall = false;
+  for (const auto& s : record["steps"]) {
+    firewall = firewall || (s["id"] == "enable-firewall" && s["outcome"] == "not-permitted");
+  }
+  CHECK(firewall);
+  CHECK(lab.vault()["properties"]["networkAcls"]["defaultAction"] == "Allow");
+}

@@ -30,9 +30,11 @@ using dftriage::test::Server;
 // A lab served by `dftriage lab serve` in the background, with its connection file.
 struct ServedLab
 {
-  // `retry_after`: the seconds long-running operations ask between polls.
+  // `retry_after`: the seconds long-running operations ask between polls; `more`: further
+  // lab serve arguments (--role, --deny).
   explicit ServedLab(const std::string& name, std::vector<std::string> faults = {},
-                     const std::string& seed = k_kv_alert, const std::string& retry_after = "0")
+                     const std::string& seed = k_kv_alert, const std::string& retry_after = "0",
+                     const std::vector<std::string>& more = {})
       : dir(std::filesystem::temp_directory_path() /
             ("dftriage-e2e-" + std::to_string(::getpid()) + "-" + name))
   {
@@ -56,6 +58,7 @@ struct ServedLab
       argv.push_back("--fault");
       argv.push_back(f);
     }
+    argv.insert(argv.end(), more.begin(), more.end());
     server = std::make_unique<Server>(argv);
     REQUIRE(!server->first_line().empty());
     connection = nlohmann::ordered_json::parse(server->first_line());
