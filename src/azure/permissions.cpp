@@ -332,14 +332,9 @@ std::optional<AccessPolicyNeed> access_policy_need(std::string_view method, std:
 {
   // A URL's query (api-version) names no operation.
   path = path.substr(0, path.find('?'));
-  std::vector<std::string> parts;
-  for (std::size_t start = 0; start < path.size();) {
-    const auto slash = path.find('/', start);
-    const auto end = slash == std::string_view::npos ? path.size() : slash;
-    if (end > start) {
-      parts.push_back(to_lower(path.substr(start, end - start)));
-    }
-    start = end + 1;
+  auto parts = text::split_path(path);
+  for (auto& part : parts) {
+    part = to_lower(part);
   }
   if (parts.empty()) {
     return std::nullopt;

@@ -16,19 +16,6 @@ using terminal::Colour;
 using terminal::paint;
 using terminal::sanitize;
 
-std::vector<std::string> split(const std::string& path)
-{
-  std::vector<std::string> parts;
-  for (std::size_t start = 0; start < path.size();) {
-    const auto slash = std::min(path.find('/', start), path.size());
-    if (slash > start) {
-      parts.push_back(path.substr(start, slash - start));
-    }
-    start = slash + 1;
-  }
-  return parts;
-}
-
 std::string joined(const std::vector<std::string>& items, std::size_t at_most)
 {
   std::string out;
@@ -96,7 +83,7 @@ std::string ask_for(const PermissionCheck& c, playbook::Lang lang)
 
 std::string scope_label(const std::string& scope, playbook::Lang lang)
 {
-  const auto parts = split(scope);
+  const auto parts = text::split_path(scope);
   if (scope == "graph") {
     return "Microsoft Graph";
   }
@@ -152,8 +139,8 @@ std::string preflight_text(const exec::PreflightResult& result, playbook::Lang l
          tr(lang, " missing, ", " 项缺少，") + std::to_string(result.count(Grant::unknown)) +
          tr(lang, " unknown", " 项未知") + "\n";
   if (!blocked.empty()) {
-    out += paint(tr(lang, "  Not permitted: ", "  无权执行：") + joined(blocked, blocked.size()),
-                 Colour::red, colour) +
+    out += paint(tr(lang, "  Not permitted: ", "  无权执行：") + text::join(blocked), Colour::red,
+                 colour) +
            "\n";
   }
   return out;
@@ -169,7 +156,7 @@ std::vector<std::vector<std::string>> preflight_rows(const exec::PreflightResult
   std::vector<std::vector<std::string>> rows;
   for (const auto& c : result.checks) {
     rows.push_back({result.alert_id, c.step, c.change ? "change" : "read", c.permission, c.scope,
-                    std::string(exec::to_string(c.grant)), joined(c.remedies, c.remedies.size())});
+                    std::string(exec::to_string(c.grant)), text::join(c.remedies)});
   }
   return rows;
 }

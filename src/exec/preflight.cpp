@@ -15,19 +15,6 @@ namespace {
 using azure::OperationKind;
 using text::iequals;
 
-std::vector<std::string> split_path(std::string_view path)
-{
-  std::vector<std::string> parts;
-  for (std::size_t start = 0; start < path.size();) {
-    const auto slash = std::min(path.find('/', start), path.size());
-    if (slash > start) {
-      parts.emplace_back(path.substr(start, slash - start));
-    }
-    start = slash + 1;
-  }
-  return parts;
-}
-
 // "https://host:port/a/b?x=y" → {"https://host:port", "/a/b"}.
 std::pair<std::string, std::string> origin_and_path(const std::string& url)
 {
@@ -141,7 +128,7 @@ std::string_view to_string(Grant grant)
 
 std::string permission_scope(std::string_view path)
 {
-  const auto parts = split_path(path);
+  const auto parts = text::split_path(path);
   if (parts.size() < 2 || !iequals(parts[0], "subscriptions")) {
     return "";
   }
@@ -451,7 +438,7 @@ PreflightResult Preflight::check(const engine::Plan& plan)
       if (check.permission.empty() || !seen.insert(key).second) {
         return;
       }
-      const auto [origin, path] = origin_and_path(url);
+      const std::string origin = origin_and_path(url).first;
       if (check.audience == "loganalytics") {
         check.scope = subscription_scope;
       }

@@ -116,12 +116,7 @@ std::vector<azure::Permission> definition_permissions(const State& state,
 LabResponse list_permissions(State& state, const LabRequest& request, const std::string& scope)
 {
   // The subscription and group the scope names must exist, as ARM checks them.
-  std::vector<std::string> segments;
-  for (std::size_t start = 1; start <= scope.size();) {
-    const auto end = std::min(scope.find('/', start), scope.size());
-    segments.push_back(scope.substr(start, end - start));
-    start = end + 1;
-  }
+  const auto segments = text::split_path(scope);
   if (segments.size() >= 2 && text::iequals(segments[0], "subscriptions")) {
     const bool grouped = segments.size() >= 4 && text::iequals(segments[2], "resourceGroups");
     require_scope(state, segments[1], grouped ? segments[3] : "");

@@ -61,9 +61,6 @@ void add_permission_routes(Router& router, State& state);
 std::optional<LabResponse> refusal(State& state, const LabRequest& request,
                                    std::string_view audience);
 
-// Returns the non-empty segments of a URL path, as given.
-std::vector<std::string> path_segments(std::string_view path);
-
 // Returns the RBAC operation ARM checks for `method` on `path` ("Microsoft.KeyVault/vaults/write")
 // and the scope it checks it over (the path less a trailing collection or action).
 struct ArmOperation

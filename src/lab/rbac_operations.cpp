@@ -43,22 +43,9 @@ const std::vector<OperationOverride>& operation_overrides()
 
 } // namespace
 
-std::vector<std::string> path_segments(std::string_view path)
-{
-  std::vector<std::string> out;
-  for (std::size_t start = 0; start < path.size();) {
-    const auto slash = std::min(path.find('/', start), path.size());
-    if (slash > start) {
-      out.emplace_back(path.substr(start, slash - start));
-    }
-    start = slash + 1;
-  }
-  return out;
-}
-
 ArmOperation arm_operation(std::string_view method, const std::string& path)
 {
-  const auto segments = path_segments(path);
+  const auto segments = text::split_path(path);
   std::size_t provider = segments.size();
   for (std::size_t i = 0; i + 1 < segments.size(); ++i) {
     if (text::iequals(segments[i], "providers")) {
@@ -99,7 +86,7 @@ ArmOperation arm_operation(std::string_view method, const std::string& path)
 
 std::string keyvault_data_action(std::string_view method, std::string_view path)
 {
-  const auto parts = path_segments(path);
+  const auto parts = text::split_path(path);
   if (parts.empty()) {
     return {};
   }

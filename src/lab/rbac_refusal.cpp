@@ -135,7 +135,7 @@ std::optional<LabResponse> keyvault_refusal(State& state, const LabRequest& requ
       keyvault::firewall_refusal(state, request, name)) {
     return std::nullopt;
   }
-  const auto parts = path_segments(request.path);
+  const auto parts = text::split_path(request.path);
   const Json properties = vault->value("properties", Json::object());
   const std::string where = "Vault: " + name + ";location=" + vault->value("location", "");
   const std::string caller = caller_text(state, request, object_id);
@@ -222,7 +222,7 @@ std::optional<LabResponse> graph_refusal(const State& state, const LabRequest& r
 std::optional<LabResponse> log_analytics_refusal(State& state, const LabRequest& request,
                                                  const std::string& object_id)
 {
-  const auto parts = path_segments(request.path);
+  const auto parts = text::split_path(request.path);
   const std::string workspace = parts.size() >= 3 ? lower(parts[2]) : "";
   // A workspace the lab holds as an ARM resource is checked there; one it knows only by
   // its customer ID (seeded Key Vault audit logs), at the lab's subscription.

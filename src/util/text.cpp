@@ -107,6 +107,19 @@ std::string_view trim(std::string_view s)
   return s;
 }
 
+std::vector<std::string> split_path(std::string_view path)
+{
+  std::vector<std::string> parts;
+  for (std::size_t start = 0; start < path.size();) {
+    const auto slash = std::min(path.find('/', start), path.size());
+    if (slash > start) {
+      parts.emplace_back(path.substr(start, slash - start));
+    }
+    start = slash + 1;
+  }
+  return parts;
+}
+
 std::vector<std::string> split_lines(std::string_view s)
 {
   std::vector<std::string> lines;

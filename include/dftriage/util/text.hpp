@@ -30,6 +30,9 @@ std::string_view trim(std::string_view s);
 // Splits `s` at '\n' (a preceding '\r' is dropped); empty lines are dropped.
 std::vector<std::string> split_lines(std::string_view s);
 
+// Returns the segments of a '/'-separated path, empty ones dropped ("/a//b/" → a, b).
+std::vector<std::string> split_path(std::string_view path);
+
 // Returns `s` as a JSON string literal in ASCII (quotes included, control and
 // non-ASCII characters escaped, invalid UTF-8 replaced), cut after `limit` bytes
 // with "..." appended. For quoting input inside messages.
