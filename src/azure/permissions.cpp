@@ -91,23 +91,6 @@ std::string string_member(const Json& value, const char* member, std::string_vie
   return it->get<std::string>();
 }
 
-// True for a role definition's name: a GUID, 8-4-4-4-12 hexadecimal digits.
-bool is_guid(std::string_view s)
-{
-  if (s.size() != 36) {
-    return false;
-  }
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const char c = s[i];
-    const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-    const bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-    if (dash ? c != '-' : !hex) {
-      return false;
-    }
-  }
-  return true;
-}
-
 const std::string& embedded(std::string_view name)
 {
   for (const auto& [file, text] : builtin_permission_tables()) {
@@ -218,7 +201,7 @@ std::vector<BuiltInRole> parse_roles_table(std::string_view text, std::string_vi
     BuiltInRole role;
     role.name = string_member(item, "roleName", at);
     role.id = string_member(item, "name", at);
-    if (!is_guid(role.id)) {
+    if (!text::is_guid(role.id)) {
       throw Error(at + "/name: expected the role definition's GUID, got " + text::quote(role.id),
                   ExitStatus::input_rejected);
     }

@@ -50,6 +50,7 @@ std::unique_ptr<CLI::App> make_app(Invocation& invocation);
 // The subcommands' registration functions, one file each.
 void add_show(CLI::App& command, Invocation& invocation);
 void add_match(CLI::App& command, Invocation& invocation);
+void add_triage(CLI::App& command, Invocation& invocation);
 void add_plan(CLI::App& command, Invocation& invocation);
 void add_preflight(CLI::App& command, Invocation& invocation);
 struct LabAccess;

@@ -139,21 +139,6 @@ std::string shown(const json& value)
   return text::quote(value.is_string() ? value.get<std::string>() : value.dump());
 }
 
-bool is_guid(std::string_view s)
-{
-  static constexpr std::size_t k_dashes[] = {8, 13, 18, 23};
-  if (s.size() != 36) {
-    return false;
-  }
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const bool dash = std::find(std::begin(k_dashes), std::end(k_dashes), i) != std::end(k_dashes);
-    if (dash ? s[i] != '-' : std::isxdigit(static_cast<unsigned char>(s[i])) == 0) {
-      return false;
-    }
-  }
-  return true;
-}
-
 // An address, or an address with a prefix length that fits its family (/0-32, /0-128).
 
 // Coerces an answer to its input's type; throws UsageError saying what was expected.
@@ -249,7 +234,7 @@ json coerce(const playbook::Input& input, const json& value)
         s.find('@', at + 1) == std::string::npos && std::none_of(s.begin(), s.end(), [](char c) {
           return static_cast<unsigned char>(c) <= 0x20 || c == '/' || c == '?' || c == '#';
         });
-    if (is_guid(s) || upn) {
+    if (text::is_guid(s) || upn) {
       return s;
     }
     throw UsageError(

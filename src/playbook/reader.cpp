@@ -15,7 +15,7 @@ constexpr int k_max_condition_depth = 8;
 
 const std::vector<std::string> k_top_keys = {"$schema",      "id",         "title",    "version",
                                              "lastReviewed", "match",      "requires", "inputs",
-                                             "phases",       "description"};
+                                             "phases",       "description", "incident"};
 const std::vector<std::string> k_step_keys = {"id",     "title", "guidance", "when",       "ask",
                                               "action", "goto",  "stop",     "stopReason", "shows"};
 // The kinds of show, by the key that names their path, in the order of Show::Kind.
@@ -542,6 +542,9 @@ void Reader::read(const json& doc, Playbook& out)
   out.last_reviewed = string_at(doc, "lastReviewed", "");
   if (doc.contains("match")) {
     match(doc.at("match"), "/match", out.match);
+  }
+  if (doc.contains("incident")) {
+    out.incident = incident(doc.at("incident"), "/incident");
   }
   if (doc.contains("requires")) {
     const auto& list = doc.at("requires");

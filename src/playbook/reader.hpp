@@ -46,6 +46,7 @@ private:
   Show show(const nlohmann::ordered_json& j, const std::string& ptr);
   std::string result_path(const nlohmann::ordered_json& j, const std::string& ptr);
   void match(const nlohmann::ordered_json& j, const std::string& ptr, MatchRule& out);
+  IncidentRule incident(const nlohmann::ordered_json& j, const std::string& ptr);
 
   std::string m_source;
   std::vector<Diagnostic>& m_issues;

@@ -107,6 +107,22 @@ std::string_view trim(std::string_view s)
   return s;
 }
 
+bool is_guid(std::string_view s)
+{
+  if (s.size() != 36) {
+    return false;
+  }
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+    const bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    if (dash ? c != '-' : !hex) {
+      return false;
+    }
+  }
+  return true;
+}
+
 std::vector<std::string> split_path(std::string_view path)
 {
   std::vector<std::string> parts;

@@ -100,7 +100,7 @@ Words complete(const std::string& line, const std::string& dir = ".")
 TEST_CASE("bash completion offers the subcommands, nested ones too", "[e2e][completion]")
 {
   CHECK(complete("dftriage sh") == Words{"show"});
-  CHECK(complete("dftriage ") == Words{"show", "match", "plan", "preflight", "run", "case", "apply",
+  CHECK(complete("dftriage ") == Words{"show", "match", "triage", "plan", "preflight", "run", "case", "apply",
                                        "undo", "report", "playbooks", "train", "lab", "auth",
                                        "completion", "help", "version"});
   CHECK(complete("dftriage case ") == Words{"list", "show", "verify"});

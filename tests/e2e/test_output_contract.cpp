@@ -27,6 +27,7 @@ TEST_CASE("every -o value a command advertises gives valid output", "[e2e][outpu
   const std::vector<std::pair<std::vector<std::string>, std::vector<std::string>>> commands = {
       {{"show"}, {k_contract_alerts + "mixed.ndjson"}},
       {{"match"}, {k_contract_alerts + "mixed.ndjson"}},
+      {{"triage"}, {k_contract_alerts + "mixed.ndjson"}},
       {{"plan"}, {k_contract_alerts + "keyvault-tor.json"}},
       {{"run"},
        {k_contract_alerts + "keyvault-tor.json", "--dry-run", "--non-interactive", "--answers",
@@ -58,6 +59,7 @@ TEST_CASE("in JSON mode a failure leaves stdout valid JSON or empty", "[e2e][out
   const std::vector<std::vector<std::string>> failing = {
       {"show", "/nonexistent.json", "-o", "json"},
       {"match", "/nonexistent.json", "-o", "json"},
+      {"triage", "/nonexistent.json", "-o", "json"},
       {"plan", "/nonexistent.json", "-o", "json"},
       {"plan", "/nonexistent.json", "-o", "ndjson"},
       {"playbooks", "show", "nope", "-o", "json"},
@@ -129,6 +131,22 @@ TEST_CASE("plan, step, action and request hold the fields docs/OUTPUT.md lists",
     matches.push_back(m);
   }
   contract::check_shape("Match", matches);
+
+  const auto triaged = contract::run_dftriage_plain(
+      {"triage", contract::k_contract_source + "/examples/queue/az-alert-list.json", "-o", "json"});
+  std::vector<nlohmann::json> incidents;
+  std::vector<nlohmann::json> queued;
+  std::vector<nlohmann::json> groupings;
+  for (const auto& incident : nlohmann::json::parse(triaged.out)) {
+    incidents.push_back(incident);
+    groupings.push_back(incident["grouping"]);
+    for (const auto& a : incident["alerts"]) {
+      queued.push_back(a);
+    }
+  }
+  contract::check_shape("Incident", incidents);
+  contract::check_shape("Grouping", groupings);
+  contract::check_shape("Queued alert", queued);
 }
 
 TEST_CASE("positions are the same in plan and run, and never change", "[e2e][output]")

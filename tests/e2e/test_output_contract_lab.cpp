@@ -162,6 +162,7 @@ TEST_CASE("every command that takes -o is in the output contract tests", "[e2e][
   // JSON line and takes no -o.
   const std::set<std::vector<std::string>> covered = {{"show"},
                                                       {"match"},
+                                                      {"triage"},
                                                       {"plan"},
                                                       {"preflight"},
                                                       {"run"},

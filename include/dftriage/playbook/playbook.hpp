@@ -171,6 +171,19 @@ struct MatchRule
   std::vector<std::string> resource_types; // resource types of the attacked resource
 };
 
+// How the triage queue groups this playbook's alerts into incidents (the playbook's
+// "incident" member): alerts of the playbook whose `group_by` values are all equal and
+// that share any one `link_by` value, each within the window of the one before, are one
+// incident. Key names are those of k_incident_keys.
+struct IncidentRule
+{
+  std::vector<std::string> group_by; // e.g. {"resource"}
+  std::vector<std::string> link_by;  // e.g. {"callerObjectId", "callerIp"}
+};
+
+// The alert values an IncidentRule may name, in the order documented in playbooks/README.md.
+const std::vector<std::string>& incident_keys();
+
 struct Playbook
 {
   std::string id;
@@ -182,6 +195,7 @@ struct Playbook
   requires;
   std::vector<Input> inputs;
   std::array<std::vector<Step>, 4> phases; // indexed by Phase
+  std::optional<IncidentRule> incident;    // nullopt: grouped by resource and alert type
   std::string source;                      // where it was loaded from
 
   const Input* find_input(std::string_view input_id) const;

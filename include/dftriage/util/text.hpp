@@ -30,6 +30,9 @@ std::string_view trim(std::string_view s);
 // Splits `s` at '\n' (a preceding '\r' is dropped); empty lines are dropped.
 std::vector<std::string> split_lines(std::string_view s);
 
+// True for a GUID written 8-4-4-4-12 hexadecimal digits (either case), as Azure's IDs are.
+bool is_guid(std::string_view s);
+
 // Returns the segments of a '/'-separated path, empty ones dropped ("/a//b/" → a, b).
 std::vector<std::string> split_path(std::string_view path);
 

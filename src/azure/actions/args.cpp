@@ -11,24 +11,6 @@ namespace {
 const std::string k_empty;
 const std::vector<std::string> k_empty_list;
 
-bool is_guid(std::string_view s)
-{
-  if (s.size() != 36) {
-    return false;
-  }
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const char c = s[i];
-    if (i == 8 || i == 13 || i == 18 || i == 23) {
-      if (c != '-') {
-        return false;
-      }
-    } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
-      return false;
-    }
-  }
-  return true;
-}
-
 bool is_name(std::string_view s)
 {
   return !s.empty() && s.size() <= 260 && s != "." && s != ".." &&
@@ -109,7 +91,7 @@ struct ArgsBuilder
   {
     const std::string what = "a subscription ID or a resource ID inside a subscription";
     const std::string s = string_value(p, v, what);
-    const auto id = alert::parse_resource_id(is_guid(s) ? "/subscriptions/" + s : s);
+    const auto id = alert::parse_resource_id(text::is_guid(s) ? "/subscriptions/" + s : s);
     if (!id) {
       fail(p, what, v);
     }
@@ -133,7 +115,7 @@ struct ArgsBuilder
     }
     case ParamType::guid: {
       std::string s = string_value(p, v, "a GUID");
-      if (!is_guid(s)) {
+      if (!text::is_guid(s)) {
         fail(p, "a GUID", v);
       }
       args.m_text[p.name] = std::move(s);
@@ -150,7 +132,7 @@ struct ArgsBuilder
       const std::string s = string_value(p, v, what);
       // Where any scope will do, a bare GUID is a subscription, as alerts carry it.
       auto id = alert::parse_resource_id(
-          p.resource_type.empty() && is_guid(s) ? "/subscriptions/" + s : s);
+          p.resource_type.empty() && text::is_guid(s) ? "/subscriptions/" + s : s);
       if (!id || (!p.resource_type.empty() && id->type() != p.resource_type)) {
         fail(p, what, v);
       }

@@ -371,3 +371,23 @@ TEST_CASE("a key given twice in a playbook: the last value is used, with a warni
             "p.json: /inputs: warning: key given twice; the last value is used",
             "p.json: /inputs/0/prompt: warning: key given twice; the last value is used"});
 }
+
+TEST_CASE("a playbook says how its alerts group into incidents")
+{
+  const auto result = load_playbook(
+      playbook_with("", R"(, "incident": {"groupBy": ["resource"], "linkBy": ["callerIp"]})"),
+      "p.json", fake_actions());
+  REQUIRE(result.playbook);
+  REQUIRE(result.playbook->incident);
+  CHECK(result.playbook->incident->group_by == std::vector<std::string>{"resource"});
+  CHECK(result.playbook->incident->link_by == std::vector<std::string>{"callerIp"});
+  CHECK_FALSE(load_playbook(playbook_with(), "p.json", fake_actions()).playbook->incident);
+  CHECK(
+      errors(playbook_with("", R"(, "incident": {"groupBy": ["vault"]})")) ==
+      std::vector<std::string>{
+          R"(p.json: /incident/groupBy/0: unknown incident key "vault"; expected one of resource, subscription, resourceGroup, host, domain, callerIp, callerObjectId, account, alertType)"});
+  CHECK(errors(playbook_with("", R"(, "incident": {"groupBy": [], "linkBy": ["callerIp"]})")) ==
+        std::vector<std::string>{
+            R"(p.json: /incident/groupBy: name at least one key the alerts of an incident share)"});
+  CHECK(errors(playbook_with("", R"(, "incident": {"linkBy": ["callerIp"]})")).size() == 1);
+}

@@ -1,0 +1,128 @@
+#pragma once
+
+// The alert queue: duplicates dropped, alerts grouped into incidents by their playbook's
+// incident rule, incidents ranked. Alerts are added one at a time as they are read; only a
+// small summary of each is kept (not the alert), so memory grows with the number of
+// distinct alerts by about the size of their IDs and keys, not of their descriptions.
+
+#include "dftriage/alert/alert.hpp"
+#include "dftriage/engine/library.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace dftriage::queue {
+
+// Which alerts take part, and how they are grouped.
+struct TriageOptions
+{
+  static constexpr std::int64_t k_default_window_s = 24 * 3600;
+
+  // Alerts of one incident are each within this many seconds of the one before.
+  std::int64_t window_s = k_default_window_s;
+  // Filters, applied to an alert once its duplicates are merged (empty: any).
+  std::optional<std::int64_t> since; // start time at or after (seconds since the epoch)
+  std::vector<std::string> statuses; // lower-case: active, inprogress, resolved, dismissed
+  std::vector<alert::Family> families;
+  std::vector<std::string> subscriptions; // lower-case subscription IDs
+  // A stable share of the incidents, by subscription: shard `shard` of `shards` (1-based).
+  std::size_t shard = 1;
+  std::size_t shards = 1;
+};
+
+// One alert of the queue, as much of it as the queue shows.
+struct QueuedAlert
+{
+  std::string id;
+  std::string alert_type;
+  std::string display_name;
+  alert::Severity severity = alert::Severity::unknown;
+  std::string status;
+  std::string start_time;
+  std::optional<std::int64_t> time; // start_time in seconds, when readable
+  bool simulated = false;
+  alert::Family family = alert::Family::other;
+  std::string playbook;
+  std::string resource_id;
+  std::string subscription_id;                           // lower case
+  std::vector<std::pair<std::string, std::string>> keys; // {incident key, value}, lower case
+  std::string file;                                      // where its kept copy was read
+  std::uint64_t index = 0;                               // which alert of that file
+  std::uint32_t copies = 1; // how many times it was read (across files and shapes)
+};
+
+// An entity value that ties alerts of an incident together.
+struct Tie
+{
+  std::string key;   // incident key: "callerIp", "callerObjectId", "domain", …
+  std::string value; // as normalised (lower case)
+  std::size_t alerts = 0;
+};
+
+struct Incident
+{
+  std::string id;       // "INC-" and 12 hex digits, from its earliest alert
+  std::size_t rank = 0; // 1-based, over the whole queue (before --shard)
+  alert::Family family = alert::Family::other;
+  alert::Severity severity = alert::Severity::unknown; // the highest of its alerts
+  std::string status;                                  // the most active of its alerts
+  bool simulated = false;                              // every alert is a sample
+  std::string playbook;
+  std::string subscription_id;
+  std::string first_seen;
+  std::string last_seen;
+  std::vector<std::string> resources;
+  std::vector<std::string> group_by; // the rule that grouped it
+  std::vector<std::string> link_by;
+  std::vector<Tie> ties;
+  std::vector<QueuedAlert> alerts; // oldest first
+  std::size_t duplicates = 0;      // copies read beyond one per alert
+};
+
+// What a triage came to besides its incidents.
+struct TriageCounts
+{
+  std::size_t read = 0;         // alerts read, duplicates included
+  std::size_t duplicates = 0;   // copies dropped
+  std::size_t filtered = 0;     // distinct alerts left out by the filters
+  std::size_t other_shards = 0; // incidents left to other shards
+};
+
+class Triage
+{
+public:
+  // `library` must outlive the triage.
+  Triage(const engine::Library& library, TriageOptions options);
+  ~Triage();
+  Triage(const Triage&) = delete;
+  Triage& operator=(const Triage&) = delete;
+
+  // Adds one alert as read (`file` and `index` say where, for the output).
+  void add(const alert::Alert& alert);
+
+  // Groups and ranks what was added; the triage is spent afterwards.
+  std::vector<Incident> finish();
+
+  const TriageCounts& counts() const { return m_counts; }
+
+private:
+  struct State;
+  std::unique_ptr<State> m_state;
+  TriageCounts m_counts;
+};
+
+// Returns the shard (1..shards) that incidents of `subscription_id` belong to: the same
+// on every machine and in every run.
+std::size_t shard_of(std::string_view subscription_id, std::size_t shards);
+
+// Parses "24h", "90m", "7d", "3600s" or "3600" (seconds); nullopt when it is none.
+std::optional<std::int64_t> parse_window(std::string_view text);
+
+// The incident as JSON (docs/OUTPUT.md "Incident"). Deterministic.
+nlohmann::ordered_json to_json(const Incident& incident, std::int64_t window_s);
+
+} // namespace dftriage::queue

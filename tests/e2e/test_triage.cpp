@@ -1,0 +1,175 @@
+// End-to-end: `dftriage triage` as a pipeline and a person use it.
+
+#include "support/paths.hpp"
+#include "support/process.hpp"
+
+#include <catch2/catch.hpp>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+
+using namespace dftriage::test;
+
+namespace {
+
+const std::string k_triage_queue = k_source + "/examples/queue/";
+
+ProcessResult run_triage(std::vector<std::string> args, const std::string& input = {})
+{
+  args.insert(args.begin(), {k_bin, "triage"});
+  return run_process(args, input, {{"NO_COLOR", ""}});
+}
+
+std::vector<std::string> triage_queue_files()
+{
+  return {k_triage_queue + "az-alert-list.json", k_triage_queue + "continuous-export.ndjson",
+          k_triage_queue + "sentinel-rows.json"};
+}
+
+std::string triage_slurp(const std::string& path)
+{
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+} // namespace
+
+TEST_CASE("triage reads az's list on standard input and prints incidents as JSON", "[e2e][triage]")
+{
+  const auto r =
+      run_triage({"-", "-o", "json"}, triage_slurp(k_triage_queue + "az-alert-list.json"));
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+  const auto incidents = nlohmann::json::parse(r.out);
+  REQUIRE(incidents.size() == 5);
+  const auto& first = incidents[0];
+  CHECK(first["incident"].get<std::string>().rfind("INC-", 0) == 0);
+  CHECK(first["rank"] == 1);
+  CHECK(first["family"] == "keyvault");
+  CHECK(first["playbook"] == "keyvault");
+  CHECK(first["alertCount"] == 3);
+  CHECK(first["grouping"]["groupBy"] == nlohmann::json::array({"resource"}));
+  CHECK(first["grouping"]["windowSeconds"] == 86400);
+  CHECK(first["alerts"][0]["source"]["file"] == "-");
+}
+
+TEST_CASE("triage output is the same bytes whatever order the files come in", "[e2e][triage]")
+{
+  auto files = triage_queue_files();
+  auto a = run_triage({files[0], files[1], files[2], "-o", "ndjson"});
+  auto b = run_triage({files[2], files[1], files[0], "-o", "ndjson"});
+  REQUIRE(a.exit_code == 0);
+  REQUIRE(b.exit_code == 0);
+  // Which copy is kept (and so the source it names) may differ; nothing else does.
+  const auto strip = [](const std::string& out) {
+    std::string lines;
+    std::istringstream in(out);
+    for (std::string line; std::getline(in, line);) {
+      auto j = nlohmann::json::parse(line);
+      for (auto& alert : j["alerts"]) {
+        alert.erase("source");
+      }
+      lines += j.dump() + "\n";
+    }
+    return lines;
+  };
+  CHECK(strip(a.out) == strip(b.out));
+  const auto c = run_triage({files[0], files[1], files[2], "-o", "ndjson"});
+  CHECK(c.out == a.out);
+}
+
+TEST_CASE("triage -o text and table for people, in English and Chinese", "[e2e][triage]")
+{
+  auto args = triage_queue_files();
+  args.insert(args.end(), {"-o", "text"});
+  const auto en = run_triage(args);
+  CHECK(en.exit_code == 0);
+  CHECK(en.out.find("#1 INC-") == 0);
+  CHECK(en.out.find("tied by callerObjectId d3b07384-d9a0-4c1e-8f4b-2a6e5c7d8e9f (2 alerts)") !=
+        std::string::npos);
+  CHECK(en.out.find("12 alert(s) read, 2 duplicate(s) dropped, 0 left out by filters: 5 "
+                    "incident(s)") != std::string::npos);
+  args.insert(args.end(), {"--lang", "zh-CN"});
+  const auto zh = run_triage(args);
+  CHECK(zh.out.find("分组：") != std::string::npos);
+  CHECK(zh.out.find("个事件") != std::string::npos);
+  auto table_args = triage_queue_files();
+  table_args.insert(table_args.end(), {"-o", "tsv"});
+  const auto tsv = run_triage(table_args);
+  std::istringstream lines(tsv.out);
+  std::string line;
+  std::getline(lines, line);
+  CHECK(line.rfind("1\tINC-", 0) == 0);
+}
+
+TEST_CASE("triage filters: --status, --family, --since, --subscription", "[e2e][triage]")
+{
+  auto base = triage_queue_files();
+  base.insert(base.end(), {"-o", "json"});
+  const auto count = [&](std::vector<std::string> more) {
+    auto args = base;
+    args.insert(args.end(), more.begin(), more.end());
+    const auto r = run_triage(args);
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    return nlohmann::json::parse(r.out).size();
+  };
+  CHECK(count({"--family", "dns"}) == 1);
+  CHECK(count({"--family", "keyvault,resource-manager"}) == 4);
+  CHECK(count({"--since", "2026-11-27T00:00:00Z"}) == 3);
+  CHECK(count({"--status", "in-progress"}) == 1);
+  CHECK(count({"--subscription", "00000000-0000-0000-0000-000000000000"}) == 0);
+  CHECK(count({"--window", "30m", "--family", "dns"}) == 4);
+}
+
+TEST_CASE("triage refuses a bad option value, naming it and what it expects", "[e2e][triage]")
+{
+  const auto file = k_triage_queue + "az-alert-list.json";
+  for (const auto& [option, value, expected] :
+       std::vector<std::tuple<std::string, std::string, std::string>>{
+           {"--window", "soon", "--window: expected a duration"},
+           {"--since", "yesterday", "--since: expected a time"},
+           {"--status", "open", "--status: unknown status \"open\""},
+           {"--family", "sql", "--family: unknown family \"sql\""},
+           {"--shard", "3/2", "--shard: expected K/N"},
+           {"--shard", "0/2", "--shard: expected K/N"},
+       }) {
+    const auto r = run_triage({file, option, value});
+    INFO(option << " " << value << ": " << r.err);
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.empty());
+    CHECK(r.err.find(expected) != std::string::npos);
+  }
+}
+
+TEST_CASE("triage shards: N machines together see every incident once", "[e2e][triage]")
+{
+  const auto whole = run_triage({k_triage_queue + "az-alert-list.json", "-o", "json"});
+  std::set<std::string> all;
+  for (const auto& inc : nlohmann::json::parse(whole.out)) {
+    all.insert(inc["incident"].get<std::string>());
+  }
+  std::multiset<std::string> seen;
+  for (int k = 1; k <= 3; ++k) {
+    const auto r = run_triage(
+        {k_triage_queue + "az-alert-list.json", "--shard", std::to_string(k) + "/3", "-o", "json"});
+    REQUIRE(r.exit_code == 0);
+    for (const auto& inc : nlohmann::json::parse(r.out)) {
+      seen.insert(inc["incident"].get<std::string>());
+    }
+  }
+  CHECK(std::set<std::string>(seen.begin(), seen.end()) == all);
+  CHECK(seen.size() == all.size());
+}
+
+TEST_CASE("triage reports a malformed file and still ranks the rest", "[e2e][triage]")
+{
+  const auto r =
+      run_triage({"-", k_triage_queue + "az-alert-list.json", "-o", "json"}, "{\"id\": [1,\n");
+  CHECK(r.exit_code == 3);
+  CHECK(r.err.find("-:") != std::string::npos);
+  CHECK(nlohmann::json::parse(r.out).size() == 5);
+}
