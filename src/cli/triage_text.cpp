@@ -1,6 +1,7 @@
 #include "triage_text.hpp"
 
 #include "dftriage/util/terminal.hpp"
+#include "dftriage/util/text.hpp"
 #include "dftriage/util/time.hpp"
 #include "walk_text.hpp"
 
@@ -51,7 +52,7 @@ std::string grouped_text(const queue::Incident& inc, std::int64_t window_s, play
 
 std::string window_text(std::int64_t seconds)
 {
-  if (seconds % 86400 == 0 && seconds >= 7 * 86400) {
+  if (seconds % 86400 == 0 && seconds >= std::int64_t{7} * 86400) {
     return std::to_string(seconds / 86400) + "d";
   }
   if (seconds % 3600 == 0) {

@@ -15,7 +15,6 @@ namespace dftriage::queue {
 namespace {
 
 using alert::Alert;
-using alert::Family;
 
 std::string lower(std::string_view s)
 {
@@ -298,11 +297,12 @@ Incident make_incident(std::vector<QueuedAlert> alerts, const playbook::Incident
                                             a.resource_id) == inc.resources.end()) {
       inc.resources.push_back(a.resource_id);
     }
-    for (const auto& [key, value] : a.keys) {
-      auto it = std::find_if(counted.begin(), counted.end(),
-                             [&](const Tie& t) { return t.key == key && t.value == value; });
+    for (const auto& entry : a.keys) {
+      auto it = std::find_if(counted.begin(), counted.end(), [&](const Tie& t) {
+        return t.key == entry.first && t.value == entry.second;
+      });
       if (it == counted.end()) {
-        counted.push_back({key, value, 1});
+        counted.push_back({entry.first, entry.second, 1});
       } else {
         ++it->alerts;
       }

@@ -20,7 +20,7 @@ namespace dftriage::queue {
 // Which alerts take part, and how they are grouped.
 struct TriageOptions
 {
-  static constexpr std::int64_t k_default_window_s = 24 * 3600;
+  static constexpr std::int64_t k_default_window_s = std::int64_t{24} * 3600;
 
   // Alerts of one incident are each within this many seconds of the one before.
   std::int64_t window_s = k_default_window_s;
