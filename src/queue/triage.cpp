@@ -4,120 +4,80 @@
 #include "dftriage/util/sha256.hpp"
 #include "dftriage/util/text.hpp"
 #include "dftriage/util/time.hpp"
+#include "triage_detail.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <limits>
 #include <numeric>
 #include <unordered_map>
 
 namespace dftriage::queue {
 
+namespace detail {
+
+constexpr std::int64_t k_no_time = std::numeric_limits<std::int64_t>::min();
+
+// Each distinct string once: a queue repeats its vaults, callers, alert types and files.
+class Pool
+{
+public:
+  std::uint32_t intern(std::string_view s)
+  {
+    const auto [it, fresh] = m_index.try_emplace(std::string(s), 0);
+    if (fresh) {
+      it->second = static_cast<std::uint32_t>(m_strings.size());
+      m_strings.push_back(&it->first);
+    }
+    return it->second;
+  }
+  const std::string& at(std::uint32_t i) const { return *m_strings[i]; }
+
+private:
+  std::unordered_map<std::string, std::uint32_t> m_index; // nodes: stable addresses
+  std::vector<const std::string*> m_strings;
+};
+
+// One distinct alert, as little of it as the queue needs.
+struct Row
+{
+  std::string id;
+  std::int64_t time = k_no_time;
+  std::uint64_t index = 0;
+  std::uint32_t alert_type = 0; // Pool handles, as the rest
+  std::uint32_t display_name = 0;
+  std::uint32_t status = 0;
+  std::uint32_t resource = 0;
+  std::uint32_t subscription = 0;
+  std::uint32_t playbook = 0;
+  std::uint32_t file = 0;
+  std::uint32_t anchor = 0;     // what the rule's groupBy makes equal
+  std::uint32_t keys_begin = 0; // into State::keys
+  std::uint32_t copies = 1;
+  std::uint16_t keys_count = 0;
+  alert::Severity severity = alert::Severity::unknown;
+  alert::Family family = alert::Family::other;
+  bool simulated = false;
+};
+
+struct Key
+{
+  std::uint32_t name = 0;  // index in playbook::incident_keys()
+  std::uint32_t value = 0; // Pool handle
+};
+
+} // namespace detail
+
 namespace {
 
+using detail::k_no_time;
+using detail::Key;
+using detail::Pool;
+using detail::Row;
+
 using alert::Alert;
-
-std::string lower(std::string_view s)
-{
-  return text::to_lower(s);
-}
-
-// How far an alert has come: Defender moves a status forward (Active → InProgress →
-// Resolved or Dismissed), so of two copies of one alert the later status is the newer.
-int progress(std::string_view status)
-{
-  if (text::iequals(status, "Active")) {
-    return 1;
-  }
-  if (text::iequals(status, "InProgress")) {
-    return 2;
-  }
-  if (text::iequals(status, "Resolved") || text::iequals(status, "Dismissed")) {
-    return 3;
-  }
-  return 0; // absent or unknown: says the least
-}
-
-// Ranking: the more active the earlier (an unknown status is taken as active).
-int activity(std::string_view status)
-{
-  switch (progress(status)) {
-  case 0:
-  case 1:
-    return 0;
-  case 2:
-    return 1;
-  default:
-    return 2;
-  }
-}
-
-const playbook::IncidentRule& default_rule()
-{
-  static const playbook::IncidentRule rule{{"resource"}, {"alertType"}};
-  return rule;
-}
-
-void add_value(std::vector<std::string>& out, std::string_view value)
-{
-  if (value.empty()) {
-    return;
-  }
-  auto v = lower(value);
-  if (std::find(out.begin(), out.end(), v) == out.end()) {
-    out.push_back(std::move(v));
-  }
-}
-
-// The values an alert has for incident key `key`, lower case, without duplicates.
-std::vector<std::string> key_values(const Alert& a, std::string_view key)
-{
-  std::vector<std::string> out;
-  if (key == "resource") {
-    add_value(out, a.resource_id);
-  } else if (key == "subscription") {
-    add_value(out, a.subscription_id);
-  } else if (key == "resourceGroup") {
-    if (!a.resource_group.empty()) {
-      add_value(out, a.subscription_id + "/" + a.resource_group);
-    }
-  } else if (key == "host") {
-    for (const auto& h : a.entities.hosts) {
-      add_value(out, h.resource_id.empty() ? h.name : h.resource_id);
-    }
-    if (out.empty() && a.resource_id.find("/providers/") != std::string::npos) {
-      add_value(out, a.resource_id);
-    }
-  } else if (key == "domain") {
-    for (const auto& d : a.entities.domains) {
-      add_value(out, d);
-    }
-  } else if (key == "callerIp") {
-    for (const auto& ip : a.entities.ips) {
-      if (ip.valid) {
-        add_value(out, ip.address);
-      }
-    }
-  } else if (key == "callerObjectId") {
-    for (const auto& account : a.entities.accounts) {
-      add_value(out, account.object_id);
-    }
-  } else if (key == "account") {
-    for (const auto& account : a.entities.accounts) {
-      add_value(out, !account.upn.empty()         ? account.upn
-                     : !account.object_id.empty() ? account.object_id
-                                                  : account.name);
-    }
-  } else if (key == "alertType") {
-    add_value(out, a.base_alert_type);
-  }
-  return out;
-}
-
-struct Rule
-{
-  std::string playbook;
-  const playbook::IncidentRule* rule = nullptr;
-};
+using detail::activity;
+using detail::progress;
 
 class UnionFind
 {
@@ -125,9 +85,9 @@ public:
   explicit UnionFind(std::size_t n)
       : m_parent(n)
   {
-    std::iota(m_parent.begin(), m_parent.end(), std::size_t{0});
+    std::iota(m_parent.begin(), m_parent.end(), std::uint32_t{0});
   }
-  std::size_t find(std::size_t i)
+  std::uint32_t find(std::uint32_t i)
   {
     while (m_parent[i] != i) {
       m_parent[i] = m_parent[m_parent[i]];
@@ -135,7 +95,7 @@ public:
     }
     return i;
   }
-  void unite(std::size_t a, std::size_t b)
+  void unite(std::uint32_t a, std::uint32_t b)
   {
     a = find(a);
     b = find(b);
@@ -145,7 +105,7 @@ public:
   }
 
 private:
-  std::vector<std::size_t> m_parent;
+  std::vector<std::uint32_t> m_parent;
 };
 
 constexpr char k_sep = '\x1f';
@@ -156,13 +116,14 @@ struct Triage::State
 {
   const engine::Library& library;
   TriageOptions options;
-  std::vector<QueuedAlert> alerts;
-  std::vector<std::string> anchors; // per alert: what group_by makes equal
-  std::unordered_map<std::string, std::size_t> by_id;
+  detail::Pool pool;
+  std::vector<detail::Row> rows;
+  std::vector<detail::Key> keys;
+  std::unordered_map<std::string, std::uint32_t> by_id; // lower-case ID → row
 };
 
 Triage::Triage(const engine::Library& library, TriageOptions options)
-    : m_state(std::make_unique<State>(State{library, std::move(options), {}, {}, {}}))
+    : m_state(std::make_unique<State>(State{library, std::move(options), {}, {}, {}, {}}))
 {
 }
 
@@ -172,137 +133,162 @@ void Triage::add(const Alert& a)
 {
   auto& s = *m_state;
   ++m_counts.read;
-  auto id = lower(a.id);
+  auto id = text::to_lower(a.id);
   if (id.empty()) {
     // An alert with no ID cannot be recognised again: it is its own.
     id = "#" + a.source.file + "#" + std::to_string(a.source.index);
   }
   if (const auto it = s.by_id.find(id); it != s.by_id.end()) {
     ++m_counts.duplicates;
-    auto& kept = s.alerts[it->second];
+    auto& kept = s.rows[it->second];
     ++kept.copies;
-    if (progress(a.status) > progress(kept.status)) {
-      kept.status = a.status;
+    if (progress(a.status) > progress(s.pool.at(kept.status))) {
+      kept.status = s.pool.intern(a.status);
     }
     return;
   }
   const auto match = engine::match_alert(a, s.library);
   const auto& rule = match.playbook != nullptr && match.playbook->incident
                          ? *match.playbook->incident
-                         : default_rule();
-  QueuedAlert q;
-  q.id = a.id;
-  q.alert_type = a.alert_type;
-  q.display_name = a.display_name;
-  q.severity = a.severity;
-  q.status = a.status;
-  q.start_time = a.start_time;
-  q.time = time::to_unix_seconds(a.start_time);
-  q.simulated = a.simulated;
-  q.family = a.family;
-  q.playbook = match.playbook_id();
-  q.resource_id = a.resource_id;
-  q.subscription_id = lower(a.subscription_id);
-  q.file = a.source.file;
-  q.index = a.source.index;
-  std::string anchor = q.playbook + k_sep + (a.simulated ? "s" : "r");
+                         : detail::default_rule();
+  Row r;
+  r.id = a.id;
+  r.time = time::to_unix_seconds(a.start_time).value_or(k_no_time);
+  r.index = a.source.index;
+  r.alert_type = s.pool.intern(a.alert_type);
+  r.display_name = s.pool.intern(a.display_name);
+  r.status = s.pool.intern(a.status);
+  r.resource = s.pool.intern(a.resource_id);
+  r.subscription = s.pool.intern(text::to_lower(a.subscription_id));
+  r.playbook = s.pool.intern(match.playbook_id());
+  r.file = s.pool.intern(a.source.file);
+  r.severity = a.severity;
+  r.family = a.family;
+  r.simulated = a.simulated;
+  std::string anchor = match.playbook_id() + k_sep + (a.simulated ? "s" : "r");
   bool anchored = true;
   for (const auto& key : rule.group_by) {
-    const auto values = key_values(a, key);
-    if (values.empty()) {
-      anchored = false; // missing a value the incident's alerts must share: alone
-    }
+    const auto values = detail::key_values(a, key);
+    anchored = anchored && !values.empty(); // missing a value its incident shares: alone
     anchor += k_sep;
     anchor += values.empty() ? "" : values.front();
   }
   if (!anchored) {
     anchor += k_sep + std::string("#") + id;
   }
+  r.anchor = s.pool.intern(anchor);
+  r.keys_begin = static_cast<std::uint32_t>(s.keys.size());
+  const auto add_keys = [&](const std::string& key) {
+    const auto name = static_cast<std::uint32_t>(detail::key_index(key));
+    for (const auto& v : detail::key_values(a, key)) {
+      s.keys.push_back({name, s.pool.intern(v)});
+    }
+  };
   for (const auto& key : rule.link_by) {
-    for (auto& v : key_values(a, key)) {
-      q.keys.emplace_back(key, std::move(v));
-    }
+    add_keys(key);
   }
-  if (q.keys.empty()) {
-    for (auto& v : key_values(a, "alertType")) {
-      q.keys.emplace_back("alertType", std::move(v));
-    }
+  if (s.keys.size() == r.keys_begin) {
+    add_keys("alertType");
   }
-  s.by_id.emplace(std::move(id), s.alerts.size());
-  s.alerts.push_back(std::move(q));
-  s.anchors.push_back(std::move(anchor));
+  r.keys_count = static_cast<std::uint16_t>(std::min<std::size_t>(
+      s.keys.size() - r.keys_begin, std::numeric_limits<std::uint16_t>::max()));
+  s.by_id.emplace(std::move(id), static_cast<std::uint32_t>(s.rows.size()));
+  s.rows.push_back(std::move(r));
 }
 
 namespace {
 
-bool passes(const QueuedAlert& a, const TriageOptions& o)
+bool passes(const Row& r, const Pool& pool, const TriageOptions& o)
 {
-  if (o.since && (!a.time || *a.time < *o.since)) {
+  if (o.since && (r.time == k_no_time || r.time < *o.since)) {
     return false;
   }
-  if (!o.statuses.empty() &&
-      std::find(o.statuses.begin(), o.statuses.end(), lower(a.status)) == o.statuses.end()) {
+  if (!o.statuses.empty() && std::find(o.statuses.begin(), o.statuses.end(),
+                                       text::to_lower(pool.at(r.status))) == o.statuses.end()) {
     return false;
   }
   if (!o.families.empty() &&
-      std::find(o.families.begin(), o.families.end(), a.family) == o.families.end()) {
+      std::find(o.families.begin(), o.families.end(), r.family) == o.families.end()) {
     return false;
   }
   return o.subscriptions.empty() || std::find(o.subscriptions.begin(), o.subscriptions.end(),
-                                              a.subscription_id) != o.subscriptions.end();
+                                              pool.at(r.subscription)) != o.subscriptions.end();
 }
 
 // Earlier in time first; an alert without a readable time after every timed one.
-bool earlier(const QueuedAlert& a, const QueuedAlert& b)
+bool earlier(const Row& a, const Row& b)
 {
-  if (a.time.has_value() != b.time.has_value()) {
-    return a.time.has_value();
+  if ((a.time == k_no_time) != (b.time == k_no_time)) {
+    return b.time == k_no_time;
   }
-  if (a.time && *a.time != *b.time) {
-    return *a.time < *b.time;
+  if (a.time != b.time) {
+    return a.time < b.time;
   }
-  return lower(a.id) < lower(b.id);
+  return text::to_lower(a.id) < text::to_lower(b.id);
 }
 
-Incident make_incident(std::vector<QueuedAlert> alerts, const playbook::IncidentRule& rule)
+// An incident before its alerts are written out: what ranks it, and its rows.
+struct Group
 {
-  Incident inc;
-  std::sort(alerts.begin(), alerts.end(), earlier);
-  const auto& first = alerts.front();
-  inc.id = "INC-" + sha256_hex(lower(first.id)).substr(0, 12);
+  Incident head;                   // without alerts
+  std::vector<std::uint32_t> rows; // oldest first
+};
+
+// What summarise reads of the triage.
+struct Tables
+{
+  const engine::Library& library;
+  const Pool& pool;
+  const std::vector<Row>& rows;
+  const std::vector<Key>& keys;
+};
+
+Group summarise(std::vector<std::uint32_t> members, const Tables& s)
+{
+  Group g;
+  g.rows = std::move(members);
+  auto& inc = g.head;
+  const auto& first = s.rows[g.rows.front()];
+  inc.id = "INC-" + sha256_hex(text::to_lower(first.id)).substr(0, 12);
   inc.family = first.family;
-  inc.playbook = first.playbook;
-  inc.subscription_id = first.subscription_id;
+  inc.playbook = s.pool.at(first.playbook);
+  inc.subscription_id = s.pool.at(first.subscription);
+  const auto* playbook = s.library.find(inc.playbook);
+  const auto& rule =
+      playbook != nullptr && playbook->incident ? *playbook->incident : detail::default_rule();
   inc.group_by = rule.group_by;
   inc.link_by = rule.link_by;
   inc.simulated = true;
-  inc.severity = alert::Severity::unknown;
   int most_active = std::numeric_limits<int>::max();
   std::vector<Tie> counted;
-  for (const auto& a : alerts) {
-    inc.severity = std::min(inc.severity, a.severity);
-    if (activity(a.status) < most_active) {
-      most_active = activity(a.status);
-      inc.status = a.status;
+  for (const auto i : g.rows) {
+    const auto& r = s.rows[i];
+    inc.severity = std::min(inc.severity, r.severity);
+    const auto& status = s.pool.at(r.status);
+    if (activity(status) < most_active) {
+      most_active = activity(status);
+      inc.status = status;
     }
-    inc.simulated = inc.simulated && a.simulated;
-    inc.duplicates += a.copies - 1;
-    if (a.time) {
+    inc.simulated = inc.simulated && r.simulated;
+    inc.duplicates += r.copies - 1;
+    if (r.time != k_no_time) {
       if (inc.first_seen.empty()) {
-        inc.first_seen = time::from_unix_seconds(*a.time);
+        inc.first_seen = time::from_unix_seconds(r.time);
       }
-      inc.last_seen = time::from_unix_seconds(*a.time);
+      inc.last_seen = time::from_unix_seconds(r.time);
     }
-    if (!a.resource_id.empty() && std::find(inc.resources.begin(), inc.resources.end(),
-                                            a.resource_id) == inc.resources.end()) {
-      inc.resources.push_back(a.resource_id);
+    const auto& resource = s.pool.at(r.resource);
+    if (!resource.empty() &&
+        std::find(inc.resources.begin(), inc.resources.end(), resource) == inc.resources.end()) {
+      inc.resources.push_back(resource);
     }
-    for (const auto& entry : a.keys) {
-      auto it = std::find_if(counted.begin(), counted.end(), [&](const Tie& t) {
-        return t.key == entry.first && t.value == entry.second;
-      });
+    for (std::uint32_t k = r.keys_begin; k < r.keys_begin + r.keys_count; ++k) {
+      const auto& name = playbook::incident_keys()[s.keys[k].name];
+      const auto& value = s.pool.at(s.keys[k].value);
+      auto it = std::find_if(counted.begin(), counted.end(),
+                             [&](const Tie& t) { return t.key == name && t.value == value; });
       if (it == counted.end()) {
-        counted.push_back({entry.first, entry.second, 1});
+        counted.push_back({name, value, 1});
       } else {
         ++it->alerts;
       }
@@ -314,8 +300,30 @@ Incident make_incident(std::vector<QueuedAlert> alerts, const playbook::Incident
     }
   }
   std::sort(inc.resources.begin(), inc.resources.end());
-  inc.alerts = std::move(alerts);
-  return inc;
+  return g;
+}
+
+QueuedAlert queued(const Row& r, const Pool& pool)
+{
+  QueuedAlert q;
+  q.id = r.id;
+  q.alert_type = pool.at(r.alert_type);
+  q.display_name = pool.at(r.display_name);
+  q.severity = r.severity;
+  q.status = pool.at(r.status);
+  if (r.time != k_no_time) {
+    q.time = r.time;
+    q.start_time = time::from_unix_seconds(r.time);
+  }
+  q.simulated = r.simulated;
+  q.family = r.family;
+  q.playbook = pool.at(r.playbook);
+  q.resource_id = pool.at(r.resource);
+  q.subscription_id = pool.at(r.subscription);
+  q.file = pool.at(r.file);
+  q.index = r.index;
+  q.copies = r.copies;
+  return q;
 }
 
 bool ranks_before(const Incident& a, const Incident& b)
@@ -340,76 +348,83 @@ bool ranks_before(const Incident& a, const Incident& b)
 
 } // namespace
 
-std::vector<Incident> Triage::finish()
+void Triage::finish(const std::function<void(Incident&&)>& on_incident)
 {
   auto& s = *m_state;
-  std::vector<std::size_t> order;
-  for (std::size_t i = 0; i < s.alerts.size(); ++i) {
-    if (passes(s.alerts[i], s.options)) {
+  std::vector<std::uint32_t> order;
+  for (std::uint32_t i = 0; i < s.rows.size(); ++i) {
+    if (passes(s.rows[i], s.pool, s.options)) {
       order.push_back(i);
     } else {
       ++m_counts.filtered;
     }
   }
+  s.by_id = {}; // duplicates are settled: the largest table goes first
   std::sort(order.begin(), order.end(),
-            [&](std::size_t a, std::size_t b) { return earlier(s.alerts[a], s.alerts[b]); });
-  UnionFind groups(s.alerts.size());
+            [&](std::uint32_t a, std::uint32_t b) { return earlier(s.rows[a], s.rows[b]); });
+  UnionFind groups(s.rows.size());
   struct Seen
   {
-    std::size_t alert;
-    std::optional<std::int64_t> time;
+    std::uint32_t row;
+    std::int64_t time;
   };
-  std::unordered_map<std::string, Seen> last;
+  // The last alert that carried each (anchor, value), per key name: linking to it, not
+  // to every earlier one, is enough, since the rows come in time order.
+  std::vector<std::unordered_map<std::uint64_t, Seen>> last(playbook::incident_keys().size());
   for (const auto i : order) {
-    const auto& a = s.alerts[i];
-    for (const auto& [key, value] : a.keys) {
-      std::string k = s.anchors[i];
-      k += k_sep;
-      k += key;
-      k += k_sep;
-      k += value;
-      const auto it = last.find(k);
-      if (it != last.end()) {
-        const auto& seen = it->second;
+    const auto& r = s.rows[i];
+    for (std::uint32_t k = r.keys_begin; k < r.keys_begin + r.keys_count; ++k) {
+      const std::uint64_t slot = (std::uint64_t{r.anchor} << 32U) | s.keys[k].value;
+      const auto [it, fresh] = last[s.keys[k].name].try_emplace(slot, Seen{i, r.time});
+      if (!fresh) {
         // An alert without a time is linked by its keys alone.
-        if (!a.time || !seen.time || *a.time - *seen.time <= s.options.window_s) {
-          groups.unite(i, seen.alert);
+        if (r.time == k_no_time || it->second.time == k_no_time ||
+            r.time - it->second.time <= s.options.window_s) {
+          groups.unite(i, it->second.row);
         }
-        it->second = {i, a.time};
-      } else {
-        last.emplace(std::move(k), Seen{i, a.time});
+        it->second = {i, r.time};
       }
     }
   }
-  std::unordered_map<std::size_t, std::vector<QueuedAlert>> members;
-  std::vector<std::size_t> roots;
+  last = {};
+  std::unordered_map<std::uint32_t, std::uint32_t> group_of_root;
+  std::vector<std::vector<std::uint32_t>> members;
   for (const auto i : order) {
-    const auto root = groups.find(i);
-    auto& list = members[root];
-    if (list.empty()) {
-      roots.push_back(root);
+    const auto [it, fresh] =
+        group_of_root.try_emplace(groups.find(i), static_cast<std::uint32_t>(members.size()));
+    if (fresh) {
+      members.emplace_back();
     }
-    list.push_back(std::move(s.alerts[i]));
+    members[it->second].push_back(i);
   }
-  std::vector<Incident> incidents;
-  incidents.reserve(roots.size());
-  for (const auto root : roots) {
-    const auto& playbook_id = members[root].front().playbook;
-    const auto* playbook = s.library.find(playbook_id);
-    const auto& rule =
-        playbook != nullptr && playbook->incident ? *playbook->incident : default_rule();
-    incidents.push_back(make_incident(std::move(members[root]), rule));
+  std::vector<Group> incidents;
+  incidents.reserve(members.size());
+  for (auto& m : members) {
+    incidents.push_back(summarise(std::move(m), Tables{s.library, s.pool, s.rows, s.keys}));
   }
-  std::sort(incidents.begin(), incidents.end(), ranks_before);
-  std::vector<Incident> out;
+  members = {};
+  std::sort(incidents.begin(), incidents.end(),
+            [](const Group& a, const Group& b) { return ranks_before(a.head, b.head); });
   for (std::size_t i = 0; i < incidents.size(); ++i) {
-    incidents[i].rank = i + 1;
-    if (shard_of(incidents[i].subscription_id, s.options.shards) == s.options.shard) {
-      out.push_back(std::move(incidents[i]));
-    } else {
+    auto& g = incidents[i];
+    g.head.rank = i + 1;
+    if (shard_of(g.head.subscription_id, s.options.shards) != s.options.shard) {
       ++m_counts.other_shards;
+      continue;
     }
+    g.head.alerts.reserve(g.rows.size());
+    for (const auto row : g.rows) {
+      g.head.alerts.push_back(queued(s.rows[row], s.pool));
+    }
+    on_incident(std::move(g.head));
+    g = {};
   }
+}
+
+std::vector<Incident> Triage::finish()
+{
+  std::vector<Incident> out;
+  finish([&](Incident&& incident) { out.push_back(std::move(incident)); });
   return out;
 }
 
@@ -418,7 +433,7 @@ std::size_t shard_of(std::string_view subscription_id, std::size_t shards)
   if (shards <= 1) {
     return 1;
   }
-  const auto digest = sha256_hex(lower(subscription_id));
+  const auto digest = sha256_hex(text::to_lower(subscription_id));
   const std::uint64_t h = std::stoull(digest.substr(0, 15), nullptr, 16);
   return static_cast<std::size_t>(h % shards) + 1;
 }
@@ -448,7 +463,7 @@ std::optional<std::int64_t> parse_window(std::string_view text)
   default:
     break;
   }
-  constexpr std::int64_t k_max = 10LL * 366 * 86400; // ten years
+  constexpr std::int64_t k_max = std::int64_t{10} * 366 * 86400; // ten years
   if (text.empty() || text.size() > 12 ||
       !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
     return std::nullopt;

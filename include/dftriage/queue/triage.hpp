@@ -9,6 +9,7 @@
 #include "dftriage/engine/library.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -42,17 +43,16 @@ struct QueuedAlert
   std::string display_name;
   alert::Severity severity = alert::Severity::unknown;
   std::string status;
-  std::string start_time;
-  std::optional<std::int64_t> time; // start_time in seconds, when readable
+  std::string start_time;           // "YYYY-MM-DDThh:mm:ssZ", "" when unreadable
+  std::optional<std::int64_t> time; // the same in seconds
   bool simulated = false;
   alert::Family family = alert::Family::other;
   std::string playbook;
   std::string resource_id;
-  std::string subscription_id;                           // lower case
-  std::vector<std::pair<std::string, std::string>> keys; // {incident key, value}, lower case
-  std::string file;                                      // where its kept copy was read
-  std::uint64_t index = 0;                               // which alert of that file
-  std::uint32_t copies = 1; // how many times it was read (across files and shapes)
+  std::string subscription_id; // lower case
+  std::string file;            // where its kept copy was read
+  std::uint64_t index = 0;     // which alert of that file
+  std::uint32_t copies = 1;    // how many times it was read (across files and shapes)
 };
 
 // An entity value that ties alerts of an incident together.
@@ -104,7 +104,11 @@ public:
   // Adds one alert as read (`file` and `index` say where, for the output).
   void add(const alert::Alert& alert);
 
-  // Groups and ranks what was added; the triage is spent afterwards.
+  // Groups and ranks what was added, and hands `on_incident` each incident of this shard
+  // in rank order, its alerts filled in only then (a large queue is never all in memory as
+  // incidents). The triage is spent afterwards.
+  void finish(const std::function<void(Incident&&)>& on_incident);
+  // The same, all incidents at once.
   std::vector<Incident> finish();
 
   const TriageCounts& counts() const { return m_counts; }
