@@ -159,12 +159,13 @@ ExitStatus run_triage(const TriageCliOptions& options)
   const std::size_t errors =
       for_each_alert(options.files, read_options_for(options.format),
                      [&](alert::Alert& alert, bool /*live*/) { triage.add(alert); });
-  const auto incidents = triage.finish();
-  const auto& counts = triage.counts();
   Writer writer(stdout);
   ListOutput list(writer, format, k_triage_columns);
   const bool colour = format == OutputFormat::text && terminal::use_colour(stdout);
-  for (const auto& inc : incidents) {
+  std::size_t incidents = 0;
+  // One incident at a time, in rank order: a large queue is never all held as incidents.
+  triage.finish([&](queue::Incident&& inc) {
+    ++incidents;
     if (format == OutputFormat::text) {
       writer.write(incident_text(inc, triage_opts.window_s, lang, colour));
     } else if (list.rows()) {
@@ -172,9 +173,9 @@ ExitStatus run_triage(const TriageCliOptions& options)
     } else {
       list.add(queue::to_json(inc, triage_opts.window_s));
     }
-  }
+  });
   list.finish();
-  const std::string summary = triage_summary(counts, incidents.size(), lang);
+  const std::string summary = triage_summary(triage.counts(), incidents, lang);
   if (format == OutputFormat::text) {
     writer.write(summary + "\n");
   }
