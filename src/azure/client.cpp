@@ -106,8 +106,10 @@ Response Client::transmit(const Call& call)
   const std::string client_request_id = new_request_id();
   bool refreshed = false;
   for (int attempt = 1;; ++attempt) {
-    const HttpRequest http = build(call, client_request_id);
     const int counted = refreshed ? attempt - 1 : attempt; // the 401 resend is free
+    // Paced before the token is taken: a long wait must not leave it to expire.
+    pace(call, counted);
+    const HttpRequest http = build(call, client_request_id);
     const bool last = counted >= m_options.retry.max_attempts;
     const auto started = std::chrono::steady_clock::now();
     HttpResponse response;
@@ -125,6 +127,9 @@ Response Client::transmit(const Call& call)
       continue;
     }
     observe(http, &response, {}, attempt, std::chrono::steady_clock::now() - started);
+    if (m_options.pacer) {
+      m_options.pacer->observe(call.method, call.url, response);
+    }
     if (response.status == 401 && !refreshed) {
       // The token may have been revoked or rotated: drop it and ask the credential once
       // more (a cached token would be sent again as it was).

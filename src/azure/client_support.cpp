@@ -31,25 +31,6 @@ std::vector<Header> redacted(std::vector<Header> headers)
   return headers;
 }
 
-void interruptible_sleep(milliseconds duration)
-{
-  const auto until = std::chrono::steady_clock::now() + duration;
-  while (!signals::interrupted()) {
-    const auto left =
-        std::chrono::duration_cast<milliseconds>(until - std::chrono::steady_clock::now());
-    if (left.count() <= 0) {
-      return;
-    }
-    const int fd = signals::interrupt_fd();
-    if (fd >= 0) {
-      pollfd wake{fd, POLLIN, 0};
-      ::poll(&wake, 1, static_cast<int>(std::min(left, milliseconds(60'000)).count()));
-    } else {
-      std::this_thread::sleep_for(std::min(left, k_interrupt_check));
-    }
-  }
-}
-
 // Longest error code a Wait carries (a server could send a page of text as one).
 constexpr std::size_t k_max_code_length = 80;
 
@@ -96,6 +77,25 @@ std::string transport_reason(const std::string& method, const std::string& url,
 }
 
 } // namespace
+
+void sleep_interruptibly(milliseconds duration)
+{
+  const auto until = std::chrono::steady_clock::now() + duration;
+  while (!signals::interrupted()) {
+    const auto left =
+        std::chrono::duration_cast<milliseconds>(until - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      return;
+    }
+    const int fd = signals::interrupt_fd();
+    if (fd >= 0) {
+      pollfd wake{fd, POLLIN, 0};
+      ::poll(&wake, 1, static_cast<int>(std::min(left, milliseconds(60'000)).count()));
+    } else {
+      std::this_thread::sleep_for(std::min(left, k_interrupt_check));
+    }
+  }
+}
 
 std::string_view to_string(WaitKind kind)
 {
@@ -199,7 +199,7 @@ void Client::wait(Wait waiting)
     if (m_options.sleep) {
       m_options.sleep(waiting.duration);
     } else {
-      interruptible_sleep(waiting.duration);
+      sleep_interruptibly(waiting.duration);
     }
   } catch (...) {
     if (told) {
@@ -215,6 +215,28 @@ void Client::wait(Wait waiting)
   if (signals::interrupted()) {
     throw Interrupted();
   }
+}
+
+void Client::pace(const Call& call, int attempt)
+{
+  if (!m_options.pacer || (call.method != "GET" && call.method != "HEAD")) {
+    return;
+  }
+  Wait waiting;
+  waiting.kind = WaitKind::throttled;
+  waiting.what = wait_target(call.method, call.url);
+  waiting.attempt = attempt;
+  waiting.max_attempts = m_options.retry.max_attempts;
+  m_options.pacer->acquire(call.url, [this, &waiting](const PaceWait& paced) {
+    if (!m_options.wait_observer || paced.duration < m_options.wait_threshold) {
+      return;
+    }
+    waiting.duration = paced.duration;
+    waiting.status = paced.reason == PaceReason::server_pause ? 429 : 0;
+    waiting.paced = paced.reason;
+    waiting.ended = paced.ended;
+    m_options.wait_observer(waiting);
+  });
 }
 
 std::chrono::system_clock::time_point Client::now() const

@@ -120,6 +120,8 @@ ParallelReader::ParallelReader(const Cloud& cloud, TokenCredential& credential,
   m_options.sleep = locked(std::move(m_options.sleep), m_callback_lock);
   m_options.now = locked(std::move(m_options.now), m_callback_lock);
   m_options.random = locked(std::move(m_options.random), m_callback_lock);
+  // m_options.pacer stays as it is: every worker's client gets a copy of the pointer, so
+  // all pace against one count, and a pacer's sleep under the lock would serialise them.
 }
 
 ParallelReader::~ParallelReader()

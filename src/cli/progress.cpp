@@ -1,6 +1,7 @@
 #include "progress.hpp"
 
 #include "dftriage/azure/azure_error.hpp"
+#include "dftriage/azure/read_pacer.hpp"
 #include "dftriage/util/terminal.hpp"
 #include "dftriage/util/text.hpp"
 
@@ -161,6 +162,15 @@ std::string describe_wait(const azure::Wait& wait, milliseconds left)
               : "Waiting " + seconds + " for the long-running operation " + wait.what + " (poll " +
                     std::to_string(wait.attempt) + ")";
   case azure::WaitKind::throttled:
+    if (wait.paced && wait.status == 0) {
+      // The read pacer holding a read back before Azure throttles it.
+      const auto reason = *wait.paced;
+      const std::string why_zh =
+          reason == azure::PaceReason::budget ? "读取预算已用完" : "剩余读取次数不多";
+      return zh ? "放慢读取（" + why_zh + "）：" + seconds + " 后发送 " + wait.what
+                : "Pacing reads (" + std::string(azure::to_string(reason)) + "): waiting " +
+                      seconds + " before " + wait.what;
+    }
     return zh ? "被限流（" + status_text(wait) + "）：" + seconds + " 后重试 " + wait.what +
                     attempts(wait, zh)
               : "Throttled (" + status_text(wait) + "): waiting " + seconds + " to retry " +

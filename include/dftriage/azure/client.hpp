@@ -3,12 +3,14 @@
 #include "dftriage/azure/cloud.hpp"
 #include "dftriage/azure/credentials.hpp"
 #include "dftriage/azure/http.hpp"
+#include "dftriage/azure/read_pacer.hpp"
 #include "dftriage/azure/request.hpp"
 #include "dftriage/azure/retry.hpp"
 
 #include <chrono>
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <random>
@@ -43,7 +45,8 @@ struct Exchange
 };
 
 // Why the client waits: polling a long-running operation, retrying after a 408/5xx or
-// a transport failure, or retrying after Azure throttled it (429).
+// a transport failure, or retrying after Azure throttled it (429) or holding a read
+// back for the read pacer (Wait::paced tells these apart).
 enum class WaitKind { operation, retry, throttled };
 
 // Returns "long-running operation", "retry" or "throttled".
@@ -64,8 +67,16 @@ struct Wait
   int status = 0;              // the status that caused a retry; the last poll's for an operation
   std::string error_code;      // the error code of the response that caused a retry, if any
   std::string transport_error; // why no response came ("Timeout was reached"), if so
+  // Set for a wait of ClientOptions::pacer (kind throttled) before a send: why it holds
+  // the read back. `status` is then 429 for a server_pause, 0 otherwise, and `attempt`
+  // the send that waits (1 = the first).
+  std::optional<PaceReason> paced;
   bool ended = false;
 };
+
+// Sleeps `duration`, returning early once SIGINT or SIGTERM has arrived (the caller
+// checks signals::interrupted()). The default sleep of the client and the read pacer.
+void sleep_interruptibly(std::chrono::milliseconds duration);
 
 // Returns `method` and the last segments of `url`'s path, enough to name a resource or
 // an action on it ("PUT …/networkSecurityGroups/nsg-1", "POST …/vm-1/runCommand"),
@@ -97,6 +108,11 @@ struct ClientOptions
   // backoff, a Retry-After), also when the wait ends with Interrupted; must not throw.
   std::function<void(const Wait&)> wait_observer;
   std::chrono::milliseconds wait_threshold = k_default_wait_threshold;
+  // Asked before every send of a GET or HEAD (each attempt, poll and page) and told every
+  // response; may be shared by clients on several threads (ParallelReader shares it with
+  // all its workers). Its waits are told to wait_observer as throttled waits when long
+  // enough. Null: reads are not paced.
+  std::shared_ptr<ReadPacer> pacer;
 };
 
 // What Azure answered (the last response, for an operation that was polled).
@@ -174,6 +190,9 @@ private:
   // Sleeps `waiting.duration`, telling wait_observer before and after when it is long
   // enough. Throws Interrupted on Ctrl-C.
   void wait(Wait waiting);
+  // Waits until the pacer lets send number `attempt` of `call` go, telling its waits to
+  // wait_observer; does nothing without a pacer or for a write. Throws Interrupted.
+  void pace(const Call& call, int attempt);
   // Returns a retry Wait of `delay` after `attempt` failed: throttled for a 429.
   Wait retry_wait(const Call& call, std::chrono::milliseconds delay, int attempt,
                   const HttpResponse* response, const std::string& transport_error) const;

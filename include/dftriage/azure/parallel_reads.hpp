@@ -3,7 +3,9 @@
 // Sending read requests at the same time. Each worker has its own transport (so its own
 // connections, kept open and reused from one batch to the next) and its own client; the
 // credential is shared under a lock, and the client options' callbacks are called under
-// one lock too, so an observer written for one thread stays correct.
+// one lock too, so an observer written for one thread stays correct. The options' read
+// pacer is the one object for all workers (thread-safe itself, not under that lock, so
+// the workers wait for it side by side).
 
 #include "dftriage/azure/client.hpp"
 

@@ -99,6 +99,16 @@ TEST_CASE("describe_wait says what the client waits for, how long and why")
   w.error_code = "TooManyRequests";
   CHECK(describe_wait(w, milliseconds(8000)) ==
         "Throttled (429 TooManyRequests): waiting 8 s to retry GET …/vaults/kv1 (attempt 2 of 4)");
+
+  // The read pacer holding a read back before Azure would throttle it.
+  w.status = 0;
+  w.error_code.clear();
+  w.paced = azure::PaceReason::remaining_reads;
+  CHECK(describe_wait(w, milliseconds(3000)) ==
+        "Pacing reads (few reads left): waiting 3 s before GET …/vaults/kv1");
+  w.paced = azure::PaceReason::budget;
+  CHECK(describe_wait(w, milliseconds(3000)) ==
+        "Pacing reads (read budget): waiting 3 s before GET …/vaults/kv1");
 }
 
 TEST_CASE("on a terminal the wait is one line, counted down in place and erased at its end")
