@@ -3,6 +3,7 @@
 #include "dftriage/lab/lab.hpp"
 
 #include "command.hpp"
+#include "dftriage/util/error.hpp"
 #include "dftriage/util/signals.hpp"
 #include "dftriage/util/terminal.hpp"
 #include "request_text.hpp"
@@ -109,6 +110,19 @@ void add_lab(CLI::App& command, Invocation& invocation)
                    "Retry-After seconds of long-running operations, 0 to 60 (default 1)")
       ->check(CLI::Range(0, 60).description(""))
       ->type_name("SECONDS");
+  serve
+      ->add_option_function<std::string>(
+          "--read-budget",
+          [options](const std::string& text) {
+            try {
+              options->read_budget = lab::parse_read_budget(text);
+            } catch (const UsageError& e) {
+              throw CLI::ValidationError(e.what()); // a usage error like any other option's
+            }
+          },
+          "Reads each subscription may make per hour, minute or second; past it ARM's 429 "
+          "SubscriptionRequestsThrottled with Retry-After (default: none)")
+      ->type_name("N/h|N/m|N/s");
   serve
       ->add_option("--role", options->roles,
                    "Restrict the lab's principal to this built-in role at the subscription "

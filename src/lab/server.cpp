@@ -246,6 +246,8 @@ void Lab::start()
   config.token_lifetime_s = impl.options.token_lifetime_s;
   config.page_size = impl.options.page_size;
   config.retry_after_s = impl.options.retry_after_s;
+  config.read_budget = impl.options.read_budget;
+  config.throttle_clock = impl.options.throttle_clock;
   if (impl.options.https) {
     impl.tls = ensure_tls_files(impl.options.state_dir);
     impl.server = std::make_unique<httplib::SSLServer>(impl.tls.server_certificate.c_str(),

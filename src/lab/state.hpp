@@ -3,6 +3,7 @@
 // The lab tenant's state: configuration, ARM resources, tokens, logs and the data
 // planes. Plain data guarded by Tenant's mutex; handlers get it by reference.
 
+#include "dftriage/lab/lab.hpp"
 #include "router.hpp"
 #include "util.hpp"
 
@@ -46,6 +47,10 @@ struct LabConfig
   int retry_after_s = 1;       // Retry-After of 202s and LRO polls
   int lro_polls = 1;           // polls that see InProgress before Succeeded
   std::function<Clock::time_point()> clock = [] { return Clock::now(); };
+  // ARM's throttling (throttle.hpp): each subscription's read budget (none: ARM's hourly
+  // defaults, counted down, never enforced) and the clock its buckets refill by.
+  ReadBudget read_budget;
+  SteadyClock throttle_clock; // empty: std::chrono::steady_clock::now
 
   // Returns scheme://127.0.0.1:port (no trailing '/').
   std::string base_url() const;

@@ -5,6 +5,8 @@
 #include "modules.hpp"
 #include "rbac.hpp"
 
+#include <optional>
+
 namespace dftriage::lab {
 
 Tenant::Tenant(LabConfig config)
@@ -68,10 +70,24 @@ LabResponse Tenant::handle(const LabRequest& request)
 LabResponse Tenant::handle_locked(const LabRequest& request)
 {
   std::string caller;
+  const std::string subscription = arm_subscription(request);
+  std::optional<Throttle::Verdict> verdict;
   LabResponse response = m_router.dispatch(
       request,
-      [this](const LabRequest& r, std::string_view audience) {
+      [this, &subscription, &verdict](const LabRequest& r, std::string_view audience) {
         AuthResult result = authorize(m_state, r, audience);
+        // ARM counts a request against the budget once it knows who sent it, before it
+        // checks the caller's rights.
+        if (result.caller && audience == "arm" && !subscription.empty()) {
+          verdict = m_throttle.take(m_state.config, subscription, r.method);
+          if (verdict->retry_after_s > 0) {
+            const std::string actor = m_state.object_id_of(*result.caller);
+            return AuthResult{std::nullopt,
+                              throttled_response(subscription,
+                                                 actor.empty() ? *result.caller : actor,
+                                                 verdict->retry_after_s)};
+          }
+        }
         // Restricted mode's one gate: a valid token whose principal lacks the right.
         if (result.caller) {
           if (auto refused = refusal(m_state, r, audience)) {
@@ -81,6 +97,14 @@ LabResponse Tenant::handle_locked(const LabRequest& request)
         return result;
       },
       &caller);
+  if (!subscription.empty()) {
+    if (!verdict) {
+      verdict = m_throttle.peek(m_state.config, subscription, request.method);
+    }
+    if (!verdict->header.empty()) {
+      response.with_header(verdict->header, std::to_string(verdict->remaining));
+    }
+  }
   response.with_header("x-ms-request-id", random_guid());
   response.with_header("x-ms-correlation-request-id",
                        request.header("x-ms-correlation-request-id").value_or(random_guid()));

@@ -5,6 +5,7 @@
 
 #include "router.hpp"
 #include "state.hpp"
+#include "throttle.hpp"
 
 #include <mutex>
 
@@ -20,7 +21,11 @@ public:
 
   // Answers `request` as Azure would: routes it, adds x-ms-request-id,
   // x-ms-correlation-request-id and the echoed x-ms-client-request-id, and logs
-  // mutating ARM requests in the activity log. Never throws for bad requests.
+  // mutating ARM requests in the activity log. A request to ARM under
+  // /subscriptions/{id} is counted against the subscription's budget once its token is
+  // good (a read past config.read_budget gets 429 SubscriptionRequestsThrottled), and its
+  // answer carries x-ms-ratelimit-remaining-subscription-reads or -writes. Never throws
+  // for bad requests.
   LabResponse handle(const LabRequest& request);
   // Answers `request` as handle() does when it starts a long-running operation, but the
   // operation ends Failed and the state is left as it was (the lro-failed fault). A
@@ -45,6 +50,8 @@ private:
   std::mutex m_mutex;
   State m_state;
   Router m_router;
+  // Apart from the state: a request the lro-failed fault undoes still counted.
+  Throttle m_throttle;
 };
 
 } // namespace dftriage::lab

@@ -1,11 +1,12 @@
 // End-to-end: `dftriage lab serve` as a person starts it at a terminal (the connection
 // JSON first, then on stderr where it listens, how to use it and how to stop it; Ctrl-C
 // stops it with 130) and as a script starts it (the JSON line alone; SIGTERM stops it
-// with 130, not by the signal's default action).
+// with 130, not by the signal's default action); --read-budget throttles reads as ARM does.
 
 #include "support/files.hpp"
 #include "support/paths.hpp"
 #include "support/process.hpp"
+#include "support/served_lab.hpp"
 #include "support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
@@ -107,4 +108,42 @@ TEST_CASE("lab serve in a pipe prints only its JSON line, and SIGTERM stops it w
   CHECK(connection.contains("caCertificate"));
   CHECK(lab.stop() == 130); // 143 would be SIGTERM's default action: not stopped cleanly
   CHECK(read_file(err).empty());
+}
+
+TEST_CASE("lab serve --read-budget throttles a subscription's reads past the budget with ARM's "
+          "429 and Retry-After",
+          "[e2e][lab]")
+{
+  // 3 reads an hour: a token comes back every 20 minutes, so the four reads below meet
+  // an empty bucket however slowly they run.
+  served::ServedLab lab("read-budget", {}, k_kv_alert, "0", {"--read-budget", "3/h"});
+  httplib::SSLClient http("127.0.0.1", lab.port);
+  http.set_ca_cert_path(lab.connection["caCertificate"].get<std::string>().c_str());
+  http.enable_server_certificate_verification(true);
+  const httplib::Headers auth{
+      {"Authorization", "Bearer " + lab.credential->get_token(lab.cloud.arm_audience).token}};
+  const std::string path = k_example_vault + "?api-version=2026-02-01";
+  for (const char* remaining : {"2", "1", "0"}) {
+    const auto read = http.Get(path.c_str(), auth);
+    REQUIRE(read);
+    CHECK(read->status == 200);
+    CHECK(read->get_header_value("x-ms-ratelimit-remaining-subscription-reads") == remaining);
+  }
+  const auto throttled = http.Get(path.c_str(), auth);
+  REQUIRE(throttled);
+  CHECK(throttled->status == 429);
+  CHECK(Json::parse(throttled->body)["error"]["code"] == "SubscriptionRequestsThrottled");
+  CHECK(throttled->get_header_value("x-ms-ratelimit-remaining-subscription-reads") == "0");
+  const int retry_after = std::stoi(throttled->get_header_value("Retry-After"));
+  CHECK(retry_after >= 1);
+  CHECK(retry_after <= 1200);
+}
+
+TEST_CASE("lab serve --read-budget refuses a budget that is not N/h, N/m or N/s", "[e2e][lab]")
+{
+  const auto r = run_process({k_bin, "lab", "serve", "--read-budget", "abc"});
+  CHECK(r.exit_code == 2);
+  CHECK(r.out.empty());
+  CHECK_THAT(r.err, Catch::StartsWith("dftriage: error: --read-budget: expected N/h, N/m or N/s, "
+                                      "got \"abc\"\nRun 'dftriage lab serve --help' for usage."));
 }

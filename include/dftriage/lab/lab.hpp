@@ -4,12 +4,33 @@
 // plane, Graph, Log Analytics) on one port of 127.0.0.1, for `dftriage lab serve`,
 // `dftriage run --lab` and integration tests. See src/lab/README.md.
 
+#include <chrono>
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace dftriage::lab {
+
+// How many reads ARM lets each subscription make: a token bucket of `reads` tokens
+// that refills continuously at `reads` per `period` (src/lab/README.md, "Throttling").
+// `reads` 0: no budget; ARM's hourly defaults are counted down but never enforced. The
+// lab takes at most 1000000 reads over a period of 1 s to 24 h (larger values are clamped).
+struct ReadBudget
+{
+  int reads = 0;
+  std::chrono::seconds period{std::chrono::hours(1)};
+};
+
+// Returns the budget `text` states: "N/h", "N/m" or "N/s" (N reads per hour, minute or
+// second, N from 1 to 1000000). Throws UsageError naming --read-budget and quoting `text`
+// ("--read-budget: expected N/h, N/m or N/s, got \"abc\"").
+ReadBudget parse_read_budget(std::string_view text);
+
+// The clock of the read budget; empty: std::chrono::steady_clock::now.
+using SteadyClock = std::function<std::chrono::steady_clock::time_point()>;
 
 struct LabOptions
 {
@@ -28,6 +49,8 @@ struct LabOptions
   // Restricted mode (src/lab/README.md): with neither, the lab's principal may do anything.
   std::vector<std::string> roles; // built-in roles (names or GUIDs) it holds at the subscription
   std::vector<std::string> deny; // operations taken from it everywhere (RBAC, access policy, Graph)
+  ReadBudget read_budget;        // reads per subscription (--read-budget); default: none
+  SteadyClock throttle_clock;    // the read budget's clock, for tests; empty: steady_clock
 };
 
 class Lab
