@@ -35,9 +35,8 @@ struct TriageCliOptions
   std::string lang;
 };
 
-const std::vector<std::string> k_triage_columns = {"RANK",      "INCIDENT", "SEVERITY",
-                                                   "STATUS",    "FAMILY",   "ALERTS",
-                                                   "LAST SEEN", "RESOURCE", "PLAYBOOK"};
+const std::vector<std::string> k_triage_columns = {"RANK",   "INCIDENT", "SEVERITY",  "STATUS",
+                                                   "FAMILY", "ALERTS",   "LAST SEEN", "RESOURCE"};
 
 std::vector<std::string> split_list(const std::vector<std::string>& values)
 {
@@ -145,8 +144,7 @@ std::vector<std::string> row_of(const queue::Incident& inc)
           std::string(alert::to_string(inc.family)),
           std::to_string(inc.alerts.size()),
           inc.last_seen,
-          resource,
-          inc.playbook};
+          resource};
 }
 
 ExitStatus run_triage(const TriageCliOptions& options)

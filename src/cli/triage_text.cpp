@@ -90,7 +90,12 @@ std::string incident_text(const queue::Incident& inc, std::int64_t window_s, pla
     out += std::string(15, ' ') + "+" + std::to_string(inc.resources.size() - 5) + "\n";
   }
   out += tr(lang, "    playbook:  ", "    剧本：     ") + inc.playbook + "\n";
-  out += tr(lang, "    grouped:   ", "    分组：     ") + grouped_text(inc, window_s, lang) + "\n";
+  const std::string grouped =
+      wrap(grouped_text(inc, window_s, lang), text_width() - 11, std::string(15, ' '));
+  out += tr(lang, "    grouped:   ", "    分组：     ") + grouped.substr(15);
+  if (out.back() != '\n') {
+    out += "\n";
+  }
   if (inc.duplicates > 0) {
     out += tr(lang, "    dropped:   ", "    已去重：   ") + std::to_string(inc.duplicates) +
            tr(lang, " duplicate copies", " 份重复副本") + "\n";

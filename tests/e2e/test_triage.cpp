@@ -88,8 +88,10 @@ TEST_CASE("triage -o text and table for people, in English and Chinese", "[e2e][
   const auto en = run_triage(args);
   CHECK(en.exit_code == 0);
   CHECK(en.out.find("#1 INC-") == 0);
-  CHECK(en.out.find("tied by callerObjectId d3b07384-d9a0-4c1e-8f4b-2a6e5c7d8e9f (2 alerts)") !=
-        std::string::npos);
+  // Wrapped to the width of a pipe's 88 columns, under its label.
+  CHECK(en.out.find("    grouped:   same resource; tied by callerObjectId "
+                    "d3b07384-d9a0-4c1e-8f4b-2a6e5c7d8e9f (2\n               alerts), callerIp "
+                    "185.220.101.47 (2 alerts)") != std::string::npos);
   CHECK(en.out.find("12 alert(s) read, 2 duplicate(s) dropped, 0 left out by filters: 5 "
                     "incident(s)") != std::string::npos);
   args.insert(args.end(), {"--lang", "zh-CN"});
