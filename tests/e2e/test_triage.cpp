@@ -175,3 +175,27 @@ TEST_CASE("triage reports a malformed file and still ranks the rest", "[e2e][tri
   CHECK(r.err.find("-:") != std::string::npos);
   CHECK(nlohmann::json::parse(r.out).size() == 5);
 }
+
+TEST_CASE("triage neutralises hostile alert text on the terminal and in tables", "[e2e][triage]")
+{
+  // Two alerts of one vault tied by a domain-less, escape-laden caller: every field a
+  // line of the text shows comes from the alert.
+  const std::string alert =
+      R"({"AlertType": "KV_TORAccess\u001b]0;pwned\u0007", "SystemAlertId": "ID", "Severity": "High",
+    "Status": "Active\u001b[2J", "StartTimeUtc": "2026-11-27T08:00:00Z",
+    "AzureResourceId": "/subscriptions/4c1a2f07-3d5e-4b8a-9f61-2e7d8c0b5a13/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv\u001b[31m",
+    "Entities": [{"Type": "account", "AadUserId": "6c2f8a1e\u001b[8m"}, {"Type": "ip", "Address": "192.0.2.1"}]})";
+  std::string input = alert;
+  input.replace(input.find("\"ID\""), 4, "\"h1\"");
+  std::string second = alert;
+  second.replace(second.find("\"ID\""), 4, "\"h2\"");
+  input += "\n" + second + "\n";
+  for (const char* format : {"text", "table", "tsv"}) {
+    const auto r = run_triage({"-", "-o", format}, input);
+    INFO(format << ": " << r.out << r.err);
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.find('\x1b') == std::string::npos);
+    CHECK(r.out.find('\x07') == std::string::npos);
+    CHECK(r.err.find('\x1b') == std::string::npos);
+  }
+}
