@@ -267,6 +267,7 @@ void finish(RawAlert&& raw, Alert& out)
   out.base_alert_type =
       out.simulated ? out.alert_type.substr(k_simulated_prefix.size()) : out.alert_type;
   out.id = std::move(raw.id);
+  out.original_id = std::move(raw.original_id);
   if (out.id.empty()) {
     warnings.emplace_back("no systemAlertId or name: the alert has no ID");
   }

@@ -118,6 +118,9 @@ bool read_asc(Shape shape, const Members& envelope, const Members& fields, Neste
   out.product_component = fields.text("productComponentName");
 
   out.id = fields.text("systemAlertId");
+  if (shape == Shape::sentinel) {
+    out.original_id = fields.text("VendorOriginalId");
+  }
   if (shape != Shape::export_ && shape != Shape::sentinel) {
     if (out.id.empty()) {
       out.id = envelope.text("name");

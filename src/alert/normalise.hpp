@@ -15,6 +15,7 @@ namespace dftriage::alert::detail {
 struct RawAlert
 {
   std::string id;
+  std::string original_id; // a SecurityAlert row's VendorOriginalId
   std::string alert_resource_id;
   std::string alert_type;
   std::string display_name;

@@ -133,7 +133,7 @@ void Triage::add(const Alert& a)
 {
   auto& s = *m_state;
   ++m_counts.read;
-  auto id = text::to_lower(a.id);
+  auto id = text::to_lower(a.original_id.empty() ? a.id : a.original_id);
   if (id.empty()) {
     // An alert with no ID cannot be recognised again: it is its own.
     id = "#" + a.source.file + "#" + std::to_string(a.source.index);
@@ -152,7 +152,7 @@ void Triage::add(const Alert& a)
                          ? *match.playbook->incident
                          : detail::default_rule();
   Row r;
-  r.id = a.id;
+  r.id = a.original_id.empty() ? a.id : a.original_id; // Defender's name in every shape
   r.time = time::to_unix_seconds(a.start_time).value_or(k_no_time);
   r.index = a.source.index;
   r.alert_type = s.pool.intern(a.alert_type);

@@ -78,7 +78,11 @@ struct SourceRef
 // all of it is attacker-influenced and must be escaped wherever it is printed or sent.
 struct Alert
 {
-  std::string id;              // systemAlertId, else the ARM name
+  std::string id; // systemAlertId, else the ARM name
+  // The provider's own ID where the shape names one besides `id`: a Log Analytics
+  // SecurityAlert row's VendorOriginalId (Defender's alert name, as the other shapes give
+  // it in `id`). Not printed; the queue knows a row's copies in other shapes by it.
+  std::string original_id;
   std::string alert_type;      // as given, e.g. "SIMULATED_KV_TORAccess"
   std::string base_alert_type; // without the "SIMULATED_" prefix
   bool simulated = false;      // a sample alert
