@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <spawn.h>
 #include <stdexcept>
+#include <string>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -159,6 +160,51 @@ RunResult run_measured(const RunSpec& spec)
     result.exit_code = 128 + WTERMSIG(status);
   }
   return result;
+}
+
+RunResult run_checked(const RunSpec& spec, const std::string& what)
+{
+  const RunResult result = run_measured(spec);
+  if (result.exit_code != 0) {
+    throw std::runtime_error(what + " failed with status " + std::to_string(result.exit_code) +
+                             " (see " + spec.stderr_path + ")");
+  }
+  return result;
+}
+
+std::uint64_t parse_count(const std::string& name, const std::string& text)
+{
+  std::size_t used = 0;
+  unsigned long long value = 0;
+  try {
+    value = std::stoull(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used != text.size() || text.empty() || text[0] == '-') {
+    throw std::invalid_argument(name + " must be a whole number");
+  }
+  return value;
+}
+
+int run_main(const char* name, const char* usage, const std::function<void()>& parse,
+             const std::function<int()>& run)
+{
+  try {
+    parse();
+  } catch (const std::invalid_argument& e) {
+    if (*e.what() != '\0') {
+      std::fprintf(stderr, "%s: %s\n", name, e.what());
+    }
+    std::fputs(usage, stderr);
+    return 2;
+  }
+  try {
+    return run();
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "%s: %s\n", name, e.what());
+    return 1;
+  }
 }
 
 double load_average()

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -30,6 +31,20 @@ struct RunResult
 
 // Runs `spec` with posix_spawn and wait4; throws std::runtime_error when it cannot start.
 RunResult run_measured(const RunSpec& spec);
+
+// Runs `spec` like run_measured; throws std::runtime_error naming `what` (and where its
+// stderr went) when it does not exit 0.
+RunResult run_checked(const RunSpec& spec, const std::string& what);
+
+// Parses the value of command-line option `name` as a whole number; throws
+// std::invalid_argument naming the option when `text` is not one.
+std::uint64_t parse_count(const std::string& name, const std::string& text);
+
+// The body of a benchmark's main: calls `parse`, which throws std::invalid_argument for
+// a bad command line (its message, if any, and `usage` go to stderr: returns 2), then
+// returns what `run` returns, or 1 after printing an exception of `run` after `name`.
+int run_main(const char* name, const char* usage, const std::function<void()>& parse,
+             const std::function<int()>& run);
 
 // Returns the 1-minute load average from /proc/loadavg, or a negative number.
 double load_average();

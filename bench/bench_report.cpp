@@ -172,6 +172,23 @@ double Measurement::alerts_per_second() const
   return seconds > 0 ? static_cast<double>(alerts) / seconds : 0;
 }
 
+Measurement measure(const RunSpec& spec, const std::string& input, const std::string& tool,
+                    std::uint64_t bytes, std::uint64_t alerts, unsigned runs)
+{
+  Measurement m;
+  m.input = input;
+  m.tool = tool;
+  m.bytes = bytes;
+  m.alerts = alerts;
+  for (unsigned r = 0; r < runs; ++r) {
+    m.runs.push_back(run_checked(spec, tool + " on " + input));
+    std::fprintf(stderr, "  %s %s run %u: %.2f s, %.1f MB peak RSS\n", tool.c_str(), input.c_str(),
+                 r + 1, m.runs.back().seconds,
+                 static_cast<double>(m.runs.back().peak_rss_kib) * 1024 / 1e6);
+  }
+  return m;
+}
+
 void print_report(const Report& report, std::FILE* out)
 {
   std::fprintf(out,

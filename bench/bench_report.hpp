@@ -34,6 +34,12 @@ struct Measurement
   double alerts_per_second() const;  // from the median
 };
 
+// Runs `spec` `runs` times (stdout as it says, normally /dev/null) and returns the
+// measurement of `tool` on `input`, a file of `bytes` holding `alerts` alerts; prints each
+// run to stderr. Throws std::runtime_error when a run fails.
+Measurement measure(const RunSpec& spec, const std::string& input, const std::string& tool,
+                    std::uint64_t bytes, std::uint64_t alerts, unsigned runs);
+
 // Everything print_report needs.
 struct Report
 {

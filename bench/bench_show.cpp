@@ -58,30 +58,11 @@ struct Options
   bool strict = false;
 };
 
-// Prints how to call the program to stderr.
-void print_usage()
-{
-  std::fputs("usage: dftriage_bench_show --dftriage PATH --gen PATH [--alerts N]\n"
-             "                           [--rich-alerts M] [--runs R] [--workdir DIR]\n"
-             "                           [--large-factor F] [--strict]\n",
-             stderr);
-}
-
-// Parses a positive whole number for option `name`; throws when it is not one.
-std::uint64_t positive(const std::string& name, const std::string& text)
-{
-  std::size_t used = 0;
-  unsigned long long value = 0;
-  try {
-    value = std::stoull(text, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used != text.size() || text.empty() || text[0] == '-') {
-    throw std::invalid_argument(name + " must be a whole number");
-  }
-  return value;
-}
+// How to call the program.
+constexpr const char* k_usage =
+    "usage: dftriage_bench_show --dftriage PATH --gen PATH [--alerts N]\n"
+    "                           [--rich-alerts M] [--runs R] [--workdir DIR]\n"
+    "                           [--large-factor F] [--strict]\n";
 
 // Reads the command line into `options`; throws std::invalid_argument when it is wrong.
 void parse_arguments(int argc, char** argv, Options& options)
@@ -106,13 +87,13 @@ void parse_arguments(int argc, char** argv, Options& options)
     } else if (arg == "--workdir") {
       options.workdir = value;
     } else if (arg == "--alerts") {
-      options.alerts = positive(arg, value);
+      options.alerts = parse_count(arg, value);
     } else if (arg == "--rich-alerts") {
-      options.rich_alerts = positive(arg, value);
+      options.rich_alerts = parse_count(arg, value);
     } else if (arg == "--runs") {
-      options.runs = static_cast<unsigned>(positive(arg, value));
+      options.runs = static_cast<unsigned>(parse_count(arg, value));
     } else if (arg == "--large-factor") {
-      options.large_factor = static_cast<unsigned>(positive(arg, value));
+      options.large_factor = static_cast<unsigned>(parse_count(arg, value));
     } else {
       throw std::invalid_argument("unknown option " + arg);
     }
@@ -121,17 +102,6 @@ void parse_arguments(int argc, char** argv, Options& options)
       options.rich_alerts == 0 || options.runs == 0) {
     throw std::invalid_argument("--dftriage and --gen are required; N, M and R must be > 0");
   }
-}
-
-// Runs `spec` and throws when it does not exit 0.
-RunResult run_checked(const RunSpec& spec, const std::string& what)
-{
-  const RunResult result = run_measured(spec);
-  if (result.exit_code != 0) {
-    throw std::runtime_error(what + " failed with status " + std::to_string(result.exit_code) +
-                             " (see " + spec.stderr_path + ")");
-  }
-  return result;
 }
 
 // One benchmark input: how the generator writes it.
@@ -183,25 +153,14 @@ void validate(const Options& options, const std::string& path, std::uint64_t exp
 }
 
 // Runs `argv` `runs` times with stdout to /dev/null and returns the measurement.
-Measurement measure(const Options& options, const std::string& input, const std::string& tool,
-                    const std::vector<std::string>& argv, const std::string& path,
-                    std::uint64_t alerts, unsigned runs)
+Measurement measure_tool(const Options& options, const std::string& input, const std::string& tool,
+                         const std::vector<std::string>& argv, const std::string& path,
+                         std::uint64_t alerts, unsigned runs)
 {
-  Measurement m;
-  m.input = input;
-  m.tool = tool;
-  m.bytes = fs::file_size(path);
-  m.alerts = alerts;
   RunSpec spec;
   spec.argv = argv;
   spec.stderr_path = options.workdir + "/" + tool + ".stderr";
-  for (unsigned r = 0; r < runs; ++r) {
-    m.runs.push_back(run_checked(spec, tool + " on " + path));
-    std::fprintf(stderr, "  %s %s run %u: %.2f s, %.1f MB peak RSS\n", tool.c_str(), input.c_str(),
-                 r + 1, m.runs.back().seconds,
-                 static_cast<double>(m.runs.back().peak_rss_kib) * 1024 / 1e6);
-  }
-  return m;
+  return measure(spec, input, tool, fs::file_size(path), alerts, runs);
 }
 
 // The whole benchmark; returns the process exit status.
@@ -224,14 +183,14 @@ int run(const Options& options)
     const std::string path = options.workdir + "/alerts." + input.name + ".json";
     generate(options, input, 1, path, 42);
     validate(options, path, input.alerts);
-    report.rows.push_back(measure(options, input.name, "dftriage",
-                                  {options.dftriage, "show", path, "-o", "ndjson"}, path,
-                                  input.alerts, options.runs));
+    report.rows.push_back(measure_tool(options, input.name, "dftriage",
+                                       {options.dftriage, "show", path, "-o", "ndjson"}, path,
+                                       input.alerts, options.runs));
     if (jq) {
       const std::string filter = input.format == "array" ? ".[] | " + std::string(k_jq_projection)
                                                          : std::string(k_jq_projection);
-      report.rows.push_back(measure(options, input.name, "jq", {*jq, "-c", filter, path}, path,
-                                    input.alerts, options.runs));
+      report.rows.push_back(measure_tool(options, input.name, "jq", {*jq, "-c", filter, path}, path,
+                                         input.alerts, options.runs));
     }
   }
   if (options.large_factor > 1) {
@@ -241,9 +200,9 @@ int run(const Options& options)
       }
       const std::string path = options.workdir + "/large." + input.name + ".json";
       generate(options, input, options.large_factor, path, 43);
-      report.large.push_back(measure(options, input.name, "dftriage",
-                                     {options.dftriage, "show", path, "-o", "ndjson"}, path,
-                                     input.alerts * options.large_factor, 1));
+      report.large.push_back(measure_tool(options, input.name, "dftriage",
+                                          {options.dftriage, "show", path, "-o", "ndjson"}, path,
+                                          input.alerts * options.large_factor, 1));
       fs::remove(path);
     }
   }
@@ -258,19 +217,7 @@ int run(const Options& options)
 int main(int argc, char** argv)
 {
   Options options;
-  try {
-    parse_arguments(argc, argv, options);
-  } catch (const std::invalid_argument& e) {
-    if (*e.what() != '\0') {
-      std::fprintf(stderr, "dftriage_bench_show: %s\n", e.what());
-    }
-    print_usage();
-    return 2;
-  }
-  try {
-    return run(options);
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "dftriage_bench_show: %s\n", e.what());
-    return 1;
-  }
+  return run_main(
+      "dftriage_bench_show", k_usage, [&] { parse_arguments(argc, argv, options); },
+      [&] { return run(options); });
 }

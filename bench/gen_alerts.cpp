@@ -1,16 +1,23 @@
 // dftriage_gen_alerts: writes synthetic Defender for Cloud alerts for benchmarks.
 //
 //   dftriage_gen_alerts N OUT_FILE [--seed S] [--format ndjson|array]
-//                      [--profile mixed|arm-rich]
+//                      [--profile mixed|arm-rich|queue] [--duplicates PERCENT]
+//                      [--incident-size K]
 //
 // N alerts of mixed shapes (REST resource, az CLI, continuous export, SecurityAlert row,
 // legacy Graph alert) and plans (Key Vault, DNS, Resource Manager), the same bytes for
 // the same N and seed. `--profile arm-rich` writes REST resources only, each about
-// 2 kB with six entities and several extended properties (gen_rich.hpp). OUT_FILE
-// may be "-" for standard output. NDJSON writes one alert per line; "array" writes one
-// JSON array with one alert per line.
+// 2 kB with six entities and several extended properties (gen_rich.hpp). `--profile
+// queue` writes a tenant's queue for the triage benchmark (gen_queue.hpp): N documents
+// in order of time, of which about PERCENT% (default 10) repeat an alert in another
+// shape, in incidents of about K alerts (default 4); it ends with a summary line on
+// stderr ("queue: D distinct alerts, C copies, E episodes, at most O open at once").
+// The last two options apply to the queue only. OUT_FILE may be "-" for standard
+// output. NDJSON writes one alert per line; "array" writes one JSON array with one alert
+// per line.
 
 #include "gen_model.hpp"
+#include "gen_queue.hpp"
 #include "gen_rich.hpp"
 #include "gen_shapes.hpp"
 
@@ -36,14 +43,18 @@ struct Options
   std::string output;
   std::uint64_t seed = k_default_seed;
   bool array = false;
-  bool rich = false; // --profile arm-rich
+  bool rich = false;  // --profile arm-rich
+  bool queue = false; // --profile queue
+  QueueSettings queue_settings;
+  bool queue_options = false; // --duplicates or --incident-size given
 };
 
 // Prints how to call the program to stderr.
 void print_usage()
 {
   std::fputs("usage: dftriage_gen_alerts N OUT_FILE [--seed S] [--format ndjson|array]\n"
-             "                           [--profile mixed|arm-rich]\n",
+             "                           [--profile mixed|arm-rich|queue]\n"
+             "                           [--duplicates PERCENT] [--incident-size K]\n",
              stderr);
 }
 
@@ -69,7 +80,9 @@ bool parse_arguments(int argc, char** argv, Options& options)
   int positional = 0;
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
-    if ((arg == "--seed" || arg == "--format" || arg == "--profile") && i + 1 >= argc) {
+    if ((arg == "--seed" || arg == "--format" || arg == "--profile" || arg == "--duplicates" ||
+         arg == "--incident-size") &&
+        i + 1 >= argc) {
       std::fprintf(stderr, "dftriage_gen_alerts: %s needs a value\n", argv[i]);
       return false;
     }
@@ -89,11 +102,33 @@ bool parse_arguments(int argc, char** argv, Options& options)
       options.array = format == "array";
     } else if (arg == "--profile") {
       const std::string_view profile = argv[++i];
-      if (profile != "mixed" && profile != "arm-rich") {
-        std::fputs("dftriage_gen_alerts: --profile must be mixed or arm-rich\n", stderr);
+      if (profile != "mixed" && profile != "arm-rich" && profile != "queue") {
+        std::fprintf(stderr,
+                     "dftriage_gen_alerts: --profile must be mixed, arm-rich or queue, not %s\n",
+                     argv[i]);
         return false;
       }
       options.rich = profile == "arm-rich";
+      options.queue = profile == "queue";
+    } else if (arg == "--duplicates") {
+      const auto percent = parse_number(argv[++i]);
+      if (!percent || *percent > 100) {
+        std::fprintf(stderr,
+                     "dftriage_gen_alerts: --duplicates must be a percentage 0..100, not %s\n",
+                     argv[i]);
+        return false;
+      }
+      options.queue_settings.duplicates_percent = static_cast<unsigned>(*percent);
+      options.queue_options = true;
+    } else if (arg == "--incident-size") {
+      const auto size = parse_number(argv[++i]);
+      if (!size || *size < 1 || *size > 1000) {
+        std::fprintf(stderr, "dftriage_gen_alerts: --incident-size must be 1..1000, not %s\n",
+                     argv[i]);
+        return false;
+      }
+      options.queue_settings.incident_size = static_cast<unsigned>(*size);
+      options.queue_options = true;
     } else if (arg == "-h" || arg == "--help") {
       return false;
     } else if (positional == 0) {
@@ -115,6 +150,11 @@ bool parse_arguments(int argc, char** argv, Options& options)
   if (positional != 2) {
     return false;
   }
+  if (options.queue_options && !options.queue) {
+    std::fputs("dftriage_gen_alerts: --duplicates and --incident-size need --profile queue\n",
+               stderr);
+    return false;
+  }
   return true;
 }
 
@@ -125,13 +165,23 @@ bool write_alerts(const Options& options, std::FILE* out)
   if (options.array && std::fputs("[\n", out) == EOF) {
     return false;
   }
+  std::optional<QueueGenerator> queue;
+  if (options.queue) {
+    queue.emplace(options.seed, options.queue_settings);
+  }
   std::string line;
   for (std::uint64_t i = 0; i < options.count; ++i) {
-    const OutputShape shape = options.rich ? OutputShape::arm : choose_shape(options.seed, i);
-    ++per_shape[static_cast<std::size_t>(shape)];
-    const SyntheticAlert alert = make_alert(options.seed, i);
-    line = options.rich ? render_rich_arm(alert, options.seed, i).dump()
-                        : render_alert(alert, shape).dump();
+    if (queue) {
+      const QueueDocument doc = queue->next();
+      ++per_shape[static_cast<std::size_t>(doc.shape)];
+      line = render_alert(doc.alert, doc.shape).dump();
+    } else {
+      const OutputShape shape = options.rich ? OutputShape::arm : choose_shape(options.seed, i);
+      ++per_shape[static_cast<std::size_t>(shape)];
+      const SyntheticAlert alert = make_alert(options.seed, i);
+      line = options.rich ? render_rich_arm(alert, options.seed, i).dump()
+                          : render_alert(alert, shape).dump();
+    }
     if (options.array && i + 1 < options.count) {
       line += ',';
     }
@@ -151,6 +201,16 @@ bool write_alerts(const Options& options, std::FILE* out)
                  shape_name(static_cast<OutputShape>(s)).data(), per_shape[s]);
   }
   std::fputs(")\n", stderr);
+  if (queue) {
+    const QueueStats& stats = queue->stats();
+    std::fprintf(stderr,
+                 "dftriage_gen_alerts: queue: %llu distinct alerts, %llu copies, %llu episodes, "
+                 "at most %llu open at once\n",
+                 static_cast<unsigned long long>(stats.distinct),
+                 static_cast<unsigned long long>(stats.copies),
+                 static_cast<unsigned long long>(stats.episodes),
+                 static_cast<unsigned long long>(stats.peak_open));
+  }
   return true;
 }
 

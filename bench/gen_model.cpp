@@ -171,29 +171,40 @@ void add_resource_manager(Rng& rng, SyntheticAlert& alert)
   };
 }
 
+// Returns `pinned` when it is set, else `drawn`.
+std::string either(const std::string& pinned, std::string drawn)
+{
+  if (!pinned.empty()) {
+    return pinned;
+  }
+  return drawn;
+}
+
 // Sets the attacked resource, its group and the compromised entity.
-void place_resource(Rng& rng, SyntheticAlert& alert)
+void place_resource(Rng& rng, const AlertPins& pins, SyntheticAlert& alert)
 {
   const std::string& word = rng.pick(k_words);
   const std::string prefix = "/SUBSCRIPTIONS/" + alert.subscription;
   switch (alert.kind->family) {
   case Family::key_vault:
-    alert.resource_group = "rg-" + word + "-" + rng.pick(k_locations);
-    alert.resource_name = "kv-" + word + "-" + rng.hex(4);
+    alert.resource_group = either(pins.resource_group, "rg-" + word + "-" + rng.pick(k_locations));
+    alert.resource_name = either(pins.resource_name, "kv-" + word + "-" + rng.hex(4));
     alert.resource_id = prefix + "/RESOURCEGROUPS/" + alert.resource_group +
                         "/providers/microsoft.keyvault/vaults/" + alert.resource_name;
     alert.compromised_entity = alert.resource_name;
     break;
-  case Family::dns:
-    alert.resource_group = "rg-" + word + "-" + rng.pick(k_locations);
-    alert.resource_name = "vm-" + word + "-" + rng.decimal(2);
+  case Family::dns: {
+    alert.resource_group = either(pins.resource_group, "rg-" + word + "-" + rng.pick(k_locations));
+    alert.resource_name = either(pins.resource_name, "vm-" + word + "-" + rng.decimal(2));
     alert.resource_id = prefix + "/RESOURCEGROUPS/" + alert.resource_group +
                         "/PROVIDERS/MICROSOFT.COMPUTE/VIRTUALMACHINES/" + alert.resource_name;
     alert.compromised_entity = alert.resource_name;
     alert.host_name = alert.resource_name;
-    alert.domain_name = rng.hex(rng.between(6, 14));
-    alert.domain_name += "." + rng.pick(k_tlds);
+    std::string domain = rng.hex(rng.between(6, 14));
+    domain += "." + rng.pick(k_tlds);
+    alert.domain_name = either(pins.domain_name, std::move(domain));
     break;
+  }
   case Family::resource_manager:
     alert.resource_id = prefix; // subscription-level alert: no resource group
     alert.resource_name = alert.subscription;
@@ -204,12 +215,14 @@ void place_resource(Rng& rng, SyntheticAlert& alert)
 
 } // namespace
 
-SyntheticAlert make_alert(std::uint64_t seed, std::uint64_t index)
+SyntheticAlert make_alert(std::uint64_t seed, std::uint64_t index, const AlertPins& pins)
 {
   Rng rng(seed, index);
   SyntheticAlert alert;
   alert.kind = &rng.pick(alert_kinds());
+  alert.kind = pins.kind != nullptr ? pins.kind : alert.kind;
   alert.simulated = rng.chance(15);
+  alert.simulated = pins.simulated.value_or(alert.simulated);
   const AlertKind& kind = *alert.kind;
 
   alert.alert_type = (alert.simulated ? "SIMULATED_" : "") + kind.type;
@@ -217,13 +230,16 @@ SyntheticAlert make_alert(std::uint64_t seed, std::uint64_t index)
   alert.description = (alert.simulated ? "THIS IS A SAMPLE ALERT: " : "") +
                       rng.pick(family_descriptions(kind.family));
   alert.severity = kind.severity;
-  alert.status = rng.pick(k_statuses);
+  alert.status = either(pins.status, rng.pick(k_statuses));
   alert.intent = kind.intent;
   alert.component = family_component(kind.family);
   alert.remediation = family_remediation(kind.family);
 
-  const std::int64_t start = k_epoch_2024 + static_cast<std::int64_t>(index * 17 + rng.below(3600));
-  const std::int64_t end = start + static_cast<std::int64_t>(rng.below(7200));
+  const std::int64_t drawn_start =
+      k_epoch_2024 + static_cast<std::int64_t>(index * 17 + rng.below(3600));
+  const std::int64_t start = pins.start.value_or(drawn_start);
+  const std::int64_t drawn_duration = static_cast<std::int64_t>(rng.below(7200));
+  const std::int64_t end = start + pins.duration.value_or(drawn_duration);
   alert.start_time = iso_time(start, rng.next());
   alert.end_time = iso_time(end, rng.next());
   const std::int64_t processed = end + static_cast<std::int64_t>(rng.between(5, 90));
@@ -233,26 +249,27 @@ SyntheticAlert make_alert(std::uint64_t seed, std::uint64_t index)
 
   // Subscriptions and the tenant come from small per-seed pools, as in a real estate.
   Rng pool(seed, k_pool_stream + rng.below(k_subscription_pool));
-  alert.subscription = pool.guid();
+  alert.subscription = either(pins.subscription, pool.guid());
   alert.tenant = Rng(seed, k_pool_stream - 1).guid();
   alert.location = rng.pick(k_locations);
   alert.system_alert_id = "25" + rng.decimal(17);
   alert.system_alert_id += "_" + rng.guid();
-  place_resource(rng, alert);
+  place_resource(rng, pins, alert);
 
   const Place& place = rng.pick(k_places);
-  alert.attacker_ip = rng.public_ipv4();
+  alert.attacker_ip = either(pins.attacker_ip, rng.public_ipv4());
   alert.country_code = place.code;
   alert.country_name = place.country;
   alert.state = place.state;
   alert.city = place.city;
-  alert.object_id = rng.guid();
+  alert.object_id = either(pins.object_id, rng.guid());
   if (rng.chance(70)) {
     // One draw per statement: the operands of `+` are evaluated in no fixed order.
     alert.user_principal = rng.pick(k_words);
     alert.user_principal += "." + rng.hex(5);
     alert.user_principal += "@contoso" + rng.decimal(2) + ".com";
   }
+  alert.user_principal = pins.user_principal.value_or(alert.user_principal);
   alert.entity_base = rng.between(10, 900);
 
   const std::string group_path = "/resourceGroups/" + alert.resource_group;

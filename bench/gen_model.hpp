@@ -5,6 +5,7 @@
 #include "gen_catalog.hpp"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -58,9 +59,28 @@ struct SyntheticAlert
   std::vector<std::string> remediation;
 };
 
-// Builds alert number `index` of the data set for `seed`; the same pair always gives
-// the same alert.
-SyntheticAlert make_alert(std::uint64_t seed, std::uint64_t index);
+// Facts a caller fixes instead of letting them be drawn (gen_queue.cpp ties the alerts of
+// one incident together with them). Unset or empty members are drawn as usual; every
+// draw is still made, so pinning one fact leaves the others as they were.
+struct AlertPins
+{
+  const AlertKind* kind = nullptr;
+  std::optional<bool> simulated;
+  std::optional<std::int64_t> start;    // seconds since the epoch
+  std::optional<std::int64_t> duration; // end time minus start time, seconds
+  std::string status;
+  std::string subscription;
+  std::string resource_group; // with resource_name: the attacked vault or machine
+  std::string resource_name;
+  std::string attacker_ip;
+  std::string object_id;
+  std::optional<std::string> user_principal; // "" for a service principal
+  std::string domain_name;                   // DNS: the queried name
+};
+
+// Builds alert number `index` of the data set for `seed`, with the facts of `pins`; the
+// same arguments always give the same alert.
+SyntheticAlert make_alert(std::uint64_t seed, std::uint64_t index, const AlertPins& pins = {});
 
 // Returns the `$id` of `alert`'s entity number `offset` ("centralus_41"), as every
 // shape writes it.
