@@ -7,6 +7,7 @@
 #include "triage_detail.hpp"
 
 #include <algorithm>
+#include <deque>
 #include <functional>
 #include <limits>
 #include <numeric>
@@ -19,23 +20,25 @@ namespace detail {
 constexpr std::int64_t k_no_time = std::numeric_limits<std::int64_t>::min();
 
 // Each distinct string once: a queue repeats its vaults, callers, alert types and files.
+// Looking up a string already held allocates nothing.
 class Pool
 {
 public:
   std::uint32_t intern(std::string_view s)
   {
-    const auto [it, fresh] = m_index.try_emplace(std::string(s), 0);
-    if (fresh) {
-      it->second = static_cast<std::uint32_t>(m_strings.size());
-      m_strings.push_back(&it->first);
+    if (const auto it = m_index.find(s); it != m_index.end()) {
+      return it->second;
     }
-    return it->second;
+    const auto handle = static_cast<std::uint32_t>(m_strings.size());
+    m_strings.emplace_back(s); // a deque: the views into it stay valid
+    m_index.emplace(m_strings.back(), handle);
+    return handle;
   }
-  const std::string& at(std::uint32_t i) const { return *m_strings[i]; }
+  const std::string& at(std::uint32_t i) const { return m_strings[i]; }
 
 private:
-  std::unordered_map<std::string, std::uint32_t> m_index; // nodes: stable addresses
-  std::vector<const std::string*> m_strings;
+  std::deque<std::string> m_strings;
+  std::unordered_map<std::string_view, std::uint32_t> m_index;
 };
 
 // One distinct alert, as little of it as the queue needs.
@@ -120,10 +123,11 @@ struct Triage::State
   std::vector<detail::Row> rows;
   std::vector<detail::Key> keys;
   std::unordered_map<std::string, std::uint32_t> by_id; // lower-case ID → row
+  std::unordered_map<std::string, const playbook::Playbook*> matches;
 };
 
 Triage::Triage(const engine::Library& library, TriageOptions options)
-    : m_state(std::make_unique<State>(State{library, std::move(options), {}, {}, {}, {}}))
+    : m_state(std::make_unique<State>(State{library, std::move(options), {}, {}, {}, {}, {}}))
 {
 }
 
@@ -147,10 +151,21 @@ void Triage::add(const Alert& a)
     }
     return;
   }
-  const auto match = engine::match_alert(a, s.library);
-  const auto& rule = match.playbook != nullptr && match.playbook->incident
-                         ? *match.playbook->incident
-                         : detail::default_rule();
+  // The playbook depends on the alert type, family and resource alone: matched once each.
+  std::string match_key = a.base_alert_type;
+  match_key += k_sep;
+  match_key += alert::to_string(a.family);
+  match_key += k_sep;
+  match_key += a.resource_id;
+  auto cached = s.matches.find(match_key);
+  if (cached == s.matches.end()) {
+    cached =
+        s.matches.emplace(std::move(match_key), engine::match_alert(a, s.library).playbook).first;
+  }
+  const playbook::Playbook* matched = cached->second;
+  const std::string playbook_id = matched != nullptr ? matched->id : "generic";
+  const auto& rule =
+      matched != nullptr && matched->incident ? *matched->incident : detail::default_rule();
   Row r;
   r.id = a.original_id.empty() ? a.id : a.original_id; // Defender's name in every shape
   r.time = time::to_unix_seconds(a.start_time).value_or(k_no_time);
@@ -160,12 +175,12 @@ void Triage::add(const Alert& a)
   r.status = s.pool.intern(a.status);
   r.resource = s.pool.intern(a.resource_id);
   r.subscription = s.pool.intern(text::to_lower(a.subscription_id));
-  r.playbook = s.pool.intern(match.playbook_id());
+  r.playbook = s.pool.intern(playbook_id);
   r.file = s.pool.intern(a.source.file);
   r.severity = a.severity;
   r.family = a.family;
   r.simulated = a.simulated;
-  std::string anchor = match.playbook_id() + k_sep + (a.simulated ? "s" : "r");
+  std::string anchor = playbook_id + k_sep + (a.simulated ? "s" : "r");
   bool anchored = true;
   for (const auto& key : rule.group_by) {
     const auto values = detail::key_values(a, key);
