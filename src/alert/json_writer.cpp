@@ -220,6 +220,15 @@ void append_entities(std::string& out, const Entities& e)
 
 } // namespace
 
+void append_json_string(std::string_view s, std::string& out)
+{
+  if (simdjson::validate_utf8(s.data(), s.size())) {
+    append_string(out, s);
+  } else {
+    out += Json(std::string(s)).dump(-1, ' ', false, Json::error_handler_t::replace);
+  }
+}
+
 void append_json(const Alert& a, std::string& out)
 {
   out += '{';

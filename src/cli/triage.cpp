@@ -161,6 +161,7 @@ ExitStatus run_triage(const TriageCliOptions& options)
   ListOutput list(writer, format, k_triage_columns);
   const bool colour = format == OutputFormat::text && terminal::use_colour(stdout);
   std::size_t incidents = 0;
+  std::string line;
   // One incident at a time, in rank order: a large queue is never all held as incidents.
   triage.finish([&](queue::Incident&& inc) {
     ++incidents;
@@ -168,6 +169,11 @@ ExitStatus run_triage(const TriageCliOptions& options)
       writer.write(incident_text(inc, triage_opts.window_s, lang, colour));
     } else if (list.rows()) {
       list.add_row(row_of(inc));
+    } else if (format == OutputFormat::ndjson) {
+      line.clear();
+      queue::append_json(inc, triage_opts.window_s, line); // no JSON tree per incident
+      line += '\n';
+      writer.write(line);
     } else {
       list.add(queue::to_json(inc, triage_opts.window_s));
     }

@@ -12,23 +12,24 @@
 #include <tuple>
 
 using namespace dftriage::test;
-using Json = nlohmann::ordered_json;
+using PreflightJson = nlohmann::ordered_json;
 
 namespace {
 
 // The one preflight `preflight -o json` printed for one alert.
-Json preflight_of(const ProcessResult& r)
+PreflightJson preflight_of(const ProcessResult& r)
 {
-  const auto parsed = Json::parse(r.out, nullptr, false);
+  const auto parsed = PreflightJson::parse(r.out, nullptr, false);
   REQUIRE(parsed.is_array());
   REQUIRE(parsed.size() == 1);
   return parsed[0];
 }
 
 // The checks of `step` (in `result`) whose result is `grant`.
-std::vector<Json> checks_of(const Json& result, const std::string& step, const std::string& grant)
+std::vector<PreflightJson> checks_of(const PreflightJson& result, const std::string& step,
+                                     const std::string& grant)
 {
-  std::vector<Json> out;
+  std::vector<PreflightJson> out;
   for (const auto& c : result["checks"]) {
     if (c["step"] == step && c["result"] == grant) {
       out.push_back(c);
@@ -37,7 +38,7 @@ std::vector<Json> checks_of(const Json& result, const std::string& step, const s
   return out;
 }
 
-std::vector<std::string> not_permitted(const Json& result)
+std::vector<std::string> not_permitted(const PreflightJson& result)
 {
   return result["summary"]["notPermitted"].get<std::vector<std::string>>();
 }
@@ -48,7 +49,7 @@ bool has(const std::vector<std::string>& list, const std::string& item)
 }
 
 // Every resolved change check of `result` is missing and every resolved ARM read granted.
-void check_reader(const Json& result)
+void check_reader(const PreflightJson& result)
 {
   std::size_t changes = 0;
   for (const auto& c : result["checks"]) {
@@ -208,7 +209,7 @@ TEST_CASE("run --allow-missing-permissions records the steps as not-permitted an
                           "--answers", k_kv_answers, "--yes", "-o", "json", "--case", "cases/kv"});
   INFO(r.err);
   CHECK(r.exit_code == 9);
-  const auto record = Json::parse(r.out).at(0);
+  const auto record = PreflightJson::parse(r.out).at(0);
   CHECK(record["status"] == "not-permitted");
   bool firewall = false;
   bool policy = false;
@@ -221,9 +222,10 @@ TEST_CASE("run --allow-missing-permissions records the steps as not-permitted an
   const auto journal = lines_of(read_file(dir / "cases/kv/journal.jsonl"));
   bool journaled = false;
   for (const auto& line : journal) {
-    const auto e = Json::parse(line);
-    journaled = journaled || (e["event"] == "preflight" && e["allowMissing"] == true &&
-                              e["summary"]["notPermitted"] == Json::array({"enable-firewall"}));
+    const auto e = PreflightJson::parse(line);
+    journaled =
+        journaled || (e["event"] == "preflight" && e["allowMissing"] == true &&
+                      e["summary"]["notPermitted"] == PreflightJson::array({"enable-firewall"}));
   }
   CHECK(journaled);
   const auto report = run_dftriage_in(dir.path.string(), {"report", "cases/kv", "-o", "md"});
@@ -246,7 +248,7 @@ TEST_CASE("undo checks that it may put the changes back before putting any back"
                                           "Microsoft.KeyVault/vaults/write", "-o", "json"});
   INFO(refused.err);
   CHECK(refused.exit_code == 9);
-  CHECK(Json::parse(refused.out)["status"] == "not-permitted");
+  CHECK(PreflightJson::parse(refused.out)["status"] == "not-permitted");
   CHECK(refused.err.find("nothing was undone") != std::string::npos);
   const auto journal = read_file(dir / "cases/kv/journal.jsonl");
   CHECK(journal.find("\"undo.requested\"") == std::string::npos);
@@ -256,7 +258,7 @@ TEST_CASE("undo checks that it may put the changes back before putting any back"
       run_dftriage_in(dir.path.string(), {"undo", "cases/kv", "--yes", "-o", "json"});
   INFO(undone.err);
   CHECK(undone.exit_code == 0);
-  CHECK(Json::parse(undone.out)["status"] == "completed");
+  CHECK(PreflightJson::parse(undone.out)["status"] == "completed");
 }
 
 TEST_CASE("preflight says unknown, and why, when the permissions API refuses", "[e2e][preflight]")
@@ -296,7 +298,7 @@ TEST_CASE("apply stops before its first request when a change of the plan is not
   INFO(refused.err);
   CHECK(refused.exit_code == 9);
   const auto result = preflight_of(refused);
-  CHECK(result["alertId"] == Json::parse(plan.out)[0]["alertId"]);
+  CHECK(result["alertId"] == PreflightJson::parse(plan.out)[0]["alertId"]);
   CHECK(result["playbook"] == "keyvault");
   CHECK(not_permitted(result) == std::vector<std::string>{"enable-firewall"});
   CHECK_FALSE(std::filesystem::exists(case_dir));
@@ -306,7 +308,7 @@ TEST_CASE("apply stops before its first request when a change of the plan is not
                                 "--case", case_dir, "-o", "json"});
   INFO(allowed.err);
   CHECK(allowed.exit_code == 9);
-  const auto record = Json::parse(allowed.out);
+  const auto record = PreflightJson::parse(allowed.out);
   CHECK(record["status"] == "not-permitted");
   bool firewall = false;
   for (const auto& s : record["steps"]) {

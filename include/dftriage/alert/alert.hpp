@@ -113,6 +113,10 @@ struct Alert
 // pipelines: see README "The normalised alert".
 nlohmann::ordered_json to_json(const Alert& alert);
 
+// Appends `s` to `out` as a JSON string literal: the bytes nlohmann's dump() writes for it
+// (invalid UTF-8 replaced, as every -o json output does).
+void append_json_string(std::string_view s, std::string& out);
+
 // Appends the alert's JSON form to `out` on one line, byte for byte what
 // to_json(alert).dump() gives, without building the JSON tree: the NDJSON hot path.
 void append_json(const Alert& alert, std::string& out);

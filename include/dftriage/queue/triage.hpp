@@ -128,5 +128,8 @@ std::optional<std::int64_t> parse_window(std::string_view text);
 
 // The incident as JSON (docs/OUTPUT.md "Incident"). Deterministic.
 nlohmann::ordered_json to_json(const Incident& incident, std::int64_t window_s);
+// Appends to_json(incident, window_s).dump() to `out`, without building the tree: the
+// NDJSON path.
+void append_json(const Incident& incident, std::int64_t window_s, std::string& out);
 
 } // namespace dftriage::queue

@@ -291,3 +291,29 @@ TEST_CASE("triage: windows as --window takes them", "[queue]")
   CHECK_FALSE(parse_window("1.5h"));
   CHECK_FALSE(parse_window("99999999999d"));
 }
+
+TEST_CASE("triage: an incident's NDJSON line is its JSON form's bytes", "[queue]")
+{
+  std::vector<Alert> all;
+  for (const char* file :
+       {"az-alert-list.json", "continuous-export.ndjson", "sentinel-rows.json"}) {
+    for (auto& a : triage_read_file(k_triage_queue + file)) {
+      all.push_back(std::move(a));
+    }
+  }
+  // Text no parser would let through: a control character, a quote, invalid UTF-8 in
+  // the file name (which comes from the command line).
+  auto odd = triage_kv_alert("odd\"\x01", "", "192.0.2.1", "");
+  odd.display_name = "tab\there \xe4\xb8\xad";
+  odd.source.file = "bad\xff.json";
+  odd.status.clear();
+  all.push_back(odd);
+  const auto incidents = triage_of(all);
+  REQUIRE(incidents.size() == 6);
+  for (const auto& inc : incidents) {
+    std::string line;
+    append_json(inc, 3600, line);
+    CHECK(line == to_json(inc, 3600).dump(-1, ' ', false,
+                                          nlohmann::ordered_json::error_handler_t::replace));
+  }
+}
