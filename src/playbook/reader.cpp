@@ -13,8 +13,8 @@ using json = nlohmann::ordered_json;
 
 constexpr int k_max_condition_depth = 8;
 
-const std::vector<std::string> k_top_keys = {"$schema",      "id",         "title",    "version",
-                                             "lastReviewed", "match",      "requires", "inputs",
+const std::vector<std::string> k_top_keys = {"$schema",      "id",          "title",    "version",
+                                             "lastReviewed", "match",       "requires", "inputs",
                                              "phases",       "description", "incident"};
 const std::vector<std::string> k_step_keys = {"id",     "title", "guidance", "when",       "ask",
                                               "action", "goto",  "stop",     "stopReason", "shows"};
