@@ -512,24 +512,6 @@ Step Reader::step(const json& j, const std::string& ptr)
   return out;
 }
 
-void Reader::match(const json& j, const std::string& ptr, MatchRule& out)
-{
-  if (!check_object(j, ptr, {"alertTypes", "families", "resourceTypes"}, {})) {
-    return;
-  }
-  out.alert_types = strings_at(j, "alertTypes", ptr);
-  out.families = strings_at(j, "families", ptr);
-  for (auto& family : out.families) {
-    if (family == "resourcemanager") {
-      family = "resource-manager"; // the spelling before 0.2, still read
-    }
-  }
-  out.resource_types = strings_at(j, "resourceTypes", ptr);
-  if (out.alert_types.empty() && out.families.empty() && out.resource_types.empty()) {
-    error(ptr, "match needs at least one of alertTypes, families, resourceTypes");
-  }
-}
-
 void Reader::read(const json& doc, Playbook& out)
 {
   if (!check_object(doc, "", k_top_keys,

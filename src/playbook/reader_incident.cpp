@@ -1,4 +1,5 @@
-// Reading how a playbook's alerts are grouped into incidents (Reader::incident, reader.hpp).
+// Reading which alerts a playbook takes and how they group into incidents (Reader::match
+// and Reader::incident, reader.hpp).
 
 #include "dftriage/util/text.hpp"
 #include "reader.hpp"
@@ -16,6 +17,24 @@ const std::vector<std::string>& incident_keys()
 }
 
 namespace detail {
+
+void Reader::match(const nlohmann::ordered_json& j, const std::string& ptr, MatchRule& out)
+{
+  if (!check_object(j, ptr, {"alertTypes", "families", "resourceTypes"}, {})) {
+    return;
+  }
+  out.alert_types = strings_at(j, "alertTypes", ptr);
+  out.families = strings_at(j, "families", ptr);
+  for (auto& family : out.families) {
+    if (family == "resourcemanager") {
+      family = "resource-manager"; // the spelling before 0.2, still read
+    }
+  }
+  out.resource_types = strings_at(j, "resourceTypes", ptr);
+  if (out.alert_types.empty() && out.families.empty() && out.resource_types.empty()) {
+    error(ptr, "match needs at least one of alertTypes, families, resourceTypes");
+  }
+}
 
 IncidentRule Reader::incident(const nlohmann::ordered_json& j, const std::string& ptr)
 {
