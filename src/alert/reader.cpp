@@ -158,6 +158,9 @@ struct AlertReader::Impl
     alert.source.document = doc.number;
     alert.source.line = doc.line;
     alert.source.shape = shape;
+    if (options.keep_text) {
+      alert.source.text = simdjson::minify(obj);
+    }
     pending.push_back(std::move(alert));
   }
 

@@ -82,8 +82,9 @@ void sleep_interruptibly(milliseconds duration)
 {
   const auto until = std::chrono::steady_clock::now() + duration;
   while (!signals::interrupted()) {
-    const auto left =
-        std::chrono::duration_cast<milliseconds>(until - std::chrono::steady_clock::now());
+    // Rounded up: a wait of under a millisecond still waits, rather than returning at
+    // once to a caller that would ask again (and spin).
+    const auto left = std::chrono::ceil<milliseconds>(until - std::chrono::steady_clock::now());
     if (left.count() <= 0) {
       return;
     }

@@ -38,6 +38,16 @@ const std::vector<CommandSpec>& commands()
         "dftriage triage export.ndjson --shard 2/4 -o json > share.json"},
        {E::success, E::failure, E::usage, E::input_rejected},
        add_triage},
+      {"collect",
+       "Evidence for the queue: each incident's read-only steps, in parallel within a read "
+       "budget, into a case per incident that run --case continues",
+       {"az security alert list -o json | dftriage collect -",
+        "dftriage collect alerts/*.json --jobs 8 --read-budget 6000/h --cases /srv/cases",
+        "dftriage collect export.ndjson --shard 2/4 -o ndjson   # then: dftriage run --case "
+        "cases/INC-…"},
+       {E::success, E::failure, E::usage, E::input_rejected, E::azure_failure, E::case_problem,
+        E::case_busy, E::interrupted},
+       add_collect},
       {"plan",
        "Resolve each alert's playbook into steps and exact REST requests (sends nothing)",
        {"dftriage plan alert.json",

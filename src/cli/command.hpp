@@ -51,6 +51,7 @@ std::unique_ptr<CLI::App> make_app(Invocation& invocation);
 void add_show(CLI::App& command, Invocation& invocation);
 void add_match(CLI::App& command, Invocation& invocation);
 void add_triage(CLI::App& command, Invocation& invocation);
+void add_collect(CLI::App& command, Invocation& invocation);
 void add_plan(CLI::App& command, Invocation& invocation);
 void add_preflight(CLI::App& command, Invocation& invocation);
 struct LabAccess;

@@ -10,6 +10,8 @@
 #include "dftriage/exec/plan_file.hpp"
 #include "dftriage/util/error.hpp"
 #include "dftriage/util/terminal.hpp"
+#include "dftriage/util/text.hpp"
+#include "incident_input.hpp"
 #include "inputs.hpp"
 #include "lang_option.hpp"
 #include "library_options.hpp"
@@ -44,46 +46,59 @@ ExitStatus run_plan(const PlanOptions& options)
   const bool colour = format == OutputFormat::text && terminal::use_colour(stdout);
   std::size_t refused = 0;
   std::size_t count = 0;
-  const std::size_t errors = for_each_alert(
-      options.files, read_options_for(options.format), [&](alert::Alert& alert, bool live) {
-        const auto match = engine::match_alert(alert, library);
-        const auto playbook = match.playbook ? *match.playbook : engine::generic_playbook(alert);
-        const auto plan = engine::build_plan(alert, match, playbook, answers_for(answers, playbook),
-                                             connection ? connection->cloud : cloud);
-        auto plan_json = plan.to_json(lang);
-        std::map<std::string, azure::PreImage> read; // --capture: what the targets hold
-        if (connection) {
-          exec::capture_targets(plan_json, *connection->client, &read);
-        }
-        plan_json = exec::seal(std::move(plan_json));
-        bool bad = plan.refused();
-        for (const auto& s : plan.steps) {
-          if (s.status == "refused" && engine::is_visited(s)) {
-            // The exit status says a plan was refused; stderr says which step and why,
-            // whatever the output format.
-            std::fprintf(stderr, "dftriage: %s: step %s refused: %s\n",
-                         terminal::sanitize(alert.id).c_str(), s.step->id.c_str(),
-                         terminal::sanitize(s.note).c_str());
-          }
-          bad = bad || s.status == "refused";
-        }
-        refused += bad ? 1 : 0;
-        if (format == OutputFormat::text) {
-          writer.write(count++ == 0 ? "" : "\n");
-          PlanTextOptions text;
-          text.colour = colour;
-          text.full_bodies = options.full_bodies;
-          text.curl = options.curl;
-          text.cloud = &cloud;
-          text.captured = connection ? &read : nullptr;
-          writer.write(plan_text(plan_json, text));
-        } else {
-          json.add(plan_json);
-        }
-        if (live) {
-          writer.flush();
-        }
-      });
+  // One alert's plan, or an incident's (--incident: its alerts walked as one).
+  const auto emit = [&](const std::vector<const alert::Alert*>& alerts,
+                        const std::string& incident_id, bool live) {
+    const alert::Alert& alert = *alerts.front();
+    const auto match = engine::match_alert(alert, library);
+    const auto playbook = match.playbook ? *match.playbook : engine::generic_playbook(alert);
+    const auto plan = engine::build_incident_plan(alerts, incident_id, match, playbook,
+                                                  answers_for(answers, playbook),
+                                                  connection ? connection->cloud : cloud);
+    auto plan_json = plan.to_json(lang);
+    std::map<std::string, azure::PreImage> read; // --capture: what the targets hold
+    if (connection) {
+      exec::capture_targets(plan_json, *connection->client, &read);
+    }
+    plan_json = exec::seal(std::move(plan_json));
+    bool bad = plan.refused();
+    for (const auto& s : plan.steps) {
+      if (s.status == "refused" && engine::is_visited(s)) {
+        // The exit status says a plan was refused; stderr says which step and why,
+        // whatever the output format.
+        std::fprintf(stderr, "dftriage: %s: step %s refused: %s\n",
+                     terminal::sanitize(alert.id).c_str(), s.step->id.c_str(),
+                     terminal::sanitize(s.note).c_str());
+      }
+      bad = bad || s.status == "refused";
+    }
+    refused += bad ? 1 : 0;
+    if (format == OutputFormat::text) {
+      writer.write(count++ == 0 ? "" : "\n");
+      PlanTextOptions text;
+      text.colour = colour;
+      text.full_bodies = options.full_bodies;
+      text.curl = options.curl;
+      text.cloud = &cloud;
+      text.captured = connection ? &read : nullptr;
+      writer.write(plan_text(plan_json, text));
+    } else {
+      json.add(plan_json);
+    }
+    if (live) {
+      writer.flush();
+    }
+  };
+  std::size_t errors = 0;
+  if (!options.incident.empty()) {
+    const auto incident =
+        pick_incident(read_alerts_whole(options.files, options.format), options.incident,
+                      options.window, library, text::join(options.files, ", "));
+    emit(incident.pointers(), incident.id, true);
+  } else {
+    errors = for_each_alert(options.files, read_options_for(options.format),
+                            [&](alert::Alert& alert, bool live) { emit({&alert}, "", live); });
+  }
   json.finish();
   writer.flush();
   return errors + refused > 0 ? ExitStatus::input_rejected : ExitStatus::success;

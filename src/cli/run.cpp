@@ -11,6 +11,7 @@
 #include "dftriage/util/terminal.hpp"
 #include "dftriage/util/text.hpp"
 #include "dftriage/util/time.hpp"
+#include "incident_input.hpp"
 #include "inputs.hpp"
 #include "lang_option.hpp"
 #include "library_options.hpp"
@@ -34,6 +35,16 @@ struct Case
   engine::MatchResult match;
   std::unique_ptr<playbook::Playbook> playbook;
   engine::Answers answers;
+  // --incident: the incident's alerts (alert is a copy of the first) and its ID.
+  std::vector<const alert::Alert*> incident;
+  std::string incident_id;
+
+  engine::Plan plan(const azure::Cloud& cloud) const
+  {
+    return engine::build_incident_plan(
+        incident.empty() ? std::vector<const alert::Alert*>{alert.get()} : incident, incident_id,
+        match, *playbook, answers, cloud);
+  }
 };
 
 std::string unattended_text(const engine::Plan& plan, const std::vector<StepOutcome>& outcomes,
@@ -93,16 +104,27 @@ ExitStatus run_run(const RunOptions& options)
       selected_cloud(options.cloud).cloud; // the URLs of the chosen cloud; nothing is sent
 
   std::vector<Case> cases;
-  const std::size_t errors =
-      for_each_alert(options.files, read_options_for(options.format), [&](alert::Alert& a, bool) {
-        Case c;
-        c.alert = std::make_unique<alert::Alert>(std::move(a));
-        c.match = engine::match_alert(*c.alert, library);
-        c.playbook = std::make_unique<playbook::Playbook>(
-            c.match.playbook ? *c.match.playbook : engine::generic_playbook(*c.alert));
-        c.answers = answers_for(answers, *c.playbook);
-        cases.push_back(std::move(c));
-      });
+  const auto add_case = [&](const alert::Alert& a) {
+    Case c;
+    c.alert = std::make_unique<alert::Alert>(a);
+    c.match = engine::match_alert(*c.alert, library);
+    c.playbook = std::make_unique<playbook::Playbook>(
+        c.match.playbook ? *c.match.playbook : engine::generic_playbook(*c.alert));
+    c.answers = answers_for(answers, *c.playbook);
+    cases.push_back(std::move(c));
+  };
+  std::size_t errors = 0;
+  IncidentAlerts incident; // --incident: one walk for its alerts
+  if (!options.incident.empty()) {
+    incident = pick_incident(read_alerts_whole(options.files, options.format), options.incident,
+                             options.window, library, text::join(options.files, ", "));
+    add_case(incident.alerts.front());
+    cases.back().incident = incident.pointers();
+    cases.back().incident_id = incident.id;
+  } else {
+    errors = for_each_alert(options.files, read_options_for(options.format),
+                            [&](alert::Alert& a, bool) { add_case(a); });
+  }
   if (errors > 0 && cases.empty()) {
     return ExitStatus::input_rejected;
   }
@@ -117,6 +139,8 @@ ExitStatus run_run(const RunOptions& options)
       WalkSettings settings;
       settings.lang = *lang;
       settings.dry_run = true;
+      settings.incident = c.incident;
+      settings.incident_id = c.incident_id;
       settings.colour = colour;
       settings.yes = options.yes;
       WalkSession session(*c.alert, c.match, *c.playbook, c.answers, cloud, prompter, settings);
@@ -138,7 +162,7 @@ ExitStatus run_run(const RunOptions& options)
   std::vector<engine::Plan> plans;
   auto open = nlohmann::ordered_json::array();
   for (const auto& c : cases) {
-    plans.push_back(engine::build_plan(*c.alert, c.match, *c.playbook, c.answers, cloud));
+    plans.push_back(c.plan(cloud));
     // A given answer that a step's checks refuse is an error before anything else.
     for (const auto& [id, value] : c.answers) {
       if (const auto why = engine::refusal_for_answer(plans.back(), id); !why.empty()) {
@@ -171,7 +195,10 @@ ExitStatus run_run(const RunOptions& options)
     const std::string status = plan.refused() || step_refused ? "refused" : "completed";
     refused = refused || plan.refused() || step_refused;
     if (format == OutputFormat::text) {
-      writer.write(terminal::paint(terminal::sanitize(plan.alert->alert_type),
+      writer.write(terminal::paint(plan.incident.empty()
+                                       ? terminal::sanitize(plan.alert->alert_type)
+                                       : plan.incident_id + " (" +
+                                             std::to_string(plan.incident.size()) + " alerts)",
                                    terminal::Colour::bold, colour) +
                    "  ->  playbook " + plan.match.playbook_id() +
                    (options.dry_run ? " (dry run: nothing is sent)" : "") + "\n");

@@ -13,6 +13,7 @@
 #include "dftriage/util/terminal.hpp"
 #include "dftriage/util/text.hpp"
 #include "dftriage/version.hpp"
+#include "incident_input.hpp"
 #include "inputs.hpp"
 #include "library_options.hpp"
 #include "preflight_text.hpp"
@@ -43,21 +44,6 @@ using terminal::Colour;
 using terminal::paint;
 using terminal::sanitize;
 
-std::string read_all(const std::string& file)
-{
-  std::ostringstream s;
-  if (file == "-") {
-    s << std::cin.rdbuf();
-  } else {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) {
-      throw InputError(file + ": cannot read the file");
-    }
-    s << in.rdbuf();
-  }
-  return s.str();
-}
-
 StepOutcome outcome_of(std::size_t index, const exec::StepResult& result)
 {
   return {index, std::string(exec::to_string(result.outcome)), result.message};
@@ -69,50 +55,40 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang_given, bool i
                     OutputFormat format)
 {
   playbook::Lang lang = lang_given;
-  // The case: resume one, or open a new one for exactly one alert.
+  const auto library = load_library_or_throw(options.playbook_dirs);
+  // The case: resume one, or open a new one for one alert or one incident of alerts.
   const bool resume =
       !options.case_dir.empty() && std::ifstream(options.case_dir + "/journal.jsonl").good();
-  std::string alert_text;
-  std::string source = "alert.json";
-  if (resume) {
-    if (!options.files.empty()) {
-      std::fprintf(stderr, "dftriage: resuming %s: its own alert.json is used, not %s\n",
-                   options.case_dir.c_str(), options.files.front().c_str());
-    }
-  } else {
-    if (!options.alert_text.empty()) {
-      alert_text = options.alert_text;
-    } else if (options.files.size() != 1) {
-      throw UsageError(
-          "run carries out one alert per case: give one alert file (or --case DIR to resume)");
-    } else {
-      alert_text = read_all(options.files.front());
-      source = options.files.front();
-    }
-  }
   auto folder = resume
                     ? journal::CaseFolder::open_existing(options.case_dir, journal::Access::write)
                     : std::optional<journal::CaseFolder>();
-  if (resume) {
-    alert_text = folder->read_file("alert.json");
+  if (resume && !options.files.empty()) {
+    std::fprintf(stderr, "dftriage: resuming %s: its own alert.json is used, not %s\n",
+                 options.case_dir.c_str(), options.files.front().c_str());
   }
-  auto parsed = alert::parse_alerts(alert_text, source, read_options_for(options.format));
-  for (const auto& d : parsed.diagnostics) {
-    std::fprintf(stderr, "%s\n", sanitize(d.to_string()).c_str());
-  }
-  if (parsed.alerts.size() != 1) {
-    throw InputError(source + ": holds " + std::to_string(parsed.alerts.size()) +
-                     " alerts; run takes exactly one (pick one with jq, e.g. jq '.[0]')");
-  }
-  const alert::Alert& the_alert = parsed.alerts.front();
+  RunAlerts run_alerts =
+      resume ? case_alerts(folder->read_file("alert.json"), folder->read_file("journal.jsonl"))
+             : alerts_for_run(options, options.alert_text, library);
+  const std::string& alert_text = run_alerts.text;
+  const std::string& incident_id = run_alerts.incident_id;
+  const auto& alerts = run_alerts.alerts;
+  const alert::Alert& the_alert = alerts.front();
+  const std::vector<const alert::Alert*> incident = run_alerts.incident();
 
-  const auto library = load_library_or_throw(options.playbook_dirs);
   const auto given = collect_given(options.answers_file, options.sets);
   check_answer_ids(given, library, options.answers_file);
   const auto match = engine::match_alert(the_alert, library);
   const playbook::Playbook playbook =
       match.playbook ? *match.playbook : engine::generic_playbook(the_alert);
   const auto mine = answers_for(given.answers, playbook);
+  // The walk's plan: the alert's, or the incident's (each change once, every alert closed).
+  const std::vector<const alert::Alert*> planned_alerts =
+      incident.empty() ? std::vector<const alert::Alert*>{&the_alert} : incident;
+  const auto make_plan = [&](const engine::Answers& answers, const azure::Cloud& cloud,
+                             const nlohmann::ordered_json& results) {
+    return engine::build_incident_plan(planned_alerts, incident_id, match, playbook, answers, cloud,
+                                       results);
+  };
   // The case's scope: the alert's subscription, those the case was opened with, and any
   // --subscription added now (journaled on case.resumed).
   std::vector<std::string> subscriptions;
@@ -124,7 +100,9 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang_given, bool i
       subscriptions.push_back(id);
     }
   };
-  add_subscription(the_alert.subscription_id);
+  for (const auto* a : planned_alerts) {
+    add_subscription(a->subscription_id);
+  }
   if (resume) {
     const std::string journal_text = folder->read_file("journal.jsonl");
     const auto first = nlohmann::ordered_json::parse(
@@ -150,8 +128,7 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang_given, bool i
   // names its question and why (build_plan throws), and so does one a step would refuse
   // or that would take a step outside the case's subscriptions.
   {
-    const auto offline =
-        engine::build_plan(the_alert, match, playbook, mine, azure::public_cloud());
+    const auto offline = make_plan(mine, azure::public_cloud(), nlohmann::ordered_json::object());
     for (const auto& [id, value] : mine) {
       const auto origin = given.origin.find(id);
       const std::string where =
@@ -173,7 +150,8 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang_given, bool i
   const std::string new_dir =
       resume || !options.case_dir.empty()
           ? options.case_dir
-          : journal::default_case_dir(the_alert.id, std::chrono::system_clock::now());
+          : journal::default_case_dir(incident_id.empty() ? the_alert.id : incident_id,
+                                      std::chrono::system_clock::now());
   if (!resume) {
     journal::CaseFolder::check_new(new_dir);
   }
@@ -241,8 +219,7 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang_given, bool i
   auto plan = [&] {
     while (true) {
       try {
-        return engine::build_plan(the_alert, match, playbook, answers_now(), connection.cloud,
-                                  results);
+        return make_plan(answers_now(), connection.cloud, results);
       } catch (const UsageError& e) {
         const std::string message = e.what();
         const auto bad = std::find_if(kept.begin(), kept.end(), [&](const auto& k) {
@@ -318,6 +295,9 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang_given, bool i
                                   {"lang", lang == playbook::Lang::zh_cn ? "zh-CN" : "en"},
                                   {"subscriptions", subscriptions},
                                   {"dftriage", k_version}};
+    if (!incident_id.empty()) {
+      opened["incident"] = incident_record(incident_id, incident);
+    }
     opened.update(connection_record(connection));
     if (!options.training.is_null()) {
       opened["training"] = options.training;
@@ -425,6 +405,8 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang_given, bool i
       settings.step_notice = [&](const std::string& step) {
         return gate.result ? not_permitted_notice(*gate.result, step, lang) : std::string();
       };
+      settings.incident = incident;
+      settings.incident_id = incident_id;
       settings.typed_before = kept;
       for (const auto& [id, value] : mine) {
         settings.typed_before.erase(id);
@@ -527,8 +509,7 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang_given, bool i
         auto result = executor.run_step(plan, index);
         if (!result.result.is_null()) {
           results[plan.steps[index].step->id] = result.result;
-          plan = engine::build_plan(the_alert, match, playbook, answers_now(), connection.cloud,
-                                    results);
+          plan = make_plan(answers_now(), connection.cloud, results);
         }
         auto outcome = outcome_of(index, result);
         if (result.outcome == exec::Outcome::declined) {
@@ -560,7 +541,11 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang_given, bool i
     if (!options.training.is_null()) {
       // A training run's result is its scorecard (train start prints it).
     } else if (format == OutputFormat::text) {
-      writer.write(paint(sanitize(the_alert.alert_type), Colour::bold, colour) +
+      writer.write(paint(incident_id.empty()
+                             ? sanitize(the_alert.alert_type)
+                             : incident_id + " (" + std::to_string(incident.size()) +
+                                   tr(lang, " alerts)", " 条告警)"),
+                         Colour::bold, colour) +
                    tr(lang, "  ->  playbook ", "  ->  剧本 ") + match.playbook_id() + " (" +
                    connection.mode + ")\n");
       writer.write(tr(lang, "Case ", "案例 ") + folder->dir() + "\n\n" +

@@ -20,6 +20,16 @@ void add_walk_inputs(CLI::App& command, WalkInputs& inputs, const std::string& f
   command.add_option("--set", inputs.sets, "Answer one question (repeatable)")
       ->type_name("ID=VALUE");
   command.add_option("--lang", inputs.lang, lang_help)->type_name("en|zh-CN");
+  command
+      .add_option("--incident", inputs.incident,
+                  "Walk this incident of the alerts (an ID from dftriage triage) as one: each "
+                  "change once, every alert closed at the end")
+      ->type_name("ID");
+  command
+      .add_option("--window", inputs.window,
+                  "With --incident: the window alerts are grouped in, as triage --window "
+                  "(default 24h)")
+      ->type_name("SPAN");
 }
 
 } // namespace dftriage::cli

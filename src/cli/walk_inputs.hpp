@@ -22,6 +22,10 @@ struct WalkInputs
   std::vector<std::string> sets;
   std::string lang;  // "" : not given (en, or on resume the case's own language)
   std::string cloud; // the global --cloud, handed over by the command's callback
+  // --incident ID: the alerts grouped as triage groups them, and this incident of them
+  // walked as one (incident_input.hpp); --window as triage's.
+  std::string incident;
+  std::string window = "24h";
 };
 
 // Adds FILE…, -o, --format, --playbooks, --answers, --set and --lang to `command`.

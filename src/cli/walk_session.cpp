@@ -6,6 +6,7 @@
 #include "dftriage/util/error.hpp"
 #include "dftriage/util/terminal.hpp"
 #include "dftriage/util/text.hpp"
+#include "incident_input.hpp"
 #include "read_summary.hpp"
 
 #include <algorithm>
@@ -134,9 +135,13 @@ engine::Plan WalkSession::replan()
   for (const auto& [id, value] : m_asked) {
     answers[id] = value;
   }
-  return engine::build_plan(m_alert, m_match, m_playbook, answers, m_cloud,
-                            m_settings.results != nullptr ? *m_settings.results
-                                                          : nlohmann::ordered_json::object());
+  const auto& results =
+      m_settings.results != nullptr ? *m_settings.results : nlohmann::ordered_json::object();
+  if (!m_settings.incident.empty()) {
+    return engine::build_incident_plan(m_settings.incident, m_settings.incident_id, m_match,
+                                       m_playbook, answers, m_cloud, results);
+  }
+  return engine::build_plan(m_alert, m_match, m_playbook, answers, m_cloud, results);
 }
 
 std::string WalkSession::run()
@@ -157,6 +162,10 @@ std::string WalkSession::run()
                "q 停止（之后可继续） · ? 帮助"),
             Colour::dim, colour) +
       "\n");
+  if (!m_settings.incident.empty()) {
+    m_prompter.say(
+        incident_overview(m_settings.incident, m_settings.incident_id, m_settings.lang, colour));
+  }
   m_plan = replan();
   if (m_plan.refused()) {
     for (const auto& m : m_plan.missing) {

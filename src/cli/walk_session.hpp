@@ -52,6 +52,10 @@ struct WalkSettings
   // When set, what to say at a step before it is carried out ("" : nothing): the permission
   // the preflight found missing and the role to ask for.
   std::function<std::string(const std::string& step_id)> step_notice;
+  // An incident walked as one: its alerts, oldest first (the session's alert is the
+  // first), and its ID. Empty: the session's alert alone.
+  std::vector<const alert::Alert*> incident;
+  std::string incident_id;
 };
 
 // Returns why an answer to `input_id` cannot stand: a step that takes it refuses it

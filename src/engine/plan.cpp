@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
+#include <stdexcept>
 #include <tuple>
 
 namespace dftriage::engine {
@@ -29,16 +30,20 @@ bool is_empty(const json& v)
          (v.is_array() && v.empty()) || (v.is_object() && v.empty());
 }
 
-// Everything a playbook can refer to: the alert's JSON form and the answers.
+// Everything a playbook can refer to: the alert's JSON form (an incident's alerts, one
+// of them current), the answers and the results.
 class Scope
 {
 public:
-  Scope(json alert, json answers, json results = json::object())
-      : m_alert(std::move(alert))
+  Scope(std::vector<json> alerts, json answers, json results = json::object())
+      : m_alerts(std::move(alerts))
       , m_answers(std::move(answers))
       , m_results(std::move(results))
   {
   }
+
+  // Makes alert `index` the one {{alert...}} refers to.
+  void use_alert(std::size_t index) { m_current = index < m_alerts.size() ? index : 0; }
 
   json lookup(const std::string& reference) const
   {
@@ -52,7 +57,10 @@ public:
     if (!path) {
       return nullptr;
     }
-    return json_path::evaluate(is_alert ? m_alert : is_result ? m_results : m_answers, *path);
+    return json_path::evaluate(is_alert    ? m_alerts[m_current]
+                               : is_result ? m_results
+                                           : m_answers,
+                               *path);
   }
 
   json value(const playbook::Value& v) const
@@ -84,7 +92,8 @@ public:
   void set_responder(json responder) { m_responder = std::move(responder); }
 
 private:
-  json m_alert;
+  std::vector<json> m_alerts;
+  std::size_t m_current = 0;
   json m_answers;
   json m_results; // what read-only steps answered, by step ID (empty when planning offline)
   json m_responder = json::object(); // what is known of the person responding (responder_of)
@@ -307,11 +316,6 @@ bool is_goto_target(const std::string& target, Phase phase, const playbook::Step
   return target == name || target == name + "/" + step.id;
 }
 
-json text_json(const playbook::Text& t, playbook::Lang lang)
-{
-  return t.in(lang);
-}
-
 // Returns the questions asked at `step` for its action that need an answer and have
 // none, comma-separated.
 std::string unanswered_here(const Plan& plan, const playbook::Step& step)
@@ -369,15 +373,54 @@ Plan build_plan(const alert::Alert& a, const MatchResult& match, const playbook:
                 const Answers& given, const azure::Cloud& cloud,
                 const nlohmann::ordered_json& results)
 {
+  return build_incident_plan({&a}, "", match, p, given, cloud, results);
+}
+
+Plan build_incident_plan(const std::vector<const alert::Alert*>& alerts,
+                         const std::string& incident_id, const MatchResult& match,
+                         const playbook::Playbook& p, const Answers& given,
+                         const azure::Cloud& cloud, const nlohmann::ordered_json& results)
+{
+  if (alerts.empty() || alerts.front() == nullptr) {
+    throw std::invalid_argument("build_incident_plan: no alert");
+  }
   Plan plan;
-  plan.alert = &a;
+  plan.alert = alerts.front();
   plan.match = match;
-  plan.playbook = p;
-  json alert_form = alert::to_json(a);
-  alert_form["names"] = derived::names(a);
-  alert_form["review"] = derived::review_window(a);
-  Scope scope(std::move(alert_form), json::object(),
-              results.is_object() ? results : json::object());
+  std::vector<json> forms;
+  for (const auto* a : alerts) {
+    json form = alert::to_json(*a);
+    // What dftriage names and reviews is the incident's: the first alert's names (one
+    // isolation NSG, one set of snapshots) and review window (it is the oldest, so its
+    // window spans the incident).
+    form["names"] = forms.empty() ? derived::names(*a) : forms.front()["names"];
+    form["review"] = forms.empty() ? derived::review_window(*a) : forms.front()["review"];
+    forms.push_back(std::move(form));
+  }
+  // The first alert's entities are the incident's: every alert's callers, hosts and
+  // domains, so that a step reading them all (the firewall's blocked addresses) acts on
+  // all of them at once.
+  for (std::size_t k = 1; k < forms.size(); ++k) {
+    for (const auto& [kind, list] : forms[k]["entities"].items()) {
+      auto& into = forms.front()["entities"][kind];
+      for (const auto& item : list) {
+        if (!into.is_array()) {
+          into = json::array();
+        }
+        if (std::find(into.begin(), into.end(), item) == into.end()) {
+          into.push_back(item);
+        }
+      }
+    }
+  }
+  if (alerts.size() > 1) {
+    plan.incident = alerts;
+    plan.incident_id = incident_id;
+    plan.playbook = incident_playbook(p, forms);
+  } else {
+    plan.playbook = p;
+  }
+  Scope scope(std::move(forms), json::object(), results.is_object() ? results : json::object());
   scope.set_responder(derived::responder(cloud));
   for (const auto& [id, value] : given) {
     if (plan.playbook.find_input(id) == nullptr) {
@@ -413,8 +456,33 @@ Plan build_plan(const alert::Alert& a, const MatchResult& match, const playbook:
   std::string skip_to;
   std::string skip_from;
   bool stopped = false;
+  // A goto or stop of a step an incident repeats for other alerts takes effect after its
+  // last copy: `lead` is the copy for the first alert, `pending` what it (or a copy)
+  // set.
+  const playbook::Step* lead = nullptr;
+  struct Pending
+  {
+    std::string go_to;
+    bool stop = false;
+    std::string from;
+  } pending;
+  const auto settle = [&] {
+    if (pending.stop) {
+      stopped = true;
+      skip_from = pending.from;
+    } else if (!pending.go_to.empty()) {
+      skip_to = pending.go_to;
+      skip_from = pending.from;
+    }
+    pending = {};
+  };
   for (const Phase phase : playbook::k_phases) {
     for (const auto& step : plan.playbook.steps(phase)) {
+      if (step.alert == 0) {
+        settle();
+        lead = &step;
+      }
+      scope.use_alert(step.alert);
       PlannedStep planned;
       planned.phase = phase;
       planned.step = &step;
@@ -434,7 +502,9 @@ Plan build_plan(const alert::Alert& a, const MatchResult& match, const playbook:
           planned.note = "its condition does not hold";
         } else {
           planned.status = "planned";
-          const std::string unanswered = unanswered_here(plan, step);
+          // A copy asks nothing: its questions were asked at the first alert's.
+          const std::string unanswered =
+              unanswered_here(plan, step.alert == 0 || lead == nullptr ? step : *lead);
           if (!unanswered.empty() && step.action) {
             // Not refused: the step is fine, a person has yet to answer.
             planned.status = "needs-answer";
@@ -442,98 +512,21 @@ Plan build_plan(const alert::Alert& a, const MatchResult& match, const playbook:
           } else if (step.action) {
             resolve_action(planned, scope, cloud);
           }
-          if (!step.go_to.empty()) {
-            skip_to = step.go_to;
-            skip_from = step.id;
+          if (!step.go_to.empty() && !pending.stop) {
+            pending.go_to = step.go_to;
+            pending.from = step.id;
           }
           if (step.stop) {
-            stopped = true;
-            skip_from = step.id;
+            pending.stop = true;
+            pending.from = step.id;
           }
         }
       }
       plan.steps.push_back(std::move(planned));
     }
   }
+  settle();
   return plan;
-}
-
-nlohmann::ordered_json Plan::to_json(playbook::Lang lang) const
-{
-  json out;
-  out["alertId"] = alert->id;
-  out["alertType"] = alert->alert_type;
-  out["family"] = alert::to_string(alert->family);
-  out["subscription"] = alert->subscription_id;
-  out["resource"] = alert->resource_id;
-  out["resourceId"] = alert->resource_id;
-  out["playbook"] = match.playbook_id();
-  out["playbookVersion"] = playbook.version;
-  out["reason"] = match.reason;
-  out["status"] = refused() ? "refused" : "planned";
-  out["missing"] = missing;
-  json answers_json = json::array();
-  for (const auto& a : answers) {
-    const auto* input = playbook.find_input(a.id);
-    answers_json.push_back({{"id", a.id},
-                            {"question", input ? input->prompt.in(lang) : ""},
-                            {"value", a.value},
-                            {"source", a.source}});
-  }
-  out["answers"] = std::move(answers_json);
-  json steps_json = json::array();
-  for (std::size_t i = 0; i < this->steps.size(); ++i) {
-    steps_json.push_back(step_json(i, lang));
-  }
-  out["steps"] = std::move(steps_json);
-  return out;
-}
-
-nlohmann::ordered_json Plan::step_json(std::size_t index, playbook::Lang lang) const
-{
-  const auto& s = this->steps.at(index);
-  const auto position = position_of(*this, index);
-  json step;
-  step["phase"] = playbook::to_string(s.phase);
-  step["id"] = s.step->id;
-  step["position"] = std::to_string(position.index) + "/" + std::to_string(position.total);
-  step["title"] = text_json(s.step->title, lang);
-  step["guidance"] = text_json(s.step->guidance, lang);
-  step["status"] = s.status;
-  step["note"] = s.note.empty() ? json(nullptr) : json(s.note);
-  step["asks"] = s.step->ask;
-  if (!s.step->action) {
-    step["action"] = nullptr;
-    return step;
-  }
-  json action;
-  action["name"] = s.step->action->name;
-  action["params"] = s.params;
-  // A step that was skipped or refused has no resolved action; its description still
-  // comes from the catalogue, so every step's action has the same fields.
-  const auto* spec = s.action != nullptr ? s.action : azure::find_action(s.step->action->name);
-  if (spec != nullptr) {
-    action["summary"] = spec->summary;
-    action["mutating"] = spec->mutating;
-    action["reversibility"] = azure::to_string(spec->reversibility);
-    action["undo"] = spec->undo.empty() ? json(nullptr) : json(spec->undo);
-    action["permission"] = spec->permission;
-    if (!s.caution.empty()) {
-      action["caution"] = lang == playbook::Lang::zh_cn ? s.caution_zh : s.caution;
-    }
-  }
-  json pre = json::array();
-  for (const auto& r : s.requests.pre_image) {
-    pre.push_back(r.to_json());
-  }
-  json requests = json::array();
-  for (const auto& r : s.requests.requests) {
-    requests.push_back(r.to_json());
-  }
-  action["preImage"] = std::move(pre);
-  action["requests"] = std::move(requests);
-  step["action"] = std::move(action);
-  return step;
 }
 
 } // namespace dftriage::engine

@@ -231,6 +231,15 @@ json case_report(const journal::CaseFolder& folder)
   json report;
   report["case"] = folder.dir();
   report["alert"] = alert_summary(the_alert, opened);
+  // An incident's case: every alert it was opened for, oldest first.
+  report["incident"] = nullptr;
+  if (opened.contains("incident") && opened["incident"].is_object()) {
+    auto alerts = json::array();
+    for (const auto& a : parsed.alerts) {
+      alerts.push_back(alert_summary(&a, opened));
+    }
+    report["incident"] = {{"id", str(opened["incident"], "id")}, {"alerts", std::move(alerts)}};
+  }
   report["playbook"] = or_null(str(opened, "playbook"));
   report["playbookVersion"] = or_null(str(opened, "playbookVersion"));
   report["mode"] = or_null(str(opened, "mode"));

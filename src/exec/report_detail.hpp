@@ -70,6 +70,7 @@ struct Labels
   // Alert
   const char* alert;
   const char* alert_fields[12];
+  const char* incident; // an incident's case: its alerts
   // Indicators
   const char* indicators;
   const char* kind;

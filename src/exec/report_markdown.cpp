@@ -243,6 +243,16 @@ void Renderer::alert()
       item(m_l.alert_fields[i], as_code[i] ? code(v) : text(v));
     }
   }
+  const auto& incident = m_report["incident"];
+  if (!incident.is_object()) {
+    return;
+  }
+  m_out += std::string("\n## ") + m_l.incident + m_l.sep + code(str(incident, "id")) + "\n\n";
+  for (const auto& each : incident.value("alerts", json::array())) {
+    m_out += "- " + code(str(each, "id")) + " " + code(str(each, "type")) + m_l.sep +
+             text(str(each, "status")) + m_l.comma + text(str(each, "startTime")) + "\n";
+  }
+  m_out += "\n";
 }
 
 void Renderer::indicators()

@@ -100,9 +100,9 @@ Words complete(const std::string& line, const std::string& dir = ".")
 TEST_CASE("bash completion offers the subcommands, nested ones too", "[e2e][completion]")
 {
   CHECK(complete("dftriage sh") == Words{"show"});
-  CHECK(complete("dftriage ") == Words{"show", "match", "triage", "plan", "preflight", "run",
-                                       "case", "apply", "undo", "report", "playbooks", "train",
-                                       "lab", "auth", "completion", "help", "version"});
+  CHECK(complete("dftriage ") == Words{"show", "match", "triage", "collect", "plan", "preflight",
+                                       "run", "case", "apply", "undo", "report", "playbooks",
+                                       "train", "lab", "auth", "completion", "help", "version"});
   CHECK(complete("dftriage case ") == Words{"list", "show", "verify"});
   CHECK(complete("dftriage -v --cloud AzureCloud auth s") == Words{"status"});
   CHECK(complete("dftriage lab ") == Words{"serve"});

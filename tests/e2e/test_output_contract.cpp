@@ -84,7 +84,19 @@ TEST_CASE("plan, step, action and request hold the fields docs/OUTPUT.md lists",
       {"plan", k_contract_alerts + "keyvault-tor.json", k_contract_alerts + "dns-darkweb.json",
        k_contract_alerts + "arm-microburst-export.json", "-o", "json"});
   REQUIRE(planned.exit_code == 0);
-  const auto plans = nlohmann::json::parse(planned.out);
+  auto plans = nlohmann::json::parse(planned.out);
+  // An incident's plan (plan --incident): the queue's first incident, of three alerts.
+  const std::string incident_queue =
+      contract::k_contract_source + "/examples/queue/az-alert-list.json";
+  const auto incident_queue_out =
+      contract::run_dftriage_plain({"triage", incident_queue, "-o", "json"});
+  REQUIRE(incident_queue_out.exit_code == 0);
+  const auto incident_plan = contract::run_dftriage_plain(
+      {"plan", incident_queue, "--incident",
+       nlohmann::json::parse(incident_queue_out.out).at(0).at("incident").get<std::string>(), "-o",
+       "json"});
+  REQUIRE(incident_plan.exit_code == 0);
+  plans.push_back(nlohmann::json::parse(incident_plan.out).at(0));
   std::vector<nlohmann::json> plan_objects;
   std::vector<nlohmann::json> steps;
   std::vector<nlohmann::json> actions;

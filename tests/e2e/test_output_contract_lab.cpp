@@ -163,6 +163,7 @@ TEST_CASE("every command that takes -o is in the output contract tests", "[e2e][
   const std::set<std::vector<std::string>> covered = {{"show"},
                                                       {"match"},
                                                       {"triage"},
+                                                      {"collect"},
                                                       {"plan"},
                                                       {"preflight"},
                                                       {"run"},

@@ -71,6 +71,9 @@ struct SourceRef
   std::uint64_t document = 0; // 1-based JSON document number (as in diagnostics)
   std::uint64_t line = 0;     // line where that document starts
   Shape shape = Shape::arm;
+  // The alert's JSON object as read, minified (a SecurityAlert row of a table as the
+  // object it stands for); only with ReadOptions::keep_text.
+  std::string text;
 };
 
 // One Defender for Cloud alert, normalised from whichever shape it came in.

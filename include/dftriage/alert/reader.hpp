@@ -19,6 +19,9 @@ struct ReadOptions
   // Problems past this many in one input are counted, not returned one by one, and
   // summed up in one diagnostic at its end; 0 returns them all.
   std::size_t max_diagnostics = 20;
+  // Keep each alert's JSON object as read (minified) in Alert::source.text, for a case
+  // that stores the alerts it was opened for.
+  bool keep_text = false;
 };
 
 // What AlertReader::read() stopped at.

@@ -57,7 +57,10 @@ struct Plan
   Plan(Plan&&) = default;
   Plan& operator=(Plan&&) = default;
 
-  const alert::Alert* alert = nullptr;
+  const alert::Alert* alert = nullptr; // the alert walked; an incident's first alert
+  // An incident's alerts, oldest first (alert is the first); empty for one alert.
+  std::vector<const alert::Alert*> incident;
+  std::string incident_id; // "INC-…" (queue::Incident::id); empty for one alert
   MatchResult match;
   playbook::Playbook playbook; // a copy: the generic one is built per alert
   std::vector<PlannedAnswer> answers;
@@ -65,6 +68,8 @@ struct Plan
   std::vector<PlannedStep> steps;
 
   bool refused() const { return !missing.empty(); }
+  // The alert that `step` acts for (an incident's steps may act for any of its alerts).
+  const alert::Alert& alert_of(const PlannedStep& step) const;
   // Returns the plan as JSON, guidance in `lang`. Deterministic: same input, same bytes.
   nlohmann::ordered_json to_json(playbook::Lang lang) const;
   // One step as plan, run, apply and report show it: phase, id, position (fixed for the
@@ -83,5 +88,27 @@ Plan build_plan(const alert::Alert& alert, const MatchResult& match,
                 const playbook::Playbook& playbook, const Answers& answers,
                 const azure::Cloud& cloud,
                 const nlohmann::ordered_json& results = nlohmann::ordered_json::object());
+
+// The plan of an incident: `alerts` (oldest first, at least one, all matched to
+// `playbook`) walked as one. Questions are asked once, their defaults from the first
+// alert, whose entities are those of every alert (callers, hosts, domains) and whose
+// names and review window (the widest: it is the oldest) are every alert's. A step with
+// an action runs once for the first alert, and again ("<id>@<n>", n the alert's 1-based
+// position) for each alert whose values the step reads (its parameters and condition,
+// but not the alert's ID, which only labels what a step makes) would send something no
+// copy before it sends: an incident's three alerts on one vault change its firewall once,
+// blocking every caller, and resolve each alert. Which copies there are depends on the
+// alerts alone, so step positions stay fixed through the walk. A goto or stop takes
+// effect after the last copy.
+Plan build_incident_plan(const std::vector<const alert::Alert*>& alerts,
+                         const std::string& incident_id, const MatchResult& match,
+                         const playbook::Playbook& playbook, const Answers& answers,
+                         const azure::Cloud& cloud,
+                         const nlohmann::ordered_json& results = nlohmann::ordered_json::object());
+
+// Returns the playbook an incident of `alerts` walks: `playbook` with the per-alert
+// copies of its steps described at build_incident_plan, each with its Step::alert.
+playbook::Playbook incident_playbook(const playbook::Playbook& playbook,
+                                     const std::vector<nlohmann::ordered_json>& alert_forms);
 
 } // namespace dftriage::engine

@@ -17,12 +17,13 @@
 namespace dftriage::exec {
 
 // Returns the report as JSON:
-//   {case, alert{...}, playbook, playbookVersion (null when none was chosen), mode,
-//    cloud, lang (the walk's, null for an older case), opened, lastEntry, closed, resumeCommand,
-//    undoCommand, journal{entries, chainIntact, lastHash, ...}, outcome,
-//    durations{toFirstContainment{step, at, seconds}, total{seconds, until}} (null members when not
-//    known), operators[{user, principal}], owner{found, value, tag, step, evidence | tagsRead},
-//    indicators{ips, principals, domains, resources}, timeline[...], answers[{time,
+//   {case, alert{...}, incident (null, or {id, alerts[{...}]}: the alerts an incident's
+//    case was opened for, oldest first, alert being the first), playbook, playbookVersion (null
+//    when none was chosen), mode, cloud, lang (the walk's, null for an older case), opened,
+//    lastEntry, closed, resumeCommand, undoCommand, journal{entries, chainIntact, lastHash, ...},
+//    outcome, durations{toFirstContainment{step, at, seconds}, total{seconds, until}} (null members
+//    when not known), operators[{user, principal}], owner{found, value, tag, step, evidence |
+//    tagsRead}, indicators{ips, principals, domains, resources}, timeline[...], answers[{time,
 //    question, value, source, by}], decisions[...] (changes confirmed), actions[...],
 //    checklist[...] (manual steps checked or open), declined[...], undone[...],
 //    evidence[...], followUps[{kind, step, action, detail}]}

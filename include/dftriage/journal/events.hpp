@@ -53,6 +53,9 @@ inline constexpr const char* undo_done = "undo.done";
 inline constexpr const char* undo_no_op = "undo.no-op";
 inline constexpr const char* undo_failed = "undo.failed";
 inline constexpr const char* undo_irreversible = "undo.irreversible";
+// collect: the read-only steps of the case's plan were run ({reads, failed}); the case
+// stays open for a person to carry on with run --case.
+inline constexpr const char* collect_finished = "collect.finished";
 
 // NOLINTEND(readability-identifier-naming)
 

@@ -155,6 +155,10 @@ struct Step
   bool stop = false; // after the step: the walk ends here
   Text stop_reason;
   std::vector<Show> shows; // what the walk shows of the action's result (no action: of the alert)
+  // Which alert of an incident the step acts for: 0, the incident's first alert (and the
+  // only one outside an incident). Never read from a playbook file: an incident's plan
+  // repeats a step for another alert as "<id>@<n>" with n its position (plan.hpp).
+  std::size_t alert = 0;
 };
 
 struct Requirement

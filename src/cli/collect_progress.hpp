@@ -1,0 +1,77 @@
+#pragma once
+
+// Internal to src/cli: what `dftriage collect` shows while it works. At a terminal, one
+// line on stderr redrawn in place (incidents done of all, requests sent, throttled waits,
+// an estimate of the time left) and erased at the end; results written to stdout meanwhile
+// go above it. Off a terminal nothing until the summary.
+
+#include "progress.hpp"
+
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+
+namespace dftriage::cli {
+
+// The counts the line shows, read when it is drawn.
+struct CollectFigures
+{
+  std::uint64_t requests = 0;  // reads sent, every attempt, page and poll
+  std::uint64_t throttled = 0; // 429s seen
+  std::uint64_t waits = 0;     // waits to stay within the budget or after a 429
+};
+
+// Returns the progress line's text, without spinner: "3/6 incidents, 42 requests, 2
+// throttled waits, about 12 s left" (no estimate before the first incident is done).
+std::string collect_progress_text(std::size_t done, std::size_t total,
+                                  const CollectFigures& figures, std::chrono::milliseconds elapsed);
+
+class CollectProgress
+{
+public:
+  // `figures` is called by the drawing thread, so it must be thread-safe. `options.tty`
+  // false: nothing is drawn.
+  CollectProgress(std::size_t total, std::function<CollectFigures()> figures,
+                  ProgressOptions options);
+  // Erases the line and stops drawing.
+  ~CollectProgress();
+  CollectProgress(const CollectProgress&) = delete;
+  CollectProgress& operator=(const CollectProgress&) = delete;
+
+  // Counts one more incident done and writes `result` (a whole line, or "") to `stream`
+  // first, with the line erased before and drawn again after it.
+  void incident_done(std::FILE* stream, const std::string& result);
+  // Erases the line for good (the summary follows); idempotent.
+  void finish();
+  // Redraws the line (tests; the drawing thread calls it too).
+  void tick();
+
+  std::size_t done() const;
+  std::chrono::milliseconds elapsed() const;
+
+private:
+  void draw_locked();
+  void erase_locked();
+  void write(std::string_view s) const;
+  std::chrono::steady_clock::time_point now() const;
+
+  std::size_t m_total;
+  std::function<CollectFigures()> m_figures;
+  ProgressOptions m_options;
+  std::chrono::steady_clock::time_point m_started;
+  mutable std::mutex m_mutex;
+  std::condition_variable m_wake;
+  std::size_t m_done = 0;
+  std::size_t m_frame = 0;
+  bool m_drawn = false;
+  bool m_stop = false;
+  std::thread m_thread;
+};
+
+} // namespace dftriage::cli

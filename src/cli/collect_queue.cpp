@@ -1,0 +1,262 @@
+#include "collect_queue.hpp"
+
+#include "dftriage/util/error.hpp"
+#include "dftriage/util/terminal.hpp"
+#include "dftriage/util/text.hpp"
+#include "dftriage/util/time.hpp"
+#include "inputs.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fcntl.h>
+#include <filesystem>
+#include <map>
+#include <set>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace dftriage::cli {
+
+namespace {
+
+// The words of repeated or comma-separated values, lower case.
+std::vector<std::string> listed_words(const std::vector<std::string>& values)
+{
+  std::vector<std::string> out;
+  for (const auto& value : values) {
+    std::string_view rest = value;
+    while (!rest.empty()) {
+      const auto comma = std::min(rest.find(','), rest.size());
+      const auto word = text::trim(rest.substr(0, comma));
+      if (!word.empty()) {
+        out.push_back(text::to_lower(word));
+      }
+      rest = rest.substr(std::min(comma + 1, rest.size()));
+    }
+  }
+  return out;
+}
+
+std::size_t shard_number(std::string_view digits)
+{
+  if (digits.empty() || digits.size() > 6 ||
+      digits.find_first_not_of("0123456789") != std::string_view::npos) {
+    return 0;
+  }
+  return static_cast<std::size_t>(std::stoul(std::string(digits)));
+}
+
+// Copies all of `fd` to a new file `path` (0600); throws Error naming `name`.
+void copy_to(int fd, const std::string& path, const std::string& name)
+{
+  const int out = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (out < 0) {
+    throw Error("cannot keep " + name + " for a second reading: " + std::strerror(errno),
+                ExitStatus::failure);
+  }
+  char buffer[65536];
+  for (;;) {
+    const ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n < 0) {
+      ::close(out);
+      throw InputError(name + ": cannot read: " + std::strerror(errno));
+    }
+    if (n == 0) {
+      break;
+    }
+    for (ssize_t done = 0; done < n;) {
+      const ssize_t w = ::write(out, buffer + done, static_cast<std::size_t>(n - done));
+      if (w < 0 && errno != EINTR) {
+        ::close(out);
+        throw Error("cannot keep " + name + " for a second reading: " + std::strerror(errno),
+                    ExitStatus::failure);
+      }
+      done += w < 0 ? 0 : w;
+    }
+  }
+  ::close(out);
+}
+
+} // namespace
+
+queue::TriageOptions queue_options(const QueueFilters& filters)
+{
+  queue::TriageOptions out;
+  const auto window = queue::parse_window(filters.window);
+  if (!window || *window <= 0) {
+    throw UsageError("--window: expected a duration such as 24h, 90m, 7d or 3600s, got " +
+                     text::quote(filters.window));
+  }
+  out.window_s = *window;
+  if (!filters.since.empty()) {
+    const auto ago = queue::parse_window(filters.since);
+    const auto at = ago ? std::nullopt : time::to_unix_seconds(filters.since);
+    if (!ago && !at) {
+      throw UsageError("--since: expected a time (2026-11-27T08:00:00Z) or a duration back "
+                       "from now (24h, 7d), got " +
+                       text::quote(filters.since));
+    }
+    out.since = ago ? time::now_unix_seconds() - *ago : *at;
+  }
+  const std::vector<std::string> statuses = {"active", "inprogress", "resolved", "dismissed"};
+  for (auto status : listed_words(filters.statuses)) {
+    status.erase(std::remove(status.begin(), status.end(), '-'), status.end());
+    if (std::find(statuses.begin(), statuses.end(), status) == statuses.end()) {
+      throw UsageError("--status: unknown status " + text::quote(status) + "; expected " +
+                       text::join(statuses));
+    }
+    out.statuses.push_back(status);
+  }
+  for (const auto& word : listed_words(filters.families)) {
+    bool known = false;
+    for (const auto family : {alert::Family::keyvault, alert::Family::dns,
+                              alert::Family::resourcemanager, alert::Family::other}) {
+      if (alert::to_string(family) == word) {
+        out.families.push_back(family);
+        known = true;
+      }
+    }
+    if (!known) {
+      throw UsageError("--family: unknown family " + text::quote(word) +
+                       "; expected keyvault, dns, resource-manager or other");
+    }
+  }
+  out.subscriptions = listed_words(filters.subscriptions);
+  if (!filters.shard.empty()) {
+    const auto slash = filters.shard.find('/');
+    const auto k = slash == std::string::npos ? 0 : shard_number(filters.shard.substr(0, slash));
+    const auto n = slash == std::string::npos ? 0 : shard_number(filters.shard.substr(slash + 1));
+    if (k < 1 || n < 1 || k > n) {
+      throw UsageError("--shard: expected K/N with 1 <= K <= N (this machine's share of N), got " +
+                       text::quote(filters.shard));
+    }
+    out.shard = k;
+    out.shards = n;
+  }
+  return out;
+}
+
+SpooledInputs::SpooledInputs(const std::vector<std::string>& files)
+{
+  for (const auto& file : files) {
+    struct stat info = {};
+    if (file != "-" &&
+        (::stat(file.c_str(), &info) != 0 || S_ISREG(info.st_mode) || S_ISDIR(info.st_mode))) {
+      m_paths.push_back(file); // read twice as it is; the reader reports what is wrong
+      continue;
+    }
+    if (m_dir.empty()) {
+      std::string dir =
+          (std::filesystem::temp_directory_path() / "dftriage-collect-XXXXXX").string();
+      if (::mkdtemp(dir.data()) == nullptr) {
+        throw Error("cannot make a temporary folder for the input: " +
+                        std::string(std::strerror(errno)),
+                    ExitStatus::failure);
+      }
+      m_dir = dir;
+    }
+    const std::string copy = m_dir + "/input-" + std::to_string(m_paths.size() + 1) +
+                             (file == "-" ? "-stdin" : "") + ".json";
+    const int fd = file == "-" ? STDIN_FILENO : ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+      m_paths.push_back(file);
+      continue;
+    }
+    copy_to(fd, copy, file == "-" ? "standard input" : file);
+    if (fd != STDIN_FILENO) {
+      ::close(fd);
+    }
+    m_paths.push_back(copy);
+  }
+}
+
+SpooledInputs::~SpooledInputs()
+{
+  if (!m_dir.empty()) {
+    std::error_code ignored;
+    std::filesystem::remove_all(m_dir, ignored);
+  }
+}
+
+CollectQueue read_collect_queue(const std::vector<std::string>& files, const std::string& format,
+                                const engine::Library& library, const queue::TriageOptions& options)
+{
+  CollectQueue out;
+  const auto read_options = read_options_for(format);
+  queue::Triage triage(library, options);
+  std::set<std::string> damaged;
+  for (const auto& file : files) {
+    const auto problems =
+        for_each_alert({file}, read_options, [&](alert::Alert& a, bool) { triage.add(a); });
+    if (problems > 0) {
+      damaged.insert(file);
+      out.problems += problems;
+    }
+  }
+  std::vector<queue::Incident> incidents;
+  triage.finish([&](queue::Incident&& incident) {
+    const auto bad = std::find_if(incident.alerts.begin(), incident.alerts.end(),
+                                  [&](const auto& a) { return damaged.count(a.file) > 0; });
+    if (bad != incident.alerts.end()) {
+      ++out.left_out;
+      std::fprintf(stderr,
+                   "dftriage: %s: not collected: %s could not all be read, so the incident may "
+                   "lack alerts\n",
+                   incident.id.c_str(), terminal::sanitize(bad->file).c_str());
+      return;
+    }
+    incidents.push_back(std::move(incident));
+  });
+  out.counts = triage.counts();
+
+  // The second pass keeps the alerts of these incidents, and only those, whole.
+  std::map<std::string, std::map<std::uint64_t, std::pair<std::size_t, std::size_t>>> wanted;
+  out.incidents.resize(incidents.size());
+  for (std::size_t i = 0; i < incidents.size(); ++i) {
+    out.incidents[i].id = incidents[i].id;
+    out.incidents[i].rank = incidents[i].rank;
+    out.incidents[i].alerts.resize(incidents[i].alerts.size());
+    for (std::size_t j = 0; j < incidents[i].alerts.size(); ++j) {
+      const auto& queued = incidents[i].alerts[j];
+      wanted[queued.file][queued.index] = {i, j};
+    }
+  }
+  auto keep = read_options;
+  keep.keep_text = true;
+  std::size_t found = 0;
+  for (const auto& file_picks : wanted) {
+    const auto& picks = file_picks.second;
+    for_each_alert({file_picks.first}, keep, [&](alert::Alert& a, bool) {
+      if (const auto it = picks.find(a.source.index); it != picks.end()) {
+        out.incidents[it->second.first].alerts[it->second.second] = std::move(a);
+        ++found;
+      }
+    });
+  }
+  std::size_t expected = 0;
+  for (auto& incident : out.incidents) {
+    expected += incident.alerts.size();
+    if (incident.alerts.size() == 1) {
+      incident.text = incident.alerts.front().source.text;
+      continue;
+    }
+    incident.text = "[\n";
+    for (std::size_t j = 0; j < incident.alerts.size(); ++j) {
+      incident.text += (j == 0 ? "" : ",\n") + incident.alerts[j].source.text;
+    }
+    incident.text += "\n]\n";
+  }
+  if (found != expected) {
+    throw InputError("the input changed between its two readings (" + std::to_string(expected) +
+                     " alerts of this shard's incidents expected, " + std::to_string(found) +
+                     " found): collect reads each file twice");
+  }
+  return out;
+}
+
+} // namespace dftriage::cli
