@@ -7,15 +7,17 @@
 //
 // Generates a tenant's queue of N and of M alert documents (dftriage_gen_alerts --profile
 // queue: bursts on vaults, hourly DNS alerts, repeated alerts in other shapes) as NDJSON,
-// checks that triage accounts for every document, then runs `show -o ndjson`, `triage -o
-// ndjson`, `triage -o json` and jq over each, R times at N and L times at M, with stdout
-// to /dev/null. jq runs at N only unless --jq-large. --large-alerts 0 leaves M out.
-// --strict exits 3 when a target of issue #17 is missed. Only local files and processes.
+// checks that triage accounts for every document (and reads how much it spilled to disk,
+// from -v), then runs `show -o ndjson`, `triage -o ndjson`, `triage -o json` and jq over
+// each, R times at N and L times at M, with stdout to /dev/null. jq runs at N only unless
+// --jq-large. --large-alerts 0 leaves M out. --strict exits 3 when a target of issue #17
+// is missed. Only local files and processes.
 
 #include "bench_process.hpp"
 #include "bench_triage_report.hpp"
 
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
@@ -174,13 +176,37 @@ std::uint64_t member_count(std::string_view line, std::string_view key)
   return value;
 }
 
+// Reads what triage said on stderr with -v: only debug and info lines, one of which says
+// how much it spilled when it did. Throws when something else was said.
+void read_spill(const std::string& stderr_path, QueueInput& input)
+{
+  std::ifstream in(stderr_path, std::ios::binary);
+  const std::string marker = "MB: ";
+  const std::string written = " MB written to ";
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("dftriage: debug: ", 0) != 0 && line.rfind("dftriage: info: ", 0) != 0) {
+      throw std::runtime_error("dftriage triage said more than it should (see " + stderr_path +
+                               ")");
+    }
+    // "… memory budget of 32 MB: 883.0 MB written to 44 spill files"
+    const auto at = line.find(marker);
+    const auto to = line.find(written);
+    if (line.find("spill files") != std::string::npos && at != std::string::npos &&
+        to != std::string::npos) {
+      input.spilled_mb = std::strtod(line.c_str() + at + marker.size(), nullptr);
+      input.spill_files = std::strtoull(line.c_str() + to + written.size(), nullptr, 10);
+    }
+  }
+}
+
 // Runs triage once into a file and reads its incidents into `input`; throws unless
-// every document is one incident's alert or a dropped copy, and nothing was said on
-// stderr. Also warms the page cache.
+// every document is one incident's alert or a dropped copy, and nothing but debug and
+// info lines were said on stderr. Also warms the page cache.
 void validate(const Options& options, const std::string& path, QueueInput& input)
 {
   RunSpec spec;
-  spec.argv = {options.dftriage, "triage", path, "-o", "ndjson"};
+  spec.argv = {options.dftriage, "-v", "triage", path, "-o", "ndjson"};
   spec.stdout_path = options.workdir + "/triage.ndjson";
   spec.stderr_path = options.workdir + "/triage.stderr";
   run_checked(spec, "dftriage triage");
@@ -194,16 +220,19 @@ void validate(const Options& options, const std::string& path, QueueInput& input
   }
   in.close();
   fs::remove(spec.stdout_path);
-  if (input.kept + input.dropped != input.documents || fs::file_size(spec.stderr_path) != 0) {
+  read_spill(spec.stderr_path, input);
+  if (input.kept + input.dropped != input.documents) {
     throw std::runtime_error("dftriage triage " + path + " accounted for " +
                              std::to_string(input.kept + input.dropped) + " of " +
                              std::to_string(input.documents) + " documents (stderr in " +
                              spec.stderr_path + ")");
   }
-  std::fprintf(stderr, "  validated: %llu incidents of %llu alerts, %llu copies dropped\n",
+  std::fprintf(stderr,
+               "  validated: %llu incidents of %llu alerts, %llu copies dropped, %.1f MB "
+               "spilled\n",
                static_cast<unsigned long long>(input.incidents),
                static_cast<unsigned long long>(input.kept),
-               static_cast<unsigned long long>(input.dropped));
+               static_cast<unsigned long long>(input.dropped), input.spilled_mb);
 }
 
 // Runs `argv` `runs` times with stdout to /dev/null and adds the measurement to `input`.

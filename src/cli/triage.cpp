@@ -163,6 +163,7 @@ ExitStatus run_triage(const TriageCliOptions& options)
   std::size_t incidents = 0;
   std::string line;
   // One incident at a time, in rank order: a large queue is never all held as incidents.
+  // JSON is written straight from the incident, the bytes its JSON tree would dump to.
   triage.finish([&](queue::Incident&& inc) {
     ++incidents;
     if (format == OutputFormat::text) {
@@ -171,14 +172,26 @@ ExitStatus run_triage(const TriageCliOptions& options)
       list.add_row(row_of(inc));
     } else if (format == OutputFormat::ndjson) {
       line.clear();
-      queue::append_json(inc, triage_opts.window_s, line); // no JSON tree per incident
+      queue::append_json(inc, triage_opts.window_s, line);
       line += '\n';
       writer.write(line);
     } else {
-      list.add(queue::to_json(inc, triage_opts.window_s));
+      line = incidents == 1 ? "[\n  " : ",\n  "; // as JsonStream frames its elements
+      queue::append_json(inc, triage_opts.window_s, line, 2, 1);
+      writer.write(line);
     }
   });
-  list.finish();
+  if (format == OutputFormat::json) {
+    writer.write(incidents == 0 ? "[]\n" : "\n]\n");
+  } else {
+    list.finish();
+  }
+  if (const auto& counts = triage.counts(); counts.spilled_bytes > 0) {
+    spdlog::info("triage: the queue outgrew its memory budget of {} MB: {:.1f} MB written to {} "
+                 "spill files",
+                 triage_opts.memory_budget_bytes >> 20U,
+                 static_cast<double>(counts.spilled_bytes) / 1e6, counts.spill_files);
+  }
   const std::string summary = triage_summary(triage.counts(), incidents, lang);
   if (format == OutputFormat::text) {
     writer.write(summary + "\n");

@@ -61,120 +61,184 @@ Json to_json(const Incident& incident, std::int64_t window_s)
 
 namespace {
 
-void key(std::string& out, std::string_view name, bool first = false)
+// Writes JSON as nlohmann's dump(indent) does: on one line without spaces when `indent`
+// is negative, else a member or element a line, "key": value, an empty array or object
+// as [] or {}.
+class JsonWriter
 {
-  if (!first) {
-    out += ',';
+public:
+  JsonWriter(std::string& out, int indent, int depth)
+      : m_out(out)
+      , m_indent(indent)
+      , m_depth(depth)
+  {
   }
-  out += '"';
-  out += name;
-  out += "\":";
-}
 
-void string_or_null(std::string& out, const std::string& s)
-{
-  if (s.empty()) {
-    out += "null";
-  } else {
-    alert::append_json_string(s, out);
+  void open(char bracket)
+  {
+    m_out += bracket;
+    ++m_depth;
+    m_first = true;
   }
-}
+  void close(char bracket)
+  {
+    --m_depth;
+    if (!m_first) {
+      newline();
+    }
+    m_out += bracket;
+    m_first = false;
+  }
+  // Starts a member of the open object: its value comes next.
+  void key(std::string_view name)
+  {
+    item();
+    m_out += '"';
+    m_out += name;
+    m_out += m_indent >= 0 ? "\": " : "\":";
+  }
+  // Starts an element of the open array.
+  void item()
+  {
+    if (!m_first) {
+      m_out += ',';
+    }
+    m_first = false;
+    newline();
+  }
 
-void strings(std::string& out, const std::vector<std::string>& list)
-{
-  out += '[';
-  for (std::size_t i = 0; i < list.size(); ++i) {
-    out += i == 0 ? "" : ",";
-    alert::append_json_string(list[i], out);
+  void string(std::string_view s) { alert::append_json_string(s, m_out); }
+  void string_or_null(const std::string& s)
+  {
+    if (s.empty()) {
+      m_out += "null";
+    } else {
+      string(s);
+    }
   }
-  out += ']';
+  void number(std::uint64_t n) { m_out += std::to_string(n); }
+  void number(std::int64_t n) { m_out += std::to_string(n); }
+  void boolean(bool b) { m_out += b ? "true" : "false"; }
+  void strings(const std::vector<std::string>& list)
+  {
+    open('[');
+    for (const auto& s : list) {
+      item();
+      string(s);
+    }
+    close(']');
+  }
+
+private:
+  void newline()
+  {
+    if (m_indent >= 0) {
+      m_out += '\n';
+      m_out.append(static_cast<std::size_t>(m_indent) * static_cast<std::size_t>(m_depth), ' ');
+    }
+  }
+
+  std::string& m_out;
+  int m_indent;
+  int m_depth;
+  bool m_first = true;
+};
+
+void write_alert(JsonWriter& w, const QueuedAlert& a)
+{
+  w.open('{');
+  w.key("id");
+  w.string(a.id);
+  w.key("alertType");
+  w.string(a.alert_type);
+  w.key("displayName");
+  w.string(a.display_name);
+  w.key("severity");
+  w.string(alert::to_string(a.severity));
+  w.key("status");
+  w.string_or_null(a.status);
+  w.key("startTime");
+  w.string_or_null(a.start_time);
+  w.key("simulated");
+  w.boolean(a.simulated);
+  w.key("resourceId");
+  w.string_or_null(a.resource_id);
+  w.key("copies");
+  w.number(std::uint64_t{a.copies});
+  w.key("source");
+  w.open('{');
+  w.key("file");
+  w.string(a.file);
+  w.key("index");
+  w.number(a.index);
+  w.close('}');
+  w.close('}');
 }
 
 } // namespace
 
-void append_json(const Incident& incident, std::int64_t window_s, std::string& out)
+void append_json(const Incident& incident, std::int64_t window_s, std::string& out, int indent,
+                 int depth)
 {
-  out += '{';
-  key(out, "incident", true);
-  alert::append_json_string(incident.id, out);
-  key(out, "rank");
-  out += std::to_string(incident.rank);
-  key(out, "family");
-  alert::append_json_string(alert::to_string(incident.family), out);
-  key(out, "severity");
-  alert::append_json_string(alert::to_string(incident.severity), out);
-  key(out, "status");
-  string_or_null(out, incident.status);
-  key(out, "simulated");
-  out += incident.simulated ? "true" : "false";
-  key(out, "playbook");
-  alert::append_json_string(incident.playbook, out);
-  key(out, "subscriptionId");
-  string_or_null(out, incident.subscription_id);
-  key(out, "firstSeen");
-  string_or_null(out, incident.first_seen);
-  key(out, "lastSeen");
-  string_or_null(out, incident.last_seen);
-  key(out, "alertCount");
-  out += std::to_string(incident.alerts.size());
-  key(out, "duplicates");
-  out += std::to_string(incident.duplicates);
-  key(out, "resources");
-  strings(out, incident.resources);
-  key(out, "grouping");
-  out += '{';
-  key(out, "groupBy", true);
-  strings(out, incident.group_by);
-  key(out, "linkBy");
-  strings(out, incident.link_by);
-  key(out, "windowSeconds");
-  out += std::to_string(window_s);
-  key(out, "ties");
-  out += '[';
-  for (std::size_t i = 0; i < incident.ties.size(); ++i) {
-    const auto& t = incident.ties[i];
-    out += i == 0 ? "{" : ",{";
-    key(out, "key", true);
-    alert::append_json_string(t.key, out);
-    key(out, "value");
-    alert::append_json_string(t.value, out);
-    key(out, "alerts");
-    out += std::to_string(t.alerts);
-    out += '}';
+  JsonWriter w(out, indent, depth);
+  w.open('{');
+  w.key("incident");
+  w.string(incident.id);
+  w.key("rank");
+  w.number(std::uint64_t{incident.rank});
+  w.key("family");
+  w.string(alert::to_string(incident.family));
+  w.key("severity");
+  w.string(alert::to_string(incident.severity));
+  w.key("status");
+  w.string_or_null(incident.status);
+  w.key("simulated");
+  w.boolean(incident.simulated);
+  w.key("playbook");
+  w.string(incident.playbook);
+  w.key("subscriptionId");
+  w.string_or_null(incident.subscription_id);
+  w.key("firstSeen");
+  w.string_or_null(incident.first_seen);
+  w.key("lastSeen");
+  w.string_or_null(incident.last_seen);
+  w.key("alertCount");
+  w.number(std::uint64_t{incident.alerts.size()});
+  w.key("duplicates");
+  w.number(std::uint64_t{incident.duplicates});
+  w.key("resources");
+  w.strings(incident.resources);
+  w.key("grouping");
+  w.open('{');
+  w.key("groupBy");
+  w.strings(incident.group_by);
+  w.key("linkBy");
+  w.strings(incident.link_by);
+  w.key("windowSeconds");
+  w.number(window_s);
+  w.key("ties");
+  w.open('[');
+  for (const auto& t : incident.ties) {
+    w.item();
+    w.open('{');
+    w.key("key");
+    w.string(t.key);
+    w.key("value");
+    w.string(t.value);
+    w.key("alerts");
+    w.number(std::uint64_t{t.alerts});
+    w.close('}');
   }
-  out += "]}";
-  key(out, "alerts");
-  out += '[';
-  for (std::size_t i = 0; i < incident.alerts.size(); ++i) {
-    const auto& a = incident.alerts[i];
-    out += i == 0 ? "{" : ",{";
-    key(out, "id", true);
-    alert::append_json_string(a.id, out);
-    key(out, "alertType");
-    alert::append_json_string(a.alert_type, out);
-    key(out, "displayName");
-    alert::append_json_string(a.display_name, out);
-    key(out, "severity");
-    alert::append_json_string(alert::to_string(a.severity), out);
-    key(out, "status");
-    string_or_null(out, a.status);
-    key(out, "startTime");
-    string_or_null(out, a.start_time);
-    key(out, "simulated");
-    out += a.simulated ? "true" : "false";
-    key(out, "resourceId");
-    string_or_null(out, a.resource_id);
-    key(out, "copies");
-    out += std::to_string(a.copies);
-    key(out, "source");
-    out += '{';
-    key(out, "file", true);
-    alert::append_json_string(a.file, out);
-    key(out, "index");
-    out += std::to_string(a.index);
-    out += "}}";
+  w.close(']');
+  w.close('}');
+  w.key("alerts");
+  w.open('[');
+  for (const auto& a : incident.alerts) {
+    w.item();
+    write_alert(w, a);
   }
-  out += "]}";
+  w.close(']');
+  w.close('}');
 }
 
 } // namespace dftriage::queue
