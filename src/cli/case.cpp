@@ -50,19 +50,25 @@ std::string file_text(const journal::FileCheck& file)
     return path + "not in the journal\n";
   case FileStatus::unhashed:
     return path + "not hashed (older case)" + line_note(file) + "\n";
+  case FileStatus::set_aside:
+    return path + "set aside: written as the case was interrupted, never journaled\n";
   }
   return "";
 }
 
 std::string verdict_text(const journal::CaseCheck& check)
 {
-  const std::size_t vouched = check.files.size() - check.count(FileStatus::extra);
+  const std::size_t set_aside = check.count(FileStatus::set_aside);
+  const std::size_t vouched = check.files.size() - check.count(FileStatus::extra) - set_aside;
   if (check.ok()) {
     const std::size_t unhashed = check.count(FileStatus::unhashed);
     return "case intact: the chain holds and the " + std::to_string(vouched) +
            " file(s) the journal vouches for " +
            (unhashed == 0 ? "match it"
                           : "are there (" + std::to_string(unhashed) + " not hashed: older case)") +
+           (set_aside == 0 ? ""
+                           : "; " + std::to_string(set_aside) +
+                                 " file(s) set aside in unjournaled/ after an interruption") +
            "\n";
   }
   std::string problems;

@@ -31,4 +31,20 @@ std::string resolve_case_dir(const std::string& given, bool quiet, const std::st
   return cases.front().dir;
 }
 
+void say_set_aside(const journal::CaseFolder& folder, bool zh_cn)
+{
+  for (const auto& path : folder.set_aside()) {
+    const std::string name = terminal::sanitize(path.substr(path.find('/') + 1));
+    if (zh_cn) {
+      std::fprintf(stderr, "dftriage: %s 写于案例中断之时，日志中没有记录：已移到 unjournaled/%s\n",
+                   terminal::sanitize(path).c_str(), name.c_str());
+    } else {
+      std::fprintf(stderr,
+                   "dftriage: %s was written as the case was interrupted and never journaled: "
+                   "set aside as unjournaled/%s\n",
+                   terminal::sanitize(path).c_str(), name.c_str());
+    }
+  }
+}
+
 } // namespace dftriage::cli

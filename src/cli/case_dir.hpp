@@ -20,4 +20,8 @@ inline constexpr const char* k_last_case = "last";
 std::string resolve_case_dir(const std::string& given, bool quiet,
                              const std::string& root = journal::k_case_root);
 
+// Says on stderr which evidence files opening `folder` set aside (CaseFolder::set_aside),
+// in English or, with `zh_cn`, Chinese; nothing when none.
+void say_set_aside(const journal::CaseFolder& folder, bool zh_cn);
+
 } // namespace dftriage::cli

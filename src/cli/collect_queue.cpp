@@ -21,33 +21,6 @@ namespace dftriage::cli {
 
 namespace {
 
-// The words of repeated or comma-separated values, lower case.
-std::vector<std::string> listed_words(const std::vector<std::string>& values)
-{
-  std::vector<std::string> out;
-  for (const auto& value : values) {
-    std::string_view rest = value;
-    while (!rest.empty()) {
-      const auto comma = std::min(rest.find(','), rest.size());
-      const auto word = text::trim(rest.substr(0, comma));
-      if (!word.empty()) {
-        out.push_back(text::to_lower(word));
-      }
-      rest = rest.substr(std::min(comma + 1, rest.size()));
-    }
-  }
-  return out;
-}
-
-std::size_t shard_number(std::string_view digits)
-{
-  if (digits.empty() || digits.size() > 6 ||
-      digits.find_first_not_of("0123456789") != std::string_view::npos) {
-    return 0;
-  }
-  return static_cast<std::size_t>(std::stoul(std::string(digits)));
-}
-
 // Copies all of `fd` to a new file `path` (0600); throws Error naming `name`.
 void copy_to(int fd, const std::string& path, const std::string& name)
 {
@@ -83,63 +56,6 @@ void copy_to(int fd, const std::string& path, const std::string& name)
 }
 
 } // namespace
-
-queue::TriageOptions queue_options(const QueueFilters& filters)
-{
-  queue::TriageOptions out;
-  const auto window = queue::parse_window(filters.window);
-  if (!window || *window <= 0) {
-    throw UsageError("--window: expected a duration such as 24h, 90m, 7d or 3600s, got " +
-                     text::quote(filters.window));
-  }
-  out.window_s = *window;
-  if (!filters.since.empty()) {
-    const auto ago = queue::parse_window(filters.since);
-    const auto at = ago ? std::nullopt : time::to_unix_seconds(filters.since);
-    if (!ago && !at) {
-      throw UsageError("--since: expected a time (2026-11-27T08:00:00Z) or a duration back "
-                       "from now (24h, 7d), got " +
-                       text::quote(filters.since));
-    }
-    out.since = ago ? time::now_unix_seconds() - *ago : *at;
-  }
-  const std::vector<std::string> statuses = {"active", "inprogress", "resolved", "dismissed"};
-  for (auto status : listed_words(filters.statuses)) {
-    status.erase(std::remove(status.begin(), status.end(), '-'), status.end());
-    if (std::find(statuses.begin(), statuses.end(), status) == statuses.end()) {
-      throw UsageError("--status: unknown status " + text::quote(status) + "; expected " +
-                       text::join(statuses));
-    }
-    out.statuses.push_back(status);
-  }
-  for (const auto& word : listed_words(filters.families)) {
-    bool known = false;
-    for (const auto family : {alert::Family::keyvault, alert::Family::dns,
-                              alert::Family::resourcemanager, alert::Family::other}) {
-      if (alert::to_string(family) == word) {
-        out.families.push_back(family);
-        known = true;
-      }
-    }
-    if (!known) {
-      throw UsageError("--family: unknown family " + text::quote(word) +
-                       "; expected keyvault, dns, resource-manager or other");
-    }
-  }
-  out.subscriptions = listed_words(filters.subscriptions);
-  if (!filters.shard.empty()) {
-    const auto slash = filters.shard.find('/');
-    const auto k = slash == std::string::npos ? 0 : shard_number(filters.shard.substr(0, slash));
-    const auto n = slash == std::string::npos ? 0 : shard_number(filters.shard.substr(slash + 1));
-    if (k < 1 || n < 1 || k > n) {
-      throw UsageError("--shard: expected K/N with 1 <= K <= N (this machine's share of N), got " +
-                       text::quote(filters.shard));
-    }
-    out.shard = k;
-    out.shards = n;
-  }
-  return out;
-}
 
 SpooledInputs::SpooledInputs(const std::vector<std::string>& files)
 {

@@ -8,27 +8,13 @@
 #include "dftriage/alert/alert.hpp"
 #include "dftriage/engine/library.hpp"
 #include "dftriage/queue/triage.hpp"
+#include "queue_options.hpp"
 
 #include <cstddef>
 #include <string>
 #include <vector>
 
 namespace dftriage::cli {
-
-// triage's filters and grouping, as typed.
-struct QueueFilters
-{
-  std::string window = "24h";
-  std::string since;
-  std::vector<std::string> statuses;
-  std::vector<std::string> families;
-  std::vector<std::string> subscriptions;
-  std::string shard;
-};
-
-// Returns the triage options `filters` say, as `dftriage triage` reads them. Throws
-// UsageError naming the option and quoting the value.
-queue::TriageOptions queue_options(const QueueFilters& filters);
 
 // One incident to collect.
 struct CollectIncident

@@ -64,15 +64,24 @@ std::vector<alert::Alert> parse_kept(const std::string& text, const std::string&
 
 } // namespace
 
-std::vector<const alert::Alert*> RunAlerts::incident() const
+std::vector<const alert::Alert*> alert_pointers(const std::vector<alert::Alert>& alerts)
 {
   std::vector<const alert::Alert*> out;
-  if (!incident_id.empty()) {
-    for (const auto& a : alerts) {
-      out.push_back(&a);
-    }
+  out.reserve(alerts.size());
+  for (const auto& a : alerts) {
+    out.push_back(&a);
   }
   return out;
+}
+
+std::vector<const alert::Alert*> IncidentAlerts::pointers() const
+{
+  return alert_pointers(alerts);
+}
+
+std::vector<const alert::Alert*> RunAlerts::incident() const
+{
+  return incident_id.empty() ? std::vector<const alert::Alert*>{} : alert_pointers(alerts);
 }
 
 RunAlerts alerts_for_run(const WalkInputs& inputs, const std::string& given_text,
@@ -130,16 +139,6 @@ nlohmann::ordered_json incident_record(const std::string& id,
     list.push_back({{"id", a->id}, {"alertType", a->alert_type}});
   }
   return {{"id", id}, {"alerts", std::move(list)}};
-}
-
-std::vector<const alert::Alert*> IncidentAlerts::pointers() const
-{
-  std::vector<const alert::Alert*> out;
-  out.reserve(alerts.size());
-  for (const auto& a : alerts) {
-    out.push_back(&a);
-  }
-  return out;
 }
 
 std::vector<alert::Alert> read_alerts_whole(const std::vector<std::string>& files,

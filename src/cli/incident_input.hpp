@@ -14,6 +14,9 @@
 
 namespace dftriage::cli {
 
+// Pointers to `alerts`, in order (valid while the vector lives and is not changed).
+std::vector<const alert::Alert*> alert_pointers(const std::vector<alert::Alert>& alerts);
+
 struct IncidentAlerts
 {
   std::string id;                   // "INC-…"

@@ -3,6 +3,7 @@
 
 #include "answers.hpp"
 #include "case_connection.hpp"
+#include "case_dir.hpp"
 #include "connection.hpp"
 #include "dftriage/alert/reader.hpp"
 #include "dftriage/cli/output.hpp"
@@ -62,6 +63,9 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang_given, bool i
   auto folder = resume
                     ? journal::CaseFolder::open_existing(options.case_dir, journal::Access::write)
                     : std::optional<journal::CaseFolder>();
+  if (folder) {
+    say_set_aside(*folder, lang == playbook::Lang::zh_cn);
+  }
   if (resume && !options.files.empty()) {
     std::fprintf(stderr, "dftriage: resuming %s: its own alert.json is used, not %s\n",
                  options.case_dir.c_str(), options.files.front().c_str());

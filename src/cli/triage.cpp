@@ -6,12 +6,11 @@
 #include "command.hpp"
 #include "dftriage/cli/output.hpp"
 #include "dftriage/util/error.hpp"
-#include "dftriage/util/text.hpp"
-#include "dftriage/util/time.hpp"
 #include "inputs.hpp"
 #include "lang_option.hpp"
 #include "library_options.hpp"
 #include "output_option.hpp"
+#include "queue_options.hpp"
 #include "triage_text.hpp"
 
 #include <spdlog/spdlog.h>
@@ -26,107 +25,12 @@ struct TriageCliOptions
   OutputChoice output;
   std::string format;
   std::vector<std::string> playbook_dirs;
-  std::string window = "24h";
-  std::string since;
-  std::vector<std::string> statuses;
-  std::vector<std::string> families;
-  std::vector<std::string> subscriptions;
-  std::string shard;
+  QueueFilters filters;
   std::string lang;
 };
 
 const std::vector<std::string> k_triage_columns = {"RANK",   "INCIDENT", "SEVERITY",  "STATUS",
                                                    "FAMILY", "ALERTS",   "LAST SEEN", "RESOURCE"};
-
-std::vector<std::string> split_list(const std::vector<std::string>& values)
-{
-  std::vector<std::string> out;
-  for (const auto& v : values) {
-    std::size_t start = 0;
-    while (start <= v.size()) {
-      const auto comma = std::min(v.find(',', start), v.size());
-      const auto item = text::trim(std::string_view(v).substr(start, comma - start));
-      if (!item.empty()) {
-        out.push_back(text::to_lower(item));
-      }
-      start = comma + 1;
-    }
-  }
-  return out;
-}
-
-// "K/N" → {K, N} with 1 <= K <= N; throws UsageError.
-std::pair<std::size_t, std::size_t> parse_shard(const std::string& text)
-{
-  const auto slash = text.find('/');
-  const auto number = [](std::string_view digits) -> std::size_t {
-    if (digits.empty() || digits.size() > 6 ||
-        digits.find_first_not_of("0123456789") != std::string_view::npos) {
-      return 0;
-    }
-    return static_cast<std::size_t>(std::stoul(std::string(digits)));
-  };
-  const std::size_t k = slash == std::string::npos ? 0 : number(text.substr(0, slash));
-  const std::size_t n = slash == std::string::npos ? 0 : number(text.substr(slash + 1));
-  if (k < 1 || n < 1 || k > n) {
-    throw UsageError("--shard: expected K/N with 1 <= K <= N (this machine's share of N), got " +
-                     text::quote(text));
-  }
-  return {k, n};
-}
-
-queue::TriageOptions triage_options(const TriageCliOptions& o)
-{
-  queue::TriageOptions out;
-  const auto window = queue::parse_window(o.window);
-  if (!window || *window <= 0) {
-    throw UsageError("--window: expected a duration such as 24h, 90m, 7d or 3600s, got " +
-                     text::quote(o.window));
-  }
-  out.window_s = *window;
-  if (!o.since.empty()) {
-    if (const auto ago = queue::parse_window(o.since)) {
-      out.since = time::now_unix_seconds() - *ago;
-    } else if (const auto at = time::to_unix_seconds(o.since)) {
-      out.since = *at;
-    } else {
-      throw UsageError("--since: expected a time (2026-11-27T08:00:00Z) or a duration back "
-                       "from now (24h, 7d), got " +
-                       text::quote(o.since));
-    }
-  }
-  static const std::vector<std::string> k_statuses = {"active", "inprogress", "resolved",
-                                                      "dismissed"};
-  for (auto s : split_list(o.statuses)) {
-    s.erase(std::remove(s.begin(), s.end(), '-'), s.end());
-    if (std::find(k_statuses.begin(), k_statuses.end(), s) == k_statuses.end()) {
-      throw UsageError("--status: unknown status " + text::quote(s) + "; expected " +
-                       text::join(k_statuses));
-    }
-    out.statuses.push_back(s);
-  }
-  for (const auto& f : split_list(o.families)) {
-    const std::vector<std::pair<std::string, alert::Family>> known = {
-        {"keyvault", alert::Family::keyvault},
-        {"dns", alert::Family::dns},
-        {"resource-manager", alert::Family::resourcemanager},
-        {"other", alert::Family::other}};
-    const auto it =
-        std::find_if(known.begin(), known.end(), [&](const auto& k) { return k.first == f; });
-    if (it == known.end()) {
-      throw UsageError("--family: unknown family " + text::quote(f) +
-                       "; expected keyvault, dns, resource-manager or other");
-    }
-    out.families.push_back(it->second);
-  }
-  out.subscriptions = split_list(o.subscriptions);
-  if (!o.shard.empty()) {
-    const auto [k, n] = parse_shard(o.shard);
-    out.shard = k;
-    out.shards = n;
-  }
-  return out;
-}
 
 std::vector<std::string> row_of(const queue::Incident& inc)
 {
@@ -151,7 +55,7 @@ ExitStatus run_triage(const TriageCliOptions& options)
 {
   const auto format = options.output.resolve();
   const auto lang = lang_option(options.lang).value_or(playbook::Lang::en);
-  const auto triage_opts = triage_options(options);
+  const auto triage_opts = queue_options(options.filters);
   const auto library = load_library_or_throw(options.playbook_dirs);
   queue::Triage triage(library, triage_opts);
   const std::size_t errors =
@@ -187,9 +91,11 @@ ExitStatus run_triage(const TriageCliOptions& options)
     list.finish();
   }
   if (const auto& counts = triage.counts(); counts.spilled_bytes > 0) {
-    spdlog::info("triage: the queue outgrew its memory budget of {} MB: {:.1f} MB written to {} "
-                 "spill files",
-                 triage_opts.memory_budget_bytes >> 20U,
+    const auto budget = triage_opts.memory_budget_bytes;
+    spdlog::info("triage: the queue outgrew its memory budget of {} (--memory): {:.1f} MB written "
+                 "to {} spill files",
+                 budget >= (std::size_t{1} << 20U) ? std::to_string(budget >> 20U) + " MB"
+                                                   : std::to_string(budget >> 10U) + " kB",
                  static_cast<double>(counts.spilled_bytes) / 1e6, counts.spill_files);
   }
   const std::string summary = triage_summary(triage.counts(), incidents, lang);
@@ -217,24 +123,7 @@ void add_triage(CLI::App& command, Invocation& invocation)
                      OutputFormat::table, OutputFormat::tsv});
   add_shape_option(*sub, options->format);
   add_playbooks_option(*sub, options->playbook_dirs);
-  sub->add_option("--window", options->window,
-                  "Alerts of one incident are each within this of the one before (default 24h)")
-      ->type_name("DURATION");
-  sub->add_option("--since", options->since,
-                  "Only alerts that started at or after this time, or this long ago (7d)")
-      ->type_name("TIME|DURATION");
-  sub->add_option("--status", options->statuses,
-                  "Only alerts of these statuses (active, inprogress, resolved, dismissed; "
-                  "comma-separated or repeated)")
-      ->type_name("STATUS");
-  sub->add_option("--family", options->families,
-                  "Only alerts of these families (keyvault, dns, resource-manager, other)")
-      ->type_name("FAMILY");
-  sub->add_option("--subscription", options->subscriptions, "Only alerts of these subscription IDs")
-      ->type_name("ID");
-  sub->add_option("--shard", options->shard,
-                  "This machine's share of the incidents: shard K of N, split by subscription")
-      ->type_name("K/N");
+  add_queue_filter_options(*sub, options->filters);
   sub->add_option("--lang", options->lang, "Language of the text (default en)")
       ->type_name("en|zh-CN");
   sub->callback(

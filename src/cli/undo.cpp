@@ -115,6 +115,7 @@ ExitStatus run_undo(const UndoOptions& options)
   const bool json = options.output.resolve() == OutputFormat::json;
   FILE* human = json ? stderr : stdout; // what is said to a person
   auto folder = journal::CaseFolder::open_existing(options.dir, journal::Access::write);
+  say_set_aside(folder, false);
   // A damaged journal is still undone from what it records: the changes it made must
   // not stay in place because the record of them was harmed.
   journal::Journal journal(folder.journal_path(), journal::current_operator(), {},

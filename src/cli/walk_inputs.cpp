@@ -29,7 +29,7 @@ void add_walk_inputs(CLI::App& command, WalkInputs& inputs, const std::string& f
       .add_option("--window", inputs.window,
                   "With --incident: the window alerts are grouped in, as triage --window "
                   "(default 24h)")
-      ->type_name("SPAN");
+      ->type_name("DURATION");
 }
 
 } // namespace dftriage::cli

@@ -1,6 +1,7 @@
 #include "dftriage/journal/case_folder.hpp"
 
 #include "dftriage/journal/journal.hpp"
+#include "dftriage/journal/verify_case.hpp"
 #include "dftriage/util/error.hpp"
 #include "dftriage/util/fd_write.hpp"
 
@@ -11,6 +12,7 @@
 #include <ctime>
 #include <dirent.h>
 #include <fcntl.h>
+#include <set>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -250,6 +252,7 @@ CaseFolder CaseFolder::open_existing(const std::string& dir, Access access)
   }
   if (access == Access::write) {
     folder.m_lock = take_lock(folder.m_dir);
+    folder.set_aside_unjournaled();
   }
   // Number new evidence after what is there.
   if (DIR* d = ::opendir((folder.m_dir + "/evidence").c_str())) {
@@ -312,20 +315,71 @@ bool CaseFolder::has_file(const std::string& relative) const
   return ::stat((m_dir + "/" + relative).c_str(), &st) == 0;
 }
 
-std::vector<std::string> CaseFolder::evidence_files() const
+namespace {
+
+// Every entry of `dir`/`sub` but "." and ".." as "<sub>/<name>", sorted by name.
+std::vector<std::string> listed(const std::string& dir, const std::string& sub)
 {
   std::vector<std::string> names;
-  if (DIR* d = ::opendir((m_dir + "/evidence").c_str())) {
+  if (DIR* d = ::opendir((dir + "/" + sub).c_str())) {
     while (const dirent* e = ::readdir(d)) {
       const std::string name = e->d_name;
       if (name != "." && name != "..") {
-        names.push_back("evidence/" + name);
+        names.push_back(sub + "/" + name);
       }
     }
     ::closedir(d);
   }
   std::sort(names.begin(), names.end());
   return names;
+}
+
+constexpr const char* k_set_aside_dir = "unjournaled";
+
+} // namespace
+
+std::vector<std::string> CaseFolder::evidence_files() const
+{
+  return listed(m_dir, "evidence");
+}
+
+std::vector<std::string> CaseFolder::set_aside_files() const
+{
+  return listed(m_dir, k_set_aside_dir);
+}
+
+void CaseFolder::set_aside_unjournaled()
+{
+  // A step writes its evidence, then journals it: a kill between the two leaves a file no
+  // entry names, and the step is done again. It is kept, apart from what the journal
+  // vouches for.
+  const std::string text = read_file("journal.jsonl");
+  std::set<std::string> named;
+  for (const auto& vouched : vouched_files(text)) {
+    named.insert(vouched.path);
+  }
+  const std::string place = m_dir + "/" + k_set_aside_dir;
+  for (const auto& path : evidence_files()) {
+    if (named.count(path) > 0) {
+      continue;
+    }
+    make_dirs(place);
+    const std::string name = path.substr(path.find('/') + 1);
+    std::string target = place + "/" + name;
+    for (int n = 2; ::access(target.c_str(), F_OK) == 0; ++n) {
+      target = place + "/" + name + "." + std::to_string(n);
+    }
+    if (::rename((m_dir + "/" + path).c_str(), target.c_str()) != 0) {
+      throw Error(m_dir + "/" + path + ": cannot set aside in " + place + ": " +
+                      std::strerror(errno),
+                  ExitStatus::case_problem);
+    }
+    m_set_aside.push_back(path);
+  }
+  if (!m_set_aside.empty()) {
+    sync_dir(place);
+    sync_dir(m_dir + "/evidence");
+  }
 }
 
 std::string CaseFolder::write_evidence(std::string_view name, const nlohmann::ordered_json& value)

@@ -82,6 +82,8 @@ std::string_view to_string(FileStatus status)
     return "extra";
   case FileStatus::unhashed:
     return "unhashed";
+  case FileStatus::set_aside:
+    return "set-aside";
   }
   return "ok";
 }
@@ -178,9 +180,27 @@ CaseCheck verify_case(const CaseFolder& folder, std::string_view expected_head)
   result.expected = check_expected(expected_head, hashes);
 
   std::set<std::string> named;
+  for (const auto& vouched : vouched_files(text)) {
+    named.insert(vouched.path);
+    result.files.push_back(check_file(folder, vouched.path, vouched.sha256, vouched.line));
+  }
+  for (const auto& path : folder.evidence_files()) {
+    if (named.count(path) == 0) {
+      result.files.push_back({path, FileStatus::extra, 0, {}, {}, {}});
+    }
+  }
+  for (const auto& path : folder.set_aside_files()) {
+    result.files.push_back({path, FileStatus::set_aside, 0, {}, {}, {}});
+  }
+  return result;
+}
+
+std::vector<VouchedFile> vouched_files(std::string_view journal_text)
+{
+  std::vector<VouchedFile> out;
   bool opened = false;
   std::size_t line_no = 0;
-  std::string_view rest = text;
+  std::string_view rest = journal_text;
   // A last line without its newline is a write cut short; the chain reports it.
   for (std::size_t end = rest.find('\n'); end != std::string_view::npos; end = rest.find('\n')) {
     ++line_no;
@@ -192,30 +212,19 @@ CaseCheck verify_case(const CaseFolder& folder, std::string_view expected_head)
     const std::string event = text_of(entry, "event");
     if (event == event::case_opened && !opened) {
       opened = true;
-      named.insert("alert.json");
-      result.files.push_back(
-          check_file(folder, "alert.json", text_of(entry, "alertSha256"), line_no));
+      out.push_back({"alert.json", text_of(entry, "alertSha256"), line_no});
       // A training case's lab state beyond the alert: its score depends on it.
       const auto training = entry.find("training");
       if (training != entry.end() && training->is_object() && training->contains("labSha256")) {
-        named.insert("training-lab.json");
-        result.files.push_back(
-            check_file(folder, "training-lab.json", text_of(*training, "labSha256"), line_no));
+        out.push_back({"training-lab.json", text_of(*training, "labSha256"), line_no});
       }
     } else if (event == event::pre_image_captured || event == event::evidence_saved) {
-      const std::string path = text_of(entry, "evidence");
-      if (!path.empty()) {
-        named.insert(path);
-        result.files.push_back(check_file(folder, path, text_of(entry, "sha256"), line_no));
+      if (std::string path = text_of(entry, "evidence"); !path.empty()) {
+        out.push_back({std::move(path), text_of(entry, "sha256"), line_no});
       }
     }
   }
-  for (const auto& path : folder.evidence_files()) {
-    if (named.count(path) == 0) {
-      result.files.push_back({path, FileStatus::extra, 0, {}, {}, {}});
-    }
-  }
-  return result;
+  return out;
 }
 
 } // namespace dftriage::journal

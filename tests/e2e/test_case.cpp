@@ -235,3 +235,53 @@ TEST_CASE("case verify sees a journal cut short, emptied or with its last entry 
   }
   std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("a resumed case sets aside evidence its journal never recorded, and verifies",
+          "[e2e][case]")
+{
+  const std::string root = "/tmp/dftriage-case-aside-" + std::to_string(::getpid());
+  const std::string case_dir = root + "/case";
+  std::filesystem::remove_all(root);
+  const std::vector<std::string> walk = {
+      "--answers", k_source + "/examples/answers/keyvault-tor.json",
+      "--yes",     "--non-interactive",
+      "--reason",  "set-aside test",
+      "-o",        "json"};
+  std::vector<std::string> first = {
+      k_bin, "run", k_source + "/examples/alerts/keyvault-tor.json", "--lab", "--case", case_dir};
+  first.insert(first.end(), walk.begin(), walk.end());
+  const auto run = run_process(first);
+  INFO(run.err);
+  REQUIRE(std::filesystem::exists(case_dir + "/journal.jsonl"));
+  // What a kill between a read's evidence file and its journal entry leaves behind.
+  const std::string orphan = "{\"value\": \"read just before the kill\"}\n";
+  write_file(case_dir + "/evidence/900-owner.json", orphan);
+  CHECK(run_process({k_bin, "case", "verify", case_dir}).exit_code == 7);
+
+  std::vector<std::string> again = {k_bin, "run", "--case", case_dir, "--lab"};
+  again.insert(again.end(), walk.begin(), walk.end());
+  const auto resumed = run_process(again);
+  INFO(resumed.err);
+  CHECK_THAT(resumed.err, Catch::Contains("evidence/900-owner.json was written as the case was "
+                                          "interrupted and never journaled: set aside as "
+                                          "unjournaled/900-owner.json"));
+  CHECK(!std::filesystem::exists(case_dir + "/evidence/900-owner.json"));
+  CHECK(read_file(case_dir + "/unjournaled/900-owner.json") == orphan);
+
+  const auto verified = run_process({k_bin, "case", "verify", case_dir, "-o", "text"});
+  INFO(verified.out);
+  CHECK(verified.exit_code == 0);
+  CHECK_THAT(verified.out, Catch::Contains("\nunjournaled/900-owner.json: set aside: written as "
+                                           "the case was interrupted, never journaled\n"));
+  CHECK_THAT(verified.out, Catch::EndsWith("; 1 file(s) set aside in unjournaled/ after an "
+                                           "interruption\n"));
+  const auto json =
+      nlohmann::json::parse(run_process({k_bin, "case", "verify", case_dir, "-o", "json"}).out);
+  CHECK(json["ok"] == true);
+  bool listed = false;
+  for (const auto& f : json["files"]) {
+    listed = listed || (f["path"] == "unjournaled/900-owner.json" && f["status"] == "set-aside");
+  }
+  CHECK(listed);
+  std::filesystem::remove_all(root);
+}

@@ -2,9 +2,12 @@
 
 #include "support/paths.hpp"
 #include "support/process.hpp"
+#include "support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
+#include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
@@ -138,12 +141,42 @@ TEST_CASE("triage refuses a bad option value, naming it and what it expects", "[
            {"--family", "sql", "--family: unknown family \"sql\""},
            {"--shard", "3/2", "--shard: expected K/N"},
            {"--shard", "0/2", "--shard: expected K/N"},
+           {"--memory", "12", "--memory: expected a size of at least 1k"},
+           {"--memory", "lots", "--memory: expected a size"},
        }) {
     const auto r = run_triage({file, option, value});
     INFO(option << " " << value << ": " << r.err);
     CHECK(r.exit_code == 2);
     CHECK(r.out.empty());
     CHECK(r.err.find(expected) != std::string::npos);
+  }
+}
+
+TEST_CASE("triage past --memory sorts through TMPDIR, prints the same and leaves nothing there",
+          "[e2e][triage]")
+{
+  TempDir spill("triage-spill");
+  auto files = triage_queue_files();
+  const auto in_memory = run_triage(files);
+  REQUIRE(in_memory.exit_code == 0);
+  std::vector<std::string> args = {k_bin, "-v", "triage", "--memory", "1k"};
+  args.insert(args.end(), files.begin(), files.end());
+  const std::map<std::string, std::string> env = {{"NO_COLOR", ""},
+                                                  {"TMPDIR", spill.path.string()}};
+  const auto spilled = run_process(args, {}, env);
+  INFO(spilled.err);
+  CHECK(spilled.exit_code == 0);
+  CHECK(spilled.out == in_memory.out);
+  CHECK(spilled.err.find("outgrew its memory budget of 1 kB (--memory)") != std::string::npos);
+  CHECK(std::filesystem::is_empty(spill.path));
+
+  std::filesystem::permissions(spill.path, std::filesystem::perms::owner_read |
+                                               std::filesystem::perms::owner_exec);
+  const auto refused = run_process(args, {}, env);
+  std::filesystem::permissions(spill.path, std::filesystem::perms::owner_all);
+  if (::geteuid() != 0) { // root writes anywhere
+    CHECK(refused.exit_code == 1);
+    CHECK(refused.err.find("set TMPDIR to a writable folder") != std::string::npos);
   }
 }
 

@@ -66,6 +66,12 @@ public:
   // Returns every entry of the evidence folder but "." and ".." (hidden and temporary
   // files too) as "evidence/<name>", sorted by name; empty when there is no evidence folder.
   std::vector<std::string> evidence_files() const;
+  // Returns every file of the set-aside folder as "unjournaled/<name>", sorted by name.
+  std::vector<std::string> set_aside_files() const;
+  // The evidence files no journal entry named that open_existing (write access) moved to
+  // unjournaled/, as they were named ("evidence/<name>"): a step's evidence written just
+  // before the case was interrupted, whose step is done again on resume.
+  const std::vector<std::string>& set_aside() const { return m_set_aside; }
   // Writes `value` (secrets redacted) as evidence/<NNN>-<safe name>.json and returns
   // the relative path.
   std::string write_evidence(std::string_view name, const nlohmann::ordered_json& value);
@@ -75,6 +81,9 @@ private:
   std::string m_dir;
   int m_evidence_count = 0;
   std::shared_ptr<const int> m_lock; // the lock file's descriptor, flock'ed (write access)
+  std::vector<std::string> m_set_aside;
+
+  void set_aside_unjournaled();
 };
 
 } // namespace dftriage::journal

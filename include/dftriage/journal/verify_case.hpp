@@ -16,14 +16,15 @@ namespace dftriage::journal {
 
 // What became of one file.
 enum class FileStatus {
-  ok,       // its SHA-256 is the one the journal recorded
-  altered,  // its SHA-256 differs from the one the journal recorded
-  missing,  // named by the journal, absent from the folder
-  extra,    // in the evidence folder, named by no journal entry
-  unhashed, // named by an entry that records no SHA-256 (an older case): it exists
+  ok,        // its SHA-256 is the one the journal recorded
+  altered,   // its SHA-256 differs from the one the journal recorded
+  missing,   // named by the journal, absent from the folder
+  extra,     // in the evidence folder, named by no journal entry
+  unhashed,  // named by an entry that records no SHA-256 (an older case): it exists
+  set_aside, // in unjournaled/: evidence no entry named, moved there on resume
 };
 
-// Returns "ok", "altered", "missing", "extra" or "unhashed".
+// Returns "ok", "altered", "missing", "extra", "unhashed" or "set-aside".
 std::string_view to_string(FileStatus status);
 
 // One file the check looked at.
@@ -36,6 +37,19 @@ struct FileCheck
   std::string actual;   // the file's SHA-256 now ("" when missing or not read)
   std::string detail;   // more about a problem the status alone does not say, or ""
 };
+
+// A file a journal entry vouches for.
+struct VouchedFile
+{
+  std::string path;   // relative to the case folder, as the entry names it
+  std::string sha256; // what the entry recorded ("" when nothing)
+  std::size_t line = 0;
+};
+
+// The files the journal text `journal_text` vouches for, in its order: alert.json (and a
+// training case's training-lab.json) from case.opened, the "evidence" of every
+// pre-image.captured and evidence.saved entry. Lines that are not JSON objects are skipped.
+std::vector<VouchedFile> vouched_files(std::string_view journal_text);
 
 // The journal against an anchor kept outside it: its head file, or a hash the
 // responder kept.
