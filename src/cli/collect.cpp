@@ -10,6 +10,7 @@
 #include "collect_pace.hpp"
 #include "collect_progress.hpp"
 #include "collect_queue.hpp"
+#include "collect_text.hpp"
 #include "connection.hpp"
 #include "dftriage/azure/curl_transport.hpp"
 #include "dftriage/cli/output.hpp"
@@ -113,24 +114,6 @@ ExitStatus worst(ExitStatus a, ExitStatus b)
   return rank(a) <= rank(b) ? a : b;
 }
 
-std::string summary_of(const std::vector<CaseCollected>& done, std::size_t total,
-                       const CollectFigures& figures, std::chrono::milliseconds elapsed)
-{
-  std::map<std::string, std::size_t> by_status;
-  for (const auto& c : done) {
-    ++by_status[c.status];
-  }
-  std::string statuses;
-  for (const auto& [status, n] : by_status) {
-    statuses += (statuses.empty() ? "" : ", ") + std::to_string(n) + " " + status;
-  }
-  return "collect: " + std::to_string(done.size()) + " of " + std::to_string(total) + " incidents" +
-         (statuses.empty() ? "" : " (" + statuses + ")") + "; " + std::to_string(figures.requests) +
-         " requests, " + std::to_string(figures.waits) + " throttled waits, " +
-         std::to_string(figures.throttled) + " x 429; " +
-         std::to_string((elapsed.count() + 500) / 1000) + " s";
-}
-
 ExitStatus run_collect(const CollectOptions& options)
 {
   // Every option is checked before anything is read or sent.
@@ -143,8 +126,11 @@ ExitStatus run_collect(const CollectOptions& options)
   const auto library = load_library_or_throw(options.playbook_dirs);
   const SpooledInputs inputs(options.files);
   auto queue = read_collect_queue(inputs.paths(), options.format, library, triage_options);
-  ExitStatus status =
-      queue.problems > 0 || queue.left_out > 0 ? ExitStatus::input_rejected : ExitStatus::success;
+  for (const auto& [incident, file] : queue.left_out) {
+    std::fprintf(stderr, "%s\n", collect_left_out_text(incident, file, lang).c_str());
+  }
+  ExitStatus status = queue.problems > 0 || !queue.left_out.empty() ? ExitStatus::input_rejected
+                                                                    : ExitStatus::success;
   std::vector<CaseCollected> done;
   const std::size_t total = queue.incidents.size();
   Writer writer(stdout);
@@ -153,7 +139,7 @@ ExitStatus run_collect(const CollectOptions& options)
     json.finish();
     writer.flush();
     if (!options.quiet) {
-      std::fprintf(stderr, "dftriage: %s\n", summary_of(done, 0, {}, {}).c_str());
+      std::fprintf(stderr, "dftriage: %s\n", collect_summary_text(done, 0, {}, {}, lang).c_str());
     }
     return status;
   }
@@ -169,6 +155,7 @@ ExitStatus run_collect(const CollectOptions& options)
   context.principal = connection.principal();
   context.cases_root = options.cases;
   context.lang = lang;
+  set_progress_chinese(lang == playbook::Lang::zh_cn); // the waits (-v) speak --lang too
 
   // One pacer for every worker: the budget is the subscription's, whoever reads.
   auto pacer = std::make_shared<azure::ReadPacer>(pacer_options_for(budget));
@@ -196,7 +183,7 @@ ExitStatus run_collect(const CollectOptions& options)
     return CollectFigures{seen.sent, seen.throttled,
                           seen.waits + (gate ? gate->waits() : 0) + counters.waits.load()};
   };
-  CollectProgress progress(total, figures, stderr_progress_options());
+  CollectProgress progress(total, figures, stderr_progress_options(), lang);
   std::mutex done_lock;
   std::atomic<std::size_t> next{0};
   const auto work = [&](CollectWorker& worker) {
@@ -209,13 +196,10 @@ ExitStatus run_collect(const CollectOptions& options)
         return;
       }
       auto result = collect_case(queue.incidents[i], context, *worker.client);
-      spdlog::info("{}: {} ({} reads, {} failed){}", result.incident, result.status, result.reads,
-                   result.failed,
-                   result.message.empty() ? "" : ": " + terminal::sanitize(result.message));
+      spdlog::info("{}", collect_ended_text(result, lang));
       if (result.status != "collected" && result.status != "skipped" &&
           result.status != "interrupted") {
-        std::fprintf(stderr, "dftriage: %s: %s: %s\n", result.incident.c_str(),
-                     result.status.c_str(), terminal::sanitize(result.message).c_str());
+        std::fprintf(stderr, "%s\n", collect_problem_text(result, lang).c_str());
       }
       const std::lock_guard<std::mutex> hold(done_lock);
       std::string out;
@@ -252,10 +236,9 @@ ExitStatus run_collect(const CollectOptions& options)
   }
   if (!options.quiet) {
     std::fprintf(stderr, "dftriage: %s\n",
-                 summary_of(done, total, figures(), progress.elapsed()).c_str());
+                 collect_summary_text(done, total, figures(), progress.elapsed(), lang).c_str());
     if (status == ExitStatus::interrupted) {
-      std::fprintf(stderr, "dftriage: interrupted: run the same collect again to go on where it "
-                           "stopped\n");
+      std::fprintf(stderr, "%s\n", collect_interrupted_text(lang).c_str());
     }
   }
   return status;
@@ -287,25 +270,9 @@ void add_collect(CLI::App& command, Invocation& invocation)
   sub->add_flag("--lab", options->lab,
                 "Start a simulated tenant seeded from the alerts on 127.0.0.1 and read from it");
   add_lab_access_options(*sub, options->lab_access);
-  sub->add_option("--window", options->filters.window,
-                  "Alerts of one incident are each within this of the one before (default 24h)")
-      ->type_name("DURATION");
-  sub->add_option("--since", options->filters.since,
-                  "Only alerts that started at or after this time, or this long ago (7d)")
-      ->type_name("TIME|DURATION");
-  sub->add_option("--status", options->filters.statuses,
-                  "Only alerts of these statuses (active, inprogress, resolved, dismissed)")
-      ->type_name("STATUS");
-  sub->add_option("--family", options->filters.families,
-                  "Only alerts of these families (keyvault, dns, resource-manager, other)")
-      ->type_name("FAMILY");
-  sub->add_option("--subscription", options->filters.subscriptions,
-                  "Only alerts of these subscription IDs")
-      ->type_name("ID");
-  sub->add_option("--shard", options->filters.shard,
-                  "This machine's share of the incidents: shard K of N, split by subscription")
-      ->type_name("K/N");
-  sub->add_option("--lang", options->lang, "Language of the cases (default en)")
+  add_queue_filter_options(*sub, options->filters);
+  sub->add_option("--lang", options->lang,
+                  "Language of the cases and of what collect says on stderr (default en)")
       ->type_name("en|zh-CN");
   sub->callback([options, &invocation] {
     invocation.action = [options, &invocation] {

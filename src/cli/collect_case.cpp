@@ -1,6 +1,7 @@
 #include "collect_case.hpp"
 
 #include "case_connection.hpp"
+#include "case_dir.hpp"
 #include "dftriage/engine/walk.hpp"
 #include "dftriage/exec/executor.hpp"
 #include "dftriage/journal/events.hpp"
@@ -12,6 +13,7 @@
 #include "incident_input.hpp"
 #include "responders.hpp"
 #include "run_outcome.hpp"
+#include "walk_text.hpp"
 
 #include <optional>
 #include <spdlog/spdlog.h>
@@ -46,27 +48,30 @@ std::vector<std::string> subscriptions_of(const std::vector<alert::Alert>& alert
   return out;
 }
 
-// Why a case that exists is left as it is, or "" to go on collecting into it.
-std::string left_alone(const exec::CaseState& state, const std::vector<Json>& entries)
+// Why a case that exists is left as it is, in `lang`, or "" to go on collecting into it.
+std::string left_alone(const exec::CaseState& state, const std::vector<Json>& entries,
+                       playbook::Lang lang)
 {
   if (!state.opened().value("collect", false)) {
-    return "a case opened by run: collect leaves it to it";
+    return tr(lang, "a case opened by run: collect leaves it to it",
+              "这是 run 打开的案例：collect 不会动它");
   }
   if (state.closed()) {
-    return "the case is closed";
+    return tr(lang, "the case is closed", "案例已关闭");
   }
   const Json* finished = nullptr;
   for (const auto& e : entries) {
     const std::string event = e.value("event", "");
     if (event == journal::event::case_resumed && !e.value("collect", false)) {
-      return "a person has taken the case up (run --case)";
+      return tr(lang, "a person has taken the case up (run --case)",
+                "已有分析员接手此案例（run --case）");
     }
     if (event == k_collect_finished) {
       finished = &e;
     }
   }
   if (finished != nullptr && finished->value("failed", 0) == 0) {
-    return "collected before";
+    return tr(lang, "collected before", "此前已收集完毕");
   }
   return {};
 }
@@ -107,9 +112,11 @@ Json opened_entry(const RunAlerts& run_alerts, const engine::MatchResult& match,
 }
 
 // Walks the plan's visited steps in order and carries out the reads, planning again after
-// each answer so that later steps can use it ({{results...}}), as run does.
+// each answer so that later steps can use it ({{results...}}), as run does; logs (-v) in
+// `lang` a read that did not end done.
 void walk_reads(engine::Plan& plan, exec::Executor& executor, Json& results,
-                const std::function<engine::Plan(const Json&)>& make_plan, CaseCollected& out)
+                const std::function<engine::Plan(const Json&)>& make_plan, CaseCollected& out,
+                playbook::Lang lang)
 {
   std::size_t next = 0;
   for (;;) {
@@ -134,10 +141,13 @@ void walk_reads(engine::Plan& plan, exec::Executor& executor, Json& results,
       ++out.reads;
     } else if (result.outcome == Outcome::failed) {
       ++out.failed;
-      spdlog::info("{}: {} failed: {}", out.incident, id, terminal::sanitize(result.message));
+      spdlog::info("{}{}{}{}{}", out.incident, tr(lang, ": ", "：步骤 "), id,
+                   tr(lang, " failed: ", " 失败："),
+                   terminal::sanitize(message_word(result.message, lang)));
     } else {
-      spdlog::info("{}: {} {}: {}", out.incident, id, exec::to_string(result.outcome),
-                   terminal::sanitize(result.message));
+      spdlog::info("{}{}{} {}{}{}", out.incident, tr(lang, ": ", "：步骤 "), id,
+                   outcome_word(std::string(exec::to_string(result.outcome)), lang),
+                   tr(lang, ": ", "："), terminal::sanitize(message_word(result.message, lang)));
     }
     if (!result.result.is_null()) {
       results[id] = result.result;
@@ -175,6 +185,7 @@ CaseCollected collect_case(const CollectIncident& incident, const CollectContext
     RunAlerts run_alerts;
     if (resume) {
       folder = journal::CaseFolder::open_existing(dir, journal::Access::write);
+      say_set_aside(*folder, context.lang == playbook::Lang::zh_cn);
       out.dir = folder->dir();
       journal.emplace(folder->journal_path());
     }
@@ -191,7 +202,7 @@ CaseCollected collect_case(const CollectIncident& incident, const CollectContext
     }
     auto state = exec::CaseState::replay(resume ? journal->entries() : std::vector<Json>());
     if (resume && !state.opened().is_null()) {
-      if (const auto why = left_alone(state, journal->entries()); !why.empty()) {
+      if (const auto why = left_alone(state, journal->entries(), context.lang); !why.empty()) {
         count_reads(state, out);
         return fail("skipped", why, ExitStatus::success);
       }
@@ -201,9 +212,13 @@ CaseCollected collect_case(const CollectIncident& incident, const CollectContext
     const playbook::Playbook playbook =
         match.playbook ? *match.playbook : engine::generic_playbook(first);
     if (!state.opened().is_null() && state.opened().value("playbook", "") != match.playbook_id()) {
+      const std::string opened_with = state.opened().value("playbook", "");
       return fail("error",
-                  "the case was opened with playbook " + state.opened().value("playbook", "") +
-                      ", which no longer matches; collect with the same --playbooks",
+                  tr(context.lang,
+                     "the case was opened with playbook " + opened_with +
+                         ", which no longer matches; collect with the same --playbooks",
+                     "案例打开时用的剧本是 " + opened_with +
+                         "，现在已不匹配；请用相同的 --playbooks 运行 collect"),
                   ExitStatus::usage);
     }
     const std::vector<std::string> subscriptions =
@@ -211,7 +226,9 @@ CaseCollected collect_case(const CollectIncident& incident, const CollectContext
             ? subscriptions_of(run_alerts.alerts)
             : state.opened().value("subscriptions", std::vector<std::string>());
     if (subscriptions.empty()) {
-      return fail("refused", "its alerts name no subscription", ExitStatus::input_rejected);
+      return fail("refused",
+                  tr(context.lang, "its alerts name no subscription", "其告警未指明订阅"),
+                  ExitStatus::input_rejected);
     }
     const auto walked = run_alerts.incident_id.empty() ? std::vector<const alert::Alert*>{&first}
                                                        : run_alerts.incident();
@@ -222,7 +239,10 @@ CaseCollected collect_case(const CollectIncident& incident, const CollectContext
     Json results = resume ? results_from_case(*folder, state) : Json::object();
     auto plan = make_plan(results);
     if (plan.refused()) {
-      return fail("refused", "the alerts lack what the playbook needs: " + text::join(plan.missing),
+      return fail("refused",
+                  tr(context.lang,
+                     "the alerts lack what the playbook needs: ", "告警缺少剧本所需的信息：") +
+                      text::join(plan.missing),
                   ExitStatus::input_rejected);
     }
     if (!folder) {
@@ -247,22 +267,29 @@ CaseCollected collect_case(const CollectIncident& incident, const CollectContext
     settings.subscriptions = subscriptions;
     exec::Executor executor(*folder, *journal, client, *context.cloud, never_confirms, settings);
     try {
-      walk_reads(plan, executor, results, make_plan, out);
+      walk_reads(plan, executor, results, make_plan, out, context.lang);
     } catch (const Interrupted&) {
       journal->append({{"event", journal::event::case_interrupted}});
-      return fail("interrupted", "stopped by Ctrl-C; collect again to go on",
+      return fail("interrupted",
+                  tr(context.lang, "stopped by Ctrl-C; collect again to go on",
+                     "已按 Ctrl-C 停止；再次运行 collect 即可继续"),
                   ExitStatus::interrupted);
     }
     journal->append({{"event", k_collect_finished}, {"reads", out.reads}, {"failed", out.failed}});
     out.status = out.failed > 0 ? "failed" : "collected";
     if (out.failed > 0) {
-      out.message = std::to_string(out.failed) + " of its reads failed (the case says why); " +
-                    "collect again to try them again";
+      out.message = tr(context.lang,
+                       std::to_string(out.failed) + " of its reads failed (the case says why); " +
+                           "collect again to try them again",
+                       "有 " + std::to_string(out.failed) +
+                           " 项读取失败（原因见案例）；再次运行 collect 即可重试");
     }
     out.exit = out.failed > 0 ? ExitStatus::azure_failure : ExitStatus::success;
     return out;
   } catch (const Interrupted&) {
-    return fail("interrupted", "stopped by Ctrl-C before the case was opened",
+    return fail("interrupted",
+                tr(context.lang, "stopped by Ctrl-C before the case was opened",
+                   "打开案例之前已按 Ctrl-C 停止"),
                 ExitStatus::interrupted);
   } catch (const Error& e) {
     return fail(e.status() == ExitStatus::case_busy ? "busy" : "error", e.what(), e.status());

@@ -1,8 +1,8 @@
 #include "collect_progress.hpp"
 
 #include "dftriage/util/terminal.hpp"
+#include "walk_text.hpp"
 
-#include <array>
 #include <string_view>
 
 namespace dftriage::cli {
@@ -12,55 +12,83 @@ namespace {
 using std::chrono::milliseconds;
 
 constexpr milliseconds k_redraw_interval{200};
-constexpr std::array<std::string_view, 10> k_braille_frames = {"⠋", "⠙", "⠹", "⠸", "⠼",
-                                                               "⠴", "⠦", "⠧", "⠇", "⠏"};
-constexpr std::array<std::string_view, 4> k_plain_frames = {"|", "/", "-", "\\"};
 constexpr std::string_view k_erase_line = "\r\x1b[K";
 
-std::string progress_count(std::uint64_t n, const char* one, const char* many)
+// "42 requests", "1 throttled wait"; in Chinese "请求 42 次".
+std::string collect_count_text(std::uint64_t n, const char* one, const char* many,
+                               const char* zh_cn, playbook::Lang lang)
 {
+  if (lang == playbook::Lang::zh_cn) {
+    return std::string(zh_cn) + " " + std::to_string(n) + " 次";
+  }
   return std::to_string(n) + " " + (n == 1 ? one : many);
 }
 
-// "42 s", "3 min 5 s", "1 h 2 min".
-std::string time_left_text(long long seconds)
+// "42 s", "3 min 5 s", "1 h 2 min"; in Chinese "42 秒", "3 分 5 秒", "1 小时 2 分".
+std::string collect_time_left_text(long long seconds, playbook::Lang lang)
 {
+  const std::string s = tr(lang, " s", " 秒");
+  const std::string min = tr(lang, " min", " 分");
   if (seconds < 60) {
-    return std::to_string(seconds) + " s";
+    return std::to_string(seconds) + s;
   }
   if (seconds < 3600) {
-    return std::to_string(seconds / 60) + " min " + std::to_string(seconds % 60) + " s";
+    return std::to_string(seconds / 60) + min + " " + std::to_string(seconds % 60) + s;
   }
-  return std::to_string(seconds / 3600) + " h " + std::to_string(seconds % 3600 / 60) + " min";
+  return std::to_string(seconds / 3600) + tr(lang, " h ", " 小时 ") +
+         std::to_string(seconds % 3600 / 60) + min;
+}
+
+// Returns `line` cut to `columns` terminal columns at a character's start (a wide
+// character takes two), so that the line never wraps.
+std::string collect_fit_columns(const std::string& line, std::size_t columns)
+{
+  std::size_t used = 0;
+  for (std::size_t i = 0; i < line.size();) {
+    const std::size_t start = i;
+    used += terminal::is_wide(terminal::next_char(line, i)) ? 2 : 1;
+    if (used > columns) {
+      return line.substr(0, start);
+    }
+  }
+  return line;
 }
 
 } // namespace
 
 std::string collect_progress_text(std::size_t done, std::size_t total,
-                                  const CollectFigures& figures, milliseconds elapsed)
+                                  const CollectFigures& figures, milliseconds elapsed,
+                                  playbook::Lang lang)
 {
-  std::string out = std::to_string(done) + "/" + std::to_string(total) + " incidents, " +
-                    progress_count(figures.requests, "request", "requests") + ", " +
-                    progress_count(figures.waits, "throttled wait", "throttled waits");
+  const bool zh = lang == playbook::Lang::zh_cn;
+  const std::string of = std::to_string(done) + "/" + std::to_string(total);
+  std::string out =
+      (zh ? "事件 " + of + "，" : of + " incidents, ") +
+      collect_count_text(figures.requests, "request", "requests", "请求", lang) +
+      tr(lang, ", ", "，") +
+      collect_count_text(figures.waits, "throttled wait", "throttled waits", "限流等待", lang);
   if (figures.throttled > 0) {
-    out += " (" + std::to_string(figures.throttled) + " x 429)";
+    const std::string n = std::to_string(figures.throttled);
+    out += zh ? "（429 共 " + n + " 次）" : " (" + n + " x 429)";
   }
   if (done > 0 && done < total) {
     const long long left =
         (elapsed.count() * static_cast<long long>(total - done) / static_cast<long long>(done) +
          999) /
         1000;
-    out += ", about " + time_left_text(left) + " left";
+    out += zh ? "，预计还需约 " + collect_time_left_text(left, lang)
+              : ", about " + collect_time_left_text(left, lang) + " left";
   }
   return out;
 }
 
 CollectProgress::CollectProgress(std::size_t total, std::function<CollectFigures()> figures,
-                                 ProgressOptions options)
+                                 ProgressOptions options, playbook::Lang lang)
     : m_total(total)
     , m_figures(std::move(figures))
     , m_options(std::move(options))
-    , m_started(now())
+    , m_lang(lang)
+    , m_started(progress_now(m_options))
 {
   if (m_options.tty && m_options.animate) {
     m_thread = std::thread([this] {
@@ -121,7 +149,7 @@ std::size_t CollectProgress::done() const
 
 milliseconds CollectProgress::elapsed() const
 {
-  return std::chrono::duration_cast<milliseconds>(now() - m_started);
+  return std::chrono::duration_cast<milliseconds>(progress_now(m_options) - m_started);
 }
 
 void CollectProgress::draw_locked()
@@ -129,43 +157,22 @@ void CollectProgress::draw_locked()
   if (!m_options.tty) {
     return;
   }
-  const std::string_view frame = m_options.unicode
-                                     ? k_braille_frames[m_frame % k_braille_frames.size()]
-                                     : k_plain_frames[m_frame % k_plain_frames.size()];
-  ++m_frame;
-  std::string line = collect_progress_text(m_done, m_total, m_figures(), elapsed());
-  // The text is ASCII: cut it to the terminal so that it never wraps.
+  // The spinner and its space take two columns; the line stops one short of the edge.
   const std::size_t room =
       m_options.columns > 4 ? static_cast<std::size_t>(m_options.columns) - 3 : 1;
-  if (line.size() > room) {
-    line.resize(room);
-  }
-  write(std::string(k_erase_line) +
-        terminal::paint(frame, terminal::Colour::cyan, m_options.colour) + " " + line);
+  const std::string line = collect_fit_columns(
+      collect_progress_text(m_done, m_total, m_figures(), elapsed(), m_lang), room);
+  write_progress(m_options, std::string(k_erase_line) + spinner_line(m_options, m_frame, line));
+  ++m_frame;
   m_drawn = true;
 }
 
 void CollectProgress::erase_locked()
 {
   if (m_drawn) {
-    write(k_erase_line);
+    write_progress(m_options, k_erase_line);
     m_drawn = false;
   }
-}
-
-void CollectProgress::write(std::string_view s) const
-{
-  if (m_options.write) {
-    m_options.write(s);
-    return;
-  }
-  std::fwrite(s.data(), 1, s.size(), stderr);
-  std::fflush(stderr);
-}
-
-std::chrono::steady_clock::time_point CollectProgress::now() const
-{
-  return m_options.now ? m_options.now() : std::chrono::steady_clock::now();
 }
 
 } // namespace dftriage::cli

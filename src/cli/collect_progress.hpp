@@ -2,9 +2,10 @@
 
 // Internal to src/cli: what `dftriage collect` shows while it works. At a terminal, one
 // line on stderr redrawn in place (incidents done of all, requests sent, throttled waits,
-// an estimate of the time left) and erased at the end; results written to stdout meanwhile
-// go above it. Off a terminal nothing until the summary.
+// an estimate of the time left), in --lang's language, and erased at the end; results
+// written to stdout meanwhile go above it. Off a terminal nothing until the summary.
 
+#include "dftriage/playbook/playbook.hpp"
 #include "progress.hpp"
 
 #include <chrono>
@@ -27,18 +28,20 @@ struct CollectFigures
   std::uint64_t waits = 0;     // waits to stay within the budget or after a 429
 };
 
-// Returns the progress line's text, without spinner: "3/6 incidents, 42 requests, 2
-// throttled waits, about 12 s left" (no estimate before the first incident is done).
+// Returns the progress line's text in `lang`, without spinner: "3/6 incidents, 42 requests,
+// 2 throttled waits, about 12 s left", "事件 3/6，请求 42 次，限流等待 2 次，预计还需约 12 秒"
+// (no estimate before the first incident is done).
 std::string collect_progress_text(std::size_t done, std::size_t total,
-                                  const CollectFigures& figures, std::chrono::milliseconds elapsed);
+                                  const CollectFigures& figures, std::chrono::milliseconds elapsed,
+                                  playbook::Lang lang = playbook::Lang::en);
 
 class CollectProgress
 {
 public:
   // `figures` is called by the drawing thread, so it must be thread-safe. `options.tty`
-  // false: nothing is drawn.
+  // false: nothing is drawn. The line speaks `lang`.
   CollectProgress(std::size_t total, std::function<CollectFigures()> figures,
-                  ProgressOptions options);
+                  ProgressOptions options, playbook::Lang lang = playbook::Lang::en);
   // Erases the line and stops drawing.
   ~CollectProgress();
   CollectProgress(const CollectProgress&) = delete;
@@ -58,12 +61,11 @@ public:
 private:
   void draw_locked();
   void erase_locked();
-  void write(std::string_view s) const;
-  std::chrono::steady_clock::time_point now() const;
 
   std::size_t m_total;
   std::function<CollectFigures()> m_figures;
   ProgressOptions m_options;
+  playbook::Lang m_lang;
   std::chrono::steady_clock::time_point m_started;
   mutable std::mutex m_mutex;
   std::condition_variable m_wake;

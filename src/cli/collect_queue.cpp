@@ -119,11 +119,7 @@ CollectQueue read_collect_queue(const std::vector<std::string>& files, const std
     const auto bad = std::find_if(incident.alerts.begin(), incident.alerts.end(),
                                   [&](const auto& a) { return damaged.count(a.file) > 0; });
     if (bad != incident.alerts.end()) {
-      ++out.left_out;
-      std::fprintf(stderr,
-                   "dftriage: %s: not collected: %s could not all be read, so the incident may "
-                   "lack alerts\n",
-                   incident.id.c_str(), terminal::sanitize(bad->file).c_str());
+      out.left_out.emplace_back(incident.id, bad->file);
       return;
     }
     incidents.push_back(std::move(incident));

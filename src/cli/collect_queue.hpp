@@ -12,6 +12,7 @@
 
 #include <cstddef>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace dftriage::cli {
@@ -30,15 +31,16 @@ struct CollectQueue
   std::vector<CollectIncident> incidents; // this shard's, in rank order
   queue::TriageCounts counts;
   std::size_t problems = 0; // unreadable files and rejected documents
-  std::size_t left_out = 0; // incidents not collected: an alert of theirs came from a
-                            // file that could not all be read
+  // Incidents not collected, each with a file of theirs that could not all be read (their
+  // grouping may lack alerts).
+  std::vector<std::pair<std::string, std::string>> left_out;
 };
 
 // Reads `files` ("-" is standard input) with --format `format`, groups them with
 // `options`, and returns this shard's incidents with their alerts. Diagnostics go to
 // stderr; an incident with an alert from a file that could not all be read is left out
-// (its grouping may lack alerts), and named on stderr. Throws Interrupted on Ctrl-C, Error
-// when a pipe cannot be kept for the second pass.
+// (its grouping may lack alerts) and listed in CollectQueue::left_out. Throws Interrupted on
+// Ctrl-C, Error when a pipe cannot be kept for the second pass.
 CollectQueue read_collect_queue(const std::vector<std::string>& files, const std::string& format,
                                 const engine::Library& library,
                                 const queue::TriageOptions& options);

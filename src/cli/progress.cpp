@@ -146,6 +146,28 @@ int stderr_columns()
 
 } // namespace
 
+std::string spinner_line(const ProgressOptions& options, std::size_t n, std::string_view text)
+{
+  const std::string_view frame = options.unicode ? k_unicode_frames[n % k_unicode_frames.size()]
+                                                 : k_ascii_frames[n % k_ascii_frames.size()];
+  return terminal::paint(frame, terminal::Colour::cyan, options.colour) + " " + std::string(text);
+}
+
+void write_progress(const ProgressOptions& options, std::string_view s)
+{
+  if (options.write) {
+    options.write(s);
+    return;
+  }
+  std::fwrite(s.data(), 1, s.size(), stderr);
+  std::fflush(stderr);
+}
+
+std::chrono::steady_clock::time_point progress_now(const ProgressOptions& options)
+{
+  return options.now ? options.now() : std::chrono::steady_clock::now();
+}
+
 void set_progress_chinese(bool chinese)
 {
   g_chinese = chinese;
@@ -227,7 +249,7 @@ void Progress::begin(const azure::Wait& wait)
   }
   std::lock_guard<std::mutex> lock(m_mutex);
   m_wait = wait;
-  m_until = now() + wait.duration;
+  m_until = progress_now(m_options) + wait.duration;
   m_frame = 0;
   m_stop = false;
   draw_locked();
@@ -243,7 +265,7 @@ void Progress::end()
     m_stop = true;
     if (m_wait) {
       m_wait.reset();
-      write(k_erase);
+      write_progress(m_options, k_erase);
     }
   }
   m_wake.notify_all();
@@ -274,42 +296,21 @@ void Progress::animate()
 
 void Progress::draw_locked()
 {
-  const auto left = std::chrono::duration_cast<milliseconds>(m_until - now());
+  const auto left = std::chrono::duration_cast<milliseconds>(m_until - progress_now(m_options));
   // The spinner and its space take two columns; the line stops one short of the edge.
   const auto room = static_cast<std::size_t>(std::max(m_options.columns - 3, 1));
-  std::string_view ellipsis = "...";
-  std::string_view frame;
+  const std::string_view ellipsis = m_options.unicode ? k_ellipsis : std::string_view("...");
   std::string text = describe_wait(*m_wait, left);
   if (width(text) >= room) {
     azure::Wait compact = *m_wait;
     compact.what = compact_target(compact.what);
     text = describe_wait(compact, left);
   }
-  if (m_options.unicode) {
-    ellipsis = k_ellipsis;
-    frame = k_unicode_frames[m_frame % k_unicode_frames.size()];
-  } else {
-    frame = k_ascii_frames[m_frame % k_ascii_frames.size()];
+  if (!m_options.unicode) {
     text = replace_all(std::move(text), k_ellipsis, "...");
   }
   text = fit(text + std::string(ellipsis), room, ellipsis);
-  write(std::string("\r") + terminal::paint(frame, terminal::Colour::cyan, m_options.colour) + " " +
-        text + "\x1b[K");
-}
-
-void Progress::write(std::string_view s) const
-{
-  if (m_options.write) {
-    m_options.write(s);
-    return;
-  }
-  std::fwrite(s.data(), 1, s.size(), stderr);
-  std::fflush(stderr);
-}
-
-std::chrono::steady_clock::time_point Progress::now() const
-{
-  return m_options.now ? m_options.now() : std::chrono::steady_clock::now();
+  write_progress(m_options, "\r" + spinner_line(m_options, m_frame, text) + "\x1b[K");
 }
 
 std::function<void(const azure::Wait&)> make_wait_observer()

@@ -43,6 +43,18 @@ struct ProgressOptions
   std::function<std::chrono::steady_clock::time_point()> now;
 };
 
+// Returns the status line's visible part, which Progress and collect's progress line both
+// redraw in place: spinner frame `n` (braille when options.unicode, "|/-\" otherwise; cyan
+// when options.colour), a space, then `text` as it is.
+std::string spinner_line(const ProgressOptions& options, std::size_t n, std::string_view text);
+
+// Writes `s` where options.write says; when it is empty, to stderr, flushed at once so that
+// the line shows before the next wait.
+void write_progress(const ProgressOptions& options, std::string_view s);
+
+// Returns options.now(), or steady_clock::now() when it is empty.
+std::chrono::steady_clock::time_point progress_now(const ProgressOptions& options);
+
 // Returns options for the process's stderr: a terminal and not quiet (the logger shows
 // warnings), colour unless NO_COLOR, unicode in a UTF-8 locale, the terminal's width.
 ProgressOptions stderr_progress_options();
@@ -68,8 +80,6 @@ private:
   void begin(const azure::Wait& wait);
   void end();
   void draw_locked();
-  void write(std::string_view s) const;
-  std::chrono::steady_clock::time_point now() const;
   void animate();
 
   ProgressOptions m_options;

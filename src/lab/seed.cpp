@@ -57,13 +57,20 @@ void seed_keyvault_incident(State& state, const alert::Alert& a, const alert::Re
       }
     }
   }
-  resource["properties"]["accessPolicies"].push_back(
-      {{"tenantId", state.config.tenant_id},
-       {"objectId", attacker},
-       {"permissions",
-        {{"keys", {"get", "list"}},
-         {"secrets", {"get", "list", "set", "delete", "backup", "restore", "recover", "purge"}},
-         {"certificates", {"get", "list"}}}}});
+  // Each alert of one attack seeds the same attacker: one policy, as in the tenant.
+  auto& policies = resource["properties"]["accessPolicies"];
+  const bool listed = std::any_of(policies.begin(), policies.end(), [&](const Json& policy) {
+    return policy.is_object() && policy.value("objectId", "") == attacker;
+  });
+  if (!listed) {
+    policies.push_back(
+        {{"tenantId", state.config.tenant_id},
+         {"objectId", attacker},
+         {"permissions",
+          {{"keys", {"get", "list"}},
+           {"secrets", {"get", "list", "set", "delete", "backup", "restore", "recover", "purge"}},
+           {"certificates", {"get", "list"}}}}});
+  }
   // Someone to contact: the owner tag the contact phase looks up.
   if (!resource["tags"].contains("owner")) {
     resource["tags"]["owner"] = "payments-platform@lab.localhost";

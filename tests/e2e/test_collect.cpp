@@ -1,7 +1,8 @@
 // End-to-end: `dftriage collect` over the example queue on a served lab: every incident's
 // reads into a case of its own within a read budget, no 429 reaching a case, cases that
 // `run --case` continues; a collect killed with SIGKILL and run again reads nothing twice;
-// shards that cover every incident once; bad options and bad input.
+// shards that cover every incident once; bad options and bad input; what it says on stderr
+// in Chinese with --lang zh-CN.
 
 #include "dftriage/queue/triage.hpp"
 #include "dftriage/util/sha256.hpp"
@@ -290,14 +291,15 @@ TEST_CASE("collect killed with SIGKILL goes on when run again, and reads nothing
     const std::string name = record["incident"];
     const auto entries = col_entries(root + "/" + name);
     CHECK(entries.back()["event"] == "collect.finished");
-    // The chain holds and every file the journal vouches for matches it. (A file written
-    // just before the kill and not yet journaled stays beside them as "extra": the
-    // executor's, not collect's, to clear up.)
+    // The chain holds and every file the journal vouches for matches it. A file written
+    // just before the kill and never journaled was set aside (unjournaled/) when collect
+    // opened the case again, so the case verifies.
     const auto verified = lab.run({"case", "verify", root + "/" + name, "-o", "json"});
     const auto report = Json::parse(verified.out);
-    CHECK(report["chain"]["ok"] == true);
+    CHECK(verified.exit_code == 0);
+    CHECK(report["ok"] == true);
     for (const auto& f : report["files"]) {
-      CHECK((f["status"] == "ok" || f["status"] == "extra"));
+      CHECK((f["status"] == "ok" || f["status"] == "set-aside"));
     }
     // No step the case had finished before the kill is entered again.
     const auto& old = killed[name];
@@ -432,4 +434,60 @@ TEST_CASE("collect shows its progress at a terminal and a summary off one", "[e2
   CHECK(piped.err.find("\x1b[K") == std::string::npos);
   CHECK(lines_of(piped.err).size() == 1);
   CHECK_THAT(piped.err, Catch::Contains("dftriage: collect: 5 of 5 incidents (5 skipped)"));
+}
+
+TEST_CASE("collect --lang zh-CN says in Chinese what it prints itself; its records stay English",
+          "[e2e][collect]")
+{
+  // The activity log refuses every read, so that each incident that reads it ends failed.
+  ServedLab lab("collect-zh", {"403:GET:path=/providers/Microsoft.Insights/eventtypes"},
+                k_col_queue);
+  const std::string root = (lab.dir / "cases").string();
+  const auto tty =
+      run_in_pty({k_bin, "collect", k_col_queue, "--cases", root, "--jobs", "2", "--lang", "zh-CN"},
+                 {{"DFTRIAGE_CLOUD", lab.cloud_file}, {"NO_COLOR", "1"}});
+  INFO(tty.out);
+  CHECK(tty.exit_code == 4);
+  // The progress line, drawn in place and erased, with an estimate once an incident is done.
+  CHECK_THAT(tty.out, Catch::Contains("\x1b[K"));
+  CHECK_THAT(tty.out, Catch::Contains("/5，请求 "));
+  CHECK_THAT(tty.out, Catch::Contains(" 次，限流等待 "));
+  CHECK_THAT(tty.out, Catch::Contains("，预计还需约 "));
+  CHECK_THAT(tty.out, Catch::Contains("dftriage: collect：事件 5/5，其中"));
+  CHECK_THAT(tty.out, Catch::Contains("读取失败（failed）"));
+  CHECK_THAT(tty.out, Catch::Contains("项读取失败（原因见案例）；再次运行 collect 即可重试"));
+  CHECK(tty.out.find(" incidents") == std::string::npos);
+  CHECK(tty.out.find("throttled") == std::string::npos);
+  // The records on stdout are the same in every language.
+  CHECK(std::regex_search(tty.out, std::regex("INC-[0-9a-f]+  \\S+  [0-9]+ reads?, [1-9][0-9]* "
+                                              "failed  failed\r?\n")));
+
+  // Off a terminal: no progress line; at -v a line per incident; the summary.
+  const auto piped =
+      lab.run({"collect", k_col_queue, "--cases", root, "--lang", "zh-CN", "-o", "ndjson", "-v"});
+  INFO(piped.err);
+  CHECK(piped.exit_code == 4);
+  CHECK(piped.err.find("\x1b[K") == std::string::npos);
+  std::size_t failed = 0;
+  for (const auto& line : lines_of(piped.out)) {
+    const auto record = Json::parse(line);
+    CHECK((record["status"] == "failed" || record["status"] == "skipped"));
+    failed += record["status"] == "failed" ? 1 : 0;
+  }
+  REQUIRE(failed > 0);
+  CHECK_THAT(piped.err, Catch::Contains("：读取失败（failed），读取 "));
+  CHECK_THAT(piped.err, Catch::Contains("：读取失败（failed）：有 "));
+  CHECK_THAT(piped.err, Catch::Contains("dftriage: collect：事件 5/5，其中读取失败（failed）" +
+                                        std::to_string(failed) + " 个"));
+  CHECK_THAT(piped.err, Catch::Contains("；请求 "));
+  CHECK(piped.err.find("dftriage: collect: ") == std::string::npos);
+
+  // In English, the same lines as before --lang.
+  const auto english = lab.run({"collect", k_col_queue, "--cases", root, "-o", "json"});
+  INFO(english.err);
+  CHECK(english.exit_code == 4);
+  CHECK_THAT(english.err, Catch::Contains(": failed: "));
+  CHECK_THAT(english.err, Catch::Contains(" of its reads failed (the case says why); "
+                                          "collect again to try them again"));
+  CHECK_THAT(english.err, Catch::Contains("dftriage: collect: 5 of 5 incidents ("));
 }

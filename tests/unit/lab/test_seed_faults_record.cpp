@@ -60,6 +60,26 @@ TEST_CASE("lab seeds a coherent Key Vault incident from keyvault-tor.json", "[la
                   dftriage::InputError);
 }
 
+TEST_CASE("lab seeded with three alerts of one attack grants the attacker one access policy",
+          "[lab]")
+{
+  LabFixture lab;
+  std::ifstream in(dftriage::test::k_source + "/examples/queue/az-alert-list.json");
+  std::ostringstream queue;
+  queue << in.rdbuf();
+  dftriage::lab::apply_seed(lab.tenant.state(), queue.str(), "az-alert-list.json");
+  const std::string vault =
+      "/subscriptions/4c1a2f07-3d5e-4b8a-9f61-2e7d8c0b5a13/resourceGroups/rg-payments-prod"
+      "/providers/Microsoft.KeyVault/vaults/kv-payments-prod";
+  auto v = body_of(lab.send("GET", vault, {{"api-version", "2026-02-01"}}));
+  std::multiset<std::string> holders;
+  for (const auto& policy : v["properties"]["accessPolicies"]) {
+    holders.insert(policy["objectId"].get<std::string>());
+  }
+  CHECK(holders.size() == std::set<std::string>(holders.begin(), holders.end()).size());
+  CHECK(holders.count("d3b07384-d9a0-4c1e-8f4b-2a6e5c7d8e9f") == 1);
+}
+
 TEST_CASE("lab: a scenario seeded first takes the alert's incident into its own vault, or only "
           "the alert with alertSeeding alert-only",
           "[lab]")
