@@ -93,13 +93,6 @@ Json record_of(const CaseCollected& c)
           {"failed", c.failed},     {"status", c.status}};
 }
 
-std::string line_of(const CaseCollected& c)
-{
-  return c.incident + "  " + (c.dir.empty() ? "-" : terminal::sanitize(c.dir)) + "  " +
-         std::to_string(c.reads) + (c.reads == 1 ? " read, " : " reads, ") +
-         std::to_string(c.failed) + " failed  " + c.status + "\n";
-}
-
 // The exit status of the whole collection: the most pressing of its incidents'.
 ExitStatus worst(ExitStatus a, ExitStatus b)
 {
@@ -204,7 +197,7 @@ ExitStatus run_collect(const CollectOptions& options)
       const std::lock_guard<std::mutex> hold(done_lock);
       std::string out;
       if (format == OutputFormat::text) {
-        out = line_of(result);
+        out = collect_line_text(result, lang);
       } else if (format == OutputFormat::ndjson) {
         out = record_of(result).dump() + "\n";
       }

@@ -89,4 +89,17 @@ std::string collect_left_out_text(const std::string& incident, const std::string
             "dftriage: " + incident + "：未收集：" + name + " 未能完整读取，该事件可能缺少告警");
 }
 
+std::string collect_line_text(const CaseCollected& c, playbook::Lang lang)
+{
+  const std::string dir = c.dir.empty() ? "-" : terminal::sanitize(c.dir);
+  const std::string reads = std::to_string(c.reads);
+  const std::string failed = std::to_string(c.failed);
+  if (lang == playbook::Lang::zh_cn) {
+    return c.incident + "  " + dir + "  读取 " + reads + " 项，失败 " + failed + " 项  " +
+           collect_status_word(c.status, lang) + "\n";
+  }
+  return c.incident + "  " + dir + "  " + reads + (c.reads == 1 ? " read, " : " reads, ") + failed +
+         " failed  " + c.status + "\n";
+}
+
 } // namespace dftriage::cli

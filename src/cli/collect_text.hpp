@@ -1,9 +1,10 @@
 #pragma once
 
 // Internal to src/cli: what `dftriage collect` says on stderr, in --lang's language (en or
-// zh-CN): the summary, a line per incident that did not go well, a line per incident at -v,
-// the line after Ctrl-C. The records on stdout stay as they are in every language
-// (docs/OUTPUT.md "Collect record"); alert content in these lines is sanitized.
+// zh-CN): -o text's line per incident, the summary, a line per incident that did not go
+// well, a line per incident at -v, the line after Ctrl-C. The JSON records on stdout stay as
+// they are in every language (docs/OUTPUT.md "Collect record"); alert content in these
+// lines is sanitized.
 
 #include "collect_case.hpp"
 #include "collect_progress.hpp"
@@ -15,6 +16,10 @@
 #include <vector>
 
 namespace dftriage::cli {
+
+// Returns `-o text`'s line for an incident, with its newline: "INC-1  cases/INC-1  3 reads, 0
+// failed  collected"; in Chinese "INC-1  cases/INC-1  读取 3 项，失败 0 项  已收集（collected）".
+std::string collect_line_text(const CaseCollected& c, playbook::Lang lang);
 
 // Returns a collect status for people: the word itself in English (scripts read it from
 // the records), with its meaning in Chinese before it ("已跳过（skipped）").

@@ -160,7 +160,11 @@ TEST_CASE("case folders are private and written whole")
   {
     Journal j(folder.journal_path());
     j.append({{"event", "case.opened"}});
+    j.append({{"event", "evidence.saved"}, {"evidence", "evidence/001-read_vault_.._x.json"}});
   }
+  // Evidence no entry names: written just before a kill, set aside when the case is opened
+  // to write again (below).
+  folder.write_file("evidence/002-unjournaled.json", "{}\n");
   // While one folder object writes the case, no other may (even in this process).
   CHECK_THROWS_WITH(CaseFolder::create(path), Catch::Contains("is in use by"));
   CHECK_THROWS_WITH(CaseFolder::open_existing(path, dftriage::journal::Access::write),
@@ -168,6 +172,9 @@ TEST_CASE("case folders are private and written whole")
   folder = CaseFolder::open_existing(path); // reading only: the lock is let go
   CHECK_THROWS_WITH(CaseFolder::create(path), Catch::Contains("already holds a case"));
   auto again = CaseFolder::open_existing(path, dftriage::journal::Access::write);
+  CHECK(again.set_aside() == std::vector<std::string>{"evidence/002-unjournaled.json"});
+  CHECK(again.set_aside_files() == std::vector<std::string>{"unjournaled/002-unjournaled.json"});
+  CHECK(again.evidence_files() == std::vector<std::string>{"evidence/001-read_vault_.._x.json"});
   CHECK(again.write_evidence("next", Json{}) == "evidence/002-next.json");
   CHECK_THROWS_WITH(CaseFolder::open_existing(dir.path.string()),
                     Catch::Contains("not a case folder"));
