@@ -30,6 +30,8 @@ namespace {
 
 // Connections the lab serves at once (each kept-alive connection holds one thread).
 constexpr std::size_t k_lab_threads = 64;
+// Requests served on one kept-alive connection before the lab closes it.
+constexpr std::size_t k_lab_keep_alive_requests = 1000;
 
 std::string read_file(const std::string& path)
 {
@@ -291,6 +293,10 @@ void Lab::start()
       .Patch(".*", handler)
       .Delete(".*", handler);
   impl.server->set_read_timeout(30, 0);
+  // httplib closes a kept-alive connection after 5 requests unless told otherwise; Azure's
+  // front ends keep one for far more, and a client pays a new TLS handshake (and the
+  // parsing of its CA bundle) for every connection.
+  impl.server->set_keep_alive_max_count(k_lab_keep_alive_requests);
   // httplib serves each connection on one pool thread for as long as it is kept alive;
   // its default pool (8 threads) is used up by a client with parallel reads (one
   // connection per worker and host) and others then wait for a keep-alive to time out.
