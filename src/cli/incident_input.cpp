@@ -201,6 +201,9 @@ IncidentAlerts pick_incident(std::vector<alert::Alert> alerts, const std::string
       throw std::logic_error("pick_incident: a queued alert was not read");
     }
     out.text += (out.alerts.empty() ? "" : ",\n") + it->source.text;
+    if (!queued.status.empty()) {
+      it->status = queued.status; // its copies' furthest along, as triage shows it
+    }
     out.alerts.push_back(std::move(*it));
   }
   out.text += "\n]\n";

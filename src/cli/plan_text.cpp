@@ -26,6 +26,16 @@ std::string plan_text(const nlohmann::ordered_json& plan, const PlanTextOptions&
   std::string out = paint(sanitize(str(plan["alertType"])), Colour::bold, colour) +
                     "  ->  playbook " + str(plan["playbook"]) + "  (" +
                     sanitize(str(plan["reason"])) + ")\n";
+  if (const auto incident = plan.find("incident"); incident != plan.end()) {
+    // One walk for the incident's alerts: which they are, as the steps name them.
+    out += "  incident " + sanitize(str((*incident)["id"])) + ": " +
+           std::to_string((*incident)["alerts"].size()) + " alerts\n";
+    std::size_t n = 0;
+    for (const auto& a : (*incident)["alerts"]) {
+      out += "    " + std::to_string(++n) + ". " + sanitize(str(a["startTime"])) + "  " +
+             sanitize(str(a["alertType"])) + "  " + sanitize(str(a["status"])) + "\n";
+    }
+  }
   for (const auto& m : plan["missing"]) {
     out += paint("  refused: " + sanitize(str(m)), Colour::red, colour) + "\n";
   }

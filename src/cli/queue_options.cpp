@@ -129,7 +129,21 @@ queue::TriageOptions queue_options(const QueueFilters& filters)
   }
   read_statuses(filters, out);
   read_families(filters, out);
-  out.subscriptions = listed_words(filters.subscriptions);
+  for (auto id : listed_words(filters.subscriptions)) {
+    // As a subscription's ID or its ARM ID (/subscriptions/<id>), the way az prints both.
+    if (id.rfind("/subscriptions/", 0) == 0) {
+      id = id.substr(15);
+    }
+    while (!id.empty() && id.back() == '/') {
+      id.pop_back();
+    }
+    if (!text::is_guid(id)) {
+      throw UsageError("--subscription: expected a subscription ID such as "
+                       "4c1a2f07-3d5e-4b8a-9f61-2e7d8c0b5a13, got " +
+                       text::quote(id));
+    }
+    out.subscriptions.push_back(id);
+  }
   if (!filters.shard.empty()) {
     const auto slash = filters.shard.find('/');
     const auto k = slash == std::string::npos ? 0 : small_number(filters.shard.substr(0, slash));
@@ -144,7 +158,8 @@ queue::TriageOptions queue_options(const QueueFilters& filters)
   if (!filters.memory.empty()) {
     const auto bytes = parse_size(filters.memory);
     if (!bytes || *bytes < 1024) {
-      throw UsageError("--memory: expected a size of at least 1k, such as 64M or 1G, got " +
+      throw UsageError("--memory: expected a size from 1k up, in bytes or with k, M or G "
+                       "(64M, 1G), got " +
                        text::quote(filters.memory));
     }
     out.memory_budget_bytes = *bytes;
@@ -159,20 +174,22 @@ void add_queue_filter_options(CLI::App& command, QueueFilters& filters)
                   "Alerts of one incident are each within this of the one before (default 24h)")
       ->type_name("DURATION");
   command
-      .add_option("--since", filters.since,
-                  "Only alerts that started at or after this time, or this long ago (7d)")
+      .add_option(
+          "--since", filters.since,
+          "Only incidents with an alert that started at or after this time, or this long ago (7d)")
       ->type_name("TIME|DURATION");
   command
       .add_option("--status", filters.statuses,
-                  "Only alerts of these statuses (active, inprogress, resolved, dismissed; "
-                  "comma-separated or repeated)")
+                  "Only incidents with an alert of these statuses (active, inprogress, resolved, "
+                  "dismissed; comma-separated or repeated)")
       ->type_name("STATUS");
   command
       .add_option("--family", filters.families,
-                  "Only alerts of these families (keyvault, dns, resource-manager, other)")
+                  "Only incidents of these families (keyvault, dns, resource-manager, other)")
       ->type_name("FAMILY");
   command
-      .add_option("--subscription", filters.subscriptions, "Only alerts of these subscription IDs")
+      .add_option("--subscription", filters.subscriptions,
+                  "Only incidents with an alert in these subscriptions (IDs)")
       ->type_name("ID");
   command
       .add_option("--shard", filters.shard,
@@ -180,8 +197,8 @@ void add_queue_filter_options(CLI::App& command, QueueFilters& filters)
       ->type_name("K/N");
   command
       .add_option("--memory", filters.memory,
-                  "Memory for the queue's rows; past it they are sorted through temporary files "
-                  "in $TMPDIR (default 32M)")
+                  "Memory for the queue's rows (bytes, or with k, M or G); past it they are sorted "
+                  "through temporary files in $TMPDIR (default 32M)")
       ->type_name("SIZE");
 }
 

@@ -91,12 +91,14 @@ ExitStatus run_triage(const TriageCliOptions& options)
     list.finish();
   }
   if (const auto& counts = triage.counts(); counts.spilled_bytes > 0) {
-    const auto budget = triage_opts.memory_budget_bytes;
-    spdlog::info("triage: the queue outgrew its memory budget of {} (--memory): {:.1f} MB written "
-                 "to {} spill files",
-                 budget >= (std::size_t{1} << 20U) ? std::to_string(budget >> 20U) + " MB"
-                                                   : std::to_string(budget >> 10U) + " kB",
-                 static_cast<double>(counts.spilled_bytes) / 1e6, counts.spill_files);
+    const auto size = [](std::uint64_t bytes) {
+      return bytes >= (std::uint64_t{1} << 20U) ? std::to_string(bytes >> 20U) + " MB"
+                                                : std::to_string((bytes + 1023) >> 10U) + " kB";
+    };
+    spdlog::info("triage: the queue outgrew its memory budget of {} (--memory): {} written to {} "
+                 "spill files",
+                 size(triage_opts.memory_budget_bytes), size(counts.spilled_bytes),
+                 counts.spill_files);
   }
   const std::string summary = triage_summary(triage.counts(), incidents, lang);
   if (format == OutputFormat::text) {

@@ -68,4 +68,66 @@ void WalkSession::go_back()
   m_outcomes.pop_back();
 }
 
+WalkSession::Command WalkSession::resume_questions()
+{
+  const bool colour = m_settings.colour;
+  using terminal::sanitize;
+  // An answer kept from an earlier run that a step now refuses is asked again.
+  std::vector<std::string> dropped;
+  for (auto it = m_asked.begin(); it != m_asked.end();) {
+    const std::string why = answer_problem(m_plan, it->first, m_settings.subscriptions);
+    if (why.empty()) {
+      ++it;
+      continue;
+    }
+    m_prompter.say(paint(tr("The answer kept for ", "之前保存的答案 ") + it->first +
+                             tr(" is refused (", " 被拒绝（") + sanitize(why) +
+                             tr("): it will be asked again.", "）：将重新询问。"),
+                         Colour::yellow, colour) +
+                   "\n");
+    dropped.push_back(it->first);
+    it = m_asked.erase(it);
+    m_plan = replan();
+  }
+  summarise_earlier();
+  // A dropped answer whose question belongs to a step already done would never be asked
+  // again by the walk: ask it now, before going on.
+  for (const auto& id : dropped) {
+    const auto* input = m_playbook.find_input(id);
+    const bool asked_at_done_step =
+        std::any_of(m_outcomes.begin(), m_outcomes.end(), [&](const StepOutcome& o) {
+          const auto& ask = m_plan.steps[o.step_index].step->ask;
+          return std::find(ask.begin(), ask.end(), id) != ask.end();
+        });
+    if (input != nullptr && asked_at_done_step) {
+      if (ask_one(*input) == Command::quit) {
+        return Command::quit;
+      }
+      m_plan = replan();
+    }
+  }
+  // A question asked after a step's read (its default is what the read found) is still
+  // open when the case stopped at it: the step is done, so it is asked now.
+  for (const auto& done : std::vector<StepOutcome>(m_outcomes)) {
+    const playbook::Step step = *m_plan.steps[done.step_index].step;
+    for (const auto& id : step.ask) {
+      const auto* input = m_playbook.find_input(id);
+      if (input == nullptr || engine::action_uses(step, id) || m_asked.count(id) > 0 ||
+          m_given.count(id) > 0) {
+        continue;
+      }
+      m_prompter.say("\n" +
+                     paint(tr("Not answered before the case stopped (", "案例停止前未回答（") +
+                               sanitize(step.title.in(m_settings.lang)) + tr("):", "）："),
+                           Colour::yellow, colour) +
+                     "\n");
+      if (ask_one(*input) == Command::quit) {
+        return Command::quit;
+      }
+      m_plan = replan();
+    }
+  }
+  return Command::next;
+}
+
 } // namespace dftriage::cli

@@ -174,40 +174,9 @@ std::string WalkSession::run()
     }
     return "refused";
   }
-  // An answer kept from an earlier run that a step now refuses is asked again.
-  std::vector<std::string> dropped;
-  for (auto it = m_asked.begin(); it != m_asked.end();) {
-    const std::string why = answer_problem(m_plan, it->first, m_settings.subscriptions);
-    if (why.empty()) {
-      ++it;
-      continue;
-    }
-    m_prompter.say(paint(tr("The answer kept for ", "之前保存的答案 ") + it->first +
-                             tr(" is refused (", " 被拒绝（") + sanitize(why) +
-                             tr("): it will be asked again.", "）：将重新询问。"),
-                         Colour::yellow, colour) +
-                   "\n");
-    dropped.push_back(it->first);
-    it = m_asked.erase(it);
-    m_plan = replan();
-  }
-  summarise_earlier();
-  // A dropped answer whose question belongs to a step already done would never be asked
-  // again by the walk: ask it now, before going on.
-  for (const auto& id : dropped) {
-    const auto* input = m_playbook.find_input(id);
-    const bool asked_at_done_step =
-        std::any_of(m_outcomes.begin(), m_outcomes.end(), [&](const StepOutcome& o) {
-          const auto& ask = m_plan.steps[o.step_index].step->ask;
-          return std::find(ask.begin(), ask.end(), id) != ask.end();
-        });
-    if (input != nullptr && asked_at_done_step) {
-      if (const Command command = ask_one(*input); command == Command::quit) {
-        m_prompter.say(paint(tr("Stopped.", "已停止。"), Colour::yellow, colour) + "\n");
-        return "stopped";
-      }
-      m_plan = replan();
-    }
+  if (resume_questions() == Command::quit) {
+    m_prompter.say(paint(tr("Stopped.", "已停止。"), Colour::yellow, colour) + "\n");
+    return "stopped";
   }
   while (true) {
     m_plan = replan();

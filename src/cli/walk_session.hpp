@@ -112,6 +112,9 @@ private:
   void prune_outcomes();
   void go_back();
   void summarise_earlier();
+  // On resume: asks again what a kept answer a step now refuses, and the questions of
+  // done steps left open when the case stopped; shows the steps done before. quit: stop.
+  Command resume_questions();
   std::string tr(std::string_view en, std::string_view zh) const
   {
     return cli::tr(m_settings.lang, en, zh);

@@ -84,6 +84,17 @@ bool covered(const Form& values, const Form& earlier)
   return true;
 }
 
+// Ends a copied step's title with the alert it acts for: its position and type.
+void name_alert(playbook::Text& title, std::size_t k, const nlohmann::ordered_json& form)
+{
+  const auto type = form.is_object() ? form.value("alertType", std::string()) : std::string();
+  const std::string n = std::to_string(k + 1);
+  title.en += " (alert " + n + (type.empty() ? "" : ": " + type) + ")";
+  if (!title.zh_cn.empty()) {
+    title.zh_cn += "（第 " + n + " 条告警" + (type.empty() ? "" : "：" + type) + "）";
+  }
+}
+
 } // namespace
 
 playbook::Playbook incident_playbook(const playbook::Playbook& playbook,
@@ -102,6 +113,7 @@ playbook::Playbook incident_playbook(const playbook::Playbook& playbook,
       }
       playbook::Step lead = step;
       lead.alert = 0;
+      const std::size_t lead_at = with_copies.size();
       with_copies.push_back(std::move(lead));
       for (std::size_t k = 1; repeats && k < alert_forms.size(); ++k) {
         Form values = values_at(paths, alert_forms[k]);
@@ -114,7 +126,11 @@ playbook::Playbook incident_playbook(const playbook::Playbook& playbook,
         copy.id += "@" + std::to_string(k + 1);
         copy.alert = k;
         copy.ask.clear(); // asked once, at the first alert's copy
+        name_alert(copy.title, k, alert_forms[k]);
         with_copies.push_back(std::move(copy));
+      }
+      if (with_copies.size() > lead_at + 1) { // copies tell their alerts apart
+        name_alert(with_copies[lead_at].title, 0, alert_forms.front());
       }
     }
     steps = std::move(with_copies);

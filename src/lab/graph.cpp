@@ -152,8 +152,15 @@ LabResponse member_of(State& state, const LabRequest& request, const std::string
 void seed_directory_role(State& state, const std::string& principal, const std::string& role_name)
 {
   const std::string definition_id = stable_guid("roleDefinition/" + role_name);
+  const std::string id = stable_guid("roleAssignment/" + principal + "/" + role_name);
+  // Alerts of one attack seed the same principal: one assignment, as in the directory.
+  for (const auto& assignment : state.directory_role_assignments) {
+    if (assignment.value("id", "") == id) {
+      return;
+    }
+  }
   state.directory_role_assignments.push_back(
-      Json{{"id", stable_guid("roleAssignment/" + principal + "/" + role_name)},
+      Json{{"id", id},
            {"principalId", principal},
            {"roleDefinitionId", definition_id},
            {"directoryScopeId", "/"},

@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <functional>
 #include <limits>
+#include <numeric>
 #include <unordered_map>
 
 namespace dftriage::queue {
@@ -167,16 +168,8 @@ void Triage::finish(const std::function<void(Incident&&)>& on_incident)
     return;
   }
   const auto& rows = s.table.rows;
-  std::vector<std::uint32_t> order;
-  for (std::uint32_t i = 0; i < rows.size(); ++i) {
-    const auto& r = rows[i];
-    if (detail::passes(r.time, s.table.pool.at(r.status), r.family, s.table.pool.at(r.subscription),
-                       s.options)) {
-      order.push_back(i);
-    } else {
-      ++m_counts.filtered;
-    }
-  }
+  std::vector<std::uint32_t> order(rows.size());
+  std::iota(order.begin(), order.end(), std::uint32_t{0});
   s.by_id = {}; // duplicates are settled: the largest table goes first
   s.matches = {};
   std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
@@ -200,6 +193,10 @@ void Triage::finish(const std::function<void(Incident&&)>& on_incident)
     order = {};
     incidents.reserve(members.size());
     for (auto& m : members) {
+      if (!detail::group_passes(s.table, m, s.options)) {
+        m_counts.filtered += m.size();
+        continue;
+      }
       incidents.push_back({detail::summarise(m, s.table, s.library), std::move(m)});
     }
   }

@@ -16,11 +16,15 @@ namespace {
 // `ranked`; the alerts only of this shard's incidents, since the others are only counted.
 void add_incidents(const Table& group, const std::vector<std::uint64_t>& seqs,
                    const engine::Library& library, const TriageOptions& options,
-                   spill::Sorter<IncidentRecord, IncidentsByRank>& ranked)
+                   spill::Sorter<IncidentRecord, IncidentsByRank>& ranked, TriageCounts& counts)
 {
   std::vector<std::uint32_t> order(group.rows.size());
   std::iota(order.begin(), order.end(), std::uint32_t{0});
   for (const auto& members : link_rows(group, order, options.window_s)) {
+    if (!group_passes(group, members, options)) {
+      counts.filtered += members.size();
+      continue;
+    }
     IncidentRecord record;
     record.incident = summarise(members, group, library);
     record.seq = seqs[members.front()];
@@ -68,7 +72,7 @@ void Spill::finish(const engine::Library& library, TriageCounts& counts,
                    const std::function<void(Incident&&)>& on_incident)
 {
   const auto budget = m_options.memory_budget_bytes;
-  // Copies meet by ID; what passes the filters goes on by group and time.
+  // Copies meet by ID, then go on by group and time.
   spill::Sorter<RowRecord, RowsByGroup> by_group(m_place, budget);
   {
     auto merged = m_runs.merge();
@@ -76,10 +80,6 @@ void Spill::finish(const engine::Library& library, TriageCounts& counts,
     RowRecord r;
     while (merged.next(r)) {
       ++distinct;
-      if (!passes(r.time, r.status, r.family, r.subscription, m_options)) {
-        ++counts.filtered;
-        continue;
-      }
       by_group.add(std::move(r));
     }
     counts.duplicates = counts.read - distinct;
@@ -97,7 +97,7 @@ void Spill::finish(const engine::Library& library, TriageCounts& counts,
         if (signals::interrupted()) {
           throw Interrupted();
         }
-        add_incidents(group, seqs, library, m_options, ranked);
+        add_incidents(group, seqs, library, m_options, ranked, counts);
         group = Table();
         seqs.clear();
       }
@@ -108,7 +108,7 @@ void Spill::finish(const engine::Library& library, TriageCounts& counts,
       add_row(group, r);
     }
     if (!group.rows.empty()) {
-      add_incidents(group, seqs, library, m_options, ranked);
+      add_incidents(group, seqs, library, m_options, ranked, counts);
     }
   }
   ranked.finish();

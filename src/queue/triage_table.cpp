@@ -60,6 +60,16 @@ std::uint32_t Pool::intern(std::string_view s)
   return handle;
 }
 
+bool group_passes(const Table& table, const std::vector<std::uint32_t>& members,
+                  const TriageOptions& options)
+{
+  return std::any_of(members.begin(), members.end(), [&](std::uint32_t i) {
+    const auto& r = table.rows[i];
+    return passes(r.time, table.pool.at(r.status), r.family, table.pool.at(r.subscription),
+                  options);
+  });
+}
+
 bool passes(std::int64_t time, std::string_view status, alert::Family family,
             std::string_view subscription, const TriageOptions& o)
 {

@@ -91,6 +91,12 @@ struct Table
 bool passes(std::int64_t time, std::string_view status, alert::Family family,
             std::string_view subscription, const TriageOptions& options);
 
+// Returns true when the incident of the rows `members` passes the options' filters: when
+// one of its alerts does. An incident is kept or left out whole, so that its alerts, and
+// so its ID, are those it has in the whole queue (run --incident finds it there).
+bool group_passes(const Table& table, const std::vector<std::uint32_t>& members,
+                  const TriageOptions& options);
+
 // Returns true when an alert that started at `a` comes before one at `b` (which differ):
 // earlier first, one without a readable time after every timed one. Alerts at the same
 // time are in the order of their lower-case IDs, then of their first reading.

@@ -50,7 +50,9 @@ struct TriageOptions
 
   // Alerts of one incident are each within this many seconds of the one before.
   std::int64_t window_s = k_default_window_s;
-  // Filters, applied to an alert once its duplicates are merged (empty: any).
+  // Filters (empty: any). They choose incidents, not alerts: the alerts are grouped first,
+  // and an incident is kept whole when one of its alerts (its duplicates merged) passes
+  // them all, so its ID is the one it has in the whole queue.
   std::optional<std::int64_t> since; // start time at or after (seconds since the epoch)
   std::vector<std::string> statuses; // lower-case: active, inprogress, resolved, dismissed
   std::vector<alert::Family> families;
@@ -117,7 +119,7 @@ struct TriageCounts
 {
   std::size_t read = 0;            // alerts read, duplicates included
   std::size_t duplicates = 0;      // copies dropped
-  std::size_t filtered = 0;        // distinct alerts left out by the filters
+  std::size_t filtered = 0;        // distinct alerts of the incidents the filters left out
   std::size_t other_shards = 0;    // incidents left to other shards
   std::uint64_t spilled_bytes = 0; // written to spill files (0: triaged in memory)
   std::uint64_t spill_files = 0;   // spill files made

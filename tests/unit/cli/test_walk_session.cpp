@@ -140,6 +140,9 @@ TEST_CASE(
   settings.earlier = [done](const std::string& id) {
     return done.count(id) > 0 ? std::string("done") : std::string();
   };
+  settings.typed_before = {{"principal", "d3b07384-d9a0-4c1e-8f4b-2a6e5c7d8e9f"},
+                           {"origin_verified", false},
+                           {"ip_recognised", false}};
   const auto printed = walk_with(the_alert, match, *match.playbook, settings, "\n\n\nq\n");
   CHECK_THAT(printed, Catch::Contains("剧本 keyvault（alertType KV_TORAccess 与 KV_* 匹配）"));
   CHECK_THAT(printed,
@@ -152,11 +155,34 @@ TEST_CASE("a decision shows what it is about from the alert before its question"
 {
   const std::set<std::string> done{"read-vault", "owner-tags", "verify-origin",
                                    "origin-unverified"};
-  const auto printed = walk({}, "q\n", done);
+  // What the done steps asked was answered then.
+  const auto printed =
+      walk({{"principal", "d3b07384-d9a0-4c1e-8f4b-2a6e5c7d8e9f"}, {"origin_verified", false}},
+           "q\n", done);
   const auto heading = printed.find("Judge the caller's IP address");
   REQUIRE(heading != std::string::npos);
   const auto shown =
       printed.find("Caller IP addresses in the alert (1):\n    - 185.220.101.47", heading);
   CHECK(shown != std::string::npos);
   CHECK(shown < printed.find("Is the caller's IP address one you recognise", heading));
+}
+
+TEST_CASE("a question asked after a done step's read and never answered is asked on resume")
+{
+  // The case stopped at "user or application?", asked once the principal's details were
+  // read: the read is done, the question was never answered.
+  const std::set<std::string> done{"read-vault",        "owner-tags",       "verify-origin",
+                                   "origin-unverified", "check-source-ip",  "enable-firewall",
+                                   "trusted-networks",  "principal-details"};
+  const auto printed = walk({{"ip_recognised", false},
+                             {"origin_verified", false},
+                             {"principal", "d3b07384-d9a0-4c1e-8f4b-2a6e5c7d8e9f"}},
+                            "q\n", done);
+  const auto summary = printed.find("Already done in this case:");
+  REQUIRE(summary != std::string::npos);
+  const auto asked = printed.find("Is the caller a user or an application", summary);
+  INFO(printed.substr(summary));
+  CHECK(asked != std::string::npos);
+  CHECK(printed.find("Not answered before the case stopped (") < asked);
+  CHECK(printed.find("[mitigate 5/", summary) == std::string::npos); // asked before going on
 }

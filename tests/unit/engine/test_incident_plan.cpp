@@ -107,6 +107,10 @@ TEST_CASE("an incident's plan makes each change once and closes every alert", "[
   CHECK(json["incident"]["id"] == "INC-abc");
   CHECK(json["incident"]["alerts"].size() == 3);
   CHECK(json["steps"][6]["alertId"] == "a2");
+  // Copies say which alert they act for; a step made once keeps its title.
+  CHECK(json["steps"][5]["title"] == "Resolve (alert 1: KV_TORAccess)");
+  CHECK(json["steps"][6]["title"] == "Resolve (alert 2: KV_ListGetAnomaly)");
+  CHECK(json["steps"][4]["title"] == "Firewall");
 }
 
 TEST_CASE("an incident's stop takes effect after the step's last copy", "[engine][incident]")

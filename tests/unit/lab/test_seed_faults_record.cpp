@@ -60,8 +60,9 @@ TEST_CASE("lab seeds a coherent Key Vault incident from keyvault-tor.json", "[la
                   dftriage::InputError);
 }
 
-TEST_CASE("lab seeded with three alerts of one attack grants the attacker one access policy",
-          "[lab]")
+TEST_CASE(
+    "lab seeded with three alerts of one attack grants the attacker one access policy and role",
+    "[lab]")
 {
   LabFixture lab;
   std::ifstream in(dftriage::test::k_source + "/examples/queue/az-alert-list.json");
@@ -78,6 +79,12 @@ TEST_CASE("lab seeded with three alerts of one attack grants the attacker one ac
   }
   CHECK(holders.size() == std::set<std::string>(holders.begin(), holders.end()).size());
   CHECK(holders.count("d3b07384-d9a0-4c1e-8f4b-2a6e5c7d8e9f") == 1);
+  // Nor twice the directory role the attacker holds.
+  std::multiset<std::string> assignments;
+  for (const auto& assignment : lab.tenant.state().directory_role_assignments) {
+    assignments.insert(assignment["id"].get<std::string>());
+  }
+  CHECK(assignments.size() == std::set<std::string>(assignments.begin(), assignments.end()).size());
 }
 
 TEST_CASE("lab: a scenario seeded first takes the alert's incident into its own vault, or only "
