@@ -192,7 +192,7 @@ ExitStatus run_collect(const CollectOptions& options)
       spdlog::info("{}", collect_ended_text(result, lang));
       if (result.status != "collected" && result.status != "skipped" &&
           result.status != "interrupted") {
-        std::fprintf(stderr, "%s\n", collect_problem_text(result, lang).c_str());
+        progress.say(stderr, collect_problem_text(result, lang) + "\n");
       }
       const std::lock_guard<std::mutex> hold(done_lock);
       std::string out;

@@ -121,8 +121,16 @@ void CollectProgress::finish()
 
 void CollectProgress::incident_done(std::FILE* stream, const std::string& result)
 {
+  {
+    const std::lock_guard<std::mutex> lock(m_mutex);
+    ++m_done;
+  }
+  say(stream, result);
+}
+
+void CollectProgress::say(std::FILE* stream, const std::string& result)
+{
   const std::lock_guard<std::mutex> lock(m_mutex);
-  ++m_done;
   erase_locked();
   if (!result.empty()) {
     std::fwrite(result.data(), 1, result.size(), stream);

@@ -50,6 +50,9 @@ public:
   // Counts one more incident done and writes `result` (a whole line, or "") to `stream`
   // first, with the line erased before and drawn again after it.
   void incident_done(std::FILE* stream, const std::string& result);
+  // Writes `result` (whole lines, or "") to `stream` with the line erased before and drawn
+  // again after it.
+  void say(std::FILE* stream, const std::string& result);
   // Erases the line for good (the summary follows); idempotent.
   void finish();
   // Redraws the line (tests; the drawing thread calls it too).

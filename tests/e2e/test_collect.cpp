@@ -456,6 +456,8 @@ TEST_CASE("collect --lang zh-CN speaks Chinese to people, and its JSON records s
   CHECK_THAT(tty.out, Catch::Contains("dftriage: collect：事件 5/5，其中"));
   CHECK_THAT(tty.out, Catch::Contains("读取失败（failed）"));
   CHECK_THAT(tty.out, Catch::Contains("项读取失败（原因见案例）；再次运行 collect 即可重试"));
+  // A line about an incident is never written onto the progress line.
+  CHECK(!std::regex_search(tty.out, std::regex("次[^\r\n]*dftriage: INC-")));
   CHECK(tty.out.find(" incidents") == std::string::npos);
   CHECK(tty.out.find("throttled") == std::string::npos);
   // A line per incident for people (-o text at a terminal), in Chinese too.
