@@ -144,9 +144,11 @@ std::string token_comments(const std::vector<std::string>& audiences, const Curl
   if (is_lab(context) && !out.empty()) {
     out += in + tr(context.lang,
                    "#   (LAB_CLIENT_ID, LAB_CLIENT_SECRET, LAB_TENANT_ID: clientId, clientSecret "
-                   "and tenantId of the lab's connection line)\n",
-                   "#   （LAB_CLIENT_ID、LAB_CLIENT_SECRET、LAB_TENANT_ID：实验环境连接行中的 "
-                   "clientId、clientSecret 和 tenantId）\n");
+                   "and tenantId of the first line dftriage lab serve prints; a lab started "
+                   "by --lab does not show its secret: serve one to follow along)\n",
+                   "#   （LAB_CLIENT_ID、LAB_CLIENT_SECRET、LAB_TENANT_ID：dftriage lab serve "
+                   "输出第一行中的 clientId、clientSecret 和 tenantId；--lab 启动的实验环境不显示"
+                   "其密钥，如需照做请另起 lab serve）\n");
   }
   return out;
 }

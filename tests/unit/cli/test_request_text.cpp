@@ -187,7 +187,8 @@ TEST_CASE("requests to a lab over HTTPS trust its CA and say how to get a token 
         "'resource=https://127.0.0.1:8443/' "
         "\"https://127.0.0.1:8443/$LAB_TENANT_ID/oauth2/token\" | jq -r .access_token)\n"
         "#   (LAB_CLIENT_ID, LAB_CLIENT_SECRET, LAB_TENANT_ID: clientId, clientSecret "
-        "and tenantId of the lab's connection line)\n");
+        "and tenantId of the first line dftriage lab serve prints; a lab started by --lab "
+        "does not show its secret: serve one to follow along)\n");
   // Every comment line is a whole comment: the shell runs none of it.
   const auto ran = run_printed(comments + as_curl(r, "", context), "TOKEN=t");
   CHECK(ran.exit_code == 0);
