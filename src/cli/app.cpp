@@ -36,7 +36,7 @@ const std::vector<CommandSpec>& commands()
        {"az security alert list -o json | dftriage triage -",
         "dftriage triage alerts/*.json --status active --since 7d -o table",
         "dftriage triage export.ndjson --shard 2/4 -o json > share.json"},
-       {E::success, E::failure, E::usage, E::input_rejected},
+       {E::success, E::failure, E::usage, E::input_rejected, E::interrupted},
        add_triage},
       {"collect",
        "Evidence for the queue: each incident's read-only steps, in parallel within a read "

@@ -30,7 +30,7 @@ const std::vector<ExitStatusRow>& exit_status_table()
           "preflight names it and the role to ask for); `run` and `apply` stop before their "
           "first request, or with `--allow-missing-permissions` leave such steps out; `undo` "
           "stops before putting anything back"},
-      {130, "interrupted (Ctrl-C or SIGTERM); the case can be resumed"},
+      {130, "interrupted (Ctrl-C or SIGTERM); a case it was writing can be resumed"},
   };
   return k_table;
 }
