@@ -100,7 +100,7 @@ WalkSession::Command WalkSession::resume_questions()
           return std::find(ask.begin(), ask.end(), id) != ask.end();
         });
     if (input != nullptr && asked_at_done_step) {
-      if (ask_one(*input) == Command::quit) {
+      if (ask_again(*input) == Command::quit) {
         return Command::quit;
       }
       m_plan = replan();
@@ -121,13 +121,26 @@ WalkSession::Command WalkSession::resume_questions()
                                sanitize(step.title.in(m_settings.lang)) + tr("):", "）："),
                            Colour::yellow, colour) +
                      "\n");
-      if (ask_one(*input) == Command::quit) {
+      if (ask_again(*input) == Command::quit) {
         return Command::quit;
       }
       m_plan = replan();
     }
   }
   return Command::next;
+}
+
+WalkSession::Command WalkSession::ask_again(const playbook::Input& input)
+{
+  // The steps behind it are done: b has nowhere to go, so the question stays.
+  for (;;) {
+    const Command command = ask_one(input);
+    if (command != Command::back) {
+      return command;
+    }
+    m_prompter.say(tr("  The steps before it are done: answer it, or q to stop.\n",
+                      "  之前的步骤都已完成：请回答此问题，或输入 q 停止。\n"));
+  }
 }
 
 } // namespace dftriage::cli

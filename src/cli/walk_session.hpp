@@ -115,6 +115,8 @@ private:
   // On resume: asks again what a kept answer a step now refuses, and the questions of
   // done steps left open when the case stopped; shows the steps done before. quit: stop.
   Command resume_questions();
+  // Asks `input` until it is answered or q: on resume b has no step to go back to.
+  Command ask_again(const playbook::Input& input);
   std::string tr(std::string_view en, std::string_view zh) const
   {
     return cli::tr(m_settings.lang, en, zh);

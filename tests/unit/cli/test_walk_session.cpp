@@ -186,3 +186,18 @@ TEST_CASE("a question asked after a done step's read and never answered is asked
   CHECK(printed.find("Not answered before the case stopped (") < asked);
   CHECK(printed.find("[mitigate 5/", summary) == std::string::npos); // asked before going on
 }
+
+TEST_CASE("b at a question left open before the case stopped asks it again")
+{
+  const std::set<std::string> done{"read-vault",        "owner-tags",       "verify-origin",
+                                   "origin-unverified", "check-source-ip",  "enable-firewall",
+                                   "trusted-networks",  "principal-details"};
+  const auto printed = walk({{"ip_recognised", false},
+                             {"origin_verified", false},
+                             {"principal", "d3b07384-d9a0-4c1e-8f4b-2a6e5c7d8e9f"}},
+                            "b\nq\n", done);
+  const auto refused = printed.find("The steps before it are done: answer it, or q to stop.");
+  REQUIRE(refused != std::string::npos);
+  CHECK(printed.find("Is the caller a user or an application", refused) != std::string::npos);
+  CHECK(printed.find("[mitigate 5/") == std::string::npos);
+}
