@@ -1,14 +1,10 @@
 #include "collect_queue.hpp"
 
 #include "dftriage/util/error.hpp"
-#include "dftriage/util/terminal.hpp"
-#include "dftriage/util/text.hpp"
-#include "dftriage/util/time.hpp"
 #include "inputs.hpp"
 
 #include <algorithm>
 #include <cerrno>
-#include <cstdio>
 #include <cstring>
 #include <fcntl.h>
 #include <filesystem>
