@@ -151,15 +151,34 @@ bool is_file(const std::string& path)
   return ::stat(path.c_str(), &info) == 0 && !S_ISDIR(info.st_mode);
 }
 
-} // namespace
-
-CloudConfig parse_cloud_config(std::string_view text, std::string_view source)
+// The file's clientSecret when it is a string long enough to be told apart; "" otherwise.
+std::string secret_in(const Json& doc)
 {
-  const CloudReader reader(source);
-  const Json doc = parse_json(text, source);
-  if (!doc.is_object()) {
-    reader.fail("", std::string("expected a JSON object, got ") + doc.type_name());
+  constexpr std::size_t shortest = 4;
+  const auto it = doc.find("clientSecret");
+  if (it == doc.end() || !it->is_string() || it->get_ref<const std::string&>().size() < shortest) {
+    return {};
   }
+  return it->get<std::string>();
+}
+
+// `message` with every copy of `secret` (as written, and as text::quote escapes it) replaced.
+std::string without_secret(std::string message, const std::string& secret)
+{
+  const std::string quoted = text::quote(secret, std::string::npos);
+  const std::string escaped = quoted.substr(1, quoted.size() - 2);
+  const std::string mark = "<clientSecret>";
+  for (const std::string* copy : {&secret, &escaped}) {
+    for (auto at = message.find(*copy); at != std::string::npos;
+         at = message.find(*copy, at + mark.size())) {
+      message.replace(at, copy->size(), mark);
+    }
+  }
+  return message;
+}
+
+CloudConfig read_config(const CloudReader& reader, const Json& doc, std::string_view source)
+{
   CloudConfig config;
   config.source = std::string(source);
   const auto lab = doc.find("cloud");
@@ -191,6 +210,28 @@ CloudConfig parse_cloud_config(std::string_view text, std::string_view source)
     config.cloud.name = lab == doc.end() ? "custom" : "DftriageLab";
   }
   return config;
+}
+
+} // namespace
+
+CloudConfig parse_cloud_config(std::string_view text, std::string_view source)
+{
+  const CloudReader reader(source);
+  const Json doc = parse_json(text, source);
+  if (!doc.is_object()) {
+    reader.fail("", std::string("expected a JSON object, got ") + doc.type_name());
+  }
+  // A message quotes the value it rejects; should that value hold the secret (pasted in the
+  // wrong field), the secret is cut out of it.
+  const std::string secret = secret_in(doc);
+  try {
+    return read_config(reader, doc, source);
+  } catch (const InputError& e) {
+    if (secret.empty()) {
+      throw;
+    }
+    throw InputError(without_secret(e.what(), secret));
+  }
 }
 
 CloudConfig load_cloud(std::string_view name_or_path)

@@ -145,17 +145,55 @@ std::optional<ReadPacer::Hold> ReadPacer::hold(Subscription& s, TimePoint t) con
   if (s.remaining && s.last_sent && *s.remaining < reserve(s)) {
     // Fewer reads left, longer gaps: reads go out slower and slower as the count falls
     // instead of running into a 429, and at full speed again once it recovers.
-    const auto gap = m_options.spread / (*s.remaining + 1);
-    later(*s.last_sent + gap, PaceReason::remaining_reads);
+    later(*s.last_sent + gap(s, *s.remaining), PaceReason::remaining_reads);
   }
   return out;
+}
+
+std::chrono::steady_clock::duration ReadPacer::gap(const Subscription& s, std::int64_t left) const
+{
+  const std::chrono::steady_clock::duration spread = m_options.spread / (left + 1);
+  if (!s.refill) {
+    return std::min<std::chrono::steady_clock::duration>(spread, m_options.probe);
+  }
+  if (*s.refill <= 0) {
+    return spread;
+  }
+  const std::chrono::duration<double> one_back(1.1 / *s.refill);
+  return std::min(spread,
+                  std::chrono::duration_cast<std::chrono::steady_clock::duration>(one_back));
+}
+
+void ReadPacer::measure_refill(Subscription& s, std::int64_t left, TimePoint t) const
+{
+  // The count before this read was answered was at its highest seen: it may have been
+  // full for a while, so the growth over the span only bounds the refill from below.
+  const bool full = left >= s.most_remaining;
+  ++s.answered;
+  const std::int64_t granted = left + s.answered;
+  if (!s.span_start) {
+    s.span_start.emplace(t, granted);
+    return;
+  }
+  const std::chrono::duration<double> span = t - s.span_start->first;
+  if (span < m_options.refill_span) {
+    return;
+  }
+  const double rate =
+      std::max(0.0, static_cast<double>(granted - s.span_start->second) / span.count());
+  // A full count says the refill is faster than measured: try half again as fast (a gap
+  // too short shows in the next span as a falling count, which measures the refill).
+  s.refill = full ? std::max(s.refill.value_or(0.0), 1.5 * rate) : rate;
+  s.span_start.emplace(t, granted);
 }
 
 std::int64_t ReadPacer::reserve(const Subscription& s) const
 {
   const double fraction = std::clamp(m_options.reserve_fraction, 0.0, 1.0);
   const double share = std::ceil(fraction * static_cast<double>(s.most_remaining));
-  return std::max(m_options.reserve_floor, static_cast<std::int64_t>(share));
+  const std::int64_t reserve = std::max(m_options.reserve_floor, static_cast<std::int64_t>(share));
+  // A bucket smaller than twice the floor (a lab's --read-budget 3/s) keeps half of it.
+  return std::min(reserve, std::max<std::int64_t>(1, s.most_remaining / 2));
 }
 
 void ReadPacer::observe(std::string_view method, std::string_view url, const HttpResponse& response)
@@ -178,15 +216,25 @@ void ReadPacer::observe(std::string_view method, std::string_view url, const Htt
   if (response.status == 429) {
     ++s.counters.throttled;
   }
+  const TimePoint t = now();
   if (remaining) {
+    if (response.status != 429) {
+      measure_refill(s, *remaining, t);
+    }
     s.remaining = *remaining;
     s.most_remaining = std::max(s.most_remaining, *remaining);
   }
   if (pause) {
-    const TimePoint until = now() + std::min(*pause, m_options.max_pause);
+    const TimePoint until = t + std::min(*pause, m_options.max_pause);
     s.paused_until = s.paused_until ? std::max(*s.paused_until, until) : until;
-    // The pause stands for the count now; an old low count would add a gap after it.
-    s.remaining.reset();
+    // The pause stands for the count now. With a known refill the reads after it go at
+    // its pace from an empty count (all at once, they would empty it again); without one,
+    // an old low count would only add a gap after the pause.
+    if (s.refill && *s.refill > 0) {
+      s.remaining = 0;
+    } else {
+      s.remaining.reset();
+    }
   }
 }
 
@@ -201,6 +249,7 @@ ReadPacerSnapshot ReadPacer::snapshot() const
     pace.subscription = id;
     pace.counters = s.counters;
     pace.remaining_reads = s.remaining;
+    pace.refill_per_second = s.refill;
     if (m_options.budget) {
       const auto in_window = std::count_if(s.sent_times.begin(), s.sent_times.end(), [t](auto at) {
         return at + ReadPacerOptions::k_window > t;

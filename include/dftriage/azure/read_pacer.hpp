@@ -56,8 +56,11 @@ struct SubscriptionPace
   std::string subscription; // the ID, lower case
   PaceCounters counters;
   // x-ms-ratelimit-remaining-subscription-reads of the last response, less the reads let
-  // through since; nullopt before any response carried it, and after a 429 pause.
+  // through since; nullopt before any response carried it, and after a 429 pause unless
+  // the refill is known (then 0).
   std::optional<std::int64_t> remaining_reads;
+  // Reads a second the count was last seen to come back at; nullopt before it was measured.
+  std::optional<double> refill_per_second;
   // Reads the budget allows now; nullopt without a budget.
   std::optional<std::uint64_t> budget_left;
   std::chrono::milliseconds paused{0}; // left of a 429 pause; 0 when none
@@ -79,18 +82,30 @@ struct ReadPacerOptions
   static constexpr std::int64_t k_default_reserve_floor = 25;
   static constexpr std::chrono::milliseconds k_default_spread{60'000};
   static constexpr std::chrono::milliseconds k_default_max_pause{60'000};
+  static constexpr std::chrono::milliseconds k_default_refill_span{1'000};
+  static constexpr std::chrono::milliseconds k_default_probe{2'000};
 
   // Reads per subscription in any hour (a sliding window, not a refilling bucket: no
   // interval of k_window ever holds more); nullopt: no budget. Must be at least 1.
   std::optional<std::uint64_t> budget;
   // With fewer reads left than the reserve, max(reserve_floor, reserve_fraction (in
-  // [0, 1]) * the highest remaining count seen), the pacer spreads the rest out: a read
+  // [0, 1]) * the highest remaining count seen) but at most half that highest count (and
+  // at least 1), the pacer spreads the rest out: a read
   // waits spread / (left + 1) after the one before it, so the waits grow as the count
   // falls (60 s / 101 = 0.6 s at 100 left, 30 s at 1) and end once it recovers. Each
   // read let through counts one less, so reads still unanswered count too.
+  //
+  // ARM counts reads in a token bucket (250, refilled at 25 a second) rather than an
+  // hour, so the pacer also learns how fast the count comes back: from two responses at
+  // least `refill_span` apart, the count plus the reads answered between them grew by
+  // the reads refilled. Once it knows, a gap is never longer than the time one read
+  // takes to come back (with 10% to spare); before it knows, never longer than `probe`.
+  // Either way a count that does not come back keeps the gaps above.
   double reserve_fraction = k_default_reserve_fraction;
   std::int64_t reserve_floor = k_default_reserve_floor;
   std::chrono::milliseconds spread = k_default_spread;
+  std::chrono::milliseconds refill_span = k_default_refill_span;
+  std::chrono::milliseconds probe = k_default_probe;
   // A Retry-After longer than this pauses the subscription this long (the client's
   // RetryPolicy::max_server_wait shortens its own retry wait alike).
   std::chrono::milliseconds max_pause = k_default_max_pause;
@@ -142,6 +157,11 @@ private:
     std::optional<std::int64_t> remaining;
     std::int64_t most_remaining = 0; // the highest remaining count seen
     std::optional<TimePoint> paused_until;
+    // Refill measurement: reads answered with a count (each took one), and the count plus
+    // that number at the start of the current span.
+    std::int64_t answered = 0;
+    std::optional<std::pair<TimePoint, std::int64_t>> span_start;
+    std::optional<double> refill; // reads a second; nullopt: not measured yet
   };
   struct Hold
   {
@@ -153,6 +173,10 @@ private:
   // Returns until when and why `s` must wait at `t`, or nullopt when a read may go.
   std::optional<Hold> hold(Subscription& s, TimePoint t) const;
   std::int64_t reserve(const Subscription& s) const;
+  // The wait between two reads of `s` with `left` reads left, below the reserve.
+  std::chrono::steady_clock::duration gap(const Subscription& s, std::int64_t left) const;
+  // Learns the refill rate from a count `left` answered at `t`.
+  void measure_refill(Subscription& s, std::int64_t left, TimePoint t) const;
   // Sleeps `waiting.duration`, telling `hook` before and after.
   void sleep(PaceWait& waiting, const WaitHook& hook) const;
 

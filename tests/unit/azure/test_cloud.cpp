@@ -243,6 +243,22 @@ TEST_CASE("a bad cloud file is reported with its position or field, never its se
     CHECK(message == "cloud.json: /clientId: missing; a clientSecret needs tenantId and clientId");
     CHECK(message.find(k_cloud_canary) == std::string::npos);
   }
+  SECTION("a rejected value holding the secret is quoted with the secret cut out")
+  {
+    // The fuzzer's find (CI, session 17): the secret pasted into an endpoint, written with a
+    // JSON escape so that the file holds it once.
+    std::string text = lab_line();
+    const std::string endpoint = "\"http://127.0.0.1:8443/\"";
+    text.replace(text.find(endpoint), endpoint.size(),
+                 R"("ftp://\u0043ANARY-cloud-secret-7f3a/x")");
+    const std::string message = cloud_error(text);
+    CHECK(message.find(k_cloud_canary) == std::string::npos);
+    CHECK(message.find("\"ftp://<clientSecret>/x\"") != std::string::npos);
+    CHECK(cloud_error(R"({"endpoints":{"resourceManager":"x\u00e9-secret"},"suffixes":{},
+                     "clientSecret":"\u00e9-secret"})") ==
+          "cloud.json: /endpoints/resourceManager: expected an absolute http(s) URL, got "
+          "\"x<clientSecret>\"");
+  }
 }
 
 TEST_CASE("load_cloud and resolve_cloud pick a built-in name or a file", "[cloud]")

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <stdexcept>
 
 using namespace dftriage;
@@ -252,9 +253,13 @@ TEST_CASE("few remaining reads spread the reads out before any 429", "[pacer]")
   }
   SECTION("and also count the reads still out: no answer, longer gaps")
   {
-    rig.answer(k_paced_url_a, 200, {{std::string(k_remaining_reads), "3"}});
-    CHECK(rig.pacer->acquire(k_paced_url_a) == milliseconds(15'000)); // 3 left
-    CHECK(rig.pacer->acquire(k_paced_url_a) == milliseconds(20'000)); // 2 left
+    // 30 s after the last count of 1 (and 1 read answered), 1 again: one read came back in
+    // 30 s, so no gap is longer than 33 s.
+    rig.answer(k_paced_url_a, 200, {{std::string(k_remaining_reads), "1"}});
+    CHECK(rig.pacer->acquire(k_paced_url_a) == milliseconds(30'000)); // 1 left
+    const auto second = rig.pacer->acquire(k_paced_url_a);            // 0 left: 60 s or 33 s
+    CHECK(second >= milliseconds(32'999));
+    CHECK(second <= milliseconds(33'001));
   }
 }
 
@@ -424,4 +429,102 @@ TEST_CASE("parallel readers sharing a pacer never send more than its budget", "[
   CHECK(snapshot.total.sent == 10);
   REQUIRE(snapshot.subscriptions.size() == 1);
   CHECK(snapshot.subscriptions[0].counters.sent == 10);
+}
+
+namespace {
+
+// ARM's token bucket as the lab keeps it: `capacity` reads, refilled continuously at
+// `per_second`; a read finds a token or gets a 429 with the whole seconds until one.
+struct PacerBucketServer
+{
+  double capacity;
+  double per_second;
+  double tokens;
+  milliseconds refilled{0};
+
+  PacerBucketServer(double cap, double rate)
+      : capacity(cap)
+      , per_second(rate)
+      , tokens(cap)
+  {
+  }
+
+  HttpResponse answer(milliseconds at)
+  {
+    tokens = std::min(capacity,
+                      tokens + per_second * static_cast<double>((at - refilled).count()) / 1000.0);
+    refilled = at;
+    const std::string remaining(k_remaining_reads);
+    if (tokens >= 1.0) {
+      tokens -= 1.0;
+      return HttpResponse{200, {{remaining, std::to_string(static_cast<long>(tokens))}}, "{}"};
+    }
+    const double wait = std::ceil((1.0 - tokens) / per_second);
+    return HttpResponse{
+        429, {{remaining, "0"}, {"Retry-After", std::to_string(static_cast<int>(wait))}}, "{}"};
+  }
+};
+
+struct PacerBucketRun
+{
+  milliseconds took{0};
+  int throttled = 0;
+};
+
+// `reads` reads in a row through `rig`'s pacer, each answered `latency` after it was let
+// through; a 429 is retried.
+PacerBucketRun read_from_bucket(PacerRig& rig, PacerBucketServer& server, int reads,
+                                milliseconds latency)
+{
+  PacerBucketRun run;
+  for (int done = 0; done < reads;) {
+    rig.pacer->acquire(k_paced_url_a);
+    rig.clock.advance(latency);
+    const HttpResponse response = server.answer(milliseconds(rig.clock.ms.load()));
+    rig.pacer->observe("GET", k_paced_url_a, response);
+    if (response.status == 429) {
+      ++run.throttled;
+    } else {
+      ++done;
+    }
+  }
+  run.took = milliseconds(rig.clock.ms.load());
+  return run;
+}
+
+} // namespace
+
+TEST_CASE("the pacer learns how fast the count comes back and reads at that pace", "[pacer]")
+{
+  PacerRig rig;
+  SECTION("a bucket smaller than the reserve: about its refill rate, not a crawl")
+  {
+    // A lab with --read-budget 3/s: the count never reaches the reserve of 25.
+    PacerBucketServer server(3, 3);
+    const auto run = read_from_bucket(rig, server, 90, milliseconds(50));
+    CHECK(run.took < milliseconds(45'000)); // 30 s at the bucket's own pace
+    CHECK(run.throttled <= 3);
+    const auto refill = rig.pace_of("aaaa-1111").refill_per_second;
+    REQUIRE(refill);
+    CHECK(*refill == Approx(3.0).epsilon(0.35));
+  }
+  SECTION("ARM's bucket of 250 read faster than it refills: no 429, near 25 a second")
+  {
+    PacerBucketServer server(250, 25);
+    const auto run = read_from_bucket(rig, server, 1250, milliseconds(20));
+    // 250 at once, then 1000 at 25 a second: 40 s; a little slower to keep the margin.
+    CHECK(run.took > milliseconds(35'000));
+    CHECK(run.took < milliseconds(50'000));
+    CHECK(run.throttled == 0);
+  }
+  SECTION("a count that does not come back keeps the long gaps")
+  {
+    PacerBucketServer server(40, 0.001);
+    const auto run = read_from_bucket(rig, server, 39, milliseconds(20));
+    CHECK(run.throttled == 0);
+    CHECK(rig.pace_of("aaaa-1111").refill_per_second == 0.0);
+    // Below 25 left the gaps grow to 60 s / (left + 1); the probe of 2 s shortens only
+    // the first ones, before the refill was measured.
+    CHECK(run.took > milliseconds(60'000));
+  }
 }
