@@ -114,7 +114,8 @@ Json show_json(const CaseSummary& summary, const Json& report, const std::string
   }
   for (const char* key : {"alert", "playbook", "playbookVersion", "lang", "mode", "cloud", "opened",
                           "lastEntry", "closed", "operators"}) {
-    out[key] = report[key];
+    // The case's language, not the record's (which report --lang chooses).
+    out[key] = report[std::string_view(key) == "lang" ? "caseLang" : key];
   }
   out["steps"] = std::move(steps);
   out["changes"] = std::move(changes);

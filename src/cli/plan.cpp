@@ -77,6 +77,8 @@ ExitStatus run_plan(const PlanOptions& options)
       writer.write(count++ == 0 ? "" : "\n");
       PlanTextOptions text;
       text.colour = colour;
+      text.lang = lang;
+      text.reason = lang == playbook::Lang::zh_cn ? match.reason_zh : match.reason;
       text.full_bodies = options.full_bodies;
       text.curl = options.curl;
       text.cloud = &cloud;

@@ -6,6 +6,7 @@
 #include "change_text.hpp"
 #include "dftriage/util/terminal.hpp"
 #include "request_text.hpp"
+#include "walk_text.hpp"
 
 namespace dftriage::cli {
 
@@ -22,11 +23,23 @@ std::string str(const Json& v)
 }
 
 // "pre-image, needs …" / "action, mutating, reversible, needs …".
-std::string meta(const Json& r)
+std::string meta(const Json& r, playbook::Lang lang)
 {
-  return str(r["purpose"]) +
-         (r.value("mutating", false) ? ", mutating, " + str(r["reversibility"]) : "") + ", needs " +
-         str(r["permission"]);
+  const auto word = [lang](const Json& v) {
+    return plan_word(str(v), lang,
+                     {{"pre-image", "读取更改前状态"},
+                      {"action", "操作"},
+                      {"undo", "撤销"},
+                      {"reversible", "可以撤销"},
+                      {"irreversible", "无法撤销"},
+                      {"inspection", "只读检查"},
+                      {"read-only", "只读"}});
+  };
+  return word(r["purpose"]) +
+         (r.value("mutating", false)
+              ? tr(lang, ", mutating, ", "，会更改，") + word(r["reversibility"])
+              : "") +
+         tr(lang, ", needs ", "，需要 ") + str(r["permission"]);
 }
 
 std::vector<azure::Request> requests_of(const Json& list)
@@ -41,6 +54,19 @@ std::vector<azure::Request> requests_of(const Json& list)
 }
 
 } // namespace
+
+std::string plan_word(const std::string& word, playbook::Lang lang,
+                      std::initializer_list<std::pair<std::string_view, std::string_view>> words)
+{
+  if (lang == playbook::Lang::zh_cn) {
+    for (const auto& [en, zh] : words) {
+      if (word == en) {
+        return std::string(zh);
+      }
+    }
+  }
+  return word;
+}
 
 azure::Request request_from_json(const nlohmann::ordered_json& r)
 {
@@ -86,6 +112,7 @@ std::string plan_token_text(const nlohmann::ordered_json& plan, const PlanTextOp
   }
   CurlContext context;
   context.cloud = options.cloud;
+  context.lang = options.lang;
   return token_comments(audiences_of(pointers), context, "  ");
 }
 
@@ -100,16 +127,17 @@ std::string plan_requests_text(const nlohmann::ordered_json& step, const PlanTex
   }
   CurlContext context;
   context.cloud = options.cloud;
+  context.lang = options.lang;
   context.pre_requests = &pre_requests;
   context.pre_image = pre;
   std::string out;
   const auto line = [&](const Json& r) {
     if (options.curl) {
-      return "    " + paint("# " + meta(r), Colour::dim, options.colour) + "\n";
+      return "    " + paint("# " + meta(r, options.lang), Colour::dim, options.colour) + "\n";
     }
     return "    " +
            paint(str(r["method"]) + " " + sanitize(str(r["url"])), Colour::bold, options.colour) +
-           "  [" + meta(r) + "]\n";
+           "  [" + meta(r, options.lang) + "]\n";
   };
   for (std::size_t i = 0; i < pre_requests.size(); ++i) {
     out += line(action["preImage"][i]);
@@ -130,7 +158,7 @@ std::string plan_requests_text(const nlohmann::ordered_json& step, const PlanTex
     ChangeView view;
     if (pre != nullptr) {
       view = change_view(request, pre_requests, *pre, options.curl ? "    # " : "      ",
-                         options.colour, playbook::Lang::en);
+                         options.colour, options.lang);
     }
     if (options.curl) {
       out += view.diff ? view.text : "";
@@ -140,8 +168,9 @@ std::string plan_requests_text(const nlohmann::ordered_json& step, const PlanTex
     if (view.diff && !options.full_bodies) {
       out += view.text;
     } else if (view.diff) {
-      out +=
-          view.text + "      whole body:\n        " + body_text(*request.body, "        ", context);
+      out += view.text +
+             tr(options.lang, "      whole body:\n        ", "      完整请求体：\n        ") +
+             body_text(*request.body, "        ", context);
     } else if (request.body) {
       out += "      " + body_text(*request.body, "      ", context);
     }

@@ -5,10 +5,18 @@
 #include "dftriage/azure/request.hpp"
 #include "plan_text.hpp"
 
+#include <initializer_list>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
+#include <utility>
 
 namespace dftriage::cli {
+
+// Returns a word of the plan's JSON (a status, a purpose, ...) in `lang`: its Chinese in
+// `words` for zh-CN; the word itself in English or when `words` lacks it.
+std::string plan_word(const std::string& word, playbook::Lang lang,
+                      std::initializer_list<std::pair<std::string_view, std::string_view>> words);
 
 // Returns a request of a plan's JSON (azure::Request::to_json) as a request.
 azure::Request request_from_json(const nlohmann::ordered_json& r);

@@ -4,6 +4,7 @@
 
 #include "dftriage/azure/actions.hpp"
 #include "dftriage/azure/cloud.hpp"
+#include "dftriage/playbook/playbook.hpp"
 
 #include <map>
 #include <nlohmann/json.hpp>
@@ -15,6 +16,12 @@ namespace dftriage::cli {
 struct PlanTextOptions
 {
   bool colour = false; // paint it (a terminal)
+  // The language of our words around the plan's (which Plan::to_json chose): phases,
+  // statuses, answer sources, notes, what each request is.
+  playbook::Lang lang = playbook::Lang::en;
+  // Why its playbook was chosen, in `lang` (engine::Match::reason_zh); empty: the plan's
+  // "reason", which is English.
+  std::string reason;
   // Besides what a change changes (against a captured target), its whole body.
   bool full_bodies = false;
   // Each request as the curl command that sends it, with where each token comes from

@@ -26,13 +26,11 @@ struct ReportOptions
 ExitStatus run_report(const ReportOptions& options)
 {
   const auto format = options.output.resolve();
-  const auto asked = lang_option(options.lang);
   const auto folder = journal::CaseFolder::open_existing(options.dir);
-  const auto report = exec::case_report(folder);
-  const std::string case_lang =
-      report["lang"].is_string() ? report["lang"].get<std::string>() : "en";
+  // The record says which language it is in, and that is the one it is written in.
+  const auto report = exec::case_report(folder, lang_option(options.lang));
   const auto lang =
-      asked ? *asked : playbook::lang_from_string(case_lang).value_or(playbook::Lang::en);
+      playbook::lang_from_string(report.value("lang", "en")).value_or(playbook::Lang::en);
   Writer writer(stdout);
   writer.write(format == OutputFormat::json ? report.dump(2) + "\n"
                                             : exec::report_markdown(report, lang));

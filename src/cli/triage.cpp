@@ -29,28 +29,6 @@ struct TriageCliOptions
   std::string lang;
 };
 
-const std::vector<std::string> k_triage_columns = {"RANK",   "INCIDENT", "SEVERITY",  "STATUS",
-                                                   "FAMILY", "ALERTS",   "LAST SEEN", "RESOURCE"};
-
-std::vector<std::string> row_of(const queue::Incident& inc)
-{
-  std::string resource = inc.resources.empty() ? "" : inc.resources.front();
-  if (const auto slash = resource.rfind('/'); slash != std::string::npos) {
-    resource = resource.substr(slash + 1);
-  }
-  if (inc.resources.size() > 1) {
-    resource += " +" + std::to_string(inc.resources.size() - 1);
-  }
-  return {std::to_string(inc.rank),
-          inc.id,
-          std::string(alert::to_string(inc.severity)),
-          inc.status,
-          std::string(alert::to_string(inc.family)),
-          std::to_string(inc.alerts.size()),
-          inc.last_seen,
-          resource};
-}
-
 ExitStatus run_triage(const TriageCliOptions& options)
 {
   const auto format = options.output.resolve();
@@ -62,7 +40,7 @@ ExitStatus run_triage(const TriageCliOptions& options)
       for_each_alert(options.files, read_options_for(options.format),
                      [&](alert::Alert& alert, bool /*live*/) { triage.add(alert); });
   Writer writer(stdout);
-  ListOutput list(writer, format, k_triage_columns);
+  ListOutput list(writer, format, triage_columns(lang));
   const bool colour = format == OutputFormat::text && terminal::use_colour(stdout);
   std::size_t incidents = 0;
   std::string line;
@@ -73,7 +51,7 @@ ExitStatus run_triage(const TriageCliOptions& options)
     if (format == OutputFormat::text) {
       writer.write(incident_text(inc, triage_opts.window_s, lang, colour));
     } else if (list.rows()) {
-      list.add_row(row_of(inc));
+      list.add_row(triage_row(inc, format == OutputFormat::tsv, lang));
     } else if (format == OutputFormat::ndjson) {
       line.clear();
       queue::append_json(inc, triage_opts.window_s, line);
@@ -91,14 +69,7 @@ ExitStatus run_triage(const TriageCliOptions& options)
     list.finish();
   }
   if (const auto& counts = triage.counts(); counts.spilled_bytes > 0) {
-    const auto size = [](std::uint64_t bytes) {
-      return bytes >= (std::uint64_t{1} << 20U) ? std::to_string(bytes >> 20U) + " MB"
-                                                : std::to_string((bytes + 1023) >> 10U) + " kB";
-    };
-    spdlog::info("triage: the queue outgrew its memory budget of {} (--memory): {} written to {} "
-                 "spill files",
-                 size(triage_opts.memory_budget_bytes), size(counts.spilled_bytes),
-                 counts.spill_files);
+    spdlog::info("{}", spill_text(triage_opts.memory_budget_bytes, counts, lang));
   }
   const std::string summary = triage_summary(triage.counts(), incidents, lang);
   if (format == OutputFormat::text) {
@@ -126,7 +97,8 @@ void add_triage(CLI::App& command, Invocation& invocation)
   add_shape_option(*sub, options->format);
   add_playbooks_option(*sub, options->playbook_dirs);
   add_queue_filter_options(*sub, options->filters);
-  sub->add_option("--lang", options->lang, "Language of the text (default en)")
+  sub->add_option("--lang", options->lang,
+                  "Language of the text and the table's header (default en)")
       ->type_name("en|zh-CN");
   sub->callback(
       [options, &invocation] { invocation.action = [options] { return run_triage(*options); }; });

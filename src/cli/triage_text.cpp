@@ -36,8 +36,8 @@ std::string grouped_text(const queue::Incident& inc, std::int64_t window_s, play
     out += tr(lang, "; tied by ", "；关联依据 ");
     for (std::size_t i = 0; i < inc.ties.size() && i < 4; ++i) {
       const auto& t = inc.ties[i];
-      out += (i == 0 ? "" : ", ") + t.key + " " + sanitize(t.value) + " (" +
-             std::to_string(t.alerts) + tr(lang, " alerts)", " 条告警)");
+      out += (i == 0 ? "" : tr(lang, ", ", "，")) + t.key + " " + sanitize(t.value) +
+             tr(lang, " (", "（") + std::to_string(t.alerts) + tr(lang, " alerts)", " 条告警）");
     }
     if (inc.ties.size() > 4) {
       out += tr(lang, ", …", "，…");
@@ -48,7 +48,61 @@ std::string grouped_text(const queue::Incident& inc, std::int64_t window_s, play
   return out;
 }
 
+// "18 kB", "3 MB": a size of spill files, as --memory takes one.
+std::string spill_size(std::uint64_t bytes)
+{
+  return bytes >= (std::uint64_t{1} << 20U) ? std::to_string(bytes >> 20U) + " MB"
+                                            : std::to_string((bytes + 1023) >> 10U) + " kB";
+}
+
 } // namespace
+
+std::vector<std::string> triage_columns(playbook::Lang lang)
+{
+  if (lang == playbook::Lang::zh_cn) {
+    return {"排名", "事件", "严重性", "状态", "类别", "告警数", "最近出现", "资源", "模拟"};
+  }
+  return {"RANK",   "INCIDENT",  "SEVERITY", "STATUS",   "FAMILY",
+          "ALERTS", "LAST SEEN", "RESOURCE", "SIMULATED"};
+}
+
+std::vector<std::string> triage_row(const queue::Incident& inc, bool tsv, playbook::Lang lang)
+{
+  std::string resource = inc.resources.empty() ? "" : inc.resources.front();
+  if (const auto slash = resource.rfind('/'); slash != std::string::npos) {
+    resource = resource.substr(slash + 1);
+  }
+  if (inc.resources.size() > 1) {
+    resource += " +" + std::to_string(inc.resources.size() - 1);
+  }
+  std::string simulated = inc.simulated ? tr(lang, "yes", "是") : tr(lang, "no", "否");
+  if (tsv) {
+    simulated = inc.simulated ? "true" : "false"; // as -o json has it
+  }
+  return {std::to_string(inc.rank),
+          inc.id,
+          std::string(alert::to_string(inc.severity)),
+          inc.status,
+          std::string(alert::to_string(inc.family)),
+          std::to_string(inc.alerts.size()),
+          inc.last_seen,
+          resource,
+          simulated};
+}
+
+std::string spill_text(std::uint64_t budget_bytes, const queue::TriageCounts& counts,
+                       playbook::Lang lang)
+{
+  const std::string budget = spill_size(budget_bytes);
+  const std::string written = spill_size(counts.spilled_bytes);
+  const std::string files = std::to_string(counts.spill_files);
+  if (lang == playbook::Lang::zh_cn) {
+    return "triage：队列超出了内存预算 " + budget + "（--memory），已将 " + written + " 写入 " +
+           files + " 个临时文件排序";
+  }
+  return "triage: the queue outgrew its memory budget of " + budget + " (--memory): " + written +
+         " written to " + files + " spill files";
+}
 
 std::string window_text(std::int64_t seconds)
 {

@@ -13,6 +13,7 @@ struct Known
 {
   std::string_view en;
   std::string_view zh;
+  bool last_is_message = false; // its last value is a message of ours too
 };
 
 constexpr Known k_known[] = {
@@ -53,8 +54,22 @@ constexpr Known k_known[] = {
     {"confirmed with --yes by {}", "由 {1} 以 --yes 确认"},
     {"undo confirmed with --yes by {}", "由 {1} 以 --yes 确认撤销"},
     {"applied reviewed plan {}", "按已审阅的计划 {1} 执行"},
-    {"client {} in tenant {} ({})", "租户 {2} 中的客户端 {1}（{3}）"},
-    {"tenant {} ({})", "租户 {1}（{2}）"},
+    {"client {} in tenant {} ({})", "租户 {2} 中的客户端 {1}（{3}）", true},
+    {"tenant {} ({})", "租户 {1}（{2}）", true},
+    // The credential that answered (TokenCredential::description), inside the above.
+    {"client secret (environment)", "环境变量中的客户端密码"},
+    {"client secret (lab)", "实验环境的客户端密码"},
+    {"client secret (cloud file {})", "云配置文件 {1} 中的客户端密码"},
+    {"client certificate (environment)", "环境变量中的客户端证书"},
+    {"managed identity (IMDS)", "IMDS 托管标识"},
+    {"managed identity (App Service)", "App Service 托管标识"},
+    {"workload identity", "工作负载标识"},
+    // Why a step of a plan is not planned (engine::build_plan).
+    {"the alert does not meet the playbook's requirements", "告警不满足剧本的前提条件"},
+    {"the walk stopped at step {}", "流程在步骤 {1} 处结束"},
+    {"step {} goes to {}", "步骤 {1} 转到 {2}"},
+    {"its condition does not hold", "它的条件不成立"},
+    {"needs an answer to {}", "需要先回答 {1}"},
     // Undo.
     {"an inspection changes nothing", "只读检查不做任何更改"},
     {"unknown action {}", "未知操作 {1}"},
@@ -141,6 +156,11 @@ std::string message_in(const std::string& message, playbook::Lang lang)
   std::vector<std::string_view> values;
   for (const auto& known : k_known) {
     if (matches(message, known.en, values)) {
+      if (!known.last_is_message) {
+        return fill(known.zh, values);
+      }
+      const std::string last = message_in(std::string(values.back()), lang);
+      values.back() = last;
       return fill(known.zh, values);
     }
   }

@@ -205,7 +205,7 @@ std::optional<long long> milliseconds_between(std::string_view from, std::string
   return *b - *a;
 }
 
-json case_report(const journal::CaseFolder& folder)
+json case_report(const journal::CaseFolder& folder, std::optional<playbook::Lang> lang)
 {
   const std::string journal_text = folder.read_file("journal.jsonl");
   const auto check = journal::verify(journal_text);
@@ -235,16 +235,25 @@ json case_report(const journal::CaseFolder& folder)
   report["incident"] = nullptr;
   if (opened.contains("incident") && opened["incident"].is_object()) {
     auto alerts = json::array();
+    auto highest = alert::Severity::unknown; // the enum runs from high down, as triage ranks
     for (const auto& a : parsed.alerts) {
       alerts.push_back(alert_summary(&a, opened));
+      highest = std::min(highest, a.severity);
     }
-    report["incident"] = {{"id", str(opened["incident"], "id")}, {"alerts", std::move(alerts)}};
+    report["incident"] = {{"id", str(opened["incident"], "id")},
+                          {"severity", std::string(alert::to_string(highest))},
+                          {"alerts", std::move(alerts)}};
   }
   report["playbook"] = or_null(str(opened, "playbook"));
   report["playbookVersion"] = or_null(str(opened, "playbookVersion"));
   report["mode"] = or_null(str(opened, "mode"));
   report["cloud"] = or_null(str(opened, "cloud"));
-  report["lang"] = or_null(str(opened, "lang"));
+  // The record's language: the one asked for, else the case's; caseLang: the walk's.
+  const auto case_lang = playbook::lang_from_string(str(opened, "lang"));
+  report["lang"] = lang.value_or(case_lang.value_or(playbook::Lang::en)) == playbook::Lang::zh_cn
+                       ? "zh-CN"
+                       : "en";
+  report["caseLang"] = or_null(str(opened, "lang"));
   report["opened"] = or_null(str(opened, "time"));
   report["lastEntry"] = entries.empty() ? json(nullptr) : or_null(str(entries.back(), "time"));
   report["closed"] = state.closed();

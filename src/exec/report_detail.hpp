@@ -129,6 +129,9 @@ struct Labels
   const char* comma;    // between items
   const char* open_paren;
   const char* close_paren;
+  // The title of an incident's case: "%1 alerts" (the count), and for one alert.
+  const char* incident_alerts;
+  const char* incident_one_alert;
 };
 
 // Returns the labels in `lang`.

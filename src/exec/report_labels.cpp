@@ -146,7 +146,9 @@ const Labels k_en{
     ": ",
     ", ",
     " (",
-    ")"};
+    ")",
+    "%1 alerts",
+    "%1 alert"};
 
 const Labels k_zh{
     "事件记录",
@@ -284,7 +286,9 @@ const Labels k_zh{
     "：",
     "，",
     "（",
-    "）"};
+    "）",
+    "%1 条告警",
+    "%1 条告警"};
 
 } // namespace
 

@@ -8,6 +8,7 @@
 #include "dftriage/util/json_field.hpp"
 #include "report_detail.hpp"
 
+#include <algorithm>
 #include <map>
 
 namespace dftriage::exec {
@@ -137,6 +138,31 @@ private:
     m_out += "\n";
   }
   void none() { m_out += std::string(m_l.none) + "\n"; }
+  // What the record is about: the alert's type; an incident's ID, as triage lists it
+  // (highest severity, how many alerts), and its alerts' types.
+  std::string title() const
+  {
+    const auto& incident = m_report["incident"];
+    if (!incident.is_object()) {
+      return code(str(m_report["alert"], "type"));
+    }
+    const auto& alerts = incident.value("alerts", json::array());
+    std::vector<std::string> types; // each once, in the alerts' order
+    for (const auto& each : alerts) {
+      if (std::find(types.begin(), types.end(), str(each, "type")) == types.end()) {
+        types.push_back(str(each, "type"));
+      }
+    }
+    std::string out = code(str(incident, "id")) + m_l.open_paren + text(str(incident, "severity")) +
+                      m_l.comma +
+                      fill(alerts.size() == 1 ? m_l.incident_one_alert : m_l.incident_alerts,
+                           {{"%1", std::to_string(alerts.size())}}) +
+                      m_l.sep;
+    for (std::size_t i = 0; i < types.size() && i < 4; ++i) {
+      out += (i == 0 ? "" : m_l.comma) + (i < 3 ? code(types[i]) : "…");
+    }
+    return out + m_l.close_paren;
+  }
 
   void summary();
   void alert();
@@ -165,8 +191,7 @@ private:
 
 void Renderer::summary()
 {
-  const auto& a = m_report["alert"];
-  m_out = "# " + std::string(m_l.title) + m_l.sep + code(str(a, "type")) + "\n\n";
+  m_out = "# " + std::string(m_l.title) + m_l.sep + title() + "\n\n";
   item(m_l.case_, code(str(m_report, "case")));
   if (str(m_report, "playbook").empty()) {
     item(m_l.playbook, m_l.not_chosen);
@@ -525,10 +550,10 @@ void Renderer::permissions()
                             : !str(principal, "appId").empty() ? str(principal, "appId")
                                                                : str(principal, "objectId");
     m_out += "- " + text(str(p, "time")) + " — " + counts + " — " + by(p["by"], false) +
-             (who.empty() ? "" : " (" + code(who) + ")") + "\n";
+             (who.empty() ? "" : m_l.open_paren + code(who) + m_l.close_paren) + "\n";
     for (const auto& c : p.value("notGranted", json::array())) {
-      std::string line = "  - " + code(str(c, "step")) + ": " + code(str(c, "permission")) + " " +
-                         code(str(c, "scope")) + " — " + status(str(c, "result"));
+      std::string line = "  - " + code(str(c, "step")) + m_l.sep + code(str(c, "permission")) +
+                         " " + code(str(c, "scope")) + " — " + status(str(c, "result"));
       const auto remedies = c.value("remedies", json::array());
       if (!remedies.empty()) {
         line += m_l.sep + code(remedies[0]);

@@ -119,7 +119,20 @@ TEST_CASE("run --incident answers a three-alert Key Vault attack once: the firew
     CHECK(rep["incident"]["alerts"][i]["id"] == incident["alerts"][i]["id"]);
   }
   const auto md = run_process({k_bin, "report", case_dir});
-  CHECK(md.out.find("Incident") != std::string::npos);
+  // Titled by the incident as triage lists it, not by its first alert (a Medium one).
+  CHECK(md.out.rfind("# Incident record: `" + id + "` (" + incident["severity"].get<std::string>() +
+                         ", 3 alerts: `KV_TORAccess`, ",
+                     0) == 0);
+  CHECK(rep["lang"] == "en");
+  // Asked for in Chinese, the record says so, and still that the case was walked in English.
+  const auto zh = nlohmann::json::parse(
+      run_process({k_bin, "report", case_dir, "--lang", "zh-CN", "-o", "json"}).out);
+  CHECK(zh["lang"] == "zh-CN");
+  CHECK(zh["caseLang"] == "en");
+  CHECK(zh["incident"]["severity"] == incident["severity"]);
+  const auto zh_md = run_process({k_bin, "report", case_dir, "--lang", "zh-CN"}).out;
+  CHECK(zh_md.rfind("# 事件记录：`" + id + "`（", 0) == 0);
+  CHECK(zh_md.find("client secret") == std::string::npos);
 
   // Resumed, the case walks the same incident and sends no change again.
   const auto again = lab.run({"run", "--case", case_dir, "--yes", "-o", "json"});

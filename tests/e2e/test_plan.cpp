@@ -117,6 +117,32 @@ TEST_CASE("plan --lang zh-CN gives the Chinese guidance", "[e2e][plan]")
         std::string::npos); // CJK text (UTF-8 lead byte of U+7000–U+7FFF, U+5000–U+5FFF…)
 }
 
+TEST_CASE("plan --incident --lang zh-CN -o text names the incident and its alerts in Chinese",
+          "[e2e][plan]")
+{
+  const std::string queue = k_source + "/examples/queue/az-alert-list.json";
+  const auto text = [&](const char* lang) {
+    const auto r = run_process(
+        {k_bin, "plan", queue, "--incident", "INC-67824da8e1eb", "-o", "text", "--lang", lang}, {},
+        {{"NO_COLOR", ""}});
+    INFO(r.err);
+    CHECK(r.exit_code == 0);
+    return r.out;
+  };
+  const auto en = text("en");
+  CHECK(en.find("KV_TORAccess  ->  playbook keyvault  (alertType KV_TORAccess matches KV_*)\n"
+                "  incident INC-67824da8e1eb: 3 alerts\n") == 0);
+  const auto zh = text("zh-CN");
+  CHECK(zh.find("KV_TORAccess  ->  剧本 keyvault（alertType KV_TORAccess 与 KV_* 匹配）\n"
+                "  事件 INC-67824da8e1eb：3 条告警\n") == 0);
+  CHECK(zh.find("[联系 1/8] ") != std::string::npos);
+  for (const char* english : {"playbook ", "incident ", " alerts", "(default)", "(none)",
+                              "  planned", "  skipped", "goes to", ", needs "}) {
+    INFO(english);
+    CHECK(zh.find(english) == std::string::npos);
+  }
+}
+
 TEST_CASE("playbooks validate: the shipped playbooks are valid, a broken one is not", "[e2e][plan]")
 {
   const auto ok = run_process({k_bin, "playbooks", "validate", "-o", "text"});

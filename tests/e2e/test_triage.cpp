@@ -39,6 +39,12 @@ std::string triage_slurp(const std::string& path)
   return s.str();
 }
 
+// The first line of `out`: a table's header.
+std::string triage_header_line(const std::string& out)
+{
+  return out.substr(0, out.find('\n'));
+}
+
 } // namespace
 
 TEST_CASE("triage reads az's list on standard input and prints incidents as JSON", "[e2e][triage]")
@@ -109,6 +115,69 @@ TEST_CASE("triage -o text and table for people, in English and Chinese", "[e2e][
   std::string line;
   std::getline(lines, line);
   CHECK(line.rfind("1\tINC-", 0) == 0);
+}
+
+TEST_CASE("triage -o table and tsv say which incidents are simulated, tsv in a last column",
+          "[e2e][triage]")
+{
+  auto args = triage_queue_files();
+  args.insert(args.end(), {"-o", "tsv"});
+  const auto tsv = run_triage(args);
+  REQUIRE(tsv.exit_code == 0);
+  std::map<std::string, std::vector<std::string>> rows; // incident → fields
+  std::istringstream lines(tsv.out);
+  for (std::string line; std::getline(lines, line);) {
+    std::vector<std::string> fields;
+    std::istringstream cells(line);
+    for (std::string field; std::getline(cells, field, '\t');) {
+      fields.push_back(field);
+    }
+    REQUIRE(fields.size() == 9);
+    rows[fields[1]] = fields;
+  }
+  // The sample alert of the az list is an incident of its own, ranked last.
+  REQUIRE(rows.size() == 5);
+  std::size_t simulated = 0;
+  for (const auto& [id, fields] : rows) {
+    INFO(id);
+    CHECK((fields[8] == "true" || fields[8] == "false"));
+    simulated += fields[8] == "true" ? 1 : 0;
+    // The columns before it are where they were: rank, ID, severity, ..., resource.
+    CHECK(fields[0] == std::to_string(std::stoi(fields[0])));
+    CHECK(fields[7].find('/') == std::string::npos);
+  }
+  CHECK(simulated == 1);
+  CHECK(rows.at("INC-c6d409c0349c")[8] == "true");
+  CHECK(rows.at("INC-c6d409c0349c")[0] == "5");
+
+  args.back() = "table";
+  const auto table = run_triage(args);
+  REQUIRE(table.exit_code == 0);
+  const auto header = triage_header_line(table.out);
+  CHECK(header.rfind("RANK  INCIDENT  ", 0) == 0);
+  CHECK(header.size() > 9);
+  CHECK(header.substr(header.size() - 9) == "SIMULATED");
+  const auto last_row = table.out.substr(table.out.rfind('\n', table.out.size() - 2) + 1);
+  CHECK(last_row.rfind("5 ", 0) == 0);
+  CHECK(last_row.find("INC-c6d409c0349c") != std::string::npos);
+  CHECK(last_row.substr(last_row.size() - 4) == "yes\n");
+}
+
+TEST_CASE("triage -o table in Chinese has a Chinese header", "[e2e][triage]")
+{
+  auto args = triage_queue_files();
+  args.insert(args.end(), {"-o", "table", "--lang", "zh-CN"});
+  const auto r = run_triage(args);
+  REQUIRE(r.exit_code == 0);
+  const auto header = triage_header_line(r.out);
+  CHECK(header.rfind("排名  事件  ", 0) == 0);
+  for (const char* word : {"严重性", "状态", "类别", "告警数", "最近出现", "资源", "模拟"}) {
+    INFO(word);
+    CHECK(header.find(word) != std::string::npos);
+  }
+  CHECK(header.find_first_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ") == std::string::npos);
+  CHECK(r.out.find("  是\n") != std::string::npos); // the simulated incident
+  CHECK(r.out.find("  否\n") != std::string::npos);
 }
 
 TEST_CASE("triage filters: --status, --family, --since, --subscription", "[e2e][triage]")
@@ -228,6 +297,21 @@ TEST_CASE("triage past --memory sorts through TMPDIR, prints the same and leaves
     CHECK(refused.exit_code == 1);
     CHECK(refused.err.find("set TMPDIR to a writable folder") != std::string::npos);
   }
+}
+
+TEST_CASE("triage past --memory says so in Chinese under --lang zh-CN", "[e2e][triage]")
+{
+  TempDir spill("triage-spill-zh");
+  std::vector<std::string> args = {k_bin, "-v", "triage", "--memory", "1k", "--lang", "zh-CN"};
+  const auto files = triage_queue_files();
+  args.insert(args.end(), files.begin(), files.end());
+  const auto r = run_process(args, {}, {{"NO_COLOR", ""}, {"TMPDIR", spill.path.string()}});
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(r.err.find("triage：队列超出了内存预算 1 kB（--memory），已将 ") != std::string::npos);
+  CHECK(r.err.find("个临时文件排序") != std::string::npos);
+  CHECK(r.err.find("outgrew") == std::string::npos);
+  CHECK(r.err.find("spill files") == std::string::npos);
 }
 
 TEST_CASE("triage shards: N machines together see every incident once", "[e2e][triage]")

@@ -17,9 +17,11 @@
 namespace dftriage::exec {
 
 // Returns the report as JSON:
-//   {case, alert{...}, incident (null, or {id, alerts[{...}]}: the alerts an incident's
-//    case was opened for, oldest first, alert being the first), playbook, playbookVersion (null
-//    when none was chosen), mode, cloud, lang (the walk's, null for an older case), opened,
+//   {case, alert{...}, incident (null, or {id, severity, alerts[{...}]}: the alerts an
+//    incident's case was opened for, oldest first, alert being the first; severity the highest
+//    of theirs), playbook, playbookVersion (null when none was chosen), mode, cloud, lang (the
+//    record's: `lang`, else the case's, else "en"), caseLang (the walk's, null for an older
+//    case), opened,
 //    lastEntry, closed, resumeCommand, undoCommand, journal{entries, chainIntact, lastHash, ...},
 //    outcome, durations{toFirstContainment{step, at, seconds}, total{seconds, until}} (null members
 //    when not known), operators[{user, principal}], owner{found, value, tag, step, evidence |
@@ -30,7 +32,8 @@ namespace dftriage::exec {
 // where every `by` is {user, principal}. Never empty-handed: a step left open,
 // awaiting, declined, failed or refused, and a manual step of the plan never reached,
 // is a follow-up. Throws Error when the folder is not a case (no journal).
-nlohmann::ordered_json case_report(const journal::CaseFolder& folder);
+nlohmann::ordered_json case_report(const journal::CaseFolder& folder,
+                                   std::optional<playbook::Lang> lang = std::nullopt);
 
 // Renders `report` (from case_report) as Markdown for a ticket, every label in `lang`.
 // Identifiers, paths, resource IDs, commands and values go in code spans; prose from the

@@ -262,3 +262,26 @@ TEST_CASE("an empty case reports sanely", "[report]")
     CHECK(report["undoCommand"] == "dftriage undo " + quoted);
   }
 }
+
+TEST_CASE("the record's lang is the language it is written in and caseLang the walk's", "[report]")
+{
+  ReportCase c;
+  c.add({{"event", "case.opened"},
+         {"alertId", "a-1"},
+         {"alertType", "KV_TORAccess"},
+         {"lang", "en"}});
+  CHECK(c.report()["lang"] == "en");
+  CHECK(c.report()["caseLang"] == "en");
+  const auto asked = exec::case_report(*c.folder, playbook::Lang::zh_cn);
+  CHECK(asked["lang"] == "zh-CN");
+  CHECK(asked["caseLang"] == "en");
+  CHECK(exec::case_report(*c.folder, playbook::Lang::en)["lang"] == "en");
+
+  SECTION("an older case, walked before cases kept their language, is written in English")
+  {
+    ReportCase older;
+    older.opened();
+    CHECK(older.report()["lang"] == "en");
+    CHECK(older.report()["caseLang"].is_null());
+  }
+}

@@ -222,3 +222,65 @@ TEST_CASE("every label of the report is in Chinese with --lang zh-CN", "[report]
     CHECK(zh.find(label) == std::string::npos);
   }
 }
+
+TEST_CASE("an incident's record is titled by the incident, as triage lists it", "[report]")
+{
+  // Alerts of one incident, oldest first: the first is not the most severe, and a type
+  // comes twice.
+  const auto incident_case = [](const std::vector<std::pair<std::string, std::string>>& alerts) {
+    std::string text = "[";
+    for (std::size_t i = 0; i < alerts.size(); ++i) {
+      text += (i == 0 ? "" : ",") + arm_alert({{"systemAlertId", "a-" + std::to_string(i + 1)},
+                                               {"alertType", alerts[i].first},
+                                               {"severity", alerts[i].second}});
+    }
+    auto c = std::make_unique<ReportCase>(text + "]");
+    c->add({{"event", "case.opened"},
+            {"alertId", "a-1"},
+            {"alertType", alerts.front().first},
+            {"resource", k_report_vault},
+            {"incident", {{"id", "INC-67824da8e1eb"}, {"alerts", alerts.size()}}}});
+    return c;
+  };
+  SECTION("its ID, highest severity, how many alerts and their types, in both languages")
+  {
+    const auto c = incident_case({{"KV_TORAccess", "Medium"},
+                                  {"KV_ListGetAnomaly", "Medium"},
+                                  {"KV_UnusualAccessSuspiciousIP", "High"},
+                                  {"KV_TORAccess", "Low"}});
+    CHECK(c->report()["incident"]["severity"] == "High");
+    CHECK(lines_of(c->markdown())[0] ==
+          "# Incident record: `INC-67824da8e1eb` (High, 4 alerts: `KV_TORAccess`, "
+          "`KV_ListGetAnomaly`, `KV_UnusualAccessSuspiciousIP`)");
+    CHECK(lines_of(c->markdown(playbook::Lang::zh_cn))[0] ==
+          "# 事件记录：`INC-67824da8e1eb`（High，4 条告警：`KV_TORAccess`，`KV_ListGetAnomaly`，"
+          "`KV_UnusualAccessSuspiciousIP`）");
+  }
+  SECTION("one alert is counted as one; past three types the rest are left out")
+  {
+    CHECK(lines_of(incident_case({{"KV_TORAccess", "Low"}})->markdown())[0] ==
+          "# Incident record: `INC-67824da8e1eb` (Low, 1 alert: `KV_TORAccess`)");
+    CHECK(lines_of(incident_case({{"AzureDNS_A", "Low"},
+                                  {"AzureDNS_B", "Low"},
+                                  {"AzureDNS_C", "Medium"},
+                                  {"AzureDNS_D", "Low"},
+                                  {"AzureDNS_E", "Low"}})
+                       ->markdown())[0] ==
+          "# Incident record: `INC-67824da8e1eb` (Medium, 5 alerts: `AzureDNS_A`, `AzureDNS_B`, "
+          "`AzureDNS_C`, …)");
+  }
+}
+
+TEST_CASE("the operators' credential reads in Chinese in a zh-CN record", "[report]")
+{
+  ReportCase c;
+  c.journal = std::make_unique<journal::Journal>(
+      c.folder->journal_path(),
+      journal::Operator{"alice@ws", "client c1 in tenant t1 (client secret (lab))"},
+      [&c] { return c.now; });
+  c.opened();
+  CHECK(has_line(c.markdown(playbook::Lang::zh_cn),
+                 "- **操作人员**：`alice@ws`（租户 t1 中的客户端 c1（实验环境的客户端密码））"));
+  CHECK(has_line(c.markdown(),
+                 "- **Operators**: `alice@ws` (client c1 in tenant t1 (client secret (lab)))"));
+}
