@@ -412,6 +412,11 @@ ExitStatus run_live(const RunOptions& options, playbook::Lang lang_given, bool i
       settings.incident = incident;
       settings.incident_id = incident_id;
       settings.typed_before = kept;
+      for (const auto& [id, value] : state.answers()) {
+        if (value.is_null() && mine.count(id) == 0) {
+          settings.cleared_before.insert(id);
+        }
+      }
       for (const auto& [id, value] : mine) {
         settings.typed_before.erase(id);
       }

@@ -113,7 +113,7 @@ WalkSession::Command WalkSession::resume_questions()
     for (const auto& id : step.ask) {
       const auto* input = m_playbook.find_input(id);
       if (input == nullptr || engine::action_uses(step, id) || m_asked.count(id) > 0 ||
-          m_given.count(id) > 0) {
+          m_given.count(id) > 0 || m_settings.cleared_before.count(id) > 0) {
         continue;
       }
       m_prompter.say("\n" +

@@ -10,6 +10,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,9 @@ struct WalkSettings
   // Answers typed in an earlier run of this case: shown as the current answer, and
   // asked again when a step now refuses them.
   engine::Answers typed_before;
+  // Optional questions an earlier run of this case cleared with -: answered (with
+  // nothing), so a resume does not ask them again.
+  std::set<std::string> cleared_before;
   // The case folder, for messages that name it ("" in a dry run).
   std::string case_dir;
   // The subscriptions the case may change (lower case; empty: not checked).

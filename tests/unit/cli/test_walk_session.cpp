@@ -55,7 +55,7 @@ std::string walk_with(const alert::Alert& the_alert, const engine::MatchResult& 
 // The Key Vault example's walk with `typed` as what was typed before, `done` the steps an
 // earlier run did, and `keys` what the responder types now.
 std::string walk(const engine::Answers& typed, const std::string& keys,
-                 const std::set<std::string>& done = {})
+                 const std::set<std::string>& done = {}, const std::set<std::string>& cleared = {})
 {
   const auto the_alert = example_kv_alert();
   const auto library = engine::load_library();
@@ -63,6 +63,7 @@ std::string walk(const engine::Answers& typed, const std::string& keys,
   REQUIRE(match.playbook);
   cli::WalkSettings settings;
   settings.typed_before = typed;
+  settings.cleared_before = cleared;
   if (!done.empty()) {
     settings.earlier = [done](const std::string& id) {
       return done.count(id) > 0 ? std::string("done") : std::string();
@@ -200,4 +201,19 @@ TEST_CASE("b at a question left open before the case stopped asks it again")
   REQUIRE(refused != std::string::npos);
   CHECK(printed.find("Is the caller a user or an application", refused) != std::string::npos);
   CHECK(printed.find("[mitigate 5/") == std::string::npos);
+}
+
+TEST_CASE("an optional question cleared with - before the case stopped is not asked on resume")
+{
+  const std::set<std::string> done{"read-vault",        "owner-tags",       "verify-origin",
+                                   "origin-unverified", "check-source-ip",  "enable-firewall",
+                                   "trusted-networks",  "principal-details"};
+  const engine::Answers typed{{"ip_recognised", false},
+                              {"origin_verified", false},
+                              {"principal", "d3b07384-d9a0-4c1e-8f4b-2a6e5c7d8e9f"}};
+  const auto printed = walk(typed, "q\n", done, {"principal_type"});
+  INFO(printed);
+  CHECK(printed.find("Not answered before the case stopped (") == std::string::npos);
+  CHECK(printed.find("Is the caller a user or an application") == std::string::npos);
+  CHECK(printed.find("[mitigate 5/") != std::string::npos); // goes on to the next step
 }
