@@ -122,7 +122,19 @@ RunAlerts case_alerts(const std::string& alert_json, const std::string& journal_
   const auto first = nlohmann::ordered_json::parse(journal_text.substr(0, journal_text.find('\n')),
                                                    nullptr, false);
   if (first.is_object() && first.contains("incident") && first["incident"].is_object()) {
-    out.incident_id = first["incident"].value("id", "");
+    const auto& incident = first["incident"];
+    out.incident_id = incident.value("id", "");
+    for (const auto& recorded : incident.value("alerts", nlohmann::ordered_json::array())) {
+      const auto status = recorded.find("status");
+      if (!recorded.is_object() || status == recorded.end() || !status->is_string()) {
+        continue; // a case opened before statuses were recorded
+      }
+      for (auto& a : out.alerts) {
+        if (a.id == recorded.value("id", "")) {
+          a.status = status->get<std::string>();
+        }
+      }
+    }
   }
   if (out.alerts.empty() || (out.alerts.size() > 1 && out.incident_id.empty())) {
     throw InputError("alert.json: holds " + std::to_string(out.alerts.size()) +
@@ -136,7 +148,9 @@ nlohmann::ordered_json incident_record(const std::string& id,
 {
   auto list = nlohmann::ordered_json::array();
   for (const auto* a : alerts) {
-    list.push_back({{"id", a->id}, {"alertType", a->alert_type}});
+    // The status as triage shows it (the furthest along of the alert's copies): the alert
+    // text kept in alert.json is one copy, as it was received.
+    list.push_back({{"id", a->id}, {"alertType", a->alert_type}, {"status", a->status}});
   }
   return {{"id", id}, {"alerts", std::move(list)}};
 }

@@ -225,7 +225,19 @@ json case_report(const journal::CaseFolder& folder, std::optional<playbook::Lang
   } catch (const Error&) {
     alert_text.clear();
   }
-  const auto parsed = alert::parse_alerts(alert_text, "alert.json");
+  auto parsed = alert::parse_alerts(alert_text, "alert.json");
+  // An incident's alerts carry the status triage gave them (their copies' furthest along),
+  // recorded when the case was opened; alert.json keeps the copy as it was received.
+  if (opened.contains("incident") && opened["incident"].is_object()) {
+    for (const auto& recorded : opened["incident"].value("alerts", json::array())) {
+      for (auto& a : parsed.alerts) {
+        if (recorded.is_object() && a.id == str(recorded, "id") &&
+            !str(recorded, "status").empty()) {
+          a.status = str(recorded, "status");
+        }
+      }
+    }
+  }
   const alert::Alert* the_alert = parsed.alerts.empty() ? nullptr : &parsed.alerts.front();
 
   json report;

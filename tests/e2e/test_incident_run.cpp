@@ -115,8 +115,13 @@ TEST_CASE("run --incident answers a three-alert Key Vault attack once: the firew
   const auto rep = nlohmann::json::parse(report.out);
   CHECK(rep["incident"]["id"] == id);
   REQUIRE(rep["incident"]["alerts"].size() == 3);
+  const auto journal_text = read_file(case_dir + "/journal.jsonl");
+  const auto opened = nlohmann::json::parse(journal_text.substr(0, journal_text.find('\n')));
   for (std::size_t i = 0; i < 3; ++i) {
     CHECK(rep["incident"]["alerts"][i]["id"] == incident["alerts"][i]["id"]);
+    // The status triage showed is recorded when the case opens, and reported.
+    CHECK(opened["incident"]["alerts"][i]["status"] == incident["alerts"][i]["status"]);
+    CHECK(rep["incident"]["alerts"][i]["status"] == incident["alerts"][i]["status"]);
   }
   const auto md = run_process({k_bin, "report", case_dir});
   // Titled by the incident as triage lists it, not by its first alert (a Medium one).

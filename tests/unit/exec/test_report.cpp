@@ -285,3 +285,32 @@ TEST_CASE("the record's lang is the language it is written in and caseLang the w
     CHECK(older.report()["caseLang"].is_null());
   }
 }
+
+TEST_CASE("an incident's alert is reported with the status triage gave it, not its copy's")
+{
+  // The copy kept in alert.json says Active; another copy triage saw was InProgress, and
+  // the case recorded that when it was opened.
+  ReportCase c(arm_alert({{"status", "Active"}}));
+  c.add(
+      {{"event", "case.opened"},
+       {"alertId", "a-1"},
+       {"alertType", "KV_TORAccess"},
+       {"resource", k_report_vault},
+       {"incident",
+        {{"id", "INC-0123456789ab"},
+         {"alerts", {{{"id", "a-1"}, {"alertType", "KV_TORAccess"}, {"status", "InProgress"}}}}}}});
+  const auto report = c.report();
+  CHECK(report["alert"]["status"] == "InProgress");
+  CHECK(report["incident"]["alerts"][0]["status"] == "InProgress");
+
+  SECTION("a case opened before statuses were recorded keeps its copy's")
+  {
+    ReportCase older(arm_alert({{"status", "Active"}}), "-older");
+    older.add({{"event", "case.opened"},
+               {"alertId", "a-1"},
+               {"incident",
+                {{"id", "INC-0123456789ab"},
+                 {"alerts", {{{"id", "a-1"}, {"alertType", "KV_TORAccess"}}}}}}});
+    CHECK(older.report()["incident"]["alerts"][0]["status"] == "Active");
+  }
+}
