@@ -150,6 +150,7 @@ constexpr const char* k_environment =
     "                  as ranges a firewall the walk turns on must keep open (a lab: 127.0.0.1)\n"
     "  DFTRIAGE_NOW    an ISO 8601 time taken as now (review windows end now), for reproducible "
     "plans\n"
+    "  DFTRIAGE_LANG   the language (en or zh-CN) when --lang is not given\n"
     "  DFTRIAGE_PARALLEL_READS\n"
     "                  reads a walk sends at once, 1 to 16 (default 8; 1: one at a time)\n"
     "  TMPDIR          where triage and collect sort a queue larger than --memory (default "

@@ -495,7 +495,8 @@ void add_apply(CLI::App& command, Invocation& invocation)
   sub->add_option("--reason", options->reason, "The reason journaled for the changes");
   sub->add_option("--lang", options->lang,
                   "Language of the questions at a terminal and of the case (default en)")
-      ->type_name("en|zh-CN");
+      ->type_name("en|zh-CN")
+      ->envname(k_lang_env);
   sub->add_flag("--allow-uncaptured", options->allow_uncaptured,
                 "Apply a plan made without --capture (no drift check)");
   add_preflight_options(*sub, options->preflight);

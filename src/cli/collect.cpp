@@ -266,7 +266,8 @@ void add_collect(CLI::App& command, Invocation& invocation)
   add_queue_filter_options(*sub, options->filters);
   sub->add_option("--lang", options->lang,
                   "Language of the cases and of what collect says on stderr (default en)")
-      ->type_name("en|zh-CN");
+      ->type_name("en|zh-CN")
+      ->envname(k_lang_env);
   sub->callback([options, &invocation] {
     invocation.action = [options, &invocation] {
       options->cloud = invocation.global.cloud;

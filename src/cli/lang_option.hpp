@@ -11,6 +11,10 @@
 
 namespace dftriage::cli {
 
+// The environment variable that stands for --lang when the option is not given (CLI11's
+// envname on every --lang).
+inline constexpr const char* k_lang_env = "DFTRIAGE_LANG";
+
 // Returns the language `--lang value` names, or nullopt when the option was not given
 // (`value` is empty); throws UsageError ("unknown language "x"; expected en or zh-CN")
 // for any other value.
@@ -21,7 +25,8 @@ inline std::optional<playbook::Lang> lang_option(const std::string& value)
   }
   const auto lang = playbook::lang_from_string(value);
   if (!lang) {
-    throw UsageError("unknown language " + text::quote(value) + "; expected en or zh-CN");
+    throw UsageError("unknown language " + text::quote(value) +
+                     "; expected en or zh-CN (from --lang, or " + k_lang_env + " without it)");
   }
   return lang;
 }

@@ -289,7 +289,8 @@ void add_playbooks(CLI::App& command, Invocation& invocation)
           true, run_show_playbook);
   show->add_option("ID", show_options->id, "Playbook ID")->required()->type_name("ID");
   show->add_option("--lang", show_options->lang, "Language of the text (default en)")
-      ->type_name("en|zh-CN");
+      ->type_name("en|zh-CN")
+      ->envname(k_lang_env);
   auto [validate, validate_options] =
       add("validate", "Check playbook files (default: the built-in ones)", {F::text, F::json}, true,
           run_validate);

@@ -113,7 +113,8 @@ void add_preflight(CLI::App& command, Invocation& invocation)
   sub->add_option("--set", options->sets, "Answer one question (repeatable)")
       ->type_name("ID=VALUE");
   sub->add_option("--lang", options->lang, "Language of the text (default en)")
-      ->type_name("en|zh-CN");
+      ->type_name("en|zh-CN")
+      ->envname(k_lang_env);
   sub->add_flag("--all", options->all, "Text: list the granted permissions too");
   sub->add_flag("--lab", options->lab,
                 "Check against a simulated tenant seeded from the alerts on 127.0.0.1");

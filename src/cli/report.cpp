@@ -54,7 +54,8 @@ void add_report(CLI::App& command, Invocation& invocation)
   add_output_option(*sub, options->output,
                     {OutputFormat::text, OutputFormat::md, OutputFormat::json}, OutputFormat::md);
   sub->add_option("--lang", options->lang, "Language of the record (default: the case's own)")
-      ->type_name("en|zh-CN");
+      ->type_name("en|zh-CN")
+      ->envname(k_lang_env);
   sub->callback([options, &invocation] {
     invocation.action = [options, &invocation] {
       options->dir = resolve_case_dir(options->dir, invocation.global.quiet);

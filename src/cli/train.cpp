@@ -468,7 +468,8 @@ void add_common(CLI::App& sub, TrainOptions& options)
       ->type_name("DIR");
   sub.add_option("--lang", options.lang,
                  "Language (default en; a case's scorecard: the case's own)")
-      ->type_name("en|zh-CN");
+      ->type_name("en|zh-CN")
+      ->envname(k_lang_env);
 }
 
 void add_seed(CLI::App& sub, StartOptions& options)

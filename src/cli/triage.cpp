@@ -99,7 +99,8 @@ void add_triage(CLI::App& command, Invocation& invocation)
   add_queue_filter_options(*sub, options->filters);
   sub->add_option("--lang", options->lang,
                   "Language of the text and the table's header (default en)")
-      ->type_name("en|zh-CN");
+      ->type_name("en|zh-CN")
+      ->envname(k_lang_env);
   sub->callback(
       [options, &invocation] { invocation.action = [options] { return run_triage(*options); }; });
 }

@@ -1,6 +1,7 @@
 #include "walk_inputs.hpp"
 
 #include "inputs.hpp"
+#include "lang_option.hpp"
 #include "library_options.hpp"
 
 namespace dftriage::cli {
@@ -19,7 +20,7 @@ void add_walk_inputs(CLI::App& command, WalkInputs& inputs, const std::string& f
       ->type_name("FILE");
   command.add_option("--set", inputs.sets, "Answer one question (repeatable)")
       ->type_name("ID=VALUE");
-  command.add_option("--lang", inputs.lang, lang_help)->type_name("en|zh-CN");
+  command.add_option("--lang", inputs.lang, lang_help)->type_name("en|zh-CN")->envname(k_lang_env);
   command
       .add_option("--incident", inputs.incident,
                   "Walk this incident of the alerts (an ID from dftriage triage) as one: each "

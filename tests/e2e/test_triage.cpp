@@ -180,6 +180,25 @@ TEST_CASE("triage -o table in Chinese has a Chinese header", "[e2e][triage]")
   CHECK(r.out.find("  否\n") != std::string::npos);
 }
 
+TEST_CASE("DFTRIAGE_LANG stands for --lang when the option is not given", "[e2e][triage]")
+{
+  auto args = triage_queue_files();
+  args.insert(args.begin(), {k_bin, "triage"});
+  args.insert(args.end(), {"-o", "table"});
+  const auto zh = run_process(args, {}, {{"DFTRIAGE_LANG", "zh-CN"}});
+  REQUIRE(zh.exit_code == 0);
+  CHECK(triage_header_line(zh.out).rfind("排名  事件  ", 0) == 0);
+  auto english = args;
+  english.insert(english.end(), {"--lang", "en"});
+  const auto en = run_process(english, {}, {{"DFTRIAGE_LANG", "zh-CN"}});
+  REQUIRE(en.exit_code == 0);
+  CHECK(triage_header_line(en.out).rfind("RANK  INCIDENT  ", 0) == 0);
+  const auto bad = run_process(args, {}, {{"DFTRIAGE_LANG", "fr"}});
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.err.find("DFTRIAGE_LANG") != std::string::npos);
+  CHECK(bad.out.empty());
+}
+
 TEST_CASE("triage filters: --status, --family, --since, --subscription", "[e2e][triage]")
 {
   auto base = triage_queue_files();

@@ -18,6 +18,8 @@ namespace {
 [[noreturn]] void exec_child(const std::vector<std::string>& argv,
                              const std::map<std::string, std::string>& env)
 {
+  // The tests expect English unless they ask otherwise, whatever the developer's shell says.
+  ::unsetenv("DFTRIAGE_LANG");
   for (const auto& [name, value] : env) {
     if (value.empty()) {
       ::unsetenv(name.c_str());
