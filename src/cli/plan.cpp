@@ -7,6 +7,7 @@
 #include "connection.hpp"
 #include "dftriage/cli/output.hpp"
 #include "dftriage/engine/walk.hpp"
+#include "dftriage/exec/messages.hpp"
 #include "dftriage/exec/plan_file.hpp"
 #include "dftriage/util/error.hpp"
 #include "dftriage/util/terminal.hpp"
@@ -17,6 +18,7 @@
 #include "library_options.hpp"
 #include "plan_text.hpp"
 #include "walk_inputs.hpp"
+#include "walk_text.hpp"
 
 namespace dftriage::cli {
 
@@ -66,9 +68,10 @@ ExitStatus run_plan(const PlanOptions& options)
       if (s.status == "refused" && engine::is_visited(s)) {
         // The exit status says a plan was refused; stderr says which step and why,
         // whatever the output format.
-        std::fprintf(stderr, "dftriage: %s: step %s refused: %s\n",
-                     terminal::sanitize(alert.id).c_str(), s.step->id.c_str(),
-                     terminal::sanitize(s.note).c_str());
+        std::fprintf(stderr, "dftriage: %s: %s %s %s%s\n", terminal::sanitize(alert.id).c_str(),
+                     tr(lang, "step", "步骤").c_str(), s.step->id.c_str(),
+                     tr(lang, "refused: ", "拒绝执行：").c_str(),
+                     terminal::sanitize(exec::message_in(s.note, lang)).c_str());
       }
       bad = bad || s.status == "refused";
     }

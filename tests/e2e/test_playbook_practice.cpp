@@ -200,6 +200,11 @@ TEST_CASE("Key Vault plan: the firewall keeps VNet rules and refuses to let the 
     CHECK_THAT(
         said.err,
         Catch::Contains("step enable-firewall refused: parameter blockedIps: \"185.220.101.47\""));
+    const auto said_zh =
+        run_process({k_bin, "plan", k_kv_alert, "-o", "json", "--lang", "zh-CN", "--set",
+                     "ip_recognised=no", "--set", "allowed_ranges=0.0.0.0/0"});
+    CHECK(said_zh.exit_code == 3);
+    CHECK_THAT(said_zh.err, Catch::Contains("步骤 enable-firewall 拒绝执行：parameter blockedIps"));
     bool refused = false;
     for (const auto& step : plan["steps"]) {
       if (step["id"] == "enable-firewall") {
