@@ -50,6 +50,11 @@ constexpr Known k_known[] = {
      "hide what they were "
      "to find",
      "未执行：用于评估事件的读取步骤失败（{1}）；现在关闭告警会掩盖它们本应发现的内容"},
+    // A refusal of the Key Vault firewall's parameters (keyvault.cpp, check_blocked).
+    {"parameter blockedIps: {} is inside the allowed range {} (allowedIps): the firewall would let "
+     "it in; narrow the range",
+     "参数 blockedIps：{1} 落在允许的范围 "
+     "{2}（allowedIps）之内，防火墙开启后仍会放行它；请缩小该范围"},
     // Who confirmed a change, and how.
     {"confirmed with --yes by {}", "由 {1} 以 --yes 确认"},
     {"undo confirmed with --yes by {}", "由 {1} 以 --yes 确认撤销"},

@@ -204,7 +204,9 @@ TEST_CASE("Key Vault plan: the firewall keeps VNet rules and refuses to let the 
         run_process({k_bin, "plan", k_kv_alert, "-o", "json", "--lang", "zh-CN", "--set",
                      "ip_recognised=no", "--set", "allowed_ranges=0.0.0.0/0"});
     CHECK(said_zh.exit_code == 3);
-    CHECK_THAT(said_zh.err, Catch::Contains("步骤 enable-firewall 拒绝执行：parameter blockedIps"));
+    CHECK_THAT(said_zh.err,
+               Catch::Contains("步骤 enable-firewall 拒绝执行：参数 blockedIps：\"185.220.101.47\" "
+                               "落在允许的范围 \"0.0.0.0/0\""));
     bool refused = false;
     for (const auto& step : plan["steps"]) {
       if (step["id"] == "enable-firewall") {

@@ -50,6 +50,11 @@ TEST_CASE("why a step of a plan is not planned reads in Chinese", "[exec][messag
   CHECK(message_in("its condition does not hold", Lang::zh_cn) == "它的条件不成立");
   CHECK(message_in("the alert does not meet the playbook's requirements", Lang::zh_cn) ==
         "告警不满足剧本的前提条件");
+  CHECK(message_in("parameter blockedIps: \"185.220.101.47\" is inside the allowed range "
+                   "\"0.0.0.0/0\" (allowedIps): the firewall would let it in; narrow the range",
+                   Lang::zh_cn) ==
+        "参数 blockedIps：\"185.220.101.47\" 落在允许的范围 "
+        "\"0.0.0.0/0\"（allowedIps）之内，防火墙开启后仍会放行它；请缩小该范围");
 }
 
 TEST_CASE("English, and a message not ours, are returned as they are", "[exec][messages]")
