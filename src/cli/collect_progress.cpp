@@ -3,6 +3,7 @@
 #include "dftriage/util/terminal.hpp"
 #include "walk_text.hpp"
 
+#include <algorithm>
 #include <string_view>
 
 namespace dftriage::cli {
@@ -58,7 +59,7 @@ std::string collect_fit_columns(const std::string& line, std::size_t columns)
 
 std::string collect_progress_text(std::size_t done, std::size_t total,
                                   const CollectFigures& figures, milliseconds elapsed,
-                                  playbook::Lang lang)
+                                  playbook::Lang lang, std::optional<milliseconds> last_done)
 {
   const bool zh = lang == playbook::Lang::zh_cn;
   const std::string of = std::to_string(done) + "/" + std::to_string(total);
@@ -72,10 +73,10 @@ std::string collect_progress_text(std::size_t done, std::size_t total,
     out += zh ? "（429 共 " + n + " 次）" : " (" + n + " x 429)";
   }
   if (done > 0 && done < total) {
-    const long long left =
-        (elapsed.count() * static_cast<long long>(total - done) / static_cast<long long>(done) +
-         999) /
-        1000;
+    const long long at = std::min(last_done.value_or(elapsed), elapsed).count();
+    const long long per_incident_left =
+        at * static_cast<long long>(total - done) / static_cast<long long>(done);
+    const long long left = std::max(1LL, (per_incident_left - (elapsed.count() - at) + 999) / 1000);
     out += zh ? "，预计还需约 " + collect_time_left_text(left, lang)
               : ", about " + collect_time_left_text(left, lang) + " left";
   }
@@ -124,6 +125,7 @@ void CollectProgress::incident_done(std::FILE* stream, const std::string& result
   {
     const std::lock_guard<std::mutex> lock(m_mutex);
     ++m_done;
+    m_last_done = elapsed();
   }
   say(stream, result);
 }
@@ -169,7 +171,7 @@ void CollectProgress::draw_locked()
   const std::size_t room =
       m_options.columns > 4 ? static_cast<std::size_t>(m_options.columns) - 3 : 1;
   const std::string line = collect_fit_columns(
-      collect_progress_text(m_done, m_total, m_figures(), elapsed(), m_lang), room);
+      collect_progress_text(m_done, m_total, m_figures(), elapsed(), m_lang, m_last_done), room);
   write_progress(m_options, std::string(k_erase_line) + spinner_line(m_options, m_frame, line));
   ++m_frame;
   m_drawn = true;

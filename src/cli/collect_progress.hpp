@@ -15,6 +15,7 @@
 #include <cstdio>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -30,10 +31,14 @@ struct CollectFigures
 
 // Returns the progress line's text in `lang`, without spinner: "3/6 incidents, 42 requests,
 // 2 throttled waits, about 12 s left", "事件 3/6，请求 42 次，限流等待 2 次，预计还需约 12 秒"
-// (no estimate before the first incident is done).
-std::string collect_progress_text(std::size_t done, std::size_t total,
-                                  const CollectFigures& figures, std::chrono::milliseconds elapsed,
-                                  playbook::Lang lang = playbook::Lang::en);
+// (no estimate before the first incident is done). The estimate is the mean time of the
+// incidents done so far, at `last_done` (the time the last one was done; nullopt: now),
+// for each one left, less the time since: it counts down between incidents instead of
+// growing, and stays at 1 s at least while any is left.
+std::string
+collect_progress_text(std::size_t done, std::size_t total, const CollectFigures& figures,
+                      std::chrono::milliseconds elapsed, playbook::Lang lang = playbook::Lang::en,
+                      std::optional<std::chrono::milliseconds> last_done = std::nullopt);
 
 class CollectProgress
 {
@@ -73,6 +78,7 @@ private:
   mutable std::mutex m_mutex;
   std::condition_variable m_wake;
   std::size_t m_done = 0;
+  std::chrono::milliseconds m_last_done{0}; // elapsed() when the last incident was done
   std::size_t m_frame = 0;
   bool m_drawn = false;
   bool m_stop = false;

@@ -157,6 +157,16 @@ TEST_CASE("collect's progress line counts incidents, requests and waits, and est
         "1/2 incidents, 42 requests, 1 throttled wait (3 x 429), about 1 min 40 s left");
   CHECK(cli::collect_progress_text(6, 6, figures, milliseconds(1000)) ==
         "6/6 incidents, 42 requests, 1 throttled wait (3 x 429)");
+  // Between incidents the estimate counts down (2 done at 10 s: 5 s each, 20 s for the 4
+  // left; 5 s later 15 s), not up, and never below 1 s while incidents are left.
+  figures = cli::CollectFigures{42, 0, 2};
+  const auto at_10s = std::optional<milliseconds>(milliseconds(10'000));
+  CHECK(
+      cli::collect_progress_text(2, 6, figures, milliseconds(15'000), playbook::Lang::en, at_10s) ==
+      "2/6 incidents, 42 requests, 2 throttled waits, about 15 s left");
+  CHECK(
+      cli::collect_progress_text(2, 6, figures, milliseconds(60'000), playbook::Lang::en, at_10s) ==
+      "2/6 incidents, 42 requests, 2 throttled waits, about 1 s left");
 }
 
 TEST_CASE("collect's progress line is redrawn in place, and results go above it",
