@@ -72,6 +72,21 @@ std::string walk(const engine::Answers& typed, const std::string& keys,
   return walk_with(the_alert, match, *match.playbook, settings, keys);
 }
 
+// The Key Vault walk of a case that stopped once the principal's details were read (the
+// step is done, "user or application?" after it was never answered), resumed with `keys`
+// typed now and `cleared` the optional answers the case had cleared with -.
+std::string walk_stopped_at_principal(const std::string& keys,
+                                      const std::set<std::string>& cleared = {})
+{
+  const std::set<std::string> done{"read-vault",        "owner-tags",       "verify-origin",
+                                   "origin-unverified", "check-source-ip",  "enable-firewall",
+                                   "trusted-networks",  "principal-details"};
+  return walk({{"ip_recognised", false},
+               {"origin_verified", false},
+               {"principal", "d3b07384-d9a0-4c1e-8f4b-2a6e5c7d8e9f"}},
+              keys, done, cleared);
+}
+
 } // namespace
 
 TEST_CASE("an answer kept from an earlier run that a step now refuses is asked again")
@@ -172,13 +187,7 @@ TEST_CASE("a question asked after a done step's read and never answered is asked
 {
   // The case stopped at "user or application?", asked once the principal's details were
   // read: the read is done, the question was never answered.
-  const std::set<std::string> done{"read-vault",        "owner-tags",       "verify-origin",
-                                   "origin-unverified", "check-source-ip",  "enable-firewall",
-                                   "trusted-networks",  "principal-details"};
-  const auto printed = walk({{"ip_recognised", false},
-                             {"origin_verified", false},
-                             {"principal", "d3b07384-d9a0-4c1e-8f4b-2a6e5c7d8e9f"}},
-                            "q\n", done);
+  const auto printed = walk_stopped_at_principal("q\n");
   const auto summary = printed.find("Already done in this case:");
   REQUIRE(summary != std::string::npos);
   const auto asked = printed.find("Is the caller a user or an application", summary);
@@ -190,13 +199,7 @@ TEST_CASE("a question asked after a done step's read and never answered is asked
 
 TEST_CASE("b at a question left open before the case stopped asks it again")
 {
-  const std::set<std::string> done{"read-vault",        "owner-tags",       "verify-origin",
-                                   "origin-unverified", "check-source-ip",  "enable-firewall",
-                                   "trusted-networks",  "principal-details"};
-  const auto printed = walk({{"ip_recognised", false},
-                             {"origin_verified", false},
-                             {"principal", "d3b07384-d9a0-4c1e-8f4b-2a6e5c7d8e9f"}},
-                            "b\nq\n", done);
+  const auto printed = walk_stopped_at_principal("b\nq\n");
   const auto refused = printed.find("The steps before it are done: answer it, or q to stop.");
   REQUIRE(refused != std::string::npos);
   CHECK(printed.find("Is the caller a user or an application", refused) != std::string::npos);
@@ -205,13 +208,7 @@ TEST_CASE("b at a question left open before the case stopped asks it again")
 
 TEST_CASE("an optional question cleared with - before the case stopped is not asked on resume")
 {
-  const std::set<std::string> done{"read-vault",        "owner-tags",       "verify-origin",
-                                   "origin-unverified", "check-source-ip",  "enable-firewall",
-                                   "trusted-networks",  "principal-details"};
-  const engine::Answers typed{{"ip_recognised", false},
-                              {"origin_verified", false},
-                              {"principal", "d3b07384-d9a0-4c1e-8f4b-2a6e5c7d8e9f"}};
-  const auto printed = walk(typed, "q\n", done, {"principal_type"});
+  const auto printed = walk_stopped_at_principal("q\n", {"principal_type"});
   INFO(printed);
   CHECK(printed.find("Not answered before the case stopped (") == std::string::npos);
   CHECK(printed.find("Is the caller a user or an application") == std::string::npos);
