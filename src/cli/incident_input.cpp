@@ -1,5 +1,6 @@
 #include "incident_input.hpp"
 
+#include "dftriage/exec/report.hpp"
 #include "dftriage/queue/triage.hpp"
 #include "dftriage/util/error.hpp"
 #include "dftriage/util/terminal.hpp"
@@ -122,19 +123,8 @@ RunAlerts case_alerts(const std::string& alert_json, const std::string& journal_
   const auto first = nlohmann::ordered_json::parse(journal_text.substr(0, journal_text.find('\n')),
                                                    nullptr, false);
   if (first.is_object() && first.contains("incident") && first["incident"].is_object()) {
-    const auto& incident = first["incident"];
-    out.incident_id = incident.value("id", "");
-    for (const auto& recorded : incident.value("alerts", nlohmann::ordered_json::array())) {
-      const auto status = recorded.find("status");
-      if (!recorded.is_object() || status == recorded.end() || !status->is_string()) {
-        continue; // a case opened before statuses were recorded
-      }
-      for (auto& a : out.alerts) {
-        if (a.id == recorded.value("id", "")) {
-          a.status = status->get<std::string>();
-        }
-      }
-    }
+    out.incident_id = first["incident"].value("id", "");
+    exec::apply_recorded_statuses(out.alerts, first);
   }
   if (out.alerts.empty() || (out.alerts.size() > 1 && out.incident_id.empty())) {
     throw InputError("alert.json: holds " + std::to_string(out.alerts.size()) +

@@ -205,6 +205,21 @@ std::optional<long long> milliseconds_between(std::string_view from, std::string
   return *b - *a;
 }
 
+void apply_recorded_statuses(std::vector<alert::Alert>& alerts, const json& opened)
+{
+  if (!opened.is_object() || !opened.contains("incident") || !opened["incident"].is_object()) {
+    return;
+  }
+  for (const auto& recorded : opened["incident"].value("alerts", json::array())) {
+    const std::string status = str(recorded, "status");
+    for (auto& a : alerts) {
+      if (!status.empty() && a.id == str(recorded, "id")) {
+        a.status = status;
+      }
+    }
+  }
+}
+
 json case_report(const journal::CaseFolder& folder, std::optional<playbook::Lang> lang)
 {
   const std::string journal_text = folder.read_file("journal.jsonl");
@@ -226,18 +241,7 @@ json case_report(const journal::CaseFolder& folder, std::optional<playbook::Lang
     alert_text.clear();
   }
   auto parsed = alert::parse_alerts(alert_text, "alert.json");
-  // An incident's alerts carry the status triage gave them (their copies' furthest along),
-  // recorded when the case was opened; alert.json keeps the copy as it was received.
-  if (opened.contains("incident") && opened["incident"].is_object()) {
-    for (const auto& recorded : opened["incident"].value("alerts", json::array())) {
-      for (auto& a : parsed.alerts) {
-        if (recorded.is_object() && a.id == str(recorded, "id") &&
-            !str(recorded, "status").empty()) {
-          a.status = str(recorded, "status");
-        }
-      }
-    }
-  }
+  apply_recorded_statuses(parsed.alerts, opened);
   const alert::Alert* the_alert = parsed.alerts.empty() ? nullptr : &parsed.alerts.front();
 
   json report;

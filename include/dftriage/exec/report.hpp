@@ -6,6 +6,7 @@
 // request IDs, what was declined and undone (by whom, why), evidence, and open
 // follow-ups. One model (`case_report`), two renderers (JSON as is, `report_markdown`).
 
+#include "dftriage/alert/alert.hpp"
 #include "dftriage/journal/case_folder.hpp"
 #include "dftriage/playbook/playbook.hpp"
 
@@ -13,8 +14,16 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace dftriage::exec {
+
+// Gives each of `alerts` the status its incident's case recorded in `opened` (the case's
+// case.opened entry): the one triage showed, the furthest along of the alert's copies,
+// where alert.json keeps the copy as it was received. Alerts it does not name, and cases
+// opened before statuses were recorded, keep theirs.
+void apply_recorded_statuses(std::vector<alert::Alert>& alerts,
+                             const nlohmann::ordered_json& opened);
 
 // Returns the report as JSON:
 //   {case, alert{...}, incident (null, or {id, severity, alerts[{...}]}: the alerts an
